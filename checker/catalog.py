@@ -1,0 +1,41 @@
+"""The built-in models and their property tables, by name (an explicit table, no registration magic)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from kubecheck.model.controllers import deployment
+from kubecheck.model.kernel.commands import Model
+from kubecheck.properties import deployment as deployment_properties
+
+MODELS: dict[str, Model] = {"deployment": deployment.MODEL}
+PROPERTIES: dict[str, tuple[Any, ...]] = {"deployment": deployment_properties.PROPERTIES}
+
+
+class UnknownName(LookupError):
+    """An unknown model or property name; the message lists the valid ones."""
+
+
+def model(name: str) -> Model:
+    if name not in MODELS:
+        raise UnknownName(f"unknown model {name!r}; models: {', '.join(MODELS)}")
+    return MODELS[name]
+
+
+def properties(model_name: str, names: Sequence[str] = ()) -> list[Any]:
+    """The named properties of a model (all of them when ``names`` is empty), in table order.
+
+    A name may be given with or without the model prefix (``replicas_within_surge``).
+    """
+    table = PROPERTIES[model_name]
+    if not names:
+        return list(table)
+    by_name = {p.name: p for p in table}
+    chosen = []
+    for name in names:
+        full = name if "." in name else f"{model_name}.{name}"
+        if full not in by_name:
+            raise UnknownName(f"unknown property {name!r} of model {model_name}; properties: {', '.join(by_name)}")
+        if by_name[full] not in chosen:
+            chosen.append(by_name[full])
+    return chosen

@@ -1,0 +1,240 @@
+"""Explicit-state breadth-first search over canonical states.
+
+:func:`check` explores the reachable states of a model in one scope and decides a list of
+properties at once:
+
+* breadth-first, so the first violation of an ``always`` or ``step`` property and the first
+  witness of a ``sometimes`` property are found at the least depth: traces are shortest;
+* states are the model's flat tuples (canonical by construction: counter models store counts,
+  not pods, so symmetric states are already one state); successors come from the compiled model
+  in command-table order, so runs are deterministic;
+* ``terminal`` properties are evaluated where nothing is enabled (finished vs stuck);
+* budgets (``max_states``, ``timeout``) and Ctrl-C stop the search with partial statistics and
+  INCONCLUSIVE for everything not yet decided;
+* every trace is rebuilt by replaying the action path through the reference interpreter and
+  comparing each state with the compiled engine's (a mismatch is an engine bug, raised).
+
+The engine never prints: it calls ``progress`` with a :class:`Progress` snapshot about every
+``progress_interval`` seconds and returns :class:`kubecheck.checker.report.Result` objects.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Sequence
+
+import attrs
+
+from kubecheck.checker.report import Coverage, Result, Stats, Verdict
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.compile import Compiled, DomainError, compile_model
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.traces import Trace, replay
+
+
+class EngineError(RuntimeError):
+    """The compiled engine and the reference semantics disagree, or the model is broken."""
+
+
+@attrs.frozen
+class Budget:
+    max_states: int | None = None
+    timeout: float | None = None
+
+
+@attrs.frozen
+class Progress:
+    states: int
+    transitions: int
+    depth: int
+    queued: int
+    seconds: float
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+def _negate(pred: Callable[..., Any]) -> Callable[..., Any]:
+    def violated(ops: Any, scope: Any, *states: Any) -> Any:
+        return ops.not_(pred(ops, scope, *states))
+
+    return violated
+
+
+class _Search:
+    def __init__(self, compiled: Compiled, properties: Sequence[Any]):
+        self.compiled = compiled
+        self.properties = list(properties)
+        self.found: dict[int, tuple[int, int | None]] = {}  # property -> (state index, action id or None)
+        self.state_props = [i for i, p in enumerate(self.properties) if p.kind in ("always", "sometimes")]
+        self.step_props = [i for i, p in enumerate(self.properties) if p.kind == "step"]
+        self.terminal_props = [i for i, p in enumerate(self.properties) if p.kind == "terminal"]
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        c = self.compiled
+        live_state = [i for i in self.state_props if i not in self.found]
+        live_step = [i for i in self.step_props if i not in self.found]
+        preds = [
+            _negate(self.properties[i].predicate) if self.properties[i].kind == "always" else self.properties[i].predicate
+            for i in live_state
+        ]
+        self.state_ids = live_state
+        self.state_fn = c.predicate_function(preds) if live_state else None
+        self.step_ids = live_step
+        self.step_fn = c.predicate_function([_negate(self.properties[i].predicate) for i in live_step], step=True) if live_step else None
+
+    def record(self, prop: int, state: int, action: int | None) -> None:
+        if prop not in self.found:
+            self.found[prop] = (state, action)
+
+    def undecided(self) -> bool:
+        return len(self.found) < len(self.properties) or not self.properties
+
+
+def check(
+    model: Model,
+    scope: Any,
+    properties: Sequence[Any],
+    budget: Budget = Budget(),
+    progress: Callable[[Progress], None] | None = None,
+    progress_interval: float = 1.0,
+    stop_when_decided: bool = False,
+) -> list[Result]:
+    """Explore ``model`` in ``scope`` breadth-first and decide ``properties`` (one scope for all).
+
+    With ``stop_when_decided`` the search ends as soon as every property has a verdict that more
+    search cannot change (violations, witnesses); otherwise it runs to exhaustion (or budget) so
+    that statistics and command coverage describe the whole reachable state space.
+    """
+    compiled = compile_model(model, scope)
+    search = _Search(compiled, properties)
+    successors = compiled.successors
+    n_actions = len(compiled.actions)
+    fired = [0] * n_actions
+    states: list[tuple] = [compiled.initial]
+    index: dict[tuple, int] = {compiled.initial: 0}
+    parent: list[int] = [-1]
+    via: list[int] = [-1]
+    transitions = 0
+    depth = 0
+    level_end = 1
+    started = time.perf_counter()
+    next_report = started + progress_interval
+    deadline = started + budget.timeout if budget.timeout else None
+    max_states = budget.max_states
+    stop_reason = "exhausted"
+    terminal_fn = [(i, search.properties[i].predicate) for i in search.terminal_props]
+    schema = compiled.schema
+
+    def check_state(k: int, flat: tuple) -> None:
+        if search.state_fn is not None:
+            hits = search.state_fn(flat)
+            if hits:
+                for h in hits:
+                    search.record(search.state_ids[h], k, None)
+                search._rebuild()
+
+    check_state(0, compiled.initial)
+    i = 0
+    try:
+        while i < len(states):
+            if i == level_end:
+                depth += 1
+                level_end = len(states)
+            s = states[i]
+            try:
+                succ = successors(s)
+            except DomainError as err:
+                slot = schema.slots[err.slot]
+                raise EngineError(
+                    f"model bug: {compiled.actions[err.action].label} writes {slot.label}={err.value} "
+                    f"outside its domain {slot.lo}..{slot.hi}"
+                ) from None
+            if not succ and terminal_fn:
+                view = schema.unflatten(s)
+                for prop, pred in terminal_fn:
+                    if prop not in search.found and not pred(CONCRETE, scope, view):
+                        search.record(prop, i, None)
+            step_fn = search.step_fn
+            for a, t in succ:
+                transitions += 1
+                fired[a] += 1
+                if step_fn is not None:
+                    hits = step_fn(s, t)
+                    if hits:
+                        for h in hits:
+                            search.record(search.step_ids[h], i, a)
+                        search._rebuild()
+                        step_fn = search.step_fn
+                if t not in index:
+                    k = len(states)
+                    index[t] = k
+                    states.append(t)
+                    parent.append(i)
+                    via.append(a)
+                    check_state(k, t)
+            i += 1
+            if stop_when_decided and not search.undecided():
+                stop_reason = "all properties decided"
+                break
+            if (i & 1023) == 0:
+                now = time.perf_counter()
+                if deadline is not None and now >= deadline:
+                    stop_reason = "timeout"
+                    break
+                if progress is not None and now >= next_report:
+                    progress(Progress(len(states), transitions, depth, len(states) - i, now - started))
+                    next_report = now + progress_interval
+            if max_states is not None and len(states) >= max_states and i < len(states):
+                stop_reason = "max-states"
+                break
+    except KeyboardInterrupt:
+        stop_reason = "interrupted"
+    seconds = time.perf_counter() - started
+    complete = stop_reason == "exhausted"
+    if i < len(states) and stop_reason == "exhausted":
+        complete = False
+    stats = Stats(len(states), transitions, depth, seconds, complete, stop_reason)
+    totals: dict[str, int] = {c.name: 0 for c in model.commands}
+    for a, n in zip(compiled.actions, fired):
+        totals[a.name] += n
+    coverage = Coverage(tuple(totals.items()), complete)
+
+    def path(k: int) -> list[int]:
+        out = []
+        while k > 0:
+            out.append(via[k])
+            k = parent[k]
+        return out[::-1]
+
+    def trace_to(k: int, extra_action: int | None) -> Trace:
+        ids = path(k) + ([extra_action] if extra_action is not None else [])
+        trace = replay(model, scope, [compiled.actions[a].label for a in ids])
+        # certify: the compiled engine's states are the reference interpreter's states
+        expect = [k]
+        j = k
+        while j > 0:
+            j = parent[j]
+            expect.append(j)
+        expect.reverse()
+        for pos, idx in enumerate(expect):
+            if schema.flatten(trace.states[pos]) != states[idx]:
+                raise EngineError(f"compiled and reference semantics differ at step {pos} of {trace.labels()}")
+        return trace
+
+    results = []
+    for n, prop in enumerate(search.properties):
+        found = search.found.get(n)
+        trace = None
+        if found is not None:
+            trace = trace_to(*found)
+            verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
+        elif complete:
+            verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.HOLDS
+        else:
+            verdict = Verdict.INCONCLUSIVE
+        note = "" if complete or found is not None else f"search stopped ({stop_reason}) before the state space was exhausted"
+        results.append(Result(prop, verdict, scope, "explicit", stats, trace, coverage, note))
+    return results

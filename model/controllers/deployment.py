@@ -1,0 +1,440 @@
+"""Deployment rollouts: the Deployment and ReplicaSet controllers, the kubelet, the user.
+
+Kubernetes v1.35, default feature gates: LogarithmicScaleDown (GA, locked on) and
+PodDeletionCost (beta, on) shape the ReplicaSet's choice of pods to delete;
+DeploymentReplicaSetTerminatingReplicas (beta, on) only adds a status field that no released
+controller decision reads; DeploymentPodReplacementPolicy (KEP-5882) is unreleased, so
+terminating pods never count toward maxSurge, as in every release so far.
+
+Upstream files and functions modelled (paraphrased; facts in ``papers/README.md``):
+
+* ``pkg/controller/deployment`` — the Deployment controller, one sync per command; see
+  :mod:`kubecheck.model.controllers.deployment_sync` for the dispatch and each branch.
+* ``pkg/controller/replicaset/replica_set.go:syncReplicaSet`` — one sync publishes status
+  computed from the pods it listed *before* acting (so status lags its own creates and deletes)
+  and then ``manageReplicas`` creates or deletes the difference; deletes follow
+  ``controller_utils.go:ActivePodsWithRanks.Less``: unscheduled, then Pending, then not Ready,
+  then Ready pods. Among Ready pods the order depends on node co-location, deletion cost and
+  log2 buckets of ready time with UID tie-breaks, so a pod that is already *available* (ready
+  longer than minReadySeconds) can go before one that is only *ready*: the model lets the
+  ReplicaSet pick any split (parameter ``from_ready``).
+* ``pkg/registry/core/pod/strategy.go`` — deleting a pod that was never scheduled removes it at
+  once; a scheduled pod becomes *terminating* until the kubelet confirms it stopped.
+* ``pkg/controller/controller_utils.go:FilterActivePods`` — terminating pods are not active:
+  a ReplicaSet replaces them at once and its status.replicas does not count them.
+* ``pkg/api/v1/pod/util.go:IsPodAvailable`` — available = Ready for longer than
+  minReadySeconds; with minReadySeconds > 0 that is its own step (``clock.pass_min_ready_seconds``).
+* ``kubectl rollout undo`` (``staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go``) —
+  copies the chosen ReplicaSet's template into the Deployment; refused while paused; a no-op if
+  the template already matches.
+
+Representation: a counter system. Pods of one ReplicaSet in one phase are interchangeable —
+no controller decision, no property and no transition reads anything that tells them apart
+(names are random suffixes; the deletion ranking's remaining criteria are modelled as a
+nondeterministic choice) — so a state stores *how many* pods each ReplicaSet has in each phase.
+This is exact symmetry reduction: each counter state stands for the orbit of pod-level states
+that differ only by a permutation of pod identities, and the counter transition relation is the
+quotient of the pod-level one, so reachability and every property here are preserved. It is
+also what makes the replica count a number that the symbolic engines can leave open.
+
+ReplicaSets are slots indexed by pod template: slot ``t`` is the ReplicaSet of template ``t``
+(pod-template-hash makes that a function). Template edits always introduce a fresh template and
+``rollout undo`` only returns to templates whose ReplicaSet still exists, so slot order is
+creation order (what "oldest first" sorts by). A deleted ReplicaSet's slot is zeroed except for
+its terminating pods, which still exist until the kubelet finishes them.
+
+Not modelled: nodes (pods are placed but not on named nodes; a later model adds them), the
+Deployment's conditions and progress deadline, pod deletion cost annotations, quota failures,
+expectations (a sync's writes are observed before the next sync), and burst limits (500 per
+sync, beyond any scope here).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubecheck.model.controllers import deployment_sync as ds
+from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+from kubecheck.model.scopes.deployment import PRESETS, DeploymentScope
+
+KUBERNETES = "v1.35"
+
+
+def _pods(hi: Any, doc: str) -> Any:
+    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates, doc=doc)
+
+
+def _cap(sc: DeploymentScope) -> int:
+    return sc.pod_cap
+
+
+@attrs.frozen
+class DeploymentState:
+    """One Deployment, its ReplicaSets (slot t = template t) and their pods, counted by phase."""
+
+    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="Deployment spec.replicas")
+    template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
+    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
+    paused: bool = bool_field(doc="Deployment spec.paused")
+    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
+    rollbacks_left: int = int_field(0, lambda sc: sc.rollbacks, doc="rollout undo commands left")
+    pauses_left: int = int_field(0, lambda sc: sc.pauses, doc="pause commands left")
+    faults_left: int = int_field(0, lambda sc: sc.fault_budget, doc="faults left")
+    rs_exists: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet exists")
+    rs_revision: tuple = tuple_field(int_field(0, lambda sc: sc.max_revision), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/revision")
+    rs_replicas: tuple = _pods(_cap, "ReplicaSet spec.replicas")
+    rs_desired: tuple = tuple_field(int_field(0, lambda sc: sc.max_replicas), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/desired-replicas")
+    rs_synced: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current")
+    rs_status_replicas: tuple = _pods(_cap, "ReplicaSet status.replicas (as last published)")
+    rs_status_available: tuple = _pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
+    unscheduled: tuple = _pods(_cap, "pods not yet bound to a node")
+    pending: tuple = _pods(_cap, "pods bound, containers starting (phase Pending)")
+    running: tuple = _pods(_cap, "pods Running but not Ready")
+    ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
+    available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
+    terminating: tuple = _pods(lambda sc: sc.terminating_cap, "pods deleted gracefully, still running")
+
+
+def initial_state(sc: DeploymentScope) -> DeploymentState:
+    """A Deployment fully rolled out on template 0: one ReplicaSet, every pod available."""
+    k = sc.templates
+
+    def slot0(value: Any, rest: Any = 0) -> tuple:
+        return (value,) + (rest,) * (k - 1)
+
+    R = sc.replicas
+    return DeploymentState(
+        replicas=R, template=0, templates_used=1, paused=False, scales_left=sc.scales if sc.scale_to else 0,
+        rollbacks_left=sc.rollbacks, pauses_left=sc.pauses, faults_left=sc.fault_budget if sc.faults else 0,
+        rs_exists=slot0(True, False), rs_revision=slot0(1), rs_replicas=slot0(R), rs_desired=slot0(R),
+        rs_synced=slot0(True, False), rs_status_replicas=slot0(R), rs_status_available=slot0(R),
+        unscheduled=slot0(0), pending=slot0(0), running=slot0(0), ready=slot0(0), available=slot0(R),
+        terminating=slot0(0),
+    )
+
+
+# -- derived quantities (used by commands, properties and traces) ----------------------------
+
+def active_pods(s: Any, t: int) -> Any:
+    return s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t]
+
+
+def live_pods(ops: Ops, s: Any) -> Any:
+    """Every pod object that exists, terminating ones included."""
+    return ops.sum_(active_pods(s, t) + s.terminating[t] for t in range(len(s.rs_exists)))
+
+
+def available_pods(ops: Ops, s: Any) -> Any:
+    return ops.sum_(s.available)
+
+
+def spec_total(ops: Ops, s: Any) -> Any:
+    """Σ spec.replicas over the ReplicaSets that exist (deleted slots hold 0)."""
+    return ops.sum_(s.rs_replicas)
+
+
+def max_surge(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
+
+
+def min_available(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return du.min_available(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
+
+
+def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    """The current template's ReplicaSet runs every replica, available and reported; nothing else runs."""
+    k = len(s.rs_exists)
+    is_new = [s.template == t for t in range(k)]
+    new_ok = ops.or_(*[ops.and_(is_new[t], s.rs_exists[t], s.rs_replicas[t] == s.replicas,
+                                s.available[t] == s.replicas, active_pods(s, t) == s.replicas,
+                                s.rs_status_available[t] == s.replicas, s.rs_status_replicas[t] == s.replicas)
+                       for t in range(k)])
+    others_gone = ops.and_(*[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)])
+    return ops.and_(new_ok, others_gone)
+
+
+def quiescent(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    """Nothing left to do is fine when the rollout is complete or the Deployment is paused."""
+    return ops.or_(s.paused, rollout_complete(ops, sc, s))
+
+
+def _slots(sc: DeploymentScope) -> range:
+    return range(sc.templates)
+
+
+def _set(values: tuple, t: int, value: Any) -> tuple:
+    return values[:t] + (value,) + values[t + 1:]
+
+
+def _add(values: tuple, t: int, delta: Any) -> tuple:
+    return _set(values, t, values[t] + delta)
+
+
+# -- deployment controller ---------------------------------------------------------------------
+
+def _rolling(ops: Ops, sc: DeploymentScope, s: Any) -> tuple[ds.Plan, dict, dict]:
+    plan = ds.Plan(ops, sc, s)
+    w, flags = (ds.sync_rolling if sc.strategy == du.ROLLING_UPDATE else ds.sync_recreate)(plan)
+    return plan, w, flags
+
+
+def _on_rollout_path(ops: Ops, plan: ds.Plan) -> Any:
+    return ops.not_(plan.sync_path)
+
+
+def _create_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan, w, flags = _rolling(ops, sc, s)
+    if sc.strategy == du.ROLLING_UPDATE:
+        return ops.and_(_on_rollout_path(ops, plan), ops.not_(plan.new_exists))
+    return ops.and_(_on_rollout_path(ops, plan), flags["created"])
+
+
+def _scale_new_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan, w, flags = _rolling(ops, sc, s)
+    return ops.and_(_on_rollout_path(ops, plan), plan.new_exists, flags["scaled_new"])
+
+
+def _scale_old_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan, w, flags = _rolling(ops, sc, s)
+    if sc.strategy == du.ROLLING_UPDATE:
+        return ops.and_(_on_rollout_path(ops, plan), plan.new_exists, ops.not_(flags["scaled_new"]), flags["wrote_old"])
+    return ops.and_(_on_rollout_path(ops, plan), flags["scaled_old"])
+
+
+def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan, w, flags = _rolling(ops, sc, s)
+    if sc.strategy == du.ROLLING_UPDATE:
+        quiet = ops.and_(plan.new_exists, ops.not_(flags["scaled_new"]), ops.not_(flags["wrote_old"]))
+    else:
+        quiet = ops.and_(plan.new_exists, ops.not_(flags["scaled_old"]), ops.not_(flags["scaled_new"]))
+    return ops.and_(_on_rollout_path(ops, plan), quiet, flags["cleaned"])
+
+
+def _rollout_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return ds.as_changes(_rolling(ops, sc, s)[1])
+
+
+def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan = ds.Plan(ops, sc, s)
+    w, changed = ds.sync_scale(plan)
+    # a sync that only raises the revision is sync_revision's
+    return ops.and_(plan.sync_path, ds.changed(ops, s, {**w, "rs_revision": list(s.rs_revision)}))
+
+
+def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return ds.as_changes(ds.sync_scale(ds.Plan(ops, sc, s))[0])
+
+
+def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    plan = ds.Plan(ops, sc, s)
+    others = ops.or_(_scale_deployment_guard(ops, sc, s), _create_guard(ops, sc, s), _scale_new_guard(ops, sc, s),
+                     _scale_old_guard(ops, sc, s), _clean_up_guard(ops, sc, s))
+    return ops.and_(plan.bump, ops.not_(others))
+
+
+def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return {"rs_revision": tuple(ds.Plan(ops, sc, s).start()["rs_revision"])}
+
+
+# -- replicaset controller ---------------------------------------------------------------------
+
+def _rs_split(ops: Ops, s: Any, rs: int) -> tuple[Any, Any, Any, Any, Any]:
+    """How a sync of ReplicaSet ``rs`` deletes: (from unscheduled, pending, running, ready group, create)."""
+    active = active_pods(s, rs)
+    excess = ops.max_(active - s.rs_replicas[rs], 0)
+    create = ops.max_(s.rs_replicas[rs] - active, 0)
+    take_u = ops.min_(excess, s.unscheduled[rs])
+    take_p = ops.min_(excess - take_u, s.pending[rs])
+    take_r = ops.min_(excess - take_u - take_p, s.running[rs])
+    rest = excess - take_u - take_p - take_r
+    return take_u, take_p, take_r, rest, create
+
+
+def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int) -> Any:
+    take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
+    active = active_pods(s, rs)
+    stale = ops.or_(active != s.rs_replicas[rs], s.rs_status_replicas[rs] != active,
+                    s.rs_status_available[rs] != s.available[rs], ops.not_(s.rs_synced[rs]))
+    split_ok = ops.and_(from_ready <= rest, from_ready <= s.ready[rs], rest - from_ready <= s.available[rs])
+    return ops.and_(s.rs_exists[rs], stale, split_ok)
+
+
+def _rs_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int) -> dict:
+    take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
+    return {
+        "rs_status_replicas": _set(s.rs_status_replicas, rs, active_pods(s, rs)),
+        "rs_status_available": _set(s.rs_status_available, rs, s.available[rs]),
+        "rs_synced": _set(s.rs_synced, rs, True),
+        "unscheduled": _add(s.unscheduled, rs, create - take_u),
+        "pending": _add(s.pending, rs, -take_p),
+        "running": _add(s.running, rs, -take_r),
+        "ready": _add(s.ready, rs, -from_ready),
+        "available": _add(s.available, rs, from_ready - rest),
+        "terminating": _add(s.terminating, rs, take_p + take_r + rest),
+    }
+
+
+def _ready_split_domain(sc: DeploymentScope) -> range:
+    return range(sc.pod_cap + 1) if sc.has_min_ready else range(1)
+
+
+# -- scheduler, kubelet and clock ---------------------------------------------------------
+
+def _move(src: str, dst: str) -> tuple[Any, Any]:
+    def guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
+        return getattr(s, src)[rs] > 0
+
+    def effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
+        return {src: _add(getattr(s, src), rs, -1), dst: _add(getattr(s, dst), rs, 1)}
+
+    return guard, effect
+
+
+def _ready_target(sc: DeploymentScope) -> str:
+    return "ready" if sc.has_min_ready else "available"
+
+
+def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
+    return s.running[rs] > 0
+
+
+def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
+    dst = _ready_target(sc)
+    return {"running": _add(s.running, rs, -1), dst: _add(getattr(s, dst), rs, 1)}
+
+
+def _terminated_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
+    return s.terminating[rs] > 0
+
+
+def _terminated_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
+    return {"terminating": _add(s.terminating, rs, -1)}
+
+
+# -- user -------------------------------------------------------------------------------------
+
+def _edit_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return s.templates_used < sc.templates
+
+
+def _edit_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return {"template": s.templates_used, "templates_used": s.templates_used + 1}
+
+
+def _scale_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
+    return ops.and_(s.scales_left > 0, s.replicas != to)
+
+
+def _scale_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
+    return {"replicas": to, "scales_left": s.scales_left - 1}
+
+
+def _undo_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
+    return ops.and_(s.rollbacks_left > 0, ops.not_(s.paused), s.rs_exists[to], s.template != to)
+
+
+def _undo_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
+    return {"template": to, "rollbacks_left": s.rollbacks_left - 1}
+
+
+def _pause_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return ops.and_(s.pauses_left > 0, ops.not_(s.paused))
+
+
+def _pause_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return {"paused": True, "pauses_left": s.pauses_left - 1}
+
+
+def _resume_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return s.paused
+
+
+def _resume_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return {"paused": False}
+
+
+# -- faults -----------------------------------------------------------------------------------
+
+def _fault_phases(kinds: tuple[str, ...]) -> Any:
+    def domain(sc: DeploymentScope) -> tuple[str, ...]:
+        return tuple(k for k in kinds if k != "ready" or sc.has_min_ready)
+
+    return domain
+
+
+def _crash_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
+    return ops.and_(s.faults_left > 0, getattr(s, phase)[rs] > 0)
+
+
+def _crash_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
+    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), rs, -1), "running": _add(s.running, rs, 1)}
+
+
+def _evict_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
+    return ops.and_(s.faults_left > 0, getattr(s, phase)[rs] > 0)
+
+
+def _evict_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
+    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), rs, -1),
+            "terminating": _add(s.terminating, rs, 1)}
+
+
+_RS = (("rs", _slots),)
+_bind_guard, _bind_effect = _move("unscheduled", "pending")
+_start_guard, _start_effect = _move("pending", "running")
+_avail_guard, _avail_effect = _move("ready", "available")
+
+COMMANDS = (
+    Command("deployment-controller.create_new_replicaset", _create_guard, _rollout_effect,
+            "rolloutRolling/rolloutRecreate: create the ReplicaSet of the current template (and, rolling, scale old ones down in the same sync)"),
+    Command("deployment-controller.scale_new_replicaset", _scale_new_guard, _rollout_effect,
+            "reconcileNewReplicaSet / scaleUpNewReplicaSetForRecreate: scale the new ReplicaSet toward spec.replicas within maxSurge"),
+    Command("deployment-controller.scale_down_old_replicasets", _scale_old_guard, _rollout_effect,
+            "reconcileOldReplicaSets / scaleDownOldReplicaSetsForRecreate: scale old ReplicaSets down, oldest first, keeping minAvailable"),
+    Command("deployment-controller.clean_up_replicasets", _clean_up_guard, _rollout_effect,
+            "cleanupDeployment after a complete rollout: delete the oldest revisions beyond revisionHistoryLimit"),
+    Command("deployment-controller.scale_deployment", _scale_deployment_guard, _scale_deployment_effect,
+            "sync() for a scaling event or a paused Deployment: proportional scaling (and cleanup when paused)"),
+    Command("deployment-controller.sync_revision", _sync_revision_guard, _sync_revision_effect,
+            "getNewReplicaSet on a reused ReplicaSet: raise its revision to max(old)+1 (after rollout undo)"),
+    Command("replicaset-controller.sync_replicaset", _rs_guard, _rs_effect,
+            "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
+            params=_RS + (("from_ready", _ready_split_domain),)),
+    Command("scheduler.bind_pod", _bind_guard, _bind_effect, "bind an unscheduled pod to a node", params=_RS),
+    Command("kubelet.start_pod", _start_guard, _start_effect, "start the containers of a bound pod (phase Running, not Ready)", params=_RS),
+    Command("kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS),
+    Command("clock.pass_min_ready_seconds", _avail_guard, _avail_effect, "minReadySeconds pass: a Ready pod becomes available",
+            params=_RS, enabled_in=lambda sc: sc.has_min_ready),
+    Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod's containers stop; the pod is gone", params=_RS),
+    Command("user.edit_template", _edit_guard, _edit_effect, "kubectl edit/apply: a new pod template (a new revision)", kind="user",
+            enabled_in=lambda sc: sc.edits > 0),
+    Command("user.scale", _scale_guard, _scale_effect, "kubectl scale --replicas=N", kind="user",
+            params=(("to", lambda sc: sc.scale_to),), enabled_in=lambda sc: sc.scales > 0),
+    Command("user.rollout_undo", _undo_guard, _undo_effect, "kubectl rollout undo --to-revision: the template of that ReplicaSet",
+            kind="user", params=(("to", _slots),), enabled_in=lambda sc: sc.rollbacks > 0),
+    Command("user.pause", _pause_guard, _pause_effect, "kubectl rollout pause", kind="user", enabled_in=lambda sc: sc.pauses > 0),
+    Command("user.resume", _resume_guard, _resume_effect, "kubectl rollout resume", kind="user", enabled_in=lambda sc: sc.pauses > 0),
+    Command("fault.crash_pod", _crash_guard, _crash_effect, "a Ready pod's container crashes: Running, not Ready", kind="fault",
+            params=_RS + (("phase", _fault_phases(("ready", "available"))),), enabled_in=lambda sc: "crash" in sc.faults),
+    Command("fault.evict_pod", _evict_guard, _evict_effect, "the Eviction API deletes a scheduled pod gracefully", kind="fault",
+            params=_RS + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
+            enabled_in=lambda sc: "evict" in sc.faults),
+)
+
+
+MODEL = Model(
+    name="deployment",
+    title="Deployment rolling updates (Deployment + ReplicaSet controllers, kubelet, user)",
+    kubernetes=KUBERNETES,
+    state_cls=DeploymentState,
+    scope_cls=DeploymentScope,
+    init=initial_state,
+    commands=COMMANDS,
+    quiescent=quiescent,
+    presets=PRESETS,
+)

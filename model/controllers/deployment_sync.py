@@ -1,0 +1,326 @@
+"""One sync of the Deployment controller, as a pure function of the model state.
+
+Models ``pkg/controller/deployment`` of Kubernetes v1.35:
+
+* ``deployment_controller.go:syncDeployment`` — the dispatch: paused → ``sync``; a scaling
+  event → ``sync``; else ``rolloutRecreate`` or ``rolloutRolling``. (Deletion of the
+  Deployment, the deprecated ``rollbackTo`` and progress conditions are not modelled: they do
+  not change replica counts.)
+* ``sync.go``: ``getAllReplicaSetsAndSyncRevision`` / ``getNewReplicaSet`` (a reused ReplicaSet
+  — after ``rollout undo`` — has its revision raised to max(old)+1; a missing one is created
+  with ``NewRSNewReplicas`` replicas and desired/max-replicas annotations), ``isScalingEvent``
+  (an *active* RS whose desired-replicas annotation differs from spec.replicas), ``scale``
+  (FindActiveOrLatest, IsSaturated, proportional scaling sorted by size with newer-first /
+  older-first ties and the leftover to the largest), ``cleanupDeployment`` (the oldest
+  revisions beyond revisionHistoryLimit, only among the first ``diff`` and only if spec = 0,
+  status.replicas = 0 and the RS status has observed its generation).
+* ``rolling.go``: ``rolloutRolling`` does one of: scale the new RS (``reconcileNewReplicaSet``),
+  scale old RSes down (``reconcileOldReplicaSets`` = ``cleanupUnhealthyReplicas`` then
+  ``scaleDownOldReplicaSetsForRollingUpdate``, oldest first), or clean up when complete.
+  ``cleanupUnhealthyReplicas`` returns an error when an old RS reports more available pods than
+  its spec (stale status); upstream swallows it after the scale-downs already written, and so
+  does the model.
+* ``recreate.go``: scale every active old RS to 0; wait while ``oldPodsRunning`` (old RS status
+  replicas or any pod of an old RS in a non-terminal phase, terminating ones included); then
+  create or scale the new RS to spec.replicas.
+
+Every function reads ReplicaSet spec and *status* as upstream does: status is whatever the
+ReplicaSet controller last published, so decisions can rest on stale availability.
+
+Abstraction: the Deployment's own status is not stored. Where upstream tests
+``DeploymentComplete(d, &d.Status)`` (the status written by the previous sync) the model computes
+it from the ReplicaSets' current statuses, i.e. as if the previous sync had just run; this can
+only move a cleanup one sync earlier. Status fields that decide nothing (conditions,
+readyReplicas) are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.kernel.ops import Ops
+
+#: Per-ReplicaSet fields written by the Deployment controller.
+RS_WRITES = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced",
+             "rs_status_replicas", "rs_status_available", "unscheduled", "pending", "running",
+             "ready", "available", "terminating")
+
+
+class Plan:
+    """Everything one sync decides, computed with ops from one state.
+
+    ``flags`` hold the branch the sync takes; ``after`` holds the per-ReplicaSet fields after
+    the sync (lists indexed by ReplicaSet slot = template index).
+    """
+
+    def __init__(self, ops: Ops, sc: Any, s: Any):
+        self.ops, self.sc, self.s = ops, sc, s
+        self.k = len(s.rs_exists)
+        k, R = self.k, s.replicas
+        self.R = R
+        self.is_new = [s.template == t for t in range(k)]
+        self.old = [ops.and_(s.rs_exists[t], ops.not_(self.is_new[t])) for t in range(k)]
+        self.active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
+        self.new_exists = ops.or_(*[ops.and_(self.is_new[t], s.rs_exists[t]) for t in range(k)])
+        self.new_spec = self._pick_new(s.rs_replicas)
+        self.max_surge = du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)
+        self.min_available = du.min_available(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)
+        self.max_old_revision = ops.max_(0, *[ops.ite(self.old[t], s.rs_revision[t], 0) for t in range(k)])
+        new_revision = self._pick_new(s.rs_revision)
+        self.bump = ops.and_(self.new_exists, new_revision <= self.max_old_revision)
+        self.scaling_event = ops.or_(*[ops.and_(self.active[t], s.rs_desired[t] != R) for t in range(k)])
+        self.sync_path = ops.or_(s.paused, self.scaling_event)
+        self.status_total = ops.sum_(s.rs_status_replicas)
+
+    # -- small readers ---------------------------------------------------------------------
+
+    def _pick_new(self, values: Any) -> Any:
+        return self.ops.sum_(self.ops.ite(self.is_new[t], values[t], 0) for t in range(self.k))
+
+    def start(self) -> dict[str, list]:
+        """A working copy of the per-ReplicaSet fields, with the revision bump applied."""
+        ops, s = self.ops, self.s
+        w = {f: list(getattr(s, f)) for f in RS_WRITES}
+        for t in range(self.k):
+            w["rs_revision"][t] = ops.ite(ops.and_(self.bump, self.is_new[t]), self.max_old_revision + 1, s.rs_revision[t])
+        return w
+
+    def complete(self, w: dict[str, list]) -> Any:
+        """DeploymentComplete on the status calculateStatus would write from ``w``."""
+        ops = self.ops
+        updated = ops.sum_(ops.ite(ops.and_(self.is_new[t], w["rs_exists"][t]), w["rs_status_replicas"][t], 0) for t in range(self.k))
+        total = ops.sum_(w["rs_status_replicas"])
+        available = ops.sum_(w["rs_status_available"])
+        return du.deployment_complete(ops, self.R, updated, total, available)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def scale(self, w: dict[str, list], t: int, when: Any, size: Any) -> None:
+        """scaleReplicaSetAndRecordEvent: write size and annotations if the size changes."""
+        ops = self.ops
+        changes = ops.and_(when, w["rs_replicas"][t] != size)
+        w["rs_replicas"][t] = ops.ite(changes, size, w["rs_replicas"][t])
+        w["rs_desired"][t] = ops.ite(changes, self.R, w["rs_desired"][t])
+        w["rs_synced"][t] = ops.ite(changes, False, w["rs_synced"][t])
+
+    def create_new(self, w: dict[str, list], when: Any = True) -> None:
+        """getNewReplicaSet(createIfNotExisted): a new RS for the current template."""
+        ops, sc = self.ops, self.sc
+        old_total = ops.sum_(ops.ite(self.old[t], self.s.rs_replicas[t], 0) for t in range(self.k))
+        size = du.new_rs_new_replicas(ops, sc.strategy, sc.max_surge, self.R, old_total, 0)
+        for t in range(self.k):
+            make = ops.and_(when, self.is_new[t], ops.not_(self.new_exists))
+            w["rs_exists"][t] = ops.or_(w["rs_exists"][t], make)
+            w["rs_revision"][t] = ops.ite(make, self.max_old_revision + 1, w["rs_revision"][t])
+            w["rs_replicas"][t] = ops.ite(make, size, w["rs_replicas"][t])
+            w["rs_desired"][t] = ops.ite(make, self.R, w["rs_desired"][t])
+            w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(make))
+
+    def cleanup(self, w: dict[str, list], when: Any, view: dict[str, list] | None = None) -> Any:
+        """cleanupDeployment: delete the oldest-revision old RSes beyond the history limit.
+
+        ``view`` is the list of RS objects the sync read (spec/status it judges by); deletes
+        are applied to ``w``. Returns whether anything is deleted.
+        """
+        ops, k = self.ops, self.k
+        v = view or w
+        limit = self.sc.revision_history_limit
+        cleanable = self.old
+        diff = ops.count(cleanable) - limit
+        before = [[ops.and_(cleanable[u], ops.or_(v["rs_revision"][u] < v["rs_revision"][t],
+                                                   ops.and_(v["rs_revision"][u] == v["rs_revision"][t], u < t)))
+                   for u in range(k)] for t in range(k)]
+        rank = du.rank_positions(ops, before)
+        deleted = []
+        for t in range(k):
+            gone = ops.and_(when, cleanable[t], rank[t] < diff, v["rs_replicas"][t] == 0,
+                            v["rs_status_replicas"][t] == 0, v["rs_synced"][t])
+            deleted.append(gone)
+            self.delete(w, t, gone)
+        return ops.or_(*deleted)
+
+    def delete(self, w: dict[str, list], t: int, gone: Any) -> None:
+        """Delete RS ``t``; the garbage collector deletes its pods (unscheduled ones at once)."""
+        ops = self.ops
+        for f in ("rs_revision", "rs_replicas", "rs_desired", "rs_status_replicas", "rs_status_available"):
+            w[f][t] = ops.ite(gone, 0, w[f][t])
+        w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
+        w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
+        dying = w["pending"][t] + w["running"][t] + w["ready"][t] + w["available"][t]
+        w["terminating"][t] = ops.ite(gone, w["terminating"][t] + dying, w["terminating"][t])
+        for f in ("unscheduled", "pending", "running", "ready", "available"):
+            w[f][t] = ops.ite(gone, 0, w[f][t])
+
+
+#: The ReplicaSet objects' own fields; a sync that changes pods also changes one of these
+#: (deleting an RS clears rs_exists), so comparing them tells whether a sync did anything.
+RS_OBJECT = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
+
+
+def changed(ops: Ops, s: Any, w: dict[str, list]) -> Any:
+    """True where the sync wrote any ReplicaSet (scaled, annotated, created or deleted one)."""
+    return ops.or_(*[a != b for f in RS_OBJECT for a, b in zip(getattr(s, f), w[f])])
+
+
+def as_changes(w: dict[str, list]) -> dict[str, tuple]:
+    return {f: tuple(v) for f, v in w.items()}
+
+
+# -- sync(): paused deployments and scaling events ------------------------------------------
+
+def sync_scale(p: Plan) -> tuple[dict[str, list], Any]:
+    """sync(): scale() then, when paused, cleanupDeployment. Returns (after, changed?)."""
+    ops, s, k, R = p.ops, p.s, p.k, p.R
+    w = p.start()
+    n_active = ops.count(p.active)
+    # FindActiveOrLatest: the only active RS; with none, the new RS or else the newest old RS
+    newest_old = [ops.and_(p.old[t], *[ops.not_(p.old[u]) for u in range(t + 1, k)]) for t in range(k)]
+    none_target = [ops.ite(p.new_exists, ops.and_(p.is_new[t], s.rs_exists[t]), newest_old[t]) for t in range(k)]
+    single = n_active <= 1
+    for t in range(k):
+        target = ops.ite(n_active == 0, none_target[t], p.active[t])
+        p.scale(w, t, ops.and_(single, target), R)
+    # IsSaturated: every active old RS to 0
+    new_available = p._pick_new(s.rs_status_available)
+    new_desired = p._pick_new(s.rs_desired)
+    saturated = ops.and_(ops.not_(single), du.is_saturated(ops, R, p.new_exists, p.new_spec, new_desired, new_available))
+    for t in range(k):
+        p.scale(w, t, ops.and_(saturated, p.old[t], p.active[t]), 0)
+    if p.sc.strategy == du.ROLLING_UPDATE:
+        proportional(p, w, ops.and_(ops.not_(single), ops.not_(saturated)))
+    p.cleanup(w, s.paused, view={f: list(getattr(s, f)) for f in RS_WRITES})
+    return w, changed(ops, s, w)
+
+
+def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
+    """The proportional branch of scale(): share replicas + maxSurge among active RSes."""
+    ops, s, k, R, sc = p.ops, p.s, p.k, p.R, p.sc
+    spec = list(s.rs_replicas)
+    allowed = ops.ite(R > 0, R + p.max_surge, 0)
+    to_add = allowed - ops.sum_(ops.ite(p.active[t], spec[t], 0) for t in range(k))
+    up = to_add > 0
+
+    def goes_before(u: int, t: int) -> Any:
+        # active first; then size descending; ties newer first when scaling up, older when down
+        tie_break = ops.ite(up, u > t, u < t)
+        by_size = ops.or_(spec[u] > spec[t], ops.and_(spec[u] == spec[t], tie_break))
+        return ops.or_(ops.and_(p.active[u], ops.not_(p.active[t])),
+                       ops.and_(p.active[u] == p.active[t], by_size))
+
+    pos = du.rank_positions(ops, [[goes_before(u, t) for u in range(k)] for t in range(k)])
+    at = [[pos[t] == q for t in range(k)] for q in range(k)]
+
+    def pick(q: int, values: list) -> Any:
+        return ops.sum_(ops.ite(at[q][t], values[t], 0) for t in range(k))
+
+    max_ann = [s.rs_desired[t] + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.rs_desired[t]) for t in range(k)]
+    added: Any = 0
+    sizes = []
+    for q in range(k):
+        spec_q = pick(q, spec)
+        fraction = du.replica_set_fraction(ops, spec_q, R, R + p.max_surge, pick(q, max_ann), p.status_total)
+        share = du.get_proportion(ops, spec_q, fraction, to_add, added)
+        sizes.append(spec_q + share)
+        added = added + share
+    sizes[0] = ops.max_(sizes[0] + to_add - added, 0)
+    for t in range(k):
+        size = ops.sum_(ops.ite(at[q][t], sizes[q], 0) for q in range(k))
+        write = ops.and_(when, p.active[t])
+        # scaleReplicaSet writes when the size or the annotations differ; both annotations follow R
+        resized = ops.and_(write, spec[t] != size)
+        w["rs_replicas"][t] = ops.ite(write, size, w["rs_replicas"][t])
+        w["rs_desired"][t] = ops.ite(write, R, w["rs_desired"][t])
+        w["rs_synced"][t] = ops.ite(resized, False, w["rs_synced"][t])
+
+
+# -- rolloutRolling ----------------------------------------------------------------------
+
+def reconcile_new(p: Plan, w: dict[str, list]) -> Any:
+    """reconcileNewReplicaSet on an existing new RS. Returns whether it scaled."""
+    ops, s, k, R = p.ops, p.s, p.k, p.R
+    all_spec = ops.sum_(s.rs_replicas)
+    grown = du.new_rs_new_replicas(ops, p.sc.strategy, p.sc.max_surge, R, all_spec, p.new_spec)
+    target = ops.ite(p.new_spec > R, R, grown)
+    scaled = ops.and_(p.new_exists, p.new_spec != R, target != p.new_spec)
+    for t in range(k):
+        p.scale(w, t, ops.and_(scaled, p.is_new[t]), target)
+    return scaled
+
+
+def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
+    """reconcileOldReplicaSets (cleanupUnhealthyReplicas, then scale-down).
+
+    Returns (scaled, wrote): upstream's "scaled" result, and whether any old RS was written
+    (they differ when cleanupUnhealthyReplicas fails after earlier scale-downs).
+    """
+    ops, s, k, R = p.ops, p.s, p.k, p.R
+    spec = list(w["rs_replicas"])  # after a same-sync creation of the new RS
+    status_av = list(s.rs_status_available)
+    old_active = [ops.and_(p.old[t], spec[t] > 0) for t in range(k)]
+    is_new_now = [ops.and_(p.is_new[t], w["rs_exists"][t]) for t in range(k)]
+    new_spec = ops.sum_(ops.ite(is_new_now[t], spec[t], 0) for t in range(k))
+    new_av = ops.sum_(ops.ite(is_new_now[t], status_av[t], 0) for t in range(k))
+    old_pods = ops.sum_(ops.ite(old_active[t], spec[t], 0) for t in range(k))
+    all_pods = ops.sum_(ops.ite(w["rs_exists"][t], spec[t], 0) for t in range(k))
+    max_scaled_down = all_pods - p.min_available - (new_spec - new_av)
+    go = ops.and_(when, old_pods > 0, max_scaled_down > 0)
+    # cleanupUnhealthyReplicas, oldest first (slot order is creation order)
+    total: Any = 0
+    failed: Any = False
+    for t in range(k):
+        applies = ops.and_(go, old_active[t], ops.not_(failed), total < max_scaled_down, spec[t] != status_av[t])
+        count = ops.min_(max_scaled_down - total, spec[t] - status_av[t])
+        failed = ops.or_(failed, ops.and_(applies, count < 0))
+        do = ops.and_(applies, count >= 0)
+        p.scale(w, t, do, spec[t] - count)
+        spec[t] = ops.ite(do, spec[t] - count, spec[t])
+        total = total + ops.ite(do, count, 0)
+    # scaleDownOldReplicaSetsForRollingUpdate over the active old RSes and the new RS
+    available = new_av + ops.sum_(ops.ite(old_active[t], status_av[t], 0) for t in range(k))
+    budget = available - p.min_available
+    go2 = ops.and_(go, ops.not_(failed), available > p.min_available)
+    done: Any = 0
+    for t in range(k):
+        applies = ops.and_(go2, old_active[t], done < budget, spec[t] > 0)
+        count = ops.min_(spec[t], budget - done)
+        p.scale(w, t, applies, spec[t] - count)
+        done = done + ops.ite(applies, count, 0)
+    return ops.and_(ops.not_(failed), total + done > 0), total + done > 0
+
+
+def old_pods_running(p: Plan) -> Any:
+    """oldPodsRunning: an old RS reports replicas, or one of its pods is not yet gone."""
+    ops, s = p.ops, p.s
+    pods = [s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t] + s.terminating[t]
+            for t in range(p.k)]
+    return ops.or_(*[ops.and_(p.old[t], s.rs_status_replicas[t] + pods[t] > 0) for t in range(p.k)])
+
+
+def sync_rolling(p: Plan) -> tuple[dict[str, list], dict[str, Any]]:
+    """rolloutRolling: create the new RS / scale it / scale old RSes down / clean up."""
+    ops, s = p.ops, p.s
+    w = p.start()
+    p.create_new(w)
+    scaled_new = reconcile_new(p, w)
+    scaled_old, wrote_old = reconcile_old(p, w, ops.not_(scaled_new))
+    quiet = ops.and_(ops.not_(scaled_new), ops.not_(scaled_old))
+    cleaned = p.cleanup(w, ops.and_(quiet, p.complete(w)), view={f: list(getattr(s, f)) for f in RS_WRITES})
+    return w, {"scaled_new": scaled_new, "wrote_old": wrote_old, "cleaned": cleaned}
+
+
+def sync_recreate(p: Plan) -> tuple[dict[str, list], dict[str, Any]]:
+    """rolloutRecreate: old RSes to 0, wait for old pods, then create/scale the new RS."""
+    ops, s, k = p.ops, p.s, p.k
+    w = p.start()
+    any_old_active = ops.or_(*[ops.and_(p.old[t], p.active[t]) for t in range(k)])
+    for t in range(k):
+        p.scale(w, t, ops.and_(p.old[t], p.active[t]), 0)
+    proceed = ops.and_(ops.not_(any_old_active), ops.not_(old_pods_running(p)))
+    make = ops.and_(proceed, ops.not_(p.new_exists))
+    p.create_new(w, proceed)  # a new RS starts at NewRSNewReplicas = spec.replicas
+    for t in range(k):
+        p.scale(w, t, ops.and_(proceed, p.new_exists, p.is_new[t]), p.R)
+    cleaned = p.cleanup(w, ops.and_(proceed, p.complete(w)), view={f: list(getattr(s, f)) for f in RS_WRITES})
+    scaled_up = ops.and_(proceed, p.new_exists, p.new_spec != p.R)
+    return w, {"scaled_old": any_old_active, "created": make, "scaled_new": scaled_up, "cleaned": cleaned}

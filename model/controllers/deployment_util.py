@@ -1,0 +1,115 @@
+"""Replica arithmetic of the Deployment controller, as small pure functions.
+
+Each function is named after its upstream twin in
+``pkg/controller/deployment/util/deployment_util.go`` (or the file named in its docstring) and
+takes an ``ops`` first, so the same function computes on ints (explicit engine, tests) and on z3
+terms (symbolic engine). Scope constants (maxSurge as written, the strategy) are plain Python
+values; replica counts may be symbolic. Worked examples from upstream's unit tests are in
+``tests/model/test_deployment_util.py``, each citing its table and case.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Ops
+
+ROLLING_UPDATE = "RollingUpdate"
+RECREATE = "Recreate"
+
+
+def resolve_fenceposts(ops: Ops, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any) -> tuple[Any, Any]:
+    """ResolveFenceposts: (surge, unavailable) for ``desired`` replicas.
+
+    Surge rounds a percentage up, unavailable rounds down; if both come out 0, unavailable
+    becomes 1 so that a rollout can always make progress (e.g. 10% of 3 with maxSurge 0%
+    gives (0, 1)). Note this fallback applies even for ``desired = 0``.
+    """
+    surge = ops.scaled_value(max_surge, desired, round_up=True)
+    unavailable = ops.scaled_value(max_unavailable, desired, round_up=False)
+    unavailable = ops.ite(ops.and_(surge == 0, unavailable == 0), 1, unavailable)
+    return surge, unavailable
+
+
+def max_surge(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+    """MaxSurge: the resolved surge of a RollingUpdate Deployment, 0 for Recreate."""
+    if strategy != ROLLING_UPDATE:
+        return 0
+    return resolve_fenceposts(ops, surge, unavailable, replicas)[0]
+
+
+def max_unavailable(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+    """MaxUnavailable: resolved unavailability clamped to replicas; 0 for Recreate or replicas 0."""
+    if strategy != ROLLING_UPDATE:
+        return 0
+    resolved = resolve_fenceposts(ops, surge, unavailable, replicas)[1]
+    return ops.ite(replicas == 0, 0, ops.min_(resolved, replicas))
+
+
+def min_available(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+    """MinAvailable: replicas - MaxUnavailable for RollingUpdate, 0 for Recreate."""
+    if strategy != ROLLING_UPDATE:
+        return 0
+    return replicas - max_unavailable(ops, strategy, surge, unavailable, replicas)
+
+
+def new_rs_new_replicas(
+    ops: Ops, strategy: str, surge: IntOrPercent, replicas: Any, all_replicas: Any, new_replicas: Any
+) -> Any:
+    """NewRSNewReplicas: how many replicas the new ReplicaSet should have next.
+
+    RollingUpdate resolves maxSurge directly (rounded up, *without* the both-zero fallback)
+    and scales the new RS up by at most the room left under replicas + maxSurge, counted over
+    ``all_replicas`` = the sum of spec.replicas of every ReplicaSet, and never past replicas.
+    Recreate: replicas.
+    """
+    if strategy != ROLLING_UPDATE:
+        return replicas
+    max_total = replicas + ops.scaled_value(surge, replicas, round_up=True)
+    scale_up = ops.min_(max_total - all_replicas, replicas - new_replicas)
+    return ops.ite(all_replicas >= max_total, new_replicas, new_replicas + scale_up)
+
+
+def is_saturated(ops: Ops, replicas: Any, new_exists: Any, new_spec: Any, new_desired: Any, new_available: Any) -> Any:
+    """IsSaturated: the new RS has spec, desired-replicas annotation and availability all = replicas."""
+    return ops.and_(new_exists, new_spec == replicas, new_desired == replicas, new_available == replicas)
+
+
+def deployment_complete(ops: Ops, replicas: Any, updated: Any, total: Any, available: Any) -> Any:
+    """DeploymentComplete: updated, total and available replicas all equal spec.replicas.
+
+    Upstream also requires status.observedGeneration >= generation; the model computes the
+    status afresh in every sync, so that part always holds (see the model's header).
+    """
+    return ops.and_(updated == replicas, total == replicas, available == replicas)
+
+
+def replica_set_fraction(ops: Ops, spec: Any, replicas: Any, allowed: Any, annotated_max: Any, status_total: Any) -> Any:
+    """getReplicaSetFraction: the change a proportional scale would give this RS.
+
+    ``allowed`` = replicas + MaxSurge; ``annotated_max`` = the RS's max-replicas annotation.
+    With replicas 0 the RS goes to 0. A zero annotation falls back to the Deployment's
+    status.replicas (``status_total``), and if that is 0 too the fraction is 0. The new size
+    is spec * allowed / annotation, rounded half away from zero (RoundToInt32).
+    """
+    base = ops.ite(annotated_max > 0, annotated_max, status_total)
+    safe = ops.max_(base, 1)
+    scaled = ops.round_half_up_div(spec * allowed, safe) - spec
+    return ops.ite(replicas == 0, -spec, ops.ite(base > 0, scaled, 0))
+
+
+def get_proportion(ops: Ops, spec: Any, fraction: Any, to_add: Any, added: Any) -> Any:
+    """GetProportion: this RS's share of ``to_add``, clamped so the total never overshoots."""
+    clamped = ops.ite(to_add > 0, ops.min_(fraction, to_add - added), ops.max_(fraction, to_add - added))
+    return ops.ite(ops.or_(spec == 0, to_add == 0, to_add == added), 0, clamped)
+
+
+def rank_positions(ops: Ops, before: Sequence[Sequence[Any]]) -> list[Any]:
+    """Sort positions from a precedence matrix: position[i] = how many j go before i.
+
+    ``before[i][j]`` says element j sorts before element i (a strict total order). This is how
+    the model sorts ReplicaSets by size or revision without branching on state.
+    """
+    n = len(before)
+    return [ops.count(before[i][j] for j in range(n) if j != i) for i in range(n)]

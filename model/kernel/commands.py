@@ -1,0 +1,166 @@
+"""Guarded commands and models: the one definition every engine reads.
+
+A :class:`Command` is a named, parameterized guarded command. ``guard(ops, scope, s, **p)``
+says whether it may fire in state ``s``; ``effect(ops, scope, s, **p)`` returns a dict of only
+the fields it changes (tuple fields as whole new tuples). Parameters range over finite domains
+taken from the scope and stay concrete, so each (command, parameters) pair — an
+:class:`Action` — is one disjunct of the transition relation.
+
+A :class:`Model` bundles the state class, the scope class, the initial state, the command
+table and the predicate that tells a finished run (quiescent) from a stuck one. The functions
+:func:`enabled` and :func:`successors` are the reference semantics: they evaluate the model
+with :data:`kubecheck.model.kernel.ops.CONCRETE` on attrs state objects, slowly and simply.
+Everything faster (the compiled explicit engine) or symbolic (z3) is checked against them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Iterable, Mapping
+
+import attrs
+
+from kubecheck.model.kernel.ops import CONCRETE, Ops
+from kubecheck.model.kernel.schema import Schema
+
+#: Command kinds. "system" commands (controllers, kubelet, scheduler) are the ones liveness
+#: assumes weakly fair; "user" and "fault" commands are never required to happen.
+KINDS = ("system", "user", "fault")
+
+
+def _always(scope: Any) -> bool:
+    return True
+
+
+@attrs.frozen
+class Command:
+    """A guarded command ``actor.verb_object`` with finite parameters."""
+
+    name: str
+    guard: Callable[..., Any]
+    effect: Callable[..., dict]
+    doc: str
+    params: tuple[tuple[str, Callable[[Any], Iterable[Any]]], ...] = ()
+    kind: str = "system"
+    enabled_in: Callable[[Any], bool] = _always
+
+    def __attrs_post_init__(self) -> None:
+        if "." not in self.name:
+            raise ValueError(f"command name {self.name!r} must be actor.verb_object")
+        if self.kind not in KINDS:
+            raise ValueError(f"command {self.name}: kind must be one of {KINDS}")
+
+    @property
+    def actor(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    def bindings(self, scope: Any) -> list[tuple[tuple[str, Any], ...]]:
+        """Every parameter assignment in a stable order (declaration order, then values)."""
+        if not self.enabled_in(scope):
+            return []
+        names = [n for n, _ in self.params]
+        domains = [list(dom(scope)) for _, dom in self.params]
+        return [tuple(zip(names, values)) for values in itertools.product(*domains)]
+
+
+@attrs.frozen
+class Action:
+    """One command with its parameters bound: one disjunct of the transition relation."""
+
+    command: Command
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.command.name
+
+    @property
+    def actor(self) -> str:
+        return self.command.actor
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    @property
+    def label(self) -> str:
+        if not self.params:
+            return self.command.name
+        args = ", ".join(f"{k}={v}" for k, v in self.params)
+        return f"{self.command.name}({args})"
+
+    def guard(self, ops: Ops, scope: Any, state: Any) -> Any:
+        return self.command.guard(ops, scope, state, **self.kwargs)
+
+    def effect(self, ops: Ops, scope: Any, state: Any) -> dict:
+        return self.command.effect(ops, scope, state, **self.kwargs)
+
+
+@attrs.frozen
+class Model:
+    """A controller model: state, scope, initial state, commands and quiescence."""
+
+    name: str
+    title: str
+    kubernetes: str
+    state_cls: type
+    scope_cls: type
+    init: Callable[[Any], Any]
+    commands: tuple[Command, ...]
+    quiescent: Callable[[Ops, Any, Any], Any]
+    presets: Mapping[str, Any]
+    naming: Any = None  # model-specific helpers that name objects in traces
+
+    def __attrs_post_init__(self) -> None:
+        names = [c.name for c in self.commands]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"model {self.name}: duplicate command names {sorted(dupes)}")
+
+    def schema(self, scope: Any) -> Schema:
+        return Schema(self.state_cls, scope)
+
+    def actions(self, scope: Any) -> list[Action]:
+        """All actions of the scope, in command-table order then parameter order."""
+        return [Action(c, b) for c in self.commands for b in c.bindings(scope)]
+
+    def command(self, name: str) -> Command:
+        for c in self.commands:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def apply(action: Action, scope: Any, state: Any) -> Any | None:
+    """The successor of ``state`` under ``action``, or None where the guard is false."""
+    if not action.guard(CONCRETE, scope, state):
+        return None
+    changes = action.effect(CONCRETE, scope, state)
+    return attrs.evolve(state, **changes) if changes else state
+
+
+def enabled(model: Model, scope: Any, state: Any) -> list[Action]:
+    """The actions whose guards hold in ``state``."""
+    return [a for a in model.actions(scope) if a.guard(CONCRETE, scope, state)]
+
+
+def successors(model: Model, scope: Any, state: Any) -> list[tuple[Action, Any]]:
+    """(action, successor) for every enabled action, in action order."""
+    out = []
+    for a in model.actions(scope):
+        nxt = apply(a, scope, state)
+        if nxt is not None:
+            out.append((a, nxt))
+    return out
+
+
+def find_action(actions: Iterable[Action], label: str) -> Action:
+    """The action whose label is ``label`` (as written in traces)."""
+    for a in actions:
+        if a.label == label:
+            return a
+    raise KeyError(label)
+
+
+def scope_mapping(scope: Any) -> Mapping[str, Any]:
+    return attrs.asdict(scope, recurse=False)

@@ -1,0 +1,501 @@
+"""Compile a model into plain Python for the explicit engine.
+
+The explicit engine must visit tens of thousands of states a second, and calling guards and
+effects through an ``ops`` object on attrs instances costs far more than that allows. So the
+kernel reads the model a third time: :class:`SourceOps` runs every guard, effect and predicate
+once on symbolic :class:`Expr` values that record what was computed as lines of Python. The
+result is one straight-line function over the flat state tuple::
+
+    def successors(s):
+        s0, s1, s2 = s
+        out = []
+        t0 = s1 > 0                     # guard of action 0
+        if t0:
+            t1 = s1 - 1
+            out.append((0, (s0, t1, s2)))
+        ...
+        return out
+
+Parameters, scope values and everything else concrete are folded into constants while the
+model is read, so an action whose guard is false for the whole scope costs nothing at all.
+Identical subexpressions within a block are computed once. Because :class:`Expr` refuses to be
+used as a truth value, model code that branches on state with ``if``/``and``/``or``/``not``
+fails here with a clear message, as it would under z3.
+
+The compiled functions are checked against the reference interpreter
+(:func:`kubecheck.model.kernel.commands.successors`) by tests and by the replay of every trace.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Sequence
+
+import attrs
+
+from kubecheck.model.kernel.commands import Action, Model
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.schema import Schema
+
+
+class ModelCodeError(TypeError):
+    """Model code did something the symbolic readings cannot follow."""
+
+
+class Expr:
+    """A value computed at run time of the compiled function: its code is a local name."""
+
+    __slots__ = ("code", "em")
+
+    def __init__(self, code: str, em: "Emitter"):
+        self.code = code
+        self.em = em
+
+    def __bool__(self) -> bool:
+        raise ModelCodeError(
+            "model code used a state-derived value as a Python truth value "
+            "(if / and / or / not / min / max / chained comparison); use ops.ite, ops.and_, "
+            "ops.or_, ops.not_, ops.min_, ops.max_ instead"
+        )
+
+    def __index__(self) -> int:
+        raise ModelCodeError("a state-derived value cannot index a tuple; use a command parameter")
+
+    def __floordiv__(self, other: Any) -> Any:
+        raise ModelCodeError("use ops.floor_div instead of // on state-derived values")
+
+    __rfloordiv__ = __floordiv__
+    __hash__ = None  # type: ignore[assignment]
+
+    def _bin(self, op: str, a: Any, b: Any) -> "Expr":
+        return self.em.emit(f"{code(a)} {op} {code(b)}")
+
+    def __add__(self, o: Any) -> "Expr":
+        return self._bin("+", self, o)
+
+    def __radd__(self, o: Any) -> "Expr":
+        return self._bin("+", o, self)
+
+    def __sub__(self, o: Any) -> "Expr":
+        return self._bin("-", self, o)
+
+    def __rsub__(self, o: Any) -> "Expr":
+        return self._bin("-", o, self)
+
+    def __mul__(self, o: Any) -> "Expr":
+        return self._bin("*", self, o)
+
+    def __rmul__(self, o: Any) -> "Expr":
+        return self._bin("*", o, self)
+
+    def __neg__(self) -> "Expr":
+        return self.em.emit(f"-{self.code}")
+
+    def __lt__(self, o: Any) -> "Expr":
+        return self._bin("<", self, o)
+
+    def __le__(self, o: Any) -> "Expr":
+        return self._bin("<=", self, o)
+
+    def __gt__(self, o: Any) -> "Expr":
+        return self._bin(">", self, o)
+
+    def __ge__(self, o: Any) -> "Expr":
+        return self._bin(">=", self, o)
+
+    def __eq__(self, o: Any) -> "Expr":  # type: ignore[override]
+        return self._bin("==", self, o)
+
+    def __ne__(self, o: Any) -> "Expr":  # type: ignore[override]
+        return self._bin("!=", self, o)
+
+
+def code(x: Any) -> str:
+    """Python source of a value: an Expr's name or a literal."""
+    if isinstance(x, Expr):
+        return x.code
+    if isinstance(x, (bool, int)):
+        return repr(x)
+    raise ModelCodeError(f"cannot compile a value of type {type(x).__name__}: {x!r}")
+
+
+class Emitter:
+    """Collects the lines of one generated function, with per-block common subexpressions."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 1
+        self.counter = 0
+        self.caches: list[dict[str, Expr]] = [{}]
+
+    def emit(self, source: str) -> Expr:
+        for cache in reversed(self.caches):
+            hit = cache.get(source)
+            if hit is not None:
+                return hit
+        name = f"t{self.counter}"
+        self.counter += 1
+        self.line(f"{name} = {source}")
+        expr = Expr(name, self)
+        self.caches[-1][source] = expr
+        return expr
+
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text)
+
+    def open(self, header: str) -> None:
+        self.line(header)
+        self.depth += 1
+        self.caches.append({})
+
+    def close(self) -> None:
+        self.depth -= 1
+        self.caches.pop()
+
+
+class SourceOps(Ops):
+    """Ops that fold constants and emit Python for everything that depends on the state."""
+
+    name = "source"
+    symbolic = True
+
+    def __init__(self, em: Emitter):
+        self.em = em
+
+    def and_(self, *xs: Any) -> Any:
+        rest = []
+        for x in xs:
+            if isinstance(x, Expr):
+                rest.append(x)
+            elif not x:
+                return False
+        if not rest:
+            return True
+        if len(rest) == 1:
+            return rest[0]
+        return self.em.emit("(" + " and ".join(r.code for r in rest) + ")")
+
+    def or_(self, *xs: Any) -> Any:
+        rest = []
+        for x in xs:
+            if isinstance(x, Expr):
+                rest.append(x)
+            elif x:
+                return True
+        if not rest:
+            return False
+        if len(rest) == 1:
+            return rest[0]
+        return self.em.emit("(" + " or ".join(r.code for r in rest) + ")")
+
+    def not_(self, x: Any) -> Any:
+        if not isinstance(x, Expr):
+            return not x
+        return self.em.emit(f"not {x.code}")
+
+    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+        if not isinstance(cond, Expr):
+            return then if cond else other
+        if isinstance(then, tuple):
+            return tuple(self.ite(cond, a, b) for a, b in zip(then, other, strict=True))
+        if code(then) == code(other):
+            return then
+        return self.em.emit(f"({code(then)} if {cond.code} else {code(other)})")
+
+    def _fold(self, fn: Callable[..., Any], name: str, xs: Sequence[Any]) -> Any:
+        consts = [x for x in xs if not isinstance(x, Expr)]
+        exprs = [x for x in xs if isinstance(x, Expr)]
+        if not exprs:
+            return fn(consts)
+        parts = [x.code for x in exprs] + ([repr(fn(consts))] if consts else [])
+        if len(parts) == 1:
+            return exprs[0]
+        return self.em.emit(f"{name}({', '.join(parts)})")
+
+    def min_(self, *xs: Any) -> Any:
+        return self._fold(min, "min", xs)
+
+    def max_(self, *xs: Any) -> Any:
+        return self._fold(max, "max", xs)
+
+    def sum_(self, xs: Any) -> Any:
+        items = list(xs)
+        const = sum(x for x in items if not isinstance(x, Expr))
+        exprs = [x for x in items if isinstance(x, Expr)]
+        if not exprs:
+            return const
+        parts = [x.code for x in exprs] + ([repr(const)] if const else [])
+        return exprs[0] if len(parts) == 1 else self.em.emit(" + ".join(parts))
+
+    def floor_div(self, a: Any, b: Any) -> Any:
+        if not isinstance(a, Expr) and not isinstance(b, Expr):
+            return a // b
+        return self.em.emit(f"{code(a)} // {code(b)}")
+
+    def ceil_div(self, a: Any, b: Any) -> Any:
+        if not isinstance(a, Expr) and not isinstance(b, Expr):
+            return -((-a) // b)
+        return self.em.emit(f"-((-{code(a)}) // {code(b)})")
+
+
+def state_view(schema: Schema, em: Emitter, prefix: str = "s") -> Any:
+    """A state object whose fields are the unpacked locals ``s0, s1, …`` of the function."""
+    exprs = [Expr(f"{prefix}{i}", em) for i in range(len(schema.slots))]
+    return schema.state_cls(**schema.view_kwargs(exprs))
+
+
+def _unpack(schema: Schema, prefix: str, var: str) -> str:
+    names = [f"{prefix}{i}" for i in range(len(schema.slots))]
+    if len(names) == 1:
+        return f"{names[0]}, = {var}"
+    return f"{', '.join(names)} = {var}"
+
+
+class DomainError(ValueError):
+    """An effect wrote a value outside the field's declared domain (a model bug)."""
+
+    def __init__(self, action: int, slot: int, value: Any):
+        super().__init__(action, slot, value)
+        self.action, self.slot, self.value = action, slot, value
+
+
+def _define(source: str, name: str, env: dict[str, Any]) -> Callable[..., Any]:
+    namespace = dict(env)
+    exec(compile(source, f"<kubecheck:{name}>", "exec"), namespace)
+    return namespace[name]
+
+
+@attrs.frozen
+class Compiled:
+    """A model compiled for one scope: flat initial state, successor and predicate functions."""
+
+    model: Model
+    scope: Any
+    schema: Schema
+    actions: tuple[Action, ...]
+    initial: tuple
+    successors: Callable[[tuple], list]
+    source: str
+
+    def predicate_function(self, predicates: Sequence[Callable[..., Any]], step: bool = False) -> Callable[..., list[int]]:
+        """One function returning the positions of ``predicates`` that are true of a state.
+
+        With ``step=True`` the predicates take (ops, scope, s, t) and the function (s, t).
+        """
+        em = Emitter()
+        ops = SourceOps(em)
+        s = state_view(self.schema, em, "s")
+        em.line(_unpack(self.schema, "s", "s_"))
+        args = "s_"
+        if step:
+            t = state_view(self.schema, em, "n")
+            em.line(_unpack(self.schema, "n", "n_"))
+            args = "s_, n_"
+        em.line("hit = []")
+        for i, pred in enumerate(predicates):
+            value = pred(ops, self.scope, s, t) if step else pred(ops, self.scope, s)
+            if isinstance(value, Expr):
+                em.open(f"if {value.code}:")
+                em.line(f"hit.append({i})")
+                em.close()
+            elif value:
+                em.line(f"hit.append({i})")
+        em.line("return hit")
+        source = f"def predicates({args}):\n" + "\n".join(eliminate_dead(em.lines)) + "\n"
+        return _define(source, "predicates", {})
+
+
+_SLOT = re.compile(r"\bs(\d+)\b")
+_TEMP = re.compile(r"\bt\d+\b")
+_DEF = re.compile(r"^\s*(t\d+) = ")
+
+
+def eliminate_dead(lines: list[str]) -> list[str]:
+    """Drop assignments ``tN = ...`` whose temp no other line reads (the code is SSA)."""
+    while True:
+        uses: dict[str, int] = {}
+        for line in lines:
+            m = _DEF.match(line)
+            rhs = line[m.end():] if m else line
+            for name in _TEMP.findall(rhs):
+                uses[name] = uses.get(name, 0) + 1
+        kept = [line for line in lines if not ((m := _DEF.match(line)) and m.group(1) not in uses)]
+        if len(kept) == len(lines):
+            return kept
+        lines = kept
+
+
+def _reads(lines: Sequence[str], exprs: Sequence[Any]) -> list[int]:
+    """The state slots that generated lines (and final values) read, in slot order."""
+    found: set[int] = set()
+    for text in list(lines) + [code(e) for e in exprs if isinstance(e, (Expr, bool, int))]:
+        found.update(int(m) for m in _SLOT.findall(text))
+    return sorted(found)
+
+
+def _key(slots: Sequence[int]) -> str:
+    if not slots:
+        return "()"
+    return "(" + ", ".join(f"s{i}" for i in slots) + ",)"
+
+
+def _writes(schema: Schema, label: str, changes: dict[str, Any]) -> list[tuple[int, Any]]:
+    """(slot, value) for every slot an effect really changes; constants checked here."""
+    out = []
+    for index, value in schema.changes_to_slots(changes):
+        slot = schema.slots[index]
+        if isinstance(value, Expr):
+            if value.code == f"s{index}":
+                continue
+        elif slot.kind == "bool" and not isinstance(value, bool):
+            raise ModelCodeError(f"{label} writes {value!r} into bool field {slot.label}")
+        elif slot.kind == "int" and (isinstance(value, bool) or not slot.lo <= value <= slot.hi):
+            raise ModelCodeError(f"{label} writes {value!r} into {slot.label} ({slot.lo}..{slot.hi})")
+        out.append((index, value))
+    return out
+
+
+def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, Any]]) -> None:
+    for index, value in writes:
+        slot = schema.slots[index]
+        if isinstance(value, Expr) and slot.kind == "int":
+            em.open(f"if not {slot.lo} <= {value.code} <= {slot.hi}:")
+            em.line(f"raise DomainError({k}, {index}, {value.code})")
+            em.close()
+
+
+class _Builder:
+    """Generates the successor function; large guard groups and effects are memoized.
+
+    Guards and effects are pure functions of the slots they read. Where the code of a group of
+    guards (one actor's commands, which typically share a computation such as the Deployment
+    controller's sync plan) or of one effect is long, it becomes a separate function whose
+    results are cached on the tuple of slots it reads: states that differ only in fields the
+    code does not read (pod phases, for a controller that reads ReplicaSet spec and status)
+    share one evaluation. This changes speed only, never results.
+    """
+
+    def __init__(self, model: Model, scope: Any, schema: Schema, actions: Sequence[Action], memo_lines: int):
+        self.model, self.scope, self.schema, self.actions = model, scope, schema, actions
+        self.memo_lines = memo_lines
+        self.env: dict[str, Any] = {"DomainError": DomainError}
+        self.em = Emitter()
+        self.ops = SourceOps(self.em)
+        self.view = state_view(schema, self.em, "s")
+        self.n_slots = len(schema.slots)
+
+    def trace_guards(self, ids: Sequence[int]) -> tuple[Emitter, list[Any]]:
+        em = Emitter()
+        ops, view = SourceOps(em), state_view(self.schema, em, "s")
+        return em, [self.actions[k].guard(ops, self.scope, view) for k in ids]
+
+    def emit_effect(self, k: int) -> None:
+        """Effect code of action k at the current position (inside its guard's block)."""
+        em, schema, action = self.em, self.schema, self.actions[k]
+        probe = Emitter()
+        probe.depth = em.depth
+        probe_writes = _writes(schema, action.label, action.effect(SourceOps(probe), self.scope, state_view(schema, probe, "s")))
+        finals = "".join(f"{code(v)}\n" for _, v in probe_writes)
+        probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
+        slots = [f"s{i}" for i in range(self.n_slots)]
+        if len(probe.lines) <= self.memo_lines:
+            writes = _writes(schema, action.label, action.effect(self.ops, self.scope, self.view))
+            _domain_checks(em, schema, k, writes)
+            for index, value in writes:
+                slots[index] = code(value)
+        else:
+            reads = _reads(probe.lines, [v for _, v in probe_writes])
+            fn = f"effect_{k}"
+            body = Emitter()
+            body.line(f"{', '.join(f's{i}' for i in reads)}, = k_" if reads else "pass")
+            writes = _writes(schema, action.label, action.effect(SourceOps(body), self.scope, state_view(schema, body, "s")))
+            _domain_checks(body, schema, k, writes)
+            body.line("return (" + "".join(f"{code(v)}, " for _, v in writes) + ")")
+            self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(eliminate_dead(body.lines)) + "\n", fn, self.env)
+            self.env[f"memo_{fn}"] = {}
+            em.line(f"key = {_key(reads)}")
+            em.line(f"w = memo_{fn}.get(key)")
+            em.open("if w is None:")
+            em.line(f"w = memo_{fn}[key] = {fn}(key)")
+            em.close()
+            for n, (index, _) in enumerate(writes):
+                slots[index] = f"w[{n}]"
+        em.line(f"out.append(({k}, ({', '.join(slots)},)))")
+
+    def group(self, ids: Sequence[int]) -> None:
+        em = self.em
+        probe, guards = self.trace_guards(ids)
+        live = [(k, g) for k, g in zip(ids, guards) if isinstance(g, Expr) or g]
+        if not live:
+            return
+        finals = "".join(f"{code(g)}\n" for _, g in live)
+        probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
+        if len(probe.lines) <= self.memo_lines:
+            for k in ids:
+                em.line(f"# {k}: {self.actions[k].label}")
+                guard = self.actions[k].guard(self.ops, self.scope, self.view)
+                if isinstance(guard, Expr):
+                    em.open(f"if {guard.code}:")
+                    self.emit_effect(k)
+                    em.close()
+                elif guard:
+                    self.emit_effect(k)
+            return
+        # memoized guard group: one function computes a bit mask of enabled actions
+        first = ids[0]
+        fn = f"guards_{first}"
+        reads = _reads(probe.lines, [g for _, g in live])
+        body = [f"    {', '.join(f's{i}' for i in reads)}, = k_" if reads else "    pass"]
+        body += probe.lines
+        body.append("    m = 0")
+        for bit, (k, g) in enumerate(live):
+            if isinstance(g, Expr):
+                body.append(f"    if {g.code}:")
+                body.append(f"        m |= {1 << bit}")
+            else:
+                body.append(f"    m |= {1 << bit}")
+        body.append("    return m")
+        self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(body) + "\n", fn, self.env)
+        self.env[f"memo_{fn}"] = {}
+        em.line(f"# {first}..{ids[-1]}: {self.actions[first].command.actor} (memoized guards)")
+        em.line(f"key = {_key(reads)}")
+        em.line(f"m = memo_{fn}.get(key)")
+        em.open("if m is None:")
+        em.line(f"m = memo_{fn}[key] = {fn}(key)")
+        em.close()
+        em.open("if m:")
+        for bit, (k, _) in enumerate(live):
+            em.open(f"if m & {1 << bit}:")
+            self.emit_effect(k)
+            em.close()
+        em.close()
+
+    def build(self) -> Callable[[tuple], list]:
+        em = self.em
+        em.line(_unpack(self.schema, "s", "s_"))
+        em.line("out = []")
+        groups: list[list[int]] = []
+        for k, action in enumerate(self.actions):
+            if groups and self.actions[groups[-1][0]].actor == action.actor:
+                groups[-1].append(k)
+            else:
+                groups.append([k])
+        for ids in groups:
+            self.group(ids)
+        em.line("return out")
+        self.source = "def successors(s_):\n" + "\n".join(eliminate_dead(em.lines)) + "\n"
+        return _define(self.source, "successors", self.env)
+
+
+def compile_model(model: Model, scope: Any, memo_lines: int = 40) -> Compiled:
+    """Compile the model's command table for ``scope`` into one successor function.
+
+    ``memo_lines``: guard groups and effects longer than this many generated lines are
+    memoized on the slots they read (0 memoizes everything, a huge number nothing).
+    """
+    schema = model.schema(scope)
+    actions = tuple(model.actions(scope))
+    builder = _Builder(model, scope, schema, actions, memo_lines)
+    fn = builder.build()
+    initial = schema.flatten(model.init(scope))
+    return Compiled(model, scope, schema, actions, initial, fn, builder.source)

@@ -1,0 +1,115 @@
+"""Scopes: the constants that bound a model, kept apart from the model (TLC's .cfg files).
+
+A scope class is a frozen attrs class whose fields are declared with :func:`param`, naming the
+command-line spelling (``--set max-surge=25%``), a parser and a one-line doc. A model's presets
+(``tiny``, ``small``, ``medium``) live in ``kubecheck.model.scopes.<model>``, not in the model.
+
+:func:`with_settings` applies ``name=value`` settings to a scope and reports bad input as a
+:class:`ScopeError` whose message names the parameter, what was expected and what came; the
+scope class's own ``validate()`` then applies the API server's rules and raises ScopeError with
+the API server's message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+import attrs
+
+_META = "kubecheck.param"
+
+
+class ScopeError(ValueError):
+    """Bad scope input: the message is one line meant for the user."""
+
+
+@attrs.frozen
+class ParamInfo:
+    cli: str
+    doc: str
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str] = str
+
+
+def param(cli: str, doc: str, parse: Callable[[str], Any], default: Any, show: Callable[[Any], str] = str) -> Any:
+    """A scope parameter with its command-line name, doc, parser and default."""
+    return attrs.field(default=default, metadata={_META: ParamInfo(cli, doc, parse, show)})
+
+
+def params(scope_cls: type) -> list[tuple[str, ParamInfo]]:
+    """(attribute name, info) of every parameter, in declaration order."""
+    return [(f.name, f.metadata[_META]) for f in attrs.fields(scope_cls) if _META in f.metadata]
+
+
+def describe(scope: Any) -> list[tuple[str, str]]:
+    """(cli name, shown value) for every parameter of a scope."""
+    return [(info.cli, info.show(getattr(scope, name))) for name, info in params(type(scope))]
+
+
+def parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    """A parser of integers within lo..hi that explains what it expected."""
+
+    def parse(raw: str) -> int:
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise ScopeError(f"expected an integer from {lo} to {hi}, got {raw!r}") from None
+        if not lo <= value <= hi:
+            raise ScopeError(f"expected an integer from {lo} to {hi}, got {value}")
+        return value
+
+    parse.__doc__ = f"integer {lo}..{hi}"
+    return parse
+
+
+def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
+    options = tuple(choices)
+
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ScopeError(f"expected one of {', '.join(options)}, got {raw!r}")
+        return raw
+
+    parse.__doc__ = " | ".join(options)
+    return parse
+
+
+def parse_bool(raw: str) -> bool:
+    text = str(raw).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ScopeError(f"expected true or false, got {raw!r}")
+
+
+def with_settings(scope: Any, settings: Mapping[str, str]) -> Any:
+    """The scope with ``--set name=value`` settings applied (cli names), then validated."""
+    by_cli = {info.cli: (name, info) for name, info in params(type(scope))}
+    changes: dict[str, Any] = {}
+    for key, raw in settings.items():
+        if key not in by_cli:
+            raise ScopeError(f"unknown parameter {key!r}; valid parameters: {', '.join(sorted(by_cli))}")
+        name, info = by_cli[key]
+        try:
+            changes[name] = info.parse(raw)
+        except ScopeError as err:
+            raise ScopeError(f"parameter {key}: {err}") from None
+        except ValueError as err:
+            raise ScopeError(f"parameter {key}: {err}") from None
+    result = attrs.evolve(scope, **changes)
+    validate = getattr(result, "validate", None)
+    if validate is not None:
+        validate()
+    return result
+
+
+def parse_settings(pairs: Iterable[str]) -> dict[str, str]:
+    """``["replicas=3", "max-surge=25%"]`` -> dict; ScopeError for a pair without '='."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ScopeError(f"--set expects NAME=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out

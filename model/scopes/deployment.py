@@ -1,0 +1,136 @@
+"""Scope of the Deployment model: its constants, their validation, and the named presets.
+
+Kept apart from the model as TLC keeps constants in its .cfg files: the model says what can
+happen, the scope says how many replicas, which maxSurge, how many user edits and faults.
+``validate`` applies the API server's rules for the strategy fields
+(pkg/apis/apps/validation/validation.go: ValidateRollingUpdateDeployment,
+ValidatePositiveIntOrPercent) with the API server's messages.
+
+Presets (pinned state counts in tests/model/test_deployment_counts.py):
+
+* ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
+* ``small``: 3 replicas, maxSurge 1, maxUnavailable 1, one edit, one rollout undo, one
+  pause, minReadySeconds > 0 (the default for ``kubecheck check``).
+* ``medium``: 4 replicas, 25%/25%, two edits, one undo, a scale to 5.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int
+
+FAULTS = ("crash", "evict")
+
+
+def _parse_int_or_percent(raw: str) -> IntOrPercent:
+    try:
+        return IntOrPercent.parse(raw)
+    except InvalidValue as err:
+        raise ScopeError(str(err)) from None
+
+
+def _parse_int_list(raw: str) -> tuple[int, ...]:
+    text = str(raw).strip()
+    if not text:
+        return ()
+    try:
+        values = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise ScopeError(f"expected comma-separated integers such as 2,5, got {raw!r}") from None
+    if any(v < 0 or v > 100 for v in values):
+        raise ScopeError(f"expected replica counts from 0 to 100, got {raw!r}")
+    return values
+
+
+def _parse_faults(raw: str) -> frozenset[str]:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return frozenset()
+    names = [x.strip() for x in text.split(",")]
+    bad = [n for n in names if n not in FAULTS]
+    if bad:
+        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
+    return frozenset(names)
+
+
+def _show_faults(faults: frozenset[str]) -> str:
+    return ",".join(f for f in FAULTS if f in faults) or "none"
+
+
+def _show_list(values: tuple[int, ...]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def _api_int_or_percent(value: IntOrPercent) -> str:
+    return f'"{value}"' if value.is_percent else str(value.value)
+
+
+@attrs.frozen
+class DeploymentScope:
+    """The constants of one Deployment check: the manifest's numbers and what may happen."""
+
+    replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, 100), 3)
+    max_surge: IntOrPercent = param("max-surge", "spec.strategy.rollingUpdate.maxSurge (integer or percent)",
+                                    _parse_int_or_percent, IntOrPercent(25, True))
+    max_unavailable: IntOrPercent = param("max-unavailable", "spec.strategy.rollingUpdate.maxUnavailable (integer or percent)",
+                                          _parse_int_or_percent, IntOrPercent(25, True))
+    strategy: str = param("strategy", "spec.strategy.type", parse_choice((du.ROLLING_UPDATE, du.RECREATE)), du.ROLLING_UPDATE)
+    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
+    revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
+    edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
+    rollbacks: int = param("rollbacks", "`kubectl rollout undo` commands the user may issue", parse_int(0, 3), 0)
+    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), _show_list)
+    scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
+    pauses: int = param("pauses", "how many times the user may pause (resume is free)", parse_int(0, 3), 0)
+    faults: frozenset[str] = param("faults", "faults that may happen: crash (a ready pod turns unready), evict", _parse_faults, frozenset(), _show_faults)
+    fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 5), 1)
+
+    def validate(self) -> None:
+        """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment)."""
+        if self.strategy != du.ROLLING_UPDATE:
+            return
+        path = "spec.strategy.rollingUpdate"
+        for name, value in (("maxUnavailable", self.max_unavailable), ("maxSurge", self.max_surge)):
+            if value.value < 0:
+                raise ScopeError(f"{path}.{name}: Invalid value: {_api_int_or_percent(value)}: must be greater than or equal to 0")
+        if self.max_unavailable.is_percent and self.max_unavailable.value > 100:
+            raise ScopeError(f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be greater than 100%")
+        if self.max_surge.is_zero() and self.max_unavailable.is_zero():
+            raise ScopeError(f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when `maxSurge` is 0")
+
+    # -- bounds derived from the scope (concrete) ------------------------------------------
+
+    @property
+    def templates(self) -> int:
+        return 1 + self.edits
+
+    @property
+    def max_replicas(self) -> int:
+        return max((self.replicas,) + (self.scale_to if self.scales else ()))
+
+    @property
+    def pod_cap(self) -> int:
+        return self.max_replicas + self.max_surge.resolve(self.max_replicas, round_up=True)
+
+    @property
+    def terminating_cap(self) -> int:
+        return self.pod_cap * (2 + self.rollbacks + self.scales + self.edits) + self.fault_budget
+
+    @property
+    def max_revision(self) -> int:
+        return self.templates + self.rollbacks
+
+    @property
+    def has_min_ready(self) -> bool:
+        return self.min_ready_seconds > 0
+
+
+PRESETS = {
+    "tiny": DeploymentScope(replicas=2, max_surge=IntOrPercent(1), max_unavailable=IntOrPercent(0), edits=1),
+    "small": DeploymentScope(replicas=3, max_surge=IntOrPercent(1), max_unavailable=IntOrPercent(1), edits=1,
+                             rollbacks=1, pauses=1, min_ready_seconds=10),
+    "medium": DeploymentScope(replicas=4, edits=2, rollbacks=1, scale_to=(5,), scales=1),
+}
