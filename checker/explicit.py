@@ -194,13 +194,13 @@ def check(
         stop_reason = "interrupted"
     seconds = time.perf_counter() - started
     complete = stop_reason == "exhausted"
-    if i < len(states) and stop_reason == "exhausted":
-        complete = False
     stats = Stats(len(states), transitions, depth, seconds, complete, stop_reason)
-    totals: dict[str, int] = {c.name: 0 for c in model.commands}
+    in_scope = {a.name for a in compiled.actions}
+    totals: dict[str, int] = {c.name: 0 for c in model.commands if c.name in in_scope}
     for a, n in zip(compiled.actions, fired):
         totals[a.name] += n
-    coverage = Coverage(tuple(totals.items()), complete)
+    disabled = tuple(c.name for c in model.commands if c.name not in in_scope)
+    coverage = Coverage(tuple(totals.items()), disabled, complete)
 
     def path(k: int) -> list[int]:
         out = []

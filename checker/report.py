@@ -48,9 +48,14 @@ class Stats:
 
 @attrs.frozen
 class Coverage:
-    """How often each command fired (summed over parameters), in command-table order."""
+    """How often each command fired (summed over parameters), in command-table order.
+
+    ``fired`` lists the commands the scope switches on; ``disabled`` those it switches off
+    (a fault not requested, no user edits): those are not a vacuity warning.
+    """
 
     fired: tuple[tuple[str, int], ...]
+    disabled: tuple[str, ...]
     complete: bool  # False when the search stopped before exhausting the state space
 
     @property

@@ -1,0 +1,43 @@
+"""kubecheck.model — the world: a model-agnostic kernel and the controller models.
+
+A model is written once and read by every engine. Here is a toy checked end to end: a counter
+that a "controller" increments up to a limit and a "user" resets::
+
+    import attrs
+    from kubecheck.model.kernel.commands import Command, Model
+    from kubecheck.model.kernel.schema import int_field
+    from kubecheck.checker import explicit
+    from kubecheck.properties.base import Property
+
+    @attrs.frozen
+    class Scope:
+        limit: int = 3
+
+    @attrs.frozen
+    class State:
+        count: int = int_field(0, lambda sc: sc.limit)
+
+    def can_step(ops, sc, s):             # guards and effects take ops: the same code runs
+        return s.count < sc.limit          # on ints, compiled Python and z3 terms
+
+    def step(ops, sc, s):
+        return {"count": s.count + 1}      # only the fields that change
+
+    toy = Model(name="toy", title="counter", kubernetes="-", state_cls=State, scope_cls=Scope,
+                init=lambda sc: State(0),
+                commands=(Command("controller.increment", can_step, step, "count up"),
+                          Command("user.reset", lambda ops, sc, s: s.count > 0,
+                                  lambda ops, sc, s: {"count": 0}, "reset", kind="user")),
+                quiescent=lambda ops, sc, s: True, presets={"tiny": Scope()})
+    bounded = Property("toy.bounded", "always", "count stays within the limit", "-",
+                       lambda ops, sc, s: s.count <= sc.limit)
+    [result] = explicit.check(toy, Scope(), [bounded])
+    assert result.verdict.value == "HOLDS" and result.stats.states == 4
+
+Guards never use ``if``/``and``/``or``/``min``/``max``/``//`` on state values; they call
+``ops`` (see :mod:`kubecheck.model.kernel.ops`). ``tests/model/test_model_code.py`` enforces it.
+
+Layout: ``kernel/`` (ops, schema, commands, compile, scopes, traces, intstr), ``controllers/``
+(one file per controller model plus ``<kind>_util.py`` pure helpers), ``scopes/`` (each model's
+constants and named presets).
+"""

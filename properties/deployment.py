@@ -17,7 +17,7 @@ from kubecheck.properties.base import Property
 
 
 def _fixed_replicas(sc: Any) -> Any:
-    return attrs.evolve(sc, scale_to=(), scales=0)
+    return attrs.evolve(sc, scale_to=())
 
 
 def _no_faults(sc: Any) -> Any:
