@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from kubecheck.checker import explicit
+from kubecheck.checker import explicit, liveness
 from kubecheck.checker.report import Result
 from kubecheck.model.kernel.commands import Model
 
@@ -21,7 +21,7 @@ def check(
     budget: explicit.Budget = explicit.Budget(),
     progress: Callable[[explicit.Progress], None] | None = None,
 ) -> list[Result]:
-    """Decide every property with the explicit engine (the symbolic engines come later)."""
+    """Decide every property with the explicit engines (safety: BFS; liveness: fair cycles)."""
     groups: dict[Any, list[int]] = {}
     for i, prop in enumerate(properties):
         adjusted = prop.adjust(scope)
@@ -31,6 +31,12 @@ def check(
         groups.setdefault(adjusted, []).append(i)
     results: list[Result | None] = [None] * len(properties)
     for adjusted, ids in groups.items():
-        for i, result in zip(ids, explicit.check(model, adjusted, [properties[i] for i in ids], budget, progress)):
-            results[i] = result
+        safety = [i for i in ids if not properties[i].is_liveness]
+        live = [i for i in ids if properties[i].is_liveness]
+        if safety:
+            for i, result in zip(safety, explicit.check(model, adjusted, [properties[i] for i in safety], budget, progress)):
+                results[i] = result
+        if live:
+            for i, result in zip(live, liveness.check(model, adjusted, [properties[i] for i in live], budget, progress)):
+                results[i] = result
     return [r for r in results if r is not None]

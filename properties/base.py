@@ -9,7 +9,14 @@ model code, so every engine reads it:
 * ``sometimes``: some reachable state satisfies ``predicate(ops, scope, s)`` (a witness;
   guards against vacuity);
 * ``terminal``: every reachable state with no enabled action satisfies
-  ``predicate(ops, scope, s)`` (tells a finished run from a stuck one).
+  ``predicate(ops, scope, s)`` (tells a finished run from a stuck one);
+* ``eventually``: on every fair run from the initial state, ``predicate`` holds at some point;
+* ``leads_to``: on every fair run, whenever ``predicate`` holds, ``target`` holds then or later.
+
+Liveness properties assume weak fairness of every ``system`` action (controllers, kubelet,
+scheduler: an action that stays enabled is eventually taken); ``user`` and ``fault`` actions
+are never required to happen, and a state where only they are enabled may be the last one
+(the run stutters there for ever). ``fairness`` says this in words for the report.
 
 ``adjust`` maps the user's scope to the scope the property speaks about (the availability
 floor *with faults off* turns faults off), and ``assumes`` says so in words. ``explain``
@@ -22,7 +29,9 @@ from typing import Any, Callable
 
 import attrs
 
-KINDS = ("always", "step", "sometimes", "terminal")
+KINDS = ("always", "step", "sometimes", "terminal", "eventually", "leads_to")
+LIVENESS = ("eventually", "leads_to")
+WEAK_FAIRNESS = "weak fairness of controller, kubelet and scheduler actions; user actions and faults never required"
 
 
 def _same(scope: Any) -> Any:
@@ -39,10 +48,18 @@ class Property:
     adjust: Callable[[Any], Any] = _same
     assumes: str = ""
     explain: Callable[[Any, Any], str] | None = None
+    target: Callable[..., Any] | None = None
+    fairness: str = ""
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"property {self.name}: kind must be one of {KINDS}")
+        if (self.kind == "leads_to") != (self.target is not None):
+            raise ValueError(f"property {self.name}: a target predicate goes with kind leads_to, and only with it")
+
+    @property
+    def is_liveness(self) -> bool:
+        return self.kind in LIVENESS
 
     @property
     def model(self) -> str:
