@@ -5,9 +5,10 @@ a fair run that reaches a P state and never reaches Q afterwards. Runs are infin
 either ends in a cycle, or stutters for ever in a state where no weakly fair action is enabled
 (nothing but user actions or faults could happen, and they never have to).
 
-Fairness is weak fairness of every ``system`` action (a command with its parameters bound):
-a run is fair unless some such action is enabled in every state from some point on and never
-taken. For a strongly connected set C of states this gives an exact test. The run that goes
+Fairness is weak fairness of every ``system`` command instance — a command with its
+identifying parameters bound (``Command.fair_by``; parameters that only choose *how* a step is
+taken, such as which pods a ReplicaSet deletes, do not split the unit): a run is fair unless
+some such unit is enabled in every state from some point on and never taken. For a strongly connected set C of states this gives an exact test. The run that goes
 round all of C, taking every transition inside C, is fair iff every weakly fair action is
 disabled somewhere in C or has a transition inside C. If some action is enabled throughout C
 and has no transition inside C, then every cycle within C keeps it enabled and never takes
@@ -199,22 +200,26 @@ def _inner_path(g: Graph, members: set[int], src: int, goal: Callable[[int], boo
     return None
 
 
-def _fair_loop(g: Graph, comp: list[int], entry: int, fair: set[int]) -> tuple[list[int], str] | None:
-    """A cycle from ``entry`` through ``comp`` that satisfies weak fairness, or None."""
+def _fair_loop(g: Graph, comp: list[int], entry: int, unit: dict[int, int]) -> tuple[list[int], str] | None:
+    """A cycle from ``entry`` through ``comp`` that satisfies weak fairness, or None.
+
+    ``unit`` maps each weakly fair action to its fairness unit (Action.fairness_unit).
+    """
     members = set(comp)
     internal = [e for v in comp for e in g.edges(v) if g.dst[e] in members]
     if not internal:
         return None
     always_on: set[int] | None = None
     for v in comp:
-        on = {g.act[e] for e in g.edges(v) if g.act[e] in fair}
+        on = {unit[g.act[e]] for e in g.edges(v) if g.act[e] in unit}
         always_on = on if always_on is None else always_on & on
         if not always_on:
             break
     required = sorted(always_on or ())
     taken = {}
     for e in internal:
-        taken.setdefault(g.act[e], e)
+        if g.act[e] in unit:
+            taken.setdefault(unit[g.act[e]], e)
     missing = [a for a in required if a not in taken]
     if missing:
         return None
@@ -239,7 +244,7 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: set[int]) -> tuple[l
     return actions, f"{len(required)} fair action(s) enabled throughout the loop are taken in it"
 
 
-def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fair: set[int]) -> _Lasso | None:
+def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], unit: dict[int, int]) -> _Lasso | None:
     """The counterexample with the shortest stem, searching the region reachable from sources.
 
     Distances count the whole stem: a source starts at its BFS depth from the initial state,
@@ -274,7 +279,7 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fa
     best: _Lasso | None = None
     best_len: int | None = None
     for v in order:  # by distance: the first stutter state is the nearest one
-        if not any(g.act[e] in fair for e in g.edges(v)):
+        if not any(g.act[e] in unit for e in g.edges(v)):
             best = _Lasso(stem(v), [], "no controller, kubelet or scheduler action is enabled here: the run stays for ever")
             best_len = dist[v]
             break
@@ -282,7 +287,7 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fa
         entry = min(comp, key=lambda v: dist[v])
         if best_len is not None and dist[entry] >= best_len:
             continue
-        found = _fair_loop(g, comp, entry, fair)
+        found = _fair_loop(g, comp, entry, unit)
         if found is not None:
             loop, note = found
             best = _Lasso(stem(entry), loop, note)
@@ -300,7 +305,8 @@ def check(
     """Decide ``eventually`` and ``leads_to`` properties under weak fairness of system actions."""
     compiled = compile_model(model, scope)
     g, stats = explore(compiled, budget, progress)
-    fair = {k for k, a in enumerate(compiled.actions) if a.command.kind == "system"}
+    units: dict[Any, int] = {}
+    unit = {k: units.setdefault(a.fairness_unit, len(units)) for k, a in enumerate(compiled.actions) if a.command.kind == "system"}
     fired: dict[str, int] = {c.name: 0 for c in model.commands if any(a.command is c for a in compiled.actions)}
     for a in g.act:
         fired[compiled.actions[a].name] += 1
@@ -317,7 +323,7 @@ def check(
             reached = compiled.predicate_function([prop.target])
             region = bytearray(0 if reached(s) else 1 for s in g.states)
             sources = [k for k, s in enumerate(g.states) if region[k] and holds(s)]
-        lasso = _find(g, compiled, region, sources, fair) if sources else None
+        lasso = _find(g, compiled, region, sources, unit) if sources else None
         seconds = stats.seconds + (time.perf_counter() - started)
         st = Stats(stats.states, stats.transitions, stats.depth, seconds, stats.complete, stats.stop_reason)
         if lasso is not None:

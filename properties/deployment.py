@@ -13,7 +13,7 @@ import attrs
 
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import Property
+from kubecheck.properties.base import WEAK_FAIRNESS, Property
 
 
 def _fixed_replicas(sc: Any) -> Any:
@@ -101,6 +101,14 @@ def _explain_revisions(sc: Any, s: Any) -> str:
     return "revisions: " + ", ".join(f"rs{t}={r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e)
 
 
+def rollout_in_progress(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(ops.not_(s.paused), ops.not_(d.rollout_complete(ops, sc, s)))
+
+
+def rollout_settled(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.or_(s.paused, d.rollout_complete(ops, sc, s))
+
+
 PROPERTIES = (
     Property(
         "deployment.replicas_within_surge", "always",
@@ -142,6 +150,11 @@ PROPERTIES = (
         "a `rollout undo` can bring the Deployment back to an older template and complete (witness)",
         "kubectl polymorphichelpers/rollback.go; sync.go revision reuse",
         rollback_can_happen, _with_rollback, "at least one template edit and one rollout undo"),
+    Property(
+        "deployment.rollout_eventually_completes", "leads_to",
+        "a rollout in progress eventually completes (or the user pauses it)",
+        "rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
+        rollout_in_progress, explain=None, target=rollout_settled, fairness=WEAK_FAIRNESS),
     Property(
         "deployment.no_stuck_rollout", "terminal",
         "whenever nothing more can happen, the rollout is complete or the Deployment is paused",

@@ -308,6 +308,18 @@ def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
     return {"running": _add(s.running, rs, -1), dst: _add(getattr(s, dst), rs, 1)}
 
 
+def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
+    return getattr(s, phase)[rs] > 0
+
+
+def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
+    return {phase: _add(getattr(s, phase), rs, -1), "running": _add(s.running, rs, 1)}
+
+
+def _broken_slots(sc: DeploymentScope) -> range:
+    return range(1, sc.templates) if sc.broken_release else range(0)
+
+
 def _terminated_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
     return s.terminating[rs] > 0
 
@@ -404,12 +416,16 @@ COMMANDS = (
             "getNewReplicaSet on a reused ReplicaSet: raise its revision to max(old)+1 (after rollout undo)"),
     Command("replicaset-controller.sync_replicaset", _rs_guard, _rs_effect,
             "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
-            params=_RS + (("from_ready", _ready_split_domain),)),
+            params=_RS + (("from_ready", _ready_split_domain),), fair_by=("rs",)),
     Command("scheduler.bind_pod", _bind_guard, _bind_effect, "bind an unscheduled pod to a node", params=_RS),
     Command("kubelet.start_pod", _start_guard, _start_effect, "start the containers of a bound pod (phase Running, not Ready)", params=_RS),
     Command("kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS),
     Command("clock.pass_min_ready_seconds", _avail_guard, _avail_effect, "minReadySeconds pass: a Ready pod becomes available",
             params=_RS, enabled_in=lambda sc: sc.has_min_ready),
+    Command("kubelet.container_crashes", _crashloop_guard, _crashloop_effect,
+            "a container of a broken release crashes after becoming Ready and is restarted (CrashLoopBackOff)",
+            params=(("rs", _broken_slots), ("phase", _fault_phases(("ready", "available")))),
+            enabled_in=lambda sc: sc.broken_release, fair_by=("rs",)),
     Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod's containers stop; the pod is gone", params=_RS),
     Command("user.edit_template", _edit_guard, _edit_effect, "kubectl edit/apply: a new pod template (a new revision)", kind="user",
             enabled_in=lambda sc: sc.edits > 0),

@@ -43,6 +43,11 @@ class Command:
     params: tuple[tuple[str, Callable[[Any], Iterable[Any]]], ...] = ()
     kind: str = "system"
     enabled_in: Callable[[Any], bool] = _always
+    #: The parameters that identify a fairness unit (which ReplicaSet, which pod). The others
+    #: are choices made inside one step (which pods to delete): an action that is enabled with
+    #: one choice in one state and another in the next counts as continuously enabled.
+    #: None: every parameter identifies.
+    fair_by: tuple[str, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
         if "." not in self.name:
@@ -81,6 +86,12 @@ class Action:
     @property
     def kwargs(self) -> dict[str, Any]:
         return dict(self.params)
+
+    @property
+    def fairness_unit(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        """(command, identifying parameters): the unit weak fairness speaks about."""
+        keep = self.command.fair_by
+        return self.command.name, tuple((k, v) for k, v in self.params if keep is None or k in keep)
 
     @property
     def label(self) -> str:

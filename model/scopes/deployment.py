@@ -21,7 +21,7 @@ import attrs
 
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int
 
 FAULTS = ("crash", "evict")
 
@@ -65,6 +65,10 @@ def _show_list(values: tuple[int, ...]) -> str:
     return ",".join(str(v) for v in values)
 
 
+def _show_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _api_int_or_percent(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
 
@@ -88,6 +92,8 @@ class DeploymentScope:
     pauses: int = param("pauses", "how many times the user may pause (resume is free)", parse_int(0, 3), 0)
     faults: frozenset[str] = param("faults", "faults that may happen: crash (a ready pod turns unready), evict", _parse_faults, frozenset(), _show_faults)
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 5), 1)
+    broken_release: bool = param("broken-release", "pods of edited templates crash after becoming Ready, for ever (CrashLoopBackOff)",
+                                 parse_bool, False, _show_bool)
 
     def validate(self) -> None:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment)."""
