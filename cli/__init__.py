@@ -1,0 +1,1 @@
+"""kubecheck.cli — the ``kubecheck`` command: click parsing and text/JSON/ITF rendering, no logic."""

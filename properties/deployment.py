@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers.deployment_names import replicaset_name
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.properties.base import WEAK_FAIRNESS, Property
 
@@ -98,7 +99,8 @@ def _explain_floor(sc: Any, s: Any) -> str:
 
 
 def _explain_revisions(sc: Any, s: Any) -> str:
-    return "revisions: " + ", ".join(f"rs{t}={r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e)
+    live = [f"{replicaset_name(t)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
+    return f"revisions: {', '.join(live)}; the Deployment's template is {replicaset_name(s.template)}'s"
 
 
 def rollout_in_progress(ops: Ops, sc: Any, s: Any) -> Any:

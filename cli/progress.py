@@ -1,0 +1,43 @@
+"""A status line on stderr, updated in place while a long search runs.
+
+Shown only on a terminal, only without ``--quiet`` and only once the run has lasted
+``delay`` seconds (a quick check prints nothing); cleared before the report is printed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import IO
+
+from kubecheck.checker.explicit import Progress
+from kubecheck.cli import text
+
+
+class StatusLine:
+    """The engine's progress callback: one line rewritten with carriage returns."""
+
+    def __init__(self, stream: IO[str], enabled: bool, delay: float = 2.0, width: int | None = None):
+        self.stream = stream
+        self.width = width or shutil.get_terminal_size((120, 24)).columns
+        self.enabled = enabled
+        self.delay = delay
+        self.started = time.monotonic()
+        self.shown = 0
+
+    def __call__(self, p: Progress) -> None:
+        if not self.enabled or time.monotonic() - self.started < self.delay:
+            return
+        line = (f"exploring: {text.count(p.states)} states, {text.count(p.transitions)} transitions, "
+                f"depth {p.depth}, {text.count(p.queued)} queued, {text.count(round(p.states_per_second))} states/s, "
+                f"{p.seconds:.0f} s")
+        line = line[: self.width - 1]  # a wrapped line could not be redrawn in place
+        self.stream.write("\r" + line.ljust(self.shown))
+        self.stream.flush()
+        self.shown = len(line)
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * self.shown + "\r")
+            self.stream.flush()
+            self.shown = 0

@@ -1,0 +1,122 @@
+"""``kubecheck replay``: read saved traces, replay them, re-check the verdict they claim.
+
+:func:`load` accepts a ``kubecheck.trace/1`` document, an ITF trace, or a
+``kubecheck.report/1`` report (each of its traces). :func:`kubecheck.model.kernel.traces.load`
+replays every action through the reference semantics (TraceError, with a one-line reason, for a
+step that is not enabled or a state that differs). When the trace names a property, the verdict
+is checked at the last state: VIOLATED ``always`` — the predicate is false there; WITNESSED
+``sometimes`` — it is true there; ``step`` — the last transition breaks it; ``terminal`` —
+nothing is enabled and the predicate is false.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Sequence
+
+import attrs
+
+from kubecheck.checker import catalog
+from kubecheck.cli import documents, report_text, text, trace_text
+from kubecheck.model.kernel import traces
+from kubecheck.model.kernel.traces import Trace, TraceError
+
+META_KEYS = ("property", "kind", "verdict", "preset")
+
+
+@attrs.define
+class Replayed:
+    """One replayed trace, the property it names (or None) and whether its verdict holds again."""
+
+    where: str
+    trace: Trace
+    meta: Mapping[str, Any]
+    property: Any
+    verdict: str | None
+    preset: str
+    reproduced: bool
+
+    @property
+    def short(self) -> str:
+        return self.property.short if self.property is not None else "trace"
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        out = {k: self.meta[k] for k in META_KEYS if k in self.meta}
+        out["preset"] = self.preset
+        if self.verdict is not None:
+            out["verdict"] = self.verdict
+        return out
+
+
+def _claim(meta: Mapping[str, Any], model_name: str) -> tuple[Any, str | None]:
+    """The property a trace names and the verdict it claims (VIOLATED or WITNESSED)."""
+    name = meta.get("property")
+    if name is None:
+        return None, None
+    if not isinstance(name, str):
+        raise TraceError(f"field property: expected a property name, got {name!r}")
+    [prop] = catalog.properties(model_name, [name])
+    expected = "WITNESSED" if prop.kind == "sometimes" else "VIOLATED"
+    claimed = meta.get("verdict", expected)
+    if claimed != expected:
+        raise TraceError(f"field verdict: a trace of the {prop.kind} property {prop.name} shows {expected}, got {claimed!r}")
+    return prop, expected
+
+
+def load(file: str, content: str, models: Mapping[str, Any]) -> list[Replayed]:
+    """Every trace in the file, replayed and with its claim checked."""
+    try:
+        doc = json.loads(content)
+    except json.JSONDecodeError as err:
+        raise TraceError(f"{file}: not a JSON document: {err}") from None
+    try:
+        found = documents.trace_documents(doc)
+    except TraceError as err:
+        raise TraceError(f"{file}: {err}") from None
+    out = []
+    for where, trace_doc in found:
+        label = f"{file} {where}" if where else file
+        try:
+            trace, meta = traces.load(json.dumps(trace_doc), models)
+            prop, verdict = _claim(meta, trace.model.name)
+        except (TraceError, catalog.UnknownName) as err:
+            raise TraceError(f"{label}: {err}") from None
+        preset = meta.get("preset")
+        if preset not in trace.model.presets:
+            preset = trace_text.nearest_preset(trace.model, trace.scope)
+        reproduced = prop is None or trace_text.evaluate(prop, trace)
+        out.append(Replayed(label, trace, meta, prop, verdict, preset, reproduced))
+    return out
+
+
+def block(r: Replayed) -> list[str]:
+    trace, model = r.trace, r.trace.model
+    changes = trace_text.scope_changes(trace.scope, model.presets[r.preset])
+    lines = report_text.header(model, r.preset, trace.scope, changes) + [""]
+    steps = text.plural(len(trace.steps), "step")
+    if r.property is None:
+        return lines + [f"trace ({steps}; it names no property)"] + trace_text.steps(trace)
+    prop = r.property
+    lines += [f"{r.verdict}  {prop.name} ({steps})", f"  {prop.doc}"] + trace_text.steps(trace)
+    if r.reproduced:
+        lines.append("  ⇒ " + trace_text.conclusion(prop, r.verdict or "", trace))
+        lines.append(f"  verdict reproduced: {r.verdict}")
+    else:
+        shows = "holds" if prop.kind != "sometimes" else "is not reached"
+        lines.append(f"  ⇒ verdict NOT reproduced: the trace claims {r.verdict}, but {prop.name} {shows} at its last state")
+    lines.append(f"  reproduce: {trace_text.check_command(model, [prop.name], r.preset, changes)}")
+    return lines
+
+
+def render(replays: Sequence[Replayed], code: int) -> str:
+    """The text of ``kubecheck replay``: each trace as ``check`` shows it, then a summary."""
+    lines: list[str] = []
+    for r in replays:
+        lines += [f"replayed  {r.where}: every step is enabled and gives the recorded state"]
+        lines += block(r) + [""]
+    named = [r for r in replays if r.property is not None]
+    ok = sum(r.reproduced for r in named)
+    verdicts = f"{ok} of {len(named)} verdicts reproduced" if named else "no verdict to check"
+    lines.append(f"summary: {text.plural(len(replays), 'trace')} replayed, {verdicts} · exit {code}")
+    return "\n".join(lines) + "\n"

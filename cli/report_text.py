@@ -1,0 +1,147 @@
+"""The text report of ``kubecheck check``: header, verdict table, traces, coverage, summary.
+
+Everything here turns engine results (:mod:`kubecheck.checker.report`) into lines; nothing is
+decided. Sections, in order:
+
+1. header: the model, its Kubernetes version, the scope (preset, changes, every value);
+2. the verdict table, then notes: properties checked in an adjusted scope ("assumes"), and
+   searches that stopped early;
+3. one block per VIOLATED / WITNESSED result: the trace, the property's values at the last
+   state, the reproduce and replay commands;
+4. coverage: commands the scope enables that never fired in an exhaustive search (a vacuity
+   warning: a property may hold only because some behaviour never happened);
+5. a one-line summary with the exit code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from kubecheck.checker.report import Result, Verdict
+from kubecheck.cli import text, trace_text
+from kubecheck.model.kernel.scopes import describe
+
+EXIT_MEANING = {0: "ok", 10: "inconclusive", 12: "safety violation", 13: "liveness violation",
+                14: "a witness is unreachable"}
+VERDICT_ORDER = (Verdict.HOLDS, Verdict.PROVED, Verdict.VIOLATED, Verdict.WITNESSED, Verdict.UNREACHABLE,
+                 Verdict.INCONCLUSIVE)
+
+
+def header(model: Any, preset: str, scope: Any, changes: Sequence[tuple[str, str]], budget: Any = None) -> list[str]:
+    """Model, Kubernetes version and scope, one label per line block."""
+    pad = " " * 10
+    lines = [f"model     {model.name}: {model.title}", f"{pad}Kubernetes {model.kubernetes}"]
+    label = preset if not changes else f"{preset}, with {' '.join(text.settings(changes))}"
+    lines.append(f"scope     {label}")
+    lines += text.wrap_words(text.settings(describe(scope)), text.WIDTH, pad)
+    if budget is not None and (budget.max_states or budget.timeout):
+        parts = []
+        if budget.max_states:
+            parts.append(f"--max-states {budget.max_states}")
+        if budget.timeout:
+            parts.append(f"--timeout {budget.timeout:g}")
+        lines.append(f"budget    {' '.join(parts)}")
+    return lines
+
+
+def verdict_table(results: Sequence[Result]) -> list[str]:
+    rows = [
+        [r.property.short, r.verdict.value, text.count(r.stats.states), text.count(r.stats.transitions),
+         str(r.stats.depth), text.seconds(r.stats.seconds)]
+        for r in results
+    ]
+    return text.table(["property", "verdict", "states", "transitions", "depth", "seconds"], rows, "<<>>>>")
+
+
+def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
+    """Adjusted scopes ("assumes") and early stops, under the table."""
+    lines = []
+    user = dict(describe(user_scope))
+    for r in results:
+        changed = [(k, v) for k, v in describe(r.scope) if user.get(k) != v]
+        if changed:
+            what = r.property.assumes or "an adjusted scope"
+            lines.append(f"{r.property.short} assumes {what}: checked with {' '.join(text.settings(changed))}")
+    for r in results:
+        if r.verdict is Verdict.UNREACHABLE:
+            lines.append(f"{r.property.short} is UNREACHABLE: no reachable state shows that {r.property.doc}")
+    stops: list[str] = []
+    for r in results:
+        if not r.stats.complete and r.stats.stop_reason not in stops:
+            stops.append(r.stats.stop_reason)
+    for reason in stops:
+        lines.append(f"search stopped early ({reason}): its statistics are partial, and the properties "
+                     "it had not decided are INCONCLUSIVE")
+    return lines
+
+
+def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend: bool) -> list[str]:
+    """One violation or witness: heading, trace, last-state values, reproduce lines."""
+    prop, trace = result.property, result.trace
+    assert trace is not None
+    lines = [f"{result.verdict.value}  {prop.name} ({text.plural(len(trace.steps), 'step')})", f"  {prop.doc}"]
+    if getattr(prop, "fairness", ""):
+        lines += text.wrap_text(prop.fairness, text.WIDTH, "  assuming ", "  " + " " * 9)
+    body = trace_text.steps(trace)
+    if not legend:
+        body = body[len(trace_text.describer(model, trace.scope).legend()):]
+    lines += body
+    lines.append("  ⇒ " + trace_text.conclusion(prop, result.verdict.value, trace))
+    lines += trace_text.reproduce(model, prop, preset, trace_text.scope_changes(user_scope, model.presets[preset]))
+    return lines
+
+
+def coverage(model: Any, results: Sequence[Result]) -> list[str]:
+    """Commands that never fired in an exhaustive search, per exploration."""
+    groups: dict[Any, list[Result]] = {}
+    for r in results:
+        if r.coverage is not None and r.coverage.complete and r.coverage.never_fired:
+            groups.setdefault(r.scope, []).append(r)
+    if not groups:
+        return []
+    distinct = {tuple(rs[0].coverage.never_fired) for rs in groups.values()}  # type: ignore[union-attr]
+    lines = ["warning: possible vacuity: these commands never fired, although the scope enables them;",
+             "         a property may hold only because their behaviour never happened"]
+    shown: set[tuple[str, ...]] = set()
+    for rs in groups.values():
+        names = tuple(rs[0].coverage.never_fired)  # type: ignore[union-attr]
+        if names in shown:
+            continue
+        shown.add(names)
+        if len(distinct) > 1:
+            covered = [r.property.short for r in results if r.coverage is not None and tuple(r.coverage.never_fired) == names]
+            lines += text.wrap_words(["in", "the", "search", "for", *[c + "," for c in covered[:-1]], covered[-1] + ":"],
+                                     text.WIDTH, "  ", "    ")
+        width = max(len(n) for n in names)
+        for name in names:
+            lines += text.wrap_text(model.command(name).doc, text.WIDTH, f"  {name.ljust(width)}  ", " " * (width + 4))
+    return lines
+
+
+def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
+    tally = [f"{sum(r.verdict is v for r in results)} {v.value}" for v in VERDICT_ORDER if any(r.verdict is v for r in results)]
+    explorations = {r.scope: r.stats for r in results}
+    states = sum(s.states for s in explorations.values())
+    return (f"summary: {', '.join(tally)} · {text.plural(len(explorations), 'exploration')}, "
+            f"{text.count(states)} states in {text.seconds(elapsed)} s · exit {code} ({EXIT_MEANING.get(code, 'error')})")
+
+
+def render(model: Any, preset: str, user_scope: Any, results: Sequence[Result], budget: Any, elapsed: float,
+           code: int) -> str:
+    """The whole text report of one ``kubecheck check`` run."""
+    preset_scope = model.presets[preset]
+    lines = header(model, preset, user_scope, trace_text.scope_changes(user_scope, preset_scope), budget)
+    lines += [""] + verdict_table(results)
+    extra = notes(user_scope, results)
+    if extra:
+        lines += [""] + extra
+    legend = True
+    for r in results:
+        if r.trace is not None and r.verdict in (Verdict.VIOLATED, Verdict.WITNESSED):
+            lines += [""] + trace_block(r, model, preset, user_scope, legend)
+            legend = False
+    cov = coverage(model, results)
+    if cov:
+        lines += [""] + cov
+    lines += ["", summary(results, elapsed, code)]
+    return "\n".join(lines) + "\n"

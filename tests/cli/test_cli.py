@@ -1,0 +1,489 @@
+"""The command line: exact output, exit codes, documents, replay (click's CliRunner).
+
+Pinned outputs live in ``tests/cli/expected/``; seconds are replaced by ``<s>`` first. A
+deliberate format change regenerates them with ``KUBECHECK_UPDATE_EXPECTED=1 pytest tests/cli``
+(then read the diff). Most runs use ``--scope tiny``: the small preset takes seconds per
+exploration.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from kubecheck.checker import catalog, run
+from kubecheck.checker.explicit import EngineError, Progress
+from kubecheck.cli import documents, main, trace_text
+from kubecheck.model.controllers.deployment_names import ALPHABET, pod_template_hash, replicaset_name
+from kubecheck.cli.main import cli
+from kubecheck.cli.progress import StatusLine
+from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.schema import int_field
+from kubecheck.model.kernel.traces import replay
+from kubecheck.properties.base import Property
+
+EXPECTED = Path(__file__).parent / "expected"
+API_MESSAGE = "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+
+
+def kubecheck(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def normalized(output: str) -> str:
+    """Output with wall-clock seconds replaced (table column and summary)."""
+    output = re.sub(r"(?m) +\d+\.\d\d$", "  <s>", output)
+    return re.sub(r"in \d+\.\d\d s ·", "in <s> s ·", output)
+
+
+def assert_expected(name: str, output: str) -> None:
+    path = EXPECTED / name
+    if os.environ.get("KUBECHECK_UPDATE_EXPECTED"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(output, encoding="utf-8")
+    assert output == path.read_text(encoding="utf-8")
+
+
+def one_error_line(result) -> str:
+    """The single ``Error: …`` line of a failed run (and nothing on stdout)."""
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    return lines[0][len("Error: "):]
+
+
+# -- list ----------------------------------------------------------------------------------
+
+def test_list_output_is_pinned():
+    result = kubecheck("list")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert_expected("list.txt", result.stdout)
+
+
+def test_list_of_one_model_is_the_same_listing():
+    assert kubecheck("list", "deployment").stdout == kubecheck("list").stdout
+
+
+def test_list_unknown_model_lists_the_models():
+    result = kubecheck("list", "statefull")
+    assert result.exit_code == 2
+    assert one_error_line(result) == "unknown model 'statefull'; models: deployment"
+
+
+# -- check: verdicts and exit codes ----------------------------------------------------------
+
+def test_check_tiny_live_pods_is_pinned():
+    result = kubecheck("check", "deployment", "deployment.live_pods_within_surge", "--scope", "tiny")
+    assert result.exit_code == 12
+    assert result.stderr == ""  # no progress line when stderr is not a terminal
+    assert_expected("check_tiny_live_pods_within_surge.txt", normalized(result.stdout))
+
+
+def test_replicas_within_surge_holds_with_distinct_states_and_transitions():
+    args = ["--set", "replicas=3", "--set", "max-surge=1", "--set", "max-unavailable=0"]
+    result = kubecheck("check", "deployment", "deployment.replicas_within_surge", *args)
+    assert result.exit_code == 0
+    model = catalog.model("deployment")
+    scope = main.build_scope(model, "small", args[1::2], None)
+    [expected] = run.check(model, scope, catalog.properties("deployment", ["replicas_within_surge"]))
+    s = expected.stats
+    row = re.compile(rf"(?m)^replicas_within_surge +HOLDS +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$")
+    assert row.search(result.stdout), result.stdout
+    assert "scope     small, with max-unavailable=0\n" in result.stdout
+    assert result.stdout.rstrip().endswith("exit 0 (ok)")
+
+
+def test_live_pods_within_surge_is_violated_with_a_trace():
+    result = kubecheck("check", "deployment", "deployment.live_pods_within_surge")
+    assert result.exit_code == 12
+    assert re.search(r"(?m)^live_pods_within_surge +VIOLATED ", result.stdout)
+    assert "VIOLATED  deployment.live_pods_within_surge (" in result.stdout
+    assert "  ⇒ violated at step " in result.stdout
+    assert "  reproduce: kubecheck check deployment deployment.live_pods_within_surge --scope small\n" in result.stdout
+
+
+def test_api_server_validation_message():
+    result = kubecheck("check", "deployment", "--set", "max-surge=0", "--set", "max-unavailable=0")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {API_MESSAGE}\n"
+    assert result.stdout == ""
+
+
+def test_unknown_property_lists_the_valid_names():
+    result = kubecheck("check", "deployment", "deployment.no_such_thing", "--scope", "tiny")
+    assert result.exit_code == 2
+    message = one_error_line(result)
+    assert message.startswith("unknown property 'deployment.no_such_thing' of model deployment; properties: ")
+    for prop in catalog.properties("deployment"):
+        assert prop.name in message
+
+
+def test_unknown_parameter_lists_the_valid_parameters():
+    result = kubecheck("check", "deployment", "--set", "surge=1")
+    assert result.exit_code == 2
+    message = one_error_line(result)
+    assert message.startswith("unknown parameter 'surge'; valid parameters: ")
+    assert "max-surge" in message and "replicas" in message
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100, got 'abc'"),
+    (["--set", "replicas"], "--set expects NAME=VALUE, got 'replicas'"),
+    (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict (or none)"),
+    (["--faults", "crash", "--set", "faults=none"], "--faults and --set faults=… both given; use one of them"),
+    (["--scope", "huge"], "unknown scope preset 'huge' of model deployment; presets: tiny, small, medium"),
+    (["--out", "/nonexistent-dir/report.txt"], "cannot write /nonexistent-dir/report.txt: no directory /nonexistent-dir"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    result = kubecheck("check", "deployment", *args)
+    assert result.exit_code == 2
+    assert one_error_line(result) == message
+
+
+def test_unknown_model_is_exit_2():
+    result = kubecheck("check", "daemonsett")
+    assert result.exit_code == 2
+    assert one_error_line(result) == "unknown model 'daemonsett'; models: deployment"
+
+
+def test_faults_option_is_the_faults_parameter():
+    result = kubecheck("check", "deployment", "availability_floor_with_crashes", "--scope", "tiny", "--faults", "crash")
+    assert result.exit_code == 12
+    assert "scope     tiny, with faults=crash\n" in result.stdout
+
+
+def test_max_states_budget_is_inconclusive():
+    result = kubecheck("check", "deployment", "replicas_within_surge", "--max-states", "100")
+    assert result.exit_code == 10
+    assert re.search(r"(?m)^replicas_within_surge +INCONCLUSIVE +\d", result.stdout)
+    assert "search stopped early (max-states)" in result.stdout
+    assert "budget    --max-states 100\n" in result.stdout
+    assert "warning: possible vacuity" not in result.stdout  # coverage of a partial search says nothing
+
+
+def test_engine_error_is_exit_1(monkeypatch):
+    def broken(*args, **kwargs):
+        raise EngineError("compiled and reference semantics differ at step 3")
+
+    monkeypatch.setattr(run, "check", broken)
+    result = kubecheck("check", "deployment", "--scope", "tiny")
+    assert result.exit_code == 1
+    assert one_error_line(result) == "internal error: compiled and reference semantics differ at step 3"
+
+
+def test_unreachable_witness_is_exit_14(monkeypatch):
+    from kubecheck.checker.report import Coverage, Result, Stats, Verdict
+
+    def unreachable(model, scope, props, budget, progress=None):
+        stats = Stats(12, 20, 4, 0.01, True, "exhausted")
+        return [Result(p, Verdict.UNREACHABLE, scope, "explicit", stats, None, Coverage((), (), True)) for p in props]
+
+    monkeypatch.setattr(run, "check", unreachable)
+    result = kubecheck("check", "deployment", "rollout_can_complete", "--scope", "tiny")
+    assert result.exit_code == 14
+    assert re.search(r"(?m)^rollout_can_complete +UNREACHABLE +12 +20 +4 ", result.stdout)
+    assert ("rollout_can_complete is UNREACHABLE: no reachable state shows that "
+            "a rollout to an edited template can complete (witness)\n") in result.stdout
+    assert result.stdout.rstrip().endswith("exit 14 (a witness is unreachable)")
+
+
+def test_coverage_warning_names_commands_that_never_fired():
+    result = kubecheck("check", "deployment", "revisions_unique", "--scope", "tiny")
+    assert result.exit_code == 0
+    warning = result.stdout.split("warning: possible vacuity", 1)[1]
+    assert "deployment-controller.scale_deployment" in warning
+    assert "fault.crash_pod" not in warning  # switched off by the scope: not a vacuity warning
+
+
+# -- check: documents ------------------------------------------------------------------------
+
+REPORT_KEYS = ["format", "model", "kubernetes", "preset", "scope", "budget", "results", "exit_code"]
+RESULT_KEYS = ["property", "kind", "verdict", "engine", "assumes", "fairness", "scope", "note", "stats", "coverage",
+               "trace"]
+STATS_KEYS = ["states", "transitions", "depth", "seconds", "states_per_second", "complete", "stop_reason"]
+COVERAGE_KEYS = ["fired", "never_fired", "disabled", "complete"]
+TRACE_KEYS = ["format", "model", "kubernetes", "scope", "property", "kind", "verdict", "preset", "initial", "steps", "loop"]
+
+
+def test_json_report_matches_the_documented_schema():
+    result = kubecheck("check", "deployment", "live_pods_within_surge", "revisions_unique", "--scope", "tiny",
+                       "--format", "json")
+    assert result.exit_code == 12
+    doc = json.loads(result.stdout)
+    assert list(doc) == REPORT_KEYS
+    assert doc["format"] == "kubecheck.report/1" and doc["model"] == "deployment" and doc["exit_code"] == 12
+    assert doc["scope"]["replicas"] == "2" and doc["preset"] == "tiny"
+    violated, holds = doc["results"]
+    for r in doc["results"]:
+        assert list(r) == RESULT_KEYS
+        assert list(r["stats"]) == STATS_KEYS
+        assert list(r["coverage"]) == COVERAGE_KEYS
+    assert (violated["property"], violated["verdict"], violated["kind"]) == ("deployment.live_pods_within_surge", "VIOLATED", "always")
+    assert (holds["verdict"], holds["trace"], holds["assumes"]) == ("HOLDS", None, None)
+    assert violated["stats"]["states"] == 75 and violated["stats"]["complete"] is True
+    trace = violated["trace"]
+    assert list(trace) == TRACE_KEYS
+    assert trace["format"] == "kubecheck.trace/1"
+    assert (trace["property"], trace["verdict"], trace["preset"]) == ("deployment.live_pods_within_surge", "VIOLATED", "tiny")
+    assert [list(s) for s in trace["steps"][:1]] == [["index", "action", "actor", "kind", "changes"]]
+    assert trace["steps"][0]["action"] == "user.edit_template"
+
+
+def test_itf_output_is_one_json_document_per_trace():
+    result = kubecheck("check", "deployment", "live_pods_within_surge", "rollout_can_complete", "--scope", "tiny",
+                       "--format", "itf")
+    assert result.exit_code == 12
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(docs) == 2
+    for doc in docs:
+        assert set(doc) >= {"#meta", "vars", "states"}
+        assert doc["#meta"]["format"] == "ITF"
+        assert "mbt::actionTaken" in doc["vars"]
+        assert doc["states"][0]["replicas"] == {"#bigint": "2"}
+        assert doc["states"][0]["rs_replicas"] == [{"#bigint": "2"}, {"#bigint": "0"}]
+        assert doc["states"][0]["paused"] is False
+    assert [d["#meta"]["property"] for d in docs] == ["deployment.live_pods_within_surge", "deployment.rollout_can_complete"]
+    assert [d["#meta"]["verdict"] for d in docs] == ["VIOLATED", "WITNESSED"]
+
+
+def test_itf_out_with_several_traces_names_files_after_properties(tmp_path):
+    out = tmp_path / "out.itf.json"
+    result = kubecheck("check", "deployment", "live_pods_within_surge", "rollout_can_complete", "--scope", "tiny",
+                       "--format", "itf", "--out", str(out))
+    assert result.exit_code == 12
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "out.live_pods_within_surge.itf.json", "out.rollout_can_complete.itf.json"]
+
+
+def test_itf_out_with_one_trace_is_the_file(tmp_path):
+    out = tmp_path / "t.itf.json"
+    result = kubecheck("check", "deployment", "live_pods_within_surge", "--scope", "tiny", "--format", "itf",
+                       "--out", str(out), "--quiet")
+    assert result.exit_code == 12
+    assert (result.stdout, result.stderr) == ("", "")
+    assert json.loads(out.read_text())["#meta"]["property"] == "deployment.live_pods_within_surge"
+
+
+def test_text_out_writes_the_report_to_the_file(tmp_path):
+    out = tmp_path / "report.txt"
+    result = kubecheck("check", "deployment", "live_pods_within_surge", "--scope", "tiny", "--out", str(out))
+    assert result.exit_code == 12
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {out}\n"
+    assert_expected("check_tiny_live_pods_within_surge.txt", normalized(out.read_text()))
+
+
+@pytest.mark.parametrize(("out", "expected"), [
+    ("out.itf.json", "out.live.itf.json"),
+    ("dir/out.json", "dir/out.live.json"),
+    ("traces.txt", "traces.live.txt"),
+    ("traces", "traces.live"),
+])
+def test_numbered_path(out, expected):
+    assert documents.numbered_path(out, "live") == expected
+
+
+# -- replay ----------------------------------------------------------------------------------
+
+def save(tmp_path: Path, fmt: str, *props: str) -> Path:
+    out = tmp_path / f"trace.{fmt}.json"
+    result = kubecheck("check", "deployment", *props, "--scope", "tiny", "--format", fmt, "--out", str(out), "-q")
+    assert result.exit_code == 12
+    return out
+
+
+def test_replay_of_a_saved_json_report(tmp_path):
+    path = save(tmp_path, "json", "live_pods_within_surge")
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "verdict reproduced: VIOLATED" in result.stdout
+    assert result.stdout.rstrip().endswith("1 trace replayed, 1 of 1 verdicts reproduced · exit 0")
+    # the trace is rendered exactly as check renders it
+    checked = (EXPECTED / "check_tiny_live_pods_within_surge.txt").read_text()
+    block = checked[checked.index("VIOLATED  deployment."):checked.index("  reproduce:")]
+    assert block in result.stdout
+
+
+def test_replay_of_a_saved_itf_trace(tmp_path):
+    path = save(tmp_path, "itf", "live_pods_within_surge")
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "verdict reproduced: VIOLATED" in result.stdout
+
+
+def test_replay_of_a_trace_document_and_conversion_to_itf(tmp_path):
+    report = json.loads(save(tmp_path, "json", "rollout_can_complete", "live_pods_within_surge").read_text())
+    trace = tmp_path / "witness.json"
+    trace.write_text(json.dumps(report["results"][0]["trace"]))
+    result = kubecheck("replay", str(trace), "--format", "itf")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["#meta"]["verdict"] == "WITNESSED" and doc["#meta"]["preset"] == "tiny"
+    again = tmp_path / "witness.itf.json"
+    again.write_text(result.stdout)
+    assert kubecheck("replay", str(again)).exit_code == 0
+
+
+def test_replay_of_a_report_with_several_traces(tmp_path):
+    path = save(tmp_path, "json", "live_pods_within_surge", "rollout_can_complete")
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 0
+    assert "2 traces replayed, 2 of 2 verdicts reproduced" in result.stdout
+
+
+def test_replay_reads_standard_input(tmp_path):
+    content = save(tmp_path, "itf", "live_pods_within_surge").read_text()
+    result = CliRunner().invoke(cli, ["replay", "-", "--format", "json"], input=content)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["format"] == "kubecheck.trace/1" and doc["verdict"] == "VIOLATED"
+
+
+def test_replay_of_an_edited_trace_is_one_line_and_exit_2(tmp_path):
+    report = json.loads(save(tmp_path, "json", "live_pods_within_surge").read_text())
+    trace = report["results"][0]["trace"]
+    trace["steps"][1]["action"] = "kubelet.pod_ready(rs=1)"  # no pod of that ReplicaSet is running yet
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(trace))
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{path}: step 2: kubelet.pod_ready(rs=1) is not enabled in the state before it"
+
+
+def test_replay_of_an_edited_itf_state_is_exit_2(tmp_path):
+    path = save(tmp_path, "itf", "live_pods_within_surge")
+    doc = json.loads(path.read_text())
+    doc["states"][2]["rs_replicas"] = [{"#bigint": "2"}, {"#bigint": "2"}]
+    path.write_text(json.dumps(doc))
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{path}: states[2].rs_replicas: the file says (2, 2), the model computes (2, 1)"
+
+
+def test_replay_of_a_cut_trace_does_not_reproduce_the_verdict(tmp_path):
+    report = json.loads(save(tmp_path, "json", "live_pods_within_surge").read_text())
+    trace = report["results"][0]["trace"]
+    trace["steps"] = trace["steps"][:3]
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(trace))
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 1
+    assert "verdict NOT reproduced" in result.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("not json at all", "not a JSON document: Expecting value: line 1 column 1 (char 0)"),
+    ("[1, 2]", "expected a JSON object at the top level, got list"),
+    ('{"format": "kubecheck.trace/1", "model": "cronjob", "scope": {}}', "field model: expected one of deployment, got 'cronjob'"),
+])
+def test_replay_of_bad_files_is_exit_2(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{path}: {message}"
+
+
+def test_replay_of_a_missing_file_is_exit_2(tmp_path):
+    result = kubecheck("replay", str(tmp_path / "missing.json"))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"cannot read {tmp_path / 'missing.json'}: No such file or directory"
+
+
+# -- pieces ----------------------------------------------------------------------------------
+
+def test_pod_template_hashes_are_stable_and_distinct():
+    hashes = [pod_template_hash(t) for t in range(6)]
+    assert len(set(hashes)) == 6
+    assert all(len(h) == 10 and set(h) <= set(ALPHABET) for h in hashes)
+    assert replicaset_name(0) == "web-" + hashes[0] == "web-fvmwplw9wt"
+
+
+@attrs.frozen
+class ToyScope:
+    limit: int = 3
+
+
+@attrs.frozen
+class ToyState:
+    count: int = int_field(0, lambda sc: sc.limit, doc="the count")
+
+
+TOY = Model(name="toy", title="counter", kubernetes="-", state_cls=ToyState, scope_cls=ToyScope,
+            init=lambda sc: ToyState(0),
+            commands=(Command("controller.increment", lambda ops, sc, s: s.count < sc.limit,
+                              lambda ops, sc, s: {"count": s.count + 1}, "count up"),
+                      Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0},
+                              "reset", kind="user")),
+            quiescent=lambda ops, sc, s: True, presets={"tiny": ToyScope()})
+
+
+def test_generic_describer_uses_the_schema_docs():
+    trace = replay(TOY, ToyScope(), ["controller.increment", "controller.increment"])
+    assert trace_text.steps(trace) == [
+        "  0  initial state",
+        "     the count (count) = 0",
+        "  1  [controller] increment",
+        "     the count (count) 0 → 1",
+        "  2  [controller] increment",
+        "     the count (count) 1 → 2",
+    ]
+
+
+def test_liveness_lasso_is_rendered_and_rechecked():
+    trace = replay(TOY, ToyScope(), ["controller.increment", "user.reset"], loop=0)
+    reaches_two = Property("toy.reaches_two", "eventually", "the count reaches 2", "-",
+                           lambda ops, sc, s: s.count == 2)
+    reaches_one = Property("toy.reaches_one", "eventually", "the count reaches 1", "-",
+                           lambda ops, sc, s: s.count == 1)
+    assert trace_text.steps(trace)[-1] == "     ↺ loops back to the initial state for ever"
+    assert trace_text.conclusion(reaches_two, "VIOLATED", trace) == (
+        "the run loops back to the initial state for ever, and the property never holds")
+    assert trace_text.evaluate(reaches_two, trace)
+    assert not trace_text.evaluate(reaches_one, trace)
+    # a finite liveness counterexample must end where no system action is enabled
+    assert not trace_text.evaluate(reaches_two, replay(TOY, ToyScope(), ["controller.increment"]))
+
+
+def test_status_line_draws_in_place_and_clears():
+    stream = io.StringIO()
+    line = StatusLine(stream, enabled=True, delay=0, width=200)
+    line(Progress(states=1500, transitions=4000, depth=7, queued=300, seconds=2.0))
+    assert stream.getvalue() == "\rexploring: 1,500 states, 4,000 transitions, depth 7, 300 queued, 750 states/s, 2 s"
+    line.clear()
+    assert stream.getvalue().endswith("\r" + " " * line_length(stream) + "\r")
+
+
+def line_length(stream: io.StringIO) -> int:
+    return len(stream.getvalue().split("\r")[1])
+
+
+def test_status_line_fits_the_terminal():
+    stream = io.StringIO()
+    StatusLine(stream, enabled=True, delay=0, width=40)(Progress(1500, 4000, 7, 300, 2.0))
+    assert stream.getvalue() == "\rexploring: 1,500 states, 4,000 transiti"
+
+
+def test_status_line_waits_and_stays_quiet_when_disabled():
+    stream = io.StringIO()
+    StatusLine(stream, enabled=True, delay=60)(Progress(1, 1, 1, 1, 1.0))
+    StatusLine(stream, enabled=False, delay=0)(Progress(1, 1, 1, 1, 1.0))
+    assert stream.getvalue() == ""
+
+
+def test_python_dash_m_runs_the_same_command():
+    done = subprocess.run([sys.executable, "-m", "kubecheck.cli", "list"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout == kubecheck("list").stdout
