@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from kubecheck.model.controllers import deployment
+from kubecheck.model.controllers import deployment, statefulset
 from kubecheck.model.kernel.commands import Model
 from kubecheck.properties import deployment as deployment_properties
+from kubecheck.properties import statefulset as statefulset_properties
+from kubecheck.properties import volumes as volume_properties
 
-MODELS: dict[str, Model] = {"deployment": deployment.MODEL}
-PROPERTIES: dict[str, tuple[Any, ...]] = {"deployment": deployment_properties.PROPERTIES}
+MODELS: dict[str, Model] = {"deployment": deployment.MODEL, "statefulset": statefulset.MODEL}
+PROPERTIES: dict[str, tuple[Any, ...]] = {
+    "deployment": deployment_properties.PROPERTIES,
+    "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,
+}
 
 
 class UnknownName(LookupError):

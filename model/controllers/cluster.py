@@ -1,0 +1,339 @@
+"""The cluster every workload model runs in: nodes, the scheduler, the kubelet and cluster faults.
+
+Kubernetes v1.35, default feature gates. A workload model that places pods on named nodes
+(StatefulSet now; a DaemonSet and a node-placed Deployment later) stores its pods as *slots*:
+per-slot tuple fields ``pod_phase``, ``pod_terminating``, ``pod_node`` and ``pod_ghost``, plus
+the per-node fields ``node_state`` and ``node_exists`` and a ``faults_left`` counter. It declares
+them with the field factories below and gets the environment's commands from
+:func:`cluster_commands`, passing a :class:`PodTable` whose hooks say what its pods need
+(a volume attached before the containers start, a claim bound before scheduling) and which of
+its own per-pod fields reset when a pod object disappears.
+
+What is modelled, and the upstream behaviour it stands for (paraphrased):
+
+* **Pod object vs containers.** ``pod_phase`` is what the API says (no object, Pending
+  unscheduled, Pending on a node = ContainerCreating, Running, Ready, available). Whether the
+  pod's containers really run is derived: phase Running or later on a node that is not down.
+  ``pod_ghost`` records containers that still run although their pod object is gone — left by
+  a force deletion or by PodGC after the Node object was deleted while the machine was only
+  unreachable (website: tasks/run-application/force-delete-stateful-set-pod.md, "at most one"
+  semantics). The kubelet kills such orphans once it can talk to the API server again.
+* **Scheduler.** Binds an unscheduled pod to any existing node that is Ready (unreachable and
+  not-ready nodes carry NoSchedule taints); the choice is nondeterministic. Resources, affinity
+  and spreading are abstracted away (any node fits).
+* **Kubelet.** Starts containers (only when the workload's ``can_start`` hook allows: e.g. the
+  volume is attached), reports Ready, finishes graceful termination (removing the object), and
+  kills orphans. A kubelet on an unreachable node does nothing the API server can see.
+* **Node lifecycle.** A partitioned or failed node's pods are marked not Ready
+  (``node_lifecycle_controller.go:MarkPodsNotReady``; merged into the fault step — the 40 s
+  grace period is time, abstracted away) and, after the default 300 s toleration of the
+  ``node.kubernetes.io/unreachable`` NoExecute taint, deleted gracefully: they become
+  Terminating but stay, because no kubelet confirms (``node-lifecycle.evict_pod``).
+* **PodGC** (``pkg/controller/podgc/gc_controller.go:gcOrphaned``) deletes pods bound to nodes
+  whose Node object no longer exists, without waiting for a kubelet.
+* **Faults**, each switched on by name in the scope and paid from ``faults_left``: ``crash``
+  (a Ready container fails its probe), ``evict`` (Eviction API: graceful delete), ``force-delete``
+  (``kubectl delete pod --grace-period=0 --force``), ``partition`` (the node keeps running but is
+  unreachable), ``node-failure`` (the machine stops; its containers with it), ``node-delete``
+  (an administrator deletes the Node object of a NotReady node). ``node.reconnect`` (network
+  heals / machine reboots and re-registers) costs nothing and is never required to happen.
+
+Abstracted: time (minReadySeconds, grace periods and tolerations are single steps), node
+labels and taints other than the lifecycle ones, graceful node shutdown, the out-of-service
+taint (its effect is a force delete plus a force detach, both modelled separately).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import attrs
+
+from kubecheck.model.kernel.commands import Command
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+
+# pod phases (what the API server says about the pod object)
+NONE, UNSCHEDULED, CREATING, RUNNING, READY, AVAILABLE = range(6)
+PHASE_NAMES = ("-", "Pending (unscheduled)", "ContainerCreating", "Running (not Ready)", "Ready", "Available")
+# node states
+NODE_READY, NODE_PARTITIONED, NODE_DOWN = range(3)
+NODE_STATE_NAMES = ("Ready", "unreachable (partitioned, still running)", "down")
+
+FAULTS = ("crash", "evict", "force-delete", "partition", "node-failure", "node-delete")
+
+
+def node_name(n: int) -> str:
+    """node-a, node-b, ... (traces speak Kubernetes)."""
+    return "node-" + chr(ord("a") + n)
+
+
+# -- field factories ----------------------------------------------------------------------------
+
+def pod_phase_field(length: Callable[[Any], int]) -> Any:
+    return tuple_field(int_field(NONE, AVAILABLE), length=length, doc="pod object phase per slot (0 = no object)")
+
+
+def pod_terminating_field(length: Callable[[Any], int]) -> Any:
+    return tuple_field(bool_field(), length=length, doc="pod has a deletionTimestamp (object still exists)")
+
+
+def pod_node_field(length: Callable[[Any], int]) -> Any:
+    return tuple_field(int_field(0, lambda sc: sc.nodes - 1), length=length, doc="node the pod is bound to (0 when unbound)")
+
+
+def pod_ghost_field(length: Callable[[Any], int]) -> Any:
+    return tuple_field(int_field(0, lambda sc: sc.nodes), length=length,
+                       doc="node+1 where containers of a vanished pod object still run (0 = none)")
+
+
+def node_state_field() -> Any:
+    return tuple_field(int_field(NODE_READY, NODE_DOWN), length=lambda sc: sc.nodes, doc="Ready / partitioned / down")
+
+
+def node_exists_field() -> Any:
+    return tuple_field(bool_field(), length=lambda sc: sc.nodes, doc="the Node object exists")
+
+
+def faults_left_field() -> Any:
+    return int_field(0, lambda sc: sc.fault_budget, doc="faults left")
+
+
+# -- derived predicates (ops style) ---------------------------------------------------------
+
+def exists(s: Any, k: int) -> Any:
+    return s.pod_phase[k] != NONE
+
+
+def is_bound(s: Any, k: int) -> Any:
+    return s.pod_phase[k] >= CREATING
+
+
+def bound_to(ops: Ops, s: Any, k: int, n: int) -> Any:
+    return ops.and_(s.pod_phase[k] >= CREATING, s.pod_node[k] == n)
+
+
+def node_up(ops: Ops, s: Any, node: Any) -> Any:
+    """The machine of ``node`` (a state value) is running (Ready or merely partitioned)."""
+    return ops.or_(*[ops.and_(node == n, s.node_state[n] != NODE_DOWN) for n in range(len(s.node_state))])
+
+
+def containers_running(ops: Ops, s: Any, k: int) -> Any:
+    """The pod object's containers really run (whatever the API says about readiness)."""
+    return ops.and_(s.pod_phase[k] >= RUNNING, node_up(ops, s, s.pod_node[k]))
+
+
+def ghost_running(ops: Ops, s: Any, k: int) -> Any:
+    return s.pod_ghost[k] != 0
+
+
+def running_instances(ops: Ops, s: Any, k: int) -> Any:
+    """How many copies of slot k's containers run: its pod object's and an orphan's."""
+    return ops.ite(containers_running(ops, s, k), 1, 0) + ops.ite(ghost_running(ops, s, k), 1, 0)
+
+
+def _set(values: tuple, k: int, value: Any) -> tuple:
+    return values[:k] + (value,) + values[k + 1:]
+
+
+def graceful_delete(ops: Ops, s: Any, k: int, cond: Any) -> tuple[Any, Any]:
+    """(phase, terminating) of slot k after a graceful delete when ``cond``: an unbound pod goes at once.
+
+    pkg/registry/core/pod/strategy.go: a pod never bound to a node has no kubelet to wait for.
+    """
+    gone_now = ops.and_(cond, s.pod_phase[k] == UNSCHEDULED)
+    phase = ops.ite(gone_now, NONE, s.pod_phase[k])
+    term = ops.ite(ops.and_(cond, s.pod_phase[k] != UNSCHEDULED, s.pod_phase[k] != NONE), True, s.pod_terminating[k])
+    return phase, term
+
+
+def _always(ops: Ops, sc: Any, s: Any, k: int, n: int) -> Any:
+    return True
+
+
+@attrs.frozen
+class PodTable:
+    """How a workload model's pod slots plug into the cluster commands.
+
+    ``slots(sc)``: the slot indices; ``can_bind``/``can_start(ops, sc, s, k, n)``: extra
+    scheduler filter / kubelet precondition for slot k on node n; ``reset_on_remove``: the
+    model's own per-slot int fields to zero when a pod object disappears (canonical states).
+    """
+
+    slots: Callable[[Any], range]
+    can_bind: Callable[..., Any] = _always
+    can_start: Callable[..., Any] = _always
+    reset_on_remove: tuple[str, ...] = ()
+
+
+def removal(table: PodTable, ops: Ops, s: Any, k: int, cond: Any) -> dict:
+    """Changes that remove pod object k when ``cond`` (phase, flags, node and model fields reset)."""
+    out = {
+        "pod_phase": _set(s.pod_phase, k, ops.ite(cond, NONE, s.pod_phase[k])),
+        "pod_terminating": _set(s.pod_terminating, k, ops.ite(cond, False, s.pod_terminating[k])),
+        "pod_node": _set(s.pod_node, k, ops.ite(cond, 0, s.pod_node[k])),
+    }
+    for name in table.reset_on_remove:
+        values = getattr(s, name)
+        out[name] = _set(values, k, ops.ite(cond, 0, values[k]))
+    return out
+
+
+def _nodes(sc: Any) -> range:
+    return range(sc.nodes)
+
+
+def _fault_on(name: str) -> Callable[[Any], bool]:
+    return lambda sc: name in sc.faults
+
+
+def _node_fault_on(sc: Any) -> bool:
+    return bool({"partition", "node-failure"} & set(sc.faults))
+
+
+def _mark_not_ready(ops: Ops, s: Any, n: int) -> tuple:
+    return tuple(ops.ite(ops.and_(bound_to(ops, s, k, n), s.pod_phase[k] >= READY), RUNNING, s.pod_phase[k])
+                 for k in range(len(s.pod_phase)))
+
+
+def cluster_commands(table: PodTable) -> tuple[Command, ...]:
+    """The scheduler, kubelet, node-lifecycle, PodGC and fault commands over ``table``'s pod slots."""
+    slot = ("pod", table.slots)
+    node = ("node", _nodes)
+
+    def bind_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(s.pod_phase[pod] == UNSCHEDULED, s.node_exists[node], s.node_state[node] == NODE_READY,
+                        table.can_bind(ops, sc, s, pod, node))
+
+    def bind_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return {"pod_phase": _set(s.pod_phase, pod, CREATING), "pod_node": _set(s.pod_node, pod, node)}
+
+    def start_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(s.pod_phase[pod] == CREATING, s.pod_node[pod] == node, s.node_state[node] == NODE_READY,
+                        ops.not_(s.pod_terminating[pod]), table.can_start(ops, sc, s, pod, node))
+
+    def start_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return {"pod_phase": _set(s.pod_phase, pod, RUNNING)}
+
+    def ready_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(s.pod_phase[pod] == RUNNING, s.pod_node[pod] == node, s.node_state[node] == NODE_READY,
+                        ops.not_(s.pod_terminating[pod]))
+
+    def ready_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return {"pod_phase": _set(s.pod_phase, pod, READY if sc.has_min_ready else AVAILABLE)}
+
+    def avail_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+        return s.pod_phase[pod] == READY
+
+    def avail_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+        return {"pod_phase": _set(s.pod_phase, pod, AVAILABLE)}
+
+    def terminated_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(s.pod_terminating[pod], bound_to(ops, s, pod, node), s.node_state[node] == NODE_READY)
+
+    def terminated_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return removal(table, ops, s, pod, True)
+
+    def orphan_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(s.pod_ghost[pod] == node + 1, s.node_state[node] == NODE_READY)
+
+    def orphan_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return {"pod_ghost": _set(s.pod_ghost, pod, 0)}
+
+    def taint_evict_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(bound_to(ops, s, pod, node), s.node_state[node] != NODE_READY, ops.not_(s.pod_terminating[pod]))
+
+    def taint_evict_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        return {"pod_terminating": _set(s.pod_terminating, pod, True)}
+
+    def podgc_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+        return ops.and_(bound_to(ops, s, pod, node), ops.not_(s.node_exists[node]))
+
+    def podgc_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+        still = ops.and_(s.pod_phase[pod] >= RUNNING, s.node_state[node] == NODE_PARTITIONED)
+        out = removal(table, ops, s, pod, True)
+        out["pod_ghost"] = _set(s.pod_ghost, pod, ops.ite(still, node + 1, s.pod_ghost[pod]))
+        return out
+
+    def crash_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+        return ops.and_(s.faults_left > 0, s.pod_phase[pod] >= READY, ops.not_(s.pod_terminating[pod]))
+
+    def crash_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+        return {"faults_left": s.faults_left - 1, "pod_phase": _set(s.pod_phase, pod, RUNNING)}
+
+    def evict_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+        return ops.and_(s.faults_left > 0, is_bound(s, pod), ops.not_(s.pod_terminating[pod]))
+
+    def evict_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+        return {"faults_left": s.faults_left - 1, "pod_terminating": _set(s.pod_terminating, pod, True)}
+
+    def force_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+        return ops.and_(s.faults_left > 0, is_bound(s, pod))
+
+    def force_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+        still = containers_running(ops, s, pod)
+        out = removal(table, ops, s, pod, True)
+        out["faults_left"] = s.faults_left - 1
+        out["pod_ghost"] = _set(s.pod_ghost, pod, ops.ite(still, s.pod_node[pod] + 1, s.pod_ghost[pod]))
+        return out
+
+    def partition_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+        return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
+
+    def partition_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+        return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, NODE_PARTITIONED),
+                "pod_phase": _mark_not_ready(ops, s, node)}
+
+    def fail_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+        ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
+        return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, NODE_DOWN),
+                "pod_phase": _mark_not_ready(ops, s, node), "pod_ghost": ghosts}
+
+    def reconnect_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+        return s.node_state[node] != NODE_READY
+
+    def reconnect_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+        return {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
+
+    def delete_node_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+        return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
+
+    def delete_node_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+        return {"faults_left": s.faults_left - 1, "node_exists": _set(s.node_exists, node, False)}
+
+    min_ready = lambda sc: sc.has_min_ready  # noqa: E731
+    orphans = lambda sc: bool({"force-delete", "node-delete"} & set(sc.faults))  # noqa: E731
+    return (
+        Command("scheduler.bind_pod", bind_g, bind_e, "bind an unscheduled pod to a Ready node (any node fits)", params=(slot, node)),
+        Command("kubelet.start_pod", start_g, start_e, "start the containers (after the volume is attached): Running, not Ready",
+                params=(slot, node)),
+        Command("kubelet.pod_ready", ready_g, ready_e, "readiness probe passes: Ready", params=(slot, node)),
+        Command("clock.pass_min_ready_seconds", avail_g, avail_e, "minReadySeconds pass: a Ready pod becomes available",
+                params=(slot,), enabled_in=min_ready),
+        Command("kubelet.pod_terminated", terminated_g, terminated_e,
+                "graceful termination completes: containers stopped, the pod object is removed", params=(slot, node)),
+        Command("kubelet.kill_orphan", orphan_g, orphan_e,
+                "the kubelet, reachable again, kills containers whose pod object is gone", params=(slot, node), enabled_in=orphans),
+        Command("node-lifecycle.evict_pod", taint_evict_g, taint_evict_e,
+                "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays Terminating)",
+                params=(slot, node), enabled_in=_node_fault_on),
+        Command("pod-gc.delete_orphaned_pod", podgc_g, podgc_e,
+                "PodGC deletes a pod bound to a node whose Node object is gone (no kubelet confirmation)",
+                params=(slot, node), enabled_in=_fault_on("node-delete")),
+        Command("fault.crash_pod", crash_g, crash_e, "a Ready container fails its probe: Running, not Ready", kind="fault",
+                params=(slot,), enabled_in=_fault_on("crash")),
+        Command("fault.evict_pod", evict_g, evict_e, "the Eviction API (kubectl drain) deletes a bound pod gracefully",
+                kind="fault", params=(slot,), enabled_in=_fault_on("evict")),
+        Command("fault.force_delete_pod", force_g, force_e,
+                "kubectl delete pod --grace-period=0 --force: the object goes at once, containers may still run",
+                kind="fault", params=(slot,), enabled_in=_fault_on("force-delete")),
+        Command("fault.partition_node", partition_g, partition_e,
+                "the node becomes unreachable but keeps running its containers; its pods are marked not Ready",
+                kind="fault", params=(node,), enabled_in=_fault_on("partition")),
+        Command("fault.fail_node", partition_g, fail_e, "the machine stops: its containers stop, its pods are marked not Ready",
+                kind="fault", params=(node,), enabled_in=_fault_on("node-failure")),
+        Command("node.reconnect", reconnect_g, reconnect_e, "the node is reachable again (re-registers if its Node object was deleted)",
+                kind="fault", params=(node,), enabled_in=_node_fault_on),
+        Command("fault.delete_node", delete_node_g, delete_node_e, "kubectl delete node on a NotReady node",
+                kind="fault", params=(node,), enabled_in=_fault_on("node-delete")),
+    )

@@ -1,0 +1,318 @@
+"""StatefulSets: the StatefulSet controller, its pods and claims, on nodes, with the user and faults.
+
+Kubernetes v1.35, default feature gates: MaxUnavailableStatefulSet is **beta and on by default
+in v1.35** (so RollingUpdate always goes through ``updateStatefulSetAfterInvariantEstablished``,
+with maxUnavailable 1 when unset; the scope flag ``feature-max-unavailable-statefulset=false``
+selects the older one-at-a-time loop); StatefulSetAutoDeletePVC (GA, locked on since v1.32),
+StatefulSetStartOrdinal (GA since v1.31) and PodIndexLabel (GA since v1.32) are always on.
+Gate states read in pkg/features/kube_features.go (papers/statefulset-notes.md §gates).
+
+Upstream files and functions modelled (paraphrased):
+
+* ``pkg/controller/statefulset/stateful_set_control.go:updateStatefulSet`` and its helpers —
+  one sync per controller command; see :mod:`kubecheck.model.controllers.statefulset_sync`.
+* ``getStatefulSetRevisions`` — the update revision is the revision of the current template;
+  re-applying an older template *reuses* that revision (its number is bumped), so pods still
+  at it count as updated. Revisions are template indices here; numbers are not stored.
+* ``stateful_pod_control.go:CreateStatefulPod`` — claims are created before the pod and
+  reused as they are when a pod is recreated; ``PodClaimIsStale`` blocks re-creation while a
+  claim still names a previous pod as owner.
+* Retention (``isClaimOwnerUpToDate`` / ``updateClaimOwnerRefForSetAndPod``) — ownerRefs, and
+  the garbage collector deleting claims whose owner is gone: whenScaled=Delete marks the claim
+  of a *condemned* pod with a pod ref (field ``pvc_pod_ref``; it is removed again if the
+  ordinal comes back in range first); whenDeleted=Delete gives claims a set ref, which the
+  model folds into the policy (claims carry it from creation) rather than storing it.
+* StatefulSet deletion: the controller only writes status; the garbage collector deletes pods
+  (no order) and set-owned claims.
+* The cluster (nodes, scheduler, kubelet, PodGC, faults) is :mod:`...cluster`; volumes and the
+  attach/detach controller are :mod:`...volumes`.
+
+Representation: **per ordinal**, because identity and order are the point. Slot i is the pod
+``<name>-<start+i>`` and the claim ``data-<name>-<start+i>``; its pod object (phase,
+terminating, node, revision) is kept apart from containers that still run after the object
+vanished (``pod_ghost``), so force deletion and node deletion can produce a second running
+instance of one identity. Absent pods have node and revision 0 (canonical states).
+
+Abstracted away, and why: time (minReadySeconds, grace periods, the 6-minute force detach are
+single steps); Failed/Succeeded pod phases (restartPolicy Always; crashes are modelled as a
+loss of readiness); status fields other than currentRevision (no controller decision reads
+them); ControllerRevision history truncation (revisionHistoryLimit never bites at these
+scopes); informer staleness and expectations (a sync sees the previous sync's writes);
+``identityMatches``/``storageMatches`` repairs (nothing in the model corrupts labels); claim
+ownerRef fixes of in-range pods happen only where the scan reaches them, as upstream.
+Granularity: one command is one ``updateStatefulSet``; under OrderedReady that is at most one
+create or one condemned delete (or up to maxUnavailable update deletes), as upstream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import statefulset_sync as sync
+from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+from kubecheck.model.scopes.statefulset import PRESETS, StatefulSetScope
+
+KUBERNETES = "v1.35"
+
+
+def _n(sc: StatefulSetScope) -> int:
+    return sc.ordinals
+
+
+def _rev_hi(sc: StatefulSetScope) -> int:
+    return sc.templates - 1
+
+
+@attrs.frozen
+class StatefulSetState:
+    """One StatefulSet, its pods and claims per ordinal, the nodes, and what the user may still do."""
+
+    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="spec.replicas")
+    template: int = int_field(0, _rev_hi, doc="the spec's pod template = the update revision")
+    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
+    current_rev: int = int_field(0, _rev_hi, doc="status.currentRevision")
+    status_written: bool = bool_field(doc="the controller has written status once (currentRevision is set)")
+    set_deleted: bool = bool_field(doc="the StatefulSet has a deletionTimestamp")
+    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
+    reverts_left: int = int_field(0, lambda sc: sc.reverts, doc="template reverts left")
+    pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
+    faults_left: int = cl.faults_left_field()
+    pod_phase: tuple = cl.pod_phase_field(_n)
+    pod_terminating: tuple = cl.pod_terminating_field(_n)
+    pod_node: tuple = cl.pod_node_field(_n)
+    pod_ghost: tuple = cl.pod_ghost_field(_n)
+    pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_n, doc="controller-revision-hash label (0 when absent)")
+    pvc: tuple = tuple_field(bool_field(), length=_n, doc="claim data-<set>-<ordinal> exists (bound)")
+    pvc_pod_ref: tuple = tuple_field(bool_field(), length=_n, doc="claim has an ownerRef to its pod (whenScaled=Delete)")
+    attached: tuple = vol.attached_field(_n)
+    claim_home: tuple = vol.claim_home_field(_n)
+    node_state: tuple = cl.node_state_field()
+    node_exists: tuple = cl.node_exists_field()
+
+
+def initial_state(sc: StatefulSetScope) -> StatefulSetState:
+    """A StatefulSet just created: spec.replicas set, no pods, no claims, every node Ready."""
+    n, k = sc.ordinals, sc.nodes
+    return StatefulSetState(
+        replicas=sc.replicas, template=0, templates_used=1, current_rev=0, status_written=False, set_deleted=False,
+        scales_left=sc.scales if sc.scale_to else 0, reverts_left=sc.reverts, pod_deletes_left=sc.pod_deletes,
+        faults_left=sc.fault_budget if sc.faults else 0,
+        pod_phase=(0,) * n, pod_terminating=(False,) * n, pod_node=(0,) * n, pod_ghost=(0,) * n, pod_rev=(0,) * n,
+        pvc=(False,) * n, pvc_pod_ref=(False,) * n, attached=(False,) * (n * k), claim_home=(0,) * n,
+        node_state=(cl.NODE_READY,) * k, node_exists=(True,) * k,
+    )
+
+
+# -- derived quantities (commands, properties, traces) -----------------------------------------
+
+def current_revision(ops: Ops, s: Any) -> Any:
+    """The current revision as the controller reads it (the update revision before the first status write)."""
+    return ops.ite(s.status_written, s.current_rev, s.template)
+
+
+def expected_revision(ops: Ops, sc: StatefulSetScope, s: Any, i: int) -> Any:
+    return su.new_versioned_revision(sc.strategy, sc.partition, i, current_revision(ops, s), s.template)
+
+
+def rolled_out(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    """Every in-range ordinal is available at its expected revision and nothing else exists."""
+    parts = []
+    for i in range(len(s.pod_phase)):
+        healthy = ops.and_(s.pod_phase[i] == cl.AVAILABLE, ops.not_(s.pod_terminating[i]))
+        rev_ok = True if sc.strategy == su.ON_DELETE else s.pod_rev[i] == expected_revision(ops, sc, s, i)
+        parts.append(ops.ite(i < s.replicas, ops.and_(healthy, rev_ok), s.pod_phase[i] == cl.NONE))
+    return ops.and_(*parts)
+
+
+def deleted_and_gone(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    claims_gone = ops.and_(*[ops.not_(c) for c in s.pvc]) if sc.when_deleted == su.DELETE else True
+    return ops.and_(s.set_deleted, *[p == cl.NONE for p in s.pod_phase], claims_gone)
+
+
+def quiescent(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    """A finished run: the set is rolled out, or it was deleted and its pods (and owned claims) are gone."""
+    return ops.or_(rolled_out(ops, sc, s), deleted_and_gone(ops, sc, s))
+
+
+def _set(values: tuple, k: int, value: Any) -> tuple:
+    return values[:k] + (value,) + values[k + 1:]
+
+
+# -- hooks into the cluster and volume commands ---------------------------------------------------
+
+def _claim_bound(ops: Ops, sc: StatefulSetScope, s: Any, k: int, n: int) -> Any:
+    """The scheduler waits for the pod's claim to exist (unbound PVC: unschedulable); RWOP holds by identity."""
+    return s.pvc[k] if sc.claims else True
+
+
+def _volume_attached(ops: Ops, sc: StatefulSetScope, s: Any, k: int, n: int) -> Any:
+    return vol.is_attached(s, sc.nodes, k, n) if sc.claims else True
+
+
+def _wanted_on(ops: Ops, sc: StatefulSetScope, s: Any, c: int, n: int) -> Any:
+    return cl.bound_to(ops, s, c, n)
+
+
+def _orphan_mount(ops: Ops, sc: StatefulSetScope, s: Any, c: int, n: int) -> Any:
+    return s.pod_ghost[c] == n + 1
+
+
+PODS = cl.PodTable(slots=lambda sc: range(sc.ordinals), can_bind=_claim_bound, can_start=_volume_attached,
+                   reset_on_remove=("pod_rev",))
+CLAIMS = vol.ClaimTable(claims=lambda sc: range(sc.ordinals), wanted_on=_wanted_on, mounted_by_orphan=_orphan_mount)
+
+
+# -- statefulset controller -------------------------------------------------------------------
+
+def _outcome(kind: str) -> Any:
+    order = ("create", "delete_condemned", "delete_outdated", "claims", "status")
+
+    def guard(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+        plan = sync.Plan(ops, sc, s)
+        flags = {"create": plan.any_create(), "delete_condemned": plan.any_delete_condemned(),
+                 "delete_outdated": plan.any_delete_outdated(), "claims": plan.any_claim_change(),
+                 "status": plan.status_change()}
+        earlier = [ops.not_(flags[k]) for k in order[:order.index(kind)]]
+        return ops.and_(flags[kind], *earlier)
+
+    return guard
+
+
+def _sync_effect(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+    return sync.Plan(ops, sc, s).changes()
+
+
+# -- user and garbage collector -----------------------------------------------------------------
+
+def _edit_g(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    return ops.and_(s.templates_used < sc.templates, ops.not_(s.set_deleted))
+
+
+def _edit_e(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+    return {"template": s.templates_used, "templates_used": s.templates_used + 1}
+
+
+def _revert_g(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> Any:
+    return ops.and_(s.reverts_left > 0, to < s.templates_used, s.template != to, ops.not_(s.set_deleted))
+
+
+def _revert_e(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> dict:
+    return {"template": to, "reverts_left": s.reverts_left - 1}
+
+
+def _scale_g(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> Any:
+    return ops.and_(s.scales_left > 0, s.replicas != to, ops.not_(s.set_deleted))
+
+
+def _scale_e(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> dict:
+    return {"replicas": to, "scales_left": s.scales_left - 1}
+
+
+def _delete_pod_changes(ops: Ops, s: Any, pod: int) -> dict:
+    phase, term = cl.graceful_delete(ops, s, pod, True)
+    gone = s.pod_phase[pod] == cl.UNSCHEDULED
+    return {"pod_phase": _set(s.pod_phase, pod, phase), "pod_terminating": _set(s.pod_terminating, pod, term),
+            "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod]))}
+
+
+def _user_delete_pod_g(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> Any:
+    return ops.and_(s.pod_deletes_left > 0, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
+
+
+def _user_delete_pod_e(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> dict:
+    return {**_delete_pod_changes(ops, s, pod), "pod_deletes_left": s.pod_deletes_left - 1}
+
+
+def _delete_set_g(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    return ops.not_(s.set_deleted)
+
+
+def _delete_set_e(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+    return {"set_deleted": True}
+
+
+def _gc_pod_g(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> Any:
+    return ops.and_(s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
+
+
+def _gc_pod_e(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> dict:
+    return _delete_pod_changes(ops, s, pod)
+
+
+def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> Any:
+    owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, sc.when_deleted == su.DELETE))
+    detached = ops.not_(ops.or_(*[vol.is_attached(s, sc.nodes, claim, n) for n in range(sc.nodes)]))
+    return ops.and_(s.pvc[claim], s.pod_phase[claim] == cl.NONE, detached, owner_gone)
+
+
+def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> dict:
+    return {"pvc": _set(s.pvc, claim, False), "pvc_pod_ref": _set(s.pvc_pod_ref, claim, False),
+            "claim_home": _set(s.claim_home, claim, 0)}
+
+
+def _slots(sc: StatefulSetScope) -> range:
+    return range(sc.ordinals)
+
+
+def _controller(kind: str, name: str, doc: str) -> Command:
+    return Command(f"statefulset-controller.{name}", _outcome(kind), _sync_effect, doc)
+
+
+COMMANDS = (
+    _controller("create", "create_pod", "updateStatefulSet: create the claim, then the missing pod (OrderedReady: the lowest one, then stop)"),
+    _controller("delete_condemned", "delete_condemned_pod", "updateStatefulSet: scale down (OrderedReady: the highest ordinal, one at a time)"),
+    _controller("delete_outdated", "delete_outdated_pod", "updateStatefulSet: rolling update, outdated pods from the highest index down to the partition"),
+    _controller("claims", "update_claim_owner_refs", "updateStatefulSet: set claim ownerRefs as the retention policy wants"),
+    _controller("status", "complete_rolling_update", "updateStatefulSetStatus: status.currentRevision := updateRevision once all replicas are updated and ready"),
+) + cl.cluster_commands(PODS) + vol.volume_commands(CLAIMS, lambda sc: sc.claims) + (
+    Command("garbage-collector.delete_pod", _gc_pod_g, _gc_pod_e, "the StatefulSet is gone: delete its pods (no order)",
+            params=(("pod", _slots),), enabled_in=lambda sc: sc.set_deletion),
+    Command("garbage-collector.delete_claim", _gc_claim_g, _gc_claim_e,
+            "delete a claim whose owner (its pod, or the deleted set) is gone, once unused and detached",
+            params=(("claim", _slots),), enabled_in=lambda sc: sc.claims and (sc.when_scaled == su.DELETE or sc.when_deleted == su.DELETE)),
+    Command("user.edit_template", _edit_g, _edit_e, "kubectl apply with a new pod template (a new revision)", kind="user",
+            enabled_in=lambda sc: sc.edits > 0),
+    Command("user.revert_template", _revert_g, _revert_e, "kubectl apply of an older template: its revision is reused",
+            kind="user", params=(("to", lambda sc: range(sc.templates)),), enabled_in=lambda sc: sc.reverts > 0),
+    Command("user.scale", _scale_g, _scale_e, "kubectl scale sts --replicas=N", kind="user",
+            params=(("to", lambda sc: sc.scale_to),), enabled_in=lambda sc: sc.scales > 0),
+    Command("user.delete_pod", _user_delete_pod_g, _user_delete_pod_e, "kubectl delete pod (graceful)", kind="user",
+            params=(("pod", _slots),), enabled_in=lambda sc: sc.pod_deletes > 0),
+    Command("user.delete_statefulset", _delete_set_g, _delete_set_e, "kubectl delete sts (cascading, background)", kind="user",
+            enabled_in=lambda sc: sc.set_deletion),
+)
+
+
+@attrs.frozen
+class Naming:
+    """Kubernetes names for slots, claims and nodes of one scope (traces)."""
+
+    def pod(self, sc: StatefulSetScope, i: int) -> str:
+        return su.get_pod_name(sc.name, sc.ordinals_start + i)
+
+    def claim(self, sc: StatefulSetScope, i: int) -> str:
+        return su.get_persistent_volume_claim_name(sc.name, "data", sc.ordinals_start + i)
+
+    def node(self, sc: StatefulSetScope, n: int) -> str:
+        return cl.node_name(n)
+
+
+MODEL = Model(
+    name="statefulset",
+    title="StatefulSet (controller, pods and claims per ordinal, nodes, attach/detach, user, faults)",
+    kubernetes=KUBERNETES,
+    state_cls=StatefulSetState,
+    scope_cls=StatefulSetScope,
+    init=initial_state,
+    commands=COMMANDS,
+    quiescent=quiescent,
+    presets=PRESETS,
+    naming=Naming(),
+)

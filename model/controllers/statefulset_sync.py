@@ -1,0 +1,151 @@
+"""One sync of the StatefulSet controller (``updateStatefulSet``), as a pure function of the state.
+
+Paraphrase of ``pkg/controller/statefulset/stateful_set_control.go`` (Kubernetes v1.35,
+MaxUnavailableStatefulSet on by default; papers/statefulset-notes.md has the citations):
+
+1. The pods are split into *replicas* (index = ordinal - start < spec.replicas) and
+   *condemned* (the rest, highest ordinal first); each empty replica slot gets a virtual pod
+   at ``newVersionedStatefulSetPod``'s revision (current below the partition, else update).
+2. A deleting StatefulSet only gets its status written.
+3. ``processReplica`` in ascending order. OrderedReady (monotonic): a missing pod is created
+   (after its claim; refused while the claim still carries an ownerRef to a previous pod — the
+   stale-claim check of whenScaled=Delete) and the sync ends; a terminating, not Running+Ready,
+   or not available pod ends the sync; a healthy pod gets its claim's ownerRefs fixed.
+   Parallel: every missing pod is created and every claim fixed in the same sync, nothing blocks.
+4. Condemned pods' claims get the ownerRef the retention policy wants (whenScaled=Delete: a
+   reference to the pod, so the garbage collector deletes the claim once the pod is gone).
+5. ``processCondemned``: OrderedReady deletes only the highest condemned pod, waits while it
+   terminates, and deletes an unhealthy one only if it is the first unhealthy pod; then the
+   sync ends. Parallel deletes every condemned pod that is not already terminating.
+6. OnDelete stops here. RollingUpdate with the gate on (``updateStatefulSetAfterInvariantEstablished``):
+   maxUnavailable (percent rounded down, at least 1) minus the unavailable replica slots
+   (missing pods included) outdated, non-terminating pods are deleted from the highest index
+   down to the partition. With the gate off: the highest outdated pod is deleted, or the sync
+   waits at the first unavailable one.
+7. Status from the pods as listed at the start: ``completeRollingUpdate`` moves
+   status.currentRevision to the update revision when updated = ready = replicas = spec.replicas.
+
+A :class:`Plan` computes every decision with ``ops``; the commands in
+:mod:`kubecheck.model.controllers.statefulset` name a sync after its most important outcome.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.kernel.ops import Ops
+
+
+class Plan:
+    """Every decision of one sync, per ordinal slot (lists indexed by slot)."""
+
+    def __init__(self, ops: Ops, sc: Any, s: Any):
+        self.ops, self.sc, self.s = ops, sc, s
+        n = len(s.pod_phase)
+        self.n = n
+        active = ops.not_(s.set_deleted)
+        upd = s.template
+        # getStatefulSetRevisions: no status.currentRevision yet (never synced) -> current = update
+        cur = ops.ite(s.status_written, s.current_rev, upd)
+        self.cur = cur
+        ws_delete = sc.when_scaled == su.DELETE
+        ex = [cl.exists(s, i) for i in range(n)]
+        term = [s.pod_terminating[i] for i in range(n)]
+        self.in_range = [i < s.replicas for i in range(n)]
+        healthy = [su.is_healthy(ops, ex[i], term[i], s.pod_phase[i] == cl.AVAILABLE) for i in range(n)]
+        unavailable = [ops.not_(h) for h in healthy]
+        stale = [ops.and_(ws_delete, s.pvc[i], s.pvc_pod_ref[i]) for i in range(n)]
+        condemned = [ops.and_(ex[i], ops.not_(self.in_range[i])) for i in range(n)]
+        self.vrev = [su.new_versioned_revision(sc.strategy, sc.partition, i, cur, upd) for i in range(n)]
+
+        create, unref, mark = [False] * n, [False] * n, [False] * n
+        del_c = [False] * n
+        if sc.pod_management == su.ORDERED_READY:
+            reach: Any = active
+            for i in range(n):
+                here = ops.and_(reach, self.in_range[i])
+                create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
+                unref[i] = ops.and_(here, healthy[i], s.pvc_pod_ref[i])
+                reach = ops.and_(reach, ops.or_(ops.not_(self.in_range[i]), healthy[i]))
+            replicas_done = reach
+            mark = [ops.and_(replicas_done, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i])) for i in range(n)]
+            for j in range(n):
+                top = ops.and_(condemned[j], *[ops.not_(condemned[k]) for k in range(j + 1, n)])
+                first_unhealthy = ops.and_(condemned[j], unavailable[j],
+                                           *[ops.not_(ops.and_(condemned[k], unavailable[k])) for k in range(j)])
+                del_c[j] = ops.and_(replicas_done, top, ops.not_(term[j]), ops.or_(healthy[j], first_unhealthy))
+            updates_reached = ops.and_(replicas_done, *[ops.not_(c) for c in condemned])
+        else:
+            for i in range(n):
+                here = ops.and_(active, self.in_range[i])
+                create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
+                unref[i] = ops.and_(here, ex[i], s.pvc_pod_ref[i])
+                mark[i] = ops.and_(active, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i]))
+                del_c[i] = ops.and_(active, condemned[i], ops.not_(term[i]))
+            updates_reached = active
+        if not sc.claims:
+            unref, mark = [False] * n, [False] * n
+        self.create, self.unref, self.mark, self.del_condemned = create, unref, mark, del_c
+        self.del_update = self._rolling_update(updates_reached, ex, term, unavailable)
+
+        created = ops.count(ex)
+        ready = ops.count(s.pod_phase[i] >= cl.READY for i in range(n))
+        updated = ops.count(ops.and_(ex[i], ops.not_(term[i]), s.pod_rev[i] == upd) for i in range(n))
+        complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
+        self.new_current = ops.ite(complete, upd, cur)
+
+    def _rolling_update(self, reached: Any, ex: list, term: list, unavailable: list) -> list:
+        ops, sc, s, n = self.ops, self.sc, self.s, self.n
+        sel: list[Any] = [False] * n
+        if sc.strategy != su.ROLLING_UPDATE:
+            return sel
+        outdated = [ops.and_(ex[t], s.pod_rev[t] != s.template, ops.not_(term[t])) for t in range(n)]
+        if sc.max_unavailable_gate:
+            budget = su.get_statefulset_max_unavailable(ops, sc.effective_max_unavailable, s.replicas)
+            budget = budget - ops.count(ops.and_(self.in_range[t], unavailable[t]) for t in range(n))
+            chosen: Any = 0
+            for t in reversed(range(sc.partition, n)):
+                sel[t] = ops.and_(reached, self.in_range[t], outdated[t], chosen < budget)
+                chosen = chosen + ops.ite(sel[t], 1, 0)
+            return sel
+        stopped: Any = False
+        for t in reversed(range(sc.partition, n)):
+            sel[t] = ops.and_(reached, self.in_range[t], ops.not_(stopped), outdated[t])
+            stopped = ops.or_(stopped, sel[t], ops.and_(self.in_range[t], unavailable[t]))
+        return sel
+
+    # -- outcome flags (which command a sync is) ----------------------------------------------
+
+    def any_create(self) -> Any:
+        return self.ops.or_(*self.create)
+
+    def any_delete_condemned(self) -> Any:
+        return self.ops.or_(*self.del_condemned)
+
+    def any_delete_outdated(self) -> Any:
+        return self.ops.or_(*self.del_update)
+
+    def any_claim_change(self) -> Any:
+        return self.ops.or_(*self.unref, *self.mark)
+
+    def status_change(self) -> Any:
+        return self.ops.or_(self.new_current != self.s.current_rev, self.ops.not_(self.s.status_written))
+
+    # -- the sync's writes -----------------------------------------------------------------------
+
+    def changes(self) -> dict:
+        ops, s, n = self.ops, self.s, self.n
+        phase, term, rev, pvc, ref = [], [], [], [], []
+        for i in range(n):
+            delete = ops.or_(self.del_condemned[i], self.del_update[i])
+            p, t = cl.graceful_delete(ops, s, i, delete)
+            gone = ops.and_(delete, s.pod_phase[i] == cl.UNSCHEDULED)
+            phase.append(ops.ite(self.create[i], cl.UNSCHEDULED, p))
+            term.append(t)
+            rev.append(ops.ite(self.create[i], self.vrev[i], ops.ite(gone, 0, s.pod_rev[i])))
+            pvc.append(ops.or_(s.pvc[i], ops.and_(self.sc.claims, self.create[i])))
+            ref.append(ops.ite(self.unref[i], False, ops.ite(self.mark[i], True, s.pvc_pod_ref[i])))
+        return {"pod_phase": tuple(phase), "pod_terminating": tuple(term), "pod_rev": tuple(rev),
+                "pvc": tuple(pvc), "pvc_pod_ref": tuple(ref), "current_rev": self.new_current, "status_written": True}

@@ -1,0 +1,124 @@
+"""Pure helpers of the StatefulSet controller, named after their upstream twins.
+
+Paraphrased from ``pkg/controller/statefulset/stateful_set_utils.go`` and
+``stateful_set_control.go`` (Kubernetes v1.35; citations and versions in
+papers/statefulset-notes.md). Each helper takes plain values or ``ops`` terms, so the unit-test
+tables of tests/model/test_statefulset_util.py evaluate them with CONCRETE and with Z3.
+
+Worked examples (from upstream tests and the API docs):
+
+* ``get_pod_name("web", 2) == "web-2"``; ``get_persistent_volume_claim_name("web", "data", 2)
+  == "data-web-2"``; ``parse_ordinal("web-10") == ("web", 10)``; ``parse_ordinal("web") ==
+  ("", -1)``.
+* ``get_statefulset_max_unavailable(IntOrPercent(50, True), 5)`` = floor(2.5) = 2;
+  ``(IntOrPercent(10, True), 5)`` = floor(0.5) = 0, raised to 1; unset = 1.
+* ``new_versioned_revision``: RollingUpdate with partition 2 → indices 0, 1 get the current
+  revision and 2, 3, … the update revision; OnDelete → always the update revision.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Ops
+
+ORDERED_READY, PARALLEL = "OrderedReady", "Parallel"
+ROLLING_UPDATE, ON_DELETE = "RollingUpdate", "OnDelete"
+RETAIN, DELETE = "Retain", "Delete"
+
+_ORDINAL = re.compile(r"^(.*)-([0-9]+)$")
+
+
+def get_pod_name(set_name: str, ordinal: int) -> str:
+    """getPodName: ``<set>-<ordinal>``."""
+    return f"{set_name}-{ordinal}"
+
+
+def get_persistent_volume_claim_name(set_name: str, template: str, ordinal: int) -> str:
+    """getPersistentVolumeClaimName: ``<claim template>-<set>-<ordinal>``."""
+    return f"{template}-{set_name}-{ordinal}"
+
+
+def parse_ordinal(pod_name: str) -> tuple[str, int]:
+    """getParentNameAndOrdinal: (parent, ordinal), or ("", -1) when the name has no ordinal suffix."""
+    m = _ORDINAL.match(pod_name)
+    if m is None:
+        return "", -1
+    try:
+        return m.group(1), int(m.group(2))
+    except ValueError:  # pragma: no cover - the regex admits only digits
+        return "", -1
+
+
+def get_end_ordinal(start: int, replicas: int) -> int:
+    """getEndOrdinal: the last valid ordinal, start + replicas - 1."""
+    return start + replicas - 1
+
+
+def pod_in_ordinal_range(ordinal: int, start: int, replicas: int) -> bool:
+    """podInOrdinalRange: start <= ordinal <= end ordinal."""
+    return start <= ordinal <= get_end_ordinal(start, replicas)
+
+
+def get_statefulset_max_unavailable(ops: Ops, max_unavailable: IntOrPercent | None, replicas: Any) -> Any:
+    """getStatefulSetMaxUnavailable: intstr scaled value rounded *down*, at least 1 (unset = 1)."""
+    if max_unavailable is None:
+        return 1
+    return ops.max_(ops.scaled_value(max_unavailable, replicas, round_up=False), 1)
+
+
+def new_versioned_revision(strategy: str, partition: int, index: int, current: Any, update: Any) -> Any:
+    """newVersionedStatefulSetPod: the revision a missing pod is (re)created at.
+
+    RollingUpdate (rollingUpdate always set after API defaulting): index < partition gets the
+    *current* revision, the rest the update revision. OnDelete: the update revision. Partition
+    and index are concrete (scope and command parameter), so this is a plain branch.
+    """
+    if strategy == ROLLING_UPDATE and index < partition:
+        return current
+    return update
+
+
+def is_running_and_ready(phase_ready: Any) -> Any:
+    """isRunningAndReady: phase Running and condition Ready (callers pass that boolean)."""
+    return phase_ready
+
+
+def is_healthy(ops: Ops, exists: Any, terminating: Any, available: Any) -> Any:
+    """The predicate the OrderedReady scan waits for: created, not terminating, Running+Ready+Available."""
+    return ops.and_(exists, ops.not_(terminating), available)
+
+
+def is_unavailable(ops: Ops, exists: Any, terminating: Any, available: Any) -> Any:
+    """isUnavailable(pod, minReadySeconds): not Running-and-available, or terminating (a missing pod counts)."""
+    return ops.not_(is_healthy(ops, exists, terminating, available))
+
+
+def complete_rolling_update(ops: Ops, strategy: str, replicas: Any, created: Any, ready: Any, updated: Any) -> Any:
+    """completeRollingUpdate: RollingUpdate and updated == ready == status.replicas == spec.replicas."""
+    if strategy != ROLLING_UPDATE:
+        return False
+    return ops.and_(updated == created, ready == created, created == replicas)
+
+
+def claim_wants_pod_ref(when_scaled: str, condemned: bool) -> bool:
+    """isClaimOwnerUpToDate: should the claim carry a controller ownerRef to its pod?
+
+    Only for whenScaled=Delete and only while the pod is condemned (its ordinal left the
+    range by a scale-down); whenDeleted decides the ref to the set, which the model folds into
+    the policy (papers/statefulset-notes.md §retention).
+    """
+    return when_scaled == DELETE and condemned
+
+
+def claim_wants_set_ref(when_deleted: str, when_scaled: str, condemned: bool) -> bool:
+    """isClaimOwnerUpToDate: should the claim carry an ownerRef to the StatefulSet?
+
+    whenDeleted=Delete: yes, except a condemned pod's claim under whenScaled=Delete (there the
+    pod ref replaces it).
+    """
+    if when_deleted != DELETE:
+        return False
+    return not (when_scaled == DELETE and condemned)

@@ -1,0 +1,142 @@
+"""Scope of the StatefulSet model: the manifest's numbers, the cluster's size, what may happen.
+
+``validate`` applies the API server's rules (pkg/apis/apps/validation/validation.go:
+ValidateStatefulSetSpec, validateRollingUpdateStatefulSet) with its messages.
+
+Presets (state counts pinned in tests/model/test_statefulset_counts.py):
+
+* ``tiny``: 2 replicas, OrderedReady, RollingUpdate, one node, one claim template (RWO), one
+  template edit, one scale to 1; no faults.
+* ``small``: as tiny on two nodes, with whenScaled=Delete and minReadySeconds > 0 (the
+  properties switch on the faults they speak about: partition, force-delete, node-delete, evict).
+* ``medium``: 3 replicas, two nodes, one edit and one revert, a scale to 2, whenScaled=Delete,
+  one crash.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.cluster import FAULTS
+from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int
+
+
+def _parse_int_or_percent(raw: str) -> IntOrPercent:
+    try:
+        return IntOrPercent.parse(raw)
+    except InvalidValue as err:
+        raise ScopeError(str(err)) from None
+
+
+def _parse_int_list(raw: str) -> tuple[int, ...]:
+    text = str(raw).strip()
+    if not text:
+        return ()
+    try:
+        values = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise ScopeError(f"expected comma-separated integers such as 1,3, got {raw!r}") from None
+    if any(v < 0 or v > 20 for v in values):
+        raise ScopeError(f"expected replica counts from 0 to 20, got {raw!r}")
+    return values
+
+
+def _parse_faults(raw: str) -> frozenset[str]:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return frozenset()
+    names = [x.strip() for x in text.split(",")]
+    bad = [n for n in names if n not in FAULTS]
+    if bad:
+        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
+    return frozenset(names)
+
+
+def _show_faults(faults: frozenset[str]) -> str:
+    return ",".join(f for f in FAULTS if f in faults) or "none"
+
+
+def _show_list(values: tuple[int, ...]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+@attrs.frozen
+class StatefulSetScope:
+    """The constants of one StatefulSet check."""
+
+    name: str = param("name", "metadata.name of the StatefulSet (pods are <name>-<ordinal>)", str, "web")
+    replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, 20), 2)
+    ordinals_start: int = param("ordinals-start", "spec.ordinals.start (names only: partition counts from it)", parse_int(0, 1000), 0)
+    pod_management: str = param("pod-management-policy", "spec.podManagementPolicy",
+                                parse_choice((su.ORDERED_READY, su.PARALLEL)), su.ORDERED_READY)
+    strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((su.ROLLING_UPDATE, su.ON_DELETE)), su.ROLLING_UPDATE)
+    partition: int = param("partition", "spec.updateStrategy.rollingUpdate.partition", parse_int(-1, 100), 0)
+    max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
+                                          _parse_int_or_percent, IntOrPercent(1))
+    max_unavailable_gate: bool = param("feature-max-unavailable-statefulset",
+                                       "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)", parse_bool, True)
+    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
+    when_deleted: str = param("when-deleted", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
+                              parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
+    when_scaled: str = param("when-scaled", "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
+                             parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
+    claims: bool = param("volume-claim-templates", "one volumeClaimTemplate named 'data' (false: no volumes)", parse_bool, True)
+    access_mode: str = param("access-mode", "the claim template's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
+    read_only_mount: bool = param("read-only-mount", "the pod mounts the claim with readOnly: true", parse_bool, False)
+    nodes: int = param("nodes", "schedulable nodes (node-a, node-b, ...)", parse_int(1, 4), 1)
+    edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 3), 1)
+    reverts: int = param("reverts", "times the user re-applies an older template (reuses its revision)", parse_int(0, 2), 0)
+    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), _show_list)
+    scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
+    pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 4), 0)
+    set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False)
+    faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
+    fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
+
+    def validate(self) -> None:
+        """The API server's validation of the fields this scope sets."""
+        if self.partition < 0:
+            raise ScopeError(f"spec.updateStrategy.rollingUpdate.partition: Invalid value: {self.partition}: must be greater than or equal to 0")
+        mu = self.max_unavailable
+        if mu.is_percent and not 0 < mu.value <= 100:
+            raise ScopeError(f'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "{mu}": must be greater than 0% and less than or equal to 100%')
+        if not mu.is_percent and mu.value < 1:
+            raise ScopeError(f"spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: {mu.value}: must be greater than 0")
+        if self.reverts and not self.edits:
+            raise ScopeError("reverts need at least one template edit (there is no older template to re-apply)")
+
+    # -- bounds derived from the scope (concrete) ------------------------------------------
+
+    @property
+    def templates(self) -> int:
+        return 1 + self.edits
+
+    @property
+    def max_replicas(self) -> int:
+        return max((self.replicas,) + (self.scale_to if self.scales else ()))
+
+    @property
+    def ordinals(self) -> int:
+        """Pod slots: one per ordinal that can ever exist."""
+        return max(1, self.max_replicas)
+
+    @property
+    def has_min_ready(self) -> bool:
+        return self.min_ready_seconds > 0
+
+    @property
+    def effective_max_unavailable(self) -> IntOrPercent | None:
+        """maxUnavailable as the controller reads it: ignored (1) when the gate is off."""
+        return self.max_unavailable if self.max_unavailable_gate else None
+
+
+PRESETS = {
+    "tiny": StatefulSetScope(replicas=2, nodes=1, edits=1, scale_to=(1,), scales=1),
+    "small": StatefulSetScope(replicas=2, nodes=2, edits=1, scale_to=(1,), scales=1, when_scaled=su.DELETE,
+                              min_ready_seconds=10),
+    "medium": StatefulSetScope(replicas=3, nodes=2, edits=1, reverts=1, scale_to=(2,), scales=1, when_scaled=su.DELETE,
+                               faults=frozenset({"crash"}), fault_budget=1),
+}

@@ -1,0 +1,275 @@
+"""What a StatefulSet guarantees — stable identity, ordered scaling, stable storage — and what it does not.
+
+Each property names its upstream justification (papers/statefulset-notes.md has the
+citations). Some are not guaranteed upstream; they are in the table because users rely on them,
+and the checker's counterexample shows how they fail: a second running instance of one identity
+after a force deletion or a Node deletion during a partition, pods started out of order under
+Parallel, a claim of an in-range ordinal deleted after a quick scale-down-and-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import statefulset as st
+from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.properties.base import Property
+
+# -- scope adjustments -----------------------------------------------------------------------
+
+_SPLIT_BRAIN = frozenset({"force-delete", "node-delete"})
+
+
+def _two_nodes(sc: Any) -> Any:
+    return attrs.evolve(sc, nodes=max(2, sc.nodes))
+
+
+def _without_split_brain_faults(sc: Any) -> Any:
+    faults = (sc.faults - _SPLIT_BRAIN) | {"partition"}
+    return attrs.evolve(_two_nodes(sc), faults=faults, fault_budget=max(1, sc.fault_budget))
+
+
+def _with_faults(*names: str) -> Any:
+    def adjust(sc: Any) -> Any:
+        return attrs.evolve(_two_nodes(sc), faults=frozenset(names), fault_budget=max(len(names), sc.fault_budget))
+
+    return adjust
+
+
+def _ordered(sc: Any) -> Any:
+    return attrs.evolve(sc, pod_management=su.ORDERED_READY)
+
+
+def _parallel(sc: Any) -> Any:
+    return attrs.evolve(sc, pod_management=su.PARALLEL)
+
+
+def _ordered_scale_down(sc: Any) -> Any:
+    down = tuple(v for v in sc.scale_to if v < sc.replicas) or (max(0, sc.replicas - 1),)
+    return attrs.evolve(_ordered(sc), scale_to=down, scales=max(1, sc.scales), faults=frozenset(),
+                        set_deletion=False, pod_deletes=0)
+
+
+def _partitioned_update(sc: Any) -> Any:
+    return attrs.evolve(sc, strategy=su.ROLLING_UPDATE, partition=max(1, sc.partition), edits=max(1, sc.edits))
+
+
+def _scale_down_and_up(sc: Any) -> Any:
+    r = max(2, sc.replicas)
+    return attrs.evolve(sc, replicas=r, when_scaled=su.DELETE, scale_to=(r - 1, r), scales=2, claims=True)
+
+
+def _set_deletion(sc: Any) -> Any:
+    return attrs.evolve(sc, set_deletion=True, replicas=max(2, sc.replicas))
+
+
+def _with_edit(sc: Any) -> Any:
+    return attrs.evolve(sc, edits=max(1, sc.edits))
+
+
+def _rescheduling(sc: Any) -> Any:
+    return attrs.evolve(_two_nodes(sc), claims=True, faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
+
+
+# -- predicates --------------------------------------------------------------------------------
+
+def _slots(s: Any) -> range:
+    return range(len(s.pod_phase))
+
+
+def one_pod_object_per_identity(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    """A pod object is created only where none exists, and a terminating object is only ever removed."""
+    parts = []
+    for i in _slots(s):
+        fresh = ops.and_(t.pod_phase[i] == cl.UNSCHEDULED, s.pod_phase[i] != cl.UNSCHEDULED)
+        parts.append(ops.implies(fresh, s.pod_phase[i] == cl.NONE))
+        parts.append(ops.implies(s.pod_terminating[i], ops.or_(t.pod_phase[i] == cl.NONE, t.pod_terminating[i])))
+    return ops.and_(*parts)
+
+
+def one_running_instance(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(*[cl.running_instances(ops, s, i) <= 1 for i in _slots(s)])
+
+
+def _healthy(ops: Ops, s: Any, i: int) -> Any:
+    return ops.and_(s.pod_phase[i] == cl.AVAILABLE, ops.not_(s.pod_terminating[i]))
+
+
+def _created(ops: Ops, s: Any, t: Any, i: int) -> Any:
+    return ops.and_(s.pod_phase[i] == cl.NONE, t.pod_phase[i] == cl.UNSCHEDULED)
+
+
+def created_in_ordinal_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    return ops.and_(*[ops.implies(_created(ops, s, t, i), ops.and_(*[_healthy(ops, s, j) for j in range(i)]))
+                      for i in _slots(s)])
+
+
+def removed_in_reverse_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    parts = []
+    for j in _slots(s):
+        deleted = ops.and_(s.pod_phase[j] != cl.NONE, ops.not_(s.pod_terminating[j]),
+                           ops.or_(t.pod_terminating[j], t.pod_phase[j] == cl.NONE))
+        condemned = j >= s.replicas
+        higher_gone = ops.and_(*[s.pod_phase[k] == cl.NONE for k in range(j + 1, len(s.pod_phase))])
+        parts.append(ops.implies(ops.and_(deleted, condemned), higher_gone))
+    return ops.and_(*parts)
+
+
+def _mounted(ops: Ops, sc: Any, s: Any, i: int) -> Any:
+    return ops.and_(s.pvc[i], vol.attached_on(ops, s, sc.nodes, i, s.pod_node[i]))
+
+
+def pod_mounts_own_claim(ops: Ops, sc: Any, s: Any) -> Any:
+    if not sc.claims:
+        return True
+    return ops.and_(*[ops.implies(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i)) for i in _slots(s)])
+
+
+def _moved(ops: Ops, s: Any, i: int) -> Any:
+    return ops.and_(s.claim_home[i] != 0, s.claim_home[i] != s.pod_node[i] + 1)
+
+
+def identity_stable_across_rescheduling(ops: Ops, sc: Any, s: Any) -> Any:
+    if not sc.claims:
+        return True
+    return ops.and_(*[ops.implies(ops.and_(cl.containers_running(ops, s, i), s.claim_home[i] != s.pod_node[i] + 1),
+                                  ops.and_(_mounted(ops, sc, s, i), s.claim_home[i] != 0)) for i in _slots(s)])
+
+
+def partition_respected(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(*[ops.implies(ops.and_(s.pod_phase[i] != cl.NONE, ops.not_(s.pod_terminating[i])),
+                                  s.pod_rev[i] == st.current_revision(ops, s))
+                      for i in range(len(s.pod_phase)) if i < sc.partition])
+
+
+def claims_follow_retention_policy(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    by_scale = sc.when_scaled == su.DELETE
+    by_delete = sc.when_deleted == su.DELETE
+    return ops.and_(*[ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i])),
+                                  ops.or_(ops.and_(by_scale, s.pvc_pod_ref[i]), ops.and_(by_delete, s.set_deleted)))
+                      for i in _slots(s)])
+
+
+def in_range_claims_kept(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    return ops.and_(*[ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i]), ops.not_(s.set_deleted)), i >= s.replicas)
+                      for i in _slots(s)])
+
+
+def set_deletion_unordered(ops: Ops, sc: Any, s: Any) -> Any:
+    n = len(s.pod_phase)
+    return ops.and_(s.set_deleted, ops.or_(*[ops.and_(s.pod_phase[i] == cl.NONE, s.pod_phase[j] != cl.NONE, s.pvc[i])
+                                             for i in range(n) for j in range(i + 1, n)]))
+
+
+def parallel_runs_ahead(ops: Ops, sc: Any, s: Any) -> Any:
+    n = len(s.pod_phase)
+    return ops.or_(*[ops.and_(s.pod_phase[j] >= cl.READY, s.pod_phase[i] < cl.READY) for j in range(n) for i in range(j)])
+
+
+def rolling_update_completes(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(s.templates_used > 1, s.template == s.templates_used - 1, s.status_written, s.current_rev == s.template,
+                    st.rolled_out(ops, sc, s), ops.not_(s.set_deleted))
+
+
+def pod_reattaches_claim(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.or_(*[ops.and_(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i), _moved(ops, s, i)) for i in _slots(s)])
+
+
+# -- explanations (last step of a counterexample) -----------------------------------------------
+
+def _name(sc: Any, i: int) -> str:
+    return st.MODEL.naming.pod(sc, i)
+
+
+def _explain_instances(sc: Any, s: Any) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    parts = []
+    for i in _slots(s):
+        if cl.running_instances(c, s, i) > 1:
+            parts.append(f"{_name(sc, i)}: pod object on {cl.node_name(s.pod_node[i])} running, "
+                         f"orphaned containers still running on {cl.node_name(s.pod_ghost[i] - 1)}")
+    return "; ".join(parts) or "every identity runs at most once"
+
+
+def _explain_phases(sc: Any, s: Any) -> str:
+    return ", ".join(f"{_name(sc, i)}={cl.PHASE_NAMES[p]}{' (terminating)' if t else ''}"
+                     for i, (p, t) in enumerate(zip(s.pod_phase, s.pod_terminating)))
+
+
+PROPERTIES = (
+    Property("statefulset.at_most_one_pod_object_per_identity", "step",
+             "a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until it is gone",
+             "API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots (isCreated)",
+             one_pod_object_per_identity, explain=_explain_phases),
+    Property("statefulset.at_most_one_running_instance", "always",
+             "containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node deletion)",
+             "website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the kubelet",
+             one_running_instance, _without_split_brain_faults, "faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
+             _explain_instances),
+    Property("statefulset.at_most_one_running_instance_with_force_delete", "always",
+             "containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
+             "not guaranteed: force deletion frees the name without kubelet confirmation (force-delete-stateful-set-pod.md)",
+             one_running_instance, _with_faults("partition", "force-delete"), "faults: partition and force-delete (2); two nodes",
+             _explain_instances),
+    Property("statefulset.at_most_one_running_instance_with_node_delete", "always",
+             "containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
+             "not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without kubelet confirmation",
+             one_running_instance, _with_faults("partition", "node-delete"), "faults: partition and node-delete (2); two nodes",
+             _explain_instances),
+    Property("statefulset.pods_created_in_ordinal_order", "step",
+             "OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not terminating",
+             "stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue #38418",
+             created_in_ordinal_order, _ordered, "podManagementPolicy OrderedReady", _explain_phases),
+    Property("statefulset.pods_created_in_ordinal_order_under_parallel", "step",
+             "Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
+             "not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
+             created_in_ordinal_order, _parallel, "podManagementPolicy Parallel", _explain_phases),
+    Property("statefulset.pods_removed_in_reverse_order", "step",
+             "OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
+             "stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic return after one delete",
+             removed_in_reverse_order, _ordered_scale_down, "OrderedReady; a scale-down; no faults, no set deletion, no manual pod deletes",
+             _explain_phases),
+    Property("statefulset.pod_mounts_own_claim", "always",
+             "a running web-i always has data-web-i bound and attached to its node",
+             "stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach (volumes.py)",
+             pod_mounts_own_claim),
+    Property("statefulset.identity_stable_across_rescheduling", "always",
+             "a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
+             "stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name (stateful_set_utils.go:initIdentity)",
+             identity_stable_across_rescheduling, _rescheduling, "two nodes; eviction on"),
+    Property("statefulset.partition_respected", "always",
+             "with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
+             "stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops stop at the partition",
+             partition_respected, _partitioned_update, "RollingUpdate, partition >= 1, at least one template edit"),
+    Property("statefulset.claims_follow_retention_policy", "step",
+             "a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under whenDeleted=Delete",
+             "stateful_set_utils.go:isClaimOwnerUpToDate / updateClaimOwnerRefForSetAndPod + garbage collector",
+             claims_follow_retention_policy),
+    Property("statefulset.in_range_claims_kept", "step",
+             "the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
+             "not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked claim",
+             in_range_claims_kept, _scale_down_and_up, "whenScaled=Delete; scale to replicas-1 then back"),
+    Property("statefulset.set_deletion_is_unordered", "sometimes",
+             "deleting the StatefulSet can remove web-0 before web-1 (witness)",
+             "stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector has no order",
+             set_deletion_unordered, _set_deletion, "the user may delete the StatefulSet"),
+    Property("statefulset.parallel_runs_ahead", "sometimes",
+             "Parallel: a higher ordinal is Ready while a lower one is not (witness)",
+             "stateful_set_control.go:runForAll (monotonic=false)", parallel_runs_ahead, _parallel, "podManagementPolicy Parallel"),
+    Property("statefulset.rolling_update_completes", "sometimes",
+             "a rolling update to an edited template completes and status.currentRevision advances (witness)",
+             "stateful_set_utils.go:completeRollingUpdate", rolling_update_completes, _with_edit, "at least one template edit"),
+    Property("statefulset.pod_reattaches_claim_after_rescheduling", "sometimes",
+             "an evicted web-i comes back on another node with its old claim (witness)",
+             "stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
+             pod_reattaches_claim, _rescheduling, "two nodes; eviction on"),
+    Property("statefulset.finished_or_deleted", "terminal",
+             "whenever nothing more can happen, every in-range pod is available at its expected revision and nothing else exists, or the set and its owned objects are gone",
+             "stateful_set_control.go: a sync makes progress while any step is possible", st.quiescent),
+)

@@ -1,0 +1,105 @@
+"""What PersistentVolume access modes guarantee, and where (k8s-semantics.md §6, papers/statefulset-notes.md).
+
+ReadWriteOnce is *single node at attach time* (the attach/detach controller's multi-attach
+refusal), not single pod; ReadWriteOncePod is a *scheduler* check over pod objects; ReadOnlyMany
+is not a write lock. The table is built per workload model by :func:`volume_properties` from a
+:class:`VolumeView` (how that model's pods use claims); ``PROPERTIES`` is the StatefulSet's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.properties.base import Property
+
+
+@attrs.frozen
+class VolumeView:
+    """How a model's pods use claims. All callables take (ops, sc, s, claim)."""
+
+    claims: Callable[[Any, Any], range]            # (sc, s) -> claim indices
+    bound_users: Callable[..., Any]                 # pod objects bound to a node that reference the claim (count)
+    running_users: Callable[..., Any]               # running containers using the claim's volume (count, orphans included)
+    waiting_for_attach: Callable[..., Any]          # some user sits in ContainerCreating while the volume is attached elsewhere
+
+
+def _mode(mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})) -> Callable[[Any], Any]:
+    def adjust(sc: Any) -> Any:
+        return attrs.evolve(sc, access_mode=mode, claims=True, nodes=max(nodes, sc.nodes),
+                            faults=sc.faults | faults, fault_budget=max(1, sc.fault_budget))
+
+    return adjust
+
+
+def _rox(sc: Any) -> Any:
+    return attrs.evolve(sc, access_mode=vol.ROX, claims=True)
+
+
+def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
+    """The access-mode properties of ``model``, named ``<model>.<property>``."""
+
+    def rwo_one_node(ops: Ops, sc: Any, s: Any) -> Any:
+        return vol.rwo_single_node(ops, sc, s, view.claims(sc, s))
+
+    def rwop_one_pod(ops: Ops, sc: Any, s: Any) -> Any:
+        if sc.access_mode != vol.RWOP:
+            return True
+        return ops.and_(*[view.bound_users(ops, sc, s, c) <= 1 for c in view.claims(sc, s)])
+
+    def no_rox_writer(ops: Ops, sc: Any, s: Any) -> Any:
+        if sc.access_mode != vol.ROX or sc.read_only_mount:
+            return True
+        return ops.and_(*[view.running_users(ops, sc, s, c) == 0 for c in view.claims(sc, s)])
+
+    def waits(ops: Ops, sc: Any, s: Any) -> Any:
+        return ops.or_(*[view.waiting_for_attach(ops, sc, s, c) for c in view.claims(sc, s)])
+
+    return (
+        Property(f"{model}.rwo_volume_attached_to_one_node", "always",
+                 "a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
+                 "attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
+                 rwo_one_node, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on"),
+        Property(f"{model}.rwop_claim_used_by_one_pod", "always",
+                 "a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
+                 "scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
+                 rwop_one_pod, _mode(vol.RWOP), "ReadWriteOncePod; two nodes; eviction on"),
+        Property(f"{model}.no_writer_on_read_only_many", "always",
+                 "no running pod mounts a ReadOnlyMany volume read-write",
+                 "not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is (persistent-volumes.md)",
+                 no_rox_writer, _rox, "ReadOnlyMany (the scope's readOnly flag is kept)"),
+        Property(f"{model}.pod_waits_for_multi_attach", "sometimes",
+                 "a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node (witness)",
+                 "attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
+                 waits, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on"),
+    )
+
+
+# -- the StatefulSet's view: claim i is used by pod i only ----------------------------------------
+
+def _sts_claims(sc: Any, s: Any) -> range:
+    return range(len(s.pvc)) if sc.claims else range(0)
+
+
+def _sts_bound(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+    return ops.ite(cl.is_bound(s, c), 1, 0)
+
+
+def _sts_running(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+    pod = ops.and_(cl.containers_running(ops, s, c), vol.attached_on(ops, s, sc.nodes, c, s.pod_node[c]))
+    orphan = ops.and_(cl.ghost_running(ops, s, c), vol.attached_on(ops, s, sc.nodes, c, s.pod_ghost[c] - 1))
+    return ops.ite(pod, 1, 0) + ops.ite(orphan, 1, 0)
+
+
+def _sts_waiting(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+    elsewhere = ops.or_(*[ops.and_(s.pod_node[c] != n, vol.is_attached(s, sc.nodes, c, n)) for n in range(sc.nodes)])
+    return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]), elsewhere)
+
+
+STATEFULSET_VIEW = VolumeView(claims=_sts_claims, bound_users=_sts_bound, running_users=_sts_running,
+                              waiting_for_attach=_sts_waiting)
+PROPERTIES = volume_properties("statefulset", STATEFULSET_VIEW)
