@@ -1,0 +1,150 @@
+"""Certification of symbolic verdicts: replayed traces and re-checked invariants.
+
+* A counterexample or witness found by a solver is a list of action labels and the states the
+  solver claims they reach. :func:`certify_trace` re-executes the labels with the reference
+  interpreter (:func:`kubecheck.model.kernel.traces.replay`, in the scope with the parameter
+  values the solver chose) and compares every state; a difference, or a step the interpreter
+  refuses, is an **encoder bug** and raises :class:`EncoderBug` — it is never printed as a
+  counterexample.
+* An inductive invariant ``I`` is re-checked by a fresh solver, three unsatisfiable queries::
+
+      init(x) ∧ D(x) ∧ ¬I(x)                               -- initiation
+      I(x) ∧ D(x) ∧ T(x, x') ∧ D(x') ∧ ¬I(x')              -- consecution
+      I(x) ∧ D(x) ∧ ¬P(x)      (step: I(x) ∧ D(x) ∧ T(x, x') ∧ D(x') ∧ ¬P(x, x'))   -- safety
+
+  ``D`` is the domain constraint and ``T`` the disjunction of every action (the stutter step
+  preserves any ``I``). :func:`certificate_smtlib` writes the same three queries as one
+  SMT-LIB 2 script (each expected ``unsat``) that any SMT solver can re-run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import attrs
+import z3
+
+from kubecheck.checker.symbolic import Encoder
+from kubecheck.model.kernel.traces import Trace, TraceError, replay
+
+
+class EncoderBug(RuntimeError):
+    """The symbolic encoding and the reference semantics disagree (a bug in the encoder)."""
+
+
+def certify_trace(encoder: Encoder, labels: Sequence[str], states: Sequence[tuple], params: dict[str, int]) -> Trace:
+    """Replay a solver's trace through the reference semantics; raise EncoderBug on a mismatch."""
+    scope = encoder.concrete_scope(params)
+    try:
+        trace = replay(encoder.model, scope, labels)
+    except TraceError as err:
+        raise EncoderBug(f"solver trace {list(labels)} (params {params}) does not replay: {err}") from None
+    schema = encoder.model.schema(scope)
+    for i, (flat, state) in enumerate(zip(states, trace.states)):
+        if schema.flatten(state) != tuple(flat):
+            diff = [f"{slot.label}: solver {a!r}, interpreter {b!r}"
+                    for slot, a, b in zip(schema.slots, flat, schema.flatten(state)) if a != b]
+            raise EncoderBug(f"state {i} of solver trace {list(labels)} differs from the interpreter's: {'; '.join(diff)}")
+    return trace
+
+
+@attrs.frozen
+class InvariantCheck:
+    """The outcome of re-checking an invariant with a fresh solver ("unsat" is success)."""
+
+    initiation: str
+    consecution: str
+    safety: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.initiation == self.consecution == self.safety == "unsat"
+
+
+def _queries(encoder: Encoder, prop: Any, inv: Any) -> list[tuple[str, list[Any]]]:
+    """The three certificate queries as (name, assertions); ``inv`` is over ``encoder.state(0)``."""
+    x, y = encoder.state(0), encoder.state(1)
+    inv_next = z3.substitute(inv, *zip(x, y))
+    t = encoder.trans_disjunction(x, y)
+    dx, dy = encoder.domain(x), encoder.domain(y)
+    if prop.kind == "step":
+        safety = [inv, dx, t, dy, z3.Not(encoder.predicate(prop, x, y))]
+    elif prop.kind == "sometimes":  # the invariant shows the witness predicate unreachable
+        safety = [inv, dx, encoder.predicate(prop, x)]
+    else:
+        safety = [inv, dx, z3.Not(encoder.predicate(prop, x))]
+    return [
+        ("initiation", [encoder.init(x), dx, z3.Not(inv)]),
+        ("consecution", [inv, dx, t, dy, z3.Not(inv_next)]),
+        ("safety", safety),
+    ]
+
+
+def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None) -> InvariantCheck:
+    """Re-check init ⇒ I, I ∧ T ⇒ I′ and I ⇒ P, each with a fresh solver."""
+    import time
+
+    started = time.perf_counter()
+    out = {}
+    for name, assertions in _queries(encoder, prop, inv):
+        s = z3.Solver()
+        if timeout:
+            s.set("timeout", int(timeout * 1000))
+        s.add(*assertions)
+        out[name] = str(s.check())
+    return InvariantCheck(out["initiation"], out["consecution"], out["safety"], time.perf_counter() - started)
+
+
+def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "") -> str:
+    """The invariant and the three checks as one SMT-LIB 2 script; every check-sat must say unsat."""
+    x = encoder.state(0)
+    queries = _queries(encoder, prop, inv)
+    decls: dict[str, str] = {}
+    for _, assertions in queries:
+        for a in assertions:
+            _collect_decls(a, decls)
+    params = " ".join(f"({_q(str(v))} {v.sort().sexpr()})" for v in x)
+    inv_def = z3.substitute(inv, *[(v, z3.Const(f"{str(v)}", v.sort())) for v in x])
+    lines = [
+        f"; kubecheck certificate: model {encoder.model.name}, property {prop.name}",
+        f"; scope: {encoder.scope!r}",
+        f"; symbolic parameters: {', '.join(encoder.params) or 'none'}",
+        f"; invariant: {' '.join(invariant_text.split())}" if invariant_text else "; invariant: see define-fun Inv",
+        "; three checks follow (initiation, consecution, safety); each must answer unsat",
+        "(set-logic ALL)",
+    ]
+    lines += [decls[k] for k in sorted(decls)]
+    lines.append(f"(define-fun Inv ({params}) Bool {inv_def.sexpr()})")
+    for name, assertions in queries:
+        lines.append(f"; -- {name}")
+        lines.append("(push 1)")
+        lines += [f"(assert {a.sexpr()})" for a in assertions]
+        lines.append("(check-sat)")
+        lines.append("(pop 1)")
+    return "\n".join(lines) + "\n"
+
+
+def run_smtlib(text: str) -> list[str]:
+    """Run an SMT-LIB script in a fresh z3 context; the answers of its check-sat commands."""
+    ctx = z3.Context()
+    out = z3.Z3_eval_smtlib2_string(ctx.ref(), text)
+    return [line.strip() for line in out.splitlines() if line.strip() in ("sat", "unsat", "unknown")]
+
+
+def _collect_decls(e: Any, decls: dict[str, str]) -> None:
+    seen: set[int] = set()
+    stack = [e]
+    while stack:
+        t = stack.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            name = str(t)
+            decls[name] = f"(declare-fun {_q(name)} () {t.sort().sexpr()})"
+        stack.extend(t.children())
+
+
+def _q(name: str) -> str:
+    return name if name.replace("_", "").replace(".", "").isalnum() else f"|{name}|"

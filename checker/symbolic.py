@@ -1,0 +1,487 @@
+"""The symbolic reading of a model: variables, domains, init and transition relation in z3.
+
+:class:`Encoder` reads the same command table as the explicit engine. Guards, effects and
+property predicates are evaluated with :data:`kubecheck.model.kernel.ops.Z3` on state views
+whose fields are z3 constants (``Schema.view_kwargs``); parameters stay concrete, so every
+:class:`~kubecheck.model.kernel.commands.Action` is one disjunct of the transition relation:
+
+    T(x@k, x@k+1) = 0 <= action@k <= n  ∧  ⋀_a (action@k = a ⇒ guard_a(x@k) ∧ x@k+1 = effect_a(x@k))
+                                        ∧  (action@k = n ⇒ x@k+1 = x@k)          -- stutter
+
+Variables are named ``field@k`` and ``field[i]@k`` (tuple elements), and ``action@k`` selects
+the disjunct taken at step k, so a solver model decodes into a list of action labels that
+:func:`kubecheck.model.kernel.traces.replay` re-executes (:mod:`kubecheck.checker.certify`).
+
+**Symbolic parameters** (``for_all``): scope fields such as ``replicas`` or ``max_surge`` may be
+left open. Each becomes a *frozen* variable ``param.<name>@k`` — constrained at step 0 by the
+API server's validation (:func:`api_constraints`) and by explicit user bounds, copied unchanged
+by every transition — and guards, effects, the initial state and predicates see a scope whose
+field is that variable. This is the shape the issue's prototype measured: the parameters are
+arguments of the invariant predicate. Three conditions make the encoding faithful, and the
+encoder checks the first two:
+
+* the action list (labels) must not depend on the parameter: it is built from the concrete
+  scope and compared with the lists at several other values;
+* domain bounds that change with the parameter are dropped (only bounds equal for every sampled
+  value are kept), so no bound derived from one replica count restricts another;
+* model code must read the parameter only through ``ops`` (no Python branching on it) — an
+  attempt raises z3's "cannot be cast to a concrete Boolean" error while encoding.
+
+Domains: every state variable is constrained to its declared domain (``lo <= x <= hi``) at every
+step. The explicit engine raises on an effect that leaves its domain; here such a transition
+would simply be absent, so a symbolic verdict on a fixed scope assumes what exhaustive search
+(or :func:`kubecheck.checker.certify.check_domain_closed`) establishes: effects stay in domain.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+import attrs
+import z3
+
+from kubecheck.model.kernel.commands import Action, Model
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Z3, Z3Ops
+from kubecheck.model.kernel.schema import Schema
+
+
+class EncodingError(ValueError):
+    """The model cannot be encoded as asked (e.g. its actions depend on a symbolic parameter)."""
+
+
+@attrs.frozen
+class Var:
+    """One scalar of the symbolic state: a schema slot or a frozen parameter."""
+
+    label: str  # "rs_replicas[0]" or "param.replicas"
+    kind: str  # "int" | "bool"
+    lo: int | None
+    hi: int | None
+    slot: int | None  # schema slot index; None for parameters
+
+
+#: Sample values used to tell which domain bounds and actions depend on a parameter.
+_SAMPLES = (0, 1, 2, 3, 5, 8, 13)
+
+
+def _concrete_value(scope: Any, name: str, value: int) -> Any:
+    current = getattr(scope, name)
+    if isinstance(current, IntOrPercent):
+        return IntOrPercent(value, current.is_percent)
+    return value
+
+
+def _symbolic_value(scope: Any, name: str, term: Any) -> Any:
+    current = getattr(scope, name)
+    if isinstance(current, IntOrPercent):
+        return IntOrPercent(term, current.is_percent)
+    return term
+
+
+def api_constraints(scope: Any, values: Mapping[str, Any]) -> Any:
+    """What the API server's validation says about the symbolic parameters (z3 formula).
+
+    Replica counts and int-or-percent values are non-negative, a percentage of maxUnavailable is
+    at most 100, and a RollingUpdate Deployment may not have maxSurge = maxUnavailable = 0
+    (pkg/apis/apps/validation: ValidateRollingUpdateDeployment). Belongs in the scope class
+    (``DeploymentScope.symbolic_constraints``) once the model package owns it.
+    """
+    parts = [v >= 0 for v in values.values()]
+    mu = values.get("max_unavailable")
+    if mu is not None and getattr(scope, "max_unavailable").is_percent:
+        parts.append(mu <= 100)
+    if getattr(scope, "strategy", None) == "RollingUpdate" and ("max_surge" in values or "max_unavailable" in values):
+        surge = values.get("max_surge", scope.max_surge.value)
+        unavail = values.get("max_unavailable", scope.max_unavailable.value)
+        parts.append(z3.Not(z3.And(z3.IntVal(0) == surge, z3.IntVal(0) == unavail)))
+    return z3.And(*parts) if parts else z3.BoolVal(True)
+
+
+class BitVecOps(Z3Ops):
+    """Z3 ops on signed bit-vectors of a fixed width (for bounded scopes: BMC by bit-blasting).
+
+    Faithful to integer arithmetic while no intermediate value leaves ±2^(width-1); the encoder
+    picks the width from the domains (see :func:`bit_width`), and every trace is replayed anyway.
+    """
+
+    name = "z3-bv"
+
+    def __init__(self, width: int):
+        self.width = width
+
+    def lift(self, x: Any) -> Any:
+        if isinstance(x, bool):
+            return z3.BoolVal(x)
+        if isinstance(x, int):
+            return z3.BitVecVal(x, self.width)
+        return x
+
+    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+        if isinstance(cond, bool):
+            return then if cond else other
+        if isinstance(then, tuple):
+            return tuple(self.ite(cond, a, b) for a, b in zip(then, other, strict=True))
+        return z3.If(cond, self.lift(then), self.lift(other))
+
+    def min_(self, *xs: Any) -> Any:
+        if all(isinstance(x, int) for x in xs):
+            return min(xs)
+        result = self.lift(xs[0])
+        for x in xs[1:]:
+            result = z3.If(self.lift(x) < result, self.lift(x), result)
+        return result
+
+    def max_(self, *xs: Any) -> Any:
+        if all(isinstance(x, int) for x in xs):
+            return max(xs)
+        result = self.lift(xs[0])
+        for x in xs[1:]:
+            result = z3.If(self.lift(x) > result, self.lift(x), result)
+        return result
+
+    def sum_(self, xs: Any) -> Any:
+        items = [self.lift(x) for x in xs]
+        return z3.Sum(*items) if items else z3.BitVecVal(0, self.width)
+
+    def floor_div(self, a: Any, b: Any) -> Any:
+        if isinstance(a, int) and isinstance(b, int):
+            return a // b
+        a, b = self.lift(a), self.lift(b)  # b > 0 (model contract); bvsdiv truncates toward zero
+        return z3.If(a >= 0, a / b, -((-a + b - 1) / b))
+
+    def ceil_div(self, a: Any, b: Any) -> Any:
+        return self.floor_div(a + (b - 1), b) if not (isinstance(a, int) and isinstance(b, int)) else -((-a) // b)
+
+
+class HavocOps(Z3Ops):
+    """Z3 ops that replace a division by a state-dependent divisor with a fresh variable.
+
+    Spacer accepts linear integer arithmetic only; upstream's proportional scaling divides by a
+    ReplicaSet's max-replicas annotation (``getReplicaSetFraction``). Each such quotient becomes
+    a fresh, unconstrained variable ``nl.<n>`` (and ``0 <= q <= a`` when the dividend is linear
+    and non-negative): the encoded relation *over-approximates* the model's, so an invariant
+    proved for it holds for the model, and a counterexample found through it is replayed and
+    may be spurious (the PDR engine then recovers traces with the exact encoding).
+    """
+
+    name = "z3-havoc"
+
+    def __init__(self) -> None:
+        self.fresh: list[Any] = []
+        self.side: list[Any] = []
+
+    def floor_div(self, a: Any, b: Any) -> Any:
+        if isinstance(b, int):
+            return super().floor_div(a, b)
+        q = z3.Int(f"nl.{len(self.fresh)}")
+        self.fresh.append(q)
+        if is_linear(a):
+            self.side.append(z3.Implies(z3.And(a >= 0, b >= 1), z3.And(q >= 0, q <= a)))
+        return q
+
+    def ceil_div(self, a: Any, b: Any) -> Any:
+        if isinstance(b, int):
+            return super().ceil_div(a, b)
+        return self.floor_div(a + (b - 1), b)
+
+
+def is_linear(e: Any) -> bool:
+    """No product of two non-constant terms and no division by a non-constant term."""
+    if isinstance(e, (int, bool)):
+        return True
+    seen: set[int] = set()
+    stack = [e]
+    while stack:
+        t = stack.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_app(t) and t.decl().kind() in (z3.Z3_OP_MUL, z3.Z3_OP_IDIV, z3.Z3_OP_DIV, z3.Z3_OP_MOD):
+            consts = [c for c in t.children() if not (z3.is_int_value(c) or z3.is_rational_value(c))]
+            if len(consts) > 1 or (t.decl().kind() != z3.Z3_OP_MUL and not z3.is_int_value(t.children()[1])):
+                return False
+        stack.extend(t.children())
+    return True
+
+
+def bit_width(his: Sequence[int]) -> int:
+    """A signed width that holds any sum of the domains' bounds, squared, four times over."""
+    total = sum(abs(h) for h in his) + 2
+    return max(12, (4 * total * total).bit_length() + 1)
+
+
+class Encoder:
+    """The z3 encoding of one model in one scope (optionally with symbolic parameters).
+
+    ``for_all``: scope field names left symbolic; ``bounds``: optional (lo, hi) per parameter
+    (either may be None); ``stutter``: include the stutter disjunct (action index n).
+    """
+
+    def __init__(self, model: Model, scope: Any, for_all: Sequence[str] = (),
+                 bounds: Mapping[str, tuple[int | None, int | None]] | None = None, stutter: bool = True,
+                 arith: str = "int"):
+        self.model, self.scope, self.stutter = model, scope, stutter
+        if arith not in ("int", "bv", "linear"):
+            raise EncodingError(f"arith must be int, bv or linear, got {arith!r}")
+        if arith == "bv" and for_all:
+            raise EncodingError("symbolic parameters are unbounded integers: use arith='int'")
+        self.arith = arith
+        self.params = tuple(for_all)
+        self.bounds = dict(bounds or {})
+        for name in self.params:
+            if not hasattr(scope, name):
+                raise EncodingError(f"scope of model {model.name} has no parameter {name!r}")
+        self.schema: Schema = model.schema(scope)
+        self.actions: list[Action] = model.actions(scope)
+        self.n = len(self.actions)  # the stutter index
+        self.vars = self._variables()
+        self.ops: Any = Z3
+        if arith == "bv":
+            self.ops = BitVecOps(bit_width([v.hi for v in self.vars if v.kind == "int" and v.hi is not None]))
+        elif arith == "linear":
+            self.ops = HavocOps()
+        self._check_actions_independent()
+        self._template: dict[int, Any] = {}
+        self._cache: dict[Any, Any] = {}
+        x0, x1 = self.state(0), self.state(1)
+        self._disjuncts = [self._action_formula(a, x0, x1) for a in self.actions]
+        self._frame = z3.And(*[a == b for a, b in zip(x1, x0)])
+
+    # -- variables and views -----------------------------------------------------------------
+
+    def _variables(self) -> list[Var]:
+        schemas = []
+        for name in self.params:
+            for v in _SAMPLES:
+                sc = attrs.evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
+                try:
+                    schemas.append(self.model.schema(sc))
+                except (ValueError, TypeError):
+                    continue
+        out = []
+        for slot in self.schema.slots:
+            lo: int | None = slot.lo
+            hi: int | None = slot.hi
+            for other in schemas:
+                o = other.slots[slot.index] if len(other.slots) == len(self.schema.slots) else None
+                if o is None:
+                    raise EncodingError("the state's shape depends on a symbolic parameter")
+                if o.lo != slot.lo:
+                    lo = None
+                if o.hi != slot.hi:
+                    hi = None
+            out.append(Var(slot.label, slot.kind, lo, hi, slot.index))
+        for name in self.params:
+            lo, hi = self.bounds.get(name, (None, None))
+            out.append(Var(f"param.{name}", "int", lo, hi, None))
+        return out
+
+    def _check_actions_independent(self) -> None:
+        labels = [a.label for a in self.actions]
+        for name in self.params:
+            for v in _SAMPLES:
+                sc = attrs.evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
+                try:
+                    other = [a.label for a in self.model.actions(sc)]
+                except (ValueError, TypeError):
+                    continue
+                if other != labels:
+                    raise EncodingError(
+                        f"the actions of model {self.model.name} depend on {name} (at {name}={v} they differ from "
+                        f"the scope's); {name} cannot be left symbolic in this scope")
+
+    def state(self, k: int | str) -> list[Any]:
+        """The z3 constants of step ``k`` (slots in schema order, then parameters)."""
+        key = ("state", k)
+        if key not in self._cache:
+            self._cache[key] = [z3.Bool(f"{v.label}@{k}") if v.kind == "bool" else self._int(f"{v.label}@{k}")
+                                for v in self.vars]
+        return self._cache[key]
+
+    def _int(self, name: str) -> Any:
+        return z3.BitVec(name, self.ops.width) if self.arith == "bv" else z3.Int(name)  # "int", "linear"
+
+    def selector(self, k: int) -> Any:
+        return self._int(f"action@{k}")
+
+    def view(self, xs: Sequence[Any]) -> Any:
+        """A state object whose fields are the terms ``xs`` (slot part)."""
+        return self.schema.state_cls(**self.schema.view_kwargs(list(xs[: len(self.schema.slots)])))
+
+    def param_terms(self, xs: Sequence[Any]) -> dict[str, Any]:
+        base = len(self.schema.slots)
+        return {name: xs[base + i] for i, name in enumerate(self.params)}
+
+    def scope_of(self, xs: Sequence[Any]) -> Any:
+        """The scope guards and predicates see: symbolic parameters are the terms in ``xs``."""
+        if not self.params:
+            return self.scope
+        changes = {n: _symbolic_value(self.scope, n, t) for n, t in self.param_terms(xs).items()}
+        return attrs.evolve(self.scope, **changes)
+
+    # -- formulas -----------------------------------------------------------------------------
+
+    def domain(self, xs: Sequence[Any]) -> Any:
+        parts = []
+        for v, x in zip(self.vars, xs):
+            if v.kind == "int":
+                if v.lo is not None:
+                    parts.append(x >= v.lo)
+                if v.hi is not None:
+                    parts.append(x <= v.hi)
+        return z3.And(*parts)
+
+    def init(self, xs: Sequence[Any]) -> Any:
+        """The initial state (the model's ``init`` evaluated on the symbolic scope) and API rules."""
+        sc = self.scope_of(xs)
+        flat = self.schema.flatten(self.model.init(sc))
+        parts = [_eq(x, value) for x, value in zip(xs, flat)]
+        if self.params:
+            parts.append(api_constraints(self.scope, self.param_terms(xs)))
+        return z3.And(*parts)
+
+    def _action_formula(self, action: Action, xs: Sequence[Any], ys: Sequence[Any]) -> Any:
+        sc = self.scope_of(xs)
+        s = self.view(xs)
+        guard = action.guard(self.ops, sc, s)
+        nxt = list(xs)
+        for index, value in self.schema.changes_to_slots(action.effect(self.ops, sc, s)):
+            nxt[index] = value
+        side = list(getattr(self.ops, "side", ()))
+        if side:
+            self.ops.side.clear()
+        return z3.And(_bool(guard), *[_eq(y, value) for y, value in zip(ys, nxt)], *side)
+
+    @property
+    def havoc(self) -> list[Any]:
+        """The fresh variables of the linear over-approximation (empty unless arith='linear')."""
+        return list(getattr(self.ops, "fresh", ()))
+
+    @property
+    def exact(self) -> bool:
+        """True when T is the model's relation, not an over-approximation."""
+        return not self.havoc
+
+    def disjunct(self, i: int, k: int) -> Any:
+        """Action ``i`` taken from step k to k+1 (``i = n`` is the stutter step)."""
+        body = self._frame if i == self.n else self._disjuncts[i]
+        return self._shift(body, k)
+
+    def _shift(self, formula: Any, k: int) -> Any:
+        if k == 0:
+            return formula
+        pairs = list(zip(self.state(0), self.state(k))) + list(zip(self.state(1), self.state(k + 1)))
+        return z3.substitute(formula, *pairs)
+
+    def trans(self, k: int) -> Any:
+        """T(x@k, x@k+1) with the selector ``action@k``."""
+        key = ("trans", k)
+        if key not in self._cache:
+            if 0 not in self._template:
+                sel = self.selector(0)
+                top = self.n if self.stutter else self.n - 1
+                body = [z3.Implies(sel == i, d) for i, d in enumerate(self._disjuncts)]
+                if self.stutter:
+                    body.append(z3.Implies(sel == self.n, self._frame))
+                self._template[0] = z3.And(sel >= 0, sel <= top, *body)
+            f = self._template[0]
+            if k:
+                f = z3.substitute(self._shift(f, k), (self.selector(0), self.selector(k)))
+            self._cache[key] = f
+        return self._cache[key]
+
+    def trans_disjunction(self, xs: Sequence[Any], ys: Sequence[Any], stutter: bool = False) -> Any:
+        """T(xs, ys) as a plain disjunction over actions (no selector), for certificates."""
+        pairs = list(zip(self.state(0), xs)) + list(zip(self.state(1), ys))
+        parts = [z3.substitute(d, *pairs) for d in self._disjuncts]
+        if stutter:
+            parts.append(z3.And(*[a == b for a, b in zip(ys, xs)]))
+        return z3.Or(*parts)
+
+    def predicate(self, prop: Any, xs: Sequence[Any], ys: Sequence[Any] | None = None) -> Any:
+        """A property's predicate on symbolic states (``ys`` for step properties)."""
+        sc = self.scope_of(xs)
+        if prop.kind == "step":
+            assert ys is not None
+            return _bool(prop.predicate(self.ops, sc, self.view(xs), self.view(ys)))
+        return _bool(prop.predicate(self.ops, sc, self.view(xs)))
+
+    def bad(self, prop: Any, k: int) -> Any:
+        """The property fails at step k: state k (always), or the real step k-1 → k (step)."""
+        if prop.kind == "step":
+            if k == 0:
+                return z3.BoolVal(False)
+            return z3.And(self.selector(k - 1) != self.n, z3.Not(self.predicate(prop, self.state(k - 1), self.state(k))))
+        if prop.kind == "sometimes":
+            return self.predicate(prop, self.state(k))
+        return z3.Not(self.predicate(prop, self.state(k)))
+
+    # -- decoding -----------------------------------------------------------------------------
+
+    def decode(self, m: z3.ModelRef, depth: int) -> tuple[list[str], list[tuple], dict[str, int]]:
+        """(action labels without stutter steps, flat slot values of the states they reach, params)."""
+        labels: list[str] = []
+        states = [self.flat(m, 0)]
+        for k in range(depth):
+            sel = _number(m.eval(self.selector(k), model_completion=True))
+            if sel == self.n:
+                continue
+            labels.append(self.actions[sel].label)
+            states.append(self.flat(m, k + 1))
+        params = {}
+        for name, term in self.param_terms(self.state(0)).items():
+            params[name] = _number(m.eval(term, model_completion=True))
+        return labels, states, params
+
+    def flat(self, m: z3.ModelRef, k: int) -> tuple:
+        out = []
+        for v, x in zip(self.vars, self.state(k)):
+            if v.slot is None:
+                continue
+            val = m.eval(x, model_completion=True)
+            out.append(z3.is_true(val) if v.kind == "bool" else _number(val))
+        return tuple(out)
+
+    def concrete_scope(self, params: Mapping[str, int]) -> Any:
+        """The scope with the parameters set to the values a solver chose."""
+        if not params:
+            return self.scope
+        return attrs.evolve(self.scope, **{n: _concrete_value(self.scope, n, v) for n, v in params.items()})
+
+    def size(self) -> dict[str, int]:
+        """Encoding size: variables per step, actions, and DAG nodes of T (shared subterms once)."""
+        t = z3.And(*self._disjuncts)
+        return {"variables_per_step": len(self.vars), "actions": self.n, "transition_nodes": dag_size(t),
+                "transition_chars": len(t.sexpr())}
+
+
+def dag_size(e: Any) -> int:
+    """Distinct subterms of a z3 expression (its size as a shared DAG)."""
+    seen: set[int] = set()
+    stack = [e]
+    while stack:
+        t = stack.pop()
+        i = t.get_id()
+        if i in seen:
+            continue
+        seen.add(i)
+        stack.extend(t.children())
+    return len(seen)
+
+
+def _number(v: Any) -> int:
+    return v.as_signed_long() if z3.is_bv_value(v) else v.as_long()
+
+
+def _bool(x: Any) -> Any:
+    return z3.BoolVal(x) if isinstance(x, bool) else x
+
+
+def _eq(var: Any, value: Any) -> Any:
+    if z3.is_bool(var):
+        return var == _bool(value) if not isinstance(value, bool) else (var if value else z3.Not(var))
+    return var == value
+
+
+Predicate = Callable[..., Any]
