@@ -75,6 +75,7 @@ class Result:
     trace: Trace | None = None
     coverage: Coverage | None = None
     note: str = ""
+    evidence: Any = None  # a PROVED verdict's proof (kubecheck.checker.pdr.Proof / kinduction)
 
 
 def exit_code(results: list[Result]) -> int:
