@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from kubecheck.model.controllers import deployment, statefulset
+from kubecheck.model.controllers import daemonset, deployment, statefulset
 from kubecheck.model.kernel.commands import Model
+from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import volumes as volume_properties
 
-MODELS: dict[str, Model] = {"deployment": deployment.MODEL, "statefulset": statefulset.MODEL}
+MODELS: dict[str, Model] = {"deployment": deployment.MODEL, "statefulset": statefulset.MODEL, "daemonset": daemonset.MODEL}
 PROPERTIES: dict[str, tuple[Any, ...]] = {
     "deployment": deployment_properties.PROPERTIES,
     "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,
+    "daemonset": daemonset_properties.PROPERTIES,
 }
 
 

@@ -1,0 +1,298 @@
+"""DaemonSets: the DaemonSet controller and its pods, per node, with node churn, the user and faults.
+
+Kubernetes v1.35, default feature gates. No gate changes DaemonSet semantics in v1.35:
+maxSurge (DaemonSetUpdateSurge) is GA since v1.25 and its gate removed; daemon pods are bound
+by the default scheduler through a nodeAffinity term (ScheduleDaemonSetPods, GA 1.17, removed);
+TaintNodesByCondition (GA 1.17) is what makes a not-ready / unreachable node carry a NoSchedule
+taint that daemon pods do not tolerate (papers/daemonset-notes.md §gates).
+
+Upstream files and functions modelled (paraphrased):
+
+* ``pkg/controller/daemon/daemon_controller.go``: ``syncDaemonSet`` → ``updateDaemonSet`` →
+  ``manage`` (``podsShouldBeOnNode``, ``getUnscheduledPodsWithoutNode``, ``syncNodes``) and,
+  once expectations are satisfied, ``update.go:rollingUpdate`` — one sync per controller
+  command, see :mod:`kubecheck.model.controllers.daemonset_sync`; ``NodeShouldRunDaemonPod``
+  as eligibility classes, see :mod:`kubecheck.model.controllers.daemonset_util`.
+* Revisions (``constructHistory``): the hash of the current template; edits only move
+  forward (a DaemonSet revert would reuse a hash; not modelled), so a revision is the index of
+  the template and "updated" is ``pod_rev == template``.
+* The cluster (scheduler, kubelet, PodGC, faults) is :mod:`...cluster`, with two changes made
+  here: the node-lifecycle taint eviction is dropped (daemon pods tolerate the not-ready and
+  unreachable NoExecute taints for ever: ``AddOrUpdateDaemonPodTolerations``), and PodGC is
+  also on when nodes may be removed by the user. The scheduler binds a daemon pod only to its
+  target node, and only while that node is of the eligible class (required node affinity and
+  NoSchedule taints are scheduler filters too).
+
+Representation: **per node**. Node n owns ``slots_per_node`` pod slots (slot k belongs to node
+k // slots_per_node: its nodeAffinity target); a create takes the node's lowest free slot.
+Nodes have a class (``node_class``), existence (``node_exists``: join / leave) and a lifecycle
+state (Ready / partitioned / down). Nodes with equal classes are symmetric, but the kernel has
+no canonicalisation hook, so symmetric states are **not** merged (a reduction of up to n! left
+for later; the presets are small enough without it).
+
+Abstracted away, and why: time (minReadySeconds is one clock step; grace periods single steps);
+Failed/Succeeded pods and the failed-pod backoff (restartPolicy Always; crashes are a loss of
+readiness); status (no decision of the controller reads it); ControllerRevision history
+truncation; informer staleness and the race where the informer observes a create before
+``SatisfiedExpectations`` (equivalent to a following sync whose manage has nothing to do);
+burstReplicas and slow-start batches (never reached at these sizes); kubelet admission of a
+pod bound before its node's labels changed. Node removal (``user.remove_node``) is the Node
+object deleted together with its machine; a removed node slot may join again once PodGC has
+removed its pods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset_sync as sync
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.schema import int_field, tuple_field
+from kubecheck.model.scopes.daemonset import PRESETS, START_ROLLED_OUT, DaemonSetScope
+
+KUBERNETES = "v1.35"
+
+
+def _k(sc: DaemonSetScope) -> int:
+    return sc.pod_slots
+
+
+def _rev_hi(sc: DaemonSetScope) -> int:
+    return sc.templates - 1
+
+
+@attrs.frozen
+class DaemonSetState:
+    """One DaemonSet, its pods per node slot, the nodes, and what the user may still do."""
+
+    template: int = int_field(0, _rev_hi, doc="the spec's pod template = the update revision")
+    joins_left: int = int_field(0, lambda sc: sc.joins, doc="node joins left")
+    leaves_left: int = int_field(0, lambda sc: sc.leaves, doc="node removals left")
+    relabels_left: int = int_field(0, lambda sc: sc.relabels, doc="node label/taint changes left")
+    pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
+    faults_left: int = cl.faults_left_field()
+    node_class: tuple = tuple_field(int_field(du.ELIGIBLE, du.INELIGIBLE), length=lambda sc: sc.nodes,
+                                    doc="eligibility class: eligible / no-schedule / ineligible")
+    node_state: tuple = cl.node_state_field()
+    node_exists: tuple = cl.node_exists_field()
+    pod_phase: tuple = cl.pod_phase_field(_k)
+    pod_terminating: tuple = cl.pod_terminating_field(_k)
+    pod_node: tuple = cl.pod_node_field(_k)
+    pod_ghost: tuple = cl.pod_ghost_field(_k)
+    pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_k, doc="controller-revision-hash label (0 when absent)")
+
+
+def initial_state(sc: DaemonSetScope) -> DaemonSetState:
+    """The nodes present (all but the ``joins`` last) and, if rolled out, an available pod at revision 0 on each eligible one."""
+    n, k = sc.nodes, sc.pod_slots
+    present = tuple(i < n - sc.joins for i in range(n))
+    classes = sc.initial_classes
+    running = [present[i] and classes[i] == du.ELIGIBLE and sc.start == START_ROLLED_OUT for i in range(n)]
+    phase = tuple(cl.AVAILABLE if k_ % sc.slots_per_node == 0 and running[sc.home(k_)] else cl.NONE for k_ in range(k))
+    node = tuple(sc.home(k_) if phase[k_] != cl.NONE else 0 for k_ in range(k))
+    return DaemonSetState(
+        template=0, joins_left=sc.joins, leaves_left=sc.leaves, relabels_left=sc.relabels, pod_deletes_left=sc.pod_deletes,
+        faults_left=sc.fault_budget if sc.faults else 0, node_class=classes,
+        node_state=tuple(cl.NODE_READY if p else cl.NODE_DOWN for p in present), node_exists=present,
+        pod_phase=phase, pod_terminating=(False,) * k, pod_node=node, pod_ghost=(0,) * k, pod_rev=(0,) * k,
+    )
+
+
+# -- derived quantities (commands, properties, traces) -----------------------------------------
+
+def should_run(ops: Ops, s: Any, n: int) -> Any:
+    """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints."""
+    run, _ = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
+    return ops.and_(s.node_exists[n], run)
+
+
+def should_continue(ops: Ops, s: Any, n: int) -> Any:
+    _, cont = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
+    return ops.and_(s.node_exists[n], cont)
+
+
+def node_slots(sc: DaemonSetScope, n: int) -> range:
+    return range(n * sc.slots_per_node, (n + 1) * sc.slots_per_node)
+
+
+def pods_on(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+    """Pod objects targeting node n (Terminating included)."""
+    return ops.count(cl.exists(s, k) for k in node_slots(sc, n))
+
+
+def has_available_pod(ops: Ops, sc: DaemonSetScope, s: Any, n: int, updated: bool) -> Any:
+    """Node n has a non-terminating available pod (at the current revision when ``updated``)."""
+    return ops.or_(*[ops.and_(s.pod_phase[k] == cl.AVAILABLE, ops.not_(s.pod_terminating[k]),
+                              s.pod_rev[k] == s.template if updated else True) for k in node_slots(sc, n)])
+
+
+def node_settled(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+    """Nothing left to do on node n: one available (updated) pod where it should run, none where it may not stay."""
+    slots = node_slots(sc, n)
+    no_terminating = ops.and_(*[ops.not_(s.pod_terminating[k]) for k in slots])
+    updated = sc.strategy == du.ROLLING_UPDATE
+    running_ok = ops.and_(pods_on(ops, sc, s, n) == 1, has_available_pod(ops, sc, s, n, updated))
+    empty = pods_on(ops, sc, s, n) == 0
+    return ops.and_(no_terminating, ops.ite(should_run(ops, s, n), running_ok,
+                                            ops.ite(should_continue(ops, s, n), True, empty)))
+
+
+def quiescent(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+    """A finished run: every node settled (nodes that may keep a pod but not get one are left as they are)."""
+    return ops.and_(*[node_settled(ops, sc, s, n) for n in range(sc.nodes)])
+
+
+def _set(values: tuple, k: int, value: Any) -> tuple:
+    return values[:k] + (value,) + values[k + 1:]
+
+
+# -- hooks into the cluster commands --------------------------------------------------------
+
+def _bind_to_target(ops: Ops, sc: DaemonSetScope, s: Any, k: int, n: int) -> Any:
+    """The scheduler: nodeAffinity names the target node; its labels and taints must admit the pod."""
+    if sc.home(k) != n:
+        return False
+    return s.node_class[n] == du.ELIGIBLE
+
+
+PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_target, reset_on_remove=("pod_rev",))
+
+
+def _daemon_cluster_commands() -> tuple[Command, ...]:
+    out = []
+    for c in cl.cluster_commands(PODS):
+        if c.name == "node-lifecycle.evict_pod":
+            continue  # daemon pods tolerate not-ready / unreachable NoExecute for ever
+        if c.name == "pod-gc.delete_orphaned_pod":
+            c = attrs.evolve(c, enabled_in=lambda sc: "node-delete" in sc.faults or sc.leaves > 0)
+        out.append(c)
+    return tuple(out)
+
+
+# -- daemonset controller -------------------------------------------------------------------
+
+def _manage_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+    return sync.Plan(ops, sc, s).manage_work
+
+
+def _manage_e(ops: Ops, sc: DaemonSetScope, s: Any) -> dict:
+    return sync.Plan(ops, sc, s).manage_changes()
+
+
+def _rolling_g(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> Any:
+    plan = sync.Plan(ops, sc, s)
+    return ops.and_(ops.not_(plan.manage_work), plan.rolling_update_work(), plan.pick_valid(pick))
+
+
+def _rolling_e(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> dict:
+    return sync.Plan(ops, sc, s).rolling_update_changes(pick)
+
+
+def _picks(sc: DaemonSetScope) -> range:
+    return range(2 ** sc.nodes)
+
+
+# -- user and nodes ---------------------------------------------------------------------------
+
+def _edit_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+    return s.template < sc.templates - 1
+
+
+def _edit_e(ops: Ops, sc: DaemonSetScope, s: Any) -> dict:
+    return {"template": s.template + 1}
+
+
+def _join_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
+    empty = ops.and_(*[ops.and_(s.pod_phase[k] == cl.NONE, s.pod_ghost[k] == 0) for k in node_slots(sc, node)])
+    return ops.and_(s.joins_left > 0, ops.not_(s.node_exists[node]), empty)
+
+
+def _join_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
+    return {"joins_left": s.joins_left - 1, "node_exists": _set(s.node_exists, node, True),
+            "node_state": _set(s.node_state, node, cl.NODE_READY)}
+
+
+def _leave_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
+    return ops.and_(s.leaves_left > 0, s.node_exists[node])
+
+
+def _leave_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
+    ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
+    return {"leaves_left": s.leaves_left - 1, "node_exists": _set(s.node_exists, node, False),
+            "node_state": _set(s.node_state, node, cl.NODE_DOWN), "pod_ghost": ghosts}
+
+
+def _relabel_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int, to: int) -> Any:
+    return ops.and_(s.relabels_left > 0, s.node_exists[node], s.node_class[node] != to)
+
+
+def _relabel_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int, to: int) -> dict:
+    return {"relabels_left": s.relabels_left - 1, "node_class": _set(s.node_class, node, to)}
+
+
+def _delete_pod_g(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> Any:
+    return ops.and_(s.pod_deletes_left > 0, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
+
+
+def _delete_pod_e(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> dict:
+    phase, term = cl.graceful_delete(ops, s, pod, True)
+    gone = s.pod_phase[pod] == cl.UNSCHEDULED
+    return {"pod_phase": _set(s.pod_phase, pod, phase), "pod_terminating": _set(s.pod_terminating, pod, term),
+            "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod])), "pod_deletes_left": s.pod_deletes_left - 1}
+
+
+def _nodes(sc: DaemonSetScope) -> range:
+    return range(sc.nodes)
+
+
+COMMANDS = (
+    Command("daemonset-controller.manage", _manage_g, _manage_e,
+            "syncDaemonSet/manage: create a pod on each node that should run one and has none, delete pods where they may not stay"),
+    Command("daemonset-controller.rolling_update", _rolling_g, _rolling_e,
+            "syncDaemonSet/rollingUpdate: replace old pods within maxUnavailable / maxSurge (pick: the nodes Go's map order put first)",
+            params=(("pick", _picks),), enabled_in=lambda sc: sc.strategy == du.ROLLING_UPDATE, fair_by=()),
+) + _daemon_cluster_commands() + (
+    Command("user.edit_template", _edit_g, _edit_e, "kubectl apply with a new pod template (a new revision)", kind="user",
+            enabled_in=lambda sc: sc.edits > 0),
+    Command("cluster.add_node", _join_g, _join_e, "a new node registers (Ready) with its class's labels and taints", kind="user",
+            params=(("node", _nodes),), enabled_in=lambda sc: sc.joins > 0),
+    Command("user.remove_node", _leave_g, _leave_e, "kubectl delete node; the machine is decommissioned", kind="user",
+            params=(("node", _nodes),), enabled_in=lambda sc: sc.leaves > 0),
+    Command("user.relabel_node", _relabel_g, _relabel_e, "kubectl label / taint node: the node changes eligibility class", kind="user",
+            params=(("node", _nodes), ("to", lambda sc: range(3))), enabled_in=lambda sc: sc.relabels > 0),
+    Command("user.delete_pod", _delete_pod_g, _delete_pod_e, "kubectl delete pod (graceful)", kind="user",
+            params=(("pod", lambda sc: range(sc.pod_slots)),), enabled_in=lambda sc: sc.pod_deletes > 0),
+)
+
+
+@attrs.frozen
+class Naming:
+    """Kubernetes names for pod slots and nodes of one scope (traces)."""
+
+    def pod(self, sc: DaemonSetScope, k: int) -> str:
+        return du.pod_name(sc.name, sc.home(k), k % sc.slots_per_node)
+
+    def node(self, sc: DaemonSetScope, n: int) -> str:
+        return cl.node_name(n)
+
+    def node_class(self, c: int) -> str:
+        return du.CLASS_NAMES[c]
+
+
+MODEL = Model(
+    name="daemonset",
+    title="DaemonSet (controller and pods per node, node joins/leaves and classes, user, faults)",
+    kubernetes=KUBERNETES,
+    state_cls=DaemonSetState,
+    scope_cls=DaemonSetScope,
+    init=initial_state,
+    commands=COMMANDS,
+    quiescent=quiescent,
+    presets=PRESETS,
+    naming=Naming(),
+)

@@ -1,0 +1,168 @@
+"""Scope of the DaemonSet model: the manifest's numbers, the nodes, what may happen.
+
+``validate`` applies the API server's rules (pkg/apis/apps/validation/validation.go:
+ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet) with
+its messages: each of maxUnavailable and maxSurge is a non-negative integer or a percentage of
+at most 100%, and **exactly one** of them is non-zero ("0%" counts as zero).
+
+Presets (state counts pinned in tests/model/test_daemonset.py):
+
+* ``tiny``: two nodes running the DaemonSet at revision 0, maxUnavailable 1, one template edit;
+  one node's labels may change once; no faults.
+* ``small``: as tiny with a third node that may join, minReadySeconds > 0 (the properties
+  switch on surge, faults or OnDelete where they speak about them).
+* ``medium``: three nodes, maxSurge 1, one edit, one join, one relabel, one crash.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.cluster import FAULTS
+from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int
+
+START_ROLLED_OUT, START_FRESH = "rolled-out", "fresh"
+
+
+def _parse_int_or_percent(raw: str) -> IntOrPercent:
+    try:
+        return IntOrPercent.parse(raw)
+    except InvalidValue as err:
+        raise ScopeError(str(err)) from None
+
+
+def _parse_faults(raw: str) -> frozenset[str]:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return frozenset()
+    names = [x.strip() for x in text.split(",")]
+    bad = [n for n in names if n not in FAULTS]
+    if bad:
+        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
+    return frozenset(names)
+
+
+def _show_faults(faults: frozenset[str]) -> str:
+    return ",".join(f for f in FAULTS if f in faults) or "none"
+
+
+def _parse_classes(raw: str) -> tuple[int, ...]:
+    text = str(raw).strip()
+    if not text:
+        return ()
+    out = []
+    for name in text.split(","):
+        name = name.strip()
+        if name not in du.CLASS_NAMES:
+            raise ScopeError(f"unknown node class {name!r}; valid classes: {', '.join(du.CLASS_NAMES)}")
+        out.append(du.CLASS_NAMES.index(name))
+    return tuple(out)
+
+
+def _show_classes(classes: tuple[int, ...]) -> str:
+    return ",".join(du.CLASS_NAMES[c] for c in classes) or "all eligible"
+
+
+def _field(value: IntOrPercent) -> str:
+    return f'"{value}"' if value.is_percent else str(value.value)
+
+
+@attrs.frozen
+class DaemonSetScope:
+    """The constants of one DaemonSet check."""
+
+    name: str = param("name", "metadata.name of the DaemonSet", str, "agent")
+    nodes: int = param("nodes", "node slots (node-a, node-b, ...), including those that join later", parse_int(1, 4), 2)
+    node_classes: tuple[int, ...] = param("node-classes", "initial class per node: eligible | no-schedule | ineligible (comma list; default all eligible)",
+                                          _parse_classes, (), _show_classes)
+    start: str = param("start", "rolled-out: the DaemonSet already runs at revision 0 on every eligible node; fresh: just created",
+                       parse_choice((START_ROLLED_OUT, START_FRESH)), START_ROLLED_OUT)
+    strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((du.ROLLING_UPDATE, du.ON_DELETE)), du.ROLLING_UPDATE)
+    max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
+                                          _parse_int_or_percent, IntOrPercent(1))
+    max_surge: IntOrPercent = param("max-surge", "spec.updateStrategy.rollingUpdate.maxSurge (integer or percent)",
+                                    _parse_int_or_percent, IntOrPercent(0))
+    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
+    edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 2), 1)
+    joins: int = param("joins", "nodes that join later (the last node slots start absent)", parse_int(0, 2), 0)
+    leaves: int = param("leaves", "times a node may be removed (kubectl delete node; the machine is decommissioned)", parse_int(0, 2), 0)
+    relabels: int = param("relabels", "times a node's labels or taints may change its class", parse_int(0, 2), 0)
+    pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 2), 0)
+    faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
+    fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
+
+    def validate(self) -> None:
+        """The API server's validation of the fields this scope sets (its messages)."""
+        if self.node_classes and len(self.node_classes) != self.nodes:
+            raise ScopeError(f"node-classes: expected {self.nodes} classes (one per node), got {len(self.node_classes)}")
+        if self.joins >= self.nodes:
+            raise ScopeError(f"joins: at most nodes - 1 = {self.nodes - 1} nodes may join later, got {self.joins}")
+        if self.strategy != du.ROLLING_UPDATE:
+            return
+        path = "spec.updateStrategy.rollingUpdate"
+        for field_name, value in (("maxUnavailable", self.max_unavailable), ("maxSurge", self.max_surge)):
+            if not value.is_percent and value.value < 0:
+                raise ScopeError(f"{path}.{field_name}: Invalid value: {value.value}: must be greater than or equal to 0")
+            if value.is_percent and value.value > 100:
+                raise ScopeError(f"{path}.{field_name}: Invalid value: {_field(value)}: must not be greater than 100%")
+        has_unavailable = not self.max_unavailable.is_zero()
+        has_surge = not self.max_surge.is_zero()
+        if has_unavailable and has_surge:
+            raise ScopeError(f"{path}.maxSurge: Invalid value: {_field(self.max_surge)}: may not be set when maxUnavailable is non-zero")
+        if not has_unavailable and not has_surge:
+            raise ScopeError(f"{path}.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")
+
+    # -- bounds derived from the scope (concrete) ------------------------------------------
+
+    @property
+    def templates(self) -> int:
+        return 1 + self.edits
+
+    @property
+    def surge(self) -> bool:
+        """AllowsSurge: the manage loop keeps an old and a new pod side by side."""
+        return du.allows_surge(self.strategy, self.max_surge)
+
+    @property
+    def slots_per_node(self) -> int:
+        """Pod objects a node can hold at once, plus one so that the model could show an excess.
+
+        Without surge, manage creates only where a node has no pod object at all, so one is
+        the upstream bound; with surge, an old and a new pod, and a third once a pod can be
+        Terminating while an old pod gets a new one beside it: a pod deleted by someone else
+        (eviction, kubectl delete pod), a node made ineligible and eligible again, or a second
+        edit (the surging pod becomes old and the younger old pod is pruned). The spare slot
+        lets a modelling error show up as a property violation instead of being ruled out by
+        shape; tests check on every reachable state that a create always finds a free slot.
+        """
+        if not self.surge:
+            return 2
+        third = bool({"evict", "force-delete"} & set(self.faults)) or self.pod_deletes > 0 or self.edits >= 2 \
+            or self.relabels >= 2 or self.leaves > 0
+        return 3 if third else 2
+
+    @property
+    def pod_slots(self) -> int:
+        return self.nodes * self.slots_per_node
+
+    @property
+    def has_min_ready(self) -> bool:
+        return self.min_ready_seconds > 0
+
+    @property
+    def initial_classes(self) -> tuple[int, ...]:
+        return self.node_classes or (du.ELIGIBLE,) * self.nodes
+
+    def home(self, slot: int) -> int:
+        """The node a pod slot belongs to (its nodeAffinity target)."""
+        return slot // self.slots_per_node
+
+
+PRESETS = {
+    "tiny": DaemonSetScope(nodes=2, edits=1, relabels=1),
+    "small": DaemonSetScope(nodes=3, edits=1, joins=1, relabels=1, min_ready_seconds=10),
+    "medium": DaemonSetScope(nodes=3, edits=1, joins=1, relabels=1, max_unavailable=IntOrPercent(0), max_surge=IntOrPercent(1),
+                             min_ready_seconds=10, faults=frozenset({"crash"}), fault_budget=1),
+}

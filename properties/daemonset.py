@@ -1,0 +1,216 @@
+"""What a DaemonSet guarantees — one pod per node, surge bounds, an availability floor — and what it does not.
+
+Each property names its upstream justification (papers/daemonset-notes.md has the snapshots).
+Some are not guaranteed upstream; they stay because users rely on them, and the checker's
+counterexample shows how they fail: a pod still running on a node whose labels no longer
+match (the controller is level-triggered: it deletes on its next sync), three pod objects on a
+surging node when a pod is evicted while another terminates, availability lost to a crash, a
+rollout stuck behind a Pending pod on a node that got a NoSchedule taint, a node partitioned
+for ever never getting the update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset as ds
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Ops
+from kubecheck.properties.base import WEAK_FAIRNESS, Property
+
+# -- scope adjustments -----------------------------------------------------------------------
+
+
+def _no_surge(sc: Any) -> Any:
+    mu = sc.max_unavailable if not sc.max_unavailable.is_zero() else IntOrPercent(1)
+    return attrs.evolve(sc, max_surge=IntOrPercent(0), max_unavailable=mu)
+
+
+def _surging(sc: Any) -> Any:
+    surge = sc.max_surge if not sc.max_surge.is_zero() else IntOrPercent(1)
+    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, max_surge=surge, max_unavailable=IntOrPercent(0), edits=max(1, sc.edits))
+
+
+def _surging_with_evictions(sc: Any) -> Any:
+    """Surge with eviction on one or two fixed nodes (three pod slots per node make bigger scopes expensive)."""
+    return attrs.evolve(_surging(sc), faults=sc.faults | {"evict"}, fault_budget=max(1, sc.fault_budget),
+                        nodes=min(2, sc.nodes), joins=0, leaves=0, relabels=0, node_classes=sc.node_classes[:2])
+
+
+def _relabels(sc: Any) -> Any:
+    return attrs.evolve(sc, relabels=max(1, sc.relabels))
+
+
+def _steady(sc: Any) -> Any:
+    """A rolled-out DaemonSet updated by RollingUpdate on a fixed set of nodes, no faults."""
+    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, start="rolled-out", joins=0, leaves=0, relabels=0,
+                        faults=frozenset(), edits=max(1, sc.edits), pod_deletes=0)
+
+
+def _steady_with_faults(sc: Any) -> Any:
+    return attrs.evolve(_steady(sc), faults=frozenset({"crash", "partition"}), fault_budget=max(1, sc.fault_budget))
+
+
+def _with_edit(sc: Any) -> Any:
+    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, edits=max(1, sc.edits))
+
+
+def _with_join(sc: Any) -> Any:
+    return attrs.evolve(sc, joins=max(1, sc.joins), nodes=max(2, sc.nodes))
+
+
+def _no_faults_fixed_classes(sc: Any) -> Any:
+    return attrs.evolve(_with_edit(sc), faults=frozenset(), relabels=0)
+
+
+def _no_faults(sc: Any) -> Any:
+    return attrs.evolve(_relabels(_with_edit(sc)), faults=frozenset())
+
+
+def _partition(sc: Any) -> Any:
+    return attrs.evolve(_no_faults_fixed_classes(sc), faults=frozenset({"partition"}), fault_budget=1)
+
+
+# -- predicates --------------------------------------------------------------------------------
+
+def _nodes(sc: Any) -> range:
+    return range(sc.nodes)
+
+
+def at_most_one_pod_per_node(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(*[ds.pods_on(ops, sc, s, n) <= 1 for n in _nodes(sc)])
+
+
+def at_most_two_pods_per_node(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(*[ds.pods_on(ops, sc, s, n) <= 2 for n in _nodes(sc)])
+
+
+def no_pod_on_ineligible_node(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(*[ops.implies(s.node_class[n] == du.INELIGIBLE,
+                                  ops.and_(*[ops.or_(s.pod_phase[k] == cl.NONE, s.pod_terminating[k]) for k in ds.node_slots(sc, n)]))
+                      for n in _nodes(sc)])
+
+
+def created_only_where_should_run(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    return ops.and_(*[ops.implies(ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE), ds.should_run(ops, s, sc.home(k)))
+                      for k in range(sc.pod_slots)])
+
+
+def unavailable_nodes(ops: Ops, sc: Any, s: Any) -> Any:
+    """Nodes that should run a pod and have no available, non-terminating one."""
+    return ops.count(ops.and_(ds.should_run(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, False))) for n in _nodes(sc))
+
+
+def max_unavailable(ops: Ops, sc: Any, s: Any) -> Any:
+    desired = ops.count(ds.should_run(ops, s, n) for n in _nodes(sc))
+    _, mu = du.updated_desired_node_counts(ops, sc.strategy, sc.max_surge, sc.max_unavailable, desired)
+    return mu
+
+
+def availability_floor(ops: Ops, sc: Any, s: Any) -> Any:
+    return unavailable_nodes(ops, sc, s) <= max_unavailable(ops, sc, s)
+
+
+def _eligible(ops: Ops, s: Any, n: int) -> Any:
+    """The user's notion: the node exists and its labels and taints admit the DaemonSet (class eligible)."""
+    return ops.and_(s.node_exists[n], s.node_class[n] == du.ELIGIBLE)
+
+
+def eligible_node_lacks_update(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.or_(*[ops.and_(_eligible(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, True))) for n in _nodes(sc)])
+
+
+def every_eligible_node_updated(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.not_(eligible_node_lacks_update(ops, sc, s))
+
+
+def rollout_completed(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.and_(s.template == sc.templates - 1, s.template > 0,
+                    *[ops.implies(_eligible(ops, s, n), ops.and_(ds.pods_on(ops, sc, s, n) == 1, ds.has_available_pod(ops, sc, s, n, True)))
+                      for n in _nodes(sc)])
+
+
+def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
+    joined = [n for n in _nodes(sc) if n >= sc.nodes - sc.joins]
+    return ops.or_(*[ops.and_(s.node_exists[n], ds.has_available_pod(ops, sc, s, n, False)) for n in joined])
+
+
+# -- explanations (last step of a counterexample) -----------------------------------------------
+
+def _explain_nodes(sc: Any, s: Any) -> str:
+    parts = []
+    for n in _nodes(sc):
+        pods = [f"{ds.MODEL.naming.pod(sc, k)} rev {s.pod_rev[k]} {cl.PHASE_NAMES[s.pod_phase[k]]}"
+                f"{' (terminating)' if s.pod_terminating[k] else ''}" for k in ds.node_slots(sc, n) if s.pod_phase[k] != cl.NONE]
+        state = "" if s.node_exists[n] else " (no Node object)"
+        state += "" if s.node_state[n] == cl.NODE_READY else f" ({cl.NODE_STATE_NAMES[s.node_state[n]]})"
+        parts.append(f"{cl.node_name(n)} [{du.CLASS_NAMES[s.node_class[n]]}{state}]: {', '.join(pods) or 'no pod'}")
+    return f"template rev {s.template}; " + "; ".join(parts)
+
+
+def _explain_floor(sc: Any, s: Any) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    return (f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = {max_unavailable(c, sc, s)}; "
+            + _explain_nodes(sc, s))
+
+
+PROPERTIES = (
+    Property("daemonset.at_most_one_pod_per_node", "always",
+             "with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
+             "daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all but the oldest",
+             at_most_one_pod_per_node, _no_surge, "maxSurge 0", _explain_nodes),
+    Property("daemonset.at_most_two_pods_per_node_while_surging", "always",
+             "with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
+             "update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the oldest new and oldest old",
+             at_most_two_pods_per_node, _surging, "maxSurge 1 (maxUnavailable 0), at least one edit", _explain_nodes),
+    Property("daemonset.at_most_two_pods_per_node_while_surging_with_evictions", "always",
+             "with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
+             "not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no non-deleting one is left",
+             at_most_two_pods_per_node, _surging_with_evictions, "maxSurge 1, eviction on; at most two nodes, none joining or relabelled", _explain_nodes),
+    Property("daemonset.no_pod_on_ineligible_node", "always",
+             "no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
+             "not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next sync (updateNode only enqueues)",
+             no_pod_on_ineligible_node, _relabels, "a node's class may change once", _explain_nodes),
+    Property("daemonset.pods_created_only_where_they_should_run", "step",
+             "the controller creates a daemon pod only for a node that exists and whose class and taints admit it (shouldRun)",
+             "daemon_controller.go:podsShouldBeOnNode / update.go:rollingUpdate create only for nodes with NodeShouldRunDaemonPod shouldRun",
+             created_only_where_should_run, _relabels, "a node's class may change once", _explain_nodes),
+    Property("daemonset.availability_floor", "always",
+             "during a rolling update, nodes that should run a pod but have no available one never exceed maxUnavailable (faults off)",
+             "update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable (UnavailableCount rounds up)",
+             availability_floor, _steady, "rolled out; RollingUpdate; fixed nodes and classes; no faults", _explain_floor),
+    Property("daemonset.availability_floor_with_faults", "always",
+             "the same floor when a pod may crash or a node be partitioned",
+             "not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
+             availability_floor, _steady_with_faults, "rolled out; RollingUpdate; fixed nodes; crash and partition on", _explain_floor),
+    Property("daemonset.rollout_completes_on_every_eligible_node", "sometimes",
+             "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod (witness)",
+             "update.go:rollingUpdate + podsShouldBeOnNode", rollout_completed, _with_edit, "RollingUpdate; at least one edit"),
+    Property("daemonset.new_node_gets_pod", "sometimes",
+             "a node that joins the cluster ends up running an available daemon pod (witness)",
+             "daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
+             new_node_runs_pod, _with_join, "one node may join"),
+    Property("daemonset.finished_or_stuck", "terminal",
+             "whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) pod and no pod is left where it may not stay",
+             "daemon_controller.go/update.go: a sync makes progress while any step is possible", ds.quiescent),
+    Property("daemonset.runs_on_every_eligible_node", "leads_to",
+             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no faults, fixed classes)",
+             "level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
+             eligible_node_lacks_update, _no_faults_fixed_classes, "no faults; node classes fixed; at least one edit",
+             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
+    Property("daemonset.runs_on_every_eligible_node_with_relabels", "leads_to",
+             "the same, when a node's labels or taints may change",
+             "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
+             eligible_node_lacks_update, _no_faults, "no faults; one class change; at least one edit",
+             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
+    Property("daemonset.runs_on_every_eligible_node_with_partition", "leads_to",
+             "the same, when a node may be partitioned (and never required to come back)",
+             "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
+             eligible_node_lacks_update, _partition, "one partition; classes fixed; at least one edit",
+             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
+)

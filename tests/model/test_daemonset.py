@@ -1,0 +1,158 @@
+"""The DaemonSet model: pinned state counts, compiled vs reference semantics, symbolic evaluation, upstream behaviour.
+
+* State counts per preset are pinned (stateright/TLC practice): a change in the reachable state
+  space shows up here first.
+* The compiled successor function equals the reference interpreter on every reachable state of
+  ``tiny``, of an OnDelete scope, and on samples of a surge-with-faults and a node-churn scope.
+* Every command guard/effect and every property predicate evaluates under Z3Ops.
+* Every create the controller decides finds a free pod slot (the slot layout is wide enough).
+* Upstream behaviour: OnDelete never replaces a pod by itself; surge keeps the old pod until
+  the new one is available; without surge no replacement appears before the old pod is gone.
+"""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+import z3
+
+from kubecheck.checker import explicit
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset as ds
+from kubecheck.model.controllers import daemonset_sync as sync
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.kernel.commands import successors
+from kubecheck.model.kernel.compile import compile_model
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import CONCRETE, Z3
+from kubecheck.model.scopes.daemonset import PRESETS, DaemonSetScope
+from kubecheck.properties import daemonset as dp
+
+TERMINAL = [p for p in dp.PROPERTIES if p.kind == "terminal"][0]
+PINNED = {"tiny": (181, 321), "small": (2360, 5879)}
+
+
+def reachable(scope: DaemonSetScope, limit: int | None = None) -> list[tuple]:
+    compiled = compile_model(ds.MODEL, scope)
+    seen = {compiled.initial: None}
+    frontier = [compiled.initial]
+    while frontier and (limit is None or len(seen) < limit):
+        nxt = []
+        for s in frontier:
+            for _, t in compiled.successors(s):
+                if t not in seen:
+                    seen[t] = None
+                    nxt.append(t)
+        frontier = nxt
+    return list(seen)
+
+
+@pytest.mark.parametrize("preset", sorted(PINNED))
+def test_pinned_state_counts(preset):
+    [r] = explicit.check(ds.MODEL, PRESETS[preset], [TERMINAL])
+    assert (r.stats.states, r.stats.transitions) == PINNED[preset]
+    assert r.stats.complete
+
+
+def test_tiny_and_small_are_tractable():
+    assert PINNED["tiny"][0] < 10_000 and PINNED["small"][0] < 500_000
+
+
+SURGE = attrs.evolve(PRESETS["small"], max_unavailable=IntOrPercent(0), max_surge=IntOrPercent(1))
+SCOPES = {
+    "tiny": PRESETS["tiny"],
+    "ondelete": attrs.evolve(PRESETS["tiny"], strategy=du.ON_DELETE, pod_deletes=1),
+    "surge-faults": attrs.evolve(SURGE, faults=frozenset(cl.FAULTS), fault_budget=2, leaves=1),
+    "percent-churn": attrs.evolve(PRESETS["small"], max_unavailable=IntOrPercent(50, True), leaves=1, start="fresh",
+                                  node_classes=(du.ELIGIBLE, du.NO_SCHEDULE, du.ELIGIBLE), edits=2),
+    "percent-surge": attrs.evolve(SURGE, max_surge=IntOrPercent(30, True), relabels=2),
+}
+LIMITS = {"surge-faults": 3000, "percent-churn": 4000, "percent-surge": 4000}
+
+
+@pytest.mark.parametrize("name", sorted(SCOPES))
+def test_compiled_equals_reference(name):
+    scope = SCOPES[name]
+    compiled = compile_model(ds.MODEL, scope)
+    schema = compiled.schema
+    states = reachable(scope, LIMITS.get(name))
+    for flat in states[: LIMITS.get(name, len(states))]:
+        got = [(compiled.actions[a].label, t) for a, t in compiled.successors(flat)]
+        state = schema.unflatten(flat)
+        want = [(a.label, schema.flatten(t)) for a, t in successors(ds.MODEL, scope, state)]
+        assert got == want
+        assert not schema.out_of_domain(state)
+        assert sync.Plan(CONCRETE, scope, state).creates_possible()
+
+
+def _symbolic_state(scope, tag):
+    schema = ds.MODEL.schema(scope)
+    variables = tuple(z3.Bool(f"{slot.label}@{tag}") if slot.kind == "bool" else z3.Int(f"{slot.label}@{tag}")
+                      for slot in schema.slots)
+    return schema, schema.state_cls(**schema.view_kwargs(variables))
+
+
+@pytest.mark.parametrize("name", ["tiny", "surge-faults", "percent-surge"])
+def test_every_command_and_property_is_symbolic(name):
+    scope = SCOPES[name]
+    schema, s = _symbolic_state(scope, "s")
+    for action in ds.MODEL.actions(scope):
+        g = action.guard(Z3, scope, s)
+        assert isinstance(g, bool) or z3.is_bool(g), action.label
+        for index, value in schema.changes_to_slots(action.effect(Z3, scope, s)):
+            slot = schema.slots[index]
+            if slot.kind == "bool":
+                assert isinstance(value, bool) or z3.is_bool(value), (action.label, slot.label)
+            else:
+                assert (isinstance(value, int) and not isinstance(value, bool)) or z3.is_int(value), (action.label, slot.label)
+    for prop in dp.PROPERTIES:
+        adjusted = prop.adjust(scope)
+        _, ps = _symbolic_state(adjusted, "s")
+        _, pt = _symbolic_state(adjusted, "t")
+        preds = [prop.predicate] + ([prop.target] if prop.target else [])
+        for pred in preds:
+            value = pred(Z3, adjusted, ps, pt) if prop.kind == "step" else pred(Z3, adjusted, ps)
+            assert isinstance(value, bool) or z3.is_bool(value), prop.name
+
+
+def _states(scope):
+    compiled = compile_model(ds.MODEL, scope)
+    return compiled, [compiled.schema.unflatten(f) for f in reachable(scope)]
+
+
+def test_ondelete_never_replaces_by_itself():
+    """OnDelete: rollingUpdate is skipped; only a manually deleted pod comes back at the new revision."""
+    compiled, states = _states(SCOPES["ondelete"])
+    for s in states:
+        if s.pod_deletes_left == 1 and s.relabels_left == 1:
+            assert all(not t for t in s.pod_terminating)          # nothing the controller deleted
+    assert any(s.template == 1 and 1 in s.pod_rev and 0 in [r for r, p in zip(s.pod_rev, s.pod_phase) if p] for s in states)
+
+
+def test_no_surge_waits_for_the_old_pod_to_go():
+    """maxSurge 0: a node never has an old Terminating pod next to its replacement (k8s-semantics §8 item 28)."""
+    _, states = _states(PRESETS["small"])
+    for s in states:
+        for n in range(3):
+            assert ds.pods_on(CONCRETE, PRESETS["small"], s, n) <= 1
+
+
+def test_surge_keeps_old_pod_until_new_available():
+    """maxSurge 1: while a node surges, its old pod is Available until the new one is (TestDaemonSetSurge*)."""
+    scope = attrs.evolve(SURGE, joins=0, relabels=0, nodes=2)
+    _, states = _states(scope)
+    both = [s for s in states if any(ds.pods_on(CONCRETE, scope, s, n) == 2 for n in range(2))]
+    assert both
+    for s in both:
+        for n in range(2):
+            slots = list(ds.node_slots(scope, n))
+            live = [k for k in slots if s.pod_phase[k] and not s.pod_terminating[k]]
+            if len(live) == 2:
+                assert any(s.pod_phase[k] == cl.AVAILABLE and s.pod_rev[k] == 0 for k in live)
+
+
+def test_naming():
+    sc = PRESETS["small"]
+    assert ds.MODEL.naming.pod(sc, 0) == "agent-a0"
+    assert ds.MODEL.naming.pod(sc, 3) == "agent-b1"
+    assert ds.MODEL.naming.node(sc, 2) == "node-c"

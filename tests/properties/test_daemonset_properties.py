@@ -1,0 +1,94 @@
+"""Verdicts of the DaemonSet properties at the tiny and small presets.
+
+Pinned: verdict and explored states per property (the adjusted scope's exploration). The
+counterexamples are also checked for what a DaemonSet user should recognise in them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from kubecheck.checker import run
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset as ds
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.properties import daemonset as dp
+
+H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
+EXPECTED = {  # name -> {preset: (verdict, states)}
+    "at_most_one_pod_per_node": {"tiny": (H, 181), "small": (H, 2360)},
+    "at_most_two_pods_per_node_while_surging": {"tiny": (H, 310), "small": (H, 15674)},
+    "at_most_two_pods_per_node_while_surging_with_evictions": {"tiny": (V, 1804), "small": (V, 2959)},
+    "no_pod_on_ineligible_node": {"tiny": (V, 181), "small": (V, 2360)},
+    "pods_created_only_where_they_should_run": {"tiny": (H, 181), "small": (H, 2360)},
+    "availability_floor": {"tiny": (H, 25), "small": (H, 81)},
+    "availability_floor_with_faults": {"tiny": (V, 170), "small": (V, 1083)},
+    "rollout_completes_on_every_eligible_node": {"tiny": (W, 181), "small": (W, 2360)},
+    "new_node_gets_pod": {"tiny": (W, 370), "small": (W, 2360)},
+    "finished_or_stuck": {"tiny": (V, 181), "small": (V, 2360)},
+    "runs_on_every_eligible_node": {"tiny": (H, 25), "small": (H, 242)},
+    "runs_on_every_eligible_node_with_relabels": {"tiny": (V, 181), "small": (V, 2360)},
+    "runs_on_every_eligible_node_with_partition": {"tiny": (V, 170), "small": (V, 4394)},
+}
+
+
+@lru_cache(maxsize=None)
+def results(preset: str) -> dict:
+    return {r.property.short: r for r in run.check(ds.MODEL, ds.PRESETS[preset], dp.PROPERTIES)}
+
+
+def test_table_is_complete_and_documented():
+    names = [p.name for p in dp.PROPERTIES]
+    assert len(names) == len(set(names))
+    assert {p.short for p in dp.PROPERTIES} == set(EXPECTED)
+    for p in dp.PROPERTIES:
+        assert p.name.startswith("daemonset.") and p.doc and p.upstream
+        assert p.adjust is dp.PROPERTIES[-4].adjust or p.assumes, p.name
+        assert (p.fairness != "") == p.is_liveness
+
+
+@pytest.mark.parametrize("preset", ["tiny", "small"])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_verdict(preset, name):
+    r = results(preset)[name]
+    assert (r.verdict.value, r.stats.states) == EXPECTED[name][preset]
+
+
+def _labels(trace) -> list[str]:
+    return [step.action.label for step in trace.steps]
+
+
+def test_relabel_leaves_pod_until_next_sync():
+    labels = _labels(results("tiny")["no_pod_on_ineligible_node"].trace)
+    assert labels == [f"user.relabel_node(node=0, to={du.INELIGIBLE})"]
+
+
+def test_eviction_during_surge_gives_three_pod_objects():
+    trace = results("small")["at_most_two_pods_per_node_while_surging_with_evictions"].trace
+    labels = _labels(trace)
+    assert labels[0].startswith("fault.evict_pod") and labels[-1].startswith("daemonset-controller.rolling_update")
+    last, sc = trace.last, trace.scope
+    crowded = [n for n in range(sc.nodes) if ds.pods_on(CONCRETE, sc, last, n) == 3]
+    assert crowded and any(last.pod_terminating[k] for k in ds.node_slots(sc, crowded[0]))
+
+
+def test_crash_breaks_the_floor_not_the_controller():
+    labels = _labels(results("small")["availability_floor_with_faults"].trace)
+    assert labels[-1].startswith("fault.")
+
+
+def test_rollout_stuck_behind_pending_pod_on_no_schedule_node():
+    r = results("tiny")["runs_on_every_eligible_node_with_relabels"]
+    labels = _labels(r.trace)
+    assert labels[-1] == f"user.relabel_node(node=0, to={du.NO_SCHEDULE})"
+    last = r.trace.last
+    assert last.pod_phase[0] == cl.UNSCHEDULED and last.pod_rev[0] == 1 and last.pod_rev[2] == 0
+    assert r.trace.loop is None or r.trace.loop == len(labels)  # the run stutters there for ever
+
+
+def test_partition_for_ever_blocks_the_update():
+    labels = _labels(results("tiny")["runs_on_every_eligible_node_with_partition"].trace)
+    assert labels == ["fault.partition_node(node=0)"]
