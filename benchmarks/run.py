@@ -18,9 +18,7 @@ times exclude compilation (reported separately where it matters).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import functools
 import inspect
 import os
 import platform
@@ -31,7 +29,7 @@ import time
 from collections import Counter
 from math import factorial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import attrs
 
@@ -67,31 +65,16 @@ SCALING_SCOPE_TEXT = ("RollingUpdate, maxSurge 1, maxUnavailable 1, one template
 
 # -- engine plumbing --------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def engine_compiler(compile_fn: Callable[..., Any]) -> Iterator[None]:
-    """Let ``explicit.check`` use ``compile_fn`` (a memo setting, or an already compiled model).
-
-    The engine's search loop is untouched; only the model it explores is compiled differently.
-    """
-    original = explicit.compile_model
-    explicit.compile_model = compile_fn
-    try:
-        yield
-    finally:
-        explicit.compile_model = original
-
-
 def run_check(model: Any, scope: Any, compiled: Any = None, memo_lines: int | None = None,
               budget: explicit.Budget = explicit.Budget()) -> Any:
-    """One exhaustive (or budgeted) explicit search; returns its Stats."""
-    if compiled is not None:
-        compile_fn: Callable[..., Any] = lambda m, s: compiled  # noqa: E731
-    elif memo_lines is not None:
-        compile_fn = functools.partial(kernel_compile.compile_model, memo_lines=memo_lines)
-    else:
-        compile_fn = kernel_compile.compile_model
-    with engine_compiler(compile_fn):
-        [result] = explicit.check(model, scope, [TRUE], budget)
+    """One exhaustive (or budgeted) explicit search; returns its Stats.
+
+    ``compiled`` (a model already compiled for ``scope``) or ``memo_lines`` (a compiler setting)
+    change only how the model is compiled; the engine's search loop is the same.
+    """
+    if compiled is None and memo_lines is not None:
+        compiled = kernel_compile.compile_model(model, scope, memo_lines=memo_lines)
+    [result] = explicit.check(model, scope, [TRUE], budget, compiled=compiled)
     return result.stats
 
 

@@ -101,14 +101,20 @@ def check(
     progress: Callable[[Progress], None] | None = None,
     progress_interval: float = 1.0,
     stop_when_decided: bool = False,
+    compiled: Compiled | None = None,
 ) -> list[Result]:
     """Explore ``model`` in ``scope`` breadth-first and decide ``properties`` (one scope for all).
 
     With ``stop_when_decided`` the search ends as soon as every property has a verdict that more
     search cannot change (violations, witnesses); otherwise it runs to exhaustion (or budget) so
     that statistics and command coverage describe the whole reachable state space.
+    ``compiled`` reuses a model already compiled for this scope (benchmarks compare compiler
+    settings this way).
     """
-    compiled = compile_model(model, scope)
+    if compiled is None:
+        compiled = compile_model(model, scope)
+    elif compiled.scope != scope or compiled.model is not model:
+        raise ValueError("the compiled model was compiled for another model or scope")
     search = _Search(compiled, properties)
     successors = compiled.successors
     n_actions = len(compiled.actions)

@@ -4,12 +4,13 @@ A property may adjust the user's scope (the availability floor *with faults off*
 off). Properties whose adjusted scopes are equal share one exploration; results come back in
 the order the properties were given.
 
-Engines: ``explicit`` (breadth-first for safety, fair cycles for liveness), ``bmc``, ``kind``
-(k-induction) and ``pdr`` (IC3/PDR through Spacer) for always/step/sometimes properties —
-terminal and liveness properties are always decided explicitly — and ``auto``: with symbolic
-parameters (``for_all``) PDR, then BMC for what PDR leaves open; otherwise explicit search
-within the budget, then PDR and BMC for what the budget left undecided. Every result names
-the engine that decided it.
+Engines: ``explicit`` (breadth-first for safety, fair cycles for liveness), ``bmc`` (shortest
+counterexamples; lassos for liveness), ``kind`` (k-induction) and ``pdr`` (IC3/PDR through
+Spacer; liveness by certified ranking functions), and ``auto``: with symbolic parameters
+(``for_all``) PDR (or the ranking proof), then BMC for what stays open; otherwise explicit
+search within the budget, then the symbolic engines for what the budget left undecided.
+Terminal properties are always decided explicitly. Every result names the engine that
+decided it.
 
 Budgets are for the whole run: ``timeout`` is one deadline shared by every exploration and
 solver call, and once an exploration is interrupted (Ctrl-C) or the deadline has passed, the
@@ -29,7 +30,7 @@ from kubecheck.model.kernel.commands import Model
 
 ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
 #: Default bounds of the symbolic engines when the user gives none.
-BMC_DEPTH, KIND_DEPTH, AUTO_STATES = 30, 5, 2_000_000
+BMC_DEPTH, KIND_DEPTH, LASSO_DEPTH, AUTO_STATES = 30, 5, 20, 2_000_000
 
 
 def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit") -> Result:
@@ -67,6 +68,18 @@ def _solve(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[s
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
 
+def _solve_liveness(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[str], timeout: float | None,
+                    depth: int | None) -> Result:
+    """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
+    from kubecheck.checker import lasso, liveness_proof
+    from kubecheck.checker.symbolic import Encoder
+
+    if engine == "bmc":
+        return lasso.check(Encoder(model, scope, for_all), prop, depth or LASSO_DEPTH, timeout)
+    result, proof = liveness_proof.check(Encoder(model, scope, for_all), prop, timeout=timeout)
+    return attrs.evolve(result, evidence=proof) if proof is not None else result
+
+
 def check(
     model: Model,
     scope: Any,
@@ -101,7 +114,7 @@ def check(
                 stopped = "interrupted"
 
     for adjusted, ids in groups.items():
-        symbolic = [i for i in ids if engine != "explicit" and _symbolic_kind(properties[i])]
+        symbolic = [i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)]
         if engine == "auto" and not for_all:
             symbolic = []  # explicit first; the symbolic engines take what the budget leaves open
         safety = [i for i in ids if i not in symbolic and not properties[i].is_liveness]
@@ -120,15 +133,21 @@ def check(
                 limit = AUTO_STATES
             explore(eng, adjusted, chosen, attrs.evolve(budget, timeout=clock.left(), max_states=limit))
         if engine == "auto":
-            symbolic += [i for i in safety if results[i] is not None and results[i].verdict is Verdict.INCONCLUSIVE
-                         and _symbolic_kind(properties[i]) and not stopped]
+            symbolic += [i for i in safety + live if results[i] is not None and results[i].verdict is Verdict.INCONCLUSIVE
+                         and (_symbolic_kind(properties[i]) or properties[i].is_liveness) and not stopped]
         for i in symbolic:
             if clock.out() or stopped:
                 results[i] = _skipped(properties[i], adjusted, stopped or "timeout", engine)
                 continue
-            steps = ("pdr", "bmc") if engine == "auto" else (engine,)
+            prop = properties[i]
+            if prop.is_liveness:
+                steps = ("bmc",) if engine == "bmc" else ("proof", "bmc")
+                solve = _solve_liveness
+            else:
+                steps = ("pdr", "bmc") if engine == "auto" else (engine,)
+                solve = _solve
             for step in steps:
-                result = _solve(step, model, adjusted, properties[i], for_all, clock.left(), depth)
+                result = solve(step, model, adjusted, prop, for_all, clock.left(), depth)
                 results[i] = result
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break

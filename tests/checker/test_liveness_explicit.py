@@ -1,0 +1,52 @@
+"""The explicit fair-cycle engine on toys whose answer depends on how fairness units are drawn.
+
+A fairness unit is a command with its identifying parameters (``Command.fair_by``); the other
+parameters are choices made inside one step. An action enabled under one choice in one state
+and under another in the next is *continuously enabled* — the case that let a ReplicaSet sync
+starve before ``fair_by`` existed (its ``from_ready`` choice changes as pods move).
+"""
+
+from __future__ import annotations
+
+from kubecheck.checker import lasso, liveness
+from kubecheck.checker.report import Verdict
+
+from test_liveness_toys import (BLINKING, CHOICE_FAIR_BY_RS, CHOICE_PER_PICK, DONE, STUTTER, COUNT_2, SYSTEM_SPIN,
+                                USER_LOOP, Scope)
+
+
+def check(model, prop=DONE):
+    return liveness.check(model, Scope(), [prop])[0]
+
+
+def test_a_unit_enabled_under_changing_choices_is_continuously_enabled() -> None:
+    units = {a.fairness_unit for a in CHOICE_FAIR_BY_RS.actions(Scope()) if a.name == "rs.sync"}
+    assert units == {("rs.sync", (("rs", 0),))}
+    assert check(CHOICE_FAIR_BY_RS).verdict is Verdict.HOLDS
+
+
+def test_without_fair_by_each_choice_is_its_own_intermittent_unit() -> None:
+    units = {a.fairness_unit for a in CHOICE_PER_PICK.actions(Scope()) if a.name == "rs.sync"}
+    assert len(units) == 2
+    r = check(CHOICE_PER_PICK)
+    assert r.verdict is Verdict.VIOLATED
+    assert r.trace.labels() == ["clock.spin", "clock.spin"] and r.trace.loop == 0
+
+
+def test_unfair_cycles_are_not_reported_whoever_takes_them() -> None:
+    assert check(USER_LOOP).verdict is Verdict.HOLDS  # user actions only, finish starved
+    assert check(SYSTEM_SPIN).verdict is Verdict.HOLDS  # a system action, finish starved
+
+
+def test_an_intermittently_enabled_action_is_not_forced_by_weak_fairness() -> None:
+    r = check(BLINKING)
+    assert r.verdict is Verdict.VIOLATED and r.trace.loop == 0 and len(r.trace.steps) == 2
+    assert r.trace.states[0] == r.trace.states[-1]
+
+
+def test_a_stuck_state_is_a_lasso_without_loop_steps() -> None:
+    r = check(STUTTER, COUNT_2)
+    assert r.verdict is Verdict.VIOLATED
+    assert r.trace.labels() == ["controller.increment"] and r.trace.loop == 1
+    assert "no controller, kubelet or scheduler action is enabled" in r.note
+    assert lasso.check_lasso(STUTTER, Scope(), COUNT_2, r.trace) == ""
