@@ -98,9 +98,9 @@ def block(r: Replayed) -> list[str]:
     if r.property is None:
         return lines + [f"trace ({steps}; it names no property)"] + trace_text.steps(trace)
     prop = r.property
-    lines += [f"{r.verdict}  {prop.name} ({steps})", f"  {prop.doc}"] + trace_text.steps(trace)
+    lines += [f"{r.verdict}  {prop.name} ({steps})"] + trace_text.property_lines(prop) + trace_text.steps(trace)
     if r.reproduced:
-        lines.append("  ⇒ " + trace_text.conclusion(prop, r.verdict or "", trace))
+        lines += trace_text.conclusion_lines(prop, r.verdict or "", trace)
         lines.append(f"  verdict reproduced: {r.verdict}")
     else:
         shows = "holds" if prop.kind != "sometimes" else "is not reached"

@@ -79,14 +79,13 @@ def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend
     """One violation or witness: heading, trace, last-state values, reproduce lines."""
     prop, trace = result.property, result.trace
     assert trace is not None
-    lines = [f"{result.verdict.value}  {prop.name} ({text.plural(len(trace.steps), 'step')})", f"  {prop.doc}"]
-    if getattr(prop, "fairness", ""):
-        lines += text.wrap_text(prop.fairness, text.WIDTH, "  assuming ", "  " + " " * 9)
+    lines = [f"{result.verdict.value}  {prop.name} ({text.plural(len(trace.steps), 'step')})"]
+    lines += trace_text.property_lines(prop)
     body = trace_text.steps(trace)
     if not legend:
         body = body[len(trace_text.describer(model, trace.scope).legend()):]
     lines += body
-    lines.append("  ⇒ " + trace_text.conclusion(prop, result.verdict.value, trace))
+    lines += trace_text.conclusion_lines(prop, result.verdict.value, trace)
     lines += trace_text.reproduce(model, prop, preset, trace_text.scope_changes(user_scope, model.presets[preset]))
     return lines
 

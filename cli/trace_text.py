@@ -1,13 +1,21 @@
 """A trace as text: the initial state, then one block per step with only what changed.
 
 The wording comes from a *describer*: model-specific ones speak Kubernetes
-(:mod:`kubecheck.cli.describe_deployment`); :class:`GenericDescriber` speaks the schema's field
-docs and serves every other model. A describer has four methods:
+(:mod:`kubecheck.cli.describe_deployment`, :mod:`kubecheck.cli.describe_statefulset`);
+:class:`GenericDescriber` speaks the schema's field docs and serves every other model. A
+describer has four methods, and may have a fifth:
 
 * ``legend()`` — lines explaining the vocabulary (may be empty);
 * ``initial(state)`` — lines describing the initial state;
 * ``action(action)`` — the action as a reader names it, without the actor;
-* ``changes(before, after, changed)`` — lines describing one step's changed fields.
+* ``changes(before, after, changed)`` — lines describing one step's changed fields;
+* ``user_command(action)`` (optional) — a user action or fault as a person would type or see it
+  (``kubectl delete pod web-1``), for the end of a liveness counterexample: the actions that
+  could have ended the wait but that fairness never requires.
+
+A liveness counterexample ends in a loop or in a *stutter*: a state where no controller,
+kubelet or scheduler action is enabled, so the run stays there for ever (the engine marks it as
+a loop back to the last state). Both endings name the user actions and faults that nobody takes.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from typing import Any, Sequence
 
 from kubecheck.cli import text
 from kubecheck.cli.describe_deployment import DeploymentDescriber
+from kubecheck.cli.describe_statefulset import StatefulSetDescriber
 from kubecheck.model.kernel.commands import Action, enabled
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import describe
@@ -53,7 +62,7 @@ class GenericDescriber:
         return lines
 
 
-DESCRIBERS = {"deployment": DeploymentDescriber}
+DESCRIBERS = {"deployment": DeploymentDescriber, "statefulset": StatefulSetDescriber}
 
 
 def describer(model: Any, scope: Any) -> Any:
@@ -83,13 +92,61 @@ def _state_name(i: int) -> str:
     return f"step {i}" if i else "the initial state"
 
 
+def _after(i: int) -> str:
+    return f"the state after step {i}" if i else "the initial state"
+
+
+def is_stutter(trace: Trace) -> bool:
+    """The run ends by staying in its last state (no loop, or the engine's loop back to the last state)."""
+    return trace.loop is None or trace.loop == len(trace.steps)
+
+
 def _ending(trace: Trace) -> str:
+    """How a liveness counterexample goes on for ever (short: the marker under the steps)."""
+    if is_stutter(trace):
+        return "stays here for ever: no controller, kubelet or scheduler action is enabled"
+    return f"loops back to {_after(trace.loop)} for ever"
+
+
+def idle_actions(trace: Trace) -> list[Any]:
+    """User actions and faults that could go on from the run's end, and that nobody takes.
+
+    A stutter: those enabled in the last state. A loop: those enabled in every state of the loop
+    and never taken on it.
+    """
+    model, scope = trace.model, trace.scope
+    if is_stutter(trace):
+        return [a for a in enabled(model, scope, trace.last) if a.command.kind != "system"]
+    taken = {s.action for s in trace.steps[trace.loop:]}
+    common: list[Any] | None = None
+    for state in trace.states[trace.loop:-1]:
+        here = [a for a in enabled(model, scope, state) if a.command.kind != "system" and a not in taken]
+        common = here if common is None else [a for a in common if a in here]
+    return common or []
+
+
+def _idle_words(trace: Trace) -> str:
+    d = describer(trace.model, trace.scope)
+    words = getattr(d, "user_command", None)
+    return ", ".join(words(a) if words is not None else a.label for a in idle_actions(trace))
+
+
+def ending(trace: Trace) -> str:
     """How a liveness counterexample goes on for ever."""
-    if trace.loop is None:
-        return (f"stops after {_state_name(len(trace.steps))}: only user actions or faults could follow, "
-                "and none is required to happen")
-    back = f"the state after step {trace.loop}" if trace.loop else "the initial state"
-    return f"loops back to {back} for ever"
+    if is_stutter(trace):
+        return (f"stays in {_after(len(trace.steps))} for ever (no controller, kubelet or scheduler action is "
+                "enabled there)")
+    return f"loops back to {_after(trace.loop)} for ever"
+
+
+def nobody_takes(trace: Trace) -> str:
+    """A sentence naming the user actions and faults that could follow but that nobody takes ("" if none)."""
+    idle = _idle_words(trace)
+    if not idle:
+        return ""
+    if is_stutter(trace):
+        return f"Only user actions or faults could follow, and fairness requires none of them: {idle}."
+    return f"Nobody takes {idle}, enabled all along the loop: fairness requires no user action or fault."
 
 
 def _holds(pred: Any, trace: Trace, state: Any) -> bool:
@@ -101,12 +158,16 @@ def conclusion(prop: Any, verdict: str, trace: Trace) -> str:
     n = len(trace.steps)
     where = f"at step {n}" if n else "in the initial state"
     explain = prop.explain(trace.scope, trace.last) if prop.explain is not None else ""
-    if prop.kind == "eventually":
-        return f"the run {_ending(trace)}, and the property never holds"
-    if prop.kind == "leads_to":
-        start = next((i for i, s in enumerate(trace.states) if _holds(prop.predicate, trace, s)), None)
-        at = f"at {_state_name(start)}" if start is not None else "nowhere (?)"
-        return f"the condition holds {at}; the run then {_ending(trace)}, and the target never holds"
+    if prop.is_liveness:
+        if prop.kind == "eventually":
+            head = f"the run {ending(trace)}, and the property never holds"
+        else:
+            start = next((i for i, s in enumerate(trace.states) if _holds(prop.predicate, trace, s)), None)
+            at = f"at {_state_name(start)}" if start is not None else "nowhere (?)"
+            head = f"the condition holds {at}; the run then {ending(trace)}, and the target never holds"
+        head = f"{head}: {explain}" if explain else head
+        idle = nobody_takes(trace)
+        return f"{head}. {idle}" if idle else head
     if prop.kind == "sometimes":
         head = f"reached {where}"
     elif prop.kind == "terminal":
@@ -116,6 +177,19 @@ def conclusion(prop: Any, verdict: str, trace: Trace) -> str:
     else:
         head = f"violated {where}"
     return f"{head}: {explain}" if explain else head
+
+
+def property_lines(prop: Any, indent: str = "  ") -> list[str]:
+    """The property's doc and, for liveness, the fairness it assumes, wrapped to the page width."""
+    lines = text.wrap_text(prop.doc, text.WIDTH, indent)
+    if getattr(prop, "fairness", ""):
+        lines += text.wrap_text(prop.fairness, text.WIDTH, f"{indent}assuming ", indent + " " * 9)
+    return lines
+
+
+def conclusion_lines(prop: Any, verdict: str, trace: Trace, indent: str = "  ") -> list[str]:
+    """The conclusion as ``⇒ …`` wrapped to the page width."""
+    return text.wrap_text(conclusion(prop, verdict, trace), text.WIDTH, f"{indent}⇒ ", indent + "  ")
 
 
 def evaluate(prop: Any, trace: Trace) -> bool:
@@ -140,7 +214,7 @@ def _shows_lasso(prop: Any, trace: Trace) -> bool:
     Fairness of the loop is not re-checked here (the engine's certification does that).
     """
     states = trace.states
-    if trace.loop is None:
+    if is_stutter(trace):
         # the run stutters in its last state: no system action may be left enabled there
         if any(a.command.kind == "system" for a in enabled(trace.model, trace.scope, trace.last)):
             return False

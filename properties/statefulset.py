@@ -18,7 +18,7 @@ from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import Property
+from kubecheck.properties.base import WEAK_FAIRNESS, Property
 
 # -- scope adjustments -----------------------------------------------------------------------
 
@@ -74,6 +74,30 @@ def _with_edit(sc: Any) -> Any:
 
 def _rescheduling(sc: Any) -> Any:
     return attrs.evolve(_two_nodes(sc), claims=True, faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
+
+
+def _rolling_update(sc: Any) -> Any:
+    return attrs.evolve(sc, strategy=su.ROLLING_UPDATE, edits=max(1, sc.edits))
+
+
+def _broken_release(sc: Any) -> Any:
+    """An OrderedReady rolling update to a bad release; the user only edits (no scale, revert, pod or set deletion)."""
+    return attrs.evolve(_rolling_update(_ordered(sc)), broken_release=True, reverts=0, pod_deletes=0, scales=0,
+                        set_deletion=False, faults=frozenset())
+
+
+def _with_scale(sc: Any) -> Any:
+    if sc.scale_to and sc.scales:
+        return sc
+    return attrs.evolve(sc, scale_to=(sc.replicas - 1 if sc.replicas > 0 else 1,), scales=1)
+
+
+def _scale_down_deletes_claims(sc: Any) -> Any:
+    """whenScaled=Delete, a scale-down, and a template edit (which replaces pods while the user scales)."""
+    r = max(2, sc.replicas)
+    down = tuple(v for v in sc.scale_to if v < r) or (r - 1,)
+    return attrs.evolve(sc, replicas=r, claims=True, when_scaled=su.DELETE, scale_to=down, scales=max(1, sc.scales),
+                        edits=max(1, sc.edits))
 
 
 # -- predicates --------------------------------------------------------------------------------
@@ -176,6 +200,54 @@ def rolling_update_completes(ops: Ops, sc: Any, s: Any) -> Any:
                     st.rolled_out(ops, sc, s), ops.not_(s.set_deleted))
 
 
+def template_edited(ops: Ops, sc: Any, s: Any) -> Any:
+    """The user has applied a new template at least once (the update revision may differ from the pods')."""
+    return s.templates_used > 1
+
+
+def update_starts_from_healthy_set(ops: Ops, sc: Any, s: Any) -> Any:
+    """The template was edited while every in-range pod is available at the set's first revision (status.currentRevision)."""
+    healthy = [ops.implies(i < s.replicas, ops.and_(_healthy(ops, s, i), s.pod_rev[i] == 0)) for i in _slots(s)]
+    return ops.and_(s.status_written, s.current_rev == 0, s.template != 0, *healthy)
+
+
+def _updated_and_available(ops: Ops, s: Any, i: int) -> Any:
+    return ops.and_(_healthy(ops, s, i), s.pod_rev[i] == s.template)
+
+
+def rolling_update_done(ops: Ops, sc: Any, s: Any) -> Any:
+    """Every in-range ordinal at or above the partition runs the update revision and is available (or the set is deleted)."""
+    return ops.or_(s.set_deleted, ops.and_(*[ops.implies(i < s.replicas, _updated_and_available(ops, s, i))
+                                             for i in range(len(s.pod_phase)) if i >= sc.partition]))
+
+
+def _initial_scales(sc: Any) -> int:
+    return sc.scales if sc.scale_to else 0
+
+
+def scaled(ops: Ops, sc: Any, s: Any) -> Any:
+    """The user has scaled the StatefulSet at least once."""
+    return s.scales_left < _initial_scales(sc)
+
+
+def scale_done(ops: Ops, sc: Any, s: Any) -> Any:
+    """Pods match spec.replicas: web-0..web-(n-1) available with their claims, no pod above (or the set is deleted)."""
+    parts = []
+    for i in _slots(s):
+        inside = ops.and_(_healthy(ops, s, i), s.pvc[i] if sc.claims else True)
+        parts.append(ops.ite(i < s.replicas, inside, s.pod_phase[i] == cl.NONE))
+    return ops.or_(s.set_deleted, ops.and_(*parts))
+
+
+def claim_above_range(ops: Ops, sc: Any, s: Any) -> Any:
+    """Some claim data-web-i with i >= spec.replicas exists."""
+    return ops.or_(*[ops.and_(i >= s.replicas, s.pvc[i]) for i in _slots(s)])
+
+
+def no_claim_above_range(ops: Ops, sc: Any, s: Any) -> Any:
+    return ops.or_(s.set_deleted, ops.not_(claim_above_range(ops, sc, s)))
+
+
 def pod_reattaches_claim(ops: Ops, sc: Any, s: Any) -> Any:
     return ops.or_(*[ops.and_(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i), _moved(ops, s, i)) for i in _slots(s)])
 
@@ -201,6 +273,64 @@ def _explain_phases(sc: Any, s: Any) -> str:
     return ", ".join(f"{_name(sc, i)}={cl.PHASE_NAMES[p]}{' (terminating)' if t else ''}"
                      for i, (p, t) in enumerate(zip(s.pod_phase, s.pod_terminating)))
 
+
+def _revision(sc: Any, t: int) -> str:
+    return st.MODEL.naming.revision(sc, t)
+
+
+_PHASE_WORDS = {cl.UNSCHEDULED: "Pending", cl.CREATING: "ContainerCreating", cl.RUNNING: "Running, not Ready",
+                cl.READY: "Ready, not yet available", cl.AVAILABLE: "Ready"}
+
+
+def _explain_rollout(sc: Any, s: Any) -> str:
+    """The ordinals that have not reached the update revision, and why a broken release keeps them there."""
+    waiting, stuck = [], []
+    for i in _slots(s):
+        if i < sc.partition or i >= s.replicas:
+            continue
+        p, t, r = s.pod_phase[i], s.pod_terminating[i], s.pod_rev[i]
+        if p == cl.AVAILABLE and not t and r == s.template:
+            continue
+        if p == cl.NONE:
+            waiting.append(f"{_name(sc, i)} does not exist")
+            continue
+        phase = ("available" if p == cl.AVAILABLE and sc.has_min_ready else _PHASE_WORDS.get(p, str(p))) + (", Terminating" if t else "")
+        waiting.append(f"{_name(sc, i)} is {phase} at {_revision(sc, r)}")
+        if sc.broken_release and r != 0 and p == cl.RUNNING and not t:
+            stuck.append(_name(sc, i))
+    head = f"the update revision is {_revision(sc, s.template)}"
+    if not waiting:
+        return f"{head}, and every ordinal runs it"
+    out = f"{head}; " + "; ".join(waiting)
+    if stuck:
+        pods = " ".join(stuck)
+        out += (f". {', '.join(stuck)} runs a broken release: its readiness probe never passes, and the controller "
+                f"waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod {pods})")
+    return out
+
+
+def _explain_scale(sc: Any, s: Any) -> str:
+    def phase(i: int) -> str:
+        p = s.pod_phase[i]
+        word = "available" if p == cl.AVAILABLE and sc.has_min_ready else _PHASE_WORDS.get(p, str(p))
+        return word + (", Terminating" if s.pod_terminating[i] else "")
+
+    pods = [f"{_name(sc, i)} {phase(i)}" for i in _slots(s) if s.pod_phase[i] != cl.NONE]
+    out = f"spec.replicas {s.replicas}; pods: {', '.join(pods) or 'none'}"
+    if not sc.claims:
+        return out
+    claims = [st.MODEL.naming.claim(sc, i) for i in _slots(s) if s.pvc[i]]
+    out += f"; claims: {', '.join(claims) or 'none'}"
+    for i in _slots(s):
+        if i >= s.replicas and s.pvc[i] and s.pod_phase[i] == cl.NONE and not s.pvc_pod_ref[i]:
+            out += (f". {st.MODEL.naming.claim(sc, i)} is above spec.replicas and has no ownerReference to a pod "
+                    f"({_name(sc, i)} did not exist when the set was scaled down), so nothing will delete it")
+    return out
+
+
+#: What fairness does not promise (website statefulset.md, "Forced rollback").
+_NOBODY_DELETES = ("; the forced rollback (re-apply the old template, then kubectl delete pod) is a user action, "
+                   "so nothing requires it")
 
 PROPERTIES = (
     Property("statefulset.at_most_one_pod_object_per_identity", "step",
@@ -269,6 +399,35 @@ PROPERTIES = (
              "an evicted web-i comes back on another node with its old claim (witness)",
              "stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
              pod_reattaches_claim, _rescheduling, "two nodes; eviction on"),
+    Property("statefulset.rolling_update_eventually_completes", "leads_to",
+             "after a template edit, every ordinal at or above the partition eventually runs the update revision and is available (or the set is deleted)",
+             "stateful_set_control.go:updateStatefulSet deletes outdated pods from the highest ordinal down to the partition "
+             "and recreates them at the update revision (newVersionedStatefulSetPod)",
+             template_edited, _rolling_update, "RollingUpdate, at least one template edit", _explain_rollout,
+             target=rolling_update_done, fairness=WEAK_FAIRNESS),
+    Property("statefulset.rolling_update_eventually_completes_with_broken_release", "leads_to",
+             "OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
+             "completes (not guaranteed: it waits for ever)",
+             "not guaranteed: processReplica waits for the broken pod to be Running and Ready, and the rolling update for "
+             "it to be available; website statefulset.md 'Forced rollback': revert the template, then delete the pod by hand",
+             update_starts_from_healthy_set, _broken_release,
+             "OrderedReady; RollingUpdate; broken-release (edited templates never pass readiness); the user only edits; "
+             "no faults", _explain_rollout,
+             target=rolling_update_done, fairness=WEAK_FAIRNESS + _NOBODY_DELETES),
+    Property("statefulset.scale_eventually_completes", "leads_to",
+             "after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their claims, "
+             "no pod above (or the set is deleted)",
+             "stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes condemned pods "
+             "(processCondemned)",
+             scaled, _with_scale, "the user may scale", _explain_scale, target=scale_done, fairness=WEAK_FAIRNESS),
+    Property("statefulset.condemned_claims_eventually_deleted", "leads_to",
+             "whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
+             "not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
+             "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while web-i is being replaced leaves "
+             "data-web-i for ever (website statefulset.md: verify owner references when pods are missing)",
+             claim_above_range, _scale_down_deletes_claims,
+             "whenScaled=Delete; a scale-down; a template edit", _explain_scale, target=no_claim_above_range,
+             fairness=WEAK_FAIRNESS),
     Property("statefulset.finished_or_deleted", "terminal",
              "whenever nothing more can happen, every in-range pod is available at its expected revision and nothing else exists, or the set and its owned objects are gone",
              "stateful_set_control.go: a sync makes progress while any step is possible", st.quiescent),

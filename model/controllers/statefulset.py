@@ -46,6 +46,7 @@ create or one condemned delete (or up to maxUnavailable update deletes), as upst
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import attrs
@@ -60,6 +61,7 @@ from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
 from kubecheck.model.scopes.statefulset import PRESETS, StatefulSetScope
 
 KUBERNETES = "v1.35"
+_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand.SafeEncodeString
 
 
 def _n(sc: StatefulSetScope) -> int:
@@ -169,6 +171,42 @@ PODS = cl.PodTable(slots=lambda sc: range(sc.ordinals), can_bind=_claim_bound, c
 CLAIMS = vol.ClaimTable(claims=lambda sc: range(sc.ordinals), wanted_on=_wanted_on, mounted_by_orphan=_orphan_mount)
 
 
+def _never_ready_if_broken(ready: Command) -> Command:
+    """kubelet.pod_ready, except that with ``broken-release`` a pod of an edited template never passes readiness.
+
+    The pod starts and stays Running, not Ready (a failing readiness probe, not a crash). Only
+    revision 0 (the template the set was created with) is a good release, so re-applying it
+    (``user.revert_template``) and deleting the stuck pod is the way out, as upstream's
+    "Forced rollback" documents (concepts/workloads/controllers/statefulset.md).
+    """
+
+    def guard(ops: Ops, sc: StatefulSetScope, s: Any, pod: int, node: int) -> Any:
+        passes = ready.guard(ops, sc, s, pod=pod, node=node)
+        if not sc.broken_release:
+            return passes
+        return ops.and_(passes, s.pod_rev[pod] == 0)
+
+    return attrs.evolve(ready, guard=guard)
+
+
+def _cluster_commands() -> tuple[Command, ...]:
+    """The cluster's commands over the StatefulSet's pods, with two StatefulSet-side adjustments.
+
+    * ``kubelet.pod_ready`` honours the ``broken-release`` switch (:func:`_never_ready_if_broken`);
+    * ``scheduler.bind_pod`` is one fairness unit per pod: the node is the scheduler's choice,
+      so "the scheduler eventually binds web-1" is the weak-fairness promise, whatever the node.
+      (Belongs in cluster.py, where every workload model would get it.)
+    """
+    out = []
+    for cmd in cl.cluster_commands(PODS):
+        if cmd.name == "kubelet.pod_ready":
+            cmd = _never_ready_if_broken(cmd)
+        elif cmd.name == "scheduler.bind_pod" and cmd.fair_by is None:
+            cmd = attrs.evolve(cmd, fair_by=("pod",))
+        out.append(cmd)
+    return tuple(out)
+
+
 # -- statefulset controller -------------------------------------------------------------------
 
 def _outcome(kind: str) -> Any:
@@ -271,7 +309,7 @@ COMMANDS = (
     _controller("delete_outdated", "delete_outdated_pod", "updateStatefulSet: rolling update, outdated pods from the highest index down to the partition"),
     _controller("claims", "update_claim_owner_refs", "updateStatefulSet: set claim ownerRefs as the retention policy wants"),
     _controller("status", "complete_rolling_update", "updateStatefulSetStatus: status.currentRevision := updateRevision once all replicas are updated and ready"),
-) + cl.cluster_commands(PODS) + vol.volume_commands(CLAIMS, lambda sc: sc.claims) + (
+) + _cluster_commands() + vol.volume_commands(CLAIMS, lambda sc: sc.claims) + (
     Command("garbage-collector.delete_pod", _gc_pod_g, _gc_pod_e, "the StatefulSet is gone: delete its pods (no order)",
             params=(("pod", _slots),), enabled_in=lambda sc: sc.set_deletion),
     Command("garbage-collector.delete_claim", _gc_claim_g, _gc_claim_e,
@@ -302,6 +340,15 @@ class Naming:
 
     def node(self, sc: StatefulSetScope, n: int) -> str:
         return cl.node_name(n)
+
+    def revision(self, sc: StatefulSetScope, t: int) -> str:
+        """The ControllerRevision of template t, ``<set>-<hash>``; the hash is a stable stand-in.
+
+        Upstream hashes the revision's data (controller.ComputeHash, rand.SafeEncodeString);
+        here ten characters of that alphabet are drawn from ``sha1("statefulset/<set>/<t>")``.
+        """
+        digest = hashlib.sha1(f"statefulset/{sc.name}/{t}".encode()).digest()
+        return f"{sc.name}-" + "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:10])
 
 
 MODEL = Model(

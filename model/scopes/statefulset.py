@@ -11,6 +11,10 @@ Presets (state counts pinned in tests/model/test_statefulset_counts.py):
   properties switch on the faults they speak about: partition, force-delete, node-delete, evict).
 * ``medium``: 3 replicas, two nodes, one edit and one revert, a scale to 2, whenScaled=Delete,
   one crash.
+
+``broken-release`` (off in every preset) makes every edited template a bad release: its pods
+start but never pass readiness, the StatefulSet analogue of the Deployment's switch. Liveness
+properties use it to show a rolling update that waits for ever (website: "Forced rollback").
 """
 
 from __future__ import annotations
@@ -95,6 +99,8 @@ class StatefulSetScope:
     set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False)
     faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
+    broken_release: bool = param("broken-release", "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
+                                 parse_bool, False)
 
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets."""

@@ -71,14 +71,27 @@ def test_list_output_is_pinned():
     assert_expected("list.txt", result.stdout)
 
 
-def test_list_of_one_model_is_the_same_listing():
-    assert kubecheck("list", "deployment").stdout == kubecheck("list").stdout
+@pytest.mark.parametrize("name", sorted(catalog.MODELS))
+def test_list_of_one_model_is_its_section_of_the_listing(name):
+    one = kubecheck("list", name)
+    assert one.exit_code == 0
+    table, section = one.stdout.split("\n\n", 1)
+    assert table.splitlines()[1].startswith(f"{name} ") and len(table.splitlines()) == 2
+    assert section in kubecheck("list").stdout
+
+
+def test_list_statefulset_shows_its_liveness_properties_with_their_fairness():
+    out = kubecheck("list", "statefulset").stdout
+    assert "  statefulset.rolling_update_eventually_completes  (leads_to)\n" in out
+    assert "  statefulset.scale_eventually_completes  (leads_to)\n" in out
+    assert "      fairness: weak fairness of controller, kubelet and scheduler actions" in out
+    assert "  broken-release " in out
 
 
 def test_list_unknown_model_lists_the_models():
     result = kubecheck("list", "statefull")
     assert result.exit_code == 2
-    assert one_error_line(result) == "unknown model 'statefull'; models: deployment"
+    assert one_error_line(result) == f"unknown model 'statefull'; models: {', '.join(catalog.MODELS)}"
 
 
 # -- check: verdicts and exit codes ----------------------------------------------------------
@@ -154,7 +167,7 @@ def test_bad_input_is_one_line_and_exit_2(args, message):
 def test_unknown_model_is_exit_2():
     result = kubecheck("check", "daemonsett")
     assert result.exit_code == 2
-    assert one_error_line(result) == "unknown model 'daemonsett'; models: deployment"
+    assert one_error_line(result) == f"unknown model 'daemonsett'; models: {', '.join(catalog.MODELS)}"
 
 
 def test_faults_option_is_the_faults_parameter():
@@ -386,7 +399,8 @@ def test_replay_of_a_cut_trace_does_not_reproduce_the_verdict(tmp_path):
 @pytest.mark.parametrize(("content", "message"), [
     ("not json at all", "not a JSON document: Expecting value: line 1 column 1 (char 0)"),
     ("[1, 2]", "expected a JSON object at the top level, got list"),
-    ('{"format": "kubecheck.trace/1", "model": "cronjob", "scope": {}}', "field model: expected one of deployment, got 'cronjob'"),
+    ('{"format": "kubecheck.trace/1", "model": "cronjob", "scope": {}}',
+     f"field model: expected one of {', '.join(sorted(catalog.MODELS))}, got 'cronjob'"),
 ])
 def test_replay_of_bad_files_is_exit_2(tmp_path, content, message):
     path = tmp_path / "bad.json"
@@ -400,6 +414,135 @@ def test_replay_of_a_missing_file_is_exit_2(tmp_path):
     result = kubecheck("replay", str(tmp_path / "missing.json"))
     assert result.exit_code == 2
     assert one_error_line(result) == f"cannot read {tmp_path / 'missing.json'}: No such file or directory"
+
+
+# -- statefulset -----------------------------------------------------------------------------
+
+def test_check_statefulset_force_delete_trace_is_pinned():
+    """The split brain after a force delete, in Kubernetes words (issue 3 acceptance)."""
+    result = kubecheck("check", "statefulset", "at_most_one_running_instance_with_force_delete", "--scope", "tiny")
+    assert result.exit_code == 12
+    assert result.stderr == ""
+    assert_expected("check_statefulset_tiny_force_delete.txt", normalized(result.stdout))
+
+
+def test_check_statefulset_broken_release_lasso_is_pinned():
+    """A rolling update that waits for ever, and the user action nobody takes (issue 5 acceptance)."""
+    result = kubecheck("check", "statefulset", "rolling_update_eventually_completes_with_broken_release",
+                       "--scope", "tiny")
+    assert result.exit_code == 13
+    assert_expected("check_statefulset_tiny_broken_release.txt", normalized(result.stdout))
+    assert "↺ stays here for ever: no controller, kubelet or scheduler action is enabled" in result.stdout
+    assert "kubectl delete pod web-1" in result.stdout
+    assert result.stdout.rstrip().endswith("exit 13 (liveness violation)")
+
+
+@pytest.mark.parametrize(("props", "code"), [
+    (["pods_created_in_ordinal_order", "pod_mounts_own_claim"], 0),
+    (["rolling_update_eventually_completes", "scale_eventually_completes"], 0),
+    (["set_deletion_is_unordered"], 0),
+    (["pods_created_in_ordinal_order_under_parallel"], 12),
+    (["condemned_claims_eventually_deleted"], 13),
+    (["pods_created_in_ordinal_order_under_parallel", "condemned_claims_eventually_deleted"], 12),
+])
+def test_check_statefulset_exit_codes(props, code):
+    result = kubecheck("check", "statefulset", *props, "--scope", "tiny")
+    assert result.exit_code == code, result.stdout
+    for prop in props:
+        assert re.search(rf"(?m)^{prop} +(HOLDS|VIOLATED|WITNESSED) ", result.stdout)
+
+
+def test_check_statefulset_speaks_kubernetes():
+    result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order_under_parallel", "--scope", "tiny",
+                       "--set", "ordinals-start=3")
+    assert result.exit_code == 12
+    assert "pod/web-3 created at revision web-" in result.stdout and "pod/web-4 created" in result.stdout
+    assert "pvc/data-web-3 created (Bound)" in result.stdout
+    assert "spec.ordinals.start 3" in result.stdout
+    assert "pod_phase" not in result.stdout  # no raw field dumps
+
+
+def test_statefulset_trace_shows_nodes_orphans_and_claims():
+    result = kubecheck("check", "statefulset", "at_most_one_running_instance_with_node_delete", "in_range_claims_kept",
+                       "--scope", "tiny")
+    assert result.exit_code == 12
+    out = result.stdout
+    for line in ["      nodes node-a Ready, node-b Ready\n",
+                 "  [fault] partition_node(node=node-a)\n      node/node-a Ready → partitioned (unreachable, containers still run)\n",
+                 "      node/node-a Node object deleted\n",
+                 "  [pod-gc] delete_orphaned_pod(pod=web-0, node=node-a)\n"
+                 "      pod/web-0 removed (was Running, not Ready on node-a)\n"
+                 "      containers of web-0 still run on node-a (pod object gone)\n",
+                 "      pvc/data-web-1 ownerReference → pod web-1 (whenScaled Delete)\n",
+                 "  [garbage-collector] delete_claim(claim=data-web-1)\n      pvc/data-web-1 deleted (garbage collector)\n"]:
+        assert line in out, line
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "partition=-1"], "spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"),
+    (["--set", "broken-release=maybe"], "parameter broken-release: expected true or false, got 'maybe'"),
+    (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict, force-delete, "
+                             "partition, node-failure, node-delete (or none)"),
+])
+def test_check_statefulset_bad_input_is_exit_2(args, message):
+    result = kubecheck("check", "statefulset", *args)
+    assert result.exit_code == 2
+    assert one_error_line(result) == message
+
+
+def save_statefulset(tmp_path: Path, fmt: str, prop: str, code: int, *args: str) -> Path:
+    out = tmp_path / f"sts.{fmt}.json"
+    result = kubecheck("check", "statefulset", prop, "--scope", "tiny", *args, "--format", fmt, "--out", str(out), "-q")
+    assert result.exit_code == code
+    return out
+
+
+def test_replay_of_a_statefulset_lasso_in_json_and_itf(tmp_path):
+    prop = "rolling_update_eventually_completes_with_broken_release"
+    report = json.loads(save_statefulset(tmp_path, "json", prop, 13).read_text())
+    trace = report["results"][0]["trace"]
+    assert trace["loop"] == len(trace["steps"]) == 16  # a stutter: loops back to its last state
+    result = kubecheck("replay", str(tmp_path / "sts.json.json"))
+    assert result.exit_code == 0, result.stderr
+    assert "verdict reproduced: VIOLATED" in result.stdout
+    checked = (EXPECTED / "check_statefulset_tiny_broken_release.txt").read_text()
+    block = checked[checked.index("VIOLATED  statefulset."):checked.index("  reproduce:")]
+    assert block in result.stdout
+    itf = json.loads(save_statefulset(tmp_path, "itf", prop, 13).read_text())
+    assert itf["loop"] == 16 and len(itf["states"]) == 17
+    assert kubecheck("replay", str(tmp_path / "sts.itf.json")).exit_code == 0
+
+
+def test_replay_of_a_cut_statefulset_lasso_does_not_reproduce(tmp_path):
+    report = json.loads(save_statefulset(tmp_path, "json", "rollout_eventually_completes_with_broken_release"
+                                         .replace("rollout", "rolling_update"), 13).read_text())
+    trace = report["results"][0]["trace"]
+    trace["steps"] = trace["steps"][:-1]  # web-1 is still being started: the kubelet has work to do
+    trace["loop"] = len(trace["steps"])
+    path = tmp_path / "cut.json"
+    path.write_text(json.dumps(trace))
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 1
+    assert "verdict NOT reproduced" in result.stdout
+
+
+def test_replay_of_a_statefulset_safety_trace(tmp_path):
+    path = save_statefulset(tmp_path, "json", "pods_created_in_ordinal_order_under_parallel", 12)
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 0
+    assert "pod/web-1 created at revision web-" in result.stdout
+    assert result.stdout.rstrip().endswith("1 trace replayed, 1 of 1 verdicts reproduced · exit 0")
+
+
+def test_replay_of_a_statefulset_trace_with_a_disabled_step_is_exit_2(tmp_path):
+    report = json.loads(save_statefulset(tmp_path, "json", "pods_created_in_ordinal_order_under_parallel", 12).read_text())
+    trace = report["results"][0]["trace"]
+    trace["steps"].insert(0, {"action": "kubelet.start_pod(pod=0, node=0)"})
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(trace))
+    result = kubecheck("replay", str(path))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{path}: step 1: kubelet.start_pod(pod=0, node=0) is not enabled in the state before it"
 
 
 # -- pieces ----------------------------------------------------------------------------------

@@ -1,17 +1,24 @@
 """Verdicts of the StatefulSet and volume properties at the tiny and small presets.
 
 Pinned: verdict and explored states per property (the adjusted scope's exploration). The
-counterexamples are also checked for what a StatefulSet user should recognise in them.
+counterexamples are also checked for what a StatefulSet user should recognise in them; the
+liveness ones (issue 5) for their lasso shape and for the user action nobody takes.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import attrs
 import pytest
 
 from kubecheck.checker import run
+from kubecheck.cli import trace_text
+from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
+from kubecheck.model.kernel.commands import Action, apply, enabled
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.properties.base import WEAK_FAIRNESS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
 
@@ -35,6 +42,10 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "parallel_runs_ahead": {"tiny": (W, 424), "small": (W, 3364)},
     "rolling_update_completes": {"tiny": (W, 169), "small": (W, 1362)},
     "pod_reattaches_claim_after_rescheduling": {"tiny": (W, 8690), "small": (W, 12438)},
+    "rolling_update_eventually_completes": {"tiny": (H, 169), "small": (H, 1362)},
+    "rolling_update_eventually_completes_with_broken_release": {"tiny": (V, 36), "small": (V, 129)},
+    "scale_eventually_completes": {"tiny": (H, 169), "small": (H, 1362)},
+    "condemned_claims_eventually_deleted": {"tiny": (V, 192), "small": (V, 1362)},
     "finished_or_deleted": {"tiny": (H, 169), "small": (H, 1362)},
     "rwo_volume_attached_to_one_node": {"tiny": (H, 8690), "small": (H, 12438)},
     "rwop_claim_used_by_one_pod": {"tiny": (H, 8690), "small": (H, 12438)},
@@ -92,3 +103,66 @@ def test_in_range_claim_deleted_after_scale_down_and_up():
     labels = _labels(results("small")["in_range_claims_kept"].trace)
     assert labels[-1] == "garbage-collector.delete_claim(claim=1)"
     assert "user.scale(to=1)" in labels and "user.scale(to=2)" in labels
+
+
+# -- liveness (issue 5) ------------------------------------------------------------------------
+
+LIVENESS = [p for p in sp.PROPERTIES if p.is_liveness]
+
+
+def test_liveness_properties_name_weak_fairness():
+    assert [p.short for p in LIVENESS] == ["rolling_update_eventually_completes",
+                                           "rolling_update_eventually_completes_with_broken_release",
+                                           "scale_eventually_completes", "condemned_claims_eventually_deleted"]
+    for p in LIVENESS:
+        assert p.kind == "leads_to" and p.fairness.startswith(WEAK_FAIRNESS), p.name
+    broken = LIVENESS[1]
+    assert "kubectl delete pod" in broken.fairness and "user action" in broken.fairness
+
+
+@pytest.mark.parametrize("preset", ["tiny", "small"])
+def test_broken_release_stalls_the_rolling_update_for_ever(preset):
+    """OrderedReady: web-1 at the new revision never becomes Ready; nobody deletes it; the update stops."""
+    r = results(preset)["rolling_update_eventually_completes_with_broken_release"]
+    trace = r.trace
+    labels = _labels(trace)
+    assert trace.loop == len(trace.steps)  # a stutter: the run stays in its last state
+    assert labels[-1] == "kubelet.start_pod(pod=1, node=0)"
+    assert "user.edit_template" in labels and "statefulset-controller.delete_outdated_pod" in labels
+    assert not any(x.startswith("user.delete_pod") or x.startswith("user.revert") for x in labels)
+    last = trace.last
+    assert last.pod_phase == (cl.AVAILABLE, cl.RUNNING) and last.pod_rev == (0, 1) and last.template == 1
+    assert not [a for a in enabled(st.MODEL, trace.scope, last) if a.command.kind == "system"]
+    words = trace_text.conclusion(r.property, "VIOLATED", trace)
+    assert "web-1 runs a broken release" in words and "kubectl delete pod web-1" in words
+
+
+def test_broken_release_is_also_found_by_the_main_property_and_names_the_idle_user_actions():
+    scope = attrs.evolve(st.PRESETS["tiny"], broken_release=True, pod_deletes=1, reverts=1)
+    [r] = run.check(st.MODEL, scope, [LIVENESS[0]])
+    assert r.verdict.value == "VIOLATED"
+    idle = [a.label for a in trace_text.idle_actions(r.trace)]
+    assert "user.delete_pod(pod=0)" in idle and "user.revert_template(to=0)" in idle
+    assert "kubectl delete pod web-0" in trace_text.conclusion(r.property, "VIOLATED", r.trace)
+
+
+def test_condemned_claim_leaks_when_its_pod_was_missing_at_scale_down():
+    trace = results("small")["condemned_claims_eventually_deleted"].trace
+    labels = _labels(trace)
+    scale = labels.index("user.scale(to=1)")
+    assert trace.states[scale].pod_phase[1] == cl.NONE  # web-1 was being replaced when the user scaled down
+    assert trace.last.pvc == (True, True) and trace.last.pvc_pod_ref == (False, False)
+
+
+def test_scheduler_fairness_unit_is_the_pod_not_the_node():
+    bind = st.MODEL.command("scheduler.bind_pod")
+    assert Action(bind, (("pod", 1), ("node", 0))).fairness_unit == Action(bind, (("pod", 1), ("node", 1))).fairness_unit
+
+
+def test_broken_release_switch_only_blocks_readiness_of_edited_templates():
+    scope = attrs.evolve(st.PRESETS["tiny"], broken_release=True)
+    ready = st.MODEL.command("kubelet.pod_ready")
+    state = attrs.evolve(st.initial_state(scope), pod_phase=(cl.RUNNING, cl.RUNNING), pod_rev=(0, 1))
+    assert apply(Action(ready, (("pod", 0), ("node", 0))), scope, state) is not None
+    assert apply(Action(ready, (("pod", 1), ("node", 0))), scope, state) is None
+    assert ready.guard(CONCRETE, attrs.evolve(scope, broken_release=False), state, pod=1, node=0)

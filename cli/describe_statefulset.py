@@ -1,0 +1,280 @@
+"""The StatefulSet model's states in Kubernetes words, for traces.
+
+Names come from the model (``MODEL.naming``): the set is ``statefulset/web``, slot i is the pod
+``web-<start+i>`` (``spec.ordinals.start``) with its claim ``data-web-<start+i>``, nodes are
+``node-a``, ``node-b``, … and template t is the ControllerRevision ``web-<hash>`` (a stable
+stand-in for upstream's hash).
+
+A pod is shown with its phase as ``kubectl get pods`` would suggest it: ``Pending``
+(unscheduled), ``ContainerCreating`` (bound to a node; waiting for its volume to attach and its
+containers to start), ``Running, not Ready``, ``Ready`` and — with minReadySeconds —
+``available``; ``Terminating`` is a pod with a deletionTimestamp whose kubelet has not confirmed
+yet. Containers that still run after their pod object vanished (a force deletion, PodGC after a
+Node deletion) get a line of their own.
+
+Each step prints only what changed, one line per object, in the order set, then per ordinal
+its pod, orphaned containers and claim (with attachments), then nodes. Budgets of the scope
+(user commands and faults left) and the bookkeeping field ``claim_home`` are not shown: the
+action says what was spent. A field this module does not know is described by its schema doc,
+so a new model field is never silently hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubecheck.cli import text
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.kernel.commands import Action
+
+#: Budgets and bookkeeping: spent or set by actions that the trace already names.
+HIDDEN = ("templates_used", "scales_left", "reverts_left", "pod_deletes_left", "faults_left", "claim_home")
+SET_FIELDS = ("replicas", "template", "current_rev", "status_written", "set_deleted")
+POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
+CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached")
+NODE_FIELDS = ("node_state", "node_exists")
+KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
+
+NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
+              cl.NODE_DOWN: "down (the machine stopped)"}
+
+
+class StatefulSetDescriber:
+    """Describes states and steps of the ``statefulset`` model."""
+
+    def __init__(self, model: Any, scope: Any):
+        self.model = model
+        self.scope = scope
+        self.schema = model.schema(scope)
+        self.naming = model.naming
+
+    # -- names ---------------------------------------------------------------------------
+
+    @property
+    def set_name(self) -> str:
+        return f"statefulset/{self.scope.name}"
+
+    def pod(self, i: int) -> str:
+        return self.naming.pod(self.scope, i)
+
+    def claim(self, i: int) -> str:
+        return self.naming.claim(self.scope, i)
+
+    def node(self, n: int) -> str:
+        return self.naming.node(self.scope, n)
+
+    def revision(self, t: int) -> str:
+        return self.naming.revision(self.scope, t)
+
+    def phase(self, s: Any, i: int) -> str:
+        """The pod's phase in kubectl's words (without the node)."""
+        p = s.pod_phase[i]
+        if p == cl.UNSCHEDULED:
+            return "Pending"
+        if p == cl.CREATING:
+            return "ContainerCreating"
+        if p == cl.RUNNING:
+            return "Running, not Ready"
+        if p == cl.READY:
+            return "Ready, not yet available"
+        if p == cl.AVAILABLE:
+            return "available" if self.scope.has_min_ready else "Ready"
+        return "absent"
+
+    def _where(self, s: Any, i: int) -> str:
+        """The phase, the node it is bound to, and Terminating."""
+        where = f" on {self.node(s.pod_node[i])}" if s.pod_phase[i] >= cl.CREATING else ""
+        term = ", Terminating" if s.pod_terminating[i] else ""
+        return f"{self.phase(s, i)}{where}{term}"
+
+    def _pod_summary(self, s: Any, i: int) -> str:
+        return f"{self._where(s, i)} at revision {self.revision(s.pod_rev[i])}"
+
+    # -- describer interface -------------------------------------------------------------
+
+    def legend(self) -> list[str]:
+        ready = "Ready (< minReadySeconds), available," if self.scope.has_min_ready else "Ready,"
+        words = ("pod phases: Pending (not bound to a node), ContainerCreating (bound; waiting for its volume and "
+                 f"containers), Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+                 f"revisions are ControllerRevisions {self.scope.name}-<hash>")
+        return text.wrap_text(words, text.WIDTH - 4)
+
+    def initial(self, s: Any) -> list[str]:
+        sc = self.scope
+        spec = [f"spec.replicas {s.replicas}"]
+        if sc.ordinals_start:
+            spec.append(f"spec.ordinals.start {sc.ordinals_start}")
+        spec += [f"podManagementPolicy {sc.pod_management}", f"minReadySeconds {sc.min_ready_seconds}"]
+        if sc.strategy == "RollingUpdate":
+            mu = f"maxUnavailable {sc.max_unavailable}" if sc.max_unavailable_gate else "maxUnavailable off (feature gate)"
+            strategy = [f"updateStrategy RollingUpdate (partition {sc.partition}, {mu})"]
+        else:
+            strategy = ["updateStrategy OnDelete"]
+        template = [f"template revision {self.revision(s.template)}"]
+        if sc.claims:
+            mount = ", mounted readOnly" if sc.read_only_mount else ""
+            template.append(f"volumeClaimTemplates data ({sc.access_mode}{mount})")
+            retention = [f"persistentVolumeClaimRetentionPolicy whenDeleted {sc.when_deleted}, whenScaled {sc.when_scaled}"]
+        else:
+            template.append("no volumeClaimTemplates")
+            retention = []
+        lines = self._object(self.set_name, [spec, strategy, template, retention])
+        if sc.broken_release:
+            lines.append(f"broken release: pods of every revision but {self.revision(0)} never pass their readiness probe")
+        nodes = [f"{self.node(n)} {self._node_state(s, n)}" for n in range(len(s.node_state))]
+        lines.append("nodes " + ", ".join(nodes))
+        pods = [f"pod/{self.pod(i)} {self._pod_summary(s, i)}" for i in range(len(s.pod_phase)) if s.pod_phase[i] != cl.NONE]
+        claims = [self.claim(i) for i in range(len(s.pvc)) if s.pvc[i]]
+        lines += pods
+        if claims:
+            lines.append("claims " + ", ".join(claims))
+        if not pods and not claims:
+            lines.append("no pods and no claims yet")
+        fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
+        return lines + self._unknown(s, s, fields, initial=True)
+
+    def action(self, action: Action) -> str:
+        verb = action.name.split(".", 1)[1]
+        args = [f"{key}={self._argument(action, key, v)}" for key, v in action.params]
+        return f"{verb}({', '.join(args)})" if args else verb
+
+    def user_command(self, action: Action) -> str:
+        """What a person would type (or what happens to them) for a user action or a fault."""
+        kw = action.kwargs
+        name = self.scope.name
+        commands = {
+            "user.delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])}",
+            "user.revert_template": lambda: f"kubectl apply of the old template (revision {self.revision(kw['to'])})",
+            "user.scale": lambda: f"kubectl scale statefulset {name} --replicas={kw['to']}",
+            "user.edit_template": lambda: "kubectl apply of a new template",
+            "user.delete_statefulset": lambda: f"kubectl delete statefulset {name}",
+            "fault.force_delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} --grace-period=0 --force",
+            "fault.delete_node": lambda: f"kubectl delete node {self.node(kw['node'])}",
+            "fault.evict_pod": lambda: f"eviction of {self.pod(kw['pod'])} (kubectl drain)",
+            "fault.crash_pod": lambda: f"a crash of {self.pod(kw['pod'])}",
+            "fault.partition_node": lambda: f"a network partition of {self.node(kw['node'])}",
+            "fault.fail_node": lambda: f"a failure of {self.node(kw['node'])}",
+            "node.reconnect": lambda: f"{self.node(kw['node'])} reconnecting",
+        }
+        make = commands.get(action.name)
+        return make() if make is not None else f"{action.actor} {self.action(action)}"
+
+    def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
+        lines = self._object(self.set_name, [self._set(before, after, changed)])
+        for i in range(len(after.pod_phase)):
+            lines += self._ordinal(i, before, after, changed)
+        for n in range(len(after.node_state)):
+            lines += self._node(n, before, after, changed)
+        return lines + self._unknown(before, after, changed)
+
+    # -- pieces --------------------------------------------------------------------------
+
+    def _argument(self, action: Action, key: str, v: Any) -> str:
+        if key == "pod":
+            return self.pod(v)
+        if key == "claim":
+            return self.claim(v)
+        if key == "node":
+            return self.node(v)
+        if key == "to" and action.name == "user.revert_template":
+            return self.revision(v)
+        return str(v)
+
+    @staticmethod
+    def _object(title: str, groups: list[list[str]]) -> list[str]:
+        """``title item, item`` with each further group on a line aligned under the first."""
+        groups = [g for g in groups if g]
+        pad = " " * (len(title) + 1)
+        return [(title + " " if i == 0 else pad) + ", ".join(g) for i, g in enumerate(groups)]
+
+    def _set(self, before: Any, after: Any, changed: dict) -> list[str]:
+        items = []
+        if "replicas" in changed:
+            items.append(f"spec.replicas {text.change(before.replicas, after.replicas)}")
+        if "template" in changed:
+            rev = self.revision(after.template)
+            if after.templates_used > before.templates_used:
+                items.append(f"spec.template edited: update revision {rev}")
+            else:
+                items.append(f"spec.template re-applied: update revision {rev} (reused)")
+        if "status_written" in changed and after.status_written:
+            items.append(f"status.currentRevision {self.revision(after.current_rev)}, "
+                         f"status.updateRevision {self.revision(after.template)}")
+        elif "current_rev" in changed:
+            items.append(f"status.currentRevision {self.revision(before.current_rev)} → {self.revision(after.current_rev)}")
+        if "set_deleted" in changed and after.set_deleted:
+            items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
+        return items
+
+    def _moved(self, field: str, k: int, before: Any, after: Any, changed: dict) -> bool:
+        return field in changed and getattr(before, field)[k] != getattr(after, field)[k]
+
+    def _ordinal(self, i: int, before: Any, after: Any, changed: dict) -> list[str]:
+        lines = []
+        pod = self._pod(i, before, after, changed)
+        if pod:
+            lines.append(f"pod/{self.pod(i)} " + ", ".join(pod))
+        if self._moved("pod_ghost", i, before, after, changed):
+            old, new = before.pod_ghost[i], after.pod_ghost[i]
+            if new:
+                lines.append(f"containers of {self.pod(i)} still run on {self.node(new - 1)} (pod object gone)")
+            else:
+                lines.append(f"orphaned containers of {self.pod(i)} on {self.node(old - 1)} are gone")
+        claim = self._claim(i, before, after, changed)
+        if claim:
+            lines.append(f"pvc/{self.claim(i)} " + ", ".join(claim))
+        return lines
+
+    def _pod(self, i: int, before: Any, after: Any, changed: dict) -> list[str]:
+        p0, p1 = before.pod_phase[i], after.pod_phase[i]
+        if p0 == cl.NONE and p1 != cl.NONE:
+            return [f"created at revision {self.revision(after.pod_rev[i])}: {self._where(after, i)}"]
+        if p0 != cl.NONE and p1 == cl.NONE:
+            return [f"removed (was {self._where(before, i)})"]
+        items = []
+        if p0 != p1:
+            where = f" on {self.node(after.pod_node[i])}" if p0 < cl.CREATING <= p1 else ""
+            items.append(f"{self.phase(before, i)} → {self.phase(after, i)}{where}")
+        elif self._moved("pod_node", i, before, after, changed):
+            items.append(f"node {self.node(before.pod_node[i])} → {self.node(after.pod_node[i])}")
+        if self._moved("pod_terminating", i, before, after, changed):
+            items.append("Terminating (deletionTimestamp set)" if after.pod_terminating[i] else "no longer Terminating")
+        if self._moved("pod_rev", i, before, after, changed):
+            items.append(f"revision {self.revision(before.pod_rev[i])} → {self.revision(after.pod_rev[i])}")
+        return items
+
+    def _claim(self, i: int, before: Any, after: Any, changed: dict) -> list[str]:
+        items = []
+        if self._moved("pvc", i, before, after, changed):
+            items.append("created (Bound)" if after.pvc[i] else "deleted (garbage collector)")
+        if self._moved("pvc_pod_ref", i, before, after, changed) and after.pvc[i]:
+            items.append(f"ownerReference → pod {self.pod(i)} (whenScaled Delete)" if after.pvc_pod_ref[i]
+                         else f"ownerReference to pod {self.pod(i)} removed")
+        nodes = len(after.node_state)
+        for n in range(nodes):
+            k = i * nodes + n
+            if self._moved("attached", k, before, after, changed):
+                items.append(f"{'attached to' if after.attached[k] else 'detached from'} {self.node(n)}")
+        return items
+
+    def _node_state(self, s: Any, n: int) -> str:
+        word = NODE_WORDS.get(s.node_state[n], str(s.node_state[n]))
+        return word if s.node_exists[n] else f"{word}, Node object deleted"
+
+    def _node(self, n: int, before: Any, after: Any, changed: dict) -> list[str]:
+        items = []
+        if self._moved("node_state", n, before, after, changed):
+            a, b = before.node_state[n], after.node_state[n]
+            items.append(f"{NODE_WORDS.get(a, a)} → {NODE_WORDS.get(b, b)}")
+        if self._moved("node_exists", n, before, after, changed):
+            items.append("re-registered (Node object created)" if after.node_exists[n] else "Node object deleted")
+        return [f"node/{self.node(n)} " + ", ".join(items)] if items else []
+
+    def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
+        lines = []
+        for field, (a, b) in changed.items():
+            if field in KNOWN:
+                continue
+            name = self.schema.docs.get(field) or field
+            lines.append(f"{name}: {text.value(b)}" if initial else f"{name}: {text.change(a, b)}")
+        return lines
