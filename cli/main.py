@@ -20,7 +20,9 @@ from typing import Any, Iterator, Sequence
 import click
 
 from kubecheck.checker import catalog, run
+from kubecheck.checker.certify import EncoderBug
 from kubecheck.checker.explicit import Budget, EngineError
+from kubecheck.checker.symbolic import EncodingError
 from kubecheck.checker.report import exit_code
 from kubecheck.cli import documents, listing, replay_text, report_text
 from kubecheck.cli.progress import StatusLine
@@ -40,9 +42,9 @@ def reported_errors() -> Iterator[None]:
     """Turn the library's input errors into exit 2 and engine errors into exit 1, one line each."""
     try:
         yield
-    except (scopes.ScopeError, catalog.UnknownName, traces.TraceError) as err:
+    except (scopes.ScopeError, catalog.UnknownName, traces.TraceError, EncodingError) as err:
         raise InputError(str(err)) from None
-    except EngineError as err:
+    except (EngineError, EncoderBug) as err:
         raise click.ClickException(f"internal error: {err}") from None
 
 
@@ -80,6 +82,34 @@ def check_writable(out: str | None) -> None:
         raise InputError(f"cannot write {out}: no directory {parent}")
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise InputError(f"cannot write {out}: permission denied")
+
+
+def symbolic_params(model: Any, names: str | None) -> tuple[str, ...]:
+    """``--for-all replicas,max-surge`` -> scope field names; InputError naming the valid ones."""
+    if not names:
+        return ()
+    by_cli = {info.cli: field for field, info in scopes.params(model.scope_cls)}
+    out = []
+    for name in (n.strip() for n in names.split(",") if n.strip()):
+        if name not in by_cli:
+            raise InputError(f"--for-all: unknown parameter {name!r}; parameters: {', '.join(by_cli)}")
+        out.append(by_cli[name])
+    return tuple(out)
+
+
+def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[str], out: str, quiet: bool) -> None:
+    """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
+    from kubecheck.checker.symbolic import Encoder
+
+    proved = [r for r in results if r.evidence is not None and hasattr(r.evidence, "smtlib")]
+    if not proved:
+        if not quiet:
+            click.echo("no certificate written: no property was PROVED by pdr or kind", err=True)
+        return
+    for r in proved:
+        encoder = Encoder(model, r.scope, symbolic, arith="linear")
+        text_ = r.evidence.smtlib(encoder, r.property)
+        write(text_, out if len(proved) == 1 else documents.numbered_path(out, r.property.short), quiet)
 
 
 def write_traces(docs: Sequence[tuple[str, dict]], out: str | None, quiet: bool) -> None:
@@ -131,14 +161,21 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
 @click.option("--faults", metavar="crash,evict|none", help="faults that may happen (same as --set faults=…)")
 @click.option("--max-states", type=click.IntRange(min=1), metavar="N", help="stop after N distinct states (INCONCLUSIVE)")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="stop each exploration after SECONDS (INCONCLUSIVE)")
+              help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)")
+@click.option("--engine", type=click.Choice(run.ENGINES), default="explicit", show_default=True,
+              help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)")
+@click.option("--for-all", "for_all", metavar="NAME,...",
+              help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value")
+@click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)")
+@click.option("--certificate", metavar="FILE",
+              help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)")
 @_format_option
 @_out_option
 @click.option("--quiet", "-q", is_flag=True, help="no progress line and no messages on stderr")
 @click.pass_context
 def check(ctx: click.Context, model_name: str, property_names: tuple[str, ...], preset: str, pairs: tuple[str, ...],
-          faults: str | None, max_states: int | None, timeout: float | None, fmt: str, out: str | None,
-          quiet: bool) -> None:
+          faults: str | None, max_states: int | None, timeout: float | None, engine: str, for_all: str | None,
+          depth: int | None, certificate: str | None, fmt: str, out: str | None, quiet: bool) -> None:
     """Check properties of a model in a scope.
 
     With no PROPERTY, every property of MODEL is checked. Prints a verdict table, a trace for
@@ -151,13 +188,19 @@ def check(ctx: click.Context, model_name: str, property_names: tuple[str, ...], 
         model = catalog.model(model_name)
         props = catalog.properties(model.name, property_names)
         scope = build_scope(model, preset, pairs, faults)
+        symbolic = symbolic_params(model, for_all)
+        if symbolic and engine == "explicit":
+            raise InputError("--for-all needs a symbolic engine: --engine pdr, bmc, kind or auto")
         check_writable(out)
+        check_writable(certificate)
         started = time.perf_counter()
         try:
-            results = run.check(model, scope, props, budget, progress=status)
+            results = run.check(model, scope, props, budget, progress=status, engine=engine, for_all=symbolic, depth=depth)
         finally:
             status.clear()
         elapsed = time.perf_counter() - started
+        if certificate is not None:
+            write_certificates(model, results, symbolic, certificate, quiet)
     code = exit_code(results)
     if fmt == "text":
         write(report_text.render(model, preset, scope, results, budget, elapsed, code), out, quiet)

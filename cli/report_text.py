@@ -46,11 +46,11 @@ def header(model: Any, preset: str, scope: Any, changes: Sequence[tuple[str, str
 
 def verdict_table(results: Sequence[Result]) -> list[str]:
     rows = [
-        [r.property.short, r.verdict.value, text.count(r.stats.states), text.count(r.stats.transitions),
+        [r.property.short, r.verdict.value, r.engine, text.count(r.stats.states), text.count(r.stats.transitions),
          str(r.stats.depth), text.seconds(r.stats.seconds)]
         for r in results
     ]
-    return text.table(["property", "verdict", "states", "transitions", "depth", "seconds"], rows, "<<>>>>")
+    return text.table(["property", "verdict", "engine", "states", "transitions", "depth", "seconds"], rows, "<<<>>>>")
 
 
 def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
@@ -62,6 +62,9 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
         if changed:
             what = r.property.assumes or "an adjusted scope"
             lines.append(f"{r.property.short} assumes {what}: checked with {' '.join(text.settings(changed))}")
+    for r in results:
+        if not r.engine.startswith("explicit") and r.note:
+            lines.append(f"{r.property.short} ({r.engine}): {r.note}")
     for r in results:
         if r.verdict is Verdict.UNREACHABLE:
             lines.append(f"{r.property.short} is UNREACHABLE: no reachable state shows that {r.property.doc}")

@@ -111,7 +111,7 @@ def test_replicas_within_surge_holds_with_distinct_states_and_transitions():
     scope = main.build_scope(model, "small", args[1::2], None)
     [expected] = run.check(model, scope, catalog.properties("deployment", ["replicas_within_surge"]))
     s = expected.stats
-    row = re.compile(rf"(?m)^replicas_within_surge +HOLDS +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$")
+    row = re.compile(rf"(?m)^replicas_within_surge +HOLDS +explicit +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$")
     assert row.search(result.stdout), result.stdout
     assert "scope     small, with max-unavailable=0\n" in result.stdout
     assert result.stdout.rstrip().endswith("exit 0 (ok)")
@@ -179,7 +179,7 @@ def test_faults_option_is_the_faults_parameter():
 def test_max_states_budget_is_inconclusive():
     result = kubecheck("check", "deployment", "replicas_within_surge", "--max-states", "100")
     assert result.exit_code == 10
-    assert re.search(r"(?m)^replicas_within_surge +INCONCLUSIVE +\d", result.stdout)
+    assert re.search(r"(?m)^replicas_within_surge +INCONCLUSIVE +explicit +\d", result.stdout)
     assert "search stopped early (max-states)" in result.stdout
     assert "budget    --max-states 100\n" in result.stdout
     assert "warning: possible vacuity" not in result.stdout  # coverage of a partial search says nothing
@@ -198,14 +198,14 @@ def test_engine_error_is_exit_1(monkeypatch):
 def test_unreachable_witness_is_exit_14(monkeypatch):
     from kubecheck.checker.report import Coverage, Result, Stats, Verdict
 
-    def unreachable(model, scope, props, budget, progress=None):
+    def unreachable(model, scope, props, budget, progress=None, **engine_options):
         stats = Stats(12, 20, 4, 0.01, True, "exhausted")
         return [Result(p, Verdict.UNREACHABLE, scope, "explicit", stats, None, Coverage((), (), True)) for p in props]
 
     monkeypatch.setattr(run, "check", unreachable)
     result = kubecheck("check", "deployment", "rollout_can_complete", "--scope", "tiny")
     assert result.exit_code == 14
-    assert re.search(r"(?m)^rollout_can_complete +UNREACHABLE +12 +20 +4 ", result.stdout)
+    assert re.search(r"(?m)^rollout_can_complete +UNREACHABLE +explicit +12 +20 +4 ", result.stdout)
     assert ("rollout_can_complete is UNREACHABLE: no reachable state shows that "
             "a rollout to an edited template can complete (witness)\n") in result.stdout
     assert result.stdout.rstrip().endswith("exit 14 (a witness is unreachable)")
@@ -630,3 +630,31 @@ def test_python_dash_m_runs_the_same_command():
     done = subprocess.run([sys.executable, "-m", "kubecheck.cli", "list"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout == kubecheck("list").stdout
+
+
+# -- symbolic engines through the CLI (issue 4) -------------------------------------------------
+
+
+def test_pdr_for_all_replicas_proves_surge_and_writes_a_certificate_that_z3_rechecks(tmp_path):
+    from kubecheck.checker.certify import run_smtlib
+
+    cert = tmp_path / "surge.smt2"
+    result = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny", "--engine", "pdr",
+                       "--for-all", "replicas", "--certificate", str(cert))
+    assert result.exit_code == 0, result.output
+    assert "PROVED" in result.stdout and "all values of replicas" in result.stdout
+    answers = run_smtlib(cert.read_text())
+    assert answers and all(a == "unsat" for a in answers), answers
+
+
+def test_for_all_with_the_explicit_engine_is_a_usage_error():
+    result = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny", "--for-all", "replicas")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: --for-all needs a symbolic engine: --engine pdr, bmc, kind or auto"
+
+
+def test_auto_engine_names_the_engine_it_ran():
+    result = kubecheck("check", "deployment", "revisions_unique", "--scope", "tiny", "--engine", "auto")
+    assert result.exit_code == 0
+    row = next(line for line in result.stdout.splitlines() if line.startswith("revisions_unique"))
+    assert row.split()[1:3] == ["HOLDS", "explicit"]
