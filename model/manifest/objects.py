@@ -1,0 +1,146 @@
+"""The objects kubecheck reads from manifests, as validated records with defaults applied.
+
+Only the fields that change what the models say are kept; everything else in a manifest is
+ignored (and listed under ``--verbose`` when kubecheck does not know the field at all).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.kernel.intstr import IntOrPercent
+
+RWO, ROX, RWX, RWOP = "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"
+ACCESS_MODES = (ROX, RWX, RWO, RWOP)  # the API server's order in its messages
+
+
+@attrs.frozen
+class VolumeUse:
+    """A pod-template volume backed by a claim: ``volumes[].persistentVolumeClaim``."""
+
+    volume: str
+    claim: str
+    read_only: bool  # the volume's readOnly, or every mount of it readOnly
+
+
+@attrs.frozen
+class PodTemplate:
+    labels: tuple[tuple[str, str], ...]
+    claims: tuple[VolumeUse, ...]
+    node_selector: tuple[tuple[str, str], ...]
+    scheduling: tuple[str, ...]  # constraints kubecheck does not model: "topologySpreadConstraints", "podAntiAffinity", …
+    termination_grace_seconds: int
+    has_readiness_probe: bool
+    read_only_mounts: tuple[str, ...] = ()  # volume names every container mounts readOnly (claim templates included)
+
+
+@attrs.frozen
+class Meta:
+    kind: str
+    name: str
+    namespace: str
+    where: str  # "file (document n)"
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind.lower()}/{self.name}"
+
+
+@attrs.frozen
+class Deployment:
+    meta: Meta
+    replicas: int
+    strategy: str
+    max_surge: IntOrPercent
+    max_unavailable: IntOrPercent
+    min_ready_seconds: int
+    revision_history_limit: int
+    progress_deadline_seconds: int
+    paused: bool
+    template: PodTemplate
+
+
+@attrs.frozen
+class ClaimTemplate:
+    name: str
+    access_modes: tuple[str, ...]
+    storage_class: str | None
+
+
+@attrs.frozen
+class StatefulSet:
+    meta: Meta
+    replicas: int
+    ordinals_start: int
+    pod_management: str
+    strategy: str
+    partition: int
+    max_unavailable: IntOrPercent | None
+    min_ready_seconds: int
+    when_deleted: str
+    when_scaled: str
+    service_name: str
+    claim_templates: tuple[ClaimTemplate, ...]
+    template: PodTemplate
+
+
+@attrs.frozen
+class DaemonSet:
+    meta: Meta
+    strategy: str
+    max_unavailable: IntOrPercent
+    max_surge: IntOrPercent
+    min_ready_seconds: int
+    template: PodTemplate
+
+
+@attrs.frozen
+class Claim:
+    meta: Meta
+    access_modes: tuple[str, ...]
+    storage_class: str | None
+    volume_name: str | None
+
+
+@attrs.frozen
+class Volume:
+    meta: Meta
+    access_modes: tuple[str, ...]
+    claim_ref: tuple[str, str] | None  # (namespace, name)
+    storage_class: str | None
+
+
+@attrs.frozen
+class StorageClass:
+    meta: Meta
+    provisioner: str
+    binding_mode: str
+    is_default: bool
+
+
+@attrs.frozen
+class Service:
+    meta: Meta
+    headless: bool
+    selector: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Disruption:
+    """Objects that change the answer but are not modelled: PodDisruptionBudget, HorizontalPodAutoscaler."""
+
+    meta: Meta
+    selector: tuple[tuple[str, str], ...] = ()  # PDB spec.selector.matchLabels
+    target: tuple[str, str] | None = None  # HPA scaleTargetRef (kind, name)
+    detail: str = ""
+
+
+@attrs.frozen
+class Ignored:
+    """A document of a kind kubecheck does not read."""
+
+    meta: Meta
+    api_version: str
+
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")

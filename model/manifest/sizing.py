@@ -1,0 +1,186 @@
+"""Size honestly: check each workload at the manifest's own numbers, and say so when that is not possible.
+
+For each workload the property table of its model is filtered (:func:`select`), then
+:func:`check_workload` decides every property:
+
+* **explicit at the real size** when the instance is small enough (``EXPLICIT_LIMITS``:
+  Deployment replicas ≤ 5, StatefulSet replicas ≤ 3 on ≤ 3 nodes, DaemonSet ≤ 4 nodes) —
+  exhaustive, HOLDS means "for this manifest";
+* **a Deployment above the limit**: its always/step/sometimes properties go to IC3/PDR with
+  ``replicas`` left symbolic (``for_all``), so a PROVED verdict holds for replicas 50 and for
+  every other count; what PDR leaves open, and liveness, is explored at the limit and the row
+  says ``explored with replicas=5 of 50``;
+* **StatefulSet and DaemonSet above the limit**: their state is per ordinal / per node, so no
+  symbolic replica count exists; every property is explored at the limit and each row says
+  ``explored with replicas=3 of 50`` (or ``nodes=4 of 8``). Never silently.
+
+Property selection: a property whose scope adjustment changes a field that came from the
+manifest (it speaks about Parallel when the manifest says OrderedReady, about ReadWriteOncePod
+when the claim is ReadWriteOnce) is left out as *another configuration*; one that switches on
+faults is left out unless faults were asked for (``with_faults``). User actions that properties
+add (a rollback, a scale-down) stay: they are what a user of this manifest may do.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Sequence
+
+import attrs
+
+from kubecheck.checker import catalog, run
+from kubecheck.checker.explicit import Budget
+from kubecheck.checker.report import Result, Verdict
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.manifest.workloads import Workload
+
+#: The largest instance explored exhaustively, per model (above it: symbolic or reduced, and said so).
+EXPLICIT_LIMITS = {"deployment": {"replicas": 5}, "statefulset": {"replicas": 3, "nodes": 3}, "daemonset": {"nodes": 4}}
+#: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
+MANIFEST_FIELDS = {
+    "deployment": ("replicas", "max_surge", "max_unavailable", "strategy", "min_ready_seconds", "revision_history_limit"),
+    "statefulset": ("replicas", "ordinals_start", "pod_management", "strategy", "partition", "max_unavailable",
+                    "min_ready_seconds", "when_deleted", "when_scaled", "claims", "access_mode", "read_only_mount",
+                    "broken_release"),
+    "daemonset": ("strategy", "max_unavailable", "max_surge", "min_ready_seconds", "node_classes", "start"),
+}
+PDR_SECONDS = 20.0
+
+
+@attrs.frozen
+class Row:
+    """One property of one workload: the Result, how it was obtained, and its role."""
+
+    result: Result
+    method: str  # "explicit", "pdr (all values of replicas)", …
+    size: str  # "replicas=3" or "replicas=5 of 50" …
+    reduced: bool  # explored at a smaller scope than the manifest's
+    caveat: bool  # upstream does not guarantee it: shown, never fails the run (unless strict)
+
+    @property
+    def sizing_note(self) -> str:
+        return f"explored with {self.size}" if self.reduced else ""
+
+
+@attrs.frozen
+class Skipped:
+    name: str
+    reason: str
+
+
+def is_caveat(prop: Any) -> bool:
+    return prop.upstream.startswith("not guaranteed")
+
+
+def _changed(model: str, scope: Any, adjusted: Any) -> list[str]:
+    return [f for f in MANIFEST_FIELDS[model] if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
+
+
+def select(workload: Workload, with_faults: bool = False) -> tuple[list[Any], list[Skipped]]:
+    """The properties that speak about this manifest, and the others with the reason they were left out."""
+    chosen, skipped = [], []
+    for prop in catalog.properties(workload.model):
+        adjusted = prop.adjust(workload.scope)
+        changed = _changed(workload.model, workload.scope, adjusted)
+        if changed:
+            skipped.append(Skipped(prop.name, "another configuration: " + ", ".join(
+                f"{c.replace('_', '-')}={getattr(adjusted, c)}" for c in changed)))
+        elif adjusted.faults and not with_faults:
+            skipped.append(Skipped(prop.name, "needs faults: " + ",".join(sorted(adjusted.faults))))
+        else:
+            chosen.append(prop)
+    return chosen, skipped
+
+
+def _sizes(workload: Workload) -> dict[str, int]:
+    sc = workload.scope
+    if workload.model == "deployment":
+        return {"replicas": sc.replicas}
+    if workload.model == "statefulset":
+        return {"replicas": sc.replicas, "nodes": workload.nodes_given}
+    return {"nodes": workload.nodes_given}
+
+
+def _reduced_scope(workload: Workload) -> tuple[Any, dict[str, tuple[int, int]]]:
+    """The scope at the explicit limits, and {field: (explored, real)} for the fields that shrank."""
+    limits = EXPLICIT_LIMITS[workload.model]
+    shrunk = {k: (limits[k], v) for k, v in _sizes(workload).items() if v > limits[k]}
+    sc = workload.scope
+    changes: dict[str, Any] = {k: lo for k, (lo, _) in shrunk.items()}
+    if workload.model == "deployment" and "replicas" in shrunk:
+        r = changes["replicas"]
+        for f in ("max_surge", "max_unavailable"):
+            v = getattr(sc, f)
+            if not v.is_percent and v.value > r:
+                changes[f] = IntOrPercent(r)
+    if workload.model == "statefulset" and "replicas" in shrunk:
+        changes["partition"] = min(sc.partition, changes["replicas"])
+    if workload.model == "daemonset" and "nodes" in shrunk and sc.node_classes:
+        n = changes["nodes"]
+        changes["node_classes"] = sc.node_classes[: n - 1] + sc.node_classes[-1:]
+    if "nodes" in changes and workload.model == "statefulset":
+        pass
+    return attrs.evolve(sc, **changes), shrunk
+
+
+def _real_scope(workload: Workload) -> Any:
+    """The manifest's scope with the node count the model can take (≤ its parameter's maximum)."""
+    return workload.scope
+
+
+def _size_text(scope: Any, model: str, shrunk: dict[str, tuple[int, int]]) -> str:
+    keys = ("replicas", "nodes") if model == "statefulset" else (("replicas",) if model == "deployment" else ("nodes",))
+    parts = []
+    for k in keys:
+        if k in shrunk:
+            parts.append(f"{k}={shrunk[k][0]} of {shrunk[k][1]}")
+        else:
+            parts.append(f"{k}={getattr(scope, k)}")
+    return ", ".join(parts)
+
+
+def _method(result: Result, for_all: Sequence[str]) -> str:
+    if result.verdict is Verdict.PROVED and for_all and "all values" in result.note:
+        return f"{result.engine} (all values of {', '.join(for_all)})"
+    return result.engine
+
+
+def check_workload(workload: Workload, props: Sequence[Any], engine: str = "auto", budget: Budget = Budget(),
+                   progress: Callable[[Any], None] | None = None, strict: bool = False) -> list[Row]:
+    """Every property of ``props`` decided for ``workload``, sized as the module docstring says (table order)."""
+    reduced, shrunk = _reduced_scope(workload)
+    model = catalog.model(workload.model)
+    real = _real_scope(workload)
+    rows: dict[str, Row] = {}
+    symbolic_kinds = ("always", "step", "sometimes")
+    if not shrunk:
+        eng = "explicit" if engine == "auto" else engine
+        results = run.check(model, real, props, budget, progress, engine=eng)
+        size = _size_text(real, workload.model, {})
+        for p, r in zip(props, results):
+            rows[p.name] = Row(r, _method(r, ()), size, False, is_caveat(p))
+        return [rows[p.name] for p in props]
+    open_props = list(props)
+    if workload.model == "deployment" and engine != "explicit":
+        for_all = ("replicas",) if engine in ("auto", "pdr") else ()
+        eng = "pdr" if engine == "auto" else engine
+        sym = [p for p in props if p.kind in symbolic_kinds]
+        for p in sym:
+            part = attrs.evolve(budget, timeout=min(budget.timeout or PDR_SECONDS, PDR_SECONDS))
+            started = time.perf_counter()
+            r = run.check(model, real, [p], part, progress, engine=eng, for_all=for_all)[0]
+            if r.verdict is not Verdict.INCONCLUSIVE:
+                size = "replicas: all values" if for_all and r.verdict is Verdict.PROVED else _size_text(real, "deployment", {})
+                rows[p.name] = Row(r, _method(r, for_all), size, False, is_caveat(p))
+                open_props.remove(p)
+            else:
+                waited = time.perf_counter() - started
+                rows[p.name] = Row(r, f"{eng}: unknown after {waited:.0f} s", "", True, is_caveat(p))
+    if open_props:
+        results = run.check(model, reduced, open_props, budget, progress, engine="explicit")
+        size = _size_text(reduced, workload.model, shrunk)
+        for p, r in zip(open_props, results):
+            tried = rows.get(p.name)
+            method = r.engine + (f" ({tried.method})" if tried is not None else "")
+            rows[p.name] = Row(r, method, size, True, is_caveat(p))
+    return [rows[p.name] for p in props]

@@ -1,0 +1,310 @@
+"""Validate objects as the API server does, and build the records of :mod:`.objects`.
+
+Upstream: pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec,
+ValidateRollingUpdateDeployment, ValidateStatefulSetSpec, validateRollingUpdateStatefulSet,
+ValidateDaemonSetSpec, ValidateRollingUpdateDaemonSet), pkg/apis/core/validation
+(ValidatePersistentVolumeClaimSpec, ValidatePodTemplateSpec: restartPolicy), and
+apimachinery's ValidateObjectMeta (name: a DNS-1123 subdomain). Messages are the API server's,
+prefixed by where the object is: ``app.yaml (document 2): deployment/web: spec.…: …``.
+
+The strategy rules are the scope classes' own ``validate()`` (one source of truth for the
+messages): a Deployment, StatefulSet or DaemonSet scope is built from the fields and validated.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Sequence
+
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.scopes import ScopeError
+from kubecheck.model.manifest import objects as o
+from kubecheck.model.manifest.defaults import apply_defaults
+from kubecheck.model.manifest.errors import ManifestError, describe_value
+from kubecheck.model.manifest.fields import MISSING, Fields
+from kubecheck.model.manifest.loader import Document
+from kubecheck.model.scopes.daemonset import DaemonSetScope
+from kubecheck.model.scopes.deployment import DeploymentScope
+from kubecheck.model.scopes.statefulset import StatefulSetScope
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS1123 = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            "and must start and end with an alphanumeric character (e.g. 'example.com')")
+API_VERSIONS = {
+    "Deployment": ("apps/v1",), "StatefulSet": ("apps/v1",), "DaemonSet": ("apps/v1",),
+    "PersistentVolumeClaim": ("v1",), "PersistentVolume": ("v1",), "Service": ("v1",),
+    "StorageClass": ("storage.k8s.io/v1",), "PodDisruptionBudget": ("policy/v1",),
+    "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
+}
+#: Fields kubecheck knows (read or deliberately ignored); others are listed under --verbose.
+KNOWN = {
+    "": {"apiVersion", "kind", "metadata", "spec", "status"},
+    "metadata": {"name", "namespace", "labels", "annotations", "generateName", "uid", "resourceVersion",
+                 "creationTimestamp", "generation", "ownerReferences", "finalizers", "managedFields"},
+    "Deployment.spec": {"replicas", "selector", "template", "strategy", "minReadySeconds", "revisionHistoryLimit",
+                        "paused", "progressDeadlineSeconds"},
+    "StatefulSet.spec": {"replicas", "selector", "template", "volumeClaimTemplates", "serviceName", "podManagementPolicy",
+                         "updateStrategy", "revisionHistoryLimit", "minReadySeconds", "persistentVolumeClaimRetentionPolicy",
+                         "ordinals"},
+    "DaemonSet.spec": {"selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit"},
+}
+
+
+def _meta(f: Fields, kind: str, where: str) -> o.Meta:
+    name = f.str("metadata.name")
+    if name is None and f.raw("metadata.generateName") is MISSING:
+        f.required("metadata.name", "name or generateName is required")
+    elif name is not None and (len(name) > 253 or not _SUBDOMAIN.match(name)):
+        f.invalid("metadata.name", name, _DNS1123)
+    namespace = f.str("metadata.namespace", "default")
+    return o.Meta(kind, name or f.str("metadata.generateName", "") or "?", namespace or "default", where)
+
+
+def _scope_check(f: Fields, scope: Any) -> None:
+    try:
+        scope.validate()
+    except ScopeError as err:
+        f.add("", str(err))
+
+
+def _selector(f: Fields, labels: dict[str, str], kind: str) -> None:
+    sel = f.raw("spec.selector")
+    if sel is MISSING:
+        f.required("spec.selector")
+        return
+    match = f.labels("spec.selector.matchLabels")
+    exprs = f.list("spec.selector.matchExpressions")
+    if not match and not exprs:
+        f.invalid("spec.selector", sel, f"empty selector is invalid for {kind.lower()}")
+        return
+    if any(labels.get(k) != v for k, v in match.items()):
+        f.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
+
+
+def _pod_template(f: Fields) -> o.PodTemplate:
+    labels = f.labels("spec.template.metadata.labels")
+    containers = f.list("spec.template.spec.containers")
+    if not containers and f.raw("spec.template.spec.containers") is MISSING:
+        f.required("spec.template.spec.containers")
+    restart = f.str("spec.template.spec.restartPolicy", "Always")
+    if restart is not None and restart != "Always":
+        f.unsupported("spec.template.spec.restartPolicy", restart, ("Always",))
+    read_only_mounts: dict[str, list[bool]] = {}
+    probe = False
+    for i, c in enumerate(containers):
+        base = f"spec.template.spec.containers[{i}]"
+        if not isinstance(c, dict):
+            f.wrong_type(base, "a mapping", c)
+            continue
+        probe = probe or f.raw(f"{base}.readinessProbe") is not MISSING
+        for j, m in enumerate(f.list(f"{base}.volumeMounts")):
+            if isinstance(m, dict) and isinstance(m.get("name"), str):
+                read_only_mounts.setdefault(m["name"], []).append(bool(f.bool(f"{base}.volumeMounts[{j}].readOnly", False)))
+    claims = []
+    for i, v in enumerate(f.list("spec.template.spec.volumes")):
+        base = f"spec.template.spec.volumes[{i}]"
+        if not isinstance(v, dict):
+            f.wrong_type(base, "a mapping", v)
+            continue
+        if f.raw(f"{base}.persistentVolumeClaim") is MISSING:
+            continue
+        claim = f.str(f"{base}.persistentVolumeClaim.claimName")
+        name = f.str(f"{base}.name", "")
+        if claim is None:
+            f.required(f"{base}.persistentVolumeClaim.claimName")
+            continue
+        mounts = read_only_mounts.get(name, [])
+        read_only = bool(f.bool(f"{base}.persistentVolumeClaim.readOnly", False)) or (bool(mounts) and all(mounts))
+        claims.append(o.VolumeUse(name, claim, read_only))
+    scheduling = []
+    spec = "spec.template.spec"
+    for key in ("topologySpreadConstraints",):
+        if f.raw(f"{spec}.{key}") is not MISSING:
+            scheduling.append(key)
+    for key in ("podAntiAffinity", "podAffinity", "nodeAffinity"):
+        if f.raw(f"{spec}.affinity.{key}") is not MISSING:
+            scheduling.append(key)
+    for key in ("tolerations", "priorityClassName", "nodeName"):
+        if f.raw(f"{spec}.{key}") is not MISSING:
+            scheduling.append(key)
+    return o.PodTemplate(tuple(sorted(labels.items())), tuple(claims), tuple(sorted(f.labels(f"{spec}.nodeSelector").items())),
+                         tuple(scheduling), f.int(f"{spec}.terminationGracePeriodSeconds", 30) or 0, probe,
+                         tuple(sorted(n for n, flags in read_only_mounts.items() if all(flags))))
+
+
+def _deployment(f: Fields, meta: o.Meta) -> o.Deployment:
+    template = _pod_template(f)
+    _selector(f, dict(template.labels), "deployment")
+    strategy = f.choice("spec.strategy.type", ("Recreate", "RollingUpdate"), "RollingUpdate")
+    surge = f.int_or_percent("spec.strategy.rollingUpdate.maxSurge", IntOrPercent(25, True))
+    unavailable = f.int_or_percent("spec.strategy.rollingUpdate.maxUnavailable", IntOrPercent(25, True))
+    if strategy == "Recreate" and f.raw("spec.strategy.rollingUpdate") is not MISSING:
+        f.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'")
+    replicas = f.int("spec.replicas", 1)
+    min_ready = f.int("spec.minReadySeconds", 0)
+    deadline = f.int("spec.progressDeadlineSeconds", 600)
+    if deadline is not None and min_ready is not None and deadline <= min_ready:
+        f.invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds")
+    d = o.Deployment(meta, replicas or 0, strategy or "RollingUpdate", surge or IntOrPercent(25, True),
+                     unavailable or IntOrPercent(25, True), min_ready or 0, f.int("spec.revisionHistoryLimit", 10) or 0,
+                     deadline or 600, bool(f.bool("spec.paused", False)), template)
+    if not f.errors:
+        _scope_check(f, DeploymentScope(replicas=0, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy))
+    return d
+
+
+def _access_modes(f: Fields, path: str, required: bool = True) -> tuple[str, ...]:
+    modes = []
+    raw = f.raw(path)
+    for i, m in enumerate(f.list(path)):
+        if not isinstance(m, str):
+            f.wrong_type(f"{path}[{i}]", "a string", m)
+        elif m not in o.ACCESS_MODES:
+            f.unsupported(path, m, o.ACCESS_MODES)
+        else:
+            modes.append(m)
+    if required and (raw is MISSING or raw == []):
+        f.required(path, "at least 1 access mode is required")
+    if o.RWOP in modes and len(set(modes)) > 1:
+        f.forbidden(path, "may not use ReadWriteOncePod with other access modes")
+    return tuple(modes)
+
+
+def _statefulset(f: Fields, meta: o.Meta) -> o.StatefulSet:
+    template = _pod_template(f)
+    _selector(f, dict(template.labels), "statefulset")
+    policy = f.choice("spec.podManagementPolicy", ("OrderedReady", "Parallel"), "OrderedReady")
+    strategy = f.choice("spec.updateStrategy.type", ("RollingUpdate", "OnDelete"), "RollingUpdate")
+    if strategy == "OnDelete" and f.raw("spec.updateStrategy.rollingUpdate") is not MISSING:
+        f.invalid("spec.updateStrategy.rollingUpdate", "", "only allowed for updateStrategy 'RollingUpdate'")
+    partition = f.int("spec.updateStrategy.rollingUpdate.partition", 0)
+    mu = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxUnavailable")
+    retention = ("Retain", "Delete")
+    claims = []
+    for i, t in enumerate(f.list("spec.volumeClaimTemplates")):
+        base = f"spec.volumeClaimTemplates[{i}]"
+        if not isinstance(t, dict):
+            f.wrong_type(base, "a mapping", t)
+            continue
+        name = f.str(f"{base}.metadata.name")
+        if name is None:
+            f.required(f"{base}.metadata.name")
+        claims.append(o.ClaimTemplate(name or "?", _access_modes(f, f"{base}.spec.accessModes"),
+                                      f.str(f"{base}.spec.storageClassName")))
+    s = o.StatefulSet(meta, f.int("spec.replicas", 1) or 0, f.int("spec.ordinals.start", 0) or 0, policy or "OrderedReady",
+                      strategy or "RollingUpdate", partition or 0, mu, f.int("spec.minReadySeconds", 0) or 0,
+                      f.choice("spec.persistentVolumeClaimRetentionPolicy.whenDeleted", retention, "Retain") or "Retain",
+                      f.choice("spec.persistentVolumeClaimRetentionPolicy.whenScaled", retention, "Retain") or "Retain",
+                      f.str("spec.serviceName", "") or "", tuple(claims), template)
+    if not f.errors and mu is not None:
+        _scope_check(f, StatefulSetScope(max_unavailable=mu, partition=s.partition))
+    return s
+
+
+def _daemonset(f: Fields, meta: o.Meta) -> o.DaemonSet:
+    template = _pod_template(f)
+    _selector(f, dict(template.labels), "daemonset")
+    strategy = f.choice("spec.updateStrategy.type", ("RollingUpdate", "OnDelete"), "RollingUpdate")
+    mu = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxUnavailable", IntOrPercent(1))
+    surge = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxSurge", IntOrPercent(0))
+    d = o.DaemonSet(meta, strategy or "RollingUpdate", mu or IntOrPercent(1), surge or IntOrPercent(0),
+                    f.int("spec.minReadySeconds", 0) or 0, template)
+    if not f.errors:
+        _scope_check(f, DaemonSetScope(strategy=d.strategy, max_unavailable=d.max_unavailable, max_surge=d.max_surge))
+    return d
+
+
+def _claim(f: Fields, meta: o.Meta) -> o.Claim:
+    modes = _access_modes(f, "spec.accessModes")
+    if f.raw("spec.resources.requests.storage") is MISSING and f.raw("spec.dataSourceRef") is MISSING:
+        f.required("spec.resources[storage]")
+    return o.Claim(meta, modes, f.str("spec.storageClassName"), f.str("spec.volumeName"))
+
+
+def _volume(f: Fields, meta: o.Meta) -> o.Volume:
+    modes = _access_modes(f, "spec.accessModes")
+    ref = None
+    if f.raw("spec.claimRef") is not MISSING:
+        ref = (f.str("spec.claimRef.namespace", "default") or "default", f.str("spec.claimRef.name", "") or "")
+    return o.Volume(meta, modes, ref, f.str("spec.storageClassName"))
+
+
+def _storage_class(f: Fields, meta: o.Meta) -> o.StorageClass:
+    provisioner = f.str("provisioner")
+    if provisioner is None:
+        f.required("provisioner")
+    mode = f.choice("volumeBindingMode", ("Immediate", "WaitForFirstConsumer"), "Immediate")
+    annotations = f.map("metadata.annotations")
+    default = annotations.get("storageclass.kubernetes.io/is-default-class") == "true"
+    return o.StorageClass(meta, provisioner or "", mode or "Immediate", default)
+
+
+def _service(f: Fields, meta: o.Meta) -> o.Service:
+    cluster_ip = f.str("spec.clusterIP", "")
+    return o.Service(meta, cluster_ip == "None", tuple(sorted(f.labels("spec.selector").items())))
+
+
+def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
+    detail = ", ".join(f"{k} {v}" for k in ("minAvailable", "maxUnavailable")
+                       if (v := f.raw(f"spec.{k}")) is not MISSING)
+    return o.Disruption(meta, selector=tuple(sorted(f.labels("spec.selector.matchLabels").items())), detail=detail)
+
+
+def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:
+    target = (f.str("spec.scaleTargetRef.kind", "") or "", f.str("spec.scaleTargetRef.name", "") or "")
+    detail = f"minReplicas {f.int('spec.minReplicas', 1, lo=None)}, maxReplicas {f.int('spec.maxReplicas', 0, lo=None)}"
+    return o.Disruption(meta, target=target, detail=detail)
+
+
+READERS = {"Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset,
+           "PersistentVolumeClaim": _claim, "PersistentVolume": _volume, "StorageClass": _storage_class,
+           "Service": _service, "PodDisruptionBudget": _pdb, "HorizontalPodAutoscaler": _hpa}
+
+
+def read(doc: Document) -> Any:
+    """The record of one document (defaults applied, validated); ManifestError if the API server would refuse it."""
+    obj = doc.obj
+    kind, api = obj.get("kind"), obj.get("apiVersion")
+    for field, value in (("kind", kind), ("apiVersion", api)):
+        if not isinstance(value, str) or not value:
+            got = "nothing" if value is None else describe_value(value)
+            raise ManifestError(f"{doc.where}: {field}: expected a non-empty string (every Kubernetes object has "
+                                f"apiVersion and kind), got {got}", where=doc.where, path=field, expected="a string", got=got)
+    name = obj.get("metadata", {}).get("name") if isinstance(obj.get("metadata"), dict) else None
+    ref = f"{kind.lower()}/{name if isinstance(name, str) else '?'}"
+    reader = READERS.get(kind)
+    f = Fields(apply_defaults(obj) if reader else obj, doc.where, ref)
+    meta = _meta(f, kind, doc.where)
+    if reader is None or api not in API_VERSIONS[kind]:
+        f.raise_if_any()
+        return o.Ignored(meta, api)
+    record = reader(f, meta)
+    f.raise_if_any()
+    return record
+
+
+def read_all(docs: Sequence[Document]) -> list[Any]:
+    """Records of every document; one ManifestError naming the first problem (and how many more) if any."""
+    records, errors = [], []
+    for doc in docs:
+        try:
+            records.append(read(doc))
+        except ManifestError as err:
+            errors.extend(err.errors)
+    if errors:
+        more = len(errors) - 1
+        raise ManifestError(errors[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else ""),
+                            errors=tuple(errors))
+    return records
+
+
+def unknown_fields(doc: Document) -> list[str]:
+    """Fields kubecheck does not know at the top, metadata and spec levels (listed under --verbose)."""
+    obj, kind = doc.obj, doc.obj.get("kind")
+    out = [k for k in obj if k not in KNOWN[""] and kind in o.WORKLOAD_KINDS]
+    if isinstance(obj.get("metadata"), dict):
+        out += [f"metadata.{k}" for k in obj["metadata"] if k not in KNOWN["metadata"]]
+    spec_known = KNOWN.get(f"{kind}.spec")
+    if spec_known is not None and isinstance(obj.get("spec"), dict):
+        out += [f"spec.{k}" for k in obj["spec"] if k not in spec_known]
+    return out

@@ -1,0 +1,230 @@
+"""Map each workload of the manifests to a model and the scope that states its numbers.
+
+* Deployment → the ``deployment`` model: replicas, strategy, maxSurge, maxUnavailable,
+  minReadySeconds and revisionHistoryLimit from the manifest.
+* StatefulSet → ``statefulset``: replicas, ordinals.start, podManagementPolicy, updateStrategy
+  (partition, maxUnavailable), minReadySeconds, the PVC retention policy and the claim template
+  with its access mode (from the template, or the bound PersistentVolume's modes: the
+  attach/detach controller decides multi-attach from the PV, k8s-semantics.md §6.1).
+* DaemonSet → ``daemonset``: updateStrategy and minReadySeconds; nodes from ``--nodes``; a
+  nodeSelector or node affinity makes the last node ineligible and lets node labels change once.
+
+What the user may do is bounded and the same for every workload: one template edit, no scaling,
+no rollback, no faults (``kubecheck check MODEL --set …`` explores more). Anything in the
+manifests that changes the answer but that the models leave out is listed as *not modelled*.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import attrs
+
+from kubecheck.model.controllers import daemonset_util as dsu
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.manifest import objects as o
+from kubecheck.model.scopes.daemonset import DaemonSetScope
+from kubecheck.model.scopes.deployment import DeploymentScope
+from kubecheck.model.scopes.statefulset import StatefulSetScope
+
+DEFAULT_NODES = {"statefulset": 2, "daemonset": 3}
+#: the model's access mode when a claim or volume lists several (the most permissive decides multi-attach)
+_MODE_ORDER = (o.RWOP, o.RWX, o.ROX, o.RWO)
+
+
+@attrs.frozen
+class Workload:
+    """One workload to check: its object, the model, the scope at the manifest's numbers, and notes."""
+
+    obj: Any  # objects.Deployment | StatefulSet | DaemonSet
+    model: str
+    scope: Any
+    not_modelled: tuple[str, ...]
+    notes: tuple[str, ...]
+    nodes_given: int  # the cluster size the user asked for (--nodes), or the default
+
+    @property
+    def ref(self) -> str:
+        return self.obj.meta.ref
+
+
+def model_mode(modes: Sequence[str]) -> str:
+    """The access mode the volume model uses for a list of modes (RWX or ROX allow multi-attach)."""
+    for mode in _MODE_ORDER:
+        if mode in modes:
+            return {o.RWO: vol.RWO, o.ROX: vol.ROX, o.RWX: vol.RWX, o.RWOP: vol.RWOP}[mode]
+    return vol.RWO
+
+
+def _claims_by_name(records: Sequence[Any]) -> dict[tuple[str, str], o.Claim]:
+    return {(r.meta.namespace, r.meta.name): r for r in records if isinstance(r, o.Claim)}
+
+
+def resolve_access_modes(namespace: str, claim: str, records: Sequence[Any], template: o.ClaimTemplate | None = None,
+                         ) -> tuple[tuple[str, ...], str]:
+    """(modes, where they came from): the bound PV's modes when the manifests bind one, else the claim's.
+
+    ``claim`` is the claim's name (for a StatefulSet, the first ordinal's, ``data-db-0``); a
+    PersistentVolumeClaim of that name in the manifests wins over the ``template``, as the
+    StatefulSet controller reuses an existing claim as it is.
+    """
+    for r in records:
+        if isinstance(r, o.Volume) and r.claim_ref == (namespace, claim) and r.access_modes:
+            return r.access_modes, f"persistentvolume/{r.meta.name}"
+    by_name = _claims_by_name(records)
+    c = by_name.get((namespace, claim))
+    if c is not None and c.volume_name:
+        for r in records:
+            if isinstance(r, o.Volume) and r.meta.name == c.volume_name and r.access_modes:
+                return r.access_modes, f"persistentvolume/{r.meta.name}"
+    if c is not None and c.access_modes:
+        return c.access_modes, f"persistentvolumeclaim/{claim}"
+    if template is not None and template.access_modes:
+        return template.access_modes, f"volumeClaimTemplate {template.name}"
+    return (), ""
+
+
+def _storage_note(storage_class: str | None, records: Sequence[Any]) -> list[str]:
+    classes = [r for r in records if isinstance(r, o.StorageClass)]
+    chosen = next((c for c in classes if c.meta.name == storage_class), None) if storage_class else \
+        next((c for c in classes if c.is_default), None)
+    if chosen is None:
+        return []
+    out = [f"storageclass/{chosen.meta.name}: provisioner {chosen.provisioner}, volumeBindingMode {chosen.binding_mode}; "
+           f"ReadWriteOnce is enforced only if this driver attaches volumes (attach/detach controller)"]
+    return out
+
+
+def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
+    out = []
+    words = {"topologySpreadConstraints": "topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
+             "podAntiAffinity": "podAntiAffinity (pods may stay Pending when no node is free of a peer)",
+             "podAffinity": "podAffinity", "nodeAffinity": "nodeAffinity", "tolerations": "tolerations (node taints)",
+             "priorityClassName": "priorityClassName (preemption)", "nodeName": "spec.template.spec.nodeName"}
+    for key in t.scheduling:
+        if model == "daemonset" and key in ("nodeAffinity", "tolerations"):
+            continue  # folded into node eligibility classes
+        out.append(f"pod scheduling: {words[key]}")
+    if t.node_selector and model != "daemonset":
+        out.append("pod scheduling: nodeSelector " + ",".join(f"{k}={v}" for k, v in t.node_selector))
+    return out
+
+
+def _disruption_notes(obj: Any, records: Sequence[Any]) -> list[str]:
+    out = []
+    labels = dict(obj.template.labels)
+    for r in records:
+        if not isinstance(r, o.Disruption) or r.meta.namespace != obj.meta.namespace:
+            continue
+        if r.meta.kind == "PodDisruptionBudget" and r.selector and all(labels.get(k) == v for k, v in r.selector):
+            out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
+        if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name):
+            out.append(f"{r.meta.ref} ({r.detail}): replicas changed by the autoscaler are not modelled "
+                       f"(checked at spec.replicas)")
+    return out
+
+
+def _deployment(d: o.Deployment, records: Sequence[Any]) -> Workload:
+    scope = DeploymentScope(replicas=d.replicas, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy,
+                            min_ready_seconds=d.min_ready_seconds, revision_history_limit=min(d.revision_history_limit, 100),
+                            edits=1, rollbacks=0, scale_to=(), scales=0, pauses=0, faults=frozenset())
+    missing, notes = [], []
+    for use in d.template.claims:
+        modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
+        shown = ",".join(modes) or "access mode unknown"
+        text = f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod"
+        if d.strategy == "Recreate" and d.replicas <= 1 and (o.RWO in modes or o.RWOP in modes):
+            text += ("; one pod at a time (Recreate, replicas 1) lets it move between nodes; the detach/attach "
+                     "delay when the new pod lands on another node is not modelled")
+        elif o.RWO in modes and not any(m in modes for m in (o.RWX, o.ROX)):
+            text += ("; ReadWriteOnce attaches to one node only, so pods scheduled to another node wait in "
+                     "ContainerCreating (Multi-Attach error) — the Deployment model has no nodes or volumes")
+        elif o.RWOP in modes:
+            text += "; ReadWriteOncePod admits one pod: every other replica and every surge pod stays Pending"
+        else:
+            text += "; volumes are not in the Deployment model"
+        missing.append(text)
+        c = _claims_by_name(records).get((d.meta.namespace, use.claim))
+        if c is None:
+            notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown")
+        else:
+            missing.extend(_storage_note(c.storage_class, records))
+    missing += _scheduling_notes(d.template, "deployment") + _disruption_notes(d, records)
+    if d.paused:
+        missing.append("spec.paused: true — checked as if the Deployment were not paused")
+    if d.revision_history_limit > 100:
+        notes.append(f"revisionHistoryLimit {d.revision_history_limit} explored as 100 (only the first edits matter)")
+    return Workload(d, "deployment", scope, tuple(missing), tuple(notes), 0)
+
+
+def _statefulset(s: o.StatefulSet, records: Sequence[Any], nodes: int | None) -> Workload:
+    missing, notes = [], []
+    mode, read_only = vol.RWO, False
+    if s.claim_templates:
+        first = s.claim_templates[0]
+        claim = f"{first.name}-{s.meta.name}-{s.ordinals_start}"
+        modes, source = resolve_access_modes(s.meta.namespace, claim, records, first)
+        mode = model_mode(modes)
+        read_only = first.name in s.template.read_only_mounts
+        notes.append(f"claims {first.name}-{s.meta.name}-<ordinal>: {','.join(modes)} (from {source})")
+        missing.extend(_storage_note(first.storage_class, records))
+        if len(s.claim_templates) > 1:
+            missing.append(f"{len(s.claim_templates)} volumeClaimTemplates: modelled as one claim per pod "
+                           f"({first.name}); the others behave alike")
+    for use in s.template.claims:
+        if all(use.claim != t.name for t in s.claim_templates):
+            missing.append(f"volume {use.volume}: claim {use.claim} shared by every pod of the set is not modelled")
+    if s.service_name:
+        services = [r for r in records if isinstance(r, o.Service) and r.meta.name == s.service_name
+                    and r.meta.namespace == s.meta.namespace]
+        if not services:
+            notes.append(f"serviceName {s.service_name}: no Service of that name in these manifests "
+                         f"(pods get DNS names only through a headless Service)")
+        elif not services[0].headless:
+            notes.append(f"service/{s.service_name} is not headless (clusterIP: None): pods get no per-pod DNS names")
+    if s.template.termination_grace_seconds == 0:
+        missing.append("terminationGracePeriodSeconds: 0 — unsafe for StatefulSets (pods may be force-deleted); not modelled")
+    missing += _scheduling_notes(s.template, "statefulset") + _disruption_notes(s, records)
+    n = nodes if nodes is not None else DEFAULT_NODES["statefulset"]
+    scope = StatefulSetScope(name=s.meta.name, replicas=s.replicas, ordinals_start=s.ordinals_start,
+                             pod_management=s.pod_management, strategy=s.strategy, partition=s.partition,
+                             max_unavailable=s.max_unavailable or StatefulSetScope().max_unavailable,
+                             min_ready_seconds=s.min_ready_seconds, when_deleted=s.when_deleted, when_scaled=s.when_scaled,
+                             claims=bool(s.claim_templates), access_mode=mode, read_only_mount=read_only,
+                             nodes=max(1, n), edits=1, reverts=0, scale_to=(), scales=0, pod_deletes=0,
+                             set_deletion=False, faults=frozenset())
+    return Workload(s, "statefulset", scope, tuple(missing), tuple(notes), n)
+
+
+def _daemonset(d: o.DaemonSet, records: Sequence[Any], nodes: int | None) -> Workload:
+    missing, notes = [], []
+    n = max(1, nodes if nodes is not None else DEFAULT_NODES["daemonset"])
+    selective = bool(d.template.node_selector) or "nodeAffinity" in d.template.scheduling
+    classes: tuple[int, ...] = ()
+    if selective and n >= 2:
+        classes = (dsu.ELIGIBLE,) * (n - 1) + (dsu.INELIGIBLE,)
+        what = ",".join(f"{k}={v}" for k, v in d.template.node_selector) or "node affinity"
+        notes.append(f"nodeSelector {what}: node labels are not in the manifests; modelled with the last node "
+                     f"not matching, and one change of a node's labels")
+    if "tolerations" in d.template.scheduling:
+        notes.append("tolerations: node taints are not in the manifests; nodes are modelled untainted")
+    for use in d.template.claims:
+        missing.append(f"volume {use.volume}: claim {use.claim} mounted on every node is not modelled")
+    missing += _scheduling_notes(d.template, "daemonset") + _disruption_notes(d, records)
+    scope = DaemonSetScope(name=d.meta.name, nodes=n, node_classes=classes, strategy=d.strategy,
+                           max_unavailable=d.max_unavailable, max_surge=d.max_surge, min_ready_seconds=d.min_ready_seconds,
+                           edits=1, joins=0, leaves=0, relabels=1 if classes else 0, pod_deletes=0, faults=frozenset())
+    return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
+
+
+def workloads(records: Sequence[Any], nodes: int | None = None) -> list[Workload]:
+    """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order."""
+    out = []
+    for r in records:
+        if isinstance(r, o.Deployment):
+            out.append(_deployment(r, records))
+        elif isinstance(r, o.StatefulSet):
+            out.append(_statefulset(r, records, nodes))
+        elif isinstance(r, o.DaemonSet):
+            out.append(_daemonset(r, records, nodes))
+    return out

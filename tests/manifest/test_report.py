@@ -1,0 +1,84 @@
+"""Report formats: text table, JSON document, JUnit XML, ITF traces; exit codes; caveats."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import attrs
+
+from kubecheck.checker.report import EXIT_OK, EXIT_SAFETY, Verdict
+from kubecheck.model.manifest import check_manifests, exit_code, itf_documents, render_json, render_junit, render_text
+from manifest_texts import deployment
+
+WEB = deployment(replicas=2, strategy="strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")
+
+
+def _report(**kw):
+    return check_manifests(["-"], stdin_text=WEB, **kw)
+
+
+def test_text_table_has_a_row_per_property_with_method_and_size() -> None:
+    report = _report()
+    text = render_text(report)
+    lines = text.splitlines()
+    assert lines[0].startswith("kubecheck check -f -: 1 workloads, 9 properties")
+    assert "deployment/web  (<stdin> (document 1); model deployment;" in text
+    header = next(line for line in lines if line.lstrip().startswith("property"))
+    assert header.split() == ["property", "verdict", "method", "checked", "at", "states", "seconds"]
+    row = next(line for line in lines if line.strip().startswith("deployment.replicas_within_surge"))
+    assert row.split()[:4] == ["deployment.replicas_within_surge", "HOLDS", "explicit", "replicas=2"]
+    assert "deployment.live_pods_within_surge        VIOLATED *" in text
+    assert "VIOLATED (caveat)  deployment/web: deployment.live_pods_within_surge" in text
+    assert lines[-1].startswith("summary: ") and lines[-1].endswith("exit 0")
+
+
+def test_caveats_do_not_fail_the_run_unless_strict() -> None:
+    assert exit_code(_report()) == EXIT_OK
+    assert exit_code(_report(strict=True)) == EXIT_SAFETY
+
+
+def test_json_document() -> None:
+    doc = json.loads(render_json(_report()))
+    assert doc["format"] == "kubecheck.manifest-report/1" and doc["exit_code"] == 0
+    [w] = doc["workloads"]
+    assert (w["object"], w["model"], w["scope"]["replicas"]) == ("deployment/web", "deployment", "2")
+    live = next(p for p in w["properties"] if p["property"] == "deployment.live_pods_within_surge")
+    assert (live["verdict"], live["caveat"], live["checked_at"], live["reduced"]) == ("VIOLATED", True, "replicas=2", False)
+    assert live["trace"]["format"] == "kubecheck.trace/1" and live["trace"]["steps"]
+    assert {s["property"] for s in w["skipped"]} == {"deployment.availability_floor_with_crashes"}
+
+
+def test_junit_one_testcase_per_property() -> None:
+    report = _report()
+    root = ET.fromstring(render_junit(report))
+    [suite] = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert len(cases) == 9 == int(root.get("tests"))
+    assert root.get("failures") == "0" and root.get("skipped") == "0"
+    live = next(c for c in cases if c.get("name") == "deployment.live_pods_within_surge")
+    assert "caveat" in live.find("system-out").text
+    strict = ET.fromstring(render_junit(attrs.evolve(report, strict=True)))
+    assert strict.get("failures") == "1"
+    failure = strict.find(".//testcase[@name='deployment.live_pods_within_surge']/failure")
+    assert failure.get("type") == "VIOLATED" and "user.edit_template" in failure.text
+
+
+def test_junit_inconclusive_is_skipped() -> None:
+    report = _report()
+    wr = report.workloads[0]
+    row = wr.rows[0]
+    stuck = attrs.evolve(row, result=attrs.evolve(row.result, verdict=Verdict.INCONCLUSIVE, note="budget"))
+    report = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=(stuck,) + wr.rows[1:]),))
+    root = ET.fromstring(render_junit(report))
+    assert root.get("skipped") == "1"
+    assert root.find(".//skipped").get("message") == "INCONCLUSIVE: budget"
+    assert report.exit_code == 10
+
+
+def test_itf_one_document_per_violation_and_witness() -> None:
+    docs = itf_documents(_report())
+    stems = [s for s, _ in docs]
+    assert "deployment-web-live_pods_within_surge" in stems
+    doc = dict(docs)["deployment-web-live_pods_within_surge"]
+    assert doc["#meta"]["object"] == "deployment/web" and doc["states"]

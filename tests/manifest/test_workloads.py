@@ -1,0 +1,110 @@
+"""Mapping workloads to models and scopes; claims and access modes; what is not modelled."""
+
+from __future__ import annotations
+
+from kubecheck.model.controllers import daemonset_util as dsu
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.manifest import load_workloads
+from manifest_texts import deployment, statefulset
+
+PV = """\
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: pv-0}
+spec:
+  accessModes: [ReadWriteOnce, ReadWriteMany]
+  capacity: {storage: 1Gi}
+  claimRef: {namespace: default, name: data-db-0}
+"""
+
+
+def _one(text: str, nodes: int | None = None):
+    found, ignored, unknown = load_workloads(["-"], text, nodes)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_deployment_scope_has_the_manifest_numbers_and_bounded_user_actions() -> None:
+    w = _one(deployment(replicas=4, strategy="strategy: {rollingUpdate: {maxSurge: 2, maxUnavailable: '50%'}}\nminReadySeconds: 5"))
+    sc = w.scope
+    assert (w.model, w.ref) == ("deployment", "deployment/web")
+    assert (sc.replicas, sc.max_surge, sc.max_unavailable, sc.min_ready_seconds) == (4, IntOrPercent(2), IntOrPercent(50, True), 5)
+    assert (sc.edits, sc.rollbacks, sc.scales, sc.faults) == (1, 0, 0, frozenset())
+
+
+def test_statefulset_scope_and_claim_template_mode() -> None:
+    w = _one(statefulset(replicas=2).replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Parallel"), nodes=3)
+    sc = w.scope
+    assert (sc.name, sc.replicas, sc.pod_management, sc.nodes, sc.claims, sc.access_mode) == ("db", 2, "Parallel", 3, True, "ReadWriteOnce")
+    assert "claims data-db-<ordinal>: ReadWriteOnce (from volumeClaimTemplate data)" in w.notes
+    assert any("serviceName db: no Service" in n for n in w.notes)
+
+
+def test_bound_persistent_volume_decides_the_access_mode() -> None:
+    w = _one(statefulset() + "---\n" + PV)
+    assert w.scope.access_mode == "ReadWriteMany"
+    assert "claims data-db-<ordinal>: ReadWriteOnce,ReadWriteMany (from persistentvolume/pv-0)" in w.notes
+
+
+def test_read_only_mount_is_seen() -> None:
+    w = _one(statefulset().replace("mountPath: /d", "mountPath: /d, readOnly: true").replace("[ReadWriteOnce]", "[ReadOnlyMany]"))
+    assert (w.scope.access_mode, w.scope.read_only_mount) == ("ReadOnlyMany", True)
+
+
+def test_deployment_sharing_a_read_write_once_claim_is_named() -> None:
+    claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n"
+    text = deployment().replace("containers: [{name: app, image: nginx}]",
+                                "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared}}]")
+    w = _one(text + "---\n" + claim)
+    assert any(t.startswith("volume v: claim shared (ReadWriteOnce, from persistentvolumeclaim/shared) shared by every pod; "
+                            "ReadWriteOnce attaches to one node only") for t in w.not_modelled)
+
+
+def test_disruption_budgets_autoscalers_and_scheduling_constraints_are_not_modelled() -> None:
+    extra = """\
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web-pdb}
+spec: {maxUnavailable: 1, selector: {matchLabels: {app: web}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web-hpa}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 10}
+"""
+    text = deployment().replace("containers: [{name: app, image: nginx}]", "containers: [{name: app, image: nginx}]\n"
+                                "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]\n"
+                                "      affinity: {podAntiAffinity: {}}")
+    w = _one(text + extra)
+    assert w.not_modelled == (
+        "pod scheduling: topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
+        "pod scheduling: podAntiAffinity (pods may stay Pending when no node is free of a peer)",
+        "poddisruptionbudget/web-pdb (maxUnavailable 1): evictions that respect it are not modelled",
+        "horizontalpodautoscaler/web-hpa (minReplicas 2, maxReplicas 10): replicas changed by the autoscaler are not modelled (checked at spec.replicas)",
+    )
+
+
+def test_daemonset_node_selector_makes_one_node_ineligible_and_lets_labels_change() -> None:
+    text = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec: {nodeSelector: {pool: infra}, containers: [{name: a, image: x}]}
+"""
+    w = _one(text, nodes=4)
+    assert w.scope.node_classes == (dsu.ELIGIBLE,) * 3 + (dsu.INELIGIBLE,)
+    assert (w.scope.nodes, w.scope.relabels, w.scope.max_unavailable) == (4, 1, IntOrPercent(1))
+    plain = _one(text.replace("nodeSelector: {pool: infra}, ", ""))
+    assert (plain.scope.nodes, plain.scope.node_classes, plain.scope.relabels) == (3, (), 0)
+
+
+def test_ignored_kinds_and_unknown_fields() -> None:
+    found, ignored, unknown = load_workloads(["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
+                                             + deployment(strategy="replica: 2"))
+    assert ignored == ["configmap/c (v1 ConfigMap: kind not read)"]
+    assert unknown == ["<stdin> (document 2): spec.replica"]
