@@ -24,11 +24,12 @@ from kubecheck.checker.certify import EncoderBug
 from kubecheck.checker.explicit import Budget, EngineError
 from kubecheck.checker.symbolic import EncodingError
 from kubecheck.checker.report import exit_code
-from kubecheck.cli import documents, listing, replay_text, report_text
+from kubecheck.cli import documents, listing, replay_text, report_text, trace_text
 from kubecheck.cli.progress import StatusLine
 from kubecheck.model.kernel import scopes, traces
 
 FORMATS = ("text", "json", "itf")
+CHECK_FORMATS = FORMATS + ("junit",)
 
 
 class InputError(click.ClickException):
@@ -82,6 +83,37 @@ def check_writable(out: str | None) -> None:
         raise InputError(f"cannot write {out}: no directory {parent}")
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise InputError(f"cannot write {out}: permission denied")
+
+
+def check_files(files: Sequence[str], model_name: str | None, property_names: Sequence[str], nodes: int | None,
+                strict: bool, verbose: bool, engine: str, budget: Budget, status: Any, fmt: str, out: str | None,
+                quiet: bool) -> int:
+    """``check -f``: read manifests, check each workload, render; returns the exit code."""
+    from kubecheck.model import manifest
+
+    if model_name or property_names:
+        raise InputError("give a MODEL or -f manifests, not both")
+    stdin_text = sys.stdin.buffer.read() if "-" in files else None
+    with reported_errors():
+        check_writable(out)
+        try:
+            report = manifest.check_manifests(list(files), stdin_text, nodes, engine if engine != "explicit" else "auto",
+                                              budget, status, verbose, strict)
+        finally:
+            status.clear()
+    if fmt == "itf":
+        write_traces(manifest.itf_documents(report), out, quiet)
+    elif fmt == "json":
+        write(manifest.render_json(report), out, quiet)
+    else:
+        render = manifest.render_junit if fmt == "junit" else manifest.render_text
+        write(render(report, trace_lines=manifest_trace_lines), out, quiet)
+    return report.exit_code
+
+
+def manifest_trace_lines(result: Any) -> list[str]:
+    """A manifest report's trace in the model's Kubernetes words."""
+    return trace_text.steps(result.trace) + trace_text.conclusion_lines(result.property, result.verdict.value, result.trace)
 
 
 def symbolic_params(model: Any, names: str | None) -> tuple[str, ...]:
@@ -153,8 +185,13 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
 
 
 @cli.command()
-@click.argument("model_name", metavar="MODEL")
+@click.argument("model_name", metavar="[MODEL]", required=False)
 @click.argument("property_names", metavar="[PROPERTY]...", nargs=-1)
+@click.option("-f", "--filename", "files", multiple=True, metavar="FILE|DIR|-",
+              help="check Kubernetes manifests instead of a built-in model (files, directories, - for stdin)")
+@click.option("--nodes", type=click.IntRange(1, 64), metavar="N", help="with -f: cluster nodes for StatefulSets/DaemonSets")
+@click.option("--strict", is_flag=True, help="with -f: count violations of properties upstream does not guarantee")
+@click.option("--verbose", "-v", is_flag=True, help="with -f: unknown fields, properties not checked, witness traces")
 @click.option("--scope", "preset", default="small", show_default=True, metavar="PRESET",
               help="named scope preset (kubecheck list shows them)")
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="set a scope parameter (repeatable)")
@@ -169,11 +206,13 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
 @click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)")
 @click.option("--certificate", metavar="FILE",
               help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)")
-@_format_option
+@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
+              help="text, json, itf (one trace per violation) or junit (with -f)")
 @_out_option
 @click.option("--quiet", "-q", is_flag=True, help="no progress line and no messages on stderr")
 @click.pass_context
-def check(ctx: click.Context, model_name: str, property_names: tuple[str, ...], preset: str, pairs: tuple[str, ...],
+def check(ctx: click.Context, model_name: str | None, property_names: tuple[str, ...], files: tuple[str, ...],
+          nodes: int | None, strict: bool, verbose: bool, preset: str, pairs: tuple[str, ...],
           faults: str | None, max_states: int | None, timeout: float | None, engine: str, for_all: str | None,
           depth: int | None, certificate: str | None, fmt: str, out: str | None, quiet: bool) -> None:
     """Check properties of a model in a scope.
@@ -184,6 +223,12 @@ def check(ctx: click.Context, model_name: str, property_names: tuple[str, ...], 
     """
     budget = Budget(max_states, timeout)
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not quiet)
+    if files:
+        ctx.exit(check_files(files, model_name, property_names, nodes, strict, verbose, engine, budget, status, fmt, out, quiet))
+    if model_name is None:
+        raise InputError(f"give a MODEL ({', '.join(catalog.MODELS)}) or manifests with -f FILE")
+    if fmt == "junit":
+        raise InputError("--format junit goes with -f manifests")
     with reported_errors():
         model = catalog.model(model_name)
         props = catalog.properties(model.name, property_names)

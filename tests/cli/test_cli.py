@@ -658,3 +658,49 @@ def test_auto_engine_names_the_engine_it_ran():
     assert result.exit_code == 0
     row = next(line for line in result.stdout.splitlines() if line.startswith("revisions_unique"))
     assert row.split()[1:3] == ["HOLDS", "explicit"]
+
+
+# -- manifests through the CLI (issue 6) --------------------------------------------------------
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _stream() -> str:
+    """The examples as one multi-document stream, as `helm template` would print them."""
+    return "".join("---\n" + p.read_text() for p in sorted(EXAMPLES.glob("*.yaml")))
+
+
+def test_check_f_reads_a_multi_document_stream_from_stdin():
+    result = CliRunner().invoke(main.cli, ["check", "-f", "-"], input=_stream())
+    from_dir = kubecheck("check", "-f", str(EXAMPLES))
+    assert result.exit_code == from_dir.exit_code == 12  # the DaemonSet example's stuck rollout
+    for workload in ("deployment/web", "deployment/grafana", "statefulset/postgres", "statefulset/cassandra",
+                     "daemonset/fluent-bit"):
+        assert workload in result.stdout
+
+
+def test_check_f_junit_has_one_testcase_per_property():
+    import xml.etree.ElementTree as ET
+
+    result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--format", "junit")
+    root = ET.fromstring(result.stdout)
+    names = [tc.get("name") for tc in root.iter("testcase")]
+    assert "deployment.replicas_within_surge" in names and len(names) == len(set(names))
+
+
+def test_check_f_invalid_manifest_gives_the_api_servers_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+                   "  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"
+                   "  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n")
+    result = kubecheck("check", "-f", str(bad))
+    assert result.exit_code == 2
+    assert one_error_line(result).endswith(
+        "deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")
+
+
+def test_model_and_manifests_together_is_a_usage_error():
+    result = kubecheck("check", "deployment", "-f", str(EXAMPLES))
+    assert result.exit_code == 2
+    assert one_error_line(result) == "give a MODEL or -f manifests, not both"
