@@ -356,12 +356,21 @@ def _writes(schema: Schema, label: str, changes: dict[str, Any]) -> list[tuple[i
 
 
 def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, Any]]) -> None:
+    """Raise DomainError where a state-derived value leaves its slot's domain or type.
+
+    The type matters: True == 1 and both hash alike, so an int written into a bool slot (or a
+    bool into an int slot) would otherwise pass unnoticed and merge distinct states.
+    """
     for index, value in writes:
         slot = schema.slots[index]
-        if isinstance(value, Expr) and slot.kind == "int":
-            em.open(f"if not {slot.lo} <= {value.code} <= {slot.hi}:")
-            em.line(f"raise DomainError({k}, {index}, {value.code})")
-            em.close()
+        if not isinstance(value, Expr):
+            continue
+        if slot.kind == "int":
+            em.open(f"if {value.code}.__class__ is not int or not {slot.lo} <= {value.code} <= {slot.hi}:")
+        else:
+            em.open(f"if {value.code}.__class__ is not bool:")
+        em.line(f"raise DomainError({k}, {index}, {value.code})")
+        em.close()
 
 
 class _Builder:

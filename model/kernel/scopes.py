@@ -113,3 +113,66 @@ def parse_settings(pairs: Iterable[str]) -> dict[str, str]:
             raise ScopeError(f"--set expects NAME=VALUE, got {pair!r}")
         out[key.strip()] = value.strip()
     return out
+
+
+# Parsers' docstrings are shown by `kubecheck list` as value hints (see parse_int), so the
+# ones whose parameter doc already says what they take have none.
+def parse_int_or_percent(raw: str) -> Any:
+    # maxSurge-style values: an integer or a percentage (kernel.intstr.IntOrPercent)
+    from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
+
+    try:
+        return IntOrPercent.parse(raw)
+    except InvalidValue as err:
+        raise ScopeError(str(err)) from None
+
+
+def parse_int_list(lo: int, hi: int, example: str = "2,5") -> Callable[[str], tuple[int, ...]]:
+    """A parser of comma-separated integers within lo..hi (empty text: the empty tuple)."""
+
+    def parse(raw: str) -> tuple[int, ...]:
+        text = str(raw).strip()
+        if not text:
+            return ()
+        try:
+            values = tuple(int(x) for x in text.split(","))
+        except ValueError:
+            raise ScopeError(f"expected comma-separated integers such as {example}, got {raw!r}") from None
+        if any(v < lo or v > hi for v in values):
+            raise ScopeError(f"expected replica counts from {lo} to {hi}, got {raw!r}")
+        return values
+
+    return parse
+
+
+def show_int_list(values: tuple[int, ...]) -> str:
+    return ",".join(str(v) for v in values)
+
+
+def parse_names(choices: tuple[str, ...], what: str) -> Callable[[str], frozenset[str]]:
+    """A parser of a comma-separated subset of ``choices`` ("none" or empty: no names)."""
+
+    def parse(raw: str) -> frozenset[str]:
+        text = str(raw).strip()
+        if text in ("", "none"):
+            return frozenset()
+        names = [x.strip() for x in text.split(",")]
+        bad = [n for n in names if n not in choices]
+        if bad:
+            raise ScopeError(f"unknown {what} {bad[0]!r}; valid {what}s: {', '.join(choices)} (or none)")
+        return frozenset(names)
+
+    return parse
+
+
+def show_names(choices: tuple[str, ...]) -> Callable[[frozenset[str]], str]:
+    """Show a subset of ``choices`` in their declared order ("none" when empty)."""
+
+    def show(names: frozenset[str]) -> str:
+        return ",".join(n for n in choices if n in names) or "none"
+
+    return show
+
+
+def show_bool(value: bool) -> str:
+    return "true" if value else "false"

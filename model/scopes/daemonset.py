@@ -20,32 +20,16 @@ import attrs
 
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers.cluster import FAULTS
-from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int, parse_int_or_percent, parse_names, show_names
 
 START_ROLLED_OUT, START_FRESH = "rolled-out", "fresh"
 
 
-def _parse_int_or_percent(raw: str) -> IntOrPercent:
-    try:
-        return IntOrPercent.parse(raw)
-    except InvalidValue as err:
-        raise ScopeError(str(err)) from None
 
 
-def _parse_faults(raw: str) -> frozenset[str]:
-    text = str(raw).strip()
-    if text in ("", "none"):
-        return frozenset()
-    names = [x.strip() for x in text.split(",")]
-    bad = [n for n in names if n not in FAULTS]
-    if bad:
-        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
-    return frozenset(names)
 
 
-def _show_faults(faults: frozenset[str]) -> str:
-    return ",".join(f for f in FAULTS if f in faults) or "none"
 
 
 def _parse_classes(raw: str) -> tuple[int, ...]:
@@ -68,6 +52,9 @@ def _show_classes(classes: tuple[int, ...]) -> str:
 def _field(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
 
+_parse_faults = parse_names(FAULTS, "fault")
+_show_faults = show_names(FAULTS)
+
 
 @attrs.frozen
 class DaemonSetScope:
@@ -81,9 +68,9 @@ class DaemonSetScope:
                        parse_choice((START_ROLLED_OUT, START_FRESH)), START_ROLLED_OUT)
     strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((du.ROLLING_UPDATE, du.ON_DELETE)), du.ROLLING_UPDATE)
     max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          _parse_int_or_percent, IntOrPercent(1))
+                                          parse_int_or_percent, IntOrPercent(1))
     max_surge: IntOrPercent = param("max-surge", "spec.updateStrategy.rollingUpdate.maxSurge (integer or percent)",
-                                    _parse_int_or_percent, IntOrPercent(0))
+                                    parse_int_or_percent, IntOrPercent(0))
     min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 2), 1)
     joins: int = param("joins", "nodes that join later (the last node slots start absent)", parse_int(0, 2), 0)

@@ -20,57 +20,30 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
-from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_bool, show_int_list, show_names
 
 FAULTS = ("crash", "evict")
 
 
-def _parse_int_or_percent(raw: str) -> IntOrPercent:
-    try:
-        return IntOrPercent.parse(raw)
-    except InvalidValue as err:
-        raise ScopeError(str(err)) from None
 
 
-def _parse_int_list(raw: str) -> tuple[int, ...]:
-    text = str(raw).strip()
-    if not text:
-        return ()
-    try:
-        values = tuple(int(x) for x in text.split(","))
-    except ValueError:
-        raise ScopeError(f"expected comma-separated integers such as 2,5, got {raw!r}") from None
-    if any(v < 0 or v > 100 for v in values):
-        raise ScopeError(f"expected replica counts from 0 to 100, got {raw!r}")
-    return values
 
 
-def _parse_faults(raw: str) -> frozenset[str]:
-    text = str(raw).strip()
-    if text in ("", "none"):
-        return frozenset()
-    names = [x.strip() for x in text.split(",")]
-    bad = [n for n in names if n not in FAULTS]
-    if bad:
-        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
-    return frozenset(names)
 
 
-def _show_faults(faults: frozenset[str]) -> str:
-    return ",".join(f for f in FAULTS if f in faults) or "none"
 
 
-def _show_list(values: tuple[int, ...]) -> str:
-    return ",".join(str(v) for v in values)
 
 
-def _show_bool(value: bool) -> str:
-    return "true" if value else "false"
 
 
 def _api_int_or_percent(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
+
+_parse_faults = parse_names(FAULTS, "fault")
+_show_faults = show_names(FAULTS)
+_parse_int_list = parse_int_list(0, 100, "2,5")
 
 
 @attrs.frozen
@@ -79,21 +52,21 @@ class DeploymentScope:
 
     replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, 100), 3)
     max_surge: IntOrPercent = param("max-surge", "spec.strategy.rollingUpdate.maxSurge (integer or percent)",
-                                    _parse_int_or_percent, IntOrPercent(25, True))
+                                    parse_int_or_percent, IntOrPercent(25, True))
     max_unavailable: IntOrPercent = param("max-unavailable", "spec.strategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          _parse_int_or_percent, IntOrPercent(25, True))
+                                          parse_int_or_percent, IntOrPercent(25, True))
     strategy: str = param("strategy", "spec.strategy.type", parse_choice((du.ROLLING_UPDATE, du.RECREATE)), du.ROLLING_UPDATE)
     min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
     revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
     rollbacks: int = param("rollbacks", "`kubectl rollout undo` commands the user may issue", parse_int(0, 3), 0)
-    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), _show_list)
+    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list)
     scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
     pauses: int = param("pauses", "how many times the user may pause (resume is free)", parse_int(0, 3), 0)
     faults: frozenset[str] = param("faults", "faults that may happen: crash (a ready pod turns unready), evict", _parse_faults, frozenset(), _show_faults)
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 5), 1)
     broken_release: bool = param("broken-release", "pods of edited templates crash after becoming Ready, for ever (CrashLoopBackOff)",
-                                 parse_bool, False, _show_bool)
+                                 parse_bool, False, show_bool)
 
     def validate(self) -> None:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment)."""

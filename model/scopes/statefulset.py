@@ -24,47 +24,22 @@ import attrs
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import FAULTS
-from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_int_list, show_names
 
 
-def _parse_int_or_percent(raw: str) -> IntOrPercent:
-    try:
-        return IntOrPercent.parse(raw)
-    except InvalidValue as err:
-        raise ScopeError(str(err)) from None
 
 
-def _parse_int_list(raw: str) -> tuple[int, ...]:
-    text = str(raw).strip()
-    if not text:
-        return ()
-    try:
-        values = tuple(int(x) for x in text.split(","))
-    except ValueError:
-        raise ScopeError(f"expected comma-separated integers such as 1,3, got {raw!r}") from None
-    if any(v < 0 or v > 20 for v in values):
-        raise ScopeError(f"expected replica counts from 0 to 20, got {raw!r}")
-    return values
 
 
-def _parse_faults(raw: str) -> frozenset[str]:
-    text = str(raw).strip()
-    if text in ("", "none"):
-        return frozenset()
-    names = [x.strip() for x in text.split(",")]
-    bad = [n for n in names if n not in FAULTS]
-    if bad:
-        raise ScopeError(f"unknown fault {bad[0]!r}; valid faults: {', '.join(FAULTS)} (or none)")
-    return frozenset(names)
 
 
-def _show_faults(faults: frozenset[str]) -> str:
-    return ",".join(f for f in FAULTS if f in faults) or "none"
 
 
-def _show_list(values: tuple[int, ...]) -> str:
-    return ",".join(str(v) for v in values)
+
+_parse_faults = parse_names(FAULTS, "fault")
+_show_faults = show_names(FAULTS)
+_parse_int_list = parse_int_list(0, 20, "1,3")
 
 
 @attrs.frozen
@@ -79,7 +54,7 @@ class StatefulSetScope:
     strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((su.ROLLING_UPDATE, su.ON_DELETE)), su.ROLLING_UPDATE)
     partition: int = param("partition", "spec.updateStrategy.rollingUpdate.partition", parse_int(-1, 100), 0)
     max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          _parse_int_or_percent, IntOrPercent(1))
+                                          parse_int_or_percent, IntOrPercent(1))
     max_unavailable_gate: bool = param("feature-max-unavailable-statefulset",
                                        "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)", parse_bool, True)
     min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
@@ -93,7 +68,7 @@ class StatefulSetScope:
     nodes: int = param("nodes", "schedulable nodes (node-a, node-b, ...)", parse_int(1, 4), 1)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 3), 1)
     reverts: int = param("reverts", "times the user re-applies an older template (reuses its revision)", parse_int(0, 2), 0)
-    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), _show_list)
+    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list)
     scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
     pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 4), 0)
     set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False)
