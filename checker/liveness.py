@@ -50,6 +50,7 @@ class Graph:
         self.start = array("l")  # edges of state i: start[i] .. start[i+1]
         self.dst = array("l")
         self.act = array("l")
+        self.expanded = 0  # states 0 .. expanded-1 have their edges
 
     def edges(self, i: int) -> range:
         return range(self.start[i], self.start[i + 1])
@@ -113,7 +114,11 @@ def explore(compiled: Any, budget: Budget, progress: Callable[[Progress], None] 
                 break
     except KeyboardInterrupt:
         stop_reason = "interrupted"
-    g.start.append(len(g.dst))
+    # States discovered but not expanded (a budget stopped the search) get no edges; check()
+    # keeps them out of every search region, so they are never taken for stuck states.
+    g.expanded = i
+    while len(g.start) < len(g.states) + 1:
+        g.start.append(len(g.dst))
     stats = Stats(len(g.states), len(g.dst), depth, time.perf_counter() - started, stop_reason == "exhausted", stop_reason)
     return g, stats
 
@@ -323,6 +328,9 @@ def check(
             reached = compiled.predicate_function([prop.target])
             region = bytearray(0 if reached(s) else 1 for s in g.states)
             sources = [k for k, s in enumerate(g.states) if region[k] and holds(s)]
+        for k in range(g.expanded, len(g.states)):
+            region[k] = 0
+        sources = [k for k in sources if k < g.expanded]
         lasso = _find(g, compiled, region, sources, unit) if sources else None
         seconds = stats.seconds + (time.perf_counter() - started)
         st = Stats(stats.states, stats.transitions, stats.depth, seconds, stats.complete, stats.stop_reason)

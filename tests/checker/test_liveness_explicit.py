@@ -50,3 +50,23 @@ def test_a_stuck_state_is_a_lasso_without_loop_steps() -> None:
     assert r.trace.labels() == ["controller.increment"] and r.trace.loop == 1
     assert "no controller, kubelet or scheduler action is enabled" in r.note
     assert lasso.check_lasso(STUTTER, Scope(), COUNT_2, r.trace) == ""
+
+
+# -- budgets: a partial state graph ---------------------------------------------------------------
+
+
+def test_a_budget_stopped_liveness_search_is_inconclusive_and_never_takes_unexpanded_states_for_stuck():
+    """Regression: discovered-but-unexpanded states had no edges (IndexError, and they could look stuck)."""
+    from kubecheck.checker import catalog, run
+    from kubecheck.checker.explicit import Budget
+    from kubecheck.model.kernel.scopes import with_settings
+
+    model = catalog.model("deployment")
+    prop = catalog.properties("deployment", ["rollout_eventually_completes"])
+    for max_states in (50, 200, 3000):
+        [r] = run.check(model, model.presets["small"], prop, Budget(max_states=max_states))
+        assert r.verdict.value == "INCONCLUSIVE" and r.stats.stop_reason == "max-states"
+    broken = with_settings(model.presets["small"], {"broken-release": "true"})
+    [r] = run.check(model, broken, prop, Budget(max_states=3000))
+    assert r.verdict.value == "VIOLATED" and r.trace is not None and r.trace.loop is not None
+    assert r.trace.states[r.trace.loop] == r.trace.last  # a real, closed lasso within the explored part
