@@ -304,7 +304,10 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
     min_ready = lambda sc: sc.has_min_ready  # noqa: E731
     orphans = lambda sc: bool({"force-delete", "node-delete"} & set(sc.faults))  # noqa: E731
     return (
-        Command("scheduler.bind_pod", bind_g, bind_e, "bind an unscheduled pod to a Ready node (any node fits)", params=(slot, node)),
+        # one fairness unit per pod: the node is the scheduler's choice, so weak fairness promises
+        # "the scheduler eventually binds web-1", whatever the node
+        Command("scheduler.bind_pod", bind_g, bind_e, "bind an unscheduled pod to a Ready node (any node fits)", params=(slot, node),
+                fair_by=(slot[0],)),
         Command("kubelet.start_pod", start_g, start_e, "start the containers (after the volume is attached): Running, not Ready",
                 params=(slot, node)),
         Command("kubelet.pod_ready", ready_g, ready_e, "readiness probe passes: Ready", params=(slot, node)),

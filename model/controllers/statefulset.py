@@ -190,21 +190,10 @@ def _never_ready_if_broken(ready: Command) -> Command:
 
 
 def _cluster_commands() -> tuple[Command, ...]:
-    """The cluster's commands over the StatefulSet's pods, with two StatefulSet-side adjustments.
-
-    * ``kubelet.pod_ready`` honours the ``broken-release`` switch (:func:`_never_ready_if_broken`);
-    * ``scheduler.bind_pod`` is one fairness unit per pod: the node is the scheduler's choice,
-      so "the scheduler eventually binds web-1" is the weak-fairness promise, whatever the node.
-      (Belongs in cluster.py, where every workload model would get it.)
-    """
-    out = []
-    for cmd in cl.cluster_commands(PODS):
-        if cmd.name == "kubelet.pod_ready":
-            cmd = _never_ready_if_broken(cmd)
-        elif cmd.name == "scheduler.bind_pod" and cmd.fair_by is None:
-            cmd = attrs.evolve(cmd, fair_by=("pod",))
-        out.append(cmd)
-    return tuple(out)
+    """The cluster's commands over the StatefulSet's pods; ``kubelet.pod_ready`` honours the
+    ``broken-release`` switch (:func:`_never_ready_if_broken`)."""
+    return tuple(_never_ready_if_broken(cmd) if cmd.name == "kubelet.pod_ready" else cmd
+                 for cmd in cl.cluster_commands(PODS))
 
 
 # -- statefulset controller -------------------------------------------------------------------
