@@ -153,11 +153,7 @@ def check(
             try:
                 succ = successors(s)
             except DomainError as err:
-                slot = schema.slots[err.slot]
-                raise EngineError(
-                    f"model bug: {compiled.actions[err.action].label} writes {slot.label}={err.value} "
-                    f"outside its domain {slot.lo}..{slot.hi}"
-                ) from None
+                raise EngineError(err.explain(compiled)) from None
             if not succ and terminal_fn:
                 view = schema.unflatten(s)
                 for prop, pred in terminal_fn:

@@ -86,9 +86,7 @@ def explore(compiled: Any, budget: Budget, progress: Callable[[Progress], None] 
             try:
                 succ = compiled.successors(g.states[i])
             except DomainError as err:
-                slot = compiled.schema.slots[err.slot]
-                raise EngineError(f"model bug: {compiled.actions[err.action].label} writes {slot.label}={err.value} "
-                                  f"outside {slot.lo}..{slot.hi}") from None
+                raise EngineError(err.explain(compiled)) from None
             for a, t in succ:
                 k = g.index.get(t)
                 if k is None:

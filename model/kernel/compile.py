@@ -258,6 +258,16 @@ class DomainError(ValueError):
         super().__init__(action, slot, value)
         self.action, self.slot, self.value = action, slot, value
 
+    def explain(self, compiled: "Compiled") -> str:
+        """One line for the user: the action, the field, the value and what was expected."""
+        slot = compiled.schema.slots[self.slot]
+        wrote = f"model bug: {compiled.actions[self.action].label} writes {slot.label}={self.value!r}"
+        if slot.kind == "bool":
+            return f"{wrote} (expected a bool)"
+        if isinstance(self.value, bool):
+            return f"{wrote} (expected an integer {slot.lo}..{slot.hi}, not a bool)"
+        return f"{wrote} outside its domain {slot.lo}..{slot.hi}"
+
 
 def _define(source: str, name: str, env: dict[str, Any]) -> Callable[..., Any]:
     namespace = dict(env)

@@ -297,6 +297,16 @@ def test_a_value_of_the_wrong_type_is_an_engine_error(effect: Any) -> None:
         explicit.check(_flagged(effect), JobScope(2), [ANYTHING])
 
 
+@pytest.mark.parametrize(("effect", "expected"), [
+    (lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)}, r"flag=0\b.*\bbool\b"),
+    (lambda ops, sc, s: {"count": ops.ite(s.count > 0, s.count > 0, s.count + 1)}, r"count=True\b.*\bint(eger)?\b"),
+], ids=["int-into-bool", "bool-into-int"])
+def test_a_wrong_type_is_explained_as_a_type_error(effect: Any, expected: str) -> None:
+    """The message names the field and the type it expected."""
+    with pytest.raises(EngineError, match=rf"worker\.count writes {expected}"):
+        explicit.check(_flagged(effect), JobScope(2), [ANYTHING])
+
+
 def test_the_reference_semantics_sees_the_wrong_type() -> None:
     """What the engine should have said: the reference successor is outside the domain."""
     model = _flagged(lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)})

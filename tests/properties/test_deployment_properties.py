@@ -200,8 +200,7 @@ def test_live_pods_exceed_the_surge_while_specs_stay_within_it(name: str) -> Non
     lagging = [t for t in range(r.scope.templates) if d.active_pods(last, t) > last.rs_replicas[t]]
     assert lagging and all(t != last.template for t in lagging)
     assert r.trace.steps[-1].action.name == "replicaset-controller.sync_replicaset"
-    # NB the README ("What it finds") explains the 4-step trace at small by terminating pods;
-    # the shortest trace has none: it is this lag. Terminating pods are the next test.
+    # the shortest trace is this lag alone, with no terminating pod (those are the next test)
     assert sum(last.terminating) == 0
 
 
