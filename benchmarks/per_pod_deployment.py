@@ -317,17 +317,7 @@ MODEL = Model(
 
 def reachable(compiled: Compiled, limit: int | None = None) -> list[tuple]:
     """Every reachable flat state, breadth-first (at most ``limit``; None for all)."""
-    seen = {compiled.initial}
-    queue = [compiled.initial]
-    successors = compiled.successors
-    for s in queue:
-        for _, t in successors(s):
-            if t not in seen:
-                seen.add(t)
-                queue.append(t)
-                if limit is not None and len(queue) >= limit:
-                    return queue
-    return queue
+    return compiled.reachable(limit)
 
 
 def counter_bounds(scope: DeploymentScope, states: Iterable[tuple]) -> tuple[int, int]:

@@ -287,6 +287,20 @@ class Compiled:
     successors: Callable[[tuple], list]
     source: str
 
+    def reachable(self, limit: int | None = None) -> list[tuple]:
+        """Reachable flat states in breadth-first order (the first ``limit``; None for all)."""
+        seen = {self.initial}
+        queue = [self.initial]
+        successors = self.successors
+        for s in queue:
+            if limit is not None and len(queue) >= limit:
+                break
+            for _, t in successors(s):
+                if t not in seen:
+                    seen.add(t)
+                    queue.append(t)
+        return queue if limit is None else queue[:limit]
+
     def predicate_function(self, predicates: Sequence[Callable[..., Any]], step: bool = False) -> Callable[..., list[int]]:
         """One function returning the positions of ``predicates`` that are true of a state.
 

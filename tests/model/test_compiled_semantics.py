@@ -19,7 +19,6 @@ states), as sets of (action label, successor):
 
 from __future__ import annotations
 
-from collections import deque
 from functools import lru_cache
 from typing import Any
 
@@ -69,17 +68,7 @@ def fast(c: Compiled, flat: tuple) -> set[tuple[str, tuple]]:
 
 
 def reachable(c: Compiled) -> list[tuple]:
-    seen = {c.initial}
-    queue = deque([c.initial])
-    order = []
-    while queue:
-        s = queue.popleft()
-        order.append(s)
-        for _, t in c.successors(s):
-            if t not in seen:
-                seen.add(t)
-                queue.append(t)
-    return order
+    return c.reachable()
 
 
 # -- every reachable state of the tiny scopes -----------------------------------------------

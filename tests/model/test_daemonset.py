@@ -33,18 +33,7 @@ PINNED = {"tiny": (181, 321), "small": (2360, 5879)}
 
 
 def reachable(scope: DaemonSetScope, limit: int | None = None) -> list[tuple]:
-    compiled = compile_model(ds.MODEL, scope)
-    seen = {compiled.initial: None}
-    frontier = [compiled.initial]
-    while frontier and (limit is None or len(seen) < limit):
-        nxt = []
-        for s in frontier:
-            for _, t in compiled.successors(s):
-                if t not in seen:
-                    seen[t] = None
-                    nxt.append(t)
-        frontier = nxt
-    return list(seen)
+    return compile_model(ds.MODEL, scope).reachable(limit)
 
 
 @pytest.mark.parametrize("preset", sorted(PINNED))

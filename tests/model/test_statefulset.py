@@ -29,18 +29,7 @@ PINNED = {"tiny": (169, 292), "small": (1362, 2549)}
 
 
 def reachable(scope: StatefulSetScope, limit: int | None = None) -> list[tuple]:
-    compiled = compile_model(st.MODEL, scope)
-    seen = {compiled.initial: None}
-    frontier = [compiled.initial]
-    while frontier and (limit is None or len(seen) < limit):
-        nxt = []
-        for s in frontier:
-            for _, t in compiled.successors(s):
-                if t not in seen:
-                    seen[t] = None
-                    nxt.append(t)
-        frontier = nxt
-    return list(seen)
+    return compile_model(st.MODEL, scope).reachable(limit)
 
 
 @pytest.mark.parametrize("preset", sorted(PINNED))
