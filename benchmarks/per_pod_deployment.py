@@ -75,6 +75,7 @@ class PerPodState:
     template: int = _like("template")
     templates_used: int = _like("templates_used")
     paused: bool = _like("paused")
+    observed: bool = _like("observed")
     scales_left: int = _like("scales_left")
     rollbacks_left: int = _like("rollbacks_left")
     pauses_left: int = _like("pauses_left")

@@ -32,7 +32,7 @@ HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "fau
 
 RS_SPEC = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
 RS_STATUS = ("rs_status_replicas", "rs_status_available")
-KNOWN = ("replicas", "template", "paused", *HIDDEN, *RS_SPEC, *RS_STATUS, *(f for f, _ in PHASES))
+KNOWN = ("replicas", "template", "paused", "observed", *HIDDEN, *RS_SPEC, *RS_STATUS, *(f for f, _ in PHASES))
 
 
 __all__ = ["DeploymentDescriber", "DEPLOYMENT", "NAME", "pod_template_hash", "replicaset_name"]
@@ -131,6 +131,8 @@ class DeploymentDescriber:
             items.append(f"spec.template → {self._template(after.template, after)}")
         if "paused" in changed:
             items.append(f"spec.paused {text.change(before.paused, after.paused)}")
+        if "observed" in changed:
+            items.append("status.observedGeneration " + ("caught up" if after.observed else "behind (spec changed)"))
         return items
 
     def _pods(self, t: int, before: Any, after: Any, everything: bool = False) -> list[str]:

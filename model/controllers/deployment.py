@@ -81,6 +81,7 @@ class DeploymentState:
     template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
     templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
     paused: bool = bool_field(doc="Deployment spec.paused")
+    observed: bool = bool_field(doc="Deployment status.observedGeneration has caught up with metadata.generation")
     scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
     rollbacks_left: int = int_field(0, lambda sc: sc.rollbacks, doc="rollout undo commands left")
     pauses_left: int = int_field(0, lambda sc: sc.pauses, doc="pause commands left")
@@ -109,7 +110,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
 
     R = sc.replicas
     return DeploymentState(
-        replicas=R, template=0, templates_used=1, paused=False, scales_left=sc.scales if sc.scale_to else 0,
+        replicas=R, template=0, templates_used=1, paused=False, observed=True, scales_left=sc.scales if sc.scale_to else 0,
         rollbacks_left=sc.rollbacks, pauses_left=sc.pauses, faults_left=sc.fault_budget if sc.faults else 0,
         rs_exists=slot0(True, False), rs_revision=slot0(1), rs_replicas=slot0(R), rs_desired=slot0(R),
         rs_synced=slot0(True, False), rs_status_replicas=slot0(R), rs_status_available=slot0(R),
@@ -147,7 +148,8 @@ def min_available(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
-    """The current template's ReplicaSet runs every replica, available and reported; nothing else runs."""
+    """The controller has observed the current spec; its ReplicaSet runs every replica, available
+    and reported; nothing else runs (DeploymentComplete, plus the pods themselves)."""
     k = len(s.rs_exists)
     is_new = [s.template == t for t in range(k)]
     new_ok = ops.or_(*[ops.and_(is_new[t], s.rs_exists[t], s.rs_replicas[t] == s.replicas,
@@ -155,7 +157,7 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
                                 s.rs_status_available[t] == s.replicas, s.rs_status_replicas[t] == s.replicas)
                        for t in range(k)])
     others_gone = ops.and_(*[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)])
-    return ops.and_(new_ok, others_gone)
+    return ops.and_(s.observed, new_ok, others_gone)
 
 
 def quiescent(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -216,7 +218,7 @@ def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _rollout_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return ds.as_changes(_rolling(ops, sc, s)[1])
+    return {**ds.as_changes(_rolling(ops, sc, s)[1]), "observed": True}
 
 
 def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -227,7 +229,7 @@ def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return ds.as_changes(ds.sync_scale(ds.Plan(ops, sc, s))[0])
+    return {**ds.as_changes(ds.sync_scale(ds.Plan(ops, sc, s))[0]), "observed": True}
 
 
 def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -238,7 +240,21 @@ def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return {"rs_revision": tuple(ds.Plan(ops, sc, s).start()["rs_revision"])}
+    return {"rs_revision": tuple(ds.Plan(ops, sc, s).start()["rs_revision"]), "observed": True}
+
+
+def _writes_objects(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    """Whether this sync writes any ReplicaSet (the other Deployment-controller commands)."""
+    return ops.or_(_scale_deployment_guard(ops, sc, s), _create_guard(ops, sc, s), _scale_new_guard(ops, sc, s),
+                   _scale_old_guard(ops, sc, s), _clean_up_guard(ops, sc, s), _sync_revision_guard(ops, sc, s))
+
+
+def _sync_status_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    return ops.and_(ops.not_(s.observed), ops.not_(_writes_objects(ops, sc, s)))
+
+
+def _sync_status_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+    return {"observed": True}
 
 
 # -- replicaset controller ---------------------------------------------------------------------
@@ -335,7 +351,7 @@ def _edit_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _edit_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return {"template": s.templates_used, "templates_used": s.templates_used + 1}
+    return {"template": s.templates_used, "templates_used": s.templates_used + 1, "observed": False}
 
 
 def _scale_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
@@ -343,7 +359,7 @@ def _scale_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
 
 
 def _scale_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
-    return {"replicas": to, "scales_left": s.scales_left - 1}
+    return {"replicas": to, "scales_left": s.scales_left - 1, "observed": False}
 
 
 def _undo_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
@@ -351,7 +367,7 @@ def _undo_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
 
 
 def _undo_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
-    return {"template": to, "rollbacks_left": s.rollbacks_left - 1}
+    return {"template": to, "rollbacks_left": s.rollbacks_left - 1, "observed": False}
 
 
 def _pause_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -359,7 +375,7 @@ def _pause_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _pause_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return {"paused": True, "pauses_left": s.pauses_left - 1}
+    return {"paused": True, "pauses_left": s.pauses_left - 1, "observed": False}
 
 
 def _resume_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -367,7 +383,7 @@ def _resume_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
 
 
 def _resume_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
-    return {"paused": False}
+    return {"paused": False, "observed": False}
 
 
 # -- faults -----------------------------------------------------------------------------------
@@ -414,6 +430,8 @@ COMMANDS = (
             "sync() for a scaling event or a paused Deployment: proportional scaling (and cleanup when paused)"),
     Command("deployment-controller.sync_revision", _sync_revision_guard, _sync_revision_effect,
             "getNewReplicaSet on a reused ReplicaSet: raise its revision to max(old)+1 (after rollout undo)"),
+    Command("deployment-controller.sync_status", _sync_status_guard, _sync_status_effect,
+            "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec"),
     Command("replicaset-controller.sync_replicaset", _rs_guard, _rs_effect,
             "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
             params=_RS + (("from_ready", _ready_split_domain),), fair_by=("rs",)),

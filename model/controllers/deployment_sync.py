@@ -27,9 +27,11 @@ Models ``pkg/controller/deployment`` of Kubernetes v1.35:
 Every function reads ReplicaSet spec and *status* as upstream does: status is whatever the
 ReplicaSet controller last published, so decisions can rest on stale availability.
 
-Abstraction: the Deployment's own status is not stored. Where upstream tests
-``DeploymentComplete(d, &d.Status)`` (the status written by the previous sync) the model computes
-it from the ReplicaSets' current statuses, i.e. as if the previous sync had just run; this can
+Abstraction: of the Deployment's own status the model stores only whether
+status.observedGeneration has caught up with the spec (``observed``: cleared by every user
+change of the spec, set by every sync). Where upstream tests ``DeploymentComplete(d, &d.Status)``
+(the status written by the previous sync) the model requires ``observed`` and computes the
+counts from the ReplicaSets' current statuses, as if the previous sync had just run; this can
 only move a cleanup one sync earlier. Status fields that decide nothing (conditions,
 readyReplicas) are left out.
 """
@@ -87,12 +89,13 @@ class Plan:
         return w
 
     def complete(self, w: dict[str, list]) -> Any:
-        """DeploymentComplete on the status calculateStatus would write from ``w``."""
+        """DeploymentComplete on the status calculateStatus would write from ``w``, which requires
+        that the previous sync had observed the current generation (``observed``)."""
         ops = self.ops
         updated = ops.sum_(ops.ite(ops.and_(self.is_new[t], w["rs_exists"][t]), w["rs_status_replicas"][t], 0) for t in range(self.k))
         total = ops.sum_(w["rs_status_replicas"])
         available = ops.sum_(w["rs_status_available"])
-        return du.deployment_complete(ops, self.R, updated, total, available)
+        return ops.and_(self.s.observed, du.deployment_complete(ops, self.R, updated, total, available))
 
     # -- writes ----------------------------------------------------------------------------
 

@@ -8,14 +8,10 @@ that what holds there still holds here, step by step, and that the compiled engi
 the reference semantics in every state visited.
 
 Invariants are the ``always`` properties that hold at every preset and scope:
-``revisions_unique`` on the scope as given, and
+``revisions_unique`` and ``rollback_restores_template`` on the scope as given, and
 ``replicas_within_surge`` on the scope its adjustment gives (no user scaling: a scale
 changes replicas + maxSurge under the ReplicaSets' feet). ``no_stuck_rollout`` is checked
-wherever a walk ends with nothing enabled. ``rollback_restores_template`` is not among them:
-with two edits it has a false counterexample (the model keeps no Deployment
-observedGeneration), pinned by the strict xfail
-``tests/properties/test_deployment_properties.py::test_rollback_restores_template_holds_with_two_edits``,
-so a random walk could hit it by chance.
+wherever a walk ends with nothing enabled.
 
 And the harness can fail: the same machine with ``live_pods_within_surge`` (violated at every
 preset) must find a counterexample, and machines over broken toy models must report the
@@ -51,7 +47,7 @@ LARGE = with_settings(PRESETS["small"], {
     "min-ready-seconds": "10", "scale-to": "15,25",
 })
 
-HOLDING = catalog.properties("deployment", ["replicas_within_surge", "revisions_unique"])
+HOLDING = catalog.properties("deployment", ["replicas_within_surge", "revisions_unique", "rollback_restores_template"])
 TERMINAL = catalog.properties("deployment", ["no_stuck_rollout"])
 VIOLATED = catalog.properties("deployment", ["live_pods_within_surge"])
 
@@ -80,7 +76,7 @@ def walk_settings(**overrides: Any) -> settings:
 def test_the_invariants_split_into_the_expected_machines() -> None:
     fixed = attrs.evolve(LARGE, scale_to=())
     assert set(MACHINES) == {LARGE, fixed} and LARGE.scale_to == (15, 25)
-    assert [p.short for p in MACHINES[LARGE].checked] == ["revisions_unique", "no_stuck_rollout"]
+    assert [p.short for p in MACHINES[LARGE].checked] == ["revisions_unique", "rollback_restores_template", "no_stuck_rollout"]
     assert [p.short for p in MACHINES[fixed].checked] == ["replicas_within_surge", "no_stuck_rollout"]
 
 
