@@ -24,7 +24,7 @@ from typing import Any, Sequence
 import attrs
 import z3
 
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import Encoder, subterms
 from kubecheck.model.kernel.traces import Trace, TraceError, replay
 
 
@@ -133,17 +133,10 @@ def run_smtlib(text: str) -> list[str]:
 
 
 def _collect_decls(e: Any, decls: dict[str, str]) -> None:
-    seen: set[int] = set()
-    stack = [e]
-    while stack:
-        t = stack.pop()
-        if t.get_id() in seen:
-            continue
-        seen.add(t.get_id())
+    for t in subterms(e):
         if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
             name = str(t)
             decls[name] = f"(declare-fun {_q(name)} () {t.sort().sexpr()})"
-        stack.extend(t.children())
 
 
 def _q(name: str) -> str:

@@ -35,7 +35,7 @@ would simply be absent, so a symbolic verdict on a fixed scope assumes what exha
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import attrs
 import z3
@@ -186,10 +186,8 @@ class HavocOps(Z3Ops):
         return self.floor_div(a + (b - 1), b)
 
 
-def is_linear(e: Any) -> bool:
-    """No product of two non-constant terms and no division by a non-constant term."""
-    if isinstance(e, (int, bool)):
-        return True
+def subterms(e: Any) -> Iterator[Any]:
+    """Every distinct subterm of a z3 term (the term DAG, each node once)."""
     seen: set[int] = set()
     stack = [e]
     while stack:
@@ -197,11 +195,19 @@ def is_linear(e: Any) -> bool:
         if t.get_id() in seen:
             continue
         seen.add(t.get_id())
+        yield t
+        stack.extend(t.children())
+
+
+def is_linear(e: Any) -> bool:
+    """No product of two non-constant terms and no division by a non-constant term."""
+    if isinstance(e, (int, bool)):
+        return True
+    for t in subterms(e):
         if z3.is_app(t) and t.decl().kind() in (z3.Z3_OP_MUL, z3.Z3_OP_IDIV, z3.Z3_OP_DIV, z3.Z3_OP_MOD):
             consts = [c for c in t.children() if not (z3.is_int_value(c) or z3.is_rational_value(c))]
             if len(consts) > 1 or (t.decl().kind() != z3.Z3_OP_MUL and not z3.is_int_value(t.children()[1])):
                 return False
-        stack.extend(t.children())
     return True
 
 

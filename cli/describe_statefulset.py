@@ -271,10 +271,4 @@ class StatefulSetDescriber:
         return [f"node/{self.node(n)} " + ", ".join(items)] if items else []
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
-        lines = []
-        for field, (a, b) in changed.items():
-            if field in KNOWN:
-                continue
-            name = self.schema.docs.get(field) or field
-            lines.append(f"{name}: {text.value(b)}" if initial else f"{name}: {text.change(a, b)}")
-        return lines
+        return text.unknown_fields(self.schema.docs, KNOWN, changed, initial)

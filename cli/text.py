@@ -72,3 +72,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str, ind
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def unknown_fields(docs: dict[str, str], known: tuple[str, ...], changed: dict, initial: bool = False) -> list[str]:
+    """Fields a describer has no words for, by their schema doc, so a new field is never hidden."""
+    lines = []
+    for field, (a, b) in changed.items():
+        if field in known:
+            continue
+        name = docs.get(field) or field
+        lines.append(f"{name}: {value(b)}" if initial else f"{name}: {change(a, b)}")
+    return lines
