@@ -25,16 +25,7 @@ from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import FAULTS
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_int_list, show_names
-
-
-
-
-
-
-
-
-
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_bool, show_int_list, show_names
 
 
 _parse_faults = parse_names(FAULTS, "fault")
@@ -56,26 +47,26 @@ class StatefulSetScope:
     max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
                                           parse_int_or_percent, IntOrPercent(1))
     max_unavailable_gate: bool = param("feature-max-unavailable-statefulset",
-                                       "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)", parse_bool, True)
+                                       "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)", parse_bool, True, show_bool)
     min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
     when_deleted: str = param("when-deleted", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
                               parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
     when_scaled: str = param("when-scaled", "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
                              parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
-    claims: bool = param("volume-claim-templates", "one volumeClaimTemplate named 'data' (false: no volumes)", parse_bool, True)
+    claims: bool = param("volume-claim-templates", "one volumeClaimTemplate named 'data' (false: no volumes)", parse_bool, True, show_bool)
     access_mode: str = param("access-mode", "the claim template's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
-    read_only_mount: bool = param("read-only-mount", "the pod mounts the claim with readOnly: true", parse_bool, False)
+    read_only_mount: bool = param("read-only-mount", "the pod mounts the claim with readOnly: true", parse_bool, False, show_bool)
     nodes: int = param("nodes", "schedulable nodes (node-a, node-b, ...)", parse_int(1, 4), 1)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 3), 1)
     reverts: int = param("reverts", "times the user re-applies an older template (reuses its revision)", parse_int(0, 2), 0)
     scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list)
     scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
     pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 4), 0)
-    set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False)
+    set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False, show_bool)
     faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
     broken_release: bool = param("broken-release", "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
-                                 parse_bool, False)
+                                 parse_bool, False, show_bool)
 
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets."""
