@@ -95,10 +95,10 @@ class Action:
 
     @property
     def label(self) -> str:
-        if not self.params:
-            return self.command.name
-        args = ", ".join(f"{k}={v}" for k, v in self.params)
-        return f"{self.command.name}({args})"
+        """``actor.verb_object(name=value, ...)``; a parameter bound to None (a choice this scope
+        does not have) is left out."""
+        args = ", ".join(f"{k}={v}" for k, v in self.params if v is not None)
+        return f"{self.command.name}({args})" if args else self.command.name
 
     def guard(self, ops: Ops, scope: Any, state: Any) -> Any:
         return self.command.guard(ops, scope, state, **self.kwargs)
