@@ -1,7 +1,7 @@
 """The cluster every workload model runs in: nodes, the scheduler, the kubelet and cluster faults.
 
 Kubernetes v1.35, default feature gates. A workload model that places pods on named nodes
-(StatefulSet now; a DaemonSet and a node-placed Deployment later) stores its pods as *slots*:
+(StatefulSet, DaemonSet; a node-placed Deployment later) stores its pods as *slots*:
 per-slot tuple fields ``pod_phase``, ``pod_terminating``, ``pod_node`` and ``pod_ghost``, plus
 the per-node fields ``node_state`` and ``node_exists`` and a ``faults_left`` counter. It declares
 them with the field factories below and gets the environment's commands from
@@ -28,9 +28,17 @@ What is modelled, and the upstream behaviour it stands for (paraphrased):
   (``node_lifecycle_controller.go:MarkPodsNotReady``; merged into the fault step — the 40 s
   grace period is time, abstracted away) and, after the default 300 s toleration of the
   ``node.kubernetes.io/unreachable`` NoExecute taint, deleted gracefully: they become
-  Terminating but stay, because no kubelet confirms (``node-lifecycle.evict_pod``).
+  Terminating but stay, because no kubelet confirms (``node-lifecycle.evict_pod``). Pods whose
+  table says ``tolerates_unreachable`` carry the not-ready and unreachable NoExecute
+  tolerations *without* tolerationSeconds — every daemon pod does
+  (``pkg/controller/daemon/util/daemonset_util.go:AddOrUpdateDaemonPodTolerations``) — and
+  ``pkg/controller/tainteviction/taint_eviction.go:processPodOnNode`` never schedules the
+  deletion of a pod that tolerates every NoExecute taint for ever (``getMinTolerationTime``
+  < 0): for them the command does not exist.
 * **PodGC** (``pkg/controller/podgc/gc_controller.go:gcOrphaned``) deletes pods bound to nodes
-  whose Node object no longer exists, without waiting for a kubelet.
+  whose Node object no longer exists, without waiting for a kubelet. It only has work where a
+  Node object can disappear: the table's ``podgc_on(scope)`` says where (by default, where the
+  ``node-delete`` fault is on; a workload model with its own node removals widens it).
 * **Faults**, each switched on by name in the scope and paid from ``faults_left``: ``crash``
   (a Ready container fails its probe), ``evict`` (Eviction API: graceful delete), ``force-delete``
   (``kubectl delete pod --grace-period=0 --force``), ``partition`` (the node keeps running but is
@@ -151,6 +159,11 @@ def _always(ops: Ops, sc: Any, s: Any, k: int, n: int) -> Any:
     return True
 
 
+def node_deletes_on(sc: Any) -> bool:
+    """A Node object can be deleted in this scope: the ``node-delete`` fault is on."""
+    return "node-delete" in sc.faults
+
+
 @attrs.frozen
 class PodTable:
     """How a workload model's pod slots plug into the cluster commands.
@@ -158,12 +171,18 @@ class PodTable:
     ``slots(sc)``: the slot indices; ``can_bind``/``can_start(ops, sc, s, k, n)``: extra
     scheduler filter / kubelet precondition for slot k on node n; ``reset_on_remove``: the
     model's own per-slot int fields to zero when a pod object disappears (canonical states).
+    ``tolerates_unreachable``: the pods tolerate the not-ready and unreachable NoExecute taints
+    for ever, so taint-based eviction never deletes them (no ``node-lifecycle.evict_pod``);
+    ``podgc_on(sc)``: a Node object can disappear in scope ``sc``, so PodGC's orphan
+    collection (``pod-gc.delete_orphaned_pod``) may have work.
     """
 
     slots: Callable[[Any], range]
     can_bind: Callable[..., Any] = _always
     can_start: Callable[..., Any] = _always
     reset_on_remove: tuple[str, ...] = ()
+    tolerates_unreachable: bool = False
+    podgc_on: Callable[[Any], bool] = node_deletes_on
 
 
 def removal(table: PodTable, ops: Ops, s: Any, k: int, cond: Any) -> dict:
@@ -317,12 +336,14 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 "graceful termination completes: containers stopped, the pod object is removed", params=(slot, node)),
         Command("kubelet.kill_orphan", orphan_g, orphan_e,
                 "the kubelet, reachable again, kills containers whose pod object is gone", params=(slot, node), enabled_in=orphans),
+    ) + (() if table.tolerates_unreachable else (
         Command("node-lifecycle.evict_pod", taint_evict_g, taint_evict_e,
                 "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays Terminating)",
                 params=(slot, node), enabled_in=_node_fault_on),
+    )) + (
         Command("pod-gc.delete_orphaned_pod", podgc_g, podgc_e,
                 "PodGC deletes a pod bound to a node whose Node object is gone (no kubelet confirmation)",
-                params=(slot, node), enabled_in=_fault_on("node-delete")),
+                params=(slot, node), enabled_in=table.podgc_on),
         Command("fault.crash_pod", crash_g, crash_e, "a Ready container fails its probe: Running, not Ready", kind="fault",
                 params=(slot,), enabled_in=_fault_on("crash")),
         Command("fault.evict_pod", evict_g, evict_e, "the Eviction API (kubectl drain) deletes a bound pod gracefully",

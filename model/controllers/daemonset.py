@@ -16,12 +16,14 @@ Upstream files and functions modelled (paraphrased):
 * Revisions (``constructHistory``): the hash of the current template; edits only move
   forward (a DaemonSet revert would reuse a hash; not modelled), so a revision is the index of
   the template and "updated" is ``pod_rev == template``.
-* The cluster (scheduler, kubelet, PodGC, faults) is :mod:`...cluster`, with two changes made
-  here: the node-lifecycle taint eviction is dropped (daemon pods tolerate the not-ready and
-  unreachable NoExecute taints for ever: ``AddOrUpdateDaemonPodTolerations``), and PodGC is
-  also on when nodes may be removed by the user. The scheduler binds a daemon pod only to its
-  target node, and only while that node is of the eligible class (required node affinity and
-  NoSchedule taints are scheduler filters too).
+* The cluster (scheduler, kubelet, PodGC, faults) is :mod:`...cluster`, through its pod
+  table's switches: daemon pods tolerate the not-ready and unreachable NoExecute taints for
+  ever (``util/daemonset_util.go:AddOrUpdateDaemonPodTolerations`` adds them without
+  tolerationSeconds), so the node lifecycle controller's taint-based eviction never deletes
+  them (``tolerates_unreachable``); PodGC is on wherever a Node object can go — the
+  ``node-delete`` fault or the user's ``kubectl delete node`` (``DaemonSetScope.podgc_on``).
+  The scheduler binds a daemon pod only to its target node, and only while that node is of
+  the eligible class (required node affinity and NoSchedule taints are scheduler filters too).
 
 Representation: **per node**. Node n owns ``slots_per_node`` pod slots (slot k belongs to node
 k // slots_per_node: its nodeAffinity target); a create takes the node's lowest free slot.
@@ -160,18 +162,12 @@ def _bind_to_target(ops: Ops, sc: DaemonSetScope, s: Any, k: int, n: int) -> Any
     return s.node_class[n] == du.ELIGIBLE
 
 
-PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_target, reset_on_remove=("pod_rev",))
+def _podgc_on(sc: DaemonSetScope) -> bool:
+    return sc.podgc_on
 
 
-def _daemon_cluster_commands() -> tuple[Command, ...]:
-    out = []
-    for c in cl.cluster_commands(PODS):
-        if c.name == "node-lifecycle.evict_pod":
-            continue  # daemon pods tolerate not-ready / unreachable NoExecute for ever
-        if c.name == "pod-gc.delete_orphaned_pod":
-            c = attrs.evolve(c, enabled_in=lambda sc: "node-delete" in sc.faults or sc.leaves > 0)
-        out.append(c)
-    return tuple(out)
+PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_target, reset_on_remove=("pod_rev",),
+                   tolerates_unreachable=True, podgc_on=_podgc_on)
 
 
 # -- daemonset controller -------------------------------------------------------------------
@@ -256,7 +252,7 @@ COMMANDS = (
     Command("daemonset-controller.rolling_update", _rolling_g, _rolling_e,
             "syncDaemonSet/rollingUpdate: replace old pods within maxUnavailable / maxSurge (pick: the nodes Go's map order put first)",
             params=(("pick", _picks),), enabled_in=lambda sc: sc.strategy == du.ROLLING_UPDATE, fair_by=()),
-) + _daemon_cluster_commands() + (
+) + cl.cluster_commands(PODS) + (
     Command("user.edit_template", _edit_g, _edit_e, "kubectl apply with a new pod template (a new revision)", kind="user",
             enabled_in=lambda sc: sc.edits > 0),
     Command("cluster.add_node", _join_g, _join_e, "a new node registers (Ready) with its class's labels and taints", kind="user",

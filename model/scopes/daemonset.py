@@ -131,6 +131,11 @@ class DaemonSetScope:
         return 3 if third else 2
 
     @property
+    def podgc_on(self) -> bool:
+        """A Node object can disappear (the node-delete fault, or kubectl delete node): PodGC may have orphans to collect."""
+        return "node-delete" in self.faults or self.leaves > 0
+
+    @property
     def pod_slots(self) -> int:
         return self.nodes * self.slots_per_node
 

@@ -145,3 +145,24 @@ def test_naming():
     assert ds.MODEL.naming.pod(sc, 0) == "agent-a0"
     assert ds.MODEL.naming.pod(sc, 3) == "agent-b1"
     assert ds.MODEL.naming.node(sc, 2) == "node-c"
+
+
+def _command_names(commands) -> list[str]:
+    return [c.name for c in commands]
+
+
+def test_daemon_pods_tolerate_unreachable_for_ever():
+    """AddOrUpdateDaemonPodTolerations: not-ready/unreachable NoExecute without tolerationSeconds — no taint eviction."""
+    assert "node-lifecycle.evict_pod" not in _command_names(ds.MODEL.commands)
+    assert "node-lifecycle.evict_pod" in _command_names(cl.cluster_commands(cl.PodTable(slots=lambda sc: range(1))))
+    scope = attrs.evolve(PRESETS["tiny"], faults=frozenset({"partition"}))
+    assert "fault.partition_node" in {a.name for a in ds.MODEL.actions(scope)}
+
+
+@pytest.mark.parametrize(("leaves", "faults", "on"), [
+    (0, frozenset(), False), (1, frozenset(), True), (0, frozenset({"node-delete"}), True), (0, frozenset({"partition"}), False),
+])
+def test_podgc_runs_where_a_node_object_can_go(leaves, faults, on):
+    scope = attrs.evolve(PRESETS["tiny"], leaves=leaves, faults=faults)
+    assert scope.podgc_on is on
+    assert ("pod-gc.delete_orphaned_pod" in {a.name for a in ds.MODEL.actions(scope)}) is on
