@@ -1,4 +1,4 @@
-"""Bounded lasso search for liveness counterexamples (BMC with loop-back and weak fairness).
+"""Bounded lasso search for liveness counterexamples (BMC with loop-back, weak and strong fairness).
 
 A counterexample to ``eventually P`` or ``P leads_to Q`` is an infinite fair run; in a finite
 instance some such run is a *lasso*: a path ``x0 … xk`` whose last state equals an earlier one,
@@ -10,10 +10,13 @@ instance some such run is a *lasso*: a path ``x0 … xk`` whose last state equal
     ∧ eventually: ⋀_{j≤k} ¬P(xj)
       leads_to:   ⋁_i trig_i ∧ (trig_i ⇒ P(xi) ∧ ¬Q(xi)) ∧ ⋀_j (j ≥ min(i, l) ⇒ ¬Q(xj))
     ∧ ⋀_u ⋁_{l≤j<k} (action@j ∈ u ∨ ¬enabled_u(xj))                  -- weak fairness per unit
+    ∧ ⋀_v (⋁_{l≤j<k} action@j ∈ v ∨ ⋀_{l≤j<k} ¬enabled_v(xj))        -- strong fairness per unit
 
-``u`` ranges over the weak-fairness units of ``system`` actions (``Action.fairness_unit``; a unit
-is enabled where the guard of one of its actions holds). User actions and faults carry no
-obligation. The transition relation keeps its stutter disjunct, which gives the finite runs: a
+``u`` ranges over the weakly fair units of ``system`` actions (``Action.fairness_unit``; a unit
+is enabled where the guard of one of its actions holds), ``v`` over the strongly fair ones
+(:func:`kubecheck.model.kernel.commands.strongly_fair`: the model's and the property's). On a
+lasso "enabled infinitely often" is "enabled in some loop state", so the strong constraint is
+exact, as the weak one is. User actions and faults carry no obligation. The transition relation keeps its stutter disjunct, which gives the finite runs: a
 loop made of one stutter step at a state is fair exactly when no system unit is enabled there —
 the run stays there for ever (the explicit engine's "stutter" counterexample). Stutter steps are
 dropped when the solver's path is decoded; at the shortest k none survives but that one.
@@ -36,9 +39,10 @@ import z3
 
 from kubecheck.checker.bmc import Unroller
 from kubecheck.checker.certify import EncoderBug, certify_trace
+from kubecheck.checker.liveness import check_lasso
 from kubecheck.checker.report import Result, Stats, Verdict
 from kubecheck.checker.symbolic import Encoder, _number
-from kubecheck.model.kernel.commands import Action, Model
+from kubecheck.model.kernel.commands import Action, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 
@@ -64,6 +68,7 @@ class LassoEncoding:
             raise ValueError("the lasso search needs the encoder's stutter step (finite runs are stutter loops)")
         self.e, self.prop = encoder, prop
         self.units = fairness_units(encoder.actions)
+        self.strong = strongly_fair(encoder.model, getattr(prop, "strong_fairness", ()))
         x0 = encoder.state(0)
         sc, view = encoder.scope_of(x0), encoder.view(x0)
         guards = [_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
@@ -123,8 +128,12 @@ class LassoEncoding:
                     same_part = z3.Or(z3.Not(after[j - 1]), after[i])  # j <= t, or t <= i
                 differ = z3.Or(*[a != b for a, b in zip(e.state(i), e.state(j))])
                 parts.append(z3.Implies(z3.And(upto[j], same_part), differ))
-        for u in range(len(self.units)):
-            parts.append(z3.Or(*[z3.And(inside[j], z3.Or(self.taken(u, j), z3.Not(self.enabled(u, j)))) for j in range(k)]))
+        for u, (unit, _) in enumerate(self.units):
+            if unit[0] in self.strong:  # taken in the loop, or enabled in no loop state
+                parts.append(z3.Or(z3.Or(*[z3.And(inside[j], self.taken(u, j)) for j in range(k)]),
+                                   z3.And(*[z3.Implies(inside[j], z3.Not(self.enabled(u, j))) for j in range(k)])))
+            else:  # taken in the loop, or disabled in some loop state
+                parts.append(z3.Or(*[z3.And(inside[j], z3.Or(self.taken(u, j), z3.Not(self.enabled(u, j)))) for j in range(k)]))
         return z3.And(*parts), loop
 
 
@@ -163,60 +172,21 @@ def _certify(encoder: Encoder, prop: Any, m: z3.ModelRef, k: int, start: int) ->
     return trace
 
 
-def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
-    """Why ``trace`` is not a fair counterexample to ``prop`` (concrete semantics), or "" if it is.
-
-    The loop closes (``states[loop] == states[-1]``); the loop is fair (a loop without steps is a
-    state where no system action is enabled; otherwise every system fairness unit enabled in all
-    loop states is taken by a loop step); and the property fails: ``eventually`` — P in no state;
-    ``leads_to`` — some state i has P and not Q, and Q holds in no state from min(i, loop) on.
-    """
-    states, loop = trace.states, trace.loop
-    if loop is None:
-        return "no loop index"
-    if states[loop] != states[-1]:
-        return f"the loop does not close: state {loop} differs from the last state"
-    ring = states[loop:-1] or [states[loop]]
-    actions = [a for a in model.actions(scope) if a.command.kind == "system"]
-
-    def units_on(s: Any) -> set:
-        return {a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)}
-
-    if loop == len(trace.steps):
-        if units_on(states[loop]):
-            return f"the run stops in state {loop}, where {sorted(map(str, units_on(states[loop])))[0]} is enabled"
-    else:
-        always_on = set.intersection(*[units_on(s) for s in ring])
-        taken = {st.action.fairness_unit for st in trace.steps[loop:]}
-        starved = always_on - taken
-        if starved:
-            return f"unfair loop: {sorted(map(str, starved))[0]} is enabled throughout it and never taken"
-
-    def p(s: Any) -> bool:
-        return bool(prop.predicate(CONCRETE, scope, s))
-
-    if prop.kind == "eventually":
-        bad = [i for i, s in enumerate(states) if p(s)]
-        return f"the property holds in state {bad[0]}" if bad else ""
-    def q(s: Any) -> bool:
-        return bool(prop.target(CONCRETE, scope, s))
-
-    for i, s in enumerate(states):
-        if p(s) and not q(s) and not any(q(t) for t in states[min(i, loop):]):
-            return ""
-    return "no state with the premise is followed, for ever, by states without the target"
-
-
-def fairness_note(model: Model, scope: Any, trace: Trace) -> str:
+def fairness_note(model: Model, scope: Any, trace: Trace, prop: Any = None) -> str:
     """What fairness the loop satisfies, in words (for the report)."""
     loop = trace.loop or 0
     if loop == len(trace.steps):
         return "no controller, kubelet or scheduler action is enabled here: the run stays for ever"
     actions = [a for a in model.actions(scope) if a.command.kind == "system"]
     ring = trace.states[loop:-1]
-    always_on = set.intersection(*[{a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)} for s in ring])
-    return (f"a loop of {len(trace.steps) - loop} step(s); {len(always_on)} fair action(s) enabled throughout "
+    on = [{a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)} for s in ring]
+    strong = strongly_fair(model, getattr(prop, "strong_fairness", ())) if prop is not None else frozenset()
+    always_on = {u for u in set.intersection(*on) if u[0] not in strong}
+    note = (f"a loop of {len(trace.steps) - loop} step(s); {len(always_on)} fair action(s) enabled throughout "
             f"the loop are taken in it")
+    if strong:
+        note += f"; {len({u for units in on for u in units if u[0] in strong})} strongly fair action(s) enabled somewhere on it are taken in it"
+    return note
 
 
 def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None) -> Result:
@@ -227,7 +197,7 @@ def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = N
     stats = Stats(0, 0, max(depth, 0), seconds, False, "bound" if reason == "depth bound" else reason)
     if trace is not None:
         note = (f"lasso of {len(trace.steps)} step(s) found at depth {depth} by BMC, looping back to step {trace.loop}; "
-                f"{fairness_note(encoder.model, trace.scope, trace)}")
+                f"{fairness_note(encoder.model, trace.scope, trace, prop)}")
         return Result(prop, Verdict.VIOLATED, trace.scope, ENGINE, stats, trace, None, note)
     return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, ENGINE, stats, None, None,
                   f"no fair lasso up to depth {max(depth, 0)} ({reason}); not a proof")

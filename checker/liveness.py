@@ -8,20 +8,29 @@ either ends in a cycle, or stutters for ever in a state where no weakly fair act
 Fairness is weak fairness of every ``system`` command instance — a command with its
 identifying parameters bound (``Command.fair_by``; parameters that only choose *how* a step is
 taken, such as which pods a ReplicaSet deletes, do not split the unit): a run is fair unless
-some such unit is enabled in every state from some point on and never taken. For a strongly connected set C of states this gives an exact test. The run that goes
-round all of C, taking every transition inside C, is fair iff every weakly fair action is
-disabled somewhere in C or has a transition inside C. If some action is enabled throughout C
-and has no transition inside C, then every cycle within C keeps it enabled and never takes
-it, so C holds no fair cycle at all. So the search needs no refinement inside components.
+some such unit is enabled in every state from some point on and never taken. Units of the
+commands that are *strongly* fair (``Command.fairness``, or a property's ``strong_fairness``)
+must be taken when enabled infinitely often, even intermittently.
+
+For a strongly connected set C of states there is an exact test. The run that goes round all
+of C, taking every transition inside C, is fair iff every weakly fair unit is disabled
+somewhere in C or has a transition inside C, and every strongly fair unit enabled somewhere in
+C has a transition inside C. If a weak unit is enabled throughout C with no transition inside
+C, every cycle within C keeps it enabled and never takes it: C holds no fair cycle at all. If a
+strong unit u is enabled somewhere in C with no transition inside C, a fair cycle within C
+must avoid the states where u is enabled: those are removed and the rest split into components
+again, each tested in turn (the Emerson–Lei / Streett refinement; without strong units there
+is none, and each component is tested once).
 
 Algorithm: explore every reachable state, keeping the graph. Take the region of states that
 can be reached, avoiding P (respectively Q), from the initial state (respectively from the
 states where P holds and Q does not). Within that region, a state with no fair action enabled
-is a counterexample (stutter), and so is a non-trivial strongly connected component that
-passes the test above (iterative Tarjan). The chosen counterexample has the shortest stem.
-Its loop is built to take every action the fairness test requires, and it returns to the
-state it started from. The trace is replayed through the reference semantics like every
-other.
+is a counterexample (stutter), and so is a non-trivial strongly connected component (iterative
+Tarjan), or a part of one left by the refinement, that passes the test above. The chosen
+counterexample has the shortest stem. Its loop is built to discharge every fairness
+obligation of the states it visits, and it returns to the state it started from. The trace is
+replayed through the reference semantics like every other, and its loop re-checked for
+fairness on concrete values (:func:`kubecheck.checker.lasso.check_lasso`'s rules).
 """
 
 from __future__ import annotations
@@ -33,8 +42,9 @@ from typing import Any, Callable, Sequence
 
 from kubecheck.checker.explicit import Budget, EngineError, Progress
 from kubecheck.checker.report import Coverage, Result, Stats, Verdict
-from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.commands import Model, strongly_fair
 from kubecheck.model.kernel.compile import DomainError, compile_model
+from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 
 
@@ -203,51 +213,190 @@ def _inner_path(g: Graph, members: set[int], src: int, goal: Callable[[int], boo
     return None
 
 
-def _fair_loop(g: Graph, comp: list[int], entry: int, unit: dict[int, int]) -> tuple[list[int], str] | None:
-    """A cycle from ``entry`` through ``comp`` that satisfies weak fairness, or None.
+class _Fairness:
+    """Which actions are fair and how: ``unit`` maps each system action to its fairness unit
+    (Action.fairness_unit, as an int); units in ``strong`` are strongly fair, the others weakly."""
 
-    ``unit`` maps each weakly fair action to its fairness unit (Action.fairness_unit).
+    def __init__(self, unit: dict[int, int], strong: frozenset[int]):
+        self.unit, self.strong = unit, strong
+
+    def enabled_at(self, g: Graph, v: int) -> set[int]:
+        return {self.unit[g.act[e]] for e in g.edges(v) if g.act[e] in self.unit}
+
+    def taken_inside(self, g: Graph, comp: Sequence[int], members: set[int]) -> dict[int, int]:
+        """unit -> the first edge of that unit with both ends in ``members``."""
+        taken: dict[int, int] = {}
+        for v in comp:
+            for e in g.edges(v):
+                if g.dst[e] in members and g.act[e] in self.unit:
+                    taken.setdefault(self.unit[g.act[e]], e)
+        return taken
+
+
+def _sccs_within(g: Graph, members: set[int]) -> list[list[int]]:
+    """Strongly connected components of the subgraph on ``members`` (iterative Tarjan, dict based)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    out: list[list[int]] = []
+    for root in sorted(members):
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, g.start[root])]
+        while work:
+            v, e = work[-1]
+            end = g.start[v + 1]
+            while e < end:
+                w = g.dst[e]
+                e += 1
+                if w not in members:
+                    continue
+                if w not in index:
+                    work[-1] = (v, e)
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, g.start[w]))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    u = work[-1][0]
+                    low[u] = min(low[u], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        comp.append(w)
+                        if w == v:
+                            break
+                    out.append(comp)
+    return out
+
+
+def _fair_parts(g: Graph, comp: list[int], fair: _Fairness) -> list[list[int]]:
+    """The strongly connected parts of ``comp`` whose full round is a fair run (Streett refinement).
+
+    A part C passes when (weak) every weakly fair unit enabled in all states of C is taken by an
+    edge inside C, and (strong) every strongly fair unit enabled in some state of C is taken
+    inside C. A weak failure rules out every cycle in C. A strong failure by unit u rules out
+    the states where u is enabled (a cycle through one of them would enable u for ever and
+    never take it); the rest is split into components again and each is tested in turn.
+    """
+    out: list[list[int]] = []
+    work = [comp]
+    while work:
+        c = work.pop()
+        members = set(c)
+        taken = fair.taken_inside(g, c, members)
+        if not taken and not any(g.dst[e] in members for v in c for e in g.edges(v)):
+            continue  # a single state without a self-loop: no cycle
+        on = [fair.enabled_at(g, v) for v in c]
+        always_on = set.intersection(*on)
+        if always_on - taken.keys():
+            continue
+        starved = {u for units in on for u in units if u in fair.strong and u not in taken}
+        if not starved:
+            out.append(c)
+            continue
+        keep = {v for v, units in zip(c, on) if not units & starved}
+        work += _sccs_within(g, keep)
+    return out
+
+
+def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[list[int], str]:
+    """A cycle from ``entry`` inside a part that passed :func:`_fair_parts`, fair as a loop.
+
+    Built greedily: while the loop so far (closed back to ``entry``) leaves a fairness
+    obligation open — a weak unit enabled in every state it visits and never taken, a strong
+    unit enabled in one of them and never taken — walk to the nearest state that discharges it
+    (one where the weak unit is disabled, or the source of an edge of the unit inside the part,
+    then take that edge). Each obligation, once discharged, stays so, and the part's test
+    guarantees a way to discharge each, so this ends.
     """
     members = set(comp)
-    internal = [e for v in comp for e in g.edges(v) if g.dst[e] in members]
-    if not internal:
-        return None
-    always_on: set[int] | None = None
+    on = {v: fair.enabled_at(g, v) for v in comp}
+    taken_edge = fair.taken_inside(g, comp, members)
+    sources: dict[int, set[int]] = {}
     for v in comp:
-        on = {unit[g.act[e]] for e in g.edges(v) if g.act[e] in unit}
-        always_on = on if always_on is None else always_on & on
-        if not always_on:
-            break
-    required = sorted(always_on or ())
-    taken = {}
-    for e in internal:
-        if g.act[e] in unit:
-            taken.setdefault(unit[g.act[e]], e)
-    missing = [a for a in required if a not in taken]
-    if missing:
-        return None
-    actions: list[int] = []
+        for e in g.edges(v):
+            if g.dst[e] in members and g.act[e] in fair.unit:
+                sources.setdefault(fair.unit[g.act[e]], set()).add(v)
+    edges: list[int] = []
+    visited = {entry}
+    taken: set[int] = set()
     here = entry
-    for a in required:
-        e = taken[a]
+
+    def walk(path: list[tuple[int, int]]) -> None:
+        nonlocal here
+        for e, w in path:
+            edges.append(e)
+            visited.add(w)
+            if g.act[e] in fair.unit:
+                taken.add(fair.unit[g.act[e]])
+            here = w
+
+    def take(u: int) -> None:
+        src = sources[u]
+        path = _inner_path(g, members, here, lambda w: w in src)
+        assert path is not None
+        walk(path)
+        e = next(e for e in g.edges(here) if g.dst[e] in members and fair.unit.get(g.act[e]) == u)
+        walk([(e, g.dst[e])])
+
+    def open_obligation() -> tuple[int, bool] | None:
+        weak = set.intersection(*[on[v] for v in visited]) - taken - fair.strong
+        strong = {u for v in visited for u in on[v] if u in fair.strong} - taken
+        if strong:
+            return min(strong), True
+        return (min(weak), False) if weak else None
+
+    # first the units enabled in every state of the part, each by its first edge (comp order)
+    for u in sorted(set.intersection(*on.values()) & taken_edge.keys()):
+        e = taken_edge[u]
         src = next(v for v in comp if g.start[v] <= e < g.start[v + 1])
         path = _inner_path(g, members, here, lambda w, src=src: w == src)
         assert path is not None
-        actions += [g.act[x] for x, _ in path]
-        actions.append(g.act[e])
-        here = g.dst[e]
-    if not actions:
-        e = next(e for e in g.edges(entry) if g.dst[e] in members)
-        actions.append(g.act[e])
-        here = g.dst[e]
-    if here != entry:
-        back = _inner_path(g, members, here, lambda w: w == entry)
-        assert back is not None
-        actions += [g.act[x] for x, _ in back]
-    return actions, f"{len(required)} fair action(s) enabled throughout the loop are taken in it"
+        walk(path)
+        walk([(e, g.dst[e])])
+    while True:
+        need = open_obligation()
+        if need is None:
+            if edges and here == entry:
+                break
+            if not edges:  # nothing to discharge: any step inside the part, then back
+                e = next(e for e in g.edges(entry) if g.dst[e] in members)
+                walk([(e, g.dst[e])])
+            back = _inner_path(g, members, here, lambda w: w == entry)
+            assert back is not None
+            walk(back)
+            continue
+        u, strong = need
+        if strong:
+            take(u)
+            continue
+        src = sources.get(u, set())
+        path = _inner_path(g, members, here, lambda w: u not in on[w] or w in src)
+        assert path is not None, "a part that passed the weak test discharges every weak unit"
+        walk(path)
+        if u in on[here]:
+            take(u)
+    weak_n = len(set.intersection(*[on[v] for v in visited]) - fair.strong)
+    note = f"{weak_n} fair action(s) enabled throughout the loop are taken in it"
+    strong_n = len({u for v in visited for u in on[v] if u in fair.strong})
+    if fair.strong:
+        note += f"; {strong_n} strongly fair action(s) enabled somewhere on it are taken in it"
+    return [g.act[e] for e in edges], note
 
 
-def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], unit: dict[int, int]) -> _Lasso | None:
+def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fair: _Fairness) -> _Lasso | None:
     """The counterexample with the shortest stem, searching the region reachable from sources.
 
     Distances count the whole stem: a source starts at its BFS depth from the initial state,
@@ -282,17 +431,18 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], un
     best: _Lasso | None = None
     best_len: int | None = None
     for v in order:  # by distance: the first stutter state is the nearest one
-        if not any(g.act[e] in unit for e in g.edges(v)):
+        if not any(g.act[e] in fair.unit for e in g.edges(v)):
             best = _Lasso(stem(v), [], "no controller, kubelet or scheduler action is enabled here: the run stays for ever")
             best_len = dist[v]
             break
     for comp in _sccs(g, inside):
-        entry = min(comp, key=lambda v: dist[v])
-        if best_len is not None and dist[entry] >= best_len:
+        if best_len is not None and min(dist[v] for v in comp) >= best_len:
             continue
-        found = _fair_loop(g, comp, entry, unit)
-        if found is not None:
-            loop, note = found
+        for part in _fair_parts(g, comp, fair):
+            entry = min(part, key=lambda v: dist[v])
+            if best_len is not None and dist[entry] >= best_len:
+                continue
+            loop, note = _fair_loop(g, part, entry, fair)
             best = _Lasso(stem(entry), loop, note)
             best_len = dist[entry]
     return best
@@ -305,8 +455,13 @@ def check(
     budget: Budget = Budget(),
     progress: Callable[[Progress], None] | None = None,
 ) -> list[Result]:
-    """Decide ``eventually`` and ``leads_to`` properties under weak fairness of system actions."""
+    """Decide ``eventually`` and ``leads_to`` properties under the fairness each one assumes.
+
+    System actions are weakly fair, those of :func:`strongly_fair` (the model's strong commands
+    and the property's ``strong_fairness``) strongly fair; user actions and faults never required.
+    """
     compiled = compile_model(model, scope)
+    strong_names = {prop.name: strongly_fair(model, getattr(prop, "strong_fairness", ())) for prop in properties}
     g, stats = explore(compiled, budget, progress)
     units: dict[Any, int] = {}
     unit = {k: units.setdefault(a.fairness_unit, len(units)) for k, a in enumerate(compiled.actions) if a.command.kind == "system"}
@@ -329,11 +484,12 @@ def check(
         for k in range(g.expanded, len(g.states)):
             region[k] = 0
         sources = [k for k in sources if k < g.expanded]
-        lasso = _find(g, compiled, region, sources, unit) if sources else None
+        strong = frozenset(u for k, u in unit.items() if compiled.actions[k].name in strong_names[prop.name])
+        lasso = _find(g, compiled, region, sources, _Fairness(unit, strong)) if sources else None
         seconds = stats.seconds + (time.perf_counter() - started)
         st = Stats(stats.states, stats.transitions, stats.depth, seconds, stats.complete, stats.stop_reason)
         if lasso is not None:
-            trace = _certify(model, scope, compiled, lasso)
+            trace = _certify(model, scope, compiled, prop, lasso)
             results.append(Result(prop, Verdict.VIOLATED, scope, "explicit-liveness", st, trace, coverage, lasso.note))
         elif stats.complete:
             results.append(Result(prop, Verdict.HOLDS, scope, "explicit-liveness", st, None, coverage))
@@ -343,11 +499,61 @@ def check(
     return results
 
 
-def _certify(model: Model, scope: Any, compiled: Any, lasso: _Lasso) -> Trace:
-    """Replay stem + loop; the loop must return to the state it started from."""
+def _certify(model: Model, scope: Any, compiled: Any, prop: Any, lasso: _Lasso) -> Trace:
+    """Replay stem + loop through the reference semantics, then re-decide it with :func:`check_lasso`."""
     labels = [compiled.actions[a].label for a in lasso.stem + lasso.loop]
     trace = replay(model, scope, labels, loop=len(lasso.stem))
-    states = trace.states
-    if lasso.loop and states[len(lasso.stem)] != states[-1]:
-        raise EngineError(f"lasso does not close: state {len(lasso.stem)} differs from the last state")
+    problem = check_lasso(model, scope, prop, trace)
+    if problem:
+        raise EngineError(f"explicit lasso for {prop.name} fails its certification: {problem}")
     return trace
+
+
+def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
+    """Why ``trace`` is not a fair counterexample to ``prop`` (concrete semantics), or "" if it is.
+
+    The loop closes (``states[loop] == states[-1]``); the loop is fair (a loop without steps is a
+    state where no system action is enabled; otherwise every weakly fair unit enabled in all
+    loop states, and every strongly fair unit enabled in some loop state, is taken by a loop
+    step); and the property fails: ``eventually`` — P in no state; ``leads_to`` — some state i
+    has P and not Q, and Q holds in no state from min(i, loop) on.
+    """
+    states, loop = trace.states, trace.loop
+    if loop is None:
+        return "no loop index"
+    if states[loop] != states[-1]:
+        return f"the loop does not close: state {loop} differs from the last state"
+    ring = states[loop:-1] or [states[loop]]
+    actions = [a for a in model.actions(scope) if a.command.kind == "system"]
+    strong = strongly_fair(model, getattr(prop, "strong_fairness", ()))
+
+    def units_on(s: Any) -> set:
+        return {a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)}
+
+    if loop == len(trace.steps):
+        if units_on(states[loop]):
+            return f"the run stops in state {loop}, where {sorted(map(str, units_on(states[loop])))[0]} is enabled"
+    else:
+        on = [units_on(s) for s in ring]
+        taken = {st.action.fairness_unit for st in trace.steps[loop:]}
+        starved = set.intersection(*on) - taken
+        if starved:
+            return f"unfair loop: {sorted(map(str, starved))[0]} is enabled throughout it and never taken"
+        starved = {u for units in on for u in units if u[0] in strong} - taken
+        if starved:
+            return f"unfair loop: {sorted(map(str, starved))[0]} is strongly fair, enabled in it and never taken"
+
+    def p(s: Any) -> bool:
+        return bool(prop.predicate(CONCRETE, scope, s))
+
+    if prop.kind == "eventually":
+        bad = [i for i, s in enumerate(states) if p(s)]
+        return f"the property holds in state {bad[0]}" if bad else ""
+
+    def q(s: Any) -> bool:
+        return bool(prop.target(CONCRETE, scope, s))
+
+    for i, s in enumerate(states):
+        if p(s) and not q(s) and not any(q(t) for t in states[min(i, loop):]):
+            return ""
+    return "no state with the premise is followed, for ever, by states without the target"

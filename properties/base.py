@@ -16,7 +16,10 @@ model code, so every engine reads it:
 Liveness properties assume weak fairness of every ``system`` action (controllers, kubelet,
 scheduler: an action that stays enabled is eventually taken); ``user`` and ``fault`` actions
 are never required to happen, and a state where only they are enabled may be the last one
-(the run stutters there for ever). ``fairness`` says this in words for the report.
+(the run stutters there for ever). ``strong_fairness`` names system commands the property
+assumes *strongly* fair (taken when enabled infinitely often, even if never continuously),
+on top of those the model declares (``Command.fairness``). ``fairness`` says all this in
+words for the report, and must name every command of ``strong_fairness``.
 
 ``adjust`` maps the user's scope to the scope the property speaks about (the availability
 floor *with faults off* turns faults off), and ``assumes`` says so in words. ``explain``
@@ -32,6 +35,13 @@ import attrs
 KINDS = ("always", "step", "sometimes", "terminal", "eventually", "leads_to")
 LIVENESS = ("eventually", "leads_to")
 WEAK_FAIRNESS = "weak fairness of controller, kubelet and scheduler actions; user actions and faults never required"
+
+
+def with_strong_fairness(*commands: str, why: str = "") -> str:
+    """The fairness text of a property that assumes ``commands`` strongly fair (see Property.strong_fairness)."""
+    text = (f"{WEAK_FAIRNESS}; strong fairness of {', '.join(commands)} "
+            f"(taken if enabled infinitely often, even intermittently)")
+    return f"{text}: {why}" if why else text
 
 
 def _same(scope: Any) -> Any:
@@ -50,12 +60,19 @@ class Property:
     explain: Callable[[Any, Any], str] | None = None
     target: Callable[..., Any] | None = None
     fairness: str = ""
+    strong_fairness: tuple[str, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"property {self.name}: kind must be one of {KINDS}")
         if (self.kind == "leads_to") != (self.target is not None):
             raise ValueError(f"property {self.name}: a target predicate goes with kind leads_to, and only with it")
+        if self.strong_fairness and self.kind not in LIVENESS:
+            raise ValueError(f"property {self.name}: strong fairness is an assumption of liveness properties only")
+        unnamed = [c for c in self.strong_fairness if c not in self.fairness]
+        if unnamed:
+            raise ValueError(f"property {self.name}: the fairness text must name every strongly fair command "
+                             f"(missing {', '.join(unnamed)}; use with_strong_fairness)")
 
     @property
     def is_liveness(self) -> bool:

@@ -24,8 +24,15 @@ from kubecheck.model.kernel.ops import CONCRETE, Ops
 from kubecheck.model.kernel.schema import Schema
 
 #: Command kinds. "system" commands (controllers, kubelet, scheduler) are the ones liveness
-#: assumes weakly fair; "user" and "fault" commands are never required to happen.
+#: assumes fair; "user" and "fault" commands are never required to happen.
 KINDS = ("system", "user", "fault")
+#: Fairness of a system command. "weak": a unit enabled *continuously* from some point on is
+#: eventually taken. "strong": a unit enabled *infinitely often* (perhaps intermittently) is
+#: eventually taken — for a step whose enabling condition another actor keeps undoing, when
+#: each chance has a positive probability of being caught (a controller that resyncs on every
+#: watch event). Strong implies weak; a property may assume more commands strongly fair than
+#: the model declares (``Property.strong_fairness``; see :func:`strongly_fair`).
+FAIRNESS = ("weak", "strong")
 
 
 def _always(scope: Any) -> bool:
@@ -48,12 +55,18 @@ class Command:
     #: one choice in one state and another in the next counts as continuously enabled.
     #: None: every parameter identifies.
     fair_by: tuple[str, ...] | None = None
+    #: "weak" (the default) or "strong"; only system commands carry fairness.
+    fairness: str = "weak"
 
     def __attrs_post_init__(self) -> None:
         if "." not in self.name:
             raise ValueError(f"command name {self.name!r} must be actor.verb_object")
         if self.kind not in KINDS:
             raise ValueError(f"command {self.name}: kind must be one of {KINDS}")
+        if self.fairness not in FAIRNESS:
+            raise ValueError(f"command {self.name}: fairness must be one of {FAIRNESS}, not {self.fairness!r}")
+        if self.fairness == "strong" and self.kind != "system":
+            raise ValueError(f"command {self.name}: only system commands are fair; a {self.kind} command is never required")
 
     @property
     def actor(self) -> str:
@@ -89,7 +102,7 @@ class Action:
 
     @property
     def fairness_unit(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
-        """(command, identifying parameters): the unit weak fairness speaks about."""
+        """(command, identifying parameters): the unit weak and strong fairness speak about."""
         keep = self.command.fair_by
         return self.command.name, tuple((k, v) for k, v in self.params if keep is None or k in keep)
 
@@ -140,6 +153,22 @@ class Model:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+
+def strongly_fair(model: Model, assumed: Iterable[str] = ()) -> frozenset[str]:
+    """The system commands taken to be strongly fair: the model's own plus ``assumed`` (a property's).
+
+    Raises ValueError naming the valid choices when ``assumed`` names a command the model does
+    not have, or one that is not a system command (a user action or fault is never required).
+    """
+    system = [c.name for c in model.commands if c.kind == "system"]
+    for name in assumed:
+        if name not in system:
+            other = next((c for c in model.commands if c.name == name), None)
+            why = f"a {other.kind} command is never required" if other is not None else "no such command"
+            raise ValueError(f"strong fairness of {name!r} in model {model.name}: {why}; "
+                             f"system commands: {', '.join(system)}")
+    return frozenset(c.name for c in model.commands if c.fairness == "strong") | frozenset(assumed)
 
 
 def apply(action: Action, scope: Any, state: Any) -> Any | None:
