@@ -141,15 +141,28 @@ def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
 
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
+def _pod_words(sc: Any, s: Any, k: int) -> str:
+    naming = ds.MODEL.naming
+    term = " (Terminating)" if s.pod_terminating[k] else ""
+    return (f"{naming.pod(sc, k)} {cl.phase_words(s.pod_phase[k], sc.has_min_ready)} at {naming.revision(sc, s.pod_rev[k])}"
+            f"{term}")
+
+
+def _node_words(sc: Any, s: Any, n: int) -> str:
+    notes = [du.CLASS_NAMES[s.node_class[n]]]
+    if not s.node_exists[n]:
+        notes.append("no Node object")
+    elif s.node_state[n] != cl.NODE_READY:
+        notes.append("unreachable" if s.node_state[n] == cl.NODE_PARTITIONED else "down")
+    return f"{cl.node_name(n)} ({', '.join(notes)})"
+
+
 def _explain_nodes(sc: Any, s: Any) -> str:
     parts = []
     for n in _nodes(sc):
-        pods = [f"{ds.MODEL.naming.pod(sc, k)} rev {s.pod_rev[k]} {cl.PHASE_NAMES[s.pod_phase[k]]}"
-                f"{' (terminating)' if s.pod_terminating[k] else ''}" for k in ds.node_slots(sc, n) if s.pod_phase[k] != cl.NONE]
-        state = "" if s.node_exists[n] else " (no Node object)"
-        state += "" if s.node_state[n] == cl.NODE_READY else f" ({cl.NODE_STATE_NAMES[s.node_state[n]]})"
-        parts.append(f"{cl.node_name(n)} [{du.CLASS_NAMES[s.node_class[n]]}{state}]: {', '.join(pods) or 'no pod'}")
-    return f"template rev {s.template}; " + "; ".join(parts)
+        pods = [_pod_words(sc, s, k) for k in ds.node_slots(sc, n) if s.pod_phase[k] != cl.NONE]
+        parts.append(f"{_node_words(sc, s, n)}: {', '.join(pods) or 'no pod'}")
+    return f"update revision {ds.MODEL.naming.revision(sc, s.template)}; " + "; ".join(parts)
 
 
 def _explain_floor(sc: Any, s: Any) -> str:
@@ -157,6 +170,33 @@ def _explain_floor(sc: Any, s: Any) -> str:
 
     return (f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = {max_unavailable(c, sc, s)}; "
             + _explain_nodes(sc, s))
+
+
+def _why_waiting(sc: Any, s: Any) -> list[str]:
+    """What keeps the nodes from converging, in the two shapes the liveness counterexamples take."""
+    naming, out = ds.MODEL.naming, []
+    for n in _nodes(sc):
+        node = cl.node_name(n)
+        if s.node_exists[n] and s.node_state[n] != cl.NODE_READY:
+            out.append(f"{node} is unreachable: its pod is not Ready, and nothing new is scheduled there (the "
+                       "node.kubernetes.io/unreachable NoSchedule taint) until it reconnects, which nothing requires")
+        stuck = [naming.pod(sc, k) for k in ds.node_slots(sc, n)
+                 if s.pod_phase[k] == cl.UNSCHEDULED and not s.pod_terminating[k] and s.node_class[n] == du.NO_SCHEDULE]
+        if stuck:
+            out.append(f"{', '.join(stuck)} stays Pending for ever: {node}'s NoSchedule taint keeps the scheduler away, "
+                       "the controller keeps the pod (the node may keep its daemon pod: shouldContinueRunning), and the "
+                       f"rolling update counts the node as unavailable; kubectl delete pod {stuck[0]} or removing the "
+                       "taint ends the wait")
+    return out
+
+
+def _explain_lacking(sc: Any, s: Any) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    lacking = [cl.node_name(n) for n in _nodes(sc)
+               if _eligible(c, s, n) and not ds.has_available_pod(c, sc, s, n, True)]
+    head = f"eligible nodes without an available pod at the update revision: {', '.join(lacking) or 'none'}; "
+    return head + _explain_nodes(sc, s) + "".join(f". {why}" for why in _why_waiting(sc, s))
 
 
 PROPERTIES = (
@@ -197,20 +237,21 @@ PROPERTIES = (
              new_node_runs_pod, _with_join, "one node may join"),
     Property("daemonset.finished_or_stuck", "terminal",
              "whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) pod and no pod is left where it may not stay",
-             "daemon_controller.go/update.go: a sync makes progress while any step is possible", ds.quiescent),
+             "daemon_controller.go/update.go: a sync makes progress while any step is possible", ds.quiescent,
+             explain=_explain_lacking),
     Property("daemonset.runs_on_every_eligible_node", "leads_to",
              "whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no faults, fixed classes)",
              "level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
-             eligible_node_lacks_update, _no_faults_fixed_classes, "no faults; node classes fixed; at least one edit",
+             eligible_node_lacks_update, _no_faults_fixed_classes, "no faults; node classes fixed; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
     Property("daemonset.runs_on_every_eligible_node_with_relabels", "leads_to",
              "the same, when a node's labels or taints may change",
              "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
-             eligible_node_lacks_update, _no_faults, "no faults; one class change; at least one edit",
+             eligible_node_lacks_update, _no_faults, "no faults; one class change; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
     Property("daemonset.runs_on_every_eligible_node_with_partition", "leads_to",
              "the same, when a node may be partitioned (and never required to come back)",
              "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
-             eligible_node_lacks_update, _partition, "one partition; classes fixed; at least one edit",
+             eligible_node_lacks_update, _partition, "one partition; classes fixed; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
 )

@@ -53,6 +53,7 @@ taint (its effect is a force delete plus a force detach, both modelled separatel
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Callable
 
 import attrs
@@ -74,6 +75,29 @@ FAULTS = ("crash", "evict", "force-delete", "partition", "node-failure", "node-d
 def node_name(n: int) -> str:
     """node-a, node-b, ... (traces speak Kubernetes)."""
     return "node-" + chr(ord("a") + n)
+
+
+def phase_words(phase: int, has_min_ready: bool) -> str:
+    """A pod phase as ``kubectl get pods`` suggests it: Pending, ContainerCreating, Running, not Ready, Ready, ...
+
+    ``available`` only exists with minReadySeconds > 0; without it a Ready pod is available at once.
+    """
+    if phase == AVAILABLE:
+        return "available" if has_min_ready else "Ready"
+    return ("absent", "Pending", "ContainerCreating", "Running, not Ready", "Ready, not yet available")[phase]
+
+
+_SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand.SafeEncodeString
+
+
+def stand_in_hash(key: str) -> str:
+    """A stable stand-in for a revision hash (controller.ComputeHash + rand.SafeEncodeString).
+
+    Upstream hashes the template; a trace needs only distinct, stable, realistic-looking names,
+    so ten characters of upstream's alphabet are drawn from ``sha1(key)``.
+    """
+    digest = hashlib.sha1(key.encode()).digest()
+    return "".join(_SAFE_ALPHABET[b % len(_SAFE_ALPHABET)] for b in digest[:10])
 
 
 # -- field factories ----------------------------------------------------------------------------
@@ -159,6 +183,10 @@ def _always(ops: Ops, sc: Any, s: Any, k: int, n: int) -> Any:
     return True
 
 
+def _any_node(ops: Ops, sc: Any, s: Any, n: int) -> Any:
+    return True
+
+
 def node_deletes_on(sc: Any) -> bool:
     """A Node object can be deleted in this scope: the ``node-delete`` fault is on."""
     return "node-delete" in sc.faults
@@ -174,7 +202,9 @@ class PodTable:
     ``tolerates_unreachable``: the pods tolerate the not-ready and unreachable NoExecute taints
     for ever, so taint-based eviction never deletes them (no ``node-lifecycle.evict_pod``);
     ``podgc_on(sc)``: a Node object can disappear in scope ``sc``, so PodGC's orphan
-    collection (``pod-gc.delete_orphaned_pod``) may have work.
+    collection (``pod-gc.delete_orphaned_pod``) may have work. ``can_reconnect(ops, sc, s, n)``:
+    node n's machine may come back by itself (``node.reconnect``) — a model whose node slots can
+    also be empty (not joined yet, decommissioned) says which of its down nodes are machines.
     """
 
     slots: Callable[[Any], range]
@@ -183,6 +213,7 @@ class PodTable:
     reset_on_remove: tuple[str, ...] = ()
     tolerates_unreachable: bool = False
     podgc_on: Callable[[Any], bool] = node_deletes_on
+    can_reconnect: Callable[..., Any] = _any_node
 
 
 def removal(table: PodTable, ops: Ops, s: Any, k: int, cond: Any) -> dict:
@@ -309,7 +340,7 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 "pod_phase": _mark_not_ready(ops, s, node), "pod_ghost": ghosts}
 
     def reconnect_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
-        return s.node_state[node] != NODE_READY
+        return ops.and_(s.node_state[node] != NODE_READY, table.can_reconnect(ops, sc, s, node))
 
     def reconnect_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
         return {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}

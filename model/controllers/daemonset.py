@@ -21,7 +21,11 @@ Upstream files and functions modelled (paraphrased):
   ever (``util/daemonset_util.go:AddOrUpdateDaemonPodTolerations`` adds them without
   tolerationSeconds), so the node lifecycle controller's taint-based eviction never deletes
   them (``tolerates_unreachable``); PodGC is on wherever a Node object can go — the
-  ``node-delete`` fault or the user's ``kubectl delete node`` (``DaemonSetScope.podgc_on``).
+  ``node-delete`` fault or the user's ``kubectl delete node`` (``DaemonSetScope.podgc_on``);
+  only machines reconnect (``can_reconnect``): a node slot without a Node object that is down
+  (not joined yet, decommissioned, or failed and then deleted) comes back only as a join.
+  Before that switch, a node that had not joined could "reconnect" whenever partitions or node
+  failures were on, joining for free.
   The scheduler binds a daemon pod only to its target node, and only while that node is of
   the eligible class (required node affinity and NoSchedule taints are scheduler filters too).
 
@@ -166,8 +170,19 @@ def _podgc_on(sc: DaemonSetScope) -> bool:
     return sc.podgc_on
 
 
+def _machine_comes_back(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+    """node.reconnect: a partitioned machine, or a failed one whose Node object still exists.
+
+    A node slot without a Node object that is down is either not joined yet, decommissioned
+    (``user.remove_node``) or a failed machine whose Node object was deleted; the state does not
+    tell them apart, so none of them comes back by itself — the last one may come back as a
+    join (``cluster.add_node``), paid from the joins budget.
+    """
+    return ops.or_(s.node_exists[n], s.node_state[n] == cl.NODE_PARTITIONED)
+
+
 PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_target, reset_on_remove=("pod_rev",),
-                   tolerates_unreachable=True, podgc_on=_podgc_on)
+                   tolerates_unreachable=True, podgc_on=_podgc_on, can_reconnect=_machine_comes_back)
 
 
 # -- daemonset controller -------------------------------------------------------------------
@@ -271,10 +286,15 @@ class Naming:
     """Kubernetes names for pod slots and nodes of one scope (traces)."""
 
     def pod(self, sc: DaemonSetScope, k: int) -> str:
-        return du.pod_name(sc.name, sc.home(k), k % sc.slots_per_node)
+        return du.pod_name(sc.name, cl.node_name(sc.home(k)), k % sc.slots_per_node)
 
     def node(self, sc: DaemonSetScope, n: int) -> str:
         return cl.node_name(n)
+
+    def revision(self, sc: DaemonSetScope, t: int) -> str:
+        """The ControllerRevision of template t, ``<ds>-<hash>`` (a stable stand-in for the hash);
+        its pods carry the hash as their ``controller-revision-hash`` label."""
+        return f"{sc.name}-{cl.stand_in_hash(f'daemonset/{sc.name}/{t}')}"
 
     def node_class(self, c: int) -> str:
         return du.CLASS_NAMES[c]

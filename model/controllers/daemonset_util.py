@@ -112,6 +112,11 @@ def is_pod_updated(pod_revision: Any, update_revision: Any) -> Any:
     return pod_revision == update_revision
 
 
-def pod_name(ds_name: str, node: int, slot: int) -> str:
-    """Daemon pods are generateName'd (``<ds>-xxxxx``); traces use ``<ds>-<node letter><slot>``."""
-    return f"{ds_name}-{chr(ord('a') + node)}{slot}"
+def pod_name(ds_name: str, node_name: str, slot: int) -> str:
+    """Daemon pods are generateName'd (``<ds>-xxxxx``); traces name them after their node.
+
+    The node's first pod slot is ``<ds>-<node>`` (``agent-node-a``); the others, used while a
+    node has an old and a new pod (surge) or a Terminating one, add their number
+    (``agent-node-a-2``, ``agent-node-a-3``).
+    """
+    return f"{ds_name}-{node_name}" + (f"-{slot + 1}" if slot else "")

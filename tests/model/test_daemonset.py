@@ -142,9 +142,12 @@ def test_surge_keeps_old_pod_until_new_available():
 
 def test_naming():
     sc = PRESETS["small"]
-    assert ds.MODEL.naming.pod(sc, 0) == "agent-a0"
-    assert ds.MODEL.naming.pod(sc, 3) == "agent-b1"
+    assert ds.MODEL.naming.pod(sc, 0) == "agent-node-a"
+    assert ds.MODEL.naming.pod(sc, 3) == "agent-node-b-2"
     assert ds.MODEL.naming.node(sc, 2) == "node-c"
+    revisions = [ds.MODEL.naming.revision(sc, t) for t in range(3)]
+    assert len(set(revisions)) == 3 and all(r.startswith("agent-") and len(r) == len("agent-") + 10 for r in revisions)
+    assert revisions == [ds.MODEL.naming.revision(sc, t) for t in range(3)]  # stable
 
 
 def _command_names(commands) -> list[str]:
@@ -166,3 +169,28 @@ def test_podgc_runs_where_a_node_object_can_go(leaves, faults, on):
     scope = attrs.evolve(PRESETS["tiny"], leaves=leaves, faults=faults)
     assert scope.podgc_on is on
     assert ("pod-gc.delete_orphaned_pod" in {a.name for a in ds.MODEL.actions(scope)}) is on
+
+
+def test_only_machines_reconnect():
+    """node.reconnect brings back a partitioned or failed machine, never a node slot that has not joined or was removed."""
+    from kubecheck.model.kernel.commands import apply, enabled, find_action
+
+    scope = attrs.evolve(PRESETS["small"], faults=frozenset({"partition", "node-failure", "node-delete"}), fault_budget=2, leaves=1)
+    s = ds.MODEL.init(scope)
+    assert "node.reconnect(node=2)" not in [a.label for a in enabled(ds.MODEL, scope, s)]  # node-c has not joined
+    actions = ds.MODEL.actions(scope)
+
+    def after(state, *labels):
+        for label in labels:
+            state = apply(find_action(actions, label), scope, state)
+            assert state is not None, label
+        return state
+
+    def can_reconnect(state, n):
+        return f"node.reconnect(node={n})" in [a.label for a in enabled(ds.MODEL, scope, state)]
+
+    assert can_reconnect(after(s, "fault.partition_node(node=0)"), 0)
+    assert can_reconnect(after(s, "fault.fail_node(node=0)"), 0)
+    assert can_reconnect(after(s, "fault.partition_node(node=0)", "fault.delete_node(node=0)"), 0)  # re-registers
+    assert not can_reconnect(after(s, "fault.fail_node(node=0)", "fault.delete_node(node=0)"), 0)  # comes back as a join
+    assert not can_reconnect(after(s, "user.remove_node(node=0)"), 0)                              # decommissioned

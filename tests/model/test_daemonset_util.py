@@ -135,4 +135,5 @@ def test_valid_settings(settings):
 
 
 def test_pod_name():
-    assert du.pod_name("agent", 1, 0) == "agent-b0"
+    assert du.pod_name("agent", "node-b", 0) == "agent-node-b"
+    assert du.pod_name("agent", "node-b", 1) == "agent-node-b-2"

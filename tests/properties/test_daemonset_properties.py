@@ -31,7 +31,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "finished_or_stuck": {"tiny": (V, 181), "small": (V, 2360)},
     "runs_on_every_eligible_node": {"tiny": (H, 25), "small": (H, 242)},
     "runs_on_every_eligible_node_with_relabels": {"tiny": (V, 181), "small": (V, 2360)},
-    "runs_on_every_eligible_node_with_partition": {"tiny": (V, 170), "small": (V, 4394)},
+    # small: 2,315 states since a node slot that never joined can no longer "reconnect" (it did: 4,394)
+    "runs_on_every_eligible_node_with_partition": {"tiny": (V, 170), "small": (V, 2315)},
 }
 
 
