@@ -83,3 +83,29 @@ def unknown_fields(docs: dict[str, str], known: tuple[str, ...], changed: dict, 
         name = docs.get(field) or field
         lines.append(f"{name}: {value(b)}" if initial else f"{name}: {change(a, b)}")
     return lines
+
+
+def object_lines(title: str, groups: Sequence[Sequence[str]]) -> list[str]:
+    """``title item, item`` with each further non-empty group on a line aligned under the first ([] if all are empty)."""
+    kept = [g for g in groups if g]
+    pad = " " * (len(title) + 1)
+    return [(title + " " if i == 0 else pad) + ", ".join(g) for i, g in enumerate(kept)]
+
+
+#: What a person types (or sees happen) for the shared cluster layer's user actions and faults
+#: (model/controllers/cluster.py); ``{pod}``/``{node}`` are filled in with Kubernetes names.
+CLUSTER_COMMANDS = {
+    "fault.force_delete_pod": "kubectl delete pod {pod} --grace-period=0 --force",
+    "fault.delete_node": "kubectl delete node {node}",
+    "fault.evict_pod": "eviction of {pod} (kubectl drain)",
+    "fault.crash_pod": "a crash of {pod}",
+    "fault.partition_node": "a network partition of {node}",
+    "fault.fail_node": "a failure of {node}",
+    "node.reconnect": "{node} reconnecting",
+}
+
+
+def cluster_command(name: str, pod: str = "", node: str = "") -> str | None:
+    """The words of CLUSTER_COMMANDS for command ``name`` (None when it is not a cluster command)."""
+    words = CLUSTER_COMMANDS.get(name)
+    return None if words is None else words.format(pod=pod, node=node)

@@ -1,7 +1,8 @@
 """A trace as text: the initial state, then one block per step with only what changed.
 
 The wording comes from a *describer*: model-specific ones speak Kubernetes
-(:mod:`kubecheck.cli.describe_deployment`, :mod:`kubecheck.cli.describe_statefulset`);
+(:mod:`kubecheck.cli.describe_deployment`, :mod:`kubecheck.cli.describe_statefulset`,
+:mod:`kubecheck.cli.describe_daemonset`);
 :class:`GenericDescriber` speaks the schema's field docs and serves every other model. A
 describer has four methods, and may have a fifth:
 
@@ -24,6 +25,7 @@ import shlex
 from typing import Any, Sequence
 
 from kubecheck.cli import text
+from kubecheck.cli.describe_daemonset import DaemonSetDescriber
 from kubecheck.cli.describe_deployment import DeploymentDescriber
 from kubecheck.cli.describe_statefulset import StatefulSetDescriber
 from kubecheck.model.kernel.commands import Action, enabled
@@ -62,7 +64,7 @@ class GenericDescriber:
         return lines
 
 
-DESCRIBERS = {"deployment": DeploymentDescriber, "statefulset": StatefulSetDescriber}
+DESCRIBERS = {"deployment": DeploymentDescriber, "statefulset": StatefulSetDescriber, "daemonset": DaemonSetDescriber}
 
 
 def describer(model: Any, scope: Any) -> Any:

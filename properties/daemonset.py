@@ -59,6 +59,11 @@ def _with_edit(sc: Any) -> Any:
     return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, edits=max(1, sc.edits))
 
 
+def _rollout(sc: Any) -> Any:
+    """A rolling update on nodes whose labels and taints stay put (a relabel would only shortcut the witness)."""
+    return attrs.evolve(_with_edit(sc), relabels=0)
+
+
 def _with_join(sc: Any) -> Any:
     return attrs.evolve(sc, joins=max(1, sc.joins), nodes=max(2, sc.nodes))
 
@@ -129,9 +134,14 @@ def every_eligible_node_updated(ops: Ops, sc: Any, s: Any) -> Any:
 
 
 def rollout_completed(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.and_(s.template == sc.templates - 1, s.template > 0,
+    """The last template is rolled out: some node is eligible, every eligible one runs exactly one available
+    updated pod, and no live pod of an older revision is left anywhere (so a witness cannot finish by tainting
+    the nodes it did not update)."""
+    no_old = [ops.implies(ops.and_(cl.exists(s, k), ops.not_(s.pod_terminating[k])), s.pod_rev[k] == s.template)
+              for k in range(sc.pod_slots)]
+    return ops.and_(s.template == sc.templates - 1, s.template > 0, ops.or_(*[_eligible(ops, s, n) for n in _nodes(sc)]),
                     *[ops.implies(_eligible(ops, s, n), ops.and_(ds.pods_on(ops, sc, s, n) == 1, ds.has_available_pod(ops, sc, s, n, True)))
-                      for n in _nodes(sc)])
+                      for n in _nodes(sc)], *no_old)
 
 
 def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
@@ -225,12 +235,12 @@ PROPERTIES = (
              "update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable (UnavailableCount rounds up)",
              availability_floor, _steady, "rolled out; RollingUpdate; fixed nodes and classes; no faults", _explain_floor),
     Property("daemonset.availability_floor_with_faults", "always",
-             "the same floor when a pod may crash or a node be partitioned",
+             "the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a node be partitioned",
              "not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
              availability_floor, _steady_with_faults, "rolled out; RollingUpdate; fixed nodes; crash and partition on", _explain_floor),
     Property("daemonset.rollout_completes_on_every_eligible_node", "sometimes",
-             "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod (witness)",
-             "update.go:rollingUpdate + podsShouldBeOnNode", rollout_completed, _with_edit, "RollingUpdate; at least one edit"),
+             "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod, no old pod is left (witness)",
+             "update.go:rollingUpdate + podsShouldBeOnNode", rollout_completed, _rollout, "RollingUpdate; at least one edit; node classes fixed"),
     Property("daemonset.new_node_gets_pod", "sometimes",
              "a node that joins the cluster ends up running an available daemon pod (witness)",
              "daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
@@ -245,12 +255,12 @@ PROPERTIES = (
              eligible_node_lacks_update, _no_faults_fixed_classes, "no faults; node classes fixed; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
     Property("daemonset.runs_on_every_eligible_node_with_relabels", "leads_to",
-             "the same, when a node's labels or taints may change",
+             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node's labels or taints may change",
              "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
              eligible_node_lacks_update, _no_faults, "no faults; one class change; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
     Property("daemonset.runs_on_every_eligible_node_with_partition", "leads_to",
-             "the same, when a node may be partitioned (and never required to come back)",
+             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node may be partitioned (and never required to come back)",
              "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
              eligible_node_lacks_update, _partition, "one partition; classes fixed; at least one edit", _explain_lacking,
              target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),

@@ -25,16 +25,12 @@ from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse
 
 START_ROLLED_OUT, START_FRESH = "rolled-out", "fresh"
 
-
-
-
-
-
+ALL_ELIGIBLE = "all eligible"
 
 
 def _parse_classes(raw: str) -> tuple[int, ...]:
     text = str(raw).strip()
-    if not text:
+    if not text or text == ALL_ELIGIBLE:  # what _show_classes prints for the default: scopes round-trip
         return ()
     out = []
     for name in text.split(","):
@@ -46,11 +42,12 @@ def _parse_classes(raw: str) -> tuple[int, ...]:
 
 
 def _show_classes(classes: tuple[int, ...]) -> str:
-    return ",".join(du.CLASS_NAMES[c] for c in classes) or "all eligible"
+    return ",".join(du.CLASS_NAMES[c] for c in classes) or ALL_ELIGIBLE
 
 
 def _field(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
+
 
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)

@@ -704,3 +704,77 @@ def test_model_and_manifests_together_is_a_usage_error():
     result = kubecheck("check", "deployment", "-f", str(EXAMPLES))
     assert result.exit_code == 2
     assert one_error_line(result) == "give a MODEL or -f manifests, not both"
+
+
+# -- daemonset -------------------------------------------------------------------------------
+
+def test_check_daemonset_surge_eviction_trace_is_pinned():
+    """Three pod objects on one node: an eviction while a surge rolls out, in DaemonSet words (issue 3)."""
+    result = kubecheck("check", "daemonset", "at_most_two_pods_per_node_while_surging_with_evictions", "--scope", "tiny")
+    assert result.exit_code == 12
+    assert result.stderr == ""
+    assert_expected("check_daemonset_tiny_surge_eviction.txt", normalized(result.stdout))
+    assert "pod/agent-node-b-2 created for node-b at revision agent-" in result.stdout
+    assert "(surge: beside agent-node-b)" in result.stdout
+
+
+def test_check_daemonset_relabel_lasso_is_pinned():
+    """A rollout stuck behind a Pending pod on a node that got a NoSchedule taint, and the delete nobody issues."""
+    result = kubecheck("check", "daemonset", "runs_on_every_eligible_node_with_relabels", "--scope", "tiny",
+                       "--set", "pod-deletes=1")
+    assert result.exit_code == 13
+    assert_expected("check_daemonset_tiny_relabel_lasso.txt", normalized(result.stdout))
+    assert "node/node-a tainted dedicated=infra:NoSchedule" in result.stdout
+    assert "fairness requires none of them: kubectl delete pod agent-node-a" in result.stdout
+    assert result.stdout.rstrip().endswith("exit 13 (liveness violation)")
+
+
+def test_daemonset_traces_speak_kubernetes():
+    result = kubecheck("check", "daemonset", "new_node_gets_pod", "no_pod_on_ineligible_node", "runs_on_every_eligible_node_with_partition",
+                       "--scope", "small")
+    assert result.exit_code == 12  # a safety violation outranks the liveness one
+    out = result.stdout
+    for line in ["     nodes node-a Ready, node-b Ready, node-c not joined yet\n",
+                 "  1  [cluster] add_node(node=node-c)\n     node/node-c joined: Ready\n",
+                 "     pod/agent-node-c created for node-c at revision agent-",
+                 "  1  [user] relabel_node(node=node-a, to=ineligible)\n"
+                 "     node/node-a label daemon removed: agent pods there are to be deleted\n",
+                 "     node/node-a Ready → partitioned (unreachable, containers still run)\n",
+                 "fairness requires none of them: node-a\n    reconnecting, kubectl apply of a new template, node-c joining the cluster.\n"]:
+        assert line in out, line
+    assert "node-c reconnecting" not in out  # a node that never joined is no machine to come back
+    assert "pod_phase" not in out and "node_class" not in out  # no raw field dumps
+
+
+def test_daemonset_user_commands_are_what_a_person_types():
+    from kubecheck.checker import catalog as cat
+    from kubecheck.model.kernel.commands import find_action
+
+    model = cat.model("daemonset")
+    scope = main.build_scope(model, "tiny", ["relabels=2", "leaves=1", "pod-deletes=1", "faults=force-delete,partition"], None)
+    d = trace_text.describer(model, scope)
+    actions = model.actions(scope)
+    words = {label: d.user_command(find_action(actions, label)) for label in [
+        "user.relabel_node(node=1, to=1)", "user.relabel_node(node=1, to=2)", "user.relabel_node(node=1, to=0)",
+        "user.remove_node(node=0)", "user.delete_pod(pod=2)", "fault.force_delete_pod(pod=0)", "node.reconnect(node=1)"]}
+    assert words == {
+        "user.relabel_node(node=1, to=1)": "kubectl taint node node-b dedicated=infra:NoSchedule",
+        "user.relabel_node(node=1, to=2)": "kubectl label node node-b daemon-",
+        "user.relabel_node(node=1, to=0)": "kubectl label node node-b daemon=agent (or kubectl taint node node-b dedicated=infra:NoSchedule-)",
+        "user.remove_node(node=0)": "kubectl delete node node-a (decommissioning the machine)",
+        "user.delete_pod(pod=2)": "kubectl delete pod agent-node-b",
+        "fault.force_delete_pod(pod=0)": "kubectl delete pod agent-node-a --grace-period=0 --force",
+        "node.reconnect(node=1)": "node-b reconnecting",
+    }
+
+
+def test_replay_of_a_daemonset_lasso(tmp_path):
+    out = tmp_path / "ds.json"
+    result = kubecheck("check", "daemonset", "runs_on_every_eligible_node_with_relabels", "--scope", "tiny",
+                       "--set", "pod-deletes=1", "--format", "json", "--out", str(out), "-q")
+    assert result.exit_code == 13
+    replayed = kubecheck("replay", str(out))
+    assert replayed.exit_code == 0, replayed.stderr
+    assert "verdict reproduced: VIOLATED" in replayed.stdout
+    checked = (EXPECTED / "check_daemonset_tiny_relabel_lasso.txt").read_text()
+    assert checked[checked.index("VIOLATED  daemonset."):checked.index("  reproduce:")] in replayed.stdout

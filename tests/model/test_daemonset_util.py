@@ -23,8 +23,8 @@ import z3
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
-from kubecheck.model.kernel.scopes import ScopeError, with_settings
-from kubecheck.model.scopes.daemonset import DaemonSetScope
+from kubecheck.model.kernel.scopes import ScopeError, describe, params, with_settings
+from kubecheck.model.scopes.daemonset import PRESETS, DaemonSetScope
 
 RU = du.ROLLING_UPDATE
 I, P = IntOrPercent, (lambda v: IntOrPercent(v, True))
@@ -137,3 +137,17 @@ def test_valid_settings(settings):
 def test_pod_name():
     assert du.pod_name("agent", "node-b", 0) == "agent-node-b"
     assert du.pod_name("agent", "node-b", 1) == "agent-node-b-2"
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_scopes_round_trip_through_their_shown_values(preset):
+    """`kubecheck list` and saved traces show a scope; parsing what is shown gives the scope back."""
+    scope = PRESETS[preset]
+    assert with_settings(DaemonSetScope(), dict(describe(scope))) == scope
+
+
+def test_booleans_show_as_true_false():
+    """Like every scope (kernel show_bool): a boolean parameter prints as true/false (none today)."""
+    for name, info in params(DaemonSetScope):
+        if isinstance(getattr(DaemonSetScope(), name), bool):
+            assert info.show(True) == "true" and info.show(False) == "false", name

@@ -1,0 +1,277 @@
+"""The DaemonSet model's states in Kubernetes words, for traces.
+
+Names come from the model (``MODEL.naming``): the set is ``daemonset/agent``; its pods are named
+after their node (``agent-node-a``, and ``agent-node-a-2`` for a second pod object on node-a
+while it surges or while a deleted one terminates — upstream names are ``agent-<random>``);
+nodes are ``node-a``, ``node-b``, …; template t is the ControllerRevision ``agent-<hash>``,
+whose hash the pods carry as their ``controller-revision-hash`` label.
+
+The model abstracts a node's labels and taints to an eligibility class
+(:mod:`kubecheck.model.controllers.daemonset_util`). Traces show one concrete reading of each:
+
+* **eligible**: labelled ``daemon=agent`` (the DaemonSet's nodeSelector), no taint;
+* **no-schedule**: labelled, and tainted ``dedicated=infra:NoSchedule`` — a daemon pod that is
+  there keeps running, no new one is started;
+* **ineligible**: the label is gone (no taint) — pods there are deleted.
+
+A class change is shown with the ``kubectl label`` / ``kubectl taint`` commands that make it.
+Pod phases are the cluster's (``Pending`` unscheduled, ``ContainerCreating``, ``Running, not
+Ready``, ``Ready``, with minReadySeconds ``available``; ``Terminating`` is a pod with a
+deletionTimestamp). A pod created on a node that still has a live pod at another revision is
+marked as a **surge** pod.
+
+Each step prints only what changed, one line per object, in the order set, then per node its
+pods (with orphaned containers), then the nodes. Budgets of the scope (joins, removals, label
+changes, pod deletions and faults left) are not shown: the action says what was spent. A field
+this module does not know is described by its schema doc, so a new model field is never hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubecheck.cli import text
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.kernel.commands import Action
+
+#: Budgets: spent by actions that the trace already names.
+HIDDEN = ("joins_left", "leaves_left", "relabels_left", "pod_deletes_left", "faults_left")
+SET_FIELDS = ("template",)
+POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
+NODE_FIELDS = ("node_class", "node_state", "node_exists")
+KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS
+
+LABEL_KEY = "daemon"
+TAINT = "dedicated=infra:NoSchedule"
+NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
+              cl.NODE_DOWN: "down (the machine stopped)"}
+#: class -> (labelled, tainted): the concrete reading of each eligibility class
+CLASS_READING = {du.ELIGIBLE: (True, False), du.NO_SCHEDULE: (True, True), du.INELIGIBLE: (False, False)}
+
+
+class DaemonSetDescriber:
+    """Describes states and steps of the ``daemonset`` model."""
+
+    def __init__(self, model: Any, scope: Any):
+        self.model = model
+        self.scope = scope
+        self.schema = model.schema(scope)
+        self.naming = model.naming
+
+    # -- names ---------------------------------------------------------------------------
+
+    @property
+    def set_name(self) -> str:
+        return f"daemonset/{self.scope.name}"
+
+    @property
+    def label(self) -> str:
+        return f"{LABEL_KEY}={self.scope.name}"
+
+    def pod(self, k: int) -> str:
+        return self.naming.pod(self.scope, k)
+
+    def node(self, n: int) -> str:
+        return self.naming.node(self.scope, n)
+
+    def revision(self, t: int) -> str:
+        return self.naming.revision(self.scope, t)
+
+    def _slots(self, n: int) -> range:
+        per = self.scope.slots_per_node
+        return range(n * per, (n + 1) * per)
+
+    def _where(self, s: Any, k: int, revision: bool = False) -> str:
+        """The phase, the node it is bound to, the revision (if asked) and Terminating."""
+        where = f" on {self.node(s.pod_node[k])}" if s.pod_phase[k] >= cl.CREATING else ""
+        rev = f" at revision {self.revision(s.pod_rev[k])}" if revision else ""
+        term = ", Terminating" if s.pod_terminating[k] else ""
+        return f"{cl.phase_words(s.pod_phase[k], self.scope.has_min_ready)}{where}{rev}{term}"
+
+    def _class_words(self, c: int) -> str:
+        labelled, tainted = CLASS_READING[c]
+        if not labelled:
+            return f"without label {self.label}"
+        return f"tainted {TAINT}" if tainted else ""
+
+    # -- describer interface -------------------------------------------------------------
+
+    def legend(self) -> list[str]:
+        sc = self.scope
+        ready = "Ready (< minReadySeconds), available," if sc.has_min_ready else "Ready,"
+        words = (f"pods are named after their node (a second pod object on node-a: {sc.name}-node-a-2); "
+                 "pod phases: Pending (not bound to a node), ContainerCreating (bound, containers starting), "
+                 f"Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+                 f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} when labelled {self.label} "
+                 f"(the nodeSelector) and untainted; a {TAINT} taint keeps a running pod but starts none")
+        return text.wrap_text(words, text.WIDTH - 4)
+
+    def initial(self, s: Any) -> list[str]:
+        sc = self.scope
+        if sc.strategy == du.ROLLING_UPDATE:
+            strategy = f"updateStrategy RollingUpdate (maxUnavailable {sc.max_unavailable}, maxSurge {sc.max_surge})"
+        else:
+            strategy = "updateStrategy OnDelete"
+        spec = [strategy, f"minReadySeconds {sc.min_ready_seconds}"]
+        template = [f"template revision {self.revision(s.template)}", f"nodeSelector {self.label}"]
+        lines = text.object_lines(self.set_name, [spec, template])
+        nodes = [f"{self.node(n)} {self._node_summary(s, n, initial=True)}" for n in range(len(s.node_state))]
+        lines += text.wrap_words([w + "," for w in nodes[:-1]] + nodes[-1:], text.WIDTH - 4, "nodes ", "      ")
+        pods = [f"pod/{self.pod(k)} {self._where(s, k, revision=True)}"
+                for k in range(len(s.pod_phase)) if s.pod_phase[k] != cl.NONE]
+        lines += pods or ["no pods yet"]
+        fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
+        return lines + text.unknown_fields(self.schema.docs, KNOWN, fields, initial=True)
+
+    def action(self, action: Action) -> str:
+        verb = action.name.split(".", 1)[1]
+        kw = action.kwargs
+        args = []
+        for key, v in action.params:
+            if key == "node" and "pod" in kw:
+                continue  # a daemon pod's node is in its name
+            args.append(f"{key}={self._argument(key, v)}")
+        if action.name == "daemonset-controller.rolling_update":
+            picked = [self.node(n) for n in range(self.scope.nodes) if kw["pick"] >> n & 1]
+            args = [f"replace={'+'.join(picked)}"] if picked else []
+        return f"{verb}({', '.join(args)})" if args else verb
+
+    def user_command(self, action: Action) -> str:
+        """What a person would type (or what happens to them) for a user action or a fault."""
+        kw = action.kwargs
+        pod = self.pod(kw["pod"]) if "pod" in kw else ""
+        node = self.node(kw["node"]) if "node" in kw else ""
+        words = text.cluster_command(action.name, pod, node)
+        if words is not None:
+            return words
+        if action.name == "user.relabel_node":
+            if kw["to"] == du.ELIGIBLE:
+                return f"kubectl label node {node} {self.label} (or kubectl taint node {node} {TAINT}-)"
+            return " and ".join(self._relabel_commands(node, du.ELIGIBLE, kw["to"]))
+        commands = {
+            "user.edit_template": "kubectl apply of a new template",
+            "user.delete_pod": f"kubectl delete pod {pod}",
+            "user.remove_node": f"kubectl delete node {node} (decommissioning the machine)",
+            "cluster.add_node": f"{node} joining the cluster",
+        }
+        return commands.get(action.name, f"{action.actor} {self.action(action)}")
+
+    def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
+        lines = text.object_lines(self.set_name, [self._set(before, after, changed)])
+        for n in range(len(after.node_state)):
+            for k in self._slots(n):
+                lines += self._pod_lines(n, k, before, after, changed)
+        for n in range(len(after.node_state)):
+            lines += self._node(n, before, after, changed)
+        return lines + text.unknown_fields(self.schema.docs, KNOWN, changed)
+
+    # -- pieces --------------------------------------------------------------------------
+
+    def _argument(self, key: str, v: Any) -> str:
+        if key == "pod":
+            return self.pod(v)
+        if key == "node":
+            return self.node(v)
+        if key == "to":
+            return du.CLASS_NAMES[v]
+        return str(v)
+
+    def _set(self, before: Any, after: Any, changed: dict) -> list[str]:
+        if "template" not in changed:
+            return []
+        return [f"spec.template edited: update revision {self.revision(after.template)}"]
+
+    def _moved(self, field: str, k: int, before: Any, after: Any, changed: dict) -> bool:
+        return field in changed and getattr(before, field)[k] != getattr(after, field)[k]
+
+    def _pod_lines(self, n: int, k: int, before: Any, after: Any, changed: dict) -> list[str]:
+        lines = []
+        items = self._pod(n, k, before, after, changed)
+        if items:
+            lines.append(f"pod/{self.pod(k)} " + ", ".join(items))
+        if self._moved("pod_ghost", k, before, after, changed):
+            old, new = before.pod_ghost[k], after.pod_ghost[k]
+            if new:
+                lines.append(f"containers of {self.pod(k)} still run on {self.node(new - 1)} (pod object gone)")
+            else:
+                lines.append(f"orphaned containers of {self.pod(k)} on {self.node(old - 1)} are gone")
+        return lines
+
+    def _beside(self, n: int, k: int, before: Any, after: Any) -> str:
+        """Why a pod created on node n is not alone there: a surge beside a live pod at another revision, or a Terminating one."""
+        others = [o for o in self._slots(n) if o != k and before.pod_phase[o] != cl.NONE]
+        live = [o for o in others if not before.pod_terminating[o] and before.pod_rev[o] != after.pod_rev[k]]
+        if live:
+            return f" (surge: beside {', '.join(self.pod(o) for o in live)})"
+        dying = [o for o in others if before.pod_terminating[o]]
+        if dying:
+            return f" (while {', '.join(self.pod(o) for o in dying)} is Terminating)"
+        return ""
+
+    def _pod(self, n: int, k: int, before: Any, after: Any, changed: dict) -> list[str]:
+        p0, p1 = before.pod_phase[k], after.pod_phase[k]
+        if p0 == cl.NONE and p1 != cl.NONE:
+            rev = self.revision(after.pod_rev[k])
+            return [f"created for {self.node(n)} at revision {rev}: {self._where(after, k)}{self._beside(n, k, before, after)}"]
+        if p0 != cl.NONE and p1 == cl.NONE:
+            return [f"removed (was {self._where(before, k, revision=True)})"]
+        items = []
+        if p0 != p1:
+            where = f" on {self.node(after.pod_node[k])}" if p0 < cl.CREATING <= p1 else ""
+            hm = self.scope.has_min_ready
+            items.append(f"{cl.phase_words(p0, hm)} → {cl.phase_words(p1, hm)}{where}")
+        if self._moved("pod_terminating", k, before, after, changed):
+            items.append("Terminating (deletionTimestamp set)" if after.pod_terminating[k] else "no longer Terminating")
+        if self._moved("pod_rev", k, before, after, changed):
+            items.append(f"revision {self.revision(before.pod_rev[k])} → {self.revision(after.pod_rev[k])}")
+        return items
+
+    def _relabel_commands(self, node: str, a: int, b: int) -> list[str]:
+        """The kubectl commands that take a node from class a to class b (in the classes' concrete reading)."""
+        (label0, taint0), (label1, taint1) = CLASS_READING[a], CLASS_READING[b]
+        out = []
+        if label0 != label1:
+            out.append(f"kubectl label node {node} {self.label}" if label1 else f"kubectl label node {node} {LABEL_KEY}-")
+        if taint0 != taint1:
+            out.append(f"kubectl taint node {node} {TAINT}" + ("" if taint1 else "-"))
+        return out
+
+    def _class_change(self, a: int, b: int) -> str:
+        """A class change in the classes' concrete reading, and what it means for the DaemonSet."""
+        (label0, taint0), (label1, taint1) = CLASS_READING[a], CLASS_READING[b]
+        words = []
+        if label0 != label1:
+            words.append(f"labelled {self.label}" if label1 else f"label {LABEL_KEY} removed")
+        if taint0 != taint1:
+            words.append(f"tainted {TAINT}" if taint1 else f"taint {TAINT} removed")
+        name = self.scope.name
+        effect = {du.ELIGIBLE: f"{name} should run there",
+                  du.NO_SCHEDULE: f"no new {name} pod starts there, a running one stays",
+                  du.INELIGIBLE: f"{name} pods there are to be deleted"}[b]
+        return f"{' and '.join(words)}: {effect}"
+
+    def _node_summary(self, s: Any, n: int, initial: bool = False) -> str:
+        if not s.node_exists[n]:
+            return "not joined yet" if initial else "no Node object"
+        words = NODE_WORDS.get(s.node_state[n], str(s.node_state[n]))
+        cls = self._class_words(s.node_class[n])
+        return f"{words} ({cls})" if cls else words
+
+    def _node(self, n: int, before: Any, after: Any, changed: dict) -> list[str]:
+        items = []
+        exists = self._moved("node_exists", n, before, after, changed)
+        state = self._moved("node_state", n, before, after, changed)
+        if exists and after.node_exists[n]:
+            joined = "joins_left" in changed  # cluster.add_node; otherwise node.reconnect after kubectl delete node
+            items.append(f"joined: {self._node_summary(after, n)}" if joined else
+                         f"re-registered (Node object created), {NODE_WORDS[before.node_state[n]]} → {NODE_WORDS[after.node_state[n]]}")
+        elif exists:
+            items.append("Node object deleted, machine decommissioned" if state and after.node_state[n] == cl.NODE_DOWN
+                         else "Node object deleted")
+        elif state:
+            a, b = before.node_state[n], after.node_state[n]
+            items.append(f"{NODE_WORDS.get(a, a)} → {NODE_WORDS.get(b, b)}")
+        if self._moved("node_class", n, before, after, changed):
+            items.append(self._class_change(before.node_class[n], after.node_class[n]))
+        return [f"node/{self.node(n)} " + ", ".join(items)] if items else []
