@@ -8,12 +8,13 @@ from kubecheck.model.controllers import daemonset, deployment, statefulset
 from kubecheck.model.kernel.commands import Model
 from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
+from kubecheck.properties import deployment_volumes as deployment_volume_properties
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import volumes as volume_properties
 
 MODELS: dict[str, Model] = {"deployment": deployment.MODEL, "statefulset": statefulset.MODEL, "daemonset": daemonset.MODEL}
 PROPERTIES: dict[str, tuple[Any, ...]] = {
-    "deployment": deployment_properties.PROPERTIES,
+    "deployment": deployment_properties.PROPERTIES + deployment_volume_properties.PROPERTIES,
     "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,
     "daemonset": daemonset_properties.PROPERTIES,
 }

@@ -93,6 +93,10 @@ class _Search:
         return len(self.found) < len(self.properties) or not self.properties
 
 
+#: The stop reason of a search that ended because every property had its verdict.
+DECIDED = "all properties decided"
+
+
 def check(
     model: Model,
     scope: Any,
@@ -100,14 +104,16 @@ def check(
     budget: Budget = Budget(),
     progress: Callable[[Progress], None] | None = None,
     progress_interval: float = 1.0,
-    stop_when_decided: bool = False,
+    stop_when_decided: bool = True,
     compiled: Compiled | None = None,
 ) -> list[Result]:
     """Explore ``model`` in ``scope`` breadth-first and decide ``properties`` (one scope for all).
 
-    With ``stop_when_decided`` the search ends as soon as every property has a verdict that more
-    search cannot change (violations, witnesses); otherwise it runs to exhaustion (or budget) so
-    that statistics and command coverage describe the whole reachable state space.
+    With ``stop_when_decided`` (the default, as TLC stops at the first error) the search ends as
+    soon as every property has a verdict that more search cannot change (violations, witnesses);
+    its statistics then count the states explored so far, and no coverage is reported. Without
+    it the search runs to exhaustion (or budget), so that statistics and command coverage
+    describe the whole reachable state space.
     ``compiled`` reuses a model already compiled for this scope (benchmarks compare compiler
     settings this way).
     """
@@ -179,7 +185,7 @@ def check(
                     check_state(k, t)
             i += 1
             if stop_when_decided and not search.undecided():
-                stop_reason = "all properties decided"
+                stop_reason = DECIDED
                 break
             if (i & 1023) == 0:
                 now = time.perf_counter()
@@ -195,6 +201,8 @@ def check(
     except KeyboardInterrupt:
         stop_reason = "interrupted"
     seconds = time.perf_counter() - started
+    if len(states) > level_end:
+        depth += 1  # a search that stopped mid-level has found states one level deeper
     complete = stop_reason == "exhausted"
     stats = Stats(len(states), transitions, depth, seconds, complete, stop_reason)
     in_scope = {a.name for a in compiled.actions}

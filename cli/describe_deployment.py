@@ -1,13 +1,16 @@
 """The Deployment model's states in Kubernetes words, for traces.
 
-Object names come from :mod:`kubecheck.model.controllers.deployment_names` (``deployment/web``,
-ReplicaSet ``web-<pod-template-hash>``). A ReplicaSet is shown with its revision:
+Object names come from :mod:`kubecheck.model.controllers.deployment_names` and the scope's
+``name`` and ``claim_name`` (``deployment/web``, ReplicaSet ``web-<pod-template-hash>``, claim ``data``). A ReplicaSet is shown with its revision:
 ``web-5d8f7c9b4d (rev 2)``.
 
 Pods are counted per ReplicaSet by phase, as the model counts them: ``unscheduled`` (not bound
 to a node), ``pending`` (bound, containers starting), ``running`` (Running, not Ready),
 ``ready`` (Ready for less than minReadySeconds), ``available`` and ``terminating`` (deleted,
-still running).
+still running). Where the scope places pods on nodes, bound pods are counted per node
+(``pending 0 → 1 on node-b``), and the shared claim ``data`` is an object of its own: which
+node its volume is attached to, and the pods that wait in ContainerCreating because it is
+attached elsewhere (the attach/detach controller's Multi-Attach error).
 
 Each step prints only what changed, one line per object, grouped: the object and its spec,
 its status, its pods. Bookkeeping fields of the scope's budgets (user commands and faults
@@ -20,7 +23,10 @@ from __future__ import annotations
 from typing import Any
 
 from kubecheck.cli import text
-from kubecheck.model.controllers.deployment_names import DEPLOYMENT, NAME, pod_template_hash, replicaset_name
+from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.cluster import node_name
+from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
 from kubecheck.model.kernel.commands import Action
 
 #: (field, word) of the pod phases, in lifecycle order.
@@ -32,10 +38,12 @@ HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "fau
 
 RS_SPEC = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
 RS_STATUS = ("rs_status_replicas", "rs_status_available")
-KNOWN = ("replicas", "template", "paused", "observed", *HIDDEN, *RS_SPEC, *RS_STATUS, *(f for f, _ in PHASES))
+#: The shared claim's fields (claim_home only serves a witness).
+VOLUME = ("attached", "claim_home")
+KNOWN = ("replicas", "template", "paused", "observed", *HIDDEN, *RS_SPEC, *RS_STATUS, *(f for f, _ in PHASES), *VOLUME)
 
 
-__all__ = ["DeploymentDescriber", "DEPLOYMENT", "NAME", "pod_template_hash", "replicaset_name"]
+__all__ = ["DeploymentDescriber"]
 
 
 class DeploymentDescriber:
@@ -49,7 +57,7 @@ class DeploymentDescriber:
     # -- names ---------------------------------------------------------------------------
 
     def _title(self, t: int, before: Any, after: Any) -> str:
-        name = replicaset_name(t)
+        name = replicaset_name(t, self.scope.name)
         for s in (after, before):
             if s.rs_exists[t]:
                 return f"ReplicaSet {name} (rev {s.rs_revision[t]})"
@@ -57,8 +65,8 @@ class DeploymentDescriber:
 
     def _template(self, t: int, s: Any) -> str:
         if s.rs_exists[t]:
-            return f"template of {replicaset_name(t)} (rev {s.rs_revision[t]})"
-        return f"new template (pod-template-hash {pod_template_hash(t)})"
+            return f"template of {replicaset_name(t, self.scope.name)} (rev {s.rs_revision[t]})"
+        return f"new template (pod-template-hash {pod_template_hash(t, self.scope.name)})"
 
     @staticmethod
     def _object(title: str, groups: list[list[str]]) -> list[str]:
@@ -90,9 +98,9 @@ class DeploymentDescriber:
         if s.paused:
             spec.append("spec.paused true")
         strategy_line = [f"spec.strategy {strategy}", f"spec.minReadySeconds {sc.min_ready_seconds}"]
-        lines = self._object(DEPLOYMENT, [spec, strategy_line])
+        lines = self._object(deployment_ref(self.scope.name), [spec, strategy_line])
         for t in range(len(s.rs_exists)):
-            if not s.rs_exists[t] and not s.terminating[t]:
+            if not s.rs_exists[t] and not d.in_phase(s, "terminating", t):
                 continue
             groups = [
                 [f"spec.replicas {s.rs_replicas[t]}", f"desired-replicas {s.rs_desired[t]}"] if s.rs_exists[t] else [],
@@ -101,25 +109,32 @@ class DeploymentDescriber:
                 self._pods(t, s, s, everything=True),
             ]
             lines += self._object(self._title(t, s, s), groups)
+        lines += self._claim(s, s, initial=True)
         return lines + self._unknown(s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True)
 
     def action(self, action: Action) -> str:
         verb = action.name.split(".", 1)[1]
         args = []
         for key, v in action.params:
+            if v is None:
+                continue  # a choice this scope does not have
             if key == "rs" or (key == "to" and action.name == "user.rollout_undo"):
-                args.append(f"{key}={replicaset_name(v)}")
-            elif key == "from_ready":
-                continue  # which Ready pods were deleted: the pods line shows it
+                args.append(f"{key}={replicaset_name(v, self.scope.name)}")
+            elif key in ("from_ready", "spread"):
+                continue  # which pods were deleted: the pods line shows it
+            elif key == "node":
+                args.append(f"node={node_name(v)}")
+            elif key == "claim":
+                args.append(f"claim={self.scope.claim_name}")
             else:
                 args.append(f"{key}={v}")
         return f"{verb}({', '.join(args)})" if args else verb
 
     def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
-        lines = self._object(DEPLOYMENT, [self._deployment(before, after, changed)])
+        lines = self._object(deployment_ref(self.scope.name), [self._deployment(before, after, changed)])
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
-        return lines + self._unknown(before, after, changed)
+        return lines + self._claim(before, after) + self._unknown(before, after, changed)
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -135,17 +150,52 @@ class DeploymentDescriber:
             items.append("status.observedGeneration " + ("caught up" if after.observed else "behind (spec changed)"))
         return items
 
+    def _counts(self, field: str, t: int, s: Any) -> list[tuple[str, int]]:
+        """(where, count) of ReplicaSet t's pods in ``field``: per node where pods are placed."""
+        if field == "unscheduled" or not self.scope.nodes:
+            return [("", d.in_phase(s, field, t))]
+        return [(f" on {node_name(n)}", c) for n, c in enumerate(d.on_nodes(s, field, t))]
+
     def _pods(self, t: int, before: Any, after: Any, everything: bool = False) -> list[str]:
         parts = []
         for field, word in PHASES:
-            a, b = getattr(before, field)[t], getattr(after, field)[t]
-            if everything and b:
-                parts.append(f"{word} {b}")
-            elif not everything and a != b:
-                parts.append(f"{word} {a} → {b}")
+            for (where, a), (_, b) in zip(self._counts(field, t, before), self._counts(field, t, after)):
+                if everything and b:
+                    parts.append(f"{word} {b}{where}")
+                elif not everything and a != b:
+                    parts.append(f"{word} {a} → {b}{where}")
         if not parts:
             return []
         return ["pods: " + parts[0], *parts[1:]]
+
+    def _attached(self, s: Any) -> list[str]:
+        return [node_name(n) for n in range(self.scope.nodes) if vol.is_attached(s, self.scope.nodes, 0, n)]
+
+    def _claim(self, before: Any, after: Any, initial: bool = False) -> list[str]:
+        """The shared claim: where its volume is attached, and who waits for it (Multi-Attach error)."""
+        sc = self.scope
+        if not sc.claims:
+            return []
+        title = f"PersistentVolumeClaim {sc.claim_name} ({sc.access_mode})"
+        was, now = self._attached(before), self._attached(after)
+        items = []
+        if initial:
+            items.append(f"volume attached to {', '.join(now) or 'no node'}")
+        else:
+            items += [f"volume attached to {n}" for n in now if n not in was]
+            items += [f"volume detached from {n}" for n in was if n not in now]
+        waiting = self._waiting_lines(after)
+        if not initial and waiting == self._waiting_lines(before):
+            waiting = []  # nothing new to say
+        return self._object(title, [items, waiting])
+
+    def _waiting_lines(self, s: Any) -> list[str]:
+        """Pods bound to a node whose volume is attached to another, single-node only."""
+        sc, now = self.scope, self._attached(s)
+        return [f"{c} pod{'s' if c > 1 else ''} on {node_name(n)} in ContainerCreating (Multi-Attach error: "
+                f"attached to {', '.join(now)})"
+                for n in range(sc.nodes) for c in [d.on_node(s, n, ("pending",))]
+                if c and now and node_name(n) not in now and not vol.is_multi_attach_allowed(sc.access_mode)]
 
     def _replicaset(self, t: int, before: Any, after: Any, changed: dict) -> list[str]:
         def moved(field: str) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from kubecheck.checker.explicit import DECIDED
 from kubecheck.checker.report import Result, Verdict
 from kubecheck.cli import text, trace_text
 from kubecheck.model.kernel.scopes import describe
@@ -73,8 +74,11 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
         if not r.stats.complete and r.stats.stop_reason not in stops:
             stops.append(r.stats.stop_reason)
     for reason in stops:
-        lines.append(f"search stopped early ({reason}): its statistics are partial, and the properties "
-                     "it had not decided are INCONCLUSIVE")
+        if reason == DECIDED:
+            lines.append("searches that found what they looked for stopped there: their counts are the states explored until then")
+        else:
+            lines.append(f"search stopped early ({reason}): its statistics are partial, and the properties "
+                         "it had not decided are INCONCLUSIVE")
     return lines
 
 

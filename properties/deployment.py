@@ -99,8 +99,8 @@ def _explain_floor(sc: Any, s: Any) -> str:
 
 
 def _explain_revisions(sc: Any, s: Any) -> str:
-    live = [f"{replicaset_name(t)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
-    return f"revisions: {', '.join(live)}; the Deployment's template is {replicaset_name(s.template)}'s"
+    live = [f"{replicaset_name(t, sc.name)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
+    return f"revisions: {', '.join(live)}; the Deployment's template is {replicaset_name(s.template, sc.name)}'s"
 
 
 def rollout_in_progress(ops: Ops, sc: Any, s: Any) -> Any:

@@ -43,20 +43,43 @@ ReplicaSets are slots indexed by pod template: slot ``t`` is the ReplicaSet of t
 creation order (what "oldest first" sorts by). A deleted ReplicaSet's slot is zeroed except for
 its terminating pods, which still exist until the kubelet finishes them.
 
-Not modelled: nodes (pods are placed but not on named nodes; a later model adds them), the
-Deployment's conditions and progress deadline, pod deletion cost annotations, quota failures,
-expectations (a sync's writes are observed before the next sync), and burst limits (500 per
-sync, beyond any scope here).
+Nodes and a shared claim (scope ``nodes`` 1–2, ``shared-claim``): pods bound to a node are
+counted per (ReplicaSet, node) — index ``t * nodes + n`` — and every pod mounts one claim,
+because a Deployment's pods all come from one template. Upstream facts used (volumes.py has the
+attach/detach side):
+
+* ``pkg/scheduler`` — nothing in the default plugins looks at where a ReadWriteOnce volume is
+  attached, so the node choice is free (``scheduler.bind_pod(node)``); the ``volumerestrictions``
+  plugin refuses a ReadWriteOncePod claim while another scheduled pod references it.
+* ``pkg/kubelet/volumemanager`` — a pod's containers start only after its volumes are attached
+  and mounted; until then it is Pending (ContainerCreating).
+* ``pkg/controller/replicaset/replica_set.go:getPodsToDelete`` — pods are ranked by
+  ``getPodsRankedByRelatedPodsOnSameNode``: the number of active pods of *all* the Deployment's
+  ReplicaSets on the pod's node; ``controller_utils.go:ActivePodsWithRanks.Less`` deletes
+  unscheduled, then Pending, then not-Ready pods first and, within a class, higher ranks first
+  (after deletion cost, which no pod here sets); ties fall to ready time, restarts and creation
+  time, which the model does not track, so they may split either way (``spread``).
+
+Placed pods are modelled with minReadySeconds 0 (the scope refuses other values), the initial
+pods all run on node-a with the claim attached there (with ReadWriteOncePod only one of them
+could be scheduled, so the others start unscheduled), and nodes never fail here (that is the
+StatefulSet's cluster model).
+
+Not modelled: the Deployment's conditions and progress deadline, pod deletion cost annotations,
+quota failures, expectations (a sync's writes are observed before the next sync), and burst
+limits (500 per sync, beyond any scope here).
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
@@ -66,6 +89,11 @@ KUBERNETES = "v1.35"
 
 
 def _pods(hi: Any, doc: str) -> Any:
+    """Per ReplicaSet, per placement: index ``t * placements + n`` (``n`` the node, or 0 unplaced)."""
+    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates * sc.placements, doc=doc)
+
+
+def _rs_pods(hi: Any, doc: str) -> Any:
     return tuple_field(int_field(0, hi), length=lambda sc: sc.templates, doc=doc)
 
 
@@ -73,9 +101,14 @@ def _cap(sc: DeploymentScope) -> int:
     return sc.pod_cap
 
 
+def _claims(sc: DeploymentScope) -> int:
+    return 1 if sc.claims else 0
+
+
 @attrs.frozen
 class DeploymentState:
-    """One Deployment, its ReplicaSets (slot t = template t) and their pods, counted by phase."""
+    """One Deployment, its ReplicaSets (slot t = template t) and their pods, counted by phase
+    (and by node where pods are placed), and the shared claim's attachments."""
 
     replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="Deployment spec.replicas")
     template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
@@ -88,46 +121,89 @@ class DeploymentState:
     faults_left: int = int_field(0, lambda sc: sc.fault_budget, doc="faults left")
     rs_exists: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet exists")
     rs_revision: tuple = tuple_field(int_field(0, lambda sc: sc.max_revision), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/revision")
-    rs_replicas: tuple = _pods(_cap, "ReplicaSet spec.replicas")
+    rs_replicas: tuple = _rs_pods(_cap, "ReplicaSet spec.replicas")
     rs_desired: tuple = tuple_field(int_field(0, lambda sc: sc.max_replicas), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/desired-replicas")
     rs_synced: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current")
-    rs_status_replicas: tuple = _pods(_cap, "ReplicaSet status.replicas (as last published)")
-    rs_status_available: tuple = _pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
-    unscheduled: tuple = _pods(_cap, "pods not yet bound to a node")
-    pending: tuple = _pods(_cap, "pods bound, containers starting (phase Pending)")
+    rs_status_replicas: tuple = _rs_pods(_cap, "ReplicaSet status.replicas (as last published)")
+    rs_status_available: tuple = _rs_pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
+    unscheduled: tuple = _rs_pods(_cap, "pods not yet bound to a node")
+    pending: tuple = _pods(_cap, "pods bound, containers starting (phase Pending; ContainerCreating while the volume is not attached)")
     running: tuple = _pods(_cap, "pods Running but not Ready")
     ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
     available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
     terminating: tuple = _pods(lambda sc: sc.terminating_cap, "pods deleted gracefully, still running")
+    attached: tuple = vol.attached_field(_claims)
+    claim_home: tuple = vol.claim_home_field(_claims)
 
 
 def initial_state(sc: DeploymentScope) -> DeploymentState:
-    """A Deployment fully rolled out on template 0: one ReplicaSet, every pod available."""
-    k = sc.templates
+    """A Deployment rolled out on template 0: one ReplicaSet, every pod available (on node-a where
+    pods are placed, with the shared claim attached there). A ReadWriteOncePod claim admits one pod
+    object at a time, so there the other replicas wait unschedulable, as the scheduler leaves them."""
+    k, P = sc.templates, sc.placements
 
     def slot0(value: Any, rest: Any = 0) -> tuple:
         return (value,) + (rest,) * (k - 1)
 
+    def placed0(value: Any) -> tuple:
+        return (value,) + (0,) * (k * P - 1)
+
     R = sc.replicas
+    up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
     return DeploymentState(
         replicas=R, template=0, templates_used=1, paused=False, observed=True, scales_left=sc.scales if sc.scale_to else 0,
         rollbacks_left=sc.rollbacks, pauses_left=sc.pauses, faults_left=sc.fault_budget if sc.faults else 0,
         rs_exists=slot0(True, False), rs_revision=slot0(1), rs_replicas=slot0(R), rs_desired=slot0(R),
-        rs_synced=slot0(True, False), rs_status_replicas=slot0(R), rs_status_available=slot0(R),
-        unscheduled=slot0(0), pending=slot0(0), running=slot0(0), ready=slot0(0), available=slot0(R),
-        terminating=slot0(0),
+        rs_synced=slot0(True, False), rs_status_replicas=slot0(R), rs_status_available=slot0(up),
+        unscheduled=slot0(R - up), pending=placed0(0), running=placed0(0), ready=placed0(0), available=placed0(up),
+        terminating=placed0(0),
+        attached=(True,) + (False,) * (sc.nodes - 1) if sc.claims else (),
+        claim_home=(1,) if sc.claims else (),
     )
 
 
 # -- derived quantities (used by commands, properties and traces) ----------------------------
 
+BOUND = ("pending", "running", "ready", "available")
+"""Phases of a pod bound to a node and not deleted (the active pods a node holds)."""
+
+
+def placements(s: Any) -> int:
+    return len(s.pending) // len(s.rs_exists)
+
+
+def on_nodes(s: Any, phase: str, t: int) -> tuple:
+    """ReplicaSet ``t``'s counters of ``phase``, one per placement."""
+    P = placements(s)
+    return tuple(getattr(s, phase)[t * P:(t + 1) * P])
+
+
+def _total(terms: Any) -> Any:
+    terms = list(terms)
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def in_phase(s: Any, phase: str, t: int) -> Any:
+    """How many pods of ReplicaSet ``t`` are in ``phase`` (on any node)."""
+    return s.unscheduled[t] if phase == "unscheduled" else _total(on_nodes(s, phase, t))
+
+
+def on_node(s: Any, n: int, phases: tuple[str, ...] = BOUND) -> Any:
+    """Pods of every ReplicaSet in ``phases`` on placement ``n``."""
+    P = placements(s)
+    return _total(getattr(s, phase)[t * P + n] for t in range(len(s.rs_exists)) for phase in phases)
+
+
 def active_pods(s: Any, t: int) -> Any:
-    return s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t]
+    return _total(in_phase(s, phase, t) for phase in ("unscheduled",) + BOUND)
 
 
 def live_pods(ops: Ops, s: Any) -> Any:
     """Every pod object that exists, terminating ones included."""
-    return ops.sum_(active_pods(s, t) + s.terminating[t] for t in range(len(s.rs_exists)))
+    return ops.sum_(active_pods(s, t) + in_phase(s, "terminating", t) for t in range(len(s.rs_exists)))
 
 
 def available_pods(ops: Ops, s: Any) -> Any:
@@ -153,7 +229,7 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     k = len(s.rs_exists)
     is_new = [s.template == t for t in range(k)]
     new_ok = ops.or_(*[ops.and_(is_new[t], s.rs_exists[t], s.rs_replicas[t] == s.replicas,
-                                s.available[t] == s.replicas, active_pods(s, t) == s.replicas,
+                                in_phase(s, "available", t) == s.replicas, active_pods(s, t) == s.replicas,
                                 s.rs_status_available[t] == s.replicas, s.rs_status_replicas[t] == s.replicas)
                        for t in range(k)])
     others_gone = ops.and_(*[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)])
@@ -259,54 +335,126 @@ def _sync_status_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
 
 # -- replicaset controller ---------------------------------------------------------------------
 
+_DELETE_CLASSES = ("pending", "running", "available")
+"""Where placed pods (minReadySeconds 0) are deleted from, in ActivePodsWithRanks order."""
+
+
 def _rs_split(ops: Ops, s: Any, rs: int) -> tuple[Any, Any, Any, Any, Any]:
     """How a sync of ReplicaSet ``rs`` deletes: (from unscheduled, pending, running, ready group, create)."""
     active = active_pods(s, rs)
     excess = ops.max_(active - s.rs_replicas[rs], 0)
     create = ops.max_(s.rs_replicas[rs] - active, 0)
     take_u = ops.min_(excess, s.unscheduled[rs])
-    take_p = ops.min_(excess - take_u, s.pending[rs])
-    take_r = ops.min_(excess - take_u - take_p, s.running[rs])
+    take_p = ops.min_(excess - take_u, in_phase(s, "pending", rs))
+    take_r = ops.min_(excess - take_u - take_p, in_phase(s, "running", rs))
     rest = excess - take_u - take_p - take_r
     return take_u, take_p, take_r, rest, create
 
 
-def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int) -> Any:
+def _spread_ok(ops: Ops, s: Any, rs: int, takes: tuple, spread: tuple) -> Any:
+    """Two nodes: ``spread`` gives how many of each class's deletions come from node-b. Within a
+    class, getPodsRankedByRelatedPodsOnSameNode ranks a pod by the active pods of the
+    Deployment's ReplicaSets on its node, and ActivePodsWithRanks.Less deletes higher ranks
+    first; equal ranks fall through to ready time, restarts and creation time, which the model
+    does not track, so a tie may split either way."""
+    rank_a, rank_b = on_node(s, 0), on_node(s, 1)
+    conds = []
+    for phase, take, x in zip(_DELETE_CLASSES, takes, spread):
+        on_a, on_b = on_nodes(s, phase, rs)
+        conds += [x <= on_b, take - x <= on_a, take - x >= 0,
+                  ops.implies(rank_a > rank_b, x == ops.max_(take - on_a, 0)),
+                  ops.implies(rank_b > rank_a, x == ops.min_(take, on_b))]
+    return ops.and_(*conds)
+
+
+def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, spread: tuple | None) -> Any:
     take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
     active = active_pods(s, rs)
+    available = in_phase(s, "available", rs)
     stale = ops.or_(active != s.rs_replicas[rs], s.rs_status_replicas[rs] != active,
-                    s.rs_status_available[rs] != s.available[rs], ops.not_(s.rs_synced[rs]))
-    split_ok = ops.and_(from_ready <= rest, from_ready <= s.ready[rs], rest - from_ready <= s.available[rs])
+                    s.rs_status_available[rs] != available, ops.not_(s.rs_synced[rs]))
+    split_ok = ops.and_(from_ready <= rest, from_ready <= in_phase(s, "ready", rs), rest - from_ready <= available)
+    if spread is not None:
+        split_ok = ops.and_(split_ok, _spread_ok(ops, s, rs, (take_p, take_r, rest), spread))
     return ops.and_(s.rs_exists[rs], stale, split_ok)
 
 
-def _rs_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int) -> dict:
+def _rs_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, spread: tuple | None) -> dict:
     take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
-    return {
+    changes = {
         "rs_status_replicas": _set(s.rs_status_replicas, rs, active_pods(s, rs)),
-        "rs_status_available": _set(s.rs_status_available, rs, s.available[rs]),
+        "rs_status_available": _set(s.rs_status_available, rs, in_phase(s, "available", rs)),
         "rs_synced": _set(s.rs_synced, rs, True),
         "unscheduled": _add(s.unscheduled, rs, create - take_u),
-        "pending": _add(s.pending, rs, -take_p),
-        "running": _add(s.running, rs, -take_r),
-        "ready": _add(s.ready, rs, -from_ready),
-        "available": _add(s.available, rs, from_ready - rest),
-        "terminating": _add(s.terminating, rs, take_p + take_r + rest),
     }
+    if spread is None:
+        return {**changes,
+                "pending": _add(s.pending, rs, -take_p),
+                "running": _add(s.running, rs, -take_r),
+                "ready": _add(s.ready, rs, -from_ready),
+                "available": _add(s.available, rs, from_ready - rest),
+                "terminating": _add(s.terminating, rs, take_p + take_r + rest)}
+    terminating = s.terminating
+    for phase, take, x in zip(_DELETE_CLASSES, (take_p, take_r, rest), spread):
+        values = _add(_add(getattr(s, phase), 2 * rs, x - take), 2 * rs + 1, -x)
+        changes[phase] = values
+        terminating = _add(_add(terminating, 2 * rs, take - x), 2 * rs + 1, x)
+    return {**changes, "terminating": terminating}
+
+
+def _spread_domain(sc: DeploymentScope) -> list:
+    """The node-b share of each deletion class's count (two nodes only; None otherwise)."""
+    if sc.placements < 2:
+        return [None]
+    cap = sc.pod_cap
+    return [x for x in itertools.product(range(cap + 1), repeat=len(_DELETE_CLASSES)) if sum(x) <= cap]
 
 
 def _ready_split_domain(sc: DeploymentScope) -> range:
     return range(sc.pod_cap + 1) if sc.has_min_ready else range(1)
 
 
-# -- scheduler, kubelet and clock ---------------------------------------------------------
+# -- scheduler, kubelet, attach/detach and clock ---------------------------------------------
 
-def _move(src: str, dst: str) -> tuple[Any, Any]:
-    def guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
-        return getattr(s, src)[rs] > 0
+def _nodes(sc: DeploymentScope) -> list:
+    """The node a placed pod is on; None where pods are not placed (one counter per ReplicaSet)."""
+    return list(range(sc.nodes)) if sc.nodes else [None]
 
-    def effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
-        return {src: _add(getattr(s, src), rs, -1), dst: _add(getattr(s, dst), rs, 1)}
+
+def _at(s: Any, rs: int, node: int | None) -> int:
+    return rs * placements(s) + (node or 0)
+
+
+def _volume_ready(ops: Ops, sc: DeploymentScope, s: Any, node: int | None) -> Any:
+    """The kubelet mounts the shared claim only once its volume is attached to the pod's node."""
+    return vol.is_attached(s, sc.nodes, 0, node) if sc.claims else True
+
+
+def _rwop_free(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+    """volumerestrictions: a pod with a ReadWriteOncePod claim is unschedulable while another
+    scheduled pod object (terminating ones included) references the claim."""
+    if not (sc.claims and sc.access_mode == vol.RWOP):
+        return True
+    return _claim_users(ops, sc, s, 0) == 0
+
+
+def _bind_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+    return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s))
+
+
+def _bind_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+    i = _at(s, rs, node)
+    return {"unscheduled": _add(s.unscheduled, rs, -1), "pending": _add(s.pending, i, 1)}
+
+
+def _move(src: str, dst: str, needs_volume: bool = False) -> tuple[Any, Any]:
+    def guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+        here = getattr(s, src)[_at(s, rs, node)] > 0
+        return ops.and_(here, _volume_ready(ops, sc, s, node)) if needs_volume else here
+
+    def effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+        i = _at(s, rs, node)
+        return {src: _add(getattr(s, src), i, -1), dst: _add(getattr(s, dst), i, 1)}
 
     return guard, effect
 
@@ -315,33 +463,52 @@ def _ready_target(sc: DeploymentScope) -> str:
     return "ready" if sc.has_min_ready else "available"
 
 
-def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
-    return s.running[rs] > 0
+def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+    return s.running[_at(s, rs, node)] > 0
 
 
-def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
-    dst = _ready_target(sc)
-    return {"running": _add(s.running, rs, -1), dst: _add(getattr(s, dst), rs, 1)}
+def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+    dst, i = _ready_target(sc), _at(s, rs, node)
+    return {"running": _add(s.running, i, -1), dst: _add(getattr(s, dst), i, 1)}
 
 
-def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
-    return getattr(s, phase)[rs] > 0
+def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+    return getattr(s, phase)[_at(s, rs, node)] > 0
 
 
-def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
-    return {phase: _add(getattr(s, phase), rs, -1), "running": _add(s.running, rs, 1)}
+def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+    i = _at(s, rs, node)
+    return {phase: _add(getattr(s, phase), i, -1), "running": _add(s.running, i, 1)}
 
 
 def _broken_slots(sc: DeploymentScope) -> range:
     return range(1, sc.templates) if sc.broken_release else range(0)
 
 
-def _terminated_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> Any:
-    return s.terminating[rs] > 0
+def _terminated_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+    return s.terminating[_at(s, rs, node)] > 0
 
 
-def _terminated_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int) -> dict:
-    return {"terminating": _add(s.terminating, rs, -1)}
+def _terminated_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+    return {"terminating": _add(s.terminating, _at(s, rs, node), -1)}
+
+
+def _claim_users(ops: Ops, sc: DeploymentScope, s: Any, claim: int) -> Any:
+    """Scheduled pod objects referencing the shared claim (every pod mounts it)."""
+    return ops.sum_(on_node(s, n, BOUND + ("terminating",)) for n in range(sc.nodes))
+
+
+def _wanted_on(ops: Ops, sc: DeploymentScope, s: Any, claim: int, node: int) -> Any:
+    """The attach/detach controller's desired state: some pod object on the node uses the claim
+    (a terminating pod's containers still hold the mount)."""
+    return on_node(s, node, BOUND + ("terminating",)) > 0
+
+
+def _claim_indices(sc: DeploymentScope) -> range:
+    return range(_claims(sc))
+
+
+VOLUMES = vol.ClaimTable(claims=_claim_indices, wanted_on=_wanted_on, node_health=False)
 
 
 # -- user -------------------------------------------------------------------------------------
@@ -395,26 +562,28 @@ def _fault_phases(kinds: tuple[str, ...]) -> Any:
     return domain
 
 
-def _crash_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
-    return ops.and_(s.faults_left > 0, getattr(s, phase)[rs] > 0)
+def _crash_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+    return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0)
 
 
-def _crash_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
-    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), rs, -1), "running": _add(s.running, rs, 1)}
+def _crash_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+    i = _at(s, rs, node)
+    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), i, -1), "running": _add(s.running, i, 1)}
 
 
-def _evict_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> Any:
-    return ops.and_(s.faults_left > 0, getattr(s, phase)[rs] > 0)
+def _evict_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+    return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0)
 
 
-def _evict_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, phase: str) -> dict:
-    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), rs, -1),
-            "terminating": _add(s.terminating, rs, 1)}
+def _evict_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+    i = _at(s, rs, node)
+    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), i, -1),
+            "terminating": _add(s.terminating, i, 1)}
 
 
 _RS = (("rs", _slots),)
-_bind_guard, _bind_effect = _move("unscheduled", "pending")
-_start_guard, _start_effect = _move("pending", "running")
+_RS_NODE = _RS + (("node", _nodes),)
+_start_guard, _start_effect = _move("pending", "running", needs_volume=True)
 _avail_guard, _avail_effect = _move("ready", "available")
 
 COMMANDS = (
@@ -434,17 +603,21 @@ COMMANDS = (
             "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec"),
     Command("replicaset-controller.sync_replicaset", _rs_guard, _rs_effect,
             "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
-            params=_RS + (("from_ready", _ready_split_domain),), fair_by=("rs",)),
-    Command("scheduler.bind_pod", _bind_guard, _bind_effect, "bind an unscheduled pod to a node", params=_RS),
-    Command("kubelet.start_pod", _start_guard, _start_effect, "start the containers of a bound pod (phase Running, not Ready)", params=_RS),
-    Command("kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS),
+            params=_RS + (("from_ready", _ready_split_domain), ("spread", _spread_domain)), fair_by=("rs",)),
+    Command("scheduler.bind_pod", _bind_guard, _bind_effect, "bind an unscheduled pod to a node (any node: nothing here restricts the choice)",
+            params=_RS_NODE, fair_by=("rs",)),
+    Command("kubelet.start_pod", _start_guard, _start_effect,
+            "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to its node",
+            params=_RS_NODE),
+    Command("kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS_NODE),
     Command("clock.pass_min_ready_seconds", _avail_guard, _avail_effect, "minReadySeconds pass: a Ready pod becomes available",
-            params=_RS, enabled_in=lambda sc: sc.has_min_ready),
+            params=_RS_NODE, enabled_in=lambda sc: sc.has_min_ready),
     Command("kubelet.container_crashes", _crashloop_guard, _crashloop_effect,
             "a container of a broken release crashes after becoming Ready and is restarted (CrashLoopBackOff)",
-            params=(("rs", _broken_slots), ("phase", _fault_phases(("ready", "available")))),
+            params=(("rs", _broken_slots), ("node", _nodes), ("phase", _fault_phases(("ready", "available")))),
             enabled_in=lambda sc: sc.broken_release, fair_by=("rs",)),
-    Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod's containers stop; the pod is gone", params=_RS),
+    Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod's containers stop; the pod is gone",
+            params=_RS_NODE),
     Command("user.edit_template", _edit_guard, _edit_effect, "kubectl edit/apply: a new pod template (a new revision)", kind="user",
             enabled_in=lambda sc: sc.edits > 0),
     Command("user.scale", _scale_guard, _scale_effect, "kubectl scale --replicas=N", kind="user",
@@ -454,11 +627,11 @@ COMMANDS = (
     Command("user.pause", _pause_guard, _pause_effect, "kubectl rollout pause", kind="user", enabled_in=lambda sc: sc.pauses > 0),
     Command("user.resume", _resume_guard, _resume_effect, "kubectl rollout resume", kind="user", enabled_in=lambda sc: sc.pauses > 0),
     Command("fault.crash_pod", _crash_guard, _crash_effect, "a Ready pod's container crashes: Running, not Ready", kind="fault",
-            params=_RS + (("phase", _fault_phases(("ready", "available"))),), enabled_in=lambda sc: "crash" in sc.faults),
+            params=_RS_NODE + (("phase", _fault_phases(("ready", "available"))),), enabled_in=lambda sc: "crash" in sc.faults),
     Command("fault.evict_pod", _evict_guard, _evict_effect, "the Eviction API deletes a scheduled pod gracefully", kind="fault",
-            params=_RS + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
+            params=_RS_NODE + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
             enabled_in=lambda sc: "evict" in sc.faults),
-)
+) + vol.volume_commands(VOLUMES, lambda sc: sc.claims)
 
 
 MODEL = Model(

@@ -150,10 +150,13 @@ class Plan:
             w[f][t] = ops.ite(gone, 0, w[f][t])
         w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
         w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
-        dying = w["pending"][t] + w["running"][t] + w["ready"][t] + w["available"][t]
-        w["terminating"][t] = ops.ite(gone, w["terminating"][t] + dying, w["terminating"][t])
-        for f in ("unscheduled", "pending", "running", "ready", "available"):
-            w[f][t] = ops.ite(gone, 0, w[f][t])
+        w["unscheduled"][t] = ops.ite(gone, 0, w["unscheduled"][t])
+        P = len(w["pending"]) // self.k
+        for i in range(t * P, (t + 1) * P):  # each node's pods of RS t
+            dying = w["pending"][i] + w["running"][i] + w["ready"][i] + w["available"][i]
+            w["terminating"][i] = ops.ite(gone, w["terminating"][i] + dying, w["terminating"][i])
+            for f in ("pending", "running", "ready", "available"):
+                w[f][i] = ops.ite(gone, 0, w[f][i])
 
 
 #: The ReplicaSet objects' own fields; a sync that changes pods also changes one of these

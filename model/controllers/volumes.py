@@ -78,12 +78,15 @@ class ClaimTable:
 
     ``claims(sc)``: claim indices; ``wanted_on(ops, sc, s, c, n)``: a pod object using claim c
     is bound to node n (the desired state of world); ``mounted_by_orphan(ops, sc, s, c, n)``:
-    containers of a vanished pod still hold the mount on node n.
+    containers of a vanished pod still hold the mount on node n. ``node_health``: whether the
+    model's nodes can fail or go away (the state has the cluster's ``node_exists`` and
+    ``node_state``); without it every node stays healthy and no force detach ever happens.
     """
 
     claims: Callable[[Any], range]
     wanted_on: Callable[..., Any]
     mounted_by_orphan: Callable[..., Any] = _never
+    node_health: bool = True
 
 
 def _set(values: tuple, k: int, value: Any) -> tuple:
@@ -99,7 +102,7 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
         elsewhere = ops.or_(*[is_attached(s, sc.nodes, claim, m) for m in range(sc.nodes) if m != node])
         single = not is_multi_attach_allowed(sc.access_mode)
         return ops.and_(table.wanted_on(ops, sc, s, claim, node), ops.not_(is_attached(s, sc.nodes, claim, node)),
-                        s.node_exists[node], ops.not_(ops.and_(single, elsewhere)))
+                        s.node_exists[node] if table.node_health else True, ops.not_(ops.and_(single, elsewhere)))
 
     def attach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
         home = s.claim_home[claim]
@@ -110,8 +113,8 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
         return ops.and_(is_attached(s, sc.nodes, claim, node), ops.not_(table.wanted_on(ops, sc, s, claim, node)))
 
     def detach_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
-        return ops.and_(unwanted(ops, sc, s, claim, node), s.node_state[node] == 0, s.node_exists[node],
-                        ops.not_(table.mounted_by_orphan(ops, sc, s, claim, node)))
+        healthy = ops.and_(s.node_state[node] == 0, s.node_exists[node]) if table.node_health else True
+        return ops.and_(unwanted(ops, sc, s, claim, node), healthy, ops.not_(table.mounted_by_orphan(ops, sc, s, claim, node)))
 
     def force_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
         return ops.and_(unwanted(ops, sc, s, claim, node), ops.or_(s.node_state[node] != 0, ops.not_(s.node_exists[node])))
@@ -119,12 +122,16 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
     def detach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
         return {"attached": _set(s.attached, claim * sc.nodes + node, False)}
 
-    return (
+    commands = (
         Command("attach-detach.attach_volume", attach_g, attach_e,
                 "attach the claim's volume to the node of a pod that uses it (refused for RWO/RWOP while attached elsewhere)",
                 params=(claim, node), enabled_in=enabled),
         Command("attach-detach.detach_volume", detach_g, detach_e,
                 "detach a volume no pod on the node uses, after the kubelet unmounted it", params=(claim, node), enabled_in=enabled),
+    )
+    if not table.node_health:
+        return commands
+    return commands + (
         Command("attach-detach.force_detach_volume", force_g, detach_e,
                 "after 6 minutes on an unhealthy node, detach without the kubelet's unmount (maxWaitForUnmountDuration)",
                 params=(claim, node), enabled_in=enabled),

@@ -12,6 +12,7 @@ the API server's message.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable, Mapping
 
 import attrs
@@ -147,6 +148,21 @@ def parse_int_list(lo: int, hi: int, example: str = "2,5") -> Callable[[str], tu
 
 def show_int_list(values: tuple[int, ...]) -> str:
     return ",".join(str(v) for v in values)
+
+
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def parse_object_name(raw: str) -> str:
+    """metadata.name as the API server accepts it for workloads and claims (IsDNS1123Subdomain)."""
+    text = str(raw).strip()
+    if len(text) > 253 or not _SUBDOMAIN.fullmatch(text):
+        raise ScopeError(f"expected a lowercase RFC 1123 subdomain (lower case alphanumeric characters, '-' or '.', "
+                         f"starting and ending with an alphanumeric character, at most 253), got {raw!r}")
+    return text
+
+
+parse_object_name.__doc__ = "DNS-1123 subdomain"
 
 
 def parse_names(choices: tuple[str, ...], what: str) -> Callable[[str], frozenset[str]]:

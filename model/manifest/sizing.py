@@ -38,7 +38,8 @@ from kubecheck.model.manifest.workloads import Workload
 EXPLICIT_LIMITS = {"deployment": {"replicas": 5}, "statefulset": {"replicas": 3, "nodes": 3}, "daemonset": {"nodes": 4}}
 #: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
 MANIFEST_FIELDS = {
-    "deployment": ("replicas", "max_surge", "max_unavailable", "strategy", "min_ready_seconds", "revision_history_limit"),
+    "deployment": ("replicas", "max_surge", "max_unavailable", "strategy", "min_ready_seconds", "revision_history_limit",
+                   "claims", "access_mode", "read_only_mount"),
     "statefulset": ("replicas", "ordinals_start", "pod_management", "strategy", "partition", "max_unavailable",
                     "min_ready_seconds", "when_deleted", "when_scaled", "claims", "access_mode", "read_only_mount",
                     "broken_release"),

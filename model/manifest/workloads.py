@@ -27,7 +27,7 @@ from kubecheck.model.scopes.daemonset import DaemonSetScope
 from kubecheck.model.scopes.deployment import DeploymentScope
 from kubecheck.model.scopes.statefulset import StatefulSetScope
 
-DEFAULT_NODES = {"statefulset": 2, "daemonset": 3}
+DEFAULT_NODES = {"deployment": 2, "statefulset": 2, "daemonset": 3}
 #: the model's access mode when a claim or volume lists several (the most permissive decides multi-attach)
 _MODE_ORDER = (o.RWOP, o.RWX, o.ROX, o.RWO)
 
@@ -124,26 +124,30 @@ def _disruption_notes(obj: Any, records: Sequence[Any]) -> list[str]:
     return out
 
 
-def _deployment(d: o.Deployment, records: Sequence[Any]) -> Workload:
-    scope = DeploymentScope(replicas=d.replicas, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy,
-                            min_ready_seconds=d.min_ready_seconds, revision_history_limit=min(d.revision_history_limit, 100),
-                            edits=1, rollbacks=0, scale_to=(), scales=0, pauses=0, faults=frozenset())
+def _deployment(d: o.Deployment, records: Sequence[Any], nodes: int | None) -> Workload:
     missing, notes = [], []
+    shared = d.template.claims[:1]
+    modes = resolve_access_modes(d.meta.namespace, shared[0].claim, records)[0] if shared else ()
     for use in d.template.claims:
-        modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
-        shown = ",".join(modes) or "access mode unknown"
-        text = f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod"
-        if d.strategy == "Recreate" and d.replicas <= 1 and (o.RWO in modes or o.RWOP in modes):
-            text += ("; one pod at a time (Recreate, replicas 1) lets it move between nodes; the detach/attach "
-                     "delay when the new pod lands on another node is not modelled")
-        elif o.RWO in modes and not any(m in modes for m in (o.RWX, o.ROX)):
-            text += ("; ReadWriteOnce attaches to one node only, so pods scheduled to another node wait in "
-                     "ContainerCreating (Multi-Attach error) — the Deployment model has no nodes or volumes")
-        elif o.RWOP in modes:
-            text += "; ReadWriteOncePod admits one pod: every other replica and every surge pod stays Pending"
-        else:
-            text += "; volumes are not in the Deployment model"
-        missing.append(text)
+        use_modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
+        shown = ",".join(use_modes) or "access mode unknown"
+        notes.append(f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod")
+        if use is not shared[0]:
+            missing.append(f"volume {use.volume}: a second shared claim is not modelled (the model has one: {shared[0].claim})")
+    n = min(2, nodes if nodes is not None else DEFAULT_NODES["deployment"]) if shared else 0
+    min_ready = d.min_ready_seconds
+    if shared and min_ready:
+        missing.append(f"spec.minReadySeconds {min_ready}: pods placed on nodes are modelled with minReadySeconds 0")
+        min_ready = 0
+    if shared and nodes is not None and nodes > 2:
+        notes.append(f"--nodes {nodes}: the Deployment's pods are placed on 2 nodes (the model's limit; two are enough "
+                     f"for a Multi-Attach conflict)")
+    scope = DeploymentScope(name=d.meta.name, claim_name=shared[0].claim if shared else "data", replicas=d.replicas, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy,
+                            min_ready_seconds=min_ready, revision_history_limit=min(d.revision_history_limit, 100),
+                            edits=1, rollbacks=0, scale_to=(), scales=0, pauses=0, faults=frozenset(),
+                            nodes=n, claims=bool(shared), access_mode=model_mode(modes) if shared else vol.RWO,
+                            read_only_mount=bool(shared) and shared[0].read_only)
+    for use in d.template.claims:
         c = _claims_by_name(records).get((d.meta.namespace, use.claim))
         if c is None:
             notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown")
@@ -154,7 +158,7 @@ def _deployment(d: o.Deployment, records: Sequence[Any]) -> Workload:
         missing.append("spec.paused: true — checked as if the Deployment were not paused")
     if d.revision_history_limit > 100:
         notes.append(f"revisionHistoryLimit {d.revision_history_limit} explored as 100 (only the first edits matter)")
-    return Workload(d, "deployment", scope, tuple(missing), tuple(notes), 0)
+    return Workload(d, "deployment", scope, tuple(missing), tuple(notes), n)
 
 
 def _statefulset(s: o.StatefulSet, records: Sequence[Any], nodes: int | None) -> Workload:
@@ -222,7 +226,7 @@ def workloads(records: Sequence[Any], nodes: int | None = None) -> list[Workload
     out = []
     for r in records:
         if isinstance(r, o.Deployment):
-            out.append(_deployment(r, records))
+            out.append(_deployment(r, records, nodes))
         elif isinstance(r, o.StatefulSet):
             out.append(_statefulset(r, records, nodes))
         elif isinstance(r, o.DaemonSet):

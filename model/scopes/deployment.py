@@ -20,22 +20,11 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_bool, show_int_list, show_names
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, parse_object_name, show_bool, show_int_list, show_names
 
 FAULTS = ("crash", "evict")
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _api_int_or_percent(value: IntOrPercent) -> str:
@@ -50,6 +39,7 @@ _parse_int_list = parse_int_list(0, 100, "2,5")
 class DeploymentScope:
     """The constants of one Deployment check: the manifest's numbers and what may happen."""
 
+    name: str = param("name", "metadata.name of the Deployment (ReplicaSets are <name>-<pod-template-hash>)", parse_object_name, "web")
     replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, 100), 3)
     max_surge: IntOrPercent = param("max-surge", "spec.strategy.rollingUpdate.maxSurge (integer or percent)",
                                     parse_int_or_percent, IntOrPercent(25, True))
@@ -67,9 +57,25 @@ class DeploymentScope:
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 5), 1)
     broken_release: bool = param("broken-release", "pods of edited templates crash after becoming Ready, for ever (CrashLoopBackOff)",
                                  parse_bool, False, show_bool)
+    nodes: int = param("nodes", "nodes the pods are placed on (node-a, node-b); 0 = pods are not placed on named nodes",
+                       parse_int(0, 2), 0)
+    claims: bool = param("shared-claim", "the pod template mounts one PersistentVolumeClaim 'data' that every pod shares",
+                         parse_bool, False, show_bool)
+    claim_name: str = param("claim-name", "the shared claim's metadata.name", parse_object_name, "data")
+    access_mode: str = param("access-mode", "the shared claim's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
+    read_only_mount: bool = param("read-only-mount", "pods mount the shared claim with readOnly: true", parse_bool, False, show_bool)
 
     def validate(self) -> None:
-        """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment)."""
+        """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment),
+        then what the placed model covers."""
+        self._validate_strategy()
+        if self.claims and self.nodes == 0:
+            raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
+        if self.nodes and self.min_ready_seconds:
+            raise ScopeError(f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
+                             f"minReadySeconds 0), got {self.min_ready_seconds}")
+
+    def _validate_strategy(self) -> None:
         if self.strategy != du.ROLLING_UPDATE:
             return
         path = "spec.strategy.rollingUpdate"
@@ -106,6 +112,11 @@ class DeploymentScope:
     @property
     def has_min_ready(self) -> bool:
         return self.min_ready_seconds > 0
+
+    @property
+    def placements(self) -> int:
+        """Pod counters per ReplicaSet: one per node, or one when pods are not placed."""
+        return max(1, self.nodes)
 
 
 PRESETS = {

@@ -162,14 +162,15 @@ def test_a_generous_budget_changes_nothing() -> None:
     assert (a.stats.states, a.stats.transitions, a.stats.stop_reason) == (b.stats.states, b.stats.transitions, "exhausted")
 
 
-def test_stop_when_decided_ends_the_search_early() -> None:
+def test_stop_when_decided_ends_the_search_early_by_default() -> None:
     scope = GridScope(30, 30)
-    [full] = explicit.check(GRID, scope, [never(1, 1)])
-    [early] = explicit.check(GRID, scope, [never(1, 1)], stop_when_decided=True)
+    [full] = explicit.check(GRID, scope, [never(1, 1)], stop_when_decided=False)
+    [early] = explicit.check(GRID, scope, [never(1, 1)])
     assert full.stats.states == 31 * 31 and full.stats.complete
     assert early.stats.stop_reason == "all properties decided" and early.stats.states < 100
     assert early.verdict is full.verdict is Verdict.VIOLATED
     assert early.trace.labels() == full.trace.labels()
+    assert full.coverage.complete and not early.coverage.complete  # no vacuity report from a partial search
 
 
 def test_stop_when_decided_still_explores_everything_for_an_invariant_that_holds() -> None:
@@ -237,13 +238,13 @@ def test_terminal_property_is_not_checked_where_something_is_enabled() -> None:
 
 
 def test_coverage_counts_firings_and_separates_disabled_commands() -> None:
-    [result] = explicit.check(JOBS, JobScope(2, can_fail=True), [FINISHED])
+    [result] = explicit.check(JOBS, JobScope(2, can_fail=True), [FINISHED], stop_when_decided=False)
     cov = result.coverage
     assert cov.complete
     assert dict(cov.fired) == {"worker.run_job": 2, "fault.break_worker": 2, "worker.sing": 0}
     assert cov.never_fired == ["worker.sing"]
     assert cov.disabled == ()
-    [off] = explicit.check(JOBS, JobScope(2, can_fail=False), [FINISHED])
+    [off] = explicit.check(JOBS, JobScope(2, can_fail=False), [FINISHED], stop_when_decided=False)
     assert [name for name, _ in off.coverage.fired] == ["worker.run_job", "worker.sing"]
     assert off.coverage.disabled == ("fault.break_worker",)
     assert off.coverage.never_fired == ["worker.sing"]

@@ -46,7 +46,15 @@ def test_json_document() -> None:
     live = next(p for p in w["properties"] if p["property"] == "deployment.live_pods_within_surge")
     assert (live["verdict"], live["caveat"], live["checked_at"], live["reduced"]) == ("VIOLATED", True, "replicas=2", False)
     assert live["trace"]["format"] == "kubecheck.trace/1" and live["trace"]["steps"]
-    assert {s["property"] for s in w["skipped"]} == {"deployment.availability_floor_with_crashes"}
+    # a stateless Deployment: the crash variant needs faults, the shared-claim properties another configuration
+    skipped = {s["property"]: s["reason"] for s in w["skipped"]}
+    assert skipped == {
+        "deployment.availability_floor_with_crashes": "needs faults: crash",
+        **{f"deployment.{name}": "another configuration: claims=True"
+           for name in ("rwo_volume_attached_to_one_node", "pod_waits_for_multi_attach", "rollout_completes_with_shared_claim")},
+        **{f"deployment.{name}": f"another configuration: claims=True, access-mode={mode}"
+           for name, mode in (("rwop_claim_used_by_one_pod", "ReadWriteOncePod"), ("no_writer_on_read_only_many", "ReadOnlyMany"))},
+    }
 
 
 def test_junit_one_testcase_per_property() -> None:

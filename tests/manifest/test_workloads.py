@@ -56,8 +56,24 @@ def test_deployment_sharing_a_read_write_once_claim_is_named() -> None:
     text = deployment().replace("containers: [{name: app, image: nginx}]",
                                 "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared}}]")
     w = _one(text + "---\n" + claim)
-    assert any(t.startswith("volume v: claim shared (ReadWriteOnce, from persistentvolumeclaim/shared) shared by every pod; "
-                            "ReadWriteOnce attaches to one node only") for t in w.not_modelled)
+    assert "volume v: claim shared (ReadWriteOnce, from persistentvolumeclaim/shared) shared by every pod" in w.notes
+    assert (w.scope.claims, w.scope.claim_name, w.scope.access_mode, w.scope.nodes, w.nodes_given) == (True, "shared", "ReadWriteOnce", 2, 2)
+    assert not any("claim" in t for t in w.not_modelled)
+
+
+def test_deployment_claim_with_min_ready_seconds_is_placed_with_zero_and_says_so() -> None:
+    claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}\n"
+    text = deployment(strategy="minReadySeconds: 30").replace(
+        "containers: [{name: app, image: nginx}]",
+        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared, readOnly: true}}]")
+    w = _one(text + "---\n" + claim)
+    assert (w.scope.access_mode, w.scope.read_only_mount, w.scope.min_ready_seconds) == ("ReadWriteMany", True, 0)
+    assert "spec.minReadySeconds 30: pods placed on nodes are modelled with minReadySeconds 0" in w.not_modelled
+
+
+def test_stateless_deployment_is_not_placed() -> None:
+    w = _one(deployment())
+    assert (w.scope.claims, w.scope.nodes, w.nodes_given, w.scope.name) == (False, 0, 0, "web")
 
 
 def test_disruption_budgets_autoscalers_and_scheduling_constraints_are_not_modelled() -> None:

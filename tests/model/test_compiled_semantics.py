@@ -6,8 +6,8 @@ here it is compared with :func:`kubecheck.model.kernel.commands.successors` (CON
 states), as sets of (action label, successor):
 
 * on every reachable state of ``tiny``, and on reachable states (all, or an even sample of
-  1500) of variants that switch on the Recreate strategy, a broken release, faults, and every user
-  command;
+  1500) of variants that switch on the Recreate strategy, a broken release, faults, every user
+  command, and pods placed on two nodes sharing a ReadWriteOnce or ReadWriteOncePod claim;
 * on hypothesis-drawn states of ``small`` — every slot drawn from its declared domain, states
   whose pod counts are consistent, and reachable states with a few slots redrawn; none need be
   reachable — where an effect that leaves its domain must make the compiled
@@ -44,6 +44,9 @@ TINY_SCOPES = {
     "tiny-user": with_settings(PRESETS["tiny"], {"replicas": "1", "max-surge": "50%", "max-unavailable": "50%",
                                                  "scale-to": "0,2", "pauses": "1", "rollbacks": "1",
                                                  "revision-history-limit": "0"}),
+    "tiny-rwo-two-nodes": with_settings(PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict,crash"}),
+    "tiny-rwop-recreate": with_settings(PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "access-mode": "ReadWriteOncePod",
+                                                          "strategy": "Recreate"}),
 }
 #: Scopes with more reachable states than this are compared on an even sample of that many.
 SAMPLE = 1500
