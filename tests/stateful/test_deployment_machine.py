@@ -127,6 +127,24 @@ def test_the_walks_reach_deep_states() -> None:
     assert max(len(labels) for labels, _ in walks) == walk_settings().stateful_step_count
 
 
+# -- pods on two nodes sharing one claim -------------------------------------------------------
+
+#: 8 replicas on two nodes sharing one ReadWriteOnce claim, with evictions moving pods around.
+PLACED = with_settings(PRESETS["small"], {
+    "replicas": "8", "max-surge": "25%", "max-unavailable": "25%", "min-ready-seconds": "0", "rollbacks": "0",
+    "nodes": "2", "shared-claim": "true", "faults": "evict", "fault-budget": "3",
+})
+PLACED_HOLDING = catalog.properties("deployment", ["revisions_unique", "rwo_volume_attached_to_one_node"])
+
+
+def test_placed_walks_keep_the_volume_on_one_node() -> None:
+    """The walks' scope is the properties' own (they adjust nothing here), with every rule placed."""
+    assert {p.adjust(PLACED) for p in PLACED_HOLDING} == {PLACED}
+    machine = machine_for(MODEL, PLACED, PLACED_HOLDING, name="PlacedDeploymentMachine")
+    assert {"attach_detach__attach_volume", "attach_detach__detach_volume", "scheduler__bind_pod"} <= set(vars(machine))
+    run_state_machine_as_test(machine, settings=walk_settings(max_examples=max(5, settings.default.max_examples // 4)))
+
+
 # -- the harness reports broken models --------------------------------------------------------
 
 @attrs.frozen
