@@ -87,6 +87,8 @@ class PerPodState:
     rs_synced: tuple = _like("rs_synced")
     rs_status_replicas: tuple = _like("rs_status_replicas")
     rs_status_available: tuple = _like("rs_status_available")
+    attached: tuple = _like("attached")  # empty: the per-pod model has no nodes or claims
+    claim_home: tuple = _like("claim_home")
     pod_rs: tuple = tuple_field(int_field(NO_POD, lambda sc: sc.templates - 1), length=lambda sc: sc.slots,
                                 doc="the pod's ReplicaSet (template index), -1 for a free slot")
     pod_phase: tuple = tuple_field(int_field(0, len(PHASES) - 1), length=lambda sc: sc.slots,
