@@ -49,6 +49,7 @@ removed its pods.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -57,7 +58,7 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import CONCRETE, Ops
 from kubecheck.model.kernel.schema import int_field, tuple_field
 from kubecheck.model.scopes.daemonset import PRESETS, START_ROLLED_OUT, DaemonSetScope
 
@@ -187,21 +188,35 @@ PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_targe
 
 # -- daemonset controller -------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _concrete_plan(sc: DaemonSetScope, s: DaemonSetState) -> sync.Plan:
+    return sync.Plan(CONCRETE, sc, s)
+
+
+def _plan(ops: Ops, sc: DaemonSetScope, s: Any) -> sync.Plan:
+    """The sync's decisions in state s. The reference semantics asks for them once per command and
+    pick (2 ** nodes picks), so on concrete states they are computed once (states and scopes are
+    frozen values); symbolic and compiled evaluation build them afresh."""
+    if ops is CONCRETE and isinstance(s, DaemonSetState):
+        return _concrete_plan(sc, s)
+    return sync.Plan(ops, sc, s)
+
+
 def _manage_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
-    return sync.Plan(ops, sc, s).manage_work
+    return _plan(ops, sc, s).manage_work
 
 
 def _manage_e(ops: Ops, sc: DaemonSetScope, s: Any) -> dict:
-    return sync.Plan(ops, sc, s).manage_changes()
+    return _plan(ops, sc, s).manage_changes()
 
 
 def _rolling_g(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> Any:
-    plan = sync.Plan(ops, sc, s)
+    plan = _plan(ops, sc, s)
     return ops.and_(ops.not_(plan.manage_work), plan.rolling_update_work(), plan.pick_valid(pick))
 
 
 def _rolling_e(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> dict:
-    return sync.Plan(ops, sc, s).rolling_update_changes(pick)
+    return _plan(ops, sc, s).rolling_update_changes(pick)
 
 
 def _picks(sc: DaemonSetScope) -> range:

@@ -146,3 +146,19 @@ def machine_for(model: Model, scope: Any, invariants: Sequence[Any] = (), *, cer
             namespace[python_name(command.name)] = _command_rule(command.name)
     cls_name = name or f"{model.name.title()}Machine"
     return type(cls_name, (ModelMachine,), namespace)
+
+
+def machines_for(model: Model, scope: Any, invariants: Sequence[Any], terminal: Sequence[Any] = (),
+                 prefix: str | None = None) -> dict[Any, type[ModelMachine]]:
+    """One machine per scope the invariants' adjustments give ``scope``, each checking its invariants and ``terminal``.
+
+    A property speaks about the scope its ``adjust`` gives (the availability floor *with faults
+    off*), so the invariants split into groups by adjusted scope, in table order; ``terminal``
+    properties are checked in every group, wherever a walk ends with nothing enabled.
+    """
+    groups: dict[Any, list[Any]] = {}
+    for prop in invariants:
+        groups.setdefault(prop.adjust(scope), []).append(prop)
+    prefix = prefix or model.name.title()
+    return {sc: machine_for(model, sc, [*props, *terminal], name=f"{prefix}{i}Machine")
+            for i, (sc, props) in enumerate(groups.items())}
