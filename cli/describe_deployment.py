@@ -68,15 +68,6 @@ class DeploymentDescriber:
             return f"template of {replicaset_name(t, self.scope.name)} (rev {s.rs_revision[t]})"
         return f"new template (pod-template-hash {pod_template_hash(t, self.scope.name)})"
 
-    @staticmethod
-    def _object(title: str, groups: list[list[str]]) -> list[str]:
-        """``title item, item`` with each further group on a line aligned under the first."""
-        groups = [g for g in groups if g]
-        if not groups:
-            return []
-        pad = " " * (len(title) + 1)
-        return [(title + " " if i == 0 else pad) + ", ".join(g) for i, g in enumerate(groups)]
-
     # -- describer interface -------------------------------------------------------------
 
     def legend(self) -> list[str]:
@@ -98,7 +89,7 @@ class DeploymentDescriber:
         if s.paused:
             spec.append("spec.paused true")
         strategy_line = [f"spec.strategy {strategy}", f"spec.minReadySeconds {sc.min_ready_seconds}"]
-        lines = self._object(deployment_ref(self.scope.name), [spec, strategy_line])
+        lines = text.object_lines(deployment_ref(self.scope.name), [spec, strategy_line])
         for t in range(len(s.rs_exists)):
             if not s.rs_exists[t] and not d.in_phase(s, "terminating", t):
                 continue
@@ -108,7 +99,7 @@ class DeploymentDescriber:
                 if s.rs_exists[t] else [],
                 self._pods(t, s, s, everything=True),
             ]
-            lines += self._object(self._title(t, s, s), groups)
+            lines += text.object_lines(self._title(t, s, s), groups)
         lines += self._claim(s, s, initial=True)
         return lines + self._unknown(s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True)
 
@@ -131,7 +122,7 @@ class DeploymentDescriber:
         return f"{verb}({', '.join(args)})" if args else verb
 
     def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
-        lines = self._object(deployment_ref(self.scope.name), [self._deployment(before, after, changed)])
+        lines = text.object_lines(deployment_ref(self.scope.name), [self._deployment(before, after, changed)])
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
         return lines + self._claim(before, after) + self._unknown(before, after, changed)
@@ -187,7 +178,7 @@ class DeploymentDescriber:
         waiting = self._waiting_lines(after)
         if not initial and waiting == self._waiting_lines(before):
             waiting = []  # nothing new to say
-        return self._object(title, [items, waiting])
+        return text.object_lines(title, [items, waiting])
 
     def _waiting_lines(self, s: Any) -> list[str]:
         """Pods bound to a node whose volume is attached to another, single-node only."""
@@ -223,7 +214,7 @@ class DeploymentDescriber:
                 status.append(f"status.replicas {text.change(before.rs_status_replicas[t], after.rs_status_replicas[t])}")
             if moved("rs_status_available"):
                 status.append(f"status.availableReplicas {text.change(before.rs_status_available[t], after.rs_status_available[t])}")
-        return self._object(self._title(t, before, after), [spec, status, self._pods(t, before, after)])
+        return text.object_lines(self._title(t, before, after), [spec, status, self._pods(t, before, after)])
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
         return text.unknown_fields(self.schema.docs, KNOWN, changed, initial)

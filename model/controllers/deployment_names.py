@@ -8,10 +8,9 @@ deterministic stand-in for the hash: ten characters of upstream's safe-encoding 
 
 from __future__ import annotations
 
-import hashlib
+from kubecheck.model.controllers.cluster import stand_in_hash
 
 NAME = "web"
-ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
 def deployment_ref(name: str = NAME) -> str:
@@ -20,8 +19,7 @@ def deployment_ref(name: str = NAME) -> str:
 
 def pod_template_hash(t: int, name: str = NAME) -> str:
     """A stable stand-in for the pod-template-hash of template ``t``."""
-    digest = hashlib.sha1(f"{name}/{t}".encode()).digest()
-    return "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:10])
+    return stand_in_hash(f"{name}/{t}")
 
 
 def replicaset_name(t: int, name: str = NAME) -> str:
