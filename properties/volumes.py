@@ -15,7 +15,7 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import Property
+from kubecheck.properties.base import WEAK_FAIRNESS, Property
 
 
 @attrs.frozen
@@ -26,12 +26,24 @@ class VolumeView:
     bound_users: Callable[..., Any]                 # pod objects bound to a node that reference the claim (count)
     running_users: Callable[..., Any]               # running containers using the claim's volume (count, orphans included)
     waiting_for_attach: Callable[..., Any]          # some user sits in ContainerCreating while the volume is attached elsewhere
+    #: a user of the claim sits in ContainerCreating (bound, not terminating), for whatever reason;
+    #: given, the table gains ``pod_waiting_for_volume_eventually_runs`` (liveness)
+    creating: Callable[..., Any] | None = None
 
 
 def _mode(mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})) -> Callable[[Any], Any]:
     def adjust(sc: Any) -> Any:
         return attrs.evolve(sc, access_mode=mode, claims=True, nodes=max(nodes, sc.nodes),
                             faults=sc.faults | faults, fault_budget=max(1, sc.fault_budget))
+
+    return adjust
+
+
+def _with_faults(*faults: str, budget: int = 1) -> Callable[[Any], Any]:
+    """ReadWriteOnce on two nodes with exactly ``faults`` (the scope's others off), ``budget`` of them."""
+    def adjust(sc: Any) -> Any:
+        return attrs.evolve(sc, access_mode=vol.RWO, claims=True, nodes=max(2, sc.nodes), faults=frozenset(faults),
+                            fault_budget=max(budget, sc.fault_budget))
 
     return adjust
 
@@ -59,6 +71,27 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
     def waits(ops: Ops, sc: Any, s: Any) -> Any:
         return ops.or_(*[view.waiting_for_attach(ops, sc, s, c) for c in view.claims(sc, s)])
 
+    def nobody_creating(ops: Ops, sc: Any, s: Any) -> Any:
+        return ops.and_(*[ops.not_(view.creating(ops, sc, s, c)) for c in view.claims(sc, s)])
+
+    liveness = () if view.creating is None else (
+        Property(f"{model}.pod_waiting_for_volume_eventually_runs", "leads_to",
+                 "a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually starts: "
+                 "no pod is left in ContainerCreating (pods move between two nodes by eviction)",
+                 "attachdetach reconciler.go: a volume no pod object on the old node uses is detached once the kubelet "
+                 "has unmounted it, then attached to the new node (attachDesiredVolumes)",
+                 waits, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on", target=nobody_creating,
+                 fairness=WEAK_FAIRNESS),
+        Property(f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete", "leads_to",
+                 "the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
+                 "(while the old containers may still run: see at_most_one_running_instance_with_force_delete)",
+                 "reconciler.go: on a node that is not Ready the kubelet cannot unmount, and after maxWaitForUnmountDuration "
+                 "(6 min) the volume is force-detached (forceDetach = !isHealthy && timeout expired) unless "
+                 "kube-controller-manager runs with --disable-force-detach-on-timeout",
+                 waits, _with_faults("partition", "force-delete", budget=2),
+                 "ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 minutes on",
+                 target=nobody_creating, fairness=WEAK_FAIRNESS),
+    )
     return (
         Property(f"{model}.rwo_volume_attached_to_one_node", "always",
                  "a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
@@ -76,7 +109,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
                  "a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node (witness)",
                  "attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
                  waits, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on"),
-    )
+    ) + liveness
 
 
 # -- the StatefulSet's view: claim i is used by pod i only ----------------------------------------
@@ -100,6 +133,10 @@ def _sts_waiting(ops: Ops, sc: Any, s: Any, c: int) -> Any:
     return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]), elsewhere)
 
 
+def _sts_creating(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+    return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]))
+
+
 STATEFULSET_VIEW = VolumeView(claims=_sts_claims, bound_users=_sts_bound, running_users=_sts_running,
-                              waiting_for_attach=_sts_waiting)
+                              waiting_for_attach=_sts_waiting, creating=_sts_creating)
 PROPERTIES = volume_properties("statefulset", STATEFULSET_VIEW)

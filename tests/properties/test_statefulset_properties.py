@@ -51,6 +51,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "rwop_claim_used_by_one_pod": {"tiny": (H, 8690), "small": (H, 12438)},
     "no_writer_on_read_only_many": {"tiny": (V, 169), "small": (V, 2066)},
     "pod_waits_for_multi_attach": {"tiny": (W, 8690), "small": (W, 12438)},
+    "pod_waiting_for_volume_eventually_runs": {"tiny": (H, 8690), "small": (H, 12438)},
+    "pod_waiting_for_volume_eventually_runs_after_force_delete": {"tiny": (H, 114250), "small": (H, 161828)},
 }
 
 
