@@ -31,6 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubecheck.cli import text
+from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.commands import Action
@@ -44,50 +45,25 @@ KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS
 
 LABEL_KEY = "daemon"
 TAINT = "dedicated=infra:NoSchedule"
-NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
-              cl.NODE_DOWN: "down (the machine stopped)"}
 #: class -> (labelled, tainted): the concrete reading of each eligibility class
 CLASS_READING = {du.ELIGIBLE: (True, False), du.NO_SCHEDULE: (True, True), du.INELIGIBLE: (False, False)}
 
 
-class DaemonSetDescriber:
+class DaemonSetDescriber(PodTableDescriber):
     """Describes states and steps of the ``daemonset`` model."""
 
-    def __init__(self, model: Any, scope: Any):
-        self.model = model
-        self.scope = scope
-        self.schema = model.schema(scope)
-        self.naming = model.naming
+    KIND = "daemonset"
+    KNOWN = KNOWN
 
     # -- names ---------------------------------------------------------------------------
-
-    @property
-    def set_name(self) -> str:
-        return f"daemonset/{self.scope.name}"
 
     @property
     def label(self) -> str:
         return f"{LABEL_KEY}={self.scope.name}"
 
-    def pod(self, k: int) -> str:
-        return self.naming.pod(self.scope, k)
-
-    def node(self, n: int) -> str:
-        return self.naming.node(self.scope, n)
-
-    def revision(self, t: int) -> str:
-        return self.naming.revision(self.scope, t)
-
     def _slots(self, n: int) -> range:
         per = self.scope.slots_per_node
         return range(n * per, (n + 1) * per)
-
-    def _where(self, s: Any, k: int, revision: bool = False) -> str:
-        """The phase, the node it is bound to, the revision (if asked) and Terminating."""
-        where = f" on {self.node(s.pod_node[k])}" if s.pod_phase[k] >= cl.CREATING else ""
-        rev = f" at revision {self.revision(s.pod_rev[k])}" if revision else ""
-        term = ", Terminating" if s.pod_terminating[k] else ""
-        return f"{cl.phase_words(s.pod_phase[k], self.scope.has_min_ready)}{where}{rev}{term}"
 
     def _class_words(self, c: int) -> str:
         labelled, tainted = CLASS_READING[c]
@@ -122,7 +98,7 @@ class DaemonSetDescriber:
                 for k in range(len(s.pod_phase)) if s.pod_phase[k] != cl.NONE]
         lines += pods or ["no pods yet"]
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
-        return lines + text.unknown_fields(self.schema.docs, KNOWN, fields, initial=True)
+        return lines + self._unknown(s, s, fields, initial=True)
 
     def action(self, action: Action) -> str:
         verb = action.name.split(".", 1)[1]
@@ -164,7 +140,7 @@ class DaemonSetDescriber:
                 lines += self._pod_lines(n, k, before, after, changed)
         for n in range(len(after.node_state)):
             lines += self._node(n, before, after, changed)
-        return lines + text.unknown_fields(self.schema.docs, KNOWN, changed)
+        return lines + self._unknown(before, after, changed)
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -181,9 +157,6 @@ class DaemonSetDescriber:
         if "template" not in changed:
             return []
         return [f"spec.template edited: update revision {self.revision(after.template)}"]
-
-    def _moved(self, field: str, k: int, before: Any, after: Any, changed: dict) -> bool:
-        return field in changed and getattr(before, field)[k] != getattr(after, field)[k]
 
     def _pod_lines(self, n: int, k: int, before: Any, after: Any, changed: dict) -> list[str]:
         lines = []
@@ -254,7 +227,7 @@ class DaemonSetDescriber:
     def _node_summary(self, s: Any, n: int, initial: bool = False) -> str:
         if not s.node_exists[n]:
             return "not joined yet" if initial else "no Node object"
-        words = NODE_WORDS.get(s.node_state[n], str(s.node_state[n]))
+        words = node_words(s.node_state[n])
         cls = self._class_words(s.node_class[n])
         return f"{words} ({cls})" if cls else words
 
@@ -265,13 +238,13 @@ class DaemonSetDescriber:
         if exists and after.node_exists[n]:
             joined = "joins_left" in changed  # cluster.add_node; otherwise node.reconnect after kubectl delete node
             items.append(f"joined: {self._node_summary(after, n)}" if joined else
-                         f"re-registered (Node object created), {NODE_WORDS[before.node_state[n]]} → {NODE_WORDS[after.node_state[n]]}")
+                         f"re-registered (Node object created), {node_words(before.node_state[n])} → {node_words(after.node_state[n])}")
         elif exists:
             items.append("Node object deleted, machine decommissioned" if state and after.node_state[n] == cl.NODE_DOWN
                          else "Node object deleted")
         elif state:
             a, b = before.node_state[n], after.node_state[n]
-            items.append(f"{NODE_WORDS.get(a, a)} → {NODE_WORDS.get(b, b)}")
+            items.append(f"{node_words(a)} → {node_words(b)}")
         if self._moved("node_class", n, before, after, changed):
             items.append(self._class_change(before.node_class[n], after.node_class[n]))
         return [f"node/{self.node(n)} " + ", ".join(items)] if items else []

@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubecheck.cli import text
+from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.kernel.commands import Action
 
@@ -35,60 +36,21 @@ CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached")
 NODE_FIELDS = ("node_state", "node_exists")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
 
-NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
-              cl.NODE_DOWN: "down (the machine stopped)"}
 
 
-class StatefulSetDescriber:
+class StatefulSetDescriber(PodTableDescriber):
     """Describes states and steps of the ``statefulset`` model."""
 
-    def __init__(self, model: Any, scope: Any):
-        self.model = model
-        self.scope = scope
-        self.schema = model.schema(scope)
-        self.naming = model.naming
+    KIND = "statefulset"
+    KNOWN = KNOWN
 
     # -- names ---------------------------------------------------------------------------
-
-    @property
-    def set_name(self) -> str:
-        return f"statefulset/{self.scope.name}"
-
-    def pod(self, i: int) -> str:
-        return self.naming.pod(self.scope, i)
 
     def claim(self, i: int) -> str:
         return self.naming.claim(self.scope, i)
 
-    def node(self, n: int) -> str:
-        return self.naming.node(self.scope, n)
-
-    def revision(self, t: int) -> str:
-        return self.naming.revision(self.scope, t)
-
-    def phase(self, s: Any, i: int) -> str:
-        """The pod's phase in kubectl's words (without the node)."""
-        p = s.pod_phase[i]
-        if p == cl.UNSCHEDULED:
-            return "Pending"
-        if p == cl.CREATING:
-            return "ContainerCreating"
-        if p == cl.RUNNING:
-            return "Running, not Ready"
-        if p == cl.READY:
-            return "Ready, not yet available"
-        if p == cl.AVAILABLE:
-            return "available" if self.scope.has_min_ready else "Ready"
-        return "absent"
-
-    def _where(self, s: Any, i: int) -> str:
-        """The phase, the node it is bound to, and Terminating."""
-        where = f" on {self.node(s.pod_node[i])}" if s.pod_phase[i] >= cl.CREATING else ""
-        term = ", Terminating" if s.pod_terminating[i] else ""
-        return f"{self.phase(s, i)}{where}{term}"
-
     def _pod_summary(self, s: Any, i: int) -> str:
-        return f"{self._where(s, i)} at revision {self.revision(s.pod_rev[i])}"
+        return self._where(s, i, revision=True)
 
     # -- describer interface -------------------------------------------------------------
 
@@ -118,7 +80,7 @@ class StatefulSetDescriber:
         else:
             template.append("no volumeClaimTemplates")
             retention = []
-        lines = self._object(self.set_name, [spec, strategy, template, retention])
+        lines = text.object_lines(self.set_name, [spec, strategy, template, retention])
         if sc.broken_release:
             lines.append(f"broken release: pods of every revision but {self.revision(0)} never pass their readiness probe")
         nodes = [f"{self.node(n)} {self._node_state(s, n)}" for n in range(len(s.node_state))]
@@ -160,7 +122,7 @@ class StatefulSetDescriber:
         return make() if make is not None else f"{action.actor} {self.action(action)}"
 
     def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
-        lines = self._object(self.set_name, [self._set(before, after, changed)])
+        lines = text.object_lines(self.set_name, [self._set(before, after, changed)])
         for i in range(len(after.pod_phase)):
             lines += self._ordinal(i, before, after, changed)
         for n in range(len(after.node_state)):
@@ -180,13 +142,6 @@ class StatefulSetDescriber:
             return self.revision(v)
         return str(v)
 
-    @staticmethod
-    def _object(title: str, groups: list[list[str]]) -> list[str]:
-        """``title item, item`` with each further group on a line aligned under the first."""
-        groups = [g for g in groups if g]
-        pad = " " * (len(title) + 1)
-        return [(title + " " if i == 0 else pad) + ", ".join(g) for i, g in enumerate(groups)]
-
     def _set(self, before: Any, after: Any, changed: dict) -> list[str]:
         items = []
         if "replicas" in changed:
@@ -205,9 +160,6 @@ class StatefulSetDescriber:
         if "set_deleted" in changed and after.set_deleted:
             items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
         return items
-
-    def _moved(self, field: str, k: int, before: Any, after: Any, changed: dict) -> bool:
-        return field in changed and getattr(before, field)[k] != getattr(after, field)[k]
 
     def _ordinal(self, i: int, before: Any, after: Any, changed: dict) -> list[str]:
         lines = []
@@ -258,17 +210,14 @@ class StatefulSetDescriber:
         return items
 
     def _node_state(self, s: Any, n: int) -> str:
-        word = NODE_WORDS.get(s.node_state[n], str(s.node_state[n]))
+        word = node_words(s.node_state[n])
         return word if s.node_exists[n] else f"{word}, Node object deleted"
 
     def _node(self, n: int, before: Any, after: Any, changed: dict) -> list[str]:
         items = []
         if self._moved("node_state", n, before, after, changed):
             a, b = before.node_state[n], after.node_state[n]
-            items.append(f"{NODE_WORDS.get(a, a)} → {NODE_WORDS.get(b, b)}")
+            items.append(f"{node_words(a)} → {node_words(b)}")
         if self._moved("node_exists", n, before, after, changed):
             items.append("re-registered (Node object created)" if after.node_exists[n] else "Node object deleted")
         return [f"node/{self.node(n)} " + ", ".join(items)] if items else []
-
-    def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
-        return text.unknown_fields(self.schema.docs, KNOWN, changed, initial)

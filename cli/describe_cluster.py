@@ -1,0 +1,70 @@
+"""What the describers of the per-pod models share: the cluster layer's words.
+
+The StatefulSet and DaemonSet models keep one slot per pod over the shared cluster layer
+(:mod:`kubecheck.model.controllers.cluster`) and name their objects through ``MODEL.naming``.
+:class:`PodTableDescriber` holds what their describers say alike: the set's name, pods, nodes
+and revisions, a pod's phase with its node and deletion, the nodes' health, and the schema-doc
+fallback for fields a describer has no words for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubecheck.cli import text
+from kubecheck.model.controllers import cluster as cl
+
+NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
+              cl.NODE_DOWN: "down (the machine stopped)"}
+
+
+def node_words(state: int) -> str:
+    return NODE_WORDS.get(state, str(state))
+
+
+class PodTableDescriber:
+    """Base of the StatefulSet and DaemonSet describers: ``KIND`` names the set, ``KNOWN`` the fields they word."""
+
+    KIND = ""
+    KNOWN: tuple[str, ...] = ()
+
+    def __init__(self, model: Any, scope: Any):
+        self.model = model
+        self.scope = scope
+        self.schema = model.schema(scope)
+        self.naming = model.naming
+
+    # -- names ---------------------------------------------------------------------------
+
+    @property
+    def set_name(self) -> str:
+        return f"{self.KIND}/{self.scope.name}"
+
+    def pod(self, k: int) -> str:
+        return self.naming.pod(self.scope, k)
+
+    def node(self, n: int) -> str:
+        return self.naming.node(self.scope, n)
+
+    def revision(self, t: int) -> str:
+        return self.naming.revision(self.scope, t)
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    def phase(self, s: Any, k: int) -> str:
+        """The pod's phase in kubectl's words (without the node)."""
+        return cl.phase_words(s.pod_phase[k], self.scope.has_min_ready)
+
+    def _where(self, s: Any, k: int, revision: bool = False) -> str:
+        """The phase, the node it is bound to, the revision (if asked) and Terminating."""
+        where = f" on {self.node(s.pod_node[k])}" if s.pod_phase[k] >= cl.CREATING else ""
+        rev = f" at revision {self.revision(s.pod_rev[k])}" if revision else ""
+        term = ", Terminating" if s.pod_terminating[k] else ""
+        return f"{self.phase(s, k)}{where}{rev}{term}"
+
+    @staticmethod
+    def _moved(field: str, k: int, before: Any, after: Any, changed: dict) -> bool:
+        return field in changed and getattr(before, field)[k] != getattr(after, field)[k]
+
+    def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
+        return text.unknown_fields(self.schema.docs, self.KNOWN, changed, initial)
