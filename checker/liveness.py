@@ -217,8 +217,8 @@ class _Fairness:
     """Which actions are fair and how: ``unit`` maps each system action to its fairness unit
     (Action.fairness_unit, as an int); units in ``strong`` are strongly fair, the others weakly."""
 
-    def __init__(self, unit: dict[int, int], strong: frozenset[int]):
-        self.unit, self.strong = unit, strong
+    def __init__(self, unit: dict[int, int], strong: frozenset[int], labels: dict[int, str] | None = None):
+        self.unit, self.strong, self.labels = unit, strong, labels or {}
 
     def enabled_at(self, g: Graph, v: int) -> set[int]:
         return {self.unit[g.act[e]] for e in g.edges(v) if g.act[e] in self.unit}
@@ -393,6 +393,10 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
     strong_n = len({u for v in visited for u in on[v] if u in fair.strong})
     if fair.strong:
         note += f"; {strong_n} strongly fair action(s) enabled somewhere on it are taken in it"
+    blinking = sorted(fair.labels.get(u, str(u)) for u in set().union(*[on[v] for v in visited]) - taken)
+    if blinking:
+        note += (f"; enabled only intermittently on the loop and never taken (weak fairness allows this, "
+                 f"strong fairness would not): {', '.join(blinking)}")
     return [g.act[e] for e in edges], note
 
 
@@ -465,6 +469,7 @@ def check(
     g, stats = explore(compiled, budget, progress)
     units: dict[Any, int] = {}
     unit = {k: units.setdefault(a.fairness_unit, len(units)) for k, a in enumerate(compiled.actions) if a.command.kind == "system"}
+    labels = {u: _unit_label(key) for key, u in units.items()}
     fired: dict[str, int] = {c.name: 0 for c in model.commands if any(a.command is c for a in compiled.actions)}
     for a in g.act:
         fired[compiled.actions[a].name] += 1
@@ -485,7 +490,7 @@ def check(
             region[k] = 0
         sources = [k for k in sources if k < g.expanded]
         strong = frozenset(u for k, u in unit.items() if compiled.actions[k].name in strong_names[prop.name])
-        lasso = _find(g, compiled, region, sources, _Fairness(unit, strong)) if sources else None
+        lasso = _find(g, compiled, region, sources, _Fairness(unit, strong, labels)) if sources else None
         seconds = stats.seconds + (time.perf_counter() - started)
         st = Stats(stats.states, stats.transitions, stats.depth, seconds, stats.complete, stats.stop_reason)
         if lasso is not None:
@@ -497,6 +502,11 @@ def check(
             results.append(Result(prop, Verdict.INCONCLUSIVE, scope, "explicit-liveness", st, None, coverage,
                                   f"search stopped ({stats.stop_reason}) before the state graph was complete"))
     return results
+
+
+def _unit_label(unit: Any) -> str:
+    name, params = unit
+    return f"{name}({', '.join(f'{k}={v}' for k, v in params)})" if params else name
 
 
 def _certify(model: Model, scope: Any, compiled: Any, prop: Any, lasso: _Lasso) -> Trace:

@@ -12,9 +12,10 @@ from typing import Any
 import attrs
 
 from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_names import replicaset_name
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.properties.base import WEAK_FAIRNESS, Property, with_strong_fairness
 
 
 def _fixed_replicas(sc: Any) -> Any:
@@ -35,6 +36,34 @@ def _with_rollback(sc: Any) -> Any:
 
 def _with_edit(sc: Any) -> Any:
     return attrs.evolve(sc, edits=max(1, sc.edits))
+
+
+def _scale_choice(sc: Any) -> tuple[int, ...]:
+    """The scope's scale targets, or one replica fewer (keeps the pod bound, so the state space, of the scope)."""
+    return sc.scale_to or ((sc.replicas - 1,) if sc.replicas > 0 else (1,))
+
+
+def _one_scale(sc: Any) -> Any:
+    """A `kubectl scale` (to the scope's targets, else replicas - 1); no faults, no pause."""
+    return attrs.evolve(sc, scale_to=_scale_choice(sc), scales=max(1, sc.scales), faults=frozenset(), pauses=0)
+
+
+def _faults_that_stop(sc: Any) -> Any:
+    """Crashes and evictions on, within the scope's fault budget (at least one): faults eventually
+    stop. No `rollout undo` (it multiplies the small scope's states by 35; the rollout is the edit's)."""
+    return attrs.evolve(_fixed_replicas(sc), faults=frozenset({"crash", "evict"}), fault_budget=max(1, sc.fault_budget),
+                        rollbacks=0)
+
+
+def _paused_with_scale(sc: Any) -> Any:
+    """A template edit, a pause and a `kubectl scale` (as _one_scale); no faults, no `rollout undo`
+    (refused while paused anyway; before the pause it multiplies the small scope's states by 70)."""
+    return attrs.evolve(_one_scale(sc), edits=max(1, sc.edits), pauses=max(1, sc.pauses), rollbacks=0)
+
+
+def _paused_rolling(sc: Any) -> Any:
+    """As _paused_with_scale, with the RollingUpdate strategy (only it scales proportionally)."""
+    return attrs.evolve(_paused_with_scale(sc), strategy=du.ROLLING_UPDATE)
 
 
 def replicas_within_surge(ops: Ops, sc: Any, s: Any) -> Any:
@@ -111,6 +140,63 @@ def rollout_settled(ops: Ops, sc: Any, s: Any) -> Any:
     return ops.or_(s.paused, d.rollout_complete(ops, sc, s))
 
 
+def scaled(ops: Ops, sc: Any, s: Any) -> Any:
+    """The user has run `kubectl scale` (the scope's only scale left, or one of them)."""
+    return s.scales_left < sc.scales
+
+
+def _new_value(ops: Ops, s: Any, values: tuple) -> Any:
+    """The value for the ReplicaSet of the current template (0 if none exists)."""
+    return ops.sum_(ops.ite(ops.and_(s.template == t, s.rs_exists[t]), values[t], 0) for t in range(len(values)))
+
+
+def paused_creates_no_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    return ops.implies(s.paused, ops.and_(*[ops.or_(s.rs_exists[i], ops.not_(t.rs_exists[i])) for i in range(len(s.rs_exists))]))
+
+
+def paused_keeps_new_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+    """While paused, the current template's ReplicaSet grows only on a scaling event (its
+    desired-replicas annotation still differs from spec.replicas: the user has scaled)."""
+    grown = _new_value(ops, s, t.rs_replicas) > _new_value(ops, s, s.rs_replicas)
+    pending_scale = _new_value(ops, s, s.rs_desired) != s.replicas
+    return ops.implies(ops.and_(s.paused, t.paused, grown), pending_scale)
+
+
+def paused_scaled_proportionally(ops: Ops, sc: Any, s: Any) -> Any:
+    """Paused, at least two ReplicaSets with replicas, every one of them scaled to the user's new count."""
+    k = len(s.rs_exists)
+    active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
+    return ops.and_(s.paused, s.observed, s.replicas != sc.replicas, ops.count(active) >= 2,
+                    *[ops.implies(active[t], s.rs_desired[t] == s.replicas) for t in range(k)])
+
+
+def _explain_rollout(sc: Any, s: Any) -> str:
+    """spec.replicas and, per ReplicaSet, spec / desired-replicas annotation / status, as `kubectl get rs` shows."""
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    parts = []
+    for t, exists in enumerate(s.rs_exists):
+        if not exists:
+            continue
+        role = "new" if t == s.template else "old"
+        parts.append(f"{replicaset_name(t)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
+                     f"{s.rs_desired[t]}), {d.active_pods(s, t)} pods, status {s.rs_status_available[t]} available")
+    status = "observed" if s.observed else "not yet observed"
+    done = "complete" if d.rollout_complete(c, sc, s) else "not complete"
+    return f"spec.replicas {s.replicas} ({status}), rollout {done}; " + "; ".join(parts)
+
+
+def _explain_pause(sc: Any, s: Any) -> str:
+    word = "paused" if s.paused else "not paused"
+    return f"the Deployment is {word}; " + _explain_rollout(sc, s)
+
+
+#: ReplicaSet and Deployment controllers assumed strongly fair by the _under_strong_fairness variant.
+_EVENT_DRIVEN = ("replicaset-controller.sync_replicaset", "deployment-controller.create_new_replicaset",
+                 "deployment-controller.scale_new_replicaset", "deployment-controller.scale_down_old_replicasets",
+                 "deployment-controller.scale_deployment")
+
+
 PROPERTIES = (
     Property(
         "deployment.replicas_within_surge", "always",
@@ -157,6 +243,57 @@ PROPERTIES = (
         "a rollout in progress eventually completes (or the user pauses it)",
         "rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
         rollout_in_progress, explain=None, target=rollout_settled, fairness=WEAK_FAIRNESS),
+    Property(
+        "deployment.rollout_eventually_completes_under_strong_fairness", "leads_to",
+        "a rollout in progress eventually completes (or the user pauses it), even if the controllers take every "
+        "chance they are offered: a counterexample here is not an artefact of a controller that ignores a readiness blip",
+        "replica_set.go:updatePod enqueues the ReplicaSet on every pod status change and deployment_controller.go:"
+        "updateReplicaSet the Deployment on every ReplicaSet change, so a step enabled again and again is eventually "
+        "taken; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
+        rollout_in_progress, explain=_explain_rollout, target=rollout_settled,
+        fairness=with_strong_fairness(*_EVENT_DRIVEN, why="a crash-looping pod's moments of readiness are seen"),
+        strong_fairness=_EVENT_DRIVEN),
+    Property(
+        "deployment.rollout_eventually_completes_with_faults", "leads_to",
+        "a rollout in progress eventually completes (or the user pauses it) although pods crash or are evicted, "
+        "a bounded number of times (faults eventually stop)",
+        "rolling.go/recreate.go scale on ReplicaSet status; replica_set.go:manageReplicas replaces evicted pods "
+        "(terminating pods are not active, controller_utils.go:FilterActivePods); the kubelet restarts a crashed container",
+        rollout_in_progress, _faults_that_stop, "faults: crash and evict, at most fault-budget (>= 1) of them; "
+        "replicas not changed by the user; no rollout undo", _explain_rollout, target=rollout_settled,
+        fairness=WEAK_FAIRNESS + "; faults stop once the fault budget is spent"),
+    Property(
+        "deployment.scale_eventually_completes", "leads_to",
+        "after `kubectl scale`, the Deployment eventually runs spec.replicas available pods of its template, "
+        "nothing else, and its status has caught up (what `kubectl rollout status` waits for)",
+        "not guaranteed: sync.go:scale returns early when the only active ReplicaSet already has spec.replicas "
+        "without refreshing its desired-replicas annotation, so isScalingEvent stays true and rolloutRolling never "
+        "runs again (kubernetes/kubernetes#102551; fixes proposed in #102579, #138036, #138840)",
+        scaled, _one_scale, "one `kubectl scale` (to the scope's scale-to, else replicas - 1); no faults, no pause",
+        _explain_rollout, target=d.rollout_complete, fairness=WEAK_FAIRNESS),
+    Property(
+        "deployment.paused_creates_no_replicaset", "step",
+        "while the Deployment is paused, no ReplicaSet is created (a template edit is not rolled out)",
+        "deployment_controller.go:syncDeployment sends a paused Deployment to sync(), which calls "
+        "getAllReplicaSetsAndSyncRevision with createIfNotExisted=false (sync.go)",
+        paused_creates_no_replicaset, _paused_with_scale, "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        _explain_pause),
+    Property(
+        "deployment.paused_keeps_new_replicaset", "step",
+        "while the Deployment is paused, the new template's ReplicaSet is not scaled up except to follow a `kubectl scale`",
+        "not guaranteed: sync.go:scale fills replicas + maxSurge even when paused (proportional scaling with no "
+        "scaling event) and gives the leftover to the largest ReplicaSet, newer first on ties (cf. kubernetes/kubernetes#115735)",
+        paused_keeps_new_replicaset, _paused_with_scale, "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        _explain_pause),
+    Property(
+        "deployment.paused_deployment_scales_proportionally", "sometimes",
+        "a paused Deployment in mid-rollout is still scaled when the user scales it: every ReplicaSet with replicas "
+        "is resized proportionally (witness)",
+        "sync.go:sync → scale (proportional branch, GetProportion); concepts/workloads/controllers/deployment.md "
+        "'Proportional scaling'",
+        paused_scaled_proportionally, _paused_rolling,
+        "RollingUpdate; a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        _explain_pause),
     Property(
         "deployment.no_stuck_rollout", "terminal",
         "whenever nothing more can happen, the rollout is complete or the Deployment is paused",

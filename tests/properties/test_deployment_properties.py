@@ -13,7 +13,10 @@ promises, checked on the traces themselves rather than on their length:
   down on *stale* ReplicaSet status (availableReplicas above the real count); with fresh status
   it would not have;
 * the Recreate strategy: MinAvailable is 0, so the floor holds trivially; the surge bound holds
-  and no rollout gets stuck.
+  and no rollout gets stuck;
+* ``scale_eventually_completes`` is VIOLATED at ``small`` by kubernetes#102551 (a stale
+  desired-replicas annotation makes every later sync a scaling event that does nothing); the
+  liveness and pause properties are read on their traces in tests/checker/test_liveness_deployment.py.
 
 Every trace replays through :func:`kubecheck.model.kernel.traces.replay`, its last state
 violates (``always``) or satisfies (``sometimes``) the property, and no earlier state does.
@@ -60,6 +63,12 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollout_can_complete": (W, 18),
         "rollback_can_happen": (W, 4),
         "rollout_eventually_completes": (H, None),
+        "rollout_eventually_completes_under_strong_fairness": (H, None),
+        "rollout_eventually_completes_with_faults": (H, None),
+        "scale_eventually_completes": (H, None),
+        "paused_creates_no_replicaset": (H, None),
+        "paused_keeps_new_replicaset": (V, 10),
+        "paused_deployment_scales_proportionally": (W, 5),
         "no_stuck_rollout": (H, None),
     },
     "small": {
@@ -72,6 +81,12 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollout_can_complete": (W, 24),
         "rollback_can_happen": (W, 5),
         "rollout_eventually_completes": (H, None),
+        "rollout_eventually_completes_under_strong_fairness": (H, None),
+        "rollout_eventually_completes_with_faults": (H, None),
+        "scale_eventually_completes": (V, 24),  # kubernetes#102551, reached through `rollout undo`
+        "paused_creates_no_replicaset": (H, None),
+        "paused_keeps_new_replicaset": (V, 8),
+        "paused_deployment_scales_proportionally": (W, 5),
         "no_stuck_rollout": (H, None),
     },
     "small+recreate": {
@@ -84,6 +99,12 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollout_can_complete": (W, 22),
         "rollback_can_happen": (W, 25),
         "rollout_eventually_completes": (H, None),
+        "rollout_eventually_completes_under_strong_fairness": (H, None),
+        "rollout_eventually_completes_with_faults": (H, None),
+        "scale_eventually_completes": (H, None),
+        "paused_creates_no_replicaset": (H, None),
+        "paused_keeps_new_replicaset": (H, None),
+        "paused_deployment_scales_proportionally": (W, 5),  # checked with RollingUpdate: only it scales proportionally
         "no_stuck_rollout": (H, None),
     },
 }
@@ -326,3 +347,23 @@ def test_the_instant_after_the_undo_is_not_complete_until_the_controller_syncs()
     assert last.rs_revision[0] < max(last.rs_revision)
     synced = [nxt for a, nxt in successors(MODEL, scope, last) if a.actor == "deployment-controller"]
     assert synced and all(nxt.observed and nxt.rs_revision[0] == max(nxt.rs_revision) for nxt in synced)
+
+
+# -- liveness at small: kubernetes#102551 ------------------------------------------------------
+
+def test_scale_at_small_leaves_a_stale_annotation_that_blocks_the_undo() -> None:
+    """The small preset's counterexample to scale_eventually_completes: the user scales to the
+    size the new ReplicaSet already has, mid-rollout; its desired-replicas annotation keeps the
+    old count, so every later sync is a scaling event that scale() answers with nothing, and
+    the `rollout undo` that follows is never rolled out (tests/checker/test_liveness_deployment.py
+    has the maxSurge 0 form of the same bug, as reported upstream)."""
+    r = result("small", "scale_eventually_completes")
+    names = [s.action.name for s in r.trace.steps]
+    assert r.trace.loop == len(r.trace.steps)  # stuck: nothing more happens
+    assert names.index("user.scale") < names.index("user.rollout_undo")
+    last = r.trace.last
+    active = [t for t in range(r.scope.templates) if last.rs_replicas[t] > 0]
+    assert len(active) == 1 and active[0] != last.template  # the undo's ReplicaSet was never scaled up
+    only = active[0]
+    assert last.rs_replicas[only] == last.replicas and last.rs_desired[only] != last.replicas
+    assert not [a for a in successors(MODEL, r.scope, last) if a[0].command.kind == "system"]
