@@ -6,15 +6,28 @@
   values the solver chose) and compares every state; a difference, or a step the interpreter
   refuses, is an **encoder bug** and raises :class:`EncoderBug` — it is never printed as a
   counterexample.
-* An inductive invariant ``I`` is re-checked by a fresh solver, three unsatisfiable queries::
+* An inductive invariant ``I`` is re-checked by a fresh solver, three unsatisfiable queries
+  about ``I ∧ D``, where ``D`` is the schema's domain constraint::
 
-      init(x) ∧ D(x) ∧ ¬I(x)                               -- initiation
-      I(x) ∧ D(x) ∧ T(x, x') ∧ D(x') ∧ ¬I(x')              -- consecution
-      I(x) ∧ D(x) ∧ ¬P(x)      (step: I(x) ∧ D(x) ∧ T(x, x') ∧ D(x') ∧ ¬P(x, x'))   -- safety
+      init(x) ∧ ¬(I(x) ∧ D(x))                             -- initiation
+      I(x) ∧ D(x) ∧ T(x, x') ∧ ¬(I(x') ∧ D(x'))            -- consecution, and staying in domain
+      I(x) ∧ D(x) ∧ ¬P(x)      (step: I(x) ∧ D(x) ∧ T(x, x') ∧ ¬P(x, x'))   -- safety
 
-  ``D`` is the domain constraint and ``T`` the disjunction of every action (the stutter step
-  preserves any ``I``). :func:`certificate_smtlib` writes the same three queries as one
-  SMT-LIB 2 script (each expected ``unsat``) that any SMT solver can re-run.
+  ``T`` is the disjunction of every action (the stutter step preserves any ``I``). Why ``D``
+  is checked rather than assumed in the successor: the explicit engine raises on an effect that
+  leaves its domain, while the symbolic ``T`` merely computes the value; assuming ``D(x')``
+  would silently drop such steps, so a proof would only hold for the domain-restricted system.
+  Checking it proves that no reachable step leaves the domain, so the symbolic and explicit
+  relations agree on every reachable state. With symbolic parameters the encoder drops the
+  bounds that depend on a parameter (``pod_cap`` of a replica count), so ``D`` holds only the
+  bounds common to every value: the proof is then about the model with those upper bounds
+  lifted, whose reachable states include the bounded model's (where the bounded model would
+  stop with a domain error, the lifted one goes on), so the property holds for both. A prover
+  may lift more bounds the same way (``lifted``: bounds such as ``terminating[0] ≤ 21``, an
+  encoding cap rather than a fact of Kubernetes, that its invariant does not establish): they
+  are then neither assumed nor checked, and the proof is about the model without them.
+  :func:`certificate_smtlib` writes the same three queries as one SMT-LIB 2 script (each
+  expected ``unsat``) that any SMT solver can re-run.
 """
 
 from __future__ import annotations
@@ -62,32 +75,58 @@ class InvariantCheck:
         return self.initiation == self.consecution == self.safety == "unsat"
 
 
-def _queries(encoder: Encoder, prop: Any, inv: Any) -> list[tuple[str, list[Any]]]:
+#: A bound left out of the certified domain: (variable label, "lo" or "hi").
+Bound = tuple[str, str]
+
+
+def domain(encoder: Encoder, xs: Sequence[Any], lifted: Sequence[Bound] = ()) -> Any:
+    """The encoder's domain constraint on ``xs`` without the ``lifted`` bounds."""
+    skip = set(lifted)
+    parts = []
+    for v, x in zip(encoder.vars, xs):
+        if v.kind != "int":
+            continue
+        if v.lo is not None and (v.label, "lo") not in skip:
+            parts.append(x >= v.lo)
+        if v.hi is not None and (v.label, "hi") not in skip:
+            parts.append(x <= v.hi)
+    return z3.And(*parts)
+
+
+def bound_text(encoder: Encoder, bound: Bound) -> str:
+    v = next(v for v in encoder.vars if v.label == bound[0])
+    return f"{v.label} ≥ {v.lo}" if bound[1] == "lo" else f"{v.label} ≤ {v.hi}"
+
+
+def _queries(encoder: Encoder, prop: Any, inv: Any, lifted: Sequence[Bound] = ()) -> list[tuple[str, list[Any]]]:
     """The three certificate queries as (name, assertions); ``inv`` is over ``encoder.state(0)``."""
     x, y = encoder.state(0), encoder.state(1)
     inv_next = z3.substitute(inv, *zip(x, y))
     t = encoder.trans_disjunction(x, y)
-    dx, dy = encoder.domain(x), encoder.domain(y)
-    if prop.kind == "step":
-        safety = [inv, dx, t, dy, z3.Not(encoder.predicate(prop, x, y))]
+    dx, dy = domain(encoder, x, lifted), domain(encoder, y, lifted)
+    if prop is None:  # a lemma set on its own: no safety query
+        safety = [z3.BoolVal(False)]
+    elif prop.kind == "step":
+        safety = [inv, dx, t, z3.Not(encoder.predicate(prop, x, y))]
     elif prop.kind == "sometimes":  # the invariant shows the witness predicate unreachable
         safety = [inv, dx, encoder.predicate(prop, x)]
     else:
         safety = [inv, dx, z3.Not(encoder.predicate(prop, x))]
     return [
-        ("initiation", [encoder.init(x), dx, z3.Not(inv)]),
-        ("consecution", [inv, dx, t, dy, z3.Not(inv_next)]),
+        ("initiation", [encoder.init(x), z3.Not(z3.And(inv, dx))]),
+        ("consecution", [inv, dx, t, z3.Not(z3.And(inv_next, dy))]),
         ("safety", safety),
     ]
 
 
-def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None) -> InvariantCheck:
-    """Re-check init ⇒ I, I ∧ T ⇒ I′ and I ⇒ P, each with a fresh solver."""
+def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None,
+                    lifted: Sequence[Bound] = ()) -> InvariantCheck:
+    """Re-check init ⇒ I ∧ D, I ∧ D ∧ T ⇒ I′ ∧ D′ and I ∧ D ⇒ P, each with a fresh solver."""
     import time
 
     started = time.perf_counter()
     out = {}
-    for name, assertions in _queries(encoder, prop, inv):
+    for name, assertions in _queries(encoder, prop, inv, lifted):
         s = z3.Solver()
         if timeout:
             s.set("timeout", int(timeout * 1000))
@@ -96,10 +135,23 @@ def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None
     return InvariantCheck(out["initiation"], out["consecution"], out["safety"], time.perf_counter() - started)
 
 
-def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "") -> str:
+def check_inductive(encoder: Encoder, inv: Any, lifted: Sequence[Bound] = (), timeout: float | None = None) -> bool:
+    """Re-check a lemma set alone (no property): init ⇒ I ∧ D and I ∧ D ∧ T ⇒ I′ ∧ D′, fresh solvers."""
+    for name, assertions in _queries(encoder, None, inv, lifted)[:2]:
+        s = z3.Solver()
+        if timeout:
+            s.set("timeout", int(timeout * 1000))
+        s.add(*assertions)
+        if s.check() != z3.unsat:
+            return False
+    return True
+
+
+def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "",
+                       lifted: Sequence[Bound] = ()) -> str:
     """The invariant and the three checks as one SMT-LIB 2 script; every check-sat must say unsat."""
     x = encoder.state(0)
-    queries = _queries(encoder, prop, inv)
+    queries = _queries(encoder, prop, inv, lifted)
     decls: dict[str, str] = {}
     for _, assertions in queries:
         for a in assertions:
@@ -111,6 +163,7 @@ def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: st
         f"; scope: {encoder.scope!r}",
         f"; symbolic parameters: {', '.join(encoder.params) or 'none'}",
         f"; invariant: {' '.join(invariant_text.split())}" if invariant_text else "; invariant: see define-fun Inv",
+        f"; domain bounds lifted (neither assumed nor checked): {', '.join(bound_text(encoder, b) for b in lifted) or 'none'}",
         "; three checks follow (initiation, consecution, safety); each must answer unsat",
         "(set-logic ALL)",
     ]

@@ -15,6 +15,13 @@ property's predicate proved by PDR, or a PDR invariant); assuming them at every 
 With finite domains the simple-path constraint makes k-induction complete at the length of the
 longest simple path, which is far beyond any practical k here: without lemmas, properties that
 need range facts stay INCONCLUSIVE.
+
+``strengthen``: when the property is not 1-inductive on its own, lemmas are discovered
+(:func:`kubecheck.checker.houdini.discover`: templates, sampled states, Houdini — on the linear
+over-approximation, whose invariants hold for the model), re-checked as an inductive set by
+fresh solvers (:func:`kubecheck.checker.certify.check_inductive`), and assumed at every step
+from then on. Domain bounds Houdini cannot keep (encoding caps) are reported; the step case
+still assumes the domain at every step, as the base case does.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
     return z3.Or(*[a != b for a, b in zip(xs, ys)])
 
 
-def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None) -> Result:
-    """k-induction of one always/step property up to ``max_k``."""
+def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None,
+          strengthen: bool = False) -> Result:
+    """k-induction of one always/step property up to ``max_k`` (see the module docstring)."""
     if prop.kind not in ("always", "step"):
         raise ValueError(f"k-induction decides always and step properties, not {prop.kind} ({prop.name})")
     started = time.perf_counter()
@@ -55,8 +63,16 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
     def stats(k: int, complete: bool, reason: str) -> Stats:
         return Stats(0, 0, k, time.perf_counter() - started, complete, reason)
 
+    lemmas = list(lemmas)
+    discovered = ""
     step.add(e.domain(e.state(0)), *lemma_at(0))
     for k in range(max_k + 1):
+        if strengthen and k == 1 and not discovered:
+            found, discovered = _discover(e, prop, remaining())
+            if found:
+                lemmas += found
+                for j in range(k + 1):
+                    step.add(*lemma_at(j))
         left = remaining()
         if left is not None and left <= 0:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "timeout"), None, None,
@@ -85,10 +101,33 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
         if answer == z3.unsat:
             claim = f"all values of {', '.join(e.params)}" if e.params else "this instance"
             used = f", strengthened by {len(lemmas)} lemma(s)" if lemmas else ""
+            used += f" ({discovered})" if discovered and lemmas else ""
             return Result(prop, Verdict.PROVED, e.scope, "kind", stats(k + 1, True, "proved"), None, None,
                           f"PROVED ({claim}): {k + 1}-inductive with simple-path constraints{used}")
         if answer == z3.unknown:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
                           f"step case at k={k + 1}: solver unknown ({step.reason_unknown()})")
+    tried = f" with {len(lemmas)} lemma(s)" if lemmas else ""
+    tried += f" ({discovered})" if discovered else ""
     return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(max_k, False, "bound"), None, None,
-                  f"not k-inductive for k ≤ {max_k + 1} (base case clean to depth {max_k}); not a proof")
+                  f"not k-inductive for k ≤ {max_k + 1}{tried} (base case clean to depth {max_k}); not a proof")
+
+
+def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[list[Any], str]:
+    """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none."""
+    from kubecheck.checker import houdini
+    from kubecheck.checker.certify import bound_text, check_inductive
+
+    linear = encoder if encoder.arith == "linear" else Encoder(encoder.model, encoder.scope, encoder.params,
+                                                              encoder.bounds, arith="linear")
+    timeout = None if left_ms is None else max(0.1, left_ms / 2000)
+    found = houdini.discover(linear, prop, timeout=timeout)
+    from kubecheck.checker.templates import PROPERTY
+
+    kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]
+    if found.status != "ok" or not kept:
+        return [], f"lemma discovery found none ({found.status})"
+    if not check_inductive(linear, z3.And(*kept), found.lifted):
+        return [], "lemma discovery's set failed its re-check"
+    caps = f"; domain bounds not kept by them: {', '.join(bound_text(linear, b) for b in found.lifted)}" if found.lifted else ""
+    return kept, f"lemmas found by Houdini in {found.seconds:.2f} s and re-checked inductive by fresh solvers{caps}"

@@ -22,15 +22,20 @@ unreachable gives UNREACHABLE, a reachable predicate gives WITNESSED with a BMC 
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import attrs
 import z3
 
 from kubecheck.checker import bmc
-from kubecheck.checker.certify import EncoderBug, InvariantCheck, certificate_smtlib, check_invariant
+from kubecheck.checker.certify import Bound, EncoderBug, InvariantCheck, bound_text, certificate_smtlib, check_invariant, domain
 from kubecheck.checker.report import Result, Stats, Verdict
 from kubecheck.checker.symbolic import Encoder
+
+
+#: Lemma discovery's templates grow with the square of the state's size; beyond this many
+#: variables (a StatefulSet with many ordinals) PDR runs Spacer alone.
+MAX_DISCOVERY_VARIABLES = 80
 
 
 @attrs.frozen
@@ -41,35 +46,57 @@ class Proof:
     text: str
     check: InvariantCheck
     scope_claim: str  # "this instance" or "all values of replicas, max_surge"
+    method: str = "spacer"  # "houdini" (the property plus lemmas found by Houdini) or "spacer" (with or without them)
+    lemmas: tuple[str, ...] = ()  # the invariant's conjuncts as lines in the model's field names (method "houdini")
+    lifted: tuple[Bound, ...] = ()  # domain bounds neither assumed nor checked (see kubecheck.checker.certify)
 
     def smtlib(self, encoder: Encoder, prop: Any) -> str:
-        return certificate_smtlib(encoder, prop, self.invariant, self.text)
+        return certificate_smtlib(encoder, prop, self.invariant, self.text, self.lifted)
 
 
-def horn_clauses(encoder: Encoder, prop: Any) -> tuple[list[Any], Any]:
-    """The Horn clauses of ``prop`` and the predicate symbol ``Inv``."""
+def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
+                 lifted: Sequence[Bound] | None = None) -> tuple[list[Any], Any]:
+    """The Horn clauses of ``prop`` and the predicate symbol ``Inv``.
+
+    ``lemmas`` (proved invariants over ``encoder.state(0)``) are assumed in every clause body, in
+    the pre-state and the post-state: Spacer then only has to find what the property needs
+    beyond them. With ``lifted`` (a tuple, possibly empty) the domain is not assumed of a
+    successor: ``Inv ∧ ¬D → false`` makes every interpretation of ``Inv`` imply the domain
+    without the lifted bounds, so an effect that leaves it is found — the form the certificate
+    checks (:mod:`kubecheck.checker.certify`). With ``lifted=None`` (callers that re-check in
+    their own way, such as :mod:`kubecheck.checker.liveness_proof`) the successor's domain is
+    assumed, as it always was.
+    """
     if encoder.arith == "bv":
         raise ValueError("PDR needs an integer encoding (arith='int' or 'linear')")
     x, y = encoder.state(0), encoder.state(1) + encoder.havoc
+    ys = y[: len(x)]
     inv = z3.Function("Inv", *[v.sort() for v in x], z3.BoolSort())
-    dx, dy = encoder.domain(x), encoder.domain(y[: len(x)])
-    clauses = [z3.ForAll(x, z3.Implies(z3.And(encoder.init(x), dx), inv(*x)))]
+    closed = lifted is not None
+    dx = domain(encoder, x, lifted or ())
+    dy = z3.BoolVal(True) if closed else domain(encoder, ys)
+    lx = list(lemmas)
+    ly = [z3.substitute(lem, *zip(x, ys)) for lem in lx]
+    clauses = [z3.ForAll(x, z3.Implies(z3.And(encoder.init(x), *lx, *([] if closed else [dx])), inv(*x)))]
     for i in range(encoder.n):
-        clauses.append(z3.ForAll(x + y, z3.Implies(z3.And(inv(*x), dx, encoder.disjunct(i, 0), dy), inv(*y[: len(x)]))))
+        clauses.append(z3.ForAll(x + y, z3.Implies(z3.And(inv(*x), dx, *lx, encoder.disjunct(i, 0), dy, *ly), inv(*ys))))
+    if closed:
+        clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), z3.Not(dx)), False)))
     if prop.kind == "step":
         for i in range(encoder.n):
-            bad = z3.And(inv(*x), dx, encoder.disjunct(i, 0), dy, z3.Not(encoder.predicate(prop, x, y[: len(x)])))
+            bad = z3.And(inv(*x), dx, *lx, encoder.disjunct(i, 0), dy, *ly, z3.Not(encoder.predicate(prop, x, ys)))
             clauses.append(z3.ForAll(x + y, z3.Implies(bad, False)))
     elif prop.kind == "sometimes":
-        clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), dx, encoder.predicate(prop, x)), False)))
+        clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), dx, *lx, encoder.predicate(prop, x)), False)))
     else:
-        clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), dx, z3.Not(encoder.predicate(prop, x))), False)))
+        clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), dx, *lx, z3.Not(encoder.predicate(prop, x))), False)))
     return clauses, inv
 
 
-def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: dict[str, Any] | None = None) -> tuple[str, Any, str]:
+def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: dict[str, Any] | None = None,
+          lemmas: Sequence[Any] = (), lifted: Sequence[Bound] | None = None) -> tuple[str, Any, str]:
     """Run Spacer: ("sat", invariant over state(0), "") / ("unsat", None, "") / ("unknown", None, reason)."""
-    clauses, inv = horn_clauses(encoder, prop)
+    clauses, inv = horn_clauses(encoder, prop, lemmas, lifted)
     s = z3.SolverFor("HORN")
     if timeout is not None:
         s.set("timeout", max(1, int(timeout * 1000)))
@@ -86,28 +113,73 @@ def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: di
 
 
 def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_depth: int = 200,
-          options: dict[str, Any] | None = None) -> tuple[Result, Proof | None]:
-    """Decide one always/step/sometimes property with Spacer; a proof comes re-checked."""
+          options: dict[str, Any] | None = None, strengthen: bool = True) -> tuple[Result, Proof | None]:
+    """Decide one always/step/sometimes property: lemma discovery, then Spacer; a proof comes re-checked.
+
+    With ``strengthen`` (``always`` properties), :func:`kubecheck.checker.houdini.discover` first
+    proves lemmas from templates. If the property follows from them, the proof is the property
+    plus the lemmas it needs (:func:`kubecheck.checker.houdini.support`) and Spacer is not run;
+    otherwise Spacer runs with the lemmas assumed, and its invariant is conjoined with them. A
+    sampled instance that violates the property gives its shortest counterexample by explicit
+    search (replayed). Every invariant is re-checked by :func:`check_invariant` before PROVED.
+    """
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"PDR decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
     started = time.perf_counter()
-    answer, invariant, reason = solve(encoder, prop, timeout, options)
-    solved = time.perf_counter() - started
     claim = f"all values of {', '.join(encoder.params)}" if encoder.params else "this instance"
+
+    def left() -> float | None:
+        return None if timeout is None else max(0.1, timeout - (time.perf_counter() - started))
+
+    lemmas: tuple[Any, ...] = ()
+    lifted: tuple[Bound, ...] = ()
+    found = None
+    if strengthen and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
+        from kubecheck.checker import houdini, samples
+
+        rows = samples.sample(encoder, prop)
+        if rows.decided_in is not None:
+            return _sampled_violation(encoder, prop, rows.decided_in, started), None
+        if rows.rows:
+            found = houdini.discover(encoder, prop, timeout=None if timeout is None else timeout / 2, rows=rows)
+    if found is not None:
+        lemmas, lifted = found.lemmas, found.lifted
+    if found is not None and prop.kind == "always":
+        x = encoder.state(0)
+        goal, dom = encoder.predicate(prop, x), domain(encoder, x, lifted)
+        follows = z3.Solver()
+        follows.add(dom, *lemmas, z3.Not(goal))
+        if lemmas and follows.check() == z3.unsat:
+            keep = houdini.support(encoder, [goal, dom], lemmas, timeout=left())
+            if keep is not None:
+                stated = found.templates.goal_clauses()
+                head = () if stated is not None else (f"{prop.name}: {render(encoder, goal)}",)
+                texts = head + tuple(found.templates.listing([found.clauses[i] for i in keep], stated or ()))
+                invariant = z3.And(goal, *[lemmas[i] for i in keep])
+                how = (f"the property and {len(keep)} lemma(s) found by Houdini ({found.sampled} template candidates true "
+                       f"in {len(rows.rows)} sampled states of {len(rows.instances)} instance(s); "
+                       f"{len(lemmas)} inductive; {found.seconds:.2f} s)")
+                return _proved(encoder, prop, invariant, " ∧ ".join(texts), claim, "houdini", texts, how, started, lifted)
+    answer, invariant, reason = solve(encoder, prop, left(), options, lemmas, lifted)
+    solved = time.perf_counter() - started
     if answer == "sat":
-        text = render(encoder, invariant)
-        rechecked = check_invariant(encoder, prop, invariant)
-        if not rechecked.ok:
-            raise EncoderBug(f"Spacer's invariant for {prop.name} fails its re-check: {rechecked}")
-        seconds = time.perf_counter() - started
-        verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.PROVED
-        note = f"PROVED ({claim}) in {solved:.2f} s; inductive invariant: {text}; re-checked in {rechecked.seconds:.2f} s"
-        stats = Stats(0, 0, 0, seconds, True, "proved")
-        return Result(prop, verdict, encoder.scope, "pdr", stats, None, None, note), Proof(invariant, text, rechecked, claim)
+        inv_text = render(encoder, invariant)
+        texts: tuple[str, ...] = ()
+        full = invariant
+        how = f"Spacer ({solved:.2f} s)"
+        if lemmas and found is not None:
+            from kubecheck.checker import houdini
+
+            keep = houdini.support(encoder, [invariant, domain(encoder, encoder.state(0), lifted)], lemmas, timeout=left())
+            keep = list(range(len(lemmas))) if keep is None else keep
+            texts = (f"Spacer's part: {inv_text}",) + tuple(found.templates.listing([found.clauses[i] for i in keep]))
+            full = z3.And(invariant, *[lemmas[i] for i in keep])
+            how += f", assuming lemmas proved by Houdini ({len(keep)} of {len(lemmas)} needed)"
+        text = inv_text if not texts else " ∧ ".join((inv_text,) + texts[1:])
+        return _proved(encoder, prop, full, text, claim, "spacer", texts, how, started, lifted)
     if answer == "unsat":
-        left = None if timeout is None else max(0.1, timeout - solved)
         exact = encoder if encoder.exact else Encoder(encoder.model, encoder.scope, encoder.params, encoder.bounds)
-        verdict, depth, trace, why = bmc.search(exact, prop, max_trace_depth, left)
+        verdict, depth, trace, why = bmc.search(exact, prop, max_trace_depth, left())
         seconds = time.perf_counter() - started
         stats = Stats(0, 0, max(depth, 0), seconds, trace is not None, why)
         if trace is None:
@@ -118,8 +190,65 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
         return Result(prop, verdict, trace.scope, "pdr", stats, trace, None,
                       f"Spacer: reachable ({solved:.2f} s); trace of depth {depth} by BMC, certified by replay"), None
     stats = Stats(0, 0, 0, solved, False, "timeout" if "timeout" in reason or "canceled" in reason else "unknown")
+    tried = f" (with {len(lemmas)} lemma(s) from Houdini)" if lemmas else ""
     return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
-                  f"Spacer answered unknown after {solved:.2f} s ({reason})"), None
+                  f"Spacer answered unknown after {solved:.2f} s{tried} ({reason})"), None
+
+
+def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, method: str, texts: tuple[str, ...],
+            how: str, started: float, lifted: tuple[Bound, ...] = ()) -> tuple[Result, Proof | None]:
+    """Re-check an invariant with fresh solvers; PROVED only if every check is unsat."""
+    rechecked = check_invariant(encoder, prop, invariant, lifted=lifted)
+    exact_note = ""
+    if not rechecked.ok and not encoder.exact:
+        # the linear over-approximation may leave the domain where the model does not: ask the exact relation
+        exact = Encoder(encoder.model, encoder.scope, encoder.params, encoder.bounds)
+        again = check_invariant(exact, prop, invariant, timeout=60, lifted=lifted)
+        if again.ok:
+            rechecked, exact_note = again, " (against the exact relation)"
+    seconds = time.perf_counter() - started
+    if not rechecked.ok:
+        if encoder.exact:
+            raise EncoderBug(f"the invariant for {prop.name} fails its re-check: {rechecked}")
+        stats = Stats(0, 0, 0, seconds, False, "unknown")
+        return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
+                      f"an invariant was found by {how} but its re-check did not succeed ({rechecked}); not a proof"), None
+    verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.PROVED
+    listing = "\n    " + "\n    ".join(texts) if texts else " " + text
+    caps = ""
+    if lifted:
+        caps = (f"\n  domain bounds lifted (not shown to be kept; the proof holds for the model without them): "
+                f"{', '.join(bound_text(encoder, b) for b in lifted)}")
+    note = (f"PROVED ({claim}) in {seconds:.2f} s by {how}; inductive invariant:{listing}\n"
+            f"  re-checked by fresh solvers{exact_note} in {rechecked.seconds:.2f} s: initiation {rechecked.initiation}, "
+            f"consecution (domain kept) {rechecked.consecution}, safety {rechecked.safety}{caps}")
+    stats = Stats(0, 0, 0, seconds, True, "proved")
+    proof = Proof(invariant, text, rechecked, claim, method, texts, lifted)
+    return Result(prop, verdict, encoder.scope, "pdr", stats, None, None, note), proof
+
+
+def _sampled_violation(encoder: Encoder, prop: Any, values: dict[str, int], started: float) -> Result:
+    """VIOLATED (WITNESSED): a sampled instance breaks the property (reaches the witness); its
+    shortest trace by explicit search, replayed."""
+    from kubecheck.checker import explicit
+    from kubecheck.model.kernel.traces import replay
+
+    scope = encoder.concrete_scope(values)
+    [found] = explicit.check(encoder.model, scope, [prop])
+    trace = replay(encoder.model, scope, found.trace.labels())  # the reference interpreter agrees, step by step
+    from kubecheck.model.kernel.ops import CONCRETE
+
+    if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
+        raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
+    where = ", ".join(f"{n}={v}" for n, v in values.items())
+    stats = Stats(found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found")
+    what = "witnessed" if prop.kind == "sometimes" else "violated"
+    origin = (f"{what} at {where}, one of the instances explored for lemma discovery" if where else
+              f"{what} in a state reached while sampling this instance for lemma discovery")
+    verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
+    return Result(prop, verdict, scope, "pdr", stats, trace, None,
+                  f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
+                  f"replayed by the reference interpreter")
 
 
 def eliminate_quantifiers(formula: Any) -> Any:

@@ -1,6 +1,8 @@
 """Explicit search, BMC, k-induction and PDR agree on the Deployment model.
 
-Fast cases run by default; the full cross-check table (every always/sometimes property at
+The availability floor is decided for every replicas / maxSurge / maxUnavailable: PROVED at
+``tiny`` (Houdini lemmas, certificate re-run), VIOLATED with crashes (least parameters) and at
+``small`` (a rollback). Fast cases run by default; the full cross-check table (every always/sometimes property at
 ``tiny`` and ``small``, BMC to the explicit search's depth) takes minutes and runs with
 ``KUBECHECK_SLOW=1``. Timings are in papers/symbolic-notes.md, never asserted here.
 
@@ -10,15 +12,18 @@ BMC finds a counterexample or witness its depth is the breadth-first depth.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
+import z3
 
 from kubecheck.checker import bmc, explicit, kinduction, pdr
-from kubecheck.checker.certify import run_smtlib
+from kubecheck.checker.certify import check_invariant, run_smtlib
 from kubecheck.checker.report import Verdict
 from kubecheck.checker.symbolic import Encoder
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.properties.deployment import PROPERTIES
 
 BY_NAME = {p.name.split(".", 1)[1]: p for p in PROPERTIES}
@@ -93,12 +98,81 @@ def test_surge_bound_proved_for_every_replica_count_at_tiny() -> None:
 
 def test_pdr_invariant_also_holds_for_the_exact_relation() -> None:
     """The linear over-approximation's invariant re-checks against the exact (non-linear) T."""
-    from kubecheck.checker.certify import check_invariant
-
     prop = BY_NAME["revisions_unique"]
     sc = scope_of(prop, "tiny")
     _, proof = pdr.check(Encoder(MODEL, sc, arith="linear"), prop, timeout=60)
-    assert check_invariant(Encoder(MODEL, sc), prop, proof.invariant).ok
+    assert check_invariant(Encoder(MODEL, sc), prop, proof.invariant, lifted=proof.lifted).ok
+
+
+# -- the availability floor for every replicas / maxSurge / maxUnavailable (issue 4 acceptance) ----
+
+ALL_PARAMETERS = ("replicas", "max_surge", "max_unavailable")
+
+
+@functools.lru_cache(maxsize=1)
+def floor_proof_at_tiny():
+    prop = BY_NAME["availability_floor"]
+    e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS, arith="linear")
+    result, proof = pdr.check(e, prop, timeout=300)
+    return prop, e, result, proof
+
+
+def test_availability_floor_proved_for_every_parameter_value_at_tiny() -> None:
+    prop, e, result, proof = floor_proof_at_tiny()
+    assert result.verdict is Verdict.PROVED, result.note
+    assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
+    assert proof.method == "houdini" and proof.check.ok
+    # the property first, in the model's field names, then the lemmas it rests on
+    assert proof.lemmas[0] == "available[0] + available[1] ≥ replicas - ⟨1⟩"
+    assert proof.lemmas[-1].startswith("where ⟨1⟩ = (if (replicas = 0) then 0 else min(")
+    assert "param.replicas = replicas" in proof.lemmas
+    assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
+    # the linear over-approximation's invariant holds for the exact relation too
+    exact = Encoder(MODEL, e.scope, for_all=ALL_PARAMETERS)
+    assert check_invariant(exact, prop, proof.invariant, lifted=proof.lifted).ok
+
+
+def test_the_floor_alone_or_with_a_lemma_missing_is_not_inductive() -> None:
+    """The certificate can fail: the property alone, or the proof without its status-lag lemma."""
+    prop, e, result, proof = floor_proof_at_tiny()
+    goal, *lemmas = proof.invariant.children()
+    alone = check_invariant(e, prop, goal, lifted=proof.lifted)
+    assert alone.initiation == "unsat" and alone.consecution == "sat"
+    lag = [i for i, text in enumerate(proof.lemmas[1:]) if text == "available[1] ≥ rs_status_available[1]"]
+    if lag:  # Houdini's choice of lemmas may vary; when it used this one, the proof needs it
+        weaker = z3.And(goal, *[lem for i, lem in enumerate(lemmas) if i != lag[0]])
+        assert check_invariant(e, prop, weaker, lifted=proof.lifted).consecution == "sat"
+
+
+def test_availability_floor_with_crashes_is_violated_with_the_least_parameters() -> None:
+    prop = BY_NAME["availability_floor_with_crashes"]
+    e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS, arith="linear")
+    result, proof = pdr.check(e, prop, timeout=300)
+    assert result.verdict is Verdict.VIOLATED and proof is None
+    assert [s.action.name for s in result.trace.steps] == ["fault.crash_pod"]
+    assert prop.predicate(CONCRETE, result.trace.scope, result.trace.initial)
+    assert not prop.predicate(CONCRETE, result.trace.scope, result.trace.last)
+    [again] = explicit.check(MODEL, result.trace.scope, [prop])  # the same instance, searched exhaustively
+    assert again.verdict is Verdict.VIOLATED and len(again.trace.steps) == 1
+
+
+def test_availability_floor_is_violated_at_small_after_a_rollback() -> None:
+    """small adds minReadySeconds and `rollout undo`: the ReplicaSet brought back counts stale
+    status.availableReplicas, and the old one is scaled down below the floor (17 steps)."""
+    prop = BY_NAME["availability_floor"]
+    result, proof = pdr.check(Encoder(MODEL, scope_of(prop, "small"), arith="linear"), prop, timeout=300)
+    assert result.verdict is Verdict.VIOLATED, result.note
+    assert len(result.trace.steps) == len(bfs(prop, "small", stop_when_decided=True).trace.steps) == 17
+    assert "user.rollout_undo" in [s.action.name for s in result.trace.steps]
+
+
+def test_k_induction_strengthened_by_discovered_lemmas_proves_the_floor() -> None:
+    prop = BY_NAME["availability_floor"]
+    e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS)
+    assert kinduction.check(e, prop, 1).verdict is Verdict.INCONCLUSIVE
+    result = kinduction.check(e, prop, 2, strengthen=True, timeout=300)
+    assert result.verdict is Verdict.PROVED, result.note
+    assert "re-checked inductive" in result.note
 
 
 @SLOW

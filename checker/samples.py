@@ -1,0 +1,124 @@
+"""Reachable states of concrete instances, as rows over an encoder's variables.
+
+Lemma discovery (:mod:`kubecheck.checker.templates`) keeps only the candidate invariants that
+hold in every sampled state, so that Houdini's SMT queries see almost only true candidates.
+With symbolic parameters the samples come from several instances, one per point of a small grid
+of parameter values the API server accepts (``replicas`` 0–5, ``maxSurge`` and
+``maxUnavailable`` 0–2, at most :data:`MAX_INSTANCES` points, always including the scope's own
+values and the least ones): a candidate true for one replica count only does not survive.
+
+Sampling never decides a proof. It can decide a violation (or a ``sometimes`` witness): the
+compiled explicit engine checks the property on every state it reached, and the instance with the
+shallowest violation (witness) is handed back, so that the caller can ask explicit search for its shortest counterexample (replayed like
+any trace). Like BMC with symbolic parameters, this tends to find the least parameter values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any, Sequence
+
+import attrs
+
+from kubecheck.checker.symbolic import Encoder
+
+#: Values tried per symbolic parameter; other parameters get DEFAULT_GRID.
+GRID = {"replicas": (0, 1, 2, 3, 5), "max_surge": (0, 1, 2), "max_unavailable": (0, 1, 2)}
+DEFAULT_GRID = (0, 1, 2, 3)
+MAX_INSTANCES = 16
+
+
+@attrs.frozen
+class Samples:
+    """Rows (state slots, then parameter values, as ints) and the instance each came from."""
+
+    instances: tuple[dict[str, int], ...]
+    rows: tuple[tuple[int, ...], ...]
+    owner: tuple[int, ...]
+    decided_in: dict[str, int] | None  # the instance with the shallowest violation (always) or witness (sometimes)
+    decided_depth: int | None = None
+    explored: int = 0  # states reached over all instances
+
+
+def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, limit: int = MAX_INSTANCES,
+                seed: int = 0) -> list[dict[str, int]]:
+    """Parameter assignments to sample: the scope's own, the least, then a seeded choice of the rest."""
+    names = list(encoder.params)
+    if not names:
+        return [{}]
+    axes = [tuple((grid or {}).get(n, GRID.get(n, DEFAULT_GRID))) for n in names]
+    own = tuple(_value(getattr(encoder.scope, n)) for n in names)
+    points = list(itertools.product(*axes))
+    first = [own, tuple(min(a) for a in axes)]
+    rest = [p for p in points if p not in first]
+    random.Random(seed).shuffle(rest)
+    return [dict(zip(names, p)) for p in (first + rest)[: max(limit, 2)]]
+
+
+def sample(encoder: Encoder, prop: Any = None, grid: dict[str, Sequence[int]] | None = None,
+           max_rows: int = 4000, max_states: int = 50_000, seed: int = 0) -> Samples:
+    """Reachable states of each grid instance (see the module docstring)."""
+    from kubecheck.model.kernel.compile import compile_model
+
+    e = encoder
+    names = list(e.params)
+    instances, per_instance = [], []
+    decided_in, decided_depth = None, None
+    explored = 0
+    for values in grid_points(e, grid, seed=seed):
+        scope = e.concrete_scope(values)
+        try:
+            validate = getattr(scope, "validate", None)
+            if validate is not None:
+                validate()
+            compiled = compile_model(e.model, scope)
+        except (ValueError, TypeError):
+            continue  # the API server rejects these values
+        states, depths = _reachable(compiled, max_states)
+        explored += len(states)
+        if prop is not None and prop.kind in ("always", "sometimes"):
+            holds = compiled.predicate_function([prop.predicate])
+            hit = (lambda flat: not holds(flat)) if prop.kind == "always" else holds
+            bad = next((d for flat, d in zip(states, depths) if hit(flat)), None)
+            if bad is not None and (decided_depth is None or bad < decided_depth):
+                decided_in, decided_depth = values, bad
+        instances.append(values)
+        per_instance.append(states)
+    rng = random.Random(seed)
+    quota = max(1, max_rows // max(1, len(instances)))
+    rows, owner = [], []
+    for k, (values, states) in enumerate(zip(instances, per_instance)):
+        chosen = states if len(states) <= quota else [states[0]] + rng.sample(states[1:], quota - 1)
+        tail = tuple(values[n] for n in names)
+        for flat in chosen:
+            rows.append(tuple(int(v) for v in flat) + tail)
+            owner.append(k)
+    return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored)
+
+
+def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
+    """Breadth-first reachable states and their depths; a state whose successors leave the domain
+    is not expanded (the explicit engine reports that as a model error; the states before it are
+    still reachable)."""
+    from kubecheck.model.kernel.compile import DomainError
+
+    depth = {compiled.initial: 0}
+    queue = [compiled.initial]
+    for s in queue:
+        if len(queue) >= limit:
+            break
+        try:
+            successors = compiled.successors(s)
+        except DomainError:
+            continue
+        for _, t in successors:
+            if t not in depth:
+                depth[t] = depth[s] + 1
+                queue.append(t)
+    queue = queue[:limit]
+    return queue, [depth[s] for s in queue]
+
+
+def _value(v: Any) -> int:
+    return v.value if hasattr(v, "is_percent") else int(v)
