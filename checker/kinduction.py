@@ -16,7 +16,7 @@ With finite domains the simple-path constraint makes k-induction complete at the
 longest simple path, which is far beyond any practical k here: without lemmas, properties that
 need range facts stay INCONCLUSIVE.
 
-``strengthen``: when the property is not 1-inductive on its own, lemmas are discovered
+``strengthen`` (the default): when the property is not 1-inductive on its own, lemmas are discovered
 (:func:`kubecheck.checker.houdini.discover`: templates, sampled states, Houdini — on the linear
 over-approximation, whose invariants hold for the model), re-checked as an inductive set by
 fresh solvers (:func:`kubecheck.checker.certify.check_inductive`), and assumed at every step
@@ -42,7 +42,7 @@ def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
 
 
 def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None,
-          strengthen: bool = False) -> Result:
+          strengthen: bool = True) -> Result:
     """k-induction of one always/step property up to ``max_k`` (see the module docstring)."""
     if prop.kind not in ("always", "step"):
         raise ValueError(f"k-induction decides always and step properties, not {prop.kind} ({prop.name})")
@@ -67,12 +67,6 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
     discovered = ""
     step.add(e.domain(e.state(0)), *lemma_at(0))
     for k in range(max_k + 1):
-        if strengthen and k == 1 and not discovered:
-            found, discovered = _discover(e, prop, remaining())
-            if found:
-                lemmas += found
-                for j in range(k + 1):
-                    step.add(*lemma_at(j))
         left = remaining()
         if left is not None and left <= 0:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "timeout"), None, None,
@@ -87,6 +81,12 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
         if answer == z3.unknown:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
                           f"base case at depth {k}: solver unknown ({base.solver.reason_unknown()})")
+        if strengthen and k == 1 and not discovered:  # not 1-inductive alone, and no counterexample so far
+            found, discovered = _discover(e, prop, remaining())
+            if found:
+                lemmas += found
+                for j in range(k + 1):
+                    step.add(*[z3.substitute(f, *zip(e.state(0), e.state(j))) if j else f for f in found])
         # step case: P at 0..k (as constraints), a simple path to k+1, bad at k+1
         step.add(z3.Not(e.bad(prop, k)))
         step.add(e.trans(k), e.domain(e.state(k + 1)), *lemma_at(k + 1))
@@ -117,7 +117,10 @@ def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[list[An
     """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none."""
     from kubecheck.checker import houdini
     from kubecheck.checker.certify import bound_text, check_inductive
+    from kubecheck.checker.pdr import MAX_DISCOVERY_VARIABLES
 
+    if len(encoder.vars) > MAX_DISCOVERY_VARIABLES:
+        return [], f"no lemma discovery beyond {MAX_DISCOVERY_VARIABLES} state variables"
     linear = encoder if encoder.arith == "linear" else Encoder(encoder.model, encoder.scope, encoder.params,
                                                               encoder.bounds, arith="linear")
     timeout = None if left_ms is None else max(0.1, left_ms / 2000)

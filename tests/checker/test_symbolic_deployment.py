@@ -92,7 +92,7 @@ def test_surge_bound_proved_for_every_replica_count_at_tiny() -> None:
     assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
     # k-induction alone does not get there; strengthened by the proved invariant it is immediate
     exact = Encoder(MODEL, scope_of(prop, "tiny"), for_all=("replicas",))
-    assert kinduction.check(exact, prop, 1).verdict is Verdict.INCONCLUSIVE
+    assert kinduction.check(exact, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
     assert kinduction.check(exact, prop, 1, lemmas=[proof.invariant]).verdict is Verdict.PROVED
 
 
@@ -169,7 +169,7 @@ def test_availability_floor_is_violated_at_small_after_a_rollback() -> None:
 def test_k_induction_strengthened_by_discovered_lemmas_proves_the_floor() -> None:
     prop = BY_NAME["availability_floor"]
     e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS)
-    assert kinduction.check(e, prop, 1).verdict is Verdict.INCONCLUSIVE
+    assert kinduction.check(e, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
     result = kinduction.check(e, prop, 2, strengthen=True, timeout=300)
     assert result.verdict is Verdict.PROVED, result.note
     assert "re-checked inductive" in result.note
