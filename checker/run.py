@@ -12,6 +12,21 @@ search within the budget, then the symbolic engines for what the budget left und
 Terminal properties are always decided explicitly. Every result names the engine that
 decided it.
 
+**Instances beyond explicit search.** A scope may say that exhaustive search cannot explore it
+(``beyond_explicit_search()``: a StatefulSet with 50 ordinals has about 4^50 states). Then
+``explicit`` without a budget refuses in one line (a :class:`ScopeError`: exit 2; with
+``--max-states`` or ``--timeout`` it explores within that budget), and ``auto`` skips the
+exploration: always/step properties go to k-induction at the real size (k = 1: one solver call;
+what is 1-inductive is proved), then to BMC for a counterexample; ``sometimes`` properties to
+BMC; liveness and terminal properties are INCONCLUSIVE with the reason. PDR is not tried there
+(Spacer took 45 s on a 1-inductive property at 20 ordinals; ask for it with ``--engine pdr``).
+Without ``--timeout`` every symbolic step of such an ``auto`` run stops after ``AUTO_SECONDS``.
+
+**Parameters that cannot be symbolic.** A scope may refuse ``--for-all NAME``
+(``not_symbolic(name)``: the StatefulSet keeps one state slot per ordinal, so ``replicas`` fixes
+the shape of the state). Every property is then INCONCLUSIVE with the scope's reason — never
+a proof for all values that was not made.
+
 Budgets are for the whole run: ``timeout`` is one deadline shared by every exploration and
 solver call, and once an exploration is interrupted (Ctrl-C) or the deadline has passed, the
 properties not yet decided are INCONCLUSIVE without being explored.
@@ -27,15 +42,34 @@ import attrs
 from kubecheck.checker import explicit, liveness
 from kubecheck.checker.report import Result, Stats, Verdict
 from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.scopes import ScopeError
 
 ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
 #: Default bounds of the symbolic engines when the user gives none.
 BMC_DEPTH, KIND_DEPTH, LASSO_DEPTH, AUTO_STATES = 30, 5, 20, 2_000_000
+#: ``auto`` on an instance beyond explicit search: k-induction tries k = 1 only (0 = ``max_k``),
+#: and each symbolic step stops after this many seconds unless ``--timeout`` is given.
+AUTO_KIND_DEPTH, AUTO_SECONDS = 0, 20.0
 
 
-def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit") -> Result:
-    engine = "explicit-liveness" if prop.is_liveness else engine
-    return Result(prop, Verdict.INCONCLUSIVE, scope, engine, Stats(0, 0, 0, 0.0, False, reason), note=f"not explored: {reason}")
+def beyond_explicit_search(scope: Any) -> str | None:
+    """Why exhaustive search cannot explore ``scope`` (the scope's own words), or None when it can."""
+    why = getattr(scope, "beyond_explicit_search", None)
+    return why() if why is not None else None
+
+
+def not_symbolic(scope: Any, for_all: Sequence[str]) -> str | None:
+    """Why one of ``for_all`` cannot be left symbolic in ``scope`` (the scope's own words), or None."""
+    why = getattr(scope, "not_symbolic", None)
+    if why is None:
+        return None
+    return next((reason for reason in map(why, for_all) if reason), None)
+
+
+def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit", note: str = "") -> Result:
+    engine = "explicit-liveness" if prop.is_liveness and engine == "explicit" else engine
+    return Result(prop, Verdict.INCONCLUSIVE, scope, engine, Stats(0, 0, 0, 0.0, False, reason),
+                  note=note or f"not explored: {reason}")
 
 
 def _symbolic_kind(prop: Any) -> bool:
@@ -46,37 +80,52 @@ class _Clock:
     def __init__(self, timeout: float | None):
         self.deadline = time.monotonic() + timeout if timeout else None
 
-    def left(self) -> float | None:
-        return None if self.deadline is None else self.deadline - time.monotonic()
+    def left(self, cap: float | None = None) -> float | None:
+        left = None if self.deadline is None else self.deadline - time.monotonic()
+        return cap if left is None else left
 
     def out(self) -> bool:
         left = self.left()
         return left is not None and left <= 0
 
 
-def _solve(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[str], timeout: float | None,
-           depth: int | None) -> Result:
+class _Encoders:
+    """The encodings of one run, shared by the properties of one scope (building one is the costly
+    part on large per-ordinal instances: quadratic in the number of ordinals)."""
+
+    def __init__(self, model: Model, for_all: Sequence[str]):
+        self.model, self.for_all, self.built = model, tuple(for_all), {}
+
+    def get(self, scope: Any, arith: str = "int") -> Any:
+        from kubecheck.checker.symbolic import Encoder
+
+        key = (scope, arith)
+        if key not in self.built:
+            self.built = {k: v for k, v in self.built.items() if k[0] == scope}  # one scope's encodings at a time
+            self.built[key] = Encoder(self.model, scope, self.for_all, arith=arith)
+        return self.built[key]
+
+
+def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None, depth: int | None) -> Result:
     """One always/step/sometimes property with one symbolic engine."""
     from kubecheck.checker import bmc, kinduction, pdr
-    from kubecheck.checker.symbolic import Encoder
 
     if engine == "bmc":
-        return bmc.check(Encoder(model, scope, for_all), prop, depth or BMC_DEPTH, timeout)
+        return bmc.check(encoders.get(scope), prop, BMC_DEPTH if depth is None else depth, timeout)
     if engine == "kind":
-        return kinduction.check(Encoder(model, scope, for_all), prop, depth or KIND_DEPTH, timeout=timeout)
-    result, proof = pdr.check(Encoder(model, scope, for_all, arith="linear"), prop, timeout)
+        return kinduction.check(encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout)
+    result, proof = pdr.check(encoders.get(scope, "linear"), prop, timeout)
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
 
-def _solve_liveness(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[str], timeout: float | None,
+def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None,
                     depth: int | None) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
     from kubecheck.checker import lasso, liveness_proof
-    from kubecheck.checker.symbolic import Encoder
 
     if engine == "bmc":
-        return lasso.check(Encoder(model, scope, for_all), prop, depth or LASSO_DEPTH, timeout)
-    result, proof = liveness_proof.check(Encoder(model, scope, for_all), prop, timeout=timeout)
+        return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout)
+    result, proof = liveness_proof.check(encoders.get(scope), prop, timeout=timeout)
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
 
@@ -102,7 +151,15 @@ def check(
         if validate is not None:
             validate()
         groups.setdefault(adjusted, []).append(i)
+    budgeted = budget.max_states is not None or budget.timeout is not None
+    if engine == "explicit" and not budgeted:
+        for adjusted in groups:
+            why = beyond_explicit_search(adjusted)
+            if why:
+                raise ScopeError(f"{why}; use --engine kind or pdr (symbolic, this instance), --engine auto, "
+                                 f"or give explicit search a budget (--max-states, --timeout)")
     clock = _Clock(budget.timeout)
+    encoders = _Encoders(model, for_all)
     stopped = ""
     results: list[Result | None] = [None] * len(properties)
 
@@ -114,19 +171,30 @@ def check(
                 stopped = "interrupted"
 
     for adjusted, ids in groups.items():
+        refused = not_symbolic(adjusted, for_all) if for_all else None
+        if refused:
+            for i in ids:
+                results[i] = _skipped(properties[i], adjusted, "not symbolic", engine, f"not a proof for all values: {refused}")
+            continue
+        large = engine == "auto" and not for_all and beyond_explicit_search(adjusted)
+        if large:
+            _check_large(encoders, adjusted, properties, ids, results, clock, large, depth)
+            continue
         symbolic = [i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)]
         if engine == "auto" and not for_all:
             symbolic = []  # explicit first; the symbolic engines take what the budget leaves open
         safety = [i for i in ids if i not in symbolic and not properties[i].is_liveness]
         live = [i for i in ids if i not in symbolic and properties[i].is_liveness]
+        too_big = None if budgeted else beyond_explicit_search(adjusted)
         for eng, chosen in ((explicit, safety), (liveness, live)):
             if not chosen:
                 continue
             if clock.out():
                 stopped = stopped or "timeout"
-            if stopped:
+            if stopped or too_big:
                 for i in chosen:
-                    results[i] = _skipped(properties[i], adjusted, stopped)
+                    results[i] = _skipped(properties[i], adjusted, stopped or "beyond explicit search",
+                                          note="" if stopped else f"not explored: {too_big}")
                 continue
             limit = budget.max_states
             if engine == "auto" and limit is None:
@@ -147,8 +215,31 @@ def check(
                 steps = ("pdr", "bmc") if engine == "auto" else (engine,)
                 solve = _solve
             for step in steps:
-                result = solve(step, model, adjusted, prop, for_all, clock.left(), depth)
+                result = solve(step, encoders, adjusted, prop, clock.left(), depth)
                 results[i] = result
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break
     return [r for r in results if r is not None]
+
+
+def _check_large(encoders: _Encoders, scope: Any, properties: Sequence[Any], ids: list[int], results: list[Result | None],
+                 clock: _Clock, why: str, depth: int | None) -> None:
+    """``auto`` on an instance beyond explicit search: symbolic engines at the real size, or INCONCLUSIVE with the reason."""
+    for i in ids:
+        prop = properties[i]
+        if prop.kind in ("always", "step"):
+            steps: tuple[tuple[str, int | None], ...] = (("kind", AUTO_KIND_DEPTH if depth is None else depth), ("bmc", depth))
+        elif prop.kind == "sometimes":
+            steps = (("bmc", depth),)
+        else:
+            results[i] = _skipped(prop, scope, "beyond explicit search", "auto",
+                                  f"not explored: {why}; {prop.kind} properties need explicit search here")
+            continue
+        for step, bound in steps:
+            if clock.out():
+                results[i] = results[i] or _skipped(prop, scope, "timeout", step)
+                break
+            result = _solve(step, encoders, scope, prop, clock.left(AUTO_SECONDS), bound)
+            results[i] = result
+            if result.verdict is not Verdict.INCONCLUSIVE:
+                break

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from kubecheck.checker import catalog
 from kubecheck.checker.explicit import Budget
 from kubecheck.checker.report import Verdict
@@ -31,14 +35,64 @@ def test_small_instances_are_explored_at_their_real_size() -> None:
     assert (row.result.verdict, row.method, row.size, row.reduced) == (Verdict.HOLDS, "explicit", "replicas=2, nodes=2", False)
 
 
-def test_statefulset_with_50_replicas_says_it_was_explored_smaller() -> None:
-    report = check_manifests(["-"], statefulset(replicas=50))
+HELM_50 = """\
+---
+# Source: db/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432, name: pg}]}
+---
+# Source: db/templates/configmap.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: db-config}
+data: {POSTGRES_DB: app}
+---
+# Source: db/templates/statefulset.yaml
+""" + statefulset(replicas=50)
+SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="minutes; set KUBECHECK_SLOW=1")
+
+
+def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers() -> None:
+    """helm-template style stream; the ordering property by k-induction at replicas 50, a witness explored at 3."""
+    w = _one(HELM_50)
+    assert w.scope.replicas == 50
+    props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "rolling_update_completes"])
+    ordered, witness = sizing.check_workload(w, props)
+    assert ordered.result.verdict is Verdict.PROVED and ordered.result.scope.replicas == 50
+    assert (ordered.method, ordered.size, ordered.reduced, ordered.sizing_note) == ("k-induction", "replicas=50, nodes=2", False, "")
+    assert witness.result.verdict is Verdict.WITNESSED and witness.result.scope.replicas == 3
+    assert (witness.method, witness.sizing_note) == ("explicit", "explored with replicas=3 of 50, nodes=2")
+
+
+def test_statefulset_with_50_replicas_and_the_explicit_engine_says_it_was_explored_smaller() -> None:
+    report = check_manifests(["-"], HELM_50, engine="explicit")
     rows = report.workloads[0].rows
     assert rows and all(r.reduced and r.size == "replicas=3 of 50, nodes=2" for r in rows)
-    assert all(r.sizing_note == "explored with replicas=3 of 50, nodes=2" for r in rows)
-    text = render_text(report)
-    assert "explored with replicas=3 of 50, nodes=2" in text
-    assert report.workloads[0].workload.scope.replicas == 50
+    assert "explored with replicas=3 of 50, nodes=2" in render_text(report)
+    assert report.ignored == ("configmap/db-config (v1 ConfigMap: kind not read)",)
+
+
+@SLOW
+def test_statefulset_with_50_replicas_every_property() -> None:
+    """The whole table (about 1.5 min here): 1-inductive safety at 50, the rest explored at 3, each row says which."""
+    report = check_manifests(["-"], HELM_50)
+    got = {r.result.property.short: (r.result.verdict, r.method, r.sizing_note or r.size) for r in report.workloads[0].rows}
+    at_50, at_3 = "replicas=50, nodes=2", "explored with replicas=3 of 50, nodes=2"
+    assert got == {
+        "at_most_one_pod_object_per_identity": (Verdict.PROVED, "k-induction", at_50),
+        "pods_created_in_ordinal_order": (Verdict.PROVED, "k-induction", at_50),
+        "pods_removed_in_reverse_order": (Verdict.PROVED, "k-induction", at_50),
+        "pod_mounts_own_claim": (Verdict.HOLDS, "explicit (k-induction at replicas=50, nodes=2: not 1-inductive)", at_3),
+        "claims_follow_retention_policy": (Verdict.PROVED, "k-induction", at_50),
+        "set_deletion_is_unordered": (Verdict.WITNESSED, "explicit", at_3),
+        "rolling_update_completes": (Verdict.WITNESSED, "explicit", at_3),
+        "rolling_update_eventually_completes": (Verdict.HOLDS, "explicit-liveness", at_3),
+        "scale_eventually_completes": (Verdict.HOLDS, "explicit-liveness", at_3),
+        "finished_or_deleted": (Verdict.HOLDS, "explicit", at_3),
+    }
+    assert report.exit_code == 0
 
 
 def test_deployment_with_50_replicas_is_proved_for_every_replica_count() -> None:

@@ -4,21 +4,34 @@ A state whose slots are fresh z3 variables goes through every action's guard and
 every property predicate (statefulset and volume tables) under
 :data:`kubecheck.model.kernel.ops.Z3`; then, on sampled reachable states, the terms evaluated at
 the state's values equal what CONCRETE computes.
+
+Then what the symbolic engines do with a StatefulSet's replica count (the model header says what
+is claimed): the ordering and per-identity 1-inductive properties are PROVED by k-induction at
+each replica count checked (1..4 by default, up to 20 with ``KUBECHECK_SLOW=1``), each size its
+own proof; explicit search refuses instances it cannot explore; ``auto`` proves at the real size
+and names what it left open; ``--for-all replicas`` is INCONCLUSIVE with the reason.
 """
 
 from __future__ import annotations
+
+import os
 
 import attrs
 import pytest
 import z3
 
+from kubecheck.checker import catalog, kinduction, run
+from kubecheck.checker.explicit import Budget
+from kubecheck.checker.report import Verdict
+from kubecheck.checker.symbolic import Encoder
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.kernel.commands import apply
 from kubecheck.model.kernel.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE, Z3
-from kubecheck.model.scopes.statefulset import PRESETS
+from kubecheck.model.kernel.scopes import ScopeError
+from kubecheck.model.scopes.statefulset import EXPLICIT_MAX_ORDINALS, PRESETS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
 
@@ -104,3 +117,57 @@ def test_symbolic_agrees_with_concrete(name):
                     assert _at(term, subst) == want[index], (a.label, schema.slots[index].label)
         for p, term in zip(state_props, preds):
             assert _at(term, subst) == bool(p.predicate(CONCRETE, scope, concrete)), p.name
+
+
+# -- fixed replica counts, one at a time (what a PROVED verdict about a StatefulSet covers) --------
+
+#: The ordering property and the per-identity properties that are 1-inductive: one solver call proves each at a size.
+ONE_INDUCTIVE = ("pods_created_in_ordinal_order", "at_most_one_pod_object_per_identity", "pods_removed_in_reverse_order",
+                 "claims_follow_retention_policy", "rwop_claim_used_by_one_pod")
+
+
+SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="seconds each; set KUBECHECK_SLOW=1")
+
+
+@pytest.mark.parametrize("replicas", [1, 2, 3, 4] + [pytest.param(r, marks=SLOW) for r in (5, 6, 8, 12, 20)])
+def test_ordering_and_identity_properties_proved_at_each_replica_count(replicas):
+    """Each size is its own proof (the model header: fixed instances only; no cutoff is claimed)."""
+    props = catalog.properties("statefulset", ONE_INDUCTIVE)
+    base = attrs.evolve(PRESETS["tiny"], replicas=replicas, scale_to=(replicas - 1,))
+    encoders = {}
+    for prop in props:
+        sc = prop.adjust(base)
+        e = encoders.setdefault(sc, Encoder(st.MODEL, sc))
+        r = kinduction.check(e, prop, 0)
+        assert r.verdict is Verdict.PROVED and r.note.startswith("PROVED (this instance): 1-inductive"), prop.name
+
+
+def test_explicit_search_refuses_what_it_cannot_explore():
+    big = attrs.evolve(PRESETS["tiny"], replicas=EXPLICIT_MAX_ORDINALS + 1)
+    assert PRESETS["medium"].beyond_explicit_search() is None
+    assert attrs.evolve(PRESETS["tiny"], replicas=EXPLICIT_MAX_ORDINALS).beyond_explicit_search() is None
+    assert big.beyond_explicit_search().startswith("9 ordinals (replicas up to 9): explicit search would store")
+    prop = catalog.properties("statefulset", ["pods_created_in_ordinal_order"])
+    with pytest.raises(ScopeError, match="refused above 8 ordinals; use --engine kind or pdr"):
+        run.check(st.MODEL, big, prop)
+    [r] = run.check(st.MODEL, big, prop, Budget(max_states=200))  # with a budget it explores what it can
+    assert r.verdict is Verdict.INCONCLUSIVE and r.stats.stop_reason == "max-states"
+
+
+def test_auto_on_a_large_instance_proves_at_the_real_size_and_says_what_it_did_not_explore():
+    big = attrs.evolve(PRESETS["tiny"], replicas=12, scale_to=(11,))
+    props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "scale_eventually_completes"])
+    proved, live = run.check(st.MODEL, big, props, engine="auto")
+    assert (proved.verdict, proved.engine, proved.scope.replicas) == (Verdict.PROVED, "kind", 12)
+    assert proved.note == "PROVED (this instance): 1-inductive with simple-path constraints"
+    assert live.verdict is Verdict.INCONCLUSIVE and "12 ordinals" in live.note and "need explicit search" in live.note
+
+
+def test_no_parameter_is_left_symbolic():
+    """--for-all replicas on a per-ordinal model: INCONCLUSIVE with the reason, never a proof for all values."""
+    props = catalog.properties("statefulset", ["pods_created_in_ordinal_order"])
+    for engine in ("pdr", "kind", "bmc", "auto"):
+        [r] = run.check(st.MODEL, PRESETS["tiny"], props, engine=engine, for_all=("replicas",))
+        assert r.verdict is Verdict.INCONCLUSIVE and r.engine == engine
+        assert "one state slot per ordinal" in r.note and "no proof for every replica count" in r.note
+    assert "cannot be left symbolic" in PRESETS["tiny"].not_symbolic("partition")
