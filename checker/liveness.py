@@ -298,17 +298,30 @@ def _fair_parts(g: Graph, comp: list[int], fair: _Fairness) -> list[list[int]]:
         taken = fair.taken_inside(g, c, members)
         if not taken and not any(g.dst[e] in members for v in c for e in g.edges(v)):
             continue  # a single state without a self-loop: no cycle
-        on = [fair.enabled_at(g, v) for v in c]
-        always_on = set.intersection(*on)
-        if always_on - taken.keys():
+        if _always_on(g, c, fair) - taken.keys():
             continue
-        starved = {u for units in on for u in units if u in fair.strong and u not in taken}
+        if not fair.strong:
+            out.append(c)
+            continue
+        on = [fair.enabled_at(g, v) & fair.strong for v in c]
+        starved = set().union(*on) - taken.keys()
         if not starved:
             out.append(c)
             continue
         keep = {v for v, units in zip(c, on) if not units & starved}
         work += _sccs_within(g, keep)
     return out
+
+
+def _always_on(g: Graph, states: Sequence[int], fair: _Fairness) -> set[int]:
+    """The fair units enabled in every one of ``states`` (stops early once none is left)."""
+    common: set[int] | None = None
+    for v in states:
+        units = fair.enabled_at(g, v)
+        common = units if common is None else common & units
+        if not common:
+            break
+    return common or set()
 
 
 def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[list[int], str]:
@@ -322,7 +335,13 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
     guarantees a way to discharge each, so this ends.
     """
     members = set(comp)
-    on = {v: fair.enabled_at(g, v) for v in comp}
+    memo: dict[int, set[int]] = {}
+
+    def on(v: int) -> set[int]:
+        if v not in memo:
+            memo[v] = fair.enabled_at(g, v)
+        return memo[v]
+
     taken_edge = fair.taken_inside(g, comp, members)
     sources: dict[int, set[int]] = {}
     for v in comp:
@@ -352,14 +371,14 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
         walk([(e, g.dst[e])])
 
     def open_obligation() -> tuple[int, bool] | None:
-        weak = set.intersection(*[on[v] for v in visited]) - taken - fair.strong
-        strong = {u for v in visited for u in on[v] if u in fair.strong} - taken
+        weak = set.intersection(*[on(v) for v in visited]) - taken - fair.strong
+        strong = {u for v in visited for u in on(v) if u in fair.strong} - taken
         if strong:
             return min(strong), True
         return (min(weak), False) if weak else None
 
     # first the units enabled in every state of the part, each by its first edge (comp order)
-    for u in sorted(set.intersection(*on.values()) & taken_edge.keys()):
+    for u in sorted(_always_on(g, comp, fair) & taken_edge.keys()):
         e = taken_edge[u]
         src = next(v for v in comp if g.start[v] <= e < g.start[v + 1])
         path = _inner_path(g, members, here, lambda w, src=src: w == src)
@@ -383,17 +402,17 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
             take(u)
             continue
         src = sources.get(u, set())
-        path = _inner_path(g, members, here, lambda w: u not in on[w] or w in src)
+        path = _inner_path(g, members, here, lambda w: u not in on(w) or w in src)
         assert path is not None, "a part that passed the weak test discharges every weak unit"
         walk(path)
-        if u in on[here]:
+        if u in on(here):
             take(u)
-    weak_n = len(set.intersection(*[on[v] for v in visited]) - fair.strong)
+    weak_n = len(set.intersection(*[on(v) for v in visited]) - fair.strong)
     note = f"{weak_n} fair action(s) enabled throughout the loop are taken in it"
-    strong_n = len({u for v in visited for u in on[v] if u in fair.strong})
+    strong_n = len({u for v in visited for u in on(v) if u in fair.strong})
     if fair.strong:
         note += f"; {strong_n} strongly fair action(s) enabled somewhere on it are taken in it"
-    blinking = sorted(fair.labels.get(u, str(u)) for u in set().union(*[on[v] for v in visited]) - taken)
+    blinking = sorted(fair.labels.get(u, str(u)) for u in set().union(*[on(v) for v in visited]) - taken)
     if blinking:
         note += (f"; enabled only intermittently on the loop and never taken (weak fairness allows this, "
                  f"strong fairness would not): {', '.join(blinking)}")
@@ -505,8 +524,10 @@ def check(
 
 
 def _unit_label(unit: Any) -> str:
+    """As Action.label writes it (a parameter bound to None, a choice the scope lacks, is left out)."""
     name, params = unit
-    return f"{name}({', '.join(f'{k}={v}' for k, v in params)})" if params else name
+    shown = [f"{k}={v}" for k, v in params if v is not None]
+    return f"{name}({', '.join(shown)})" if shown else name
 
 
 def _certify(model: Model, scope: Any, compiled: Any, prop: Any, lasso: _Lasso) -> Trace:

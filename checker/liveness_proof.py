@@ -28,6 +28,12 @@ fresh solver then looks for a pending transition of each action that breaks the 
 each one found becomes a sample. Everything the proof claims is re-checked at the end by fresh
 solvers, one query per obligation (:meth:`RankingProof.recheck`); a failed re-check raises.
 
+Strong fairness (``Command.fairness``, ``Property.strong_fairness``) is not used: every run that
+is strongly fair for some units and weakly fair for the rest is weakly fair for all, so a proof
+under weak fairness is a proof under the property's assumption. It is incomplete there: where
+only strong fairness makes a property hold (toy ``blinking`` with a strongly fair finish), the
+verdict stays INCONCLUSIVE.
+
 When no ranking is found — with only the domain constraints as ``I``, states that no run reaches
 often break every candidate — the verdict is INCONCLUSIVE with the reason (the obligation and
 the actions that could not be ranked), never HOLDS. Symbolic parameters are supported: the

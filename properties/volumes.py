@@ -60,12 +60,12 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
 
     def rwop_one_pod(ops: Ops, sc: Any, s: Any) -> Any:
         if sc.access_mode != vol.RWOP:
-            return True
+            return ops.and_()  # true, as a term of the engine's kind (z3 wants a Bool term)
         return ops.and_(*[view.bound_users(ops, sc, s, c) <= 1 for c in view.claims(sc, s)])
 
     def no_rox_writer(ops: Ops, sc: Any, s: Any) -> Any:
         if sc.access_mode != vol.ROX or sc.read_only_mount:
-            return True
+            return ops.and_()
         return ops.and_(*[view.running_users(ops, sc, s, c) == 0 for c in view.claims(sc, s)])
 
     def waits(ops: Ops, sc: Any, s: Any) -> Any:

@@ -105,8 +105,11 @@ def test_a_fair_cycle_inside_a_component_that_fails_the_strong_test_is_found() -
 
 
 def test_the_weak_lasso_is_not_a_strong_counterexample() -> None:
-    """check_lasso rejects the blinking loop once finish is strongly fair, naming it."""
+    """check_lasso rejects the blinking loop once finish is strongly fair, naming it; the weak
+    verdict's note already names finish as enabled only intermittently and never taken."""
     weak = liveness.check(BLINKING, Scope(), [DONE])[0]
+    assert weak.note.endswith("enabled only intermittently on the loop and never taken (weak fairness allows this, "
+                              "strong fairness would not): controller.finish")
     problem = lasso.check_lasso(BLINKING, Scope(), DONE_IF_FINISH_STRONG, weak.trace)
     assert problem.startswith("unfair loop: ('controller.finish', ()) is strongly fair")
 
