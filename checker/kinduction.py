@@ -29,6 +29,7 @@ from __future__ import annotations
 import time
 from typing import Any, Sequence
 
+import attrs
 import z3
 
 from kubecheck.checker.bmc import Unroller
@@ -83,6 +84,8 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
                           f"base case at depth {k}: solver unknown ({base.solver.reason_unknown()})")
         if strengthen and k == 1 and not discovered:  # not 1-inductive alone, and no counterexample so far
             found, discovered = _discover(e, prop, remaining())
+            if isinstance(found, Result):  # a sampled instance breaks the property: its explicit trace
+                return attrs.evolve(found, stats=stats(len(found.trace.steps), False, "found"))
             if found:
                 lemmas += found
                 for j in range(k + 1):
@@ -113,9 +116,10 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
                   f"not k-inductive for k ≤ {max_k + 1}{tried} (base case clean to depth {max_k}); not a proof")
 
 
-def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[list[Any], str]:
-    """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none."""
-    from kubecheck.checker import houdini
+def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, str]:
+    """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none;
+    (Result, "") when a sampled instance violates the property."""
+    from kubecheck.checker import houdini, samples
     from kubecheck.checker.certify import bound_text, check_inductive
     from kubecheck.checker.pdr import MAX_DISCOVERY_VARIABLES
 
@@ -124,7 +128,11 @@ def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[list[An
     linear = encoder if encoder.arith == "linear" else Encoder(encoder.model, encoder.scope, encoder.params,
                                                               encoder.bounds, arith="linear")
     timeout = None if left_ms is None else max(0.1, left_ms / 2000)
-    found = houdini.discover(linear, prop, timeout=timeout)
+    started = time.perf_counter()
+    rows = samples.sample(linear, prop)
+    if rows.decided_in is not None:
+        return samples.decided(encoder, prop, rows.decided_in, "kind", started), ""
+    found = houdini.discover(linear, prop, timeout=timeout, rows=rows)
     from kubecheck.checker.templates import PROPERTY
 
     kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]

@@ -139,7 +139,7 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
 
         rows = samples.sample(encoder, prop)
         if rows.decided_in is not None:
-            return _sampled_violation(encoder, prop, rows.decided_in, started), None
+            return samples.decided(encoder, prop, rows.decided_in, "pdr", started), None
         if rows.rows:
             found = houdini.discover(encoder, prop, timeout=None if timeout is None else timeout / 2, rows=rows)
     if found is not None:
@@ -170,10 +170,19 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
         if lemmas and found is not None:
             from kubecheck.checker import houdini
 
-            keep = houdini.support(encoder, [invariant, domain(encoder, encoder.state(0), lifted)], lemmas, timeout=left())
-            keep = list(range(len(lemmas))) if keep is None else keep
+            x = encoder.state(0)
+            goals = [invariant, domain(encoder, x, lifted)]
+            if prop.kind != "step":  # the safety query used every lemma: keep the property (its negation) as a goal too
+                goals.append(encoder.predicate(prop, x) if prop.kind == "always" else z3.Not(encoder.predicate(prop, x)))
+                keep = houdini.support(encoder, goals, lemmas, timeout=left())
+            else:
+                keep = None
+            if keep is None:
+                keep = list(range(len(lemmas)))
+            else:
+                full = z3.And(invariant, goals[-1])
             texts = (f"Spacer's part: {inv_text}",) + tuple(found.templates.listing([found.clauses[i] for i in keep]))
-            full = z3.And(invariant, *[lemmas[i] for i in keep])
+            full = z3.And(full, *[lemmas[i] for i in keep])
             how += f", assuming lemmas proved by Houdini ({len(keep)} of {len(lemmas)} needed)"
         text = inv_text if not texts else " ∧ ".join((inv_text,) + texts[1:])
         return _proved(encoder, prop, full, text, claim, "spacer", texts, how, started, lifted)
@@ -225,30 +234,6 @@ def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, 
     stats = Stats(0, 0, 0, seconds, True, "proved")
     proof = Proof(invariant, text, rechecked, claim, method, texts, lifted)
     return Result(prop, verdict, encoder.scope, "pdr", stats, None, None, note), proof
-
-
-def _sampled_violation(encoder: Encoder, prop: Any, values: dict[str, int], started: float) -> Result:
-    """VIOLATED (WITNESSED): a sampled instance breaks the property (reaches the witness); its
-    shortest trace by explicit search, replayed."""
-    from kubecheck.checker import explicit
-    from kubecheck.model.kernel.traces import replay
-
-    scope = encoder.concrete_scope(values)
-    [found] = explicit.check(encoder.model, scope, [prop])
-    trace = replay(encoder.model, scope, found.trace.labels())  # the reference interpreter agrees, step by step
-    from kubecheck.model.kernel.ops import CONCRETE
-
-    if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
-        raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
-    where = ", ".join(f"{n}={v}" for n, v in values.items())
-    stats = Stats(found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found")
-    what = "witnessed" if prop.kind == "sometimes" else "violated"
-    origin = (f"{what} at {where}, one of the instances explored for lemma discovery" if where else
-              f"{what} in a state reached while sampling this instance for lemma discovery")
-    verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
-    return Result(prop, verdict, scope, "pdr", stats, trace, None,
-                  f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
-                  f"replayed by the reference interpreter")
 
 
 def eliminate_quantifiers(formula: Any) -> Any:

@@ -122,3 +122,30 @@ def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
 
 def _value(v: Any) -> int:
     return v.value if hasattr(v, "is_percent") else int(v)
+
+
+def decided(encoder: Encoder, prop: Any, values: dict[str, int], engine: str, started: float) -> Any:
+    """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
+    witness); its shortest trace by explicit search, replayed by the reference interpreter."""
+    import time
+
+    from kubecheck.checker import explicit
+    from kubecheck.checker.certify import EncoderBug
+    from kubecheck.checker.report import Result, Stats, Verdict
+    from kubecheck.model.kernel.ops import CONCRETE
+    from kubecheck.model.kernel.traces import replay
+
+    scope = encoder.concrete_scope(values)
+    [found] = explicit.check(encoder.model, scope, [prop])
+    trace = replay(encoder.model, scope, found.trace.labels())
+    if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
+        raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
+    where = ", ".join(f"{n}={v}" for n, v in values.items())
+    stats = Stats(found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found")
+    what = "witnessed" if prop.kind == "sometimes" else "violated"
+    origin = (f"{what} at {where}, one of the instances explored for lemma discovery" if where else
+              f"{what} in a state reached while sampling this instance for lemma discovery")
+    verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
+    return Result(prop, verdict, scope, engine, stats, trace, None,
+                  f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
+                  f"replayed by the reference interpreter")
