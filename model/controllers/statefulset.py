@@ -42,6 +42,35 @@ scopes); informer staleness and expectations (a sync sees the previous sync's wr
 ownerRef fixes of in-range pods happen only where the scan reaches them, as upstream.
 Granularity: one command is one ``updateStatefulSet``; under OrderedReady that is at most one
 create or one condemned delete (or up to maxUnavailable update deletes), as upstream.
+
+**What a verdict covers: fixed replica counts only.** The state has one slot per ordinal, so the
+replica count fixes the shape of the state: ``replicas`` is never a symbolic parameter of this
+model, and no verdict is about every replica count.
+
+* ``HOLDS`` (explicit search) and ``PROVED (this instance)`` (k-induction, PDR) are about the
+  scope's own numbers: its replicas and scale-to values, nodes, edits and faults.
+* Above 8 ordinals explicit search is refused without a budget (``StatefulSetScope.beyond_explicit_search``);
+  ``--set replicas=N`` up to 100 and manifests up to 64 replicas go to the symbolic engines at
+  N itself. The properties that are *1-inductive* — every step from every state in the declared
+  domains satisfies them, one solver call — are then PROVED at N: the ordering property
+  ``pods_created_in_ordinal_order``, the per-identity ``at_most_one_pod_object_per_identity``,
+  ``pods_removed_in_reverse_order``, ``claims_follow_retention_policy`` and the RWO/RWOP volume
+  properties. A manifest with replicas 50 reads "PROVED, k-induction, replicas=50, nodes=2";
+  what is not 1-inductive there (``pod_mounts_own_claim``) and every witness, liveness and
+  terminal property is "explored with replicas=3 of 50".
+* Like every symbolic verdict on a fixed scope, such a proof assumes that no step leaves the
+  declared domains (:mod:`kubecheck.checker.symbolic`); a solver checks that for the presets and
+  for replicas 1..4 (tests/model/test_statefulset_symbolic.py), not at every N.
+* ``PROVED (all replicas)`` is never printed: ``--for-all replicas`` is INCONCLUSIVE with the
+  reason. The ordering and per-identity 1-inductive properties are proved at each replica count
+  1..4 by default (and at 5, 6, 8, 12 and 20 with ``KUBECHECK_SLOW=1``), each size its own
+  proof. Extending that to every N needs a cutoff argument — each property is a conjunction
+  over ordinals whose conjuncts read a few slots in ordinal order, so a larger set adds
+  conjuncts of the same shape — but that argument is about the uniformity in N of this Python
+  code (its loops over ``range(n)`` unroll into a different formula for every N), and the tool
+  does not check it. A parameterized proof needs a parameterized encoding (ordinal-indexed
+  arrays with quantified invariants, as the issue's Spacer prototype used), a second reading of
+  this model that the kernel does not produce yet (papers/statefulset-symbolic.md).
 """
 
 from __future__ import annotations

@@ -171,3 +171,14 @@ def test_no_parameter_is_left_symbolic():
         assert r.verdict is Verdict.INCONCLUSIVE and r.engine == engine
         assert "one state slot per ordinal" in r.note and "no proof for every replica count" in r.note
     assert "cannot be left symbolic" in PRESETS["tiny"].not_symbolic("partition")
+
+
+@pytest.mark.parametrize("scope", [PRESETS["tiny"], PRESETS["small"], PRESETS["medium"]]
+                         + [attrs.evolve(PRESETS["small"], replicas=r, scale_to=(r - 1,)) for r in (1, 3, 4)],
+                         ids=["tiny", "small", "medium", "small-1", "small-3", "small-4"])
+def test_no_step_leaves_the_declared_domains(scope):
+    """What a symbolic verdict on a fixed scope assumes: from every in-domain state, every step stays in the domains."""
+    e = Encoder(st.MODEL, scope)
+    s = z3.Solver()
+    s.add(e.domain(e.state(0)), e.trans(0), z3.Not(e.domain(e.state(1))))
+    assert s.check() == z3.unsat
