@@ -26,6 +26,7 @@ from kubecheck.checker.symbolic import EncodingError
 from kubecheck.checker.report import exit_code
 from kubecheck.cli import documents, listing, replay_text, report_text, trace_text
 from kubecheck.cli.progress import StatusLine
+from kubecheck.model.controllers import cluster
 from kubecheck.model.kernel import scopes, traces
 
 FORMATS = ("text", "json", "itf")
@@ -85,9 +86,23 @@ def check_writable(out: str | None) -> None:
         raise InputError(f"cannot write {out}: permission denied")
 
 
+def manifest_faults(raw: str | None) -> frozenset[str]:
+    """``--faults`` with -f: the faults of any model (``all`` for every one; ``none``), InputError otherwise."""
+    known = cluster.FAULTS  # every model's faults (the Deployment's crash and evict among them)
+    if raw is None or raw.strip() == "none":
+        return frozenset()
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    if names == ["all"]:
+        return frozenset(known)
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise InputError(f"--faults: expected a comma list of {', '.join(known)} (or all, none), got {raw!r}")
+    return frozenset(names)
+
+
 def check_files(files: Sequence[str], model_name: str | None, property_names: Sequence[str], nodes: int | None,
                 strict: bool, verbose: bool, engine: str, budget: Budget, status: Any, fmt: str, out: str | None,
-                quiet: bool) -> int:
+                quiet: bool, faults: frozenset[str] = frozenset()) -> int:
     """``check -f``: read manifests, check each workload, render; returns the exit code."""
     from kubecheck.model import manifest
 
@@ -98,7 +113,7 @@ def check_files(files: Sequence[str], model_name: str | None, property_names: Se
         check_writable(out)
         try:
             report = manifest.check_manifests(list(files), stdin_text, nodes, engine if engine != "explicit" else "auto",
-                                              budget, status, verbose, strict)
+                                              budget, status, verbose, strict, faults)
         finally:
             status.clear()
     if fmt == "itf":
@@ -195,7 +210,8 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
 @click.option("--scope", "preset", default="small", show_default=True, metavar="PRESET",
               help="named scope preset (kubecheck list shows them)")
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="set a scope parameter (repeatable)")
-@click.option("--faults", metavar="crash,evict|none", help="faults that may happen (same as --set faults=…)")
+@click.option("--faults", metavar="crash,evict|none",
+              help="faults that may happen (same as --set faults=…); with -f, also check the properties that assume them")
 @click.option("--max-states", type=click.IntRange(min=1), metavar="N", help="stop after N distinct states (INCONCLUSIVE)")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)")
@@ -224,7 +240,8 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
     budget = Budget(max_states, timeout)
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not quiet)
     if files:
-        ctx.exit(check_files(files, model_name, property_names, nodes, strict, verbose, engine, budget, status, fmt, out, quiet))
+        ctx.exit(check_files(files, model_name, property_names, nodes, strict, verbose, engine, budget, status, fmt, out, quiet,
+                             manifest_faults(faults)))
     if model_name is None:
         raise InputError(f"give a MODEL ({', '.join(catalog.MODELS)}) or manifests with -f FILE")
     if fmt == "junit":

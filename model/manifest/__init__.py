@@ -57,7 +57,7 @@ def load_workloads(sources: Sequence[str | Path], stdin_text: str | bytes | None
 
 def check_manifests(sources: Sequence[str | Path], stdin_text: str | bytes | None = None, nodes: int | None = None,
                     engine: str = "auto", budget: Budget = Budget(), progress: Callable[[Any], None] | None = None,
-                    verbose: bool = False, strict: bool = False, with_faults: bool = False) -> ManifestReport:
+                    verbose: bool = False, strict: bool = False, faults: frozenset[str] = frozenset()) -> ManifestReport:
     """Check every workload of the manifests; ManifestError (one line) on bad input."""
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -66,11 +66,11 @@ def check_manifests(sources: Sequence[str | Path], stdin_text: str | bytes | Non
     reports = []
     for w in found:
         t0 = time.perf_counter()
-        props, skipped = sizing.select(w, with_faults)
+        props, skipped = sizing.select(w, faults)
         rows = sizing.check_workload(w, props, engine, budget, progress, strict)
         reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0))
     return ManifestReport(tuple(str(s) for s in sources), tuple(reports), tuple(ignored), tuple(unknown),
-                          time.perf_counter() - started, verbose, strict)
+                          time.perf_counter() - started, verbose, strict, faults)
 
 
 def exit_code(report: ManifestReport) -> int:

@@ -12,7 +12,7 @@ inconclusive; 12 safety violation; 13 liveness violation; 14 unreachable witness
 
 JSON schema ``kubecheck.manifest-report/1``::
 
-    {"format", "kubernetes", "sources": [..], "exit_code", "seconds", "ignored": [..], "unknown_fields": [..],
+    {"format", "kubernetes", "sources": [..], "exit_code", "seconds", "ignored": [..], "unknown_fields": [..], "faults": [..],
      "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
                     "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}],
                     "properties": [{"property", "kind", "verdict", "method", "checked_at", "reduced", "caveat",
@@ -59,6 +59,7 @@ class ManifestReport:
     seconds: float
     verbose: bool = False
     strict: bool = False
+    faults: frozenset[str] = frozenset()
 
     def counted(self) -> list[Result]:
         """The results that decide the exit code (guarantees; caveats too when strict)."""
@@ -118,7 +119,8 @@ def render_text(report: ManifestReport, trace_lines: Callable[[Result], list[str
     out: list[str] = []
     n_props = sum(len(w.rows) for w in report.workloads)
     out.append(f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
-               f"(Kubernetes {KUBERNETES} semantics; user: one template edit; faults off)")
+               f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
+               f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})")
     any_caveat = False
     for wr in report.workloads:
         w = wr.workload
@@ -173,6 +175,7 @@ def report_document(report: ManifestReport) -> dict[str, Any]:
     return {
         "format": FORMAT, "kubernetes": KUBERNETES, "sources": list(report.sources), "exit_code": report.exit_code,
         "seconds": round(report.seconds, 3), "ignored": list(report.ignored), "unknown_fields": list(report.unknown_fields),
+        "faults": sorted(report.faults),
         "workloads": [{"object": wr.workload.ref, "where": wr.workload.obj.meta.where, "model": wr.workload.model,
                        "scope": dict(describe(wr.workload.scope)), "not_modelled": list(wr.workload.not_modelled),
                        "notes": list(wr.workload.notes),

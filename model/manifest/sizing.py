@@ -21,13 +21,13 @@ For each workload the property table of its model is filtered (:func:`select`), 
 * **a DaemonSet above the limit**: explored at the limit, ``explored with nodes=4 of 8``.
   Never silently.
 
-Measured here (2 shared cores; papers/statefulset-notes.md §sizing): replicas 50, two nodes,
+Measured here (2 shared cores; papers/statefulset-symbolic.md): replicas 50, two nodes,
 one template edit — building the encoding about 25 s, each 1-inductive proof 10–25 s.
 
 Property selection: a property whose scope adjustment changes a field that came from the
 manifest (it speaks about Parallel when the manifest says OrderedReady, about ReadWriteOncePod
 when the claim is ReadWriteOnce) is left out as *another configuration*; one that switches on
-faults is left out unless faults were asked for (``with_faults``). User actions that properties
+faults is left out unless those faults were asked for (``faults``, the CLI's ``--faults``). User actions that properties
 add (a rollback, a scale-down) stay: they are what a user of this manifest may do.
 """
 
@@ -92,7 +92,7 @@ def _changed(model: str, scope: Any, adjusted: Any) -> list[str]:
     return [f for f in MANIFEST_FIELDS[model] if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
 
 
-def select(workload: Workload, with_faults: bool = False) -> tuple[list[Any], list[Skipped]]:
+def select(workload: Workload, faults: frozenset[str] = frozenset()) -> tuple[list[Any], list[Skipped]]:
     """The properties that speak about this manifest, and the others with the reason they were left out."""
     chosen, skipped = [], []
     for prop in catalog.properties(workload.model):
@@ -101,8 +101,9 @@ def select(workload: Workload, with_faults: bool = False) -> tuple[list[Any], li
         if changed:
             skipped.append(Skipped(prop.name, "another configuration: " + ", ".join(
                 f"{c.replace('_', '-')}={getattr(adjusted, c)}" for c in changed)))
-        elif adjusted.faults and not with_faults:
-            skipped.append(Skipped(prop.name, "needs faults: " + ",".join(sorted(adjusted.faults))))
+        elif not adjusted.faults <= faults:
+            needed = ",".join(sorted(adjusted.faults))
+            skipped.append(Skipped(prop.name, f"needs faults: {needed} (--faults {needed})"))
         else:
             chosen.append(prop)
     return chosen, skipped

@@ -708,6 +708,26 @@ def test_model_and_manifests_together_is_a_usage_error():
     assert one_error_line(result) == "give a MODEL or -f manifests, not both"
 
 
+def test_check_f_faults_adds_the_properties_that_assume_them():
+    web = str(EXAMPLES / "web-deployment.yaml")
+    quiet = json.loads(kubecheck("check", "-f", web, "--format", "json").stdout)
+    crash = json.loads(kubecheck("check", "-f", web, "--format", "json", "--faults", "crash").stdout)
+    checked = [{p["property"] for p in doc["workloads"][0]["properties"]} for doc in (quiet, crash)]
+    assert checked[1] - checked[0] == {"deployment.availability_floor_with_crashes"}
+    assert (quiet["faults"], crash["faults"]) == ([], ["crash"])
+    skipped = {s["property"]: s["reason"] for s in quiet["workloads"][0]["skipped"]}
+    assert skipped["deployment.availability_floor_with_crashes"] == "needs faults: crash (--faults crash)"
+    text = kubecheck("check", "-f", web, "--faults", "crash")
+    assert "(Kubernetes v1.35 semantics; user: one template edit; faults: crash)" in text.stdout.splitlines()[0]
+
+
+def test_check_f_unknown_fault_is_exit_2():
+    result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--faults", "crash,meteor")
+    assert result.exit_code == 2
+    assert one_error_line(result) == ("--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
+                                      "node-delete (or all, none), got 'crash,meteor'")
+
+
 # -- daemonset -------------------------------------------------------------------------------
 
 def test_check_daemonset_surge_eviction_trace_is_pinned():

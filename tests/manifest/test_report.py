@@ -50,8 +50,8 @@ def test_json_document() -> None:
     # a stateless Deployment: the crash variant needs faults, the shared-claim properties another configuration
     skipped = {s["property"]: s["reason"] for s in w["skipped"]}
     assert skipped == {
-        "deployment.availability_floor_with_crashes": "needs faults: crash",
-        "deployment.rollout_eventually_completes_with_faults": "needs faults: crash,evict",
+        "deployment.availability_floor_with_crashes": "needs faults: crash (--faults crash)",
+        "deployment.rollout_eventually_completes_with_faults": "needs faults: crash,evict (--faults crash,evict)",
         **{f"deployment.{name}": "another configuration: claims=True"
            for name in ("rwo_volume_attached_to_one_node", "pod_waits_for_multi_attach", "rollout_completes_with_shared_claim")},
         **{f"deployment.{name}": f"another configuration: claims=True, access-mode={mode}"

@@ -23,9 +23,13 @@ def test_selection_leaves_out_other_configurations_and_faults() -> None:
     assert "pods_created_in_ordinal_order" in names and "pods_created_in_ordinal_order_under_parallel" not in names
     reasons = {s.name.split(".", 1)[1]: s.reason for s in skipped}
     assert reasons["pods_created_in_ordinal_order_under_parallel"] == "another configuration: pod-management=Parallel"
-    assert reasons["at_most_one_running_instance_with_force_delete"] == "needs faults: force-delete,partition"
-    with_faults, _ = sizing.select(_one(statefulset()), with_faults=True)
+    assert reasons["at_most_one_running_instance_with_force_delete"] == "needs faults: force-delete,partition (--faults force-delete,partition)"
+    with_faults, _ = sizing.select(_one(statefulset()), faults=frozenset({"partition", "force-delete", "evict"}))
     assert "at_most_one_running_instance_with_force_delete" in [p.short for p in with_faults]
+    partial, skipped = sizing.select(_one(statefulset()), faults=frozenset({"partition"}))
+    assert "at_most_one_running_instance_with_force_delete" not in [p.short for p in partial]
+    assert {s.name: s.reason for s in skipped}["statefulset.at_most_one_running_instance_with_force_delete"] == \
+        "needs faults: force-delete,partition (--faults force-delete,partition)"
 
 
 def test_small_instances_are_explored_at_their_real_size() -> None:
