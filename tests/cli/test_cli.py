@@ -151,7 +151,7 @@ def test_unknown_parameter_lists_the_valid_parameters():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100, got 'abc'"),
+    (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100000, got 'abc'"),
     (["--set", "replicas"], "--set expects NAME=VALUE, got 'replicas'"),
     (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict (or none)"),
     (["--faults", "crash", "--set", "faults=none"], "--faults and --set faults=… both given; use one of them"),
@@ -706,6 +706,15 @@ def test_model_and_manifests_together_is_a_usage_error():
     result = kubecheck("check", "deployment", "-f", str(EXAMPLES))
     assert result.exit_code == 2
     assert one_error_line(result) == "give a MODEL or -f manifests, not both"
+
+
+def test_a_deployment_too_large_for_explicit_search_is_refused_with_the_way_out():
+    result = kubecheck("check", "deployment", "replicas_within_surge", "--set", "replicas=1000")
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        "replicas 1000: the Deployment's state space grows about as replicas^4; explicit search is refused above 20 "
+        "replicas; use --engine kind or pdr (symbolic, this instance), --engine auto, or give explicit search a budget "
+        "(--max-states, --timeout)")
 
 
 def test_check_f_faults_adds_the_properties_that_assume_them():
