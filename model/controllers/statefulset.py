@@ -75,7 +75,6 @@ model, and no verdict is about every replica count.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import attrs
@@ -90,7 +89,6 @@ from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
 from kubecheck.model.scopes.statefulset import PRESETS, StatefulSetScope
 
 KUBERNETES = "v1.35"
-_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand.SafeEncodeString
 
 
 def _n(sc: StatefulSetScope) -> int:
@@ -365,8 +363,7 @@ class Naming:
         Upstream hashes the revision's data (controller.ComputeHash, rand.SafeEncodeString);
         here ten characters of that alphabet are drawn from ``sha1("statefulset/<set>/<t>")``.
         """
-        digest = hashlib.sha1(f"statefulset/{sc.name}/{t}".encode()).digest()
-        return f"{sc.name}-" + "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:10])
+        return f"{sc.name}-" + cl.stand_in_hash(f"statefulset/{sc.name}/{t}")
 
 
 MODEL = Model(
