@@ -103,7 +103,7 @@ def pdr_table(replicas: tuple[int, ...], explicit_timeout: float, pdr_timeout: f
         [pd], pd_s = timed(lambda: run.check(model, scope, [prop], explicit.Budget(None, pdr_timeout), engine="pdr"))
         ex_what = num(ex.stats.states) + (" (budget)" if not ex.stats.complete else "")
         rows.append([str(n), ex.verdict.value, ex_what, sec(ex_s), pd.verdict.value, sec(pd_s),
-                     f"{ex_s / pd_s:.1f}×" if pd.verdict is Verdict.PROVED and pd_s else "-"])
+                     f"{ex_s / pd_s:.2f}×" if pd.verdict is Verdict.PROVED and pd_s else "-"])
     log("explicit vs pdr: for all values")
     [every], every_s = timed(lambda: run.check(model, base, [prop], explicit.Budget(None, pdr_timeout), engine="pdr",
                                                 for_all=FOR_ALL))
