@@ -60,11 +60,11 @@ model, and no verdict is about every replica count.
   terminal property is "explored with replicas=3 of 50".
 * Like every symbolic verdict on a fixed scope, such a proof assumes that no step leaves the
   declared domains (:mod:`kubecheck.checker.symbolic`); a solver checks that for the presets and
-  for replicas 1..4 (tests/model/test_statefulset_symbolic.py), not at every N.
+  for replicas 1..4 of ``small`` (tests/model/test_statefulset_symbolic.py), not at every N.
 * ``PROVED (all replicas)`` is never printed: ``--for-all replicas`` is INCONCLUSIVE with the
   reason. The ordering and per-identity 1-inductive properties are proved at each replica count
-  1..4 by default (and at 5, 6, 8, 12 and 20 with ``KUBECHECK_SLOW=1``), each size its own
-  proof. Extending that to every N needs a cutoff argument — each property is a conjunction
+  1..5 by default and every count up to 20 with ``KUBECHECK_SLOW=1`` (tiny configuration: one
+  node, one edit, a scale-down by one), each size its own proof. Extending that to every N needs a cutoff argument — each property is a conjunction
   over ordinals whose conjuncts read a few slots in ordinal order, so a larger set adds
   conjuncts of the same shape — but that argument is about the uniformity in N of this Python
   code (its loops over ``range(n)`` unroll into a different formula for every N), and the tool
