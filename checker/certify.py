@@ -79,18 +79,23 @@ class InvariantCheck:
 Bound = tuple[str, str]
 
 
-def domain(encoder: Encoder, xs: Sequence[Any], lifted: Sequence[Bound] = ()) -> Any:
-    """The encoder's domain constraint on ``xs`` without the ``lifted`` bounds."""
-    skip = set(lifted)
-    parts = []
+def bounds(encoder: Encoder, xs: Sequence[Any]) -> list[tuple[Bound, Any]]:
+    """Each domain bound of the encoder on ``xs``: (bound, ``x ≥ lo`` or ``x ≤ hi``)."""
+    out = []
     for v, x in zip(encoder.vars, xs):
         if v.kind != "int":
             continue
-        if v.lo is not None and (v.label, "lo") not in skip:
-            parts.append(x >= v.lo)
-        if v.hi is not None and (v.label, "hi") not in skip:
-            parts.append(x <= v.hi)
-    return z3.And(*parts)
+        if v.lo is not None:
+            out.append(((v.label, "lo"), x >= v.lo))
+        if v.hi is not None:
+            out.append(((v.label, "hi"), x <= v.hi))
+    return out
+
+
+def domain(encoder: Encoder, xs: Sequence[Any], lifted: Sequence[Bound] = ()) -> Any:
+    """The encoder's domain constraint on ``xs`` without the ``lifted`` bounds."""
+    skip = set(lifted)
+    return z3.And(*[f for b, f in bounds(encoder, xs) if b not in skip])
 
 
 def bound_text(encoder: Encoder, bound: Bound) -> str:

@@ -66,6 +66,7 @@ class LassoEncoding:
             raise ValueError(f"a lasso search decides eventually and leads_to properties, not {prop.kind} ({prop.name})")
         if not encoder.stutter:
             raise ValueError("the lasso search needs the encoder's stutter step (finite runs are stutter loops)")
+        encoder.require_plain_actions("a lasso search")
         self.e, self.prop = encoder, prop
         self.units = fairness_units(encoder.actions)
         self.strong = strongly_fair(encoder.model, getattr(prop, "strong_fairness", ()))

@@ -46,7 +46,8 @@ class Proof:
     text: str
     check: InvariantCheck
     scope_claim: str  # "this instance" or "all values of replicas, max_surge"
-    method: str = "spacer"  # "houdini" (the property plus lemmas found by Houdini) or "spacer" (with or without them)
+    method: str = "spacer"  # "stated" (the property plus its stated lemmas), "houdini" (plus lemmas found by
+    # Houdini) or "spacer" (with or without them)
     lemmas: tuple[str, ...] = ()  # the invariant's conjuncts as lines in the model's field names (method "houdini")
     lifted: tuple[Bound, ...] = ()  # domain bounds neither assumed nor checked (see kubecheck.checker.certify)
 
@@ -69,7 +70,7 @@ def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
     """
     if encoder.arith == "bv":
         raise ValueError("PDR needs an integer encoding (arith='int' or 'linear')")
-    x, y = encoder.state(0), encoder.state(1) + encoder.havoc
+    x, y = encoder.state(0), encoder.state(1) + encoder.havoc + encoder.choices(0)
     ys = y[: len(x)]
     inv = z3.Function("Inv", *[v.sort() for v in x], z3.BoolSort())
     closed = lifted is not None
@@ -113,9 +114,14 @@ def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: di
 
 
 def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_depth: int = 200,
-          options: dict[str, Any] | None = None, strengthen: bool = True) -> tuple[Result, Proof | None]:
-    """Decide one always/step/sometimes property: lemma discovery, then Spacer; a proof comes re-checked.
+          options: dict[str, Any] | None = None, strengthen: bool = True,
+          stated: bool = True) -> tuple[Result, Proof | None]:
+    """Decide one always/step/sometimes property: stated lemmas, lemma discovery, then Spacer; a
+    proof comes re-checked.
 
+    With ``stated`` and a property that states its lemmas (``Property.lemmas``), Houdini first
+    runs on those clauses, the property and the domain bounds alone (:func:`stated_proof`); if
+    the property survives, that is the proof, and nothing else runs.
     With ``strengthen`` (``always`` properties), :func:`kubecheck.checker.houdini.discover` first
     proves lemmas from templates. If the property follows from them, the proof is the property
     plus the lemmas it needs (:func:`kubecheck.checker.houdini.support`) and Spacer is not run;
@@ -131,6 +137,10 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     def left() -> float | None:
         return None if timeout is None else max(0.1, timeout - (time.perf_counter() - started))
 
+    if stated and strengthen and prop.kind == "always" and getattr(prop, "lemmas", None) is not None:
+        done = stated_proof(encoder, prop, claim, started, left())
+        if done is not None:
+            return done
     lemmas: tuple[Any, ...] = ()
     lifted: tuple[Bound, ...] = ()
     found = None
@@ -202,6 +212,40 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     tried = f" (with {len(lemmas)} lemma(s) from Houdini)" if lemmas else ""
     return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
                   f"Spacer answered unknown after {solved:.2f} s{tried} ({reason})"), None
+
+
+def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
+                 timeout: float | None = None) -> tuple[Result, Proof | None] | None:
+    """PROVED by the property's stated lemmas, or None (then nothing is concluded from them).
+
+    Houdini runs on the stated clauses, the property and each domain bound: the greatest subset
+    that is inductive. If the property is in it, the invariant is the property with the stated
+    clauses that survived (the bounds that did not are lifted, as in discovery), re-checked by
+    fresh solvers like every proof.
+    """
+    from kubecheck.checker import houdini
+    from kubecheck.checker.certify import bounds
+
+    t0 = time.perf_counter()
+    x = encoder.state(0)
+    clauses = [_as_bool(f) for f in prop.lemmas(encoder.ops, encoder.scope_of(x), encoder.view(x))]
+    goal = encoder.predicate(prop, x)
+    caps = bounds(encoder, x)
+    alive, _, status = houdini.houdini(encoder, clauses + [goal] + [f for _, f in caps], timeout)
+    if status != "ok" or len(clauses) not in alive:
+        return None
+    kept = [i for i in alive if i < len(clauses)]
+    lifted = tuple(b for j, (b, _) in enumerate(caps) if len(clauses) + 1 + j not in alive)
+    texts = (f"{prop.name}: {render(encoder, goal)}",) + tuple(render(encoder, clauses[i]) for i in kept)
+    how = (f"the property and {len(kept)} of the {len(clauses)} lemma(s) stated with it "
+           f"(Houdini kept them; {time.perf_counter() - t0:.2f} s)")
+    result, proof = _proved(encoder, prop, z3.And(goal, *[clauses[i] for i in kept]), " ∧ ".join(texts), claim,
+                            "stated", texts, how, started, lifted)
+    return (result, proof) if proof is not None else None
+
+
+def _as_bool(x: Any) -> Any:
+    return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
 def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, method: str, texts: tuple[str, ...],

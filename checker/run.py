@@ -122,7 +122,12 @@ def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, tim
                     depth: int | None) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
     from kubecheck.checker import lasso, liveness_proof
+    from kubecheck.checker.symbolic import EncodingError
 
+    try:
+        encoders.get(scope).require_plain_actions("a liveness check")
+    except EncodingError as err:
+        return _skipped(prop, scope, "not symbolic", "bmc" if engine == "bmc" else "kind", f"not decided: {err}")
     if engine == "bmc":
         return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout)
     result, proof = liveness_proof.check(encoders.get(scope), prop, timeout=timeout)

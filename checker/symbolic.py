@@ -14,14 +14,24 @@ the disjunct taken at step k, so a solver model decodes into a list of action la
 
 **Symbolic parameters** (``for_all``): scope fields such as ``replicas`` or ``max_surge`` may be
 left open. Each becomes a *frozen* variable ``param.<name>@k`` — constrained at step 0 by the
-API server's validation (:func:`api_constraints`) and by explicit user bounds, copied unchanged
+API server's validation (the scope's ``symbolic_constraints``) and by explicit user bounds, copied unchanged
 by every transition — and guards, effects, the initial state and predicates see a scope whose
 field is that variable. This is the shape the issue's prototype measured: the parameters are
 arguments of the invariant predicate. Three conditions make the encoding faithful, and the
 encoder checks the first two:
 
-* the action list (labels) must not depend on the parameter: it is built from the concrete
-  scope and compared with the lists at several other values;
+* the commands and their parameter domains must not depend on the parameter: they are built
+  from the concrete scope and compared with those at several other values. One exception: an
+  integer *choice* parameter whose range grows with the scope (the Deployment's ``from_ready``,
+  how many of a ReplicaSet's deletions hit Ready-but-not-available pods, ranges over
+  ``0..pod_cap``) becomes a per-step variable ``choice.<name>@k`` bounded below by the least
+  value of its domain at every sampled value. One disjunct then covers every value; the guard
+  bounds it from above in every reachable state (a ReplicaSet cannot delete more Ready pods than
+  it has), and decoding writes the value the solver chose into the action's label, which
+  replays against the concrete scope — a value outside that scope's domain fails the replay, so
+  it is never reported;
+* the parameter's values are those the API server accepts: the scope states its validation
+  rules (``symbolic_constraints``; a scope without them refuses symbolic parameters);
 * domain bounds that change with the parameter are dropped (only bounds equal for every sampled
   value are kept), so no bound derived from one replica count restricts another;
 * model code must read the parameter only through ``ops`` (no Python branching on it) — an
@@ -77,25 +87,6 @@ def _symbolic_value(scope: Any, name: str, term: Any) -> Any:
     if isinstance(current, IntOrPercent):
         return IntOrPercent(term, current.is_percent)
     return term
-
-
-def api_constraints(scope: Any, values: Mapping[str, Any]) -> Any:
-    """What the API server's validation says about the symbolic parameters (z3 formula).
-
-    Replica counts and int-or-percent values are non-negative, a percentage of maxUnavailable is
-    at most 100, and a RollingUpdate Deployment may not have maxSurge = maxUnavailable = 0
-    (pkg/apis/apps/validation: ValidateRollingUpdateDeployment). Belongs in the scope class
-    (``DeploymentScope.symbolic_constraints``) once the model package owns it.
-    """
-    parts = [v >= 0 for v in values.values()]
-    mu = values.get("max_unavailable")
-    if mu is not None and getattr(scope, "max_unavailable").is_percent:
-        parts.append(mu <= 100)
-    if getattr(scope, "strategy", None) == "RollingUpdate" and ("max_surge" in values or "max_unavailable" in values):
-        surge = values.get("max_surge", scope.max_surge.value)
-        unavail = values.get("max_unavailable", scope.max_unavailable.value)
-        parts.append(z3.Not(z3.And(z3.IntVal(0) == surge, z3.IntVal(0) == unavail)))
-    return z3.And(*parts) if parts else z3.BoolVal(True)
 
 
 class BitVecOps(Z3Ops):
@@ -238,6 +229,9 @@ class Encoder:
         for name in self.params:
             if not hasattr(scope, name):
                 raise EncodingError(f"scope of model {model.name} has no parameter {name!r}")
+        if self.params and not hasattr(scope, "symbolic_constraints"):
+            raise EncodingError(f"the scope of model {model.name} states no API validation for symbolic parameters "
+                                f"(symbolic_constraints), so none can be left symbolic")
         self.schema: Schema = model.schema(scope)
         self.actions: list[Action] = model.actions(scope)
         self.n = len(self.actions)  # the stutter index
@@ -247,6 +241,8 @@ class Encoder:
             self.ops = BitVecOps(bit_width([v.hi for v in self.vars if v.kind == "int" and v.hi is not None]))
         elif arith == "linear":
             self.ops = HavocOps()
+        self.choice_names: dict[int, tuple[str, ...]] = {}  # action index -> its choice parameters
+        self.choice_lo: dict[str, int] = {}
         self._check_actions_independent()
         self._template: dict[int, Any] = {}
         self._cache: dict[Any, Any] = {}
@@ -284,18 +280,60 @@ class Encoder:
         return out
 
     def _check_actions_independent(self) -> None:
-        labels = [a.label for a in self.actions]
+        """Refuse parameters the command table depends on, except integer choice ranges (see the
+        module docstring), whose actions are folded into one per step with a choice variable."""
+        if not self.params:
+            return
+        own = _domains(self.model, self.scope)
+        varying: dict[tuple[str, str], int] = {}
         for name in self.params:
             for v in _SAMPLES:
                 sc = attrs.evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
                 try:
-                    other = [a.label for a in self.model.actions(sc)]
+                    other = _domains(self.model, sc)
                 except (ValueError, TypeError):
                     continue
-                if other != labels:
-                    raise EncodingError(
-                        f"the actions of model {self.model.name} depend on {name} (at {name}={v} they differ from "
-                        f"the scope's); {name} cannot be left symbolic in this scope")
+                why = f"at {name}={v} they differ from the scope's"
+                if other.keys() != own.keys():
+                    raise EncodingError(f"the actions of model {self.model.name} depend on {name} ({why}); "
+                                        f"{name} cannot be left symbolic in this scope")
+                for key, values in other.items():
+                    if values == own[key]:
+                        continue
+                    if not all(type(x) is int for x in values + own[key]):
+                        raise EncodingError(
+                            f"the actions of model {self.model.name} depend on {name} (the domain of {key[0]}'s "
+                            f"parameter {key[1]} {why}, and it is not a range of integers); {name} cannot be left "
+                            f"symbolic in this scope")
+                    low = min(values + own[key])
+                    varying[key] = min(varying.get(key, low), low)
+        if not varying:
+            return
+        folded: list[Action] = []
+        seen: set[tuple] = set()
+        for a in self.actions:
+            free = tuple(k for k, _ in a.params if (a.name, k) in varying)
+            if not free:
+                folded.append(a)
+                continue
+            params = tuple((k, self._choice_var(k, 0) if k in free else v) for k, v in a.params)
+            key = (a.name, tuple((k, v) for k, v in a.params if k not in free))
+            if key in seen:
+                continue
+            seen.add(key)
+            for k in free:
+                self.choice_lo[k] = min(self.choice_lo.get(k, varying[(a.name, k)]), varying[(a.name, k)])
+            self.choice_names[len(folded)] = free
+            folded.append(Action(a.command, params))
+        self.actions = folded
+        self.n = len(folded)
+
+    def _choice_var(self, name: str, k: int | str) -> Any:
+        return self._int(f"choice.{name}@{k}")
+
+    def choices(self, k: int | str) -> list[Any]:
+        """The choice variables of step k (empty unless a parameter's range grows with the scope)."""
+        return [self._choice_var(name, k) for name in sorted(self.choice_lo)]
 
     def state(self, k: int | str) -> list[Any]:
         """The z3 constants of step ``k`` (slots in schema order, then parameters)."""
@@ -344,7 +382,7 @@ class Encoder:
         flat = self.schema.flatten(self.model.init(sc))
         parts = [_eq(x, value) for x, value in zip(xs, flat)]
         if self.params:
-            parts.append(api_constraints(self.scope, self.param_terms(xs)))
+            parts += [_bool(c) for c in self.scope.symbolic_constraints(Z3, self.param_terms(xs))]
         return z3.And(*parts)
 
     def _action_formula(self, action: Action, xs: Sequence[Any], ys: Sequence[Any]) -> Any:
@@ -357,6 +395,9 @@ class Encoder:
         side = list(getattr(self.ops, "side", ()))
         if side:
             self.ops.side.clear()
+        for k, v in action.params:
+            if k in self.choice_lo and z3.is_expr(v):
+                side.append(v >= self.choice_lo[k])
         return z3.And(_bool(guard), *[_eq(y, value) for y, value in zip(ys, nxt)], *side)
 
     @property
@@ -377,7 +418,8 @@ class Encoder:
     def _shift(self, formula: Any, k: int) -> Any:
         if k == 0:
             return formula
-        pairs = list(zip(self.state(0), self.state(k))) + list(zip(self.state(1), self.state(k + 1)))
+        pairs = (list(zip(self.state(0), self.state(k))) + list(zip(self.state(1), self.state(k + 1)))
+                 + list(zip(self.choices(0), self.choices(k))))
         return z3.substitute(formula, *pairs)
 
     def trans(self, k: int) -> Any:
@@ -433,12 +475,29 @@ class Encoder:
             sel = _number(m.eval(self.selector(k), model_completion=True))
             if sel == self.n:
                 continue
-            labels.append(self.actions[sel].label)
+            labels.append(self.concrete_action(m, sel, k).label)
             states.append(self.flat(m, k + 1))
         params = {}
         for name, term in self.param_terms(self.state(0)).items():
             params[name] = _number(m.eval(term, model_completion=True))
         return labels, states, params
+
+    def concrete_action(self, m: z3.ModelRef, i: int, k: int) -> Action:
+        """Action ``i`` as taken at step k of a solver model (its choice parameters' values filled in)."""
+        a = self.actions[i]
+        free = self.choice_names.get(i, ())
+        if not free:
+            return a
+        return Action(a.command, tuple(
+            (name, _number(m.eval(self._choice_var(name, k), model_completion=True)) if name in free else v)
+            for name, v in a.params))
+
+    def require_plain_actions(self, what: str) -> None:
+        """Refuse an engine that needs one guard per action (fairness): choice parameters fold several."""
+        if self.choice_names:
+            folded = ", ".join(sorted(self.choice_lo))
+            raise EncodingError(f"{what} needs one action per parameter value, but the range of {folded} depends on "
+                                f"{', '.join(self.params)}; leave {', '.join(self.params)} concrete for {what}")
 
     def flat(self, m: z3.ModelRef, k: int) -> tuple:
         out = []
@@ -460,6 +519,17 @@ class Encoder:
         t = z3.And(*self._disjuncts)
         return {"variables_per_step": len(self.vars), "actions": self.n, "transition_nodes": dag_size(t),
                 "transition_chars": len(t.sexpr())}
+
+
+def _domains(model: Model, scope: Any) -> dict[tuple[str, str], list[Any]]:
+    """(command, parameter) -> its domain in ``scope``, for the commands enabled there."""
+    out: dict[tuple[str, str], list[Any]] = {}
+    for c in model.commands:
+        if c.enabled_in(scope):
+            out[(c.name, "")] = []
+            for name, dom in c.params:
+                out[(c.name, name)] = list(dom(scope))
+    return out
 
 
 def dag_size(e: Any) -> int:

@@ -59,19 +59,28 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
     lines = []
     user = dict(describe(user_scope))
     for r in results:
-        changed = [(k, v) for k, v in describe(r.scope) if user.get(k) != v]
+        adjusted = dict(describe(r.property.adjust(user_scope)))
+        changed = [(k, v) for k, v in adjusted.items() if user.get(k) != v]
         if changed:
             what = r.property.assumes or "an adjusted scope"
             lines.append(f"{r.property.short} assumes {what}: checked with {' '.join(text.settings(changed))}")
+        chosen = [(k, v) for k, v in describe(r.scope) if adjusted.get(k) != v]
+        if chosen:  # a symbolic engine's trace, with the values it chose for the --for-all parameters
+            lines.append(f"{r.property.short} ({r.engine}): {r.verdict.value.lower()} with {' '.join(text.settings(chosen))} "
+                         "(values the solver chose)")
+    def never_explored(r: Result) -> bool:
+        return r.engine.startswith("explicit") and r.note.startswith("not explored")
+
     for r in results:
-        if not r.engine.startswith("explicit") and r.note:
+        if r.note and (not r.engine.startswith("explicit") or never_explored(r)):
             lines.append(f"{r.property.short} ({r.engine}): {r.note}")
     for r in results:
         if r.verdict is Verdict.UNREACHABLE:
             lines.append(f"{r.property.short} is UNREACHABLE: no reachable state shows that {r.property.doc}")
     stops: list[str] = []
     for r in results:
-        if not r.stats.complete and r.stats.stop_reason not in stops:
+        if (r.engine.startswith("explicit") and not never_explored(r) and not r.stats.complete
+                and r.stats.stop_reason not in stops):
             stops.append(r.stats.stop_reason)
     for reason in stops:
         if reason == DECIDED:
@@ -93,7 +102,10 @@ def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend
         body = body[len(trace_text.describer(model, trace.scope).legend()):]
     lines += body
     lines += trace_text.conclusion_lines(prop, result.verdict.value, trace)
-    lines += trace_text.reproduce(model, prop, preset, trace_text.scope_changes(user_scope, model.presets[preset]))
+    changes = dict(trace_text.scope_changes(user_scope, model.presets[preset]))
+    # parameters a symbolic engine chose (--for-all): the trace's scope, not the user's
+    changes.update(trace_text.scope_changes(trace.scope, prop.adjust(user_scope)))
+    lines += trace_text.reproduce(model, prop, preset, list(changes.items()))
     return lines
 
 

@@ -70,6 +70,25 @@ def replicas_within_surge(ops: Ops, sc: Any, s: Any) -> Any:
     return d.spec_total(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
 
+def surge_lemmas(ops: Ops, sc: Any, s: Any) -> list[Any]:
+    """Why Σ spec.replicas ≤ replicas + maxSurge holds (candidates; see Property.lemmas).
+
+    Nobody pauses (the scope has no pauses), so a sync scales proportionally only on a scaling
+    event; once a second ReplicaSet exists, every ReplicaSet's desired-replicas annotation is
+    spec.replicas (replicas never change), so no sync is a scaling event and only
+    NewRSNewReplicas grows a ReplicaSet, up to replicas + maxSurge in total; before that, the one
+    ReplicaSet has at least spec.replicas. The first ReplicaSet is never cleaned up while it is
+    the only one.
+    """
+    k = len(s.rs_exists)
+    rolled = ops.or_(*[s.rs_exists[j] for j in range(1, k)])
+    out = [ops.not_(s.paused), s.rs_exists[0], ops.implies(ops.not_(rolled), s.rs_replicas[0] >= s.replicas)]
+    for i in range(k):
+        out += [ops.implies(rolled, s.rs_desired[i] >= s.replicas),
+                ops.implies(ops.and_(rolled, s.replicas > 0), s.rs_desired[i] <= s.replicas)]
+    return out
+
+
 def live_pods_within_surge(ops: Ops, sc: Any, s: Any) -> Any:
     return d.live_pods(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
@@ -202,7 +221,8 @@ PROPERTIES = (
         "deployment.replicas_within_surge", "always",
         "Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge",
         "rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas (caps the new RS at replicas + maxSurge over all RS specs)",
-        replicas_within_surge, _fixed_replicas, "replicas not changed by the user", _explain_surge),
+        replicas_within_surge, _fixed_replicas, "replicas not changed by the user", _explain_surge,
+        lemmas=surge_lemmas),
     Property(
         "deployment.live_pods_within_surge", "always",
         "pods that exist (terminating included) never exceed replicas + maxSurge",

@@ -17,6 +17,8 @@ Presets (pinned state counts in tests/model/test_deployment_counts.py):
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
@@ -122,6 +124,23 @@ class DeploymentScope:
             return None
         return (f"replicas {self.max_replicas}: the Deployment's state space grows about as replicas^4; explicit search "
                 f"is refused above {EXPLICIT_MAX_REPLICAS} replicas")
+
+    def symbolic_constraints(self, ops: Any, values: Mapping[str, Any]) -> list[Any]:
+        """What the API server's validation says of the parameters left symbolic (``--for-all``).
+
+        ``values`` maps scope field names to solver terms. Replica counts and int-or-percent
+        values are non-negative, a percentage of maxUnavailable is at most 100, and a
+        RollingUpdate Deployment may not have maxSurge = maxUnavailable = 0
+        (ValidateRollingUpdateDeployment, ValidatePositiveIntOrPercent, IsNotMoreThan100Percent).
+        """
+        out = [v >= 0 for v in values.values()]
+        if "max_unavailable" in values and self.max_unavailable.is_percent:
+            out.append(values["max_unavailable"] <= 100)
+        if self.strategy == du.ROLLING_UPDATE and ("max_surge" in values or "max_unavailable" in values):
+            surge = values.get("max_surge", self.max_surge.value)
+            unavailable = values.get("max_unavailable", self.max_unavailable.value)
+            out.append(ops.not_(ops.and_(surge == 0, unavailable == 0)))
+        return out
 
     @property
     def placements(self) -> int:

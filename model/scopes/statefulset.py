@@ -127,8 +127,8 @@ class StatefulSetScope:
                     "state; no proof for every replica count is made (model header: fixed instances only). "
                     "Check a replica count with --set replicas=N --engine kind (or pdr)")
         if name == "max_unavailable":
-            return ("max-unavailable: the symbolic encoder knows only the Deployment's API validation "
-                    "(checker/symbolic.api_constraints), not the StatefulSet's; check values one at a time with --set")
+            return ("max-unavailable: the StatefulSet scope states no API validation for symbolic parameters "
+                    "(symbolic_constraints); check values one at a time with --set")
         return (f"{name.replace('_', '-')}: the StatefulSet model reads it while building its commands and per-ordinal "
                 f"slots, so it cannot be left symbolic; check values one at a time with --set")
 

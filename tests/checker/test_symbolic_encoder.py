@@ -120,9 +120,11 @@ def test_variables_are_named_field_at_step() -> None:
 
 
 def test_symbolic_parameter_that_changes_the_actions_is_refused() -> None:
-    # with minReadySeconds > 0 the ReplicaSet's deletion split ranges over 0..pod_cap
-    with pytest.raises(EncodingError, match="depend on replicas"):
-        Encoder(MODEL, SMALL, for_all=("replicas",))
+    # at minReadySeconds 0 the clock command (a Ready pod becomes available later) is absent
+    with pytest.raises(EncodingError, match="depend on min_ready_seconds"):
+        Encoder(MODEL, SMALL, for_all=("min_ready_seconds",))
+    # an integer range that grows with replicas is folded instead (tests/checker/test_for_all_small.py)
+    assert Encoder(MODEL, SMALL, for_all=("replicas",)).choice_names
 
 
 def test_bounds_that_depend_on_a_symbolic_parameter_are_dropped() -> None:
