@@ -18,44 +18,16 @@ by explicit search, which would make the comparison circular. ``KUBECHECK_SLOW=1
 
 from __future__ import annotations
 
-import functools
-import os
-
 import pytest
 
-from kubecheck.checker import bmc, catalog, explicit, kinduction, pdr
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+pytest.register_assert_rewrite("crosscheck")
 
-MODEL = catalog.model("daemonset")
-SAFETY = [p.short for p in catalog.properties("daemonset") if p.kind in ("always", "step")]
-IS_SLOW = bool(os.environ.get("KUBECHECK_SLOW"))
-SLOW = pytest.mark.skipif(not IS_SLOW, reason="minutes; set KUBECHECK_SLOW=1")
-POSITIVE = {Verdict.HOLDS, Verdict.PROVED}
-DEFAULT_BMC_DEPTH = 5
-KIND_DEPTH = {"tiny": 1, "small": 4}
-CASES = [("tiny", n) for n in SAFETY] + [pytest.param("small", n, marks=SLOW) for n in SAFETY]
+from crosscheck import IS_SLOW, SLOW, cases, check_bmc, check_kinduction, check_pdr, safety  # noqa: E402
 
-
-def prop(name: str):
-    return catalog.properties("daemonset", [name])[0]
-
-
-def scope(name: str, preset: str):
-    return prop(name).adjust(MODEL.presets[preset])
-
-
-@functools.lru_cache(maxsize=None)
-def bfs(name: str, preset: str):
-    """Breadth-first search (stops at the first counterexample: the shortest one)."""
-    [result] = explicit.check(MODEL, scope(name, preset), [prop(name)], stop_when_decided=True)
-    assert result.verdict in (Verdict.HOLDS, Verdict.VIOLATED), result
-    return result
-
-
-def assert_agrees(expected, got) -> None:
-    assert got.verdict is Verdict.INCONCLUSIVE or (got.verdict in POSITIVE) == (expected.verdict in POSITIVE), (
-        f"{got.engine} says {got.verdict.value}, explicit search {expected.verdict.value}: {got.note}")
+WORKLOAD = "daemonset"
+SAFETY = safety(WORKLOAD)
+#: Every property at tiny; at small only with KUBECHECK_SLOW=1.
+CASES = cases(SAFETY, "tiny") + cases(SAFETY, "small")
 
 
 def test_the_catalog_has_safety_properties() -> None:
@@ -64,40 +36,17 @@ def test_the_catalog_has_safety_properties() -> None:
 
 @pytest.mark.parametrize(("preset", "name"), CASES)
 def test_kinduction_agrees_with_explicit_search(preset: str, name: str) -> None:
-    expected = bfs(name, preset)
-    got = kinduction.check(Encoder(MODEL, scope(name, preset)), prop(name), KIND_DEPTH[preset], timeout=120, strengthen=False)
-    assert_agrees(expected, got)
-    if got.verdict is Verdict.VIOLATED:
-        assert len(got.trace.steps) == len(expected.trace.steps)
+    check_kinduction(WORKLOAD, preset, name)
 
 
 @pytest.mark.parametrize(("preset", "name"), CASES)
 def test_bmc_first_depth_equals_bfs_depth(preset: str, name: str) -> None:
-    expected = bfs(name, preset)
-    if expected.verdict is Verdict.VIOLATED:
-        depth = len(expected.trace.steps)
-    else:
-        depth = expected.stats.depth if IS_SLOW else min(expected.stats.depth, DEFAULT_BMC_DEPTH)
-    got = bmc.check(Encoder(MODEL, scope(name, preset)), prop(name), depth, timeout=600 if preset == "tiny" else 120)
-    if expected.verdict is Verdict.VIOLATED:
-        assert got.verdict is Verdict.VIOLATED, got.note
-        assert len(got.trace.steps) == depth
-        [again] = explicit.check(MODEL, got.trace.scope, [prop(name)])
-        assert again.verdict is Verdict.VIOLATED
-    elif preset == "tiny":
-        assert got.verdict is Verdict.INCONCLUSIVE and got.stats.stop_reason == "bound", got.note
-    else:  # small: unsatisfiable unrollings stall past depth ~20 (papers/symbolic-notes.md); a timeout is no contradiction
-        assert got.verdict is Verdict.INCONCLUSIVE, got.note
+    """To the diameter with KUBECHECK_SLOW=1, else DEFAULT_BMC_DEPTH; at small a timeout is accepted
+    (unsatisfiable unrollings stall past depth ~20, papers/symbolic-notes.md)."""
+    check_bmc(WORKLOAD, preset, name, full_depth=IS_SLOW, may_time_out=preset != "tiny")
 
 
 @SLOW
 @pytest.mark.parametrize(("preset", "name"), CASES)
 def test_pdr_agrees_with_explicit_search(preset: str, name: str) -> None:
-    expected = bfs(name, preset)
-    got, proof = pdr.check(Encoder(MODEL, scope(name, preset), arith="linear"), prop(name), timeout=600, strengthen=False)
-    assert_agrees(expected, got)
-    assert got.verdict is not Verdict.INCONCLUSIVE, got.note
-    if got.verdict is Verdict.PROVED:
-        assert proof.check.ok
-    else:
-        assert len(got.trace.steps) == len(expected.trace.steps)
+    check_pdr(WORKLOAD, preset, name)
