@@ -131,28 +131,43 @@ def explore(compiled: Any, budget: Budget, progress: Callable[[Progress], None] 
     return g, stats
 
 
-def _sccs(g: Graph, inside: bytearray) -> list[list[int]]:
-    """Strongly connected components of the subgraph on ``inside`` states (iterative Tarjan)."""
+def _sccs(g: Graph, roots: Sequence[int], inside: bytearray) -> list[list[int]]:
+    """Strongly connected components of the subgraph of ``g`` on the states v with ``inside[v]``.
+
+    Iterative Tarjan (no recursion: the graphs have hundreds of thousands of states). The
+    depth-first searches start from the states of ``roots`` in that order, skipping those not
+    inside or already reached; ``roots`` must list every inside state. Each component lists its
+    states in the order they leave Tarjan's stack, and components come in the order they are
+    completed (a component before any that reaches it). The search's numbers are kept in lists
+    over all states when ``roots`` covers much of the graph, in dicts over ``roots`` otherwise,
+    so that splitting a small part of a large graph again (:func:`_fair_parts`) costs no more
+    than the part.
+    """
     n = len(g.states)
-    index = [-1] * n
-    low = [0] * n
+    start, dst = g.start, g.dst
+    index: list[int] | dict[int, int]
+    low: list[int] | dict[int, int]
+    if 4 * len(roots) >= n:
+        index, low = [-1] * n, [0] * n
+    else:
+        index, low = dict.fromkeys(roots, -1), dict.fromkeys(roots, 0)
     on_stack = bytearray(n)
     stack: list[int] = []
     out: list[list[int]] = []
     counter = 0
-    for root in range(n):
+    for root in roots:
         if not inside[root] or index[root] != -1:
             continue
-        work = [(root, g.start[root])]
+        work = [(root, start[root])]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack[root] = 1
         while work:
             v, e = work[-1]
-            end = g.start[v + 1]
+            end = start[v + 1]
             while e < end:
-                w = g.dst[e]
+                w = dst[e]
                 e += 1
                 if not inside[w]:
                     continue
@@ -162,7 +177,7 @@ def _sccs(g: Graph, inside: bytearray) -> list[list[int]]:
                     counter += 1
                     stack.append(w)
                     on_stack[w] = 1
-                    work.append((w, g.start[w]))
+                    work.append((w, start[w]))
                     break
                 if on_stack[w]:
                     low[v] = min(low[v], index[w])
@@ -233,54 +248,6 @@ class _Fairness:
         return taken
 
 
-def _sccs_within(g: Graph, members: set[int]) -> list[list[int]]:
-    """Strongly connected components of the subgraph on ``members`` (iterative Tarjan, dict based)."""
-    index: dict[int, int] = {}
-    low: dict[int, int] = {}
-    on_stack: set[int] = set()
-    stack: list[int] = []
-    out: list[list[int]] = []
-    for root in sorted(members):
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, g.start[root])]
-        while work:
-            v, e = work[-1]
-            end = g.start[v + 1]
-            while e < end:
-                w = g.dst[e]
-                e += 1
-                if w not in members:
-                    continue
-                if w not in index:
-                    work[-1] = (v, e)
-                    index[w] = low[w] = len(index)
-                    stack.append(w)
-                    on_stack.add(w)
-                    work.append((w, g.start[w]))
-                    break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            else:
-                work.pop()
-                if work:
-                    u = work[-1][0]
-                    low[u] = min(low[u], low[v])
-                if low[v] == index[v]:
-                    comp = []
-                    while True:
-                        w = stack.pop()
-                        on_stack.discard(w)
-                        comp.append(w)
-                        if w == v:
-                            break
-                    out.append(comp)
-    return out
-
-
 def _fair_parts(g: Graph, comp: list[int], fair: _Fairness) -> list[list[int]]:
     """The strongly connected parts of ``comp`` whose full round is a fair run (Streett refinement).
 
@@ -308,8 +275,11 @@ def _fair_parts(g: Graph, comp: list[int], fair: _Fairness) -> list[list[int]]:
         if not starved:
             out.append(c)
             continue
-        keep = {v for v, units in zip(c, on) if not units & starved}
-        work += _sccs_within(g, keep)
+        keep = sorted(v for v, units in zip(c, on) if not units & starved)
+        inside = bytearray(len(g.states))
+        for v in keep:
+            inside[v] = 1
+        work += _sccs(g, keep, inside)
     return out
 
 
@@ -458,7 +428,7 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fa
             best = _Lasso(stem(v), [], "no controller, kubelet or scheduler action is enabled here: the run stays for ever")
             best_len = dist[v]
             break
-    for comp in _sccs(g, inside):
+    for comp in _sccs(g, range(n), inside):
         if best_len is not None and min(dist[v] for v in comp) >= best_len:
             continue
         for part in _fair_parts(g, comp, fair):
