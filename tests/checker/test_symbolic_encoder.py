@@ -3,7 +3,8 @@
 * the initial-state constraint has exactly one solution, the model's initial state;
 * explicit successors equal the solutions of T(s, ·): on states reached by hypothesis-drawn
   random walks, every model of T(s, x') is enumerated with blocking clauses and compared with
-  ``kernel.commands.successors`` (action label and successor state);
+  ``kernel.commands.successors`` (action label and successor state) — for every model, and for
+  the folded encoding of ``--for-all`` at ``small`` (choice variables decoded into labels);
 * the encoder refuses a symbolic parameter that changes the action list.
 """
 
@@ -133,3 +134,79 @@ def test_bounds_that_depend_on_a_symbolic_parameter_are_dropped() -> None:
     assert by_label["rs_replicas[0]"].hi is None  # pod_cap depends on replicas
     assert by_label["template"].hi == 1  # the number of templates does not
     assert by_label["param.replicas"].lo is None  # only API validation (in init) constrains it
+
+
+# -- every model, and the folded encoding of --for-all (choice variables) ------------------------
+
+def any_solutions_of_t(e: Encoder, flat: tuple, fixed: dict | None = None) -> set[tuple[str, tuple]]:
+    """Like :func:`solutions_of_t` for any encoder: labels come from ``concrete_action`` (a folded
+    action's choice value filled in); ``fixed`` pins the symbolic parameters to concrete values."""
+    x, y = e.state(0), e.state(1)
+    s = z3.Solver()
+    s.add(*[_is(v, value) for v, value in zip(x, flat)])
+    for name, term in e.param_terms(x).items():
+        s.add(term == (fixed or {})[name])
+    s.add(e.trans(0), e.domain(y))
+    out = set()
+    while s.check() == z3.sat:
+        m = s.model()
+        sel = m.eval(e.selector(0), model_completion=True).as_long()
+        free = e.choice_names.get(sel, ())  # the choice variables this action reads (others are unconstrained)
+        choices = [c == m.eval(c, model_completion=True) for c, name in zip(e.choices(0), sorted(e.choice_lo)) if name in free]
+        label = e.concrete_action(m, sel, 0).label
+        nxt = e.flat(m, 1)
+        out.add((label, nxt))
+        s.add(z3.Or(e.selector(0) != sel, *[z3.Not(c) for c in choices],
+                    *[not_is(v, value) for v, value in zip(y[: len(nxt)], nxt)]))
+        assert len(out) <= 10 * e.n + 1000, "T keeps producing solutions"
+    return out
+
+
+def model_walk(model, scope, choices: list[int]) -> list:
+    state = model.init(scope)
+    seen = [state]
+    for c in choices:
+        succ = successors(model, scope, state)
+        if not succ:
+            break
+        state = succ[c % len(succ)][1]
+        seen.append(state)
+    return seen
+
+
+FOLDED: dict[str, Encoder] = {}
+
+
+@settings(max_examples=8, deadline=None)
+@given(choices=st.lists(st.integers(0, 1000), max_size=25))
+def test_folded_choice_encoding_has_exactly_the_explicit_successors(choices: list[int]) -> None:
+    """--for-all at small folds sync_replicaset(from_ready=…) into one action with a choice
+    variable: with the parameters pinned to the scope's values, T(s, ·) still has exactly the
+    explicit successors, labels included (from_ready decoded)."""
+    if "small" not in FOLDED:
+        FOLDED["small"] = Encoder(MODEL, SMALL, for_all=("replicas", "max_surge", "max_unavailable"), stutter=False)
+    e = FOLDED["small"]
+    fixed = {"replicas": SMALL.replicas, "max_surge": SMALL.max_surge.value, "max_unavailable": SMALL.max_unavailable.value}
+    state = model_walk(MODEL, SMALL, choices)[-1]
+    expected = {(a.label, e.schema.flatten(t)) for a, t in successors(MODEL, SMALL, state)}
+    assert any_solutions_of_t(e, e.schema.flatten(state), fixed) == expected
+
+
+WORKLOADS: dict[tuple[str, str], Encoder] = {}
+
+
+@settings(max_examples=6, deadline=None)
+@given(choices=st.lists(st.integers(0, 1000), max_size=30),
+       which=st.sampled_from([("statefulset", "tiny"), ("statefulset", "small"), ("daemonset", "tiny"),
+                              ("daemonset", "small")]))
+def test_explicit_successors_equal_solutions_of_t_for_every_model(choices: list[int], which: tuple[str, str]) -> None:
+    from kubecheck.checker import catalog
+
+    model = catalog.model(which[0])
+    scope = model.presets[which[1]]
+    if which not in WORKLOADS:
+        WORKLOADS[which] = Encoder(model, scope, stutter=False)
+    e = WORKLOADS[which]
+    state = model_walk(model, scope, choices)[-1]
+    expected = {(a.label, e.schema.flatten(t)) for a, t in successors(model, scope, state)}
+    assert any_solutions_of_t(e, e.schema.flatten(state)) == expected
