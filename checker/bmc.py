@@ -18,7 +18,7 @@ Verdicts: VIOLATED or WITNESSED with a trace certified by replay
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 import z3
 
@@ -53,7 +53,7 @@ class Unroller:
 
 
 def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
-           unroller: Unroller | None = None) -> tuple[Verdict, int, Any, str]:
+           unroller: Unroller | None = None, status: Callable[[str], None] | None = None) -> tuple[Verdict, int, Any, str]:
     """(verdict, depth reached, certified trace or None, stop reason) for one property."""
     started = time.perf_counter()
     u = unroller or Unroller(encoder)
@@ -64,6 +64,8 @@ def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = 
             remaining = int((timeout - (time.perf_counter() - started)) * 1000)
             if remaining <= 0:
                 return Verdict.INCONCLUSIVE, k - 1, None, "timeout"
+        if status is not None:
+            status(f"depth {k} of {max_depth}")
         bad = encoder.bad(prop, k)
         answer = u.check_at(bad, k, remaining)
         if answer == z3.sat:
@@ -102,12 +104,13 @@ def least_parameters(u: Unroller, encoder: Encoder, bad: Any, k: int, model: Any
     return best
 
 
-def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None) -> Result:
+def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
+          status: Callable[[str], None] | None = None) -> Result:
     """BMC of one always/step/sometimes property to ``max_depth`` steps, shortest first."""
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"BMC decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
     started = time.perf_counter()
-    verdict, depth, trace, reason = search(encoder, prop, max_depth, timeout)
+    verdict, depth, trace, reason = search(encoder, prop, max_depth, timeout, status=status)
     seconds = time.perf_counter() - started
     stats = Stats(0, 0, max(depth, 0), seconds, False, "bound" if reason == "depth bound" else reason)
     if trace is not None:

@@ -27,7 +27,7 @@ still assumes the domain at every step, as the base case does.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import attrs
 import z3
@@ -43,7 +43,7 @@ def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
 
 
 def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None,
-          strengthen: bool = True) -> Result:
+          strengthen: bool = True, status: Callable[[str], None] | None = None) -> Result:
     """k-induction of one always/step property up to ``max_k`` (see the module docstring)."""
     if prop.kind not in ("always", "step"):
         raise ValueError(f"k-induction decides always and step properties, not {prop.kind} ({prop.name})")
@@ -68,6 +68,8 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
     discovered = ""
     step.add(e.domain(e.state(0)), *lemma_at(0))
     for k in range(max_k + 1):
+        if status is not None:
+            status(f"k={k + 1} of {max_k + 1}")
         left = remaining()
         if left is not None and left <= 0:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "timeout"), None, None,

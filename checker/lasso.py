@@ -33,7 +33,7 @@ finds nothing is INCONCLUSIVE with the bound it reached — never HOLDS.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import z3
 
@@ -138,12 +138,15 @@ class LassoEncoding:
         return z3.And(*parts), loop
 
 
-def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None) -> tuple[Trace | None, int, str]:
+def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
+           status: Callable[[str], None] | None = None) -> tuple[Trace | None, int, str]:
     """(certified lasso or None, depth reached, stop reason): shortest-first in the number of steps."""
     started = time.perf_counter()
     enc = LassoEncoding(encoder, prop)
     u = Unroller(encoder)
     for k in range(1, max_depth + 1):
+        if status is not None:
+            status(f"lasso length {k} of {max_depth}")
         remaining = None
         if timeout is not None:
             remaining = int((timeout - (time.perf_counter() - started)) * 1000)
@@ -190,10 +193,11 @@ def fairness_note(model: Model, scope: Any, trace: Trace, prop: Any = None) -> s
     return note
 
 
-def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None) -> Result:
+def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
+          status: Callable[[str], None] | None = None) -> Result:
     """BMC lasso search for one eventually/leads_to property up to ``max_depth`` steps."""
     started = time.perf_counter()
-    trace, depth, reason = search(encoder, prop, max_depth, timeout)
+    trace, depth, reason = search(encoder, prop, max_depth, timeout, status)
     seconds = time.perf_counter() - started
     stats = Stats(0, 0, max(depth, 0), seconds, False, "bound" if reason == "depth bound" else reason)
     if trace is not None:

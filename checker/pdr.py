@@ -22,7 +22,7 @@ unreachable gives UNREACHABLE, a reachable predicate gives WITNESSED with a BMC 
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import attrs
 import z3
@@ -115,7 +115,7 @@ def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: di
 
 def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_depth: int = 200,
           options: dict[str, Any] | None = None, strengthen: bool = True,
-          stated: bool = True) -> tuple[Result, Proof | None]:
+          stated: bool = True, status: Callable[[str], None] | None = None) -> tuple[Result, Proof | None]:
     """Decide one always/step/sometimes property: stated lemmas, lemma discovery, then Spacer; a
     proof comes re-checked.
 
@@ -137,7 +137,12 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     def left() -> float | None:
         return None if timeout is None else max(0.1, timeout - (time.perf_counter() - started))
 
+    def say(what: str) -> None:
+        if status is not None:
+            status(what)
+
     if stated and strengthen and prop.kind == "always" and getattr(prop, "lemmas", None) is not None:
+        say("Houdini on the stated lemmas")
         done = stated_proof(encoder, prop, claim, started, left())
         if done is not None:
             return done
@@ -147,10 +152,12 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     if strengthen and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
         from kubecheck.checker import houdini, samples
 
+        say("sampling instances for lemma discovery")
         rows = samples.sample(encoder, prop)
         if rows.decided_in is not None:
             return samples.decided(encoder, prop, rows.decided_in, "pdr", started), None
         if rows.rows:
+            say("Houdini on template candidates")
             found = houdini.discover(encoder, prop, timeout=None if timeout is None else timeout / 2, rows=rows)
     if found is not None:
         lemmas, lifted = found.lemmas, found.lifted
@@ -170,6 +177,7 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
                        f"in {len(rows.rows)} sampled states of {len(rows.instances)} instance(s); "
                        f"{len(lemmas)} inductive; {found.seconds:.2f} s)")
                 return _proved(encoder, prop, invariant, " ∧ ".join(texts), claim, "houdini", texts, how, started, lifted)
+    say("Spacer" + (f" with {len(lemmas)} lemma(s)" if lemmas else ""))
     answer, invariant, reason = solve(encoder, prop, left(), options, lemmas, lifted)
     solved = time.perf_counter() - started
     if answer == "sat":

@@ -106,20 +106,34 @@ class _Encoders:
         return self.built[key]
 
 
-def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None, depth: int | None) -> Result:
-    """One always/step/sometimes property with one symbolic engine."""
+def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None, depth: int | None,
+           status: Callable[[str], None] | None = None) -> Result:
+    """One always/step/sometimes property with one symbolic engine (``status``: where it says what it does)."""
     from kubecheck.checker import bmc, kinduction, pdr
 
+    say = _prefixed(status, engine, prop)
+    say("encoding")
     if engine == "bmc":
-        return bmc.check(encoders.get(scope), prop, BMC_DEPTH if depth is None else depth, timeout)
+        return bmc.check(encoders.get(scope), prop, BMC_DEPTH if depth is None else depth, timeout, status=say)
     if engine == "kind":
-        return kinduction.check(encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout)
-    result, proof = pdr.check(encoders.get(scope, "linear"), prop, timeout)
+        return kinduction.check(encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout,
+                                status=say)
+    result, proof = pdr.check(encoders.get(scope, "linear"), prop, timeout, status=say)
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
 
+def _prefixed(status: Callable[[str], None] | None, engine: str, prop: Any) -> Callable[[str], None]:
+    """``status`` with the engine, the property and the seconds since this step began."""
+    started = time.monotonic()
+
+    def say(what: str) -> None:
+        if status is not None:
+            status(f"{engine} {prop.short}: {what}, {time.monotonic() - started:.0f} s")
+    return say
+
+
 def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None,
-                    depth: int | None) -> Result:
+                    depth: int | None, status: Callable[[str], None] | None = None) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
     from kubecheck.checker import lasso, liveness_proof
     from kubecheck.checker.symbolic import EncodingError
@@ -128,8 +142,10 @@ def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, tim
         encoders.get(scope).require_plain_actions("a liveness check")
     except EncodingError as err:
         return _skipped(prop, scope, "not symbolic", "bmc" if engine == "bmc" else "kind", f"not decided: {err}")
+    say = _prefixed(status, "bmc lasso" if engine == "bmc" else "ranking proof", prop)
     if engine == "bmc":
-        return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout)
+        return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout, status=say)
+    say("searching for a ranking function")
     result, proof = liveness_proof.check(encoders.get(scope), prop, timeout=timeout)
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
@@ -143,6 +159,7 @@ def check(
     engine: str = "explicit",
     for_all: Sequence[str] = (),
     depth: int | None = None,
+    status: Callable[[str], None] | None = None,
 ) -> list[Result]:
     """Decide every property with the chosen engine (see the module docstring)."""
     if engine not in ENGINES:
@@ -183,7 +200,7 @@ def check(
             continue
         large = engine == "auto" and not for_all and beyond_explicit_search(adjusted)
         if large:
-            _check_large(encoders, adjusted, properties, ids, results, clock, large, depth)
+            _check_large(encoders, adjusted, properties, ids, results, clock, large, depth, status)
             continue
         symbolic = [i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)]
         if engine == "auto" and not for_all:
@@ -220,7 +237,7 @@ def check(
                 steps = ("pdr", "bmc") if engine == "auto" else (engine,)
                 solve = _solve
             for step in steps:
-                result = solve(step, encoders, adjusted, prop, clock.left(), depth)
+                result = solve(step, encoders, adjusted, prop, clock.left(), depth, status)
                 results[i] = result
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break
@@ -228,7 +245,7 @@ def check(
 
 
 def _check_large(encoders: _Encoders, scope: Any, properties: Sequence[Any], ids: list[int], results: list[Result | None],
-                 clock: _Clock, why: str, depth: int | None) -> None:
+                 clock: _Clock, why: str, depth: int | None, status: Callable[[str], None] | None = None) -> None:
     """``auto`` on an instance beyond explicit search: symbolic engines at the real size, or INCONCLUSIVE with the reason."""
     for i in ids:
         prop = properties[i]
@@ -244,7 +261,7 @@ def _check_large(encoders: _Encoders, scope: Any, properties: Sequence[Any], ids
             if clock.out():
                 results[i] = results[i] or _skipped(prop, scope, "timeout", step)
                 break
-            result = _solve(step, encoders, scope, prop, clock.left(AUTO_SECONDS), bound)
+            result = _solve(step, encoders, scope, prop, clock.left(AUTO_SECONDS), bound, status)
             results[i] = result
             if result.verdict is not Verdict.INCONCLUSIVE:
                 break

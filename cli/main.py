@@ -257,7 +257,8 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
         check_writable(certificate)
         started = time.perf_counter()
         try:
-            results = run.check(model, scope, props, budget, progress=status, engine=engine, for_all=symbolic, depth=depth)
+            results = run.check(model, scope, props, budget, progress=status, engine=engine, for_all=symbolic, depth=depth,
+                                status=status.say)
         finally:
             status.clear()
         elapsed = time.perf_counter() - started

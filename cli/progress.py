@@ -1,6 +1,8 @@
 """A status line on stderr, updated in place while a long search runs.
 
-Shown only on a terminal, only without ``--quiet`` and only once the run has lasted
+Explicit search reports states, depth and states/s; the symbolic engines report their step
+(BMC depth, k of k-induction, lasso length, PDR's phase) with the seconds it has taken. Shown
+only on a terminal, only without ``--quiet`` and only once the run has lasted
 ``delay`` seconds (a quick check prints nothing); cleared before the report is printed.
 """
 
@@ -26,12 +28,16 @@ class StatusLine:
         self.shown = 0
 
     def __call__(self, p: Progress) -> None:
+        """Explicit search's progress (states, transitions, depth, queue, states/s)."""
+        self.say(f"exploring: {text.count(p.states)} states, {text.count(p.transitions)} transitions, "
+                 f"depth {p.depth}, {text.count(p.queued)} queued, {text.count(round(p.states_per_second))} states/s, "
+                 f"{p.seconds:.0f} s")
+
+    def say(self, what: str) -> None:
+        """Any one-line status, e.g. a symbolic engine's step (``bmc availability_floor: depth 12 of 30, 41 s``)."""
         if not self.enabled or time.monotonic() - self.started < self.delay:
             return
-        line = (f"exploring: {text.count(p.states)} states, {text.count(p.transitions)} transitions, "
-                f"depth {p.depth}, {text.count(p.queued)} queued, {text.count(round(p.states_per_second))} states/s, "
-                f"{p.seconds:.0f} s")
-        line = line[: self.width - 1]  # a wrapped line could not be redrawn in place
+        line = what[: self.width - 1]  # a wrapped line could not be redrawn in place
         self.stream.write("\r" + line.ljust(self.shown))
         self.stream.flush()
         self.shown = len(line)

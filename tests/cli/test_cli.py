@@ -628,6 +628,22 @@ def test_status_line_waits_and_stays_quiet_when_disabled():
     assert stream.getvalue() == ""
 
 
+def test_symbolic_engines_say_what_they_do_on_the_status_line():
+    said: list[str] = []
+    prop = catalog.properties("deployment", ["live_pods_within_surge"])
+    model = catalog.model("deployment")
+    run.check(model, model.presets["tiny"], prop, engine="bmc", depth=6, status=said.append)
+    assert said[0] == "bmc live_pods_within_surge: encoding, 0 s"
+    assert said[1].startswith("bmc live_pods_within_surge: depth 0 of 6, ")
+    said.clear()
+    run.check(model, model.presets["tiny"], catalog.properties("deployment", ["replicas_within_surge"]), engine="pdr",
+              status=said.append)
+    assert [s.split(": ")[1].rsplit(",", 1)[0] for s in said] == ["encoding", "Houdini on the stated lemmas"]
+    stream = io.StringIO()
+    StatusLine(stream, enabled=True, delay=0, width=200).say(said[-1])
+    assert stream.getvalue() == "\r" + said[-1]
+
+
 def test_python_dash_m_runs_the_same_command():
     done = subprocess.run([sys.executable, "-m", "kubecheck.cli", "list"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
