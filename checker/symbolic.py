@@ -247,8 +247,11 @@ class Encoder:
         self._template: dict[int, Any] = {}
         self._cache: dict[Any, Any] = {}
         x0, x1 = self.state(0), self.state(1)
+        # x' = x for each variable, built once: every action repeats it for what it leaves alone
+        # (building these anew per action was most of the encoding time at 30+ ordinals)
+        self._same = [_eq(b, a) for a, b in zip(x0, x1)]
         self._disjuncts = [self._action_formula(a, x0, x1) for a in self.actions]
-        self._frame = z3.And(*[a == b for a, b in zip(x1, x0)])
+        self._frame = z3.And(*self._same)
 
     # -- variables and views -----------------------------------------------------------------
 
@@ -389,16 +392,16 @@ class Encoder:
         sc = self.scope_of(xs)
         s = self.view(xs)
         guard = action.guard(self.ops, sc, s)
-        nxt = list(xs)
-        for index, value in self.schema.changes_to_slots(action.effect(self.ops, sc, s)):
-            nxt[index] = value
+        changed = dict(self.schema.changes_to_slots(action.effect(self.ops, sc, s)))
         side = list(getattr(self.ops, "side", ()))
         if side:
             self.ops.side.clear()
         for k, v in action.params:
             if k in self.choice_lo and z3.is_expr(v):
                 side.append(v >= self.choice_lo[k])
-        return z3.And(_bool(guard), *[_eq(y, value) for y, value in zip(ys, nxt)], *side)
+        same = self._same if ys is self.state(1) and xs is self.state(0) else [_eq(y, x) for x, y in zip(xs, ys)]
+        updates = [_eq(ys[i], changed[i]) if i in changed else same[i] for i in range(len(ys))]
+        return conjunction([_bool(guard), *updates, *side])
 
     @property
     def havoc(self) -> list[Any]:
@@ -530,6 +533,18 @@ def _domains(model: Model, scope: Any) -> dict[tuple[str, str], list[Any]]:
             for name, dom in c.params:
                 out[(c.name, name)] = list(dom(scope))
     return out
+
+
+def conjunction(parts: Sequence[Any]) -> Any:
+    """``z3.And(*parts)`` for z3 Booleans, built by one C call: z3.And re-checks each part's sort
+    in Python, which was most of the encoding time at 30+ ordinals (hundreds of thousands of parts)."""
+    if not parts:
+        return z3.BoolVal(True)
+    ctx = parts[0].ctx
+    array = (z3.Ast * len(parts))()
+    for i, p in enumerate(parts):
+        array[i] = p.as_ast()
+    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(parts), array), ctx)
 
 
 def dag_size(e: Any) -> int:

@@ -25,6 +25,10 @@ from kubecheck.properties.base import Property
 class Scope:
     n: int = 3
 
+    def symbolic_constraints(self, ops, values):
+        """The toy's "API validation": n is non-negative."""
+        return [v >= 0 for v in values.values()]
+
 
 @attrs.frozen
 class State:

@@ -27,6 +27,10 @@ class Scope:
     surge: int = 1
     unavailable: int = 0
 
+    def symbolic_constraints(self, ops, values):
+        """The toy's "API validation": counts are non-negative."""
+        return [v >= 0 for v in values.values()]
+
 
 @attrs.frozen
 class State:
