@@ -41,6 +41,7 @@ import attrs
 
 from kubecheck.checker import explicit, liveness
 from kubecheck.checker.report import Result, Stats, Verdict
+from kubecheck.checker.symbolic import EncodingError
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.scopes import ScopeError
 
@@ -136,7 +137,6 @@ def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, tim
                     depth: int | None, status: Callable[[str], None] | None = None) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
     from kubecheck.checker import lasso, liveness_proof
-    from kubecheck.checker.symbolic import EncodingError
 
     try:
         encoders.get(scope).require_plain_actions("a liveness check")
@@ -237,7 +237,10 @@ def check(
                 steps = ("pdr", "bmc") if engine == "auto" else (engine,)
                 solve = _solve
             for step in steps:
-                result = solve(step, encoders, adjusted, prop, clock.left(), depth, status)
+                try:
+                    result = solve(step, encoders, adjusted, prop, clock.left(), depth, status)
+                except EncodingError as err:  # e.g. a --for-all parameter this property's scope cannot leave open
+                    result = _skipped(prop, adjusted, "not symbolic", step, f"not decided: {err}")
                 results[i] = result
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break

@@ -665,6 +665,25 @@ def test_pdr_for_all_replicas_proves_surge_and_writes_a_certificate_that_z3_rech
     assert answers and all(a == "unsat" for a in answers), answers
 
 
+def test_the_issue_4_acceptance_command_output_is_pinned():
+    """The default scope (small), every strategy parameter symbolic: the proof by the stated lemmas."""
+    result = kubecheck("check", "deployment", "deployment.replicas_within_surge", "--engine", "pdr", "--for-all",
+                       "replicas,max-surge,max-unavailable")
+    assert result.exit_code == 0, result.output
+    assert_expected("check_pdr_for_all_surge.txt", re.sub(r"\d+\.\d\d s\b", "<s> s", normalized(result.stdout)))
+
+
+def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusive_with_the_reason():
+    # the shared-claim properties place pods on two nodes, where deletions split over node-b in
+    # tuples whose range grows with replicas: not foldable, so not decided for all values
+    result = kubecheck("check", "deployment", "replicas_within_surge", "rwo_volume_attached_to_one_node", "--scope", "tiny",
+                       "--engine", "pdr", "--for-all", "replicas")
+    assert result.exit_code == 10, result.output
+    assert re.search(r"(?m)^replicas_within_surge +PROVED ", result.stdout)
+    assert ("rwo_volume_attached_to_one_node (pdr): not decided: the actions of model deployment depend on replicas "
+            "(the domain of replicaset-controller.sync_replicaset's parameter spread") in result.stdout
+
+
 def test_for_all_with_the_explicit_engine_is_a_usage_error():
     result = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny", "--for-all", "replicas")
     assert result.exit_code == 2
