@@ -1,6 +1,7 @@
 """k-induction with simple-path constraints, strengthened by already-proved lemmas.
 
-For k = 0, 1, 2, …:
+For k = 0, 1, 2, …  (a ``sometimes`` property is decided on its negation: a base-case hit is a
+witness, WITNESSED; the negation proved is UNREACHABLE):
 
 * **base**: no counterexample of depth ≤ k from the initial states (shortest-first BMC on one
   incremental solver; a counterexample here is VIOLATED, certified by replay);
@@ -45,8 +46,12 @@ def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
 def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None,
           strengthen: bool = True, status: Callable[[str], None] | None = None) -> Result:
     """k-induction of one always/step property up to ``max_k`` (see the module docstring)."""
-    if prop.kind not in ("always", "step"):
-        raise ValueError(f"k-induction decides always and step properties, not {prop.kind} ({prop.name})")
+    if prop.kind not in ("always", "step", "sometimes"):
+        raise ValueError(f"k-induction decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
+    # a sometimes property is decided on its negation: a witness is the base case's "counterexample"
+    # (WITNESSED), and "never reached" proved inductive is UNREACHABLE
+    hit = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
+    proved = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.PROVED
     started = time.perf_counter()
     base = Unroller(encoder)
     step = z3.Solver()
@@ -79,8 +84,9 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
         if answer == z3.sat:
             labels, states, params = e.decode(base.solver.model(), k)
             trace = certify_trace(e, labels, states, params)
-            return Result(prop, Verdict.VIOLATED, trace.scope, "kind", stats(k, False, "found"), trace, None,
-                          f"base case: counterexample at depth {k}")
+            what = "witness" if prop.kind == "sometimes" else "counterexample"
+            return Result(prop, hit, trace.scope, "kind", stats(k, False, "found"), trace, None,
+                          f"base case: {what} at depth {k}")
         if answer == z3.unknown:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
                           f"base case at depth {k}: solver unknown ({base.solver.reason_unknown()})")
@@ -104,11 +110,13 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
             step.set("timeout", max(1, left))
         answer = step.check(flag)
         if answer == z3.unsat:
-            claim = f"all values of {', '.join(e.params)}" if e.params else "this instance"
+            claim = e.claim
             used = f", strengthened by {len(lemmas)} lemma(s)" if lemmas else ""
             used += f" ({discovered})" if discovered and lemmas else ""
-            return Result(prop, Verdict.PROVED, e.scope, "kind", stats(k + 1, True, "proved"), None, None,
-                          f"PROVED ({claim}): {k + 1}-inductive with simple-path constraints{used}")
+            what = "UNREACHABLE (never reached" if prop.kind == "sometimes" else "PROVED ("
+            return Result(prop, proved, e.scope, "kind", stats(k + 1, True, "proved"), None, None,
+                          f"{what}{'; ' if prop.kind == 'sometimes' else ''}{claim}): {k + 1}-inductive with "
+                          f"simple-path constraints{used}")
         if answer == z3.unknown:
             return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
                           f"step case at k={k + 1}: solver unknown ({step.reason_unknown()})")

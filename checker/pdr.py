@@ -132,7 +132,7 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"PDR decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
     started = time.perf_counter()
-    claim = f"all values of {', '.join(encoder.params)}" if encoder.params else "this instance"
+    claim = encoder.claim
 
     def left() -> float | None:
         return None if timeout is None else max(0.1, timeout - (time.perf_counter() - started))

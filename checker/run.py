@@ -25,7 +25,12 @@ Without ``--timeout`` every symbolic step of such an ``auto`` run stops after ``
 **Parameters that cannot be symbolic.** A scope may refuse ``--for-all NAME``
 (``not_symbolic(name)``: the StatefulSet keeps one state slot per ordinal, so ``replicas`` fixes
 the shape of the state). Every property is then INCONCLUSIVE with the scope's reason — never
-a proof for all values that was not made.
+a proof for all values that was not made — unless the user bounded the parameter
+(``--for-all replicas=1..20``, ``bounds``): then each value in the range is checked as its own
+instance with the symbolic engine (:func:`_sweep`, at most ``MAX_SWEEP`` instances), and the
+verdict says "PROVED for each of replicas 1..20": every instance proved, nothing claimed
+outside the range. Where the parameter *can* be symbolic, bounds only restrict it (the proof is
+"for all values of replicas in 1..20", one run).
 
 Budgets are for the whole run: ``timeout`` is one deadline shared by every exploration and
 solver call, and once an exploration is interrupted (Ctrl-C) or the deadline has passed, the
@@ -35,7 +40,7 @@ properties not yet decided are INCONCLUSIVE without being explored.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import attrs
 
@@ -51,6 +56,8 @@ BMC_DEPTH, KIND_DEPTH, LASSO_DEPTH, AUTO_STATES = 30, 5, 20, 2_000_000
 #: ``auto`` on an instance beyond explicit search: k-induction tries k = 1 only (0 = ``max_k``),
 #: and each symbolic step stops after this many seconds unless ``--timeout`` is given.
 AUTO_KIND_DEPTH, AUTO_SECONDS = 0, 20.0
+#: At most this many instances in a sweep over a bounded parameter that cannot be symbolic.
+MAX_SWEEP = 100
 
 
 def beyond_explicit_search(scope: Any) -> str | None:
@@ -94,8 +101,8 @@ class _Encoders:
     """The encodings of one run, shared by the properties of one scope (building one is the costly
     part on large per-ordinal instances: quadratic in the number of ordinals)."""
 
-    def __init__(self, model: Model, for_all: Sequence[str]):
-        self.model, self.for_all, self.built = model, tuple(for_all), {}
+    def __init__(self, model: Model, for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]] | None = None):
+        self.model, self.for_all, self.bounds, self.built = model, tuple(for_all), dict(bounds or {}), {}
 
     def get(self, scope: Any, arith: str = "int") -> Any:
         from kubecheck.checker.symbolic import Encoder
@@ -103,7 +110,7 @@ class _Encoders:
         key = (scope, arith)
         if key not in self.built:
             self.built = {k: v for k, v in self.built.items() if k[0] == scope}  # one scope's encodings at a time
-            self.built[key] = Encoder(self.model, scope, self.for_all, arith=arith)
+            self.built[key] = Encoder(self.model, scope, self.for_all, self.bounds, arith=arith)
         return self.built[key]
 
 
@@ -160,6 +167,7 @@ def check(
     for_all: Sequence[str] = (),
     depth: int | None = None,
     status: Callable[[str], None] | None = None,
+    bounds: Mapping[str, tuple[int | None, int | None]] | None = None,
 ) -> list[Result]:
     """Decide every property with the chosen engine (see the module docstring)."""
     if engine not in ENGINES:
@@ -181,7 +189,8 @@ def check(
                 raise ScopeError(f"{why}; use --engine kind or pdr (symbolic, this instance), --engine auto, "
                                  f"or give explicit search a budget (--max-states, --timeout)")
     clock = _Clock(budget.timeout)
-    encoders = _Encoders(model, for_all)
+    bounds = dict(bounds or {})
+    encoders = _Encoders(model, for_all, bounds)
     stopped = ""
     results: list[Result | None] = [None] * len(properties)
 
@@ -194,6 +203,10 @@ def check(
 
     for adjusted, ids in groups.items():
         refused = not_symbolic(adjusted, for_all) if for_all else None
+        if refused and _sweepable(for_all, bounds):
+            for i in ids:
+                results[i] = _sweep(engine, model, adjusted, properties[i], for_all, bounds, clock, depth, status)
+            continue
         if refused:
             for i in ids:
                 results[i] = _skipped(properties[i], adjusted, "not symbolic", engine, f"not a proof for all values: {refused}")
@@ -245,6 +258,72 @@ def check(
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break
     return [r for r in results if r is not None]
+
+
+def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]]) -> bool:
+    """Every parameter has a finite range, and there are at most MAX_SWEEP instances."""
+    count = 1
+    for name in for_all:
+        lo, hi = bounds.get(name, (None, None))
+        if lo is None or hi is None:
+            return False
+        count *= hi - lo + 1
+    return count <= MAX_SWEEP
+
+
+def _sweep(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[str],
+           bounds: Mapping[str, tuple[int | None, int | None]], clock: _Clock, depth: int | None,
+           status: Callable[[str], None] | None) -> Result:
+    """``prop`` on each instance of a bounded range of a parameter that cannot be symbolic.
+
+    PROVED (UNREACHABLE) when every instance is; the first VIOLATED (WITNESSED) instance's
+    result otherwise (its trace names the value); INCONCLUSIVE at the first instance that is,
+    with the values already proved.
+    """
+    import itertools
+
+    ranges = [range(bounds[n][0], bounds[n][1] + 1) for n in for_all]
+    where = ", ".join(f"{n} {bounds[n][0]}..{bounds[n][1]}" for n in for_all)
+    if not _symbolic_kind(prop):
+        return _skipped(prop, scope, "not symbolic", engine,
+                        f"not decided: a sweep over {where} decides always, step and sometimes properties only")
+    steps = (engine,) if engine in ("bmc", "kind", "pdr") else ("kind", "pdr")
+    encoders = _Encoders(model, ())
+    proved: list[str] = []
+    started = time.monotonic()
+    last: Result | None = None
+    for values in itertools.product(*ranges):
+        point = dict(zip(for_all, values))
+        label = ", ".join(f"{n}={v}" for n, v in point.items())
+        instance = attrs.evolve(scope, **point)
+        validate = getattr(instance, "validate", None)
+        try:
+            if validate is not None:
+                validate()
+        except ScopeError as err:
+            raise ScopeError(f"--for-all {where}: at {label}, {err}") from None
+        for step in steps:
+            if clock.out():
+                return _skipped(prop, scope, "timeout", step, f"stopped by the timeout after {len(proved)} instance(s) of {where}")
+            say = None if status is None else (lambda what, label=label: status(f"{label}: {what}"))
+            last = _solve(step, encoders, instance, prop, clock.left(), depth, say)
+            if last.verdict is not Verdict.INCONCLUSIVE:
+                break
+        assert last is not None
+        if last.verdict in (Verdict.VIOLATED, Verdict.WITNESSED):
+            before = f"; {', '.join(proved)} proved before it" if proved else ""
+            return attrs.evolve(last, note=f"{last.note} (sweep over {where}: found at {label}{before})")
+        if last.verdict is Verdict.INCONCLUSIVE:
+            before = f"{', '.join(proved)} proved before it" if proved else "none proved before it"
+            return attrs.evolve(last, note=f"at {label}: {last.note} (sweep over {where}: {before}; not a proof for the range)")
+        proved.append(label)
+    assert last is not None
+    seconds = time.monotonic() - started
+    stats = Stats(0, 0, 0, seconds, True, "proved")
+    what = "UNREACHABLE" if last.verdict is Verdict.UNREACHABLE else "PROVED"
+    return Result(prop, last.verdict, scope, last.engine, stats, None, None,
+                  f"{what} for each of {where} ({len(proved)} instances, each by {last.engine} at its own size, "
+                  f"{seconds:.2f} s in all); nothing is claimed outside that range")
 
 
 def _check_large(encoders: _Encoders, scope: Any, properties: Sequence[Any], ids: list[int], results: list[Result | None],

@@ -47,10 +47,15 @@ def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, 
     names = list(encoder.params)
     if not names:
         return [{}]
-    axes = [tuple((grid or {}).get(n, GRID.get(n, DEFAULT_GRID))) for n in names]
+    axes = [_within(tuple((grid or {}).get(n, GRID.get(n, DEFAULT_GRID))), encoder.bounds.get(n, (None, None)))
+            for n in names]
     own = tuple(_value(getattr(encoder.scope, n)) for n in names)
     points = list(itertools.product(*axes))
-    first = [own, tuple(min(a) for a in axes)]
+    def inside(point: tuple[int, ...]) -> bool:
+        return all((lo is None or v >= lo) and (hi is None or v <= hi)
+                   for v, (lo, hi) in zip(point, (encoder.bounds.get(n, (None, None)) for n in names)))
+
+    first = [p for p in (own, tuple(min(a) for a in axes)) if inside(p)]
     rest = [p for p in points if p not in first]
     random.Random(seed).shuffle(rest)
     return [dict(zip(names, p)) for p in (first + rest)[: max(limit, 2)]]
@@ -118,6 +123,14 @@ def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
                 queue.append(t)
     queue = queue[:limit]
     return queue, [depth[s] for s in queue]
+
+
+def _within(values: tuple[int, ...], bounds: tuple[int | None, int | None]) -> tuple[int, ...]:
+    """The grid values inside the user's bounds (``--for-all replicas=1..20``); the bounds
+    themselves when none is."""
+    lo, hi = bounds
+    inside = tuple(v for v in values if (lo is None or v >= lo) and (hi is None or v <= hi))
+    return inside or tuple(sorted({b for b in bounds if b is not None}))
 
 
 def _value(v: Any) -> int:

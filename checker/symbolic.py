@@ -511,6 +511,18 @@ class Encoder:
             out.append(z3.is_true(val) if v.kind == "bool" else _number(val))
         return tuple(out)
 
+    @property
+    def claim(self) -> str:
+        """What a proof with this encoding is about: "this instance", "all values of replicas,
+        max_surge", or with user bounds "all values of replicas in 1..20"."""
+        if not self.params:
+            return "this instance"
+        parts = []
+        for name in self.params:
+            lo, hi = self.bounds.get(name, (None, None))
+            parts.append(name if lo is None and hi is None else f"{name} in {'' if lo is None else lo}..{'' if hi is None else hi}")
+        return f"all values of {', '.join(parts)}"
+
     def concrete_scope(self, params: Mapping[str, int]) -> Any:
         """The scope with the parameters set to the values a solver chose."""
         if not params:

@@ -131,20 +131,28 @@ def manifest_trace_lines(result: Any) -> list[str]:
     return trace_text.steps(result.trace) + trace_text.conclusion_lines(result.property, result.verdict.value, result.trace)
 
 
-def symbolic_params(model: Any, names: str | None) -> tuple[str, ...]:
-    """``--for-all replicas,max-surge`` -> scope field names; InputError naming the valid ones."""
+def symbolic_params(model: Any, names: str | None) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
+    """``--for-all replicas=1..20,max-surge`` -> (scope field names, {field: (lo, hi)}); an
+    InputError names the valid parameters or the expected range form."""
     if not names:
-        return ()
+        return (), {}
     by_cli = {info.cli: field for field, info in scopes.params(model.scope_cls)}
-    out = []
-    for name in (n.strip() for n in names.split(",") if n.strip()):
+    out, bounds = [], {}
+    for item in (n.strip() for n in names.split(",") if n.strip()):
+        name, _, span = item.partition("=")
         if name not in by_cli:
             raise InputError(f"--for-all: unknown parameter {name!r}; parameters: {', '.join(by_cli)}")
+        if span:
+            lo, dots, hi = span.partition("..")
+            if not (dots and lo.isdigit() and hi.isdigit() and int(lo) <= int(hi)):
+                raise InputError(f"--for-all {name}: expected a range LO..HI of integers with LO <= HI, got {span!r}")
+            bounds[by_cli[name]] = (int(lo), int(hi))
         out.append(by_cli[name])
-    return tuple(out)
+    return tuple(out), bounds
 
 
-def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[str], out: str, quiet: bool) -> None:
+def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[str], out: str, quiet: bool,
+                       bounds: dict[str, tuple[int, int]] | None = None) -> None:
     """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
     from kubecheck.checker.symbolic import Encoder
 
@@ -154,7 +162,7 @@ def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[st
             click.echo("no certificate written: no property was PROVED by pdr or kind", err=True)
         return
     for r in proved:
-        encoder = Encoder(model, r.scope, symbolic, arith="linear")
+        encoder = Encoder(model, r.scope, symbolic, bounds, arith="linear")
         text_ = r.evidence.smtlib(encoder, r.property)
         write(text_, out if len(proved) == 1 else documents.numbered_path(out, r.property.short), quiet)
 
@@ -217,8 +225,9 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
               help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)")
 @click.option("--engine", type=click.Choice(run.ENGINES), default="explicit", show_default=True,
               help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)")
-@click.option("--for-all", "for_all", metavar="NAME,...",
-              help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value")
+@click.option("--for-all", "for_all", metavar="NAME[=LO..HI],...",
+              help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value (in LO..HI "
+                   "if given; a model that cannot leave one open checks each value of the range)")
 @click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)")
 @click.option("--certificate", metavar="FILE",
               help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)")
@@ -250,7 +259,7 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
         model = catalog.model(model_name)
         props = catalog.properties(model.name, property_names)
         scope = build_scope(model, preset, pairs, faults)
-        symbolic = symbolic_params(model, for_all)
+        symbolic, bounds = symbolic_params(model, for_all)
         if symbolic and engine == "explicit":
             raise InputError("--for-all needs a symbolic engine: --engine pdr, bmc, kind or auto")
         check_writable(out)
@@ -258,12 +267,12 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
         started = time.perf_counter()
         try:
             results = run.check(model, scope, props, budget, progress=status, engine=engine, for_all=symbolic, depth=depth,
-                                status=status.say)
+                                status=status.say, bounds=bounds)
         finally:
             status.clear()
         elapsed = time.perf_counter() - started
         if certificate is not None:
-            write_certificates(model, results, symbolic, certificate, quiet)
+            write_certificates(model, results, symbolic, certificate, quiet, bounds)
     code = exit_code(results)
     if fmt == "text":
         write(report_text.render(model, preset, scope, results, budget, elapsed, code), out, quiet)

@@ -67,7 +67,7 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
         chosen = [(k, v) for k, v in describe(r.scope) if adjusted.get(k) != v]
         if chosen:  # a symbolic engine's trace, with the values it chose for the --for-all parameters
             lines.append(f"{r.property.short} ({r.engine}): {r.verdict.value.lower()} with {' '.join(text.settings(chosen))} "
-                         "(values the solver chose)")
+                         "(the --for-all values where it was found)")
     def never_explored(r: Result) -> bool:
         return r.engine.startswith("explicit") and r.note.startswith("not explored")
 

@@ -49,6 +49,11 @@ model, and no verdict is about every replica count.
 
 * ``HOLDS`` (explicit search) and ``PROVED (this instance)`` (k-induction, PDR) are about the
   scope's own numbers: its replicas and scale-to values, nodes, edits and faults.
+* ``--for-all replicas=LO..HI`` checks each replica count of the range as its own instance
+  (k-induction or PDR at that size, at most 100 instances): "PROVED for each of replicas 1..20"
+  means twenty fixed-size proofs, and nothing about 21. ``--for-all replicas`` without a range
+  is INCONCLUSIVE with this reason. What was tried for every replica count and did not work
+  (quantified array invariants with Spacer; see papers/statefulset-symbolic.md) is not offered.
 * Above 8 ordinals explicit search is refused without a budget (``StatefulSetScope.beyond_explicit_search``);
   ``--set replicas=N`` up to 100 and manifests up to 64 replicas go to the symbolic engines at
   N itself. The properties that are *1-inductive* — every step from every state in the declared

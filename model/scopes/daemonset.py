@@ -100,6 +100,15 @@ class DaemonSetScope:
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 
+    def not_symbolic(self, name: str) -> str:
+        """Why the scope field ``name`` cannot be left symbolic (``--for-all``): none of them can."""
+        if name == "nodes":
+            return ("the DaemonSet model keeps state slots per node, so the node count fixes the shape of the state; "
+                    "no proof for every node count is made. Check a range instance by instance with "
+                    "--for-all nodes=LO..HI, or one count with --set nodes=N --engine kind (or pdr)")
+        return (f"{name.replace('_', '-')}: the DaemonSet model reads it while building its commands and per-node "
+                f"slots, so it cannot be left symbolic; check values one at a time with --set")
+
     @property
     def templates(self) -> int:
         return 1 + self.edits

@@ -125,7 +125,8 @@ class StatefulSetScope:
         if name in ("replicas", "scale_to"):
             return ("the StatefulSet model keeps one state slot per ordinal, so spec.replicas fixes the shape of the "
                     "state; no proof for every replica count is made (model header: fixed instances only). "
-                    "Check a replica count with --set replicas=N --engine kind (or pdr)")
+                    "Check a range instance by instance with --for-all replicas=LO..HI, or one count with "
+                    "--set replicas=N --engine kind (or pdr)")
         if name == "max_unavailable":
             return ("max-unavailable: the StatefulSet scope states no API validation for symbolic parameters "
                     "(symbolic_constraints); check values one at a time with --set")

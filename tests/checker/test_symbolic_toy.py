@@ -111,6 +111,27 @@ def test_k_induction_proves_for_every_value_and_finds_base_violations() -> None:
     assert bad.verdict is Verdict.VIOLATED and bad.trace is not None
 
 
+OVERFULL = Property("toy.overfull", "sometimes", "more pods than n + surge (never)", "-",
+                    lambda ops, sc, s: s.old + s.new > s.n + sc.surge)
+
+
+def test_k_induction_decides_sometimes_properties_on_their_negation() -> None:
+    e = Encoder(TOY, Scope(n=3))
+    done = kinduction.check(e, DONE, 8, strengthen=False)
+    assert done.verdict is Verdict.WITNESSED and len(done.trace.steps) == 6  # the base case is BMC: shortest
+    never = kinduction.check(Encoder(TOY, Scope(), for_all=ALL), OVERFULL, 3, strengthen=False)
+    assert never.verdict is Verdict.UNREACHABLE and "all values of n, surge, unavailable" in never.note
+
+
+def test_bounded_parameters_restrict_the_claim_and_the_counterexample() -> None:
+    e = Encoder(TOY, Scope(), for_all=("n",), bounds={"n": (2, 5)})
+    assert e.claim == "all values of n in 2..5"
+    proved = kinduction.check(e, WITHIN_SURGE, 3)
+    assert proved.verdict is Verdict.PROVED and "(all values of n in 2..5)" in proved.note
+    bad = bmc.check(Encoder(TOY, Scope(), for_all=("n",), bounds={"n": (2, 5)}), WITHIN_N, 4)
+    assert bad.verdict is Verdict.VIOLATED and bad.trace.scope.n == 2  # the least value in the range
+
+
 def test_k_induction_uses_lemmas() -> None:
     # a proved lemma (new ≤ n) is assumed at every step of the induction path
     e = Encoder(TOY, Scope(), for_all=ALL)

@@ -684,6 +684,35 @@ def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusiv
             "(the domain of replicaset-controller.sync_replicaset's parameter spread") in result.stdout
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ("replicas=3..1", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '3..1'"),
+    ("replicas=x", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got 'x'"),
+    ("replicas=1..", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '1..'"),
+    ("replica=1..2", "--for-all: unknown parameter 'replica'; parameters: name, replicas, ordinals-start, "),
+])
+def test_bad_for_all_ranges_are_one_line_errors(value, message):
+    result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order", "--engine", "kind", "--for-all", value)
+    assert result.exit_code == 2
+    assert one_error_line(result).startswith(message)
+
+
+def test_a_range_of_a_per_ordinal_parameter_is_checked_instance_by_instance():
+    result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order",
+                       "at_most_one_running_instance_with_force_delete", "--engine", "kind", "--for-all", "replicas=1..4")
+    assert result.exit_code == 12, result.output
+    assert ("pods_created_in_ordinal_order (kind): PROVED for each of replicas 1..4 (4 instances, each by kind at its "
+            "own size") in result.stdout
+    assert "nothing is claimed outside that range" in result.stdout
+    assert "at_most_one_running_instance_with_force_delete (kind): violated with replicas=1" in result.stdout
+    assert ("reproduce: kubecheck check statefulset statefulset.at_most_one_running_instance_with_force_delete "
+            "--scope small --set replicas=1") in result.stdout
+    # a value of the range the scope rejects is named, with the sweep
+    bad = kubecheck("check", "daemonset", "new_node_gets_pod", "--scope", "tiny", "--engine", "kind",
+                    "--for-all", "nodes=1..3")
+    assert bad.exit_code == 2
+    assert one_error_line(bad) == "--for-all nodes 1..3: at nodes=1, joins: at most nodes - 1 = 0 nodes may join later, got 1"
+
+
 def test_for_all_with_the_explicit_engine_is_a_usage_error():
     result = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny", "--for-all", "replicas")
     assert result.exit_code == 2
