@@ -13,7 +13,10 @@
       I(x) ∧ D(x) ∧ T(x, x') ∧ ¬(I(x') ∧ D(x'))            -- consecution, and staying in domain
       I(x) ∧ D(x) ∧ ¬P(x)      (step: I(x) ∧ D(x) ∧ T(x, x') ∧ ¬P(x, x'))   -- safety
 
-  ``T`` is the disjunction of every action (the stutter step preserves any ``I``). Why ``D``
+  ``T`` is the disjunction of every action (the stutter step preserves any ``I``). The
+  in-process re-check asks a query over ``T`` action by action on its one fresh solver (unsat
+  for each disjunct is unsat for the disjunction, and several times faster); the SMT-LIB
+  certificate states it as the one disjunction. Why ``D``
   is checked rather than assumed in the successor: the explicit engine raises on an effect that
   leaves its domain, while the symbolic ``T`` merely computes the value; assuming ``D(x')``
   would silently drop such steps, so a proof would only hold for the domain-restricted system.
@@ -103,25 +106,53 @@ def bound_text(encoder: Encoder, bound: Bound) -> str:
     return f"{v.label} ≥ {v.lo}" if bound[1] == "lo" else f"{v.label} ≤ {v.hi}"
 
 
-def _queries(encoder: Encoder, prop: Any, inv: Any, lifted: Sequence[Bound] = ()) -> list[tuple[str, list[Any]]]:
-    """The three certificate queries as (name, assertions); ``inv`` is over ``encoder.state(0)``."""
+def _queries(encoder: Encoder, prop: Any, inv: Any, lifted: Sequence[Bound] = ()) -> list[tuple[str, list[Any], bool]]:
+    """The three certificate queries as (name, assertions, over T); ``inv`` is over ``encoder.state(0)``.
+
+    A query *over T* also asserts the transition relation, the disjunction of every action
+    (:meth:`Encoder.trans_disjunction`), which is left out of ``assertions``: the SMT-LIB
+    certificate states it as one disjunction, the in-process re-check asks it action by action.
+    """
     x, y = encoder.state(0), encoder.state(1)
     inv_next = z3.substitute(inv, *zip(x, y))
-    t = encoder.trans_disjunction(x, y)
     dx, dy = domain(encoder, x, lifted), domain(encoder, y, lifted)
     if prop is None:  # a lemma set on its own: no safety query
-        safety = [z3.BoolVal(False)]
+        safety, over_t = [z3.BoolVal(False)], False
     elif prop.kind == "step":
-        safety = [inv, dx, t, z3.Not(encoder.predicate(prop, x, y))]
+        safety, over_t = [inv, dx, z3.Not(encoder.predicate(prop, x, y))], True
     elif prop.kind == "sometimes":  # the invariant shows the witness predicate unreachable
-        safety = [inv, dx, encoder.predicate(prop, x)]
+        safety, over_t = [inv, dx, encoder.predicate(prop, x)], False
     else:
-        safety = [inv, dx, z3.Not(encoder.predicate(prop, x))]
+        safety, over_t = [inv, dx, z3.Not(encoder.predicate(prop, x))], False
     return [
-        ("initiation", [encoder.init(x), z3.Not(z3.And(inv, dx))]),
-        ("consecution", [inv, dx, t, z3.Not(z3.And(inv_next, dy))]),
-        ("safety", safety),
+        ("initiation", [encoder.init(x), z3.Not(z3.And(inv, dx))], False),
+        ("consecution", [inv, dx, z3.Not(z3.And(inv_next, dy))], True),
+        ("safety", safety, over_t),
     ]
+
+
+def _answer(encoder: Encoder, assertions: list[Any], over_t: bool, timeout: float | None) -> str:
+    """One query on a fresh solver: "unsat" is success. A query over T is asked once per action
+    (push, assert the action's disjunct, check, pop): unsat for every action is unsat for their
+    disjunction, and one solver sharing the rest is several times faster than the disjunction
+    (0.09 s against 0.58 s for the surge bound's consecution at small)."""
+    s = z3.Solver()
+    if timeout:
+        s.set("timeout", int(timeout * 1000))
+    s.add(*assertions)
+    if not over_t:
+        return str(s.check())
+    worst = "unsat"
+    for i in range(encoder.n):
+        s.push()
+        s.add(encoder.disjunct(i, 0))
+        answer = str(s.check())
+        s.pop()
+        if answer == "sat":
+            return "sat"
+        if answer != "unsat":
+            worst = answer
+    return worst
 
 
 def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None,
@@ -130,33 +161,23 @@ def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None
     import time
 
     started = time.perf_counter()
-    out = {}
-    for name, assertions in _queries(encoder, prop, inv, lifted):
-        s = z3.Solver()
-        if timeout:
-            s.set("timeout", int(timeout * 1000))
-        s.add(*assertions)
-        out[name] = str(s.check())
+    out = {name: _answer(encoder, assertions, over_t, timeout)
+           for name, assertions, over_t in _queries(encoder, prop, inv, lifted)}
     return InvariantCheck(out["initiation"], out["consecution"], out["safety"], time.perf_counter() - started)
 
 
 def check_inductive(encoder: Encoder, inv: Any, lifted: Sequence[Bound] = (), timeout: float | None = None) -> bool:
     """Re-check a lemma set alone (no property): init ⇒ I ∧ D and I ∧ D ∧ T ⇒ I′ ∧ D′, fresh solvers."""
-    for name, assertions in _queries(encoder, None, inv, lifted)[:2]:
-        s = z3.Solver()
-        if timeout:
-            s.set("timeout", int(timeout * 1000))
-        s.add(*assertions)
-        if s.check() != z3.unsat:
-            return False
-    return True
+    return all(_answer(encoder, assertions, over_t, timeout) == "unsat"
+               for _, assertions, over_t in _queries(encoder, None, inv, lifted)[:2])
 
 
 def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "",
                        lifted: Sequence[Bound] = ()) -> str:
     """The invariant and the three checks as one SMT-LIB 2 script; every check-sat must say unsat."""
-    x = encoder.state(0)
-    queries = _queries(encoder, prop, inv, lifted)
+    x, y = encoder.state(0), encoder.state(1)
+    t = encoder.trans_disjunction(x, y)
+    queries = [(name, assertions + ([t] if over_t else [])) for name, assertions, over_t in _queries(encoder, prop, inv, lifted)]
     decls: dict[str, str] = {}
     for _, assertions in queries:
         for a in assertions:
