@@ -104,7 +104,6 @@ class _Obligations:
         lem_y = [z3.substitute(lem, *zip(self.x, self.y)) for lem in self.lemmas]
         self.pending_x = z3.And(encoder.domain(self.x), *self.lemmas, z3.Not(goal_x))
         self.pending_y = z3.And(encoder.domain(self.y), *lem_y, z3.Not(goal_y))
-        encoder.require_plain_actions("a ranking proof")
         sc, view = encoder.scope_of(self.x), encoder.view(self.x)
         self.guards = [_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
         self.units = fairness_units(encoder.actions)
@@ -328,6 +327,7 @@ def check(encoder: Encoder, prop: Any, lemmas: Sequence[Any] | None = None,
 
     ``lemmas``: proved invariants to assume; None asks PDR for one (:func:`progress_lemma`).
     """
+    encoder.require_plain_actions("a ranking proof")  # before PDR reads the guards (one per action)
     started = time.perf_counter()
     try:
         if lemmas is None:

@@ -145,10 +145,6 @@ def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, tim
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
     from kubecheck.checker import lasso, liveness_proof
 
-    try:
-        encoders.get(scope).require_plain_actions("a liveness check")
-    except EncodingError as err:
-        return _skipped(prop, scope, "not symbolic", "bmc" if engine == "bmc" else "kind", f"not decided: {err}")
     say = _prefixed(status, "bmc lasso" if engine == "bmc" else "ranking proof", prop)
     if engine == "bmc":
         return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout, status=say)
@@ -253,7 +249,8 @@ def check(
                 try:
                     result = solve(step, encoders, adjusted, prop, clock.left(), depth, status)
                 except EncodingError as err:  # e.g. a --for-all parameter this property's scope cannot leave open
-                    result = _skipped(prop, adjusted, "not symbolic", step, f"not decided: {err}")
+                    engine_name = "ranking" if step == "proof" else "bmc-lasso" if prop.is_liveness else step
+                    result = _skipped(prop, adjusted, "not symbolic", engine_name, f"not decided: {err}")
                 results[i] = result
                 if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
                     break
