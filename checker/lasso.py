@@ -41,7 +41,7 @@ from kubecheck.checker.bmc import Unroller
 from kubecheck.checker.certify import EncoderBug, certify_trace
 from kubecheck.checker.liveness import check_lasso
 from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder, _number
+from kubecheck.checker.symbolic import Encoder, _number, as_bool
 from kubecheck.model.kernel.commands import Action, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
@@ -72,10 +72,10 @@ class LassoEncoding:
         self.strong = strongly_fair(encoder.model, getattr(prop, "strong_fairness", ()))
         x0 = encoder.state(0)
         sc, view = encoder.scope_of(x0), encoder.view(x0)
-        guards = [_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
+        guards = [as_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
         self._enabled0 = [z3.Or(*[guards[i] for i in idx]) for _, idx in self.units]
-        self._p0 = _bool(prop.predicate(encoder.ops, sc, view))
-        self._q0 = _bool(prop.target(encoder.ops, sc, view)) if prop.kind == "leads_to" else None
+        self._p0 = as_bool(prop.predicate(encoder.ops, sc, view))
+        self._q0 = as_bool(prop.target(encoder.ops, sc, view)) if prop.kind == "leads_to" else None
         self._cache: dict[tuple[str, int], Any] = {}
 
     def _at(self, name: str, term: Any, j: int) -> Any:
@@ -206,7 +206,3 @@ def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = N
         return Result(prop, Verdict.VIOLATED, trace.scope, ENGINE, stats, trace, None, note)
     return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, ENGINE, stats, None, None,
                   f"no fair lasso up to depth {max(depth, 0)} ({reason}); not a proof")
-
-
-def _bool(x: Any) -> Any:
-    return z3.BoolVal(x) if isinstance(x, bool) else x

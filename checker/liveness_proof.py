@@ -51,7 +51,7 @@ import z3
 from kubecheck.checker.certify import EncoderBug
 from kubecheck.checker.lasso import fairness_units
 from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import Encoder, as_bool
 
 ENGINE = "ranking"
 #: Coefficients are integers in [-COEFF, COEFF]; rounds of sampling per component.
@@ -99,13 +99,13 @@ class _Obligations:
         self.e, self.timeout = encoder, timeout
         self.x, self.y = encoder.state(0), encoder.state(1)
         self.lemmas = list(lemmas)
-        goal_x = _bool(goal(encoder.ops, encoder.scope_of(self.x), encoder.view(self.x)))
-        goal_y = _bool(goal(encoder.ops, encoder.scope_of(self.y), encoder.view(self.y)))
+        goal_x = as_bool(goal(encoder.ops, encoder.scope_of(self.x), encoder.view(self.x)))
+        goal_y = as_bool(goal(encoder.ops, encoder.scope_of(self.y), encoder.view(self.y)))
         lem_y = [z3.substitute(lem, *zip(self.x, self.y)) for lem in self.lemmas]
         self.pending_x = z3.And(encoder.domain(self.x), *self.lemmas, z3.Not(goal_x))
         self.pending_y = z3.And(encoder.domain(self.y), *lem_y, z3.Not(goal_y))
         sc, view = encoder.scope_of(self.x), encoder.view(self.x)
-        self.guards = [_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
+        self.guards = [as_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
         self.units = fairness_units(encoder.actions)
         self.features_x = [_feature(v) for v in self.x]
         self.features_y = [_feature(v) for v in self.y]
@@ -170,10 +170,6 @@ class _Obligations:
 
 def _feature(v: Any) -> Any:
     return z3.If(v, 1, 0) if z3.is_bool(v) else v
-
-
-def _bool(x: Any) -> Any:
-    return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
 def _values(m: z3.ModelRef, terms: Sequence[Any]) -> list[int]:

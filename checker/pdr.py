@@ -30,7 +30,7 @@ import z3
 from kubecheck.checker import bmc
 from kubecheck.checker.certify import Bound, EncoderBug, InvariantCheck, bound_text, certificate_smtlib, check_invariant, domain
 from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import Encoder, as_bool
 
 
 #: Lemma discovery's templates grow with the square of the state's size; beyond this many
@@ -236,7 +236,7 @@ def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
 
     t0 = time.perf_counter()
     x = encoder.state(0)
-    clauses = [_as_bool(f) for f in prop.lemmas(encoder.ops, encoder.scope_of(x), encoder.view(x))]
+    clauses = [as_bool(f) for f in prop.lemmas(encoder.ops, encoder.scope_of(x), encoder.view(x))]
     goal = encoder.predicate(prop, x)
     caps = bounds(encoder, x)
     alive, _, status = houdini.houdini(encoder, clauses + [goal] + [f for _, f in caps], timeout)
@@ -250,10 +250,6 @@ def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
     result, proof = _proved(encoder, prop, z3.And(goal, *[clauses[i] for i in kept]), " ∧ ".join(texts), claim,
                             "stated", texts, how, started, lifted)
     return (result, proof) if proof is not None else None
-
-
-def _as_bool(x: Any) -> Any:
-    return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
 def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, method: str, texts: tuple[str, ...],

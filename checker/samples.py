@@ -51,11 +51,8 @@ def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, 
             for n in names]
     own = tuple(_value(getattr(encoder.scope, n)) for n in names)
     points = list(itertools.product(*axes))
-    def inside(point: tuple[int, ...]) -> bool:
-        return all((lo is None or v >= lo) and (hi is None or v <= hi)
-                   for v, (lo, hi) in zip(point, (encoder.bounds.get(n, (None, None)) for n in names)))
-
-    first = [p for p in (own, tuple(min(a) for a in axes)) if inside(p)]
+    bounds = [encoder.bounds.get(n, (None, None)) for n in names]
+    first = [p for p in (own, tuple(min(a) for a in axes)) if all(_inside(v, b) for v, b in zip(p, bounds))]
     rest = [p for p in points if p not in first]
     random.Random(seed).shuffle(rest)
     return [dict(zip(names, p)) for p in (first + rest)[: max(limit, 2)]]
@@ -128,9 +125,13 @@ def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
 def _within(values: tuple[int, ...], bounds: tuple[int | None, int | None]) -> tuple[int, ...]:
     """The grid values inside the user's bounds (``--for-all replicas=1..20``); the bounds
     themselves when none is."""
-    lo, hi = bounds
-    inside = tuple(v for v in values if (lo is None or v >= lo) and (hi is None or v <= hi))
+    inside = tuple(v for v in values if _inside(v, bounds))
     return inside or tuple(sorted({b for b in bounds if b is not None}))
+
+
+def _inside(value: int, bounds: tuple[int | None, int | None]) -> bool:
+    lo, hi = bounds
+    return (lo is None or value >= lo) and (hi is None or value <= hi)
 
 
 def _value(v: Any) -> int:

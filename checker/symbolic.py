@@ -385,7 +385,7 @@ class Encoder:
         flat = self.schema.flatten(self.model.init(sc))
         parts = [_eq(x, value) for x, value in zip(xs, flat)]
         if self.params:
-            parts += [_bool(c) for c in self.scope.symbolic_constraints(Z3, self.param_terms(xs))]
+            parts += [as_bool(c) for c in self.scope.symbolic_constraints(Z3, self.param_terms(xs))]
         return z3.And(*parts)
 
     def _action_formula(self, action: Action, xs: Sequence[Any], ys: Sequence[Any]) -> Any:
@@ -401,7 +401,7 @@ class Encoder:
                 side.append(v >= self.choice_lo[k])
         same = self._same if ys is self.state(1) and xs is self.state(0) else [_eq(y, x) for x, y in zip(xs, ys)]
         updates = [_eq(ys[i], changed[i]) if i in changed else same[i] for i in range(len(ys))]
-        return conjunction([_bool(guard), *updates, *side])
+        return conjunction([as_bool(guard), *updates, *side])
 
     @property
     def havoc(self) -> list[Any]:
@@ -455,8 +455,8 @@ class Encoder:
         sc = self.scope_of(xs)
         if prop.kind == "step":
             assert ys is not None
-            return _bool(prop.predicate(self.ops, sc, self.view(xs), self.view(ys)))
-        return _bool(prop.predicate(self.ops, sc, self.view(xs)))
+            return as_bool(prop.predicate(self.ops, sc, self.view(xs), self.view(ys)))
+        return as_bool(prop.predicate(self.ops, sc, self.view(xs)))
 
     def bad(self, prop: Any, k: int) -> Any:
         """The property fails at step k: state k (always), or the real step k-1 → k (step)."""
@@ -577,13 +577,14 @@ def _number(v: Any) -> int:
     return v.as_signed_long() if z3.is_bv_value(v) else v.as_long()
 
 
-def _bool(x: Any) -> Any:
+def as_bool(x: Any) -> Any:
+    """A z3 Boolean for a guard or predicate that came out as a Python bool (constant-folded)."""
     return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
 def _eq(var: Any, value: Any) -> Any:
     if z3.is_bool(var):
-        return var == _bool(value) if not isinstance(value, bool) else (var if value else z3.Not(var))
+        return var == as_bool(value) if not isinstance(value, bool) else (var if value else z3.Not(var))
     return var == value
 
 
