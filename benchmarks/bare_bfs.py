@@ -13,7 +13,7 @@ as (unscheduled, pending, running, available, terminating). Transitions:
   excess, lowest-ranked first (unscheduled pods vanish, others terminate);
 * scheduler and kubelet (per ReplicaSet): bind, start, ready, terminated.
 
-The search keeps the same bookkeeping as :func:`kubecheck.checker.explicit.check` (a list of
+The search keeps the same bookkeeping as :func:`kubecheck.checker.explicit.bfs.check` (a list of
 states, a dict from state to index, a parent index and an action id per state, transition
 count), so comparing the two measures the cost of the kernel's indirection, not of features.
 """

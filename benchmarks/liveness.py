@@ -27,8 +27,10 @@ sys.path.insert(0, str(HERE))
 
 from run import cpu_model, num, sec, table  # noqa: E402
 
-from kubecheck.checker import catalog, lasso, run  # noqa: E402
-from kubecheck.checker.symbolic import Encoder  # noqa: E402
+from kubecheck.properties import catalog
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker import run  # noqa: E402
+from kubecheck.checker.symbolic.encoder import Encoder  # noqa: E402
 from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
 
 #: (model, property short name, settings, label) checked on top of the plain presets.

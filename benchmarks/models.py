@@ -36,9 +36,11 @@ sys.path.insert(0, str(HERE))
 
 from run import TRUE, cpu_model, load, num, sec, table, timed  # noqa: E402
 
-from kubecheck.checker import catalog, explicit, run  # noqa: E402
-from kubecheck.checker.report import Verdict  # noqa: E402
-from kubecheck.model.kernel.compile import compile_model  # noqa: E402
+from kubecheck.properties import catalog
+from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker import run  # noqa: E402
+from kubecheck.checker.result import Verdict  # noqa: E402
+from kubecheck.checker.explicit.compile import compile_model  # noqa: E402
 from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
 
 PDR_REPLICAS = (3, 10, 30, 100, 1000)
@@ -94,8 +96,8 @@ def liveness(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
 
 def _pdr_discovery(model: Any, scope: Any, prop: Any, for_all: tuple[str, ...], timeout: float) -> tuple[Any, float]:
     """PDR without the property's stated lemmas: Houdini over sampled templates, then Spacer."""
-    from kubecheck.checker import pdr
-    from kubecheck.checker.symbolic import Encoder
+    from kubecheck.checker.symbolic import pdr
+    from kubecheck.checker.symbolic.encoder import Encoder
 
     def go() -> Any:
         return pdr.check(Encoder(model, prop.adjust(scope), for_all, arith="linear"), prop, timeout, stated=False)[0]

@@ -37,10 +37,10 @@ import attrs
 
 from kubecheck.model.controllers import deployment as dep
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.compile import Compiled, compile_model
+from kubecheck.checker.explicit.compile import Compiled, compile_model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import int_field, tuple_field
-from kubecheck.model.scopes.deployment import DeploymentScope
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
 
 NO_POD = -1
 PHASES = ("unscheduled", "pending", "running", "ready", "available", "terminating")

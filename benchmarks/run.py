@@ -39,13 +39,13 @@ sys.path.insert(0, str(HERE))
 import bare_bfs  # noqa: E402
 import per_pod_deployment as pp  # noqa: E402
 
-from kubecheck.checker import explicit  # noqa: E402
+from kubecheck.checker.explicit import bfs as explicit  # noqa: E402
 from kubecheck.model.controllers import deployment as dep  # noqa: E402
-from kubecheck.model.kernel import compile as kernel_compile  # noqa: E402
+from kubecheck.checker.explicit import compile as kernel_compile  # noqa: E402
 from kubecheck.model.kernel.commands import successors as reference_successors  # noqa: E402
 from kubecheck.model.kernel.intstr import IntOrPercent  # noqa: E402
-from kubecheck.model.scopes.deployment import PRESETS, DeploymentScope  # noqa: E402
-from kubecheck.properties.base import Property  # noqa: E402
+from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope  # noqa: E402
+from kubecheck.model.kernel.property import Property  # noqa: E402
 
 TRUE = Property("bench.true", "always", "a property that always holds (the search runs to exhaustion)", "-",
                 lambda ops, sc, s: True)
@@ -252,7 +252,7 @@ def symmetry(replicas: range, max_states: int, per_pod_timeout: float, orbit_tim
     lines += ["",
               "* *counter*: `kubecheck.model.controllers.deployment` (pods counted per ReplicaSet and phase); "
               "*per-pod*: `benchmarks/per_pod_deployment.py` (one slot per pod, `slots` pod slots, a ReplicaSet sync "
-              "creates/deletes up to `batch` pods in any slots). Both searched by `kubecheck.checker.explicit.check` "
+              "creates/deletes up to `batch` pods in any slots). Both searched by `kubecheck.checker.explicit.bfs.check` "
               "with the default compiler settings; seconds are wall-clock search time, compilation excluded (counter: median of "
               "3 runs; per-pod: one run).",
               "* *per-pod states (exact)*: the per-pod search's own count where it was exhaustive; marked ‡ where it "

@@ -40,7 +40,7 @@ from typing import Any, Sequence
 import attrs
 import z3
 
-from kubecheck.checker.symbolic import Encoder, subterms
+from kubecheck.checker.symbolic.encoder import Encoder, subterms
 from kubecheck.model.kernel.traces import Trace, TraceError, replay
 
 

@@ -44,9 +44,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 import attrs
 
-from kubecheck.checker import explicit, liveness
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import EncodingError
+from kubecheck.checker.explicit import bfs as explicit, fair_cycles as liveness
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import EncodingError
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.scopes import ScopeError
 
@@ -105,7 +105,7 @@ class _Encoders:
         self.model, self.for_all, self.bounds, self.built = model, tuple(for_all), dict(bounds or {}), {}
 
     def get(self, scope: Any, arith: str = "int") -> Any:
-        from kubecheck.checker.symbolic import Encoder
+        from kubecheck.checker.symbolic.encoder import Encoder
 
         key = (scope, arith)
         if key not in self.built:
@@ -117,7 +117,7 @@ class _Encoders:
 def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None, depth: int | None,
            status: Callable[[str], None] | None = None) -> Result:
     """One always/step/sometimes property with one symbolic engine (``status``: where it says what it does)."""
-    from kubecheck.checker import bmc, kinduction, pdr
+    from kubecheck.checker.symbolic import bmc, kinduction, pdr
 
     say = _prefixed(status, engine, prop)
     say("encoding")
@@ -143,7 +143,7 @@ def _prefixed(status: Callable[[str], None] | None, engine: str, prop: Any) -> C
 def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None,
                     depth: int | None, status: Callable[[str], None] | None = None) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
-    from kubecheck.checker import lasso, liveness_proof
+    from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
 
     say = _prefixed(status, "bmc lasso" if engine == "bmc" else "ranking proof", prop)
     if engine == "bmc":

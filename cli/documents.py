@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Any, Sequence
 
-from kubecheck.checker.report import Result, Verdict
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.scopes import describe
 

@@ -2,7 +2,7 @@
 
 Parsing and rendering only (STYLE rule 7): the engines decide, :mod:`kubecheck.cli.report_text`,
 :mod:`kubecheck.cli.documents` and :mod:`kubecheck.cli.replay_text` render. Exit codes
-(``kubecheck.checker.report``): 0 ok, 10 inconclusive, 12 safety violation, 13 liveness
+(``kubecheck.checker.result``): 0 ok, 10 inconclusive, 12 safety violation, 13 liveness
 violation, 14 unreachable witness; 2 for any usage or input error, which prints exactly one
 line ``Error: …`` on stderr; 1 for an internal error (the engine's certification failed).
 """
@@ -19,11 +19,12 @@ from typing import Any, Iterator, Sequence
 
 import click
 
-from kubecheck.checker import catalog, run
+from kubecheck.properties import catalog
+from kubecheck.checker import run
 from kubecheck.checker.certify import EncoderBug
-from kubecheck.checker.explicit import Budget, EngineError
-from kubecheck.checker.symbolic import EncodingError
-from kubecheck.checker.report import exit_code
+from kubecheck.checker.explicit.bfs import Budget, EngineError
+from kubecheck.checker.symbolic.encoder import EncodingError
+from kubecheck.checker.result import exit_code
 from kubecheck.cli import documents, listing, replay_text, report_text, trace_text
 from kubecheck.cli.progress import StatusLine
 from kubecheck.model.controllers import cluster
@@ -104,7 +105,7 @@ def check_files(files: Sequence[str], model_name: str | None, property_names: Se
                 strict: bool, verbose: bool, engine: str, budget: Budget, status: Any, fmt: str, out: str | None,
                 quiet: bool, faults: frozenset[str] = frozenset()) -> int:
     """``check -f``: read manifests, check each workload, render; returns the exit code."""
-    from kubecheck.model import manifest
+    from kubecheck import manifest
 
     if model_name or property_names:
         raise InputError("give a MODEL or -f manifests, not both")
@@ -154,7 +155,7 @@ def symbolic_params(model: Any, names: str | None) -> tuple[tuple[str, ...], dic
 def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[str], out: str, quiet: bool,
                        bounds: dict[str, tuple[int, int]] | None = None) -> None:
     """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
-    from kubecheck.checker.symbolic import Encoder
+    from kubecheck.checker.symbolic.encoder import Encoder
 
     proved = [r for r in results if r.evidence is not None and hasattr(r.evidence, "smtlib")]
     if not proved:

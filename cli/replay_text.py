@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import attrs
 
-from kubecheck.checker import catalog
+from kubecheck.properties import catalog
 from kubecheck.cli import documents, report_text, text, trace_text
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.traces import Trace, TraceError

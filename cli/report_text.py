@@ -1,6 +1,6 @@
 """The text report of ``kubecheck check``: header, verdict table, traces, coverage, summary.
 
-Everything here turns engine results (:mod:`kubecheck.checker.report`) into lines; nothing is
+Everything here turns engine results (:mod:`kubecheck.checker.result`) into lines; nothing is
 decided. Sections, in order:
 
 1. header: the model, its Kubernetes version, the scope (preset, changes, every value);
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from kubecheck.checker.explicit import DECIDED
-from kubecheck.checker.report import Result, Verdict
+from kubecheck.checker.explicit.bfs import DECIDED
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.cli import text, trace_text
 from kubecheck.model.kernel.scopes import describe
 

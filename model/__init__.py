@@ -6,8 +6,8 @@ that a "controller" increments up to a limit and a "user" resets::
     import attrs
     from kubecheck.model.kernel.commands import Command, Model
     from kubecheck.model.kernel.schema import int_field
-    from kubecheck.checker import explicit
-    from kubecheck.properties.base import Property
+    from kubecheck.checker.explicit import bfs
+    from kubecheck.model.kernel.property import Property
 
     @attrs.frozen
     class Scope:
@@ -31,13 +31,13 @@ that a "controller" increments up to a limit and a "user" resets::
                 quiescent=lambda ops, sc, s: True, presets={"tiny": Scope()})
     bounded = Property("toy.bounded", "always", "count stays within the limit", "-",
                        lambda ops, sc, s: s.count <= sc.limit)
-    [result] = explicit.check(toy, Scope(), [bounded])
+    [result] = bfs.check(toy, Scope(), [bounded])
     assert result.verdict.value == "HOLDS" and result.stats.states == 4
 
 Guards never use ``if``/``and``/``or``/``min``/``max``/``//`` on state values; they call
 ``ops`` (see :mod:`kubecheck.model.kernel.ops`). ``tests/model/test_model_code.py`` enforces it.
 
-Layout: ``kernel/`` (ops, schema, commands, compile, scopes, traces, intstr), ``controllers/``
-(one file per controller model plus ``<kind>_util.py`` pure helpers), ``scopes/`` (each model's
-constants and named presets).
+Layout: ``kernel/`` (ops, schema, commands, the Property type, scopes, traces, intstr) and
+``controllers/`` (per kind: ``<kind>.py`` commands, ``<kind>_sync.py``, ``<kind>_util.py`` pure
+helpers, ``<kind>_scope.py`` constants and named presets; the shared cluster and volumes).
 """

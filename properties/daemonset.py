@@ -20,7 +20,7 @@ from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 # -- scope adjustments -----------------------------------------------------------------------
 

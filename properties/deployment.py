@@ -15,7 +15,7 @@ from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_names import replicaset_name
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property, with_strong_fairness
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property, with_strong_fairness
 
 
 def _fixed_replicas(sc: Any) -> Any:

@@ -25,7 +25,7 @@ from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 from kubecheck.properties.deployment import rollout_in_progress, rollout_settled
 from kubecheck.properties.volumes import VolumeView, volume_properties
 

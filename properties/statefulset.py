@@ -18,7 +18,7 @@ from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 # -- scope adjustments -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOP_LEVEL = {"model": "kubecheck.model", "properties": "kubecheck.properties",
-             "checker": "kubecheck.checker", "cli": "kubecheck.cli"}
+             "checker": "kubecheck.checker", "manifest": "kubecheck.manifest", "cli": "kubecheck.cli"}
 
 
 def _pyproject() -> dict:

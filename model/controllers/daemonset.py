@@ -60,7 +60,7 @@ from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE, Ops
 from kubecheck.model.kernel.schema import int_field, tuple_field
-from kubecheck.model.scopes.daemonset import PRESETS, START_ROLLED_OUT, DaemonSetScope
+from kubecheck.model.controllers.daemonset_scope import PRESETS, START_ROLLED_OUT, DaemonSetScope
 
 KUBERNETES = "v1.35"
 

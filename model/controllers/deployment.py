@@ -83,7 +83,7 @@ from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
-from kubecheck.model.scopes.deployment import PRESETS, DeploymentScope
+from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 
 KUBERNETES = "v1.35"
 

@@ -64,7 +64,7 @@ model, and no verdict is about every replica count.
   what is not 1-inductive there (``pod_mounts_own_claim``) and every witness, liveness and
   terminal property is "explored with replicas=3 of 50".
 * Like every symbolic verdict on a fixed scope, such a proof assumes that no step leaves the
-  declared domains (:mod:`kubecheck.checker.symbolic`); a solver checks that for the presets and
+  declared domains (:mod:`kubecheck.checker.symbolic.encoder`); a solver checks that for the presets and
   for replicas 1..4 of ``small`` (tests/model/test_statefulset_symbolic.py), not at every N.
 * ``PROVED (all replicas)`` is never printed: ``--for-all replicas`` is INCONCLUSIVE with the
   reason. The ordering and per-identity 1-inductive properties are proved at each replica count
@@ -91,7 +91,7 @@ from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
-from kubecheck.model.scopes.statefulset import PRESETS, StatefulSetScope
+from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
 
 KUBERNETES = "v1.35"
 

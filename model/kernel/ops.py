@@ -8,7 +8,7 @@ object instead. Three implementations read one model:
 * :class:`ConcreteOps` evaluates on Python ints and bools (the reference semantics used by
   replay, hypothesis tests and certification);
 * :class:`Z3Ops` builds z3 terms (the symbolic engines);
-* ``kubecheck.model.kernel.compile.SourceOps`` writes Python source, so the explicit engine
+* ``kubecheck.checker.explicit.compile.SourceOps`` writes Python source, so the explicit engine
   runs a model at the speed of hand-written code.
 
 Arithmetic (``+ - *``) and comparisons (``< <= == != >= >``) are written with Python operators:

@@ -21,9 +21,11 @@ from collections.abc import Collection, Iterable
 
 import pytest
 
-from kubecheck.checker import bmc, catalog, explicit, kinduction, pdr
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
+from kubecheck.properties import catalog
+from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 
 IS_SLOW = bool(os.environ.get("KUBECHECK_SLOW"))
 SLOW = pytest.mark.skipif(not IS_SLOW, reason="minutes; set KUBECHECK_SLOW=1")

@@ -17,15 +17,15 @@ import attrs
 import pytest
 
 import kubecheck.model
-from kubecheck.checker import explicit
-from kubecheck.checker.explicit import Budget, EngineError
-from kubecheck.checker.report import Verdict
+from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.explicit.bfs import Budget, EngineError
+from kubecheck.checker.result import Verdict
 from kubecheck.model.kernel.commands import Command, Model, successors
-from kubecheck.model.kernel.compile import ModelCodeError
+from kubecheck.checker.explicit.compile import ModelCodeError
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.schema import bool_field, int_field
 from kubecheck.model.kernel.traces import replay
-from kubecheck.properties.base import Property
+from kubecheck.model.kernel.property import Property
 
 
 def _true(ops: Any, sc: Any, s: Any) -> Any:
@@ -405,7 +405,7 @@ def tutorial_source() -> str:
 
 def test_the_tutorial_in_the_model_package_runs_as_written() -> None:
     source = tutorial_source()
-    assert "explicit.check" in source and "assert" in source
+    assert "bfs.check" in source and "assert" in source
     namespace: dict[str, Any] = {"__name__": "tutorial"}
     exec(compile(source, "model/__init__.py (tutorial)", "exec"), namespace)
     result = namespace["result"]

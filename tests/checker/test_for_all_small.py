@@ -14,10 +14,10 @@ import pytest
 import z3
 from click.testing import CliRunner
 
-from kubecheck.checker import bmc, lasso, pdr
+from kubecheck.checker.symbolic import bmc, lasso, pdr
 from kubecheck.checker.certify import run_smtlib
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder, EncodingError
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder, EncodingError
 from kubecheck.cli.main import cli
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers.deployment import MODEL

@@ -10,15 +10,16 @@ from __future__ import annotations
 import attrs
 import z3
 
-from kubecheck.checker import houdini, kinduction, pdr
+from kubecheck.checker.discovery import houdini
+from kubecheck.checker.symbolic import kinduction, pdr
 from kubecheck.checker.certify import check_inductive, check_invariant, run_smtlib
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.samples import grid_points, sample
-from kubecheck.checker.symbolic import Encoder
-from kubecheck.checker.templates import PROPERTY, Templates
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.discovery.samples import grid_points, sample
+from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.discovery.candidates import PROPERTY, Templates
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.schema import int_field
-from kubecheck.properties.base import Property
+from kubecheck.model.kernel.property import Property
 
 
 @attrs.frozen

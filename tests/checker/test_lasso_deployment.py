@@ -14,11 +14,12 @@ from functools import lru_cache
 
 import attrs
 
-from kubecheck.checker import lasso, liveness
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers.deployment import MODEL
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.properties import deployment as dp
 
 ROLLOUT = next(p for p in dp.PROPERTIES if p.short == "rollout_eventually_completes")

@@ -2,7 +2,7 @@
 
 For each liveness counterexample below, the explicit engine's lasso (shortest stem first) and
 BMC's (fewest steps, depths tried in order; a stutter loop counts as one step) are both
-certified by :func:`kubecheck.checker.liveness.check_lasso`, and BMC's is never longer. The
+certified by :func:`kubecheck.checker.explicit.fair_cycles.check_lasso`, and BMC's is never longer. The
 Deployment at ``small`` needs a 14-step unrolling with minReadySeconds (minutes): its agreement
 is tested at ``tiny`` (tests/checker/test_lasso_deployment.py, test_liveness_deployment.py).
 """
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from kubecheck.checker import catalog, lasso, liveness
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.properties import catalog
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 
 CASES = [
     ("daemonset", "runs_on_every_eligible_node_with_partition", 1),

@@ -25,16 +25,18 @@ from functools import lru_cache
 import attrs
 import pytest
 
-from kubecheck.checker import catalog, lasso, run
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.properties import catalog
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker import run
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import enabled
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 TINY = PRESETS["tiny"]

@@ -8,8 +8,9 @@ starve before ``fair_by`` existed (its ``from_ready`` choice changes as pods mov
 
 from __future__ import annotations
 
-from kubecheck.checker import lasso, liveness
-from kubecheck.checker.report import Verdict
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.result import Verdict
 
 from test_liveness_toys import (BLINKING, CHOICE_FAIR_BY_RS, CHOICE_PER_PICK, DONE, STUTTER, COUNT_2, SYSTEM_SPIN,
                                 USER_LOOP, Scope)
@@ -57,8 +58,9 @@ def test_a_stuck_state_is_a_lasso_without_loop_steps() -> None:
 
 def test_a_budget_stopped_liveness_search_is_inconclusive_and_never_takes_unexpanded_states_for_stuck():
     """Regression: discovered-but-unexpanded states had no edges (IndexError, and they could look stuck)."""
-    from kubecheck.checker import catalog, run
-    from kubecheck.checker.explicit import Budget
+    from kubecheck.properties import catalog
+    from kubecheck.checker import run
+    from kubecheck.checker.explicit.bfs import Budget
     from kubecheck.model.kernel.scopes import with_settings
 
     model = catalog.model("deployment")

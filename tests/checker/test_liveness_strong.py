@@ -24,11 +24,12 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from kubecheck.checker import lasso, liveness, liveness_proof
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, strongly_fair
-from kubecheck.properties.base import WEAK_FAIRNESS, Property, with_strong_fairness
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property, with_strong_fairness
 
 from test_liveness_toys import BLINKING, DONE, FLIP_SYSTEM, Scope, _e, _g, _model
 

@@ -2,8 +2,8 @@
 
 Each toy is small enough to check by hand; the table ``ANSWERS`` gives the verdict and the
 shape of the shortest lasso (stem, loop) where there is one. The engines are the explicit
-fair-cycle search (:mod:`kubecheck.checker.liveness`), the BMC lasso search
-(:mod:`kubecheck.checker.lasso`) and the ranking proof (:mod:`kubecheck.checker.liveness_proof`).
+fair-cycle search (:mod:`kubecheck.checker.explicit.fair_cycles`), the BMC lasso search
+(:mod:`kubecheck.checker.symbolic.lasso`) and the ranking proof (:mod:`kubecheck.checker.symbolic.ranking`).
 Other test files import the toys from here.
 
 * ``counter``: a controller counts 0 → 3; ``eventually count = 3`` holds (V = 3 - count).
@@ -30,12 +30,13 @@ from typing import Any
 import attrs
 import pytest
 
-from kubecheck.checker import lasso, liveness, liveness_proof
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.schema import bool_field, int_field
-from kubecheck.properties.base import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 
 @attrs.frozen

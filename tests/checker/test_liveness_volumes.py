@@ -26,8 +26,10 @@ from functools import lru_cache
 import attrs
 import pytest
 
-from kubecheck.checker import lasso, liveness, run
-from kubecheck.checker.report import Verdict
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker import run
+from kubecheck.checker.result import Verdict
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import volumes as vol

@@ -18,10 +18,11 @@ import os
 import pytest
 import z3
 
-from kubecheck.checker import bmc, explicit, kinduction, pdr
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.certify import check_invariant, run_smtlib
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.properties.deployment import PROPERTIES

@@ -15,7 +15,7 @@ import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubecheck.checker.symbolic import Encoder, EncodingError
+from kubecheck.checker.symbolic.encoder import Encoder, EncodingError
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import successors
 from kubecheck.properties.deployment import PROPERTIES
@@ -176,7 +176,7 @@ WORKLOADS: dict[tuple[str, str], Encoder] = {}
        which=st.sampled_from([("statefulset", "tiny"), ("statefulset", "small"), ("daemonset", "tiny"),
                               ("daemonset", "small")]))
 def test_explicit_successors_equal_solutions_of_t_for_every_model(choices: list[int], which: tuple[str, str]) -> None:
-    from kubecheck.checker import catalog
+    from kubecheck.properties import catalog
 
     model = catalog.model(which[0])
     scope = model.presets[which[1]]

@@ -12,13 +12,14 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.checker import bmc, explicit, kinduction, pdr
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.certify import EncoderBug, certificate_smtlib, certify_trace, check_invariant, run_smtlib
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.schema import int_field
-from kubecheck.properties.base import Property
+from kubecheck.model.kernel.property import Property
 
 
 @attrs.frozen

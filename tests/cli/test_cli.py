@@ -20,8 +20,9 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
-from kubecheck.checker import catalog, run
-from kubecheck.checker.explicit import EngineError, Progress
+from kubecheck.properties import catalog
+from kubecheck.checker import run
+from kubecheck.checker.explicit.bfs import EngineError, Progress
 from kubecheck.cli import documents, main, trace_text
 from kubecheck.model.controllers.deployment_names import pod_template_hash, replicaset_name
 from kubecheck.cli.main import cli
@@ -29,7 +30,7 @@ from kubecheck.cli.progress import StatusLine
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.traces import replay
-from kubecheck.properties.base import Property
+from kubecheck.model.kernel.property import Property
 
 EXPECTED = Path(__file__).parent / "expected"
 API_MESSAGE = "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
@@ -196,7 +197,7 @@ def test_engine_error_is_exit_1(monkeypatch):
 
 
 def test_unreachable_witness_is_exit_14(monkeypatch):
-    from kubecheck.checker.report import Coverage, Result, Stats, Verdict
+    from kubecheck.checker.result import Coverage, Result, Stats, Verdict
 
     def unreachable(model, scope, props, budget, progress=None, **engine_options):
         stats = Stats(12, 20, 4, 0.01, True, "exhausted")
@@ -842,7 +843,7 @@ def test_daemonset_traces_speak_kubernetes():
 
 
 def test_daemonset_user_commands_are_what_a_person_types():
-    from kubecheck.checker import catalog as cat
+    from kubecheck.properties import catalog as cat
     from kubecheck.model.kernel.commands import find_action
 
     model = cat.model("daemonset")

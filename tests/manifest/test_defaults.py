@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from kubecheck.model.manifest.defaults import apply_defaults
+from kubecheck.manifest.defaults import apply_defaults
 from manifest_texts import deployment, statefulset
 
 

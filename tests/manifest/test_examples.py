@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kubecheck.model.manifest import check_manifests, render_text
+from kubecheck.manifest import check_manifests, render_text
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MANIFESTS = sorted(EXAMPLES.glob("*.yaml"))

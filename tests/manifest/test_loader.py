@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kubecheck.model.manifest import loader
-from kubecheck.model.manifest.errors import ManifestError
+from kubecheck.manifest import loader
+from kubecheck.manifest.errors import ManifestError
 from manifest_texts import deployment, statefulset
 
 

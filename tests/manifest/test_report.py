@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import attrs
 
-from kubecheck.checker.report import EXIT_OK, EXIT_SAFETY, Verdict
-from kubecheck.model.manifest import check_manifests, exit_code, itf_documents, render_json, render_junit, render_text
+from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, Verdict
+from kubecheck.manifest import check_manifests, exit_code, itf_documents, render_json, render_junit, render_text
 from manifest_texts import deployment
 
 WEB = deployment(replicas=2, strategy="strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")

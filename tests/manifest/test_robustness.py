@@ -1,7 +1,7 @@
 """Malformed and adversarial YAML: a one-line ManifestError with the field path, or a correct report.
 
 Never a traceback (any other exception fails the test), never a hang (size limits in
-kubecheck.model.manifest.loader; exploration bounded by a state budget here).
+kubecheck.manifest.loader; exploration bounded by a state budget here).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kubecheck.checker.explicit import Budget
-from kubecheck.model.manifest import ManifestError, check_manifests
+from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.manifest import ManifestError, check_manifests
 from manifest_texts import deployment, statefulset
 
 DS = ("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: a}}\n"

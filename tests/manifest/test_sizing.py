@@ -6,10 +6,10 @@ import os
 
 import pytest
 
-from kubecheck.checker import catalog
-from kubecheck.checker.explicit import Budget
-from kubecheck.checker.report import Verdict
-from kubecheck.model.manifest import check_manifests, load_workloads, render_text, sizing
+from kubecheck.properties import catalog
+from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.checker.result import Verdict
+from kubecheck.manifest import check_manifests, load_workloads, render_text, sizing
 from manifest_texts import deployment, statefulset
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.manifest import load_workloads
+from kubecheck.manifest import load_workloads
 from manifest_texts import deployment, statefulset
 
 PV = """\

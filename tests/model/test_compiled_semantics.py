@@ -1,6 +1,6 @@
 """The compiled successor function is the reference interpreter, only faster.
 
-:func:`kubecheck.model.kernel.compile.compile_model` reads the model a third time and writes
+:func:`kubecheck.checker.explicit.compile.compile_model` reads the model a third time and writes
 straight-line Python with memoized guard groups and effects. The explicit engine trusts it, so
 here it is compared with :func:`kubecheck.model.kernel.commands.successors` (CONCRETE on attrs
 states), as sets of (action label, successor):
@@ -11,7 +11,7 @@ states), as sets of (action label, successor):
 * on hypothesis-drawn states of ``small`` — every slot drawn from its declared domain, states
   whose pod counts are consistent, and reachable states with a few slots redrawn; none need be
   reachable — where an effect that leaves its domain must make the compiled
-  function raise :class:`~kubecheck.model.kernel.compile.DomainError` for the first such action,
+  function raise :class:`~kubecheck.checker.explicit.compile.DomainError` for the first such action,
   as the reference interpreter's out-of-domain successor says;
 * with memoization everywhere (``memo_lines=0``), nowhere (``memo_lines=10**9``) and by default:
   memoization changes speed, never successors.
@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import successors
-from kubecheck.model.kernel.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 
 MEMO = {"default": 40, "memo-all": 0, "memo-none": 10**9}
 

@@ -16,16 +16,16 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.checker import explicit
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.commands import successors
-from kubecheck.model.kernel.compile import compile_model
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
-from kubecheck.model.scopes.daemonset import PRESETS, DaemonSetScope
+from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 from kubecheck.properties import daemonset as dp
 
 TERMINAL = [p for p in dp.PROPERTIES if p.kind == "terminal"][0]

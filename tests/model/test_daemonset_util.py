@@ -24,7 +24,7 @@ from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError, describe, params, with_settings
-from kubecheck.model.scopes.daemonset import PRESETS, DaemonSetScope
+from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 
 RU = du.ROLLING_UPDATE
 I, P = IntOrPercent, (lambda v: IntOrPercent(v, True))

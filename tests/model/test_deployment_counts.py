@@ -21,12 +21,13 @@ from typing import Any
 
 import pytest
 
-from kubecheck.checker import catalog, explicit
+from kubecheck.properties import catalog
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import successors
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 
 #: The acceptance scope of the README: `--set replicas=3 --set max-surge=1 --set max-unavailable=0`.
 ACCEPTANCE = {"replicas": "3", "max-surge": "1", "max-unavailable": "0"}

@@ -11,8 +11,8 @@ Two checks:
 * **static**: an AST walk over ``model/controllers/*.py`` and ``properties/*.py`` (not
   ``properties/base.py``) of every function whose first parameter is ``ops``;
 * **dynamic**: compiling a model runs every guard and effect on values that refuse to be a
-  truth value (:class:`kubecheck.model.kernel.compile.Expr`), so a branch on state raises
-  :class:`~kubecheck.model.kernel.compile.ModelCodeError`.
+  truth value (:class:`kubecheck.checker.explicit.compile.Expr`), so a branch on state raises
+  :class:`~kubecheck.checker.explicit.compile.ModelCodeError`.
 
 Scope values are concrete, and DESIGN.md lets model code branch on them (``if sc.strategy ==
 ROLLING_UPDATE``). So the static check is a small taint analysis rather than a ban on the
@@ -35,7 +35,7 @@ import attrs
 import pytest
 
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.compile import ModelCodeError, compile_model
+from kubecheck.checker.explicit.compile import ModelCodeError, compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.schema import int_field
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from kubecheck.checker import explicit
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.kernel.commands import successors
-from kubecheck.model.kernel.compile import compile_model
-from kubecheck.model.scopes.statefulset import PRESETS, StatefulSetScope
+from kubecheck.checker.explicit.compile import compile_model
+from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
 from kubecheck.properties import statefulset as sp
 
 TERMINAL = sp.PROPERTIES[-1]

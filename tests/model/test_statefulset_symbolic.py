@@ -20,18 +20,20 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.checker import catalog, kinduction, run
-from kubecheck.checker.explicit import Budget
-from kubecheck.checker.report import Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.properties import catalog
+from kubecheck.checker.symbolic import kinduction
+from kubecheck.checker import run
+from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.kernel.commands import apply
-from kubecheck.model.kernel.compile import compile_model
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError
-from kubecheck.model.scopes.statefulset import EXPLICIT_MAX_ORDINALS, PRESETS
+from kubecheck.model.controllers.statefulset_scope import EXPLICIT_MAX_ORDINALS, PRESETS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
 

@@ -26,14 +26,14 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.checker import catalog
+from kubecheck.properties import catalog
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import Action, apply
-from kubecheck.model.kernel.compile import compile_model
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 
 PROPERTIES = catalog.properties("deployment")
 
@@ -274,7 +274,7 @@ def test_properties_agree_with_the_reference_semantics(name: str) -> None:
 
 def test_step_properties_take_two_states() -> None:
     """Step properties (none in the Deployment table yet) are read over (s, t) pairs."""
-    from kubecheck.properties.base import Property
+    from kubecheck.model.kernel.property import Property
 
     grew = Property("deployment.replicas_never_grow", "step", "spec.replicas never grows", "-",
                     lambda ops, sc, s, t: t.replicas <= s.replicas)

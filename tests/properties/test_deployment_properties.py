@@ -30,18 +30,19 @@ from typing import Any
 import attrs
 import pytest
 
-from kubecheck.checker import catalog, run
-from kubecheck.checker.report import Result, Verdict
+from kubecheck.properties import catalog
+from kubecheck.checker import run
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import successors
-from kubecheck.model.kernel.compile import compile_model
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.properties import deployment as dp
-from kubecheck.properties.base import Property
+from kubecheck.model.kernel.property import Property
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 

@@ -22,16 +22,16 @@ from functools import lru_cache
 import pytest
 
 from kubecheck.checker import run
-from kubecheck.checker.report import Result, Verdict
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import enabled
-from kubecheck.model.kernel.compile import compile_model
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import ScopeError, with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.scopes.deployment import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.properties import deployment_volumes as dv
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED

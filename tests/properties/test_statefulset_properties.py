@@ -18,7 +18,7 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.kernel.commands import Action, apply, enabled
 from kubecheck.model.kernel.ops import CONCRETE
-from kubecheck.properties.base import WEAK_FAIRNESS
+from kubecheck.model.kernel.property import WEAK_FAIRNESS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
 

@@ -13,7 +13,7 @@ larger than exhaustive search can cover (20 replicas, percentages, several edits
   (:func:`kubecheck.model.kernel.commands.successors`, CONCRETE on attrs states);
 * after every step: every ``always`` invariant holds (CONCRETE), every slot is in its declared
   domain, and — certification — the compiled successor function of
-  :func:`kubecheck.model.kernel.compile.compile_model` gives exactly the reference successors
+  :func:`kubecheck.checker.explicit.compile.compile_model` gives exactly the reference successors
   of the state (as a set of (action label, successor));
 * ``step`` invariants are checked on each transition taken, ``terminal`` ones where nothing is
   enabled (the machine then stutters, which hypothesis needs to keep going).
@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from kubecheck.model.kernel.commands import Action, Model, successors
-from kubecheck.model.kernel.compile import Compiled, compile_model
+from kubecheck.checker.explicit.compile import Compiled, compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 
 

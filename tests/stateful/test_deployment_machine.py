@@ -31,15 +31,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from kubecheck.checker import catalog
+from kubecheck.properties import catalog
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.scopes.deployment import PRESETS
-from kubecheck.properties.base import Property
+from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.property import Property
 from machines import machine_for, python_name
 
 LARGE = with_settings(PRESETS["small"], {

@@ -32,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
-from kubecheck.checker import catalog
+from kubecheck.properties import catalog
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers.statefulset import MODEL, PRESETS
 from kubecheck.model.kernel.ops import CONCRETE

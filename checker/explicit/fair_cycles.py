@@ -30,7 +30,7 @@ Tarjan), or a part of one left by the refinement, that passes the test above. Th
 counterexample has the shortest stem. Its loop is built to discharge every fairness
 obligation of the states it visits, and it returns to the state it started from. The trace is
 replayed through the reference semantics like every other, and its loop re-checked for
-fairness on concrete values (:func:`kubecheck.checker.lasso.check_lasso`'s rules).
+fairness on concrete values (:func:`kubecheck.checker.symbolic.lasso.check_lasso`'s rules).
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ import time
 from array import array
 from typing import Any, Callable, Sequence
 
-from kubecheck.checker.explicit import Budget, EngineError, Progress
-from kubecheck.checker.report import Coverage, Result, Stats, Verdict
+from kubecheck.checker.explicit.bfs import Budget, EngineError, Progress
+from kubecheck.checker.result import Coverage, Result, Stats, Verdict
 from kubecheck.model.kernel.commands import Model, strongly_fair
-from kubecheck.model.kernel.compile import DomainError, compile_model
+from kubecheck.checker.explicit.compile import DomainError, compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 

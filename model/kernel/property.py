@@ -25,7 +25,7 @@ words for the report, and must name every command of ``strong_fairness``.
 candidate invariant clauses written like the predicate, the way a TLA+ author writes the
 conjuncts of ``IndInv`` next to ``Inv`` or an ESC/Java author annotates loop invariants. They
 are never trusted. The PDR engine hands them to Houdini first
-(:func:`kubecheck.checker.pdr.check`): the clauses that are not inductive (together with the
+(:func:`kubecheck.checker.symbolic.pdr.check`): the clauses that are not inductive (together with the
 property) are dropped, and only if the property survives is it PROVED, by the survivors, with
 the usual fresh-solver re-check. Otherwise discovery from scratch runs as if no lemma had been
 stated. A lemma that stops being true after a model change costs time, never soundness.

@@ -38,11 +38,12 @@ from typing import Any, Callable, Sequence
 
 import attrs
 
-from kubecheck.checker import catalog, run
-from kubecheck.checker.explicit import Budget
-from kubecheck.checker.report import Result, Verdict
+from kubecheck.properties import catalog
+from kubecheck.checker import run
+from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.manifest.workloads import Workload
+from kubecheck.manifest.workloads import Workload
 
 #: The largest instance explored exhaustively, per model (above it: symbolic or reduced, and said so).
 EXPLICIT_LIMITS = {"deployment": {"replicas": 5}, "statefulset": {"replicas": 3, "nodes": 3}, "daemonset": {"nodes": 4}}

@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable
 
 from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-from kubecheck.model.manifest.errors import ManifestError, describe_value
+from kubecheck.manifest.errors import ManifestError, describe_value
 
 INT32_MAX = 2**31 - 1
 MISSING = object()

@@ -18,14 +18,14 @@ from typing import Any, Sequence
 
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.scopes import ScopeError
-from kubecheck.model.manifest import objects as o
-from kubecheck.model.manifest.defaults import apply_defaults
-from kubecheck.model.manifest.errors import ManifestError, describe_value
-from kubecheck.model.manifest.fields import MISSING, Fields
-from kubecheck.model.manifest.loader import Document
-from kubecheck.model.scopes.daemonset import DaemonSetScope
-from kubecheck.model.scopes.deployment import DeploymentScope
-from kubecheck.model.scopes.statefulset import StatefulSetScope
+from kubecheck.manifest import objects as o
+from kubecheck.manifest.defaults import apply_defaults
+from kubecheck.manifest.errors import ManifestError, describe_value
+from kubecheck.manifest.fields import MISSING, Fields
+from kubecheck.manifest.loader import Document
+from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1123 = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "

@@ -12,7 +12,7 @@ transition, so an invariant may relate them to the state: ``Σ spec ≤ replicas
 invariant that implies the property — PROVED, with that invariant printed in the model's field
 names and re-checked by a fresh solver (:func:`kubecheck.checker.certify.check_invariant`; a
 failed re-check raises, it is never reported as a proof). ``unsat`` means a bad state is
-reachable: the trace is recovered by shortest-first BMC (:mod:`kubecheck.checker.bmc`) and
+reachable: the trace is recovered by shortest-first BMC (:mod:`kubecheck.checker.symbolic.bmc`) and
 certified by replay. ``unknown`` or a timeout is INCONCLUSIVE.
 
 A ``sometimes`` property is decided the same way on its negation: a proof that the predicate is
@@ -27,10 +27,10 @@ from typing import Any, Callable, Sequence
 import attrs
 import z3
 
-from kubecheck.checker import bmc
+from kubecheck.checker.symbolic import bmc
 from kubecheck.checker.certify import Bound, EncoderBug, InvariantCheck, bound_text, certificate_smtlib, check_invariant, domain
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder, as_bool
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import Encoder, as_bool
 
 
 #: Lemma discovery's templates grow with the square of the state's size; beyond this many
@@ -65,7 +65,7 @@ def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
     successor: ``Inv ∧ ¬D → false`` makes every interpretation of ``Inv`` imply the domain
     without the lifted bounds, so an effect that leaves it is found — the form the certificate
     checks (:mod:`kubecheck.checker.certify`). With ``lifted=None`` (callers that re-check in
-    their own way, such as :mod:`kubecheck.checker.liveness_proof`) the successor's domain is
+    their own way, such as :mod:`kubecheck.checker.symbolic.ranking`) the successor's domain is
     assumed, as it always was.
     """
     if encoder.arith == "bv":
@@ -122,9 +122,9 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     With ``stated`` and a property that states its lemmas (``Property.lemmas``), Houdini first
     runs on those clauses, the property and the domain bounds alone (:func:`stated_proof`); if
     the property survives, that is the proof, and nothing else runs.
-    With ``strengthen`` (``always`` properties), :func:`kubecheck.checker.houdini.discover` first
+    With ``strengthen`` (``always`` properties), :func:`kubecheck.checker.discovery.houdini.discover` first
     proves lemmas from templates. If the property follows from them, the proof is the property
-    plus the lemmas it needs (:func:`kubecheck.checker.houdini.support`) and Spacer is not run;
+    plus the lemmas it needs (:func:`kubecheck.checker.discovery.houdini.support`) and Spacer is not run;
     otherwise Spacer runs with the lemmas assumed, and its invariant is conjoined with them. A
     sampled instance that violates the property gives its shortest counterexample by explicit
     search (replayed). Every invariant is re-checked by :func:`check_invariant` before PROVED.
@@ -150,7 +150,7 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
     lifted: tuple[Bound, ...] = ()
     found = None
     if strengthen and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
-        from kubecheck.checker import houdini, samples
+        from kubecheck.checker.discovery import houdini, samples
 
         say("sampling instances for lemma discovery")
         rows = samples.sample(encoder, prop)
@@ -186,7 +186,7 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
         full = invariant
         how = f"Spacer ({solved:.2f} s)"
         if lemmas and found is not None:
-            from kubecheck.checker import houdini
+            from kubecheck.checker.discovery import houdini
 
             x = encoder.state(0)
             goals = [invariant, domain(encoder, x, lifted)]
@@ -231,7 +231,7 @@ def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
     clauses that survived (the bounds that did not are lifted, as in discovery), re-checked by
     fresh solvers like every proof.
     """
-    from kubecheck.checker import houdini
+    from kubecheck.checker.discovery import houdini
     from kubecheck.checker.certify import bounds
 
     t0 = time.perf_counter()

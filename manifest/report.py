@@ -1,7 +1,7 @@
 """What ``kubecheck check -f`` returns and how it is rendered: text, JSON, JUnit XML, ITF.
 
 A :class:`ManifestReport` holds, per workload, one :class:`~.sizing.Row` per property (the
-checker's :class:`~kubecheck.checker.report.Result`, the method, the size it was checked at)
+checker's :class:`~kubecheck.checker.result.Result`, the method, the size it was checked at)
 plus what was left out and why. Renderers are pure functions of the report.
 
 Exit code (DESIGN.md): 0 every guarantee holds or is proved and every witness found; 10
@@ -28,11 +28,11 @@ from typing import Any, Callable, Sequence
 
 import attrs
 
-from kubecheck.checker.report import EXIT_OK, Result, Verdict, exit_code
+from kubecheck.checker.result import EXIT_OK, Result, Verdict, exit_code
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.scopes import describe
-from kubecheck.model.manifest.sizing import Row, Skipped
-from kubecheck.model.manifest.workloads import Workload
+from kubecheck.manifest.sizing import Row, Skipped
+from kubecheck.manifest.workloads import Workload
 
 FORMAT = "kubecheck.manifest-report/1"
 KUBERNETES = "v1.35"

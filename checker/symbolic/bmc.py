@@ -23,8 +23,8 @@ from typing import Any, Callable
 import z3
 
 from kubecheck.checker.certify import certify_trace
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 
 
 class Unroller:

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import z3
 
-from kubecheck.checker.templates import PROPERTY, Atom, Clause, Templates
+from kubecheck.checker.discovery.candidates import PROPERTY, Atom, Clause, Templates
 
 
 def listing(templates: Templates, clauses: Sequence[Clause], goal: Sequence[Clause] = ()) -> list[str]:

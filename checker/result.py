@@ -67,7 +67,7 @@ class Coverage:
 class Result:
     """The verdict on one property."""
 
-    property: Any  # kubecheck.properties.base.Property
+    property: Any  # kubecheck.model.kernel.property.Property
     verdict: Verdict
     scope: Any
     engine: str
@@ -75,7 +75,7 @@ class Result:
     trace: Trace | None = None
     coverage: Coverage | None = None
     note: str = ""
-    evidence: Any = None  # a PROVED verdict's proof (kubecheck.checker.pdr.Proof / kinduction)
+    evidence: Any = None  # a PROVED verdict's proof (kubecheck.checker.symbolic.pdr.Proof / kinduction)
 
 
 def exit_code(results: list[Result]) -> int:

@@ -28,7 +28,7 @@ from typing import Any, Iterator, Sequence
 import attrs
 import yaml
 
-from kubecheck.model.manifest.errors import ManifestError, describe_value, one_line
+from kubecheck.manifest.errors import ManifestError, describe_value, one_line
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024

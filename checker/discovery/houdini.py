@@ -1,7 +1,7 @@
 """Houdini: the largest inductive subset of candidate invariants; the part a property needs.
 
-:func:`discover` is lemma discovery end to end: sampled states (:mod:`kubecheck.checker.samples`)
-→ template candidates true in every sample (:mod:`kubecheck.checker.templates`) → Houdini
+:func:`discover` is lemma discovery end to end: sampled states (:mod:`kubecheck.checker.discovery.samples`)
+→ template candidates true in every sample (:mod:`kubecheck.checker.discovery.candidates`) → Houdini
 (Flanagan & Leino, "Houdini, an annotation assistant for ESC/Java", FME 2001):
 
 * drop every candidate that fails at an initial state (one query: the solver's model falsifies
@@ -33,9 +33,9 @@ import attrs
 import z3
 
 from kubecheck.checker.certify import Bound
-from kubecheck.checker.samples import Samples, sample
-from kubecheck.checker.symbolic import Encoder
-from kubecheck.checker.templates import PROPERTY, Clause, Templates, _constants
+from kubecheck.checker.discovery.samples import Samples, sample
+from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.discovery.candidates import PROPERTY, Clause, Templates, _constants
 
 
 @attrs.frozen

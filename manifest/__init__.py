@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from kubecheck.checker.explicit import Budget
-from kubecheck.model.manifest import loader, objects, sizing, validation
-from kubecheck.model.manifest.errors import ManifestError
-from kubecheck.model.manifest.report import (ManifestReport, WorkloadReport, itf_documents, render_json, render_junit,
+from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.manifest import loader, objects, sizing, validation
+from kubecheck.manifest.errors import ManifestError
+from kubecheck.manifest.report import (ManifestReport, WorkloadReport, itf_documents, render_json, render_junit,
                                              render_text, report_document)
-from kubecheck.model.manifest.workloads import Workload, workloads
+from kubecheck.manifest.workloads import Workload, workloads
 
 __all__ = ["ManifestError", "ManifestReport", "check_manifests", "exit_code", "itf_documents", "load_workloads",
            "render_json", "render_junit", "render_text", "report_document"]

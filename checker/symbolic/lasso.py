@@ -37,11 +37,11 @@ from typing import Any, Callable, Sequence
 
 import z3
 
-from kubecheck.checker.bmc import Unroller
+from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.certify import EncoderBug, certify_trace
-from kubecheck.checker.liveness import check_lasso
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder, _number, as_bool
+from kubecheck.checker.explicit.fair_cycles import check_lasso
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import Encoder, _number, as_bool
 from kubecheck.model.kernel.commands import Action, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay

@@ -15,7 +15,7 @@ properties at once:
   comparing each state with the compiled engine's (a mismatch is an engine bug, raised).
 
 The engine never prints: it calls ``progress`` with a :class:`Progress` snapshot about every
-``progress_interval`` seconds and returns :class:`kubecheck.checker.report.Result` objects.
+``progress_interval`` seconds and returns :class:`kubecheck.checker.result.Result` objects.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Any, Callable, Sequence
 
 import attrs
 
-from kubecheck.checker.report import Coverage, Result, Stats, Verdict
+from kubecheck.checker.result import Coverage, Result, Stats, Verdict
 from kubecheck.model.kernel.commands import Model
-from kubecheck.model.kernel.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 

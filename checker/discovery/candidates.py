@@ -24,7 +24,7 @@ tuple fields whose element t belongs to one object) and the property's own arith
 
 Each candidate is a clause of :class:`Atom` s. A bit mask per atom over the sampled rows decides
 in one ``|`` whether a clause holds in every sample. Nothing here proves anything: Houdini
-(:mod:`kubecheck.checker.houdini`) does, and the certificate re-checks what it keeps.
+(:mod:`kubecheck.checker.discovery.houdini`) does, and the certificate re-checks what it keeps.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from typing import Any, Iterable, Sequence
 import attrs
 import z3
 
-from kubecheck.checker.samples import Samples
-from kubecheck.checker.symbolic import Encoder, subterms
+from kubecheck.checker.discovery.samples import Samples
+from kubecheck.checker.symbolic.encoder import Encoder, subterms
 
 
 @attrs.frozen
@@ -396,11 +396,11 @@ class Templates:
                         out.append((a, b))
         return out, generated
 
-    # -- text (kubecheck.checker.clause_text) -----------------------------------------------
+    # -- text (kubecheck.checker.discovery.clause_text) -----------------------------------------------
 
     def listing(self, clauses: Sequence[Clause], goal: Sequence[Clause] = ()) -> list[str]:
-        """Clauses as lines in the model's field names (see :mod:`kubecheck.checker.clause_text`)."""
-        from kubecheck.checker.clause_text import listing
+        """Clauses as lines in the model's field names (see :mod:`kubecheck.checker.discovery.clause_text`)."""
+        from kubecheck.checker.discovery.clause_text import listing
 
         return listing(self, clauses, goal)
 

@@ -49,9 +49,9 @@ import attrs
 import z3
 
 from kubecheck.checker.certify import EncoderBug
-from kubecheck.checker.lasso import fairness_units
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder, as_bool
+from kubecheck.checker.symbolic.lasso import fairness_units
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import Encoder, as_bool
 
 ENGINE = "ranking"
 #: Coefficients are integers in [-COEFF, COEFF]; rounds of sampling per component.
@@ -296,8 +296,8 @@ def progress_lemma(encoder: Encoder, prop: Any, timeout: float | None = None) ->
     invariant for it excludes the unreachable states that would stop a ranking proof, and it is
     re-checked (inductive, with the exact encoding) before the ranking proof uses it.
     """
-    from kubecheck.checker import pdr
-    from kubecheck.properties.base import Property
+    from kubecheck.checker.symbolic import pdr
+    from kubecheck.model.kernel.property import Property
 
     goal = prop.target if prop.kind == "leads_to" else prop.predicate
     system = [a for a in encoder.actions if a.command.kind == "system"]

@@ -1,6 +1,6 @@
 """Reachable states of concrete instances, as rows over an encoder's variables.
 
-Lemma discovery (:mod:`kubecheck.checker.templates`) keeps only the candidate invariants that
+Lemma discovery (:mod:`kubecheck.checker.discovery.candidates`) keeps only the candidate invariants that
 hold in every sampled state, so that Houdini's SMT queries see almost only true candidates.
 With symbolic parameters the samples come from several instances, one per point of a small grid
 of parameter values the API server accepts (``replicas`` 0–5, ``maxSurge`` and
@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 import attrs
 
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.symbolic.encoder import Encoder
 
 #: Values tried per symbolic parameter; other parameters get DEFAULT_GRID.
 GRID = {"replicas": (0, 1, 2, 3, 5), "max_surge": (0, 1, 2), "max_unavailable": (0, 1, 2)}
@@ -61,7 +61,7 @@ def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, 
 def sample(encoder: Encoder, prop: Any = None, grid: dict[str, Sequence[int]] | None = None,
            max_rows: int = 4000, max_states: int = 50_000, seed: int = 0) -> Samples:
     """Reachable states of each grid instance (see the module docstring)."""
-    from kubecheck.model.kernel.compile import compile_model
+    from kubecheck.checker.explicit.compile import compile_model
 
     e = encoder
     names = list(e.params)
@@ -103,7 +103,7 @@ def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
     """Breadth-first reachable states and their depths; a state whose successors leave the domain
     is not expanded (the explicit engine reports that as a model error; the states before it are
     still reachable)."""
-    from kubecheck.model.kernel.compile import DomainError
+    from kubecheck.checker.explicit.compile import DomainError
 
     depth = {compiled.initial: 0}
     queue = [compiled.initial]
@@ -143,9 +143,9 @@ def decided(encoder: Encoder, prop: Any, values: dict[str, int], engine: str, st
     witness); its shortest trace by explicit search, replayed by the reference interpreter."""
     import time
 
-    from kubecheck.checker import explicit
+    from kubecheck.checker.explicit import bfs as explicit
     from kubecheck.checker.certify import EncoderBug
-    from kubecheck.checker.report import Result, Stats, Verdict
+    from kubecheck.checker.result import Result, Stats, Verdict
     from kubecheck.model.kernel.ops import CONCRETE
     from kubecheck.model.kernel.traces import replay
 

@@ -18,7 +18,7 @@ longest simple path, which is far beyond any practical k here: without lemmas, p
 need range facts stay INCONCLUSIVE.
 
 ``strengthen`` (the default): when the property is not 1-inductive on its own, lemmas are discovered
-(:func:`kubecheck.checker.houdini.discover`: templates, sampled states, Houdini — on the linear
+(:func:`kubecheck.checker.discovery.houdini.discover`: templates, sampled states, Houdini — on the linear
 over-approximation, whose invariants hold for the model), re-checked as an inductive set by
 fresh solvers (:func:`kubecheck.checker.certify.check_inductive`), and assumed at every step
 from then on. Domain bounds Houdini cannot keep (encoding caps) are reported; the step case
@@ -33,10 +33,10 @@ from typing import Any, Callable, Sequence
 import attrs
 import z3
 
-from kubecheck.checker.bmc import Unroller
+from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.certify import certify_trace
-from kubecheck.checker.report import Result, Stats, Verdict
-from kubecheck.checker.symbolic import Encoder
+from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.encoder import Encoder
 
 
 def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
@@ -129,9 +129,9 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
 def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, str]:
     """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none;
     (Result, "") when a sampled instance violates the property."""
-    from kubecheck.checker import houdini, samples
+    from kubecheck.checker.discovery import houdini, samples
     from kubecheck.checker.certify import bound_text, check_inductive
-    from kubecheck.checker.pdr import MAX_DISCOVERY_VARIABLES
+    from kubecheck.checker.symbolic.pdr import MAX_DISCOVERY_VARIABLES
 
     if len(encoder.vars) > MAX_DISCOVERY_VARIABLES:
         return [], f"no lemma discovery beyond {MAX_DISCOVERY_VARIABLES} state variables"
@@ -143,7 +143,7 @@ def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, st
     if rows.decided_in is not None:
         return samples.decided(encoder, prop, rows.decided_in, "kind", started), ""
     found = houdini.discover(linear, prop, timeout=timeout, rows=rows)
-    from kubecheck.checker.templates import PROPERTY
+    from kubecheck.checker.discovery.candidates import PROPERTY
 
     kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]
     if found.status != "ok" or not kept:

@@ -22,10 +22,10 @@ import attrs
 
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.model.manifest import objects as o
-from kubecheck.model.scopes.daemonset import DaemonSetScope
-from kubecheck.model.scopes.deployment import DeploymentScope
-from kubecheck.model.scopes.statefulset import StatefulSetScope
+from kubecheck.manifest import objects as o
+from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 
 DEFAULT_NODES = {"deployment": 2, "statefulset": 2, "daemonset": 3}
 #: the model's access mode when a claim or volume lists several (the most permissive decides multi-attach)
