@@ -35,7 +35,7 @@ def initial(replicas: int) -> tuple:
 
 def _sync_rs(s: tuple, spec: int, base: int) -> tuple | None:
     """One ReplicaSet sync: create or delete toward spec (None when nothing to do)."""
-    u, p, r, a, t = s[base:base + 5]
+    u, p, r, a, t = s[base : base + 5]
     active = u + p + r + a
     if active == spec:
         return None
@@ -50,7 +50,7 @@ def _sync_rs(s: tuple, spec: int, base: int) -> tuple | None:
         dr = min(excess, r)
         excess -= dr
         pods = (u - du, p - dp, r - dr, a - excess, t + dp + dr + excess)
-    return s[:base] + pods + s[base + 5:]
+    return s[:base] + pods + s[base + 5 :]
 
 
 def successors(replicas: int, s: tuple) -> list[tuple[int, tuple]]:
@@ -75,10 +75,10 @@ def successors(replicas: int, s: tuple) -> list[tuple[int, tuple]]:
     for k, base in enumerate((OLD, NEW)):
         for n, j in enumerate((base + U, base + P, base + RUN)):
             if s[j]:
-                out.append((4 + 4 * k + n, s[:j] + (s[j] - 1, s[j + 1] + 1) + s[j + 2:]))
+                out.append((4 + 4 * k + n, s[:j] + (s[j] - 1, s[j + 1] + 1) + s[j + 2 :]))
         j = base + T
         if s[j]:
-            out.append((7 + 4 * k, s[:j] + (s[j] - 1,) + s[j + 1:]))
+            out.append((7 + 4 * k, s[:j] + (s[j] - 1,) + s[j + 1 :]))
     return out
 
 
@@ -115,5 +115,7 @@ if __name__ == "__main__":
     import sys
 
     r = bfs(int(sys.argv[1]) if len(sys.argv) > 1 else 12)
-    print(f"{r['states']} states, {r['transitions']} transitions, depth {r['depth']}, "
-          f"{r['seconds']:.2f} s, {r['states'] / r['seconds']:,.0f} states/s")
+    print(
+        f"{r['states']} states, {r['transitions']} transitions, depth {r['depth']}, "
+        f"{r['seconds']:.2f} s, {r['states'] / r['seconds']:,.0f} states/s"
+    )

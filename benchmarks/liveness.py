@@ -19,25 +19,37 @@ import datetime
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import cpu_model, num, sec, table  # noqa: E402
 
-from kubecheck.properties import catalog
-from kubecheck.checker.symbolic import lasso
 from kubecheck.checker import run  # noqa: E402
+from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder  # noqa: E402
 from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 #: (model, property short name, settings, label) checked on top of the plain presets.
 VARIANTS = (
     ("deployment", "rollout_eventually_completes", {"broken-release": "true"}, "broken-release=true"),
-    ("deployment", "rollout_eventually_completes_under_strong_fairness", {"broken-release": "true"}, "broken-release=true"),
-    ("deployment", "scale_eventually_completes", {"max-surge": "0", "max-unavailable": "1"}, "max-surge=0 max-unavailable=1"),
+    (
+        "deployment",
+        "rollout_eventually_completes_under_strong_fairness",
+        {"broken-release": "true"},
+        "broken-release=true",
+    ),
+    (
+        "deployment",
+        "scale_eventually_completes",
+        {"max-surge": "0", "max-unavailable": "1"},
+        "max-surge=0 max-unavailable=1",
+    ),
 )
 
 
@@ -65,18 +77,28 @@ def rows(presets: tuple[str, ...], log: Callable[[str], None]) -> list[list[str]
         for preset in presets:
             scope = with_settings(model.presets[preset], settings)
             log(f"{prop.name} {preset} {label}")
-            [r], wall, cpu = measured(lambda: run.check(model, scope, [prop]))
-            out.append([prop.name, preset + (f" {label}" if label else ""), r.verdict.value, num(r.stats.states),
-                        _shape(r), sec(cpu), sec(wall)])
+            [r], wall, cpu = measured(lambda: run.check(Task(model, scope, [prop])))
+            out.append(
+                [
+                    prop.name,
+                    preset + (f" {label}" if label else ""),
+                    r.verdict.value,
+                    num(r.stats.states),
+                    _shape(r),
+                    sec(cpu),
+                    sec(wall),
+                ]
+            )
     return out
 
 
 def bmc_rows(log: Callable[[str], None]) -> list[list[str]]:
     out = []
     model = catalog.model("deployment")
-    for short, settings, label, depth in (("rollout_eventually_completes", {"broken-release": "true"}, "broken-release=true", 10),
-                                          ("scale_eventually_completes", {"max-surge": "0", "max-unavailable": "1"},
-                                           "max-surge=0 max-unavailable=1", 10)):
+    for short, settings, label, depth in (
+        ("rollout_eventually_completes", {"broken-release": "true"}, "broken-release=true", 10),
+        ("scale_eventually_completes", {"max-surge": "0", "max-unavailable": "1"}, "max-surge=0 max-unavailable=1", 10),
+    ):
         [prop] = catalog.properties("deployment", [short])
         scope = prop.adjust(with_settings(model.presets["tiny"], settings))
         log(f"bmc {prop.name} tiny {label}")
@@ -93,10 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     presets = tuple(args.presets.split(","))
-    lines = ["# Seconds to each liveness verdict", "",
-             f"{datetime.date.today()}, {cpu_model()}, Python {platform.python_version()}. Explicit fair-cycle engine, "
-             "each property alone on the scope it adjusts the preset to. CPU s is this process's time (independent of "
-             "machine load), wall s includes waiting for the CPU.", ""]
+    lines = [
+        "# Seconds to each liveness verdict",
+        "",
+        f"{datetime.date.today()}, {cpu_model()}, Python {platform.python_version()}. Explicit fair-cycle engine, "
+        "each property alone on the scope it adjusts the preset to. CPU s is this process's time (independent of "
+        "machine load), wall s includes waiting for the CPU.",
+        "",
+    ]
     lines += table(["property", "preset", "verdict", "states", "lasso", "CPU s", "wall s"], rows(presets, log))
     if args.bmc:
         lines += ["", "BMC lassos (shortest in steps; depth = the bound reached):", ""]

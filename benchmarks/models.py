@@ -28,20 +28,22 @@ import platform
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import TRUE, cpu_model, load, num, sec, table, timed  # noqa: E402
 
-from kubecheck.properties import catalog
-from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker import run  # noqa: E402
-from kubecheck.checker.result import Verdict  # noqa: E402
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.explicit.compile import compile_model  # noqa: E402
+from kubecheck.checker.result import Verdict  # noqa: E402
 from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 PDR_REPLICAS = (3, 10, 30, 100, 1000)
 FOR_ALL = ("replicas", "max_surge", "max_unavailable")
@@ -56,11 +58,27 @@ def presets(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
             compiled, compile_s = timed(lambda: compile_model(model, scope))
             [result], seconds = timed(lambda: explicit.check(model, scope, [TRUE], compiled=compiled))
             st = result.stats
-            rows.append([model_name, preset, num(len(compiled.actions)), num(st.states), num(st.transitions), str(st.depth),
-                         sec(compile_s), sec(seconds), num(round(st.states / seconds)) if seconds else "-"])
-    return ["## 1. Preset sizes", "",
-            "Every reachable state of each preset (an always-true property: the search runs to exhaustion).", ""] + table(
-        ["model", "preset", "actions", "states", "transitions", "depth", "compile s", "search s", "states/s"], rows)
+            rows.append(
+                [
+                    model_name,
+                    preset,
+                    num(len(compiled.actions)),
+                    num(st.states),
+                    num(st.transitions),
+                    str(st.depth),
+                    sec(compile_s),
+                    sec(seconds),
+                    num(round(st.states / seconds)) if seconds else "-",
+                ]
+            )
+    return [
+        "## 1. Preset sizes",
+        "",
+        "Every reachable state of each preset (an always-true property: the search runs to exhaustion).",
+        "",
+    ] + table(
+        ["model", "preset", "actions", "states", "transitions", "depth", "compile s", "search s", "states/s"], rows
+    )
 
 
 def verdicts(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
@@ -69,15 +87,26 @@ def verdicts(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
         props = catalog.properties(model_name)
         for preset in names:
             log(f"verdicts: {model_name} {preset}")
-            results, seconds = timed(lambda: run.check(model, model.presets[preset], props))
+            results, seconds = timed(lambda: run.check(Task(model, model.presets[preset], props)))
             mix = Counter(r.verdict.value for r in results)
             explored = {id(r.stats): r.stats.states for r in results}
-            rows.append([model_name, preset, str(len(props)), ", ".join(f"{n} {v}" for v, n in sorted(mix.items())),
-                         num(sum(explored.values())), sec(seconds)])
-    return ["## 2. Seconds to every verdict", "",
-            "`kubecheck check MODEL --scope PRESET`: every property of the model, one exploration per scope the "
-            "properties adjust to (explicit engine; searches stop once all their properties are decided).", ""] + table(
-        ["model", "preset", "properties", "verdicts", "states explored", "seconds"], rows)
+            rows.append(
+                [
+                    model_name,
+                    preset,
+                    str(len(props)),
+                    ", ".join(f"{n} {v}" for v, n in sorted(mix.items())),
+                    num(sum(explored.values())),
+                    sec(seconds),
+                ]
+            )
+    return [
+        "## 2. Seconds to every verdict",
+        "",
+        "`kubecheck check MODEL --scope PRESET`: every property of the model, one exploration per scope the "
+        "properties adjust to (explicit engine; searches stop once all their properties are decided).",
+        "",
+    ] + table(["model", "preset", "properties", "verdicts", "states explored", "seconds"], rows)
 
 
 def liveness(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
@@ -86,12 +115,15 @@ def liveness(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
         for prop in (p for p in catalog.properties(model_name) if p.is_liveness):
             for preset in names:
                 log(f"liveness: {prop.name} {preset}")
-                [r], seconds = timed(lambda: run.check(model, model.presets[preset], [prop]))
+                [r], seconds = timed(lambda: run.check(Task(model, model.presets[preset], [prop])))
                 loop = f"{len(r.trace.steps)} steps" if r.trace is not None else "-"
                 rows.append([prop.name, preset, r.verdict.value, num(r.stats.states), loop, sec(seconds)])
-    return ["## 3. Seconds to a liveness verdict", "",
-            "Each liveness property alone (explicit fair-cycle engine, on the scope the property adjusts the preset to).",
-            ""] + table(["property", "preset", "verdict", "states", "lasso", "seconds"], rows)
+    return [
+        "## 3. Seconds to a liveness verdict",
+        "",
+        "Each liveness property alone (explicit fair-cycle engine, on the scope the property adjusts the preset to).",
+        "",
+    ] + table(["property", "preset", "verdict", "states", "lasso", "seconds"], rows)
 
 
 def _pdr_discovery(model: Any, scope: Any, prop: Any, for_all: tuple[str, ...], timeout: float) -> tuple[Any, float]:
@@ -105,7 +137,9 @@ def _pdr_discovery(model: Any, scope: Any, prop: Any, for_all: tuple[str, ...], 
     return timed(go)
 
 
-def pdr_table(replicas: tuple[int, ...], explicit_timeout: float, pdr_timeout: float, log: Callable[[str], None]) -> list[str]:
+def pdr_table(
+    replicas: tuple[int, ...], explicit_timeout: float, pdr_timeout: float, log: Callable[[str], None]
+) -> list[str]:
     model = catalog.model("deployment")
     [prop] = catalog.properties("deployment", ["replicas_within_surge"])
     base = with_settings(model.presets["tiny"], {"max-surge": "25%", "max-unavailable": "25%"})
@@ -113,23 +147,52 @@ def pdr_table(replicas: tuple[int, ...], explicit_timeout: float, pdr_timeout: f
     for n in replicas:
         scope = with_settings(base, {"replicas": str(n)})
         log(f"explicit vs pdr: replicas {n}")
-        [ex], ex_s = timed(lambda: run.check(model, scope, [prop], explicit.Budget(None, explicit_timeout)))
-        [pd], pd_s = timed(lambda: run.check(model, scope, [prop], explicit.Budget(None, pdr_timeout), engine="pdr"))
+        [ex], ex_s = timed(
+            lambda: run.check(Task(model, scope, [prop], budget=explicit.Budget(None, explicit_timeout)))
+        )
+        [pd], pd_s = timed(
+            lambda: run.check(Task(model, scope, [prop], budget=explicit.Budget(None, pdr_timeout), engine="pdr"))
+        )
         disc, disc_s = _pdr_discovery(model, scope, prop, (), pdr_timeout)
         ex_what = num(ex.stats.states) + (" (budget)" if not ex.stats.complete else "")
-        rows.append([str(n), ex.verdict.value, ex_what, sec(ex_s), pd.verdict.value, sec(pd_s),
-                     f"{ex_s / pd_s:.2f}×" if pd.verdict is Verdict.PROVED and pd_s else "-",
-                     f"{disc.verdict.value}, {sec(disc_s)}"])
+        rows.append(
+            [
+                str(n),
+                ex.verdict.value,
+                ex_what,
+                sec(ex_s),
+                pd.verdict.value,
+                sec(pd_s),
+                f"{ex_s / pd_s:.2f}×" if pd.verdict is Verdict.PROVED and pd_s else "-",
+                f"{disc.verdict.value}, {sec(disc_s)}",
+            ]
+        )
     notes = []
     for preset, scope in (("tiny 25%/25%", base), ("small", model.presets["small"])):
         log(f"explicit vs pdr: for all values ({preset})")
-        [every], every_s = timed(lambda: run.check(model, scope, [prop], explicit.Budget(None, pdr_timeout), engine="pdr",
-                                                    for_all=FOR_ALL))
+        [every], every_s = timed(
+            lambda: run.check(
+                Task(model, scope, [prop], budget=explicit.Budget(None, pdr_timeout), engine="pdr", for_all=FOR_ALL)
+            )
+        )
         disc, disc_s = _pdr_discovery(model, scope, prop, FOR_ALL, pdr_timeout)
-        rows.append([f"every value ({preset})", "-", "-", "-", every.verdict.value, sec(every_s), "-",
-                     f"{disc.verdict.value}, {sec(disc_s)}"])
+        rows.append(
+            [
+                f"every value ({preset})",
+                "-",
+                "-",
+                "-",
+                every.verdict.value,
+                sec(every_s),
+                "-",
+                f"{disc.verdict.value}, {sec(disc_s)}",
+            ]
+        )
         notes.append(f"The run for every value ({preset}): {every.note.splitlines()[0]}")
-    return ["## 4. Explicit search vs PDR: `deployment.replicas_within_surge`", "",
+    return (
+        [
+            "## 4. Explicit search vs PDR: `deployment.replicas_within_surge`",
+            "",
             f"The `tiny` preset with maxSurge 25% and maxUnavailable 25% at each replica count. Explicit search has "
             f"{explicit_timeout:.0f} s per instance (INCONCLUSIVE when the budget ends it), PDR {pdr_timeout:.0f} s. "
             f"*PDR* is `--engine pdr` as the CLI runs it: Houdini on the lemmas stated with the property first "
@@ -137,9 +200,25 @@ def pdr_table(replicas: tuple[int, ...], explicit_timeout: float, pdr_timeout: f
             f"ignores the stated lemmas: Houdini over templates from sampled instances, then Spacer. The last rows are one "
             f"PDR run with replicas, maxSurge and maxUnavailable symbolic (a proof for every value), in the tiny "
             f"25%/25% scope and in `small` (the CLI's default, the issue's acceptance command). "
-            f"*explicit / PDR* divides the seconds where PDR proved the instance.", ""] + table(
-        ["replicas", "explicit verdict", "explicit states", "explicit s", "PDR verdict", "PDR s", "explicit / PDR",
-         "PDR, discovery only"], rows) + [""] + notes
+            f"*explicit / PDR* divides the seconds where PDR proved the instance.",
+            "",
+        ]
+        + table(
+            [
+                "replicas",
+                "explicit verdict",
+                "explicit states",
+                "explicit s",
+                "PDR verdict",
+                "PDR s",
+                "explicit / PDR",
+                "PDR, discovery only",
+            ],
+            rows,
+        )
+        + [""]
+        + notes
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,15 +233,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{time.perf_counter() - started:6.1f} s] {msg}", file=sys.stderr, flush=True)
 
     body = presets(names, log) + [""] + verdicts(names, log) + [""] + liveness(names, log) + [""]
-    body += pdr_table(PDR_REPLICAS[:2] if args.quick else PDR_REPLICAS, 10 if args.quick else 60,
-                      30 if args.quick else 120, log)
+    body += pdr_table(
+        PDR_REPLICAS[:2] if args.quick else PDR_REPLICAS, 10 if args.quick else 60, 30 if args.quick else 120, log
+    )
     total = time.perf_counter() - started
-    head = ["# kubecheck per-model benchmarks", "",
-            f"* date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
-            f"* command: `python benchmarks/models.py{' --quick' if args.quick else ''}` (total {total:.0f} s)",
-            f"* Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
-            f"* CPU: {cpu_model()}",
-            f"* load average (1, 5, 15 min) before: {before}; after: {load()}", ""]
+    head = [
+        "# kubecheck per-model benchmarks",
+        "",
+        f"* date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        f"* command: `python benchmarks/models.py{' --quick' if args.quick else ''}` (total {total:.0f} s)",
+        f"* Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
+        f"* CPU: {cpu_model()}",
+        f"* load average (1, 5, 15 min) before: {before}; after: {load()}",
+        "",
+    ]
     report = "\n".join(head + body) + "\n"
     print(report)
     out = HERE / "results" / ("models-quick.md" if args.quick else "models.md")

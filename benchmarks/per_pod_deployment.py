@@ -31,16 +31,17 @@ Faults are not modelled here (the benchmark scopes have none).
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import attrs
 
-from kubecheck.model.controllers import deployment as dep
-from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.checker.explicit.compile import Compiled, compile_model
+from kubecheck.model.controllers import deployment as dep
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import int_field, tuple_field
-from kubecheck.model.controllers.deployment_scope import DeploymentScope
 
 NO_POD = -1
 PHASES = ("unscheduled", "pending", "running", "ready", "available", "terminating")
@@ -89,16 +90,21 @@ class PerPodState:
     rs_status_available: tuple = _like("rs_status_available")
     attached: tuple = _like("attached")  # empty: the per-pod model has no nodes or claims
     claim_home: tuple = _like("claim_home")
-    pod_rs: tuple = tuple_field(int_field(NO_POD, lambda sc: sc.templates - 1), length=lambda sc: sc.slots,
-                                doc="the pod's ReplicaSet (template index), -1 for a free slot")
-    pod_phase: tuple = tuple_field(int_field(0, len(PHASES) - 1), length=lambda sc: sc.slots,
-                                   doc="index into PHASES (0 in a free slot)")
+    pod_rs: tuple = tuple_field(
+        int_field(NO_POD, lambda sc: sc.templates - 1),
+        length=lambda sc: sc.slots,
+        doc="the pod's ReplicaSet (template index), -1 for a free slot",
+    )
+    pod_phase: tuple = tuple_field(
+        int_field(0, len(PHASES) - 1), length=lambda sc: sc.slots, doc="index into PHASES (0 in a free slot)"
+    )
 
 
 assert tuple(f.name for f in attrs.fields(PerPodState)) == SHARED + ("pod_rs", "pod_phase")
 
 
 # -- the counter view ----------------------------------------------------------------------
+
 
 def pod_count(ops: Ops, s: Any, rs: int, phase: int) -> Any:
     """How many pods of ReplicaSet ``rs`` are in ``phase``."""
@@ -115,13 +121,17 @@ def counter_view(ops: Ops, sc: PerPodScope, s: Any) -> dep.DeploymentState:
 
 def from_counter(sc: PerPodScope, c: dep.DeploymentState) -> PerPodState:
     """One per-pod state of a concrete counter state: pods fill slots 0, 1, … in (rs, phase) order."""
-    pods = [(t, phase) for t in range(sc.templates) for phase, name in enumerate(PHASES)
-            for _ in range(getattr(c, name)[t])]
+    pods = [
+        (t, phase) for t in range(sc.templates) for phase, name in enumerate(PHASES) for _ in range(getattr(c, name)[t])
+    ]
     if len(pods) > sc.slots:
         raise ValueError(f"{len(pods)} pods do not fit in {sc.slots} slots")
     pods += [(NO_POD, 0)] * (sc.slots - len(pods))
-    return PerPodState(**{name: getattr(c, name) for name in SHARED},
-                       pod_rs=tuple(t for t, _ in pods), pod_phase=tuple(p for _, p in pods))
+    return PerPodState(
+        **{name: getattr(c, name) for name in SHARED},
+        pod_rs=tuple(t for t, _ in pods),
+        pod_phase=tuple(p for _, p in pods),
+    )
 
 
 def initial_state(sc: PerPodScope) -> PerPodState:
@@ -129,6 +139,7 @@ def initial_state(sc: PerPodScope) -> PerPodState:
 
 
 # -- Deployment controller and user: the counter model's commands on the counter view --------
+
 
 def _delete_pods_of(ops: Ops, s: Any, gone: list[Any]) -> dict[str, tuple]:
     """Pods of deleted ReplicaSets: unscheduled ones vanish, scheduled ones start terminating."""
@@ -166,6 +177,7 @@ def _lift(command: Command) -> Command:
 
 # -- ReplicaSet controller: one syncReplicaSet, with the pods it creates or deletes chosen -----
 
+
 def _rs_status(ops: Ops, s: Any, rs: int, counts: list[Any]) -> dict[str, tuple]:
     """The status a sync publishes (from the pods listed before it acts)."""
     return {
@@ -182,8 +194,9 @@ def _counts(ops: Ops, s: Any, rs: int) -> list[Any]:
 def _publish_guard(ops: Ops, sc: PerPodScope, s: Any, rs: int) -> Any:
     counts = _counts(ops, s, rs)
     active = ops.sum_(counts[:TERMINATING])
-    stale = ops.or_(s.rs_status_replicas[rs] != active, s.rs_status_available[rs] != counts[AVAILABLE],
-                    ops.not_(s.rs_synced[rs]))
+    stale = ops.or_(
+        s.rs_status_replicas[rs] != active, s.rs_status_available[rs] != counts[AVAILABLE], ops.not_(s.rs_synced[rs])
+    )
     return ops.and_(s.rs_exists[rs], active == s.rs_replicas[rs], stale)
 
 
@@ -248,6 +261,7 @@ def _choices(sc: PerPodScope) -> list[tuple[int, ...]]:
 
 # -- scheduler, kubelet and clock: one pod at a time ---------------------------------------
 
+
 def _step(src: int, dst: Callable[[PerPodScope], int]) -> tuple[Callable[..., Any], Callable[..., dict]]:
     def guard(ops: Ops, sc: PerPodScope, s: Any, pod: int) -> Any:
         if src == UNSCHEDULED:  # a free slot also holds phase 0
@@ -285,22 +299,46 @@ _min_ready = _step(READY, lambda sc: AVAILABLE)
 _CONTROLLER = tuple(_lift(c) for c in dep.COMMANDS if c.actor == "deployment-controller")
 _USER = tuple(_lift(c) for c in dep.COMMANDS if c.actor == "user")
 #: In the counter model's order: Deployment controller, pod-level commands, then the user.
-COMMANDS = _CONTROLLER + (
-    Command("replicaset-controller.publish_status", _publish_guard, _publish_effect,
-            "syncReplicaSet with nothing to create or delete: publish status", params=(("rs", _templates),)),
-    Command("replicaset-controller.create_pods", _create_guard, _create_effect,
+COMMANDS = (
+    _CONTROLLER
+    + (
+        Command(
+            "replicaset-controller.publish_status",
+            _publish_guard,
+            _publish_effect,
+            "syncReplicaSet with nothing to create or delete: publish status",
+            params=(("rs", _templates),),
+        ),
+        Command(
+            "replicaset-controller.create_pods",
+            _create_guard,
+            _create_effect,
             "syncReplicaSet: publish status, create the missing pods in these free slots",
-            params=(("rs", _templates), ("slots", _choices))),
-    Command("replicaset-controller.delete_pods", _delete_guard, _delete_effect,
+            params=(("rs", _templates), ("slots", _choices)),
+        ),
+        Command(
+            "replicaset-controller.delete_pods",
+            _delete_guard,
+            _delete_effect,
             "syncReplicaSet: publish status, delete these lowest-ranked pods",
-            params=(("rs", _templates), ("pods", _choices))),
-    Command("scheduler.bind_pod", *_bind, "bind an unscheduled pod to a node", params=_POD),
-    Command("kubelet.start_pod", *_start, "start the containers of a bound pod", params=_POD),
-    Command("kubelet.pod_ready", *_ready, "readiness probe passes", params=_POD),
-    Command("clock.pass_min_ready_seconds", *_min_ready, "minReadySeconds pass: a Ready pod becomes available",
-            params=_POD, enabled_in=lambda sc: sc.has_min_ready),
-    Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod is gone", params=_POD),
-) + _USER
+            params=(("rs", _templates), ("pods", _choices)),
+        ),
+        Command("scheduler.bind_pod", *_bind, "bind an unscheduled pod to a node", params=_POD),
+        Command("kubelet.start_pod", *_start, "start the containers of a bound pod", params=_POD),
+        Command("kubelet.pod_ready", *_ready, "readiness probe passes", params=_POD),
+        Command(
+            "clock.pass_min_ready_seconds",
+            *_min_ready,
+            "minReadySeconds pass: a Ready pod becomes available",
+            params=_POD,
+            enabled_in=lambda sc: sc.has_min_ready,
+        ),
+        Command(
+            "kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod is gone", params=_POD
+        ),
+    )
+    + _USER
+)
 
 
 MODEL = Model(
@@ -318,6 +356,7 @@ MODEL = Model(
 
 # -- bounds, projection and the equivalence check -----------------------------------------
 
+
 def reachable(compiled: Compiled, limit: int | None = None) -> list[tuple]:
     """Every reachable flat state, breadth-first (at most ``limit``; None for all)."""
     return compiled.reachable(limit)
@@ -329,7 +368,7 @@ def counter_bounds(scope: DeploymentScope, states: Iterable[tuple]) -> tuple[int
     slices = {name: schema.field_slots[name] for name in PHASES + ("rs_exists", "rs_replicas")}
     live = batch = 0
     for flat in states:
-        per_phase = {name: flat[r.start:r.stop] for name, r in slices.items()}
+        per_phase = {name: flat[r.start : r.stop] for name, r in slices.items()}
         live = max(live, sum(sum(per_phase[name]) for name in PHASES))
         for t in range(scope.templates):
             if per_phase["rs_exists"][t]:
@@ -352,11 +391,16 @@ def projector(scope: PerPodScope) -> Callable[[tuple], tuple]:
     """A function from flat per-pod states to flat counter-model states (pods counted)."""
     schema = MODEL.schema(scope)
     n_shared = schema.field_slots["pod_rs"].start
-    rs0, ph0, n, k = schema.field_slots["pod_rs"].start, schema.field_slots["pod_phase"].start, scope.slots, scope.templates
+    rs0, ph0, n, k = (
+        schema.field_slots["pod_rs"].start,
+        schema.field_slots["pod_phase"].start,
+        scope.slots,
+        scope.templates,
+    )
 
     def project(flat: tuple) -> tuple:
         counts = [0] * (len(PHASES) * k)
-        for rs, phase in zip(flat[rs0:rs0 + n], flat[ph0:ph0 + n]):
+        for rs, phase in zip(flat[rs0 : rs0 + n], flat[ph0 : ph0 + n]):
             if rs != NO_POD:
                 counts[phase * k + rs] += 1
         return flat[:n_shared] + tuple(counts)
@@ -384,7 +428,8 @@ def check_projection(scope: DeploymentScope) -> dict[str, int]:
             f"per-pod and counter models disagree for {scope}: "
             f"{len(projected - counter_set)} projected states the counter model lacks, e.g. "
             f"{[schema.unflatten(x) for x in extra]}; {len(counter_set - projected)} counter states "
-            f"never reached per pod, e.g. {[schema.unflatten(x) for x in missing]}")
+            f"never reached per pod, e.g. {[schema.unflatten(x) for x in missing]}"
+        )
     return {"counter": len(counter), "per_pod": len(per_pod), "slots": pp_scope.slots, "batch": pp_scope.batch}
 
 

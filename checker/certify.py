@@ -35,7 +35,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import z3
@@ -58,9 +59,14 @@ def certify_trace(encoder: Encoder, labels: Sequence[str], states: Sequence[tupl
     schema = encoder.model.schema(scope)
     for i, (flat, state) in enumerate(zip(states, trace.states)):
         if schema.flatten(state) != tuple(flat):
-            diff = [f"{slot.label}: solver {a!r}, interpreter {b!r}"
-                    for slot, a, b in zip(schema.slots, flat, schema.flatten(state)) if a != b]
-            raise EncoderBug(f"state {i} of solver trace {list(labels)} differs from the interpreter's: {'; '.join(diff)}")
+            diff = [
+                f"{slot.label}: solver {a!r}, interpreter {b!r}"
+                for slot, a, b in zip(schema.slots, flat, schema.flatten(state))
+                if a != b
+            ]
+            raise EncoderBug(
+                f"state {i} of solver trace {list(labels)} differs from the interpreter's: {'; '.join(diff)}"
+            )
     return trace
 
 
@@ -155,35 +161,44 @@ def _answer(encoder: Encoder, assertions: list[Any], over_t: bool, timeout: floa
     return worst
 
 
-def check_invariant(encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None,
-                    lifted: Sequence[Bound] = ()) -> InvariantCheck:
+def check_invariant(
+    encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None, lifted: Sequence[Bound] = ()
+) -> InvariantCheck:
     """Re-check init ⇒ I ∧ D, I ∧ D ∧ T ⇒ I′ ∧ D′ and I ∧ D ⇒ P, each with a fresh solver."""
     import time
 
     started = time.perf_counter()
-    out = {name: _answer(encoder, assertions, over_t, timeout)
-           for name, assertions, over_t in _queries(encoder, prop, inv, lifted)}
+    out = {
+        name: _answer(encoder, assertions, over_t, timeout)
+        for name, assertions, over_t in _queries(encoder, prop, inv, lifted)
+    }
     return InvariantCheck(out["initiation"], out["consecution"], out["safety"], time.perf_counter() - started)
 
 
 def check_inductive(encoder: Encoder, inv: Any, lifted: Sequence[Bound] = (), timeout: float | None = None) -> bool:
     """Re-check a lemma set alone (no property): init ⇒ I ∧ D and I ∧ D ∧ T ⇒ I′ ∧ D′, fresh solvers."""
-    return all(_answer(encoder, assertions, over_t, timeout) == "unsat"
-               for _, assertions, over_t in _queries(encoder, None, inv, lifted)[:2])
+    return all(
+        _answer(encoder, assertions, over_t, timeout) == "unsat"
+        for _, assertions, over_t in _queries(encoder, None, inv, lifted)[:2]
+    )
 
 
-def certificate_smtlib(encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "",
-                       lifted: Sequence[Bound] = ()) -> str:
+def certificate_smtlib(
+    encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "", lifted: Sequence[Bound] = ()
+) -> str:
     """The invariant and the three checks as one SMT-LIB 2 script; every check-sat must say unsat."""
     x, y = encoder.state(0), encoder.state(1)
     t = encoder.trans_disjunction(x, y)
-    queries = [(name, assertions + ([t] if over_t else [])) for name, assertions, over_t in _queries(encoder, prop, inv, lifted)]
+    queries = [
+        (name, assertions + ([t] if over_t else []))
+        for name, assertions, over_t in _queries(encoder, prop, inv, lifted)
+    ]
     decls: dict[str, str] = {}
     for _, assertions in queries:
         for a in assertions:
             _collect_decls(a, decls)
     params = " ".join(f"({_q(str(v))} {v.sort().sexpr()})" for v in x)
-    inv_def = z3.substitute(inv, *[(v, z3.Const(f"{str(v)}", v.sort())) for v in x])
+    inv_def = z3.substitute(inv, *[(v, z3.Const(f"{v!s}", v.sort())) for v in x])
     lines = [
         f"; kubecheck certificate: model {encoder.model.name}, property {prop.name}",
         f"; scope: {encoder.scope!r}",

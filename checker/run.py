@@ -40,17 +40,19 @@ properties not yet decided are INCONCLUSIVE without being explored.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
-from kubecheck.checker.explicit import bfs as explicit, fair_cycles as liveness
+from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import EncodingError
+from kubecheck.checker.task import ENGINES, Budget, Progress, Task
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.scopes import ScopeError
 
-ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
 #: Default bounds of the symbolic engines when the user gives none.
 BMC_DEPTH, KIND_DEPTH, LASSO_DEPTH, AUTO_STATES = 30, 5, 20, 2_000_000
 #: ``auto`` on an instance beyond explicit search: k-induction tries k = 1 only (0 = ``max_k``),
@@ -76,8 +78,14 @@ def not_symbolic(scope: Any, for_all: Sequence[str]) -> str | None:
 
 def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit", note: str = "") -> Result:
     engine = "explicit-liveness" if prop.is_liveness and engine == "explicit" else engine
-    return Result(prop, Verdict.INCONCLUSIVE, scope, engine, Stats(0, 0, 0, 0.0, False, reason),
-                  note=note or f"not explored: {reason}")
+    return Result(
+        prop,
+        Verdict.INCONCLUSIVE,
+        scope,
+        engine,
+        Stats(0, 0, 0, 0.0, False, reason),
+        note=note or f"not explored: {reason}",
+    )
 
 
 def _symbolic_kind(prop: Any) -> bool:
@@ -101,7 +109,9 @@ class _Encoders:
     """The encodings of one run, shared by the properties of one scope (building one is the costly
     part on large per-ordinal instances: quadratic in the number of ordinals)."""
 
-    def __init__(self, model: Model, for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]] | None = None):
+    def __init__(
+        self, model: Model, for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]] | None = None
+    ):
         self.model, self.for_all, self.bounds, self.built = model, tuple(for_all), dict(bounds or {}), {}
 
     def get(self, scope: Any, arith: str = "int") -> Any:
@@ -114,8 +124,15 @@ class _Encoders:
         return self.built[key]
 
 
-def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None, depth: int | None,
-           status: Callable[[str], None] | None = None) -> Result:
+def _solve(
+    engine: str,
+    encoders: _Encoders,
+    scope: Any,
+    prop: Any,
+    timeout: float | None,
+    depth: int | None,
+    status: Callable[[str], None] | None = None,
+) -> Result:
     """One always/step/sometimes property with one symbolic engine (``status``: where it says what it does)."""
     from kubecheck.checker.symbolic import bmc, kinduction, pdr
 
@@ -124,8 +141,9 @@ def _solve(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: flo
     if engine == "bmc":
         return bmc.check(encoders.get(scope), prop, BMC_DEPTH if depth is None else depth, timeout, status=say)
     if engine == "kind":
-        return kinduction.check(encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout,
-                                status=say)
+        return kinduction.check(
+            encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout, status=say
+        )
     result, proof = pdr.check(encoders.get(scope, "linear"), prop, timeout, status=say)
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
@@ -137,13 +155,22 @@ def _prefixed(status: Callable[[str], None] | None, engine: str, prop: Any) -> C
     def say(what: str) -> None:
         if status is not None:
             status(f"{engine} {prop.short}: {what}, {time.monotonic() - started:.0f} s")
+
     return say
 
 
-def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, timeout: float | None,
-                    depth: int | None, status: Callable[[str], None] | None = None) -> Result:
+def _solve_liveness(
+    engine: str,
+    encoders: _Encoders,
+    scope: Any,
+    prop: Any,
+    timeout: float | None,
+    depth: int | None,
+    status: Callable[[str], None] | None = None,
+) -> Result:
     """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
-    from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
+    from kubecheck.checker.symbolic import lasso
+    from kubecheck.checker.symbolic import ranking as liveness_proof
 
     say = _prefixed(status, "bmc lasso" if engine == "bmc" else "ranking proof", prop)
     if engine == "bmc":
@@ -153,17 +180,33 @@ def _solve_liveness(engine: str, encoders: _Encoders, scope: Any, prop: Any, tim
     return attrs.evolve(result, evidence=proof) if proof is not None else result
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """Decide every property of ``task`` with the task's engine (see the module docstring)."""
+    return _check(
+        task.model,
+        task.scope,
+        task.properties,
+        task.budget,
+        task.progress,
+        task.engine,
+        task.for_all,
+        task.depth,
+        task.status,
+        task.bounds,
+    )
+
+
+def _check(
     model: Model,
     scope: Any,
     properties: Sequence[Any],
-    budget: explicit.Budget = explicit.Budget(),
-    progress: Callable[[explicit.Progress], None] | None = None,
-    engine: str = "explicit",
-    for_all: Sequence[str] = (),
-    depth: int | None = None,
-    status: Callable[[str], None] | None = None,
-    bounds: Mapping[str, tuple[int | None, int | None]] | None = None,
+    budget: Budget,
+    progress: Callable[[Progress], None] | None,
+    engine: str,
+    for_all: Sequence[str],
+    depth: int | None,
+    status: Callable[[str], None] | None,
+    bounds: Mapping[str, tuple[int | None, int | None]] | None,
 ) -> list[Result]:
     """Decide every property with the chosen engine (see the module docstring)."""
     if engine not in ENGINES:
@@ -182,15 +225,17 @@ def check(
         for adjusted in groups:
             why = beyond_explicit_search(adjusted)
             if why:
-                raise ScopeError(f"{why}; use --engine kind or pdr (symbolic, this instance), --engine auto, "
-                                 f"or give explicit search a budget (--max-states, --timeout)")
+                raise ScopeError(
+                    f"{why}; use --engine kind or pdr (symbolic, this instance), --engine auto, "
+                    f"or give explicit search a budget (--max-states, --timeout)"
+                )
     clock = _Clock(budget.timeout)
     bounds = dict(bounds or {})
     encoders = _Encoders(model, for_all, bounds)
     stopped = ""
     results: list[Result | None] = [None] * len(properties)
 
-    def explore(eng: Any, adjusted: Any, chosen: list[int], part: explicit.Budget) -> None:
+    def explore(eng: Any, adjusted: Any, chosen: list[int], part: Budget) -> None:
         nonlocal stopped
         for i, result in zip(chosen, eng.check(model, adjusted, [properties[i] for i in chosen], part, progress)):
             results[i] = result
@@ -205,13 +250,17 @@ def check(
             continue
         if refused:
             for i in ids:
-                results[i] = _skipped(properties[i], adjusted, "not symbolic", engine, f"not a proof for all values: {refused}")
+                results[i] = _skipped(
+                    properties[i], adjusted, "not symbolic", engine, f"not a proof for all values: {refused}"
+                )
             continue
         large = engine == "auto" and not for_all and beyond_explicit_search(adjusted)
         if large:
             _check_large(encoders, adjusted, properties, ids, results, clock, large, depth, status)
             continue
-        symbolic = [i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)]
+        symbolic = [
+            i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)
+        ]
         if engine == "auto" and not for_all:
             symbolic = []  # explicit first; the symbolic engines take what the budget leaves open
         safety = [i for i in ids if i not in symbolic and not properties[i].is_liveness]
@@ -224,16 +273,26 @@ def check(
                 stopped = stopped or "timeout"
             if stopped or too_big:
                 for i in chosen:
-                    results[i] = _skipped(properties[i], adjusted, stopped or "beyond explicit search",
-                                          note="" if stopped else f"not explored: {too_big}")
+                    results[i] = _skipped(
+                        properties[i],
+                        adjusted,
+                        stopped or "beyond explicit search",
+                        note="" if stopped else f"not explored: {too_big}",
+                    )
                 continue
             limit = budget.max_states
             if engine == "auto" and limit is None:
                 limit = AUTO_STATES
             explore(eng, adjusted, chosen, attrs.evolve(budget, timeout=clock.left(), max_states=limit))
         if engine == "auto":
-            symbolic += [i for i in safety + live if results[i] is not None and results[i].verdict is Verdict.INCONCLUSIVE
-                         and (_symbolic_kind(properties[i]) or properties[i].is_liveness) and not stopped]
+            symbolic += [
+                i
+                for i in safety + live
+                if results[i] is not None
+                and results[i].verdict is Verdict.INCONCLUSIVE
+                and (_symbolic_kind(properties[i]) or properties[i].is_liveness)
+                and not stopped
+            ]
         for i in symbolic:
             if clock.out() or stopped:
                 results[i] = _skipped(properties[i], adjusted, stopped or "timeout", engine)
@@ -268,9 +327,17 @@ def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, in
     return count <= MAX_SWEEP
 
 
-def _sweep(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[str],
-           bounds: Mapping[str, tuple[int | None, int | None]], clock: _Clock, depth: int | None,
-           status: Callable[[str], None] | None) -> Result:
+def _sweep(
+    engine: str,
+    model: Model,
+    scope: Any,
+    prop: Any,
+    for_all: Sequence[str],
+    bounds: Mapping[str, tuple[int | None, int | None]],
+    clock: _Clock,
+    depth: int | None,
+    status: Callable[[str], None] | None,
+) -> Result:
     """``prop`` on each instance of a bounded range of a parameter that cannot be symbolic.
 
     PROVED (UNREACHABLE) when every instance is; the first VIOLATED (WITNESSED) instance's
@@ -282,8 +349,13 @@ def _sweep(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[s
     ranges = [range(bounds[n][0], bounds[n][1] + 1) for n in for_all]
     where = ", ".join(f"{n} {bounds[n][0]}..{bounds[n][1]}" for n in for_all)
     if not _symbolic_kind(prop):
-        return _skipped(prop, scope, "not symbolic", engine,
-                        f"not decided: a sweep over {where} decides always, step and sometimes properties only")
+        return _skipped(
+            prop,
+            scope,
+            "not symbolic",
+            engine,
+            f"not decided: a sweep over {where} decides always, step and sometimes properties only",
+        )
     steps = (engine,) if engine in ("bmc", "kind", "pdr") else ("kind", "pdr")
     encoders = _Encoders(model, ())
     proved: list[str] = []
@@ -301,7 +373,9 @@ def _sweep(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[s
             raise ScopeError(f"--for-all {where}: at {label}, {err}") from None
         for step in steps:
             if clock.out():
-                return _skipped(prop, scope, "timeout", step, f"stopped by the timeout after {len(proved)} instance(s) of {where}")
+                return _skipped(
+                    prop, scope, "timeout", step, f"stopped by the timeout after {len(proved)} instance(s) of {where}"
+                )
             say = None if status is None else (lambda what, label=label: status(f"{label}: {what}"))
             last = _solve(step, encoders, instance, prop, clock.left(), depth, say)
             if last.verdict is not Verdict.INCONCLUSIVE:
@@ -312,29 +386,56 @@ def _sweep(engine: str, model: Model, scope: Any, prop: Any, for_all: Sequence[s
             return attrs.evolve(last, note=f"{last.note} (sweep over {where}: found at {label}{before})")
         if last.verdict is Verdict.INCONCLUSIVE:
             before = f"{', '.join(proved)} proved before it" if proved else "none proved before it"
-            return attrs.evolve(last, note=f"at {label}: {last.note} (sweep over {where}: {before}; not a proof for the range)")
+            return attrs.evolve(
+                last, note=f"at {label}: {last.note} (sweep over {where}: {before}; not a proof for the range)"
+            )
         proved.append(label)
     assert last is not None
     seconds = time.monotonic() - started
     stats = Stats(0, 0, 0, seconds, True, "proved")
     what = "UNREACHABLE" if last.verdict is Verdict.UNREACHABLE else "PROVED"
-    return Result(prop, last.verdict, scope, last.engine, stats, None, None,
-                  f"{what} for each of {where} ({len(proved)} instances, each by {last.engine} at its own size, "
-                  f"{seconds:.2f} s in all); nothing is claimed outside that range")
+    return Result(
+        prop,
+        last.verdict,
+        scope,
+        last.engine,
+        stats,
+        None,
+        None,
+        f"{what} for each of {where} ({len(proved)} instances, each by {last.engine} at its own size, "
+        f"{seconds:.2f} s in all); nothing is claimed outside that range",
+    )
 
 
-def _check_large(encoders: _Encoders, scope: Any, properties: Sequence[Any], ids: list[int], results: list[Result | None],
-                 clock: _Clock, why: str, depth: int | None, status: Callable[[str], None] | None = None) -> None:
+def _check_large(
+    encoders: _Encoders,
+    scope: Any,
+    properties: Sequence[Any],
+    ids: list[int],
+    results: list[Result | None],
+    clock: _Clock,
+    why: str,
+    depth: int | None,
+    status: Callable[[str], None] | None = None,
+) -> None:
     """``auto`` on an instance beyond explicit search: symbolic engines at the real size, or INCONCLUSIVE with the reason."""
     for i in ids:
         prop = properties[i]
         if prop.kind in ("always", "step"):
-            steps: tuple[tuple[str, int | None], ...] = (("kind", AUTO_KIND_DEPTH if depth is None else depth), ("bmc", depth))
+            steps: tuple[tuple[str, int | None], ...] = (
+                ("kind", AUTO_KIND_DEPTH if depth is None else depth),
+                ("bmc", depth),
+            )
         elif prop.kind == "sometimes":
             steps = (("bmc", depth),)
         else:
-            results[i] = _skipped(prop, scope, "beyond explicit search", "auto",
-                                  f"not explored: {why}; {prop.kind} properties need explicit search here")
+            results[i] = _skipped(
+                prop,
+                scope,
+                "beyond explicit search",
+                "auto",
+                f"not explored: {why}; {prop.kind} properties need explicit search here",
+            )
             continue
         for step, bound in steps:
             if clock.out():

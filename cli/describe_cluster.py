@@ -14,8 +14,11 @@ from typing import Any
 from kubecheck.cli import text
 from kubecheck.model.controllers import cluster as cl
 
-NODE_WORDS = {cl.NODE_READY: "Ready", cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
-              cl.NODE_DOWN: "down (the machine stopped)"}
+NODE_WORDS = {
+    cl.NODE_READY: "Ready",
+    cl.NODE_PARTITIONED: "partitioned (unreachable, containers still run)",
+    cl.NODE_DOWN: "down (the machine stopped)",
+}
 
 
 def node_words(state: int) -> str:

@@ -76,11 +76,13 @@ class DaemonSetDescriber(PodTableDescriber):
     def legend(self) -> list[str]:
         sc = self.scope
         ready = "Ready (< minReadySeconds), available," if sc.has_min_ready else "Ready,"
-        words = (f"pods are named after their node (a second pod object on node-a: {sc.name}-node-a-2); "
-                 "pod phases: Pending (not bound to a node), ContainerCreating (bound, containers starting), "
-                 f"Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
-                 f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} when labelled {self.label} "
-                 f"(the nodeSelector) and untainted; a {TAINT} taint keeps a running pod but starts none")
+        words = (
+            f"pods are named after their node (a second pod object on node-a: {sc.name}-node-a-2); "
+            "pod phases: Pending (not bound to a node), ContainerCreating (bound, containers starting), "
+            f"Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+            f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} when labelled {self.label} "
+            f"(the nodeSelector) and untainted; a {TAINT} taint keeps a running pod but starts none"
+        )
         return text.wrap_text(words, text.WIDTH - 4)
 
     def initial(self, s: Any) -> list[str]:
@@ -94,8 +96,11 @@ class DaemonSetDescriber(PodTableDescriber):
         lines = text.object_lines(self.set_name, [spec, template])
         nodes = [f"{self.node(n)} {self._node_summary(s, n, initial=True)}" for n in range(len(s.node_state))]
         lines += text.wrap_words([w + "," for w in nodes[:-1]] + nodes[-1:], text.WIDTH - 4, "nodes ", "      ")
-        pods = [f"pod/{self.pod(k)} {self._where(s, k, revision=True)}"
-                for k in range(len(s.pod_phase)) if s.pod_phase[k] != cl.NONE]
+        pods = [
+            f"pod/{self.pod(k)} {self._where(s, k, revision=True)}"
+            for k in range(len(s.pod_phase))
+            if s.pod_phase[k] != cl.NONE
+        ]
         lines += pods or ["no pods yet"]
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
         return lines + self._unknown(s, s, fields, initial=True)
@@ -186,7 +191,9 @@ class DaemonSetDescriber(PodTableDescriber):
         p0, p1 = before.pod_phase[k], after.pod_phase[k]
         if p0 == cl.NONE and p1 != cl.NONE:
             rev = self.revision(after.pod_rev[k])
-            return [f"created for {self.node(n)} at revision {rev}: {self._where(after, k)}{self._beside(n, k, before, after)}"]
+            return [
+                f"created for {self.node(n)} at revision {rev}: {self._where(after, k)}{self._beside(n, k, before, after)}"
+            ]
         if p0 != cl.NONE and p1 == cl.NONE:
             return [f"removed (was {self._where(before, k, revision=True)})"]
         items = []
@@ -205,7 +212,9 @@ class DaemonSetDescriber(PodTableDescriber):
         (label0, taint0), (label1, taint1) = CLASS_READING[a], CLASS_READING[b]
         out = []
         if label0 != label1:
-            out.append(f"kubectl label node {node} {self.label}" if label1 else f"kubectl label node {node} {LABEL_KEY}-")
+            out.append(
+                f"kubectl label node {node} {self.label}" if label1 else f"kubectl label node {node} {LABEL_KEY}-"
+            )
         if taint0 != taint1:
             out.append(f"kubectl taint node {node} {TAINT}" + ("" if taint1 else "-"))
         return out
@@ -219,9 +228,11 @@ class DaemonSetDescriber(PodTableDescriber):
         if taint0 != taint1:
             words.append(f"tainted {TAINT}" if taint1 else f"taint {TAINT} removed")
         name = self.scope.name
-        effect = {du.ELIGIBLE: f"{name} should run there",
-                  du.NO_SCHEDULE: f"no new {name} pod starts there, a running one stays",
-                  du.INELIGIBLE: f"{name} pods there are to be deleted"}[b]
+        effect = {
+            du.ELIGIBLE: f"{name} should run there",
+            du.NO_SCHEDULE: f"no new {name} pod starts there, a running one stays",
+            du.INELIGIBLE: f"{name} pods there are to be deleted",
+        }[b]
         return f"{' and '.join(words)}: {effect}"
 
     def _node_summary(self, s: Any, n: int, initial: bool = False) -> str:
@@ -237,11 +248,17 @@ class DaemonSetDescriber(PodTableDescriber):
         state = self._moved("node_state", n, before, after, changed)
         if exists and after.node_exists[n]:
             joined = "joins_left" in changed  # cluster.add_node; otherwise node.reconnect after kubectl delete node
-            items.append(f"joined: {self._node_summary(after, n)}" if joined else
-                         f"re-registered (Node object created), {node_words(before.node_state[n])} → {node_words(after.node_state[n])}")
+            items.append(
+                f"joined: {self._node_summary(after, n)}"
+                if joined
+                else f"re-registered (Node object created), {node_words(before.node_state[n])} → {node_words(after.node_state[n])}"
+            )
         elif exists:
-            items.append("Node object deleted, machine decommissioned" if state and after.node_state[n] == cl.NODE_DOWN
-                         else "Node object deleted")
+            items.append(
+                "Node object deleted, machine decommissioned"
+                if state and after.node_state[n] == cl.NODE_DOWN
+                else "Node object deleted"
+            )
         elif state:
             a, b = before.node_state[n], after.node_state[n]
             items.append(f"{node_words(a)} → {node_words(b)}")

@@ -30,8 +30,14 @@ from kubecheck.model.controllers.deployment_names import deployment_ref, pod_tem
 from kubecheck.model.kernel.commands import Action
 
 #: (field, word) of the pod phases, in lifecycle order.
-PHASES = (("unscheduled", "unscheduled"), ("pending", "pending"), ("running", "running"),
-          ("ready", "ready"), ("available", "available"), ("terminating", "terminating"))
+PHASES = (
+    ("unscheduled", "unscheduled"),
+    ("pending", "pending"),
+    ("running", "running"),
+    ("ready", "ready"),
+    ("available", "available"),
+    ("terminating", "terminating"),
+)
 
 #: Budgets of the scope: spent by the actions that the trace already names.
 HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "faults_left")
@@ -71,8 +77,11 @@ class DeploymentDescriber:
     # -- describer interface -------------------------------------------------------------
 
     def legend(self) -> list[str]:
-        words = ["pods are counted per ReplicaSet by phase: unscheduled (not bound to a node),",
-                 "pending (bound, starting),", "running (Running, not Ready),"]
+        words = [
+            "pods are counted per ReplicaSet by phase: unscheduled (not bound to a node),",
+            "pending (bound, starting),",
+            "running (Running, not Ready),",
+        ]
         if self.scope.has_min_ready:
             words += ["ready (Ready < minReadySeconds),", "available (Ready ≥ minReadySeconds),"]
         else:
@@ -96,12 +105,15 @@ class DeploymentDescriber:
             groups = [
                 [f"spec.replicas {s.rs_replicas[t]}", f"desired-replicas {s.rs_desired[t]}"] if s.rs_exists[t] else [],
                 [f"status.replicas {s.rs_status_replicas[t]}", f"status.availableReplicas {s.rs_status_available[t]}"]
-                if s.rs_exists[t] else [],
+                if s.rs_exists[t]
+                else [],
                 self._pods(t, s, s, everything=True),
             ]
             lines += text.object_lines(self._title(t, s, s), groups)
         lines += self._claim(s, s, initial=True)
-        return lines + self._unknown(s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True)
+        return lines + self._unknown(
+            s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True
+        )
 
     def action(self, action: Action) -> str:
         verb = action.name.split(".", 1)[1]
@@ -183,10 +195,13 @@ class DeploymentDescriber:
     def _waiting_lines(self, s: Any) -> list[str]:
         """Pods bound to a node whose volume is attached to another, single-node only."""
         sc, now = self.scope, self._attached(s)
-        return [f"{c} pod{'s' if c > 1 else ''} on {node_name(n)} in ContainerCreating (Multi-Attach error: "
-                f"attached to {', '.join(now)})"
-                for n in range(sc.nodes) for c in [d.on_node(s, n, ("pending",))]
-                if c and now and node_name(n) not in now and not vol.is_multi_attach_allowed(sc.access_mode)]
+        return [
+            f"{c} pod{'s' if c > 1 else ''} on {node_name(n)} in ContainerCreating (Multi-Attach error: "
+            f"attached to {', '.join(now)})"
+            for n in range(sc.nodes)
+            for c in [d.on_node(s, n, ("pending",))]
+            if c and now and node_name(n) not in now and not vol.is_multi_attach_allowed(sc.access_mode)
+        ]
 
     def _replicaset(self, t: int, before: Any, after: Any, changed: dict) -> list[str]:
         def moved(field: str) -> bool:
@@ -211,9 +226,13 @@ class DeploymentDescriber:
             if moved("rs_synced") and after.rs_synced[t]:
                 spec.append("status.observedGeneration up to date")
             if moved("rs_status_replicas"):
-                status.append(f"status.replicas {text.change(before.rs_status_replicas[t], after.rs_status_replicas[t])}")
+                status.append(
+                    f"status.replicas {text.change(before.rs_status_replicas[t], after.rs_status_replicas[t])}"
+                )
             if moved("rs_status_available"):
-                status.append(f"status.availableReplicas {text.change(before.rs_status_available[t], after.rs_status_available[t])}")
+                status.append(
+                    f"status.availableReplicas {text.change(before.rs_status_available[t], after.rs_status_available[t])}"
+                )
         return text.object_lines(self._title(t, before, after), [spec, status, self._pods(t, before, after)])
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:

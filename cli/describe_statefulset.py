@@ -37,7 +37,6 @@ NODE_FIELDS = ("node_state", "node_exists")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
 
 
-
 class StatefulSetDescriber(PodTableDescriber):
     """Describes states and steps of the ``statefulset`` model."""
 
@@ -56,9 +55,11 @@ class StatefulSetDescriber(PodTableDescriber):
 
     def legend(self) -> list[str]:
         ready = "Ready (< minReadySeconds), available," if self.scope.has_min_ready else "Ready,"
-        words = ("pod phases: Pending (not bound to a node), ContainerCreating (bound; waiting for its volume and "
-                 f"containers), Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
-                 f"revisions are ControllerRevisions {self.scope.name}-<hash>")
+        words = (
+            "pod phases: Pending (not bound to a node), ContainerCreating (bound; waiting for its volume and "
+            f"containers), Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+            f"revisions are ControllerRevisions {self.scope.name}-<hash>"
+        )
         return text.wrap_text(words, text.WIDTH - 4)
 
     def initial(self, s: Any) -> list[str]:
@@ -68,7 +69,11 @@ class StatefulSetDescriber(PodTableDescriber):
             spec.append(f"spec.ordinals.start {sc.ordinals_start}")
         spec += [f"podManagementPolicy {sc.pod_management}", f"minReadySeconds {sc.min_ready_seconds}"]
         if sc.strategy == "RollingUpdate":
-            mu = f"maxUnavailable {sc.max_unavailable}" if sc.max_unavailable_gate else "maxUnavailable off (feature gate)"
+            mu = (
+                f"maxUnavailable {sc.max_unavailable}"
+                if sc.max_unavailable_gate
+                else "maxUnavailable off (feature gate)"
+            )
             strategy = [f"updateStrategy RollingUpdate (partition {sc.partition}, {mu})"]
         else:
             strategy = ["updateStrategy OnDelete"]
@@ -76,16 +81,22 @@ class StatefulSetDescriber(PodTableDescriber):
         if sc.claims:
             mount = ", mounted readOnly" if sc.read_only_mount else ""
             template.append(f"volumeClaimTemplates data ({sc.access_mode}{mount})")
-            retention = [f"persistentVolumeClaimRetentionPolicy whenDeleted {sc.when_deleted}, whenScaled {sc.when_scaled}"]
+            retention = [
+                f"persistentVolumeClaimRetentionPolicy whenDeleted {sc.when_deleted}, whenScaled {sc.when_scaled}"
+            ]
         else:
             template.append("no volumeClaimTemplates")
             retention = []
         lines = text.object_lines(self.set_name, [spec, strategy, template, retention])
         if sc.broken_release:
-            lines.append(f"broken release: pods of every revision but {self.revision(0)} never pass their readiness probe")
+            lines.append(
+                f"broken release: pods of every revision but {self.revision(0)} never pass their readiness probe"
+            )
         nodes = [f"{self.node(n)} {self._node_state(s, n)}" for n in range(len(s.node_state))]
         lines.append("nodes " + ", ".join(nodes))
-        pods = [f"pod/{self.pod(i)} {self._pod_summary(s, i)}" for i in range(len(s.pod_phase)) if s.pod_phase[i] != cl.NONE]
+        pods = [
+            f"pod/{self.pod(i)} {self._pod_summary(s, i)}" for i in range(len(s.pod_phase)) if s.pod_phase[i] != cl.NONE
+        ]
         claims = [self.claim(i) for i in range(len(s.pvc)) if s.pvc[i]]
         lines += pods
         if claims:
@@ -153,10 +164,14 @@ class StatefulSetDescriber(PodTableDescriber):
             else:
                 items.append(f"spec.template re-applied: update revision {rev} (reused)")
         if "status_written" in changed and after.status_written:
-            items.append(f"status.currentRevision {self.revision(after.current_rev)}, "
-                         f"status.updateRevision {self.revision(after.template)}")
+            items.append(
+                f"status.currentRevision {self.revision(after.current_rev)}, "
+                f"status.updateRevision {self.revision(after.template)}"
+            )
         elif "current_rev" in changed:
-            items.append(f"status.currentRevision {self.revision(before.current_rev)} → {self.revision(after.current_rev)}")
+            items.append(
+                f"status.currentRevision {self.revision(before.current_rev)} → {self.revision(after.current_rev)}"
+            )
         if "set_deleted" in changed and after.set_deleted:
             items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
         return items
@@ -200,8 +215,11 @@ class StatefulSetDescriber(PodTableDescriber):
         if self._moved("pvc", i, before, after, changed):
             items.append("created (Bound)" if after.pvc[i] else "deleted (garbage collector)")
         if self._moved("pvc_pod_ref", i, before, after, changed) and after.pvc[i]:
-            items.append(f"ownerReference → pod {self.pod(i)} (whenScaled Delete)" if after.pvc_pod_ref[i]
-                         else f"ownerReference to pod {self.pod(i)} removed")
+            items.append(
+                f"ownerReference → pod {self.pod(i)} (whenScaled Delete)"
+                if after.pvc_pod_ref[i]
+                else f"ownerReference to pod {self.pod(i)} removed"
+            )
         nodes = len(after.node_state)
         for n in range(nodes):
             k = i * nodes + n

@@ -10,8 +10,9 @@ reproduce line.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.kernel import traces
@@ -23,16 +24,26 @@ TRACED = (Verdict.VIOLATED, Verdict.WITNESSED)
 
 def trace_meta(result: Result, preset: str) -> dict[str, Any]:
     """The metadata a saved trace carries about where it came from."""
-    return {"property": result.property.name, "kind": result.property.kind, "verdict": result.verdict.value,
-            "preset": preset}
+    return {
+        "property": result.property.name,
+        "kind": result.property.kind,
+        "verdict": result.verdict.value,
+        "preset": preset,
+    }
 
 
 def _stats(result: Result) -> dict[str, Any]:
     s = result.stats
     rate = s.states_per_second
-    return {"states": s.states, "transitions": s.transitions, "depth": s.depth, "seconds": round(s.seconds, 4),
-            "states_per_second": round(rate) if math.isfinite(rate) else None, "complete": s.complete,
-            "stop_reason": s.stop_reason}
+    return {
+        "states": s.states,
+        "transitions": s.transitions,
+        "depth": s.depth,
+        "seconds": round(s.seconds, 4),
+        "states_per_second": round(rate) if math.isfinite(rate) else None,
+        "complete": s.complete,
+        "stop_reason": s.stop_reason,
+    }
 
 
 def _coverage(result: Result) -> dict[str, Any] | None:
@@ -60,7 +71,9 @@ def result_document(result: Result, preset: str) -> dict[str, Any]:
     }
 
 
-def report_document(model: Any, preset: str, scope: Any, budget: Any, results: Sequence[Result], code: int) -> dict[str, Any]:
+def report_document(
+    model: Any, preset: str, scope: Any, budget: Any, results: Sequence[Result], code: int
+) -> dict[str, Any]:
     """The ``kubecheck.report/1`` document of one ``kubecheck check`` run."""
     return {
         "format": REPORT_FORMAT,
@@ -76,8 +89,11 @@ def report_document(model: Any, preset: str, scope: Any, budget: Any, results: S
 
 def itf_documents(results: Sequence[Result], preset: str) -> list[tuple[str, dict[str, Any]]]:
     """(property short name, ITF document) for every violation and witness."""
-    return [(r.property.short, traces.to_itf(r.trace, trace_meta(r, preset)))  # type: ignore[arg-type]
-            for r in results if r.trace is not None and r.verdict in TRACED]
+    return [
+        (r.property.short, traces.to_itf(r.trace, trace_meta(r, preset)))  # type: ignore[arg-type]
+        for r in results
+        if r.trace is not None and r.verdict in TRACED
+    ]
 
 
 def numbered_path(out: str, short: str) -> str:
@@ -103,8 +119,11 @@ def trace_documents(doc: Any) -> list[tuple[str, Any]]:
         results = doc.get("results")
         if not isinstance(results, list):
             raise traces.TraceError("field results: expected a list")
-        found = [(f"results[{i}].trace", r["trace"]) for i, r in enumerate(results)
-                 if isinstance(r, dict) and r.get("trace") is not None]
+        found = [
+            (f"results[{i}].trace", r["trace"])
+            for i, r in enumerate(results)
+            if isinstance(r, dict) and r.get("trace") is not None
+        ]
         if not found:
             raise traces.TraceError("the report holds no trace (no property was violated or witnessed)")
         return found

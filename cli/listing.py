@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from kubecheck.cli import text
 from kubecheck.model.kernel.scopes import describe, params

@@ -14,21 +14,23 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import click
 
-from kubecheck.properties import catalog
 from kubecheck.checker import run
 from kubecheck.checker.certify import EncoderBug
 from kubecheck.checker.explicit.bfs import Budget, EngineError
-from kubecheck.checker.symbolic.encoder import EncodingError
 from kubecheck.checker.result import exit_code
+from kubecheck.checker.symbolic.encoder import EncodingError
 from kubecheck.cli import documents, listing, replay_text, report_text, trace_text
 from kubecheck.cli.progress import StatusLine
 from kubecheck.model.controllers import cluster
 from kubecheck.model.kernel import scopes, traces
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 FORMATS = ("text", "json", "itf")
 CHECK_FORMATS = FORMATS + ("junit",)
@@ -52,8 +54,14 @@ def reported_errors() -> Iterator[None]:
 
 
 def _format_option(f: Any) -> Any:
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-                        help="text for people; json: a kubecheck.report/1 document; itf: Informal Trace Format traces")(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="text for people; json: a kubecheck.report/1 document; itf: Informal Trace Format traces",
+    )(f)
 
 
 def _out_option(f: Any) -> Any:
@@ -101,9 +109,21 @@ def manifest_faults(raw: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def check_files(files: Sequence[str], model_name: str | None, property_names: Sequence[str], nodes: int | None,
-                strict: bool, verbose: bool, engine: str, budget: Budget, status: Any, fmt: str, out: str | None,
-                quiet: bool, faults: frozenset[str] = frozenset()) -> int:
+def check_files(
+    files: Sequence[str],
+    model_name: str | None,
+    property_names: Sequence[str],
+    nodes: int | None,
+    strict: bool,
+    verbose: bool,
+    engine: str,
+    budget: Budget,
+    status: Any,
+    fmt: str,
+    out: str | None,
+    quiet: bool,
+    faults: frozenset[str] = frozenset(),
+) -> int:
     """``check -f``: read manifests, check each workload, render; returns the exit code."""
     from kubecheck import manifest
 
@@ -113,8 +133,17 @@ def check_files(files: Sequence[str], model_name: str | None, property_names: Se
     with reported_errors():
         check_writable(out)
         try:
-            report = manifest.check_manifests(list(files), stdin_text, nodes, engine if engine != "explicit" else "auto",
-                                              budget, status, verbose, strict, faults)
+            report = manifest.check_manifests(
+                list(files),
+                stdin_text,
+                nodes,
+                engine if engine != "explicit" else "auto",
+                budget,
+                status,
+                verbose,
+                strict,
+                faults,
+            )
         finally:
             status.clear()
     if fmt == "itf":
@@ -129,7 +158,9 @@ def check_files(files: Sequence[str], model_name: str | None, property_names: Se
 
 def manifest_trace_lines(result: Any) -> list[str]:
     """A manifest report's trace in the model's Kubernetes words."""
-    return trace_text.steps(result.trace) + trace_text.conclusion_lines(result.property, result.verdict.value, result.trace)
+    return trace_text.steps(result.trace) + trace_text.conclusion_lines(
+        result.property, result.verdict.value, result.trace
+    )
 
 
 def symbolic_params(model: Any, names: str | None) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
@@ -152,8 +183,14 @@ def symbolic_params(model: Any, names: str | None) -> tuple[tuple[str, ...], dic
     return tuple(out), bounds
 
 
-def write_certificates(model: Any, results: Sequence[Any], symbolic: Sequence[str], out: str, quiet: bool,
-                       bounds: dict[str, tuple[int, int]] | None = None) -> None:
+def write_certificates(
+    model: Any,
+    results: Sequence[Any],
+    symbolic: Sequence[str],
+    out: str,
+    quiet: bool,
+    bounds: dict[str, tuple[int, int]] | None = None,
+) -> None:
     """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
     from kubecheck.checker.symbolic.encoder import Encoder
 
@@ -211,36 +248,94 @@ def build_scope(model: Any, preset: str, pairs: Sequence[str], faults: str | Non
 @cli.command()
 @click.argument("model_name", metavar="[MODEL]", required=False)
 @click.argument("property_names", metavar="[PROPERTY]...", nargs=-1)
-@click.option("-f", "--filename", "files", multiple=True, metavar="FILE|DIR|-",
-              help="check Kubernetes manifests instead of a built-in model (files, directories, - for stdin)")
-@click.option("--nodes", type=click.IntRange(1, 64), metavar="N", help="with -f: cluster nodes for StatefulSets/DaemonSets")
+@click.option(
+    "-f",
+    "--filename",
+    "files",
+    multiple=True,
+    metavar="FILE|DIR|-",
+    help="check Kubernetes manifests instead of a built-in model (files, directories, - for stdin)",
+)
+@click.option(
+    "--nodes", type=click.IntRange(1, 64), metavar="N", help="with -f: cluster nodes for StatefulSets/DaemonSets"
+)
 @click.option("--strict", is_flag=True, help="with -f: count violations of properties upstream does not guarantee")
 @click.option("--verbose", "-v", is_flag=True, help="with -f: unknown fields, properties not checked, witness traces")
-@click.option("--scope", "preset", default="small", show_default=True, metavar="PRESET",
-              help="named scope preset (kubecheck list shows them)")
+@click.option(
+    "--scope",
+    "preset",
+    default="small",
+    show_default=True,
+    metavar="PRESET",
+    help="named scope preset (kubecheck list shows them)",
+)
 @click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="set a scope parameter (repeatable)")
-@click.option("--faults", metavar="crash,evict|none",
-              help="faults that may happen (same as --set faults=…); with -f, also check the properties that assume them")
-@click.option("--max-states", type=click.IntRange(min=1), metavar="N", help="stop after N distinct states (INCONCLUSIVE)")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)")
-@click.option("--engine", type=click.Choice(run.ENGINES), default="explicit", show_default=True,
-              help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)")
-@click.option("--for-all", "for_all", metavar="NAME[=LO..HI],...",
-              help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value (in LO..HI "
-                   "if given; a model that cannot leave one open checks each value of the range)")
+@click.option(
+    "--faults",
+    metavar="crash,evict|none",
+    help="faults that may happen (same as --set faults=…); with -f, also check the properties that assume them",
+)
+@click.option(
+    "--max-states", type=click.IntRange(min=1), metavar="N", help="stop after N distinct states (INCONCLUSIVE)"
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(run.ENGINES),
+    default="explicit",
+    show_default=True,
+    help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)",
+)
+@click.option(
+    "--for-all",
+    "for_all",
+    metavar="NAME[=LO..HI],...",
+    help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value (in LO..HI "
+    "if given; a model that cannot leave one open checks each value of the range)",
+)
 @click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)")
-@click.option("--certificate", metavar="FILE",
-              help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)")
-@click.option("--format", "fmt", type=click.Choice(CHECK_FORMATS), default="text", show_default=True,
-              help="text, json, itf (one trace per violation) or junit (with -f)")
+@click.option(
+    "--certificate",
+    metavar="FILE",
+    help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(CHECK_FORMATS),
+    default="text",
+    show_default=True,
+    help="text, json, itf (one trace per violation) or junit (with -f)",
+)
 @_out_option
 @click.option("--quiet", "-q", is_flag=True, help="no progress line and no messages on stderr")
 @click.pass_context
-def check(ctx: click.Context, model_name: str | None, property_names: tuple[str, ...], files: tuple[str, ...],
-          nodes: int | None, strict: bool, verbose: bool, preset: str, pairs: tuple[str, ...],
-          faults: str | None, max_states: int | None, timeout: float | None, engine: str, for_all: str | None,
-          depth: int | None, certificate: str | None, fmt: str, out: str | None, quiet: bool) -> None:
+def check(
+    ctx: click.Context,
+    model_name: str | None,
+    property_names: tuple[str, ...],
+    files: tuple[str, ...],
+    nodes: int | None,
+    strict: bool,
+    verbose: bool,
+    preset: str,
+    pairs: tuple[str, ...],
+    faults: str | None,
+    max_states: int | None,
+    timeout: float | None,
+    engine: str,
+    for_all: str | None,
+    depth: int | None,
+    certificate: str | None,
+    fmt: str,
+    out: str | None,
+    quiet: bool,
+) -> None:
     """Check properties of a model in a scope.
 
     With no PROPERTY, every property of MODEL is checked. Prints a verdict table, a trace for
@@ -250,8 +345,23 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
     budget = Budget(max_states, timeout)
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not quiet)
     if files:
-        ctx.exit(check_files(files, model_name, property_names, nodes, strict, verbose, engine, budget, status, fmt, out, quiet,
-                             manifest_faults(faults)))
+        ctx.exit(
+            check_files(
+                files,
+                model_name,
+                property_names,
+                nodes,
+                strict,
+                verbose,
+                engine,
+                budget,
+                status,
+                fmt,
+                out,
+                quiet,
+                manifest_faults(faults),
+            )
+        )
     if model_name is None:
         raise InputError(f"give a MODEL ({', '.join(catalog.MODELS)}) or manifests with -f FILE")
     if fmt == "junit":
@@ -267,8 +377,20 @@ def check(ctx: click.Context, model_name: str | None, property_names: tuple[str,
         check_writable(certificate)
         started = time.perf_counter()
         try:
-            results = run.check(model, scope, props, budget, progress=status, engine=engine, for_all=symbolic, depth=depth,
-                                status=status.say, bounds=bounds)
+            results = run.check(
+                Task(
+                    model,
+                    scope,
+                    props,
+                    budget=budget,
+                    progress=status,
+                    engine=engine,
+                    for_all=symbolic,
+                    depth=depth,
+                    status=status.say,
+                    bounds=bounds,
+                )
+            )
         finally:
             status.clear()
         elapsed = time.perf_counter() - started

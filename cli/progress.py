@@ -29,9 +29,11 @@ class StatusLine:
 
     def __call__(self, p: Progress) -> None:
         """Explicit search's progress (states, transitions, depth, queue, states/s)."""
-        self.say(f"exploring: {text.count(p.states)} states, {text.count(p.transitions)} transitions, "
-                 f"depth {p.depth}, {text.count(p.queued)} queued, {text.count(round(p.states_per_second))} states/s, "
-                 f"{p.seconds:.0f} s")
+        self.say(
+            f"exploring: {text.count(p.states)} states, {text.count(p.transitions)} transitions, "
+            f"depth {p.depth}, {text.count(p.queued)} queued, {text.count(round(p.states_per_second))} states/s, "
+            f"{p.seconds:.0f} s"
+        )
 
     def say(self, what: str) -> None:
         """Any one-line status, e.g. a symbolic engine's step (``bmc availability_floor: depth 12 of 30, 41 s``)."""

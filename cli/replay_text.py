@@ -12,14 +12,15 @@ nothing is enabled and the predicate is false.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 
-from kubecheck.properties import catalog
 from kubecheck.cli import documents, report_text, text, trace_text
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.traces import Trace, TraceError
+from kubecheck.properties import catalog
 
 META_KEYS = ("property", "kind", "verdict", "preset")
 
@@ -60,7 +61,9 @@ def _claim(meta: Mapping[str, Any], model_name: str) -> tuple[Any, str | None]:
     expected = "WITNESSED" if prop.kind == "sometimes" else "VIOLATED"
     claimed = meta.get("verdict", expected)
     if claimed != expected:
-        raise TraceError(f"field verdict: a trace of the {prop.kind} property {prop.name} shows {expected}, got {claimed!r}")
+        raise TraceError(
+            f"field verdict: a trace of the {prop.kind} property {prop.name} shows {expected}, got {claimed!r}"
+        )
     return prop, expected
 
 
@@ -104,7 +107,9 @@ def block(r: Replayed) -> list[str]:
         lines.append(f"  verdict reproduced: {r.verdict}")
     else:
         shows = "holds" if prop.kind != "sometimes" else "is not reached"
-        lines.append(f"  ⇒ verdict NOT reproduced: the trace claims {r.verdict}, but {prop.name} {shows} at its last state")
+        lines.append(
+            f"  ⇒ verdict NOT reproduced: the trace claims {r.verdict}, but {prop.name} {shows} at its last state"
+        )
     lines.append(f"  reproduce: {trace_text.check_command(model, [prop.name], r.preset, changes)}")
     return lines
 

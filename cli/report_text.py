@@ -15,17 +15,29 @@ decided. Sections, in order:
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from kubecheck.checker.explicit.bfs import DECIDED
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.cli import text, trace_text
 from kubecheck.model.kernel.scopes import describe
 
-EXIT_MEANING = {0: "ok", 10: "inconclusive", 12: "safety violation", 13: "liveness violation",
-                14: "a witness is unreachable"}
-VERDICT_ORDER = (Verdict.HOLDS, Verdict.PROVED, Verdict.VIOLATED, Verdict.WITNESSED, Verdict.UNREACHABLE,
-                 Verdict.INCONCLUSIVE)
+EXIT_MEANING = {
+    0: "ok",
+    10: "inconclusive",
+    12: "safety violation",
+    13: "liveness violation",
+    14: "a witness is unreachable",
+}
+VERDICT_ORDER = (
+    Verdict.HOLDS,
+    Verdict.PROVED,
+    Verdict.VIOLATED,
+    Verdict.WITNESSED,
+    Verdict.UNREACHABLE,
+    Verdict.INCONCLUSIVE,
+)
 
 
 def header(model: Any, preset: str, scope: Any, changes: Sequence[tuple[str, str]], budget: Any = None) -> list[str]:
@@ -47,8 +59,15 @@ def header(model: Any, preset: str, scope: Any, changes: Sequence[tuple[str, str
 
 def verdict_table(results: Sequence[Result]) -> list[str]:
     rows = [
-        [r.property.short, r.verdict.value, r.engine, text.count(r.stats.states), text.count(r.stats.transitions),
-         str(r.stats.depth), text.seconds(r.stats.seconds)]
+        [
+            r.property.short,
+            r.verdict.value,
+            r.engine,
+            text.count(r.stats.states),
+            text.count(r.stats.transitions),
+            str(r.stats.depth),
+            text.seconds(r.stats.seconds),
+        ]
         for r in results
     ]
     return text.table(["property", "verdict", "engine", "states", "transitions", "depth", "seconds"], rows, "<<<>>>>")
@@ -66,8 +85,11 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
             lines.append(f"{r.property.short} assumes {what}: checked with {' '.join(text.settings(changed))}")
         chosen = [(k, v) for k, v in describe(r.scope) if adjusted.get(k) != v]
         if chosen:  # a symbolic engine's trace, with the values it chose for the --for-all parameters
-            lines.append(f"{r.property.short} ({r.engine}): {r.verdict.value.lower()} with {' '.join(text.settings(chosen))} "
-                         "(the --for-all values where it was found)")
+            lines.append(
+                f"{r.property.short} ({r.engine}): {r.verdict.value.lower()} with {' '.join(text.settings(chosen))} "
+                "(the --for-all values where it was found)"
+            )
+
     def never_explored(r: Result) -> bool:
         return r.engine.startswith("explicit") and r.note.startswith("not explored")
 
@@ -79,15 +101,23 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
             lines.append(f"{r.property.short} is UNREACHABLE: no reachable state shows that {r.property.doc}")
     stops: list[str] = []
     for r in results:
-        if (r.engine.startswith("explicit") and not never_explored(r) and not r.stats.complete
-                and r.stats.stop_reason not in stops):
+        if (
+            r.engine.startswith("explicit")
+            and not never_explored(r)
+            and not r.stats.complete
+            and r.stats.stop_reason not in stops
+        ):
             stops.append(r.stats.stop_reason)
     for reason in stops:
         if reason == DECIDED:
-            lines.append("searches that found what they looked for stopped there: their counts are the states explored until then")
+            lines.append(
+                "searches that found what they looked for stopped there: their counts are the states explored until then"
+            )
         else:
-            lines.append(f"search stopped early ({reason}): its statistics are partial, and the properties "
-                         "it had not decided are INCONCLUSIVE")
+            lines.append(
+                f"search stopped early ({reason}): its statistics are partial, and the properties "
+                "it had not decided are INCONCLUSIVE"
+            )
     return lines
 
 
@@ -99,7 +129,7 @@ def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend
     lines += trace_text.property_lines(prop)
     body = trace_text.steps(trace)
     if not legend:
-        body = body[len(trace_text.describer(model, trace.scope).legend()):]
+        body = body[len(trace_text.describer(model, trace.scope).legend()) :]
     lines += body
     lines += trace_text.conclusion_lines(prop, result.verdict.value, trace)
     changes = dict(trace_text.scope_changes(user_scope, model.presets[preset]))
@@ -118,8 +148,10 @@ def coverage(model: Any, results: Sequence[Result]) -> list[str]:
     if not groups:
         return []
     distinct = {tuple(rs[0].coverage.never_fired) for rs in groups.values()}  # type: ignore[union-attr]
-    lines = ["warning: possible vacuity: these commands never fired, although the scope enables them;",
-             "         a property may hold only because their behaviour never happened"]
+    lines = [
+        "warning: possible vacuity: these commands never fired, although the scope enables them;",
+        "         a property may hold only because their behaviour never happened",
+    ]
     shown: set[tuple[str, ...]] = set()
     for rs in groups.values():
         names = tuple(rs[0].coverage.never_fired)  # type: ignore[union-attr]
@@ -127,9 +159,15 @@ def coverage(model: Any, results: Sequence[Result]) -> list[str]:
             continue
         shown.add(names)
         if len(distinct) > 1:
-            covered = [r.property.short for r in results if r.coverage is not None and tuple(r.coverage.never_fired) == names]
-            lines += text.wrap_words(["in", "the", "search", "for", *[c + "," for c in covered[:-1]], covered[-1] + ":"],
-                                     text.WIDTH, "  ", "    ")
+            covered = [
+                r.property.short for r in results if r.coverage is not None and tuple(r.coverage.never_fired) == names
+            ]
+            lines += text.wrap_words(
+                ["in", "the", "search", "for", *[c + "," for c in covered[:-1]], covered[-1] + ":"],
+                text.WIDTH,
+                "  ",
+                "    ",
+            )
         width = max(len(n) for n in names)
         for name in names:
             lines += text.wrap_text(model.command(name).doc, text.WIDTH, f"  {name.ljust(width)}  ", " " * (width + 4))
@@ -137,15 +175,22 @@ def coverage(model: Any, results: Sequence[Result]) -> list[str]:
 
 
 def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
-    tally = [f"{sum(r.verdict is v for r in results)} {v.value}" for v in VERDICT_ORDER if any(r.verdict is v for r in results)]
+    tally = [
+        f"{sum(r.verdict is v for r in results)} {v.value}"
+        for v in VERDICT_ORDER
+        if any(r.verdict is v for r in results)
+    ]
     explorations = {r.scope: r.stats for r in results}
     states = sum(s.states for s in explorations.values())
-    return (f"summary: {', '.join(tally)} · {text.plural(len(explorations), 'exploration')}, "
-            f"{text.count(states)} states in {text.seconds(elapsed)} s · exit {code} ({EXIT_MEANING.get(code, 'error')})")
+    return (
+        f"summary: {', '.join(tally)} · {text.plural(len(explorations), 'exploration')}, "
+        f"{text.count(states)} states in {text.seconds(elapsed)} s · exit {code} ({EXIT_MEANING.get(code, 'error')})"
+    )
 
 
-def render(model: Any, preset: str, user_scope: Any, results: Sequence[Result], budget: Any, elapsed: float,
-           code: int) -> str:
+def render(
+    model: Any, preset: str, user_scope: Any, results: Sequence[Result], budget: Any, elapsed: float, code: int
+) -> str:
     """The whole text report of one ``kubecheck check`` run."""
     preset_scope = model.presets[preset]
     lines = header(model, preset, user_scope, trace_text.scope_changes(user_scope, preset_scope), budget)

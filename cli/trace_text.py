@@ -22,7 +22,8 @@ a loop back to the last state). Both endings name the user actions and faults th
 from __future__ import annotations
 
 import shlex
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from kubecheck.cli import text
 from kubecheck.cli.describe_daemonset import DaemonSetDescriber
@@ -119,9 +120,9 @@ def idle_actions(trace: Trace) -> list[Any]:
     model, scope = trace.model, trace.scope
     if is_stutter(trace):
         return [a for a in enabled(model, scope, trace.last) if a.command.kind != "system"]
-    taken = {s.action for s in trace.steps[trace.loop:]}
+    taken = {s.action for s in trace.steps[trace.loop :]}
     common: list[Any] | None = None
-    for state in trace.states[trace.loop:-1]:
+    for state in trace.states[trace.loop : -1]:
         here = [a for a in enabled(model, scope, state) if a.command.kind != "system" and a not in taken]
         common = here if common is None else [a for a in common if a in here]
     return common or []
@@ -136,8 +137,10 @@ def _idle_words(trace: Trace) -> str:
 def ending(trace: Trace) -> str:
     """How a liveness counterexample goes on for ever."""
     if is_stutter(trace):
-        return (f"stays in {_after(len(trace.steps))} for ever (no controller, kubelet or scheduler action is "
-                "enabled there)")
+        return (
+            f"stays in {_after(len(trace.steps))} for ever (no controller, kubelet or scheduler action is "
+            "enabled there)"
+        )
     return f"loops back to {_after(trace.loop)} for ever"
 
 
@@ -222,7 +225,7 @@ def _shows_lasso(prop: Any, trace: Trace) -> bool:
             return False
         cycle = states[-1:]
     else:
-        cycle = states[trace.loop:]
+        cycle = states[trace.loop :]
     if prop.kind == "eventually":
         return not any(_holds(prop.predicate, trace, s) for s in states)
     for i, s in enumerate(states):

@@ -16,48 +16,89 @@ Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints on
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from kubecheck.checker.explicit.bfs import Budget
 from kubecheck.manifest import loader, objects, sizing, validation
 from kubecheck.manifest.errors import ManifestError
-from kubecheck.manifest.report import (ManifestReport, WorkloadReport, itf_documents, render_json, render_junit,
-                                             render_text, report_document)
+from kubecheck.manifest.report import (
+    ManifestReport,
+    WorkloadReport,
+    itf_documents,
+    render_json,
+    render_junit,
+    render_text,
+    report_document,
+)
 from kubecheck.manifest.workloads import Workload, workloads
 
-__all__ = ["ManifestError", "ManifestReport", "check_manifests", "exit_code", "itf_documents", "load_workloads",
-           "render_json", "render_junit", "render_text", "report_document"]
+__all__ = [
+    "ManifestError",
+    "ManifestReport",
+    "check_manifests",
+    "exit_code",
+    "itf_documents",
+    "load_workloads",
+    "render_json",
+    "render_junit",
+    "render_text",
+    "report_document",
+]
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")
 MAX_NODES_OPTION = 64
 
 
-def load_workloads(sources: Sequence[str | Path], stdin_text: str | bytes | None = None, nodes: int | None = None,
-                   ) -> tuple[list[Workload], list[str], list[str]]:
+def load_workloads(
+    sources: Sequence[str | Path],
+    stdin_text: str | bytes | None = None,
+    nodes: int | None = None,
+) -> tuple[list[Workload], list[str], list[str]]:
     """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on bad input."""
     if nodes is not None and not 1 <= nodes <= MAX_NODES_OPTION:
-        raise ManifestError(f"--nodes: expected an integer from 1 to {MAX_NODES_OPTION}, got {nodes}",
-                            path="--nodes", expected=f"1..{MAX_NODES_OPTION}", got=str(nodes))
+        raise ManifestError(
+            f"--nodes: expected an integer from 1 to {MAX_NODES_OPTION}, got {nodes}",
+            path="--nodes",
+            expected=f"1..{MAX_NODES_OPTION}",
+            got=str(nodes),
+        )
     docs = loader.load(sources, stdin_text)
     records = validation.read_all(docs)
-    ignored = [f"{r.meta.ref} ({r.api_version} {r.meta.kind}: kind not read)" for r in records if isinstance(r, objects.Ignored)]
+    ignored = [
+        f"{r.meta.ref} ({r.api_version} {r.meta.kind}: kind not read)"
+        for r in records
+        if isinstance(r, objects.Ignored)
+    ]
     unknown = [f"{d.where}: {f}" for d in docs for f in validation.unknown_fields(d)]
     found = workloads(records, nodes)
     if not found:
-        raise ManifestError("no Deployment, StatefulSet or DaemonSet (apps/v1) in the manifests: nothing to check"
-                            + (f"; ignored: {', '.join(ignored[:5])}" if ignored else ""))
+        raise ManifestError(
+            "no Deployment, StatefulSet or DaemonSet (apps/v1) in the manifests: nothing to check"
+            + (f"; ignored: {', '.join(ignored[:5])}" if ignored else "")
+        )
     refs = [w.ref + "@" + w.obj.meta.namespace for w in found]
     dupes = sorted({r for r in refs if refs.count(r) > 1})
     if dupes:
-        raise ManifestError(f"{dupes[0].split('@')[0]} is defined twice in namespace {dupes[0].split('@')[1]} "
-                            f"(the API server keeps one object per name)")
+        raise ManifestError(
+            f"{dupes[0].split('@')[0]} is defined twice in namespace {dupes[0].split('@')[1]} "
+            f"(the API server keeps one object per name)"
+        )
     return found, ignored, unknown
 
 
-def check_manifests(sources: Sequence[str | Path], stdin_text: str | bytes | None = None, nodes: int | None = None,
-                    engine: str = "auto", budget: Budget = Budget(), progress: Callable[[Any], None] | None = None,
-                    verbose: bool = False, strict: bool = False, faults: frozenset[str] = frozenset()) -> ManifestReport:
+def check_manifests(
+    sources: Sequence[str | Path],
+    stdin_text: str | bytes | None = None,
+    nodes: int | None = None,
+    engine: str = "auto",
+    budget: Budget = Budget(),
+    progress: Callable[[Any], None] | None = None,
+    verbose: bool = False,
+    strict: bool = False,
+    faults: frozenset[str] = frozenset(),
+) -> ManifestReport:
     """Check every workload of the manifests; ManifestError (one line) on bad input."""
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -69,8 +110,16 @@ def check_manifests(sources: Sequence[str | Path], stdin_text: str | bytes | Non
         props, skipped = sizing.select(w, faults)
         rows = sizing.check_workload(w, props, engine, budget, progress, strict)
         reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0))
-    return ManifestReport(tuple(str(s) for s in sources), tuple(reports), tuple(ignored), tuple(unknown),
-                          time.perf_counter() - started, verbose, strict, faults)
+    return ManifestReport(
+        tuple(str(s) for s in sources),
+        tuple(reports),
+        tuple(ignored),
+        tuple(unknown),
+        time.perf_counter() - started,
+        verbose,
+        strict,
+        faults,
+    )
 
 
 def exit_code(report: ManifestReport) -> int:

@@ -67,8 +67,11 @@ def _statefulset(obj: dict) -> None:
     _fill(strategy, type="RollingUpdate")
     if strategy is not None and strategy.get("type") == "RollingUpdate":
         _fill(_at(strategy, "rollingUpdate"), partition=0)
-    _fill(_at(spec, "persistentVolumeClaimRetentionPolicy") if spec is not None else None,
-          whenDeleted="Retain", whenScaled="Retain")
+    _fill(
+        _at(spec, "persistentVolumeClaimRetentionPolicy") if spec is not None else None,
+        whenDeleted="Retain",
+        whenScaled="Retain",
+    )
     _fill(_at(spec, "ordinals") if spec is not None else None, start=0)
     templates = spec.get("volumeClaimTemplates") if spec is not None else None
     if isinstance(templates, list):
@@ -100,8 +103,12 @@ def _service(obj: dict) -> None:
 
 
 DEFAULTERS = {
-    "Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset,
-    "PersistentVolumeClaim": _claim, "PersistentVolume": _volume, "Service": _service,
+    "Deployment": _deployment,
+    "StatefulSet": _statefulset,
+    "DaemonSet": _daemonset,
+    "PersistentVolumeClaim": _claim,
+    "PersistentVolume": _volume,
+    "Service": _service,
 }
 
 

@@ -17,8 +17,16 @@ from kubecheck.model.kernel.scopes import ScopeError
 class ManifestError(ScopeError):
     """Bad manifest input; ``str(err)`` is one line for the user, the attributes are for tools."""
 
-    def __init__(self, message: str, *, where: str = "", path: str = "", expected: str = "", got: str = "",
-                 errors: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: str = "",
+        path: str = "",
+        expected: str = "",
+        got: str = "",
+        errors: tuple[str, ...] = (),
+    ):
         self.where, self.path, self.expected, self.got = where, path, expected, got
         message = _escape_breaks(message)
         self.errors = tuple(_escape_breaks(e) for e in errors) or (message,)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
 from kubecheck.manifest.errors import ManifestError, describe_value
+from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
 
 INT32_MAX = 2**31 - 1
 MISSING = object()
@@ -53,8 +54,9 @@ class Fields:
         self.add(path, "Required value" + (f": {message}" if message else ""))
 
     def unsupported(self, path: str, value: Any, choices: Iterable[str]) -> None:
-        self.add(path, f"Unsupported value: {api_value(value)}: supported values: "
-                       + ", ".join(f'"{c}"' for c in choices))
+        self.add(
+            path, f"Unsupported value: {api_value(value)}: supported values: " + ", ".join(f'"{c}"' for c in choices)
+        )
 
     def forbidden(self, path: str, message: str) -> None:
         self.add(path, f"Forbidden: {message}")
@@ -67,10 +69,17 @@ class Fields:
             return
         first = f"{self.where}: {self.ref}: {self.errors[0]}"
         more = len(self.errors) - 1
-        message = first + (f" (and {more} more: {'; '.join(self.errors[1:3])}{'; …' if more > 2 else ''})" if more else "")
+        message = first + (
+            f" (and {more} more: {'; '.join(self.errors[1:3])}{'; …' if more > 2 else ''})" if more else ""
+        )
         path, _, rest = self.errors[0].partition(": ")
-        raise ManifestError(message, where=f"{self.where}: {self.ref}", path=path, got=rest,
-                            errors=tuple(f"{self.where}: {self.ref}: {e}" for e in self.errors))
+        raise ManifestError(
+            message,
+            where=f"{self.where}: {self.ref}",
+            path=path,
+            got=rest,
+            errors=tuple(f"{self.where}: {self.ref}: {e}" for e in self.errors),
+        )
 
     # -- reading ---------------------------------------------------------------------------
     def raw(self, path: str, root: Any = None) -> Any:
@@ -162,7 +171,7 @@ class Fields:
         if value is MISSING:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            self.wrong_type(path, "an integer or a percentage such as \"25%\"", value)
+            self.wrong_type(path, 'an integer or a percentage such as "25%"', value)
             return default
         if isinstance(value, int) and abs(value) > INT32_MAX:
             self.invalid(path, value, f"must be less than or equal to {INT32_MAX}")
@@ -170,7 +179,11 @@ class Fields:
         try:
             return IntOrPercent.parse(value)
         except InvalidValue:
-            self.invalid(path, value, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%')")
+            self.invalid(
+                path,
+                value,
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%')",
+            )
             return default
 
     def choice(self, path: str, choices: tuple[str, ...], default: Any = None, root: Any = None) -> Any:

@@ -22,8 +22,9 @@ Limits (bad or hostile input must fail fast with one line, never hang or exhaust
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import attrs
 import yaml
@@ -61,17 +62,29 @@ def _walk_limits(value: Any, where: str) -> None:
         item, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise ManifestError(f"{where}: document too large: more than {MAX_NODES} values once YAML aliases are expanded "
-                                f"(limit MAX_NODES; anchors/aliases that multiply, e.g. 'billion laughs', are refused)",
-                                where=where, expected=f"at most {MAX_NODES} values", got="more")
+            raise ManifestError(
+                f"{where}: document too large: more than {MAX_NODES} values once YAML aliases are expanded "
+                f"(limit MAX_NODES; anchors/aliases that multiply, e.g. 'billion laughs', are refused)",
+                where=where,
+                expected=f"at most {MAX_NODES} values",
+                got="more",
+            )
         if depth > MAX_DEPTH:
-            raise ManifestError(f"{where}: document nested deeper than {MAX_DEPTH} levels", where=where,
-                                expected=f"at most {MAX_DEPTH} levels", got="deeper")
+            raise ManifestError(
+                f"{where}: document nested deeper than {MAX_DEPTH} levels",
+                where=where,
+                expected=f"at most {MAX_DEPTH} levels",
+                got="deeper",
+            )
         if isinstance(item, dict):
             for k, v in item.items():
                 if not isinstance(k, str):
-                    raise ManifestError(f"{where}: mapping key {describe_value(k)} is not a string (expected string keys, "
-                                        f"as in JSON)", where=where, expected="a string key", got=describe_value(k))
+                    raise ManifestError(
+                        f"{where}: mapping key {describe_value(k)} is not a string (expected string keys, as in JSON)",
+                        where=where,
+                        expected="a string key",
+                        got=describe_value(k),
+                    )
                 stack.append((v, depth + 1))
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
@@ -81,9 +94,13 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ManifestError(f"{source}: not UTF-8 text (invalid byte 0x{data[err.start]:02x} at offset {err.start}); "
-                            f"Kubernetes manifests are UTF-8 YAML or JSON", where=source, expected="UTF-8 text",
-                            got=f"byte 0x{data[err.start]:02x}") from None
+        raise ManifestError(
+            f"{source}: not UTF-8 text (invalid byte 0x{data[err.start]:02x} at offset {err.start}); "
+            f"Kubernetes manifests are UTF-8 YAML or JSON",
+            where=source,
+            expected="UTF-8 text",
+            got=f"byte 0x{data[err.start]:02x}",
+        ) from None
 
 
 def parse_stream(text: str, source: str) -> list[Document]:
@@ -96,34 +113,58 @@ def parse_stream(text: str, source: str) -> list[Document]:
                 continue
             _walk_limits(obj, where)
             if not isinstance(obj, dict):
-                raise ManifestError(f"{where}: expected a Kubernetes object (a mapping with apiVersion and kind), "
-                                    f"got {describe_value(obj)}", where=where, expected="a mapping", got=describe_value(obj))
+                raise ManifestError(
+                    f"{where}: expected a Kubernetes object (a mapping with apiVersion and kind), "
+                    f"got {describe_value(obj)}",
+                    where=where,
+                    expected="a mapping",
+                    got=describe_value(obj),
+                )
             items = obj.get("items") if obj.get("kind") == "List" else None
             if obj.get("kind") == "List":
                 if not isinstance(items, list):
-                    raise ManifestError(f"{where}: List: items: expected a list, got {describe_value(items)}",
-                                        where=where, path="items", expected="a list", got=describe_value(items))
+                    raise ManifestError(
+                        f"{where}: List: items: expected a list, got {describe_value(items)}",
+                        where=where,
+                        path="items",
+                        expected="a list",
+                        got=describe_value(items),
+                    )
                 for j, item in enumerate(items):
                     if not isinstance(item, dict):
-                        raise ManifestError(f"{where}: List: items[{j}]: expected a Kubernetes object, got {describe_value(item)}",
-                                            where=where, path=f"items[{j}]", expected="a mapping", got=describe_value(item))
+                        raise ManifestError(
+                            f"{where}: List: items[{j}]: expected a Kubernetes object, got {describe_value(item)}",
+                            where=where,
+                            path=f"items[{j}]",
+                            expected="a mapping",
+                            got=describe_value(item),
+                        )
                     docs.append(Document(source, index, item))
             else:
                 docs.append(Document(source, index, obj))
             if len(docs) > MAX_DOCUMENTS:
-                raise ManifestError(f"{source}: more than {MAX_DOCUMENTS} objects (limit MAX_DOCUMENTS)", where=source,
-                                    expected=f"at most {MAX_DOCUMENTS} objects", got="more")
+                raise ManifestError(
+                    f"{source}: more than {MAX_DOCUMENTS} objects (limit MAX_DOCUMENTS)",
+                    where=source,
+                    expected=f"at most {MAX_DOCUMENTS} objects",
+                    got="more",
+                )
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
-        raise ManifestError(f"{source}: invalid YAML{at}: {one_line(problem, 160)}", where=source,
-                            expected="YAML", got=one_line(problem, 80)) from None
+        raise ManifestError(
+            f"{source}: invalid YAML{at}: {one_line(problem, 160)}",
+            where=source,
+            expected="YAML",
+            got=one_line(problem, 80),
+        ) from None
     except (ValueError, RecursionError, OverflowError) as err:  # 5000-digit integers, absurd nesting in the parser
         if isinstance(err, ManifestError):
             raise
-        raise ManifestError(f"{source}: cannot read YAML: {one_line(err, 160)}", where=source, expected="YAML",
-                            got=type(err).__name__) from None
+        raise ManifestError(
+            f"{source}: cannot read YAML: {one_line(err, 160)}", where=source, expected="YAML", got=type(err).__name__
+        ) from None
     return docs
 
 
@@ -143,8 +184,12 @@ def _read(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise ManifestError(f"{path}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes per file (MAX_SOURCE_BYTES)",
-                                where=str(path), expected=f"at most {MAX_SOURCE_BYTES} bytes", got=f"{size} bytes")
+            raise ManifestError(
+                f"{path}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes per file (MAX_SOURCE_BYTES)",
+                where=str(path),
+                expected=f"at most {MAX_SOURCE_BYTES} bytes",
+                got=f"{size} bytes",
+            )
         with path.open("rb") as f:
             return f.read(MAX_SOURCE_BYTES + 1)
     except OSError as err:
@@ -175,14 +220,24 @@ def load(sources: Sequence[str | Path], stdin_text: str | bytes | None = None) -
                 raise ManifestError(f"cannot read {path}: no such file or directory", where=str(path))
         for name, data in chunks:
             if len(data) > MAX_SOURCE_BYTES:
-                raise ManifestError(f"{name}: over the limit of {MAX_SOURCE_BYTES} bytes per source (MAX_SOURCE_BYTES)",
-                                    where=name, expected=f"at most {MAX_SOURCE_BYTES} bytes", got=f"{len(data)} bytes")
+                raise ManifestError(
+                    f"{name}: over the limit of {MAX_SOURCE_BYTES} bytes per source (MAX_SOURCE_BYTES)",
+                    where=name,
+                    expected=f"at most {MAX_SOURCE_BYTES} bytes",
+                    got=f"{len(data)} bytes",
+                )
             total += len(data)
             if total > MAX_TOTAL_BYTES:
-                raise ManifestError(f"manifests total more than {MAX_TOTAL_BYTES} bytes (MAX_TOTAL_BYTES)",
-                                    expected=f"at most {MAX_TOTAL_BYTES} bytes", got="more")
+                raise ManifestError(
+                    f"manifests total more than {MAX_TOTAL_BYTES} bytes (MAX_TOTAL_BYTES)",
+                    expected=f"at most {MAX_TOTAL_BYTES} bytes",
+                    got="more",
+                )
             docs.extend(parse_stream(_decode(data, name), name))
             if len(docs) > MAX_DOCUMENTS:
-                raise ManifestError(f"more than {MAX_DOCUMENTS} objects in the manifests (limit MAX_DOCUMENTS)",
-                                    expected=f"at most {MAX_DOCUMENTS} objects", got="more")
+                raise ManifestError(
+                    f"more than {MAX_DOCUMENTS} objects in the manifests (limit MAX_DOCUMENTS)",
+                    expected=f"at most {MAX_DOCUMENTS} objects",
+                    got="more",
+                )
     return docs

@@ -28,7 +28,9 @@ class PodTemplate:
     labels: tuple[tuple[str, str], ...]
     claims: tuple[VolumeUse, ...]
     node_selector: tuple[tuple[str, str], ...]
-    scheduling: tuple[str, ...]  # constraints kubecheck does not model: "topologySpreadConstraints", "podAntiAffinity", …
+    scheduling: tuple[
+        str, ...
+    ]  # constraints kubecheck does not model: "topologySpreadConstraints", "podAntiAffinity", …
     termination_grace_seconds: int
     has_readiness_probe: bool
     read_only_mounts: tuple[str, ...] = ()  # volume names every container mounts readOnly (claim templates included)

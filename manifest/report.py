@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
 from kubecheck.checker.result import EXIT_OK, Result, Verdict, exit_code
-from kubecheck.model.kernel import traces
-from kubecheck.model.kernel.scopes import describe
 from kubecheck.manifest.sizing import Row, Skipped
 from kubecheck.manifest.workloads import Workload
+from kubecheck.model.kernel import traces
+from kubecheck.model.kernel.scopes import describe
 
 FORMAT = "kubecheck.manifest-report/1"
 KUBERNETES = "v1.35"
@@ -72,6 +73,7 @@ class ManifestReport:
 
 # -- text -------------------------------------------------------------------------------------
 
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> list[str]:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
 
@@ -106,8 +108,21 @@ def default_trace_lines(result: Result) -> list[str]:
 
 
 def _scope_line(w: Workload) -> str:
-    keep = {"replicas", "max-surge", "max-unavailable", "strategy", "pod-management-policy", "partition", "nodes",
-            "access-mode", "when-scaled", "when-deleted", "min-ready-seconds", "node-classes", "volume-claim-templates"}
+    keep = {
+        "replicas",
+        "max-surge",
+        "max-unavailable",
+        "strategy",
+        "pod-management-policy",
+        "partition",
+        "nodes",
+        "access-mode",
+        "when-scaled",
+        "when-deleted",
+        "min-ready-seconds",
+        "node-classes",
+        "volume-claim-templates",
+    }
     if getattr(w.scope, "strategy", "") in ("Recreate", "OnDelete"):
         keep -= {"max-surge", "max-unavailable", "partition"}
     return " ".join(f"{k}={v}" for k, v in describe(w.scope) if k in keep)
@@ -118,16 +133,26 @@ def render_text(report: ManifestReport, trace_lines: Callable[[Result], list[str
     trace_lines = trace_lines or default_trace_lines
     out: list[str] = []
     n_props = sum(len(w.rows) for w in report.workloads)
-    out.append(f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
-               f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
-               f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})")
+    out.append(
+        f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
+        f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
+        f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})"
+    )
     any_caveat = False
     for wr in report.workloads:
         w = wr.workload
-        out += ["", f"{w.ref}  ({w.obj.meta.where}; model {w.model}; {wr.seconds:.1f} s)",
-                f"  scope: {_scope_line(w)}"]
-        rows = [["  " + r.result.property.name, _verdict(r), r.method, r.sizing_note or r.size, _states(r),
-                 f"{r.result.stats.seconds:.2f}"] for r in wr.rows]
+        out += ["", f"{w.ref}  ({w.obj.meta.where}; model {w.model}; {wr.seconds:.1f} s)", f"  scope: {_scope_line(w)}"]
+        rows = [
+            [
+                "  " + r.result.property.name,
+                _verdict(r),
+                r.method,
+                r.sizing_note or r.size,
+                _states(r),
+                f"{r.result.stats.seconds:.2f}",
+            ]
+            for r in wr.rows
+        ]
         out += _table(["  property", "verdict", "method", "checked at", "states", "seconds"], rows, "<<<<>>")
         any_caveat = any_caveat or any(r.caveat for r in wr.rows)
         for text in w.not_modelled:
@@ -138,8 +163,11 @@ def render_text(report: ManifestReport, trace_lines: Callable[[Result], list[str
             for s in wr.skipped:
                 out.append(f"  not checked: {s.name} ({s.reason})")
     if any_caveat:
-        out += ["", "* caveat: not guaranteed by Kubernetes; shown so you see what can go wrong, "
-                    + ("and counted in the exit code (strict)" if report.strict else "not counted in the exit code")]
+        out += [
+            "",
+            "* caveat: not guaranteed by Kubernetes; shown so you see what can go wrong, "
+            + ("and counted in the exit code (strict)" if report.strict else "not counted in the exit code"),
+        ]
     if report.ignored:
         out += ["", "ignored: " + "; ".join(report.ignored)]
     if report.verbose and report.unknown_fields:
@@ -147,11 +175,18 @@ def render_text(report: ManifestReport, trace_lines: Callable[[Result], list[str
     for wr in report.workloads:
         for r in wr.rows:
             res = r.result
-            if res.trace is None or res.verdict not in TRACED or (res.verdict is Verdict.WITNESSED and not report.verbose):
+            if (
+                res.trace is None
+                or res.verdict not in TRACED
+                or (res.verdict is Verdict.WITNESSED and not report.verbose)
+            ):
                 continue
             label = " (caveat)" if r.caveat else ""
-            out += ["", f"{res.verdict.value}{label}  {wr.workload.ref}: {res.property.name} — {res.property.doc}"
-                    + (f" [{r.sizing_note}]" if r.reduced else "")]
+            out += [
+                "",
+                f"{res.verdict.value}{label}  {wr.workload.ref}: {res.property.name} — {res.property.doc}"
+                + (f" [{r.sizing_note}]" if r.reduced else ""),
+            ]
             out += ["  " + line for line in trace_lines(res)]
     verdicts = [r.result.verdict for w in report.workloads for r in w.rows]
     counts = ", ".join(f"{sum(v is k for v in verdicts)} {k.value}" for k in Verdict if any(v is k for v in verdicts))
@@ -161,26 +196,51 @@ def render_text(report: ManifestReport, trace_lines: Callable[[Result], list[str
 
 # -- JSON ---------------------------------------------------------------------------------------
 
+
 def _row_document(row: Row) -> dict[str, Any]:
     r = row.result
     traced = r.trace is not None and r.verdict in TRACED
     meta = {"property": r.property.name, "kind": r.property.kind, "verdict": r.verdict.value}
-    return {"property": r.property.name, "kind": r.property.kind, "verdict": r.verdict.value, "method": row.method,
-            "checked_at": row.size, "reduced": row.reduced, "caveat": row.caveat, "states": r.stats.states,
-            "transitions": r.stats.transitions, "depth": r.stats.depth, "seconds": round(r.stats.seconds, 4),
-            "note": r.note or None, "trace": traces.to_json(r.trace, meta) if traced else None}  # type: ignore[arg-type]
+    return {
+        "property": r.property.name,
+        "kind": r.property.kind,
+        "verdict": r.verdict.value,
+        "method": row.method,
+        "checked_at": row.size,
+        "reduced": row.reduced,
+        "caveat": row.caveat,
+        "states": r.stats.states,
+        "transitions": r.stats.transitions,
+        "depth": r.stats.depth,
+        "seconds": round(r.stats.seconds, 4),
+        "note": r.note or None,
+        "trace": traces.to_json(r.trace, meta) if traced else None,
+    }  # type: ignore[arg-type]
 
 
 def report_document(report: ManifestReport) -> dict[str, Any]:
     return {
-        "format": FORMAT, "kubernetes": KUBERNETES, "sources": list(report.sources), "exit_code": report.exit_code,
-        "seconds": round(report.seconds, 3), "ignored": list(report.ignored), "unknown_fields": list(report.unknown_fields),
+        "format": FORMAT,
+        "kubernetes": KUBERNETES,
+        "sources": list(report.sources),
+        "exit_code": report.exit_code,
+        "seconds": round(report.seconds, 3),
+        "ignored": list(report.ignored),
+        "unknown_fields": list(report.unknown_fields),
         "faults": sorted(report.faults),
-        "workloads": [{"object": wr.workload.ref, "where": wr.workload.obj.meta.where, "model": wr.workload.model,
-                       "scope": dict(describe(wr.workload.scope)), "not_modelled": list(wr.workload.not_modelled),
-                       "notes": list(wr.workload.notes),
-                       "skipped": [{"property": s.name, "reason": s.reason} for s in wr.skipped],
-                       "properties": [_row_document(r) for r in wr.rows]} for wr in report.workloads],
+        "workloads": [
+            {
+                "object": wr.workload.ref,
+                "where": wr.workload.obj.meta.where,
+                "model": wr.workload.model,
+                "scope": dict(describe(wr.workload.scope)),
+                "not_modelled": list(wr.workload.not_modelled),
+                "notes": list(wr.workload.notes),
+                "skipped": [{"property": s.name, "reason": s.reason} for s in wr.skipped],
+                "properties": [_row_document(r) for r in wr.rows],
+            }
+            for wr in report.workloads
+        ],
     }
 
 
@@ -189,6 +249,7 @@ def render_json(report: ManifestReport) -> str:
 
 
 # -- ITF ----------------------------------------------------------------------------------------
+
 
 def itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Any]]]:
     """(file-name stem, ITF document) per violation and witness, named ``<kind>-<name>-<property>``."""
@@ -205,6 +266,7 @@ def itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Any]]]:
 
 # -- JUnit XML ------------------------------------------------------------------------------------
 
+
 def render_junit(report: ManifestReport, trace_lines: Callable[[Result], list[str]] | None = None) -> str:
     """One testsuite per workload, one testcase per property: failure for VIOLATED/UNREACHABLE, skipped for INCONCLUSIVE."""
     trace_lines = trace_lines or default_trace_lines
@@ -215,13 +277,16 @@ def render_junit(report: ManifestReport, trace_lines: Callable[[Result], list[st
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for r in wr.rows:
             res = r.result
-            case = ET.SubElement(suite, "testcase", classname=wr.workload.ref, name=res.property.name,
-                                 time=f"{res.stats.seconds:.3f}")
+            case = ET.SubElement(
+                suite, "testcase", classname=wr.workload.ref, name=res.property.name, time=f"{res.stats.seconds:.3f}"
+            )
             counts["tests"] += 1
             summary = f"{res.verdict.value} by {r.method}, checked at {r.sizing_note or r.size}"
             if res.verdict in FAILING and (report.strict or not r.caveat):
                 counts["failures"] += 1
-                fail = ET.SubElement(case, "failure", message=f"{res.verdict.value}: {res.property.doc}", type=res.verdict.value)
+                fail = ET.SubElement(
+                    case, "failure", message=f"{res.verdict.value}: {res.property.doc}", type=res.verdict.value
+                )
                 fail.text = "\n".join([summary] + trace_lines(res))
             elif res.verdict is Verdict.INCONCLUSIVE:
                 counts["skipped"] += 1

@@ -34,26 +34,49 @@ add (a rollback, a scale-down) stay: they are what a user of this manifest may d
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
-from kubecheck.properties import catalog
 from kubecheck.checker import run
 from kubecheck.checker.explicit.bfs import Budget
 from kubecheck.checker.result import Result, Verdict
-from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.manifest.workloads import Workload
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 #: The largest instance explored exhaustively, per model (above it: symbolic or reduced, and said so).
 EXPLICIT_LIMITS = {"deployment": {"replicas": 5}, "statefulset": {"replicas": 3, "nodes": 3}, "daemonset": {"nodes": 4}}
 #: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
 MANIFEST_FIELDS = {
-    "deployment": ("replicas", "max_surge", "max_unavailable", "strategy", "min_ready_seconds", "revision_history_limit",
-                   "claims", "access_mode", "read_only_mount"),
-    "statefulset": ("replicas", "ordinals_start", "pod_management", "strategy", "partition", "max_unavailable",
-                    "min_ready_seconds", "when_deleted", "when_scaled", "claims", "access_mode", "read_only_mount",
-                    "broken_release"),
+    "deployment": (
+        "replicas",
+        "max_surge",
+        "max_unavailable",
+        "strategy",
+        "min_ready_seconds",
+        "revision_history_limit",
+        "claims",
+        "access_mode",
+        "read_only_mount",
+    ),
+    "statefulset": (
+        "replicas",
+        "ordinals_start",
+        "pod_management",
+        "strategy",
+        "partition",
+        "max_unavailable",
+        "min_ready_seconds",
+        "when_deleted",
+        "when_scaled",
+        "claims",
+        "access_mode",
+        "read_only_mount",
+        "broken_release",
+    ),
     "daemonset": ("strategy", "max_unavailable", "max_surge", "min_ready_seconds", "node_classes", "start"),
 }
 PDR_SECONDS = 20.0
@@ -100,8 +123,13 @@ def select(workload: Workload, faults: frozenset[str] = frozenset()) -> tuple[li
         adjusted = prop.adjust(workload.scope)
         changed = _changed(workload.model, workload.scope, adjusted)
         if changed:
-            skipped.append(Skipped(prop.name, "another configuration: " + ", ".join(
-                f"{c.replace('_', '-')}={getattr(adjusted, c)}" for c in changed)))
+            skipped.append(
+                Skipped(
+                    prop.name,
+                    "another configuration: "
+                    + ", ".join(f"{c.replace('_', '-')}={getattr(adjusted, c)}" for c in changed),
+                )
+            )
         elif not adjusted.faults <= faults:
             needed = ",".join(sorted(adjusted.faults))
             skipped.append(Skipped(prop.name, f"needs faults: {needed} (--faults {needed})"))
@@ -171,8 +199,14 @@ def _within_symbolic_limits(workload: Workload) -> bool:
     return limits is not None and all(v <= limits[k] for k, v in _sizes(workload).items())
 
 
-def _statefulset_at_size(workload: Workload, props: Sequence[Any], engine: str, budget: Budget,
-                         progress: Callable[[Any], None] | None, rows: dict[str, "Row"]) -> list[Any]:
+def _statefulset_at_size(
+    workload: Workload,
+    props: Sequence[Any],
+    engine: str,
+    budget: Budget,
+    progress: Callable[[Any], None] | None,
+    rows: dict[str, Row],
+) -> list[Any]:
     """Always/step properties of a large StatefulSet by a symbolic engine at the manifest's size; the rest stay open.
 
     ``auto`` means k-induction with k = 1 (one solver call per property: a 1-inductive property is
@@ -188,21 +222,32 @@ def _statefulset_at_size(workload: Workload, props: Sequence[Any], engine: str, 
     seconds = KIND_SECONDS if eng == "kind" else PDR_SECONDS
     cap = seconds * len(sym)
     part = attrs.evolve(budget, timeout=min(budget.timeout, cap) if budget.timeout else cap)
-    results = run.check(model, real, sym, part, progress, engine=eng, depth=depth)
+    results = run.check(Task(model, real, sym, budget=part, progress=progress, engine=eng, depth=depth))
     open_props = [p for p in props if p not in sym]
     for p, r in zip(sym, results):
         if r.verdict is not Verdict.INCONCLUSIVE:
             rows[p.name] = Row(r, _method(r, ()), _size_text(r.scope, workload.model, {}), False, is_caveat(p))
             continue
-        why = "not 1-inductive" if eng == "kind" and r.stats.stop_reason == "bound" else (r.stats.stop_reason or "unknown")
-        rows[p.name] = Row(r, f"{_ENGINE_NAMES.get(eng, eng)} at {_size_text(real, workload.model, {})}: {why}", "", True,
-                           is_caveat(p))
+        why = (
+            "not 1-inductive"
+            if eng == "kind" and r.stats.stop_reason == "bound"
+            else (r.stats.stop_reason or "unknown")
+        )
+        rows[p.name] = Row(
+            r, f"{_ENGINE_NAMES.get(eng, eng)} at {_size_text(real, workload.model, {})}: {why}", "", True, is_caveat(p)
+        )
         open_props.append(p)
     return [p for p in props if p in open_props]
 
 
-def check_workload(workload: Workload, props: Sequence[Any], engine: str = "auto", budget: Budget = Budget(),
-                   progress: Callable[[Any], None] | None = None, strict: bool = False) -> list[Row]:
+def check_workload(
+    workload: Workload,
+    props: Sequence[Any],
+    engine: str = "auto",
+    budget: Budget = Budget(),
+    progress: Callable[[Any], None] | None = None,
+    strict: bool = False,
+) -> list[Row]:
     """Every property of ``props`` decided for ``workload``, sized as the module docstring says (table order)."""
     reduced, shrunk = _reduced_scope(workload)
     model = catalog.model(workload.model)
@@ -211,7 +256,7 @@ def check_workload(workload: Workload, props: Sequence[Any], engine: str = "auto
     symbolic_kinds = ("always", "step", "sometimes")
     if not shrunk:
         eng = "explicit" if engine == "auto" else engine
-        results = run.check(model, real, props, budget, progress, engine=eng)
+        results = run.check(Task(model, real, props, budget=budget, progress=progress, engine=eng))
         size = _size_text(real, workload.model, {})
         for p, r in zip(props, results):
             rows[p.name] = Row(r, _method(r, ()), size, False, is_caveat(p))
@@ -226,16 +271,20 @@ def check_workload(workload: Workload, props: Sequence[Any], engine: str = "auto
         for p in sym:
             part = attrs.evolve(budget, timeout=min(budget.timeout or PDR_SECONDS, PDR_SECONDS))
             started = time.perf_counter()
-            r = run.check(model, real, [p], part, progress, engine=eng, for_all=for_all)[0]
+            r = run.check(Task(model, real, [p], budget=part, progress=progress, engine=eng, for_all=for_all))[0]
             if r.verdict is not Verdict.INCONCLUSIVE:
-                size = "replicas: all values" if for_all and r.verdict is Verdict.PROVED else _size_text(real, "deployment", {})
+                size = (
+                    "replicas: all values"
+                    if for_all and r.verdict is Verdict.PROVED
+                    else _size_text(real, "deployment", {})
+                )
                 rows[p.name] = Row(r, _method(r, for_all), size, False, is_caveat(p))
                 open_props.remove(p)
             else:
                 waited = time.perf_counter() - started
                 rows[p.name] = Row(r, f"{eng}: unknown after {waited:.0f} s", "", True, is_caveat(p))
     if open_props:
-        results = run.check(model, reduced, open_props, budget, progress, engine="explicit")
+        results = run.check(Task(model, reduced, open_props, budget=budget, progress=progress, engine="explicit"))
         size = _size_text(reduced, workload.model, shrunk)
         for p, r in zip(open_props, results):
             tried = rows.get(p.name)

@@ -14,10 +14,9 @@ messages): a Deployment, StatefulSet or DaemonSet scope is built from the fields
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.defaults import apply_defaults
 from kubecheck.manifest.errors import ManifestError, describe_value
@@ -26,26 +25,65 @@ from kubecheck.manifest.loader import Document
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.scopes import ScopeError
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS1123 = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-            "and must start and end with an alphanumeric character (e.g. 'example.com')")
+_DNS1123 = (
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+    "and must start and end with an alphanumeric character (e.g. 'example.com')"
+)
 API_VERSIONS = {
-    "Deployment": ("apps/v1",), "StatefulSet": ("apps/v1",), "DaemonSet": ("apps/v1",),
-    "PersistentVolumeClaim": ("v1",), "PersistentVolume": ("v1",), "Service": ("v1",),
-    "StorageClass": ("storage.k8s.io/v1",), "PodDisruptionBudget": ("policy/v1",),
+    "Deployment": ("apps/v1",),
+    "StatefulSet": ("apps/v1",),
+    "DaemonSet": ("apps/v1",),
+    "PersistentVolumeClaim": ("v1",),
+    "PersistentVolume": ("v1",),
+    "Service": ("v1",),
+    "StorageClass": ("storage.k8s.io/v1",),
+    "PodDisruptionBudget": ("policy/v1",),
     "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
 }
 #: Fields kubecheck knows (read or deliberately ignored); others are listed under --verbose.
 KNOWN = {
     "": {"apiVersion", "kind", "metadata", "spec", "status"},
-    "metadata": {"name", "namespace", "labels", "annotations", "generateName", "uid", "resourceVersion",
-                 "creationTimestamp", "generation", "ownerReferences", "finalizers", "managedFields"},
-    "Deployment.spec": {"replicas", "selector", "template", "strategy", "minReadySeconds", "revisionHistoryLimit",
-                        "paused", "progressDeadlineSeconds"},
-    "StatefulSet.spec": {"replicas", "selector", "template", "volumeClaimTemplates", "serviceName", "podManagementPolicy",
-                         "updateStrategy", "revisionHistoryLimit", "minReadySeconds", "persistentVolumeClaimRetentionPolicy",
-                         "ordinals"},
+    "metadata": {
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "generateName",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "generation",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+    },
+    "Deployment.spec": {
+        "replicas",
+        "selector",
+        "template",
+        "strategy",
+        "minReadySeconds",
+        "revisionHistoryLimit",
+        "paused",
+        "progressDeadlineSeconds",
+    },
+    "StatefulSet.spec": {
+        "replicas",
+        "selector",
+        "template",
+        "volumeClaimTemplates",
+        "serviceName",
+        "podManagementPolicy",
+        "updateStrategy",
+        "revisionHistoryLimit",
+        "minReadySeconds",
+        "persistentVolumeClaimRetentionPolicy",
+        "ordinals",
+    },
     "DaemonSet.spec": {"selector", "template", "updateStrategy", "minReadySeconds", "revisionHistoryLimit"},
 }
 
@@ -99,7 +137,9 @@ def _pod_template(f: Fields) -> o.PodTemplate:
         probe = probe or f.raw(f"{base}.readinessProbe") is not MISSING
         for j, m in enumerate(f.list(f"{base}.volumeMounts")):
             if isinstance(m, dict) and isinstance(m.get("name"), str):
-                read_only_mounts.setdefault(m["name"], []).append(bool(f.bool(f"{base}.volumeMounts[{j}].readOnly", False)))
+                read_only_mounts.setdefault(m["name"], []).append(
+                    bool(f.bool(f"{base}.volumeMounts[{j}].readOnly", False))
+                )
     claims = []
     for i, v in enumerate(f.list("spec.template.spec.volumes")):
         base = f"spec.template.spec.volumes[{i}]"
@@ -127,9 +167,15 @@ def _pod_template(f: Fields) -> o.PodTemplate:
     for key in ("tolerations", "priorityClassName", "nodeName"):
         if f.raw(f"{spec}.{key}") is not MISSING:
             scheduling.append(key)
-    return o.PodTemplate(tuple(sorted(labels.items())), tuple(claims), tuple(sorted(f.labels(f"{spec}.nodeSelector").items())),
-                         tuple(scheduling), f.int(f"{spec}.terminationGracePeriodSeconds", 30) or 0, probe,
-                         tuple(sorted(n for n, flags in read_only_mounts.items() if all(flags))))
+    return o.PodTemplate(
+        tuple(sorted(labels.items())),
+        tuple(claims),
+        tuple(sorted(f.labels(f"{spec}.nodeSelector").items())),
+        tuple(scheduling),
+        f.int(f"{spec}.terminationGracePeriodSeconds", 30) or 0,
+        probe,
+        tuple(sorted(n for n, flags in read_only_mounts.items() if all(flags))),
+    )
 
 
 def _deployment(f: Fields, meta: o.Meta) -> o.Deployment:
@@ -145,11 +191,23 @@ def _deployment(f: Fields, meta: o.Meta) -> o.Deployment:
     deadline = f.int("spec.progressDeadlineSeconds", 600)
     if deadline is not None and min_ready is not None and deadline <= min_ready:
         f.invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds")
-    d = o.Deployment(meta, replicas or 0, strategy or "RollingUpdate", surge or IntOrPercent(25, True),
-                     unavailable or IntOrPercent(25, True), min_ready or 0, f.int("spec.revisionHistoryLimit", 10) or 0,
-                     deadline or 600, bool(f.bool("spec.paused", False)), template)
+    d = o.Deployment(
+        meta,
+        replicas or 0,
+        strategy or "RollingUpdate",
+        surge or IntOrPercent(25, True),
+        unavailable or IntOrPercent(25, True),
+        min_ready or 0,
+        f.int("spec.revisionHistoryLimit", 10) or 0,
+        deadline or 600,
+        bool(f.bool("spec.paused", False)),
+        template,
+    )
     if not f.errors:
-        _scope_check(f, DeploymentScope(replicas=0, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy))
+        _scope_check(
+            f,
+            DeploymentScope(replicas=0, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy),
+        )
     return d
 
 
@@ -189,13 +247,26 @@ def _statefulset(f: Fields, meta: o.Meta) -> o.StatefulSet:
         name = f.str(f"{base}.metadata.name")
         if name is None:
             f.required(f"{base}.metadata.name")
-        claims.append(o.ClaimTemplate(name or "?", _access_modes(f, f"{base}.spec.accessModes"),
-                                      f.str(f"{base}.spec.storageClassName")))
-    s = o.StatefulSet(meta, f.int("spec.replicas", 1) or 0, f.int("spec.ordinals.start", 0) or 0, policy or "OrderedReady",
-                      strategy or "RollingUpdate", partition or 0, mu, f.int("spec.minReadySeconds", 0) or 0,
-                      f.choice("spec.persistentVolumeClaimRetentionPolicy.whenDeleted", retention, "Retain") or "Retain",
-                      f.choice("spec.persistentVolumeClaimRetentionPolicy.whenScaled", retention, "Retain") or "Retain",
-                      f.str("spec.serviceName", "") or "", tuple(claims), template)
+        claims.append(
+            o.ClaimTemplate(
+                name or "?", _access_modes(f, f"{base}.spec.accessModes"), f.str(f"{base}.spec.storageClassName")
+            )
+        )
+    s = o.StatefulSet(
+        meta,
+        f.int("spec.replicas", 1) or 0,
+        f.int("spec.ordinals.start", 0) or 0,
+        policy or "OrderedReady",
+        strategy or "RollingUpdate",
+        partition or 0,
+        mu,
+        f.int("spec.minReadySeconds", 0) or 0,
+        f.choice("spec.persistentVolumeClaimRetentionPolicy.whenDeleted", retention, "Retain") or "Retain",
+        f.choice("spec.persistentVolumeClaimRetentionPolicy.whenScaled", retention, "Retain") or "Retain",
+        f.str("spec.serviceName", "") or "",
+        tuple(claims),
+        template,
+    )
     if not f.errors and mu is not None:
         _scope_check(f, StatefulSetScope(max_unavailable=mu, partition=s.partition))
     return s
@@ -207,8 +278,14 @@ def _daemonset(f: Fields, meta: o.Meta) -> o.DaemonSet:
     strategy = f.choice("spec.updateStrategy.type", ("RollingUpdate", "OnDelete"), "RollingUpdate")
     mu = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxUnavailable", IntOrPercent(1))
     surge = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxSurge", IntOrPercent(0))
-    d = o.DaemonSet(meta, strategy or "RollingUpdate", mu or IntOrPercent(1), surge or IntOrPercent(0),
-                    f.int("spec.minReadySeconds", 0) or 0, template)
+    d = o.DaemonSet(
+        meta,
+        strategy or "RollingUpdate",
+        mu or IntOrPercent(1),
+        surge or IntOrPercent(0),
+        f.int("spec.minReadySeconds", 0) or 0,
+        template,
+    )
     if not f.errors:
         _scope_check(f, DaemonSetScope(strategy=d.strategy, max_unavailable=d.max_unavailable, max_surge=d.max_surge))
     return d
@@ -245,8 +322,9 @@ def _service(f: Fields, meta: o.Meta) -> o.Service:
 
 
 def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
-    detail = ", ".join(f"{k} {v}" for k in ("minAvailable", "maxUnavailable")
-                       if (v := f.raw(f"spec.{k}")) is not MISSING)
+    detail = ", ".join(
+        f"{k} {v}" for k in ("minAvailable", "maxUnavailable") if (v := f.raw(f"spec.{k}")) is not MISSING
+    )
     return o.Disruption(meta, selector=tuple(sorted(f.labels("spec.selector.matchLabels").items())), detail=detail)
 
 
@@ -256,9 +334,17 @@ def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:
     return o.Disruption(meta, target=target, detail=detail)
 
 
-READERS = {"Deployment": _deployment, "StatefulSet": _statefulset, "DaemonSet": _daemonset,
-           "PersistentVolumeClaim": _claim, "PersistentVolume": _volume, "StorageClass": _storage_class,
-           "Service": _service, "PodDisruptionBudget": _pdb, "HorizontalPodAutoscaler": _hpa}
+READERS = {
+    "Deployment": _deployment,
+    "StatefulSet": _statefulset,
+    "DaemonSet": _daemonset,
+    "PersistentVolumeClaim": _claim,
+    "PersistentVolume": _volume,
+    "StorageClass": _storage_class,
+    "Service": _service,
+    "PodDisruptionBudget": _pdb,
+    "HorizontalPodAutoscaler": _hpa,
+}
 
 
 def read(doc: Document) -> Any:
@@ -268,8 +354,14 @@ def read(doc: Document) -> Any:
     for field, value in (("kind", kind), ("apiVersion", api)):
         if not isinstance(value, str) or not value:
             got = "nothing" if value is None else describe_value(value)
-            raise ManifestError(f"{doc.where}: {field}: expected a non-empty string (every Kubernetes object has "
-                                f"apiVersion and kind), got {got}", where=doc.where, path=field, expected="a string", got=got)
+            raise ManifestError(
+                f"{doc.where}: {field}: expected a non-empty string (every Kubernetes object has "
+                f"apiVersion and kind), got {got}",
+                where=doc.where,
+                path=field,
+                expected="a string",
+                got=got,
+            )
     name = obj.get("metadata", {}).get("name") if isinstance(obj.get("metadata"), dict) else None
     ref = f"{kind.lower()}/{name if isinstance(name, str) else '?'}"
     reader = READERS.get(kind)
@@ -293,8 +385,9 @@ def read_all(docs: Sequence[Document]) -> list[Any]:
             errors.extend(err.errors)
     if errors:
         more = len(errors) - 1
-        raise ManifestError(errors[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else ""),
-                            errors=tuple(errors))
+        raise ManifestError(
+            errors[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else ""), errors=tuple(errors)
+        )
     return records
 
 

@@ -16,13 +16,14 @@ manifests that changes the answer but that the models leave out is listed as *no
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
+from kubecheck.manifest import objects as o
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.manifest import objects as o
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
@@ -60,8 +61,12 @@ def _claims_by_name(records: Sequence[Any]) -> dict[tuple[str, str], o.Claim]:
     return {(r.meta.namespace, r.meta.name): r for r in records if isinstance(r, o.Claim)}
 
 
-def resolve_access_modes(namespace: str, claim: str, records: Sequence[Any], template: o.ClaimTemplate | None = None,
-                         ) -> tuple[tuple[str, ...], str]:
+def resolve_access_modes(
+    namespace: str,
+    claim: str,
+    records: Sequence[Any],
+    template: o.ClaimTemplate | None = None,
+) -> tuple[tuple[str, ...], str]:
     """(modes, where they came from): the bound PV's modes when the manifests bind one, else the claim's.
 
     ``claim`` is the claim's name (for a StatefulSet, the first ordinal's, ``data-db-0``); a
@@ -86,21 +91,31 @@ def resolve_access_modes(namespace: str, claim: str, records: Sequence[Any], tem
 
 def _storage_note(storage_class: str | None, records: Sequence[Any]) -> list[str]:
     classes = [r for r in records if isinstance(r, o.StorageClass)]
-    chosen = next((c for c in classes if c.meta.name == storage_class), None) if storage_class else \
-        next((c for c in classes if c.is_default), None)
+    chosen = (
+        next((c for c in classes if c.meta.name == storage_class), None)
+        if storage_class
+        else next((c for c in classes if c.is_default), None)
+    )
     if chosen is None:
         return []
-    out = [f"storageclass/{chosen.meta.name}: provisioner {chosen.provisioner}, volumeBindingMode {chosen.binding_mode}; "
-           f"ReadWriteOnce is enforced only if this driver attaches volumes (attach/detach controller)"]
+    out = [
+        f"storageclass/{chosen.meta.name}: provisioner {chosen.provisioner}, volumeBindingMode {chosen.binding_mode}; "
+        f"ReadWriteOnce is enforced only if this driver attaches volumes (attach/detach controller)"
+    ]
     return out
 
 
 def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
     out = []
-    words = {"topologySpreadConstraints": "topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
-             "podAntiAffinity": "podAntiAffinity (pods may stay Pending when no node is free of a peer)",
-             "podAffinity": "podAffinity", "nodeAffinity": "nodeAffinity", "tolerations": "tolerations (node taints)",
-             "priorityClassName": "priorityClassName (preemption)", "nodeName": "spec.template.spec.nodeName"}
+    words = {
+        "topologySpreadConstraints": "topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
+        "podAntiAffinity": "podAntiAffinity (pods may stay Pending when no node is free of a peer)",
+        "podAffinity": "podAffinity",
+        "nodeAffinity": "nodeAffinity",
+        "tolerations": "tolerations (node taints)",
+        "priorityClassName": "priorityClassName (preemption)",
+        "nodeName": "spec.template.spec.nodeName",
+    }
     for key in t.scheduling:
         if model == "daemonset" and key in ("nodeAffinity", "tolerations"):
             continue  # folded into node eligibility classes
@@ -119,8 +134,10 @@ def _disruption_notes(obj: Any, records: Sequence[Any]) -> list[str]:
         if r.meta.kind == "PodDisruptionBudget" and r.selector and all(labels.get(k) == v for k, v in r.selector):
             out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
         if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name):
-            out.append(f"{r.meta.ref} ({r.detail}): replicas changed by the autoscaler are not modelled "
-                       f"(checked at spec.replicas)")
+            out.append(
+                f"{r.meta.ref} ({r.detail}): replicas changed by the autoscaler are not modelled "
+                f"(checked at spec.replicas)"
+            )
     return out
 
 
@@ -131,22 +148,43 @@ def _deployment(d: o.Deployment, records: Sequence[Any], nodes: int | None) -> W
     for use in d.template.claims:
         use_modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
         shown = ",".join(use_modes) or "access mode unknown"
-        notes.append(f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod")
+        notes.append(
+            f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod"
+        )
         if use is not shared[0]:
-            missing.append(f"volume {use.volume}: a second shared claim is not modelled (the model has one: {shared[0].claim})")
+            missing.append(
+                f"volume {use.volume}: a second shared claim is not modelled (the model has one: {shared[0].claim})"
+            )
     n = min(2, nodes if nodes is not None else DEFAULT_NODES["deployment"]) if shared else 0
     min_ready = d.min_ready_seconds
     if shared and min_ready:
         missing.append(f"spec.minReadySeconds {min_ready}: pods placed on nodes are modelled with minReadySeconds 0")
         min_ready = 0
     if shared and nodes is not None and nodes > 2:
-        notes.append(f"--nodes {nodes}: the Deployment's pods are placed on 2 nodes (the model's limit; two are enough "
-                     f"for a Multi-Attach conflict)")
-    scope = DeploymentScope(name=d.meta.name, claim_name=shared[0].claim if shared else "data", replicas=d.replicas, max_surge=d.max_surge, max_unavailable=d.max_unavailable, strategy=d.strategy,
-                            min_ready_seconds=min_ready, revision_history_limit=min(d.revision_history_limit, 100),
-                            edits=1, rollbacks=0, scale_to=(), scales=0, pauses=0, faults=frozenset(),
-                            nodes=n, claims=bool(shared), access_mode=model_mode(modes) if shared else vol.RWO,
-                            read_only_mount=bool(shared) and shared[0].read_only)
+        notes.append(
+            f"--nodes {nodes}: the Deployment's pods are placed on 2 nodes (the model's limit; two are enough "
+            f"for a Multi-Attach conflict)"
+        )
+    scope = DeploymentScope(
+        name=d.meta.name,
+        claim_name=shared[0].claim if shared else "data",
+        replicas=d.replicas,
+        max_surge=d.max_surge,
+        max_unavailable=d.max_unavailable,
+        strategy=d.strategy,
+        min_ready_seconds=min_ready,
+        revision_history_limit=min(d.revision_history_limit, 100),
+        edits=1,
+        rollbacks=0,
+        scale_to=(),
+        scales=0,
+        pauses=0,
+        faults=frozenset(),
+        nodes=n,
+        claims=bool(shared),
+        access_mode=model_mode(modes) if shared else vol.RWO,
+        read_only_mount=bool(shared) and shared[0].read_only,
+    )
     for use in d.template.claims:
         c = _claims_by_name(records).get((d.meta.namespace, use.claim))
         if c is None:
@@ -173,30 +211,55 @@ def _statefulset(s: o.StatefulSet, records: Sequence[Any], nodes: int | None) ->
         notes.append(f"claims {first.name}-{s.meta.name}-<ordinal>: {','.join(modes)} (from {source})")
         missing.extend(_storage_note(first.storage_class, records))
         if len(s.claim_templates) > 1:
-            missing.append(f"{len(s.claim_templates)} volumeClaimTemplates: modelled as one claim per pod "
-                           f"({first.name}); the others behave alike")
+            missing.append(
+                f"{len(s.claim_templates)} volumeClaimTemplates: modelled as one claim per pod "
+                f"({first.name}); the others behave alike"
+            )
     for use in s.template.claims:
         if all(use.claim != t.name for t in s.claim_templates):
             missing.append(f"volume {use.volume}: claim {use.claim} shared by every pod of the set is not modelled")
     if s.service_name:
-        services = [r for r in records if isinstance(r, o.Service) and r.meta.name == s.service_name
-                    and r.meta.namespace == s.meta.namespace]
+        services = [
+            r
+            for r in records
+            if isinstance(r, o.Service) and r.meta.name == s.service_name and r.meta.namespace == s.meta.namespace
+        ]
         if not services:
-            notes.append(f"serviceName {s.service_name}: no Service of that name in these manifests "
-                         f"(pods get DNS names only through a headless Service)")
+            notes.append(
+                f"serviceName {s.service_name}: no Service of that name in these manifests "
+                f"(pods get DNS names only through a headless Service)"
+            )
         elif not services[0].headless:
             notes.append(f"service/{s.service_name} is not headless (clusterIP: None): pods get no per-pod DNS names")
     if s.template.termination_grace_seconds == 0:
-        missing.append("terminationGracePeriodSeconds: 0 — unsafe for StatefulSets (pods may be force-deleted); not modelled")
+        missing.append(
+            "terminationGracePeriodSeconds: 0 — unsafe for StatefulSets (pods may be force-deleted); not modelled"
+        )
     missing += _scheduling_notes(s.template, "statefulset") + _disruption_notes(s, records)
     n = nodes if nodes is not None else DEFAULT_NODES["statefulset"]
-    scope = StatefulSetScope(name=s.meta.name, replicas=s.replicas, ordinals_start=s.ordinals_start,
-                             pod_management=s.pod_management, strategy=s.strategy, partition=s.partition,
-                             max_unavailable=s.max_unavailable or StatefulSetScope().max_unavailable,
-                             min_ready_seconds=s.min_ready_seconds, when_deleted=s.when_deleted, when_scaled=s.when_scaled,
-                             claims=bool(s.claim_templates), access_mode=mode, read_only_mount=read_only,
-                             nodes=max(1, n), edits=1, reverts=0, scale_to=(), scales=0, pod_deletes=0,
-                             set_deletion=False, faults=frozenset())
+    scope = StatefulSetScope(
+        name=s.meta.name,
+        replicas=s.replicas,
+        ordinals_start=s.ordinals_start,
+        pod_management=s.pod_management,
+        strategy=s.strategy,
+        partition=s.partition,
+        max_unavailable=s.max_unavailable or StatefulSetScope().max_unavailable,
+        min_ready_seconds=s.min_ready_seconds,
+        when_deleted=s.when_deleted,
+        when_scaled=s.when_scaled,
+        claims=bool(s.claim_templates),
+        access_mode=mode,
+        read_only_mount=read_only,
+        nodes=max(1, n),
+        edits=1,
+        reverts=0,
+        scale_to=(),
+        scales=0,
+        pod_deletes=0,
+        set_deletion=False,
+        faults=frozenset(),
+    )
     return Workload(s, "statefulset", scope, tuple(missing), tuple(notes), n)
 
 
@@ -208,16 +271,30 @@ def _daemonset(d: o.DaemonSet, records: Sequence[Any], nodes: int | None) -> Wor
     if selective and n >= 2:
         classes = (dsu.ELIGIBLE,) * (n - 1) + (dsu.INELIGIBLE,)
         what = ",".join(f"{k}={v}" for k, v in d.template.node_selector) or "node affinity"
-        notes.append(f"nodeSelector {what}: node labels are not in the manifests; modelled with the last node "
-                     f"not matching, and one change of a node's labels")
+        notes.append(
+            f"nodeSelector {what}: node labels are not in the manifests; modelled with the last node "
+            f"not matching, and one change of a node's labels"
+        )
     if "tolerations" in d.template.scheduling:
         notes.append("tolerations: node taints are not in the manifests; nodes are modelled untainted")
     for use in d.template.claims:
         missing.append(f"volume {use.volume}: claim {use.claim} mounted on every node is not modelled")
     missing += _scheduling_notes(d.template, "daemonset") + _disruption_notes(d, records)
-    scope = DaemonSetScope(name=d.meta.name, nodes=n, node_classes=classes, strategy=d.strategy,
-                           max_unavailable=d.max_unavailable, max_surge=d.max_surge, min_ready_seconds=d.min_ready_seconds,
-                           edits=1, joins=0, leaves=0, relabels=1 if classes else 0, pod_deletes=0, faults=frozenset())
+    scope = DaemonSetScope(
+        name=d.meta.name,
+        nodes=n,
+        node_classes=classes,
+        strategy=d.strategy,
+        max_unavailable=d.max_unavailable,
+        max_surge=d.max_surge,
+        min_ready_seconds=d.min_ready_seconds,
+        edits=1,
+        joins=0,
+        leaves=0,
+        relabels=1 if classes else 0,
+        pod_deletes=0,
+        faults=frozenset(),
+    )
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
 
 

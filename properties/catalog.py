@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from kubecheck.model.controllers import daemonset, deployment, statefulset
 from kubecheck.model.kernel.commands import Model
@@ -12,7 +13,11 @@ from kubecheck.properties import deployment_volumes as deployment_volume_propert
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import volumes as volume_properties
 
-MODELS: dict[str, Model] = {"deployment": deployment.MODEL, "statefulset": statefulset.MODEL, "daemonset": daemonset.MODEL}
+MODELS: dict[str, Model] = {
+    "deployment": deployment.MODEL,
+    "statefulset": statefulset.MODEL,
+    "daemonset": daemonset.MODEL,
+}
 PROPERTIES: dict[str, tuple[Any, ...]] = {
     "deployment": deployment_properties.PROPERTIES + deployment_volume_properties.PROPERTIES,
     "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,

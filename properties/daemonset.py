@@ -32,13 +32,23 @@ def _no_surge(sc: Any) -> Any:
 
 def _surging(sc: Any) -> Any:
     surge = sc.max_surge if not sc.max_surge.is_zero() else IntOrPercent(1)
-    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, max_surge=surge, max_unavailable=IntOrPercent(0), edits=max(1, sc.edits))
+    return attrs.evolve(
+        sc, strategy=du.ROLLING_UPDATE, max_surge=surge, max_unavailable=IntOrPercent(0), edits=max(1, sc.edits)
+    )
 
 
 def _surging_with_evictions(sc: Any) -> Any:
     """Surge with eviction on one or two fixed nodes (three pod slots per node make bigger scopes expensive)."""
-    return attrs.evolve(_surging(sc), faults=sc.faults | {"evict"}, fault_budget=max(1, sc.fault_budget),
-                        nodes=min(2, sc.nodes), joins=0, leaves=0, relabels=0, node_classes=sc.node_classes[:2])
+    return attrs.evolve(
+        _surging(sc),
+        faults=sc.faults | {"evict"},
+        fault_budget=max(1, sc.fault_budget),
+        nodes=min(2, sc.nodes),
+        joins=0,
+        leaves=0,
+        relabels=0,
+        node_classes=sc.node_classes[:2],
+    )
 
 
 def _relabels(sc: Any) -> Any:
@@ -47,8 +57,17 @@ def _relabels(sc: Any) -> Any:
 
 def _steady(sc: Any) -> Any:
     """A rolled-out DaemonSet updated by RollingUpdate on a fixed set of nodes, no faults."""
-    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, start="rolled-out", joins=0, leaves=0, relabels=0,
-                        faults=frozenset(), edits=max(1, sc.edits), pod_deletes=0)
+    return attrs.evolve(
+        sc,
+        strategy=du.ROLLING_UPDATE,
+        start="rolled-out",
+        joins=0,
+        leaves=0,
+        relabels=0,
+        faults=frozenset(),
+        edits=max(1, sc.edits),
+        pod_deletes=0,
+    )
 
 
 def _steady_with_faults(sc: Any) -> Any:
@@ -82,6 +101,7 @@ def _partition(sc: Any) -> Any:
 
 # -- predicates --------------------------------------------------------------------------------
 
+
 def _nodes(sc: Any) -> range:
     return range(sc.nodes)
 
@@ -95,19 +115,33 @@ def at_most_two_pods_per_node(ops: Ops, sc: Any, s: Any) -> Any:
 
 
 def no_pod_on_ineligible_node(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.and_(*[ops.implies(s.node_class[n] == du.INELIGIBLE,
-                                  ops.and_(*[ops.or_(s.pod_phase[k] == cl.NONE, s.pod_terminating[k]) for k in ds.node_slots(sc, n)]))
-                      for n in _nodes(sc)])
+    return ops.and_(
+        *[
+            ops.implies(
+                s.node_class[n] == du.INELIGIBLE,
+                ops.and_(*[ops.or_(s.pod_phase[k] == cl.NONE, s.pod_terminating[k]) for k in ds.node_slots(sc, n)]),
+            )
+            for n in _nodes(sc)
+        ]
+    )
 
 
 def created_only_where_should_run(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
-    return ops.and_(*[ops.implies(ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE), ds.should_run(ops, s, sc.home(k)))
-                      for k in range(sc.pod_slots)])
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE), ds.should_run(ops, s, sc.home(k))
+            )
+            for k in range(sc.pod_slots)
+        ]
+    )
 
 
 def unavailable_nodes(ops: Ops, sc: Any, s: Any) -> Any:
     """Nodes that should run a pod and have no available, non-terminating one."""
-    return ops.count(ops.and_(ds.should_run(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, False))) for n in _nodes(sc))
+    return ops.count(
+        ops.and_(ds.should_run(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, False))) for n in _nodes(sc)
+    )
 
 
 def max_unavailable(ops: Ops, sc: Any, s: Any) -> Any:
@@ -126,7 +160,9 @@ def _eligible(ops: Ops, s: Any, n: int) -> Any:
 
 
 def eligible_node_lacks_update(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.or_(*[ops.and_(_eligible(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, True))) for n in _nodes(sc)])
+    return ops.or_(
+        *[ops.and_(_eligible(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, True))) for n in _nodes(sc)]
+    )
 
 
 def every_eligible_node_updated(ops: Ops, sc: Any, s: Any) -> Any:
@@ -137,11 +173,23 @@ def rollout_completed(ops: Ops, sc: Any, s: Any) -> Any:
     """The last template is rolled out: some node is eligible, every eligible one runs exactly one available
     updated pod, and no live pod of an older revision is left anywhere (so a witness cannot finish by tainting
     the nodes it did not update)."""
-    no_old = [ops.implies(ops.and_(cl.exists(s, k), ops.not_(s.pod_terminating[k])), s.pod_rev[k] == s.template)
-              for k in range(sc.pod_slots)]
-    return ops.and_(s.template == sc.templates - 1, s.template > 0, ops.or_(*[_eligible(ops, s, n) for n in _nodes(sc)]),
-                    *[ops.implies(_eligible(ops, s, n), ops.and_(ds.pods_on(ops, sc, s, n) == 1, ds.has_available_pod(ops, sc, s, n, True)))
-                      for n in _nodes(sc)], *no_old)
+    no_old = [
+        ops.implies(ops.and_(cl.exists(s, k), ops.not_(s.pod_terminating[k])), s.pod_rev[k] == s.template)
+        for k in range(sc.pod_slots)
+    ]
+    return ops.and_(
+        s.template == sc.templates - 1,
+        s.template > 0,
+        ops.or_(*[_eligible(ops, s, n) for n in _nodes(sc)]),
+        *[
+            ops.implies(
+                _eligible(ops, s, n),
+                ops.and_(ds.pods_on(ops, sc, s, n) == 1, ds.has_available_pod(ops, sc, s, n, True)),
+            )
+            for n in _nodes(sc)
+        ],
+        *no_old,
+    )
 
 
 def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
@@ -151,11 +199,14 @@ def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
 
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
+
 def _pod_words(sc: Any, s: Any, k: int) -> str:
     naming = ds.MODEL.naming
     term = " (Terminating)" if s.pod_terminating[k] else ""
-    return (f"{naming.pod(sc, k)} {cl.phase_words(s.pod_phase[k], sc.has_min_ready)} at {naming.revision(sc, s.pod_rev[k])}"
-            f"{term}")
+    return (
+        f"{naming.pod(sc, k)} {cl.phase_words(s.pod_phase[k], sc.has_min_ready)} at {naming.revision(sc, s.pod_rev[k])}"
+        f"{term}"
+    )
 
 
 def _node_words(sc: Any, s: Any, n: int) -> str:
@@ -178,8 +229,10 @@ def _explain_nodes(sc: Any, s: Any) -> str:
 def _explain_floor(sc: Any, s: Any) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
-    return (f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = {max_unavailable(c, sc, s)}; "
-            + _explain_nodes(sc, s))
+    return (
+        f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = {max_unavailable(c, sc, s)}; "
+        + _explain_nodes(sc, s)
+    )
 
 
 def _why_waiting(sc: Any, s: Any) -> list[str]:
@@ -188,80 +241,166 @@ def _why_waiting(sc: Any, s: Any) -> list[str]:
     for n in _nodes(sc):
         node = cl.node_name(n)
         if s.node_exists[n] and s.node_state[n] != cl.NODE_READY:
-            out.append(f"{node} is unreachable: its pod is not Ready, and nothing new is scheduled there (the "
-                       "node.kubernetes.io/unreachable NoSchedule taint) until it reconnects, which nothing requires")
-        stuck = [naming.pod(sc, k) for k in ds.node_slots(sc, n)
-                 if s.pod_phase[k] == cl.UNSCHEDULED and not s.pod_terminating[k] and s.node_class[n] == du.NO_SCHEDULE]
+            out.append(
+                f"{node} is unreachable: its pod is not Ready, and nothing new is scheduled there (the "
+                "node.kubernetes.io/unreachable NoSchedule taint) until it reconnects, which nothing requires"
+            )
+        stuck = [
+            naming.pod(sc, k)
+            for k in ds.node_slots(sc, n)
+            if s.pod_phase[k] == cl.UNSCHEDULED and not s.pod_terminating[k] and s.node_class[n] == du.NO_SCHEDULE
+        ]
         if stuck:
-            out.append(f"{', '.join(stuck)} stays Pending for ever: {node}'s NoSchedule taint keeps the scheduler away, "
-                       "the controller keeps the pod (the node may keep its daemon pod: shouldContinueRunning), and the "
-                       f"rolling update counts the node as unavailable; kubectl delete pod {stuck[0]} or removing the "
-                       "taint ends the wait")
+            out.append(
+                f"{', '.join(stuck)} stays Pending for ever: {node}'s NoSchedule taint keeps the scheduler away, "
+                "the controller keeps the pod (the node may keep its daemon pod: shouldContinueRunning), and the "
+                f"rolling update counts the node as unavailable; kubectl delete pod {stuck[0]} or removing the "
+                "taint ends the wait"
+            )
     return out
 
 
 def _explain_lacking(sc: Any, s: Any) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
-    lacking = [cl.node_name(n) for n in _nodes(sc)
-               if _eligible(c, s, n) and not ds.has_available_pod(c, sc, s, n, True)]
+    lacking = [
+        cl.node_name(n) for n in _nodes(sc) if _eligible(c, s, n) and not ds.has_available_pod(c, sc, s, n, True)
+    ]
     head = f"eligible nodes without an available pod at the update revision: {', '.join(lacking) or 'none'}; "
     return head + _explain_nodes(sc, s) + "".join(f". {why}" for why in _why_waiting(sc, s))
 
 
 PROPERTIES = (
-    Property("daemonset.at_most_one_pod_per_node", "always",
-             "with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
-             "daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all but the oldest",
-             at_most_one_pod_per_node, _no_surge, "maxSurge 0", _explain_nodes),
-    Property("daemonset.at_most_two_pods_per_node_while_surging", "always",
-             "with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
-             "update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the oldest new and oldest old",
-             at_most_two_pods_per_node, _surging, "maxSurge 1 (maxUnavailable 0), at least one edit", _explain_nodes),
-    Property("daemonset.at_most_two_pods_per_node_while_surging_with_evictions", "always",
-             "with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
-             "not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no non-deleting one is left",
-             at_most_two_pods_per_node, _surging_with_evictions, "maxSurge 1, eviction on; at most two nodes, none joining or relabelled", _explain_nodes),
-    Property("daemonset.no_pod_on_ineligible_node", "always",
-             "no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
-             "not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next sync (updateNode only enqueues)",
-             no_pod_on_ineligible_node, _relabels, "a node's class may change once", _explain_nodes),
-    Property("daemonset.pods_created_only_where_they_should_run", "step",
-             "the controller creates a daemon pod only for a node that exists and whose class and taints admit it (shouldRun)",
-             "daemon_controller.go:podsShouldBeOnNode / update.go:rollingUpdate create only for nodes with NodeShouldRunDaemonPod shouldRun",
-             created_only_where_should_run, _relabels, "a node's class may change once", _explain_nodes),
-    Property("daemonset.availability_floor", "always",
-             "during a rolling update, nodes that should run a pod but have no available one never exceed maxUnavailable (faults off)",
-             "update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable (UnavailableCount rounds up)",
-             availability_floor, _steady, "rolled out; RollingUpdate; fixed nodes and classes; no faults", _explain_floor),
-    Property("daemonset.availability_floor_with_faults", "always",
-             "the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a node be partitioned",
-             "not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
-             availability_floor, _steady_with_faults, "rolled out; RollingUpdate; fixed nodes; crash and partition on", _explain_floor),
-    Property("daemonset.rollout_completes_on_every_eligible_node", "sometimes",
-             "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod, no old pod is left (witness)",
-             "update.go:rollingUpdate + podsShouldBeOnNode", rollout_completed, _rollout, "RollingUpdate; at least one edit; node classes fixed"),
-    Property("daemonset.new_node_gets_pod", "sometimes",
-             "a node that joins the cluster ends up running an available daemon pod (witness)",
-             "daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
-             new_node_runs_pod, _with_join, "one node may join"),
-    Property("daemonset.finished_or_stuck", "terminal",
-             "whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) pod and no pod is left where it may not stay",
-             "daemon_controller.go/update.go: a sync makes progress while any step is possible", ds.quiescent,
-             explain=_explain_lacking),
-    Property("daemonset.runs_on_every_eligible_node", "leads_to",
-             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no faults, fixed classes)",
-             "level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
-             eligible_node_lacks_update, _no_faults_fixed_classes, "no faults; node classes fixed; at least one edit", _explain_lacking,
-             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
-    Property("daemonset.runs_on_every_eligible_node_with_relabels", "leads_to",
-             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node's labels or taints may change",
-             "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
-             eligible_node_lacks_update, _no_faults, "no faults; one class change; at least one edit", _explain_lacking,
-             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
-    Property("daemonset.runs_on_every_eligible_node_with_partition", "leads_to",
-             "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node may be partitioned (and never required to come back)",
-             "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
-             eligible_node_lacks_update, _partition, "one partition; classes fixed; at least one edit", _explain_lacking,
-             target=every_eligible_node_updated, fairness=WEAK_FAIRNESS),
+    Property(
+        "daemonset.at_most_one_pod_per_node",
+        "always",
+        "with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
+        "daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all but the oldest",
+        at_most_one_pod_per_node,
+        _no_surge,
+        "maxSurge 0",
+        _explain_nodes,
+    ),
+    Property(
+        "daemonset.at_most_two_pods_per_node_while_surging",
+        "always",
+        "with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
+        "update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the oldest new and oldest old",
+        at_most_two_pods_per_node,
+        _surging,
+        "maxSurge 1 (maxUnavailable 0), at least one edit",
+        _explain_nodes,
+    ),
+    Property(
+        "daemonset.at_most_two_pods_per_node_while_surging_with_evictions",
+        "always",
+        "with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
+        "not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no non-deleting one is left",
+        at_most_two_pods_per_node,
+        _surging_with_evictions,
+        "maxSurge 1, eviction on; at most two nodes, none joining or relabelled",
+        _explain_nodes,
+    ),
+    Property(
+        "daemonset.no_pod_on_ineligible_node",
+        "always",
+        "no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
+        "not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next sync (updateNode only enqueues)",
+        no_pod_on_ineligible_node,
+        _relabels,
+        "a node's class may change once",
+        _explain_nodes,
+    ),
+    Property(
+        "daemonset.pods_created_only_where_they_should_run",
+        "step",
+        "the controller creates a daemon pod only for a node that exists and whose class and taints admit it (shouldRun)",
+        "daemon_controller.go:podsShouldBeOnNode / update.go:rollingUpdate create only for nodes with NodeShouldRunDaemonPod shouldRun",
+        created_only_where_should_run,
+        _relabels,
+        "a node's class may change once",
+        _explain_nodes,
+    ),
+    Property(
+        "daemonset.availability_floor",
+        "always",
+        "during a rolling update, nodes that should run a pod but have no available one never exceed maxUnavailable (faults off)",
+        "update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable (UnavailableCount rounds up)",
+        availability_floor,
+        _steady,
+        "rolled out; RollingUpdate; fixed nodes and classes; no faults",
+        _explain_floor,
+    ),
+    Property(
+        "daemonset.availability_floor_with_faults",
+        "always",
+        "the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a node be partitioned",
+        "not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
+        availability_floor,
+        _steady_with_faults,
+        "rolled out; RollingUpdate; fixed nodes; crash and partition on",
+        _explain_floor,
+    ),
+    Property(
+        "daemonset.rollout_completes_on_every_eligible_node",
+        "sometimes",
+        "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod, no old pod is left (witness)",
+        "update.go:rollingUpdate + podsShouldBeOnNode",
+        rollout_completed,
+        _rollout,
+        "RollingUpdate; at least one edit; node classes fixed",
+    ),
+    Property(
+        "daemonset.new_node_gets_pod",
+        "sometimes",
+        "a node that joins the cluster ends up running an available daemon pod (witness)",
+        "daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
+        new_node_runs_pod,
+        _with_join,
+        "one node may join",
+    ),
+    Property(
+        "daemonset.finished_or_stuck",
+        "terminal",
+        "whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) pod and no pod is left where it may not stay",
+        "daemon_controller.go/update.go: a sync makes progress while any step is possible",
+        ds.quiescent,
+        explain=_explain_lacking,
+    ),
+    Property(
+        "daemonset.runs_on_every_eligible_node",
+        "leads_to",
+        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no faults, fixed classes)",
+        "level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
+        eligible_node_lacks_update,
+        _no_faults_fixed_classes,
+        "no faults; node classes fixed; at least one edit",
+        _explain_lacking,
+        target=every_eligible_node_updated,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        "daemonset.runs_on_every_eligible_node_with_relabels",
+        "leads_to",
+        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node's labels or taints may change",
+        "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
+        eligible_node_lacks_update,
+        _no_faults,
+        "no faults; one class change; at least one edit",
+        _explain_lacking,
+        target=every_eligible_node_updated,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        "daemonset.runs_on_every_eligible_node_with_partition",
+        "leads_to",
+        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node may be partitioned (and never required to come back)",
+        "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
+        eligible_node_lacks_update,
+        _partition,
+        "one partition; classes fixed; at least one edit",
+        _explain_lacking,
+        target=every_eligible_node_updated,
+        fairness=WEAK_FAIRNESS,
+    ),
 )

@@ -51,8 +51,9 @@ def _one_scale(sc: Any) -> Any:
 def _faults_that_stop(sc: Any) -> Any:
     """Crashes and evictions on, within the scope's fault budget (at least one): faults eventually
     stop. No `rollout undo` (it multiplies the small scope's states by 35; the rollout is the edit's)."""
-    return attrs.evolve(_fixed_replicas(sc), faults=frozenset({"crash", "evict"}), fault_budget=max(1, sc.fault_budget),
-                        rollbacks=0)
+    return attrs.evolve(
+        _fixed_replicas(sc), faults=frozenset({"crash", "evict"}), fault_budget=max(1, sc.fault_budget), rollbacks=0
+    )
 
 
 def _paused_with_scale(sc: Any) -> Any:
@@ -84,8 +85,10 @@ def surge_lemmas(ops: Ops, sc: Any, s: Any) -> list[Any]:
     rolled = ops.or_(*[s.rs_exists[j] for j in range(1, k)])
     out = [ops.not_(s.paused), s.rs_exists[0], ops.implies(ops.not_(rolled), s.rs_replicas[0] >= s.replicas)]
     for i in range(k):
-        out += [ops.implies(rolled, s.rs_desired[i] >= s.replicas),
-                ops.implies(ops.and_(rolled, s.replicas > 0), s.rs_desired[i] <= s.replicas)]
+        out += [
+            ops.implies(rolled, s.rs_desired[i] >= s.replicas),
+            ops.implies(ops.and_(rolled, s.replicas > 0), s.rs_desired[i] <= s.replicas),
+        ]
     return out
 
 
@@ -99,14 +102,24 @@ def availability_floor(ops: Ops, sc: Any, s: Any) -> Any:
 
 def revisions_unique(ops: Ops, sc: Any, s: Any) -> Any:
     k = len(s.rs_exists)
-    return ops.and_(*[ops.not_(ops.and_(s.rs_exists[a], s.rs_exists[b], s.rs_revision[a] == s.rs_revision[b]))
-                      for a in range(k) for b in range(a + 1, k)])
+    return ops.and_(
+        *[
+            ops.not_(ops.and_(s.rs_exists[a], s.rs_exists[b], s.rs_revision[a] == s.rs_revision[b]))
+            for a in range(k)
+            for b in range(a + 1, k)
+        ]
+    )
 
 
 def _current_is_newest(ops: Ops, s: Any) -> Any:
     k = len(s.rs_exists)
-    return ops.and_(*[ops.implies(ops.and_(s.template == t, s.rs_exists[u]), s.rs_revision[t] >= s.rs_revision[u])
-                      for t in range(k) for u in range(k)])
+    return ops.and_(
+        *[
+            ops.implies(ops.and_(s.template == t, s.rs_exists[u]), s.rs_revision[t] >= s.rs_revision[u])
+            for t in range(k)
+            for u in range(k)
+        ]
+    )
 
 
 def rollback_restores_template(ops: Ops, sc: Any, s: Any) -> Any:
@@ -120,30 +133,37 @@ def rollout_can_complete(ops: Ops, sc: Any, s: Any) -> Any:
 def rollback_can_happen(ops: Ops, sc: Any, s: Any) -> Any:
     k = len(s.rs_exists)
     newer_exists = ops.or_(*[ops.and_(s.template < u, s.rs_exists[u]) for u in range(k)])
-    return ops.and_(s.rollbacks_left < sc.rollbacks, newer_exists, d.rollout_complete(ops, sc, s),
-                    _current_is_newest(ops, s))
+    return ops.and_(
+        s.rollbacks_left < sc.rollbacks, newer_exists, d.rollout_complete(ops, sc, s), _current_is_newest(ops, s)
+    )
 
 
 def _explain_surge(sc: Any, s: Any) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
-    return (f"Σ ReplicaSet spec.replicas = {d.spec_total(c, s)}, replicas + maxSurge = "
-            f"{s.replicas} + {d.max_surge(c, sc, s)} = {s.replicas + d.max_surge(c, sc, s)}")
+    return (
+        f"Σ ReplicaSet spec.replicas = {d.spec_total(c, s)}, replicas + maxSurge = "
+        f"{s.replicas} + {d.max_surge(c, sc, s)} = {s.replicas + d.max_surge(c, sc, s)}"
+    )
 
 
 def _explain_live(sc: Any, s: Any) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     term = sum(s.terminating)
-    return (f"pods = {d.live_pods(c, s)} ({term} terminating), replicas + maxSurge = "
-            f"{s.replicas} + {d.max_surge(c, sc, s)} = {s.replicas + d.max_surge(c, sc, s)}")
+    return (
+        f"pods = {d.live_pods(c, s)} ({term} terminating), replicas + maxSurge = "
+        f"{s.replicas} + {d.max_surge(c, sc, s)} = {s.replicas + d.max_surge(c, sc, s)}"
+    )
 
 
 def _explain_floor(sc: Any, s: Any) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
-    return (f"available pods = {d.available_pods(c, s)}, replicas - maxUnavailable = "
-            f"{s.replicas} - {s.replicas - d.min_available(c, sc, s)} = {d.min_available(c, sc, s)}")
+    return (
+        f"available pods = {d.available_pods(c, s)}, replicas - maxUnavailable = "
+        f"{s.replicas} - {s.replicas - d.min_available(c, sc, s)} = {d.min_available(c, sc, s)}"
+    )
 
 
 def _explain_revisions(sc: Any, s: Any) -> str:
@@ -170,7 +190,9 @@ def _new_value(ops: Ops, s: Any, values: tuple) -> Any:
 
 
 def paused_creates_no_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
-    return ops.implies(s.paused, ops.and_(*[ops.or_(s.rs_exists[i], ops.not_(t.rs_exists[i])) for i in range(len(s.rs_exists))]))
+    return ops.implies(
+        s.paused, ops.and_(*[ops.or_(s.rs_exists[i], ops.not_(t.rs_exists[i])) for i in range(len(s.rs_exists))])
+    )
 
 
 def paused_keeps_new_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
@@ -185,8 +207,13 @@ def paused_scaled_proportionally(ops: Ops, sc: Any, s: Any) -> Any:
     """Paused, at least two ReplicaSets with replicas, every one of them scaled to the user's new count."""
     k = len(s.rs_exists)
     active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
-    return ops.and_(s.paused, s.observed, s.replicas != sc.replicas, ops.count(active) >= 2,
-                    *[ops.implies(active[t], s.rs_desired[t] == s.replicas) for t in range(k)])
+    return ops.and_(
+        s.paused,
+        s.observed,
+        s.replicas != sc.replicas,
+        ops.count(active) >= 2,
+        *[ops.implies(active[t], s.rs_desired[t] == s.replicas) for t in range(k)],
+    )
 
 
 def _explain_rollout(sc: Any, s: Any) -> str:
@@ -198,8 +225,10 @@ def _explain_rollout(sc: Any, s: Any) -> str:
         if not exists:
             continue
         role = "new" if t == s.template else "old"
-        parts.append(f"{replicaset_name(t)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
-                     f"{s.rs_desired[t]}), {d.active_pods(s, t)} pods, status {s.rs_status_available[t]} available")
+        parts.append(
+            f"{replicaset_name(t)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
+            f"{s.rs_desired[t]}), {d.active_pods(s, t)} pods, status {s.rs_status_available[t]} available"
+        )
     status = "observed" if s.observed else "not yet observed"
     done = "complete" if d.rollout_complete(c, sc, s) else "not complete"
     return f"spec.replicas {s.replicas} ({status}), rollout {done}; " + "; ".join(parts)
@@ -211,112 +240,186 @@ def _explain_pause(sc: Any, s: Any) -> str:
 
 
 #: ReplicaSet and Deployment controllers assumed strongly fair by the _under_strong_fairness variant.
-_EVENT_DRIVEN = ("replicaset-controller.sync_replicaset", "deployment-controller.create_new_replicaset",
-                 "deployment-controller.scale_new_replicaset", "deployment-controller.scale_down_old_replicasets",
-                 "deployment-controller.scale_deployment")
+_EVENT_DRIVEN = (
+    "replicaset-controller.sync_replicaset",
+    "deployment-controller.create_new_replicaset",
+    "deployment-controller.scale_new_replicaset",
+    "deployment-controller.scale_down_old_replicasets",
+    "deployment-controller.scale_deployment",
+)
 
 
 PROPERTIES = (
     Property(
-        "deployment.replicas_within_surge", "always",
+        "deployment.replicas_within_surge",
+        "always",
         "Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge",
         "rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas (caps the new RS at replicas + maxSurge over all RS specs)",
-        replicas_within_surge, _fixed_replicas, "replicas not changed by the user", _explain_surge,
-        lemmas=surge_lemmas),
+        replicas_within_surge,
+        _fixed_replicas,
+        "replicas not changed by the user",
+        _explain_surge,
+        lemmas=surge_lemmas,
+    ),
     Property(
-        "deployment.live_pods_within_surge", "always",
+        "deployment.live_pods_within_surge",
+        "always",
         "pods that exist (terminating included) never exceed replicas + maxSurge",
         "not guaranteed: NewRSNewReplicas counts spec.replicas, and terminating pods are not active (controller_utils.go:FilterActivePods)",
-        live_pods_within_surge, _fixed_replicas, "replicas not changed by the user", _explain_live),
+        live_pods_within_surge,
+        _fixed_replicas,
+        "replicas not changed by the user",
+        _explain_live,
+    ),
     Property(
-        "deployment.availability_floor", "always",
+        "deployment.availability_floor",
+        "always",
         "available pods never drop below replicas - maxUnavailable (faults off)",
         "rolling.go:reconcileOldReplicaSets keeps Σ status.availableReplicas above MinAvailable when it scales old ReplicaSets down",
-        availability_floor, _no_faults, "no faults; replicas not changed by the user", _explain_floor),
+        availability_floor,
+        _no_faults,
+        "no faults; replicas not changed by the user",
+        _explain_floor,
+    ),
     Property(
-        "deployment.availability_floor_with_crashes", "always",
+        "deployment.availability_floor_with_crashes",
+        "always",
         "available pods never drop below replicas - maxUnavailable, even when a ready pod may crash",
         "not guaranteed: the controller only refrains from scaling down (rolling.go); it cannot prevent involuntary disruption",
-        availability_floor, _crashes, "one pod crash may happen; replicas not changed by the user", _explain_floor),
+        availability_floor,
+        _crashes,
+        "one pod crash may happen; replicas not changed by the user",
+        _explain_floor,
+    ),
     Property(
-        "deployment.revisions_unique", "always",
+        "deployment.revisions_unique",
+        "always",
         "no two ReplicaSets of the Deployment carry the same revision number",
         "sync.go:getNewReplicaSet gives a new or reused ReplicaSet MaxRevision(old)+1",
-        revisions_unique, explain=_explain_revisions),
+        revisions_unique,
+        explain=_explain_revisions,
+    ),
     Property(
-        "deployment.rollback_restores_template", "always",
+        "deployment.rollback_restores_template",
+        "always",
         "once a rollout completes, the running ReplicaSet is the current template's and has the highest revision (after `rollout undo`, the chosen one)",
         "kubectl rollback.go copies the chosen ReplicaSet's template; sync.go:getNewReplicaSet then reuses that ReplicaSet with revision max+1",
-        rollback_restores_template, _with_rollback, "at least one template edit and one rollout undo", _explain_revisions),
+        rollback_restores_template,
+        _with_rollback,
+        "at least one template edit and one rollout undo",
+        _explain_revisions,
+    ),
     Property(
-        "deployment.rollout_can_complete", "sometimes",
+        "deployment.rollout_can_complete",
+        "sometimes",
         "a rollout to an edited template can complete (witness)",
         "deployment_util.go:DeploymentComplete",
-        rollout_can_complete, _with_edit, "at least one template edit"),
+        rollout_can_complete,
+        _with_edit,
+        "at least one template edit",
+    ),
     Property(
-        "deployment.rollback_can_happen", "sometimes",
+        "deployment.rollback_can_happen",
+        "sometimes",
         "a `rollout undo` can bring the Deployment back to an older template and complete (witness)",
         "kubectl polymorphichelpers/rollback.go; sync.go revision reuse",
-        rollback_can_happen, _with_rollback, "at least one template edit and one rollout undo"),
+        rollback_can_happen,
+        _with_rollback,
+        "at least one template edit and one rollout undo",
+    ),
     Property(
-        "deployment.rollout_eventually_completes", "leads_to",
+        "deployment.rollout_eventually_completes",
+        "leads_to",
         "a rollout in progress eventually completes (or the user pauses it)",
         "rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
-        rollout_in_progress, explain=None, target=rollout_settled, fairness=WEAK_FAIRNESS),
+        rollout_in_progress,
+        explain=None,
+        target=rollout_settled,
+        fairness=WEAK_FAIRNESS,
+    ),
     Property(
-        "deployment.rollout_eventually_completes_under_strong_fairness", "leads_to",
+        "deployment.rollout_eventually_completes_under_strong_fairness",
+        "leads_to",
         "a rollout in progress eventually completes (or the user pauses it), even if the controllers take every "
         "chance they are offered: a counterexample here is not an artefact of a controller that ignores a readiness blip",
         "replica_set.go:updatePod enqueues the ReplicaSet on every pod status change and deployment_controller.go:"
         "updateReplicaSet the Deployment on every ReplicaSet change, so a step enabled again and again is eventually "
         "taken; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
-        rollout_in_progress, explain=_explain_rollout, target=rollout_settled,
+        rollout_in_progress,
+        explain=_explain_rollout,
+        target=rollout_settled,
         fairness=with_strong_fairness(*_EVENT_DRIVEN, why="a crash-looping pod's moments of readiness are seen"),
-        strong_fairness=_EVENT_DRIVEN),
+        strong_fairness=_EVENT_DRIVEN,
+    ),
     Property(
-        "deployment.rollout_eventually_completes_with_faults", "leads_to",
+        "deployment.rollout_eventually_completes_with_faults",
+        "leads_to",
         "a rollout in progress eventually completes (or the user pauses it) although pods crash or are evicted, "
         "a bounded number of times (faults eventually stop)",
         "rolling.go/recreate.go scale on ReplicaSet status; replica_set.go:manageReplicas replaces evicted pods "
         "(terminating pods are not active, controller_utils.go:FilterActivePods); the kubelet restarts a crashed container",
-        rollout_in_progress, _faults_that_stop, "faults: crash and evict, at most fault-budget (>= 1) of them; "
-        "replicas not changed by the user; no rollout undo", _explain_rollout, target=rollout_settled,
-        fairness=WEAK_FAIRNESS + "; faults stop once the fault budget is spent"),
+        rollout_in_progress,
+        _faults_that_stop,
+        "faults: crash and evict, at most fault-budget (>= 1) of them; "
+        "replicas not changed by the user; no rollout undo",
+        _explain_rollout,
+        target=rollout_settled,
+        fairness=WEAK_FAIRNESS + "; faults stop once the fault budget is spent",
+    ),
     Property(
-        "deployment.scale_eventually_completes", "leads_to",
+        "deployment.scale_eventually_completes",
+        "leads_to",
         "after `kubectl scale`, the Deployment eventually runs spec.replicas available pods of its template, "
         "nothing else, and its status has caught up (what `kubectl rollout status` waits for)",
         "not guaranteed: sync.go:scale returns early when the only active ReplicaSet already has spec.replicas "
         "without refreshing its desired-replicas annotation, so isScalingEvent stays true and rolloutRolling never "
         "runs again (kubernetes/kubernetes#102551; fixes proposed in #102579, #138036, #138840)",
-        scaled, _one_scale, "one `kubectl scale` (to the scope's scale-to, else replicas - 1); no faults, no pause",
-        _explain_rollout, target=d.rollout_complete, fairness=WEAK_FAIRNESS),
+        scaled,
+        _one_scale,
+        "one `kubectl scale` (to the scope's scale-to, else replicas - 1); no faults, no pause",
+        _explain_rollout,
+        target=d.rollout_complete,
+        fairness=WEAK_FAIRNESS,
+    ),
     Property(
-        "deployment.paused_creates_no_replicaset", "step",
+        "deployment.paused_creates_no_replicaset",
+        "step",
         "while the Deployment is paused, no ReplicaSet is created (a template edit is not rolled out)",
         "deployment_controller.go:syncDeployment sends a paused Deployment to sync(), which calls "
         "getAllReplicaSetsAndSyncRevision with createIfNotExisted=false (sync.go)",
-        paused_creates_no_replicaset, _paused_with_scale, "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause),
+        paused_creates_no_replicaset,
+        _paused_with_scale,
+        "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        _explain_pause,
+    ),
     Property(
-        "deployment.paused_keeps_new_replicaset", "step",
+        "deployment.paused_keeps_new_replicaset",
+        "step",
         "while the Deployment is paused, the new template's ReplicaSet is not scaled up except to follow a `kubectl scale`",
         "not guaranteed: sync.go:scale fills replicas + maxSurge even when paused (proportional scaling with no "
         "scaling event) and gives the leftover to the largest ReplicaSet, newer first on ties (cf. kubernetes/kubernetes#115735)",
-        paused_keeps_new_replicaset, _paused_with_scale, "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause),
+        paused_keeps_new_replicaset,
+        _paused_with_scale,
+        "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        _explain_pause,
+    ),
     Property(
-        "deployment.paused_deployment_scales_proportionally", "sometimes",
+        "deployment.paused_deployment_scales_proportionally",
+        "sometimes",
         "a paused Deployment in mid-rollout is still scaled when the user scales it: every ReplicaSet with replicas "
         "is resized proportionally (witness)",
         "sync.go:sync → scale (proportional branch, GetProportion); concepts/workloads/controllers/deployment.md "
         "'Proportional scaling'",
-        paused_scaled_proportionally, _paused_rolling,
+        paused_scaled_proportionally,
+        _paused_rolling,
         "RollingUpdate; a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause),
+        _explain_pause,
+    ),
     Property(
-        "deployment.no_stuck_rollout", "terminal",
+        "deployment.no_stuck_rollout",
+        "terminal",
         "whenever nothing more can happen, the rollout is complete or the Deployment is paused",
         "rolling.go/recreate.go: a rollout proceeds while any step is possible; nothing else ends it",
-        d.quiescent),
+        d.quiescent,
+    ),
 )

@@ -17,13 +17,14 @@ deletes every old pod first; with one replica the new pod then attaches wherever
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import deployment as d
-from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 from kubecheck.properties.deployment import rollout_in_progress, rollout_settled
@@ -47,17 +48,26 @@ def _running_users(ops: Ops, sc: Any, s: Any, claim: int) -> Any:
 
 def _waiting_for_attach(ops: Ops, sc: Any, s: Any, claim: int) -> Any:
     """A pod bound to node n sits in ContainerCreating: the volume is attached to another node."""
-    return ops.or_(*[ops.and_(d.on_node(s, n, ("pending",)) > 0, ops.not_(vol.is_attached(s, sc.nodes, claim, n)),
-                              ops.or_(*[vol.is_attached(s, sc.nodes, claim, m) for m in range(sc.nodes) if m != n]))
-                     for n in range(sc.nodes)])
+    return ops.or_(
+        *[
+            ops.and_(
+                d.on_node(s, n, ("pending",)) > 0,
+                ops.not_(vol.is_attached(s, sc.nodes, claim, n)),
+                ops.or_(*[vol.is_attached(s, sc.nodes, claim, m) for m in range(sc.nodes) if m != n]),
+            )
+            for n in range(sc.nodes)
+        ]
+    )
 
 
-VIEW = VolumeView(claims=_claims, bound_users=_bound_users, running_users=_running_users,
-                  waiting_for_attach=_waiting_for_attach)
+VIEW = VolumeView(
+    claims=_claims, bound_users=_bound_users, running_users=_running_users, waiting_for_attach=_waiting_for_attach
+)
 
 
 def shared_claim(mode: str | None) -> Callable[[Any], Any]:
     """The user's Deployment with its pods sharing one claim (of ``mode``, or the scope's) on two nodes."""
+
     def adjust(sc: Any) -> Any:
         return attrs.evolve(sc, claims=True, access_mode=mode or sc.access_mode, nodes=2, min_ready_seconds=0)
 
@@ -65,22 +75,31 @@ def shared_claim(mode: str | None) -> Callable[[Any], Any]:
 
 
 def _assumes(mode: str | None) -> str:
-    return f"every pod mounts one shared {mode or 'claim (the scope’s access mode)'} claim; two nodes; minReadySeconds 0"
+    return (
+        f"every pod mounts one shared {mode or 'claim (the scope’s access mode)'} claim; two nodes; minReadySeconds 0"
+    )
 
 
 def _shared(prop: Property, mode: str | None) -> Property:
     return attrs.evolve(prop, adjust=shared_claim(mode), assumes=_assumes(mode))
 
 
-_MODES = {"rwo_volume_attached_to_one_node": vol.RWO, "rwop_claim_used_by_one_pod": vol.RWOP,
-          "no_writer_on_read_only_many": vol.ROX, "pod_waits_for_multi_attach": vol.RWO}
+_MODES = {
+    "rwo_volume_attached_to_one_node": vol.RWO,
+    "rwop_claim_used_by_one_pod": vol.RWOP,
+    "no_writer_on_read_only_many": vol.ROX,
+    "pod_waits_for_multi_attach": vol.RWO,
+}
 
 
 def _explain_attach(sc: Any, s: Any) -> str:
     names = [node_name(n) for n in range(sc.nodes)]
     where = [names[n] for n in range(sc.nodes) if sc.claims and vol.is_attached(s, sc.nodes, 0, n)]
-    waiting = [f"{d.on_node(s, n, ('pending',))} on {names[n]}" for n in range(sc.nodes)
-               if d.on_node(s, n, ("pending",)) and not (sc.claims and vol.is_attached(s, sc.nodes, 0, n))]
+    waiting = [
+        f"{d.on_node(s, n, ('pending',))} on {names[n]}"
+        for n in range(sc.nodes)
+        if d.on_node(s, n, ("pending",)) and not (sc.claims and vol.is_attached(s, sc.nodes, 0, n))
+    ]
     out = f"claim {sc.claim_name} is attached to {', '.join(where) or 'no node'}"
     if waiting:
         out += f"; pods waiting in ContainerCreating for the attach: {', '.join(waiting)}"
@@ -89,10 +108,16 @@ def _explain_attach(sc: Any, s: Any) -> str:
 
 PROPERTIES = tuple(_shared(p, _MODES[p.name.split(".", 1)[1]]) for p in volume_properties("deployment", VIEW)) + (
     Property(
-        "deployment.rollout_completes_with_shared_claim", "leads_to",
+        "deployment.rollout_completes_with_shared_claim",
+        "leads_to",
         "a rollout in progress eventually completes although every pod mounts one ReadWriteOnce claim",
         "not guaranteed: the scheduler ignores attachments and attachdetach refuses a second node (Multi-Attach error); "
         "RollingUpdate keeps old pods until new ones are available (rolling.go), Recreate deletes them first (recreate.go)",
-        rollout_in_progress, shared_claim(vol.RWO), _assumes(vol.RWO), _explain_attach, target=rollout_settled,
-        fairness=WEAK_FAIRNESS),
+        rollout_in_progress,
+        shared_claim(vol.RWO),
+        _assumes(vol.RWO),
+        _explain_attach,
+        target=rollout_settled,
+        fairness=WEAK_FAIRNESS,
+    ),
 )

@@ -51,8 +51,9 @@ def _parallel(sc: Any) -> Any:
 
 def _ordered_scale_down(sc: Any) -> Any:
     down = tuple(v for v in sc.scale_to if v < sc.replicas) or (max(0, sc.replicas - 1),)
-    return attrs.evolve(_ordered(sc), scale_to=down, scales=max(1, sc.scales), faults=frozenset(),
-                        set_deletion=False, pod_deletes=0)
+    return attrs.evolve(
+        _ordered(sc), scale_to=down, scales=max(1, sc.scales), faults=frozenset(), set_deletion=False, pod_deletes=0
+    )
 
 
 def _partitioned_update(sc: Any) -> Any:
@@ -82,8 +83,15 @@ def _rolling_update(sc: Any) -> Any:
 
 def _broken_release(sc: Any) -> Any:
     """An OrderedReady rolling update to a bad release; the user only edits (no scale, revert, pod or set deletion)."""
-    return attrs.evolve(_rolling_update(_ordered(sc)), broken_release=True, reverts=0, pod_deletes=0, scales=0,
-                        set_deletion=False, faults=frozenset())
+    return attrs.evolve(
+        _rolling_update(_ordered(sc)),
+        broken_release=True,
+        reverts=0,
+        pod_deletes=0,
+        scales=0,
+        set_deletion=False,
+        faults=frozenset(),
+    )
 
 
 def _with_scale(sc: Any) -> Any:
@@ -96,11 +104,19 @@ def _scale_down_deletes_claims(sc: Any) -> Any:
     """whenScaled=Delete, a scale-down, and a template edit (which replaces pods while the user scales)."""
     r = max(2, sc.replicas)
     down = tuple(v for v in sc.scale_to if v < r) or (r - 1,)
-    return attrs.evolve(sc, replicas=r, claims=True, when_scaled=su.DELETE, scale_to=down, scales=max(1, sc.scales),
-                        edits=max(1, sc.edits))
+    return attrs.evolve(
+        sc,
+        replicas=r,
+        claims=True,
+        when_scaled=su.DELETE,
+        scale_to=down,
+        scales=max(1, sc.scales),
+        edits=max(1, sc.edits),
+    )
 
 
 # -- predicates --------------------------------------------------------------------------------
+
 
 def _slots(s: Any) -> range:
     return range(len(s.pod_phase))
@@ -129,15 +145,19 @@ def _created(ops: Ops, s: Any, t: Any, i: int) -> Any:
 
 
 def created_in_ordinal_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
-    return ops.and_(*[ops.implies(_created(ops, s, t, i), ops.and_(*[_healthy(ops, s, j) for j in range(i)]))
-                      for i in _slots(s)])
+    return ops.and_(
+        *[ops.implies(_created(ops, s, t, i), ops.and_(*[_healthy(ops, s, j) for j in range(i)])) for i in _slots(s)]
+    )
 
 
 def removed_in_reverse_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     parts = []
     for j in _slots(s):
-        deleted = ops.and_(s.pod_phase[j] != cl.NONE, ops.not_(s.pod_terminating[j]),
-                           ops.or_(t.pod_terminating[j], t.pod_phase[j] == cl.NONE))
+        deleted = ops.and_(
+            s.pod_phase[j] != cl.NONE,
+            ops.not_(s.pod_terminating[j]),
+            ops.or_(t.pod_terminating[j], t.pod_phase[j] == cl.NONE),
+        )
         condemned = j >= s.replicas
         higher_gone = ops.and_(*[s.pod_phase[k] == cl.NONE for k in range(j + 1, len(s.pod_phase))])
         parts.append(ops.implies(ops.and_(deleted, condemned), higher_gone))
@@ -161,43 +181,83 @@ def _moved(ops: Ops, s: Any, i: int) -> Any:
 def identity_stable_across_rescheduling(ops: Ops, sc: Any, s: Any) -> Any:
     if not sc.claims:
         return True
-    return ops.and_(*[ops.implies(ops.and_(cl.containers_running(ops, s, i), s.claim_home[i] != s.pod_node[i] + 1),
-                                  ops.and_(_mounted(ops, sc, s, i), s.claim_home[i] != 0)) for i in _slots(s)])
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(cl.containers_running(ops, s, i), s.claim_home[i] != s.pod_node[i] + 1),
+                ops.and_(_mounted(ops, sc, s, i), s.claim_home[i] != 0),
+            )
+            for i in _slots(s)
+        ]
+    )
 
 
 def partition_respected(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.and_(*[ops.implies(ops.and_(s.pod_phase[i] != cl.NONE, ops.not_(s.pod_terminating[i])),
-                                  s.pod_rev[i] == st.current_revision(ops, s))
-                      for i in range(len(s.pod_phase)) if i < sc.partition])
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(s.pod_phase[i] != cl.NONE, ops.not_(s.pod_terminating[i])),
+                s.pod_rev[i] == st.current_revision(ops, s),
+            )
+            for i in range(len(s.pod_phase))
+            if i < sc.partition
+        ]
+    )
 
 
 def claims_follow_retention_policy(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     by_scale = sc.when_scaled == su.DELETE
     by_delete = sc.when_deleted == su.DELETE
-    return ops.and_(*[ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i])),
-                                  ops.or_(ops.and_(by_scale, s.pvc_pod_ref[i]), ops.and_(by_delete, s.set_deleted)))
-                      for i in _slots(s)])
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(s.pvc[i], ops.not_(t.pvc[i])),
+                ops.or_(ops.and_(by_scale, s.pvc_pod_ref[i]), ops.and_(by_delete, s.set_deleted)),
+            )
+            for i in _slots(s)
+        ]
+    )
 
 
 def in_range_claims_kept(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
-    return ops.and_(*[ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i]), ops.not_(s.set_deleted)), i >= s.replicas)
-                      for i in _slots(s)])
+    return ops.and_(
+        *[
+            ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i]), ops.not_(s.set_deleted)), i >= s.replicas)
+            for i in _slots(s)
+        ]
+    )
 
 
 def set_deletion_unordered(ops: Ops, sc: Any, s: Any) -> Any:
     n = len(s.pod_phase)
-    return ops.and_(s.set_deleted, ops.or_(*[ops.and_(s.pod_phase[i] == cl.NONE, s.pod_phase[j] != cl.NONE, s.pvc[i])
-                                             for i in range(n) for j in range(i + 1, n)]))
+    return ops.and_(
+        s.set_deleted,
+        ops.or_(
+            *[
+                ops.and_(s.pod_phase[i] == cl.NONE, s.pod_phase[j] != cl.NONE, s.pvc[i])
+                for i in range(n)
+                for j in range(i + 1, n)
+            ]
+        ),
+    )
 
 
 def parallel_runs_ahead(ops: Ops, sc: Any, s: Any) -> Any:
     n = len(s.pod_phase)
-    return ops.or_(*[ops.and_(s.pod_phase[j] >= cl.READY, s.pod_phase[i] < cl.READY) for j in range(n) for i in range(j)])
+    return ops.or_(
+        *[ops.and_(s.pod_phase[j] >= cl.READY, s.pod_phase[i] < cl.READY) for j in range(n) for i in range(j)]
+    )
 
 
 def rolling_update_completes(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.and_(s.templates_used > 1, s.template == s.templates_used - 1, s.status_written, s.current_rev == s.template,
-                    st.rolled_out(ops, sc, s), ops.not_(s.set_deleted))
+    return ops.and_(
+        s.templates_used > 1,
+        s.template == s.templates_used - 1,
+        s.status_written,
+        s.current_rev == s.template,
+        st.rolled_out(ops, sc, s),
+        ops.not_(s.set_deleted),
+    )
 
 
 def template_edited(ops: Ops, sc: Any, s: Any) -> Any:
@@ -217,8 +277,16 @@ def _updated_and_available(ops: Ops, s: Any, i: int) -> Any:
 
 def rolling_update_done(ops: Ops, sc: Any, s: Any) -> Any:
     """Every in-range ordinal at or above the partition runs the update revision and is available (or the set is deleted)."""
-    return ops.or_(s.set_deleted, ops.and_(*[ops.implies(i < s.replicas, _updated_and_available(ops, s, i))
-                                             for i in range(len(s.pod_phase)) if i >= sc.partition]))
+    return ops.or_(
+        s.set_deleted,
+        ops.and_(
+            *[
+                ops.implies(i < s.replicas, _updated_and_available(ops, s, i))
+                for i in range(len(s.pod_phase))
+                if i >= sc.partition
+            ]
+        ),
+    )
 
 
 def _initial_scales(sc: Any) -> int:
@@ -249,10 +317,13 @@ def no_claim_above_range(ops: Ops, sc: Any, s: Any) -> Any:
 
 
 def pod_reattaches_claim(ops: Ops, sc: Any, s: Any) -> Any:
-    return ops.or_(*[ops.and_(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i), _moved(ops, s, i)) for i in _slots(s)])
+    return ops.or_(
+        *[ops.and_(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i), _moved(ops, s, i)) for i in _slots(s)]
+    )
 
 
 # -- explanations (last step of a counterexample) -----------------------------------------------
+
 
 def _name(sc: Any, i: int) -> str:
     return st.MODEL.naming.pod(sc, i)
@@ -264,22 +335,31 @@ def _explain_instances(sc: Any, s: Any) -> str:
     parts = []
     for i in _slots(s):
         if cl.running_instances(c, s, i) > 1:
-            parts.append(f"{_name(sc, i)}: pod object on {cl.node_name(s.pod_node[i])} running, "
-                         f"orphaned containers still running on {cl.node_name(s.pod_ghost[i] - 1)}")
+            parts.append(
+                f"{_name(sc, i)}: pod object on {cl.node_name(s.pod_node[i])} running, "
+                f"orphaned containers still running on {cl.node_name(s.pod_ghost[i] - 1)}"
+            )
     return "; ".join(parts) or "every identity runs at most once"
 
 
 def _explain_phases(sc: Any, s: Any) -> str:
-    return ", ".join(f"{_name(sc, i)}={cl.PHASE_NAMES[p]}{' (terminating)' if t else ''}"
-                     for i, (p, t) in enumerate(zip(s.pod_phase, s.pod_terminating)))
+    return ", ".join(
+        f"{_name(sc, i)}={cl.PHASE_NAMES[p]}{' (terminating)' if t else ''}"
+        for i, (p, t) in enumerate(zip(s.pod_phase, s.pod_terminating))
+    )
 
 
 def _revision(sc: Any, t: int) -> str:
     return st.MODEL.naming.revision(sc, t)
 
 
-_PHASE_WORDS = {cl.UNSCHEDULED: "Pending", cl.CREATING: "ContainerCreating", cl.RUNNING: "Running, not Ready",
-                cl.READY: "Ready, not yet available", cl.AVAILABLE: "Ready"}
+_PHASE_WORDS = {
+    cl.UNSCHEDULED: "Pending",
+    cl.CREATING: "ContainerCreating",
+    cl.RUNNING: "Running, not Ready",
+    cl.READY: "Ready, not yet available",
+    cl.AVAILABLE: "Ready",
+}
 
 
 def _explain_rollout(sc: Any, s: Any) -> str:
@@ -294,7 +374,9 @@ def _explain_rollout(sc: Any, s: Any) -> str:
         if p == cl.NONE:
             waiting.append(f"{_name(sc, i)} does not exist")
             continue
-        phase = ("available" if p == cl.AVAILABLE and sc.has_min_ready else _PHASE_WORDS.get(p, str(p))) + (", Terminating" if t else "")
+        phase = ("available" if p == cl.AVAILABLE and sc.has_min_ready else _PHASE_WORDS.get(p, str(p))) + (
+            ", Terminating" if t else ""
+        )
         waiting.append(f"{_name(sc, i)} is {phase} at {_revision(sc, r)}")
         if sc.broken_release and r != 0 and p == cl.RUNNING and not t:
             stuck.append(_name(sc, i))
@@ -304,8 +386,10 @@ def _explain_rollout(sc: Any, s: Any) -> str:
     out = f"{head}; " + "; ".join(waiting)
     if stuck:
         pods = " ".join(stuck)
-        out += (f". {', '.join(stuck)} runs a broken release: its readiness probe never passes, and the controller "
-                f"waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod {pods})")
+        out += (
+            f". {', '.join(stuck)} runs a broken release: its readiness probe never passes, and the controller "
+            f"waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod {pods})"
+        )
     return out
 
 
@@ -323,112 +407,226 @@ def _explain_scale(sc: Any, s: Any) -> str:
     out += f"; claims: {', '.join(claims) or 'none'}"
     for i in _slots(s):
         if i >= s.replicas and s.pvc[i] and s.pod_phase[i] == cl.NONE and not s.pvc_pod_ref[i]:
-            out += (f". {st.MODEL.naming.claim(sc, i)} is above spec.replicas and has no ownerReference to a pod "
-                    f"({_name(sc, i)} did not exist when the set was scaled down), so nothing will delete it")
+            out += (
+                f". {st.MODEL.naming.claim(sc, i)} is above spec.replicas and has no ownerReference to a pod "
+                f"({_name(sc, i)} did not exist when the set was scaled down), so nothing will delete it"
+            )
     return out
 
 
 #: What fairness does not promise (website statefulset.md, "Forced rollback").
-_NOBODY_DELETES = ("; the forced rollback (re-apply the old template, then kubectl delete pod) is a user action, "
-                   "so nothing requires it")
+_NOBODY_DELETES = (
+    "; the forced rollback (re-apply the old template, then kubectl delete pod) is a user action, "
+    "so nothing requires it"
+)
 
 PROPERTIES = (
-    Property("statefulset.at_most_one_pod_object_per_identity", "step",
-             "a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until it is gone",
-             "API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots (isCreated)",
-             one_pod_object_per_identity, explain=_explain_phases),
-    Property("statefulset.at_most_one_running_instance", "always",
-             "containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node deletion)",
-             "website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the kubelet",
-             one_running_instance, _without_split_brain_faults, "faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
-             _explain_instances),
-    Property("statefulset.at_most_one_running_instance_with_force_delete", "always",
-             "containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
-             "not guaranteed: force deletion frees the name without kubelet confirmation (force-delete-stateful-set-pod.md)",
-             one_running_instance, _with_faults("partition", "force-delete"), "faults: partition and force-delete (2); two nodes",
-             _explain_instances),
-    Property("statefulset.at_most_one_running_instance_with_node_delete", "always",
-             "containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
-             "not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without kubelet confirmation",
-             one_running_instance, _with_faults("partition", "node-delete"), "faults: partition and node-delete (2); two nodes",
-             _explain_instances),
-    Property("statefulset.pods_created_in_ordinal_order", "step",
-             "OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not terminating",
-             "stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue #38418",
-             created_in_ordinal_order, _ordered, "podManagementPolicy OrderedReady", _explain_phases),
-    Property("statefulset.pods_created_in_ordinal_order_under_parallel", "step",
-             "Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
-             "not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
-             created_in_ordinal_order, _parallel, "podManagementPolicy Parallel", _explain_phases),
-    Property("statefulset.pods_removed_in_reverse_order", "step",
-             "OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
-             "stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic return after one delete",
-             removed_in_reverse_order, _ordered_scale_down, "OrderedReady; a scale-down; no faults, no set deletion, no manual pod deletes",
-             _explain_phases),
-    Property("statefulset.pod_mounts_own_claim", "always",
-             "a running web-i always has data-web-i bound and attached to its node",
-             "stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach (volumes.py)",
-             pod_mounts_own_claim),
-    Property("statefulset.identity_stable_across_rescheduling", "always",
-             "a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
-             "stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name (stateful_set_utils.go:initIdentity)",
-             identity_stable_across_rescheduling, _rescheduling, "two nodes; eviction on"),
-    Property("statefulset.partition_respected", "always",
-             "with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
-             "stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops stop at the partition",
-             partition_respected, _partitioned_update, "RollingUpdate, partition >= 1, at least one template edit"),
-    Property("statefulset.claims_follow_retention_policy", "step",
-             "a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under whenDeleted=Delete",
-             "stateful_set_utils.go:isClaimOwnerUpToDate / updateClaimOwnerRefForSetAndPod + garbage collector",
-             claims_follow_retention_policy),
-    Property("statefulset.in_range_claims_kept", "step",
-             "the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
-             "not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked claim",
-             in_range_claims_kept, _scale_down_and_up, "whenScaled=Delete; scale to replicas-1 then back"),
-    Property("statefulset.set_deletion_is_unordered", "sometimes",
-             "deleting the StatefulSet can remove web-0 before web-1 (witness)",
-             "stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector has no order",
-             set_deletion_unordered, _set_deletion, "the user may delete the StatefulSet"),
-    Property("statefulset.parallel_runs_ahead", "sometimes",
-             "Parallel: a higher ordinal is Ready while a lower one is not (witness)",
-             "stateful_set_control.go:runForAll (monotonic=false)", parallel_runs_ahead, _parallel, "podManagementPolicy Parallel"),
-    Property("statefulset.rolling_update_completes", "sometimes",
-             "a rolling update to an edited template completes and status.currentRevision advances (witness)",
-             "stateful_set_utils.go:completeRollingUpdate", rolling_update_completes, _with_edit, "at least one template edit"),
-    Property("statefulset.pod_reattaches_claim_after_rescheduling", "sometimes",
-             "an evicted web-i comes back on another node with its old claim (witness)",
-             "stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
-             pod_reattaches_claim, _rescheduling, "two nodes; eviction on"),
-    Property("statefulset.rolling_update_eventually_completes", "leads_to",
-             "after a template edit, every ordinal at or above the partition eventually runs the update revision and is available (or the set is deleted)",
-             "stateful_set_control.go:updateStatefulSet deletes outdated pods from the highest ordinal down to the partition "
-             "and recreates them at the update revision (newVersionedStatefulSetPod)",
-             template_edited, _rolling_update, "RollingUpdate, at least one template edit", _explain_rollout,
-             target=rolling_update_done, fairness=WEAK_FAIRNESS),
-    Property("statefulset.rolling_update_eventually_completes_with_broken_release", "leads_to",
-             "OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
-             "completes (not guaranteed: it waits for ever)",
-             "not guaranteed: processReplica waits for the broken pod to be Running and Ready, and the rolling update for "
-             "it to be available; website statefulset.md 'Forced rollback': revert the template, then delete the pod by hand",
-             update_starts_from_healthy_set, _broken_release,
-             "OrderedReady; RollingUpdate; broken-release (edited templates never pass readiness); the user only edits; "
-             "no faults", _explain_rollout,
-             target=rolling_update_done, fairness=WEAK_FAIRNESS + _NOBODY_DELETES),
-    Property("statefulset.scale_eventually_completes", "leads_to",
-             "after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their claims, "
-             "no pod above (or the set is deleted)",
-             "stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes condemned pods "
-             "(processCondemned)",
-             scaled, _with_scale, "the user may scale", _explain_scale, target=scale_done, fairness=WEAK_FAIRNESS),
-    Property("statefulset.condemned_claims_eventually_deleted", "leads_to",
-             "whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
-             "not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
-             "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while web-i is being replaced leaves "
-             "data-web-i for ever (website statefulset.md: verify owner references when pods are missing)",
-             claim_above_range, _scale_down_deletes_claims,
-             "whenScaled=Delete; a scale-down; a template edit", _explain_scale, target=no_claim_above_range,
-             fairness=WEAK_FAIRNESS),
-    Property("statefulset.finished_or_deleted", "terminal",
-             "whenever nothing more can happen, every in-range pod is available at its expected revision and nothing else exists, or the set and its owned objects are gone",
-             "stateful_set_control.go: a sync makes progress while any step is possible", st.quiescent),
+    Property(
+        "statefulset.at_most_one_pod_object_per_identity",
+        "step",
+        "a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until it is gone",
+        "API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots (isCreated)",
+        one_pod_object_per_identity,
+        explain=_explain_phases,
+    ),
+    Property(
+        "statefulset.at_most_one_running_instance",
+        "always",
+        "containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node deletion)",
+        "website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the kubelet",
+        one_running_instance,
+        _without_split_brain_faults,
+        "faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
+        _explain_instances,
+    ),
+    Property(
+        "statefulset.at_most_one_running_instance_with_force_delete",
+        "always",
+        "containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
+        "not guaranteed: force deletion frees the name without kubelet confirmation (force-delete-stateful-set-pod.md)",
+        one_running_instance,
+        _with_faults("partition", "force-delete"),
+        "faults: partition and force-delete (2); two nodes",
+        _explain_instances,
+    ),
+    Property(
+        "statefulset.at_most_one_running_instance_with_node_delete",
+        "always",
+        "containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
+        "not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without kubelet confirmation",
+        one_running_instance,
+        _with_faults("partition", "node-delete"),
+        "faults: partition and node-delete (2); two nodes",
+        _explain_instances,
+    ),
+    Property(
+        "statefulset.pods_created_in_ordinal_order",
+        "step",
+        "OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not terminating",
+        "stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue #38418",
+        created_in_ordinal_order,
+        _ordered,
+        "podManagementPolicy OrderedReady",
+        _explain_phases,
+    ),
+    Property(
+        "statefulset.pods_created_in_ordinal_order_under_parallel",
+        "step",
+        "Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
+        "not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
+        created_in_ordinal_order,
+        _parallel,
+        "podManagementPolicy Parallel",
+        _explain_phases,
+    ),
+    Property(
+        "statefulset.pods_removed_in_reverse_order",
+        "step",
+        "OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
+        "stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic return after one delete",
+        removed_in_reverse_order,
+        _ordered_scale_down,
+        "OrderedReady; a scale-down; no faults, no set deletion, no manual pod deletes",
+        _explain_phases,
+    ),
+    Property(
+        "statefulset.pod_mounts_own_claim",
+        "always",
+        "a running web-i always has data-web-i bound and attached to its node",
+        "stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach (volumes.py)",
+        pod_mounts_own_claim,
+    ),
+    Property(
+        "statefulset.identity_stable_across_rescheduling",
+        "always",
+        "a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
+        "stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name (stateful_set_utils.go:initIdentity)",
+        identity_stable_across_rescheduling,
+        _rescheduling,
+        "two nodes; eviction on",
+    ),
+    Property(
+        "statefulset.partition_respected",
+        "always",
+        "with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
+        "stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops stop at the partition",
+        partition_respected,
+        _partitioned_update,
+        "RollingUpdate, partition >= 1, at least one template edit",
+    ),
+    Property(
+        "statefulset.claims_follow_retention_policy",
+        "step",
+        "a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under whenDeleted=Delete",
+        "stateful_set_utils.go:isClaimOwnerUpToDate / updateClaimOwnerRefForSetAndPod + garbage collector",
+        claims_follow_retention_policy,
+    ),
+    Property(
+        "statefulset.in_range_claims_kept",
+        "step",
+        "the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
+        "not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked claim",
+        in_range_claims_kept,
+        _scale_down_and_up,
+        "whenScaled=Delete; scale to replicas-1 then back",
+    ),
+    Property(
+        "statefulset.set_deletion_is_unordered",
+        "sometimes",
+        "deleting the StatefulSet can remove web-0 before web-1 (witness)",
+        "stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector has no order",
+        set_deletion_unordered,
+        _set_deletion,
+        "the user may delete the StatefulSet",
+    ),
+    Property(
+        "statefulset.parallel_runs_ahead",
+        "sometimes",
+        "Parallel: a higher ordinal is Ready while a lower one is not (witness)",
+        "stateful_set_control.go:runForAll (monotonic=false)",
+        parallel_runs_ahead,
+        _parallel,
+        "podManagementPolicy Parallel",
+    ),
+    Property(
+        "statefulset.rolling_update_completes",
+        "sometimes",
+        "a rolling update to an edited template completes and status.currentRevision advances (witness)",
+        "stateful_set_utils.go:completeRollingUpdate",
+        rolling_update_completes,
+        _with_edit,
+        "at least one template edit",
+    ),
+    Property(
+        "statefulset.pod_reattaches_claim_after_rescheduling",
+        "sometimes",
+        "an evicted web-i comes back on another node with its old claim (witness)",
+        "stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
+        pod_reattaches_claim,
+        _rescheduling,
+        "two nodes; eviction on",
+    ),
+    Property(
+        "statefulset.rolling_update_eventually_completes",
+        "leads_to",
+        "after a template edit, every ordinal at or above the partition eventually runs the update revision and is available (or the set is deleted)",
+        "stateful_set_control.go:updateStatefulSet deletes outdated pods from the highest ordinal down to the partition "
+        "and recreates them at the update revision (newVersionedStatefulSetPod)",
+        template_edited,
+        _rolling_update,
+        "RollingUpdate, at least one template edit",
+        _explain_rollout,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        "statefulset.rolling_update_eventually_completes_with_broken_release",
+        "leads_to",
+        "OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
+        "completes (not guaranteed: it waits for ever)",
+        "not guaranteed: processReplica waits for the broken pod to be Running and Ready, and the rolling update for "
+        "it to be available; website statefulset.md 'Forced rollback': revert the template, then delete the pod by hand",
+        update_starts_from_healthy_set,
+        _broken_release,
+        "OrderedReady; RollingUpdate; broken-release (edited templates never pass readiness); the user only edits; "
+        "no faults",
+        _explain_rollout,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS + _NOBODY_DELETES,
+    ),
+    Property(
+        "statefulset.scale_eventually_completes",
+        "leads_to",
+        "after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their claims, "
+        "no pod above (or the set is deleted)",
+        "stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes condemned pods "
+        "(processCondemned)",
+        scaled,
+        _with_scale,
+        "the user may scale",
+        _explain_scale,
+        target=scale_done,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        "statefulset.condemned_claims_eventually_deleted",
+        "leads_to",
+        "whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
+        "not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
+        "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while web-i is being replaced leaves "
+        "data-web-i for ever (website statefulset.md: verify owner references when pods are missing)",
+        claim_above_range,
+        _scale_down_deletes_claims,
+        "whenScaled=Delete; a scale-down; a template edit",
+        _explain_scale,
+        target=no_claim_above_range,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        "statefulset.finished_or_deleted",
+        "terminal",
+        "whenever nothing more can happen, every in-range pod is available at its expected revision and nothing else exists, or the set and its owned objects are gone",
+        "stateful_set_control.go: a sync makes progress while any step is possible",
+        st.quiescent,
+    ),
 )

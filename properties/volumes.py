@@ -8,7 +8,8 @@ is not a write lock. The table is built per workload model by :func:`volume_prop
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -22,10 +23,10 @@ from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 class VolumeView:
     """How a model's pods use claims. All callables take (ops, sc, s, claim)."""
 
-    claims: Callable[[Any, Any], range]            # (sc, s) -> claim indices
-    bound_users: Callable[..., Any]                 # pod objects bound to a node that reference the claim (count)
-    running_users: Callable[..., Any]               # running containers using the claim's volume (count, orphans included)
-    waiting_for_attach: Callable[..., Any]          # some user sits in ContainerCreating while the volume is attached elsewhere
+    claims: Callable[[Any, Any], range]  # (sc, s) -> claim indices
+    bound_users: Callable[..., Any]  # pod objects bound to a node that reference the claim (count)
+    running_users: Callable[..., Any]  # running containers using the claim's volume (count, orphans included)
+    waiting_for_attach: Callable[..., Any]  # some user sits in ContainerCreating while the volume is attached elsewhere
     #: a user of the claim sits in ContainerCreating (bound, not terminating), for whatever reason;
     #: given, the table gains ``pod_waiting_for_volume_eventually_runs`` (liveness)
     creating: Callable[..., Any] | None = None
@@ -33,17 +34,30 @@ class VolumeView:
 
 def _mode(mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})) -> Callable[[Any], Any]:
     def adjust(sc: Any) -> Any:
-        return attrs.evolve(sc, access_mode=mode, claims=True, nodes=max(nodes, sc.nodes),
-                            faults=sc.faults | faults, fault_budget=max(1, sc.fault_budget))
+        return attrs.evolve(
+            sc,
+            access_mode=mode,
+            claims=True,
+            nodes=max(nodes, sc.nodes),
+            faults=sc.faults | faults,
+            fault_budget=max(1, sc.fault_budget),
+        )
 
     return adjust
 
 
 def _with_faults(*faults: str, budget: int = 1) -> Callable[[Any], Any]:
     """ReadWriteOnce on two nodes with exactly ``faults`` (the scope's others off), ``budget`` of them."""
+
     def adjust(sc: Any) -> Any:
-        return attrs.evolve(sc, access_mode=vol.RWO, claims=True, nodes=max(2, sc.nodes), faults=frozenset(faults),
-                            fault_budget=max(budget, sc.fault_budget))
+        return attrs.evolve(
+            sc,
+            access_mode=vol.RWO,
+            claims=True,
+            nodes=max(2, sc.nodes),
+            faults=frozenset(faults),
+            fault_budget=max(budget, sc.fault_budget),
+        )
 
     return adjust
 
@@ -74,45 +88,81 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
     def nobody_creating(ops: Ops, sc: Any, s: Any) -> Any:
         return ops.and_(*[ops.not_(view.creating(ops, sc, s, c)) for c in view.claims(sc, s)])
 
-    liveness = () if view.creating is None else (
-        Property(f"{model}.pod_waiting_for_volume_eventually_runs", "leads_to",
-                 "a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually starts: "
-                 "no pod is left in ContainerCreating (pods move between two nodes by eviction)",
-                 "attachdetach reconciler.go: a volume no pod object on the old node uses is detached once the kubelet "
-                 "has unmounted it, then attached to the new node (attachDesiredVolumes)",
-                 waits, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on", target=nobody_creating,
-                 fairness=WEAK_FAIRNESS),
-        Property(f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete", "leads_to",
-                 "the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
-                 "(while the old containers may still run: see at_most_one_running_instance_with_force_delete)",
-                 "reconciler.go: on a node that is not Ready the kubelet cannot unmount, and after maxWaitForUnmountDuration "
-                 "(6 min) the volume is force-detached (forceDetach = !isHealthy && timeout expired) unless "
-                 "kube-controller-manager runs with --disable-force-detach-on-timeout",
-                 waits, _with_faults("partition", "force-delete", budget=2),
-                 "ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 minutes on",
-                 target=nobody_creating, fairness=WEAK_FAIRNESS),
+    liveness = (
+        ()
+        if view.creating is None
+        else (
+            Property(
+                f"{model}.pod_waiting_for_volume_eventually_runs",
+                "leads_to",
+                "a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually starts: "
+                "no pod is left in ContainerCreating (pods move between two nodes by eviction)",
+                "attachdetach reconciler.go: a volume no pod object on the old node uses is detached once the kubelet "
+                "has unmounted it, then attached to the new node (attachDesiredVolumes)",
+                waits,
+                _mode(vol.RWO),
+                "ReadWriteOnce; two nodes; eviction on",
+                target=nobody_creating,
+                fairness=WEAK_FAIRNESS,
+            ),
+            Property(
+                f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete",
+                "leads_to",
+                "the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
+                "(while the old containers may still run: see at_most_one_running_instance_with_force_delete)",
+                "reconciler.go: on a node that is not Ready the kubelet cannot unmount, and after maxWaitForUnmountDuration "
+                "(6 min) the volume is force-detached (forceDetach = !isHealthy && timeout expired) unless "
+                "kube-controller-manager runs with --disable-force-detach-on-timeout",
+                waits,
+                _with_faults("partition", "force-delete", budget=2),
+                "ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 minutes on",
+                target=nobody_creating,
+                fairness=WEAK_FAIRNESS,
+            ),
+        )
     )
     return (
-        Property(f"{model}.rwo_volume_attached_to_one_node", "always",
-                 "a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
-                 "attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
-                 rwo_one_node, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on"),
-        Property(f"{model}.rwop_claim_used_by_one_pod", "always",
-                 "a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
-                 "scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
-                 rwop_one_pod, _mode(vol.RWOP), "ReadWriteOncePod; two nodes; eviction on"),
-        Property(f"{model}.no_writer_on_read_only_many", "always",
-                 "no running pod mounts a ReadOnlyMany volume read-write",
-                 "not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is (persistent-volumes.md)",
-                 no_rox_writer, _rox, "ReadOnlyMany (the scope's readOnly flag is kept)"),
-        Property(f"{model}.pod_waits_for_multi_attach", "sometimes",
-                 "a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node (witness)",
-                 "attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
-                 waits, _mode(vol.RWO), "ReadWriteOnce; two nodes; eviction on"),
+        Property(
+            f"{model}.rwo_volume_attached_to_one_node",
+            "always",
+            "a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
+            "attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
+            rwo_one_node,
+            _mode(vol.RWO),
+            "ReadWriteOnce; two nodes; eviction on",
+        ),
+        Property(
+            f"{model}.rwop_claim_used_by_one_pod",
+            "always",
+            "a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
+            "scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
+            rwop_one_pod,
+            _mode(vol.RWOP),
+            "ReadWriteOncePod; two nodes; eviction on",
+        ),
+        Property(
+            f"{model}.no_writer_on_read_only_many",
+            "always",
+            "no running pod mounts a ReadOnlyMany volume read-write",
+            "not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is (persistent-volumes.md)",
+            no_rox_writer,
+            _rox,
+            "ReadOnlyMany (the scope's readOnly flag is kept)",
+        ),
+        Property(
+            f"{model}.pod_waits_for_multi_attach",
+            "sometimes",
+            "a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node (witness)",
+            "attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
+            waits,
+            _mode(vol.RWO),
+            "ReadWriteOnce; two nodes; eviction on",
+        ),
     ) + liveness
 
 
 # -- the StatefulSet's view: claim i is used by pod i only ----------------------------------------
+
 
 def _sts_claims(sc: Any, s: Any) -> range:
     return range(len(s.pvc)) if sc.claims else range(0)
@@ -137,6 +187,11 @@ def _sts_creating(ops: Ops, sc: Any, s: Any, c: int) -> Any:
     return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]))
 
 
-STATEFULSET_VIEW = VolumeView(claims=_sts_claims, bound_users=_sts_bound, running_users=_sts_running,
-                              waiting_for_attach=_sts_waiting, creating=_sts_creating)
+STATEFULSET_VIEW = VolumeView(
+    claims=_sts_claims,
+    bound_users=_sts_bound,
+    running_users=_sts_running,
+    waiting_for_attach=_sts_waiting,
+    creating=_sts_creating,
+)
 PROPERTIES = volume_properties("statefulset", STATEFULSET_VIEW)

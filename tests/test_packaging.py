@@ -11,8 +11,13 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP_LEVEL = {"model": "kubecheck.model", "properties": "kubecheck.properties",
-             "checker": "kubecheck.checker", "manifest": "kubecheck.manifest", "cli": "kubecheck.cli"}
+TOP_LEVEL = {
+    "model": "kubecheck.model",
+    "properties": "kubecheck.properties",
+    "checker": "kubecheck.checker",
+    "manifest": "kubecheck.manifest",
+    "cli": "kubecheck.cli",
+}
 
 
 def _pyproject() -> dict:
@@ -64,7 +69,7 @@ def test_listed_names_resolve_through_package_dir() -> None:
     for name in config["packages"]:
         prefix = max((p for p in mapping if name == p or name.startswith(p + ".")), key=len, default=None)
         assert prefix is not None, f"{name} is under no package-dir entry"
-        rest = name[len(prefix):].lstrip(".")
+        rest = name[len(prefix) :].lstrip(".")
         folder = ROOT / mapping[prefix]
         if rest:
             folder = folder.joinpath(*rest.split("."))

@@ -30,7 +30,8 @@ in one ``|`` whether a clause holds in every sample. Nothing here proves anythin
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 import z3
@@ -88,8 +89,10 @@ class Templates:
             for row in self.rows:
                 k = tuple(row[i] for i in used)
                 if k not in memo:
-                    sub = [(self.x[i], z3.BoolVal(bool(v)) if self.e.vars[i].kind == "bool" else z3.IntVal(v))
-                           for i, v in zip(used, k)]
+                    sub = [
+                        (self.x[i], z3.BoolVal(bool(v)) if self.e.vars[i].kind == "bool" else z3.IntVal(v))
+                        for i, v in zip(used, k)
+                    ]
                     memo[k] = z3.simplify(z3.substitute(term, *sub) if sub else term).as_long()
                 values.append(memo[k])
             self._opaque_ids[key] = len(self.opaque)
@@ -103,7 +106,7 @@ class Templates:
         if m is not None:
             return m
         if a.op == "bool":
-            (i, pol), = a.coefs
+            ((i, pol),) = a.coefs
             bits = ["1" if bool(v) == bool(pol) else "0" for v in self.columns[i]]
         else:
             totals = [a.const] * len(self.rows)
@@ -125,7 +128,7 @@ class Templates:
     def formula(self, a: Atom) -> Any:
         x = self.x
         if a.op == "bool":
-            (i, pol), = a.coefs
+            ((i, pol),) = a.coefs
             return x[i] if pol else z3.Not(x[i])
         terms = [x[i] if c == 1 else c * x[i] for i, c in a.coefs]
         if a.opaque is not None:
@@ -198,8 +201,11 @@ class Templates:
             if v.hi is not None and hi < v.hi:
                 atoms.append(Atom(">=", ((i, -1),), hi))
         live = [i for i in self.ints if i not in const]
-        le = {(i, j) for i, j in itertools.permutations(live, 2)
-              if self._compatible(i, j) and self.holds((self.le([i], [j]),))}
+        le = {
+            (i, j)
+            for i, j in itertools.permutations(live, 2)
+            if self._compatible(i, j) and self.holds((self.le([i], [j]),))
+        }
         order = sorted(live, key=lambda i: (self.e.vars[i].slot is not None, i))  # parameters first
         rank = {i: k for k, i in enumerate(order)}
         rep = {i: i for i in live}
@@ -319,15 +325,21 @@ class Templates:
         pos = {x.get_id(): i for i, x in enumerate(self.x)}
         scalars = {self.x[i].get_id() for i in range(len(self.x)) if self._element(i) is None}
         f = self.e.predicate(self.prop, self.x)
-        for lhs, rhs in (pair for part in (f.children() if z3.is_and(f) else [f])
-                         if z3.is_app(part) and part.decl().kind() in _COMPARISONS for pair in _linear_atoms(part)):
+        for lhs, rhs in (
+            pair
+            for part in (f.children() if z3.is_and(f) else [f])
+            if z3.is_app(part) and part.decl().kind() in _COMPARISONS
+            for pair in _linear_atoms(part)
+        ):
             split = _split(lhs - rhs, pos, scalars)
             if split is None:
                 continue
             coefs, const, opaque = split
             oid = self.register(opaque) if opaque is not None else None
-            choices = [[(i, c)] if self._element(i) is None else [(j, c) for j in pool if self._element(j) == self._element(i)]
-                       for i, c in coefs.items()]
+            choices = [
+                [(i, c)] if self._element(i) is None else [(j, c) for j in pool if self._element(j) == self._element(i)]
+                for i, c in coefs.items()
+            ]
             for combo in itertools.islice(itertools.product(*choices), limit):
                 merged: dict[int, int] = {}
                 for i, c in combo:
@@ -356,7 +368,9 @@ class Templates:
         unit_set = set(units)
         reps = [i for i in self.ints if rep.get(i) == i]
         live_bools = [i for i in self.bools if i not in const]
-        extra = [a for _, _, a in self._interval_atoms(reps)] + self.mutations([i for i in self.ints if rep.get(i, i) == i])
+        extra = [a for _, _, a in self._interval_atoms(reps)] + self.mutations(
+            [i for i in self.ints if rep.get(i, i) == i]
+        )
         for a in extra:
             generated += 1
             if a not in unit_set and self.holds((a,)):

@@ -8,7 +8,8 @@ named ``⟨k⟩`` and defined on a last ``where`` line.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import z3
 
@@ -46,18 +47,25 @@ def listing(templates: Templates, clauses: Sequence[Clause], goal: Sequence[Clau
         lines.append(f"where {name} = {term_text(_signed(templates.opaque[k])[1], short)}")
     return lines
 
+
 def text(templates: Templates, clause: Clause) -> str:
     return listing(templates, [clause])[0]
+
 
 def _guard(templates: Templates, clause: Clause, names: list[str]) -> tuple[str, list[Atom]]:
     atoms = list(clause)
     if len(atoms) >= 2 and atoms[0].op == "bool":
-        (i, pol), = atoms[0].coefs
+        ((i, pol),) = atoms[0].coefs
         return f"{'¬' if pol else ''}{names[i]} ⇒ ", atoms[1:]
-    if (len(atoms) >= 3 and all(a.op == ">=" and len(a.coefs) == 1 for a in atoms[:2])
-            and atoms[0].coefs[0][0] == atoms[1].coefs[0][0] and atoms[0].coefs[0][1] == -1):
+    if (
+        len(atoms) >= 3
+        and all(a.op == ">=" and len(a.coefs) == 1 for a in atoms[:2])
+        and atoms[0].coefs[0][0] == atoms[1].coefs[0][0]
+        and atoms[0].coefs[0][1] == -1
+    ):
         return f"{names[atoms[0].coefs[0][0]]} = {atoms[0].const + 1} ⇒ ", atoms[2:]
     return "", atoms
+
 
 def _equation(a: Atom, names: list[str]) -> str:
     left = [(names[i], c) for i, c in a.coefs if c > 0]
@@ -67,10 +75,11 @@ def _equation(a: Atom, names: list[str]) -> str:
         return f"{_sum(left, 0)} = {a.const}" if not right else ""
     return f"{_sum(left, max(a.const, 0))} = {_sum(right, max(-a.const, 0))}"
 
+
 def _atom_text(templates: Templates, a: Atom, names: list[str], opaque_names: dict[int, str]) -> str:
     """``Σ coef·x + const + opaque ≥ 0`` written as ``Σ positive ≥ Σ negative - const - ⟨k⟩``."""
     if a.op == "bool":
-        (i, pol), = a.coefs
+        ((i, pol),) = a.coefs
         return names[i] if pol else f"¬{names[i]}"
     left = [(names[i], c) for i, c in a.coefs if c > 0]
     right = [(names[i], -c) for i, c in a.coefs if c < 0]
@@ -121,8 +130,19 @@ def term_text(t: Any, names: dict[str, str]) -> str:
             if ck in (z3.Z3_OP_GE, z3.Z3_OP_GT) and c.children()[0].eq(a) and c.children()[1].eq(b):
                 return f"max({term_text(a, names)}, {term_text(b, names)})"
             return f"(if {term_text(c, names)} then {term_text(a, names)} else {term_text(b, names)})"
-        ops = {z3.Z3_OP_ADD: " + ", z3.Z3_OP_MUL: "·", z3.Z3_OP_SUB: " - ", z3.Z3_OP_IDIV: " div ", z3.Z3_OP_AND: " ∧ ", z3.Z3_OP_OR: " ∨ ",
-               z3.Z3_OP_EQ: " = ", z3.Z3_OP_LE: " ≤ ", z3.Z3_OP_GE: " ≥ ", z3.Z3_OP_LT: " < ", z3.Z3_OP_GT: " > "}
+        ops = {
+            z3.Z3_OP_ADD: " + ",
+            z3.Z3_OP_MUL: "·",
+            z3.Z3_OP_SUB: " - ",
+            z3.Z3_OP_IDIV: " div ",
+            z3.Z3_OP_AND: " ∧ ",
+            z3.Z3_OP_OR: " ∨ ",
+            z3.Z3_OP_EQ: " = ",
+            z3.Z3_OP_LE: " ≤ ",
+            z3.Z3_OP_GE: " ≥ ",
+            z3.Z3_OP_LT: " < ",
+            z3.Z3_OP_GT: " > ",
+        }
         if k in ops:
             return "(" + ops[k].join(term_text(c, names) for c in ch) + ")"
         if k == z3.Z3_OP_UMINUS:

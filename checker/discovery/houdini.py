@@ -27,15 +27,16 @@ with a fresh solver anyway.
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import z3
 
 from kubecheck.checker.certify import Bound
+from kubecheck.checker.discovery.candidates import PROPERTY, Clause, Templates, _constants
 from kubecheck.checker.discovery.samples import Samples, sample
 from kubecheck.checker.symbolic.encoder import Encoder
-from kubecheck.checker.discovery.candidates import PROPERTY, Clause, Templates, _constants
 
 
 @attrs.frozen
@@ -76,8 +77,9 @@ def variables(encoder: Encoder, f: Any) -> set[int]:
     return {pos[c.get_id()] for c in _constants(f) if c.get_id() in pos}
 
 
-def houdini(encoder: Encoder, candidates: Sequence[Any], timeout: float | None = None,
-            assumptions: Sequence[Any] = ()) -> tuple[list[int], int, str]:
+def houdini(
+    encoder: Encoder, candidates: Sequence[Any], timeout: float | None = None, assumptions: Sequence[Any] = ()
+) -> tuple[list[int], int, str]:
     """The largest inductive subset of ``candidates`` (formulas over state(0)): (indices, rounds, status).
 
     ``status`` is "ok", or "timeout"/"unknown" when a query did not answer (the subset returned
@@ -158,8 +160,13 @@ def houdini(encoder: Encoder, candidates: Sequence[Any], timeout: float | None =
     return alive, rounds, "ok"
 
 
-def support(encoder: Encoder, goals: Sequence[Any], lemmas: Sequence[Any], timeout: float | None = None,
-            minimize_cores: bool = True) -> list[int] | None:
+def support(
+    encoder: Encoder,
+    goals: Sequence[Any],
+    lemmas: Sequence[Any],
+    timeout: float | None = None,
+    minimize_cores: bool = True,
+) -> list[int] | None:
     """A subset of ``lemmas`` (an inductive set) that, with ``goals``, is itself inductive.
 
     Unsat cores: the lemmas each action needs in its pre-state to preserve the goals, then the
@@ -215,8 +222,14 @@ def support(encoder: Encoder, goals: Sequence[Any], lemmas: Sequence[Any], timeo
     return sorted(needed)
 
 
-def discover(encoder: Encoder, prop: Any = None, grid: dict[str, Sequence[int]] | None = None,
-             max_rows: int = 4000, timeout: float | None = None, rows: Samples | None = None) -> Discovery:
+def discover(
+    encoder: Encoder,
+    prop: Any = None,
+    grid: dict[str, Sequence[int]] | None = None,
+    max_rows: int = 4000,
+    timeout: float | None = None,
+    rows: Samples | None = None,
+) -> Discovery:
     """Lemmas for ``encoder`` proved by Houdini over template candidates (see the module docstring).
 
     ``prop`` adds the mutations of its atoms to the templates and is checked on every sampled
@@ -239,5 +252,15 @@ def discover(encoder: Encoder, prop: Any = None, grid: dict[str, Sequence[int]] 
         alive = []
     kept = {clauses[i] for i in alive}
     lifted = tuple(b for c, b in bounds if c not in kept)
-    return Discovery(tuple(formulas[i] for i in alive), tuple(clauses[i] for i in alive), templates, rows,
-                     generated, len(clauses), rounds, status, time.perf_counter() - started, lifted)
+    return Discovery(
+        tuple(formulas[i] for i in alive),
+        tuple(clauses[i] for i in alive),
+        templates,
+        rows,
+        generated,
+        len(clauses),
+        rounds,
+        status,
+        time.perf_counter() - started,
+        lifted,
+    )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -41,14 +42,17 @@ class Samples:
     explored: int = 0  # states reached over all instances
 
 
-def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, limit: int = MAX_INSTANCES,
-                seed: int = 0) -> list[dict[str, int]]:
+def grid_points(
+    encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, limit: int = MAX_INSTANCES, seed: int = 0
+) -> list[dict[str, int]]:
     """Parameter assignments to sample: the scope's own, the least, then a seeded choice of the rest."""
     names = list(encoder.params)
     if not names:
         return [{}]
-    axes = [_within(tuple((grid or {}).get(n, GRID.get(n, DEFAULT_GRID))), encoder.bounds.get(n, (None, None)))
-            for n in names]
+    axes = [
+        _within(tuple((grid or {}).get(n, GRID.get(n, DEFAULT_GRID))), encoder.bounds.get(n, (None, None)))
+        for n in names
+    ]
     own = tuple(_value(getattr(encoder.scope, n)) for n in names)
     points = list(itertools.product(*axes))
     bounds = [encoder.bounds.get(n, (None, None)) for n in names]
@@ -58,8 +62,14 @@ def grid_points(encoder: Encoder, grid: dict[str, Sequence[int]] | None = None, 
     return [dict(zip(names, p)) for p in (first + rest)[: max(limit, 2)]]
 
 
-def sample(encoder: Encoder, prop: Any = None, grid: dict[str, Sequence[int]] | None = None,
-           max_rows: int = 4000, max_states: int = 50_000, seed: int = 0) -> Samples:
+def sample(
+    encoder: Encoder,
+    prop: Any = None,
+    grid: dict[str, Sequence[int]] | None = None,
+    max_rows: int = 4000,
+    max_states: int = 50_000,
+    seed: int = 0,
+) -> Samples:
     """Reachable states of each grid instance (see the module docstring)."""
     from kubecheck.checker.explicit.compile import compile_model
 
@@ -143,8 +153,8 @@ def decided(encoder: Encoder, prop: Any, values: dict[str, int], engine: str, st
     witness); its shortest trace by explicit search, replayed by the reference interpreter."""
     import time
 
-    from kubecheck.checker.explicit import bfs as explicit
     from kubecheck.checker.certify import EncoderBug
+    from kubecheck.checker.explicit import bfs as explicit
     from kubecheck.checker.result import Result, Stats, Verdict
     from kubecheck.model.kernel.ops import CONCRETE
     from kubecheck.model.kernel.traces import replay
@@ -155,11 +165,24 @@ def decided(encoder: Encoder, prop: Any, values: dict[str, int], engine: str, st
     if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
         raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
     where = ", ".join(f"{n}={v}" for n, v in values.items())
-    stats = Stats(found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found")
+    stats = Stats(
+        found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found"
+    )
     what = "witnessed" if prop.kind == "sometimes" else "violated"
-    origin = (f"{what} at {where}, one of the instances explored for lemma discovery" if where else
-              f"{what} in a state reached while sampling this instance for lemma discovery")
+    origin = (
+        f"{what} at {where}, one of the instances explored for lemma discovery"
+        if where
+        else f"{what} in a state reached while sampling this instance for lemma discovery"
+    )
     verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
-    return Result(prop, verdict, scope, engine, stats, trace, None,
-                  f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
-                  f"replayed by the reference interpreter")
+    return Result(
+        prop,
+        verdict,
+        scope,
+        engine,
+        stats,
+        trace,
+        None,
+        f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
+        f"replayed by the reference interpreter",
+    )

@@ -21,38 +21,19 @@ The engine never prints: it calls ``progress`` with a :class:`Progress` snapshot
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-import attrs
-
-from kubecheck.checker.result import Coverage, Result, Stats, Verdict
-from kubecheck.model.kernel.commands import Model
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.result import Coverage, Result, Stats, Verdict
+from kubecheck.checker.task import Budget, Progress
+from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 
 
 class EngineError(RuntimeError):
     """The compiled engine and the reference semantics disagree, or the model is broken."""
-
-
-@attrs.frozen
-class Budget:
-    max_states: int | None = None
-    timeout: float | None = None
-
-
-@attrs.frozen
-class Progress:
-    states: int
-    transitions: int
-    depth: int
-    queued: int
-    seconds: float
-
-    @property
-    def states_per_second(self) -> float:
-        return self.states / self.seconds if self.seconds > 0 else 0.0
 
 
 def _negate(pred: Callable[..., Any]) -> Callable[..., Any]:
@@ -77,13 +58,19 @@ class _Search:
         live_state = [i for i in self.state_props if i not in self.found]
         live_step = [i for i in self.step_props if i not in self.found]
         preds = [
-            _negate(self.properties[i].predicate) if self.properties[i].kind == "always" else self.properties[i].predicate
+            _negate(self.properties[i].predicate)
+            if self.properties[i].kind == "always"
+            else self.properties[i].predicate
             for i in live_state
         ]
         self.state_ids = live_state
         self.state_fn = c.predicate_function(preds) if live_state else None
         self.step_ids = live_step
-        self.step_fn = c.predicate_function([_negate(self.properties[i].predicate) for i in live_step], step=True) if live_step else None
+        self.step_fn = (
+            c.predicate_function([_negate(self.properties[i].predicate) for i in live_step], step=True)
+            if live_step
+            else None
+        )
 
     def record(self, prop: int, state: int, action: int | None) -> None:
         if prop not in self.found:
@@ -245,6 +232,10 @@ def check(
             verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.HOLDS
         else:
             verdict = Verdict.INCONCLUSIVE
-        note = "" if complete or found is not None else f"search stopped ({stop_reason}) before the state space was exhausted"
+        note = (
+            ""
+            if complete or found is not None
+            else f"search stopped ({stop_reason}) before the state space was exhausted"
+        )
         results.append(Result(prop, verdict, scope, "explicit", stats, trace, coverage, note))
     return results

@@ -29,7 +29,8 @@ The compiled functions are checked against the reference interpreter
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -47,7 +48,7 @@ class Expr:
 
     __slots__ = ("code", "em")
 
-    def __init__(self, code: str, em: "Emitter"):
+    def __init__(self, code: str, em: Emitter):
         self.code = code
         self.em = em
 
@@ -67,46 +68,46 @@ class Expr:
     __rfloordiv__ = __floordiv__
     __hash__ = None  # type: ignore[assignment]
 
-    def _bin(self, op: str, a: Any, b: Any) -> "Expr":
+    def _bin(self, op: str, a: Any, b: Any) -> Expr:
         return self.em.emit(f"{code(a)} {op} {code(b)}")
 
-    def __add__(self, o: Any) -> "Expr":
+    def __add__(self, o: Any) -> Expr:
         return self._bin("+", self, o)
 
-    def __radd__(self, o: Any) -> "Expr":
+    def __radd__(self, o: Any) -> Expr:
         return self._bin("+", o, self)
 
-    def __sub__(self, o: Any) -> "Expr":
+    def __sub__(self, o: Any) -> Expr:
         return self._bin("-", self, o)
 
-    def __rsub__(self, o: Any) -> "Expr":
+    def __rsub__(self, o: Any) -> Expr:
         return self._bin("-", o, self)
 
-    def __mul__(self, o: Any) -> "Expr":
+    def __mul__(self, o: Any) -> Expr:
         return self._bin("*", self, o)
 
-    def __rmul__(self, o: Any) -> "Expr":
+    def __rmul__(self, o: Any) -> Expr:
         return self._bin("*", o, self)
 
-    def __neg__(self) -> "Expr":
+    def __neg__(self) -> Expr:
         return self.em.emit(f"-{self.code}")
 
-    def __lt__(self, o: Any) -> "Expr":
+    def __lt__(self, o: Any) -> Expr:
         return self._bin("<", self, o)
 
-    def __le__(self, o: Any) -> "Expr":
+    def __le__(self, o: Any) -> Expr:
         return self._bin("<=", self, o)
 
-    def __gt__(self, o: Any) -> "Expr":
+    def __gt__(self, o: Any) -> Expr:
         return self._bin(">", self, o)
 
-    def __ge__(self, o: Any) -> "Expr":
+    def __ge__(self, o: Any) -> Expr:
         return self._bin(">=", self, o)
 
-    def __eq__(self, o: Any) -> "Expr":  # type: ignore[override]
+    def __eq__(self, o: Any) -> Expr:  # type: ignore[override]
         return self._bin("==", self, o)
 
-    def __ne__(self, o: Any) -> "Expr":  # type: ignore[override]
+    def __ne__(self, o: Any) -> Expr:  # type: ignore[override]
         return self._bin("!=", self, o)
 
 
@@ -258,7 +259,7 @@ class DomainError(ValueError):
         super().__init__(action, slot, value)
         self.action, self.slot, self.value = action, slot, value
 
-    def explain(self, compiled: "Compiled") -> str:
+    def explain(self, compiled: Compiled) -> str:
         """One line for the user: the action, the field, the value and what was expected."""
         slot = compiled.schema.slots[self.slot]
         wrote = f"model bug: {compiled.actions[self.action].label} writes {slot.label}={self.value!r}"
@@ -301,7 +302,9 @@ class Compiled:
                     queue.append(t)
         return queue if limit is None else queue[:limit]
 
-    def predicate_function(self, predicates: Sequence[Callable[..., Any]], step: bool = False) -> Callable[..., list[int]]:
+    def predicate_function(
+        self, predicates: Sequence[Callable[..., Any]], step: bool = False
+    ) -> Callable[..., list[int]]:
         """One function returning the positions of ``predicates`` that are true of a state.
 
         With ``step=True`` the predicates take (ops, scope, s, t) and the function (s, t).
@@ -340,7 +343,7 @@ def eliminate_dead(lines: list[str]) -> list[str]:
         uses: dict[str, int] = {}
         for line in lines:
             m = _DEF.match(line)
-            rhs = line[m.end():] if m else line
+            rhs = line[m.end() :] if m else line
             for name in _TEMP.findall(rhs):
                 uses[name] = uses.get(name, 0) + 1
         kept = [line for line in lines if not ((m := _DEF.match(line)) and m.group(1) not in uses)]
@@ -427,7 +430,9 @@ class _Builder:
         em, schema, action = self.em, self.schema, self.actions[k]
         probe = Emitter()
         probe.depth = em.depth
-        probe_writes = _writes(schema, action.label, action.effect(SourceOps(probe), self.scope, state_view(schema, probe, "s")))
+        probe_writes = _writes(
+            schema, action.label, action.effect(SourceOps(probe), self.scope, state_view(schema, probe, "s"))
+        )
         finals = "".join(f"{code(v)}\n" for _, v in probe_writes)
         probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
         slots = [f"s{i}" for i in range(self.n_slots)]
@@ -441,7 +446,9 @@ class _Builder:
             fn = f"effect_{k}"
             body = Emitter()
             body.line(f"{', '.join(f's{i}' for i in reads)}, = k_" if reads else "pass")
-            writes = _writes(schema, action.label, action.effect(SourceOps(body), self.scope, state_view(schema, body, "s")))
+            writes = _writes(
+                schema, action.label, action.effect(SourceOps(body), self.scope, state_view(schema, body, "s"))
+            )
             _domain_checks(body, schema, k, writes)
             body.line("return (" + "".join(f"{code(v)}, " for _, v in writes) + ")")
             self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(eliminate_dead(body.lines)) + "\n", fn, self.env)

@@ -38,12 +38,13 @@ from __future__ import annotations
 import heapq
 import time
 from array import array
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from kubecheck.checker.explicit.bfs import Budget, EngineError, Progress
+from kubecheck.checker.explicit.compile import DomainError, compile_model
 from kubecheck.checker.result import Coverage, Result, Stats, Verdict
 from kubecheck.model.kernel.commands import Model, strongly_fair
-from kubecheck.checker.explicit.compile import DomainError, compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.traces import Trace, replay
 
@@ -127,7 +128,9 @@ def explore(compiled: Any, budget: Budget, progress: Callable[[Progress], None] 
     g.expanded = i
     while len(g.start) < len(g.states) + 1:
         g.start.append(len(g.dst))
-    stats = Stats(len(g.states), len(g.dst), depth, time.perf_counter() - started, stop_reason == "exhausted", stop_reason)
+    stats = Stats(
+        len(g.states), len(g.dst), depth, time.perf_counter() - started, stop_reason == "exhausted", stop_reason
+    )
     return g, stats
 
 
@@ -384,8 +387,10 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
         note += f"; {strong_n} strongly fair action(s) enabled somewhere on it are taken in it"
     blinking = sorted(fair.labels.get(u, str(u)) for u in set().union(*[on(v) for v in visited]) - taken)
     if blinking:
-        note += (f"; enabled only intermittently on the loop and never taken (weak fairness allows this, "
-                 f"strong fairness would not): {', '.join(blinking)}")
+        note += (
+            f"; enabled only intermittently on the loop and never taken (weak fairness allows this, "
+            f"strong fairness would not): {', '.join(blinking)}"
+        )
     return [g.act[e] for e in edges], note
 
 
@@ -425,7 +430,9 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fa
     best_len: int | None = None
     for v in order:  # by distance: the first stutter state is the nearest one
         if not any(g.act[e] in fair.unit for e in g.edges(v)):
-            best = _Lasso(stem(v), [], "no controller, kubelet or scheduler action is enabled here: the run stays for ever")
+            best = _Lasso(
+                stem(v), [], "no controller, kubelet or scheduler action is enabled here: the run stays for ever"
+            )
             best_len = dist[v]
             break
     for comp in _sccs(g, range(n), inside):
@@ -457,7 +464,11 @@ def check(
     strong_names = {prop.name: strongly_fair(model, getattr(prop, "strong_fairness", ())) for prop in properties}
     g, stats = explore(compiled, budget, progress)
     units: dict[Any, int] = {}
-    unit = {k: units.setdefault(a.fairness_unit, len(units)) for k, a in enumerate(compiled.actions) if a.command.kind == "system"}
+    unit = {
+        k: units.setdefault(a.fairness_unit, len(units))
+        for k, a in enumerate(compiled.actions)
+        if a.command.kind == "system"
+    }
     labels = {u: _unit_label(key) for key, u in units.items()}
     fired: dict[str, int] = {c.name: 0 for c in model.commands if any(a.command is c for a in compiled.actions)}
     for a in g.act:
@@ -488,8 +499,18 @@ def check(
         elif stats.complete:
             results.append(Result(prop, Verdict.HOLDS, scope, "explicit-liveness", st, None, coverage))
         else:
-            results.append(Result(prop, Verdict.INCONCLUSIVE, scope, "explicit-liveness", st, None, coverage,
-                                  f"search stopped ({stats.stop_reason}) before the state graph was complete"))
+            results.append(
+                Result(
+                    prop,
+                    Verdict.INCONCLUSIVE,
+                    scope,
+                    "explicit-liveness",
+                    st,
+                    None,
+                    coverage,
+                    f"search stopped ({stats.stop_reason}) before the state graph was complete",
+                )
+            )
     return results
 
 
@@ -555,6 +576,6 @@ def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
         return bool(prop.target(CONCRETE, scope, s))
 
     for i, s in enumerate(states):
-        if p(s) and not q(s) and not any(q(t) for t in states[min(i, loop):]):
+        if p(s) and not q(s) and not any(q(t) for t in states[min(i, loop) :]):
             return ""
     return "no state with the premise is followed, for ever, by states without the target"

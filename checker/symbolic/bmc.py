@@ -18,7 +18,8 @@ Verdicts: VIOLATED or WITNESSED with a trace certified by replay
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import z3
 
@@ -52,8 +53,14 @@ class Unroller:
         return self.solver.check(flag)
 
 
-def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
-           unroller: Unroller | None = None, status: Callable[[str], None] | None = None) -> tuple[Verdict, int, Any, str]:
+def search(
+    encoder: Encoder,
+    prop: Any,
+    max_depth: int,
+    timeout: float | None = None,
+    unroller: Unroller | None = None,
+    status: Callable[[str], None] | None = None,
+) -> tuple[Verdict, int, Any, str]:
     """(verdict, depth reached, certified trace or None, stop reason) for one property."""
     started = time.perf_counter()
     u = unroller or Unroller(encoder)
@@ -104,8 +111,13 @@ def least_parameters(u: Unroller, encoder: Encoder, bad: Any, k: int, model: Any
     return best
 
 
-def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
-          status: Callable[[str], None] | None = None) -> Result:
+def check(
+    encoder: Encoder,
+    prop: Any,
+    max_depth: int,
+    timeout: float | None = None,
+    status: Callable[[str], None] | None = None,
+) -> Result:
     """BMC of one always/step/sometimes property to ``max_depth`` steps, shortest first."""
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"BMC decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
@@ -116,5 +128,13 @@ def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = N
     if trace is not None:
         return Result(prop, verdict, trace.scope, "bmc", stats, trace, None, f"found at depth {depth} by BMC")
     what = "no counterexample" if prop.kind != "sometimes" else "no witness"
-    return Result(prop, verdict, encoder.scope, "bmc", stats, None, None,
-                  f"{what} up to depth {max(depth, 0)} ({reason}); not a proof")
+    return Result(
+        prop,
+        verdict,
+        encoder.scope,
+        "bmc",
+        stats,
+        None,
+        None,
+        f"{what} up to depth {max(depth, 0)} ({reason}); not a proof",
+    )

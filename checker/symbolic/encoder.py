@@ -45,7 +45,8 @@ would simply be absent, so a symbolic verdict on a fixed scope assumes what exha
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import attrs
 import z3
@@ -215,9 +216,15 @@ class Encoder:
     (either may be None); ``stutter``: include the stutter disjunct (action index n).
     """
 
-    def __init__(self, model: Model, scope: Any, for_all: Sequence[str] = (),
-                 bounds: Mapping[str, tuple[int | None, int | None]] | None = None, stutter: bool = True,
-                 arith: str = "int"):
+    def __init__(
+        self,
+        model: Model,
+        scope: Any,
+        for_all: Sequence[str] = (),
+        bounds: Mapping[str, tuple[int | None, int | None]] | None = None,
+        stutter: bool = True,
+        arith: str = "int",
+    ):
         self.model, self.scope, self.stutter = model, scope, stutter
         if arith not in ("int", "bv", "linear"):
             raise EncodingError(f"arith must be int, bv or linear, got {arith!r}")
@@ -230,8 +237,10 @@ class Encoder:
             if not hasattr(scope, name):
                 raise EncodingError(f"scope of model {model.name} has no parameter {name!r}")
         if self.params and not hasattr(scope, "symbolic_constraints"):
-            raise EncodingError(f"the scope of model {model.name} states no API validation for symbolic parameters "
-                                f"(symbolic_constraints), so none can be left symbolic")
+            raise EncodingError(
+                f"the scope of model {model.name} states no API validation for symbolic parameters "
+                f"(symbolic_constraints), so none can be left symbolic"
+            )
         self.schema: Schema = model.schema(scope)
         self.actions: list[Action] = model.actions(scope)
         self.n = len(self.actions)  # the stutter index
@@ -298,8 +307,10 @@ class Encoder:
                     continue
                 why = f"at {name}={v} they differ from the scope's"
                 if other.keys() != own.keys():
-                    raise EncodingError(f"the actions of model {self.model.name} depend on {name} ({why}); "
-                                        f"{name} cannot be left symbolic in this scope")
+                    raise EncodingError(
+                        f"the actions of model {self.model.name} depend on {name} ({why}); "
+                        f"{name} cannot be left symbolic in this scope"
+                    )
                 for key, values in other.items():
                     if values == own[key]:
                         continue
@@ -307,7 +318,8 @@ class Encoder:
                         raise EncodingError(
                             f"the actions of model {self.model.name} depend on {name} (the domain of {key[0]}'s "
                             f"parameter {key[1]} {why}, and it is not a range of integers); {name} cannot be left "
-                            f"symbolic in this scope")
+                            f"symbolic in this scope"
+                        )
                     low = min(values + own[key])
                     varying[key] = min(varying.get(key, low), low)
         if not varying:
@@ -342,8 +354,9 @@ class Encoder:
         """The z3 constants of step ``k`` (slots in schema order, then parameters)."""
         key = ("state", k)
         if key not in self._cache:
-            self._cache[key] = [z3.Bool(f"{v.label}@{k}") if v.kind == "bool" else self._int(f"{v.label}@{k}")
-                                for v in self.vars]
+            self._cache[key] = [
+                z3.Bool(f"{v.label}@{k}") if v.kind == "bool" else self._int(f"{v.label}@{k}") for v in self.vars
+            ]
         return self._cache[key]
 
     def _int(self, name: str) -> Any:
@@ -421,8 +434,11 @@ class Encoder:
     def _shift(self, formula: Any, k: int) -> Any:
         if k == 0:
             return formula
-        pairs = (list(zip(self.state(0), self.state(k))) + list(zip(self.state(1), self.state(k + 1)))
-                 + list(zip(self.choices(0), self.choices(k))))
+        pairs = (
+            list(zip(self.state(0), self.state(k)))
+            + list(zip(self.state(1), self.state(k + 1)))
+            + list(zip(self.choices(0), self.choices(k)))
+        )
         return z3.substitute(formula, *pairs)
 
     def trans(self, k: int) -> Any:
@@ -463,7 +479,9 @@ class Encoder:
         if prop.kind == "step":
             if k == 0:
                 return z3.BoolVal(False)
-            return z3.And(self.selector(k - 1) != self.n, z3.Not(self.predicate(prop, self.state(k - 1), self.state(k))))
+            return z3.And(
+                self.selector(k - 1) != self.n, z3.Not(self.predicate(prop, self.state(k - 1), self.state(k)))
+            )
         if prop.kind == "sometimes":
             return self.predicate(prop, self.state(k))
         return z3.Not(self.predicate(prop, self.state(k)))
@@ -491,16 +509,22 @@ class Encoder:
         free = self.choice_names.get(i, ())
         if not free:
             return a
-        return Action(a.command, tuple(
-            (name, _number(m.eval(self._choice_var(name, k), model_completion=True)) if name in free else v)
-            for name, v in a.params))
+        return Action(
+            a.command,
+            tuple(
+                (name, _number(m.eval(self._choice_var(name, k), model_completion=True)) if name in free else v)
+                for name, v in a.params
+            ),
+        )
 
     def require_plain_actions(self, what: str) -> None:
         """Refuse an engine that needs one guard per action (fairness): choice parameters fold several."""
         if self.choice_names:
             folded = ", ".join(sorted(self.choice_lo))
-            raise EncodingError(f"{what} needs one action per parameter value, but the range of {folded} depends on "
-                                f"{', '.join(self.params)}; leave {', '.join(self.params)} concrete for {what}")
+            raise EncodingError(
+                f"{what} needs one action per parameter value, but the range of {folded} depends on "
+                f"{', '.join(self.params)}; leave {', '.join(self.params)} concrete for {what}"
+            )
 
     def flat(self, m: z3.ModelRef, k: int) -> tuple:
         out = []
@@ -520,7 +544,11 @@ class Encoder:
         parts = []
         for name in self.params:
             lo, hi = self.bounds.get(name, (None, None))
-            parts.append(name if lo is None and hi is None else f"{name} in {'' if lo is None else lo}..{'' if hi is None else hi}")
+            parts.append(
+                name
+                if lo is None and hi is None
+                else f"{name} in {'' if lo is None else lo}..{'' if hi is None else hi}"
+            )
         return f"all values of {', '.join(parts)}"
 
     def concrete_scope(self, params: Mapping[str, int]) -> Any:
@@ -532,8 +560,12 @@ class Encoder:
     def size(self) -> dict[str, int]:
         """Encoding size: variables per step, actions, and DAG nodes of T (shared subterms once)."""
         t = z3.And(*self._disjuncts)
-        return {"variables_per_step": len(self.vars), "actions": self.n, "transition_nodes": dag_size(t),
-                "transition_chars": len(t.sexpr())}
+        return {
+            "variables_per_step": len(self.vars),
+            "actions": self.n,
+            "transition_nodes": dag_size(t),
+            "transition_chars": len(t.sexpr()),
+        }
 
 
 def _domains(model: Model, scope: Any) -> dict[tuple[str, str], list[Any]]:

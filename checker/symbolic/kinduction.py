@@ -28,14 +28,15 @@ still assumes the domain at every step, as the base case does.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 import z3
 
-from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.certify import certify_trace
 from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.symbolic.encoder import Encoder
 
 
@@ -43,8 +44,15 @@ def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
     return z3.Or(*[a != b for a, b in zip(xs, ys)])
 
 
-def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), timeout: float | None = None,
-          strengthen: bool = True, status: Callable[[str], None] | None = None) -> Result:
+def check(
+    encoder: Encoder,
+    prop: Any,
+    max_k: int,
+    lemmas: Sequence[Any] = (),
+    timeout: float | None = None,
+    strengthen: bool = True,
+    status: Callable[[str], None] | None = None,
+) -> Result:
     """k-induction of one always/step property up to ``max_k`` (see the module docstring)."""
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"k-induction decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
@@ -77,19 +85,36 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
             status(f"k={k + 1} of {max_k + 1}")
         left = remaining()
         if left is not None and left <= 0:
-            return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "timeout"), None, None,
-                          f"k-induction stopped at k={k} (timeout)")
+            return Result(
+                prop,
+                Verdict.INCONCLUSIVE,
+                e.scope,
+                "kind",
+                stats(k, False, "timeout"),
+                None,
+                None,
+                f"k-induction stopped at k={k} (timeout)",
+            )
         # base case at depth k
         answer = base.check_at(e.bad(prop, k), k, left)
         if answer == z3.sat:
             labels, states, params = e.decode(base.solver.model(), k)
             trace = certify_trace(e, labels, states, params)
             what = "witness" if prop.kind == "sometimes" else "counterexample"
-            return Result(prop, hit, trace.scope, "kind", stats(k, False, "found"), trace, None,
-                          f"base case: {what} at depth {k}")
+            return Result(
+                prop, hit, trace.scope, "kind", stats(k, False, "found"), trace, None, f"base case: {what} at depth {k}"
+            )
         if answer == z3.unknown:
-            return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
-                          f"base case at depth {k}: solver unknown ({base.solver.reason_unknown()})")
+            return Result(
+                prop,
+                Verdict.INCONCLUSIVE,
+                e.scope,
+                "kind",
+                stats(k, False, "unknown"),
+                None,
+                None,
+                f"base case at depth {k}: solver unknown ({base.solver.reason_unknown()})",
+            )
         if strengthen and k == 1 and not discovered:  # not 1-inductive alone, and no counterexample so far
             found, discovered = _discover(e, prop, remaining())
             if isinstance(found, Result):  # a sampled instance breaks the property: its explicit trace
@@ -114,29 +139,56 @@ def check(encoder: Encoder, prop: Any, max_k: int, lemmas: Sequence[Any] = (), t
             used = f", strengthened by {len(lemmas)} lemma(s)" if lemmas else ""
             used += f" ({discovered})" if discovered and lemmas else ""
             what = "UNREACHABLE (never reached" if prop.kind == "sometimes" else "PROVED ("
-            return Result(prop, proved, e.scope, "kind", stats(k + 1, True, "proved"), None, None,
-                          f"{what}{'; ' if prop.kind == 'sometimes' else ''}{claim}): {k + 1}-inductive with "
-                          f"simple-path constraints{used}")
+            return Result(
+                prop,
+                proved,
+                e.scope,
+                "kind",
+                stats(k + 1, True, "proved"),
+                None,
+                None,
+                f"{what}{'; ' if prop.kind == 'sometimes' else ''}{claim}): {k + 1}-inductive with "
+                f"simple-path constraints{used}",
+            )
         if answer == z3.unknown:
-            return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(k, False, "unknown"), None, None,
-                          f"step case at k={k + 1}: solver unknown ({step.reason_unknown()})")
+            return Result(
+                prop,
+                Verdict.INCONCLUSIVE,
+                e.scope,
+                "kind",
+                stats(k, False, "unknown"),
+                None,
+                None,
+                f"step case at k={k + 1}: solver unknown ({step.reason_unknown()})",
+            )
     tried = f" with {len(lemmas)} lemma(s)" if lemmas else ""
     tried += f" ({discovered})" if discovered else ""
-    return Result(prop, Verdict.INCONCLUSIVE, e.scope, "kind", stats(max_k, False, "bound"), None, None,
-                  f"not k-inductive for k ≤ {max_k + 1}{tried} (base case clean to depth {max_k}); not a proof")
+    return Result(
+        prop,
+        Verdict.INCONCLUSIVE,
+        e.scope,
+        "kind",
+        stats(max_k, False, "bound"),
+        None,
+        None,
+        f"not k-inductive for k ≤ {max_k + 1}{tried} (base case clean to depth {max_k}); not a proof",
+    )
 
 
 def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, str]:
     """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none;
     (Result, "") when a sampled instance violates the property."""
-    from kubecheck.checker.discovery import houdini, samples
     from kubecheck.checker.certify import bound_text, check_inductive
+    from kubecheck.checker.discovery import houdini, samples
     from kubecheck.checker.symbolic.pdr import MAX_DISCOVERY_VARIABLES
 
     if len(encoder.vars) > MAX_DISCOVERY_VARIABLES:
         return [], f"no lemma discovery beyond {MAX_DISCOVERY_VARIABLES} state variables"
-    linear = encoder if encoder.arith == "linear" else Encoder(encoder.model, encoder.scope, encoder.params,
-                                                              encoder.bounds, arith="linear")
+    linear = (
+        encoder
+        if encoder.arith == "linear"
+        else Encoder(encoder.model, encoder.scope, encoder.params, encoder.bounds, arith="linear")
+    )
     timeout = None if left_ms is None else max(0.1, left_ms / 2000)
     started = time.perf_counter()
     rows = samples.sample(linear, prop)
@@ -150,5 +202,9 @@ def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, st
         return [], f"lemma discovery found none ({found.status})"
     if not check_inductive(linear, z3.And(*kept), found.lifted):
         return [], "lemma discovery's set failed its re-check"
-    caps = f"; domain bounds not kept by them: {', '.join(bound_text(linear, b) for b in found.lifted)}" if found.lifted else ""
+    caps = (
+        f"; domain bounds not kept by them: {', '.join(bound_text(linear, b) for b in found.lifted)}"
+        if found.lifted
+        else ""
+    )
     return kept, f"lemmas found by Houdini in {found.seconds:.2f} s and re-checked inductive by fresh solvers{caps}"

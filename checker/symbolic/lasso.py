@@ -33,14 +33,15 @@ finds nothing is INCONCLUSIVE with the bound it reached — never HOLDS.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import z3
 
-from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.certify import EncoderBug, certify_trace
 from kubecheck.checker.explicit.fair_cycles import check_lasso
 from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.symbolic.encoder import Encoder, _number, as_bool
 from kubecheck.model.kernel.commands import Action, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
@@ -63,7 +64,9 @@ class LassoEncoding:
 
     def __init__(self, encoder: Encoder, prop: Any):
         if not prop.is_liveness:
-            raise ValueError(f"a lasso search decides eventually and leads_to properties, not {prop.kind} ({prop.name})")
+            raise ValueError(
+                f"a lasso search decides eventually and leads_to properties, not {prop.kind} ({prop.name})"
+            )
         if not encoder.stutter:
             raise ValueError("the lasso search needs the encoder's stutter step (finite runs are stutter loops)")
         encoder.require_plain_actions("a lasso search")
@@ -131,15 +134,26 @@ class LassoEncoding:
                 parts.append(z3.Implies(z3.And(upto[j], same_part), differ))
         for u, (unit, _) in enumerate(self.units):
             if unit[0] in self.strong:  # taken in the loop, or enabled in no loop state
-                parts.append(z3.Or(z3.Or(*[z3.And(inside[j], self.taken(u, j)) for j in range(k)]),
-                                   z3.And(*[z3.Implies(inside[j], z3.Not(self.enabled(u, j))) for j in range(k)])))
+                parts.append(
+                    z3.Or(
+                        z3.Or(*[z3.And(inside[j], self.taken(u, j)) for j in range(k)]),
+                        z3.And(*[z3.Implies(inside[j], z3.Not(self.enabled(u, j))) for j in range(k)]),
+                    )
+                )
             else:  # taken in the loop, or disabled in some loop state
-                parts.append(z3.Or(*[z3.And(inside[j], z3.Or(self.taken(u, j), z3.Not(self.enabled(u, j)))) for j in range(k)]))
+                parts.append(
+                    z3.Or(*[z3.And(inside[j], z3.Or(self.taken(u, j), z3.Not(self.enabled(u, j)))) for j in range(k)])
+                )
         return z3.And(*parts), loop
 
 
-def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
-           status: Callable[[str], None] | None = None) -> tuple[Trace | None, int, str]:
+def search(
+    encoder: Encoder,
+    prop: Any,
+    max_depth: int,
+    timeout: float | None = None,
+    status: Callable[[str], None] | None = None,
+) -> tuple[Trace | None, int, str]:
     """(certified lasso or None, depth reached, stop reason): shortest-first in the number of steps."""
     started = time.perf_counter()
     enc = LassoEncoding(encoder, prop)
@@ -166,13 +180,16 @@ def search(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = 
 def _certify(encoder: Encoder, prop: Any, m: z3.ModelRef, k: int, start: int) -> Trace:
     labels, states, params = encoder.decode(m, k)
     # the loop index counts real steps: the stutter steps before the loop start are dropped
-    real_before = sum(1 for j in range(start)
-                      if _number(m.eval(encoder.selector(j), model_completion=True)) != encoder.n)
+    real_before = sum(
+        1 for j in range(start) if _number(m.eval(encoder.selector(j), model_completion=True)) != encoder.n
+    )
     straight = certify_trace(encoder, labels, states, params)
     trace = replay(encoder.model, straight.scope, labels, loop=real_before)
     problem = check_lasso(encoder.model, trace.scope, prop, trace)
     if problem:
-        raise EncoderBug(f"lasso for {prop.name} (labels {labels}, loop {real_before}) fails its certification: {problem}")
+        raise EncoderBug(
+            f"lasso for {prop.name} (labels {labels}, loop {real_before}) fails its certification: {problem}"
+        )
     return trace
 
 
@@ -186,23 +203,40 @@ def fairness_note(model: Model, scope: Any, trace: Trace, prop: Any = None) -> s
     on = [{a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)} for s in ring]
     strong = strongly_fair(model, getattr(prop, "strong_fairness", ())) if prop is not None else frozenset()
     always_on = {u for u in set.intersection(*on) if u[0] not in strong}
-    note = (f"a loop of {len(trace.steps) - loop} step(s); {len(always_on)} fair action(s) enabled throughout "
-            f"the loop are taken in it")
+    note = (
+        f"a loop of {len(trace.steps) - loop} step(s); {len(always_on)} fair action(s) enabled throughout "
+        f"the loop are taken in it"
+    )
     if strong:
         note += f"; {len({u for units in on for u in units if u[0] in strong})} strongly fair action(s) enabled somewhere on it are taken in it"
     return note
 
 
-def check(encoder: Encoder, prop: Any, max_depth: int, timeout: float | None = None,
-          status: Callable[[str], None] | None = None) -> Result:
+def check(
+    encoder: Encoder,
+    prop: Any,
+    max_depth: int,
+    timeout: float | None = None,
+    status: Callable[[str], None] | None = None,
+) -> Result:
     """BMC lasso search for one eventually/leads_to property up to ``max_depth`` steps."""
     started = time.perf_counter()
     trace, depth, reason = search(encoder, prop, max_depth, timeout, status)
     seconds = time.perf_counter() - started
     stats = Stats(0, 0, max(depth, 0), seconds, False, "bound" if reason == "depth bound" else reason)
     if trace is not None:
-        note = (f"lasso of {len(trace.steps)} step(s) found at depth {depth} by BMC, looping back to step {trace.loop}; "
-                f"{fairness_note(encoder.model, trace.scope, trace, prop)}")
+        note = (
+            f"lasso of {len(trace.steps)} step(s) found at depth {depth} by BMC, looping back to step {trace.loop}; "
+            f"{fairness_note(encoder.model, trace.scope, trace, prop)}"
+        )
         return Result(prop, Verdict.VIOLATED, trace.scope, ENGINE, stats, trace, None, note)
-    return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, ENGINE, stats, None, None,
-                  f"no fair lasso up to depth {max(depth, 0)} ({reason}); not a proof")
+    return Result(
+        prop,
+        Verdict.INCONCLUSIVE,
+        encoder.scope,
+        ENGINE,
+        stats,
+        None,
+        None,
+        f"no fair lasso up to depth {max(depth, 0)} ({reason}); not a proof",
+    )

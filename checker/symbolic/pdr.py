@@ -22,16 +22,24 @@ unreachable gives UNREACHABLE, a reachable predicate gives WITNESSED with a BMC 
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 import z3
 
-from kubecheck.checker.symbolic import bmc
-from kubecheck.checker.certify import Bound, EncoderBug, InvariantCheck, bound_text, certificate_smtlib, check_invariant, domain
+from kubecheck.checker.certify import (
+    Bound,
+    EncoderBug,
+    InvariantCheck,
+    bound_text,
+    certificate_smtlib,
+    check_invariant,
+    domain,
+)
 from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic import bmc
 from kubecheck.checker.symbolic.encoder import Encoder, as_bool
-
 
 #: Lemma discovery's templates grow with the square of the state's size; beyond this many
 #: variables (a StatefulSet with many ordinals) PDR runs Spacer alone.
@@ -55,8 +63,9 @@ class Proof:
         return certificate_smtlib(encoder, prop, self.invariant, self.text, self.lifted)
 
 
-def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
-                 lifted: Sequence[Bound] | None = None) -> tuple[list[Any], Any]:
+def horn_clauses(
+    encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (), lifted: Sequence[Bound] | None = None
+) -> tuple[list[Any], Any]:
     """The Horn clauses of ``prop`` and the predicate symbol ``Inv``.
 
     ``lemmas`` (proved invariants over ``encoder.state(0)``) are assumed in every clause body, in
@@ -80,7 +89,9 @@ def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
     ly = [z3.substitute(lem, *zip(x, ys)) for lem in lx]
     clauses = [z3.ForAll(x, z3.Implies(z3.And(encoder.init(x), *lx, *([] if closed else [dx])), inv(*x)))]
     for i in range(encoder.n):
-        clauses.append(z3.ForAll(x + y, z3.Implies(z3.And(inv(*x), dx, *lx, encoder.disjunct(i, 0), dy, *ly), inv(*ys))))
+        clauses.append(
+            z3.ForAll(x + y, z3.Implies(z3.And(inv(*x), dx, *lx, encoder.disjunct(i, 0), dy, *ly), inv(*ys)))
+        )
     if closed:
         clauses.append(z3.ForAll(x, z3.Implies(z3.And(inv(*x), z3.Not(dx)), False)))
     if prop.kind == "step":
@@ -94,8 +105,14 @@ def horn_clauses(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (),
     return clauses, inv
 
 
-def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: dict[str, Any] | None = None,
-          lemmas: Sequence[Any] = (), lifted: Sequence[Bound] | None = None) -> tuple[str, Any, str]:
+def solve(
+    encoder: Encoder,
+    prop: Any,
+    timeout: float | None = None,
+    options: dict[str, Any] | None = None,
+    lemmas: Sequence[Any] = (),
+    lifted: Sequence[Bound] | None = None,
+) -> tuple[str, Any, str]:
     """Run Spacer: ("sat", invariant over state(0), "") / ("unsat", None, "") / ("unknown", None, reason)."""
     clauses, inv = horn_clauses(encoder, prop, lemmas, lifted)
     s = z3.SolverFor("HORN")
@@ -113,9 +130,16 @@ def solve(encoder: Encoder, prop: Any, timeout: float | None = None, options: di
     return "unknown", None, s.reason_unknown()
 
 
-def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_depth: int = 200,
-          options: dict[str, Any] | None = None, strengthen: bool = True,
-          stated: bool = True, status: Callable[[str], None] | None = None) -> tuple[Result, Proof | None]:
+def check(
+    encoder: Encoder,
+    prop: Any,
+    timeout: float | None = None,
+    max_trace_depth: int = 200,
+    options: dict[str, Any] | None = None,
+    strengthen: bool = True,
+    stated: bool = True,
+    status: Callable[[str], None] | None = None,
+) -> tuple[Result, Proof | None]:
     """Decide one always/step/sometimes property: stated lemmas, lemma discovery, then Spacer; a
     proof comes re-checked.
 
@@ -173,10 +197,14 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
                 head = () if stated is not None else (f"{prop.name}: {render(encoder, goal)}",)
                 texts = head + tuple(found.templates.listing([found.clauses[i] for i in keep], stated or ()))
                 invariant = z3.And(goal, *[lemmas[i] for i in keep])
-                how = (f"the property and {len(keep)} lemma(s) found by Houdini ({found.sampled} template candidates true "
-                       f"in {len(rows.rows)} sampled states of {len(rows.instances)} instance(s); "
-                       f"{len(lemmas)} inductive; {found.seconds:.2f} s)")
-                return _proved(encoder, prop, invariant, " ∧ ".join(texts), claim, "houdini", texts, how, started, lifted)
+                how = (
+                    f"the property and {len(keep)} lemma(s) found by Houdini ({found.sampled} template candidates true "
+                    f"in {len(rows.rows)} sampled states of {len(rows.instances)} instance(s); "
+                    f"{len(lemmas)} inductive; {found.seconds:.2f} s)"
+                )
+                return _proved(
+                    encoder, prop, invariant, " ∧ ".join(texts), claim, "houdini", texts, how, started, lifted
+                )
     say("Spacer" + (f" with {len(lemmas)} lemma(s)" if lemmas else ""))
     answer, invariant, reason = solve(encoder, prop, left(), options, lemmas, lifted)
     solved = time.perf_counter() - started
@@ -191,7 +219,9 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
             x = encoder.state(0)
             goals = [invariant, domain(encoder, x, lifted)]
             if prop.kind != "step":  # the safety query used every lemma: keep the property (its negation) as a goal too
-                goals.append(encoder.predicate(prop, x) if prop.kind == "always" else z3.Not(encoder.predicate(prop, x)))
+                goals.append(
+                    encoder.predicate(prop, x) if prop.kind == "always" else z3.Not(encoder.predicate(prop, x))
+                )
                 keep = houdini.support(encoder, goals, lemmas, timeout=left())
             else:
                 keep = None
@@ -211,19 +241,44 @@ def check(encoder: Encoder, prop: Any, timeout: float | None = None, max_trace_d
         stats = Stats(0, 0, max(depth, 0), seconds, trace is not None, why)
         if trace is None:
             where = "" if encoder.exact else " in the linear over-approximation"
-            return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
-                          f"Spacer found the property reachable{where} in {solved:.2f} s but BMC found no trace within "
-                          f"depth {max_trace_depth} ({why}); not reported without a certified trace"), None
-        return Result(prop, verdict, trace.scope, "pdr", stats, trace, None,
-                      f"Spacer: reachable ({solved:.2f} s); trace of depth {depth} by BMC, certified by replay"), None
+            return Result(
+                prop,
+                Verdict.INCONCLUSIVE,
+                encoder.scope,
+                "pdr",
+                stats,
+                None,
+                None,
+                f"Spacer found the property reachable{where} in {solved:.2f} s but BMC found no trace within "
+                f"depth {max_trace_depth} ({why}); not reported without a certified trace",
+            ), None
+        return Result(
+            prop,
+            verdict,
+            trace.scope,
+            "pdr",
+            stats,
+            trace,
+            None,
+            f"Spacer: reachable ({solved:.2f} s); trace of depth {depth} by BMC, certified by replay",
+        ), None
     stats = Stats(0, 0, 0, solved, False, "timeout" if "timeout" in reason or "canceled" in reason else "unknown")
     tried = f" (with {len(lemmas)} lemma(s) from Houdini)" if lemmas else ""
-    return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
-                  f"Spacer answered unknown after {solved:.2f} s{tried} ({reason})"), None
+    return Result(
+        prop,
+        Verdict.INCONCLUSIVE,
+        encoder.scope,
+        "pdr",
+        stats,
+        None,
+        None,
+        f"Spacer answered unknown after {solved:.2f} s{tried} ({reason})",
+    ), None
 
 
-def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
-                 timeout: float | None = None) -> tuple[Result, Proof | None] | None:
+def stated_proof(
+    encoder: Encoder, prop: Any, claim: str, started: float, timeout: float | None = None
+) -> tuple[Result, Proof | None] | None:
     """PROVED by the property's stated lemmas, or None (then nothing is concluded from them).
 
     Houdini runs on the stated clauses, the property and each domain bound: the greatest subset
@@ -231,8 +286,8 @@ def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
     clauses that survived (the bounds that did not are lifted, as in discovery), re-checked by
     fresh solvers like every proof.
     """
-    from kubecheck.checker.discovery import houdini
     from kubecheck.checker.certify import bounds
+    from kubecheck.checker.discovery import houdini
 
     t0 = time.perf_counter()
     x = encoder.state(0)
@@ -245,15 +300,37 @@ def stated_proof(encoder: Encoder, prop: Any, claim: str, started: float,
     kept = [i for i in alive if i < len(clauses)]
     lifted = tuple(b for j, (b, _) in enumerate(caps) if len(clauses) + 1 + j not in alive)
     texts = (f"{prop.name}: {render(encoder, goal)}",) + tuple(render(encoder, clauses[i]) for i in kept)
-    how = (f"the property and {len(kept)} of the {len(clauses)} lemma(s) stated with it "
-           f"(Houdini kept them; {time.perf_counter() - t0:.2f} s)")
-    result, proof = _proved(encoder, prop, z3.And(goal, *[clauses[i] for i in kept]), " ∧ ".join(texts), claim,
-                            "stated", texts, how, started, lifted)
+    how = (
+        f"the property and {len(kept)} of the {len(clauses)} lemma(s) stated with it "
+        f"(Houdini kept them; {time.perf_counter() - t0:.2f} s)"
+    )
+    result, proof = _proved(
+        encoder,
+        prop,
+        z3.And(goal, *[clauses[i] for i in kept]),
+        " ∧ ".join(texts),
+        claim,
+        "stated",
+        texts,
+        how,
+        started,
+        lifted,
+    )
     return (result, proof) if proof is not None else None
 
 
-def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, method: str, texts: tuple[str, ...],
-            how: str, started: float, lifted: tuple[Bound, ...] = ()) -> tuple[Result, Proof | None]:
+def _proved(
+    encoder: Encoder,
+    prop: Any,
+    invariant: Any,
+    text: str,
+    claim: str,
+    method: str,
+    texts: tuple[str, ...],
+    how: str,
+    started: float,
+    lifted: tuple[Bound, ...] = (),
+) -> tuple[Result, Proof | None]:
     """Re-check an invariant with fresh solvers; PROVED only if every check is unsat."""
     rechecked = check_invariant(encoder, prop, invariant, lifted=lifted)
     exact_note = ""
@@ -268,17 +345,29 @@ def _proved(encoder: Encoder, prop: Any, invariant: Any, text: str, claim: str, 
         if encoder.exact:
             raise EncoderBug(f"the invariant for {prop.name} fails its re-check: {rechecked}")
         stats = Stats(0, 0, 0, seconds, False, "unknown")
-        return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, "pdr", stats, None, None,
-                      f"an invariant was found by {how} but its re-check did not succeed ({rechecked}); not a proof"), None
+        return Result(
+            prop,
+            Verdict.INCONCLUSIVE,
+            encoder.scope,
+            "pdr",
+            stats,
+            None,
+            None,
+            f"an invariant was found by {how} but its re-check did not succeed ({rechecked}); not a proof",
+        ), None
     verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.PROVED
     listing = "\n    " + "\n    ".join(texts) if texts else " " + text
     caps = ""
     if lifted:
-        caps = (f"\n  domain bounds lifted (not shown to be kept; the proof holds for the model without them): "
-                f"{', '.join(bound_text(encoder, b) for b in lifted)}")
-    note = (f"PROVED ({claim}) in {seconds:.2f} s by {how}; inductive invariant:{listing}\n"
-            f"  re-checked by fresh solvers{exact_note} in {rechecked.seconds:.2f} s: initiation {rechecked.initiation}, "
-            f"consecution (domain kept) {rechecked.consecution}, safety {rechecked.safety}{caps}")
+        caps = (
+            f"\n  domain bounds lifted (not shown to be kept; the proof holds for the model without them): "
+            f"{', '.join(bound_text(encoder, b) for b in lifted)}"
+        )
+    note = (
+        f"PROVED ({claim}) in {seconds:.2f} s by {how}; inductive invariant:{listing}\n"
+        f"  re-checked by fresh solvers{exact_note} in {rechecked.seconds:.2f} s: initiation {rechecked.initiation}, "
+        f"consecution (domain kept) {rechecked.consecution}, safety {rechecked.safety}{caps}"
+    )
     stats = Stats(0, 0, 0, seconds, True, "proved")
     proof = Proof(invariant, text, rechecked, claim, method, texts, lifted)
     return Result(prop, verdict, encoder.scope, "pdr", stats, None, None, note), proof
@@ -308,6 +397,7 @@ def _has_quantifier(e: Any) -> bool:
 
 # -- rendering an invariant in the model's own field names ----------------------------------
 
+
 def render(encoder: Encoder, formula: Any) -> str:
     """The invariant as text over field names (``rs_replicas[0] + rs_replicas[1] ≤ replicas + 1``)."""
     names = {str(x): v.label for x, v in zip(encoder.state(0), encoder.vars)}
@@ -332,7 +422,12 @@ def _show(e: Any, names: dict[str, str], top: bool = False) -> str:
         inner = e.children()[0]
         k = inner.decl().kind() if z3.is_app(inner) else None
         if k in (z3.Z3_OP_LE, z3.Z3_OP_GE, z3.Z3_OP_LT, z3.Z3_OP_GT) and z3.is_int(inner.children()[0]):
-            neg = {z3.Z3_OP_LE: z3.Z3_OP_GT, z3.Z3_OP_GE: z3.Z3_OP_LT, z3.Z3_OP_LT: z3.Z3_OP_GE, z3.Z3_OP_GT: z3.Z3_OP_LE}[k]
+            neg = {
+                z3.Z3_OP_LE: z3.Z3_OP_GT,
+                z3.Z3_OP_GE: z3.Z3_OP_LT,
+                z3.Z3_OP_LT: z3.Z3_OP_GE,
+                z3.Z3_OP_GT: z3.Z3_OP_LE,
+            }[k]
             return _relation(_REL[neg], inner.children()[0], inner.children()[1], names)
         if k == z3.Z3_OP_EQ and z3.is_int(inner.children()[0]):
             return _relation("≠", inner.children()[0], inner.children()[1], names)

@@ -43,15 +43,16 @@ coefficients are over state variables and parameters, and the claim then covers 
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import z3
 
 from kubecheck.checker.certify import EncoderBug
-from kubecheck.checker.symbolic.lasso import fairness_units
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import Encoder, as_bool
+from kubecheck.checker.symbolic.lasso import fairness_units
 
 ENGINE = "ranking"
 #: Coefficients are integers in [-COEFF, COEFF]; rounds of sampling per component.
@@ -132,8 +133,13 @@ class _Obligations:
         if s.check() != z3.unsat:
             out.append("a lemma fails in the initial state")
         s = self.solver()
-        s.add(inv, self.e.domain(self.x), self.e.trans_disjunction(self.x, self.y), self.e.domain(self.y),
-              z3.Not(z3.substitute(inv, *zip(self.x, self.y))))
+        s.add(
+            inv,
+            self.e.domain(self.x),
+            self.e.trans_disjunction(self.x, self.y),
+            self.e.domain(self.y),
+            z3.Not(z3.substitute(inv, *zip(self.x, self.y))),
+        )
         if s.check() != z3.unsat:
             out.append("the lemmas are not inductive")
         return out
@@ -141,7 +147,11 @@ class _Obligations:
     def stuck_failures(self) -> list[str]:
         s = self.solver()
         s.add(self.pending_x, *[z3.Not(g) for a, g in zip(self.e.actions, self.guards) if a.command.kind == "system"])
-        return [] if s.check() == z3.unsat else ["a pending state has no system action enabled (a fair run may stop there)"]
+        return (
+            []
+            if s.check() == z3.unsat
+            else ["a pending state has no system action enabled (a fair run may stop there)"]
+        )
 
     def component_failures(self, c: Component, remaining: Sequence[int]) -> list[str]:
         out = []
@@ -176,7 +186,9 @@ def _values(m: z3.ModelRef, terms: Sequence[Any]) -> list[int]:
     return [m.eval(t, model_completion=True).as_long() for t in terms]
 
 
-def _synthesise(ob: _Obligations, remaining: list[int], must: Sequence[int] | None, deadline: float | None) -> Component | None:
+def _synthesise(
+    ob: _Obligations, remaining: list[int], must: Sequence[int] | None, deadline: float | None
+) -> Component | None:
     """One component over ``remaining`` (ranking those in ``must`` if given, else as many as possible)."""
     n = len(ob.x)
     coeff = [z3.Int(f"c{i}") for i in range(n)]
@@ -208,9 +220,11 @@ def _synthesise(ob: _Obligations, remaining: list[int], must: Sequence[int] | No
         if opt.check() != z3.sat:
             return None
         m = opt.model()
-        cand = Component(tuple(m.eval(k, model_completion=True).as_long() for k in coeff),
-                         m.eval(offset, model_completion=True).as_long(),
-                         tuple(a for a in remaining if z3.is_true(m.eval(strict[a], model_completion=True))))
+        cand = Component(
+            tuple(m.eval(k, model_completion=True).as_long() for k in coeff),
+            m.eval(offset, model_completion=True).as_long(),
+            tuple(a for a in remaining if z3.is_true(m.eval(strict[a], model_completion=True))),
+        )
         vx, vy = ob.value(cand, ob.features_x), ob.value(cand, ob.features_y)
         progress = False
         s = ob.solver()
@@ -255,8 +269,10 @@ def prove(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (), timeout: floa
                     break
             else:
                 names = ", ".join(sorted({encoder.actions[a].label for a in remaining}))
-                raise Unproved(f"no linear ranking function decreases any of the remaining actions ({names}), "
-                               f"and no weakly fair unit helps")
+                raise Unproved(
+                    f"no linear ranking function decreases any of the remaining actions ({names}), "
+                    f"and no weakly fair unit helps"
+                )
             break
         levels.append(remaining)
         components.append(comp)
@@ -280,8 +296,11 @@ def render(encoder: Encoder, components: Sequence[Component]) -> str:
     """The ranking functions in the model's field names, each with the actions it ranks."""
     out = []
     for i, c in enumerate(components, start=1):
-        terms = [f"{k}·{v.label}" if k not in (1, -1) else ("" if k == 1 else "-") + v.label
-                 for k, v in zip(c.coefficients, encoder.vars) if k]
+        terms = [
+            f"{k}·{v.label}" if k not in (1, -1) else ("" if k == 1 else "-") + v.label
+            for k, v in zip(c.coefficients, encoder.vars)
+            if k
+        ]
         body = " + ".join(terms + ([str(c.offset)] if c.offset or not terms else [])).replace("+ -", "- ")
         names = sorted({encoder.actions[a].name for a in c.ranks})
         helper = f", helped by weak fairness of {c.helper[0]}" if c.helper is not None else ""
@@ -305,7 +324,9 @@ def progress_lemma(encoder: Encoder, prop: Any, timeout: float | None = None) ->
     def can_go_on(ops: Any, sc: Any, s: Any) -> Any:
         return ops.or_(goal(ops, sc, s), *[a.guard(ops, sc, s) for a in system])
 
-    safety = Property(f"{prop.name}.can_go_on", "always", "the goal holds or a system action is enabled", "-", can_go_on)
+    safety = Property(
+        f"{prop.name}.can_go_on", "always", "the goal holds or a system action is enabled", "-", can_go_on
+    )
     # the exact integer encoding: the guards in the query must not introduce havoc variables
     exact = Encoder(encoder.model, encoder.scope, encoder.params, encoder.bounds)
     answer, invariant, reason = pdr.solve(exact, safety, timeout)
@@ -313,12 +334,16 @@ def progress_lemma(encoder: Encoder, prop: Any, timeout: float | None = None) ->
         return None, "a reachable pending state has no system action enabled (a fair run may stop there; PDR)"
     if answer != "sat":
         first = (reason or "").strip().splitlines()[0][:120] if reason else ""
-        return None, f"PDR found no invariant that keeps pending states from stopping ({answer}{': ' + first if first else ''})"
+        return (
+            None,
+            f"PDR found no invariant that keeps pending states from stopping ({answer}{': ' + first if first else ''})",
+        )
     return invariant, ""
 
 
-def check(encoder: Encoder, prop: Any, lemmas: Sequence[Any] | None = None,
-          timeout: float | None = None) -> tuple[Result, RankingProof | None]:
+def check(
+    encoder: Encoder, prop: Any, lemmas: Sequence[Any] | None = None, timeout: float | None = None
+) -> tuple[Result, RankingProof | None]:
     """PROVED with a re-checked ranking proof, or INCONCLUSIVE with the reason (never HOLDS).
 
     ``lemmas``: proved invariants to assume; None asks PDR for one (:func:`progress_lemma`).
@@ -335,13 +360,22 @@ def check(encoder: Encoder, prop: Any, lemmas: Sequence[Any] | None = None,
         proof = prove(encoder, prop, lemmas, left)
     except Unproved as why:
         stats = Stats(0, 0, 0, time.perf_counter() - started, False, "unproved")
-        return Result(prop, Verdict.INCONCLUSIVE, encoder.scope, ENGINE, stats, None, None,
-                      f"no liveness proof: {why}; not a proof either way"), None
+        return Result(
+            prop,
+            Verdict.INCONCLUSIVE,
+            encoder.scope,
+            ENGINE,
+            stats,
+            None,
+            None,
+            f"no liveness proof: {why}; not a proof either way",
+        ), None
     goal = prop.target if prop.kind == "leads_to" else prop.predicate
     failed = proof.recheck(encoder, goal)
     if failed:
         raise EncoderBug(f"ranking proof for {prop.name} fails its re-check: {'; '.join(failed)}")
     seconds = time.perf_counter() - started
     note = f"PROVED ({proof.scope_claim}) by a lexicographic ranking, re-checked: {proof.text}"
-    return Result(prop, Verdict.PROVED, encoder.scope, ENGINE, Stats(0, 0, 0, seconds, True, "proved"),
-                  None, None, note, proof), proof
+    return Result(
+        prop, Verdict.PROVED, encoder.scope, ENGINE, Stats(0, 0, 0, seconds, True, "proved"), None, None, note, proof
+    ), proof

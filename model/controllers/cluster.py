@@ -54,7 +54,8 @@ taint (its effect is a force delete plus a force detach, both modelled separatel
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -102,6 +103,7 @@ def stand_in_hash(key: str) -> str:
 
 # -- field factories ----------------------------------------------------------------------------
 
+
 def pod_phase_field(length: Callable[[Any], int]) -> Any:
     return tuple_field(int_field(NONE, AVAILABLE), length=length, doc="pod object phase per slot (0 = no object)")
 
@@ -111,12 +113,17 @@ def pod_terminating_field(length: Callable[[Any], int]) -> Any:
 
 
 def pod_node_field(length: Callable[[Any], int]) -> Any:
-    return tuple_field(int_field(0, lambda sc: sc.nodes - 1), length=length, doc="node the pod is bound to (0 when unbound)")
+    return tuple_field(
+        int_field(0, lambda sc: sc.nodes - 1), length=length, doc="node the pod is bound to (0 when unbound)"
+    )
 
 
 def pod_ghost_field(length: Callable[[Any], int]) -> Any:
-    return tuple_field(int_field(0, lambda sc: sc.nodes), length=length,
-                       doc="node+1 where containers of a vanished pod object still run (0 = none)")
+    return tuple_field(
+        int_field(0, lambda sc: sc.nodes),
+        length=length,
+        doc="node+1 where containers of a vanished pod object still run (0 = none)",
+    )
 
 
 def node_state_field() -> Any:
@@ -132,6 +139,7 @@ def faults_left_field() -> Any:
 
 
 # -- derived predicates (ops style) ---------------------------------------------------------
+
 
 def exists(s: Any, k: int) -> Any:
     return s.pod_phase[k] != NONE
@@ -165,7 +173,7 @@ def running_instances(ops: Ops, s: Any, k: int) -> Any:
 
 
 def _set(values: tuple, k: int, value: Any) -> tuple:
-    return values[:k] + (value,) + values[k + 1:]
+    return values[:k] + (value,) + values[k + 1 :]
 
 
 def graceful_delete(ops: Ops, s: Any, k: int, cond: Any) -> tuple[Any, Any]:
@@ -242,8 +250,10 @@ def _node_fault_on(sc: Any) -> bool:
 
 
 def _mark_not_ready(ops: Ops, s: Any, n: int) -> tuple:
-    return tuple(ops.ite(ops.and_(bound_to(ops, s, k, n), s.pod_phase[k] >= READY), RUNNING, s.pod_phase[k])
-                 for k in range(len(s.pod_phase)))
+    return tuple(
+        ops.ite(ops.and_(bound_to(ops, s, k, n), s.pod_phase[k] >= READY), RUNNING, s.pod_phase[k])
+        for k in range(len(s.pod_phase))
+    )
 
 
 def cluster_commands(table: PodTable) -> tuple[Command, ...]:
@@ -252,22 +262,35 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
     node = ("node", _nodes)
 
     def bind_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
-        return ops.and_(s.pod_phase[pod] == UNSCHEDULED, s.node_exists[node], s.node_state[node] == NODE_READY,
-                        table.can_bind(ops, sc, s, pod, node))
+        return ops.and_(
+            s.pod_phase[pod] == UNSCHEDULED,
+            s.node_exists[node],
+            s.node_state[node] == NODE_READY,
+            table.can_bind(ops, sc, s, pod, node),
+        )
 
     def bind_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
         return {"pod_phase": _set(s.pod_phase, pod, CREATING), "pod_node": _set(s.pod_node, pod, node)}
 
     def start_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
-        return ops.and_(s.pod_phase[pod] == CREATING, s.pod_node[pod] == node, s.node_state[node] == NODE_READY,
-                        ops.not_(s.pod_terminating[pod]), table.can_start(ops, sc, s, pod, node))
+        return ops.and_(
+            s.pod_phase[pod] == CREATING,
+            s.pod_node[pod] == node,
+            s.node_state[node] == NODE_READY,
+            ops.not_(s.pod_terminating[pod]),
+            table.can_start(ops, sc, s, pod, node),
+        )
 
     def start_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
         return {"pod_phase": _set(s.pod_phase, pod, RUNNING)}
 
     def ready_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
-        return ops.and_(s.pod_phase[pod] == RUNNING, s.pod_node[pod] == node, s.node_state[node] == NODE_READY,
-                        ops.not_(s.pod_terminating[pod]))
+        return ops.and_(
+            s.pod_phase[pod] == RUNNING,
+            s.pod_node[pod] == node,
+            s.node_state[node] == NODE_READY,
+            ops.not_(s.pod_terminating[pod]),
+        )
 
     def ready_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
         return {"pod_phase": _set(s.pod_phase, pod, READY if sc.has_min_ready else AVAILABLE)}
@@ -331,13 +354,20 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
         return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
 
     def partition_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
-        return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, NODE_PARTITIONED),
-                "pod_phase": _mark_not_ready(ops, s, node)}
+        return {
+            "faults_left": s.faults_left - 1,
+            "node_state": _set(s.node_state, node, NODE_PARTITIONED),
+            "pod_phase": _mark_not_ready(ops, s, node),
+        }
 
     def fail_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
         ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
-        return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, NODE_DOWN),
-                "pod_phase": _mark_not_ready(ops, s, node), "pod_ghost": ghosts}
+        return {
+            "faults_left": s.faults_left - 1,
+            "node_state": _set(s.node_state, node, NODE_DOWN),
+            "pod_phase": _mark_not_ready(ops, s, node),
+            "pod_ghost": ghosts,
+        }
 
     def reconnect_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
         return ops.and_(s.node_state[node] != NODE_READY, table.can_reconnect(ops, sc, s, node))
@@ -354,41 +384,134 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
     min_ready = lambda sc: sc.has_min_ready  # noqa: E731
     orphans = lambda sc: bool({"force-delete", "node-delete"} & set(sc.faults))  # noqa: E731
     return (
-        # one fairness unit per pod: the node is the scheduler's choice, so weak fairness promises
-        # "the scheduler eventually binds web-1", whatever the node
-        Command("scheduler.bind_pod", bind_g, bind_e, "bind an unscheduled pod to a Ready node (any node fits)", params=(slot, node),
-                fair_by=(slot[0],)),
-        Command("kubelet.start_pod", start_g, start_e, "start the containers (after the volume is attached): Running, not Ready",
-                params=(slot, node)),
-        Command("kubelet.pod_ready", ready_g, ready_e, "readiness probe passes: Ready", params=(slot, node)),
-        Command("clock.pass_min_ready_seconds", avail_g, avail_e, "minReadySeconds pass: a Ready pod becomes available",
-                params=(slot,), enabled_in=min_ready),
-        Command("kubelet.pod_terminated", terminated_g, terminated_e,
-                "graceful termination completes: containers stopped, the pod object is removed", params=(slot, node)),
-        Command("kubelet.kill_orphan", orphan_g, orphan_e,
-                "the kubelet, reachable again, kills containers whose pod object is gone", params=(slot, node), enabled_in=orphans),
-    ) + (() if table.tolerates_unreachable else (
-        Command("node-lifecycle.evict_pod", taint_evict_g, taint_evict_e,
-                "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays Terminating)",
-                params=(slot, node), enabled_in=_node_fault_on),
-    )) + (
-        Command("pod-gc.delete_orphaned_pod", podgc_g, podgc_e,
+        (
+            # one fairness unit per pod: the node is the scheduler's choice, so weak fairness promises
+            # "the scheduler eventually binds web-1", whatever the node
+            Command(
+                "scheduler.bind_pod",
+                bind_g,
+                bind_e,
+                "bind an unscheduled pod to a Ready node (any node fits)",
+                params=(slot, node),
+                fair_by=(slot[0],),
+            ),
+            Command(
+                "kubelet.start_pod",
+                start_g,
+                start_e,
+                "start the containers (after the volume is attached): Running, not Ready",
+                params=(slot, node),
+            ),
+            Command("kubelet.pod_ready", ready_g, ready_e, "readiness probe passes: Ready", params=(slot, node)),
+            Command(
+                "clock.pass_min_ready_seconds",
+                avail_g,
+                avail_e,
+                "minReadySeconds pass: a Ready pod becomes available",
+                params=(slot,),
+                enabled_in=min_ready,
+            ),
+            Command(
+                "kubelet.pod_terminated",
+                terminated_g,
+                terminated_e,
+                "graceful termination completes: containers stopped, the pod object is removed",
+                params=(slot, node),
+            ),
+            Command(
+                "kubelet.kill_orphan",
+                orphan_g,
+                orphan_e,
+                "the kubelet, reachable again, kills containers whose pod object is gone",
+                params=(slot, node),
+                enabled_in=orphans,
+            ),
+        )
+        + (
+            ()
+            if table.tolerates_unreachable
+            else (
+                Command(
+                    "node-lifecycle.evict_pod",
+                    taint_evict_g,
+                    taint_evict_e,
+                    "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays Terminating)",
+                    params=(slot, node),
+                    enabled_in=_node_fault_on,
+                ),
+            )
+        )
+        + (
+            Command(
+                "pod-gc.delete_orphaned_pod",
+                podgc_g,
+                podgc_e,
                 "PodGC deletes a pod bound to a node whose Node object is gone (no kubelet confirmation)",
-                params=(slot, node), enabled_in=table.podgc_on),
-        Command("fault.crash_pod", crash_g, crash_e, "a Ready container fails its probe: Running, not Ready", kind="fault",
-                params=(slot,), enabled_in=_fault_on("crash")),
-        Command("fault.evict_pod", evict_g, evict_e, "the Eviction API (kubectl drain) deletes a bound pod gracefully",
-                kind="fault", params=(slot,), enabled_in=_fault_on("evict")),
-        Command("fault.force_delete_pod", force_g, force_e,
+                params=(slot, node),
+                enabled_in=table.podgc_on,
+            ),
+            Command(
+                "fault.crash_pod",
+                crash_g,
+                crash_e,
+                "a Ready container fails its probe: Running, not Ready",
+                kind="fault",
+                params=(slot,),
+                enabled_in=_fault_on("crash"),
+            ),
+            Command(
+                "fault.evict_pod",
+                evict_g,
+                evict_e,
+                "the Eviction API (kubectl drain) deletes a bound pod gracefully",
+                kind="fault",
+                params=(slot,),
+                enabled_in=_fault_on("evict"),
+            ),
+            Command(
+                "fault.force_delete_pod",
+                force_g,
+                force_e,
                 "kubectl delete pod --grace-period=0 --force: the object goes at once, containers may still run",
-                kind="fault", params=(slot,), enabled_in=_fault_on("force-delete")),
-        Command("fault.partition_node", partition_g, partition_e,
+                kind="fault",
+                params=(slot,),
+                enabled_in=_fault_on("force-delete"),
+            ),
+            Command(
+                "fault.partition_node",
+                partition_g,
+                partition_e,
                 "the node becomes unreachable but keeps running its containers; its pods are marked not Ready",
-                kind="fault", params=(node,), enabled_in=_fault_on("partition")),
-        Command("fault.fail_node", partition_g, fail_e, "the machine stops: its containers stop, its pods are marked not Ready",
-                kind="fault", params=(node,), enabled_in=_fault_on("node-failure")),
-        Command("node.reconnect", reconnect_g, reconnect_e, "the node is reachable again (re-registers if its Node object was deleted)",
-                kind="fault", params=(node,), enabled_in=_node_fault_on),
-        Command("fault.delete_node", delete_node_g, delete_node_e, "kubectl delete node on a NotReady node",
-                kind="fault", params=(node,), enabled_in=_fault_on("node-delete")),
+                kind="fault",
+                params=(node,),
+                enabled_in=_fault_on("partition"),
+            ),
+            Command(
+                "fault.fail_node",
+                partition_g,
+                fail_e,
+                "the machine stops: its containers stop, its pods are marked not Ready",
+                kind="fault",
+                params=(node,),
+                enabled_in=_fault_on("node-failure"),
+            ),
+            Command(
+                "node.reconnect",
+                reconnect_g,
+                reconnect_e,
+                "the node is reachable again (re-registers if its Node object was deleted)",
+                kind="fault",
+                params=(node,),
+                enabled_in=_node_fault_on,
+            ),
+            Command(
+                "fault.delete_node",
+                delete_node_g,
+                delete_node_e,
+                "kubectl delete node on a NotReady node",
+                kind="fault",
+                params=(node,),
+                enabled_in=_fault_on("node-delete"),
+            ),
+        )
     )

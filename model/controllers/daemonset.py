@@ -57,10 +57,10 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import PRESETS, START_ROLLED_OUT, DaemonSetScope
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE, Ops
 from kubecheck.model.kernel.schema import int_field, tuple_field
-from kubecheck.model.controllers.daemonset_scope import PRESETS, START_ROLLED_OUT, DaemonSetScope
 
 KUBERNETES = "v1.35"
 
@@ -83,8 +83,11 @@ class DaemonSetState:
     relabels_left: int = int_field(0, lambda sc: sc.relabels, doc="node label/taint changes left")
     pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
     faults_left: int = cl.faults_left_field()
-    node_class: tuple = tuple_field(int_field(du.ELIGIBLE, du.INELIGIBLE), length=lambda sc: sc.nodes,
-                                    doc="eligibility class: eligible / no-schedule / ineligible")
+    node_class: tuple = tuple_field(
+        int_field(du.ELIGIBLE, du.INELIGIBLE),
+        length=lambda sc: sc.nodes,
+        doc="eligibility class: eligible / no-schedule / ineligible",
+    )
     node_state: tuple = cl.node_state_field()
     node_exists: tuple = cl.node_exists_field()
     pod_phase: tuple = cl.pod_phase_field(_k)
@@ -103,14 +106,25 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
     phase = tuple(cl.AVAILABLE if k_ % sc.slots_per_node == 0 and running[sc.home(k_)] else cl.NONE for k_ in range(k))
     node = tuple(sc.home(k_) if phase[k_] != cl.NONE else 0 for k_ in range(k))
     return DaemonSetState(
-        template=0, joins_left=sc.joins, leaves_left=sc.leaves, relabels_left=sc.relabels, pod_deletes_left=sc.pod_deletes,
-        faults_left=sc.fault_budget if sc.faults else 0, node_class=classes,
-        node_state=tuple(cl.NODE_READY if p else cl.NODE_DOWN for p in present), node_exists=present,
-        pod_phase=phase, pod_terminating=(False,) * k, pod_node=node, pod_ghost=(0,) * k, pod_rev=(0,) * k,
+        template=0,
+        joins_left=sc.joins,
+        leaves_left=sc.leaves,
+        relabels_left=sc.relabels,
+        pod_deletes_left=sc.pod_deletes,
+        faults_left=sc.fault_budget if sc.faults else 0,
+        node_class=classes,
+        node_state=tuple(cl.NODE_READY if p else cl.NODE_DOWN for p in present),
+        node_exists=present,
+        pod_phase=phase,
+        pod_terminating=(False,) * k,
+        pod_node=node,
+        pod_ghost=(0,) * k,
+        pod_rev=(0,) * k,
     )
 
 
 # -- derived quantities (commands, properties, traces) -----------------------------------------
+
 
 def should_run(ops: Ops, s: Any, n: int) -> Any:
     """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints."""
@@ -134,8 +148,16 @@ def pods_on(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
 
 def has_available_pod(ops: Ops, sc: DaemonSetScope, s: Any, n: int, updated: bool) -> Any:
     """Node n has a non-terminating available pod (at the current revision when ``updated``)."""
-    return ops.or_(*[ops.and_(s.pod_phase[k] == cl.AVAILABLE, ops.not_(s.pod_terminating[k]),
-                              s.pod_rev[k] == s.template if updated else True) for k in node_slots(sc, n)])
+    return ops.or_(
+        *[
+            ops.and_(
+                s.pod_phase[k] == cl.AVAILABLE,
+                ops.not_(s.pod_terminating[k]),
+                s.pod_rev[k] == s.template if updated else True,
+            )
+            for k in node_slots(sc, n)
+        ]
+    )
 
 
 def node_settled(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
@@ -145,8 +167,9 @@ def node_settled(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
     updated = sc.strategy == du.ROLLING_UPDATE
     running_ok = ops.and_(pods_on(ops, sc, s, n) == 1, has_available_pod(ops, sc, s, n, updated))
     empty = pods_on(ops, sc, s, n) == 0
-    return ops.and_(no_terminating, ops.ite(should_run(ops, s, n), running_ok,
-                                            ops.ite(should_continue(ops, s, n), True, empty)))
+    return ops.and_(
+        no_terminating, ops.ite(should_run(ops, s, n), running_ok, ops.ite(should_continue(ops, s, n), True, empty))
+    )
 
 
 def quiescent(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
@@ -155,10 +178,11 @@ def quiescent(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
 
 
 def _set(values: tuple, k: int, value: Any) -> tuple:
-    return values[:k] + (value,) + values[k + 1:]
+    return values[:k] + (value,) + values[k + 1 :]
 
 
 # -- hooks into the cluster commands --------------------------------------------------------
+
 
 def _bind_to_target(ops: Ops, sc: DaemonSetScope, s: Any, k: int, n: int) -> Any:
     """The scheduler: nodeAffinity names the target node; its labels and taints must admit the pod."""
@@ -182,11 +206,18 @@ def _machine_comes_back(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
     return ops.or_(s.node_exists[n], s.node_state[n] == cl.NODE_PARTITIONED)
 
 
-PODS = cl.PodTable(slots=lambda sc: range(sc.pod_slots), can_bind=_bind_to_target, reset_on_remove=("pod_rev",),
-                   tolerates_unreachable=True, podgc_on=_podgc_on, can_reconnect=_machine_comes_back)
+PODS = cl.PodTable(
+    slots=lambda sc: range(sc.pod_slots),
+    can_bind=_bind_to_target,
+    reset_on_remove=("pod_rev",),
+    tolerates_unreachable=True,
+    podgc_on=_podgc_on,
+    can_reconnect=_machine_comes_back,
+)
 
 
 # -- daemonset controller -------------------------------------------------------------------
+
 
 @functools.lru_cache(maxsize=4096)
 def _concrete_plan(sc: DaemonSetScope, s: DaemonSetState) -> sync.Plan:
@@ -220,10 +251,11 @@ def _rolling_e(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> dict:
 
 
 def _picks(sc: DaemonSetScope) -> range:
-    return range(2 ** sc.nodes)
+    return range(2**sc.nodes)
 
 
 # -- user and nodes ---------------------------------------------------------------------------
+
 
 def _edit_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
     return s.template < sc.templates - 1
@@ -239,8 +271,11 @@ def _join_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
 
 
 def _join_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
-    return {"joins_left": s.joins_left - 1, "node_exists": _set(s.node_exists, node, True),
-            "node_state": _set(s.node_state, node, cl.NODE_READY)}
+    return {
+        "joins_left": s.joins_left - 1,
+        "node_exists": _set(s.node_exists, node, True),
+        "node_state": _set(s.node_state, node, cl.NODE_READY),
+    }
 
 
 def _leave_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
@@ -249,8 +284,12 @@ def _leave_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
 
 def _leave_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
     ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
-    return {"leaves_left": s.leaves_left - 1, "node_exists": _set(s.node_exists, node, False),
-            "node_state": _set(s.node_state, node, cl.NODE_DOWN), "pod_ghost": ghosts}
+    return {
+        "leaves_left": s.leaves_left - 1,
+        "node_exists": _set(s.node_exists, node, False),
+        "node_state": _set(s.node_state, node, cl.NODE_DOWN),
+        "pod_ghost": ghosts,
+    }
 
 
 def _relabel_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int, to: int) -> Any:
@@ -268,8 +307,12 @@ def _delete_pod_g(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> Any:
 def _delete_pod_e(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> dict:
     phase, term = cl.graceful_delete(ops, s, pod, True)
     gone = s.pod_phase[pod] == cl.UNSCHEDULED
-    return {"pod_phase": _set(s.pod_phase, pod, phase), "pod_terminating": _set(s.pod_terminating, pod, term),
-            "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod])), "pod_deletes_left": s.pod_deletes_left - 1}
+    return {
+        "pod_phase": _set(s.pod_phase, pod, phase),
+        "pod_terminating": _set(s.pod_terminating, pod, term),
+        "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod])),
+        "pod_deletes_left": s.pod_deletes_left - 1,
+    }
 
 
 def _nodes(sc: DaemonSetScope) -> range:
@@ -277,22 +320,70 @@ def _nodes(sc: DaemonSetScope) -> range:
 
 
 COMMANDS = (
-    Command("daemonset-controller.manage", _manage_g, _manage_e,
-            "syncDaemonSet/manage: create a pod on each node that should run one and has none, delete pods where they may not stay"),
-    Command("daemonset-controller.rolling_update", _rolling_g, _rolling_e,
+    (
+        Command(
+            "daemonset-controller.manage",
+            _manage_g,
+            _manage_e,
+            "syncDaemonSet/manage: create a pod on each node that should run one and has none, delete pods where they may not stay",
+        ),
+        Command(
+            "daemonset-controller.rolling_update",
+            _rolling_g,
+            _rolling_e,
             "syncDaemonSet/rollingUpdate: replace old pods within maxUnavailable / maxSurge (pick: the nodes Go's map order put first)",
-            params=(("pick", _picks),), enabled_in=lambda sc: sc.strategy == du.ROLLING_UPDATE, fair_by=()),
-) + cl.cluster_commands(PODS) + (
-    Command("user.edit_template", _edit_g, _edit_e, "kubectl apply with a new pod template (a new revision)", kind="user",
-            enabled_in=lambda sc: sc.edits > 0),
-    Command("cluster.add_node", _join_g, _join_e, "a new node registers (Ready) with its class's labels and taints", kind="user",
-            params=(("node", _nodes),), enabled_in=lambda sc: sc.joins > 0),
-    Command("user.remove_node", _leave_g, _leave_e, "kubectl delete node; the machine is decommissioned", kind="user",
-            params=(("node", _nodes),), enabled_in=lambda sc: sc.leaves > 0),
-    Command("user.relabel_node", _relabel_g, _relabel_e, "kubectl label / taint node: the node changes eligibility class", kind="user",
-            params=(("node", _nodes), ("to", lambda sc: range(3))), enabled_in=lambda sc: sc.relabels > 0),
-    Command("user.delete_pod", _delete_pod_g, _delete_pod_e, "kubectl delete pod (graceful)", kind="user",
-            params=(("pod", lambda sc: range(sc.pod_slots)),), enabled_in=lambda sc: sc.pod_deletes > 0),
+            params=(("pick", _picks),),
+            enabled_in=lambda sc: sc.strategy == du.ROLLING_UPDATE,
+            fair_by=(),
+        ),
+    )
+    + cl.cluster_commands(PODS)
+    + (
+        Command(
+            "user.edit_template",
+            _edit_g,
+            _edit_e,
+            "kubectl apply with a new pod template (a new revision)",
+            kind="user",
+            enabled_in=lambda sc: sc.edits > 0,
+        ),
+        Command(
+            "cluster.add_node",
+            _join_g,
+            _join_e,
+            "a new node registers (Ready) with its class's labels and taints",
+            kind="user",
+            params=(("node", _nodes),),
+            enabled_in=lambda sc: sc.joins > 0,
+        ),
+        Command(
+            "user.remove_node",
+            _leave_g,
+            _leave_e,
+            "kubectl delete node; the machine is decommissioned",
+            kind="user",
+            params=(("node", _nodes),),
+            enabled_in=lambda sc: sc.leaves > 0,
+        ),
+        Command(
+            "user.relabel_node",
+            _relabel_g,
+            _relabel_e,
+            "kubectl label / taint node: the node changes eligibility class",
+            kind="user",
+            params=(("node", _nodes), ("to", lambda sc: range(3))),
+            enabled_in=lambda sc: sc.relabels > 0,
+        ),
+        Command(
+            "user.delete_pod",
+            _delete_pod_g,
+            _delete_pod_e,
+            "kubectl delete pod (graceful)",
+            kind="user",
+            params=(("pod", lambda sc: range(sc.pod_slots)),),
+            enabled_in=lambda sc: sc.pod_deletes > 0,
+        ),
+    )
 )
 
 

@@ -21,7 +21,15 @@ import attrs
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers.cluster import FAULTS
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int, parse_int_or_percent, parse_names, show_names
+from kubecheck.model.kernel.scopes import (
+    ScopeError,
+    param,
+    parse_choice,
+    parse_int,
+    parse_int_or_percent,
+    parse_names,
+    show_names,
+)
 
 START_ROLLED_OUT, START_FRESH = "rolled-out", "fresh"
 
@@ -59,28 +67,57 @@ class DaemonSetScope:
 
     name: str = param("name", "metadata.name of the DaemonSet", str, "agent")
     nodes: int = param("nodes", "node slots (node-a, node-b, ...), including those that join later", parse_int(1, 4), 2)
-    node_classes: tuple[int, ...] = param("node-classes", "initial class per node: eligible | no-schedule | ineligible (comma list; default all eligible)",
-                                          _parse_classes, (), _show_classes)
-    start: str = param("start", "rolled-out: the DaemonSet already runs at revision 0 on every eligible node; fresh: just created",
-                       parse_choice((START_ROLLED_OUT, START_FRESH)), START_ROLLED_OUT)
-    strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((du.ROLLING_UPDATE, du.ON_DELETE)), du.ROLLING_UPDATE)
-    max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          parse_int_or_percent, IntOrPercent(1))
-    max_surge: IntOrPercent = param("max-surge", "spec.updateStrategy.rollingUpdate.maxSurge (integer or percent)",
-                                    parse_int_or_percent, IntOrPercent(0))
-    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
+    node_classes: tuple[int, ...] = param(
+        "node-classes",
+        "initial class per node: eligible | no-schedule | ineligible (comma list; default all eligible)",
+        _parse_classes,
+        (),
+        _show_classes,
+    )
+    start: str = param(
+        "start",
+        "rolled-out: the DaemonSet already runs at revision 0 on every eligible node; fresh: just created",
+        parse_choice((START_ROLLED_OUT, START_FRESH)),
+        START_ROLLED_OUT,
+    )
+    strategy: str = param(
+        "strategy", "spec.updateStrategy.type", parse_choice((du.ROLLING_UPDATE, du.ON_DELETE)), du.ROLLING_UPDATE
+    )
+    max_unavailable: IntOrPercent = param(
+        "max-unavailable",
+        "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
+        parse_int_or_percent,
+        IntOrPercent(1),
+    )
+    max_surge: IntOrPercent = param(
+        "max-surge",
+        "spec.updateStrategy.rollingUpdate.maxSurge (integer or percent)",
+        parse_int_or_percent,
+        IntOrPercent(0),
+    )
+    min_ready_seconds: int = param(
+        "min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0
+    )
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 2), 1)
     joins: int = param("joins", "nodes that join later (the last node slots start absent)", parse_int(0, 2), 0)
-    leaves: int = param("leaves", "times a node may be removed (kubectl delete node; the machine is decommissioned)", parse_int(0, 2), 0)
+    leaves: int = param(
+        "leaves", "times a node may be removed (kubectl delete node; the machine is decommissioned)", parse_int(0, 2), 0
+    )
     relabels: int = param("relabels", "times a node's labels or taints may change its class", parse_int(0, 2), 0)
-    pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 2), 0)
-    faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
+    pod_deletes: int = param(
+        "pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 2), 0
+    )
+    faults: frozenset[str] = param(
+        "faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults
+    )
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
 
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets (its messages)."""
         if self.node_classes and len(self.node_classes) != self.nodes:
-            raise ScopeError(f"node-classes: expected {self.nodes} classes (one per node), got {len(self.node_classes)}")
+            raise ScopeError(
+                f"node-classes: expected {self.nodes} classes (one per node), got {len(self.node_classes)}"
+            )
         if self.joins >= self.nodes:
             raise ScopeError(f"joins: at most nodes - 1 = {self.nodes - 1} nodes may join later, got {self.joins}")
         if self.strategy != du.ROLLING_UPDATE:
@@ -88,13 +125,17 @@ class DaemonSetScope:
         path = "spec.updateStrategy.rollingUpdate"
         for field_name, value in (("maxUnavailable", self.max_unavailable), ("maxSurge", self.max_surge)):
             if not value.is_percent and value.value < 0:
-                raise ScopeError(f"{path}.{field_name}: Invalid value: {value.value}: must be greater than or equal to 0")
+                raise ScopeError(
+                    f"{path}.{field_name}: Invalid value: {value.value}: must be greater than or equal to 0"
+                )
             if value.is_percent and value.value > 100:
                 raise ScopeError(f"{path}.{field_name}: Invalid value: {_field(value)}: must not be greater than 100%")
         has_unavailable = not self.max_unavailable.is_zero()
         has_surge = not self.max_surge.is_zero()
         if has_unavailable and has_surge:
-            raise ScopeError(f"{path}.maxSurge: Invalid value: {_field(self.max_surge)}: may not be set when maxUnavailable is non-zero")
+            raise ScopeError(
+                f"{path}.maxSurge: Invalid value: {_field(self.max_surge)}: may not be set when maxUnavailable is non-zero"
+            )
         if not has_unavailable and not has_surge:
             raise ScopeError(f"{path}.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")
 
@@ -103,11 +144,15 @@ class DaemonSetScope:
     def not_symbolic(self, name: str) -> str:
         """Why the scope field ``name`` cannot be left symbolic (``--for-all``): none of them can."""
         if name == "nodes":
-            return ("the DaemonSet model keeps state slots per node, so the node count fixes the shape of the state; "
-                    "no proof for every node count is made. Check a range instance by instance with "
-                    "--for-all nodes=LO..HI, or one count with --set nodes=N --engine kind (or pdr)")
-        return (f"{name.replace('_', '-')}: the DaemonSet model reads it while building its commands and per-node "
-                f"slots, so it cannot be left symbolic; check values one at a time with --set")
+            return (
+                "the DaemonSet model keeps state slots per node, so the node count fixes the shape of the state; "
+                "no proof for every node count is made. Check a range instance by instance with "
+                "--for-all nodes=LO..HI, or one count with --set nodes=N --engine kind (or pdr)"
+            )
+        return (
+            f"{name.replace('_', '-')}: the DaemonSet model reads it while building its commands and per-node "
+            f"slots, so it cannot be left symbolic; check values one at a time with --set"
+        )
 
     @property
     def templates(self) -> int:
@@ -132,8 +177,13 @@ class DaemonSetScope:
         """
         if not self.surge:
             return 2
-        third = bool({"evict", "force-delete"} & set(self.faults)) or self.pod_deletes > 0 or self.edits >= 2 \
-            or self.relabels >= 2 or self.leaves > 0
+        third = (
+            bool({"evict", "force-delete"} & set(self.faults))
+            or self.pod_deletes > 0
+            or self.edits >= 2
+            or self.relabels >= 2
+            or self.leaves > 0
+        )
         return 3 if third else 2
 
     @property
@@ -161,6 +211,15 @@ class DaemonSetScope:
 PRESETS = {
     "tiny": DaemonSetScope(nodes=2, edits=1, relabels=1),
     "small": DaemonSetScope(nodes=3, edits=1, joins=1, relabels=1, min_ready_seconds=10),
-    "medium": DaemonSetScope(nodes=3, edits=1, joins=1, relabels=1, max_unavailable=IntOrPercent(0), max_surge=IntOrPercent(1),
-                             min_ready_seconds=10, faults=frozenset({"crash"}), fault_budget=1),
+    "medium": DaemonSetScope(
+        nodes=3,
+        edits=1,
+        joins=1,
+        relabels=1,
+        max_unavailable=IntOrPercent(0),
+        max_surge=IntOrPercent(1),
+        min_ready_seconds=10,
+        faults=frozenset({"crash"}),
+        fault_budget=1,
+    ),
 }

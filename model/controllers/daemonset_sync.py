@@ -72,7 +72,9 @@ class Plan:
         ex = [cl.exists(s, k) for k in range(sc.pod_slots)]
         self.live = [ops.and_(ex[k], ops.not_(s.pod_terminating[k])) for k in range(sc.pod_slots)]
         self.new = [ops.and_(self.live[k], du.is_pod_updated(s.pod_rev[k], s.template)) for k in range(sc.pod_slots)]
-        self.old = [ops.and_(self.live[k], ops.not_(du.is_pod_updated(s.pod_rev[k], s.template))) for k in range(sc.pod_slots)]
+        self.old = [
+            ops.and_(self.live[k], ops.not_(du.is_pod_updated(s.pod_rev[k], s.template))) for k in range(sc.pod_slots)
+        ]
         self.avail = [s.pod_phase[k] == cl.AVAILABLE for k in range(sc.pod_slots)]
         ready = [s.pod_phase[k] >= cl.READY for k in range(sc.pod_slots)]
         self.ex = ex
@@ -94,8 +96,10 @@ class Plan:
     def _oldest(self, n: int, among: list) -> list:
         """For each slot of node n: it is the oldest pod of the ``among`` set."""
         ops, s = self.ops, self.s
-        return [ops.and_(among[k], *[ops.implies(among[o], _older(ops, s, k, o)) for o in self.slots[n] if o != k])
-                for k in self.slots[n]]
+        return [
+            ops.and_(among[k], *[ops.implies(among[o], _older(ops, s, k, o)) for o in self.slots[n] if o != k])
+            for k in self.slots[n]
+        ]
 
     def _manage_node(self, n: int, ready: list) -> None:
         ops, s, sc = self.ops, self.s, self.sc
@@ -135,14 +139,16 @@ class Plan:
         n_all = sc.nodes
         self.create_r: list[Any] = [False] * n_all
         self.delete_r: list[Any] = [False] * sc.pod_slots
-        self.cand: list[Any] = [False] * n_all       # nodes whose old pod may be picked (no surge) / get a surge pod
-        self.prune: list[Any] = [False] * n_all      # surge: old available pods on nodes that should not run
-        self.take, self.take_prune = 0, 0            # how many of each the sync takes
+        self.cand: list[Any] = [False] * n_all  # nodes whose old pod may be picked (no surge) / get a surge pod
+        self.prune: list[Any] = [False] * n_all  # surge: old available pods on nodes that should not run
+        self.take, self.take_prune = 0, 0  # how many of each the sync takes
         self.surge_zero: Any = True
         if sc.strategy != du.ROLLING_UPDATE:
             return
         desired = ops.count(self.should_run)
-        max_surge, max_unavailable = du.updated_desired_node_counts(ops, sc.strategy, sc.max_surge, sc.max_unavailable, desired)
+        max_surge, max_unavailable = du.updated_desired_node_counts(
+            ops, sc.strategy, sc.max_surge, sc.max_unavailable, desired
+        )
         entry, ok, has_new, has_old, new_av, old_av, old_del = [], [], [], [], [], [], []
         for n in self.nodes:
             slots = self.slots[n]
@@ -160,20 +166,36 @@ class Plan:
         surge_zero = max_surge == 0
 
         # maxSurge == 0
-        unavailable = ops.count(ops.and_(entry[n], ops.or_(
-            ops.not_(ok[n]), has_old[n] == has_new[n],
-            ops.and_(has_new[n], ops.not_(has_old[n]), ops.not_(new_av[n])),
-            ops.and_(old_only[n], ops.not_(old_av[n])))) for n in self.nodes)
+        unavailable = ops.count(
+            ops.and_(
+                entry[n],
+                ops.or_(
+                    ops.not_(ok[n]),
+                    has_old[n] == has_new[n],
+                    ops.and_(has_new[n], ops.not_(has_old[n]), ops.not_(new_av[n])),
+                    ops.and_(old_only[n], ops.not_(old_av[n])),
+                ),
+            )
+            for n in self.nodes
+        )
         replace = [ops.and_(old_only[n], ops.not_(old_av[n])) for n in self.nodes]
         cand0 = [ops.and_(old_only[n], old_av[n]) for n in self.nodes]
         take0 = ops.max_(0, ops.min_(max_unavailable - unavailable, ops.count(cand0)))
 
         # maxSurge > 0
-        num_surge = ops.sum_(ops.ite(ops.and_(entry[n], ops.or_(ops.not_(ok[n]), ops.and_(ok[n], has_old[n], has_new[n],
-                                                                                         ops.not_(new_av[n])))), 1, 0)
-                             for n in self.nodes)
-        num_available = ops.count(ops.and_(fine[n], ops.ite(has_old[n], old_av[n], ops.and_(has_new[n], new_av[n])))
-                                  for n in self.nodes)
+        num_surge = ops.sum_(
+            ops.ite(
+                ops.and_(
+                    entry[n], ops.or_(ops.not_(ok[n]), ops.and_(ok[n], has_old[n], has_new[n], ops.not_(new_av[n])))
+                ),
+                1,
+                0,
+            )
+            for n in self.nodes
+        )
+        num_available = ops.count(
+            ops.and_(fine[n], ops.ite(has_old[n], old_av[n], ops.and_(has_new[n], new_av[n]))) for n in self.nodes
+        )
         abort = ops.or_(*[ops.and_(old_only[n], ops.not_(s.node_exists[n])) for n in self.nodes])
         del_unavail = [ops.and_(old_only[n], ops.not_(old_av[n]), ops.not_(self.should_run[n])) for n in self.nodes]
         allowed_new = [ops.and_(old_only[n], ops.not_(old_av[n]), self.should_run[n]) for n in self.nodes]
@@ -189,8 +211,9 @@ class Plan:
             self.prune[n] = ops.and_(ops.not_(surge_zero), prune[n])
             self.create_r[n] = ops.and_(ops.not_(surge_zero), go, allowed_new[n])
             for k, is_old in old_del[n].items():
-                self.delete_r[k] = ops.and_(is_old, ops.ite(surge_zero, replace[n],
-                                                            ops.and_(go, ops.or_(del_unavail[n], replaced[n]))))
+                self.delete_r[k] = ops.and_(
+                    is_old, ops.ite(surge_zero, replace[n], ops.and_(go, ops.or_(del_unavail[n], replaced[n])))
+                )
         self.take = ops.ite(surge_zero, take0, ops.ite(go, take1, 0))
         self.take_prune = ops.ite(surge_zero, 0, ops.ite(go, take_prune, 0))
         self.surge_zero = surge_zero
@@ -225,7 +248,12 @@ class Plan:
                 term[k] = t
                 rev[k] = ops.ite(made, s.template, ops.ite(gone, 0, s.pod_rev[k]))
                 node[k] = ops.ite(gone, 0, s.pod_node[k])
-        return {"pod_phase": tuple(phase), "pod_terminating": tuple(term), "pod_rev": tuple(rev), "pod_node": tuple(node)}
+        return {
+            "pod_phase": tuple(phase),
+            "pod_terminating": tuple(term),
+            "pod_rev": tuple(rev),
+            "pod_node": tuple(node),
+        }
 
     def manage_changes(self) -> dict:
         return self._writes(self.create_m, self.delete_m)
@@ -233,8 +261,9 @@ class Plan:
     def rolling_update_changes(self, pick: int) -> dict:
         ops = self.ops
         chosen = [bool(pick >> n & 1) for n in self.nodes]
-        create = [ops.or_(self.create_r[n], ops.and_(chosen[n], ops.not_(self.surge_zero), self.cand[n]))
-                  for n in self.nodes]
+        create = [
+            ops.or_(self.create_r[n], ops.and_(chosen[n], ops.not_(self.surge_zero), self.cand[n])) for n in self.nodes
+        ]
         delete = list(self.delete_r)
         for n in self.nodes:
             if not chosen[n]:
@@ -247,6 +276,12 @@ class Plan:
     def creates_possible(self) -> Any:
         """Every create (manage or rolling update) finds a free slot on its node (a model sanity check)."""
         ops = self.ops
-        return ops.and_(*[ops.implies(ops.or_(self.create_m[n], self.create_r[n],
-                                              ops.and_(ops.not_(self.surge_zero), self.cand[n])),
-                                      ops.or_(*[ops.not_(self.ex[k]) for k in self.slots[n]])) for n in self.nodes])
+        return ops.and_(
+            *[
+                ops.implies(
+                    ops.or_(self.create_m[n], self.create_r[n], ops.and_(ops.not_(self.surge_zero), self.cand[n])),
+                    ops.or_(*[ops.not_(self.ex[k]) for k in self.slots[n]]),
+                )
+                for n in self.nodes
+            ]
+        )

@@ -42,8 +42,11 @@ from kubecheck.model.kernel.ops import Ops
 ROLLING_UPDATE, ON_DELETE = "RollingUpdate", "OnDelete"
 ELIGIBLE, NO_SCHEDULE, INELIGIBLE = range(3)
 CLASS_NAMES = ("eligible", "no-schedule", "ineligible")
-CLASS_DESCRIPTIONS = ("labels match, no untolerated taint", "untolerated NoSchedule taint",
-                      "labels no longer match / untolerated NoExecute taint")
+CLASS_DESCRIPTIONS = (
+    "labels match, no untolerated taint",
+    "untolerated NoSchedule taint",
+    "labels no longer match / untolerated NoExecute taint",
+)
 
 
 def surge_count(ops: Ops, strategy: str, max_surge: IntOrPercent, number_to_schedule: Any) -> Any:
@@ -65,8 +68,9 @@ def allows_surge(strategy: str, max_surge: IntOrPercent) -> bool:
     return strategy == ROLLING_UPDATE and max_surge.resolve(1, round_up=True) > 0
 
 
-def updated_desired_node_counts(ops: Ops, strategy: str, max_surge: IntOrPercent, max_unavailable: IntOrPercent,
-                                desired: Any) -> tuple[Any, Any]:
+def updated_desired_node_counts(
+    ops: Ops, strategy: str, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any
+) -> tuple[Any, Any]:
     """updatedDesiredNodeCounts: (maxSurge, maxUnavailable) for ``desired`` nodes that should run a pod.
 
     If both resolve to 0 while some node should run a pod, maxUnavailable becomes 1 (a safety
@@ -89,8 +93,9 @@ def node_should_run_daemon_pod(ops: Ops, node_class: Any, unreachable: Any) -> t
     return should_run, should_continue
 
 
-def predicates(fits_node_name: bool, fits_node_affinity: bool, untolerated_no_schedule: bool,
-               untolerated_no_execute: bool) -> tuple[bool, bool]:
+def predicates(
+    fits_node_name: bool, fits_node_affinity: bool, untolerated_no_schedule: bool, untolerated_no_execute: bool
+) -> tuple[bool, bool]:
     """NodeShouldRunDaemonPod on the upstream inputs (name, affinity, taints): (shouldRun, shouldContinueRunning)."""
     if not (fits_node_name and fits_node_affinity):
         return False, False
@@ -99,8 +104,9 @@ def predicates(fits_node_name: bool, fits_node_affinity: bool, untolerated_no_sc
     return True, True
 
 
-def node_class_of(fits_node_name: bool, fits_node_affinity: bool, untolerated_no_schedule: bool,
-                  untolerated_no_execute: bool) -> int:
+def node_class_of(
+    fits_node_name: bool, fits_node_affinity: bool, untolerated_no_schedule: bool, untolerated_no_execute: bool
+) -> int:
     """The eligibility class standing for a node with these predicate results."""
     if not (fits_node_name and fits_node_affinity) or untolerated_no_execute:
         return INELIGIBLE

@@ -80,10 +80,10 @@ import attrs
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
-from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 
 KUBERNETES = "v1.35"
 
@@ -120,14 +120,26 @@ class DeploymentState:
     pauses_left: int = int_field(0, lambda sc: sc.pauses, doc="pause commands left")
     faults_left: int = int_field(0, lambda sc: sc.fault_budget, doc="faults left")
     rs_exists: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet exists")
-    rs_revision: tuple = tuple_field(int_field(0, lambda sc: sc.max_revision), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/revision")
+    rs_revision: tuple = tuple_field(
+        int_field(0, lambda sc: sc.max_revision),
+        length=lambda sc: sc.templates,
+        doc="deployment.kubernetes.io/revision",
+    )
     rs_replicas: tuple = _rs_pods(_cap, "ReplicaSet spec.replicas")
-    rs_desired: tuple = tuple_field(int_field(0, lambda sc: sc.max_replicas), length=lambda sc: sc.templates, doc="deployment.kubernetes.io/desired-replicas")
-    rs_synced: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current")
+    rs_desired: tuple = tuple_field(
+        int_field(0, lambda sc: sc.max_replicas),
+        length=lambda sc: sc.templates,
+        doc="deployment.kubernetes.io/desired-replicas",
+    )
+    rs_synced: tuple = tuple_field(
+        bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current"
+    )
     rs_status_replicas: tuple = _rs_pods(_cap, "ReplicaSet status.replicas (as last published)")
     rs_status_available: tuple = _rs_pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
     unscheduled: tuple = _rs_pods(_cap, "pods not yet bound to a node")
-    pending: tuple = _pods(_cap, "pods bound, containers starting (phase Pending; ContainerCreating while the volume is not attached)")
+    pending: tuple = _pods(
+        _cap, "pods bound, containers starting (phase Pending; ContainerCreating while the volume is not attached)"
+    )
     running: tuple = _pods(_cap, "pods Running but not Ready")
     ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
     available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
@@ -151,11 +163,27 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
     R = sc.replicas
     up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
     return DeploymentState(
-        replicas=R, template=0, templates_used=1, paused=False, observed=True, scales_left=sc.scales if sc.scale_to else 0,
-        rollbacks_left=sc.rollbacks, pauses_left=sc.pauses, faults_left=sc.fault_budget if sc.faults else 0,
-        rs_exists=slot0(True, False), rs_revision=slot0(1), rs_replicas=slot0(R), rs_desired=slot0(R),
-        rs_synced=slot0(True, False), rs_status_replicas=slot0(R), rs_status_available=slot0(up),
-        unscheduled=slot0(R - up), pending=placed0(0), running=placed0(0), ready=placed0(0), available=placed0(up),
+        replicas=R,
+        template=0,
+        templates_used=1,
+        paused=False,
+        observed=True,
+        scales_left=sc.scales if sc.scale_to else 0,
+        rollbacks_left=sc.rollbacks,
+        pauses_left=sc.pauses,
+        faults_left=sc.fault_budget if sc.faults else 0,
+        rs_exists=slot0(True, False),
+        rs_revision=slot0(1),
+        rs_replicas=slot0(R),
+        rs_desired=slot0(R),
+        rs_synced=slot0(True, False),
+        rs_status_replicas=slot0(R),
+        rs_status_available=slot0(up),
+        unscheduled=slot0(R - up),
+        pending=placed0(0),
+        running=placed0(0),
+        ready=placed0(0),
+        available=placed0(up),
         terminating=placed0(0),
         attached=(True,) + (False,) * (sc.nodes - 1) if sc.claims else (),
         claim_home=(1,) if sc.claims else (),
@@ -175,7 +203,7 @@ def placements(s: Any) -> int:
 def on_nodes(s: Any, phase: str, t: int) -> tuple:
     """ReplicaSet ``t``'s counters of ``phase``, one per placement."""
     P = placements(s)
-    return tuple(getattr(s, phase)[t * P:(t + 1) * P])
+    return tuple(getattr(s, phase)[t * P : (t + 1) * P])
 
 
 def _total(terms: Any) -> Any:
@@ -228,11 +256,23 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     and reported; nothing else runs (DeploymentComplete, plus the pods themselves)."""
     k = len(s.rs_exists)
     is_new = [s.template == t for t in range(k)]
-    new_ok = ops.or_(*[ops.and_(is_new[t], s.rs_exists[t], s.rs_replicas[t] == s.replicas,
-                                in_phase(s, "available", t) == s.replicas, active_pods(s, t) == s.replicas,
-                                s.rs_status_available[t] == s.replicas, s.rs_status_replicas[t] == s.replicas)
-                       for t in range(k)])
-    others_gone = ops.and_(*[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)])
+    new_ok = ops.or_(
+        *[
+            ops.and_(
+                is_new[t],
+                s.rs_exists[t],
+                s.rs_replicas[t] == s.replicas,
+                in_phase(s, "available", t) == s.replicas,
+                active_pods(s, t) == s.replicas,
+                s.rs_status_available[t] == s.replicas,
+                s.rs_status_replicas[t] == s.replicas,
+            )
+            for t in range(k)
+        ]
+    )
+    others_gone = ops.and_(
+        *[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)]
+    )
     return ops.and_(s.observed, new_ok, others_gone)
 
 
@@ -246,7 +286,7 @@ def _slots(sc: DeploymentScope) -> range:
 
 
 def _set(values: tuple, t: int, value: Any) -> tuple:
-    return values[:t] + (value,) + values[t + 1:]
+    return values[:t] + (value,) + values[t + 1 :]
 
 
 def _add(values: tuple, t: int, delta: Any) -> tuple:
@@ -254,6 +294,7 @@ def _add(values: tuple, t: int, delta: Any) -> tuple:
 
 
 # -- deployment controller ---------------------------------------------------------------------
+
 
 def _rolling(ops: Ops, sc: DeploymentScope, s: Any) -> tuple[ds.Plan, dict, dict]:
     plan = ds.Plan(ops, sc, s)
@@ -310,8 +351,13 @@ def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
 
 def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     plan = ds.Plan(ops, sc, s)
-    others = ops.or_(_scale_deployment_guard(ops, sc, s), _create_guard(ops, sc, s), _scale_new_guard(ops, sc, s),
-                     _scale_old_guard(ops, sc, s), _clean_up_guard(ops, sc, s))
+    others = ops.or_(
+        _scale_deployment_guard(ops, sc, s),
+        _create_guard(ops, sc, s),
+        _scale_new_guard(ops, sc, s),
+        _scale_old_guard(ops, sc, s),
+        _clean_up_guard(ops, sc, s),
+    )
     return ops.and_(plan.bump, ops.not_(others))
 
 
@@ -321,8 +367,14 @@ def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
 
 def _writes_objects(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     """Whether this sync writes any ReplicaSet (the other Deployment-controller commands)."""
-    return ops.or_(_scale_deployment_guard(ops, sc, s), _create_guard(ops, sc, s), _scale_new_guard(ops, sc, s),
-                   _scale_old_guard(ops, sc, s), _clean_up_guard(ops, sc, s), _sync_revision_guard(ops, sc, s))
+    return ops.or_(
+        _scale_deployment_guard(ops, sc, s),
+        _create_guard(ops, sc, s),
+        _scale_new_guard(ops, sc, s),
+        _scale_old_guard(ops, sc, s),
+        _clean_up_guard(ops, sc, s),
+        _sync_revision_guard(ops, sc, s),
+    )
 
 
 def _sync_status_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
@@ -361,9 +413,13 @@ def _spread_ok(ops: Ops, s: Any, rs: int, takes: tuple, spread: tuple) -> Any:
     conds = []
     for phase, take, x in zip(_DELETE_CLASSES, takes, spread):
         on_a, on_b = on_nodes(s, phase, rs)
-        conds += [x <= on_b, take - x <= on_a, take - x >= 0,
-                  ops.implies(rank_a > rank_b, x == ops.max_(take - on_a, 0)),
-                  ops.implies(rank_b > rank_a, x == ops.min_(take, on_b))]
+        conds += [
+            x <= on_b,
+            take - x <= on_a,
+            take - x >= 0,
+            ops.implies(rank_a > rank_b, x == ops.max_(take - on_a, 0)),
+            ops.implies(rank_b > rank_a, x == ops.min_(take, on_b)),
+        ]
     return ops.and_(*conds)
 
 
@@ -371,8 +427,12 @@ def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, s
     take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
     active = active_pods(s, rs)
     available = in_phase(s, "available", rs)
-    stale = ops.or_(active != s.rs_replicas[rs], s.rs_status_replicas[rs] != active,
-                    s.rs_status_available[rs] != available, ops.not_(s.rs_synced[rs]))
+    stale = ops.or_(
+        active != s.rs_replicas[rs],
+        s.rs_status_replicas[rs] != active,
+        s.rs_status_available[rs] != available,
+        ops.not_(s.rs_synced[rs]),
+    )
     split_ok = ops.and_(from_ready <= rest, from_ready <= in_phase(s, "ready", rs), rest - from_ready <= available)
     if spread is not None:
         split_ok = ops.and_(split_ok, _spread_ok(ops, s, rs, (take_p, take_r, rest), spread))
@@ -388,12 +448,14 @@ def _rs_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, 
         "unscheduled": _add(s.unscheduled, rs, create - take_u),
     }
     if spread is None:
-        return {**changes,
-                "pending": _add(s.pending, rs, -take_p),
-                "running": _add(s.running, rs, -take_r),
-                "ready": _add(s.ready, rs, -from_ready),
-                "available": _add(s.available, rs, from_ready - rest),
-                "terminating": _add(s.terminating, rs, take_p + take_r + rest)}
+        return {
+            **changes,
+            "pending": _add(s.pending, rs, -take_p),
+            "running": _add(s.running, rs, -take_r),
+            "ready": _add(s.ready, rs, -from_ready),
+            "available": _add(s.available, rs, from_ready - rest),
+            "terminating": _add(s.terminating, rs, take_p + take_r + rest),
+        }
     terminating = s.terminating
     for phase, take, x in zip(_DELETE_CLASSES, (take_p, take_r, rest), spread):
         values = _add(_add(getattr(s, phase), 2 * rs, x - take), 2 * rs + 1, -x)
@@ -415,6 +477,7 @@ def _ready_split_domain(sc: DeploymentScope) -> range:
 
 
 # -- scheduler, kubelet, attach/detach and clock ---------------------------------------------
+
 
 def _nodes(sc: DeploymentScope) -> list:
     """The node a placed pod is on; None where pods are not placed (one counter per ReplicaSet)."""
@@ -513,6 +576,7 @@ VOLUMES = vol.ClaimTable(claims=_claim_indices, wanted_on=_wanted_on, node_healt
 
 # -- user -------------------------------------------------------------------------------------
 
+
 def _edit_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     return s.templates_used < sc.templates
 
@@ -555,6 +619,7 @@ def _resume_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
 
 # -- faults -----------------------------------------------------------------------------------
 
+
 def _fault_phases(kinds: tuple[str, ...]) -> Any:
     def domain(sc: DeploymentScope) -> tuple[str, ...]:
         return tuple(k for k in kinds if k != "ready" or sc.has_min_ready)
@@ -577,8 +642,11 @@ def _evict_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | Non
 
 def _evict_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
     i = _at(s, rs, node)
-    return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), i, -1),
-            "terminating": _add(s.terminating, i, 1)}
+    return {
+        "faults_left": s.faults_left - 1,
+        phase: _add(getattr(s, phase), i, -1),
+        "terminating": _add(s.terminating, i, 1),
+    }
 
 
 _RS = (("rs", _slots),)
@@ -587,50 +655,158 @@ _start_guard, _start_effect = _move("pending", "running", needs_volume=True)
 _avail_guard, _avail_effect = _move("ready", "available")
 
 COMMANDS = (
-    Command("deployment-controller.create_new_replicaset", _create_guard, _rollout_effect,
-            "rolloutRolling/rolloutRecreate: create the ReplicaSet of the current template (and, rolling, scale old ones down in the same sync)"),
-    Command("deployment-controller.scale_new_replicaset", _scale_new_guard, _rollout_effect,
-            "reconcileNewReplicaSet / scaleUpNewReplicaSetForRecreate: scale the new ReplicaSet toward spec.replicas within maxSurge"),
-    Command("deployment-controller.scale_down_old_replicasets", _scale_old_guard, _rollout_effect,
-            "reconcileOldReplicaSets / scaleDownOldReplicaSetsForRecreate: scale old ReplicaSets down, oldest first, keeping minAvailable"),
-    Command("deployment-controller.clean_up_replicasets", _clean_up_guard, _rollout_effect,
-            "cleanupDeployment after a complete rollout: delete the oldest revisions beyond revisionHistoryLimit"),
-    Command("deployment-controller.scale_deployment", _scale_deployment_guard, _scale_deployment_effect,
-            "sync() for a scaling event or a paused Deployment: proportional scaling (and cleanup when paused)"),
-    Command("deployment-controller.sync_revision", _sync_revision_guard, _sync_revision_effect,
-            "getNewReplicaSet on a reused ReplicaSet: raise its revision to max(old)+1 (after rollout undo)"),
-    Command("deployment-controller.sync_status", _sync_status_guard, _sync_status_effect,
-            "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec"),
-    Command("replicaset-controller.sync_replicaset", _rs_guard, _rs_effect,
-            "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
-            params=_RS + (("from_ready", _ready_split_domain), ("spread", _spread_domain)), fair_by=("rs",)),
-    Command("scheduler.bind_pod", _bind_guard, _bind_effect, "bind an unscheduled pod to a node (any node: nothing here restricts the choice)",
-            params=_RS_NODE, fair_by=("rs",)),
-    Command("kubelet.start_pod", _start_guard, _start_effect,
-            "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to its node",
-            params=_RS_NODE),
-    Command("kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS_NODE),
-    Command("clock.pass_min_ready_seconds", _avail_guard, _avail_effect, "minReadySeconds pass: a Ready pod becomes available",
-            params=_RS_NODE, enabled_in=lambda sc: sc.has_min_ready),
-    Command("kubelet.container_crashes", _crashloop_guard, _crashloop_effect,
-            "a container of a broken release crashes after becoming Ready and is restarted (CrashLoopBackOff)",
-            params=(("rs", _broken_slots), ("node", _nodes), ("phase", _fault_phases(("ready", "available")))),
-            enabled_in=lambda sc: sc.broken_release, fair_by=("rs",)),
-    Command("kubelet.pod_terminated", _terminated_guard, _terminated_effect, "a terminating pod's containers stop; the pod is gone",
-            params=_RS_NODE),
-    Command("user.edit_template", _edit_guard, _edit_effect, "kubectl edit/apply: a new pod template (a new revision)", kind="user",
-            enabled_in=lambda sc: sc.edits > 0),
-    Command("user.scale", _scale_guard, _scale_effect, "kubectl scale --replicas=N", kind="user",
-            params=(("to", lambda sc: sc.scale_to),), enabled_in=lambda sc: sc.scales > 0),
-    Command("user.rollout_undo", _undo_guard, _undo_effect, "kubectl rollout undo --to-revision: the template of that ReplicaSet",
-            kind="user", params=(("to", _slots),), enabled_in=lambda sc: sc.rollbacks > 0),
-    Command("user.pause", _pause_guard, _pause_effect, "kubectl rollout pause", kind="user", enabled_in=lambda sc: sc.pauses > 0),
-    Command("user.resume", _resume_guard, _resume_effect, "kubectl rollout resume", kind="user", enabled_in=lambda sc: sc.pauses > 0),
-    Command("fault.crash_pod", _crash_guard, _crash_effect, "a Ready pod's container crashes: Running, not Ready", kind="fault",
-            params=_RS_NODE + (("phase", _fault_phases(("ready", "available"))),), enabled_in=lambda sc: "crash" in sc.faults),
-    Command("fault.evict_pod", _evict_guard, _evict_effect, "the Eviction API deletes a scheduled pod gracefully", kind="fault",
-            params=_RS_NODE + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
-            enabled_in=lambda sc: "evict" in sc.faults),
+    Command(
+        "deployment-controller.create_new_replicaset",
+        _create_guard,
+        _rollout_effect,
+        "rolloutRolling/rolloutRecreate: create the ReplicaSet of the current template (and, rolling, scale old ones down in the same sync)",
+    ),
+    Command(
+        "deployment-controller.scale_new_replicaset",
+        _scale_new_guard,
+        _rollout_effect,
+        "reconcileNewReplicaSet / scaleUpNewReplicaSetForRecreate: scale the new ReplicaSet toward spec.replicas within maxSurge",
+    ),
+    Command(
+        "deployment-controller.scale_down_old_replicasets",
+        _scale_old_guard,
+        _rollout_effect,
+        "reconcileOldReplicaSets / scaleDownOldReplicaSetsForRecreate: scale old ReplicaSets down, oldest first, keeping minAvailable",
+    ),
+    Command(
+        "deployment-controller.clean_up_replicasets",
+        _clean_up_guard,
+        _rollout_effect,
+        "cleanupDeployment after a complete rollout: delete the oldest revisions beyond revisionHistoryLimit",
+    ),
+    Command(
+        "deployment-controller.scale_deployment",
+        _scale_deployment_guard,
+        _scale_deployment_effect,
+        "sync() for a scaling event or a paused Deployment: proportional scaling (and cleanup when paused)",
+    ),
+    Command(
+        "deployment-controller.sync_revision",
+        _sync_revision_guard,
+        _sync_revision_effect,
+        "getNewReplicaSet on a reused ReplicaSet: raise its revision to max(old)+1 (after rollout undo)",
+    ),
+    Command(
+        "deployment-controller.sync_status",
+        _sync_status_guard,
+        _sync_status_effect,
+        "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec",
+    ),
+    Command(
+        "replicaset-controller.sync_replicaset",
+        _rs_guard,
+        _rs_effect,
+        "syncReplicaSet: publish status from the pods listed, then create or delete toward spec.replicas",
+        params=_RS + (("from_ready", _ready_split_domain), ("spread", _spread_domain)),
+        fair_by=("rs",),
+    ),
+    Command(
+        "scheduler.bind_pod",
+        _bind_guard,
+        _bind_effect,
+        "bind an unscheduled pod to a node (any node: nothing here restricts the choice)",
+        params=_RS_NODE,
+        fair_by=("rs",),
+    ),
+    Command(
+        "kubelet.start_pod",
+        _start_guard,
+        _start_effect,
+        "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to its node",
+        params=_RS_NODE,
+    ),
+    Command(
+        "kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS_NODE
+    ),
+    Command(
+        "clock.pass_min_ready_seconds",
+        _avail_guard,
+        _avail_effect,
+        "minReadySeconds pass: a Ready pod becomes available",
+        params=_RS_NODE,
+        enabled_in=lambda sc: sc.has_min_ready,
+    ),
+    Command(
+        "kubelet.container_crashes",
+        _crashloop_guard,
+        _crashloop_effect,
+        "a container of a broken release crashes after becoming Ready and is restarted (CrashLoopBackOff)",
+        params=(("rs", _broken_slots), ("node", _nodes), ("phase", _fault_phases(("ready", "available")))),
+        enabled_in=lambda sc: sc.broken_release,
+        fair_by=("rs",),
+    ),
+    Command(
+        "kubelet.pod_terminated",
+        _terminated_guard,
+        _terminated_effect,
+        "a terminating pod's containers stop; the pod is gone",
+        params=_RS_NODE,
+    ),
+    Command(
+        "user.edit_template",
+        _edit_guard,
+        _edit_effect,
+        "kubectl edit/apply: a new pod template (a new revision)",
+        kind="user",
+        enabled_in=lambda sc: sc.edits > 0,
+    ),
+    Command(
+        "user.scale",
+        _scale_guard,
+        _scale_effect,
+        "kubectl scale --replicas=N",
+        kind="user",
+        params=(("to", lambda sc: sc.scale_to),),
+        enabled_in=lambda sc: sc.scales > 0,
+    ),
+    Command(
+        "user.rollout_undo",
+        _undo_guard,
+        _undo_effect,
+        "kubectl rollout undo --to-revision: the template of that ReplicaSet",
+        kind="user",
+        params=(("to", _slots),),
+        enabled_in=lambda sc: sc.rollbacks > 0,
+    ),
+    Command(
+        "user.pause",
+        _pause_guard,
+        _pause_effect,
+        "kubectl rollout pause",
+        kind="user",
+        enabled_in=lambda sc: sc.pauses > 0,
+    ),
+    Command(
+        "user.resume",
+        _resume_guard,
+        _resume_effect,
+        "kubectl rollout resume",
+        kind="user",
+        enabled_in=lambda sc: sc.pauses > 0,
+    ),
+    Command(
+        "fault.crash_pod",
+        _crash_guard,
+        _crash_effect,
+        "a Ready pod's container crashes: Running, not Ready",
+        kind="fault",
+        params=_RS_NODE + (("phase", _fault_phases(("ready", "available"))),),
+        enabled_in=lambda sc: "crash" in sc.faults,
+    ),
+    Command(
+        "fault.evict_pod",
+        _evict_guard,
+        _evict_effect,
+        "the Eviction API deletes a scheduled pod gracefully",
+        kind="fault",
+        params=_RS_NODE + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
+        enabled_in=lambda sc: "evict" in sc.faults,
+    ),
 ) + vol.volume_commands(VOLUMES, lambda sc: sc.claims)
 
 

@@ -17,14 +17,28 @@ Presets (pinned state counts in tests/model/test_deployment_counts.py):
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, parse_object_name, show_bool, show_int_list, show_names
+from kubecheck.model.kernel.scopes import (
+    ScopeError,
+    param,
+    parse_bool,
+    parse_choice,
+    parse_int,
+    parse_int_list,
+    parse_int_or_percent,
+    parse_names,
+    parse_object_name,
+    show_bool,
+    show_int_list,
+    show_names,
+)
 
 FAULTS = ("crash", "evict")
 #: Exhaustive search is refused beyond this many replicas unless it has a budget: the counter
@@ -35,6 +49,7 @@ EXPLICIT_MAX_REPLICAS = 20
 def _api_int_or_percent(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
 
+
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
 _parse_int_list = parse_int_list(0, 100, "2,5")
@@ -44,31 +59,69 @@ _parse_int_list = parse_int_list(0, 100, "2,5")
 class DeploymentScope:
     """The constants of one Deployment check: the manifest's numbers and what may happen."""
 
-    name: str = param("name", "metadata.name of the Deployment (ReplicaSets are <name>-<pod-template-hash>)", parse_object_name, "web")
+    name: str = param(
+        "name", "metadata.name of the Deployment (ReplicaSets are <name>-<pod-template-hash>)", parse_object_name, "web"
+    )
     replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, 100_000), 3)
-    max_surge: IntOrPercent = param("max-surge", "spec.strategy.rollingUpdate.maxSurge (integer or percent)",
-                                    parse_int_or_percent, IntOrPercent(25, True))
-    max_unavailable: IntOrPercent = param("max-unavailable", "spec.strategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          parse_int_or_percent, IntOrPercent(25, True))
-    strategy: str = param("strategy", "spec.strategy.type", parse_choice((du.ROLLING_UPDATE, du.RECREATE)), du.ROLLING_UPDATE)
-    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
+    max_surge: IntOrPercent = param(
+        "max-surge",
+        "spec.strategy.rollingUpdate.maxSurge (integer or percent)",
+        parse_int_or_percent,
+        IntOrPercent(25, True),
+    )
+    max_unavailable: IntOrPercent = param(
+        "max-unavailable",
+        "spec.strategy.rollingUpdate.maxUnavailable (integer or percent)",
+        parse_int_or_percent,
+        IntOrPercent(25, True),
+    )
+    strategy: str = param(
+        "strategy", "spec.strategy.type", parse_choice((du.ROLLING_UPDATE, du.RECREATE)), du.ROLLING_UPDATE
+    )
+    min_ready_seconds: int = param(
+        "min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0
+    )
     revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
     rollbacks: int = param("rollbacks", "`kubectl rollout undo` commands the user may issue", parse_int(0, 3), 0)
-    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list)
+    scale_to: tuple[int, ...] = param(
+        "scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list
+    )
     scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
     pauses: int = param("pauses", "how many times the user may pause (resume is free)", parse_int(0, 3), 0)
-    faults: frozenset[str] = param("faults", "faults that may happen: crash (a ready pod turns unready), evict", _parse_faults, frozenset(), _show_faults)
+    faults: frozenset[str] = param(
+        "faults",
+        "faults that may happen: crash (a ready pod turns unready), evict",
+        _parse_faults,
+        frozenset(),
+        _show_faults,
+    )
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 5), 1)
-    broken_release: bool = param("broken-release", "pods of edited templates crash after becoming Ready, for ever (CrashLoopBackOff)",
-                                 parse_bool, False, show_bool)
-    nodes: int = param("nodes", "nodes the pods are placed on (node-a, node-b); 0 = pods are not placed on named nodes",
-                       parse_int(0, 2), 0)
-    claims: bool = param("shared-claim", "the pod template mounts one PersistentVolumeClaim 'data' that every pod shares",
-                         parse_bool, False, show_bool)
+    broken_release: bool = param(
+        "broken-release",
+        "pods of edited templates crash after becoming Ready, for ever (CrashLoopBackOff)",
+        parse_bool,
+        False,
+        show_bool,
+    )
+    nodes: int = param(
+        "nodes",
+        "nodes the pods are placed on (node-a, node-b); 0 = pods are not placed on named nodes",
+        parse_int(0, 2),
+        0,
+    )
+    claims: bool = param(
+        "shared-claim",
+        "the pod template mounts one PersistentVolumeClaim 'data' that every pod shares",
+        parse_bool,
+        False,
+        show_bool,
+    )
     claim_name: str = param("claim-name", "the shared claim's metadata.name", parse_object_name, "data")
     access_mode: str = param("access-mode", "the shared claim's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
-    read_only_mount: bool = param("read-only-mount", "pods mount the shared claim with readOnly: true", parse_bool, False, show_bool)
+    read_only_mount: bool = param(
+        "read-only-mount", "pods mount the shared claim with readOnly: true", parse_bool, False, show_bool
+    )
 
     def validate(self) -> None:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment),
@@ -77,8 +130,10 @@ class DeploymentScope:
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
         if self.nodes and self.min_ready_seconds:
-            raise ScopeError(f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
-                             f"minReadySeconds 0), got {self.min_ready_seconds}")
+            raise ScopeError(
+                f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
+                f"minReadySeconds 0), got {self.min_ready_seconds}"
+            )
 
     def _validate_strategy(self) -> None:
         if self.strategy != du.ROLLING_UPDATE:
@@ -86,11 +141,17 @@ class DeploymentScope:
         path = "spec.strategy.rollingUpdate"
         for name, value in (("maxUnavailable", self.max_unavailable), ("maxSurge", self.max_surge)):
             if value.value < 0:
-                raise ScopeError(f"{path}.{name}: Invalid value: {_api_int_or_percent(value)}: must be greater than or equal to 0")
+                raise ScopeError(
+                    f"{path}.{name}: Invalid value: {_api_int_or_percent(value)}: must be greater than or equal to 0"
+                )
         if self.max_unavailable.is_percent and self.max_unavailable.value > 100:
-            raise ScopeError(f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be greater than 100%")
+            raise ScopeError(
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be greater than 100%"
+            )
         if self.max_surge.is_zero() and self.max_unavailable.is_zero():
-            raise ScopeError(f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when `maxSurge` is 0")
+            raise ScopeError(
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when `maxSurge` is 0"
+            )
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 
@@ -122,8 +183,10 @@ class DeploymentScope:
         """Why exhaustive search cannot explore this scope, or None when it can."""
         if self.max_replicas <= EXPLICIT_MAX_REPLICAS:
             return None
-        return (f"replicas {self.max_replicas}: the Deployment's state space grows about as replicas^4; explicit search "
-                f"is refused above {EXPLICIT_MAX_REPLICAS} replicas")
+        return (
+            f"replicas {self.max_replicas}: the Deployment's state space grows about as replicas^4; explicit search "
+            f"is refused above {EXPLICIT_MAX_REPLICAS} replicas"
+        )
 
     def symbolic_constraints(self, ops: Any, values: Mapping[str, Any]) -> list[Any]:
         """What the API server's validation says of the parameters left symbolic (``--for-all``).
@@ -150,7 +213,13 @@ class DeploymentScope:
 
 PRESETS = {
     "tiny": DeploymentScope(replicas=2, max_surge=IntOrPercent(1), max_unavailable=IntOrPercent(0), edits=1),
-    "small": DeploymentScope(replicas=3, max_surge=IntOrPercent(1), max_unavailable=IntOrPercent(1), edits=1,
-                             rollbacks=1, min_ready_seconds=10),
+    "small": DeploymentScope(
+        replicas=3,
+        max_surge=IntOrPercent(1),
+        max_unavailable=IntOrPercent(1),
+        edits=1,
+        rollbacks=1,
+        min_ready_seconds=10,
+    ),
     "medium": DeploymentScope(replicas=4, edits=1, rollbacks=1, pauses=1, revision_history_limit=0),
 }

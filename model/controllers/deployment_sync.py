@@ -44,9 +44,21 @@ from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.kernel.ops import Ops
 
 #: Per-ReplicaSet fields written by the Deployment controller.
-RS_WRITES = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced",
-             "rs_status_replicas", "rs_status_available", "unscheduled", "pending", "running",
-             "ready", "available", "terminating")
+RS_WRITES = (
+    "rs_exists",
+    "rs_revision",
+    "rs_replicas",
+    "rs_desired",
+    "rs_synced",
+    "rs_status_replicas",
+    "rs_status_available",
+    "unscheduled",
+    "pending",
+    "running",
+    "ready",
+    "available",
+    "terminating",
+)
 
 
 class Plan:
@@ -85,14 +97,18 @@ class Plan:
         ops, s = self.ops, self.s
         w = {f: list(getattr(s, f)) for f in RS_WRITES}
         for t in range(self.k):
-            w["rs_revision"][t] = ops.ite(ops.and_(self.bump, self.is_new[t]), self.max_old_revision + 1, s.rs_revision[t])
+            w["rs_revision"][t] = ops.ite(
+                ops.and_(self.bump, self.is_new[t]), self.max_old_revision + 1, s.rs_revision[t]
+            )
         return w
 
     def complete(self, w: dict[str, list]) -> Any:
         """DeploymentComplete on the status calculateStatus would write from ``w``, which requires
         that the previous sync had observed the current generation (``observed``)."""
         ops = self.ops
-        updated = ops.sum_(ops.ite(ops.and_(self.is_new[t], w["rs_exists"][t]), w["rs_status_replicas"][t], 0) for t in range(self.k))
+        updated = ops.sum_(
+            ops.ite(ops.and_(self.is_new[t], w["rs_exists"][t]), w["rs_status_replicas"][t], 0) for t in range(self.k)
+        )
         total = ops.sum_(w["rs_status_replicas"])
         available = ops.sum_(w["rs_status_available"])
         return ops.and_(self.s.observed, du.deployment_complete(ops, self.R, updated, total, available))
@@ -131,14 +147,30 @@ class Plan:
         limit = self.sc.revision_history_limit
         cleanable = self.old
         diff = ops.count(cleanable) - limit
-        before = [[ops.and_(cleanable[u], ops.or_(v["rs_revision"][u] < v["rs_revision"][t],
-                                                   ops.and_(v["rs_revision"][u] == v["rs_revision"][t], u < t)))
-                   for u in range(k)] for t in range(k)]
+        before = [
+            [
+                ops.and_(
+                    cleanable[u],
+                    ops.or_(
+                        v["rs_revision"][u] < v["rs_revision"][t],
+                        ops.and_(v["rs_revision"][u] == v["rs_revision"][t], u < t),
+                    ),
+                )
+                for u in range(k)
+            ]
+            for t in range(k)
+        ]
         rank = du.rank_positions(ops, before)
         deleted = []
         for t in range(k):
-            gone = ops.and_(when, cleanable[t], rank[t] < diff, v["rs_replicas"][t] == 0,
-                            v["rs_status_replicas"][t] == 0, v["rs_synced"][t])
+            gone = ops.and_(
+                when,
+                cleanable[t],
+                rank[t] < diff,
+                v["rs_replicas"][t] == 0,
+                v["rs_status_replicas"][t] == 0,
+                v["rs_synced"][t],
+            )
             deleted.append(gone)
             self.delete(w, t, gone)
         return ops.or_(*deleted)
@@ -175,6 +207,7 @@ def as_changes(w: dict[str, list]) -> dict[str, tuple]:
 
 # -- sync(): paused deployments and scaling events ------------------------------------------
 
+
 def sync_scale(p: Plan) -> tuple[dict[str, list], Any]:
     """sync(): scale() then, when paused, cleanupDeployment. Returns (after, changed?)."""
     ops, s, k, R = p.ops, p.s, p.k, p.R
@@ -190,7 +223,9 @@ def sync_scale(p: Plan) -> tuple[dict[str, list], Any]:
     # IsSaturated: every active old RS to 0
     new_available = p._pick_new(s.rs_status_available)
     new_desired = p._pick_new(s.rs_desired)
-    saturated = ops.and_(ops.not_(single), du.is_saturated(ops, R, p.new_exists, p.new_spec, new_desired, new_available))
+    saturated = ops.and_(
+        ops.not_(single), du.is_saturated(ops, R, p.new_exists, p.new_spec, new_desired, new_available)
+    )
     for t in range(k):
         p.scale(w, t, ops.and_(saturated, p.old[t], p.active[t]), 0)
     if p.sc.strategy == du.ROLLING_UPDATE:
@@ -211,8 +246,7 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
         # active first; then size descending; ties newer first when scaling up, older when down
         tie_break = ops.ite(up, u > t, u < t)
         by_size = ops.or_(spec[u] > spec[t], ops.and_(spec[u] == spec[t], tie_break))
-        return ops.or_(ops.and_(p.active[u], ops.not_(p.active[t])),
-                       ops.and_(p.active[u] == p.active[t], by_size))
+        return ops.or_(ops.and_(p.active[u], ops.not_(p.active[t])), ops.and_(p.active[u] == p.active[t], by_size))
 
     pos = du.rank_positions(ops, [[goes_before(u, t) for u in range(k)] for t in range(k)])
     at = [[pos[t] == q for t in range(k)] for q in range(k)]
@@ -220,7 +254,10 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
     def pick(q: int, values: list) -> Any:
         return ops.sum_(ops.ite(at[q][t], values[t], 0) for t in range(k))
 
-    max_ann = [s.rs_desired[t] + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.rs_desired[t]) for t in range(k)]
+    max_ann = [
+        s.rs_desired[t] + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.rs_desired[t])
+        for t in range(k)
+    ]
     added: Any = 0
     sizes = []
     for q in range(k):
@@ -241,6 +278,7 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
 
 
 # -- rolloutRolling ----------------------------------------------------------------------
+
 
 def reconcile_new(p: Plan, w: dict[str, list]) -> Any:
     """reconcileNewReplicaSet on an existing new RS. Returns whether it scaled."""
@@ -298,8 +336,10 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
 def old_pods_running(p: Plan) -> Any:
     """oldPodsRunning: an old RS reports replicas, or one of its pods is not yet gone."""
     ops, s = p.ops, p.s
-    pods = [s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t] + s.terminating[t]
-            for t in range(p.k)]
+    pods = [
+        s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t] + s.terminating[t]
+        for t in range(p.k)
+    ]
     return ops.or_(*[ops.and_(p.old[t], s.rs_status_replicas[t] + pods[t] > 0) for t in range(p.k)])
 
 

@@ -10,7 +10,8 @@ values; replica counts may be symbolic. Worked examples from upstream's unit tes
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops
@@ -19,7 +20,9 @@ ROLLING_UPDATE = "RollingUpdate"
 RECREATE = "Recreate"
 
 
-def resolve_fenceposts(ops: Ops, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any) -> tuple[Any, Any]:
+def resolve_fenceposts(
+    ops: Ops, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any
+) -> tuple[Any, Any]:
     """ResolveFenceposts: (surge, unavailable) for ``desired`` replicas.
 
     Surge rounds a percentage up, unavailable rounds down; if both come out 0, unavailable
@@ -85,7 +88,9 @@ def deployment_complete(ops: Ops, replicas: Any, updated: Any, total: Any, avail
     return ops.and_(updated == replicas, total == replicas, available == replicas)
 
 
-def replica_set_fraction(ops: Ops, spec: Any, replicas: Any, allowed: Any, annotated_max: Any, status_total: Any) -> Any:
+def replica_set_fraction(
+    ops: Ops, spec: Any, replicas: Any, allowed: Any, annotated_max: Any, status_total: Any
+) -> Any:
     """getReplicaSetFraction: the change a proportional scale would give this RS.
 
     ``allowed`` = replicas + MaxSurge; ``annotated_max`` = the RS's max-replicas annotation.

@@ -88,10 +88,10 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Ops
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
-from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
 
 KUBERNETES = "v1.35"
 
@@ -124,7 +124,9 @@ class StatefulSetState:
     pod_ghost: tuple = cl.pod_ghost_field(_n)
     pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_n, doc="controller-revision-hash label (0 when absent)")
     pvc: tuple = tuple_field(bool_field(), length=_n, doc="claim data-<set>-<ordinal> exists (bound)")
-    pvc_pod_ref: tuple = tuple_field(bool_field(), length=_n, doc="claim has an ownerRef to its pod (whenScaled=Delete)")
+    pvc_pod_ref: tuple = tuple_field(
+        bool_field(), length=_n, doc="claim has an ownerRef to its pod (whenScaled=Delete)"
+    )
     attached: tuple = vol.attached_field(_n)
     claim_home: tuple = vol.claim_home_field(_n)
     node_state: tuple = cl.node_state_field()
@@ -135,16 +137,32 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
     """A StatefulSet just created: spec.replicas set, no pods, no claims, every node Ready."""
     n, k = sc.ordinals, sc.nodes
     return StatefulSetState(
-        replicas=sc.replicas, template=0, templates_used=1, current_rev=0, status_written=False, set_deleted=False,
-        scales_left=sc.scales if sc.scale_to else 0, reverts_left=sc.reverts, pod_deletes_left=sc.pod_deletes,
+        replicas=sc.replicas,
+        template=0,
+        templates_used=1,
+        current_rev=0,
+        status_written=False,
+        set_deleted=False,
+        scales_left=sc.scales if sc.scale_to else 0,
+        reverts_left=sc.reverts,
+        pod_deletes_left=sc.pod_deletes,
         faults_left=sc.fault_budget if sc.faults else 0,
-        pod_phase=(0,) * n, pod_terminating=(False,) * n, pod_node=(0,) * n, pod_ghost=(0,) * n, pod_rev=(0,) * n,
-        pvc=(False,) * n, pvc_pod_ref=(False,) * n, attached=(False,) * (n * k), claim_home=(0,) * n,
-        node_state=(cl.NODE_READY,) * k, node_exists=(True,) * k,
+        pod_phase=(0,) * n,
+        pod_terminating=(False,) * n,
+        pod_node=(0,) * n,
+        pod_ghost=(0,) * n,
+        pod_rev=(0,) * n,
+        pvc=(False,) * n,
+        pvc_pod_ref=(False,) * n,
+        attached=(False,) * (n * k),
+        claim_home=(0,) * n,
+        node_state=(cl.NODE_READY,) * k,
+        node_exists=(True,) * k,
     )
 
 
 # -- derived quantities (commands, properties, traces) -----------------------------------------
+
 
 def current_revision(ops: Ops, s: Any) -> Any:
     """The current revision as the controller reads it (the update revision before the first status write)."""
@@ -176,10 +194,11 @@ def quiescent(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
 
 
 def _set(values: tuple, k: int, value: Any) -> tuple:
-    return values[:k] + (value,) + values[k + 1:]
+    return values[:k] + (value,) + values[k + 1 :]
 
 
 # -- hooks into the cluster and volume commands ---------------------------------------------------
+
 
 def _claim_bound(ops: Ops, sc: StatefulSetScope, s: Any, k: int, n: int) -> Any:
     """The scheduler waits for the pod's claim to exist (unbound PVC: unschedulable); RWOP holds by identity."""
@@ -198,8 +217,9 @@ def _orphan_mount(ops: Ops, sc: StatefulSetScope, s: Any, c: int, n: int) -> Any
     return s.pod_ghost[c] == n + 1
 
 
-PODS = cl.PodTable(slots=lambda sc: range(sc.ordinals), can_bind=_claim_bound, can_start=_volume_attached,
-                   reset_on_remove=("pod_rev",))
+PODS = cl.PodTable(
+    slots=lambda sc: range(sc.ordinals), can_bind=_claim_bound, can_start=_volume_attached, reset_on_remove=("pod_rev",)
+)
 CLAIMS = vol.ClaimTable(claims=lambda sc: range(sc.ordinals), wanted_on=_wanted_on, mounted_by_orphan=_orphan_mount)
 
 
@@ -224,21 +244,27 @@ def _never_ready_if_broken(ready: Command) -> Command:
 def _cluster_commands() -> tuple[Command, ...]:
     """The cluster's commands over the StatefulSet's pods; ``kubelet.pod_ready`` honours the
     ``broken-release`` switch (:func:`_never_ready_if_broken`)."""
-    return tuple(_never_ready_if_broken(cmd) if cmd.name == "kubelet.pod_ready" else cmd
-                 for cmd in cl.cluster_commands(PODS))
+    return tuple(
+        _never_ready_if_broken(cmd) if cmd.name == "kubelet.pod_ready" else cmd for cmd in cl.cluster_commands(PODS)
+    )
 
 
 # -- statefulset controller -------------------------------------------------------------------
+
 
 def _outcome(kind: str) -> Any:
     order = ("create", "delete_condemned", "delete_outdated", "claims", "status")
 
     def guard(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
         plan = sync.Plan(ops, sc, s)
-        flags = {"create": plan.any_create(), "delete_condemned": plan.any_delete_condemned(),
-                 "delete_outdated": plan.any_delete_outdated(), "claims": plan.any_claim_change(),
-                 "status": plan.status_change()}
-        earlier = [ops.not_(flags[k]) for k in order[:order.index(kind)]]
+        flags = {
+            "create": plan.any_create(),
+            "delete_condemned": plan.any_delete_condemned(),
+            "delete_outdated": plan.any_delete_outdated(),
+            "claims": plan.any_claim_change(),
+            "status": plan.status_change(),
+        }
+        earlier = [ops.not_(flags[k]) for k in order[: order.index(kind)]]
         return ops.and_(flags[kind], *earlier)
 
     return guard
@@ -249,6 +275,7 @@ def _sync_effect(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
 
 
 # -- user and garbage collector -----------------------------------------------------------------
+
 
 def _edit_g(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
     return ops.and_(s.templates_used < sc.templates, ops.not_(s.set_deleted))
@@ -277,8 +304,11 @@ def _scale_e(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> dict:
 def _delete_pod_changes(ops: Ops, s: Any, pod: int) -> dict:
     phase, term = cl.graceful_delete(ops, s, pod, True)
     gone = s.pod_phase[pod] == cl.UNSCHEDULED
-    return {"pod_phase": _set(s.pod_phase, pod, phase), "pod_terminating": _set(s.pod_terminating, pod, term),
-            "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod]))}
+    return {
+        "pod_phase": _set(s.pod_phase, pod, phase),
+        "pod_terminating": _set(s.pod_terminating, pod, term),
+        "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod])),
+    }
 
 
 def _user_delete_pod_g(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> Any:
@@ -312,8 +342,11 @@ def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> Any:
 
 
 def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> dict:
-    return {"pvc": _set(s.pvc, claim, False), "pvc_pod_ref": _set(s.pvc_pod_ref, claim, False),
-            "claim_home": _set(s.claim_home, claim, 0)}
+    return {
+        "pvc": _set(s.pvc, claim, False),
+        "pvc_pod_ref": _set(s.pvc_pod_ref, claim, False),
+        "claim_home": _set(s.claim_home, claim, 0),
+    }
 
 
 def _slots(sc: StatefulSetScope) -> range:
@@ -325,27 +358,94 @@ def _controller(kind: str, name: str, doc: str) -> Command:
 
 
 COMMANDS = (
-    _controller("create", "create_pod", "updateStatefulSet: create the claim, then the missing pod (OrderedReady: the lowest one, then stop)"),
-    _controller("delete_condemned", "delete_condemned_pod", "updateStatefulSet: scale down (OrderedReady: the highest ordinal, one at a time)"),
-    _controller("delete_outdated", "delete_outdated_pod", "updateStatefulSet: rolling update, outdated pods from the highest index down to the partition"),
-    _controller("claims", "update_claim_owner_refs", "updateStatefulSet: set claim ownerRefs as the retention policy wants"),
-    _controller("status", "complete_rolling_update", "updateStatefulSetStatus: status.currentRevision := updateRevision once all replicas are updated and ready"),
-) + _cluster_commands() + vol.volume_commands(CLAIMS, lambda sc: sc.claims) + (
-    Command("garbage-collector.delete_pod", _gc_pod_g, _gc_pod_e, "the StatefulSet is gone: delete its pods (no order)",
-            params=(("pod", _slots),), enabled_in=lambda sc: sc.set_deletion),
-    Command("garbage-collector.delete_claim", _gc_claim_g, _gc_claim_e,
+    (
+        _controller(
+            "create",
+            "create_pod",
+            "updateStatefulSet: create the claim, then the missing pod (OrderedReady: the lowest one, then stop)",
+        ),
+        _controller(
+            "delete_condemned",
+            "delete_condemned_pod",
+            "updateStatefulSet: scale down (OrderedReady: the highest ordinal, one at a time)",
+        ),
+        _controller(
+            "delete_outdated",
+            "delete_outdated_pod",
+            "updateStatefulSet: rolling update, outdated pods from the highest index down to the partition",
+        ),
+        _controller(
+            "claims", "update_claim_owner_refs", "updateStatefulSet: set claim ownerRefs as the retention policy wants"
+        ),
+        _controller(
+            "status",
+            "complete_rolling_update",
+            "updateStatefulSetStatus: status.currentRevision := updateRevision once all replicas are updated and ready",
+        ),
+    )
+    + _cluster_commands()
+    + vol.volume_commands(CLAIMS, lambda sc: sc.claims)
+    + (
+        Command(
+            "garbage-collector.delete_pod",
+            _gc_pod_g,
+            _gc_pod_e,
+            "the StatefulSet is gone: delete its pods (no order)",
+            params=(("pod", _slots),),
+            enabled_in=lambda sc: sc.set_deletion,
+        ),
+        Command(
+            "garbage-collector.delete_claim",
+            _gc_claim_g,
+            _gc_claim_e,
             "delete a claim whose owner (its pod, or the deleted set) is gone, once unused and detached",
-            params=(("claim", _slots),), enabled_in=lambda sc: sc.claims and (sc.when_scaled == su.DELETE or sc.when_deleted == su.DELETE)),
-    Command("user.edit_template", _edit_g, _edit_e, "kubectl apply with a new pod template (a new revision)", kind="user",
-            enabled_in=lambda sc: sc.edits > 0),
-    Command("user.revert_template", _revert_g, _revert_e, "kubectl apply of an older template: its revision is reused",
-            kind="user", params=(("to", lambda sc: range(sc.templates)),), enabled_in=lambda sc: sc.reverts > 0),
-    Command("user.scale", _scale_g, _scale_e, "kubectl scale sts --replicas=N", kind="user",
-            params=(("to", lambda sc: sc.scale_to),), enabled_in=lambda sc: sc.scales > 0),
-    Command("user.delete_pod", _user_delete_pod_g, _user_delete_pod_e, "kubectl delete pod (graceful)", kind="user",
-            params=(("pod", _slots),), enabled_in=lambda sc: sc.pod_deletes > 0),
-    Command("user.delete_statefulset", _delete_set_g, _delete_set_e, "kubectl delete sts (cascading, background)", kind="user",
-            enabled_in=lambda sc: sc.set_deletion),
+            params=(("claim", _slots),),
+            enabled_in=lambda sc: sc.claims and (sc.when_scaled == su.DELETE or sc.when_deleted == su.DELETE),
+        ),
+        Command(
+            "user.edit_template",
+            _edit_g,
+            _edit_e,
+            "kubectl apply with a new pod template (a new revision)",
+            kind="user",
+            enabled_in=lambda sc: sc.edits > 0,
+        ),
+        Command(
+            "user.revert_template",
+            _revert_g,
+            _revert_e,
+            "kubectl apply of an older template: its revision is reused",
+            kind="user",
+            params=(("to", lambda sc: range(sc.templates)),),
+            enabled_in=lambda sc: sc.reverts > 0,
+        ),
+        Command(
+            "user.scale",
+            _scale_g,
+            _scale_e,
+            "kubectl scale sts --replicas=N",
+            kind="user",
+            params=(("to", lambda sc: sc.scale_to),),
+            enabled_in=lambda sc: sc.scales > 0,
+        ),
+        Command(
+            "user.delete_pod",
+            _user_delete_pod_g,
+            _user_delete_pod_e,
+            "kubectl delete pod (graceful)",
+            kind="user",
+            params=(("pod", _slots),),
+            enabled_in=lambda sc: sc.pod_deletes > 0,
+        ),
+        Command(
+            "user.delete_statefulset",
+            _delete_set_g,
+            _delete_set_e,
+            "kubectl delete sts (cascading, background)",
+            kind="user",
+            enabled_in=lambda sc: sc.set_deletion,
+        ),
+    )
 )
 
 

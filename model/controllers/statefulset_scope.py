@@ -25,8 +25,19 @@ from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import FAULTS
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int, parse_int_list, parse_int_or_percent, parse_names, show_bool, show_int_list, show_names
-
+from kubecheck.model.kernel.scopes import (
+    ScopeError,
+    param,
+    parse_bool,
+    parse_choice,
+    parse_int,
+    parse_int_list,
+    parse_int_or_percent,
+    parse_names,
+    show_bool,
+    show_int_list,
+    show_names,
+)
 
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
@@ -46,44 +57,100 @@ class StatefulSetScope:
 
     name: str = param("name", "metadata.name of the StatefulSet (pods are <name>-<ordinal>)", str, "web")
     replicas: int = param("replicas", "spec.replicas at the start", parse_int(0, MAX_REPLICAS), 2)
-    ordinals_start: int = param("ordinals-start", "spec.ordinals.start (names only: partition counts from it)", parse_int(0, 1000), 0)
-    pod_management: str = param("pod-management-policy", "spec.podManagementPolicy",
-                                parse_choice((su.ORDERED_READY, su.PARALLEL)), su.ORDERED_READY)
-    strategy: str = param("strategy", "spec.updateStrategy.type", parse_choice((su.ROLLING_UPDATE, su.ON_DELETE)), su.ROLLING_UPDATE)
+    ordinals_start: int = param(
+        "ordinals-start", "spec.ordinals.start (names only: partition counts from it)", parse_int(0, 1000), 0
+    )
+    pod_management: str = param(
+        "pod-management-policy",
+        "spec.podManagementPolicy",
+        parse_choice((su.ORDERED_READY, su.PARALLEL)),
+        su.ORDERED_READY,
+    )
+    strategy: str = param(
+        "strategy", "spec.updateStrategy.type", parse_choice((su.ROLLING_UPDATE, su.ON_DELETE)), su.ROLLING_UPDATE
+    )
     partition: int = param("partition", "spec.updateStrategy.rollingUpdate.partition", parse_int(-1, 100), 0)
-    max_unavailable: IntOrPercent = param("max-unavailable", "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
-                                          parse_int_or_percent, IntOrPercent(1))
-    max_unavailable_gate: bool = param("feature-max-unavailable-statefulset",
-                                       "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)", parse_bool, True, show_bool)
-    min_ready_seconds: int = param("min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0)
-    when_deleted: str = param("when-deleted", "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
-                              parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
-    when_scaled: str = param("when-scaled", "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
-                             parse_choice((su.RETAIN, su.DELETE)), su.RETAIN)
-    claims: bool = param("volume-claim-templates", "one volumeClaimTemplate named 'data' (false: no volumes)", parse_bool, True, show_bool)
+    max_unavailable: IntOrPercent = param(
+        "max-unavailable",
+        "spec.updateStrategy.rollingUpdate.maxUnavailable (integer or percent)",
+        parse_int_or_percent,
+        IntOrPercent(1),
+    )
+    max_unavailable_gate: bool = param(
+        "feature-max-unavailable-statefulset",
+        "feature gate MaxUnavailableStatefulSet (beta, on by default in v1.35)",
+        parse_bool,
+        True,
+        show_bool,
+    )
+    min_ready_seconds: int = param(
+        "min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0
+    )
+    when_deleted: str = param(
+        "when-deleted",
+        "spec.persistentVolumeClaimRetentionPolicy.whenDeleted",
+        parse_choice((su.RETAIN, su.DELETE)),
+        su.RETAIN,
+    )
+    when_scaled: str = param(
+        "when-scaled",
+        "spec.persistentVolumeClaimRetentionPolicy.whenScaled",
+        parse_choice((su.RETAIN, su.DELETE)),
+        su.RETAIN,
+    )
+    claims: bool = param(
+        "volume-claim-templates",
+        "one volumeClaimTemplate named 'data' (false: no volumes)",
+        parse_bool,
+        True,
+        show_bool,
+    )
     access_mode: str = param("access-mode", "the claim template's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
-    read_only_mount: bool = param("read-only-mount", "the pod mounts the claim with readOnly: true", parse_bool, False, show_bool)
+    read_only_mount: bool = param(
+        "read-only-mount", "the pod mounts the claim with readOnly: true", parse_bool, False, show_bool
+    )
     nodes: int = param("nodes", "schedulable nodes (node-a, node-b, ...)", parse_int(1, 4), 1)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 3), 1)
-    reverts: int = param("reverts", "times the user re-applies an older template (reuses its revision)", parse_int(0, 2), 0)
-    scale_to: tuple[int, ...] = param("scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list)
+    reverts: int = param(
+        "reverts", "times the user re-applies an older template (reuses its revision)", parse_int(0, 2), 0
+    )
+    scale_to: tuple[int, ...] = param(
+        "scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list
+    )
     scales: int = param("scales", "how many times the user may scale", parse_int(0, 4), 1)
-    pod_deletes: int = param("pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 4), 0)
-    set_deletion: bool = param("set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False, show_bool)
-    faults: frozenset[str] = param("faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults)
+    pod_deletes: int = param(
+        "pod-deletes", "kubectl delete pod commands the user may issue (OnDelete updates)", parse_int(0, 4), 0
+    )
+    set_deletion: bool = param(
+        "set-deletion", "the user may delete the StatefulSet (kubectl delete sts)", parse_bool, False, show_bool
+    )
+    faults: frozenset[str] = param(
+        "faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults
+    )
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
-    broken_release: bool = param("broken-release", "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
-                                 parse_bool, False, show_bool)
+    broken_release: bool = param(
+        "broken-release",
+        "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
+        parse_bool,
+        False,
+        show_bool,
+    )
 
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets."""
         if self.partition < 0:
-            raise ScopeError(f"spec.updateStrategy.rollingUpdate.partition: Invalid value: {self.partition}: must be greater than or equal to 0")
+            raise ScopeError(
+                f"spec.updateStrategy.rollingUpdate.partition: Invalid value: {self.partition}: must be greater than or equal to 0"
+            )
         mu = self.max_unavailable
         if mu.is_percent and not 0 < mu.value <= 100:
-            raise ScopeError(f'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "{mu}": must be greater than 0% and less than or equal to 100%')
+            raise ScopeError(
+                f'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "{mu}": must be greater than 0% and less than or equal to 100%'
+            )
         if not mu.is_percent and mu.value < 1:
-            raise ScopeError(f"spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: {mu.value}: must be greater than 0")
+            raise ScopeError(
+                f"spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: {mu.value}: must be greater than 0"
+            )
         if self.reverts and not self.edits:
             raise ScopeError("reverts need at least one template edit (there is no older template to re-apply)")
 
@@ -117,27 +184,45 @@ class StatefulSetScope:
         """Why exhaustive search cannot explore this scope, or None when it can."""
         if self.ordinals <= EXPLICIT_MAX_ORDINALS:
             return None
-        return (f"{self.ordinals} ordinals (replicas up to {self.max_replicas}): explicit search would store every state of {self.ordinals} pods "
-                f"(the state space grows about fourfold per ordinal); it is refused above {EXPLICIT_MAX_ORDINALS} ordinals")
+        return (
+            f"{self.ordinals} ordinals (replicas up to {self.max_replicas}): explicit search would store every state of {self.ordinals} pods "
+            f"(the state space grows about fourfold per ordinal); it is refused above {EXPLICIT_MAX_ORDINALS} ordinals"
+        )
 
     def not_symbolic(self, name: str) -> str:
         """Why the scope field ``name`` cannot be left symbolic (``--for-all``): none of them can."""
         if name in ("replicas", "scale_to"):
-            return ("the StatefulSet model keeps one state slot per ordinal, so spec.replicas fixes the shape of the "
-                    "state; no proof for every replica count is made (model header: fixed instances only). "
-                    "Check a range instance by instance with --for-all replicas=LO..HI, or one count with "
-                    "--set replicas=N --engine kind (or pdr)")
+            return (
+                "the StatefulSet model keeps one state slot per ordinal, so spec.replicas fixes the shape of the "
+                "state; no proof for every replica count is made (model header: fixed instances only). "
+                "Check a range instance by instance with --for-all replicas=LO..HI, or one count with "
+                "--set replicas=N --engine kind (or pdr)"
+            )
         if name == "max_unavailable":
-            return ("max-unavailable: the StatefulSet scope states no API validation for symbolic parameters "
-                    "(symbolic_constraints); check values one at a time with --set")
-        return (f"{name.replace('_', '-')}: the StatefulSet model reads it while building its commands and per-ordinal "
-                f"slots, so it cannot be left symbolic; check values one at a time with --set")
+            return (
+                "max-unavailable: the StatefulSet scope states no API validation for symbolic parameters "
+                "(symbolic_constraints); check values one at a time with --set"
+            )
+        return (
+            f"{name.replace('_', '-')}: the StatefulSet model reads it while building its commands and per-ordinal "
+            f"slots, so it cannot be left symbolic; check values one at a time with --set"
+        )
 
 
 PRESETS = {
     "tiny": StatefulSetScope(replicas=2, nodes=1, edits=1, scale_to=(1,), scales=1),
-    "small": StatefulSetScope(replicas=2, nodes=2, edits=1, scale_to=(1,), scales=1, when_scaled=su.DELETE,
-                              min_ready_seconds=10),
-    "medium": StatefulSetScope(replicas=3, nodes=2, edits=1, reverts=1, scale_to=(2,), scales=1, when_scaled=su.DELETE,
-                               faults=frozenset({"crash"}), fault_budget=1),
+    "small": StatefulSetScope(
+        replicas=2, nodes=2, edits=1, scale_to=(1,), scales=1, when_scaled=su.DELETE, min_ready_seconds=10
+    ),
+    "medium": StatefulSetScope(
+        replicas=3,
+        nodes=2,
+        edits=1,
+        reverts=1,
+        scale_to=(2,),
+        scales=1,
+        when_scaled=su.DELETE,
+        faults=frozenset({"crash"}),
+        fault_budget=1,
+    ),
 }

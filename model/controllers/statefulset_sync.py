@@ -73,8 +73,9 @@ class Plan:
             mark = [ops.and_(replicas_done, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i])) for i in range(n)]
             for j in range(n):
                 top = ops.and_(condemned[j], *[ops.not_(condemned[k]) for k in range(j + 1, n)])
-                first_unhealthy = ops.and_(condemned[j], unavailable[j],
-                                           *[ops.not_(ops.and_(condemned[k], unavailable[k])) for k in range(j)])
+                first_unhealthy = ops.and_(
+                    condemned[j], unavailable[j], *[ops.not_(ops.and_(condemned[k], unavailable[k])) for k in range(j)]
+                )
                 del_c[j] = ops.and_(replicas_done, top, ops.not_(term[j]), ops.or_(healthy[j], first_unhealthy))
             updates_reached = ops.and_(replicas_done, *[ops.not_(c) for c in condemned])
         else:
@@ -147,5 +148,12 @@ class Plan:
             rev.append(ops.ite(self.create[i], self.vrev[i], ops.ite(gone, 0, s.pod_rev[i])))
             pvc.append(ops.or_(s.pvc[i], ops.and_(self.sc.claims, self.create[i])))
             ref.append(ops.ite(self.unref[i], False, ops.ite(self.mark[i], True, s.pvc_pod_ref[i])))
-        return {"pod_phase": tuple(phase), "pod_terminating": tuple(term), "pod_rev": tuple(rev),
-                "pvc": tuple(pvc), "pvc_pod_ref": tuple(ref), "current_rev": self.new_current, "status_written": True}
+        return {
+            "pod_phase": tuple(phase),
+            "pod_terminating": tuple(term),
+            "pod_rev": tuple(rev),
+            "pvc": tuple(pvc),
+            "pvc_pod_ref": tuple(ref),
+            "current_rev": self.new_current,
+            "status_written": True,
+        }

@@ -27,7 +27,8 @@ claim elsewhere), and gets the attach/detach commands from :func:`volume_command
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -46,13 +47,19 @@ def is_multi_attach_allowed(mode: str) -> bool:
 
 
 def attached_field(claims: Callable[[Any], int]) -> Any:
-    return tuple_field(bool_field(), length=lambda sc: claims(sc) * sc.nodes,
-                       doc="volume of claim c attached to node n (index c*nodes+n)")
+    return tuple_field(
+        bool_field(),
+        length=lambda sc: claims(sc) * sc.nodes,
+        doc="volume of claim c attached to node n (index c*nodes+n)",
+    )
 
 
 def claim_home_field(claims: Callable[[Any], int]) -> Any:
-    return tuple_field(int_field(0, lambda sc: sc.nodes), length=claims,
-                       doc="node+1 where the claim's volume was first attached (0 = never)")
+    return tuple_field(
+        int_field(0, lambda sc: sc.nodes),
+        length=claims,
+        doc="node+1 where the claim's volume was first attached (0 = never)",
+    )
 
 
 def is_attached(s: Any, nodes: int, c: int, n: int) -> Any:
@@ -90,7 +97,7 @@ class ClaimTable:
 
 
 def _set(values: tuple, k: int, value: Any) -> tuple:
-    return values[:k] + (value,) + values[k + 1:]
+    return values[:k] + (value,) + values[k + 1 :]
 
 
 def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[Command, ...]:
@@ -101,44 +108,71 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
     def attach_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
         elsewhere = ops.or_(*[is_attached(s, sc.nodes, claim, m) for m in range(sc.nodes) if m != node])
         single = not is_multi_attach_allowed(sc.access_mode)
-        return ops.and_(table.wanted_on(ops, sc, s, claim, node), ops.not_(is_attached(s, sc.nodes, claim, node)),
-                        s.node_exists[node] if table.node_health else True, ops.not_(ops.and_(single, elsewhere)))
+        return ops.and_(
+            table.wanted_on(ops, sc, s, claim, node),
+            ops.not_(is_attached(s, sc.nodes, claim, node)),
+            s.node_exists[node] if table.node_health else True,
+            ops.not_(ops.and_(single, elsewhere)),
+        )
 
     def attach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
         home = s.claim_home[claim]
-        return {"attached": _set(s.attached, claim * sc.nodes + node, True),
-                "claim_home": _set(s.claim_home, claim, ops.ite(home == 0, node + 1, home))}
+        return {
+            "attached": _set(s.attached, claim * sc.nodes + node, True),
+            "claim_home": _set(s.claim_home, claim, ops.ite(home == 0, node + 1, home)),
+        }
 
     def unwanted(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
         return ops.and_(is_attached(s, sc.nodes, claim, node), ops.not_(table.wanted_on(ops, sc, s, claim, node)))
 
     def detach_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
         healthy = ops.and_(s.node_state[node] == 0, s.node_exists[node]) if table.node_health else True
-        return ops.and_(unwanted(ops, sc, s, claim, node), healthy, ops.not_(table.mounted_by_orphan(ops, sc, s, claim, node)))
+        return ops.and_(
+            unwanted(ops, sc, s, claim, node), healthy, ops.not_(table.mounted_by_orphan(ops, sc, s, claim, node))
+        )
 
     def force_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
-        return ops.and_(unwanted(ops, sc, s, claim, node), ops.or_(s.node_state[node] != 0, ops.not_(s.node_exists[node])))
+        return ops.and_(
+            unwanted(ops, sc, s, claim, node), ops.or_(s.node_state[node] != 0, ops.not_(s.node_exists[node]))
+        )
 
     def detach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
         return {"attached": _set(s.attached, claim * sc.nodes + node, False)}
 
     commands = (
-        Command("attach-detach.attach_volume", attach_g, attach_e,
-                "attach the claim's volume to the node of a pod that uses it (refused for RWO/RWOP while attached elsewhere)",
-                params=(claim, node), enabled_in=enabled),
-        Command("attach-detach.detach_volume", detach_g, detach_e,
-                "detach a volume no pod on the node uses, after the kubelet unmounted it", params=(claim, node), enabled_in=enabled),
+        Command(
+            "attach-detach.attach_volume",
+            attach_g,
+            attach_e,
+            "attach the claim's volume to the node of a pod that uses it (refused for RWO/RWOP while attached elsewhere)",
+            params=(claim, node),
+            enabled_in=enabled,
+        ),
+        Command(
+            "attach-detach.detach_volume",
+            detach_g,
+            detach_e,
+            "detach a volume no pod on the node uses, after the kubelet unmounted it",
+            params=(claim, node),
+            enabled_in=enabled,
+        ),
     )
     if not table.node_health:
         return commands
     return commands + (
-        Command("attach-detach.force_detach_volume", force_g, detach_e,
-                "after 6 minutes on an unhealthy node, detach without the kubelet's unmount (maxWaitForUnmountDuration)",
-                params=(claim, node), enabled_in=enabled),
+        Command(
+            "attach-detach.force_detach_volume",
+            force_g,
+            detach_e,
+            "after 6 minutes on an unhealthy node, detach without the kubelet's unmount (maxWaitForUnmountDuration)",
+            params=(claim, node),
+            enabled_in=enabled,
+        ),
     )
 
 
 # -- the facts the volume properties read ------------------------------------------------------
+
 
 def rwo_single_node(ops: Ops, sc: Any, s: Any, claims: range) -> Any:
     """Every single-node (RWO/RWOP) volume is attached to at most one node."""

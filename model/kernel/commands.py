@@ -16,7 +16,8 @@ Everything faster (the compiled explicit engine) or symbolic (z3) is checked aga
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -66,7 +67,9 @@ class Command:
         if self.fairness not in FAIRNESS:
             raise ValueError(f"command {self.name}: fairness must be one of {FAIRNESS}, not {self.fairness!r}")
         if self.fairness == "strong" and self.kind != "system":
-            raise ValueError(f"command {self.name}: only system commands are fair; a {self.kind} command is never required")
+            raise ValueError(
+                f"command {self.name}: only system commands are fair; a {self.kind} command is never required"
+            )
 
     @property
     def actor(self) -> str:
@@ -166,8 +169,9 @@ def strongly_fair(model: Model, assumed: Iterable[str] = ()) -> frozenset[str]:
         if name not in system:
             other = next((c for c in model.commands if c.name == name), None)
             why = f"a {other.kind} command is never required" if other is not None else "no such command"
-            raise ValueError(f"strong fairness of {name!r} in model {model.name}: {why}; "
-                             f"system commands: {', '.join(system)}")
+            raise ValueError(
+                f"strong fairness of {name!r} in model {model.name}: {why}; system commands: {', '.join(system)}"
+            )
     return frozenset(c.name for c in model.commands if c.fairness == "strong") | frozenset(assumed)
 
 

@@ -31,7 +31,7 @@ class IntOrPercent:
     is_percent: bool = False
 
     @classmethod
-    def parse(cls, raw: object) -> "IntOrPercent":
+    def parse(cls, raw: object) -> IntOrPercent:
         """Read ``3``, ``"3"`` (a CLI value) or ``"25%"``; raise InvalidValue otherwise."""
         if isinstance(raw, IntOrPercent):
             return raw
@@ -45,7 +45,9 @@ class IntOrPercent:
                 return cls(int(text))
             if _PERCENT.match(text):
                 return cls(int(text[:-1]), True)
-            raise InvalidValue(f"a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%'), got {raw!r}")
+            raise InvalidValue(
+                f"a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%'), got {raw!r}"
+            )
         raise InvalidValue(f"must be an integer or percentage (e.g. '5%'), got {raw!r}")
 
     def is_zero(self) -> bool:

@@ -187,4 +187,4 @@ def _lift(x: Any) -> Any:
 CONCRETE = ConcreteOps()
 Z3 = Z3Ops()
 
-__all__ = ["Ops", "ConcreteOps", "Z3Ops", "CONCRETE", "Z3", "IntOrPercent"]
+__all__ = ["CONCRETE", "Z3", "ConcreteOps", "IntOrPercent", "Ops", "Z3Ops"]

@@ -37,7 +37,8 @@ gives the values that matter at a state, for the last step of a counterexample.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -48,8 +49,10 @@ WEAK_FAIRNESS = "weak fairness of controller, kubelet and scheduler actions; use
 
 def with_strong_fairness(*commands: str, why: str = "") -> str:
     """The fairness text of a property that assumes ``commands`` strongly fair (see Property.strong_fairness)."""
-    text = (f"{WEAK_FAIRNESS}; strong fairness of {', '.join(commands)} "
-            f"(taken if enabled infinitely often, even intermittently)")
+    text = (
+        f"{WEAK_FAIRNESS}; strong fairness of {', '.join(commands)} "
+        f"(taken if enabled infinitely often, even intermittently)"
+    )
     return f"{text}: {why}" if why else text
 
 
@@ -83,8 +86,10 @@ class Property:
             raise ValueError(f"property {self.name}: stated lemmas go with always properties")
         unnamed = [c for c in self.strong_fairness if c not in self.fairness]
         if unnamed:
-            raise ValueError(f"property {self.name}: the fairness text must name every strongly fair command "
-                             f"(missing {', '.join(unnamed)}; use with_strong_fairness)")
+            raise ValueError(
+                f"property {self.name}: the fairness text must name every strongly fair command "
+                f"(missing {', '.join(unnamed)}; use with_strong_fairness)"
+            )
 
     @property
     def is_liveness(self) -> bool:

@@ -19,7 +19,8 @@ the same class is instantiated with z3 terms or code-generation expressions, and
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import attrs
 
@@ -36,7 +37,7 @@ class Domain:
     lo: Bound = 0
     hi: Bound = 1
     length: Bound = 0
-    element: "Domain | None" = None
+    element: Domain | None = None
     doc: str = ""
 
 
@@ -94,7 +95,9 @@ class Schema:
         for f in attrs.fields(state_cls):
             dom: Domain | None = f.metadata.get(_META)
             if dom is None:
-                raise TypeError(f"{state_cls.__name__}.{f.name} declares no domain (use int_field/bool_field/tuple_field)")
+                raise TypeError(
+                    f"{state_cls.__name__}.{f.name} declares no domain (use int_field/bool_field/tuple_field)"
+                )
             start = len(self.slots)
             self.fields.append(f.name)
             self.docs[f.name] = dom.doc

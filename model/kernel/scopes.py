@@ -13,7 +13,8 @@ the API server's message.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -157,8 +158,10 @@ def parse_object_name(raw: str) -> str:
     """metadata.name as the API server accepts it for workloads and claims (IsDNS1123Subdomain)."""
     text = str(raw).strip()
     if len(text) > 253 or not _SUBDOMAIN.fullmatch(text):
-        raise ScopeError(f"expected a lowercase RFC 1123 subdomain (lower case alphanumeric characters, '-' or '.', "
-                         f"starting and ending with an alphanumeric character, at most 253), got {raw!r}")
+        raise ScopeError(
+            f"expected a lowercase RFC 1123 subdomain (lower case alphanumeric characters, '-' or '.', "
+            f"starting and ending with an alphanumeric character, at most 253), got {raw!r}"
+        )
     return text
 
 

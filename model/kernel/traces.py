@@ -19,7 +19,8 @@ Both are read back by :func:`load`, which rebuilds the scope and replays the act
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -193,7 +194,9 @@ def load(text: str, models: Mapping[str, Model]) -> tuple[Trace, dict[str, Any]]
         labels, loop = _itf_labels(doc, model, scope)
     else:
         steps = doc.get("steps")
-        if not isinstance(steps, list) or not all(isinstance(s, dict) and isinstance(s.get("action"), str) for s in steps):
+        if not isinstance(steps, list) or not all(
+            isinstance(s, dict) and isinstance(s.get("action"), str) for s in steps
+        ):
             raise TraceError("field steps: expected a list of objects with an 'action' string")
         labels = [s["action"] for s in steps]
         loop = doc.get("loop")
@@ -226,4 +229,6 @@ def _check_itf_states(doc: dict[str, Any], trace: Trace) -> None:
     for i, (st, state) in enumerate(zip(doc["states"], trace.states)):
         for f in schema.fields:
             if f in st and _from_itf(st[f]) != getattr(state, f):
-                raise TraceError(f"states[{i}].{f}: the file says {_from_itf(st[f])!r}, the model computes {getattr(state, f)!r}")
+                raise TraceError(
+                    f"states[{i}].{f}: the file says {_from_itf(st[f])!r}, the model computes {getattr(state, f)!r}"
+                )

@@ -21,11 +21,11 @@ from collections.abc import Collection, Iterable
 
 import pytest
 
-from kubecheck.checker.symbolic import bmc, kinduction, pdr
-from kubecheck.properties import catalog
 from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.properties import catalog
 
 IS_SLOW = bool(os.environ.get("KUBECHECK_SLOW"))
 SLOW = pytest.mark.skipif(not IS_SLOW, reason="minutes; set KUBECHECK_SLOW=1")
@@ -42,7 +42,9 @@ def safety(workload: str) -> list[str]:
 
 def cases(names: Iterable[str], preset: str, slow: Collection[tuple[str, str]] = frozenset()) -> list:
     """``(preset, name)`` for each name: behind :data:`SLOW` if listed in ``slow`` or if the preset is not ``tiny``."""
-    return [pytest.param(preset, n, marks=SLOW) if (preset, n) in slow or preset != "tiny" else (preset, n) for n in names]
+    return [
+        pytest.param(preset, n, marks=SLOW) if (preset, n) in slow or preset != "tiny" else (preset, n) for n in names
+    ]
 
 
 def prop(workload: str, name: str):
@@ -57,18 +59,20 @@ def encoder(workload: str, name: str, preset: str, **kwargs) -> Encoder:
     return Encoder(catalog.model(workload), scope(workload, name, preset), **kwargs)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bfs(workload: str, name: str, preset: str):
     """Breadth-first search (stops at the first counterexample: the shortest one)."""
-    [result] = explicit.check(catalog.model(workload), scope(workload, name, preset), [prop(workload, name)],
-                              stop_when_decided=True)
+    [result] = explicit.check(
+        catalog.model(workload), scope(workload, name, preset), [prop(workload, name)], stop_when_decided=True
+    )
     assert result.verdict in (Verdict.HOLDS, Verdict.VIOLATED), result
     return result
 
 
 def assert_agrees(expected, got) -> None:
     assert got.verdict is Verdict.INCONCLUSIVE or (got.verdict in POSITIVE) == (expected.verdict in POSITIVE), (
-        f"{got.engine} says {got.verdict.value}, explicit search {expected.verdict.value}: {got.note}")
+        f"{got.engine} says {got.verdict.value}, explicit search {expected.verdict.value}: {got.note}"
+    )
 
 
 def check_kinduction(workload: str, preset: str, name: str, one_inductive: Collection[str] | None = None) -> None:
@@ -77,8 +81,9 @@ def check_kinduction(workload: str, preset: str, name: str, one_inductive: Colle
     ``one_inductive``, if given, pins at ``tiny`` exactly which properties k = 1 proves.
     """
     expected = bfs(workload, name, preset)
-    got = kinduction.check(encoder(workload, name, preset), prop(workload, name), KIND_DEPTH[preset], timeout=120,
-                           strengthen=False)
+    got = kinduction.check(
+        encoder(workload, name, preset), prop(workload, name), KIND_DEPTH[preset], timeout=120, strengthen=False
+    )
     assert_agrees(expected, got)
     if got.verdict is Verdict.VIOLATED:  # a base-case counterexample is a shortest one too
         assert len(got.trace.steps) == len(expected.trace.steps)
@@ -102,7 +107,9 @@ def check_bmc(workload: str, preset: str, name: str, *, full_depth: bool, may_ti
     if expected.verdict is Verdict.VIOLATED:
         assert got.verdict is Verdict.VIOLATED, got.note
         assert len(got.trace.steps) == depth
-        [again] = explicit.check(catalog.model(workload), got.trace.scope, [prop(workload, name)])  # the certified trace
+        [again] = explicit.check(
+            catalog.model(workload), got.trace.scope, [prop(workload, name)]
+        )  # the certified trace
         assert again.verdict is Verdict.VIOLATED
     elif not may_time_out:
         assert got.verdict is Verdict.INCONCLUSIVE and got.stats.stop_reason == "bound", got.note
@@ -117,8 +124,12 @@ def check_pdr(workload: str, preset: str, name: str, *, may_time_out: bool = Fal
     from shortest-first BMC).
     """
     expected = bfs(workload, name, preset)
-    got, proof = pdr.check(encoder(workload, name, preset, arith="linear"), prop(workload, name),
-                           timeout=120 if may_time_out else 600, strengthen=False)
+    got, proof = pdr.check(
+        encoder(workload, name, preset, arith="linear"),
+        prop(workload, name),
+        timeout=120 if may_time_out else 600,
+        strengthen=False,
+    )
     assert_agrees(expected, got)
     if not may_time_out:
         assert got.verdict is not Verdict.INCONCLUSIVE, got.note

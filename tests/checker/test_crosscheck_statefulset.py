@@ -26,23 +26,41 @@ import pytest
 
 pytest.register_assert_rewrite("crosscheck")
 
-from crosscheck import SLOW, cases, check_bmc, check_kinduction, check_pdr, safety  # noqa: E402
+from crosscheck import cases, check_bmc, check_kinduction, check_pdr, safety  # noqa: E402
 
 WORKLOAD = "statefulset"
 SAFETY = safety(WORKLOAD)
 
 #: Proved by k-induction with k = 1 at tiny (and, by the same one solver call, at any fixed replica count).
-ONE_INDUCTIVE = {"at_most_one_pod_object_per_identity", "pods_created_in_ordinal_order", "pods_removed_in_reverse_order",
-                 "claims_follow_retention_policy", "rwo_volume_attached_to_one_node", "rwop_claim_used_by_one_pod"}
+ONE_INDUCTIVE = {
+    "at_most_one_pod_object_per_identity",
+    "pods_created_in_ordinal_order",
+    "pods_removed_in_reverse_order",
+    "claims_follow_retention_policy",
+    "rwo_volume_attached_to_one_node",
+    "rwop_claim_used_by_one_pod",
+}
 #: (preset, property) where BMC to the diameter (or to a deep counterexample) takes more than a few seconds here.
-SLOW_BMC = {("tiny", n) for n in ("at_most_one_running_instance", "at_most_one_running_instance_with_node_delete",
-                                  "pod_mounts_own_claim", "identity_stable_across_rescheduling", "partition_respected",
-                                  "rwo_volume_attached_to_one_node")}
+SLOW_BMC = {
+    ("tiny", n)
+    for n in (
+        "at_most_one_running_instance",
+        "at_most_one_running_instance_with_node_delete",
+        "pod_mounts_own_claim",
+        "identity_stable_across_rescheduling",
+        "partition_respected",
+        "rwo_volume_attached_to_one_node",
+    )
+}
 #: BMC to the diameter stalls (tiny: past depth 26 of 34 after 600 s); a timeout there is accepted.
 BMC_MAY_TIME_OUT = {("tiny", "identity_stable_across_rescheduling")}
 #: PDR in the default tier: the ordering and per-identity step properties, and two quick counterexamples.
-FAST_PDR = {"pods_created_in_ordinal_order", "at_most_one_pod_object_per_identity",
-            "pods_created_in_ordinal_order_under_parallel", "no_writer_on_read_only_many"}
+FAST_PDR = {
+    "pods_created_in_ordinal_order",
+    "at_most_one_pod_object_per_identity",
+    "pods_created_in_ordinal_order_under_parallel",
+    "no_writer_on_read_only_many",
+}
 SLOW_PDR = {("tiny", n) for n in SAFETY if n not in FAST_PDR}
 #: PDR may stop at its timeout on these (Spacer: unknown after 60 s here); never a contradiction.
 PDR_MAY_TIME_OUT = {("tiny", "identity_stable_across_rescheduling"), ("small", "in_range_claims_kept")}
@@ -61,8 +79,13 @@ def test_bmc_first_depth_equals_bfs_depth(preset: str, name: str) -> None:
     At small and for :data:`BMC_MAY_TIME_OUT`, unsatisfiable unrollings stall past depth ~20
     (papers/statefulset-symbolic.md): a timeout is no contradiction.
     """
-    check_bmc(WORKLOAD, preset, name, full_depth=preset != "tiny" or (preset, name) in SLOW_BMC,
-              may_time_out=preset != "tiny" or (preset, name) in BMC_MAY_TIME_OUT)
+    check_bmc(
+        WORKLOAD,
+        preset,
+        name,
+        full_depth=preset != "tiny" or (preset, name) in SLOW_BMC,
+        may_time_out=preset != "tiny" or (preset, name) in BMC_MAY_TIME_OUT,
+    )
 
 
 @pytest.mark.parametrize(("preset", "name"), cases(SAFETY, "tiny", SLOW_PDR) + cases(SAFETY, "small"))

@@ -19,13 +19,13 @@ import pytest
 import kubecheck.model
 from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.explicit.bfs import Budget, EngineError
+from kubecheck.checker.explicit.compile import ModelCodeError
 from kubecheck.checker.result import Verdict
 from kubecheck.model.kernel.commands import Command, Model, successors
-from kubecheck.checker.explicit.compile import ModelCodeError
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.schema import bool_field, int_field
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.kernel.property import Property
 
 
 def _true(ops: Any, sc: Any, s: Any) -> Any:
@@ -33,6 +33,7 @@ def _true(ops: Any, sc: Any, s: Any) -> Any:
 
 
 # -- toy 1: a grid (x, y) walked by two counters -------------------------------------------
+
 
 @attrs.frozen
 class GridScope:
@@ -47,31 +48,56 @@ class Grid:
 
 
 GRID = Model(
-    name="grid", title="two counters", kubernetes="-", state_cls=Grid, scope_cls=GridScope,
+    name="grid",
+    title="two counters",
+    kubernetes="-",
+    state_cls=Grid,
+    scope_cls=GridScope,
     init=lambda sc: Grid(0, 0),
     commands=(
         Command("x.step", lambda ops, sc, s: s.x < sc.width, lambda ops, sc, s: {"x": s.x + 1}, "x + 1"),
         Command("y.step", lambda ops, sc, s: s.y < sc.height, lambda ops, sc, s: {"y": s.y + 1}, "y + 1"),
-        Command("user.jump", lambda ops, sc, s, to: ops.and_(s.x == 0, s.y == 0),
-                lambda ops, sc, s, to: {"x": to}, "jump along x", kind="user",
-                params=(("to", lambda sc: range(2, sc.width + 1)),)),
+        Command(
+            "user.jump",
+            lambda ops, sc, s, to: ops.and_(s.x == 0, s.y == 0),
+            lambda ops, sc, s, to: {"x": to},
+            "jump along x",
+            kind="user",
+            params=(("to", lambda sc: range(2, sc.width + 1)),),
+        ),
     ),
-    quiescent=_true, presets={"tiny": GridScope()},
+    quiescent=_true,
+    presets={"tiny": GridScope()},
 )
 
 
 def at(x: int, y: int) -> Property:
-    return Property(f"grid.reaches_{x}_{y}", "sometimes", f"reaches ({x}, {y})", "-",
-                    lambda ops, sc, s: ops.and_(s.x == x, s.y == y))
+    return Property(
+        f"grid.reaches_{x}_{y}",
+        "sometimes",
+        f"reaches ({x}, {y})",
+        "-",
+        lambda ops, sc, s: ops.and_(s.x == x, s.y == y),
+    )
 
 
 def never(x: int, y: int) -> Property:
-    return Property(f"grid.avoids_{x}_{y}", "always", f"never at ({x}, {y})", "-",
-                    lambda ops, sc, s: ops.not_(ops.and_(s.x == x, s.y == y)))
+    return Property(
+        f"grid.avoids_{x}_{y}",
+        "always",
+        f"never at ({x}, {y})",
+        "-",
+        lambda ops, sc, s: ops.not_(ops.and_(s.x == x, s.y == y)),
+    )
 
 
-IN_BOUNDS = Property("grid.in_bounds", "always", "x and y stay in bounds", "-",
-                     lambda ops, sc, s: ops.and_(s.x <= sc.width, s.y <= sc.height))
+IN_BOUNDS = Property(
+    "grid.in_bounds",
+    "always",
+    "x and y stay in bounds",
+    "-",
+    lambda ops, sc, s: ops.and_(s.x <= sc.width, s.y <= sc.height),
+)
 
 
 @pytest.mark.parametrize(("width", "height"), [(0, 0), (1, 0), (3, 2), (5, 4), (20, 30)])
@@ -115,8 +141,9 @@ def test_sometimes_witness_is_found_with_a_shortest_trace() -> None:
 
 
 def test_sometimes_never_reached_is_unreachable_when_exhaustive() -> None:
-    unreachable = Property("grid.diagonal_beyond", "sometimes", "x exceeds the width", "-",
-                           lambda ops, sc, s: s.x > sc.width)
+    unreachable = Property(
+        "grid.diagonal_beyond", "sometimes", "x exceeds the width", "-", lambda ops, sc, s: s.x > sc.width
+    )
     [result] = explicit.check(GRID, GridScope(3, 2), [unreachable])
     assert result.verdict is Verdict.UNREACHABLE and result.trace is None
     assert result.stats.complete
@@ -126,17 +153,24 @@ def test_many_properties_in_one_search_keep_their_order_and_verdicts() -> None:
     props = [IN_BOUNDS, never(2, 2), at(1, 1), never(9, 9), at(0, 0)]
     results = explicit.check(GRID, GridScope(3, 2), props)
     assert [r.property.name for r in results] == [p.name for p in props]
-    assert [r.verdict for r in results] == [Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED,
-                                            Verdict.HOLDS, Verdict.WITNESSED]
+    assert [r.verdict for r in results] == [
+        Verdict.HOLDS,
+        Verdict.VIOLATED,
+        Verdict.WITNESSED,
+        Verdict.HOLDS,
+        Verdict.WITNESSED,
+    ]
     assert [len(r.trace.steps) if r.trace else None for r in results] == [None, 3, 2, None, 0]
     assert all(r.stats == results[0].stats for r in results)  # one exploration
 
 
 # -- budgets and early stopping -------------------------------------------------------------
 
+
 def test_max_states_budget_gives_inconclusive() -> None:
-    results = explicit.check(GRID, GridScope(20, 20), [IN_BOUNDS, at(20, 20), never(1, 0)],
-                             budget=Budget(max_states=30))
+    results = explicit.check(
+        GRID, GridScope(20, 20), [IN_BOUNDS, at(20, 20), never(1, 0)], budget=Budget(max_states=30)
+    )
     stats = results[0].stats
     assert not stats.complete and stats.stop_reason == "max-states"
     assert 30 <= stats.states < 441
@@ -159,7 +193,11 @@ def test_a_generous_budget_changes_nothing() -> None:
     [a] = explicit.check(GRID, GridScope(5, 5), [IN_BOUNDS], budget=Budget(max_states=10**6, timeout=3600))
     [b] = explicit.check(GRID, GridScope(5, 5), [IN_BOUNDS])
     assert a.verdict is b.verdict is Verdict.HOLDS
-    assert (a.stats.states, a.stats.transitions, a.stats.stop_reason) == (b.stats.states, b.stats.transitions, "exhausted")
+    assert (a.stats.states, a.stats.transitions, a.stats.stop_reason) == (
+        b.stats.states,
+        b.stats.transitions,
+        "exhausted",
+    )
 
 
 def test_stop_when_decided_ends_the_search_early_by_default() -> None:
@@ -190,6 +228,7 @@ def test_progress_is_reported_without_printing(capsys: pytest.CaptureFixture[str
 
 # -- toy 2: a job queue with finished and stuck terminal states ----------------------------
 
+
 @attrs.frozen
 class JobScope:
     jobs: int = 2
@@ -204,20 +243,38 @@ class Jobs:
 
 
 def _jobs_model(commands: tuple[Command, ...]) -> Model:
-    return Model(name="jobs", title="jobs", kubernetes="-", state_cls=Jobs, scope_cls=JobScope,
-                 init=lambda sc: Jobs(sc.jobs, 0, False), commands=commands,
-                 quiescent=lambda ops, sc, s: s.queued == 0, presets={"tiny": JobScope()})
+    return Model(
+        name="jobs",
+        title="jobs",
+        kubernetes="-",
+        state_cls=Jobs,
+        scope_cls=JobScope,
+        init=lambda sc: Jobs(sc.jobs, 0, False),
+        commands=commands,
+        quiescent=lambda ops, sc, s: s.queued == 0,
+        presets={"tiny": JobScope()},
+    )
 
 
-RUN = Command("worker.run_job", lambda ops, sc, s: ops.and_(s.queued > 0, ops.not_(s.broken)),
-              lambda ops, sc, s: {"queued": s.queued - 1, "done": s.done + 1}, "run one job")
-BREAK = Command("fault.break_worker", lambda ops, sc, s: ops.and_(s.queued > 0, ops.not_(s.broken)),
-                lambda ops, sc, s: {"broken": True}, "the worker breaks", kind="fault",
-                enabled_in=lambda sc: sc.can_fail)
+RUN = Command(
+    "worker.run_job",
+    lambda ops, sc, s: ops.and_(s.queued > 0, ops.not_(s.broken)),
+    lambda ops, sc, s: {"queued": s.queued - 1, "done": s.done + 1},
+    "run one job",
+)
+BREAK = Command(
+    "fault.break_worker",
+    lambda ops, sc, s: ops.and_(s.queued > 0, ops.not_(s.broken)),
+    lambda ops, sc, s: {"broken": True},
+    "the worker breaks",
+    kind="fault",
+    enabled_in=lambda sc: sc.can_fail,
+)
 NEVER = Command("worker.sing", lambda ops, sc, s: s.done > sc.jobs, lambda ops, sc, s: {"done": 0}, "never possible")
 JOBS = _jobs_model((RUN, BREAK, NEVER))
-FINISHED = Property("jobs.finishes", "terminal", "when nothing can happen, the queue is empty", "-",
-                    lambda ops, sc, s: s.queued == 0)
+FINISHED = Property(
+    "jobs.finishes", "terminal", "when nothing can happen, the queue is empty", "-", lambda ops, sc, s: s.queued == 0
+)
 
 
 def test_terminal_property_tells_quiescent_from_stuck() -> None:
@@ -231,8 +288,9 @@ def test_terminal_property_tells_quiescent_from_stuck() -> None:
 
 def test_terminal_property_is_not_checked_where_something_is_enabled() -> None:
     # "done == jobs" is false in every state but the last; only terminal states are judged
-    all_done = Property("jobs.all_done", "terminal", "terminal states have every job done", "-",
-                        lambda ops, sc, s: s.done == sc.jobs)
+    all_done = Property(
+        "jobs.all_done", "terminal", "terminal states have every job done", "-", lambda ops, sc, s: s.done == sc.jobs
+    )
     [result] = explicit.check(JOBS, JobScope(3, can_fail=False), [all_done])
     assert result.verdict is Verdict.HOLDS
 
@@ -257,9 +315,18 @@ def test_coverage_sums_over_parameters() -> None:
 
 # -- broken models ---------------------------------------------------------------------------
 
+
 def test_effect_writing_outside_its_domain_is_an_engine_error() -> None:
-    runaway = _jobs_model((Command("worker.overwork", lambda ops, sc, s: s.done >= 0,
-                                   lambda ops, sc, s: {"done": s.done + 1}, "no upper guard"),))
+    runaway = _jobs_model(
+        (
+            Command(
+                "worker.overwork",
+                lambda ops, sc, s: s.done >= 0,
+                lambda ops, sc, s: {"done": s.done + 1},
+                "no upper guard",
+            ),
+        )
+    )
     with pytest.raises(EngineError, match=r"worker.overwork writes done=3 outside its domain 0..2"):
         explicit.check(runaway, JobScope(2), [FINISHED])
 
@@ -277,10 +344,17 @@ class Flagged:
 
 
 def _flagged(effect: Any) -> Model:
-    return Model(name="flagged", title="flagged", kubernetes="-", state_cls=Flagged, scope_cls=JobScope,
-                 init=lambda sc: Flagged(0, False),
-                 commands=(Command("worker.count", lambda ops, sc, s: s.count < sc.jobs, effect, "count"),),
-                 quiescent=_true, presets={})
+    return Model(
+        name="flagged",
+        title="flagged",
+        kubernetes="-",
+        state_cls=Flagged,
+        scope_cls=JobScope,
+        init=lambda sc: Flagged(0, False),
+        commands=(Command("worker.count", lambda ops, sc, s: s.count < sc.jobs, effect, "count"),),
+        quiescent=_true,
+        presets={},
+    )
 
 
 ANYTHING = Property("flagged.anything", "always", "-", "-", lambda ops, sc, s: True)
@@ -289,19 +363,27 @@ ANYTHING = Property("flagged.anything", "always", "-", "-", lambda ops, sc, s: T
 # Regression: the compiled domain check once tested only the range of values written into int
 # slots, so an int written into a bool field (or a bool into an int field) passed (1 == True
 # hashes alike) and the search reported HOLDS over states outside the declared domains.
-@pytest.mark.parametrize("effect", [
-    lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)},
-    lambda ops, sc, s: {"count": ops.ite(s.count > 0, s.count > 0, s.count + 1)},
-], ids=["int-into-bool", "bool-into-int"])
+@pytest.mark.parametrize(
+    "effect",
+    [
+        lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)},
+        lambda ops, sc, s: {"count": ops.ite(s.count > 0, s.count > 0, s.count + 1)},
+    ],
+    ids=["int-into-bool", "bool-into-int"],
+)
 def test_a_value_of_the_wrong_type_is_an_engine_error(effect: Any) -> None:
     with pytest.raises(EngineError):
         explicit.check(_flagged(effect), JobScope(2), [ANYTHING])
 
 
-@pytest.mark.parametrize(("effect", "expected"), [
-    (lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)}, r"flag=0\b.*\bbool\b"),
-    (lambda ops, sc, s: {"count": ops.ite(s.count > 0, s.count > 0, s.count + 1)}, r"count=True\b.*\bint(eger)?\b"),
-], ids=["int-into-bool", "bool-into-int"])
+@pytest.mark.parametrize(
+    ("effect", "expected"),
+    [
+        (lambda ops, sc, s: {"count": s.count + 1, "flag": ops.ite(s.count > 0, 1, 0)}, r"flag=0\b.*\bbool\b"),
+        (lambda ops, sc, s: {"count": ops.ite(s.count > 0, s.count > 0, s.count + 1)}, r"count=True\b.*\bint(eger)?\b"),
+    ],
+    ids=["int-into-bool", "bool-into-int"],
+)
 def test_a_wrong_type_is_explained_as_a_type_error(effect: Any, expected: str) -> None:
     """The message names the field and the type it expected."""
     with pytest.raises(EngineError, match=rf"worker\.count writes {expected}"):
@@ -326,11 +408,15 @@ def test_compiled_and_reference_disagreement_is_caught_by_certification() -> Non
 
     model = _jobs_model((Command("worker.run_job", lambda ops, sc, s: s.queued > 0, two_faced, "two-faced"),))
     with pytest.raises(EngineError, match="compiled and reference semantics differ"):
-        explicit.check(model, JobScope(2, can_fail=False), [Property("jobs.never_two", "always", "-", "-",
-                                                                     lambda ops, sc, s: s.done != 2)])
+        explicit.check(
+            model,
+            JobScope(2, can_fail=False),
+            [Property("jobs.never_two", "always", "-", "-", lambda ops, sc, s: s.done != 2)],
+        )
 
 
 # -- step properties -------------------------------------------------------------------------
+
 
 @attrs.frozen
 class CounterScope:
@@ -343,18 +429,34 @@ class Counter:
 
 
 COUNTER = Model(
-    name="counter", title="counter", kubernetes="-", state_cls=Counter, scope_cls=CounterScope,
+    name="counter",
+    title="counter",
+    kubernetes="-",
+    state_cls=Counter,
+    scope_cls=CounterScope,
     init=lambda sc: Counter(0),
-    commands=(Command("controller.increment", lambda ops, sc, s: s.count < sc.limit,
-                      lambda ops, sc, s: {"count": s.count + 1}, "count up"),
-              Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0}, "reset", kind="user")),
-    quiescent=_true, presets={"tiny": CounterScope()},
+    commands=(
+        Command(
+            "controller.increment",
+            lambda ops, sc, s: s.count < sc.limit,
+            lambda ops, sc, s: {"count": s.count + 1},
+            "count up",
+        ),
+        Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0}, "reset", kind="user"),
+    ),
+    quiescent=_true,
+    presets={"tiny": CounterScope()},
 )
 
 
 def test_step_property_violation_ends_with_the_violating_step() -> None:
-    gentle = Property("counter.drops_by_at_most_one", "step", "the count never drops by more than one", "-",
-                      lambda ops, sc, s, t: t.count >= s.count - 1)
+    gentle = Property(
+        "counter.drops_by_at_most_one",
+        "step",
+        "the count never drops by more than one",
+        "-",
+        lambda ops, sc, s, t: t.count >= s.count - 1,
+    )
     [result] = explicit.check(COUNTER, CounterScope(), [gentle])
     assert result.verdict is Verdict.VIOLATED
     assert result.trace.labels() == ["controller.increment", "controller.increment", "user.reset"]
@@ -363,14 +465,16 @@ def test_step_property_violation_ends_with_the_violating_step() -> None:
 
 
 def test_step_property_that_holds() -> None:
-    moves = Property("counter.always_moves", "step", "every step changes the count", "-",
-                     lambda ops, sc, s, t: s.count != t.count)
+    moves = Property(
+        "counter.always_moves", "step", "every step changes the count", "-", lambda ops, sc, s, t: s.count != t.count
+    )
     [result] = explicit.check(COUNTER, CounterScope(), [moves])
     assert result.verdict is Verdict.HOLDS
     assert (result.stats.states, result.stats.transitions) == (5, 8)
 
 
 # -- determinism and certification -----------------------------------------------------------
+
 
 def test_two_runs_give_identical_results() -> None:
     props = [never(4, 1), at(3, 2), IN_BOUNDS]
@@ -379,7 +483,11 @@ def test_two_runs_give_identical_results() -> None:
     for x, y in zip(a, b):
         assert x.verdict is y.verdict
         assert (x.trace.labels() if x.trace else None) == (y.trace.labels() if y.trace else None)
-        assert (x.stats.states, x.stats.transitions, x.stats.depth) == (y.stats.states, y.stats.transitions, y.stats.depth)
+        assert (x.stats.states, x.stats.transitions, x.stats.depth) == (
+            y.stats.states,
+            y.stats.transitions,
+            y.stats.depth,
+        )
         assert x.coverage == y.coverage
 
 
@@ -395,6 +503,7 @@ def test_every_trace_replays_through_the_reference_semantics(prop: Property) -> 
 
 
 # -- the tutorial in model/__init__.py --------------------------------------------------------
+
 
 def tutorial_source() -> str:
     doc = kubecheck.model.__doc__

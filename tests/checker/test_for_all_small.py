@@ -14,9 +14,9 @@ import pytest
 import z3
 from click.testing import CliRunner
 
-from kubecheck.checker.symbolic import bmc, lasso, pdr
 from kubecheck.checker.certify import run_smtlib
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import bmc, lasso, pdr
 from kubecheck.checker.symbolic.encoder import Encoder, EncodingError
 from kubecheck.cli.main import cli
 from kubecheck.model.controllers import deployment as d
@@ -87,7 +87,10 @@ def test_surge_bound_proved_for_all_values_at_small_by_its_stated_lemmas() -> No
     assert result.verdict is Verdict.PROVED, result.note
     assert proof.method == "stated" and proof.check.ok
     assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
-    assert proof.lemmas[0] == "deployment.replicas_within_surge: rs_replicas[0] + rs_replicas[1] ≤ param.max_surge + replicas"
+    assert (
+        proof.lemmas[0]
+        == "deployment.replicas_within_surge: rs_replicas[0] + rs_replicas[1] ≤ param.max_surge + replicas"
+    )
     assert "¬paused" in proof.lemmas
     assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
 
@@ -115,10 +118,25 @@ def test_stated_lemmas_are_not_trusted() -> None:
 
 def test_the_acceptance_command_at_the_default_scope(tmp_path) -> None:
     cert = tmp_path / "surge.smt2"
-    out = CliRunner().invoke(cli, ["check", "deployment", "deployment.replicas_within_surge", "--engine", "pdr",
-                                   "--for-all", "replicas,max-surge,max-unavailable", "--certificate", str(cert)])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "deployment",
+            "deployment.replicas_within_surge",
+            "--engine",
+            "pdr",
+            "--for-all",
+            "replicas,max-surge,max-unavailable",
+            "--certificate",
+            str(cert),
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "scope     small" in out.output
     assert "PROVED (all values of replicas, max_surge, max_unavailable)" in out.output
-    assert "re-checked by fresh solvers" in out.output and "initiation unsat, consecution (domain kept) unsat, safety unsat" in out.output
+    assert (
+        "re-checked by fresh solvers" in out.output
+        and "initiation unsat, consecution (domain kept) unsat, safety unsat" in out.output
+    )
     assert run_smtlib(cert.read_text()) == ["unsat", "unsat", "unsat"]

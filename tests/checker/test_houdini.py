@@ -10,16 +10,16 @@ from __future__ import annotations
 import attrs
 import z3
 
-from kubecheck.checker.discovery import houdini
-from kubecheck.checker.symbolic import kinduction, pdr
 from kubecheck.checker.certify import check_inductive, check_invariant, run_smtlib
-from kubecheck.checker.result import Verdict
-from kubecheck.checker.discovery.samples import grid_points, sample
-from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.discovery import houdini
 from kubecheck.checker.discovery.candidates import PROPERTY, Templates
+from kubecheck.checker.discovery.samples import grid_points, sample
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import kinduction, pdr
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import int_field
 
 
 @attrs.frozen
@@ -38,14 +38,30 @@ class State:
 
 
 RAMP = Model(
-    "ramp", "a ReplicaSet scaled up to n", "-", State, Scope, lambda sc: State(0, 0),
-    (Command("controller.scale_up", lambda ops, sc, s: s.spec < sc.n, lambda ops, sc, s: {"spec": s.spec + 1}, "spec + 1"),
-     Command("replicaset.create_pod", lambda ops, sc, s: s.pods < s.spec, lambda ops, sc, s: {"pods": s.pods + 1}, "pods + 1")),
-    lambda ops, sc, s: True, {"tiny": Scope()},
+    "ramp",
+    "a ReplicaSet scaled up to n",
+    "-",
+    State,
+    Scope,
+    lambda sc: State(0, 0),
+    (
+        Command(
+            "controller.scale_up", lambda ops, sc, s: s.spec < sc.n, lambda ops, sc, s: {"spec": s.spec + 1}, "spec + 1"
+        ),
+        Command(
+            "replicaset.create_pod",
+            lambda ops, sc, s: s.pods < s.spec,
+            lambda ops, sc, s: {"pods": s.pods + 1},
+            "pods + 1",
+        ),
+    ),
+    lambda ops, sc, s: True,
+    {"tiny": Scope()},
 )
 PODS_WITHIN_N = Property("ramp.pods_within_n", "always", "pods ≤ n", "-", lambda ops, sc, s: s.pods <= sc.n)
-PODS_BELOW_N = Property("ramp.pods_below_n", "always", "pods < n (false: the ramp reaches n)", "-",
-                        lambda ops, sc, s: s.pods < sc.n)
+PODS_BELOW_N = Property(
+    "ramp.pods_below_n", "always", "pods < n (false: the ramp reaches n)", "-", lambda ops, sc, s: s.pods < sc.n
+)
 
 
 @attrs.frozen
@@ -54,9 +70,15 @@ class Unbounded:
 
 
 RUNAWAY = Model(
-    "runaway", "a counter that leaves its domain", "-", Unbounded, Scope, lambda sc: Unbounded(0),
+    "runaway",
+    "a counter that leaves its domain",
+    "-",
+    Unbounded,
+    Scope,
+    lambda sc: Unbounded(0),
     (Command("clock.tick", lambda ops, sc, s: True, lambda ops, sc, s: {"count": s.count + 1}, "count + 1"),),
-    lambda ops, sc, s: True, {"tiny": Scope()},
+    lambda ops, sc, s: True,
+    {"tiny": Scope()},
 )
 NON_NEGATIVE = Property("runaway.non_negative", "always", "count ≥ 0", "-", lambda ops, sc, s: s.count >= 0)
 
@@ -149,8 +171,13 @@ def test_pdr_lifts_a_cap_it_cannot_keep_and_says_so() -> None:
 
 def test_templates_mutate_the_property_and_name_opaque_terms() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",))
-    prop = Property("ramp.half", "always", "pods + spec ≥ n div 2 - n", "-",
-                    lambda ops, sc, s: s.pods + s.spec >= ops.floor_div(sc.n, 2) - sc.n)
+    prop = Property(
+        "ramp.half",
+        "always",
+        "pods + spec ≥ n div 2 - n",
+        "-",
+        lambda ops, sc, s: s.pods + s.spec >= ops.floor_div(sc.n, 2) - sc.n,
+    )
     t = Templates(e, sample(e, prop), prop)
     [goal] = t.goal_clauses()
     assert t.listing([], [goal]) == ["param.n + pods + spec ≥ ⟨1⟩", "where ⟨1⟩ = (param.n div 2)"]

@@ -10,13 +10,13 @@ papers/liveness-notes.md; not run here.)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import attrs
 
-from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.controllers.deployment_scope import PRESETS
@@ -29,12 +29,12 @@ def tiny(broken: bool):
     return attrs.evolve(PRESETS["tiny"], broken_release=broken)
 
 
-@lru_cache(maxsize=None)
+@cache
 def explicit(broken: bool):
     return liveness.check(MODEL, tiny(broken), [ROLLOUT])[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def bmc(broken: bool, depth: int):
     return lasso.check(Encoder(MODEL, tiny(broken)), ROLLOUT, max_depth=depth)
 
@@ -49,7 +49,7 @@ def test_broken_release_both_engines_report_a_lasso_that_closes() -> None:
     assert len(sym.trace.steps) <= len(ex.trace.steps)  # explicit: stem 6 + loop 2
     assert (len(ex.trace.steps), ex.trace.loop) == (8, 6)
     assert len(sym.trace.steps) == 8 and sym.trace.loop < 8  # which 8-step lasso is the solver's choice
-    loop = {label.split("(")[0] for label in sym.trace.labels()[sym.trace.loop:]}
+    loop = {label.split("(")[0] for label in sym.trace.labels()[sym.trace.loop :]}
     assert loop == {"kubelet.pod_ready", "kubelet.container_crashes"}
 
 

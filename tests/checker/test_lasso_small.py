@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from kubecheck.properties import catalog
-from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.properties import catalog
 
 CASES = [
     ("daemonset", "runs_on_every_eligible_node_with_partition", 1),

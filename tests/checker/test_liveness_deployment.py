@@ -20,23 +20,24 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import attrs
 import pytest
 
-from kubecheck.properties import catalog
-from kubecheck.checker.symbolic import lasso
 from kubecheck.checker import run
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import enabled
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 TINY = PRESETS["tiny"]
@@ -44,12 +45,13 @@ SURGE_0 = with_settings(TINY, {"max-surge": "0", "max-unavailable": "1"})  # kub
 BROKEN = with_settings(TINY, {"broken-release": "true"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def check(short: str, scope=TINY):
-    return run.check(MODEL, scope, catalog.properties("deployment", [short]))[0]
+    return run.check(Task(MODEL, scope, catalog.properties("deployment", [short])))[0]
 
 
 # -- scale: kubernetes#102551 --------------------------------------------------------------------
+
 
 def test_scale_completes_at_tiny_and_is_wedged_by_a_stale_annotation_with_max_surge_0() -> None:
     assert check("scale_eventually_completes").verdict is H
@@ -80,6 +82,7 @@ def test_bmc_finds_the_same_wedge_as_a_lasso_of_eight_steps() -> None:
 
 # -- faults that stop ----------------------------------------------------------------------------
 
+
 def test_rollout_completes_when_faults_stop_and_the_faults_do_happen() -> None:
     r = check("rollout_eventually_completes_with_faults")
     assert r.verdict is H and r.scope.faults == {"crash", "evict"} and r.scope.fault_budget == 1
@@ -89,6 +92,7 @@ def test_rollout_completes_when_faults_stop_and_the_faults_do_happen() -> None:
 
 
 # -- paused ---------------------------------------------------------------------------------------
+
 
 def test_a_paused_deployment_creates_no_replicaset() -> None:
     r = check("paused_creates_no_replicaset")
@@ -122,10 +126,14 @@ def test_a_paused_deployment_is_scaled_proportionally() -> None:
 
 # -- strong fairness on a crash loop ------------------------------------------------------------
 
+
 def test_the_weak_lasso_ignores_an_intermittent_replicaset_sync_and_says_so() -> None:
     weak = check("rollout_eventually_completes", BROKEN)
     assert weak.verdict is V and (weak.trace.loop, len(weak.trace.steps)) == (6, 8)
-    assert "never taken (weak fairness allows this, strong fairness would not): replicaset-controller.sync_replicaset(rs=1)" in weak.note
+    assert (
+        "never taken (weak fairness allows this, strong fairness would not): replicaset-controller.sync_replicaset(rs=1)"
+        in weak.note
+    )
     [strong_prop] = catalog.properties("deployment", ["rollout_eventually_completes_under_strong_fairness"])
     problem = lasso.check_lasso(MODEL, weak.scope, strong_prop, weak.trace)
     assert problem.startswith("unfair loop: ('replicaset-controller.sync_replicaset', (('rs', 1),)) is strongly fair")
@@ -134,7 +142,7 @@ def test_the_weak_lasso_ignores_an_intermittent_replicaset_sync_and_says_so() ->
 def test_under_strong_fairness_the_crash_loop_still_never_completes_but_old_pods_go() -> None:
     r = check("rollout_eventually_completes_under_strong_fairness", BROKEN)
     assert r.verdict is V and (r.trace.loop, len(r.trace.steps)) == (16, 22)
-    loop = r.trace.steps[r.trace.loop:]
+    loop = r.trace.steps[r.trace.loop :]
     assert any(s.action.label.startswith("replicaset-controller.sync_replicaset(rs=1") for s in loop)
     # the controllers took their chances: the old ReplicaSet was scaled down before the loop
     assert r.trace.states[r.trace.loop].rs_replicas[0] < TINY.replicas
@@ -142,6 +150,8 @@ def test_under_strong_fairness_the_crash_loop_still_never_completes_but_old_pods
     assert not any(d.rollout_complete(CONCRETE, r.scope, s) for s in r.trace.states[edited:])
 
 
-@pytest.mark.parametrize("short", ["rollout_eventually_completes", "rollout_eventually_completes_under_strong_fairness"])
+@pytest.mark.parametrize(
+    "short", ["rollout_eventually_completes", "rollout_eventually_completes_under_strong_fairness"]
+)
 def test_strong_fairness_changes_no_verdict_where_weak_fairness_holds(short: str) -> None:
     assert check(short).verdict is H

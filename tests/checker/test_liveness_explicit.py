@@ -8,12 +8,22 @@ starve before ``fair_by`` existed (its ``from_ready`` choice changes as pods mov
 
 from __future__ import annotations
 
-from kubecheck.checker.symbolic import lasso
+from test_liveness_toys import (
+    BLINKING,
+    CHOICE_FAIR_BY_RS,
+    CHOICE_PER_PICK,
+    COUNT_2,
+    DONE,
+    STUTTER,
+    SYSTEM_SPIN,
+    USER_LOOP,
+    Scope,
+)
+
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
-
-from test_liveness_toys import (BLINKING, CHOICE_FAIR_BY_RS, CHOICE_PER_PICK, DONE, STUTTER, COUNT_2, SYSTEM_SPIN,
-                                USER_LOOP, Scope)
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.task import Task
 
 
 def check(model, prop=DONE):
@@ -58,17 +68,17 @@ def test_a_stuck_state_is_a_lasso_without_loop_steps() -> None:
 
 def test_a_budget_stopped_liveness_search_is_inconclusive_and_never_takes_unexpanded_states_for_stuck():
     """Regression: discovered-but-unexpanded states had no edges (IndexError, and they could look stuck)."""
-    from kubecheck.properties import catalog
     from kubecheck.checker import run
     from kubecheck.checker.explicit.bfs import Budget
     from kubecheck.model.kernel.scopes import with_settings
+    from kubecheck.properties import catalog
 
     model = catalog.model("deployment")
     prop = catalog.properties("deployment", ["rollout_eventually_completes"])
     for max_states in (50, 200, 3000):
-        [r] = run.check(model, model.presets["small"], prop, Budget(max_states=max_states))
+        [r] = run.check(Task(model, model.presets["small"], prop, budget=Budget(max_states=max_states)))
         assert r.verdict.value == "INCONCLUSIVE" and r.stats.stop_reason == "max-states"
     broken = with_settings(model.presets["small"], {"broken-release": "true"})
-    [r] = run.check(model, broken, prop, Budget(max_states=3000))
+    [r] = run.check(Task(model, broken, prop, budget=Budget(max_states=3000)))
     assert r.verdict.value == "VIOLATED" and r.trace is not None and r.trace.loop is not None
     assert r.trace.states[r.trace.loop] == r.trace.last  # a real, closed lasso within the explored part

@@ -23,35 +23,60 @@ from __future__ import annotations
 
 import attrs
 import pytest
+from test_liveness_toys import BLINKING, DONE, FLIP_SYSTEM, Scope, _e, _g, _model
 
-from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.symbolic import ranking as liveness_proof
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, strongly_fair
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property, with_strong_fairness
 
-from test_liveness_toys import BLINKING, DONE, FLIP_SYSTEM, Scope, _e, _g, _model
-
 H, V, P, I = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
 
-STRONG_FINISH = Command("controller.finish", _g(lambda ops, s: ops.and_(s.light, ops.not_(s.done))),
-                        _e(lambda ops, s: {"done": True}), "finish while the light is on", fairness="strong")
+STRONG_FINISH = Command(
+    "controller.finish",
+    _g(lambda ops, s: ops.and_(s.light, ops.not_(s.done))),
+    _e(lambda ops, s: {"done": True}),
+    "finish while the light is on",
+    fairness="strong",
+)
 BLINKING_STRONG = _model("blinking_strong", STRONG_FINISH, FLIP_SYSTEM)
-DONE_IF_FINISH_STRONG = attrs.evolve(DONE, fairness=with_strong_fairness("controller.finish"),
-                                     strong_fairness=("controller.finish",))
+DONE_IF_FINISH_STRONG = attrs.evolve(
+    DONE, fairness=with_strong_fairness("controller.finish"), strong_fairness=("controller.finish",)
+)
 
 
 def _detour(tick_fairness: str = "weak") -> object:
     return _model(
         "detour",
-        Command("clock.tick", _g(lambda ops, s: ops.and_(s.count == 0, ops.not_(s.done))),
-                _e(lambda ops, s: {"count": 1}), "0 -> 1", fairness=tick_fairness),
-        Command("clock.skip", _g(lambda ops, s: ops.and_(s.count == 0, ops.not_(s.done))), _e(lambda ops, s: {"count": 2}), "0 -> 2"),
-        Command("clock.back", _g(lambda ops, s: ops.and_(s.count >= 1, s.count <= 2, ops.not_(s.done))),
-                _e(lambda ops, s: {"count": 0}), "back to 0"),
-        Command("controller.finish", _g(lambda ops, s: ops.and_(s.count == 1, ops.not_(s.done))),
-                _e(lambda ops, s: {"done": True}), "finish at 1", fairness="strong"),
+        Command(
+            "clock.tick",
+            _g(lambda ops, s: ops.and_(s.count == 0, ops.not_(s.done))),
+            _e(lambda ops, s: {"count": 1}),
+            "0 -> 1",
+            fairness=tick_fairness,
+        ),
+        Command(
+            "clock.skip",
+            _g(lambda ops, s: ops.and_(s.count == 0, ops.not_(s.done))),
+            _e(lambda ops, s: {"count": 2}),
+            "0 -> 2",
+        ),
+        Command(
+            "clock.back",
+            _g(lambda ops, s: ops.and_(s.count >= 1, s.count <= 2, ops.not_(s.done))),
+            _e(lambda ops, s: {"count": 0}),
+            "back to 0",
+        ),
+        Command(
+            "controller.finish",
+            _g(lambda ops, s: ops.and_(s.count == 1, ops.not_(s.done))),
+            _e(lambda ops, s: {"done": True}),
+            "finish at 1",
+            fairness="strong",
+        ),
     )
 
 
@@ -75,7 +100,7 @@ def test_explicit_engine_knows_the_answer(name: str) -> None:
     r = liveness.check(model, Scope(), [prop])[0]
     assert r.verdict is verdict, r.note
     if loop is not None:
-        assert r.trace.labels()[r.trace.loop:] == loop
+        assert r.trace.labels()[r.trace.loop :] == loop
         assert lasso.check_lasso(model, Scope(), prop, r.trace) == ""
 
 
@@ -88,7 +113,7 @@ def test_bmc_lasso_agrees_and_never_holds(name: str) -> None:
         return
     assert r.verdict is V
     assert (len(r.trace.steps), r.trace.loop) == shape
-    assert r.trace.labels()[r.trace.loop:] == loop
+    assert r.trace.labels()[r.trace.loop :] == loop
 
 
 @pytest.mark.parametrize("name", TOYS)
@@ -101,7 +126,7 @@ def test_ranking_proof_is_sound_under_strong_fairness_and_says_so(name: str) -> 
 def test_a_fair_cycle_inside_a_component_that_fails_the_strong_test_is_found() -> None:
     """The detour's lasso avoids the state where the strongly fair finish is enabled."""
     r = liveness.check(DETOUR, Scope(), [DONE])[0]
-    assert all(s.count != 1 for s in r.trace.states[r.trace.loop:])
+    assert all(s.count != 1 for s in r.trace.states[r.trace.loop :])
     assert "1 strongly fair action(s)" not in r.note and "strongly fair" in r.note
 
 
@@ -109,8 +134,10 @@ def test_the_weak_lasso_is_not_a_strong_counterexample() -> None:
     """check_lasso rejects the blinking loop once finish is strongly fair, naming it; the weak
     verdict's note already names finish as enabled only intermittently and never taken."""
     weak = liveness.check(BLINKING, Scope(), [DONE])[0]
-    assert weak.note.endswith("enabled only intermittently on the loop and never taken (weak fairness allows this, "
-                              "strong fairness would not): controller.finish")
+    assert weak.note.endswith(
+        "enabled only intermittently on the loop and never taken (weak fairness allows this, "
+        "strong fairness would not): controller.finish"
+    )
     problem = lasso.check_lasso(BLINKING, Scope(), DONE_IF_FINISH_STRONG, weak.trace)
     assert problem.startswith("unfair loop: ('controller.finish', ()) is strongly fair")
 
@@ -121,9 +148,25 @@ def test_strong_fairness_is_only_for_system_commands_and_must_be_named() -> None
     with pytest.raises(ValueError, match="fairness must be one of"):
         Command("a.b", _g(lambda ops, s: True), _e(lambda ops, s: {}), "x", fairness="fair")
     with pytest.raises(ValueError, match="must name every strongly fair command"):
-        Property("toy.x", "eventually", "x", "-", DONE.predicate, fairness=WEAK_FAIRNESS, strong_fairness=("controller.finish",))
+        Property(
+            "toy.x",
+            "eventually",
+            "x",
+            "-",
+            DONE.predicate,
+            fairness=WEAK_FAIRNESS,
+            strong_fairness=("controller.finish",),
+        )
     with pytest.raises(ValueError, match="liveness properties only"):
-        Property("toy.y", "always", "y", "-", DONE.predicate, fairness="controller.finish", strong_fairness=("controller.finish",))
+        Property(
+            "toy.y",
+            "always",
+            "y",
+            "-",
+            DONE.predicate,
+            fairness="controller.finish",
+            strong_fairness=("controller.finish",),
+        )
     assert strongly_fair(BLINKING_STRONG) == {"controller.finish"}
     assert strongly_fair(BLINKING, ("blinker.flip",)) == {"blinker.flip"}
     with pytest.raises(ValueError, match="no such command; system commands: controller.finish, blinker.flip"):

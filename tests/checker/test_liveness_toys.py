@@ -30,13 +30,14 @@ from typing import Any
 import attrs
 import pytest
 
-from kubecheck.checker.symbolic import lasso, ranking as liveness_proof
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.symbolic import ranking as liveness_proof
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.schema import bool_field, int_field
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+from kubecheck.model.kernel.schema import bool_field, int_field
 
 
 @attrs.frozen
@@ -54,8 +55,17 @@ class State:
 
 
 def _model(name: str, *commands: Command, init: Any = None) -> Model:
-    return Model(name, name, "-", State, Scope, init or (lambda sc: State(0, False, False, 0)), commands,
-                 lambda ops, sc, s: True, {"tiny": Scope()})
+    return Model(
+        name,
+        name,
+        "-",
+        State,
+        Scope,
+        init or (lambda sc: State(0, False, False, 0)),
+        commands,
+        lambda ops, sc, s: True,
+        {"tiny": Scope()},
+    )
 
 
 def _g(f: Any) -> Any:
@@ -66,27 +76,59 @@ def _e(f: Any) -> Any:
     return lambda ops, sc, s, **p: f(ops, s, **p)
 
 
-COUNTER = _model("counter", Command("controller.increment", _g(lambda ops, s: s.count < 3),
-                                    _e(lambda ops, s: {"count": s.count + 1}), "count up"))
+COUNTER = _model(
+    "counter",
+    Command(
+        "controller.increment", _g(lambda ops, s: s.count < 3), _e(lambda ops, s: {"count": s.count + 1}), "count up"
+    ),
+)
 FINISH = Command("controller.finish", _g(lambda ops, s: ops.not_(s.done)), _e(lambda ops, s: {"done": True}), "finish")
-FLIP_USER = Command("user.flip", _g(lambda ops, s: ops.not_(s.done)), _e(lambda ops, s: {"light": ops.not_(s.light)}),
-                    "flip the switch", kind="user")
-FLIP_SYSTEM = Command("blinker.flip", _g(lambda ops, s: ops.not_(s.done)), _e(lambda ops, s: {"light": ops.not_(s.light)}),
-                      "flip the switch")
+FLIP_USER = Command(
+    "user.flip",
+    _g(lambda ops, s: ops.not_(s.done)),
+    _e(lambda ops, s: {"light": ops.not_(s.light)}),
+    "flip the switch",
+    kind="user",
+)
+FLIP_SYSTEM = Command(
+    "blinker.flip",
+    _g(lambda ops, s: ops.not_(s.done)),
+    _e(lambda ops, s: {"light": ops.not_(s.light)}),
+    "flip the switch",
+)
 USER_LOOP = _model("user_loop", FINISH, FLIP_USER)
 SYSTEM_SPIN = _model("system_spin", FINISH, FLIP_SYSTEM)
-BLINKING = _model("blinking", Command("controller.finish", _g(lambda ops, s: ops.and_(s.light, ops.not_(s.done))),
-                                      _e(lambda ops, s: {"done": True}), "finish while the light is on"), FLIP_SYSTEM)
-STUTTER = _model("stutter", Command("controller.increment", _g(lambda ops, s: s.count < 1),
-                                    _e(lambda ops, s: {"count": s.count + 1}), "count to 1"),
-                 Command("user.bump", _g(lambda ops, s: s.count == 1), _e(lambda ops, s: {"count": 2}), "count to 2", kind="user"))
+BLINKING = _model(
+    "blinking",
+    Command(
+        "controller.finish",
+        _g(lambda ops, s: ops.and_(s.light, ops.not_(s.done))),
+        _e(lambda ops, s: {"done": True}),
+        "finish while the light is on",
+    ),
+    FLIP_SYSTEM,
+)
+STUTTER = _model(
+    "stutter",
+    Command(
+        "controller.increment", _g(lambda ops, s: s.count < 1), _e(lambda ops, s: {"count": s.count + 1}), "count to 1"
+    ),
+    Command("user.bump", _g(lambda ops, s: s.count == 1), _e(lambda ops, s: {"count": 2}), "count to 2", kind="user"),
+)
 
 
 def _choice(fair_by: Any) -> Model:
-    sync = Command("rs.sync", lambda ops, sc, s, rs, pick: ops.and_(ops.not_(s.done), s.phase == pick),
-                   lambda ops, sc, s, rs, pick: {"done": True}, "sync with a choice",
-                   params=(("rs", lambda sc: range(1)), ("pick", lambda sc: range(2))), fair_by=fair_by)
-    spin = Command("clock.spin", _g(lambda ops, s: ops.not_(s.done)), _e(lambda ops, s: {"phase": 1 - s.phase}), "alternate")
+    sync = Command(
+        "rs.sync",
+        lambda ops, sc, s, rs, pick: ops.and_(ops.not_(s.done), s.phase == pick),
+        lambda ops, sc, s, rs, pick: {"done": True},
+        "sync with a choice",
+        params=(("rs", lambda sc: range(1)), ("pick", lambda sc: range(2))),
+        fair_by=fair_by,
+    )
+    spin = Command(
+        "clock.spin", _g(lambda ops, s: ops.not_(s.done)), _e(lambda ops, s: {"phase": 1 - s.phase}), "alternate"
+    )
     return _model("choice", sync, spin)
 
 
@@ -95,15 +137,35 @@ CHOICE_PER_PICK = _choice(None)
 
 REQUEST = _model(
     "request",
-    Command("client.request", _g(lambda ops, s: ops.and_(ops.not_(s.light), ops.not_(s.done))),
-            _e(lambda ops, s: {"light": True}), "ask"),
-    Command("controller.pass_token", _g(lambda ops, s: s.count < 2), _e(lambda ops, s: {"count": s.count + 1}), "pass the token on"),
-    Command("controller.grant", _g(lambda ops, s: ops.and_(s.light, s.count >= 2, ops.not_(s.done))),
-            _e(lambda ops, s: {"done": True}), "grant with the token"),
+    Command(
+        "client.request",
+        _g(lambda ops, s: ops.and_(ops.not_(s.light), ops.not_(s.done))),
+        _e(lambda ops, s: {"light": True}),
+        "ask",
+    ),
+    Command(
+        "controller.pass_token",
+        _g(lambda ops, s: s.count < 2),
+        _e(lambda ops, s: {"count": s.count + 1}),
+        "pass the token on",
+    ),
+    Command(
+        "controller.grant",
+        _g(lambda ops, s: ops.and_(s.light, s.count >= 2, ops.not_(s.done))),
+        _e(lambda ops, s: {"done": True}),
+        "grant with the token",
+    ),
 )
 THIEF = _model(
-    "request_with_thief", *REQUEST.commands,
-    Command("user.take_token", _g(lambda ops, s: s.count == 2), _e(lambda ops, s: {"count": 0}), "take the token", kind="user"),
+    "request_with_thief",
+    *REQUEST.commands,
+    Command(
+        "user.take_token",
+        _g(lambda ops, s: s.count == 2),
+        _e(lambda ops, s: {"count": 0}),
+        "take the token",
+        kind="user",
+    ),
 )
 
 
@@ -114,8 +176,15 @@ def eventually(name: str, goal: Any) -> Property:
 COUNT_3 = eventually("count_reaches_3", lambda ops, sc, s: s.count == 3)
 COUNT_2 = eventually("count_reaches_2", lambda ops, sc, s: s.count == 2)
 DONE = eventually("done", lambda ops, sc, s: s.done)
-GRANTED = Property("toy.request_granted", "leads_to", "a request is granted", "-", lambda ops, sc, s: s.light,
-                   target=lambda ops, sc, s: s.done, fairness=WEAK_FAIRNESS)
+GRANTED = Property(
+    "toy.request_granted",
+    "leads_to",
+    "a request is granted",
+    "-",
+    lambda ops, sc, s: s.light,
+    target=lambda ops, sc, s: s.done,
+    fairness=WEAK_FAIRNESS,
+)
 
 H, V, P, I = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
 

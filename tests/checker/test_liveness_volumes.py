@@ -21,29 +21,31 @@ wanted on the old node.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import attrs
 import pytest
 
-from kubecheck.checker.symbolic import lasso
-from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker import run
+from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import lasso
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.commands import enabled
 from kubecheck.properties import volumes as vp
+from kubecheck.checker.task import Task
 
 RUNS = next(p for p in vp.PROPERTIES if p.short == "pod_waiting_for_volume_eventually_runs")
 AFTER_FORCE = next(p for p in vp.PROPERTIES if p.short == "pod_waiting_for_volume_eventually_runs_after_force_delete")
 WAITS = next(p for p in vp.PROPERTIES if p.short == "pod_waits_for_multi_attach")
-NO_FORCE_DETACH = attrs.evolve(st.MODEL, commands=tuple(c for c in st.MODEL.commands
-                                                         if c.name != "attach-detach.force_detach_volume"))
+NO_FORCE_DETACH = attrs.evolve(
+    st.MODEL, commands=tuple(c for c in st.MODEL.commands if c.name != "attach-detach.force_detach_volume")
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def check(prop, preset: str, force_detach: bool = True):
     model = st.MODEL if force_detach else NO_FORCE_DETACH
     return liveness.check(model, prop.adjust(model.presets[preset]), [prop])[0]
@@ -64,18 +66,25 @@ def test_the_force_delete_variant_reaches_the_wait_and_frees_it_by_force_detach(
     fired = dict(r.coverage.fired)
     assert fired["fault.partition_node"] > 0 and fired["fault.force_delete_pod"] > 0
     assert fired["attach-detach.force_detach_volume"] > 0
-    [witness] = run.check(st.MODEL, st.MODEL.presets["tiny"], [attrs.evolve(WAITS, adjust=AFTER_FORCE.adjust)])
-    assert witness.verdict is Verdict.WITNESSED and "fault.force_delete_pod" in [s.action.name for s in witness.trace.steps]
+    [witness] = run.check(Task(st.MODEL, st.MODEL.presets["tiny"], [attrs.evolve(WAITS, adjust=AFTER_FORCE.adjust)]))
+    assert witness.verdict is Verdict.WITNESSED and "fault.force_delete_pod" in [
+        s.action.name for s in witness.trace.steps
+    ]
 
 
 def test_without_force_detach_the_pod_waits_for_ever_behind_a_partition() -> None:
     assert check(RUNS, "tiny", force_detach=False).verdict is Verdict.HOLDS  # eviction needs no force detach
     r = check(AFTER_FORCE, "tiny", force_detach=False)
     assert r.verdict is Verdict.VIOLATED and r.trace.loop == len(r.trace.steps)  # stuck, no loop steps
-    assert r.trace.labels() == ["statefulset-controller.create_pod", "scheduler.bind_pod(pod=0, node=0)",
-                                "fault.partition_node(node=0)", "attach-detach.attach_volume(claim=0, node=0)",
-                                "fault.force_delete_pod(pod=0)", "statefulset-controller.create_pod",
-                                "scheduler.bind_pod(pod=0, node=1)"]
+    assert r.trace.labels() == [
+        "statefulset-controller.create_pod",
+        "scheduler.bind_pod(pod=0, node=0)",
+        "fault.partition_node(node=0)",
+        "attach-detach.attach_volume(claim=0, node=0)",
+        "fault.force_delete_pod(pod=0)",
+        "statefulset-controller.create_pod",
+        "scheduler.bind_pod(pod=0, node=1)",
+    ]
     last, sc = r.trace.last, r.scope
     assert last.pod_phase[0] == cl.CREATING and last.pod_node[0] == 1
     assert vol.is_attached(last, sc.nodes, 0, 0) and not vol.is_attached(last, sc.nodes, 0, 1)

@@ -18,10 +18,10 @@ import os
 import pytest
 import z3
 
-from kubecheck.checker.symbolic import bmc, kinduction, pdr
-from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.certify import check_invariant, run_smtlib
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.ops import CONCRETE
@@ -42,16 +42,19 @@ def bfs(prop, preset: str, stop_when_decided: bool = False):
     return result
 
 
-@pytest.mark.parametrize(("preset", "name"), [
-    ("tiny", "availability_floor_with_crashes"),
-    ("tiny", "rollback_can_happen"),
-    ("small", "live_pods_within_surge"),
-    ("small", "rollback_can_happen"),
-    pytest.param("small", "availability_floor_with_crashes", marks=SLOW),
-    pytest.param("tiny", "live_pods_within_surge", marks=SLOW),
-    pytest.param("tiny", "rollout_can_complete", marks=SLOW),
-    pytest.param("small", "availability_floor", marks=SLOW),
-])
+@pytest.mark.parametrize(
+    ("preset", "name"),
+    [
+        ("tiny", "availability_floor_with_crashes"),
+        ("tiny", "rollback_can_happen"),
+        ("small", "live_pods_within_surge"),
+        ("small", "rollback_can_happen"),
+        pytest.param("small", "availability_floor_with_crashes", marks=SLOW),
+        pytest.param("tiny", "live_pods_within_surge", marks=SLOW),
+        pytest.param("tiny", "rollout_can_complete", marks=SLOW),
+        pytest.param("small", "availability_floor", marks=SLOW),
+    ],
+)
 def test_bfs_depth_equals_first_bmc_depth(preset: str, name: str) -> None:
     prop = BY_NAME[name]
     expected = bfs(prop, preset, stop_when_decided=True)
@@ -77,8 +80,11 @@ def test_revisions_unique_agrees_across_engines_at_tiny() -> None:
 def test_crash_breaks_the_floor_in_every_engine_at_tiny() -> None:
     prop = BY_NAME["availability_floor_with_crashes"]
     e = Encoder(MODEL, scope_of(prop, "tiny"))
-    verdicts = {bfs(prop, "tiny").verdict, kinduction.check(e, prop, 2).verdict,
-                pdr.check(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60)[0].verdict}
+    verdicts = {
+        bfs(prop, "tiny").verdict,
+        kinduction.check(e, prop, 2).verdict,
+        pdr.check(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60)[0].verdict,
+    }
     assert verdicts == {Verdict.VIOLATED}
 
 

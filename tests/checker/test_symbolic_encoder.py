@@ -49,11 +49,18 @@ def solutions_of_t(e: Encoder, flat: tuple, fixed: dict | None = None) -> set[tu
         m = s.model()
         sel = m.eval(e.selector(0), model_completion=True).as_long()
         free = e.choice_names.get(sel, ())  # the choice variables this action reads (others are unconstrained)
-        choices = [c == m.eval(c, model_completion=True) for c, name in zip(e.choices(0), sorted(e.choice_lo)) if name in free]
+        choices = [
+            c == m.eval(c, model_completion=True) for c, name in zip(e.choices(0), sorted(e.choice_lo)) if name in free
+        ]
         nxt = e.flat(m, 1)
         out.add((e.concrete_action(m, sel, 0).label, nxt))
-        s.add(z3.Or(e.selector(0) != sel, *[z3.Not(c) for c in choices],
-                    *[not_is(v, value) for v, value in zip(y[: len(nxt)], nxt)]))
+        s.add(
+            z3.Or(
+                e.selector(0) != sel,
+                *[z3.Not(c) for c in choices],
+                *[not_is(v, value) for v, value in zip(y[: len(nxt)], nxt)],
+            )
+        )
         if not e.choice_names:
             assert len(out) <= e.n, "more solutions than actions: T is not a function of the action"
         assert len(out) <= 100 * e.n, "T keeps producing solutions"
@@ -162,7 +169,11 @@ def test_folded_choice_encoding_has_exactly_the_explicit_successors(choices: lis
     if "small" not in FOLDED:
         FOLDED["small"] = Encoder(MODEL, SMALL, for_all=("replicas", "max_surge", "max_unavailable"), stutter=False)
     e = FOLDED["small"]
-    fixed = {"replicas": SMALL.replicas, "max_surge": SMALL.max_surge.value, "max_unavailable": SMALL.max_unavailable.value}
+    fixed = {
+        "replicas": SMALL.replicas,
+        "max_surge": SMALL.max_surge.value,
+        "max_unavailable": SMALL.max_unavailable.value,
+    }
     state = model_walk(MODEL, SMALL, choices)[-1]
     expected = {(a.label, e.schema.flatten(t)) for a, t in successors(MODEL, SMALL, state)}
     assert solutions_of_t(e, e.schema.flatten(state), fixed) == expected
@@ -172,9 +183,12 @@ WORKLOADS: dict[tuple[str, str], Encoder] = {}
 
 
 @settings(max_examples=6, deadline=None)
-@given(choices=st.lists(st.integers(0, 1000), max_size=30),
-       which=st.sampled_from([("statefulset", "tiny"), ("statefulset", "small"), ("daemonset", "tiny"),
-                              ("daemonset", "small")]))
+@given(
+    choices=st.lists(st.integers(0, 1000), max_size=30),
+    which=st.sampled_from(
+        [("statefulset", "tiny"), ("statefulset", "small"), ("daemonset", "tiny"), ("daemonset", "small")]
+    ),
+)
 def test_explicit_successors_equal_solutions_of_t_for_every_model(choices: list[int], which: tuple[str, str]) -> None:
     from kubecheck.properties import catalog
 

@@ -12,14 +12,14 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.checker.symbolic import bmc, kinduction, pdr
-from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.certify import EncoderBug, certificate_smtlib, certify_trace, check_invariant, run_smtlib
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import bmc, kinduction, pdr
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import int_field
 
 
 @attrs.frozen
@@ -49,20 +49,36 @@ def _down_guard(ops, sc, s):
 
 
 TOY = Model(
-    "toy", "two-counter rollout", "-", State, Scope, lambda sc: State(sc.n, sc.n, 0),
-    (Command("controller.scale_up", _up_guard, lambda ops, sc, s: {"new": s.new + 1}, "one more new pod"),
-     Command("controller.scale_down", _down_guard, lambda ops, sc, s: {"old": s.old - 1}, "one old pod fewer")),
-    lambda ops, sc, s: True, {"tiny": Scope()},
+    "toy",
+    "two-counter rollout",
+    "-",
+    State,
+    Scope,
+    lambda sc: State(sc.n, sc.n, 0),
+    (
+        Command("controller.scale_up", _up_guard, lambda ops, sc, s: {"new": s.new + 1}, "one more new pod"),
+        Command("controller.scale_down", _down_guard, lambda ops, sc, s: {"old": s.old - 1}, "one old pod fewer"),
+    ),
+    lambda ops, sc, s: True,
+    {"tiny": Scope()},
 )
-WITHIN_SURGE = Property("toy.within_surge", "always", "old + new ≤ n + surge", "-",
-                        lambda ops, sc, s: s.old + s.new <= s.n + sc.surge)
-WITHIN_N = Property("toy.within_n", "always", "old + new ≤ n (false: surge is used)", "-",
-                    lambda ops, sc, s: s.old + s.new <= s.n)
-ABOVE_FLOOR = Property("toy.above_floor", "always", "old + new ≥ n - unavailable", "-",
-                       lambda ops, sc, s: s.old + s.new >= s.n - sc.unavailable)
+WITHIN_SURGE = Property(
+    "toy.within_surge", "always", "old + new ≤ n + surge", "-", lambda ops, sc, s: s.old + s.new <= s.n + sc.surge
+)
+WITHIN_N = Property(
+    "toy.within_n", "always", "old + new ≤ n (false: surge is used)", "-", lambda ops, sc, s: s.old + s.new <= s.n
+)
+ABOVE_FLOOR = Property(
+    "toy.above_floor",
+    "always",
+    "old + new ≥ n - unavailable",
+    "-",
+    lambda ops, sc, s: s.old + s.new >= s.n - sc.unavailable,
+)
 DONE = Property("toy.done", "sometimes", "all new", "-", lambda ops, sc, s: ops.and_(s.new == s.n, s.old == 0))
-NEVER_SHRINKS = Property("toy.new_never_shrinks", "step", "new pods are never removed", "-",
-                         lambda ops, sc, s, t: t.new >= s.new)
+NEVER_SHRINKS = Property(
+    "toy.new_never_shrinks", "step", "new pods are never removed", "-", lambda ops, sc, s, t: t.new >= s.new
+)
 ALL = ("n", "surge", "unavailable")
 
 
@@ -72,7 +88,9 @@ def test_pdr_proves_surge_bound_for_every_parameter_value() -> None:
     assert result.verdict is Verdict.PROVED
     assert proof is not None and proof.check.ok
     assert proof.scope_claim == "all values of n, surge, unavailable"
-    assert "new" in proof.text and "old" in proof.text  # Spacer's wording varies run to run (e.g. new + old ≤ n + param.surge)
+    assert (
+        "new" in proof.text and "old" in proof.text
+    )  # Spacer's wording varies run to run (e.g. new + old ≤ n + param.surge)
     assert run_smtlib(proof.smtlib(e, WITHIN_SURGE)) == ["unsat", "unsat", "unsat"]
 
 
@@ -112,8 +130,13 @@ def test_k_induction_proves_for_every_value_and_finds_base_violations() -> None:
     assert bad.verdict is Verdict.VIOLATED and bad.trace is not None
 
 
-OVERFULL = Property("toy.overfull", "sometimes", "more pods than n + surge (never)", "-",
-                    lambda ops, sc, s: s.old + s.new > s.n + sc.surge)
+OVERFULL = Property(
+    "toy.overfull",
+    "sometimes",
+    "more pods than n + surge (never)",
+    "-",
+    lambda ops, sc, s: s.old + s.new > s.n + sc.surge,
+)
 
 
 def test_k_induction_decides_sometimes_properties_on_their_negation() -> None:
@@ -137,7 +160,10 @@ def test_k_induction_uses_lemmas() -> None:
     # a proved lemma (new ≤ n) is assumed at every step of the induction path
     e = Encoder(TOY, Scope(), for_all=ALL)
     lemma = e.state(0)[2] <= e.state(0)[0]  # new ≤ n, itself proved below
-    assert pdr.check(e, Property("toy.new_le_n", "always", "", "", lambda ops, sc, s: s.new <= s.n))[0].verdict is Verdict.PROVED
+    assert (
+        pdr.check(e, Property("toy.new_le_n", "always", "", "", lambda ops, sc, s: s.new <= s.n))[0].verdict
+        is Verdict.PROVED
+    )
     assert kinduction.check(e, WITHIN_SURGE, 1, lemmas=[lemma]).verdict is Verdict.PROVED
 
 
@@ -154,7 +180,9 @@ def test_a_wrong_invariant_fails_its_recheck() -> None:
 def test_a_trace_that_does_not_replay_is_an_encoder_bug() -> None:
     e = Encoder(TOY, Scope())
     with pytest.raises(EncoderBug, match="does not replay"):
-        certify_trace(e, ["controller.scale_down"], [(3, 3, 0), (3, 2, 0)], {})  # guard false at surge 1 / unavailable 0
+        certify_trace(
+            e, ["controller.scale_down"], [(3, 3, 0), (3, 2, 0)], {}
+        )  # guard false at surge 1 / unavailable 0
     with pytest.raises(EncoderBug, match="differs"):
         certify_trace(e, ["controller.scale_up"], [(3, 3, 0), (3, 3, 2)], {})
 

@@ -20,17 +20,18 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
-from kubecheck.properties import catalog
 from kubecheck.checker import run
 from kubecheck.checker.explicit.bfs import EngineError, Progress
 from kubecheck.cli import documents, main, trace_text
-from kubecheck.model.controllers.deployment_names import pod_template_hash, replicaset_name
 from kubecheck.cli.main import cli
 from kubecheck.cli.progress import StatusLine
+from kubecheck.model.controllers.deployment_names import pod_template_hash, replicaset_name
 from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.kernel.property import Property
+from kubecheck.properties import catalog
+from kubecheck.checker.task import Task
 
 EXPECTED = Path(__file__).parent / "expected"
 API_MESSAGE = "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
@@ -60,10 +61,11 @@ def one_error_line(result) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Error: ")
-    return lines[0][len("Error: "):]
+    return lines[0][len("Error: ") :]
 
 
 # -- list ----------------------------------------------------------------------------------
+
 
 def test_list_output_is_pinned():
     result = kubecheck("list")
@@ -97,6 +99,7 @@ def test_list_unknown_model_lists_the_models():
 
 # -- check: verdicts and exit codes ----------------------------------------------------------
 
+
 def test_check_tiny_live_pods_is_pinned():
     result = kubecheck("check", "deployment", "deployment.live_pods_within_surge", "--scope", "tiny")
     assert result.exit_code == 12
@@ -110,9 +113,11 @@ def test_replicas_within_surge_holds_with_distinct_states_and_transitions():
     assert result.exit_code == 0
     model = catalog.model("deployment")
     scope = main.build_scope(model, "small", args[1::2], None)
-    [expected] = run.check(model, scope, catalog.properties("deployment", ["replicas_within_surge"]))
+    [expected] = run.check(Task(model, scope, catalog.properties("deployment", ["replicas_within_surge"])))
     s = expected.stats
-    row = re.compile(rf"(?m)^replicas_within_surge +HOLDS +explicit +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$")
+    row = re.compile(
+        rf"(?m)^replicas_within_surge +HOLDS +explicit +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$"
+    )
     assert row.search(result.stdout), result.stdout
     assert "scope     small, with max-unavailable=0\n" in result.stdout
     assert result.stdout.rstrip().endswith("exit 0 (ok)")
@@ -151,14 +156,20 @@ def test_unknown_parameter_lists_the_valid_parameters():
     assert "max-surge" in message and "replicas" in message
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100000, got 'abc'"),
-    (["--set", "replicas"], "--set expects NAME=VALUE, got 'replicas'"),
-    (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict (or none)"),
-    (["--faults", "crash", "--set", "faults=none"], "--faults and --set faults=… both given; use one of them"),
-    (["--scope", "huge"], "unknown scope preset 'huge' of model deployment; presets: tiny, small, medium"),
-    (["--out", "/nonexistent-dir/report.txt"], "cannot write /nonexistent-dir/report.txt: no directory /nonexistent-dir"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100000, got 'abc'"),
+        (["--set", "replicas"], "--set expects NAME=VALUE, got 'replicas'"),
+        (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict (or none)"),
+        (["--faults", "crash", "--set", "faults=none"], "--faults and --set faults=… both given; use one of them"),
+        (["--scope", "huge"], "unknown scope preset 'huge' of model deployment; presets: tiny, small, medium"),
+        (
+            ["--out", "/nonexistent-dir/report.txt"],
+            "cannot write /nonexistent-dir/report.txt: no directory /nonexistent-dir",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, message):
     result = kubecheck("check", "deployment", *args)
     assert result.exit_code == 2
@@ -207,8 +218,10 @@ def test_unreachable_witness_is_exit_14(monkeypatch):
     result = kubecheck("check", "deployment", "rollout_can_complete", "--scope", "tiny")
     assert result.exit_code == 14
     assert re.search(r"(?m)^rollout_can_complete +UNREACHABLE +explicit +12 +20 +4 ", result.stdout)
-    assert ("rollout_can_complete is UNREACHABLE: no reachable state shows that "
-            "a rollout to an edited template can complete (witness)\n") in result.stdout
+    assert (
+        "rollout_can_complete is UNREACHABLE: no reachable state shows that "
+        "a rollout to an edited template can complete (witness)\n"
+    ) in result.stdout
     assert result.stdout.rstrip().endswith("exit 14 (a witness is unreachable)")
 
 
@@ -223,16 +236,40 @@ def test_coverage_warning_names_commands_that_never_fired():
 # -- check: documents ------------------------------------------------------------------------
 
 REPORT_KEYS = ["format", "model", "kubernetes", "preset", "scope", "budget", "results", "exit_code"]
-RESULT_KEYS = ["property", "kind", "verdict", "engine", "assumes", "fairness", "scope", "note", "stats", "coverage",
-               "trace"]
+RESULT_KEYS = [
+    "property",
+    "kind",
+    "verdict",
+    "engine",
+    "assumes",
+    "fairness",
+    "scope",
+    "note",
+    "stats",
+    "coverage",
+    "trace",
+]
 STATS_KEYS = ["states", "transitions", "depth", "seconds", "states_per_second", "complete", "stop_reason"]
 COVERAGE_KEYS = ["fired", "never_fired", "disabled", "complete"]
-TRACE_KEYS = ["format", "model", "kubernetes", "scope", "property", "kind", "verdict", "preset", "initial", "steps", "loop"]
+TRACE_KEYS = [
+    "format",
+    "model",
+    "kubernetes",
+    "scope",
+    "property",
+    "kind",
+    "verdict",
+    "preset",
+    "initial",
+    "steps",
+    "loop",
+]
 
 
 def test_json_report_matches_the_documented_schema():
-    result = kubecheck("check", "deployment", "live_pods_within_surge", "revisions_unique", "--scope", "tiny",
-                       "--format", "json")
+    result = kubecheck(
+        "check", "deployment", "live_pods_within_surge", "revisions_unique", "--scope", "tiny", "--format", "json"
+    )
     assert result.exit_code == 12
     doc = json.loads(result.stdout)
     assert list(doc) == REPORT_KEYS
@@ -243,20 +280,29 @@ def test_json_report_matches_the_documented_schema():
         assert list(r) == RESULT_KEYS
         assert list(r["stats"]) == STATS_KEYS
         assert list(r["coverage"]) == COVERAGE_KEYS
-    assert (violated["property"], violated["verdict"], violated["kind"]) == ("deployment.live_pods_within_surge", "VIOLATED", "always")
+    assert (violated["property"], violated["verdict"], violated["kind"]) == (
+        "deployment.live_pods_within_surge",
+        "VIOLATED",
+        "always",
+    )
     assert (holds["verdict"], holds["trace"], holds["assumes"]) == ("HOLDS", None, None)
     assert violated["stats"]["states"] == 75 and violated["stats"]["complete"] is True
     trace = violated["trace"]
     assert list(trace) == TRACE_KEYS
     assert trace["format"] == "kubecheck.trace/1"
-    assert (trace["property"], trace["verdict"], trace["preset"]) == ("deployment.live_pods_within_surge", "VIOLATED", "tiny")
+    assert (trace["property"], trace["verdict"], trace["preset"]) == (
+        "deployment.live_pods_within_surge",
+        "VIOLATED",
+        "tiny",
+    )
     assert [list(s) for s in trace["steps"][:1]] == [["index", "action", "actor", "kind", "changes"]]
     assert trace["steps"][0]["action"] == "user.edit_template"
 
 
 def test_itf_output_is_one_json_document_per_trace():
-    result = kubecheck("check", "deployment", "live_pods_within_surge", "rollout_can_complete", "--scope", "tiny",
-                       "--format", "itf")
+    result = kubecheck(
+        "check", "deployment", "live_pods_within_surge", "rollout_can_complete", "--scope", "tiny", "--format", "itf"
+    )
     assert result.exit_code == 12
     docs = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(docs) == 2
@@ -267,24 +313,49 @@ def test_itf_output_is_one_json_document_per_trace():
         assert doc["states"][0]["replicas"] == {"#bigint": "2"}
         assert doc["states"][0]["rs_replicas"] == [{"#bigint": "2"}, {"#bigint": "0"}]
         assert doc["states"][0]["paused"] is False
-    assert [d["#meta"]["property"] for d in docs] == ["deployment.live_pods_within_surge", "deployment.rollout_can_complete"]
+    assert [d["#meta"]["property"] for d in docs] == [
+        "deployment.live_pods_within_surge",
+        "deployment.rollout_can_complete",
+    ]
     assert [d["#meta"]["verdict"] for d in docs] == ["VIOLATED", "WITNESSED"]
 
 
 def test_itf_out_with_several_traces_names_files_after_properties(tmp_path):
     out = tmp_path / "out.itf.json"
-    result = kubecheck("check", "deployment", "live_pods_within_surge", "rollout_can_complete", "--scope", "tiny",
-                       "--format", "itf", "--out", str(out))
+    result = kubecheck(
+        "check",
+        "deployment",
+        "live_pods_within_surge",
+        "rollout_can_complete",
+        "--scope",
+        "tiny",
+        "--format",
+        "itf",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 12
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "out.live_pods_within_surge.itf.json", "out.rollout_can_complete.itf.json"]
+        "out.live_pods_within_surge.itf.json",
+        "out.rollout_can_complete.itf.json",
+    ]
 
 
 def test_itf_out_with_one_trace_is_the_file(tmp_path):
     out = tmp_path / "t.itf.json"
-    result = kubecheck("check", "deployment", "live_pods_within_surge", "--scope", "tiny", "--format", "itf",
-                       "--out", str(out), "--quiet")
+    result = kubecheck(
+        "check",
+        "deployment",
+        "live_pods_within_surge",
+        "--scope",
+        "tiny",
+        "--format",
+        "itf",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert result.exit_code == 12
     assert (result.stdout, result.stderr) == ("", "")
     assert json.loads(out.read_text())["#meta"]["property"] == "deployment.live_pods_within_surge"
@@ -299,17 +370,21 @@ def test_text_out_writes_the_report_to_the_file(tmp_path):
     assert_expected("check_tiny_live_pods_within_surge.txt", normalized(out.read_text()))
 
 
-@pytest.mark.parametrize(("out", "expected"), [
-    ("out.itf.json", "out.live.itf.json"),
-    ("dir/out.json", "dir/out.live.json"),
-    ("traces.txt", "traces.live.txt"),
-    ("traces", "traces.live"),
-])
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("out.itf.json", "out.live.itf.json"),
+        ("dir/out.json", "dir/out.live.json"),
+        ("traces.txt", "traces.live.txt"),
+        ("traces", "traces.live"),
+    ],
+)
 def test_numbered_path(out, expected):
     assert documents.numbered_path(out, "live") == expected
 
 
 # -- replay ----------------------------------------------------------------------------------
+
 
 def save(tmp_path: Path, fmt: str, *props: str) -> Path:
     out = tmp_path / f"trace.{fmt}.json"
@@ -326,7 +401,7 @@ def test_replay_of_a_saved_json_report(tmp_path):
     assert result.stdout.rstrip().endswith("1 trace replayed, 1 of 1 verdicts reproduced · exit 0")
     # the trace is rendered exactly as check renders it
     checked = (EXPECTED / "check_tiny_live_pods_within_surge.txt").read_text()
-    block = checked[checked.index("VIOLATED  deployment."):checked.index("  reproduce:")]
+    block = checked[checked.index("VIOLATED  deployment.") : checked.index("  reproduce:")]
     assert block in result.stdout
 
 
@@ -397,12 +472,17 @@ def test_replay_of_a_cut_trace_does_not_reproduce_the_verdict(tmp_path):
     assert "verdict NOT reproduced" in result.stdout
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("not json at all", "not a JSON document: Expecting value: line 1 column 1 (char 0)"),
-    ("[1, 2]", "expected a JSON object at the top level, got list"),
-    ('{"format": "kubecheck.trace/1", "model": "cronjob", "scope": {}}',
-     f"field model: expected one of {', '.join(sorted(catalog.MODELS))}, got 'cronjob'"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json at all", "not a JSON document: Expecting value: line 1 column 1 (char 0)"),
+        ("[1, 2]", "expected a JSON object at the top level, got list"),
+        (
+            '{"format": "kubecheck.trace/1", "model": "cronjob", "scope": {}}',
+            f"field model: expected one of {', '.join(sorted(catalog.MODELS))}, got 'cronjob'",
+        ),
+    ],
+)
 def test_replay_of_bad_files_is_exit_2(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content)
@@ -419,6 +499,7 @@ def test_replay_of_a_missing_file_is_exit_2(tmp_path):
 
 # -- statefulset -----------------------------------------------------------------------------
 
+
 def test_check_statefulset_force_delete_trace_is_pinned():
     """The split brain after a force delete, in Kubernetes words (issue 3 acceptance)."""
     result = kubecheck("check", "statefulset", "at_most_one_running_instance_with_force_delete", "--scope", "tiny")
@@ -429,8 +510,9 @@ def test_check_statefulset_force_delete_trace_is_pinned():
 
 def test_check_statefulset_broken_release_lasso_is_pinned():
     """A rolling update that waits for ever, and the user action nobody takes (issue 5 acceptance)."""
-    result = kubecheck("check", "statefulset", "rolling_update_eventually_completes_with_broken_release",
-                       "--scope", "tiny")
+    result = kubecheck(
+        "check", "statefulset", "rolling_update_eventually_completes_with_broken_release", "--scope", "tiny"
+    )
     assert result.exit_code == 13
     assert_expected("check_statefulset_tiny_broken_release.txt", normalized(result.stdout))
     assert "↺ stays here for ever: no controller, kubelet or scheduler action is enabled" in result.stdout
@@ -438,14 +520,17 @@ def test_check_statefulset_broken_release_lasso_is_pinned():
     assert result.stdout.rstrip().endswith("exit 13 (liveness violation)")
 
 
-@pytest.mark.parametrize(("props", "code"), [
-    (["pods_created_in_ordinal_order", "pod_mounts_own_claim"], 0),
-    (["rolling_update_eventually_completes", "scale_eventually_completes"], 0),
-    (["set_deletion_is_unordered"], 0),
-    (["pods_created_in_ordinal_order_under_parallel"], 12),
-    (["condemned_claims_eventually_deleted"], 13),
-    (["pods_created_in_ordinal_order_under_parallel", "condemned_claims_eventually_deleted"], 12),
-])
+@pytest.mark.parametrize(
+    ("props", "code"),
+    [
+        (["pods_created_in_ordinal_order", "pod_mounts_own_claim"], 0),
+        (["rolling_update_eventually_completes", "scale_eventually_completes"], 0),
+        (["set_deletion_is_unordered"], 0),
+        (["pods_created_in_ordinal_order_under_parallel"], 12),
+        (["condemned_claims_eventually_deleted"], 13),
+        (["pods_created_in_ordinal_order_under_parallel", "condemned_claims_eventually_deleted"], 12),
+    ],
+)
 def test_check_statefulset_exit_codes(props, code):
     result = kubecheck("check", "statefulset", *props, "--scope", "tiny")
     assert result.exit_code == code, result.stdout
@@ -454,8 +539,15 @@ def test_check_statefulset_exit_codes(props, code):
 
 
 def test_check_statefulset_speaks_kubernetes():
-    result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order_under_parallel", "--scope", "tiny",
-                       "--set", "ordinals-start=3")
+    result = kubecheck(
+        "check",
+        "statefulset",
+        "pods_created_in_ordinal_order_under_parallel",
+        "--scope",
+        "tiny",
+        "--set",
+        "ordinals-start=3",
+    )
     assert result.exit_code == 12
     assert "pod/web-3 created at revision web-" in result.stdout and "pod/web-4 created" in result.stdout
     assert "pvc/data-web-3 created (Bound)" in result.stdout
@@ -464,27 +556,44 @@ def test_check_statefulset_speaks_kubernetes():
 
 
 def test_statefulset_trace_shows_nodes_orphans_and_claims():
-    result = kubecheck("check", "statefulset", "at_most_one_running_instance_with_node_delete", "in_range_claims_kept",
-                       "--scope", "tiny")
+    result = kubecheck(
+        "check",
+        "statefulset",
+        "at_most_one_running_instance_with_node_delete",
+        "in_range_claims_kept",
+        "--scope",
+        "tiny",
+    )
     assert result.exit_code == 12
     out = result.stdout
-    for line in ["      nodes node-a Ready, node-b Ready\n",
-                 "  [fault] partition_node(node=node-a)\n      node/node-a Ready → partitioned (unreachable, containers still run)\n",
-                 "      node/node-a Node object deleted\n",
-                 "  [pod-gc] delete_orphaned_pod(pod=web-0, node=node-a)\n"
-                 "      pod/web-0 removed (was Running, not Ready on node-a)\n"
-                 "      containers of web-0 still run on node-a (pod object gone)\n",
-                 "      pvc/data-web-1 ownerReference → pod web-1 (whenScaled Delete)\n",
-                 "  [garbage-collector] delete_claim(claim=data-web-1)\n      pvc/data-web-1 deleted (garbage collector)\n"]:
+    for line in [
+        "      nodes node-a Ready, node-b Ready\n",
+        "  [fault] partition_node(node=node-a)\n      node/node-a Ready → partitioned (unreachable, containers still run)\n",
+        "      node/node-a Node object deleted\n",
+        "  [pod-gc] delete_orphaned_pod(pod=web-0, node=node-a)\n"
+        "      pod/web-0 removed (was Running, not Ready on node-a)\n"
+        "      containers of web-0 still run on node-a (pod object gone)\n",
+        "      pvc/data-web-1 ownerReference → pod web-1 (whenScaled Delete)\n",
+        "  [garbage-collector] delete_claim(claim=data-web-1)\n      pvc/data-web-1 deleted (garbage collector)\n",
+    ]:
         assert line in out, line
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--set", "partition=-1"], "spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0"),
-    (["--set", "broken-release=maybe"], "parameter broken-release: expected true or false, got 'maybe'"),
-    (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict, force-delete, "
-                             "partition, node-failure, node-delete (or none)"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--set", "partition=-1"],
+            "spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or equal to 0",
+        ),
+        (["--set", "broken-release=maybe"], "parameter broken-release: expected true or false, got 'maybe'"),
+        (
+            ["--faults", "meteor"],
+            "parameter faults: unknown fault 'meteor'; valid faults: crash, evict, force-delete, "
+            "partition, node-failure, node-delete (or none)",
+        ),
+    ],
+)
 def test_check_statefulset_bad_input_is_exit_2(args, message):
     result = kubecheck("check", "statefulset", *args)
     assert result.exit_code == 2
@@ -507,7 +616,7 @@ def test_replay_of_a_statefulset_lasso_in_json_and_itf(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert "verdict reproduced: VIOLATED" in result.stdout
     checked = (EXPECTED / "check_statefulset_tiny_broken_release.txt").read_text()
-    block = checked[checked.index("VIOLATED  statefulset."):checked.index("  reproduce:")]
+    block = checked[checked.index("VIOLATED  statefulset.") : checked.index("  reproduce:")]
     assert block in result.stdout
     itf = json.loads(save_statefulset(tmp_path, "itf", prop, 13).read_text())
     assert itf["loop"] == 16 and len(itf["states"]) == 17
@@ -515,8 +624,14 @@ def test_replay_of_a_statefulset_lasso_in_json_and_itf(tmp_path):
 
 
 def test_replay_of_a_cut_statefulset_lasso_does_not_reproduce(tmp_path):
-    report = json.loads(save_statefulset(tmp_path, "json", "rollout_eventually_completes_with_broken_release"
-                                         .replace("rollout", "rolling_update"), 13).read_text())
+    report = json.loads(
+        save_statefulset(
+            tmp_path,
+            "json",
+            "rollout_eventually_completes_with_broken_release".replace("rollout", "rolling_update"),
+            13,
+        ).read_text()
+    )
     trace = report["results"][0]["trace"]
     trace["steps"] = trace["steps"][:-1]  # web-1 is still being started: the kubelet has work to do
     trace["loop"] = len(trace["steps"])
@@ -536,17 +651,23 @@ def test_replay_of_a_statefulset_safety_trace(tmp_path):
 
 
 def test_replay_of_a_statefulset_trace_with_a_disabled_step_is_exit_2(tmp_path):
-    report = json.loads(save_statefulset(tmp_path, "json", "pods_created_in_ordinal_order_under_parallel", 12).read_text())
+    report = json.loads(
+        save_statefulset(tmp_path, "json", "pods_created_in_ordinal_order_under_parallel", 12).read_text()
+    )
     trace = report["results"][0]["trace"]
     trace["steps"].insert(0, {"action": "kubelet.start_pod(pod=0, node=0)"})
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(trace))
     result = kubecheck("replay", str(path))
     assert result.exit_code == 2
-    assert one_error_line(result) == f"{path}: step 1: kubelet.start_pod(pod=0, node=0) is not enabled in the state before it"
+    assert (
+        one_error_line(result)
+        == f"{path}: step 1: kubelet.start_pod(pod=0, node=0) is not enabled in the state before it"
+    )
 
 
 # -- pieces ----------------------------------------------------------------------------------
+
 
 def test_pod_template_hashes_are_stable_and_distinct():
     hashes = [pod_template_hash(t) for t in range(6)]
@@ -567,13 +688,25 @@ class ToyState:
     count: int = int_field(0, lambda sc: sc.limit, doc="the count")
 
 
-TOY = Model(name="toy", title="counter", kubernetes="-", state_cls=ToyState, scope_cls=ToyScope,
-            init=lambda sc: ToyState(0),
-            commands=(Command("controller.increment", lambda ops, sc, s: s.count < sc.limit,
-                              lambda ops, sc, s: {"count": s.count + 1}, "count up"),
-                      Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0},
-                              "reset", kind="user")),
-            quiescent=lambda ops, sc, s: True, presets={"tiny": ToyScope()})
+TOY = Model(
+    name="toy",
+    title="counter",
+    kubernetes="-",
+    state_cls=ToyState,
+    scope_cls=ToyScope,
+    init=lambda sc: ToyState(0),
+    commands=(
+        Command(
+            "controller.increment",
+            lambda ops, sc, s: s.count < sc.limit,
+            lambda ops, sc, s: {"count": s.count + 1},
+            "count up",
+        ),
+        Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0}, "reset", kind="user"),
+    ),
+    quiescent=lambda ops, sc, s: True,
+    presets={"tiny": ToyScope()},
+)
 
 
 def test_generic_describer_uses_the_schema_docs():
@@ -590,13 +723,12 @@ def test_generic_describer_uses_the_schema_docs():
 
 def test_liveness_lasso_is_rendered_and_rechecked():
     trace = replay(TOY, ToyScope(), ["controller.increment", "user.reset"], loop=0)
-    reaches_two = Property("toy.reaches_two", "eventually", "the count reaches 2", "-",
-                           lambda ops, sc, s: s.count == 2)
-    reaches_one = Property("toy.reaches_one", "eventually", "the count reaches 1", "-",
-                           lambda ops, sc, s: s.count == 1)
+    reaches_two = Property("toy.reaches_two", "eventually", "the count reaches 2", "-", lambda ops, sc, s: s.count == 2)
+    reaches_one = Property("toy.reaches_one", "eventually", "the count reaches 1", "-", lambda ops, sc, s: s.count == 1)
     assert trace_text.steps(trace)[-1] == "     ↺ loops back to the initial state for ever"
     assert trace_text.conclusion(reaches_two, "VIOLATED", trace) == (
-        "the run loops back to the initial state for ever, and the property never holds")
+        "the run loops back to the initial state for ever, and the property never holds"
+    )
     assert trace_text.evaluate(reaches_two, trace)
     assert not trace_text.evaluate(reaches_one, trace)
     # a finite liveness counterexample must end where no system action is enabled
@@ -633,12 +765,19 @@ def test_symbolic_engines_say_what_they_do_on_the_status_line():
     said: list[str] = []
     prop = catalog.properties("deployment", ["live_pods_within_surge"])
     model = catalog.model("deployment")
-    run.check(model, model.presets["tiny"], prop, engine="bmc", depth=6, status=said.append)
+    run.check(Task(model, model.presets["tiny"], prop, engine="bmc", depth=6, status=said.append))
     assert said[0] == "bmc live_pods_within_surge: encoding, 0 s"
     assert said[1].startswith("bmc live_pods_within_surge: depth 0 of 6, ")
     said.clear()
-    run.check(model, model.presets["tiny"], catalog.properties("deployment", ["replicas_within_surge"]), engine="pdr",
-              status=said.append)
+    run.check(
+        Task(
+            model,
+            model.presets["tiny"],
+            catalog.properties("deployment", ["replicas_within_surge"]),
+            engine="pdr",
+            status=said.append,
+        )
+    )
     assert [s.split(": ")[1].rsplit(",", 1)[0] for s in said] == ["encoding", "Houdini on the stated lemmas"]
     stream = io.StringIO()
     StatusLine(stream, enabled=True, delay=0, width=200).say(said[-1])
@@ -658,8 +797,19 @@ def test_pdr_for_all_replicas_proves_surge_and_writes_a_certificate_that_z3_rech
     from kubecheck.checker.certify import run_smtlib
 
     cert = tmp_path / "surge.smt2"
-    result = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny", "--engine", "pdr",
-                       "--for-all", "replicas", "--certificate", str(cert))
+    result = kubecheck(
+        "check",
+        "deployment",
+        "replicas_within_surge",
+        "--scope",
+        "tiny",
+        "--engine",
+        "pdr",
+        "--for-all",
+        "replicas",
+        "--certificate",
+        str(cert),
+    )
     assert result.exit_code == 0, result.output
     assert "PROVED" in result.stdout and "all values of replicas" in result.stdout
     answers = run_smtlib(cert.read_text())
@@ -668,8 +818,15 @@ def test_pdr_for_all_replicas_proves_surge_and_writes_a_certificate_that_z3_rech
 
 def test_the_issue_4_acceptance_command_output_is_pinned():
     """The default scope (small), every strategy parameter symbolic: the proof by the stated lemmas."""
-    result = kubecheck("check", "deployment", "deployment.replicas_within_surge", "--engine", "pdr", "--for-all",
-                       "replicas,max-surge,max-unavailable")
+    result = kubecheck(
+        "check",
+        "deployment",
+        "deployment.replicas_within_surge",
+        "--engine",
+        "pdr",
+        "--for-all",
+        "replicas,max-surge,max-unavailable",
+    )
     assert result.exit_code == 0, result.output
     assert_expected("check_pdr_for_all_surge.txt", re.sub(r"\d+\.\d\d s\b", "<s> s", normalized(result.stdout)))
 
@@ -677,20 +834,35 @@ def test_the_issue_4_acceptance_command_output_is_pinned():
 def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusive_with_the_reason():
     # the shared-claim properties place pods on two nodes, where deletions split over node-b in
     # tuples whose range grows with replicas: not foldable, so not decided for all values
-    result = kubecheck("check", "deployment", "replicas_within_surge", "rwo_volume_attached_to_one_node", "--scope", "tiny",
-                       "--engine", "pdr", "--for-all", "replicas")
+    result = kubecheck(
+        "check",
+        "deployment",
+        "replicas_within_surge",
+        "rwo_volume_attached_to_one_node",
+        "--scope",
+        "tiny",
+        "--engine",
+        "pdr",
+        "--for-all",
+        "replicas",
+    )
     assert result.exit_code == 10, result.output
     assert re.search(r"(?m)^replicas_within_surge +PROVED ", result.stdout)
-    assert ("rwo_volume_attached_to_one_node (pdr): not decided: the actions of model deployment depend on replicas "
-            "(the domain of replicaset-controller.sync_replicaset's parameter spread") in result.stdout
+    assert (
+        "rwo_volume_attached_to_one_node (pdr): not decided: the actions of model deployment depend on replicas "
+        "(the domain of replicaset-controller.sync_replicaset's parameter spread"
+    ) in result.stdout
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("replicas=3..1", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '3..1'"),
-    ("replicas=x", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got 'x'"),
-    ("replicas=1..", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '1..'"),
-    ("replica=1..2", "--for-all: unknown parameter 'replica'; parameters: name, replicas, ordinals-start, "),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("replicas=3..1", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '3..1'"),
+        ("replicas=x", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got 'x'"),
+        ("replicas=1..", "--for-all replicas: expected a range LO..HI of integers with LO <= HI, got '1..'"),
+        ("replica=1..2", "--for-all: unknown parameter 'replica'; parameters: name, replicas, ordinals-start, "),
+    ],
+)
 def test_bad_for_all_ranges_are_one_line_errors(value, message):
     result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order", "--engine", "kind", "--for-all", value)
     assert result.exit_code == 2
@@ -698,20 +870,36 @@ def test_bad_for_all_ranges_are_one_line_errors(value, message):
 
 
 def test_a_range_of_a_per_ordinal_parameter_is_checked_instance_by_instance():
-    result = kubecheck("check", "statefulset", "pods_created_in_ordinal_order",
-                       "at_most_one_running_instance_with_force_delete", "--engine", "kind", "--for-all", "replicas=1..4")
+    result = kubecheck(
+        "check",
+        "statefulset",
+        "pods_created_in_ordinal_order",
+        "at_most_one_running_instance_with_force_delete",
+        "--engine",
+        "kind",
+        "--for-all",
+        "replicas=1..4",
+    )
     assert result.exit_code == 12, result.output
-    assert ("pods_created_in_ordinal_order (kind): PROVED for each of replicas 1..4 (4 instances, each by kind at its "
-            "own size") in result.stdout
+    assert (
+        "pods_created_in_ordinal_order (kind): PROVED for each of replicas 1..4 (4 instances, each by kind at its "
+        "own size"
+    ) in result.stdout
     assert "nothing is claimed outside that range" in result.stdout
     assert "at_most_one_running_instance_with_force_delete (kind): violated with replicas=1" in result.stdout
-    assert ("reproduce: kubecheck check statefulset statefulset.at_most_one_running_instance_with_force_delete "
-            "--scope small --set replicas=1") in result.stdout
+    assert (
+        "reproduce: kubecheck check statefulset statefulset.at_most_one_running_instance_with_force_delete "
+        "--scope small --set replicas=1"
+    ) in result.stdout
     # a value of the range the scope rejects is named, with the sweep
-    bad = kubecheck("check", "daemonset", "new_node_gets_pod", "--scope", "tiny", "--engine", "kind",
-                    "--for-all", "nodes=1..3")
+    bad = kubecheck(
+        "check", "daemonset", "new_node_gets_pod", "--scope", "tiny", "--engine", "kind", "--for-all", "nodes=1..3"
+    )
     assert bad.exit_code == 2
-    assert one_error_line(bad) == "--for-all nodes 1..3: at nodes=1, joins: at most nodes - 1 = 0 nodes may join later, got 1"
+    assert (
+        one_error_line(bad)
+        == "--for-all nodes 1..3: at nodes=1, joins: at most nodes - 1 = 0 nodes may join later, got 1"
+    )
 
 
 def test_for_all_with_the_explicit_engine_is_a_usage_error():
@@ -742,8 +930,13 @@ def test_check_f_reads_a_multi_document_stream_from_stdin():
     result = CliRunner().invoke(main.cli, ["check", "-f", "-"], input=_stream())
     from_dir = kubecheck("check", "-f", str(EXAMPLES))
     assert result.exit_code == from_dir.exit_code == 12  # the DaemonSet example's stuck rollout
-    for workload in ("deployment/web", "deployment/grafana", "statefulset/postgres", "statefulset/cassandra",
-                     "daemonset/fluent-bit"):
+    for workload in (
+        "deployment/web",
+        "deployment/grafana",
+        "statefulset/postgres",
+        "statefulset/cassandra",
+        "daemonset/fluent-bit",
+    ):
         assert workload in result.stdout
 
 
@@ -758,13 +951,16 @@ def test_check_f_junit_has_one_testcase_per_property():
 
 def test_check_f_invalid_manifest_gives_the_api_servers_message(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
-                   "  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"
-                   "  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n")
+    bad.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+        "  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
     result = kubecheck("check", "-f", str(bad))
     assert result.exit_code == 2
     assert one_error_line(result).endswith(
-        "deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")
+        "deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+    )
 
 
 def test_model_and_manifests_together_is_a_usage_error():
@@ -779,7 +975,8 @@ def test_a_deployment_too_large_for_explicit_search_is_refused_with_the_way_out(
     assert one_error_line(result) == (
         "replicas 1000: the Deployment's state space grows about as replicas^4; explicit search is refused above 20 "
         "replicas; use --engine kind or pdr (symbolic, this instance), --engine auto, or give explicit search a budget "
-        "(--max-states, --timeout)")
+        "(--max-states, --timeout)"
+    )
 
 
 def test_check_f_faults_adds_the_properties_that_assume_them():
@@ -798,15 +995,20 @@ def test_check_f_faults_adds_the_properties_that_assume_them():
 def test_check_f_unknown_fault_is_exit_2():
     result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--faults", "crash,meteor")
     assert result.exit_code == 2
-    assert one_error_line(result) == ("--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
-                                      "node-delete (or all, none), got 'crash,meteor'")
+    assert one_error_line(result) == (
+        "--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
+        "node-delete (or all, none), got 'crash,meteor'"
+    )
 
 
 # -- daemonset -------------------------------------------------------------------------------
 
+
 def test_check_daemonset_surge_eviction_trace_is_pinned():
     """Three pod objects on one node: an eviction while a surge rolls out, in DaemonSet words (issue 3)."""
-    result = kubecheck("check", "daemonset", "at_most_two_pods_per_node_while_surging_with_evictions", "--scope", "tiny")
+    result = kubecheck(
+        "check", "daemonset", "at_most_two_pods_per_node_while_surging_with_evictions", "--scope", "tiny"
+    )
     assert result.exit_code == 12
     assert result.stderr == ""
     assert_expected("check_daemonset_tiny_surge_eviction.txt", normalized(result.stdout))
@@ -816,8 +1018,9 @@ def test_check_daemonset_surge_eviction_trace_is_pinned():
 
 def test_check_daemonset_relabel_lasso_is_pinned():
     """A rollout stuck behind a Pending pod on a node that got a NoSchedule taint, and the delete nobody issues."""
-    result = kubecheck("check", "daemonset", "runs_on_every_eligible_node_with_relabels", "--scope", "tiny",
-                       "--set", "pod-deletes=1")
+    result = kubecheck(
+        "check", "daemonset", "runs_on_every_eligible_node_with_relabels", "--scope", "tiny", "--set", "pod-deletes=1"
+    )
     assert result.exit_code == 13
     assert_expected("check_daemonset_tiny_relabel_lasso.txt", normalized(result.stdout))
     assert "node/node-a tainted dedicated=infra:NoSchedule" in result.stdout
@@ -826,33 +1029,53 @@ def test_check_daemonset_relabel_lasso_is_pinned():
 
 
 def test_daemonset_traces_speak_kubernetes():
-    result = kubecheck("check", "daemonset", "new_node_gets_pod", "no_pod_on_ineligible_node", "runs_on_every_eligible_node_with_partition",
-                       "--scope", "small")
+    result = kubecheck(
+        "check",
+        "daemonset",
+        "new_node_gets_pod",
+        "no_pod_on_ineligible_node",
+        "runs_on_every_eligible_node_with_partition",
+        "--scope",
+        "small",
+    )
     assert result.exit_code == 12  # a safety violation outranks the liveness one
     out = result.stdout
-    for line in ["     nodes node-a Ready, node-b Ready, node-c not joined yet\n",
-                 "  1  [cluster] add_node(node=node-c)\n     node/node-c joined: Ready\n",
-                 "     pod/agent-node-c created for node-c at revision agent-",
-                 "  1  [user] relabel_node(node=node-a, to=ineligible)\n"
-                 "     node/node-a label daemon removed: agent pods there are to be deleted\n",
-                 "     node/node-a Ready → partitioned (unreachable, containers still run)\n",
-                 "fairness requires none of them: node-a\n    reconnecting, kubectl apply of a new template, node-c joining the cluster.\n"]:
+    for line in [
+        "     nodes node-a Ready, node-b Ready, node-c not joined yet\n",
+        "  1  [cluster] add_node(node=node-c)\n     node/node-c joined: Ready\n",
+        "     pod/agent-node-c created for node-c at revision agent-",
+        "  1  [user] relabel_node(node=node-a, to=ineligible)\n"
+        "     node/node-a label daemon removed: agent pods there are to be deleted\n",
+        "     node/node-a Ready → partitioned (unreachable, containers still run)\n",
+        "fairness requires none of them: node-a\n    reconnecting, kubectl apply of a new template, node-c joining the cluster.\n",
+    ]:
         assert line in out, line
     assert "node-c reconnecting" not in out  # a node that never joined is no machine to come back
     assert "pod_phase" not in out and "node_class" not in out  # no raw field dumps
 
 
 def test_daemonset_user_commands_are_what_a_person_types():
-    from kubecheck.properties import catalog as cat
     from kubecheck.model.kernel.commands import find_action
+    from kubecheck.properties import catalog as cat
 
     model = cat.model("daemonset")
-    scope = main.build_scope(model, "tiny", ["relabels=2", "leaves=1", "pod-deletes=1", "faults=force-delete,partition"], None)
+    scope = main.build_scope(
+        model, "tiny", ["relabels=2", "leaves=1", "pod-deletes=1", "faults=force-delete,partition"], None
+    )
     d = trace_text.describer(model, scope)
     actions = model.actions(scope)
-    words = {label: d.user_command(find_action(actions, label)) for label in [
-        "user.relabel_node(node=1, to=1)", "user.relabel_node(node=1, to=2)", "user.relabel_node(node=1, to=0)",
-        "user.remove_node(node=0)", "user.delete_pod(pod=2)", "fault.force_delete_pod(pod=0)", "node.reconnect(node=1)"]}
+    words = {
+        label: d.user_command(find_action(actions, label))
+        for label in [
+            "user.relabel_node(node=1, to=1)",
+            "user.relabel_node(node=1, to=2)",
+            "user.relabel_node(node=1, to=0)",
+            "user.remove_node(node=0)",
+            "user.delete_pod(pod=2)",
+            "fault.force_delete_pod(pod=0)",
+            "node.reconnect(node=1)",
+        ]
+    }
     assert words == {
         "user.relabel_node(node=1, to=1)": "kubectl taint node node-b dedicated=infra:NoSchedule",
         "user.relabel_node(node=1, to=2)": "kubectl label node node-b daemon-",
@@ -866,11 +1089,23 @@ def test_daemonset_user_commands_are_what_a_person_types():
 
 def test_replay_of_a_daemonset_lasso(tmp_path):
     out = tmp_path / "ds.json"
-    result = kubecheck("check", "daemonset", "runs_on_every_eligible_node_with_relabels", "--scope", "tiny",
-                       "--set", "pod-deletes=1", "--format", "json", "--out", str(out), "-q")
+    result = kubecheck(
+        "check",
+        "daemonset",
+        "runs_on_every_eligible_node_with_relabels",
+        "--scope",
+        "tiny",
+        "--set",
+        "pod-deletes=1",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+        "-q",
+    )
     assert result.exit_code == 13
     replayed = kubecheck("replay", str(out))
     assert replayed.exit_code == 0, replayed.stderr
     assert "verdict reproduced: VIOLATED" in replayed.stdout
     checked = (EXPECTED / "check_daemonset_tiny_relabel_lasso.txt").read_text()
-    assert checked[checked.index("VIOLATED  daemonset."):checked.index("  reproduce:")] in replayed.stdout
+    assert checked[checked.index("VIOLATED  daemonset.") : checked.index("  reproduce:")] in replayed.stdout

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import yaml
+from manifest_texts import deployment, statefulset
 
 from kubecheck.manifest.defaults import apply_defaults
-from manifest_texts import deployment, statefulset
 
 
 def _spec(text: str) -> dict:

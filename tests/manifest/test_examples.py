@@ -41,6 +41,8 @@ def test_directory_and_piped_stream_give_the_same_verdicts() -> None:
     for m in MANIFESTS:
         expected.update(json.loads((EXAMPLES / f"{m.stem}.expected.json").read_text())["workloads"])
     assert _verdicts(directory) == expected
-    assert directory.exit_code == max(json.loads((EXAMPLES / f"{m.stem}.expected.json").read_text())["exit_code"] for m in MANIFESTS)
+    assert directory.exit_code == max(
+        json.loads((EXAMPLES / f"{m.stem}.expected.json").read_text())["exit_code"] for m in MANIFESTS
+    )
     text = render_text(directory)
     assert text.count("property") >= len(MANIFESTS) and "summary:" in text

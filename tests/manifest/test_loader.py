@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from manifest_texts import deployment, statefulset
 
 from kubecheck.manifest import loader
 from kubecheck.manifest.errors import ManifestError
-from manifest_texts import deployment, statefulset
 
 
 def test_multi_document_stream_from_stdin_skips_empty_documents() -> None:
     text = "---\n" + deployment() + "---\n\n---\n" + statefulset() + "---\n"
     docs = loader.load(["-"], stdin_text=text)
-    assert [(d.source, d.index, d.obj["kind"]) for d in docs] == [("<stdin>", 1, "Deployment"), ("<stdin>", 3, "StatefulSet")]
+    assert [(d.source, d.index, d.obj["kind"]) for d in docs] == [
+        ("<stdin>", 1, "Deployment"),
+        ("<stdin>", 3, "StatefulSet"),
+    ]
 
 
 def test_directory_is_read_recursively_in_path_order_skipping_hidden_and_expected_files(write) -> None:
@@ -27,7 +30,8 @@ def test_directory_is_read_recursively_in_path_order_skipping_hidden_and_expecte
 
 def test_list_kind_contributes_its_items() -> None:
     text = "apiVersion: v1\nkind: List\nitems:\n" + "".join(
-        "- " + "\n  ".join(deployment(name).splitlines()) + "\n" for name in ("a", "b"))
+        "- " + "\n  ".join(deployment(name).splitlines()) + "\n" for name in ("a", "b")
+    )
     assert [d.obj["metadata"]["name"] for d in loader.parse_stream(text, "s")] == ["a", "b"]
 
 
@@ -36,15 +40,21 @@ def test_json_documents_are_yaml() -> None:
     assert docs[0].obj["kind"] == "Service"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a: [1, 2", "s: invalid YAML at line 1"),
-    ("- 1\n- 2\n", "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got a list"),
-    ("just text", "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got the string 'just text'"),
-    ("kind: List\nitems: 3\n", "s (document 1): List: items: expected a list, got the integer 3"),
-    ("? [a, b]\n: 1\n", "s: invalid YAML"),
-    ("1: x\n", "s (document 1): mapping key the integer 1 is not a string"),
-    ("!!python/object:os.system {}\n", "s: invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: [1, 2", "s: invalid YAML at line 1"),
+        ("- 1\n- 2\n", "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got a list"),
+        (
+            "just text",
+            "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got the string 'just text'",
+        ),
+        ("kind: List\nitems: 3\n", "s (document 1): List: items: expected a list, got the integer 3"),
+        ("? [a, b]\n: 1\n", "s: invalid YAML"),
+        ("1: x\n", "s (document 1): mapping key the integer 1 is not a string"),
+        ("!!python/object:os.system {}\n", "s: invalid YAML"),
+    ],
+)
 def test_bad_yaml_is_one_line(text: str, message: str) -> None:
     with pytest.raises(ManifestError) as err:
         loader.parse_stream(text, "s")
@@ -54,7 +64,8 @@ def test_bad_yaml_is_one_line(text: str, message: str) -> None:
 
 def test_billion_laughs_is_refused_quickly() -> None:
     text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join(["*" + chr(97 + i)] * 9) + "]\n" for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join(["*" + chr(97 + i)] * 9) + "]\n" for i in range(8)
+    )
     with pytest.raises(ManifestError, match="more than 200000 values once YAML aliases are expanded"):
         loader.parse_stream(text, "s")
 
@@ -91,11 +102,14 @@ def test_document_count_limit(monkeypatch) -> None:
         loader.parse_stream("---\n".join("kind: X\n" for _ in range(5)), "s")
 
 
-@pytest.mark.parametrize("sources, stdin, message", [
-    ([], None, "no manifests given"),
-    (["-"], None, "-f - reads standard input, but no input was given"),
-    (["/nonexistent/app.yaml"], None, "cannot read /nonexistent/app.yaml: no such file or directory"),
-])
+@pytest.mark.parametrize(
+    "sources, stdin, message",
+    [
+        ([], None, "no manifests given"),
+        (["-"], None, "-f - reads standard input, but no input was given"),
+        (["/nonexistent/app.yaml"], None, "cannot read /nonexistent/app.yaml: no such file or directory"),
+    ],
+)
 def test_missing_input(sources, stdin, message) -> None:
     with pytest.raises(ManifestError, match=message):
         loader.load(sources, stdin)

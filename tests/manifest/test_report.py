@@ -7,10 +7,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import attrs
+from manifest_texts import deployment
 
 from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, Verdict
 from kubecheck.manifest import check_manifests, exit_code, itf_documents, render_json, render_junit, render_text
-from manifest_texts import deployment
 
 WEB = deployment(replicas=2, strategy="strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")
 
@@ -45,17 +45,33 @@ def test_json_document() -> None:
     [w] = doc["workloads"]
     assert (w["object"], w["model"], w["scope"]["replicas"]) == ("deployment/web", "deployment", "2")
     live = next(p for p in w["properties"] if p["property"] == "deployment.live_pods_within_surge")
-    assert (live["verdict"], live["caveat"], live["checked_at"], live["reduced"]) == ("VIOLATED", True, "replicas=2", False)
+    assert (live["verdict"], live["caveat"], live["checked_at"], live["reduced"]) == (
+        "VIOLATED",
+        True,
+        "replicas=2",
+        False,
+    )
     assert live["trace"]["format"] == "kubecheck.trace/1" and live["trace"]["steps"]
     # a stateless Deployment: the crash variant needs faults, the shared-claim properties another configuration
     skipped = {s["property"]: s["reason"] for s in w["skipped"]}
     assert skipped == {
         "deployment.availability_floor_with_crashes": "needs faults: crash (--faults crash)",
         "deployment.rollout_eventually_completes_with_faults": "needs faults: crash,evict (--faults crash,evict)",
-        **{f"deployment.{name}": "another configuration: claims=True"
-           for name in ("rwo_volume_attached_to_one_node", "pod_waits_for_multi_attach", "rollout_completes_with_shared_claim")},
-        **{f"deployment.{name}": f"another configuration: claims=True, access-mode={mode}"
-           for name, mode in (("rwop_claim_used_by_one_pod", "ReadWriteOncePod"), ("no_writer_on_read_only_many", "ReadOnlyMany"))},
+        **{
+            f"deployment.{name}": "another configuration: claims=True"
+            for name in (
+                "rwo_volume_attached_to_one_node",
+                "pod_waits_for_multi_attach",
+                "rollout_completes_with_shared_claim",
+            )
+        },
+        **{
+            f"deployment.{name}": f"another configuration: claims=True, access-mode={mode}"
+            for name, mode in (
+                ("rwop_claim_used_by_one_pod", "ReadWriteOncePod"),
+                ("no_writer_on_read_only_many", "ReadOnlyMany"),
+            )
+        },
     }
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from manifest_texts import deployment, statefulset
 
-from kubecheck.properties import catalog
 from kubecheck.checker.explicit.bfs import Budget
 from kubecheck.checker.result import Verdict
 from kubecheck.manifest import check_manifests, load_workloads, render_text, sizing
-from manifest_texts import deployment, statefulset
+from kubecheck.properties import catalog
 
 
 def _one(text: str):
@@ -23,20 +23,29 @@ def test_selection_leaves_out_other_configurations_and_faults() -> None:
     assert "pods_created_in_ordinal_order" in names and "pods_created_in_ordinal_order_under_parallel" not in names
     reasons = {s.name.split(".", 1)[1]: s.reason for s in skipped}
     assert reasons["pods_created_in_ordinal_order_under_parallel"] == "another configuration: pod-management=Parallel"
-    assert reasons["at_most_one_running_instance_with_force_delete"] == "needs faults: force-delete,partition (--faults force-delete,partition)"
+    assert (
+        reasons["at_most_one_running_instance_with_force_delete"]
+        == "needs faults: force-delete,partition (--faults force-delete,partition)"
+    )
     with_faults, _ = sizing.select(_one(statefulset()), faults=frozenset({"partition", "force-delete", "evict"}))
     assert "at_most_one_running_instance_with_force_delete" in [p.short for p in with_faults]
     partial, skipped = sizing.select(_one(statefulset()), faults=frozenset({"partition"}))
     assert "at_most_one_running_instance_with_force_delete" not in [p.short for p in partial]
-    assert {s.name: s.reason for s in skipped}["statefulset.at_most_one_running_instance_with_force_delete"] == \
-        "needs faults: force-delete,partition (--faults force-delete,partition)"
+    assert {s.name: s.reason for s in skipped}[
+        "statefulset.at_most_one_running_instance_with_force_delete"
+    ] == "needs faults: force-delete,partition (--faults force-delete,partition)"
 
 
 def test_small_instances_are_explored_at_their_real_size() -> None:
     w = _one(statefulset(replicas=2))
     props = catalog.properties("statefulset", ["at_most_one_pod_object_per_identity"])
     [row] = sizing.check_workload(w, props)
-    assert (row.result.verdict, row.method, row.size, row.reduced) == (Verdict.HOLDS, "explicit", "replicas=2, nodes=2", False)
+    assert (row.result.verdict, row.method, row.size, row.reduced) == (
+        Verdict.HOLDS,
+        "explicit",
+        "replicas=2, nodes=2",
+        False,
+    )
 
 
 HELM_50 = """\
@@ -65,7 +74,12 @@ def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers(
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "rolling_update_completes"])
     ordered, witness = sizing.check_workload(w, props)
     assert ordered.result.verdict is Verdict.PROVED and ordered.result.scope.replicas == 50
-    assert (ordered.method, ordered.size, ordered.reduced, ordered.sizing_note) == ("k-induction", "replicas=50, nodes=2", False, "")
+    assert (ordered.method, ordered.size, ordered.reduced, ordered.sizing_note) == (
+        "k-induction",
+        "replicas=50, nodes=2",
+        False,
+        "",
+    )
     assert witness.result.verdict is Verdict.WITNESSED and witness.result.scope.replicas == 3
     assert (witness.method, witness.sizing_note) == ("explicit", "explored with replicas=3 of 50, nodes=2")
 
@@ -82,13 +96,19 @@ def test_statefulset_with_50_replicas_and_the_explicit_engine_says_it_was_explor
 def test_statefulset_with_50_replicas_every_property() -> None:
     """The whole table (about 1.5 min here): 1-inductive safety at 50, the rest explored at 3, each row says which."""
     report = check_manifests(["-"], HELM_50)
-    got = {r.result.property.short: (r.result.verdict, r.method, r.sizing_note or r.size) for r in report.workloads[0].rows}
+    got = {
+        r.result.property.short: (r.result.verdict, r.method, r.sizing_note or r.size) for r in report.workloads[0].rows
+    }
     at_50, at_3 = "replicas=50, nodes=2", "explored with replicas=3 of 50, nodes=2"
     assert got == {
         "at_most_one_pod_object_per_identity": (Verdict.PROVED, "k-induction", at_50),
         "pods_created_in_ordinal_order": (Verdict.PROVED, "k-induction", at_50),
         "pods_removed_in_reverse_order": (Verdict.PROVED, "k-induction", at_50),
-        "pod_mounts_own_claim": (Verdict.HOLDS, "explicit (k-induction at replicas=50, nodes=2: not 1-inductive)", at_3),
+        "pod_mounts_own_claim": (
+            Verdict.HOLDS,
+            "explicit (k-induction at replicas=50, nodes=2: not 1-inductive)",
+            at_3,
+        ),
         "claims_follow_retention_policy": (Verdict.PROVED, "k-induction", at_50),
         "set_deletion_is_unordered": (Verdict.WITNESSED, "explicit", at_3),
         "rolling_update_completes": (Verdict.WITNESSED, "explicit", at_3),
@@ -113,4 +133,6 @@ def test_explicit_engine_never_goes_symbolic() -> None:
     props = catalog.properties("deployment", ["replicas_within_surge"])
     [row] = sizing.check_workload(w, props, engine="explicit")
     assert (row.method, row.size, row.result.verdict) == ("explicit", "replicas=5 of 9", Verdict.HOLDS)
-    assert row.result.scope.max_surge.value == 5  # an integer surge above the explored replicas is capped (said in the size)
+    assert (
+        row.result.scope.max_surge.value == 5
+    )  # an integer surge above the explored replicas is capped (said in the size)

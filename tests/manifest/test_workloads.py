@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from manifest_texts import deployment, statefulset
+
+from kubecheck.manifest import load_workloads
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.manifest import load_workloads
-from manifest_texts import deployment, statefulset
 
 PV = """\
 apiVersion: v1
@@ -25,17 +26,35 @@ def _one(text: str, nodes: int | None = None):
 
 
 def test_deployment_scope_has_the_manifest_numbers_and_bounded_user_actions() -> None:
-    w = _one(deployment(replicas=4, strategy="strategy: {rollingUpdate: {maxSurge: 2, maxUnavailable: '50%'}}\nminReadySeconds: 5"))
+    w = _one(
+        deployment(
+            replicas=4, strategy="strategy: {rollingUpdate: {maxSurge: 2, maxUnavailable: '50%'}}\nminReadySeconds: 5"
+        )
+    )
     sc = w.scope
     assert (w.model, w.ref) == ("deployment", "deployment/web")
-    assert (sc.replicas, sc.max_surge, sc.max_unavailable, sc.min_ready_seconds) == (4, IntOrPercent(2), IntOrPercent(50, True), 5)
+    assert (sc.replicas, sc.max_surge, sc.max_unavailable, sc.min_ready_seconds) == (
+        4,
+        IntOrPercent(2),
+        IntOrPercent(50, True),
+        5,
+    )
     assert (sc.edits, sc.rollbacks, sc.scales, sc.faults) == (1, 0, 0, frozenset())
 
 
 def test_statefulset_scope_and_claim_template_mode() -> None:
-    w = _one(statefulset(replicas=2).replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Parallel"), nodes=3)
+    w = _one(
+        statefulset(replicas=2).replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Parallel"), nodes=3
+    )
     sc = w.scope
-    assert (sc.name, sc.replicas, sc.pod_management, sc.nodes, sc.claims, sc.access_mode) == ("db", 2, "Parallel", 3, True, "ReadWriteOnce")
+    assert (sc.name, sc.replicas, sc.pod_management, sc.nodes, sc.claims, sc.access_mode) == (
+        "db",
+        2,
+        "Parallel",
+        3,
+        True,
+        "ReadWriteOnce",
+    )
     assert "claims data-db-<ordinal>: ReadWriteOnce (from volumeClaimTemplate data)" in w.notes
     assert any("serviceName db: no Service" in n for n in w.notes)
 
@@ -47,17 +66,29 @@ def test_bound_persistent_volume_decides_the_access_mode() -> None:
 
 
 def test_read_only_mount_is_seen() -> None:
-    w = _one(statefulset().replace("mountPath: /d", "mountPath: /d, readOnly: true").replace("[ReadWriteOnce]", "[ReadOnlyMany]"))
+    w = _one(
+        statefulset()
+        .replace("mountPath: /d", "mountPath: /d, readOnly: true")
+        .replace("[ReadWriteOnce]", "[ReadOnlyMany]")
+    )
     assert (w.scope.access_mode, w.scope.read_only_mount) == ("ReadOnlyMany", True)
 
 
 def test_deployment_sharing_a_read_write_once_claim_is_named() -> None:
     claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n"
-    text = deployment().replace("containers: [{name: app, image: nginx}]",
-                                "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared}}]")
+    text = deployment().replace(
+        "containers: [{name: app, image: nginx}]",
+        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared}}]",
+    )
     w = _one(text + "---\n" + claim)
     assert "volume v: claim shared (ReadWriteOnce, from persistentvolumeclaim/shared) shared by every pod" in w.notes
-    assert (w.scope.claims, w.scope.claim_name, w.scope.access_mode, w.scope.nodes, w.nodes_given) == (True, "shared", "ReadWriteOnce", 2, 2)
+    assert (w.scope.claims, w.scope.claim_name, w.scope.access_mode, w.scope.nodes, w.nodes_given) == (
+        True,
+        "shared",
+        "ReadWriteOnce",
+        2,
+        2,
+    )
     assert not any("claim" in t for t in w.not_modelled)
 
 
@@ -65,7 +96,8 @@ def test_deployment_claim_with_min_ready_seconds_is_placed_with_zero_and_says_so
     claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}\n"
     text = deployment(strategy="minReadySeconds: 30").replace(
         "containers: [{name: app, image: nginx}]",
-        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared, readOnly: true}}]")
+        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared, readOnly: true}}]",
+    )
     w = _one(text + "---\n" + claim)
     assert (w.scope.access_mode, w.scope.read_only_mount, w.scope.min_ready_seconds) == ("ReadWriteMany", True, 0)
     assert "spec.minReadySeconds 30: pods placed on nodes are modelled with minReadySeconds 0" in w.not_modelled
@@ -89,9 +121,12 @@ kind: HorizontalPodAutoscaler
 metadata: {name: web-hpa}
 spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 10}
 """
-    text = deployment().replace("containers: [{name: app, image: nginx}]", "containers: [{name: app, image: nginx}]\n"
-                                "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]\n"
-                                "      affinity: {podAntiAffinity: {}}")
+    text = deployment().replace(
+        "containers: [{name: app, image: nginx}]",
+        "containers: [{name: app, image: nginx}]\n"
+        "      topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]\n"
+        "      affinity: {podAntiAffinity: {}}",
+    )
     w = _one(text + extra)
     assert w.not_modelled == (
         "pod scheduling: topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
@@ -120,7 +155,8 @@ spec:
 
 
 def test_ignored_kinds_and_unknown_fields() -> None:
-    found, ignored, unknown = load_workloads(["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
-                                             + deployment(strategy="replica: 2"))
+    found, ignored, unknown = load_workloads(
+        ["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment(strategy="replica: 2")
+    )
     assert ignored == ["configmap/c (v1 ConfigMap: kind not read)"]
     assert unknown == ["<stdin> (document 2): spec.replica"]

@@ -19,7 +19,7 @@ states), as sets of (action label, successor):
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import attrs
@@ -27,12 +27,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kubecheck.model.controllers.deployment import MODEL
-from kubecheck.model.kernel.commands import successors
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.commands import successors
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.controllers.deployment_scope import PRESETS
 
 MEMO = {"default": 40, "memo-all": 0, "memo-none": 10**9}
 
@@ -40,20 +40,35 @@ TINY_SCOPES = {
     "tiny": PRESETS["tiny"],
     "tiny-recreate": with_settings(PRESETS["tiny"], {"strategy": "Recreate"}),
     "tiny-broken-release": with_settings(PRESETS["tiny"], {"broken-release": "true", "min-ready-seconds": "5"}),
-    "tiny-faults": with_settings(PRESETS["tiny"], {"faults": "crash,evict", "fault-budget": "1", "min-ready-seconds": "5"}),
-    "tiny-user": with_settings(PRESETS["tiny"], {"replicas": "1", "max-surge": "50%", "max-unavailable": "50%",
-                                                 "scale-to": "0,2", "pauses": "1", "rollbacks": "1",
-                                                 "revision-history-limit": "0"}),
-    "tiny-rwo-two-nodes": with_settings(PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict,crash"}),
-    "tiny-rwop-recreate": with_settings(PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "access-mode": "ReadWriteOncePod",
-                                                          "strategy": "Recreate"}),
+    "tiny-faults": with_settings(
+        PRESETS["tiny"], {"faults": "crash,evict", "fault-budget": "1", "min-ready-seconds": "5"}
+    ),
+    "tiny-user": with_settings(
+        PRESETS["tiny"],
+        {
+            "replicas": "1",
+            "max-surge": "50%",
+            "max-unavailable": "50%",
+            "scale-to": "0,2",
+            "pauses": "1",
+            "rollbacks": "1",
+            "revision-history-limit": "0",
+        },
+    ),
+    "tiny-rwo-two-nodes": with_settings(
+        PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict,crash"}
+    ),
+    "tiny-rwop-recreate": with_settings(
+        PRESETS["tiny"],
+        {"nodes": "2", "shared-claim": "true", "access-mode": "ReadWriteOncePod", "strategy": "Recreate"},
+    ),
 }
 #: Scopes with more reachable states than this are compared on an even sample of that many.
 SAMPLE = 1500
 SMALL = PRESETS["small"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(scope: Any, memo_lines: int) -> Compiled:
     return compile_model(MODEL, scope, memo_lines=memo_lines)
 
@@ -76,6 +91,7 @@ def reachable(c: Compiled) -> list[tuple]:
 
 # -- every reachable state of the tiny scopes -----------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(TINY_SCOPES))
 def test_compiled_equals_reference_on_reachable_states(name: str) -> None:
     scope = TINY_SCOPES[name]
@@ -87,7 +103,9 @@ def test_compiled_equals_reference_on_reachable_states(name: str) -> None:
     for flat in states:
         expect = reference(scope, flat)
         for memo, lines in MEMO.items():
-            assert fast(compiled(scope, lines), flat) == expect, f"{memo}: successors differ at {schema.unflatten(flat)}"
+            assert fast(compiled(scope, lines), flat) == expect, (
+                f"{memo}: successors differ at {schema.unflatten(flat)}"
+            )
 
 
 def test_the_tiny_variants_reach_every_command() -> None:
@@ -95,7 +113,7 @@ def test_the_tiny_variants_reach_every_command() -> None:
     fired = set()
     for scope in TINY_SCOPES.values():
         c = compiled(scope, MEMO["default"])
-        for flat in reachable(c)[:: 7]:
+        for flat in reachable(c)[::7]:
             fired.update(c.actions[a].name for a, _ in c.successors(flat))
     assert fired == {cmd.name for cmd in MODEL.commands}
 
@@ -116,6 +134,7 @@ def test_memoization_is_actually_switched() -> None:
 
 
 # -- drawn states of small -----------------------------------------------------------------
+
 
 def slot_values(scope: Any) -> st.SearchStrategy[tuple]:
     """Every slot drawn from its declared domain, independently."""
@@ -153,7 +172,7 @@ def consistent_state(draw: st.DrawFn, scope: Any) -> tuple:
     return tuple(flat)
 
 
-@lru_cache(maxsize=None)
+@cache
 def small_reachable_sample() -> tuple[tuple, ...]:
     states = reachable(compiled(SMALL, MEMO["default"]))
     return tuple(states[:: max(1, len(states) // 2000)])
@@ -262,8 +281,17 @@ def test_a_domain_escape_is_blamed_on_the_same_action() -> None:
     compute the same: max(fraction, allowed) with a positive fraction while scaling down)."""
     schema = Schema(MODEL.state_cls, SMALL)
     state = schema.unflatten(schema.flatten(MODEL.init(SMALL)))
-    state = attrs.evolve(state, replicas=2, rs_exists=(True, True), rs_revision=(0, 0), rs_replicas=(2, 2),
-                         rs_desired=(0, 0), rs_synced=(False, False), rs_status_replicas=(0, 0),
-                         rs_status_available=(0, 0), available=(0, 0))
+    state = attrs.evolve(
+        state,
+        replicas=2,
+        rs_exists=(True, True),
+        rs_revision=(0, 0),
+        rs_replicas=(2, 2),
+        rs_desired=(0, 0),
+        rs_synced=(False, False),
+        rs_status_replicas=(0, 0),
+        rs_status_available=(0, 0),
+        available=(0, 0),
+    )
     for memo in MEMO.values():
         assert compare_drawn(SMALL, schema.flatten(state), memo) == "domain"

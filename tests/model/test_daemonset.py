@@ -17,15 +17,15 @@ import pytest
 import z3
 
 from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 from kubecheck.model.kernel.commands import successors
-from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
-from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 from kubecheck.properties import daemonset as dp
 
 TERMINAL = [p for p in dp.PROPERTIES if p.kind == "terminal"][0]
@@ -52,8 +52,14 @@ SCOPES = {
     "tiny": PRESETS["tiny"],
     "ondelete": attrs.evolve(PRESETS["tiny"], strategy=du.ON_DELETE, pod_deletes=1),
     "surge-faults": attrs.evolve(SURGE, faults=frozenset(cl.FAULTS), fault_budget=2, leaves=1),
-    "percent-churn": attrs.evolve(PRESETS["small"], max_unavailable=IntOrPercent(50, True), leaves=1, start="fresh",
-                                  node_classes=(du.ELIGIBLE, du.NO_SCHEDULE, du.ELIGIBLE), edits=2),
+    "percent-churn": attrs.evolve(
+        PRESETS["small"],
+        max_unavailable=IntOrPercent(50, True),
+        leaves=1,
+        start="fresh",
+        node_classes=(du.ELIGIBLE, du.NO_SCHEDULE, du.ELIGIBLE),
+        edits=2,
+    ),
     "percent-surge": attrs.evolve(SURGE, max_surge=IntOrPercent(30, True), relabels=2),
 }
 LIMITS = {"surge-faults": 3000, "percent-churn": 4000, "percent-surge": 4000}
@@ -76,8 +82,10 @@ def test_compiled_equals_reference(name):
 
 def _symbolic_state(scope, tag):
     schema = ds.MODEL.schema(scope)
-    variables = tuple(z3.Bool(f"{slot.label}@{tag}") if slot.kind == "bool" else z3.Int(f"{slot.label}@{tag}")
-                      for slot in schema.slots)
+    variables = tuple(
+        z3.Bool(f"{slot.label}@{tag}") if slot.kind == "bool" else z3.Int(f"{slot.label}@{tag}")
+        for slot in schema.slots
+    )
     return schema, schema.state_cls(**schema.view_kwargs(variables))
 
 
@@ -93,7 +101,10 @@ def test_every_command_and_property_is_symbolic(name):
             if slot.kind == "bool":
                 assert isinstance(value, bool) or z3.is_bool(value), (action.label, slot.label)
             else:
-                assert (isinstance(value, int) and not isinstance(value, bool)) or z3.is_int(value), (action.label, slot.label)
+                assert (isinstance(value, int) and not isinstance(value, bool)) or z3.is_int(value), (
+                    action.label,
+                    slot.label,
+                )
     for prop in dp.PROPERTIES:
         adjusted = prop.adjust(scope)
         _, ps = _symbolic_state(adjusted, "s")
@@ -114,8 +125,10 @@ def test_ondelete_never_replaces_by_itself():
     compiled, states = _states(SCOPES["ondelete"])
     for s in states:
         if s.pod_deletes_left == 1 and s.relabels_left == 1:
-            assert all(not t for t in s.pod_terminating)          # nothing the controller deleted
-    assert any(s.template == 1 and 1 in s.pod_rev and 0 in [r for r, p in zip(s.pod_rev, s.pod_phase) if p] for s in states)
+            assert all(not t for t in s.pod_terminating)  # nothing the controller deleted
+    assert any(
+        s.template == 1 and 1 in s.pod_rev and 0 in [r for r, p in zip(s.pod_rev, s.pod_phase) if p] for s in states
+    )
 
 
 def test_no_surge_waits_for_the_old_pod_to_go():
@@ -162,9 +175,15 @@ def test_daemon_pods_tolerate_unreachable_for_ever():
     assert "fault.partition_node" in {a.name for a in ds.MODEL.actions(scope)}
 
 
-@pytest.mark.parametrize(("leaves", "faults", "on"), [
-    (0, frozenset(), False), (1, frozenset(), True), (0, frozenset({"node-delete"}), True), (0, frozenset({"partition"}), False),
-])
+@pytest.mark.parametrize(
+    ("leaves", "faults", "on"),
+    [
+        (0, frozenset(), False),
+        (1, frozenset(), True),
+        (0, frozenset({"node-delete"}), True),
+        (0, frozenset({"partition"}), False),
+    ],
+)
 def test_podgc_runs_where_a_node_object_can_go(leaves, faults, on):
     scope = attrs.evolve(PRESETS["tiny"], leaves=leaves, faults=faults)
     assert scope.podgc_on is on
@@ -175,7 +194,9 @@ def test_only_machines_reconnect():
     """node.reconnect brings back a partitioned or failed machine, never a node slot that has not joined or was removed."""
     from kubecheck.model.kernel.commands import apply, enabled, find_action
 
-    scope = attrs.evolve(PRESETS["small"], faults=frozenset({"partition", "node-failure", "node-delete"}), fault_budget=2, leaves=1)
+    scope = attrs.evolve(
+        PRESETS["small"], faults=frozenset({"partition", "node-failure", "node-delete"}), fault_budget=2, leaves=1
+    )
     s = ds.MODEL.init(scope)
     assert "node.reconnect(node=2)" not in [a.label for a in enabled(ds.MODEL, scope, s)]  # node-c has not joined
     actions = ds.MODEL.actions(scope)
@@ -192,5 +213,7 @@ def test_only_machines_reconnect():
     assert can_reconnect(after(s, "fault.partition_node(node=0)"), 0)
     assert can_reconnect(after(s, "fault.fail_node(node=0)"), 0)
     assert can_reconnect(after(s, "fault.partition_node(node=0)", "fault.delete_node(node=0)"), 0)  # re-registers
-    assert not can_reconnect(after(s, "fault.fail_node(node=0)", "fault.delete_node(node=0)"), 0)  # comes back as a join
-    assert not can_reconnect(after(s, "user.remove_node(node=0)"), 0)                              # decommissioned
+    assert not can_reconnect(
+        after(s, "fault.fail_node(node=0)", "fault.delete_node(node=0)"), 0
+    )  # comes back as a join
+    assert not can_reconnect(after(s, "user.remove_node(node=0)"), 0)  # decommissioned

@@ -21,10 +21,10 @@ import pytest
 import z3
 
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError, describe, params, with_settings
-from kubecheck.model.controllers.daemonset_scope import PRESETS, DaemonSetScope
 
 RU = du.ROLLING_UPDATE
 I, P = IntOrPercent, (lambda v: IntOrPercent(v, True))
@@ -49,7 +49,9 @@ def _at(term, var, value):
     return z3.simplify(z3.substitute(term, (var, z3.IntVal(value)))).as_long()
 
 
-@pytest.mark.parametrize("name,mu,ms,desired,want_surge,want_unavailable", UNAVAILABLE_ROWS, ids=[r[0] for r in UNAVAILABLE_ROWS])
+@pytest.mark.parametrize(
+    "name,mu,ms,desired,want_surge,want_unavailable", UNAVAILABLE_ROWS, ids=[r[0] for r in UNAVAILABLE_ROWS]
+)
 def test_updated_desired_node_counts(name, mu, ms, desired, want_surge, want_unavailable):
     assert du.updated_desired_node_counts(CONCRETE, RU, ms, mu, desired) == (want_surge, want_unavailable)
     d = z3.Int("desired")
@@ -57,9 +59,18 @@ def test_updated_desired_node_counts(name, mu, ms, desired, want_surge, want_una
     assert (_at(surge, d, desired), _at(unavailable, d, desired)) == (want_surge, want_unavailable)
 
 
-@pytest.mark.parametrize("value,total,expected", [
-    (P(10), 3, 1), (P(25), 5, 2), (P(50), 3, 2), (P(100), 4, 4), (I(2), 1, 2), (P(1), 1, 1), (P(0), 5, 0),
-])
+@pytest.mark.parametrize(
+    "value,total,expected",
+    [
+        (P(10), 3, 1),
+        (P(25), 5, 2),
+        (P(50), 3, 2),
+        (P(100), 4, 4),
+        (I(2), 1, 2),
+        (P(1), 1, 1),
+        (P(0), 5, 0),
+    ],
+)
 def test_both_counts_round_up(value, total, expected):
     """SurgeCount and UnavailableCount both use GetScaledValueFromIntOrPercent(..., roundUp=true)."""
     assert du.surge_count(CONCRETE, RU, value, total) == expected
@@ -89,8 +100,9 @@ SHOULD_RUN_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("name,fits_name,fits_affinity,no_schedule,no_execute,run,cont", SHOULD_RUN_ROWS,
-                         ids=[r[0] for r in SHOULD_RUN_ROWS])
+@pytest.mark.parametrize(
+    "name,fits_name,fits_affinity,no_schedule,no_execute,run,cont", SHOULD_RUN_ROWS, ids=[r[0] for r in SHOULD_RUN_ROWS]
+)
 def test_node_should_run_daemon_pod(name, fits_name, fits_affinity, no_schedule, no_execute, run, cont):
     assert du.predicates(fits_name, fits_affinity, no_schedule, no_execute) == (run, cont)
     cls = du.node_class_of(fits_name, fits_affinity, no_schedule, no_execute)
@@ -108,16 +120,30 @@ def test_unreachable_node_gets_no_new_pod_but_keeps_its_own(cls):
 
 
 VALIDATION = [
-    ({"max-unavailable": "1", "max-surge": "1"},
-     "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero"),
-    ({"max-unavailable": "0", "max-surge": "0"},
-     "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"),
-    ({"max-unavailable": "0%", "max-surge": "0"},
-     "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0"),
-    ({"max-unavailable": "10%", "max-surge": "25%"},
-     'spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "25%": may not be set when maxUnavailable is non-zero'),
-    ({"max-unavailable": "101%"}, 'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "101%": must not be greater than 100%'),
-    ({"max-unavailable": "-1"}, "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: -1: must be greater than or equal to 0"),
+    (
+        {"max-unavailable": "1", "max-surge": "1"},
+        "spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero",
+    ),
+    (
+        {"max-unavailable": "0", "max-surge": "0"},
+        "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0",
+    ),
+    (
+        {"max-unavailable": "0%", "max-surge": "0"},
+        "spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0",
+    ),
+    (
+        {"max-unavailable": "10%", "max-surge": "25%"},
+        'spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "25%": may not be set when maxUnavailable is non-zero',
+    ),
+    (
+        {"max-unavailable": "101%"},
+        'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "101%": must not be greater than 100%',
+    ),
+    (
+        {"max-unavailable": "-1"},
+        "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: -1: must be greater than or equal to 0",
+    ),
 ]
 
 
@@ -128,8 +154,14 @@ def test_validation_messages(settings, message):
     assert str(err.value) == message
 
 
-@pytest.mark.parametrize("settings", [{"max-unavailable": "0", "max-surge": "1"}, {"max-unavailable": "25%"},
-                                      {"strategy": "OnDelete", "max-unavailable": "0"}])
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"max-unavailable": "0", "max-surge": "1"},
+        {"max-unavailable": "25%"},
+        {"strategy": "OnDelete", "max-unavailable": "0"},
+    ],
+)
 def test_valid_settings(settings):
     with_settings(DaemonSetScope(), settings)
 

@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 
-from kubecheck.properties import catalog
 from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import successors
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.properties import catalog
 
 #: The acceptance scope of the README: `--set replicas=3 --set max-surge=1 --set max-unavailable=0`.
 ACCEPTANCE = {"replicas": "3", "max-surge": "1", "max-unavailable": "0"}
@@ -61,7 +61,8 @@ def explore(scope: Any) -> tuple[int, int, int]:
 @pytest.mark.parametrize("row", list(PINNED))
 def test_pinned_state_counts(row: str) -> None:
     assert explore(scope_of(row)) == PINNED[row][2], (
-        f"the {row} state space changed: a semantics change must be deliberate (see this module's docstring)")
+        f"the {row} state space changed: a semantics change must be deliberate (see this module's docstring)"
+    )
 
 
 def test_counts_do_not_depend_on_the_properties_checked() -> None:

@@ -18,8 +18,9 @@ listed in ``test_upstream_row_not_expressible`` and skipped with their reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pytest
 import z3
@@ -160,7 +161,9 @@ MAX_UNAVAILABLE = [
     pytest.param(RECREATE, 1, 0, 0, id="TestMaxUnavailable/maxUnavailable with Recreate deployment strategy"),
     pytest.param(ROLLING_UPDATE, 10, "50%", 5, id="TestMaxUnavailable/maxUnavailable less than replicas with percents"),
     pytest.param(ROLLING_UPDATE, 10, "100%", 10, id="TestMaxUnavailable/maxUnavailable equal replicas with percents"),
-    pytest.param(ROLLING_UPDATE, 5, "100%", 5, id="TestMaxUnavailable/maxUnavailable greater than replicas with percents"),
+    pytest.param(
+        ROLLING_UPDATE, 5, "100%", 5, id="TestMaxUnavailable/maxUnavailable greater than replicas with percents"
+    ),
 ]
 
 
@@ -176,7 +179,9 @@ MIN_AVAILABLE = [
     pytest.param(ROLLING_UPDATE, 5, 10, 0, id="TestMinAvailable/replicas less than maxUnavailable"),
     pytest.param(ROLLING_UPDATE, 0, 10, 0, id="TestMinAvailable/replicas is 0"),
     pytest.param(RECREATE, 10, 0, 0, id="TestMinAvailable/minAvailable with Recreate deployment strategy"),
-    pytest.param(ROLLING_UPDATE, 10, "60%", 4, id="TestMinAvailable/replicas greater than maxUnavailable with percents"),
+    pytest.param(
+        ROLLING_UPDATE, 10, "60%", 4, id="TestMinAvailable/replicas greater than maxUnavailable with percents"
+    ),
     pytest.param(ROLLING_UPDATE, 10, "100%", 0, id="TestMinAvailable/replicas equal maxUnavailable with percents"),
     pytest.param(ROLLING_UPDATE, 5, "100%", 0, id="TestMinAvailable/replicas less than maxUnavailable with percents"),
 ]
@@ -191,12 +196,18 @@ def test_min_available_upstream(strategy, replicas, unavailable, expected):
 # status.replicas, status.updated, status.available, maxUnavailable, maxSurge); the last two do
 # not enter DeploymentComplete, and observedGeneration 0 >= generation 0 holds.
 DEPLOYMENT_COMPLETE = [
-    pytest.param((5, 5, 5, 4, 1, 0), False, id="TestDeploymentComplete/not complete: min but not all pods become available"),
+    pytest.param(
+        (5, 5, 5, 4, 1, 0), False, id="TestDeploymentComplete/not complete: min but not all pods become available"
+    ),
     pytest.param((5, 5, 5, 3, 1, 0), False, id="TestDeploymentComplete/not complete: min availability is not honored"),
     pytest.param((5, 5, 5, 5, 0, 0), True, id="TestDeploymentComplete/complete"),
-    pytest.param((5, 5, 4, 5, 0, 0), False, id="TestDeploymentComplete/not complete: all pods are available but not updated"),
+    pytest.param(
+        (5, 5, 4, 5, 0, 0), False, id="TestDeploymentComplete/not complete: all pods are available but not updated"
+    ),
     pytest.param((1, 2, 1, 1, 0, 1), False, id="TestDeploymentComplete/not complete: still running old pods"),
-    pytest.param((1, 1, 1, 0, 1, 1), False, id="TestDeploymentComplete/not complete: one replica deployment never comes up"),
+    pytest.param(
+        (1, 1, 1, 0, 1, 1), False, id="TestDeploymentComplete/not complete: one replica deployment never comes up"
+    ),
 ]
 
 
@@ -228,14 +239,66 @@ def test_is_saturated_upstream(replicas, exists, spec, desired, available, expec
 MISSING = 0
 REPLICA_SET_FRACTION = [
     pytest.param(0, 0, 0, 10, MISSING, -10, id="TestGetReplicaSetFraction/empty deployment always scales to 0"),
-    pytest.param(10, 0, 0, 5, MISSING, 0, id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is missing (removed by a 3rd party)"),
-    pytest.param(10, 0, 0, 5, 0, 0, id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is incorrectly set to 0 (by a 3rd party)"),
-    pytest.param(120, 100, 0, 50, MISSING, 10, id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is missing (removed by a 3rd party)"),
-    pytest.param(120, 100, 0, 50, 0, 10, id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is incorrectly set to 0 (by a 3rd party)"),
-    pytest.param(120, 0, 0, 50, 100, 10, id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5"),
-    pytest.param(120, 0, 10, 50, 110, 9, id="TestGetReplicaSetFraction/scale up with maxSurge by 1/5 should increase RS replicas approximately by 1/5"),
-    pytest.param(10, 0, 0, 6, 12, -1, id="TestGetReplicaSetFraction/scale down by 1/6 should decrease RS replicas by 1/6"),
-    pytest.param(100, 0, 10, 50, 130, -8, id="TestGetReplicaSetFraction/scale down with maxSurge by 1/6 should decrease RS replicas approximately by 1/6"),
+    pytest.param(
+        10,
+        0,
+        0,
+        5,
+        MISSING,
+        0,
+        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is missing (removed by a 3rd party)",
+    ),
+    pytest.param(
+        10,
+        0,
+        0,
+        5,
+        0,
+        0,
+        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is incorrectly set to 0 (by a 3rd party)",
+    ),
+    pytest.param(
+        120,
+        100,
+        0,
+        50,
+        MISSING,
+        10,
+        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is missing (removed by a 3rd party)",
+    ),
+    pytest.param(
+        120,
+        100,
+        0,
+        50,
+        0,
+        10,
+        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is incorrectly set to 0 (by a 3rd party)",
+    ),
+    pytest.param(
+        120, 0, 0, 50, 100, 10, id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5"
+    ),
+    pytest.param(
+        120,
+        0,
+        10,
+        50,
+        110,
+        9,
+        id="TestGetReplicaSetFraction/scale up with maxSurge by 1/5 should increase RS replicas approximately by 1/5",
+    ),
+    pytest.param(
+        10, 0, 0, 6, 12, -1, id="TestGetReplicaSetFraction/scale down by 1/6 should decrease RS replicas by 1/6"
+    ),
+    pytest.param(
+        100,
+        0,
+        10,
+        50,
+        130,
+        -8,
+        id="TestGetReplicaSetFraction/scale down with maxSurge by 1/6 should decrease RS replicas approximately by 1/6",
+    ),
 ]
 
 
@@ -251,10 +314,33 @@ def test_replica_set_fraction_upstream(replicas, status_replicas, surge, rs_spec
 # allRSs = [new foo-v2, old foo-v1], maxUnavailable 0. reconcileNewReplicaSet calls
 # NewRSNewReplicas only when new.spec < R, which holds in these rows; "no scale" = unchanged.
 RECONCILE_NEW = [
-    pytest.param(10, 0, 10, 0, 0, id="TestDeploymentController_reconcileNewReplicaSet/should not scale up when old replica set is fully saturated"),
-    pytest.param(10, 2, 10, 0, 2, id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge when old replica set is fully saturated"),
-    pytest.param(10, 2, 5, 0, 7, id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge"),
-    pytest.param(10, 2, 10, 2, 2, id="TestDeploymentController_reconcileNewReplicaSet/should not scale when maxSurge is fully saturated"),
+    pytest.param(
+        10,
+        0,
+        10,
+        0,
+        0,
+        id="TestDeploymentController_reconcileNewReplicaSet/should not scale up when old replica set is fully saturated",
+    ),
+    pytest.param(
+        10,
+        2,
+        10,
+        0,
+        2,
+        id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge when old replica set is fully saturated",
+    ),
+    pytest.param(
+        10, 2, 5, 0, 7, id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge"
+    ),
+    pytest.param(
+        10,
+        2,
+        10,
+        2,
+        2,
+        id="TestDeploymentController_reconcileNewReplicaSet/should not scale when maxSurge is fully saturated",
+    ),
 ]
 
 
@@ -348,7 +434,9 @@ def proportional_scale(old_r, new_r, old_surge, new_surge, unavailable, rses, ne
     up = to_add > 0
     # ReplicaSetsBySizeNewer when scaling up, ReplicaSetsBySizeOlder when scaling down:
     # before[i][j] says active[j] sorts before active[i].
-    before = [[sj > si or (sj == si and (aj < ai if up else aj > ai)) for (_, sj, aj) in active] for (_, si, ai) in active]
+    before = [
+        [sj > si or (sj == si and (aj < ai if up else aj > ai)) for (_, sj, aj) in active] for (_, si, ai) in active
+    ]
     positions = rank_positions_both(before)
     assert sorted(positions) == list(range(len(active)))
     order = sorted(active, key=lambda rs: positions[active.index(rs)])
@@ -364,19 +452,113 @@ def proportional_scale(old_r, new_r, old_surge, new_surge, unavailable, rses, ne
 
 
 TEST_SCALE = [
-    pytest.param(5, 10, 0, 0, [("v2", 2, 0), ("v1", 3, 1)], "v2", {"v2": 4, "v1": 6}, id="TestScale/proportional scaling: 5 -> 10"),
-    pytest.param(5, 3, 0, 0, [("v2", 2, 0), ("v1", 3, 1)], "v2", {"v2": 1, "v1": 2}, id="TestScale/proportional scaling: 5 -> 3"),
-    pytest.param(9, 4, 0, 0, [("v2", 8, 0), ("v1", 1, 1)], "v2", {"v2": 4, "v1": 0}, id="TestScale/proportional scaling: 9 -> 4"),
-    pytest.param(7, 10, 0, 0, [("v3", 2, 0), ("v2", 3, 1), ("v1", 2, 2)], "v3", {"v3": 3, "v2": 4, "v1": 3}, id="TestScale/proportional scaling: 7 -> 10"),
-    pytest.param(13, 8, 0, 0, [("v3", 2, 0), ("v2", 8, 1), ("v1", 3, 2)], "v3", {"v3": 1, "v2": 5, "v1": 2}, id="TestScale/proportional scaling: 13 -> 8"),
-    pytest.param(3, 4, 0, 0, [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)], "v3", {"v3": 2, "v2": 1, "v1": 1}, id="TestScale/leftover distribution: 3 -> 4"),
-    pytest.param(3, 2, 0, 0, [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)], "v3", {"v3": 1, "v2": 1, "v1": 0}, id="TestScale/leftover distribution: 3 -> 2"),
-    pytest.param(4, 5, 0, 0, [("v2", 2, 0), ("v1", 2, 1)], None, {"v2": 3, "v1": 2}, id="TestScale/proportional scaling (no new rs): 4 -> 5"),
-    pytest.param(6, 0, 0, 0, [("v3", 3, 0), ("v2", 2, 1), ("v1", 1, 2)], "v3", {"v3": 0, "v2": 0, "v1": 0}, id="TestScale/proportional scaling: 6 -> 0"),
-    pytest.param(10, 20, 2, 2, [("v2", 6, 0), ("v1", 6, 1)], "v2", {"v2": 11, "v1": 11}, id="TestScale/deployment with surge pods"),
-    pytest.param(10, 50, 3, 6, [("v2", 5, 0), ("v1", 8, 1)], "v2", {"v2": 22, "v1": 34}, id="TestScale/change both surge and size"),
+    pytest.param(
+        5,
+        10,
+        0,
+        0,
+        [("v2", 2, 0), ("v1", 3, 1)],
+        "v2",
+        {"v2": 4, "v1": 6},
+        id="TestScale/proportional scaling: 5 -> 10",
+    ),
+    pytest.param(
+        5, 3, 0, 0, [("v2", 2, 0), ("v1", 3, 1)], "v2", {"v2": 1, "v1": 2}, id="TestScale/proportional scaling: 5 -> 3"
+    ),
+    pytest.param(
+        9, 4, 0, 0, [("v2", 8, 0), ("v1", 1, 1)], "v2", {"v2": 4, "v1": 0}, id="TestScale/proportional scaling: 9 -> 4"
+    ),
+    pytest.param(
+        7,
+        10,
+        0,
+        0,
+        [("v3", 2, 0), ("v2", 3, 1), ("v1", 2, 2)],
+        "v3",
+        {"v3": 3, "v2": 4, "v1": 3},
+        id="TestScale/proportional scaling: 7 -> 10",
+    ),
+    pytest.param(
+        13,
+        8,
+        0,
+        0,
+        [("v3", 2, 0), ("v2", 8, 1), ("v1", 3, 2)],
+        "v3",
+        {"v3": 1, "v2": 5, "v1": 2},
+        id="TestScale/proportional scaling: 13 -> 8",
+    ),
+    pytest.param(
+        3,
+        4,
+        0,
+        0,
+        [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)],
+        "v3",
+        {"v3": 2, "v2": 1, "v1": 1},
+        id="TestScale/leftover distribution: 3 -> 4",
+    ),
+    pytest.param(
+        3,
+        2,
+        0,
+        0,
+        [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)],
+        "v3",
+        {"v3": 1, "v2": 1, "v1": 0},
+        id="TestScale/leftover distribution: 3 -> 2",
+    ),
+    pytest.param(
+        4,
+        5,
+        0,
+        0,
+        [("v2", 2, 0), ("v1", 2, 1)],
+        None,
+        {"v2": 3, "v1": 2},
+        id="TestScale/proportional scaling (no new rs): 4 -> 5",
+    ),
+    pytest.param(
+        6,
+        0,
+        0,
+        0,
+        [("v3", 3, 0), ("v2", 2, 1), ("v1", 1, 2)],
+        "v3",
+        {"v3": 0, "v2": 0, "v1": 0},
+        id="TestScale/proportional scaling: 6 -> 0",
+    ),
+    pytest.param(
+        10,
+        20,
+        2,
+        2,
+        [("v2", 6, 0), ("v1", 6, 1)],
+        "v2",
+        {"v2": 11, "v1": 11},
+        id="TestScale/deployment with surge pods",
+    ),
+    pytest.param(
+        10,
+        50,
+        3,
+        6,
+        [("v2", 5, 0), ("v1", 8, 1)],
+        "v2",
+        {"v2": 22, "v1": 34},
+        id="TestScale/change both surge and size",
+    ),
     # No new RS: the template changed, so v2 is the newest old RS.
-    pytest.param(10, 14, 0, 0, [("v2", 7, 0), ("v1", 3, 1)], None, {"v2": 10, "v1": 4}, id="TestScale/change both size and template"),
+    pytest.param(
+        10,
+        14,
+        0,
+        0,
+        [("v2", 7, 0), ("v1", 3, 1)],
+        None,
+        {"v2": 10, "v1": 4},
+        id="TestScale/change both size and template",
+    ),
 ]
 
 
@@ -387,9 +569,14 @@ def test_proportional_scale_upstream(old_r, new_r, old_surge, new_surge, rses, n
 
 # R 2 -> 2, maxSurge 1, maxUnavailable 1; new foo-v2 spec 2 but available 0, old foo-v1 spec 1.
 # Source: SYNC_TEST.
-@pytest.mark.parametrize("new_available, expected", [
-    pytest.param(0, {"v2": 2, "v1": 1}, id="TestScale/saturated but broken new replica set does not affect old pods"),
-])
+@pytest.mark.parametrize(
+    "new_available, expected",
+    [
+        pytest.param(
+            0, {"v2": 2, "v1": 1}, id="TestScale/saturated but broken new replica set does not affect old pods"
+        ),
+    ],
+)
 def test_proportional_scale_upstream_broken_new_rs(new_available, expected):
     got = proportional_scale(2, 2, p(1), p(1), p(1), [("v2", 2, 0), ("v1", 1, 1)], "v2", new_available=new_available)
     assert got == expected
@@ -397,25 +584,45 @@ def test_proportional_scale_upstream_broken_new_rs(new_available, expected):
 
 # Upstream rows these helpers cannot express. Listed so that the run shows them, with the reason.
 NOT_EXPRESSIBLE = [
-    pytest.param("reconcileNewReplicaSet guard new.spec > R (rolling.go), not NewRSNewReplicas; source: " + ROLLING_TEST,
-                 id="TestDeploymentController_reconcileNewReplicaSet/should scale down when there are replicas above maxSurge"),
-    pytest.param("8 [PRP] rows need terminatingReplicas/status.replicas and the unreleased DeploymentPodReplacementPolicy; source: " + ROLLING_TEST,
-                 id="TestDeploymentController_reconcileNewReplicaSet/[PRP] rows"),
-    pytest.param("cleanupUnhealthyReplicas takes maxCleanupCount as given; no helper involved; source: " + ROLLING_TEST,
-                 id="TestDeploymentController_cleanupUnhealthyReplicas/0-3"),
-    pytest.param("single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
-                 id="TestScale/normal scaling event: 10 -> 12"),
-    pytest.param("single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
-                 id="TestScale/normal scaling event: 10 -> 5"),
-    pytest.param("no active RS: FindActiveOrLatest scales the new RS to R; asserts which RSes were not updated; source: " + SYNC_TEST,
-                 id="TestScale/proportional scaling: 0 -> 6"),
-    pytest.param("needs an injected API update failure and per-RS desired-annotation override; source: " + SYNC_TEST,
-                 id="TestScale/failed rs update"),
-    pytest.param("[PRP] rows need terminatingReplicas and the replicaset-replicas-before-scale annotation; source: " + SYNC_TEST,
-                 id="TestScale/[PRP] rows"),
-    pytest.param("DeploymentProgressing/DeploymentTimedOut/GetReplicaCountForReplicaSets/annotation and template "
-                 "helpers have no counterpart in deployment_util.py; source: " + UTIL_TEST,
-                 id="deployment_util_test.go/other tables"),
+    pytest.param(
+        "reconcileNewReplicaSet guard new.spec > R (rolling.go), not NewRSNewReplicas; source: " + ROLLING_TEST,
+        id="TestDeploymentController_reconcileNewReplicaSet/should scale down when there are replicas above maxSurge",
+    ),
+    pytest.param(
+        "8 [PRP] rows need terminatingReplicas/status.replicas and the unreleased DeploymentPodReplacementPolicy; source: "
+        + ROLLING_TEST,
+        id="TestDeploymentController_reconcileNewReplicaSet/[PRP] rows",
+    ),
+    pytest.param(
+        "cleanupUnhealthyReplicas takes maxCleanupCount as given; no helper involved; source: " + ROLLING_TEST,
+        id="TestDeploymentController_cleanupUnhealthyReplicas/0-3",
+    ),
+    pytest.param(
+        "single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
+        id="TestScale/normal scaling event: 10 -> 12",
+    ),
+    pytest.param(
+        "single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
+        id="TestScale/normal scaling event: 10 -> 5",
+    ),
+    pytest.param(
+        "no active RS: FindActiveOrLatest scales the new RS to R; asserts which RSes were not updated; source: "
+        + SYNC_TEST,
+        id="TestScale/proportional scaling: 0 -> 6",
+    ),
+    pytest.param(
+        "needs an injected API update failure and per-RS desired-annotation override; source: " + SYNC_TEST,
+        id="TestScale/failed rs update",
+    ),
+    pytest.param(
+        "[PRP] rows need terminatingReplicas and the replicaset-replicas-before-scale annotation; source: " + SYNC_TEST,
+        id="TestScale/[PRP] rows",
+    ),
+    pytest.param(
+        "DeploymentProgressing/DeploymentTimedOut/GetReplicaCountForReplicaSets/annotation and template "
+        "helpers have no counterpart in deployment_util.py; source: " + UTIL_TEST,
+        id="deployment_util_test.go/other tables",
+    ),
 ]
 
 
@@ -491,8 +698,11 @@ def test_get_proportion_concrete_equals_z3(spec, fraction, to_add, added):
 
 
 @PROPERTY
-@given(st.integers(min_value=1, max_value=5).flatmap(
-    lambda n: st.lists(st.lists(st.booleans(), min_size=n, max_size=n), min_size=n, max_size=n)))
+@given(
+    st.integers(min_value=1, max_value=5).flatmap(
+        lambda n: st.lists(st.lists(st.booleans(), min_size=n, max_size=n), min_size=n, max_size=n)
+    )
+)
 def test_rank_positions_concrete_equals_z3(before):
     rank_positions_both(before)
 
@@ -549,10 +759,12 @@ def new_rs_inputs(draw):
     replicas = draw(replica_counts)
     new_replicas = draw(st.integers(min_value=0, max_value=250))
     cap = replicas + oracle_scaled(surge, replicas, round_up=True)
-    others = draw(st.one_of(
-        st.integers(min_value=0, max_value=400),
-        st.sampled_from([-1, -1, 0, -2, 1, -3, 3]).map(lambda d: max(cap + d - new_replicas, 0)),
-    ))
+    others = draw(
+        st.one_of(
+            st.integers(min_value=0, max_value=400),
+            st.sampled_from([-1, -1, 0, -2, 1, -3, 3]).map(lambda d: max(cap + d - new_replicas, 0)),
+        )
+    )
     return strategy, surge, replicas, new_replicas + others, new_replicas  # the new RS is one of all RSes
 
 
@@ -599,4 +811,6 @@ def test_replica_set_fraction_rounds_half_away_from_zero():
 @PROPERTY
 @given(replica_counts, signed, signed, signed)
 def test_get_proportion_matches_oracle(spec, fraction, to_add, added):
-    assert du.get_proportion(CONCRETE, spec, fraction, to_add, added) == oracle_proportion(spec, fraction, to_add, added)
+    assert du.get_proportion(CONCRETE, spec, fraction, to_add, added) == oracle_proportion(
+        spec, fraction, to_add, added
+    )

@@ -34,8 +34,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.checker.explicit.compile import ModelCodeError, compile_model
+from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.schema import int_field
 
@@ -142,7 +142,7 @@ class _Checker:
                     if self.is_state(cond):
                         self.report(cond, "comprehension `if`")
                     self.inspect(cond)
-            for e in ([node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]):
+            for e in [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]:
                 self.inspect(e)
             self.tainted = saved
             return
@@ -152,10 +152,18 @@ class _Checker:
             self.report(node, f"`{'and' if isinstance(node.op, ast.And) else 'or'}`")
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and self.is_state(node.operand):
             self.report(node, "`not`")
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "max")
-              and any(self.is_state(a) for a in node.args)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("min", "max")
+            and any(self.is_state(a) for a in node.args)
+        ):
             self.report(node, f"builtin `{node.func.id}`")
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) and (self.is_state(node.left) or self.is_state(node.right)):
+        elif (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.FloorDiv)
+            and (self.is_state(node.left) or self.is_state(node.right))
+        ):
             self.report(node, "`//`")
         elif isinstance(node, ast.Compare) and len(node.ops) > 1 and self.is_state(node):
             self.report(node, "chained comparison")
@@ -254,16 +262,24 @@ def check_source(source: str, path: str = "<snippet>") -> list[str]:
 
 def _ops_functions(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
-    return [getattr(n, "name", "<lambda>") for n in ast.walk(tree)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and _first_param(n) == "ops"]
+    return [
+        getattr(n, "name", "<lambda>")
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and _first_param(n) == "ops"
+    ]
 
 
 # -- the real model code -------------------------------------------------------------------
 
+
 def test_model_files_are_found() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in model_files()}
-    assert {"model/controllers/deployment.py", "model/controllers/deployment_sync.py",
-            "model/controllers/deployment_util.py", "properties/deployment.py"} <= names
+    assert {
+        "model/controllers/deployment.py",
+        "model/controllers/deployment_sync.py",
+        "model/controllers/deployment_util.py",
+        "properties/deployment.py",
+    } <= names
     assert "properties/base.py" not in names
 
 
@@ -276,9 +292,21 @@ def test_model_code_does_not_branch_on_state(path: Path) -> None:
 def test_the_walk_reaches_the_guards_effects_and_predicates() -> None:
     """The check is not vacuous: it visits the functions that matter."""
     seen = {name for p in model_files() for name in _ops_functions(p)}
-    assert {"_rs_guard", "_rs_effect", "_create_guard", "_scale_guard", "_undo_guard", "replicas_within_surge",
-            "availability_floor", "revisions_unique", "resolve_fenceposts", "new_rs_new_replicas",
-            "get_proportion", "rollout_complete", "quiescent"} <= seen
+    assert {
+        "_rs_guard",
+        "_rs_effect",
+        "_create_guard",
+        "_scale_guard",
+        "_undo_guard",
+        "replicas_within_surge",
+        "availability_floor",
+        "revisions_unique",
+        "resolve_fenceposts",
+        "new_rs_new_replicas",
+        "get_proportion",
+        "rollout_complete",
+        "quiescent",
+    } <= seen
 
 
 # -- the checker flags what it must --------------------------------------------------------
@@ -381,7 +409,8 @@ def test_checker_reports_file_and_line() -> None:
             return x > 0 and s.flag
         """)
     assert check_source(source, "model/controllers/toy.py") == [
-        "model/controllers/toy.py:4: `and` on a state-derived value: x > 0 and s.flag"]
+        "model/controllers/toy.py:4: `and` on a state-derived value: x > 0 and s.flag"
+    ]
 
 
 GOOD_SNIPPETS = {
@@ -429,6 +458,7 @@ def test_checker_allows_concrete_control_flow(snippet: str) -> None:
 
 # -- dynamic detection: compiling refuses a branch on state --------------------------------
 
+
 @attrs.frozen
 class _Scope:
     limit: int = 3
@@ -440,7 +470,7 @@ class _State:
     other: int = int_field(0, lambda sc: sc.limit)
 
 
-def _step(ops, sc, s):  # noqa: ANN001 - model-code signature
+def _step(ops, sc, s):
     return {"count": ops.min_(s.count + 1, sc.limit)}
 
 
@@ -458,16 +488,24 @@ DYNAMIC = {
 }
 
 
-def _if_guard(s):  # noqa: ANN001
+def _if_guard(s):
     if s.count < 3:
         return True
     return False
 
 
-def _toy(guard, effect) -> Model:  # noqa: ANN001
-    return Model(name="toy", title="toy", kubernetes="-", state_cls=_State, scope_cls=_Scope,
-                 init=lambda sc: _State(0, 0), commands=(Command("controller.step", guard, effect, "step"),),
-                 quiescent=lambda ops, sc, s: True, presets={"tiny": _Scope()})
+def _toy(guard, effect) -> Model:
+    return Model(
+        name="toy",
+        title="toy",
+        kubernetes="-",
+        state_cls=_State,
+        scope_cls=_Scope,
+        init=lambda sc: _State(0, 0),
+        commands=(Command("controller.step", guard, effect, "step"),),
+        quiescent=lambda ops, sc, s: True,
+        presets={"tiny": _Scope()},
+    )
 
 
 @pytest.mark.parametrize("construct", list(DYNAMIC))
@@ -489,12 +527,22 @@ def test_compiling_ops_spelled_model_code_succeeds() -> None:
     assert compiled.successors((1, 1)) == []
 
 
-@pytest.mark.parametrize(("signature", "concrete"), [
-    ("rs: int", True), ("phase: str", True), ("max_unavailable: IntOrPercent | None", True),
-    ("sc: Any", True), ("kinds: tuple[str, ...]", True), ("scope: DeploymentScope", True),
-    ("s: Any", False), ("replicas", False), ("values: tuple", False), ("before: Sequence[Sequence[Any]]", False),
-    ("w: dict[str, list]", False),
-])
+@pytest.mark.parametrize(
+    ("signature", "concrete"),
+    [
+        ("rs: int", True),
+        ("phase: str", True),
+        ("max_unavailable: IntOrPercent | None", True),
+        ("sc: Any", True),
+        ("kinds: tuple[str, ...]", True),
+        ("scope: DeploymentScope", True),
+        ("s: Any", False),
+        ("replicas", False),
+        ("values: tuple", False),
+        ("before: Sequence[Sequence[Any]]", False),
+        ("w: dict[str, list]", False),
+    ],
+)
 def test_which_parameters_count_as_concrete(signature: str, concrete: bool) -> None:
     fn = ast.parse(f"def f(ops, {signature}): pass").body[0]
     assert _is_concrete_param(_params(fn)[1]) is concrete

@@ -15,12 +15,12 @@ import attrs
 import pytest
 
 from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
-from kubecheck.model.kernel.commands import successors
-from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
+from kubecheck.model.kernel.commands import successors
 from kubecheck.properties import statefulset as sp
 
 TERMINAL = sp.PROPERTIES[-1]
@@ -45,8 +45,14 @@ def test_tiny_and_small_are_tractable():
 
 SCOPES = {
     "tiny": PRESETS["tiny"],
-    "parallel-ondelete": attrs.evolve(PRESETS["tiny"], pod_management=su.PARALLEL, strategy=su.ON_DELETE, pod_deletes=1,
-                                      set_deletion=True, when_deleted=su.DELETE),
+    "parallel-ondelete": attrs.evolve(
+        PRESETS["tiny"],
+        pod_management=su.PARALLEL,
+        strategy=su.ON_DELETE,
+        pod_deletes=1,
+        set_deletion=True,
+        when_deleted=su.DELETE,
+    ),
     "gate-off-partition": attrs.evolve(PRESETS["small"], max_unavailable_gate=False, partition=1, reverts=1),
     "faults": attrs.evolve(PRESETS["tiny"], nodes=2, faults=frozenset(cl.FAULTS), fault_budget=2),
 }
@@ -91,9 +97,9 @@ def test_ondelete_keeps_old_pods_until_deleted():
         if "statefulset-controller" not in fired:
             idle.append(compiled.schema.unflatten(flat))
     old = [s for s in idle if s.template == 1 and s.pod_deletes_left == 1 and s.pod_phase == (cl.AVAILABLE,) * 2]
-    assert any(s.pod_rev == (0, 0) for s in old)        # edited after the rollout: the controller replaces nothing
+    assert any(s.pod_rev == (0, 0) for s in old)  # edited after the rollout: the controller replaces nothing
     ends = _terminal_states(scope)
-    assert {s.pod_rev for s in ends if s.template == 1} >= {(1, 0), (0, 1)}   # the deleted one came back updated
+    assert {s.pod_rev for s in ends if s.template == 1} >= {(1, 0), (0, 1)}  # the deleted one came back updated
 
 
 def test_scale_down_is_reverse_ordinal():

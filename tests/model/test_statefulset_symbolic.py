@@ -20,37 +20,48 @@ import attrs
 import pytest
 import z3
 
-from kubecheck.properties import catalog
-from kubecheck.checker.symbolic import kinduction
 from kubecheck.checker import run
 from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import kinduction
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.controllers.statefulset_scope import EXPLICIT_MAX_ORDINALS, PRESETS
 from kubecheck.model.kernel.commands import apply
-from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError
-from kubecheck.model.controllers.statefulset_scope import EXPLICIT_MAX_ORDINALS, PRESETS
+from kubecheck.properties import catalog
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
+from kubecheck.checker.task import Task
 
 PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES)
 SCOPES = {
     "tiny": PRESETS["tiny"],
     "small": PRESETS["small"],
-    "parallel-faults": attrs.evolve(PRESETS["small"], pod_management=su.PARALLEL, faults=frozenset(cl.FAULTS),
-                                    fault_budget=2, set_deletion=True, when_deleted=su.DELETE, pod_deletes=1,
-                                    max_unavailable_gate=False, partition=1),
+    "parallel-faults": attrs.evolve(
+        PRESETS["small"],
+        pod_management=su.PARALLEL,
+        faults=frozenset(cl.FAULTS),
+        fault_budget=2,
+        set_deletion=True,
+        when_deleted=su.DELETE,
+        pod_deletes=1,
+        max_unavailable_gate=False,
+        partition=1,
+    ),
 }
 
 
 def symbolic_state(scope, tag="s"):
     schema = st.MODEL.schema(scope)
-    variables = tuple(z3.Bool(f"{slot.label}@{tag}") if slot.kind == "bool" else z3.Int(f"{slot.label}@{tag}")
-                      for slot in schema.slots)
+    variables = tuple(
+        z3.Bool(f"{slot.label}@{tag}") if slot.kind == "bool" else z3.Int(f"{slot.label}@{tag}")
+        for slot in schema.slots
+    )
     return schema, variables, schema.state_cls(**schema.view_kwargs(variables))
 
 
@@ -84,7 +95,10 @@ def test_every_command_and_property_is_symbolic(name):
             if slot.kind == "bool":
                 assert isinstance(value, bool) or z3.is_bool(value), (action.label, slot.label)
             else:
-                assert (isinstance(value, int) and not isinstance(value, bool)) or z3.is_int(value), (action.label, slot.label)
+                assert (isinstance(value, int) and not isinstance(value, bool)) or z3.is_int(value), (
+                    action.label,
+                    slot.label,
+                )
     for prop in PROPERTIES:
         adjusted = prop.adjust(scope)
         _, _, ps = symbolic_state(adjusted)
@@ -124,8 +138,13 @@ def test_symbolic_agrees_with_concrete(name):
 # -- fixed replica counts, one at a time (what a PROVED verdict about a StatefulSet covers) --------
 
 #: The ordering property and the per-identity properties that are 1-inductive: one solver call proves each at a size.
-ONE_INDUCTIVE = ("pods_created_in_ordinal_order", "at_most_one_pod_object_per_identity", "pods_removed_in_reverse_order",
-                 "claims_follow_retention_policy", "rwop_claim_used_by_one_pod")
+ONE_INDUCTIVE = (
+    "pods_created_in_ordinal_order",
+    "at_most_one_pod_object_per_identity",
+    "pods_removed_in_reverse_order",
+    "claims_follow_retention_policy",
+    "rwop_claim_used_by_one_pod",
+)
 
 
 SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="seconds each; set KUBECHECK_SLOW=1")
@@ -151,15 +170,15 @@ def test_explicit_search_refuses_what_it_cannot_explore():
     assert big.beyond_explicit_search().startswith("9 ordinals (replicas up to 9): explicit search would store")
     prop = catalog.properties("statefulset", ["pods_created_in_ordinal_order"])
     with pytest.raises(ScopeError, match="refused above 8 ordinals; use --engine kind or pdr"):
-        run.check(st.MODEL, big, prop)
-    [r] = run.check(st.MODEL, big, prop, Budget(max_states=200))  # with a budget it explores what it can
+        run.check(Task(st.MODEL, big, prop))
+    [r] = run.check(Task(st.MODEL, big, prop, budget=Budget(max_states=200)))  # with a budget it explores what it can
     assert r.verdict is Verdict.INCONCLUSIVE and r.stats.stop_reason == "max-states"
 
 
 def test_auto_on_a_large_instance_proves_at_the_real_size_and_says_what_it_did_not_explore():
     big = attrs.evolve(PRESETS["tiny"], replicas=12, scale_to=(11,))
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "scale_eventually_completes"])
-    proved, live = run.check(st.MODEL, big, props, engine="auto")
+    proved, live = run.check(Task(st.MODEL, big, props, engine="auto"))
     assert (proved.verdict, proved.engine, proved.scope.replicas) == (Verdict.PROVED, "kind", 12)
     assert proved.note == "PROVED (this instance): 1-inductive with simple-path constraints"
     assert live.verdict is Verdict.INCONCLUSIVE and "12 ordinals" in live.note and "need explicit search" in live.note
@@ -169,15 +188,18 @@ def test_no_parameter_is_left_symbolic():
     """--for-all replicas on a per-ordinal model: INCONCLUSIVE with the reason, never a proof for all values."""
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order"])
     for engine in ("pdr", "kind", "bmc", "auto"):
-        [r] = run.check(st.MODEL, PRESETS["tiny"], props, engine=engine, for_all=("replicas",))
+        [r] = run.check(Task(st.MODEL, PRESETS["tiny"], props, engine=engine, for_all=("replicas",)))
         assert r.verdict is Verdict.INCONCLUSIVE and r.engine == engine
         assert "one state slot per ordinal" in r.note and "no proof for every replica count" in r.note
     assert "cannot be left symbolic" in PRESETS["tiny"].not_symbolic("partition")
 
 
-@pytest.mark.parametrize("scope", [PRESETS["tiny"], PRESETS["small"], PRESETS["medium"]]
-                         + [attrs.evolve(PRESETS["small"], replicas=r, scale_to=(r - 1,)) for r in (1, 3, 4)],
-                         ids=["tiny", "small", "medium", "small-1", "small-3", "small-4"])
+@pytest.mark.parametrize(
+    "scope",
+    [PRESETS["tiny"], PRESETS["small"], PRESETS["medium"]]
+    + [attrs.evolve(PRESETS["small"], replicas=r, scale_to=(r - 1,)) for r in (1, 3, 4)],
+    ids=["tiny", "small", "medium", "small-1", "small-3", "small-4"],
+)
 def test_no_step_leaves_the_declared_domains(scope):
     """What a symbolic verdict on a fixed scope assumes: from every in-domain state, every step stays in the domains."""
     e = Encoder(st.MODEL, scope)

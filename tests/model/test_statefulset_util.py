@@ -40,8 +40,11 @@ MAX_UNAVAILABLE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("value,replicas,expected", MAX_UNAVAILABLE_ROWS,
-                         ids=[f"TestGetStatefulSetMaxUnavailable/case {i}" for i in range(len(MAX_UNAVAILABLE_ROWS))])
+@pytest.mark.parametrize(
+    "value,replicas,expected",
+    MAX_UNAVAILABLE_ROWS,
+    ids=[f"TestGetStatefulSetMaxUnavailable/case {i}" for i in range(len(MAX_UNAVAILABLE_ROWS))],
+)
 def test_get_statefulset_max_unavailable(value, replicas, expected):
     assert su.get_statefulset_max_unavailable(CONCRETE, value, replicas) == expected
     r = z3.Int("replicas")
@@ -50,12 +53,15 @@ def test_get_statefulset_max_unavailable(value, replicas, expected):
     assert got.as_long() == expected
 
 
-@pytest.mark.parametrize("name,parent,ordinal", [
-    ("foo-1", "foo", 1),          # TestGetParentNameAndOrdinal: newStatefulSetPod(set "foo", 1)
-    ("1-bar", "", -1),            # TestGetParentNameAndOrdinal: pod.Name = "1-bar" is not a member
-    ("web-10", "web", 10),
-    ("my-set-2", "my-set", 2),    # TestGetClaimPodName: claim volume-my-set-2 belongs to pod my-set-2
-])
+@pytest.mark.parametrize(
+    "name,parent,ordinal",
+    [
+        ("foo-1", "foo", 1),  # TestGetParentNameAndOrdinal: newStatefulSetPod(set "foo", 1)
+        ("1-bar", "", -1),  # TestGetParentNameAndOrdinal: pod.Name = "1-bar" is not a member
+        ("web-10", "web", 10),
+        ("my-set-2", "my-set", 2),  # TestGetClaimPodName: claim volume-my-set-2 belongs to pod my-set-2
+    ],
+)
 def test_parse_ordinal(name, parent, ordinal):
     assert su.parse_ordinal(name) == (parent, ordinal)
 
@@ -66,34 +72,53 @@ def test_names():
     assert su.get_persistent_volume_claim_name("my-set", "volume", 2) == "volume-my-set-2"  # TestGetClaimPodName
 
 
-@pytest.mark.parametrize("ordinal,start,replicas,inside", [
-    (0, 0, 3, True), (2, 0, 3, True), (3, 0, 3, False), (4, 5, 3, False), (5, 5, 3, True), (7, 5, 3, True), (8, 5, 3, False),
-])
+@pytest.mark.parametrize(
+    "ordinal,start,replicas,inside",
+    [
+        (0, 0, 3, True),
+        (2, 0, 3, True),
+        (3, 0, 3, False),
+        (4, 5, 3, False),
+        (5, 5, 3, True),
+        (7, 5, 3, True),
+        (8, 5, 3, False),
+    ],
+)
 def test_pod_in_ordinal_range(ordinal, start, replicas, inside):
     """podInOrdinalRange with spec.ordinals.start (StatefulSetStartOrdinal, GA)."""
     assert su.pod_in_ordinal_range(ordinal, start, replicas) is inside
 
 
-@pytest.mark.parametrize("strategy,partition,index,expected", [
-    (su.ROLLING_UPDATE, 0, 0, "update"),
-    (su.ROLLING_UPDATE, 2, 0, "current"),
-    (su.ROLLING_UPDATE, 2, 1, "current"),
-    (su.ROLLING_UPDATE, 2, 2, "update"),
-    (su.ROLLING_UPDATE, 5, 3, "current"),   # partition > replicas is legal: nothing updated
-    (su.ON_DELETE, 2, 0, "update"),         # OnDelete: new pods at the update revision
-])
+@pytest.mark.parametrize(
+    "strategy,partition,index,expected",
+    [
+        (su.ROLLING_UPDATE, 0, 0, "update"),
+        (su.ROLLING_UPDATE, 2, 0, "current"),
+        (su.ROLLING_UPDATE, 2, 1, "current"),
+        (su.ROLLING_UPDATE, 2, 2, "update"),
+        (su.ROLLING_UPDATE, 5, 3, "current"),  # partition > replicas is legal: nothing updated
+        (su.ON_DELETE, 2, 0, "update"),  # OnDelete: new pods at the update revision
+    ],
+)
 def test_new_versioned_revision(strategy, partition, index, expected):
     """newVersionedStatefulSetPod compares the partition with the index (ordinal - start)."""
     assert su.new_versioned_revision(strategy, partition, index, "current", "update") == expected
 
 
-@pytest.mark.parametrize("when_deleted,when_scaled,condemned,pod_ref,set_ref", [
-    # the retention table of k8s-semantics.md §4.7 (isClaimOwnerUpToDate)
-    (su.RETAIN, su.RETAIN, False, False, False), (su.RETAIN, su.RETAIN, True, False, False),
-    (su.DELETE, su.RETAIN, False, False, True), (su.DELETE, su.RETAIN, True, False, True),
-    (su.RETAIN, su.DELETE, False, False, False), (su.RETAIN, su.DELETE, True, True, False),
-    (su.DELETE, su.DELETE, False, False, True), (su.DELETE, su.DELETE, True, True, False),
-])
+@pytest.mark.parametrize(
+    "when_deleted,when_scaled,condemned,pod_ref,set_ref",
+    [
+        # the retention table of k8s-semantics.md §4.7 (isClaimOwnerUpToDate)
+        (su.RETAIN, su.RETAIN, False, False, False),
+        (su.RETAIN, su.RETAIN, True, False, False),
+        (su.DELETE, su.RETAIN, False, False, True),
+        (su.DELETE, su.RETAIN, True, False, True),
+        (su.RETAIN, su.DELETE, False, False, False),
+        (su.RETAIN, su.DELETE, True, True, False),
+        (su.DELETE, su.DELETE, False, False, True),
+        (su.DELETE, su.DELETE, True, True, False),
+    ],
+)
 def test_claim_owner_refs(when_deleted, when_scaled, condemned, pod_ref, set_ref):
     assert su.claim_wants_pod_ref(when_scaled, condemned) is pod_ref
     assert su.claim_wants_set_ref(when_deleted, when_scaled, condemned) is set_ref

@@ -19,21 +19,22 @@ DESIGN.md: "a test evaluates every command symbolically". For the Deployment mod
 from __future__ import annotations
 
 from collections import deque
-from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
 
 import attrs
 import pytest
 import z3
 
-from kubecheck.properties import catalog
-from kubecheck.model.controllers.deployment import MODEL
-from kubecheck.model.kernel.commands import Action, apply
 from kubecheck.checker.explicit.compile import compile_model
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.commands import Action, apply
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import with_settings
-from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.properties import catalog
 
 PROPERTIES = catalog.properties("deployment")
 
@@ -42,13 +43,23 @@ SCOPES = {
     "small": PRESETS["small"],
     "small-recreate": with_settings(PRESETS["small"], {"strategy": "Recreate"}),
     # every command switched on: faults, a broken release, scaling, pauses, cleanup
-    "tiny-everything": with_settings(PRESETS["tiny"], {
-        "faults": "crash,evict", "broken-release": "true", "scale-to": "1,3", "pauses": "1", "rollbacks": "1",
-        "min-ready-seconds": "5", "revision-history-limit": "0"}),
+    "tiny-everything": with_settings(
+        PRESETS["tiny"],
+        {
+            "faults": "crash,evict",
+            "broken-release": "true",
+            "scale-to": "1,3",
+            "pauses": "1",
+            "rollbacks": "1",
+            "min-ready-seconds": "5",
+            "revision-history-limit": "0",
+        },
+    ),
     # pods on two nodes sharing one ReadWriteOnce claim: the spread deletions, attach and detach
     # (Recreate: every old pod goes, so the volume detaches and attaches where the new ones land)
-    "tiny-placed": with_settings(PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict",
-                                                   "strategy": "Recreate"}),
+    "tiny-placed": with_settings(
+        PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict", "strategy": "Recreate"}
+    ),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
 SAMPLES = {"tiny": 200, "small": 120, "small-recreate": 80, "tiny-everything": 150, "tiny-placed": 400}
@@ -57,6 +68,7 @@ BFS_LIMIT = 100_000
 
 
 # -- symbolic states -------------------------------------------------------------------------
+
 
 @attrs.frozen
 class SymbolicState:
@@ -75,8 +87,10 @@ class SymbolicState:
 
 def symbolic_state(model: Any, scope: Any, suffix: str = "") -> SymbolicState:
     schema = Schema(model.state_cls, scope)
-    variables = tuple(z3.Bool(f"{slot.label}{suffix}") if slot.kind == "bool" else z3.Int(f"{slot.label}{suffix}")
-                      for slot in schema.slots)
+    variables = tuple(
+        z3.Bool(f"{slot.label}{suffix}") if slot.kind == "bool" else z3.Int(f"{slot.label}{suffix}")
+        for slot in schema.slots
+    )
     return SymbolicState(schema, variables, model.state_cls(**schema.view_kwargs(variables)))
 
 
@@ -105,7 +119,8 @@ def value_of(m: z3.ModelRef, x: Any) -> Any:
 
 # -- reachable states --------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+
+@cache
 def reachable_sample(scope: Any, count: int) -> tuple[tuple, ...]:
     """``count`` reachable flat states spread evenly over the BFS order (deterministic; the
     first BFS_LIMIT states where the state space is larger)."""
@@ -124,6 +139,7 @@ def reachable_sample(scope: Any, count: int) -> tuple[tuple, ...]:
 
 
 # -- fixtures: symbolic readings, computed once per scope --------------------------------------
+
 
 @attrs.frozen
 class Reading:
@@ -150,11 +166,15 @@ def reading(name: str) -> Reading:
 
 # -- 1. everything evaluates under Z3 ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", list(SCOPES))
 def test_every_command_evaluates_under_z3(name: str) -> None:
     r = reading(name)
-    assert {a.name for a in r.actions} >= {"deployment-controller.create_new_replicaset",
-                                           "replicaset-controller.sync_replicaset", "kubelet.pod_ready"}
+    assert {a.name for a in r.actions} >= {
+        "deployment-controller.create_new_replicaset",
+        "replicaset-controller.sync_replicaset",
+        "kubelet.pod_ready",
+    }
     symbolic_guards = 0
     for action, guard, writes in zip(r.actions, r.guards, r.effects):
         assert is_bool_term(guard), f"{action.label}: guard is {type(guard).__name__}, not a Boolean"
@@ -195,6 +215,7 @@ def test_symbolic_state_has_one_variable_per_slot() -> None:
 
 # -- 2. the terms mean what the reference semantics computes ---------------------------------
 
+
 def disagreements(r: Reading, flats: Iterable[tuple]) -> tuple[list[str], set[str]]:
     """Where the z3 terms of ``r`` differ from the reference semantics on ``flats``.
 
@@ -218,7 +239,9 @@ def disagreements(r: Reading, flats: Iterable[tuple]) -> tuple[list[str], set[st
             for index, term in r.effects[k]:
                 got[index] = value_of(m, term)
             if tuple(got) != schema.flatten(nxt):
-                problems.append(f"{action.label}: effect differs at {flat}: z3 {tuple(got)}, reference {schema.flatten(nxt)}")
+                problems.append(
+                    f"{action.label}: effect differs at {flat}: z3 {tuple(got)}, reference {schema.flatten(nxt)}"
+                )
     return problems, enabled
 
 
@@ -230,8 +253,15 @@ def test_guards_and_effects_agree_with_the_reference_semantics(name: str) -> Non
     if r.scope.nodes:
         # most node-split choices of a ReplicaSet sync are never enabled (ranks force them):
         # every command, rather than half the actions, must be exercised
-        placed = {"scheduler.bind_pod", "kubelet.start_pod", "replicaset-controller.sync_replicaset", "fault.evict_pod",
-                  "kubelet.pod_terminated", "attach-detach.attach_volume", "attach-detach.detach_volume"}
+        placed = {
+            "scheduler.bind_pod",
+            "kubelet.start_pod",
+            "replicaset-controller.sync_replicaset",
+            "fault.evict_pod",
+            "kubelet.pod_terminated",
+            "attach-detach.attach_volume",
+            "attach-detach.detach_volume",
+        }
         missing = placed - {label.split("(")[0] for label in enabled}
         assert not missing, f"never enabled in the sample: {sorted(missing)}"
     else:
@@ -243,8 +273,8 @@ def test_agreement_check_catches_a_wrong_term() -> None:
     r = reading("tiny")
     k = _labels(r.actions).index("kubelet.pod_ready(rs=1)")
     (i, term), *rest = r.effects[k]
-    off_by_one = attrs.evolve(r, effects=r.effects[:k] + ([(i, term + 1)] + rest,) + r.effects[k + 1:])
-    negated = attrs.evolve(r, guards=r.guards[:k] + (z3.Not(r.guards[k]),) + r.guards[k + 1:])
+    off_by_one = attrs.evolve(r, effects=r.effects[:k] + ([(i, term + 1)] + rest,) + r.effects[k + 1 :])
+    negated = attrs.evolve(r, guards=r.guards[:k] + (z3.Not(r.guards[k]),) + r.guards[k + 1 :])
     flats = reachable_sample(r.scope, SAMPLES["tiny"])[:40]
     assert not disagreements(r, flats)[0]
     assert any("kubelet.pod_ready(rs=1): effect differs" in p for p in disagreements(off_by_one, flats)[0])
@@ -276,8 +306,13 @@ def test_step_properties_take_two_states() -> None:
     """Step properties (none in the Deployment table yet) are read over (s, t) pairs."""
     from kubecheck.model.kernel.property import Property
 
-    grew = Property("deployment.replicas_never_grow", "step", "spec.replicas never grows", "-",
-                    lambda ops, sc, s, t: t.replicas <= s.replicas)
+    grew = Property(
+        "deployment.replicas_never_grow",
+        "step",
+        "spec.replicas never grows",
+        "-",
+        lambda ops, sc, s, t: t.replicas <= s.replicas,
+    )
     scope = SCOPES["tiny"]
     s, t = symbolic_state(MODEL, scope, "@0"), symbolic_state(MODEL, scope, "@1")
     term = grew.predicate(Z3, scope, s.state, t.state)

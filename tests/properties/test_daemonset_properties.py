@@ -7,7 +7,7 @@ counterexamples are also checked for what a DaemonSet user should recognise in t
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -17,6 +17,7 @@ from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.properties import daemonset as dp
+from kubecheck.checker.task import Task
 
 H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
 EXPECTED = {  # name -> {preset: (verdict, states)}
@@ -37,9 +38,9 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def results(preset: str) -> dict:
-    return {r.property.short: r for r in run.check(ds.MODEL, ds.PRESETS[preset], dp.PROPERTIES)}
+    return {r.property.short: r for r in run.check(Task(ds.MODEL, ds.PRESETS[preset], dp.PROPERTIES))}
 
 
 def test_table_is_complete_and_documented():

@@ -24,25 +24,26 @@ violates (``always``) or satisfies (``sometimes``) the property, and no earlier 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import attrs
 import pytest
 
-from kubecheck.properties import catalog
 from kubecheck.checker import run
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import successors
-from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.properties import catalog
 from kubecheck.properties import deployment as dp
-from kubecheck.model.kernel.property import Property
+from kubecheck.checker.task import Task
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 
@@ -111,11 +112,11 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def results(name: str) -> dict[str, Result]:
     """Every property of the table at one scope, checked once per test session."""
     props = list(dp.PROPERTIES)  # the shared-claim table: tests/properties/test_deployment_volume_properties.py
-    return {r.property.short: r for r in run.check(MODEL, SCOPES[name], props)}
+    return {r.property.short: r for r in run.check(Task(MODEL, SCOPES[name], props))}
 
 
 def result(name: str, short: str) -> Result:
@@ -138,6 +139,7 @@ def test_verdict_and_shortest_trace_length(name: str, short: str) -> None:
 
 
 # -- every trace is a real execution and shows the property's failure -------------------------
+
 
 def _traced(name: str) -> list[Result]:
     return [r for r in results(name).values() if r.trace is not None and r.property.kind in ("always", "sometimes")]
@@ -177,9 +179,17 @@ def first_depth(scope: Any, prop: Property) -> int:
     raise AssertionError(f"{prop.name} never fails")
 
 
-@pytest.mark.parametrize(("name", "short"), [("tiny", "live_pods_within_surge"), ("tiny", "rollback_can_happen"),
-                                             ("small", "live_pods_within_surge"), ("small", "availability_floor"),
-                                             ("small", "rollback_can_happen"), ("small+recreate", "live_pods_within_surge")])
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("tiny", "live_pods_within_surge"),
+        ("tiny", "rollback_can_happen"),
+        ("small", "live_pods_within_surge"),
+        ("small", "availability_floor"),
+        ("small", "rollback_can_happen"),
+        ("small+recreate", "live_pods_within_surge"),
+    ],
+)
 def test_traces_are_shortest(name: str, short: str) -> None:
     r = result(name, short)
     assert len(r.trace.steps) == first_depth(r.scope, r.property)
@@ -187,25 +197,35 @@ def test_traces_are_shortest(name: str, short: str) -> None:
 
 # -- replicas_within_surge -----------------------------------------------------------------
 
+
 def test_replicas_within_surge_holds_on_the_readme_scope() -> None:
     scope = with_settings(PRESETS["small"], {"replicas": "3", "max-surge": "1", "max-unavailable": "0"})
-    [r] = run.check(MODEL, scope, catalog.properties("deployment", ["replicas_within_surge"]))
+    [r] = run.check(Task(MODEL, scope, catalog.properties("deployment", ["replicas_within_surge"])))
     assert r.verdict is H and r.stats.complete
     assert r.stats.states == 9_731  # pinned in tests/model/test_deployment_counts.py
-    assert r.coverage.never_fired == ["deployment-controller.clean_up_replicasets", "deployment-controller.scale_deployment",
-                                      "deployment-controller.sync_revision"]
+    assert r.coverage.never_fired == [
+        "deployment-controller.clean_up_replicasets",
+        "deployment-controller.scale_deployment",
+        "deployment-controller.sync_revision",
+    ]
 
 
 def test_replicas_within_surge_would_be_violated_by_a_tighter_bound() -> None:
     """The HOLDS is not vacuous: the sum of specs does reach replicas + maxSurge."""
-    tight = Property("deployment.replicas_below_surge", "always", "Σ spec < replicas + maxSurge", "-",
-                     lambda ops, sc, s: d.spec_total(ops, s) < s.replicas + d.max_surge(ops, sc, s))
-    [r] = run.check(MODEL, SCOPES["tiny"], [tight])
+    tight = Property(
+        "deployment.replicas_below_surge",
+        "always",
+        "Σ spec < replicas + maxSurge",
+        "-",
+        lambda ops, sc, s: d.spec_total(ops, s) < s.replicas + d.max_surge(ops, sc, s),
+    )
+    [r] = run.check(Task(MODEL, SCOPES["tiny"], [tight]))
     assert r.verdict is V
     assert d.spec_total(CONCRETE, r.trace.last) == r.trace.last.replicas + 1
 
 
 # -- live_pods_within_surge ----------------------------------------------------------------
+
 
 def _limit(sc: Any, s: Any) -> int:
     return s.replicas + d.max_surge(CONCRETE, sc, s)
@@ -230,11 +250,16 @@ def test_live_pods_exceed_the_surge_through_terminating_pods() -> None:
     """Even where every ReplicaSet has exactly the pods its spec asks for, pods exceed
     replicas + maxSurge: the terminating ones, which no longer count as active."""
     settled = Property(
-        "deployment.live_pods_within_surge_when_replicasets_settled", "always",
-        "pods within replicas + maxSurge whenever every ReplicaSet runs exactly its spec.replicas", "-",
-        lambda ops, sc, s: ops.implies(ops.and_(*[d.active_pods(s, t) == s.rs_replicas[t] for t in range(sc.templates)]),
-                                       dp.live_pods_within_surge(ops, sc, s)))
-    [r] = run.check(MODEL, SCOPES["small"], [settled])
+        "deployment.live_pods_within_surge_when_replicasets_settled",
+        "always",
+        "pods within replicas + maxSurge whenever every ReplicaSet runs exactly its spec.replicas",
+        "-",
+        lambda ops, sc, s: ops.implies(
+            ops.and_(*[d.active_pods(s, t) == s.rs_replicas[t] for t in range(sc.templates)]),
+            dp.live_pods_within_surge(ops, sc, s),
+        ),
+    )
+    [r] = run.check(Task(MODEL, SCOPES["small"], [settled]))
     assert r.verdict is V
     last = r.trace.last
     assert sum(last.terminating) > 0
@@ -244,11 +269,13 @@ def test_live_pods_exceed_the_surge_through_terminating_pods() -> None:
 
 # -- availability_floor at small: stale ReplicaSet status ------------------------------------
 
+
 def _fresh_status(s: Any) -> Any:
     """The state with every ReplicaSet's status as a sync would publish it now."""
     k = len(s.rs_exists)
-    return attrs.evolve(s, rs_status_replicas=tuple(d.active_pods(s, t) for t in range(k)),
-                        rs_status_available=tuple(s.available))
+    return attrs.evolve(
+        s, rs_status_replicas=tuple(d.active_pods(s, t) for t in range(k)), rs_status_available=tuple(s.available)
+    )
 
 
 def test_availability_floor_is_broken_by_a_decision_on_stale_status() -> None:
@@ -268,7 +295,7 @@ def test_availability_floor_is_broken_by_a_decision_on_stale_status() -> None:
     j = max(i for i, step in enumerate(steps) if step.action.actor == "deployment-controller")
     decided_before, decided = states[j], states[j + 1]
     assert decided.rs_replicas[victim] < decided_before.rs_replicas[victim]
-    assert all(step.action.actor != "deployment-controller" for step in steps[j + 1:])
+    assert all(step.action.actor != "deployment-controller" for step in steps[j + 1 :])
 
     # that decision rested on stale status: some ReplicaSet reported more available pods than it had
     stale = [t for t in range(r.scope.templates) if decided_before.rs_status_available[t] > decided_before.available[t]]
@@ -276,14 +303,16 @@ def test_availability_floor_is_broken_by_a_decision_on_stale_status() -> None:
 
     # with fresh status the controller does not scale the victim down that far
     fresh = _fresh_status(decided_before)
-    choices = [nxt.rs_replicas[victim] for a, nxt in successors(MODEL, r.scope, fresh) if a.actor == "deployment-controller"]
+    choices = [
+        nxt.rs_replicas[victim] for a, nxt in successors(MODEL, r.scope, fresh) if a.actor == "deployment-controller"
+    ]
     assert choices and min(choices) > decided.rs_replicas[victim]
 
 
 def test_availability_floor_holds_when_rollbacks_are_off() -> None:
     """Without `rollout undo` (and without pauses), the small scope keeps the floor."""
     scope = with_settings(PRESETS["small"], {"rollbacks": "0"})
-    [r] = run.check(MODEL, scope, catalog.properties("deployment", ["availability_floor"]))
+    [r] = run.check(Task(MODEL, scope, catalog.properties("deployment", ["availability_floor"])))
     assert r.verdict is H
 
 
@@ -294,6 +323,7 @@ def test_availability_floor_with_crashes_is_broken_by_the_fault() -> None:
 
 
 # -- Recreate ----------------------------------------------------------------------------------
+
 
 def test_recreate_min_available_is_zero_so_the_floor_holds_trivially() -> None:
     scope = SCOPES["small+recreate"]
@@ -312,18 +342,31 @@ def test_recreate_keeps_the_surge_bound_and_completes(short: str) -> None:
 def test_recreate_runs_no_old_and_new_pods_together() -> None:
     """What Recreate promises instead (recreate.go, oldPodsRunning): a pod of the current
     template runs only once every other template's pods, terminating ones included, are gone."""
-    both = Property("deployment.old_and_new_together", "always", "no old and new active pods at once", "-",
-                    lambda ops, sc, s: ops.not_(ops.and_(
-                        ops.or_(*[ops.and_(s.template == t, d.active_pods(s, t) > 0) for t in range(sc.templates)]),
-                        ops.or_(*[ops.and_(s.template != t, d.active_pods(s, t) + s.terminating[t] > 0)
-                                  for t in range(sc.templates)]))))
-    recreate = run.check(MODEL, SCOPES["small+recreate"], [both])[0]
-    rolling = run.check(MODEL, SCOPES["small"], [both])[0]
+    both = Property(
+        "deployment.old_and_new_together",
+        "always",
+        "no old and new active pods at once",
+        "-",
+        lambda ops, sc, s: ops.not_(
+            ops.and_(
+                ops.or_(*[ops.and_(s.template == t, d.active_pods(s, t) > 0) for t in range(sc.templates)]),
+                ops.or_(
+                    *[
+                        ops.and_(s.template != t, d.active_pods(s, t) + s.terminating[t] > 0)
+                        for t in range(sc.templates)
+                    ]
+                ),
+            )
+        ),
+    )
+    recreate = run.check(Task(MODEL, SCOPES["small+recreate"], [both]))[0]
+    rolling = run.check(Task(MODEL, SCOPES["small"], [both]))[0]
     assert recreate.verdict is H  # even across `rollout undo` (small has one)
     assert rolling.verdict is V  # a rolling update does run both: the property is not vacuous
 
 
 # -- regression: observedGeneration -----------------------------------------------------------
+
 
 # This was a strict xfail: rollout_complete ignored whether the controller had observed the
 # latest spec (upstream DeploymentComplete needs status.observedGeneration >= generation), so
@@ -331,7 +374,7 @@ def test_recreate_runs_no_old_and_new_pods_together() -> None:
 # pod counted as complete before the controller raised that ReplicaSet's revision.
 def test_rollback_restores_template_holds_with_two_edits() -> None:
     scope = with_settings(PRESETS["tiny"], {"replicas": "1", "edits": "2", "rollbacks": "1"})
-    [r] = run.check(MODEL, scope, catalog.properties("deployment", ["rollback_restores_template"]))
+    [r] = run.check(Task(MODEL, scope, catalog.properties("deployment", ["rollback_restores_template"])))
     assert r.verdict is H, f"VIOLATED by {r.trace.labels()}"
 
 
@@ -340,9 +383,17 @@ def test_the_instant_after_the_undo_is_not_complete_until_the_controller_syncs()
     observed (so it is not complete), and the controller's next sync raises the chosen
     ReplicaSet's revision as it observes the spec."""
     scope = with_settings(PRESETS["tiny"], {"replicas": "1", "edits": "2", "rollbacks": "1"})
-    trace = replay(MODEL, scope, ["user.edit_template", "deployment-controller.create_new_replicaset",
-                                  "user.edit_template", "deployment-controller.create_new_replicaset",
-                                  "user.rollout_undo(to=0)"])
+    trace = replay(
+        MODEL,
+        scope,
+        [
+            "user.edit_template",
+            "deployment-controller.create_new_replicaset",
+            "user.edit_template",
+            "deployment-controller.create_new_replicaset",
+            "user.rollout_undo(to=0)",
+        ],
+    )
     last = trace.last
     assert not last.observed and not d.rollout_complete(CONCRETE, scope, last)
     assert last.rs_revision[0] < max(last.rs_revision)
@@ -351,6 +402,7 @@ def test_the_instant_after_the_undo_is_not_complete_until_the_controller_syncs()
 
 
 # -- liveness at small: kubernetes#102551 ------------------------------------------------------
+
 
 def test_scale_at_small_leaves_a_stale_annotation_that_blocks_the_undo() -> None:
     """The small preset's counterexample to scale_eventually_completes: the user scales to the

@@ -17,22 +17,23 @@ Expected verdicts were read off the traces and checked against upstream by hand:
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
 from kubecheck.checker import run
+from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import enabled
-from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import ScopeError, with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.properties import deployment_volumes as dv
+from kubecheck.checker.task import Task
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 SCOPES = {
@@ -43,22 +44,35 @@ SCOPES = {
 }
 #: verdict and trace length (steps; a lasso's whole length) per property
 EXPECTED = {
-    "tiny": {"rwo_volume_attached_to_one_node": (H, None), "rwop_claim_used_by_one_pod": (H, None),
-             "no_writer_on_read_only_many": (V, 0), "pod_waits_for_multi_attach": (W, 4),
-             "rollout_completes_with_shared_claim": (V, 5)},
-    "tiny replicas=1": {"rwo_volume_attached_to_one_node": (H, None), "pod_waits_for_multi_attach": (W, 4),
-                        "rollout_completes_with_shared_claim": (V, 5)},
-    "tiny replicas=1 Recreate": {"rwo_volume_attached_to_one_node": (H, None), "pod_waits_for_multi_attach": (W, 8),
-                                 "rollout_completes_with_shared_claim": (H, None)},
-    "tiny Recreate": {"rwo_volume_attached_to_one_node": (H, None), "pod_waits_for_multi_attach": (W, 9),
-                      "rollout_completes_with_shared_claim": (V, 13)},
+    "tiny": {
+        "rwo_volume_attached_to_one_node": (H, None),
+        "rwop_claim_used_by_one_pod": (H, None),
+        "no_writer_on_read_only_many": (V, 0),
+        "pod_waits_for_multi_attach": (W, 4),
+        "rollout_completes_with_shared_claim": (V, 5),
+    },
+    "tiny replicas=1": {
+        "rwo_volume_attached_to_one_node": (H, None),
+        "pod_waits_for_multi_attach": (W, 4),
+        "rollout_completes_with_shared_claim": (V, 5),
+    },
+    "tiny replicas=1 Recreate": {
+        "rwo_volume_attached_to_one_node": (H, None),
+        "pod_waits_for_multi_attach": (W, 8),
+        "rollout_completes_with_shared_claim": (H, None),
+    },
+    "tiny Recreate": {
+        "rwo_volume_attached_to_one_node": (H, None),
+        "pod_waits_for_multi_attach": (W, 9),
+        "rollout_completes_with_shared_claim": (V, 13),
+    },
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def results(name: str) -> dict[str, Result]:
     props = [p for p in dv.PROPERTIES if p.short in EXPECTED[name]]
-    return {r.property.short: r for r in run.check(MODEL, SCOPES[name], props)}
+    return {r.property.short: r for r in run.check(Task(MODEL, SCOPES[name], props))}
 
 
 def test_every_property_of_the_table_is_pinned() -> None:
@@ -101,8 +115,10 @@ def test_the_single_node_modes_never_attach_twice_anywhere() -> None:
     semantics in tests/model): every reachable state of RollingUpdate and Recreate with two
     evictions has the ReadWriteOnce volume on at most one node — and pods do move."""
     for strategy in ("RollingUpdate", "Recreate"):
-        scope = with_settings(SCOPES["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict", "fault-budget": "2",
-                                                "strategy": strategy})
+        scope = with_settings(
+            SCOPES["tiny"],
+            {"nodes": "2", "shared-claim": "true", "faults": "evict", "fault-budget": "2", "strategy": strategy},
+        )
         c = compile_model(MODEL, scope)
         states = [c.schema.unflatten(flat) for flat in c.reachable()]
         assert all(vol.attached_nodes(CONCRETE, s, 2, 0) <= 1 for s in states)
@@ -116,11 +132,19 @@ def test_ready_write_once_pod_leaves_the_second_replica_unscheduled() -> None:
     assert not [a for a in enabled(MODEL, scope, s) if a.name == "scheduler.bind_pod"]
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ({"shared-claim": "true"}, "nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0"),
-    ({"nodes": "2", "min-ready-seconds": "5"},
-     "min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with minReadySeconds 0), got 5"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"shared-claim": "true"},
+            "nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0",
+        ),
+        (
+            {"nodes": "2", "min-ready-seconds": "5"},
+            "min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with minReadySeconds 0), got 5",
+        ),
+    ],
+)
 def test_placed_scopes_the_model_does_not_cover_are_refused(settings: dict, message: str) -> None:
     with pytest.raises(ScopeError) as err:
         with_settings(PRESETS["tiny"], settings)

@@ -7,7 +7,7 @@ liveness ones (issue 5) for their lasso shape and for the user action nobody tak
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import attrs
 import pytest
@@ -21,6 +21,7 @@ from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import WEAK_FAIRNESS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
+from kubecheck.checker.task import Task
 
 PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES)
 
@@ -56,9 +57,9 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def results(preset: str) -> dict:
-    return {r.property.short: r for r in run.check(st.MODEL, st.PRESETS[preset], PROPERTIES)}
+    return {r.property.short: r for r in run.check(Task(st.MODEL, st.PRESETS[preset], PROPERTIES))}
 
 
 def test_table_is_complete_and_documented():
@@ -113,9 +114,12 @@ LIVENESS = [p for p in sp.PROPERTIES if p.is_liveness]
 
 
 def test_liveness_properties_name_weak_fairness():
-    assert [p.short for p in LIVENESS] == ["rolling_update_eventually_completes",
-                                           "rolling_update_eventually_completes_with_broken_release",
-                                           "scale_eventually_completes", "condemned_claims_eventually_deleted"]
+    assert [p.short for p in LIVENESS] == [
+        "rolling_update_eventually_completes",
+        "rolling_update_eventually_completes_with_broken_release",
+        "scale_eventually_completes",
+        "condemned_claims_eventually_deleted",
+    ]
     for p in LIVENESS:
         assert p.kind == "leads_to" and p.fairness.startswith(WEAK_FAIRNESS), p.name
     broken = LIVENESS[1]
@@ -141,7 +145,7 @@ def test_broken_release_stalls_the_rolling_update_for_ever(preset):
 
 def test_broken_release_is_also_found_by_the_main_property_and_names_the_idle_user_actions():
     scope = attrs.evolve(st.PRESETS["tiny"], broken_release=True, pod_deletes=1, reverts=1)
-    [r] = run.check(st.MODEL, scope, [LIVENESS[0]])
+    [r] = run.check(Task(st.MODEL, scope, [LIVENESS[0]]))
     assert r.verdict.value == "VIOLATED"
     idle = [a.label for a in trace_text.idle_actions(r.trace)]
     assert "user.delete_pod(pod=0)" in idle and "user.revert_template(to=0)" in idle
@@ -158,7 +162,9 @@ def test_condemned_claim_leaks_when_its_pod_was_missing_at_scale_down():
 
 def test_scheduler_fairness_unit_is_the_pod_not_the_node():
     bind = st.MODEL.command("scheduler.bind_pod")
-    assert Action(bind, (("pod", 1), ("node", 0))).fairness_unit == Action(bind, (("pod", 1), ("node", 1))).fairness_unit
+    assert (
+        Action(bind, (("pod", 1), ("node", 0))).fairness_unit == Action(bind, (("pod", 1), ("node", 1))).fairness_unit
+    )
 
 
 def test_broken_release_switch_only_blocks_readiness_of_edited_templates():

@@ -25,13 +25,14 @@ A failure message ends with the action labels taken, which ``kubecheck replay`` 
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from kubecheck.model.kernel.commands import Action, Model, successors
 from kubecheck.checker.explicit.compile import Compiled, compile_model
+from kubecheck.model.kernel.commands import Action, Model, successors
 from kubecheck.model.kernel.ops import CONCRETE
 
 
@@ -81,7 +82,8 @@ class ModelMachine(RuleBasedStateMachine):
             expect = {(a.label, self.schema.flatten(t)) for a, t in succ}
             assert got == expect, (
                 f"compiled and reference successors differ after {self.labels}: "
-                f"compiled only {sorted(got - expect)[:3]}, reference only {sorted(expect - got)[:3]}")
+                f"compiled only {sorted(got - expect)[:3]}, reference only {sorted(expect - got)[:3]}"
+            )
 
     def take(self, command: str, data: st.DataObject) -> None:
         options = self.enabled[command]
@@ -130,8 +132,9 @@ def _command_rule(name: str) -> Any:
     return precondition(lambda self: name in self.enabled)(rule(data=st.data())(fire))
 
 
-def machine_for(model: Model, scope: Any, invariants: Sequence[Any] = (), *, certify: bool = True,
-                name: str | None = None) -> type[ModelMachine]:
+def machine_for(
+    model: Model, scope: Any, invariants: Sequence[Any] = (), *, certify: bool = True, name: str | None = None
+) -> type[ModelMachine]:
     """A RuleBasedStateMachine class that walks ``model`` in ``scope`` checking ``invariants``.
 
     ``invariants`` are properties (``always``, ``step`` or ``terminal``) read with CONCRETE;
@@ -148,8 +151,9 @@ def machine_for(model: Model, scope: Any, invariants: Sequence[Any] = (), *, cer
     return type(cls_name, (ModelMachine,), namespace)
 
 
-def machines_for(model: Model, scope: Any, invariants: Sequence[Any], terminal: Sequence[Any] = (),
-                 prefix: str | None = None) -> dict[Any, type[ModelMachine]]:
+def machines_for(
+    model: Model, scope: Any, invariants: Sequence[Any], terminal: Sequence[Any] = (), prefix: str | None = None
+) -> dict[Any, type[ModelMachine]]:
     """One machine per scope the invariants' adjustments give ``scope``, each checking its invariants and ``terminal``.
 
     A property speaks about the scope its ``adjust`` gives (the availability floor *with faults
@@ -160,5 +164,7 @@ def machines_for(model: Model, scope: Any, invariants: Sequence[Any], terminal: 
     for prop in invariants:
         groups.setdefault(prop.adjust(scope), []).append(prop)
     prefix = prefix or model.name.title()
-    return {sc: machine_for(model, sc, [*props, *terminal], name=f"{prefix}{i}Machine")
-            for i, (sc, props) in enumerate(groups.items())}
+    return {
+        sc: machine_for(model, sc, [*props, *terminal], name=f"{prefix}{i}Machine")
+        for i, (sc, props) in enumerate(groups.items())
+    }

@@ -30,22 +30,30 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
+from machines import machine_for, python_name
 
-from kubecheck.properties import catalog
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
-from kubecheck.model.controllers.deployment_scope import PRESETS
-from kubecheck.model.kernel.property import Property
-from machines import machine_for, python_name
+from kubecheck.properties import catalog
 
-LARGE = with_settings(PRESETS["small"], {
-    "replicas": "20", "max-surge": "25%", "max-unavailable": "25%", "edits": "2", "rollbacks": "1",
-    "min-ready-seconds": "10", "scale-to": "15,25",
-})
+LARGE = with_settings(
+    PRESETS["small"],
+    {
+        "replicas": "20",
+        "max-surge": "25%",
+        "max-unavailable": "25%",
+        "edits": "2",
+        "rollbacks": "1",
+        "min-ready-seconds": "10",
+        "scale-to": "15,25",
+    },
+)
 
 HOLDING = catalog.properties("deployment", ["replicas_within_surge", "revisions_unique", "rollback_restores_template"])
 TERMINAL = catalog.properties("deployment", ["no_stuck_rollout"])
@@ -57,8 +65,10 @@ def machines_for(scope: Any, invariants: list[Any]) -> dict[Any, type]:
     groups: dict[Any, list[Any]] = {}
     for prop in invariants:
         groups.setdefault(prop.adjust(scope), []).append(prop)
-    return {sc: machine_for(MODEL, sc, props + TERMINAL, name=f"Deployment{i}Machine")
-            for i, (sc, props) in enumerate(groups.items())}
+    return {
+        sc: machine_for(MODEL, sc, props + TERMINAL, name=f"Deployment{i}Machine")
+        for i, (sc, props) in enumerate(groups.items())
+    }
 
 
 MACHINES = machines_for(LARGE, HOLDING)
@@ -66,9 +76,12 @@ MACHINES = machines_for(LARGE, HOLDING)
 
 def walk_settings(**overrides: Any) -> settings:
     profile = settings.default
-    base = dict(max_examples=max(10, profile.max_examples // 2), stateful_step_count=4 * profile.stateful_step_count,
-                deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.large_base_example])
+    base = dict(
+        max_examples=max(10, profile.max_examples // 2),
+        stateful_step_count=4 * profile.stateful_step_count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.large_base_example],
+    )
     base.update(overrides)
     return settings(profile, **base)
 
@@ -76,7 +89,11 @@ def walk_settings(**overrides: Any) -> settings:
 def test_the_invariants_split_into_the_expected_machines() -> None:
     fixed = attrs.evolve(LARGE, scale_to=())
     assert set(MACHINES) == {LARGE, fixed} and LARGE.scale_to == (15, 25)
-    assert [p.short for p in MACHINES[LARGE].checked] == ["revisions_unique", "rollback_restores_template", "no_stuck_rollout"]
+    assert [p.short for p in MACHINES[LARGE].checked] == [
+        "revisions_unique",
+        "rollback_restores_template",
+        "no_stuck_rollout",
+    ]
     assert [p.short for p in MACHINES[fixed].checked] == ["replicas_within_surge", "no_stuck_rollout"]
 
 
@@ -98,9 +115,16 @@ def test_the_machine_finds_the_live_pods_violation() -> None:
     scope = VIOLATED[0].adjust(LARGE)
     machine = machine_for(MODEL, scope, VIOLATED, name="LivePodsMachine")
     with pytest.raises(AssertionError, match=r"deployment\.live_pods_within_surge violated") as failure:
-        run_state_machine_as_test(machine, settings=walk_settings(
-            max_examples=200, stateful_step_count=40, derandomize=True, database=None,
-            phases=[Phase.generate, Phase.shrink]))
+        run_state_machine_as_test(
+            machine,
+            settings=walk_settings(
+                max_examples=200,
+                stateful_step_count=40,
+                derandomize=True,
+                database=None,
+                phases=[Phase.generate, Phase.shrink],
+            ),
+        )
     # shrunk to a short program, printed as Python, whose labels replay as a kubecheck trace
     program = "\n".join(getattr(failure.value, "__notes__", []))
     assert "state = LivePodsMachine()" in program and "state.user__edit_template(" in program
@@ -121,8 +145,13 @@ def test_the_walks_reach_deep_states() -> None:
 
     run_state_machine_as_test(Probe, settings=walk_settings(max_examples=20, derandomize=True, database=None))
     fired = {label.split("(")[0] for labels, _ in walks for label in labels}
-    assert {"deployment-controller.create_new_replicaset", "deployment-controller.scale_down_old_replicasets",
-            "clock.pass_min_ready_seconds", "user.scale", "user.rollout_undo"} <= fired
+    assert {
+        "deployment-controller.create_new_replicaset",
+        "deployment-controller.scale_down_old_replicasets",
+        "clock.pass_min_ready_seconds",
+        "user.scale",
+        "user.rollout_undo",
+    } <= fired
     assert max(sum(state.available[1:]) for _, state in walks) >= 5
     assert max(len(labels) for labels, _ in walks) == walk_settings().stateful_step_count
 
@@ -130,10 +159,20 @@ def test_the_walks_reach_deep_states() -> None:
 # -- pods on two nodes sharing one claim -------------------------------------------------------
 
 #: 8 replicas on two nodes sharing one ReadWriteOnce claim, with evictions moving pods around.
-PLACED = with_settings(PRESETS["small"], {
-    "replicas": "8", "max-surge": "25%", "max-unavailable": "25%", "min-ready-seconds": "0", "rollbacks": "0",
-    "nodes": "2", "shared-claim": "true", "faults": "evict", "fault-budget": "3",
-})
+PLACED = with_settings(
+    PRESETS["small"],
+    {
+        "replicas": "8",
+        "max-surge": "25%",
+        "max-unavailable": "25%",
+        "min-ready-seconds": "0",
+        "rollbacks": "0",
+        "nodes": "2",
+        "shared-claim": "true",
+        "faults": "evict",
+        "fault-budget": "3",
+    },
+)
 PLACED_HOLDING = catalog.properties("deployment", ["revisions_unique", "rwo_volume_attached_to_one_node"])
 
 
@@ -147,6 +186,7 @@ def test_placed_walks_keep_the_volume_on_one_node() -> None:
 
 # -- the harness reports broken models --------------------------------------------------------
 
+
 @attrs.frozen
 class _Scope:
     limit: int = 3
@@ -158,15 +198,23 @@ class _State:
 
 
 def _toy(effect: Any) -> Model:
-    return Model(name="toy", title="toy", kubernetes="-", state_cls=_State, scope_cls=_Scope,
-                 init=lambda sc: _State(0),
-                 commands=(Command("controller.increment", lambda ops, sc, s: s.count >= 0, effect, "count up"),),
-                 quiescent=lambda ops, sc, s: True, presets={})
+    return Model(
+        name="toy",
+        title="toy",
+        kubernetes="-",
+        state_cls=_State,
+        scope_cls=_Scope,
+        init=lambda sc: _State(0),
+        commands=(Command("controller.increment", lambda ops, sc, s: s.count >= 0, effect, "count up"),),
+        quiescent=lambda ops, sc, s: True,
+        presets={},
+    )
 
 
 def _run(machine: type) -> None:
-    run_state_machine_as_test(machine, settings=walk_settings(max_examples=20, stateful_step_count=10,
-                                                              derandomize=True, database=None))
+    run_state_machine_as_test(
+        machine, settings=walk_settings(max_examples=20, stateful_step_count=10, derandomize=True, database=None)
+    )
 
 
 def test_the_machine_reports_a_state_outside_its_domain() -> None:
@@ -193,7 +241,9 @@ def test_the_machine_checks_step_and_terminal_properties() -> None:
         _run(machine)  # at the limit, min_ keeps the count: a step by zero
     ends_at_two = Property("toy.ends_at_two", "terminal", "-", "-", lambda ops, sc, s: s.count == 2)
     stops = _toy(lambda ops, sc, s: {"count": s.count + 1})
-    stops = attrs.evolve(stops, commands=(attrs.evolve(stops.commands[0], guard=lambda ops, sc, s: s.count < sc.limit),))
+    stops = attrs.evolve(
+        stops, commands=(attrs.evolve(stops.commands[0], guard=lambda ops, sc, s: s.count < sc.limit),)
+    )
     with pytest.raises(AssertionError, match="toy.ends_at_two violated"):
         _run(machine_for(stops, _Scope(), [ends_at_two]))
 

@@ -31,27 +31,47 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
+from machines import machine_for, python_name
 
-from kubecheck.properties import catalog
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers.statefulset import MODEL, PRESETS
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
-from machines import machine_for, python_name
+from kubecheck.properties import catalog
 
-LARGE = with_settings(PRESETS["small"], {
-    "replicas": "4", "scale-to": "2,6", "scales": "2", "nodes": "3", "edits": "2", "reverts": "1",
-    "max-unavailable": "2", "min-ready-seconds": "10", "when-scaled": "Delete", "pod-deletes": "1",
-    "set-deletion": "true",
-})
+LARGE = with_settings(
+    PRESETS["small"],
+    {
+        "replicas": "4",
+        "scale-to": "2,6",
+        "scales": "2",
+        "nodes": "3",
+        "edits": "2",
+        "reverts": "1",
+        "max-unavailable": "2",
+        "min-ready-seconds": "10",
+        "when-scaled": "Delete",
+        "pod-deletes": "1",
+        "set-deletion": "true",
+    },
+)
 
-HOLDING = catalog.properties("statefulset", [
-    "at_most_one_pod_object_per_identity", "at_most_one_running_instance", "pods_created_in_ordinal_order",
-    "pods_removed_in_reverse_order", "pod_mounts_own_claim", "identity_stable_across_rescheduling",
-    "partition_respected", "claims_follow_retention_policy", "rwo_volume_attached_to_one_node",
-    "rwop_claim_used_by_one_pod",
-])
+HOLDING = catalog.properties(
+    "statefulset",
+    [
+        "at_most_one_pod_object_per_identity",
+        "at_most_one_running_instance",
+        "pods_created_in_ordinal_order",
+        "pods_removed_in_reverse_order",
+        "pod_mounts_own_claim",
+        "identity_stable_across_rescheduling",
+        "partition_respected",
+        "claims_follow_retention_policy",
+        "rwo_volume_attached_to_one_node",
+        "rwop_claim_used_by_one_pod",
+    ],
+)
 TERMINAL = catalog.properties("statefulset", ["finished_or_deleted"])
 SPLIT_BRAIN = catalog.properties("statefulset", ["at_most_one_running_instance_with_force_delete"])
 
@@ -61,8 +81,10 @@ def machines_for(scope: Any, invariants: list[Any]) -> dict[Any, type]:
     groups: dict[Any, list[Any]] = {}
     for prop in invariants:
         groups.setdefault(prop.adjust(scope), []).append(prop)
-    return {sc: machine_for(MODEL, sc, props + TERMINAL, name=f"StatefulSet{i}Machine")
-            for i, (sc, props) in enumerate(groups.items())}
+    return {
+        sc: machine_for(MODEL, sc, props + TERMINAL, name=f"StatefulSet{i}Machine")
+        for i, (sc, props) in enumerate(groups.items())
+    }
 
 
 MACHINES = machines_for(LARGE, HOLDING)
@@ -71,8 +93,12 @@ GROUPS = {"+".join(p.short for p in m.checked[:-1]): sc for sc, m in MACHINES.it
 
 def walk_settings(**overrides: Any) -> settings:
     profile = settings.default
-    base = dict(max_examples=max(8, profile.max_examples // 2), stateful_step_count=2 * profile.stateful_step_count,
-                deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    base = dict(
+        max_examples=max(8, profile.max_examples // 2),
+        stateful_step_count=2 * profile.stateful_step_count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     base.update(overrides)
     return settings(profile, **base)
 
@@ -83,23 +109,33 @@ def test_the_scope_is_beyond_exhaustive_search() -> None:
 
 
 def test_the_invariants_split_into_one_machine_per_adjusted_scope() -> None:
-    assert sorted(GROUPS) == sorted([
-        "at_most_one_pod_object_per_identity+pods_created_in_ordinal_order+pod_mounts_own_claim"
-        "+claims_follow_retention_policy",
-        "at_most_one_running_instance",
-        "pods_removed_in_reverse_order",
-        "identity_stable_across_rescheduling+rwo_volume_attached_to_one_node",
-        "partition_respected",
-        "rwop_claim_used_by_one_pod",
-    ])
+    assert sorted(GROUPS) == sorted(
+        [
+            "at_most_one_pod_object_per_identity+pods_created_in_ordinal_order+pod_mounts_own_claim"
+            "+claims_follow_retention_policy",
+            "at_most_one_running_instance",
+            "pods_removed_in_reverse_order",
+            "identity_stable_across_rescheduling+rwo_volume_attached_to_one_node",
+            "partition_respected",
+            "rwop_claim_used_by_one_pod",
+        ]
+    )
     assert GROUPS["at_most_one_running_instance"].faults == frozenset({"partition"})
-    assert GROUPS["pods_removed_in_reverse_order"].faults == frozenset() and not GROUPS["pods_removed_in_reverse_order"].set_deletion
+    assert (
+        GROUPS["pods_removed_in_reverse_order"].faults == frozenset()
+        and not GROUPS["pods_removed_in_reverse_order"].set_deletion
+    )
 
 
 def test_the_machine_has_one_rule_per_command_in_scope() -> None:
     machine = MACHINES[LARGE]
     expected = {python_name(c.name) for c in MODEL.commands if c.bindings(LARGE)}
-    assert {"user__scale", "user__revert_template", "garbage_collector__delete_claim", "scheduler__bind_pod"} <= expected
+    assert {
+        "user__scale",
+        "user__revert_template",
+        "garbage_collector__delete_claim",
+        "scheduler__bind_pod",
+    } <= expected
     assert "fault__force_delete_pod" not in expected
     rules = {name for name, value in vars(machine).items() if callable(value) and not isinstance(value, type)}
     assert rules == expected
@@ -122,8 +158,9 @@ def test_the_walks_reach_deep_states() -> None:
             updated = sum(p >= cl.RUNNING and r > 0 for p, r in zip(s.pod_phase, s.pod_rev))
             seen.append((pods, updated))
 
-    run_state_machine_as_test(Probe, settings=walk_settings(max_examples=30, stateful_step_count=120,
-                                                            derandomize=True, database=None))
+    run_state_machine_as_test(
+        Probe, settings=walk_settings(max_examples=30, stateful_step_count=120, derandomize=True, database=None)
+    )
     assert max(p for p, _ in seen) >= LARGE.replicas
     assert max(u for _, u in seen) >= 1
 
@@ -135,16 +172,25 @@ def test_the_machine_finds_the_split_brain_of_a_force_delete() -> None:
     the walk short: force-delete the running web-0, and the recreated web-0 starts before the
     kubelet kills the orphaned containers.
     """
-    scope = attrs.evolve(PRESETS["tiny"], replicas=1, edits=0, scales=0, scale_to=(), faults=frozenset({"force-delete"}))
+    scope = attrs.evolve(
+        PRESETS["tiny"], replicas=1, edits=0, scales=0, scale_to=(), faults=frozenset({"force-delete"})
+    )
     machine = machine_for(MODEL, scope, SPLIT_BRAIN, name="SplitBrainMachine")
     with pytest.raises(AssertionError, match=r"at_most_one_running_instance_with_force_delete violated") as failure:
-        run_state_machine_as_test(machine, settings=walk_settings(
-            max_examples=200, stateful_step_count=30, derandomize=True, database=None,
-            phases=[Phase.generate, Phase.shrink]))
+        run_state_machine_as_test(
+            machine,
+            settings=walk_settings(
+                max_examples=200,
+                stateful_step_count=30,
+                derandomize=True,
+                database=None,
+                phases=[Phase.generate, Phase.shrink],
+            ),
+        )
     message = str(failure.value)
     assert "still running on node-a" in message
     # the labels in the message are a kubecheck trace: it replays and shows the violation
-    labels = ast.literal_eval(message[message.rindex(": [") + 2:])
+    labels = ast.literal_eval(message[message.rindex(": [") + 2 :])
     assert "fault.force_delete_pod(pod=0)" in labels
     trace = replay(MODEL, scope, labels)
     assert cl.running_instances(CONCRETE, trace.last, 0) == 2

@@ -1,0 +1,92 @@
+"""What every engine is asked: a :class:`Task` (model, scope, properties, engine options, budgets).
+
+One contract for every engine (stateright's ``Checker``): each engine module exposes
+``check(task: Task) -> list[Result]`` and returns one :class:`~kubecheck.checker.result.Result`
+per property of the task, in the task's order. :func:`kubecheck.checker.run.check` takes the same
+task, picks the engines (``auto`` is one policy, there) and returns the same list.
+
+A task is a value: equal tasks ask the same question. The callbacks (``progress`` for the
+explicit search's snapshots, ``status`` for a one-line "what the symbolic engine is doing") do
+not take part in equality; engines never print, they call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from kubecheck.model.kernel.commands import Model
+    from kubecheck.model.kernel.property import Property
+
+#: The engine names a task may ask for (``auto``: what fits, and the result says which ran).
+ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
+
+#: A parameter's bounds under ``--for-all NAME=LO..HI`` (None: unbounded on that side).
+Bounds = Mapping[str, tuple[int | None, int | None]]
+
+
+@attrs.frozen
+class Budget:
+    """Limits of one run: distinct states explored, and seconds (one deadline for the whole run)."""
+
+    max_states: int | None = None
+    timeout: float | None = None
+
+
+@attrs.frozen
+class Progress:
+    """A snapshot of an explicit search, handed to ``Task.progress`` about once a second."""
+
+    states: int
+    transitions: int
+    depth: int
+    queued: int
+    seconds: float
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+def _properties(value: Any) -> tuple[Property, ...]:
+    return tuple(value)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _bounds(value: Bounds | None) -> dict[str, tuple[int | None, int | None]]:
+    return dict(value or {})
+
+
+@attrs.frozen
+class Task:
+    """Decide ``properties`` of ``model`` in ``scope`` with ``engine``, within ``budget``.
+
+    ``for_all`` names scope parameters left symbolic (a proof then holds for every value, within
+    ``bounds`` where given); ``depth`` bounds BMC, k-induction and lasso search (None: each
+    engine's default).
+    """
+
+    model: Model
+    scope: Any
+    properties: tuple[Property, ...] = attrs.field(converter=_properties)
+    engine: str = "explicit"
+    for_all: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    bounds: dict[str, tuple[int | None, int | None]] = attrs.field(factory=dict, converter=_bounds, hash=False)
+    depth: int | None = None
+    budget: Budget = Budget()
+    progress: Callable[[Progress], None] | None = attrs.field(default=None, eq=False)
+    status: Callable[[str], None] | None = attrs.field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine {self.engine!r}; engines: {', '.join(ENGINES)}")
+
+    def with_properties(self, properties: tuple[Property, ...] | list[Property]) -> Task:
+        """The same question about other properties."""
+        return attrs.evolve(self, properties=tuple(properties))
