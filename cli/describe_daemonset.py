@@ -177,7 +177,8 @@ class DaemonSetDescriber(PodTableDescriber):
         return lines
 
     def _beside(self, n: int, k: int, before: Any, after: Any) -> str:
-        """Why a pod created on node n is not alone there: a surge beside a live pod at another revision, or a Terminating one."""
+        """Why a pod created on node n is not alone there: a surge beside a live pod at another revision,
+        or a Terminating one."""
         others = [o for o in self._slots(n) if o != k and before.pod_phase[o] != cl.NONE]
         live = [o for o in others if not before.pod_terminating[o] and before.pod_rev[o] != after.pod_rev[k]]
         if live:
@@ -191,9 +192,8 @@ class DaemonSetDescriber(PodTableDescriber):
         p0, p1 = before.pod_phase[k], after.pod_phase[k]
         if p0 == cl.NONE and p1 != cl.NONE:
             rev = self.revision(after.pod_rev[k])
-            return [
-                f"created for {self.node(n)} at revision {rev}: {self._where(after, k)}{self._beside(n, k, before, after)}"
-            ]
+            beside = self._beside(n, k, before, after)
+            return [f"created for {self.node(n)} at revision {rev}: {self._where(after, k)}{beside}"]
         if p0 != cl.NONE and p1 == cl.NONE:
             return [f"removed (was {self._where(before, k, revision=True)})"]
         items = []
@@ -251,7 +251,8 @@ class DaemonSetDescriber(PodTableDescriber):
             items.append(
                 f"joined: {self._node_summary(after, n)}"
                 if joined
-                else f"re-registered (Node object created), {node_words(before.node_state[n])} → {node_words(after.node_state[n])}"
+                else "re-registered (Node object created), "
+                f"{node_words(before.node_state[n])} → {node_words(after.node_state[n])}"
             )
         elif exists:
             items.append(

@@ -1,8 +1,8 @@
 """The Deployment model's states in Kubernetes words, for traces.
 
 Object names come from :mod:`kubecheck.model.controllers.deployment_names` and the scope's
-``name`` and ``claim_name`` (``deployment/web``, ReplicaSet ``web-<pod-template-hash>``, claim ``data``). A ReplicaSet is shown with its revision:
-``web-5d8f7c9b4d (rev 2)``.
+``name`` and ``claim_name`` (``deployment/web``, ReplicaSet ``web-<pod-template-hash>``, claim
+``data``). A ReplicaSet is shown with its revision: ``web-5d8f7c9b4d (rev 2)``.
 
 Pods are counted per ReplicaSet by phase, as the model counts them: ``unscheduled`` (not bound
 to a node), ``pending`` (bound, containers starting), ``running`` (Running, not Ready),
@@ -230,9 +230,8 @@ class DeploymentDescriber:
                     f"status.replicas {text.change(before.rs_status_replicas[t], after.rs_status_replicas[t])}"
                 )
             if moved("rs_status_available"):
-                status.append(
-                    f"status.availableReplicas {text.change(before.rs_status_available[t], after.rs_status_available[t])}"
-                )
+                available = text.change(before.rs_status_available[t], after.rs_status_available[t])
+                status.append(f"status.availableReplicas {available}")
         return text.object_lines(self._title(t, before, after), [spec, status, self._pods(t, before, after)])
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:

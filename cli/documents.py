@@ -1,5 +1,8 @@
 """Machine-readable outputs: the ``kubecheck.report/1`` document and ITF traces.
 
+ITF traces come from a ``check MODEL`` run (:func:`itf_documents`, one per property) and from a
+``check -f`` report (:func:`manifest_itf_documents`, one per workload and property).
+
 The report's schema is documented in ``docs/report-format.md``; the trace documents embedded
 in it (``kubecheck.trace/1``) and the ITF traces are documented in ``docs/trace-format.md``.
 Every trace carries the property it speaks about, its kind, the verdict and the preset of the
@@ -15,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Budget
+from kubecheck.manifest.report import ManifestReport
 from kubecheck.model.kernel import traces
-from kubecheck.model.kernel.scopes import describe
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.scopes import Scope, describe
 
 REPORT_FORMAT = "kubecheck.report/1"
 TRACED = (Verdict.VIOLATED, Verdict.WITNESSED)
@@ -72,7 +78,7 @@ def result_document(result: Result, preset: str) -> dict[str, Any]:
 
 
 def report_document(
-    model: Any, preset: str, scope: Any, budget: Any, results: Sequence[Result], code: int
+    model: Model, preset: str, scope: Scope, budget: Budget, results: Sequence[Result], code: int
 ) -> dict[str, Any]:
     """The ``kubecheck.report/1`` document of one ``kubecheck check`` run."""
     return {
@@ -94,6 +100,19 @@ def itf_documents(results: Sequence[Result], preset: str) -> list[tuple[str, dic
         for r in results
         if r.trace is not None and r.verdict in TRACED
     ]
+
+
+def manifest_itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Any]]]:
+    """(file-name stem, ITF document) per violation and witness, named ``<kind>-<name>-<property>``."""
+    out = []
+    for wr in report.workloads:
+        for r in wr.rows:
+            res = r.result
+            if res.trace is not None and res.verdict in TRACED:
+                meta = {"object": wr.workload.ref, "property": res.property.name, "verdict": res.verdict.value}
+                stem = f"{wr.workload.ref.replace('/', '-')}-{res.property.short}"
+                out.append((stem, traces.to_itf(res.trace, meta)))
+    return out
 
 
 def numbered_path(out: str, short: str) -> str:

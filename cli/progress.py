@@ -12,7 +12,7 @@ import shutil
 import time
 from typing import IO
 
-from kubecheck.checker.explicit.bfs import Progress
+from kubecheck.checker.task import Progress
 from kubecheck.cli import text
 
 

@@ -111,7 +111,8 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
     for reason in stops:
         if reason == DECIDED:
             lines.append(
-                "searches that found what they looked for stopped there: their counts are the states explored until then"
+                "searches that found what they looked for stopped there: "
+                "their counts are the states explored until then"
             )
         else:
             lines.append(

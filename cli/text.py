@@ -86,7 +86,8 @@ def unknown_fields(docs: dict[str, str], known: tuple[str, ...], changed: dict, 
 
 
 def object_lines(title: str, groups: Sequence[Sequence[str]]) -> list[str]:
-    """``title item, item`` with each further non-empty group on a line aligned under the first ([] if all are empty)."""
+    """``title item, item`` with each further non-empty group on a line aligned under the first
+    ([] if all are empty)."""
     kept = [g for g in groups if g]
     pad = " " * (len(title) + 1)
     return [(title + " " if i == 0 else pad) + ", ".join(g) for i, g in enumerate(kept)]

@@ -1,23 +1,15 @@
-"""What ``kubecheck check -f`` returns and how it is rendered: text, JSON, JUnit XML, ITF.
+"""What ``kubecheck check -f`` returns: a :class:`ManifestReport` and its exit code.
 
 A :class:`ManifestReport` holds, per workload, one :class:`~.sizing.Row` per property (the
 checker's :class:`~kubecheck.checker.result.Result`, the method, the size it was checked at)
-plus what was left out and why. Renderers are pure functions of the report.
+plus what was left out and why. The CLI renders it (``kubecheck.cli.manifest_text``,
+``manifest_json``, ``junit``, and ``documents.manifest_itf_documents`` for ITF).
 
 Exit code (DESIGN.md): 0 every guarantee holds or is proved and every witness found; 10
 inconclusive; 12 safety violation; 13 liveness violation; 14 unreachable witness. Rows of
 *caveats* — properties upstream does not guarantee, shown so the user sees what can go wrong
 (``live_pods_within_surge``: terminating pods exceed maxSurge) — never fail the run unless
-``strict`` is set. In JUnit a caveat is a passing test case whose output tells its verdict.
-
-JSON schema ``kubecheck.manifest-report/1``::
-
-    {"format", "kubernetes", "sources": [..], "exit_code", "seconds", "ignored": [..], "unknown_fields": [..], "faults": [..],
-     "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
-                    "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}],
-                    "properties": [{"property", "kind", "verdict", "method", "checked_at", "reduced", "caveat",
-                                    "states", "transitions", "depth", "seconds", "note",
-                                    "trace": kubecheck.trace/1 | null}]}]}
+``strict`` is set.
 """
 
 from __future__ import annotations
@@ -35,14 +27,14 @@ from kubecheck.manifest.workloads import Workload
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.scopes import describe
 
-FORMAT = "kubecheck.manifest-report/1"
+#: The Kubernetes version whose semantics the models follow (shown in every report).
 KUBERNETES = "v1.35"
-TRACED = (Verdict.VIOLATED, Verdict.WITNESSED)
-FAILING = (Verdict.VIOLATED, Verdict.UNREACHABLE)
 
 
 @attrs.frozen
 class WorkloadReport:
+    """One workload's rows (one per property checked), the properties skipped and why, its seconds."""
+
     workload: Workload
     rows: tuple[Row, ...]
     skipped: tuple[Skipped, ...]
@@ -68,7 +60,19 @@ class ManifestReport:
 
     @property
     def exit_code(self) -> int:
+        """The process exit code of the report (caveats count only when strict)."""
         return exit_code(self.counted()) if self.workloads else EXIT_OK
+
+
+# -- transitional ------------------------------------------------------------------------------
+# The renderers live in kubecheck.cli (manifest_text, manifest_json, junit, documents). These
+# copies remain only while kubecheck.manifest re-exports them (manifest/__init__.py) and
+# tests/manifest/test_examples.py and test_sizing.py import render_text from there; delete
+# everything below this line once they import from kubecheck.cli instead.
+
+FORMAT = "kubecheck.manifest-report/1"
+TRACED = (Verdict.VIOLATED, Verdict.WITNESSED)
+FAILING = (Verdict.VIOLATED, Verdict.UNREACHABLE)
 
 
 # -- text -------------------------------------------------------------------------------------
@@ -268,7 +272,8 @@ def itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Any]]]:
 
 
 def render_junit(report: ManifestReport, trace_lines: Callable[[Result], list[str]] | None = None) -> str:
-    """One testsuite per workload, one testcase per property: failure for VIOLATED/UNREACHABLE, skipped for INCONCLUSIVE."""
+    """One testsuite per workload, one testcase per property: failure for VIOLATED/UNREACHABLE,
+    skipped for INCONCLUSIVE."""
     trace_lines = trace_lines or default_trace_lines
     root = ET.Element("testsuites", name="kubecheck", time=f"{report.seconds:.3f}")
     totals = {"tests": 0, "failures": 0, "skipped": 0}

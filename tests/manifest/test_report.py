@@ -10,7 +10,9 @@ import attrs
 from manifest_texts import deployment
 
 from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, Verdict
-from kubecheck.manifest import check_manifests, exit_code, itf_documents, render_json, render_junit, render_text
+from kubecheck.cli import junit, manifest_json, manifest_text
+from kubecheck.cli.documents import manifest_itf_documents
+from kubecheck.manifest import check_manifests, exit_code
 
 WEB = deployment(replicas=2, strategy="strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")
 
@@ -21,7 +23,7 @@ def _report(**kw):
 
 def test_text_table_has_a_row_per_property_with_method_and_size() -> None:
     report = _report()
-    text = render_text(report)
+    text = manifest_text.render(report)
     lines = text.splitlines()
     assert lines[0].startswith("kubecheck check -f -: 1 workloads, 14 properties")
     assert "deployment/web  (<stdin> (document 1); model deployment;" in text
@@ -40,7 +42,7 @@ def test_caveats_do_not_fail_the_run_unless_strict() -> None:
 
 
 def test_json_document() -> None:
-    doc = json.loads(render_json(_report()))
+    doc = json.loads(manifest_json.render(_report()))
     assert doc["format"] == "kubecheck.manifest-report/1" and doc["exit_code"] == 0
     [w] = doc["workloads"]
     assert (w["object"], w["model"], w["scope"]["replicas"]) == ("deployment/web", "deployment", "2")
@@ -77,14 +79,14 @@ def test_json_document() -> None:
 
 def test_junit_one_testcase_per_property() -> None:
     report = _report()
-    root = ET.fromstring(render_junit(report))
+    root = ET.fromstring(junit.render(report))
     [suite] = root.findall("testsuite")
     cases = suite.findall("testcase")
     assert len(cases) == 14 == int(root.get("tests"))
     assert root.get("failures") == "0" and root.get("skipped") == "0"
     live = next(c for c in cases if c.get("name") == "deployment.live_pods_within_surge")
     assert "caveat" in live.find("system-out").text
-    strict = ET.fromstring(render_junit(attrs.evolve(report, strict=True)))
+    strict = ET.fromstring(junit.render(attrs.evolve(report, strict=True)))
     assert strict.get("failures") == "2"  # the caveats: live_pods_within_surge and paused_keeps_new_replicaset
     failure = strict.find(".//testcase[@name='deployment.live_pods_within_surge']/failure")
     assert failure.get("type") == "VIOLATED" and "user.edit_template" in failure.text
@@ -96,14 +98,14 @@ def test_junit_inconclusive_is_skipped() -> None:
     row = wr.rows[0]
     stuck = attrs.evolve(row, result=attrs.evolve(row.result, verdict=Verdict.INCONCLUSIVE, note="budget"))
     report = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=(stuck,) + wr.rows[1:]),))
-    root = ET.fromstring(render_junit(report))
+    root = ET.fromstring(junit.render(report))
     assert root.get("skipped") == "1"
     assert root.find(".//skipped").get("message") == "INCONCLUSIVE: budget"
     assert report.exit_code == 10
 
 
 def test_itf_one_document_per_violation_and_witness() -> None:
-    docs = itf_documents(_report())
+    docs = manifest_itf_documents(_report())
     stems = [s for s, _ in docs]
     assert "deployment-web-live_pods_within_surge" in stems
     doc = dict(docs)["deployment-web-live_pods_within_surge"]

@@ -1,0 +1,82 @@
+"""``kubecheck check -f FILE|DIR|-``: check every workload of Kubernetes manifests.
+
+:func:`kubecheck.manifest.check_manifests` reads the manifests, sizes each workload and checks it,
+and returns a :class:`~kubecheck.manifest.report.ManifestReport`; this module renders it as text
+(:mod:`kubecheck.cli.manifest_text`), JSON (:mod:`kubecheck.cli.manifest_json`), JUnit XML
+(:mod:`kubecheck.cli.junit`) or ITF traces (:func:`kubecheck.cli.documents.manifest_itf_documents`).
+The exit code is the report's: the user's manifests, not the tool's own scope.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from kubecheck import manifest
+from kubecheck.checker.task import Budget
+from kubecheck.cli import documents, junit, manifest_json, manifest_text
+from kubecheck.cli.errors import InputError, reported_errors
+from kubecheck.cli.options import ManifestRequest
+from kubecheck.cli.output import Output, check_writable, write, write_traces
+from kubecheck.cli.progress import StatusLine
+from kubecheck.model.controllers import cluster
+
+
+def manifest_faults(raw: str | None) -> frozenset[str]:
+    """``--faults`` with -f: the faults of any model (``all`` for every one; ``none``), InputError otherwise."""
+    known = cluster.FAULTS  # every model's faults (the Deployment's crash and evict among them)
+    if raw is None or raw.strip() == "none":
+        return frozenset()
+    names = [n.strip() for n in raw.split(",") if n.strip()]
+    if names == ["all"]:
+        return frozenset(known)
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise InputError(f"--faults: expected a comma list of {', '.join(known)} (or all, none), got {raw!r}")
+    return frozenset(names)
+
+
+def check_manifests(
+    request: ManifestRequest,
+    named: Sequence[str],
+    faults: str | None,
+    engine: str,
+    budget: Budget,
+    output: Output,
+    status: StatusLine,
+) -> int:
+    """Read the manifests, check each workload, render; the exit code.
+
+    ``named`` is the MODEL and PROPERTY arguments, which do not go with -f; ``faults`` is
+    ``--faults`` as typed. The explicit engine (the default of ``check MODEL``) means ``auto``
+    here: each workload is checked the way its size allows.
+    """
+    chosen = manifest_faults(faults)
+    if named:
+        raise InputError("give a MODEL or -f manifests, not both")
+    stdin_text = sys.stdin.buffer.read() if "-" in request.files else None
+    with reported_errors():
+        check_writable(output.out)
+        try:
+            report = manifest.check_manifests(
+                list(request.files),
+                stdin_text=stdin_text,
+                nodes=request.nodes,
+                engine=engine if engine != "explicit" else "auto",
+                budget=budget,
+                progress=status,
+                verbose=request.verbose,
+                strict=request.strict,
+                faults=chosen,
+            )
+        finally:
+            status.clear()
+    if output.fmt == "itf":
+        write_traces(documents.manifest_itf_documents(report), output.out, output.quiet)
+    elif output.fmt == "json":
+        write(manifest_json.render(report), output.out, output.quiet)
+    elif output.fmt == "junit":
+        write(junit.render(report, manifest_text.trace_lines), output.out, output.quiet)
+    else:
+        write(manifest_text.render(report, manifest_text.trace_lines), output.out, output.quiet)
+    return report.exit_code

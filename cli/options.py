@@ -1,0 +1,188 @@
+"""Shared option decorators: each adds a group of click options and hands the command one typed value.
+
+A decorator adds its options (in the order ``--help`` shows them) and wraps the command so that
+the group arrives as one value instead of several keyword arguments::
+
+    manifest_options  -f/--filename, --nodes, --strict, --verbose  -> manifests: ManifestRequest
+    scope_options     --scope, --set, --faults                      -> scope: ScopeRequest
+    budget_options    --max-states, --timeout                       -> budget: checker.task.Budget
+    engine_options    --engine, --for-all, --depth, --certificate   -> engine: EngineRequest
+    output_options    --format, --out[, --quiet]                    -> output: cli.output.Output
+
+A new command takes the groups it needs; a new option of a group reaches every command that
+takes the group.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from kubecheck.checker.task import ENGINES, Budget
+from kubecheck.cli.output import Output
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Output formats of every command; ``check -f`` adds ``junit``.
+FORMATS = ("text", "json", "itf")
+CHECK_FORMATS = (*FORMATS, "junit")
+
+
+@attrs.frozen
+class ManifestRequest:
+    """``check -f``: the manifests (files, directories, ``-`` for stdin) and how to read them."""
+
+    files: tuple[str, ...] = ()
+    nodes: int | None = None
+    strict: bool = False
+    verbose: bool = False
+
+
+@attrs.frozen
+class ScopeRequest:
+    """``--scope PRESET``, the ``--set NAME=VALUE`` pairs and ``--faults`` (None: not given)."""
+
+    preset: str = "small"
+    pairs: tuple[str, ...] = ()
+    faults: str | None = None
+
+
+@attrs.frozen
+class EngineRequest:
+    """``--engine``, ``--for-all`` (as typed), ``--depth`` and ``--certificate FILE``."""
+
+    engine: str = "explicit"
+    for_all: str | None = None
+    depth: int | None = None
+    certificate: str | None = None
+
+
+def _grouped(
+    options: list[Callable[[F], F]], name: str, build: Callable[[dict[str, Any]], object], keys: tuple[str, ...]
+) -> Callable[[F], F]:
+    """A decorator adding ``options`` whose values ``keys`` reach the command as ``name=build(values)``."""
+
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {key: kwargs.pop(key) for key in keys}
+            return f(*args, **kwargs, **{name: build(values)})
+
+        for option in reversed(options):
+            command = option(command)
+        return command  # type: ignore[return-value]
+
+    return decorate
+
+
+manifest_options = _grouped(
+    [
+        click.option(
+            "-f",
+            "--filename",
+            "files",
+            multiple=True,
+            metavar="FILE|DIR|-",
+            help="check Kubernetes manifests instead of a built-in model (files, directories, - for stdin)",
+        ),
+        click.option(
+            "--nodes",
+            type=click.IntRange(1, 64),
+            metavar="N",
+            help="with -f: cluster nodes for StatefulSets/DaemonSets",
+        ),
+        click.option(
+            "--strict", is_flag=True, help="with -f: count violations of properties upstream does not guarantee"
+        ),
+        click.option(
+            "--verbose", "-v", is_flag=True, help="with -f: unknown fields, properties not checked, witness traces"
+        ),
+    ],
+    "manifests",
+    lambda v: ManifestRequest(tuple(v["files"]), v["nodes"], v["strict"], v["verbose"]),
+    ("files", "nodes", "strict", "verbose"),
+)
+
+scope_options = _grouped(
+    [
+        click.option(
+            "--scope",
+            "preset",
+            default="small",
+            show_default=True,
+            metavar="PRESET",
+            help="named scope preset (kubecheck list shows them)",
+        ),
+        click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="set a scope parameter (repeatable)"),
+        click.option(
+            "--faults",
+            metavar="crash,evict|none",
+            help="faults that may happen (same as --set faults=…); with -f, also check the properties that assume them",
+        ),
+    ],
+    "scope",
+    lambda v: ScopeRequest(v["preset"], tuple(v["pairs"]), v["faults"]),
+    ("preset", "pairs", "faults"),
+)
+
+budget_options = _grouped(
+    [
+        click.option(
+            "--max-states", type=click.IntRange(min=1), metavar="N", help="stop after N distinct states (INCONCLUSIVE)"
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            metavar="SECONDS",
+            help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)",
+        ),
+    ],
+    "budget",
+    lambda v: Budget(v["max_states"], v["timeout"]),
+    ("max_states", "timeout"),
+)
+
+engine_options = _grouped(
+    [
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINES),
+            default="explicit",
+            show_default=True,
+            help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)",
+        ),
+        click.option(
+            "--for-all",
+            "for_all",
+            metavar="NAME[=LO..HI],...",
+            help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value (in LO..HI "
+            "if given; a model that cannot leave one open checks each value of the range)",
+        ),
+        click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)"),
+        click.option(
+            "--certificate",
+            metavar="FILE",
+            help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)",
+        ),
+    ],
+    "engine",
+    lambda v: EngineRequest(v["engine"], v["for_all"], v["depth"], v["certificate"]),
+    ("engine", "for_all", "depth", "certificate"),
+)
+
+
+def output_options(formats: tuple[str, ...], help: str, quiet: bool = True) -> Callable[[F], F]:
+    """``--format`` (one of ``formats``), ``--out FILE`` and, when ``quiet``, ``--quiet``/``-q``."""
+    options: list[Callable[[F], F]] = [
+        click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True, help=help),
+        click.option("--out", metavar="FILE", help="write to FILE instead of standard output"),
+    ]
+    keys: tuple[str, ...] = ("fmt", "out")
+    if quiet:
+        options.append(click.option("--quiet", "-q", is_flag=True, help="no progress line and no messages on stderr"))
+        keys += ("quiet",)
+    return _grouped(options, "output", lambda v: Output(v["fmt"], v["out"], v.get("quiet", False)), keys)

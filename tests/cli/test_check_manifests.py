@@ -1,0 +1,88 @@
+"""``kubecheck check -f``: manifests from files, directories and stdin; JUnit; faults."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import API_MESSAGE, EXAMPLES, kubecheck, one_error_line
+from click.testing import CliRunner
+
+from kubecheck.cli.main import cli
+
+
+def _stream() -> str:
+    """The examples as one multi-document stream, as `helm template` would print them."""
+    return "".join("---\n" + p.read_text() for p in sorted(EXAMPLES.glob("*.yaml")))
+
+
+def test_check_f_reads_a_multi_document_stream_from_stdin():
+    result = CliRunner().invoke(cli, ["check", "-f", "-"], input=_stream())
+    from_dir = kubecheck("check", "-f", str(EXAMPLES))
+    assert result.exit_code == from_dir.exit_code == 12  # the DaemonSet example's stuck rollout
+    for workload in (
+        "deployment/web",
+        "deployment/grafana",
+        "statefulset/postgres",
+        "statefulset/cassandra",
+        "daemonset/fluent-bit",
+    ):
+        assert workload in result.stdout
+
+
+def test_check_f_junit_has_one_testcase_per_property():
+    import xml.etree.ElementTree as ET
+
+    result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--format", "junit")
+    root = ET.fromstring(result.stdout)
+    names = [tc.get("name") for tc in root.iter("testcase")]
+    assert "deployment.replicas_within_surge" in names and len(names) == len(set(names))
+
+
+def test_check_f_invalid_manifest_gives_the_api_servers_message(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+        "  selector: {matchLabels: {app: web}}\n  strategy:\n    rollingUpdate: {maxSurge: 0, maxUnavailable: 0}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n"
+    )
+    result = kubecheck("check", "-f", str(bad))
+    assert result.exit_code == 2
+    assert one_error_line(result).endswith(f"deployment/web: {API_MESSAGE}")
+
+
+def test_model_and_manifests_together_is_a_usage_error():
+    result = kubecheck("check", "deployment", "-f", str(EXAMPLES))
+    assert result.exit_code == 2
+    assert one_error_line(result) == "give a MODEL or -f manifests, not both"
+
+
+def test_a_deployment_too_large_for_explicit_search_is_refused_with_the_way_out():
+    result = kubecheck("check", "deployment", "replicas_within_surge", "--set", "replicas=1000")
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        "replicas 1000: the Deployment's state space grows about as replicas^4; explicit search is refused above 20 "
+        "replicas; use --engine kind or pdr (symbolic, this instance), --engine auto, or give explicit search a budget "
+        "(--max-states, --timeout)"
+    )
+
+
+def test_check_f_faults_adds_the_properties_that_assume_them():
+    web = str(EXAMPLES / "web-deployment.yaml")
+    quiet = json.loads(kubecheck("check", "-f", web, "--format", "json").stdout)
+    crash = json.loads(kubecheck("check", "-f", web, "--format", "json", "--faults", "crash").stdout)
+    checked = [{p["property"] for p in doc["workloads"][0]["properties"]} for doc in (quiet, crash)]
+    assert checked[1] - checked[0] == {"deployment.availability_floor_with_crashes"}
+    assert (quiet["faults"], crash["faults"]) == ([], ["crash"])
+    skipped = {s["property"]: s["reason"] for s in quiet["workloads"][0]["skipped"]}
+    assert skipped["deployment.availability_floor_with_crashes"] == "needs faults: crash (--faults crash)"
+    text = kubecheck("check", "-f", web, "--faults", "crash")
+    assert "(Kubernetes v1.35 semantics; user: one template edit; faults: crash)" in text.stdout.splitlines()[0]
+
+
+def test_check_f_unknown_fault_is_exit_2():
+    result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--faults", "crash,meteor")
+    assert result.exit_code == 2
+    assert one_error_line(result) == (
+        "--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
+        "node-delete (or all, none), got 'crash,meteor'"
+    )
