@@ -1,1 +1,1 @@
-"""kubecheck.cli — the ``kubecheck`` command: click parsing and text/JSON/ITF rendering, no logic."""
+"""kubecheck.cli — the ``kubecheck`` command: click parsing and text/JSON/JUnit/ITF rendering, no logic."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 import click
 
@@ -26,6 +27,7 @@ from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.cli.progress import StatusLine
 from kubecheck.model.kernel import scopes, traces
 from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope
 from kubecheck.properties import catalog
 
@@ -63,16 +65,26 @@ def symbolic_params(model: Model, names: str | None) -> tuple[tuple[str, ...], d
     return tuple(out), bounds
 
 
+@runtime_checkable
+class Certified(Protocol):
+    """Evidence that can be written as an SMT-LIB certificate (an invariant proof)."""
+
+    def smtlib(self, encoder: Encoder, prop: Property) -> str: ...
+
+
 def write_certificates(task: Task, results: Sequence[Result], out: str, quiet: bool) -> None:
     """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
-    proved = [r for r in results if r.evidence is not None and hasattr(r.evidence, "smtlib")]
+    proved: list[tuple[Result, Certified]] = []
+    for r in results:
+        if isinstance(r.evidence, Certified):
+            proved.append((r, r.evidence))
     if not proved:
         if not quiet:
             click.echo("no certificate written: no property was PROVED by pdr or kind", err=True)
         return
-    for r in proved:
+    for r, proof in proved:
         encoder = Encoder(task.model, r.scope, task.for_all, task.bounds, arith="linear")
-        text_ = r.evidence.smtlib(encoder, r.property)
+        text_ = proof.smtlib(encoder, r.property)
         write(text_, out if len(proved) == 1 else documents.numbered_path(out, r.property.short), quiet)
 
 

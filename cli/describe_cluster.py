@@ -13,6 +13,7 @@ from typing import Any
 
 from kubecheck.cli import text
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.kernel.commands import Model
 
 NODE_WORDS = {
     cl.NODE_READY: "Ready",
@@ -31,11 +32,12 @@ class PodTableDescriber:
     KIND = ""
     KNOWN: tuple[str, ...] = ()
 
-    def __init__(self, model: Any, scope: Any):
+    def __init__(self, model: Model, scope: Any):  # scope: the model's own scope class
         self.model = model
         self.scope = scope
         self.schema = model.schema(scope)
-        self.naming = model.naming
+        # the model's Naming; Any because the StatefulSet's also names claims, which the protocol does not
+        self.naming: Any = model.naming
 
     # -- names ---------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
-from kubecheck.model.kernel.commands import Action
+from kubecheck.model.kernel.commands import Action, Model
 
 #: (field, word) of the pod phases, in lifecycle order.
 PHASES = (
@@ -55,7 +55,7 @@ __all__ = ["DeploymentDescriber"]
 class DeploymentDescriber:
     """Describes states and steps of the ``deployment`` model."""
 
-    def __init__(self, model: Any, scope: Any):
+    def __init__(self, model: Model, scope: Any):  # scope: the model's own scope class
         self.model = model
         self.scope = scope
         self.schema = model.schema(scope)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget
@@ -23,12 +22,13 @@ from kubecheck.manifest.report import ManifestReport
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.scopes import Scope, describe
+from kubecheck.model.kernel.traces import Json
 
 REPORT_FORMAT = "kubecheck.report/1"
 TRACED = (Verdict.VIOLATED, Verdict.WITNESSED)
 
 
-def trace_meta(result: Result, preset: str) -> dict[str, Any]:
+def trace_meta(result: Result, preset: str) -> dict[str, Json]:
     """The metadata a saved trace carries about where it came from."""
     return {
         "property": result.property.name,
@@ -38,7 +38,7 @@ def trace_meta(result: Result, preset: str) -> dict[str, Any]:
     }
 
 
-def _stats(result: Result) -> dict[str, Any]:
+def _stats(result: Result) -> dict[str, Json]:
     s = result.stats
     rate = s.states_per_second
     return {
@@ -52,14 +52,14 @@ def _stats(result: Result) -> dict[str, Any]:
     }
 
 
-def _coverage(result: Result) -> dict[str, Any] | None:
+def _coverage(result: Result) -> dict[str, Json] | None:
     c = result.coverage
     if c is None:
         return None
     return {"fired": dict(c.fired), "never_fired": c.never_fired, "disabled": list(c.disabled), "complete": c.complete}
 
 
-def result_document(result: Result, preset: str) -> dict[str, Any]:
+def result_document(result: Result, preset: str) -> dict[str, Json]:
     p = result.property
     traced = result.trace is not None and result.verdict in TRACED
     return {
@@ -79,7 +79,7 @@ def result_document(result: Result, preset: str) -> dict[str, Any]:
 
 def report_document(
     model: Model, preset: str, scope: Scope, budget: Budget, results: Sequence[Result], code: int
-) -> dict[str, Any]:
+) -> dict[str, Json]:
     """The ``kubecheck.report/1`` document of one ``kubecheck check`` run."""
     return {
         "format": REPORT_FORMAT,
@@ -93,16 +93,16 @@ def report_document(
     }
 
 
-def itf_documents(results: Sequence[Result], preset: str) -> list[tuple[str, dict[str, Any]]]:
+def itf_documents(results: Sequence[Result], preset: str) -> list[tuple[str, dict[str, Json]]]:
     """(property short name, ITF document) for every violation and witness."""
     return [
-        (r.property.short, traces.to_itf(r.trace, trace_meta(r, preset)))  # type: ignore[arg-type]
+        (r.property.short, traces.to_itf(r.trace, trace_meta(r, preset)))
         for r in results
         if r.trace is not None and r.verdict in TRACED
     ]
 
 
-def manifest_itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Any]]]:
+def manifest_itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Json]]]:
     """(file-name stem, ITF document) per violation and witness, named ``<kind>-<name>-<property>``."""
     out = []
     for wr in report.workloads:
@@ -128,7 +128,7 @@ def numbered_path(out: str, short: str) -> str:
     return str(path.with_name(f"{name}.{short}"))
 
 
-def trace_documents(doc: Any) -> list[tuple[str, Any]]:
+def trace_documents(doc: Json) -> list[tuple[str, Json]]:
     """The traces inside a document for replay: (where, trace document).
 
     A ``kubecheck.trace/1`` or ITF document is itself the trace; a ``kubecheck.report/1``

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from kubecheck.cli import text
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import describe, params
 
 
-def models_table(models: Sequence[Any]) -> list[str]:
+def models_table(models: Sequence[Model]) -> list[str]:
     rows = [[m.name, m.kubernetes, m.title] for m in models]
     return text.table(["model", "kubernetes", "title"], rows, "<<<")
 
 
-def presets(model: Any) -> list[str]:
+def presets(model: Model) -> list[str]:
     lines = ["Presets (--scope PRESET; default small):"]
     width = max(len(n) for n in model.presets)
     for name, scope in model.presets.items():
@@ -23,7 +24,7 @@ def presets(model: Any) -> list[str]:
     return lines
 
 
-def parameters(model: Any) -> list[str]:
+def parameters(model: Model) -> list[str]:
     default = model.scope_cls()
     rows: list[tuple[str, str, list[str]]] = []
     for name, info in params(model.scope_cls):
@@ -39,7 +40,7 @@ def parameters(model: Any) -> list[str]:
     return lines
 
 
-def properties(table: Sequence[Any]) -> list[str]:
+def properties(table: Sequence[Property]) -> list[str]:
     lines = ["Properties (kubecheck check MODEL [PROPERTY...]; the model prefix may be left out):"]
     for p in table:
         lines.append(f"  {p.name}  ({p.kind})")
@@ -52,7 +53,7 @@ def properties(table: Sequence[Any]) -> list[str]:
     return lines
 
 
-def render(models: Sequence[Any], property_tables: dict[str, Sequence[Any]]) -> str:
+def render(models: Sequence[Model], property_tables: Mapping[str, Sequence[Property]]) -> str:
     """The listing of the given models, each in full after the models table."""
     lines = models_table(models)
     for m in models:

@@ -1,6 +1,6 @@
 """The ``kubecheck.manifest-report/1`` JSON document of ``kubecheck check -f``.
 
-Schema (documented in ``docs/report-format.md``)::
+Schema (also in ``docs/report-format.md``)::
 
     {"format", "kubernetes", "sources": [..], "exit_code", "seconds", "ignored": [..], "unknown_fields": [..],
      "faults": [..],
@@ -14,18 +14,18 @@ Schema (documented in ``docs/report-format.md``)::
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from kubecheck.cli.documents import TRACED
 from kubecheck.manifest.report import KUBERNETES, ManifestReport
 from kubecheck.manifest.sizing import Row
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.scopes import describe
+from kubecheck.model.kernel.traces import Json
 
 FORMAT = "kubecheck.manifest-report/1"
 
 
-def row_document(row: Row) -> dict[str, Any]:
+def row_document(row: Row) -> dict[str, Json]:
     """One property's row: verdict, method, size, statistics and its trace (a violation or witness)."""
     r = row.result
     traced = r.trace is not None and r.verdict in TRACED
@@ -47,7 +47,7 @@ def row_document(row: Row) -> dict[str, Any]:
     }
 
 
-def report_document(report: ManifestReport) -> dict[str, Any]:
+def report_document(report: ManifestReport) -> dict[str, Json]:
     """The whole report as a ``kubecheck.manifest-report/1`` document."""
     return {
         "format": FORMAT,

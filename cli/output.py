@@ -13,7 +13,6 @@ import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 import click
@@ -21,9 +20,10 @@ import click
 from kubecheck.cli.documents import numbered_path
 from kubecheck.cli.errors import InputError
 from kubecheck.model.kernel import traces
+from kubecheck.model.kernel.traces import Json
 
 #: A trace document to write: (the short name a file is numbered with, the JSON document).
-TraceDocument = tuple[str, Mapping[str, Any]]
+TraceDocument = tuple[str, Mapping[str, Json]]
 
 
 @attrs.frozen

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import attrs
 
 from kubecheck.cli import documents, report_text, text, trace_text
 from kubecheck.model.kernel import traces
-from kubecheck.model.kernel.traces import Trace, TraceError
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.traces import Json, Trace, TraceError
 from kubecheck.properties import catalog
 
 META_KEYS = ("property", "kind", "verdict", "preset")
@@ -31,18 +32,18 @@ class Replayed:
 
     where: str
     trace: Trace
-    meta: Mapping[str, Any]
-    property: Any
+    meta: Mapping[str, Json]
+    prop: Property | None
     verdict: str | None
     preset: str
     reproduced: bool
 
     @property
     def short(self) -> str:
-        return self.property.short if self.property is not None else "trace"
+        return self.prop.short if self.prop is not None else "trace"
 
     @property
-    def extra(self) -> dict[str, Any]:
+    def extra(self) -> dict[str, Json]:
         out = {k: self.meta[k] for k in META_KEYS if k in self.meta}
         out["preset"] = self.preset
         if self.verdict is not None:
@@ -50,7 +51,7 @@ class Replayed:
         return out
 
 
-def _claim(meta: Mapping[str, Any], model_name: str) -> tuple[Any, str | None]:
+def _claim(meta: Mapping[str, Json], model_name: str) -> tuple[Property | None, str | None]:
     """The property a trace names and the verdict it claims (VIOLATED or WITNESSED)."""
     name = meta.get("property")
     if name is None:
@@ -67,7 +68,7 @@ def _claim(meta: Mapping[str, Any], model_name: str) -> tuple[Any, str | None]:
     return prop, expected
 
 
-def load(file: str, content: str, models: Mapping[str, Any]) -> list[Replayed]:
+def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]:
     """Every trace in the file, replayed and with its claim checked."""
     try:
         doc = json.loads(content)
@@ -85,8 +86,9 @@ def load(file: str, content: str, models: Mapping[str, Any]) -> list[Replayed]:
             prop, verdict = _claim(meta, trace.model.name)
         except (TraceError, catalog.UnknownName) as err:
             raise TraceError(f"{label}: {err}") from None
-        preset = meta.get("preset")
-        if preset not in trace.model.presets:
+        if meta.get("preset") in trace.model.presets:
+            preset = meta["preset"]
+        else:
             preset = trace_text.nearest_preset(trace.model, trace.scope)
         reproduced = prop is None or trace_text.evaluate(prop, trace)
         out.append(Replayed(label, trace, meta, prop, verdict, preset, reproduced))
@@ -98,9 +100,9 @@ def block(r: Replayed) -> list[str]:
     changes = trace_text.scope_changes(trace.scope, model.presets[r.preset])
     lines = report_text.header(model, r.preset, trace.scope, changes) + [""]
     steps = text.plural(len(trace.steps), "step")
-    if r.property is None:
+    if r.prop is None:
         return lines + [f"trace ({steps}; it names no property)"] + trace_text.steps(trace)
-    prop = r.property
+    prop = r.prop
     lines += [f"{r.verdict}  {prop.name} ({steps})"] + trace_text.property_lines(prop) + trace_text.steps(trace)
     if r.reproduced:
         lines += trace_text.conclusion_lines(prop, r.verdict or "", trace)
@@ -120,7 +122,7 @@ def render(replays: Sequence[Replayed], code: int) -> str:
     for r in replays:
         lines += [f"replayed  {r.where}: every step is enabled and gives the recorded state"]
         lines += block(r) + [""]
-    named = [r for r in replays if r.property is not None]
+    named = [r for r in replays if r.prop is not None]
     ok = sum(r.reproduced for r in named)
     verdicts = f"{ok} of {len(named)} verdicts reproduced" if named else "no verdict to check"
     lines.append(f"summary: {text.plural(len(replays), 'trace')} replayed, {verdicts} · exit {code}")

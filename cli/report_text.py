@@ -16,12 +16,13 @@ decided. Sections, in order:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from kubecheck.checker.explicit.bfs import DECIDED
 from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Budget
 from kubecheck.cli import text, trace_text
-from kubecheck.model.kernel.scopes import describe
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.scopes import Scope, describe
 
 EXIT_MEANING = {
     0: "ok",
@@ -40,7 +41,9 @@ VERDICT_ORDER = (
 )
 
 
-def header(model: Any, preset: str, scope: Any, changes: Sequence[tuple[str, str]], budget: Any = None) -> list[str]:
+def header(
+    model: Model, preset: str, scope: Scope, changes: Sequence[tuple[str, str]], budget: Budget | None = None
+) -> list[str]:
     """Model, Kubernetes version and scope, one label per line block."""
     pad = " " * 10
     lines = [f"model     {model.name}: {model.title}", f"{pad}Kubernetes {model.kubernetes}"]
@@ -73,7 +76,7 @@ def verdict_table(results: Sequence[Result]) -> list[str]:
     return text.table(["property", "verdict", "engine", "states", "transitions", "depth", "seconds"], rows, "<<<>>>>")
 
 
-def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
+def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
     """Adjusted scopes ("assumes") and early stops, under the table."""
     lines = []
     user = dict(describe(user_scope))
@@ -122,7 +125,7 @@ def notes(user_scope: Any, results: Sequence[Result]) -> list[str]:
     return lines
 
 
-def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend: bool) -> list[str]:
+def trace_block(result: Result, model: Model, preset: str, user_scope: Scope, legend: bool) -> list[str]:
     """One violation or witness: heading, trace, last-state values, reproduce lines."""
     prop, trace = result.property, result.trace
     assert trace is not None
@@ -140,9 +143,9 @@ def trace_block(result: Result, model: Any, preset: str, user_scope: Any, legend
     return lines
 
 
-def coverage(model: Any, results: Sequence[Result]) -> list[str]:
+def coverage(model: Model, results: Sequence[Result]) -> list[str]:
     """Commands that never fired in an exhaustive search, per exploration."""
-    groups: dict[Any, list[Result]] = {}
+    groups: dict[Scope, list[Result]] = {}
     for r in results:
         if r.coverage is not None and r.coverage.complete and r.coverage.never_fired:
             groups.setdefault(r.scope, []).append(r)
@@ -190,7 +193,7 @@ def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
 
 
 def render(
-    model: Any, preset: str, user_scope: Any, results: Sequence[Result], budget: Any, elapsed: float, code: int
+    model: Model, preset: str, user_scope: Scope, results: Sequence[Result], budget: Budget, elapsed: float, code: int
 ) -> str:
     """The whole text report of one ``kubecheck check`` run."""
     preset_scope = model.presets[preset]

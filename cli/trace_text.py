@@ -22,23 +22,40 @@ a loop back to the last state). Both endings name the user actions and faults th
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from kubecheck.cli import text
 from kubecheck.cli.describe_daemonset import DaemonSetDescriber
 from kubecheck.cli.describe_deployment import DeploymentDescriber
 from kubecheck.cli.describe_statefulset import StatefulSetDescriber
-from kubecheck.model.kernel.commands import Action, enabled
-from kubecheck.model.kernel.ops import CONCRETE
-from kubecheck.model.kernel.scopes import describe
+from kubecheck.model.kernel.commands import Action, Model, enabled
+from kubecheck.model.kernel.ops import CONCRETE, Value
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope, describe
 from kubecheck.model.kernel.traces import Trace
+
+#: A step's changed fields: field -> (value before, value after).
+Changed = dict[str, tuple[object, object]]
+
+
+class Describer(Protocol):
+    """What a trace's text asks of a model's describer (see the module docstring)."""
+
+    def legend(self) -> list[str]: ...
+
+    def initial(self, state: State) -> list[str]: ...
+
+    def action(self, action: Action) -> str: ...
+
+    def changes(self, before: State, after: State, changed: Changed) -> list[str]: ...
 
 
 class GenericDescriber:
     """Field docs and values, for models without Kubernetes wording of their own."""
 
-    def __init__(self, model: Any, scope: Any):
+    def __init__(self, model: Model, scope: Scope):
         self.schema = model.schema(scope)
 
     def _name(self, field: str) -> str:
@@ -48,16 +65,16 @@ class GenericDescriber:
     def legend(self) -> list[str]:
         return []
 
-    def initial(self, state: Any) -> list[str]:
+    def initial(self, state: State) -> list[str]:
         return [f"{self._name(f)} = {text.value(getattr(state, f))}" for f in self.schema.fields]
 
     def action(self, action: Action) -> str:
         return action.label.split(".", 1)[1]
 
-    def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
+    def changes(self, before: State, after: State, changed: Changed) -> list[str]:
         lines = []
         for field, (a, b) in changed.items():
-            if isinstance(a, tuple):
+            if isinstance(a, tuple) and isinstance(b, tuple):
                 parts = [f"[{i}] {text.change(x, y)}" for i, (x, y) in enumerate(zip(a, b)) if x != y]
                 lines.append(f"{self._name(field)} {', '.join(parts)}")
             else:
@@ -65,10 +82,15 @@ class GenericDescriber:
         return lines
 
 
-DESCRIBERS = {"deployment": DeploymentDescriber, "statefulset": StatefulSetDescriber, "daemonset": DaemonSetDescriber}
+#: The models that have Kubernetes words of their own, by model name.
+DESCRIBERS: dict[str, Callable[[Model, Scope], Describer]] = {
+    "deployment": DeploymentDescriber,
+    "statefulset": StatefulSetDescriber,
+    "daemonset": DaemonSetDescriber,
+}
 
 
-def describer(model: Any, scope: Any) -> Any:
+def describer(model: Model, scope: Scope) -> Describer:
     """The model's own describer, or the generic one."""
     return DESCRIBERS.get(model.name, GenericDescriber)(model, scope)
 
@@ -108,10 +130,11 @@ def _ending(trace: Trace) -> str:
     """How a liveness counterexample goes on for ever (short: the marker under the steps)."""
     if is_stutter(trace):
         return "stays here for ever: no controller, kubelet or scheduler action is enabled"
+    assert trace.loop is not None  # not a stutter: a loop
     return f"loops back to {_after(trace.loop)} for ever"
 
 
-def idle_actions(trace: Trace) -> list[Any]:
+def idle_actions(trace: Trace) -> list[Action]:
     """User actions and faults that could go on from the run's end, and that nobody takes.
 
     A stutter: those enabled in the last state. A loop: those enabled in every state of the loop
@@ -121,7 +144,7 @@ def idle_actions(trace: Trace) -> list[Any]:
     if is_stutter(trace):
         return [a for a in enabled(model, scope, trace.last) if a.command.kind != "system"]
     taken = {s.action for s in trace.steps[trace.loop :]}
-    common: list[Any] | None = None
+    common: list[Action] | None = None
     for state in trace.states[trace.loop : -1]:
         here = [a for a in enabled(model, scope, state) if a.command.kind != "system" and a not in taken]
         common = here if common is None else [a for a in common if a in here]
@@ -141,6 +164,7 @@ def ending(trace: Trace) -> str:
             f"stays in {_after(len(trace.steps))} for ever (no controller, kubelet or scheduler action is "
             "enabled there)"
         )
+    assert trace.loop is not None  # not a stutter: a loop
     return f"loops back to {_after(trace.loop)} for ever"
 
 
@@ -154,11 +178,11 @@ def nobody_takes(trace: Trace) -> str:
     return f"Nobody takes {idle}, enabled all along the loop: fairness requires no user action or fault."
 
 
-def _holds(pred: Any, trace: Trace, state: Any) -> bool:
+def _holds(pred: Callable[..., Value], trace: Trace, state: State) -> bool:
     return bool(pred(CONCRETE, trace.scope, state))
 
 
-def conclusion(prop: Any, verdict: str, trace: Trace) -> str:
+def conclusion(prop: Property, verdict: str, trace: Trace) -> str:
     """What the last state shows: the property's values there (Property.explain)."""
     n = len(trace.steps)
     where = f"at step {n}" if n else "in the initial state"
@@ -184,7 +208,7 @@ def conclusion(prop: Any, verdict: str, trace: Trace) -> str:
     return f"{head}: {explain}" if explain else head
 
 
-def property_lines(prop: Any, indent: str = "  ") -> list[str]:
+def property_lines(prop: Property, indent: str = "  ") -> list[str]:
     """The property's doc and, for liveness, the fairness it assumes, wrapped to the page width."""
     lines = text.wrap_text(prop.doc, text.WIDTH, indent)
     if getattr(prop, "fairness", ""):
@@ -192,12 +216,12 @@ def property_lines(prop: Any, indent: str = "  ") -> list[str]:
     return lines
 
 
-def conclusion_lines(prop: Any, verdict: str, trace: Trace, indent: str = "  ") -> list[str]:
+def conclusion_lines(prop: Property, verdict: str, trace: Trace, indent: str = "  ") -> list[str]:
     """The conclusion as ``⇒ …`` wrapped to the page width."""
     return text.wrap_text(conclusion(prop, verdict, trace), text.WIDTH, f"{indent}⇒ ", indent + "  ")
 
 
-def evaluate(prop: Any, trace: Trace) -> bool:
+def evaluate(prop: Property, trace: Trace) -> bool:
     """Whether the trace shows what a VIOLATED/WITNESSED verdict on ``prop`` claims."""
     scope, last = trace.scope, trace.last
     if prop.kind == "sometimes":
@@ -213,7 +237,7 @@ def evaluate(prop: Any, trace: Trace) -> bool:
     return False
 
 
-def _shows_lasso(prop: Any, trace: Trace) -> bool:
+def _shows_lasso(prop: Property, trace: Trace) -> bool:
     """A liveness counterexample's shape: the goal never holds on the path and its loop.
 
     Fairness of the loop is not re-checked here (the engine's certification does that).
@@ -228,25 +252,27 @@ def _shows_lasso(prop: Any, trace: Trace) -> bool:
         cycle = states[trace.loop :]
     if prop.kind == "eventually":
         return not any(_holds(prop.predicate, trace, s) for s in states)
+    target = prop.target
+    assert target is not None  # leads_to: Property requires its target
     for i, s in enumerate(states):
-        if _holds(prop.predicate, trace, s) and not any(_holds(prop.target, trace, t) for t in states[i:] + cycle):
+        if _holds(prop.predicate, trace, s) and not any(_holds(target, trace, t) for t in states[i:] + cycle):
             return True
     return False
 
 
-def scope_changes(scope: Any, preset_scope: Any) -> list[tuple[str, str]]:
+def scope_changes(scope: Scope, preset_scope: Scope) -> list[tuple[str, str]]:
     """(cli name, value) of the parameters where ``scope`` differs from the preset's."""
     base = dict(describe(preset_scope))
     return [(k, v) for k, v in describe(scope) if base.get(k) != v]
 
 
-def nearest_preset(model: Any, scope: Any) -> str:
+def nearest_preset(model: Model, scope: Scope) -> str:
     """The preset a scope differs least from (ties: small, then table order)."""
     names = sorted(model.presets, key=lambda n: (len(scope_changes(scope, model.presets[n])), n != "small"))
     return names[0]
 
 
-def check_command(model: Any, properties: Sequence[str], preset: str, changes: Sequence[tuple[str, str]]) -> str:
+def check_command(model: Model, properties: Sequence[str], preset: str, changes: Sequence[tuple[str, str]]) -> str:
     """The ``kubecheck check`` command line that reproduces a run."""
     words = ["kubecheck", "check", model.name, *properties, "--scope", preset]
     for k, v in changes:
@@ -254,7 +280,9 @@ def check_command(model: Any, properties: Sequence[str], preset: str, changes: S
     return " ".join(shlex.quote(w) for w in words)
 
 
-def reproduce(model: Any, prop: Any, preset: str, changes: Sequence[tuple[str, str]], indent: str = "  ") -> list[str]:
+def reproduce(
+    model: Model, prop: Property, preset: str, changes: Sequence[tuple[str, str]], indent: str = "  "
+) -> list[str]:
     """The reproduce line and how to save and replay the trace."""
     cmd = check_command(model, [prop.name], preset, changes)
     return [

@@ -218,8 +218,8 @@ def _row_document(row: Row) -> dict[str, Any]:
         "depth": r.stats.depth,
         "seconds": round(r.stats.seconds, 4),
         "note": r.note or None,
-        "trace": traces.to_json(r.trace, meta) if traced else None,
-    }  # type: ignore[arg-type]
+        "trace": traces.to_json(r.trace, meta) if r.trace is not None and traced else None,
+    }
 
 
 def report_document(report: ManifestReport) -> dict[str, Any]:

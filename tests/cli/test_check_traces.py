@@ -15,7 +15,7 @@ from kubecheck.cli.options import ScopeRequest
 
 
 def test_check_statefulset_force_delete_trace_is_pinned():
-    """The split brain after a force delete, in Kubernetes words (issue 3 acceptance)."""
+    """The split brain after a force delete, in Kubernetes words."""
     result = kubecheck("check", "statefulset", "at_most_one_running_instance_with_force_delete", "--scope", "tiny")
     assert result.exit_code == 12
     assert result.stderr == ""
@@ -23,7 +23,7 @@ def test_check_statefulset_force_delete_trace_is_pinned():
 
 
 def test_check_statefulset_broken_release_lasso_is_pinned():
-    """A rolling update that waits for ever, and the user action nobody takes (issue 5 acceptance)."""
+    """A rolling update that waits for ever, and the user action nobody takes."""
     result = kubecheck(
         "check", "statefulset", "rolling_update_eventually_completes_with_broken_release", "--scope", "tiny"
     )
@@ -119,7 +119,7 @@ def test_check_statefulset_bad_input_is_exit_2(args, message):
 
 
 def test_check_daemonset_surge_eviction_trace_is_pinned():
-    """Three pod objects on one node: an eviction while a surge rolls out, in DaemonSet words (issue 3)."""
+    """Three pod objects on one node: an eviction while a surge rolls out, in DaemonSet words."""
     result = kubecheck(
         "check", "daemonset", "at_most_two_pods_per_node_while_surging_with_evictions", "--scope", "tiny"
     )
