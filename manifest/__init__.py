@@ -1,4 +1,4 @@
-"""Check real Kubernetes manifests: ``kubecheck check -f app.yaml`` (issue 6).
+"""Check real Kubernetes manifests: ``kubecheck check -f app.yaml``.
 
 The pipeline, one module per step::
 
@@ -6,8 +6,10 @@ The pipeline, one module per step::
     validation.read_all  defaults.apply_defaults, then the API server's validation -> objects.*
     workloads.workloads  Deployment/StatefulSet/DaemonSet -> model + scope at the manifest's numbers
     sizing.select        the properties that speak about this configuration
-    sizing.check_workload  explicit at the real size, PDR for every replica count, or a smaller
-                         scope said out loud ("explored with replicas=3 of 50")
+    sizing.plan          per workload, the checker runs (explicit at the real size, PDR for every
+                         replica count, or a smaller scope said out loud: "explored with
+                         replicas=3 of 50"); runs nothing
+    execute.execute_plan runs a plan's tasks with checker.run.check -> one row per property
     report.*             ManifestReport; render_text / render_json / render_junit / itf_documents
 
 Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints one line, exit 2).
@@ -20,8 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kubecheck.checker.explicit.bfs import Budget
-from kubecheck.manifest import loader, objects, sizing, validation
+from kubecheck.checker.task import Budget
+from kubecheck.manifest import execute, loader, objects, sizing, validation
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.report import (
     ManifestReport,
@@ -108,7 +110,7 @@ def check_manifests(
     for w in found:
         t0 = time.perf_counter()
         props, skipped = sizing.select(w, faults)
-        rows = sizing.check_workload(w, props, engine, budget, progress, strict)
+        rows = execute.execute_plan(sizing.plan(w, props, engine, budget, progress))
         reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0))
     return ManifestReport(
         tuple(str(s) for s in sources),

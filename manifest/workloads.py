@@ -32,14 +32,18 @@ DEFAULT_NODES = {"deployment": 2, "statefulset": 2, "daemonset": 3}
 #: the model's access mode when a claim or volume lists several (the most permissive decides multi-attach)
 _MODE_ORDER = (o.RWOP, o.RWX, o.ROX, o.RWO)
 
+#: The objects that become workloads, and the scopes of their models.
+WorkloadObject = o.Deployment | o.StatefulSet | o.DaemonSet
+WorkloadScope = DeploymentScope | StatefulSetScope | DaemonSetScope
+
 
 @attrs.frozen
 class Workload:
     """One workload to check: its object, the model, the scope at the manifest's numbers, and notes."""
 
-    obj: Any  # objects.Deployment | StatefulSet | DaemonSet
+    obj: WorkloadObject
     model: str
-    scope: Any
+    scope: WorkloadScope
     not_modelled: tuple[str, ...]
     notes: tuple[str, ...]
     nodes_given: int  # the cluster size the user asked for (--nodes), or the default

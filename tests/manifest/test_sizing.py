@@ -7,9 +7,9 @@ import os
 import pytest
 from manifest_texts import deployment, statefulset
 
-from kubecheck.checker.explicit.bfs import Budget
+from kubecheck.checker.task import Budget
 from kubecheck.checker.result import Verdict
-from kubecheck.manifest import check_manifests, load_workloads, render_text, sizing
+from kubecheck.manifest import check_manifests, execute, load_workloads, render_text, sizing
 from kubecheck.properties import catalog
 
 
@@ -39,7 +39,7 @@ def test_selection_leaves_out_other_configurations_and_faults() -> None:
 def test_small_instances_are_explored_at_their_real_size() -> None:
     w = _one(statefulset(replicas=2))
     props = catalog.properties("statefulset", ["at_most_one_pod_object_per_identity"])
-    [row] = sizing.check_workload(w, props)
+    [row] = execute.check_workload(w, props)
     assert (row.result.verdict, row.method, row.size, row.reduced) == (
         Verdict.HOLDS,
         "explicit",
@@ -72,7 +72,7 @@ def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers(
     w = _one(HELM_50)
     assert w.scope.replicas == 50
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "rolling_update_completes"])
-    ordered, witness = sizing.check_workload(w, props)
+    ordered, witness = execute.check_workload(w, props)
     assert ordered.result.verdict is Verdict.PROVED and ordered.result.scope.replicas == 50
     assert (ordered.method, ordered.size, ordered.reduced, ordered.sizing_note) == (
         "k-induction",
@@ -122,7 +122,7 @@ def test_statefulset_with_50_replicas_every_property() -> None:
 def test_deployment_with_50_replicas_is_proved_for_every_replica_count() -> None:
     w = _one(deployment(replicas=50))
     props = catalog.properties("deployment", ["replicas_within_surge", "rollout_eventually_completes"])
-    surge, live = sizing.check_workload(w, props, budget=Budget(None, 60))
+    surge, live = execute.check_workload(w, props, budget=Budget(None, 60))
     assert surge.result.verdict is Verdict.PROVED
     assert (surge.method, surge.size, surge.reduced) == ("pdr (all values of replicas)", "replicas: all values", False)
     assert live.reduced and live.size == "replicas=5 of 50" and live.result.verdict is Verdict.HOLDS
@@ -131,7 +131,7 @@ def test_deployment_with_50_replicas_is_proved_for_every_replica_count() -> None
 def test_explicit_engine_never_goes_symbolic() -> None:
     w = _one(deployment(replicas=9, strategy="strategy: {rollingUpdate: {maxSurge: 7, maxUnavailable: 0}}"))
     props = catalog.properties("deployment", ["replicas_within_surge"])
-    [row] = sizing.check_workload(w, props, engine="explicit")
+    [row] = execute.check_workload(w, props, engine="explicit")
     assert (row.method, row.size, row.result.verdict) == ("explicit", "replicas=5 of 9", Verdict.HOLDS)
     assert (
         row.result.scope.max_surge.value == 5

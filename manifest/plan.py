@@ -1,0 +1,143 @@
+"""A workload's plan: the checker runs that decide its properties, in order, and how each row reads.
+
+:func:`kubecheck.manifest.sizing.plan` builds a :class:`WorkloadPlan` and runs nothing;
+:func:`kubecheck.manifest.execute.execute_plan` runs its steps with :func:`kubecheck.checker.run.check`
+and turns the results into rows. A :class:`Step` is one :class:`~kubecheck.checker.task.Task`
+plus its labels: the size its rows name, whether that size is smaller than the manifest's, and
+what becomes of a property it leaves INCONCLUSIVE — the row itself (:attr:`Handoff.KEEP`), or a
+later step that takes the property, whose row then names this attempt in brackets
+(``explicit (pdr: unknown after 20 s)``). A step decides only the properties of its task that no
+earlier step decided.
+
+``describe()`` prints a plan for a reader::
+
+    deployment/web (deployment): replicas 8 above the explicit limit 5
+      1. pdr for all values of replicas at replicas=8, 20 s: deployment.replicas_within_surge
+         (INCONCLUSIVE: handed on as "pdr: unknown after N s")
+      …
+      5. explicit at replicas=5 of 8 (explored with replicas=5 of 8): the 6 properties still open
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Task
+from kubecheck.manifest.workloads import Workload
+from kubecheck.model.kernel.property import Property
+
+#: How rows name an engine (the checker's own name otherwise).
+ENGINE_NAMES = {"kind": "k-induction"}
+
+
+class Handoff(enum.Enum):
+    """What a step does with a property it leaves INCONCLUSIVE (the value: how a later row names it)."""
+
+    KEEP = ""  # the INCONCLUSIVE row is the answer
+    AFTER_SECONDS = "{attempt}: unknown after N s"  # the seconds this step took
+    WITH_REASON = "{attempt}: <why the engine stopped>"  # "not 1-inductive" for k-induction's bound
+
+
+@attrs.frozen
+class Step:
+    """One checker run of a plan: ``task``, and how the rows of the properties it decides read.
+
+    ``sizes`` holds, per property of the task (same order), the instance its row names
+    (``replicas=50, nodes=2``; ``replicas=3 of 50, nodes=2`` when ``reduced``); a PROVED row names
+    ``proved_size`` instead when one is given (``replicas: all values`` for a proof with
+    ``for_all``). ``attempt`` is how a later row names this step when ``handoff`` hands a property
+    on (``pdr``, ``k-induction at replicas=50, nodes=2``). ``why`` says for a reader why the step
+    is there.
+    """
+
+    task: Task
+    sizes: tuple[str, ...]
+    reduced: bool = False
+    proved_size: str = ""
+    handoff: Handoff = Handoff.KEEP
+    attempt: str = ""
+    why: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.sizes) != len(self.task.properties):
+            raise ValueError(f"{len(self.sizes)} sizes for {len(self.task.properties)} properties")
+
+    @property
+    def reason(self) -> str:
+        """What a reduced row says about its size (``explored with replicas=3 of 50``), else ''."""
+        return f"explored with {self.sizes[0]}" if self.reduced and self.sizes else ""
+
+    def method(self, result: Result) -> str:
+        """The method a decided row names: the engine, and the parameters a proof covers."""
+        for_all = self.task.for_all
+        if result.verdict is Verdict.PROVED and for_all and "all values" in result.note:
+            return f"{result.engine} (all values of {', '.join(for_all)})"
+        return ENGINE_NAMES.get(result.engine, result.engine)
+
+    def size(self, prop: Property, result: Result) -> str:
+        """The instance a decided row names."""
+        if self.proved_size and result.verdict is Verdict.PROVED:
+            return self.proved_size
+        return self.sizes[self.task.properties.index(prop)]
+
+    def attempt_text(self, result: Result, seconds: float) -> str:
+        """How the row of a property this step hands on names this attempt."""
+        if self.handoff is Handoff.AFTER_SECONDS:
+            return f"{self.attempt}: unknown after {seconds:.0f} s"
+        stop = result.stats.stop_reason
+        why = "not 1-inductive" if self.task.engine == "kind" and stop == "bound" else (stop or "unknown")
+        return f"{self.attempt}: {why}"
+
+    def describe(self) -> str:
+        """One line: engine, symbolic parameters, instance, time cap, properties, and the handoff."""
+        task = self.task
+        text = task.engine
+        if task.depth is not None:
+            text += f" (depth {task.depth})"
+        if task.for_all:
+            text += f", {', '.join(task.for_all)} symbolic"
+        sizes = "; ".join(dict.fromkeys(self.sizes))
+        text += f", {self.reason}" if self.reduced else (", " if task.for_all else " ") + f"at {sizes}"
+        if task.budget.timeout is not None:
+            text += f", {task.budget.timeout:g} s"
+        text += ": " + ", ".join(p.name for p in task.properties)
+        if self.handoff is not Handoff.KEEP:
+            text += f'; INCONCLUSIVE goes on as "{self.handoff.value.format(attempt=self.attempt)}"'
+        return text
+
+
+@attrs.frozen
+class WorkloadPlan:
+    """The steps that decide ``properties`` of ``workload``; the rows come back in ``properties`` order.
+
+    Every property is in the task of at least one step, and the last step that takes it keeps its
+    INCONCLUSIVE row (so every property ends with a row).
+    """
+
+    workload: Workload
+    properties: tuple[Property, ...]
+    steps: tuple[Step, ...]
+    why: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        for prop in self.properties:
+            last = [s for s in self.steps if prop in s.task.properties][-1:]
+            if not last or last[0].handoff is not Handoff.KEEP:
+                raise ValueError(f"{prop.name}: no step of the plan keeps its row")
+
+    def describe(self) -> str:
+        """The plan for a reader: the workload, why it is sized so, then one numbered line per step.
+
+        A step that takes properties an earlier step may decide says so ("those still open").
+        """
+        lines = [f"{self.workload.ref} (model {self.workload.model})" + (f": {self.why}" if self.why else "")]
+        seen: set[str] = set()
+        for i, step in enumerate(self.steps, start=1):
+            names = {p.name for p in step.task.properties}
+            again = " (those still open)" if names & seen else ""
+            lines.append(f"  {i}. {step.describe()}{again}")
+            seen |= names
+        return "\n".join(lines) + "\n"
