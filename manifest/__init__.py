@@ -10,7 +10,8 @@ The pipeline, one module per step::
                          replica count, or a smaller scope said out loud: "explored with
                          replicas=3 of 50"); runs nothing
     execute.execute_plan runs a plan's tasks with checker.run.check -> one row per property
-    report.*             ManifestReport; render_text / render_json / render_junit / itf_documents
+    report.ManifestReport  per workload its rows and what was left out; the exit code
+                         (the CLI renders it: kubecheck.cli.manifest_text, manifest_json, junit)
 
 Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints one line, exit 2).
 """
@@ -25,15 +26,7 @@ from typing import Any
 from kubecheck.checker.task import Budget
 from kubecheck.manifest import execute, loader, objects, sizing, validation
 from kubecheck.manifest.errors import ManifestError
-from kubecheck.manifest.report import (
-    ManifestReport,
-    WorkloadReport,
-    itf_documents,
-    render_json,
-    render_junit,
-    render_text,
-    report_document,
-)
+from kubecheck.manifest.report import ManifestReport, WorkloadReport
 from kubecheck.manifest.workloads import Workload, workloads
 
 __all__ = [
@@ -41,12 +34,7 @@ __all__ = [
     "ManifestReport",
     "check_manifests",
     "exit_code",
-    "itf_documents",
     "load_workloads",
-    "render_json",
-    "render_junit",
-    "render_text",
-    "report_document",
 ]
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")

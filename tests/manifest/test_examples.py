@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kubecheck.manifest import check_manifests, render_text
+from kubecheck.cli import manifest_text
+from kubecheck.manifest import check_manifests
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 MANIFESTS = sorted(EXAMPLES.glob("*.yaml"))
@@ -44,5 +45,5 @@ def test_directory_and_piped_stream_give_the_same_verdicts() -> None:
     assert directory.exit_code == max(
         json.loads((EXAMPLES / f"{m.stem}.expected.json").read_text())["exit_code"] for m in MANIFESTS
     )
-    text = render_text(directory)
+    text = manifest_text.render(directory)
     assert text.count("property") >= len(MANIFESTS) and "summary:" in text

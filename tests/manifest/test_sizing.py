@@ -7,9 +7,10 @@ import os
 import pytest
 from manifest_texts import deployment, statefulset
 
-from kubecheck.checker.task import Budget
 from kubecheck.checker.result import Verdict
-from kubecheck.manifest import check_manifests, execute, load_workloads, render_text, sizing
+from kubecheck.checker.task import Budget
+from kubecheck.cli import manifest_text
+from kubecheck.manifest import check_manifests, execute, load_workloads, sizing
 from kubecheck.properties import catalog
 
 
@@ -88,7 +89,7 @@ def test_statefulset_with_50_replicas_and_the_explicit_engine_says_it_was_explor
     report = check_manifests(["-"], HELM_50, engine="explicit")
     rows = report.workloads[0].rows
     assert rows and all(r.reduced and r.size == "replicas=3 of 50, nodes=2" for r in rows)
-    assert "explored with replicas=3 of 50, nodes=2" in render_text(report)
+    assert "explored with replicas=3 of 50, nodes=2" in manifest_text.render(report)
     assert report.ignored == ("configmap/db-config (v1 ConfigMap: kind not read)",)
 
 
