@@ -102,7 +102,7 @@ def bmc_rows(log: Callable[[str], None]) -> list[list[str]]:
         [prop] = catalog.properties("deployment", [short])
         scope = prop.adjust(with_settings(model.presets["tiny"], settings))
         log(f"bmc {prop.name} tiny {label}")
-        r, wall, cpu = measured(lambda: lasso.check(Encoder(model, scope), prop, max_depth=depth, timeout=600))
+        r, wall, cpu = measured(lambda: lasso.decide(Encoder(model, scope), prop, max_depth=depth, timeout=600))
         out.append([prop.name, f"tiny {label}", r.verdict.value, str(r.stats.depth), _shape(r), sec(cpu), sec(wall)])
     return out
 

@@ -56,7 +56,7 @@ def presets(names: tuple[str, ...], log: Callable[[str], None]) -> list[str]:
             scope = model.presets[preset]
             log(f"presets: {model_name} {preset}")
             compiled, compile_s = timed(lambda: compile_model(model, scope))
-            [result], seconds = timed(lambda: explicit.check(model, scope, [TRUE], compiled=compiled))
+            [result], seconds = timed(lambda: explicit.explore(model, scope, [TRUE], compiled=compiled))
             st = result.stats
             rows.append(
                 [
@@ -132,7 +132,7 @@ def _pdr_discovery(model: Any, scope: Any, prop: Any, for_all: tuple[str, ...], 
     from kubecheck.checker.symbolic.encoder import Encoder
 
     def go() -> Any:
-        return pdr.check(Encoder(model, prop.adjust(scope), for_all, arith="linear"), prop, timeout, stated=False)[0]
+        return pdr.decide(Encoder(model, prop.adjust(scope), for_all, arith="linear"), prop, timeout, stated=False)
 
     return timed(go)
 

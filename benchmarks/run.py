@@ -93,7 +93,7 @@ def run_check(
     """
     if compiled is None and memo_lines is not None:
         compiled = kernel_compile.compile_model(model, scope, memo_lines=memo_lines)
-    [result] = explicit.check(model, scope, [TRUE], budget, compiled=compiled)
+    [result] = explicit.explore(model, scope, [TRUE], budget, compiled=compiled)
     return result.stats
 
 

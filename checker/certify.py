@@ -35,13 +35,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 import z3
 
 from kubecheck.checker.symbolic.encoder import Encoder, subterms
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.traces import Trace, TraceError, replay
 
 
@@ -88,7 +89,7 @@ class InvariantCheck:
 Bound = tuple[str, str]
 
 
-def bounds(encoder: Encoder, xs: Sequence[Any]) -> list[tuple[Bound, Any]]:
+def bounds(encoder: Encoder, xs: Sequence[z3.ExprRef]) -> list[tuple[Bound, z3.BoolRef]]:
     """Each domain bound of the encoder on ``xs``: (bound, ``x ≥ lo`` or ``x ≤ hi``)."""
     out = []
     for v, x in zip(encoder.vars, xs):
@@ -101,7 +102,7 @@ def bounds(encoder: Encoder, xs: Sequence[Any]) -> list[tuple[Bound, Any]]:
     return out
 
 
-def domain(encoder: Encoder, xs: Sequence[Any], lifted: Sequence[Bound] = ()) -> Any:
+def domain(encoder: Encoder, xs: Sequence[z3.ExprRef], lifted: Sequence[Bound] = ()) -> z3.BoolRef:
     """The encoder's domain constraint on ``xs`` without the ``lifted`` bounds."""
     skip = set(lifted)
     return z3.And(*[f for b, f in bounds(encoder, xs) if b not in skip])
@@ -112,7 +113,9 @@ def bound_text(encoder: Encoder, bound: Bound) -> str:
     return f"{v.label} ≥ {v.lo}" if bound[1] == "lo" else f"{v.label} ≤ {v.hi}"
 
 
-def _queries(encoder: Encoder, prop: Any, inv: Any, lifted: Sequence[Bound] = ()) -> list[tuple[str, list[Any], bool]]:
+def _queries(
+    encoder: Encoder, prop: Property | None, inv: z3.BoolRef, lifted: Sequence[Bound] = ()
+) -> list[tuple[str, list[z3.BoolRef], bool]]:
     """The three certificate queries as (name, assertions, over T); ``inv`` is over ``encoder.state(0)``.
 
     A query *over T* also asserts the transition relation, the disjunction of every action
@@ -137,7 +140,7 @@ def _queries(encoder: Encoder, prop: Any, inv: Any, lifted: Sequence[Bound] = ()
     ]
 
 
-def _answer(encoder: Encoder, assertions: list[Any], over_t: bool, timeout: float | None) -> str:
+def _answer(encoder: Encoder, assertions: list[z3.BoolRef], over_t: bool, timeout: float | None) -> str:
     """One query on a fresh solver: "unsat" is success. A query over T is asked once per action
     (push, assert the action's disjunct, check, pop): unsat for every action is unsat for their
     disjunction, and one solver sharing the rest is several times faster than the disjunction
@@ -162,11 +165,9 @@ def _answer(encoder: Encoder, assertions: list[Any], over_t: bool, timeout: floa
 
 
 def check_invariant(
-    encoder: Encoder, prop: Any, inv: Any, timeout: float | None = None, lifted: Sequence[Bound] = ()
+    encoder: Encoder, prop: Property, inv: z3.BoolRef, timeout: float | None = None, lifted: Sequence[Bound] = ()
 ) -> InvariantCheck:
     """Re-check init ⇒ I ∧ D, I ∧ D ∧ T ⇒ I′ ∧ D′ and I ∧ D ⇒ P, each with a fresh solver."""
-    import time
-
     started = time.perf_counter()
     out = {
         name: _answer(encoder, assertions, over_t, timeout)
@@ -175,7 +176,9 @@ def check_invariant(
     return InvariantCheck(out["initiation"], out["consecution"], out["safety"], time.perf_counter() - started)
 
 
-def check_inductive(encoder: Encoder, inv: Any, lifted: Sequence[Bound] = (), timeout: float | None = None) -> bool:
+def check_inductive(
+    encoder: Encoder, inv: z3.BoolRef, lifted: Sequence[Bound] = (), timeout: float | None = None
+) -> bool:
     """Re-check a lemma set alone (no property): init ⇒ I ∧ D and I ∧ D ∧ T ⇒ I′ ∧ D′, fresh solvers."""
     return all(
         _answer(encoder, assertions, over_t, timeout) == "unsat"
@@ -184,7 +187,7 @@ def check_inductive(encoder: Encoder, inv: Any, lifted: Sequence[Bound] = (), ti
 
 
 def certificate_smtlib(
-    encoder: Encoder, prop: Any, inv: Any, invariant_text: str = "", lifted: Sequence[Bound] = ()
+    encoder: Encoder, prop: Property, inv: z3.BoolRef, invariant_text: str = "", lifted: Sequence[Bound] = ()
 ) -> str:
     """The invariant and the three checks as one SMT-LIB 2 script; every check-sat must say unsat."""
     x, y = encoder.state(0), encoder.state(1)
@@ -204,7 +207,8 @@ def certificate_smtlib(
         f"; scope: {encoder.scope!r}",
         f"; symbolic parameters: {', '.join(encoder.params) or 'none'}",
         f"; invariant: {' '.join(invariant_text.split())}" if invariant_text else "; invariant: see define-fun Inv",
-        f"; domain bounds lifted (neither assumed nor checked): {', '.join(bound_text(encoder, b) for b in lifted) or 'none'}",
+        "; domain bounds lifted (neither assumed nor checked): "
+        + (", ".join(bound_text(encoder, b) for b in lifted) or "none"),
         "; three checks follow (initiation, consecution, safety); each must answer unsat",
         "(set-logic ALL)",
     ]
@@ -226,7 +230,7 @@ def run_smtlib(text: str) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip() in ("sat", "unsat", "unknown")]
 
 
-def _collect_decls(e: Any, decls: dict[str, str]) -> None:
+def _collect_decls(e: z3.ExprRef, decls: dict[str, str]) -> None:
     for t in subterms(e):
         if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
             name = str(t)

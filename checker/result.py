@@ -9,10 +9,12 @@ interruption or solver ``unknown`` stopped the search first — never reported a
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Protocol
 
 import attrs
 
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.scopes import Scope
 from kubecheck.model.kernel.traces import Trace
 
 
@@ -63,19 +65,34 @@ class Coverage:
         return [name for name, n in self.fired if n == 0]
 
 
+class Evidence(Protocol):
+    """A PROVED verdict's proof: :class:`kubecheck.checker.symbolic.pdr.Proof` (an inductive
+    invariant) or :class:`kubecheck.checker.symbolic.ranking.RankingProof` (ranking functions)."""
+
+    @property
+    def text(self) -> str:
+        """The proof in the model's field names."""
+        ...
+
+    @property
+    def scope_claim(self) -> str:
+        """What it is a proof for: "this instance", "all values of replicas"…"""
+        ...
+
+
 @attrs.frozen
 class Result:
     """The verdict on one property."""
 
-    property: Any  # kubecheck.model.kernel.property.Property
+    property: Property
     verdict: Verdict
-    scope: Any
+    scope: Scope
     engine: str
     stats: Stats
     trace: Trace | None = None
     coverage: Coverage | None = None
     note: str = ""
-    evidence: Any = None  # a PROVED verdict's proof (kubecheck.checker.symbolic.pdr.Proof / kinduction)
+    evidence: Evidence | None = None  # a PROVED verdict's proof
 
 
 def exit_code(results: list[Result]) -> int:

@@ -12,6 +12,14 @@ search within the budget, then the symbolic engines for what the budget left und
 Terminal properties are always decided explicitly. Every result names the engine that
 decided it.
 
+Every engine module has the same contract, ``check(task) -> list[Result]``
+(:class:`~kubecheck.checker.task.Engine`), and :data:`DISPATCH` names the engines tried in turn
+for each engine name and property class; a symbolic engine is asked one property at a time,
+with the time left and the task's depth. The ``auto`` policy is this module: :data:`DISPATCH`'s
+``auto`` rows after explicit search (:data:`AUTO_STATES`), :data:`LARGE` on instances beyond
+explicit search and :data:`SWEEP_AUTO` for sweeps, all described below. The encodings of one
+run are built once and shared by the properties of a scope (``Task.encoders``).
+
 **Instances beyond explicit search.** A scope may say that exhaustive search cannot explore it
 (``beyond_explicit_search()``: a StatefulSet with 50 ordinals has about 4^50 states). Then
 ``explicit`` without a budget refuses in one line (a :class:`ScopeError`: exit 2; with
@@ -39,36 +47,67 @@ properties not yet decided are INCONCLUSIVE without being explored.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
-from kubecheck.checker.explicit import bfs as explicit
-from kubecheck.checker.explicit import fair_cycles as liveness
+from kubecheck.checker.explicit import bfs, fair_cycles
 from kubecheck.checker.result import Result, Stats, Verdict
-from kubecheck.checker.symbolic.encoder import EncodingError
-from kubecheck.checker.task import ENGINES, Budget, Progress, Task
-from kubecheck.model.kernel.commands import Model
-from kubecheck.model.kernel.scopes import ScopeError
+from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
+from kubecheck.checker.symbolic.encoder import Encoders, EncodingError
+from kubecheck.checker.task import ENGINES as ENGINES  # the engine names, for the CLI's --engine choice
+from kubecheck.checker.task import Budget, Deadline, Engine, Task
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.scopes import Scope, ScopeError, evolve
 
-#: Default bounds of the symbolic engines when the user gives none.
-BMC_DEPTH, KIND_DEPTH, LASSO_DEPTH, AUTO_STATES = 30, 5, 20, 2_000_000
+#: The classes of property engines are chosen for (``terminal`` properties are safety properties
+#: that only explicit search decides).
+SAFETY, LIVENESS = "safety", "liveness"
+
+#: Engine name × property class -> the engines tried in turn, the next one while the verdict is
+#: INCONCLUSIVE and time is left. Every engine module is an :class:`~kubecheck.checker.task.Engine`.
+DISPATCH: dict[tuple[str, str], tuple[Engine, ...]] = {
+    ("explicit", SAFETY): (bfs,),
+    ("explicit", LIVENESS): (fair_cycles,),
+    ("bmc", SAFETY): (bmc,),
+    ("bmc", LIVENESS): (lasso,),
+    ("kind", SAFETY): (kinduction,),
+    ("kind", LIVENESS): (ranking, lasso),
+    ("pdr", SAFETY): (pdr,),
+    ("pdr", LIVENESS): (ranking, lasso),
+    ("auto", SAFETY): (pdr, bmc),
+    ("auto", LIVENESS): (ranking, lasso),
+}
+
+#: Explicit search's state budget under ``auto`` when the user gives none.
+AUTO_STATES = 2_000_000
 #: ``auto`` on an instance beyond explicit search: k-induction tries k = 1 only (0 = ``max_k``),
 #: and each symbolic step stops after this many seconds unless ``--timeout`` is given.
 AUTO_KIND_DEPTH, AUTO_SECONDS = 0, 20.0
-#: At most this many instances in a sweep over a bounded parameter that cannot be symbolic.
+#: ``auto`` on an instance beyond explicit search, by property kind: the engines tried in turn,
+#: each with its depth unless the user gives one (None: the engine's default). Liveness and
+#: terminal properties are not decided there.
+LARGE: dict[str, tuple[tuple[Engine, int | None], ...]] = {
+    "always": ((kinduction, AUTO_KIND_DEPTH), (bmc, None)),
+    "step": ((kinduction, AUTO_KIND_DEPTH), (bmc, None)),
+    "sometimes": ((bmc, None),),
+}
+#: The engines of a sweep over a bounded parameter that cannot be symbolic, under ``auto``
+#: (under bmc, kind or pdr: that engine).
+SWEEP_AUTO: tuple[Engine, ...] = (kinduction, pdr)
+#: At most this many instances in a sweep.
 MAX_SWEEP = 100
 
 
-def beyond_explicit_search(scope: Any) -> str | None:
+def beyond_explicit_search(scope: Scope) -> str | None:
     """Why exhaustive search cannot explore ``scope`` (the scope's own words), or None when it can."""
     why = getattr(scope, "beyond_explicit_search", None)
     return why() if why is not None else None
 
 
-def not_symbolic(scope: Any, for_all: Sequence[str]) -> str | None:
+def not_symbolic(scope: Scope, for_all: Sequence[str]) -> str | None:
     """Why one of ``for_all`` cannot be left symbolic in ``scope`` (the scope's own words), or None."""
     why = getattr(scope, "not_symbolic", None)
     if why is None:
@@ -76,7 +115,15 @@ def not_symbolic(scope: Any, for_all: Sequence[str]) -> str | None:
     return next((reason for reason in map(why, for_all) if reason), None)
 
 
-def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit", note: str = "") -> Result:
+def _class(prop: Property) -> str:
+    return LIVENESS if prop.is_liveness else SAFETY
+
+
+def _symbolic_kind(prop: Property) -> bool:
+    return prop.kind in ("always", "step", "sometimes")
+
+
+def _skipped(prop: Property, scope: Scope, reason: str, engine: str = "explicit", note: str = "") -> Result:
     engine = "explicit-liveness" if prop.is_liveness and engine == "explicit" else engine
     return Result(
         prop,
@@ -88,140 +135,45 @@ def _skipped(prop: Any, scope: Any, reason: str, engine: str = "explicit", note:
     )
 
 
-def _symbolic_kind(prop: Any) -> bool:
-    return prop.kind in ("always", "step", "sometimes")
-
-
-class _Clock:
-    def __init__(self, timeout: float | None):
-        self.deadline = time.monotonic() + timeout if timeout else None
-
-    def left(self, cap: float | None = None) -> float | None:
-        left = None if self.deadline is None else self.deadline - time.monotonic()
-        return cap if left is None else left
-
-    def out(self) -> bool:
-        left = self.left()
-        return left is not None and left <= 0
-
-
-class _Encoders:
-    """The encodings of one run, shared by the properties of one scope (building one is the costly
-    part on large per-ordinal instances: quadratic in the number of ordinals)."""
-
-    def __init__(
-        self, model: Model, for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]] | None = None
-    ):
-        self.model, self.for_all, self.bounds, self.built = model, tuple(for_all), dict(bounds or {}), {}
-
-    def get(self, scope: Any, arith: str = "int") -> Any:
-        from kubecheck.checker.symbolic.encoder import Encoder
-
-        key = (scope, arith)
-        if key not in self.built:
-            self.built = {k: v for k, v in self.built.items() if k[0] == scope}  # one scope's encodings at a time
-            self.built[key] = Encoder(self.model, scope, self.for_all, self.bounds, arith=arith)
-        return self.built[key]
-
-
-def _solve(
-    engine: str,
-    encoders: _Encoders,
-    scope: Any,
-    prop: Any,
-    timeout: float | None,
-    depth: int | None,
-    status: Callable[[str], None] | None = None,
-) -> Result:
-    """One always/step/sometimes property with one symbolic engine (``status``: where it says what it does)."""
-    from kubecheck.checker.symbolic import bmc, kinduction, pdr
-
-    say = _prefixed(status, engine, prop)
-    say("encoding")
-    if engine == "bmc":
-        return bmc.check(encoders.get(scope), prop, BMC_DEPTH if depth is None else depth, timeout, status=say)
-    if engine == "kind":
-        return kinduction.check(
-            encoders.get(scope), prop, KIND_DEPTH if depth is None else depth, timeout=timeout, status=say
-        )
-    result, proof = pdr.check(encoders.get(scope, "linear"), prop, timeout, status=say)
-    return attrs.evolve(result, evidence=proof) if proof is not None else result
-
-
-def _prefixed(status: Callable[[str], None] | None, engine: str, prop: Any) -> Callable[[str], None]:
+def _prefixed(status: Callable[[str], None] | None, label: str, prop: Property) -> Callable[[str], None]:
     """``status`` with the engine, the property and the seconds since this step began."""
     started = time.monotonic()
 
     def say(what: str) -> None:
         if status is not None:
-            status(f"{engine} {prop.short}: {what}, {time.monotonic() - started:.0f} s")
+            status(f"{label} {prop.short}: {what}, {time.monotonic() - started:.0f} s")
 
     return say
 
 
-def _solve_liveness(
-    engine: str,
-    encoders: _Encoders,
-    scope: Any,
-    prop: Any,
+def _decide(
+    engine: Engine,
+    task: Task,
+    prop: Property,
     timeout: float | None,
     depth: int | None,
-    status: Callable[[str], None] | None = None,
+    status: Callable[[str], None] | None,
 ) -> Result:
-    """One eventually/leads_to property: a BMC lasso (``bmc``) or a ranking-function proof."""
-    from kubecheck.checker.symbolic import lasso
-    from kubecheck.checker.symbolic import ranking as liveness_proof
-
-    say = _prefixed(status, "bmc lasso" if engine == "bmc" else "ranking proof", prop)
-    if engine == "bmc":
-        return lasso.check(encoders.get(scope), prop, LASSO_DEPTH if depth is None else depth, timeout, status=say)
-    say("searching for a ranking function")
-    result, proof = liveness_proof.check(encoders.get(scope), prop, timeout=timeout)
-    return attrs.evolve(result, evidence=proof) if proof is not None else result
+    """One property with one symbolic engine, in ``task``'s scope, within ``timeout`` seconds."""
+    say = _prefixed(status, engine.LABEL, prop)
+    step = attrs.evolve(task, properties=(prop,), budget=Budget(timeout=timeout), depth=depth, status=say)
+    [result] = engine.check(step)
+    return result
 
 
 def check(task: Task) -> list[Result]:
     """Decide every property of ``task`` with the task's engine (see the module docstring)."""
-    return _check(
-        task.model,
-        task.scope,
-        task.properties,
-        task.budget,
-        task.progress,
-        task.engine,
-        task.for_all,
-        task.depth,
-        task.status,
-        task.bounds,
-    )
-
-
-def _check(
-    model: Model,
-    scope: Any,
-    properties: Sequence[Any],
-    budget: Budget,
-    progress: Callable[[Progress], None] | None,
-    engine: str,
-    for_all: Sequence[str],
-    depth: int | None,
-    status: Callable[[str], None] | None,
-    bounds: Mapping[str, tuple[int | None, int | None]] | None,
-) -> list[Result]:
-    """Decide every property with the chosen engine (see the module docstring)."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; engines: {', '.join(ENGINES)}")
-    if for_all and engine in ("explicit",):
+    if task.for_all and task.engine == "explicit":
         raise ValueError("--for-all needs a symbolic engine (bmc, kind, pdr or auto)")
-    groups: dict[Any, list[int]] = {}
-    for i, prop in enumerate(properties):
-        adjusted = prop.adjust(scope)
+    task = attrs.evolve(task, encoders=Encoders())  # this run's encodings, shared by its properties
+    groups: dict[Scope, list[int]] = {}
+    for i, prop in enumerate(task.properties):
+        adjusted = prop.adjust(task.scope)
         validate = getattr(adjusted, "validate", None)
         if validate is not None:
             validate()
         groups.setdefault(adjusted, []).append(i)
-    budgeted = budget.max_states is not None or budget.timeout is not None
-    if engine == "explicit" and not budgeted:
+    if task.engine == "explicit" and not _budgeted(task.budget):
         for adjusted in groups:
             why = beyond_explicit_search(adjusted)
             if why:
@@ -229,91 +181,127 @@ def _check(
                     f"{why}; use --engine kind or pdr (symbolic, this instance), --engine auto, "
                     f"or give explicit search a budget (--max-states, --timeout)"
                 )
-    clock = _Clock(budget.timeout)
-    bounds = dict(bounds or {})
-    encoders = _Encoders(model, for_all, bounds)
-    stopped = ""
-    results: list[Result | None] = [None] * len(properties)
-
-    def explore(eng: Any, adjusted: Any, chosen: list[int], part: Budget) -> None:
-        nonlocal stopped
-        for i, result in zip(chosen, eng.check(model, adjusted, [properties[i] for i in chosen], part, progress)):
-            results[i] = result
-            if result.stats.stop_reason == "interrupted":
-                stopped = "interrupted"
-
+    run = _Run(task)
     for adjusted, ids in groups.items():
-        refused = not_symbolic(adjusted, for_all) if for_all else None
-        if refused and _sweepable(for_all, bounds):
+        run.group(attrs.evolve(task, scope=adjusted), ids)
+    return [r for r in run.results if r is not None]
+
+
+def _budgeted(budget: Budget) -> bool:
+    return budget.max_states is not None or budget.timeout is not None
+
+
+class _Run:
+    """One run of :func:`check`: its deadline, its results so far, and whether it was stopped."""
+
+    def __init__(self, task: Task):
+        self.task = task
+        self.clock = Deadline(task.budget.timeout)
+        self.results: list[Result | None] = [None] * len(task.properties)
+        self.stopped = ""  # "interrupted" or "timeout": the properties not yet decided are not explored
+
+    def group(self, task: Task, ids: list[int]) -> None:
+        """The properties ``ids``, whose adjusted scope is ``task.scope``."""
+        engine, for_all, scope, props = task.engine, task.for_all, task.scope, task.properties
+        refused = not_symbolic(scope, for_all) if for_all else None
+        if refused and _sweepable(for_all, task.bounds):
             for i in ids:
-                results[i] = _sweep(engine, model, adjusted, properties[i], for_all, bounds, clock, depth, status)
-            continue
+                self.results[i] = _sweep(task, props[i], self.clock)
+            return
         if refused:
             for i in ids:
-                results[i] = _skipped(
-                    properties[i], adjusted, "not symbolic", engine, f"not a proof for all values: {refused}"
+                self.results[i] = _skipped(
+                    props[i], scope, "not symbolic", engine, f"not a proof for all values: {refused}"
                 )
-            continue
-        large = engine == "auto" and not for_all and beyond_explicit_search(adjusted)
+            return
+        large = engine == "auto" and not for_all and beyond_explicit_search(scope)
         if large:
-            _check_large(encoders, adjusted, properties, ids, results, clock, large, depth, status)
-            continue
-        symbolic = [
-            i for i in ids if engine != "explicit" and (_symbolic_kind(properties[i]) or properties[i].is_liveness)
-        ]
+            for i in ids:
+                self.results[i] = self.large(task, props[i], large)
+            return
+        symbolic = [i for i in ids if engine != "explicit" and (_symbolic_kind(props[i]) or props[i].is_liveness)]
         if engine == "auto" and not for_all:
             symbolic = []  # explicit first; the symbolic engines take what the budget leaves open
-        safety = [i for i in ids if i not in symbolic and not properties[i].is_liveness]
-        live = [i for i in ids if i not in symbolic and properties[i].is_liveness]
-        too_big = None if budgeted else beyond_explicit_search(adjusted)
-        for eng, chosen in ((explicit, safety), (liveness, live)):
-            if not chosen:
-                continue
-            if clock.out():
-                stopped = stopped or "timeout"
-            if stopped or too_big:
-                for i in chosen:
-                    results[i] = _skipped(
-                        properties[i],
-                        adjusted,
-                        stopped or "beyond explicit search",
-                        note="" if stopped else f"not explored: {too_big}",
-                    )
-                continue
-            limit = budget.max_states
-            if engine == "auto" and limit is None:
-                limit = AUTO_STATES
-            explore(eng, adjusted, chosen, attrs.evolve(budget, timeout=clock.left(), max_states=limit))
+        safety = [i for i in ids if i not in symbolic and not props[i].is_liveness]
+        live = [i for i in ids if i not in symbolic and props[i].is_liveness]
+        self.explore(task, safety, live)
         if engine == "auto":
             symbolic += [
                 i
                 for i in safety + live
-                if results[i] is not None
-                and results[i].verdict is Verdict.INCONCLUSIVE
-                and (_symbolic_kind(properties[i]) or properties[i].is_liveness)
-                and not stopped
+                if (result := self.results[i]) is not None
+                and result.verdict is Verdict.INCONCLUSIVE
+                and (_symbolic_kind(props[i]) or props[i].is_liveness)
+                and not self.stopped
             ]
         for i in symbolic:
-            if clock.out() or stopped:
-                results[i] = _skipped(properties[i], adjusted, stopped or "timeout", engine)
+            self.results[i] = self.solve(task, props[i])
+
+    def explore(self, task: Task, safety: list[int], live: list[int]) -> None:
+        """Explicit search: one exploration for the safety properties, one for the liveness ones."""
+        too_big = None if _budgeted(task.budget) else beyond_explicit_search(task.scope)
+        for kind, chosen in ((SAFETY, safety), (LIVENESS, live)):
+            if not chosen:
                 continue
-            prop = properties[i]
-            if prop.is_liveness:
-                steps = ("bmc",) if engine == "bmc" else ("proof", "bmc")
-                solve = _solve_liveness
-            else:
-                steps = ("pdr", "bmc") if engine == "auto" else (engine,)
-                solve = _solve
-            for step in steps:
-                try:
-                    result = solve(step, encoders, adjusted, prop, clock.left(), depth, status)
-                except EncodingError as err:  # e.g. a --for-all parameter this property's scope cannot leave open
-                    engine_name = "ranking" if step == "proof" else "bmc-lasso" if prop.is_liveness else step
-                    result = _skipped(prop, adjusted, "not symbolic", engine_name, f"not decided: {err}")
-                results[i] = result
-                if result.verdict is not Verdict.INCONCLUSIVE or clock.out():
-                    break
-    return [r for r in results if r is not None]
+            if self.clock.passed():
+                self.stopped = self.stopped or "timeout"
+            if self.stopped or too_big:
+                for i in chosen:
+                    self.results[i] = _skipped(
+                        task.properties[i],
+                        task.scope,
+                        self.stopped or "beyond explicit search",
+                        note="" if self.stopped else f"not explored: {too_big}",
+                    )
+                continue
+            limit = task.budget.max_states
+            if task.engine == "auto" and limit is None:
+                limit = AUTO_STATES
+            part = attrs.evolve(task.budget, timeout=self.clock.left(), max_states=limit)
+            [engine] = DISPATCH["explicit", kind]
+            explored = engine.check(attrs.evolve(task, properties=[task.properties[i] for i in chosen], budget=part))
+            for i, result in zip(chosen, explored):
+                self.results[i] = result
+                if result.stats.stop_reason == "interrupted":
+                    self.stopped = "interrupted"
+
+    def solve(self, task: Task, prop: Property) -> Result:
+        """One always/step/sometimes or liveness property with the symbolic engines of ``task.engine``."""
+        if self.clock.passed() or self.stopped:
+            return _skipped(prop, task.scope, self.stopped or "timeout", task.engine)
+        result: Result | None = None
+        for engine in DISPATCH[task.engine, _class(prop)]:
+            try:
+                result = _decide(engine, task, prop, self.clock.left(), task.depth, task.status)
+            except EncodingError as err:  # e.g. a --for-all parameter this property's scope cannot leave open
+                result = _skipped(prop, task.scope, "not symbolic", engine.ENGINE, f"not decided: {err}")
+            if result.verdict is not Verdict.INCONCLUSIVE or self.clock.passed():
+                break
+        assert result is not None
+        return result
+
+    def large(self, task: Task, prop: Property, why: str) -> Result:
+        """``auto`` on an instance beyond explicit search: symbolic engines at the real size, or
+        INCONCLUSIVE with the reason."""
+        steps = LARGE.get(prop.kind)
+        if steps is None:
+            return _skipped(
+                prop,
+                task.scope,
+                "beyond explicit search",
+                "auto",
+                f"not explored: {why}; {prop.kind} properties need explicit search here",
+            )
+        result: Result | None = None
+        for engine, depth in steps:
+            if self.clock.passed():
+                return result or _skipped(prop, task.scope, "timeout", engine.ENGINE)
+            bound = depth if task.depth is None else task.depth
+            result = _decide(engine, task, prop, self.clock.left(AUTO_SECONDS), bound, task.status)
+            if result.verdict is not Verdict.INCONCLUSIVE:
+                break
+        assert result is not None
+        return result
 
 
 def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]]) -> bool:
@@ -327,57 +315,50 @@ def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, in
     return count <= MAX_SWEEP
 
 
-def _sweep(
-    engine: str,
-    model: Model,
-    scope: Any,
-    prop: Any,
-    for_all: Sequence[str],
-    bounds: Mapping[str, tuple[int | None, int | None]],
-    clock: _Clock,
-    depth: int | None,
-    status: Callable[[str], None] | None,
-) -> Result:
+def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
     """``prop`` on each instance of a bounded range of a parameter that cannot be symbolic.
 
     PROVED (UNREACHABLE) when every instance is; the first VIOLATED (WITNESSED) instance's
     result otherwise (its trace names the value); INCONCLUSIVE at the first instance that is,
     with the values already proved.
     """
-    import itertools
-
-    ranges = [range(bounds[n][0], bounds[n][1] + 1) for n in for_all]
-    where = ", ".join(f"{n} {bounds[n][0]}..{bounds[n][1]}" for n in for_all)
+    scope, for_all, bounds, status = task.scope, task.for_all, task.bounds, task.status
+    ranges = [range(_lo(bounds, n), _hi(bounds, n) + 1) for n in for_all]
+    where = ", ".join(f"{n} {_lo(bounds, n)}..{_hi(bounds, n)}" for n in for_all)
     if not _symbolic_kind(prop):
         return _skipped(
             prop,
             scope,
             "not symbolic",
-            engine,
+            task.engine,
             f"not decided: a sweep over {where} decides always, step and sometimes properties only",
         )
-    steps = (engine,) if engine in ("bmc", "kind", "pdr") else ("kind", "pdr")
-    encoders = _Encoders(model, ())
+    steps = DISPATCH[task.engine, SAFETY] if task.engine in ("bmc", "kind", "pdr") else SWEEP_AUTO
     proved: list[str] = []
     started = time.monotonic()
     last: Result | None = None
     for values in itertools.product(*ranges):
         point = dict(zip(for_all, values))
         label = ", ".join(f"{n}={v}" for n, v in point.items())
-        instance = attrs.evolve(scope, **point)
+        instance = evolve(scope, **point)
         validate = getattr(instance, "validate", None)
         try:
             if validate is not None:
                 validate()
         except ScopeError as err:
             raise ScopeError(f"--for-all {where}: at {label}, {err}") from None
-        for step in steps:
-            if clock.out():
+        one = attrs.evolve(task, scope=instance, for_all=(), bounds={})
+        for engine in steps:
+            if clock.passed():
                 return _skipped(
-                    prop, scope, "timeout", step, f"stopped by the timeout after {len(proved)} instance(s) of {where}"
+                    prop,
+                    scope,
+                    "timeout",
+                    engine.ENGINE,
+                    f"stopped by the timeout after {len(proved)} instance(s) of {where}",
                 )
             say = None if status is None else (lambda what, label=label: status(f"{label}: {what}"))
-            last = _solve(step, encoders, instance, prop, clock.left(), depth, say)
+            last = _decide(engine, one, prop, clock.left(), task.depth, say)
             if last.verdict is not Verdict.INCONCLUSIVE:
                 break
         assert last is not None
@@ -407,41 +388,13 @@ def _sweep(
     )
 
 
-def _check_large(
-    encoders: _Encoders,
-    scope: Any,
-    properties: Sequence[Any],
-    ids: list[int],
-    results: list[Result | None],
-    clock: _Clock,
-    why: str,
-    depth: int | None,
-    status: Callable[[str], None] | None = None,
-) -> None:
-    """``auto`` on an instance beyond explicit search: symbolic engines at the real size, or INCONCLUSIVE with the reason."""
-    for i in ids:
-        prop = properties[i]
-        if prop.kind in ("always", "step"):
-            steps: tuple[tuple[str, int | None], ...] = (
-                ("kind", AUTO_KIND_DEPTH if depth is None else depth),
-                ("bmc", depth),
-            )
-        elif prop.kind == "sometimes":
-            steps = (("bmc", depth),)
-        else:
-            results[i] = _skipped(
-                prop,
-                scope,
-                "beyond explicit search",
-                "auto",
-                f"not explored: {why}; {prop.kind} properties need explicit search here",
-            )
-            continue
-        for step, bound in steps:
-            if clock.out():
-                results[i] = results[i] or _skipped(prop, scope, "timeout", step)
-                break
-            result = _solve(step, encoders, scope, prop, clock.left(AUTO_SECONDS), bound, status)
-            results[i] = result
-            if result.verdict is not Verdict.INCONCLUSIVE:
-                break
+def _lo(bounds: Mapping[str, tuple[int | None, int | None]], name: str) -> int:
+    lo = bounds[name][0]
+    assert lo is not None  # _sweepable
+    return lo
+
+
+def _hi(bounds: Mapping[str, tuple[int | None, int | None]], name: str) -> int:
+    hi = bounds[name][1]
+    assert hi is not None  # _sweepable
+    return hi

@@ -7,19 +7,24 @@ task, picks the engines (``auto`` is one policy, there) and returns the same lis
 
 A task is a value: equal tasks ask the same question. The callbacks (``progress`` for the
 explicit search's snapshots, ``status`` for a one-line "what the symbolic engine is doing") do
-not take part in equality; engines never print, they call these.
+not take part in equality; engines never print, they call these. Nor does ``encoders``, the
+cache of z3 encodings the symbolic engines share (:meth:`Task.encoder`): a task made from
+another with ``attrs.evolve`` shares its cache, and the runner starts each run with a fresh one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 import attrs
 
-if TYPE_CHECKING:
-    from kubecheck.model.kernel.commands import Model
-    from kubecheck.model.kernel.property import Property
+from kubecheck.checker.result import Result
+from kubecheck.checker.symbolic.encoder import Encoder, Encoders
+from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.scopes import Scope
 
 #: The engine names a task may ask for (``auto``: what fits, and the result says which ran).
 ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
@@ -34,6 +39,21 @@ class Budget:
 
     max_states: int | None = None
     timeout: float | None = None
+
+
+class Deadline:
+    """One deadline for a whole run or task: ``timeout`` seconds from now (None or 0: none)."""
+
+    def __init__(self, timeout: float | None):
+        self.at = time.monotonic() + timeout if timeout else None
+
+    def left(self, cap: float | None = None) -> float | None:
+        """Seconds left (may be negative); ``cap`` when there is no deadline."""
+        return cap if self.at is None else self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        left = self.left()
+        return left is not None and left <= 0
 
 
 @attrs.frozen
@@ -51,11 +71,11 @@ class Progress:
         return self.states / self.seconds if self.seconds > 0 else 0.0
 
 
-def _properties(value: Any) -> tuple[Property, ...]:
+def _properties(value: Iterable[Property]) -> tuple[Property, ...]:
     return tuple(value)
 
 
-def _names(value: Any) -> tuple[str, ...]:
+def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
@@ -73,7 +93,7 @@ class Task:
     """
 
     model: Model
-    scope: Any
+    scope: Scope
     properties: tuple[Property, ...] = attrs.field(converter=_properties)
     engine: str = "explicit"
     for_all: tuple[str, ...] = attrs.field(default=(), converter=_names)
@@ -82,11 +102,34 @@ class Task:
     budget: Budget = Budget()
     progress: Callable[[Progress], None] | None = attrs.field(default=None, eq=False)
     status: Callable[[str], None] | None = attrs.field(default=None, eq=False)
+    encoders: Encoders = attrs.field(factory=Encoders, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine {self.engine!r}; engines: {', '.join(ENGINES)}")
 
+    def encoder(self, arith: str = "int") -> Encoder:
+        """The z3 encoding of this task's model and scope (``for_all``, ``bounds``), built once per cache."""
+        return self.encoders.get(self.model, self.scope, self.for_all, self.bounds, arith)
+
+    def say(self, what: str) -> None:
+        """Tell ``status`` what the engine is doing (nothing without one)."""
+        if self.status is not None:
+            self.status(what)
+
     def with_properties(self, properties: tuple[Property, ...] | list[Property]) -> Task:
         """The same question about other properties."""
         return attrs.evolve(self, properties=tuple(properties))
+
+
+class Engine(Protocol):
+    """An engine module: :mod:`~kubecheck.checker.explicit.bfs`, :mod:`~kubecheck.checker.symbolic.pdr`…"""
+
+    #: The engine name its results carry ("explicit", "bmc-lasso", "ranking"…).
+    ENGINE: str
+    #: What a status line calls it ("bmc lasso", "ranking proof"…).
+    LABEL: str
+
+    def check(self, task: Task) -> list[Result]:
+        """One result per property of ``task``, in order."""
+        ...

@@ -31,13 +31,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import attrs
 import z3
 
 from kubecheck.checker.discovery.samples import Samples
 from kubecheck.checker.symbolic.encoder import Encoder, subterms
+from kubecheck.model.kernel.property import Property
 
 
 @attrs.frozen
@@ -58,7 +58,7 @@ PROPERTY: Clause = ("property",)
 class Templates:
     """Candidate clauses for one encoder (and optionally one property) over sampled rows."""
 
-    def __init__(self, encoder: Encoder, samples: Samples, prop: Any = None):
+    def __init__(self, encoder: Encoder, samples: Samples, prop: Property | None = None):
         self.e, self.prop = encoder, prop
         self.x = encoder.state(0)
         self.rows = samples.rows
@@ -71,14 +71,14 @@ class Templates:
         self.ints = [i for i, v in enumerate(encoder.vars) if v.kind == "int"]
         self.bools = [i for i, v in enumerate(encoder.vars) if v.kind == "bool"]
         self.elements = sorted({el for _, el in self.info if el is not None})
-        self.opaque: list[Any] = []
+        self.opaque: list[z3.ExprRef] = []
         self._opaque_ids: dict[int, int] = {}
         self._opaque_values: list[list[int]] = []
         self._masks: dict[Atom, int] = {}
 
     # -- atoms, masks, formulas ------------------------------------------------------------
 
-    def register(self, term: Any) -> int:
+    def register(self, term: z3.ExprRef) -> int:
         """An opaque term over scalars and parameters; z3 evaluates it once per distinct assignment."""
         key = term.get_id()
         if key not in self._opaque_ids:
@@ -125,7 +125,7 @@ class Templates:
             m |= self.mask(a)
         return m == self.full
 
-    def formula(self, a: Atom) -> Any:
+    def formula(self, a: Atom) -> z3.BoolRef:
         x = self.x
         if a.op == "bool":
             ((i, pol),) = a.coefs
@@ -136,7 +136,7 @@ class Templates:
         lhs = z3.Sum(*terms) if len(terms) > 1 else terms[0]
         return lhs >= -a.const
 
-    def clause_formula(self, clause: Clause) -> Any:
+    def clause_formula(self, clause: Clause) -> z3.BoolRef:
         parts = [self.formula(a) for a in clause]
         return parts[0] if len(parts) == 1 else z3.Or(*parts)
 
@@ -179,7 +179,7 @@ class Templates:
 
     def _stage1(self) -> tuple[list[Atom], dict[int, int], dict[int, int]]:
         """(unit atoms true in every sample, constant values, representative of each variable)."""
-        atoms: list[Atom] = []
+        atoms: list[Atom | None] = []
         const: dict[int, int] = {}
         for i in self.bools:
             values = set(self.columns[i])
@@ -215,11 +215,11 @@ class Templates:
                 i = rep[i]
             return i
 
-        for a, b in itertools.combinations(order, 2):
-            if (a, b) in le and (b, a) in le:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    rep[max(ra, rb, key=rank.get)] = min(ra, rb, key=rank.get)
+        for i, j in itertools.combinations(order, 2):
+            if (i, j) in le and (j, i) in le:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    rep[max(ri, rj, key=rank.__getitem__)] = min(ri, rj, key=rank.__getitem__)
         rep = {i: find(i) for i in live}
         for i in live:
             if rep[i] != i:
@@ -403,23 +403,12 @@ class Templates:
             for i in ints:
                 for j, k in itertools.combinations([j for j in ints if j != i], 2):
                     generated += 1
-                    a, b = self.le([j], [i]), self.le([k], [i])
-                    if a is None or b is None or a in unit_set or b in unit_set:
+                    left, right = self.le([j], [i]), self.le([k], [i])
+                    if left is None or right is None or left in unit_set or right in unit_set:
                         continue
-                    if (self.mask(a) | self.mask(b)) == self.full:
-                        out.append((a, b))
+                    if (self.mask(left) | self.mask(right)) == self.full:
+                        out.append((left, right))
         return out, generated
-
-    # -- text (kubecheck.checker.discovery.clause_text) -----------------------------------------------
-
-    def listing(self, clauses: Sequence[Clause], goal: Sequence[Clause] = ()) -> list[str]:
-        """Clauses as lines in the model's field names (see :mod:`kubecheck.checker.discovery.clause_text`)."""
-        from kubecheck.checker.discovery.clause_text import listing
-
-        return listing(self, clauses, goal)
-
-    def text(self, clause: Clause) -> str:
-        return self.listing([clause])[0]
 
     # -- the property as clauses (for its text) --------------------------------------------
 
@@ -453,7 +442,7 @@ def _is_pin(a: Atom) -> bool:
     return a.op == ">=" and len(a.coefs) == 1 and a.coefs[0][1] == -1
 
 
-def _linear_atoms(f: Any) -> Iterable[tuple[Any, Any]]:
+def _linear_atoms(f: z3.BoolRef) -> Iterable[tuple[z3.ArithRef, z3.ArithRef]]:
     """Integer comparisons of a formula as (lhs, rhs) meaning lhs ≥ rhs (an equality gives both)."""
     seen: set[int] = set()
     stack = [f]
@@ -481,13 +470,15 @@ def _linear_atoms(f: Any) -> Iterable[tuple[Any, Any]]:
             stack.extend(t.children())
 
 
-def _split(term: Any, pos: dict[int, int], scalars: set[int]) -> tuple[dict[int, int], int, Any] | None:
+def _split(
+    term: z3.ArithRef, pos: dict[int, int], scalars: set[int]
+) -> tuple[dict[int, int], int, z3.ArithRef | None] | None:
     """term = Σ coef·x + const + opaque (a non-linear term over ``scalars``), or None."""
     coefs: dict[int, int] = {}
-    rest: list[Any] = []
+    rest: list[z3.ArithRef] = []
     const = 0
 
-    def walk(t: Any, scale: int) -> bool:
+    def walk(t: z3.ArithRef, scale: int) -> bool:
         nonlocal const
         if z3.is_int_value(t):
             const += scale * t.as_long()
@@ -515,5 +506,5 @@ def _split(term: Any, pos: dict[int, int], scalars: set[int]) -> tuple[dict[int,
     return coefs, const, opaque
 
 
-def _constants(t: Any) -> list[Any]:
+def _constants(t: z3.ExprRef) -> list[z3.ExprRef]:
     return [s for s in subterms(t) if z3.is_const(s) and s.decl().kind() == z3.Z3_OP_UNINTERPRETED]

@@ -9,7 +9,6 @@ named ``⟨k⟩`` and defined on a last ``where`` line.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import z3
 
@@ -98,7 +97,7 @@ def _atom_text(templates: Templates, a: Atom, names: list[str], opaque_names: di
     return f"{lhs} ≥ {rhs or '0'}"
 
 
-def _signed(t: Any) -> tuple[int, Any]:
+def _signed(t: z3.ExprRef) -> tuple[int, z3.ExprRef]:
     """(sign, T) with t = sign·T, taking apart -T and -1·T."""
     if z3.is_app(t) and t.decl().kind() == z3.Z3_OP_UMINUS:
         return -1, t.children()[0]
@@ -114,7 +113,7 @@ def _sum(terms: list[tuple[str, int]], const: int) -> str:
     return " + ".join(parts)
 
 
-def term_text(t: Any, names: dict[str, str]) -> str:
+def term_text(t: z3.ExprRef, names: dict[str, str]) -> str:
     """A non-linear term in readable form: min/max recognised, other ite as ``if … then … else``."""
     if z3.is_int_value(t):
         return str(t.as_long())

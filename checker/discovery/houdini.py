@@ -28,22 +28,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 import z3
 
 from kubecheck.checker.certify import Bound
 from kubecheck.checker.discovery.candidates import PROPERTY, Clause, Templates, _constants
+from kubecheck.checker.discovery.clause_text import text
 from kubecheck.checker.discovery.samples import Samples, sample
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.model.kernel.property import Property
 
 
 @attrs.frozen
 class Discovery:
     """Lemmas proved by Houdini, with their clauses (for text) and what it took."""
 
-    lemmas: tuple[Any, ...]  # z3 formulas over encoder.state(0); their conjunction is inductive
+    lemmas: tuple[z3.BoolRef, ...]  # formulas over encoder.state(0); their conjunction is inductive
     clauses: tuple[Clause, ...]
     templates: Templates
     samples: Samples
@@ -55,7 +56,7 @@ class Discovery:
     lifted: tuple[Bound, ...] = ()  # domain bounds that are not inductive with the lemmas
 
     def text(self, i: int) -> str:
-        return self.templates.text(self.clauses[i])
+        return text(self.templates, self.clauses[i])
 
 
 def written(encoder: Encoder, a: int) -> set[int]:
@@ -72,13 +73,16 @@ def written(encoder: Encoder, a: int) -> set[int]:
     return {i for i in range(len(x)) if i not in same}
 
 
-def variables(encoder: Encoder, f: Any) -> set[int]:
+def variables(encoder: Encoder, f: z3.ExprRef) -> set[int]:
     pos = {x.get_id(): i for i, x in enumerate(encoder.state(0))}
     return {pos[c.get_id()] for c in _constants(f) if c.get_id() in pos}
 
 
 def houdini(
-    encoder: Encoder, candidates: Sequence[Any], timeout: float | None = None, assumptions: Sequence[Any] = ()
+    encoder: Encoder,
+    candidates: Sequence[z3.BoolRef],
+    timeout: float | None = None,
+    assumptions: Sequence[z3.BoolRef] = (),
 ) -> tuple[list[int], int, str]:
     """The largest inductive subset of ``candidates`` (formulas over state(0)): (indices, rounds, status).
 
@@ -102,7 +106,7 @@ def houdini(
             return None
         return int((timeout - (time.perf_counter() - started)) * 1000)
 
-    def prune(s: Any, targets: list[int], pre: bool) -> tuple[list[int] | None, str]:
+    def prune(s: z3.Solver, targets: list[int], pre: bool) -> tuple[list[int] | None, str]:
         """Drop the candidates the solver's model falsifies; None if nothing is falsifiable."""
         nonlocal queries
         if not targets:
@@ -162,8 +166,8 @@ def houdini(
 
 def support(
     encoder: Encoder,
-    goals: Sequence[Any],
-    lemmas: Sequence[Any],
+    goals: Sequence[z3.BoolRef],
+    lemmas: Sequence[z3.BoolRef],
     timeout: float | None = None,
     minimize_cores: bool = True,
 ) -> list[int] | None:
@@ -224,7 +228,7 @@ def support(
 
 def discover(
     encoder: Encoder,
-    prop: Any = None,
+    prop: Property | None = None,
     grid: dict[str, Sequence[int]] | None = None,
     max_rows: int = 4000,
     timeout: float | None = None,

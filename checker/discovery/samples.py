@@ -9,20 +9,29 @@ values and the least ones): a candidate true for one replica count only does not
 
 Sampling never decides a proof. It can decide a violation (or a ``sometimes`` witness): the
 compiled explicit engine checks the property on every state it reached, and the instance with the
-shallowest violation (witness) is handed back, so that the caller can ask explicit search for its shortest counterexample (replayed like
-any trace). Like BMC with symbolic parameters, this tends to find the least parameter values.
+shallowest violation (witness) is handed back, so that the caller can ask explicit search for its
+shortest counterexample (replayed like any trace). Like BMC with symbolic parameters, this tends
+to find the least parameter values.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import time
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 
+from kubecheck.checker.certify import EncoderBug
+from kubecheck.checker.explicit import bfs
+from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.traces import replay
 
 #: Values tried per symbolic parameter; other parameters get DEFAULT_GRID.
 GRID = {"replicas": (0, 1, 2, 3, 5), "max_surge": (0, 1, 2), "max_unavailable": (0, 1, 2)}
@@ -64,15 +73,13 @@ def grid_points(
 
 def sample(
     encoder: Encoder,
-    prop: Any = None,
+    prop: Property | None = None,
     grid: dict[str, Sequence[int]] | None = None,
     max_rows: int = 4000,
     max_states: int = 50_000,
     seed: int = 0,
 ) -> Samples:
     """Reachable states of each grid instance (see the module docstring)."""
-    from kubecheck.checker.explicit.compile import compile_model
-
     e = encoder
     names = list(e.params)
     instances, per_instance = [], []
@@ -91,8 +98,8 @@ def sample(
         explored += len(states)
         if prop is not None and prop.kind in ("always", "sometimes"):
             holds = compiled.predicate_function([prop.predicate])
-            hit = (lambda flat: not holds(flat)) if prop.kind == "always" else holds
-            bad = next((d for flat, d in zip(states, depths) if hit(flat)), None)
+            violated = prop.kind == "always"
+            bad = next((d for flat, d in zip(states, depths) if bool(holds(flat)) != violated), None)
             if bad is not None and (decided_depth is None or bad < decided_depth):
                 decided_in, decided_depth = values, bad
         instances.append(values)
@@ -109,12 +116,10 @@ def sample(
     return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored)
 
 
-def _reachable(compiled: Any, limit: int) -> tuple[list[tuple], list[int]]:
+def _reachable(compiled: Compiled, limit: int) -> tuple[list[tuple], list[int]]:
     """Breadth-first reachable states and their depths; a state whose successors leave the domain
     is not expanded (the explicit engine reports that as a model error; the states before it are
     still reachable)."""
-    from kubecheck.checker.explicit.compile import DomainError
-
     depth = {compiled.initial: 0}
     queue = [compiled.initial]
     for s in queue:
@@ -144,23 +149,16 @@ def _inside(value: int, bounds: tuple[int | None, int | None]) -> bool:
     return (lo is None or value >= lo) and (hi is None or value <= hi)
 
 
-def _value(v: Any) -> int:
-    return v.value if hasattr(v, "is_percent") else int(v)
+def _value(v: int | IntOrPercent) -> int:
+    return v.value if isinstance(v, IntOrPercent) else int(v)
 
 
-def decided(encoder: Encoder, prop: Any, values: dict[str, int], engine: str, started: float) -> Any:
+def decided(encoder: Encoder, prop: Property, values: dict[str, int], engine: str, started: float) -> Result:
     """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
     witness); its shortest trace by explicit search, replayed by the reference interpreter."""
-    import time
-
-    from kubecheck.checker.certify import EncoderBug
-    from kubecheck.checker.explicit import bfs as explicit
-    from kubecheck.checker.result import Result, Stats, Verdict
-    from kubecheck.model.kernel.ops import CONCRETE
-    from kubecheck.model.kernel.traces import replay
-
     scope = encoder.concrete_scope(values)
-    [found] = explicit.check(encoder.model, scope, [prop])
+    [found] = bfs.explore(encoder.model, scope, [prop])
+    assert found.trace is not None  # the sampled instance breaks the property
     trace = replay(encoder.model, scope, found.trace.labels())
     if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
         raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")

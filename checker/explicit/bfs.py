@@ -1,7 +1,8 @@
 """Explicit-state breadth-first search over canonical states.
 
-:func:`check` explores the reachable states of a model in one scope and decides a list of
-properties at once:
+:func:`check` (the engine contract: one :class:`~kubecheck.checker.task.Task`) and :func:`explore`
+(the same search with its knobs) explore the reachable states of a model in one scope and decide
+a list of properties at once:
 
 * breadth-first, so the first violation of an ``always`` or ``step`` property and the first
   witness of a ``sometimes`` property are found at the least depth: traces are shortest;
@@ -22,13 +23,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.checker.result import Coverage, Result, Stats, Verdict
-from kubecheck.checker.task import Budget, Progress
+from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.model.kernel.commands import Model
-from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope
 from kubecheck.model.kernel.traces import Trace, replay
 
 
@@ -36,15 +39,15 @@ class EngineError(RuntimeError):
     """The compiled engine and the reference semantics disagree, or the model is broken."""
 
 
-def _negate(pred: Callable[..., Any]) -> Callable[..., Any]:
-    def violated(ops: Any, scope: Any, *states: Any) -> Any:
+def _negate(pred: Callable[..., Value]) -> Callable[..., Value]:
+    def violated(ops: Ops, scope: Scope, *states: State) -> Value:
         return ops.not_(pred(ops, scope, *states))
 
     return violated
 
 
 class _Search:
-    def __init__(self, compiled: Compiled, properties: Sequence[Any]):
+    def __init__(self, compiled: Compiled, properties: Sequence[Property]):
         self.compiled = compiled
         self.properties = list(properties)
         self.found: dict[int, tuple[int, int | None]] = {}  # property -> (state index, action id or None)
@@ -82,12 +85,19 @@ class _Search:
 
 #: The stop reason of a search that ended because every property had its verdict.
 DECIDED = "all properties decided"
+#: The engine name results carry, and what a status line calls it.
+ENGINE = LABEL = "explicit"
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """Explore ``task.model`` in ``task.scope`` breadth-first and decide every property of the task."""
+    return explore(task.model, task.scope, task.properties, task.budget, task.progress)
+
+
+def explore(
     model: Model,
-    scope: Any,
-    properties: Sequence[Any],
+    scope: Scope,
+    properties: Sequence[Property],
     budget: Budget = Budget(),
     progress: Callable[[Progress], None] | None = None,
     progress_interval: float = 1.0,
@@ -149,9 +159,9 @@ def check(
                 raise EngineError(err.explain(compiled)) from None
             if not succ and terminal_fn:
                 view = schema.unflatten(s)
-                for prop, pred in terminal_fn:
-                    if prop not in search.found and not pred(CONCRETE, scope, view):
-                        search.record(prop, i, None)
+                for n, pred in terminal_fn:
+                    if n not in search.found and not pred(CONCRETE, scope, view):
+                        search.record(n, i, None)
             step_fn = search.step_fn
             for a, t in succ:
                 transitions += 1
@@ -237,5 +247,5 @@ def check(
             if complete or found is not None
             else f"search stopped ({stop_reason}) before the state space was exhausted"
         )
-        results.append(Result(prop, verdict, scope, "explicit", stats, trace, coverage, note))
+        results.append(Result(prop, verdict, scope, ENGINE, stats, trace, coverage, note))
     return results

@@ -35,8 +35,9 @@ from typing import Any
 import attrs
 
 from kubecheck.model.kernel.commands import Action, Model
-from kubecheck.model.kernel.ops import Ops
-from kubecheck.model.kernel.schema import Schema
+from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.schema import Schema, State
+from kubecheck.model.kernel.scopes import Scope
 
 
 class ModelCodeError(TypeError):
@@ -62,56 +63,56 @@ class Expr:
     def __index__(self) -> int:
         raise ModelCodeError("a state-derived value cannot index a tuple; use a command parameter")
 
-    def __floordiv__(self, other: Any) -> Any:
+    def __floordiv__(self, other: Value) -> Value:
         raise ModelCodeError("use ops.floor_div instead of // on state-derived values")
 
     __rfloordiv__ = __floordiv__
     __hash__ = None  # type: ignore[assignment]
 
-    def _bin(self, op: str, a: Any, b: Any) -> Expr:
+    def _bin(self, op: str, a: Value, b: Value) -> Expr:
         return self.em.emit(f"{code(a)} {op} {code(b)}")
 
-    def __add__(self, o: Any) -> Expr:
+    def __add__(self, o: Value) -> Expr:
         return self._bin("+", self, o)
 
-    def __radd__(self, o: Any) -> Expr:
+    def __radd__(self, o: Value) -> Expr:
         return self._bin("+", o, self)
 
-    def __sub__(self, o: Any) -> Expr:
+    def __sub__(self, o: Value) -> Expr:
         return self._bin("-", self, o)
 
-    def __rsub__(self, o: Any) -> Expr:
+    def __rsub__(self, o: Value) -> Expr:
         return self._bin("-", o, self)
 
-    def __mul__(self, o: Any) -> Expr:
+    def __mul__(self, o: Value) -> Expr:
         return self._bin("*", self, o)
 
-    def __rmul__(self, o: Any) -> Expr:
+    def __rmul__(self, o: Value) -> Expr:
         return self._bin("*", o, self)
 
     def __neg__(self) -> Expr:
         return self.em.emit(f"-{self.code}")
 
-    def __lt__(self, o: Any) -> Expr:
+    def __lt__(self, o: Value) -> Expr:
         return self._bin("<", self, o)
 
-    def __le__(self, o: Any) -> Expr:
+    def __le__(self, o: Value) -> Expr:
         return self._bin("<=", self, o)
 
-    def __gt__(self, o: Any) -> Expr:
+    def __gt__(self, o: Value) -> Expr:
         return self._bin(">", self, o)
 
-    def __ge__(self, o: Any) -> Expr:
+    def __ge__(self, o: Value) -> Expr:
         return self._bin(">=", self, o)
 
-    def __eq__(self, o: Any) -> Expr:  # type: ignore[override]
+    def __eq__(self, o: Value) -> Expr:  # type: ignore[override]
         return self._bin("==", self, o)
 
-    def __ne__(self, o: Any) -> Expr:  # type: ignore[override]
+    def __ne__(self, o: Value) -> Expr:  # type: ignore[override]
         return self._bin("!=", self, o)
 
 
-def code(x: Any) -> str:
+def code(x: Value) -> str:
     """Python source of a value: an Expr's name or a literal."""
     if isinstance(x, Expr):
         return x.code
@@ -163,7 +164,7 @@ class SourceOps(Ops):
     def __init__(self, em: Emitter):
         self.em = em
 
-    def and_(self, *xs: Any) -> Any:
+    def and_(self, *xs: Value) -> Value:
         rest = []
         for x in xs:
             if isinstance(x, Expr):
@@ -176,7 +177,7 @@ class SourceOps(Ops):
             return rest[0]
         return self.em.emit("(" + " and ".join(r.code for r in rest) + ")")
 
-    def or_(self, *xs: Any) -> Any:
+    def or_(self, *xs: Value) -> Value:
         rest = []
         for x in xs:
             if isinstance(x, Expr):
@@ -189,12 +190,12 @@ class SourceOps(Ops):
             return rest[0]
         return self.em.emit("(" + " or ".join(r.code for r in rest) + ")")
 
-    def not_(self, x: Any) -> Any:
+    def not_(self, x: Value) -> Value:
         if not isinstance(x, Expr):
             return not x
         return self.em.emit(f"not {x.code}")
 
-    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+    def ite(self, cond: Value, then: Value, other: Value) -> Value:
         if not isinstance(cond, Expr):
             return then if cond else other
         if isinstance(then, tuple):
@@ -203,7 +204,7 @@ class SourceOps(Ops):
             return then
         return self.em.emit(f"({code(then)} if {cond.code} else {code(other)})")
 
-    def _fold(self, fn: Callable[..., Any], name: str, xs: Sequence[Any]) -> Any:
+    def _fold(self, fn: Callable[..., Value], name: str, xs: Sequence[Value]) -> Value:
         consts = [x for x in xs if not isinstance(x, Expr)]
         exprs = [x for x in xs if isinstance(x, Expr)]
         if not exprs:
@@ -213,13 +214,13 @@ class SourceOps(Ops):
             return exprs[0]
         return self.em.emit(f"{name}({', '.join(parts)})")
 
-    def min_(self, *xs: Any) -> Any:
+    def min_(self, *xs: Value) -> Value:
         return self._fold(min, "min", xs)
 
-    def max_(self, *xs: Any) -> Any:
+    def max_(self, *xs: Value) -> Value:
         return self._fold(max, "max", xs)
 
-    def sum_(self, xs: Any) -> Any:
+    def sum_(self, xs: Value) -> Value:
         items = list(xs)
         const = sum(x for x in items if not isinstance(x, Expr))
         exprs = [x for x in items if isinstance(x, Expr)]
@@ -228,18 +229,18 @@ class SourceOps(Ops):
         parts = [x.code for x in exprs] + ([repr(const)] if const else [])
         return exprs[0] if len(parts) == 1 else self.em.emit(" + ".join(parts))
 
-    def floor_div(self, a: Any, b: Any) -> Any:
+    def floor_div(self, a: Value, b: Value) -> Value:
         if not isinstance(a, Expr) and not isinstance(b, Expr):
             return a // b
         return self.em.emit(f"{code(a)} // {code(b)}")
 
-    def ceil_div(self, a: Any, b: Any) -> Any:
+    def ceil_div(self, a: Value, b: Value) -> Value:
         if not isinstance(a, Expr) and not isinstance(b, Expr):
             return -((-a) // b)
         return self.em.emit(f"-((-{code(a)}) // {code(b)})")
 
 
-def state_view(schema: Schema, em: Emitter, prefix: str = "s") -> Any:
+def state_view(schema: Schema, em: Emitter, prefix: str = "s") -> State:
     """A state object whose fields are the unpacked locals ``s0, s1, …`` of the function."""
     exprs = [Expr(f"{prefix}{i}", em) for i in range(len(schema.slots))]
     return schema.state_cls(**schema.view_kwargs(exprs))
@@ -255,7 +256,7 @@ def _unpack(schema: Schema, prefix: str, var: str) -> str:
 class DomainError(ValueError):
     """An effect wrote a value outside the field's declared domain (a model bug)."""
 
-    def __init__(self, action: int, slot: int, value: Any):
+    def __init__(self, action: int, slot: int, value: Value):
         super().__init__(action, slot, value)
         self.action, self.slot, self.value = action, slot, value
 
@@ -270,7 +271,7 @@ class DomainError(ValueError):
         return f"{wrote} outside its domain {slot.lo}..{slot.hi}"
 
 
-def _define(source: str, name: str, env: dict[str, Any]) -> Callable[..., Any]:
+def _define(source: str, name: str, env: dict[str, Any]) -> Callable[..., Any]:  # exec: any namespace
     namespace = dict(env)
     exec(compile(source, f"<kubecheck:{name}>", "exec"), namespace)
     return namespace[name]
@@ -281,7 +282,7 @@ class Compiled:
     """A model compiled for one scope: flat initial state, successor and predicate functions."""
 
     model: Model
-    scope: Any
+    scope: Scope
     schema: Schema
     actions: tuple[Action, ...]
     initial: tuple
@@ -303,7 +304,7 @@ class Compiled:
         return queue if limit is None else queue[:limit]
 
     def predicate_function(
-        self, predicates: Sequence[Callable[..., Any]], step: bool = False
+        self, predicates: Sequence[Callable[..., Value]], step: bool = False
     ) -> Callable[..., list[int]]:
         """One function returning the positions of ``predicates`` that are true of a state.
 
@@ -352,7 +353,7 @@ def eliminate_dead(lines: list[str]) -> list[str]:
         lines = kept
 
 
-def _reads(lines: Sequence[str], exprs: Sequence[Any]) -> list[int]:
+def _reads(lines: Sequence[str], exprs: Sequence[Value]) -> list[int]:
     """The state slots that generated lines (and final values) read, in slot order."""
     found: set[int] = set()
     for text in list(lines) + [code(e) for e in exprs if isinstance(e, (Expr, bool, int))]:
@@ -366,7 +367,7 @@ def _key(slots: Sequence[int]) -> str:
     return "(" + ", ".join(f"s{i}" for i in slots) + ",)"
 
 
-def _writes(schema: Schema, label: str, changes: dict[str, Any]) -> list[tuple[int, Any]]:
+def _writes(schema: Schema, label: str, changes: dict[str, Value]) -> list[tuple[int, Value]]:
     """(slot, value) for every slot an effect really changes; constants checked here."""
     out = []
     for index, value in schema.changes_to_slots(changes):
@@ -382,7 +383,7 @@ def _writes(schema: Schema, label: str, changes: dict[str, Any]) -> list[tuple[i
     return out
 
 
-def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, Any]]) -> None:
+def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, Value]]) -> None:
     """Raise DomainError where a state-derived value leaves its slot's domain or type.
 
     The type matters: True == 1 and both hash alike, so an int written into a bool slot (or a
@@ -411,16 +412,16 @@ class _Builder:
     share one evaluation. This changes speed only, never results.
     """
 
-    def __init__(self, model: Model, scope: Any, schema: Schema, actions: Sequence[Action], memo_lines: int):
+    def __init__(self, model: Model, scope: Scope, schema: Schema, actions: Sequence[Action], memo_lines: int):
         self.model, self.scope, self.schema, self.actions = model, scope, schema, actions
         self.memo_lines = memo_lines
-        self.env: dict[str, Any] = {"DomainError": DomainError}
+        self.env: dict[str, Any] = {"DomainError": DomainError}  # the generated code's globals
         self.em = Emitter()
         self.ops = SourceOps(self.em)
         self.view = state_view(schema, self.em, "s")
         self.n_slots = len(schema.slots)
 
-    def trace_guards(self, ids: Sequence[int]) -> tuple[Emitter, list[Any]]:
+    def trace_guards(self, ids: Sequence[int]) -> tuple[Emitter, list[Value]]:
         em = Emitter()
         ops, view = SourceOps(em), state_view(self.schema, em, "s")
         return em, [self.actions[k].guard(ops, self.scope, view) for k in ids]
@@ -488,7 +489,7 @@ class _Builder:
         body = [f"    {', '.join(f's{i}' for i in reads)}, = k_" if reads else "    pass"]
         body += probe.lines
         body.append("    m = 0")
-        for bit, (k, g) in enumerate(live):
+        for bit, (_, g) in enumerate(live):
             if isinstance(g, Expr):
                 body.append(f"    if {g.code}:")
                 body.append(f"        m |= {1 << bit}")
@@ -527,7 +528,7 @@ class _Builder:
         return _define(self.source, "successors", self.env)
 
 
-def compile_model(model: Model, scope: Any, memo_lines: int = 40) -> Compiled:
+def compile_model(model: Model, scope: Scope, memo_lines: int = 40) -> Compiled:
     """Compile the model's command table for ``scope`` into one successor function.
 
     ``memo_lines``: guard groups and effects longer than this many generated lines are

@@ -39,14 +39,23 @@ import heapq
 import time
 from array import array
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from kubecheck.checker.explicit.bfs import Budget, EngineError, Progress
-from kubecheck.checker.explicit.compile import DomainError, compile_model
+from kubecheck.checker.explicit.bfs import EngineError
+from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.checker.result import Coverage, Result, Stats, Verdict
-from kubecheck.model.kernel.commands import Model, strongly_fair
+from kubecheck.checker.task import Budget, Progress, Task
+from kubecheck.model.kernel.commands import Binding, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope
 from kubecheck.model.kernel.traces import Trace, replay
+
+#: A fairness unit: a command with its identifying parameters (``Action.fairness_unit``).
+Unit = tuple[str, Binding]
+
+#: The engine name results carry, and what a status line calls it.
+ENGINE, LABEL = "explicit-liveness", "explicit liveness"
 
 
 class Graph:
@@ -75,7 +84,7 @@ class Graph:
         return out[::-1]
 
 
-def explore(compiled: Any, budget: Budget, progress: Callable[[Progress], None] | None) -> tuple[Graph, Stats]:
+def explore(compiled: Compiled, budget: Budget, progress: Callable[[Progress], None] | None) -> tuple[Graph, Stats]:
     """Breadth-first exploration keeping every edge."""
     g = Graph()
     g.states.append(compiled.initial)
@@ -206,6 +215,10 @@ class _Lasso:
         self.stem, self.loop, self.note = stem, loop, note
 
 
+def _is(v: int) -> Callable[[int], bool]:
+    return lambda w: w == v
+
+
 def _inner_path(g: Graph, members: set[int], src: int, goal: Callable[[int], bool]) -> list[tuple[int, int]] | None:
     """Shortest (edge id, state) path inside ``members`` from src to a state satisfying goal."""
     if goal(src):
@@ -315,6 +328,10 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
             memo[v] = fair.enabled_at(g, v)
         return memo[v]
 
+    def discharges(u: int, done: set[int]) -> Callable[[int], bool]:
+        """A state where weak unit ``u`` is disabled, or one of ``done`` (sources of its edges)."""
+        return lambda w: u not in on(w) or w in done
+
     taken_edge = fair.taken_inside(g, comp, members)
     sources: dict[int, set[int]] = {}
     for v in comp:
@@ -354,7 +371,7 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
     for u in sorted(_always_on(g, comp, fair) & taken_edge.keys()):
         e = taken_edge[u]
         src = next(v for v in comp if g.start[v] <= e < g.start[v + 1])
-        path = _inner_path(g, members, here, lambda w, src=src: w == src)
+        path = _inner_path(g, members, here, _is(src))
         assert path is not None
         walk(path)
         walk([(e, g.dst[e])])
@@ -374,8 +391,7 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
         if strong:
             take(u)
             continue
-        src = sources.get(u, set())
-        path = _inner_path(g, members, here, lambda w: u not in on(w) or w in src)
+        path = _inner_path(g, members, here, discharges(u, sources.get(u, set())))
         assert path is not None, "a part that passed the weak test discharges every weak unit"
         walk(path)
         if u in on(here):
@@ -394,7 +410,7 @@ def _fair_loop(g: Graph, comp: list[int], entry: int, fair: _Fairness) -> tuple[
     return [g.act[e] for e in edges], note
 
 
-def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fair: _Fairness) -> _Lasso | None:
+def _find(g: Graph, compiled: Compiled, bad_region: bytearray, sources: list[int], fair: _Fairness) -> _Lasso | None:
     """The counterexample with the shortest stem, searching the region reachable from sources.
 
     Distances count the whole stem: a source starts at its BFS depth from the initial state,
@@ -448,22 +464,17 @@ def _find(g: Graph, compiled: Any, bad_region: bytearray, sources: list[int], fa
     return best
 
 
-def check(
-    model: Model,
-    scope: Any,
-    properties: Sequence[Any],
-    budget: Budget = Budget(),
-    progress: Callable[[Progress], None] | None = None,
-) -> list[Result]:
-    """Decide ``eventually`` and ``leads_to`` properties under the fairness each one assumes.
+def check(task: Task) -> list[Result]:
+    """Decide the task's ``eventually`` and ``leads_to`` properties under the fairness each one assumes.
 
     System actions are weakly fair, those of :func:`strongly_fair` (the model's strong commands
     and the property's ``strong_fairness``) strongly fair; user actions and faults never required.
     """
+    model, scope, properties = task.model, task.scope, task.properties
     compiled = compile_model(model, scope)
-    strong_names = {prop.name: strongly_fair(model, getattr(prop, "strong_fairness", ())) for prop in properties}
-    g, stats = explore(compiled, budget, progress)
-    units: dict[Any, int] = {}
+    strong_names = {prop.name: strongly_fair(model, prop.strong_fairness) for prop in properties}
+    g, stats = explore(compiled, task.budget, task.progress)
+    units: dict[Unit, int] = {}
     unit = {
         k: units.setdefault(a.fairness_unit, len(units))
         for k, a in enumerate(compiled.actions)
@@ -483,6 +494,7 @@ def check(
             region = bytearray(0 if holds(s) else 1 for s in g.states)
             sources = [0] if region[0] else []
         else:
+            assert prop.target is not None  # a leads_to property has its target
             reached = compiled.predicate_function([prop.target])
             region = bytearray(0 if reached(s) else 1 for s in g.states)
             sources = [k for k, s in enumerate(g.states) if region[k] and holds(s)]
@@ -495,16 +507,16 @@ def check(
         st = Stats(stats.states, stats.transitions, stats.depth, seconds, stats.complete, stats.stop_reason)
         if lasso is not None:
             trace = _certify(model, scope, compiled, prop, lasso)
-            results.append(Result(prop, Verdict.VIOLATED, scope, "explicit-liveness", st, trace, coverage, lasso.note))
+            results.append(Result(prop, Verdict.VIOLATED, scope, ENGINE, st, trace, coverage, lasso.note))
         elif stats.complete:
-            results.append(Result(prop, Verdict.HOLDS, scope, "explicit-liveness", st, None, coverage))
+            results.append(Result(prop, Verdict.HOLDS, scope, ENGINE, st, None, coverage))
         else:
             results.append(
                 Result(
                     prop,
                     Verdict.INCONCLUSIVE,
                     scope,
-                    "explicit-liveness",
+                    ENGINE,
                     st,
                     None,
                     coverage,
@@ -514,14 +526,14 @@ def check(
     return results
 
 
-def _unit_label(unit: Any) -> str:
+def _unit_label(unit: Unit) -> str:
     """As Action.label writes it (a parameter bound to None, a choice the scope lacks, is left out)."""
     name, params = unit
     shown = [f"{k}={v}" for k, v in params if v is not None]
     return f"{name}({', '.join(shown)})" if shown else name
 
 
-def _certify(model: Model, scope: Any, compiled: Any, prop: Any, lasso: _Lasso) -> Trace:
+def _certify(model: Model, scope: Scope, compiled: Compiled, prop: Property, lasso: _Lasso) -> Trace:
     """Replay stem + loop through the reference semantics, then re-decide it with :func:`check_lasso`."""
     labels = [compiled.actions[a].label for a in lasso.stem + lasso.loop]
     trace = replay(model, scope, labels, loop=len(lasso.stem))
@@ -531,7 +543,7 @@ def _certify(model: Model, scope: Any, compiled: Any, prop: Any, lasso: _Lasso) 
     return trace
 
 
-def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
+def check_lasso(model: Model, scope: Scope, prop: Property, trace: Trace) -> str:
     """Why ``trace`` is not a fair counterexample to ``prop`` (concrete semantics), or "" if it is.
 
     The loop closes (``states[loop] == states[-1]``); the loop is fair (a loop without steps is a
@@ -547,9 +559,9 @@ def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
         return f"the loop does not close: state {loop} differs from the last state"
     ring = states[loop:-1] or [states[loop]]
     actions = [a for a in model.actions(scope) if a.command.kind == "system"]
-    strong = strongly_fair(model, getattr(prop, "strong_fairness", ()))
+    strong = strongly_fair(model, prop.strong_fairness)
 
-    def units_on(s: Any) -> set:
+    def units_on(s: State) -> set[Unit]:
         return {a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)}
 
     if loop == len(trace.steps):
@@ -565,15 +577,18 @@ def check_lasso(model: Model, scope: Any, prop: Any, trace: Trace) -> str:
         if starved:
             return f"unfair loop: {sorted(map(str, starved))[0]} is strongly fair, enabled in it and never taken"
 
-    def p(s: Any) -> bool:
+    def p(s: State) -> bool:
         return bool(prop.predicate(CONCRETE, scope, s))
 
     if prop.kind == "eventually":
         bad = [i for i, s in enumerate(states) if p(s)]
         return f"the property holds in state {bad[0]}" if bad else ""
 
-    def q(s: Any) -> bool:
-        return bool(prop.target(CONCRETE, scope, s))
+    target = prop.target
+    assert target is not None  # leads_to
+
+    def q(s: State) -> bool:
+        return bool(target(CONCRETE, scope, s))
 
     for i, s in enumerate(states):
         if p(s) and not q(s) and not any(q(t) for t in states[min(i, loop) :]):

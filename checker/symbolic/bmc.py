@@ -1,6 +1,7 @@
 """Bounded model checking, shortest first.
 
-:func:`check` unrolls the transition relation one step at a time on one incremental solver and
+:func:`check` (the engine contract, one :class:`~kubecheck.checker.task.Task`) and :func:`decide`
+(one property on a given encoding) unroll the transition relation one step at a time on one incremental solver and
 asks, at each depth k, whether the property fails at step k (an ``always`` property false in
 state k, a ``step`` property false on the real step k-1 → k) or, for a ``sometimes`` property,
 whether its predicate holds in state k. Depths are tried in order and each earlier query was
@@ -19,13 +20,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import z3
 
 from kubecheck.checker.certify import certify_trace
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Deadline, Task
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.traces import Trace
+
+#: The engine name results carry, and what a status line calls it; the depth bound without ``Task.depth``.
+ENGINE = LABEL = "bmc"
+DEFAULT_DEPTH = 30
 
 
 class Unroller:
@@ -44,7 +51,7 @@ class Unroller:
             self.solver.add(e.trans(self.depth), e.domain(e.state(self.depth + 1)))
             self.depth += 1
 
-    def check_at(self, formula: Any, k: int, timeout_ms: int | None) -> z3.CheckSatResult:
+    def check_at(self, formula: z3.BoolRef, k: int, timeout_ms: int | None) -> z3.CheckSatResult:
         self.extend_to(k)
         flag = z3.Bool(f"query@{k}#{id(formula)}")
         self.solver.add(z3.Implies(flag, formula))
@@ -55,12 +62,12 @@ class Unroller:
 
 def search(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     max_depth: int,
     timeout: float | None = None,
     unroller: Unroller | None = None,
     status: Callable[[str], None] | None = None,
-) -> tuple[Verdict, int, Any, str]:
+) -> tuple[Verdict, int, Trace | None, str]:
     """(verdict, depth reached, certified trace or None, stop reason) for one property."""
     started = time.perf_counter()
     u = unroller or Unroller(encoder)
@@ -88,7 +95,9 @@ def search(
     return Verdict.INCONCLUSIVE, max_depth, None, "depth bound"
 
 
-def least_parameters(u: Unroller, encoder: Encoder, bad: Any, k: int, model: Any, seconds: float) -> Any:
+def least_parameters(
+    u: Unroller, encoder: Encoder, bad: z3.BoolRef, k: int, model: z3.ModelRef, seconds: float
+) -> z3.ModelRef:
     """A model of the same depth-k query with the least sum of the symbolic parameters that
     ``seconds`` allow (binary search; a solver may pick replicas=10249 where 3 will do)."""
     terms = list(encoder.param_terms(encoder.state(0)).values())
@@ -111,9 +120,21 @@ def least_parameters(u: Unroller, encoder: Encoder, bad: Any, k: int, model: Any
     return best
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """BMC of each always/step/sometimes property of ``task`` to ``task.depth`` steps, shortest first."""
+    depth = DEFAULT_DEPTH if task.depth is None else task.depth
+    deadline = Deadline(task.budget.timeout)
+    results = []
+    for prop in task.properties:
+        timeout = deadline.left()  # before encoding, which the timeout does not count
+        task.say("encoding")
+        results.append(decide(task.encoder(), prop, depth, timeout, task.status))
+    return results
+
+
+def decide(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     max_depth: int,
     timeout: float | None = None,
     status: Callable[[str], None] | None = None,
@@ -126,13 +147,13 @@ def check(
     seconds = time.perf_counter() - started
     stats = Stats(0, 0, max(depth, 0), seconds, False, "bound" if reason == "depth bound" else reason)
     if trace is not None:
-        return Result(prop, verdict, trace.scope, "bmc", stats, trace, None, f"found at depth {depth} by BMC")
+        return Result(prop, verdict, trace.scope, ENGINE, stats, trace, None, f"found at depth {depth} by BMC")
     what = "no counterexample" if prop.kind != "sometimes" else "no witness"
     return Result(
         prop,
         verdict,
         encoder.scope,
-        "bmc",
+        ENGINE,
         stats,
         None,
         None,

@@ -14,11 +14,10 @@ the disjunct taken at step k, so a solver model decodes into a list of action la
 
 **Symbolic parameters** (``for_all``): scope fields such as ``replicas`` or ``max_surge`` may be
 left open. Each becomes a *frozen* variable ``param.<name>@k`` — constrained at step 0 by the
-API server's validation (the scope's ``symbolic_constraints``) and by explicit user bounds, copied unchanged
-by every transition — and guards, effects, the initial state and predicates see a scope whose
-field is that variable. This is the shape the issue's prototype measured: the parameters are
-arguments of the invariant predicate. Three conditions make the encoding faithful, and the
-encoder checks the first two:
+API server's validation (the scope's ``symbolic_constraints``) and by explicit user bounds,
+copied unchanged by every transition — and guards, effects, the initial state and predicates see
+a scope whose field is that variable: the parameters are arguments of the invariant predicate.
+Three conditions make the encoding faithful, and the encoder checks the first two:
 
 * the commands and their parameter domains must not depend on the parameter: they are built
   from the concrete scope and compared with those at several other values. One exception: an
@@ -45,16 +44,21 @@ would simply be absent, so a symbolic verdict on a fixed scope assumes what exha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 import z3
 
-from kubecheck.model.kernel.commands import Action, Model
+from kubecheck.model.kernel.commands import Action, Model, Param
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.ops import Z3, Z3Ops
-from kubecheck.model.kernel.schema import Schema
+from kubecheck.model.kernel.ops import Z3, Value, Z3Ops
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import Schema, State
+from kubecheck.model.kernel.scopes import Scope, SymbolicScope, evolve
+
+#: A symbolic parameter's bounds (``--for-all NAME=LO..HI``; None: unbounded on that side).
+Range = tuple[int | None, int | None]
 
 
 class EncodingError(ValueError):
@@ -76,14 +80,14 @@ class Var:
 _SAMPLES = (0, 1, 2, 3, 5, 8, 13)
 
 
-def _concrete_value(scope: Any, name: str, value: int) -> Any:
+def _concrete_value(scope: Scope, name: str, value: int) -> int | IntOrPercent:
     current = getattr(scope, name)
     if isinstance(current, IntOrPercent):
         return IntOrPercent(value, current.is_percent)
     return value
 
 
-def _symbolic_value(scope: Any, name: str, term: Any) -> Any:
+def _symbolic_value(scope: Scope, name: str, term: z3.ExprRef) -> z3.ExprRef | IntOrPercent:
     current = getattr(scope, name)
     if isinstance(current, IntOrPercent):
         return IntOrPercent(term, current.is_percent)
@@ -102,21 +106,21 @@ class BitVecOps(Z3Ops):
     def __init__(self, width: int):
         self.width = width
 
-    def lift(self, x: Any) -> Any:
+    def lift(self, x: Value) -> Value:
         if isinstance(x, bool):
             return z3.BoolVal(x)
         if isinstance(x, int):
             return z3.BitVecVal(x, self.width)
         return x
 
-    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+    def ite(self, cond: Value, then: Value, other: Value) -> Value:
         if isinstance(cond, bool):
             return then if cond else other
         if isinstance(then, tuple):
             return tuple(self.ite(cond, a, b) for a, b in zip(then, other, strict=True))
         return z3.If(cond, self.lift(then), self.lift(other))
 
-    def min_(self, *xs: Any) -> Any:
+    def min_(self, *xs: Value) -> Value:
         if all(isinstance(x, int) for x in xs):
             return min(xs)
         result = self.lift(xs[0])
@@ -124,7 +128,7 @@ class BitVecOps(Z3Ops):
             result = z3.If(self.lift(x) < result, self.lift(x), result)
         return result
 
-    def max_(self, *xs: Any) -> Any:
+    def max_(self, *xs: Value) -> Value:
         if all(isinstance(x, int) for x in xs):
             return max(xs)
         result = self.lift(xs[0])
@@ -132,17 +136,17 @@ class BitVecOps(Z3Ops):
             result = z3.If(self.lift(x) > result, self.lift(x), result)
         return result
 
-    def sum_(self, xs: Any) -> Any:
+    def sum_(self, xs: Iterable[Value]) -> Value:
         items = [self.lift(x) for x in xs]
         return z3.Sum(*items) if items else z3.BitVecVal(0, self.width)
 
-    def floor_div(self, a: Any, b: Any) -> Any:
+    def floor_div(self, a: Value, b: Value) -> Value:
         if isinstance(a, int) and isinstance(b, int):
             return a // b
         a, b = self.lift(a), self.lift(b)  # b > 0 (model contract); bvsdiv truncates toward zero
         return z3.If(a >= 0, a / b, -((-a + b - 1) / b))
 
-    def ceil_div(self, a: Any, b: Any) -> Any:
+    def ceil_div(self, a: Value, b: Value) -> Value:
         return self.floor_div(a + (b - 1), b) if not (isinstance(a, int) and isinstance(b, int)) else -((-a) // b)
 
 
@@ -160,10 +164,10 @@ class HavocOps(Z3Ops):
     name = "z3-havoc"
 
     def __init__(self) -> None:
-        self.fresh: list[Any] = []
-        self.side: list[Any] = []
+        self.fresh: list[z3.ArithRef] = []
+        self.side: list[z3.BoolRef] = []
 
-    def floor_div(self, a: Any, b: Any) -> Any:
+    def floor_div(self, a: Value, b: Value) -> Value:
         if isinstance(b, int):
             return super().floor_div(a, b)
         q = z3.Int(f"nl.{len(self.fresh)}")
@@ -172,13 +176,13 @@ class HavocOps(Z3Ops):
             self.side.append(z3.Implies(z3.And(a >= 0, b >= 1), z3.And(q >= 0, q <= a)))
         return q
 
-    def ceil_div(self, a: Any, b: Any) -> Any:
+    def ceil_div(self, a: Value, b: Value) -> Value:
         if isinstance(b, int):
             return super().ceil_div(a, b)
         return self.floor_div(a + (b - 1), b)
 
 
-def subterms(e: Any) -> Iterator[Any]:
+def subterms(e: z3.ExprRef) -> Iterator[z3.ExprRef]:
     """Every distinct subterm of a z3 term (the term DAG, each node once)."""
     seen: set[int] = set()
     stack = [e]
@@ -191,7 +195,7 @@ def subterms(e: Any) -> Iterator[Any]:
         stack.extend(t.children())
 
 
-def is_linear(e: Any) -> bool:
+def is_linear(e: Value) -> bool:
     """No product of two non-constant terms and no division by a non-constant term."""
     if isinstance(e, (int, bool)):
         return True
@@ -219,9 +223,9 @@ class Encoder:
     def __init__(
         self,
         model: Model,
-        scope: Any,
+        scope: Scope,
         for_all: Sequence[str] = (),
-        bounds: Mapping[str, tuple[int | None, int | None]] | None = None,
+        bounds: Mapping[str, Range] | None = None,
         stutter: bool = True,
         arith: str = "int",
     ):
@@ -245,7 +249,7 @@ class Encoder:
         self.actions: list[Action] = model.actions(scope)
         self.n = len(self.actions)  # the stutter index
         self.vars = self._variables()
-        self.ops: Any = Z3
+        self.ops: Z3Ops = Z3
         if arith == "bv":
             self.ops = BitVecOps(bit_width([v.hi for v in self.vars if v.kind == "int" and v.hi is not None]))
         elif arith == "linear":
@@ -253,8 +257,8 @@ class Encoder:
         self.choice_names: dict[int, tuple[str, ...]] = {}  # action index -> its choice parameters
         self.choice_lo: dict[str, int] = {}
         self._check_actions_independent()
-        self._template: dict[int, Any] = {}
-        self._cache: dict[Any, Any] = {}
+        self._template: dict[int, z3.BoolRef] = {}
+        self._cache: dict[tuple[str, int | str], Any] = {}  # state(k): a list of terms; trans(k): a formula
         x0, x1 = self.state(0), self.state(1)
         # x' = x for each variable, built once: every action repeats it for what it leaves alone
         # (building these anew per action was most of the encoding time at 30+ ordinals)
@@ -268,7 +272,7 @@ class Encoder:
         schemas = []
         for name in self.params:
             for v in _SAMPLES:
-                sc = attrs.evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
+                sc = evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
                 try:
                     schemas.append(self.model.schema(sc))
                 except (ValueError, TypeError):
@@ -300,7 +304,7 @@ class Encoder:
         varying: dict[tuple[str, str], int] = {}
         for name in self.params:
             for v in _SAMPLES:
-                sc = attrs.evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
+                sc = evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
                 try:
                     other = _domains(self.model, sc)
                 except (ValueError, TypeError):
@@ -332,10 +336,10 @@ class Encoder:
                 folded.append(a)
                 continue
             params = tuple((k, self._choice_var(k, 0) if k in free else v) for k, v in a.params)
-            key = (a.name, tuple((k, v) for k, v in a.params if k not in free))
-            if key in seen:
+            unit = (a.name, tuple((k, v) for k, v in a.params if k not in free))
+            if unit in seen:
                 continue
-            seen.add(key)
+            seen.add(unit)
             for k in free:
                 self.choice_lo[k] = min(self.choice_lo.get(k, varying[(a.name, k)]), varying[(a.name, k)])
             self.choice_names[len(folded)] = free
@@ -343,14 +347,14 @@ class Encoder:
         self.actions = folded
         self.n = len(folded)
 
-    def _choice_var(self, name: str, k: int | str) -> Any:
+    def _choice_var(self, name: str, k: int | str) -> z3.ExprRef:
         return self._int(f"choice.{name}@{k}")
 
-    def choices(self, k: int | str) -> list[Any]:
+    def choices(self, k: int | str) -> list[z3.ExprRef]:
         """The choice variables of step k (empty unless a parameter's range grows with the scope)."""
         return [self._choice_var(name, k) for name in sorted(self.choice_lo)]
 
-    def state(self, k: int | str) -> list[Any]:
+    def state(self, k: int | str) -> list[z3.ExprRef]:
         """The z3 constants of step ``k`` (slots in schema order, then parameters)."""
         key = ("state", k)
         if key not in self._cache:
@@ -359,30 +363,32 @@ class Encoder:
             ]
         return self._cache[key]
 
-    def _int(self, name: str) -> Any:
-        return z3.BitVec(name, self.ops.width) if self.arith == "bv" else z3.Int(name)  # "int", "linear"
+    def _int(self, name: str) -> z3.ExprRef:
+        if isinstance(self.ops, BitVecOps):  # arith "bv"
+            return z3.BitVec(name, self.ops.width)
+        return z3.Int(name)  # "int", "linear"
 
-    def selector(self, k: int) -> Any:
+    def selector(self, k: int) -> z3.ExprRef:
         return self._int(f"action@{k}")
 
-    def view(self, xs: Sequence[Any]) -> Any:
+    def view(self, xs: Sequence[z3.ExprRef]) -> State:
         """A state object whose fields are the terms ``xs`` (slot part)."""
         return self.schema.state_cls(**self.schema.view_kwargs(list(xs[: len(self.schema.slots)])))
 
-    def param_terms(self, xs: Sequence[Any]) -> dict[str, Any]:
+    def param_terms(self, xs: Sequence[z3.ExprRef]) -> dict[str, z3.ExprRef]:
         base = len(self.schema.slots)
         return {name: xs[base + i] for i, name in enumerate(self.params)}
 
-    def scope_of(self, xs: Sequence[Any]) -> Any:
+    def scope_of(self, xs: Sequence[z3.ExprRef]) -> Scope:
         """The scope guards and predicates see: symbolic parameters are the terms in ``xs``."""
         if not self.params:
             return self.scope
         changes = {n: _symbolic_value(self.scope, n, t) for n, t in self.param_terms(xs).items()}
-        return attrs.evolve(self.scope, **changes)
+        return evolve(self.scope, **changes)
 
     # -- formulas -----------------------------------------------------------------------------
 
-    def domain(self, xs: Sequence[Any]) -> Any:
+    def domain(self, xs: Sequence[z3.ExprRef]) -> z3.BoolRef:
         parts = []
         for v, x in zip(self.vars, xs):
             if v.kind == "int":
@@ -392,22 +398,24 @@ class Encoder:
                     parts.append(x <= v.hi)
         return z3.And(*parts)
 
-    def init(self, xs: Sequence[Any]) -> Any:
+    def init(self, xs: Sequence[z3.ExprRef]) -> z3.BoolRef:
         """The initial state (the model's ``init`` evaluated on the symbolic scope) and API rules."""
         sc = self.scope_of(xs)
         flat = self.schema.flatten(self.model.init(sc))
         parts = [_eq(x, value) for x, value in zip(xs, flat)]
         if self.params:
+            assert isinstance(self.scope, SymbolicScope)  # checked when the encoder was built
             parts += [as_bool(c) for c in self.scope.symbolic_constraints(Z3, self.param_terms(xs))]
         return z3.And(*parts)
 
-    def _action_formula(self, action: Action, xs: Sequence[Any], ys: Sequence[Any]) -> Any:
+    def _action_formula(self, action: Action, xs: Sequence[z3.ExprRef], ys: Sequence[z3.ExprRef]) -> z3.BoolRef:
         sc = self.scope_of(xs)
         s = self.view(xs)
         guard = action.guard(self.ops, sc, s)
         changed = dict(self.schema.changes_to_slots(action.effect(self.ops, sc, s)))
-        side = list(getattr(self.ops, "side", ()))
-        if side:
+        side: list[z3.BoolRef] = []
+        if isinstance(self.ops, HavocOps) and self.ops.side:  # arith "linear": the quotients' bounds
+            side = list(self.ops.side)
             self.ops.side.clear()
         for k, v in action.params:
             if k in self.choice_lo and z3.is_expr(v):
@@ -417,7 +425,7 @@ class Encoder:
         return conjunction([as_bool(guard), *updates, *side])
 
     @property
-    def havoc(self) -> list[Any]:
+    def havoc(self) -> list[z3.ArithRef]:
         """The fresh variables of the linear over-approximation (empty unless arith='linear')."""
         return list(getattr(self.ops, "fresh", ()))
 
@@ -426,12 +434,12 @@ class Encoder:
         """True when T is the model's relation, not an over-approximation."""
         return not self.havoc
 
-    def disjunct(self, i: int, k: int) -> Any:
+    def disjunct(self, i: int, k: int) -> z3.BoolRef:
         """Action ``i`` taken from step k to k+1 (``i = n`` is the stutter step)."""
         body = self._frame if i == self.n else self._disjuncts[i]
         return self._shift(body, k)
 
-    def _shift(self, formula: Any, k: int) -> Any:
+    def _shift(self, formula: z3.BoolRef, k: int) -> z3.BoolRef:
         if k == 0:
             return formula
         pairs = (
@@ -441,7 +449,7 @@ class Encoder:
         )
         return z3.substitute(formula, *pairs)
 
-    def trans(self, k: int) -> Any:
+    def trans(self, k: int) -> z3.BoolRef:
         """T(x@k, x@k+1) with the selector ``action@k``."""
         key = ("trans", k)
         if key not in self._cache:
@@ -458,7 +466,9 @@ class Encoder:
             self._cache[key] = f
         return self._cache[key]
 
-    def trans_disjunction(self, xs: Sequence[Any], ys: Sequence[Any], stutter: bool = False) -> Any:
+    def trans_disjunction(
+        self, xs: Sequence[z3.ExprRef], ys: Sequence[z3.ExprRef], stutter: bool = False
+    ) -> z3.BoolRef:
         """T(xs, ys) as a plain disjunction over actions (no selector), for certificates."""
         pairs = list(zip(self.state(0), xs)) + list(zip(self.state(1), ys))
         parts = [z3.substitute(d, *pairs) for d in self._disjuncts]
@@ -466,7 +476,7 @@ class Encoder:
             parts.append(z3.And(*[a == b for a, b in zip(ys, xs)]))
         return z3.Or(*parts)
 
-    def predicate(self, prop: Any, xs: Sequence[Any], ys: Sequence[Any] | None = None) -> Any:
+    def predicate(self, prop: Property, xs: Sequence[z3.ExprRef], ys: Sequence[z3.ExprRef] | None = None) -> z3.BoolRef:
         """A property's predicate on symbolic states (``ys`` for step properties)."""
         sc = self.scope_of(xs)
         if prop.kind == "step":
@@ -474,7 +484,7 @@ class Encoder:
             return as_bool(prop.predicate(self.ops, sc, self.view(xs), self.view(ys)))
         return as_bool(prop.predicate(self.ops, sc, self.view(xs)))
 
-    def bad(self, prop: Any, k: int) -> Any:
+    def bad(self, prop: Property, k: int) -> z3.BoolRef:
         """The property fails at step k: state k (always), or the real step k-1 → k (step)."""
         if prop.kind == "step":
             if k == 0:
@@ -551,11 +561,11 @@ class Encoder:
             )
         return f"all values of {', '.join(parts)}"
 
-    def concrete_scope(self, params: Mapping[str, int]) -> Any:
+    def concrete_scope(self, params: Mapping[str, int]) -> Scope:
         """The scope with the parameters set to the values a solver chose."""
         if not params:
             return self.scope
-        return attrs.evolve(self.scope, **{n: _concrete_value(self.scope, n, v) for n, v in params.items()})
+        return evolve(self.scope, **{n: _concrete_value(self.scope, n, v) for n, v in params.items()})
 
     def size(self) -> dict[str, int]:
         """Encoding size: variables per step, actions, and DAG nodes of T (shared subterms once)."""
@@ -568,9 +578,41 @@ class Encoder:
         }
 
 
-def _domains(model: Model, scope: Any) -> dict[tuple[str, str], list[Any]]:
+class Encoders:
+    """The encodings of one run, built on first use and shared by the properties of one scope.
+
+    Building an encoding is the costly part on large per-ordinal instances (quadratic in the
+    number of ordinals), so the engines of one run ask here (``Task.encoder``) rather than build
+    their own. One (model, scope, symbolic parameters, bounds)'s encodings are kept at a time,
+    one per arithmetic. A cache lives for one run (:func:`kubecheck.checker.run.check` makes a
+    fresh one): the linear encoding grows as predicates are encoded with it (fresh quotient
+    variables), so sharing it between runs could change what a later run asks the solver.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, Scope, tuple[str, ...], tuple[tuple[str, Range], ...], str], Encoder] = {}
+
+    def get(
+        self,
+        model: Model,
+        scope: Scope,
+        for_all: Sequence[str] = (),
+        bounds: Mapping[str, Range] | None = None,
+        arith: str = "int",
+    ) -> Encoder:
+        """The encoding of ``model`` in ``scope`` with ``arith``, built once."""
+        bounds = dict(bounds or {})
+        # the model by identity (a model is not hashable; the encoder kept here keeps it alive)
+        key = (id(model), scope, tuple(for_all), tuple(sorted(bounds.items())), arith)
+        if key not in self._built:
+            self._built = {k: v for k, v in self._built.items() if k[:4] == key[:4]}
+            self._built[key] = Encoder(model, scope, for_all, bounds, arith=arith)
+        return self._built[key]
+
+
+def _domains(model: Model, scope: Scope) -> dict[tuple[str, str], list[Param]]:
     """(command, parameter) -> its domain in ``scope``, for the commands enabled there."""
-    out: dict[tuple[str, str], list[Any]] = {}
+    out: dict[tuple[str, str], list[Param]] = {}
     for c in model.commands:
         if c.enabled_in(scope):
             out[(c.name, "")] = []
@@ -579,7 +621,7 @@ def _domains(model: Model, scope: Any) -> dict[tuple[str, str], list[Any]]:
     return out
 
 
-def conjunction(parts: Sequence[Any]) -> Any:
+def conjunction(parts: Sequence[z3.BoolRef]) -> z3.BoolRef:
     """``z3.And(*parts)`` for z3 Booleans, built by one C call: z3.And re-checks each part's sort
     in Python, which was most of the encoding time at 30+ ordinals (hundreds of thousands of parts)."""
     if not parts:
@@ -591,7 +633,7 @@ def conjunction(parts: Sequence[Any]) -> Any:
     return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(parts), array), ctx)
 
 
-def dag_size(e: Any) -> int:
+def dag_size(e: z3.ExprRef) -> int:
     """Distinct subterms of a z3 expression (its size as a shared DAG)."""
     seen: set[int] = set()
     stack = [e]
@@ -605,19 +647,16 @@ def dag_size(e: Any) -> int:
     return len(seen)
 
 
-def _number(v: Any) -> int:
+def _number(v: z3.ExprRef) -> int:
     return v.as_signed_long() if z3.is_bv_value(v) else v.as_long()
 
 
-def as_bool(x: Any) -> Any:
+def as_bool(x: Value) -> z3.BoolRef:
     """A z3 Boolean for a guard or predicate that came out as a Python bool (constant-folded)."""
     return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
-def _eq(var: Any, value: Any) -> Any:
+def _eq(var: z3.ExprRef, value: Value) -> z3.BoolRef:
     if z3.is_bool(var):
         return var == as_bool(value) if not isinstance(value, bool) else (var if value else z3.Not(var))
     return var == value
-
-
-Predicate = Callable[..., Any]

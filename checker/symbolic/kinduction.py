@@ -29,26 +29,46 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 import z3
 
-from kubecheck.checker.certify import certify_trace
+from kubecheck.checker.certify import bound_text, certify_trace, check_inductive
+from kubecheck.checker.discovery import houdini, samples
+from kubecheck.checker.discovery.candidates import PROPERTY
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.symbolic.pdr import MAX_DISCOVERY_VARIABLES
+from kubecheck.checker.task import Deadline, Task
+from kubecheck.model.kernel.property import Property
+
+#: The engine name results carry, and what a status line calls it; the bound on k without ``Task.depth``.
+ENGINE = LABEL = "kind"
+DEFAULT_DEPTH = 5
 
 
-def _distinct(xs: Sequence[Any], ys: Sequence[Any]) -> Any:
+def _distinct(xs: Sequence[z3.ExprRef], ys: Sequence[z3.ExprRef]) -> z3.BoolRef:
     return z3.Or(*[a != b for a, b in zip(xs, ys)])
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """k-induction of each always/step/sometimes property of ``task`` up to k = ``task.depth``."""
+    max_k = DEFAULT_DEPTH if task.depth is None else task.depth
+    deadline = Deadline(task.budget.timeout)
+    results = []
+    for prop in task.properties:
+        timeout = deadline.left()  # before encoding, which the timeout does not count
+        task.say("encoding")
+        results.append(decide(task.encoder(), prop, max_k, timeout=timeout, status=task.status))
+    return results
+
+
+def decide(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     max_k: int,
-    lemmas: Sequence[Any] = (),
+    lemmas: Sequence[z3.BoolRef] = (),
     timeout: float | None = None,
     strengthen: bool = True,
     status: Callable[[str], None] | None = None,
@@ -65,7 +85,7 @@ def check(
     step = z3.Solver()
     e = encoder
 
-    def lemma_at(k: int) -> Any:
+    def lemma_at(k: int) -> list[z3.BoolRef]:
         x0, xk = e.state(0), e.state(k)
         return [z3.substitute(lem, *zip(x0, xk)) if k else lem for lem in lemmas]
 
@@ -89,7 +109,7 @@ def check(
                 prop,
                 Verdict.INCONCLUSIVE,
                 e.scope,
-                "kind",
+                ENGINE,
                 stats(k, False, "timeout"),
                 None,
                 None,
@@ -102,14 +122,14 @@ def check(
             trace = certify_trace(e, labels, states, params)
             what = "witness" if prop.kind == "sometimes" else "counterexample"
             return Result(
-                prop, hit, trace.scope, "kind", stats(k, False, "found"), trace, None, f"base case: {what} at depth {k}"
+                prop, hit, trace.scope, ENGINE, stats(k, False, "found"), trace, None, f"base case: {what} at depth {k}"
             )
         if answer == z3.unknown:
             return Result(
                 prop,
                 Verdict.INCONCLUSIVE,
                 e.scope,
-                "kind",
+                ENGINE,
                 stats(k, False, "unknown"),
                 None,
                 None,
@@ -118,6 +138,7 @@ def check(
         if strengthen and k == 1 and not discovered:  # not 1-inductive alone, and no counterexample so far
             found, discovered = _discover(e, prop, remaining())
             if isinstance(found, Result):  # a sampled instance breaks the property: its explicit trace
+                assert found.trace is not None
                 return attrs.evolve(found, stats=stats(len(found.trace.steps), False, "found"))
             if found:
                 lemmas += found
@@ -143,7 +164,7 @@ def check(
                 prop,
                 proved,
                 e.scope,
-                "kind",
+                ENGINE,
                 stats(k + 1, True, "proved"),
                 None,
                 None,
@@ -155,7 +176,7 @@ def check(
                 prop,
                 Verdict.INCONCLUSIVE,
                 e.scope,
-                "kind",
+                ENGINE,
                 stats(k, False, "unknown"),
                 None,
                 None,
@@ -167,7 +188,7 @@ def check(
         prop,
         Verdict.INCONCLUSIVE,
         e.scope,
-        "kind",
+        ENGINE,
         stats(max_k, False, "bound"),
         None,
         None,
@@ -175,13 +196,9 @@ def check(
     )
 
 
-def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, str]:
+def _discover(encoder: Encoder, prop: Property, left_ms: int | None) -> tuple[list[z3.BoolRef] | Result, str]:
     """Lemmas from Houdini on the linear encoding, re-checked as an inductive set; ([], why) if none;
     (Result, "") when a sampled instance violates the property."""
-    from kubecheck.checker.certify import bound_text, check_inductive
-    from kubecheck.checker.discovery import houdini, samples
-    from kubecheck.checker.symbolic.pdr import MAX_DISCOVERY_VARIABLES
-
     if len(encoder.vars) > MAX_DISCOVERY_VARIABLES:
         return [], f"no lemma discovery beyond {MAX_DISCOVERY_VARIABLES} state variables"
     linear = (
@@ -193,10 +210,8 @@ def _discover(encoder: Encoder, prop: Any, left_ms: int | None) -> tuple[Any, st
     started = time.perf_counter()
     rows = samples.sample(linear, prop)
     if rows.decided_in is not None:
-        return samples.decided(encoder, prop, rows.decided_in, "kind", started), ""
+        return samples.decided(encoder, prop, rows.decided_in, ENGINE, started), ""
     found = houdini.discover(linear, prop, timeout=timeout, rows=rows)
-    from kubecheck.checker.discovery.candidates import PROPERTY
-
     kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]
     if found.status != "ok" or not kept:
         return [], f"lemma discovery found none ({found.status})"

@@ -16,8 +16,9 @@ instance some such run is a *lasso*: a path ``x0 … xk`` whose last state equal
 is enabled where the guard of one of its actions holds), ``v`` over the strongly fair ones
 (:func:`kubecheck.model.kernel.commands.strongly_fair`: the model's and the property's). On a
 lasso "enabled infinitely often" is "enabled in some loop state", so the strong constraint is
-exact, as the weak one is. User actions and faults carry no obligation. The transition relation keeps its stutter disjunct, which gives the finite runs: a
-loop made of one stutter step at a state is fair exactly when no system unit is enabled there —
+exact, as the weak one is. User actions and faults carry no obligation. The transition relation
+keeps its stutter disjunct, which gives the finite runs: a loop made of one stutter step at a
+state is fair exactly when no system unit is enabled there —
 the run stays there for ever (the explicit engine's "stutter" counterexample). Stutter steps are
 dropped when the solver's path is decoded; at the shortest k none survives but that one.
 
@@ -34,25 +35,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import z3
 
 from kubecheck.checker.certify import EncoderBug, certify_trace
-from kubecheck.checker.explicit.fair_cycles import check_lasso
+from kubecheck.checker.explicit.fair_cycles import Unit, check_lasso
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.bmc import Unroller
 from kubecheck.checker.symbolic.encoder import Encoder, _number, as_bool
+from kubecheck.checker.task import Deadline, Task
 from kubecheck.model.kernel.commands import Action, Model, strongly_fair
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.scopes import Scope
 from kubecheck.model.kernel.traces import Trace, replay
 
-ENGINE = "bmc-lasso"
+#: The engine name results carry, and what a status line calls it; the depth bound without ``Task.depth``.
+ENGINE, LABEL = "bmc-lasso", "bmc lasso"
+DEFAULT_DEPTH = 20
 
 
-def fairness_units(actions: Sequence[Action]) -> list[tuple[Any, list[int]]]:
+def fairness_units(actions: Sequence[Action]) -> list[tuple[Unit, list[int]]]:
     """The weak-fairness units of the system actions, in action order, with their action indices."""
-    units: dict[Any, list[int]] = {}
+    units: dict[Unit, list[int]] = {}
     for i, a in enumerate(actions):
         if a.command.kind == "system":
             units.setdefault(a.fairness_unit, []).append(i)
@@ -62,7 +67,7 @@ def fairness_units(actions: Sequence[Action]) -> list[tuple[Any, list[int]]]:
 class LassoEncoding:
     """Per-step terms of the lasso query over one :class:`Encoder` (guards, predicates, units)."""
 
-    def __init__(self, encoder: Encoder, prop: Any):
+    def __init__(self, encoder: Encoder, prop: Property):
         if not prop.is_liveness:
             raise ValueError(
                 f"a lasso search decides eventually and leads_to properties, not {prop.kind} ({prop.name})"
@@ -72,36 +77,36 @@ class LassoEncoding:
         encoder.require_plain_actions("a lasso search")
         self.e, self.prop = encoder, prop
         self.units = fairness_units(encoder.actions)
-        self.strong = strongly_fair(encoder.model, getattr(prop, "strong_fairness", ()))
+        self.strong = strongly_fair(encoder.model, prop.strong_fairness)
         x0 = encoder.state(0)
         sc, view = encoder.scope_of(x0), encoder.view(x0)
         guards = [as_bool(a.guard(encoder.ops, sc, view)) for a in encoder.actions]
         self._enabled0 = [z3.Or(*[guards[i] for i in idx]) for _, idx in self.units]
         self._p0 = as_bool(prop.predicate(encoder.ops, sc, view))
-        self._q0 = as_bool(prop.target(encoder.ops, sc, view)) if prop.kind == "leads_to" else None
-        self._cache: dict[tuple[str, int], Any] = {}
+        self._q0 = as_bool(prop.target(encoder.ops, sc, view)) if prop.target is not None else None
+        self._cache: dict[tuple[str, int], z3.BoolRef] = {}
 
-    def _at(self, name: str, term: Any, j: int) -> Any:
+    def _at(self, name: str, term: z3.BoolRef, j: int) -> z3.BoolRef:
         key = (name, j)
         if key not in self._cache:
             x0, xj = self.e.state(0), self.e.state(j)
             self._cache[key] = term if j == 0 else z3.substitute(term, *zip(x0, xj))
         return self._cache[key]
 
-    def enabled(self, u: int, j: int) -> Any:
+    def enabled(self, u: int, j: int) -> z3.BoolRef:
         return self._at(f"en{u}", self._enabled0[u], j)
 
-    def p(self, j: int) -> Any:
+    def p(self, j: int) -> z3.BoolRef:
         return self._at("p", self._p0, j)
 
-    def q(self, j: int) -> Any:
+    def q(self, j: int) -> z3.BoolRef:
         return self._at("q", self._q0, j)
 
-    def taken(self, u: int, j: int) -> Any:
+    def taken(self, u: int, j: int) -> z3.BoolRef:
         sel = self.e.selector(j)
         return z3.Or(*[sel == i for i in self.units[u][1]])
 
-    def query(self, k: int) -> tuple[Any, list[Any]]:
+    def query(self, k: int) -> tuple[z3.BoolRef, list[z3.BoolRef]]:
         """The lasso constraints for a path of k steps, and the loop-start literals."""
         e = self.e
         loop = [z3.Bool(f"loop{k}@{j}") for j in range(k)]
@@ -149,7 +154,7 @@ class LassoEncoding:
 
 def search(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     max_depth: int,
     timeout: float | None = None,
     status: Callable[[str], None] | None = None,
@@ -177,7 +182,7 @@ def search(
     return None, max_depth, "depth bound"
 
 
-def _certify(encoder: Encoder, prop: Any, m: z3.ModelRef, k: int, start: int) -> Trace:
+def _certify(encoder: Encoder, prop: Property, m: z3.ModelRef, k: int, start: int) -> Trace:
     labels, states, params = encoder.decode(m, k)
     # the loop index counts real steps: the stutter steps before the loop start are dropped
     real_before = sum(
@@ -193,7 +198,7 @@ def _certify(encoder: Encoder, prop: Any, m: z3.ModelRef, k: int, start: int) ->
     return trace
 
 
-def fairness_note(model: Model, scope: Any, trace: Trace, prop: Any = None) -> str:
+def fairness_note(model: Model, scope: Scope, trace: Trace, prop: Property | None = None) -> str:
     """What fairness the loop satisfies, in words (for the report)."""
     loop = trace.loop or 0
     if loop == len(trace.steps):
@@ -201,20 +206,32 @@ def fairness_note(model: Model, scope: Any, trace: Trace, prop: Any = None) -> s
     actions = [a for a in model.actions(scope) if a.command.kind == "system"]
     ring = trace.states[loop:-1]
     on = [{a.fairness_unit for a in actions if a.guard(CONCRETE, scope, s)} for s in ring]
-    strong = strongly_fair(model, getattr(prop, "strong_fairness", ())) if prop is not None else frozenset()
+    strong = strongly_fair(model, prop.strong_fairness) if prop is not None else frozenset()
     always_on = {u for u in set.intersection(*on) if u[0] not in strong}
     note = (
         f"a loop of {len(trace.steps) - loop} step(s); {len(always_on)} fair action(s) enabled throughout "
         f"the loop are taken in it"
     )
     if strong:
-        note += f"; {len({u for units in on for u in units if u[0] in strong})} strongly fair action(s) enabled somewhere on it are taken in it"
+        taken = len({u for units in on for u in units if u[0] in strong})
+        note += f"; {taken} strongly fair action(s) enabled somewhere on it are taken in it"
     return note
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """BMC lasso search for each eventually/leads_to property of ``task`` up to ``task.depth`` steps."""
+    depth = DEFAULT_DEPTH if task.depth is None else task.depth
+    deadline = Deadline(task.budget.timeout)
+    results = []
+    for prop in task.properties:
+        timeout = deadline.left()  # before encoding, which the timeout does not count
+        results.append(decide(task.encoder(), prop, depth, timeout, task.status))
+    return results
+
+
+def decide(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     max_depth: int,
     timeout: float | None = None,
     status: Callable[[str], None] | None = None,

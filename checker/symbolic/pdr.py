@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import attrs
 import z3
@@ -33,24 +32,33 @@ from kubecheck.checker.certify import (
     EncoderBug,
     InvariantCheck,
     bound_text,
+    bounds,
     certificate_smtlib,
     check_invariant,
     domain,
 )
+from kubecheck.checker.discovery import houdini, samples
+from kubecheck.checker.discovery.clause_text import listing
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic import bmc
 from kubecheck.checker.symbolic.encoder import Encoder, as_bool
+from kubecheck.checker.task import Deadline, Task
+from kubecheck.model.kernel.property import Property
 
+#: The engine name results carry, and what a status line calls it.
+ENGINE = LABEL = "pdr"
 #: Lemma discovery's templates grow with the square of the state's size; beyond this many
 #: variables (a StatefulSet with many ordinals) PDR runs Spacer alone.
 MAX_DISCOVERY_VARIABLES = 80
+#: A value of a Spacer option (``fp.spacer.*``, ``fp.xform.*``).
+SolverOption = bool | int | float | str
 
 
 @attrs.frozen
 class Proof:
     """Evidence of a PROVED verdict: the invariant, its readable form and its re-check."""
 
-    invariant: Any  # z3 formula over encoder.state(0)
+    invariant: z3.BoolRef  # over encoder.state(0)
     text: str
     check: InvariantCheck
     scope_claim: str  # "this instance" or "all values of replicas, max_surge"
@@ -59,13 +67,13 @@ class Proof:
     lemmas: tuple[str, ...] = ()  # the invariant's conjuncts as lines in the model's field names (method "houdini")
     lifted: tuple[Bound, ...] = ()  # domain bounds neither assumed nor checked (see kubecheck.checker.certify)
 
-    def smtlib(self, encoder: Encoder, prop: Any) -> str:
+    def smtlib(self, encoder: Encoder, prop: Property) -> str:
         return certificate_smtlib(encoder, prop, self.invariant, self.text, self.lifted)
 
 
 def horn_clauses(
-    encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (), lifted: Sequence[Bound] | None = None
-) -> tuple[list[Any], Any]:
+    encoder: Encoder, prop: Property, lemmas: Sequence[z3.BoolRef] = (), lifted: Sequence[Bound] | None = None
+) -> tuple[list[z3.BoolRef], z3.FuncDeclRef]:
     """The Horn clauses of ``prop`` and the predicate symbol ``Inv``.
 
     ``lemmas`` (proved invariants over ``encoder.state(0)``) are assumed in every clause body, in
@@ -107,12 +115,12 @@ def horn_clauses(
 
 def solve(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     timeout: float | None = None,
-    options: dict[str, Any] | None = None,
-    lemmas: Sequence[Any] = (),
+    options: dict[str, SolverOption] | None = None,
+    lemmas: Sequence[z3.BoolRef] = (),
     lifted: Sequence[Bound] | None = None,
-) -> tuple[str, Any, str]:
+) -> tuple[str, z3.BoolRef | None, str]:
     """Run Spacer: ("sat", invariant over state(0), "") / ("unsat", None, "") / ("unknown", None, reason)."""
     clauses, inv = horn_clauses(encoder, prop, lemmas, lifted)
     s = z3.SolverFor("HORN")
@@ -130,18 +138,30 @@ def solve(
     return "unknown", None, s.reason_unknown()
 
 
-def check(
+def check(task: Task) -> list[Result]:
+    """PDR on each always/step/sometimes property of ``task`` (linear encoding); a PROVED result's
+    ``evidence`` is its :class:`Proof`."""
+    deadline = Deadline(task.budget.timeout)
+    results = []
+    for prop in task.properties:
+        timeout = deadline.left()  # before encoding, which the timeout does not count
+        task.say("encoding")
+        results.append(decide(task.encoder("linear"), prop, timeout, status=task.status))
+    return results
+
+
+def decide(
     encoder: Encoder,
-    prop: Any,
+    prop: Property,
     timeout: float | None = None,
     max_trace_depth: int = 200,
-    options: dict[str, Any] | None = None,
+    options: dict[str, SolverOption] | None = None,
     strengthen: bool = True,
     stated: bool = True,
     status: Callable[[str], None] | None = None,
-) -> tuple[Result, Proof | None]:
+) -> Result:
     """Decide one always/step/sometimes property: stated lemmas, lemma discovery, then Spacer; a
-    proof comes re-checked.
+    proof comes re-checked, as the result's ``evidence``.
 
     With ``stated`` and a property that states its lemmas (``Property.lemmas``), Houdini first
     runs on those clauses, the property and the domain bounds alone (:func:`stated_proof`); if
@@ -165,21 +185,19 @@ def check(
         if status is not None:
             status(what)
 
-    if stated and strengthen and prop.kind == "always" and getattr(prop, "lemmas", None) is not None:
+    if stated and strengthen and prop.kind == "always" and prop.lemmas is not None:
         say("Houdini on the stated lemmas")
         done = stated_proof(encoder, prop, claim, started, left())
         if done is not None:
             return done
-    lemmas: tuple[Any, ...] = ()
+    lemmas: tuple[z3.BoolRef, ...] = ()
     lifted: tuple[Bound, ...] = ()
     found = None
     if strengthen and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
-        from kubecheck.checker.discovery import houdini, samples
-
         say("sampling instances for lemma discovery")
         rows = samples.sample(encoder, prop)
         if rows.decided_in is not None:
-            return samples.decided(encoder, prop, rows.decided_in, "pdr", started), None
+            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started)
         if rows.rows:
             say("Houdini on template candidates")
             found = houdini.discover(encoder, prop, timeout=None if timeout is None else timeout / 2, rows=rows)
@@ -193,9 +211,11 @@ def check(
         if lemmas and follows.check() == z3.unsat:
             keep = houdini.support(encoder, [goal, dom], lemmas, timeout=left())
             if keep is not None:
-                stated = found.templates.goal_clauses()
-                head = () if stated is not None else (f"{prop.name}: {render(encoder, goal)}",)
-                texts = head + tuple(found.templates.listing([found.clauses[i] for i in keep], stated or ()))
+                goal_clauses = found.templates.goal_clauses()
+                head = () if goal_clauses is not None else (f"{prop.name}: {render(encoder, goal)}",)
+                texts: tuple[str, ...] = head + tuple(
+                    listing(found.templates, [found.clauses[i] for i in keep], goal_clauses or ())
+                )
                 invariant = z3.And(goal, *[lemmas[i] for i in keep])
                 how = (
                     f"the property and {len(keep)} lemma(s) found by Houdini ({found.sampled} template candidates true "
@@ -210,12 +230,10 @@ def check(
     solved = time.perf_counter() - started
     if answer == "sat":
         inv_text = render(encoder, invariant)
-        texts: tuple[str, ...] = ()
+        texts = ()
         full = invariant
         how = f"Spacer ({solved:.2f} s)"
         if lemmas and found is not None:
-            from kubecheck.checker.discovery import houdini
-
             x = encoder.state(0)
             goals = [invariant, domain(encoder, x, lifted)]
             if prop.kind != "step":  # the safety query used every lemma: keep the property (its negation) as a goal too
@@ -229,7 +247,7 @@ def check(
                 keep = list(range(len(lemmas)))
             else:
                 full = z3.And(invariant, goals[-1])
-            texts = (f"Spacer's part: {inv_text}",) + tuple(found.templates.listing([found.clauses[i] for i in keep]))
+            texts = (f"Spacer's part: {inv_text}",) + tuple(listing(found.templates, [found.clauses[i] for i in keep]))
             full = z3.And(full, *[lemmas[i] for i in keep])
             how += f", assuming lemmas proved by Houdini ({len(keep)} of {len(lemmas)} needed)"
         text = inv_text if not texts else " ∧ ".join((inv_text,) + texts[1:])
@@ -245,40 +263,40 @@ def check(
                 prop,
                 Verdict.INCONCLUSIVE,
                 encoder.scope,
-                "pdr",
+                ENGINE,
                 stats,
                 None,
                 None,
                 f"Spacer found the property reachable{where} in {solved:.2f} s but BMC found no trace within "
                 f"depth {max_trace_depth} ({why}); not reported without a certified trace",
-            ), None
+            )
         return Result(
             prop,
             verdict,
             trace.scope,
-            "pdr",
+            ENGINE,
             stats,
             trace,
             None,
             f"Spacer: reachable ({solved:.2f} s); trace of depth {depth} by BMC, certified by replay",
-        ), None
+        )
     stats = Stats(0, 0, 0, solved, False, "timeout" if "timeout" in reason or "canceled" in reason else "unknown")
     tried = f" (with {len(lemmas)} lemma(s) from Houdini)" if lemmas else ""
     return Result(
         prop,
         Verdict.INCONCLUSIVE,
         encoder.scope,
-        "pdr",
+        ENGINE,
         stats,
         None,
         None,
         f"Spacer answered unknown after {solved:.2f} s{tried} ({reason})",
-    ), None
+    )
 
 
 def stated_proof(
-    encoder: Encoder, prop: Any, claim: str, started: float, timeout: float | None = None
-) -> tuple[Result, Proof | None] | None:
+    encoder: Encoder, prop: Property, claim: str, started: float, timeout: float | None = None
+) -> Result | None:
     """PROVED by the property's stated lemmas, or None (then nothing is concluded from them).
 
     Houdini runs on the stated clauses, the property and each domain bound: the greatest subset
@@ -286,9 +304,7 @@ def stated_proof(
     clauses that survived (the bounds that did not are lifted, as in discovery), re-checked by
     fresh solvers like every proof.
     """
-    from kubecheck.checker.certify import bounds
-    from kubecheck.checker.discovery import houdini
-
+    assert prop.lemmas is not None  # the caller asks only of a property that states lemmas
     t0 = time.perf_counter()
     x = encoder.state(0)
     clauses = [as_bool(f) for f in prop.lemmas(encoder.ops, encoder.scope_of(x), encoder.view(x))]
@@ -304,7 +320,7 @@ def stated_proof(
         f"the property and {len(kept)} of the {len(clauses)} lemma(s) stated with it "
         f"(Houdini kept them; {time.perf_counter() - t0:.2f} s)"
     )
-    result, proof = _proved(
+    result = _proved(
         encoder,
         prop,
         z3.And(goal, *[clauses[i] for i in kept]),
@@ -316,13 +332,13 @@ def stated_proof(
         started,
         lifted,
     )
-    return (result, proof) if proof is not None else None
+    return result if result.evidence is not None else None
 
 
 def _proved(
     encoder: Encoder,
-    prop: Any,
-    invariant: Any,
+    prop: Property,
+    invariant: z3.BoolRef,
     text: str,
     claim: str,
     method: str,
@@ -330,8 +346,9 @@ def _proved(
     how: str,
     started: float,
     lifted: tuple[Bound, ...] = (),
-) -> tuple[Result, Proof | None]:
-    """Re-check an invariant with fresh solvers; PROVED only if every check is unsat."""
+) -> Result:
+    """Re-check an invariant with fresh solvers; PROVED (with the :class:`Proof` as evidence) only if
+    every check is unsat."""
     rechecked = check_invariant(encoder, prop, invariant, lifted=lifted)
     exact_note = ""
     if not rechecked.ok and not encoder.exact:
@@ -349,12 +366,12 @@ def _proved(
             prop,
             Verdict.INCONCLUSIVE,
             encoder.scope,
-            "pdr",
+            ENGINE,
             stats,
             None,
             None,
             f"an invariant was found by {how} but its re-check did not succeed ({rechecked}); not a proof",
-        ), None
+        )
     verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.PROVED
     listing = "\n    " + "\n    ".join(texts) if texts else " " + text
     caps = ""
@@ -370,10 +387,10 @@ def _proved(
     )
     stats = Stats(0, 0, 0, seconds, True, "proved")
     proof = Proof(invariant, text, rechecked, claim, method, texts, lifted)
-    return Result(prop, verdict, encoder.scope, "pdr", stats, None, None, note), proof
+    return Result(prop, verdict, encoder.scope, ENGINE, stats, None, None, note, proof)
 
 
-def eliminate_quantifiers(formula: Any) -> Any:
+def eliminate_quantifiers(formula: z3.BoolRef) -> z3.BoolRef:
     """Spacer's interpretations may contain ∃ (projected variables): eliminate them when it can."""
     if not _has_quantifier(formula):
         return formula
@@ -382,7 +399,7 @@ def eliminate_quantifiers(formula: Any) -> Any:
     return formula if _has_quantifier(result) else result
 
 
-def _has_quantifier(e: Any) -> bool:
+def _has_quantifier(e: z3.ExprRef) -> bool:
     stack, seen = [e], set()
     while stack:
         t = stack.pop()
@@ -398,7 +415,7 @@ def _has_quantifier(e: Any) -> bool:
 # -- rendering an invariant in the model's own field names ----------------------------------
 
 
-def render(encoder: Encoder, formula: Any) -> str:
+def render(encoder: Encoder, formula: z3.BoolRef) -> str:
     """The invariant as text over field names (``rs_replicas[0] + rs_replicas[1] ≤ replicas + 1``)."""
     names = {str(x): v.label for x, v in zip(encoder.state(0), encoder.vars)}
     return _show(z3.simplify(formula), names, top=True)
@@ -408,14 +425,14 @@ _REL = {z3.Z3_OP_LE: "≤", z3.Z3_OP_GE: "≥", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: "
 _FLIP = {"≤": "≥", "≥": "≤", "<": ">", ">": "<", "=": "="}
 
 
-def _show(e: Any, names: dict[str, str], top: bool = False) -> str:
+def _show(e: z3.ExprRef, names: dict[str, str], top: bool = False) -> str:
     if z3.is_true(e):
         return "true"
     if z3.is_false(e):
         return "false"
     if z3.is_and(e):
         parts = [_show(c, names) for c in e.children()]
-        return (" ∧ " if top else " ∧ ").join(parts) if top else "(" + " ∧ ".join(parts) + ")"
+        return " ∧ ".join(parts) if top else "(" + " ∧ ".join(parts) + ")"
     if z3.is_or(e):
         return "(" + " ∨ ".join(_show(c, names) for c in e.children()) + ")"
     if z3.is_not(e):
@@ -444,7 +461,7 @@ def _show(e: Any, names: dict[str, str], top: bool = False) -> str:
     return _rename(e.sexpr(), names)
 
 
-def _relation(op: str, lhs: Any, rhs: Any, names: dict[str, str]) -> str:
+def _relation(op: str, lhs: z3.ExprRef, rhs: z3.ExprRef, names: dict[str, str]) -> str:
     """A linear relation with positive coefficients on each side: ``a + b ≤ c + 2``."""
     lterms: dict[str, int] = {}
     rterms: dict[str, int] = {}
@@ -473,7 +490,7 @@ def _sum(terms: list[tuple[str, int]], const: int) -> str:
     return " + ".join(parts)
 
 
-def _linear(e: Any, scale: int, terms: dict[str, int], names: dict[str, str]) -> int | None:
+def _linear(e: z3.ExprRef, scale: int, terms: dict[str, int], names: dict[str, str]) -> int | None:
     """Add scale·e into ``terms``; return the constant part, or None if e is not linear."""
     if z3.is_int_value(e):
         return scale * e.as_long()
@@ -491,13 +508,13 @@ def _linear(e: Any, scale: int, terms: dict[str, int], names: dict[str, str]) ->
         return total
     if z3.is_sub(e):
         first, *rest = e.children()
-        total = _linear(first, scale, terms, names)
+        difference = _linear(first, scale, terms, names)
         for c in rest:
             part = _linear(c, -scale, terms, names)
-            if total is None or part is None:
+            if difference is None or part is None:
                 return None
-            total += part
-        return total
+            difference += part
+        return difference
     if z3.is_mul(e) and len(e.children()) == 2 and z3.is_int_value(e.children()[0]):
         return _linear(e.children()[1], scale * e.children()[0].as_long(), terms, names)
     if z3.is_app(e) and e.decl().kind() == z3.Z3_OP_UMINUS:

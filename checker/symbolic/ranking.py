@@ -43,18 +43,27 @@ coefficients are over state variables and parameters, and the claim then covers 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import attrs
 import z3
 
 from kubecheck.checker.certify import EncoderBug
+from kubecheck.checker.explicit.fair_cycles import Unit
 from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic import pdr
 from kubecheck.checker.symbolic.encoder import Encoder, as_bool
 from kubecheck.checker.symbolic.lasso import fairness_units
+from kubecheck.checker.task import Deadline, Task
+from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope
 
-ENGINE = "ranking"
+#: The engine name results carry, and what a status line calls it.
+ENGINE, LABEL = "ranking", "ranking proof"
+#: A goal predicate ``(ops, scope, state) -> Value`` (the property's target or predicate).
+Predicate = Callable[..., Value]
 #: Coefficients are integers in [-COEFF, COEFF]; rounds of sampling per component.
 COEFF, ROUNDS = 4, 200
 
@@ -68,7 +77,7 @@ class Component:
     coefficients: tuple[int, ...]  # one per encoder variable
     offset: int
     ranks: tuple[int, ...]  # action indices strictly decreased
-    helper: Any = None  # the fairness unit of a helped last level
+    helper: Unit | None = None  # the fairness unit of a helped last level
 
 
 @attrs.frozen
@@ -76,11 +85,11 @@ class RankingProof:
     """The ranking functions and what they rank; ``recheck`` re-decides every obligation."""
 
     components: tuple[Component, ...]
-    lemmas: tuple[Any, ...]
+    lemmas: tuple[z3.BoolRef, ...]
     text: str
     scope_claim: str
 
-    def recheck(self, encoder: Encoder, goal: Any, timeout: float | None = None) -> list[str]:
+    def recheck(self, encoder: Encoder, goal: Predicate, timeout: float | None = None) -> list[str]:
         """The obligations that fail with a fresh solver (empty: the proof stands)."""
         ob = _Obligations(encoder, goal, self.lemmas, timeout)
         failed = ob.lemma_failures() + ob.stuck_failures()
@@ -96,7 +105,7 @@ class RankingProof:
 class _Obligations:
     """Formulas over state(0) → state(1) and fresh-solver checks of each obligation."""
 
-    def __init__(self, encoder: Encoder, goal: Any, lemmas: Sequence[Any], timeout: float | None):
+    def __init__(self, encoder: Encoder, goal: Predicate, lemmas: Sequence[z3.BoolRef], timeout: float | None):
         self.e, self.timeout = encoder, timeout
         self.x, self.y = encoder.state(0), encoder.state(1)
         self.lemmas = list(lemmas)
@@ -117,10 +126,10 @@ class _Obligations:
             s.set("timeout", max(1, int(self.timeout * 1000)))
         return s
 
-    def value(self, c: Component, features: Sequence[Any]) -> Any:
+    def value(self, c: Component, features: Sequence[z3.ArithRef]) -> z3.ArithRef:
         return z3.Sum(z3.IntVal(c.offset), *[k * f for k, f in zip(c.coefficients, features) if k])
 
-    def step(self, a: int) -> Any:
+    def step(self, a: int) -> z3.BoolRef:
         return z3.And(self.pending_x, self.e.disjunct(a, 0), self.pending_y)
 
     def lemma_failures(self) -> list[str]:
@@ -171,18 +180,23 @@ class _Obligations:
                 out.append(failure)
         return out
 
-    def helper_failure(self, unit: Any, remaining: Sequence[int]) -> str:
+    def helper_failure(self, unit: Unit, remaining: Sequence[int]) -> str:
         idx = dict(self.units)[unit]
         s = self.solver()
         s.add(self.pending_x, z3.Or(*[self.guards[a] for a in remaining]), *[z3.Not(self.guards[a]) for a in idx])
         return "" if s.check() == z3.unsat else f"the helpful unit {unit} is not enabled wherever the others are"
 
 
-def _feature(v: Any) -> Any:
+def _goal(prop: Property) -> Predicate:
+    """What every fair run must reach: the target of ``leads_to``, the predicate of ``eventually``."""
+    return prop.target if prop.target is not None else prop.predicate
+
+
+def _feature(v: z3.ExprRef) -> z3.ArithRef:
     return z3.If(v, 1, 0) if z3.is_bool(v) else v
 
 
-def _values(m: z3.ModelRef, terms: Sequence[Any]) -> list[int]:
+def _values(m: z3.ModelRef, terms: Sequence[z3.ArithRef]) -> list[int]:
     return [m.eval(t, model_completion=True).as_long() for t in terms]
 
 
@@ -202,7 +216,7 @@ def _synthesise(
         opt.add(*[z3.And(k >= -COEFF, k <= COEFF) for k in coeff])
         opt.add(offset >= 0)
 
-        def val(fs: Sequence[int]) -> Any:
+        def val(fs: Sequence[int]) -> z3.ArithRef:
             return z3.Sum(offset, *[k * v for k, v in zip(coeff, fs) if v])
 
         strict = {a: z3.Bool(f"ranks{a}") for a in remaining}
@@ -246,11 +260,13 @@ def _synthesise(
     raise Unproved(f"no ranking function within {ROUNDS} rounds of sampling")
 
 
-def prove(encoder: Encoder, prop: Any, lemmas: Sequence[Any] = (), timeout: float | None = None) -> RankingProof:
+def prove(
+    encoder: Encoder, prop: Property, lemmas: Sequence[z3.BoolRef] = (), timeout: float | None = None
+) -> RankingProof:
     """A lexicographic ranking proof that every pending state reaches the goal; raises Unproved."""
     if not prop.is_liveness:
         raise ValueError(f"a ranking proof is for eventually and leads_to properties, not {prop.kind} ({prop.name})")
-    goal = prop.target if prop.kind == "leads_to" else prop.predicate
+    goal = _goal(prop)
     deadline = None if timeout is None else time.monotonic() + timeout
     ob = _Obligations(encoder, goal, lemmas, timeout)
     for failure in ob.lemma_failures() + ob.stuck_failures():
@@ -308,24 +324,25 @@ def render(encoder: Encoder, components: Sequence[Component]) -> str:
     return "; ".join(out)
 
 
-def progress_lemma(encoder: Encoder, prop: Any, timeout: float | None = None) -> tuple[Any | None, str]:
+def progress_lemma(encoder: Encoder, prop: Property, timeout: float | None = None) -> tuple[z3.BoolRef | None, str]:
     """An inductive invariant, found by PDR, under which no pending state is stuck (or None, why).
 
     Posed as the safety property "the goal holds or some system action is enabled"; Spacer's
     invariant for it excludes the unreachable states that would stop a ranking proof, and it is
     re-checked (inductive, with the exact encoding) before the ranking proof uses it.
     """
-    from kubecheck.checker.symbolic import pdr
-    from kubecheck.model.kernel.property import Property
-
-    goal = prop.target if prop.kind == "leads_to" else prop.predicate
+    goal = _goal(prop)
     system = [a for a in encoder.actions if a.command.kind == "system"]
 
-    def can_go_on(ops: Any, sc: Any, s: Any) -> Any:
+    def can_go_on(ops: Ops, sc: Scope, s: State) -> Value:
         return ops.or_(goal(ops, sc, s), *[a.guard(ops, sc, s) for a in system])
 
     safety = Property(
-        f"{prop.name}.can_go_on", "always", "the goal holds or a system action is enabled", "-", can_go_on
+        name=f"{prop.name}.can_go_on",
+        kind="always",
+        doc="the goal holds or a system action is enabled",
+        upstream="-",
+        predicate=can_go_on,
     )
     # the exact integer encoding: the guards in the query must not introduce havoc variables
     exact = Encoder(encoder.model, encoder.scope, encoder.params, encoder.bounds)
@@ -341,10 +358,22 @@ def progress_lemma(encoder: Encoder, prop: Any, timeout: float | None = None) ->
     return invariant, ""
 
 
-def check(
-    encoder: Encoder, prop: Any, lemmas: Sequence[Any] | None = None, timeout: float | None = None
-) -> tuple[Result, RankingProof | None]:
-    """PROVED with a re-checked ranking proof, or INCONCLUSIVE with the reason (never HOLDS).
+def check(task: Task) -> list[Result]:
+    """A ranking proof of each eventually/leads_to property of ``task``: PROVED with the re-checked
+    :class:`RankingProof` as ``evidence``, or INCONCLUSIVE with the reason (never HOLDS)."""
+    deadline = Deadline(task.budget.timeout)
+    results = []
+    for prop in task.properties:
+        timeout = deadline.left()  # before encoding, which the timeout does not count
+        task.say("searching for a ranking function")
+        results.append(decide(task.encoder(), prop, timeout=timeout))
+    return results
+
+
+def decide(
+    encoder: Encoder, prop: Property, lemmas: Sequence[z3.BoolRef] | None = None, timeout: float | None = None
+) -> Result:
+    """PROVED with a re-checked ranking proof as ``evidence``, or INCONCLUSIVE with the reason (never HOLDS).
 
     ``lemmas``: proved invariants to assume; None asks PDR for one (:func:`progress_lemma`).
     """
@@ -369,8 +398,8 @@ def check(
             None,
             None,
             f"no liveness proof: {why}; not a proof either way",
-        ), None
-    goal = prop.target if prop.kind == "leads_to" else prop.predicate
+        )
+    goal = _goal(prop)
     failed = proof.recheck(encoder, goal)
     if failed:
         raise EncoderBug(f"ranking proof for {prop.name} fails its re-check: {'; '.join(failed)}")
@@ -378,4 +407,4 @@ def check(
     note = f"PROVED ({proof.scope_claim}) by a lexicographic ranking, re-checked: {proof.text}"
     return Result(
         prop, Verdict.PROVED, encoder.scope, ENGINE, Stats(0, 0, 0, seconds, True, "proved"), None, None, note, proof
-    ), proof
+    )

@@ -1,4 +1,4 @@
-"""The engine cross-checks shared by the workload models (issue 4, item 8).
+"""The engine cross-checks shared by the workload models.
 
 Explicit search, k-induction, BMC and PDR compared on a catalog model's safety properties
 (``always``/``step``), each in the scope the property adjusts the preset to. Plain functions
@@ -62,7 +62,7 @@ def encoder(workload: str, name: str, preset: str, **kwargs) -> Encoder:
 @functools.cache
 def bfs(workload: str, name: str, preset: str):
     """Breadth-first search (stops at the first counterexample: the shortest one)."""
-    [result] = explicit.check(
+    [result] = explicit.explore(
         catalog.model(workload), scope(workload, name, preset), [prop(workload, name)], stop_when_decided=True
     )
     assert result.verdict in (Verdict.HOLDS, Verdict.VIOLATED), result
@@ -76,12 +76,13 @@ def assert_agrees(expected, got) -> None:
 
 
 def check_kinduction(workload: str, preset: str, name: str, one_inductive: Collection[str] | None = None) -> None:
-    """k-induction (k = :data:`KIND_DEPTH`) never contradicts explicit search; a base-case counterexample is a shortest one.
+    """k-induction (k = :data:`KIND_DEPTH`) never contradicts explicit search; a base-case
+    counterexample is a shortest one.
 
     ``one_inductive``, if given, pins at ``tiny`` exactly which properties k = 1 proves.
     """
     expected = bfs(workload, name, preset)
-    got = kinduction.check(
+    got = kinduction.decide(
         encoder(workload, name, preset), prop(workload, name), KIND_DEPTH[preset], timeout=120, strengthen=False
     )
     assert_agrees(expected, got)
@@ -103,11 +104,11 @@ def check_bmc(workload: str, preset: str, name: str, *, full_depth: bool, may_ti
         depth = len(expected.trace.steps)
     else:
         depth = expected.stats.depth if full_depth else min(expected.stats.depth, DEFAULT_BMC_DEPTH)
-    got = bmc.check(encoder(workload, name, preset), prop(workload, name), depth, timeout=120 if may_time_out else 600)
+    got = bmc.decide(encoder(workload, name, preset), prop(workload, name), depth, timeout=120 if may_time_out else 600)
     if expected.verdict is Verdict.VIOLATED:
         assert got.verdict is Verdict.VIOLATED, got.note
         assert len(got.trace.steps) == depth
-        [again] = explicit.check(
+        [again] = explicit.explore(
             catalog.model(workload), got.trace.scope, [prop(workload, name)]
         )  # the certified trace
         assert again.verdict is Verdict.VIOLATED
@@ -124,12 +125,13 @@ def check_pdr(workload: str, preset: str, name: str, *, may_time_out: bool = Fal
     from shortest-first BMC).
     """
     expected = bfs(workload, name, preset)
-    got, proof = pdr.check(
+    got = pdr.decide(
         encoder(workload, name, preset, arith="linear"),
         prop(workload, name),
         timeout=120 if may_time_out else 600,
         strengthen=False,
     )
+    proof = got.evidence
     assert_agrees(expected, got)
     if not may_time_out:
         assert got.verdict is not Verdict.INCONCLUSIVE, got.note

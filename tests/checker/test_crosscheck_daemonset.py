@@ -1,4 +1,4 @@
-"""Explicit search, BMC, k-induction and PDR agree on the DaemonSet model (issue 4, item 8).
+"""Explicit search, BMC, k-induction and PDR agree on the DaemonSet model.
 
 Written against the catalog only (``catalog.model("daemonset")`` and its property table), so
 the cases follow the model as it changes: every safety property (``always``/``step``) in the

@@ -1,4 +1,4 @@
-"""Explicit search, BMC, k-induction and PDR agree on the StatefulSet model (issue 4, item 8).
+"""Explicit search, BMC, k-induction and PDR agree on the StatefulSet model.
 
 For every safety property (``always``/``step``) of the catalog, in the scope the property
 adjusts the preset to:

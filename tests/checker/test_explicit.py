@@ -1,4 +1,4 @@
-"""The explicit breadth-first engine (checker/explicit.py) on toy models written here.
+"""The explicit breadth-first engine (:mod:`kubecheck.checker.explicit.bfs`) on toy models.
 
 Toys small enough to count by hand pin what the engine promises: exact state and transition
 counts, shortest counterexamples, witnesses and UNREACHABLE, finished vs stuck terminal
@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
+from toys import COUNTER, CounterScope
 
 import kubecheck.model
 from kubecheck.checker.explicit import bfs as explicit
@@ -73,37 +74,37 @@ GRID = Model(
 
 def at(x: int, y: int) -> Property:
     return Property(
-        f"grid.reaches_{x}_{y}",
-        "sometimes",
-        f"reaches ({x}, {y})",
-        "-",
-        lambda ops, sc, s: ops.and_(s.x == x, s.y == y),
+        name=f"grid.reaches_{x}_{y}",
+        kind="sometimes",
+        doc=f"reaches ({x}, {y})",
+        upstream="-",
+        predicate=lambda ops, sc, s: ops.and_(s.x == x, s.y == y),
     )
 
 
 def never(x: int, y: int) -> Property:
     return Property(
-        f"grid.avoids_{x}_{y}",
-        "always",
-        f"never at ({x}, {y})",
-        "-",
-        lambda ops, sc, s: ops.not_(ops.and_(s.x == x, s.y == y)),
+        name=f"grid.avoids_{x}_{y}",
+        kind="always",
+        doc=f"never at ({x}, {y})",
+        upstream="-",
+        predicate=lambda ops, sc, s: ops.not_(ops.and_(s.x == x, s.y == y)),
     )
 
 
 IN_BOUNDS = Property(
-    "grid.in_bounds",
-    "always",
-    "x and y stay in bounds",
-    "-",
-    lambda ops, sc, s: ops.and_(s.x <= sc.width, s.y <= sc.height),
+    name="grid.in_bounds",
+    kind="always",
+    doc="x and y stay in bounds",
+    upstream="-",
+    predicate=lambda ops, sc, s: ops.and_(s.x <= sc.width, s.y <= sc.height),
 )
 
 
 @pytest.mark.parametrize(("width", "height"), [(0, 0), (1, 0), (3, 2), (5, 4), (20, 30)])
 def test_exact_state_and_transition_counts(width: int, height: int) -> None:
     # states: every (x, y); transitions: x-steps + y-steps + jumps from the origin to x = 2..width
-    [result] = explicit.check(GRID, GridScope(width, height), [IN_BOUNDS])
+    [result] = explicit.explore(GRID, GridScope(width, height), [IN_BOUNDS])
     assert result.verdict is Verdict.HOLDS
     assert result.stats.states == (width + 1) * (height + 1)
     assert result.stats.transitions == width * (height + 1) + height * (width + 1) + max(0, width - 1)
@@ -116,7 +117,7 @@ def test_exact_state_and_transition_counts(width: int, height: int) -> None:
 def test_bfs_gives_the_shortest_counterexample() -> None:
     """(4, 1): six steps by x.step (first in the table, what depth-first search would take)
     and y.step, or two by user.jump(to=4) then y.step. BFS finds the two-step one."""
-    [result] = explicit.check(GRID, GridScope(5, 2), [never(4, 1)])
+    [result] = explicit.explore(GRID, GridScope(5, 2), [never(4, 1)])
     assert result.verdict is Verdict.VIOLATED
     assert result.trace.labels() == ["user.jump(to=4)", "y.step"]
     assert (result.trace.last.x, result.trace.last.y) == (4, 1)
@@ -124,34 +125,38 @@ def test_bfs_gives_the_shortest_counterexample() -> None:
 
 def test_shortest_counterexample_among_equal_lengths_follows_command_order() -> None:
     # (1, 1) takes two steps either way; x.step comes first in the table, so its path is found
-    [result] = explicit.check(GRID, GridScope(3, 2), [never(1, 1)])
+    [result] = explicit.explore(GRID, GridScope(3, 2), [never(1, 1)])
     assert result.trace.labels() == ["x.step", "y.step"]
 
 
 def test_violation_in_the_initial_state_has_an_empty_trace() -> None:
-    [result] = explicit.check(GRID, GridScope(), [never(0, 0)])
+    [result] = explicit.explore(GRID, GridScope(), [never(0, 0)])
     assert result.verdict is Verdict.VIOLATED
     assert result.trace.labels() == [] and result.trace.last == Grid(0, 0)
 
 
 def test_sometimes_witness_is_found_with_a_shortest_trace() -> None:
-    [result] = explicit.check(GRID, GridScope(3, 2), [at(3, 2)])
+    [result] = explicit.explore(GRID, GridScope(3, 2), [at(3, 2)])
     assert result.verdict is Verdict.WITNESSED
     assert result.trace.labels() == ["user.jump(to=3)", "y.step", "y.step"]
 
 
 def test_sometimes_never_reached_is_unreachable_when_exhaustive() -> None:
     unreachable = Property(
-        "grid.diagonal_beyond", "sometimes", "x exceeds the width", "-", lambda ops, sc, s: s.x > sc.width
+        name="grid.diagonal_beyond",
+        kind="sometimes",
+        doc="x exceeds the width",
+        upstream="-",
+        predicate=lambda ops, sc, s: s.x > sc.width,
     )
-    [result] = explicit.check(GRID, GridScope(3, 2), [unreachable])
+    [result] = explicit.explore(GRID, GridScope(3, 2), [unreachable])
     assert result.verdict is Verdict.UNREACHABLE and result.trace is None
     assert result.stats.complete
 
 
 def test_many_properties_in_one_search_keep_their_order_and_verdicts() -> None:
     props = [IN_BOUNDS, never(2, 2), at(1, 1), never(9, 9), at(0, 0)]
-    results = explicit.check(GRID, GridScope(3, 2), props)
+    results = explicit.explore(GRID, GridScope(3, 2), props)
     assert [r.property.name for r in results] == [p.name for p in props]
     assert [r.verdict for r in results] == [
         Verdict.HOLDS,
@@ -168,7 +173,7 @@ def test_many_properties_in_one_search_keep_their_order_and_verdicts() -> None:
 
 
 def test_max_states_budget_gives_inconclusive() -> None:
-    results = explicit.check(
+    results = explicit.explore(
         GRID, GridScope(20, 20), [IN_BOUNDS, at(20, 20), never(1, 0)], budget=Budget(max_states=30)
     )
     stats = results[0].stats
@@ -182,7 +187,7 @@ def test_max_states_budget_gives_inconclusive() -> None:
 
 
 def test_timeout_budget_gives_inconclusive() -> None:
-    [result] = explicit.check(GRID, GridScope(100, 100), [IN_BOUNDS], budget=Budget(timeout=1e-9))
+    [result] = explicit.explore(GRID, GridScope(100, 100), [IN_BOUNDS], budget=Budget(timeout=1e-9))
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.stats.stop_reason == "timeout" and not result.stats.complete
     assert result.stats.states < 101 * 101
@@ -190,8 +195,8 @@ def test_timeout_budget_gives_inconclusive() -> None:
 
 
 def test_a_generous_budget_changes_nothing() -> None:
-    [a] = explicit.check(GRID, GridScope(5, 5), [IN_BOUNDS], budget=Budget(max_states=10**6, timeout=3600))
-    [b] = explicit.check(GRID, GridScope(5, 5), [IN_BOUNDS])
+    [a] = explicit.explore(GRID, GridScope(5, 5), [IN_BOUNDS], budget=Budget(max_states=10**6, timeout=3600))
+    [b] = explicit.explore(GRID, GridScope(5, 5), [IN_BOUNDS])
     assert a.verdict is b.verdict is Verdict.HOLDS
     assert (a.stats.states, a.stats.transitions, a.stats.stop_reason) == (
         b.stats.states,
@@ -202,8 +207,8 @@ def test_a_generous_budget_changes_nothing() -> None:
 
 def test_stop_when_decided_ends_the_search_early_by_default() -> None:
     scope = GridScope(30, 30)
-    [full] = explicit.check(GRID, scope, [never(1, 1)], stop_when_decided=False)
-    [early] = explicit.check(GRID, scope, [never(1, 1)])
+    [full] = explicit.explore(GRID, scope, [never(1, 1)], stop_when_decided=False)
+    [early] = explicit.explore(GRID, scope, [never(1, 1)])
     assert full.stats.states == 31 * 31 and full.stats.complete
     assert early.stats.stop_reason == "all properties decided" and early.stats.states < 100
     assert early.verdict is full.verdict is Verdict.VIOLATED
@@ -212,14 +217,14 @@ def test_stop_when_decided_ends_the_search_early_by_default() -> None:
 
 
 def test_stop_when_decided_still_explores_everything_for_an_invariant_that_holds() -> None:
-    results = explicit.check(GRID, GridScope(6, 6), [never(1, 1), IN_BOUNDS], stop_when_decided=True)
+    results = explicit.explore(GRID, GridScope(6, 6), [never(1, 1), IN_BOUNDS], stop_when_decided=True)
     assert results[1].verdict is Verdict.HOLDS
     assert results[1].stats.complete and results[1].stats.states == 49
 
 
 def test_progress_is_reported_without_printing(capsys: pytest.CaptureFixture[str]) -> None:
     seen: list[explicit.Progress] = []
-    explicit.check(GRID, GridScope(150, 150), [IN_BOUNDS], progress=seen.append, progress_interval=0.0)
+    explicit.explore(GRID, GridScope(150, 150), [IN_BOUNDS], progress=seen.append, progress_interval=0.0)
     assert seen, "no progress snapshot"
     assert all(p.states <= 151 * 151 for p in seen)
     assert [p.states for p in seen] == sorted(p.states for p in seen)
@@ -273,15 +278,19 @@ BREAK = Command(
 NEVER = Command("worker.sing", lambda ops, sc, s: s.done > sc.jobs, lambda ops, sc, s: {"done": 0}, "never possible")
 JOBS = _jobs_model((RUN, BREAK, NEVER))
 FINISHED = Property(
-    "jobs.finishes", "terminal", "when nothing can happen, the queue is empty", "-", lambda ops, sc, s: s.queued == 0
+    name="jobs.finishes",
+    kind="terminal",
+    doc="when nothing can happen, the queue is empty",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.queued == 0,
 )
 
 
 def test_terminal_property_tells_quiescent_from_stuck() -> None:
-    [stuck] = explicit.check(JOBS, JobScope(2, can_fail=True), [FINISHED])
+    [stuck] = explicit.explore(JOBS, JobScope(2, can_fail=True), [FINISHED])
     assert stuck.verdict is Verdict.VIOLATED
     assert stuck.trace.labels() == ["fault.break_worker"]  # the shortest way to get stuck
-    [finished] = explicit.check(JOBS, JobScope(2, can_fail=False), [FINISHED])
+    [finished] = explicit.explore(JOBS, JobScope(2, can_fail=False), [FINISHED])
     assert finished.verdict is Verdict.HOLDS
     assert finished.stats.states == 3
 
@@ -289,27 +298,31 @@ def test_terminal_property_tells_quiescent_from_stuck() -> None:
 def test_terminal_property_is_not_checked_where_something_is_enabled() -> None:
     # "done == jobs" is false in every state but the last; only terminal states are judged
     all_done = Property(
-        "jobs.all_done", "terminal", "terminal states have every job done", "-", lambda ops, sc, s: s.done == sc.jobs
+        name="jobs.all_done",
+        kind="terminal",
+        doc="terminal states have every job done",
+        upstream="-",
+        predicate=lambda ops, sc, s: s.done == sc.jobs,
     )
-    [result] = explicit.check(JOBS, JobScope(3, can_fail=False), [all_done])
+    [result] = explicit.explore(JOBS, JobScope(3, can_fail=False), [all_done])
     assert result.verdict is Verdict.HOLDS
 
 
 def test_coverage_counts_firings_and_separates_disabled_commands() -> None:
-    [result] = explicit.check(JOBS, JobScope(2, can_fail=True), [FINISHED], stop_when_decided=False)
+    [result] = explicit.explore(JOBS, JobScope(2, can_fail=True), [FINISHED], stop_when_decided=False)
     cov = result.coverage
     assert cov.complete
     assert dict(cov.fired) == {"worker.run_job": 2, "fault.break_worker": 2, "worker.sing": 0}
     assert cov.never_fired == ["worker.sing"]
     assert cov.disabled == ()
-    [off] = explicit.check(JOBS, JobScope(2, can_fail=False), [FINISHED], stop_when_decided=False)
+    [off] = explicit.explore(JOBS, JobScope(2, can_fail=False), [FINISHED], stop_when_decided=False)
     assert [name for name, _ in off.coverage.fired] == ["worker.run_job", "worker.sing"]
     assert off.coverage.disabled == ("fault.break_worker",)
     assert off.coverage.never_fired == ["worker.sing"]
 
 
 def test_coverage_sums_over_parameters() -> None:
-    [result] = explicit.check(GRID, GridScope(4, 1), [IN_BOUNDS])
+    [result] = explicit.explore(GRID, GridScope(4, 1), [IN_BOUNDS])
     assert dict(result.coverage.fired)["user.jump"] == 3  # to = 2, 3, 4 from the origin
 
 
@@ -328,13 +341,13 @@ def test_effect_writing_outside_its_domain_is_an_engine_error() -> None:
         )
     )
     with pytest.raises(EngineError, match=r"worker.overwork writes done=3 outside its domain 0..2"):
-        explicit.check(runaway, JobScope(2), [FINISHED])
+        explicit.explore(runaway, JobScope(2), [FINISHED])
 
 
 def test_a_constant_outside_its_domain_is_refused_when_compiling() -> None:
     bad = _jobs_model((Command("worker.reset", lambda ops, sc, s: s.done > 0, lambda ops, sc, s: {"done": 7}, "bad"),))
     with pytest.raises(ModelCodeError, match="writes 7 into done"):
-        explicit.check(bad, JobScope(2), [FINISHED])
+        explicit.explore(bad, JobScope(2), [FINISHED])
 
 
 @attrs.frozen
@@ -357,7 +370,7 @@ def _flagged(effect: Any) -> Model:
     )
 
 
-ANYTHING = Property("flagged.anything", "always", "-", "-", lambda ops, sc, s: True)
+ANYTHING = Property(name="flagged.anything", kind="always", doc="-", upstream="-", predicate=lambda ops, sc, s: True)
 
 
 # Regression: the compiled domain check once tested only the range of values written into int
@@ -373,7 +386,7 @@ ANYTHING = Property("flagged.anything", "always", "-", "-", lambda ops, sc, s: T
 )
 def test_a_value_of_the_wrong_type_is_an_engine_error(effect: Any) -> None:
     with pytest.raises(EngineError):
-        explicit.check(_flagged(effect), JobScope(2), [ANYTHING])
+        explicit.explore(_flagged(effect), JobScope(2), [ANYTHING])
 
 
 @pytest.mark.parametrize(
@@ -387,7 +400,7 @@ def test_a_value_of_the_wrong_type_is_an_engine_error(effect: Any) -> None:
 def test_a_wrong_type_is_explained_as_a_type_error(effect: Any, expected: str) -> None:
     """The message names the field and the type it expected."""
     with pytest.raises(EngineError, match=rf"worker\.count writes {expected}"):
-        explicit.check(_flagged(effect), JobScope(2), [ANYTHING])
+        explicit.explore(_flagged(effect), JobScope(2), [ANYTHING])
 
 
 def test_the_reference_semantics_sees_the_wrong_type() -> None:
@@ -408,56 +421,33 @@ def test_compiled_and_reference_disagreement_is_caught_by_certification() -> Non
 
     model = _jobs_model((Command("worker.run_job", lambda ops, sc, s: s.queued > 0, two_faced, "two-faced"),))
     with pytest.raises(EngineError, match="compiled and reference semantics differ"):
-        explicit.check(
+        explicit.explore(
             model,
             JobScope(2, can_fail=False),
-            [Property("jobs.never_two", "always", "-", "-", lambda ops, sc, s: s.done != 2)],
+            [
+                Property(
+                    name="jobs.never_two",
+                    kind="always",
+                    doc="-",
+                    upstream="-",
+                    predicate=lambda ops, sc, s: s.done != 2,
+                )
+            ],
         )
 
 
 # -- step properties -------------------------------------------------------------------------
 
 
-@attrs.frozen
-class CounterScope:
-    limit: int = 4
-
-
-@attrs.frozen
-class Counter:
-    count: int = int_field(0, lambda sc: sc.limit)
-
-
-COUNTER = Model(
-    name="counter",
-    title="counter",
-    kubernetes="-",
-    state_cls=Counter,
-    scope_cls=CounterScope,
-    init=lambda sc: Counter(0),
-    commands=(
-        Command(
-            "controller.increment",
-            lambda ops, sc, s: s.count < sc.limit,
-            lambda ops, sc, s: {"count": s.count + 1},
-            "count up",
-        ),
-        Command("user.reset", lambda ops, sc, s: s.count > 0, lambda ops, sc, s: {"count": 0}, "reset", kind="user"),
-    ),
-    quiescent=_true,
-    presets={"tiny": CounterScope()},
-)
-
-
 def test_step_property_violation_ends_with_the_violating_step() -> None:
     gentle = Property(
-        "counter.drops_by_at_most_one",
-        "step",
-        "the count never drops by more than one",
-        "-",
-        lambda ops, sc, s, t: t.count >= s.count - 1,
+        name="counter.drops_by_at_most_one",
+        kind="step",
+        doc="the count never drops by more than one",
+        upstream="-",
+        predicate=lambda ops, sc, s, t: t.count >= s.count - 1,
     )
-    [result] = explicit.check(COUNTER, CounterScope(), [gentle])
+    [result] = explicit.explore(COUNTER, CounterScope(limit=4), [gentle])
     assert result.verdict is Verdict.VIOLATED
     assert result.trace.labels() == ["controller.increment", "controller.increment", "user.reset"]
     before, after = result.trace.states[-2:]
@@ -466,9 +456,13 @@ def test_step_property_violation_ends_with_the_violating_step() -> None:
 
 def test_step_property_that_holds() -> None:
     moves = Property(
-        "counter.always_moves", "step", "every step changes the count", "-", lambda ops, sc, s, t: s.count != t.count
+        name="counter.always_moves",
+        kind="step",
+        doc="every step changes the count",
+        upstream="-",
+        predicate=lambda ops, sc, s, t: s.count != t.count,
     )
-    [result] = explicit.check(COUNTER, CounterScope(), [moves])
+    [result] = explicit.explore(COUNTER, CounterScope(limit=4), [moves])
     assert result.verdict is Verdict.HOLDS
     assert (result.stats.states, result.stats.transitions) == (5, 8)
 
@@ -478,8 +472,8 @@ def test_step_property_that_holds() -> None:
 
 def test_two_runs_give_identical_results() -> None:
     props = [never(4, 1), at(3, 2), IN_BOUNDS]
-    a = explicit.check(GRID, GridScope(5, 3), props)
-    b = explicit.check(GRID, GridScope(5, 3), props)
+    a = explicit.explore(GRID, GridScope(5, 3), props)
+    b = explicit.explore(GRID, GridScope(5, 3), props)
     for x, y in zip(a, b):
         assert x.verdict is y.verdict
         assert (x.trace.labels() if x.trace else None) == (y.trace.labels() if y.trace else None)
@@ -493,7 +487,7 @@ def test_two_runs_give_identical_results() -> None:
 
 @pytest.mark.parametrize("prop", [never(4, 1), at(3, 2), never(0, 3)], ids=lambda p: p.name)
 def test_every_trace_replays_through_the_reference_semantics(prop: Property) -> None:
-    [result] = explicit.check(GRID, GridScope(5, 3), [prop])
+    [result] = explicit.explore(GRID, GridScope(5, 3), [prop])
     trace = result.trace
     again = replay(GRID, GridScope(5, 3), trace.labels())
     assert again.states == trace.states
@@ -514,7 +508,7 @@ def tutorial_source() -> str:
 
 def test_the_tutorial_in_the_model_package_runs_as_written() -> None:
     source = tutorial_source()
-    assert "bfs.check" in source and "assert" in source
+    assert "bfs.check(Task(" in source and "assert" in source
     namespace: dict[str, Any] = {"__name__": "tutorial"}
     exec(compile(source, "model/__init__.py (tutorial)", "exec"), namespace)
     result = namespace["result"]

@@ -1,4 +1,4 @@
-"""Symbolic parameters at the ``small`` preset (issue 4's acceptance command runs there).
+"""Symbolic parameters at the ``small`` preset, where ``check deployment --engine pdr --for-all`` runs.
 
 At ``small`` (minReadySeconds 10) the ReplicaSet sync chooses how many Ready-but-not-available
 pods its deletions hit (``from_ready`` in 0..pod_cap), a range that grows with replicas: the
@@ -54,12 +54,12 @@ def test_a_parameter_whose_non_integer_domain_depends_on_replicas_is_refused() -
 def test_liveness_engines_refuse_folded_actions_with_the_reason() -> None:
     e = encoder(BY_NAME["rollout_eventually_completes"])
     with pytest.raises(EncodingError, match="a lasso search needs one action per parameter value"):
-        lasso.check(e, BY_NAME["rollout_eventually_completes"], 4)
+        lasso.decide(e, BY_NAME["rollout_eventually_completes"], 4)
 
 
 def test_bmc_trace_decodes_the_chosen_values_replays_and_has_the_least_parameters() -> None:
     prop = BY_NAME["live_pods_within_surge"]
-    result = bmc.check(encoder(prop), prop, 8, timeout=120)
+    result = bmc.decide(encoder(prop), prop, 8, timeout=120)
     assert result.verdict is Verdict.VIOLATED
     assert len(result.trace.steps) == 4  # the explicit search's depth at these values
     chosen = {n: getattr(result.trace.scope, n) for n in ALL}
@@ -83,7 +83,8 @@ def test_least_parameters_lowers_a_model_the_solver_chose_high() -> None:
 def test_surge_bound_proved_for_all_values_at_small_by_its_stated_lemmas() -> None:
     prop = BY_NAME["replicas_within_surge"]
     e = encoder(prop, "linear")
-    result, proof = pdr.check(e, prop, timeout=120)
+    result = pdr.decide(e, prop, timeout=120)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED, result.note
     assert proof.method == "stated" and proof.check.ok
     assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
@@ -102,7 +103,8 @@ def test_stated_lemmas_are_not_trusted() -> None:
         return [*prop.lemmas(ops, sc, s), s.rs_replicas[1] == 0]  # false once the rollout starts
 
     wrong = attrs.evolve(prop, lemmas=with_a_false_lemma)
-    result, proof = pdr.check(encoder(wrong, "linear"), wrong, timeout=120)
+    result = pdr.decide(encoder(wrong, "linear"), wrong, timeout=120)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED and proof.method == "stated"
     assert "rs_replicas[1] = 0" not in " ".join(proof.lemmas)  # Houdini dropped it
     assert "7 of the 8 lemma(s)" in result.note
@@ -112,7 +114,8 @@ def test_stated_lemmas_are_not_trusted() -> None:
         return d.spec_total(ops, s) <= s.replicas + d.max_surge(ops, sc, s) - 1
 
     too_tight = attrs.evolve(prop, name="deployment.replicas_within_surge_minus_one", predicate=tighter)
-    result, proof = pdr.check(encoder(too_tight, "linear"), too_tight, timeout=120)
+    result = pdr.decide(encoder(too_tight, "linear"), too_tight, timeout=120)
+    proof = result.evidence
     assert result.verdict is Verdict.VIOLATED and proof is None
 
 

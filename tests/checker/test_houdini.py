@@ -13,6 +13,7 @@ import z3
 from kubecheck.checker.certify import check_inductive, check_invariant, run_smtlib
 from kubecheck.checker.discovery import houdini
 from kubecheck.checker.discovery.candidates import PROPERTY, Templates
+from kubecheck.checker.discovery.clause_text import listing
 from kubecheck.checker.discovery.samples import grid_points, sample
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import kinduction, pdr
@@ -58,9 +59,15 @@ RAMP = Model(
     lambda ops, sc, s: True,
     {"tiny": Scope()},
 )
-PODS_WITHIN_N = Property("ramp.pods_within_n", "always", "pods ≤ n", "-", lambda ops, sc, s: s.pods <= sc.n)
+PODS_WITHIN_N = Property(
+    name="ramp.pods_within_n", kind="always", doc="pods ≤ n", upstream="-", predicate=lambda ops, sc, s: s.pods <= sc.n
+)
 PODS_BELOW_N = Property(
-    "ramp.pods_below_n", "always", "pods < n (false: the ramp reaches n)", "-", lambda ops, sc, s: s.pods < sc.n
+    name="ramp.pods_below_n",
+    kind="always",
+    doc="pods < n (false: the ramp reaches n)",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.pods < sc.n,
 )
 
 
@@ -80,7 +87,9 @@ RUNAWAY = Model(
     lambda ops, sc, s: True,
     {"tiny": Scope()},
 )
-NON_NEGATIVE = Property("runaway.non_negative", "always", "count ≥ 0", "-", lambda ops, sc, s: s.count >= 0)
+NON_NEGATIVE = Property(
+    name="runaway.non_negative", kind="always", doc="count ≥ 0", upstream="-", predicate=lambda ops, sc, s: s.count >= 0
+)
 
 
 def test_grid_includes_the_scope_and_the_least_values() -> None:
@@ -103,7 +112,7 @@ def test_houdini_keeps_the_inductive_lemmas_and_the_property() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",))
     found = houdini.discover(e, PODS_WITHIN_N)
     assert found.status == "ok" and PROPERTY in found.clauses
-    texts = set(found.templates.listing(found.clauses))
+    texts = set(listing(found.templates, found.clauses))
     assert {"spec ≥ pods", "param.n ≥ spec"} <= texts, texts
     assert check_inductive(e, z3.And(*found.lemmas))
 
@@ -130,7 +139,8 @@ def test_support_keeps_only_what_the_goal_needs() -> None:
 
 def test_pdr_proves_with_houdini_and_the_certificate_reruns() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",), arith="linear")
-    result, proof = pdr.check(e, PODS_WITHIN_N, timeout=60)
+    result = pdr.decide(e, PODS_WITHIN_N, timeout=60)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED, result.note
     assert proof.method == "houdini" and proof.check.ok and proof.lifted == ()
     assert proof.lemmas == ("param.n ≥ pods", "param.n ≥ spec")  # the property itself, then what it rests on
@@ -139,15 +149,16 @@ def test_pdr_proves_with_houdini_and_the_certificate_reruns() -> None:
 
 def test_pdr_reports_a_sampled_violation_with_its_shortest_trace() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",), arith="linear")
-    result, proof = pdr.check(e, PODS_BELOW_N, timeout=60)
+    result = pdr.decide(e, PODS_BELOW_N, timeout=60)
+    proof = result.evidence
     assert result.verdict is Verdict.VIOLATED and proof is None
     assert result.trace.scope.n == 0 and len(result.trace.steps) == 0  # n = 0: pods = 0 is not < 0
 
 
 def test_k_induction_strengthened_by_discovered_lemmas() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",))
-    assert kinduction.check(e, PODS_WITHIN_N, 3, strengthen=False).verdict is Verdict.INCONCLUSIVE
-    proved = kinduction.check(e, PODS_WITHIN_N, 3, strengthen=True)
+    assert kinduction.decide(e, PODS_WITHIN_N, 3, strengthen=False).verdict is Verdict.INCONCLUSIVE
+    proved = kinduction.decide(e, PODS_WITHIN_N, 3, strengthen=True)
     assert proved.verdict is Verdict.PROVED and "Houdini" in proved.note
 
 
@@ -163,7 +174,8 @@ def test_domain_check_rejects_an_invariant_whose_successor_leaves_the_domain() -
 
 def test_pdr_lifts_a_cap_it_cannot_keep_and_says_so() -> None:
     e = Encoder(RUNAWAY, Scope(), arith="linear")
-    result, proof = pdr.check(e, NON_NEGATIVE, timeout=60)
+    result = pdr.decide(e, NON_NEGATIVE, timeout=60)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED, result.note
     assert proof.lifted == (("count", "hi"),)
     assert "domain bounds lifted" in result.note and "count ≤ 3" in result.note
@@ -172,14 +184,14 @@ def test_pdr_lifts_a_cap_it_cannot_keep_and_says_so() -> None:
 def test_templates_mutate_the_property_and_name_opaque_terms() -> None:
     e = Encoder(RAMP, Scope(), for_all=("n",))
     prop = Property(
-        "ramp.half",
-        "always",
-        "pods + spec ≥ n div 2 - n",
-        "-",
-        lambda ops, sc, s: s.pods + s.spec >= ops.floor_div(sc.n, 2) - sc.n,
+        name="ramp.half",
+        kind="always",
+        doc="pods + spec ≥ n div 2 - n",
+        upstream="-",
+        predicate=lambda ops, sc, s: s.pods + s.spec >= ops.floor_div(sc.n, 2) - sc.n,
     )
     t = Templates(e, sample(e, prop), prop)
     [goal] = t.goal_clauses()
-    assert t.listing([], [goal]) == ["param.n + pods + spec ≥ ⟨1⟩", "where ⟨1⟩ = (param.n div 2)"]
+    assert listing(t, [], [goal]) == ["param.n + pods + spec ≥ ⟨1⟩", "where ⟨1⟩ = (param.n div 2)"]
     # mutations: each variable of the atom replaced by the others (here all scalars: the atom itself)
     assert goal[0] in t.mutations([0, 1, 2])

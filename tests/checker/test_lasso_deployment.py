@@ -18,6 +18,7 @@ from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.properties import deployment as dp
@@ -31,12 +32,12 @@ def tiny(broken: bool):
 
 @cache
 def explicit(broken: bool):
-    return liveness.check(MODEL, tiny(broken), [ROLLOUT])[0]
+    return liveness.check(Task(MODEL, tiny(broken), [ROLLOUT]))[0]
 
 
 @cache
 def bmc(broken: bool, depth: int):
-    return lasso.check(Encoder(MODEL, tiny(broken)), ROLLOUT, max_depth=depth)
+    return lasso.decide(Encoder(MODEL, tiny(broken)), ROLLOUT, max_depth=depth)
 
 
 def test_broken_release_both_engines_report_a_lasso_that_closes() -> None:

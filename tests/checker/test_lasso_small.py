@@ -1,4 +1,4 @@
-"""BMC lassos agree with the explicit fair-cycle engine at the ``small`` presets (issue 5).
+"""BMC lassos agree with the explicit fair-cycle engine at the ``small`` presets.
 
 For each liveness counterexample below, the explicit engine's lasso (shortest stem first) and
 BMC's (fewest steps, depths tried in order; a stutter loop counts as one step) are both
@@ -15,6 +15,7 @@ from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.properties import catalog
 
 CASES = [
@@ -29,15 +30,15 @@ def test_explicit_and_bmc_lassos_agree_at_small(model_name: str, name: str, step
     model = catalog.model(model_name)
     [prop] = catalog.properties(model_name, [name])
     scope = prop.adjust(model.presets["small"])
-    [ex] = liveness.check(model, scope, [prop])
+    [ex] = liveness.check(Task(model, scope, [prop]))
     assert ex.verdict is Verdict.VIOLATED and len(ex.trace.steps) == steps
     stutter = ex.trace.loop == len(ex.trace.steps)  # ends by staying in its last state for ever
-    sym = lasso.check(Encoder(model, scope), prop, max_depth=steps + (1 if stutter else 0))
+    sym = lasso.decide(Encoder(model, scope), prop, max_depth=steps + (1 if stutter else 0))
     assert sym.verdict is Verdict.VIOLATED, sym.note
     assert len(sym.trace.steps) <= len(ex.trace.steps)
     for r in (ex, sym):
         assert r.trace.states[r.trace.loop] == r.trace.states[-1]
         assert lasso.check_lasso(model, scope, prop, r.trace) == ""
     # one step shallower, BMC finds none: its lasso is a shortest one
-    shallower = lasso.check(Encoder(model, scope), prop, max_depth=sym.stats.depth - 1)
+    shallower = lasso.decide(Encoder(model, scope), prop, max_depth=sym.stats.depth - 1)
     assert shallower.verdict is Verdict.INCONCLUSIVE

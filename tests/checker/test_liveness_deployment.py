@@ -6,7 +6,8 @@
   makes the old ReplicaSet the only active one with spec.replicas = spec.replicas, so
   ``sync.go:scale`` returns early without refreshing the annotation, ``isScalingEvent`` stays
   true for ever and ``rolloutRolling`` never runs again. The counterfactual (a fresh annotation)
-  puts the rollout back on its path (it scales the old ReplicaSet down). Explicit search and BMC give the same 8-step lasso.
+  puts the rollout back on its path (it scales the old ReplicaSet down). Explicit search and BMC
+  give the same 8-step lasso.
 * ``rollout_eventually_completes_with_faults``: crashes and evictions are bounded, so they stop;
   the rollout still completes, and the faults really happen on the way (not vacuous).
 * ``paused_keeps_new_replicaset`` is VIOLATED: a paused sync fills replicas + maxSurge and gives
@@ -29,6 +30,7 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers.deployment import MODEL
@@ -37,7 +39,6 @@ from kubecheck.model.kernel.commands import enabled
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.properties import catalog
-from kubecheck.checker.task import Task
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 TINY = PRESETS["tiny"]
@@ -73,7 +74,7 @@ def test_scale_completes_at_tiny_and_is_wedged_by_a_stale_annotation_with_max_su
 
 def test_bmc_finds_the_same_wedge_as_a_lasso_of_eight_steps() -> None:
     [prop] = catalog.properties("deployment", ["scale_eventually_completes"])
-    r = lasso.check(Encoder(MODEL, prop.adjust(SURGE_0)), prop, max_depth=9)
+    r = lasso.decide(Encoder(MODEL, prop.adjust(SURGE_0)), prop, max_depth=9)
     assert r.verdict is V and len(r.trace.steps) == r.trace.loop == 8
     assert lasso.check_lasso(MODEL, r.scope, prop, r.trace) == ""
     last = r.trace.last
@@ -131,8 +132,8 @@ def test_the_weak_lasso_ignores_an_intermittent_replicaset_sync_and_says_so() ->
     weak = check("rollout_eventually_completes", BROKEN)
     assert weak.verdict is V and (weak.trace.loop, len(weak.trace.steps)) == (6, 8)
     assert (
-        "never taken (weak fairness allows this, strong fairness would not): replicaset-controller.sync_replicaset(rs=1)"
-        in weak.note
+        "never taken (weak fairness allows this, strong fairness would not): "
+        "replicaset-controller.sync_replicaset(rs=1)" in weak.note
     )
     [strong_prop] = catalog.properties("deployment", ["rollout_eventually_completes_under_strong_fairness"])
     problem = lasso.check_lasso(MODEL, weak.scope, strong_prop, weak.trace)

@@ -27,7 +27,7 @@ from kubecheck.checker.task import Task
 
 
 def check(model, prop=DONE):
-    return liveness.check(model, Scope(), [prop])[0]
+    return liveness.check(Task(model, Scope(), [prop]))[0]
 
 
 def test_a_unit_enabled_under_changing_choices_is_continuously_enabled() -> None:

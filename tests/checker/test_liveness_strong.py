@@ -30,10 +30,11 @@ from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic import ranking as liveness_proof
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.model.kernel.commands import Command, strongly_fair
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property, with_strong_fairness
 
-H, V, P, I = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
+H, V, P, INC = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
 
 STRONG_FINISH = Command(
     "controller.finish",
@@ -85,11 +86,11 @@ DETOUR_TICK_STRONG = _detour("strong")
 
 #: name -> (model, property, explicit verdict, explicit loop labels or None, BMC (steps, loop index), proof verdict)
 ANSWERS = {
-    "blinking_weak": (BLINKING, DONE, V, ["blinker.flip", "blinker.flip"], (2, 0), I),
-    "blinking_strong_command": (BLINKING_STRONG, DONE, H, None, None, I),
-    "blinking_strong_property": (BLINKING, DONE_IF_FINISH_STRONG, H, None, None, I),
-    "detour_finish_strong": (DETOUR, DONE, V, ["clock.skip", "clock.back"], (2, 0), I),
-    "detour_tick_and_finish_strong": (DETOUR_TICK_STRONG, DONE, H, None, None, I),
+    "blinking_weak": (BLINKING, DONE, V, ["blinker.flip", "blinker.flip"], (2, 0), INC),
+    "blinking_strong_command": (BLINKING_STRONG, DONE, H, None, None, INC),
+    "blinking_strong_property": (BLINKING, DONE_IF_FINISH_STRONG, H, None, None, INC),
+    "detour_finish_strong": (DETOUR, DONE, V, ["clock.skip", "clock.back"], (2, 0), INC),
+    "detour_tick_and_finish_strong": (DETOUR_TICK_STRONG, DONE, H, None, None, INC),
 }
 TOYS = sorted(ANSWERS)
 
@@ -97,7 +98,7 @@ TOYS = sorted(ANSWERS)
 @pytest.mark.parametrize("name", TOYS)
 def test_explicit_engine_knows_the_answer(name: str) -> None:
     model, prop, verdict, loop, _, _ = ANSWERS[name]
-    r = liveness.check(model, Scope(), [prop])[0]
+    r = liveness.check(Task(model, Scope(), [prop]))[0]
     assert r.verdict is verdict, r.note
     if loop is not None:
         assert r.trace.labels()[r.trace.loop :] == loop
@@ -107,9 +108,9 @@ def test_explicit_engine_knows_the_answer(name: str) -> None:
 @pytest.mark.parametrize("name", TOYS)
 def test_bmc_lasso_agrees_and_never_holds(name: str) -> None:
     model, prop, verdict, loop, shape, _ = ANSWERS[name]
-    r = lasso.check(Encoder(model, Scope()), prop, max_depth=8)
+    r = lasso.decide(Encoder(model, Scope()), prop, max_depth=8)
     if verdict is H:
-        assert r.verdict is I and "not a proof" in r.note
+        assert r.verdict is INC and "not a proof" in r.note
         return
     assert r.verdict is V
     assert (len(r.trace.steps), r.trace.loop) == shape
@@ -119,13 +120,14 @@ def test_bmc_lasso_agrees_and_never_holds(name: str) -> None:
 @pytest.mark.parametrize("name", TOYS)
 def test_ranking_proof_is_sound_under_strong_fairness_and_says_so(name: str) -> None:
     model, prop, _, _, _, proof_verdict = ANSWERS[name]
-    r, proof = liveness_proof.check(Encoder(model, Scope()), prop, timeout=30)
+    r = liveness_proof.decide(Encoder(model, Scope()), prop, timeout=30)
+    proof = r.evidence
     assert r.verdict is proof_verdict and proof is None
 
 
 def test_a_fair_cycle_inside_a_component_that_fails_the_strong_test_is_found() -> None:
     """The detour's lasso avoids the state where the strongly fair finish is enabled."""
-    r = liveness.check(DETOUR, Scope(), [DONE])[0]
+    r = liveness.check(Task(DETOUR, Scope(), [DONE]))[0]
     assert all(s.count != 1 for s in r.trace.states[r.trace.loop :])
     assert "1 strongly fair action(s)" not in r.note and "strongly fair" in r.note
 
@@ -133,7 +135,7 @@ def test_a_fair_cycle_inside_a_component_that_fails_the_strong_test_is_found() -
 def test_the_weak_lasso_is_not_a_strong_counterexample() -> None:
     """check_lasso rejects the blinking loop once finish is strongly fair, naming it; the weak
     verdict's note already names finish as enabled only intermittently and never taken."""
-    weak = liveness.check(BLINKING, Scope(), [DONE])[0]
+    weak = liveness.check(Task(BLINKING, Scope(), [DONE]))[0]
     assert weak.note.endswith(
         "enabled only intermittently on the loop and never taken (weak fairness allows this, "
         "strong fairness would not): controller.finish"
@@ -149,25 +151,25 @@ def test_strong_fairness_is_only_for_system_commands_and_must_be_named() -> None
         Command("a.b", _g(lambda ops, s: True), _e(lambda ops, s: {}), "x", fairness="fair")
     with pytest.raises(ValueError, match="must name every strongly fair command"):
         Property(
-            "toy.x",
-            "eventually",
-            "x",
-            "-",
-            DONE.predicate,
+            name="toy.x",
+            kind="eventually",
+            doc="x",
+            upstream="-",
+            predicate=DONE.predicate,
             fairness=WEAK_FAIRNESS,
             strong_fairness=("controller.finish",),
         )
     with pytest.raises(ValueError, match="liveness properties only"):
         Property(
-            "toy.y",
-            "always",
-            "y",
-            "-",
-            DONE.predicate,
+            name="toy.y",
+            kind="always",
+            doc="y",
+            upstream="-",
+            predicate=DONE.predicate,
             fairness="controller.finish",
             strong_fairness=("controller.finish",),
         )
     assert strongly_fair(BLINKING_STRONG) == {"controller.finish"}
     assert strongly_fair(BLINKING, ("blinker.flip",)) == {"blinker.flip"}
-    with pytest.raises(ValueError, match="no such command; system commands: controller.finish, blinker.flip"):
+    with pytest.raises(ValueError, match=r"no such command; system commands: controller\.finish, blinker\.flip"):
         strongly_fair(BLINKING, ("kubelet.start_pod",))

@@ -35,6 +35,7 @@ from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
 from kubecheck.checker.symbolic import ranking as liveness_proof
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 from kubecheck.model.kernel.schema import bool_field, int_field
@@ -170,35 +171,37 @@ THIEF = _model(
 
 
 def eventually(name: str, goal: Any) -> Property:
-    return Property(f"toy.{name}", "eventually", name, "-", goal, fairness=WEAK_FAIRNESS)
+    return Property(
+        name=f"toy.{name}", kind="eventually", doc=name, upstream="-", predicate=goal, fairness=WEAK_FAIRNESS
+    )
 
 
 COUNT_3 = eventually("count_reaches_3", lambda ops, sc, s: s.count == 3)
 COUNT_2 = eventually("count_reaches_2", lambda ops, sc, s: s.count == 2)
 DONE = eventually("done", lambda ops, sc, s: s.done)
 GRANTED = Property(
-    "toy.request_granted",
-    "leads_to",
-    "a request is granted",
-    "-",
-    lambda ops, sc, s: s.light,
+    name="toy.request_granted",
+    kind="leads_to",
+    doc="a request is granted",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.light,
     target=lambda ops, sc, s: s.done,
     fairness=WEAK_FAIRNESS,
 )
 
-H, V, P, I = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
+H, V, P, INC = Verdict.HOLDS, Verdict.VIOLATED, Verdict.PROVED, Verdict.INCONCLUSIVE
 
 #: (model, property, explicit verdict, explicit (stem, loop) lengths, BMC steps and loop index, proof verdict)
 ANSWERS = {
     "counter": (COUNTER, COUNT_3, H, None, None, P),
     "user_loop": (USER_LOOP, DONE, H, None, None, P),
     "system_spin": (SYSTEM_SPIN, DONE, H, None, None, P),
-    "blinking": (BLINKING, DONE, V, (0, 2), (2, 0), I),
-    "stutter": (STUTTER, COUNT_2, V, (1, 0), (1, 1), I),
+    "blinking": (BLINKING, DONE, V, (0, 2), (2, 0), INC),
+    "stutter": (STUTTER, COUNT_2, V, (1, 0), (1, 1), INC),
     "choice_fair_by_rs": (CHOICE_FAIR_BY_RS, DONE, H, None, None, P),
-    "choice_per_pick": (CHOICE_PER_PICK, DONE, V, (0, 2), (2, 0), I),
+    "choice_per_pick": (CHOICE_PER_PICK, DONE, V, (0, 2), (2, 0), INC),
     "request": (REQUEST, GRANTED, H, None, None, P),
-    "request_with_thief": (THIEF, GRANTED, V, (1, 3), (4, 1), I),
+    "request_with_thief": (THIEF, GRANTED, V, (1, 3), (4, 1), INC),
 }
 TOYS = sorted(ANSWERS)
 
@@ -206,7 +209,7 @@ TOYS = sorted(ANSWERS)
 @pytest.mark.parametrize("name", TOYS)
 def test_explicit_engine_knows_the_answer(name: str) -> None:
     model, prop, verdict, shape, _, _ = ANSWERS[name]
-    r = liveness.check(model, Scope(), [prop])[0]
+    r = liveness.check(Task(model, Scope(), [prop]))[0]
     assert r.verdict is verdict, r.note
     if shape is not None:
         stem, loop = shape
@@ -217,9 +220,9 @@ def test_explicit_engine_knows_the_answer(name: str) -> None:
 @pytest.mark.parametrize("name", TOYS)
 def test_bmc_lasso_agrees_with_the_explicit_engine(name: str) -> None:
     model, prop, verdict, shape, bmc_shape, _ = ANSWERS[name]
-    r = lasso.check(Encoder(model, Scope()), prop, max_depth=8)
+    r = lasso.decide(Encoder(model, Scope()), prop, max_depth=8)
     if verdict is H:
-        assert r.verdict is I and "not a proof" in r.note  # never HOLDS
+        assert r.verdict is INC and "not a proof" in r.note  # never HOLDS
         return
     assert r.verdict is V
     assert (len(r.trace.steps), r.trace.loop) == bmc_shape
@@ -230,8 +233,9 @@ def test_bmc_lasso_agrees_with_the_explicit_engine(name: str) -> None:
 
 @pytest.mark.parametrize("name", TOYS)
 def test_ranking_proof_proves_what_holds_and_nothing_else(name: str) -> None:
-    model, prop, verdict, _, _, proof_verdict = ANSWERS[name]
-    r, proof = liveness_proof.check(Encoder(model, Scope()), prop, timeout=30)
+    model, prop, _, _, _, proof_verdict = ANSWERS[name]
+    r = liveness_proof.decide(Encoder(model, Scope()), prop, timeout=30)
+    proof = r.evidence
     assert r.verdict is proof_verdict, r.note
     if proof is not None:
         goal = prop.target or prop.predicate
@@ -240,11 +244,11 @@ def test_ranking_proof_proves_what_holds_and_nothing_else(name: str) -> None:
 
 def test_an_unfair_cycle_is_closed_by_a_helpful_fair_unit() -> None:
     for model in (USER_LOOP, SYSTEM_SPIN):
-        _, proof = liveness_proof.check(Encoder(model, Scope()), DONE)
+        proof = liveness_proof.decide(Encoder(model, Scope()), DONE).evidence
         assert proof.components[-1].helper == ("controller.finish", ())
         assert "helped by weak fairness of controller.finish" in proof.text
 
 
 def test_a_stuck_state_is_the_reason_a_proof_fails() -> None:
-    r, _ = liveness_proof.check(Encoder(STUTTER, Scope()), COUNT_2)
-    assert r.verdict is I and "no system action enabled" in r.note
+    r = liveness_proof.decide(Encoder(STUTTER, Scope()), COUNT_2)
+    assert r.verdict is INC and "no system action enabled" in r.note

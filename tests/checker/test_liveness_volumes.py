@@ -30,12 +30,12 @@ from kubecheck.checker import run
 from kubecheck.checker.explicit import fair_cycles as liveness
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.commands import enabled
 from kubecheck.properties import volumes as vp
-from kubecheck.checker.task import Task
 
 RUNS = next(p for p in vp.PROPERTIES if p.short == "pod_waiting_for_volume_eventually_runs")
 AFTER_FORCE = next(p for p in vp.PROPERTIES if p.short == "pod_waiting_for_volume_eventually_runs_after_force_delete")
@@ -48,7 +48,7 @@ NO_FORCE_DETACH = attrs.evolve(
 @cache
 def check(prop, preset: str, force_detach: bool = True):
     model = st.MODEL if force_detach else NO_FORCE_DETACH
-    return liveness.check(model, prop.adjust(model.presets[preset]), [prop])[0]
+    return liveness.check(Task(model, prop.adjust(model.presets[preset]), [prop]))[0]
 
 
 @pytest.mark.parametrize("preset", ["tiny", "small"])

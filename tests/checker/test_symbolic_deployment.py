@@ -38,7 +38,7 @@ def scope_of(prop, preset: str):
 
 
 def bfs(prop, preset: str, stop_when_decided: bool = False):
-    [result] = explicit.check(MODEL, scope_of(prop, preset), [prop], stop_when_decided=stop_when_decided)
+    [result] = explicit.explore(MODEL, scope_of(prop, preset), [prop], stop_when_decided=stop_when_decided)
     return result
 
 
@@ -58,11 +58,11 @@ def bfs(prop, preset: str, stop_when_decided: bool = False):
 def test_bfs_depth_equals_first_bmc_depth(preset: str, name: str) -> None:
     prop = BY_NAME[name]
     expected = bfs(prop, preset, stop_when_decided=True)
-    found = bmc.check(Encoder(MODEL, scope_of(prop, preset)), prop, len(expected.trace.steps), timeout=300)
+    found = bmc.decide(Encoder(MODEL, scope_of(prop, preset)), prop, len(expected.trace.steps), timeout=300)
     assert found.verdict is expected.verdict
     assert len(found.trace.steps) == len(expected.trace.steps)
     # the trace is the interpreter's own (certified by replay) and really breaks the property
-    [again] = explicit.check(MODEL, found.trace.scope, [prop])
+    [again] = explicit.explore(MODEL, found.trace.scope, [prop])
     assert again.verdict is expected.verdict
 
 
@@ -71,9 +71,10 @@ def test_revisions_unique_agrees_across_engines_at_tiny() -> None:
     expected = bfs(prop, "tiny")
     e = Encoder(MODEL, scope_of(prop, "tiny"))
     assert expected.verdict is Verdict.HOLDS
-    assert kinduction.check(e, prop, 2).verdict is Verdict.PROVED  # 1-inductive
-    assert bmc.check(e, prop, 6).verdict is Verdict.INCONCLUSIVE  # never HOLDS
-    result, proof = pdr.check(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60)
+    assert kinduction.decide(e, prop, 2).verdict is Verdict.PROVED  # 1-inductive
+    assert bmc.decide(e, prop, 6).verdict is Verdict.INCONCLUSIVE  # never HOLDS
+    result = pdr.decide(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED and proof.check.ok
 
 
@@ -82,36 +83,37 @@ def test_crash_breaks_the_floor_in_every_engine_at_tiny() -> None:
     e = Encoder(MODEL, scope_of(prop, "tiny"))
     verdicts = {
         bfs(prop, "tiny").verdict,
-        kinduction.check(e, prop, 2).verdict,
-        pdr.check(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60)[0].verdict,
+        kinduction.decide(e, prop, 2).verdict,
+        pdr.decide(Encoder(MODEL, scope_of(prop, "tiny"), arith="linear"), prop, timeout=60).verdict,
     }
     assert verdicts == {Verdict.VIOLATED}
 
 
 def test_surge_bound_proved_for_every_replica_count_at_tiny() -> None:
-    """The issue's headline, in the tiny scope: maxSurge 1, maxUnavailable 0, one edit, no scaling."""
+    """The surge bound, in the tiny scope: maxSurge 1, maxUnavailable 0, one edit, no scaling."""
     prop = BY_NAME["replicas_within_surge"]
     e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=("replicas",), arith="linear")
-    result, proof = pdr.check(e, prop, timeout=120)
+    result = pdr.decide(e, prop, timeout=120)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED, result.note
     assert proof.scope_claim == "all values of replicas"
     assert "rs_replicas[0]" in proof.text  # typically rs_replicas[0] + rs_replicas[1] ≤ replicas + 1 ∧ …
     assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
     # k-induction alone does not get there; strengthened by the proved invariant it is immediate
     exact = Encoder(MODEL, scope_of(prop, "tiny"), for_all=("replicas",))
-    assert kinduction.check(exact, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
-    assert kinduction.check(exact, prop, 1, lemmas=[proof.invariant]).verdict is Verdict.PROVED
+    assert kinduction.decide(exact, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
+    assert kinduction.decide(exact, prop, 1, lemmas=[proof.invariant]).verdict is Verdict.PROVED
 
 
 def test_pdr_invariant_also_holds_for_the_exact_relation() -> None:
     """The linear over-approximation's invariant re-checks against the exact (non-linear) T."""
     prop = BY_NAME["revisions_unique"]
     sc = scope_of(prop, "tiny")
-    _, proof = pdr.check(Encoder(MODEL, sc, arith="linear"), prop, timeout=60)
+    proof = pdr.decide(Encoder(MODEL, sc, arith="linear"), prop, timeout=60).evidence
     assert check_invariant(Encoder(MODEL, sc), prop, proof.invariant, lifted=proof.lifted).ok
 
 
-# -- the availability floor for every replicas / maxSurge / maxUnavailable (issue 4 acceptance) ----
+# -- the availability floor for every replicas / maxSurge / maxUnavailable -----------------------
 
 ALL_PARAMETERS = ("replicas", "max_surge", "max_unavailable")
 
@@ -120,7 +122,8 @@ ALL_PARAMETERS = ("replicas", "max_surge", "max_unavailable")
 def floor_proof_at_tiny():
     prop = BY_NAME["availability_floor"]
     e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS, arith="linear")
-    result, proof = pdr.check(e, prop, timeout=300)
+    result = pdr.decide(e, prop, timeout=300)
+    proof = result.evidence
     return prop, e, result, proof
 
 
@@ -142,7 +145,7 @@ def test_availability_floor_proved_for_every_parameter_value_at_tiny() -> None:
 def test_the_floor_alone_or_without_its_status_lemmas_is_not_inductive() -> None:
     """The certificate can fail: the property alone, or the proof without every lemma about the
     published status.availableReplicas (the controller decides on status; the floor is about pods)."""
-    prop, e, result, proof = floor_proof_at_tiny()
+    prop, e, _, proof = floor_proof_at_tiny()
     goal, *lemmas = proof.invariant.children()
     alone = check_invariant(e, prop, goal, lifted=proof.lifted)
     assert alone.initiation == "unsat" and alone.consecution == "sat"
@@ -155,12 +158,13 @@ def test_the_floor_alone_or_without_its_status_lemmas_is_not_inductive() -> None
 def test_availability_floor_with_crashes_is_violated_with_the_least_parameters() -> None:
     prop = BY_NAME["availability_floor_with_crashes"]
     e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS, arith="linear")
-    result, proof = pdr.check(e, prop, timeout=300)
+    result = pdr.decide(e, prop, timeout=300)
+    proof = result.evidence
     assert result.verdict is Verdict.VIOLATED and proof is None
     assert [s.action.name for s in result.trace.steps] == ["fault.crash_pod"]
     assert prop.predicate(CONCRETE, result.trace.scope, result.trace.initial)
     assert not prop.predicate(CONCRETE, result.trace.scope, result.trace.last)
-    [again] = explicit.check(MODEL, result.trace.scope, [prop])  # the same instance, searched exhaustively
+    [again] = explicit.explore(MODEL, result.trace.scope, [prop])  # the same instance, searched exhaustively
     assert again.verdict is Verdict.VIOLATED and len(again.trace.steps) == 1
 
 
@@ -168,7 +172,7 @@ def test_availability_floor_is_violated_at_small_after_a_rollback() -> None:
     """small adds minReadySeconds and `rollout undo`: the ReplicaSet brought back counts stale
     status.availableReplicas, and the old one is scaled down below the floor (17 steps)."""
     prop = BY_NAME["availability_floor"]
-    result, proof = pdr.check(Encoder(MODEL, scope_of(prop, "small"), arith="linear"), prop, timeout=300)
+    result = pdr.decide(Encoder(MODEL, scope_of(prop, "small"), arith="linear"), prop, timeout=300)
     assert result.verdict is Verdict.VIOLATED, result.note
     assert len(result.trace.steps) == len(bfs(prop, "small", stop_when_decided=True).trace.steps) == 17
     assert "user.rollout_undo" in [s.action.name for s in result.trace.steps]
@@ -177,8 +181,8 @@ def test_availability_floor_is_violated_at_small_after_a_rollback() -> None:
 def test_k_induction_strengthened_by_discovered_lemmas_proves_the_floor() -> None:
     prop = BY_NAME["availability_floor"]
     e = Encoder(MODEL, scope_of(prop, "tiny"), for_all=ALL_PARAMETERS)
-    assert kinduction.check(e, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
-    result = kinduction.check(e, prop, 2, strengthen=True, timeout=300)
+    assert kinduction.decide(e, prop, 1, strengthen=False).verdict is Verdict.INCONCLUSIVE
+    result = kinduction.decide(e, prop, 2, strengthen=True, timeout=300)
     assert result.verdict is Verdict.PROVED, result.note
     assert "re-checked inductive" in result.note
 
@@ -192,13 +196,13 @@ def test_engines_agree(preset: str, name: str) -> None:
     sc = scope_of(prop, preset)
     e = Encoder(MODEL, sc)
     verdicts = {"explicit": expected.verdict}
-    found = bmc.check(e, prop, expected.stats.depth, timeout=300)
+    found = bmc.decide(e, prop, expected.stats.depth, timeout=300)
     verdicts["bmc"] = found.verdict
     if expected.trace is not None and found.trace is not None:
         assert len(found.trace.steps) == len(expected.trace.steps)
     if prop.kind == "always":
-        verdicts["kind"] = kinduction.check(e, prop, 4, timeout=120).verdict
-    verdicts["pdr"] = pdr.check(Encoder(MODEL, sc, arith="linear"), prop, timeout=300)[0].verdict
+        verdicts["kind"] = kinduction.decide(e, prop, 4, timeout=120).verdict
+    verdicts["pdr"] = pdr.decide(Encoder(MODEL, sc, arith="linear"), prop, timeout=300).verdict
     decided = set(verdicts.values()) - {Verdict.INCONCLUSIVE}
     assert not (decided & POSITIVE and decided & NEGATIVE), verdicts
     if expected.verdict is Verdict.WITNESSED:

@@ -124,7 +124,7 @@ def test_successors_agree_along_one_long_walk() -> None:
 
 def test_stutter_step_is_the_identity() -> None:
     e = Encoder(MODEL, TINY)
-    x, y = e.state(0), e.state(1)
+    x = e.state(0)
     s = z3.Solver()
     s.add(e.init(x), e.trans(0), e.selector(0) == e.n)
     assert s.check() == z3.sat

@@ -3,7 +3,7 @@
 The toy is the Deployment's surge arithmetic reduced to two counters: ``old`` pods scale down
 while ``new`` pods scale up, within ``n + surge`` pods and above ``n - unavailable``. The scope's
 ``n``, ``surge`` and ``unavailable`` are left symbolic (``for_all``), so a PROVED verdict holds
-for every value: the invariant has the parameters as arguments, as the issue's prototype found.
+for every value: the invariant has the parameters as arguments.
 """
 
 from __future__ import annotations
@@ -63,28 +63,47 @@ TOY = Model(
     {"tiny": Scope()},
 )
 WITHIN_SURGE = Property(
-    "toy.within_surge", "always", "old + new ≤ n + surge", "-", lambda ops, sc, s: s.old + s.new <= s.n + sc.surge
+    name="toy.within_surge",
+    kind="always",
+    doc="old + new ≤ n + surge",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.old + s.new <= s.n + sc.surge,
 )
 WITHIN_N = Property(
-    "toy.within_n", "always", "old + new ≤ n (false: surge is used)", "-", lambda ops, sc, s: s.old + s.new <= s.n
+    name="toy.within_n",
+    kind="always",
+    doc="old + new ≤ n (false: surge is used)",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.old + s.new <= s.n,
 )
 ABOVE_FLOOR = Property(
-    "toy.above_floor",
-    "always",
-    "old + new ≥ n - unavailable",
-    "-",
-    lambda ops, sc, s: s.old + s.new >= s.n - sc.unavailable,
+    name="toy.above_floor",
+    kind="always",
+    doc="old + new ≥ n - unavailable",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.old + s.new >= s.n - sc.unavailable,
 )
-DONE = Property("toy.done", "sometimes", "all new", "-", lambda ops, sc, s: ops.and_(s.new == s.n, s.old == 0))
+DONE = Property(
+    name="toy.done",
+    kind="sometimes",
+    doc="all new",
+    upstream="-",
+    predicate=lambda ops, sc, s: ops.and_(s.new == s.n, s.old == 0),
+)
 NEVER_SHRINKS = Property(
-    "toy.new_never_shrinks", "step", "new pods are never removed", "-", lambda ops, sc, s, t: t.new >= s.new
+    name="toy.new_never_shrinks",
+    kind="step",
+    doc="new pods are never removed",
+    upstream="-",
+    predicate=lambda ops, sc, s, t: t.new >= s.new,
 )
 ALL = ("n", "surge", "unavailable")
 
 
 def test_pdr_proves_surge_bound_for_every_parameter_value() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
-    result, proof = pdr.check(e, WITHIN_SURGE, timeout=30)
+    result = pdr.decide(e, WITHIN_SURGE, timeout=30)
+    proof = result.evidence
     assert result.verdict is Verdict.PROVED
     assert proof is not None and proof.check.ok
     assert proof.scope_claim == "all values of n, surge, unavailable"
@@ -97,62 +116,64 @@ def test_pdr_proves_surge_bound_for_every_parameter_value() -> None:
 def test_pdr_proves_the_floor_and_a_step_property_for_every_value() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
     for prop in (ABOVE_FLOOR, NEVER_SHRINKS):
-        result, proof = pdr.check(e, prop, timeout=30)
+        result = pdr.decide(e, prop, timeout=30)
+        proof = result.evidence
         assert result.verdict is Verdict.PROVED, result.note
         assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
 
 
 def test_pdr_violation_comes_with_a_certified_trace_and_chosen_parameters() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
-    result, proof = pdr.check(e, WITHIN_N, timeout=30)
+    result = pdr.decide(e, WITHIN_N, timeout=30)
+    proof = result.evidence
     assert result.verdict is Verdict.VIOLATED and proof is None
     sc = result.trace.scope
     assert result.trace.labels() == ["controller.scale_up"]
     assert sc.surge >= 1 and sc.n >= 1  # what the solver chose; the trace replays in that scope
-    [again] = explicit.check(TOY, sc, [WITHIN_N])
+    [again] = explicit.explore(TOY, sc, [WITHIN_N])
     assert again.verdict is Verdict.VIOLATED
 
 
 def test_bmc_is_shortest_first_and_never_holds() -> None:
     e = Encoder(TOY, Scope(n=3))
-    done = bmc.check(e, DONE, 10)
+    done = bmc.decide(e, DONE, 10)
     assert done.verdict is Verdict.WITNESSED and len(done.trace.steps) == 6  # 3 up, 3 down
-    [bfs] = explicit.check(TOY, Scope(n=3), [DONE])
+    [bfs] = explicit.explore(TOY, Scope(n=3), [DONE])
     assert len(bfs.trace.steps) == len(done.trace.steps)
-    holds = bmc.check(e, WITHIN_SURGE, 8)
+    holds = bmc.decide(e, WITHIN_SURGE, 8)
     assert holds.verdict is Verdict.INCONCLUSIVE and "up to depth 8" in holds.note
 
 
 def test_k_induction_proves_for_every_value_and_finds_base_violations() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
-    assert kinduction.check(e, WITHIN_SURGE, 3).verdict is Verdict.PROVED
-    bad = kinduction.check(e, WITHIN_N, 3)
+    assert kinduction.decide(e, WITHIN_SURGE, 3).verdict is Verdict.PROVED
+    bad = kinduction.decide(e, WITHIN_N, 3)
     assert bad.verdict is Verdict.VIOLATED and bad.trace is not None
 
 
 OVERFULL = Property(
-    "toy.overfull",
-    "sometimes",
-    "more pods than n + surge (never)",
-    "-",
-    lambda ops, sc, s: s.old + s.new > s.n + sc.surge,
+    name="toy.overfull",
+    kind="sometimes",
+    doc="more pods than n + surge (never)",
+    upstream="-",
+    predicate=lambda ops, sc, s: s.old + s.new > s.n + sc.surge,
 )
 
 
 def test_k_induction_decides_sometimes_properties_on_their_negation() -> None:
     e = Encoder(TOY, Scope(n=3))
-    done = kinduction.check(e, DONE, 8, strengthen=False)
+    done = kinduction.decide(e, DONE, 8, strengthen=False)
     assert done.verdict is Verdict.WITNESSED and len(done.trace.steps) == 6  # the base case is BMC: shortest
-    never = kinduction.check(Encoder(TOY, Scope(), for_all=ALL), OVERFULL, 3, strengthen=False)
+    never = kinduction.decide(Encoder(TOY, Scope(), for_all=ALL), OVERFULL, 3, strengthen=False)
     assert never.verdict is Verdict.UNREACHABLE and "all values of n, surge, unavailable" in never.note
 
 
 def test_bounded_parameters_restrict_the_claim_and_the_counterexample() -> None:
     e = Encoder(TOY, Scope(), for_all=("n",), bounds={"n": (2, 5)})
     assert e.claim == "all values of n in 2..5"
-    proved = kinduction.check(e, WITHIN_SURGE, 3)
+    proved = kinduction.decide(e, WITHIN_SURGE, 3)
     assert proved.verdict is Verdict.PROVED and "(all values of n in 2..5)" in proved.note
-    bad = bmc.check(Encoder(TOY, Scope(), for_all=("n",), bounds={"n": (2, 5)}), WITHIN_N, 4)
+    bad = bmc.decide(Encoder(TOY, Scope(), for_all=("n",), bounds={"n": (2, 5)}), WITHIN_N, 4)
     assert bad.verdict is Verdict.VIOLATED and bad.trace.scope.n == 2  # the least value in the range
 
 
@@ -161,10 +182,15 @@ def test_k_induction_uses_lemmas() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
     lemma = e.state(0)[2] <= e.state(0)[0]  # new ≤ n, itself proved below
     assert (
-        pdr.check(e, Property("toy.new_le_n", "always", "", "", lambda ops, sc, s: s.new <= s.n))[0].verdict
+        pdr.decide(
+            e,
+            Property(
+                name="toy.new_le_n", kind="always", doc="", upstream="", predicate=lambda ops, sc, s: s.new <= s.n
+            ),
+        ).verdict
         is Verdict.PROVED
     )
-    assert kinduction.check(e, WITHIN_SURGE, 1, lemmas=[lemma]).verdict is Verdict.PROVED
+    assert kinduction.decide(e, WITHIN_SURGE, 1, lemmas=[lemma]).verdict is Verdict.PROVED
 
 
 def test_a_wrong_invariant_fails_its_recheck() -> None:
@@ -189,7 +215,7 @@ def test_a_trace_that_does_not_replay_is_an_encoder_bug() -> None:
 
 def test_certificate_is_plain_smtlib() -> None:
     e = Encoder(TOY, Scope(), for_all=ALL)
-    _, proof = pdr.check(e, WITHIN_SURGE)
+    proof = pdr.decide(e, WITHIN_SURGE).evidence
     text = proof.smtlib(e, WITHIN_SURGE)
     assert text.count("(check-sat)") == 3 and "(define-fun Inv" in text
     assert "|old@0|" in text or "old@0" in text
