@@ -19,9 +19,8 @@ Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints on
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from kubecheck.checker.task import Budget
 from kubecheck.manifest import execute, loader, objects, sizing, validation
@@ -84,7 +83,7 @@ def check_manifests(
     nodes: int | None = None,
     engine: str = "auto",
     budget: Budget = Budget(),
-    progress: Callable[[Any], None] | None = None,
+    progress: sizing.ProgressCallback | None = None,
     verbose: bool = False,
     strict: bool = False,
     faults: frozenset[str] = frozenset(),

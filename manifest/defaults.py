@@ -22,12 +22,11 @@ for validation to report with its path.
 from __future__ import annotations
 
 import copy
-from typing import Any
 
 
-def _at(obj: Any, *names: str) -> dict | None:
+def _at(obj: object, *names: str) -> dict[str, object] | None:
     """The mapping at obj.names, created where absent; None when something on the way is not a mapping."""
-    node = obj
+    node: object = obj
     for name in names:
         if not isinstance(node, dict):
             return None
@@ -37,7 +36,7 @@ def _at(obj: Any, *names: str) -> dict | None:
     return node if isinstance(node, dict) else None
 
 
-def _fill(node: dict | None, **values: Any) -> None:
+def _fill(node: dict[str, object] | None, **values: object) -> None:
     if node is None:
         return
     for key, value in values.items():
@@ -45,12 +44,12 @@ def _fill(node: dict | None, **values: Any) -> None:
             node[key] = value
 
 
-def _pod_template(spec: dict | None) -> None:
+def _pod_template(spec: dict[str, object] | None) -> None:
     pod = _at(spec, "template", "spec") if spec is not None else None
     _fill(pod, restartPolicy="Always", terminationGracePeriodSeconds=30)
 
 
-def _deployment(obj: dict) -> None:
+def _deployment(obj: dict[str, object]) -> None:
     spec = _at(obj, "spec")
     _fill(spec, replicas=1, revisionHistoryLimit=10, progressDeadlineSeconds=600, minReadySeconds=0)
     strategy = _at(spec, "strategy") if spec is not None else None
@@ -60,7 +59,7 @@ def _deployment(obj: dict) -> None:
     _pod_template(spec)
 
 
-def _statefulset(obj: dict) -> None:
+def _statefulset(obj: dict[str, object]) -> None:
     spec = _at(obj, "spec")
     _fill(spec, replicas=1, podManagementPolicy="OrderedReady", revisionHistoryLimit=10, minReadySeconds=0)
     strategy = _at(spec, "updateStrategy") if spec is not None else None
@@ -80,7 +79,7 @@ def _statefulset(obj: dict) -> None:
     _pod_template(spec)
 
 
-def _daemonset(obj: dict) -> None:
+def _daemonset(obj: dict[str, object]) -> None:
     spec = _at(obj, "spec")
     _fill(spec, revisionHistoryLimit=10, minReadySeconds=0)
     strategy = _at(spec, "updateStrategy") if spec is not None else None
@@ -90,15 +89,15 @@ def _daemonset(obj: dict) -> None:
     _pod_template(spec)
 
 
-def _claim(obj: dict) -> None:
+def _claim(obj: dict[str, object]) -> None:
     _fill(_at(obj, "spec"), volumeMode="Filesystem")
 
 
-def _volume(obj: dict) -> None:
+def _volume(obj: dict[str, object]) -> None:
     _fill(_at(obj, "spec"), volumeMode="Filesystem", persistentVolumeReclaimPolicy="Retain")
 
 
-def _service(obj: dict) -> None:
+def _service(obj: dict[str, object]) -> None:
     _fill(_at(obj, "spec"), type="ClusterIP")
 
 
@@ -112,10 +111,11 @@ DEFAULTERS = {
 }
 
 
-def apply_defaults(obj: dict) -> dict:
+def apply_defaults(obj: dict[str, object]) -> dict[str, object]:
     """A deep copy of ``obj`` with the API server's defaults for its kind filled in."""
     out = copy.deepcopy(obj)
-    defaulter = DEFAULTERS.get(out.get("kind")) if isinstance(out.get("kind"), str) else None
+    kind = out.get("kind")
+    defaulter = DEFAULTERS.get(kind) if isinstance(kind, str) else None
     if defaulter is not None:
         defaulter(out)
     return out

@@ -9,8 +9,6 @@ turns it into ``Error: …`` and exit 2 without knowing about manifests.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubecheck.model.kernel.scopes import ScopeError
 
 
@@ -38,7 +36,7 @@ def _escape_breaks(text: str) -> str:
     return str(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
-def describe_value(value: Any) -> str:
+def describe_value(value: object) -> str:
     """How a YAML value is named in an error: ``the string "three"``, ``a list``, ``null``."""
     if value is None:
         return "null"
@@ -59,6 +57,7 @@ def describe_value(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def one_line(text: str, limit: int = 300) -> str:
+def one_line(text: object, limit: int = 300) -> str:
+    """``text`` (an exception, a YAML problem) on one line of at most ``limit`` characters."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."

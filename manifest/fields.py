@@ -8,20 +8,22 @@ rejects while decoding — is told as ``<path>: expected <type>, got <value>``.
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import overload
 
 from kubecheck.manifest.errors import ManifestError, describe_value
 from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
 
 INT32_MAX = 2**31 - 1
+#: What :meth:`Fields.raw` returns for an absent (or null) field.
 MISSING = object()
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def api_value(value: Any) -> str:
+def api_value(value: object) -> str:
     """A value as the API server prints it in ``Invalid value: …``."""
     if isinstance(value, bool):
         return str(value).lower()
@@ -37,9 +39,15 @@ def api_value(value: Any) -> str:
 
 
 class Fields:
-    """Reads one object's fields; ``errors`` collects ``<path>: <message>`` lines."""
+    """Reads one object's fields; ``errors`` collects ``<path>: <message>`` lines.
 
-    def __init__(self, obj: dict, where: str, ref: str):
+    The readers are named after the type they read (``int``, ``str``, ``bool``, ``map``, ``list``),
+    so annotations in this class name the built-in types as ``builtins.int`` and so on. A value is
+    a node of the parsed document (``object``: a mapping, list, string, number, boolean or None)
+    until a reader has checked its type.
+    """
+
+    def __init__(self, obj: dict[str, object], where: str, ref: str):
         self.obj, self.where, self.ref = obj, where, ref
         self.errors: list[str] = []
 
@@ -47,13 +55,13 @@ class Fields:
     def add(self, path: str, message: str) -> None:
         self.errors.append(f"{path}: {message}" if path else message)
 
-    def invalid(self, path: str, value: Any, message: str) -> None:
+    def invalid(self, path: str, value: object, message: str) -> None:
         self.add(path, f"Invalid value: {api_value(value)}: {message}")
 
     def required(self, path: str, message: str = "") -> None:
         self.add(path, "Required value" + (f": {message}" if message else ""))
 
-    def unsupported(self, path: str, value: Any, choices: Iterable[str]) -> None:
+    def unsupported(self, path: str, value: object, choices: Iterable[str]) -> None:
         self.add(
             path, f"Unsupported value: {api_value(value)}: supported values: " + ", ".join(f'"{c}"' for c in choices)
         )
@@ -61,7 +69,7 @@ class Fields:
     def forbidden(self, path: str, message: str) -> None:
         self.add(path, f"Forbidden: {message}")
 
-    def wrong_type(self, path: str, expected: str, value: Any) -> None:
+    def wrong_type(self, path: str, expected: str, value: object) -> None:
         self.add(path, f"expected {expected}, got {describe_value(value)}")
 
     def raise_if_any(self) -> None:
@@ -82,9 +90,9 @@ class Fields:
         )
 
     # -- reading ---------------------------------------------------------------------------
-    def raw(self, path: str, root: Any = None) -> Any:
+    def raw(self, path: str, root: object = None) -> object:
         """The value at ``path`` (MISSING if absent); a non-mapping on the way is an error."""
-        node = self.obj if root is None else root
+        node: object = self.obj if root is None else root
         walked = ""
         for name, index in _STEP.findall(path):
             if name:
@@ -106,7 +114,32 @@ class Fields:
                 walked = f"{walked}[{i}]"
         return node
 
-    def int(self, path: str, default: Any = None, lo: int | None = 0, hi: int = INT32_MAX, root: Any = None) -> Any:
+    @overload
+    def int(
+        self,
+        path: builtins.str,
+        default: builtins.int,
+        lo: builtins.int | None = 0,
+        hi: builtins.int = INT32_MAX,
+        root: object = None,
+    ) -> builtins.int: ...
+    @overload
+    def int(
+        self,
+        path: builtins.str,
+        default: None = None,
+        lo: builtins.int | None = 0,
+        hi: builtins.int = INT32_MAX,
+        root: object = None,
+    ) -> builtins.int | None: ...
+    def int(
+        self,
+        path: builtins.str,
+        default: builtins.int | None = None,
+        lo: builtins.int | None = 0,
+        hi: builtins.int = INT32_MAX,
+        root: object = None,
+    ) -> builtins.int | None:
         value = self.raw(path, root)
         if value is MISSING:
             return default
@@ -121,7 +154,11 @@ class Fields:
             return default
         return value
 
-    def str(self, path: str, default: Any = None, root: Any = None) -> Any:
+    @overload
+    def str(self, path: builtins.str, default: builtins.str, root: object = None) -> builtins.str: ...
+    @overload
+    def str(self, path: builtins.str, default: None = None, root: object = None) -> builtins.str | None: ...
+    def str(self, path: builtins.str, default: builtins.str | None = None, root: object = None) -> builtins.str | None:
         value = self.raw(path, root)
         if value is MISSING:
             return default
@@ -130,7 +167,13 @@ class Fields:
             return default
         return value
 
-    def bool(self, path: str, default: Any = None, root: Any = None) -> Any:
+    @overload
+    def bool(self, path: builtins.str, default: builtins.bool, root: object = None) -> builtins.bool: ...
+    @overload
+    def bool(self, path: builtins.str, default: None = None, root: object = None) -> builtins.bool | None: ...
+    def bool(
+        self, path: builtins.str, default: builtins.bool | None = None, root: object = None
+    ) -> builtins.bool | None:
         value = self.raw(path, root)
         if value is MISSING:
             return default
@@ -139,7 +182,7 @@ class Fields:
             return default
         return value
 
-    def map(self, path: str, root: Any = None) -> dict:
+    def map(self, path: builtins.str, root: object = None) -> dict[builtins.str, object]:
         value = self.raw(path, root)
         if value is MISSING:
             return {}
@@ -148,7 +191,7 @@ class Fields:
             return {}
         return value
 
-    def list(self, path: str, root: Any = None) -> list:
+    def list(self, path: builtins.str, root: object = None) -> builtins.list[object]:
         value = self.raw(path, root)
         if value is MISSING:
             return []
@@ -157,7 +200,7 @@ class Fields:
             return []
         return value
 
-    def labels(self, path: str, root: Any = None) -> dict[str, str]:
+    def labels(self, path: builtins.str, root: object = None) -> dict[builtins.str, builtins.str]:
         out = {}
         for k, v in self.map(path, root).items():
             if not isinstance(v, str):
@@ -166,7 +209,9 @@ class Fields:
                 out[k] = v
         return out
 
-    def int_or_percent(self, path: str, default: IntOrPercent | None = None, root: Any = None) -> IntOrPercent | None:
+    def int_or_percent(
+        self, path: builtins.str, default: IntOrPercent | None = None, root: object = None
+    ) -> IntOrPercent | None:
         value = self.raw(path, root)
         if value is MISSING:
             return default
@@ -186,9 +231,26 @@ class Fields:
             )
             return default
 
-    def choice(self, path: str, choices: tuple[str, ...], default: Any = None, root: Any = None) -> Any:
-        value = self.str(path, MISSING, root)
+    @overload
+    def choice(
+        self, path: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str, root: object = None
+    ) -> builtins.str: ...
+    @overload
+    def choice(
+        self, path: builtins.str, choices: tuple[builtins.str, ...], default: None = None, root: object = None
+    ) -> builtins.str | None: ...
+    def choice(
+        self,
+        path: builtins.str,
+        choices: tuple[builtins.str, ...],
+        default: builtins.str | None = None,
+        root: object = None,
+    ) -> builtins.str | None:
+        value = self.raw(path, root)
         if value is MISSING:
+            return default
+        if not isinstance(value, builtins.str):
+            self.wrong_type(path, "a string", value)
             return default
         if value not in choices:
             self.unsupported(path, value, choices)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 import yaml
@@ -47,17 +46,17 @@ class Document:
 
     source: str  # file path, or "<stdin>"
     index: int  # 1-based position of the YAML document in its source
-    obj: dict = attrs.field(eq=False, repr=False)
+    obj: dict[str, object] = attrs.field(eq=False, repr=False)
 
     @property
     def where(self) -> str:
         return f"{self.source} (document {self.index})"
 
 
-def _walk_limits(value: Any, where: str) -> None:
+def _walk_limits(value: object, where: str) -> None:
     """Count values with aliases expanded, and nesting depth; ManifestError past the limits."""
     count = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[object, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         count += 1

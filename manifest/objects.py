@@ -146,3 +146,5 @@ class Ignored:
 
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+#: What :func:`kubecheck.manifest.validation.read` makes of one document.
+Record = Deployment | StatefulSet | DaemonSet | Claim | Volume | StorageClass | Service | Disruption | Ignored

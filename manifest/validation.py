@@ -14,8 +14,7 @@ messages): a Deployment, StatefulSet or DaemonSet scope is built from the fields
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.defaults import apply_defaults
@@ -26,7 +25,7 @@ from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.scopes import ScopeError
+from kubecheck.model.kernel.scopes import ScopeError, ValidatedScope
 
 _SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 _DNS1123 = (
@@ -98,7 +97,7 @@ def _meta(f: Fields, kind: str, where: str) -> o.Meta:
     return o.Meta(kind, name or f.str("metadata.generateName", "") or "?", namespace or "default", where)
 
 
-def _scope_check(f: Fields, scope: Any) -> None:
+def _scope_check(f: Fields, scope: ValidatedScope) -> None:
     try:
         scope.validate()
     except ScopeError as err:
@@ -334,7 +333,8 @@ def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:
     return o.Disruption(meta, target=target, detail=detail)
 
 
-READERS = {
+#: The reader of each kind kubecheck reads (defaults applied before).
+READERS: dict[str, Callable[[Fields, o.Meta], o.Record]] = {
     "Deployment": _deployment,
     "StatefulSet": _statefulset,
     "DaemonSet": _daemonset,
@@ -347,22 +347,28 @@ READERS = {
 }
 
 
-def read(doc: Document) -> Any:
+def _type_field(doc: Document, field: str) -> str:
+    """``kind`` or ``apiVersion`` of a document: a non-empty string, or ManifestError."""
+    value = doc.obj.get(field)
+    if not isinstance(value, str) or not value:
+        got = "nothing" if value is None else describe_value(value)
+        raise ManifestError(
+            f"{doc.where}: {field}: expected a non-empty string (every Kubernetes object has "
+            f"apiVersion and kind), got {got}",
+            where=doc.where,
+            path=field,
+            expected="a string",
+            got=got,
+        )
+    return value
+
+
+def read(doc: Document) -> o.Record:
     """The record of one document (defaults applied, validated); ManifestError if the API server would refuse it."""
     obj = doc.obj
-    kind, api = obj.get("kind"), obj.get("apiVersion")
-    for field, value in (("kind", kind), ("apiVersion", api)):
-        if not isinstance(value, str) or not value:
-            got = "nothing" if value is None else describe_value(value)
-            raise ManifestError(
-                f"{doc.where}: {field}: expected a non-empty string (every Kubernetes object has "
-                f"apiVersion and kind), got {got}",
-                where=doc.where,
-                path=field,
-                expected="a string",
-                got=got,
-            )
-    name = obj.get("metadata", {}).get("name") if isinstance(obj.get("metadata"), dict) else None
+    kind, api = _type_field(doc, "kind"), _type_field(doc, "apiVersion")
+    metadata = obj.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
     ref = f"{kind.lower()}/{name if isinstance(name, str) else '?'}"
     reader = READERS.get(kind)
     f = Fields(apply_defaults(obj) if reader else obj, doc.where, ref)
@@ -375,9 +381,10 @@ def read(doc: Document) -> Any:
     return record
 
 
-def read_all(docs: Sequence[Document]) -> list[Any]:
+def read_all(docs: Sequence[Document]) -> list[o.Record]:
     """Records of every document; one ManifestError naming the first problem (and how many more) if any."""
-    records, errors = [], []
+    records: list[o.Record] = []
+    errors: list[str] = []
     for doc in docs:
         try:
             records.append(read(doc))
@@ -395,9 +402,10 @@ def unknown_fields(doc: Document) -> list[str]:
     """Fields kubecheck does not know at the top, metadata and spec levels (listed under --verbose)."""
     obj, kind = doc.obj, doc.obj.get("kind")
     out = [k for k in obj if k not in KNOWN[""] and kind in o.WORKLOAD_KINDS]
-    if isinstance(obj.get("metadata"), dict):
-        out += [f"metadata.{k}" for k in obj["metadata"] if k not in KNOWN["metadata"]]
+    metadata, spec = obj.get("metadata"), obj.get("spec")
+    if isinstance(metadata, dict):
+        out += [f"metadata.{k}" for k in metadata if k not in KNOWN["metadata"]]
     spec_known = KNOWN.get(f"{kind}.spec")
-    if spec_known is not None and isinstance(obj.get("spec"), dict):
-        out += [f"spec.{k}" for k in obj["spec"] if k not in spec_known]
+    if spec_known is not None and isinstance(spec, dict):
+        out += [f"spec.{k}" for k in spec if k not in spec_known]
     return out

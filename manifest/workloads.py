@@ -17,7 +17,6 @@ manifests that changes the answer but that the models leave out is listed as *no
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 
@@ -61,14 +60,14 @@ def model_mode(modes: Sequence[str]) -> str:
     return vol.RWO
 
 
-def _claims_by_name(records: Sequence[Any]) -> dict[tuple[str, str], o.Claim]:
+def _claims_by_name(records: Sequence[o.Record]) -> dict[tuple[str, str], o.Claim]:
     return {(r.meta.namespace, r.meta.name): r for r in records if isinstance(r, o.Claim)}
 
 
 def resolve_access_modes(
     namespace: str,
     claim: str,
-    records: Sequence[Any],
+    records: Sequence[o.Record],
     template: o.ClaimTemplate | None = None,
 ) -> tuple[tuple[str, ...], str]:
     """(modes, where they came from): the bound PV's modes when the manifests bind one, else the claim's.
@@ -93,7 +92,7 @@ def resolve_access_modes(
     return (), ""
 
 
-def _storage_note(storage_class: str | None, records: Sequence[Any]) -> list[str]:
+def _storage_note(storage_class: str | None, records: Sequence[o.Record]) -> list[str]:
     classes = [r for r in records if isinstance(r, o.StorageClass)]
     chosen = (
         next((c for c in classes if c.meta.name == storage_class), None)
@@ -129,7 +128,7 @@ def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
     return out
 
 
-def _disruption_notes(obj: Any, records: Sequence[Any]) -> list[str]:
+def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record]) -> list[str]:
     out = []
     labels = dict(obj.template.labels)
     for r in records:
@@ -145,16 +144,15 @@ def _disruption_notes(obj: Any, records: Sequence[Any]) -> list[str]:
     return out
 
 
-def _deployment(d: o.Deployment, records: Sequence[Any], nodes: int | None) -> Workload:
+def _deployment(d: o.Deployment, records: Sequence[o.Record], nodes: int | None) -> Workload:
     missing, notes = [], []
     shared = d.template.claims[:1]
     modes = resolve_access_modes(d.meta.namespace, shared[0].claim, records)[0] if shared else ()
     for use in d.template.claims:
         use_modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
         shown = ",".join(use_modes) or "access mode unknown"
-        notes.append(
-            f"volume {use.volume}: claim {use.claim} ({shown}{', from ' + source if source else ''}) shared by every pod"
-        )
+        origin = f", from {source}" if source else ""
+        notes.append(f"volume {use.volume}: claim {use.claim} ({shown}{origin}) shared by every pod")
         if use is not shared[0]:
             missing.append(
                 f"volume {use.volume}: a second shared claim is not modelled (the model has one: {shared[0].claim})"
@@ -203,7 +201,7 @@ def _deployment(d: o.Deployment, records: Sequence[Any], nodes: int | None) -> W
     return Workload(d, "deployment", scope, tuple(missing), tuple(notes), n)
 
 
-def _statefulset(s: o.StatefulSet, records: Sequence[Any], nodes: int | None) -> Workload:
+def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | None) -> Workload:
     missing, notes = [], []
     mode, read_only = vol.RWO, False
     if s.claim_templates:
@@ -267,7 +265,7 @@ def _statefulset(s: o.StatefulSet, records: Sequence[Any], nodes: int | None) ->
     return Workload(s, "statefulset", scope, tuple(missing), tuple(notes), n)
 
 
-def _daemonset(d: o.DaemonSet, records: Sequence[Any], nodes: int | None) -> Workload:
+def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -> Workload:
     missing, notes = [], []
     n = max(1, nodes if nodes is not None else DEFAULT_NODES["daemonset"])
     selective = bool(d.template.node_selector) or "nodeAffinity" in d.template.scheduling
@@ -302,7 +300,7 @@ def _daemonset(d: o.DaemonSet, records: Sequence[Any], nodes: int | None) -> Wor
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
 
 
-def workloads(records: Sequence[Any], nodes: int | None = None) -> list[Workload]:
+def workloads(records: Sequence[o.Record], nodes: int | None = None) -> list[Workload]:
     """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order."""
     out = []
     for r in records:

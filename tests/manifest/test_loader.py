@@ -47,7 +47,8 @@ def test_json_documents_are_yaml() -> None:
         ("- 1\n- 2\n", "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got a list"),
         (
             "just text",
-            "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got the string 'just text'",
+            "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), "
+            "got the string 'just text'",
         ),
         ("kind: List\nitems: 3\n", "s (document 1): List: items: expected a list, got the integer 3"),
         ("? [a, b]\n: 1\n", "s: invalid YAML"),
@@ -71,7 +72,7 @@ def test_billion_laughs_is_refused_quickly() -> None:
 
 
 def test_deep_nesting_is_refused() -> None:
-    with pytest.raises(ManifestError, match="nested deeper than 64 levels|invalid YAML|cannot read YAML"):
+    with pytest.raises(ManifestError, match=r"nested deeper than 64 levels|invalid YAML|cannot read YAML"):
         loader.parse_stream("a: " + "[" * 5000 + "]" * 5000, "s")
 
 
@@ -116,5 +117,5 @@ def test_missing_input(sources, stdin, message) -> None:
 
 
 def test_empty_directory(tmp_path) -> None:
-    with pytest.raises(ManifestError, match="no \\*.yaml, \\*.yml or \\*.json files"):
+    with pytest.raises(ManifestError, match=r"no \*.yaml, \*.yml or \*.json files"):
         loader.load([str(tmp_path)])

@@ -18,7 +18,8 @@ from kubecheck.manifest import ManifestError, check_manifests
 
 DS = (
     "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: a}}\n"
-    "  template:\n    metadata: {labels: {app: a}}\n    spec: {nodeSelector: {x: y}, containers: [{name: a, image: x}]}\n"
+    "  template:\n    metadata: {labels: {app: a}}\n"
+    "    spec: {nodeSelector: {x: y}, containers: [{name: a, image: x}]}\n"
 )
 BASES = [yaml.safe_load(t) for t in (deployment(replicas=2), statefulset(replicas=2), DS)]
 PATHS = [

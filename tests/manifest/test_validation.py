@@ -34,27 +34,33 @@ def _error(text: str) -> str:
     [
         (
             deployment(strategy="strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}"),
-            "deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0",
+            "deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when "
+            "`maxSurge` is 0",
         ),
         (
             deployment(strategy="strategy: {rollingUpdate: {maxUnavailable: '120%'}}"),
-            'deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "120%": must not be greater than 100%',
+            'deployment/web: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: "120%": must not be greater '
+            "than 100%",
         ),
         (
             deployment(strategy="strategy: {rollingUpdate: {maxSurge: -1}}"),
-            "deployment/web: spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0",
+            "deployment/web: spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal "
+            "to 0",
         ),
         (
             deployment(strategy="strategy: {rollingUpdate: {maxSurge: oops}}"),
-            'deployment/web: spec.strategy.rollingUpdate.maxSurge: Invalid value: "oops": a valid percent string must be',
+            'deployment/web: spec.strategy.rollingUpdate.maxSurge: Invalid value: "oops": a valid percent string '
+            "must be",
         ),
         (
             deployment(strategy="strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}"),
-            "deployment/web: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
+            "deployment/web: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is "
+            "'Recreate'",
         ),
         (
             deployment(strategy="strategy: {type: BlueGreen}"),
-            'deployment/web: spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"',
+            'deployment/web: spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", '
+            '"RollingUpdate"',
         ),
         (
             deployment(replicas=-1),
@@ -71,7 +77,8 @@ def _error(text: str) -> str:
         ),
         (
             deployment().replace("selector: {matchLabels: {app: web}}", "selector: {matchLabels: {app: api}}"),
-            "deployment/web: spec.template.metadata.labels: Invalid value: map[app:web]: `selector` does not match template `labels`",
+            "deployment/web: spec.template.metadata.labels: Invalid value: map[app:web]: `selector` does not match "
+            "template `labels`",
         ),
         (
             deployment().replace("  selector: {matchLabels: {app: web}}\n", ""),
@@ -94,46 +101,55 @@ def _error(text: str) -> str:
         ),
         (
             statefulset().replace("serviceName: db", "serviceName: db\n  podManagementPolicy: Random"),
-            'statefulset/db: spec.podManagementPolicy: Unsupported value: "Random": supported values: "OrderedReady", "Parallel"',
+            'statefulset/db: spec.podManagementPolicy: Unsupported value: "Random": supported values: '
+            '"OrderedReady", "Parallel"',
         ),
         (
             statefulset().replace(
                 "serviceName: db", "serviceName: db\n  updateStrategy: {rollingUpdate: {partition: -2}}"
             ),
-            "statefulset/db: spec.updateStrategy.rollingUpdate.partition: Invalid value: -2: must be greater than or equal to 0",
+            "statefulset/db: spec.updateStrategy.rollingUpdate.partition: Invalid value: -2: must be greater than or "
+            "equal to 0",
         ),
         (
             statefulset().replace(
                 "serviceName: db", "serviceName: db\n  updateStrategy: {rollingUpdate: {maxUnavailable: 0}}"
             ),
-            "statefulset/db: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater than 0",
+            "statefulset/db: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater "
+            "than 0",
         ),
         (
             statefulset().replace(
                 "serviceName: db", "serviceName: db\n  updateStrategy: {type: OnDelete, rollingUpdate: {partition: 1}}"
             ),
-            "statefulset/db: spec.updateStrategy.rollingUpdate: Invalid value: \"\": only allowed for updateStrategy 'RollingUpdate'",
+            'statefulset/db: spec.updateStrategy.rollingUpdate: Invalid value: "": only allowed for updateStrategy '
+            "'RollingUpdate'",
         ),
         (
             statefulset().replace("[ReadWriteOnce]", "[ReadWriteSometimes]"),
-            'statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Unsupported value: "ReadWriteSometimes": supported values: '
+            'statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Unsupported value: "ReadWriteSometimes": '
+            "supported values: "
             '"ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"',
         ),
         (
             statefulset().replace("[ReadWriteOnce]", "[ReadWriteOncePod, ReadOnlyMany]"),
-            "statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes",
+            "statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Forbidden: may not use ReadWriteOncePod "
+            "with other access modes",
         ),
         (
             statefulset().replace("[ReadWriteOnce]", "[]"),
-            "statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode is required",
+            "statefulset/db: spec.volumeClaimTemplates[0].spec.accessModes: Required value: at least 1 access mode "
+            "is required",
         ),
         (
             DS.format(strategy="{rollingUpdate: {maxUnavailable: 1, maxSurge: 1}}"),
-            "daemonset/agent: spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when maxUnavailable is non-zero",
+            "daemonset/agent: spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: 1: may not be set when "
+            "maxUnavailable is non-zero",
         ),
         (
             DS.format(strategy="{rollingUpdate: {maxUnavailable: '0%', maxSurge: 0}}"),
-            "daemonset/agent: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when maxSurge is 0",
+            "daemonset/agent: spec.updateStrategy.rollingUpdate.maxUnavailable: Required value: cannot be 0 when "
+            "maxSurge is 0",
         ),
         (
             "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {accessModes: [ReadWriteOnce]}\n",

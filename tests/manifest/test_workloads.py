@@ -20,7 +20,7 @@ spec:
 
 
 def _one(text: str, nodes: int | None = None):
-    found, ignored, unknown = load_workloads(["-"], text, nodes)
+    found, _, _ = load_workloads(["-"], text, nodes)
     assert len(found) == 1
     return found[0]
 
@@ -75,10 +75,14 @@ def test_read_only_mount_is_seen() -> None:
 
 
 def test_deployment_sharing_a_read_write_once_claim_is_named() -> None:
-    claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n"
+    claim = (
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\n"
+        "spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n"
+    )
     text = deployment().replace(
         "containers: [{name: app, image: nginx}]",
-        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared}}]",
+        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: "
+        "{claimName: shared}}]",
     )
     w = _one(text + "---\n" + claim)
     assert "volume v: claim shared (ReadWriteOnce, from persistentvolumeclaim/shared) shared by every pod" in w.notes
@@ -93,10 +97,14 @@ def test_deployment_sharing_a_read_write_once_claim_is_named() -> None:
 
 
 def test_deployment_claim_with_min_ready_seconds_is_placed_with_zero_and_says_so() -> None:
-    claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\nspec: {accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}\n"
+    claim = (
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: shared}\n"
+        "spec: {accessModes: [ReadWriteMany], resources: {requests: {storage: 1Gi}}}\n"
+    )
     text = deployment(strategy="minReadySeconds: 30").replace(
         "containers: [{name: app, image: nginx}]",
-        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: {claimName: shared, readOnly: true}}]",
+        "containers: [{name: app, image: nginx}]\n      volumes: [{name: v, persistentVolumeClaim: "
+        "{claimName: shared, readOnly: true}}]",
     )
     w = _one(text + "---\n" + claim)
     assert (w.scope.access_mode, w.scope.read_only_mount, w.scope.min_ready_seconds) == ("ReadWriteMany", True, 0)
@@ -132,7 +140,8 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
         "pod scheduling: topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
         "pod scheduling: podAntiAffinity (pods may stay Pending when no node is free of a peer)",
         "poddisruptionbudget/web-pdb (maxUnavailable 1): evictions that respect it are not modelled",
-        "horizontalpodautoscaler/web-hpa (minReplicas 2, maxReplicas 10): replicas changed by the autoscaler are not modelled (checked at spec.replicas)",
+        "horizontalpodautoscaler/web-hpa (minReplicas 2, maxReplicas 10): replicas changed by the autoscaler are not "
+        "modelled (checked at spec.replicas)",
     )
 
 
@@ -155,7 +164,7 @@ spec:
 
 
 def test_ignored_kinds_and_unknown_fields() -> None:
-    found, ignored, unknown = load_workloads(
+    _, ignored, unknown = load_workloads(
         ["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment(strategy="replica: 2")
     )
     assert ignored == ["configmap/c (v1 ConfigMap: kind not read)"]
