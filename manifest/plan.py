@@ -9,13 +9,13 @@ later step that takes the property, whose row then names this attempt in bracket
 (``explicit (pdr: unknown after 20 s)``). A step decides only the properties of its task that no
 earlier step decided.
 
-``describe()`` prints a plan for a reader::
+``describe()`` prints a plan for a reader (one line per step, shortened here)::
 
-    deployment/web (deployment): replicas 8 above the explicit limit 5
-      1. pdr for all values of replicas at replicas=8, 20 s: deployment.replicas_within_surge
-         (INCONCLUSIVE: handed on as "pdr: unknown after N s")
+    deployment/web (model deployment): above the explicit limits: replicas 8 > 5
+      1. pdr, replicas symbolic, at replicas=8, 20 s: deployment.replicas_within_surge; INCONCLUSIVE
+         goes on as "pdr: unknown after N s"
       …
-      5. explicit at replicas=5 of 8 (explored with replicas=5 of 8): the 6 properties still open
+      11. explicit, explored with replicas=5 of 8: deployment.replicas_within_surge, … (those still open)
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ class Step:
     (``replicas=50, nodes=2``; ``replicas=3 of 50, nodes=2`` when ``reduced``); a PROVED row names
     ``proved_size`` instead when one is given (``replicas: all values`` for a proof with
     ``for_all``). ``attempt`` is how a later row names this step when ``handoff`` hands a property
-    on (``pdr``, ``k-induction at replicas=50, nodes=2``). ``why`` says for a reader why the step
-    is there.
+    on (``pdr``, ``k-induction at replicas=50, nodes=2``).
     """
 
     task: Task
@@ -59,7 +58,6 @@ class Step:
     proved_size: str = ""
     handoff: Handoff = Handoff.KEEP
     attempt: str = ""
-    why: str = ""
 
     def __attrs_post_init__(self) -> None:
         if len(self.sizes) != len(self.task.properties):
@@ -113,7 +111,8 @@ class Step:
 class WorkloadPlan:
     """The steps that decide ``properties`` of ``workload``; the rows come back in ``properties`` order.
 
-    Every property is in the task of at least one step, and the last step that takes it keeps its
+    ``why`` says for a reader why the plan has this shape (the manifest's numbers against the
+    explicit limits). Every property is in the task of at least one step, and the last step that takes it keeps its
     INCONCLUSIVE row (so every property ends with a row).
     """
 
