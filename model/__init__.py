@@ -29,8 +29,8 @@ that a "controller" increments up to a limit and a "user" resets::
                           Command("user.reset", lambda ops, sc, s: s.count > 0,
                                   lambda ops, sc, s: {"count": 0}, "reset", kind="user")),
                 quiescent=lambda ops, sc, s: True, presets={"tiny": Scope()})
-    bounded = Property("toy.bounded", "always", "count stays within the limit", "-",
-                       lambda ops, sc, s: s.count <= sc.limit)
+    bounded = Property(name="toy.bounded", kind="always", doc="count stays within the limit",
+                       upstream="-", predicate=lambda ops, sc, s: s.count <= sc.limit)
     [result] = bfs.check(toy, Scope(), [bounded])
     assert result.verdict.value == "HOLDS" and result.stats.states == 4
 
@@ -39,5 +39,6 @@ Guards never use ``if``/``and``/``or``/``min``/``max``/``//`` on state values; t
 
 Layout: ``kernel/`` (ops, schema, commands, the Property type, scopes, traces, intstr) and
 ``controllers/`` (per kind: ``<kind>.py`` commands, ``<kind>_sync.py``, ``<kind>_util.py`` pure
-helpers, ``<kind>_scope.py`` constants and named presets; the shared cluster and volumes).
+helpers, ``<kind>_scope.py`` constants and named presets, ``<kind>_state.py`` the state class;
+the shared cluster and volumes).
 """

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from kubecheck.model.controllers import daemonset, deployment, statefulset
 from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
 from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
@@ -18,7 +18,7 @@ MODELS: dict[str, Model] = {
     "statefulset": statefulset.MODEL,
     "daemonset": daemonset.MODEL,
 }
-PROPERTIES: dict[str, tuple[Any, ...]] = {
+PROPERTIES: dict[str, tuple[Property, ...]] = {
     "deployment": deployment_properties.PROPERTIES + deployment_volume_properties.PROPERTIES,
     "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,
     "daemonset": daemonset_properties.PROPERTIES,
@@ -35,7 +35,7 @@ def model(name: str) -> Model:
     return MODELS[name]
 
 
-def properties(model_name: str, names: Sequence[str] = ()) -> list[Any]:
+def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     """The named properties of a model (all of them when ``names`` is empty), in table order.
 
     A name may be given with or without the model prefix (``replicas_within_surge``).

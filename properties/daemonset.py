@@ -11,33 +11,33 @@ for ever never getting the update.
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 # -- scope adjustments -----------------------------------------------------------------------
 
 
-def _no_surge(sc: Any) -> Any:
+def _no_surge(sc: DaemonSetScope) -> Value:
     mu = sc.max_unavailable if not sc.max_unavailable.is_zero() else IntOrPercent(1)
     return attrs.evolve(sc, max_surge=IntOrPercent(0), max_unavailable=mu)
 
 
-def _surging(sc: Any) -> Any:
+def _surging(sc: DaemonSetScope) -> Value:
     surge = sc.max_surge if not sc.max_surge.is_zero() else IntOrPercent(1)
     return attrs.evolve(
         sc, strategy=du.ROLLING_UPDATE, max_surge=surge, max_unavailable=IntOrPercent(0), edits=max(1, sc.edits)
     )
 
 
-def _surging_with_evictions(sc: Any) -> Any:
+def _surging_with_evictions(sc: DaemonSetScope) -> Value:
     """Surge with eviction on one or two fixed nodes (three pod slots per node make bigger scopes expensive)."""
     return attrs.evolve(
         _surging(sc),
@@ -51,11 +51,11 @@ def _surging_with_evictions(sc: Any) -> Any:
     )
 
 
-def _relabels(sc: Any) -> Any:
+def _relabels(sc: DaemonSetScope) -> Value:
     return attrs.evolve(sc, relabels=max(1, sc.relabels))
 
 
-def _steady(sc: Any) -> Any:
+def _steady(sc: DaemonSetScope) -> Value:
     """A rolled-out DaemonSet updated by RollingUpdate on a fixed set of nodes, no faults."""
     return attrs.evolve(
         sc,
@@ -70,51 +70,51 @@ def _steady(sc: Any) -> Any:
     )
 
 
-def _steady_with_faults(sc: Any) -> Any:
+def _steady_with_faults(sc: DaemonSetScope) -> Value:
     return attrs.evolve(_steady(sc), faults=frozenset({"crash", "partition"}), fault_budget=max(1, sc.fault_budget))
 
 
-def _with_edit(sc: Any) -> Any:
+def _with_edit(sc: DaemonSetScope) -> Value:
     return attrs.evolve(sc, strategy=du.ROLLING_UPDATE, edits=max(1, sc.edits))
 
 
-def _rollout(sc: Any) -> Any:
+def _rollout(sc: DaemonSetScope) -> Value:
     """A rolling update on nodes whose labels and taints stay put (a relabel would only shortcut the witness)."""
     return attrs.evolve(_with_edit(sc), relabels=0)
 
 
-def _with_join(sc: Any) -> Any:
+def _with_join(sc: DaemonSetScope) -> Value:
     return attrs.evolve(sc, joins=max(1, sc.joins), nodes=max(2, sc.nodes))
 
 
-def _no_faults_fixed_classes(sc: Any) -> Any:
+def _no_faults_fixed_classes(sc: DaemonSetScope) -> Value:
     return attrs.evolve(_with_edit(sc), faults=frozenset(), relabels=0)
 
 
-def _no_faults(sc: Any) -> Any:
+def _no_faults(sc: DaemonSetScope) -> Value:
     return attrs.evolve(_relabels(_with_edit(sc)), faults=frozenset())
 
 
-def _partition(sc: Any) -> Any:
+def _partition(sc: DaemonSetScope) -> Value:
     return attrs.evolve(_no_faults_fixed_classes(sc), faults=frozenset({"partition"}), fault_budget=1)
 
 
 # -- predicates --------------------------------------------------------------------------------
 
 
-def _nodes(sc: Any) -> range:
+def _nodes(sc: DaemonSetScope) -> range:
     return range(sc.nodes)
 
 
-def at_most_one_pod_per_node(ops: Ops, sc: Any, s: Any) -> Any:
+def at_most_one_pod_per_node(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.and_(*[ds.pods_on(ops, sc, s, n) <= 1 for n in _nodes(sc)])
 
 
-def at_most_two_pods_per_node(ops: Ops, sc: Any, s: Any) -> Any:
+def at_most_two_pods_per_node(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.and_(*[ds.pods_on(ops, sc, s, n) <= 2 for n in _nodes(sc)])
 
 
-def no_pod_on_ineligible_node(ops: Ops, sc: Any, s: Any) -> Any:
+def no_pod_on_ineligible_node(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.and_(
         *[
             ops.implies(
@@ -126,7 +126,7 @@ def no_pod_on_ineligible_node(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def created_only_where_should_run(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def created_only_where_should_run(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, t: DaemonSetState) -> Value:
     return ops.and_(
         *[
             ops.implies(
@@ -137,39 +137,39 @@ def created_only_where_should_run(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     )
 
 
-def unavailable_nodes(ops: Ops, sc: Any, s: Any) -> Any:
+def unavailable_nodes(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     """Nodes that should run a pod and have no available, non-terminating one."""
     return ops.count(
         ops.and_(ds.should_run(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, False))) for n in _nodes(sc)
     )
 
 
-def max_unavailable(ops: Ops, sc: Any, s: Any) -> Any:
+def max_unavailable(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     desired = ops.count(ds.should_run(ops, s, n) for n in _nodes(sc))
     _, mu = du.updated_desired_node_counts(ops, sc.strategy, sc.max_surge, sc.max_unavailable, desired)
     return mu
 
 
-def availability_floor(ops: Ops, sc: Any, s: Any) -> Any:
+def availability_floor(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return unavailable_nodes(ops, sc, s) <= max_unavailable(ops, sc, s)
 
 
-def _eligible(ops: Ops, s: Any, n: int) -> Any:
+def _eligible(ops: Ops, s: DaemonSetState, n: int) -> Value:
     """The user's notion: the node exists and its labels and taints admit the DaemonSet (class eligible)."""
     return ops.and_(s.node_exists[n], s.node_class[n] == du.ELIGIBLE)
 
 
-def eligible_node_lacks_update(ops: Ops, sc: Any, s: Any) -> Any:
+def eligible_node_lacks_update(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.or_(
         *[ops.and_(_eligible(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, True))) for n in _nodes(sc)]
     )
 
 
-def every_eligible_node_updated(ops: Ops, sc: Any, s: Any) -> Any:
+def every_eligible_node_updated(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.not_(eligible_node_lacks_update(ops, sc, s))
 
 
-def rollout_completed(ops: Ops, sc: Any, s: Any) -> Any:
+def rollout_completed(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     """The last template is rolled out: some node is eligible, every eligible one runs exactly one available
     updated pod, and no live pod of an older revision is left anywhere (so a witness cannot finish by tainting
     the nodes it did not update)."""
@@ -192,7 +192,7 @@ def rollout_completed(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
+def new_node_runs_pod(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     joined = [n for n in _nodes(sc) if n >= sc.nodes - sc.joins]
     return ops.or_(*[ops.and_(s.node_exists[n], ds.has_available_pod(ops, sc, s, n, False)) for n in joined])
 
@@ -200,8 +200,8 @@ def new_node_runs_pod(ops: Ops, sc: Any, s: Any) -> Any:
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
 
-def _pod_words(sc: Any, s: Any, k: int) -> str:
-    naming = ds.MODEL.naming
+def _pod_words(sc: DaemonSetScope, s: DaemonSetState, k: int) -> str:
+    naming = ds.NAMING
     term = " (Terminating)" if s.pod_terminating[k] else ""
     return (
         f"{naming.pod(sc, k)} {cl.phase_words(s.pod_phase[k], sc.has_min_ready)} at {naming.revision(sc, s.pod_rev[k])}"
@@ -209,7 +209,7 @@ def _pod_words(sc: Any, s: Any, k: int) -> str:
     )
 
 
-def _node_words(sc: Any, s: Any, n: int) -> str:
+def _node_words(sc: DaemonSetScope, s: DaemonSetState, n: int) -> str:
     notes = [du.CLASS_NAMES[s.node_class[n]]]
     if not s.node_exists[n]:
         notes.append("no Node object")
@@ -218,26 +218,26 @@ def _node_words(sc: Any, s: Any, n: int) -> str:
     return f"{cl.node_name(n)} ({', '.join(notes)})"
 
 
-def _explain_nodes(sc: Any, s: Any) -> str:
+def _explain_nodes(sc: DaemonSetScope, s: DaemonSetState) -> str:
     parts = []
     for n in _nodes(sc):
         pods = [_pod_words(sc, s, k) for k in ds.node_slots(sc, n) if s.pod_phase[k] != cl.NONE]
         parts.append(f"{_node_words(sc, s, n)}: {', '.join(pods) or 'no pod'}")
-    return f"update revision {ds.MODEL.naming.revision(sc, s.template)}; " + "; ".join(parts)
+    return f"update revision {ds.NAMING.revision(sc, s.template)}; " + "; ".join(parts)
 
 
-def _explain_floor(sc: Any, s: Any) -> str:
+def _explain_floor(sc: DaemonSetScope, s: DaemonSetState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     return (
-        f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = {max_unavailable(c, sc, s)}; "
-        + _explain_nodes(sc, s)
+        f"nodes without an available pod = {unavailable_nodes(c, sc, s)}, maxUnavailable = "
+        f"{max_unavailable(c, sc, s)}; " + _explain_nodes(sc, s)
     )
 
 
-def _why_waiting(sc: Any, s: Any) -> list[str]:
+def _why_waiting(sc: DaemonSetScope, s: DaemonSetState) -> list[str]:
     """What keeps the nodes from converging, in the two shapes the liveness counterexamples take."""
-    naming, out = ds.MODEL.naming, []
+    naming, out = ds.NAMING, []
     for n in _nodes(sc):
         node = cl.node_name(n)
         if s.node_exists[n] and s.node_state[n] != cl.NODE_READY:
@@ -260,7 +260,7 @@ def _why_waiting(sc: Any, s: Any) -> list[str]:
     return out
 
 
-def _explain_lacking(sc: Any, s: Any) -> str:
+def _explain_lacking(sc: DaemonSetScope, s: DaemonSetState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     lacking = [
@@ -272,134 +272,150 @@ def _explain_lacking(sc: Any, s: Any) -> str:
 
 PROPERTIES = (
     Property(
-        "daemonset.at_most_one_pod_per_node",
-        "always",
-        "with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
-        "daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all but the oldest",
-        at_most_one_pod_per_node,
-        _no_surge,
-        "maxSurge 0",
-        _explain_nodes,
+        name="daemonset.at_most_one_pod_per_node",
+        kind="always",
+        doc="with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
+        upstream="daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all "
+        "but the oldest",
+        predicate=at_most_one_pod_per_node,
+        adjust=_no_surge,
+        assumes="maxSurge 0",
+        explain=_explain_nodes,
     ),
     Property(
-        "daemonset.at_most_two_pods_per_node_while_surging",
-        "always",
-        "with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
-        "update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the oldest new and oldest old",
-        at_most_two_pods_per_node,
-        _surging,
-        "maxSurge 1 (maxUnavailable 0), at least one edit",
-        _explain_nodes,
+        name="daemonset.at_most_two_pods_per_node_while_surging",
+        kind="always",
+        doc="with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
+        upstream="update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the "
+        "oldest new and oldest old",
+        predicate=at_most_two_pods_per_node,
+        adjust=_surging,
+        assumes="maxSurge 1 (maxUnavailable 0), at least one edit",
+        explain=_explain_nodes,
     ),
     Property(
-        "daemonset.at_most_two_pods_per_node_while_surging_with_evictions",
-        "always",
-        "with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
-        "not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no non-deleting one is left",
-        at_most_two_pods_per_node,
-        _surging_with_evictions,
-        "maxSurge 1, eviction on; at most two nodes, none joining or relabelled",
-        _explain_nodes,
+        name="daemonset.at_most_two_pods_per_node_while_surging_with_evictions",
+        kind="always",
+        doc="with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
+        upstream="not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no "
+        "non-deleting one is left",
+        predicate=at_most_two_pods_per_node,
+        adjust=_surging_with_evictions,
+        assumes="maxSurge 1, eviction on; at most two nodes, none joining or relabelled",
+        explain=_explain_nodes,
     ),
     Property(
-        "daemonset.no_pod_on_ineligible_node",
-        "always",
-        "no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
-        "not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next sync (updateNode only enqueues)",
-        no_pod_on_ineligible_node,
-        _relabels,
-        "a node's class may change once",
-        _explain_nodes,
+        name="daemonset.no_pod_on_ineligible_node",
+        kind="always",
+        doc="no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
+        upstream="not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next "
+        "sync (updateNode only enqueues)",
+        predicate=no_pod_on_ineligible_node,
+        adjust=_relabels,
+        assumes="a node's class may change once",
+        explain=_explain_nodes,
     ),
     Property(
-        "daemonset.pods_created_only_where_they_should_run",
-        "step",
-        "the controller creates a daemon pod only for a node that exists and whose class and taints admit it (shouldRun)",
-        "daemon_controller.go:podsShouldBeOnNode / update.go:rollingUpdate create only for nodes with NodeShouldRunDaemonPod shouldRun",
-        created_only_where_should_run,
-        _relabels,
-        "a node's class may change once",
-        _explain_nodes,
+        name="daemonset.pods_created_only_where_they_should_run",
+        kind="step",
+        doc="the controller creates a daemon pod only for a node that exists and whose class and taints admit it "
+        "(shouldRun)",
+        upstream="daemon_controller.go:podsShouldBeOnNode / update.go:rollingUpdate create only for nodes with "
+        "NodeShouldRunDaemonPod shouldRun",
+        predicate=created_only_where_should_run,
+        adjust=_relabels,
+        assumes="a node's class may change once",
+        explain=_explain_nodes,
     ),
     Property(
-        "daemonset.availability_floor",
-        "always",
-        "during a rolling update, nodes that should run a pod but have no available one never exceed maxUnavailable (faults off)",
-        "update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable (UnavailableCount rounds up)",
-        availability_floor,
-        _steady,
-        "rolled out; RollingUpdate; fixed nodes and classes; no faults",
-        _explain_floor,
+        name="daemonset.availability_floor",
+        kind="always",
+        doc="during a rolling update, nodes that should run a pod but have no available one never exceed "
+        "maxUnavailable (faults off)",
+        upstream="update.go:rollingUpdate deletes old available pods only while numUnavailable < maxUnavailable "
+        "(UnavailableCount rounds up)",
+        predicate=availability_floor,
+        adjust=_steady,
+        assumes="rolled out; RollingUpdate; fixed nodes and classes; no faults",
+        explain=_explain_floor,
     ),
     Property(
-        "daemonset.availability_floor_with_faults",
-        "always",
-        "the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a node be partitioned",
-        "not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
-        availability_floor,
-        _steady_with_faults,
-        "rolled out; RollingUpdate; fixed nodes; crash and partition on",
-        _explain_floor,
+        name="daemonset.availability_floor_with_faults",
+        kind="always",
+        doc="the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a "
+        "node be partitioned",
+        upstream="not guaranteed: the controller only refrains from deleting; it cannot prevent crashes or lost nodes",
+        predicate=availability_floor,
+        adjust=_steady_with_faults,
+        assumes="rolled out; RollingUpdate; fixed nodes; crash and partition on",
+        explain=_explain_floor,
     ),
     Property(
-        "daemonset.rollout_completes_on_every_eligible_node",
-        "sometimes",
-        "a rolling update to an edited template completes: every eligible node runs exactly one available updated pod, no old pod is left (witness)",
-        "update.go:rollingUpdate + podsShouldBeOnNode",
-        rollout_completed,
-        _rollout,
-        "RollingUpdate; at least one edit; node classes fixed",
+        name="daemonset.rollout_completes_on_every_eligible_node",
+        kind="sometimes",
+        doc="a rolling update to an edited template completes: every eligible node runs exactly one available updated "
+        "pod, no old pod is left (witness)",
+        upstream="update.go:rollingUpdate + podsShouldBeOnNode",
+        predicate=rollout_completed,
+        adjust=_rollout,
+        assumes="RollingUpdate; at least one edit; node classes fixed",
     ),
     Property(
-        "daemonset.new_node_gets_pod",
-        "sometimes",
-        "a node that joins the cluster ends up running an available daemon pod (witness)",
-        "daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
-        new_node_runs_pod,
-        _with_join,
-        "one node may join",
+        name="daemonset.new_node_gets_pod",
+        kind="sometimes",
+        doc="a node that joins the cluster ends up running an available daemon pod (witness)",
+        upstream="daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
+        predicate=new_node_runs_pod,
+        adjust=_with_join,
+        assumes="one node may join",
     ),
     Property(
-        "daemonset.finished_or_stuck",
-        "terminal",
-        "whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) pod and no pod is left where it may not stay",
-        "daemon_controller.go/update.go: a sync makes progress while any step is possible",
-        ds.quiescent,
+        name="daemonset.finished_or_stuck",
+        kind="terminal",
+        doc="whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) "
+        "pod and no pod is left where it may not stay",
+        upstream="daemon_controller.go/update.go: a sync makes progress while any step is possible",
+        predicate=ds.quiescent,
         explain=_explain_lacking,
     ),
     Property(
-        "daemonset.runs_on_every_eligible_node",
-        "leads_to",
-        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no faults, fixed classes)",
-        "level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
-        eligible_node_lacks_update,
-        _no_faults_fixed_classes,
-        "no faults; node classes fixed; at least one edit",
-        _explain_lacking,
+        name="daemonset.runs_on_every_eligible_node",
+        kind="leads_to",
+        doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no "
+        "faults, fixed classes)",
+        upstream="level-triggered manage + rollingUpdate; daemon pods tolerate lifecycle taints",
+        predicate=eligible_node_lacks_update,
+        adjust=_no_faults_fixed_classes,
+        assumes="no faults; node classes fixed; at least one edit",
+        explain=_explain_lacking,
         target=every_eligible_node_updated,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "daemonset.runs_on_every_eligible_node_with_relabels",
-        "leads_to",
-        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node's labels or taints may change",
-        "not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever (update.go) and is never deleted (shouldContinueRunning)",
-        eligible_node_lacks_update,
-        _no_faults,
-        "no faults; one class change; at least one edit",
-        _explain_lacking,
+        name="daemonset.runs_on_every_eligible_node_with_relabels",
+        kind="leads_to",
+        doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a "
+        "node's labels or taints may change",
+        upstream="not guaranteed: a Pending pod on a node that got a NoSchedule taint counts as unavailable for ever "
+        "(update.go) and is never deleted (shouldContinueRunning)",
+        predicate=eligible_node_lacks_update,
+        adjust=_no_faults,
+        assumes="no faults; one class change; at least one edit",
+        explain=_explain_lacking,
         target=every_eligible_node_updated,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "daemonset.runs_on_every_eligible_node_with_partition",
-        "leads_to",
-        "whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a node may be partitioned (and never required to come back)",
-        "not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods (TaintNodesByCondition)",
-        eligible_node_lacks_update,
-        _partition,
-        "one partition; classes fixed; at least one edit",
-        _explain_lacking,
+        name="daemonset.runs_on_every_eligible_node_with_partition",
+        kind="leads_to",
+        doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a "
+        "node may be partitioned (and never required to come back)",
+        upstream="not guaranteed: an unreachable node's pods are not Ready and its NoSchedule taint stops new pods "
+        "(TaintNodesByCondition)",
+        predicate=eligible_node_lacks_update,
+        adjust=_partition,
+        assumes="one partition; classes fixed; at least one edit",
+        explain=_explain_lacking,
         target=every_eligible_node_updated,
         fairness=WEAK_FAIRNESS,
     ),

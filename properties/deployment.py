@@ -7,48 +7,48 @@ in the table because users believe them, and the checker's counterexample shows 
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_names import replicaset_name
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property, with_strong_fairness
 
 
-def _fixed_replicas(sc: Any) -> Any:
+def _fixed_replicas(sc: DeploymentScope) -> Value:
     return attrs.evolve(sc, scale_to=())
 
 
-def _no_faults(sc: Any) -> Any:
+def _no_faults(sc: DeploymentScope) -> Value:
     return attrs.evolve(_fixed_replicas(sc), faults=frozenset())
 
 
-def _crashes(sc: Any) -> Any:
+def _crashes(sc: DeploymentScope) -> Value:
     return attrs.evolve(_fixed_replicas(sc), faults=frozenset({"crash"}), fault_budget=max(1, sc.fault_budget))
 
 
-def _with_rollback(sc: Any) -> Any:
+def _with_rollback(sc: DeploymentScope) -> Value:
     return attrs.evolve(sc, edits=max(1, sc.edits), rollbacks=max(1, sc.rollbacks))
 
 
-def _with_edit(sc: Any) -> Any:
+def _with_edit(sc: DeploymentScope) -> Value:
     return attrs.evolve(sc, edits=max(1, sc.edits))
 
 
-def _scale_choice(sc: Any) -> tuple[int, ...]:
+def _scale_choice(sc: DeploymentScope) -> tuple[int, ...]:
     """The scope's scale targets, or one replica fewer (keeps the pod bound, so the state space, of the scope)."""
     return sc.scale_to or ((sc.replicas - 1,) if sc.replicas > 0 else (1,))
 
 
-def _one_scale(sc: Any) -> Any:
+def _one_scale(sc: DeploymentScope) -> Value:
     """A `kubectl scale` (to the scope's targets, else replicas - 1); no faults, no pause."""
     return attrs.evolve(sc, scale_to=_scale_choice(sc), scales=max(1, sc.scales), faults=frozenset(), pauses=0)
 
 
-def _faults_that_stop(sc: Any) -> Any:
+def _faults_that_stop(sc: DeploymentScope) -> Value:
     """Crashes and evictions on, within the scope's fault budget (at least one): faults eventually
     stop. No `rollout undo` (it multiplies the small scope's states by 35; the rollout is the edit's)."""
     return attrs.evolve(
@@ -56,22 +56,22 @@ def _faults_that_stop(sc: Any) -> Any:
     )
 
 
-def _paused_with_scale(sc: Any) -> Any:
+def _paused_with_scale(sc: DeploymentScope) -> Value:
     """A template edit, a pause and a `kubectl scale` (as _one_scale); no faults, no `rollout undo`
     (refused while paused anyway; before the pause it multiplies the small scope's states by 70)."""
     return attrs.evolve(_one_scale(sc), edits=max(1, sc.edits), pauses=max(1, sc.pauses), rollbacks=0)
 
 
-def _paused_rolling(sc: Any) -> Any:
+def _paused_rolling(sc: DeploymentScope) -> Value:
     """As _paused_with_scale, with the RollingUpdate strategy (only it scales proportionally)."""
     return attrs.evolve(_paused_with_scale(sc), strategy=du.ROLLING_UPDATE)
 
 
-def replicas_within_surge(ops: Ops, sc: Any, s: Any) -> Any:
+def replicas_within_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return d.spec_total(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
 
-def surge_lemmas(ops: Ops, sc: Any, s: Any) -> list[Any]:
+def surge_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
     """Why Σ spec.replicas ≤ replicas + maxSurge holds (candidates; see Property.lemmas).
 
     Nobody pauses (the scope has no pauses), so a sync scales proportionally only on a scaling
@@ -92,15 +92,15 @@ def surge_lemmas(ops: Ops, sc: Any, s: Any) -> list[Any]:
     return out
 
 
-def live_pods_within_surge(ops: Ops, sc: Any, s: Any) -> Any:
+def live_pods_within_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return d.live_pods(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
 
-def availability_floor(ops: Ops, sc: Any, s: Any) -> Any:
+def availability_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return d.available_pods(ops, s) >= d.min_available(ops, sc, s)
 
 
-def revisions_unique(ops: Ops, sc: Any, s: Any) -> Any:
+def revisions_unique(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
     return ops.and_(
         *[
@@ -111,7 +111,7 @@ def revisions_unique(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def _current_is_newest(ops: Ops, s: Any) -> Any:
+def _current_is_newest(ops: Ops, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
     return ops.and_(
         *[
@@ -122,15 +122,15 @@ def _current_is_newest(ops: Ops, s: Any) -> Any:
     )
 
 
-def rollback_restores_template(ops: Ops, sc: Any, s: Any) -> Any:
+def rollback_restores_template(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.implies(ops.and_(ops.not_(s.paused), d.rollout_complete(ops, sc, s)), _current_is_newest(ops, s))
 
 
-def rollout_can_complete(ops: Ops, sc: Any, s: Any) -> Any:
+def rollout_can_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.and_(s.templates_used > 1, s.template == s.templates_used - 1, d.rollout_complete(ops, sc, s))
 
 
-def rollback_can_happen(ops: Ops, sc: Any, s: Any) -> Any:
+def rollback_can_happen(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
     newer_exists = ops.or_(*[ops.and_(s.template < u, s.rs_exists[u]) for u in range(k)])
     return ops.and_(
@@ -138,7 +138,7 @@ def rollback_can_happen(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def _explain_surge(sc: Any, s: Any) -> str:
+def _explain_surge(sc: DeploymentScope, s: DeploymentState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     return (
@@ -147,7 +147,7 @@ def _explain_surge(sc: Any, s: Any) -> str:
     )
 
 
-def _explain_live(sc: Any, s: Any) -> str:
+def _explain_live(sc: DeploymentScope, s: DeploymentState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     term = sum(s.terminating)
@@ -157,7 +157,7 @@ def _explain_live(sc: Any, s: Any) -> str:
     )
 
 
-def _explain_floor(sc: Any, s: Any) -> str:
+def _explain_floor(sc: DeploymentScope, s: DeploymentState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     return (
@@ -166,36 +166,36 @@ def _explain_floor(sc: Any, s: Any) -> str:
     )
 
 
-def _explain_revisions(sc: Any, s: Any) -> str:
+def _explain_revisions(sc: DeploymentScope, s: DeploymentState) -> str:
     live = [f"{replicaset_name(t, sc.name)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
     return f"revisions: {', '.join(live)}; the Deployment's template is {replicaset_name(s.template, sc.name)}'s"
 
 
-def rollout_in_progress(ops: Ops, sc: Any, s: Any) -> Any:
+def rollout_in_progress(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.and_(ops.not_(s.paused), ops.not_(d.rollout_complete(ops, sc, s)))
 
 
-def rollout_settled(ops: Ops, sc: Any, s: Any) -> Any:
+def rollout_settled(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.or_(s.paused, d.rollout_complete(ops, sc, s))
 
 
-def scaled(ops: Ops, sc: Any, s: Any) -> Any:
+def scaled(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """The user has run `kubectl scale` (the scope's only scale left, or one of them)."""
     return s.scales_left < sc.scales
 
 
-def _new_value(ops: Ops, s: Any, values: tuple) -> Any:
+def _new_value(ops: Ops, s: DeploymentState, values: tuple) -> Value:
     """The value for the ReplicaSet of the current template (0 if none exists)."""
     return ops.sum_(ops.ite(ops.and_(s.template == t, s.rs_exists[t]), values[t], 0) for t in range(len(values)))
 
 
-def paused_creates_no_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def paused_creates_no_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
     return ops.implies(
         s.paused, ops.and_(*[ops.or_(s.rs_exists[i], ops.not_(t.rs_exists[i])) for i in range(len(s.rs_exists))])
     )
 
 
-def paused_keeps_new_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def paused_keeps_new_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
     """While paused, the current template's ReplicaSet grows only on a scaling event (its
     desired-replicas annotation still differs from spec.replicas: the user has scaled)."""
     grown = _new_value(ops, s, t.rs_replicas) > _new_value(ops, s, s.rs_replicas)
@@ -203,7 +203,7 @@ def paused_keeps_new_replicaset(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     return ops.implies(ops.and_(s.paused, t.paused, grown), pending_scale)
 
 
-def paused_scaled_proportionally(ops: Ops, sc: Any, s: Any) -> Any:
+def paused_scaled_proportionally(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """Paused, at least two ReplicaSets with replicas, every one of them scaled to the user's new count."""
     k = len(s.rs_exists)
     active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
@@ -216,7 +216,7 @@ def paused_scaled_proportionally(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def _explain_rollout(sc: Any, s: Any) -> str:
+def _explain_rollout(sc: DeploymentScope, s: DeploymentState) -> str:
     """spec.replicas and, per ReplicaSet, spec / desired-replicas annotation / status, as `kubectl get rs` shows."""
     from kubecheck.model.kernel.ops import CONCRETE as c
 
@@ -234,7 +234,7 @@ def _explain_rollout(sc: Any, s: Any) -> str:
     return f"spec.replicas {s.replicas} ({status}), rollout {done}; " + "; ".join(parts)
 
 
-def _explain_pause(sc: Any, s: Any) -> str:
+def _explain_pause(sc: DeploymentScope, s: DeploymentState) -> str:
     word = "paused" if s.paused else "not paused"
     return f"the Deployment is {word}; " + _explain_rollout(sc, s)
 
@@ -251,175 +251,192 @@ _EVENT_DRIVEN = (
 
 PROPERTIES = (
     Property(
-        "deployment.replicas_within_surge",
-        "always",
-        "Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge",
-        "rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas (caps the new RS at replicas + maxSurge over all RS specs)",
-        replicas_within_surge,
-        _fixed_replicas,
-        "replicas not changed by the user",
-        _explain_surge,
+        name="deployment.replicas_within_surge",
+        kind="always",
+        doc="Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge",
+        upstream="rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas (caps the new RS at "
+        "replicas + maxSurge over all RS specs)",
+        predicate=replicas_within_surge,
+        adjust=_fixed_replicas,
+        assumes="replicas not changed by the user",
+        explain=_explain_surge,
         lemmas=surge_lemmas,
     ),
     Property(
-        "deployment.live_pods_within_surge",
-        "always",
-        "pods that exist (terminating included) never exceed replicas + maxSurge",
-        "not guaranteed: NewRSNewReplicas counts spec.replicas, and terminating pods are not active (controller_utils.go:FilterActivePods)",
-        live_pods_within_surge,
-        _fixed_replicas,
-        "replicas not changed by the user",
-        _explain_live,
+        name="deployment.live_pods_within_surge",
+        kind="always",
+        doc="pods that exist (terminating included) never exceed replicas + maxSurge",
+        upstream="not guaranteed: NewRSNewReplicas counts spec.replicas, and terminating pods are not active "
+        "(controller_utils.go:FilterActivePods)",
+        predicate=live_pods_within_surge,
+        adjust=_fixed_replicas,
+        assumes="replicas not changed by the user",
+        explain=_explain_live,
     ),
     Property(
-        "deployment.availability_floor",
-        "always",
-        "available pods never drop below replicas - maxUnavailable (faults off)",
-        "rolling.go:reconcileOldReplicaSets keeps Σ status.availableReplicas above MinAvailable when it scales old ReplicaSets down",
-        availability_floor,
-        _no_faults,
-        "no faults; replicas not changed by the user",
-        _explain_floor,
+        name="deployment.availability_floor",
+        kind="always",
+        doc="available pods never drop below replicas - maxUnavailable (faults off)",
+        upstream="rolling.go:reconcileOldReplicaSets keeps Σ status.availableReplicas above MinAvailable when it "
+        "scales old ReplicaSets down",
+        predicate=availability_floor,
+        adjust=_no_faults,
+        assumes="no faults; replicas not changed by the user",
+        explain=_explain_floor,
     ),
     Property(
-        "deployment.availability_floor_with_crashes",
-        "always",
-        "available pods never drop below replicas - maxUnavailable, even when a ready pod may crash",
-        "not guaranteed: the controller only refrains from scaling down (rolling.go); it cannot prevent involuntary disruption",
-        availability_floor,
-        _crashes,
-        "one pod crash may happen; replicas not changed by the user",
-        _explain_floor,
+        name="deployment.availability_floor_with_crashes",
+        kind="always",
+        doc="available pods never drop below replicas - maxUnavailable, even when a ready pod may crash",
+        upstream="not guaranteed: the controller only refrains from scaling down (rolling.go); it cannot prevent "
+        "involuntary disruption",
+        predicate=availability_floor,
+        adjust=_crashes,
+        assumes="one pod crash may happen; replicas not changed by the user",
+        explain=_explain_floor,
     ),
     Property(
-        "deployment.revisions_unique",
-        "always",
-        "no two ReplicaSets of the Deployment carry the same revision number",
-        "sync.go:getNewReplicaSet gives a new or reused ReplicaSet MaxRevision(old)+1",
-        revisions_unique,
+        name="deployment.revisions_unique",
+        kind="always",
+        doc="no two ReplicaSets of the Deployment carry the same revision number",
+        upstream="sync.go:getNewReplicaSet gives a new or reused ReplicaSet MaxRevision(old)+1",
+        predicate=revisions_unique,
         explain=_explain_revisions,
     ),
     Property(
-        "deployment.rollback_restores_template",
-        "always",
-        "once a rollout completes, the running ReplicaSet is the current template's and has the highest revision (after `rollout undo`, the chosen one)",
-        "kubectl rollback.go copies the chosen ReplicaSet's template; sync.go:getNewReplicaSet then reuses that ReplicaSet with revision max+1",
-        rollback_restores_template,
-        _with_rollback,
-        "at least one template edit and one rollout undo",
-        _explain_revisions,
+        name="deployment.rollback_restores_template",
+        kind="always",
+        doc="once a rollout completes, the running ReplicaSet is the current template's and has the highest revision "
+        "(after `rollout undo`, the chosen one)",
+        upstream="kubectl rollback.go copies the chosen ReplicaSet's template; sync.go:getNewReplicaSet then reuses "
+        "that ReplicaSet with revision max+1",
+        predicate=rollback_restores_template,
+        adjust=_with_rollback,
+        assumes="at least one template edit and one rollout undo",
+        explain=_explain_revisions,
     ),
     Property(
-        "deployment.rollout_can_complete",
-        "sometimes",
-        "a rollout to an edited template can complete (witness)",
-        "deployment_util.go:DeploymentComplete",
-        rollout_can_complete,
-        _with_edit,
-        "at least one template edit",
+        name="deployment.rollout_can_complete",
+        kind="sometimes",
+        doc="a rollout to an edited template can complete (witness)",
+        upstream="deployment_util.go:DeploymentComplete",
+        predicate=rollout_can_complete,
+        adjust=_with_edit,
+        assumes="at least one template edit",
     ),
     Property(
-        "deployment.rollback_can_happen",
-        "sometimes",
-        "a `rollout undo` can bring the Deployment back to an older template and complete (witness)",
-        "kubectl polymorphichelpers/rollback.go; sync.go revision reuse",
-        rollback_can_happen,
-        _with_rollback,
-        "at least one template edit and one rollout undo",
+        name="deployment.rollback_can_happen",
+        kind="sometimes",
+        doc="a `rollout undo` can bring the Deployment back to an older template and complete (witness)",
+        upstream="kubectl polymorphichelpers/rollback.go; sync.go revision reuse",
+        predicate=rollback_can_happen,
+        adjust=_with_rollback,
+        assumes="at least one template edit and one rollout undo",
     ),
     Property(
-        "deployment.rollout_eventually_completes",
-        "leads_to",
-        "a rollout in progress eventually completes (or the user pauses it)",
-        "rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
-        rollout_in_progress,
+        name="deployment.rollout_eventually_completes",
+        kind="leads_to",
+        doc="a rollout in progress eventually completes (or the user pauses it)",
+        upstream="rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed "
+        "release (progress.go only reports ProgressDeadlineExceeded)",
+        predicate=rollout_in_progress,
         explain=None,
         target=rollout_settled,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "deployment.rollout_eventually_completes_under_strong_fairness",
-        "leads_to",
-        "a rollout in progress eventually completes (or the user pauses it), even if the controllers take every "
-        "chance they are offered: a counterexample here is not an artefact of a controller that ignores a readiness blip",
-        "replica_set.go:updatePod enqueues the ReplicaSet on every pod status change and deployment_controller.go:"
+        name="deployment.rollout_eventually_completes_under_strong_fairness",
+        kind="leads_to",
+        doc="a rollout in progress eventually completes (or the user pauses it), even if the controllers take every "
+        "chance they are offered: a counterexample here is not an artefact of a controller that ignores a readiness "
+        "blip",
+        upstream="replica_set.go:updatePod enqueues the ReplicaSet on every pod status change and "
+        "deployment_controller.go:"
         "updateReplicaSet the Deployment on every ReplicaSet change, so a step enabled again and again is eventually "
         "taken; nothing rolls back a failed release (progress.go only reports ProgressDeadlineExceeded)",
-        rollout_in_progress,
+        predicate=rollout_in_progress,
         explain=_explain_rollout,
         target=rollout_settled,
         fairness=with_strong_fairness(*_EVENT_DRIVEN, why="a crash-looping pod's moments of readiness are seen"),
         strong_fairness=_EVENT_DRIVEN,
     ),
     Property(
-        "deployment.rollout_eventually_completes_with_faults",
-        "leads_to",
-        "a rollout in progress eventually completes (or the user pauses it) although pods crash or are evicted, "
+        name="deployment.rollout_eventually_completes_with_faults",
+        kind="leads_to",
+        doc="a rollout in progress eventually completes (or the user pauses it) although pods crash or are evicted, "
         "a bounded number of times (faults eventually stop)",
-        "rolling.go/recreate.go scale on ReplicaSet status; replica_set.go:manageReplicas replaces evicted pods "
-        "(terminating pods are not active, controller_utils.go:FilterActivePods); the kubelet restarts a crashed container",
-        rollout_in_progress,
-        _faults_that_stop,
-        "faults: crash and evict, at most fault-budget (>= 1) of them; "
+        upstream="rolling.go/recreate.go scale on ReplicaSet status; replica_set.go:manageReplicas replaces evicted "
+        "pods "
+        "(terminating pods are not active, controller_utils.go:FilterActivePods); the kubelet restarts a crashed "
+        "container",
+        predicate=rollout_in_progress,
+        adjust=_faults_that_stop,
+        assumes="faults: crash and evict, at most fault-budget (>= 1) of them; "
         "replicas not changed by the user; no rollout undo",
-        _explain_rollout,
+        explain=_explain_rollout,
         target=rollout_settled,
         fairness=WEAK_FAIRNESS + "; faults stop once the fault budget is spent",
     ),
     Property(
-        "deployment.scale_eventually_completes",
-        "leads_to",
-        "after `kubectl scale`, the Deployment eventually runs spec.replicas available pods of its template, "
+        name="deployment.scale_eventually_completes",
+        kind="leads_to",
+        doc="after `kubectl scale`, the Deployment eventually runs spec.replicas available pods of its template, "
         "nothing else, and its status has caught up (what `kubectl rollout status` waits for)",
-        "not guaranteed: sync.go:scale returns early when the only active ReplicaSet already has spec.replicas "
+        upstream="not guaranteed: sync.go:scale returns early when the only active ReplicaSet already has "
+        "spec.replicas "
         "without refreshing its desired-replicas annotation, so isScalingEvent stays true and rolloutRolling never "
         "runs again (kubernetes/kubernetes#102551; fixes proposed in #102579, #138036, #138840)",
-        scaled,
-        _one_scale,
-        "one `kubectl scale` (to the scope's scale-to, else replicas - 1); no faults, no pause",
-        _explain_rollout,
+        predicate=scaled,
+        adjust=_one_scale,
+        assumes="one `kubectl scale` (to the scope's scale-to, else replicas - 1); no faults, no pause",
+        explain=_explain_rollout,
         target=d.rollout_complete,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "deployment.paused_creates_no_replicaset",
-        "step",
-        "while the Deployment is paused, no ReplicaSet is created (a template edit is not rolled out)",
-        "deployment_controller.go:syncDeployment sends a paused Deployment to sync(), which calls "
+        name="deployment.paused_creates_no_replicaset",
+        kind="step",
+        doc="while the Deployment is paused, no ReplicaSet is created (a template edit is not rolled out)",
+        upstream="deployment_controller.go:syncDeployment sends a paused Deployment to sync(), which calls "
         "getAllReplicaSetsAndSyncRevision with createIfNotExisted=false (sync.go)",
-        paused_creates_no_replicaset,
-        _paused_with_scale,
-        "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause,
+        predicate=paused_creates_no_replicaset,
+        adjust=_paused_with_scale,
+        assumes="a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        explain=_explain_pause,
     ),
     Property(
-        "deployment.paused_keeps_new_replicaset",
-        "step",
-        "while the Deployment is paused, the new template's ReplicaSet is not scaled up except to follow a `kubectl scale`",
-        "not guaranteed: sync.go:scale fills replicas + maxSurge even when paused (proportional scaling with no "
-        "scaling event) and gives the leftover to the largest ReplicaSet, newer first on ties (cf. kubernetes/kubernetes#115735)",
-        paused_keeps_new_replicaset,
-        _paused_with_scale,
-        "a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause,
+        name="deployment.paused_keeps_new_replicaset",
+        kind="step",
+        doc="while the Deployment is paused, the new template's ReplicaSet is not scaled up except to follow a "
+        "`kubectl scale`",
+        upstream="not guaranteed: sync.go:scale fills replicas + maxSurge even when paused (proportional scaling with "
+        "no "
+        "scaling event) and gives the leftover to the largest ReplicaSet, newer first on ties (cf. "
+        "kubernetes/kubernetes#115735)",
+        predicate=paused_keeps_new_replicaset,
+        adjust=_paused_with_scale,
+        assumes="a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        explain=_explain_pause,
     ),
     Property(
-        "deployment.paused_deployment_scales_proportionally",
-        "sometimes",
-        "a paused Deployment in mid-rollout is still scaled when the user scales it: every ReplicaSet with replicas "
+        name="deployment.paused_deployment_scales_proportionally",
+        kind="sometimes",
+        doc="a paused Deployment in mid-rollout is still scaled when the user scales it: every ReplicaSet with "
+        "replicas "
         "is resized proportionally (witness)",
-        "sync.go:sync → scale (proportional branch, GetProportion); concepts/workloads/controllers/deployment.md "
+        upstream="sync.go:sync → scale (proportional branch, GetProportion); "
+        "concepts/workloads/controllers/deployment.md "
         "'Proportional scaling'",
-        paused_scaled_proportionally,
-        _paused_rolling,
-        "RollingUpdate; a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
-        _explain_pause,
+        predicate=paused_scaled_proportionally,
+        adjust=_paused_rolling,
+        assumes="RollingUpdate; a template edit, a pause and a `kubectl scale`; no faults, no rollout undo",
+        explain=_explain_pause,
     ),
     Property(
-        "deployment.no_stuck_rollout",
-        "terminal",
-        "whenever nothing more can happen, the rollout is complete or the Deployment is paused",
-        "rolling.go/recreate.go: a rollout proceeds while any step is possible; nothing else ends it",
-        d.quiescent,
+        name="deployment.no_stuck_rollout",
+        kind="terminal",
+        doc="whenever nothing more can happen, the rollout is complete or the Deployment is paused",
+        upstream="rolling.go/recreate.go: a rollout proceeds while any step is possible; nothing else ends it",
+        predicate=d.quiescent,
     ),
 )

@@ -18,14 +18,15 @@ deletes every old pod first; with one replica the new pod then attaches wherever
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 from kubecheck.properties.deployment import rollout_in_progress, rollout_settled
 from kubecheck.properties.volumes import VolumeView, volume_properties
@@ -34,19 +35,19 @@ from kubecheck.properties.volumes import VolumeView, volume_properties
 RUNNING = ("running", "ready", "available", "terminating")
 
 
-def _claims(sc: Any, s: Any) -> range:
+def _claims(sc: DeploymentScope, s: DeploymentState) -> range:
     return range(1 if sc.claims else 0)
 
 
-def _bound_users(ops: Ops, sc: Any, s: Any, claim: int) -> Any:
+def _bound_users(ops: Ops, sc: DeploymentScope, s: DeploymentState, claim: int) -> Value:
     return ops.sum_(d.on_node(s, n, d.BOUND + ("terminating",)) for n in range(sc.nodes))
 
 
-def _running_users(ops: Ops, sc: Any, s: Any, claim: int) -> Any:
+def _running_users(ops: Ops, sc: DeploymentScope, s: DeploymentState, claim: int) -> Value:
     return ops.sum_(d.on_node(s, n, RUNNING) for n in range(sc.nodes))
 
 
-def _waiting_for_attach(ops: Ops, sc: Any, s: Any, claim: int) -> Any:
+def _waiting_for_attach(ops: Ops, sc: DeploymentScope, s: DeploymentState, claim: int) -> Value:
     """A pod bound to node n sits in ContainerCreating: the volume is attached to another node."""
     return ops.or_(
         *[
@@ -65,10 +66,10 @@ VIEW = VolumeView(
 )
 
 
-def shared_claim(mode: str | None) -> Callable[[Any], Any]:
+def shared_claim(mode: str | None) -> Callable[[Value], Value]:
     """The user's Deployment with its pods sharing one claim (of ``mode``, or the scope's) on two nodes."""
 
-    def adjust(sc: Any) -> Any:
+    def adjust(sc: DeploymentScope) -> Value:
         return attrs.evolve(sc, claims=True, access_mode=mode or sc.access_mode, nodes=2, min_ready_seconds=0)
 
     return adjust
@@ -92,7 +93,7 @@ _MODES = {
 }
 
 
-def _explain_attach(sc: Any, s: Any) -> str:
+def _explain_attach(sc: DeploymentScope, s: DeploymentState) -> str:
     names = [node_name(n) for n in range(sc.nodes)]
     where = [names[n] for n in range(sc.nodes) if sc.claims and vol.is_attached(s, sc.nodes, 0, n)]
     waiting = [
@@ -108,15 +109,17 @@ def _explain_attach(sc: Any, s: Any) -> str:
 
 PROPERTIES = tuple(_shared(p, _MODES[p.name.split(".", 1)[1]]) for p in volume_properties("deployment", VIEW)) + (
     Property(
-        "deployment.rollout_completes_with_shared_claim",
-        "leads_to",
-        "a rollout in progress eventually completes although every pod mounts one ReadWriteOnce claim",
-        "not guaranteed: the scheduler ignores attachments and attachdetach refuses a second node (Multi-Attach error); "
-        "RollingUpdate keeps old pods until new ones are available (rolling.go), Recreate deletes them first (recreate.go)",
-        rollout_in_progress,
-        shared_claim(vol.RWO),
-        _assumes(vol.RWO),
-        _explain_attach,
+        name="deployment.rollout_completes_with_shared_claim",
+        kind="leads_to",
+        doc="a rollout in progress eventually completes although every pod mounts one ReadWriteOnce claim",
+        upstream="not guaranteed: the scheduler ignores attachments and attachdetach refuses a second node "
+        "(Multi-Attach error); "
+        "RollingUpdate keeps old pods until new ones are available (rolling.go), Recreate deletes them first "
+        "(recreate.go)",
+        predicate=rollout_in_progress,
+        adjust=shared_claim(vol.RWO),
+        assumes=_assumes(vol.RWO),
+        explain=_explain_attach,
         target=rollout_settled,
         fairness=WEAK_FAIRNESS,
     ),

@@ -9,15 +9,15 @@ Parallel, a claim of an in-range ordinal deleted after a quick scale-down-and-up
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 
 # -- scope adjustments -----------------------------------------------------------------------
@@ -25,63 +25,63 @@ from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 _SPLIT_BRAIN = frozenset({"force-delete", "node-delete"})
 
 
-def _two_nodes(sc: Any) -> Any:
+def _two_nodes(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, nodes=max(2, sc.nodes))
 
 
-def _without_split_brain_faults(sc: Any) -> Any:
+def _without_split_brain_faults(sc: StatefulSetScope) -> Value:
     faults = (sc.faults - _SPLIT_BRAIN) | {"partition"}
     return attrs.evolve(_two_nodes(sc), faults=faults, fault_budget=max(1, sc.fault_budget))
 
 
-def _with_faults(*names: str) -> Any:
-    def adjust(sc: Any) -> Any:
+def _with_faults(*names: str) -> Value:
+    def adjust(sc: StatefulSetScope) -> Value:
         return attrs.evolve(_two_nodes(sc), faults=frozenset(names), fault_budget=max(len(names), sc.fault_budget))
 
     return adjust
 
 
-def _ordered(sc: Any) -> Any:
+def _ordered(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, pod_management=su.ORDERED_READY)
 
 
-def _parallel(sc: Any) -> Any:
+def _parallel(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, pod_management=su.PARALLEL)
 
 
-def _ordered_scale_down(sc: Any) -> Any:
+def _ordered_scale_down(sc: StatefulSetScope) -> Value:
     down = tuple(v for v in sc.scale_to if v < sc.replicas) or (max(0, sc.replicas - 1),)
     return attrs.evolve(
         _ordered(sc), scale_to=down, scales=max(1, sc.scales), faults=frozenset(), set_deletion=False, pod_deletes=0
     )
 
 
-def _partitioned_update(sc: Any) -> Any:
+def _partitioned_update(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, strategy=su.ROLLING_UPDATE, partition=max(1, sc.partition), edits=max(1, sc.edits))
 
 
-def _scale_down_and_up(sc: Any) -> Any:
+def _scale_down_and_up(sc: StatefulSetScope) -> Value:
     r = max(2, sc.replicas)
     return attrs.evolve(sc, replicas=r, when_scaled=su.DELETE, scale_to=(r - 1, r), scales=2, claims=True)
 
 
-def _set_deletion(sc: Any) -> Any:
+def _set_deletion(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, set_deletion=True, replicas=max(2, sc.replicas))
 
 
-def _with_edit(sc: Any) -> Any:
+def _with_edit(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, edits=max(1, sc.edits))
 
 
-def _rescheduling(sc: Any) -> Any:
+def _rescheduling(sc: StatefulSetScope) -> Value:
     return attrs.evolve(_two_nodes(sc), claims=True, faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
 
 
-def _rolling_update(sc: Any) -> Any:
+def _rolling_update(sc: StatefulSetScope) -> Value:
     return attrs.evolve(sc, strategy=su.ROLLING_UPDATE, edits=max(1, sc.edits))
 
 
-def _broken_release(sc: Any) -> Any:
+def _broken_release(sc: StatefulSetScope) -> Value:
     """An OrderedReady rolling update to a bad release; the user only edits (no scale, revert, pod or set deletion)."""
     return attrs.evolve(
         _rolling_update(_ordered(sc)),
@@ -94,13 +94,13 @@ def _broken_release(sc: Any) -> Any:
     )
 
 
-def _with_scale(sc: Any) -> Any:
+def _with_scale(sc: StatefulSetScope) -> Value:
     if sc.scale_to and sc.scales:
         return sc
     return attrs.evolve(sc, scale_to=(sc.replicas - 1 if sc.replicas > 0 else 1,), scales=1)
 
 
-def _scale_down_deletes_claims(sc: Any) -> Any:
+def _scale_down_deletes_claims(sc: StatefulSetScope) -> Value:
     """whenScaled=Delete, a scale-down, and a template edit (which replaces pods while the user scales)."""
     r = max(2, sc.replicas)
     down = tuple(v for v in sc.scale_to if v < r) or (r - 1,)
@@ -118,11 +118,11 @@ def _scale_down_deletes_claims(sc: Any) -> Any:
 # -- predicates --------------------------------------------------------------------------------
 
 
-def _slots(s: Any) -> range:
+def _slots(s: StatefulSetState) -> range:
     return range(len(s.pod_phase))
 
 
-def one_pod_object_per_identity(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def one_pod_object_per_identity(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
     """A pod object is created only where none exists, and a terminating object is only ever removed."""
     parts = []
     for i in _slots(s):
@@ -132,25 +132,25 @@ def one_pod_object_per_identity(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     return ops.and_(*parts)
 
 
-def one_running_instance(ops: Ops, sc: Any, s: Any) -> Any:
+def one_running_instance(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.and_(*[cl.running_instances(ops, s, i) <= 1 for i in _slots(s)])
 
 
-def _healthy(ops: Ops, s: Any, i: int) -> Any:
+def _healthy(ops: Ops, s: StatefulSetState, i: int) -> Value:
     return ops.and_(s.pod_phase[i] == cl.AVAILABLE, ops.not_(s.pod_terminating[i]))
 
 
-def _created(ops: Ops, s: Any, t: Any, i: int) -> Any:
+def _created(ops: Ops, s: StatefulSetState, t: StatefulSetState, i: int) -> Value:
     return ops.and_(s.pod_phase[i] == cl.NONE, t.pod_phase[i] == cl.UNSCHEDULED)
 
 
-def created_in_ordinal_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def created_in_ordinal_order(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
     return ops.and_(
         *[ops.implies(_created(ops, s, t, i), ops.and_(*[_healthy(ops, s, j) for j in range(i)])) for i in _slots(s)]
     )
 
 
-def removed_in_reverse_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def removed_in_reverse_order(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
     parts = []
     for j in _slots(s):
         deleted = ops.and_(
@@ -164,21 +164,21 @@ def removed_in_reverse_order(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     return ops.and_(*parts)
 
 
-def _mounted(ops: Ops, sc: Any, s: Any, i: int) -> Any:
+def _mounted(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, i: int) -> Value:
     return ops.and_(s.pvc[i], vol.attached_on(ops, s, sc.nodes, i, s.pod_node[i]))
 
 
-def pod_mounts_own_claim(ops: Ops, sc: Any, s: Any) -> Any:
+def pod_mounts_own_claim(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     if not sc.claims:
         return True
     return ops.and_(*[ops.implies(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i)) for i in _slots(s)])
 
 
-def _moved(ops: Ops, s: Any, i: int) -> Any:
+def _moved(ops: Ops, s: StatefulSetState, i: int) -> Value:
     return ops.and_(s.claim_home[i] != 0, s.claim_home[i] != s.pod_node[i] + 1)
 
 
-def identity_stable_across_rescheduling(ops: Ops, sc: Any, s: Any) -> Any:
+def identity_stable_across_rescheduling(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     if not sc.claims:
         return True
     return ops.and_(
@@ -192,7 +192,7 @@ def identity_stable_across_rescheduling(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def partition_respected(ops: Ops, sc: Any, s: Any) -> Any:
+def partition_respected(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.and_(
         *[
             ops.implies(
@@ -205,7 +205,7 @@ def partition_respected(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def claims_follow_retention_policy(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def claims_follow_retention_policy(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
     by_scale = sc.when_scaled == su.DELETE
     by_delete = sc.when_deleted == su.DELETE
     return ops.and_(
@@ -219,7 +219,7 @@ def claims_follow_retention_policy(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     )
 
 
-def in_range_claims_kept(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
+def in_range_claims_kept(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
     return ops.and_(
         *[
             ops.implies(ops.and_(s.pvc[i], ops.not_(t.pvc[i]), ops.not_(s.set_deleted)), i >= s.replicas)
@@ -228,7 +228,7 @@ def in_range_claims_kept(ops: Ops, sc: Any, s: Any, t: Any) -> Any:
     )
 
 
-def set_deletion_unordered(ops: Ops, sc: Any, s: Any) -> Any:
+def set_deletion_unordered(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     n = len(s.pod_phase)
     return ops.and_(
         s.set_deleted,
@@ -242,14 +242,14 @@ def set_deletion_unordered(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def parallel_runs_ahead(ops: Ops, sc: Any, s: Any) -> Any:
+def parallel_runs_ahead(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     n = len(s.pod_phase)
     return ops.or_(
         *[ops.and_(s.pod_phase[j] >= cl.READY, s.pod_phase[i] < cl.READY) for j in range(n) for i in range(j)]
     )
 
 
-def rolling_update_completes(ops: Ops, sc: Any, s: Any) -> Any:
+def rolling_update_completes(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.and_(
         s.templates_used > 1,
         s.template == s.templates_used - 1,
@@ -260,23 +260,25 @@ def rolling_update_completes(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def template_edited(ops: Ops, sc: Any, s: Any) -> Any:
+def template_edited(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """The user has applied a new template at least once (the update revision may differ from the pods')."""
     return s.templates_used > 1
 
 
-def update_starts_from_healthy_set(ops: Ops, sc: Any, s: Any) -> Any:
-    """The template was edited while every in-range pod is available at the set's first revision (status.currentRevision)."""
+def update_starts_from_healthy_set(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The template was edited while every in-range pod is available at the set's first revision
+    (status.currentRevision)."""
     healthy = [ops.implies(i < s.replicas, ops.and_(_healthy(ops, s, i), s.pod_rev[i] == 0)) for i in _slots(s)]
     return ops.and_(s.status_written, s.current_rev == 0, s.template != 0, *healthy)
 
 
-def _updated_and_available(ops: Ops, s: Any, i: int) -> Any:
+def _updated_and_available(ops: Ops, s: StatefulSetState, i: int) -> Value:
     return ops.and_(_healthy(ops, s, i), s.pod_rev[i] == s.template)
 
 
-def rolling_update_done(ops: Ops, sc: Any, s: Any) -> Any:
-    """Every in-range ordinal at or above the partition runs the update revision and is available (or the set is deleted)."""
+def rolling_update_done(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Every in-range ordinal at or above the partition runs the update revision and is available
+    (or the set is deleted)."""
     return ops.or_(
         s.set_deleted,
         ops.and_(
@@ -289,16 +291,16 @@ def rolling_update_done(ops: Ops, sc: Any, s: Any) -> Any:
     )
 
 
-def _initial_scales(sc: Any) -> int:
+def _initial_scales(sc: StatefulSetScope) -> int:
     return sc.scales if sc.scale_to else 0
 
 
-def scaled(ops: Ops, sc: Any, s: Any) -> Any:
+def scaled(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """The user has scaled the StatefulSet at least once."""
     return s.scales_left < _initial_scales(sc)
 
 
-def scale_done(ops: Ops, sc: Any, s: Any) -> Any:
+def scale_done(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """Pods match spec.replicas: web-0..web-(n-1) available with their claims, no pod above (or the set is deleted)."""
     parts = []
     for i in _slots(s):
@@ -307,16 +309,16 @@ def scale_done(ops: Ops, sc: Any, s: Any) -> Any:
     return ops.or_(s.set_deleted, ops.and_(*parts))
 
 
-def claim_above_range(ops: Ops, sc: Any, s: Any) -> Any:
+def claim_above_range(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """Some claim data-web-i with i >= spec.replicas exists."""
     return ops.or_(*[ops.and_(i >= s.replicas, s.pvc[i]) for i in _slots(s)])
 
 
-def no_claim_above_range(ops: Ops, sc: Any, s: Any) -> Any:
+def no_claim_above_range(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.or_(s.set_deleted, ops.not_(claim_above_range(ops, sc, s)))
 
 
-def pod_reattaches_claim(ops: Ops, sc: Any, s: Any) -> Any:
+def pod_reattaches_claim(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.or_(
         *[ops.and_(cl.containers_running(ops, s, i), _mounted(ops, sc, s, i), _moved(ops, s, i)) for i in _slots(s)]
     )
@@ -325,11 +327,11 @@ def pod_reattaches_claim(ops: Ops, sc: Any, s: Any) -> Any:
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
 
-def _name(sc: Any, i: int) -> str:
-    return st.MODEL.naming.pod(sc, i)
+def _name(sc: StatefulSetScope, i: int) -> str:
+    return st.NAMING.pod(sc, i)
 
 
-def _explain_instances(sc: Any, s: Any) -> str:
+def _explain_instances(sc: StatefulSetScope, s: StatefulSetState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
     parts = []
@@ -342,15 +344,15 @@ def _explain_instances(sc: Any, s: Any) -> str:
     return "; ".join(parts) or "every identity runs at most once"
 
 
-def _explain_phases(sc: Any, s: Any) -> str:
+def _explain_phases(sc: StatefulSetScope, s: StatefulSetState) -> str:
     return ", ".join(
         f"{_name(sc, i)}={cl.PHASE_NAMES[p]}{' (terminating)' if t else ''}"
         for i, (p, t) in enumerate(zip(s.pod_phase, s.pod_terminating))
     )
 
 
-def _revision(sc: Any, t: int) -> str:
-    return st.MODEL.naming.revision(sc, t)
+def _revision(sc: StatefulSetScope, t: int) -> str:
+    return st.NAMING.revision(sc, t)
 
 
 _PHASE_WORDS = {
@@ -362,7 +364,7 @@ _PHASE_WORDS = {
 }
 
 
-def _explain_rollout(sc: Any, s: Any) -> str:
+def _explain_rollout(sc: StatefulSetScope, s: StatefulSetState) -> str:
     """The ordinals that have not reached the update revision, and why a broken release keeps them there."""
     waiting, stuck = [], []
     for i in _slots(s):
@@ -388,12 +390,13 @@ def _explain_rollout(sc: Any, s: Any) -> str:
         pods = " ".join(stuck)
         out += (
             f". {', '.join(stuck)} runs a broken release: its readiness probe never passes, and the controller "
-            f"waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod {pods})"
+            "waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod "
+            f"{pods})"
         )
     return out
 
 
-def _explain_scale(sc: Any, s: Any) -> str:
+def _explain_scale(sc: StatefulSetScope, s: StatefulSetState) -> str:
     def phase(i: int) -> str:
         p = s.pod_phase[i]
         word = "available" if p == cl.AVAILABLE and sc.has_min_ready else _PHASE_WORDS.get(p, str(p))
@@ -403,12 +406,12 @@ def _explain_scale(sc: Any, s: Any) -> str:
     out = f"spec.replicas {s.replicas}; pods: {', '.join(pods) or 'none'}"
     if not sc.claims:
         return out
-    claims = [st.MODEL.naming.claim(sc, i) for i in _slots(s) if s.pvc[i]]
+    claims = [st.NAMING.claim(sc, i) for i in _slots(s) if s.pvc[i]]
     out += f"; claims: {', '.join(claims) or 'none'}"
     for i in _slots(s):
         if i >= s.replicas and s.pvc[i] and s.pod_phase[i] == cl.NONE and not s.pvc_pod_ref[i]:
             out += (
-                f". {st.MODEL.naming.claim(sc, i)} is above spec.replicas and has no ownerReference to a pod "
+                f". {st.NAMING.claim(sc, i)} is above spec.replicas and has no ownerReference to a pod "
                 f"({_name(sc, i)} did not exist when the set was scaled down), so nothing will delete it"
             )
     return out
@@ -422,211 +425,234 @@ _NOBODY_DELETES = (
 
 PROPERTIES = (
     Property(
-        "statefulset.at_most_one_pod_object_per_identity",
-        "step",
-        "a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until it is gone",
-        "API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots (isCreated)",
-        one_pod_object_per_identity,
+        name="statefulset.at_most_one_pod_object_per_identity",
+        kind="step",
+        doc="a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until "
+        "it is gone",
+        upstream="API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots "
+        "(isCreated)",
+        predicate=one_pod_object_per_identity,
         explain=_explain_phases,
     ),
     Property(
-        "statefulset.at_most_one_running_instance",
-        "always",
-        "containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node deletion)",
-        "website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the kubelet",
-        one_running_instance,
-        _without_split_brain_faults,
-        "faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
-        _explain_instances,
+        name="statefulset.at_most_one_running_instance",
+        kind="always",
+        doc="containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node "
+        "deletion)",
+        upstream="website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the "
+        "kubelet",
+        predicate=one_running_instance,
+        adjust=_without_split_brain_faults,
+        assumes="faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
+        explain=_explain_instances,
     ),
     Property(
-        "statefulset.at_most_one_running_instance_with_force_delete",
-        "always",
-        "containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
-        "not guaranteed: force deletion frees the name without kubelet confirmation (force-delete-stateful-set-pod.md)",
-        one_running_instance,
-        _with_faults("partition", "force-delete"),
-        "faults: partition and force-delete (2); two nodes",
-        _explain_instances,
+        name="statefulset.at_most_one_running_instance_with_force_delete",
+        kind="always",
+        doc="containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
+        upstream="not guaranteed: force deletion frees the name without kubelet confirmation "
+        "(force-delete-stateful-set-pod.md)",
+        predicate=one_running_instance,
+        adjust=_with_faults("partition", "force-delete"),
+        assumes="faults: partition and force-delete (2); two nodes",
+        explain=_explain_instances,
     ),
     Property(
-        "statefulset.at_most_one_running_instance_with_node_delete",
-        "always",
-        "containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
-        "not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without kubelet confirmation",
-        one_running_instance,
-        _with_faults("partition", "node-delete"),
-        "faults: partition and node-delete (2); two nodes",
-        _explain_instances,
+        name="statefulset.at_most_one_running_instance_with_node_delete",
+        kind="always",
+        doc="containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
+        upstream="not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without "
+        "kubelet confirmation",
+        predicate=one_running_instance,
+        adjust=_with_faults("partition", "node-delete"),
+        assumes="faults: partition and node-delete (2); two nodes",
+        explain=_explain_instances,
     ),
     Property(
-        "statefulset.pods_created_in_ordinal_order",
-        "step",
-        "OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not terminating",
-        "stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue #38418",
-        created_in_ordinal_order,
-        _ordered,
-        "podManagementPolicy OrderedReady",
-        _explain_phases,
+        name="statefulset.pods_created_in_ordinal_order",
+        kind="step",
+        doc="OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not "
+        "terminating",
+        upstream="stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue "
+        "#38418",
+        predicate=created_in_ordinal_order,
+        adjust=_ordered,
+        assumes="podManagementPolicy OrderedReady",
+        explain=_explain_phases,
     ),
     Property(
-        "statefulset.pods_created_in_ordinal_order_under_parallel",
-        "step",
-        "Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
-        "not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
-        created_in_ordinal_order,
-        _parallel,
-        "podManagementPolicy Parallel",
-        _explain_phases,
+        name="statefulset.pods_created_in_ordinal_order_under_parallel",
+        kind="step",
+        doc="Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
+        upstream="not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
+        predicate=created_in_ordinal_order,
+        adjust=_parallel,
+        assumes="podManagementPolicy Parallel",
+        explain=_explain_phases,
     ),
     Property(
-        "statefulset.pods_removed_in_reverse_order",
-        "step",
-        "OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
-        "stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic return after one delete",
-        removed_in_reverse_order,
-        _ordered_scale_down,
-        "OrderedReady; a scale-down; no faults, no set deletion, no manual pod deletes",
-        _explain_phases,
+        name="statefulset.pods_removed_in_reverse_order",
+        kind="step",
+        doc="OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
+        upstream="stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic "
+        "return after one delete",
+        predicate=removed_in_reverse_order,
+        adjust=_ordered_scale_down,
+        assumes="OrderedReady; a scale-down; no faults, no set deletion, no manual pod deletes",
+        explain=_explain_phases,
     ),
     Property(
-        "statefulset.pod_mounts_own_claim",
-        "always",
-        "a running web-i always has data-web-i bound and attached to its node",
-        "stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach (volumes.py)",
-        pod_mounts_own_claim,
+        name="statefulset.pod_mounts_own_claim",
+        kind="always",
+        doc="a running web-i always has data-web-i bound and attached to its node",
+        upstream="stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach "
+        "(volumes.py)",
+        predicate=pod_mounts_own_claim,
     ),
     Property(
-        "statefulset.identity_stable_across_rescheduling",
-        "always",
-        "a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
-        "stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name (stateful_set_utils.go:initIdentity)",
-        identity_stable_across_rescheduling,
-        _rescheduling,
-        "two nodes; eviction on",
+        name="statefulset.identity_stable_across_rescheduling",
+        kind="always",
+        doc="a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
+        upstream="stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name "
+        "(stateful_set_utils.go:initIdentity)",
+        predicate=identity_stable_across_rescheduling,
+        adjust=_rescheduling,
+        assumes="two nodes; eviction on",
     ),
     Property(
-        "statefulset.partition_respected",
-        "always",
-        "with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
-        "stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops stop at the partition",
-        partition_respected,
-        _partitioned_update,
-        "RollingUpdate, partition >= 1, at least one template edit",
+        name="statefulset.partition_respected",
+        kind="always",
+        doc="with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
+        upstream="stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops "
+        "stop at the partition",
+        predicate=partition_respected,
+        adjust=_partitioned_update,
+        assumes="RollingUpdate, partition >= 1, at least one template edit",
     ),
     Property(
-        "statefulset.claims_follow_retention_policy",
-        "step",
-        "a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under whenDeleted=Delete",
-        "stateful_set_utils.go:isClaimOwnerUpToDate / updateClaimOwnerRefForSetAndPod + garbage collector",
-        claims_follow_retention_policy,
+        name="statefulset.claims_follow_retention_policy",
+        kind="step",
+        doc="a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under "
+        "whenDeleted=Delete",
+        upstream="stateful_set_utils.go:isClaimOwnerUpToDate / updateClaimOwnerRefForSetAndPod + garbage collector",
+        predicate=claims_follow_retention_policy,
     ),
     Property(
-        "statefulset.in_range_claims_kept",
-        "step",
-        "the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
-        "not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked claim",
-        in_range_claims_kept,
-        _scale_down_and_up,
-        "whenScaled=Delete; scale to replicas-1 then back",
+        name="statefulset.in_range_claims_kept",
+        kind="step",
+        doc="the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
+        upstream="not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked "
+        "claim",
+        predicate=in_range_claims_kept,
+        adjust=_scale_down_and_up,
+        assumes="whenScaled=Delete; scale to replicas-1 then back",
     ),
     Property(
-        "statefulset.set_deletion_is_unordered",
-        "sometimes",
-        "deleting the StatefulSet can remove web-0 before web-1 (witness)",
-        "stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector has no order",
-        set_deletion_unordered,
-        _set_deletion,
-        "the user may delete the StatefulSet",
+        name="statefulset.set_deletion_is_unordered",
+        kind="sometimes",
+        doc="deleting the StatefulSet can remove web-0 before web-1 (witness)",
+        upstream="stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector "
+        "has no order",
+        predicate=set_deletion_unordered,
+        adjust=_set_deletion,
+        assumes="the user may delete the StatefulSet",
     ),
     Property(
-        "statefulset.parallel_runs_ahead",
-        "sometimes",
-        "Parallel: a higher ordinal is Ready while a lower one is not (witness)",
-        "stateful_set_control.go:runForAll (monotonic=false)",
-        parallel_runs_ahead,
-        _parallel,
-        "podManagementPolicy Parallel",
+        name="statefulset.parallel_runs_ahead",
+        kind="sometimes",
+        doc="Parallel: a higher ordinal is Ready while a lower one is not (witness)",
+        upstream="stateful_set_control.go:runForAll (monotonic=false)",
+        predicate=parallel_runs_ahead,
+        adjust=_parallel,
+        assumes="podManagementPolicy Parallel",
     ),
     Property(
-        "statefulset.rolling_update_completes",
-        "sometimes",
-        "a rolling update to an edited template completes and status.currentRevision advances (witness)",
-        "stateful_set_utils.go:completeRollingUpdate",
-        rolling_update_completes,
-        _with_edit,
-        "at least one template edit",
+        name="statefulset.rolling_update_completes",
+        kind="sometimes",
+        doc="a rolling update to an edited template completes and status.currentRevision advances (witness)",
+        upstream="stateful_set_utils.go:completeRollingUpdate",
+        predicate=rolling_update_completes,
+        adjust=_with_edit,
+        assumes="at least one template edit",
     ),
     Property(
-        "statefulset.pod_reattaches_claim_after_rescheduling",
-        "sometimes",
-        "an evicted web-i comes back on another node with its old claim (witness)",
-        "stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
-        pod_reattaches_claim,
-        _rescheduling,
-        "two nodes; eviction on",
+        name="statefulset.pod_reattaches_claim_after_rescheduling",
+        kind="sometimes",
+        doc="an evicted web-i comes back on another node with its old claim (witness)",
+        upstream="stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
+        predicate=pod_reattaches_claim,
+        adjust=_rescheduling,
+        assumes="two nodes; eviction on",
     ),
     Property(
-        "statefulset.rolling_update_eventually_completes",
-        "leads_to",
-        "after a template edit, every ordinal at or above the partition eventually runs the update revision and is available (or the set is deleted)",
-        "stateful_set_control.go:updateStatefulSet deletes outdated pods from the highest ordinal down to the partition "
+        name="statefulset.rolling_update_eventually_completes",
+        kind="leads_to",
+        doc="after a template edit, every ordinal at or above the partition eventually runs the update revision and is "
+        "available (or the set is deleted)",
+        upstream="stateful_set_control.go:updateStatefulSet deletes outdated pods from the highest ordinal down to the "
+        "partition "
         "and recreates them at the update revision (newVersionedStatefulSetPod)",
-        template_edited,
-        _rolling_update,
-        "RollingUpdate, at least one template edit",
-        _explain_rollout,
+        predicate=template_edited,
+        adjust=_rolling_update,
+        assumes="RollingUpdate, at least one template edit",
+        explain=_explain_rollout,
         target=rolling_update_done,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "statefulset.rolling_update_eventually_completes_with_broken_release",
-        "leads_to",
-        "OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
+        name="statefulset.rolling_update_eventually_completes_with_broken_release",
+        kind="leads_to",
+        doc="OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
         "completes (not guaranteed: it waits for ever)",
-        "not guaranteed: processReplica waits for the broken pod to be Running and Ready, and the rolling update for "
-        "it to be available; website statefulset.md 'Forced rollback': revert the template, then delete the pod by hand",
-        update_starts_from_healthy_set,
-        _broken_release,
-        "OrderedReady; RollingUpdate; broken-release (edited templates never pass readiness); the user only edits; "
+        upstream="not guaranteed: processReplica waits for the broken pod to be Running and Ready, and the rolling "
+        "update for "
+        "it to be available; website statefulset.md 'Forced rollback': revert the template, then delete the pod by "
+        "hand",
+        predicate=update_starts_from_healthy_set,
+        adjust=_broken_release,
+        assumes="OrderedReady; RollingUpdate; broken-release (edited templates never pass readiness); the user only "
+        "edits; "
         "no faults",
-        _explain_rollout,
+        explain=_explain_rollout,
         target=rolling_update_done,
         fairness=WEAK_FAIRNESS + _NOBODY_DELETES,
     ),
     Property(
-        "statefulset.scale_eventually_completes",
-        "leads_to",
-        "after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their claims, "
+        name="statefulset.scale_eventually_completes",
+        kind="leads_to",
+        doc="after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their "
+        "claims, "
         "no pod above (or the set is deleted)",
-        "stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes condemned pods "
+        upstream="stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes "
+        "condemned pods "
         "(processCondemned)",
-        scaled,
-        _with_scale,
-        "the user may scale",
-        _explain_scale,
+        predicate=scaled,
+        adjust=_with_scale,
+        assumes="the user may scale",
+        explain=_explain_scale,
         target=scale_done,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "statefulset.condemned_claims_eventually_deleted",
-        "leads_to",
-        "whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
-        "not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
+        name="statefulset.condemned_claims_eventually_deleted",
+        kind="leads_to",
+        doc="whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
+        upstream="not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
         "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while web-i is being replaced leaves "
         "data-web-i for ever (website statefulset.md: verify owner references when pods are missing)",
-        claim_above_range,
-        _scale_down_deletes_claims,
-        "whenScaled=Delete; a scale-down; a template edit",
-        _explain_scale,
+        predicate=claim_above_range,
+        adjust=_scale_down_deletes_claims,
+        assumes="whenScaled=Delete; a scale-down; a template edit",
+        explain=_explain_scale,
         target=no_claim_above_range,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
-        "statefulset.finished_or_deleted",
-        "terminal",
-        "whenever nothing more can happen, every in-range pod is available at its expected revision and nothing else exists, or the set and its owned objects are gone",
-        "stateful_set_control.go: a sync makes progress while any step is possible",
-        st.quiescent,
+        name="statefulset.finished_or_deleted",
+        kind="terminal",
+        doc="whenever nothing more can happen, every in-range pod is available at its expected revision and nothing "
+        "else exists, or the set and its owned objects are gone",
+        upstream="stateful_set_control.go: a sync makes progress while any step is possible",
+        predicate=st.quiescent,
     ),
 )

@@ -9,31 +9,42 @@ is not a write lock. The table is built per workload model by :func:`volume_prop
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+
+#: The models whose pods mount claims, and their states.
+VolumeScope = DeploymentScope | StatefulSetScope
+VolumeState = DeploymentState | StatefulSetState
 
 
 @attrs.frozen
 class VolumeView:
     """How a model's pods use claims. All callables take (ops, sc, s, claim)."""
 
-    claims: Callable[[Any, Any], range]  # (sc, s) -> claim indices
-    bound_users: Callable[..., Any]  # pod objects bound to a node that reference the claim (count)
-    running_users: Callable[..., Any]  # running containers using the claim's volume (count, orphans included)
-    waiting_for_attach: Callable[..., Any]  # some user sits in ContainerCreating while the volume is attached elsewhere
+    claims: Callable[..., range]  # (sc, s) -> claim indices
+    bound_users: Callable[..., Value]  # pod objects bound to a node that reference the claim (count)
+    running_users: Callable[..., Value]  # running containers using the claim's volume (count, orphans included)
+    waiting_for_attach: Callable[
+        ..., Value
+    ]  # some user sits in ContainerCreating while the volume is attached elsewhere
     #: a user of the claim sits in ContainerCreating (bound, not terminating), for whatever reason;
     #: given, the table gains ``pod_waiting_for_volume_eventually_runs`` (liveness)
-    creating: Callable[..., Any] | None = None
+    creating: Callable[..., Value] | None = None
 
 
-def _mode(mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})) -> Callable[[Any], Any]:
-    def adjust(sc: Any) -> Any:
+def _mode(
+    mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})
+) -> Callable[[VolumeScope], VolumeScope]:
+    def adjust(sc: VolumeScope) -> VolumeScope:
         return attrs.evolve(
             sc,
             access_mode=mode,
@@ -46,10 +57,10 @@ def _mode(mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"
     return adjust
 
 
-def _with_faults(*faults: str, budget: int = 1) -> Callable[[Any], Any]:
+def _with_faults(*faults: str, budget: int = 1) -> Callable[[VolumeScope], VolumeScope]:
     """ReadWriteOnce on two nodes with exactly ``faults`` (the scope's others off), ``budget`` of them."""
 
-    def adjust(sc: Any) -> Any:
+    def adjust(sc: VolumeScope) -> VolumeScope:
         return attrs.evolve(
             sc,
             access_mode=vol.RWO,
@@ -62,60 +73,66 @@ def _with_faults(*faults: str, budget: int = 1) -> Callable[[Any], Any]:
     return adjust
 
 
-def _rox(sc: Any) -> Any:
+def _rox(sc: VolumeScope) -> VolumeScope:
     return attrs.evolve(sc, access_mode=vol.ROX, claims=True)
 
 
 def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
     """The access-mode properties of ``model``, named ``<model>.<property>``."""
 
-    def rwo_one_node(ops: Ops, sc: Any, s: Any) -> Any:
+    def rwo_one_node(ops: Ops, sc: VolumeScope, s: VolumeState) -> Value:
         return vol.rwo_single_node(ops, sc, s, view.claims(sc, s))
 
-    def rwop_one_pod(ops: Ops, sc: Any, s: Any) -> Any:
+    def rwop_one_pod(ops: Ops, sc: VolumeScope, s: VolumeState) -> Value:
         if sc.access_mode != vol.RWOP:
             return ops.and_()  # true, as a term of the engine's kind (z3 wants a Bool term)
         return ops.and_(*[view.bound_users(ops, sc, s, c) <= 1 for c in view.claims(sc, s)])
 
-    def no_rox_writer(ops: Ops, sc: Any, s: Any) -> Any:
+    def no_rox_writer(ops: Ops, sc: VolumeScope, s: VolumeState) -> Value:
         if sc.access_mode != vol.ROX or sc.read_only_mount:
             return ops.and_()
         return ops.and_(*[view.running_users(ops, sc, s, c) == 0 for c in view.claims(sc, s)])
 
-    def waits(ops: Ops, sc: Any, s: Any) -> Any:
+    def waits(ops: Ops, sc: VolumeScope, s: VolumeState) -> Value:
         return ops.or_(*[view.waiting_for_attach(ops, sc, s, c) for c in view.claims(sc, s)])
 
-    def nobody_creating(ops: Ops, sc: Any, s: Any) -> Any:
-        return ops.and_(*[ops.not_(view.creating(ops, sc, s, c)) for c in view.claims(sc, s)])
+    def nobody_creating(ops: Ops, sc: VolumeScope, s: VolumeState) -> Value:
+        creating = view.creating
+        assert creating is not None  # only the liveness rows read it, and they exist only with it
+        return ops.and_(*[ops.not_(creating(ops, sc, s, c)) for c in view.claims(sc, s)])
 
     liveness = (
         ()
         if view.creating is None
         else (
             Property(
-                f"{model}.pod_waiting_for_volume_eventually_runs",
-                "leads_to",
-                "a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually starts: "
+                name=f"{model}.pod_waiting_for_volume_eventually_runs",
+                kind="leads_to",
+                doc="a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually "
+                "starts: "
                 "no pod is left in ContainerCreating (pods move between two nodes by eviction)",
-                "attachdetach reconciler.go: a volume no pod object on the old node uses is detached once the kubelet "
+                upstream="attachdetach reconciler.go: a volume no pod object on the old node uses is detached once the "
+                "kubelet "
                 "has unmounted it, then attached to the new node (attachDesiredVolumes)",
-                waits,
-                _mode(vol.RWO),
-                "ReadWriteOnce; two nodes; eviction on",
+                predicate=waits,
+                adjust=_mode(vol.RWO),
+                assumes="ReadWriteOnce; two nodes; eviction on",
                 target=nobody_creating,
                 fairness=WEAK_FAIRNESS,
             ),
             Property(
-                f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete",
-                "leads_to",
-                "the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
+                name=f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete",
+                kind="leads_to",
+                doc="the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
                 "(while the old containers may still run: see at_most_one_running_instance_with_force_delete)",
-                "reconciler.go: on a node that is not Ready the kubelet cannot unmount, and after maxWaitForUnmountDuration "
+                upstream="reconciler.go: on a node that is not Ready the kubelet cannot unmount, and after "
+                "maxWaitForUnmountDuration "
                 "(6 min) the volume is force-detached (forceDetach = !isHealthy && timeout expired) unless "
                 "kube-controller-manager runs with --disable-force-detach-on-timeout",
-                waits,
-                _with_faults("partition", "force-delete", budget=2),
-                "ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 minutes on",
+                predicate=waits,
+                adjust=_with_faults("partition", "force-delete", budget=2),
+                assumes="ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 "
+                "minutes on",
                 target=nobody_creating,
                 fairness=WEAK_FAIRNESS,
             ),
@@ -123,40 +140,42 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
     )
     return (
         Property(
-            f"{model}.rwo_volume_attached_to_one_node",
-            "always",
-            "a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
-            "attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
-            rwo_one_node,
-            _mode(vol.RWO),
-            "ReadWriteOnce; two nodes; eviction on",
+            name=f"{model}.rwo_volume_attached_to_one_node",
+            kind="always",
+            doc="a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
+            upstream="attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
+            predicate=rwo_one_node,
+            adjust=_mode(vol.RWO),
+            assumes="ReadWriteOnce; two nodes; eviction on",
         ),
         Property(
-            f"{model}.rwop_claim_used_by_one_pod",
-            "always",
-            "a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
-            "scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
-            rwop_one_pod,
-            _mode(vol.RWOP),
-            "ReadWriteOncePod; two nodes; eviction on",
+            name=f"{model}.rwop_claim_used_by_one_pod",
+            kind="always",
+            doc="a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
+            upstream="scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
+            predicate=rwop_one_pod,
+            adjust=_mode(vol.RWOP),
+            assumes="ReadWriteOncePod; two nodes; eviction on",
         ),
         Property(
-            f"{model}.no_writer_on_read_only_many",
-            "always",
-            "no running pod mounts a ReadOnlyMany volume read-write",
-            "not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is (persistent-volumes.md)",
-            no_rox_writer,
-            _rox,
-            "ReadOnlyMany (the scope's readOnly flag is kept)",
+            name=f"{model}.no_writer_on_read_only_many",
+            kind="always",
+            doc="no running pod mounts a ReadOnlyMany volume read-write",
+            upstream="not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is "
+            "(persistent-volumes.md)",
+            predicate=no_rox_writer,
+            adjust=_rox,
+            assumes="ReadOnlyMany (the scope's readOnly flag is kept)",
         ),
         Property(
-            f"{model}.pod_waits_for_multi_attach",
-            "sometimes",
-            "a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node (witness)",
-            "attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
-            waits,
-            _mode(vol.RWO),
-            "ReadWriteOnce; two nodes; eviction on",
+            name=f"{model}.pod_waits_for_multi_attach",
+            kind="sometimes",
+            doc="a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node "
+            "(witness)",
+            upstream="attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
+            predicate=waits,
+            adjust=_mode(vol.RWO),
+            assumes="ReadWriteOnce; two nodes; eviction on",
         ),
     ) + liveness
 
@@ -164,26 +183,26 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
 # -- the StatefulSet's view: claim i is used by pod i only ----------------------------------------
 
 
-def _sts_claims(sc: Any, s: Any) -> range:
+def _sts_claims(sc: StatefulSetScope, s: StatefulSetState) -> range:
     return range(len(s.pvc)) if sc.claims else range(0)
 
 
-def _sts_bound(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+def _sts_bound(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int) -> Value:
     return ops.ite(cl.is_bound(s, c), 1, 0)
 
 
-def _sts_running(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+def _sts_running(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int) -> Value:
     pod = ops.and_(cl.containers_running(ops, s, c), vol.attached_on(ops, s, sc.nodes, c, s.pod_node[c]))
     orphan = ops.and_(cl.ghost_running(ops, s, c), vol.attached_on(ops, s, sc.nodes, c, s.pod_ghost[c] - 1))
     return ops.ite(pod, 1, 0) + ops.ite(orphan, 1, 0)
 
 
-def _sts_waiting(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+def _sts_waiting(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int) -> Value:
     elsewhere = ops.or_(*[ops.and_(s.pod_node[c] != n, vol.is_attached(s, sc.nodes, c, n)) for n in range(sc.nodes)])
     return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]), elsewhere)
 
 
-def _sts_creating(ops: Ops, sc: Any, s: Any, c: int) -> Any:
+def _sts_creating(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int) -> Value:
     return ops.and_(s.pod_phase[c] == cl.CREATING, ops.not_(s.pod_terminating[c]))
 
 

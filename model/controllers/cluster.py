@@ -55,13 +55,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 import attrs
 
 from kubecheck.model.kernel.commands import Command
-from kubecheck.model.kernel.ops import Ops
-from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
 
 # pod phases (what the API server says about the pod object)
 NONE, UNSCHEDULED, CREATING, RUNNING, READY, AVAILABLE = range(6)
@@ -71,6 +71,47 @@ NODE_READY, NODE_PARTITIONED, NODE_DOWN = range(3)
 NODE_STATE_NAMES = ("Ready", "unreachable (partitioned, still running)", "down")
 
 FAULTS = ("crash", "evict", "force-delete", "partition", "node-failure", "node-delete")
+
+
+class PlacedScope(Protocol):
+    """What the cluster layer reads of a workload scope whose pods are placed on named nodes."""
+
+    @property
+    def nodes(self) -> int: ...
+
+    @property
+    def faults(self) -> frozenset[str]: ...
+
+    @property
+    def fault_budget(self) -> int: ...
+
+    @property
+    def has_min_ready(self) -> bool: ...
+
+
+class PlacedState(Protocol):
+    """The fields a workload state declares with the factories below (pod slots and nodes)."""
+
+    @property
+    def pod_phase(self) -> tuple: ...
+
+    @property
+    def pod_terminating(self) -> tuple: ...
+
+    @property
+    def pod_node(self) -> tuple: ...
+
+    @property
+    def pod_ghost(self) -> tuple: ...
+
+    @property
+    def node_state(self) -> tuple: ...
+
+    @property
+    def node_exists(self) -> tuple: ...
+
+    @property
+    def faults_left(self) -> int: ...
 
 
 def node_name(n: int) -> str:
@@ -104,21 +145,21 @@ def stand_in_hash(key: str) -> str:
 # -- field factories ----------------------------------------------------------------------------
 
 
-def pod_phase_field(length: Callable[[Any], int]) -> Any:
+def pod_phase_field(length: Bound) -> tuple:
     return tuple_field(int_field(NONE, AVAILABLE), length=length, doc="pod object phase per slot (0 = no object)")
 
 
-def pod_terminating_field(length: Callable[[Any], int]) -> Any:
+def pod_terminating_field(length: Bound) -> tuple:
     return tuple_field(bool_field(), length=length, doc="pod has a deletionTimestamp (object still exists)")
 
 
-def pod_node_field(length: Callable[[Any], int]) -> Any:
+def pod_node_field(length: Bound) -> tuple:
     return tuple_field(
         int_field(0, lambda sc: sc.nodes - 1), length=length, doc="node the pod is bound to (0 when unbound)"
     )
 
 
-def pod_ghost_field(length: Callable[[Any], int]) -> Any:
+def pod_ghost_field(length: Bound) -> tuple:
     return tuple_field(
         int_field(0, lambda sc: sc.nodes),
         length=length,
@@ -126,57 +167,57 @@ def pod_ghost_field(length: Callable[[Any], int]) -> Any:
     )
 
 
-def node_state_field() -> Any:
+def node_state_field() -> tuple:
     return tuple_field(int_field(NODE_READY, NODE_DOWN), length=lambda sc: sc.nodes, doc="Ready / partitioned / down")
 
 
-def node_exists_field() -> Any:
+def node_exists_field() -> tuple:
     return tuple_field(bool_field(), length=lambda sc: sc.nodes, doc="the Node object exists")
 
 
-def faults_left_field() -> Any:
+def faults_left_field() -> int:
     return int_field(0, lambda sc: sc.fault_budget, doc="faults left")
 
 
 # -- derived predicates (ops style) ---------------------------------------------------------
 
 
-def exists(s: Any, k: int) -> Any:
+def exists(s: PlacedState, k: int) -> Value:
     return s.pod_phase[k] != NONE
 
 
-def is_bound(s: Any, k: int) -> Any:
+def is_bound(s: PlacedState, k: int) -> Value:
     return s.pod_phase[k] >= CREATING
 
 
-def bound_to(ops: Ops, s: Any, k: int, n: int) -> Any:
+def bound_to(ops: Ops, s: PlacedState, k: int, n: int) -> Value:
     return ops.and_(s.pod_phase[k] >= CREATING, s.pod_node[k] == n)
 
 
-def node_up(ops: Ops, s: Any, node: Any) -> Any:
+def node_up(ops: Ops, s: PlacedState, node: Value) -> Value:
     """The machine of ``node`` (a state value) is running (Ready or merely partitioned)."""
     return ops.or_(*[ops.and_(node == n, s.node_state[n] != NODE_DOWN) for n in range(len(s.node_state))])
 
 
-def containers_running(ops: Ops, s: Any, k: int) -> Any:
+def containers_running(ops: Ops, s: PlacedState, k: int) -> Value:
     """The pod object's containers really run (whatever the API says about readiness)."""
     return ops.and_(s.pod_phase[k] >= RUNNING, node_up(ops, s, s.pod_node[k]))
 
 
-def ghost_running(ops: Ops, s: Any, k: int) -> Any:
+def ghost_running(ops: Ops, s: PlacedState, k: int) -> Value:
     return s.pod_ghost[k] != 0
 
 
-def running_instances(ops: Ops, s: Any, k: int) -> Any:
+def running_instances(ops: Ops, s: PlacedState, k: int) -> Value:
     """How many copies of slot k's containers run: its pod object's and an orphan's."""
     return ops.ite(containers_running(ops, s, k), 1, 0) + ops.ite(ghost_running(ops, s, k), 1, 0)
 
 
-def _set(values: tuple, k: int, value: Any) -> tuple:
+def _set(values: tuple, k: int, value: Value) -> tuple:
     return values[:k] + (value,) + values[k + 1 :]
 
 
-def graceful_delete(ops: Ops, s: Any, k: int, cond: Any) -> tuple[Any, Any]:
+def graceful_delete(ops: Ops, s: PlacedState, k: int, cond: Value) -> tuple[Value, Value]:
     """(phase, terminating) of slot k after a graceful delete when ``cond``: an unbound pod goes at once.
 
     pkg/registry/core/pod/strategy.go: a pod never bound to a node has no kubelet to wait for.
@@ -187,15 +228,15 @@ def graceful_delete(ops: Ops, s: Any, k: int, cond: Any) -> tuple[Any, Any]:
     return phase, term
 
 
-def _always(ops: Ops, sc: Any, s: Any, k: int, n: int) -> Any:
+def _always(ops: Ops, sc: PlacedScope, s: PlacedState, k: int, n: int) -> Value:
     return True
 
 
-def _any_node(ops: Ops, sc: Any, s: Any, n: int) -> Any:
+def _any_node(ops: Ops, sc: PlacedScope, s: PlacedState, n: int) -> Value:
     return True
 
 
-def node_deletes_on(sc: Any) -> bool:
+def node_deletes_on(sc: PlacedScope) -> bool:
     """A Node object can be deleted in this scope: the ``node-delete`` fault is on."""
     return "node-delete" in sc.faults
 
@@ -215,16 +256,16 @@ class PodTable:
     also be empty (not joined yet, decommissioned) says which of its down nodes are machines.
     """
 
-    slots: Callable[[Any], range]
-    can_bind: Callable[..., Any] = _always
-    can_start: Callable[..., Any] = _always
+    slots: Callable[..., range]  # slots(scope)
+    can_bind: Callable[..., Value] = _always
+    can_start: Callable[..., Value] = _always
     reset_on_remove: tuple[str, ...] = ()
     tolerates_unreachable: bool = False
-    podgc_on: Callable[[Any], bool] = node_deletes_on
-    can_reconnect: Callable[..., Any] = _any_node
+    podgc_on: Callable[..., bool] = node_deletes_on  # podgc_on(scope)
+    can_reconnect: Callable[..., Value] = _any_node
 
 
-def removal(table: PodTable, ops: Ops, s: Any, k: int, cond: Any) -> dict:
+def removal(table: PodTable, ops: Ops, s: PlacedState, k: int, cond: Value) -> dict[str, Value]:
     """Changes that remove pod object k when ``cond`` (phase, flags, node and model fields reset)."""
     out = {
         "pod_phase": _set(s.pod_phase, k, ops.ite(cond, NONE, s.pod_phase[k])),
@@ -237,19 +278,19 @@ def removal(table: PodTable, ops: Ops, s: Any, k: int, cond: Any) -> dict:
     return out
 
 
-def _nodes(sc: Any) -> range:
+def _nodes(sc: PlacedScope) -> range:
     return range(sc.nodes)
 
 
-def _fault_on(name: str) -> Callable[[Any], bool]:
+def _fault_on(name: str) -> Callable[[PlacedScope], bool]:
     return lambda sc: name in sc.faults
 
 
-def _node_fault_on(sc: Any) -> bool:
+def _node_fault_on(sc: PlacedScope) -> bool:
     return bool({"partition", "node-failure"} & set(sc.faults))
 
 
-def _mark_not_ready(ops: Ops, s: Any, n: int) -> tuple:
+def _mark_not_ready(ops: Ops, s: PlacedState, n: int) -> tuple:
     return tuple(
         ops.ite(ops.and_(bound_to(ops, s, k, n), s.pod_phase[k] >= READY), RUNNING, s.pod_phase[k])
         for k in range(len(s.pod_phase))
@@ -261,7 +302,7 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
     slot = ("pod", table.slots)
     node = ("node", _nodes)
 
-    def bind_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def bind_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(
             s.pod_phase[pod] == UNSCHEDULED,
             s.node_exists[node],
@@ -269,10 +310,10 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
             table.can_bind(ops, sc, s, pod, node),
         )
 
-    def bind_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def bind_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_phase": _set(s.pod_phase, pod, CREATING), "pod_node": _set(s.pod_node, pod, node)}
 
-    def start_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def start_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(
             s.pod_phase[pod] == CREATING,
             s.pod_node[pod] == node,
@@ -281,10 +322,10 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
             table.can_start(ops, sc, s, pod, node),
         )
 
-    def start_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def start_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_phase": _set(s.pod_phase, pod, RUNNING)}
 
-    def ready_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def ready_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(
             s.pod_phase[pod] == RUNNING,
             s.pod_node[pod] == node,
@@ -292,75 +333,75 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
             ops.not_(s.pod_terminating[pod]),
         )
 
-    def ready_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def ready_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_phase": _set(s.pod_phase, pod, READY if sc.has_min_ready else AVAILABLE)}
 
-    def avail_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+    def avail_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> Value:
         return s.pod_phase[pod] == READY
 
-    def avail_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+    def avail_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> dict[str, Value]:
         return {"pod_phase": _set(s.pod_phase, pod, AVAILABLE)}
 
-    def terminated_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def terminated_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(s.pod_terminating[pod], bound_to(ops, s, pod, node), s.node_state[node] == NODE_READY)
 
-    def terminated_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def terminated_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return removal(table, ops, s, pod, True)
 
-    def orphan_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def orphan_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(s.pod_ghost[pod] == node + 1, s.node_state[node] == NODE_READY)
 
-    def orphan_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def orphan_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_ghost": _set(s.pod_ghost, pod, 0)}
 
-    def taint_evict_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def taint_evict_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(bound_to(ops, s, pod, node), s.node_state[node] != NODE_READY, ops.not_(s.pod_terminating[pod]))
 
-    def taint_evict_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def taint_evict_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_terminating": _set(s.pod_terminating, pod, True)}
 
-    def podgc_g(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> Any:
+    def podgc_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
         return ops.and_(bound_to(ops, s, pod, node), ops.not_(s.node_exists[node]))
 
-    def podgc_e(ops: Ops, sc: Any, s: Any, pod: int, node: int) -> dict:
+    def podgc_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         still = ops.and_(s.pod_phase[pod] >= RUNNING, s.node_state[node] == NODE_PARTITIONED)
         out = removal(table, ops, s, pod, True)
         out["pod_ghost"] = _set(s.pod_ghost, pod, ops.ite(still, node + 1, s.pod_ghost[pod]))
         return out
 
-    def crash_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+    def crash_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> Value:
         return ops.and_(s.faults_left > 0, s.pod_phase[pod] >= READY, ops.not_(s.pod_terminating[pod]))
 
-    def crash_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+    def crash_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> dict[str, Value]:
         return {"faults_left": s.faults_left - 1, "pod_phase": _set(s.pod_phase, pod, RUNNING)}
 
-    def evict_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+    def evict_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> Value:
         return ops.and_(s.faults_left > 0, is_bound(s, pod), ops.not_(s.pod_terminating[pod]))
 
-    def evict_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+    def evict_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> dict[str, Value]:
         return {"faults_left": s.faults_left - 1, "pod_terminating": _set(s.pod_terminating, pod, True)}
 
-    def force_g(ops: Ops, sc: Any, s: Any, pod: int) -> Any:
+    def force_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> Value:
         return ops.and_(s.faults_left > 0, is_bound(s, pod))
 
-    def force_e(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+    def force_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int) -> dict[str, Value]:
         still = containers_running(ops, s, pod)
         out = removal(table, ops, s, pod, True)
         out["faults_left"] = s.faults_left - 1
         out["pod_ghost"] = _set(s.pod_ghost, pod, ops.ite(still, s.pod_node[pod] + 1, s.pod_ghost[pod]))
         return out
 
-    def partition_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+    def partition_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
         return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
 
-    def partition_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+    def partition_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
         return {
             "faults_left": s.faults_left - 1,
             "node_state": _set(s.node_state, node, NODE_PARTITIONED),
             "pod_phase": _mark_not_ready(ops, s, node),
         }
 
-    def fail_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+    def fail_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
         ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
         return {
             "faults_left": s.faults_left - 1,
@@ -369,16 +410,16 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
             "pod_ghost": ghosts,
         }
 
-    def reconnect_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+    def reconnect_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
         return ops.and_(s.node_state[node] != NODE_READY, table.can_reconnect(ops, sc, s, node))
 
-    def reconnect_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+    def reconnect_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
         return {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
 
-    def delete_node_g(ops: Ops, sc: Any, s: Any, node: int) -> Any:
+    def delete_node_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
         return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
 
-    def delete_node_e(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+    def delete_node_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
         return {"faults_left": s.faults_left - 1, "node_exists": _set(s.node_exists, node, False)}
 
     min_ready = lambda sc: sc.has_min_ready  # noqa: E731
@@ -435,7 +476,8 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                     "node-lifecycle.evict_pod",
                     taint_evict_g,
                     taint_evict_e,
-                    "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays Terminating)",
+                    "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays "
+                    "Terminating)",
                     params=(slot, node),
                     enabled_in=_node_fault_on,
                 ),

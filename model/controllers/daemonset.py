@@ -50,7 +50,6 @@ removed its pods.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 import attrs
 
@@ -58,47 +57,16 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers.daemonset_scope import PRESETS, START_ROLLED_OUT, DaemonSetScope
+from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import CONCRETE, Ops
-from kubecheck.model.kernel.schema import int_field, tuple_field
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 
 KUBERNETES = "v1.35"
 
 
-def _k(sc: DaemonSetScope) -> int:
-    return sc.pod_slots
-
-
-def _rev_hi(sc: DaemonSetScope) -> int:
-    return sc.templates - 1
-
-
-@attrs.frozen
-class DaemonSetState:
-    """One DaemonSet, its pods per node slot, the nodes, and what the user may still do."""
-
-    template: int = int_field(0, _rev_hi, doc="the spec's pod template = the update revision")
-    joins_left: int = int_field(0, lambda sc: sc.joins, doc="node joins left")
-    leaves_left: int = int_field(0, lambda sc: sc.leaves, doc="node removals left")
-    relabels_left: int = int_field(0, lambda sc: sc.relabels, doc="node label/taint changes left")
-    pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
-    faults_left: int = cl.faults_left_field()
-    node_class: tuple = tuple_field(
-        int_field(du.ELIGIBLE, du.INELIGIBLE),
-        length=lambda sc: sc.nodes,
-        doc="eligibility class: eligible / no-schedule / ineligible",
-    )
-    node_state: tuple = cl.node_state_field()
-    node_exists: tuple = cl.node_exists_field()
-    pod_phase: tuple = cl.pod_phase_field(_k)
-    pod_terminating: tuple = cl.pod_terminating_field(_k)
-    pod_node: tuple = cl.pod_node_field(_k)
-    pod_ghost: tuple = cl.pod_ghost_field(_k)
-    pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_k, doc="controller-revision-hash label (0 when absent)")
-
-
 def initial_state(sc: DaemonSetScope) -> DaemonSetState:
-    """The nodes present (all but the ``joins`` last) and, if rolled out, an available pod at revision 0 on each eligible one."""
+    """The nodes present (all but the ``joins`` last) and, if rolled out, an available pod at
+    revision 0 on each eligible one."""
     n, k = sc.nodes, sc.pod_slots
     present = tuple(i < n - sc.joins for i in range(n))
     classes = sc.initial_classes
@@ -126,13 +94,13 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
 # -- derived quantities (commands, properties, traces) -----------------------------------------
 
 
-def should_run(ops: Ops, s: Any, n: int) -> Any:
+def should_run(ops: Ops, s: DaemonSetState, n: int) -> Value:
     """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints."""
     run, _ = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
     return ops.and_(s.node_exists[n], run)
 
 
-def should_continue(ops: Ops, s: Any, n: int) -> Any:
+def should_continue(ops: Ops, s: DaemonSetState, n: int) -> Value:
     _, cont = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
     return ops.and_(s.node_exists[n], cont)
 
@@ -141,12 +109,12 @@ def node_slots(sc: DaemonSetScope, n: int) -> range:
     return range(n * sc.slots_per_node, (n + 1) * sc.slots_per_node)
 
 
-def pods_on(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+def pods_on(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Value:
     """Pod objects targeting node n (Terminating included)."""
     return ops.count(cl.exists(s, k) for k in node_slots(sc, n))
 
 
-def has_available_pod(ops: Ops, sc: DaemonSetScope, s: Any, n: int, updated: bool) -> Any:
+def has_available_pod(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int, updated: bool) -> Value:
     """Node n has a non-terminating available pod (at the current revision when ``updated``)."""
     return ops.or_(
         *[
@@ -160,7 +128,7 @@ def has_available_pod(ops: Ops, sc: DaemonSetScope, s: Any, n: int, updated: boo
     )
 
 
-def node_settled(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+def node_settled(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Value:
     """Nothing left to do on node n: one available (updated) pod where it should run, none where it may not stay."""
     slots = node_slots(sc, n)
     no_terminating = ops.and_(*[ops.not_(s.pod_terminating[k]) for k in slots])
@@ -172,19 +140,19 @@ def node_settled(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
     )
 
 
-def quiescent(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+def quiescent(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     """A finished run: every node settled (nodes that may keep a pod but not get one are left as they are)."""
     return ops.and_(*[node_settled(ops, sc, s, n) for n in range(sc.nodes)])
 
 
-def _set(values: tuple, k: int, value: Any) -> tuple:
+def _set(values: tuple, k: int, value: Value) -> tuple:
     return values[:k] + (value,) + values[k + 1 :]
 
 
 # -- hooks into the cluster commands --------------------------------------------------------
 
 
-def _bind_to_target(ops: Ops, sc: DaemonSetScope, s: Any, k: int, n: int) -> Any:
+def _bind_to_target(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, k: int, n: int) -> Value:
     """The scheduler: nodeAffinity names the target node; its labels and taints must admit the pod."""
     if sc.home(k) != n:
         return False
@@ -195,7 +163,7 @@ def _podgc_on(sc: DaemonSetScope) -> bool:
     return sc.podgc_on
 
 
-def _machine_comes_back(ops: Ops, sc: DaemonSetScope, s: Any, n: int) -> Any:
+def _machine_comes_back(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Value:
     """node.reconnect: a partitioned machine, or a failed one whose Node object still exists.
 
     A node slot without a Node object that is down is either not joined yet, decommissioned
@@ -224,7 +192,7 @@ def _concrete_plan(sc: DaemonSetScope, s: DaemonSetState) -> sync.Plan:
     return sync.Plan(CONCRETE, sc, s)
 
 
-def _plan(ops: Ops, sc: DaemonSetScope, s: Any) -> sync.Plan:
+def _plan(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> sync.Plan:
     """The sync's decisions in state s. The reference semantics asks for them once per command and
     pick (2 ** nodes picks), so on concrete states they are computed once (states and scopes are
     frozen values); symbolic and compiled evaluation build them afresh."""
@@ -233,20 +201,20 @@ def _plan(ops: Ops, sc: DaemonSetScope, s: Any) -> sync.Plan:
     return sync.Plan(ops, sc, s)
 
 
-def _manage_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+def _manage_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return _plan(ops, sc, s).manage_work
 
 
-def _manage_e(ops: Ops, sc: DaemonSetScope, s: Any) -> dict:
+def _manage_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> dict:
     return _plan(ops, sc, s).manage_changes()
 
 
-def _rolling_g(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> Any:
+def _rolling_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, pick: int) -> Value:
     plan = _plan(ops, sc, s)
     return ops.and_(ops.not_(plan.manage_work), plan.rolling_update_work(), plan.pick_valid(pick))
 
 
-def _rolling_e(ops: Ops, sc: DaemonSetScope, s: Any, pick: int) -> dict:
+def _rolling_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, pick: int) -> dict:
     return _plan(ops, sc, s).rolling_update_changes(pick)
 
 
@@ -257,20 +225,20 @@ def _picks(sc: DaemonSetScope) -> range:
 # -- user and nodes ---------------------------------------------------------------------------
 
 
-def _edit_g(ops: Ops, sc: DaemonSetScope, s: Any) -> Any:
+def _edit_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return s.template < sc.templates - 1
 
 
-def _edit_e(ops: Ops, sc: DaemonSetScope, s: Any) -> dict:
+def _edit_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> dict:
     return {"template": s.template + 1}
 
 
-def _join_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
+def _join_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> Value:
     empty = ops.and_(*[ops.and_(s.pod_phase[k] == cl.NONE, s.pod_ghost[k] == 0) for k in node_slots(sc, node)])
     return ops.and_(s.joins_left > 0, ops.not_(s.node_exists[node]), empty)
 
 
-def _join_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
+def _join_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> dict:
     return {
         "joins_left": s.joins_left - 1,
         "node_exists": _set(s.node_exists, node, True),
@@ -278,11 +246,11 @@ def _join_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
     }
 
 
-def _leave_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> Any:
+def _leave_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> Value:
     return ops.and_(s.leaves_left > 0, s.node_exists[node])
 
 
-def _leave_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
+def _leave_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> dict:
     ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
     return {
         "leaves_left": s.leaves_left - 1,
@@ -292,19 +260,19 @@ def _leave_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int) -> dict:
     }
 
 
-def _relabel_g(ops: Ops, sc: DaemonSetScope, s: Any, node: int, to: int) -> Any:
+def _relabel_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int, to: int) -> Value:
     return ops.and_(s.relabels_left > 0, s.node_exists[node], s.node_class[node] != to)
 
 
-def _relabel_e(ops: Ops, sc: DaemonSetScope, s: Any, node: int, to: int) -> dict:
+def _relabel_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int, to: int) -> dict:
     return {"relabels_left": s.relabels_left - 1, "node_class": _set(s.node_class, node, to)}
 
 
-def _delete_pod_g(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> Any:
+def _delete_pod_g(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, pod: int) -> Value:
     return ops.and_(s.pod_deletes_left > 0, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
 
 
-def _delete_pod_e(ops: Ops, sc: DaemonSetScope, s: Any, pod: int) -> dict:
+def _delete_pod_e(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, pod: int) -> dict:
     phase, term = cl.graceful_delete(ops, s, pod, True)
     gone = s.pod_phase[pod] == cl.UNSCHEDULED
     return {
@@ -325,13 +293,15 @@ COMMANDS = (
             "daemonset-controller.manage",
             _manage_g,
             _manage_e,
-            "syncDaemonSet/manage: create a pod on each node that should run one and has none, delete pods where they may not stay",
+            "syncDaemonSet/manage: create a pod on each node that should run one and has none, delete pods where they "
+            "may not stay",
         ),
         Command(
             "daemonset-controller.rolling_update",
             _rolling_g,
             _rolling_e,
-            "syncDaemonSet/rollingUpdate: replace old pods within maxUnavailable / maxSurge (pick: the nodes Go's map order put first)",
+            "syncDaemonSet/rollingUpdate: replace old pods within maxUnavailable / maxSurge (pick: the nodes Go's map "
+            "order put first)",
             params=(("pick", _picks),),
             enabled_in=lambda sc: sc.strategy == du.ROLLING_UPDATE,
             fair_by=(),
@@ -406,6 +376,9 @@ class Naming:
         return du.CLASS_NAMES[c]
 
 
+NAMING = Naming()
+
+
 MODEL = Model(
     name="daemonset",
     title="DaemonSet (controller and pods per node, node joins/leaves and classes, user, faults)",
@@ -416,5 +389,5 @@ MODEL = Model(
     commands=COMMANDS,
     quiescent=quiescent,
     presets=PRESETS,
-    naming=Naming(),
+    naming=NAMING,
 )

@@ -5,7 +5,7 @@ ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDae
 its messages: each of maxUnavailable and maxSurge is a non-negative integer or a percentage of
 at most 100%, and **exactly one** of them is non-zero ("0%" counts as zero).
 
-Presets (state counts pinned in tests/model/test_daemonset.py):
+Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: two nodes running the DaemonSet at revision 0, maxUnavailable 1, one template edit;
   one node's labels may change once; no faults.
@@ -134,7 +134,8 @@ class DaemonSetScope:
         has_surge = not self.max_surge.is_zero()
         if has_unavailable and has_surge:
             raise ScopeError(
-                f"{path}.maxSurge: Invalid value: {_field(self.max_surge)}: may not be set when maxUnavailable is non-zero"
+                f"{path}.maxSurge: Invalid value: {_field(self.max_surge)}: may not be set when maxUnavailable is "
+                "non-zero"
             )
         if not has_unavailable and not has_surge:
             raise ScopeError(f"{path}.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")
@@ -188,7 +189,8 @@ class DaemonSetScope:
 
     @property
     def podgc_on(self) -> bool:
-        """A Node object can disappear (the node-delete fault, or kubectl delete node): PodGC may have orphans to collect."""
+        """A Node object can disappear (the node-delete fault, or kubectl delete node): PodGC may
+        have orphans to collect."""
         return "node-delete" in self.faults or self.leaves > 0
 
     @property

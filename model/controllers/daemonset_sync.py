@@ -43,14 +43,14 @@ exactly "any subset of that size" (argued in papers/daemonset-notes.md).
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.daemonset_state import DaemonSetState
+from kubecheck.model.kernel.ops import Ops, Value
 
 
-def _older(ops: Ops, s: Any, a: int, b: int) -> Any:
+def _older(ops: Ops, s: DaemonSetState, a: int, b: int) -> Value:
     """podByCreationTimestampAndPhase: pod a sorts before pod b (scheduled first, then created first).
 
     Among the non-deleting pods of one node, revisions are distinct and a later revision was
@@ -65,7 +65,7 @@ def _older(ops: Ops, s: Any, a: int, b: int) -> Any:
 class Plan:
     """Every decision of one sync: per node and per pod slot (lists indexed by node / slot)."""
 
-    def __init__(self, ops: Ops, sc: Any, s: Any):
+    def __init__(self, ops: Ops, sc: DaemonSetScope, s: DaemonSetState):
         self.ops, self.sc, self.s = ops, sc, s
         self.nodes = range(sc.nodes)
         self.slots = {n: [n * sc.slots_per_node + j for j in range(sc.slots_per_node)] for n in self.nodes}
@@ -85,7 +85,7 @@ class Plan:
             self.should_run.append(ops.and_(s.node_exists[n], run))
             self.should_continue.append(ops.and_(s.node_exists[n], cont))
         self.create_m = [False] * sc.nodes
-        self.delete_m: list[Any] = [False] * sc.pod_slots
+        self.delete_m: list[Value] = [False] * sc.pod_slots
         for n in self.nodes:
             self._manage_node(n, ready)
         self.manage_work = ops.or_(*self.create_m, *self.delete_m)
@@ -110,7 +110,7 @@ class Plan:
         case_remove = ops.and_(exists, ops.not_(case_create), ops.not_(self.should_continue[n]), self.has_pods[n])
         live_count = ops.count(self.live[k] for k in slots)
         create = case_create
-        delete: dict[int, Any] = {k: ops.and_(case_remove, self.live[k]) for k in slots}
+        delete: dict[int, Value] = {k: ops.and_(case_remove, self.live[k]) for k in slots}
         if not sc.surge:
             keep = self._oldest(n, self.live)
             for i, k in enumerate(slots):
@@ -137,12 +137,12 @@ class Plan:
     def _rolling_update(self) -> None:
         ops, s, sc = self.ops, self.s, self.sc
         n_all = sc.nodes
-        self.create_r: list[Any] = [False] * n_all
-        self.delete_r: list[Any] = [False] * sc.pod_slots
-        self.cand: list[Any] = [False] * n_all  # nodes whose old pod may be picked (no surge) / get a surge pod
-        self.prune: list[Any] = [False] * n_all  # surge: old available pods on nodes that should not run
+        self.create_r: list[Value] = [False] * n_all
+        self.delete_r: list[Value] = [False] * sc.pod_slots
+        self.cand: list[Value] = [False] * n_all  # nodes whose old pod may be picked (no surge) / get a surge pod
+        self.prune: list[Value] = [False] * n_all  # surge: old available pods on nodes that should not run
         self.take, self.take_prune = 0, 0  # how many of each the sync takes
-        self.surge_zero: Any = True
+        self.surge_zero: Value = True
         if sc.strategy != du.ROLLING_UPDATE:
             return
         desired = ops.count(self.should_run)
@@ -218,7 +218,7 @@ class Plan:
         self.take_prune = ops.ite(surge_zero, 0, ops.ite(go, take_prune, 0))
         self.surge_zero = surge_zero
 
-    def pick_valid(self, pick: int) -> Any:
+    def pick_valid(self, pick: int) -> Value:
         """The candidates in ``pick`` (a node bit mask) are a valid Go-map-order choice."""
         ops = self.ops
         chosen = [bool(pick >> n & 1) for n in self.nodes]
@@ -227,7 +227,7 @@ class Plan:
         pruned = ops.count(ops.and_(self.prune[n], chosen[n]) for n in self.nodes)
         return ops.and_(inside, taken == self.take, pruned == self.take_prune)
 
-    def rolling_update_work(self) -> Any:
+    def rolling_update_work(self) -> Value:
         """The rolling update writes something (creates, deletes, or takes candidates)."""
         ops = self.ops
         return ops.or_(*self.create_r, *self.delete_r, self.take > 0, self.take_prune > 0)
@@ -235,7 +235,7 @@ class Plan:
     # -- the sync's writes -------------------------------------------------------------------
 
     def _writes(self, create: list, delete: list) -> dict:
-        ops, s, sc = self.ops, self.s, self.sc
+        ops, s = self.ops, self.s
         phase, term, rev, node = list(s.pod_phase), list(s.pod_terminating), list(s.pod_rev), list(s.pod_node)
         for n in self.nodes:
             slots = self.slots[n]
@@ -273,7 +273,7 @@ class Plan:
                 delete[k] = ops.or_(delete[k], picked_old)
         return self._writes(create, delete)
 
-    def creates_possible(self) -> Any:
+    def creates_possible(self) -> Value:
         """Every create (manage or rolling update) finds a free slot on its node (a model sanity check)."""
         ops = self.ops
         return ops.and_(

@@ -34,10 +34,8 @@ Worked examples (upstream TestGetUnavailableNumbers, update_test.go):
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import Ops, Value
 
 ROLLING_UPDATE, ON_DELETE = "RollingUpdate", "OnDelete"
 ELIGIBLE, NO_SCHEDULE, INELIGIBLE = range(3)
@@ -49,14 +47,14 @@ CLASS_DESCRIPTIONS = (
 )
 
 
-def surge_count(ops: Ops, strategy: str, max_surge: IntOrPercent, number_to_schedule: Any) -> Any:
+def surge_count(ops: Ops, strategy: str, max_surge: IntOrPercent, number_to_schedule: Value) -> Value:
     """SurgeCount: 0 unless RollingUpdate; maxSurge of numberToSchedule, percentages rounded *up*."""
     if strategy != ROLLING_UPDATE:
         return 0
     return ops.scaled_value(max_surge, number_to_schedule, round_up=True)
 
 
-def unavailable_count(ops: Ops, strategy: str, max_unavailable: IntOrPercent, number_to_schedule: Any) -> Any:
+def unavailable_count(ops: Ops, strategy: str, max_unavailable: IntOrPercent, number_to_schedule: Value) -> Value:
     """UnavailableCount: 0 unless RollingUpdate; maxUnavailable of numberToSchedule, rounded *up*."""
     if strategy != ROLLING_UPDATE:
         return 0
@@ -69,8 +67,8 @@ def allows_surge(strategy: str, max_surge: IntOrPercent) -> bool:
 
 
 def updated_desired_node_counts(
-    ops: Ops, strategy: str, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any
-) -> tuple[Any, Any]:
+    ops: Ops, strategy: str, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Value
+) -> tuple[Value, Value]:
     """updatedDesiredNodeCounts: (maxSurge, maxUnavailable) for ``desired`` nodes that should run a pod.
 
     If both resolve to 0 while some node should run a pod, maxUnavailable becomes 1 (a safety
@@ -82,7 +80,7 @@ def updated_desired_node_counts(
     return surge, ops.ite(fallback, 1, unavailable)
 
 
-def node_should_run_daemon_pod(ops: Ops, node_class: Any, unreachable: Any) -> tuple[Any, Any]:
+def node_should_run_daemon_pod(ops: Ops, node_class: Value, unreachable: Value) -> tuple[Value, Value]:
     """NodeShouldRunDaemonPod: (shouldRun, shouldContinueRunning) of a node of ``node_class``.
 
     ``unreachable``: the node lifecycle controller's NoSchedule taint (not-ready or
@@ -113,7 +111,7 @@ def node_class_of(
     return NO_SCHEDULE if untolerated_no_schedule else ELIGIBLE
 
 
-def is_pod_updated(pod_revision: Any, update_revision: Any) -> Any:
+def is_pod_updated(pod_revision: Value, update_revision: Value) -> Value:
     """IsPodUpdated: the pod's controller-revision-hash label is the current revision's hash."""
     return pod_revision == update_revision
 

@@ -73,79 +73,16 @@ limits (500 per sync, beyond any scope here).
 from __future__ import annotations
 
 import itertools
-from typing import Any
-
-import attrs
 
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState, claim_count
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import Ops
-from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+from kubecheck.model.kernel.ops import Ops, Value
 
 KUBERNETES = "v1.35"
-
-
-def _pods(hi: Any, doc: str) -> Any:
-    """Per ReplicaSet, per placement: index ``t * placements + n`` (``n`` the node, or 0 unplaced)."""
-    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates * sc.placements, doc=doc)
-
-
-def _rs_pods(hi: Any, doc: str) -> Any:
-    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates, doc=doc)
-
-
-def _cap(sc: DeploymentScope) -> int:
-    return sc.pod_cap
-
-
-def _claims(sc: DeploymentScope) -> int:
-    return 1 if sc.claims else 0
-
-
-@attrs.frozen
-class DeploymentState:
-    """One Deployment, its ReplicaSets (slot t = template t) and their pods, counted by phase
-    (and by node where pods are placed), and the shared claim's attachments."""
-
-    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="Deployment spec.replicas")
-    template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
-    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
-    paused: bool = bool_field(doc="Deployment spec.paused")
-    observed: bool = bool_field(doc="Deployment status.observedGeneration has caught up with metadata.generation")
-    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
-    rollbacks_left: int = int_field(0, lambda sc: sc.rollbacks, doc="rollout undo commands left")
-    pauses_left: int = int_field(0, lambda sc: sc.pauses, doc="pause commands left")
-    faults_left: int = int_field(0, lambda sc: sc.fault_budget, doc="faults left")
-    rs_exists: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet exists")
-    rs_revision: tuple = tuple_field(
-        int_field(0, lambda sc: sc.max_revision),
-        length=lambda sc: sc.templates,
-        doc="deployment.kubernetes.io/revision",
-    )
-    rs_replicas: tuple = _rs_pods(_cap, "ReplicaSet spec.replicas")
-    rs_desired: tuple = tuple_field(
-        int_field(0, lambda sc: sc.max_replicas),
-        length=lambda sc: sc.templates,
-        doc="deployment.kubernetes.io/desired-replicas",
-    )
-    rs_synced: tuple = tuple_field(
-        bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current"
-    )
-    rs_status_replicas: tuple = _rs_pods(_cap, "ReplicaSet status.replicas (as last published)")
-    rs_status_available: tuple = _rs_pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
-    unscheduled: tuple = _rs_pods(_cap, "pods not yet bound to a node")
-    pending: tuple = _pods(
-        _cap, "pods bound, containers starting (phase Pending; ContainerCreating while the volume is not attached)"
-    )
-    running: tuple = _pods(_cap, "pods Running but not Ready")
-    ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
-    available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
-    terminating: tuple = _pods(lambda sc: sc.terminating_cap, "pods deleted gracefully, still running")
-    attached: tuple = vol.attached_field(_claims)
-    claim_home: tuple = vol.claim_home_field(_claims)
 
 
 def initial_state(sc: DeploymentScope) -> DeploymentState:
@@ -154,10 +91,10 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
     object at a time, so there the other replicas wait unschedulable, as the scheduler leaves them."""
     k, P = sc.templates, sc.placements
 
-    def slot0(value: Any, rest: Any = 0) -> tuple:
+    def slot0(value: Value, rest: Value = 0) -> tuple:
         return (value,) + (rest,) * (k - 1)
 
-    def placed0(value: Any) -> tuple:
+    def placed0(value: Value) -> tuple:
         return (value,) + (0,) * (k * P - 1)
 
     R = sc.replicas
@@ -196,17 +133,17 @@ BOUND = ("pending", "running", "ready", "available")
 """Phases of a pod bound to a node and not deleted (the active pods a node holds)."""
 
 
-def placements(s: Any) -> int:
+def placements(s: DeploymentState) -> int:
     return len(s.pending) // len(s.rs_exists)
 
 
-def on_nodes(s: Any, phase: str, t: int) -> tuple:
+def on_nodes(s: DeploymentState, phase: str, t: int) -> tuple:
     """ReplicaSet ``t``'s counters of ``phase``, one per placement."""
     P = placements(s)
     return tuple(getattr(s, phase)[t * P : (t + 1) * P])
 
 
-def _total(terms: Any) -> Any:
+def _total(terms: Value) -> Value:
     terms = list(terms)
     total = terms[0]
     for term in terms[1:]:
@@ -214,44 +151,44 @@ def _total(terms: Any) -> Any:
     return total
 
 
-def in_phase(s: Any, phase: str, t: int) -> Any:
+def in_phase(s: DeploymentState, phase: str, t: int) -> Value:
     """How many pods of ReplicaSet ``t`` are in ``phase`` (on any node)."""
     return s.unscheduled[t] if phase == "unscheduled" else _total(on_nodes(s, phase, t))
 
 
-def on_node(s: Any, n: int, phases: tuple[str, ...] = BOUND) -> Any:
+def on_node(s: DeploymentState, n: int, phases: tuple[str, ...] = BOUND) -> Value:
     """Pods of every ReplicaSet in ``phases`` on placement ``n``."""
     P = placements(s)
     return _total(getattr(s, phase)[t * P + n] for t in range(len(s.rs_exists)) for phase in phases)
 
 
-def active_pods(s: Any, t: int) -> Any:
+def active_pods(s: DeploymentState, t: int) -> Value:
     return _total(in_phase(s, phase, t) for phase in ("unscheduled",) + BOUND)
 
 
-def live_pods(ops: Ops, s: Any) -> Any:
+def live_pods(ops: Ops, s: DeploymentState) -> Value:
     """Every pod object that exists, terminating ones included."""
     return ops.sum_(active_pods(s, t) + in_phase(s, "terminating", t) for t in range(len(s.rs_exists)))
 
 
-def available_pods(ops: Ops, s: Any) -> Any:
+def available_pods(ops: Ops, s: DeploymentState) -> Value:
     return ops.sum_(s.available)
 
 
-def spec_total(ops: Ops, s: Any) -> Any:
+def spec_total(ops: Ops, s: DeploymentState) -> Value:
     """Σ spec.replicas over the ReplicaSets that exist (deleted slots hold 0)."""
     return ops.sum_(s.rs_replicas)
 
 
-def max_surge(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def max_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
 
 
-def min_available(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def min_available(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return du.min_available(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
 
 
-def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """The controller has observed the current spec; its ReplicaSet runs every replica, available
     and reported; nothing else runs (DeploymentComplete, plus the pods themselves)."""
     k = len(s.rs_exists)
@@ -276,7 +213,7 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     return ops.and_(s.observed, new_ok, others_gone)
 
 
-def quiescent(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def quiescent(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """Nothing left to do is fine when the rollout is complete or the Deployment is paused."""
     return ops.or_(s.paused, rollout_complete(ops, sc, s))
 
@@ -285,48 +222,48 @@ def _slots(sc: DeploymentScope) -> range:
     return range(sc.templates)
 
 
-def _set(values: tuple, t: int, value: Any) -> tuple:
+def _set(values: tuple, t: int, value: Value) -> tuple:
     return values[:t] + (value,) + values[t + 1 :]
 
 
-def _add(values: tuple, t: int, delta: Any) -> tuple:
+def _add(values: tuple, t: int, delta: Value) -> tuple:
     return _set(values, t, values[t] + delta)
 
 
 # -- deployment controller ---------------------------------------------------------------------
 
 
-def _rolling(ops: Ops, sc: DeploymentScope, s: Any) -> tuple[ds.Plan, dict, dict]:
+def _rolling(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[ds.Plan, dict, dict]:
     plan = ds.Plan(ops, sc, s)
     w, flags = (ds.sync_rolling if sc.strategy == du.ROLLING_UPDATE else ds.sync_recreate)(plan)
     return plan, w, flags
 
 
-def _on_rollout_path(ops: Ops, plan: ds.Plan) -> Any:
+def _on_rollout_path(ops: Ops, plan: ds.Plan) -> Value:
     return ops.not_(plan.sync_path)
 
 
-def _create_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
-    plan, w, flags = _rolling(ops, sc, s)
+def _create_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    plan, _w, flags = _rolling(ops, sc, s)
     if sc.strategy == du.ROLLING_UPDATE:
         return ops.and_(_on_rollout_path(ops, plan), ops.not_(plan.new_exists))
     return ops.and_(_on_rollout_path(ops, plan), flags["created"])
 
 
-def _scale_new_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
-    plan, w, flags = _rolling(ops, sc, s)
+def _scale_new_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    plan, _w, flags = _rolling(ops, sc, s)
     return ops.and_(_on_rollout_path(ops, plan), plan.new_exists, flags["scaled_new"])
 
 
-def _scale_old_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
-    plan, w, flags = _rolling(ops, sc, s)
+def _scale_old_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    plan, _w, flags = _rolling(ops, sc, s)
     if sc.strategy == du.ROLLING_UPDATE:
         return ops.and_(_on_rollout_path(ops, plan), plan.new_exists, ops.not_(flags["scaled_new"]), flags["wrote_old"])
     return ops.and_(_on_rollout_path(ops, plan), flags["scaled_old"])
 
 
-def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
-    plan, w, flags = _rolling(ops, sc, s)
+def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    plan, _w, flags = _rolling(ops, sc, s)
     if sc.strategy == du.ROLLING_UPDATE:
         quiet = ops.and_(plan.new_exists, ops.not_(flags["scaled_new"]), ops.not_(flags["wrote_old"]))
     else:
@@ -334,22 +271,22 @@ def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     return ops.and_(_on_rollout_path(ops, plan), quiet, flags["cleaned"])
 
 
-def _rollout_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _rollout_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {**ds.as_changes(_rolling(ops, sc, s)[1]), "observed": True}
 
 
-def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     plan = ds.Plan(ops, sc, s)
-    w, changed = ds.sync_scale(plan)
+    w, _changed = ds.sync_scale(plan)
     # a sync that only raises the revision is sync_revision's
     return ops.and_(plan.sync_path, ds.changed(ops, s, {**w, "rs_revision": list(s.rs_revision)}))
 
 
-def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {**ds.as_changes(ds.sync_scale(ds.Plan(ops, sc, s))[0]), "observed": True}
 
 
-def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     plan = ds.Plan(ops, sc, s)
     others = ops.or_(
         _scale_deployment_guard(ops, sc, s),
@@ -361,11 +298,11 @@ def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     return ops.and_(plan.bump, ops.not_(others))
 
 
-def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {"rs_revision": tuple(ds.Plan(ops, sc, s).start()["rs_revision"]), "observed": True}
 
 
-def _writes_objects(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _writes_objects(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """Whether this sync writes any ReplicaSet (the other Deployment-controller commands)."""
     return ops.or_(
         _scale_deployment_guard(ops, sc, s),
@@ -377,11 +314,11 @@ def _writes_objects(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     )
 
 
-def _sync_status_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _sync_status_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.and_(ops.not_(s.observed), ops.not_(_writes_objects(ops, sc, s)))
 
 
-def _sync_status_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _sync_status_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {"observed": True}
 
 
@@ -391,7 +328,7 @@ _DELETE_CLASSES = ("pending", "running", "available")
 """Where placed pods (minReadySeconds 0) are deleted from, in ActivePodsWithRanks order."""
 
 
-def _rs_split(ops: Ops, s: Any, rs: int) -> tuple[Any, Any, Any, Any, Any]:
+def _rs_split(ops: Ops, s: DeploymentState, rs: int) -> tuple[Value, Value, Value, Value, Value]:
     """How a sync of ReplicaSet ``rs`` deletes: (from unscheduled, pending, running, ready group, create)."""
     active = active_pods(s, rs)
     excess = ops.max_(active - s.rs_replicas[rs], 0)
@@ -403,7 +340,7 @@ def _rs_split(ops: Ops, s: Any, rs: int) -> tuple[Any, Any, Any, Any, Any]:
     return take_u, take_p, take_r, rest, create
 
 
-def _spread_ok(ops: Ops, s: Any, rs: int, takes: tuple, spread: tuple) -> Any:
+def _spread_ok(ops: Ops, s: DeploymentState, rs: int, takes: tuple, spread: tuple) -> Value:
     """Two nodes: ``spread`` gives how many of each class's deletions come from node-b. Within a
     class, getPodsRankedByRelatedPodsOnSameNode ranks a pod by the active pods of the
     Deployment's ReplicaSets on its node, and ActivePodsWithRanks.Less deletes higher ranks
@@ -423,8 +360,10 @@ def _spread_ok(ops: Ops, s: Any, rs: int, takes: tuple, spread: tuple) -> Any:
     return ops.and_(*conds)
 
 
-def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, spread: tuple | None) -> Any:
-    take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
+def _rs_guard(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, from_ready: int, spread: tuple | None
+) -> Value:
+    _take_u, take_p, take_r, rest, _create = _rs_split(ops, s, rs)
     active = active_pods(s, rs)
     available = in_phase(s, "available", rs)
     stale = ops.or_(
@@ -439,7 +378,9 @@ def _rs_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, s
     return ops.and_(s.rs_exists[rs], stale, split_ok)
 
 
-def _rs_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, from_ready: int, spread: tuple | None) -> dict:
+def _rs_effect(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, from_ready: int, spread: tuple | None
+) -> dict:
     take_u, take_p, take_r, rest, create = _rs_split(ops, s, rs)
     changes = {
         "rs_status_replicas": _set(s.rs_status_replicas, rs, active_pods(s, rs)),
@@ -484,16 +425,16 @@ def _nodes(sc: DeploymentScope) -> list:
     return list(range(sc.nodes)) if sc.nodes else [None]
 
 
-def _at(s: Any, rs: int, node: int | None) -> int:
+def _at(s: DeploymentState, rs: int, node: int | None) -> int:
     return rs * placements(s) + (node or 0)
 
 
-def _volume_ready(ops: Ops, sc: DeploymentScope, s: Any, node: int | None) -> Any:
+def _volume_ready(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int | None) -> Value:
     """The kubelet mounts the shared claim only once its volume is attached to the pod's node."""
-    return vol.is_attached(s, sc.nodes, 0, node) if sc.claims else True
+    return vol.is_attached(s, sc.nodes, 0, node or 0) if sc.claims else True  # claims: node is set
 
 
-def _rwop_free(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _rwop_free(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """volumerestrictions: a pod with a ReadWriteOncePod claim is unschedulable while another
     scheduled pod object (terminating ones included) references the claim."""
     if not (sc.claims and sc.access_mode == vol.RWOP):
@@ -501,21 +442,21 @@ def _rwop_free(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
     return _claim_users(ops, sc, s, 0) == 0
 
 
-def _bind_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+def _bind_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
     return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s))
 
 
-def _bind_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+def _bind_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
     i = _at(s, rs, node)
     return {"unscheduled": _add(s.unscheduled, rs, -1), "pending": _add(s.pending, i, 1)}
 
 
-def _move(src: str, dst: str, needs_volume: bool = False) -> tuple[Any, Any]:
-    def guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+def _move(src: str, dst: str, needs_volume: bool = False) -> tuple[Value, Value]:
+    def guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
         here = getattr(s, src)[_at(s, rs, node)] > 0
         return ops.and_(here, _volume_ready(ops, sc, s, node)) if needs_volume else here
 
-    def effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+    def effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
         i = _at(s, rs, node)
         return {src: _add(getattr(s, src), i, -1), dst: _add(getattr(s, dst), i, 1)}
 
@@ -526,20 +467,20 @@ def _ready_target(sc: DeploymentScope) -> str:
     return "ready" if sc.has_min_ready else "available"
 
 
-def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
     return s.running[_at(s, rs, node)] > 0
 
 
-def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
     dst, i = _ready_target(sc), _at(s, rs, node)
     return {"running": _add(s.running, i, -1), dst: _add(getattr(s, dst), i, 1)}
 
 
-def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> Value:
     return getattr(s, phase)[_at(s, rs, node)] > 0
 
 
-def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> dict:
     i = _at(s, rs, node)
     return {phase: _add(getattr(s, phase), i, -1), "running": _add(s.running, i, 1)}
 
@@ -548,27 +489,27 @@ def _broken_slots(sc: DeploymentScope) -> range:
     return range(1, sc.templates) if sc.broken_release else range(0)
 
 
-def _terminated_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> Any:
+def _terminated_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
     return s.terminating[_at(s, rs, node)] > 0
 
 
-def _terminated_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None) -> dict:
+def _terminated_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
     return {"terminating": _add(s.terminating, _at(s, rs, node), -1)}
 
 
-def _claim_users(ops: Ops, sc: DeploymentScope, s: Any, claim: int) -> Any:
+def _claim_users(ops: Ops, sc: DeploymentScope, s: DeploymentState, claim: int) -> Value:
     """Scheduled pod objects referencing the shared claim (every pod mounts it)."""
     return ops.sum_(on_node(s, n, BOUND + ("terminating",)) for n in range(sc.nodes))
 
 
-def _wanted_on(ops: Ops, sc: DeploymentScope, s: Any, claim: int, node: int) -> Any:
+def _wanted_on(ops: Ops, sc: DeploymentScope, s: DeploymentState, claim: int, node: int) -> Value:
     """The attach/detach controller's desired state: some pod object on the node uses the claim
     (a terminating pod's containers still hold the mount)."""
     return on_node(s, node, BOUND + ("terminating",)) > 0
 
 
 def _claim_indices(sc: DeploymentScope) -> range:
-    return range(_claims(sc))
+    return range(claim_count(sc))
 
 
 VOLUMES = vol.ClaimTable(claims=_claim_indices, wanted_on=_wanted_on, node_health=False)
@@ -577,70 +518,70 @@ VOLUMES = vol.ClaimTable(claims=_claim_indices, wanted_on=_wanted_on, node_healt
 # -- user -------------------------------------------------------------------------------------
 
 
-def _edit_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _edit_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return s.templates_used < sc.templates
 
 
-def _edit_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _edit_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {"template": s.templates_used, "templates_used": s.templates_used + 1, "observed": False}
 
 
-def _scale_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
+def _scale_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> Value:
     return ops.and_(s.scales_left > 0, s.replicas != to)
 
 
-def _scale_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
+def _scale_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> dict:
     return {"replicas": to, "scales_left": s.scales_left - 1, "observed": False}
 
 
-def _undo_guard(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> Any:
+def _undo_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> Value:
     return ops.and_(s.rollbacks_left > 0, ops.not_(s.paused), s.rs_exists[to], s.template != to)
 
 
-def _undo_effect(ops: Ops, sc: DeploymentScope, s: Any, to: int) -> dict:
+def _undo_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> dict:
     return {"template": to, "rollbacks_left": s.rollbacks_left - 1, "observed": False}
 
 
-def _pause_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _pause_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.and_(s.pauses_left > 0, ops.not_(s.paused))
 
 
-def _pause_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _pause_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {"paused": True, "pauses_left": s.pauses_left - 1, "observed": False}
 
 
-def _resume_guard(ops: Ops, sc: DeploymentScope, s: Any) -> Any:
+def _resume_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return s.paused
 
 
-def _resume_effect(ops: Ops, sc: DeploymentScope, s: Any) -> dict:
+def _resume_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {"paused": False, "observed": False}
 
 
 # -- faults -----------------------------------------------------------------------------------
 
 
-def _fault_phases(kinds: tuple[str, ...]) -> Any:
+def _fault_phases(kinds: tuple[str, ...]) -> Value:
     def domain(sc: DeploymentScope) -> tuple[str, ...]:
         return tuple(k for k in kinds if k != "ready" or sc.has_min_ready)
 
     return domain
 
 
-def _crash_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+def _crash_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> Value:
     return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0)
 
 
-def _crash_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+def _crash_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> dict:
     i = _at(s, rs, node)
     return {"faults_left": s.faults_left - 1, phase: _add(getattr(s, phase), i, -1), "running": _add(s.running, i, 1)}
 
 
-def _evict_guard(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> Any:
+def _evict_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> Value:
     return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0)
 
 
-def _evict_effect(ops: Ops, sc: DeploymentScope, s: Any, rs: int, node: int | None, phase: str) -> dict:
+def _evict_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> dict:
     i = _at(s, rs, node)
     return {
         "faults_left": s.faults_left - 1,
@@ -659,19 +600,22 @@ COMMANDS = (
         "deployment-controller.create_new_replicaset",
         _create_guard,
         _rollout_effect,
-        "rolloutRolling/rolloutRecreate: create the ReplicaSet of the current template (and, rolling, scale old ones down in the same sync)",
+        "rolloutRolling/rolloutRecreate: create the ReplicaSet of the current template (and, rolling, scale old ones "
+        "down in the same sync)",
     ),
     Command(
         "deployment-controller.scale_new_replicaset",
         _scale_new_guard,
         _rollout_effect,
-        "reconcileNewReplicaSet / scaleUpNewReplicaSetForRecreate: scale the new ReplicaSet toward spec.replicas within maxSurge",
+        "reconcileNewReplicaSet / scaleUpNewReplicaSetForRecreate: scale the new ReplicaSet toward spec.replicas "
+        "within maxSurge",
     ),
     Command(
         "deployment-controller.scale_down_old_replicasets",
         _scale_old_guard,
         _rollout_effect,
-        "reconcileOldReplicaSets / scaleDownOldReplicaSetsForRecreate: scale old ReplicaSets down, oldest first, keeping minAvailable",
+        "reconcileOldReplicaSets / scaleDownOldReplicaSetsForRecreate: scale old ReplicaSets down, oldest first, "
+        "keeping minAvailable",
     ),
     Command(
         "deployment-controller.clean_up_replicasets",
@@ -717,7 +661,8 @@ COMMANDS = (
         "kubelet.start_pod",
         _start_guard,
         _start_effect,
-        "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to its node",
+        "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to "
+        "its node",
         params=_RS_NODE,
     ),
     Command(

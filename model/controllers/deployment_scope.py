@@ -6,7 +6,7 @@ happen, the scope says how many replicas, which maxSurge, how many user edits an
 (pkg/apis/apps/validation/validation.go: ValidateRollingUpdateDeployment,
 ValidatePositiveIntOrPercent) with the API server's messages.
 
-Presets (pinned state counts in tests/model/test_deployment_counts.py):
+Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
 * ``small``: 3 replicas, maxSurge 1, maxUnavailable 1, one edit, one rollout undo,
@@ -18,13 +18,13 @@ Presets (pinned state counts in tests/model/test_deployment_counts.py):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.scopes import (
     ScopeError,
     param,
@@ -146,11 +146,13 @@ class DeploymentScope:
                 )
         if self.max_unavailable.is_percent and self.max_unavailable.value > 100:
             raise ScopeError(
-                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be greater than 100%"
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be "
+                "greater than 100%"
             )
         if self.max_surge.is_zero() and self.max_unavailable.is_zero():
             raise ScopeError(
-                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when `maxSurge` is 0"
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when "
+                "`maxSurge` is 0"
             )
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
@@ -188,7 +190,7 @@ class DeploymentScope:
             f"is refused above {EXPLICIT_MAX_REPLICAS} replicas"
         )
 
-    def symbolic_constraints(self, ops: Any, values: Mapping[str, Any]) -> list[Any]:
+    def symbolic_constraints(self, ops: Ops, values: Mapping[str, Value]) -> list[Value]:
         """What the API server's validation says of the parameters left symbolic (``--for-all``).
 
         ``values`` maps scope field names to solver terms. Replica counts and int-or-percent

@@ -38,10 +38,10 @@ readyReplicas) are left out.
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubecheck.model.controllers import deployment_util as du
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.ops import Ops, Value
 
 #: Per-ReplicaSet fields written by the Deployment controller.
 RS_WRITES = (
@@ -68,7 +68,7 @@ class Plan:
     the sync (lists indexed by ReplicaSet slot = template index).
     """
 
-    def __init__(self, ops: Ops, sc: Any, s: Any):
+    def __init__(self, ops: Ops, sc: DeploymentScope, s: DeploymentState):
         self.ops, self.sc, self.s = ops, sc, s
         self.k = len(s.rs_exists)
         k, R = self.k, s.replicas
@@ -89,7 +89,7 @@ class Plan:
 
     # -- small readers ---------------------------------------------------------------------
 
-    def _pick_new(self, values: Any) -> Any:
+    def _pick_new(self, values: Value) -> Value:
         return self.ops.sum_(self.ops.ite(self.is_new[t], values[t], 0) for t in range(self.k))
 
     def start(self) -> dict[str, list]:
@@ -102,7 +102,7 @@ class Plan:
             )
         return w
 
-    def complete(self, w: dict[str, list]) -> Any:
+    def complete(self, w: dict[str, list]) -> Value:
         """DeploymentComplete on the status calculateStatus would write from ``w``, which requires
         that the previous sync had observed the current generation (``observed``)."""
         ops = self.ops
@@ -115,7 +115,7 @@ class Plan:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def scale(self, w: dict[str, list], t: int, when: Any, size: Any) -> None:
+    def scale(self, w: dict[str, list], t: int, when: Value, size: Value) -> None:
         """scaleReplicaSetAndRecordEvent: write size and annotations if the size changes."""
         ops = self.ops
         changes = ops.and_(when, w["rs_replicas"][t] != size)
@@ -123,7 +123,7 @@ class Plan:
         w["rs_desired"][t] = ops.ite(changes, self.R, w["rs_desired"][t])
         w["rs_synced"][t] = ops.ite(changes, False, w["rs_synced"][t])
 
-    def create_new(self, w: dict[str, list], when: Any = True) -> None:
+    def create_new(self, w: dict[str, list], when: Value = True) -> None:
         """getNewReplicaSet(createIfNotExisted): a new RS for the current template."""
         ops, sc = self.ops, self.sc
         old_total = ops.sum_(ops.ite(self.old[t], self.s.rs_replicas[t], 0) for t in range(self.k))
@@ -136,7 +136,7 @@ class Plan:
             w["rs_desired"][t] = ops.ite(make, self.R, w["rs_desired"][t])
             w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(make))
 
-    def cleanup(self, w: dict[str, list], when: Any, view: dict[str, list] | None = None) -> Any:
+    def cleanup(self, w: dict[str, list], when: Value, view: dict[str, list] | None = None) -> Value:
         """cleanupDeployment: delete the oldest-revision old RSes beyond the history limit.
 
         ``view`` is the list of RS objects the sync read (spec/status it judges by); deletes
@@ -175,7 +175,7 @@ class Plan:
             self.delete(w, t, gone)
         return ops.or_(*deleted)
 
-    def delete(self, w: dict[str, list], t: int, gone: Any) -> None:
+    def delete(self, w: dict[str, list], t: int, gone: Value) -> None:
         """Delete RS ``t``; the garbage collector deletes its pods (unscheduled ones at once)."""
         ops = self.ops
         for f in ("rs_revision", "rs_replicas", "rs_desired", "rs_status_replicas", "rs_status_available"):
@@ -196,7 +196,7 @@ class Plan:
 RS_OBJECT = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
 
 
-def changed(ops: Ops, s: Any, w: dict[str, list]) -> Any:
+def changed(ops: Ops, s: DeploymentState, w: dict[str, list]) -> Value:
     """True where the sync wrote any ReplicaSet (scaled, annotated, created or deleted one)."""
     return ops.or_(*[a != b for f in RS_OBJECT for a, b in zip(getattr(s, f), w[f])])
 
@@ -208,7 +208,7 @@ def as_changes(w: dict[str, list]) -> dict[str, tuple]:
 # -- sync(): paused deployments and scaling events ------------------------------------------
 
 
-def sync_scale(p: Plan) -> tuple[dict[str, list], Any]:
+def sync_scale(p: Plan) -> tuple[dict[str, list], Value]:
     """sync(): scale() then, when paused, cleanupDeployment. Returns (after, changed?)."""
     ops, s, k, R = p.ops, p.s, p.k, p.R
     w = p.start()
@@ -234,7 +234,7 @@ def sync_scale(p: Plan) -> tuple[dict[str, list], Any]:
     return w, changed(ops, s, w)
 
 
-def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
+def proportional(p: Plan, w: dict[str, list], when: Value) -> None:
     """The proportional branch of scale(): share replicas + maxSurge among active RSes."""
     ops, s, k, R, sc = p.ops, p.s, p.k, p.R, p.sc
     spec = list(s.rs_replicas)
@@ -242,7 +242,7 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
     to_add = allowed - ops.sum_(ops.ite(p.active[t], spec[t], 0) for t in range(k))
     up = to_add > 0
 
-    def goes_before(u: int, t: int) -> Any:
+    def goes_before(u: int, t: int) -> Value:
         # active first; then size descending; ties newer first when scaling up, older when down
         tie_break = ops.ite(up, u > t, u < t)
         by_size = ops.or_(spec[u] > spec[t], ops.and_(spec[u] == spec[t], tie_break))
@@ -251,14 +251,14 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
     pos = du.rank_positions(ops, [[goes_before(u, t) for u in range(k)] for t in range(k)])
     at = [[pos[t] == q for t in range(k)] for q in range(k)]
 
-    def pick(q: int, values: list) -> Any:
+    def pick(q: int, values: list) -> Value:
         return ops.sum_(ops.ite(at[q][t], values[t], 0) for t in range(k))
 
     max_ann = [
         s.rs_desired[t] + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.rs_desired[t])
         for t in range(k)
     ]
-    added: Any = 0
+    added: Value = 0
     sizes = []
     for q in range(k):
         spec_q = pick(q, spec)
@@ -280,7 +280,7 @@ def proportional(p: Plan, w: dict[str, list], when: Any) -> None:
 # -- rolloutRolling ----------------------------------------------------------------------
 
 
-def reconcile_new(p: Plan, w: dict[str, list]) -> Any:
+def reconcile_new(p: Plan, w: dict[str, list]) -> Value:
     """reconcileNewReplicaSet on an existing new RS. Returns whether it scaled."""
     ops, s, k, R = p.ops, p.s, p.k, p.R
     all_spec = ops.sum_(s.rs_replicas)
@@ -292,13 +292,13 @@ def reconcile_new(p: Plan, w: dict[str, list]) -> Any:
     return scaled
 
 
-def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
+def reconcile_old(p: Plan, w: dict[str, list], when: Value) -> tuple[Value, Value]:
     """reconcileOldReplicaSets (cleanupUnhealthyReplicas, then scale-down).
 
     Returns (scaled, wrote): upstream's "scaled" result, and whether any old RS was written
     (they differ when cleanupUnhealthyReplicas fails after earlier scale-downs).
     """
-    ops, s, k, R = p.ops, p.s, p.k, p.R
+    ops, s, k = p.ops, p.s, p.k
     spec = list(w["rs_replicas"])  # after a same-sync creation of the new RS
     status_av = list(s.rs_status_available)
     old_active = [ops.and_(p.old[t], spec[t] > 0) for t in range(k)]
@@ -310,8 +310,8 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
     max_scaled_down = all_pods - p.min_available - (new_spec - new_av)
     go = ops.and_(when, old_pods > 0, max_scaled_down > 0)
     # cleanupUnhealthyReplicas, oldest first (slot order is creation order)
-    total: Any = 0
-    failed: Any = False
+    total: Value = 0
+    failed: Value = False
     for t in range(k):
         applies = ops.and_(go, old_active[t], ops.not_(failed), total < max_scaled_down, spec[t] != status_av[t])
         count = ops.min_(max_scaled_down - total, spec[t] - status_av[t])
@@ -324,7 +324,7 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
     available = new_av + ops.sum_(ops.ite(old_active[t], status_av[t], 0) for t in range(k))
     budget = available - p.min_available
     go2 = ops.and_(go, ops.not_(failed), available > p.min_available)
-    done: Any = 0
+    done: Value = 0
     for t in range(k):
         applies = ops.and_(go2, old_active[t], done < budget, spec[t] > 0)
         count = ops.min_(spec[t], budget - done)
@@ -333,7 +333,7 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Any) -> tuple[Any, Any]:
     return ops.and_(ops.not_(failed), total + done > 0), total + done > 0
 
 
-def old_pods_running(p: Plan) -> Any:
+def old_pods_running(p: Plan) -> Value:
     """oldPodsRunning: an old RS reports replicas, or one of its pods is not yet gone."""
     ops, s = p.ops, p.s
     pods = [
@@ -343,7 +343,7 @@ def old_pods_running(p: Plan) -> Any:
     return ops.or_(*[ops.and_(p.old[t], s.rs_status_replicas[t] + pods[t] > 0) for t in range(p.k)])
 
 
-def sync_rolling(p: Plan) -> tuple[dict[str, list], dict[str, Any]]:
+def sync_rolling(p: Plan) -> tuple[dict[str, list], dict[str, Value]]:
     """rolloutRolling: create the new RS / scale it / scale old RSes down / clean up."""
     ops, s = p.ops, p.s
     w = p.start()
@@ -355,7 +355,7 @@ def sync_rolling(p: Plan) -> tuple[dict[str, list], dict[str, Any]]:
     return w, {"scaled_new": scaled_new, "wrote_old": wrote_old, "cleaned": cleaned}
 
 
-def sync_recreate(p: Plan) -> tuple[dict[str, list], dict[str, Any]]:
+def sync_recreate(p: Plan) -> tuple[dict[str, list], dict[str, Value]]:
     """rolloutRecreate: old RSes to 0, wait for old pods, then create/scale the new RS."""
     ops, s, k = p.ops, p.s, p.k
     w = p.start()

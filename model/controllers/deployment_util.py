@@ -11,18 +11,17 @@ values; replica counts may be symbolic. Worked examples from upstream's unit tes
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import Ops, Value
 
 ROLLING_UPDATE = "RollingUpdate"
 RECREATE = "Recreate"
 
 
 def resolve_fenceposts(
-    ops: Ops, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Any
-) -> tuple[Any, Any]:
+    ops: Ops, max_surge: IntOrPercent, max_unavailable: IntOrPercent, desired: Value
+) -> tuple[Value, Value]:
     """ResolveFenceposts: (surge, unavailable) for ``desired`` replicas.
 
     Surge rounds a percentage up, unavailable rounds down; if both come out 0, unavailable
@@ -35,14 +34,14 @@ def resolve_fenceposts(
     return surge, unavailable
 
 
-def max_surge(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+def max_surge(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Value) -> Value:
     """MaxSurge: the resolved surge of a RollingUpdate Deployment, 0 for Recreate."""
     if strategy != ROLLING_UPDATE:
         return 0
     return resolve_fenceposts(ops, surge, unavailable, replicas)[0]
 
 
-def max_unavailable(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+def max_unavailable(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Value) -> Value:
     """MaxUnavailable: resolved unavailability clamped to replicas; 0 for Recreate or replicas 0."""
     if strategy != ROLLING_UPDATE:
         return 0
@@ -50,7 +49,7 @@ def max_unavailable(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: I
     return ops.ite(replicas == 0, 0, ops.min_(resolved, replicas))
 
 
-def min_available(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Any) -> Any:
+def min_available(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Value) -> Value:
     """MinAvailable: replicas - MaxUnavailable for RollingUpdate, 0 for Recreate."""
     if strategy != ROLLING_UPDATE:
         return 0
@@ -58,8 +57,8 @@ def min_available(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: Int
 
 
 def new_rs_new_replicas(
-    ops: Ops, strategy: str, surge: IntOrPercent, replicas: Any, all_replicas: Any, new_replicas: Any
-) -> Any:
+    ops: Ops, strategy: str, surge: IntOrPercent, replicas: Value, all_replicas: Value, new_replicas: Value
+) -> Value:
     """NewRSNewReplicas: how many replicas the new ReplicaSet should have next.
 
     RollingUpdate resolves maxSurge directly (rounded up, *without* the both-zero fallback)
@@ -74,12 +73,14 @@ def new_rs_new_replicas(
     return ops.ite(all_replicas >= max_total, new_replicas, new_replicas + scale_up)
 
 
-def is_saturated(ops: Ops, replicas: Any, new_exists: Any, new_spec: Any, new_desired: Any, new_available: Any) -> Any:
+def is_saturated(
+    ops: Ops, replicas: Value, new_exists: Value, new_spec: Value, new_desired: Value, new_available: Value
+) -> Value:
     """IsSaturated: the new RS has spec, desired-replicas annotation and availability all = replicas."""
     return ops.and_(new_exists, new_spec == replicas, new_desired == replicas, new_available == replicas)
 
 
-def deployment_complete(ops: Ops, replicas: Any, updated: Any, total: Any, available: Any) -> Any:
+def deployment_complete(ops: Ops, replicas: Value, updated: Value, total: Value, available: Value) -> Value:
     """DeploymentComplete: updated, total and available replicas all equal spec.replicas.
 
     Upstream also requires status.observedGeneration >= generation; the model computes the
@@ -89,8 +90,8 @@ def deployment_complete(ops: Ops, replicas: Any, updated: Any, total: Any, avail
 
 
 def replica_set_fraction(
-    ops: Ops, spec: Any, replicas: Any, allowed: Any, annotated_max: Any, status_total: Any
-) -> Any:
+    ops: Ops, spec: Value, replicas: Value, allowed: Value, annotated_max: Value, status_total: Value
+) -> Value:
     """getReplicaSetFraction: the change a proportional scale would give this RS.
 
     ``allowed`` = replicas + MaxSurge; ``annotated_max`` = the RS's max-replicas annotation.
@@ -104,13 +105,13 @@ def replica_set_fraction(
     return ops.ite(replicas == 0, -spec, ops.ite(base > 0, scaled, 0))
 
 
-def get_proportion(ops: Ops, spec: Any, fraction: Any, to_add: Any, added: Any) -> Any:
+def get_proportion(ops: Ops, spec: Value, fraction: Value, to_add: Value, added: Value) -> Value:
     """GetProportion: this RS's share of ``to_add``, clamped so the total never overshoots."""
     clamped = ops.ite(to_add > 0, ops.min_(fraction, to_add - added), ops.max_(fraction, to_add - added))
     return ops.ite(ops.or_(spec == 0, to_add == 0, to_add == added), 0, clamped)
 
 
-def rank_positions(ops: Ops, before: Sequence[Sequence[Any]]) -> list[Any]:
+def rank_positions(ops: Ops, before: Sequence[Sequence[Value]]) -> list[Value]:
     """Sort positions from a precedence matrix: position[i] = how many j go before i.
 
     ``before[i][j]`` says element j sorts before element i (a strict total order). This is how

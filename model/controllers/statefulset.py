@@ -69,18 +69,17 @@ model, and no verdict is about every replica count.
 * ``PROVED (all replicas)`` is never printed: ``--for-all replicas`` is INCONCLUSIVE with the
   reason. The ordering and per-identity 1-inductive properties are proved at each replica count
   1..5 by default and every count up to 20 with ``KUBECHECK_SLOW=1`` (tiny configuration: one
-  node, one edit, a scale-down by one), each size its own proof. Extending that to every N needs a cutoff argument — each property is a conjunction
-  over ordinals whose conjuncts read a few slots in ordinal order, so a larger set adds
+  node, one edit, a scale-down by one), each size its own proof. Extending that to every N
+  needs a cutoff argument — each property is a conjunction over ordinals whose conjuncts read
+  a few slots in ordinal order, so a larger set adds
   conjuncts of the same shape — but that argument is about the uniformity in N of this Python
   code (its loops over ``range(n)`` unroll into a different formula for every N), and the tool
   does not check it. A parameterized proof needs a parameterized encoding (ordinal-indexed
-  arrays with quantified invariants, as the issue's Spacer prototype used), a second reading of
+  arrays with quantified invariants, as a Spacer prototype of the StatefulSet model used), a second reading of
   this model that the kernel does not produce yet (papers/statefulset-symbolic.md).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import attrs
 
@@ -89,48 +88,11 @@ from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import Ops
-from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+from kubecheck.model.kernel.ops import Ops, Value
 
 KUBERNETES = "v1.35"
-
-
-def _n(sc: StatefulSetScope) -> int:
-    return sc.ordinals
-
-
-def _rev_hi(sc: StatefulSetScope) -> int:
-    return sc.templates - 1
-
-
-@attrs.frozen
-class StatefulSetState:
-    """One StatefulSet, its pods and claims per ordinal, the nodes, and what the user may still do."""
-
-    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="spec.replicas")
-    template: int = int_field(0, _rev_hi, doc="the spec's pod template = the update revision")
-    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
-    current_rev: int = int_field(0, _rev_hi, doc="status.currentRevision")
-    status_written: bool = bool_field(doc="the controller has written status once (currentRevision is set)")
-    set_deleted: bool = bool_field(doc="the StatefulSet has a deletionTimestamp")
-    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
-    reverts_left: int = int_field(0, lambda sc: sc.reverts, doc="template reverts left")
-    pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
-    faults_left: int = cl.faults_left_field()
-    pod_phase: tuple = cl.pod_phase_field(_n)
-    pod_terminating: tuple = cl.pod_terminating_field(_n)
-    pod_node: tuple = cl.pod_node_field(_n)
-    pod_ghost: tuple = cl.pod_ghost_field(_n)
-    pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_n, doc="controller-revision-hash label (0 when absent)")
-    pvc: tuple = tuple_field(bool_field(), length=_n, doc="claim data-<set>-<ordinal> exists (bound)")
-    pvc_pod_ref: tuple = tuple_field(
-        bool_field(), length=_n, doc="claim has an ownerRef to its pod (whenScaled=Delete)"
-    )
-    attached: tuple = vol.attached_field(_n)
-    claim_home: tuple = vol.claim_home_field(_n)
-    node_state: tuple = cl.node_state_field()
-    node_exists: tuple = cl.node_exists_field()
 
 
 def initial_state(sc: StatefulSetScope) -> StatefulSetState:
@@ -164,16 +126,16 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
 # -- derived quantities (commands, properties, traces) -----------------------------------------
 
 
-def current_revision(ops: Ops, s: Any) -> Any:
+def current_revision(ops: Ops, s: StatefulSetState) -> Value:
     """The current revision as the controller reads it (the update revision before the first status write)."""
     return ops.ite(s.status_written, s.current_rev, s.template)
 
 
-def expected_revision(ops: Ops, sc: StatefulSetScope, s: Any, i: int) -> Any:
+def expected_revision(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, i: int) -> Value:
     return su.new_versioned_revision(sc.strategy, sc.partition, i, current_revision(ops, s), s.template)
 
 
-def rolled_out(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+def rolled_out(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """Every in-range ordinal is available at its expected revision and nothing else exists."""
     parts = []
     for i in range(len(s.pod_phase)):
@@ -183,37 +145,37 @@ def rolled_out(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
     return ops.and_(*parts)
 
 
-def deleted_and_gone(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+def deleted_and_gone(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     claims_gone = ops.and_(*[ops.not_(c) for c in s.pvc]) if sc.when_deleted == su.DELETE else True
     return ops.and_(s.set_deleted, *[p == cl.NONE for p in s.pod_phase], claims_gone)
 
 
-def quiescent(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+def quiescent(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """A finished run: the set is rolled out, or it was deleted and its pods (and owned claims) are gone."""
     return ops.or_(rolled_out(ops, sc, s), deleted_and_gone(ops, sc, s))
 
 
-def _set(values: tuple, k: int, value: Any) -> tuple:
+def _set(values: tuple, k: int, value: Value) -> tuple:
     return values[:k] + (value,) + values[k + 1 :]
 
 
 # -- hooks into the cluster and volume commands ---------------------------------------------------
 
 
-def _claim_bound(ops: Ops, sc: StatefulSetScope, s: Any, k: int, n: int) -> Any:
+def _claim_bound(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
     """The scheduler waits for the pod's claim to exist (unbound PVC: unschedulable); RWOP holds by identity."""
     return s.pvc[k] if sc.claims else True
 
 
-def _volume_attached(ops: Ops, sc: StatefulSetScope, s: Any, k: int, n: int) -> Any:
+def _volume_attached(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
     return vol.is_attached(s, sc.nodes, k, n) if sc.claims else True
 
 
-def _wanted_on(ops: Ops, sc: StatefulSetScope, s: Any, c: int, n: int) -> Any:
+def _wanted_on(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int, n: int) -> Value:
     return cl.bound_to(ops, s, c, n)
 
 
-def _orphan_mount(ops: Ops, sc: StatefulSetScope, s: Any, c: int, n: int) -> Any:
+def _orphan_mount(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int, n: int) -> Value:
     return s.pod_ghost[c] == n + 1
 
 
@@ -232,7 +194,7 @@ def _never_ready_if_broken(ready: Command) -> Command:
     "Forced rollback" documents (concepts/workloads/controllers/statefulset.md).
     """
 
-    def guard(ops: Ops, sc: StatefulSetScope, s: Any, pod: int, node: int) -> Any:
+    def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, node: int) -> Value:
         passes = ready.guard(ops, sc, s, pod=pod, node=node)
         if not sc.broken_release:
             return passes
@@ -252,10 +214,10 @@ def _cluster_commands() -> tuple[Command, ...]:
 # -- statefulset controller -------------------------------------------------------------------
 
 
-def _outcome(kind: str) -> Any:
+def _outcome(kind: str) -> Value:
     order = ("create", "delete_condemned", "delete_outdated", "claims", "status")
 
-    def guard(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+    def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
         plan = sync.Plan(ops, sc, s)
         flags = {
             "create": plan.any_create(),
@@ -270,38 +232,38 @@ def _outcome(kind: str) -> Any:
     return guard
 
 
-def _sync_effect(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+def _sync_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
     return sync.Plan(ops, sc, s).changes()
 
 
 # -- user and garbage collector -----------------------------------------------------------------
 
 
-def _edit_g(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+def _edit_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.and_(s.templates_used < sc.templates, ops.not_(s.set_deleted))
 
 
-def _edit_e(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+def _edit_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
     return {"template": s.templates_used, "templates_used": s.templates_used + 1}
 
 
-def _revert_g(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> Any:
+def _revert_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> Value:
     return ops.and_(s.reverts_left > 0, to < s.templates_used, s.template != to, ops.not_(s.set_deleted))
 
 
-def _revert_e(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> dict:
+def _revert_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> dict:
     return {"template": to, "reverts_left": s.reverts_left - 1}
 
 
-def _scale_g(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> Any:
+def _scale_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> Value:
     return ops.and_(s.scales_left > 0, s.replicas != to, ops.not_(s.set_deleted))
 
 
-def _scale_e(ops: Ops, sc: StatefulSetScope, s: Any, to: int) -> dict:
+def _scale_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> dict:
     return {"replicas": to, "scales_left": s.scales_left - 1}
 
 
-def _delete_pod_changes(ops: Ops, s: Any, pod: int) -> dict:
+def _delete_pod_changes(ops: Ops, s: StatefulSetState, pod: int) -> dict:
     phase, term = cl.graceful_delete(ops, s, pod, True)
     gone = s.pod_phase[pod] == cl.UNSCHEDULED
     return {
@@ -311,37 +273,37 @@ def _delete_pod_changes(ops: Ops, s: Any, pod: int) -> dict:
     }
 
 
-def _user_delete_pod_g(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> Any:
+def _user_delete_pod_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
     return ops.and_(s.pod_deletes_left > 0, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
 
 
-def _user_delete_pod_e(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> dict:
+def _user_delete_pod_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict:
     return {**_delete_pod_changes(ops, s, pod), "pod_deletes_left": s.pod_deletes_left - 1}
 
 
-def _delete_set_g(ops: Ops, sc: StatefulSetScope, s: Any) -> Any:
+def _delete_set_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return ops.not_(s.set_deleted)
 
 
-def _delete_set_e(ops: Ops, sc: StatefulSetScope, s: Any) -> dict:
+def _delete_set_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
     return {"set_deleted": True}
 
 
-def _gc_pod_g(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> Any:
+def _gc_pod_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
     return ops.and_(s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
 
 
-def _gc_pod_e(ops: Ops, sc: StatefulSetScope, s: Any, pod: int) -> dict:
+def _gc_pod_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict:
     return _delete_pod_changes(ops, s, pod)
 
 
-def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> Any:
+def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int) -> Value:
     owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, sc.when_deleted == su.DELETE))
     detached = ops.not_(ops.or_(*[vol.is_attached(s, sc.nodes, claim, n) for n in range(sc.nodes)]))
     return ops.and_(s.pvc[claim], s.pod_phase[claim] == cl.NONE, detached, owner_gone)
 
 
-def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: Any, claim: int) -> dict:
+def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int) -> dict:
     return {
         "pvc": _set(s.pvc, claim, False),
         "pvc_pod_ref": _set(s.pvc_pod_ref, claim, False),
@@ -471,6 +433,9 @@ class Naming:
         return f"{sc.name}-" + cl.stand_in_hash(f"statefulset/{sc.name}/{t}")
 
 
+NAMING = Naming()
+
+
 MODEL = Model(
     name="statefulset",
     title="StatefulSet (controller, pods and claims per ordinal, nodes, attach/detach, user, faults)",
@@ -481,5 +446,5 @@ MODEL = Model(
     commands=COMMANDS,
     quiescent=quiescent,
     presets=PRESETS,
-    naming=Naming(),
+    naming=NAMING,
 )

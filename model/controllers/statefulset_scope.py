@@ -3,7 +3,7 @@
 ``validate`` applies the API server's rules (pkg/apis/apps/validation/validation.go:
 ValidateStatefulSetSpec, validateRollingUpdateStatefulSet) with its messages.
 
-Presets (state counts pinned in tests/model/test_statefulset_counts.py):
+Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, OrderedReady, RollingUpdate, one node, one claim template (RWO), one
   template edit, one scale to 1; no faults.
@@ -140,12 +140,14 @@ class StatefulSetScope:
         """The API server's validation of the fields this scope sets."""
         if self.partition < 0:
             raise ScopeError(
-                f"spec.updateStrategy.rollingUpdate.partition: Invalid value: {self.partition}: must be greater than or equal to 0"
+                f"spec.updateStrategy.rollingUpdate.partition: Invalid value: {self.partition}: must be greater than "
+                "or equal to 0"
             )
         mu = self.max_unavailable
         if mu.is_percent and not 0 < mu.value <= 100:
             raise ScopeError(
-                f'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "{mu}": must be greater than 0% and less than or equal to 100%'
+                f'spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "{mu}": must be greater than 0% and '
+                "less than or equal to 100%"
             )
         if not mu.is_percent and mu.value < 1:
             raise ScopeError(
@@ -185,7 +187,8 @@ class StatefulSetScope:
         if self.ordinals <= EXPLICIT_MAX_ORDINALS:
             return None
         return (
-            f"{self.ordinals} ordinals (replicas up to {self.max_replicas}): explicit search would store every state of {self.ordinals} pods "
+            f"{self.ordinals} ordinals (replicas up to {self.max_replicas}): explicit search would store every state "
+            f"of {self.ordinals} pods "
             f"(the state space grows about fourfold per ordinal); it is refused above {EXPLICIT_MAX_ORDINALS} ordinals"
         )
 

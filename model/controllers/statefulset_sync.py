@@ -31,17 +31,17 @@ A :class:`Plan` computes every decision with ``ops``; the commands in
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset_util as su
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
+from kubecheck.model.kernel.ops import Ops, Value
 
 
 class Plan:
     """Every decision of one sync, per ordinal slot (lists indexed by slot)."""
 
-    def __init__(self, ops: Ops, sc: Any, s: Any):
+    def __init__(self, ops: Ops, sc: StatefulSetScope, s: StatefulSetState):
         self.ops, self.sc, self.s = ops, sc, s
         n = len(s.pod_phase)
         self.n = n
@@ -63,7 +63,7 @@ class Plan:
         create, unref, mark = [False] * n, [False] * n, [False] * n
         del_c = [False] * n
         if sc.pod_management == su.ORDERED_READY:
-            reach: Any = active
+            reach: Value = active
             for i in range(n):
                 here = ops.and_(reach, self.in_range[i])
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
@@ -97,21 +97,21 @@ class Plan:
         complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
         self.new_current = ops.ite(complete, upd, cur)
 
-    def _rolling_update(self, reached: Any, ex: list, term: list, unavailable: list) -> list:
+    def _rolling_update(self, reached: Value, ex: list, term: list, unavailable: list) -> list:
         ops, sc, s, n = self.ops, self.sc, self.s, self.n
-        sel: list[Any] = [False] * n
+        sel: list[Value] = [False] * n
         if sc.strategy != su.ROLLING_UPDATE:
             return sel
         outdated = [ops.and_(ex[t], s.pod_rev[t] != s.template, ops.not_(term[t])) for t in range(n)]
         if sc.max_unavailable_gate:
             budget = su.get_statefulset_max_unavailable(ops, sc.effective_max_unavailable, s.replicas)
             budget = budget - ops.count(ops.and_(self.in_range[t], unavailable[t]) for t in range(n))
-            chosen: Any = 0
+            chosen: Value = 0
             for t in reversed(range(sc.partition, n)):
                 sel[t] = ops.and_(reached, self.in_range[t], outdated[t], chosen < budget)
                 chosen = chosen + ops.ite(sel[t], 1, 0)
             return sel
-        stopped: Any = False
+        stopped: Value = False
         for t in reversed(range(sc.partition, n)):
             sel[t] = ops.and_(reached, self.in_range[t], ops.not_(stopped), outdated[t])
             stopped = ops.or_(stopped, sel[t], ops.and_(self.in_range[t], unavailable[t]))
@@ -119,19 +119,19 @@ class Plan:
 
     # -- outcome flags (which command a sync is) ----------------------------------------------
 
-    def any_create(self) -> Any:
+    def any_create(self) -> Value:
         return self.ops.or_(*self.create)
 
-    def any_delete_condemned(self) -> Any:
+    def any_delete_condemned(self) -> Value:
         return self.ops.or_(*self.del_condemned)
 
-    def any_delete_outdated(self) -> Any:
+    def any_delete_outdated(self) -> Value:
         return self.ops.or_(*self.del_update)
 
-    def any_claim_change(self) -> Any:
+    def any_claim_change(self) -> Value:
         return self.ops.or_(*self.unref, *self.mark)
 
-    def status_change(self) -> Any:
+    def status_change(self) -> Value:
         return self.ops.or_(self.new_current != self.s.current_rev, self.ops.not_(self.s.status_written))
 
     # -- the sync's writes -----------------------------------------------------------------------

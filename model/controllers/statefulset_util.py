@@ -19,10 +19,9 @@ Worked examples (from upstream tests and the API docs):
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import Ops, Value
 
 ORDERED_READY, PARALLEL = "OrderedReady", "Parallel"
 ROLLING_UPDATE, ON_DELETE = "RollingUpdate", "OnDelete"
@@ -62,14 +61,14 @@ def pod_in_ordinal_range(ordinal: int, start: int, replicas: int) -> bool:
     return start <= ordinal <= get_end_ordinal(start, replicas)
 
 
-def get_statefulset_max_unavailable(ops: Ops, max_unavailable: IntOrPercent | None, replicas: Any) -> Any:
+def get_statefulset_max_unavailable(ops: Ops, max_unavailable: IntOrPercent | None, replicas: Value) -> Value:
     """getStatefulSetMaxUnavailable: intstr scaled value rounded *down*, at least 1 (unset = 1)."""
     if max_unavailable is None:
         return 1
     return ops.max_(ops.scaled_value(max_unavailable, replicas, round_up=False), 1)
 
 
-def new_versioned_revision(strategy: str, partition: int, index: int, current: Any, update: Any) -> Any:
+def new_versioned_revision(strategy: str, partition: int, index: int, current: Value, update: Value) -> Value:
     """newVersionedStatefulSetPod: the revision a missing pod is (re)created at.
 
     RollingUpdate (rollingUpdate always set after API defaulting): index < partition gets the
@@ -81,22 +80,24 @@ def new_versioned_revision(strategy: str, partition: int, index: int, current: A
     return update
 
 
-def is_running_and_ready(phase_ready: Any) -> Any:
+def is_running_and_ready(phase_ready: Value) -> Value:
     """isRunningAndReady: phase Running and condition Ready (callers pass that boolean)."""
     return phase_ready
 
 
-def is_healthy(ops: Ops, exists: Any, terminating: Any, available: Any) -> Any:
+def is_healthy(ops: Ops, exists: Value, terminating: Value, available: Value) -> Value:
     """The predicate the OrderedReady scan waits for: created, not terminating, Running+Ready+Available."""
     return ops.and_(exists, ops.not_(terminating), available)
 
 
-def is_unavailable(ops: Ops, exists: Any, terminating: Any, available: Any) -> Any:
+def is_unavailable(ops: Ops, exists: Value, terminating: Value, available: Value) -> Value:
     """isUnavailable(pod, minReadySeconds): not Running-and-available, or terminating (a missing pod counts)."""
     return ops.not_(is_healthy(ops, exists, terminating, available))
 
 
-def complete_rolling_update(ops: Ops, strategy: str, replicas: Any, created: Any, ready: Any, updated: Any) -> Any:
+def complete_rolling_update(
+    ops: Ops, strategy: str, replicas: Value, created: Value, ready: Value, updated: Value
+) -> Value:
     """completeRollingUpdate: RollingUpdate and updated == ready == status.replicas == spec.replicas."""
     if strategy != ROLLING_UPDATE:
         return False

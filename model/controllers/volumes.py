@@ -28,12 +28,12 @@ claim elsewhere), and gets the attach/detach commands from :func:`volume_command
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol, cast
 
 import attrs
 
 from kubecheck.model.kernel.commands import Command
-from kubecheck.model.kernel.ops import Ops
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
 
 RWO, ROX, RWX, RWOP = "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"
@@ -41,12 +41,47 @@ ACCESS_MODES = (RWO, ROX, RWX, RWOP)
 SHORT = {RWO: "RWO", ROX: "ROX", RWX: "RWX", RWOP: "RWOP"}
 
 
+class ClaimScope(Protocol):
+    """What the attach/detach commands read of a workload scope."""
+
+    @property
+    def nodes(self) -> int: ...
+
+    @property
+    def access_mode(self) -> str: ...
+
+
+class ClaimState(Protocol):
+    """The fields a workload state declares with :func:`attached_field` and :func:`claim_home_field`."""
+
+    @property
+    def attached(self) -> tuple: ...
+
+    @property
+    def claim_home(self) -> tuple: ...
+
+
+class NodeHealthState(ClaimState, Protocol):
+    """A state that also has the cluster's nodes (``ClaimTable.node_health``)."""
+
+    @property
+    def node_state(self) -> tuple: ...
+
+    @property
+    def node_exists(self) -> tuple: ...
+
+
+def _health(s: ClaimState) -> NodeHealthState:
+    # only called where the table's node_health says the state has the cluster's node fields
+    return cast(NodeHealthState, s)
+
+
 def is_multi_attach_allowed(mode: str) -> bool:
     """volume/util.go IsMultiAttachAllowed: only the *Many modes may attach to several nodes."""
     return mode in (ROX, RWX)
 
 
-def attached_field(claims: Callable[[Any], int]) -> Any:
+def attached_field(claims: Callable[..., int]) -> tuple:
     return tuple_field(
         bool_field(),
         length=lambda sc: claims(sc) * sc.nodes,
@@ -54,7 +89,7 @@ def attached_field(claims: Callable[[Any], int]) -> Any:
     )
 
 
-def claim_home_field(claims: Callable[[Any], int]) -> Any:
+def claim_home_field(claims: Callable[..., int]) -> tuple:
     return tuple_field(
         int_field(0, lambda sc: sc.nodes),
         length=claims,
@@ -62,20 +97,20 @@ def claim_home_field(claims: Callable[[Any], int]) -> Any:
     )
 
 
-def is_attached(s: Any, nodes: int, c: int, n: int) -> Any:
+def is_attached(s: ClaimState, nodes: int, c: int, n: int) -> Value:
     return s.attached[c * nodes + n]
 
 
-def attached_on(ops: Ops, s: Any, nodes: int, c: int, node: Any) -> Any:
+def attached_on(ops: Ops, s: ClaimState, nodes: int, c: int, node: Value) -> Value:
     """Claim c's volume is attached to ``node`` (a state value)."""
     return ops.or_(*[ops.and_(node == n, s.attached[c * nodes + n]) for n in range(nodes)])
 
 
-def attached_nodes(ops: Ops, s: Any, nodes: int, c: int) -> Any:
+def attached_nodes(ops: Ops, s: ClaimState, nodes: int, c: int) -> Value:
     return ops.count(s.attached[c * nodes + n] for n in range(nodes))
 
 
-def _never(ops: Ops, sc: Any, s: Any, c: int, n: int) -> Any:
+def _never(ops: Ops, sc: ClaimScope, s: ClaimState, c: int, n: int) -> Value:
     return False
 
 
@@ -90,53 +125,56 @@ class ClaimTable:
     ``node_state``); without it every node stays healthy and no force detach ever happens.
     """
 
-    claims: Callable[[Any], range]
-    wanted_on: Callable[..., Any]
-    mounted_by_orphan: Callable[..., Any] = _never
+    claims: Callable[..., range]  # claims(scope)
+    wanted_on: Callable[..., Value]
+    mounted_by_orphan: Callable[..., Value] = _never
     node_health: bool = True
 
 
-def _set(values: tuple, k: int, value: Any) -> tuple:
+def _set(values: tuple, k: int, value: Value) -> tuple:
     return values[:k] + (value,) + values[k + 1 :]
 
 
-def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[Command, ...]:
+def volume_commands(table: ClaimTable, enabled: Callable[..., bool]) -> tuple[Command, ...]:
     """attach-detach controller commands: attach (with the multi-attach refusal), detach, force detach."""
     claim = ("claim", table.claims)
     node = ("node", lambda sc: range(sc.nodes))
 
-    def attach_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
+    def attach_g(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> Value:
         elsewhere = ops.or_(*[is_attached(s, sc.nodes, claim, m) for m in range(sc.nodes) if m != node])
         single = not is_multi_attach_allowed(sc.access_mode)
         return ops.and_(
             table.wanted_on(ops, sc, s, claim, node),
             ops.not_(is_attached(s, sc.nodes, claim, node)),
-            s.node_exists[node] if table.node_health else True,
+            _health(s).node_exists[node] if table.node_health else True,
             ops.not_(ops.and_(single, elsewhere)),
         )
 
-    def attach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
+    def attach_e(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> dict[str, Value]:
         home = s.claim_home[claim]
         return {
             "attached": _set(s.attached, claim * sc.nodes + node, True),
             "claim_home": _set(s.claim_home, claim, ops.ite(home == 0, node + 1, home)),
         }
 
-    def unwanted(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
+    def unwanted(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> Value:
         return ops.and_(is_attached(s, sc.nodes, claim, node), ops.not_(table.wanted_on(ops, sc, s, claim, node)))
 
-    def detach_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
-        healthy = ops.and_(s.node_state[node] == 0, s.node_exists[node]) if table.node_health else True
+    def detach_g(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> Value:
+        healthy = (
+            ops.and_(_health(s).node_state[node] == 0, _health(s).node_exists[node]) if table.node_health else True
+        )
         return ops.and_(
             unwanted(ops, sc, s, claim, node), healthy, ops.not_(table.mounted_by_orphan(ops, sc, s, claim, node))
         )
 
-    def force_g(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> Any:
+    def force_g(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> Value:
         return ops.and_(
-            unwanted(ops, sc, s, claim, node), ops.or_(s.node_state[node] != 0, ops.not_(s.node_exists[node]))
+            unwanted(ops, sc, s, claim, node),
+            ops.or_(_health(s).node_state[node] != 0, ops.not_(_health(s).node_exists[node])),
         )
 
-    def detach_e(ops: Ops, sc: Any, s: Any, claim: int, node: int) -> dict:
+    def detach_e(ops: Ops, sc: ClaimScope, s: ClaimState, claim: int, node: int) -> dict[str, Value]:
         return {"attached": _set(s.attached, claim * sc.nodes + node, False)}
 
     commands = (
@@ -144,7 +182,8 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
             "attach-detach.attach_volume",
             attach_g,
             attach_e,
-            "attach the claim's volume to the node of a pod that uses it (refused for RWO/RWOP while attached elsewhere)",
+            "attach the claim's volume to the node of a pod that uses it (refused for RWO/RWOP while attached "
+            "elsewhere)",
             params=(claim, node),
             enabled_in=enabled,
         ),
@@ -174,7 +213,7 @@ def volume_commands(table: ClaimTable, enabled: Callable[[Any], bool]) -> tuple[
 # -- the facts the volume properties read ------------------------------------------------------
 
 
-def rwo_single_node(ops: Ops, sc: Any, s: Any, claims: range) -> Any:
+def rwo_single_node(ops: Ops, sc: ClaimScope, s: ClaimState, claims: range) -> Value:
     """Every single-node (RWO/RWOP) volume is attached to at most one node."""
     if is_multi_attach_allowed(sc.access_mode):
         return True

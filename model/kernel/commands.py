@@ -17,12 +17,21 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
-from kubecheck.model.kernel.ops import CONCRETE, Ops
-from kubecheck.model.kernel.schema import Schema
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.schema import Schema, State
+from kubecheck.model.kernel.scopes import Scope
+
+#: A parameter's value: an index (ReplicaSet slot, ordinal, node), a name (a phase), a tuple
+#: (a spread over nodes), None (a choice the scope does not have), or, where the symbolic engine
+#: folds a choice into one action, its z3 variable. Which one depends on the parameter, and a
+#: reader of ``Action.params`` knows which parameter it reads: the type is any.
+Param = Any
+#: Parameter name -> value, in declaration order: what one action binds.
+Binding = tuple[tuple[str, Param], ...]
 
 #: Command kinds. "system" commands (controllers, kubelet, scheduler) are the ones liveness
 #: assumes fair; "user" and "fault" commands are never required to happen.
@@ -36,8 +45,22 @@ KINDS = ("system", "user", "fault")
 FAIRNESS = ("weak", "strong")
 
 
-def _always(scope: Any) -> bool:
+def _always(scope: Scope) -> bool:
     return True
+
+
+class Naming(Protocol):
+    """Kubernetes names of a model's objects in one scope (pods, nodes, revisions), for traces.
+
+    The methods take the model's own scope class, which this protocol cannot name (a parameter
+    typed ``Scope`` would refuse them), hence ``Any``. A model that names claims adds ``claim``.
+    """
+
+    def pod(self, sc: Any, i: int, /) -> str: ...
+
+    def node(self, sc: Any, n: int, /) -> str: ...
+
+    def revision(self, sc: Any, t: int, /) -> str: ...
 
 
 @attrs.frozen
@@ -45,12 +68,15 @@ class Command:
     """A guarded command ``actor.verb_object`` with finite parameters."""
 
     name: str
-    guard: Callable[..., Any]
-    effect: Callable[..., dict]
+    # guard(ops, scope, state, **params) -> Value and effect(...) -> dict[str, Value], over the
+    # model's own scope and state classes (hence ``...``: a Callable type cannot name them here)
+    guard: Callable[..., Value]
+    effect: Callable[..., dict[str, Value]]
     doc: str
-    params: tuple[tuple[str, Callable[[Any], Iterable[Any]]], ...] = ()
+    #: (name, domain): the domain is a function of the model's scope giving the parameter's values
+    params: tuple[tuple[str, Callable[..., Iterable[Param]]], ...] = ()
     kind: str = "system"
-    enabled_in: Callable[[Any], bool] = _always
+    enabled_in: Callable[..., bool] = _always
     #: The parameters that identify a fairness unit (which ReplicaSet, which pod). The others
     #: are choices made inside one step (which pods to delete): an action that is enabled with
     #: one choice in one state and another in the next counts as continuously enabled.
@@ -75,7 +101,7 @@ class Command:
     def actor(self) -> str:
         return self.name.split(".", 1)[0]
 
-    def bindings(self, scope: Any) -> list[tuple[tuple[str, Any], ...]]:
+    def bindings(self, scope: Scope) -> list[Binding]:
         """Every parameter assignment in a stable order (declaration order, then values)."""
         if not self.enabled_in(scope):
             return []
@@ -89,7 +115,7 @@ class Action:
     """One command with its parameters bound: one disjunct of the transition relation."""
 
     command: Command
-    params: tuple[tuple[str, Any], ...] = ()
+    params: Binding = ()
 
     @property
     def name(self) -> str:
@@ -100,11 +126,11 @@ class Action:
         return self.command.actor
 
     @property
-    def kwargs(self) -> dict[str, Any]:
+    def kwargs(self) -> dict[str, Param]:
         return dict(self.params)
 
     @property
-    def fairness_unit(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    def fairness_unit(self) -> tuple[str, Binding]:
         """(command, identifying parameters): the unit weak and strong fairness speak about."""
         keep = self.command.fair_by
         return self.command.name, tuple((k, v) for k, v in self.params if keep is None or k in keep)
@@ -116,10 +142,10 @@ class Action:
         args = ", ".join(f"{k}={v}" for k, v in self.params if v is not None)
         return f"{self.command.name}({args})" if args else self.command.name
 
-    def guard(self, ops: Ops, scope: Any, state: Any) -> Any:
+    def guard(self, ops: Ops, scope: Scope, state: State) -> Value:
         return self.command.guard(ops, scope, state, **self.kwargs)
 
-    def effect(self, ops: Ops, scope: Any, state: Any) -> dict:
+    def effect(self, ops: Ops, scope: Scope, state: State) -> dict[str, Value]:
         return self.command.effect(ops, scope, state, **self.kwargs)
 
 
@@ -130,13 +156,13 @@ class Model:
     name: str
     title: str
     kubernetes: str
-    state_cls: type
-    scope_cls: type
-    init: Callable[[Any], Any]
+    state_cls: type[State]
+    scope_cls: type[Scope]
+    init: Callable[..., State]  # init(scope) -> the initial state
     commands: tuple[Command, ...]
-    quiescent: Callable[[Ops, Any, Any], Any]
-    presets: Mapping[str, Any]
-    naming: Any = None  # model-specific helpers that name objects in traces
+    quiescent: Callable[..., Value]  # quiescent(ops, scope, state)
+    presets: Mapping[str, Scope]
+    naming: Naming | None = None  # models with named pods and nodes say how traces name them
 
     def __attrs_post_init__(self) -> None:
         names = [c.name for c in self.commands]
@@ -144,10 +170,10 @@ class Model:
         if dupes:
             raise ValueError(f"model {self.name}: duplicate command names {sorted(dupes)}")
 
-    def schema(self, scope: Any) -> Schema:
+    def schema(self, scope: Scope) -> Schema:
         return Schema(self.state_cls, scope)
 
-    def actions(self, scope: Any) -> list[Action]:
+    def actions(self, scope: Scope) -> list[Action]:
         """All actions of the scope, in command-table order then parameter order."""
         return [Action(c, b) for c in self.commands for b in c.bindings(scope)]
 
@@ -175,22 +201,23 @@ def strongly_fair(model: Model, assumed: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(c.name for c in model.commands if c.fairness == "strong") | frozenset(assumed)
 
 
-def apply(action: Action, scope: Any, state: Any) -> Any | None:
+def apply(action: Action, scope: Scope, state: State) -> State | None:
     """The successor of ``state`` under ``action``, or None where the guard is false."""
     if not action.guard(CONCRETE, scope, state):
         return None
     changes = action.effect(CONCRETE, scope, state)
-    return attrs.evolve(state, **changes) if changes else state
+    # mypy's attrs plugin wants a concrete attrs class where State is any model's
+    return attrs.evolve(state, **changes) if changes else state  # type: ignore[misc]
 
 
-def enabled(model: Model, scope: Any, state: Any) -> list[Action]:
+def enabled(model: Model, scope: Scope, state: State) -> list[Action]:
     """The actions whose guards hold in ``state``."""
     return [a for a in model.actions(scope) if a.guard(CONCRETE, scope, state)]
 
 
-def successors(model: Model, scope: Any, state: Any) -> list[tuple[Action, Any]]:
+def successors(model: Model, scope: Scope, state: State) -> list[tuple[Action, State]]:
     """(action, successor) for every enabled action, in action order."""
-    out = []
+    out: list[tuple[Action, State]] = []
     for a in model.actions(scope):
         nxt = apply(a, scope, state)
         if nxt is not None:
@@ -206,5 +233,5 @@ def find_action(actions: Iterable[Action], label: str) -> Action:
     raise KeyError(label)
 
 
-def scope_mapping(scope: Any) -> Mapping[str, Any]:
+def scope_mapping(scope: Scope) -> Mapping[str, object]:
     return attrs.asdict(scope, recurse=False)

@@ -46,7 +46,8 @@ class IntOrPercent:
             if _PERCENT.match(text):
                 return cls(int(text[:-1]), True)
             raise InvalidValue(
-                f"a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%'), got {raw!r}"
+                "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%'), "
+                f"got {raw!r}"
             )
         raise InvalidValue(f"must be an integer or percentage (e.g. '5%'), got {raw!r}")
 

@@ -22,11 +22,19 @@ which is the same thing for positive divisors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import z3
 
 from kubecheck.model.kernel.intstr import IntOrPercent
+
+#: A value derived from the state: a Python int or bool under :class:`ConcreteOps` (and source
+#: text under the compiled engine's ``SourceOps``), a z3 term (``z3.ArithRef``, ``z3.BoolRef``)
+#: under :class:`Z3Ops`. One model is read by all of them, so no static type can say which; the
+#: alias names the role where a plain ``Any`` would say nothing. Guards and predicates return a
+#: Value (a truth value), effects return ``dict[str, Value]``.
+Value = Any
 
 
 class Ops:
@@ -35,49 +43,49 @@ class Ops:
     name = "abstract"
     symbolic = False
 
-    def and_(self, *xs: Any) -> Any:
+    def and_(self, *xs: Value) -> Value:
         raise NotImplementedError
 
-    def or_(self, *xs: Any) -> Any:
+    def or_(self, *xs: Value) -> Value:
         raise NotImplementedError
 
-    def not_(self, x: Any) -> Any:
+    def not_(self, x: Value) -> Value:
         raise NotImplementedError
 
-    def implies(self, a: Any, b: Any) -> Any:
+    def implies(self, a: Value, b: Value) -> Value:
         return self.or_(self.not_(a), b)
 
-    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+    def ite(self, cond: Value, then: Value, other: Value) -> Value:
         raise NotImplementedError
 
-    def min_(self, *xs: Any) -> Any:
+    def min_(self, *xs: Value) -> Value:
         raise NotImplementedError
 
-    def max_(self, *xs: Any) -> Any:
+    def max_(self, *xs: Value) -> Value:
         raise NotImplementedError
 
-    def sum_(self, xs: Any) -> Any:
-        total: Any = 0
+    def sum_(self, xs: Iterable[Value]) -> Value:
+        total: Value = 0
         for x in xs:
             total = total + x
         return total
 
-    def count(self, xs: Any) -> Any:
+    def count(self, xs: Iterable[Value]) -> Value:
         """Number of true values among ``xs``."""
         return self.sum_(self.ite(x, 1, 0) for x in xs)
 
-    def floor_div(self, a: Any, b: int) -> Any:
+    def floor_div(self, a: Value, b: int) -> Value:
         raise NotImplementedError
 
-    def ceil_div(self, a: Any, b: int) -> Any:
+    def ceil_div(self, a: Value, b: int) -> Value:
         """Ceiling of a / b for a positive concrete divisor ``b``."""
         return self.floor_div(a + (b - 1), b)
 
-    def round_half_up_div(self, a: Any, b: Any) -> Any:
+    def round_half_up_div(self, a: Value, b: Value) -> Value:
         """a / b rounded half away from zero, for a >= 0 and b > 0 (k8s.io/utils RoundToInt32)."""
         return self.floor_div(2 * a + b, 2 * b)
 
-    def scaled_value(self, value: IntOrPercent, total: Any, round_up: bool) -> Any:
+    def scaled_value(self, value: IntOrPercent, total: Value, round_up: bool) -> Value:
         """intstr.GetScaledValueFromIntOrPercent: an integer as is, a percentage of ``total``.
 
         ``value`` is a scope constant; ``total`` may be symbolic.
@@ -94,34 +102,34 @@ class ConcreteOps(Ops):
 
     name = "concrete"
 
-    def and_(self, *xs: Any) -> bool:
+    def and_(self, *xs: Value) -> bool:
         return all(xs)
 
-    def or_(self, *xs: Any) -> bool:
+    def or_(self, *xs: Value) -> bool:
         return any(xs)
 
-    def not_(self, x: Any) -> bool:
+    def not_(self, x: Value) -> bool:
         return not x
 
-    def implies(self, a: Any, b: Any) -> bool:
+    def implies(self, a: Value, b: Value) -> bool:
         return (not a) or bool(b)
 
-    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+    def ite(self, cond: Value, then: Value, other: Value) -> Value:
         return then if cond else other
 
-    def min_(self, *xs: Any) -> Any:
+    def min_(self, *xs: Value) -> Value:
         return min(xs)
 
-    def max_(self, *xs: Any) -> Any:
+    def max_(self, *xs: Value) -> Value:
         return max(xs)
 
-    def sum_(self, xs: Any) -> Any:
+    def sum_(self, xs: Iterable[Value]) -> Value:
         return sum(xs)
 
-    def floor_div(self, a: Any, b: Any) -> Any:
+    def floor_div(self, a: Value, b: Value) -> Value:
         return a // b
 
-    def ceil_div(self, a: Any, b: Any) -> Any:
+    def ceil_div(self, a: Value, b: Value) -> Value:
         return -((-a) // b)
 
 
@@ -131,52 +139,52 @@ class Z3Ops(Ops):
     name = "z3"
     symbolic = True
 
-    def and_(self, *xs: Any) -> Any:
+    def and_(self, *xs: Value) -> z3.BoolRef:
         return z3.And(*[_bool(x) for x in xs]) if xs else z3.BoolVal(True)
 
-    def or_(self, *xs: Any) -> Any:
+    def or_(self, *xs: Value) -> z3.BoolRef:
         return z3.Or(*[_bool(x) for x in xs]) if xs else z3.BoolVal(False)
 
-    def not_(self, x: Any) -> Any:
+    def not_(self, x: Value) -> z3.BoolRef:
         return z3.Not(_bool(x))
 
-    def implies(self, a: Any, b: Any) -> Any:
+    def implies(self, a: Value, b: Value) -> z3.BoolRef:
         return z3.Implies(_bool(a), _bool(b))
 
-    def ite(self, cond: Any, then: Any, other: Any) -> Any:
+    def ite(self, cond: Value, then: Value, other: Value) -> Value:
         if isinstance(cond, bool):
             return then if cond else other
         if isinstance(then, tuple):
             return tuple(self.ite(cond, a, b) for a, b in zip(then, other, strict=True))
         return z3.If(cond, _lift(then), _lift(other))
 
-    def min_(self, *xs: Any) -> Any:
+    def min_(self, *xs: Value) -> Value:
         result = xs[0]
         for x in xs[1:]:
             result = z3.If(x < result, x, result)
         return result
 
-    def max_(self, *xs: Any) -> Any:
+    def max_(self, *xs: Value) -> Value:
         result = xs[0]
         for x in xs[1:]:
             result = z3.If(x > result, x, result)
         return result
 
-    def sum_(self, xs: Any) -> Any:
+    def sum_(self, xs: Iterable[Value]) -> Value:
         items = list(xs)
         return z3.Sum(*items) if items else z3.IntVal(0)
 
-    def floor_div(self, a: Any, b: Any) -> Any:
+    def floor_div(self, a: Value, b: Value) -> Value:
         if isinstance(a, int) and isinstance(b, int):
             return a // b
         return _lift(a) / _lift(b)
 
 
-def _bool(x: Any) -> Any:
+def _bool(x: Value) -> Value:
     return z3.BoolVal(x) if isinstance(x, bool) else x
 
 
-def _lift(x: Any) -> Any:
+def _lift(x: Value) -> Value:
     if isinstance(x, bool):
         return z3.BoolVal(x)
     if isinstance(x, int):
@@ -187,4 +195,4 @@ def _lift(x: Any) -> Any:
 CONCRETE = ConcreteOps()
 Z3 = Z3Ops()
 
-__all__ = ["CONCRETE", "Z3", "ConcreteOps", "IntOrPercent", "Ops", "Z3Ops"]
+__all__ = ["CONCRETE", "Z3", "ConcreteOps", "IntOrPercent", "Ops", "Value", "Z3Ops"]

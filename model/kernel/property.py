@@ -38,9 +38,11 @@ gives the values that matter at a state, for the last step of a counterexample.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import attrs
+
+from kubecheck.model.kernel.ops import Value
+from kubecheck.model.kernel.scopes import Scope
 
 KINDS = ("always", "step", "sometimes", "terminal", "eventually", "leads_to")
 LIVENESS = ("eventually", "leads_to")
@@ -56,24 +58,29 @@ def with_strong_fairness(*commands: str, why: str = "") -> str:
     return f"{text}: {why}" if why else text
 
 
-def _same(scope: Any) -> Any:
+def _same(scope: Scope) -> Scope:
     return scope
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Property:
+    """One row of a property table, built with keywords (``Property(name=..., kind=..., ...)``)."""
+
     name: str
     kind: str
     doc: str
     upstream: str
-    predicate: Callable[..., Any]
-    adjust: Callable[[Any], Any] = _same
+    # The callables take the model's own scope and state classes, which this record cannot
+    # name (hence ``...``): predicate(ops, scope, s[, t]) -> Value, adjust(scope) -> scope,
+    # explain(scope, s) -> text, target(ops, scope, s) -> Value, lemmas(ops, scope, s) -> [Value].
+    predicate: Callable[..., Value]
+    adjust: Callable[..., Scope] = _same
     assumes: str = ""
-    explain: Callable[[Any, Any], str] | None = None
-    target: Callable[..., Any] | None = None
+    explain: Callable[..., str] | None = None
+    target: Callable[..., Value] | None = None
     fairness: str = ""
     strong_fairness: tuple[str, ...] = ()
-    lemmas: Callable[..., Any] | None = None
+    lemmas: Callable[..., list[Value]] | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -19,14 +19,23 @@ the same class is instantiated with z3 terms or code-generation expressions, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import attrs
+from attrs import AttrsInstance
+
+from kubecheck.model.kernel.ops import Value
+from kubecheck.model.kernel.scopes import Scope
 
 _META = "kubecheck"
 
-Bound = int | Callable[[Any], int]
+#: A model's state: an instance of a frozen attrs class whose fields declare their domains.
+#: Engines construct the same class with concrete values, z3 terms or source expressions.
+State = AttrsInstance
+
+#: A bound or length: a number, or a function of the model's own scope class (engines call it
+#: with that class only, so it is typed by its result).
+Bound = int | Callable[..., int]
 
 
 @attrs.frozen
@@ -41,25 +50,32 @@ class Domain:
     doc: str = ""
 
 
-def int_field(lo: Bound, hi: Bound, doc: str = "") -> Any:
+# The field factories return attrs fields; like ``attrs.field`` in attrs' own stubs, they are
+# typed as the value the field holds, so ``count: int = int_field(...)`` type-checks.
+
+
+def int_field(lo: Bound, hi: Bound, doc: str = "") -> int:
     """An integer field with inclusive bounds (numbers or functions of the scope)."""
     return attrs.field(metadata={_META: Domain("int", lo, hi, doc=doc)})
 
 
-def bool_field(doc: str = "") -> Any:
+def bool_field(doc: str = "") -> bool:
     """A boolean field."""
     return attrs.field(metadata={_META: Domain("bool", 0, 1, doc=doc)})
 
 
-def tuple_field(element: Any, length: Bound, doc: str = "") -> Any:
+def tuple_field(element: int | bool | Domain, length: Bound, doc: str = "") -> tuple:
     """A fixed-length tuple whose elements have the domain of ``element`` (an int/bool field)."""
-    inner = element.metadata[_META] if hasattr(element, "metadata") else element
+    metadata: Mapping[str, Domain] | None = getattr(element, "metadata", None)
+    inner = metadata[_META] if metadata is not None else element
+    if not isinstance(inner, Domain):
+        raise TypeError(f"a tuple field's element is an int_field or bool_field, not {element!r}")
     if inner.kind == "tuple":
         raise TypeError("tuple fields hold ints or bools, not tuples")
     return attrs.field(metadata={_META: Domain("tuple", length=length, element=inner, doc=doc)})
 
 
-def _resolve(bound: Bound, scope: Any) -> int:
+def _resolve(bound: Bound, scope: Scope) -> int:
     return bound(scope) if callable(bound) else bound
 
 
@@ -82,7 +98,7 @@ class Slot:
 class Schema:
     """The domains of a state class resolved for one scope."""
 
-    def __init__(self, state_cls: type, scope: Any):
+    def __init__(self, state_cls: type[State], scope: Scope):
         if not attrs.has(state_cls):
             raise TypeError(f"{state_cls!r} is not an attrs class")
         self.state_cls = state_cls
@@ -112,7 +128,7 @@ class Schema:
                 self.slots.append(self._slot(f.name, None, dom, scope))
             self.field_slots[f.name] = range(start, len(self.slots))
 
-    def _slot(self, name: str, element: int | None, dom: Domain, scope: Any) -> Slot:
+    def _slot(self, name: str, element: int | None, dom: Domain, scope: Scope) -> Slot:
         if dom.kind == "bool":
             return Slot(len(self.slots), name, element, "bool", 0, 1)
         lo, hi = _resolve(dom.lo, scope), _resolve(dom.hi, scope)
@@ -122,9 +138,9 @@ class Schema:
 
     # -- conversions -------------------------------------------------------------------------
 
-    def flatten(self, state: Any) -> tuple:
+    def flatten(self, state: State) -> tuple:
         """The flat tuple of a state (tuple fields spread out)."""
-        out: list[Any] = []
+        out: list[Value] = []
         for name in self.fields:
             value = getattr(state, name)
             if self.lengths[name] is None:
@@ -135,13 +151,13 @@ class Schema:
                 out.extend(value)
         return tuple(out)
 
-    def unflatten(self, flat: tuple) -> Any:
+    def unflatten(self, flat: tuple) -> State:
         """The state object of a flat tuple."""
         return self.state_cls(**self.view_kwargs(flat))
 
-    def view_kwargs(self, flat: Any) -> dict[str, Any]:
+    def view_kwargs(self, flat: Sequence[Value]) -> dict[str, Value]:
         """Constructor arguments that put the values ``flat[slot]`` into each field."""
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Value] = {}
         for name in self.fields:
             rng = self.field_slots[name]
             if self.lengths[name] is None:
@@ -150,7 +166,7 @@ class Schema:
                 kwargs[name] = tuple(flat[i] for i in rng)
         return kwargs
 
-    def changes_to_slots(self, changes: dict[str, Any]) -> Iterator[tuple[int, Any]]:
+    def changes_to_slots(self, changes: Mapping[str, Value]) -> Iterator[tuple[int, Value]]:
         """(slot index, value) for each scalar written by an effect's changed-field dict."""
         for name, value in changes.items():
             rng = self.field_slots.get(name)
@@ -163,7 +179,7 @@ class Schema:
                     raise ValueError(f"effect writes field {name} with {value!r}; expected a tuple of {len(rng)}")
                 yield from zip(rng, value)
 
-    def out_of_domain(self, state: Any) -> list[str]:
+    def out_of_domain(self, state: State) -> list[str]:
         """Descriptions of the concrete values outside their declared domain."""
         bad = []
         for slot, value in zip(self.slots, self.flatten(state)):
@@ -174,7 +190,7 @@ class Schema:
                 bad.append(f"{slot.label}={value!r} (expected {slot.lo}..{slot.hi})")
         return bad
 
-    def diff(self, before: Any, after: Any) -> dict[str, tuple[Any, Any]]:
+    def diff(self, before: State, after: State) -> dict[str, tuple[Value, Value]]:
         """Fields whose values differ: name -> (before, after)."""
         return {
             name: (getattr(before, name), getattr(after, name))

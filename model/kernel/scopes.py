@@ -2,23 +2,79 @@
 
 A scope class is a frozen attrs class whose fields are declared with :func:`param`, naming the
 command-line spelling (``--set max-surge=25%``), a parser and a one-line doc. A model's presets
-(``tiny``, ``small``, ``medium``) live in ``kubecheck.model.scopes.<model>``, not in the model.
+(``tiny``, ``small``, ``medium``) live next to the model, in
+``kubecheck.model.controllers.<kind>_scope``.
 
 :func:`with_settings` applies ``name=value`` settings to a scope and reports bad input as a
 :class:`ScopeError` whose message names the parameter, what was expected and what came; the
 scope class's own ``validate()`` then applies the API server's rules and raises ScopeError with
 the API server's message.
+
+:class:`Scope` states what engines and the front end may assume of every scope; the protocols
+after it name the optional members a scope has when its model needs them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
+from attrs import AttrsInstance
+
+from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
+from kubecheck.model.kernel.ops import Ops, Value
 
 _META = "kubecheck.param"
+S = TypeVar("S", bound="Scope")
+T = TypeVar("T")
+
+
+class Scope(AttrsInstance, Protocol):
+    """The constants of one check: a frozen attrs class, its fields declared with :func:`param`.
+
+    Engines read a scope's parameters by name (``getattr``), build variants with
+    ``attrs.evolve`` (:func:`evolve`) and compare scopes for equality; that is all they require.
+    The optional members are named by the protocols below (``ValidatedScope``, ``SizedScope``,
+    ``SymbolicScope``, ``PartlySymbolicScope``): callers test them with ``isinstance`` or read
+    them with ``getattr(scope, name, None)``, so a toy scope with none of them is a scope. The
+    three workload scopes also have ``name`` (metadata.name) and ``faults``.
+    """
+
+
+@runtime_checkable
+class ValidatedScope(Scope, Protocol):
+    """A scope with the API server's rules: ``validate()`` raises :class:`ScopeError` with its message."""
+
+    def validate(self) -> None: ...
+
+
+@runtime_checkable
+class SizedScope(Scope, Protocol):
+    """A scope that knows when exhaustive search cannot explore it."""
+
+    def beyond_explicit_search(self) -> str | None:
+        """Why exhaustive search cannot explore this scope, or None when it can."""
+        ...
+
+
+@runtime_checkable
+class SymbolicScope(Scope, Protocol):
+    """A scope whose parameters may be left symbolic (``--for-all``)."""
+
+    def symbolic_constraints(self, ops: Ops, values: Mapping[str, Value]) -> list[Value]:
+        """The API server's rules over the parameters left symbolic (``values``: field -> term)."""
+        ...
+
+
+@runtime_checkable
+class PartlySymbolicScope(Scope, Protocol):
+    """A scope some of whose parameters cannot be left symbolic."""
+
+    def not_symbolic(self, name: str) -> str:
+        """Why parameter ``name`` cannot be left symbolic ("" when it can)."""
+        ...
 
 
 class ScopeError(ValueError):
@@ -29,12 +85,12 @@ class ScopeError(ValueError):
 class ParamInfo:
     cli: str
     doc: str
-    parse: Callable[[str], Any]
-    show: Callable[[Any], str] = str
+    parse: Callable[[str], object]
+    show: Callable[..., str] = str  # takes the parameter's value (the field's type)
 
 
-def param(cli: str, doc: str, parse: Callable[[str], Any], default: Any, show: Callable[[Any], str] = str) -> Any:
-    """A scope parameter with its command-line name, doc, parser and default."""
+def param(cli: str, doc: str, parse: Callable[[str], T], default: T, show: Callable[[T], str] = str) -> T:
+    """A scope parameter with its command-line name, doc, parser and default (an attrs field)."""
     return attrs.field(default=default, metadata={_META: ParamInfo(cli, doc, parse, show)})
 
 
@@ -43,7 +99,7 @@ def params(scope_cls: type) -> list[tuple[str, ParamInfo]]:
     return [(f.name, f.metadata[_META]) for f in attrs.fields(scope_cls) if _META in f.metadata]
 
 
-def describe(scope: Any) -> list[tuple[str, str]]:
+def describe(scope: Scope) -> list[tuple[str, str]]:
     """(cli name, shown value) for every parameter of a scope."""
     return [(info.cli, info.show(getattr(scope, name))) for name, info in params(type(scope))]
 
@@ -85,10 +141,15 @@ def parse_bool(raw: str) -> bool:
     raise ScopeError(f"expected true or false, got {raw!r}")
 
 
-def with_settings(scope: Any, settings: Mapping[str, str]) -> Any:
+def evolve(scope: S, **changes: object) -> S:
+    """``attrs.evolve`` for a scope of any model (mypy's attrs plugin wants a concrete class)."""
+    return attrs.evolve(scope, **changes)  # type: ignore[misc]
+
+
+def with_settings(scope: S, settings: Mapping[str, str]) -> S:
     """The scope with ``--set name=value`` settings applied (cli names), then validated."""
     by_cli = {info.cli: (name, info) for name, info in params(type(scope))}
-    changes: dict[str, Any] = {}
+    changes: dict[str, object] = {}
     for key, raw in settings.items():
         if key not in by_cli:
             raise ScopeError(f"unknown parameter {key!r}; valid parameters: {', '.join(sorted(by_cli))}")
@@ -99,7 +160,7 @@ def with_settings(scope: Any, settings: Mapping[str, str]) -> Any:
             raise ScopeError(f"parameter {key}: {err}") from None
         except ValueError as err:
             raise ScopeError(f"parameter {key}: {err}") from None
-    result = attrs.evolve(scope, **changes)
+    result = evolve(scope, **changes)
     validate = getattr(result, "validate", None)
     if validate is not None:
         validate()
@@ -119,10 +180,8 @@ def parse_settings(pairs: Iterable[str]) -> dict[str, str]:
 
 # Parsers' docstrings are shown by `kubecheck list` as value hints (see parse_int), so the
 # ones whose parameter doc already says what they take have none.
-def parse_int_or_percent(raw: str) -> Any:
+def parse_int_or_percent(raw: str) -> IntOrPercent:
     # maxSurge-style values: an integer or a percentage (kernel.intstr.IntOrPercent)
-    from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
-
     try:
         return IntOrPercent.parse(raw)
     except InvalidValue as err:

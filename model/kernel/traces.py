@@ -25,10 +25,15 @@ from typing import Any
 import attrs
 
 from kubecheck.model.kernel.commands import Action, Model, apply, find_action
-from kubecheck.model.kernel.scopes import ScopeError, describe, with_settings
+from kubecheck.model.kernel.ops import Value
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope, ScopeError, describe, with_settings
 
 JSON_FORMAT = "kubecheck.trace/1"
 ITF_DESCRIPTION = "https://apalache-mc.org/docs/adr/015adr-trace.html"
+
+#: A JSON value as ``json.loads`` returns it: any shape until the reader has checked it.
+Json = Any
 
 
 class TraceError(ValueError):
@@ -38,31 +43,31 @@ class TraceError(ValueError):
 @attrs.frozen
 class Step:
     action: Action
-    state: Any
-    changes: Mapping[str, tuple[Any, Any]]
+    state: State
+    changes: Mapping[str, tuple[Value, Value]]
 
 
 @attrs.frozen
 class Trace:
     model: Model
-    scope: Any
-    initial: Any
+    scope: Scope
+    initial: State
     steps: tuple[Step, ...]
     loop: int | None = None
 
     @property
-    def states(self) -> list[Any]:
+    def states(self) -> list[State]:
         return [self.initial] + [s.state for s in self.steps]
 
     @property
-    def last(self) -> Any:
+    def last(self) -> State:
         return self.steps[-1].state if self.steps else self.initial
 
     def labels(self) -> list[str]:
         return [s.action.label for s in self.steps]
 
 
-def replay(model: Model, scope: Any, labels: Iterable[str], loop: int | None = None) -> Trace:
+def replay(model: Model, scope: Scope, labels: Iterable[str], loop: int | None = None) -> Trace:
     """Re-execute actions (by label) from the initial state; TraceError if one is not enabled."""
     actions = model.actions(scope)
     schema = model.schema(scope)
@@ -86,14 +91,14 @@ def replay(model: Model, scope: Any, labels: Iterable[str], loop: int | None = N
     return Trace(model, scope, model.init(scope), tuple(steps), loop)
 
 
-def _value(v: Any) -> Any:
+def _value(v: Value) -> Value:
     return list(v) if isinstance(v, tuple) else v
 
 
-def to_json(trace: Trace, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def to_json(trace: Trace, extra: Mapping[str, Json] | None = None) -> dict[str, Json]:
     """The trace as a ``kubecheck.trace/1`` document."""
     schema = trace.model.schema(trace.scope)
-    doc: dict[str, Any] = {
+    doc: dict[str, Json] = {
         "format": JSON_FORMAT,
         "model": trace.model.name,
         "kubernetes": trace.model.kubernetes,
@@ -115,7 +120,7 @@ def to_json(trace: Trace, extra: Mapping[str, Any] | None = None) -> dict[str, A
     return doc
 
 
-def _itf(v: Any) -> Any:
+def _itf(v: Json) -> Json:
     if isinstance(v, bool):
         return v
     if isinstance(v, int):
@@ -125,7 +130,7 @@ def _itf(v: Any) -> Any:
     return v
 
 
-def _from_itf(v: Any) -> Any:
+def _from_itf(v: Json) -> Json:
     if isinstance(v, dict) and "#bigint" in v:
         return int(v["#bigint"])
     if isinstance(v, list):
@@ -133,7 +138,7 @@ def _from_itf(v: Any) -> Any:
     return v
 
 
-def to_itf(trace: Trace, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def to_itf(trace: Trace, extra: Mapping[str, Json] | None = None) -> dict[str, Json]:
     """The trace in the Informal Trace Format (ADR-015)."""
     schema = trace.model.schema(trace.scope)
     meta = {
@@ -148,24 +153,24 @@ def to_itf(trace: Trace, extra: Mapping[str, Any] | None = None) -> dict[str, An
     states = []
     labels = ["init"] + trace.labels()
     for i, state in enumerate(trace.states):
-        item: dict[str, Any] = {"#meta": {"index": i, "action": labels[i]}}
+        item: dict[str, Json] = {"#meta": {"index": i, "action": labels[i]}}
         if i:
             item["#meta"]["actor"] = trace.steps[i - 1].action.actor
         for f in schema.fields:
             item[f] = _itf(getattr(state, f))
         item["mbt::actionTaken"] = labels[i]
         states.append(item)
-    doc: dict[str, Any] = {"#meta": meta, "vars": list(schema.fields) + ["mbt::actionTaken"], "states": states}
+    doc: dict[str, Json] = {"#meta": meta, "vars": list(schema.fields) + ["mbt::actionTaken"], "states": states}
     if trace.loop is not None:
         doc["loop"] = trace.loop
     return doc
 
 
-def dumps(doc: Mapping[str, Any]) -> str:
+def dumps(doc: Mapping[str, Json]) -> str:
     return json.dumps(doc, indent=2, sort_keys=False) + "\n"
 
 
-def load(text: str, models: Mapping[str, Model]) -> tuple[Trace, dict[str, Any]]:
+def load(text: str, models: Mapping[str, Model]) -> tuple[Trace, dict[str, Json]]:
     """Read a JSON or ITF trace and replay it; returns the trace and the document's metadata."""
     try:
         doc = json.loads(text)
@@ -180,7 +185,7 @@ def load(text: str, models: Mapping[str, Model]) -> tuple[Trace, dict[str, Any]]
     if not is_itf and doc.get("format") != JSON_FORMAT:
         raise TraceError(f"field format: expected {JSON_FORMAT!r} or an ITF document, got {doc.get('format')!r}")
     name = meta.get("model")
-    if name not in models:
+    if not isinstance(name, str) or name not in models:
         raise TraceError(f"field model: expected one of {', '.join(sorted(models))}, got {name!r}")
     model = models[name]
     settings = meta.get("scope")
@@ -208,7 +213,7 @@ def load(text: str, models: Mapping[str, Model]) -> tuple[Trace, dict[str, Any]]
     return trace, meta
 
 
-def _itf_labels(doc: dict[str, Any], model: Model, scope: Any) -> tuple[list[str], int | None]:
+def _itf_labels(doc: dict[str, Json], model: Model, scope: Scope) -> tuple[list[str], int | None]:
     states = doc.get("states")
     if not isinstance(states, list) or not states:
         raise TraceError("field states: expected a non-empty list")
@@ -224,7 +229,7 @@ def _itf_labels(doc: dict[str, Any], model: Model, scope: Any) -> tuple[list[str
     return labels, loop
 
 
-def _check_itf_states(doc: dict[str, Any], trace: Trace) -> None:
+def _check_itf_states(doc: dict[str, Json], trace: Trace) -> None:
     schema = trace.model.schema(trace.scope)
     for i, (st, state) in enumerate(zip(doc["states"], trace.states)):
         for f in schema.fields:

@@ -1,0 +1,77 @@
+"""The Deployment model's state: one Deployment, its ReplicaSets and their pods, counted.
+
+Slot ``t`` of each per-ReplicaSet tuple is the ReplicaSet of pod template ``t``; pods are counted
+per (ReplicaSet, phase[, node]) because a Deployment's pods are interchangeable (exact symmetry
+reduction). Bounds come from :class:`~kubecheck.model.controllers.deployment_scope.DeploymentScope`.
+The commands that change it are in :mod:`kubecheck.model.controllers.deployment`, which also
+builds the initial state; the sync plan reads it in :mod:`~kubecheck.model.controllers.deployment_sync`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
+
+
+def _pods(hi: Bound, doc: str) -> tuple:
+    """Per ReplicaSet, per placement: index ``t * placements + n`` (``n`` the node, or 0 unplaced)."""
+    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates * sc.placements, doc=doc)
+
+
+def _rs_pods(hi: Bound, doc: str) -> tuple:
+    return tuple_field(int_field(0, hi), length=lambda sc: sc.templates, doc=doc)
+
+
+def _cap(sc: DeploymentScope) -> int:
+    return sc.pod_cap
+
+
+def claim_count(sc: DeploymentScope) -> int:
+    """Claims the pod template mounts: the shared claim, or none."""
+    return 1 if sc.claims else 0
+
+
+@attrs.frozen
+class DeploymentState:
+    """One Deployment, its ReplicaSets (slot t = template t) and their pods, counted by phase
+    (and by node where pods are placed), and the shared claim's attachments."""
+
+    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="Deployment spec.replicas")
+    template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
+    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
+    paused: bool = bool_field(doc="Deployment spec.paused")
+    observed: bool = bool_field(doc="Deployment status.observedGeneration has caught up with metadata.generation")
+    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
+    rollbacks_left: int = int_field(0, lambda sc: sc.rollbacks, doc="rollout undo commands left")
+    pauses_left: int = int_field(0, lambda sc: sc.pauses, doc="pause commands left")
+    faults_left: int = int_field(0, lambda sc: sc.fault_budget, doc="faults left")
+    rs_exists: tuple = tuple_field(bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet exists")
+    rs_revision: tuple = tuple_field(
+        int_field(0, lambda sc: sc.max_revision),
+        length=lambda sc: sc.templates,
+        doc="deployment.kubernetes.io/revision",
+    )
+    rs_replicas: tuple = _rs_pods(_cap, "ReplicaSet spec.replicas")
+    rs_desired: tuple = tuple_field(
+        int_field(0, lambda sc: sc.max_replicas),
+        length=lambda sc: sc.templates,
+        doc="deployment.kubernetes.io/desired-replicas",
+    )
+    rs_synced: tuple = tuple_field(
+        bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current"
+    )
+    rs_status_replicas: tuple = _rs_pods(_cap, "ReplicaSet status.replicas (as last published)")
+    rs_status_available: tuple = _rs_pods(_cap, "ReplicaSet status.availableReplicas (as last published)")
+    unscheduled: tuple = _rs_pods(_cap, "pods not yet bound to a node")
+    pending: tuple = _pods(
+        _cap, "pods bound, containers starting (phase Pending; ContainerCreating while the volume is not attached)"
+    )
+    running: tuple = _pods(_cap, "pods Running but not Ready")
+    ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
+    available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
+    terminating: tuple = _pods(lambda sc: sc.terminating_cap, "pods deleted gracefully, still running")
+    attached: tuple = vol.attached_field(claim_count)
+    claim_home: tuple = vol.claim_home_field(claim_count)

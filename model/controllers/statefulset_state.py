@@ -1,0 +1,54 @@
+"""The StatefulSet model's state: one StatefulSet, its pods and claims per ordinal, the nodes.
+
+Pods are not interchangeable, so every per-pod field is a tuple indexed by ordinal (slot ``i``
+is ordinal ``ordinals_start + i``); the pod and node fields are the cluster layer's
+(:mod:`kubecheck.model.controllers.cluster`), the attachments the volume layer's. The commands
+are in :mod:`kubecheck.model.controllers.statefulset`, which also builds the initial state; the
+sync plan reads it in :mod:`~kubecheck.model.controllers.statefulset_sync`.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
+
+
+def _n(sc: StatefulSetScope) -> int:
+    return sc.ordinals
+
+
+def _rev_hi(sc: StatefulSetScope) -> int:
+    return sc.templates - 1
+
+
+@attrs.frozen
+class StatefulSetState:
+    """One StatefulSet, its pods and claims per ordinal, the nodes, and what the user may still do."""
+
+    replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="spec.replicas")
+    template: int = int_field(0, _rev_hi, doc="the spec's pod template = the update revision")
+    templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
+    current_rev: int = int_field(0, _rev_hi, doc="status.currentRevision")
+    status_written: bool = bool_field(doc="the controller has written status once (currentRevision is set)")
+    set_deleted: bool = bool_field(doc="the StatefulSet has a deletionTimestamp")
+    scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
+    reverts_left: int = int_field(0, lambda sc: sc.reverts, doc="template reverts left")
+    pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
+    faults_left: int = cl.faults_left_field()
+    pod_phase: tuple = cl.pod_phase_field(_n)
+    pod_terminating: tuple = cl.pod_terminating_field(_n)
+    pod_node: tuple = cl.pod_node_field(_n)
+    pod_ghost: tuple = cl.pod_ghost_field(_n)
+    pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_n, doc="controller-revision-hash label (0 when absent)")
+    pvc: tuple = tuple_field(bool_field(), length=_n, doc="claim data-<set>-<ordinal> exists (bound)")
+    pvc_pod_ref: tuple = tuple_field(
+        bool_field(), length=_n, doc="claim has an ownerRef to its pod (whenScaled=Delete)"
+    )
+    attached: tuple = vol.attached_field(_n)
+    claim_home: tuple = vol.claim_home_field(_n)
+    node_state: tuple = cl.node_state_field()
+    node_exists: tuple = cl.node_exists_field()
