@@ -26,6 +26,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from state_counts import row
 
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.model.controllers.deployment import MODEL
@@ -97,7 +98,7 @@ def test_compiled_equals_reference_on_reachable_states(name: str) -> None:
     scope = TINY_SCOPES[name]
     states = reachable(compiled(scope, MEMO["default"]))
     if name == "tiny":
-        assert len(states) == 75  # every state (tests/model/test_deployment_counts.py pins the count)
+        assert len(states) == row("deployment", "tiny").states  # every state
     states = states[:: max(1, len(states) // SAMPLE)]
     schema = Schema(MODEL.state_cls, scope)
     for flat in states:

@@ -27,19 +27,19 @@ from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError, describe, params, with_settings
 
 RU = du.ROLLING_UPDATE
-I, P = IntOrPercent, (lambda v: IntOrPercent(v, True))
+N, P = IntOrPercent, (lambda v: IntOrPercent(v, True))
 
 # TestGetUnavailableNumbers (update_test.go snapshot 2181013883):
 # (name, maxUnavailable, maxSurge, desiredNumberScheduled, expected maxSurge, expected maxUnavailable)
 UNAVAILABLE_ROWS = [
-    ("No nodes", I(0), I(0), 0, 0, 0),
-    ("Two nodes with ready pods", I(1), I(0), 2, 0, 1),
-    ("Two nodes, one node without pods", I(0), I(0), 2, 0, 1),
-    ("Two nodes, one node without pods, surge", I(0), I(0), 2, 0, 1),
-    ("Two nodes with pods, MaxUnavailable in percents", P(50), I(0), 2, 0, 1),
-    ("Two nodes with pods, MaxUnavailable in percents, surge", I(0), P(50), 2, 1, 0),
-    ("Two nodes with pods, MaxUnavailable is 100%, surge", I(0), P(100), 2, 2, 0),
-    ("Two nodes with pods, MaxUnavailable in percents, pod terminating", P(50), I(0), 3, 0, 2),
+    ("No nodes", N(0), N(0), 0, 0, 0),
+    ("Two nodes with ready pods", N(1), N(0), 2, 0, 1),
+    ("Two nodes, one node without pods", N(0), N(0), 2, 0, 1),
+    ("Two nodes, one node without pods, surge", N(0), N(0), 2, 0, 1),
+    ("Two nodes with pods, MaxUnavailable in percents", P(50), N(0), 2, 0, 1),
+    ("Two nodes with pods, MaxUnavailable in percents, surge", N(0), P(50), 2, 1, 0),
+    ("Two nodes with pods, MaxUnavailable is 100%, surge", N(0), P(100), 2, 2, 0),
+    ("Two nodes with pods, MaxUnavailable in percents, pod terminating", P(50), N(0), 3, 0, 2),
 ]
 
 
@@ -66,7 +66,7 @@ def test_updated_desired_node_counts(name, mu, ms, desired, want_surge, want_una
         (P(25), 5, 2),
         (P(50), 3, 2),
         (P(100), 4, 4),
-        (I(2), 1, 2),
+        (N(2), 1, 2),
         (P(1), 1, 1),
         (P(0), 5, 0),
     ],
@@ -78,14 +78,15 @@ def test_both_counts_round_up(value, total, expected):
     assert du.surge_count(CONCRETE, du.ON_DELETE, value, total) == 0
 
 
-@pytest.mark.parametrize("value,allowed", [(I(0), False), (P(0), False), (I(1), True), (P(1), True), (P(100), True)])
+@pytest.mark.parametrize("value,allowed", [(N(0), False), (P(0), False), (N(1), True), (P(1), True), (P(100), True)])
 def test_allows_surge(value, allowed):
     assert du.allows_surge(RU, value) is allowed
     assert du.allows_surge(du.ON_DELETE, value) is False
 
 
 # TestNodeShouldRunDaemonPod (daemon_controller_test.go snapshot 71110696), as predicate inputs:
-# (predicateName, fitsNodeName, fitsNodeAffinity, untolerated NoSchedule, untolerated NoExecute, shouldRun, shouldContinueRunning)
+# (predicateName, fitsNodeName, fitsNodeAffinity, untolerated NoSchedule, untolerated NoExecute,
+#  shouldRun, shouldContinueRunning)
 SHOULD_RUN_ROWS = [
     ("ShouldRunDaemonPod", True, True, False, False, True, True),
     ("InsufficientResourceError (resources ignored)", True, True, False, False, True, True),
@@ -134,7 +135,8 @@ VALIDATION = [
     ),
     (
         {"max-unavailable": "10%", "max-surge": "25%"},
-        'spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "25%": may not be set when maxUnavailable is non-zero',
+        'spec.updateStrategy.rollingUpdate.maxSurge: Invalid value: "25%": may not be set when maxUnavailable is '
+        "non-zero",
     ),
     (
         {"max-unavailable": "101%"},

@@ -246,7 +246,8 @@ REPLICA_SET_FRACTION = [
         5,
         MISSING,
         0,
-        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is missing (removed by a 3rd party)",
+        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is missing "
+        "(removed by a 3rd party)",
     ),
     pytest.param(
         10,
@@ -255,7 +256,8 @@ REPLICA_SET_FRACTION = [
         5,
         0,
         0,
-        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is incorrectly set to 0 (by a 3rd party)",
+        id="TestGetReplicaSetFraction/unsynced deployment does not scale when max-replicas annotation is incorrectly "
+        "set to 0 (by a 3rd party)",
     ),
     pytest.param(
         120,
@@ -264,7 +266,8 @@ REPLICA_SET_FRACTION = [
         50,
         MISSING,
         10,
-        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is missing (removed by a 3rd party)",
+        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation "
+        "is missing (removed by a 3rd party)",
     ),
     pytest.param(
         120,
@@ -273,7 +276,8 @@ REPLICA_SET_FRACTION = [
         50,
         0,
         10,
-        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation is incorrectly set to 0 (by a 3rd party)",
+        id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5 when max-replicas annotation "
+        "is incorrectly set to 0 (by a 3rd party)",
     ),
     pytest.param(
         120, 0, 0, 50, 100, 10, id="TestGetReplicaSetFraction/scale up by 1/5 should increase RS replicas by 1/5"
@@ -320,7 +324,8 @@ RECONCILE_NEW = [
         10,
         0,
         0,
-        id="TestDeploymentController_reconcileNewReplicaSet/should not scale up when old replica set is fully saturated",
+        id="TestDeploymentController_reconcileNewReplicaSet/should not scale up when old replica set is fully "
+        "saturated",
     ),
     pytest.param(
         10,
@@ -328,7 +333,8 @@ RECONCILE_NEW = [
         10,
         0,
         2,
-        id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge when old replica set is fully saturated",
+        id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge when old replica "
+        "set is fully saturated",
     ),
     pytest.param(
         10, 2, 5, 0, 7, id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge"
@@ -589,8 +595,8 @@ NOT_EXPRESSIBLE = [
         id="TestDeploymentController_reconcileNewReplicaSet/should scale down when there are replicas above maxSurge",
     ),
     pytest.param(
-        "8 [PRP] rows need terminatingReplicas/status.replicas and the unreleased DeploymentPodReplacementPolicy; source: "
-        + ROLLING_TEST,
+        "8 [PRP] rows need terminatingReplicas/status.replicas and the unreleased DeploymentPodReplacementPolicy; "
+        "source: " + ROLLING_TEST,
         id="TestDeploymentController_reconcileNewReplicaSet/[PRP] rows",
     ),
     pytest.param(

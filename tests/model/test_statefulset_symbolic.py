@@ -8,8 +8,8 @@ the state's values equal what CONCRETE computes.
 Then what the symbolic engines do with a StatefulSet's replica count (the model header says what
 is claimed): the ordering and per-identity 1-inductive properties are PROVED by k-induction at
 each replica count 1..5 (every count up to 20 with ``KUBECHECK_SLOW=1``) in the tiny
-configuration, each size its own proof; explicit search refuses instances it cannot explore; ``auto`` proves at the real size
-and names what it left open; ``--for-all replicas`` is INCONCLUSIVE with the reason.
+configuration, each size its own proof; explicit search refuses instances it cannot explore;
+``auto`` proves at the real size and names what it left open; ``--for-all replicas`` is INCONCLUSIVE with the reason.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import kinduction
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
@@ -36,7 +37,6 @@ from kubecheck.model.kernel.scopes import ScopeError
 from kubecheck.properties import catalog
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
-from kubecheck.checker.task import Task
 
 PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES)
 SCOPES = {
@@ -85,8 +85,8 @@ def _at(term, subst):
 @pytest.mark.parametrize("name", sorted(SCOPES))
 def test_every_command_and_property_is_symbolic(name):
     scope = SCOPES[name]
-    schema, variables, s = symbolic_state(scope)
-    _, _, t = symbolic_state(scope, "t")
+    schema, _variables, s = symbolic_state(scope)
+    _, _, _t = symbolic_state(scope, "t")
     for action in st.MODEL.actions(scope):
         g = action.guard(Z3, scope, s)
         assert isinstance(g, bool) or z3.is_bool(g), action.label

@@ -307,11 +307,11 @@ def test_step_properties_take_two_states() -> None:
     from kubecheck.model.kernel.property import Property
 
     grew = Property(
-        "deployment.replicas_never_grow",
-        "step",
-        "spec.replicas never grows",
-        "-",
-        lambda ops, sc, s, t: t.replicas <= s.replicas,
+        name="deployment.replicas_never_grow",
+        kind="step",
+        doc="spec.replicas never grows",
+        upstream="-",
+        predicate=lambda ops, sc, s, t: t.replicas <= s.replicas,
     )
     scope = SCOPES["tiny"]
     s, t = symbolic_state(MODEL, scope, "@0"), symbolic_state(MODEL, scope, "@1")

@@ -12,12 +12,12 @@ from functools import cache
 import pytest
 
 from kubecheck.checker import run
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.properties import daemonset as dp
-from kubecheck.checker.task import Task
 
 H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
 EXPECTED = {  # name -> {preset: (verdict, states)}

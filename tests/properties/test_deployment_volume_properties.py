@@ -1,5 +1,5 @@
 """A Deployment whose pods share one claim: pinned verdicts, traces that replay, and the
-RollingUpdate / Recreate contrast users choose between (issue 3).
+RollingUpdate / Recreate contrast users choose between.
 
 Expected verdicts were read off the traces and checked against upstream by hand:
 
@@ -24,6 +24,7 @@ import pytest
 from kubecheck.checker import run
 from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment import MODEL
@@ -33,7 +34,6 @@ from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import ScopeError, with_settings
 from kubecheck.model.kernel.traces import replay
 from kubecheck.properties import deployment_volumes as dv
-from kubecheck.checker.task import Task
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 SCOPES = {
@@ -141,7 +141,8 @@ def test_ready_write_once_pod_leaves_the_second_replica_unscheduled() -> None:
         ),
         (
             {"nodes": "2", "min-ready-seconds": "5"},
-            "min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with minReadySeconds 0), got 5",
+            "min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with minReadySeconds "
+            "0), got 5",
         ),
     ],
 )

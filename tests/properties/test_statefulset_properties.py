@@ -2,7 +2,7 @@
 
 Pinned: verdict and explored states per property (the adjusted scope's exploration). The
 counterexamples are also checked for what a StatefulSet user should recognise in them; the
-liveness ones (issue 5) for their lasso shape and for the user action nobody takes.
+liveness ones for their lasso shape and for the user action nobody takes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 from kubecheck.checker import run
+from kubecheck.checker.task import Task
 from kubecheck.cli import trace_text
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
@@ -21,7 +22,6 @@ from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import WEAK_FAIRNESS
 from kubecheck.properties import statefulset as sp
 from kubecheck.properties import volumes as vp
-from kubecheck.checker.task import Task
 
 PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES)
 
@@ -108,7 +108,7 @@ def test_in_range_claim_deleted_after_scale_down_and_up():
     assert "user.scale(to=1)" in labels and "user.scale(to=2)" in labels
 
 
-# -- liveness (issue 5) ------------------------------------------------------------------------
+# -- liveness ----------------------------------------------------------------------------------
 
 LIVENESS = [p for p in sp.PROPERTIES if p.is_liveness]
 

@@ -89,7 +89,7 @@ class ModelMachine(RuleBasedStateMachine):
         options = self.enabled[command]
         labels = [a.label for a, _ in options]
         label = labels[0] if len(labels) == 1 else data.draw(st.sampled_from(labels), label="action")
-        action, nxt = options[labels.index(label)]
+        _action, nxt = options[labels.index(label)]
         before = self.state
         self.state = nxt
         self.labels.append(label)

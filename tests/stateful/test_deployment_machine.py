@@ -31,13 +31,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from machines import machine_for, python_name
+from toys import CounterScope, counter_model
 
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.controllers.deployment_scope import PRESETS
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.schema import int_field
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.model.kernel.traces import replay
 from kubecheck.properties import catalog
@@ -187,28 +187,10 @@ def test_placed_walks_keep_the_volume_on_one_node() -> None:
 # -- the harness reports broken models --------------------------------------------------------
 
 
-@attrs.frozen
-class _Scope:
-    limit: int = 3
-
-
-@attrs.frozen
-class _State:
-    count: int = int_field(0, lambda sc: sc.limit)
-
-
 def _toy(effect: Any) -> Model:
-    return Model(
-        name="toy",
-        title="toy",
-        kubernetes="-",
-        state_cls=_State,
-        scope_cls=_Scope,
-        init=lambda sc: _State(0),
-        commands=(Command("controller.increment", lambda ops, sc, s: s.count >= 0, effect, "count up"),),
-        quiescent=lambda ops, sc, s: True,
-        presets={},
-    )
+    """The shared counter (tests/toys.py) with only an increment, guarded so it never stops itself."""
+    increment = Command("controller.increment", lambda ops, sc, s: s.count >= 0, effect, "count up")
+    return counter_model(increment, title="toy", presets={})
 
 
 def _run(machine: type) -> None:
@@ -220,7 +202,7 @@ def _run(machine: type) -> None:
 def test_the_machine_reports_a_state_outside_its_domain() -> None:
     # no upper guard: the reference semantics walks to 4, outside 0..3 (the compiled engine is
     # not consulted, so this is the machine's own domain check)
-    machine = machine_for(_toy(lambda ops, sc, s: {"count": s.count + 1}), _Scope(), certify=False)
+    machine = machine_for(_toy(lambda ops, sc, s: {"count": s.count + 1}), CounterScope(), certify=False)
     with pytest.raises(AssertionError, match=r"out of domain .*count=4 \(expected 0\.\.3\)"):
         _run(machine)
 
@@ -229,23 +211,33 @@ def test_the_machine_reports_compiled_and_reference_disagreement() -> None:
     def two_faced(ops: Any, sc: Any, s: Any) -> dict:
         return {"count": ops.min_(s.count + (1 if isinstance(s.count, int) else 2), sc.limit)}
 
-    machine = machine_for(_toy(two_faced), _Scope())
+    machine = machine_for(_toy(two_faced), CounterScope())
     with pytest.raises(AssertionError, match="compiled and reference successors differ"):
         _run(machine)
 
 
 def test_the_machine_checks_step_and_terminal_properties() -> None:
-    steps_by_one = Property("toy.steps_by_one", "step", "-", "-", lambda ops, sc, s, t: t.count == s.count + 1)
-    machine = machine_for(_toy(lambda ops, sc, s: {"count": ops.min_(s.count + 1, sc.limit)}), _Scope(), [steps_by_one])
-    with pytest.raises(AssertionError, match="toy.steps_by_one violated"):
+    steps_by_one = Property(
+        name="toy.steps_by_one",
+        kind="step",
+        doc="-",
+        upstream="-",
+        predicate=lambda ops, sc, s, t: t.count == s.count + 1,
+    )
+    machine = machine_for(
+        _toy(lambda ops, sc, s: {"count": ops.min_(s.count + 1, sc.limit)}), CounterScope(), [steps_by_one]
+    )
+    with pytest.raises(AssertionError, match=r"toy\.steps_by_one violated"):
         _run(machine)  # at the limit, min_ keeps the count: a step by zero
-    ends_at_two = Property("toy.ends_at_two", "terminal", "-", "-", lambda ops, sc, s: s.count == 2)
+    ends_at_two = Property(
+        name="toy.ends_at_two", kind="terminal", doc="-", upstream="-", predicate=lambda ops, sc, s: s.count == 2
+    )
     stops = _toy(lambda ops, sc, s: {"count": s.count + 1})
     stops = attrs.evolve(
         stops, commands=(attrs.evolve(stops.commands[0], guard=lambda ops, sc, s: s.count < sc.limit),)
     )
-    with pytest.raises(AssertionError, match="toy.ends_at_two violated"):
-        _run(machine_for(stops, _Scope(), [ends_at_two]))
+    with pytest.raises(AssertionError, match=r"toy\.ends_at_two violated"):
+        _run(machine_for(stops, CounterScope(), [ends_at_two]))
 
 
 def test_machine_for_refuses_properties_a_walk_cannot_decide() -> None:

@@ -1,0 +1,103 @@
+"""Pinned state-space sizes of every model: one table, read by ``test_state_counts.py``.
+
+Each row is a scope — a model's preset with ``--set`` settings — and the distinct states,
+transitions and BFS depth of an exhaustive explicit search of it (TLA+ Examples keep theirs in
+a manifest, stateright in its examples). The numbers were computed once and written down.
+**If one changes, the model's semantics changed**: a command now fires where it did not (or
+no longer fires), an effect writes something else, a field was added or a domain widened, or a
+preset changed. That can be right — but it must be deliberate: find the cause, say it in the
+commit message, and update the row. Never update a number only to make the test pass.
+
+Deployment states are canonical (pods of one ReplicaSet in one phase are counted, not named),
+so its counts are already the symmetry-reduced ones. ``slow`` rows run in the thorough tier
+only; ``reference`` rows are also explored by the reference interpreter alone (no compiled code).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+#: The acceptance scope of the README: `--set replicas=3 --set max-surge=1 --set max-unavailable=0`.
+ACCEPTANCE = {"replicas": "3", "max-surge": "1", "max-unavailable": "0"}
+
+
+@attrs.frozen(kw_only=True)
+class Row:
+    """One pinned scope: model, preset and settings -> states, transitions, depth."""
+
+    model: str
+    preset: str
+    settings: Mapping[str, str] = attrs.field(factory=dict)
+    states: int
+    transitions: int
+    depth: int
+    slow: bool = False
+    reference: bool = False
+    why: str = ""  # which tests or properties use this scope
+
+    @property
+    def id(self) -> str:
+        extra = ",".join(f"{k}={v}" for k, v in self.settings.items())
+        return f"{self.model}-{self.preset}" + (f"[{extra}]" if extra else "")
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return self.states, self.transitions, self.depth
+
+
+ROWS = (
+    Row(model="deployment", preset="tiny", states=75, transitions=147, depth=21, reference=True),
+    Row(model="deployment", preset="small", states=87_941, transitions=406_767, depth=51),
+    Row(
+        model="deployment",
+        preset="small",
+        settings=ACCEPTANCE,
+        states=9_731,
+        transitions=37_696,
+        depth=62,
+        why="replicas_within_surge on the README's scope",
+    ),
+    Row(
+        model="deployment",
+        preset="small",
+        settings={"strategy": "Recreate"},
+        states=874,
+        transitions=2_482,
+        depth=27,
+        reference=True,
+    ),
+    Row(
+        model="deployment",
+        preset="tiny",
+        settings={"faults": "crash"},
+        states=508,
+        transitions=1_486,
+        depth=24,
+        reference=True,
+        why="availability_floor_with_crashes adjusts tiny to it",
+    ),
+    Row(
+        model="deployment",
+        preset="tiny",
+        settings={"rollbacks": "1"},
+        states=1_940,
+        transitions=6_417,
+        depth=37,
+        why="rollback_restores_template and rollback_can_happen adjust tiny to it",
+    ),
+    Row(model="deployment", preset="medium", states=1_377_412, transitions=7_610_277, depth=72, slow=True),
+    Row(model="statefulset", preset="tiny", states=169, transitions=292, depth=19),
+    Row(model="statefulset", preset="small", states=1_362, transitions=2_549, depth=33),
+    Row(model="daemonset", preset="tiny", states=181, transitions=321, depth=14),
+    Row(model="daemonset", preset="small", states=2_360, transitions=5_879, depth=24),
+)
+
+
+def row(model: str, preset: str, settings: Mapping[str, str] | None = None) -> Row:
+    """The pinned row of a scope (KeyError when it is not pinned)."""
+    for r in ROWS:
+        if (r.model, r.preset, dict(r.settings)) == (model, preset, dict(settings or {})):
+            return r
+    raise KeyError(f"{model} {preset} {settings or {}} is not pinned")
