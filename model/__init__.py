@@ -7,6 +7,7 @@ that a "controller" increments up to a limit and a "user" resets::
     from kubecheck.model.kernel.commands import Command, Model
     from kubecheck.model.kernel.schema import int_field
     from kubecheck.checker.explicit import bfs
+    from kubecheck.checker.task import Task
     from kubecheck.model.kernel.property import Property
 
     @attrs.frozen
@@ -31,7 +32,7 @@ that a "controller" increments up to a limit and a "user" resets::
                 quiescent=lambda ops, sc, s: True, presets={"tiny": Scope()})
     bounded = Property(name="toy.bounded", kind="always", doc="count stays within the limit",
                        upstream="-", predicate=lambda ops, sc, s: s.count <= sc.limit)
-    [result] = bfs.check(toy, Scope(), [bounded])
+    [result] = bfs.check(Task(model=toy, scope=Scope(), properties=[bounded]))
     assert result.verdict.value == "HOLDS" and result.stats.states == 4
 
 Guards never use ``if``/``and``/``or``/``min``/``max``/``//`` on state values; they call
