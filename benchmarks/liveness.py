@@ -26,14 +26,14 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import cpu_model, num, sec, table  # noqa: E402
+from run import cpu_model, num, sec, table
 
-from kubecheck.checker import run  # noqa: E402
+from kubecheck.checker import run
 from kubecheck.checker.symbolic import lasso
-from kubecheck.checker.symbolic.encoder import Encoder  # noqa: E402
-from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
-from kubecheck.properties import catalog
+from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.checker.task import Task
+from kubecheck.model.kernel.scopes import with_settings
+from kubecheck.properties import catalog
 
 #: (model, property short name, settings, label) checked on top of the plain presets.
 VARIANTS = (

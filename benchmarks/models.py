@@ -35,15 +35,15 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import TRUE, cpu_model, load, num, sec, table, timed  # noqa: E402
+from run import TRUE, cpu_model, load, num, sec, table, timed
 
-from kubecheck.checker import run  # noqa: E402
+from kubecheck.checker import run
 from kubecheck.checker.explicit import bfs as explicit
-from kubecheck.checker.explicit.compile import compile_model  # noqa: E402
-from kubecheck.checker.result import Verdict  # noqa: E402
-from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
-from kubecheck.properties import catalog
+from kubecheck.checker.explicit.compile import compile_model
+from kubecheck.checker.result import Verdict
 from kubecheck.checker.task import Task
+from kubecheck.model.kernel.scopes import with_settings
+from kubecheck.properties import catalog
 
 PDR_REPLICAS = (3, 10, 30, 100, 1000)
 FOR_ALL = ("replicas", "max_surge", "max_unavailable")
@@ -197,7 +197,8 @@ def pdr_table(
             f"{explicit_timeout:.0f} s per instance (INCONCLUSIVE when the budget ends it), PDR {pdr_timeout:.0f} s. "
             f"*PDR* is `--engine pdr` as the CLI runs it: Houdini on the lemmas stated with the property first "
             f"(`Property.lemmas`, never trusted), discovery only if they do not prove it. *PDR, discovery only* "
-            f"ignores the stated lemmas: Houdini over templates from sampled instances, then Spacer. The last rows are one "
+            f"ignores the stated lemmas: Houdini over templates from sampled instances, then Spacer. "
+            f"The last rows are one "
             f"PDR run with replicas, maxSurge and maxUnavailable symbolic (a proof for every value), in the tiny "
             f"25%/25% scope and in `small` (the CLI's default, the issue's acceptance command). "
             f"*explicit / PDR* divides the seconds where PDR proved the instance.",
@@ -242,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"* date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         f"* command: `python benchmarks/models.py{' --quick' if args.quick else ''}` (total {total:.0f} s)",
-        f"* Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
+        f"* Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.machine()}",
         f"* CPU: {cpu_model()}",
         f"* load average (1, 5, 15 min) before: {before}; after: {load()}",
         "",

@@ -37,19 +37,23 @@ import attrs
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import bare_bfs  # noqa: E402
-import per_pod_deployment as pp  # noqa: E402
+import bare_bfs
+import per_pod_deployment as pp
 
-from kubecheck.checker.explicit import bfs as explicit  # noqa: E402
-from kubecheck.checker.explicit import compile as kernel_compile  # noqa: E402
-from kubecheck.model.controllers import deployment as dep  # noqa: E402
-from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope  # noqa: E402
-from kubecheck.model.kernel.commands import successors as reference_successors  # noqa: E402
-from kubecheck.model.kernel.intstr import IntOrPercent  # noqa: E402
-from kubecheck.model.kernel.property import Property  # noqa: E402
+from kubecheck.checker.explicit import bfs as explicit
+from kubecheck.checker.explicit import compile as kernel_compile
+from kubecheck.model.controllers import deployment as dep
+from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
+from kubecheck.model.kernel.commands import successors as reference_successors
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.property import Property
 
 TRUE = Property(
-    "bench.true", "always", "a property that always holds (the search runs to exhaustion)", "-", lambda ops, sc, s: True
+    name="bench.true",
+    kind="always",
+    doc="a property that always holds (the search runs to exhaustion)",
+    upstream="-",
+    predicate=lambda ops, sc, s: True,
 )
 MEMO_OFF = 10**9
 DEFAULT_MEMO = inspect.signature(kernel_compile.compile_model).parameters["memo_lines"].default
@@ -175,7 +179,8 @@ def sanity(log: Callable[[str], None]) -> list[str]:
     for label, scope in cases:
         counts = pp.check_projection(scope)
         log(
-            f"  sanity: {label}: {counts['per_pod']:,} per-pod states project onto the {counts['counter']:,} counter states"
+            f"  sanity: {label}: {counts['per_pod']:,} per-pod states project onto the "
+            f"{counts['counter']:,} counter states"
         )
         rows.append(
             [label, num(counts["counter"]), num(counts["per_pod"]), str(counts["slots"]), str(counts["batch"]), "equal"]
@@ -301,7 +306,8 @@ def symmetry(
         exact_text = "—" if exact is None else (num(exact) + ("" if p.complete else " ‡"))
         ratio_text = ratio(exact / c.states) if exact else f"> {ratio(p.states / c.states)}"
         log(
-            f"  replicas {r}: counter {c.states:,} states in {c.seconds:.2f} s; per-pod {pp_states} in {p.seconds:.1f} s"
+            f"  replicas {r}: counter {c.states:,} states in {c.seconds:.2f} s; "
+            f"per-pod {pp_states} in {p.seconds:.1f} s"
             f" (compile {pp_compile_s:.1f} s), exact {exact_text}"
         )
         rows.append(
@@ -345,7 +351,8 @@ def symmetry(
         "* *counter*: `kubecheck.model.controllers.deployment` (pods counted per ReplicaSet and phase); "
         "*per-pod*: `benchmarks/per_pod_deployment.py` (one slot per pod, `slots` pod slots, a ReplicaSet sync "
         "creates/deletes up to `batch` pods in any slots). Both searched by `kubecheck.checker.explicit.bfs.check` "
-        "with the default compiler settings; seconds are wall-clock search time, compilation excluded (counter: median of "
+        "with the default compiler settings; seconds are wall-clock search time, compilation excluded "
+        "(counter: median of "
         "3 runs; per-pod: one run).",
         "* *per-pod states (exact)*: the per-pod search's own count where it was exhaustive; marked ‡ where it "
         "is computed by orbit counting (a search over per-pod states up to permutations of interchangeable "
@@ -406,7 +413,8 @@ def throughput(runs: int, bare_replicas: int, log: Callable[[str], None]) -> lis
         memo_off_runs.append(kernel_small(MEMO_OFF))
         bare_runs.append(bare(bare_replicas))
         log(
-            f"  throughput run {k + 1}/{runs}: kernel {kernel_runs[-1].states / kernel_runs[-1].seconds:,.0f} states/s, "
+            f"  throughput run {k + 1}/{runs}: "
+            f"kernel {kernel_runs[-1].states / kernel_runs[-1].seconds:,.0f} states/s, "
             f"memo off {memo_off_runs[-1].states / memo_off_runs[-1].seconds:,.0f}, "
             f"bare {bare_runs[-1].states / bare_runs[-1].seconds:,.0f}"
         )
@@ -428,7 +436,8 @@ def throughput(runs: int, bare_replicas: int, log: Callable[[str], None]) -> lis
     small = PRESETS["small"]
     sps_ratio, tps_ratio, cpu_ratio = base.sps / kern.sps, base.tps / kern.tps, base.cpu_sps / kern.cpu_sps
     lines = [
-        f"`small` preset: replicas {small.replicas}, maxSurge {small.max_surge}, maxUnavailable {small.max_unavailable}, "
+        f"`small` preset: replicas {small.replicas}, maxSurge {small.max_surge}, "
+        f"maxUnavailable {small.max_unavailable}, "
         f"one edit, one rollout undo, minReadySeconds {small.min_ready_seconds}. Compilation "
         f"({small_compile_s:.2f} s) is excluded from the kernel's seconds. Median of {runs} runs, the three "
         f"searches of this section interleaved. *states/s (CPU)* divides by the process's CPU time over the same "
@@ -458,7 +467,8 @@ def throughput(runs: int, bare_replicas: int, log: Callable[[str], None]) -> lis
     lines += [
         "",
         f"* Kernel throughput: **{kern.sps:,.0f} distinct states/s** wall clock (target ≥ 50,000: "
-        f"{verdict(kern.sps >= 50_000)}); **{kern.cpu_sps:,.0f} per CPU second** (target: {verdict(kern.cpu_sps >= 50_000)}). "
+        f"{verdict(kern.sps >= 50_000)}); **{kern.cpu_sps:,.0f} per CPU second** "
+        f"(target: {verdict(kern.cpu_sps >= 50_000)}). "
         f"The CPU-second figure is the one-core rate; wall clock is lower wherever other processes share the CPU "
         f"(see the load line at the top).",
         f"* Bare / kernel: **{ratio(sps_ratio)}** in states/s wall clock, {ratio(cpu_ratio)} per CPU second, "
@@ -472,7 +482,8 @@ def throughput(runs: int, bare_replicas: int, log: Callable[[str], None]) -> lis
         "## Compiler memoization",
         "",
         f"The `small` preset searched by `explicit.check`, the model compiled by `compile_model(memo_lines=...)` with "
-        f"the default ({DEFAULT_MEMO}: guard groups and effects longer than {DEFAULT_MEMO} generated lines are memoized "
+        f"the default ({DEFAULT_MEMO}: guard groups and effects longer than {DEFAULT_MEMO} generated lines "
+        f"are memoized "
         f"on the slots they read) and with memoization off (`memo_lines=10**9`). Runs interleaved with the ones above; "
         f"median of {runs}.",
         "",
@@ -539,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"* date: {when}",
         f"* command: `python benchmarks/run.py{' --quick' if quick else ''}` (total {total:.0f} s)",
-        f"* Python {platform.python_version()} ({platform.python_implementation()}), {platform.system()} {platform.machine()}",
+        f"* Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.machine()}",
         f"* CPU: {cpu_model()}; {pinned}",
         f"* load average (1, 5, 15 min) before: {load_before}; after: {load()}; this process got "
         f"{total_cpu / total:.0%} of a CPU over the run (other load on the machine lowers wall-clock rates; the "

@@ -95,7 +95,7 @@ def test_ondelete_keeps_old_pods_until_deleted():
 def test_scale_down_is_reverse_ordinal():
     """OrderedReady scale 3 -> 1: web-2 goes before web-1 (TestStatefulSetControlScaleDown* tables)."""
     scope = StatefulSetScope(replicas=3, nodes=1, edits=0, scale_to=(1,), scales=1, claims=False)
-    [r] = explicit.check(st.MODEL, attrs.evolve(scope), [sp.PROPERTIES[6]])
+    [r] = explicit.explore(st.MODEL, attrs.evolve(scope), [sp.PROPERTIES[6]])
     assert r.property.name == "statefulset.pods_removed_in_reverse_order" and r.verdict.value == "HOLDS"
 
 

@@ -159,7 +159,7 @@ def test_ordering_and_identity_properties_proved_at_each_replica_count(replicas)
     for prop in props:
         sc = prop.adjust(base)
         e = encoders.setdefault(sc, Encoder(st.MODEL, sc))
-        r = kinduction.check(e, prop, 0)
+        r = kinduction.decide(e, prop, 0)
         assert r.verdict is Verdict.PROVED and r.note.startswith("PROVED (this instance): 1-inductive"), prop.name
 
 
