@@ -1,0 +1,313 @@
+"""Mutation testing of the controller models (slow tier): mutmut over model/controllers/.
+
+    .venv/bin/python benchmarks/mutation/run.py [--work build/mutation] [--jobs 1] [--fraction F]
+                                                [--seed S] [--only NAME ...] [--no-pinned] [--list]
+
+What it does, in a scratch tree (the checkout is never written):
+
+1. copies the five package folders to ``WORK/tree/kubecheck/<package>`` — their import names.
+   mutmut derives a mutant's module name from its path and puts its ``mutants/`` folder first on
+   ``sys.path``; with this repository's package-dir layout (``model/`` is ``kubecheck.model``)
+   the tests would otherwise import the unmutated checkout through the editable install;
+2. lists every mutant mutmut generates for the files of ``config.toml`` ``[mutate]`` and keeps
+   all of ``all`` and a seeded sample (``fraction``) of each ``sampled`` file;
+3. runs them with the behavioural test selection ``[tests] behavioural`` minus
+   ``count_assertions``; each worker is forked from a server that has imported only third-party
+   modules, so no test-level or model-level cache filled by an unmutated run leaks into a mutant;
+4. runs the survivors again, in a second tree, with the pinned-count tests ``[tests] pinned``;
+5. writes ``WORK/results.json`` (every mutant's status in both passes, the survivors' diffs) and
+   prints the scores: killed / (mutants - equivalent), without and with the pinned counts.
+   Equivalent mutants are listed with their argument in ``config.toml`` ``[equivalent]``.
+
+Mutant names (``kubecheck.model.controllers.deployment_util.x_max_surge__mutmut_3``) number the
+mutants of one function in order, so they are stable while that function's source is; ``mutmut
+show NAME`` in ``WORK/tree`` prints a mutant's diff. Requires ``mutmut==3.8.1`` (an internal
+function lists the mutants; see :func:`mutant_names`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = Path(__file__).with_name("config.toml")
+PACKAGES = ("model", "checker", "properties", "manifest", "cli")
+#: Files the tests read besides tests/ itself.
+ALSO_COPY = ("examples", "pyproject.toml")
+#: Imported once by mutmut's fork server; kubecheck itself is imported afresh by every worker.
+PRELOAD = ("z3", "hypothesis", "hypothesis.strategies", "hypothesis.stateful", "attrs", "click", "yaml", "_pytest")
+#: CPU seconds a mutant's tests may take: (their time in the stats run + constant) x multiplier x 2.
+#: The constant covers the worker's own imports of kubecheck and the tests, which the stats miss.
+TIMEOUTS = ("timeout_multiplier=3", "timeout_constant=30")
+DETECTED = ("killed", "timeout", "segfault", "suspicious")
+
+
+def load_config() -> dict[str, Any]:
+    with CONFIG.open("rb") as f:
+        return tomllib.load(f)
+
+
+def build_tree(tree: Path, selection: list[str], deselect: list[str], cfg: dict[str, Any]) -> None:
+    """A scratch copy of the checkout laid out under import names, with mutmut's setup.cfg."""
+    if tree.exists():
+        shutil.rmtree(tree)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tree / "kubecheck" / package, ignore=ignore)
+    shutil.copytree(ROOT / "tests", tree / "tests", ignore=ignore)
+    for name in ALSO_COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tree / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, tree / name)
+    (tree / "preload.txt").write_text("\n".join(PRELOAD) + "\n")
+    targets = cfg["mutate"]["all"] + cfg["mutate"]["sampled"]
+    pytest_args = list(cfg["tests"]["pytest_args"]) + [f"--deselect={d}" for d in deselect]
+    lines = [
+        "[mutmut]",
+        *TIMEOUTS,
+        "source_paths=kubecheck/",
+        "only_mutate=" + "\n    ".join("kubecheck/" + t for t in targets),
+        "pytest_add_cli_args_test_selection=" + "\n    ".join(selection),
+        "pytest_add_cli_args=" + "\n    ".join(pytest_args),
+        "also_copy=" + "\n    ".join(ALSO_COPY),
+        "process_isolation=forkserver",
+        "forkserver_warmup=import",
+        "preload_modules_file=preload.txt",
+        "",
+    ]
+    (tree / "setup.cfg").write_text("\n".join(lines))
+
+
+def set_timeouts(tree: Path) -> None:
+    """Rewrite a tree's timeout settings (mutmut then re-runs only the mutants that timed out)."""
+    lines = [line for line in (tree / "setup.cfg").read_text().splitlines() if not line.startswith("timeout_")]
+    (tree / "setup.cfg").write_text("\n".join([lines[0], *TIMEOUTS, *lines[1:]]) + "\n")
+
+
+def mutant_names(file: str) -> list[str]:
+    """Every mutant mutmut generates for one file (``model/...``), by name (mutmut's own generator)."""
+    from mutmut.mutation.file_mutation import mutate_file_contents
+    from mutmut.utils.format_utils import get_mutant_name
+
+    relative = Path("kubecheck") / file
+    mutated = mutate_file_contents(str(relative), (ROOT / file).read_text())
+    names = [get_mutant_name(relative, name) for name in mutated.mutant_names]
+    return sorted(names, key=_natural)
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head, _, number = name.rpartition("__mutmut_")
+    return head, int(number)
+
+
+def choose(cfg: dict[str, Any], fraction: float, seed: int) -> dict[str, list[str]]:
+    """The mutants to run, per file: all of ``all``, a seeded sample of ``sampled``."""
+    chosen: dict[str, list[str]] = {}
+    for file in cfg["mutate"]["all"]:
+        chosen[file] = mutant_names(file)
+    for file in cfg["mutate"]["sampled"]:
+        names = mutant_names(file)
+        rng = random.Random(f"{seed}:{file}")
+        k = max(1, round(len(names) * fraction))
+        chosen[file] = sorted(rng.sample(names, k), key=_natural)
+    return chosen
+
+
+def mutmut(tree: Path, args: list[str], budget: float | None = None) -> None:
+    """``mutmut ARGS`` in ``tree``, stopped (its whole process group) after ``budget`` seconds."""
+    command = [sys.executable, "-m", "mutmut", *args]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    with (tree / "mutmut.log").open("a") as log:
+        child = subprocess.Popen(
+            command, cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            child.wait(timeout=budget)
+        except subprocess.TimeoutExpired:
+            print(f"  budget of {budget:.0f} s spent: mutants not run yet stay 'not checked'", flush=True)
+            os.killpg(child.pid, signal.SIGTERM)
+            child.wait()
+
+
+def statuses(tree: Path) -> dict[str, str]:
+    """Every mutant's status from mutmut's per-file records (``mutants/**/*.py.meta``)."""
+    from mutmut.stats import status_by_exit_code
+
+    found: dict[str, str] = {}
+    for meta in sorted((tree / "mutants").rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        for name, code in data.get("exit_code_by_key", {}).items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def diff(tree: Path, name: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=tree, capture_output=True, text=True)
+    return out.stdout
+
+
+def widen_import_time_hits(tree: Path) -> int:
+    """Give functions that run at import time every test that reaches their file.
+
+    mutmut runs a mutant only with the tests that called its function during the stats run.
+    A function called while the test modules are imported (a command table or state field
+    built by a factory, a closure's maker) is recorded for the first test only, although every
+    test of its model runs the closures it made. Such functions (their record holds the first
+    test) get the union of the tests recorded for any function of the same file. Returns how
+    many records grew.
+    """
+    path = tree / "mutants" / "mutmut-stats.json"
+    stats = json.loads(path.read_text())
+    tests_by_function: dict[str, list[str]] = stats["tests_by_mangled_function_name"]
+    first = next(iter(stats["duration_by_test"]))
+
+    def module(key: str) -> str:
+        return key.rsplit(".", 1)[0]
+
+    by_module: dict[str, set[str]] = {}
+    for key, tests in tests_by_function.items():
+        by_module.setdefault(module(key), set()).update(tests)
+    grown = 0
+    for key, tests in tests_by_function.items():
+        if first in tests:
+            wider = sorted(by_module[module(key)])
+            grown += len(wider) > len(tests)
+            tests_by_function[key] = wider
+    path.write_text(json.dumps(stats, indent=4))
+    return grown
+
+
+def run_pass(tree: Path, names: list[str], jobs: int, resume: bool, budget: float | None) -> dict[str, str]:
+    """Run ``names`` in ``tree`` (after its stats run; when resuming, only those not run yet); their statuses."""
+    started = time.monotonic()
+    if not resume:
+        mutmut(tree, ["run", "--max-children", str(jobs), names[0]])  # the stats run, and one mutant
+        widened = widen_import_time_hits(tree)
+        print(f"  stats: {widened} functions run at import time get their file's tests", flush=True)
+        todo = names
+    else:
+        found = statuses(tree)
+        todo = [n for n in names if found.get(n, "not checked") == "not checked"]
+    if todo:
+        left = None if budget is None else max(1.0, budget - (time.monotonic() - started))
+        mutmut(tree, ["run", "--max-children", str(jobs), *todo], left)
+    print(f"  {len(names)} mutants in {time.monotonic() - started:.0f} s ({tree})", flush=True)
+    found = statuses(tree)
+    return {n: found.get(n, "not checked") for n in names}
+
+
+def score(names: list[str], detected: set[str], equivalent: set[str]) -> tuple[int, int, float]:
+    semantic = [n for n in names if n not in equivalent]
+    killed = sum(n in detected for n in semantic)
+    return killed, len(semantic), 100.0 * killed / max(1, len(semantic))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "mutation")
+    parser.add_argument("--jobs", type=int, default=1, help="mutmut worker processes")
+    parser.add_argument("--fraction", type=float, help="override config.toml [mutate] fraction")
+    parser.add_argument("--seed", type=int, help="override config.toml [mutate] seed")
+    parser.add_argument("--only", nargs="*", help="run only these mutant names (fnmatch patterns allowed)")
+    parser.add_argument("--no-pinned", action="store_true", help="skip the pinned-count pass")
+    parser.add_argument("--list", action="store_true", help="print the chosen mutants and stop")
+    parser.add_argument(
+        "--resume", action="store_true", help="reuse WORK's trees and stats; run only mutants not run yet"
+    )
+    parser.add_argument("--budget-minutes", type=float, help="stop each pass after this long (the rest: 'not checked')")
+    parser.add_argument(
+        "--skip-behaviour", action="store_true", help="with --resume: read the behavioural pass, run none"
+    )
+    args = parser.parse_args()
+
+    cfg = load_config()
+    fraction = cfg["mutate"]["fraction"] if args.fraction is None else args.fraction
+    seed = cfg["mutate"]["seed"] if args.seed is None else args.seed
+    chosen = choose(cfg, fraction, seed)
+    names = [n for file_names in chosen.values() for n in file_names]
+    if args.only:
+        from fnmatch import fnmatch
+
+        names = [n for n in names if any(fnmatch(n, p) for p in args.only)]
+    if not names:
+        print("no mutant chosen", file=sys.stderr)
+        return 2
+    if args.list:
+        print("\n".join(names))
+        return 0
+    print(f"{len(names)} mutants chosen (fraction {fraction} of the sampled files, seed {seed})", flush=True)
+
+    tests = cfg["tests"]
+    behaviour_tree = args.work / "behaviour"
+    resume = args.resume and behaviour_tree.exists()
+    if not resume:
+        build_tree(behaviour_tree, tests["behavioural"], tests["count_assertions"], cfg)
+    else:
+        set_timeouts(behaviour_tree)
+    budget = None if args.budget_minutes is None else 60 * args.budget_minutes
+    if resume and args.skip_behaviour:
+        found = statuses(behaviour_tree)
+        first = {n: found.get(n, "not checked") for n in names}
+    else:
+        first = run_pass(behaviour_tree, names, args.jobs, resume, budget)
+    unchecked = [n for n in names if first[n] == "not checked"]
+    if unchecked:
+        print(f"  {len(unchecked)} chosen mutants were not run (budget); they are left out of the scores", flush=True)
+        names = [n for n in names if first[n] != "not checked"]
+    survivors = [n for n in names if first[n] not in DETECTED]
+
+    second: dict[str, str] = {}
+    if survivors and not args.no_pinned:
+        pinned_tree = args.work / "pinned"
+        resume = args.resume and pinned_tree.exists()
+        if not resume:
+            build_tree(pinned_tree, tests["pinned"], [], cfg)
+        second = run_pass(pinned_tree, survivors, args.jobs, resume, budget)
+
+    equivalent = set(cfg.get("equivalent", {}))
+    by_behaviour = {n for n in names if first[n] in DETECTED}
+    by_pinned = {n for n in survivors if second.get(n) in DETECTED}
+    results = {
+        "fraction": fraction,
+        "seed": seed,
+        "not_run": unchecked,
+        "mutants": {n: {"behaviour": first[n], "pinned": second.get(n)} for n in names},
+        "survivor_diffs": {n: diff(behaviour_tree, n) for n in survivors},
+    }
+    (args.work / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+
+    print(f"\n{'file':40s} {'mutants':>8s} {'behaviour':>10s} {'+pinned':>8s} {'alive':>6s} {'equiv':>6s}")
+    for file, file_names in chosen.items():
+        file_names = [n for n in file_names if n in first]
+        if not file_names:
+            continue
+        b = sum(n in by_behaviour for n in file_names)
+        p = sum(n in by_pinned for n in file_names)
+        e = sum(n in equivalent for n in file_names)
+        print(f"{file:40s} {len(file_names):8d} {b:10d} {p:8d} {len(file_names) - b - p:6d} {e:6d}")
+    k, total, pct = score(names, by_behaviour, equivalent)
+    print(f"\nscore without pinned counts: {k}/{total} = {pct:.1f} % of non-equivalent mutants")
+    k, total, pct = score(names, by_behaviour | by_pinned, equivalent)
+    print(f"score with pinned counts:    {k}/{total} = {pct:.1f} %")
+    alive = [n for n in survivors if n not in by_pinned and n not in equivalent]
+    print(f"alive and not argued equivalent: {len(alive)}")
+    for n in alive:
+        print("  " + n)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""DaemonSet model behaviours that the property verdicts at ``tiny`` do not reach: nodes that join
+and leave, and what counts as a settled node.
+
+Upstream: ``pkg/controller/daemon/daemon_controller.go`` (a node added to the cluster gets the
+daemon pod; a deleted node's pods are garbage-collected); the node's life cycle is the user's
+(``kubectl delete node``) and the cluster's (a machine joins). Each test walks the model with its
+own commands (tests/behaviour/reach.py).
+"""
+
+from __future__ import annotations
+
+import attrs
+from reach import first_step, steps
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset as ds
+from kubecheck.model.kernel.ops import CONCRETE
+
+TINY = ds.PRESETS["tiny"]
+
+
+def test_a_node_joins_only_while_absent_and_comes_up_ready() -> None:
+    scope = attrs.evolve(TINY, joins=1)
+    before, after = first_step(ds.MODEL, scope, "cluster.add_node")
+    [node] = [n for n in range(scope.nodes) if after.node_exists[n] != before.node_exists[n]]
+    assert before.node_exists[node] is False and after.node_exists[node] is True
+    assert after.node_state[node] == cl.NODE_READY
+    assert after.joins_left == before.joins_left - 1
+
+
+def test_removing_a_node_uses_up_one_removal_and_takes_the_node_down() -> None:
+    scope = attrs.evolve(TINY, leaves=1)
+    before, after = first_step(ds.MODEL, scope, "user.remove_node")
+    [node] = [n for n in range(scope.nodes) if after.node_exists[n] != before.node_exists[n]]
+    assert after.node_exists[node] is False and after.node_state[node] == cl.NODE_DOWN
+    assert after.leaves_left == before.leaves_left - 1
+
+
+def test_a_node_running_its_one_available_pod_is_settled() -> None:
+    """node_settled (what quiescence and the terminal properties read): where the daemon should
+    run, exactly one available, updated pod and nothing terminating is the end of the work."""
+    found = 0
+    for state, _, _ in steps(ds.MODEL, TINY, limit=2_000):
+        for n in range(TINY.nodes):
+            done = (
+                bool(ds.should_run(CONCRETE, state, n))
+                and ds.pods_on(CONCRETE, TINY, state, n) == 1
+                and bool(ds.has_available_pod(CONCRETE, TINY, state, n, True))
+                and not any(state.pod_terminating[k] for k in ds.node_slots(TINY, n))
+            )
+            if done:
+                found += 1
+                assert ds.node_settled(CONCRETE, TINY, state, n)
+    assert found > 0
