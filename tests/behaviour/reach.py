@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from kubecheck.model.kernel.commands import Action, Model, successors
+from kubecheck.model.kernel.scopes import Scope
 
 
-def steps(model: Model, scope: Any, limit: int = 20_000) -> Iterator[tuple[Any, Action, Any]]:
+def steps(model: Model, scope: Scope, limit: int = 20_000) -> Iterator[tuple[Any, Action, Any]]:
     """(state, action, successor) for every transition of the first ``limit`` states, breadth first."""
     init = model.init(scope)
     seen = {init}
@@ -28,14 +29,9 @@ def steps(model: Model, scope: Any, limit: int = 20_000) -> Iterator[tuple[Any, 
                 queue.append(nxt)
 
 
-def first_step(model: Model, scope: Any, name: str, when: Callable[[Any], bool] = lambda s: True) -> tuple[Any, Any]:
+def first_step(model: Model, scope: Scope, name: str, when: Callable[[Any], bool] = lambda s: True) -> tuple[Any, Any]:
     """The first reachable (state, successor) of a command called ``name`` from a state with ``when``."""
     for state, action, nxt in steps(model, scope):
         if action.command.name == name and when(state):
             return state, nxt
     raise AssertionError(f"{name} is never enabled in the reachable states")
-
-
-def fires(model: Model, scope: Any, name: str) -> bool:
-    """Whether a command called ``name`` is enabled in some reachable state."""
-    return any(action.command.name == name for _, action, _ in steps(model, scope))
