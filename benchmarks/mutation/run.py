@@ -28,6 +28,7 @@ function lists the mutants; see :func:`mutant_names`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -35,6 +36,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from pathlib import Path
@@ -99,11 +101,18 @@ def set_timeouts(tree: Path) -> None:
 
 def mutant_names(file: str) -> list[str]:
     """Every mutant mutmut generates for one file (``model/...``), by name (mutmut's own generator)."""
+    from mutmut.configuration import reset_config
     from mutmut.mutation.file_mutation import mutate_file_contents
     from mutmut.utils.format_utils import get_mutant_name
 
     relative = Path("kubecheck") / file
-    mutated = mutate_file_contents(str(relative), (ROOT / file).read_text())
+    # mutmut reads its settings (pragmas, patterns) from the working directory's setup.cfg and
+    # refuses to guess where the code is: give it a minimal one in a scratch directory.
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        Path("setup.cfg").write_text("[mutmut]\nsource_paths=kubecheck/\n")
+        reset_config()
+        mutated = mutate_file_contents(str(relative), (ROOT / file).read_text())
+        reset_config()
     names = [get_mutant_name(relative, name) for name in mutated.mutant_names]
     return sorted(names, key=_natural)
 

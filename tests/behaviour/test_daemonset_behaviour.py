@@ -14,6 +14,9 @@ from reach import first_step, steps
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
+from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import START_FRESH
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 
 TINY = ds.PRESETS["tiny"]
@@ -51,4 +54,37 @@ def test_a_node_running_its_one_available_pod_is_settled() -> None:
             if done:
                 found += 1
                 assert ds.node_settled(CONCRETE, TINY, state, n)
+    assert found > 0
+
+
+def test_under_surge_a_node_whose_old_pod_is_unavailable_gets_its_replacement_outside_the_surge_budget() -> None:
+    """rollingUpdate with maxSurge > 0 (``pkg/controller/daemon/update.go``): an out-of-date pod
+    that is not available on a node that should run the daemon is "allowed to become a
+    replacement" — the node joins ``allowedNewNodes`` and gets a new pod beside the old one in
+    the same sync, whatever Go's map order picked (only the *available* old pods compete for
+    the remaining maxSurge). The old pod stays until the new one is available."""
+    scope = attrs.evolve(
+        TINY, start=START_FRESH, relabels=0, max_unavailable=IntOrPercent(0), max_surge=IntOrPercent(1)
+    )
+    found = 0
+    for state, action, nxt in steps(ds.MODEL, scope):
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        for n in range(scope.nodes):
+            live = [
+                k for k in ds.node_slots(scope, n) if state.pod_phase[k] != cl.NONE and not state.pod_terminating[k]
+            ]
+            if not (ds.should_run(CONCRETE, state, n) and len(live) == 1):
+                continue
+            [old] = live
+            if du.is_pod_updated(state.pod_rev[old], state.template) or state.pod_phase[old] == cl.AVAILABLE:
+                continue
+            found += 1
+            created = [
+                k
+                for k in ds.node_slots(scope, n)
+                if state.pod_phase[k] == cl.NONE and nxt.pod_phase[k] == cl.UNSCHEDULED
+            ]
+            assert [nxt.pod_rev[k] for k in created] == [nxt.template], (state, action)
+            assert not nxt.pod_terminating[old] and nxt.pod_phase[old] == state.pod_phase[old]
     assert found > 0
