@@ -9,7 +9,13 @@ turns it into ``Error: …`` and exit 2 without knowing about manifests.
 
 from __future__ import annotations
 
+import re
+
 from kubecheck.model.kernel.scopes import ScopeError
+
+#: a Helm (Go template) action: ``{{ .Values.x }}``, ``{{- include "name" . | nindent 4 }}``
+HELM_ACTION = re.compile(r"\{\{.*?\}\}")
+HELM_RENDER = "render it first with `helm template`"
 
 
 class ManifestError(ScopeError):
@@ -61,3 +67,10 @@ def one_line(text: object, limit: int = 300) -> str:
     """``text`` (an exception, a YAML problem) on one line of at most ``limit`` characters."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def helm_note(value: object) -> str:
+    """ " (looks like an unrendered Helm template; render it first …)" for a string holding ``{{ … }}``, else ""."""
+    if isinstance(value, str) and HELM_ACTION.search(value):
+        return f" (looks like an unrendered Helm template; {HELM_RENDER})"
+    return ""

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import overload
 
-from kubecheck.manifest.errors import ManifestError, describe_value
+from kubecheck.manifest.errors import ManifestError, describe_value, helm_note
 from kubecheck.model.kernel.intstr import IntOrPercent, InvalidValue
 
 INT32_MAX = 2**31 - 1
@@ -56,7 +56,7 @@ class Fields:
         self.errors.append(f"{path}: {message}" if path else message)
 
     def invalid(self, path: str, value: object, message: str) -> None:
-        self.add(path, f"Invalid value: {api_value(value)}: {message}")
+        self.add(path, f"Invalid value: {api_value(value)}: {message}{helm_note(value)}")
 
     def required(self, path: str, message: str = "") -> None:
         self.add(path, "Required value" + (f": {message}" if message else ""))
@@ -70,7 +70,7 @@ class Fields:
         self.add(path, f"Forbidden: {message}")
 
     def wrong_type(self, path: str, expected: str, value: object) -> None:
-        self.add(path, f"expected {expected}, got {describe_value(value)}")
+        self.add(path, f"expected {expected}, got {describe_value(value)}{helm_note(value)}")
 
     def raise_if_any(self) -> None:
         if not self.errors:

@@ -28,7 +28,7 @@ from pathlib import Path
 import attrs
 import yaml
 
-from kubecheck.manifest.errors import ManifestError, describe_value, one_line
+from kubecheck.manifest.errors import HELM_ACTION, HELM_RENDER, ManifestError, describe_value, one_line
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 MAX_TOTAL_BYTES = 16 * 1024 * 1024
@@ -102,6 +102,20 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
+def helm_hint(text: str, line: int | None = None) -> str:
+    """ "looks like an unrendered Helm template (line N: {{ … }})" if ``text`` holds a template action, else "".
+
+    ``line`` (1-based, where YAML failed) is named when it holds an action; else the first action is.
+    """
+    lines = text.splitlines()
+    candidates = ([line] if line is not None and 0 < line <= len(lines) else []) + list(range(1, len(lines) + 1))
+    for n in candidates:
+        found = HELM_ACTION.search(lines[n - 1])
+        if found:
+            return f"looks like an unrendered Helm template (line {n}: {one_line(found.group(), 60)}); {HELM_RENDER}"
+    return ""
+
+
 def parse_stream(text: str, source: str) -> list[Document]:
     """Every non-empty document of one YAML stream, List items expanded, limits enforced."""
     docs: list[Document] = []
@@ -152,6 +166,11 @@ def parse_stream(text: str, source: str) -> list[Document]:
         mark = getattr(err, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
+        helm = helm_hint(text, mark.line + 1 if mark is not None else None)
+        if helm:
+            raise ManifestError(
+                f"{source}: {helm}", where=source, expected="rendered YAML", got="a Helm template"
+            ) from None
         raise ManifestError(
             f"{source}: invalid YAML{at}: {one_line(problem, 160)}",
             where=source,
