@@ -2,8 +2,9 @@
 
 Reading and re-checking is :mod:`kubecheck.cli.replay_text`; this module reads the file (or
 standard input), renders the replays as text, or converts the traces to ``kubecheck.trace/1``
-JSON or ITF. Exit 0 when every named verdict is reproduced, 1 when one is not, 2 when a step
-does not replay.
+JSON or ITF. Exit 0 when every trace reproduces, 3 (:data:`NOT_REPRODUCED`) when one does not
+(a step not enabled, a recorded state, change, scope or claim that differs from the re-run, or a
+named verdict not shown at the last state), 2 when the file cannot be read as a trace.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ from kubecheck.cli.options import FORMATS, output_options
 from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.model.kernel import traces
 from kubecheck.properties import catalog
+
+NOT_REPRODUCED = 3
+"""The exit code of a trace that does not reproduce (not in DESIGN.md's list for ``check``)."""
+
+
+class NotReproduced(click.ClickException):
+    """A well-formed trace the re-run differs from: one line ``Error: <what differs>``, exit 3."""
+
+    exit_code = NOT_REPRODUCED
 
 
 def read(file: str) -> str:
@@ -43,15 +53,23 @@ def replay(ctx: click.Context, file: str, output: Output) -> None:
     """Replay a saved trace and re-check the verdict it claims.
 
     FILE is a kubecheck.trace/1 JSON trace, an ITF trace, or a kubecheck.report/1 report (each
-    of its traces); - reads standard input. Every step must be enabled and give the recorded
-    state (exit 2 if not); a trace that names a property must show its verdict again at the
-    last state (exit 1 if not).
+    of its traces); - reads standard input. Every step must be enabled, and every recorded
+    field (the scope, the initial state, each step's changes, ITF states) must equal the
+    re-run; a trace that names a property must show its verdict again at the last state.
+
+    \b
+    Exit codes: 0 every trace reproduces; 3 a trace does not reproduce (the line or report
+    says what differs); 2 the file is not a readable trace (bad JSON, a wrong type, shape or
+    number, a missing key, no step); 1 internal error.
     """
     content = read(file)
     with reported_errors():
-        replays = replay_text.load(file, content, catalog.MODELS)
+        try:
+            replays = replay_text.load(file, content, catalog.MODELS)
+        except traces.TraceMismatch as err:
+            raise NotReproduced(str(err)) from None
         check_writable(output.out)
-    code = 0 if all(r.reproduced for r in replays) else 1
+    code = 0 if all(r.reproduced for r in replays) else NOT_REPRODUCED
     if output.fmt == "text":
         write(replay_text.render(replays, code), output.out, quiet=False)
     elif output.fmt == "json":

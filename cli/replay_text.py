@@ -20,7 +20,8 @@ from kubecheck.cli import documents, report_text, text, trace_text
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.traces import Json, Trace, TraceError
+from kubecheck.model.kernel.scopes import describe
+from kubecheck.model.kernel.traces import Json, Trace, TraceError, TraceMismatch
 from kubecheck.properties import catalog
 
 META_KEYS = ("property", "kind", "verdict", "preset")
@@ -51,30 +52,57 @@ class Replayed:
         return out
 
 
-def _claim(meta: Mapping[str, Json], model_name: str) -> tuple[Property | None, str | None]:
-    """The property a trace names and the verdict it claims (VIOLATED or WITNESSED)."""
+def _claim(meta: Mapping[str, Json], trace: Trace) -> tuple[Property | None, str | None]:
+    """The property a trace names and the verdict it claims (VIOLATED or WITNESSED).
+
+    The recorded ``kind`` must be the property's and the recorded scope one the property is
+    checked in (its ``adjust`` leaves it unchanged): TraceMismatch otherwise.
+    """
     name = meta.get("property")
+    for key in ("property", "kind", "verdict"):
+        if key in meta and not isinstance(meta[key], str):
+            raise TraceError(f"field {key}: expected a string, got {json.dumps(meta[key])[:40]}")
     if name is None:
+        for key in ("kind", "verdict"):
+            if key in meta:
+                raise TraceError(f"field {key}: given without the field property it is about")
         return None, None
-    if not isinstance(name, str):
-        raise TraceError(f"field property: expected a property name, got {name!r}")
-    [prop] = catalog.properties(model_name, [name])
+    [prop] = catalog.properties(trace.model.name, [name])
     expected = "WITNESSED" if prop.kind == "sometimes" else "VIOLATED"
     claimed = meta.get("verdict", expected)
+    if claimed not in ("VIOLATED", "WITNESSED"):
+        raise TraceError(f"field verdict: expected VIOLATED or WITNESSED, got {claimed!r}")
     if claimed != expected:
-        raise TraceError(
+        raise TraceMismatch(
             f"field verdict: a trace of the {prop.kind} property {prop.name} shows {expected}, got {claimed!r}"
         )
+    if meta.get("kind", prop.kind) != prop.kind:
+        raise TraceMismatch(f"field kind: {prop.name} is a {prop.kind} property, the file says {meta['kind']!r}")
+    adjusted = dict(describe(prop.adjust(trace.scope)))
+    for key, value in describe(trace.scope):
+        if adjusted[key] != value:
+            raise TraceMismatch(
+                f"field scope.{key}: {prop.name} is checked with {key}={adjusted[key]}, the file says {value!r}"
+            )
     return prop, expected
+
+
+def _preset(meta: Mapping[str, Json], trace: Trace) -> str:
+    """The recorded preset (for the reproduce line), else the one the scope is nearest to."""
+    if "preset" not in meta:
+        return trace_text.nearest_preset(trace.model, trace.scope)
+    preset = meta["preset"]
+    if not isinstance(preset, str) or preset not in trace.model.presets:
+        raise TraceError(
+            f"field preset: expected one of {', '.join(trace.model.presets)}, got {json.dumps(preset)[:40]}"
+        )
+    return preset
 
 
 def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]:
     """Every trace in the file, replayed and with its claim checked."""
     try:
-        doc = json.loads(content)
-    except json.JSONDecodeError as err:
-        raise TraceError(f"{file}: not a JSON document: {err}") from None
-    try:
+        doc = traces.parse_json(content)
         found = documents.trace_documents(doc)
     except TraceError as err:
         raise TraceError(f"{file}: {err}") from None
@@ -83,13 +111,10 @@ def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]
         label = f"{file} {where}" if where else file
         try:
             trace, meta = traces.load(json.dumps(trace_doc), models)
-            prop, verdict = _claim(meta, trace.model.name)
+            prop, verdict = _claim(meta, trace)
+            preset = _preset(meta, trace)
         except (TraceError, catalog.UnknownName) as err:
-            raise TraceError(f"{label}: {err}") from None
-        if meta.get("preset") in trace.model.presets:
-            preset = meta["preset"]
-        else:
-            preset = trace_text.nearest_preset(trace.model, trace.scope)
+            raise (TraceMismatch if isinstance(err, TraceMismatch) else TraceError)(f"{label}: {err}") from None
         reproduced = prop is None or trace_text.evaluate(prop, trace)
         out.append(Replayed(label, trace, meta, prop, verdict, preset, reproduced))
     return out

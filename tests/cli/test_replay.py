@@ -69,24 +69,24 @@ def test_replay_reads_standard_input(tmp_path):
     assert doc["format"] == "kubecheck.trace/1" and doc["verdict"] == "VIOLATED"
 
 
-def test_replay_of_an_edited_trace_is_one_line_and_exit_2(tmp_path):
+def test_replay_of_an_edited_trace_is_one_line_and_exit_3(tmp_path):
     report = json.loads(save(tmp_path, "json", "live_pods_within_surge").read_text())
     trace = report["results"][0]["trace"]
     trace["steps"][1]["action"] = "kubelet.pod_ready(rs=1)"  # no pod of that ReplicaSet is running yet
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(trace))
     result = kubecheck("replay", str(path))
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert one_error_line(result) == f"{path}: step 2: kubelet.pod_ready(rs=1) is not enabled in the state before it"
 
 
-def test_replay_of_an_edited_itf_state_is_exit_2(tmp_path):
+def test_replay_of_an_edited_itf_state_is_exit_3(tmp_path):
     path = save(tmp_path, "itf", "live_pods_within_surge")
     doc = json.loads(path.read_text())
     doc["states"][2]["rs_replicas"] = [{"#bigint": "2"}, {"#bigint": "2"}]
     path.write_text(json.dumps(doc))
     result = kubecheck("replay", str(path))
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert one_error_line(result) == f"{path}: states[2].rs_replicas: the file says (2, 2), the model computes (2, 1)"
 
 
@@ -97,7 +97,7 @@ def test_replay_of_a_cut_trace_does_not_reproduce_the_verdict(tmp_path):
     path = tmp_path / "cut.json"
     path.write_text(json.dumps(trace))
     result = kubecheck("replay", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "verdict NOT reproduced" in result.stdout
 
 
@@ -167,7 +167,7 @@ def test_replay_of_a_cut_statefulset_lasso_does_not_reproduce(tmp_path):
     path = tmp_path / "cut.json"
     path.write_text(json.dumps(trace))
     result = kubecheck("replay", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "verdict NOT reproduced" in result.stdout
 
 
@@ -179,16 +179,16 @@ def test_replay_of_a_statefulset_safety_trace(tmp_path):
     assert result.stdout.rstrip().endswith("1 trace replayed, 1 of 1 verdicts reproduced · exit 0")
 
 
-def test_replay_of_a_statefulset_trace_with_a_disabled_step_is_exit_2(tmp_path):
+def test_replay_of_a_statefulset_trace_with_a_disabled_step_is_exit_3(tmp_path):
     report = json.loads(
         save_statefulset(tmp_path, "json", "pods_created_in_ordinal_order_under_parallel", 12).read_text()
     )
     trace = report["results"][0]["trace"]
-    trace["steps"].insert(0, {"action": "kubelet.start_pod(pod=0, node=0)"})
+    trace["steps"].insert(0, {**trace["steps"][0], "action": "kubelet.start_pod(pod=0, node=0)"})
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(trace))
     result = kubecheck("replay", str(path))
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert (
         one_error_line(result)
         == f"{path}: step 1: kubelet.start_pod(pod=0, node=0) is not enabled in the state before it"
