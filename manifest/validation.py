@@ -13,6 +13,7 @@ messages): a Deployment, StatefulSet or DaemonSet scope is built from the fields
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Sequence
 
@@ -43,6 +44,48 @@ API_VERSIONS = {
     "PodDisruptionBudget": ("policy/v1",),
     "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
 }
+#: Workload API versions the API server no longer serves: (apiVersion, kind) -> the release that removed it.
+#: All moved to apps/v1, which (unlike extensions/v1beta1 and apps/v1beta1) requires spec.selector.
+REMOVED = {
+    **{("extensions/v1beta1", k): "v1.16" for k in ("Deployment", "DaemonSet", "ReplicaSet")},
+    **{("apps/v1beta1", k): "v1.16" for k in ("Deployment", "StatefulSet")},
+    **{("apps/v1beta2", k): "v1.16" for k in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")},
+}
+#: Built-in kinds kubecheck does not read but must not mistake for a misspelling of one it reads.
+OTHER_BUILTIN_KINDS = frozenset(
+    {
+        "Pod",
+        "ReplicaSet",
+        "ReplicationController",
+        "ControllerRevision",
+        "Job",
+        "CronJob",
+        "ConfigMap",
+        "Secret",
+        "ServiceAccount",
+        "Namespace",
+        "Endpoints",
+        "EndpointSlice",
+        "Ingress",
+        "IngressClass",
+        "NetworkPolicy",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+        "LimitRange",
+        "ResourceQuota",
+        "PriorityClass",
+        "RuntimeClass",
+        "VolumeAttachment",
+        "CSIDriver",
+        "CSINode",
+        "Lease",
+        "Event",
+        "Node",
+        "List",
+    }
+)
 #: Fields kubecheck knows (read or deliberately ignored); others are listed under --verbose.
 KNOWN = {
     "": {"apiVersion", "kind", "metadata", "spec", "status"},
@@ -363,6 +406,36 @@ def _type_field(doc: Document, field: str) -> str:
     return value
 
 
+def _builtin_group(api: str) -> bool:
+    """Whether ``api`` is served by Kubernetes itself: the core group or a group without a dot
+    (custom resources' groups must contain one), or a ``*.k8s.io`` group."""
+    group = api.rpartition("/")[0]
+    return "." not in group or group.endswith(".k8s.io")
+
+
+def _api_and_kind(f: Fields, api: str, kind: str) -> None:
+    """The API server's refusal of a removed apiVersion, a workload kind in a wrong version, or a misspelt kind."""
+    if (api, kind) in REMOVED:
+        hint = ""
+        if kind in o.WORKLOAD_KINDS and f.raw("spec.selector") is MISSING:
+            hint = " and add spec.selector, which apps/v1 requires"
+        f.add(
+            "apiVersion",
+            f"{api} {kind} was removed in Kubernetes {REMOVED[api, kind]}; use apps/v1{hint} "
+            f'(the API server answers: no matches for kind "{kind}" in version "{api}")',
+        )
+    elif kind in o.WORKLOAD_KINDS and api not in API_VERSIONS[kind] and _builtin_group(api):
+        f.add(
+            "apiVersion",
+            f'no matches for kind "{kind}" in version "{api}"; {kind} is {" or ".join(API_VERSIONS[kind])}',
+        )
+    elif kind not in READERS and kind not in OTHER_BUILTIN_KINDS and _builtin_group(api):
+        by_case = [k for k in READERS if k.lower() == kind.lower()]
+        close = by_case or difflib.get_close_matches(kind, list(READERS), n=1, cutoff=0.8)
+        if close:
+            f.add("kind", f'no matches for kind "{kind}" in version "{api}"; did you mean {close[0]}?')
+
+
 def read(doc: Document) -> o.Record:
     """The record of one document (defaults applied, validated); ManifestError if the API server would refuse it."""
     obj = doc.obj
@@ -373,6 +446,7 @@ def read(doc: Document) -> o.Record:
     reader = READERS.get(kind)
     f = Fields(apply_defaults(obj) if reader else obj, doc.where, ref)
     meta = _meta(f, kind, doc.where)
+    _api_and_kind(f, api, kind)
     if reader is None or api not in API_VERSIONS[kind]:
         f.raise_if_any()
         return o.Ignored(meta, api)

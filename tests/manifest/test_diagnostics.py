@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from manifest_texts import deployment
+from manifest_texts import deployment, statefulset
 
 from kubecheck.cli.main import cli
 
@@ -58,3 +58,63 @@ def test_a_quoted_helm_value_is_named_where_its_type_is_wrong() -> None:
 
 def test_invalid_yaml_without_template_actions_is_still_invalid_yaml() -> None:
     assert error_line("check", "-f", "-", stdin="a: [1, 2\n").startswith("<stdin>: invalid YAML at line 2")
+
+
+# -- removed API versions, kinds in the wrong version, misspelt kinds ------------------------
+
+REMOVED_TAIL = "was removed in Kubernetes v1.16; use apps/v1"
+
+
+def test_an_extensions_v1beta1_daemonset_names_apps_v1_and_the_missing_selector() -> None:
+    path = BAD / "kubernetes-examples-newrelic-infra-extensions-v1beta1.yaml"
+    assert error_line("check", "-f", str(path)) == (
+        f"{path} (document 1): daemonset/newrelic-infra-agent: apiVersion: extensions/v1beta1 DaemonSet "
+        f"{REMOVED_TAIL} and add spec.selector, which apps/v1 requires "
+        '(the API server answers: no matches for kind "DaemonSet" in version "extensions/v1beta1")'
+    )
+
+
+def test_the_removed_daemonset_is_found_among_other_documents() -> None:
+    path = BAD / "flannel-minikube-extensions-v1beta1.yaml"
+    assert error_line("check", "-f", str(path)).startswith(
+        f"{path} (document 3): daemonset/kube-flannel-ds: apiVersion: extensions/v1beta1 DaemonSet {REMOVED_TAIL}"
+    )
+
+
+def test_an_apps_v1beta2_deployment_names_apps_v1() -> None:
+    path = BAD / "argo-cd-apps-v1beta2-deployment.yaml"
+    assert error_line("check", "-f", str(path)).startswith(
+        f"{path} (document 1): deployment/nginx-deployment: apiVersion: apps/v1beta2 Deployment {REMOVED_TAIL}"
+    )
+
+
+def test_an_apps_v1beta1_statefulset_with_a_selector_is_told_only_the_version() -> None:
+    text = statefulset().replace("apps/v1", "apps/v1beta1")
+    assert error_line("check", "-f", "-", stdin=text) == (
+        f"<stdin> (document 1): statefulset/db: apiVersion: apps/v1beta1 StatefulSet {REMOVED_TAIL} "
+        '(the API server answers: no matches for kind "StatefulSet" in version "apps/v1beta1")'
+    )
+
+
+def test_a_workload_kind_in_a_version_that_never_served_it() -> None:
+    text = deployment().replace("apps/v1", "v1")
+    assert error_line("check", "-f", "-", stdin=text) == (
+        '<stdin> (document 1): deployment/web: apiVersion: no matches for kind "Deployment" in version "v1"; '
+        "Deployment is apps/v1"
+    )
+
+
+def test_a_misspelt_kind_gets_did_you_mean() -> None:
+    text = deployment().replace("kind: Deployment", "kind: Deploymnet")
+    assert error_line("check", "-f", "-", stdin=text) == (
+        '<stdin> (document 1): deploymnet/web: kind: no matches for kind "Deploymnet" in version "apps/v1"; '
+        "did you mean Deployment?"
+    )
+
+
+def test_a_kind_in_the_wrong_case_gets_did_you_mean() -> None:
+    text = "apiVersion: v1\nkind: persistentvolumeclaim\nmetadata: {name: c}\n---\n" + deployment()
+    assert error_line("check", "-f", "-", stdin=text) == (
+        '<stdin> (document 1): persistentvolumeclaim/c: kind: no matches for kind "persistentvolumeclaim" in '
+        'version "v1"; did you mean PersistentVolumeClaim?'
+    )

@@ -187,12 +187,14 @@ def test_every_error_is_kept_and_the_count_is_told() -> None:
     assert err.value.errors[2].startswith("app.yaml (document 2): statefulset/db: spec.replicas: expected an integer")
 
 
-def test_unknown_kinds_and_api_versions_are_ignored_not_errors() -> None:
-    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment().replace(
-        "apps/v1", "apps/v1beta1"
+def test_kinds_not_read_and_custom_resources_are_ignored_not_errors() -> None:
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
+        "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\n---\n"
+        "apiVersion: example.com/v1\nkind: Deploymnet\nmetadata: {name: d}\n"
     )
     records = validation.read_all(loader.parse_stream(text, "s"))
-    assert [type(r).__name__ for r in records] == ["Ignored", "Ignored"]
+    assert [type(r).__name__ for r in records] == ["Ignored", "Ignored", "Ignored"]
 
 
 def test_unknown_fields_are_listed() -> None:
