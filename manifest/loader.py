@@ -2,7 +2,7 @@
 
 ``helm template … | kubecheck check -f -`` sends one stream of ``---``-separated documents; a
 directory is read file by file (``*.yaml``, ``*.yml``, ``*.json``, sorted by path, recursively,
-hidden files skipped). Documents are parsed with ``yaml.safe_load_all`` (no Python tags); a
+hidden files skipped). Documents are parsed with ``yaml.SafeLoader`` (no Python tags), refusing duplicate keys; a
 ``kind: List`` (``kubectl get -o yaml``) contributes its items. Empty documents are skipped.
 
 Limits (bad or hostile input must fail fast with one line, never hang or exhaust memory):
@@ -22,6 +22,7 @@ Limits (bad or hostile input must fail fast with one line, never hang or exhaust
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -51,6 +52,32 @@ class Document:
     @property
     def where(self) -> str:
         return f"{self.source} (document {self.index})"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key given twice in one mapping, as the API server's strict
+    decoding and kubectl do (PyYAML keeps the last silently). Keys merged with ``<<`` may be
+    overridden, as YAML allows."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    shown = json.dumps(key) if isinstance(key, str) else repr(key)
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {shown} already set in this mapping "
+                        f"at line {seen[key]} (duplicate keys are refused, as by the API server's strict decoding)",
+                        key_node.start_mark,
+                    )
+                seen[key] = line
+        return super().construct_mapping(node, deep)
 
 
 def _walk_limits(value: object, where: str) -> None:
@@ -103,14 +130,16 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def helm_hint(text: str, line: int | None = None) -> str:
-    """ "looks like an unrendered Helm template (line N: {{ … }})" if ``text`` holds a template action, else "".
+    """ "looks like an unrendered Helm template (line N: {{ … }}); …" if YAML failed on a template action, else "".
 
-    ``line`` (1-based, where YAML failed) is named when it holds an action; else the first action is.
+    ``line`` is the 1-based line where YAML failed: it (or the line before, where the parser may
+    have stopped) must hold the action, so that ``{{ … }}`` in a rendered ConfigMap does not take
+    the blame for an unrelated YAML error. Without a line, the first action is named.
     """
     lines = text.splitlines()
-    candidates = ([line] if line is not None and 0 < line <= len(lines) else []) + list(range(1, len(lines) + 1))
+    candidates = [line, line - 1] if line is not None else list(range(1, len(lines) + 1))
     for n in candidates:
-        found = HELM_ACTION.search(lines[n - 1])
+        found = HELM_ACTION.search(lines[n - 1]) if 0 < n <= len(lines) else None
         if found:
             return f"looks like an unrendered Helm template (line {n}: {one_line(found.group(), 60)}); {HELM_RENDER}"
     return ""
@@ -120,7 +149,7 @@ def parse_stream(text: str, source: str) -> list[Document]:
     """Every non-empty document of one YAML stream, List items expanded, limits enforced."""
     docs: list[Document] = []
     try:
-        for index, obj in enumerate(yaml.safe_load_all(text), start=1):
+        for index, obj in enumerate(yaml.load_all(text, Loader=_StrictLoader), start=1):
             where = f"{source} (document {index})"
             if obj is None:
                 continue

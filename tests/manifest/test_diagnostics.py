@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from manifest_texts import deployment, statefulset
 
 from kubecheck.cli.main import cli
+from kubecheck.manifest import loader
 
 BAD = Path(__file__).resolve().parents[1] / "corpus" / "manifests" / "bad"
 HELM = "render it first with `helm template`"
@@ -118,3 +119,32 @@ def test_a_kind_in_the_wrong_case_gets_did_you_mean() -> None:
         '<stdin> (document 1): persistentvolumeclaim/c: kind: no matches for kind "persistentvolumeclaim" in '
         'version "v1"; did you mean PersistentVolumeClaim?'
     )
+
+
+def test_template_braces_elsewhere_do_not_take_the_blame_for_a_yaml_error() -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  alert: '{{ $labels.instance }}'\n"
+    assert error_line("check", "-f", "-", stdin=text + "---\na: [1, 2\n").startswith("<stdin>: invalid YAML at line 8")
+
+
+# -- duplicate keys --------------------------------------------------------------------------
+
+
+def test_a_duplicate_key_is_refused_with_both_lines() -> None:
+    text = deployment().replace("  selector:", "  replicas: 5\n  selector:")
+    assert error_line("check", "-f", "-", stdin=text) == (
+        '<stdin>: invalid YAML at line 6, column 3: key "replicas" already set in this mapping at line 5 '
+        "(duplicate keys are refused, as by the API server's strict decoding)"
+    )
+
+
+def test_a_duplicate_key_in_a_flow_mapping_of_a_later_document() -> None:
+    text = deployment() + "---\n" + deployment(name="api").replace("{app: api}}", "{app: api, app: web}}", 1)
+    assert error_line("check", "-f", "-", stdin=text) == (
+        '<stdin>: invalid YAML at line 17, column 38: key "app" already set in this mapping at line 17 '
+        "(duplicate keys are refused, as by the API server's strict decoding)"
+    )
+
+
+def test_keys_merged_with_yaml_merge_keys_may_be_overridden() -> None:
+    docs = loader.parse_stream("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  a: 3\n", "s")
+    assert docs[0].obj["x"] == {"a": 3, "b": 2}
