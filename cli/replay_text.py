@@ -77,7 +77,7 @@ def _claim(meta: Mapping[str, Json], trace: Trace) -> tuple[Property | None, str
             f"field verdict: a trace of the {prop.kind} property {prop.name} shows {expected}, got {claimed!r}"
         )
     if meta.get("kind", prop.kind) != prop.kind:
-        raise TraceMismatch(f"field kind: {prop.name} is a {prop.kind} property, the file says {meta['kind']!r}")
+        raise TraceMismatch(f"field kind: {prop.name} is of kind {prop.kind}, the file says {meta['kind']!r}")
     adjusted = dict(describe(prop.adjust(trace.scope)))
     for key, value in describe(trace.scope):
         if adjusted[key] != value:

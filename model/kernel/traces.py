@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -179,8 +180,9 @@ def parse_json(text: str) -> Json:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise TraceError(f"not a JSON document: {err}") from None
-    except ValueError as err:  # an integer literal beyond Python's digit limit
-        raise TraceError(f"not a JSON document kubecheck reads: {err}") from None
+    except ValueError:  # an integer literal beyond Python's digit limit
+        limit = sys.get_int_max_str_digits()
+        raise TraceError(f"not a JSON document kubecheck reads: a number has more than {limit} digits") from None
     except RecursionError:
         raise TraceError("not a JSON document kubecheck reads: nested too deeply") from None
 
@@ -204,7 +206,7 @@ def _kind(v: Json) -> str:
 
 def _short(v: Json) -> str:
     text = json.dumps(v)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _int(where: str, v: Json, itf: bool) -> int:
