@@ -3,16 +3,22 @@
 Upstream: ``pkg/controller/deployment/recreate.go`` (``rolloutRecreate``: scale old ReplicaSets
 to 0, wait until no old pod runs, then ``scaleUpNewReplicaSetForRecreate`` to spec.replicas) and
 the kubelet's restart of a crashing container (CrashLoopBackOff: the pod stays, Running but not
-Ready). Each test walks the model with its own commands (tests/behaviour/reach.py).
+Ready); ``pkg/controller/deployment/sync.go`` (``scale``: a Deployment scaled mid-rollout shares
+spec.replicas + maxSurge among its active ReplicaSets). Each test walks the model with its own
+commands (tests/behaviour/reach.py).
 """
 
 from __future__ import annotations
 
-import attrs
-from reach import first_step
+import itertools
 
+import attrs
+from reach import first_step, steps
+
+from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
 
 TINY = PRESETS["tiny"]
@@ -33,3 +39,28 @@ def test_a_crashing_container_turns_its_ready_pod_back_into_a_running_one() -> N
     ready_after = sum(after.ready) + sum(after.available)
     assert ready_after == ready_before - 1
     assert sum(after.running) == sum(before.running) + 1
+
+
+def test_scaling_mid_rollout_shares_spec_replicas_plus_max_surge_among_the_active_replicasets() -> None:
+    """sync.go ``scale`` with two or more active ReplicaSets (not saturated): every active one
+    gets its proportion of ``deploymentReplicasToAdd`` and the leftover goes to the first in
+    ``ReplicaSetsBySizeNewer`` (scaling up) / ``ReplicaSetsBySizeOlder`` (scaling down) order, so
+    the active sizes add up to spec.replicas + maxSurge; of two equally large ones the newer
+    (later template: slots are created in template order) gets the leftover when scaling up."""
+    scope = with_settings(TINY, {"scale-to": "1,3"})
+    found, ties = 0, 0
+    for before, action, after in steps(MODEL, scope, limit=400):
+        if action.command.name != "deployment-controller.scale_deployment":
+            continue
+        slots = range(len(before.rs_replicas))
+        active = [t for t in slots if before.rs_replicas[t] > 0]
+        if len(active) < 2 or sum(after.rs_replicas[t] > 0 for t in slots) < 2:
+            continue  # one active ReplicaSet, or saturated: no proportional scaling
+        found += 1
+        surge = du.max_surge(CONCRETE, scope.strategy, scope.max_surge, scope.max_unavailable, before.replicas)
+        assert sum(after.rs_replicas[t] for t in active) == before.replicas + surge, (before, after)
+        for older, newer in itertools.pairwise(active):
+            if before.rs_replicas[older] == before.rs_replicas[newer] and after.rs_replicas != before.rs_replicas:
+                ties += 1
+                assert after.rs_replicas[newer] >= after.rs_replicas[older], (before, after)
+    assert found > 0 and ties > 0
