@@ -154,17 +154,69 @@ def _selector(f: Fields, labels: dict[str, str], kind: str) -> None:
         return
     match = f.labels("spec.selector.matchLabels")
     exprs = f.list("spec.selector.matchExpressions")
+    before = len(f.errors)
+    requirements = [r for i, e in enumerate(exprs) if (r := _requirement(f, i, e)) is not None]
     if not match and not exprs:
         f.invalid("spec.selector", sel, f"empty selector is invalid for {kind.lower()}")
         return
-    if any(labels.get(k) != v for k, v in match.items()):
+    if len(f.errors) > before:  # the API server cannot build the selector, so it does not match it
+        return
+    if any(labels.get(k) != v for k, v in match.items()) or not all(_matches(r, labels) for r in requirements):
         f.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
+
+
+#: The operators of a label selector requirement (metav1.LabelSelectorOperator).
+SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+def _requirement(f: Fields, i: int, expr: object) -> tuple[str, str, frozenset[str]] | None:
+    """(key, operator, values) of ``spec.selector.matchExpressions[i]``, or None after recording why not.
+
+    Upstream: ValidateLabelSelectorRequirement (apimachinery's metav1 validation).
+    """
+    base = f"spec.selector.matchExpressions[{i}]"
+    if not isinstance(expr, dict):
+        f.wrong_type(base, "a mapping", expr)
+        return None
+    before = len(f.errors)
+    key, op = f.str(f"{base}.key", ""), f.str(f"{base}.operator", "")
+    values = []
+    for j, v in enumerate(f.list(f"{base}.values")):
+        if isinstance(v, str):
+            values.append(v)
+        else:
+            f.wrong_type(f"{base}.values[{j}]", "a string (label values are strings; quote numbers and booleans)", v)
+    if key == "":
+        f.invalid(f"{base}.key", "", "name part must be non-empty")
+    if op in ("In", "NotIn"):
+        if not values and f.raw(f"{base}.values") in (MISSING, []):
+            f.required(f"{base}.values", "must be specified when `operator` is 'In' or 'NotIn'")
+    elif op in ("Exists", "DoesNotExist"):
+        if f.raw(f"{base}.values") not in (MISSING, []):
+            f.forbidden(f"{base}.values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+    elif op is not None:
+        f.invalid(f"{base}.operator", op, "not a valid selector operator")
+    if len(f.errors) > before or key is None or op is None:
+        return None
+    return key, op, frozenset(values)
+
+
+def _matches(requirement: tuple[str, str, frozenset[str]], labels: dict[str, str]) -> bool:
+    """Whether ``labels`` satisfy one requirement (labels.Requirement.Matches)."""
+    key, op, values = requirement
+    if op == "In":
+        return key in labels and labels[key] in values
+    if op == "NotIn":
+        return key not in labels or labels[key] not in values
+    if op == "Exists":
+        return key in labels
+    return key not in labels  # DoesNotExist
 
 
 def _pod_template(f: Fields) -> o.PodTemplate:
     labels = f.labels("spec.template.metadata.labels")
     containers = f.list("spec.template.spec.containers")
-    if not containers and f.raw("spec.template.spec.containers") is MISSING:
+    if f.raw("spec.template.spec.containers") in (MISSING, []):  # validateContainers: len(containers) == 0
         f.required("spec.template.spec.containers")
     restart = f.str("spec.template.spec.restartPolicy", "Always")
     if restart is not None and restart != "Always":

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from manifest_texts import deployment, statefulset
 
 from kubecheck.cli.main import cli
-from kubecheck.manifest import loader
+from kubecheck.manifest import loader, validation
 
 BAD = Path(__file__).resolve().parents[1] / "corpus" / "manifests" / "bad"
 HELM = "render it first with `helm template`"
@@ -148,3 +149,105 @@ def test_a_duplicate_key_in_a_flow_mapping_of_a_later_document() -> None:
 def test_keys_merged_with_yaml_merge_keys_may_be_overridden() -> None:
     docs = loader.parse_stream("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  a: 3\n", "s")
     assert docs[0].obj["x"] == {"a": 3, "b": 2}
+
+
+# -- selectors with matchExpressions, empty containers ----------------------------------------
+
+NO_MATCH = "spec.template.metadata.labels: Invalid value: map[app:web]: `selector` does not match template `labels`"
+
+
+def with_expressions(expressions: str, labels: str = "{app: web}") -> str:
+    """The Deployment ``web`` whose selector is ``matchExpressions: EXPRESSIONS`` only."""
+    return (
+        deployment()
+        .replace("selector: {matchLabels: {app: web}}", f"selector: {{matchExpressions: {expressions}}}")
+        .replace("metadata: {labels: {app: web}}", f"metadata: {{labels: {labels}}}")
+    )
+
+
+@pytest.mark.parametrize(
+    "expressions",
+    [
+        "[{key: app, operator: In, values: [api, db]}]",
+        "[{key: app, operator: NotIn, values: [web]}]",
+        "[{key: tier, operator: Exists}]",
+        "[{key: app, operator: DoesNotExist}]",
+        "[{key: app, operator: Exists}, {key: app, operator: In, values: [api]}]",
+    ],
+)
+def test_match_expressions_that_miss_the_template_labels_are_refused(expressions: str) -> None:
+    assert error_line("check", "-f", "-", stdin=with_expressions(expressions)) == (
+        f"<stdin> (document 1): deployment/web: {NO_MATCH}"
+    )
+
+
+@pytest.mark.parametrize(
+    "expressions",
+    [
+        "[{key: app, operator: In, values: [api, web]}]",
+        "[{key: app, operator: NotIn, values: [api]}, {key: tier, operator: NotIn, values: [x]}]",
+        "[{key: app, operator: Exists}, {key: tier, operator: DoesNotExist}]",
+    ],
+)
+def test_match_expressions_that_hold_for_the_template_labels_are_accepted(expressions: str) -> None:
+    records = validation.read_all(loader.parse_stream(with_expressions(expressions), "s"))
+    assert [type(r).__name__ for r in records] == ["Deployment"]
+
+
+def test_match_labels_and_match_expressions_must_both_hold() -> None:
+    text = deployment().replace(
+        "selector: {matchLabels: {app: web}}",
+        "selector: {matchLabels: {app: web}, matchExpressions: [{key: tier, operator: Exists}]}",
+    )
+    assert error_line("check", "-f", "-", stdin=text) == f"<stdin> (document 1): deployment/web: {NO_MATCH}"
+
+
+@pytest.mark.parametrize(
+    "expressions, message",
+    [
+        (
+            "[{key: app, operator: Equals, values: [web]}]",
+            'spec.selector.matchExpressions[0].operator: Invalid value: "Equals": not a valid selector operator',
+        ),
+        (
+            "[{key: app, operator: In}]",
+            "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is "
+            "'In' or 'NotIn'",
+        ),
+        (
+            "[{key: app, operator: Exists, values: [web]}]",
+            "spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is "
+            "'Exists' or 'DoesNotExist'",
+        ),
+        (
+            "[{operator: Exists}]",
+            'spec.selector.matchExpressions[0].key: Invalid value: "": name part must be non-empty',
+        ),
+        (
+            "[{key: app, operator: In, values: [1]}]",
+            "spec.selector.matchExpressions[0].values[0]: expected a string (label values are strings; quote "
+            "numbers and booleans), got the integer 1",
+        ),
+    ],
+)
+def test_a_malformed_requirement_gets_the_api_server_message(expressions: str, message: str) -> None:
+    assert error_line("check", "-f", "-", stdin=with_expressions(expressions)) == (
+        f"<stdin> (document 1): deployment/web: {message}"
+    )
+
+
+def test_empty_containers_are_refused() -> None:
+    text = deployment().replace("containers: [{name: app, image: nginx}]", "containers: []")
+    assert error_line("check", "-f", "-", stdin=text) == (
+        "<stdin> (document 1): deployment/web: spec.template.spec.containers: Required value"
+    )
+
+
+def test_empty_containers_are_refused_for_every_workload_kind() -> None:
+    text = statefulset().replace(
+        "containers: [{name: app, image: postgres, volumeMounts: [{name: data, mountPath: /d}]}]", "containers: []"
+    )
+    assert "containers: []" in text
+    assert error_line("check", "-f", "-", stdin=text) == (
+        "<stdin> (document 1): statefulset/db: spec.template.spec.containers: Required value"
+    )
