@@ -58,6 +58,15 @@ def test_a_quoted_helm_value_is_named_where_its_type_is_wrong() -> None:
     )
 
 
+def test_a_quoted_helm_name_is_named_where_it_is_invalid() -> None:
+    text = deployment().replace("metadata: {name: web}", 'metadata: {name: "{{ .Release.Name }}-web"}')
+    assert error_line("check", "-f", "-", stdin=text).endswith(
+        'metadata.name: Invalid value: "{{ .Release.Name }}-web": a lowercase RFC 1123 subdomain must consist of '
+        "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character "
+        f"(e.g. 'example.com') (looks like an unrendered Helm template; {HELM})"
+    )
+
+
 def test_invalid_yaml_without_template_actions_is_still_invalid_yaml() -> None:
     assert error_line("check", "-f", "-", stdin="a: [1, 2\n").startswith("<stdin>: invalid YAML at line 2")
 
