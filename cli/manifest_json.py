@@ -6,9 +6,9 @@ Schema (also in ``docs/report-format.md``)::
      "faults": [..],
      "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
                     "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}],
-                    "properties": [{"property", "kind", "verdict", "method", "checked_at", "reduced", "caveat",
-                                    "states", "transitions", "depth", "seconds", "note",
-                                    "trace": kubecheck.trace/1 | null}]}]}
+                    "properties": [{"property", "kind", "verdict", "role", "applicable", "counted", "method",
+                                    "checked_at", "reduced", "caveat", "states", "transitions", "depth", "seconds",
+                                    "note", "trace": kubecheck.trace/1 | null}]}]}
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from kubecheck.cli.documents import TRACED
-from kubecheck.manifest.report import KUBERNETES, ManifestReport
+from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing, standing
 from kubecheck.manifest.sizing import Row
 from kubecheck.model.kernel import traces
 from kubecheck.model.kernel.scopes import describe
@@ -25,15 +25,22 @@ from kubecheck.model.kernel.traces import Json
 FORMAT = "kubecheck.manifest-report/1"
 
 
-def row_document(row: Row) -> dict[str, Json]:
-    """One property's row: verdict, method, size, statistics and its trace (a violation or witness)."""
+def row_document(row: Row, st: Standing | None = None) -> dict[str, Json]:
+    """One property's row: verdict, role, method, size, statistics and its trace (a violation or witness).
+
+    ``st`` is how the report reads the row (``ManifestReport.standing``; not strict when omitted).
+    """
     r = row.result
+    st = st or standing(row)
     traced = r.trace is not None and r.verdict in TRACED
     meta = {"property": r.property.name, "kind": r.property.kind, "verdict": r.verdict.value}
     return {
         "property": r.property.name,
         "kind": r.property.kind,
-        "verdict": r.verdict.value,
+        "verdict": st.verdict.value,
+        "role": st.role,
+        "applicable": st.applicable,
+        "counted": st.counted,
         "method": row.method,
         "checked_at": row.size,
         "reduced": row.reduced,
@@ -42,7 +49,7 @@ def row_document(row: Row) -> dict[str, Json]:
         "transitions": r.stats.transitions,
         "depth": r.stats.depth,
         "seconds": round(r.stats.seconds, 4),
-        "note": r.note or None,
+        "note": st.note or r.note or None,
         "trace": traces.to_json(r.trace, meta) if r.trace is not None and traced else None,
     }
 
@@ -67,7 +74,7 @@ def report_document(report: ManifestReport) -> dict[str, Json]:
                 "not_modelled": list(wr.workload.not_modelled),
                 "notes": list(wr.workload.notes),
                 "skipped": [{"property": s.name, "reason": s.reason} for s in wr.skipped],
-                "properties": [row_document(r) for r in wr.rows],
+                "properties": [row_document(r, report.standing(r)) for r in wr.rows],
             }
             for wr in report.workloads
         ],

@@ -2,7 +2,9 @@
 
 Per workload: its object, where it was read, the model and the seconds; the scope it was checked
 in; one row per property (verdict, method, the size it was checked at, states, seconds); what is
-not modelled and the notes. Then caveats, ignored objects, unknown fields (verbose), one trace
+not modelled and the notes; a line per witness this configuration cannot reach (``N/A``: not
+applicable, not counted unless ``--strict``) or left unreached at a reduced size (INCONCLUSIVE).
+Then the legend (caveats, not applicable, once each), ignored objects, unknown fields (verbose), one trace
 per violation (and per witness under ``--verbose``), and a one-line summary with the exit code.
 A trace is rendered by the ``trace_lines`` given (the CLI passes :func:`trace_lines`, the model's
 Kubernetes words; :func:`compact_trace_lines` needs no describer).
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.cli import text, trace_text
 from kubecheck.cli.documents import TRACED
-from kubecheck.manifest.report import KUBERNETES, ManifestReport
+from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing
 from kubecheck.manifest.sizing import Row
 from kubecheck.manifest.workloads import Workload
 from kubecheck.model.kernel.scopes import describe
@@ -48,8 +50,18 @@ def _states(row: Row) -> str:
     return f"{s.states:,}" if s.states else "-"
 
 
-def _verdict(row: Row) -> str:
-    return row.result.verdict.value + (" *" if row.caveat else "")
+#: The verdict column of a witness this configuration cannot reach (when it does not count).
+NOT_APPLICABLE = "N/A"
+
+
+def _verdict(row: Row, st: Standing) -> str:
+    shown = NOT_APPLICABLE if not st.applicable and not st.counted else st.verdict.value
+    return shown + (" *" if row.caveat else "")
+
+
+def _label(st: Standing) -> str:
+    """How the summary counts a row: its reported verdict, or "not applicable" when it does not count."""
+    return "not applicable" if not st.applicable and not st.counted else st.verdict.value
 
 
 def compact_trace_lines(result: Result) -> list[str]:
@@ -91,14 +103,14 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
         f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
         f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})"
     )
-    any_caveat = False
+    any_caveat = any_na = False
     for wr in report.workloads:
         w = wr.workload
         out += ["", f"{w.ref}  ({w.obj.meta.where}; model {w.model}; {wr.seconds:.1f} s)", f"  scope: {scope_line(w)}"]
         rows = [
             [
                 "  " + r.result.property.name,
-                _verdict(r),
+                _verdict(r, report.standing(r)),
                 r.method,
                 r.sizing_note or r.size,
                 _states(r),
@@ -108,6 +120,11 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
         ]
         out += text.table(["  property", "verdict", "method", "checked at", "states", "seconds"], rows, "<<<<>>")
         any_caveat = any_caveat or any(r.caveat for r in wr.rows)
+        for r in wr.rows:
+            st = report.standing(r)
+            if st.note:
+                out.append(f"  {r.result.property.name}: {st.note}")
+            any_na = any_na or not st.applicable
         out += [f"  not modelled: {what}" for what in w.not_modelled]
         out += [f"  note: {what}" for what in w.notes]
         if report.verbose:
@@ -118,6 +135,14 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
             "",
             "* caveat: not guaranteed by Kubernetes; shown so you see what can go wrong, "
             + ("and counted in the exit code (strict)" if report.strict else "not counted in the exit code"),
+        ]
+    if any_na:
+        counted = (
+            "counted in the exit code as UNREACHABLE (strict)" if report.strict else "not counted in the exit code"
+        )
+        out += ([] if any_caveat else [""]) + [
+            f"{NOT_APPLICABLE} not applicable: a witness (a `sometimes` property) that no run of this configuration "
+            f"reaches; {counted}"
         ]
     if report.ignored:
         out += ["", "ignored: " + "; ".join(report.ignored)]
@@ -139,7 +164,8 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
                 + (f" [{r.sizing_note}]" if r.reduced else ""),
             ]
             out += ["  " + line for line in trace_lines(res)]
-    verdicts = [r.result.verdict for w in report.workloads for r in w.rows]
-    counts = ", ".join(f"{sum(v is k for v in verdicts)} {k.value}" for k in Verdict if any(v is k for v in verdicts))
+    labels = [_label(report.standing(r)) for w in report.workloads for r in w.rows]
+    order = [k.value for k in Verdict] + ["not applicable"]
+    counts = ", ".join(f"{labels.count(k)} {k}" for k in order if k in labels)
     out += ["", f"summary: {counts} in {report.seconds:.1f} s; exit {report.exit_code}"]
     return "\n".join(out) + "\n"

@@ -5,23 +5,90 @@ checker's :class:`~kubecheck.checker.result.Result`, the method, the size it was
 plus what was left out and why. The CLI renders it (``kubecheck.cli.manifest_text``,
 ``manifest_json``, ``junit``, and ``documents.manifest_itf_documents`` for ITF).
 
-Exit code (DESIGN.md): 0 every guarantee holds or is proved and every witness found; 10
-inconclusive; 12 safety violation; 13 liveness violation; 14 unreachable witness. Rows of
-*caveats* — properties upstream does not guarantee, shown so the user sees what can go wrong
-(``live_pods_within_surge``: terminating pods exceed maxSurge) — never fail the run unless
-``strict`` is set.
+Exit code (DESIGN.md): 0 every guarantee holds or is proved and every applicable witness found;
+10 inconclusive; 12 safety violation; 13 liveness violation; 14 unreachable witness (only under
+``strict``, see below). Rows of *caveats* — properties upstream does not guarantee, shown so the
+user sees what can go wrong (``live_pods_within_surge``: terminating pods exceed maxSurge) —
+never fail the run unless ``strict`` is set.
+
+A *witness* (a ``sometimes`` property) that the manifest's own configuration cannot reach is
+*not applicable*, not a failure of the manifest (no run of a Deployment with ``replicas: 1``
+reaches ``paused_deployment_scales_proportionally``). :func:`standing` decides it from the row
+alone: the verdict UNREACHABLE on a ``sometimes`` property checked at the manifest's real size
+(explicit search is exhaustive there; a symbolic engine's UNREACHABLE is a proof). Such a row
+does not count in the exit code unless ``strict`` is set (then it is exit 14, as before). An
+UNREACHABLE found at a *reduced* size says nothing about the manifest (the real replica count
+may reach it): it counts as INCONCLUSIVE, "not reached at the reduced size", strict or not —
+never as not applicable.
 """
 
 from __future__ import annotations
 
 import attrs
 
-from kubecheck.checker.result import EXIT_OK, Result, exit_code
+from kubecheck.checker.result import EXIT_OK, Result, Verdict, exit_code
 from kubecheck.manifest.sizing import Row, Skipped
 from kubecheck.manifest.workloads import Workload
 
 #: The Kubernetes version whose semantics the models follow (shown in every report).
 KUBERNETES = "v1.35"
+
+
+#: The roles of a row (``role`` in the JSON report).
+GUARANTEE, WITNESS, CAVEAT = "guarantee", "witness", "caveat"
+
+
+@attrs.frozen
+class Standing:
+    """How a row reads in the report and whether it counts in the exit code.
+
+    ``verdict`` is the checker's, except a witness left UNREACHABLE at a reduced size, which is
+    INCONCLUSIVE; ``role`` is ``guarantee``, ``witness`` (a ``sometimes`` property) or ``caveat``;
+    ``applicable`` is False for a witness this configuration cannot reach; ``counted`` says
+    whether the row decides the exit code; ``note`` says why (``not applicable: …``,
+    ``not reached at the reduced size …``), else ''.
+    """
+
+    verdict: Verdict
+    role: str
+    applicable: bool
+    counted: bool
+    note: str = ""
+
+
+def _role(row: Row) -> str:
+    if row.caveat:
+        return CAVEAT
+    return WITNESS if row.result.property.kind == "sometimes" else GUARANTEE
+
+
+def not_applicable_reason(row: Row) -> str:
+    """Why the witness of ``row`` is not applicable to this configuration ('' when it is, or when it is not a witness).
+
+    "not reached in any run of this configuration (exhaustive search at replicas=1); the property
+    assumes …" — the search that settled it, at the manifest's real size, and what the property
+    needs (its ``assumes``).
+    """
+    res = row.result
+    if res.property.kind != "sometimes" or res.verdict is not Verdict.UNREACHABLE or row.reduced:
+        return ""
+    how = f"exhaustive search at {row.size}" if res.engine == "explicit" else f"{row.method} at {row.size}"
+    needs = res.property.assumes
+    return f"not reached in any run of this configuration ({how})" + (
+        f"; the property assumes {needs}" if needs else ""
+    )
+
+
+def standing(row: Row, strict: bool = False) -> Standing:
+    """The row's reported verdict, role, applicability and whether it counts (module docstring)."""
+    res, role = row.result, _role(row)
+    if res.verdict is Verdict.UNREACHABLE and res.property.kind == "sometimes" and row.reduced:
+        note = f"not reached at the reduced size ({row.size}); the manifest's own size may reach it"
+        return Standing(Verdict.INCONCLUSIVE, role, True, strict or not row.caveat, note)
+    reason = not_applicable_reason(row)
+    if reason:
+        return Standing(res.verdict, role, False, strict, f"not applicable: {reason}")
+    return Standing(res.verdict, role, True, strict or not row.caveat)
 
 
 @attrs.frozen
@@ -47,11 +114,24 @@ class ManifestReport:
     strict: bool = False
     faults: frozenset[str] = frozenset()
 
+    def standing(self, row: Row) -> Standing:
+        """How ``row`` reads in this report (:func:`standing` with this run's ``strict``)."""
+        return standing(row, self.strict)
+
     def counted(self) -> list[Result]:
-        """The results that decide the exit code (guarantees; caveats too when strict)."""
-        return [r.result for w in self.workloads for r in w.rows if self.strict or not r.caveat]
+        """The results that decide the exit code, with their reported verdicts (guarantees and applicable
+        witnesses; caveats and witnesses this configuration cannot reach too when strict)."""
+        out = []
+        for w in self.workloads:
+            for r in w.rows:
+                st = self.standing(r)
+                if st.counted:
+                    out.append(
+                        r.result if st.verdict is r.result.verdict else attrs.evolve(r.result, verdict=st.verdict)
+                    )
+        return out
 
     @property
     def exit_code(self) -> int:
-        """The process exit code of the report (caveats count only when strict)."""
+        """The process exit code of the report (caveats and unreachable witnesses count only when strict)."""
         return exit_code(self.counted()) if self.workloads else EXIT_OK

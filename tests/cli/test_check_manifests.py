@@ -86,3 +86,31 @@ def test_check_f_unknown_fault_is_exit_2():
         "--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
         "node-delete (or all, none), got 'crash,meteor'"
     )
+
+
+SOLO = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: solo}\nspec:\n  replicas: 1\n"
+    "  selector: {matchLabels: {app: solo}}\n"
+    "  template:\n    metadata: {labels: {app: solo}}\n    spec: {containers: [{name: solo, image: nginx}]}\n"
+)
+
+
+def test_check_f_a_one_replica_deployment_passes_its_unreachable_witness_is_not_applicable():
+    """27 of 45 public manifests exited 14: proportional scaling cannot happen with replicas: 1."""
+    result = CliRunner().invoke(cli, ["check", "-f", "-"], input=SOLO)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("  deployment.paused_deployment_scales_proportionally "))
+    assert row.split()[1:4] == ["N/A", "explicit", "replicas=1"]
+    assert (
+        "  deployment.paused_deployment_scales_proportionally: not applicable: not reached in any run of this "
+        "configuration (exhaustive search at replicas=1); the property assumes RollingUpdate; a template edit, a "
+        "pause and a `kubectl scale`; no faults, no rollout undo"
+    ) in lines
+    assert lines[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 not applicable in ") and lines[-1].endswith("exit 0")
+
+
+def test_check_f_strict_fails_a_one_replica_deployment_on_its_unreachable_witness():
+    result = CliRunner().invoke(cli, ["check", "-f", "-", "--strict"], input=SOLO)
+    assert result.exit_code == 14
+    assert result.stdout.splitlines()[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 UNREACHABLE in ")

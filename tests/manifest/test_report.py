@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import attrs
 from manifest_texts import deployment
 
-from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, Verdict
+from kubecheck.checker.result import EXIT_INCONCLUSIVE, EXIT_OK, EXIT_SAFETY, EXIT_UNWITNESSED, Verdict
 from kubecheck.cli import junit, manifest_json, manifest_text
 from kubecheck.cli.documents import manifest_itf_documents
 from kubecheck.manifest import check_manifests, exit_code
@@ -110,3 +110,126 @@ def test_itf_one_document_per_violation_and_witness() -> None:
     assert "deployment-web-live_pods_within_surge" in stems
     doc = dict(docs)["deployment-web-live_pods_within_surge"]
     assert doc["#meta"]["object"] == "deployment/web" and doc["states"]
+
+
+# A Deployment with one replica: no run reaches deployment.paused_deployment_scales_proportionally.
+SOLO = deployment(name="solo", replicas=1)
+PROPORTIONAL = "deployment.paused_deployment_scales_proportionally"
+NOT_APPLICABLE = (
+    "not applicable: not reached in any run of this configuration (exhaustive search at replicas=1); the property "
+    "assumes RollingUpdate; a template edit, a pause and a `kubectl scale`; no faults, no rollout undo"
+)
+
+
+def _solo(**kw):
+    return check_manifests(["-"], stdin_text=SOLO, **kw)
+
+
+def _row(report, name):
+    return next(r for r in report.workloads[0].rows if r.result.property.name == name)
+
+
+def test_a_witness_one_replica_cannot_reach_is_not_applicable_and_does_not_fail_the_run() -> None:
+    report = _solo()
+    row = _row(report, PROPORTIONAL)
+    assert (row.result.verdict, row.reduced) == (Verdict.UNREACHABLE, False)
+    st = report.standing(row)
+    assert (st.verdict, st.role, st.applicable, st.counted, st.note) == (
+        Verdict.UNREACHABLE,
+        "witness",
+        False,
+        False,
+        NOT_APPLICABLE,
+    )
+    assert report.exit_code == EXIT_OK
+
+
+def test_strict_counts_an_unreachable_witness_as_exit_14() -> None:
+    report = _solo(strict=True)
+    assert report.standing(_row(report, PROPORTIONAL)).counted
+    assert report.exit_code == EXIT_UNWITNESSED
+
+
+def test_a_witness_the_configuration_reaches_is_still_witnessed() -> None:
+    report = _report()
+    st = report.standing(_row(report, PROPORTIONAL))
+    assert (st.verdict, st.role, st.applicable, st.counted, st.note) == (Verdict.WITNESSED, "witness", True, True, "")
+    text = manifest_text.render(report)
+    assert re.search(rf"{PROPORTIONAL} +WITNESSED ", text) and "N/A" not in text
+
+
+def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
+    lines = manifest_text.render(_solo()).splitlines()
+    row = next(line for line in lines if line.strip().startswith(PROPORTIONAL + " "))
+    assert row.split()[:4] == [PROPORTIONAL, "N/A", "explicit", "replicas=1"]
+    assert f"  {PROPORTIONAL}: {NOT_APPLICABLE}" in lines
+    legend = (
+        "N/A not applicable: a witness (a `sometimes` property) that no run of this configuration reaches; "
+        "not counted in the exit code"
+    )
+    assert lines.count(legend) == 1
+    assert lines[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
+        "; exit 0"
+    )
+    strict = manifest_text.render(_solo(strict=True)).splitlines()
+    row = next(line for line in strict if line.strip().startswith(PROPORTIONAL + " "))
+    assert row.split()[1] == "UNREACHABLE" and f"  {PROPORTIONAL}: {NOT_APPLICABLE}" in strict
+    assert (
+        "N/A not applicable: a witness (a `sometimes` property) that no run of this configuration reaches; "
+        "counted in the exit code as UNREACHABLE (strict)"
+    ) in strict
+    assert strict[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
+
+
+def test_json_row_of_a_witness_not_applicable() -> None:
+    doc = json.loads(manifest_json.render(_solo()))
+    assert doc["exit_code"] == 0
+    props = {p["property"]: p for p in doc["workloads"][0]["properties"]}
+    p = props[PROPORTIONAL]
+    assert (p["verdict"], p["role"], p["applicable"], p["counted"], p["note"]) == (
+        "UNREACHABLE",
+        "witness",
+        False,
+        False,
+        NOT_APPLICABLE,
+    )
+    assert (props["deployment.replicas_within_surge"]["role"], props["deployment.live_pods_within_surge"]["role"]) == (
+        "guarantee",
+        "caveat",
+    )
+    assert props["deployment.live_pods_within_surge"]["counted"] is False
+    strict = json.loads(manifest_json.render(_solo(strict=True)))
+    assert strict["exit_code"] == 14
+    assert next(p for p in strict["workloads"][0]["properties"] if p["property"] == PROPORTIONAL)["counted"] is True
+
+
+def test_junit_skips_a_witness_not_applicable_with_the_reason_and_fails_it_when_strict() -> None:
+    root = ET.fromstring(junit.render(_solo()))
+    assert (root.get("failures"), root.get("skipped")) == ("0", "1")
+    assert root.find(f".//testcase[@name='{PROPORTIONAL}']/skipped").get("message") == NOT_APPLICABLE
+    strict = ET.fromstring(junit.render(_solo(strict=True)))
+    failure = strict.find(f".//testcase[@name='{PROPORTIONAL}']/failure")
+    assert failure.get("type") == "UNREACHABLE" and strict.find(".//skipped") is None
+
+
+def test_a_witness_unreached_at_a_reduced_size_is_inconclusive_never_not_applicable() -> None:
+    report = _solo()
+    wr = report.workloads[0]
+    rows = tuple(
+        attrs.evolve(r, size="replicas=5 of 8", reduced=True) if r.result.property.name == PROPORTIONAL else r
+        for r in wr.rows
+    )
+    for strict in (False, True):
+        reduced = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=rows),), strict=strict)
+        st = reduced.standing(_row(reduced, PROPORTIONAL))
+        assert (st.verdict, st.applicable, st.counted) == (Verdict.INCONCLUSIVE, True, True)
+        assert st.note == "not reached at the reduced size (replicas=5 of 8); the manifest's own size may reach it"
+    reduced = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=rows),))
+    assert reduced.exit_code == EXIT_INCONCLUSIVE
+    row = next(line for line in manifest_text.render(reduced).splitlines() if line.strip().startswith(PROPORTIONAL))
+    assert row.split()[:2] == [PROPORTIONAL, "INCONCLUSIVE"]
+    skipped = ET.fromstring(junit.render(reduced)).find(f".//testcase[@name='{PROPORTIONAL}']/skipped")
+    assert skipped.get("message") == f"INCONCLUSIVE: {st.note}"
+    doc = json.loads(manifest_json.render(reduced))
+    p = next(p for p in doc["workloads"][0]["properties"] if p["property"] == PROPORTIONAL)
+    assert (p["verdict"], p["applicable"], p["note"]) == ("INCONCLUSIVE", True, st.note)
