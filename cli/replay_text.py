@@ -2,11 +2,13 @@
 
 :func:`load` accepts a ``kubecheck.trace/1`` document, an ITF trace, or a
 ``kubecheck.report/1`` report (each of its traces). :func:`kubecheck.model.kernel.traces.load`
-replays every action through the reference semantics (TraceError, with a one-line reason, for a
-step that is not enabled or a state that differs). When the trace names a property, the verdict
-is checked at the last state: VIOLATED ``always`` — the predicate is false there; WITNESSED
-``sometimes`` — it is true there; ``step`` — the last transition breaks it; ``terminal`` —
-nothing is enabled and the predicate is false.
+replays every action through the reference semantics and compares every recorded field with the
+re-run (TraceMismatch, with a one-line reason, for a step that is not enabled or a field that
+differs; TraceError for a file that is not a readable trace). A trace without steps is read
+only when it names a property its initial state already shows (``check`` writes such traces).
+When the trace names a property, the verdict is checked at the last state: VIOLATED ``always``
+— the predicate is false there; WITNESSED ``sometimes`` — it is true there; ``step`` — the last
+transition breaks it; ``terminal`` — nothing is enabled and the predicate is false.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]
             trace, meta = traces.load(json.dumps(trace_doc), models)
             prop, verdict = _claim(meta, trace)
             preset = _preset(meta, trace)
+            if not trace.steps and (prop is None or not trace_text.evaluate(prop, trace)):
+                shows = "" if prop is None else f" ({prop.name} is not {verdict} at the initial state)"
+                raise TraceError(f"field steps: expected at least one step{shows}, got none")
         except (TraceError, catalog.UnknownName) as err:
             raise (TraceMismatch if isinstance(err, TraceMismatch) else TraceError)(f"{label}: {err}") from None
         reproduced = prop is None or trace_text.evaluate(prop, trace)

@@ -294,12 +294,13 @@ BAD_ITF = [
     pytest.param(set_in("states", {}), "field states: expected an array of states, got an object", id="states-object"),
     pytest.param(
         lambda d: d.__setitem__("states", d["states"][:1]),
-        "field states: expected the initial state and at least one step, got only the initial state",
+        "field steps: expected at least one step (deployment.live_pods_within_surge is not VIOLATED at the "
+        "initial state), got none",
         id="no-steps",
     ),
     pytest.param(
         set_in("states", []),
-        "field states: expected the initial state and at least one step, got no state",
+        "field states: expected the initial state and the state after each step, got none",
         id="no-states",
     ),
     pytest.param(set_in("loop", 99), "field loop: expected an index from 0 to 10, got 99", id="loop-out-of-range"),
@@ -318,7 +319,17 @@ def test_a_bad_itf_trace_is_one_line_and_exit_2(tmp_path, saved, edit, message):
 
 
 BAD_JSON = [
-    pytest.param(set_in("steps", []), "field steps: expected at least one step, got none", id="no-steps"),
+    pytest.param(
+        set_in("steps", []),
+        "field steps: expected at least one step (deployment.live_pods_within_surge is not VIOLATED at the "
+        "initial state), got none",
+        id="no-steps",
+    ),
+    pytest.param(
+        lambda d: [d.__setitem__("steps", []), *(d.pop(k) for k in ("property", "kind", "verdict"))],
+        "field steps: expected at least one step, got none",
+        id="no-steps-no-property",
+    ),
     pytest.param(
         set_in("steps", "all"), 'field steps: expected an array of steps, got the string "all"', id="steps-string"
     ),
@@ -429,3 +440,15 @@ BAD_TEXT = [
 def test_a_file_that_is_not_a_trace_is_one_line_and_exit_2(tmp_path, raw, message):
     path, result = replay_edited(tmp_path, {}, raw=raw)
     assert (result.exit_code, one_error_line(result)) == (2, f"{path}: {message}")
+
+
+def test_a_trace_violated_at_its_initial_state_has_no_step_and_reproduces(tmp_path):
+    """``check`` writes such traces: replaying them, as JSON and as ITF, is exit 0."""
+    prop = "no_writer_on_read_only_many"
+    for fmt in ("json", "itf"):
+        path = tmp_path / f"init.{fmt}"
+        args = ["check", "deployment", prop, "--scope", "tiny", "--format", fmt, "--out", str(path), "-q"]
+        assert kubecheck(*args).exit_code == 12
+        result = kubecheck("replay", str(path))
+        assert result.exit_code == 0, result.stderr
+        assert "verdict reproduced: VIOLATED" in result.stdout
