@@ -248,6 +248,15 @@ def _decode(where: str, like: Value, v: Json, itf: bool) -> Value:
     return v
 
 
+def _like(where: str, like: int | str, v: Json) -> Json:
+    """``v`` if it is an integer (not a boolean) or a string as ``like`` is; TraceError otherwise."""
+    if isinstance(like, int) and (isinstance(v, bool) or not isinstance(v, int)):
+        raise TraceError(f"{where}: expected an integer, got {_kind(v)}")
+    if isinstance(like, str) and not isinstance(v, str):
+        raise TraceError(f"{where}: expected a string, got {_kind(v)}")
+    return v
+
+
 def _same(a: Value, b: Value) -> bool:
     """Equal and of the same types (``True`` is not ``1`` here)."""
     return json.dumps(_plain(a)) == json.dumps(_plain(b))
@@ -355,7 +364,8 @@ def _check_json(doc: dict[str, Json], trace: Trace) -> None:
         where = f"steps[{i - 1}]"
         recorded = {"index": i, "actor": step.action.actor, "kind": step.action.command.kind}
         for key, value in recorded.items():
-            if raw[key] != value or isinstance(raw[key], bool):
+            _like(f"{where}.{key}", value, raw[key])
+            if raw[key] != value:
                 raise TraceMismatch(
                     f"{where}.{key}: the file says {_short(raw[key])}, the re-run gives {_short(value)}"
                 )
@@ -433,7 +443,7 @@ def _check_itf_states(doc: dict[str, Json], trace: Trace) -> None:
             if i:
                 recorded["actor"] = trace.steps[i - 1].action.actor
             for key, value in recorded.items():
-                if key in m and (m[key] != value or isinstance(m[key], bool)):
+                if key in m and _like(f"{where}.#meta.{key}", value, m[key]) != value:
                     raise TraceMismatch(
                         f"{where}.#meta.{key}: the file says {_short(m[key])}, the re-run gives {_short(value)}"
                     )

@@ -307,6 +307,11 @@ BAD_ITF = [
     pytest.param(set_in("loop", True), "field loop: expected an integer or null, got a boolean", id="loop-bool"),
     pytest.param(set_in("#meta", []), "field #meta: expected an object, got an array of 0", id="meta-array"),
     pytest.param(
+        set_in("states", 1, "#meta", "index", 1.0),
+        "states[1].#meta.index: expected an integer, got the number 1.0",
+        id="meta-index-float",
+    ),
+    pytest.param(
         set_in("states", 1, "#meta", 3), "states[1].#meta: expected an object, got an integer", id="state-meta-number"
     ),
 ]
@@ -339,6 +344,13 @@ BAD_JSON = [
     pytest.param(lambda d: d.pop("loop"), "missing key 'loop'", id="missing-loop"),
     pytest.param(lambda d: d["steps"][1].pop("changes"), "steps[1]: missing key 'changes'", id="missing-changes"),
     pytest.param(lambda d: d["steps"][1].pop("actor"), "steps[1]: missing key 'actor'", id="missing-actor"),
+    pytest.param(
+        set_in("steps", 1, "index", "2"), 'steps[1].index: expected an integer, got the string "2"', id="index-string"
+    ),
+    pytest.param(
+        set_in("steps", 1, "index", True), "steps[1].index: expected an integer, got a boolean", id="index-bool"
+    ),
+    pytest.param(set_in("steps", 1, "kind", None), "steps[1].kind: expected a string, got null", id="kind-null"),
     pytest.param(
         set_in("steps", 1, "action", 3), "steps[1].action: expected a string, got an integer", id="action-number"
     ),
