@@ -362,7 +362,7 @@ def _check_json(doc: dict[str, Json], trace: Trace) -> None:
     _check_state("initial", initial, trace.initial, schema.fields, itf=False)
     for i, (raw, step) in enumerate(zip(doc["steps"], trace.steps), start=1):
         where = f"steps[{i - 1}]"
-        recorded = {"index": i, "actor": step.action.actor, "kind": step.action.command.kind}
+        recorded: dict[str, int | str] = {"index": i, "actor": step.action.actor, "kind": step.action.command.kind}
         for key, value in recorded.items():
             _like(f"{where}.{key}", value, raw[key])
             if raw[key] != value:
@@ -439,7 +439,7 @@ def _check_itf_states(doc: dict[str, Json], trace: Trace) -> None:
         where = f"states[{i}]"
         if "#meta" in st:
             m = _object(f"{where}.#meta", st["#meta"])
-            recorded = {"index": i, "action": labels[i]}
+            recorded: dict[str, int | str] = {"index": i, "action": labels[i]}
             if i:
                 recorded["actor"] = trace.steps[i - 1].action.actor
             for key, value in recorded.items():
