@@ -58,9 +58,13 @@ def replay(ctx: click.Context, file: str, output: Output) -> None:
     re-run; a trace that names a property must show its verdict again at the last state.
 
     \b
-    Exit codes: 0 every trace reproduces; 3 a trace does not reproduce (the line or report
-    says what differs); 2 the file is not a readable trace (bad JSON, a wrong type, shape or
-    number, a missing key, no step); 1 internal error.
+    Exit codes:
+      0  every trace reproduces
+      3  a trace does not reproduce (the error line or the replay
+         says what differs)
+      2  the file is not a readable trace (bad JSON; a wrong type,
+         shape or number; a missing key; no step)
+      1  internal error
     """
     content = read(file)
     with reported_errors():
