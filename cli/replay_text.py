@@ -14,6 +14,7 @@ transition breaks it; ``terminal`` — nothing is enabled and the predicate is f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -101,6 +102,35 @@ def _preset(meta: Mapping[str, Json], trace: Trace) -> str:
     return preset
 
 
+RESULT_KEYS = ("property", "kind", "verdict", "scope")
+
+
+def _same_as_result(doc: Json, where: str, meta: Mapping[str, Json]) -> None:
+    """In a report, the result's own property, kind, verdict and scope must be its trace's."""
+    found = re.fullmatch(r"results\[(\d+)\]\.trace", where)
+    if found is None:
+        return
+    result = doc["results"][int(found.group(1))]
+    for key in RESULT_KEYS:
+        if key == "scope" and isinstance(result.get(key), dict) and isinstance(meta.get(key), dict):
+            ours, theirs = result[key], meta[key]
+            for name in list(ours) + [k for k in theirs if k not in ours]:
+                if ours.get(name) != theirs.get(name):
+                    raise TraceMismatch(
+                        f"field scope.{name}: the result says {_short(ours.get(name))}, "
+                        f"its trace says {_short(theirs.get(name))}"
+                    )
+        elif key in result and result[key] != meta.get(key):
+            raise TraceMismatch(
+                f"field {key}: the result says {_short(result[key])}, its trace says {_short(meta.get(key))}"
+            )
+
+
+def _short(v: Json) -> str:
+    text = json.dumps(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]:
     """Every trace in the file, replayed and with its claim checked."""
     try:
@@ -113,6 +143,7 @@ def load(file: str, content: str, models: Mapping[str, Model]) -> list[Replayed]
         label = f"{file} {where}" if where else file
         try:
             trace, meta = traces.load(json.dumps(trace_doc), models)
+            _same_as_result(doc, where, meta)
             prop, verdict = _claim(meta, trace)
             preset = _preset(meta, trace)
             if not trace.steps and (prop is None or not trace_text.evaluate(prop, trace)):

@@ -464,3 +464,30 @@ def test_a_trace_violated_at_its_initial_state_has_no_step_and_reproduces(tmp_pa
         result = kubecheck("replay", str(path))
         assert result.exit_code == 0, result.stderr
         assert "verdict reproduced: VIOLATED" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("verdict", "WITNESSED", 'field verdict: the result says "WITNESSED", its trace says "VIOLATED"'),
+        (
+            "property",
+            "deployment.availability_floor",
+            'field property: the result says "deployment.availability_floor", '
+            'its trace says "deployment.live_pods_within_surge"',
+        ),
+        ("scope", {"replicas": "3"}, 'field scope.replicas: the result says "3", its trace says "2"'),
+    ],
+)
+def test_a_report_whose_result_differs_from_its_trace_does_not_reproduce(tmp_path, key, value, message):
+    path = tmp_path / "report.json"
+    args = ["check", "deployment", "live_pods_within_surge", "--scope", "tiny", "--format", "json"]
+    assert kubecheck(*args, "--out", str(path), "-q").exit_code == 12
+    report = json.loads(path.read_text())
+    if isinstance(value, dict):
+        report["results"][0][key].update(value)
+    else:
+        report["results"][0][key] = value
+    path.write_text(json.dumps(report))
+    result = kubecheck("replay", str(path))
+    assert (result.exit_code, one_error_line(result)) == (NOT_REPRODUCED, f"{path} results[0].trace: {message}")
