@@ -181,7 +181,7 @@ def render(replays: Sequence[Replayed], code: int) -> str:
     """The text of ``kubecheck replay``: each trace as ``check`` shows it, then a summary."""
     lines: list[str] = []
     for r in replays:
-        lines += [f"replayed  {r.where}: every step is enabled and gives the recorded state"]
+        lines += [f"replayed  {r.where}: every step is enabled and every recorded field is what the re-run gives"]
         lines += block(r) + [""]
     named = [r for r in replays if r.prop is not None]
     ok = sum(r.reproduced for r in named)

@@ -51,8 +51,10 @@ def test_exit_3_is_documented_in_the_help():
 
 def test_the_saved_traces_reproduce(tmp_path, saved):
     for doc in saved.values():
-        _, result = replay_edited(tmp_path, doc)
+        path, result = replay_edited(tmp_path, doc)
         assert result.exit_code == 0, result.stderr
+        first = f"replayed  {path}: every step is enabled and every recorded field is what the re-run gives"
+        assert result.stdout.splitlines()[0] == first
 
 
 # -- tampered traces: well-formed, but the re-run differs (exit 3) -----------------------------
