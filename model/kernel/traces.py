@@ -13,7 +13,10 @@ Two serialisations:
 * ITF, the Informal Trace Format of Apalache and Quint (ADR-015): every state in full, integers
   as ``{"#bigint": "3"}``, the action in each state's ``#meta`` and in ``mbt::actionTaken``.
 
-Both are read back by :func:`load`, which rebuilds the scope and replays the actions.
+Both are read back by :func:`load`, which rebuilds the scope, replays the actions and compares
+every recorded field with the re-run: TraceError for a file that cannot be read as a trace (its
+message names the field, what was expected and what came), :class:`TraceMismatch` for a
+well-formed trace the model does not reproduce.
 """
 
 from __future__ import annotations
