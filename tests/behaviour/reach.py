@@ -29,9 +29,12 @@ def steps(model: Model, scope: Scope, limit: int = 20_000) -> Iterator[tuple[Any
                 queue.append(nxt)
 
 
-def first_step(model: Model, scope: Scope, name: str, when: Callable[[Any], bool] = lambda s: True) -> tuple[Any, Any]:
-    """The first reachable (state, successor) of a command called ``name`` from a state with ``when``."""
-    for state, action, nxt in steps(model, scope):
+def first_step(
+    model: Model, scope: Scope, name: str, when: Callable[[Any], bool] = lambda s: True, limit: int = 20_000
+) -> tuple[Any, Any]:
+    """The first reachable (state, successor) of a command called ``name`` from a state with ``when``
+    (among the transitions of the first ``limit`` states)."""
+    for state, action, nxt in steps(model, scope, limit):
         if action.command.name == name and when(state):
             return state, nxt
-    raise AssertionError(f"{name} is never enabled in the reachable states")
+    raise AssertionError(f"{name} is never enabled in the first {limit} reachable states")

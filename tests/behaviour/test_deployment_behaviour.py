@@ -11,6 +11,7 @@ commands (tests/behaviour/reach.py).
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import attrs
 from reach import first_step, steps
@@ -64,3 +65,51 @@ def test_scaling_mid_rollout_shares_spec_replicas_plus_max_surge_among_the_activ
                 ties += 1
                 assert after.rs_replicas[newer] >= after.rs_replicas[older], (before, after)
     assert found > 0 and ties > 0
+
+
+EDITED_TWICE = with_settings(TINY, {"edits": "2"})
+
+
+def _old_active(state: Any) -> list[int]:
+    """The old ReplicaSets with replicas, oldest first (slots are created in template order)."""
+    return [
+        t for t in range(len(state.rs_replicas)) if t != state.template and state.rs_exists[t] and state.rs_replicas[t]
+    ]
+
+
+def test_an_old_replicaset_whose_pods_never_became_available_is_scaled_down_at_the_availability_floor() -> None:
+    """rolling.go ``reconcileOldReplicaSets``: "Clean up unhealthy replicas first, otherwise
+    unhealthy replicas will block deployment" — ``cleanupUnhealthyReplicas`` scales an old
+    ReplicaSet down by its unavailable replicas although the available ones are at minAvailable,
+    where ``scaleDownOldReplicaSetsForRollingUpdate`` may take nothing."""
+
+    def unhealthy_at_floor(state: Any) -> bool:
+        floor = du.min_available(
+            CONCRETE, EDITED_TWICE.strategy, EDITED_TWICE.max_surge, EDITED_TWICE.max_unavailable, state.replicas
+        )
+        sick = [t for t in _old_active(state) if state.rs_status_available[t] < state.rs_replicas[t]]
+        return bool(sick) and sum(state.rs_status_available) <= floor
+
+    before, after = first_step(
+        MODEL, EDITED_TWICE, "deployment-controller.scale_down_old_replicasets", when=unhealthy_at_floor, limit=400
+    )
+    sick = [t for t in _old_active(before) if before.rs_status_available[t] < before.rs_replicas[t]]
+    assert any(after.rs_replicas[t] < before.rs_replicas[t] for t in sick)
+    assert all(after.rs_replicas[t] >= before.rs_status_available[t] for t in sick)  # the available pods stay
+
+
+def test_a_sync_that_meets_an_old_replicaset_with_a_stale_available_count_scales_no_old_replicaset() -> None:
+    """rolling.go ``cleanupUnhealthyReplicas`` walks the old ReplicaSets oldest first; one whose
+    published availableReplicas exceeds its spec (a scale-down the ReplicaSet controller has not
+    reported yet) gives "invalid request to scale down" and the sync returns that error: no
+    later old ReplicaSet is cleaned up and none is scaled down in that sync."""
+    found = 0
+    for before, action, after in steps(MODEL, EDITED_TWICE, limit=400):
+        old = _old_active(before)
+        if not action.command.name.startswith("deployment-controller.") or len(old) < 2:
+            continue
+        if before.rs_status_available[old[0]] <= before.rs_replicas[old[0]]:
+            continue
+        found += 1
+        assert [after.rs_replicas[t] for t in old] == [before.rs_replicas[t] for t in old], (before, action)
+    assert found > 0
