@@ -12,7 +12,9 @@ What it does, in a scratch tree (the checkout is never written):
 2. lists every mutant mutmut generates for the files of ``config.toml`` ``[mutate]`` and keeps
    all of ``all`` and a seeded sample (``fraction``) of each ``sampled`` file;
 3. runs them with the behavioural test selection ``[tests] behavioural`` minus
-   ``count_assertions``; each worker is forked from a server that has imported only third-party
+   ``count_assertions`` (a mutated function gets the tests that called it in mutmut's stats run,
+   widened for functions run at import time and for tests that share a cached result,
+   ``cached_together``); each worker is forked from a server that has imported only third-party
    modules, so no test-level or model-level cache filled by an unmutated run leaks into a mutant;
 4. runs the survivors again, in a second tree, with the pinned-count tests ``[tests] pinned``;
 5. writes ``WORK/results.json`` (every mutant's status in both passes, the survivors' diffs) and
@@ -163,6 +165,21 @@ def statuses(tree: Path) -> dict[str, str]:
     return found
 
 
+def forget(tree: Path, names: set[str]) -> int:
+    """Mark ``names`` 'not checked' again in mutmut's records, so that a resumed pass runs them."""
+    forgotten = 0
+    for meta in sorted((tree / "mutants").rglob("*.py.meta")):
+        data = json.loads(meta.read_text())
+        codes = data.get("exit_code_by_key", {})
+        hit = [n for n in codes if n in names and codes[n] is not None]
+        for n in hit:
+            codes[n] = None
+        if hit:
+            meta.write_text(json.dumps(data, indent=4))
+            forgotten += len(hit)
+    return forgotten
+
+
 def diff(tree: Path, name: str) -> str:
     out = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=tree, capture_output=True, text=True)
     return out.stdout
@@ -199,13 +216,58 @@ def widen_import_time_hits(tree: Path) -> int:
     return grown
 
 
-def run_pass(tree: Path, names: list[str], jobs: int, resume: bool, budget: float | None) -> dict[str, str]:
+def widen_cached_groups(tree: Path, prefixes: list[str]) -> int:
+    """Give a function every test of a group that shares one cached computation.
+
+    ``tests/behaviour/test_property_verdicts.py`` decides all properties of one case in one
+    ``run.check`` and caches the verdicts: during the stats run only the case's first test calls
+    the model, so mutmut records the model's functions for that test alone, and a mutant that
+    breaks another property of the case is judged by a test that cannot see it (a rollout that
+    never scales old ReplicaSets down "survived" on ``replicas_within_surge``). Test ids that
+    start with one of ``prefixes`` are grouped by their parameter id up to its last ``-`` (the
+    case); a function recorded for one test of a group gets the whole group. Returns how many
+    records grew.
+    """
+    path = tree / "mutants" / "mutmut-stats.json"
+    stats = json.loads(path.read_text())
+    tests_by_function: dict[str, list[str]] = stats["tests_by_mangled_function_name"]
+
+    def group(test: str) -> str | None:
+        if not any(test.startswith(prefix) for prefix in prefixes):
+            return None
+        return test.rsplit("-", 1)[0]
+
+    members: dict[str, set[str]] = {}
+    for test in stats["duration_by_test"]:
+        key = group(test)
+        if key is not None:
+            members.setdefault(key, set()).add(test)
+    grown = 0
+    for function, tests in tests_by_function.items():
+        wider = set(tests)
+        for test in tests:
+            key = group(test)
+            if key is not None:
+                wider |= members[key]
+        if len(wider) > len(tests):
+            grown += 1
+            tests_by_function[function] = sorted(wider)
+    path.write_text(json.dumps(stats, indent=4))
+    return grown
+
+
+def run_pass(
+    tree: Path, names: list[str], jobs: int, resume: bool, budget: float | None, cached_together: list[str]
+) -> dict[str, str]:
     """Run ``names`` in ``tree`` (after its stats run; when resuming, only those not run yet); their statuses."""
     started = time.monotonic()
     if not resume:
         mutmut(tree, ["run", "--max-children", str(jobs), names[0]])  # the stats run, and one mutant
         widened = widen_import_time_hits(tree)
         print(f"  stats: {widened} functions run at import time get their file's tests", flush=True)
+    widened = widen_cached_groups(tree, cached_together)
+    print(f"  stats: {widened} functions get every test of a cached group", flush=True)
+    if not resume:
         todo = names
     else:
         found = statuses(tree)
@@ -240,6 +302,11 @@ def main() -> int:
     parser.add_argument(
         "--skip-behaviour", action="store_true", help="with --resume: read the behavioural pass, run none"
     )
+    parser.add_argument(
+        "--rerun-survivors",
+        action="store_true",
+        help="with --resume: run the chosen mutants that survived again (after the selection changed)",
+    )
     args = parser.parse_args()
 
     cfg = load_config()
@@ -266,12 +333,16 @@ def main() -> int:
         build_tree(behaviour_tree, tests["behavioural"], tests["count_assertions"], cfg)
     else:
         set_timeouts(behaviour_tree)
+        if args.rerun_survivors:
+            found = statuses(behaviour_tree)
+            again = forget(behaviour_tree, {n for n in names if found.get(n) == "survived"})
+            print(f"  {again} survivors will run again", flush=True)
     budget = None if args.budget_minutes is None else 60 * args.budget_minutes
     if resume and args.skip_behaviour:
         found = statuses(behaviour_tree)
         first = {n: found.get(n, "not checked") for n in names}
     else:
-        first = run_pass(behaviour_tree, names, args.jobs, resume, budget)
+        first = run_pass(behaviour_tree, names, args.jobs, resume, budget, tests.get("cached_together", []))
     unchecked = [n for n in names if first[n] == "not checked"]
     if unchecked:
         print(f"  {len(unchecked)} chosen mutants were not run (budget); they are left out of the scores", flush=True)
@@ -284,7 +355,7 @@ def main() -> int:
         resume = args.resume and pinned_tree.exists()
         if not resume:
             build_tree(pinned_tree, tests["pinned"], [], cfg)
-        second = run_pass(pinned_tree, survivors, args.jobs, resume, budget)
+        second = run_pass(pinned_tree, survivors, args.jobs, resume, budget, tests.get("cached_together", []))
 
     equivalent = set(cfg.get("equivalent", {}))
     by_behaviour = {n for n in names if first[n] in DETECTED}
