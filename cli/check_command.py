@@ -14,6 +14,7 @@ import click
 from kubecheck.checker.task import Budget
 from kubecheck.cli.check_manifests import check_manifests
 from kubecheck.cli.check_model import check_model
+from kubecheck.cli.errors import InputError
 from kubecheck.cli.options import (
     CHECK_FORMATS,
     EngineRequest,
@@ -28,6 +29,32 @@ from kubecheck.cli.options import (
 from kubecheck.cli.output import Output
 from kubecheck.cli.progress import StatusLine
 
+#: (click parameter name, option as typed) of the options only ``check MODEL`` reads, and of those
+#: only ``check -f`` reads, in the order ``--help`` shows them.
+MODEL_ONLY = (
+    ("preset", "--scope"),
+    ("pairs", "--set"),
+    ("for_all", "--for-all"),
+    ("depth", "--depth"),
+    ("certificate", "--certificate"),
+)
+MANIFEST_ONLY = (("nodes", "--nodes"), ("strict", "--strict"), ("verbose", "--verbose"))
+
+
+def refuse_options_of_the_other_mode(ctx: click.Context, with_manifests: bool) -> None:
+    """An option the mode would ignore is a usage error (exit 2) naming the option and the mode."""
+    given = [
+        (name, option)
+        for name, option in (MODEL_ONLY if with_manifests else MANIFEST_ONLY)
+        if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    ]
+    if not given:
+        return
+    option = given[0][1]
+    if with_manifests:
+        raise InputError(f"{option} goes with check MODEL, not with -f manifests (which it would ignore)")
+    raise InputError(f"{option} goes with -f manifests, not with check MODEL (which would ignore it)")
+
 
 @click.command()
 @click.argument("model_name", metavar="[MODEL]", required=False)
@@ -36,7 +63,12 @@ from kubecheck.cli.progress import StatusLine
 @scope_options
 @budget_options
 @engine_options
-@output_options(CHECK_FORMATS, help="text, json, itf (one trace per violation) or junit (with -f)")
+@output_options(
+    CHECK_FORMATS,
+    help="text, json, itf or junit (with -f); itf writes one trace per violation and witness: JSON lines on "
+    "standard output, or with --out one file, FILE itself for one trace and FILE.<property>.itf.json each "
+    "for several (none when there is no trace)",
+)
 @click.pass_context
 def check(
     ctx: click.Context,
@@ -54,6 +86,7 @@ def check(
     each violation and witness, and exits 0 (all hold), 10 (inconclusive), 12 (safety
     violation), 13 (liveness violation), 14 (unreachable witness) or 2 (bad input).
     """
+    refuse_options_of_the_other_mode(ctx, bool(manifests.files))
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not output.quiet)
     if manifests.files:
         named = ([model_name] if model_name else []) + list(property_names)

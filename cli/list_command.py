@@ -6,6 +6,7 @@ import click
 
 from kubecheck.cli import listing
 from kubecheck.cli.errors import reported_errors
+from kubecheck.cli.output import emit
 from kubecheck.properties import catalog
 
 
@@ -15,4 +16,4 @@ def list_command(model_name: str | None) -> None:
     """Models, their scope presets, parameters and properties."""
     with reported_errors():
         models = [catalog.model(model_name)] if model_name else list(catalog.MODELS.values())
-    click.echo(listing.render(models, {m.name: catalog.properties(m.name) for m in models}), nl=False)
+    emit(listing.render(models, {m.name: catalog.properties(m.name) for m in models}))

@@ -24,16 +24,23 @@ def presets(model: Model) -> list[str]:
     return lines
 
 
+#: The preset ``check MODEL`` runs when ``--scope`` is not given.
+DEFAULT_PRESET = "small"
+
+
 def parameters(model: Model) -> list[str]:
-    default = model.scope_cls()
+    """The parameters with their values in the default preset (what ``check MODEL`` runs with)."""
+    preset = DEFAULT_PRESET if DEFAULT_PRESET in model.presets else ""
+    default = model.presets[preset] if preset else model.scope_cls()
+    header = f"default ({preset})" if preset else "default"
     rows: list[tuple[str, str, list[str]]] = []
     for name, info in params(model.scope_cls):
         accepted = (info.parse.__doc__ or "").strip()
         words = info.doc.split() + ([f"[{accepted}]"] if accepted and "\n" not in accepted else [])
         rows.append((info.cli, info.show(getattr(default, name)) or "''", words))
     w_name = max([len("parameter")] + [len(r[0]) for r in rows])
-    w_default = max([len("default")] + [len(r[1]) for r in rows])
-    lines = ["Parameters (--set NAME=VALUE):", f"  {'parameter'.ljust(w_name)}  {'default'.ljust(w_default)}  meaning"]
+    w_default = max([len(header)] + [len(r[1]) for r in rows])
+    lines = ["Parameters (--set NAME=VALUE):", f"  {'parameter'.ljust(w_name)}  {header.ljust(w_default)}  meaning"]
     for cli, shown, words in rows:
         first = f"  {cli.ljust(w_name)}  {shown.ljust(w_default)}  "
         lines += text.wrap_words(words, text.WIDTH, first, " " * len(first))

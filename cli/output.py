@@ -4,13 +4,16 @@ An :class:`Output` is what ``--format``, ``--out`` and ``--quiet`` asked for. :f
 prints a rendered report or writes it to the file (saying ``wrote FILE`` on stderr unless quiet);
 :func:`check_writable` refuses an unwritable ``--out`` before a long run rather than after it;
 :func:`write_traces` writes trace documents, one JSON document per line on stdout, or one file
-per trace named after its property when there are several.
+per trace named after its property when there are several. Standard output that is closed or
+fails (a reader that went away, a full disk) is an error: :func:`emit` says so in one line on
+stderr and the command exits 1, rather than exiting 0 with the report lost.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -35,10 +38,36 @@ class Output:
     quiet: bool = False
 
 
+class OutputError(click.ClickException):
+    """Standard output could not be written: one line ``Error: <message>`` on stderr, exit 1."""
+
+    exit_code = 1
+
+
+def _discard_stdout() -> None:
+    """Point file descriptor 1 at /dev/null so that what is still buffered cannot fail again at exit."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (an in-process test runner)
+        pass
+
+
+def emit(content: str) -> None:
+    """Print ``content`` on standard output and flush it; an OutputError (exit 1) when that fails."""
+    try:
+        click.echo(content, nl=False)
+        sys.stdout.flush()
+    except OSError as err:
+        _discard_stdout()
+        raise OutputError(f"cannot write the output to standard output: {err.strerror or err}") from None
+
+
 def write(content: str, out: str | None, quiet: bool) -> None:
     """Print ``content``, or write it to ``out`` (and say so on stderr unless quiet)."""
     if out is None:
-        click.echo(content, nl=False)
+        emit(content)
         return
     try:
         Path(out).write_text(content, encoding="utf-8")
@@ -69,7 +98,7 @@ def write_traces(docs: Sequence[TraceDocument], out: str | None, quiet: bool) ->
             click.echo("no trace to write: no property was violated or witnessed", err=True)
         return
     if out is None:
-        click.echo("".join(json.dumps(doc) + "\n" for _, doc in docs), nl=False)
+        emit("".join(json.dumps(doc) + "\n" for _, doc in docs))
         return
     for short, doc in docs:
         write(traces.dumps(doc), out if len(docs) == 1 else numbered_path(out, short), quiet)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_helpers import API_MESSAGE, EXAMPLES, kubecheck, one_error_line
 from click.testing import CliRunner
 
@@ -114,3 +115,30 @@ def test_check_f_strict_fails_a_one_replica_deployment_on_its_unreachable_witnes
     result = CliRunner().invoke(cli, ["check", "-f", "-", "--strict"], input=SOLO)
     assert result.exit_code == 14
     assert result.stdout.splitlines()[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 UNREACHABLE in ")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--scope", "tiny"], "--scope"),
+        (["--scope", "small"], "--scope"),  # the default, typed: still refused, -f ignores it
+        (["--set", "replicas=2"], "--set"),
+        (["--for-all", "replicas"], "--for-all"),
+        (["--depth", "3"], "--depth"),
+        (["--certificate", "proof.smt2"], "--certificate"),
+        (["--depth", "3", "--set", "replicas=2"], "--set"),  # the first in --help order is named
+    ],
+)
+def test_an_option_of_check_model_is_a_usage_error_with_f(args, option):
+    result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), *args)
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{option} goes with check MODEL, not with -f manifests (which it would ignore)"
+
+
+def test_the_options_check_f_reads_are_accepted():
+    result = kubecheck(
+        "check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--faults", "none", "--engine", "auto", "--quiet",
+        "--timeout", "60", "--max-states", "100000", "--format", "json", "--nodes", "2", "--strict", "--verbose",
+    )  # fmt: skip
+    assert result.exit_code in (0, 10, 12, 13, 14), result.stderr
+    assert json.loads(result.stdout)

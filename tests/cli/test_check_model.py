@@ -276,3 +276,19 @@ def test_auto_engine_names_the_engine_it_ran():
     assert result.exit_code == 0
     row = next(line for line in result.stdout.splitlines() if line.startswith("revisions_unique"))
     assert row.split()[1:3] == ["HOLDS", "explicit"]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--strict"], "--strict"),
+        (["--verbose"], "--verbose"),
+        (["-v"], "--verbose"),
+        (["--nodes", "3"], "--nodes"),
+        (["--strict", "--nodes", "3"], "--nodes"),  # the first in --help order is named
+    ],
+)
+def test_an_option_of_check_f_is_a_usage_error_without_f(args, option):
+    result = kubecheck("check", "deployment", "--scope", "tiny", *args)
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{option} goes with -f manifests, not with check MODEL (which would ignore it)"

@@ -33,4 +33,5 @@ def test_each_command_has_its_own_module() -> None:
         "list": "kubecheck.cli.list_command",
         "check": "kubecheck.cli.check_command",
         "replay": "kubecheck.cli.replay_command",
+        "help": "kubecheck.cli.help_command",
     }

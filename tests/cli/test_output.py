@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -272,3 +273,65 @@ def test_python_dash_m_runs_the_same_command():
     done = subprocess.run([sys.executable, "-m", "kubecheck.cli", "list"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout == kubecheck("list").stdout
+
+
+# -- a closed or failing standard output -------------------------------------------------------
+
+
+def test_a_closed_stdout_is_exit_1_with_one_line_on_stderr():
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone before the first byte: every write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kubecheck.cli", "list"], stdout=write_end, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr.decode() == "Error: cannot write the output to standard output: Broken pipe\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_stdout_is_exit_1_with_one_line_on_stderr():
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "kubecheck.cli", "list"], stdout=full, stderr=subprocess.PIPE, check=False
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == "Error: cannot write the output to standard output: No space left on device\n"
+
+
+def test_a_report_to_a_closed_stdout_is_exit_1_not_the_verdicts_code():
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    args = ["check", "deployment", "live_pods_within_surge", "--scope", "tiny", "--format", "json"]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kubecheck.cli", *args], stdout=write_end, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1  # not 12: the violation was found but nobody got the report
+    assert done.stderr.decode() == "Error: cannot write the output to standard output: Broken pipe\n"
+
+
+# -- --format itf --out: what the help says ----------------------------------------------------
+
+
+def test_check_help_says_what_itf_with_out_writes():
+    help_text = " ".join(kubecheck("check", "--help").stdout.split())
+    assert (
+        "itf writes one trace per violation and witness: JSON lines on standard output, or with --out one file, "
+        "FILE itself for one trace and FILE.<property>.itf.json each for several (none when there is no trace)"
+    ) in help_text
+
+
+def test_itf_out_without_a_trace_writes_no_file_and_says_so(tmp_path):
+    out = tmp_path / "none.itf.json"
+    result = kubecheck(
+        "check", "deployment", "replicas_within_surge", "--scope", "tiny", "--format", "itf", "--out", str(out)
+    )
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "no trace to write: no property was violated or witnessed\n"
+    assert not out.exists()

@@ -1,0 +1,55 @@
+"""``kubecheck help``: the topics, ``help verdicts`` (every verdict, mark and exit code), bad topics."""
+
+from __future__ import annotations
+
+from cli_helpers import kubecheck, one_error_line
+
+from kubecheck.checker.result import Verdict
+from kubecheck.cli.help_command import VERDICTS
+
+
+def test_help_verdicts_prints_the_verdicts_text():
+    result = kubecheck("help", "verdicts")
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == VERDICTS
+
+
+def test_help_verdicts_explains_every_verdict_the_checker_returns_and_n_a():
+    lines = kubecheck("help", "verdicts").stdout.splitlines()
+    terms = [line.split()[0] for line in lines if line.startswith("  ") and not line.startswith("   ")]
+    assert [t for t in terms if t.isupper() and not t.isdigit()] == [v.value for v in Verdict] + ["N/A"]
+    assert "  *             caveat: a property Kubernetes does not guarantee upstream, shown so you see" in lines
+    assert "  strong fairness" in lines
+
+
+def test_help_verdicts_lists_every_exit_code_once():
+    out = kubecheck("help", "verdicts").stdout
+    codes = out.split("Exit codes (the worst result decides)\n\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in codes] == ["0", "1", "2", "3", "10", "12", "13", "14"]
+    assert "  3   replay: the trace does not reproduce (one line says what differs)" in codes
+    assert "  14  a witness is unreachable (with -f, only under --strict; otherwise it is N/A)" in codes
+
+
+def test_help_verdicts_says_n_a_and_the_caveat_count_only_with_strict():
+    out = " ".join(kubecheck("help", "verdicts").stdout.split())
+    assert "a witness the manifest's own configuration cannot reach" in out
+    assert "It fails the run (exit 14) only with --strict." in out
+    assert "Its violations count in the exit code only with --strict." in out
+
+
+def test_help_without_a_topic_lists_the_topics():
+    result = kubecheck("help")
+    assert result.exit_code == 0
+    assert result.stdout == "Topics (kubecheck help TOPIC):\n  verdicts\n"
+
+
+def test_help_of_an_unknown_topic_is_one_line_and_exit_2():
+    result = kubecheck("help", "verdict")
+    assert result.exit_code == 2
+    assert one_error_line(result) == "help: unknown topic 'verdict'; topics: verdicts"
+
+
+def test_help_is_a_command_of_the_group():
+    out = kubecheck("--help").stdout
+    assert "  help    Explain the terms of a report: kubecheck help verdicts.\n" in out
