@@ -30,3 +30,11 @@ def test_a_replicaset_share_of_a_scale_up_by_one_is_capped_at_what_is_left_to_ad
     assert du.get_proportion(CONCRETE, 2, 3, 1, 0) == 1
     assert du.get_proportion(CONCRETE, 2, -3, -1, 0) == -1
     assert du.get_proportion(CONCRETE, 2, 0, -1, 0) == 0
+
+
+def test_a_max_replicas_annotation_of_one_is_used_as_is() -> None:
+    # getReplicaSetFraction (deployment_util.go): the annotation falls back to status.replicas only
+    # when it is missing or 0; newRSsize = spec * (replicas + maxSurge) / annotation, rounded.
+    assert du.replica_set_fraction(CONCRETE, 1, 3, 3, 1, 2) == 2  # 1 * 3 / 1 - 1
+    assert du.replica_set_fraction(CONCRETE, 1, 3, 3, 0, 2) == 1  # fallback: round(1 * 3 / 2) - 1
+    assert du.replica_set_fraction(CONCRETE, 1, 3, 3, 0, 0) == 0  # nothing to scale from
