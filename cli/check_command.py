@@ -84,7 +84,8 @@ def check(
 
     With no PROPERTY, every property of MODEL is checked. Prints a verdict table, a trace for
     each violation and witness, and exits 0 (all hold), 10 (inconclusive), 12 (safety
-    violation), 13 (liveness violation), 14 (unreachable witness) or 2 (bad input).
+    violation), 13 (liveness violation), 14 (unreachable witness), 2 (bad input) or 1 (an
+    internal error, or the output could not be written). kubecheck help verdicts explains them.
     """
     refuse_options_of_the_other_mode(ctx, bool(manifests.files))
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not output.quiet)

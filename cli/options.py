@@ -115,9 +115,11 @@ scope_options = _grouped(
             default="small",
             show_default=True,
             metavar="PRESET",
-            help="named scope preset (kubecheck list shows them)",
+            help="without -f: named scope preset (kubecheck list shows them)",
         ),
-        click.option("--set", "pairs", multiple=True, metavar="NAME=VALUE", help="set a scope parameter (repeatable)"),
+        click.option(
+            "--set", "pairs", multiple=True, metavar="NAME=VALUE", help="without -f: set a scope parameter (repeatable)"
+        ),
         click.option(
             "--faults",
             metavar="crash,evict|none",
@@ -159,14 +161,17 @@ engine_options = _grouped(
             "--for-all",
             "for_all",
             metavar="NAME[=LO..HI],...",
-            help="leave these parameters symbolic (e.g. replicas): a proof then holds for every value (in LO..HI "
-            "if given; a model that cannot leave one open checks each value of the range)",
+            help="without -f: leave these parameters symbolic (e.g. replicas): a proof then holds for every value "
+            "(in LO..HI if given; a model that cannot leave one open checks each value of the range)",
         ),
-        click.option("--depth", type=click.IntRange(min=1), metavar="N", help="bound of bmc / kind (default 30 / 5)"),
+        click.option(
+            "--depth", type=click.IntRange(min=1), metavar="N", help="without -f: bound of bmc / kind (default 30 / 5)"
+        ),
         click.option(
             "--certificate",
             metavar="FILE",
-            help="write each proof's invariant and its three checks as SMT-LIB 2 (re-runnable with any SMT solver)",
+            help="without -f: write each proof's invariant and its three checks as SMT-LIB 2 "
+            "(re-runnable with any SMT solver)",
         ),
     ],
     "engine",

@@ -142,3 +142,17 @@ def test_the_options_check_f_reads_are_accepted():
     )  # fmt: skip
     assert result.exit_code in (0, 10, 12, 13, 14), result.stderr
     assert json.loads(result.stdout)
+
+
+def test_check_help_marks_the_options_of_each_mode():
+    out = " ".join(kubecheck("check", "--help").stdout.split())
+    for option in (
+        "--scope PRESET",
+        "--set NAME=VALUE",
+        "--for-all NAME[=LO..HI],...",
+        "--depth N",
+        "--certificate FILE",
+    ):
+        assert f"{option} without -f: " in out, option
+    for option in ("--nodes N", "--strict", "-v, --verbose"):
+        assert f"{option} with -f: " in out, option
