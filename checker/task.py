@@ -14,11 +14,17 @@ another with ``attrs.evolve`` shares its cache, and the runner starts each run w
 
 from __future__ import annotations
 
+import ctypes
+import select
+import socket
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Protocol
 
 import attrs
+import z3
 
 from kubecheck.checker.result import Result
 from kubecheck.checker.symbolic.encoder import Encoder, Encoders
@@ -54,6 +60,86 @@ class Deadline:
     def passed(self) -> bool:
         left = self.left()
         return left is not None and left <= 0
+
+
+class OutOfTime(BaseException):
+    """Raised by a :class:`Watchdog` in the thread it guards when the deadline has passed.
+
+    A BaseException, like KeyboardInterrupt: engine code that catches Exception does not swallow it.
+    """
+
+
+class Watchdog:
+    """A hard stop for the budgets: the thread that enters :meth:`limit` is stopped at its deadline,
+    even inside a z3 call.
+
+    z3 calls do not return to Python until they are done, so neither a deadline checked by the
+    engine nor a KeyboardInterrupt can stop them. A watchdog thread does: at the deadline it raises
+    :class:`OutOfTime` in the guarded thread (asynchronously, at its next Python instruction) and
+    interrupts z3 (``z3.main_ctx().interrupt()``: the running call returns unknown). With ``wakeup``
+    (the read end of a socket given to ``signal.set_wakeup_fd``) a signal such as Ctrl-C also
+    interrupts z3, so that the KeyboardInterrupt Python raises for it is raised at once.
+    """
+
+    def __init__(self, wakeup: socket.socket | None = None):
+        self.wakeup = wakeup
+        self.cond = threading.Condition()
+        self.at: float | None = None
+        self.thread_id: int | None = None
+        self.fired = False
+        self.closed = False
+        self.watcher = threading.Thread(target=self._watch, name="kubecheck-watchdog", daemon=True)
+        self.watcher.start()
+
+    @contextmanager
+    def limit(self, seconds: float | None) -> Iterator[None]:
+        """Guard the calling thread for ``seconds`` (None: only signals); OutOfTime when they pass."""
+        with self.cond:
+            self.at = None if seconds is None else time.monotonic() + max(0.0, seconds)
+            self.thread_id = threading.get_ident()
+            self.fired = False
+            self.cond.notify_all()
+        try:
+            yield
+        finally:
+            with self.cond:
+                self.at = None
+                fired, self.fired = self.fired, False
+                self.thread_id = None
+                self.cond.notify_all()
+            if fired:  # an OutOfTime not yet raised is dropped: the guarded work is over
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def _watch(self) -> None:
+        while True:
+            with self.cond:
+                if self.closed:
+                    return
+                now = time.monotonic()
+                if self.at is not None and not self.fired and now >= self.at and self.thread_id is not None:
+                    self.fired = True
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                        ctypes.c_ulong(self.thread_id), ctypes.py_object(OutOfTime)
+                    )
+                    z3.main_ctx().interrupt()
+                    continue
+                wait = None if self.at is None or self.fired else self.at - now
+            if self.wakeup is None:
+                with self.cond:
+                    self.cond.wait(0.5 if wait is None else min(wait, 0.5))
+                continue
+            ready, _, _ = select.select([self.wakeup], [], [], 0.5 if wait is None else min(wait, 0.5))
+            if ready:
+                try:
+                    self.wakeup.recv(64)
+                except OSError:
+                    return
+                z3.main_ctx().interrupt()  # Python raises KeyboardInterrupt in the main thread once z3 returns
 
 
 @attrs.frozen

@@ -9,11 +9,15 @@ The exit code is the report's: the user's manifests, not the tool's own scope.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import socket
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from kubecheck import manifest
-from kubecheck.checker.task import Budget
+from kubecheck.checker.task import Budget, Watchdog
 from kubecheck.cli import documents, junit, manifest_json, manifest_text
 from kubecheck.cli.errors import InputError, reported_errors
 from kubecheck.cli.options import ManifestRequest
@@ -34,6 +38,32 @@ def manifest_faults(raw: str | None) -> frozenset[str]:
     if unknown or not names:
         raise InputError(f"--faults: expected a comma list of {', '.join(known)} (or all, none), got {raw!r}")
     return frozenset(names)
+
+
+@contextlib.contextmanager
+def watchdog() -> Iterator[Watchdog]:
+    """A watchdog for the run; in the main thread it also hears Ctrl-C (``signal.set_wakeup_fd``),
+    so that a z3 call in progress is interrupted and the KeyboardInterrupt is raised at once."""
+    if threading.current_thread() is not threading.main_thread():
+        dog = Watchdog()
+        try:
+            yield dog
+        finally:
+            dog.close()
+        return
+    read, write_end = socket.socketpair()
+    read.setblocking(False)
+    write_end.setblocking(False)
+    old = signal.set_wakeup_fd(write_end.fileno(), warn_on_full_buffer=False)
+    dog = Watchdog(read)
+    try:
+        yield dog
+    finally:
+        signal.set_wakeup_fd(old)
+        dog.close()
+        dog.watcher.join(1.0)
+        read.close()
+        write_end.close()
 
 
 def check_manifests(
@@ -58,17 +88,20 @@ def check_manifests(
     with reported_errors():
         check_writable(output.out)
         try:
-            report = manifest.check_manifests(
-                list(request.files),
-                stdin_text=stdin_text,
-                nodes=request.nodes,
-                engine=engine if engine != "explicit" else "auto",
-                budget=budget,
-                progress=status,
-                verbose=request.verbose,
-                strict=request.strict,
-                faults=chosen,
-            )
+            with watchdog() as dog:
+                report = manifest.check_manifests(
+                    list(request.files),
+                    stdin_text=stdin_text,
+                    nodes=request.nodes,
+                    engine=engine if engine != "explicit" else "auto",
+                    budget=budget,
+                    progress=status,
+                    verbose=request.verbose,
+                    strict=request.strict,
+                    faults=chosen,
+                    watchdog=dog,
+                    status=status.say,
+                )
         finally:
             status.clear()
     if output.fmt == "itf":

@@ -9,7 +9,8 @@ The pipeline, one module per step::
     sizing.plan          per workload, the checker runs (explicit at the real size, PDR for every
                          replica count, or a smaller scope said out loud: "explored with
                          replicas=3 of 50"); runs nothing
-    execute.execute_plan runs a plan's tasks with checker.run.check -> one row per property
+    execute.execute_plan runs a plan's tasks with checker.run.check -> one row per property,
+                         within the workload's time (WORKLOAD_SECONDS, and what --timeout leaves)
     report.ManifestReport  per workload its rows and what was left out; the exit code
                          (the CLI renders it: kubecheck.cli.manifest_text, manifest_json, junit)
 
@@ -19,10 +20,12 @@ Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints on
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kubecheck.checker.task import Budget
+import attrs
+
+from kubecheck.checker.task import Budget, Deadline, Watchdog
 from kubecheck.manifest import execute, loader, objects, sizing, validation
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.report import ManifestReport, WorkloadReport
@@ -38,6 +41,8 @@ __all__ = [
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")
 MAX_NODES_OPTION = 64
+#: Seconds per workload unless the caller gives another budget: every CI run is finite.
+WORKLOAD_SECONDS = 60.0
 
 
 def load_workloads(
@@ -87,17 +92,40 @@ def check_manifests(
     verbose: bool = False,
     strict: bool = False,
     faults: frozenset[str] = frozenset(),
+    workload_seconds: float | None = WORKLOAD_SECONDS,
+    watchdog: Watchdog | None = None,
+    status: Callable[[str], None] | None = None,
 ) -> ManifestReport:
-    """Check every workload of the manifests; ManifestError (one line) on bad input."""
+    """Check every workload of the manifests; ManifestError (one line) on bad input.
+
+    ``budget.timeout`` is for the whole run, ``workload_seconds`` for each workload (None: no
+    limit); ``budget.max_states`` bounds each explicit search. A workload reached when the time
+    is spent, or after Ctrl-C, gets INCONCLUSIVE rows ("timeout", "interrupted"); the rows
+    decided before stay. ``watchdog`` stops a step that overruns its time even inside a z3 call
+    (and interrupts z3 on Ctrl-C); ``status`` hears which workload and step runs.
+    """
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     started = time.perf_counter()
     found, ignored, unknown = load_workloads(sources, stdin_text, nodes)
+    total = Deadline(budget.timeout)
     reports = []
+    stopped = ""  # "interrupted" or "timeout": the workloads left get INCONCLUSIVE rows
     for w in found:
         t0 = time.perf_counter()
         props, skipped = sizing.select(w, faults)
-        rows = execute.execute_plan(sizing.plan(w, props, engine, budget, progress))
+        seconds = execute._least(workload_seconds, total.left())
+        plan = sizing.plan(w, props, engine, attrs.evolve(budget, timeout=seconds), progress)
+        if not stopped and seconds is not None and seconds <= 0:
+            stopped = "timeout"
+        if stopped:
+            rows = [execute.stopped_row(plan, p, stopped) for p in plan.properties]
+        else:
+            try:
+                rows = execute.execute_plan(plan, seconds, watchdog, status)
+            except execute.Interrupted as stop:
+                stopped = "interrupted"
+                rows = [stop.rows.get(p.name) or execute.stopped_row(plan, p, stopped) for p in plan.properties]
         reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0))
     return ManifestReport(
         tuple(str(s) for s in sources),

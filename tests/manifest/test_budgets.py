@@ -1,0 +1,105 @@
+"""Budgets hold under ``check -f`` (issue 12, item 1): --timeout in total, a time per workload, Ctrl-C.
+
+The subprocess tests run the CLI as a user would, on a Deployment with ``replicas: 10`` (which
+ran until killed before the budgets held); their wall-clock margins are generous: they check that
+the run stops, not how fast the engines are.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import z3
+
+from kubecheck import manifest
+from kubecheck.checker.task import Budget, OutOfTime, Watchdog
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "web-deployment.yaml"
+
+
+def replicas_manifest(tmp_path: Path, replicas: int) -> Path:
+    text = EXAMPLE.read_text()
+    assert "replicas: 3" in text
+    path = tmp_path / f"deploy-replicas-{replicas}.yaml"
+    path.write_text(text.replace("replicas: 3", f"replicas: {replicas}", 1))
+    return path
+
+
+def kubecheck(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "kubecheck.cli", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+
+
+def test_timeout_holds_on_a_deployment_of_ten_replicas(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = kubecheck("check", "-f", str(replicas_manifest(tmp_path, 10)), "--timeout", "20")
+    out, err = run.communicate(timeout=120)
+    seconds = time.monotonic() - started
+    assert seconds < 40, f"--timeout 20 took {seconds:.0f} s"
+    assert run.returncode in (0, 10, 12, 13), err
+    assert "deployment.replicas_within_surge" in out
+    assert "summary:" in out and err == ""
+
+
+def test_ctrl_c_prints_the_partial_table(tmp_path: Path) -> None:
+    run = kubecheck("check", "-f", str(replicas_manifest(tmp_path, 10)))
+    time.sleep(3)
+    assert run.poll() is None, "finished before Ctrl-C"
+    sent = time.monotonic()
+    run.send_signal(signal.SIGINT)
+    out, err = run.communicate(timeout=60)
+    seconds = time.monotonic() - sent
+    assert seconds < 5, f"Ctrl-C took {seconds:.1f} s"
+    assert run.returncode in (10, 12, 13), err
+    assert "deployment.no_stuck_rollout" in out and "INCONCLUSIVE" in out
+    assert "summary:" in out and "Traceback" not in err
+
+
+def test_a_spent_total_budget_leaves_the_workload_inconclusive(tmp_path: Path) -> None:
+    report = manifest.check_manifests([replicas_manifest(tmp_path, 10)], budget=Budget(timeout=1e-9))
+    [workload] = report.workloads
+    assert {row.result.verdict.name for row in workload.rows} == {"INCONCLUSIVE"}
+    assert {row.result.stats.stop_reason for row in workload.rows} == {"timeout"}
+    assert report.exit_code == 10
+
+
+def hard_query() -> z3.Solver:
+    cubes = [z3.Int(f"a{i}") for i in range(40)]
+    s = z3.Solver()
+    s.add(z3.Sum([a * a * a for a in cubes]) == 12345678901, *[a > 1 for a in cubes])
+    return s
+
+
+def test_the_watchdog_stops_a_z3_call_at_its_deadline() -> None:
+    dog = Watchdog()
+    started = time.monotonic()
+    try:
+        with pytest.raises(OutOfTime):
+            with dog.limit(0.5):
+                hard_query().check()
+                while True:  # z3 answered unknown: the OutOfTime is raised at the next instruction
+                    pass
+    finally:
+        dog.close()
+    assert time.monotonic() - started < 10
+    x = z3.Int("x")
+    s = z3.Solver()
+    s.add(x > 1)
+    assert s.check() == z3.sat  # z3 works after the interrupt
+
+
+def test_the_watchdog_is_silent_when_the_work_ends_in_time() -> None:
+    dog = Watchdog()
+    try:
+        with dog.limit(5):
+            value = sum(range(1000))
+        time.sleep(0.1)
+    finally:
+        dog.close()
+    assert value == 499500
