@@ -14,6 +14,13 @@ The model abstracts a node's labels and taints to an eligibility class
   there keeps running, no new one is started;
 * **ineligible**: the label is gone (no taint) — pods there are deleted.
 
+The built-in model's nodeSelector ``daemon=<name>`` stands in only when the scope names none
+(``node-selector`` empty). A scope read from a manifest (``check -f``) names the template's own:
+its ``key=value`` pairs, ``node affinity`` (labels the required node affinity matches) or
+``none`` — then nothing selects by label, "ineligible" is an untolerated NoExecute taint, and no
+label is ever shown. The no-schedule taint is the scope's ``taint`` (one the template does not
+tolerate).
+
 A class change is shown with the ``kubectl label`` / ``kubectl taint`` commands that make it.
 Pod phases are the cluster's (``Pending`` unscheduled, ``ContainerCreating``, ``Running, not
 Ready``, ``Ready``, with minReadySeconds ``available``; ``Terminating`` is a pod with a
@@ -34,6 +41,7 @@ from kubecheck.cli import text
 from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR
 from kubecheck.model.kernel.commands import Action
 
 #: Budgets: spent by actions that the trace already names.
@@ -44,8 +52,8 @@ NODE_FIELDS = ("node_class", "node_state", "node_exists")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS
 
 LABEL_KEY = "daemon"
-TAINT = "dedicated=infra:NoSchedule"
-#: class -> (labelled, tainted): the concrete reading of each eligibility class
+TAINT = DEFAULT_TAINT
+#: class -> (labelled, tainted): the concrete reading of each eligibility class (a node selector is there)
 CLASS_READING = {du.ELIGIBLE: (True, False), du.NO_SCHEDULE: (True, True), du.INELIGIBLE: (False, False)}
 
 
@@ -59,17 +67,49 @@ class DaemonSetDescriber(PodTableDescriber):
 
     @property
     def label(self) -> str:
-        return f"{LABEL_KEY}={self.scope.name}"
+        """The nodeSelector: the manifest's (``key=value,...``, ``node affinity``, ``none``) or the model's own."""
+        return self.scope.node_selector or f"{LABEL_KEY}={self.scope.name}"
+
+    @property
+    def _by_labels(self) -> bool:
+        return self.label != NO_SELECTOR
+
+    @property
+    def _label_key(self) -> str:
+        first = self.label.split(",")[0]
+        return first.split("=")[0] if "=" in first else ""
+
+    @property
+    def _taint(self) -> str:
+        return self.scope.taint or TAINT
+
+    def _reading(self, c: int) -> tuple[bool, bool, bool]:
+        """(labels match, NoSchedule taint, NoExecute taint): one concrete reading of class c."""
+        if c == du.INELIGIBLE and not self._by_labels:
+            return True, False, True
+        labelled, tainted = CLASS_READING[c]
+        return labelled, tainted, False
+
+    def _no_execute(self) -> str:
+        return self._taint.rsplit(":", 1)[0] + ":NoExecute"
+
+    def _labelled(self) -> str:
+        return f"labelled {self.label}" if self._label_key else f"with labels matching the {self.label}"
+
+    def _unlabelled(self) -> str:
+        return f"label {self._label_key} removed" if self._label_key else f"labels no longer matching the {self.label}"
 
     def _slots(self, n: int) -> range:
         per = self.scope.slots_per_node
         return range(n * per, (n + 1) * per)
 
     def _class_words(self, c: int) -> str:
-        labelled, tainted = CLASS_READING[c]
+        labelled, tainted, evicting = self._reading(c)
         if not labelled:
-            return f"without label {self.label}"
-        return f"tainted {TAINT}" if tainted else ""
+            return f"without label {self.label}" if self._label_key else f"not matching the {self.label}"
+        if evicting:
+            return f"tainted {self._no_execute()}"
+        return f"tainted {self._taint}" if tainted else ""
 
     # -- describer interface -------------------------------------------------------------
 
@@ -80,10 +120,26 @@ class DaemonSetDescriber(PodTableDescriber):
             f"pods are named after their node (a second pod object on node-a: {sc.name}-node-a-2); "
             "pod phases: Pending (not bound to a node), ContainerCreating (bound, containers starting), "
             f"Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
-            f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} when labelled {self.label} "
-            f"(the nodeSelector) and untainted; a {TAINT} taint keeps a running pod but starts none"
+            f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} {self._where_it_runs()}"
         )
         return text.wrap_text(words, text.WIDTH - 4)
+
+    def _where_it_runs(self) -> str:
+        sc = self.scope
+        if not self._by_labels:
+            where = "on every node (no nodeSelector)"
+        elif self._label_key:
+            where = f"when labelled {self.label} (the nodeSelector)"
+        else:
+            where = f"when their labels match the {self.label}"
+        taints = []
+        if du.INELIGIBLE in sc.relabel_targets and not self._by_labels:
+            taints.append(f"a {self._no_execute()} taint deletes its pods")
+        if du.NO_SCHEDULE in sc.relabel_targets:
+            taints.append(f"a {self._taint} taint keeps a running pod but starts none")
+        else:
+            taints.append("it tolerates every NoSchedule taint")
+        return f"{where}; " + "; ".join(taints) if sc.node_selector else f"{where} and untainted; {taints[-1]}"
 
     def initial(self, s: Any) -> list[str]:
         sc = self.scope
@@ -92,7 +148,8 @@ class DaemonSetDescriber(PodTableDescriber):
         else:
             strategy = "updateStrategy OnDelete"
         spec = [strategy, f"minReadySeconds {sc.min_ready_seconds}"]
-        template = [f"template revision {self.revision(s.template)}", f"nodeSelector {self.label}"]
+        selector = f"nodeSelector {self.label}" if self._label_key or not self.scope.node_selector else self._selector()
+        template = [f"template revision {self.revision(s.template)}", selector]
         lines = text.object_lines(self.set_name, [spec, template])
         nodes = [f"{self.node(n)} {self._node_summary(s, n, initial=True)}" for n in range(len(s.node_state))]
         lines += text.wrap_words([w + "," for w in nodes[:-1]] + nodes[-1:], text.WIDTH - 4, "nodes ", "      ")
@@ -104,6 +161,9 @@ class DaemonSetDescriber(PodTableDescriber):
         lines += pods or ["no pods yet"]
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
         return lines + self._unknown(s, s, fields, initial=True)
+
+    def _selector(self) -> str:
+        return "no nodeSelector" if not self._by_labels else f"{self.label} (no nodeSelector)"
 
     def action(self, action: Action) -> str:
         verb = action.name.split(".", 1)[1]
@@ -128,7 +188,9 @@ class DaemonSetDescriber(PodTableDescriber):
             return words
         if action.name == "user.relabel_node":
             if kw["to"] == du.ELIGIBLE:
-                return f"kubectl label node {node} {self.label} (or kubectl taint node {node} {TAINT}-)"
+                if not self._by_labels:
+                    return f"kubectl taint node {node} {self._taint}- (or {self._no_execute()}-)"
+                return f"kubectl label node {node} {self._label_text()} (or kubectl taint node {node} {self._taint}-)"
             return " and ".join(self._relabel_commands(node, du.ELIGIBLE, kw["to"]))
         commands = {
             "user.edit_template": "kubectl apply of a new template",
@@ -207,26 +269,32 @@ class DaemonSetDescriber(PodTableDescriber):
             items.append(f"revision {self.revision(before.pod_rev[k])} → {self.revision(after.pod_rev[k])}")
         return items
 
+    def _label_text(self) -> str:
+        return self.label if self._label_key else f"<labels the {self.label} matches>"
+
     def _relabel_commands(self, node: str, a: int, b: int) -> list[str]:
         """The kubectl commands that take a node from class a to class b (in the classes' concrete reading)."""
-        (label0, taint0), (label1, taint1) = CLASS_READING[a], CLASS_READING[b]
+        (label0, taint0, evict0), (label1, taint1, evict1) = self._reading(a), self._reading(b)
         out = []
         if label0 != label1:
-            out.append(
-                f"kubectl label node {node} {self.label}" if label1 else f"kubectl label node {node} {LABEL_KEY}-"
-            )
+            removal = f"{self._label_key}-" if self._label_key else f"<labels the {self.label} does not match>"
+            out.append(f"kubectl label node {node} {self._label_text() if label1 else removal}")
         if taint0 != taint1:
-            out.append(f"kubectl taint node {node} {TAINT}" + ("" if taint1 else "-"))
+            out.append(f"kubectl taint node {node} {self._taint}" + ("" if taint1 else "-"))
+        if evict0 != evict1:
+            out.append(f"kubectl taint node {node} {self._no_execute()}" + ("" if evict1 else "-"))
         return out
 
     def _class_change(self, a: int, b: int) -> str:
         """A class change in the classes' concrete reading, and what it means for the DaemonSet."""
-        (label0, taint0), (label1, taint1) = CLASS_READING[a], CLASS_READING[b]
+        (label0, taint0, evict0), (label1, taint1, evict1) = self._reading(a), self._reading(b)
         words = []
         if label0 != label1:
-            words.append(f"labelled {self.label}" if label1 else f"label {LABEL_KEY} removed")
+            words.append(self._labelled() if label1 else self._unlabelled())
         if taint0 != taint1:
-            words.append(f"tainted {TAINT}" if taint1 else f"taint {TAINT} removed")
+            words.append(f"tainted {self._taint}" if taint1 else f"taint {self._taint} removed")
+        if evict0 != evict1:
+            words.append(f"tainted {self._no_execute()}" if evict1 else f"taint {self._no_execute()} removed")
         name = self.scope.name
         effect = {
             du.ELIGIBLE: f"{name} should run there",

@@ -8,6 +8,16 @@
   attach/detach controller decides multi-attach from the PV, k8s-semantics.md §6.1).
 * DaemonSet → ``daemonset``: updateStrategy and minReadySeconds; nodes from ``--nodes``; a
   nodeSelector or node affinity makes the last node ineligible and lets node labels change once.
+  The traces name the template's own nodeSelector (``node-selector``), never an invented one.
+  Tolerations decide which taints that change may apply (``tolerates``, ``taint``): a node
+  carrying a taint the template tolerates is, to NodeShouldRunDaemonPod, a node without it, so
+  the faithful scenario does not offer such a taint as a class change rather than model a taint
+  that then changes nothing — a DaemonSet tolerating every NoSchedule taint (a key-less
+  ``operator: Exists`` with no effect or ``effect: NoSchedule``) never meets the no-schedule
+  class, and one tolerating every NoExecute taint (without tolerationSeconds) and selecting no
+  labels never meets the ineligible one. A keyed toleration leaves the class (other keys still
+  exclude the pod); the trace then shows a taint it does not tolerate
+  (:func:`~kubecheck.model.controllers.daemonset_util.untolerated_taint`).
 
 What the user may do is bounded and the same for every workload: one template edit, no scaling,
 no rollback, no faults (``kubecheck check MODEL --set …`` explores more). Anything in the
@@ -23,7 +33,7 @@ import attrs
 from kubecheck.manifest import objects as o
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR, DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 
@@ -277,8 +287,13 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
             f"nodeSelector {what}: node labels are not in the manifests; modelled with the last node "
             f"not matching, and one change of a node's labels"
         )
-    if "tolerations" in d.template.scheduling:
+    tolerations = template_tolerations(d.template)
+    tolerates = dsu.tolerated_effects(tolerations or ())
+    if tolerations is None and "tolerations" in d.template.scheduling:
         notes.append("tolerations: node taints are not in the manifests; nodes are modelled untainted")
+    elif tolerates and classes:
+        what = " and ".join(f"every {e} taint" for e in dsu.EFFECTS if e in tolerates)
+        notes.append(f"tolerations: {what} tolerated; a node change applies only taints the template does not tolerate")
     for use in d.template.claims:
         missing.append(f"volume {use.volume}: claim {use.claim} mounted on every node is not modelled")
     missing += _scheduling_notes(d.template, "daemonset") + _disruption_notes(d, records)
@@ -296,8 +311,28 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
         relabels=1 if classes else 0,
         pod_deletes=0,
         faults=frozenset(),
+        tolerates=tolerates,
+        node_selector=selector_text(d.template),
+        taint=dsu.untolerated_taint(tolerations or ()) or DEFAULT_TAINT,
     )
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
+
+
+def template_tolerations(t: o.PodTemplate) -> tuple[dsu.Toleration, ...] | None:
+    """The template's tolerations, or None when the reader does not keep them (only that the field is set).
+
+    Needs ``objects.PodTemplate.tolerations`` (a tuple of ``daemonset_util.Toleration``) filled by
+    ``validation.py``; until then a manifest's tolerations are noted and not used.
+    """
+    found = getattr(t, "tolerations", None)
+    return tuple(found) if found is not None else None
+
+
+def selector_text(t: o.PodTemplate) -> str:
+    """The template's nodeSelector as traces show it: its pairs, "node affinity", or "none"."""
+    if t.node_selector:
+        return ",".join(f"{k}={v}" for k, v in t.node_selector)
+    return "node affinity" if "nodeAffinity" in t.scheduling else NO_SELECTOR
 
 
 def workloads(records: Sequence[o.Record], nodes: int | None = None) -> list[Workload]:

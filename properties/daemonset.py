@@ -130,7 +130,8 @@ def created_only_where_should_run(ops: Ops, sc: DaemonSetScope, s: DaemonSetStat
     return ops.and_(
         *[
             ops.implies(
-                ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE), ds.should_run(ops, s, sc.home(k))
+                ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE),
+                ds.should_run(ops, s, sc.home(k), sc.tolerates_no_schedule),
             )
             for k in range(sc.pod_slots)
         ]
@@ -140,12 +141,15 @@ def created_only_where_should_run(ops: Ops, sc: DaemonSetScope, s: DaemonSetStat
 def unavailable_nodes(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     """Nodes that should run a pod and have no available, non-terminating one."""
     return ops.count(
-        ops.and_(ds.should_run(ops, s, n), ops.not_(ds.has_available_pod(ops, sc, s, n, False))) for n in _nodes(sc)
+        ops.and_(
+            ds.should_run(ops, s, n, sc.tolerates_no_schedule), ops.not_(ds.has_available_pod(ops, sc, s, n, False))
+        )
+        for n in _nodes(sc)
     )
 
 
 def max_unavailable(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
-    desired = ops.count(ds.should_run(ops, s, n) for n in _nodes(sc))
+    desired = ops.count(ds.should_run(ops, s, n, sc.tolerates_no_schedule) for n in _nodes(sc))
     _, mu = du.updated_desired_node_counts(ops, sc.strategy, sc.max_surge, sc.max_unavailable, desired)
     return mu
 

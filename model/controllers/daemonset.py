@@ -94,9 +94,12 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
 # -- derived quantities (commands, properties, traces) -----------------------------------------
 
 
-def should_run(ops: Ops, s: DaemonSetState, n: int) -> Value:
-    """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints."""
-    run, _ = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
+def should_run(ops: Ops, s: DaemonSetState, n: int, tolerates_no_schedule: bool = False) -> Value:
+    """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints (tolerated by a
+    template that tolerates every NoSchedule taint: ``DaemonSetScope.tolerates_no_schedule``)."""
+    run, _ = du.node_should_run_daemon_pod(
+        ops, s.node_class[n], s.node_state[n] != cl.NODE_READY, tolerates_no_schedule
+    )
     return ops.and_(s.node_exists[n], run)
 
 
@@ -136,7 +139,12 @@ def node_settled(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Val
     running_ok = ops.and_(pods_on(ops, sc, s, n) == 1, has_available_pod(ops, sc, s, n, updated))
     empty = pods_on(ops, sc, s, n) == 0
     return ops.and_(
-        no_terminating, ops.ite(should_run(ops, s, n), running_ok, ops.ite(should_continue(ops, s, n), True, empty))
+        no_terminating,
+        ops.ite(
+            should_run(ops, s, n, sc.tolerates_no_schedule),
+            running_ok,
+            ops.ite(should_continue(ops, s, n), True, empty),
+        ),
     )
 
 
@@ -339,9 +347,10 @@ COMMANDS = (
             "user.relabel_node",
             _relabel_g,
             _relabel_e,
-            "kubectl label / taint node: the node changes eligibility class",
+            "kubectl label / taint node: the node changes eligibility class (to a class some label or untolerated "
+            "taint makes)",
             kind="user",
-            params=(("node", _nodes), ("to", lambda sc: range(3))),
+            params=(("node", _nodes), ("to", lambda sc: sc.relabel_targets)),
             enabled_in=lambda sc: sc.relabels > 0,
         ),
         Command(

@@ -12,6 +12,16 @@ Presets (state counts pinned in tests/model/state_counts.py):
 * ``small``: as tiny with a third node that may join, minReadySeconds > 0 (the properties
   switch on surge, faults or OnDelete where they speak about them).
 * ``medium``: three nodes, maxSurge 1, one edit, one join, one relabel, one crash.
+
+What the manifest says about placement (``kubecheck check -f``): ``tolerates`` names the taint
+effects every taint of which the template tolerates (a key-less ``operator: Exists``,
+:func:`~kubecheck.model.controllers.daemonset_util.tolerated_effects`), ``node-selector`` the
+template's nodeSelector as traces show it (empty: the model's own ``daemon=<name>``; ``none``:
+the template has none) and ``taint`` the NoSchedule taint traces show for the no-schedule class
+(one the template does not tolerate). They decide which classes a node change may reach
+(``relabel_targets``): no-schedule only if some NoSchedule taint is untolerated, ineligible only
+if a nodeSelector or node affinity can stop matching or some NoExecute taint is untolerated. The
+presets keep the defaults (nothing tolerated, the model's selector): every class is reachable.
 """
 
 from __future__ import annotations
@@ -59,6 +69,39 @@ def _field(value: IntOrPercent) -> str:
 
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
+_parse_effects = parse_names(du.EFFECTS, "taint effect")
+_show_effects = show_names(du.EFFECTS)
+NO_SELECTOR = "none"
+AFFINITY = "node affinity"
+MODEL_SELECTOR = "daemon=<name>"  # how the model's own selector (the empty value) is shown and set
+DEFAULT_TAINT = "dedicated=infra:NoSchedule"
+
+
+def _parse_selector(raw: str) -> str:
+    text = str(raw).strip()
+    if text in ("", MODEL_SELECTOR):
+        return ""
+    if text in (NO_SELECTOR, AFFINITY):
+        return text
+    pairs = [p.strip() for p in text.split(",")]
+    if not all(p.count("=") == 1 and p.split("=")[0] for p in pairs):
+        raise ScopeError(
+            f"expected {NO_SELECTOR}, {AFFINITY!r}, {MODEL_SELECTOR} or key=value pairs separated by commas, "
+            f"got {text!r}"
+        )
+    return ",".join(pairs)
+
+
+def _show_selector(value: str) -> str:
+    return value or MODEL_SELECTOR
+
+
+def _parse_taint(raw: str) -> str:
+    text = str(raw).strip()
+    key = text.removesuffix(":NoSchedule").split("=")[0]
+    if not text.endswith(":NoSchedule") or not key or text.count(":") != 1:
+        raise ScopeError(f"expected a NoSchedule taint key[=value]:NoSchedule, got {text!r}")
+    return text
 
 
 @attrs.frozen
@@ -73,6 +116,25 @@ class DaemonSetScope:
         _parse_classes,
         (),
         _show_classes,
+    )
+    tolerates: frozenset[str] = param(
+        "tolerates",
+        "taint effects every taint of which the pod template tolerates (key-less operator: Exists): "
+        + ", ".join(du.EFFECTS),
+        _parse_effects,
+        frozenset(),
+        _show_effects,
+    )
+    node_selector: str = param(
+        "node-selector",
+        "the template's nodeSelector as traces show it: key=value pairs, 'node affinity', none, or the model's "
+        "daemon=<name>",
+        _parse_selector,
+        "",
+        _show_selector,
+    )
+    taint: str = param(
+        "taint", "the NoSchedule taint traces show for the no-schedule class", _parse_taint, DEFAULT_TAINT
     )
     start: str = param(
         "start",
@@ -200,6 +262,20 @@ class DaemonSetScope:
     @property
     def has_min_ready(self) -> bool:
         return self.min_ready_seconds > 0
+
+    @property
+    def relabel_targets(self) -> tuple[int, ...]:
+        """The classes a node change may give a node: those some label or untolerated taint can make."""
+        out = [du.ELIGIBLE]
+        if du.NO_SCHEDULE_EFFECT not in self.tolerates:
+            out.append(du.NO_SCHEDULE)
+        if self.node_selector != NO_SELECTOR or du.NO_EXECUTE_EFFECT not in self.tolerates:
+            out.append(du.INELIGIBLE)
+        return tuple(out)
+
+    @property
+    def tolerates_no_schedule(self) -> bool:
+        return du.NO_SCHEDULE_EFFECT in self.tolerates
 
     @property
     def initial_classes(self) -> tuple[int, ...]:

@@ -81,7 +81,9 @@ class Plan:
         self.has_pods = [ops.or_(*[ex[k] for k in self.slots[n]]) for n in self.nodes]
         self.should_run, self.should_continue = [], []
         for n in self.nodes:
-            run, cont = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
+            run, cont = du.node_should_run_daemon_pod(
+                ops, s.node_class[n], s.node_state[n] != cl.NODE_READY, sc.tolerates_no_schedule
+            )
             self.should_run.append(ops.and_(s.node_exists[n], run))
             self.should_continue.append(ops.and_(s.node_exists[n], cont))
         self.create_m = [False] * sc.nodes

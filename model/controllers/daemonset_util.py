@@ -24,6 +24,20 @@ An unreachable or not-ready node carries ``node.kubernetes.io/unreachable|not-re
 they tolerate: so such a node behaves as NO_SCHEDULE whatever its class. Resources and host
 ports are not checked (the scheduler deals with them); cordoned nodes still run daemon pods.
 
+Tolerations decide which classes exist at all (``tolerated_effects``, paraphrasing
+``k8s.io/api/core/v1/toleration.go:ToleratesTaint`` as ``v1helper.TolerationsTolerateTaint``
+uses it in the predicates). A class stands for "*some* untolerated taint of that effect", so it
+disappears only when no taint of that effect can be untolerated: a key-less ``operator: Exists``
+toleration whose effect is empty or that effect. A node carrying a tolerated taint *is* an
+ELIGIBLE node to NodeShouldRunDaemonPod (its pod is scheduled and keeps running), so applying
+such a taint is no class change: the scope leaves the class out of the node changes it offers
+(``DaemonSetScope.relabel_targets``) instead of modelling a taint that changes nothing. Such a
+toleration also tolerates the lifecycle NoSchedule taints (not-ready, unreachable). A keyed
+toleration (``key: dedicated``) tolerates one key only: other NoSchedule taints still exclude
+the pod, so the class stays and traces show a taint it does not tolerate (``untolerated_taint``).
+A NoExecute toleration with ``tolerationSeconds`` does not count: the taint eviction controller
+deletes the pod when the seconds run out, so the node does not keep it.
+
 Worked examples (upstream TestGetUnavailableNumbers, update_test.go):
 
 * maxUnavailable "50%" of 2 desired nodes: ceil(1.0) = 1; of 3: ceil(1.5) = 2;
@@ -33,6 +47,10 @@ Worked examples (upstream TestGetUnavailableNumbers, update_test.go):
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
 
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
@@ -80,13 +98,17 @@ def updated_desired_node_counts(
     return surge, ops.ite(fallback, 1, unavailable)
 
 
-def node_should_run_daemon_pod(ops: Ops, node_class: Value, unreachable: Value) -> tuple[Value, Value]:
+def node_should_run_daemon_pod(
+    ops: Ops, node_class: Value, unreachable: Value, tolerates_no_schedule: bool = False
+) -> tuple[Value, Value]:
     """NodeShouldRunDaemonPod: (shouldRun, shouldContinueRunning) of a node of ``node_class``.
 
     ``unreachable``: the node lifecycle controller's NoSchedule taint (not-ready or
-    unreachable) is on the node; daemon pods tolerate its NoExecute twin only.
+    unreachable) is on the node; daemon pods tolerate its NoExecute twin only, unless the
+    template tolerates every NoSchedule taint (``tolerates_no_schedule``).
     """
-    should_run = ops.and_(node_class == ELIGIBLE, ops.not_(unreachable))
+    blocked = False if tolerates_no_schedule else unreachable
+    should_run = ops.and_(node_class == ELIGIBLE, ops.not_(blocked))
     should_continue = node_class != INELIGIBLE
     return should_run, should_continue
 
@@ -109,6 +131,64 @@ def node_class_of(
     if not (fits_node_name and fits_node_affinity) or untolerated_no_execute:
         return INELIGIBLE
     return NO_SCHEDULE if untolerated_no_schedule else ELIGIBLE
+
+
+NO_SCHEDULE_EFFECT, NO_EXECUTE_EFFECT = "NoSchedule", "NoExecute"
+EFFECTS = (NO_SCHEDULE_EFFECT, NO_EXECUTE_EFFECT)
+
+
+@attrs.frozen
+class Toleration:
+    """One entry of ``spec.template.spec.tolerations`` (empty strings for absent fields)."""
+
+    key: str = ""
+    operator: str = ""  # "" means Equal
+    value: str = ""
+    effect: str = ""  # "" matches every effect
+    seconds: int | None = None  # tolerationSeconds
+
+
+def tolerates_taint(t: Toleration, key: str, value: str, effect: str) -> bool:
+    """Toleration.ToleratesTaint: effect and key match when set; Equal compares the value, Exists does not."""
+    if t.effect and t.effect != effect:
+        return False
+    if t.key and t.key != key:
+        return False
+    if t.operator in ("", "Equal"):
+        return t.value == value
+    return t.operator == "Exists"
+
+
+def tolerations_tolerate_taint(tolerations: Sequence[Toleration], key: str, value: str, effect: str) -> bool:
+    """TolerationsTolerateTaint: some toleration tolerates the taint (the predicates ignore tolerationSeconds)."""
+    return any(tolerates_taint(t, key, value, effect) for t in tolerations)
+
+
+def tolerated_effects(tolerations: Sequence[Toleration]) -> frozenset[str]:
+    """The effects whose every taint the tolerations tolerate: a key-less Exists with that effect or none.
+
+    For NoExecute only a toleration without tolerationSeconds counts (the pod is evicted when they run out).
+    """
+    out = set()
+    for t in tolerations:
+        if t.key or t.operator != "Exists":
+            continue
+        for effect in EFFECTS:
+            if t.effect in ("", effect) and (effect != NO_EXECUTE_EFFECT or t.seconds is None):
+                out.add(effect)
+    return frozenset(out)
+
+
+#: taints traces show for the no-schedule class, the first the tolerations do not tolerate
+SCENARIO_TAINTS = (("dedicated", "infra"), ("kubecheck.io/untolerated", "true"))
+
+
+def untolerated_taint(tolerations: Sequence[Toleration]) -> str:
+    """A NoSchedule taint ``key=value:NoSchedule`` that the tolerations do not tolerate ("" if none)."""
+    for key, value in SCENARIO_TAINTS:
+        if not tolerations_tolerate_taint(tolerations, key, value, NO_SCHEDULE_EFFECT):
+            return f"{key}={value}:{NO_SCHEDULE_EFFECT}"
+    return ""
 
 
 def is_pod_updated(pod_revision: Value, update_revision: Value) -> Value:
