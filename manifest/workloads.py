@@ -290,7 +290,11 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
     tolerations = template_tolerations(d.template)
     tolerates = dsu.tolerated_effects(tolerations or ())
     if tolerations is None and "tolerations" in d.template.scheduling:
-        notes.append("tolerations: node taints are not in the manifests; nodes are modelled untainted")
+        notes.append(
+            f"tolerations: not read (only that they are set); a node change may apply {DEFAULT_TAINT} as if untolerated"
+            if classes
+            else "tolerations: node taints are not in the manifests; nodes are modelled untainted"
+        )
     elif tolerates and classes:
         what = " and ".join(f"every {e} taint" for e in dsu.EFFECTS if e in tolerates)
         notes.append(f"tolerations: {what} tolerated; a node change applies only taints the template does not tolerate")

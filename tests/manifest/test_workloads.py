@@ -163,6 +163,40 @@ spec:
     assert (plain.scope.nodes, plain.scope.node_classes, plain.scope.relabels) == (3, (), 0)
 
 
+def test_daemonset_scope_names_the_manifest_selector_never_an_invented_one() -> None:
+    text = """\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: a}}
+  template:
+    metadata: {labels: {app: a}}
+    spec: {nodeSelector: {pool: infra, kubernetes.io/os: linux}, containers: [{name: a, image: x}]}
+"""
+    assert _one(text).scope.node_selector == "kubernetes.io/os=linux,pool=infra"
+    plain = _one(text.replace("nodeSelector: {pool: infra, kubernetes.io/os: linux}, ", ""))
+    assert plain.scope.node_selector == "none"
+    affinity = text.replace(
+        "nodeSelector: {pool: infra, kubernetes.io/os: linux}, ",
+        "affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: "
+        "[{matchExpressions: [{key: pool, operator: Exists}]}]}}}, ",
+    )
+    assert _one(affinity).scope.node_selector == "node affinity"
+    # nothing tolerated is read from the manifest yet: the presets' defaults
+    assert (plain.scope.tolerates, plain.scope.taint) == (frozenset(), "dedicated=infra:NoSchedule")
+    tolerating = text.replace("containers:", "tolerations: [{operator: Exists}], containers:")
+    assert (
+        "tolerations: not read (only that they are set); a node change may apply dedicated=infra:NoSchedule as "
+        "if untolerated" in _one(tolerating).notes
+    )
+    # no selector: no node change, so no taint either
+    assert (
+        "tolerations: node taints are not in the manifests; nodes are modelled untainted"
+        in _one(tolerating.replace("nodeSelector: {pool: infra, kubernetes.io/os: linux}, ", "")).notes
+    )
+
+
 def test_ignored_kinds_and_unknown_fields() -> None:
     _, ignored, unknown = load_workloads(
         ["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment(strategy="replica: 2")
