@@ -180,6 +180,12 @@ class DaemonSetScope:
             raise ScopeError(
                 f"node-classes: expected {self.nodes} classes (one per node), got {len(self.node_classes)}"
             )
+        unreachable = [c for c in self.node_classes if c not in self.relabel_targets]
+        if unreachable:
+            raise ScopeError(
+                f"node-classes: {du.CLASS_NAMES[unreachable[0]]} cannot occur: no label or untolerated taint makes it "
+                f"(tolerates={_show_effects(self.tolerates)}, node-selector={_show_selector(self.node_selector)})"
+            )
         if self.joins >= self.nodes:
             raise ScopeError(f"joins: at most nodes - 1 = {self.nodes - 1} nodes may join later, got {self.joins}")
         if self.strategy != du.ROLLING_UPDATE:

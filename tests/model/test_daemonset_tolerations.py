@@ -131,6 +131,15 @@ def test_bad_settings_name_what_was_expected(raw, message):
     assert message in str(info.value)
 
 
+def test_a_class_no_taint_can_make_is_refused():
+    with pytest.raises(ScopeError) as info:
+        with_settings(DaemonSetScope(), {"tolerates": "NoSchedule", "node-classes": "eligible,no-schedule"})
+    assert str(info.value) == (
+        "node-classes: no-schedule cannot occur: no label or untolerated taint makes it "
+        "(tolerates=NoSchedule, node-selector=daemon=<name>)"
+    )
+
+
 def test_settings_round_trip():
     sc = with_settings(DaemonSetScope(), {"tolerates": "NoSchedule", "node-selector": "kubernetes.io/os=linux"})
     assert (sc.tolerates, sc.node_selector) == (frozenset({NS}), "kubernetes.io/os=linux")
