@@ -113,3 +113,12 @@ def test_a_sync_that_meets_an_old_replicaset_with_a_stale_available_count_scales
         found += 1
         assert [after.rs_replicas[t] for t in old] == [before.rs_replicas[t] for t in old], (before, action)
     assert found > 0
+
+
+def test_a_new_replicaset_is_created_with_the_next_revision() -> None:
+    """sync.go ``getNewReplicaSet``: the ReplicaSet made for a new template carries the
+    revision annotation MaxRevision(old ReplicaSets) + 1 from its creation."""
+    before, after = first_step(MODEL, TINY, "deployment-controller.create_new_replicaset")
+    existing = [t for t in range(len(before.rs_exists)) if before.rs_exists[t]]
+    assert not before.rs_exists[after.template] and after.rs_exists[after.template]
+    assert after.rs_revision[after.template] == max(before.rs_revision[t] for t in existing) + 1
