@@ -62,6 +62,10 @@ class Deadline:
         return left is not None and left <= 0
 
 
+#: Seconds between two attempts to stop the guarded thread (an exception raised inside a ``__del__`` is lost).
+RESEND = 0.2
+
+
 class OutOfTime(BaseException):
     """Raised by a :class:`Watchdog` in the thread it guards when the deadline has passed.
 
@@ -77,8 +81,8 @@ class Watchdog:
     engine nor a KeyboardInterrupt can stop them. A watchdog thread does: at the deadline it raises
     :class:`OutOfTime` in the guarded thread (asynchronously, at its next Python instruction) and
     interrupts z3 (``z3.main_ctx().interrupt()``: the running call returns unknown). With ``wakeup``
-    (the read end of a socket given to ``signal.set_wakeup_fd``) a signal such as Ctrl-C also
-    interrupts z3, so that the KeyboardInterrupt Python raises for it is raised at once.
+    (the read end of a socket given to ``signal.set_wakeup_fd``) a signal such as Ctrl-C does the
+    same at once and sets :attr:`interrupted` (which stays set: the caller stops its run).
     """
 
     def __init__(self, wakeup: socket.socket | None = None):
@@ -87,6 +91,9 @@ class Watchdog:
         self.at: float | None = None
         self.thread_id: int | None = None
         self.fired = False
+        self.interrupted = False
+        self.last_fired = False
+        self.sent_at = 0.0
         self.closed = False
         self.watcher = threading.Thread(target=self._watch, name="kubecheck-watchdog", daemon=True)
         self.watcher.start()
@@ -102,13 +109,27 @@ class Watchdog:
         try:
             yield
         finally:
-            with self.cond:
-                self.at = None
-                fired, self.fired = self.fired, False
-                self.thread_id = None
-                self.cond.notify_all()
-            if fired:  # an OutOfTime not yet raised is dropped: the guarded work is over
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+            fired = False
+            while True:  # a pending OutOfTime may be raised here too: leave anyway
+                try:
+                    fired = self._release() or fired
+                    if fired:  # an OutOfTime not yet raised is dropped: the guarded work is over
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+                    break
+                except OutOfTime:
+                    fired = True
+            self.last_fired = fired  # whether the last guarded work was stopped
+            if fired:
+                z3.Solver().check()  # z3's interrupt stays set (simplify would do nothing) until a solver runs
+
+    def _release(self) -> bool:
+        """Stop guarding; whether the work was stopped."""
+        with self.cond:
+            fired, self.fired = self.fired, False
+            self.at = None
+            self.thread_id = None
+            self.cond.notify_all()
+        return fired
 
     def close(self) -> None:
         with self.cond:
@@ -121,14 +142,13 @@ class Watchdog:
                 if self.closed:
                     return
                 now = time.monotonic()
-                if self.at is not None and not self.fired and now >= self.at and self.thread_id is not None:
-                    self.fired = True
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                        ctypes.c_ulong(self.thread_id), ctypes.py_object(OutOfTime)
-                    )
-                    z3.main_ctx().interrupt()
+                if self.thread_id is not None and self.at is not None and not self.fired and now >= self.at:
+                    self._stop()
                     continue
-                wait = None if self.at is None or self.fired else self.at - now
+                if self.thread_id is not None and self.fired and now >= self.sent_at + RESEND:
+                    self._stop()  # the exception was lost (raised inside a __del__, which ignores it)
+                    continue
+                wait = RESEND if self.fired else (None if self.at is None else self.at - now)
             if self.wakeup is None:
                 with self.cond:
                     self.cond.wait(0.5 if wait is None else min(wait, 0.5))
@@ -139,7 +159,18 @@ class Watchdog:
                     self.wakeup.recv(64)
                 except OSError:
                     return
-                z3.main_ctx().interrupt()  # Python raises KeyboardInterrupt in the main thread once z3 returns
+                with self.cond:
+                    self.interrupted = True
+                    if self.thread_id is not None and not self.fired:
+                        self._stop()
+
+    def _stop(self) -> None:
+        """OutOfTime in the guarded thread, then z3 interrupted (the exception is pending when it returns)."""
+        assert self.thread_id is not None
+        self.fired = True
+        self.sent_at = time.monotonic()
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), ctypes.py_object(OutOfTime))
+        z3.main_ctx().interrupt()
 
 
 @attrs.frozen

@@ -56,9 +56,17 @@ def watchdog() -> Iterator[Watchdog]:
     write_end.setblocking(False)
     old = signal.set_wakeup_fd(write_end.fileno(), warn_on_full_buffer=False)
     dog = Watchdog(read)
+    # Ctrl-C reaches the watchdog through the wakeup socket, which stops the step in progress; the
+    # Python handler does nothing more (a KeyboardInterrupt could land where an engine swallows it).
+    handler = signal.getsignal(signal.SIGINT)
+    quiet = handler is signal.default_int_handler
+    if quiet:
+        signal.signal(signal.SIGINT, lambda signum, frame: None)
     try:
         yield dog
     finally:
+        if quiet:
+            signal.signal(signal.SIGINT, handler)
         signal.set_wakeup_fd(old)
         dog.close()
         dog.watcher.join(1.0)

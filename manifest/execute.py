@@ -100,6 +100,8 @@ def execute_plan(
             last_step[p.name] = step
         if not todo:
             continue
+        if watchdog is not None and watchdog.interrupted:
+            raise Interrupted(rows)
         keeps = step.handoff is Handoff.KEEP
         left = clock.left() if keeps else _least(clock.left(), pool.left())
         if left is not None and left <= 0:
@@ -159,9 +161,16 @@ def _run(task: Task, timeout: float | None, watchdog: Watchdog | None) -> list[R
         return run.check(task)
     try:
         with watchdog.limit(None if timeout is None else timeout + GRACE):
-            return run.check(task)
+            results = run.check(task)
     except OutOfTime:
-        return None
+        results = None
+    except Exception:
+        if not watchdog.last_fired:
+            raise
+        results = None  # a z3 call the watchdog interrupted answered badly before OutOfTime was raised
+    if watchdog.interrupted:
+        raise KeyboardInterrupt
+    return results
 
 
 def check_workload(
