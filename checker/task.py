@@ -17,11 +17,12 @@ from __future__ import annotations
 import ctypes
 import select
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 import z3
@@ -95,8 +96,15 @@ class Watchdog:
         self.last_fired = False
         self.sent_at = 0.0
         self.closed = False
+        self.hook = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
         self.watcher = threading.Thread(target=self._watch, name="kubecheck-watchdog", daemon=True)
         self.watcher.start()
+
+    def _unraisable(self, unraisable: Any) -> None:
+        """An OutOfTime raised inside a ``__del__`` is lost quietly (it is sent again)."""
+        if not isinstance(unraisable.exc_value, OutOfTime):
+            self.hook(unraisable)
 
     @contextmanager
     def limit(self, seconds: float | None) -> Iterator[None]:
@@ -132,6 +140,8 @@ class Watchdog:
         return fired
 
     def close(self) -> None:
+        if sys.unraisablehook == self._unraisable:
+            sys.unraisablehook = self.hook
         with self.cond:
             self.closed = True
             self.cond.notify_all()

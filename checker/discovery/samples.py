@@ -12,6 +12,11 @@ compiled explicit engine checks the property on every state it reached, and the 
 shallowest violation (witness) is handed back, so that the caller can ask explicit search for its
 shortest counterexample (replayed like any trace). Like BMC with symbolic parameters, this tends
 to find the least parameter values.
+
+Sampling keeps to a budget: ``timeout`` seconds over all instances (the instances not reached
+are not sampled; an exploration in progress keeps the states it has) and ``max_states`` per
+instance; :func:`decided`'s explicit search gets the time left, and without a trace in time
+the result is INCONCLUSIVE.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from kubecheck.checker.explicit import bfs
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Budget
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
@@ -78,14 +84,18 @@ def sample(
     max_rows: int = 4000,
     max_states: int = 50_000,
     seed: int = 0,
+    timeout: float | None = None,
 ) -> Samples:
-    """Reachable states of each grid instance (see the module docstring)."""
+    """Reachable states of each grid instance within ``timeout`` seconds (see the module docstring)."""
     e = encoder
+    deadline = None if timeout is None else time.monotonic() + timeout
     names = list(e.params)
     instances, per_instance = [], []
     decided_in, decided_depth = None, None
     explored = 0
     for values in grid_points(e, grid, seed=seed):
+        if deadline is not None and time.monotonic() >= deadline:
+            break
         scope = e.concrete_scope(values)
         try:
             validate = getattr(scope, "validate", None)
@@ -94,7 +104,7 @@ def sample(
             compiled = compile_model(e.model, scope)
         except (ValueError, TypeError):
             continue  # the API server rejects these values
-        states, depths = _reachable(compiled, max_states)
+        states, depths = _reachable(compiled, max_states, deadline)
         explored += len(states)
         if prop is not None and prop.kind in ("always", "sometimes"):
             holds = compiled.predicate_function([prop.predicate])
@@ -116,14 +126,16 @@ def sample(
     return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored)
 
 
-def _reachable(compiled: Compiled, limit: int) -> tuple[list[tuple], list[int]]:
-    """Breadth-first reachable states and their depths; a state whose successors leave the domain
-    is not expanded (the explicit engine reports that as a model error; the states before it are
-    still reachable)."""
+def _reachable(compiled: Compiled, limit: int, deadline: float | None = None) -> tuple[list[tuple], list[int]]:
+    """Breadth-first reachable states and their depths, until ``limit`` states or the ``deadline``
+    (time.monotonic); a state whose successors leave the domain is not expanded (the explicit
+    engine reports that as a model error; the states before it are still reachable)."""
     depth = {compiled.initial: 0}
     queue = [compiled.initial]
-    for s in queue:
+    for n, s in enumerate(queue):
         if len(queue) >= limit:
+            break
+        if deadline is not None and n % 256 == 0 and time.monotonic() >= deadline:
             break
         try:
             successors = compiled.successors(s)
@@ -153,12 +165,31 @@ def _value(v: int | IntOrPercent) -> int:
     return v.value if isinstance(v, IntOrPercent) else int(v)
 
 
-def decided(encoder: Encoder, prop: Property, values: dict[str, int], engine: str, started: float) -> Result:
+def decided(
+    encoder: Encoder,
+    prop: Property,
+    values: dict[str, int],
+    engine: str,
+    started: float,
+    timeout: float | None = None,
+) -> Result:
     """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
-    witness); its shortest trace by explicit search, replayed by the reference interpreter."""
+    witness); its shortest trace by explicit search within ``timeout`` seconds, replayed by the
+    reference interpreter (INCONCLUSIVE when the search runs out of time first)."""
     scope = encoder.concrete_scope(values)
-    [found] = bfs.explore(encoder.model, scope, [prop])
-    assert found.trace is not None  # the sampled instance breaks the property
+    [found] = bfs.explore(encoder.model, scope, [prop], Budget(timeout=timeout))
+    if found.trace is None:
+        what = "witnessed" if prop.kind == "sometimes" else "violated"
+        stats = attrs.evolve(found.stats, seconds=time.perf_counter() - started)
+        return Result(
+            prop,
+            Verdict.INCONCLUSIVE,
+            scope,
+            engine,
+            stats,
+            note=f"{what} in a sampled instance, but its shortest trace was not found in time "
+            f"({found.stats.stop_reason})",
+        )
     trace = replay(encoder.model, scope, found.trace.labels())
     if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
         raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")

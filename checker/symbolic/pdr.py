@@ -195,18 +195,20 @@ def decide(
     found = None
     if strengthen and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
         say("sampling instances for lemma discovery")
-        rows = samples.sample(encoder, prop)
+        rows = samples.sample(encoder, prop, timeout=None if timeout is None else timeout / 4)
         if rows.decided_in is not None:
-            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started)
+            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, left())
         if rows.rows:
             say("Houdini on template candidates")
-            found = houdini.discover(encoder, prop, timeout=None if timeout is None else timeout / 2, rows=rows)
+            found = houdini.discover(encoder, prop, timeout=None if timeout is None else (left() or 0.1) / 2, rows=rows)
     if found is not None:
         lemmas, lifted = found.lemmas, found.lifted
     if found is not None and prop.kind == "always":
         x = encoder.state(0)
         goal, dom = encoder.predicate(prop, x), domain(encoder, x, lifted)
         follows = z3.Solver()
+        if timeout is not None:
+            follows.set("timeout", max(1, int((left() or 0.1) * 1000)))
         follows.add(dom, *lemmas, z3.Not(goal))
         if lemmas and follows.check() == z3.unsat:
             keep = houdini.support(encoder, [goal, dom], lemmas, timeout=left())

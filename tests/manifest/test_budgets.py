@@ -44,7 +44,8 @@ def test_timeout_holds_on_a_deployment_of_ten_replicas(tmp_path: Path) -> None:
     assert seconds < 40, f"--timeout 20 took {seconds:.0f} s"
     assert run.returncode in (0, 10, 12, 13), err
     assert "deployment.replicas_within_surge" in out
-    assert "summary:" in out and err == ""
+    assert "summary:" in out, err
+    assert err == "", err
 
 
 def test_ctrl_c_prints_the_partial_table(tmp_path: Path) -> None:
@@ -103,3 +104,16 @@ def test_the_watchdog_is_silent_when_the_work_ends_in_time() -> None:
     finally:
         dog.close()
     assert value == 499500
+
+
+def test_an_out_of_time_lost_in_a_finaliser_prints_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    class Finalised:
+        def __del__(self) -> None:
+            raise OutOfTime
+
+    dog = Watchdog()
+    try:
+        Finalised()
+    finally:
+        dog.close()
+    assert capsys.readouterr().err == ""
