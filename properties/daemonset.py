@@ -246,7 +246,11 @@ def _why_waiting(sc: DaemonSetScope, s: DaemonSetState) -> list[str]:
         node = cl.node_name(n)
         if s.node_exists[n] and s.node_state[n] != cl.NODE_READY:
             out.append(
-                f"{node} is unreachable: its pod is not Ready, and nothing new is scheduled there (the "
+                f"{node} is unreachable: its pod is not Ready, and no new one starts there (the pod tolerates the "
+                "node.kubernetes.io/unreachable NoSchedule taint, but no kubelet runs it) until it reconnects, which "
+                "nothing requires"
+                if sc.tolerates_no_schedule
+                else f"{node} is unreachable: its pod is not Ready, and nothing new is scheduled there (the "
                 "node.kubernetes.io/unreachable NoSchedule taint) until it reconnects, which nothing requires"
             )
         stuck = [

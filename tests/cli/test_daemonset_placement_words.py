@@ -51,3 +51,21 @@ def test_a_bad_selector_is_one_line_and_exit_2():
     assert "expected none, 'node affinity', daemon=<name> or key=value pairs separated by commas, got 'a'" in (
         result.stderr
     )
+
+
+def test_an_unreachable_node_under_a_tolerated_lifecycle_taint_is_explained_as_such():
+    result = kubecheck(
+        "check",
+        "daemonset",
+        "runs_on_every_eligible_node_with_partition",
+        "--scope",
+        "tiny",
+        "--set",
+        "tolerates=NoSchedule",
+    )
+    assert result.exit_code == 13
+    text = " ".join(result.stdout.split())
+    assert (
+        "node-a is unreachable: its pod is not Ready, and no new one starts there (the pod tolerates the "
+        "node.kubernetes.io/unreachable NoSchedule taint, but no kubelet runs it) until it reconnects" in text
+    )
