@@ -28,6 +28,7 @@ from kubecheck.cli.options import (
 )
 from kubecheck.cli.output import Output
 from kubecheck.cli.progress import StatusLine
+from kubecheck.manifest import WORKLOAD_SECONDS
 
 #: (click parameter name, option as typed) of the options only ``check MODEL`` reads, and of those
 #: only ``check -f`` reads, in the order ``--help`` shows them.
@@ -38,7 +39,12 @@ MODEL_ONLY = (
     ("depth", "--depth"),
     ("certificate", "--certificate"),
 )
-MANIFEST_ONLY = (("nodes", "--nodes"), ("strict", "--strict"), ("verbose", "--verbose"))
+MANIFEST_ONLY = (
+    ("nodes", "--nodes"),
+    ("strict", "--strict"),
+    ("verbose", "--verbose"),
+    ("workload_timeout", "--workload-timeout"),
+)
 
 
 def refuse_options_of_the_other_mode(ctx: click.Context, with_manifests: bool) -> None:
@@ -63,6 +69,13 @@ def refuse_options_of_the_other_mode(ctx: click.Context, with_manifests: bool) -
 @scope_options
 @budget_options
 @engine_options
+@click.option(
+    "--workload-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    default=None,
+    help=f"with -f: seconds for each workload (default {WORKLOAD_SECONDS:g}); --timeout bounds the whole run",
+)
 @output_options(
     CHECK_FORMATS,
     help="text, json, itf or junit (with -f); itf writes one trace per violation and witness: JSON lines on "
@@ -78,6 +91,7 @@ def check(
     scope: ScopeRequest,
     budget: Budget,
     engine: EngineRequest,
+    workload_timeout: float | None,
     output: Output,
 ) -> None:
     """Check properties of a model in a scope.
@@ -91,5 +105,7 @@ def check(
     status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not output.quiet)
     if manifests.files:
         named = ([model_name] if model_name else []) + list(property_names)
-        ctx.exit(check_manifests(manifests, named, scope.faults, engine.engine, budget, output, status))
+        ctx.exit(
+            check_manifests(manifests, named, scope.faults, engine.engine, budget, output, status, workload_timeout)
+        )
     ctx.exit(check_model(model_name, property_names, scope, budget, engine, output, status))

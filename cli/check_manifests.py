@@ -82,12 +82,14 @@ def check_manifests(
     budget: Budget,
     output: Output,
     status: StatusLine,
+    workload_seconds: float | None = None,
 ) -> int:
     """Read the manifests, check each workload, render; the exit code.
 
     ``named`` is the MODEL and PROPERTY arguments, which do not go with -f; ``faults`` is
     ``--faults`` as typed. The explicit engine (the default of ``check MODEL``) means ``auto``
-    here: each workload is checked the way its size allows.
+    here: each workload is checked the way its size allows. ``workload_seconds`` is
+    ``--workload-timeout`` (None: :data:`kubecheck.manifest.WORKLOAD_SECONDS`).
     """
     chosen = manifest_faults(faults)
     if named:
@@ -108,6 +110,7 @@ def check_manifests(
                     strict=request.strict,
                     faults=chosen,
                     watchdog=dog,
+                    workload_seconds=workload_seconds or manifest.WORKLOAD_SECONDS,
                     status=status.say,
                 )
         finally:

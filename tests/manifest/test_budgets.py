@@ -117,3 +117,22 @@ def test_an_out_of_time_lost_in_a_finaliser_prints_nothing(capsys: pytest.Captur
     finally:
         dog.close()
     assert capsys.readouterr().err == ""
+
+
+def test_workload_timeout_goes_with_manifests() -> None:
+    from click.testing import CliRunner
+
+    from kubecheck.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["check", "deployment", "--workload-timeout", "5"])
+    assert result.exit_code == 2
+    assert "--workload-timeout goes with -f manifests, not with check MODEL (which would ignore it)" in result.output
+
+
+def test_workload_timeout_bounds_each_workload(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = kubecheck("check", "-f", str(replicas_manifest(tmp_path, 10)), "--workload-timeout", "8")
+    out, err = run.communicate(timeout=120)
+    assert time.monotonic() - started < 30
+    assert run.returncode in (0, 10, 12, 13), err
+    assert "summary:" in out, err
