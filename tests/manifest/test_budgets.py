@@ -136,3 +136,10 @@ def test_workload_timeout_bounds_each_workload(tmp_path: Path) -> None:
     assert time.monotonic() - started < 30
     assert run.returncode in (0, 10, 12, 13), err
     assert "summary:" in out, err
+
+
+def test_status_names_the_workload_and_the_step() -> None:
+    heard: list[str] = []
+    manifest.check_manifests([ROOT / "examples" / "recreate-deployment.yaml"], status=heard.append)
+    assert heard and all(line.startswith("deployment/") for line in heard)
+    assert any(": step 1 of " in line for line in heard)
