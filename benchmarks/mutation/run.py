@@ -371,7 +371,7 @@ def main() -> int:
 
     print(f"\n{'file':40s} {'mutants':>8s} {'behaviour':>10s} {'+pinned':>8s} {'alive':>6s} {'equiv':>6s}")
     for file, file_names in chosen.items():
-        file_names = [n for n in file_names if n in first]
+        file_names = [n for n in file_names if first.get(n, "not checked") != "not checked"]
         if not file_names:
             continue
         b = sum(n in by_behaviour for n in file_names)
