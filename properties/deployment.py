@@ -226,7 +226,7 @@ def _explain_rollout(sc: DeploymentScope, s: DeploymentState) -> str:
             continue
         role = "new" if t == s.template else "old"
         parts.append(
-            f"{replicaset_name(t)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
+            f"{replicaset_name(t, sc.name)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
             f"{s.rs_desired[t]}), {d.active_pods(s, t)} pods, status {s.rs_status_available[t]} available"
         )
     status = "observed" if s.observed else "not yet observed"

@@ -16,7 +16,7 @@ from kubecheck.checker import run
 from kubecheck.checker.task import Progress, Task
 from kubecheck.cli import documents, trace_text
 from kubecheck.cli.progress import StatusLine
-from kubecheck.model.controllers.deployment_names import pod_template_hash, replicaset_name
+from kubecheck.model.controllers.deployment_names import NAME, pod_template_hash, replicaset_name
 from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.traces import replay
 from kubecheck.properties import catalog
@@ -175,11 +175,11 @@ def test_numbered_path(out, expected):
 
 
 def test_pod_template_hashes_are_stable_and_distinct():
-    hashes = [pod_template_hash(t) for t in range(6)]
+    hashes = [pod_template_hash(t, NAME) for t in range(6)]
     assert len(set(hashes)) == 6
     safe = set("bcdfghjklmnpqrstvwxz2456789")  # k8s.io/apimachinery/pkg/util/rand.SafeEncodeString
     assert all(len(h) == 10 and set(h) <= safe for h in hashes)
-    assert replicaset_name(0) == "web-" + hashes[0] == "web-fvmwplw9wt"
+    assert replicaset_name(0, NAME) == "web-" + hashes[0] == "web-fvmwplw9wt"
     assert replicaset_name(0, "uploader") == "uploader-" + pod_template_hash(0, "uploader") != "uploader-" + hashes[0]
 
 

@@ -101,19 +101,10 @@ CUSTOM = {"checkout": CHECKOUT, "payments": PAYMENTS, "ledger": LEDGER, "probe":
 EXAMPLE_FILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
 FORMATS = ("text", "json", "itf", "junit")
 
-_RS = re.compile(r"^web-[a-z0-9]{10}$")  # a ReplicaSet of deployment/web
 _STS = {"web-0", "web-1"}  # the property's description: statefulset.set_deletion_is_unordered
 
 #: (case, format) → (what may leak for now, where the fix lies).
 KNOWN_LEAKS: dict[tuple[str, str], tuple[Any, str]] = {
-    ("checkout", "text"): (
-        _RS,
-        "properties/deployment.py _explain_rollout: replicaset_name(t) without sc.name (the ⇒ summary)",
-    ),
-    ("checkout", "junit"): (_RS, "properties/deployment.py _explain_rollout, as above (the failure message)"),
-    ("shared-claim-deployment", "junit"): (_RS, "properties/deployment.py _explain_rollout, as above"),
-    ("payments", "text"): (_RS, "properties/deployment.py _explain_rollout, as above"),
-    ("shared-claim-deployment", "text"): (_RS, "properties/deployment.py _explain_rollout, as above"),
     ("payments", "json"): (
         {"data"},
         "manifest/workloads.py: claim-name 'data' in the scope of a Deployment without claim",
