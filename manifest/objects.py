@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from kubecheck.model.controllers.daemonset_util import Toleration
 from kubecheck.model.kernel.intstr import IntOrPercent
 
 RWO, ROX, RWX, RWOP = "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"
@@ -34,6 +35,7 @@ class PodTemplate:
     termination_grace_seconds: int
     has_readiness_probe: bool
     read_only_mounts: tuple[str, ...] = ()  # volume names every container mounts readOnly (claim templates included)
+    tolerations: tuple[Toleration, ...] = ()  # spec.tolerations (ValidateTolerations' rules applied)
 
 
 @attrs.frozen

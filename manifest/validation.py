@@ -23,6 +23,7 @@ from kubecheck.manifest.errors import ManifestError, describe_value
 from kubecheck.manifest.fields import MISSING, Fields
 from kubecheck.manifest.loader import Document
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.daemonset_util import Toleration
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
@@ -261,6 +262,7 @@ def _pod_template(f: Fields) -> o.PodTemplate:
     for key in ("tolerations", "priorityClassName", "nodeName"):
         if f.raw(f"{spec}.{key}") is not MISSING:
             scheduling.append(key)
+    tolerations = _tolerations(f, f"{spec}.tolerations")
     return o.PodTemplate(
         tuple(sorted(labels.items())),
         tuple(claims),
@@ -269,7 +271,42 @@ def _pod_template(f: Fields) -> o.PodTemplate:
         f.int(f"{spec}.terminationGracePeriodSeconds", 30) or 0,
         probe,
         tuple(sorted(n for n, flags in read_only_mounts.items() if all(flags))),
+        tolerations,
     )
+
+
+_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _tolerations(f: Fields, path: str) -> tuple[Toleration, ...]:
+    """spec.tolerations, with ValidateTolerations' rules (pkg/apis/core/validation/validation.go)."""
+    out = []
+    for i, t in enumerate(f.list(path)):
+        base = f"{path}[{i}]"
+        if not isinstance(t, dict):
+            f.wrong_type(base, "a mapping", t)
+            continue
+        key = f.str(f"{base}.key", "")
+        operator = f.str(f"{base}.operator", "")
+        value = f.str(f"{base}.value", "")
+        effect = f.str(f"{base}.effect", "")
+        seconds = f.int(f"{base}.tolerationSeconds") if f.raw(f"{base}.tolerationSeconds") is not MISSING else None
+        if not key and operator != "Exists":
+            f.invalid(
+                f"{base}.operator",
+                operator,
+                'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+            )
+        if seconds is not None and effect != "NoExecute":
+            f.invalid(f"{base}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")
+        if operator == "Exists" and value:
+            f.invalid(f"{base}.operator", value, "value must be empty when `operator` is 'Exists'")
+        elif operator not in ("", "Equal", "Exists"):
+            f.unsupported(f"{base}.operator", operator, ("Equal", "Exists"))
+        if effect and effect not in _EFFECTS:
+            f.unsupported(f"{base}.effect", effect, _EFFECTS)
+        out.append(Toleration(key, operator, value, effect, seconds))
+    return tuple(out)
 
 
 def _deployment(f: Fields, meta: o.Meta) -> o.Deployment:

@@ -287,15 +287,11 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
             f"nodeSelector {what}: node labels are not in the manifests; modelled with the last node "
             f"not matching, and one change of a node's labels"
         )
-    tolerations = template_tolerations(d.template)
-    tolerates = dsu.tolerated_effects(tolerations or ())
-    if tolerations is None and "tolerations" in d.template.scheduling:
-        notes.append(
-            f"tolerations: not read (only that they are set); a node change may apply {DEFAULT_TAINT} as if untolerated"
-            if classes
-            else "tolerations: node taints are not in the manifests; nodes are modelled untainted"
-        )
-    elif tolerates and classes:
+    tolerations = d.template.tolerations
+    tolerates = dsu.tolerated_effects(tolerations)
+    if "tolerations" in d.template.scheduling and not tolerates and classes:
+        notes.append(f"tolerations: a node change applies {scope_taint(tolerations)}, which they do not tolerate")
+    if tolerates and classes:
         what = " and ".join(f"every {e} taint" for e in dsu.EFFECTS if e in tolerates)
         notes.append(f"tolerations: {what} tolerated; a node change applies only taints the template does not tolerate")
     for use in d.template.claims:
@@ -317,19 +313,14 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
         faults=frozenset(),
         tolerates=tolerates,
         node_selector=selector_text(d.template),
-        taint=dsu.untolerated_taint(tolerations or ()) or DEFAULT_TAINT,
+        taint=scope_taint(tolerations),
     )
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
 
 
-def template_tolerations(t: o.PodTemplate) -> tuple[dsu.Toleration, ...] | None:
-    """The template's tolerations, or None when the reader does not keep them (only that the field is set).
-
-    Needs ``objects.PodTemplate.tolerations`` (a tuple of ``daemonset_util.Toleration``) filled by
-    ``validation.py``; until then a manifest's tolerations are noted and not used.
-    """
-    found = getattr(t, "tolerations", None)
-    return tuple(found) if found is not None else None
+def scope_taint(tolerations: Sequence[dsu.Toleration]) -> str:
+    """The NoSchedule taint the scenario applies: one the tolerations do not tolerate."""
+    return dsu.untolerated_taint(tolerations) or DEFAULT_TAINT
 
 
 def selector_text(t: o.PodTemplate) -> str:

@@ -186,15 +186,14 @@ spec:
     # nothing tolerated is read from the manifest yet: the presets' defaults
     assert (plain.scope.tolerates, plain.scope.taint) == (frozenset(), "dedicated=infra:NoSchedule")
     tolerating = text.replace("containers:", "tolerations: [{operator: Exists}], containers:")
+    w = _one(tolerating)
+    assert (w.scope.tolerates, w.scope.relabel_targets) == (frozenset({"NoSchedule", "NoExecute"}), (0, 2))
     assert (
-        "tolerations: not read (only that they are set); a node change may apply dedicated=infra:NoSchedule as "
-        "if untolerated" in _one(tolerating).notes
+        "tolerations: every NoSchedule taint and every NoExecute taint tolerated; a node change applies only taints "
+        "the template does not tolerate" in w.notes
     )
-    # no selector: no node change, so no taint either
-    assert (
-        "tolerations: node taints are not in the manifests; nodes are modelled untainted"
-        in _one(tolerating.replace("nodeSelector: {pool: infra, kubernetes.io/os: linux}, ", "")).notes
-    )
+    keyed = _one(text.replace("containers:", "tolerations: [{key: dedicated, operator: Exists}], containers:"))
+    assert (keyed.scope.tolerates, keyed.scope.taint) == (frozenset(), "kubecheck.io/untolerated=true:NoSchedule")
 
 
 def test_ignored_kinds_and_unknown_fields() -> None:
