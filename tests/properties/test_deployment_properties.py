@@ -1,7 +1,7 @@
 """Verdicts of the Deployment property table, and what the counterexamples show.
 
 Pinned per preset: each property's verdict and the length of its shortest trace (a change is a
-semantics change; see tests/model/test_deployment_counts.py). Then the behaviours the README
+semantics change; the state counts are in tests/model/state_counts.py). Then the behaviours the README
 promises, checked on the traces themselves rather than on their length:
 
 * ``replicas_within_surge`` HOLDS on the README's scope (3 replicas, maxSurge 1, maxUnavailable 0);
