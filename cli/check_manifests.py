@@ -108,6 +108,7 @@ def check_manifests(
                     progress=status,
                     verbose=request.verbose,
                     strict=request.strict,
+                    assume_access_mode=request.assume_access_mode,
                     faults=chosen,
                     watchdog=dog,
                     workload_seconds=workload_seconds or manifest.WORKLOAD_SECONDS,

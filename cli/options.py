@@ -24,6 +24,7 @@ import click
 
 from kubecheck.checker.task import ENGINES, Budget
 from kubecheck.cli.output import Output
+from kubecheck.manifest.objects import ACCESS_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +41,7 @@ class ManifestRequest:
     nodes: int | None = None
     strict: bool = False
     verbose: bool = False
+    assume_access_mode: str | None = None  # --assume-access-mode: for claims whose access mode the input does not give
 
 
 @attrs.frozen
@@ -101,10 +103,17 @@ manifest_options = _grouped(
         click.option(
             "--verbose", "-v", is_flag=True, help="with -f: unknown fields, properties not checked, witness traces"
         ),
+        click.option(
+            "--assume-access-mode",
+            type=click.Choice(ACCESS_MODES),
+            metavar="MODE",
+            help="with -f: the access mode of a claim the manifests do not define (default: check every mode; "
+            "the row names the assumption)",
+        ),
     ],
     "manifests",
-    lambda v: ManifestRequest(tuple(v["files"]), v["nodes"], v["strict"], v["verbose"]),
-    ("files", "nodes", "strict", "verbose"),
+    lambda v: ManifestRequest(tuple(v["files"]), v["nodes"], v["strict"], v["verbose"], v["assume_access_mode"]),
+    ("files", "nodes", "strict", "verbose", "assume_access_mode"),
 )
 
 scope_options = _grouped(

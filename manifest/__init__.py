@@ -49,8 +49,12 @@ def load_workloads(
     sources: Sequence[str | Path],
     stdin_text: str | bytes | None = None,
     nodes: int | None = None,
+    assume_access_mode: str | None = None,
 ) -> tuple[list[Workload], list[str], list[str]]:
-    """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on bad input."""
+    """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on bad input.
+
+    ``assume_access_mode`` (``--assume-access-mode``) is the access mode of a claim the manifests do
+    not define (None: every mode that can matter is checked, one workload variant each)."""
     if nodes is not None and not 1 <= nodes <= MAX_NODES_OPTION:
         raise ManifestError(
             f"--nodes: expected an integer from 1 to {MAX_NODES_OPTION}, got {nodes}",
@@ -66,7 +70,7 @@ def load_workloads(
         if isinstance(r, objects.Ignored)
     ]
     unknown = [f"{d.where}: {f}" for d in docs for f in validation.unknown_fields(d)]
-    found = workloads(records, nodes)
+    found = workloads(records, nodes, assume_access_mode)
     if not found:
         raise ManifestError(
             "no Deployment, StatefulSet or DaemonSet (apps/v1) in the manifests: nothing to check"
@@ -91,6 +95,7 @@ def check_manifests(
     progress: sizing.ProgressCallback | None = None,
     verbose: bool = False,
     strict: bool = False,
+    assume_access_mode: str | None = None,
     faults: frozenset[str] = frozenset(),
     workload_seconds: float | None = WORKLOAD_SECONDS,
     watchdog: Watchdog | None = None,
@@ -107,7 +112,7 @@ def check_manifests(
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     started = time.perf_counter()
-    found, ignored, unknown = load_workloads(sources, stdin_text, nodes)
+    found, ignored, unknown = load_workloads(sources, stdin_text, nodes, assume_access_mode)
     total = Deadline(budget.timeout)
     reports = []
     stopped = ""  # "interrupted" or "timeout": the workloads left get INCONCLUSIVE rows

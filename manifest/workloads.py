@@ -56,6 +56,8 @@ class Workload:
     not_modelled: tuple[str, ...]
     notes: tuple[str, ...]
     nodes_given: int  # the cluster size the user asked for (--nodes), or the default
+    #: what the check assumes that the manifests do not say (e.g. "claim carts: ReadWriteMany assumed"), "" if nothing
+    assumption: str = ""
 
     @property
     def ref(self) -> str:
@@ -330,8 +332,13 @@ def selector_text(t: o.PodTemplate) -> str:
     return "node affinity" if "nodeAffinity" in t.scheduling else NO_SELECTOR
 
 
-def workloads(records: Sequence[o.Record], nodes: int | None = None) -> list[Workload]:
-    """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order."""
+def workloads(
+    records: Sequence[o.Record], nodes: int | None = None, assume_access_mode: str | None = None
+) -> list[Workload]:
+    """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order.
+
+    ``assume_access_mode``: the access mode of a claim the records do not define (not yet read).
+    """
     out = []
     for r in records:
         if isinstance(r, o.Deployment):
