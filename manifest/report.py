@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import attrs
 
-from kubecheck.checker.result import EXIT_OK, Result, Verdict, exit_code
+from kubecheck.checker.result import EXIT_OK, EXIT_USAGE, Result, Verdict, exit_code
 from kubecheck.manifest.sizing import Row, Skipped
 from kubecheck.manifest.workloads import Workload
 
@@ -113,6 +113,9 @@ class ManifestReport:
     verbose: bool = False
     strict: bool = False
     faults: frozenset[str] = frozenset()
+    #: the documents that were rejected (one line each: file, document, field, expected, got); the
+    #: good ones were still checked, and the run exits 2 (bad input) whatever they gave
+    rejected: tuple[str, ...] = ()
 
     def standing(self, row: Row) -> Standing:
         """How ``row`` reads in this report (:func:`standing` with this run's ``strict``)."""
@@ -133,5 +136,8 @@ class ManifestReport:
 
     @property
     def exit_code(self) -> int:
-        """The process exit code of the report (caveats and unreachable witnesses count only when strict)."""
+        """The process exit code of the report (caveats and unreachable witnesses count only when strict;
+        2 when a document was rejected)."""
+        if self.rejected:
+            return EXIT_USAGE
         return exit_code(self.counted()) if self.workloads else EXIT_OK
