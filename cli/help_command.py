@@ -7,39 +7,108 @@ from __future__ import annotations
 
 import click
 
+from kubecheck.cli import text
 from kubecheck.cli.errors import InputError
 from kubecheck.cli.output import emit
 
-VERDICTS = """\
-Verdicts (one per property, in the VERDICT column of a report)
+#: A term of a report: its name, what the report's footer says of it, and what ``help verdicts``
+#: adds (the footer of ``check -f`` quotes the first part, so the two never disagree).
+Term = tuple[str, str, str]
 
-  HOLDS         the search visited every reachable state of this instance and the property
-                held in each of them (exhaustive, for this scope only).
-  PROVED        an inductive invariant (pdr, kind) or a ranking proof shows the property for
-                this instance, or for every value of the --for-all parameters.
-  VIOLATED      a reachable run breaks the property; the report shows a shortest trace.
-  WITNESSED     a `sometimes` property (something that should be possible) was reached; the
-                report shows the run that reaches it.
-  UNREACHABLE   a `sometimes` property that exhaustive search never reached: no run of this
-                instance gets there.
-  INCONCLUSIVE  a bound, --max-states, --timeout, Ctrl-C or a solver `unknown` stopped the
-                search first. Never reported as holding.
-  N/A           (check -f) not applicable: a witness the manifest's own configuration cannot
-                reach (e.g. proportional scaling with replicas: 1), with the reason. It fails
-                the run (exit 14) only with --strict.
+VERDICT_TERMS: tuple[Term, ...] = (
+    (
+        "HOLDS",
+        "the search visited every reachable state of this instance and the property held in each of them "
+        "(exhaustive, for this scope only).",
+        "",
+    ),
+    (
+        "PROVED",
+        "an inductive invariant (pdr, kind) or a ranking proof shows the property for this instance, or for "
+        "every value of the --for-all parameters.",
+        "",
+    ),
+    (
+        "VIOLATED",
+        "a reachable run breaks the property;",
+        "the report shows a shortest trace (with -f: one trace per run, listing every property it breaks).",
+    ),
+    (
+        "WITNESSED",
+        "a `sometimes` property (something that should be possible) was reached;",
+        "the report shows the run that reaches it (with -f: under --verbose).",
+    ),
+    (
+        "UNREACHABLE",
+        "a `sometimes` property that exhaustive search never reached: no run of this instance gets there.",
+        "",
+    ),
+    (
+        "INCONCLUSIVE",
+        "a bound, --max-states, --timeout, Ctrl-C or a solver `unknown` stopped the search first.",
+        "Never reported as holding.",
+    ),
+    (
+        "N/A",
+        "(check -f) not applicable: a witness the manifest's own configuration cannot reach (e.g. proportional "
+        "scaling with replicas: 1), with the reason.",
+        "It fails the run (exit 14) only with --strict.",
+    ),
+)
 
-Marks and terms
+MARK_TERMS: tuple[Term, ...] = (
+    (
+        "*",
+        "caveat: a property Kubernetes does not guarantee upstream, shown so you see what can go wrong.",
+        "Its violations count in the exit code only with --strict.",
+    ),
+    (
+        "fairness",
+        "a liveness property (eventually, leads_to) is checked over fair runs only: weak fairness of controller, "
+        "kubelet and scheduler actions (an action enabled for ever is eventually taken); user actions and faults "
+        "are never required.",
+        "",
+    ),
+    (
+        "trace N",
+        "(check -f) one run, shown once, that breaks every property listed after `breaks:`; each of them keeps "
+        "its own row and verdict, which says `trace N`.",
+        "",
+    ),
+    (
+        "strong fairness",
+        "an action enabled infinitely often, even intermittently, is eventually taken (e.g. a crash-looping "
+        "pod's moments of readiness are seen).",
+        "Properties that need it say so in their name (..._under_strong_fairness) and fairness line.",
+    ),
+)
 
-  *             caveat: a property Kubernetes does not guarantee upstream, shown so you see
-                what can go wrong. Its violations count in the exit code only with --strict.
-  fairness      a liveness property (eventually, leads_to) is checked over fair runs only:
-                weak fairness of controller, kubelet and scheduler actions (an action enabled
-                for ever is eventually taken); user actions and faults are never required.
-  strong fairness
-                an action enabled infinitely often, even intermittently, is eventually taken
-                (e.g. a crash-looping pod's moments of readiness are seen). Properties that
-                need it say so in their name (..._under_strong_fairness) and fairness line.
 
+def term(name: str) -> str:
+    """What the footer of a ``check -f`` report says of term ``name``: the first part of its
+    ``help verdicts`` entry, as a sentence."""
+    short = next(short for t, short, _ in VERDICT_TERMS + MARK_TERMS if t == name).removeprefix("(check -f) ")
+    return short[:-1] + "." if short.endswith(";") else short
+
+
+def _entries(terms: tuple[Term, ...]) -> str:
+    lines: list[str] = []
+    pad = " " * 16
+    for name, short, more in terms:
+        words = f"{short} {more}".strip()
+        if len(name) > 13:
+            lines += [f"  {name}", *text.wrap_text(words, 94, pad)]
+        else:
+            lines += text.wrap_text(words, 94, f"  {name.ljust(14)}", pad)
+    return "".join(line + "\n" for line in lines)
+
+
+VERDICTS = (
+    "Verdicts (one per property, in the VERDICT column of a report)\n\n"
+    + _entries(VERDICT_TERMS)
+    + "\nMarks and terms\n\n"
+    + _entries(MARK_TERMS)
+    + """
 Exit codes (the worst result decides)
 
   0   every property holds or is proved, and every witness was found
@@ -51,6 +120,7 @@ Exit codes (the worst result decides)
   13  liveness violation (eventually, leads_to)
   14  a witness is unreachable (with -f, only under --strict; otherwise it is N/A)
 """
+)
 
 #: topic -> its text.
 TOPICS = {"verdicts": VERDICTS}

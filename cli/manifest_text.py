@@ -1,29 +1,33 @@
 """The text report of ``kubecheck check -f``: a verdict table per workload, then the traces.
 
 Per workload: its object, where it was read, the model and the seconds; the scope it was checked
-in; one row per property (verdict, method, the size it was checked at, states, seconds); what is
-not modelled and the notes; a line per witness this configuration cannot reach (``N/A``: not
-applicable, not counted unless ``--strict``) or left unreached at a reduced size (INCONCLUSIVE).
-Then the legend (caveats, not applicable, once each), ignored objects, unknown fields (verbose), one trace
-per violation (and per witness under ``--verbose``), and a one-line summary with the exit code.
-A trace is rendered by the ``trace_lines`` given (the CLI passes :func:`trace_lines`, the model's
-Kubernetes words; :func:`compact_trace_lines` needs no describer).
+in; what the check assumes that the manifests do not say (``assumes:``); one row per property
+(verdict, method, the size it was checked at, states, seconds, and ``trace N`` when a shown trace
+breaks it); what is not modelled and the notes; a line per witness this configuration cannot
+reach (``N/A``: not applicable, not counted unless ``--strict``) or left unreached at a reduced
+size (INCONCLUSIVE). Then the documents rejected while the good ones were checked, ignored
+objects, unknown fields (verbose), and the traces: one per group of violations with one root
+cause (:mod:`kubecheck.manifest.grouping`: the run, the properties it ``breaks``, and the
+``⇒`` line of each), and one per witness under ``--verbose``; each model's legend (the
+Deployment's pod phases) is printed once, before its first trace. A footer explains, once, the
+terms this report uses (as ``kubecheck help verdicts`` does), and a one-line summary gives the
+exit code. A trace is rendered by the :class:`TraceWords` given (the CLI passes
+:data:`trace_lines`, the model's Kubernetes words; :data:`compact_trace_lines` needs no describer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import attrs
 
-from kubecheck.checker.result import Result, Verdict
-from kubecheck.cli import text, trace_text
-from kubecheck.cli.documents import TRACED
-from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing
+from kubecheck.checker.result import EXIT_USAGE, Result, Verdict
+from kubecheck.cli import help_command, text, trace_text
+from kubecheck.manifest.grouping import TraceGroup, group_numbers, trace_groups
+from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing, WorkloadReport
 from kubecheck.manifest.sizing import Row
 from kubecheck.manifest.workloads import Workload
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import describe
-
-#: How a row's trace becomes lines.
-TraceLines = Callable[[Result], list[str]]
+from kubecheck.model.kernel.traces import Trace
 
 #: The scope parameters shown under a workload (the rest are the model's defaults).
 SCOPE_SHOWN = frozenset(
@@ -64,26 +68,48 @@ def _label(st: Standing) -> str:
     return "not applicable" if not st.applicable and not st.counted else st.verdict.value
 
 
-def compact_trace_lines(result: Result) -> list[str]:
-    """A compact trace: each step's actor, action and changed fields."""
-    trace = result.trace
-    if trace is None:
-        return []
-    lines = []
-    for i, step in enumerate(trace.steps, start=1):
-        changes = ", ".join(f"{f} {a}→{b}" for f, (a, b) in step.changes.items())
-        lines.append(f"{i:>3}. [{step.action.actor}] {step.action.label}: {changes}")
-    if trace.loop is not None:
-        lines.append(f"     … and back to state {trace.loop} for ever")
-    return lines
+@attrs.frozen
+class TraceWords:
+    """How a trace becomes lines: in the model's Kubernetes words (the describers of
+    :mod:`~kubecheck.cli.trace_text`), or compact (each step's actor, action and changed fields; no
+    describer needed). Called with a result, it gives that result's whole trace (legend, steps, and
+    the ``⇒`` line), as a JUnit failure shows it; the text report uses the parts."""
+
+    kubernetes: bool
+
+    def legend(self, trace: Trace) -> list[str]:
+        """The vocabulary of the trace's model ([] when compact)."""
+        return trace_text.legend(trace, "") if self.kubernetes else []
+
+    def steps(self, trace: Trace) -> list[str]:
+        """The initial state and the steps, without the legend."""
+        if self.kubernetes:
+            return trace_text.steps(trace, "", with_legend=False)
+        lines = []
+        for i, step in enumerate(trace.steps, start=1):
+            changes = ", ".join(f"{f} {a}→{b}" for f, (a, b) in step.changes.items())
+            lines.append(f"{i:>3}. [{step.action.actor}] {step.action.label}: {changes}")
+        if trace.loop is not None:
+            lines.append(f"     … and back to state {trace.loop} for ever")
+        return lines
+
+    def conclusion(self, prop: Property, verdict: str, trace: Trace, label: str = "") -> list[str]:
+        """What the last state shows for ``prop`` (``⇒ label: …``; [] when compact)."""
+        return trace_text.conclusion_lines(prop, verdict, trace, "", label) if self.kubernetes else []
+
+    def __call__(self, result: Result) -> list[str]:
+        trace = result.trace
+        if trace is None:
+            return []
+        return self.legend(trace) + self.steps(trace) + self.conclusion(result.property, result.verdict.value, trace)
 
 
-def trace_lines(result: Result) -> list[str]:
-    """A row's trace in the model's Kubernetes words, and what the last state shows."""
-    assert result.trace is not None
-    return trace_text.steps(result.trace) + trace_text.conclusion_lines(
-        result.property, result.verdict.value, result.trace
-    )
+#: A row's trace in the model's Kubernetes words, and what the last state shows.
+trace_lines = TraceWords(kubernetes=True)
+#: A compact trace: each step's actor, action and changed fields.
+compact_trace_lines = TraceWords(kubernetes=False)
+#: How a row's trace becomes lines (the renderers take one of the two above).
+TraceLines = TraceWords
 
 
 def scope_line(w: Workload) -> str:
@@ -94,76 +120,155 @@ def scope_line(w: Workload) -> str:
     return " ".join(f"{k}={v}" for k, v in describe(w.scope) if k in keep)
 
 
-def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines) -> str:
-    """The verdict table per workload, then traces of violations (and of witnesses under verbose)."""
-    out: list[str] = []
-    n_props = sum(len(w.rows) for w in report.workloads)
-    out.append(
-        f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
-        f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
-        f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})"
-    )
-    any_caveat = any_na = False
-    for wr in report.workloads:
-        w = wr.workload
-        out += ["", f"{w.ref}  ({w.obj.meta.where}; model {w.model}; {wr.seconds:.1f} s)", f"  scope: {scope_line(w)}"]
-        rows = [
-            [
-                "  " + r.result.property.name,
-                _verdict(r, report.standing(r)),
-                r.method,
-                r.sizing_note or r.size,
-                _states(r),
-                f"{r.result.stats.seconds:.2f}",
+def _table(report: ManifestReport, w: int, numbers: dict[tuple[int, int], int]) -> list[str]:
+    """The verdict table of workload ``w``: one row per property, the last column naming its trace."""
+    rows = [
+        [
+            "  " + r.result.property.name,
+            _verdict(r, report.standing(r)),
+            r.method,
+            r.sizing_note or r.size,
+            _states(r),
+            f"{r.result.stats.seconds:.2f}",
+            f"trace {numbers[w, i]}" if (w, i) in numbers else "",
+        ]
+        for i, r in enumerate(report.workloads[w].rows)
+    ]
+    return text.table(["  property", "verdict", "method", "checked at", "states", "seconds", ""], rows, "<<<<>><")
+
+
+def _workload(report: ManifestReport, w: int, numbers: dict[tuple[int, int], int]) -> list[str]:
+    """One workload: its header, the scope, what it assumes, the table and the notes."""
+    wr = report.workloads[w]
+    wl = wr.workload
+    out = ["", f"{wl.ref}  ({wl.obj.meta.where}; model {wl.model}; {wr.seconds:.1f} s)", f"  scope: {scope_line(wl)}"]
+    if wl.assumption:
+        out += text.wrap_text(wl.assumption, text.WIDTH, "  assumes: ", "           ")
+    out += _table(report, w, numbers)
+    for r in wr.rows:
+        st = report.standing(r)
+        if st.note:
+            out.append(f"  {r.result.property.name}: {st.note}")
+    out += [f"  not modelled: {what}" for what in wl.not_modelled]
+    out += [f"  note: {what}" for what in wl.notes]
+    if report.verbose:
+        out += [f"  not checked: {s.name} ({s.reason})" for s in wr.skipped]
+    return out
+
+
+def _heading(row: Row, mark: bool = True) -> str:
+    """A property as a trace's heading names it: name, (caveat) if ``mark``, doc, [the reduced size]."""
+    res = row.result
+    label = " (caveat)" if row.caveat and mark else ""
+    return f"{res.property.name}{label} — {res.property.doc}" + (f" [{row.sizing_note}]" if row.reduced else "")
+
+
+class _Traces:
+    """The traces section: one block per group of violations (and per witness under verbose),
+    each model's legend once, before its first trace."""
+
+    def __init__(self, report: ManifestReport, words: TraceLines):
+        self.report, self.words = report, words
+        self.legends: list[list[str]] = []
+
+    def _legend(self, trace: Trace) -> list[str]:
+        legend = self.words.legend(trace)
+        if not legend or legend in self.legends:
+            return []
+        self.legends.append(legend)
+        return legend
+
+    def group(self, group: TraceGroup) -> list[str]:
+        wr = self.report.workloads[group.workload]
+        rows = [wr.rows[i] for i in group.rows]
+        trace, verdict = group.trace, Verdict.VIOLATED.value
+        if len(rows) == 1:
+            [row] = rows
+            caveat = " (caveat)" if row.caveat else ""
+            head = [f"trace {group.number}  {verdict}{caveat}  {wr.workload.ref}: {_heading(row, mark=False)}"]
+            ends = self.words.conclusion(row.result.property, verdict, trace)
+        else:
+            head = [f"trace {group.number}  {verdict}  {wr.workload.ref}: one run breaks {len(rows)} properties"]
+            head += [("  breaks: " if k == 0 else "          ") + _heading(r) for k, r in enumerate(rows)]
+            ends = [
+                line
+                for r in rows
+                for line in self.words.conclusion(r.result.property, verdict, trace, r.result.property.short)
             ]
-            for r in wr.rows
-        ]
-        out += text.table(["  property", "verdict", "method", "checked at", "states", "seconds"], rows, "<<<<>>")
-        any_caveat = any_caveat or any(r.caveat for r in wr.rows)
-        for r in wr.rows:
-            st = report.standing(r)
-            if st.note:
-                out.append(f"  {r.result.property.name}: {st.note}")
-            any_na = any_na or not st.applicable
-        out += [f"  not modelled: {what}" for what in w.not_modelled]
-        out += [f"  note: {what}" for what in w.notes]
-        if report.verbose:
-            for s in wr.skipped:
-                out.append(f"  not checked: {s.name} ({s.reason})")
-    if any_caveat:
-        out += [
-            "",
-            "* caveat: not guaranteed by Kubernetes; shown so you see what can go wrong, "
-            + ("and counted in the exit code (strict)" if report.strict else "not counted in the exit code"),
-        ]
-    if any_na:
+        return ["", *head] + ["  " + line for line in self._legend(trace) + self.words.steps(trace) + ends]
+
+    def witness(self, wr: WorkloadReport, row: Row) -> list[str]:
+        res = row.result
+        assert res.trace is not None
+        head = f"{res.verdict.value}  {wr.workload.ref}: {_heading(row)}"
+        body = self.words.steps(res.trace) + self.words.conclusion(res.property, res.verdict.value, res.trace)
+        return ["", head] + ["  " + line for line in self._legend(res.trace) + body]
+
+    def render(self, groups: list[TraceGroup]) -> list[str]:
+        out: list[str] = []
+        for w, wr in enumerate(self.report.workloads):
+            blocks: list[tuple[int, list[str]]] = [(g.rows[0], self.group(g)) for g in groups if g.workload == w]
+            if self.report.verbose:
+                blocks += [
+                    (i, self.witness(wr, r))
+                    for i, r in enumerate(wr.rows)
+                    if r.result.trace is not None and r.result.verdict is Verdict.WITNESSED
+                ]
+            for _, lines in sorted(blocks, key=lambda b: b[0]):
+                out += lines
+        return out
+
+
+def footer(report: ManifestReport, groups: list[TraceGroup]) -> list[str]:
+    """The terms this report uses, explained once (as ``kubecheck help verdicts`` does)."""
+    standings = [(r, report.standing(r)) for w in report.workloads for r in w.rows]
+    out: list[str] = []
+    if any(r.caveat for r, _ in standings):
+        counted = "and counted in the exit code (strict)" if report.strict else "not counted in the exit code"
+        out.append(f"* caveat: not guaranteed by Kubernetes; shown so you see what can go wrong, {counted}")
+    if any(not st.applicable for _, st in standings):
         counted = (
             "counted in the exit code as UNREACHABLE (strict)" if report.strict else "not counted in the exit code"
         )
-        out += ([] if any_caveat else [""]) + [
+        out.append(
             f"{NOT_APPLICABLE} not applicable: a witness (a `sometimes` property) that no run of this configuration "
             f"reaches; {counted}"
-        ]
+        )
+    shown = {_label(st) for _, st in standings}
+    terms = [t for t in ("WITNESSED", "UNREACHABLE", "INCONCLUSIVE") if t in shown]
+    if any(r.result.property.strong_fairness for r, _ in standings):
+        terms.append("strong fairness")
+    if any(len(g.rows) > 1 for g in groups):
+        terms.append("trace N")
+    for t in terms:
+        out += text.wrap_text(f"{t}: {help_command.term(t)}", text.WIDTH, "", "    ")
+    if out:
+        out.append("kubecheck help verdicts explains every verdict, mark and exit code")
+    return ["", *out] if out else []
+
+
+def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines) -> str:
+    """The verdict table per workload, rejected documents, one trace per group of violations (and per
+    witness under verbose), the terms used, and the summary."""
+    groups = trace_groups(report.workloads)
+    numbers = group_numbers(groups)
+    n_props = sum(len(w.rows) for w in report.workloads)
+    out = [
+        f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
+        f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
+        f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})"
+    ]
+    for w in range(len(report.workloads)):
+        out += _workload(report, w, numbers)
+    if report.rejected:
+        out += ["", f"rejected documents (not checked; the run exits {EXIT_USAGE}):"]
+        out += [line for r in report.rejected for line in text.wrap_text(r, text.WIDTH, "  ", "    ")]
     if report.ignored:
         out += ["", "ignored: " + "; ".join(report.ignored)]
     if report.verbose and report.unknown_fields:
         out += ["", "unknown fields (ignored): " + "; ".join(report.unknown_fields)]
-    for wr in report.workloads:
-        for r in wr.rows:
-            res = r.result
-            if (
-                res.trace is None
-                or res.verdict not in TRACED
-                or (res.verdict is Verdict.WITNESSED and not report.verbose)
-            ):
-                continue
-            label = " (caveat)" if r.caveat else ""
-            out += [
-                "",
-                f"{res.verdict.value}{label}  {wr.workload.ref}: {res.property.name} — {res.property.doc}"
-                + (f" [{r.sizing_note}]" if r.reduced else ""),
-            ]
-            out += ["  " + line for line in trace_lines(res)]
+    out += _Traces(report, trace_lines).render(groups)
+    out += footer(report, groups)
     labels = [_label(report.standing(r)) for w in report.workloads for r in w.rows]
     order = [k.value for k in Verdict] + ["not applicable"]
     counts = ", ".join(f"{labels.count(k)} {k}" for k in order if k in labels)

@@ -95,12 +95,18 @@ def describer(model: Model, scope: Scope) -> Describer:
     return DESCRIBERS.get(model.name, GenericDescriber)(model, scope)
 
 
-def steps(trace: Trace, indent: str = "  ") -> list[str]:
-    """The initial state and every step (actor, action, changed fields), numbered."""
+def legend(trace: Trace, indent: str = "  ") -> list[str]:
+    """The describer's vocabulary for the trace's model (e.g. the Deployment's pod phases; may be empty)."""
+    return [indent + line for line in describer(trace.model, trace.scope).legend()]
+
+
+def steps(trace: Trace, indent: str = "  ", with_legend: bool = True) -> list[str]:
+    """The initial state and every step (actor, action, changed fields), numbered; the legend
+    first unless ``with_legend`` is False (a report that prints it once)."""
     d = describer(trace.model, trace.scope)
     width = len(str(len(trace.steps)))
     body = indent + " " * (width + 2)
-    lines = [indent + line for line in d.legend()]
+    lines = legend(trace, indent) if with_legend else []
     lines.append(f"{indent}{'0'.rjust(width)}  initial state")
     lines += [body + line for line in d.initial(trace.initial)]
     states = trace.states
@@ -216,9 +222,10 @@ def property_lines(prop: Property, indent: str = "  ") -> list[str]:
     return lines
 
 
-def conclusion_lines(prop: Property, verdict: str, trace: Trace, indent: str = "  ") -> list[str]:
-    """The conclusion as ``⇒ …`` wrapped to the page width."""
-    return text.wrap_text(conclusion(prop, verdict, trace), text.WIDTH, f"{indent}⇒ ", indent + "  ")
+def conclusion_lines(prop: Property, verdict: str, trace: Trace, indent: str = "  ", label: str = "") -> list[str]:
+    """The conclusion as ``⇒ …`` (``⇒ label: …`` when a label is given) wrapped to the page width."""
+    said = conclusion(prop, verdict, trace)
+    return text.wrap_text(f"{label}: {said}" if label else said, text.WIDTH, f"{indent}⇒ ", indent + "  ")
 
 
 def evaluate(prop: Property, trace: Trace) -> bool:
