@@ -5,6 +5,11 @@ and returns a :class:`~kubecheck.manifest.report.ManifestReport`; this module re
 (:mod:`kubecheck.cli.manifest_text`), JSON (:mod:`kubecheck.cli.manifest_json`), JUnit XML
 (:mod:`kubecheck.cli.junit`) or ITF traces (:func:`kubecheck.cli.documents.manifest_itf_documents`).
 The exit code is the report's: the user's manifests, not the tool's own scope.
+
+A rejected document (``report.rejected``) is one ``Error: …`` line on stderr (unless
+``--quiet``), as ``kubectl apply -f DIR`` tells each object it could not apply; the good
+documents are still checked and rendered, and the exit code is 2. When no document is good there
+is no report: one ``Error:`` line per rejected document, exit 2.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+
+import click
 
 from kubecheck import manifest
 from kubecheck.checker.task import Budget, Watchdog
@@ -116,6 +123,9 @@ def check_manifests(
                 )
         finally:
             status.clear()
+    if not output.quiet:
+        for line in report.rejected:  # the good documents were checked; these were not (exit 2)
+            click.echo(f"Error: {line}", err=True)
     if output.fmt == "itf":
         write_traces(documents.manifest_itf_documents(report), output.out, output.quiet)
     elif output.fmt == "json":

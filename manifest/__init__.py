@@ -2,8 +2,10 @@
 
 The pipeline, one module per step::
 
-    loader.load          files, directories, stdin -> documents (size limits, safe YAML)
-    validation.read_all  defaults.apply_defaults, then the API server's validation -> objects.*
+    loader.read_sources  files, directories, stdin -> documents (size limits, safe YAML), and
+                         one error per bad document or file
+    validation.read_records  defaults.apply_defaults, then the API server's validation -> objects.*
+                         (and one error per refused document)
     workloads.workloads  Deployment/StatefulSet/DaemonSet -> model + scope at the manifest's numbers
     sizing.select        the properties that speak about this configuration
     sizing.plan          per workload, the checker runs (explicit at the real size, PDR for every
@@ -15,10 +17,13 @@ The pipeline, one module per step::
                          (the CLI renders it: kubecheck.cli.manifest_text, manifest_json, junit)
 
 Every input problem is a :class:`ManifestError` (a ScopeError: the CLI prints one line, exit 2).
+A bad *document* does not stop the run: it is rejected in one line (file, document, field,
+expected, got), the others are checked, and the report (``ManifestReport.rejected``) exits 2.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,6 +42,7 @@ __all__ = [
     "check_manifests",
     "exit_code",
     "load_workloads",
+    "read_workloads",
 ]
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")
@@ -45,13 +51,65 @@ MAX_NODES_OPTION = 64
 WORKLOAD_SECONDS = 60.0
 
 
-def load_workloads(
+@attrs.frozen
+class Manifests:
+    """What the manifests hold: the workloads to check, the objects ignored, the unknown fields, and
+    one line per document that was rejected (the good ones are still checked)."""
+
+    workloads: tuple[Workload, ...]
+    ignored: tuple[str, ...]
+    unknown: tuple[str, ...]
+    rejected: tuple[str, ...]
+
+
+_WORKLOAD_TYPES = (objects.Deployment, objects.StatefulSet, objects.DaemonSet)
+_WHERE = re.compile(r"^(?P<source>.*?)(?: \(document (?P<index>\d+)\))?(?::|$)")
+
+
+def _position(err: ManifestError, order: dict[str, int]) -> tuple[int, int]:
+    """(source, document) of a rejection, to list them in the order of the manifests."""
+    found = _WHERE.match(err.where or str(err))
+    if found is None or found["source"] not in order:
+        return len(order), 0
+    return order[found["source"]], int(found["index"] or 0)
+
+
+def _duplicates(records: Sequence[objects.Record]) -> tuple[list[objects.Record], list[ManifestError]]:
+    """The records without a workload defined again under the same name and namespace (the later one is rejected)."""
+    first: dict[tuple[str, str], objects.Meta] = {}
+    kept, rejected = [], []
+    for r in records:
+        key = (r.meta.ref, r.meta.namespace)
+        if isinstance(r, _WORKLOAD_TYPES) and key in first:
+            rejected.append(
+                ManifestError(
+                    f"{r.meta.where}: {r.meta.ref} is defined twice in namespace {r.meta.namespace} "
+                    f"(first in {first[key].where}; the API server keeps one object per name)",
+                    where=r.meta.where,
+                    path="metadata.name",
+                    expected="a name not used by another " + r.meta.kind,
+                    got=r.meta.name,
+                )
+            )
+            continue
+        if isinstance(r, _WORKLOAD_TYPES):
+            first[key] = r.meta
+        kept.append(r)
+    return kept, rejected
+
+
+def read_workloads(
     sources: Sequence[str | Path],
     stdin_text: str | bytes | None = None,
     nodes: int | None = None,
     assume_access_mode: str | None = None,
-) -> tuple[list[Workload], list[str], list[str]]:
-    """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on bad input.
+) -> Manifests:
+    """The workloads of the good documents, and one line per rejected document (in manifest order).
+
+    A document the loader or the API server's validation refuses is dropped and told in one line
+    (file, document, field, expected, got); the others are read. Raises ManifestError for an error
+    of the run (``--nodes`` out of range, a missing file, a limit of the whole input) and when no
+    workload is left to check: its ``errors`` are then the rejected lines (or the one reason).
 
     ``assume_access_mode`` (``--assume-access-mode``) is the access mode of a claim the manifests do
     not define (None: every mode that can matter is checked, one workload variant each)."""
@@ -62,28 +120,50 @@ def load_workloads(
             expected=f"1..{MAX_NODES_OPTION}",
             got=str(nodes),
         )
-    docs = loader.load(sources, stdin_text)
-    records = validation.read_all(docs)
+    loaded = loader.read_sources(sources, stdin_text)
+    read, refused = validation.read_records(loaded.documents)
+    records, twice = _duplicates([r for _, r in read])
+    kept = {id(r) for r in records}
+    order = {name: n for n, name in enumerate(loaded.sources)}
+    errors = sorted([*loaded.rejected, *refused, *twice], key=lambda e: _position(e, order))
+    rejected = tuple(str(e) for e in errors)
     ignored = [
         f"{r.meta.ref} ({r.api_version} {r.meta.kind}: kind not read)"
         for r in records
         if isinstance(r, objects.Ignored)
     ]
-    unknown = [f"{d.where}: {f}" for d in docs for f in validation.unknown_fields(d)]
+    unknown = [f"{d.where}: {f}" for d, r in read if id(r) in kept for f in validation.unknown_fields(d)]
     found = workloads(records, nodes, assume_access_mode)
     if not found:
+        if rejected:
+            more = len(rejected) - 1
+            raise ManifestError(
+                rejected[0] + (f" (and {more} more rejected document{'s' if more > 1 else ''})" if more else ""),
+                errors=rejected,
+            )
         raise ManifestError(
             "no Deployment, StatefulSet or DaemonSet (apps/v1) in the manifests: nothing to check"
             + (f"; ignored: {', '.join(ignored[:5])}" if ignored else "")
         )
-    refs = [w.ref + "@" + w.obj.meta.namespace for w in found]
-    dupes = sorted({r for r in refs if refs.count(r) > 1})
-    if dupes:
+    return Manifests(tuple(found), tuple(ignored), tuple(unknown), rejected)
+
+
+def load_workloads(
+    sources: Sequence[str | Path],
+    stdin_text: str | bytes | None = None,
+    nodes: int | None = None,
+    assume_access_mode: str | None = None,
+) -> tuple[list[Workload], list[str], list[str]]:
+    """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on any bad document
+    (the strict form of :func:`read_workloads`: the first rejected line, and how many more)."""
+    m = read_workloads(sources, stdin_text, nodes, assume_access_mode)
+    if m.rejected:
+        more = len(m.rejected) - 1
         raise ManifestError(
-            f"{dupes[0].split('@')[0]} is defined twice in namespace {dupes[0].split('@')[1]} "
-            f"(the API server keeps one object per name)"
+            m.rejected[0] + (f" (and {more} more rejected document{'s' if more > 1 else ''})" if more else ""),
+            errors=m.rejected,
         )
-    return found, ignored, unknown
+    return list(m.workloads), list(m.ignored), list(m.unknown)
 
 
 def check_manifests(
@@ -101,7 +181,10 @@ def check_manifests(
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
 ) -> ManifestReport:
-    """Check every workload of the manifests; ManifestError (one line) on bad input.
+    """Check every workload of the manifests; ManifestError on bad input that leaves nothing to check.
+
+    Rejected documents are dropped and named in ``report.rejected`` (one line each; the report's
+    exit code is then 2) while the good ones are checked (:func:`read_workloads`).
 
     ``budget.timeout`` is for the whole run, ``workload_seconds`` for each workload (None: no
     limit); ``budget.max_states`` bounds each explicit search. A workload reached when the time
@@ -112,7 +195,8 @@ def check_manifests(
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     started = time.perf_counter()
-    found, ignored, unknown = load_workloads(sources, stdin_text, nodes, assume_access_mode)
+    m = read_workloads(sources, stdin_text, nodes, assume_access_mode)
+    found, ignored, unknown = m.workloads, m.ignored, m.unknown
     total = Deadline(budget.timeout)
     reports = []
     stopped = ""  # "interrupted" or "timeout": the workloads left get INCONCLUSIVE rows
@@ -141,6 +225,7 @@ def check_manifests(
         verbose,
         strict,
         faults,
+        m.rejected,
     )
 
 

@@ -5,6 +5,16 @@ directory is read file by file (``*.yaml``, ``*.yml``, ``*.json``, sorted by pat
 hidden files skipped). Documents are parsed with ``yaml.SafeLoader`` (no Python tags), refusing duplicate keys; a
 ``kind: List`` (``kubectl get -o yaml``) contributes its items. Empty documents are skipped.
 
+A bad document does not stop the others (as ``kubectl apply -f DIR`` goes on past one):
+:func:`read_sources` returns the good documents and one :class:`ManifestError` per bad document
+or file — a file over the size limit or not UTF-8, a document that is not a mapping or breaks a
+limit, a List item that is not an object, a document that does not parse. PyYAML stops a stream
+at its first syntax error; the stream is then cut at its ``---`` lines as kubectl's reader cuts it
+and each piece is parsed alone, so the documents before *and after* the broken one are read
+(:func:`read_stream`). :func:`load` and :func:`parse_stream` are the strict forms (the first
+error raised). What concerns the run rather than a document — no source, a missing or unreadable
+file, more than MAX_FILES, MAX_TOTAL_BYTES or MAX_DOCUMENTS — is raised at once.
+
 Limits (bad or hostile input must fail fast with one line, never hang or exhaust memory):
 
 ==========================  ============  =====================================================
@@ -23,6 +33,7 @@ Limits (bad or hostile input must fail fast with one line, never hang or exhaust
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -145,74 +156,200 @@ def helm_hint(text: str, line: int | None = None) -> str:
     return ""
 
 
-def parse_stream(text: str, source: str) -> list[Document]:
-    """Every non-empty document of one YAML stream, List items expanded, limits enforced."""
+@attrs.frozen
+class Loaded:
+    """What reading gave: the good documents, and one error per document (or source) that was refused."""
+
+    documents: tuple[Document, ...]
+    rejected: tuple[ManifestError, ...] = ()
+    #: the sources read, in order (file paths, ``<stdin>``)
+    sources: tuple[str, ...] = ()
+
+    def raise_first(self) -> None:
+        """The first refusal as the exception (what the strict readers do), naming how many more."""
+        if not self.rejected:
+            return
+        first, more = self.rejected[0], len(self.rejected) - 1
+        if not more:
+            raise first
+        raise ManifestError(
+            f"{first} (and {more} more rejected document{'s' if more > 1 else ''})",
+            where=first.where,
+            path=first.path,
+            expected=first.expected,
+            got=first.got,
+            errors=tuple(str(e) for e in self.rejected),
+        )
+
+
+#: A document separator line, as kubectl's YAML reader splits a stream (``---`` at column 0,
+#: then nothing, blanks or content on the same line as PyYAML allows).
+_SEPARATOR = re.compile(r"^---(?:[ \t].*)?$")
+
+
+def _objects(obj: object, source: str, index: int) -> tuple[list[Document], list[ManifestError]]:
+    """The documents of one parsed YAML document (a ``List``'s items), and the errors of the bad ones."""
+    where = f"{source} (document {index})"
+    try:
+        _walk_limits(obj, where)
+    except ManifestError as err:
+        return [], [err]
+    if not isinstance(obj, dict):
+        return [], [
+            ManifestError(
+                f"{where}: expected a Kubernetes object (a mapping with apiVersion and kind), "
+                f"got {describe_value(obj)}",
+                where=where,
+                expected="a mapping",
+                got=describe_value(obj),
+            )
+        ]
+    if obj.get("kind") != "List":
+        return [Document(source, index, obj)], []
+    items = obj.get("items")
+    if not isinstance(items, list):
+        return [], [
+            ManifestError(
+                f"{where}: List: items: expected a list, got {describe_value(items)}",
+                where=where,
+                path="items",
+                expected="a list",
+                got=describe_value(items),
+            )
+        ]
+    docs, errors = [], []
+    for j, item in enumerate(items):
+        if isinstance(item, dict):
+            docs.append(Document(source, index, item))
+        else:
+            errors.append(
+                ManifestError(
+                    f"{where}: List: items[{j}]: expected a Kubernetes object, got {describe_value(item)}",
+                    where=where,
+                    path=f"items[{j}]",
+                    expected="a mapping",
+                    got=describe_value(item),
+                )
+            )
+    return docs, errors
+
+
+def _syntax_error(err: Exception, text: str, where: str, first_line: int) -> ManifestError:
+    """One line for a document PyYAML could not read (``first_line``: its chunk's line in the source)."""
+    if not isinstance(err, yaml.YAMLError):  # 5000-digit integers, absurd nesting in the parser
+        return ManifestError(
+            f"{where}: cannot read YAML: {one_line(err, 160)}", where=where, expected="YAML", got=type(err).__name__
+        )
+    mark = getattr(err, "problem_mark", None)
+    line = mark.line + 1 + first_line if mark is not None else None
+    at = f" at line {line}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
+    helm = helm_hint(text, line)
+    if helm:
+        return ManifestError(f"{where}: {helm}", where=where, expected="rendered YAML", got="a Helm template")
+    return ManifestError(
+        f"{where}: invalid YAML{at}: {one_line(problem, 160)}",
+        where=where,
+        expected="YAML",
+        got=one_line(problem, 80),
+    )
+
+
+_UNREADABLE = (yaml.YAMLError, ValueError, RecursionError, OverflowError)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """(first line, text) of each piece of ``text`` cut before every separator line."""
+    lines = text.splitlines(keepends=True)
+    starts = [0] + [n for n, line in enumerate(lines) if n and _SEPARATOR.match(line.rstrip("\r\n"))]
+    return [(a, "".join(lines[a:b])) for a, b in zip(starts, starts[1:] + [len(lines)], strict=True)]
+
+
+def _split_read(text: str, source: str) -> Loaded:
+    """A stream PyYAML refused, read one document at a time.
+
+    PyYAML stops a stream at its first syntax error. kubectl does not parse a stream as one
+    YAML text: its reader (``k8s.io/apimachinery/pkg/util/yaml``, ``YAMLReader.Read``) cuts it at
+    every line that starts with ``---`` and decodes each piece alone, so one broken document does
+    not hide the others. This does the same after a failure: each piece is parsed on its own, a
+    piece that does not parse is one error (line numbers are the source's), and the others are read.
+    """
     docs: list[Document] = []
+    rejected: list[ManifestError] = []
+    index = 0
+    pieces = _chunks(text)
+    if sum(1 for _, t in pieces if t.strip()) > 2 * MAX_DOCUMENTS:
+        raise ManifestError(
+            f"{source}: more than {2 * MAX_DOCUMENTS} documents (limit MAX_DOCUMENTS)",
+            where=source,
+            expected=f"at most {MAX_DOCUMENTS} objects",
+            got="more",
+        )
+    for first_line, piece in pieces:
+        head, _, body = piece.partition("\n")
+        if head.strip() == "---" and not body.strip():  # an empty document: PyYAML counts it, gives None
+            index += 1
+            continue
+        loaded = 0
+        try:
+            for obj in yaml.load_all(piece, Loader=_StrictLoader):
+                loaded += 1
+                if obj is not None:
+                    good, bad = _objects(obj, source, index + loaded)
+                    docs.extend(good)
+                    rejected.extend(bad)
+        except _UNREADABLE as err:
+            if isinstance(err, ManifestError):
+                raise
+            loaded += 1
+            rejected.append(_syntax_error(err, text, f"{source} (document {index + loaded})", first_line))
+        index += loaded
+    return Loaded(tuple(docs), tuple(rejected))
+
+
+def read_stream(text: str, source: str) -> Loaded:
+    """Every good document of one YAML stream (List items expanded) and one error per bad one.
+
+    A document that is not a mapping, breaks a limit, or is a List with bad items is refused
+    alone. A syntax error: PyYAML stops the whole stream there, so the stream is then read again
+    piece by piece, cut at its ``---`` lines as kubectl cuts it (:func:`_split_read`): the
+    documents before the broken one and after it are kept, the broken one is one error. More than
+    :data:`MAX_DOCUMENTS` objects is an error of the run (raised).
+    """
+    docs: list[Document] = []
+    rejected: list[ManifestError] = []
     try:
         for index, obj in enumerate(yaml.load_all(text, Loader=_StrictLoader), start=1):
-            where = f"{source} (document {index})"
-            if obj is None:
-                continue
-            _walk_limits(obj, where)
-            if not isinstance(obj, dict):
-                raise ManifestError(
-                    f"{where}: expected a Kubernetes object (a mapping with apiVersion and kind), "
-                    f"got {describe_value(obj)}",
-                    where=where,
-                    expected="a mapping",
-                    got=describe_value(obj),
-                )
-            items = obj.get("items") if obj.get("kind") == "List" else None
-            if obj.get("kind") == "List":
-                if not isinstance(items, list):
-                    raise ManifestError(
-                        f"{where}: List: items: expected a list, got {describe_value(items)}",
-                        where=where,
-                        path="items",
-                        expected="a list",
-                        got=describe_value(items),
-                    )
-                for j, item in enumerate(items):
-                    if not isinstance(item, dict):
-                        raise ManifestError(
-                            f"{where}: List: items[{j}]: expected a Kubernetes object, got {describe_value(item)}",
-                            where=where,
-                            path=f"items[{j}]",
-                            expected="a mapping",
-                            got=describe_value(item),
-                        )
-                    docs.append(Document(source, index, item))
-            else:
-                docs.append(Document(source, index, obj))
-            if len(docs) > MAX_DOCUMENTS:
-                raise ManifestError(
-                    f"{source}: more than {MAX_DOCUMENTS} objects (limit MAX_DOCUMENTS)",
-                    where=source,
-                    expected=f"at most {MAX_DOCUMENTS} objects",
-                    got="more",
-                )
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
-        helm = helm_hint(text, mark.line + 1 if mark is not None else None)
-        if helm:
-            raise ManifestError(
-                f"{source}: {helm}", where=source, expected="rendered YAML", got="a Helm template"
-            ) from None
-        raise ManifestError(
-            f"{source}: invalid YAML{at}: {one_line(problem, 160)}",
-            where=source,
-            expected="YAML",
-            got=one_line(problem, 80),
-        ) from None
-    except (ValueError, RecursionError, OverflowError) as err:  # 5000-digit integers, absurd nesting in the parser
+            if obj is not None:
+                good, bad = _objects(obj, source, index)
+                docs.extend(good)
+                rejected.extend(bad)
+                _count(docs, source)
+    except _UNREADABLE as err:
         if isinstance(err, ManifestError):
             raise
+        loaded = _split_read(text, source)
+        _count(loaded.documents, source)
+        return loaded
+    return Loaded(tuple(docs), tuple(rejected))
+
+
+def _count(docs: Sequence[Document], source: str) -> None:
+    if len(docs) > MAX_DOCUMENTS:
         raise ManifestError(
-            f"{source}: cannot read YAML: {one_line(err, 160)}", where=source, expected="YAML", got=type(err).__name__
-        ) from None
-    return docs
+            f"{source}: more than {MAX_DOCUMENTS} objects (limit MAX_DOCUMENTS)",
+            where=source,
+            expected=f"at most {MAX_DOCUMENTS} objects",
+            got="more",
+        )
+
+
+def parse_stream(text: str, source: str) -> list[Document]:
+    """Every non-empty document of one YAML stream, List items expanded, limits enforced; ManifestError
+    naming the first bad document (and how many more) if any is bad."""
+    loaded = read_stream(text, source)
+    loaded.raise_first()
+    return list(loaded.documents)
 
 
 def _files(path: Path) -> Iterator[Path]:
@@ -227,52 +364,66 @@ def _files(path: Path) -> Iterator[Path]:
             yield p
 
 
-def _read(path: Path) -> bytes:
+def _too_big(name: str, size: int, what: str) -> ManifestError:
+    return ManifestError(
+        f"{name}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes per {what} (MAX_SOURCE_BYTES)",
+        where=name,
+        expected=f"at most {MAX_SOURCE_BYTES} bytes",
+        got=f"{size} bytes",
+    )
+
+
+def _read(path: Path) -> bytes | ManifestError:
+    """The bytes of a file, or the refusal of a file over the size limit; ManifestError if unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            raise ManifestError(
-                f"{path}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes per file (MAX_SOURCE_BYTES)",
-                where=str(path),
-                expected=f"at most {MAX_SOURCE_BYTES} bytes",
-                got=f"{size} bytes",
-            )
+            return _too_big(str(path), size, "file")
         with path.open("rb") as f:
-            return f.read(MAX_SOURCE_BYTES + 1)
+            data = f.read(MAX_SOURCE_BYTES + 1)
     except OSError as err:
         raise ManifestError(f"cannot read {path}: {err.strerror or err}", where=str(path)) from None
+    return _too_big(str(path), len(data), "file") if len(data) > MAX_SOURCE_BYTES else data
 
 
-def load(sources: Sequence[str | Path], stdin_text: str | bytes | None = None) -> list[Document]:
-    """Every document of every source, in order ('-' is ``stdin_text``)."""
+def _sources(src: str | Path, stdin_text: str | bytes | None) -> list[tuple[str, bytes | ManifestError]]:
+    """(name, bytes or refusal) of each file of one ``-f`` argument; ManifestError for an error of the run."""
+    if str(src) == STDIN:
+        if stdin_text is None:
+            raise ManifestError("-f - reads standard input, but no input was given")
+        data = stdin_text.encode("utf-8", "surrogateescape") if isinstance(stdin_text, str) else stdin_text
+        return [("<stdin>", _too_big("<stdin>", len(data), "source") if len(data) > MAX_SOURCE_BYTES else data)]
+    path = Path(src)
+    if path.is_dir():
+        found: list[tuple[str, bytes | ManifestError]] = [(str(p), _read(p)) for p in _files(path)]
+        if not found:
+            raise ManifestError(f"{path}: no *.yaml, *.yml or *.json files in this directory", where=str(path))
+        return found
+    if path.exists():
+        return [(str(path), _read(path))]
+    raise ManifestError(f"cannot read {path}: no such file or directory", where=str(path))
+
+
+def read_sources(sources: Sequence[str | Path], stdin_text: str | bytes | None = None) -> Loaded:
+    """The good documents of every source, in order ('-' is ``stdin_text``), and one error per bad
+    document or file (over the size limit, not UTF-8, a document that does not parse).
+
+    Errors of the run are raised (ManifestError): no source, a file or directory that does not
+    exist or cannot be read, a directory without manifests, more than MAX_FILES files, more than
+    MAX_TOTAL_BYTES or MAX_DOCUMENTS in all.
+    """
     if not sources:
         raise ManifestError("no manifests given: name files or directories with -f, or -f - for standard input")
     docs: list[Document] = []
+    rejected: list[ManifestError] = []
+    names: list[str] = []
     total = 0
     for src in sources:
-        if str(src) == STDIN:
-            if stdin_text is None:
-                raise ManifestError("-f - reads standard input, but no input was given")
-            data = stdin_text.encode("utf-8", "surrogateescape") if isinstance(stdin_text, str) else stdin_text
-            chunks = [("<stdin>", data)]
-        else:
-            path = Path(src)
-            if path.is_dir():
-                chunks = [(str(p), _read(p)) for p in _files(path)]
-                if not chunks:
-                    raise ManifestError(f"{path}: no *.yaml, *.yml or *.json files in this directory", where=str(path))
-            elif path.exists():
-                chunks = [(str(path), _read(path))]
-            else:
-                raise ManifestError(f"cannot read {path}: no such file or directory", where=str(path))
-        for name, data in chunks:
-            if len(data) > MAX_SOURCE_BYTES:
-                raise ManifestError(
-                    f"{name}: over the limit of {MAX_SOURCE_BYTES} bytes per source (MAX_SOURCE_BYTES)",
-                    where=name,
-                    expected=f"at most {MAX_SOURCE_BYTES} bytes",
-                    got=f"{len(data)} bytes",
-                )
+        for name, data in _sources(src, stdin_text):
+            names.append(name)
+            if isinstance(data, ManifestError):
+                rejected.append(data)
+                continue
             total += len(data)
             if total > MAX_TOTAL_BYTES:
                 raise ManifestError(
@@ -280,11 +431,26 @@ def load(sources: Sequence[str | Path], stdin_text: str | bytes | None = None) -
                     expected=f"at most {MAX_TOTAL_BYTES} bytes",
                     got="more",
                 )
-            docs.extend(parse_stream(_decode(data, name), name))
+            try:
+                text = _decode(data, name)
+            except ManifestError as err:
+                rejected.append(err)
+                continue
+            loaded = read_stream(text, name)
+            docs.extend(loaded.documents)
+            rejected.extend(loaded.rejected)
             if len(docs) > MAX_DOCUMENTS:
                 raise ManifestError(
                     f"more than {MAX_DOCUMENTS} objects in the manifests (limit MAX_DOCUMENTS)",
                     expected=f"at most {MAX_DOCUMENTS} objects",
                     got="more",
                 )
-    return docs
+    return Loaded(tuple(docs), tuple(rejected), tuple(names))
+
+
+def load(sources: Sequence[str | Path], stdin_text: str | bytes | None = None) -> list[Document]:
+    """Every document of every source, in order ('-' is ``stdin_text``); ManifestError naming the
+    first bad document or file (and how many more) if any is bad."""
+    loaded = read_sources(sources, stdin_text)
+    loaded.raise_first()
+    return list(loaded.documents)

@@ -544,21 +544,29 @@ def read(doc: Document) -> o.Record:
     return record
 
 
-def read_all(docs: Sequence[Document]) -> list[o.Record]:
-    """Records of every document; one ManifestError naming the first problem (and how many more) if any."""
-    records: list[o.Record] = []
-    errors: list[str] = []
+def read_records(docs: Sequence[Document]) -> tuple[list[tuple[Document, o.Record]], list[ManifestError]]:
+    """(document, record) of each good document, and one ManifestError per document the API server
+    would refuse (its first problem, and how many more)."""
+    records: list[tuple[Document, o.Record]] = []
+    rejected: list[ManifestError] = []
     for doc in docs:
         try:
-            records.append(read(doc))
+            records.append((doc, read(doc)))
         except ManifestError as err:
-            errors.extend(err.errors)
+            rejected.append(err)
+    return records, rejected
+
+
+def read_all(docs: Sequence[Document]) -> list[o.Record]:
+    """Records of every document; one ManifestError naming the first problem (and how many more) if any."""
+    records, rejected = read_records(docs)
+    errors = [e for err in rejected for e in err.errors]
     if errors:
         more = len(errors) - 1
         raise ManifestError(
             errors[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else ""), errors=tuple(errors)
         )
-    return records
+    return [r for _, r in records]
 
 
 def unknown_fields(doc: Document) -> list[str]:

@@ -32,13 +32,23 @@ def error_line(*args: str, stdin: str | None = None) -> str:
     return lines[0][len("Error: ") :]
 
 
+def rejected_lines(*args: str, stdin: str | None = None) -> str:
+    """The ``Error: …`` line(s) of a run whose other documents were good: they are checked and
+    reported on stdout, and the run exits 2."""
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    assert result.exit_code == 2, result.output
+    assert "rejected documents" in result.stdout and "deployment/web" in result.stdout
+    assert all(line.startswith("Error: ") for line in result.stderr.splitlines())
+    return "\n".join(line[len("Error: ") :] for line in result.stderr.splitlines())
+
+
 # -- unrendered Helm ------------------------------------------------------------------------
 
 
 def test_an_unrendered_helm_chart_is_named_as_such() -> None:
     path = BAD / "metrics-server-helm-template-deployment.yaml"
     assert error_line("check", "-f", str(path)) == (
-        f"{path}: looks like an unrendered Helm template "
+        f"{path} (document 1): looks like an unrendered Helm template "
         f'(line 7: {{{{- include "metrics-server.labels" . | nindent 4 }}}}); {HELM}'
     )
 
@@ -46,7 +56,7 @@ def test_an_unrendered_helm_chart_is_named_as_such() -> None:
 def test_a_helm_value_as_a_mapping_key_is_not_an_unhashable_key() -> None:
     text = deployment().replace("replicas: 3", "replicas: {{ .Values.replicas }}")
     assert error_line("check", "-f", "-", stdin=text) == (
-        f"<stdin>: looks like an unrendered Helm template (line 5: {{{{ .Values.replicas }}}}); {HELM}"
+        f"<stdin> (document 1): looks like an unrendered Helm template (line 5: {{{{ .Values.replicas }}}}); {HELM}"
     )
 
 
@@ -68,7 +78,7 @@ def test_a_quoted_helm_name_is_named_where_it_is_invalid() -> None:
 
 
 def test_invalid_yaml_without_template_actions_is_still_invalid_yaml() -> None:
-    assert error_line("check", "-f", "-", stdin="a: [1, 2\n").startswith("<stdin>: invalid YAML at line 2")
+    assert error_line("check", "-f", "-", stdin="a: [1, 2\n").startswith("<stdin> (document 1): invalid YAML at line 2")
 
 
 # -- removed API versions, kinds in the wrong version, misspelt kinds ------------------------
@@ -125,7 +135,7 @@ def test_a_misspelt_kind_gets_did_you_mean() -> None:
 
 def test_a_kind_in_the_wrong_case_gets_did_you_mean() -> None:
     text = "apiVersion: v1\nkind: persistentvolumeclaim\nmetadata: {name: c}\n---\n" + deployment()
-    assert error_line("check", "-f", "-", stdin=text) == (
+    assert rejected_lines("check", "-f", "-", stdin=text) == (
         '<stdin> (document 1): persistentvolumeclaim/c: kind: no matches for kind "persistentvolumeclaim" in '
         'version "v1"; did you mean PersistentVolumeClaim?'
     )
@@ -133,7 +143,9 @@ def test_a_kind_in_the_wrong_case_gets_did_you_mean() -> None:
 
 def test_template_braces_elsewhere_do_not_take_the_blame_for_a_yaml_error() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rules}\ndata:\n  alert: '{{ $labels.instance }}'\n"
-    assert error_line("check", "-f", "-", stdin=text + "---\na: [1, 2\n").startswith("<stdin>: invalid YAML at line 8")
+    assert error_line("check", "-f", "-", stdin=text + "---\na: [1, 2\n").startswith(
+        "<stdin> (document 2): invalid YAML at line 8"
+    )
 
 
 # -- duplicate keys --------------------------------------------------------------------------
@@ -142,15 +154,15 @@ def test_template_braces_elsewhere_do_not_take_the_blame_for_a_yaml_error() -> N
 def test_a_duplicate_key_is_refused_with_both_lines() -> None:
     text = deployment().replace("  selector:", "  replicas: 5\n  selector:")
     assert error_line("check", "-f", "-", stdin=text) == (
-        '<stdin>: invalid YAML at line 6, column 3: key "replicas" already set in this mapping at line 5 '
+        '<stdin> (document 1): invalid YAML at line 6, column 3: key "replicas" already set in this mapping at line 5 '
         "(duplicate keys are refused, as by the API server's strict decoding)"
     )
 
 
 def test_a_duplicate_key_in_a_flow_mapping_of_a_later_document() -> None:
     text = deployment() + "---\n" + deployment(name="api").replace("{app: api}}", "{app: api, app: web}}", 1)
-    assert error_line("check", "-f", "-", stdin=text) == (
-        '<stdin>: invalid YAML at line 17, column 38: key "app" already set in this mapping at line 17 '
+    assert rejected_lines("check", "-f", "-", stdin=text) == (
+        '<stdin> (document 2): invalid YAML at line 17, column 38: key "app" already set in this mapping at line 17 '
         "(duplicate keys are refused, as by the API server's strict decoding)"
     )
 

@@ -43,7 +43,7 @@ def test_json_documents_are_yaml() -> None:
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("a: [1, 2", "s: invalid YAML at line 1"),
+        ("a: [1, 2", "s (document 1): invalid YAML at line 1"),
         ("- 1\n- 2\n", "s (document 1): expected a Kubernetes object (a mapping with apiVersion and kind), got a list"),
         (
             "just text",
@@ -51,9 +51,9 @@ def test_json_documents_are_yaml() -> None:
             "got the string 'just text'",
         ),
         ("kind: List\nitems: 3\n", "s (document 1): List: items: expected a list, got the integer 3"),
-        ("? [a, b]\n: 1\n", "s: invalid YAML"),
+        ("? [a, b]\n: 1\n", "s (document 1): invalid YAML"),
         ("1: x\n", "s (document 1): mapping key the integer 1 is not a string"),
-        ("!!python/object:os.system {}\n", "s: invalid YAML"),
+        ("!!python/object:os.system {}\n", "s (document 1): invalid YAML"),
     ],
 )
 def test_bad_yaml_is_one_line(text: str, message: str) -> None:
