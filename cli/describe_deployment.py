@@ -40,13 +40,24 @@ PHASES = (
 )
 
 #: Budgets of the scope: spent by the actions that the trace already names.
-HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "faults_left")
+HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "faults_left", "strategy_edits_left")
 
-RS_SPEC = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
+RS_SPEC = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
 RS_STATUS = ("rs_status_replicas", "rs_status_available")
 #: The shared claim's fields (claim_home only serves a witness).
 VOLUME = ("attached", "claim_home")
-KNOWN = ("replicas", "template", "paused", "observed", *HIDDEN, *RS_SPEC, *RS_STATUS, *(f for f, _ in PHASES), *VOLUME)
+KNOWN = (
+    "replicas",
+    "template",
+    "paused",
+    "strategy_edited",
+    "observed",
+    *HIDDEN,
+    *RS_SPEC,
+    *RS_STATUS,
+    *(f for f, _ in PHASES),
+    *VOLUME,
+)
 
 
 __all__ = ["DeploymentDescriber"]
@@ -89,11 +100,15 @@ class DeploymentDescriber:
         words += ["terminating (deleted, still running)"]
         return text.wrap_text(" ".join(words), text.WIDTH - 4)
 
+    def _strategy(self, s: Any) -> str:
+        surge, unavailable = self.scope.rolling(bool(s.strategy_edited))
+        return f"maxSurge {surge}, maxUnavailable {unavailable}"
+
     def initial(self, s: Any) -> list[str]:
         sc = self.scope
         strategy = sc.strategy
         if strategy == "RollingUpdate":
-            strategy += f" (maxSurge {sc.max_surge}, maxUnavailable {sc.max_unavailable})"
+            strategy += f" ({self._strategy(s)})"
         spec = [f"spec.replicas {s.replicas}", f"spec.template: {self._template(s.template, s)}"]
         if s.paused:
             spec.append("spec.paused true")
@@ -103,7 +118,13 @@ class DeploymentDescriber:
             if not s.rs_exists[t] and not d.in_phase(s, "terminating", t):
                 continue
             groups = [
-                [f"spec.replicas {s.rs_replicas[t]}", f"desired-replicas {s.rs_desired[t]}"] if s.rs_exists[t] else [],
+                [
+                    f"spec.replicas {s.rs_replicas[t]}",
+                    f"desired-replicas {s.rs_desired[t]}",
+                    f"max-replicas {s.rs_max[t]}",
+                ]
+                if s.rs_exists[t]
+                else [],
                 [f"status.replicas {s.rs_status_replicas[t]}", f"status.availableReplicas {s.rs_status_available[t]}"]
                 if s.rs_exists[t]
                 else [],
@@ -149,6 +170,8 @@ class DeploymentDescriber:
             items.append(f"spec.template → {self._template(after.template, after)}")
         if "paused" in changed:
             items.append(f"spec.paused {text.change(before.paused, after.paused)}")
+        if "strategy_edited" in changed:
+            items.append(f"spec.strategy.rollingUpdate {self._strategy(before)} → {self._strategy(after)}")
         if "observed" in changed:
             items.append("status.observedGeneration " + ("caught up" if after.observed else "behind (spec changed)"))
         return items
@@ -222,6 +245,8 @@ class DeploymentDescriber:
                 spec.append(f"spec.replicas {text.change(before.rs_replicas[t], after.rs_replicas[t])}")
             if moved("rs_desired"):
                 spec.append(f"desired-replicas {text.change(before.rs_desired[t], after.rs_desired[t])}")
+            if moved("rs_max"):
+                spec.append(f"max-replicas {text.change(before.rs_max[t], after.rs_max[t])}")
             # a spec change bumps metadata.generation: only catching up is news
             if moved("rs_synced") and after.rs_synced[t]:
                 spec.append("status.observedGeneration up to date")

@@ -24,6 +24,14 @@ Upstream files and functions modelled (paraphrased; facts in ``papers/README.md`
   a ReplicaSet replaces them at once and its status.replicas does not count them.
 * ``pkg/api/v1/pod/util.go:IsPodAvailable`` — available = Ready for longer than
   minReadySeconds; with minReadySeconds > 0 that is its own step (``clock.pass_min_ready_seconds``).
+* ``sync.go:scaleReplicaSet`` and ``util/deployment_util.go:SetReplicasAnnotations`` — every write of a
+  ReplicaSet's size (and the creation of a ReplicaSet, ``SetNewReplicaSetAnnotations`` with
+  exists=false) sets its ``desired-replicas`` annotation to spec.replicas and ``max-replicas`` to
+  spec.replicas + MaxSurge of the Deployment *as it reads then*; both are state (``rs_desired``,
+  ``rs_max``), read where upstream reads them: ``isScalingEvent`` and ``IsSaturated`` read
+  desired-replicas, ``getReplicaSetFraction`` (proportional scaling) reads max-replicas. A user
+  may edit maxSurge/maxUnavailable mid-rollout (``user.edit_strategy``, scope ``strategy-edits``):
+  no new revision, the next sync uses the new values, annotations written before keep the old.
 * ``kubectl rollout undo`` (``staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go``) —
   copies the chosen ReplicaSet's template into the Deployment; refused while paused; a no-op if
   the template already matches.
@@ -80,7 +88,7 @@ from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState, claim_count
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 
 KUBERNETES = "v1.35"
 
@@ -104,6 +112,8 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         template=0,
         templates_used=1,
         paused=False,
+        strategy_edited=False,
+        strategy_edits_left=sc.strategy_edits if sc.edits_strategy else 0,
         observed=True,
         scales_left=sc.scales if sc.scale_to else 0,
         rollbacks_left=sc.rollbacks,
@@ -113,6 +123,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         rs_revision=slot0(1),
         rs_replicas=slot0(R),
         rs_desired=slot0(R),
+        rs_max=slot0(R + du.max_surge(CONCRETE, sc.strategy, sc.max_surge, sc.max_unavailable, R)),
         rs_synced=slot0(True, False),
         rs_status_replicas=slot0(R),
         rs_status_available=slot0(up),
@@ -181,11 +192,13 @@ def spec_total(ops: Ops, s: DeploymentState) -> Value:
 
 
 def max_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
+    """MaxSurge of the Deployment as it reads in ``s`` (after any strategy edit)."""
+    return ds.in_force(ops, sc, s, du.max_surge, s.replicas)
 
 
 def min_available(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return du.min_available(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.replicas)
+    """MinAvailable of the Deployment as it reads in ``s`` (after any strategy edit)."""
+    return ds.in_force(ops, sc, s, du.min_available, s.replicas)
 
 
 def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -542,6 +555,18 @@ def _undo_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> 
     return {"template": to, "rollbacks_left": s.rollbacks_left - 1, "observed": False}
 
 
+def _edit_strategy_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return s.strategy_edits_left > 0
+
+
+def _edit_strategy_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    return {
+        "strategy_edited": ops.not_(s.strategy_edited),
+        "strategy_edits_left": s.strategy_edits_left - 1,
+        "observed": False,
+    }
+
+
 def _pause_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.and_(s.pauses_left > 0, ops.not_(s.paused))
 
@@ -717,6 +742,15 @@ COMMANDS = (
         kind="user",
         params=(("to", _slots),),
         enabled_in=lambda sc: sc.rollbacks > 0,
+    ),
+    Command(
+        "user.edit_strategy",
+        _edit_strategy_guard,
+        _edit_strategy_effect,
+        "kubectl edit/apply: spec.strategy.rollingUpdate switches between the manifest's maxSurge/maxUnavailable and "
+        "the scope's edited values (no new revision: the pod template is unchanged)",
+        kind="user",
+        enabled_in=lambda sc: sc.edits_strategy,
     ),
     Command(
         "user.pause",

@@ -6,6 +6,10 @@ happen, the scope says how many replicas, which maxSurge, how many user edits an
 (pkg/apis/apps/validation/validation.go: ValidateRollingUpdateDeployment,
 ValidatePositiveIntOrPercent) with the API server's messages.
 
+A strategy edit (``strategy-edits`` > 0, off in every preset) lets the user switch
+spec.strategy.rollingUpdate between the manifest's values and ``edited-max-surge`` /
+``edited-max-unavailable`` mid-rollout; both settings are validated as the API server would.
+
 Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
@@ -50,6 +54,20 @@ def _api_int_or_percent(value: IntOrPercent) -> str:
     return f'"{value}"' if value.is_percent else str(value.value)
 
 
+def _parse_optional_int_or_percent(raw: str) -> IntOrPercent | None:
+    text = str(raw).strip()
+    if text in ("", "same"):
+        return None
+    return parse_int_or_percent(text)
+
+
+_parse_optional_int_or_percent.__doc__ = "integer, percent or same"  # `kubecheck list` shows it as the value hint
+
+
+def _show_optional(value: IntOrPercent | None) -> str:
+    return "same" if value is None else str(value)
+
+
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
 _parse_int_list = parse_int_list(0, 100, "2,5")
@@ -74,6 +92,27 @@ class DeploymentScope:
         "spec.strategy.rollingUpdate.maxUnavailable (integer or percent)",
         parse_int_or_percent,
         IntOrPercent(25, True),
+    )
+    strategy_edits: int = param(
+        "strategy-edits",
+        "how many times the user may edit spec.strategy.rollingUpdate mid-rollout (each edit switches between the "
+        "manifest's maxSurge/maxUnavailable and edited-max-surge/edited-max-unavailable)",
+        parse_int(0, 3),
+        0,
+    )
+    edited_max_surge: IntOrPercent | None = param(
+        "edited-max-surge",
+        "maxSurge after the user's strategy edit (same: unchanged)",
+        _parse_optional_int_or_percent,
+        None,
+        _show_optional,
+    )
+    edited_max_unavailable: IntOrPercent | None = param(
+        "edited-max-unavailable",
+        "maxUnavailable after the user's strategy edit (same: unchanged)",
+        _parse_optional_int_or_percent,
+        None,
+        _show_optional,
     )
     strategy: str = param(
         "strategy", "spec.strategy.type", parse_choice((du.ROLLING_UPDATE, du.RECREATE)), du.ROLLING_UPDATE
@@ -138,22 +177,41 @@ class DeploymentScope:
     def _validate_strategy(self) -> None:
         if self.strategy != du.ROLLING_UPDATE:
             return
+        self._validate_rolling(*self.rolling(False), "")
+        if self.strategy_edits:
+            self._validate_rolling(*self.rolling(True), " (after the strategy edit)")
+
+    def _validate_rolling(self, max_surge: IntOrPercent, max_unavailable: IntOrPercent, when: str) -> None:
         path = "spec.strategy.rollingUpdate"
-        for name, value in (("maxUnavailable", self.max_unavailable), ("maxSurge", self.max_surge)):
+        for name, value in (("maxUnavailable", max_unavailable), ("maxSurge", max_surge)):
             if value.value < 0:
                 raise ScopeError(
                     f"{path}.{name}: Invalid value: {_api_int_or_percent(value)}: must be greater than or equal to 0"
+                    + when
                 )
-        if self.max_unavailable.is_percent and self.max_unavailable.value > 100:
+        if max_unavailable.is_percent and max_unavailable.value > 100:
             raise ScopeError(
-                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: must not be "
-                "greater than 100%"
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(max_unavailable)}: must not be "
+                "greater than 100%" + when
             )
-        if self.max_surge.is_zero() and self.max_unavailable.is_zero():
+        if max_surge.is_zero() and max_unavailable.is_zero():
             raise ScopeError(
-                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(self.max_unavailable)}: may not be 0 when "
-                "`maxSurge` is 0"
+                f"{path}.maxUnavailable: Invalid value: {_api_int_or_percent(max_unavailable)}: may not be 0 when "
+                "`maxSurge` is 0" + when
             )
+
+    def rolling(self, edited: bool) -> tuple[IntOrPercent, IntOrPercent]:
+        """(maxSurge, maxUnavailable) as written before (False) or after (True) the user's strategy edit."""
+        if not edited:
+            return self.max_surge, self.max_unavailable
+        surge = self.max_surge if self.edited_max_surge is None else self.edited_max_surge
+        unavailable = self.max_unavailable if self.edited_max_unavailable is None else self.edited_max_unavailable
+        return surge, unavailable
+
+    @property
+    def edits_strategy(self) -> bool:
+        """The user may edit maxSurge/maxUnavailable (RollingUpdate only: Recreate has no such fields)."""
+        return self.strategy_edits > 0 and self.strategy == du.ROLLING_UPDATE
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 
@@ -167,7 +225,9 @@ class DeploymentScope:
 
     @property
     def pod_cap(self) -> int:
-        return self.max_replicas + self.max_surge.resolve(self.max_replicas, round_up=True)
+        settings = (False, True) if self.edits_strategy else (False,)
+        surge = max(self.rolling(e)[0].resolve(self.max_replicas, round_up=True) for e in settings)
+        return self.max_replicas + surge
 
     @property
     def terminating_cap(self) -> int:

@@ -43,6 +43,10 @@ class DeploymentState:
     template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
     templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
     paused: bool = bool_field(doc="Deployment spec.paused")
+    strategy_edited: bool = bool_field(
+        doc="spec.strategy.rollingUpdate is the user's edited maxSurge/maxUnavailable (scope edited-max-surge, ...)"
+    )
+    strategy_edits_left: int = int_field(0, lambda sc: sc.strategy_edits, doc="strategy edits left")
     observed: bool = bool_field(doc="Deployment status.observedGeneration has caught up with metadata.generation")
     scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
     rollbacks_left: int = int_field(0, lambda sc: sc.rollbacks, doc="rollout undo commands left")
@@ -60,6 +64,7 @@ class DeploymentState:
         length=lambda sc: sc.templates,
         doc="deployment.kubernetes.io/desired-replicas",
     )
+    rs_max: tuple = _rs_pods(_cap, "deployment.kubernetes.io/max-replicas (replicas + maxSurge when last written)")
     rs_synced: tuple = tuple_field(
         bool_field(), length=lambda sc: sc.templates, doc="ReplicaSet status.observedGeneration is current"
     )

@@ -38,9 +38,12 @@ readyReplicas) are left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
 
 #: Per-ReplicaSet fields written by the Deployment controller.
@@ -49,6 +52,7 @@ RS_WRITES = (
     "rs_revision",
     "rs_replicas",
     "rs_desired",
+    "rs_max",
     "rs_synced",
     "rs_status_replicas",
     "rs_status_available",
@@ -59,6 +63,21 @@ RS_WRITES = (
     "available",
     "terminating",
 )
+
+
+def in_force(ops: Ops, sc: DeploymentScope, s: DeploymentState, fn: Callable[..., Value], *args: Value) -> Value:
+    """``fn(ops, strategy, maxSurge, maxUnavailable, *args)`` under spec.strategy as it reads in ``s``:
+    the manifest's maxSurge/maxUnavailable, or the user's edit of them (``strategy_edited``)."""
+    value = fn(ops, sc.strategy, *sc.rolling(False), *args)
+    if not sc.edits_strategy:
+        return value
+    return ops.ite(s.strategy_edited, fn(ops, sc.strategy, *sc.rolling(True), *args), value)
+
+
+def _new_rs_new_replicas(
+    ops: Ops, strategy: str, surge: IntOrPercent, _unavailable: IntOrPercent, *args: Value
+) -> Value:
+    return du.new_rs_new_replicas(ops, strategy, surge, *args)
 
 
 class Plan:
@@ -78,8 +97,8 @@ class Plan:
         self.active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
         self.new_exists = ops.or_(*[ops.and_(self.is_new[t], s.rs_exists[t]) for t in range(k)])
         self.new_spec = self._pick_new(s.rs_replicas)
-        self.max_surge = du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)
-        self.min_available = du.min_available(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)
+        self.max_surge = in_force(ops, sc, s, du.max_surge, R)
+        self.min_available = in_force(ops, sc, s, du.min_available, R)
         self.max_old_revision = ops.max_(0, *[ops.ite(self.old[t], s.rs_revision[t], 0) for t in range(k)])
         new_revision = self._pick_new(s.rs_revision)
         self.bump = ops.and_(self.new_exists, new_revision <= self.max_old_revision)
@@ -91,6 +110,10 @@ class Plan:
 
     def _pick_new(self, values: Value) -> Value:
         return self.ops.sum_(self.ops.ite(self.is_new[t], values[t], 0) for t in range(self.k))
+
+    def new_rs_new_replicas(self, all_replicas: Value, new_replicas: Value) -> Value:
+        """NewRSNewReplicas under the strategy in force."""
+        return in_force(self.ops, self.sc, self.s, _new_rs_new_replicas, self.R, all_replicas, new_replicas)
 
     def start(self) -> dict[str, list]:
         """A working copy of the per-ReplicaSet fields, with the revision bump applied."""
@@ -120,20 +143,26 @@ class Plan:
         ops = self.ops
         changes = ops.and_(when, w["rs_replicas"][t] != size)
         w["rs_replicas"][t] = ops.ite(changes, size, w["rs_replicas"][t])
-        w["rs_desired"][t] = ops.ite(changes, self.R, w["rs_desired"][t])
+        desired, max_replicas = du.set_replicas_annotations(
+            ops, changes, self.R, self.R + self.max_surge, w["rs_desired"][t], w["rs_max"][t]
+        )
+        w["rs_desired"][t], w["rs_max"][t] = desired, max_replicas
         w["rs_synced"][t] = ops.ite(changes, False, w["rs_synced"][t])
 
     def create_new(self, w: dict[str, list], when: Value = True) -> None:
         """getNewReplicaSet(createIfNotExisted): a new RS for the current template."""
-        ops, sc = self.ops, self.sc
+        ops = self.ops
         old_total = ops.sum_(ops.ite(self.old[t], self.s.rs_replicas[t], 0) for t in range(self.k))
-        size = du.new_rs_new_replicas(ops, sc.strategy, sc.max_surge, self.R, old_total, 0)
+        size = self.new_rs_new_replicas(old_total, 0)
         for t in range(self.k):
             make = ops.and_(when, self.is_new[t], ops.not_(self.new_exists))
             w["rs_exists"][t] = ops.or_(w["rs_exists"][t], make)
             w["rs_revision"][t] = ops.ite(make, self.max_old_revision + 1, w["rs_revision"][t])
             w["rs_replicas"][t] = ops.ite(make, size, w["rs_replicas"][t])
-            w["rs_desired"][t] = ops.ite(make, self.R, w["rs_desired"][t])
+            desired, max_replicas = du.set_replicas_annotations(
+                ops, make, self.R, self.R + self.max_surge, w["rs_desired"][t], w["rs_max"][t]
+            )
+            w["rs_desired"][t], w["rs_max"][t] = desired, max_replicas
             w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(make))
 
     def cleanup(self, w: dict[str, list], when: Value, view: dict[str, list] | None = None) -> Value:
@@ -178,7 +207,7 @@ class Plan:
     def delete(self, w: dict[str, list], t: int, gone: Value) -> None:
         """Delete RS ``t``; the garbage collector deletes its pods (unscheduled ones at once)."""
         ops = self.ops
-        for f in ("rs_revision", "rs_replicas", "rs_desired", "rs_status_replicas", "rs_status_available"):
+        for f in ("rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_status_replicas", "rs_status_available"):
             w[f][t] = ops.ite(gone, 0, w[f][t])
         w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
         w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
@@ -193,7 +222,7 @@ class Plan:
 
 #: The ReplicaSet objects' own fields; a sync that changes pods also changes one of these
 #: (deleting an RS clears rs_exists), so comparing them tells whether a sync did anything.
-RS_OBJECT = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_synced")
+RS_OBJECT = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
 
 
 def changed(ops: Ops, s: DeploymentState, w: dict[str, list]) -> Value:
@@ -236,7 +265,7 @@ def sync_scale(p: Plan) -> tuple[dict[str, list], Value]:
 
 def proportional(p: Plan, w: dict[str, list], when: Value) -> None:
     """The proportional branch of scale(): share replicas + maxSurge among active RSes."""
-    ops, s, k, R, sc = p.ops, p.s, p.k, p.R, p.sc
+    ops, s, k, R = p.ops, p.s, p.k, p.R
     spec = list(s.rs_replicas)
     allowed = ops.ite(R > 0, R + p.max_surge, 0)
     to_add = allowed - ops.sum_(ops.ite(p.active[t], spec[t], 0) for t in range(k))
@@ -254,15 +283,13 @@ def proportional(p: Plan, w: dict[str, list], when: Value) -> None:
     def pick(q: int, values: list) -> Value:
         return ops.sum_(ops.ite(at[q][t], values[t], 0) for t in range(k))
 
-    max_ann = [
-        s.rs_desired[t] + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, s.rs_desired[t])
-        for t in range(k)
-    ]
     added: Value = 0
     sizes = []
     for q in range(k):
         spec_q = pick(q, spec)
-        fraction = du.replica_set_fraction(ops, spec_q, R, R + p.max_surge, pick(q, max_ann), p.status_total)
+        # getReplicaSetFraction reads the max-replicas annotation the RS carries (written with the
+        # maxSurge of its last write, which a strategy edit may since have changed)
+        fraction = du.replica_set_fraction(ops, spec_q, R, R + p.max_surge, pick(q, s.rs_max), p.status_total)
         share = du.get_proportion(ops, spec_q, fraction, to_add, added)
         sizes.append(spec_q + share)
         added = added + share
@@ -270,10 +297,14 @@ def proportional(p: Plan, w: dict[str, list], when: Value) -> None:
     for t in range(k):
         size = ops.sum_(ops.ite(at[q][t], sizes[q], 0) for q in range(k))
         write = ops.and_(when, p.active[t])
-        # scaleReplicaSet writes when the size or the annotations differ; both annotations follow R
+        # scaleReplicaSet writes when the size or the annotations differ (SetReplicasAnnotations:
+        # desired-replicas = R, max-replicas = R + MaxSurge of the Deployment as it reads now)
         resized = ops.and_(write, spec[t] != size)
         w["rs_replicas"][t] = ops.ite(write, size, w["rs_replicas"][t])
-        w["rs_desired"][t] = ops.ite(write, R, w["rs_desired"][t])
+        desired, max_replicas = du.set_replicas_annotations(
+            ops, write, R, R + p.max_surge, w["rs_desired"][t], w["rs_max"][t]
+        )
+        w["rs_desired"][t], w["rs_max"][t] = desired, max_replicas
         w["rs_synced"][t] = ops.ite(resized, False, w["rs_synced"][t])
 
 
@@ -284,7 +315,7 @@ def reconcile_new(p: Plan, w: dict[str, list]) -> Value:
     """reconcileNewReplicaSet on an existing new RS. Returns whether it scaled."""
     ops, s, k, R = p.ops, p.s, p.k, p.R
     all_spec = ops.sum_(s.rs_replicas)
-    grown = du.new_rs_new_replicas(ops, p.sc.strategy, p.sc.max_surge, R, all_spec, p.new_spec)
+    grown = p.new_rs_new_replicas(all_spec, p.new_spec)
     target = ops.ite(p.new_spec > R, R, grown)
     scaled = ops.and_(p.new_exists, p.new_spec != R, target != p.new_spec)
     for t in range(k):

@@ -73,6 +73,15 @@ def new_rs_new_replicas(
     return ops.ite(all_replicas >= max_total, new_replicas, new_replicas + scale_up)
 
 
+def set_replicas_annotations(
+    ops: Ops, when: Value, desired: Value, max_replicas: Value, old_desired: Value, old_max: Value
+) -> tuple[Value, Value]:
+    """SetReplicasAnnotations: where ``when``, the ReplicaSet's desired-replicas and max-replicas
+    annotations become ``desired`` and ``max_replicas`` (callers pass replicas and replicas +
+    MaxSurge of the Deployment as it reads at the write); elsewhere they keep their values."""
+    return ops.ite(when, desired, old_desired), ops.ite(when, max_replicas, old_max)
+
+
 def is_saturated(
     ops: Ops, replicas: Value, new_exists: Value, new_spec: Value, new_desired: Value, new_available: Value
 ) -> Value:

@@ -403,12 +403,10 @@ def test_reconcile_old_replica_sets_upstream(replicas, unavailable, old_spec, ne
     assert (removed > 0) is scaled
 
 
-# TestScale — source: SYNC_TEST (every row below): the rows that reach the proportional branch of
-# sync.go:scale (at least two active RSes). Fixture: each RS carries desired = old R and
-# max-replicas = old R + MaxSurge(old Deployment); maxSurge and maxUnavailable default to the
-# int 0; availableReplicas = spec unless noted. RS tuples are (name, spec, age), age 0 = newest.
-# Sorting, the loop and the leftover step of scale() are written here; the arithmetic comes from
-# max_surge, is_saturated, rank_positions, replica_set_fraction and get_proportion.
+# TestScale (sync_test.go) drives the model's own sync.go:scale in test_deployment_sync_upstream.py.
+
+
+# rank_positions, read both ways (the model sorts ReplicaSets with it in sync.go:scale and cleanupDeployment).
 
 
 def rank_positions_both(before: list[list[bool]]) -> list[int]:
@@ -419,173 +417,6 @@ def rank_positions_both(before: list[list[bool]]) -> list[int]:
     subs = [(symbols[i][j], z3.BoolVal(before[i][j])) for i in range(n) for j in range(n)]
     assert _same(_z3_value(du.rank_positions(Z3, symbols), subs), concrete)
     return concrete
-
-
-def proportional_scale(old_r, new_r, old_surge, new_surge, unavailable, rses, new, new_available=None):
-    """New sizes by RS name after sync.go:scale, for a RollingUpdate Deployment."""
-    sizes = {name: spec for name, spec, _ in rses}
-    active = [rs for rs in rses if rs[1] > 0]
-    assert len(active) >= 2, "one or no active RS: FindActiveOrLatest, not proportional scaling"
-    max_annotation = old_r + both(du.max_surge, (ROLLING_UPDATE, old_surge, unavailable), (old_r,))
-    if new is not None:
-        new_spec = sizes[new]
-        available = new_spec if new_available is None else new_available
-        if both(du.is_saturated, (), (new_r, True, new_spec, old_r, available)):
-            return {name: (spec if name == new else 0) for name, spec in sizes.items()}
-    surge_now = both(du.max_surge, (ROLLING_UPDATE, new_surge, unavailable), (new_r,))
-    allowed = new_r + surge_now if new_r > 0 else 0
-    to_add = allowed - sum(spec for _, spec, _ in active)
-    if to_add == 0:
-        return sizes
-    up = to_add > 0
-    # ReplicaSetsBySizeNewer when scaling up, ReplicaSetsBySizeOlder when scaling down:
-    # before[i][j] says active[j] sorts before active[i].
-    before = [
-        [sj > si or (sj == si and (aj < ai if up else aj > ai)) for (_, sj, aj) in active] for (_, si, ai) in active
-    ]
-    positions = rank_positions_both(before)
-    assert sorted(positions) == list(range(len(active)))
-    order = sorted(active, key=lambda rs: positions[active.index(rs)])
-    added = 0
-    for name, spec, _ in order:
-        fraction = both(du.replica_set_fraction, (), (spec, new_r, new_r + surge_now, max_annotation, 0))
-        proportion = both(du.get_proportion, (), (spec, fraction, to_add, added))
-        sizes[name] = spec + proportion
-        added += proportion
-    largest = order[0][0]
-    sizes[largest] = max(sizes[largest] + to_add - added, 0)
-    return sizes
-
-
-TEST_SCALE = [
-    pytest.param(
-        5,
-        10,
-        0,
-        0,
-        [("v2", 2, 0), ("v1", 3, 1)],
-        "v2",
-        {"v2": 4, "v1": 6},
-        id="TestScale/proportional scaling: 5 -> 10",
-    ),
-    pytest.param(
-        5, 3, 0, 0, [("v2", 2, 0), ("v1", 3, 1)], "v2", {"v2": 1, "v1": 2}, id="TestScale/proportional scaling: 5 -> 3"
-    ),
-    pytest.param(
-        9, 4, 0, 0, [("v2", 8, 0), ("v1", 1, 1)], "v2", {"v2": 4, "v1": 0}, id="TestScale/proportional scaling: 9 -> 4"
-    ),
-    pytest.param(
-        7,
-        10,
-        0,
-        0,
-        [("v3", 2, 0), ("v2", 3, 1), ("v1", 2, 2)],
-        "v3",
-        {"v3": 3, "v2": 4, "v1": 3},
-        id="TestScale/proportional scaling: 7 -> 10",
-    ),
-    pytest.param(
-        13,
-        8,
-        0,
-        0,
-        [("v3", 2, 0), ("v2", 8, 1), ("v1", 3, 2)],
-        "v3",
-        {"v3": 1, "v2": 5, "v1": 2},
-        id="TestScale/proportional scaling: 13 -> 8",
-    ),
-    pytest.param(
-        3,
-        4,
-        0,
-        0,
-        [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)],
-        "v3",
-        {"v3": 2, "v2": 1, "v1": 1},
-        id="TestScale/leftover distribution: 3 -> 4",
-    ),
-    pytest.param(
-        3,
-        2,
-        0,
-        0,
-        [("v3", 1, 0), ("v2", 1, 1), ("v1", 1, 2)],
-        "v3",
-        {"v3": 1, "v2": 1, "v1": 0},
-        id="TestScale/leftover distribution: 3 -> 2",
-    ),
-    pytest.param(
-        4,
-        5,
-        0,
-        0,
-        [("v2", 2, 0), ("v1", 2, 1)],
-        None,
-        {"v2": 3, "v1": 2},
-        id="TestScale/proportional scaling (no new rs): 4 -> 5",
-    ),
-    pytest.param(
-        6,
-        0,
-        0,
-        0,
-        [("v3", 3, 0), ("v2", 2, 1), ("v1", 1, 2)],
-        "v3",
-        {"v3": 0, "v2": 0, "v1": 0},
-        id="TestScale/proportional scaling: 6 -> 0",
-    ),
-    pytest.param(
-        10,
-        20,
-        2,
-        2,
-        [("v2", 6, 0), ("v1", 6, 1)],
-        "v2",
-        {"v2": 11, "v1": 11},
-        id="TestScale/deployment with surge pods",
-    ),
-    pytest.param(
-        10,
-        50,
-        3,
-        6,
-        [("v2", 5, 0), ("v1", 8, 1)],
-        "v2",
-        {"v2": 22, "v1": 34},
-        id="TestScale/change both surge and size",
-    ),
-    # No new RS: the template changed, so v2 is the newest old RS.
-    pytest.param(
-        10,
-        14,
-        0,
-        0,
-        [("v2", 7, 0), ("v1", 3, 1)],
-        None,
-        {"v2": 10, "v1": 4},
-        id="TestScale/change both size and template",
-    ),
-]
-
-
-@pytest.mark.parametrize("old_r, new_r, old_surge, new_surge, rses, new, expected", TEST_SCALE)
-def test_proportional_scale_upstream(old_r, new_r, old_surge, new_surge, rses, new, expected):
-    assert proportional_scale(old_r, new_r, p(old_surge), p(new_surge), ABSENT, rses, new) == expected
-
-
-# R 2 -> 2, maxSurge 1, maxUnavailable 1; new foo-v2 spec 2 but available 0, old foo-v1 spec 1.
-# Source: SYNC_TEST.
-@pytest.mark.parametrize(
-    "new_available, expected",
-    [
-        pytest.param(
-            0, {"v2": 2, "v1": 1}, id="TestScale/saturated but broken new replica set does not affect old pods"
-        ),
-    ],
-)
-def test_proportional_scale_upstream_broken_new_rs(new_available, expected):
-    got = proportional_scale(2, 2, p(1), p(1), p(1), [("v2", 2, 0), ("v1", 1, 1)], "v2", new_available=new_available)
-    assert got == expected
 
 
 # Upstream rows these helpers cannot express. Listed so that the run shows them, with the reason.
@@ -602,23 +433,6 @@ NOT_EXPRESSIBLE = [
     pytest.param(
         "cleanupUnhealthyReplicas takes maxCleanupCount as given; no helper involved; source: " + ROLLING_TEST,
         id="TestDeploymentController_cleanupUnhealthyReplicas/0-3",
-    ),
-    pytest.param(
-        "single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
-        id="TestScale/normal scaling event: 10 -> 12",
-    ),
-    pytest.param(
-        "single active RS: FindActiveOrLatest sets spec = R, no helper involved; source: " + SYNC_TEST,
-        id="TestScale/normal scaling event: 10 -> 5",
-    ),
-    pytest.param(
-        "no active RS: FindActiveOrLatest scales the new RS to R; asserts which RSes were not updated; source: "
-        + SYNC_TEST,
-        id="TestScale/proportional scaling: 0 -> 6",
-    ),
-    pytest.param(
-        "needs an injected API update failure and per-RS desired-annotation override; source: " + SYNC_TEST,
-        id="TestScale/failed rs update",
     ),
     pytest.param(
         "[PRP] rows need terminatingReplicas and the replicaset-replicas-before-scale annotation; source: " + SYNC_TEST,
