@@ -6,14 +6,22 @@ caveat, or the run is strict); a witness this configuration cannot reach is ``sk
 "not applicable: <reason>" unless the run is strict; INCONCLUSIVE (a witness left unreached at a
 reduced size among them) is ``skipped`` with the reason; every other verdict passes, its
 ``system-out`` saying the verdict, method and size (and that a caveat is not a failure).
+
+A failing property that shares its run with others (:mod:`kubecheck.manifest.grouping`) shows
+that run, the list of properties it breaks, and its own ``⇒`` line on it, so each test case
+reads alone. What a workload's check assumes that the manifests do not say is the testsuite
+property ``assumption``.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import attrs
+
 from kubecheck.checker.result import Verdict
 from kubecheck.cli.manifest_text import TraceLines, compact_trace_lines
+from kubecheck.manifest.grouping import trace_groups
 from kubecheck.manifest.report import ManifestReport
 
 FAILING = (Verdict.VIOLATED, Verdict.UNREACHABLE)
@@ -24,10 +32,14 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
     skipped for INCONCLUSIVE."""
     root = ET.Element("testsuites", name="kubecheck", time=f"{report.seconds:.3f}")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
-    for wr in report.workloads:
+    groups = {(g.workload, i): g for g in trace_groups(report.workloads) for i in g.rows}
+    for w, wr in enumerate(report.workloads):
         suite = ET.SubElement(root, "testsuite", name=wr.workload.ref, time=f"{wr.seconds:.3f}")
+        if wr.workload.assumption:
+            props = ET.SubElement(suite, "properties")
+            ET.SubElement(props, "property", name="assumption", value=wr.workload.assumption)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
-        for r in wr.rows:
+        for i, r in enumerate(wr.rows):
             res, st = r.result, report.standing(r)
             case = ET.SubElement(
                 suite, "testcase", classname=wr.workload.ref, name=res.property.name, time=f"{res.stats.seconds:.3f}"
@@ -39,7 +51,13 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
                 fail = ET.SubElement(
                     case, "failure", message=f"{res.verdict.value}: {res.property.doc}", type=res.verdict.value
                 )
-                fail.text = "\n".join([summary, *trace_lines(res)])
+                group = groups.get((w, i))
+                shared: list[str] = []
+                if group is not None and len(group.rows) > 1:
+                    names = ", ".join(wr.rows[k].result.property.name for k in group.rows)
+                    shared = [f"one run breaks {len(group.rows)} properties (trace {group.number}): {names}"]
+                    res = attrs.evolve(res, trace=group.trace)
+                fail.text = "\n".join([summary, *shared, *trace_lines(res)])
             elif not st.applicable:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=st.note)

@@ -3,12 +3,22 @@
 Schema (also in ``docs/report-format.md``)::
 
     {"format", "kubernetes", "sources": [..], "exit_code", "seconds", "ignored": [..], "unknown_fields": [..],
-     "faults": [..],
+     "faults": [..], "rejected": [..],
      "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
+                    "assumption": str | null,
                     "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}],
                     "properties": [{"property", "kind", "verdict", "role", "applicable", "counted", "method",
                                     "checked_at", "reduced", "caveat", "states", "transitions", "depth", "seconds",
-                                    "note", "trace": kubecheck.trace/1 | null}]}]}
+                                    "note", "trace": kubecheck.trace/1 | null, "trace_group": int | null}],
+                    "trace_groups": [{"number", "shown": property, "breaks": [property, ..]}]}]}
+
+Added keys, none changed (a reader of the earlier document reads this one): ``rejected`` (the
+documents rejected while the good ones were checked; the run exits 2), ``assumption`` (what the
+check of the workload assumes that the manifests do not say), ``trace_group`` and
+``trace_groups``. Violations with one root cause (:mod:`kubecheck.manifest.grouping`) form a
+group, numbered across the report as the text report's ``trace N``: ``shown`` is the property
+whose trace the text report shows, ``breaks`` every property that trace breaks (table order).
+Each property row still carries its own ``trace``, the one its check found.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from __future__ import annotations
 import json
 
 from kubecheck.cli.documents import TRACED
+from kubecheck.manifest.grouping import TraceGroup, group_numbers, trace_groups
 from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing, standing
 from kubecheck.manifest.sizing import Row
 from kubecheck.model.kernel import traces
@@ -25,10 +36,11 @@ from kubecheck.model.kernel.traces import Json
 FORMAT = "kubecheck.manifest-report/1"
 
 
-def row_document(row: Row, st: Standing | None = None) -> dict[str, Json]:
+def row_document(row: Row, st: Standing | None = None, group: int | None = None) -> dict[str, Json]:
     """One property's row: verdict, role, method, size, statistics and its trace (a violation or witness).
 
-    ``st`` is how the report reads the row (``ManifestReport.standing``; not strict when omitted).
+    ``st`` is how the report reads the row (``ManifestReport.standing``; not strict when omitted);
+    ``group`` the number of the group of violations whose shown trace breaks it (None: none).
     """
     r = row.result
     st = st or standing(row)
@@ -51,11 +63,24 @@ def row_document(row: Row, st: Standing | None = None) -> dict[str, Json]:
         "seconds": round(r.stats.seconds, 4),
         "note": st.note or r.note or None,
         "trace": traces.to_json(r.trace, meta) if r.trace is not None and traced else None,
+        "trace_group": group,
+    }
+
+
+def group_document(report: ManifestReport, group: TraceGroup) -> dict[str, Json]:
+    """One group of violations: its number, the property whose trace is shown, every property it breaks."""
+    rows = report.workloads[group.workload].rows
+    return {
+        "number": group.number,
+        "shown": rows[group.shown].result.property.name,
+        "breaks": [rows[i].result.property.name for i in group.rows],
     }
 
 
 def report_document(report: ManifestReport) -> dict[str, Json]:
     """The whole report as a ``kubecheck.manifest-report/1`` document."""
+    groups = trace_groups(report.workloads)
+    numbers = group_numbers(groups)
     return {
         "format": FORMAT,
         "kubernetes": KUBERNETES,
@@ -65,18 +90,21 @@ def report_document(report: ManifestReport) -> dict[str, Json]:
         "ignored": list(report.ignored),
         "unknown_fields": list(report.unknown_fields),
         "faults": sorted(report.faults),
+        "rejected": list(report.rejected),
         "workloads": [
             {
                 "object": wr.workload.ref,
                 "where": wr.workload.obj.meta.where,
                 "model": wr.workload.model,
                 "scope": dict(describe(wr.workload.scope)),
+                "assumption": wr.workload.assumption or None,
                 "not_modelled": list(wr.workload.not_modelled),
                 "notes": list(wr.workload.notes),
                 "skipped": [{"property": s.name, "reason": s.reason} for s in wr.skipped],
-                "properties": [row_document(r, report.standing(r)) for r in wr.rows],
+                "properties": [row_document(r, report.standing(r), numbers.get((w, i))) for i, r in enumerate(wr.rows)],
+                "trace_groups": [group_document(report, g) for g in groups if g.workload == w],
             }
-            for wr in report.workloads
+            for w, wr in enumerate(report.workloads)
         ],
     }
 
