@@ -173,3 +173,25 @@ def test_assumption_and_rejected_documents_are_shown_in_every_format(report) -> 
     assert doc["workloads"][0]["assumption"] == said and doc["rejected"] == [bad] and doc["exit_code"] == 2
     suite = ET.fromstring(junit.render(shown)).find("testsuite")
     assert suite.find("properties/property[@name='assumption']").get("value") == said
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_every_examples_groups_partition_its_violations_and_each_shown_trace_breaks_its_group(example) -> None:
+    report = check_manifests([str(EXAMPLES / example)])
+    groups = trace_groups(report.workloads)
+    for w, wr in enumerate(report.workloads):
+        violated = [i for i, r in enumerate(wr.rows) if r.result.verdict is Verdict.VIOLATED]
+        assert sorted(i for g in groups if g.workload == w for i in g.rows) == violated
+    for g in groups:
+        rows = report.workloads[g.workload].rows
+        assert g.shown in g.rows
+        for i in g.rows:
+            own = rows[i].result.trace
+            assert breaks(rows[i].result.property, own.scope, g.trace)
+            assert len(g.trace.steps) <= len(own.steps)
+
+
+def test_a_daemonset_stuck_after_a_relabel_is_one_group_of_its_terminal_and_liveness_properties() -> None:
+    report = check_manifests([str(EXAMPLES / "log-collector-daemonset.yaml")])
+    members = [_members(report, g) for g in trace_groups(report.workloads)]
+    assert ["daemonset.finished_or_stuck", "daemonset.runs_on_every_eligible_node_with_relabels"] in members
