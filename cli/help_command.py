@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from kubecheck.cli import text
@@ -85,10 +87,19 @@ MARK_TERMS: tuple[Term, ...] = (
 
 
 def term(name: str) -> str:
-    """What the footer of a ``check -f`` report says of term ``name``: the first part of its
-    ``help verdicts`` entry, as a sentence."""
+    """What the footer of a report says of term ``name``: the first part of its ``help verdicts``
+    entry, as a sentence."""
     short = next(short for t, short, _ in VERDICT_TERMS + MARK_TERMS if t == name).removeprefix("(check -f) ")
     return short[:-1] + "." if short.endswith(";") else short
+
+
+#: The last line of a report's footer.
+FOOTER_END = "kubecheck help verdicts explains every verdict, mark and exit code"
+
+
+def term_lines(names: Sequence[str]) -> list[str]:
+    """``name: what it means`` per term (:func:`term`), wrapped to the page width, for a report's footer."""
+    return [line for name in names for line in text.wrap_text(f"{name}: {term(name)}", text.WIDTH, "", "    ")]
 
 
 def _entries(terms: tuple[Term, ...]) -> str:

@@ -240,11 +240,8 @@ def footer(report: ManifestReport, groups: list[TraceGroup]) -> list[str]:
         terms.append("strong fairness")
     if any(len(g.rows) > 1 for g in groups):
         terms.append("trace N")
-    for t in terms:
-        out += text.wrap_text(f"{t}: {help_command.term(t)}", text.WIDTH, "", "    ")
-    if out:
-        out.append("kubecheck help verdicts explains every verdict, mark and exit code")
-    return ["", *out] if out else []
+    out += help_command.term_lines(terms)
+    return ["", *out, help_command.FOOTER_END] if out else []
 
 
 def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines) -> str:

@@ -10,7 +10,9 @@ decided. Sections, in order:
    state, the reproduce and replay commands;
 4. coverage: commands the scope enables that never fired in an exhaustive search (a vacuity
    warning: a property may hold only because some behaviour never happened);
-5. a one-line summary with the exit code.
+5. the terms of the report a reader may not know (WITNESSED, UNREACHABLE, INCONCLUSIVE, strong
+   fairness), each explained once as ``kubecheck help verdicts`` does, only those that appear;
+6. a one-line summary with the exit code.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from kubecheck.checker.explicit.bfs import DECIDED
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget
-from kubecheck.cli import text, trace_text
+from kubecheck.cli import help_command, text, trace_text
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.scopes import Scope, describe
 
@@ -178,6 +180,15 @@ def coverage(model: Model, results: Sequence[Result]) -> list[str]:
     return lines
 
 
+def footer(results: Sequence[Result]) -> list[str]:
+    """The terms of the report a reader may not know, explained once (as ``kubecheck help verdicts`` does)."""
+    shown = {r.verdict for r in results}
+    names = [v.value for v in (Verdict.WITNESSED, Verdict.UNREACHABLE, Verdict.INCONCLUSIVE) if v in shown]
+    if any(r.property.strong_fairness for r in results):
+        names.append("strong fairness")
+    return [*help_command.term_lines(names), help_command.FOOTER_END] if names else []
+
+
 def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
     tally = [
         f"{sum(r.verdict is v for r in results)} {v.value}"
@@ -210,5 +221,8 @@ def render(
     cov = coverage(model, results)
     if cov:
         lines += [""] + cov
+    terms = footer(results)
+    if terms:
+        lines += [""] + terms
     lines += ["", summary(results, elapsed, code)]
     return "\n".join(lines) + "\n"

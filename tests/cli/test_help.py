@@ -58,3 +58,23 @@ def test_help_is_a_command_of_the_group():
 def test_check_help_points_to_help_verdicts():
     out = " ".join(kubecheck("check", "--help").stdout.split())
     assert "1 (an internal error, or the output could not be written). kubecheck help verdicts explains them." in out
+
+
+def test_a_check_model_report_explains_once_the_terms_it_uses_as_help_verdicts_does():
+    from kubecheck.cli.help_command import FOOTER_END, term
+
+    out = kubecheck("check", "deployment", "rollout_can_complete", "replicas_within_surge", "--scope", "tiny").stdout
+    assert out.count("WITNESSED: ") == 1 and f"WITNESSED: {term('WITNESSED')}" in " ".join(out.split())
+    assert f"\n{FOOTER_END}\n\nsummary: " in out
+    for unused in ("UNREACHABLE: ", "INCONCLUSIVE: ", "strong fairness: "):
+        assert unused not in out
+    held = kubecheck("check", "deployment", "replicas_within_surge", "--scope", "tiny").stdout
+    assert FOOTER_END not in held  # nothing to explain: no footer
+
+
+def test_footer_terms_are_said_as_help_verdicts_says_them():
+    from kubecheck.cli.help_command import MARK_TERMS, VERDICT_TERMS, term
+
+    verdicts = " ".join(kubecheck("help", "verdicts").stdout.split())
+    for name, _, _ in VERDICT_TERMS + MARK_TERMS:
+        assert term(name).rstrip(".") in verdicts, name
