@@ -235,7 +235,7 @@ def footer(report: ManifestReport, groups: list[TraceGroup]) -> list[str]:
             f"reaches; {counted}"
         )
     shown = {_label(st) for _, st in standings}
-    terms = [t for t in ("WITNESSED", "UNREACHABLE", "INCONCLUSIVE") if t in shown]
+    terms: list[str] = [t for t in ("WITNESSED", "UNREACHABLE", "INCONCLUSIVE") if t in shown]
     if any(r.result.property.strong_fairness for r, _ in standings):
         terms.append("strong fairness")
     if any(len(g.rows) > 1 for g in groups):
