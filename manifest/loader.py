@@ -70,6 +70,9 @@ class _StrictLoader(yaml.SafeLoader):
     decoding and kubectl do (PyYAML keeps the last silently). Keys merged with ``<<`` may be
     overridden, as YAML allows."""
 
+    #: the line of the source where the text being read starts (a piece of a stream read alone)
+    first_line = 0
+
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
         if isinstance(node, yaml.MappingNode):
             seen: dict[object, int] = {}
@@ -77,7 +80,7 @@ class _StrictLoader(yaml.SafeLoader):
                 if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
                     continue
                 key = self.construct_object(key_node)
-                line = key_node.start_mark.line + 1
+                line = key_node.start_mark.line + 1 + self.first_line
                 if key in seen:
                     shown = json.dumps(key) if isinstance(key, str) else repr(key)
                     raise yaml.constructor.ConstructorError(
@@ -89,6 +92,17 @@ class _StrictLoader(yaml.SafeLoader):
                     )
                 seen[key] = line
         return super().construct_mapping(node, deep)
+
+
+def _load_all(text: str, first_line: int = 0) -> Iterator[object]:
+    """``yaml.load_all`` with :class:`_StrictLoader`, its lines counted from ``first_line``."""
+    reader = _StrictLoader(text)
+    reader.first_line = first_line
+    try:
+        while reader.check_data():
+            yield reader.get_data()
+    finally:
+        reader.dispose()
 
 
 def _walk_limits(value: object, where: str) -> None:
@@ -244,6 +258,9 @@ def _syntax_error(err: Exception, text: str, where: str, first_line: int) -> Man
     line = mark.line + 1 + first_line if mark is not None else None
     at = f" at line {line}, column {mark.column + 1}" if mark is not None else ""
     problem = getattr(err, "problem", None) or getattr(err, "context", None) or str(err)
+    context = getattr(err, "context", None)
+    if context and getattr(err, "problem", None):  # "while scanning a quoted scalar: found unexpected end of stream"
+        problem = f"{context}: {problem}"
     helm = helm_hint(text, line)
     if helm:
         return ManifestError(f"{where}: {helm}", where=where, expected="rendered YAML", got="a Helm template")
@@ -292,7 +309,7 @@ def _split_read(text: str, source: str) -> Loaded:
             continue
         loaded = 0
         try:
-            for obj in yaml.load_all(piece, Loader=_StrictLoader):
+            for obj in _load_all(piece, first_line):
                 loaded += 1
                 if obj is not None:
                     good, bad = _objects(obj, source, index + loaded)
@@ -318,8 +335,9 @@ def read_stream(text: str, source: str) -> Loaded:
     """
     docs: list[Document] = []
     rejected: list[ManifestError] = []
+    index = 0
     try:
-        for index, obj in enumerate(yaml.load_all(text, Loader=_StrictLoader), start=1):
+        for index, obj in enumerate(_load_all(text), start=1):
             if obj is not None:
                 good, bad = _objects(obj, source, index)
                 docs.extend(good)
@@ -328,6 +346,9 @@ def read_stream(text: str, source: str) -> Loaded:
     except _UNREADABLE as err:
         if isinstance(err, ManifestError):
             raise
+        if len(_chunks(text)) == 1:  # one piece: nothing after the broken document to read again
+            error = _syntax_error(err, text, f"{source} (document {index + 1})", 0)
+            return Loaded(tuple(docs), (*rejected, error))
         loaded = _split_read(text, source)
         _count(loaded.documents, source)
         return loaded

@@ -138,6 +138,10 @@ def _meta(f: Fields, kind: str, where: str) -> o.Meta:
     elif name is not None and (len(name) > 253 or not _SUBDOMAIN.match(name)):
         f.invalid("metadata.name", name, _DNS1123)
     namespace = f.str("metadata.namespace", "default")
+    f.labels("metadata.labels")  # map[string]string: the API server refuses other types while decoding
+    for key, value in f.map("metadata.annotations").items():
+        if not isinstance(value, str):
+            f.wrong_type(f"metadata.annotations.{key}", "a string (annotation values are strings)", value)
     return o.Meta(kind, name or f.str("metadata.generateName", "") or "?", namespace or "default", where)
 
 
@@ -365,7 +369,11 @@ def _statefulset(f: Fields, meta: o.Meta) -> o.StatefulSet:
     policy = f.choice("spec.podManagementPolicy", ("OrderedReady", "Parallel"), "OrderedReady")
     strategy = f.choice("spec.updateStrategy.type", ("RollingUpdate", "OnDelete"), "RollingUpdate")
     if strategy == "OnDelete" and f.raw("spec.updateStrategy.rollingUpdate") is not MISSING:
-        f.invalid("spec.updateStrategy.rollingUpdate", "", "only allowed for updateStrategy 'RollingUpdate'")
+        f.invalid(
+            "spec.updateStrategy.rollingUpdate",
+            "",
+            "only allowed for updateStrategy 'RollingUpdate' (spec.updateStrategy.type is 'OnDelete')",
+        )
     partition = f.int("spec.updateStrategy.rollingUpdate.partition", 0)
     mu = f.int_or_percent("spec.updateStrategy.rollingUpdate.maxUnavailable")
     retention = ("Retain", "Delete")

@@ -119,3 +119,66 @@ def test_missing_input(sources, stdin, message) -> None:
 def test_empty_directory(tmp_path) -> None:
     with pytest.raises(ManifestError, match=r"no \*.yaml, \*.yml or \*.json files"):
         loader.load([str(tmp_path)])
+
+
+# -- a bad document does not stop the others ----------------------------------------------------
+
+
+def test_a_syntax_error_keeps_the_documents_before_and_after_it() -> None:
+    text = deployment("a") + "---\nb: [1, 2\n---\n\n---\n" + deployment("c")
+    loaded = loader.read_stream(text, "s")
+    assert [(d.index, d.obj["metadata"]["name"]) for d in loaded.documents] == [(1, "a"), (4, "c")]
+    [error] = loaded.rejected
+    assert str(error).startswith("s (document 2): invalid YAML at line 13, column 1: while parsing a flow sequence")
+
+
+def test_an_unterminated_quote_is_one_document_not_the_rest_of_the_stream() -> None:
+    text = 'a: "open\n---\n' + deployment("b")
+    loaded = loader.read_stream(text, "s")
+    assert [d.obj["metadata"]["name"] for d in loaded.documents] == ["b"]
+    assert [str(e).split(":")[0] for e in loaded.rejected] == ["s (document 1)"]
+
+
+def test_documents_that_are_not_objects_are_rejected_one_by_one() -> None:
+    text = "- 1\n---\n" + deployment("a") + "---\njust text\n---\nkind: List\nitems: [1, {kind: X}]\n"
+    loaded = loader.read_stream(text, "s")
+    assert [d.obj["kind"] for d in loaded.documents] == ["Deployment", "X"]
+    assert [str(e).split(": ")[0:2] for e in loaded.rejected] == [
+        ["s (document 1)", "expected a Kubernetes object (a mapping with apiVersion and kind), got a list"],
+        [
+            "s (document 3)",
+            "expected a Kubernetes object (a mapping with apiVersion and kind), got the string 'just text'",
+        ],
+        ["s (document 4)", "List"],
+    ]
+
+
+def test_the_strict_reader_names_the_first_bad_document_and_counts_the_others() -> None:
+    with pytest.raises(ManifestError) as err:
+        loader.parse_stream("- 1\n---\n- 2\n---\n- 3\n", "s")
+    assert str(err.value).endswith("got a list (and 2 more rejected documents)")
+    assert len(err.value.errors) == 3
+
+
+def test_a_directory_rejects_bad_files_and_reads_the_good_ones(write, monkeypatch) -> None:
+    monkeypatch.setattr(loader, "MAX_SOURCE_BYTES", 2000)
+    write("a.yaml", deployment("a"))
+    write("b.yaml", b"\xff")
+    write("c.yaml", "a: " + "x" * 3000)
+    path = write("d.yaml", deployment("d"))
+    loaded = loader.read_sources([str(path.parent)])
+    assert [d.obj["metadata"]["name"] for d in loaded.documents] == ["a", "d"]
+    assert [str(e).split(": ")[1] for e in loaded.rejected] == [
+        "not UTF-8 text (invalid byte 0xff at offset 0); Kubernetes manifests are UTF-8 YAML or JSON",
+        "3003 bytes is over the limit of 2000 bytes per file (MAX_SOURCE_BYTES)",
+    ]
+
+
+def test_errors_of_the_run_are_still_raised_at_once(write, monkeypatch) -> None:
+    monkeypatch.setattr(loader, "MAX_TOTAL_BYTES", 300)
+    path = write("a.yaml", deployment("a"))
+    write("b.yaml", deployment("b"))
+    with pytest.raises(ManifestError, match="manifests total more than 300 bytes"):
+        loader.read_sources([str(path.parent)])
+    with pytest.raises(ManifestError, match="no such file"):
+        loader.read_sources([str(path), str(path.parent / "missing.yaml")])
