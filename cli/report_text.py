@@ -7,7 +7,9 @@ decided. Sections, in order:
 2. the verdict table, then notes: properties checked in an adjusted scope ("assumes"), and
    searches that stopped early;
 3. one block per VIOLATED / WITNESSED result: the trace, the property's values at the last
-   state, the reproduce and replay commands;
+   state, the reproduce and replay commands; violations with one root cause
+   (:mod:`kubecheck.manifest.grouping`) share one block, which names every property the run
+   breaks (a line under the table says which), the legend once, before the first trace;
 4. coverage: commands the scope enables that never fired in an exhaustive search (a vacuity
    warning: a property may hold only because some behaviour never happened);
 5. the terms of the report a reader may not know (WITNESSED, UNREACHABLE, INCONCLUSIVE, strong
@@ -19,12 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
+
 from kubecheck.checker.explicit.bfs import DECIDED
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget
 from kubecheck.cli import help_command, text, trace_text
+from kubecheck.manifest.grouping import group_results
 from kubecheck.model.kernel.commands import Model
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope, describe
+from kubecheck.model.kernel.traces import Trace
 
 EXIT_MEANING = {
     0: "ok",
@@ -133,16 +140,39 @@ def trace_block(result: Result, model: Model, preset: str, user_scope: Scope, le
     assert trace is not None
     lines = [f"{result.verdict.value}  {prop.name} ({text.plural(len(trace.steps), 'step')})"]
     lines += trace_text.property_lines(prop)
-    body = trace_text.steps(trace)
-    if not legend:
-        body = body[len(trace_text.describer(model, trace.scope).legend()) :]
-    lines += body
+    lines += trace_text.steps(trace, with_legend=legend)
     lines += trace_text.conclusion_lines(prop, result.verdict.value, trace)
+    return lines + _reproduce(model, [prop], trace, preset, user_scope)
+
+
+def _reproduce(model: Model, props: Sequence[Property], trace: Trace, preset: str, user_scope: Scope) -> list[str]:
     changes = dict(trace_text.scope_changes(user_scope, model.presets[preset]))
     # parameters a symbolic engine chose (--for-all): the trace's scope, not the user's
-    changes.update(trace_text.scope_changes(trace.scope, prop.adjust(user_scope)))
-    lines += trace_text.reproduce(model, prop, preset, list(changes.items()))
-    return lines
+    changes.update(trace_text.scope_changes(trace.scope, props[0].adjust(user_scope)))
+    return trace_text.reproduce(model, props, preset, list(changes.items()))
+
+
+def group_block(
+    members: Sequence[Result], trace: Trace, model: Model, preset: str, user_scope: Scope, legend: bool
+) -> list[str]:
+    """Violations with one root cause (:mod:`kubecheck.manifest.grouping`): the run once, every
+    property it breaks with its ``⇒`` line on that run, one reproduce line for them all."""
+    lines = [f"VIOLATED  one run ({text.plural(len(trace.steps), 'step')}) breaks {len(members)} properties"]
+    for r in members:
+        lines += [f"  {r.property.name}"] + trace_text.property_lines(r.property, "    ")
+    lines += trace_text.steps(trace, with_legend=legend)
+    for r in members:
+        lines += trace_text.conclusion_lines(r.property, r.verdict.value, trace, label=r.property.short)
+    return lines + _reproduce(model, [r.property for r in members], trace, preset, user_scope)
+
+
+def grouped_note(results: Sequence[Result], groups: Sequence[tuple[int, list[int], Trace]]) -> list[str]:
+    """A line under the table per run that breaks several properties (its trace is shown once)."""
+    return [
+        f"one run breaks {', '.join(results[i].property.short for i in members)}: its trace is shown once, below"
+        for _, members, _ in groups
+        if len(members) > 1
+    ]
 
 
 def coverage(model: Model, results: Sequence[Result]) -> list[str]:
@@ -210,14 +240,27 @@ def render(
     preset_scope = model.presets[preset]
     lines = header(model, preset, user_scope, trace_text.scope_changes(user_scope, preset_scope), budget)
     lines += [""] + verdict_table(results)
-    extra = notes(user_scope, results)
+    groups = group_results(results)
+    extra = notes(user_scope, results) + grouped_note(results, groups)
     if extra:
         lines += [""] + extra
+    first = {members[0]: (members, trace) for _, members, trace in groups}
     legend = True
-    for r in results:
-        if r.trace is not None and r.verdict in (Verdict.VIOLATED, Verdict.WITNESSED):
-            lines += [""] + trace_block(r, model, preset, user_scope, legend)
-            legend = False
+    for i, r in enumerate(results):
+        if r.trace is None or r.verdict not in (Verdict.VIOLATED, Verdict.WITNESSED):
+            continue
+        if r.verdict is Verdict.VIOLATED:
+            if i not in first:
+                continue  # shown with the first property of its group
+            members, trace = first[i]
+            if len(members) > 1:
+                block = group_block([results[k] for k in members], trace, model, preset, user_scope, legend)
+            else:
+                block = trace_block(attrs.evolve(r, trace=trace), model, preset, user_scope, legend)
+        else:
+            block = trace_block(r, model, preset, user_scope, legend)
+        lines += [""] + block
+        legend = False
     cov = coverage(model, results)
     if cov:
         lines += [""] + cov

@@ -288,10 +288,16 @@ def check_command(model: Model, properties: Sequence[str], preset: str, changes:
 
 
 def reproduce(
-    model: Model, prop: Property, preset: str, changes: Sequence[tuple[str, str]], indent: str = "  "
+    model: Model,
+    prop: Property | Sequence[Property],
+    preset: str,
+    changes: Sequence[tuple[str, str]],
+    indent: str = "  ",
 ) -> list[str]:
-    """The reproduce line and how to save and replay the trace."""
-    cmd = check_command(model, [prop.name], preset, changes)
+    """The reproduce line (of one property, or of several that one run breaks) and how to save and
+    replay the trace."""
+    props = [prop] if isinstance(prop, Property) else list(prop)
+    cmd = check_command(model, [p.name for p in props], preset, changes)
     return [
         f"{indent}reproduce: {cmd}",
         f"{indent}save:      {cmd} --format json --out trace.json",

@@ -39,7 +39,7 @@ from collections.abc import Sequence
 import attrs
 
 from kubecheck.checker.explicit.fair_cycles import check_lasso
-from kubecheck.checker.result import Verdict
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.manifest.report import WorkloadReport
 from kubecheck.manifest.sizing import Row
 from kubecheck.model.kernel.commands import successors
@@ -70,9 +70,8 @@ def breaks(prop: Property, scope: Scope, trace: Trace) -> bool:
     return False
 
 
-def _violation(row: Row) -> Trace | None:
-    res = row.result
-    return res.trace if res.verdict is Verdict.VIOLATED else None
+def _violation(result: Result) -> Trace | None:
+    return result.trace if result.verdict is Verdict.VIOLATED else None
 
 
 @attrs.frozen
@@ -91,14 +90,15 @@ class TraceGroup:
     trace: Trace
 
 
-def group_rows(rows: Sequence[Row]) -> list[tuple[int, list[int], Trace]]:
-    """(shown row, rows in table order, shown trace) per group of one workload's violations,
-    in the order of each group's first row."""
-    found = [(i, t) for i, t in ((i, _violation(r)) for i, r in enumerate(rows)) if t is not None]
+def group_results(results: Sequence[Result]) -> list[tuple[int, list[int], Trace]]:
+    """(shown result, results in the given order, shown trace) per group of violations of one model
+    (the module docstring's rules), in the order of each group's first result. ``check MODEL`` groups
+    its results with it, ``check -f`` each workload's rows (:func:`group_rows`)."""
+    found = [(i, t) for i, t in ((i, _violation(r)) for i, r in enumerate(results)) if t is not None]
     found.sort(key=lambda it: (len(it[1].steps), it[0]))
     groups: list[tuple[int, list[int], Trace]] = []
     for i, own in found:
-        prop = rows[i].result.property
+        prop = results[i].property
         for k, (shown, members, trace) in enumerate(groups):
             if breaks(prop, own.scope, trace):
                 members.append(i)
@@ -109,6 +109,11 @@ def group_rows(rows: Sequence[Row]) -> list[tuple[int, list[int], Trace]]:
             groups.append((i, [i], own))
     ordered = [(shown, sorted(members), trace) for shown, members, trace in groups]
     return sorted(ordered, key=lambda g: g[1][0])
+
+
+def group_rows(rows: Sequence[Row]) -> list[tuple[int, list[int], Trace]]:
+    """:func:`group_results` of one workload's rows (indices into ``rows``)."""
+    return group_results([r.result for r in rows])
 
 
 def trace_groups(workloads: Sequence[WorkloadReport]) -> list[TraceGroup]:

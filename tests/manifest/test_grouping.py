@@ -195,3 +195,32 @@ def test_a_daemonset_stuck_after_a_relabel_is_one_group_of_its_terminal_and_live
     report = check_manifests([str(EXAMPLES / "log-collector-daemonset.yaml")])
     members = [_members(report, g) for g in trace_groups(report.workloads)]
     assert ["daemonset.finished_or_stuck", "daemonset.runs_on_every_eligible_node_with_relabels"] in members
+
+
+SHARED = ["--set", "shared-claim=true", "--set", "replicas=2", "--set", "nodes=2"]
+SHARED += ["--set", "min-ready-seconds=0", "--set", "max-unavailable=0"]
+
+
+def test_check_model_shows_one_block_for_a_run_that_breaks_several_properties() -> None:
+    from click.testing import CliRunner
+
+    from kubecheck.cli.main import cli
+
+    names = ["rollout_eventually_completes", "rollout_completes_with_shared_claim", "live_pods_within_surge"]
+    result = CliRunner().invoke(cli, ["check", "deployment", *names, *SHARED])
+    assert result.exit_code == 12, result.output
+    lines = result.stdout.splitlines()
+    assert "VIOLATED  one run (5 steps) breaks 2 properties" in lines
+    assert (
+        "one run breaks rollout_eventually_completes, rollout_completes_with_shared_claim: its trace is shown once, "
+        "below"
+    ) in lines
+    assert sum(line.startswith("VIOLATED  ") for line in lines) == 2  # the group, and live_pods_within_surge alone
+    assert any(
+        line.startswith("  ⇒ rollout_completes_with_shared_claim: the condition holds at step 1") for line in lines
+    )
+    assert sum(line.startswith("  reproduce: ") for line in lines) == 2
+    reproduce = next(line for line in lines if "deployment.rollout_completes_with_shared_claim --scope" in line)
+    words = reproduce.split("reproduce: kubecheck ", 1)[1].split()
+    again = CliRunner().invoke(cli, words)
+    assert again.exit_code == 13 and "VIOLATED  one run (5 steps) breaks 2 properties" in again.stdout
