@@ -50,10 +50,20 @@ class Fields:
     def __init__(self, obj: dict[str, object], where: str, ref: str):
         self.obj, self.where, self.ref = obj, where, ref
         self.errors: list[str] = []
+        self.wrong_types: list[str] = []  # paths whose value has the wrong type
 
     # -- recording ------------------------------------------------------------------------
     def add(self, path: str, message: str) -> None:
-        self.errors.append(f"{path}: {message}" if path else message)
+        """Record ``<path>: <message>``, unless it is already recorded or ``path`` is (under) a value
+        of the wrong type: one wrong type is one error, not one per field read beneath it."""
+        line = f"{path}: {message}" if path else message
+        if line in self.errors or any(path == w or path.startswith((w + ".", w + "[")) for w in self.wrong_types):
+            return
+        self.errors.append(line)
+
+    def has_errors_at(self, path: str) -> bool:
+        """Whether an error was recorded at ``path`` or beneath it."""
+        return any(e.startswith((path + ":", path + ".", path + "[")) for e in self.errors)
 
     def invalid(self, path: str, value: object, message: str) -> None:
         self.add(path, f"Invalid value: {api_value(value)}: {message}{helm_note(value)}")
@@ -71,6 +81,7 @@ class Fields:
 
     def wrong_type(self, path: str, expected: str, value: object) -> None:
         self.add(path, f"expected {expected}, got {describe_value(value)}{helm_note(value)}")
+        self.wrong_types.append(path)
 
     def raise_if_any(self) -> None:
         if not self.errors:

@@ -135,7 +135,9 @@ def _meta(f: Fields, kind: str, where: str) -> o.Meta:
     name = f.str("metadata.name")
     if name is None and f.raw("metadata.generateName") is MISSING:
         f.required("metadata.name", "name or generateName is required")
-    elif name is not None and (len(name) > 253 or not _SUBDOMAIN.match(name)):
+    elif name is not None and len(name) > 253:  # IsDNS1123Subdomain: MaxLenError
+        f.invalid("metadata.name", name, "must be no more than 253 characters")
+    elif name is not None and not _SUBDOMAIN.match(name):
         f.invalid("metadata.name", name, _DNS1123)
     namespace = f.str("metadata.namespace", "default")
     f.labels("metadata.labels")  # map[string]string: the API server refuses other types while decoding
@@ -157,14 +159,16 @@ def _selector(f: Fields, labels: dict[str, str], kind: str) -> None:
     if sel is MISSING:
         f.required("spec.selector")
         return
+    before = len(f.errors)
     match = f.labels("spec.selector.matchLabels")
     exprs = f.list("spec.selector.matchExpressions")
-    before = len(f.errors)
     requirements = [r for i, e in enumerate(exprs) if (r := _requirement(f, i, e)) is not None]
+    if len(f.errors) > before:  # the API server cannot build the selector, so it does not match it
+        return
     if not match and not exprs:
         f.invalid("spec.selector", sel, f"empty selector is invalid for {kind.lower()}")
         return
-    if len(f.errors) > before:  # the API server cannot build the selector, so it does not match it
+    if f.has_errors_at("spec.template.metadata.labels"):  # the labels are told wrong already
         return
     if any(labels.get(k) != v for k, v in match.items()) or not all(_matches(r, labels) for r in requirements):
         f.invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
@@ -539,7 +543,8 @@ def read(doc: Document) -> o.Record:
     kind, api = _type_field(doc, "kind"), _type_field(doc, "apiVersion")
     metadata = obj.get("metadata")
     name = metadata.get("name") if isinstance(metadata, dict) else None
-    ref = f"{kind.lower()}/{name if isinstance(name, str) else '?'}"
+    shown = name if isinstance(name, str) and len(name) <= 63 else f"{name[:60]}..." if isinstance(name, str) else "?"
+    ref = f"{kind.lower()}/{shown}"
     reader = READERS.get(kind)
     f = Fields(apply_defaults(obj) if reader else obj, doc.where, ref)
     meta = _meta(f, kind, doc.where)

@@ -407,7 +407,11 @@ MANIFESTS: list[tuple[str, str, tuple[str, ...]]] = [
     ("name-missing", dep("metadata: {name: web}", "metadata: {labels: {a: b}}"), ("metadata.name", "Required value")),
     ("name-uppercase", dep("metadata: {name: web}", "metadata: {name: Web}"), ("metadata.name", '"Web"', "RFC 1123")),
     ("name-underscore", dep("metadata: {name: web}", "metadata: {name: my_web}"), ("metadata.name", "my_web")),
-    ("name-too-long", dep("metadata: {name: web}", "metadata: {name: " + "a" * 254 + "}"), ("metadata.name",)),
+    (
+        "name-too-long",
+        dep("metadata: {name: web}", "metadata: {name: " + "a" * 254 + "}"),
+        ("metadata.name", "no more than 253 characters"),
+    ),
     ("name-int", dep("metadata: {name: web}", "metadata: {name: 42}"), ("metadata.name", "42")),
     ("name-list", dep("metadata: {name: web}", "metadata: {name: [web]}"), ("metadata.name", "a list")),
     ("namespace-int", dep("metadata: {name: web}", "metadata: {name: web, namespace: 1}"), ("metadata.namespace", "1")),
@@ -611,6 +615,30 @@ def test_a_bad_command_line_is_one_line_and_exit_2(
     line = [a.format(ok=ok, tmp=tmp_path) for a in args]
     result = CliRunner().invoke(cli, line, input="")
     assert_names(the_error_line(result), fragments)
+
+
+#: a value of the wrong type is one error, not one more per field beneath it or per rule it then breaks
+ONE_ERROR = (
+    "strategy-list",
+    "rolling-update-string",
+    "selector-string",
+    "selector-list",
+    "match-labels-list",
+    "match-labels-int-value",
+    "template-labels-list",
+    "template-labels-int-value",
+    "template-string",
+    "name-int",
+    "spec-string",
+    "spec-list",
+)
+
+
+@pytest.mark.parametrize("case", ONE_ERROR)
+def test_a_value_of_the_wrong_type_is_one_error(case: str) -> None:
+    [text] = [c[1] for c in MANIFESTS if c[0] == case]
+    line = the_error_line(CliRunner().invoke(cli, ["check", "-f", "-"], input=text))
+    assert "(and " not in line, line
 
 
 def test_the_corpus_is_counted_in_the_docstring() -> None:
