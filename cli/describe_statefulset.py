@@ -1,7 +1,8 @@
 """The StatefulSet model's states in Kubernetes words, for traces.
 
 Names come from the model (``MODEL.naming``): the set is ``statefulset/web``, slot i is the pod
-``web-<start+i>`` (``spec.ordinals.start``) with its claim ``data-web-<start+i>``, nodes are
+``web-<start+i>`` (``spec.ordinals.start``) with its claim ``data-web-<start+i>`` (the scope's
+``claim-template``, ``data`` by default), nodes are
 ``node-a``, ``node-b``, … and template t is the ControllerRevision ``web-<hash>`` (a stable
 stand-in for upstream's hash).
 
@@ -80,7 +81,7 @@ class StatefulSetDescriber(PodTableDescriber):
         template = [f"template revision {self.revision(s.template)}"]
         if sc.claims:
             mount = ", mounted readOnly" if sc.read_only_mount else ""
-            template.append(f"volumeClaimTemplates data ({sc.access_mode}{mount})")
+            template.append(f"volumeClaimTemplates {sc.claim_template} ({sc.access_mode}{mount})")
             retention = [
                 f"persistentVolumeClaimRetentionPolicy whenDeleted {sc.when_deleted}, whenScaled {sc.when_scaled}"
             ]

@@ -1,11 +1,16 @@
 """Map each workload of the manifests to a model and the scope that states its numbers.
 
 * Deployment → the ``deployment`` model: replicas, strategy, maxSurge, maxUnavailable,
-  minReadySeconds and revisionHistoryLimit from the manifest.
+  minReadySeconds and revisionHistoryLimit from the manifest, and the first shared claim with
+  its access mode (the bound PersistentVolume's, else the claim's). A claim the manifests do not
+  define (it lives in another file) has no known mode: the Deployment is checked under
+  ``--assume-access-mode``, or once per mode that behaves differently in the model
+  (:func:`modes_to_check`), each variant naming its assumption (``Workload.assumption``).
 * StatefulSet → ``statefulset``: replicas, ordinals.start, podManagementPolicy, updateStrategy
-  (partition, maxUnavailable), minReadySeconds, the PVC retention policy and the claim template
-  with its access mode (from the template, or the bound PersistentVolume's modes: the
-  attach/detach controller decides multi-attach from the PV, k8s-semantics.md §6.1).
+  (partition, maxUnavailable), minReadySeconds, the PVC retention policy and the first claim
+  template (its name: claims are ``<template>-<set>-<ordinal>``) with its access mode (from the
+  template, or the bound PersistentVolume's modes: the attach/detach controller decides
+  multi-attach from the PV, k8s-semantics.md §6.1).
 * DaemonSet → ``daemonset``: updateStrategy and minReadySeconds; nodes from ``--nodes``; a
   nodeSelector or node affinity makes the last node ineligible and lets node labels change once.
   The traces name the template's own nodeSelector (``node-selector``), never an invented one.
@@ -70,6 +75,61 @@ def model_mode(modes: Sequence[str]) -> str:
         if mode in modes:
             return {o.RWO: vol.RWO, o.ROX: vol.ROX, o.RWX: vol.RWX, o.RWOP: vol.RWOP}[mode]
     return vol.RWO
+
+
+@attrs.frozen
+class AssumedMode:
+    """An access mode the check assumes for a claim the manifests do not define, and the words saying so."""
+
+    mode: str
+    text: str
+    given: bool  # by --assume-access-mode (else one of the modes every one of which is checked)
+
+
+def mode_behaviour(mode: str, read_only: bool) -> tuple[bool, bool, bool]:
+    """What the models read of a claim's access mode; modes with equal behaviour give the same check.
+
+    Three reads, no more: the attach/detach controller's multi-attach refusal
+    (:func:`~kubecheck.model.controllers.volumes.is_multi_attach_allowed`: ReadWriteMany and
+    ReadOnlyMany attach to several nodes), the scheduler's volumerestrictions check for
+    ReadWriteOncePod (``deployment.py`` ``_rwop_free`` and the initial state; property
+    ``rwop_claim_used_by_one_pod``), and ``no_writer_on_read_only_many``, which speaks only of a
+    ReadOnlyMany claim mounted read-write (``properties/volumes.py``).
+    """
+    return vol.is_multi_attach_allowed(mode), mode == vol.RWOP, mode == vol.ROX and not read_only
+
+
+def modes_to_check(read_only: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """(mode checked, the modes it stands for) for a claim of unknown access mode: one per behaviour.
+
+    ReadWriteOnce, ReadWriteOncePod and ReadWriteMany always differ; ReadOnlyMany behaves as
+    ReadWriteMany when the pods mount the claim readOnly, and is checked apart otherwise (a
+    read-write mount of a ReadOnlyMany volume is what ``no_writer_on_read_only_many`` reports).
+    """
+    groups: dict[tuple[bool, bool, bool], list[str]] = {}
+    for mode in (vol.RWO, vol.RWOP, vol.RWX, vol.ROX):
+        groups.setdefault(mode_behaviour(mode, read_only), []).append(mode)
+    return [(ms[0], tuple(ms)) for ms in groups.values()]
+
+
+def _assumptions(d: o.Deployment, records: Sequence[o.Record], assume: str | None) -> list[AssumedMode | None]:
+    """The access modes to check the Deployment under: [None] when its shared claim's modes are known."""
+    shared = d.template.claims[:1]
+    if not shared or resolve_access_modes(d.meta.namespace, shared[0].claim, records)[0]:
+        return [None]
+    claim = shared[0].claim
+    if assume is not None:
+        return [AssumedMode(assume, f"claim {claim}: {assume} assumed (--assume-access-mode)", True)]
+    out: list[AssumedMode | None] = []
+    for mode, alike in modes_to_check(shared[0].read_only):
+        text = f"claim {claim}: access mode not in the manifests; checked as {mode}"
+        if len(alike) > 1:
+            text += (
+                f" (standing for {' and '.join(alike[1:])} too: the model treats them alike here, "
+                f"pods mounting the claim readOnly)"
+            )
+        out.append(AssumedMode(mode, text, False))
+    return out
 
 
 def _claims_by_name(records: Sequence[o.Record]) -> dict[tuple[str, str], o.Claim]:
@@ -156,10 +216,15 @@ def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record]) -> list[
     return out
 
 
-def _deployment(d: o.Deployment, records: Sequence[o.Record], nodes: int | None) -> Workload:
+def _deployment(
+    d: o.Deployment, records: Sequence[o.Record], nodes: int | None, assumed: AssumedMode | None = None
+) -> Workload:
+    """The Deployment's workload; ``assumed``: the shared claim's mode when the manifests do not give it."""
     missing, notes = [], []
     shared = d.template.claims[:1]
     modes = resolve_access_modes(d.meta.namespace, shared[0].claim, records)[0] if shared else ()
+    if shared and not modes and assumed is not None:
+        modes = (assumed.mode,)
     for use in d.template.claims:
         use_modes, source = resolve_access_modes(d.meta.namespace, use.claim, records)
         shown = ",".join(use_modes) or "access mode unknown"
@@ -181,7 +246,7 @@ def _deployment(d: o.Deployment, records: Sequence[o.Record], nodes: int | None)
         )
     scope = DeploymentScope(
         name=d.meta.name,
-        claim_name=shared[0].claim if shared else "data",
+        claim_name=shared[0].claim if shared else d.meta.name,  # without a claim: the user's name, never 'data'
         replicas=d.replicas,
         max_surge=d.max_surge,
         max_unavailable=d.max_unavailable,
@@ -202,7 +267,15 @@ def _deployment(d: o.Deployment, records: Sequence[o.Record], nodes: int | None)
     for use in d.template.claims:
         c = _claims_by_name(records).get((d.meta.namespace, use.claim))
         if c is None:
-            notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown")
+            how = ""
+            if use is shared[0] and assumed is not None:
+                how = (
+                    f"; {assumed.mode} assumed (--assume-access-mode)"
+                    if assumed.given
+                    else "; checked under each mode that can matter, one check each (--assume-access-mode MODE "
+                    "checks one)"
+                )
+            notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown{how}")
         else:
             missing.extend(_storage_note(c.storage_class, records))
     missing += _scheduling_notes(d.template, "deployment") + _disruption_notes(d, records)
@@ -210,7 +283,7 @@ def _deployment(d: o.Deployment, records: Sequence[o.Record], nodes: int | None)
         missing.append("spec.paused: true — checked as if the Deployment were not paused")
     if d.revision_history_limit > 100:
         notes.append(f"revisionHistoryLimit {d.revision_history_limit} explored as 100 (only the first edits matter)")
-    return Workload(d, "deployment", scope, tuple(missing), tuple(notes), n)
+    return Workload(d, "deployment", scope, tuple(missing), tuple(notes), n, assumed.text if assumed else "")
 
 
 def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | None) -> Workload:
@@ -263,6 +336,8 @@ def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | Non
         when_deleted=s.when_deleted,
         when_scaled=s.when_scaled,
         claims=bool(s.claim_templates),
+        # the model's one template; without one, the user's name (the scope shows it, never 'data')
+        claim_template=s.claim_templates[0].name if s.claim_templates else s.meta.name,
         access_mode=mode,
         read_only_mount=read_only,
         nodes=max(1, n),
@@ -335,14 +410,20 @@ def selector_text(t: o.PodTemplate) -> str:
 def workloads(
     records: Sequence[o.Record], nodes: int | None = None, assume_access_mode: str | None = None
 ) -> list[Workload]:
-    """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order.
+    """One Workload per Deployment, StatefulSet and DaemonSet, in manifest order; variants for unknown claims.
 
-    ``assume_access_mode``: the access mode of a claim the records do not define (not yet read).
+    A Deployment whose shared claim the records do not define (no PersistentVolumeClaim of that
+    name, no PersistentVolume bound to it) is checked under ``assume_access_mode``
+    (``--assume-access-mode``) when given, else once per behaviour of :func:`modes_to_check`,
+    one Workload each, in that order; each such Workload's ``assumption`` names its mode.
+    A StatefulSet's claim template always has its modes (the API server's
+    ValidatePersistentVolumeClaimSpec requires ``accessModes`` of every volumeClaimTemplate, and
+    ``validation.py`` does the same), so StatefulSets have no variants.
     """
-    out = []
+    out: list[Workload] = []
     for r in records:
         if isinstance(r, o.Deployment):
-            out.append(_deployment(r, records, nodes))
+            out.extend(_deployment(r, records, nodes, a) for a in _assumptions(r, records, assume_access_mode))
         elif isinstance(r, o.StatefulSet):
             out.append(_statefulset(r, records, nodes))
         elif isinstance(r, o.DaemonSet):

@@ -301,7 +301,7 @@ def scaled(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
 
 
 def scale_done(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    """Pods match spec.replicas: web-0..web-(n-1) available with their claims, no pod above (or the set is deleted)."""
+    """Pods match spec.replicas: ordinals 0..n-1 available with their claims, no pod above (or the set is deleted)."""
     parts = []
     for i in _slots(s):
         inside = ops.and_(_healthy(ops, s, i), s.pvc[i] if sc.claims else True)
@@ -310,7 +310,7 @@ def scale_done(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
 
 
 def claim_above_range(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    """Some claim data-web-i with i >= spec.replicas exists."""
+    """Some claim of an ordinal i >= spec.replicas exists."""
     return ops.or_(*[ops.and_(i >= s.replicas, s.pvc[i]) for i in _slots(s)])
 
 
@@ -427,8 +427,8 @@ PROPERTIES = (
     Property(
         name="statefulset.at_most_one_pod_object_per_identity",
         kind="step",
-        doc="a pod web-i is created only where no object web-i exists, and a terminating web-i is never replaced until "
-        "it is gone",
+        doc="a pod <set>-i is created only where no object <set>-i exists, and a terminating <set>-i is never replaced "
+        "until it is gone",
         upstream="API server name uniqueness; stateful_set_control.go:updateStatefulSet creates only empty slots "
         "(isCreated)",
         predicate=one_pod_object_per_identity,
@@ -437,7 +437,7 @@ PROPERTIES = (
     Property(
         name="statefulset.at_most_one_running_instance",
         kind="always",
-        doc="containers of web-i run in at most one place (partitions and evictions on; no force delete, no Node "
+        doc="containers of <set>-i run in at most one place (partitions and evictions on; no force delete, no Node "
         "deletion)",
         upstream="website force-delete-stateful-set-pod.md: 'at most one' semantics — graceful deletion waits for the "
         "kubelet",
@@ -449,7 +449,7 @@ PROPERTIES = (
     Property(
         name="statefulset.at_most_one_running_instance_with_force_delete",
         kind="always",
-        doc="containers of web-i run in at most one place even when a pod on an unreachable node is force-deleted",
+        doc="containers of <set>-i run in at most one place even when a pod on an unreachable node is force-deleted",
         upstream="not guaranteed: force deletion frees the name without kubelet confirmation "
         "(force-delete-stateful-set-pod.md)",
         predicate=one_running_instance,
@@ -460,7 +460,8 @@ PROPERTIES = (
     Property(
         name="statefulset.at_most_one_running_instance_with_node_delete",
         kind="always",
-        doc="containers of web-i run in at most one place even when the Node object of an unreachable node is deleted",
+        doc="containers of <set>-i run in at most one place even when the Node object of an unreachable node is "
+        "deleted",
         upstream="not guaranteed: PodGC (podgc/gc_controller.go:gcOrphaned) deletes pods of deleted nodes without "
         "kubelet confirmation",
         predicate=one_running_instance,
@@ -471,7 +472,7 @@ PROPERTIES = (
     Property(
         name="statefulset.pods_created_in_ordinal_order",
         kind="step",
-        doc="OrderedReady: web-i is created only when web-0..web-(i-1) are Running, Ready, available and not "
+        doc="OrderedReady: <set>-i is created only when <set>-0..<set>-(i-1) are Running, Ready, available and not "
         "terminating",
         upstream="stateful_set_control.go:processReplica (monotonic) blocks at the first unhealthy replica; issue "
         "#38418",
@@ -493,7 +494,7 @@ PROPERTIES = (
     Property(
         name="statefulset.pods_removed_in_reverse_order",
         kind="step",
-        doc="OrderedReady scale-down deletes web-j only when every higher ordinal is fully gone",
+        doc="OrderedReady scale-down deletes <set>-j only when every higher ordinal is fully gone",
         upstream="stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic "
         "return after one delete",
         predicate=removed_in_reverse_order,
@@ -504,7 +505,7 @@ PROPERTIES = (
     Property(
         name="statefulset.pod_mounts_own_claim",
         kind="always",
-        doc="a running web-i always has data-web-i bound and attached to its node",
+        doc="a running <set>-i always has its claim <template>-<set>-i bound and attached to its node",
         upstream="stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach "
         "(volumes.py)",
         predicate=pod_mounts_own_claim,
@@ -512,7 +513,7 @@ PROPERTIES = (
     Property(
         name="statefulset.identity_stable_across_rescheduling",
         kind="always",
-        doc="a web-i rescheduled to another node runs with the same claim data-web-i, moved to its new node",
+        doc="a <set>-i rescheduled to another node runs with the same claim <template>-<set>-i, moved to its new node",
         upstream="stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name "
         "(stateful_set_utils.go:initIdentity)",
         predicate=identity_stable_across_rescheduling,
@@ -550,7 +551,8 @@ PROPERTIES = (
     Property(
         name="statefulset.set_deletion_is_unordered",
         kind="sometimes",
-        doc="deleting the StatefulSet can remove web-0 before web-1 (witness)",
+        doc="deleting the StatefulSet can remove a pod before one of a higher ordinal (<set>-0 before <set>-1; "
+        "witness)",
         upstream="stateful_set_control.go:updateStatefulSet returns early for a deleting set; the garbage collector "
         "has no order",
         predicate=set_deletion_unordered,
@@ -578,7 +580,7 @@ PROPERTIES = (
     Property(
         name="statefulset.pod_reattaches_claim_after_rescheduling",
         kind="sometimes",
-        doc="an evicted web-i comes back on another node with its old claim (witness)",
+        doc="an evicted <set>-i comes back on another node with its old claim (witness)",
         upstream="stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
         predicate=pod_reattaches_claim,
         adjust=_rescheduling,
@@ -620,7 +622,7 @@ PROPERTIES = (
     Property(
         name="statefulset.scale_eventually_completes",
         kind="leads_to",
-        doc="after a kubectl scale, the pods eventually match spec.replicas: web-0..web-(n-1) available with their "
+        doc="after a kubectl scale, the pods eventually match spec.replicas: <set>-0..<set>-(n-1) available with their "
         "claims, "
         "no pod above (or the set is deleted)",
         upstream="stateful_set_control.go:updateStatefulSet creates missing replicas (claims first) and deletes "
@@ -636,10 +638,10 @@ PROPERTIES = (
     Property(
         name="statefulset.condemned_claims_eventually_deleted",
         kind="leads_to",
-        doc="whenScaled=Delete: a claim data-web-i above spec.replicas is eventually deleted",
+        doc="whenScaled=Delete: a claim <template>-<set>-i above spec.replicas is eventually deleted",
         upstream="not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
-        "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while web-i is being replaced leaves "
-        "data-web-i for ever (website statefulset.md: verify owner references when pods are missing)",
+        "(isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod); a scale-down while <set>-i is being replaced leaves "
+        "<template>-<set>-i for ever (website statefulset.md: verify owner references when pods are missing)",
         predicate=claim_above_range,
         adjust=_scale_down_deletes_claims,
         assumes="whenScaled=Delete; a scale-down; a template edit",

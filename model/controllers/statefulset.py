@@ -28,10 +28,11 @@ Upstream files and functions modelled (paraphrased):
   attach/detach controller are :mod:`...volumes`.
 
 Representation: **per ordinal**, because identity and order are the point. Slot i is the pod
-``<name>-<start+i>`` and the claim ``data-<name>-<start+i>``; its pod object (phase,
-terminating, node, revision) is kept apart from containers that still run after the object
-vanished (``pod_ghost``), so force deletion and node deletion can produce a second running
-instance of one identity. Absent pods have node and revision 0 (canonical states).
+``<name>-<start+i>`` and the claim ``<claim-template>-<name>-<start+i>`` (one template is
+modelled, named by the scope); its pod object (phase, terminating, node, revision) is kept
+apart from containers that still run after the object vanished (``pod_ghost``), so force
+deletion and node deletion can produce a second running instance of one identity. Absent pods
+have node and revision 0 (canonical states).
 
 Abstracted away, and why: time (minReadySeconds, grace periods, the 6-minute force detach are
 single steps); Failed/Succeeded pod phases (restartPolicy Always; crashes are modelled as a
@@ -419,7 +420,7 @@ class Naming:
         return su.get_pod_name(sc.name, sc.ordinals_start + i)
 
     def claim(self, sc: StatefulSetScope, i: int) -> str:
-        return su.get_persistent_volume_claim_name(sc.name, "data", sc.ordinals_start + i)
+        return su.get_persistent_volume_claim_name(sc.name, sc.claim_template, sc.ordinals_start + i)
 
     def node(self, sc: StatefulSetScope, n: int) -> str:
         return cl.node_name(n)

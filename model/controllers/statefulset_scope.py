@@ -34,6 +34,7 @@ from kubecheck.model.kernel.scopes import (
     parse_int_list,
     parse_int_or_percent,
     parse_names,
+    parse_object_name,
     show_bool,
     show_int_list,
     show_names,
@@ -100,10 +101,16 @@ class StatefulSetScope:
     )
     claims: bool = param(
         "volume-claim-templates",
-        "one volumeClaimTemplate named 'data' (false: no volumes)",
+        "one volumeClaimTemplate, named by claim-template (false: no volumes)",
         parse_bool,
         True,
         show_bool,
+    )
+    claim_template: str = param(
+        "claim-template",
+        "metadata.name of the volumeClaimTemplate (claims are <claim-template>-<name>-<ordinal>)",
+        parse_object_name,
+        "data",
     )
     access_mode: str = param("access-mode", "the claim template's access mode", parse_choice(vol.ACCESS_MODES), vol.RWO)
     read_only_mount: bool = param(

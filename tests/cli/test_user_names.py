@@ -9,9 +9,9 @@ summaries, the JSON document, the ITF traces, the JUnit failure messages. Each r
 manifest does not use itself (``web``, ``web-b7p4ncbwm6``, ``data-ledger-0``; not
 ``grafana-data``). Node names (``node-a``, …) are the model's own: a manifest does not name nodes.
 
-Leaks whose fix lies outside the renderers are listed in :data:`KNOWN_LEAKS` with the place
-to fix: the test asserts that nothing else leaks, and the strict acceptance test (no leak at
-all) is an expected failure until they are fixed.
+The StatefulSet's claims are named after the manifest's claim template (scope parameter
+``claim-template``), a Deployment without a claim names no claim of the built-in model, and the
+StatefulSet properties' descriptions speak of ``<set>-i``, not of the built-in pods.
 """
 
 from __future__ import annotations
@@ -28,9 +28,15 @@ from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 
-#: The default names of the built-in models' scopes (the StatefulSet's claim template is 'data').
+#: The default names of the built-in models' scopes.
 DEFAULTS = frozenset(
-    {DeploymentScope().name, DeploymentScope().claim_name, StatefulSetScope().name, "data", DaemonSetScope().name}
+    {
+        DeploymentScope().name,
+        DeploymentScope().claim_name,
+        StatefulSetScope().name,
+        StatefulSetScope().claim_template,
+        DaemonSetScope().name,
+    }
 )
 
 CHECKOUT = """\
@@ -97,30 +103,23 @@ spec:
       containers: [{name: sensor, image: sensor:1}]
 """
 
-CUSTOM = {"checkout": CHECKOUT, "payments": PAYMENTS, "ledger": LEDGER, "probe": PROBE}
+TALLY = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: tally}
+spec:
+  serviceName: tally
+  replicas: 1
+  selector: {matchLabels: {app: tally}}
+  template:
+    metadata: {labels: {app: tally}}
+    spec:
+      containers: [{name: count, image: count:1}]
+"""
+
+CUSTOM = {"checkout": CHECKOUT, "payments": PAYMENTS, "ledger": LEDGER, "tally": TALLY, "probe": PROBE}
 EXAMPLE_FILES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
 FORMATS = ("text", "json", "itf", "junit")
-
-_STS = {"web-0", "web-1"}  # the property's description: statefulset.set_deletion_is_unordered
-
-#: (case, format) → (what may leak for now, where the fix lies).
-KNOWN_LEAKS: dict[tuple[str, str], tuple[Any, str]] = {
-    ("payments", "json"): (
-        {"data"},
-        "manifest/workloads.py: claim-name 'data' in the scope of a Deployment without claim",
-    ),
-    ("payments", "itf"): ({"data"}, "manifest/workloads.py: claim-name 'data', as above"),
-    ("web-deployment", "json"): ({"data"}, "manifest/workloads.py: claim-name 'data', as above"),
-    ("web-deployment", "itf"): ({"data"}, "manifest/workloads.py: claim-name 'data', as above"),
-    ("ledger", "text"): (
-        {"data", "data-ledger-0", "data-ledger-1", *_STS},
-        "the StatefulSet's claim template is always 'data' (statefulset_scope.py has no field for it, "
-        "statefulset.py Naming.claim, describe_statefulset.py volumeClaimTemplates, manifest/workloads.py); "
-        "web-0/web-1 in the description of statefulset.set_deletion_is_unordered (properties/statefulset.py)",
-    ),
-    ("database-statefulset", "text"): (_STS, "properties/statefulset.py: set_deletion_is_unordered's description"),
-    ("database-statefulset-parallel", "text"): (_STS, "properties/statefulset.py, as above"),
-}
 
 
 def _names(node: Any) -> set[str]:
@@ -145,10 +144,6 @@ def _leaks(output: str, manifest: str) -> set[str]:
         return set()
     pattern = re.compile(rf"(?<![\w-])(?:{'|'.join(foreign)})(?:-[a-z0-9]+)*(?![\w-])")
     return set(pattern.findall(output))
-
-
-def _known(token: str, allowed: Any) -> bool:
-    return bool(allowed.match(token)) if isinstance(allowed, re.Pattern) else token in allowed
 
 
 Render = Callable[[str, str], tuple[str, str]]
@@ -180,17 +175,9 @@ CASES = [(case, fmt) for case in [*CUSTOM, *EXAMPLE_FILES] for fmt in FORMATS]
 
 
 @pytest.mark.parametrize(("case", "fmt"), CASES)
-def test_no_default_name_leaks_beyond_the_known_ones(case: str, fmt: str, render: Render):
+def test_no_default_name_leaks(case: str, fmt: str, render: Render):
     output, manifest = render(case, fmt)
-    allowed, _ = KNOWN_LEAKS.get((case, fmt), (set(), ""))
-    assert {t for t in _leaks(output, manifest) if not _known(t, allowed)} == set()
-
-
-@pytest.mark.xfail(reason="the KNOWN_LEAKS need fixes outside the renderers", strict=False)
-@pytest.mark.parametrize(("case", "fmt"), sorted(KNOWN_LEAKS))
-def test_no_default_name_leaks_at_all(case: str, fmt: str, render: Render):
-    output, manifest = render(case, fmt)
-    assert _leaks(output, manifest) == set(), KNOWN_LEAKS[(case, fmt)][1]
+    assert _leaks(output, manifest) == set()
 
 
 def test_custom_names_appear_where_the_defaults_would(render: Render):
@@ -200,4 +187,5 @@ def test_custom_names_appear_where_the_defaults_would(render: Render):
     assert re.search(r"ReplicaSet checkout-[a-z0-9]{10} \(rev 1\)", out["checkout"])
     assert "PersistentVolumeClaim carts (ReadWriteOnce)" in out["checkout"]
     assert "statefulset/ledger" in out["ledger"] and "pod/ledger-0" in out["ledger"]
+    assert "volumeClaimTemplates pages (ReadWriteOnce)" in out["ledger"] and "pages-ledger-0" in out["ledger"]
     assert "daemonset/probe" in out["probe"] and "pod/probe-node-a" in out["probe"]
