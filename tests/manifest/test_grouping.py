@@ -224,3 +224,16 @@ def test_check_model_shows_one_block_for_a_run_that_breaks_several_properties() 
     words = reproduce.split("reproduce: kubecheck ", 1)[1].split()
     again = CliRunner().invoke(cli, words)
     assert again.exit_code == 13 and "VIOLATED  one run (5 steps) breaks 2 properties" in again.stdout
+
+
+def test_the_footer_explains_inconclusive_and_unreachable_only_when_the_report_shows_them(report) -> None:
+    from manifest_texts import deployment
+
+    wr = report.workloads[0]
+    stopped = attrs.evolve(wr.rows[0], result=attrs.evolve(wr.rows[0].result, verdict=Verdict.INCONCLUSIVE))
+    out = manifest_text.render(attrs.evolve(report, workloads=(attrs.evolve(wr, rows=(stopped, *wr.rows[1:])),)))
+    assert f"INCONCLUSIVE: {help_command.term('INCONCLUSIVE')}" in " ".join(out.split())
+    solo = check_manifests(["-"], stdin_text=deployment(name="solo", replicas=1))
+    assert "UNREACHABLE: " not in manifest_text.render(solo)  # N/A, explained by its own line
+    strict = manifest_text.render(attrs.evolve(solo, strict=True))
+    assert f"UNREACHABLE: {help_command.term('UNREACHABLE')}" in " ".join(strict.split())
