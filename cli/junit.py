@@ -10,7 +10,8 @@ reduced size among them) is ``skipped`` with the reason; every other verdict pas
 A failing property that shares its run with others (:mod:`kubecheck.manifest.grouping`) shows
 that run, the list of properties it breaks, and its own ``⇒`` line on it, so each test case
 reads alone. What a workload's check assumes that the manifests do not say is the testsuite
-property ``assumption``.
+property ``assumption``. Documents rejected while the good ones were checked (the run exits 2)
+are a testsuite ``rejected documents``, one test case in ``error`` each, with the reason.
 """
 
 from __future__ import annotations
@@ -25,6 +26,21 @@ from kubecheck.manifest.grouping import trace_groups
 from kubecheck.manifest.report import ManifestReport
 
 FAILING = (Verdict.VIOLATED, Verdict.UNREACHABLE)
+#: The testsuite of the documents rejected while the good ones were checked.
+REJECTED = "rejected documents"
+
+
+def _rejected(root: ET.Element, rejected: tuple[str, ...], totals: dict[str, int]) -> None:
+    """A testsuite ``rejected documents``: one test case in error per document that was not checked."""
+    n = len(rejected)
+    suite = ET.SubElement(
+        root, "testsuite", name=REJECTED, time="0.000", tests=str(n), failures="0", errors=str(n), skipped="0"
+    )
+    for line in rejected:
+        case = ET.SubElement(suite, "testcase", classname=REJECTED, name=line.split(": ", 1)[0], time="0.000")
+        ET.SubElement(case, "error", message=line, type="rejected")
+    totals["tests"] += n
+    totals["errors"] = n
 
 
 def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines) -> str:
@@ -70,6 +86,8 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
         for k, v in counts.items():
             suite.set(k, str(v))
             totals[k] += v
+    if report.rejected:
+        _rejected(root, report.rejected, totals)
     for k, v in totals.items():
         root.set(k, str(v))
     ET.indent(root)

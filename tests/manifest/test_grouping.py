@@ -171,8 +171,12 @@ def test_assumption_and_rejected_documents_are_shown_in_every_format(report) -> 
     assert lines[i + 1] == f"  {bad}"
     doc = json.loads(manifest_json.render(shown))
     assert doc["workloads"][0]["assumption"] == said and doc["rejected"] == [bad] and doc["exit_code"] == 2
-    suite = ET.fromstring(junit.render(shown)).find("testsuite")
+    root = ET.fromstring(junit.render(shown))
+    suite = root.find("testsuite")
     assert suite.find("properties/property[@name='assumption']").get("value") == said
+    error = root.find("testsuite[@name='rejected documents']/testcase/error")
+    assert error.get("message") == bad and root.get("errors") == "1"
+    assert ET.fromstring(junit.render(report)).get("errors") is None  # nothing rejected: as before
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
