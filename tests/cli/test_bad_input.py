@@ -7,8 +7,8 @@ command line) that names the field, what was expected and what came, and no trac
 Cases: 160 manifests given on standard input (wrong types, missing required fields,
 bad int-or-percent values, negative numbers, selectors, access modes, tolerations, limits: huge
 files, binary data, deep nesting, "billion laughs" aliases, empty and non-mapping documents),
-7 given as files or directories, and 39 command lines (bad flags and values,
-options of the other mode, unreadable or unwritable paths): 206 in all. With
+8 given as files or directories, and 39 command lines (bad flags and values,
+options of the other mode, unreadable or unwritable paths): 207 in all. With
 ``tests/cli/test_replay_bad_input.py`` (traces) and ``tests/manifest/test_diagnostics.py``
 (diagnostics a Kubernetes user expects) they make the corpus of issue 12. A directory or stream
 with good documents among bad ones is checked at the end of this file: every bad document
@@ -521,6 +521,12 @@ FILES: list[tuple[str, dict[str, str | bytes], tuple[str, ...], tuple[str, ...]]
     ("empty-file", {"app.yaml": ""}, ("app.yaml",), ("nothing to check",)),
     ("empty-directory", {"notes.txt": "x"}, (".",), ("no *.yaml, *.yml or *.json files",)),
     ("missing-file", {}, ("missing.yaml",), ("cannot read", "missing.yaml", "no such file")),
+    (
+        "missing-file-beside-a-good-one",
+        {"ok.yaml": DEPLOYMENT},
+        ("ok.yaml", "missing.yaml"),
+        ("cannot read", "missing.yaml", "no such file"),
+    ),
     ("json-file-bad", {"app.json": '{"kind": 1}'}, ("app.json",), ("kind", "the integer 1")),
 ]
 
@@ -688,3 +694,14 @@ def test_a_stream_whose_every_document_is_bad_prints_one_line_each_and_no_report
         "<stdin> (document 2)",
         "<stdin> (document 3)",
     ]
+
+
+def test_a_workload_defined_twice_rejects_the_later_one_and_checks_the_first() -> None:
+    stream = SMALL + "---\n" + SMALL
+    result = CliRunner().invoke(cli, ["check", "-f", "-", "--format", "json"], input=stream)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: <stdin> (document 2): deployment/web is defined twice in namespace default "
+        "(first in <stdin> (document 1); the API server keeps one object per name)\n"
+    )
+    assert result.stdout.count('"deployment/web"') >= 1
