@@ -20,7 +20,7 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.task import Task
 from kubecheck.cli.main import cli
-from kubecheck.manifest import check_manifests, load_workloads
+from kubecheck.manifest import ManifestError, check_manifests, load_workloads, read_workloads
 from kubecheck.manifest.workloads import mode_behaviour, modes_to_check
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.ops import Ops, Value
@@ -172,3 +172,13 @@ def test_the_option_reaches_the_check_from_the_command_line(tmp_path) -> None:
     assert result.exit_code in (0, 10, 12, 13, 14), result.stderr
     assert result.stdout.count('"object": "deployment/checkout"') == 1
     assert '"access-mode": "ReadWriteMany"' in result.stdout
+
+
+def test_variants_are_not_duplicates_but_a_second_deployment_of_the_name_still_is() -> None:
+    twice = _with_claim() + "---\n" + _with_claim()
+    m = read_workloads(["-"], twice)
+    assert [w.scope.access_mode for w in m.workloads] == [RWO, RWOP, RWX, ROX]
+    [rejected] = m.rejected
+    assert "deployment/checkout is defined twice in namespace default" in rejected
+    with pytest.raises(ManifestError, match="defined twice"):
+        load_workloads(["-"], twice)
