@@ -4,11 +4,11 @@ Every case runs the command in-process and asserts exit 2, nothing on stdout, ex
 ``Error: …`` line on stderr (click's ``Usage:``/``Try`` lines may precede it for a malformed
 command line) that names the field, what was expected and what came, and no traceback.
 
-Cases: 160 manifests given on standard input (wrong types, missing required fields,
+Cases: 168 manifests given on standard input (wrong types, missing required fields,
 bad int-or-percent values, negative numbers, selectors, access modes, tolerations, limits: huge
 files, binary data, deep nesting, "billion laughs" aliases, empty and non-mapping documents),
 8 given as files or directories, and 39 command lines (bad flags and values,
-options of the other mode, unreadable or unwritable paths): 207 in all. With
+options of the other mode, unreadable or unwritable paths): 215 in all. With
 ``tests/cli/test_replay_bad_input.py`` (traces) and ``tests/manifest/test_diagnostics.py``
 (diagnostics a Kubernetes user expects) they make the corpus of issue 12. A directory or stream
 with good documents among bad ones is checked at the end of this file: every bad document
@@ -111,7 +111,7 @@ CONTAINERS = "containers: [{name: app, image: nginx}]"
 TEMPLATE_LABELS = "metadata: {labels: {app: web}}"
 
 #: (id, manifest text, fragments the one Error line must contain)
-MANIFESTS: list[tuple[str, str, tuple[str, ...]]] = [
+MANIFESTS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     # -- replicas ---------------------------------------------------------------------------
     ("replicas-negative", dep(REPLICAS, "replicas: -1"), ("spec.replicas", "-1", "greater than or equal to 0")),
     ("replicas-string", dep(REPLICAS, 'replicas: "three"'), ("spec.replicas", "expected an integer", "'three'")),
@@ -472,6 +472,14 @@ MANIFESTS: list[tuple[str, str, tuple[str, ...]]] = [
         "".join("  " * i + f"k{i}:\n" for i in range(80)) + "  " * 80 + "v\n",
         ("nested deeper than 64",),
     ),
+    ("nul-character", "apiVersion: apps/v1\nkind: Deploy\x00ment\n", ("invalid YAML", "unacceptable character #x0000")),
+    ("recursive-alias-list", "a: &a [*a]\n", ("nested deeper than 64 levels",)),
+    ("recursive-alias-map", "a: &a {b: *a}\n", ("nested deeper than 64 levels",)),
+    ("merge-key-scalar", "a: {<<: 1}\n", ("invalid YAML", "merging", "scalar")),
+    ("float-key", "1.5: x\n", ("mapping key the number 1.5 is not a string",)),
+    ("name-a-date", dep("metadata: {name: web}", "metadata: {name: 2001-12-14}"), ("metadata.name", "a date")),
+    ("more-than-1000-documents", "---\nkind: X\n" * 1001, ("more than 1000 objects",)),
+    ("binary-stdin", b"\x80\x81kind: x\n", ("not UTF-8 text", "0x80")),
     ("list-document", "- 1\n- 2\n", ("expected a Kubernetes object", "got a list")),
     ("string-document", "just text\n", ("expected a Kubernetes object", "'just text'")),
     ("int-document", "42\n", ("expected a Kubernetes object", "the integer 42")),
@@ -597,7 +605,7 @@ def assert_names(line: str, fragments: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(("text", "fragments"), [c[1:] for c in MANIFESTS], ids=[c[0] for c in MANIFESTS])
-def test_a_bad_manifest_is_one_line_and_exit_2(text: str, fragments: tuple[str, ...]) -> None:
+def test_a_bad_manifest_is_one_line_and_exit_2(text: str | bytes, fragments: tuple[str, ...]) -> None:
     result = CliRunner().invoke(cli, ["check", "-f", "-"], input=text)
     assert_names(the_error_line(result), fragments)
 
