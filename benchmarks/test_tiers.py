@@ -78,7 +78,7 @@ def write(secs: dict[str, float], threshold: float) -> tuple[int, float, float]:
     whole = {f for f, n in slow_per_file.items() if n == per_file.get(f, -1)}
     load = os.getloadavg()
     lines = [
-        "# The slow tier: tests/conftest.py marks these `slow`; `pytest` deselects them, `pytest --thorough` runs them.",
+        "# The slow tier: tests/conftest.py marks these `slow`; `pytest` deselects them, `--thorough` runs them.",
         f"# Written by benchmarks/test_tiers.py on {datetime.date.today()} (threshold {threshold} s per test,",
         f"# default hypothesis profile, {os.cpu_count()} cores, load average at the end {load[0]:.1f}).",
         "# A line is a node id or a file; the figure after # is the measured seconds.",
