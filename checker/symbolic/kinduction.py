@@ -208,9 +208,11 @@ def _discover(encoder: Encoder, prop: Property, left_ms: int | None) -> tuple[li
     )
     timeout = None if left_ms is None else max(0.1, left_ms / 2000)
     started = time.perf_counter()
-    rows = samples.sample(linear, prop)
+    # sampling, the sampled instance's trace and Houdini each get a share of what is left: every
+    # step of the discovery checks the budget (an overrun ends in "not k-inductive", not a hang)
+    rows = samples.sample(linear, prop, timeout=timeout)
     if rows.decided_in is not None:
-        return samples.decided(encoder, prop, rows.decided_in, ENGINE, started), ""
+        return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, timeout=timeout), ""
     found = houdini.discover(linear, prop, timeout=timeout, rows=rows)
     kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]
     if found.status != "ok" or not kept:
