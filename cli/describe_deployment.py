@@ -42,7 +42,7 @@ PHASES = (
 #: Budgets of the scope: spent by the actions that the trace already names.
 HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "faults_left", "strategy_edits_left")
 
-RS_SPEC = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
+RS_SPEC = ("rs_exists", "rs_revision", "rs_history", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
 RS_STATUS = ("rs_status_replicas", "rs_status_available")
 #: The shared claim's fields (claim_home only serves a witness).
 VOLUME = ("attached", "claim_home")
@@ -63,6 +63,11 @@ KNOWN = (
 __all__ = ["DeploymentDescriber"]
 
 
+def _history(bits: int) -> str:
+    """The revision-history annotation: the revision numbers of the bit set, as the comma list upstream writes."""
+    return ",".join(str(r) for r in range(bits.bit_length()) if bits >> r & 1)
+
+
 class DeploymentDescriber:
     """Describes states and steps of the ``deployment`` model."""
 
@@ -73,17 +78,24 @@ class DeploymentDescriber:
 
     # -- names ---------------------------------------------------------------------------
 
+    def _name(self, t: int) -> str:
+        """Slot ``t``'s ReplicaSet name: from its pod template (slots of one template share it)."""
+        return replicaset_name(self.scope.template_value(t), self.scope.name)
+
     def _title(self, t: int, before: Any, after: Any) -> str:
-        name = replicaset_name(t, self.scope.name)
+        name = self._name(t)
         for s in (after, before):
             if s.rs_exists[t]:
                 return f"ReplicaSet {name} (rev {s.rs_revision[t]})"
         return f"ReplicaSet {name} (deleted)"
 
     def _template(self, t: int, s: Any) -> str:
-        if s.rs_exists[t]:
-            return f"template of {replicaset_name(t, self.scope.name)} (rev {s.rs_revision[t]})"
-        return f"new template (pod-template-hash {pod_template_hash(t, self.scope.name)})"
+        """Slot ``t``'s template: that of an existing ReplicaSet (the oldest one, as FindNewReplicaSet
+        finds it), or a template no ReplicaSet has."""
+        for u in self.scope.same_template(t):
+            if s.rs_exists[u]:
+                return f"template of {self._name(u)} (rev {s.rs_revision[u]})"
+        return f"new template (pod-template-hash {pod_template_hash(self.scope.template_value(t), self.scope.name)})"
 
     # -- describer interface -------------------------------------------------------------
 
@@ -143,7 +155,7 @@ class DeploymentDescriber:
             if v is None:
                 continue  # a choice this scope does not have
             if key == "rs" or (key == "to" and action.name == "user.rollout_undo"):
-                args.append(f"{key}={replicaset_name(v, self.scope.name)}")
+                args.append(f"{key}={self._name(v)}")
             elif key in ("from_ready", "spread"):
                 continue  # which pods were deleted: the pods line shows it
             elif key == "node":
@@ -235,12 +247,19 @@ class DeploymentDescriber:
         spec: list[str] = []
         status: list[str] = []
         if created:
-            spec += ["created", f"spec.replicas {after.rs_replicas[t]}"]
+            spec += [
+                "created",
+                f"spec.replicas {after.rs_replicas[t]}",
+                f"desired-replicas {after.rs_desired[t]}",
+                f"max-replicas {after.rs_max[t]}",
+            ]
         elif deleted:
             spec.append("deleted")
         else:
             if moved("rs_revision"):
                 spec.append(f"revision {text.change(before.rs_revision[t], after.rs_revision[t])}")
+            if moved("rs_history"):
+                spec.append(f"revision-history {_history(after.rs_history[t]) or '(none)'}")
             if moved("rs_replicas"):
                 spec.append(f"spec.replicas {text.change(before.rs_replicas[t], after.rs_replicas[t])}")
             if moved("rs_desired"):

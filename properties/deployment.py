@@ -111,11 +111,12 @@ def revisions_unique(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value
     )
 
 
-def _current_is_newest(ops: Ops, s: DeploymentState) -> Value:
+def _current_is_newest(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
+    new = d.new_replicaset(ops, sc, s)
     return ops.and_(
         *[
-            ops.implies(ops.and_(s.template == t, s.rs_exists[u]), s.rs_revision[t] >= s.rs_revision[u])
+            ops.implies(ops.and_(new[t], s.rs_exists[u]), s.rs_revision[t] >= s.rs_revision[u])
             for t in range(k)
             for u in range(k)
         ]
@@ -123,7 +124,7 @@ def _current_is_newest(ops: Ops, s: DeploymentState) -> Value:
 
 
 def rollback_restores_template(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return ops.implies(ops.and_(ops.not_(s.paused), d.rollout_complete(ops, sc, s)), _current_is_newest(ops, s))
+    return ops.implies(ops.and_(ops.not_(s.paused), d.rollout_complete(ops, sc, s)), _current_is_newest(ops, sc, s))
 
 
 def rollout_can_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -134,8 +135,16 @@ def rollback_can_happen(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Va
     k = len(s.rs_exists)
     newer_exists = ops.or_(*[ops.and_(s.template < u, s.rs_exists[u]) for u in range(k)])
     return ops.and_(
-        s.rollbacks_left < sc.rollbacks, newer_exists, d.rollout_complete(ops, sc, s), _current_is_newest(ops, s)
+        s.rollbacks_left < sc.rollbacks, newer_exists, d.rollout_complete(ops, sc, s), _current_is_newest(ops, sc, s)
     )
+
+
+def replicaset_reused(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The Deployment's ReplicaSet is one it ran before: renumbered, its earlier revision in
+    revision-history, and the rollout to it is complete."""
+    new = d.new_replicaset(ops, sc, s)
+    reused = ops.or_(*[ops.and_(new[t], s.rs_history[t] > 0) for t in range(len(new))])
+    return ops.and_(reused, d.rollout_complete(ops, sc, s), _current_is_newest(ops, sc, s))
 
 
 def _explain_surge(sc: DeploymentScope, s: DeploymentState) -> str:
@@ -167,8 +176,13 @@ def _explain_floor(sc: DeploymentScope, s: DeploymentState) -> str:
 
 
 def _explain_revisions(sc: DeploymentScope, s: DeploymentState) -> str:
-    live = [f"{replicaset_name(t, sc.name)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
-    return f"revisions: {', '.join(live)}; the Deployment's template is {replicaset_name(s.template, sc.name)}'s"
+    live = [f"{_rs_name(sc, t)} rev {r}" for t, (e, r) in enumerate(zip(s.rs_exists, s.rs_revision)) if e]
+    return f"revisions: {', '.join(live)}; the Deployment's template is {_rs_name(sc, s.template)}'s"
+
+
+def _rs_name(sc: DeploymentScope, t: int) -> str:
+    """The name of slot ``t``'s ReplicaSet: from its template (slots of one template share a name)."""
+    return replicaset_name(sc.template_value(t), sc.name)
 
 
 def rollout_in_progress(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -184,9 +198,10 @@ def scaled(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return s.scales_left < sc.scales
 
 
-def _new_value(ops: Ops, s: DeploymentState, values: tuple) -> Value:
+def _new_value(ops: Ops, sc: DeploymentScope, s: DeploymentState, values: tuple) -> Value:
     """The value for the ReplicaSet of the current template (0 if none exists)."""
-    return ops.sum_(ops.ite(ops.and_(s.template == t, s.rs_exists[t]), values[t], 0) for t in range(len(values)))
+    new = d.new_replicaset(ops, sc, s)
+    return ops.sum_(ops.ite(new[t], values[t], 0) for t in range(len(values)))
 
 
 def paused_creates_no_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
@@ -198,8 +213,8 @@ def paused_creates_no_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentSta
 def paused_keeps_new_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
     """While paused, the current template's ReplicaSet grows only on a scaling event (its
     desired-replicas annotation still differs from spec.replicas: the user has scaled)."""
-    grown = _new_value(ops, s, t.rs_replicas) > _new_value(ops, s, s.rs_replicas)
-    pending_scale = _new_value(ops, s, s.rs_desired) != s.replicas
+    grown = _new_value(ops, sc, s, t.rs_replicas) > _new_value(ops, sc, s, s.rs_replicas)
+    pending_scale = _new_value(ops, sc, s, s.rs_desired) != s.replicas
     return ops.implies(ops.and_(s.paused, t.paused, grown), pending_scale)
 
 
@@ -224,9 +239,9 @@ def _explain_rollout(sc: DeploymentScope, s: DeploymentState) -> str:
     for t, exists in enumerate(s.rs_exists):
         if not exists:
             continue
-        role = "new" if t == s.template else "old"
+        role = "new" if d.new_replicaset(c, sc, s)[t] else "old"
         parts.append(
-            f"{replicaset_name(t, sc.name)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
+            f"{_rs_name(sc, t)} ({role}) spec.replicas {s.rs_replicas[t]} (desired-replicas annotation "
             f"{s.rs_desired[t]}), {d.active_pods(s, t)} pods, status {s.rs_status_available[t]} available"
         )
     status = "observed" if s.observed else "not yet observed"
@@ -332,6 +347,18 @@ PROPERTIES = (
         predicate=rollback_can_happen,
         adjust=_with_rollback,
         assumes="at least one template edit and one rollout undo",
+    ),
+    Property(
+        name="deployment.replicaset_reused_with_new_revision",
+        kind="sometimes",
+        doc="going back to a template that still has a ReplicaSet (`rollout undo`, or an edit that writes it again) "
+        "reuses that ReplicaSet: renumbered to the highest revision, the old number in its revision-history, and "
+        "rolled out (witness)",
+        upstream="sync.go:getNewReplicaSet → deployment_util.go:FindNewReplicaSet (the oldest ReplicaSet whose "
+        "template equals the Deployment's, EqualIgnoreHash) and SetNewReplicaSetAnnotations (revision "
+        "MaxRevision(old)+1, the previous one appended to revision-history)",
+        predicate=replicaset_reused,
+        explain=_explain_revisions,
     ),
     Property(
         name="deployment.rollout_eventually_completes",

@@ -45,11 +45,25 @@ that differ only by a permutation of pod identities, and the counter transition 
 quotient of the pod-level one, so reachability and every property here are preserved. It is
 also what makes the replica count a number that the symbolic engines can leave open.
 
-ReplicaSets are slots indexed by pod template: slot ``t`` is the ReplicaSet of template ``t``
-(pod-template-hash makes that a function). Template edits always introduce a fresh template and
-``rollout undo`` only returns to templates whose ReplicaSet still exists, so slot order is
-creation order (what "oldest first" sorts by). A deleted ReplicaSet's slot is zeroed except for
-its terminating pods, which still exist until the kubelet finishes them.
+ReplicaSets are slots indexed by the edit that wrote their pod template: slot 0 is the first
+template, slot ``i`` the one edit ``i`` writes. Templates are values (scope ``edit-to``): edit ``i``
+writes a new template (the default) or one an earlier slot already has (``kubectl apply`` of an
+earlier image); slots of one value share the stand-in pod-template-hash, so their ReplicaSets
+share a name, as upstream's ``ComputeHash`` of an equal template gives. ``FindNewReplicaSet``
+(``util/deployment_util.go``) is read with values: the new ReplicaSet is the *oldest* existing
+slot whose template equals the Deployment's (``EqualIgnoreHash``), every other one is old
+(``FindOldReplicaSets``); ``getNewReplicaSet`` creates the slot of the Deployment's template only
+when no ReplicaSet of its value exists, and reuses one that does, raising its revision to
+MaxRevision(old)+1 and appending the old number to ``revision-history``
+(``SetNewReplicaSetAnnotations``; the annotation is state, ``rs_history``, one bit per revision
+number: the numbers a ReplicaSet carries only grow, so upstream's comma list has no repeats and
+is sorted). ``rollout undo`` copies an existing ReplicaSet's template, and is skipped when it
+already equals the Deployment's. The controller never creates a second ReplicaSet of a value
+that has one, so slot order is creation order (what "oldest first" sorts by) and two
+ReplicaSets of one template are reached only from a constructed state (upstream reaches them
+after a hash-algorithm change or a collision); the oldest-wins rule is tested on such states. A
+deleted ReplicaSet's slot is zeroed except for its terminating pods, which still exist until
+the kubelet finishes them.
 
 Nodes and a shared claim (scope ``nodes`` 1–2, ``shared-claim``): pods bound to a node are
 counted per (ReplicaSet, node) — index ``t * nodes + n`` — and every pod mounts one claim,
@@ -121,6 +135,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         faults_left=sc.fault_budget if sc.faults else 0,
         rs_exists=slot0(True, False),
         rs_revision=slot0(1),
+        rs_history=slot0(0),
         rs_replicas=slot0(R),
         rs_desired=slot0(R),
         rs_max=slot0(R + du.max_surge(CONCRETE, sc.strategy, sc.max_surge, sc.max_unavailable, R)),
@@ -205,7 +220,7 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value
     """The controller has observed the current spec; its ReplicaSet runs every replica, available
     and reported; nothing else runs (DeploymentComplete, plus the pods themselves)."""
     k = len(s.rs_exists)
-    is_new = [s.template == t for t in range(k)]
+    is_new = new_replicaset(ops, sc, s)
     new_ok = ops.or_(
         *[
             ops.and_(
@@ -224,6 +239,12 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value
         *[ops.or_(is_new[t], ops.and_(s.rs_replicas[t] == 0, active_pods(s, t) == 0)) for t in range(k)]
     )
     return ops.and_(s.observed, new_ok, others_gone)
+
+
+def new_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Per slot: it is the Deployment's new ReplicaSet (FindNewReplicaSet: the oldest existing one
+    whose template equals the Deployment's)."""
+    return ds.new_replicaset(ops, sc, s)
 
 
 def quiescent(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -536,7 +557,15 @@ def _edit_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 
 def _edit_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {"template": s.templates_used, "templates_used": s.templates_used + 1, "observed": False}
+    # an edit that writes the template already in force changes no spec: no new generation
+    unchanged = ops.or_(
+        *[ops.and_(s.templates_used == i, ds.template_matches(ops, sc, s.template, i)) for i in range(1, sc.templates)]
+    )
+    return {
+        "template": s.templates_used,
+        "templates_used": s.templates_used + 1,
+        "observed": ops.and_(s.observed, unchanged),
+    }
 
 
 def _scale_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> Value:
@@ -548,7 +577,13 @@ def _scale_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) ->
 
 
 def _undo_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> Value:
-    return ops.and_(s.rollbacks_left > 0, ops.not_(s.paused), s.rs_exists[to], s.template != to)
+    # rollback.go: "skipped rollback (current template already matches revision ...)"
+    return ops.and_(
+        s.rollbacks_left > 0,
+        ops.not_(s.paused),
+        s.rs_exists[to],
+        ops.not_(ds.template_matches(ops, sc, s.template, to)),
+    )
 
 
 def _undo_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> dict:
@@ -721,7 +756,7 @@ COMMANDS = (
         "user.edit_template",
         _edit_guard,
         _edit_effect,
-        "kubectl edit/apply: a new pod template (a new revision)",
+        "kubectl edit/apply: the pod template the scope's edit-to names (by default a new one: a new revision)",
         kind="user",
         enabled_in=lambda sc: sc.edits > 0,
     ),

@@ -122,6 +122,14 @@ class DeploymentScope:
     )
     revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
+    edit_to: tuple[int, ...] = param(
+        "edit-to",
+        "the pod template each edit writes, one per edit (comma list): edit i may write template i (new, the "
+        "default) or a template number below i again (0 = the first; kubectl apply of an earlier image)",
+        _parse_int_list,
+        (),
+        show_int_list,
+    )
     rollbacks: int = param("rollbacks", "`kubectl rollout undo` commands the user may issue", parse_int(0, 3), 0)
     scale_to: tuple[int, ...] = param(
         "scale-to", "replica counts the user may scale to (comma list)", _parse_int_list, (), show_int_list
@@ -166,6 +174,17 @@ class DeploymentScope:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment),
         then what the placed model covers."""
         self._validate_strategy()
+        if len(self.edit_to) > self.edits:
+            raise ScopeError(
+                f"edit-to: expected at most {self.edits} templates (one per edit, edits={self.edits}), "
+                f"got {len(self.edit_to)}"
+            )
+        for i, value in enumerate(self.edit_to, start=1):
+            if value > i:
+                raise ScopeError(
+                    f"edit-to: expected edit {i} to write template {i} (new) or an earlier one "
+                    f"(0..{i - 1}), got {value}"
+                )
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
         if self.nodes and self.min_ready_seconds:
@@ -219,6 +238,15 @@ class DeploymentScope:
     def templates(self) -> int:
         return 1 + self.edits
 
+    def template_value(self, t: int) -> int:
+        """The pod template of slot ``t`` (written by edit ``t``), as a value: slots of equal value
+        hold equal templates (the same pod-template-hash)."""
+        return self.edit_to[t - 1] if 1 <= t <= len(self.edit_to) else t
+
+    def same_template(self, t: int) -> list[int]:
+        """The slots whose template equals slot ``t``'s (``t`` included), oldest first."""
+        return [u for u in range(self.templates) if self.template_value(u) == self.template_value(t)]
+
     @property
     def max_replicas(self) -> int:
         return max((self.replicas,) + (self.scale_to if self.scales else ()))
@@ -236,6 +264,11 @@ class DeploymentScope:
     @property
     def max_revision(self) -> int:
         return self.templates + self.rollbacks
+
+    @property
+    def history_cap(self) -> int:
+        """The largest revision-history value: a bit per revision number (see DeploymentState.rs_history)."""
+        return 2 ** (self.max_revision + 1) - 1
 
     @property
     def has_min_ready(self) -> bool:

@@ -40,7 +40,11 @@ class DeploymentState:
     (and by node where pods are placed), and the shared claim's attachments."""
 
     replicas: int = int_field(0, lambda sc: sc.max_replicas, doc="Deployment spec.replicas")
-    template: int = int_field(0, lambda sc: sc.templates - 1, doc="the Deployment's pod template (index)")
+    template: int = int_field(
+        0,
+        lambda sc: sc.templates - 1,
+        doc="the Deployment's pod template: the slot of the edit (or undo) that wrote it",
+    )
     templates_used: int = int_field(1, lambda sc: sc.templates, doc="templates written so far")
     paused: bool = bool_field(doc="Deployment spec.paused")
     strategy_edited: bool = bool_field(
@@ -57,6 +61,11 @@ class DeploymentState:
         int_field(0, lambda sc: sc.max_revision),
         length=lambda sc: sc.templates,
         doc="deployment.kubernetes.io/revision",
+    )
+    rs_history: tuple = tuple_field(
+        int_field(0, lambda sc: sc.history_cap),
+        length=lambda sc: sc.templates,
+        doc="deployment.kubernetes.io/revision-history: the revisions it carried before, one bit each",
     )
     rs_replicas: tuple = _rs_pods(_cap, "ReplicaSet spec.replicas")
     rs_desired: tuple = tuple_field(

@@ -50,6 +50,7 @@ from kubecheck.model.kernel.ops import Ops, Value
 RS_WRITES = (
     "rs_exists",
     "rs_revision",
+    "rs_history",
     "rs_replicas",
     "rs_desired",
     "rs_max",
@@ -74,6 +75,18 @@ def in_force(ops: Ops, sc: DeploymentScope, s: DeploymentState, fn: Callable[...
     return ops.ite(s.strategy_edited, fn(ops, sc.strategy, *sc.rolling(True), *args), value)
 
 
+def template_matches(ops: Ops, sc: DeploymentScope, template: Value, t: int) -> Value:
+    """Slot ``t``'s pod template equals the one written to slot ``template`` (EqualIgnoreHash on
+    template values: slots the scope's edit-to gives the same template)."""
+    return ops.or_(*[template == u for u in sc.same_template(t)])
+
+
+def new_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """FindNewReplicaSet per slot: the oldest existing ReplicaSet whose template is the Deployment's."""
+    matches = [template_matches(ops, sc, s.template, t) for t in range(len(s.rs_exists))]
+    return du.find_new_replicaset(ops, s.rs_exists, matches)
+
+
 def _new_rs_new_replicas(
     ops: Ops, strategy: str, surge: IntOrPercent, _unavailable: IntOrPercent, *args: Value
 ) -> Value:
@@ -92,14 +105,15 @@ class Plan:
         self.k = len(s.rs_exists)
         k, R = self.k, s.replicas
         self.R = R
-        self.is_new = [s.template == t for t in range(k)]
+        self.is_current = [s.template == t for t in range(k)]
+        self.is_new = new_replicaset(ops, sc, s)
         self.old = [ops.and_(s.rs_exists[t], ops.not_(self.is_new[t])) for t in range(k)]
         self.active = [ops.and_(s.rs_exists[t], s.rs_replicas[t] > 0) for t in range(k)]
-        self.new_exists = ops.or_(*[ops.and_(self.is_new[t], s.rs_exists[t]) for t in range(k)])
+        self.new_exists = ops.or_(*self.is_new)
         self.new_spec = self._pick_new(s.rs_replicas)
         self.max_surge = in_force(ops, sc, s, du.max_surge, R)
         self.min_available = in_force(ops, sc, s, du.min_available, R)
-        self.max_old_revision = ops.max_(0, *[ops.ite(self.old[t], s.rs_revision[t], 0) for t in range(k)])
+        self.max_old_revision = du.max_revision(ops, s.rs_revision, self.old)
         new_revision = self._pick_new(s.rs_revision)
         self.bump = ops.and_(self.new_exists, new_revision <= self.max_old_revision)
         self.scaling_event = ops.or_(*[ops.and_(self.active[t], s.rs_desired[t] != R) for t in range(k)])
@@ -120,18 +134,25 @@ class Plan:
         ops, s = self.ops, self.s
         w = {f: list(getattr(s, f)) for f in RS_WRITES}
         for t in range(self.k):
-            w["rs_revision"][t] = ops.ite(
-                ops.and_(self.bump, self.is_new[t]), self.max_old_revision + 1, s.rs_revision[t]
+            w["rs_revision"][t], w["rs_history"][t] = du.set_new_replicaset_revision(
+                ops, self.is_new[t], s.rs_revision[t], s.rs_history[t], self.max_old_revision + 1, self.sc.max_revision
             )
         return w
+
+    def new_after(self, w: dict[str, list]) -> list[Value]:
+        """The new ReplicaSet after ``w``'s writes: the one found, or the one this sync created."""
+        ops = self.ops
+        return [
+            ops.or_(self.is_new[t], ops.and_(self.is_current[t], ops.not_(self.new_exists), w["rs_exists"][t]))
+            for t in range(self.k)
+        ]
 
     def complete(self, w: dict[str, list]) -> Value:
         """DeploymentComplete on the status calculateStatus would write from ``w``, which requires
         that the previous sync had observed the current generation (``observed``)."""
         ops = self.ops
-        updated = ops.sum_(
-            ops.ite(ops.and_(self.is_new[t], w["rs_exists"][t]), w["rs_status_replicas"][t], 0) for t in range(self.k)
-        )
+        new = self.new_after(w)
+        updated = ops.sum_(ops.ite(new[t], w["rs_status_replicas"][t], 0) for t in range(self.k))
         total = ops.sum_(w["rs_status_replicas"])
         available = ops.sum_(w["rs_status_available"])
         return ops.and_(self.s.observed, du.deployment_complete(ops, self.R, updated, total, available))
@@ -155,7 +176,7 @@ class Plan:
         old_total = ops.sum_(ops.ite(self.old[t], self.s.rs_replicas[t], 0) for t in range(self.k))
         size = self.new_rs_new_replicas(old_total, 0)
         for t in range(self.k):
-            make = ops.and_(when, self.is_new[t], ops.not_(self.new_exists))
+            make = ops.and_(when, self.is_current[t], ops.not_(self.new_exists))
             w["rs_exists"][t] = ops.or_(w["rs_exists"][t], make)
             w["rs_revision"][t] = ops.ite(make, self.max_old_revision + 1, w["rs_revision"][t])
             w["rs_replicas"][t] = ops.ite(make, size, w["rs_replicas"][t])
@@ -207,7 +228,9 @@ class Plan:
     def delete(self, w: dict[str, list], t: int, gone: Value) -> None:
         """Delete RS ``t``; the garbage collector deletes its pods (unscheduled ones at once)."""
         ops = self.ops
-        for f in ("rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_status_replicas", "rs_status_available"):
+        for f in ("rs_revision", "rs_history", "rs_replicas", "rs_desired", "rs_max"):
+            w[f][t] = ops.ite(gone, 0, w[f][t])
+        for f in ("rs_status_replicas", "rs_status_available"):
             w[f][t] = ops.ite(gone, 0, w[f][t])
         w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
         w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
@@ -222,7 +245,7 @@ class Plan:
 
 #: The ReplicaSet objects' own fields; a sync that changes pods also changes one of these
 #: (deleting an RS clears rs_exists), so comparing them tells whether a sync did anything.
-RS_OBJECT = ("rs_exists", "rs_revision", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
+RS_OBJECT = ("rs_exists", "rs_revision", "rs_history", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
 
 
 def changed(ops: Ops, s: DeploymentState, w: dict[str, list]) -> Value:
@@ -333,7 +356,7 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Value) -> tuple[Value, Valu
     spec = list(w["rs_replicas"])  # after a same-sync creation of the new RS
     status_av = list(s.rs_status_available)
     old_active = [ops.and_(p.old[t], spec[t] > 0) for t in range(k)]
-    is_new_now = [ops.and_(p.is_new[t], w["rs_exists"][t]) for t in range(k)]
+    is_new_now = p.new_after(w)
     new_spec = ops.sum_(ops.ite(is_new_now[t], spec[t], 0) for t in range(k))
     new_av = ops.sum_(ops.ite(is_new_now[t], status_av[t], 0) for t in range(k))
     old_pods = ops.sum_(ops.ite(old_active[t], spec[t], 0) for t in range(k))

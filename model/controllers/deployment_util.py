@@ -82,6 +82,37 @@ def set_replicas_annotations(
     return ops.ite(when, desired, old_desired), ops.ite(when, max_replicas, old_max)
 
 
+def find_new_replicaset(ops: Ops, exists: Sequence[Value], matches: Sequence[Value]) -> list[Value]:
+    """FindNewReplicaSet, per slot: slots in creation order (oldest first); ``matches[t]`` says
+    slot t's template equals the Deployment's (EqualIgnoreHash). The new ReplicaSet is the
+    *oldest* existing match (ReplicaSetsByCreationTimestamp, then the first equal template)."""
+    out = []
+    earlier: Value = False
+    for t in range(len(exists)):
+        hit = ops.and_(exists[t], matches[t])
+        out.append(ops.and_(hit, ops.not_(earlier)))
+        earlier = ops.or_(earlier, hit)
+    return out
+
+
+def max_revision(ops: Ops, revisions: Sequence[Value], counted: Sequence[Value]) -> Value:
+    """MaxRevision: the highest revision among the ReplicaSets ``counted`` (0 if none)."""
+    return ops.max_(0, *[ops.ite(c, r, 0) for r, c in zip(revisions, counted)])
+
+
+def set_new_replicaset_revision(
+    ops: Ops, when: Value, revision: Value, history: Value, new_revision: Value, max_revision: int
+) -> tuple[Value, Value]:
+    """SetNewReplicaSetAnnotations on an existing ReplicaSet: where ``when`` and its revision is
+    below ``new_revision``, the revision becomes ``new_revision`` and the old number is appended
+    to revision-history (a set of revision numbers here, one bit each: the numbers an RS carries
+    only grow, so the comma list is sorted and has no repeats; the 2000-character trim is beyond
+    any scope). Returns (revision, history)."""
+    raise_it = ops.and_(when, revision < new_revision)
+    bit = ops.sum_(ops.ite(revision == r, 2**r, 0) for r in range(1, max_revision + 1))
+    return ops.ite(raise_it, new_revision, revision), ops.ite(raise_it, history + bit, history)
+
+
 def is_saturated(
     ops: Ops, replicas: Value, new_exists: Value, new_spec: Value, new_desired: Value, new_available: Value
 ) -> Value:

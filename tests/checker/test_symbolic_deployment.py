@@ -207,3 +207,31 @@ def test_engines_agree(preset: str, name: str) -> None:
     assert not (decided & POSITIVE and decided & NEGATIVE), verdicts
     if expected.verdict is Verdict.WITNESSED:
         assert verdicts["pdr"] in (Verdict.WITNESSED, Verdict.INCONCLUSIVE)
+
+
+# Issue 13 item 4: the ReplicaSet bookkeeping scopes (strategy edits, a template written again).
+# BMC to the full search depth (the HOLDS / UNREACHABLE rows) takes minutes: thorough tier only.
+BOOKKEEPING = [
+    ("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "0", "edited-max-unavailable": "1"}),
+    pytest.param("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "2"}, marks=SLOW),
+    ("replicaset_reused_with_new_revision", {"edits": "2", "edit-to": "1,0"}),
+    pytest.param("replicaset_reused_with_new_revision", {}, marks=SLOW),
+]
+
+
+@pytest.mark.parametrize(("name", "settings"), BOOKKEEPING)
+def test_bookkeeping_scopes_agree_across_engines_at_tiny(name: str, settings: dict) -> None:
+    """Explicit search and BMC (to the search's depth, or to its shortest trace) give the same
+    verdict on the bookkeeping scopes; a violation or witness is found at the same depth."""
+    from kubecheck.model.kernel.scopes import with_settings
+
+    prop = BY_NAME[name]
+    sc = with_settings(prop.adjust(MODEL.presets["tiny"]), settings)
+    [expected] = explicit.explore(MODEL, sc, [prop])
+    depth = len(expected.trace.steps) if expected.trace is not None else expected.stats.depth
+    found = bmc.decide(Encoder(MODEL, sc), prop, depth, timeout=300)
+    if expected.verdict in (Verdict.VIOLATED, Verdict.WITNESSED):
+        assert found.verdict is expected.verdict
+        assert len(found.trace.steps) == depth
+    else:  # HOLDS / UNREACHABLE: BMC finds nothing to the full search depth, so it cannot contradict it
+        assert found.verdict not in (Verdict.VIOLATED, Verdict.WITNESSED), found.note

@@ -56,6 +56,17 @@ TINY_SCOPES = {
             "revision-history-limit": "0",
         },
     ),
+    # a maxSurge/maxUnavailable edit mid-rollout and an edit back to the first template (issue 13 item 4)
+    "tiny-bookkeeping": with_settings(
+        PRESETS["tiny"],
+        {
+            "edits": "2",
+            "edit-to": "1,0",
+            "strategy-edits": "1",
+            "edited-max-surge": "0",
+            "edited-max-unavailable": "1",
+        },
+    ),
     "tiny-rwo-two-nodes": with_settings(
         PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict,crash"}
     ),
@@ -289,6 +300,7 @@ def test_a_domain_escape_is_blamed_on_the_same_action() -> None:
         rs_revision=(0, 0),
         rs_replicas=(2, 2),
         rs_desired=(0, 0),
+        rs_max=(1, 1),
         rs_synced=(False, False),
         rs_status_replicas=(0, 0),
         rs_status_available=(0, 0),

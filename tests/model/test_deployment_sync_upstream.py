@@ -99,6 +99,7 @@ def state_for(
         faults_left=0,
         rs_exists=tuple([True] * n + [False] * (k - n)),
         rs_revision=per_slot(list(range(1, n + 1))),
+        rs_history=per_slot([0] * n),
         rs_replicas=per_slot(spec),
         rs_desired=per_slot(desired),
         rs_max=per_slot(max_replicas),
@@ -370,3 +371,48 @@ def test_scale_keeps_max_replicas_of_a_replicaset_it_does_not_write():
     assert after["rs_replicas"] == [0, 12]
     assert after["rs_desired"] == [10, 12]
     assert after["rs_max"] == [10, 12]
+
+
+# TestFindNewReplicaSet — pkg/controller/deployment/util/deployment_util_test.go (stored-index
+# snapshot 695379464). oldRS has another template and the zero creationTimestamp (the oldest);
+# newRSDup (created now) and newRS (a minute later) both have the Deployment's template, with
+# different pod-template-hash labels (EqualIgnoreHash ignores them). Slots, oldest first:
+# 0 = oldRS (template 0), 1 = newRSDup, 2 = newRS (edit-to=1,1: both hold template 1).
+FIND_NEW = [
+    pytest.param(
+        (True, False, True),
+        2,
+        id="TestFindNewReplicaSet/Get new ReplicaSet with the same template as Deployment spec but different "
+        "pod-template-hash value",
+    ),
+    pytest.param(
+        (True, True, True),
+        1,
+        id="TestFindNewReplicaSet/Get the oldest new ReplicaSet when there are more than one ReplicaSet with the "
+        "same template",
+    ),
+    pytest.param((True, False, False), None, id="TestFindNewReplicaSet/Get nil new ReplicaSet"),
+]
+
+
+@pytest.mark.parametrize("ops", [CONCRETE, Z3], ids=["concrete", "z3"])
+@pytest.mark.parametrize("template", [1, 2], ids=["template-written-by-edit-1", "template-written-by-edit-2"])
+@pytest.mark.parametrize("exists, expected", FIND_NEW)
+def test_find_new_replicaset_upstream(ops, template, exists, expected):
+    """The model's FindNewReplicaSet (deployment_sync.new_replicaset, as every sync and property reads it)."""
+    sc = attrs.evolve(scope_for(3, 1, 0, 3), edit_to=(1, 1))
+    sc.validate()
+    s, _slots = state_for(sc, 3, [RS("oldRS", 3), RS("newRSDup", 0), RS("newRS", 0)], "newRS", 3, 1, 0)
+    s = attrs.evolve(s, template=template, rs_exists=exists)
+    new = [_ground(v) for v in ds.new_replicaset(ops, sc, s)]
+    assert new == [t == expected for t in range(3)]
+
+
+def test_a_sync_treats_the_newer_replicaset_of_the_same_template_as_old():
+    """FindOldReplicaSets: every ReplicaSet but the one FindNewReplicaSet returns is old, so a
+    rolling sync scales the newer duplicate (slot 2) down and never the older one (slot 1)."""
+    sc = attrs.evolve(scope_for(2, 1, 0, 3), edit_to=(1, 1))
+    s, _slots = state_for(sc, 2, [RS("v0", 0), RS("dup-old", 2), RS("dup-new", 1)], "dup-old", 2, 1, 0)
+    w, flags = ds.sync_rolling(ds.Plan(CONCRETE, sc, s))
+    assert not flags["scaled_new"]
+    assert w["rs_replicas"] == [0, 2, 0]

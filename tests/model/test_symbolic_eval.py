@@ -42,7 +42,7 @@ SCOPES = {
     "tiny": PRESETS["tiny"],
     "small": PRESETS["small"],
     "small-recreate": with_settings(PRESETS["small"], {"strategy": "Recreate"}),
-    # every command switched on: faults, a broken release, scaling, pauses, cleanup
+    # every command switched on: faults, a broken release, scaling, pauses, cleanup, a strategy edit
     "tiny-everything": with_settings(
         PRESETS["tiny"],
         {
@@ -53,6 +53,9 @@ SCOPES = {
             "rollbacks": "1",
             "min-ready-seconds": "5",
             "revision-history-limit": "0",
+            "strategy-edits": "1",
+            "edited-max-surge": "0",
+            "edited-max-unavailable": "1",
         },
     ),
     # pods on two nodes sharing one ReadWriteOnce claim: the spread deletions, attach and detach

@@ -45,7 +45,7 @@ from kubecheck.model.kernel.traces import replay
 from kubecheck.properties import catalog
 from kubecheck.properties import deployment as dp
 
-H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
+H, V, W, U = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED, Verdict.UNREACHABLE
 
 SCOPES = {
     "tiny": PRESETS["tiny"],
@@ -64,6 +64,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 18),
         "rollback_can_happen": (W, 4),
+        "replicaset_reused_with_new_revision": (U, None),  # tiny has no rollout undo and no edit back
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
         "rollout_eventually_completes_with_faults": (H, None),
@@ -82,6 +83,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 24),
         "rollback_can_happen": (W, 5),
+        "replicaset_reused_with_new_revision": (W, 5),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
         "rollout_eventually_completes_with_faults": (H, None),
@@ -100,6 +102,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 22),
         "rollback_can_happen": (W, 25),
+        "replicaset_reused_with_new_revision": (W, 25),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
         "rollout_eventually_completes_with_faults": (H, None),
