@@ -9,8 +9,10 @@ reduced size among them) is ``skipped`` with the reason; every other verdict pas
 
 A failing property that shares its run with others (:mod:`kubecheck.manifest.grouping`) shows
 that run, the list of properties it breaks, and its own ``⇒`` line on it, so each test case
-reads alone. What a workload's check assumes that the manifests do not say is the testsuite
-property ``assumption``. Documents rejected while the good ones were checked (the run exits 2)
+reads alone. What a workload's check assumes that the manifests do not say (a claim's access
+mode checked one way of several) is the testsuite property ``assumption`` and, in parentheses,
+part of the testsuite's name and the test cases' class name, so the variants of one workload
+stay apart. Documents rejected while the good ones were checked (the run exits 2)
 are a testsuite ``rejected documents``, one test case in ``error`` each, with the reason.
 """
 
@@ -50,15 +52,17 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     groups = {(g.workload, i): g for g in trace_groups(report.workloads) for i in g.rows}
     for w, wr in enumerate(report.workloads):
-        suite = ET.SubElement(root, "testsuite", name=wr.workload.ref, time=f"{wr.seconds:.3f}")
-        if wr.workload.assumption:
+        said = wr.workload.assumption
+        name = f"{wr.workload.ref} ({said})" if said else wr.workload.ref
+        suite = ET.SubElement(root, "testsuite", name=name, time=f"{wr.seconds:.3f}")
+        if said:
             props = ET.SubElement(suite, "properties")
             ET.SubElement(props, "property", name="assumption", value=wr.workload.assumption)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for i, r in enumerate(wr.rows):
             res, st = r.result, report.standing(r)
             case = ET.SubElement(
-                suite, "testcase", classname=wr.workload.ref, name=res.property.name, time=f"{res.stats.seconds:.3f}"
+                suite, "testcase", classname=name, name=res.property.name, time=f"{res.stats.seconds:.3f}"
             )
             counts["tests"] += 1
             summary = f"{st.verdict.value} by {r.method}, checked at {r.sizing_note or r.size}"

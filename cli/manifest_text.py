@@ -142,8 +142,7 @@ def _workload(report: ManifestReport, w: int, numbers: dict[tuple[int, int], int
     wr = report.workloads[w]
     wl = wr.workload
     out = ["", f"{wl.ref}  ({wl.obj.meta.where}; model {wl.model}; {wr.seconds:.1f} s)", f"  scope: {scope_line(wl)}"]
-    if wl.assumption:
-        out += text.wrap_text(wl.assumption, text.WIDTH, "  assumes: ", "           ")
+    out += _assumes(wr)
     out += _table(report, w, numbers)
     for r in wr.rows:
         st = report.standing(r)
@@ -161,6 +160,12 @@ def _heading(row: Row, mark: bool = True) -> str:
     res = row.result
     label = " (caveat)" if row.caveat and mark else ""
     return f"{res.property.name}{label} — {res.property.doc}" + (f" [{row.sizing_note}]" if row.reduced else "")
+
+
+def _assumes(wr: WorkloadReport) -> list[str]:
+    """What the workload's check assumes (``assumes: …``, wrapped), so a trace says which variant it is of."""
+    said = wr.workload.assumption
+    return text.wrap_text(said, text.WIDTH, "  assumes: ", "           ") if said else []
 
 
 class _Traces:
@@ -195,6 +200,7 @@ class _Traces:
                 for r in rows
                 for line in self.words.conclusion(r.result.property, verdict, trace, r.result.property.short)
             ]
+        head += _assumes(wr)
         return ["", *head] + ["  " + line for line in self._legend(trace) + self.words.steps(trace) + ends]
 
     def witness(self, wr: WorkloadReport, row: Row) -> list[str]:
@@ -202,7 +208,7 @@ class _Traces:
         assert res.trace is not None
         head = f"{res.verdict.value}  {wr.workload.ref}: {_heading(row)}"
         body = self.words.steps(res.trace) + self.words.conclusion(res.property, res.verdict.value, res.trace)
-        return ["", head] + ["  " + line for line in self._legend(res.trace) + body]
+        return ["", head, *_assumes(wr)] + ["  " + line for line in self._legend(res.trace) + body]
 
     def render(self, groups: list[TraceGroup]) -> list[str]:
         out: list[str] = []

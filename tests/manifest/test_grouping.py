@@ -174,6 +174,8 @@ def test_assumption_and_rejected_documents_are_shown_in_every_format(report) -> 
     root = ET.fromstring(junit.render(shown))
     suite = root.find("testsuite")
     assert suite.find("properties/property[@name='assumption']").get("value") == said
+    assert suite.get("name") == f"deployment/uploader ({said})" == suite.find("testcase").get("classname")
+    assert lines.count(f"  assumes: {said}") == 1 + len(trace_groups(shown.workloads))  # the header, each trace
     error = root.find("testsuite[@name='rejected documents']/testcase/error")
     assert error.get("message") == bad and root.get("errors") == "1"
     assert ET.fromstring(junit.render(report)).get("errors") is None  # nothing rejected: as before
