@@ -27,15 +27,13 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.task import Budget, Deadline, OutOfTime, Task, Watchdog
 from kubecheck.manifest import sizing
-from kubecheck.manifest.plan import Handoff, Step, WorkloadPlan
+from kubecheck.manifest.plan import HANDOFF_SHARE, Handoff, Step, WorkloadPlan
 from kubecheck.manifest.sizing import ProgressCallback, Row
 from kubecheck.manifest.workloads import Workload
 from kubecheck.model.kernel.property import Property
 
 #: Seconds a step may overrun its time before the watchdog stops it (engines stop themselves first).
 GRACE = 1.0
-#: The part of a plan's time the steps that hand properties on may use together.
-HANDOFF_SHARE = 0.5
 
 
 class Interrupted(Exception):

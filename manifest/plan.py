@@ -11,11 +11,13 @@ earlier step decided.
 
 ``describe()`` prints a plan for a reader (one line per step, shortened here)::
 
-    deployment/web (model deployment): above the explicit limits: replicas 8 > 5
+    deployment/web (model deployment): pdr for every replica count, then explicit at a reduced size
+      why: explicit search at replicas=8: predicted 9,120,000 states, 441.9 s (fitted from 31 points); × 2 > 60 s;
+           pdr first, then explored at replicas=4/8: predicted 178,672 states, 9.1 s (measured); × 2 ≤ 30 s
       1. pdr, replicas symbolic, at replicas=8, 20 s: deployment.replicas_within_surge; INCONCLUSIVE
          goes on as "pdr: unknown after N s"
       …
-      11. explicit, explored with replicas=5 of 8: deployment.replicas_within_surge, … (those still open)
+      11. explicit, explored with replicas=4 of 8: deployment.replicas_within_surge, … (those still open)
 """
 
 from __future__ import annotations
@@ -31,6 +33,28 @@ from kubecheck.model.kernel.property import Property
 
 #: How rows name an engine (the checker's own name otherwise).
 ENGINE_NAMES = {"kind": "k-induction"}
+#: The part of a plan's time the steps that hand their open properties on may use together
+#: (:func:`kubecheck.manifest.execute.execute_plan`): the step that keeps the rows has the rest.
+HANDOFF_SHARE = 0.5
+
+
+@attrs.frozen
+class Cost:
+    """The predicted cost of one explicit step (:mod:`kubecheck.manifest.costs`, :func:`sizing.predict`).
+
+    ``states`` is summed over the explorations of the step (one per scope its properties speak
+    about, safety and liveness apart), ``largest`` is the largest single exploration (what
+    ``--max-states`` bounds), ``seconds`` the wall time predicted on the machine the table was
+    measured on, ``basis`` how the figure was obtained ("measured", "fitted from 14 points", …).
+    """
+
+    states: int
+    largest: int
+    seconds: float
+    basis: str
+
+    def text(self) -> str:
+        return f"{self.states:,} states, {self.seconds:.1f} s ({self.basis})"
 
 
 class Handoff(enum.Enum):
@@ -111,8 +135,11 @@ class Step:
 class WorkloadPlan:
     """The steps that decide ``properties`` of ``workload``; the rows come back in ``properties`` order.
 
-    ``why`` says for a reader why the plan has this shape (the manifest's numbers against the
-    explicit limits). Every property is in the task of at least one step, and the last step that takes it keeps its
+    ``why`` says for a reader why the plan has this shape (the predicted cost of explicit search at
+    the manifest's numbers against the budget); ``route`` names the shape in a few words
+    (``explicit at size``, ``pdr for all values, then explicit reduced``, …) and ``predicted`` is
+    the predicted cost of the plan's explicit step at the size it explores (None when the plan has
+    none). Every property is in the task of at least one step, and the last step that takes it keeps its
     INCONCLUSIVE row (so every property ends with a row).
     """
 
@@ -120,6 +147,8 @@ class WorkloadPlan:
     properties: tuple[Property, ...]
     steps: tuple[Step, ...]
     why: str = ""
+    route: str = ""
+    predicted: Cost | None = None
 
     def __attrs_post_init__(self) -> None:
         for prop in self.properties:
@@ -132,7 +161,9 @@ class WorkloadPlan:
 
         A step that takes properties an earlier step may decide says so ("those still open").
         """
-        lines = [f"{self.workload.ref} (model {self.workload.model})" + (f": {self.why}" if self.why else "")]
+        lines = [f"{self.workload.ref} (model {self.workload.model})" + (f": {self.route}" if self.route else "")]
+        if self.why:
+            lines.append(f"  why: {self.why}")
         seen: set[str] = set()
         for i, step in enumerate(self.steps, start=1):
             names = {p.name for p in step.task.properties}

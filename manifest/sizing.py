@@ -3,25 +3,41 @@
 For each workload the property table of its model is filtered (:func:`select`), then
 :func:`plan` decides how every property will be checked and returns a
 :class:`~kubecheck.manifest.plan.WorkloadPlan`; it runs nothing
-(:func:`kubecheck.manifest.execute.execute_plan` does):
+(:func:`kubecheck.manifest.execute.execute_plan` does). The decision is made from a **measured
+cost model** before any engine runs: :func:`predict` gives the states and seconds explicit search
+of the workload's properties takes at a size, from the table :mod:`kubecheck.manifest.costs`
+(generated on this machine by ``benchmarks/sizing_costs.py``: per kind and *shape* — strategy,
+the claims' attach class, minReadySeconds, pod management, a node selector — the cost at growing
+*sizes*: a Deployment's replicas with its resolved maxSurge/maxUnavailable, a StatefulSet's
+replicas × nodes, a DaemonSet's nodes). A size in the table is predicted as measured; another
+from the shape's log-linear fit, never below a measured size it contains; a shape the table lacks
+as the costliest shape it has. The plan says the prediction and why (``WorkloadPlan.why``):
 
-* **explicit at the real size** when the instance is small enough (``EXPLICIT_LIMITS``:
-  Deployment replicas ≤ 5, StatefulSet replicas ≤ 3 on ≤ 3 nodes, DaemonSet ≤ 4 nodes) —
-  exhaustive, HOLDS means "for this manifest";
-* **a Deployment above the limit**: its always/step/sometimes properties go, one step each, to
+* **explicit at the real size** when the predicted seconds × ``SAFETY`` fit the workload's time
+  (``budget.timeout``: ``--workload-timeout``, 60 s by default, or what ``--timeout`` leaves) and
+  the largest predicted exploration fits ``--max-states`` — exhaustive, HOLDS means "for this
+  manifest";
+* **a Deployment that does not fit**: its always/step/sometimes properties go, one step each, to
   IC3/PDR with ``replicas`` left symbolic (``for_all``), so a PROVED verdict holds for replicas
-  50 and for every other count; what PDR leaves open, and liveness, is explored at the limit and
-  the row says ``explored with replicas=5 of 50``;
-* **a StatefulSet above the limit**: its state is per ordinal, so no symbolic replica count
+  50 and for every other count; what PDR leaves open, and liveness, is explored at the largest
+  replica count whose predicted cost fits the time the proofs leave (``HANDOFF_SHARE``), and
+  the row says ``explored with replicas=4 of 50``;
+* **a StatefulSet that does not fit**: its state is per ordinal, so no symbolic replica count
   exists (``StatefulSetScope.not_symbolic``); instead its always/step properties go to
   k-induction *at the real size* (``kind``, k = 1: one solver call each; up to
   ``SYMBOLIC_LIMITS``), and a PROVED row says ``k-induction`` at ``replicas=50, nodes=2``: a
   proof for this manifest's numbers, not for other replica counts. What is not 1-inductive
   (``pod_mounts_own_claim`` needs a strengthening PDR only finds at small sizes), and every
-  sometimes/liveness/terminal property, is explored at the limit and the row says
-  ``explored with replicas=3 of 50, nodes=2``;
-* **a DaemonSet above the limit**: explored at the limit, ``explored with nodes=4 of 8``.
-  Never silently.
+  sometimes/liveness/terminal property, is explored at the largest size that fits (replicas
+  first, then nodes, keeping two nodes when there are two) and the row says
+  ``explored with replicas=5 of 50, nodes=2``;
+* **a DaemonSet that does not fit**: explored on the most nodes that fit, ``explored with
+  nodes=5 of 8`` (a node selector keeps one node that does not match). Never silently.
+
+The explicit task keeps the budget asked for: ``--max-states`` is honoured by the engine whatever
+was predicted, and a prediction that was too low ends in INCONCLUSIVE "timeout", never in a
+verdict that claims more. The table is measured without ``--faults``; properties that faults add
+are not in it (their explorations come on top of the prediction).
 
 Measured here (2 shared cores; papers/statefulset-symbolic.md): replicas 50, two nodes,
 one template edit — building the encoding about 25 s, each 1-inductive proof 10–25 s.
@@ -36,23 +52,27 @@ manifest may do.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Sequence
 
 import attrs
 
 from kubecheck.checker.result import Result
 from kubecheck.checker.task import Budget, Progress, Task
-from kubecheck.manifest.plan import ENGINE_NAMES, Handoff, Step, WorkloadPlan
+from kubecheck.manifest import costs
+from kubecheck.manifest.plan import ENGINE_NAMES, HANDOFF_SHARE, Cost, Handoff, Step, WorkloadPlan
 from kubecheck.manifest.workloads import Workload, WorkloadScope
+from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope
 from kubecheck.properties import catalog
 
-#: The largest instance explored exhaustively, per model (above it: symbolic or reduced, and said so).
-EXPLICIT_LIMITS = {"deployment": {"replicas": 5}, "statefulset": {"replicas": 3, "nodes": 3}, "daemonset": {"nodes": 4}}
 #: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
 MANIFEST_FIELDS = {
     "deployment": (
@@ -174,28 +194,6 @@ def _capped(value: IntOrPercent, replicas: int) -> IntOrPercent:
     return IntOrPercent(replicas) if not value.is_percent and value.value > replicas else value
 
 
-def _reduced_scope(workload: Workload) -> tuple[WorkloadScope, dict[str, tuple[int, int]]]:
-    """The scope at the explicit limits, and {field: (explored, real)} for the fields that shrank."""
-    limits = EXPLICIT_LIMITS[workload.model]
-    shrunk = {k: (limits[k], v) for k, v in _sizes(workload).items() if v > limits[k]}
-    sc = workload.scope
-    if not shrunk:
-        return sc, shrunk
-    if isinstance(sc, DeploymentScope):
-        r = limits["replicas"]
-        return attrs.evolve(
-            sc, replicas=r, max_surge=_capped(sc.max_surge, r), max_unavailable=_capped(sc.max_unavailable, r)
-        ), shrunk
-    if isinstance(sc, StatefulSetScope):
-        replicas = limits["replicas"] if "replicas" in shrunk else sc.replicas
-        partition = min(sc.partition, replicas) if "replicas" in shrunk else sc.partition
-        nodes = limits["nodes"] if "nodes" in shrunk else sc.nodes
-        return attrs.evolve(sc, replicas=replicas, partition=partition, nodes=nodes), shrunk
-    n = limits["nodes"]
-    classes = sc.node_classes[: n - 1] + sc.node_classes[-1:] if sc.node_classes else sc.node_classes
-    return attrs.evolve(sc, nodes=n, node_classes=classes), shrunk
-
-
 def _size_text(scope: Scope, model: str, shrunk: dict[str, tuple[int, int]]) -> str:
     keys = ("replicas", "nodes") if model == "statefulset" else (("replicas",) if model == "deployment" else ("nodes",))
     parts = []
@@ -210,14 +208,6 @@ def _size_text(scope: Scope, model: str, shrunk: dict[str, tuple[int, int]]) -> 
 def _within_symbolic_limits(workload: Workload) -> bool:
     limits = SYMBOLIC_LIMITS.get(workload.model)
     return limits is not None and all(v <= limits[k] for k, v in _sizes(workload).items())
-
-
-def _limits_text(workload: Workload, shrunk: dict[str, tuple[int, int]]) -> str:
-    """Why the plan is shaped so: the manifest's numbers against the explicit limits."""
-    limits = EXPLICIT_LIMITS[workload.model]
-    if not shrunk:
-        return "within the explicit limits (" + ", ".join(f"{k} ≤ {v}" for k, v in limits.items()) + ")"
-    return "above the explicit limits: " + ", ".join(f"{k} {real} > {lo}" for k, (lo, real) in shrunk.items())
 
 
 def _statefulset_at_size(workload: Workload, asked: Task) -> list[Step]:
@@ -267,6 +257,246 @@ def _deployment_for_all(workload: Workload, asked: Task) -> list[Step]:
     ]
 
 
+# -- the cost model: predicted explicit cost from the measured table (kubecheck.manifest.costs) -----------
+
+#: The numbers of a workload its explicit cost is tabulated against, per model (``Size``'s order).
+SIZE_FIELDS = {
+    "deployment": ("replicas", "surge", "unavailable"),
+    "statefulset": ("replicas", "nodes"),
+    "daemonset": ("nodes",),
+}
+#: A plan's explicit step must fit its time with this margin: predicted seconds × SAFETY ≤ the time
+#: it has (the table is measured on a shared machine whose load varies, and a fitted figure can be
+#: low: benchmarks/results/sizing_costs.md gives the worst under-prediction of the fit).
+SAFETY = 2.0
+#: The time a plan is sized for when the budget has none (``kubecheck.manifest.WORKLOAD_SECONDS``).
+SIZING_SECONDS = 60.0
+#: At most this many smaller sizes are tried per dimension when the manifest's does not fit.
+_MAX_CANDIDATES = 64
+_RIDGE = 1e-6
+
+Shape = tuple[str, ...]
+Size = tuple[int, ...]
+
+
+def shape_and_size(scope: WorkloadScope) -> tuple[str, Shape, Size]:
+    """(model, shape, size): what the cost table is keyed by for ``scope``.
+
+    The *shape* is what the cost depends on but that is not a count (the strategy, the claims'
+    attach class, minReadySeconds, the pod management policy, a node selector); the *size* is the
+    counts of ``SIZE_FIELDS``. A Deployment's surge and unavailability are the resolved numbers
+    (``ResolveFenceposts``: ``25%`` of 4 replicas is surge 1, unavailable 1; Recreate is 0, 0).
+    """
+    if isinstance(scope, DeploymentScope):
+        args = (scope.strategy, scope.max_surge, scope.max_unavailable, scope.replicas)
+        surge = int(du.max_surge(CONCRETE, *args))
+        unavailable = int(du.max_unavailable(CONCRETE, *args))
+        shape = (scope.strategy, _attach_class(scope.claims, scope.access_mode), _min_ready(scope.min_ready_seconds))
+        return "deployment", shape, (scope.replicas, surge, unavailable)
+    if isinstance(scope, StatefulSetScope):
+        shape = (scope.pod_management, scope.strategy, _attach_class(scope.claims, scope.access_mode))
+        return "statefulset", shape, (scope.replicas, scope.nodes)
+    shape = (
+        scope.strategy,
+        "node-selector" if scope.node_classes else "every-node",
+        "surge" if scope.surge else "no-surge",
+    )
+    return "daemonset", shape, (scope.nodes,)
+
+
+def _attach_class(claims: bool, mode: str) -> str:
+    if not claims:
+        return "no-claims"
+    return "multi-attach" if mode in (vol.RWX, vol.ROX) else "single-attach"
+
+
+def _min_ready(seconds: int) -> str:
+    return "min-ready" if seconds else "no-min-ready"
+
+
+def _features(model: str, size: Size) -> list[float]:
+    """The regressors of log(states), with ``L = log(replicas + 1)`` (or of nodes for a DaemonSet).
+
+    A Deployment is a counter system: its states grow as a power of the replica count whose
+    exponent grows with the resolved surge and unavailability (``L``, ``s·L``, ``u·L``); a
+    StatefulSet's per-ordinal state grows geometrically in replicas with a base that grows with
+    the nodes (``r``, ``r·n``), polynomially on one node (``L``); a DaemonSet's per node.
+    """
+    if model == "deployment":
+        r, s, u = size
+        big_l = math.log(r + 1)
+        return [1.0, big_l, s, u, s * big_l, u * big_l]
+    if model == "statefulset":
+        r, n = size
+        return [1.0, r, n, r * n, math.log(r + 1)]
+    (n,) = size
+    return [1.0, n, math.log(n + 1)]
+
+
+def _least_squares(rows: Sequence[Sequence[float]], ys: Sequence[float]) -> list[float]:
+    """Ridge-regularised least squares by the normal equations (a handful of regressors; no numpy here)."""
+    k = len(rows[0])
+    a = [[sum(r[i] * r[j] for r in rows) + (_RIDGE if i == j else 0.0) for j in range(k)] for i in range(k)]
+    b = [sum(r[i] * y for r, y in zip(rows, ys)) for i in range(k)]
+    for col in range(k):  # Gauss-Jordan with partial pivoting
+        pivot = max(range(col, k), key=lambda i: abs(a[i][col]))
+        a[col], a[pivot], b[col], b[pivot] = a[pivot], a[col], b[pivot], b[col]
+        for i in range(k):
+            if i != col and a[col][col]:
+                f = a[i][col] / a[col][col]
+                a[i] = [x - f * y for x, y in zip(a[i], a[col])]
+                b[i] -= f * b[col]
+    return [b[i] / a[i][i] if a[i][i] else 0.0 for i in range(k)]
+
+
+@attrs.frozen
+class _Fit:
+    states: list[float]  # log(states) = states · features
+    largest: list[float]  # log(largest) likewise
+    points: int
+    seconds: tuple[float, float]  # (overhead s, seconds per state): seconds = overhead + states × per state
+
+
+def _seconds_fit(rows: Sequence[costs.Point]) -> tuple[float, float] | None:
+    """Least squares of seconds on states, or None when the rows cannot say (too few, or no growth)."""
+    if len(rows) < 3:
+        return None
+    over, per = _least_squares([[1.0, float(p[2])] for p in rows], [p[4] for p in rows])
+    return (max(over, 0.0), per) if per > 0 else None
+
+
+@functools.cache
+def _fits(model: str) -> tuple[dict[Shape, _Fit], tuple[float, float]]:
+    """Per shape, the fitted log-linear state counts and seconds per state; per model, the seconds fit of
+    every shape together (for a shape with too few rows of its own)."""
+    rows = [p for p in costs.POINTS.get(model, ()) if p[5]]
+    every = _seconds_fit(rows) or (0.0, max((p[4] / p[2] for p in rows if p[2]), default=1e-5))
+    fits = {}
+    for shape in dict.fromkeys(p[0] for p in rows):
+        mine = [p for p in rows if p[0] == shape]
+        if len(mine) < 2:
+            continue
+        xs = [_features(model, p[1]) for p in mine]
+        fits[shape] = _Fit(
+            _least_squares(xs, [math.log(max(p[2], 1)) for p in mine]),
+            _least_squares(xs, [math.log(max(p[3], 1)) for p in mine]),
+            len(mine),
+            _seconds_fit(mine) or every,
+        )
+    return fits, every
+
+
+def _dominated(small: Size, big: Size) -> bool:
+    return all(x <= y for x, y in zip(small, big))
+
+
+def _predict_shape(model: str, shape: Shape, size: Size) -> Cost | None:
+    """The cost at ``size`` from this shape's rows of the table, or None when the table has too few."""
+    points = [p for p in costs.POINTS.get(model, ()) if p[0] == shape]
+    exact = [p for p in points if p[1] == size and p[5]]
+    if exact:
+        p = exact[0]
+        return Cost(p[2], p[3], p[4], "measured")
+    fit = _fits(model)[0].get(shape)
+    if fit is None:
+        return None
+    x = _features(model, size)
+    states = math.exp(min(sum(w * v for w, v in zip(fit.states, x)), 60.0))
+    largest = math.exp(min(sum(w * v for w, v in zip(fit.largest, x)), 60.0))
+    # never below what the table saw at a size this one contains (a capped run: what it reached, in its time)
+    floor = [p for p in points if _dominated(p[1], size)]
+    states = max([states, *(p[2] for p in floor)])
+    largest = min(states, max([largest, *(p[3] for p in floor)]))
+    over, per = fit.seconds
+    seconds = max([over + per * states, *(p[4] for p in floor)])
+    return Cost(round(states), round(largest), seconds, f"fitted from {fit.points} points")
+
+
+def predict(scope: WorkloadScope) -> Cost:
+    """The predicted cost of explicit search of a workload's properties at ``scope`` (every property of
+    the default selection, as ``check -f`` runs them): the measured row of the table when there is
+    one, else the shape's log-linear fit (never below a measured smaller instance); a shape the
+    table does not have is bounded by the costliest shape it has at that size, and says so."""
+    model, shape, size = shape_and_size(scope)
+    mine = _predict_shape(model, shape, size)
+    if mine is not None:
+        return mine
+    others = [c for c in (_predict_shape(model, s, size) for s in _fits(model)[0]) if c is not None]
+    if not others:
+        return Cost(0, 0, math.inf, "no cost table for this model")
+    worst = max(others, key=lambda c: c.seconds)
+    return attrs.evolve(worst, basis=f"shape {'/'.join(shape)} not measured: the costliest measured shape")
+
+
+def _fits_budget(cost: Cost, seconds: float, max_states: int | None) -> bool:
+    if cost.seconds * SAFETY > seconds:
+        return False
+    margin = 1.0 if cost.basis == "measured" else SAFETY
+    return max_states is None or cost.largest * margin <= max_states
+
+
+def _shrunk_scope(sc: WorkloadScope, replicas: int, nodes: int) -> WorkloadScope:
+    """``sc`` at ``replicas`` (Deployment, StatefulSet) and ``nodes`` (StatefulSet, DaemonSet)."""
+    if isinstance(sc, DeploymentScope):
+        return attrs.evolve(
+            sc,
+            replicas=replicas,
+            max_surge=_capped(sc.max_surge, replicas),
+            max_unavailable=_capped(sc.max_unavailable, replicas),
+        )
+    if isinstance(sc, StatefulSetScope):
+        return attrs.evolve(sc, replicas=replicas, partition=min(sc.partition, replicas), nodes=nodes)
+    classes = sc.node_classes[: nodes - 1] + sc.node_classes[-1:] if sc.node_classes else sc.node_classes
+    return attrs.evolve(sc, nodes=nodes, node_classes=classes)
+
+
+def _candidates(sc: WorkloadScope) -> list[tuple[int, int]]:
+    """(replicas, nodes) of the smaller instances, largest first (replicas before nodes; a StatefulSet keeps
+    two nodes when it has them, a DaemonSet with a node selector two nodes: one matching, one not)."""
+    if isinstance(sc, DeploymentScope):
+        return [(r, 0) for r in range(min(sc.replicas - 1, _MAX_CANDIDATES), 0, -1)]
+    if isinstance(sc, StatefulSetScope):
+        low = min(sc.nodes, 2)
+        rs = range(min(sc.replicas, _MAX_CANDIDATES), 0, -1)
+        ns = range(min(sc.nodes, _MAX_CANDIDATES), low - 1, -1)
+        return [(r, n) for r in rs for n in ns if (r, n) != (sc.replicas, sc.nodes)]
+    low = 2 if sc.node_classes else 1
+    return [(0, n) for n in range(min(sc.nodes - 1, _MAX_CANDIDATES), low - 1, -1)]
+
+
+def largest_fitting(sc: WorkloadScope, seconds: float, max_states: int | None) -> tuple[WorkloadScope, Cost]:
+    """The largest instance smaller than ``sc`` whose predicted explicit cost fits ``seconds`` (with
+    ``SAFETY``) and ``max_states``; the smallest one when none fits (its rows may then time out)."""
+    chosen: tuple[WorkloadScope, Cost] | None = None
+    for replicas, nodes in _candidates(sc):
+        small = _shrunk_scope(sc, replicas, nodes)
+        cost = predict(small)
+        chosen = (small, cost)
+        if _fits_budget(cost, seconds, max_states):
+            return chosen
+    if chosen is None:  # nothing smaller exists (a DaemonSet on its fewest nodes)
+        return sc, predict(sc)
+    return chosen
+
+
+def _shrunk(workload: Workload, reduced: WorkloadScope) -> dict[str, tuple[int, int]]:
+    """{field: (explored, real)} for the fields ``reduced`` shrank."""
+    real = _sizes(workload)
+    out = {}
+    for k, v in real.items():
+        explored = getattr(reduced, k)
+        if explored < v:
+            out[k] = (explored, v)
+    return out
+
+
+def _fits_text(cost: Cost, seconds: float, max_states: int | None, fits: bool) -> str:
+    text = f"predicted {cost.text()}; × {SAFETY:g} {'≤' if fits else '>'} {seconds:g} s"
+    if max_states is not None:
+        text += f", largest search {cost.largest:,} vs --max-states {max_states:,}"
+    return text
+
+
 def plan(
     workload: Workload,
     props: Sequence[Property],
@@ -274,20 +504,49 @@ def plan(
     budget: Budget = Budget(),
     progress: ProgressCallback | None = None,
 ) -> WorkloadPlan:
-    """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs nothing."""
+    """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs nothing.
+
+    The explicit search runs at the manifest's size when its predicted cost (:func:`predict`) fits
+    the workload's time (``budget.timeout``, else ``SIZING_SECONDS``) with ``SAFETY`` and
+    ``budget.max_states``; otherwise the symbolic steps come first (they may use ``HANDOFF_SHARE``
+    of the time) and the explicit step explores the largest smaller instance that fits the rest.
+    ``budget.max_states`` stays on every explicit task: the engine honours it whatever was predicted.
+    """
     props = tuple(props)
     real = workload.scope
     asked = Task(catalog.model(workload.model), real, props, budget=budget, progress=progress, engine=engine)
-    reduced, shrunk = _reduced_scope(workload)
-    why = _limits_text(workload, shrunk)
-    if not shrunk:
+    seconds = budget.timeout or SIZING_SECONDS
+    here = _size_text(real, workload.model, {})
+    cost = predict(real)
+    if _fits_budget(cost, seconds, budget.max_states) or not props:
         task = attrs.evolve(asked, engine="explicit" if engine == "auto" else engine)
-        return WorkloadPlan(workload, props, (Step(task, (_size_text(real, workload.model, {}),) * len(props)),), why)
+        why = f"explicit search at {here}: {_fits_text(cost, seconds, budget.max_states, True)}"
+        route = f"{'explicit' if engine == 'auto' else ENGINE_NAMES.get(engine, engine)} at the manifest's size"
+        return WorkloadPlan(workload, props, (Step(task, (here,) * len(props)),), why, route, cost)
     steps: list[Step] = []
     if workload.model == "statefulset" and engine != "explicit":
         steps += _statefulset_at_size(workload, asked)
     if workload.model == "deployment" and engine != "explicit":
         steps += _deployment_for_all(workload, asked)
+    left = seconds * (1 - HANDOFF_SHARE) if steps else seconds
+    reduced, small_cost = largest_fitting(real, left, budget.max_states)
+    shrunk = _shrunk(workload, reduced)
+    there = _size_text(reduced, workload.model, shrunk)
     task = attrs.evolve(asked, scope=reduced, engine="explicit")
-    steps.append(Step(task, (_size_text(reduced, workload.model, shrunk),) * len(props), reduced=True))
-    return WorkloadPlan(workload, props, tuple(steps), why)
+    steps.append(Step(task, (there,) * len(props), reduced=bool(shrunk)))
+    fits = _fits_budget(small_cost, left, budget.max_states)
+    why = (
+        f"explicit search at {here}: {_fits_text(cost, seconds, budget.max_states, False)}; "
+        + (f"{steps[0].attempt} first, then " if len(steps) > 1 else "")
+        + f"explored at {there.replace(' of ', '/')}: {_fits_text(small_cost, left, budget.max_states, fits)}"
+        + ("" if fits else " (the smallest instance; it may not finish)")
+    )
+    route = (
+        {
+            "deployment": "pdr for every replica count, then ",
+            "statefulset": "k-induction at the manifest's size, then ",
+        }[workload.model]
+        if len(steps) > 1
+        else ""
+    ) + "explicit at a reduced size"
+    return WorkloadPlan(workload, props, tuple(steps), why, route, small_cost)

@@ -69,6 +69,18 @@ def test_a_spent_total_budget_leaves_the_workload_inconclusive(tmp_path: Path) -
     assert report.exit_code == 10
 
 
+def test_max_states_holds_under_manifests(tmp_path: Path) -> None:
+    """--max-states with -f: the plan explores a size whose predicted largest search fits it, and every
+    explicit search of the run stops at it (what does not fit is INCONCLUSIVE, never a verdict)."""
+    report = manifest.check_manifests(
+        [replicas_manifest(tmp_path, 3)], engine="explicit", budget=Budget(max_states=3000)
+    )
+    [workload] = report.workloads
+    explicit = [row for row in workload.rows if row.result.engine.startswith("explicit")]
+    assert explicit and all(row.result.stats.states <= 3000 for row in explicit)
+    assert all(row.reduced and row.size.endswith(" of 3") for row in explicit)
+
+
 #: The watchdog acts on process-wide state (an asynchronous exception in the guarded thread, z3's
 #: global interrupt), so the test that lets it fire runs in a process of its own: a pytest process
 #: that went on after it could inherit what it left behind.

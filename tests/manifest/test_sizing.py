@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pytest
 from manifest_texts import deployment, statefulset
 
@@ -11,13 +12,21 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.task import Budget, Task
 from kubecheck.cli import manifest_text
-from kubecheck.manifest import check_manifests, execute, load_workloads, sizing
-from kubecheck.manifest.plan import Handoff, WorkloadPlan
+from kubecheck.manifest import check_manifests, costs, execute, load_workloads, sizing
+from kubecheck.manifest.plan import HANDOFF_SHARE, Handoff, WorkloadPlan
 from kubecheck.properties import catalog
 
 
 def _one(text: str):
     return load_workloads(["-"], text)[0][0]
+
+
+def _reduced_size(w, seconds: float = sizing.SIZING_SECONDS * (1 - HANDOFF_SHARE)) -> str:
+    """How a row explored at the size the cost model picks for ``w`` names it (after a symbolic step)."""
+    small, _ = sizing.largest_fitting(w.scope, seconds, None)
+    [plan_step] = [s for s in sizing.plan(w, sizing.select(w)[0]).steps if s.reduced]
+    assert plan_step.task.scope == small
+    return plan_step.sizes[0]
 
 
 def test_selection_leaves_out_other_configurations_and_faults() -> None:
@@ -71,8 +80,9 @@ SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="minutes;
 
 
 def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers() -> None:
-    """helm-template style stream; the ordering property by k-induction at replicas 50, a witness explored at 3."""
+    """helm-template style stream; the ordering property by k-induction at replicas 50, a witness explored smaller."""
     w = _one(HELM_50)
+    explored = _reduced_size(w)
     assert w.scope.replicas == 50
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "rolling_update_completes"])
     ordered, witness = execute.check_workload(w, props)
@@ -83,26 +93,29 @@ def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers(
         False,
         "",
     )
-    assert witness.result.verdict is Verdict.WITNESSED and witness.result.scope.replicas == 3
-    assert (witness.method, witness.sizing_note) == ("explicit", "explored with replicas=3 of 50, nodes=2")
+    assert witness.result.verdict is Verdict.WITNESSED and witness.result.scope.replicas < 50
+    assert (witness.method, witness.sizing_note) == ("explicit", f"explored with {explored}")
+    assert explored == f"replicas={witness.result.scope.replicas} of 50, nodes=2"
 
 
 def test_statefulset_with_50_replicas_and_the_explicit_engine_says_it_was_explored_smaller() -> None:
     report = check_manifests(["-"], HELM_50, engine="explicit")
     rows = report.workloads[0].rows
-    assert rows and all(r.reduced and r.size == "replicas=3 of 50, nodes=2" for r in rows)
-    assert "explored with replicas=3 of 50, nodes=2" in manifest_text.render(report)
+    small, _ = sizing.largest_fitting(_one(HELM_50).scope, sizing.SIZING_SECONDS, None)
+    size = f"replicas={small.replicas} of 50, nodes=2"
+    assert rows and all(r.reduced and r.size == size for r in rows)
+    assert f"explored with {size}" in manifest_text.render(report)
     assert report.ignored == ("configmap/db-config (v1 ConfigMap: kind not read)",)
 
 
 @SLOW
 def test_statefulset_with_50_replicas_every_property() -> None:
-    """The whole table (about 1.5 min here): 1-inductive safety at 50, the rest explored at 3, each row says which."""
+    """The whole table (about 1.5 min here): 1-inductive safety at 50, the rest explored smaller; each row says so."""
     report = check_manifests(["-"], HELM_50)
     got = {
         r.result.property.short: (r.result.verdict, r.method, r.sizing_note or r.size) for r in report.workloads[0].rows
     }
-    at_50, at_3 = "replicas=50, nodes=2", "explored with replicas=3 of 50, nodes=2"
+    at_50, at_3 = "replicas=50, nodes=2", f"explored with {_reduced_size(_one(HELM_50))}"
     assert got == {
         "at_most_one_pod_object_per_identity": (Verdict.PROVED, "k-induction", at_50),
         "pods_created_in_ordinal_order": (Verdict.PROVED, "k-induction", at_50),
@@ -128,17 +141,16 @@ def test_deployment_with_50_replicas_is_proved_for_every_replica_count() -> None
     surge, live = execute.check_workload(w, props, budget=Budget(None, 60))
     assert surge.result.verdict is Verdict.PROVED
     assert (surge.method, surge.size, surge.reduced) == ("pdr (all values of replicas)", "replicas: all values", False)
-    assert live.reduced and live.size == "replicas=5 of 50" and live.result.verdict is Verdict.HOLDS
+    assert live.reduced and live.size == _reduced_size(w) and live.result.verdict is Verdict.HOLDS
 
 
 def test_explicit_engine_never_goes_symbolic() -> None:
     w = _one(deployment(replicas=9, strategy="strategy: {rollingUpdate: {maxSurge: 7, maxUnavailable: 0}}"))
     props = catalog.properties("deployment", ["replicas_within_surge"])
     [row] = execute.check_workload(w, props, engine="explicit")
-    assert (row.method, row.size, row.result.verdict) == ("explicit", "replicas=5 of 9", Verdict.HOLDS)
-    assert (
-        row.result.scope.max_surge.value == 5
-    )  # an integer surge above the explored replicas is capped (said in the size)
+    r = row.result.scope.replicas
+    assert (row.method, row.size, row.result.verdict) == ("explicit", f"replicas={r} of 9", Verdict.HOLDS)
+    assert row.result.scope.max_surge.value == min(7, r)  # an integer surge above the explored replicas is capped
 
 
 # -- the plan: which steps, which tasks, which labels (no engine runs) ---------------------------
@@ -163,6 +175,10 @@ def _plan(text: str, nodes: int | None = None, engine: str = "auto", budget: Bud
     return w, tuple(props), sizing.plan(w, props, engine, budget)
 
 
+def _fits(scope, seconds: float) -> bool:
+    return sizing.predict(scope).seconds * sizing.SAFETY <= seconds
+
+
 def test_plan_of_a_small_deployment_is_one_explicit_step_at_its_size() -> None:
     w, props, plan = _plan(deployment(replicas=3))
     [step] = plan.steps
@@ -174,11 +190,16 @@ def test_plan_of_a_small_deployment_is_one_explicit_step_at_its_size() -> None:
     )
     assert step.sizes == ("replicas=3",) * len(props)
     assert (step.reduced, step.reason, step.handoff) == (False, "", Handoff.KEEP)
-    assert plan.properties == props and plan.why == "within the explicit limits (replicas ≤ 5)"
+    cost = sizing.predict(w.scope)
+    assert plan.properties == props and plan.predicted == cost and plan.route == "explicit at the manifest's size"
+    assert plan.why == f"explicit search at replicas=3: predicted {cost.text()}; × {sizing.SAFETY:g} ≤ 60 s"
 
 
-def test_plan_of_a_deployment_above_the_limit_proves_for_every_replica_count_then_explores_at_5() -> None:
-    w, props, plan = _plan(deployment(replicas=8), budget=Budget(None, 60))
+def test_plan_of_a_deployment_above_its_budget_proves_for_every_replica_count_then_explores_the_largest_that_fits() -> (
+    None
+):
+    w, props, plan = _plan(deployment(replicas=12), budget=Budget(None, 60))
+    assert not _fits(w.scope, 60)
     *proofs, explored = plan.steps
     symbolic = [p for p in props if p.kind in ("always", "step", "sometimes")]
     assert [s.task.properties for s in proofs] == [(p,) for p in symbolic]  # one PDR run per property
@@ -189,36 +210,54 @@ def test_plan_of_a_deployment_above_the_limit_proves_for_every_replica_count_the
             w.scope,
             sizing.PDR_SECONDS,
         )
-        assert (s.sizes, s.proved_size, s.reduced) == (("replicas=8",), "replicas: all values", False)
+        assert (s.sizes, s.proved_size, s.reduced) == (("replicas=12",), "replicas: all values", False)
         assert (s.handoff, s.attempt) == (Handoff.AFTER_SECONDS, "pdr")
     assert explored.task.properties == props  # it decides what the proofs leave open, and liveness
-    assert (explored.task.engine, explored.task.scope.replicas, explored.task.budget) == (
-        "explicit",
-        5,
-        Budget(None, 60),
-    )
+    r = explored.task.scope.replicas
+    assert (explored.task.engine, explored.task.budget) == ("explicit", Budget(None, 60))
+    # the largest size whose predicted cost fits the half of the time the proofs leave
+    assert 1 <= r < 12 and _fits(explored.task.scope, 30)
+    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30)
+    assert plan.predicted == sizing.predict(explored.task.scope)
     assert (explored.reduced, explored.reason, explored.handoff) == (
         True,
-        "explored with replicas=5 of 8",
+        f"explored with replicas={r} of 12",
         Handoff.KEEP,
     )
-    assert plan.why == "above the explicit limits: replicas 8 > 5"
+    assert plan.route == "pdr for every replica count, then explicit at a reduced size"
+    assert plan.why.startswith(
+        f"explicit search at replicas=12: predicted {sizing.predict(w.scope).text()}; × 2 > 60 s"
+    )
+    assert f"pdr first, then explored at replicas={r}/12: predicted {plan.predicted.text()}; × 2 ≤ 30 s" in plan.why
+    assert plan.describe().splitlines()[:2] == [
+        "deployment/web (model deployment): pdr for every replica count, then explicit at a reduced size",
+        f"  why: {plan.why}",
+    ]
+
+
+def test_max_states_shrinks_the_explicit_step_and_stays_on_its_task() -> None:
+    """--max-states: the explicit step explores the largest size whose predicted largest search fits it."""
+    _, _, plan = _plan(deployment(replicas=3), engine="explicit", budget=Budget(2000, 60))
+    [step] = plan.steps
+    assert step.reduced and step.task.budget == Budget(2000, 60)  # the engine still stops at 2000 states
+    small = step.task.scope
+    assert small.replicas < 3 and sizing.predict(small).largest <= 2000
+    assert sizing.predict(attrs.evolve(small, replicas=small.replicas + 1)).largest > 2000
+    assert "largest search" in plan.why and "--max-states 2,000" in plan.why
 
 
 def test_plan_of_a_deployment_caps_an_integer_surge_at_the_explored_replicas() -> None:
     strategy = "strategy: {rollingUpdate: {maxSurge: 7, maxUnavailable: 0}}"
-    _, _, plan = _plan(deployment(replicas=9, strategy=strategy), engine="explicit")
+    _, _, plan = _plan(deployment(replicas=30, strategy=strategy), engine="explicit")
     [step] = plan.steps  # the explicit engine never goes symbolic
-    assert (step.task.scope.replicas, step.task.scope.max_surge.value, step.task.scope.max_unavailable.value) == (
-        5,
-        5,
-        0,
-    )
-    assert step.sizes[0] == "replicas=5 of 9" and step.reduced
+    r = step.task.scope.replicas
+    assert r < 7  # (a surge of 7 makes even 7 replicas too costly)
+    assert (step.task.scope.max_surge.value, step.task.scope.max_unavailable.value) == (r, 0)
+    assert step.sizes[0] == f"replicas={r} of 30" and step.reduced
 
 
-def test_plan_of_a_statefulset_above_the_limit_is_k_induction_at_its_size_then_explicit_at_3() -> None:
-    w, props, plan = _plan(statefulset(replicas=5))
+def test_plan_of_a_statefulset_above_its_budget_is_k_induction_at_its_size_then_explicit_smaller() -> None:
+    w, props, plan = _plan(statefulset(replicas=12))
     at_size, explored = plan.steps
     safety = tuple(p for p in props if p.kind in ("always", "step"))
     assert (at_size.task.engine, at_size.task.depth, at_size.task.scope, at_size.task.properties) == (
@@ -228,35 +267,70 @@ def test_plan_of_a_statefulset_above_the_limit_is_k_induction_at_its_size_then_e
         safety,
     )
     assert at_size.task.budget.timeout == sizing.KIND_SECONDS * len(safety)
-    assert at_size.sizes == ("replicas=5, nodes=2",) * len(safety) and not at_size.reduced
-    assert (at_size.handoff, at_size.attempt) == (Handoff.WITH_REASON, "k-induction at replicas=5, nodes=2")
+    assert at_size.sizes == ("replicas=12, nodes=2",) * len(safety) and not at_size.reduced
+    assert (at_size.handoff, at_size.attempt) == (Handoff.WITH_REASON, "k-induction at replicas=12, nodes=2")
     assert (explored.task.engine, explored.task.properties) == ("explicit", props)
-    assert (explored.task.scope.replicas, explored.task.scope.nodes) == (3, 2)
-    assert explored.reason == "explored with replicas=3 of 5, nodes=2"
+    r = explored.task.scope.replicas
+    assert explored.task.scope.nodes == 2 and r < 12 and _fits(explored.task.scope, 30)
+    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30)
+    assert explored.reason == f"explored with replicas={r} of 12, nodes=2"
     assert plan.describe().splitlines() == [
-        "statefulset/db (model statefulset): above the explicit limits: replicas 5 > 3",
-        f"  1. kind (depth 0) at replicas=5, nodes=2, {sizing.KIND_SECONDS * len(safety):g} s: "
+        "statefulset/db (model statefulset): k-induction at the manifest's size, then explicit at a reduced size",
+        f"  why: {plan.why}",
+        f"  1. kind (depth 0) at replicas=12, nodes=2, {sizing.KIND_SECONDS * len(safety):g} s: "
         + ", ".join(p.name for p in safety)
-        + '; INCONCLUSIVE goes on as "k-induction at replicas=5, nodes=2: <why the engine stopped>"',
-        "  2. explicit, explored with replicas=3 of 5, nodes=2: "
+        + '; INCONCLUSIVE goes on as "k-induction at replicas=12, nodes=2: <why the engine stopped>"',
+        f"  2. explicit, explored with replicas={r} of 12, nodes=2: "
         + ", ".join(p.name for p in props)
         + " (those still open)",
     ]
 
 
-def test_plan_of_a_daemonset_above_the_limit_explores_4_nodes_keeping_the_ineligible_one() -> None:
-    w, props, plan = _plan(DAEMONSET, nodes=6)
+def test_plan_of_a_large_daemonset_explores_the_most_nodes_that_fit_keeping_the_ineligible_one() -> None:
+    w, props, plan = _plan(DAEMONSET, nodes=40)
     [step] = plan.steps  # no symbolic node count: explored smaller, and said so
+    n = step.task.scope.nodes
     assert w.scope.node_classes[-1] != w.scope.node_classes[0]  # the last node does not match the selector
-    assert (step.task.engine, step.task.properties, step.task.scope.nodes) == ("explicit", props, 4)
-    assert step.task.scope.node_classes == w.scope.node_classes[:3] + w.scope.node_classes[-1:]
-    assert (step.sizes[0], step.reason) == ("nodes=4 of 6", "explored with nodes=4 of 6")
+    assert (step.task.engine, step.task.properties) == ("explicit", props)
+    assert 2 <= n < 40 and _fits(step.task.scope, 60)
+    assert step.task.scope.node_classes == w.scope.node_classes[: n - 1] + w.scope.node_classes[-1:]
+    assert (step.sizes[0], step.reason) == (f"nodes={n} of 40", f"explored with nodes={n} of 40")
 
 
 def test_a_plan_must_give_every_property_a_row() -> None:
-    w, props, plan = _plan(deployment(replicas=8))
+    w, props, plan = _plan(deployment(replicas=12))
     with pytest.raises(ValueError, match="no step of the plan keeps its row"):
         WorkloadPlan(w, props, plan.steps[:-1])  # the proofs hand on what they leave open: to nobody
+
+
+# -- the cost model ---------------------------------------------------------------------------------
+
+
+def test_the_cost_table_says_where_it_comes_from_and_fits_the_size_fields() -> None:
+    assert costs.DATE and costs.MACHINE and "sizing_costs.py" in costs.COMMAND
+    assert set(costs.POINTS) == {"deployment", "statefulset", "daemonset"}
+    for model, rows in costs.POINTS.items():
+        for _shape, size, states, largest, seconds, _ in rows:
+            assert len(size) == len(sizing.SIZE_FIELDS[model]) and 0 < largest <= states and seconds > 0
+
+
+def test_a_measured_size_is_predicted_as_measured_and_growth_is_monotone() -> None:
+    w = _one(deployment(replicas=1))
+    model, shape, size = sizing.shape_and_size(w.scope)
+    [row] = [p for p in costs.POINTS[model] if p[0] == shape and p[1] == size]
+    assert sizing.predict(w.scope) == sizing.Cost(row[2], row[3], row[4], "measured")
+    states = [sizing.predict(_one(deployment(replicas=r)).scope).states for r in range(1, 30)]
+    assert states == sorted(states) and states[-1] > 10**7
+
+
+def test_a_shape_the_table_lacks_is_bounded_by_the_costliest_it_has() -> None:
+    w = _one(statefulset(replicas=2))
+    odd = attrs.evolve(w.scope, access_mode="ReadWriteOncePod", strategy="OnDelete", pod_management="Parallel")
+    cost = sizing.predict(odd)
+    assert cost.basis.endswith("not measured: the costliest measured shape")
+    _, _, size = sizing.shape_and_size(odd)
+    measured = [sizing._predict_shape("statefulset", shape, size) for shape in sizing._fits("statefulset")[0]]
+    assert cost.seconds == max(c.seconds for c in measured if c is not None)
 
 
 # -- running a plan ------------------------------------------------------------------------------
@@ -264,8 +338,8 @@ def test_a_plan_must_give_every_property_a_row() -> None:
 
 def test_rows_of_handed_on_properties_name_the_attempt(monkeypatch) -> None:
     """An INCONCLUSIVE proof is handed on; the explicit row says which engine tried first, and why it stopped."""
-    _, props, plan = _plan(statefulset(replicas=5))
-    at_size, _ = plan.steps
+    _, props, plan = _plan(statefulset(replicas=12))
+    at_size, explored = plan.steps
     asked = []
 
     def check(task: Task) -> list[Result]:
@@ -282,18 +356,20 @@ def test_rows_of_handed_on_properties_name_the_attempt(monkeypatch) -> None:
     rows = execute.execute_plan(plan)
     assert [t.properties for t in asked] == [at_size.task.properties, props[1:]]  # the proved one is not re-run
     assert [(r.method, r.sizing_note or r.size) for r in rows[:2]] == [
-        ("k-induction", "replicas=5, nodes=2"),
-        ("explicit (k-induction at replicas=5, nodes=2: not 1-inductive)", "explored with replicas=3 of 5, nodes=2"),
+        ("k-induction", "replicas=12, nodes=2"),
+        ("explicit (k-induction at replicas=12, nodes=2: not 1-inductive)", explored.reason),
     ]
     assert [r.result.property for r in rows] == list(props)
 
 
-def test_daemonset_above_the_limit_rows_as_before() -> None:
-    """A real run of a plan: the rows (verdict, method, size, states) of the check -f output for --nodes 6."""
-    [w], _, _ = load_workloads(["-"], DAEMONSET, 6)
+def test_large_daemonset_rows_name_the_explored_size() -> None:
+    """A real run of a plan: the rows (verdict, method, size) of the check -f output for --nodes 40, in 10 s."""
+    [w], _, _ = load_workloads(["-"], DAEMONSET, 40)
     props = catalog.properties("daemonset", ["at_most_one_pod_per_node", "no_pod_on_ineligible_node"])
-    rows = execute.check_workload(w, props)
-    assert [(r.result.verdict, r.method, r.size, r.reduced, r.result.stats.states) for r in rows] == [
-        (Verdict.HOLDS, "explicit", "nodes=4 of 6", True, 1260),
-        (Verdict.VIOLATED, "explicit", "nodes=4 of 6", True, 1260),
+    rows = execute.check_workload(w, props, budget=Budget(None, 10))
+    n = rows[0].result.scope.nodes
+    assert n < 40 and _fits(rows[0].result.scope, 10)
+    assert [(r.result.verdict, r.method, r.size, r.reduced) for r in rows] == [
+        (Verdict.HOLDS, "explicit", f"nodes={n} of 40", True),
+        (Verdict.VIOLATED, "explicit", f"nodes={n} of 40", True),
     ]
