@@ -118,6 +118,7 @@ def check_manifests(
                     verbose=request.verbose,
                     strict=request.strict,
                     assume_access_mode=request.assume_access_mode,
+                    validate=request.validate,
                     faults=chosen,
                     watchdog=dog,
                     workload_seconds=workload_seconds or manifest.WORKLOAD_SECONDS,
@@ -126,6 +127,9 @@ def check_manifests(
         finally:
             status.clear()
     if not output.quiet:
+        if request.validate == "warn":
+            for line in report.unknown_fields:  # as the API server's fieldValidation=Warn: told, then dropped
+                click.echo(f"Warning: {line}: unknown field, dropped (--validate=warn)", err=True)
         for line in report.rejected:  # the good documents were checked; these were not (exit 2)
             click.echo(f"Error: {line}", err=True)
     if output.fmt == "itf":

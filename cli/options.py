@@ -25,6 +25,7 @@ import click
 from kubecheck.checker.task import ENGINES, Budget
 from kubecheck.cli.output import Output
 from kubecheck.manifest.objects import ACCESS_MODES
+from kubecheck.manifest.validation import VALIDATE_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,7 @@ class ManifestRequest:
     strict: bool = False
     verbose: bool = False
     assume_access_mode: str | None = None  # --assume-access-mode: for claims whose access mode the input does not give
+    validate: str = "strict"  # --validate: unknown fields refuse the document (strict), are told (warn) or not (ignore)
 
 
 @attrs.frozen
@@ -110,10 +112,20 @@ manifest_options = _grouped(
             help="with -f: the access mode of a claim the manifests do not define (default: check every mode; "
             "the row names the assumption)",
         ),
+        click.option(
+            "--validate",
+            type=click.Choice(VALIDATE_MODES),
+            default="strict",
+            show_default=True,
+            help="with -f: an unknown field refuses its document, as kubectl apply (strict), "
+            "is told on stderr and dropped (warn), or dropped (ignore)",
+        ),
     ],
     "manifests",
-    lambda v: ManifestRequest(tuple(v["files"]), v["nodes"], v["strict"], v["verbose"], v["assume_access_mode"]),
-    ("files", "nodes", "strict", "verbose", "assume_access_mode"),
+    lambda v: ManifestRequest(
+        tuple(v["files"]), v["nodes"], v["strict"], v["verbose"], v["assume_access_mode"], v["validate"]
+    ),
+    ("files", "nodes", "strict", "verbose", "assume_access_mode", "validate"),
 )
 
 scope_options = _grouped(

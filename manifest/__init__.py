@@ -103,6 +103,7 @@ def read_workloads(
     stdin_text: str | bytes | None = None,
     nodes: int | None = None,
     assume_access_mode: str | None = None,
+    validate: str = "strict",
 ) -> Manifests:
     """The workloads of the good documents, and one line per rejected document (in manifest order).
 
@@ -112,7 +113,12 @@ def read_workloads(
     workload is left to check: its ``errors`` are then the rejected lines (or the one reason).
 
     ``assume_access_mode`` (``--assume-access-mode``) is the access mode of a claim the manifests do
-    not define (None: every mode that can matter is checked, one workload variant each)."""
+    not define (None: every mode that can matter is checked, one workload variant each).
+
+    ``validate`` (``--validate``, as kubectl's): ``strict`` refuses a document with a field the
+    API server does not know at the levels kubecheck reads (the top, metadata, the workload's
+    spec), as ``kubectl apply`` does by default; ``warn`` and ``ignore`` drop such fields (the CLI
+    warns on stderr for ``warn``) and keep them in ``unknown``."""
     if nodes is not None and not 1 <= nodes <= MAX_NODES_OPTION:
         raise ManifestError(
             f"--nodes: expected an integer from 1 to {MAX_NODES_OPTION}, got {nodes}",
@@ -120,8 +126,34 @@ def read_workloads(
             expected=f"1..{MAX_NODES_OPTION}",
             got=str(nodes),
         )
+    if validate not in validation.VALIDATE_MODES:
+        raise ManifestError(
+            f"--validate: expected one of {', '.join(validation.VALIDATE_MODES)}, got {validate!r}",
+            path="--validate",
+            expected="|".join(validation.VALIDATE_MODES),
+            got=str(validate),
+        )
     loaded = loader.read_sources(sources, stdin_text)
     read, refused = validation.read_records(loaded.documents)
+    if validate == "strict":  # the API server's strict field validation: the whole object is refused
+        strict_ok = []
+        for d, r in read:
+            extra = validation.unknown_fields(d)
+            if not extra:
+                strict_ok.append((d, r))
+                continue
+            err = validation.unknown_field_error(d, extra[0], r.meta.ref)
+            if len(extra) > 1:
+                n = len(extra) - 1
+                err = ManifestError(
+                    f"{err} (and {n} more unknown field{'s' if n > 1 else ''})",
+                    where=err.where,
+                    path=err.path,
+                    expected=err.expected,
+                    got=err.got,
+                )
+            refused.append(err)
+        read = strict_ok
     records, twice = _duplicates([r for _, r in read])
     kept = {id(r) for r in records}
     order = {name: n for n, name in enumerate(loaded.sources)}
@@ -176,6 +208,7 @@ def check_manifests(
     verbose: bool = False,
     strict: bool = False,
     assume_access_mode: str | None = None,
+    validate: str = "strict",
     faults: frozenset[str] = frozenset(),
     workload_seconds: float | None = WORKLOAD_SECONDS,
     watchdog: Watchdog | None = None,
@@ -195,7 +228,7 @@ def check_manifests(
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
     started = time.perf_counter()
-    m = read_workloads(sources, stdin_text, nodes, assume_access_mode)
+    m = read_workloads(sources, stdin_text, nodes, assume_access_mode, validate)
     found, ignored, unknown = m.workloads, m.ignored, m.unknown
     total = Deadline(budget.timeout)
     reports = []

@@ -103,6 +103,9 @@ KNOWN = {
         "ownerReferences",
         "finalizers",
         "managedFields",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "selfLink",
     },
     "Deployment.spec": {
         "replicas",
@@ -580,6 +583,29 @@ def read_all(docs: Sequence[Document]) -> list[o.Record]:
             errors[0] + (f" (and {more} more error{'s' if more > 1 else ''})" if more else ""), errors=tuple(errors)
         )
     return [r for _, r in records]
+
+
+#: ``--validate``, as kubectl's: strict (the default of ``kubectl apply`` since v1.27: the API server's
+#: strict field validation refuses an unknown field), warn (told on stderr, then dropped, as the API
+#: server's ``fieldValidation=Warn`` does) or ignore (dropped; listed with --verbose).
+VALIDATE_MODES = ("strict", "warn", "ignore")
+
+
+def unknown_field_error(doc: Document, field: str, ref: str) -> ManifestError:
+    """The API server's strict decoding error for an unknown field, with the nearest known name."""
+    parent, _, name = field.rpartition(".")
+    kind = doc.obj.get("kind")
+    known = KNOWN[""] if not parent else KNOWN.get(f"{kind}.{parent}" if parent == "spec" else parent, set())
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    hint = f"; did you mean {parent + '.' if parent else ''}{close[0]}?" if close else ""
+    return ManifestError(
+        f'{doc.where}: {ref}: strict decoding error: unknown field "{field}"{hint} '
+        "(kubectl apply's default --validate=strict; --validate=warn or ignore to check it anyway)",
+        where=doc.where,
+        path=field,
+        expected="a field of " + (f"{kind}.{parent}" if parent else str(kind)),
+        got=field,
+    )
 
 
 def unknown_fields(doc: Document) -> list[str]:

@@ -4,11 +4,11 @@ Every case runs the command in-process and asserts exit 2, nothing on stdout, ex
 ``Error: …`` line on stderr (click's ``Usage:``/``Try`` lines may precede it for a malformed
 command line) that names the field, what was expected and what came, and no traceback.
 
-Cases: 168 manifests given on standard input (wrong types, missing required fields,
+Cases: 173 manifests given on standard input (wrong types, missing required fields,
 bad int-or-percent values, negative numbers, selectors, access modes, tolerations, limits: huge
 files, binary data, deep nesting, "billion laughs" aliases, empty and non-mapping documents),
 8 given as files or directories, and 39 command lines (bad flags and values,
-options of the other mode, unreadable or unwritable paths): 215 in all. With
+options of the other mode, unreadable or unwritable paths): 220 in all. With
 ``tests/cli/test_replay_bad_input.py`` (traces) and ``tests/manifest/test_diagnostics.py``
 (diagnostics a Kubernetes user expects) they make the corpus of issue 12. A directory or stream
 with good documents among bad ones is checked at the end of this file: every bad document
@@ -126,6 +126,20 @@ MANIFESTS: list[tuple[str, str | bytes, tuple[str, ...]]] = [
     ("replicas-numeric-string", dep(REPLICAS, 'replicas: "3"'), ("spec.replicas", "integer", "'3'")),
     ("replicas-inf", dep(REPLICAS, "replicas: .inf"), ("spec.replicas", "integer", "inf")),
     ("replicas-nan", dep(REPLICAS, "replicas: .nan"), ("spec.replicas", "integer", "nan")),
+    # -- unknown fields: refused as kubectl apply's default --validate=strict refuses them ------
+    (
+        "unknown-spec-replica",
+        dep(REPLICAS, "replica: 3"),
+        ('unknown field "spec.replica"', "did you mean spec.replicas"),
+    ),
+    (
+        "unknown-metadata-lables",
+        dep("metadata: {name: web}", "metadata: {name: web, lables: {a: b}}"),
+        ('"metadata.lables"', "did you mean metadata.labels"),
+    ),
+    ("unknown-top-level", DEPLOYMENT + "specs: {}\n", ('unknown field "specs"', "did you mean spec")),
+    ("unknown-sts-service", sts("serviceName: db", "serviceNam: db"), ('"spec.serviceNam"', "spec.serviceName")),
+    ("unknown-ds-update", ds("selector:", "updateStrat: {}\n  selector:"), ('"spec.updateStrat"', "updateStrategy")),
     # -- int-or-percent -----------------------------------------------------------------------
     ("surge-12x-percent", dep(SURGE, 'maxSurge: "12x%"'), ("maxSurge", "12x%")),
     ("surge-percent-word", dep(SURGE, 'maxSurge: "abc"'), ("maxSurge", "abc")),
@@ -713,3 +727,34 @@ def test_a_workload_defined_twice_rejects_the_later_one_and_checks_the_first() -
         "(first in <stdin> (document 1); the API server keeps one object per name)\n"
     )
     assert result.stdout.count('"deployment/web"') >= 1
+
+
+TYPO = dep(REPLICAS, "replica: 3")
+
+
+def test_validate_warn_tells_each_unknown_field_and_checks_the_document_without_it() -> None:
+    result = CliRunner().invoke(cli, ["check", "-f", "-", "--validate", "warn"], input=TYPO)
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning: ")]
+    assert warnings == ["Warning: <stdin> (document 1): spec.replica: unknown field, dropped (--validate=warn)"]
+    assert "deployment/web" in result.stdout
+    assert "replicas=1" in result.stdout  # the field is dropped: the API server's default replicas
+    assert result.exit_code in (0, 12), result.stdout[-2000:]
+
+
+def test_validate_ignore_drops_unknown_fields_silently_and_verbose_lists_them() -> None:
+    quiet = CliRunner().invoke(cli, ["check", "-f", "-", "--validate", "ignore"], input=TYPO)
+    assert "Warning" not in quiet.stderr and "Error" not in quiet.stderr
+    verbose = CliRunner().invoke(cli, ["check", "-f", "-", "--validate", "ignore", "-v"], input=TYPO)
+    assert "unknown fields (ignored): <stdin> (document 1): spec.replica" in verbose.stdout
+
+
+def test_an_unknown_field_rejects_only_its_own_document() -> None:
+    good = DEPLOYMENT.replace("name: web", "name: shop").replace("app: web", "app: shop")
+    result = CliRunner().invoke(cli, ["check", "-f", "-"], input=TYPO + "---\n" + good)
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines() if line.startswith("Error: ")] == [
+        'Error: <stdin> (document 1): deployment/web: strict decoding error: unknown field "spec.replica"; '
+        "did you mean spec.replicas? (kubectl apply's default --validate=strict; --validate=warn or ignore "
+        "to check it anyway)"
+    ]
+    assert "deployment/shop" in result.stdout
