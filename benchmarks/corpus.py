@@ -181,6 +181,22 @@ def report(docs: list[dict[str, Any]], argv: list[str], total: float, before: st
             f"| {w['object']}{' [' + w['variant'] + ']' if w['variant'] else ''} | {d['file']} | {w['model']} "
             f"| {w['seconds']:.1f} | {route_text(w)} | {predicted(w)} |"
         )
+    at_size = [
+        w["seconds"] / w["predicted_seconds"]
+        for _, w in workloads
+        if w["route"] == "explicit at the manifest's size" and w["predicted_seconds"]
+    ]
+    if at_size:
+        at_size.sort()
+        lines += [
+            "",
+            "## The cost model against these runs",
+            "",
+            f"For the {len(at_size)} workloads explored at their own size, measured seconds / predicted seconds "
+            f"(`sizing.predict`, before the safety factor): median {at_size[len(at_size) // 2]:.2f}, "
+            f"largest {at_size[-1]:.2f}, smallest {at_size[0]:.2f}. Above 1 the prediction was low; the plan "
+            "needs predicted × 2 to fit the budget.",
+        ]
     lines += ["", "## Workloads with an INCONCLUSIVE row", ""]
     if not inconclusive:
         lines.append("None.")
@@ -215,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workload-timeout", type=float, default=None)
     ap.add_argument("--out", type=Path, default=None, help="where to write the report (default results/corpus.md)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw figures as JSON")
+    ap.add_argument("--from-json", type=Path, default=None, help="run nothing: render a --json file again")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.workload_timeout is None:
@@ -223,6 +240,13 @@ def main(argv: list[str] | None = None) -> int:
         args.workload_timeout = WORKLOAD_SECONDS
     if args.one:
         print(json.dumps(one(args.one, args.workload_timeout)))
+        return 0
+    if args.from_json is not None:
+        docs = json.loads(args.from_json.read_text())
+        text = report(docs, argv, sum(d["wall"] for d in docs), "not recorded", "not recorded", args.workload_timeout)
+        print(text)
+        if args.out is not None:
+            args.out.write_text(text)
         return 0
     files = args.files or sorted(CORPUS.glob("*.yaml"))
     out = args.out if args.out is not None else (None if args.files else RESULTS / "corpus.md")
