@@ -96,7 +96,7 @@ def write(secs: dict[str, float], threshold: float) -> tuple[int, float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--threshold", type=float, default=2.0, help="seconds above which a test is slow (2.0)")
+    ap.add_argument("--threshold", type=float, default=1.5, help="seconds above which a test is slow (1.5)")
     ap.add_argument("--from", dest="log", type=Path, help="a saved `pytest --durations=0` output to cut")
     args = ap.parse_args()
     log = args.log
