@@ -8,8 +8,10 @@ whether its predicate holds in state k. Depths are tried in order and each earli
 unsatisfiable, so the first model is a shortest counterexample or witness — the same depth
 breadth-first search reports. The query is posed under an assumption literal, so nothing is
 popped and learnt clauses are kept. With symbolic parameters, the solver's first choice (often
-replicas in the thousands) is then lowered by binary search on their sum at the same depth, for
-as long again as the search took (:func:`least_parameters`): users read traces at small sizes.
+replicas in the thousands) is then lowered by binary search on their sum at the same depth
+(:func:`least_parameters`): users read traces at small sizes. The search takes at most
+log2(sum) solver calls; it may use what is left of the timeout (without one, as long again as
+the search took, at least 2 s), so with a timeout the least values do not depend on the load.
 
 Verdicts: VIOLATED or WITNESSED with a trace certified by replay
 (:func:`kubecheck.checker.certify.certify_trace`), or INCONCLUSIVE with the bound reached
@@ -86,7 +88,7 @@ def search(
             model = u.solver.model()
             if encoder.params:
                 spent = time.perf_counter() - started
-                cap = max(2.0, spent) if timeout is None else min(max(2.0, spent), timeout - spent)
+                cap = max(2.0, spent) if timeout is None else timeout - spent
                 model = least_parameters(u, encoder, bad, k, model, cap)
             labels, states, params = encoder.decode(model, k)
             return hit, k, certify_trace(encoder, labels, states, params), "found"
