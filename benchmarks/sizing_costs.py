@@ -27,6 +27,7 @@ import argparse
 import gc
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -234,6 +235,18 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} {platform.machine()}"
 
 
+def code() -> str:
+    """The commit measured (``git rev-parse``), with "+ changes" when the work tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True)
+    except OSError:
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown (not a git checkout)"
+    return head.stdout.strip() + (" + uncommitted changes" if dirty.stdout.strip() else "")
+
+
 def load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -259,6 +272,7 @@ def write_costs(points: list[dict[str, Any]], date: str, load_text: str, command
         "",
         f"DATE = {date!r}",
         f"MACHINE = {machine()!r}",
+        f"CODE = {code()!r}",
         f"LOAD = {load_text!r}",
         f"COMMAND = {command!r}",
         f"POINT_SECONDS = {cap!r}",
@@ -287,6 +301,7 @@ def report(
         f"* date: {date}",
         f"* command: `{command}` (total {total:.0f} s); writes `manifest/costs.py`",
         f"* machine: {machine()}",
+        f"* code measured: {getattr(costs, 'CODE', 'unknown')}",
         f"* load average (1, 5, 15 min) before: {before}; after: {after}",
         f"* each point: at most {cap:g} s (a point that does not finish ends its series; its states are a lower bound)",
         "",

@@ -11,6 +11,7 @@ fits each shape's log-linear growth from them (sizing.SIZE_FIELDS names the size
 
 DATE = "2026-12-07 06:01 UTC"
 MACHINE = "Intel(R) Xeon(R) Processor @ 2.80GHz, 2 CPUs, Python 3.11.7, Linux x86_64"
+CODE = "4f33bf2 (a clean export of that commit, with this sizing)"
 LOAD = "3.73, 2.59, 1.68 before, 4.68, 4.31, 3.91 after"
 COMMAND = "python benchmarks/sizing_costs.py"
 POINT_SECONDS = 20.0

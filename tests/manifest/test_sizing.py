@@ -307,7 +307,7 @@ def test_a_plan_must_give_every_property_a_row() -> None:
 
 
 def test_the_cost_table_says_where_it_comes_from_and_fits_the_size_fields() -> None:
-    assert costs.DATE and costs.MACHINE and "sizing_costs.py" in costs.COMMAND
+    assert costs.DATE and costs.MACHINE and costs.CODE and "sizing_costs.py" in costs.COMMAND
     assert set(costs.POINTS) == {"deployment", "statefulset", "daemonset"}
     for model, rows in costs.POINTS.items():
         for _shape, size, states, largest, seconds, _ in rows:
