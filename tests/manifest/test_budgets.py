@@ -30,9 +30,23 @@ def replicas_manifest(tmp_path: Path, replicas: int) -> Path:
     return path
 
 
+def _default_sigint() -> None:
+    """Ctrl-C as a terminal delivers it: a test run started in the background (``nohup … &``)
+    passes SIGINT on *ignored*, and a process that inherits an ignored SIGINT rightly keeps
+    ignoring it (POSIX; kubecheck leaves such a disposition alone)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kubecheck(*args: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "kubecheck.cli", *args]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=_default_sigint,
+    )
 
 
 def test_timeout_holds_on_a_deployment_of_ten_replicas(tmp_path: Path) -> None:
