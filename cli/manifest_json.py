@@ -6,7 +6,7 @@ Schema (also in ``docs/report-format.md``)::
      "faults": [..], "rejected": [..],
      "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
                     "assumption": str | null,
-                    "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}],
+                    "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}], "plan": [..],
                     "properties": [{"property", "kind", "verdict", "role", "applicable", "counted", "method",
                                     "checked_at", "reduced", "caveat", "states", "transitions", "depth", "seconds",
                                     "note", "trace": kubecheck.trace/1 | null, "trace_group": int | null}],
@@ -14,7 +14,8 @@ Schema (also in ``docs/report-format.md``)::
 
 Added keys, none changed (a reader of the earlier document reads this one): ``rejected`` (the
 documents rejected while the good ones were checked; the run exits 2), ``assumption`` (what the
-check of the workload assumes that the manifests do not say), ``trace_group`` and
+check of the workload assumes that the manifests do not say), ``plan`` (how the workload was sized
+and checked, decided before any engine ran: the ``why`` line and one line per step), ``trace_group`` and
 ``trace_groups``. Violations with one root cause (:mod:`kubecheck.manifest.grouping`) form a
 group, numbered across the report as the text report's ``trace N``: ``shown`` is the property
 whose trace the text report shows, ``breaks`` every property that trace breaks (table order).
@@ -101,6 +102,7 @@ def report_document(report: ManifestReport) -> dict[str, Json]:
                 "not_modelled": list(wr.workload.not_modelled),
                 "notes": list(wr.workload.notes),
                 "skipped": [{"property": s.name, "reason": s.reason} for s in wr.skipped],
+                "plan": [line.strip() for line in wr.plan.splitlines()[1:]],
                 "properties": [row_document(r, report.standing(r), numbers.get((w, i))) for i, r in enumerate(wr.rows)],
                 "trace_groups": [group_document(report, g) for g in groups if g.workload == w],
             }

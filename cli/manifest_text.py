@@ -152,6 +152,14 @@ def _workload(report: ManifestReport, w: int, numbers: dict[tuple[int, int], int
     out += [f"  note: {what}" for what in wl.notes]
     if report.verbose:
         out += [f"  not checked: {s.name} ({s.reason})" for s in wr.skipped]
+        plan = wr.plan.splitlines()
+        if plan:  # the first line repeats the workload: its route follows the colon
+            route = plan[0].partition(": ")[2]
+            out.append(f"  plan: {route}" if route else "  plan:")
+            for line in plan[1:]:
+                body = line.strip()
+                lead = "    " + " " * (body.index(" ") + 1 if body[:1].isdigit() or body.startswith("why:") else 0)
+                out += text.wrap_text(body, text.WIDTH, "    ", lead)
     return out
 
 

@@ -248,7 +248,7 @@ def check_manifests(
             except execute.Interrupted as stop:
                 stopped = "interrupted"
                 rows = [stop.rows.get(p.name) or execute.stopped_row(plan, p, stopped) for p in plan.properties]
-        reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0))
+        reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0, plan.describe()))
     return ManifestReport(
         tuple(str(s) for s in sources),
         tuple(reports),

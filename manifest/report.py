@@ -99,6 +99,9 @@ class WorkloadReport:
     rows: tuple[Row, ...]
     skipped: tuple[Skipped, ...]
     seconds: float
+    #: how the rows were decided, decided before any engine ran (``WorkloadPlan.describe()``: the route,
+    #: the predicted cost at the manifest's size against the budget, one line per step)
+    plan: str = ""
 
 
 @attrs.frozen
