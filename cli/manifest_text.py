@@ -264,8 +264,9 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
     groups = trace_groups(report.workloads)
     numbers = group_numbers(groups)
     n_props = sum(len(w.rows) for w in report.workloads)
+    counts = f"{text.plural(len(report.workloads), 'workload')}, {text.plural(n_props, 'property', 'properties')}"
     out = [
-        f"kubecheck check -f {' '.join(report.sources)}: {len(report.workloads)} workloads, {n_props} properties "
+        f"kubecheck check -f {' '.join(report.sources)}: {counts} "
         f"(Kubernetes {KUBERNETES} semantics; user: one template edit; "
         f"{'faults: ' + ','.join(sorted(report.faults)) if report.faults else 'faults off'})"
     ]

@@ -25,7 +25,7 @@ def test_text_table_has_a_row_per_property_with_method_and_size() -> None:
     report = _report()
     text = manifest_text.render(report)
     lines = text.splitlines()
-    assert lines[0].startswith("kubecheck check -f -: 1 workloads, 14 properties")
+    assert lines[0].startswith("kubecheck check -f -: 1 workload, 14 properties")
     assert "deployment/web  (<stdin> (document 1); model deployment;" in text
     header = next(line for line in lines if line.lstrip().startswith("property"))
     assert header.split() == ["property", "verdict", "method", "checked", "at", "states", "seconds"]
