@@ -24,6 +24,7 @@ from typing import Any
 
 from kubecheck.cli import text
 from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
@@ -37,6 +38,7 @@ PHASES = (
     ("ready", "ready"),
     ("available", "available"),
     ("terminating", "terminating"),
+    ("failed", "failed"),
 )
 
 #: Budgets of the scope: spent by the actions that the trace already names.
@@ -110,7 +112,28 @@ class DeploymentDescriber:
         else:
             words += ["available (Ready),"]
         words += ["terminating (deleted, still running)"]
+        if self.scope.failure_mode == sdc.EVICTED:
+            words[-1] += ","
+            words += ["failed (phase Failed: evicted by the kubelet, not active)"]
+        failing = self._failing()
+        if failing:
+            words += [f"— {failing}"]
         return text.wrap_text(" ".join(words), text.WIDTH - 4)
+
+    def _failing(self) -> str:
+        """What the scope's failing release does, in the kubelet's words ('' when nothing fails)."""
+        sc = self.scope
+        what = {
+            sdc.NEVER_START: "never start (image pull error: Pending, ErrImagePull/ImagePullBackOff)",
+            sdc.NEVER_READY: "start but never become Ready (the readiness probe fails)",
+            sdc.CRASH_BEFORE_READY: "crash before becoming Ready (CrashLoopBackOff: Running, not Ready)",
+            sdc.CRASH_AFTER_READY: "crash after becoming Ready (CrashLoopBackOff)",
+            sdc.EVICTED: "are evicted by the kubelet once started (node pressure: phase Failed)",
+        }.get(sc.failure_mode)
+        if what is None:
+            return ""
+        whose = "the first template's pods" if sc.starts_fresh else "pods of edited templates"
+        return f"{whose} {what}"
 
     def _strategy(self, s: Any) -> str:
         surge, unavailable = self.scope.rolling(bool(s.strategy_edited))
@@ -190,7 +213,7 @@ class DeploymentDescriber:
 
     def _counts(self, field: str, t: int, s: Any) -> list[tuple[str, int]]:
         """(where, count) of ReplicaSet t's pods in ``field``: per node where pods are placed."""
-        if field == "unscheduled" or not self.scope.nodes:
+        if field in d.PER_REPLICASET or not self.scope.nodes:
             return [("", d.in_phase(s, field, t))]
         return [(f" on {node_name(n)}", c) for n, c in enumerate(d.on_nodes(s, field, t))]
 

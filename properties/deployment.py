@@ -10,6 +10,7 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_names import replicaset_name
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -28,6 +29,13 @@ def _no_faults(sc: DeploymentScope) -> Value:
 
 def _crashes(sc: DeploymentScope) -> Value:
     return attrs.evolve(_fixed_replicas(sc), faults=frozenset({"crash"}), fault_budget=max(1, sc.fault_budget))
+
+
+def _failing_release(sc: DeploymentScope) -> Value:
+    """The scope's failing release, or (none set) an update whose pods never become Ready; no faults."""
+    if sc.failure_mode != "none":
+        return _no_faults(sc)
+    return attrs.evolve(_no_faults(sc), pod_failure=sdc.NEVER_READY, failing_revision=sdc.UPDATE)
 
 
 def _with_rollback(sc: DeploymentScope) -> Value:
@@ -136,6 +144,21 @@ def rollback_can_happen(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Va
     newer_exists = ops.or_(*[ops.and_(s.template < u, s.rs_exists[u]) for u in range(k)])
     return ops.and_(
         s.rollbacks_left < sc.rollbacks, newer_exists, d.rollout_complete(ops, sc, s), _current_is_newest(ops, sc, s)
+    )
+
+
+def failed_pod_replaced(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """A ReplicaSet has a Failed pod and, beside it, spec.replicas active pods, as its status reports."""
+    return ops.or_(
+        *[
+            ops.and_(
+                s.failed[t] > 0,
+                s.rs_replicas[t] > 0,
+                d.active_pods(s, t) == s.rs_replicas[t],
+                s.rs_status_replicas[t] == s.rs_replicas[t],
+            )
+            for t in range(len(s.rs_exists))
+        ]
     )
 
 
@@ -309,6 +332,30 @@ PROPERTIES = (
         adjust=_crashes,
         assumes="one pod crash may happen; replicas not changed by the user",
         explain=_explain_floor,
+    ),
+    Property(
+        name="deployment.availability_floor_with_failing_release",
+        kind="always",
+        doc="available pods never drop below replicas - maxUnavailable while the new release's pods fail (the scope's "
+        "pod-failure; none set: they never become Ready)",
+        upstream="guaranteed only against pods that never become available: rolling.go:reconcileOldReplicaSets "
+        "scales old ReplicaSets down against status.availableReplicas, so a release that never starts or is never "
+        "Ready stalls with the old pods serving; pods that fail after being counted available (crash-after-ready, "
+        "evicted: pkg/kubelet/eviction) take the floor down, as any involuntary disruption does",
+        predicate=availability_floor,
+        adjust=_failing_release,
+        assumes="the new release's pods fail as pod-failure says (default never-ready); no faults; replicas not "
+        "changed by the user",
+        explain=_explain_floor,
+    ),
+    Property(
+        name="deployment.failed_pod_replaced",
+        kind="sometimes",
+        doc="a ReplicaSet with a Failed pod runs spec.replicas active pods beside it and reports them (witness)",
+        upstream="controller_utils.go:FilterActivePods leaves out pods in phase Failed, so replica_set.go:"
+        "manageReplicas creates their replacements and status.replicas does not count them; nothing deletes the "
+        "Failed pod (the pod GC only past --terminated-pod-gc-threshold)",
+        predicate=failed_pod_replaced,
     ),
     Property(
         name="deployment.revisions_unique",

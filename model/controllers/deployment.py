@@ -20,8 +20,28 @@ Upstream files and functions modelled (paraphrased; facts in ``papers/README.md`
   ReplicaSet pick any split (parameter ``from_ready``).
 * ``pkg/registry/core/pod/strategy.go`` — deleting a pod that was never scheduled removes it at
   once; a scheduled pod becomes *terminating* until the kubelet confirms it stopped.
-* ``pkg/controller/controller_utils.go:FilterActivePods`` — terminating pods are not active:
-  a ReplicaSet replaces them at once and its status.replicas does not count them.
+* ``pkg/controller/controller_utils.go:FilterActivePods`` (``IsPodActive``) — a pod is active unless
+  it is in phase Succeeded or Failed or has a deletionTimestamp: terminating and Failed pods are not
+  active, so a ReplicaSet replaces them at once and its status.replicas does not count them
+  (``active_pods``); ready and available are the kubelet's Ready condition and ``IsPodAvailable``.
+* Failing releases (scope ``pod-failure``, on the templates of edits or, ``failing-revision=first``,
+  on the first one, the Deployment then starting just created with no ReplicaSet): the kubelet
+  never starts a pod whose image cannot be pulled (``never-start``: Pending, ErrImagePull /
+  ImagePullBackOff; ``kubelet.start_pod`` has no action for that ReplicaSet); a pod whose
+  readiness probe fails is Running and never Ready (``never-ready``: ``kubelet.pod_ready`` has
+  none); a container that exits before the pod is Ready is restarted with back-off
+  (``crash-before-ready``, CrashLoopBackOff: the pod stays Running, not Ready; with
+  restartPolicy Always the phase never leaves Running, and the restart count it raises is read
+  only by the deletion ranking's tie-breaks, which the model leaves free, so in counters this is
+  exactly ``never-ready``); one that exits after it was Ready loses Ready and comes back
+  (``crash-after-ready``, the old ``broken-release``: ``kubelet.container_crashes``, weakly fair
+  per ReplicaSet); ``pkg/kubelet/eviction`` evicts a started pod under node pressure, ending it in
+  phase Failed (``evicted``: ``kubelet.evict_pod_under_pressure``, weakly fair per ReplicaSet, as
+  the release's memory use always brings the node under pressure). A Failed pod is not active, so
+  its ReplicaSet replaces it at once and status.replicas leaves it out; nothing deletes it (the
+  pod GC only past --terminated-pod-gc-threshold, 12,500), so it is counted per ReplicaSet in
+  ``failed``, saturating at the pod cap (no command reads more than whether it is there, and a
+  live-pod bound breaks before the count saturates), and removed with its ReplicaSet.
 * ``pkg/api/v1/pod/util.go:IsPodAvailable`` — available = Ready for longer than
   minReadySeconds; with minReadySeconds > 0 that is its own step (``clock.pass_min_ready_seconds``).
 * ``sync.go:scaleReplicaSet`` and ``util/deployment_util.go:SetReplicasAnnotations`` — every write of a
@@ -96,6 +116,7 @@ from __future__ import annotations
 
 import itertools
 
+from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
@@ -121,6 +142,8 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
 
     R = sc.replicas
     up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
+    if sc.starts_fresh:
+        return _just_created(sc)
     return DeploymentState(
         replicas=R,
         template=0,
@@ -148,12 +171,55 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         ready=placed0(0),
         available=placed0(up),
         terminating=placed0(0),
+        failed=slot0(0),
         attached=(True,) + (False,) * (sc.nodes - 1) if sc.claims else (),
         claim_home=(1,) if sc.claims else (),
     )
 
 
+def _just_created(sc: DeploymentScope) -> DeploymentState:
+    """A Deployment just created (``failing-revision=first``): no ReplicaSet, no pod, its spec not
+    yet observed; the controller's first sync creates the first template's ReplicaSet."""
+    k, P = sc.templates, sc.placements
+    zeros, placed = (0,) * k, (0,) * (k * P)
+    return DeploymentState(
+        replicas=sc.replicas,
+        template=0,
+        templates_used=1,
+        paused=False,
+        strategy_edited=False,
+        strategy_edits_left=sc.strategy_edits if sc.edits_strategy else 0,
+        observed=False,
+        scales_left=sc.scales if sc.scale_to else 0,
+        rollbacks_left=sc.rollbacks,
+        pauses_left=sc.pauses,
+        faults_left=sc.fault_budget if sc.faults else 0,
+        rs_exists=(False,) * k,
+        rs_revision=zeros,
+        rs_history=zeros,
+        rs_replicas=zeros,
+        rs_desired=zeros,
+        rs_max=zeros,
+        rs_synced=(False,) * k,
+        rs_status_replicas=zeros,
+        rs_status_available=zeros,
+        unscheduled=zeros,
+        pending=placed,
+        running=placed,
+        ready=placed,
+        available=placed,
+        terminating=placed,
+        failed=zeros,
+        attached=(False,) * sc.nodes if sc.claims else (),
+        claim_home=(0,) if sc.claims else (),
+    )
+
+
 # -- derived quantities (used by commands, properties and traces) ----------------------------
+
+PER_REPLICASET = ("unscheduled", "failed")
+"""Pod counters kept per ReplicaSet, not per node: unscheduled pods have none; Failed pods run
+nothing there (their containers are stopped and volumes released)."""
 
 BOUND = ("pending", "running", "ready", "available")
 """Phases of a pod bound to a node and not deleted (the active pods a node holds)."""
@@ -179,7 +245,7 @@ def _total(terms: Value) -> Value:
 
 def in_phase(s: DeploymentState, phase: str, t: int) -> Value:
     """How many pods of ReplicaSet ``t`` are in ``phase`` (on any node)."""
-    return s.unscheduled[t] if phase == "unscheduled" else _total(on_nodes(s, phase, t))
+    return getattr(s, phase)[t] if phase in PER_REPLICASET else _total(on_nodes(s, phase, t))
 
 
 def on_node(s: DeploymentState, n: int, phases: tuple[str, ...] = BOUND) -> Value:
@@ -189,12 +255,13 @@ def on_node(s: DeploymentState, n: int, phases: tuple[str, ...] = BOUND) -> Valu
 
 
 def active_pods(s: DeploymentState, t: int) -> Value:
+    """controller.FilterActivePods: neither Failed/Succeeded nor deleted (terminating)."""
     return _total(in_phase(s, phase, t) for phase in ("unscheduled",) + BOUND)
 
 
 def live_pods(ops: Ops, s: DeploymentState) -> Value:
-    """Every pod object that exists, terminating ones included."""
-    return ops.sum_(active_pods(s, t) + in_phase(s, "terminating", t) for t in range(len(s.rs_exists)))
+    """Every pod object that exists: active, terminating and Failed ones."""
+    return ops.sum_(active_pods(s, t) + in_phase(s, "terminating", t) + s.failed[t] for t in range(len(s.rs_exists)))
 
 
 def available_pods(ops: Ops, s: DeploymentState) -> Value:
@@ -519,8 +586,39 @@ def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int
     return {phase: _add(getattr(s, phase), i, -1), "running": _add(s.running, i, 1)}
 
 
-def _broken_slots(sc: DeploymentScope) -> range:
-    return range(1, sc.templates) if sc.broken_release else range(0)
+def _failing_in(*modes: str) -> Value:
+    """The ReplicaSet slots whose pods fail in one of ``modes`` (none when the scope's mode is another)."""
+
+    def domain(sc: DeploymentScope) -> tuple[int, ...]:
+        return sc.failing_slots() if sc.failure_mode in modes else ()
+
+    return domain
+
+
+def _healthy_in(*modes: str) -> Value:
+    """Every ReplicaSet slot but those whose pods fail in one of ``modes``."""
+
+    def domain(sc: DeploymentScope) -> list[int]:
+        failing = _failing_in(*modes)(sc)
+        return [t for t in _slots(sc) if t not in failing]
+
+    return domain
+
+
+def _evict_under_pressure_guard(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str
+) -> Value:
+    return getattr(s, phase)[_at(s, rs, node)] > 0
+
+
+def _evict_under_pressure_effect(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str
+) -> dict:
+    """The kubelet evicts the pod (node-pressure eviction): containers killed, phase Failed. The
+    counter saturates at the cap: beyond it only "that many or more" is kept, which no command,
+    property or trace reads."""
+    i = _at(s, rs, node)
+    return {phase: _add(getattr(s, phase), i, -1), "failed": _set(s.failed, rs, ops.min_(s.failed[rs] + 1, sc.pod_cap))}
 
 
 def _terminated_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
@@ -653,6 +751,7 @@ def _evict_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, no
 _RS = (("rs", _slots),)
 _RS_NODE = _RS + (("node", _nodes),)
 _start_guard, _start_effect = _move("pending", "running", needs_volume=True)
+_NOT_READY = (sdc.NEVER_READY, sdc.CRASH_BEFORE_READY)
 _avail_guard, _avail_effect = _move("ready", "available")
 
 COMMANDS = (
@@ -722,11 +821,15 @@ COMMANDS = (
         _start_guard,
         _start_effect,
         "start the containers of a bound pod (phase Running, not Ready), once the shared claim's volume is attached to "
-        "its node",
-        params=_RS_NODE,
+        "its node (never for a release whose image cannot be pulled: pod-failure=never-start)",
+        params=(("rs", _healthy_in(sdc.NEVER_START)), ("node", _nodes)),
     ),
     Command(
-        "kubelet.pod_ready", _pod_ready_guard, _pod_ready_effect, "readiness probe passes (Ready)", params=_RS_NODE
+        "kubelet.pod_ready",
+        _pod_ready_guard,
+        _pod_ready_effect,
+        "readiness probe passes (Ready; never for pod-failure=never-ready or crash-before-ready)",
+        params=(("rs", _healthy_in(*_NOT_READY)), ("node", _nodes)),
     ),
     Command(
         "clock.pass_min_ready_seconds",
@@ -741,8 +844,26 @@ COMMANDS = (
         _crashloop_guard,
         _crashloop_effect,
         "a container of a broken release crashes after becoming Ready and is restarted (CrashLoopBackOff)",
-        params=(("rs", _broken_slots), ("node", _nodes), ("phase", _fault_phases(("ready", "available")))),
-        enabled_in=lambda sc: sc.broken_release,
+        params=(
+            ("rs", _failing_in(sdc.CRASH_AFTER_READY)),
+            ("node", _nodes),
+            ("phase", _fault_phases(("ready", "available"))),
+        ),
+        enabled_in=lambda sc: sc.failure_mode == sdc.CRASH_AFTER_READY,
+        fair_by=("rs",),
+    ),
+    Command(
+        "kubelet.evict_pod_under_pressure",
+        _evict_under_pressure_guard,
+        _evict_under_pressure_effect,
+        "node-pressure eviction of a started pod of the failing release: containers killed, phase Failed (not "
+        "active: its ReplicaSet creates a replacement; the Failed pod object stays)",
+        params=(
+            ("rs", _failing_in(sdc.EVICTED)),
+            ("node", _nodes),
+            ("phase", _fault_phases(("running", "ready", "available"))),
+        ),
+        enabled_in=lambda sc: sc.failure_mode == sdc.EVICTED,
         fair_by=("rs",),
     ),
     Command(

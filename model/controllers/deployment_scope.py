@@ -10,6 +10,11 @@ A strategy edit (``strategy-edits`` > 0, off in every preset) lets the user swit
 spec.strategy.rollingUpdate between the manifest's values and ``edited-max-surge`` /
 ``edited-max-unavailable`` mid-rollout; both settings are validated as the API server would.
 
+A failing release (``pod-failure``, off in every preset) makes the pods of edited templates
+(``failing-revision=update``) or of the first one (``first``) fail as the kubelet shows it: never
+start, never Ready, crash before or after Ready, or end Failed by node-pressure eviction;
+``broken-release`` is the older name of crash-after-ready on updates.
+
 Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
@@ -45,6 +50,12 @@ from kubecheck.model.kernel.scopes import (
 )
 
 FAULTS = ("crash", "evict")
+#: How a failing release's pods fail (scope ``pod-failure``), in the kubelet's words.
+NEVER_START, NEVER_READY, CRASH_BEFORE_READY = "never-start", "never-ready", "crash-before-ready"
+CRASH_AFTER_READY, EVICTED = "crash-after-ready", "evicted"
+POD_FAILURES = ("none", NEVER_START, NEVER_READY, CRASH_BEFORE_READY, CRASH_AFTER_READY, EVICTED)
+#: Which revision fails (scope ``failing-revision``): the templates of edits, or the first one.
+UPDATE, FIRST = "update", "first"
 #: Exhaustive search is refused beyond this many replicas unless it has a budget: the counter
 #: model's state space grows about as replicas^4 (206,299 states at 10 replicas, 25%/25%).
 EXPLICIT_MAX_REPLICAS = 20
@@ -151,6 +162,21 @@ class DeploymentScope:
         False,
         show_bool,
     )
+    pod_failure: str = param(
+        "pod-failure",
+        "how the failing revision's pods fail: never-start (image pull error: Pending for ever), never-ready "
+        "(readiness probe fails: Running, never Ready), crash-before-ready (CrashLoopBackOff before Ready), "
+        "crash-after-ready (as broken-release), evicted (the kubelet evicts them under node pressure: Failed)",
+        parse_choice(POD_FAILURES),
+        "none",
+    )
+    failing_revision: str = param(
+        "failing-revision",
+        "which pods fail: update (those of every template an edit writes) or first (the first template's; "
+        "the Deployment then starts just created, with no ReplicaSet yet)",
+        parse_choice((UPDATE, FIRST)),
+        UPDATE,
+    )
     nodes: int = param(
         "nodes",
         "nodes the pods are placed on (node-a, node-b); 0 = pods are not placed on named nodes",
@@ -185,6 +211,11 @@ class DeploymentScope:
                     f"edit-to: expected edit {i} to write template {i} (new) or an earlier one "
                     f"(0..{i - 1}), got {value}"
                 )
+        if self.broken_release and self.pod_failure != "none":
+            raise ScopeError(
+                f"broken-release: expected false when pod-failure is set (broken-release is "
+                f"pod-failure=crash-after-ready on updates), got true with pod-failure={self.pod_failure}"
+            )
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
         if self.nodes and self.min_ready_seconds:
@@ -246,6 +277,23 @@ class DeploymentScope:
     def same_template(self, t: int) -> list[int]:
         """The slots whose template equals slot ``t``'s (``t`` included), oldest first."""
         return [u for u in range(self.templates) if self.template_value(u) == self.template_value(t)]
+
+    @property
+    def failure_mode(self) -> str:
+        """How the failing revision's pods fail ("none" when no revision fails)."""
+        return CRASH_AFTER_READY if self.broken_release else self.pod_failure
+
+    def failing_slots(self) -> tuple[int, ...]:
+        """The slots whose pods fail: those whose template is an edit's (update) or the first one (first)."""
+        if self.failure_mode == "none":
+            return ()
+        first = self.failing_revision == FIRST and not self.broken_release
+        return tuple(t for t in range(self.templates) if (self.template_value(t) == 0) == first)
+
+    @property
+    def starts_fresh(self) -> bool:
+        """The Deployment starts just created (no ReplicaSet): its first revision is the failing one."""
+        return self.failure_mode != "none" and self.failing_revision == FIRST and not self.broken_release
 
     @property
     def max_replicas(self) -> int:

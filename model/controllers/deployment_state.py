@@ -87,5 +87,8 @@ class DeploymentState:
     ready: tuple = _pods(_cap, "pods Ready for less than minReadySeconds")
     available: tuple = _pods(_cap, "pods available (Ready for minReadySeconds)")
     terminating: tuple = _pods(lambda sc: sc.terminating_cap, "pods deleted gracefully, still running")
+    failed: tuple = _rs_pods(
+        _cap, "pods in phase Failed (evicted by the kubelet): not active, kept until deleted; saturates at the cap"
+    )
     attached: tuple = vol.attached_field(claim_count)
     claim_home: tuple = vol.claim_home_field(claim_count)

@@ -63,6 +63,7 @@ RS_WRITES = (
     "ready",
     "available",
     "terminating",
+    "failed",
 )
 
 
@@ -235,6 +236,7 @@ class Plan:
         w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
         w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
         w["unscheduled"][t] = ops.ite(gone, 0, w["unscheduled"][t])
+        w["failed"][t] = ops.ite(gone, 0, w["failed"][t])  # no containers left to stop: gone at once
         P = len(w["pending"]) // self.k
         for i in range(t * P, (t + 1) * P):  # each node's pods of RS t
             dying = w["pending"][i] + w["running"][i] + w["ready"][i] + w["available"][i]

@@ -211,7 +211,16 @@ def test_engines_agree(preset: str, name: str) -> None:
 
 # Issue 13 item 4: the ReplicaSet bookkeeping scopes (strategy edits, a template written again).
 # BMC to the full search depth (the HOLDS / UNREACHABLE rows) takes minutes: thorough tier only.
+# Issue 13 item 1 rows: failing releases (the floor against pods that never / do become available,
+# the Failed pod replaced, a stuck rollout is not a safety property: no_stuck_rollout is terminal).
 BOOKKEEPING = [
+    ("availability_floor_with_failing_release", {}),
+    ("availability_floor_with_failing_release", {"pod-failure": "never-start"}),
+    ("availability_floor_with_failing_release", {"pod-failure": "crash-after-ready"}),
+    ("availability_floor_with_failing_release", {"pod-failure": "evicted"}),
+    ("availability_floor_with_failing_release", {"pod-failure": "never-ready", "failing-revision": "first"}),
+    ("failed_pod_replaced", {"pod-failure": "evicted"}),
+    pytest.param("failed_pod_replaced", {}, marks=SLOW),
     ("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "0", "edited-max-unavailable": "1"}),
     pytest.param("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "2"}, marks=SLOW),
     ("replicaset_reused_with_new_revision", {"edits": "2", "edit-to": "1,0"}),
@@ -220,7 +229,7 @@ BOOKKEEPING = [
 
 
 @pytest.mark.parametrize(("name", "settings"), BOOKKEEPING)
-def test_bookkeeping_scopes_agree_across_engines_at_tiny(name: str, settings: dict) -> None:
+def test_issue_13_scopes_agree_across_engines_at_tiny(name: str, settings: dict) -> None:
     """Explicit search and BMC (to the search's depth, or to its shortest trace) give the same
     verdict on the bookkeeping scopes; a violation or witness is found at the same depth."""
     from kubecheck.model.kernel.scopes import with_settings

@@ -56,6 +56,8 @@ TINY_SCOPES = {
             "revision-history-limit": "0",
         },
     ),
+    # a release evicted under node pressure (issue 13 item 1)
+    "tiny-evicted": with_settings(PRESETS["tiny"], {"pod-failure": "evicted", "min-ready-seconds": "5"}),
     # a maxSurge/maxUnavailable edit mid-rollout and an edit back to the first template (issue 13 item 4)
     "tiny-bookkeeping": with_settings(
         PRESETS["tiny"],

@@ -112,6 +112,7 @@ def state_for(
         ready=per_slot([0] * n),
         available=per_slot(available),
         terminating=per_slot([0] * n),
+        failed=per_slot([0] * n),
         attached=(),
         claim_home=(),
     )

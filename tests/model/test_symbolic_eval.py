@@ -58,6 +58,11 @@ SCOPES = {
             "edited-max-unavailable": "1",
         },
     ),
+    # failing releases (issue 13 item 1): evicted under node pressure; a first release never Ready
+    "tiny-evicted": with_settings(PRESETS["tiny"], {"pod-failure": "evicted"}),
+    "tiny-first-never-ready": with_settings(
+        PRESETS["tiny"], {"pod-failure": "never-ready", "failing-revision": "first"}
+    ),
     # pods on two nodes sharing one ReadWriteOnce claim: the spread deletions, attach and detach
     # (Recreate: every old pod goes, so the volume detaches and attaches where the new ones land)
     "tiny-placed": with_settings(
@@ -65,7 +70,15 @@ SCOPES = {
     ),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
-SAMPLES = {"tiny": 200, "small": 120, "small-recreate": 80, "tiny-everything": 150, "tiny-placed": 400}
+SAMPLES = {
+    "tiny": 200,
+    "small": 120,
+    "small-recreate": 80,
+    "tiny-everything": 150,
+    "tiny-evicted": 400,
+    "tiny-first-never-ready": 100,
+    "tiny-placed": 400,
+}
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000
 

@@ -64,6 +64,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 18),
         "rollback_can_happen": (W, 4),
+        "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
+        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (U, None),  # tiny has no rollout undo and no edit back
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
@@ -83,6 +85,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 24),
         "rollback_can_happen": (W, 5),
+        "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
+        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (W, 5),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
@@ -102,6 +106,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 22),
         "rollback_can_happen": (W, 25),
+        "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
+        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (W, 25),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
