@@ -38,7 +38,7 @@ readyReplicas) are left out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -305,7 +305,7 @@ def proportional(p: Plan, w: dict[str, list], when: Value) -> None:
     pos = du.rank_positions(ops, [[goes_before(u, t) for u in range(k)] for t in range(k)])
     at = [[pos[t] == q for t in range(k)] for q in range(k)]
 
-    def pick(q: int, values: list) -> Value:
+    def pick(q: int, values: Sequence[Value]) -> Value:
         return ops.sum_(ops.ite(at[q][t], values[t], 0) for t in range(k))
 
     added: Value = 0
@@ -365,28 +365,49 @@ def reconcile_old(p: Plan, w: dict[str, list], when: Value) -> tuple[Value, Valu
     all_pods = ops.sum_(ops.ite(w["rs_exists"][t], spec[t], 0) for t in range(k))
     max_scaled_down = all_pods - p.min_available - (new_spec - new_av)
     go = ops.and_(when, old_pods > 0, max_scaled_down > 0)
-    # cleanupUnhealthyReplicas, oldest first (slot order is creation order)
+    total, failed = cleanup_unhealthy_replicas(p, w, spec, old_active, go, max_scaled_down)
+    done = scale_down_old_replicasets_for_rolling_update(p, w, spec, old_active, new_av, ops.and_(go, ops.not_(failed)))
+    return ops.and_(ops.not_(failed), total + done > 0), total + done > 0
+
+
+def cleanup_unhealthy_replicas(
+    p: Plan, w: dict[str, list], spec: list, old_active: list, when: Value, max_cleanup: Value
+) -> tuple[Value, Value]:
+    """cleanupUnhealthyReplicas: oldest first (slot order is creation order), scale each active old
+    RS down by its unavailable replicas (spec - status.availableReplicas), at most ``max_cleanup``
+    in all. A negative count (status reports more available than spec: stale) is upstream's
+    error, which stops the loop. Writes ``w`` and ``spec``; returns (cleaned up, failed)."""
+    ops, s = p.ops, p.s
+    status_av = s.rs_status_available
     total: Value = 0
     failed: Value = False
-    for t in range(k):
-        applies = ops.and_(go, old_active[t], ops.not_(failed), total < max_scaled_down, spec[t] != status_av[t])
-        count = ops.min_(max_scaled_down - total, spec[t] - status_av[t])
+    for t in range(p.k):
+        applies = ops.and_(when, old_active[t], ops.not_(failed), total < max_cleanup, spec[t] != status_av[t])
+        count = ops.min_(max_cleanup - total, spec[t] - status_av[t])
         failed = ops.or_(failed, ops.and_(applies, count < 0))
         do = ops.and_(applies, count >= 0)
         p.scale(w, t, do, spec[t] - count)
         spec[t] = ops.ite(do, spec[t] - count, spec[t])
         total = total + ops.ite(do, count, 0)
-    # scaleDownOldReplicaSetsForRollingUpdate over the active old RSes and the new RS
-    available = new_av + ops.sum_(ops.ite(old_active[t], status_av[t], 0) for t in range(k))
+    return total, failed
+
+
+def scale_down_old_replicasets_for_rolling_update(
+    p: Plan, w: dict[str, list], spec: list, old_active: list, new_available: Value, when: Value
+) -> Value:
+    """scaleDownOldReplicaSetsForRollingUpdate: the available replicas of the new RS and the active
+    old ones above MinAvailable are taken from the old RSes, oldest first. Returns how many."""
+    ops, s = p.ops, p.s
+    available = new_available + ops.sum_(ops.ite(old_active[t], s.rs_status_available[t], 0) for t in range(p.k))
     budget = available - p.min_available
-    go2 = ops.and_(go, ops.not_(failed), available > p.min_available)
+    go = ops.and_(when, available > p.min_available)
     done: Value = 0
-    for t in range(k):
-        applies = ops.and_(go2, old_active[t], done < budget, spec[t] > 0)
+    for t in range(p.k):
+        applies = ops.and_(go, old_active[t], done < budget, spec[t] > 0)
         count = ops.min_(spec[t], budget - done)
         p.scale(w, t, applies, spec[t] - count)
         done = done + ops.ite(applies, count, 0)
-    return ops.and_(ops.not_(failed), total + done > 0), total + done > 0
+    return done
 
 
 def old_pods_running(p: Plan) -> Value:

@@ -417,3 +417,154 @@ def test_a_sync_treats_the_newer_replicaset_of_the_same_template_as_old():
     w, flags = ds.sync_rolling(ds.Plan(CONCRETE, sc, s))
     assert not flags["scaled_new"]
     assert w["rs_replicas"] == [0, 2, 0]
+
+
+# -- rolling.go ------------------------------------------------------------------------------
+# Source: pkg/controller/deployment/rolling_test.go (snapshot 4271180920; classic rows as in commit
+# bb81beff). Fixture: ``deployment("foo", replicas, maxSurge, maxUnavailable, ...)``; ``rs()`` gives
+# status.availableReplicas = spec.replicas unless the row sets the ready pods (the newest file
+# sets availableReplicas from them). Slots: 0 = the old ReplicaSet, 1 = the new one.
+ROLLING_TEST = "pkg/controller/deployment/rolling_test.go, snapshot 4271180920; classic rows as in commit bb81beff"
+
+# (replicas, maxSurge, old spec, new spec, expected new spec or None when nothing is scaled)
+RECONCILE_NEW = [
+    pytest.param(
+        10,
+        0,
+        10,
+        0,
+        None,
+        id="TestDeploymentController_reconcileNewReplicaSet/should not scale up when old replica set is fully "
+        "saturated",
+    ),
+    pytest.param(
+        10,
+        2,
+        10,
+        0,
+        2,
+        id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge when old "
+        "replica set is fully saturated",
+    ),
+    pytest.param(
+        10, 2, 5, 0, 7, id="TestDeploymentController_reconcileNewReplicaSet/should scale up according to the maxSurge"
+    ),
+    pytest.param(
+        10,
+        2,
+        10,
+        2,
+        None,
+        id="TestDeploymentController_reconcileNewReplicaSet/should not scale when maxSurge is fully saturated",
+    ),
+    pytest.param(
+        10,
+        2,
+        2,
+        11,
+        10,
+        id="TestDeploymentController_reconcileNewReplicaSet/should scale down when there are replicas above maxSurge",
+    ),
+]
+
+
+@pytest.mark.parametrize("ops", [CONCRETE, Z3], ids=["concrete", "z3"])
+@pytest.mark.parametrize("replicas, surge, old_spec, new_spec, expected", RECONCILE_NEW)
+def test_reconcile_new_replicaset_upstream(ops, replicas, surge, old_spec, new_spec, expected):
+    """The model's reconcileNewReplicaSet (deployment_sync.reconcile_new, as a rolling sync runs it)."""
+    sc = scope_for(replicas, surge, 0, 2)
+    s, _slots = state_for(
+        sc, replicas, [RS("foo-old", old_spec), RS("foo-new", new_spec)], "foo-new", replicas, surge, 0
+    )
+    p = ds.Plan(ops, sc, s)
+    w = p.start()
+    scaled = _ground(ds.reconcile_new(p, w))
+    assert scaled is (expected is not None), ROLLING_TEST
+    assert _ground(w["rs_replicas"][1]) == (new_spec if expected is None else expected)
+    assert _ground(w["rs_replicas"][0]) == old_spec
+
+
+# (replicas, maxUnavailable, old spec, new spec, old ready = available, new ready, scaled,
+#  expected old spec or None where upstream does not say); maxSurge 0.
+RECONCILE_OLD = [
+    pytest.param(10, 0, 10, 0, 10, 0, True, 9, id="TestDeploymentController_reconcileOldReplicaSets/0"),
+    pytest.param(10, 2, 10, 0, 10, 0, True, 8, id="TestDeploymentController_reconcileOldReplicaSets/1"),
+    pytest.param(10, 2, 10, 0, 8, 0, True, 8, id="TestDeploymentController_reconcileOldReplicaSets/2"),
+    pytest.param(10, 2, 10, 0, 9, 0, True, 8, id="TestDeploymentController_reconcileOldReplicaSets/3"),
+    pytest.param(10, 2, 8, 2, 8, 0, False, None, id="TestDeploymentController_reconcileOldReplicaSets/4"),
+]
+
+
+@pytest.mark.parametrize("ops", [CONCRETE, Z3], ids=["concrete", "z3"])
+@pytest.mark.parametrize(
+    "replicas, unavailable, old_spec, new_spec, old_avail, new_avail, scaled, expected_old", RECONCILE_OLD
+)
+def test_reconcile_old_replicasets_upstream(
+    ops, replicas, unavailable, old_spec, new_spec, old_avail, new_avail, scaled, expected_old
+):
+    """The model's reconcileOldReplicaSets (deployment_sync.reconcile_old: cleanupUnhealthyReplicas,
+    then scaleDownOldReplicaSetsForRollingUpdate)."""
+    sc = scope_for(replicas, 0, unavailable, 2)
+    rses = [RS("foo-old", old_spec, available=old_avail), RS("foo-new", new_spec, available=new_avail)]
+    s, _slots = state_for(sc, replicas, rses, "foo-new", replicas, 0, unavailable)
+    p = ds.Plan(ops, sc, s)
+    w = p.start()
+    got_scaled, _wrote = ds.reconcile_old(p, w, True)
+    assert _ground(got_scaled) is scaled, ROLLING_TEST
+    if expected_old is not None:
+        assert _ground(w["rs_replicas"][0]) == expected_old
+    assert _ground(w["rs_replicas"][1]) == new_spec
+
+
+# (replicas, maxUnavailable, ready = available pods, old spec, expected old spec); maxSurge 0;
+# allRSs = oldRSs = [old]: no new ReplicaSet (slot 1 does not exist, the template is its).
+SCALE_DOWN_OLD = [
+    pytest.param(10, 0, 10, 10, 9, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/0"),
+    pytest.param(10, 2, 10, 10, 8, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/1"),
+    pytest.param(10, 2, 8, 10, 10, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/2"),
+    pytest.param(10, 2, 10, 0, 0, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/3"),
+    pytest.param(10, 2, 1, 10, 10, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/4"),
+]
+
+
+@pytest.mark.parametrize("ops", [CONCRETE, Z3], ids=["concrete", "z3"])
+@pytest.mark.parametrize("replicas, unavailable, available, old_spec, expected", SCALE_DOWN_OLD)
+def test_scale_down_old_replicasets_for_rolling_update_upstream(
+    ops, replicas, unavailable, available, old_spec, expected
+):
+    """The model's scaleDownOldReplicaSetsForRollingUpdate (the second step reconcile_old runs)."""
+    sc = scope_for(replicas, 0, unavailable, 2)
+    s, _slots = state_for(sc, replicas, [RS("foo-v2", old_spec, available=available)], None, replicas, 0, unavailable)
+    p = ds.Plan(ops, sc, s)
+    w = p.start()
+    old_active = [ops.and_(p.old[t], s.rs_replicas[t] > 0) for t in range(p.k)]
+    spec = list(w["rs_replicas"])
+    done = ds.scale_down_old_replicasets_for_rolling_update(p, w, spec, old_active, 0, True)
+    assert _ground(w["rs_replicas"][0]) == expected, ROLLING_TEST
+    assert _ground(done) == old_spec - expected
+
+
+# TestDeploymentController_cleanupUnhealthyReplicas — the same file: oldReplicas 10, ready pods
+# (available) as the row says; the maximum is given. (old ready, max cleanup, expected count)
+CLEANUP_UNHEALTHY = [
+    pytest.param(8, 1, 1, id="TestDeploymentController_cleanupUnhealthyReplicas/0"),
+    pytest.param(8, 3, 2, id="TestDeploymentController_cleanupUnhealthyReplicas/1"),
+    pytest.param(8, 0, 0, id="TestDeploymentController_cleanupUnhealthyReplicas/2"),
+    pytest.param(10, 3, 0, id="TestDeploymentController_cleanupUnhealthyReplicas/3"),
+]
+
+
+@pytest.mark.parametrize("ops", [CONCRETE, Z3], ids=["concrete", "z3"])
+@pytest.mark.parametrize("ready, max_cleanup, expected", CLEANUP_UNHEALTHY)
+def test_cleanup_unhealthy_replicas_upstream(ops, ready, max_cleanup, expected):
+    """The model's cleanupUnhealthyReplicas (the first step reconcile_old runs); deployment 10
+    replicas, maxSurge 2, maxUnavailable 2."""
+    sc = scope_for(10, 2, 2, 2)
+    s, _slots = state_for(sc, 10, [RS("foo-v2", 10, available=ready)], None, 10, 2, 2)
+    p = ds.Plan(ops, sc, s)
+    w = p.start()
+    old_active = [ops.and_(p.old[t], s.rs_replicas[t] > 0) for t in range(p.k)]
+    total, failed = ds.cleanup_unhealthy_replicas(p, w, list(w["rs_replicas"]), old_active, True, max_cleanup)
+    assert _ground(total) == expected, ROLLING_TEST
+    assert _ground(failed) is False
+    assert _ground(w["rs_replicas"][0]) == 10 - expected

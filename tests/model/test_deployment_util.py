@@ -357,50 +357,9 @@ def test_reconcile_new_replica_set_upstream(replicas, surge, old_spec, new_spec,
     assert got == expected
 
 
-# TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate — source: ROLLING_TEST (every
-# row below). allRSs = oldRSs = [old]; maxSurge 0; available = ready pods. The step itself is one
-# line of rolling.go: take min(old.spec, available - MinAvailable) from the old RS when positive.
-# The helper under test is min_available (row 0 needs the 0/0 fencepost fallback).
-SCALE_DOWN_OLD = [
-    pytest.param(10, 0, 10, 10, 9, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/0"),
-    pytest.param(10, 2, 10, 10, 8, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/1"),
-    pytest.param(10, 2, 8, 10, 10, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/2"),
-    pytest.param(10, 2, 10, 0, 0, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/3"),
-    pytest.param(10, 2, 1, 10, 10, id="TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate/4"),
-]
-
-
-@pytest.mark.parametrize("replicas, unavailable, available, old_spec, expected", SCALE_DOWN_OLD)
-def test_scale_down_old_replica_sets_upstream(replicas, unavailable, available, old_spec, expected):
-    min_available = both(du.min_available, (ROLLING_UPDATE, p(0), p(unavailable)), (replicas,))
-    budget = max(available - min_available, 0)
-    assert old_spec - min(old_spec, budget) == expected
-
-
-# TestDeploymentController_reconcileOldReplicaSets — source: ROLLING_TEST (every row below).
-# maxSurge 0; allRSs = [old, new]; oldRSs = [old]. Upstream asserts only whether anything was
-# scaled. The two steps (cleanupUnhealthyReplicas, scaleDownOldReplicaSetsForRollingUpdate) are
-# written out below for one old RS; the numbers come from min_available.
-RECONCILE_OLD = [
-    pytest.param(10, 0, 10, 0, 10, 0, True, id="TestDeploymentController_reconcileOldReplicaSets/0"),
-    pytest.param(10, 2, 10, 0, 10, 0, True, id="TestDeploymentController_reconcileOldReplicaSets/1"),
-    pytest.param(10, 2, 10, 0, 8, 0, True, id="TestDeploymentController_reconcileOldReplicaSets/2"),
-    pytest.param(10, 2, 10, 0, 9, 0, True, id="TestDeploymentController_reconcileOldReplicaSets/3"),
-    pytest.param(10, 2, 8, 2, 8, 0, False, id="TestDeploymentController_reconcileOldReplicaSets/4"),
-]
-
-
-@pytest.mark.parametrize("replicas, unavailable, old_spec, new_spec, old_avail, new_avail, scaled", RECONCILE_OLD)
-def test_reconcile_old_replica_sets_upstream(replicas, unavailable, old_spec, new_spec, old_avail, new_avail, scaled):
-    min_available = both(du.min_available, (ROLLING_UPDATE, p(0), p(unavailable)), (replicas,))
-    max_scaled_down = (old_spec + new_spec) - min_available - (new_spec - new_avail)
-    removed = 0
-    if old_spec > 0 and max_scaled_down > 0:
-        cleaned = min(max_scaled_down, old_spec - old_avail) if old_spec != old_avail else 0
-        old_spec -= cleaned
-        budget = (old_avail + new_avail) - min_available
-        removed = cleaned + (min(old_spec, budget) if budget > 0 else 0)
-    assert (removed > 0) is scaled
+# TestDeploymentController_scaleDownOldReplicaSetsForRollingUpdate, _reconcileOldReplicaSets and
+# _cleanupUnhealthyReplicas (rolling_test.go) drive the model's own rolling.go steps in
+# test_deployment_sync_upstream.py.
 
 
 # TestScale (sync_test.go) drives the model's own sync.go:scale in test_deployment_sync_upstream.py.
@@ -422,17 +381,9 @@ def rank_positions_both(before: list[list[bool]]) -> list[int]:
 # Upstream rows these helpers cannot express. Listed so that the run shows them, with the reason.
 NOT_EXPRESSIBLE = [
     pytest.param(
-        "reconcileNewReplicaSet guard new.spec > R (rolling.go), not NewRSNewReplicas; source: " + ROLLING_TEST,
-        id="TestDeploymentController_reconcileNewReplicaSet/should scale down when there are replicas above maxSurge",
-    ),
-    pytest.param(
         "8 [PRP] rows need terminatingReplicas/status.replicas and the unreleased DeploymentPodReplacementPolicy; "
         "source: " + ROLLING_TEST,
         id="TestDeploymentController_reconcileNewReplicaSet/[PRP] rows",
-    ),
-    pytest.param(
-        "cleanupUnhealthyReplicas takes maxCleanupCount as given; no helper involved; source: " + ROLLING_TEST,
-        id="TestDeploymentController_cleanupUnhealthyReplicas/0-3",
     ),
     pytest.param(
         "[PRP] rows need terminatingReplicas and the replicaset-replicas-before-scale annotation; source: " + SYNC_TEST,
