@@ -108,6 +108,21 @@ def availability_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Val
     return d.available_pods(ops, s) >= d.min_available(ops, sc, s)
 
 
+def availability_floor_as_written(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return d.available_pods(ops, s) >= d.min_available_as_written(ops, sc, s)
+
+
+def _explain_floor_as_written(sc: DeploymentScope, s: DeploymentState) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    written = d.min_available_as_written(c, sc, s)
+    return (
+        f"available pods = {d.available_pods(c, s)}, replicas - maxUnavailable as written = "
+        f"{s.replicas} - {s.replicas - written} = {written}; the controller's floor is "
+        f"{d.min_available(c, sc, s)} (ResolveFenceposts, MaxUnavailable)"
+    )
+
+
 def revisions_unique(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
     return ops.and_(
@@ -332,6 +347,19 @@ PROPERTIES = (
         adjust=_crashes,
         assumes="one pod crash may happen; replicas not changed by the user",
         explain=_explain_floor,
+    ),
+    Property(
+        name="deployment.availability_floor_as_written",
+        kind="always",
+        doc="available pods never drop below replicas - maxUnavailable as the manifest reads it (a percentage of "
+        "replicas rounded down), faults off",
+        upstream="not guaranteed: the controller keeps its own floor, deployment_util.go:MinAvailable via "
+        "ResolveFenceposts, which turns maxUnavailable 0 into 1 when maxSurge also resolves to 0 (e.g. maxSurge 0%, "
+        "maxUnavailable 10% of 3 replicas) so that a rollout can proceed",
+        predicate=availability_floor_as_written,
+        adjust=_no_faults,
+        assumes="no faults; replicas not changed by the user",
+        explain=_explain_floor_as_written,
     ),
     Property(
         name="deployment.availability_floor_with_failing_release",

@@ -283,6 +283,11 @@ def min_available(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ds.in_force(ops, sc, s, du.min_available, s.replicas)
 
 
+def min_available_as_written(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """replicas - maxUnavailable as the manifest reads (percent rounded down, no 0/0 fallback)."""
+    return ds.in_force(ops, sc, s, du.min_available_as_written, s.replicas)
+
+
 def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """The controller has observed the current spec; its ReplicaSet runs every replica, available
     and reported; nothing else runs (DeploymentComplete, plus the pods themselves)."""

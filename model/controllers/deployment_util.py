@@ -56,6 +56,18 @@ def min_available(ops: Ops, strategy: str, surge: IntOrPercent, unavailable: Int
     return replicas - max_unavailable(ops, strategy, surge, unavailable, replicas)
 
 
+def min_available_as_written(
+    ops: Ops, strategy: str, surge: IntOrPercent, unavailable: IntOrPercent, replicas: Value
+) -> Value:
+    """The floor a reader of the manifest computes: replicas - maxUnavailable, a percentage of
+    replicas rounded down (as the API documents), with neither ResolveFenceposts' fallback (both
+    0 -> maxUnavailable 1) nor MaxUnavailable's clamp; 0 for Recreate. Not an upstream function:
+    the user's reading, set beside ``min_available`` (the controller's) to show where they part."""
+    if strategy != ROLLING_UPDATE:
+        return 0
+    return replicas - ops.scaled_value(unavailable, replicas, round_up=False)
+
+
 def new_rs_new_replicas(
     ops: Ops, strategy: str, surge: IntOrPercent, replicas: Value, all_replicas: Value, new_replicas: Value
 ) -> Value:

@@ -220,6 +220,8 @@ BOOKKEEPING = [
     ("availability_floor_with_failing_release", {"pod-failure": "evicted"}),
     ("availability_floor_with_failing_release", {"pod-failure": "never-ready", "failing-revision": "first"}),
     ("failed_pod_replaced", {"pod-failure": "evicted"}),
+    ("availability_floor_as_written", {"replicas": "3", "max-surge": "0%", "max-unavailable": "10%"}),
+    pytest.param("availability_floor_as_written", {}, marks=SLOW),
     pytest.param("failed_pod_replaced", {}, marks=SLOW),
     ("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "0", "edited-max-unavailable": "1"}),
     pytest.param("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "2"}, marks=SLOW),

@@ -64,6 +64,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 18),
         "rollback_can_happen": (W, 4),
+        "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (U, None),  # tiny has no rollout undo and no edit back
@@ -85,6 +86,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 24),
         "rollback_can_happen": (W, 5),
+        "availability_floor_as_written": (V, 17),  # the same stale-status run as availability_floor
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (W, 5),
@@ -106,6 +108,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 22),
         "rollback_can_happen": (W, 25),
+        "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
         "replicaset_reused_with_new_revision": (W, 25),
