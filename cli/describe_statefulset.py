@@ -30,8 +30,16 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.kernel.commands import Action
 
 #: Budgets and bookkeeping: spent or set by actions that the trace already names.
-HIDDEN = ("templates_used", "scales_left", "reverts_left", "pod_deletes_left", "faults_left", "claim_home")
-SET_FIELDS = ("replicas", "template", "current_rev", "status_written", "set_deleted")
+HIDDEN = (
+    "templates_used",
+    "scales_left",
+    "reverts_left",
+    "undos_left",
+    "pod_deletes_left",
+    "faults_left",
+    "claim_home",
+)
+SET_FIELDS = ("replicas", "template", "current_rev", "status_written", "set_deleted", "update_rev", "rev_number")
 POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
 CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached")
 NODE_FIELDS = ("node_state", "node_exists")
@@ -79,6 +87,8 @@ class StatefulSetDescriber(PodTableDescriber):
         else:
             strategy = ["updateStrategy OnDelete"]
         template = [f"template revision {self.revision(s.template)}"]
+        if sc.revision_history:
+            template.append(f"revisionHistoryLimit {sc.revision_history_limit}")
         if sc.claims:
             mount = ", mounted readOnly" if sc.read_only_mount else ""
             template.append(f"volumeClaimTemplates {sc.claim_template} ({sc.access_mode}{mount})")
@@ -120,6 +130,7 @@ class StatefulSetDescriber(PodTableDescriber):
             "user.delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])}",
             "user.revert_template": lambda: f"kubectl apply of the old template (revision {self.revision(kw['to'])})",
             "user.scale": lambda: f"kubectl scale statefulset {name} --replicas={kw['to']}",
+            "user.rollout_undo": lambda: f"kubectl rollout undo statefulset {name} --to-revision={kw['to']}",
             "user.edit_template": lambda: "kubectl apply of a new template",
             "user.delete_statefulset": lambda: f"kubectl delete statefulset {name}",
             "fault.force_delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} --grace-period=0 --force",
@@ -173,8 +184,31 @@ class StatefulSetDescriber(PodTableDescriber):
             items.append(
                 f"status.currentRevision {self.revision(before.current_rev)} → {self.revision(after.current_rev)}"
             )
+        if "update_rev" in changed:
+            items.append(
+                f"status.updateRevision {self.revision(before.update_rev)} → {self.revision(after.update_rev)}"
+            )
+        if "rev_number" in changed:
+            items += self._history(before, after)
         if "set_deleted" in changed and after.set_deleted:
             items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
+        return items
+
+    def _history(self, before: Any, after: Any) -> list[str]:
+        """ControllerRevision changes: created, renumbered (reused), deleted (revisionHistoryLimit)."""
+        items = []
+        for t, (old, new) in enumerate(zip(before.rev_number, after.rev_number, strict=True)):
+            rev = f"ControllerRevision {self.revision(t)}"
+            if old == new:
+                continue
+            if not old:
+                items.append(f"{rev} created (revision {new})")
+            elif not new:
+                items.append(
+                    f"{rev} (revision {old}) deleted: revisionHistoryLimit {self.scope.revision_history_limit}"
+                )
+            else:
+                items.append(f"{rev} reused: revision {old} → {new}")
         return items
 
     def _ordinal(self, i: int, before: Any, after: Any, changed: dict) -> list[str]:

@@ -9,6 +9,8 @@ Parallel, a claim of an in-range ordinal deleted after a quick scale-down-and-up
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
@@ -113,6 +115,26 @@ def _scale_down_deletes_claims(sc: StatefulSetScope) -> Value:
         scales=max(1, sc.scales),
         edits=max(1, sc.edits),
     )
+
+
+def _history(limit: int) -> Callable[[StatefulSetScope], Value]:
+    """ControllerRevisions on, two template edits and an undo; revisionHistoryLimit at most ``limit``."""
+
+    def adjust(sc: StatefulSetScope) -> Value:
+        return attrs.evolve(
+            sc,
+            revision_history=True,
+            edits=max(2, sc.edits),
+            undos=max(1, sc.undos),
+            revision_history_limit=min(limit, sc.revision_history_limit),
+        )
+
+    return adjust
+
+
+def _undo_only(sc: StatefulSetScope) -> Value:
+    """ControllerRevisions on, a template edit and an undo; no reverts (only the undo re-applies a template)."""
+    return attrs.evolve(sc, revision_history=True, edits=max(1, sc.edits), undos=max(1, sc.undos), reverts=0)
 
 
 # -- predicates --------------------------------------------------------------------------------
@@ -417,6 +439,60 @@ def _explain_scale(sc: StatefulSetScope, s: StatefulSetState) -> str:
     return out
 
 
+def _uses(ops: Ops, s: StatefulSetState, t: int) -> Value:
+    """A pod object is labelled with template t's revision."""
+    return ops.or_(*[ops.and_(cl.exists(s, i), s.pod_rev[i] == t) for i in _slots(s)])
+
+
+def live_revisions_kept(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Every pod's revision, and status.currentRevision/updateRevision once written, have a ControllerRevision."""
+    parts = []
+    for t in range(len(s.rev_number)):
+        kept = s.rev_number[t] > 0
+        parts.append(ops.implies(_uses(ops, s, t), kept))
+        named = ops.or_(s.current_rev == t, s.update_rev == t)
+        parts.append(ops.implies(ops.and_(s.status_written, named), kept))
+    return ops.and_(*parts)
+
+
+def history_truncated_oldest_first(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """A revision is deleted only if the sync found it unused, and only the oldest: exactly limit unused ones stay."""
+    n = len(s.rev_number)
+    current = st.current_revision(ops, s)
+    unused = [
+        ops.and_(s.rev_number[u] > 0, current != u, s.template != u, ops.not_(_uses(ops, s, u))) for u in range(n)
+    ]
+    parts = []
+    for r in range(n):
+        deleted = ops.and_(s.rev_number[r] > 0, t.rev_number[r] == 0)
+        newer_kept = ops.count(
+            ops.and_(unused[u], s.rev_number[u] > s.rev_number[r], t.rev_number[u] > 0) for u in range(n) if u != r
+        )
+        unused_kept = ops.count(ops.and_(unused[u], t.rev_number[u] > 0) for u in range(n))
+        parts.append(ops.implies(deleted, ops.and_(unused[r], newer_kept >= sc.revision_history_limit)))
+        parts.append(ops.implies(deleted, unused_kept == sc.revision_history_limit))
+    return ops.and_(*parts)
+
+
+def undo_reuses_revision(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The update revision is an older template's ControllerRevision renumbered past the newer ones.
+
+    Without a re-applied template, template t's revision is numbered at most t + 1 (templates are
+    numbered in the order they are first synced); a higher number is a reuse.
+    """
+    return ops.or_(
+        *[ops.and_(s.template == t, s.update_rev == t, s.rev_number[t] > t + 1) for t in range(len(s.rev_number))]
+    )
+
+
+def _explain_history(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    revs = ", ".join(f"template {t}: revision {n}" for t, n in enumerate(s.rev_number) if n) or "none"
+    return (
+        f"ControllerRevisions {revs}; spec template {s.template}; status current {s.current_rev} "
+        f"update {s.update_rev}; pod revisions {list(s.pod_rev)}"
+    )
+
+
 #: What fairness does not promise (website statefulset.md, "Forced rollback").
 _NOBODY_DELETES = (
     "; the forced rollback (re-apply the old template, then kubectl delete pod) is a user action, "
@@ -558,6 +634,42 @@ PROPERTIES = (
         predicate=set_deletion_unordered,
         adjust=_set_deletion,
         assumes="the user may delete the StatefulSet",
+    ),
+    Property(
+        name="statefulset.live_revisions_kept",
+        kind="always",
+        doc="every pod's revision, status.currentRevision and status.updateRevision have a ControllerRevision "
+        "(revision history truncation never deletes a live one)",
+        upstream="stateful_set_control.go:truncateHistory marks current, update and every pod's revision live "
+        "and deletes only the rest",
+        predicate=live_revisions_kept,
+        adjust=_history(0),
+        assumes="revision-history on, revisionHistoryLimit 0 (the tightest), two template edits and an undo",
+        explain=_explain_history,
+    ),
+    Property(
+        name="statefulset.history_truncated_oldest_first",
+        kind="step",
+        doc="a ControllerRevision is deleted only if unused when the sync began, oldest first, leaving exactly "
+        "revisionHistoryLimit unused ones",
+        upstream="stateful_set_control.go:truncateHistory (history sorted by Revision, history[:len-limit] "
+        "deleted); TestStatefulSetControlLimitsHistory",
+        predicate=history_truncated_oldest_first,
+        adjust=_history(1),
+        assumes="revision-history on, revisionHistoryLimit at most 1, two template edits and an undo",
+        explain=_explain_history,
+    ),
+    Property(
+        name="statefulset.undo_reuses_revision",
+        kind="sometimes",
+        doc="kubectl rollout undo to an older revision makes the controller reuse it, renumbered past the newer "
+        "ones (witness)",
+        upstream="stateful_set_control.go:getStatefulSetRevisions (an equal older revision gets nextRevision); "
+        "kubectl rollback.go:StatefulSetRollbacker",
+        predicate=undo_reuses_revision,
+        adjust=_undo_only,
+        assumes="revision-history on, a template edit and an undo, no reverts",
+        explain=_explain_history,
     ),
     Property(
         name="statefulset.parallel_runs_ahead",

@@ -13,7 +13,15 @@ Upstream files and functions modelled (paraphrased):
   one sync per controller command; see :mod:`kubecheck.model.controllers.statefulset_sync`.
 * ``getStatefulSetRevisions`` — the update revision is the revision of the current template;
   re-applying an older template *reuses* that revision (its number is bumped), so pods still
-  at it count as updated. Revisions are template indices here; numbers are not stored.
+  at it count as updated. A revision is named by its template index (the hash label); by
+  default numbers are not stored. With ``revision-history`` the ControllerRevisions are kept as
+  upstream keeps them (``rev_number``: one slot per template value, its revision number or 0;
+  ``update_rev``: status.updateRevision), with ``truncateHistory`` and ``revisionHistoryLimit``
+  (:mod:`...statefulset_sync`, step 8), and ``undos`` enables ``kubectl rollout undo statefulset
+  --to-revision=N`` (kubectl polymorphichelpers/rollback.go: StatefulSetRollbacker — findHistory
+  by number, skipped when the template already matches, else a patch restoring the revision's
+  template; ``--to-revision=0`` is not modelled). The collision count stays 0: the model's
+  templates have distinct hashes, so CreateControllerRevision never collides.
 * ``stateful_pod_control.go:CreateStatefulPod`` — claims are created before the pod and
   reused as they are when a pod is recreated; ``PodClaimIsStale`` blocks re-creation while a
   claim still names a previous pod as owner.
@@ -37,8 +45,8 @@ have node and revision 0 (canonical states).
 Abstracted away, and why: time (minReadySeconds, grace periods, the 6-minute force detach are
 single steps); Failed/Succeeded pod phases (restartPolicy Always; crashes are modelled as a
 loss of readiness); status fields other than currentRevision (no controller decision reads
-them); ControllerRevision history truncation (revisionHistoryLimit never bites at these
-scopes); informer staleness and expectations (a sync sees the previous sync's writes);
+them); ControllerRevision numbers and truncation unless ``revision-history`` is on (without
+it no controller decision reads them); informer staleness and expectations (a sync sees the previous sync's writes);
 ``identityMatches``/``storageMatches`` repairs (nothing in the model corrupts labels); claim
 ownerRef fixes of in-range pods happen only where the scan reaches them, as upstream.
 Granularity: one command is one ``updateStatefulSet``; under OrderedReady that is at most one
@@ -82,6 +90,8 @@ model, and no verdict is about every replica count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
@@ -108,6 +118,9 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         set_deleted=False,
         scales_left=sc.scales if sc.scale_to else 0,
         reverts_left=sc.reverts,
+        undos_left=sc.undos,
+        rev_number=(0,) * sc.templates,
+        update_rev=0,
         pod_deletes_left=sc.pod_deletes,
         faults_left=sc.fault_budget if sc.faults else 0,
         pod_phase=(0,) * n,
@@ -216,7 +229,7 @@ def _cluster_commands() -> tuple[Command, ...]:
 
 
 def _outcome(kind: str) -> Value:
-    order = ("create", "delete_condemned", "delete_outdated", "claims", "status")
+    order = ("create", "delete_condemned", "delete_outdated", "claims", "status", "history")
 
     def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
         plan = sync.Plan(ops, sc, s)
@@ -226,6 +239,7 @@ def _outcome(kind: str) -> Value:
             "delete_outdated": plan.any_delete_outdated(),
             "claims": plan.any_claim_change(),
             "status": plan.status_change(),
+            "history": plan.history_change(),
         }
         earlier = [ops.not_(flags[k]) for k in order[: order.index(kind)]]
         return ops.and_(flags[kind], *earlier)
@@ -316,8 +330,22 @@ def _slots(sc: StatefulSetScope) -> range:
     return range(sc.ordinals)
 
 
-def _controller(kind: str, name: str, doc: str) -> Command:
-    return Command(f"statefulset-controller.{name}", _outcome(kind), _sync_effect, doc)
+def _undo_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> Value:
+    found, template = su.find_history(ops, s.rev_number, to)
+    return ops.and_(s.undos_left > 0, found, template != s.template, ops.not_(s.set_deleted))
+
+
+def _undo_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> dict:
+    _, template = su.find_history(ops, s.rev_number, to)
+    return {"template": template, "undos_left": s.undos_left - 1}
+
+
+def _controller(
+    kind: str, name: str, doc: str, enabled_in: Callable[[StatefulSetScope], bool] | None = None
+) -> Command:
+    if enabled_in is None:
+        return Command(f"statefulset-controller.{name}", _outcome(kind), _sync_effect, doc)
+    return Command(f"statefulset-controller.{name}", _outcome(kind), _sync_effect, doc, enabled_in=enabled_in)
 
 
 COMMANDS = (
@@ -344,6 +372,12 @@ COMMANDS = (
             "status",
             "complete_rolling_update",
             "updateStatefulSetStatus: status.currentRevision := updateRevision once all replicas are updated and ready",
+        ),
+        _controller(
+            "history",
+            "update_revision_history",
+            "getStatefulSetRevisions/truncateHistory: make or renumber the update revision, delete old ones",
+            enabled_in=lambda sc: sc.revision_history,
         ),
     )
     + _cluster_commands()
@@ -381,6 +415,15 @@ COMMANDS = (
             kind="user",
             params=(("to", lambda sc: range(sc.templates)),),
             enabled_in=lambda sc: sc.reverts > 0,
+        ),
+        Command(
+            "user.rollout_undo",
+            _undo_g,
+            _undo_e,
+            "kubectl rollout undo statefulset --to-revision=N: patch the template back to revision N's",
+            kind="user",
+            params=(("to", lambda sc: range(1, sc.max_revision_number + 1)),),
+            enabled_in=lambda sc: sc.undos > 0,
         ),
         Command(
             "user.scale",

@@ -12,6 +12,11 @@ Presets (state counts pinned in tests/model/state_counts.py):
 * ``medium``: 3 replicas, two nodes, one edit and one revert, a scale to 2, whenScaled=Delete,
   one crash.
 
+``revision-history`` (off in every preset, so the pinned counts are those of the two-slot
+reading) keeps ControllerRevisions as upstream does: a revision number per template,
+``revisionHistoryLimit`` truncation, status.updateRevision, and ``undos`` (``kubectl rollout undo
+statefulset --to-revision=N``); see :mod:`kubecheck.model.controllers.statefulset_sync`.
+
 ``broken-release`` (off in every preset) makes every edited template a bad release: its pods
 start but never pass readiness, the StatefulSet analogue of the Deployment's switch. Liveness
 properties use it to show a rolling update that waits for ever (website: "Forced rollback").
@@ -135,6 +140,25 @@ class StatefulSetScope:
         "faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults
     )
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
+    revision_history: bool = param(
+        "revision-history",
+        "keep ControllerRevisions as upstream does (revision numbers, revisionHistoryLimit, status.updateRevision)",
+        parse_bool,
+        False,
+        show_bool,
+    )
+    revision_history_limit: int = param(
+        "revision-history-limit",
+        "spec.revisionHistoryLimit: revisions no pod, currentRevision or updateRevision uses that are kept",
+        parse_int(0, 2_147_483_647),
+        10,
+    )
+    undos: int = param(
+        "undos",
+        "kubectl rollout undo statefulset --to-revision=N commands the user may issue (needs revision-history)",
+        parse_int(0, 2),
+        0,
+    )
     broken_release: bool = param(
         "broken-release",
         "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
@@ -160,6 +184,13 @@ class StatefulSetScope:
             raise ScopeError(
                 f"spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: {mu.value}: must be greater than 0"
             )
+        if self.undos and not self.revision_history:
+            raise ScopeError(
+                "undos: kubectl rollout undo reads ControllerRevisions; set revision-history=true (expected "
+                f"undos=0 without it, got {self.undos})"
+            )
+        if self.undos and not self.edits:
+            raise ScopeError("undos need at least one template edit (there is no other revision to roll back to)")
         if self.reverts and not self.edits:
             raise ScopeError("reverts need at least one template edit (there is no older template to re-apply)")
 
@@ -168,6 +199,18 @@ class StatefulSetScope:
     @property
     def templates(self) -> int:
         return 1 + self.edits
+
+    @property
+    def max_revision_number(self) -> int:
+        """The highest ControllerRevision number a run can reach (0 without revision-history).
+
+        The first sync numbers the initial template 1; after that a number is only handed out
+        (``nextRevision``: highest + 1) when the spec's template changed to one whose revision is
+        not the newest, so every edit, revert and undo adds at most one.
+        """
+        if not self.revision_history:
+            return 0
+        return 1 + self.edits + self.reverts + self.undos
 
     @property
     def max_replicas(self) -> int:

@@ -37,6 +37,13 @@ class StatefulSetState:
     set_deleted: bool = bool_field(doc="the StatefulSet has a deletionTimestamp")
     scales_left: int = int_field(0, lambda sc: sc.scales, doc="user scale commands left")
     reverts_left: int = int_field(0, lambda sc: sc.reverts, doc="template reverts left")
+    undos_left: int = int_field(0, lambda sc: sc.undos, doc="kubectl rollout undo commands left")
+    rev_number: tuple = tuple_field(
+        int_field(0, lambda sc: sc.max_revision_number),
+        length=lambda sc: sc.templates,
+        doc="ControllerRevision.revision of template t's ControllerRevision (0: none; revision-history only)",
+    )
+    update_rev: int = int_field(0, _rev_hi, doc="status.updateRevision (revision-history only; 0 otherwise)")
     pod_deletes_left: int = int_field(0, lambda sc: sc.pod_deletes, doc="kubectl delete pod commands left")
     faults_left: int = cl.faults_left_field()
     pod_phase: tuple = cl.pod_phase_field(_n)

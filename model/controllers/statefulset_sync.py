@@ -25,6 +25,16 @@ MaxUnavailableStatefulSet on by default; papers/statefulset-notes.md has the cit
 7. Status from the pods as listed at the start: ``completeRollingUpdate`` moves
    status.currentRevision to the update revision when updated = ready = replicas = spec.replicas.
 
+8. With ``revision-history`` (``UpdateStatefulSet`` around the steps above): first
+   ``getStatefulSetRevisions`` finds or makes the update revision — the template's revision is
+   kept if it is the newest, renumbered ``nextRevision`` if it is older (a revert or an undo
+   reuses it), created numbered ``nextRevision`` if it has none; last ``truncateHistory`` deletes
+   the oldest revisions that are *not live* — not status.currentRevision, not the update revision,
+   not the revision of a pod listed at the start of the sync — until revisionHistoryLimit remain.
+   Status gets updateRevision. A sync whose only write is to the history is the command
+   ``update_revision_history``. Helpers: :mod:`~kubecheck.model.controllers.statefulset_util`
+   (``get_statefulset_revisions``, ``truncate_history``).
+
 A :class:`Plan` computes every decision with ``ops``; the commands in
 :mod:`kubecheck.model.controllers.statefulset` name a sync after its most important outcome.
 """
@@ -96,6 +106,20 @@ class Plan:
         updated = ops.count(ops.and_(ex[i], ops.not_(term[i]), s.pod_rev[i] == upd) for i in range(n))
         complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
         self.new_current = ops.ite(complete, upd, cur)
+        self.rev_number, self.truncated = self._history(ex)
+
+    def _history(self, ex: list) -> tuple[list, list]:
+        """getStatefulSetRevisions, then truncateHistory with the revisions as they were listed."""
+        ops, sc, s = self.ops, self.sc, self.s
+        if not sc.revision_history:
+            return list(s.rev_number), [False] * len(s.rev_number)
+        found = su.get_statefulset_revisions(ops, s.rev_number, s.template)
+        live = [
+            ops.or_(self.cur == t, s.template == t, *[ops.and_(ex[i], s.pod_rev[i] == t) for i in range(self.n)])
+            for t in range(len(s.rev_number))
+        ]
+        deleted = su.truncate_history(ops, s.rev_number, live, sc.revision_history_limit)
+        return [ops.ite(d, 0, n) for d, n in zip(deleted, found, strict=True)], deleted
 
     def _rolling_update(self, reached: Value, ex: list, term: list, unavailable: list) -> list:
         ops, sc, s, n = self.ops, self.sc, self.s, self.n
@@ -134,6 +158,14 @@ class Plan:
     def status_change(self) -> Value:
         return self.ops.or_(self.new_current != self.s.current_rev, self.ops.not_(self.s.status_written))
 
+    def history_change(self) -> Value:
+        """The sync writes the ControllerRevisions or status.updateRevision (revision-history only)."""
+        if not self.sc.revision_history:
+            return False
+        s = self.s
+        moved = [new != old for new, old in zip(self.rev_number, s.rev_number, strict=True)]
+        return self.ops.or_(s.update_rev != s.template, *moved)
+
     # -- the sync's writes -----------------------------------------------------------------------
 
     def changes(self) -> dict:
@@ -148,7 +180,9 @@ class Plan:
             rev.append(ops.ite(self.create[i], self.vrev[i], ops.ite(gone, 0, s.pod_rev[i])))
             pvc.append(ops.or_(s.pvc[i], ops.and_(self.sc.claims, self.create[i])))
             ref.append(ops.ite(self.unref[i], False, ops.ite(self.mark[i], True, s.pvc_pod_ref[i])))
+        history = {"rev_number": tuple(self.rev_number), "update_rev": s.template} if self.sc.revision_history else {}
         return {
+            **history,
             "pod_phase": tuple(phase),
             "pod_terminating": tuple(term),
             "pod_rev": tuple(rev),

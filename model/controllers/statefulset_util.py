@@ -19,6 +19,7 @@ Worked examples (from upstream tests and the API docs):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
@@ -123,3 +124,75 @@ def claim_wants_set_ref(when_deleted: str, when_scaled: str, condemned: bool) ->
     if when_deleted != DELETE:
         return False
     return not (when_scaled == DELETE and condemned)
+
+
+# -- ControllerRevisions (revision-history) ------------------------------------------------------
+#
+# A StatefulSet's history is a list of ControllerRevisions, each holding one pod template and a
+# revision number. Two revisions with equal templates are equal (history.EqualRevision compares
+# the hash label, then the data), and getStatefulSetRevisions never creates a second revision of
+# a template that has one, so the model keeps the list as one slot per template value:
+# ``numbers[t]`` is the revision number of template t's ControllerRevision, 0 when it has none.
+# The slots, sorted by number, are history.SortControllerRevisions' order (numbers are distinct:
+# each is handed out once, by nextRevision).
+
+
+def next_revision(ops: Ops, numbers: Sequence[Value]) -> Value:
+    """nextRevision: one more than the highest revision number, 1 for an empty history.
+
+    Example: numbers (1, 0, 3) → 4; (0, 0) → 1.
+    """
+    return ops.max_(0, *numbers) + 1
+
+
+def get_statefulset_revisions(ops: Ops, numbers: Sequence[Value], update: Value) -> list[Value]:
+    """getStatefulSetRevisions: the history after the update revision of template ``update`` is found or made.
+
+    * the template's revision is the newest one: unchanged (the update revision has not changed);
+    * it has an older revision: that revision is renumbered ``nextRevision`` (a rollback reuses it,
+      UpdateControllerRevision);
+    * it has none: a revision numbered ``nextRevision`` is created (CreateControllerRevision; the
+      collision count stays 0, no two of the model's templates hash alike).
+
+    Example (TestStatefulSetControl_getSetRevisions, "must rollback to a previous revision"):
+    numbers (1, 2, 3), update template 1 → (1, 4, 3).
+    """
+    top = ops.max_(0, *numbers)
+    nxt = top + 1
+    out = []
+    for t, n in enumerate(numbers):
+        newest = ops.and_(n > 0, n == top)
+        out.append(ops.ite(update == t, ops.ite(newest, n, nxt), n))
+    return out
+
+
+def truncate_history(ops: Ops, numbers: Sequence[Value], live: Sequence[Value], limit: int) -> list[Value]:
+    """truncateHistory: which revisions are deleted (a list of booleans, one per template).
+
+    Revisions that are not live (live: status.currentRevision, the update revision, or the
+    revision of a pod) are the history; when there are more than ``limit`` of them, the ones
+    with the lowest numbers are deleted until ``limit`` remain. ``live`` is read as the sync
+    found it (the pods listed and the current revision at its start).
+
+    Example: numbers (1, 2, 3, 4), live (F, F, T, T), limit 1 → delete revision 1 only.
+    """
+    history = [ops.and_(n > 0, ops.not_(lv)) for n, lv in zip(numbers, live, strict=True)]
+    excess = ops.count(history) - limit
+    deleted = []
+    for t, n in enumerate(numbers):
+        older = ops.count(ops.and_(history[u], numbers[u] < n) for u in range(len(numbers)) if u != t)
+        deleted.append(ops.and_(history[t], older < excess))
+    return deleted
+
+
+def find_history(ops: Ops, numbers: Sequence[Value], to_revision: int) -> tuple[Value, Value]:
+    """kubectl's findHistory for ``--to-revision=N`` (N ≥ 1): (found, the template of revision N).
+
+    The template is 0 when not found. ``--to-revision=0`` (the previous revision) is not modelled.
+    Example: numbers (3, 2), N = 3 → (True, 0); N = 1 → (False, 0).
+    """
+    found = ops.or_(*[n == to_revision for n in numbers])
+    template: Value = 0
+    for t, n in enumerate(numbers):
+        template = ops.ite(n == to_revision, t, template)
+    return found, template

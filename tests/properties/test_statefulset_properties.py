@@ -48,6 +48,9 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "scale_eventually_completes": {"tiny": (H, 169), "small": (H, 1362)},
     "condemned_claims_eventually_deleted": {"tiny": (V, 192), "small": (V, 1362)},
     "finished_or_deleted": {"tiny": (H, 169), "small": (H, 1362)},
+    "live_revisions_kept": {"tiny": (H, 5664), "small": (H, 81016)},
+    "history_truncated_oldest_first": {"tiny": (H, 5982), "small": (H, 86540)},
+    "undo_reuses_revision": {"tiny": (W, 39), "small": (W, 61)},
     "rwo_volume_attached_to_one_node": {"tiny": (H, 8690), "small": (H, 12438)},
     "rwop_claim_used_by_one_pod": {"tiny": (H, 8690), "small": (H, 12438)},
     "no_writer_on_read_only_many": {"tiny": (V, 18), "small": (V, 23)},
@@ -174,3 +177,35 @@ def test_broken_release_switch_only_blocks_readiness_of_edited_templates():
     assert apply(Action(ready, (("pod", 0), ("node", 0))), scope, state) is not None
     assert apply(Action(ready, (("pod", 1), ("node", 0))), scope, state) is None
     assert ready.guard(CONCRETE, attrs.evolve(scope, broken_release=False), state, pod=1, node=0)
+
+
+# -- ControllerRevisions (revision-history) ---------------------------------------------------
+
+
+def test_undo_witness_is_an_undo_then_a_renumbering_sync():
+    """kubectl rollout undo --to-revision=1 after an edit; the next sync renumbers revision 1 to 3 (not a new one)."""
+    trace = results("tiny")["undo_reuses_revision"].trace
+    labels = _labels(trace)
+    assert "user.rollout_undo(to=1)" in labels and "user.edit_template" in labels
+    assert not any(x.startswith("user.revert") for x in labels)
+    undo = labels.index("user.rollout_undo(to=1)")
+    assert trace.states[undo + 1].template == 0 and trace.states[undo + 1].rev_number == (1, 2)
+    assert trace.last.rev_number == (3, 2) and trace.last.update_rev == 0
+    assert labels[-1].startswith("statefulset-controller.")
+
+
+def test_revisions_are_truncated_in_the_history_scope():
+    """Not vacuous: in the scope history_truncated_oldest_first checks, ControllerRevisions do get deleted."""
+    prop = next(p for p in sp.PROPERTIES if p.short == "history_truncated_oldest_first")
+    never_deleted = attrs.evolve(
+        prop,
+        name="statefulset.no_revision_ever_deleted",
+        predicate=lambda ops, sc, s, t: ops.and_(
+            *[ops.implies(a > 0, b > 0) for a, b in zip(s.rev_number, t.rev_number, strict=True)]
+        ),
+    )
+    [r] = run.check(Task(st.MODEL, st.PRESETS["tiny"], [never_deleted]))
+    assert r.verdict.value == "VIOLATED"
+    assert _labels(r.trace)[-1].startswith("statefulset-controller.")
+    before, after = r.trace.states[-2], r.trace.last
+    assert prop.predicate(CONCRETE, r.trace.scope, before, after)  # the real truncation obeys the property
