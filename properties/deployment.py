@@ -104,6 +104,20 @@ def live_pods_within_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) ->
     return d.live_pods(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
 
+def active_pods_within_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return ops.sum_(d.active_pods(s, t) for t in range(len(s.rs_exists))) <= s.replicas + d.max_surge(ops, sc, s)
+
+
+def _explain_active(sc: DeploymentScope, s: DeploymentState) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    active = sum(d.active_pods(s, t) for t in range(len(s.rs_exists)))
+    return (
+        f"pods not terminating (nor Failed) = {active}, {sum(s.terminating)} terminating; replicas + maxSurge = "
+        f"{s.replicas} + {d.max_surge(c, sc, s)} = {s.replicas + d.max_surge(c, sc, s)}"
+    )
+
+
 def availability_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return d.available_pods(ops, s) >= d.min_available(ops, sc, s)
 
@@ -325,6 +339,20 @@ PROPERTIES = (
         adjust=_fixed_replicas,
         assumes="replicas not changed by the user",
         explain=_explain_live,
+    ),
+    Property(
+        name="deployment.active_pods_within_surge",
+        kind="always",
+        doc="pods that are not terminating (nor Failed) never exceed replicas + maxSurge",
+        upstream="not guaranteed: NewRSNewReplicas bounds Σ spec.replicas, and a ReplicaSet scaled down keeps its "
+        "pods until its own sync deletes them, while the new one may already have created its own "
+        "(replica_set.go:manageReplicas; FilterActivePods). In v1.35 status.terminatingReplicas is published "
+        "(DeploymentReplicaSetTerminatingReplicas, beta, on) but no decision reads it: "
+        "DeploymentPodReplacementPolicy does not exist before v1.36",
+        predicate=active_pods_within_surge,
+        adjust=_fixed_replicas,
+        assumes="replicas not changed by the user",
+        explain=_explain_active,
     ),
     Property(
         name="deployment.availability_floor",

@@ -1,4 +1,5 @@
-"""The availability floor as the manifest reads it, beside the controller's (issue 13 item 6).
+"""The availability floor as the manifest reads it, beside the controller's (issue 13 item 6);
+pods that are not terminating, beside every pod that exists (item 5).
 
 A reader of ``maxUnavailable: 10%`` with 3 replicas expects at most 0 unavailable pods (10% of 3
 rounded down). The controller's floor is ``deployment_util.go:MinAvailable``: ResolveFenceposts
@@ -55,3 +56,33 @@ def test_where_the_readings_agree_so_do_the_verdicts(settings: dict) -> None:
     assert d.min_available(CONCRETE, scope, s0) == d.min_available_as_written(CONCRETE, scope, s0)
     got = verdicts(scope)
     assert got["availability_floor"].verdict is got["availability_floor_as_written"].verdict
+
+
+# -- issue 13 item 5: pods that are not terminating, beside every pod that exists -----------------
+
+
+def _check(scope, shorts):
+    props = catalog.properties("deployment", shorts)
+    return {r.property.short: r for r in run.check(Task(MODEL, scope, props, engine="explicit"))}
+
+
+def test_active_pods_exceed_the_surge_before_the_old_replicaset_deletes_any() -> None:
+    """RollingUpdate at tiny: the new ReplicaSet's pods exist before the scaled-down old one has
+    synced, so active pods (none terminating) exceed replicas + maxSurge; Σ spec.replicas does not."""
+    got = _check(PRESETS["tiny"], ["active_pods_within_surge", "replicas_within_surge"])
+    assert got["replicas_within_surge"].verdict is Verdict.HOLDS
+    result = got["active_pods_within_surge"]
+    assert result.verdict is Verdict.VIOLATED
+    last = result.trace.last
+    assert sum(last.terminating) == 0
+    assert sum(d.active_pods(last, t) for t in range(len(last.rs_exists))) > last.replicas + 1
+
+
+def test_recreate_bounds_active_pods_but_not_the_terminating_ones() -> None:
+    """Recreate waits until no old pod runs (oldPodsRunning counts terminating ones), so active pods
+    stay within replicas; every pod that exists does not (live_pods_within_surge, small)."""
+    scope = with_settings(PRESETS["small"], {"strategy": "Recreate"})
+    got = _check(scope, ["active_pods_within_surge", "live_pods_within_surge"])
+    assert got["active_pods_within_surge"].verdict is Verdict.HOLDS
+    live = got["live_pods_within_surge"]
+    assert live.verdict is Verdict.VIOLATED and sum(live.trace.last.terminating) > 0

@@ -220,6 +220,8 @@ BOOKKEEPING = [
     ("availability_floor_with_failing_release", {"pod-failure": "evicted"}),
     ("availability_floor_with_failing_release", {"pod-failure": "never-ready", "failing-revision": "first"}),
     ("failed_pod_replaced", {"pod-failure": "evicted"}),
+    ("active_pods_within_surge", {}),
+    pytest.param("active_pods_within_surge", {"strategy": "Recreate"}, marks=SLOW),
     ("availability_floor_as_written", {"replicas": "3", "max-surge": "0%", "max-unavailable": "10%"}),
     pytest.param("availability_floor_as_written", {}, marks=SLOW),
     pytest.param("failed_pod_replaced", {}, marks=SLOW),

@@ -64,6 +64,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 18),
         "rollback_can_happen": (W, 4),
+        "active_pods_within_surge": (V, 10),
         "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
@@ -86,6 +87,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 24),
         "rollback_can_happen": (W, 5),
+        "active_pods_within_surge": (V, 4),
         "availability_floor_as_written": (V, 17),  # the same stale-status run as availability_floor
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
@@ -108,6 +110,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "rollback_restores_template": (H, None),
         "rollout_can_complete": (W, 22),
         "rollback_can_happen": (W, 25),
+        "active_pods_within_surge": (H, None),  # Recreate waits for the old pods
         "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
         "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
