@@ -123,7 +123,7 @@ from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState, claim_count
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.ops import CONCRETE, Z3, Ops, Value
 
 KUBERNETES = "v1.35"
 
@@ -141,6 +141,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         return (value,) + (0,) * (k * P - 1)
 
     R = sc.replicas
+    ops = CONCRETE if isinstance(R, int) else Z3  # replicas is a z3 term when the encoder leaves it symbolic
     up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
     if sc.starts_fresh:
         return _just_created(sc)
@@ -161,7 +162,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         rs_history=slot0(0),
         rs_replicas=slot0(R),
         rs_desired=slot0(R),
-        rs_max=slot0(R + du.max_surge(CONCRETE, sc.strategy, sc.max_surge, sc.max_unavailable, R)),
+        rs_max=slot0(R + du.max_surge(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)),
         rs_synced=slot0(True, False),
         rs_status_replicas=slot0(R),
         rs_status_available=slot0(up),
