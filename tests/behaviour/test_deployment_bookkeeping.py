@@ -14,13 +14,16 @@ the runner.
 
 from __future__ import annotations
 
+import attrs
 from reach import first_step
 
 from kubecheck.checker import run
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.task import Task
-from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers import deployment_sync as ds
+from kubecheck.model.controllers.deployment import MODEL, max_surge
 from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.properties import catalog
 
@@ -62,3 +65,34 @@ def test_a_strategy_edit_changes_no_annotation_and_the_next_write_uses_the_new_m
     assert before.rs_max == (3, 0)
     assert after.rs_max == (3, 4)
     assert after.rs_replicas[1] == 2  # NewRSNewReplicas under maxSurge 2: min(2 + 2 - 2, 2)
+
+
+def test_proportional_scaling_reads_a_stored_max_replicas_that_a_strategy_edit_made_stale() -> None:
+    """Reachable: a `kubectl scale` mid-rollout after a maxSurge edit. The scale step reads each
+    ReplicaSet's stored max-replicas (written under the old maxSurge); rebuilding it from today's
+    maxSurge (the bug this replaced) would size the ReplicaSets differently."""
+    scope = with_settings(
+        TINY, {"replicas": "4", "scale-to": "8", "strategy-edits": "1", "edited-max-surge": "3", "max-unavailable": "1"}
+    )
+
+    def rebuilt(s) -> tuple:
+        """max-replicas as the old code rebuilt it: desired-replicas + today's MaxSurge at that size."""
+        return tuple(
+            s.rs_desired[t] + max_surge(CONCRETE, scope, attrs.evolve(s, replicas=s.rs_desired[t]))
+            if s.rs_exists[t]
+            else 0
+            for t in range(len(s.rs_exists))
+        )
+
+    def sizes(s) -> tuple:
+        return tuple(ds.sync_scale(ds.Plan(CONCRETE, scope, s))[0]["rs_replicas"])
+
+    def annotation_matters(s) -> bool:
+        active = sum(1 for t in range(len(s.rs_exists)) if s.rs_exists[t] and s.rs_replicas[t] > 0)
+        return active >= 2 and s.rs_max != rebuilt(s) and sizes(s) != sizes(attrs.evolve(s, rs_max=rebuilt(s)))
+
+    before, after = first_step(
+        MODEL, scope, "deployment-controller.scale_deployment", when=annotation_matters, limit=200_000
+    )
+    assert before.strategy_edited  # only an edit makes the stored and the rebuilt annotations differ
+    assert after.rs_replicas == sizes(before) != sizes(attrs.evolve(before, rs_max=rebuilt(before)))
