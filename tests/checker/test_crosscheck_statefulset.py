@@ -39,6 +39,7 @@ ONE_INDUCTIVE = {
     "claims_follow_retention_policy",
     "rwo_volume_attached_to_one_node",
     "rwop_claim_used_by_one_pod",
+    "live_revisions_kept",
 }
 #: (preset, property) where BMC to the diameter (or to a deep counterexample) takes more than a few seconds here.
 SLOW_BMC = {
