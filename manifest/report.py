@@ -18,8 +18,10 @@ alone: the verdict UNREACHABLE on a ``sometimes`` property checked at the manife
 (explicit search is exhaustive there; a symbolic engine's UNREACHABLE is a proof). Such a row
 does not count in the exit code unless ``strict`` is set (then it is exit 14, as before). An
 UNREACHABLE found at a *reduced* size says nothing about the manifest (the real replica count
-may reach it): it counts as INCONCLUSIVE, "not reached at the reduced size", strict or not —
-never as not applicable.
+may reach it): it reads INCONCLUSIVE, "not reached at the reduced size" — never not applicable —
+and, being a witness and not a guarantee, counts in the exit code only under ``strict`` (else
+every Deployment too large to explore at its own size would exit 10 for a behaviour nobody
+promised).
 """
 
 from __future__ import annotations
@@ -83,8 +85,10 @@ def standing(row: Row, strict: bool = False) -> Standing:
     """The row's reported verdict, role, applicability and whether it counts (module docstring)."""
     res, role = row.result, _role(row)
     if res.verdict is Verdict.UNREACHABLE and res.property.kind == "sometimes" and row.reduced:
-        note = f"not reached at the reduced size ({row.size}); the manifest's own size may reach it"
-        return Standing(Verdict.INCONCLUSIVE, role, True, strict or not row.caveat, note)
+        note = f"not reached at the reduced size ({row.size}); the manifest's own size may reach it" + (
+            "" if strict else " (a witness, not a guarantee: counted only under --strict)"
+        )
+        return Standing(Verdict.INCONCLUSIVE, role, True, strict, note)
     reason = not_applicable_reason(row)
     if reason:
         return Standing(res.verdict, role, False, strict, f"not applicable: {reason}")

@@ -73,6 +73,5 @@ def test_every_workload_is_decided_or_honestly_downsized(path: Path) -> None:
     assert problems(doc) == []
     assert proc.returncode == doc["exit_code"]
     assert proc.returncode != 14, "a witness the configuration cannot reach failed the run"
-    assert proc.returncode in (0, 10, 12, 13)
-    if proc.returncode == 10:  # only reduced witnesses may leave a run inconclusive
-        assert all(r["reduced"] for w in doc["workloads"] for r in w["properties"] if r["verdict"] == "INCONCLUSIVE")
+    # decided: no guarantee left INCONCLUSIVE (a witness not reached at a reduced size counts only under --strict)
+    assert proc.returncode in (0, 12, 13)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import attrs
 from manifest_texts import deployment
 
-from kubecheck.checker.result import EXIT_INCONCLUSIVE, EXIT_OK, EXIT_SAFETY, EXIT_UNWITNESSED, Verdict
+from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, EXIT_UNWITNESSED, Verdict
 from kubecheck.cli import junit, manifest_json, manifest_text
 from kubecheck.cli.documents import manifest_itf_documents
 from kubecheck.manifest import check_manifests, exit_code
@@ -212,7 +212,9 @@ def test_junit_skips_a_witness_not_applicable_with_the_reason_and_fails_it_when_
     assert failure.get("type") == "UNREACHABLE" and strict.find(".//skipped") is None
 
 
-def test_a_witness_unreached_at_a_reduced_size_is_inconclusive_never_not_applicable() -> None:
+def test_a_witness_unreached_at_a_reduced_size_is_inconclusive_never_not_applicable_and_counts_only_when_strict() -> (
+    None
+):
     report = _solo()
     wr = report.workloads[0]
     rows = tuple(
@@ -222,10 +224,16 @@ def test_a_witness_unreached_at_a_reduced_size_is_inconclusive_never_not_applica
     for strict in (False, True):
         reduced = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=rows),), strict=strict)
         st = reduced.standing(_row(reduced, PROPORTIONAL))
-        assert (st.verdict, st.applicable, st.counted) == (Verdict.INCONCLUSIVE, True, True)
-        assert st.note == "not reached at the reduced size (replicas=5 of 8); the manifest's own size may reach it"
+        assert (st.verdict, st.applicable, st.counted) == (Verdict.INCONCLUSIVE, True, strict)
+        assert st.note.startswith(
+            "not reached at the reduced size (replicas=5 of 8); the manifest's own size may reach it"
+        )
+        assert st.note.endswith("may reach it" if strict else "counted only under --strict)")
+        counted = [r.property.name for r in reduced.counted() if r.verdict is Verdict.INCONCLUSIVE]
+        assert counted == ([PROPORTIONAL] if strict else [])
+    assert attrs.evolve(report, workloads=(attrs.evolve(wr, rows=rows),)).exit_code == report.exit_code == EXIT_OK
     reduced = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=rows),))
-    assert reduced.exit_code == EXIT_INCONCLUSIVE
+    st = reduced.standing(_row(reduced, PROPORTIONAL))
     row = next(line for line in manifest_text.render(reduced).splitlines() if line.strip().startswith(PROPORTIONAL))
     assert row.split()[:2] == [PROPORTIONAL, "INCONCLUSIVE"]
     skipped = ET.fromstring(junit.render(reduced)).find(f".//testcase[@name='{PROPORTIONAL}']/skipped")
