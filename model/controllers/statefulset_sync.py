@@ -113,7 +113,7 @@ class Plan:
         ops, sc, s = self.ops, self.sc, self.s
         if not sc.revision_history:
             return list(s.rev_number), [False] * len(s.rev_number)
-        found = su.get_statefulset_revisions(ops, s.rev_number, s.template)
+        found = su.get_statefulset_revisions(ops, s.rev_number, s.template, sc.max_revision_number)
         live = [
             ops.or_(self.cur == t, s.template == t, *[ops.and_(ex[i], s.pod_rev[i] == t) for i in range(self.n)])
             for t in range(len(s.rev_number))

@@ -145,7 +145,7 @@ def next_revision(ops: Ops, numbers: Sequence[Value]) -> Value:
     return ops.max_(0, *numbers) + 1
 
 
-def get_statefulset_revisions(ops: Ops, numbers: Sequence[Value], update: Value) -> list[Value]:
+def get_statefulset_revisions(ops: Ops, numbers: Sequence[Value], update: Value, cap: int | None = None) -> list[Value]:
     """getStatefulSetRevisions: the history after the update revision of template ``update`` is found or made.
 
     * the template's revision is the newest one: unchanged (the update revision has not changed);
@@ -156,9 +156,15 @@ def get_statefulset_revisions(ops: Ops, numbers: Sequence[Value], update: Value)
 
     Example (TestStatefulSetControl_getSetRevisions, "must rollback to a previous revision"):
     numbers (1, 2, 3), update template 1 → (1, 4, 3).
+
+    ``cap`` (the model's bound on revision numbers, StatefulSetScope.max_revision_number) keeps
+    ``nextRevision`` inside the declared domain from *every* state, as the symbolic engines
+    assume; in reachable states it never bites (every number handed out is paid for by a
+    template change the scope allows; tests/model/test_statefulset_history.py checks it by
+    exhaustive search).
     """
     top = ops.max_(0, *numbers)
-    nxt = top + 1
+    nxt = top + 1 if cap is None else ops.min_(top + 1, cap)
     out = []
     for t, n in enumerate(numbers):
         newest = ops.and_(n > 0, n == top)

@@ -26,6 +26,8 @@ import attrs
 import pytest
 import z3
 
+from kubecheck.checker import run
+from kubecheck.checker.task import Task
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_sync as sync
@@ -75,8 +77,11 @@ def test_get_statefulset_revisions(row, existing, update, expected):
 
 @pytest.mark.parametrize(("row", "existing", "update", "expected"), GET_SET_REVISIONS_ROWS)
 def test_get_set_revisions_through_one_sync(row, existing, update, expected):
-    """The same rows through the controller's own sync (Plan): no pods, status.currentRevision = rev0 once written."""
-    sc = StatefulSetScope(replicas=0, edits=2, revision_history=True, scale_to=(), scales=0)
+    """The same rows through the controller's own sync (Plan): no pods, status.currentRevision = rev0 once written.
+
+    The scope allows a revert, so revision number 4 is inside its domain (max_revision_number).
+    """
+    sc = StatefulSetScope(replicas=0, edits=2, reverts=1, revision_history=True, scale_to=(), scales=0)
     s = attrs.evolve(
         st.initial_state(sc),
         template=update,
@@ -90,6 +95,12 @@ def test_get_set_revisions_through_one_sync(row, existing, update, expected):
     assert changes["rev_number"] == tuple(expected)
     assert changes["update_rev"] == update  # expectedUpdate
     assert plan.cur == 0  # expectedCurrent: rev0 (the current revision the sync starts from)
+
+
+def test_the_cap_only_keeps_numbers_in_the_domain():
+    """With a cap (the model's domain bound) nextRevision saturates; reachable states never need it (see below)."""
+    assert su.get_statefulset_revisions(CONCRETE, [1, 2, 3], 1, cap=4) == [1, 4, 3]
+    assert su.get_statefulset_revisions(CONCRETE, [1, 2, 3], 1, cap=3) == [1, 3, 3]
 
 
 @pytest.mark.parametrize(
@@ -235,3 +246,45 @@ def test_a_pod_whose_revision_was_deleted_breaks_live_revisions_kept():
     assert sp.live_revisions_kept(CONCRETE, sc, running)
     assert not sp.live_revisions_kept(CONCRETE, sc, attrs.evolve(running, rev_number=(1, 0, 0)))
     assert not sp.live_revisions_kept(CONCRETE, sc, attrs.evolve(s, rev_number=(0, 2, 0)))  # status.currentRevision
+
+
+# -- the cap on revision numbers never bites in a reachable state -----------------------------------
+
+
+def _numbers_within_budget(ops, sc, s):
+    """highest number + numbers still to hand out <= the cap, so nextRevision never reaches past it.
+
+    A number is handed out only when the update template's revision is missing or not the newest;
+    every such situation is paid for by an edit, revert or undo still available, or is pending now.
+    """
+    top = ops.max_(0, *s.rev_number)
+    newest = ops.or_(*[ops.and_(s.template == t, n > 0, n == top) for t, n in enumerate(s.rev_number)])
+    pending = (sc.templates - s.templates_used) + s.reverts_left + s.undos_left + ops.ite(newest, 0, 1)
+    return top + pending <= sc.max_revision_number
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"revision_history_limit": 0},
+        {"revision_history_limit": 0, "reverts": 2, "edits": 2},
+        {"revision_history_limit": 1, "undos": 2, "edits": 3, "replicas": 1, "scale_to": ()},
+        {"pod_management": su.PARALLEL, "revision_history_limit": 0, "reverts": 1},
+        {"strategy": su.ON_DELETE, "pod_deletes": 2, "revision_history_limit": 0, "reverts": 1},
+    ],
+    ids=["tiny", "limit-0", "limit-0-reverts", "limit-1-undos", "parallel", "on-delete"],
+)
+def test_revision_numbers_never_reach_the_cap(settings):
+    """Exhaustive search: StatefulSetScope.max_revision_number (the domain, and nextRevision's cap) is never hit."""
+    base = attrs.evolve(st.PRESETS["tiny"], revision_history=True, undos=1)
+    sc = attrs.evolve(base, **settings)
+    prop = attrs.evolve(
+        sp.PROPERTIES[0],
+        name="statefulset.revision_numbers_within_budget",
+        kind="always",
+        predicate=_numbers_within_budget,
+        adjust=lambda x: x,
+    )
+    [r] = run.check(Task(st.MODEL, sc, [prop]))
+    assert r.verdict.value == "HOLDS", r.trace

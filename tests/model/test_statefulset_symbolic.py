@@ -53,6 +53,9 @@ SCOPES = {
         max_unavailable_gate=False,
         partition=1,
     ),
+    "history": attrs.evolve(
+        PRESETS["tiny"], revision_history=True, revision_history_limit=1, edits=2, reverts=1, undos=1
+    ),
 }
 
 
@@ -197,8 +200,9 @@ def test_no_parameter_is_left_symbolic():
 @pytest.mark.parametrize(
     "scope",
     [PRESETS["tiny"], PRESETS["small"], PRESETS["medium"]]
-    + [attrs.evolve(PRESETS["small"], replicas=r, scale_to=(r - 1,)) for r in (1, 3, 4)],
-    ids=["tiny", "small", "medium", "small-1", "small-3", "small-4"],
+    + [attrs.evolve(PRESETS["small"], replicas=r, scale_to=(r - 1,)) for r in (1, 3, 4)]
+    + [attrs.evolve(PRESETS["small"], revision_history=True, revision_history_limit=0, edits=2, undos=1)],
+    ids=["tiny", "small", "medium", "small-1", "small-3", "small-4", "small-history"],
 )
 def test_no_step_leaves_the_declared_domains(scope):
     """What a symbolic verdict on a fixed scope assumes: from every in-domain state, every step stays in the domains."""
