@@ -185,8 +185,9 @@ def truncate_history(ops: Ops, numbers: Sequence[Value], live: Sequence[Value], 
     history = [ops.and_(n > 0, ops.not_(lv)) for n, lv in zip(numbers, live, strict=True)]
     excess = ops.count(history) - limit
     deleted = []
-    for t, n in enumerate(numbers):
-        older = ops.count(ops.and_(history[u], numbers[u] < n) for u in range(len(numbers)) if u != t)
+    slots = range(len(numbers))
+    for t in slots:
+        older = ops.count(ops.and_(history[u], numbers[u] < numbers[t]) for u in slots if u != t)
         deleted.append(ops.and_(history[t], older < excess))
     return deleted
 
