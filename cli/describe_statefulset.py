@@ -173,6 +173,8 @@ class StatefulSetDescriber(PodTableDescriber):
             rev = self.revision(after.template)
             if after.templates_used > before.templates_used:
                 items.append(f"spec.template edited: update revision {rev}")
+            elif after.undos_left < before.undos_left:
+                items.append(f"spec.template restored from ControllerRevision {rev} (rollout undo)")
             else:
                 items.append(f"spec.template re-applied: update revision {rev} (reused)")
         if "status_written" in changed and after.status_written:

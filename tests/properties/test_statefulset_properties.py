@@ -192,6 +192,12 @@ def test_undo_witness_is_an_undo_then_a_renumbering_sync():
     assert trace.states[undo + 1].template == 0 and trace.states[undo + 1].rev_number == (1, 2)
     assert trace.last.rev_number == (3, 2) and trace.last.update_rev == 0
     assert labels[-1].startswith("statefulset-controller.")
+    words = "\n".join(trace_text.steps(trace))
+    assert "spec.template restored from ControllerRevision web-" in words and "(rollout undo)" in words
+    assert "reused: revision 1 → 3" in words
+    assert "kubectl rollout undo statefulset web --to-revision=1" in trace_text.describer(
+        st.MODEL, trace.scope
+    ).user_command(trace.steps[undo].action)
 
 
 def test_revisions_are_truncated_in_the_history_scope():
@@ -209,3 +215,4 @@ def test_revisions_are_truncated_in_the_history_scope():
     assert _labels(r.trace)[-1].startswith("statefulset-controller.")
     before, after = r.trace.states[-2], r.trace.last
     assert prop.predicate(CONCRETE, r.trace.scope, before, after)  # the real truncation obeys the property
+    assert "deleted: revisionHistoryLimit 1" in trace_text.steps(r.trace)[-1]
