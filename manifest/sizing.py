@@ -2,7 +2,7 @@
 
 For each workload the property table of its model is filtered (:func:`select`), then
 :func:`plan` decides how every property will be checked and returns a
-:class:`~kubecheck.manifest.plan.WorkloadPlan`; it runs nothing
+:class:`~kubecheck.manifest.plan.WorkloadPlan`; it runs nothing but the calibration (below)
 (:func:`kubecheck.manifest.execute.execute_plan` does). The decision is made from a **measured
 cost model** before any engine runs: :func:`predict` gives the states and seconds explicit search
 of the workload's properties takes at a size, from the table :mod:`kubecheck.manifest.costs`
@@ -34,6 +34,14 @@ as the costliest shape it has. The plan says the prediction and why (``WorkloadP
 * **a DaemonSet that does not fit**: explored on the most nodes that fit, ``explored with
   nodes=5 of 8`` (a node selector keeps one node that does not match). Never silently.
 
+**Calibrated at run time.** The table was measured on one version of the models and their
+property tables; a property added since (a new user action, more state) makes every prediction
+low. So before planning, :func:`calibrate` runs the explicit step of the workload's own
+properties at its *smallest* instance (one replica, the fewest nodes; a fraction of a second) and
+compares the states with the table's prediction there: predictions are multiplied by that ratio
+when it is above ``CALIBRATION_TOLERANCE`` (never lowered), and the plan says so ("calibrated ×13.2 at replicas=1"). A
+calibration that does not finish in ``CALIBRATION_SECONDS`` leaves only the smallest instance.
+
 The explicit task keeps the budget asked for: ``--max-states`` is honoured by the engine whatever
 was predicted, and a prediction that was too low ends in INCONCLUSIVE "timeout", never in a
 verdict that claims more. The table is measured without ``--faults``; properties that faults add
@@ -58,7 +66,8 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from kubecheck.checker.result import Result
+from kubecheck.checker import run
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.manifest import costs
 from kubecheck.manifest.plan import ENGINE_NAMES, HANDOFF_SHARE, Cost, Handoff, Step, WorkloadPlan
@@ -428,6 +437,73 @@ def predict(scope: WorkloadScope) -> Cost:
     return attrs.evolve(worst, basis=f"shape {'/'.join(shape)} not measured: the costliest measured shape")
 
 
+#: Seconds the calibration search at the smallest instance may take (it usually takes well under one).
+CALIBRATION_SECONDS = 5.0
+#: A ratio up to this leaves the table as it is (SAFETY covers it; a property that adds a few states).
+CALIBRATION_TOLERANCE = 1.1
+
+
+@attrs.frozen
+class Calibration:
+    """How far the table is from the models as they are: ``factor`` multiplies every prediction (≥ 1;
+    ``math.inf`` when the calibration search did not finish), ``text`` says it for the plan."""
+
+    factor: float = 1.0
+    text: str = ""
+
+    def apply(self, cost: Cost) -> Cost:
+        if self.factor == 1.0:
+            return cost
+        if math.isinf(self.factor):
+            return Cost(cost.states, cost.largest, math.inf, f"{cost.basis}; {self.text}")
+        return Cost(
+            round(cost.states * self.factor),
+            round(cost.largest * self.factor),
+            cost.seconds * self.factor,
+            f"{cost.basis}, ×{self.factor:.1f} calibrated",
+        )
+
+
+def _smallest(sc: WorkloadScope) -> WorkloadScope:
+    """The workload's smallest instance: one replica, the fewest nodes its placement needs."""
+    if isinstance(sc, DeploymentScope):
+        return _shrunk_scope(sc, 1, 0)
+    if isinstance(sc, StatefulSetScope):
+        return _shrunk_scope(sc, 1, min(sc.nodes, 2))
+    return _shrunk_scope(sc, 0, min(sc.nodes, 2 if sc.node_classes else 1))
+
+
+def calibrate(workload: Workload, props: Sequence[Property]) -> Calibration:
+    """The explicit step of ``props`` at the workload's smallest instance, against the table's prediction there.
+
+    States are counted as the table counts them (summed over the step's explorations, safety and
+    liveness apart). The ratio scales predictions up, never down (a table that over-predicts only
+    makes the plan cautious)."""
+    small = _smallest(workload.scope)
+    expected = predict(small)
+    if not props or expected.states <= 0:
+        return Calibration()
+    task = Task(
+        catalog.model(workload.model),
+        small,
+        tuple(props),
+        budget=Budget(None, CALIBRATION_SECONDS),
+        engine="explicit",
+    )
+    results = run.check(task)
+    explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
+    actual = sum(explorations.values())
+    where = _size_text(small, workload.model, {})
+    if any(r.verdict is Verdict.INCONCLUSIVE and r.stats.stop_reason == "timeout" for r in results):
+        return Calibration(math.inf, f"calibration at {where} did not finish in {CALIBRATION_SECONDS:g} s")
+    ratio = actual / expected.states
+    if ratio <= CALIBRATION_TOLERANCE:
+        return Calibration()
+    return Calibration(
+        ratio, f"calibrated ×{ratio:.1f} at {where}: {actual:,} states now, {expected.states:,} in the table"
+    )
+
+
 def _fits_budget(cost: Cost, seconds: float, max_states: int | None) -> bool:
     if cost.seconds * SAFETY > seconds:
         return False
@@ -464,18 +540,20 @@ def _candidates(sc: WorkloadScope) -> list[tuple[int, int]]:
     return [(0, n) for n in range(min(sc.nodes - 1, _MAX_CANDIDATES), low - 1, -1)]
 
 
-def largest_fitting(sc: WorkloadScope, seconds: float, max_states: int | None) -> tuple[WorkloadScope, Cost]:
-    """The largest instance smaller than ``sc`` whose predicted explicit cost fits ``seconds`` (with
-    ``SAFETY``) and ``max_states``; the smallest one when none fits (its rows may then time out)."""
+def largest_fitting(
+    sc: WorkloadScope, seconds: float, max_states: int | None, calibration: Calibration = Calibration()
+) -> tuple[WorkloadScope, Cost]:
+    """The largest instance smaller than ``sc`` whose predicted explicit cost (calibrated) fits ``seconds``
+    (with ``SAFETY``) and ``max_states``; the smallest one when none fits (its rows may then time out)."""
     chosen: tuple[WorkloadScope, Cost] | None = None
     for replicas, nodes in _candidates(sc):
         small = _shrunk_scope(sc, replicas, nodes)
-        cost = predict(small)
+        cost = calibration.apply(predict(small))
         chosen = (small, cost)
         if _fits_budget(cost, seconds, max_states):
             return chosen
     if chosen is None:  # nothing smaller exists (a DaemonSet on its fewest nodes)
-        return sc, predict(sc)
+        return sc, calibration.apply(predict(sc))
     return chosen
 
 
@@ -504,7 +582,8 @@ def plan(
     budget: Budget = Budget(),
     progress: ProgressCallback | None = None,
 ) -> WorkloadPlan:
-    """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs nothing.
+    """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs only
+    :func:`calibrate` (the explicit step at the smallest instance).
 
     The explicit search runs at the manifest's size when its predicted cost (:func:`predict`) fits
     the workload's time (``budget.timeout``, else ``SIZING_SECONDS``) with ``SAFETY`` and
@@ -517,10 +596,12 @@ def plan(
     asked = Task(catalog.model(workload.model), real, props, budget=budget, progress=progress, engine=engine)
     seconds = budget.timeout or SIZING_SECONDS
     here = _size_text(real, workload.model, {})
-    cost = predict(real)
+    calibration = calibrate(workload, props)
+    cost = calibration.apply(predict(real))
+    said = f" ({calibration.text})" if calibration.text else ""
     if _fits_budget(cost, seconds, budget.max_states) or not props:
         task = attrs.evolve(asked, engine="explicit" if engine == "auto" else engine)
-        why = f"explicit search at {here}: {_fits_text(cost, seconds, budget.max_states, True)}"
+        why = f"explicit search at {here}: {_fits_text(cost, seconds, budget.max_states, True)}{said}"
         route = f"{'explicit' if engine == 'auto' else ENGINE_NAMES.get(engine, engine)} at the manifest's size"
         return WorkloadPlan(workload, props, (Step(task, (here,) * len(props)),), why, route, cost)
     steps: list[Step] = []
@@ -529,7 +610,7 @@ def plan(
     if workload.model == "deployment" and engine != "explicit":
         steps += _deployment_for_all(workload, asked)
     left = seconds * (1 - HANDOFF_SHARE) if steps else seconds
-    reduced, small_cost = largest_fitting(real, left, budget.max_states)
+    reduced, small_cost = largest_fitting(real, left, budget.max_states, calibration)
     shrunk = _shrunk(workload, reduced)
     there = _size_text(reduced, workload.model, shrunk)
     task = attrs.evolve(asked, scope=reduced, engine="explicit")
@@ -540,6 +621,7 @@ def plan(
         + (f"{steps[0].attempt} first, then " if len(steps) > 1 else "")
         + f"explored at {there.replace(' of ', '/')}: {_fits_text(small_cost, left, budget.max_states, fits)}"
         + ("" if fits else " (the smallest instance; it may not finish)")
+        + said
     )
     route = (
         {

@@ -21,10 +21,12 @@ def _one(text: str):
     return load_workloads(["-"], text)[0][0]
 
 
-def _reduced_size(w, seconds: float = sizing.SIZING_SECONDS * (1 - HANDOFF_SHARE)) -> str:
-    """How a row explored at the size the cost model picks for ``w`` names it (after a symbolic step)."""
-    small, _ = sizing.largest_fitting(w.scope, seconds, None)
-    [plan_step] = [s for s in sizing.plan(w, sizing.select(w)[0]).steps if s.reduced]
+def _reduced_size(w, props=None, seconds: float = sizing.SIZING_SECONDS * (1 - HANDOFF_SHARE)) -> str:
+    """How a row explored at the size the (calibrated) cost model picks for ``w`` and ``props`` names it
+    (after a symbolic step); ``props`` defaults to the selection of ``check -f``."""
+    props = sizing.select(w)[0] if props is None else props
+    small, _ = sizing.largest_fitting(w.scope, seconds, None, sizing.calibrate(w, props))
+    [plan_step] = [s for s in sizing.plan(w, props).steps if s.reduced]
     assert plan_step.task.scope == small
     return plan_step.sizes[0]
 
@@ -82,9 +84,9 @@ SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="minutes;
 def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers() -> None:
     """helm-template style stream; the ordering property by k-induction at replicas 50, a witness explored smaller."""
     w = _one(HELM_50)
-    explored = _reduced_size(w)
     assert w.scope.replicas == 50
     props = catalog.properties("statefulset", ["pods_created_in_ordinal_order", "rolling_update_completes"])
+    explored = _reduced_size(w, props)
     ordered, witness = execute.check_workload(w, props)
     assert ordered.result.verdict is Verdict.PROVED and ordered.result.scope.replicas == 50
     assert (ordered.method, ordered.size, ordered.reduced, ordered.sizing_note) == (
@@ -101,7 +103,8 @@ def test_statefulset_with_50_replicas_is_proved_at_50_where_k_induction_answers(
 def test_statefulset_with_50_replicas_and_the_explicit_engine_says_it_was_explored_smaller() -> None:
     report = check_manifests(["-"], HELM_50, engine="explicit")
     rows = report.workloads[0].rows
-    small, _ = sizing.largest_fitting(_one(HELM_50).scope, sizing.SIZING_SECONDS, None)
+    w = _one(HELM_50)
+    small, _ = sizing.largest_fitting(w.scope, sizing.SIZING_SECONDS, None, sizing.calibrate(w, sizing.select(w)[0]))
     size = f"replicas={small.replicas} of 50, nodes=2"
     assert rows and all(r.reduced and r.size == size for r in rows)
     assert f"explored with {size}" in manifest_text.render(report)
@@ -175,8 +178,8 @@ def _plan(text: str, nodes: int | None = None, engine: str = "auto", budget: Bud
     return w, tuple(props), sizing.plan(w, props, engine, budget)
 
 
-def _fits(scope, seconds: float) -> bool:
-    return sizing.predict(scope).seconds * sizing.SAFETY <= seconds
+def _fits(scope, seconds: float, calibration: sizing.Calibration = sizing.Calibration()) -> bool:
+    return calibration.apply(sizing.predict(scope)).seconds * sizing.SAFETY <= seconds
 
 
 def test_plan_of_a_small_deployment_is_one_explicit_step_at_its_size() -> None:
@@ -271,8 +274,9 @@ def test_plan_of_a_statefulset_above_its_budget_is_k_induction_at_its_size_then_
     assert (at_size.handoff, at_size.attempt) == (Handoff.WITH_REASON, "k-induction at replicas=12, nodes=2")
     assert (explored.task.engine, explored.task.properties) == ("explicit", props)
     r = explored.task.scope.replicas
-    assert explored.task.scope.nodes == 2 and r < 12 and _fits(explored.task.scope, 30)
-    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30)
+    cal = sizing.calibrate(w, props)
+    assert explored.task.scope.nodes == 2 and r < 12 and _fits(explored.task.scope, 30, cal)
+    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30, cal)
     assert explored.reason == f"explored with replicas={r} of 12, nodes=2"
     assert plan.describe().splitlines() == [
         "statefulset/db (model statefulset): k-induction at the manifest's size, then explicit at a reduced size",
@@ -331,6 +335,43 @@ def test_a_shape_the_table_lacks_is_bounded_by_the_costliest_it_has() -> None:
     _, _, size = sizing.shape_and_size(odd)
     measured = [sizing._predict_shape("statefulset", shape, size) for shape in sizing._fits("statefulset")[0]]
     assert cost.seconds == max(c.seconds for c in measured if c is not None)
+
+
+def test_calibration_scales_predictions_up_and_never_down() -> None:
+    cost = sizing.Cost(1000, 400, 2.0, "measured")
+    assert sizing.Calibration().apply(cost) == cost
+    assert sizing.Calibration(3.0, "x").apply(cost) == sizing.Cost(3000, 1200, 6.0, "measured, ×3.0 calibrated")
+    stuck = sizing.Calibration(float("inf"), "calibration at replicas=1 did not finish in 5 s").apply(cost)
+    assert stuck.seconds == float("inf") and stuck.basis.endswith("did not finish in 5 s")
+
+
+def test_a_table_measured_on_a_smaller_model_is_calibrated_and_the_plan_explores_smaller(monkeypatch) -> None:
+    """The table a tenth of what the models give now (as after a property adds state): the calibration
+    at one replica sees it, the plan says so and explores a smaller size than the stale table would pick."""
+    w = _one(deployment(replicas=12))
+    props, _ = sizing.select(w)
+    assert sizing.calibrate(w, props).factor == 1.0  # the table fits the models as they are
+    stale = {
+        model: tuple(
+            (shape, size, max(1, states // 10), max(1, largest // 10), sec / 10, done)
+            for shape, size, states, largest, sec, done in rows
+        )
+        for model, rows in costs.POINTS.items()
+    }
+    monkeypatch.setattr(costs, "POINTS", stale)
+    sizing._fits.cache_clear()
+    try:
+        calibration = sizing.calibrate(w, props)
+        assert 8 < calibration.factor < 12 and calibration.text.startswith("calibrated ×")
+        assert "states now" in calibration.text and "in the table" in calibration.text
+        plan = sizing.plan(w, props, "explicit", Budget(None, 60))
+        assert plan.why.endswith(f"({calibration.text})")
+        [step] = plan.steps
+        naive, _ = sizing.largest_fitting(w.scope, 60, None)  # the stale table alone
+        assert step.task.scope.replicas < naive.replicas
+    finally:
+        monkeypatch.undo()
+        sizing._fits.cache_clear()
 
 
 # -- running a plan ------------------------------------------------------------------------------
