@@ -130,7 +130,9 @@ class StatefulSetDescriber(PodTableDescriber):
             "user.delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])}",
             "user.revert_template": lambda: f"kubectl apply of the old template (revision {self.revision(kw['to'])})",
             "user.scale": lambda: f"kubectl scale statefulset {name} --replicas={kw['to']}",
-            "user.rollout_undo": lambda: f"kubectl rollout undo statefulset {name} --to-revision={kw['to']}",
+            "user.rollout_undo": lambda: (
+                f"kubectl rollout undo statefulset {name}" + (f" --to-revision={kw['to']}" if kw["to"] else "")
+            ),
             "user.edit_template": lambda: "kubectl apply of a new template",
             "user.delete_statefulset": lambda: f"kubectl delete statefulset {name}",
             "fault.force_delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} --grace-period=0 --force",

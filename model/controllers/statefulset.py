@@ -19,8 +19,8 @@ Upstream files and functions modelled (paraphrased):
   ``update_rev``: status.updateRevision), with ``truncateHistory`` and ``revisionHistoryLimit``
   (:mod:`...statefulset_sync`, step 8), and ``undos`` enables ``kubectl rollout undo statefulset
   --to-revision=N`` (kubectl polymorphichelpers/rollback.go: StatefulSetRollbacker — findHistory
-  by number, skipped when the template already matches, else a patch restoring the revision's
-  template; ``--to-revision=0`` is not modelled). The collision count stays 0: the model's
+  by number, or the second-highest for ``--to-revision=0``, the default; skipped when the
+  template already matches, else a patch restoring the revision's template). The collision count stays 0: the model's
   templates have distinct hashes, so CreateControllerRevision never collides.
 * ``stateful_pod_control.go:CreateStatefulPod`` — claims are created before the pod and
   reused as they are when a pod is recreated; ``PodClaimIsStale`` blocks re-creation while a
@@ -420,9 +420,9 @@ COMMANDS = (
             "user.rollout_undo",
             _undo_g,
             _undo_e,
-            "kubectl rollout undo statefulset --to-revision=N: patch the template back to revision N's",
+            "kubectl rollout undo statefulset --to-revision=N (0: the previous revision): patch the template back",
             kind="user",
-            params=(("to", lambda sc: range(1, sc.max_revision_number + 1)),),
+            params=(("to", lambda sc: range(sc.max_revision_number + 1)),),
             enabled_in=lambda sc: sc.undos > 0,
         ),
         Command(

@@ -193,13 +193,28 @@ def truncate_history(ops: Ops, numbers: Sequence[Value], live: Sequence[Value], 
 
 
 def find_history(ops: Ops, numbers: Sequence[Value], to_revision: int) -> tuple[Value, Value]:
-    """kubectl's findHistory for ``--to-revision=N`` (N ≥ 1): (found, the template of revision N).
+    """kubectl's findHistory: (found, the template of the revision to roll back to); the template is 0 when not found.
 
-    The template is 0 when not found. ``--to-revision=0`` (the previous revision) is not modelled.
-    Example: numbers (3, 2), N = 3 → (True, 0); N = 1 → (False, 0).
+    ``to_revision`` N ≥ 1: the revision numbered N. 0 (plain ``kubectl rollout undo``): the one
+    before the newest — the second-highest number — which needs at least two revisions ("no last
+    revision to roll back to" otherwise).
+
+    Examples: numbers (3, 2), N = 3 → (True, 0); N = 1 → (False, 0); N = 0 → (True, 1).
     """
-    found = ops.or_(*[n == to_revision for n in numbers])
+    slots = range(len(numbers))
+    if to_revision > 0:
+        chosen = [numbers[t] == to_revision for t in slots]
+    else:
+        top = ops.max_(0, *numbers)
+        chosen = [
+            ops.and_(
+                numbers[t] > 0,
+                numbers[t] < top,
+                *[ops.not_(ops.and_(numbers[u] > numbers[t], numbers[u] < top)) for u in slots if u != t],
+            )
+            for t in slots
+        ]
     template: Value = 0
-    for t, n in enumerate(numbers):
-        template = ops.ite(n == to_revision, t, template)
-    return found, template
+    for t in slots:
+        template = ops.ite(chosen[t], t, template)
+    return ops.or_(*chosen), template

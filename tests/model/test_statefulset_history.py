@@ -189,10 +189,20 @@ def test_rollback_restores_the_original_template():
 
 @pytest.mark.parametrize(
     ("numbers", "to", "found", "template"),
-    [([3, 2], 3, True, 0), ([3, 2], 2, True, 1), ([3, 2], 1, False, 0), ([1, 0, 2], 2, True, 2), ([0, 0], 1, False, 0)],
+    [
+        ([3, 2], 3, True, 0),
+        ([3, 2], 2, True, 1),
+        ([3, 2], 1, False, 0),
+        ([1, 0, 2], 2, True, 2),
+        ([0, 0], 1, False, 0),
+        ([3, 2], 0, True, 1),  # toRevision 0: the second-highest revision
+        ([1, 4, 3], 0, True, 2),
+        ([0, 2, 0], 0, False, 0),  # one revision: "no last revision to roll back to"
+        ([0, 0, 0], 0, False, 0),
+    ],
 )
 def test_find_history(numbers, to, found, template):
-    """rollback.go:findHistory with toRevision > 0: the revision whose number is N, if any."""
+    """rollback.go:findHistory: the revision whose number is N, or for N = 0 the one before the newest."""
     assert su.find_history(CONCRETE, numbers, to) == (found, template)
     assert _z3_eval(lambda ops, xs: su.find_history(ops, xs, to), numbers) == (found, template)
 
@@ -208,6 +218,10 @@ def test_undo_is_refused_where_kubectl_changes_nothing():
     assert not undo.guard(CONCRETE, sc, s, to=3)  # no revision 3
     assert not undo.guard(CONCRETE, sc, attrs.evolve(s, undos_left=0), to=1)
     assert undo.effect(CONCRETE, sc, s, to=1) == {"template": 0, "undos_left": 0}
+    assert undo.guard(CONCRETE, sc, s, to=0)  # plain `kubectl rollout undo`: the revision before the newest
+    assert undo.effect(CONCRETE, sc, s, to=0) == {"template": 0, "undos_left": 0}
+    assert not undo.guard(CONCRETE, sc, attrs.evolve(s, rev_number=(0, 2)), to=0)  # no last revision
+    assert not undo.guard(CONCRETE, sc, attrs.evolve(s, rev_number=(2, 1)), to=0)  # previous = template 1: skipped
 
 
 def test_undo_needs_revision_history():

@@ -183,21 +183,23 @@ def test_broken_release_switch_only_blocks_readiness_of_edited_templates():
 
 
 def test_undo_witness_is_an_undo_then_a_renumbering_sync():
-    """kubectl rollout undo --to-revision=1 after an edit; the next sync renumbers revision 1 to 3 (not a new one)."""
+    """kubectl rollout undo (to the previous revision, 1) after an edit; the next sync renumbers revision 1 to 3."""
     trace = results("tiny")["undo_reuses_revision"].trace
     labels = _labels(trace)
-    assert "user.rollout_undo(to=1)" in labels and "user.edit_template" in labels
+    assert "user.rollout_undo(to=0)" in labels and "user.edit_template" in labels
     assert not any(x.startswith("user.revert") for x in labels)
-    undo = labels.index("user.rollout_undo(to=1)")
+    undo = labels.index("user.rollout_undo(to=0)")
+    assert trace.states[undo].rev_number == (1, 2)  # revision 1 is the one before the newest
     assert trace.states[undo + 1].template == 0 and trace.states[undo + 1].rev_number == (1, 2)
     assert trace.last.rev_number == (3, 2) and trace.last.update_rev == 0
     assert labels[-1].startswith("statefulset-controller.")
     words = "\n".join(trace_text.steps(trace))
     assert "spec.template restored from ControllerRevision web-" in words and "(rollout undo)" in words
     assert "reused: revision 1 → 3" in words
-    assert "kubectl rollout undo statefulset web --to-revision=1" in trace_text.describer(
-        st.MODEL, trace.scope
-    ).user_command(trace.steps[undo].action)
+    describe = trace_text.describer(st.MODEL, trace.scope)
+    assert describe.user_command(trace.steps[undo].action) == "kubectl rollout undo statefulset web"
+    to_one = Action(st.MODEL.command("user.rollout_undo"), (("to", 1),))
+    assert describe.user_command(to_one) == "kubectl rollout undo statefulset web --to-revision=1"
 
 
 def test_revisions_are_truncated_in_the_history_scope():
