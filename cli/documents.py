@@ -103,14 +103,19 @@ def itf_documents(results: Sequence[Result], preset: str) -> list[tuple[str, dic
 
 
 def manifest_itf_documents(report: ManifestReport) -> list[tuple[str, dict[str, Json]]]:
-    """(file-name stem, ITF document) per violation and witness, named ``<kind>-<name>-<property>``."""
+    """(file-name stem, ITF document) per violation and witness, named ``<kind>-<name>-<property>``;
+    a workload checked once per assumed access mode adds the mode (``…-ReadWriteMany-<property>``), so
+    the variants' traces do not overwrite each other, and the ``#meta`` names the assumption."""
     out = []
     for wr in report.workloads:
+        variant = f"-{getattr(wr.workload.scope, 'access_mode', '')}" if wr.workload.assumption else ""
         for r in wr.rows:
             res = r.result
             if res.trace is not None and res.verdict in TRACED:
                 meta = {"object": wr.workload.ref, "property": res.property.name, "verdict": res.verdict.value}
-                stem = f"{wr.workload.ref.replace('/', '-')}-{res.property.short}"
+                if wr.workload.assumption:
+                    meta["assumption"] = wr.workload.assumption
+                stem = f"{wr.workload.ref.replace('/', '-')}{variant}-{res.property.short}"
                 out.append((stem, traces.to_itf(res.trace, meta)))
     return out
 
