@@ -86,6 +86,7 @@ class StatefulSet:
     service_name: str
     claim_templates: tuple[ClaimTemplate, ...]
     template: PodTemplate
+    revision_history_limit: int = 10
 
 
 @attrs.frozen

@@ -105,6 +105,7 @@ MANIFEST_FIELDS = {
         "min_ready_seconds",
         "when_deleted",
         "when_scaled",
+        "revision_history_limit",
         "claims",
         "access_mode",
         "read_only_mount",

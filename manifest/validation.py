@@ -412,6 +412,7 @@ def _statefulset(f: Fields, meta: o.Meta) -> o.StatefulSet:
         f.str("spec.serviceName", "") or "",
         tuple(claims),
         template,
+        f.int("spec.revisionHistoryLimit", 10) or 0,
     )
     if not f.errors and mu is not None:
         _scope_check(f, StatefulSetScope(max_unavailable=mu, partition=s.partition))

@@ -338,6 +338,7 @@ def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | Non
         claims=bool(s.claim_templates),
         # the model's one template; without one, the user's name (the scope shows it, never 'data')
         claim_template=s.claim_templates[0].name if s.claim_templates else s.meta.name,
+        revision_history_limit=s.revision_history_limit,
         access_mode=mode,
         read_only_mount=read_only,
         nodes=max(1, n),

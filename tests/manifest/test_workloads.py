@@ -59,6 +59,12 @@ def test_statefulset_scope_and_claim_template_mode() -> None:
     assert any("serviceName db: no Service" in n for n in w.notes)
 
 
+def test_statefulset_revision_history_limit_comes_from_the_manifest_or_the_api_default() -> None:
+    limited = statefulset(replicas=2).replace("serviceName: db", "serviceName: db\n  revisionHistoryLimit: 1")
+    assert _one(limited).scope.revision_history_limit == 1
+    assert _one(statefulset(replicas=2)).scope.revision_history_limit == 10  # SetDefaults_StatefulSet
+
+
 def test_bound_persistent_volume_decides_the_access_mode() -> None:
     w = _one(statefulset() + "---\n" + PV)
     assert w.scope.access_mode == "ReadWriteMany"
