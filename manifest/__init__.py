@@ -185,10 +185,11 @@ def load_workloads(
     stdin_text: str | bytes | None = None,
     nodes: int | None = None,
     assume_access_mode: str | None = None,
+    validate: str = "strict",
 ) -> tuple[list[Workload], list[str], list[str]]:
     """(workloads, ignored objects, unknown fields) of the manifests; ManifestError on any bad document
     (the strict form of :func:`read_workloads`: the first rejected line, and how many more)."""
-    m = read_workloads(sources, stdin_text, nodes, assume_access_mode)
+    m = read_workloads(sources, stdin_text, nodes, assume_access_mode, validate)
     if m.rejected:
         more = len(m.rejected) - 1
         raise ManifestError(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from manifest_texts import deployment, statefulset
 
-from kubecheck.manifest import load_workloads
+from kubecheck.manifest import ManifestError, load_workloads
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.kernel.intstr import IntOrPercent
 
@@ -203,8 +204,9 @@ spec:
 
 
 def test_ignored_kinds_and_unknown_fields() -> None:
-    _, ignored, unknown = load_workloads(
-        ["-"], "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment(strategy="replica: 2")
-    )
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" + deployment(strategy="replica: 2")
+    _, ignored, unknown = load_workloads(["-"], text, validate="ignore")
     assert ignored == ["configmap/c (v1 ConfigMap: kind not read)"]
     assert unknown == ["<stdin> (document 2): spec.replica"]
+    with pytest.raises(ManifestError, match='strict decoding error: unknown field "spec.replica"'):
+        load_workloads(["-"], text)  # kubectl apply's default: the API server refuses the object
