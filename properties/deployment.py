@@ -38,6 +38,13 @@ def _failing_release(sc: DeploymentScope) -> Value:
     return attrs.evolve(_no_faults(sc), pod_failure=sdc.NEVER_READY, failing_revision=sdc.UPDATE)
 
 
+def _evicted_release(sc: DeploymentScope) -> Value:
+    """The scope's failing release, or (none set) an update whose pods the kubelet evicts; no faults."""
+    if sc.failure_mode != "none":
+        return _no_faults(sc)
+    return attrs.evolve(_no_faults(sc), pod_failure=sdc.EVICTED, failing_revision=sdc.UPDATE)
+
+
 def _with_rollback(sc: DeploymentScope) -> Value:
     return attrs.evolve(sc, edits=max(1, sc.edits), rollbacks=max(1, sc.rollbacks))
 
@@ -412,6 +419,8 @@ PROPERTIES = (
         "manageReplicas creates their replacements and status.replicas does not count them; nothing deletes the "
         "Failed pod (the pod GC only past --terminated-pod-gc-threshold)",
         predicate=failed_pod_replaced,
+        adjust=_evicted_release,
+        assumes="the new release's pods fail as pod-failure says (default evicted); no faults",
     ),
     Property(
         name="deployment.revisions_unique",
@@ -461,6 +470,8 @@ PROPERTIES = (
         "template equals the Deployment's, EqualIgnoreHash) and SetNewReplicaSetAnnotations (revision "
         "MaxRevision(old)+1, the previous one appended to revision-history)",
         predicate=replicaset_reused,
+        adjust=_with_rollback,
+        assumes="at least one template edit and one rollout undo",
         explain=_explain_revisions,
     ),
     Property(

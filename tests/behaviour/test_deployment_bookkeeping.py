@@ -96,3 +96,13 @@ def test_proportional_scaling_reads_a_stored_max_replicas_that_a_strategy_edit_m
     )
     assert before.strategy_edited  # only an edit makes the stored and the rebuilt annotations differ
     assert after.rs_replicas == sizes(before) != sizes(attrs.evolve(before, rs_max=rebuilt(before)))
+
+
+def test_no_replicaset_is_reused_without_going_back_to_its_template() -> None:
+    """replicaset_reused_with_new_revision checked on tiny as it is (its adjust adds a rollout
+    undo): with one edit and no undo or edit back, no ReplicaSet is ever renumbered."""
+    [prop] = catalog.properties("deployment", ["replicaset_reused_with_new_revision"])
+    as_is = attrs.evolve(prop, adjust=lambda sc: sc, assumes="")
+    [result] = run.check(Task(MODEL, TINY, [as_is], engine="explicit"))
+    assert result.verdict is Verdict.UNREACHABLE
+    assert _verdict(TINY, "replicaset_reused_with_new_revision").verdict is Verdict.WITNESSED

@@ -110,7 +110,7 @@ def test_a_release_that_fails_after_starting_cycles_for_ever(mode: str) -> None:
 def test_a_failed_pod_is_not_active_so_its_replicaset_replaces_it() -> None:
     scope = failing(TINY, "evicted")
     assert verdict(scope, "failed_pod_replaced").verdict is W
-    assert verdict(TINY, "failed_pod_replaced").verdict is U
+    assert verdict(failing(TINY, "never-ready"), "failed_pod_replaced").verdict is U  # nothing ends Failed
     before, after = first_step(
         MODEL, scope, "replicaset-controller.sync_replicaset", when=lambda s: s.failed[1] > 0 and s.rs_synced[1]
     )

@@ -224,11 +224,12 @@ BOOKKEEPING = [
     pytest.param("active_pods_within_surge", {"strategy": "Recreate"}, marks=SLOW),
     ("availability_floor_as_written", {"replicas": "3", "max-surge": "0%", "max-unavailable": "10%"}),
     pytest.param("availability_floor_as_written", {}, marks=SLOW),
-    pytest.param("failed_pod_replaced", {}, marks=SLOW),
+    ("failed_pod_replaced", {}),
+    ("failed_pod_replaced", {"pod-failure": "never-ready"}),
     ("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "0", "edited-max-unavailable": "1"}),
     pytest.param("replicas_within_surge", {"strategy-edits": "1", "edited-max-surge": "2"}, marks=SLOW),
     ("replicaset_reused_with_new_revision", {"edits": "2", "edit-to": "1,0"}),
-    pytest.param("replicaset_reused_with_new_revision", {}, marks=SLOW),
+    ("replicaset_reused_with_new_revision", {}),
 ]
 
 

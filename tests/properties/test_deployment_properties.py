@@ -67,8 +67,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "active_pods_within_surge": (V, 10),
         "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
-        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
-        "replicaset_reused_with_new_revision": (U, None),  # tiny has no rollout undo and no edit back
+        "failed_pod_replaced": (W, 8),  # adjusted: pod-failure=evicted
+        "replicaset_reused_with_new_revision": (W, 4),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
         "rollout_eventually_completes_with_faults": (H, None),
@@ -90,7 +90,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "active_pods_within_surge": (V, 4),
         "availability_floor_as_written": (V, 17),  # the same stale-status run as availability_floor
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
-        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
+        "failed_pod_replaced": (W, 8),
         "replicaset_reused_with_new_revision": (W, 5),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
@@ -113,7 +113,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "active_pods_within_surge": (H, None),  # Recreate waits for the old pods
         "availability_floor_as_written": (H, None),
         "availability_floor_with_failing_release": (H, None),  # pods that never become Ready: the floor holds
-        "failed_pod_replaced": (U, None),  # no pod-failure=evicted here
+        "failed_pod_replaced": (W, 14),
         "replicaset_reused_with_new_revision": (W, 25),
         "rollout_eventually_completes": (H, None),
         "rollout_eventually_completes_under_strong_fairness": (H, None),
