@@ -208,5 +208,5 @@ def test_ignored_kinds_and_unknown_fields() -> None:
     _, ignored, unknown = load_workloads(["-"], text, validate="ignore")
     assert ignored == ["configmap/c (v1 ConfigMap: kind not read)"]
     assert unknown == ["<stdin> (document 2): spec.replica"]
-    with pytest.raises(ManifestError, match='strict decoding error: unknown field "spec.replica"'):
+    with pytest.raises(ManifestError, match=r'strict decoding error: unknown field "spec\.replica"'):
         load_workloads(["-"], text)  # kubectl apply's default: the API server refuses the object
