@@ -12,7 +12,7 @@ from manifest_texts import deployment
 from kubecheck.checker.result import EXIT_OK, EXIT_SAFETY, EXIT_UNWITNESSED, Verdict
 from kubecheck.cli import junit, manifest_json, manifest_text
 from kubecheck.cli.documents import manifest_itf_documents
-from kubecheck.manifest import check_manifests, exit_code
+from kubecheck.manifest import check_manifests, exit_code, sizing
 
 WEB = deployment(replicas=2, strategy="strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}")
 
@@ -25,14 +25,17 @@ def test_text_table_has_a_row_per_property_with_method_and_size() -> None:
     report = _report()
     text = manifest_text.render(report)
     lines = text.splitlines()
-    assert lines[0].startswith("kubecheck check -f -: 1 workload, 14 properties")
+    selected = len(sizing.select(report.workloads[0].workload)[0])  # the Deployment table, as check -f selects it
+    assert selected >= 14 and lines[0].startswith(f"kubecheck check -f -: 1 workload, {selected} properties")
     assert "deployment/web  (<stdin> (document 1); model deployment;" in text
     header = next(line for line in lines if line.lstrip().startswith("property"))
     assert header.split() == ["property", "verdict", "method", "checked", "at", "states", "seconds"]
     row = next(line for line in lines if line.strip().startswith("deployment.replicas_within_surge"))
     assert row.split()[:4] == ["deployment.replicas_within_surge", "HOLDS", "explicit", "replicas=2"]
     assert re.search(r"deployment\.live_pods_within_surge +VIOLATED \*", text)
-    assert "VIOLATED (caveat)  deployment/web: deployment.live_pods_within_surge" in text
+    # one run breaks both pod bounds (live and active pods): one trace, both named after `breaks:`
+    assert "trace 1  VIOLATED  deployment/web: one run breaks 2 properties" in text
+    assert "  breaks: deployment.live_pods_within_surge (caveat) — " in text
     assert lines[-1].startswith("summary: ") and lines[-1].endswith("exit 0")
 
 
@@ -82,12 +85,13 @@ def test_junit_one_testcase_per_property() -> None:
     root = ET.fromstring(junit.render(report))
     [suite] = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert len(cases) == 14 == int(root.get("tests"))
+    assert len(cases) == len(sizing.select(report.workloads[0].workload)[0]) == int(root.get("tests"))
     assert root.get("failures") == "0" and root.get("skipped") == "0"
     live = next(c for c in cases if c.get("name") == "deployment.live_pods_within_surge")
     assert "caveat" in live.find("system-out").text
     strict = ET.fromstring(junit.render(attrs.evolve(report, strict=True)))
-    assert strict.get("failures") == "2"  # the caveats: live_pods_within_surge and paused_keeps_new_replicaset
+    # the caveats: live_pods_within_surge, active_pods_within_surge and paused_keeps_new_replicaset
+    assert strict.get("failures") == "3"
     failure = strict.find(".//testcase[@name='deployment.live_pods_within_surge']/failure")
     assert failure.get("type") == "VIOLATED" and "user.edit_template" in failure.text
 
@@ -168,7 +172,7 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "not counted in the exit code"
     )
     assert lines.count(legend) == 1
-    assert lines[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
+    assert lines[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
         "; exit 0"
     )
     strict = manifest_text.render(_solo(strict=True)).splitlines()
@@ -178,7 +182,7 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "N/A not applicable: a witness (a `sometimes` property) that no run of this configuration reaches; "
         "counted in the exit code as UNREACHABLE (strict)"
     ) in strict
-    assert strict[-1].startswith("summary: 11 HOLDS, 2 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
+    assert strict[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
 
 
 def test_json_row_of_a_witness_not_applicable() -> None:
