@@ -3,6 +3,7 @@
     python benchmarks/test_tiers.py                 # run the whole suite once (--thorough), rewrite the list
     python benchmarks/test_tiers.py --threshold 1.5 # another cut (seconds of a test's call)
     python benchmarks/test_tiers.py --from FILE     # re-cut from a saved ``pytest --durations=0`` output
+    python benchmarks/test_tiers.py --from FILE --merge  # FILE timed the fast tier only: add its slow tests
 
 The README's test command (``python -m pytest``) runs the *fast tier*: every test except those
 listed in ``tests/slow_tests.txt``, which ``tests/conftest.py`` marks ``slow`` and deselects
@@ -70,9 +71,23 @@ def collected() -> dict[str, int]:
     return dict(per_file)
 
 
-def write(secs: dict[str, float], threshold: float) -> tuple[int, float, float]:
-    """Write the slow list; (lines, seconds in the slow tier, seconds left in the fast tier)."""
+def listed() -> dict[str, float]:
+    """The slow list as it is: {node id or file: measured seconds}."""
+    out = {}
+    for line in OUT.read_text().splitlines():
+        entry, _, secs = line.partition("  # ")
+        if entry.strip() and not entry.startswith("#"):
+            out[entry.strip()] = float(secs or 0)
+    return out
+
+
+def write(secs: dict[str, float], threshold: float, merge: bool = False) -> tuple[int, float, float]:
+    """Write the slow list; (lines, seconds in the slow tier, seconds left in the fast tier).
+
+    ``merge``: ``secs`` timed the fast tier only (the listed tests did not run): keep the list and add to it."""
     slow = {t: s for t, s in secs.items() if s > threshold}
+    if merge:
+        slow = {**listed(), **slow}
     per_file = collected()
     slow_per_file = collections.Counter(t.split("::", 1)[0] for t in slow)
     whole = {f for f, n in slow_per_file.items() if n == per_file.get(f, -1)}
@@ -91,13 +106,15 @@ def write(secs: dict[str, float], threshold: float) -> tuple[int, float, float]:
             lines.append(f"{t}  # {slow[t]:.1f}")
     OUT.write_text("\n".join(lines) + "\n")
     slow_secs = sum(slow.values())
-    return len(lines) - 4, slow_secs, sum(secs.values()) - slow_secs
+    fast_secs = sum(s for t, s in secs.items() if t not in slow)
+    return len(lines) - 4, slow_secs, fast_secs
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--threshold", type=float, default=1.5, help="seconds above which a test is slow (1.5)")
     ap.add_argument("--from", dest="log", type=Path, help="a saved `pytest --durations=0` output to cut")
+    ap.add_argument("--merge", action="store_true", help="the output timed the fast tier only: add to the list")
     args = ap.parse_args()
     log = args.log
     if log is None:
@@ -107,7 +124,7 @@ def main() -> None:
     secs = durations(log)
     if not secs:
         sys.exit(f"{log}: no `--durations=0` lines found")
-    n, slow, fast = write(secs, args.threshold)
+    n, slow, fast = write(secs, args.threshold, args.merge)
     summary = " ".join(f"{c} {w}" for c, w in COUNTS.findall(log.read_text().splitlines()[-1]))
     print(
         f"{OUT.relative_to(ROOT)}: {n} lines; slow tier {slow:.0f} s, fast tier {fast:.0f} s of test time ({summary})"
