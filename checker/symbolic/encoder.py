@@ -263,8 +263,25 @@ class Encoder:
         # x' = x for each variable, built once: every action repeats it for what it leaves alone
         # (building these anew per action was most of the encoding time at 30+ ordinals)
         self._same = [_eq(b, a) for a, b in zip(x0, x1)]
-        self._disjuncts = [self._action_formula(a, x0, x1) for a in self.actions]
+        self._disjuncts = [self._symbolic_action_formula(a, x0, x1) for a in self.actions]
         self._frame = z3.And(*self._same)
+
+    def _symbolic_action_formula(
+        self, action: Action, x0: Sequence[z3.ExprRef], x1: Sequence[z3.ExprRef]
+    ) -> z3.BoolRef:
+        """The action's formula; with parameters left symbolic, an action whose guard or effect does
+        concrete arithmetic on one (a Python ``//`` or ``max`` on a z3 term) cannot be encoded:
+        EncodingError (the engine then says "not decided" and a caller hands the property on),
+        never a traceback."""
+        if not self.params:
+            return self._action_formula(action, x0, x1)
+        try:
+            return self._action_formula(action, x0, x1)
+        except (TypeError, z3.Z3Exception) as err:
+            raise EncodingError(
+                f"{action.name} evaluates {', '.join(self.params)} with concrete arithmetic ({err}); "
+                "it cannot be left symbolic"
+            ) from err
 
     # -- variables and views -----------------------------------------------------------------
 
