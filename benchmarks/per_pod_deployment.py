@@ -76,6 +76,8 @@ class PerPodState:
     template: int = _like("template")
     templates_used: int = _like("templates_used")
     paused: bool = _like("paused")
+    strategy_edited: bool = _like("strategy_edited")
+    strategy_edits_left: int = _like("strategy_edits_left")
     observed: bool = _like("observed")
     scales_left: int = _like("scales_left")
     rollbacks_left: int = _like("rollbacks_left")
@@ -83,12 +85,15 @@ class PerPodState:
     faults_left: int = _like("faults_left")
     rs_exists: tuple = _like("rs_exists")
     rs_revision: tuple = _like("rs_revision")
+    rs_history: tuple = _like("rs_history")
     rs_replicas: tuple = _like("rs_replicas")
     rs_desired: tuple = _like("rs_desired")
+    rs_max: tuple = _like("rs_max")
     rs_synced: tuple = _like("rs_synced")
     rs_status_replicas: tuple = _like("rs_status_replicas")
     rs_status_available: tuple = _like("rs_status_available")
-    attached: tuple = _like("attached")  # empty: the per-pod model has no nodes or claims
+    failed: tuple = _like("failed")
+    attached: tuple = _like("attached")
     claim_home: tuple = _like("claim_home")
     pod_rs: tuple = tuple_field(
         int_field(NO_POD, lambda sc: sc.templates - 1),
