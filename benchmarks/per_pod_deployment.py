@@ -393,22 +393,39 @@ def fitted_scope(scope: DeploymentScope, counter_states: Iterable[tuple] | None 
 
 
 def projector(scope: PerPodScope) -> Callable[[tuple], tuple]:
-    """A function from flat per-pod states to flat counter-model states (pods counted)."""
+    """A function from flat per-pod states to flat counter-model states (pods counted).
+
+    The counter state's fields are laid out in its own order (pod counts sit between shared
+    fields, e.g. before ``failed``), so each counter field is taken from the per-pod state's slice
+    of the same name or, for a pod phase, from the counts.
+    """
     schema = MODEL.schema(scope)
-    n_shared = schema.field_slots["pod_rs"].start
+    counter_schema = dep.MODEL.schema(scope)
     rs0, ph0, n, k = (
         schema.field_slots["pod_rs"].start,
         schema.field_slots["pod_phase"].start,
         scope.slots,
         scope.templates,
     )
+    pieces: list[tuple[str, Any]] = []  # ("shared", slice) or ("phase", index), in counter order
+    for name in counter_schema.field_slots:
+        if name in PHASES:
+            pieces.append(("phase", PHASES.index(name)))
+        else:
+            pieces.append(("shared", schema.field_slots[name]))
 
     def project(flat: tuple) -> tuple:
         counts = [0] * (len(PHASES) * k)
         for rs, phase in zip(flat[rs0 : rs0 + n], flat[ph0 : ph0 + n]):
             if rs != NO_POD:
                 counts[phase * k + rs] += 1
-        return flat[:n_shared] + tuple(counts)
+        out: list = []
+        for what, where in pieces:
+            if what == "phase":
+                out.extend(counts[where * k : (where + 1) * k])
+            else:
+                out.extend(flat[where.start : where.stop])
+        return tuple(out)
 
     return project
 
@@ -446,11 +463,11 @@ def orbit_total(scope: DeploymentScope, counter_states: Iterable[tuple], slots: 
     from math import factorial
 
     schema = dep.MODEL.schema(scope)
-    start = schema.field_slots[PHASES[0]].start
+    phase_slots = [i for name in PHASES for i in schema.field_slots[name]]
     fact = [factorial(i) for i in range(slots + 1)]
     total = 0
     for flat in counter_states:
-        counts = flat[start:]
+        counts = [flat[i] for i in phase_slots]
         ways = fact[slots] // fact[slots - sum(counts)]
         for c in counts:
             ways //= fact[c]

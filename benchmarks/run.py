@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 
 import bare_bfs
 import per_pod_deployment as pp
+from machine import cpu_model, load
 
 from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.explicit import compile as kernel_compile
@@ -129,29 +130,12 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
     ]
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def pin(cpu: int | None) -> str:
     """Pin the process to one CPU if asked; the searches are single-threaded either way."""
     if cpu is None:
         return f"single-threaded, not pinned ({os.cpu_count()} CPUs)"
     os.sched_setaffinity(0, {cpu})
     return f"single-threaded, pinned to CPU {cpu} (of {os.cpu_count()})"
-
-
-def load() -> str:
-    try:
-        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
 
 
 # -- 1. sanity ----------------------------------------------------------------------------------
