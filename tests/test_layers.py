@@ -25,6 +25,7 @@ PACKAGES = {
     "checker": "kubecheck.checker",
     "manifest": "kubecheck.manifest",
     "cli": "kubecheck.cli",
+    "testing": "kubecheck.testing",
 }
 #: What each top-level package may import (besides itself): only floors below it.
 ALLOWED = {
@@ -33,6 +34,7 @@ ALLOWED = {
     "checker": {"model"},
     "manifest": {"checker", "properties", "model"},
     "cli": {"manifest", "checker", "properties", "model"},
+    "testing": {"cli", "manifest", "checker", "properties", "model"},
 }
 
 

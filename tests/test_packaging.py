@@ -17,6 +17,7 @@ TOP_LEVEL = {
     "checker": "kubecheck.checker",
     "manifest": "kubecheck.manifest",
     "cli": "kubecheck.cli",
+    "testing": "kubecheck.testing",
 }
 
 
