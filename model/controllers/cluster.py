@@ -63,9 +63,19 @@ from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
 
-# pod phases (what the API server says about the pod object)
-NONE, UNSCHEDULED, CREATING, RUNNING, READY, AVAILABLE = range(6)
-PHASE_NAMES = ("-", "Pending (unscheduled)", "ContainerCreating", "Running (not Ready)", "Ready", "Available")
+# pod phases (what the API server says about the pod object). FAILED sits between CREATING and
+# RUNNING so that ``>= CREATING`` still reads "bound to a node" (a Failed pod is) and ``>= RUNNING``
+# "containers started" (a Failed pod's are dead): node-pressure eviction (failures.EVICTED) ends there.
+NONE, UNSCHEDULED, CREATING, FAILED, RUNNING, READY, AVAILABLE = range(7)
+PHASE_NAMES = (
+    "-",
+    "Pending (unscheduled)",
+    "ContainerCreating",
+    "Failed",
+    "Running (not Ready)",
+    "Ready",
+    "Available",
+)
 # node states
 NODE_READY, NODE_PARTITIONED, NODE_DOWN = range(3)
 NODE_STATE_NAMES = ("Ready", "unreachable (partitioned, still running)", "down")
@@ -87,6 +97,9 @@ class PlacedScope(Protocol):
 
     @property
     def has_min_ready(self) -> bool: ...
+
+    @property
+    def out_of_service(self) -> bool: ...
 
 
 class PlacedState(Protocol):
@@ -113,6 +126,9 @@ class PlacedState(Protocol):
     @property
     def faults_left(self) -> int: ...
 
+    @property
+    def node_oos(self) -> tuple: ...
+
 
 def node_name(n: int) -> str:
     """node-a, node-b, ... (traces speak Kubernetes)."""
@@ -126,7 +142,7 @@ def phase_words(phase: int, has_min_ready: bool) -> str:
     """
     if phase == AVAILABLE:
         return "available" if has_min_ready else "Ready"
-    return ("absent", "Pending", "ContainerCreating", "Running, not Ready", "Ready, not yet available")[phase]
+    return ("absent", "Pending", "ContainerCreating", "Failed", "Running, not Ready", "Ready, not yet available")[phase]
 
 
 _SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand.SafeEncodeString
@@ -173,6 +189,12 @@ def node_state_field() -> tuple:
 
 def node_exists_field() -> tuple:
     return tuple_field(bool_field(), length=lambda sc: sc.nodes, doc="the Node object exists")
+
+
+def node_oos_field() -> tuple:
+    return tuple_field(
+        bool_field(), length=lambda sc: sc.nodes, doc="the node carries node.kubernetes.io/out-of-service:NoExecute"
+    )
 
 
 def faults_left_field() -> int:
@@ -254,11 +276,16 @@ class PodTable:
     collection (``pod-gc.delete_orphaned_pod``) may have work. ``can_reconnect(ops, sc, s, n)``:
     node n's machine may come back by itself (``node.reconnect``) — a model whose node slots can
     also be empty (not joined yet, decommissioned) says which of its down nodes are machines.
+    ``can_ready(ops, sc, s, k, n)``: the readiness probe of slot k can pass (the failure modes of
+    :mod:`~kubecheck.model.controllers.failures` say when it cannot). ``tolerates_out_of_service(sc)``:
+    the pods tolerate the out-of-service NoExecute taint (no taint eviction by it).
     """
 
     slots: Callable[..., range]  # slots(scope)
     can_bind: Callable[..., Value] = _always
     can_start: Callable[..., Value] = _always
+    can_ready: Callable[..., Value] = _always
+    tolerates_out_of_service: Callable[..., bool] = lambda sc: False
     reset_on_remove: tuple[str, ...] = ()
     tolerates_unreachable: bool = False
     podgc_on: Callable[..., bool] = node_deletes_on  # podgc_on(scope)
@@ -288,6 +315,11 @@ def _fault_on(name: str) -> Callable[[PlacedScope], bool]:
 
 def _node_fault_on(sc: PlacedScope) -> bool:
     return bool({"partition", "node-failure"} & set(sc.faults))
+
+
+def _oos_on(sc: PlacedScope) -> bool:
+    """The administrator may apply the out-of-service taint (scope ``out-of-service``) to a failed node."""
+    return sc.out_of_service and "node-failure" in sc.faults
 
 
 def _mark_not_ready(ops: Ops, s: PlacedState, n: int) -> tuple:
@@ -331,6 +363,7 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
             s.pod_node[pod] == node,
             s.node_state[node] == NODE_READY,
             ops.not_(s.pod_terminating[pod]),
+            table.can_ready(ops, sc, s, pod, node),
         )
 
     def ready_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
@@ -414,7 +447,27 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
         return ops.and_(s.node_state[node] != NODE_READY, table.can_reconnect(ops, sc, s, node))
 
     def reconnect_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        return {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
+        out = {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
+        if sc.out_of_service:
+            out["node_oos"] = _set(s.node_oos, node, False)
+        return out
+
+    def oos_taint_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+        return ops.and_(s.node_exists[node], s.node_state[node] == NODE_DOWN, ops.not_(s.node_oos[node]))
+
+    def oos_taint_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+        return {"node_oos": _set(s.node_oos, node, True)}
+
+    def oos_evict_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
+        return ops.and_(bound_to(ops, s, pod, node), s.node_oos[node], ops.not_(s.pod_terminating[pod]))
+
+    def oos_gc_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
+        return ops.and_(
+            s.pod_terminating[pod], bound_to(ops, s, pod, node), s.node_state[node] != NODE_READY, s.node_oos[node]
+        )
+
+    def oos_gc_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
+        return removal(table, ops, s, pod, True)
 
     def delete_node_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
         return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
@@ -554,6 +607,34 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 kind="fault",
                 params=(node,),
                 enabled_in=_fault_on("node-delete"),
+            ),
+            Command(
+                "user.taint_out_of_service",
+                oos_taint_g,
+                oos_taint_e,
+                "kubectl taint node <node> node.kubernetes.io/out-of-service=nodeshutdown:NoExecute on a node that is "
+                "shut down (non-graceful node shutdown)",
+                kind="user",
+                params=(node,),
+                enabled_in=_oos_on,
+            ),
+            Command(
+                "taint-eviction.evict_out_of_service_pod",
+                oos_evict_g,
+                taint_evict_e,
+                "the out-of-service NoExecute taint, tolerated by no workload pod here: the pod is deleted at once "
+                "(Terminating)",
+                params=(slot, node),
+                enabled_in=lambda sc: _oos_on(sc) and not table.tolerates_out_of_service(sc),
+            ),
+            Command(
+                "pod-gc.delete_terminating_on_out_of_service_node",
+                oos_gc_g,
+                oos_gc_e,
+                "PodGC gcTerminating: a Terminating pod on a NotReady node with the out-of-service taint is "
+                "force-deleted",
+                params=(slot, node),
+                enabled_in=_oos_on,
             ),
         )
     )

@@ -56,6 +56,7 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import PRESETS, START_ROLLED_OUT, DaemonSetScope
 from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.kernel.commands import Command, Model
@@ -88,24 +89,35 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
         pod_node=node,
         pod_ghost=(0,) * k,
         pod_rev=(0,) * k,
+        node_oos=(False,) * n,
+        failure_state=fm.initial_failure_state(sc),
     )
 
 
 # -- derived quantities (commands, properties, traces) -----------------------------------------
 
 
-def should_run(ops: Ops, s: DaemonSetState, n: int, tolerates_no_schedule: bool = False) -> Value:
+def out_of_service(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Value:
+    """Node n carries the out-of-service NoExecute taint and the template does not tolerate it: no daemon
+    pod may run or stay there (NodeShouldRunDaemonPod's taint check; off unless the scope allows the taint)."""
+    if not sc.out_of_service or sc.tolerates_out_of_service:
+        return False
+    return s.node_oos[n]
+
+
+def should_run(ops: Ops, s: DaemonSetState, n: int, tolerates_no_schedule: bool = False, oos: Value = False) -> Value:
     """NodeShouldRunDaemonPod(...).shouldRun for node n, with the lifecycle taints (tolerated by a
-    template that tolerates every NoSchedule taint: ``DaemonSetScope.tolerates_no_schedule``)."""
+    template that tolerates every NoSchedule taint: ``DaemonSetScope.tolerates_no_schedule``) and the
+    out-of-service taint where ``oos`` (:func:`out_of_service`)."""
     run, _ = du.node_should_run_daemon_pod(
         ops, s.node_class[n], s.node_state[n] != cl.NODE_READY, tolerates_no_schedule
     )
-    return ops.and_(s.node_exists[n], run)
+    return ops.and_(s.node_exists[n], run, ops.not_(oos))
 
 
-def should_continue(ops: Ops, s: DaemonSetState, n: int) -> Value:
+def should_continue(ops: Ops, s: DaemonSetState, n: int, oos: Value = False) -> Value:
     _, cont = du.node_should_run_daemon_pod(ops, s.node_class[n], s.node_state[n] != cl.NODE_READY)
-    return ops.and_(s.node_exists[n], cont)
+    return ops.and_(s.node_exists[n], cont, ops.not_(oos))
 
 
 def node_slots(sc: DaemonSetScope, n: int) -> range:
@@ -138,12 +150,13 @@ def node_settled(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Val
     updated = sc.strategy == du.ROLLING_UPDATE
     running_ok = ops.and_(pods_on(ops, sc, s, n) == 1, has_available_pod(ops, sc, s, n, updated))
     empty = pods_on(ops, sc, s, n) == 0
+    oos = out_of_service(ops, sc, s, n)
     return ops.and_(
         no_terminating,
         ops.ite(
-            should_run(ops, s, n, sc.tolerates_no_schedule),
+            should_run(ops, s, n, sc.tolerates_no_schedule, oos),
             running_ok,
-            ops.ite(should_continue(ops, s, n), True, empty),
+            ops.ite(should_continue(ops, s, n, oos), True, empty),
         ),
     )
 
@@ -182,9 +195,20 @@ def _machine_comes_back(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int)
     return ops.or_(s.node_exists[n], s.node_state[n] == cl.NODE_PARTITIONED)
 
 
+def _failing_slot(sc: DaemonSetScope, k: int) -> bool:
+    """The failure hits slot k: every node's pods, or those of the node ``failing-node`` names."""
+    return sc.failing_node < 0 or sc.home(k) == sc.failing_node
+
+
+FAILURES = fm.Failures(slots=lambda sc: range(sc.pod_slots), slot_hit=_failing_slot)
+
+
 PODS = cl.PodTable(
     slots=lambda sc: range(sc.pod_slots),
     can_bind=_bind_to_target,
+    can_start=FAILURES.may_start,
+    can_ready=FAILURES.may_become_ready,
+    tolerates_out_of_service=lambda sc: sc.tolerates_out_of_service,
     reset_on_remove=("pod_rev",),
     tolerates_unreachable=True,
     podgc_on=_podgc_on,
@@ -316,6 +340,7 @@ COMMANDS = (
         ),
     )
     + cl.cluster_commands(PODS)
+    + FAILURES.commands()
     + (
         Command(
             "user.edit_template",

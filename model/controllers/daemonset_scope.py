@@ -13,6 +13,11 @@ Presets (state counts pinned in tests/model/state_counts.py):
   switch on surge, faults or OnDelete where they speak about them).
 * ``medium``: three nodes, maxSurge 1, one edit, one join, one relabel, one crash.
 
+The failure modes (``failure``, ``failing-revision``, ``failing-node``, ``failure-onset``,
+``failure-repair``; off in every preset) are the cluster layer's
+(:mod:`kubecheck.model.controllers.failures`); ``out-of-service`` lets the administrator taint a
+shut-down node (non-graceful node shutdown).
+
 What the manifest says about placement (``kubecheck check -f``): ``tolerates`` names the taint
 effects every taint of which the template tolerates (a key-less ``operator: Exists``,
 :func:`~kubecheck.model.controllers.daemonset_util.tolerated_effects`), ``node-selector`` the
@@ -29,15 +34,18 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.cluster import FAULTS
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.scopes import (
     ScopeError,
     param,
+    parse_bool,
     parse_choice,
     parse_int,
     parse_int_or_percent,
     parse_names,
+    show_bool,
     show_names,
 )
 
@@ -173,9 +181,43 @@ class DaemonSetScope:
         "faults", "faults that may happen: " + ", ".join(FAULTS), _parse_faults, frozenset(), _show_faults
     )
     fault_budget: int = param("fault-budget", "how many faults may happen in one run", parse_int(0, 4), 1)
+    failure: str = fm.mode_param()
+    failing_revision: str = fm.revision_param()
+    failing_node: int = param(
+        "failing-node",
+        "the one node (0 = node-a) whose daemon pod the failure hits; -1: every node",
+        parse_int(-1, 3),
+        -1,
+    )
+    failure_onset: str = fm.onset_param()
+    failure_repair: str = fm.repair_param()
+    out_of_service: bool = param(
+        "out-of-service",
+        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
+        parse_bool,
+        False,
+        show_bool,
+    )
+
+    @property
+    def failure_mode(self) -> str:
+        return self.failure
+
+    @property
+    def failure_revision(self) -> str:
+        return self.failing_revision
+
+    @property
+    def tolerates_out_of_service(self) -> bool:
+        """The template tolerates every NoExecute taint (a key-less Exists), the out-of-service one included;
+        AddOrUpdateDaemonPodTolerations does not add that one."""
+        return du.NO_EXECUTE_EFFECT in self.tolerates
 
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets (its messages)."""
+        fm.validate(self)
+        if self.failing_node >= self.nodes:
+            raise ScopeError(f"failing-node: expected -1 or a node below {self.nodes}, got {self.failing_node}")
         if self.node_classes and len(self.node_classes) != self.nodes:
             raise ScopeError(
                 f"node-classes: expected {self.nodes} classes (one per node), got {len(self.node_classes)}"

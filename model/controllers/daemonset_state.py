@@ -13,6 +13,7 @@ import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.kernel.schema import int_field, tuple_field
 
@@ -42,6 +43,8 @@ class DaemonSetState:
     )
     node_state: tuple = cl.node_state_field()
     node_exists: tuple = cl.node_exists_field()
+    node_oos: tuple = cl.node_oos_field()
+    failure_state: int = fm.failure_state_field()
     pod_phase: tuple = cl.pod_phase_field(_k)
     pod_terminating: tuple = cl.pod_terminating_field(_k)
     pod_node: tuple = cl.pod_node_field(_k)

@@ -84,8 +84,16 @@ class Plan:
             run, cont = du.node_should_run_daemon_pod(
                 ops, s.node_class[n], s.node_state[n] != cl.NODE_READY, sc.tolerates_no_schedule
             )
-            self.should_run.append(ops.and_(s.node_exists[n], run))
-            self.should_continue.append(ops.and_(s.node_exists[n], cont))
+            # the out-of-service NoExecute taint, when the template does not tolerate it: neither run nor stay
+            oos = s.node_oos[n] if sc.out_of_service and not sc.tolerates_out_of_service else False
+            self.should_run.append(ops.and_(s.node_exists[n], run, ops.not_(oos)))
+            self.should_continue.append(ops.and_(s.node_exists[n], cont, ops.not_(oos)))
+        # podsShouldBeOnNode: a Failed daemon pod is deleted (its failedPodsBackoff is time, abstracted
+        # away) and is not one of the daemonPodsRunning the rest of the case reads
+        evicted = sc.failure_mode == "evicted"
+        self.failed = [
+            ops.and_(self.live[k], s.pod_phase[k] == cl.FAILED) if evicted else False for k in range(sc.pod_slots)
+        ]
         self.create_m = [False] * sc.nodes
         self.delete_m: list[Value] = [False] * sc.pod_slots
         for n in self.nodes:
@@ -110,22 +118,25 @@ class Plan:
         case_create = ops.and_(self.should_run[n], ops.not_(self.has_pods[n]))
         case_continue = ops.and_(ops.not_(case_create), self.should_continue[n])
         case_remove = ops.and_(exists, ops.not_(case_create), ops.not_(self.should_continue[n]), self.has_pods[n])
-        live_count = ops.count(self.live[k] for k in slots)
+        running = [ops.and_(self.live[k], ops.not_(self.failed[k])) for k in range(sc.pod_slots)]
+        live_count = ops.count(running[k] for k in slots)
         create = case_create
-        delete: dict[int, Value] = {k: ops.and_(case_remove, self.live[k]) for k in slots}
+        delete: dict[int, Value] = {
+            k: ops.or_(ops.and_(case_remove, self.live[k]), ops.and_(case_continue, self.failed[k])) for k in slots
+        }
         if not sc.surge:
-            keep = self._oldest(n, self.live)
+            keep = self._oldest(n, running)
             for i, k in enumerate(slots):
-                delete[k] = ops.or_(delete[k], ops.and_(case_continue, live_count > 1, self.live[k], ops.not_(keep[i])))
+                delete[k] = ops.or_(delete[k], ops.and_(case_continue, live_count > 1, running[k], ops.not_(keep[i])))
         else:
             create = ops.or_(create, ops.and_(case_continue, live_count == 0, self.should_run[n]))
-            keep_new = self._oldest(n, self.new)
-            keep_old = self._oldest(n, self.old)
+            keep_new = self._oldest(n, [ops.and_(self.new[k], ops.not_(self.failed[k])) for k in range(sc.pod_slots)])
+            keep_old = self._oldest(n, [ops.and_(self.old[k], ops.not_(self.failed[k])) for k in range(sc.pod_slots)])
             both = ops.and_(ops.or_(*keep_new), ops.or_(*keep_old))
             new_available = ops.or_(*[ops.and_(keep_new[i], self.avail[k]) for i, k in enumerate(slots)])
             for i, k in enumerate(slots):
                 crowded = ops.and_(case_continue, live_count >= 2)
-                extra = ops.and_(self.live[k], ops.not_(keep_new[i]), ops.not_(keep_old[i]))
+                extra = ops.and_(running[k], ops.not_(keep_new[i]), ops.not_(keep_old[i]))
                 replace_old = ops.and_(keep_old[i], both, ops.or_(ops.not_(ready[k]), new_available))
                 delete[k] = ops.or_(delete[k], ops.and_(crowded, ops.or_(extra, replace_old)))
         for k in slots:

@@ -95,6 +95,7 @@ from collections.abc import Callable
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
@@ -134,6 +135,8 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         claim_home=(0,) * n,
         node_state=(cl.NODE_READY,) * k,
         node_exists=(True,) * k,
+        node_oos=(False,) * k,
+        failure_state=fm.initial_failure_state(sc),
     )
 
 
@@ -193,48 +196,56 @@ def _orphan_mount(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int, n
     return s.pod_ghost[c] == n + 1
 
 
+def _failing_slot(sc: StatefulSetScope, k: int) -> bool:
+    """The failure hits slot k: every slot, or the one ``failing-ordinal`` names."""
+    return sc.failing_ordinal < 0 or sc.failing_ordinal == k
+
+
+FAILURES = fm.Failures(slots=lambda sc: range(sc.ordinals), slot_hit=_failing_slot)
+
+
+def _can_start(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
+    return ops.and_(_volume_attached(ops, sc, s, k, n), FAILURES.may_start(ops, sc, s, k, n))
+
+
 PODS = cl.PodTable(
-    slots=lambda sc: range(sc.ordinals), can_bind=_claim_bound, can_start=_volume_attached, reset_on_remove=("pod_rev",)
+    slots=lambda sc: range(sc.ordinals),
+    can_bind=_claim_bound,
+    can_start=_can_start,
+    can_ready=FAILURES.may_become_ready,
+    reset_on_remove=("pod_rev",),
 )
 CLAIMS = vol.ClaimTable(claims=lambda sc: range(sc.ordinals), wanted_on=_wanted_on, mounted_by_orphan=_orphan_mount)
 
 
-def _never_ready_if_broken(ready: Command) -> Command:
-    """kubelet.pod_ready, except that with ``broken-release`` a pod of an edited template never passes readiness.
-
-    The pod starts and stays Running, not Ready (a failing readiness probe, not a crash). Only
-    revision 0 (the template the set was created with) is a good release, so re-applying it
-    (``user.revert_template``) and deleting the stuck pod is the way out, as upstream's
-    "Forced rollback" documents (concepts/workloads/controllers/statefulset.md).
-    """
-
-    def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, node: int) -> Value:
-        passes = ready.guard(ops, sc, s, pod=pod, node=node)
-        if not sc.broken_release:
-            return passes
-        return ops.and_(passes, s.pod_rev[pod] == 0)
-
-    return attrs.evolve(ready, guard=guard)
-
-
-def _cluster_commands() -> tuple[Command, ...]:
-    """The cluster's commands over the StatefulSet's pods; ``kubelet.pod_ready`` honours the
-    ``broken-release`` switch (:func:`_never_ready_if_broken`)."""
-    return tuple(
-        _never_ready_if_broken(cmd) if cmd.name == "kubelet.pod_ready" else cmd for cmd in cl.cluster_commands(PODS)
+def _stuck_after_revert(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    """The forced rollback's second step applies to ``pod``: the user has re-applied an older
+    template, and the pod is at another revision, not terminating, and not Ready."""
+    return ops.and_(
+        s.reverts_left < sc.reverts,
+        ops.not_(s.set_deleted),
+        cl.exists(s, pod),
+        ops.not_(s.pod_terminating[pod]),
+        s.pod_rev[pod] != s.template,
+        s.pod_phase[pod] < cl.READY,
     )
+
+
+def _operator_delete_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict:
+    return _delete_pod_changes(ops, s, pod)
 
 
 # -- statefulset controller -------------------------------------------------------------------
 
 
 def _outcome(kind: str) -> Value:
-    order = ("create", "delete_condemned", "delete_outdated", "claims", "status", "history")
+    order = ("create", "delete_failed", "delete_condemned", "delete_outdated", "claims", "status", "history")
 
     def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
         plan = sync.Plan(ops, sc, s)
         flags = {
             "create": plan.any_create(),
+            "delete_failed": plan.any_delete_failed(),
             "delete_condemned": plan.any_delete_condemned(),
             "delete_outdated": plan.any_delete_outdated(),
             "claims": plan.any_claim_change(),
@@ -356,6 +367,12 @@ COMMANDS = (
             "updateStatefulSet: create the claim, then the missing pod (OrderedReady: the lowest one, then stop)",
         ),
         _controller(
+            "delete_failed",
+            "delete_failed_pod",
+            "processReplica: a Failed pod is deleted (it is recreated once it is gone); OrderedReady waits there",
+            enabled_in=lambda sc: sc.failure_mode == fm.EVICTED,
+        ),
+        _controller(
             "delete_condemned",
             "delete_condemned_pod",
             "updateStatefulSet: scale down (OrderedReady: the highest ordinal, one at a time)",
@@ -380,7 +397,8 @@ COMMANDS = (
             enabled_in=lambda sc: sc.revision_history,
         ),
     )
-    + _cluster_commands()
+    + cl.cluster_commands(PODS)
+    + FAILURES.commands()
     + vol.volume_commands(CLAIMS, lambda sc: sc.claims)
     + (
         Command(
@@ -442,6 +460,15 @@ COMMANDS = (
             kind="user",
             params=(("pod", _slots),),
             enabled_in=lambda sc: sc.pod_deletes > 0,
+        ),
+        Command(
+            "operator.delete_stuck_pod",
+            _stuck_after_revert,
+            _operator_delete_e,
+            "forced rollback, second step: kubectl delete pod of a pod stuck at the bad revision after the revert "
+            "(the scenario assumes the operator does it: forced-rollback=true)",
+            params=(("pod", _slots),),
+            enabled_in=lambda sc: sc.forced_rollback and sc.reverts > 0,
         ),
         Command(
             "user.delete_statefulset",

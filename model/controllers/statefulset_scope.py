@@ -20,12 +20,18 @@ statefulset --to-revision=N``); see :mod:`kubecheck.model.controllers.statefulse
 ``broken-release`` (off in every preset) makes every edited template a bad release: its pods
 start but never pass readiness, the StatefulSet analogue of the Deployment's switch. Liveness
 properties use it to show a rolling update that waits for ever (website: "Forced rollback").
+It is now a name for ``failure=never-ready failing-revision=update``: the failure modes
+(``failure``, ``failing-revision``, ``failing-ordinal``, ``failure-onset``, ``failure-repair``;
+all off in every preset) are the cluster layer's, :mod:`kubecheck.model.controllers.failures`.
+``forced-rollback`` puts the operator's documented manual delete into the scenario;
+``out-of-service`` lets the administrator taint a shut-down node (non-graceful node shutdown).
 """
 
 from __future__ import annotations
 
 import attrs
 
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import FAULTS
@@ -161,7 +167,33 @@ class StatefulSetScope:
     )
     broken_release: bool = param(
         "broken-release",
-        "pods of edited templates never pass their readiness probe (Running, not Ready, for ever)",
+        "pods of edited templates never pass their readiness probe (Running, not Ready, for ever): the same as "
+        "failure=never-ready with failing-revision=update",
+        parse_bool,
+        False,
+        show_bool,
+    )
+    failure: str = fm.mode_param()
+    failing_revision: str = fm.revision_param()
+    failing_ordinal: int = param(
+        "failing-ordinal",
+        "the one ordinal (index from ordinals.start) the failure hits; -1: every ordinal",
+        parse_int(-1, MAX_REPLICAS),
+        -1,
+    )
+    failure_onset: str = fm.onset_param()
+    failure_repair: str = fm.repair_param()
+    forced_rollback: bool = param(
+        "forced-rollback",
+        "the operator follows the documented forced rollback: once the template is reverted, a pod stuck at another "
+        "revision (not Ready) is deleted by hand (operator.delete_stuck_pod; assumed to happen: weakly fair)",
+        parse_bool,
+        False,
+        show_bool,
+    )
+    out_of_service: bool = param(
+        "out-of-service",
+        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
         parse_bool,
         False,
         show_bool,
@@ -193,6 +225,27 @@ class StatefulSetScope:
             raise ScopeError("undos need at least one template edit (there is no other revision to roll back to)")
         if self.reverts and not self.edits:
             raise ScopeError("reverts need at least one template edit (there is no older template to re-apply)")
+        if self.broken_release and self.failure != fm.NONE:
+            raise ScopeError(
+                f"broken-release: expected false when failure is set (broken-release is failure=never-ready with "
+                f"failing-revision=update), got true with failure={self.failure}"
+            )
+        fm.validate(self)
+        if self.failing_ordinal >= self.ordinals:
+            raise ScopeError(
+                f"failing-ordinal: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
+                f"got {self.failing_ordinal}"
+            )
+
+    # -- the failure mode in effect (kubecheck.model.controllers.failures) ----------------------
+
+    @property
+    def failure_mode(self) -> str:
+        return fm.NEVER_READY if self.broken_release else self.failure
+
+    @property
+    def failure_revision(self) -> str:
+        return fm.UPDATE if self.broken_release else self.failing_revision
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
@@ -59,3 +60,5 @@ class StatefulSetState:
     claim_home: tuple = vol.claim_home_field(_n)
     node_state: tuple = cl.node_state_field()
     node_exists: tuple = cl.node_exists_field()
+    node_oos: tuple = cl.node_oos_field()
+    failure_state: int = fm.failure_state_field()

@@ -7,7 +7,10 @@ MaxUnavailableStatefulSet on by default; papers/statefulset-notes.md has the cit
    *condemned* (the rest, highest ordinal first); each empty replica slot gets a virtual pod
    at ``newVersionedStatefulSetPod``'s revision (current below the partition, else update).
 2. A deleting StatefulSet only gets its status written.
-3. ``processReplica`` in ascending order. OrderedReady (monotonic): a missing pod is created
+3. ``processReplica`` in ascending order. A Failed pod (node-pressure eviction:
+   :mod:`~kubecheck.model.controllers.failures`) is deleted and the sync waits for it to be gone
+   (both policies; under Parallel the other replicas are still processed and the sync goes on, as
+   ``runForAll`` without monotonic ignores the per-pod "exit"). OrderedReady (monotonic): a missing pod is created
    (after its claim; refused while the claim still carries an ownerRef to a previous pod — the
    stale-claim check of whenScaled=Delete) and the sync ends; a terminating, not Running+Ready,
    or not available pod ends the sync; a healthy pod gets its claim's ownerRefs fixed.
@@ -42,6 +45,7 @@ A :class:`Plan` computes every decision with ``ops``; the commands in
 from __future__ import annotations
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
@@ -72,10 +76,14 @@ class Plan:
 
         create, unref, mark = [False] * n, [False] * n, [False] * n
         del_c = [False] * n
+        # processReplica's first step: a Failed pod is deleted (once) and the sync waits for it to go
+        failed = [s.pod_phase[i] == cl.FAILED for i in range(n)] if sc.failure_mode == fm.EVICTED else [False] * n
+        del_f: list[Value] = [False] * n
         if sc.pod_management == su.ORDERED_READY:
             reach: Value = active
             for i in range(n):
                 here = ops.and_(reach, self.in_range[i])
+                del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, healthy[i], s.pvc_pod_ref[i])
                 reach = ops.and_(reach, ops.or_(ops.not_(self.in_range[i]), healthy[i]))
@@ -91,6 +99,7 @@ class Plan:
         else:
             for i in range(n):
                 here = ops.and_(active, self.in_range[i])
+                del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, ex[i], s.pvc_pod_ref[i])
                 mark[i] = ops.and_(active, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i]))
@@ -99,6 +108,7 @@ class Plan:
         if not sc.claims:
             unref, mark = [False] * n, [False] * n
         self.create, self.unref, self.mark, self.del_condemned = create, unref, mark, del_c
+        self.del_failed = del_f
         self.del_update = self._rolling_update(updates_reached, ex, term, unavailable)
 
         created = ops.count(ex)
@@ -146,6 +156,9 @@ class Plan:
     def any_create(self) -> Value:
         return self.ops.or_(*self.create)
 
+    def any_delete_failed(self) -> Value:
+        return self.ops.or_(*self.del_failed)
+
     def any_delete_condemned(self) -> Value:
         return self.ops.or_(*self.del_condemned)
 
@@ -172,7 +185,7 @@ class Plan:
         ops, s, n = self.ops, self.s, self.n
         phase, term, rev, pvc, ref = [], [], [], [], []
         for i in range(n):
-            delete = ops.or_(self.del_condemned[i], self.del_update[i])
+            delete = ops.or_(self.del_condemned[i], self.del_update[i], self.del_failed[i])
             p, t = cl.graceful_delete(ops, s, i, delete)
             gone = ops.and_(delete, s.pod_phase[i] == cl.UNSCHEDULED)
             phase.append(ops.ite(self.create[i], cl.UNSCHEDULED, p))
