@@ -3,8 +3,13 @@
 :func:`kubecheck.manifest.check_manifests` reads the manifests, sizes each workload and checks it,
 and returns a :class:`~kubecheck.manifest.report.ManifestReport`; this module renders it as text
 (:mod:`kubecheck.cli.manifest_text`), JSON (:mod:`kubecheck.cli.manifest_json`), JUnit XML
-(:mod:`kubecheck.cli.junit`) or ITF traces (:func:`kubecheck.cli.documents.manifest_itf_documents`).
-The exit code is the report's: the user's manifests, not the tool's own scope.
+(:mod:`kubecheck.cli.junit`), SARIF 2.1.0 (:mod:`kubecheck.cli.sarif`), GitHub Actions annotations
+(:mod:`kubecheck.cli.github`) or ITF traces (:func:`kubecheck.cli.documents.manifest_itf_documents`).
+The exit code is the report's, whatever the format: the user's manifests, not the tool's own scope.
+
+SARIF and GitHub annotations point at the line of a field: for them the report's workloads get
+the lines of their documents (:func:`kubecheck.manifest.report.anchored`), read again by the
+loader from the same input (standard input as it was read once).
 
 A rejected document (``report.rejected``) is one ``Error: …`` line on stderr (unless
 ``--quiet``), as ``kubectl apply -f DIR`` tells each object it could not apply; the good
@@ -25,11 +30,13 @@ import click
 
 from kubecheck import manifest
 from kubecheck.checker.task import Budget, Watchdog
-from kubecheck.cli import documents, junit, manifest_json, manifest_text
+from kubecheck.cli import documents, github, junit, manifest_json, manifest_text, sarif
 from kubecheck.cli.errors import InputError, reported_errors
 from kubecheck.cli.options import ManifestRequest
 from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.cli.progress import StatusLine
+from kubecheck.manifest import loader
+from kubecheck.manifest.report import ManifestReport, anchored
 from kubecheck.model.controllers import cluster
 
 
@@ -81,6 +88,17 @@ def watchdog() -> Iterator[Watchdog]:
         dog.watcher.join(1.0)
         read.close()
         write_end.close()
+
+
+def with_lines(report: ManifestReport, request: ManifestRequest, stdin_text: bytes | None) -> ManifestReport:
+    """The report with each workload's file and field lines, from the loader reading the input again."""
+    if any(wr.lines for wr in report.workloads):  # the front end gave them already
+        return report
+    try:
+        loaded = loader.read_sources(list(request.files), stdin_text)
+    except manifest.ManifestError:  # a file changed under the run: anchored at the files alone
+        return report
+    return anchored(report, loaded.documents)
 
 
 def check_manifests(
@@ -138,6 +156,10 @@ def check_manifests(
         write(manifest_json.render(report), output.out, output.quiet)
     elif output.fmt == "junit":
         write(junit.render(report, manifest_text.trace_lines), output.out, output.quiet)
+    elif output.fmt == "sarif":
+        write(sarif.render(with_lines(report, request, stdin_text)), output.out, output.quiet)
+    elif output.fmt == "github":
+        write(github.render(with_lines(report, request, stdin_text)), output.out, output.quiet)
     else:
         write(manifest_text.render(report, manifest_text.trace_lines), output.out, output.quiet)
     return report.exit_code

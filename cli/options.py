@@ -29,9 +29,9 @@ from kubecheck.manifest.validation import VALIDATE_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Output formats of every command; ``check -f`` adds ``junit``.
+#: Output formats of every command; ``check -f`` adds ``junit``, ``sarif`` and ``github``.
 FORMATS = ("text", "json", "itf")
-CHECK_FORMATS = (*FORMATS, "junit")
+CHECK_FORMATS = (*FORMATS, "junit", "sarif", "github")
 
 
 @attrs.frozen

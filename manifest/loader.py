@@ -28,13 +28,22 @@ Limits (bad or hostile input must fail fast with one line, never hang or exhaust
 ``MAX_DEPTH``               64            nesting of mappings and lists
 ``MAX_INT_DIGITS``          (Python's)    integers longer than 4300 digits are a YAML error
 ==========================  ============  =====================================================
+
+Lines. Each :class:`Document` keeps where its fields were written: ``Document.lines`` maps a field
+path (``spec.replicas``, ``spec.strategy.rollingUpdate.maxSurge``, ``spec.template.spec.volumes[0]``;
+the empty path is the document itself) to the 1-based line of the source where its key (or list
+item) stands, read from the marks of the YAML node tree the document was built from
+(:func:`field_lines`), so a renderer can point at the line of the field a finding concerns. A
+List's item has paths relative to itself. A value reached through an alias keeps the lines of its
+anchor, under the first path that reached it (the node tree is walked once per node, so aliases
+that multiply cost nothing here); a key merged with ``<<`` has the line where it is written.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -59,6 +68,8 @@ class Document:
     source: str  # file path, or "<stdin>"
     index: int  # 1-based position of the YAML document in its source
     obj: dict[str, object] = attrs.field(eq=False, repr=False)
+    #: field path -> 1-based line of ``source`` where it is written ("" is the document; module docstring)
+    lines: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -94,13 +105,114 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def _load_all(text: str, first_line: int = 0) -> Iterator[object]:
-    """``yaml.load_all`` with :class:`_StrictLoader`, its lines counted from ``first_line``."""
+class FieldLines(Mapping[str, int]):
+    """Where the fields of one YAML value are written: field path -> 1-based line (module docstring).
+
+    A tree with one node per key and list item, as large as the document's own text: paths are made
+    when asked for, never stored. ``lines["spec.replicas"]``, ``lines.get("spec.strategy")``,
+    ``lines[""]`` (the value itself); ``lines.sub("items[2]")`` is an item's own lines. A path
+    is keys joined with ``.`` and list positions as ``[i]``; a key holding ``.`` or ``[`` cannot
+    be named (no field kubecheck reads has one).
+    """
+
+    __slots__ = ("children", "line")
+
+    def __init__(self, line: int, children: dict[str, FieldLines] | list[FieldLines] | None = None):
+        self.line = line
+        self.children = children
+
+    def node(self, path: str) -> FieldLines:
+        """The subtree at ``path``; KeyError when the document does not write it."""
+        if not _PATH.fullmatch(path):
+            raise KeyError(path)
+        here = self
+        for key, index in _PATH_PART.findall(path):
+            kids = here.children
+            if key and isinstance(kids, dict) and key in kids:
+                here = kids[key]
+            elif index and isinstance(kids, list) and int(index) < len(kids):
+                here = kids[int(index)]
+            else:
+                raise KeyError(path)
+        return here
+
+    def sub(self, path: str) -> FieldLines:
+        """The lines of the value at ``path``, its own paths relative to it (a List's item)."""
+        return self.node(path)
+
+    def __getitem__(self, path: str) -> int:
+        return self.node(path).line
+
+    def __iter__(self) -> Iterator[str]:
+        stack: list[tuple[str, FieldLines]] = [("", self)]
+        while stack:
+            path, node = stack.pop()
+            yield path
+            kids = node.children
+            if isinstance(kids, dict):
+                stack.extend((f"{path}.{k}" if path else k, v) for k, v in reversed(kids.items()))
+            elif isinstance(kids, list):
+                stack.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(kids))))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"FieldLines(line={self.line}, fields={len(self)})"
+
+
+#: One step of a field path (``key`` or ``[i]``), and a whole path (empty: the value itself).
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH = re.compile(r"(?:[^.\[\]]+|\[\d+\])?(?:\.[^.\[\]]+|\[\d+\])*")
+
+
+def field_lines(root: yaml.Node, first_line: int = 0) -> FieldLines:
+    """The lines (counted from ``first_line``) of every key and list item under ``root``, from the
+    marks of the node tree PyYAML composed.
+
+    Each node is entered once, so a document whose aliases expand to millions of values costs what
+    its text costs: a value reached again through an alias has the line of the alias and no
+    fields of its own (they keep the path that reached them first). Keys that are not scalars
+    are skipped (the constructor refuses them anyway); a key merged with ``<<`` has the line where
+    the anchored mapping writes it, and a key written again after a merge wins, as in the value.
+    """
+    top = FieldLines(root.start_mark.line + 1 + first_line)
+    seen = {id(root)}
+    stack: list[tuple[FieldLines, yaml.Node]] = [(top, root)]
+    while stack:
+        here, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            kids: dict[str, FieldLines] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
+                    kids[str(k.value)] = child = FieldLines(k.start_mark.line + 1 + first_line)
+                    if id(v) not in seen:
+                        seen.add(id(v))
+                        stack.append((child, v))
+            here.children = kids
+        elif isinstance(node, yaml.SequenceNode):
+            items = []
+            for v in node.value:
+                items.append(child := FieldLines(v.start_mark.line + 1 + first_line))
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    stack.append((child, v))
+            here.children = items
+    return top
+
+
+def _load_all(text: str, first_line: int = 0) -> Iterator[tuple[object, FieldLines]]:
+    """``yaml.load_all`` with :class:`_StrictLoader`, its lines counted from ``first_line``: each
+    document's value and its :func:`field_lines`."""
     reader = _StrictLoader(text)
     reader.first_line = first_line
     try:
-        while reader.check_data():
-            yield reader.get_data()
+        while reader.check_node():
+            node = reader.get_node()
+            if node is None:  # check_node() said there is one
+                break
+            value = reader.construct_document(node)
+            yield value, field_lines(node, first_line)
     finally:
         reader.dispose()
 
@@ -201,8 +313,11 @@ class Loaded:
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$")
 
 
-def _objects(obj: object, source: str, index: int) -> tuple[list[Document], list[ManifestError]]:
-    """The documents of one parsed YAML document (a ``List``'s items), and the errors of the bad ones."""
+def _objects(
+    obj: object, source: str, index: int, lines: FieldLines | None = None
+) -> tuple[list[Document], list[ManifestError]]:
+    """The documents of one parsed YAML document (a ``List``'s items, each with its own lines), and the
+    errors of the bad ones."""
     where = f"{source} (document {index})"
     try:
         _walk_limits(obj, where)
@@ -219,7 +334,7 @@ def _objects(obj: object, source: str, index: int) -> tuple[list[Document], list
             )
         ]
     if obj.get("kind") != "List":
-        return [Document(source, index, obj)], []
+        return [Document(source, index, obj, lines if lines is not None else {})], []
     items = obj.get("items")
     if not isinstance(items, list):
         return [], [
@@ -234,7 +349,7 @@ def _objects(obj: object, source: str, index: int) -> tuple[list[Document], list
     docs, errors = [], []
     for j, item in enumerate(items):
         if isinstance(item, dict):
-            docs.append(Document(source, index, item))
+            docs.append(Document(source, index, item, lines.sub(f"items[{j}]") if lines is not None else {}))
         else:
             errors.append(
                 ManifestError(
@@ -309,10 +424,10 @@ def _split_read(text: str, source: str) -> Loaded:
             continue
         loaded = 0
         try:
-            for obj in _load_all(piece, first_line):
+            for obj, lines in _load_all(piece, first_line):
                 loaded += 1
                 if obj is not None:
-                    good, bad = _objects(obj, source, index + loaded)
+                    good, bad = _objects(obj, source, index + loaded, lines)
                     docs.extend(good)
                     rejected.extend(bad)
         except _UNREADABLE as err:
@@ -337,9 +452,9 @@ def read_stream(text: str, source: str) -> Loaded:
     rejected: list[ManifestError] = []
     index = 0
     try:
-        for index, obj in enumerate(_load_all(text), start=1):
+        for index, (obj, lines) in enumerate(_load_all(text), start=1):
             if obj is not None:
-                good, bad = _objects(obj, source, index)
+                good, bad = _objects(obj, source, index, lines)
                 docs.extend(good)
                 rejected.extend(bad)
                 _count(docs, source)

@@ -22,13 +22,22 @@ may reach it): it reads INCONCLUSIVE, "not reached at the reduced size" — neve
 and, being a witness and not a guarantee, counts in the exit code only under ``strict`` (else
 every Deployment too large to explore at its own size would exit 10 for a behaviour nobody
 promised).
+
+Where a finding is anchored: a :class:`WorkloadReport` carries the file its workload was read from
+(``source``) and the lines of that document's fields (``lines``, from the loader:
+:attr:`kubecheck.manifest.loader.Document.lines`), so that a renderer can point at the line of the
+field a property concerns (:meth:`WorkloadReport.locate`: SARIF, GitHub annotations).
+:func:`anchored` fills them from the loaded documents.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import attrs
 
 from kubecheck.checker.result import EXIT_OK, EXIT_USAGE, Result, Verdict, exit_code
+from kubecheck.manifest.loader import Document
 from kubecheck.manifest.sizing import Row, Skipped
 from kubecheck.manifest.workloads import Workload
 
@@ -96,6 +105,21 @@ def standing(row: Row, strict: bool = False) -> Standing:
 
 
 @attrs.frozen
+class Location:
+    """A line of a manifest: the file, the 1-based line, and the field path written there
+    (``spec.replicas``; ``metadata.name``, ``kind`` or "" — the document — when it fell back)."""
+
+    file: str
+    line: int
+    field: str = ""
+
+
+#: Where a finding falls back to when none of the fields it concerns is written: the object's name, its kind,
+#: the document.
+FALLBACK_FIELDS = ("metadata.name", "kind", "")
+
+
+@attrs.frozen
 class WorkloadReport:
     """One workload's rows (one per property checked), the properties skipped and why, its seconds."""
 
@@ -106,6 +130,21 @@ class WorkloadReport:
     #: how the rows were decided, decided before any engine ran (``WorkloadPlan.describe()``: the route,
     #: the predicted cost at the manifest's size against the budget, one line per step)
     plan: str = ""
+    #: the file the workload's document was read from ("<stdin>" for standard input; "" when not known)
+    source: str = ""
+    #: the document's field paths -> 1-based lines of ``source`` (loader ``Document.lines``; empty when not known)
+    lines: Mapping[str, int] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def locate(self, fields: Sequence[str]) -> Location | None:
+        """The first of ``fields`` the document writes, else :data:`FALLBACK_FIELDS`; None when the lines
+        are not known."""
+        if not self.source or not self.lines:
+            return None
+        for field in (*fields, *FALLBACK_FIELDS):
+            line = self.lines.get(field)
+            if line:
+                return Location(self.source, line, field)
+        return None
 
 
 @attrs.frozen
@@ -148,3 +187,28 @@ class ManifestReport:
         if self.rejected:
             return EXIT_USAGE
         return exit_code(self.counted()) if self.workloads else EXIT_OK
+
+
+def _identity(obj: Mapping[str, object]) -> tuple[str, str]:
+    """(name or generateName, namespace or "default") of a document, as ``validation`` reads its metadata."""
+    meta = obj.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    return str(meta.get("name") or meta.get("generateName") or "?"), str(meta.get("namespace") or "default")
+
+
+def anchored(report: ManifestReport, documents: Sequence[Document]) -> ManifestReport:
+    """``report`` with each workload's ``source`` and ``lines`` taken from the document it was read from.
+
+    A workload's object names its document (``meta.where``: "file (document n)"), its kind, name and
+    namespace; a List's items share the document and differ by those. A workload whose document is
+    not among ``documents`` is left as it is (no lines: renderers then anchor at the file alone).
+    """
+    found: dict[tuple[str, str, str, str], Document] = {}
+    for d in documents:
+        found.setdefault((d.where, str(d.obj.get("kind")), *_identity(d.obj)), d)
+    out = []
+    for wr in report.workloads:
+        meta = wr.workload.obj.meta
+        doc = found.get((meta.where, meta.kind, meta.name, meta.namespace))
+        out.append(wr if doc is None else attrs.evolve(wr, source=doc.source, lines=doc.lines))
+    return attrs.evolve(report, workloads=tuple(out))
