@@ -13,6 +13,7 @@ from typing import Any
 
 from kubecheck.cli import text
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.kernel.commands import Model
 
 NODE_WORDS = {
@@ -58,7 +59,8 @@ class PodTableDescriber:
 
     def phase(self, s: Any, k: int) -> str:
         """The pod's phase in kubectl's words (without the node)."""
-        return cl.phase_words(s.pod_phase[k], self.scope.has_min_ready)
+        words = cl.phase_words(s.pod_phase[k], self.scope.has_min_ready)
+        return words + (" (Evicted)" if s.pod_phase[k] == cl.FAILED else "")
 
     def _where(self, s: Any, k: int, revision: bool = False) -> str:
         """The phase, the node it is bound to, the revision (if asked) and Terminating."""
@@ -66,6 +68,35 @@ class PodTableDescriber:
         rev = f" at revision {self.revision(s.pod_rev[k])}" if revision else ""
         term = ", Terminating" if s.pod_terminating[k] else ""
         return f"{self.phase(s, k)}{where}{rev}{term}"
+
+    def failure_initial(self, s: Any, target: str) -> list[str]:
+        """The failure mode in words (none without one): whom it hits, onset, repair, and whether it is active."""
+        line = fm.describe(self.scope, target)
+        if not line:
+            return []
+        return text.wrap_text(f"failure {line}" + (" (active)" if s.failure_state == fm.ACTIVE else ""), text.WIDTH - 4)
+
+    def failure_change(self, before: Any, after: Any, changed: dict) -> list[str]:
+        """The failure's life moved: it begins (a fault) or the user repaired its cause."""
+        if "failure_state" not in changed or before.failure_state == after.failure_state:
+            return []
+        mode = self.scope.failure_mode
+        if after.failure_state == fm.ACTIVE:
+            return [f"failure {mode} begins: {fm.MODE_WORDS[mode]}"]
+        return [f"failure {mode} repaired: {fm.REPAIR_WORDS[mode]}"]
+
+    def node_taints(self, s: Any, n: int) -> str:
+        """', out-of-service taint' when node n carries node.kubernetes.io/out-of-service."""
+        return ", node.kubernetes.io/out-of-service taint" if s.node_oos[n] else ""
+
+    def node_taint_change(self, n: int, before: Any, after: Any, changed: dict) -> list[str]:
+        if not self._moved("node_oos", n, before, after, changed):
+            return []
+        return [
+            "tainted node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+            if after.node_oos[n]
+            else "out-of-service taint removed"
+        ]
 
     @staticmethod
     def _moved(field: str, k: int, before: Any, after: Any, changed: dict) -> bool:

@@ -41,6 +41,7 @@ from kubecheck.cli import text
 from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR
 from kubecheck.model.kernel.commands import Action
 
@@ -48,7 +49,7 @@ from kubecheck.model.kernel.commands import Action
 HIDDEN = ("joins_left", "leaves_left", "relabels_left", "pod_deletes_left", "faults_left")
 SET_FIELDS = ("template",)
 POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
-NODE_FIELDS = ("node_class", "node_state", "node_exists")
+NODE_FIELDS = ("node_class", "node_state", "node_exists", "node_oos", "failure_state")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS
 
 LABEL_KEY = "daemon"
@@ -159,6 +160,8 @@ class DaemonSetDescriber(PodTableDescriber):
             if s.pod_phase[k] != cl.NONE
         ]
         lines += pods or ["no pods yet"]
+        target = f"only the pod on {self.node(sc.failing_node)}" if sc.failing_node >= 0 else ""
+        lines += self.failure_initial(s, target)
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
         return lines + self._unknown(s, s, fields, initial=True)
 
@@ -197,6 +200,11 @@ class DaemonSetDescriber(PodTableDescriber):
             "user.delete_pod": f"kubectl delete pod {pod}",
             "user.remove_node": f"kubectl delete node {node} (decommissioning the machine)",
             "cluster.add_node": f"{node} joining the cluster",
+            "user.taint_out_of_service": (
+                f"kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+            ),
+            "user.repair_failure": f"the user repairs the cause ({fm.REPAIR_WORDS.get(self.scope.failure_mode, '')})",
+            "fault.failure_begins": f"failure {self.scope.failure_mode} begins",
         }
         return commands.get(action.name, f"{action.actor} {self.action(action)}")
 
@@ -207,7 +215,7 @@ class DaemonSetDescriber(PodTableDescriber):
                 lines += self._pod_lines(n, k, before, after, changed)
         for n in range(len(after.node_state)):
             lines += self._node(n, before, after, changed)
-        return lines + self._unknown(before, after, changed)
+        return lines + self.failure_change(before, after, changed) + self._unknown(before, after, changed)
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -306,7 +314,7 @@ class DaemonSetDescriber(PodTableDescriber):
     def _node_summary(self, s: Any, n: int, initial: bool = False) -> str:
         if not s.node_exists[n]:
             return "not joined yet" if initial else "no Node object"
-        words = node_words(s.node_state[n])
+        words = node_words(s.node_state[n]) + self.node_taints(s, n)
         cls = self._class_words(s.node_class[n])
         return f"{words} ({cls})" if cls else words
 
@@ -333,4 +341,5 @@ class DaemonSetDescriber(PodTableDescriber):
             items.append(f"{node_words(a)} → {node_words(b)}")
         if self._moved("node_class", n, before, after, changed):
             items.append(self._class_change(before.node_class[n], after.node_class[n]))
+        items += self.node_taint_change(n, before, after, changed)
         return [f"node/{self.node(n)} " + ", ".join(items)] if items else []

@@ -27,6 +27,7 @@ from typing import Any
 from kubecheck.cli import text
 from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.kernel.commands import Action
 
 #: Budgets and bookkeeping: spent or set by actions that the trace already names.
@@ -42,7 +43,7 @@ HIDDEN = (
 SET_FIELDS = ("replicas", "template", "current_rev", "status_written", "set_deleted", "update_rev", "rev_number")
 POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
 CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached")
-NODE_FIELDS = ("node_state", "node_exists")
+NODE_FIELDS = ("node_state", "node_exists", "node_oos", "failure_state")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
 
 
@@ -103,6 +104,9 @@ class StatefulSetDescriber(PodTableDescriber):
             lines.append(
                 f"broken release: pods of every revision but {self.revision(0)} never pass their readiness probe"
             )
+        else:
+            target = f"only {self.pod(sc.failing_ordinal)}" if sc.failing_ordinal >= 0 else ""
+            lines += self.failure_initial(s, target)
         nodes = [f"{self.node(n)} {self._node_state(s, n)}" for n in range(len(s.node_state))]
         lines.append("nodes " + ", ".join(nodes))
         pods = [
@@ -142,6 +146,12 @@ class StatefulSetDescriber(PodTableDescriber):
             "fault.partition_node": lambda: f"a network partition of {self.node(kw['node'])}",
             "fault.fail_node": lambda: f"a failure of {self.node(kw['node'])}",
             "node.reconnect": lambda: f"{self.node(kw['node'])} reconnecting",
+            "user.taint_out_of_service": lambda: (
+                f"kubectl taint node {self.node(kw['node'])} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+            ),
+            "user.repair_failure": lambda: f"the user repairs the cause ({fm.REPAIR_WORDS[self.scope.failure_mode]})",
+            "fault.failure_begins": lambda: f"failure {self.scope.failure_mode} begins",
+            "operator.delete_stuck_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} (forced rollback)",
         }
         make = commands.get(action.name)
         return make() if make is not None else f"{action.actor} {self.action(action)}"
@@ -152,7 +162,7 @@ class StatefulSetDescriber(PodTableDescriber):
             lines += self._ordinal(i, before, after, changed)
         for n in range(len(after.node_state)):
             lines += self._node(n, before, after, changed)
-        return lines + self._unknown(before, after, changed)
+        return lines + self.failure_change(before, after, changed) + self._unknown(before, after, changed)
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -267,7 +277,7 @@ class StatefulSetDescriber(PodTableDescriber):
         return items
 
     def _node_state(self, s: Any, n: int) -> str:
-        word = node_words(s.node_state[n])
+        word = node_words(s.node_state[n]) + self.node_taints(s, n)
         return word if s.node_exists[n] else f"{word}, Node object deleted"
 
     def _node(self, n: int, before: Any, after: Any, changed: dict) -> list[str]:
@@ -277,4 +287,5 @@ class StatefulSetDescriber(PodTableDescriber):
             items.append(f"{node_words(a)} → {node_words(b)}")
         if self._moved("node_exists", n, before, after, changed):
             items.append("re-registered (Node object created)" if after.node_exists[n] else "Node object deleted")
+        items += self.node_taint_change(n, before, after, changed)
         return [f"node/{self.node(n)} " + ", ".join(items)] if items else []

@@ -11,11 +11,14 @@ for ever never getting the update.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset as ds
 from kubecheck.model.controllers import daemonset_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
 from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.kernel.intstr import IntOrPercent
@@ -97,6 +100,31 @@ def _no_faults(sc: DaemonSetScope) -> Value:
 
 def _partition(sc: DaemonSetScope) -> Value:
     return attrs.evolve(_no_faults_fixed_classes(sc), faults=frozenset({"partition"}), fault_budget=1)
+
+
+def _node_failure(intervention: bool) -> Callable[[DaemonSetScope], Value]:
+    """One node failure; nothing else changes (no edit, join, leave, relabel or delete); ``intervention``:
+    the administrator may taint the failed node out-of-service."""
+
+    def adjust(sc: DaemonSetScope) -> Value:
+        return attrs.evolve(
+            sc,
+            nodes=max(2, sc.nodes),
+            node_classes=(),
+            edits=0,
+            joins=0,
+            leaves=0,
+            relabels=0,
+            pod_deletes=0,
+            faults=frozenset({"node-failure"}),
+            fault_budget=1,
+            out_of_service=intervention,
+            failure=fm.NONE,
+            failure_onset=fm.CREATED,
+            failure_repair=fm.NEVER,
+        )
+
+    return adjust
 
 
 # -- predicates --------------------------------------------------------------------------------
@@ -201,6 +229,29 @@ def new_node_runs_pod(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
     return ops.or_(*[ops.and_(s.node_exists[n], ds.has_available_pod(ops, sc, s, n, False)) for n in joined])
 
 
+def node_failed(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
+    """The one node failure of the scenario has happened (the fault budget is spent)."""
+    return s.faults_left == 0
+
+
+def node_back_or_out_of_service(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
+    """The node failure happened, and every node is Ready again or carries the out-of-service taint."""
+    return ops.and_(
+        node_failed(ops, sc, s),
+        *[ops.or_(s.node_state[n] == cl.NODE_READY, s.node_oos[n]) for n in _nodes(sc)],
+    )
+
+
+def all_running_and_ready(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
+    """Every node is settled (one available pod where one should run, none where none may stay) and every
+    daemon pod object is Running, Ready and available, not terminating."""
+    healthy = [
+        ops.implies(cl.exists(s, k), ops.and_(s.pod_phase[k] == cl.AVAILABLE, ops.not_(s.pod_terminating[k])))
+        for k in range(sc.pod_slots)
+    ]
+    return ops.and_(ds.quiescent(ops, sc, s), *healthy)
+
+
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
 
@@ -219,6 +270,8 @@ def _node_words(sc: DaemonSetScope, s: DaemonSetState, n: int) -> str:
         notes.append("no Node object")
     elif s.node_state[n] != cl.NODE_READY:
         notes.append("unreachable" if s.node_state[n] == cl.NODE_PARTITIONED else "down")
+    if s.node_oos[n]:
+        notes.append("out-of-service taint")
     return f"{cl.node_name(n)} ({', '.join(notes)})"
 
 
@@ -265,6 +318,22 @@ def _why_waiting(sc: DaemonSetScope, s: DaemonSetState) -> list[str]:
                 f"rolling update counts the node as unavailable; kubectl delete pod {stuck[0]} or removing the "
                 "taint ends the wait"
             )
+    return out
+
+
+def _explain_recovery(sc: DaemonSetScope, s: DaemonSetState) -> str:
+    out = _explain_nodes(sc, s)
+    down = [
+        cl.node_name(n)
+        for n in _nodes(sc)
+        if s.node_state[n] == cl.NODE_DOWN and s.node_exists[n] and not s.node_oos[n]
+    ]
+    if down:
+        out += (
+            f". {', '.join(down)} stays down: its daemon pod tolerates the unreachable/not-ready NoExecute taints for "
+            "ever (AddOrUpdateDaemonPodTolerations), so nothing deletes it, and it is not Ready until the node "
+            "returns or an administrator applies the out-of-service taint, neither of which anything requires"
+        )
     return out
 
 
@@ -425,6 +494,38 @@ PROPERTIES = (
         assumes="one partition; classes fixed; at least one edit",
         explain=_explain_lacking,
         target=every_eligible_node_updated,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="daemonset.recovers_after_node_failure",
+        kind="leads_to",
+        doc="after a node failure, once the node returns or carries the out-of-service taint, every daemon pod is "
+        "again Running, Ready and available and every node that should run one has one",
+        upstream="node returns: the kubelet reports the tolerating daemon pod Ready again; out-of-service: the pod "
+        "does not tolerate node.kubernetes.io/out-of-service (util/daemonset_util.go:AddOrUpdateDaemonPodTolerations "
+        "adds only the lifecycle and pressure tolerations), so taint eviction deletes it, podgc gcTerminating "
+        "force-deletes it, and manage (NodeShouldRunDaemonPod: shouldContinueRunning false) leaves the node empty",
+        predicate=node_back_or_out_of_service,
+        adjust=_node_failure(True),
+        assumes="one node failure; the administrator may taint the failed node out-of-service; no edit, join, leave "
+        "or relabel",
+        explain=_explain_recovery,
+        target=all_running_and_ready,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="daemonset.recovers_after_node_failure_without_intervention",
+        kind="leads_to",
+        doc="after a node failure, every daemon pod is eventually Running and Ready again even if the node never "
+        "returns and nobody taints it (not guaranteed)",
+        upstream="not guaranteed: daemon pods tolerate the unreachable and not-ready NoExecute taints without "
+        "tolerationSeconds, so the pod of a down node stays, not Ready, and shouldContinueRunning keeps it "
+        "(daemon_controller.go:podsShouldBeOnNode)",
+        predicate=node_failed,
+        adjust=_node_failure(False),
+        assumes="one node failure; no out-of-service taint; no edit, join, leave or relabel",
+        explain=_explain_recovery,
+        target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
     ),
 )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
@@ -94,6 +95,86 @@ def _broken_release(sc: StatefulSetScope) -> Value:
         set_deletion=False,
         faults=frozenset(),
     )
+
+
+def _quiet(sc: StatefulSetScope) -> StatefulSetScope:
+    """Only what a recovery property adds happens: no scale, edit, revert, undo, deletes or faults."""
+    return attrs.evolve(
+        sc,
+        edits=0,
+        reverts=0,
+        undos=0,
+        scales=0,
+        pod_deletes=0,
+        set_deletion=False,
+        faults=frozenset(),
+        broken_release=False,
+        revision_history=False,
+    )
+
+
+def _broken_then_revert(forced: bool) -> Callable[[StatefulSetScope], Value]:
+    """OrderedReady rolling update to a bad release (never Ready), then one revert to the first template;
+    ``forced``: the operator deletes the stuck pod after the revert (forced-rollback)."""
+
+    def adjust(sc: StatefulSetScope) -> Value:
+        return attrs.evolve(
+            _rolling_update(_ordered(_quiet(sc))),
+            edits=1,
+            reverts=1,
+            replicas=max(2, sc.replicas),
+            partition=0,
+            failure=fm.NEVER_READY,
+            failing_revision=fm.UPDATE,
+            failing_ordinal=-1,
+            failure_onset=fm.CREATED,
+            failure_repair=fm.NEVER,
+            forced_rollback=forced,
+        )
+
+    return adjust
+
+
+def _unhealthy_current_pod(repair: str, change: str) -> Callable[[StatefulSetScope], Value]:
+    """OrderedReady; from some moment on web-0 (the current revision) fails its readiness probe
+    (``failure-onset=later``); ``change``: the user scales down by one, or edits the template."""
+
+    def adjust(sc: StatefulSetScope) -> Value:
+        r = max(2, sc.replicas)
+        base = attrs.evolve(
+            _ordered(_quiet(sc)),
+            replicas=r,
+            strategy=su.ROLLING_UPDATE,
+            partition=0,
+            failure=fm.NEVER_READY,
+            failing_revision=fm.CURRENT,
+            failing_ordinal=0,
+            failure_onset=fm.LATER,
+            failure_repair=repair,
+        )
+        if change == "scale":
+            return attrs.evolve(base, scale_to=(r - 1,), scales=1)
+        return attrs.evolve(base, edits=1)
+
+    return adjust
+
+
+def _node_failure(intervention: bool) -> Callable[[StatefulSetScope], Value]:
+    """One node failure on two nodes; ``intervention``: the administrator may taint it out-of-service."""
+
+    def adjust(sc: StatefulSetScope) -> Value:
+        return attrs.evolve(
+            _quiet(sc),
+            nodes=max(2, sc.nodes),
+            faults=frozenset({"node-failure"}),
+            fault_budget=1,
+            out_of_service=intervention,
+            failure=fm.NONE,
+            failure_onset=fm.CREATED,
+            failure_repair=fm.NEVER,
+        )
+
+    return adjust
 
 
 def _with_scale(sc: StatefulSetScope) -> Value:
@@ -346,6 +427,55 @@ def pod_reattaches_claim(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) ->
     )
 
 
+def reverted(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The user has re-applied an older template (the spec is back at a revision it had before)."""
+    return ops.and_(s.reverts_left < sc.reverts, ops.not_(s.set_deleted))
+
+
+def scaled_down_while_failing(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The user has scaled down (and nothing repaired the failure yet)."""
+    return ops.and_(scaled(ops, sc, s), s.replicas < sc.replicas, s.failure_state != fm.REPAIRED)
+
+
+def no_pod_above_range(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """No pod object of an ordinal at or above spec.replicas exists (the scale-down is done)."""
+    return ops.or_(
+        s.set_deleted, ops.and_(*[ops.implies(i >= s.replicas, s.pod_phase[i] == cl.NONE) for i in _slots(s)])
+    )
+
+
+def repaired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return s.failure_state == fm.REPAIRED
+
+
+def scaled_and_repaired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return ops.and_(scaled(ops, sc, s), repaired(ops, sc, s))
+
+
+def edited_and_repaired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return ops.and_(template_edited(ops, sc, s), repaired(ops, sc, s))
+
+
+def edited_while_failing(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return ops.and_(template_edited(ops, sc, s), s.failure_state != fm.REPAIRED)
+
+
+def node_failed(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The one node failure of the scenario has happened (the fault budget is spent)."""
+    return s.faults_left == 0
+
+
+def node_back_or_out_of_service(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The node failure happened, and every node is Ready again or carries the out-of-service taint."""
+    nodes = range(len(s.node_state))
+    return ops.and_(node_failed(ops, sc, s), *[ops.or_(s.node_state[n] == cl.NODE_READY, s.node_oos[n]) for n in nodes])
+
+
+def all_running_and_ready(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Every in-range ordinal is Running, Ready and available, not terminating, nothing above the range."""
+    return st.rolled_out(ops, sc, s)
+
+
 # -- explanations (last step of a counterexample) -----------------------------------------------
 
 
@@ -388,6 +518,8 @@ _PHASE_WORDS = {
 
 def _explain_rollout(sc: StatefulSetScope, s: StatefulSetState) -> str:
     """The ordinals that have not reached the update revision, and why a broken release keeps them there."""
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
     waiting, stuck = [], []
     for i in _slots(s):
         if i < sc.partition or i >= s.replicas:
@@ -402,18 +534,74 @@ def _explain_rollout(sc: StatefulSetScope, s: StatefulSetState) -> str:
             ", Terminating" if t else ""
         )
         waiting.append(f"{_name(sc, i)} is {phase} at {_revision(sc, r)}")
-        if sc.broken_release and r != 0 and p == cl.RUNNING and not t:
+        if sc.failure_mode in fm.NOT_READY_MODES and st.FAILURES.hits(c, sc, s, i) and p == cl.RUNNING and not t:
             stuck.append(_name(sc, i))
     head = f"the update revision is {_revision(sc, s.template)}"
     if not waiting:
         return f"{head}, and every ordinal runs it"
     out = f"{head}; " + "; ".join(waiting)
-    if stuck:
+    was_reverted = sc.reverts > 0 and s.reverts_left < sc.reverts
+    if stuck and not was_reverted:
         pods = " ".join(stuck)
         out += (
             f". {', '.join(stuck)} runs a broken release: its readiness probe never passes, and the controller "
             "waits for it; only the forced rollback ends this (re-apply the old template, then kubectl delete pod "
             f"{pods})"
+        )
+    outdated = [
+        _name(sc, i)
+        for i in _slots(s)
+        if i < s.replicas and s.pod_phase[i] == cl.RUNNING and not s.pod_terminating[i] and s.pod_rev[i] != s.template
+    ]
+    if outdated and was_reverted:
+        out += (
+            f". The template was reverted, but {', '.join(outdated)} still runs the bad revision and is not Ready: "
+            "processReplica stops there before the rolling update could delete it (website statefulset.md, "
+            f"'Forced rollback': kubectl delete pod {' '.join(outdated)})"
+        )
+    return out
+
+
+def _explain_failure(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    """Which pods the failure mode holds back now, in the kubelet's words (empty when none)."""
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    if sc.failure_mode == fm.NONE:
+        return ""
+    hit = [_name(sc, i) for i in _slots(s) if cl.exists(s, i) and st.FAILURES.hits(c, sc, s, i)]
+    life = fm.STATE_WORDS[s.failure_state]
+    head = f". Failure {sc.failure_mode} ({fm.MODE_WORDS[sc.failure_mode]}) is {life}"
+    if not hit:
+        return head
+    waits = (
+        "; OrderedReady: processReplica waits at the first pod that is not Running and Ready, so no higher "
+        "ordinal is created, no condemned pod deleted and no pod updated"
+        if sc.pod_management == su.ORDERED_READY
+        else ""
+    )
+    return f"{head}: {', '.join(hit)}{waits}"
+
+
+def _explain_scale_failing(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    return _explain_scale(sc, s) + _explain_failure(sc, s)
+
+
+def _explain_rollout_failing(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    return _explain_rollout(sc, s) + _explain_failure(sc, s)
+
+
+def _explain_nodes(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    nodes = []
+    for n in range(sc.nodes):
+        state = cl.NODE_STATE_NAMES[s.node_state[n]] + (", out-of-service taint" if s.node_oos[n] else "")
+        nodes.append(f"{cl.node_name(n)} {state}")
+    out = _explain_scale(sc, s) + "; nodes: " + ", ".join(nodes)
+    down = [cl.node_name(n) for n in range(sc.nodes) if s.node_state[n] != cl.NODE_READY and not s.node_oos[n]]
+    if down:
+        out += (
+            f". {', '.join(down)} stays down: its pods stay not Ready (or Terminating after the 300 s taint eviction, "
+            "with no kubelet to confirm) until the node returns or an administrator applies the out-of-service taint, "
+            "neither of which anything requires"
         )
     return out
 
@@ -759,6 +947,126 @@ PROPERTIES = (
         assumes="whenScaled=Delete; a scale-down; a template edit",
         explain=_explain_scale,
         target=no_claim_above_range,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.revert_converges_without_manual_delete",
+        kind="leads_to",
+        doc="OrderedReady: after a bad release (never Ready) is reverted to the first template, every ordinal "
+        "eventually runs it and is available, with no pod deleted by hand (not guaranteed: the stuck pod blocks)",
+        upstream="not guaranteed: stateful_set_control.go:processReplica returns at the first pod that is not Running "
+        "and Ready (monotonic), before updateStatefulSetAfterInvariantEstablished could delete the pod at the bad "
+        "revision; website statefulset.md 'Forced rollback' (delete the pod after reverting)",
+        predicate=reverted,
+        adjust=_broken_then_revert(False),
+        assumes="OrderedReady; RollingUpdate; failure=never-ready on edited templates; one edit, one revert to the "
+        "first template; nobody deletes a pod",
+        explain=_explain_rollout,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS + _NOBODY_DELETES,
+    ),
+    Property(
+        name="statefulset.revert_converges_with_forced_rollback",
+        kind="leads_to",
+        doc="OrderedReady: after a bad release is reverted and the operator deletes the pod stuck at the bad revision "
+        "(the documented forced rollback), every ordinal eventually runs the first template and is available",
+        upstream="stateful_set_control.go:processReplica recreates a deleted replica at newVersionedStatefulSetPod's "
+        "revision (the update revision = the reverted template); website statefulset.md 'Forced rollback'",
+        predicate=reverted,
+        adjust=_broken_then_revert(True),
+        assumes="as revert_converges_without_manual_delete, plus forced-rollback: operator.delete_stuck_pod "
+        "(kubectl delete pod of a not-Ready pod at another revision after the revert) is taken when it stays possible",
+        explain=_explain_rollout,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS + "; the operator's forced-rollback delete is assumed (weakly fair)",
+    ),
+    Property(
+        name="statefulset.scale_down_proceeds_while_a_pod_is_unhealthy",
+        kind="leads_to",
+        doc="OrderedReady: after a scale-down, the pods above spec.replicas are eventually gone even while <set>-0 "
+        "(current revision) fails its readiness probe (not guaranteed: the scale-down halts)",
+        upstream="not guaranteed: stateful_set_control.go:processReplica returns at the unhealthy replica "
+        "(monotonic) before processCondemned runs; k8s.io docs 'OrderedReady ... waits'; "
+        "TestStatefulSetControlScaleDownDeleteError's sibling cases in stateful_set_control_test.go",
+        predicate=scaled_down_while_failing,
+        adjust=_unhealthy_current_pod(fm.NEVER, "scale"),
+        assumes="OrderedReady; failure=never-ready on the current revision of ordinal 0, from a fault step on, "
+        "permanent; one scale-down by one",
+        explain=_explain_scale_failing,
+        target=no_pod_above_range,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.scale_down_resumes_after_repair",
+        kind="leads_to",
+        doc="OrderedReady: once the unhealthy pod's cause is repaired, a scale-down completes (pods match "
+        "spec.replicas, available, with their claims)",
+        upstream="stateful_set_control.go:processReplica passes a Running and Ready replica; processCondemned then "
+        "deletes the highest condemned pod, one per sync",
+        predicate=scaled_and_repaired,
+        adjust=_unhealthy_current_pod(fm.USER, "scale"),
+        assumes="as scale_down_proceeds_while_a_pod_is_unhealthy, with failure-repair=user (the premise: the user "
+        "has repaired it)",
+        explain=_explain_scale_failing,
+        target=scale_done,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.rolling_update_proceeds_while_a_pod_is_unhealthy",
+        kind="leads_to",
+        doc="OrderedReady: after a template edit, every ordinal eventually runs the update revision even while "
+        "<set>-0 (current revision) fails its readiness probe (not guaranteed: the update halts)",
+        upstream="not guaranteed: processReplica returns at the unhealthy replica (monotonic), and "
+        "updateStatefulSetAfterInvariantEstablished counts it against maxUnavailable",
+        predicate=edited_while_failing,
+        adjust=_unhealthy_current_pod(fm.NEVER, "edit"),
+        assumes="OrderedReady; RollingUpdate; failure=never-ready on the current revision of ordinal 0, from a "
+        "fault step on, permanent; one template edit",
+        explain=_explain_rollout_failing,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.rolling_update_resumes_after_repair",
+        kind="leads_to",
+        doc="OrderedReady: once the unhealthy pod's cause is repaired, a rolling update completes",
+        upstream="stateful_set_control.go:updateStatefulSetAfterInvariantEstablished deletes outdated pods from the "
+        "highest ordinal once no replica is unavailable beyond maxUnavailable",
+        predicate=edited_and_repaired,
+        adjust=_unhealthy_current_pod(fm.USER, "edit"),
+        assumes="as rolling_update_proceeds_while_a_pod_is_unhealthy, with failure-repair=user (the premise)",
+        explain=_explain_rollout_failing,
+        target=rolling_update_done,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.recovers_after_node_failure",
+        kind="leads_to",
+        doc="after a node failure, once the node returns or carries the out-of-service taint, every ordinal is again "
+        "Running, Ready and available",
+        upstream="node returns: the kubelet reports Ready again (or finishes the taint eviction's deletion) and "
+        "processReplica recreates; out-of-service: taint eviction + podgc/gc_controller.go:gcTerminating "
+        "force-delete the pods, attach-detach detaches (website node-shutdown.md, non-graceful node shutdown)",
+        predicate=node_back_or_out_of_service,
+        adjust=_node_failure(True),
+        assumes="two nodes; one node failure; the administrator may taint the failed node out-of-service; no edit or "
+        "scale",
+        explain=_explain_nodes,
+        target=all_running_and_ready,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.recovers_after_node_failure_without_intervention",
+        kind="leads_to",
+        doc="after a node failure, every ordinal is eventually Running and Ready again even if the node never returns "
+        "and nobody taints it (not guaranteed)",
+        upstream="not guaranteed: the pods of a down node stay Terminating with no kubelet to confirm "
+        "(website force-delete-stateful-set-pod.md), so processReplica never recreates them",
+        predicate=node_failed,
+        adjust=_node_failure(False),
+        assumes="two nodes; one node failure; no out-of-service taint; no edit or scale",
+        explain=_explain_nodes,
+        target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
     ),
     Property(
