@@ -31,7 +31,7 @@ from pathlib import Path
 import attrs
 
 from kubecheck.checker.task import Budget, Deadline, Watchdog
-from kubecheck.manifest import execute, loader, objects, sizing, validation
+from kubecheck.manifest import execute, fanout, loader, objects, sizing, validation
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.report import ManifestReport, WorkloadReport
 from kubecheck.manifest.workloads import Workload, workloads
@@ -47,6 +47,8 @@ __all__ = [
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")
 MAX_NODES_OPTION = 64
+#: The most worker processes ``--jobs`` may ask for.
+MAX_JOBS = 64
 #: Seconds per workload unless the caller gives another budget: every CI run is finite.
 WORKLOAD_SECONDS = 60.0
 
@@ -214,6 +216,7 @@ def check_manifests(
     workload_seconds: float | None = WORKLOAD_SECONDS,
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> ManifestReport:
     """Check every workload of the manifests; ManifestError on bad input that leaves nothing to check.
 
@@ -224,32 +227,27 @@ def check_manifests(
     limit); ``budget.max_states`` bounds each explicit search. A workload reached when the time
     is spent, or after Ctrl-C, gets INCONCLUSIVE rows ("timeout", "interrupted"); the rows
     decided before stay. ``watchdog`` stops a step that overruns its time even inside a z3 call
-    (and interrupts z3 on Ctrl-C); ``status`` hears which workload and step runs.
+    (and interrupts z3 on Ctrl-C); ``status`` hears which workload and step runs. ``jobs`` > 1
+    checks that many workloads at once in worker processes (:mod:`kubecheck.manifest.fanout`):
+    the same rows, in the same order; ``progress`` is then not called (the workers' searches are
+    not watched) and ``status`` hears how many workloads are done.
     """
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ManifestError(
+            f"--jobs: expected an integer from 1 to {MAX_JOBS}, got {jobs}",
+            path="--jobs",
+            expected=f"1..{MAX_JOBS}",
+            got=str(jobs),
+        )
     started = time.perf_counter()
     m = read_workloads(sources, stdin_text, nodes, assume_access_mode, validate)
     found, ignored, unknown = m.workloads, m.ignored, m.unknown
-    total = Deadline(budget.timeout)
-    reports = []
-    stopped = ""  # "interrupted" or "timeout": the workloads left get INCONCLUSIVE rows
-    for w in found:
-        t0 = time.perf_counter()
-        props, skipped = sizing.select(w, faults)
-        seconds = execute._least(workload_seconds, total.left())
-        plan = sizing.plan(w, props, engine, attrs.evolve(budget, timeout=seconds), progress)
-        if not stopped and seconds is not None and seconds <= 0:
-            stopped = "timeout"
-        if stopped:
-            rows = [execute.stopped_row(plan, p, stopped) for p in plan.properties]
-        else:
-            try:
-                rows = execute.execute_plan(plan, seconds, watchdog, status)
-            except execute.Interrupted as stop:
-                stopped = "interrupted"
-                rows = [stop.rows.get(p.name) or execute.stopped_row(plan, p, stopped) for p in plan.properties]
-        reports.append(WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0, plan.describe()))
+    if jobs > 1 and len(found) > 1:
+        reports = fanout.check_in_pool(found, faults, engine, budget, workload_seconds, jobs, watchdog, status)
+    else:
+        reports = _check_serially(found, faults, engine, budget, workload_seconds, progress, watchdog, status)
     return ManifestReport(
         tuple(str(s) for s in sources),
         tuple(reports),
@@ -261,6 +259,31 @@ def check_manifests(
         faults,
         m.rejected,
     )
+
+
+def _check_serially(
+    found: Sequence[Workload],
+    faults: frozenset[str],
+    engine: str,
+    budget: Budget,
+    workload_seconds: float | None,
+    progress: sizing.ProgressCallback | None,
+    watchdog: Watchdog | None,
+    status: Callable[[str], None] | None,
+) -> list[WorkloadReport]:
+    """One report per workload, one after the other; after Ctrl-C or once the time is spent the
+    workloads left get INCONCLUSIVE rows without running."""
+    total = Deadline(budget.timeout)
+    reports = []
+    stopped = ""  # "interrupted" or "timeout": the workloads left get INCONCLUSIVE rows
+    for w in found:
+        seconds = execute._least(workload_seconds, total.left())
+        if not stopped and seconds is not None and seconds <= 0:
+            stopped = "timeout"
+        report, interrupted = fanout.check_one(w, faults, engine, budget, seconds, stopped, progress, watchdog, status)
+        stopped = stopped or interrupted
+        reports.append(report)
+    return reports
 
 
 def exit_code(report: ManifestReport) -> int:

@@ -40,7 +40,10 @@ low. So before planning, :func:`calibrate` runs the explicit step of the workloa
 properties at its *smallest* instance (one replica, the fewest nodes; a fraction of a second) and
 compares the states with the table's prediction there: predictions are multiplied by that ratio
 when it is above ``CALIBRATION_TOLERANCE`` (never lowered), and the plan says so ("calibrated ×13.2 at replicas=1"). A
-calibration that does not finish in ``CALIBRATION_SECONDS`` leaves only the smallest instance.
+calibration that passes ``CALIBRATION_STATES`` states leaves only the smallest instance. The calibration is
+bounded by states, not seconds, so that the plan does not depend on the machine's load (a busy
+CI runner, or ``--jobs``: a worker compiles the model cold) — the same manifests give the same
+plan; ``CALIBRATION_SECONDS`` only stops a machine far slower than any seen.
 
 The explicit task keeps the budget asked for: ``--max-states`` is honoured by the engine whatever
 was predicted, and a prediction that was too low ends in INCONCLUSIVE "timeout", never in a
@@ -438,8 +441,10 @@ def predict(scope: WorkloadScope) -> Cost:
     return attrs.evolve(worst, basis=f"shape {'/'.join(shape)} not measured: the costliest measured shape")
 
 
-#: Seconds the calibration search at the smallest instance may take (it usually takes well under one).
-CALIBRATION_SECONDS = 5.0
+#: States the calibration search at the smallest instance may explore (it usually needs a few thousand).
+CALIBRATION_STATES = 200_000
+#: A safety stop only: the plan must not depend on the load, so the calibration is bounded by states.
+CALIBRATION_SECONDS = 120.0
 #: A ratio up to this leaves the table as it is (SAFETY covers it; a property that adds a few states).
 CALIBRATION_TOLERANCE = 1.1
 
@@ -488,14 +493,17 @@ def calibrate(workload: Workload, props: Sequence[Property]) -> Calibration:
         catalog.model(workload.model),
         small,
         tuple(props),
-        budget=Budget(None, CALIBRATION_SECONDS),
+        budget=Budget(CALIBRATION_STATES, CALIBRATION_SECONDS),
         engine="explicit",
     )
     results = run.check(task)
     explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
     actual = sum(explorations.values())
     where = _size_text(small, workload.model, {})
-    if any(r.verdict is Verdict.INCONCLUSIVE and r.stats.stop_reason == "timeout" for r in results):
+    stops = {r.stats.stop_reason for r in results if r.verdict is Verdict.INCONCLUSIVE}
+    if "max-states" in stops:
+        return Calibration(math.inf, f"calibration at {where} passed {CALIBRATION_STATES:,} states")
+    if "timeout" in stops:
         return Calibration(math.inf, f"calibration at {where} did not finish in {CALIBRATION_SECONDS:g} s")
     ratio = actual / expected.states
     if ratio <= CALIBRATION_TOLERANCE:
@@ -582,9 +590,11 @@ def plan(
     engine: str = "auto",
     budget: Budget = Budget(),
     progress: ProgressCallback | None = None,
+    calibrated: bool = True,
 ) -> WorkloadPlan:
     """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs only
-    :func:`calibrate` (the explicit step at the smallest instance).
+    :func:`calibrate` (the explicit step at the smallest instance; not with ``calibrated=False``, for a
+    workload that will not run: the time is spent or the run was interrupted).
 
     The explicit search runs at the manifest's size when its predicted cost (:func:`predict`) fits
     the workload's time (``budget.timeout``, else ``SIZING_SECONDS``) with ``SAFETY`` and
@@ -597,7 +607,10 @@ def plan(
     asked = Task(catalog.model(workload.model), real, props, budget=budget, progress=progress, engine=engine)
     seconds = budget.timeout or SIZING_SECONDS
     here = _size_text(real, workload.model, {})
-    calibration = calibrate(workload, props)
+    if calibrated:
+        calibration = calibrate(workload, props)
+    else:
+        calibration = Calibration(1.0, "not calibrated: the run stopped before this workload")
     cost = calibration.apply(predict(real))
     said = f" ({calibration.text})" if calibration.text else ""
     if _fits_budget(cost, seconds, budget.max_states) or not props:

@@ -1,0 +1,239 @@
+"""Check the workloads of a manifest run in a pool of local processes (``check -f --jobs N``).
+
+One task per workload: select its properties, plan, execute (:func:`check_one`, the same
+function the serial loop runs), in a worker process of a
+:class:`concurrent.futures.ProcessPoolExecutor`. The report is assembled in the manifests' order,
+so it is the serial run's report except for the seconds it states (wall time of each workload
+and of the run).
+
+**Budgets as in a serial run.** At most ``jobs`` workloads are in flight; a workload gets
+``min(workload seconds, what is left of --timeout)`` when it is *submitted*, as the serial loop
+gives it when it *starts*, and a workload not started when the run's time is spent gets
+INCONCLUSIVE "timeout" rows without running. Each worker guards its steps with its own
+:class:`~kubecheck.checker.task.Watchdog` (a z3 call past its time is stopped there).
+
+**Ctrl-C.** Workers ignore SIGINT; the parent's watchdog hears it, stops submitting, cancels the
+pool (running workers are terminated) and keeps every report that came back; the workloads not
+finished get INCONCLUSIVE "interrupted" rows, as in a serial run.
+
+**Transport.** Results hold the model (its commands are functions), properties (predicates) and
+proofs (z3 terms), which do not pickle. A worker pickles its report with *persistent ids*:
+a :class:`~kubecheck.model.kernel.commands.Model`, a :class:`Command` and a :class:`Property`
+travel as names and are resolved in the parent against the catalog and the properties the
+parent selected for that workload (the same function, the same answer); the workload travels
+as its index; a proof travels as its text (:class:`StoredEvidence`: what every renderer of
+``check -f`` reads of it). A report that still cannot be pickled is a bug, raised as such.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import io
+import multiprocessing
+import pickle
+import signal
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from kubecheck.checker.result import Result
+from kubecheck.checker.task import Budget, Deadline, Watchdog
+from kubecheck.manifest import execute, sizing
+from kubecheck.manifest.report import WorkloadReport
+from kubecheck.manifest.workloads import Workload
+from kubecheck.model.kernel.commands import Command, Model
+from kubecheck.model.kernel.property import Property
+from kubecheck.properties import catalog
+
+#: How often the parent looks for Ctrl-C while it waits for workers (seconds).
+POLL = 0.2
+
+
+@attrs.frozen
+class StoredEvidence:
+    """A proof as the renderers read it, after a trip between processes."""
+
+    text: str
+    scope_claim: str
+
+
+def check_one(
+    w: Workload,
+    faults: frozenset[str],
+    engine: str,
+    budget: Budget,
+    seconds: float | None,
+    stopped: str = "",
+    progress: sizing.ProgressCallback | None = None,
+    watchdog: Watchdog | None = None,
+    status: Callable[[str], None] | None = None,
+) -> tuple[WorkloadReport, str]:
+    """One workload's report (select, plan, execute within ``seconds``), and "interrupted" after Ctrl-C.
+
+    ``stopped`` ("timeout" or "interrupted") gives every row INCONCLUSIVE for that reason without
+    running anything (the plan is still made, uncalibrated: its rows name the size each property
+    would have had).
+    """
+    t0 = time.perf_counter()
+    props, skipped = sizing.select(w, faults)
+    if not stopped and seconds is not None and seconds <= 0:
+        stopped = "timeout"
+    plan = sizing.plan(w, props, engine, attrs.evolve(budget, timeout=seconds), progress, calibrated=not stopped)
+    if stopped:
+        rows = [execute.stopped_row(plan, p, stopped) for p in plan.properties]
+    else:
+        try:
+            rows = execute.execute_plan(plan, seconds, watchdog, status)
+        except execute.Interrupted as stop:
+            stopped = "interrupted"
+            rows = [stop.rows.get(p.name) or execute.stopped_row(plan, p, stopped) for p in plan.properties]
+    report = WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0, plan.describe())
+    return report, stopped if stopped == "interrupted" else ""
+
+
+# -- transport ---------------------------------------------------------------------------------
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, workload: Workload):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.workload = workload
+
+    def persistent_id(self, obj: Any) -> Any:
+        if obj is self.workload:
+            return ("workload",)
+        if isinstance(obj, Model):
+            return ("model", obj.name)
+        if isinstance(obj, Command):
+            return ("command", obj.name)
+        if isinstance(obj, Property):
+            return ("property", obj.name)
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, workload: Workload, props: Sequence[Property]):
+        super().__init__(file)
+        self.workload = workload
+        self.model = catalog.model(workload.model)
+        self.commands = {c.name: c for c in self.model.commands}
+        self.props = {p.name: p for p in catalog.PROPERTIES.get(workload.model, ())}
+        self.props.update({p.name: p for p in props})
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind = pid[0]
+        if kind == "workload":
+            return self.workload
+        if kind == "model" and pid[1] == self.model.name:
+            return self.model
+        if kind == "command" and pid[1] in self.commands:
+            return self.commands[pid[1]]
+        if kind == "property" and pid[1] in self.props:
+            return self.props[pid[1]]
+        raise pickle.UnpicklingError(f"a worker's report names {kind} {pid[1:]!r}, unknown to {self.workload.ref}")
+
+
+def _portable(report: WorkloadReport) -> WorkloadReport:
+    """The report with each proof replaced by its text (z3 terms stay in the worker)."""
+
+    def result(r: Result) -> Result:
+        if r.evidence is None:
+            return r
+        return attrs.evolve(r, evidence=StoredEvidence(r.evidence.text, r.evidence.scope_claim))
+
+    rows = tuple(attrs.evolve(row, result=result(row.result)) for row in report.rows)
+    return attrs.evolve(report, rows=rows)
+
+
+def dumps(report: WorkloadReport) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, report.workload).dump(_portable(report))
+    return buf.getvalue()
+
+
+def loads(data: bytes, workload: Workload, faults: frozenset[str]) -> WorkloadReport:
+    props, _ = sizing.select(workload, faults)
+    report = _Unpickler(io.BytesIO(data), workload, props).load()
+    assert isinstance(report, WorkloadReport)
+    return report
+
+
+# -- the pool ----------------------------------------------------------------------------------
+
+_WORKLOADS: Sequence[Workload] = ()
+
+
+def _init_worker(workloads: Sequence[Workload]) -> None:
+    """A worker ignores Ctrl-C (the parent stops the pool) and holds the run's workloads."""
+    global _WORKLOADS
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKLOADS = workloads
+
+
+def _work(index: int, faults: frozenset[str], engine: str, budget: Budget, seconds: float | None) -> bytes:
+    w = _WORKLOADS[index]
+    dog = Watchdog()
+    try:
+        report, _ = check_one(w, faults, engine, budget, seconds, watchdog=dog)
+    finally:
+        dog.close()
+    return dumps(report)
+
+
+def check_in_pool(
+    found: Sequence[Workload],
+    faults: frozenset[str],
+    engine: str,
+    budget: Budget,
+    workload_seconds: float | None,
+    jobs: int,
+    watchdog: Watchdog | None = None,
+    status: Callable[[str], None] | None = None,
+) -> list[WorkloadReport]:
+    """One report per workload of ``found``, in its order, from ``jobs`` worker processes.
+
+    ``budget.timeout`` is the whole run's time (None: no limit), ``workload_seconds`` each workload's.
+    """
+    total = Deadline(budget.timeout)
+    reports: dict[int, WorkloadReport] = {}
+    stopped = ""
+    context = multiprocessing.get_context("spawn")  # a clean interpreter: no parent threads, z3 state or signal fds
+    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(found,))
+    running: dict[cf.Future[bytes], int] = {}
+    queue = list(range(len(found)))
+    try:
+        while queue or running:
+            while queue and len(running) < jobs and not stopped:
+                seconds = execute._least(workload_seconds, total.left())
+                if seconds is not None and seconds <= 0:
+                    stopped = "timeout"
+                    break
+                i = queue.pop(0)
+                running[pool.submit(_work, i, faults, engine, budget, seconds)] = i
+            if stopped and not running:
+                break
+            done, _ = cf.wait(running, timeout=POLL, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                i = running.pop(future)
+                reports[i] = loads(future.result(), found[i], faults)
+            if status is not None:
+                names = ", ".join(found[i].ref for i in sorted(running.values()))
+                status(f"{len(reports)} of {len(found)} workloads checked ({jobs} jobs); running: {names}")
+            if watchdog is not None and watchdog.interrupted:
+                raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        if running or stopped:
+            for process in list(getattr(pool, "_processes", {}).values()):  # running workers stop now
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+    out = []
+    for i, w in enumerate(found):
+        if i in reports:
+            out.append(reports[i])
+        else:  # not started (time spent) or not finished (Ctrl-C): rows say why, nothing runs
+            out.append(check_one(w, faults, engine, budget, 0.0 if stopped == "timeout" else None, stopped)[0])
+    return out
