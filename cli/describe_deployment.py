@@ -13,7 +13,10 @@ node its volume is attached to, and the pods that wait in ContainerCreating beca
 attached elsewhere (the attach/detach controller's Multi-Attach error).
 
 Each step prints only what changed, one line per object, grouped: the object and its spec,
-its status, its pods. Bookkeeping fields of the scope's budgets (user commands and faults
+its status, its pods. With a progress deadline the Deployment's status counts, its Progressing
+and Available conditions (``Progressing True/ReplicaSetUpdated``), the moment the deadline
+passes, and what ``kubectl rollout status`` would answer are shown where they change (the
+answer in the initial state too). Bookkeeping fields of the scope's budgets (user commands and faults
 left) are not shown: the action says what was spent. A field this module does not know is
 described by its schema doc, so a new model field is never silently hidden.
 """
@@ -25,6 +28,7 @@ from typing import Any
 from kubecheck.cli import text
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_scope as sdc
+from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
@@ -45,7 +49,15 @@ PHASES = (
 HIDDEN = ("templates_used", "scales_left", "rollbacks_left", "pauses_left", "faults_left", "strategy_edits_left")
 
 RS_SPEC = ("rs_exists", "rs_revision", "rs_history", "rs_replicas", "rs_desired", "rs_max", "rs_synced")
-RS_STATUS = ("rs_status_replicas", "rs_status_available")
+RS_STATUS = ("rs_status_replicas", "rs_status_available", "rs_status_ready")
+#: The Deployment's status counts and conditions (with a progress deadline only).
+STATUS = (
+    ("status_replicas", "status.replicas"),
+    ("status_updated", "status.updatedReplicas"),
+    ("status_ready", "status.readyReplicas"),
+    ("status_available", "status.availableReplicas"),
+)
+CONDITIONS = ("progressing", "deadline_passed", "available_condition")
 #: The shared claim's fields (claim_home only serves a witness).
 VOLUME = ("attached", "claim_home")
 KNOWN = (
@@ -57,12 +69,29 @@ KNOWN = (
     *HIDDEN,
     *RS_SPEC,
     *RS_STATUS,
+    *(f for f, _ in STATUS),
+    *CONDITIONS,
     *(f for f, _ in PHASES),
     *VOLUME,
 )
 
 
 __all__ = ["DeploymentDescriber"]
+
+
+def _progressing(reason: int) -> str:
+    """The Progressing condition as ``status/reason`` ('(none)' when there is none)."""
+    return f"{du.PROGRESSING_STATUS[reason]}/{du.PROGRESSING_REASONS[reason]}" if reason else "(none)"
+
+
+def _available(reason: int) -> str:
+    return f"{du.AVAILABLE_STATUS[reason]}/{du.AVAILABLE_REASONS[reason]}" if reason else "(none)"
+
+
+def _answer(answer: tuple[str, bool, str]) -> str:
+    """kubectl's output line, or its error as kubectl prints it (exit status 1)."""
+    message, _done, error = answer
+    return f"error: {error}" if error else message
 
 
 def _history(bits: int) -> str:
@@ -148,7 +177,9 @@ class DeploymentDescriber:
         if s.paused:
             spec.append("spec.paused true")
         strategy_line = [f"spec.strategy {strategy}", f"spec.minReadySeconds {sc.min_ready_seconds}"]
-        lines = text.object_lines(deployment_ref(self.scope.name), [spec, strategy_line])
+        lines = text.object_lines(
+            deployment_ref(self.scope.name), [spec, strategy_line, *self._status_groups(s, s, everything=True)]
+        )
         for t in range(len(s.rs_exists)):
             if not s.rs_exists[t] and not d.in_phase(s, "terminating", t):
                 continue
@@ -190,7 +221,8 @@ class DeploymentDescriber:
         return f"{verb}({', '.join(args)})" if args else verb
 
     def changes(self, before: Any, after: Any, changed: dict[str, tuple[Any, Any]]) -> list[str]:
-        lines = text.object_lines(deployment_ref(self.scope.name), [self._deployment(before, after, changed)])
+        groups = [self._deployment(before, after, changed), *self._status_groups(before, after)]
+        lines = text.object_lines(deployment_ref(self.scope.name), groups)
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
         return lines + self._claim(before, after) + self._unknown(before, after, changed)
@@ -210,6 +242,41 @@ class DeploymentDescriber:
         if "observed" in changed:
             items.append("status.observedGeneration " + ("caught up" if after.observed else "behind (spec changed)"))
         return items
+
+    def _status_groups(self, before: Any, after: Any, everything: bool = False) -> list[list[str]]:
+        """With a progress deadline: the status counts, the conditions and `kubectl rollout status`
+        (what changed, or everything)."""
+        sc = self.scope
+        if not sc.has_progress_deadline:
+            return []
+        counts = [
+            f"{word} {getattr(after, f)}"
+            if everything
+            else f"{word} {text.change(getattr(before, f), getattr(after, f))}"
+            for f, word in STATUS
+            if everything or getattr(before, f) != getattr(after, f)
+        ]
+        conditions = []
+        if everything or before.progressing != after.progressing:
+            shown = _progressing(after.progressing)
+            conditions.append(
+                f"Progressing {shown}" if everything else f"Progressing {_progressing(before.progressing)} → {shown}"
+            )
+        elif before.deadline_passed and not after.deadline_passed:
+            conditions.append(f"Progressing {_progressing(after.progressing)} (lastUpdateTime now)")
+        if not before.deadline_passed and after.deadline_passed:
+            conditions.append(
+                f"progressDeadlineSeconds ({sc.progress_deadline_seconds}) passed since the Progressing condition's "
+                "lastUpdateTime"
+            )
+        if everything or before.available_condition != after.available_condition:
+            shown = _available(after.available_condition)
+            conditions.append(
+                f"Available {shown}" if everything else f"Available {_available(before.available_condition)} → {shown}"
+            )
+        was, now = d.rollout_status(sc, before), d.rollout_status(sc, after)
+        answer = [f"kubectl rollout status: {_answer(now)}"] if now is not None and (everything or now != was) else []
+        return [counts, conditions, answer]
 
     def _counts(self, field: str, t: int, s: Any) -> list[tuple[str, int]]:
         """(where, count) of ReplicaSet t's pods in ``field``: per node where pods are placed."""
@@ -299,6 +366,10 @@ class DeploymentDescriber:
             if moved("rs_status_available"):
                 available = text.change(before.rs_status_available[t], after.rs_status_available[t])
                 status.append(f"status.availableReplicas {available}")
+            if moved("rs_status_ready"):
+                status.append(
+                    f"status.readyReplicas {text.change(before.rs_status_ready[t], after.rs_status_ready[t])}"
+                )
         return text.object_lines(self._title(t, before, after), [spec, status, self._pods(t, before, after)])
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:

@@ -45,6 +45,28 @@ def _evicted_release(sc: DeploymentScope) -> Value:
     return attrs.evolve(_no_faults(sc), pod_failure=sdc.EVICTED, failing_revision=sdc.UPDATE)
 
 
+def _with_deadline(sc: DeploymentScope) -> Value:
+    """The scope's progress deadline, or (none set) the API's default of 600 seconds."""
+    if sc.has_progress_deadline:
+        return sc
+    return attrs.evolve(sc, progress_deadline_seconds=max(600, sc.min_ready_seconds + 1))
+
+
+def _stuck_release(sc: DeploymentScope) -> Value:
+    """A failing release (as _failing_release: the scope's, or an update never Ready) under a progress
+    deadline; no pause (a paused Deployment is never timed out), no `rollout undo` (it would leave the
+    release), no faults, replicas fixed; at least one template edit when the failing release is an update."""
+    failing = _with_deadline(_failing_release(sc))
+    edits = failing.edits if failing.starts_fresh else max(1, failing.edits)
+    return attrs.evolve(failing, pauses=0, rollbacks=0, edits=edits)
+
+
+def _deadline_no_faults(sc: DeploymentScope) -> Value:
+    """The scope with a progress deadline (600 s unless set), no faults, replicas fixed, no `rollout undo`
+    (with the Deployment's status as state it multiplies the small scope's states by 190: 17,324 -> 3,284,670)."""
+    return attrs.evolve(_with_deadline(_no_faults(sc)), rollbacks=0)
+
+
 def _with_rollback(sc: DeploymentScope) -> Value:
     return attrs.evolve(sc, edits=max(1, sc.edits), rollbacks=max(1, sc.rollbacks))
 
@@ -206,6 +228,57 @@ def replicaset_reused(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Valu
     return ops.and_(reused, d.rollout_complete(ops, sc, s), _current_is_newest(ops, sc, s))
 
 
+def _failing_template(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The Deployment's pod template is the failing release's."""
+    return ops.or_(*[s.template == t for t in sc.failing_slots()])
+
+
+def stuck_on_failing_release(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The Deployment's template is the failing release's and the user has no template edit or
+    `rollout undo` left: its rollout can never complete (unless its pods do become available)."""
+    return ops.and_(
+        _failing_template(ops, sc, s),
+        s.templates_used == sc.templates,
+        s.rollbacks_left == 0,
+        ops.not_(d.rollout_complete(ops, sc, s)),
+    )
+
+
+def reported_deadline_exceeded(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """Progressing=False/ProgressDeadlineExceeded: `kubectl rollout status` exits with "deployment ...
+    exceeded its progress deadline"."""
+    return s.progressing == du.TIMED_OUT
+
+
+def complete_and_running(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The rollout is complete (every replica of the current template available, reported by its
+    ReplicaSet, nothing else running) and the Deployment is not paused."""
+    return ops.and_(ops.not_(s.paused), d.rollout_complete(ops, sc, s))
+
+
+def reported_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """Progressing=True/NewReplicaSetAvailable and `kubectl rollout status` says "successfully rolled out"."""
+    return ops.and_(s.progressing == du.NEW_RS_AVAILABLE, d.rollout_status_done(ops, sc, s))
+
+
+def timed_out_keeps_failed_pods(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """ProgressDeadlineExceeded is reported, the template is still the failing release's, and its
+    ReplicaSet keeps its replicas and pods: nothing rolled back."""
+    new = d.new_replicaset(ops, sc, s)
+    keeps = ops.or_(*[ops.and_(new[t], s.rs_replicas[t] > 0, d.active_pods(s, t) > 0) for t in range(len(s.rs_exists))])
+    return ops.and_(reported_deadline_exceeded(ops, sc, s), _failing_template(ops, sc, s), keeps)
+
+
+def _explain_progress(sc: DeploymentScope, s: DeploymentState) -> str:
+    answer = d.rollout_status(sc, s)
+    said = "" if answer is None else (answer[2] or answer[0])
+    return (
+        f"Progressing {du.PROGRESSING_STATUS[s.progressing] or '(none)'}"
+        f"{'/' + du.PROGRESSING_REASONS[s.progressing] if s.progressing else ''}; "
+        f"`kubectl rollout status`: {said}; " + _explain_rollout(sc, s)
+    )
+
+
 def _explain_surge(sc: DeploymentScope, s: DeploymentState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
@@ -321,6 +394,11 @@ _EVENT_DRIVEN = (
     "deployment-controller.scale_down_old_replicasets",
     "deployment-controller.scale_deployment",
 )
+
+#: As _EVENT_DRIVEN, and the status-only Deployment sync: deployment_controller.go:updateReplicaSet
+#: enqueues the Deployment on every ReplicaSet status change, so a status the Deployment would write
+#: again and again is written (weak fairness alone lets it ignore a count that keeps moving).
+_STATUS_DRIVEN = _EVENT_DRIVEN + ("deployment-controller.sync_status",)
 
 
 PROPERTIES = (
@@ -533,6 +611,56 @@ PROPERTIES = (
         explain=_explain_rollout,
         target=d.rollout_complete,
         fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="deployment.stuck_rollout_reported",
+        kind="leads_to",
+        doc="a rollout that can never complete (its pods never become available) is eventually reported "
+        "Progressing=False/ProgressDeadlineExceeded, so `kubectl rollout status` fails",
+        upstream="progress.go:syncRolloutStatus sets ProgressDeadlineExceeded once DeploymentTimedOut "
+        "(deployment_util.go: lastUpdateTime + progressDeadlineSeconds before now) and nothing counts as progress "
+        "(DeploymentProgressing: more updated, ready or available replicas, fewer old ones); requeueStuckDeployment "
+        "syncs the Deployment at the deadline. Guaranteed only when progress stops: pods that keep being replaced "
+        "(evicted) or keep becoming Ready (crash-after-ready) refresh lastUpdateTime for ever, and a rollout once "
+        "reported NewReplicaSetAvailable is never timed out",
+        predicate=stuck_on_failing_release,
+        adjust=_stuck_release,
+        assumes="the release's pods fail as pod-failure says (default never-ready, on an update); a progress "
+        "deadline (600 s unless set); no pause, no rollout undo, no faults; replicas not changed by the user",
+        explain=_explain_progress,
+        target=reported_deadline_exceeded,
+        fairness=with_strong_fairness(
+            *_STATUS_DRIVEN, why="the Deployment is resynced on every ReplicaSet status change it is offered"
+        )
+        + "; time passes (a Progressing condition not stamped again does time out)",
+        strong_fairness=_STATUS_DRIVEN,
+    ),
+    Property(
+        name="deployment.complete_rollout_reported",
+        kind="leads_to",
+        doc="a completed rollout is eventually reported Progressing=True/NewReplicaSetAvailable and `kubectl "
+        "rollout status` says it successfully rolled out",
+        upstream="progress.go:syncRolloutStatus sets NewReplicaSetAvailable when DeploymentComplete "
+        "(deployment_util.go) on the status calculateStatus (sync.go) computes; kubectl polymorphichelpers/"
+        "rollout_status.go:DeploymentStatusViewer.Status reads that status",
+        predicate=complete_and_running,
+        adjust=_deadline_no_faults,
+        assumes="a progress deadline (600 s unless set); no faults, no rollout undo; replicas not changed by the user",
+        explain=_explain_progress,
+        target=reported_complete,
+        fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="deployment.timed_out_release_keeps_its_pods",
+        kind="sometimes",
+        doc="the progress deadline passes, ProgressDeadlineExceeded is reported, and the failing ReplicaSet keeps "
+        "its replicas and pods: nothing rolls back by itself (witness)",
+        upstream="progress.go:syncRolloutStatus only writes the condition; no controller acts on "
+        "ProgressDeadlineExceeded (the rollout is not stopped or undone; `kubectl rollout undo` is the user's)",
+        predicate=timed_out_keeps_failed_pods,
+        adjust=_stuck_release,
+        assumes="as stuck_rollout_reported",
+        explain=_explain_progress,
     ),
     Property(
         name="deployment.paused_creates_no_replicaset",

@@ -107,9 +107,44 @@ pods all run on node-a with the claim attached there (with ReadWriteOncePod only
 could be scheduled, so the others start unscheduled), and nodes never fail here (that is the
 StatefulSet's cluster model).
 
-Not modelled: the Deployment's conditions and progress deadline, pod deletion cost annotations,
-quota failures, expectations (a sync's writes are observed before the next sync), and burst
-limits (500 per sync, beyond any scope here).
+Progress deadline and conditions (scope ``progress-deadline``; off in every preset). Upstream,
+read for v1.35: ``progress.go`` (syncRolloutStatus, requeueStuckDeployment),
+``util/deployment_util.go`` (DeploymentComplete, DeploymentProgressing, DeploymentTimedOut,
+NewDeploymentCondition, SetDeploymentCondition, HasProgressDeadline), ``sync.go``
+(checkPausedConditions, getNewReplicaSet's NewReplicaSetCreated / FoundNewReplicaSet,
+syncDeploymentStatus and calculateStatus with the Available condition) and kubectl's
+``polymorphichelpers/rollout_status.go`` (DeploymentStatusViewer.Status). With a deadline the
+Deployment's status counts (replicas, updated, ready, available, as the last sync wrote them),
+the Progressing condition's reason, the Available condition and ReplicaSet
+status.readyReplicas (minReadySeconds > 0 only) are state; every Deployment sync ends by writing
+them (:func:`deployment_sync.progress_status`), and a sync that writes no ReplicaSet
+(``sync_status``) runs whenever that status would change, as the Deployment is resynced on every
+ReplicaSet status change (``deployment_controller.go:updateReplicaSet``).
+
+Time is abstracted to one boolean, ``deadline_passed``: "now is later than the Progressing
+condition's lastUpdateTime + progressDeadlineSeconds". It is set by ``clock.progress_deadline_passes``,
+enabled while the condition is one DeploymentTimedOut compares with the clock
+(NewReplicaSetCreated, FoundNewReplicaSet, ReplicaSetUpdated, DeploymentResumed), and cleared
+whenever a sync stamps a condition anew (NewDeploymentCondition sets lastUpdateTime = now; a
+SetDeploymentCondition with the same reason keeps the old one). Why this is sound for the
+properties stated: the controller reads the clock only through DeploymentTimedOut's comparison
+(and requeueStuckDeployment, which only schedules the sync that makes it), and that comparison is
+monotone in time: false until the deadline, then true until the condition is stamped again. Every
+real run therefore maps to a model run in which the event fires where the real deadline falls, so
+the model has at least the real behaviours (``always`` and ``leads_to`` verdicts that hold carry
+over). The event may fire sooner after a stamp than real durations allow (the model has no
+durations; e.g. before a pod that became Ready just before the stamp passes minReadySeconds,
+which is shorter than the deadline): a counterexample or a witness must be read with that in
+mind; the witnesses of the property table involve no such pod (their pods never become Ready).
+Liveness needs the other direction: time diverges, so a condition that is never stamped again
+does time out; ``clock.progress_deadline_passes`` is a system command (weakly fair), and
+requeueStuckDeployment guarantees the sync that follows. Only "set or not" of the seconds matters.
+``kubectl rollout status`` (:func:`rollout_status`) is a function of this stored status. Not
+modelled: ReplicaSetCreateError (creation never fails here) and the ReplicaFailure condition
+(copied from ReplicaSet conditions that quota errors set).
+
+Not modelled: pod deletion cost annotations, quota failures, expectations (a sync's writes are
+observed before the next sync), and burst limits (500 per sync, beyond any scope here).
 """
 
 from __future__ import annotations
@@ -175,7 +210,27 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         failed=slot0(0),
         attached=(True,) + (False,) * (sc.nodes - 1) if sc.claims else (),
         claim_home=(1,) if sc.claims else (),
+        **_rolled_out_status(ops, sc, R, up),
     )
+
+
+def _rolled_out_status(ops: Ops, sc: DeploymentScope, R: Value, up: Value) -> dict:
+    """With a progress deadline: the status of a Deployment whose rollout finished: every replica
+    updated, ``up`` of them available, Progressing True/NewReplicaSetAvailable, and the Available
+    condition its counts give."""
+    if not sc.has_progress_deadline:
+        return {}
+    max_unavailable = du.max_unavailable(ops, sc.strategy, sc.max_surge, sc.max_unavailable, R)
+    return {
+        "rs_status_ready": (up,) + (0,) * (sc.templates - 1) if sc.tracks_ready else (),
+        "status_replicas": R,
+        "status_updated": R,
+        "status_ready": up,
+        "status_available": up,
+        "progressing": du.NEW_RS_AVAILABLE,
+        "deadline_passed": False,
+        "available_condition": du.available_condition(ops, up, R, max_unavailable),
+    }
 
 
 def _just_created(sc: DeploymentScope) -> DeploymentState:
@@ -213,6 +268,7 @@ def _just_created(sc: DeploymentScope) -> DeploymentState:
         failed=zeros,
         attached=(False,) * sc.nodes if sc.claims else (),
         claim_home=(0,) if sc.claims else (),
+        rs_status_ready=zeros if sc.tracks_ready else (),
     )
 
 
@@ -314,6 +370,34 @@ def rollout_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value
     return ops.and_(s.observed, new_ok, others_gone)
 
 
+def rollout_status(sc: DeploymentScope, s: DeploymentState) -> tuple[str, bool, str] | None:
+    """What ``kubectl rollout status deployment/<name>`` answers at ``s``: (message, done, error), from
+    the Deployment's stored status (DeploymentStatusViewer.Status); None without a progress
+    deadline, where that status is not state."""
+    if not sc.has_progress_deadline:
+        return None
+    return du.deployment_status_viewer_status(
+        sc.name,
+        bool(s.observed),
+        s.progressing,
+        s.replicas,
+        s.status_replicas,
+        s.status_updated,
+        s.status_available,
+    )
+
+
+def rollout_status_done(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """``kubectl rollout status`` says "successfully rolled out" (the viewer's last branch), as a predicate."""
+    return ops.and_(
+        s.observed,
+        s.progressing != du.TIMED_OUT,
+        s.status_updated >= s.replicas,
+        s.status_replicas <= s.status_updated,
+        s.status_available >= s.status_updated,
+    )
+
+
 def new_replicaset(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
     """Per slot: it is the Deployment's new ReplicaSet (FindNewReplicaSet: the oldest existing one
     whose template equals the Deployment's)."""
@@ -379,7 +463,9 @@ def _clean_up_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 
 def _rollout_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {**ds.as_changes(_rolling(ops, sc, s)[1]), "observed": True}
+    plan, w, flags = _rolling(ops, sc, s)
+    created = ops.not_(plan.new_exists) if sc.strategy == du.ROLLING_UPDATE else flags["created"]
+    return {**ds.as_changes(w), "observed": True, **ds.progress_status(plan, w, True, created)}
 
 
 def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -390,7 +476,9 @@ def _scale_deployment_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -
 
 
 def _scale_deployment_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {**ds.as_changes(ds.sync_scale(ds.Plan(ops, sc, s))[0]), "observed": True}
+    plan = ds.Plan(ops, sc, s)
+    w = ds.sync_scale(plan)[0]
+    return {**ds.as_changes(w), "observed": True, **ds.progress_status(plan, w, False, False)}
 
 
 def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -406,7 +494,10 @@ def _sync_revision_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> V
 
 
 def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {"rs_revision": tuple(ds.Plan(ops, sc, s).start()["rs_revision"]), "observed": True}
+    plan = ds.Plan(ops, sc, s)
+    w = plan.start()
+    status = ds.progress_status(plan, w, ops.not_(plan.sync_path), False)
+    return {"rs_revision": tuple(w["rs_revision"]), "observed": True, **status}
 
 
 def _writes_objects(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -421,12 +512,29 @@ def _writes_objects(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     )
 
 
+def _status_only(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    """The status a sync that writes no ReplicaSet writes (with a progress deadline; else nothing)."""
+    if not sc.has_progress_deadline:
+        return {}
+    plan = ds.Plan(ops, sc, s)
+    return ds.progress_status(plan, plan.start(), ops.not_(plan.sync_path), False)
+
+
 def _sync_status_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return ops.and_(ops.not_(s.observed), ops.not_(_writes_objects(ops, sc, s)))
+    news = ops.or_(ops.not_(s.observed), ds.status_changes(ops, s, _status_only(ops, sc, s)))
+    return ops.and_(news, ops.not_(_writes_objects(ops, sc, s)))
 
 
 def _sync_status_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {"observed": True}
+    return {"observed": True, **_status_only(ops, sc, s)}
+
+
+def _deadline_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return ops.and_(ops.not_(s.deadline_passed), du.is_clocked(ops, s.progressing))
+
+
+def _deadline_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    return {"deadline_passed": True}
 
 
 # -- replicaset controller ---------------------------------------------------------------------
@@ -467,6 +575,11 @@ def _spread_ok(ops: Ops, s: DeploymentState, rs: int, takes: tuple, spread: tupl
     return ops.and_(*conds)
 
 
+def _ready_pods(s: DeploymentState, rs: int) -> Value:
+    """Pods of ReplicaSet ``rs`` whose Ready condition is True (status.readyReplicas counts them)."""
+    return in_phase(s, "ready", rs) + in_phase(s, "available", rs)
+
+
 def _rs_guard(
     ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, from_ready: int, spread: tuple | None
 ) -> Value:
@@ -478,6 +591,7 @@ def _rs_guard(
         s.rs_status_replicas[rs] != active,
         s.rs_status_available[rs] != available,
         ops.not_(s.rs_synced[rs]),
+        *([s.rs_status_ready[rs] != _ready_pods(s, rs)] if sc.tracks_ready else []),
     )
     split_ok = ops.and_(from_ready <= rest, from_ready <= in_phase(s, "ready", rs), rest - from_ready <= available)
     if spread is not None:
@@ -495,6 +609,8 @@ def _rs_effect(
         "rs_synced": _set(s.rs_synced, rs, True),
         "unscheduled": _add(s.unscheduled, rs, create - take_u),
     }
+    if sc.tracks_ready:
+        changes["rs_status_ready"] = _set(s.rs_status_ready, rs, _ready_pods(s, rs))
     if spread is None:
         return {
             **changes,
@@ -804,7 +920,8 @@ COMMANDS = (
         "deployment-controller.sync_status",
         _sync_status_guard,
         _sync_status_effect,
-        "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec",
+        "a sync that writes no ReplicaSet: status (observedGeneration) catches up with the new spec; with a progress "
+        "deadline, also its counts and conditions (syncRolloutStatus / syncDeploymentStatus)",
     ),
     Command(
         "replicaset-controller.sync_replicaset",
@@ -844,6 +961,15 @@ COMMANDS = (
         "minReadySeconds pass: a Ready pod becomes available",
         params=_RS_NODE,
         enabled_in=lambda sc: sc.has_min_ready,
+    ),
+    Command(
+        "clock.progress_deadline_passes",
+        _deadline_guard,
+        _deadline_effect,
+        "progressDeadlineSeconds pass since the Progressing condition's lastUpdateTime (a condition "
+        "DeploymentTimedOut times: NewReplicaSetCreated, FoundNewReplicaSet, ReplicaSetUpdated, DeploymentResumed); "
+        "requeueStuckDeployment has the Deployment synced then",
+        enabled_in=lambda sc: sc.has_progress_deadline,
     ),
     Command(
         "kubelet.container_crashes",

@@ -15,6 +15,12 @@ A failing release (``pod-failure``, off in every preset) makes the pods of edite
 start, never Ready, crash before or after Ready, or end Failed by node-pressure eviction;
 ``broken-release`` is the older name of crash-after-ready on updates.
 
+A progress deadline (``progress-deadline``, off in every preset, so their state counts are those of
+a Deployment without conditions) is spec.progressDeadlineSeconds: with it, the Deployment's
+status counts and its Progressing and Available conditions are state, and time passing beyond
+the deadline is an event (see the model's header); only whether it is set matters, and the
+API server's rule that it exceed minReadySeconds is applied with its message.
+
 Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
@@ -79,6 +85,23 @@ def _show_optional(value: IntOrPercent | None) -> str:
     return "same" if value is None else str(value)
 
 
+_parse_deadline_seconds = parse_int(1, du.MAX_INT32)
+
+
+def _parse_progress_deadline(raw: str) -> int:
+    text = str(raw).strip()
+    if text in ("off", "none", ""):
+        return 0
+    return _parse_deadline_seconds(text)
+
+
+_parse_progress_deadline.__doc__ = "seconds (1..2147483647) or off"  # `kubecheck list` shows it as the value hint
+
+
+def _show_progress_deadline(value: int) -> str:
+    return "off" if value == 0 else str(value)
+
+
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
 _parse_int_list = parse_int_list(0, 100, "2,5")
@@ -130,6 +153,15 @@ class DeploymentScope:
     )
     min_ready_seconds: int = param(
         "min-ready-seconds", "spec.minReadySeconds (only zero / non-zero matters)", parse_int(0, 86400), 0
+    )
+    progress_deadline_seconds: int = param(
+        "progress-deadline",
+        "spec.progressDeadlineSeconds (off: not set; the API's default is 600): the Progressing and Available "
+        "conditions and the deadline become part of the state (only set / not set matters; 2147483647 means no "
+        "deadline, as upstream's HasProgressDeadline reads it)",
+        _parse_progress_deadline,
+        0,
+        _show_progress_deadline,
     )
     revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
@@ -215,6 +247,11 @@ class DeploymentScope:
             raise ScopeError(
                 f"broken-release: expected false when pod-failure is set (broken-release is "
                 f"pod-failure=crash-after-ready on updates), got true with pod-failure={self.pod_failure}"
+            )
+        if self.progress_deadline_seconds and self.progress_deadline_seconds <= self.min_ready_seconds:
+            raise ScopeError(
+                f"spec.progressDeadlineSeconds: Invalid value: {self.progress_deadline_seconds}: must be greater than "
+                f"minReadySeconds ({self.min_ready_seconds})"
             )
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
@@ -317,6 +354,17 @@ class DeploymentScope:
     def history_cap(self) -> int:
         """The largest revision-history value: a bit per revision number (see DeploymentState.rs_history)."""
         return 2 ** (self.max_revision + 1) - 1
+
+    @property
+    def has_progress_deadline(self) -> bool:
+        """spec.progressDeadlineSeconds is set (HasProgressDeadline): conditions and the deadline are state."""
+        return self.progress_deadline_seconds > 0 and du.has_progress_deadline(self.progress_deadline_seconds)
+
+    @property
+    def tracks_ready(self) -> bool:
+        """ReplicaSet status.readyReplicas is state: read by DeploymentProgressing, and different from
+        availableReplicas only when pods are Ready before they are available (minReadySeconds > 0)."""
+        return self.has_progress_deadline and self.has_min_ready
 
     @property
     def has_min_ready(self) -> bool:

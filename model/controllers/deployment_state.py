@@ -9,8 +9,11 @@ builds the initial state; the sync plan reads it in :mod:`~kubecheck.model.contr
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
+from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
@@ -27,6 +30,25 @@ def _rs_pods(hi: Bound, doc: str) -> tuple:
 
 def _cap(sc: DeploymentScope) -> int:
     return sc.pod_cap
+
+
+def _if_deadline(hi: Bound) -> Bound:
+    """A bound that is ``hi`` with a progress deadline and 0 without: the field is then constant."""
+
+    def bound(sc: DeploymentScope) -> int:
+        value = hi(sc) if callable(hi) else hi
+        return value if sc.has_progress_deadline else 0
+
+    return bound
+
+
+def _status_cap(sc: DeploymentScope) -> int:
+    return sc.pod_cap * sc.templates
+
+
+def _default(value: object, field: Any) -> Any:
+    """``field`` (an int/bool/tuple field) with a default value."""
+    return attrs.field(default=value, metadata=field.metadata)
 
 
 def claim_count(sc: DeploymentScope) -> int:
@@ -92,3 +114,49 @@ class DeploymentState:
     )
     attached: tuple = vol.attached_field(claim_count)
     claim_home: tuple = vol.claim_home_field(claim_count)
+    # With a progress deadline only (scope progress-deadline); without one these fields are constant
+    # (0, False, ()) and default to that, so code that builds a state without them keeps working.
+    rs_status_ready: tuple = _default(
+        (),
+        tuple_field(
+            int_field(0, _cap),
+            length=lambda sc: sc.templates if sc.tracks_ready else 0,
+            doc="ReplicaSet status.readyReplicas (as last published; kept only with a progress deadline and "
+            "minReadySeconds > 0, where it can differ from availableReplicas)",
+        ),
+    )
+    status_replicas: int = _default(
+        0, int_field(0, _if_deadline(_status_cap), doc="Deployment status.replicas (last written)")
+    )
+    status_updated: int = _default(
+        0, int_field(0, _if_deadline(_cap), doc="Deployment status.updatedReplicas (last written)")
+    )
+    status_ready: int = _default(
+        0, int_field(0, _if_deadline(_status_cap), doc="Deployment status.readyReplicas (last written)")
+    )
+    status_available: int = _default(
+        0, int_field(0, _if_deadline(_status_cap), doc="Deployment status.availableReplicas (last written)")
+    )
+    progressing: int = _default(
+        du.NO_CONDITION,
+        int_field(
+            0,
+            _if_deadline(du.RESUMED),
+            doc="the Progressing condition's reason (deployment_util.PROGRESSING_REASONS; 0: none)",
+        ),
+    )
+    deadline_passed: bool = _default(
+        False,
+        bool_field(
+            doc="now is past the Progressing condition's lastUpdateTime + progressDeadlineSeconds (only while the "
+            "condition is one DeploymentTimedOut times)"
+        ),
+    )
+    available_condition: int = _default(
+        du.NO_AVAILABLE,
+        int_field(
+            0,
+            _if_deadline(du.MIN_UNAVAILABLE),
+            doc="the Available condition (deployment_util.AVAILABLE_REASONS; 0: none)",
+        ),
+    )

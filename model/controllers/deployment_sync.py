@@ -4,8 +4,8 @@ Models ``pkg/controller/deployment`` of Kubernetes v1.35:
 
 * ``deployment_controller.go:syncDeployment`` — the dispatch: paused → ``sync``; a scaling
   event → ``sync``; else ``rolloutRecreate`` or ``rolloutRolling``. (Deletion of the
-  Deployment, the deprecated ``rollbackTo`` and progress conditions are not modelled: they do
-  not change replica counts.)
+  Deployment and the deprecated ``rollbackTo`` are not modelled: they do not change replica
+  counts; progress conditions are, with a progress deadline, see below.)
 * ``sync.go``: ``getAllReplicaSetsAndSyncRevision`` / ``getNewReplicaSet`` (a reused ReplicaSet
   — after ``rollout undo`` — has its revision raised to max(old)+1; a missing one is created
   with ``NewRSNewReplicas`` replicas and desired/max-replicas annotations), ``isScalingEvent``
@@ -32,8 +32,16 @@ status.observedGeneration has caught up with the spec (``observed``: cleared by 
 change of the spec, set by every sync). Where upstream tests ``DeploymentComplete(d, &d.Status)``
 (the status written by the previous sync) the model requires ``observed`` and computes the
 counts from the ReplicaSets' current statuses, as if the previous sync had just run; this can
-only move a cleanup one sync earlier. Status fields that decide nothing (conditions,
-readyReplicas) are left out.
+only move a cleanup one sync earlier. Without a progress deadline, status fields that decide
+nothing (conditions, readyReplicas) are left out.
+
+With a progress deadline (scope ``progress-deadline``) every sync ends by writing the status,
+as upstream's do (:func:`progress_status`): ``checkPausedConditions`` first (sync.go), the
+Progressing condition ``getNewReplicaSet`` writes when it creates the new ReplicaSet
+(NewReplicaSetCreated) or finds it with no condition yet (FoundNewReplicaSet), then, on the
+rollout path, ``progress.go:syncRolloutStatus`` (NewReplicaSetAvailable / ReplicaSetUpdated /
+ProgressDeadlineExceeded), on the sync() path ``syncDeploymentStatus``; both write the counts of
+``calculateStatus`` and its Available condition.
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ RS_WRITES = (
     "rs_synced",
     "rs_status_replicas",
     "rs_status_available",
+    "rs_status_ready",
     "unscheduled",
     "pending",
     "running",
@@ -233,6 +242,8 @@ class Plan:
             w[f][t] = ops.ite(gone, 0, w[f][t])
         for f in ("rs_status_replicas", "rs_status_available"):
             w[f][t] = ops.ite(gone, 0, w[f][t])
+        if w["rs_status_ready"]:  # kept with a progress deadline and minReadySeconds > 0 only
+            w["rs_status_ready"][t] = ops.ite(gone, 0, w["rs_status_ready"][t])
         w["rs_exists"][t] = ops.and_(w["rs_exists"][t], ops.not_(gone))
         w["rs_synced"][t] = ops.and_(w["rs_synced"][t], ops.not_(gone))
         w["unscheduled"][t] = ops.ite(gone, 0, w["unscheduled"][t])
@@ -447,3 +458,75 @@ def sync_recreate(p: Plan) -> tuple[dict[str, list], dict[str, Value]]:
     cleaned = p.cleanup(w, ops.and_(proceed, p.complete(w)), view={f: list(getattr(s, f)) for f in RS_WRITES})
     scaled_up = ops.and_(proceed, p.new_exists, p.new_spec != p.R)
     return w, {"scaled_old": any_old_active, "created": make, "scaled_new": scaled_up, "cleaned": cleaned}
+
+
+# -- the Deployment's status and conditions (with a progress deadline) ------------------------
+
+
+#: The fields :func:`progress_status` writes.
+STATUS_FIELDS = (
+    "status_replicas",
+    "status_updated",
+    "status_ready",
+    "status_available",
+    "progressing",
+    "deadline_passed",
+    "available_condition",
+)
+
+
+def status_counts(p: Plan, w: dict[str, list]) -> tuple[Value, Value, Value, Value]:
+    """calculateStatus's counts from the ReplicaSets as ``w`` leaves them: (replicas, updatedReplicas,
+    readyReplicas, availableReplicas) = Σ status.replicas, the new ReplicaSet's status.replicas,
+    Σ status.readyReplicas (= availableReplicas where no pod is Ready before it is available),
+    Σ status.availableReplicas."""
+    ops = p.ops
+    new = p.new_after(w)
+    total = ops.sum_(w["rs_status_replicas"])
+    updated = ops.sum_(ops.ite(new[t], w["rs_status_replicas"][t], 0) for t in range(p.k))
+    available = ops.sum_(w["rs_status_available"])
+    ready = ops.sum_(w["rs_status_ready"]) if w["rs_status_ready"] else available
+    return total, updated, ready, available
+
+
+def progress_status(p: Plan, w: dict[str, list], rollout: Value, created: Value) -> dict[str, Value]:
+    """The Deployment status one sync writes, with a progress deadline (empty without one).
+
+    ``w``: the ReplicaSets after the sync's writes; ``rollout``: the sync took the rollout path
+    (rolloutRolling / rolloutRecreate end in syncRolloutStatus) rather than sync() (paused or a
+    scaling event: syncDeploymentStatus, which leaves the Progressing condition alone);
+    ``created``: the sync created the new ReplicaSet. ``deadline_passed`` survives only while the
+    condition keeps its lastUpdateTime and is one DeploymentTimedOut times.
+    """
+    ops, s, sc = p.ops, p.s, p.sc
+    if not sc.has_progress_deadline:
+        return {}
+    reason, stamped = du.check_paused_conditions(ops, True, s.progressing, s.paused)
+    found = ops.and_(p.new_exists, ops.not_(p.bump), reason == du.NO_CONDITION)
+    as_found, stamped_found = du.set_deployment_condition(ops, reason, du.FOUND_NEW_RS)
+    as_created, stamped_created = du.set_deployment_condition(ops, reason, du.NEW_RS_CREATED)
+    reason, stamped = (
+        ops.ite(found, as_found, ops.ite(created, as_created, reason)),
+        ops.or_(stamped, ops.and_(found, stamped_found), ops.and_(created, stamped_created)),
+    )
+    old = (s.status_replicas, s.status_updated, s.status_ready, s.status_available)
+    new = status_counts(p, w)
+    passed = ops.and_(s.deadline_passed, ops.not_(stamped))
+    rolled, stamped_rolled = du.sync_rollout_status(ops, True, reason, passed, p.R, old, new)
+    reason = ops.ite(rollout, rolled, reason)
+    stamped = ops.or_(stamped, ops.and_(rollout, stamped_rolled))
+    max_unavailable = in_force(ops, sc, s, du.max_unavailable, p.R)
+    return {
+        "status_replicas": new[0],
+        "status_updated": new[1],
+        "status_ready": new[2],
+        "status_available": new[3],
+        "progressing": reason,
+        "deadline_passed": ops.and_(s.deadline_passed, ops.not_(stamped), du.is_clocked(ops, reason)),
+        "available_condition": du.available_condition(ops, new[3], p.R, max_unavailable),
+    }
+
+
+def status_changes(ops: Ops, s: DeploymentState, status: dict[str, Value]) -> Value:
+    """Whether writing ``status`` changes the Deployment's (False when it is empty)."""
+    return ops.or_(*[getattr(s, f) != v for f, v in status.items()])

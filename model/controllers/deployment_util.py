@@ -171,3 +171,212 @@ def rank_positions(ops: Ops, before: Sequence[Sequence[Value]]) -> list[Value]:
     """
     n = len(before)
     return [ops.count(before[i][j] for j in range(n) if j != i) for i in range(n)]
+
+
+# -- progress deadline and conditions ------------------------------------------------------
+#
+# Ports of ``util/deployment_util.go`` (DeploymentProgressing, DeploymentTimedOut,
+# NewDeploymentCondition, SetDeploymentCondition, HasProgressDeadline), ``progress.go``
+# (syncRolloutStatus, requeueStuckDeployment), ``sync.go`` (checkPausedConditions, the Available
+# condition of calculateStatus) and kubectl's ``polymorphichelpers/rollout_status.go``
+# (DeploymentStatusViewer.Status). A condition is stored by its reason (an int code below); its
+# status follows from the reason (each reason goes with one status), its lastTransitionTime is
+# read by nothing, and its lastUpdateTime is read only by DeploymentTimedOut (and by
+# requeueStuckDeployment to schedule that read), through ``lastUpdateTime + progressDeadlineSeconds
+# < now``: the model keeps that comparison as a boolean (``deadline_passed``), set by time passing
+# and cleared whenever a condition is stamped anew (NewDeploymentCondition: lastUpdateTime = now).
+
+#: The Progressing condition's reason, as the model stores it (0: no Progressing condition).
+NO_CONDITION = 0
+NEW_RS_CREATED, FOUND_NEW_RS, RS_UPDATED, NEW_RS_AVAILABLE, TIMED_OUT, PAUSED, RESUMED = range(1, 8)
+PROGRESSING_REASONS = (
+    "",
+    "NewReplicaSetCreated",
+    "FoundNewReplicaSet",
+    "ReplicaSetUpdated",
+    "NewReplicaSetAvailable",
+    "ProgressDeadlineExceeded",
+    "DeploymentPaused",
+    "DeploymentResumed",
+)
+#: The condition status that goes with each reason (ConditionTrue / False / Unknown).
+PROGRESSING_STATUS = ("", "True", "True", "True", "True", "False", "Unknown", "Unknown")
+#: Reasons whose lastUpdateTime DeploymentTimedOut compares with the clock (not NewReplicaSetAvailable:
+#: false at once; not ProgressDeadlineExceeded: true at once; not DeploymentPaused: a paused
+#: Deployment's rollout path, where the check runs, does not run, and resuming stamps a new condition).
+CLOCKED = (NEW_RS_CREATED, FOUND_NEW_RS, RS_UPDATED, RESUMED)
+#: The Available condition (0: none yet), True with MinimumReplicasAvailable or False with
+#: MinimumReplicasUnavailable.
+NO_AVAILABLE, MIN_AVAILABLE, MIN_UNAVAILABLE = 0, 1, 2
+AVAILABLE_REASONS = ("", "MinimumReplicasAvailable", "MinimumReplicasUnavailable")
+AVAILABLE_STATUS = ("", "True", "False")
+#: math.MaxInt32: progressDeadlineSeconds that means "no deadline" (HasProgressDeadline).
+MAX_INT32 = 2**31 - 1
+
+
+def has_progress_deadline(seconds: int | None) -> bool:
+    """HasProgressDeadline: spec.progressDeadlineSeconds is set and is not MaxInt32."""
+    return seconds is not None and seconds != MAX_INT32
+
+
+def is_clocked(ops: Ops, reason: Value) -> Value:
+    """The Progressing condition's lastUpdateTime can time out (see CLOCKED)."""
+    return ops.or_(*[reason == r for r in CLOCKED])
+
+
+def new_deployment_condition(reason: int) -> tuple[int, bool]:
+    """NewDeploymentCondition: a condition with this reason, lastUpdateTime stamped now.
+    Returns (reason, stamped now)."""
+    return reason, True
+
+
+def set_deployment_condition(ops: Ops, current: Value, reason: Value) -> tuple[Value, Value]:
+    """SetDeploymentCondition of a new condition with ``reason`` over the ``current`` one: a no-op
+    when status and reason are both unchanged (the old lastUpdateTime stays); otherwise the new
+    condition replaces it (lastUpdateTime now). Returns (reason, stamped now)."""
+    same = current == reason  # one status per reason: same reason <=> same status and reason
+    return ops.ite(same, current, reason), ops.not_(same)
+
+
+def progress_deadline_passed(last_update: Value, deadline_seconds: Value, now: Value) -> Value:
+    """The clock comparison of DeploymentTimedOut: ``lastUpdateTime + progressDeadlineSeconds``
+    strictly before now (time.Time.Before). Times in any one unit."""
+    return last_update + deadline_seconds < now
+
+
+def deployment_progressing(ops: Ops, old: Sequence[Value], new: Sequence[Value]) -> Value:
+    """DeploymentProgressing: ``old`` is the status the Deployment carries, ``new`` the one this sync
+    computed, each (replicas, updatedReplicas, readyReplicas, availableReplicas). Progress: more
+    updated replicas, fewer old ones (replicas - updated), more ready or more available replicas."""
+    old_total, old_updated, old_ready, old_available = old
+    new_total, new_updated, new_ready, new_available = new
+    return ops.or_(
+        new_updated > old_updated,
+        new_total - new_updated < old_total - old_updated,
+        new_ready > old_ready,
+        new_available > old_available,
+    )
+
+
+def deployment_timed_out(ops: Ops, has_deadline: bool, reason: Value, deadline_passed: Value) -> Value:
+    """DeploymentTimedOut: with a deadline and a Progressing condition: false when its reason is
+    NewReplicaSetAvailable, true when it is ProgressDeadlineExceeded, else whether
+    lastUpdateTime + progressDeadlineSeconds is before now (``deadline_passed``)."""
+    if not has_deadline:
+        return False
+    clocked = ops.and_(reason != NO_CONDITION, reason != NEW_RS_AVAILABLE, reason != TIMED_OUT, deadline_passed)
+    return ops.or_(reason == TIMED_OUT, clocked)
+
+
+def check_paused_conditions(ops: Ops, has_deadline: bool, reason: Value, paused: Value) -> tuple[Value, Value]:
+    """checkPausedConditions (sync.go), before every sync: with a deadline and no
+    ProgressDeadlineExceeded condition, a paused Deployment without a DeploymentPaused condition
+    gets one, and a resumed Deployment that still carries it gets DeploymentResumed (Unknown,
+    lastUpdateTime now: time spent paused is not counted). Returns (reason, stamped now)."""
+    if not has_deadline:
+        return reason, False
+    open_ = reason != TIMED_OUT
+    to_paused = ops.and_(open_, paused, reason != PAUSED)
+    to_resumed = ops.and_(open_, ops.not_(paused), reason == PAUSED)
+    return ops.ite(to_paused, PAUSED, ops.ite(to_resumed, RESUMED, reason)), ops.or_(to_paused, to_resumed)
+
+
+def sync_rollout_status(
+    ops: Ops,
+    has_deadline: bool,
+    reason: Value,
+    deadline_passed: Value,
+    replicas: Value,
+    old: Sequence[Value],
+    new: Sequence[Value],
+) -> tuple[Value, Value]:
+    """syncRolloutStatus (progress.go): the Progressing condition a rollout sync writes.
+
+    ``reason`` and ``deadline_passed`` describe the condition the Deployment carries after this
+    sync's earlier writes; ``old`` is its status counts and ``new`` the ones calculateStatus gives
+    now, each (replicas, updatedReplicas, readyReplicas, availableReplicas). Without a deadline the
+    condition is removed. A rollout reported complete (NewReplicaSetAvailable, replicas ==
+    updatedReplicas) is left alone; otherwise the first of: DeploymentComplete →
+    NewReplicaSetAvailable; DeploymentProgressing → ReplicaSetUpdated, always with lastUpdateTime now
+    (the old condition is removed first); DeploymentTimedOut → ProgressDeadlineExceeded. Returns
+    (reason, stamped now).
+    """
+    if not has_deadline:
+        return NO_CONDITION, False
+    new_total, new_updated, _new_ready, new_available = new
+    reported_complete = ops.and_(new_total == new_updated, reason == NEW_RS_AVAILABLE)
+    complete = deployment_complete(ops, replicas, new_updated, new_total, new_available)
+    progressing = deployment_progressing(ops, old, new)
+    timed_out = deployment_timed_out(ops, has_deadline, reason, deadline_passed)
+    to_complete = ops.and_(ops.not_(reported_complete), complete)
+    to_updated = ops.and_(ops.not_(reported_complete), ops.not_(complete), progressing)
+    to_timed_out = ops.and_(ops.not_(reported_complete), ops.not_(complete), ops.not_(progressing), timed_out)
+    as_complete, stamped_complete = set_deployment_condition(ops, reason, NEW_RS_AVAILABLE)
+    as_timed_out, stamped_timed_out = set_deployment_condition(ops, reason, TIMED_OUT)
+    out = ops.ite(
+        to_complete, as_complete, ops.ite(to_updated, RS_UPDATED, ops.ite(to_timed_out, as_timed_out, reason))
+    )
+    stamped = ops.or_(ops.and_(to_complete, stamped_complete), to_updated, ops.and_(to_timed_out, stamped_timed_out))
+    return out, stamped
+
+
+def requeue_stuck_deployment(
+    has_deadline: bool, reason: int, complete: bool, last_update: float, deadline_seconds: float, now: float
+) -> float:
+    """requeueStuckDeployment (progress.go): seconds until the Deployment is synced again for a
+    progress check; -1 when none is needed (no deadline, no Progressing condition, complete, or
+    already timed out), 0 for "now" (less than a second left). Concrete only: the model has no
+    clock; it reads this as "a Deployment whose Progressing condition can time out is synced once
+    the deadline has passed", which makes the sync after the deadline event a fair step."""
+    if not has_deadline or reason == NO_CONDITION:
+        return -1
+    if complete or reason == TIMED_OUT:
+        return -1
+    after = last_update + deadline_seconds - now
+    return 0 if after < 1 else after
+
+
+def available_condition(ops: Ops, available: Value, replicas: Value, max_unavailable: Value) -> Value:
+    """calculateStatus (sync.go): Available is True (MinimumReplicasAvailable) when availableReplicas
+    >= spec.replicas - MaxUnavailable, else False (MinimumReplicasUnavailable). MaxUnavailable, not
+    MinAvailable: for Recreate it is 0, so a Recreate Deployment needs every replica."""
+    return ops.ite(available >= replicas - max_unavailable, MIN_AVAILABLE, MIN_UNAVAILABLE)
+
+
+def deployment_status_viewer_status(
+    name: str,
+    observed: bool,
+    reason: int,
+    replicas: int,
+    status_replicas: int,
+    updated: int,
+    available: int,
+) -> tuple[str, bool, str]:
+    """kubectl's DeploymentStatusViewer.Status (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/
+    rollout_status.go), without --revision: (message, done, error). Concrete only."""
+    if not observed:
+        return "Waiting for deployment spec update to be observed...", False, ""
+    if reason == TIMED_OUT:
+        return "", False, f'deployment "{name}" exceeded its progress deadline'
+    if updated < replicas:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas have '
+            "been updated...",
+            False,
+            "",
+        )
+    if status_replicas > updated:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {status_replicas - updated} old replicas are '
+            "pending termination...",
+            False,
+            "",
+        )
+    if available < updated:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas are '
+            "available...",
+            False,
+            "",
+        )
+    return f'deployment "{name}" successfully rolled out', True, ""

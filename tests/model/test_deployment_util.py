@@ -390,8 +390,9 @@ NOT_EXPRESSIBLE = [
         id="TestScale/[PRP] rows",
     ),
     pytest.param(
-        "DeploymentProgressing/DeploymentTimedOut/GetReplicaCountForReplicaSets/annotation and template "
-        "helpers have no counterpart in deployment_util.py; source: " + UTIL_TEST,
+        "GetReplicaCountForReplicaSets/annotation and template helpers have no counterpart in deployment_util.py "
+        "(TestDeploymentProgressing and TestDeploymentTimedOut are in test_deployment_progress.py); source: "
+        + UTIL_TEST,
         id="deployment_util_test.go/other tables",
     ),
 ]

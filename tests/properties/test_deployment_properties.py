@@ -77,6 +77,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "paused_keeps_new_replicaset": (V, 10),
         "paused_deployment_scales_proportionally": (W, 5),
         "no_stuck_rollout": (H, None),
+        # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
+        "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
+        "complete_rollout_reported": (H, None),
+        "timed_out_release_keeps_its_pods": (W, 5),
     },
     "small": {
         "replicas_within_surge": (H, None),
@@ -100,6 +104,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "paused_keeps_new_replicaset": (V, 8),
         "paused_deployment_scales_proportionally": (W, 5),
         "no_stuck_rollout": (H, None),
+        # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
+        "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
+        "complete_rollout_reported": (H, None),
+        "timed_out_release_keeps_its_pods": (W, 5),
     },
     "small+recreate": {
         "replicas_within_surge": (H, None),
@@ -123,6 +131,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "paused_keeps_new_replicaset": (H, None),
         "paused_deployment_scales_proportionally": (W, 5),  # checked with RollingUpdate: only it scales proportionally
         "no_stuck_rollout": (H, None),
+        # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
+        "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
+        "complete_rollout_reported": (H, None),
+        "timed_out_release_keeps_its_pods": (W, 11),
     },
 }
 
