@@ -30,7 +30,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
-from machines import machine_for, python_name
+from machines import machine_for, machines_for, python_name
 from toys import CounterScope, counter_model
 
 from kubecheck.model.controllers.deployment import MODEL
@@ -60,18 +60,7 @@ TERMINAL = catalog.properties("deployment", ["no_stuck_rollout"])
 VIOLATED = catalog.properties("deployment", ["live_pods_within_surge"])
 
 
-def machines_for(scope: Any, invariants: list[Any]) -> dict[Any, type]:
-    """One machine per scope the invariants adjust ``scope`` to, each checking its invariants."""
-    groups: dict[Any, list[Any]] = {}
-    for prop in invariants:
-        groups.setdefault(prop.adjust(scope), []).append(prop)
-    return {
-        sc: machine_for(MODEL, sc, props + TERMINAL, name=f"Deployment{i}Machine")
-        for i, (sc, props) in enumerate(groups.items())
-    }
-
-
-MACHINES = machines_for(LARGE, HOLDING)
+MACHINES = machines_for(MODEL, LARGE, HOLDING, TERMINAL, prefix="Deployment")
 
 
 def walk_settings(**overrides: Any) -> settings:

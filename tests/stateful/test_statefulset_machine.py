@@ -31,7 +31,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
-from machines import machine_for, python_name
+from machines import machine_for, machines_for, python_name
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers.statefulset import MODEL, PRESETS
@@ -76,18 +76,7 @@ TERMINAL = catalog.properties("statefulset", ["finished_or_deleted"])
 SPLIT_BRAIN = catalog.properties("statefulset", ["at_most_one_running_instance_with_force_delete"])
 
 
-def machines_for(scope: Any, invariants: list[Any]) -> dict[Any, type]:
-    """One machine per scope the invariants adjust ``scope`` to, each checking its invariants."""
-    groups: dict[Any, list[Any]] = {}
-    for prop in invariants:
-        groups.setdefault(prop.adjust(scope), []).append(prop)
-    return {
-        sc: machine_for(MODEL, sc, props + TERMINAL, name=f"StatefulSet{i}Machine")
-        for i, (sc, props) in enumerate(groups.items())
-    }
-
-
-MACHINES = machines_for(LARGE, HOLDING)
+MACHINES = machines_for(MODEL, LARGE, HOLDING, TERMINAL, prefix="StatefulSet")
 GROUPS = {"+".join(p.short for p in m.checked[:-1]): sc for sc, m in MACHINES.items()}
 
 
