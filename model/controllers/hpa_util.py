@@ -20,10 +20,11 @@ What the source says, in our words:
   every ReplicaSet's pods, so a rollout's surge pods count, while ``currentReplicas`` is the
   target's ``scale.spec.replicas``. ``groupPods``: a pod being deleted or Failed is *ignored*; a
   Pending pod is *unready*; a pod without a metric is *missing*; for CPU a pod is also unready
-  when it has no Ready condition or start time, when within ``cpuInitializationPeriod`` (2 min)
+  when it has no Ready condition or start time, when within ``cpuInitializationPeriod``
   of its start it is not Ready or its sample predates Ready + the metric window, and after that
   period when it is not Ready and never was (its Ready condition changed within
-  ``delayOfInitialReadinessStatus``, 10 s, of its start); everything else is *ready*.
+  ``delayOfInitialReadinessStatus`` of its start); everything else is *ready*. The controller's
+  defaults are 5 min and 30 s (``config/v1alpha1/defaults.go``); upstream's tests use 2 min, 10 s.
 * **Utilization**: int32(Σ usage × 100 / Σ requests) over the ready pods that have metrics (an
   integer division), ratio = utilization / target as float64. ``isWithin(r)`` is
   ``1 − down ≤ r ≤ 1 + up`` (tolerances 0.1 by default, per-direction per HPA in v1.35).
@@ -65,9 +66,12 @@ import attrs
 
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 
+# kube-controller-manager defaults (pkg/controller/podautoscaler/config/v1alpha1/defaults.go:
+# RecommendedDefaultHPAControllerConfiguration); upstream's unit tests use 2 min and 10 s instead.
 DOWNSCALE_STABILIZATION_SECONDS = 300
-CPU_INITIALIZATION_PERIOD_SECONDS = 120
-DELAY_OF_INITIAL_READINESS_STATUS_SECONDS = 10
+CPU_INITIALIZATION_PERIOD_SECONDS = 300
+DELAY_OF_INITIAL_READINESS_STATUS_SECONDS = 30
+SYNC_PERIOD_SECONDS = 15
 SCALE_UP_LIMIT_FACTOR = 2
 SCALE_UP_LIMIT_MINIMUM = 4
 
@@ -99,16 +103,19 @@ def is_cpu_sample_unready(
     transition_age: int,
     metric_age: int,
     metric_window: int,
+    periods: tuple[int, int] = (CPU_INITIALIZATION_PERIOD_SECONDS, DELAY_OF_INITIAL_READINESS_STATUS_SECONDS),
 ) -> bool:
     """groupPods' CPU rule. Ages are seconds before now (``ready_condition`` None: no Ready
-    condition; ``start_age`` None: no start time)."""
+    condition; ``start_age`` None: no start time); ``periods`` = (cpuInitializationPeriod,
+    delayOfInitialReadinessStatus), the controller's flags."""
+    initialization, delay = periods
     if ready_condition is None or start_age is None:
         return True
-    if start_age < CPU_INITIALIZATION_PERIOD_SECONDS:  # startTime + period After now
+    if start_age < initialization:  # startTime + period After now
         # not Ready, or the sample was taken before lastTransition + window
         return ready_condition is False or metric_age > transition_age - metric_window
     # not Ready and never was: startTime + delay After lastTransitionTime
-    return ready_condition is False and start_age - transition_age < DELAY_OF_INITIAL_READINESS_STATUS_SECONDS
+    return ready_condition is False and start_age - transition_age < delay
 
 
 def group_pod(deleting: bool, phase: str, has_metric: bool, cpu_unready: bool = False) -> str:

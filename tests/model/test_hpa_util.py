@@ -33,6 +33,9 @@ from kubecheck.model.controllers.hpa_util import PodSample, Recommendation, Tole
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 
 ZERO_TIME = 10**9  # the zero time.Time, seen as an age in seconds
+# defaultTestingCPUInitializationPeriod, defaultTestingDelayOfInitialReadinessStatus (the tests'
+# values; the controller's defaults are 5 min and 30 s)
+TEST_PERIODS = (120, 10)
 HOT, COOL = 0, 180
 
 
@@ -47,7 +50,7 @@ def fixture_pods(
         phase = "Running" if phases is None else phases[i]
         start = ZERO_TIME if starts is None else starts[i]
         usage = 2 * levels[i] if i < len(levels) else None
-        unready = cpu and hu.is_cpu_sample_unready(ready, start, ZERO_TIME, ZERO_TIME, 60)
+        unready = cpu and hu.is_cpu_sample_unready(ready, start, ZERO_TIME, ZERO_TIME, 60, TEST_PERIODS)
         group = hu.group_pod(bool(deleting and deleting[i]), phase, usage is not None, unready)
         request = 2 * requests[i] if i < len(requests) else None
         pods.append(PodSample(group, request, usage))
@@ -625,14 +628,16 @@ GROUP_ROWS = [
 @pytest.mark.parametrize("row", GROUP_ROWS, ids=[f"TestGroupPods/{r[0]}" for r in GROUP_ROWS])
 def test_group_pods(row):
     _, deleting, phase, has_metric, cpu, ready, start, transition, metric_age, window, group = row
-    unready = cpu and hu.is_cpu_sample_unready(ready, start, transition, metric_age, window)
+    unready = cpu and hu.is_cpu_sample_unready(ready, start, transition, metric_age, window, TEST_PERIODS)
     assert hu.group_pod(deleting, phase, has_metric, unready) == group
 
 
 def test_group_pods_several():
     """TestGroupPods/several pods: lucretius (no condition) unready, niccolo ready, epicurus missing."""
-    lucretius = hu.group_pod(False, "Succeeded", True, hu.is_cpu_sample_unready(None, 0, 0, ZERO_TIME, 0))
-    niccolo = hu.group_pod(False, "Succeeded", True, hu.is_cpu_sample_unready(True, 180, 180, ZERO_TIME, 0))
+    lucretius = hu.group_pod(False, "Succeeded", True, hu.is_cpu_sample_unready(None, 0, 0, ZERO_TIME, 0, TEST_PERIODS))
+    niccolo = hu.group_pod(
+        False, "Succeeded", True, hu.is_cpu_sample_unready(True, 180, 180, ZERO_TIME, 0, TEST_PERIODS)
+    )
     epicurus = hu.group_pod(False, "Succeeded", False)
     assert (lucretius, niccolo, epicurus) == (hu.UNREADY, hu.READY, hu.MISSING)
 
@@ -778,3 +783,12 @@ def test_ceil_ratio_times_keeps_the_float_excess():
 def test_by_load_selects_the_branch():
     fn = lambda ops, i: hu.by_load(ops, i, (60, 120, 200), lambda level: level * 2)  # noqa: E731
     assert [_both(fn, i) for i in range(3)] == [(120, 120), (240, 240), (400, 400)]
+
+
+def test_controller_defaults_are_not_the_test_constants():
+    """config/v1alpha1/defaults.go: cpuInitializationPeriod 5 min, initial readiness delay 30 s,
+    downscale stabilization 5 min, tolerance 0.1. A Ready pod started 3 min ago whose sample predates
+    Ready + window counts as ready with the tests' 2 min period and as unready with the default."""
+    assert hu.is_cpu_sample_unready(True, 180, 180, 120, 60, TEST_PERIODS) is False
+    assert hu.is_cpu_sample_unready(True, 180, 180, 120, 60) is True
+    assert (hu.DOWNSCALE_STABILIZATION_SECONDS, Tolerances()) == (300, Tolerances(10, 10))
