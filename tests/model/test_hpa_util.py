@@ -789,6 +789,6 @@ def test_controller_defaults_are_not_the_test_constants():
     """config/v1alpha1/defaults.go: cpuInitializationPeriod 5 min, initial readiness delay 30 s,
     downscale stabilization 5 min, tolerance 0.1. A Ready pod started 3 min ago whose sample predates
     Ready + window counts as ready with the tests' 2 min period and as unready with the default."""
-    assert hu.is_cpu_sample_unready(True, 180, 180, 120, 60, TEST_PERIODS) is False
-    assert hu.is_cpu_sample_unready(True, 180, 180, 120, 60) is True
+    assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60, TEST_PERIODS) is False
+    assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60) is True
     assert (hu.DOWNSCALE_STABILIZATION_SECONDS, Tolerances()) == (300, Tolerances(10, 10))
