@@ -21,10 +21,13 @@ The engine never prints: it calls ``progress`` with a :class:`Progress` snapshot
 
 from __future__ import annotations
 
+import sys
 import time
+from array import array
 from collections.abc import Callable, Sequence
 
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.explicit.packed import packed
 from kubecheck.checker.result import Coverage, Result, Stats, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.model.kernel.commands import Model
@@ -54,26 +57,11 @@ class _Search:
         self.state_props = [i for i, p in enumerate(self.properties) if p.kind in ("always", "sometimes")]
         self.step_props = [i for i, p in enumerate(self.properties) if p.kind == "step"]
         self.terminal_props = [i for i, p in enumerate(self.properties) if p.kind == "terminal"]
-        self._rebuild()
 
-    def _rebuild(self) -> None:
-        c = self.compiled
-        live_state = [i for i in self.state_props if i not in self.found]
-        live_step = [i for i in self.step_props if i not in self.found]
-        preds = [
-            _negate(self.properties[i].predicate)
-            if self.properties[i].kind == "always"
-            else self.properties[i].predicate
-            for i in live_state
-        ]
-        self.state_ids = live_state
-        self.state_fn = c.predicate_function(preds) if live_state else None
-        self.step_ids = live_step
-        self.step_fn = (
-            c.predicate_function([_negate(self.properties[i].predicate) for i in live_step], step=True)
-            if live_step
-            else None
-        )
+    def violation(self, i: int) -> Callable[..., Value]:
+        """The predicate whose truth decides property ``i`` (a violation, or a ``sometimes`` witness)."""
+        prop = self.properties[i]
+        return prop.predicate if prop.kind == "sometimes" else _negate(prop.predicate)
 
     def record(self, prop: int, state: int, action: int | None) -> None:
         if prop not in self.found:
@@ -119,89 +107,110 @@ def explore(
     elif compiled.scope != scope or compiled.model is not model:
         raise ValueError("the compiled model was compiled for another model or scope")
     search = _Search(compiled, properties)
-    successors = compiled.successors
+    pk = packed(compiled)
     n_actions = len(compiled.actions)
     fired = [0] * n_actions
-    states: list[tuple] = [compiled.initial]
-    index: dict[tuple, int] = {compiled.initial: 0}
-    parent: list[int] = [-1]
-    via: list[int] = [-1]
-    transitions = 0
+    queue: list[int] = [pk.initial]
+    seen: set[int] = {pk.initial}
+    parent = array("l", [-1])
+    via = array("l", [-1])
     depth = 0
     level_end = 1
     started = time.perf_counter()
     next_report = started + progress_interval
     deadline = started + budget.timeout if budget.timeout else None
     max_states = budget.max_states
+    limit = max_states if max_states is not None else sys.maxsize
     stop_reason = "exhausted"
     terminal_fn = [(i, search.properties[i].predicate) for i in search.terminal_props]
-    schema = compiled.schema
+    schema, layout = compiled.schema, pk.layout
+    state_ids: list[int] = []
+    step_ids: list[int] = []
+    changed = [False]
 
-    def check_state(k: int, flat: tuple) -> None:
-        if search.state_fn is not None:
-            hits = search.state_fn(flat)
-            if hits:
-                for h in hits:
-                    search.record(search.state_ids[h], k, None)
-                search._rebuild()
+    def on_hit(hits: list[int], k: int, action: int | None) -> bool:
+        ids = step_ids if action is not None else state_ids
+        new = [ids[h] for h in hits if ids[h] not in search.found]
+        for n in new:
+            search.record(n, k, action)
+        if new:
+            changed[0] = True
+        return bool(new)
 
-    check_state(0, compiled.initial)
+    def on_term(k: int, s: int) -> bool:
+        view = schema.unflatten(layout.unpack(s))
+        new = False
+        for n, pred in terminal_fn:
+            if n not in search.found and not pred(CONCRETE, scope, view):
+                search.record(n, k, None)
+                new = changed[0] = True
+        return new
+
+    def rebuild() -> tuple[Callable[..., None], Callable[..., list[int]] | None, Callable[..., list[int]] | None]:
+        """The loop and predicate functions for the properties still undecided."""
+        state_ids[:] = [i for i in search.state_props if i not in search.found]
+        step_ids[:] = [i for i in search.step_props if i not in search.found]
+        sf = pk.predicate_function([search.violation(i) for i in state_ids]) if state_ids else None
+        stf = pk.predicate_function([search.violation(i) for i in step_ids], step=True) if step_ids else None
+        terminal = any(n not in search.found for n, _ in terminal_fn)
+        return pk.loop(sf is not None, stf is not None, terminal), sf, stf
+
+    run, sf, stf = rebuild()
+    if sf is not None:
+        hits = sf(pk.initial)
+        if hits and on_hit(hits, 0, None):
+            run, sf, stf = rebuild()
+    pos = [0]
     i = 0
     try:
-        while i < len(states):
+        while i < len(queue):
             if i == level_end:
                 depth += 1
-                level_end = len(states)
-            s = states[i]
+                level_end = len(queue)
+            pos[0] = i
+            changed[0] = False
             try:
-                succ = successors(s)
+                run(
+                    queue,
+                    seen,
+                    parent,
+                    via,
+                    pos,
+                    min(level_end, (i | 1023) + 1),
+                    limit,
+                    fired,
+                    sf,
+                    stf,
+                    on_hit,
+                    on_term,
+                )
             except DomainError as err:
                 raise EngineError(err.explain(compiled)) from None
-            if not succ and terminal_fn:
-                view = schema.unflatten(s)
-                for n, pred in terminal_fn:
-                    if n not in search.found and not pred(CONCRETE, scope, view):
-                        search.record(n, i, None)
-            step_fn = search.step_fn
-            for a, t in succ:
-                transitions += 1
-                fired[a] += 1
-                if step_fn is not None:
-                    hits = step_fn(s, t)
-                    if hits:
-                        for h in hits:
-                            search.record(search.step_ids[h], i, a)
-                        search._rebuild()
-                        step_fn = search.step_fn
-                if t not in index:
-                    k = len(states)
-                    index[t] = k
-                    states.append(t)
-                    parent.append(i)
-                    via.append(a)
-                    check_state(k, t)
-            i += 1
-            if stop_when_decided and not search.undecided():
-                stop_reason = DECIDED
-                break
+            finally:
+                i = pos[0]
+            if changed[0]:
+                run, sf, stf = rebuild()
+                if stop_when_decided and not search.undecided():
+                    stop_reason = DECIDED
+                    break
             if (i & 1023) == 0:
                 now = time.perf_counter()
                 if deadline is not None and now >= deadline:
                     stop_reason = "timeout"
                     break
                 if progress is not None and now >= next_report:
-                    progress(Progress(len(states), transitions, depth, len(states) - i, now - started))
+                    progress(Progress(len(queue), sum(fired), depth, len(queue) - i, now - started))
                     next_report = now + progress_interval
-            if max_states is not None and len(states) >= max_states and i < len(states):
+            if max_states is not None and len(queue) >= max_states and i < len(queue):
                 stop_reason = "max-states"
                 break
     except KeyboardInterrupt:
         stop_reason = "interrupted"
     seconds = time.perf_counter() - started
-    if len(states) > level_end:
+    if len(queue) > level_end:
         depth += 1  # a search that stopped mid-level has found states one level deeper
     complete = stop_reason == "exhausted"
-    stats = Stats(len(states), transitions, depth, seconds, complete, stop_reason)
+    stats = Stats(len(queue), sum(fired), depth, seconds, complete, stop_reason)
     in_scope = {a.name for a in compiled.actions}
     totals: dict[str, int] = {c.name: 0 for c in model.commands if c.name in in_scope}
     for a, n in zip(compiled.actions, fired):
@@ -226,9 +235,9 @@ def explore(
             j = parent[j]
             expect.append(j)
         expect.reverse()
-        for pos, idx in enumerate(expect):
-            if schema.flatten(trace.states[pos]) != states[idx]:
-                raise EngineError(f"compiled and reference semantics differ at step {pos} of {trace.labels()}")
+        for pos_, idx in enumerate(expect):
+            if layout.pack(schema.flatten(trace.states[pos_])) != queue[idx]:
+                raise EngineError(f"compiled and reference semantics differ at step {pos_} of {trace.labels()}")
         return trace
 
     results = []

@@ -129,6 +129,7 @@ class Emitter:
         self.depth = 1
         self.counter = 0
         self.caches: list[dict[str, Expr]] = [{}]
+        self.defs: dict[str, str] = {}  # temp -> the source it was computed from
 
     def emit(self, source: str) -> Expr:
         for cache in reversed(self.caches):
@@ -138,6 +139,7 @@ class Emitter:
         name = f"t{self.counter}"
         self.counter += 1
         self.line(f"{name} = {source}")
+        self.defs[name] = source
         expr = Expr(name, self)
         self.caches[-1][source] = expr
         return expr
@@ -210,9 +212,13 @@ class SourceOps(Ops):
         if not exprs:
             return fn(consts)
         parts = [x.code for x in exprs] + ([repr(fn(consts))] if consts else [])
-        if len(parts) == 1:
-            return exprs[0]
-        return self.em.emit(f"{name}({', '.join(parts)})")
+        # min(a, b, ...) as Python computes it, without the call: the running value is replaced
+        # by the next argument only if that one is strictly smaller (larger, for max)
+        better = "<" if name == "min" else ">"
+        acc = parts[0]
+        for part in parts[1:]:
+            acc = self.em.emit(f"({part} if {part} {better} {acc} else {acc})").code
+        return exprs[0] if len(parts) == 1 else Expr(acc, self.em)
 
     def min_(self, *xs: Value) -> Value:
         return self._fold(min, "min", xs)
@@ -288,6 +294,9 @@ class Compiled:
     initial: tuple
     successors: Callable[[tuple], list]
     source: str
+    memo_lines: int = 40
+    #: Derived forms built on first use (the packed form of :mod:`.packed`); not part of the value.
+    cache: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     def reachable(self, limit: int | None = None) -> list[tuple]:
         """Reachable flat states in breadth-first order (the first ``limit``; None for all)."""
@@ -383,19 +392,80 @@ def _writes(schema: Schema, label: str, changes: dict[str, Value]) -> list[tuple
     return out
 
 
+_ATOM = r"(-?\w+)"
+_ARITH = re.compile(rf"^{_ATOM} ([+-]) {_ATOM}$")
+_INT_OP = re.compile(
+    rf"^(-{_ATOM}|{_ATOM} \* {_ATOM}|{_ATOM} // {_ATOM}|-\(\(-{_ATOM}\) // {_ATOM}\)|{_ATOM}( \+ {_ATOM})+)$"
+)
+_BOOL_OP = re.compile(rf"^({_ATOM} (<|<=|>|>=|==|!=) {_ATOM}|not {_ATOM})$")
+_TERNARY = re.compile(rf"^\({_ATOM} if {_ATOM}( (<|>) {_ATOM})? else {_ATOM}\)$")
+#: What is known of a value before the program runs: its type, and its bounds (None: unknown).
+Known = tuple[str, int | None, int | None]
+
+
+def static_kind(text: str, em: Emitter, schema: Schema, depth: int = 0) -> Known | None:
+    """The type and bounds of generated value ``text``, where the code that computes it shows them.
+
+    Arithmetic always yields an int (``True + 1`` is 2), a comparison or ``not`` a bool; a slot
+    holds its declared domain (every write is checked); a conditional yields one of its two
+    values. Bounds follow ``+``/``-`` of bounded operands. None where nothing is known.
+    """
+    if text in ("True", "False"):
+        return ("bool", 0, 1)
+    if re.fullmatch(r"-?\d+", text):
+        return ("int", int(text), int(text))
+    slot = _SLOT.fullmatch(text)
+    if slot:
+        s = schema.slots[int(slot.group(1))]
+        return (s.kind, s.lo, s.hi)
+    source = em.defs.get(text)
+    if source is None or depth > 20:
+        return None
+    if m := _ARITH.match(source):
+        a = static_kind(m.group(1), em, schema, depth + 1)
+        b = static_kind(m.group(3), em, schema, depth + 1)
+        if a and b and a[0] == b[0] == "int" and None not in (a[1], a[2], b[1], b[2]):
+            if m.group(2) == "+":
+                return ("int", a[1] + b[1], a[2] + b[2])  # type: ignore[operator]
+            return ("int", a[1] - b[2], a[2] - b[1])  # type: ignore[operator]
+        return ("int", None, None)
+    if _INT_OP.match(source):
+        return ("int", None, None)
+    if _BOOL_OP.match(source):
+        return ("bool", 0, 1)
+    if m := _TERNARY.match(source):
+        a = static_kind(m.group(1), em, schema, depth + 1)
+        b = static_kind(m.group(6), em, schema, depth + 1)
+        if a and b and a[0] == b[0]:
+            lo = None if a[1] is None or b[1] is None else min(a[1], b[1])
+            hi = None if a[2] is None or b[2] is None else max(a[2], b[2])
+            return (a[0], lo, hi)
+    return None
+
+
 def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, Value]]) -> None:
     """Raise DomainError where a state-derived value leaves its slot's domain or type.
 
     The type matters: True == 1 and both hash alike, so an int written into a bool slot (or a
-    bool into an int slot) would otherwise pass unnoticed and merge distinct states.
+    bool into an int slot) would otherwise pass unnoticed and merge distinct states. A test the
+    code that computes the value already decides (:func:`static_kind`) is left out.
     """
     for index, value in writes:
         slot = schema.slots[index]
         if not isinstance(value, Expr):
             continue
+        known = static_kind(value.code, em, schema)
+        kind, lo, hi = known if known is not None else (None, None, None)
+        typed = kind == slot.kind
         if slot.kind == "int":
-            em.open(f"if {value.code}.__class__ is not int or not {slot.lo} <= {value.code} <= {slot.hi}:")
+            bounded = typed and lo is not None and hi is not None and slot.lo <= lo and hi <= slot.hi
+            if bounded:
+                continue
+            test = f"not {slot.lo} <= {value.code} <= {slot.hi}"
+            em.open(f"if {test}:" if typed else f"if {value.code}.__class__ is not int or {test}:")
         else:
+            if typed:
+                continue
             em.open(f"if {value.code}.__class__ is not bool:")
         em.line(f"raise DomainError({k}, {index}, {value.code})")
         em.close()
@@ -436,32 +506,57 @@ class _Builder:
         )
         finals = "".join(f"{code(v)}\n" for _, v in probe_writes)
         probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
-        slots = [f"s{i}" for i in range(self.n_slots)]
         if len(probe.lines) <= self.memo_lines:
             writes = _writes(schema, action.label, action.effect(self.ops, self.scope, self.view))
             _domain_checks(em, schema, k, writes)
-            for index, value in writes:
-                slots[index] = code(value)
+            self.successor(k, [(index, code(value)) for index, value in writes])
         else:
             reads = _reads(probe.lines, [v for _, v in probe_writes])
             fn = f"effect_{k}"
             body = Emitter()
-            body.line(f"{', '.join(f's{i}' for i in reads)}, = k_" if reads else "pass")
+            body.line(self.unpack_key(reads))
             writes = _writes(
                 schema, action.label, action.effect(SourceOps(body), self.scope, state_view(schema, body, "s"))
             )
             _domain_checks(body, schema, k, writes)
-            body.line("return (" + "".join(f"{code(v)}, " for _, v in writes) + ")")
+            body.line(self.effect_return([(index, code(v)) for index, v in writes]))
             self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(eliminate_dead(body.lines)) + "\n", fn, self.env)
             self.env[f"memo_{fn}"] = {}
-            em.line(f"key = {_key(reads)}")
+            em.line(f"key = {self.key(reads)}")
             em.line(f"w = memo_{fn}.get(key)")
             em.open("if w is None:")
             em.line(f"w = memo_{fn}[key] = {fn}(key)")
             em.close()
-            for n, (index, _) in enumerate(writes):
-                slots[index] = f"w[{n}]"
-        em.line(f"out.append(({k}, ({', '.join(slots)},)))")
+            self.memo_successor(k, [index for index, _ in writes])
+
+    # -- how states are represented: flat tuples here, packed ints in a subclass (packed.py) --
+
+    def prologue(self) -> str:
+        """The first line of the successor function: every slot as a local ``sN``."""
+        return _unpack(self.schema, "s", "s_")
+
+    def key(self, reads: Sequence[int]) -> str:
+        """The memo key of code that reads the slots ``reads`` (the locals, as a tuple)."""
+        return _key(reads)
+
+    def unpack_key(self, reads: Sequence[int]) -> str:
+        """The first line of a memoized function: its key ``k_`` back into the locals it reads."""
+        return f"{', '.join(f's{i}' for i in reads)}, = k_" if reads else "pass"
+
+    def effect_return(self, writes: Sequence[tuple[int, str]]) -> str:
+        """The last line of a memoized effect: the written values, in slot order."""
+        return "return (" + "".join(f"{value}, " for _, value in writes) + ")"
+
+    def successor(self, k: int, writes: Sequence[tuple[int, str]]) -> None:
+        """Emit the successor of action k whose slots ``writes`` take new values (code)."""
+        slots = [f"s{i}" for i in range(self.n_slots)]
+        for index, value in writes:
+            slots[index] = value
+        self.em.line(f"out.append(({k}, ({', '.join(slots)},)))")
+
+    def memo_successor(self, k: int, written: Sequence[int]) -> None:
+        """Emit the successor of action k whose slots ``written`` take the values ``w`` holds."""
+        self.successor(k, [(index, f"w[{n}]") for n, index in enumerate(written)])
 
     def group(self, ids: Sequence[int]) -> None:
         em = self.em
@@ -486,7 +581,7 @@ class _Builder:
         first = ids[0]
         fn = f"guards_{first}"
         reads = _reads(probe.lines, [g for _, g in live])
-        body = [f"    {', '.join(f's{i}' for i in reads)}, = k_" if reads else "    pass"]
+        body = ["    " + self.unpack_key(reads)]
         body += probe.lines
         body.append("    m = 0")
         for bit, (_, g) in enumerate(live):
@@ -499,7 +594,7 @@ class _Builder:
         self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(body) + "\n", fn, self.env)
         self.env[f"memo_{fn}"] = {}
         em.line(f"# {first}..{ids[-1]}: {self.actions[first].command.actor} (memoized guards)")
-        em.line(f"key = {_key(reads)}")
+        em.line(f"key = {self.key(reads)}")
         em.line(f"m = memo_{fn}.get(key)")
         em.open("if m is None:")
         em.line(f"m = memo_{fn}[key] = {fn}(key)")
@@ -511,9 +606,10 @@ class _Builder:
             em.close()
         em.close()
 
-    def build(self) -> Callable[[tuple], list]:
+    def body(self) -> list[str]:
+        """The lines of the successor function's body (guards, effects, memo look-ups)."""
         em = self.em
-        em.line(_unpack(self.schema, "s", "s_"))
+        em.line(self.prologue())
         em.line("out = []")
         groups: list[list[int]] = []
         for k, action in enumerate(self.actions):
@@ -524,7 +620,10 @@ class _Builder:
         for ids in groups:
             self.group(ids)
         em.line("return out")
-        self.source = "def successors(s_):\n" + "\n".join(eliminate_dead(em.lines)) + "\n"
+        return eliminate_dead(em.lines)
+
+    def build(self) -> Callable[[tuple], list]:
+        self.source = "def successors(s_):\n" + "\n".join(self.body()) + "\n"
         return _define(self.source, "successors", self.env)
 
 
@@ -539,4 +638,4 @@ def compile_model(model: Model, scope: Scope, memo_lines: int = 40) -> Compiled:
     builder = _Builder(model, scope, schema, actions, memo_lines)
     fn = builder.build()
     initial = schema.flatten(model.init(scope))
-    return Compiled(model, scope, schema, actions, initial, fn, builder.source)
+    return Compiled(model, scope, schema, actions, initial, fn, builder.source, memo_lines)
