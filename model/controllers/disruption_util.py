@@ -37,6 +37,11 @@ What the source says, in our words:
   with no deletionTimestamp whose ``disruptionTime + 2 min`` is not before now.
 * **disruptionsAllowed** (``updatePdbStatus``): currentHealthy − desiredHealthy, and 0 when that
   is ≤ 0 *or expectedCount ≤ 0*. ``observedGeneration`` is set to the generation the sync read.
+* **Several budgets.** Each budget computes over every pod its selector matches, so a pod under
+  two budgets counts in both. The controller's pod handlers enqueue only the first budget the
+  lister returns (``getPdbForPod``, Warning event ``MultiplePodDisruptionBudgets``: "Chose ...
+  arbitrarily"); the other still syncs on its own events. The eviction handler refuses such a
+  pod with the 500 below.
 * **Eviction** (``EvictionREST.Create``), in this order: (1) a pod that is Pending, Succeeded,
   Failed or already terminating is deleted without looking at any budget (``canIgnorePDB``);
   (2) the budgets of the namespace are *listed from the API* and matched against the pod's
