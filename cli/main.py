@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import click
 
 from kubecheck.cli.check_command import check
+from kubecheck.cli.export_test_command import export_test
 from kubecheck.cli.help_command import help_command
 from kubecheck.cli.list_command import list_command
 from kubecheck.cli.replay_command import replay
@@ -28,6 +29,7 @@ def cli() -> None:
 cli.add_command(list_command)
 cli.add_command(check)
 cli.add_command(replay)
+cli.add_command(export_test)
 cli.add_command(help_command)
 
 
