@@ -16,6 +16,7 @@ it exits 2 when Chromium is missing (the HTML is still written).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -56,7 +57,8 @@ def screenshot(binary: str, page: Path, png: Path, window: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sources", nargs="*", default=[str(ROOT / "examples")], help="manifest files or directories")
+    examples = os.path.relpath(ROOT / "examples")  # "examples" from the checkout: the page's heading names it so
+    parser.add_argument("sources", nargs="*", default=[examples], help="manifest files or directories")
     parser.add_argument("--html", type=Path, default=Path("/tmp/kubecheck-report.html"))
     parser.add_argument("--png", type=Path, default=Path("/tmp/kubecheck-report.png"))
     parser.add_argument("--window-size", default="1400,2000", help="WIDTH,HEIGHT of the screenshot")

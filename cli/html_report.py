@@ -190,13 +190,27 @@ def deployment_lanes(sc: Any, s: Any) -> list[Lane]:
             Lane(
                 name,
                 counts,
-                detail + _words(counts, labels),
+                detail + _words(counts, labels) + _deployment_nodes(sc, s, t, labels),
                 shade="" if s.rs_exists[t] else "deleted",
                 target=s.rs_replicas[t] if s.rs_exists[t] else None,
                 shown=bool(s.rs_exists[t]) or any(counts),
             )
         )
     return out
+
+
+def _deployment_nodes(sc: Any, s: Any, t: int, labels: dict[str, str]) -> str:
+    """Where ReplicaSet t's bound pods are, when the scope places pods on nodes ('' otherwise)."""
+    if not sc.nodes:
+        return ""
+    where = [
+        f"{labels[k]} {c} on {cl.node_name(n)}"
+        for k, f in _DEPLOYMENT_FIELDS.items()
+        if f not in dep.PER_REPLICASET
+        for n, c in enumerate(dep.on_nodes(s, f, t))
+        if c
+    ]
+    return f" ({'; '.join(where)})" if where else ""
 
 
 def deployment_bounds(sc: Any, s: Any) -> list[Bound]:
@@ -326,18 +340,20 @@ def daemonset_adapter(naming: Any) -> Adapter:
     return Adapter("node", lanes, bounds)
 
 
+#: The models a timeline is drawn for: model name -> its adapter, given the model's naming (the others get
+#: their text trace only).
+ADAPTERS: dict[str, Callable[[Any], Adapter]] = {
+    "deployment": lambda naming: Adapter("ReplicaSet", deployment_lanes, deployment_bounds),
+    "statefulset": statefulset_adapter,
+    "daemonset": daemonset_adapter,
+}
+
+
 def adapter(trace: Trace) -> Adapter | None:
     """The trace's model's adapter, or None (then the trace is shown as text only)."""
-    naming = trace.model.naming
-    return {
-        "deployment": lambda: Adapter("ReplicaSet", deployment_lanes, deployment_bounds),
-        "statefulset": lambda: statefulset_adapter(naming),
-        "daemonset": lambda: daemonset_adapter(naming),
-    }.get(trace.model.name, lambda: None)()
+    make = ADAPTERS.get(trace.model.name)
+    return make(trace.model.naming) if make is not None else None
 
-
-#: The models a timeline is drawn for (the others get their text trace).
-ADAPTERS = ("deployment", "statefulset", "daemonset")
 
 # -- escaping -----------------------------------------------------------------------------------
 
@@ -464,8 +480,8 @@ def timeline_svg(tl: Timeline, mark: Marking, title: str, desc: str, ident: str)
         + [row[j].target or 0 for row in tl.lanes for j in tl.kept]
         + [1]
     )
-    unit = max(4, min(12, 60 // lane_peak))
-    lane_h = lane_peak * unit + 18
+    unit = min(12.0, 60.0 / lane_peak)  # a lane is at most 60 px of pods, whatever the replica count
+    lane_h = round(lane_peak * unit) + 18
     lanes_top = TOP + TOTAL_H + LANE_GAP
     axis_top = lanes_top + len(tl.kept) * (lane_h + 4)
     width, height = LEFT + n * STEP_W + RIGHT, axis_top + AXIS_H
@@ -636,7 +652,7 @@ def _bound_lines(svg: _Svg, tl: Timeline, y: Callable[[float], float], col: Call
         svg.add("text", esc(label), x=col(n) + 6, y=ly, fill=colour, font_weight="bold")
 
 
-def _lane_cell(svg: _Svg, lane: Lane, x: int, y0: int, lane_h: int, unit: int, head: str, ident: str) -> None:
+def _lane_cell(svg: _Svg, lane: Lane, x: int, y0: int, lane_h: int, unit: float, head: str, ident: str) -> None:
     """One lane in one state: its shade, its stacked pods, its tick and mark, under one tooltip."""
     svg.open("g", head + lane.detail, class_="cell")
     fill = f"url(#{ident}-{lane.shade})" if lane.shade else "#f7f7f7"
@@ -652,8 +668,8 @@ def _lane_cell(svg: _Svg, lane: Lane, x: int, y0: int, lane_h: int, unit: int, h
                 width=BAR_W,
                 height=c * unit,
                 fill=PHASES[p].colour,
-                stroke="#ffffff",
-                stroke_width=0.5,
+                stroke="#333333",  # outlined: a pod stays visible on a hatched cell
+                stroke_width=0.6,
             )
             base += c
     if lane.target is not None:

@@ -283,6 +283,20 @@ def test_a_run_that_stays_in_its_last_state_is_marked_so(page):
     ]
 
 
+def test_a_lasso_that_loops_back_is_banded_from_the_state_it_returns_to(report):
+    row = report.workloads[2].rows[0]  # the reverted StatefulSet: a liveness property
+    assert row.result.trace is not None
+    lasso = attrs.evolve(row.result.trace, loop=2)  # drawn as if it looped back to state 2
+    mark = html_report.marking(lasso, [row], Verdict.VIOLATED)
+    assert (mark.label, mark.loop) == ("loops back to state 2 for ever", 2)
+    a = html_report.adapter(lasso)
+    assert a is not None
+    svg = ET.fromstring(html_report.timeline_svg(html_report.Timeline.of(lasso, a), mark, "t", "d", "x"))
+    [band] = [r for r in svg.iter("rect") if r.get("class") == "loop"]
+    assert band.get("x") == str(html_report.LEFT + 2 * html_report.STEP_W)
+    assert band.get("width") == str((len(REVERTED) + 1 - 2) * html_report.STEP_W)
+
+
 def test_a_witness_is_marked_witnessed_under_verbose():
     page = html_report.render(_report(verbose=True))
     marks = [g for svg in svgs(page) for g in svg.iter("g") if g.get("class") == "witness"]
@@ -353,6 +367,13 @@ def test_the_deployment_lanes_are_its_replicasets_with_their_spec_replicas(repor
     first, last = tl.trace.states[0], tl.trace.states[-1]
     assert [tl.lanes[-1][j].target for j in tl.kept] == [last.rs_replicas[j] for j in tl.kept]
     assert tl.lanes[0][tl.kept[1]].shade == "deleted" and not first.rs_exists[tl.kept[1]]
+
+
+def test_a_deployment_whose_pods_are_placed_says_on_which_node():
+    w = _workload("shared-claim-deployment.yaml", None)
+    state = catalog.model(w.model).init(w.scope)
+    [lane] = [x for x in html_report.deployment_lanes(w.scope, state) if x.shown]
+    assert lane.detail.endswith("(Ready (available) 2 on node-a)")
 
 
 def test_the_statefulset_lanes_are_its_ordinals(report):
