@@ -5,8 +5,8 @@ Source: ``pkg/controller/disruption/disruption_test.go`` (stored-index id 214272
 ``VerifyPdbStatus(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods, map)``; the
 cases below keep that order in their ``Status`` tuples and run the sync through
 :func:`~kubecheck.model.controllers.disruption_util.sync_status`, whose arithmetic is the module's
-``ops`` helpers evaluated on ints. A second group evaluates those helpers on z3 terms too, so the
-symbolic engines read the same arithmetic.
+``ops`` helpers evaluated on ints. A second group evaluates those helpers on z3 terms and through
+the explicit engine's SourceOps too, so all three readings of the arithmetic agree.
 
 Upstream tests not transcribed, with the reason:
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import pytest
 import z3
 
+from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import disruption_util as du
 from kubecheck.model.controllers.disruption_util import BudgetStatus, ControllerObject, OwnerRef, PodView
 from kubecheck.model.kernel.intstr import IntOrPercent
@@ -352,6 +353,18 @@ def test_rollout_counts_the_deployment_once():
 # ---- the ops helpers read the same on ints and on z3 terms --------------------------------------
 
 
+def _compiled(fn, arity):
+    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
+    em = Emitter()
+    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
+    outs = out if isinstance(out, tuple) else (out,)
+    params = ", ".join(f"a{i}" for i in range(arity))
+    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
+    namespace: dict = {}
+    exec(source, namespace)
+    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
+
+
 def _both(fn, *args):
     """fn on ints, and fn on z3 variables substituted by the same ints: both values."""
     symbols = [z3.Bool(f"a{i}") if isinstance(a, bool) else z3.Int(f"a{i}") for i, a in enumerate(args)]
@@ -383,10 +396,9 @@ def _both(fn, *args):
     ],
 )
 def test_expected_pod_count_concrete_equals_symbolic(min_available, max_unavailable, pods, scale):
-    concrete, symbolic = _both(
-        lambda ops, p, s: du.get_expected_pod_count(ops, min_available, max_unavailable, p, s), pods, scale
-    )
-    assert concrete == symbolic
+    fn = lambda ops, p, s: du.get_expected_pod_count(ops, min_available, max_unavailable, p, s)  # noqa: E731
+    concrete, symbolic = _both(fn, pods, scale)
+    assert concrete == symbolic == _compiled(fn, 2)(pods, scale)
 
 
 @pytest.mark.parametrize(
@@ -396,6 +408,7 @@ def test_expected_pod_count_concrete_equals_symbolic(min_available, max_unavaila
 def test_disruptions_allowed_concrete_equals_symbolic(healthy, desired, expected, allowed):
     """updatePdbStatus: the difference, 0 when not positive, 0 whenever expectedCount <= 0."""
     assert _both(du.disruptions_allowed, healthy, desired, expected) == (allowed, allowed)
+    assert _compiled(du.disruptions_allowed, 3)(healthy, desired, expected) == allowed
 
 
 def test_expected_scale_counts_controllers_with_pods():

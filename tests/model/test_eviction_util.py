@@ -4,7 +4,8 @@ Source: ``pkg/registry/core/pod/storage/eviction_test.go``, the newest stored co
 264345355: TestEviction and TestEvictionIgnorePDB run every row under the unhealthy-pod policies
 nil, IfHealthyBudget and AlwaysAllow, narrowed by a row's ``policies`` list). Each row here is
 (test, row name, policy) and evaluates :func:`~kubecheck.model.controllers.disruption_util.eviction_outcome`
-with CONCRETE and with Z3 (the state inputs as z3 variables, substituted afterwards).
+with CONCRETE, with Z3 (the state inputs as z3 variables, substituted afterwards) and as the
+explicit engine compiles it (SourceOps, the emitted Python run on the row's values).
 
 Pod facts the upstream fixtures imply: ``validNewPod()`` carries no Ready condition, and a pod
 written through ``storage.Create`` gets phase Pending, so an upstream row without ``podPhase`` is
@@ -29,6 +30,7 @@ from __future__ import annotations
 import pytest
 import z3
 
+from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import disruption_util as du
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 
@@ -299,6 +301,18 @@ def _decide(ops, policy, pending, finished, terminating, ready, budgets, *status
     return du.eviction_outcome(ops, policy, ignores, budgets, ready, tuple(status))
 
 
+def _compiled(fn, arity):
+    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
+    em = Emitter()
+    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
+    outs = out if isinstance(out, tuple) else (out,)
+    params = ", ".join(f"a{i}" for i in range(arity))
+    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
+    namespace: dict = {}
+    exec(source, namespace)
+    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
+
+
 @pytest.mark.parametrize(
     "policy,pod,budgets,status,expected",
     [c[1:] for c in CASES],
@@ -311,6 +325,7 @@ def test_eviction_outcome(policy, pod, budgets, status, expected):
     term = _decide(Z3, policy, *symbols)
     subs = [(s, z3.BoolVal(a) if isinstance(a, bool) else z3.IntVal(a)) for s, a in zip(symbols, args)]
     assert z3.simplify(z3.substitute(term, *subs)).as_long() == expected
+    assert _compiled(lambda ops, *a: _decide(ops, policy, *a), len(args))(*args) == expected
 
 
 @pytest.mark.parametrize(

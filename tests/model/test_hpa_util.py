@@ -28,6 +28,7 @@ import itertools
 import pytest
 import z3
 
+from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import hpa_util as hu
 from kubecheck.model.controllers.hpa_util import PodSample, Recommendation, Tolerances
 from kubecheck.model.kernel.ops import CONCRETE, Z3
@@ -645,6 +646,18 @@ def test_group_pods_several():
 # ---- normalisation --------------------------------------------------------------------------------
 
 
+def _compiled(fn, arity):
+    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
+    em = Emitter()
+    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
+    outs = out if isinstance(out, tuple) else (out,)
+    params = ", ".join(f"a{i}" for i in range(arity))
+    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
+    namespace: dict = {}
+    exec(source, namespace)
+    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
+
+
 def _ground(term, subs):
     if isinstance(term, tuple):
         return tuple(_ground(t, subs) for t in term)
@@ -675,6 +688,9 @@ def test_convert_desired_replicas_with_rules(case, current, desired, min_replica
     assert _both(hu.convert_desired_replicas_with_rules, current, desired, min_replicas, max_replicas) == (
         expected,
         expected,
+    )
+    assert (
+        _compiled(hu.convert_desired_replicas_with_rules, 4)(current, desired, min_replicas, max_replicas) == expected
     )
     assert hu.limiting_condition(current, desired, min_replicas, max_replicas) == condition
 
@@ -709,9 +725,22 @@ def test_reconcile_bounds(case, spec, min_replicas, max_replicas, rescale, desir
     assert _both(fn, spec, spec) == ((rescale, desired), (rescale, desired))
 
 
+def _tuple(result):
+    """(slots, size) as one flat tuple, the shape _compiled returns."""
+    return (*result[0], result[1])
+
+
+def _flat(values):
+    return list(values[:-1]), values[-1]
+
+
 def test_window_queue_equals_upstream_log():
     """The decreasing-queue window (window_record / window_expire) gives stabilizeRecommendation's
     value on every timed sequence of a small grid: proposals 0..3, 15 s or 400 s between syncs."""
+    # the explicit engine's reading of the three window functions, run beside the CONCRETE one
+    stabilized = _compiled(lambda ops, d, *w: hu.stabilized_recommendation(ops, d, w[:5], w[5:]), 11)
+    record = _compiled(lambda ops, *a: _tuple(hu.window_record(ops, a[:5], a[5], a[6])), 7)
+    expire = _compiled(lambda ops, *a: _tuple(hu.window_expire(ops, a[:5], a[5])), 6)
     for proposals in itertools.product(range(4), repeat=4):
         for gaps in itertools.product((15, 400), repeat=4):
             log, queue, times, size = [(1, 0)], [1, 0, 0, 0, 0], [0], 1  # recordInitialRecommendation(1)
@@ -720,13 +749,18 @@ def test_window_queue_equals_upstream_log():
                 now += gap
                 log = [(v, a + gap) for v, a in log]
                 while size and now - times[0] > hu.DOWNSCALE_STABILIZATION_SECONDS:
-                    queue, size = hu.window_expire(CONCRETE, queue, size)
+                    slots, new_size = hu.window_expire(CONCRETE, queue, size)
+                    assert _flat(expire(*queue, size)) == (list(slots), new_size)
+                    queue, size = list(slots), new_size
                     times = times[1:]
                 want, log = hu.stabilize_recommendation_log(log, desired)
                 got = hu.stabilized_recommendation(CONCRETE, desired, queue, [i < size for i in range(len(queue))])
                 assert got == want, (proposals, gaps)
                 kept = sum(1 for i in range(size) if queue[i] > desired)
-                queue, size = hu.window_record(CONCRETE, queue, size, desired)
+                assert got == stabilized(desired, *queue, *[i < size for i in range(len(queue))])
+                slots, new_size = hu.window_record(CONCRETE, queue, size, desired)
+                assert _flat(record(*queue, size, desired)) == (list(slots), new_size)
+                queue, size = list(slots), new_size
                 times = times[:kept] + [now]
 
 
@@ -749,6 +783,10 @@ def test_uniform_form_equals_float_port(load):
     current and pod mix up to 4 of each kind: the float excess of the refill branch never shows
     on this grid, and the first branch's is tabulated."""
     bound = 4
+    compiled = {
+        t: _compiled(lambda ops, *c, t=t: hu.resource_replicas_uniform(ops, load, t, Tolerances(), c, bound), 4)
+        for t in TARGETS
+    }
     for target in TARGETS:
         for current, ready, unready, missing in itertools.product(
             range(1, 6), range(1, bound + 1), range(bound + 1), range(bound + 1)
@@ -760,6 +798,7 @@ def test_uniform_form_equals_float_port(load):
                 CONCRETE, load, target, Tolerances(), (current, ready, unready, missing), bound
             )
             assert got == want, (load, target, current, ready, unready, missing)
+            assert compiled[target](current, ready, unready, missing) == want
 
 
 @pytest.mark.parametrize("load,target", [(290, 70), (50, 60), (120, 80), (30, 100)])
