@@ -223,6 +223,13 @@ def disruptions_allowed(ops: Ops, current_healthy: Value, desired_healthy: Value
     return ops.ite(ops.or_(expected_count <= 0, diff <= 0), 0, diff)
 
 
+def needs_status_write(ops: Ops, written: Sequence[Value], computed: Sequence[Value], stale: Value) -> Value:
+    """updatePdbStatus writes unless every field already matches and observedGeneration is current
+    (``stale`` false): the enabling condition of a sync that leaves a quiescent state alone.
+    ``written``/``computed`` = (disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods)."""
+    return ops.or_(stale, *[w != c for w, c in zip(written, computed, strict=True)])
+
+
 def disruption_allowed_condition(ops: Ops, allowed: Value) -> Value:
     """UpdateDisruptionAllowedCondition: DisruptionAllowed is True (SufficientPods) iff > 0."""
     return allowed > 0

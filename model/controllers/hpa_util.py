@@ -298,6 +298,20 @@ def window_expire(ops: Ops, window: Sequence[Value], size: Value) -> tuple[list[
     return [ops.ite(i < size - 1, s, 0) for i, s in enumerate(slots)], ops.max_(size - 1, 0)
 
 
+def normalize_desired_replicas(
+    ops: Ops,
+    current: Value,
+    proposal: Value,
+    bounds: tuple[int, int],
+    window: tuple[Sequence[Value], Sequence[Value]],
+) -> Value:
+    """normalizeDesiredReplicas (spec.behavior nil): the proposal stabilised over the window
+    (``window`` = (slots, filled flags)), then clamped by convertDesiredReplicasWithRules to
+    ``bounds`` = (minReplicas, maxReplicas) and the scale-up limit."""
+    stabilized = stabilized_recommendation(ops, proposal, window[0], window[1])
+    return convert_desired_replicas_with_rules(ops, current, stabilized, bounds[0], bounds[1])
+
+
 def reconcile_desired(
     ops: Ops, spec_replicas: Value, min_replicas: int, max_replicas: int, normalized: Value
 ) -> tuple[Value, Value]:

@@ -421,3 +421,20 @@ def test_count_healthy_concrete_equals_symbolic():
     flags = (True, True, False, False, True, False, False, False, True)
     concrete, symbolic = _both(fn, *flags)
     assert concrete == symbolic == 1
+
+
+@pytest.mark.parametrize(
+    "case,written,computed,stale,writes",
+    [
+        ("everything matches: no write (a quiescent state stays quiescent)", (1, 4, 3, 4), (1, 4, 3, 4), False, False),
+        ("a pod became unready", (1, 4, 3, 4), (0, 3, 3, 4), False, True),
+        ("the spec was edited (generation > observedGeneration)", (1, 4, 3, 4), (1, 4, 3, 4), True, True),
+    ],
+)
+def test_needs_status_write(case, written, computed, stale, writes):
+    """updatePdbStatus's no-op check (the four counters and observedGeneration; conditions follow
+    disruptionsAllowed, DisruptedPods needs no state in the model — papers/disruption-actors.md)."""
+    fn = lambda ops, *a: du.needs_status_write(ops, a[0:4], a[4:8], a[8])  # noqa: E731
+    args = (*written, *computed, stale)
+    assert fn(CONCRETE, *args) is bool(writes)
+    assert _compiled(fn, 9)(*args) is bool(writes)

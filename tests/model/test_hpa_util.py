@@ -831,3 +831,25 @@ def test_controller_defaults_are_not_the_test_constants():
     assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60, TEST_PERIODS) is False
     assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60) is True
     assert (hu.DOWNSCALE_STABILIZATION_SECONDS, Tolerances()) == (300, Tolerances(10, 10))
+
+
+@pytest.mark.parametrize(
+    "case,current,proposal,window,expected",
+    [
+        ("a scale-down held by a larger recommendation in the window", 5, 3, ((5, 4, 0), (True, True, False)), 5),
+        ("the window expired: the scale-down goes through", 5, 3, ((0, 0, 0), (False, False, False)), 3),
+        ("a scale-up capped by max(2 x current, 4)", 2, 9, ((2, 0, 0), (True, False, False)), 4),
+        ("a scale-up capped by maxReplicas", 5, 9, ((5, 0, 0), (True, False, False)), 8),
+        ("below minReplicas", 3, 1, ((0, 0, 0), (False, False, False)), 2),
+    ],
+)
+def test_normalize_stabilizes_then_clamps(case, current, proposal, window, expected):
+    """normalizeDesiredReplicas = stabilizeRecommendation then convertDesiredReplicasWithRules
+    (minReplicas 2, maxReplicas 8), on ints, z3 and the compiled reading."""
+    fn = lambda ops, c, p, *w: hu.normalize_desired_replicas(ops, c, p, (2, 8), (w[:3], w[3:]))  # noqa: E731
+    args = (current, proposal, *window[0], *window[1])
+    assert fn(CONCRETE, *args) == expected
+    assert _compiled(fn, len(args))(*args) == expected
+    symbols = [z3.Bool(f"b{i}") if isinstance(a, bool) else z3.Int(f"i{i}") for i, a in enumerate(args)]
+    subs = [(s, z3.BoolVal(a) if isinstance(a, bool) else z3.IntVal(a)) for s, a in zip(symbols, args)]
+    assert _ground(fn(Z3, *symbols), subs) == expected
