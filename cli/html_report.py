@@ -260,6 +260,11 @@ def _revision_mark(s: Any, slots: Sequence[int]) -> str:
     return "+".join(m[0] for m in marks) if len(marks) > 1 else "".join(marks)
 
 
+def _has_old(mark: str) -> bool:
+    """A revision mark names a pod at an earlier revision (``old``, or ``o`` in ``u+o``)."""
+    return any(part in ("old", "o") for part in mark.split("+"))
+
+
 def _node_shade(s: Any, n: int) -> str:
     if not s.node_exists[n]:
         return "absent"
@@ -434,6 +439,8 @@ class Timeline:
     bounds: list[list[Bound]]
     kept: list[int]
     totals: list[tuple[int, ...]]
+    #: each state as its tooltip and table name it: ``initial state``, ``step 3 [kubelet] pod_ready(…)``
+    words: list[str]
 
     @classmethod
     def of(cls, trace: Trace, a: Adapter) -> Timeline:
@@ -442,10 +449,14 @@ class Timeline:
         bounds = [a.bounds(trace.scope, s) for s in states]
         kept = [j for j in range(len(lanes[0])) if any(row[j].shown for row in lanes)]
         totals = [tuple(sum(lane.counts[p] for lane in row) for p in range(len(KEYS))) for row in lanes]
-        if not any(lane.mark and "o" in lane.mark for row in lanes for lane in row):
+        if not any(_has_old(lane.mark) for row in lanes for lane in row):
             # every pod is at the update revision all along: no rollout in play, the marks would only repeat "upd"
             lanes = [[attrs.evolve(lane, mark="") for lane in row] for row in lanes]
-        return cls(trace, a, lanes, bounds, kept, totals)
+        d = trace_text.describer(trace.model, trace.scope)
+        words = ["initial state"] + [
+            f"step {i} [{step.action.actor}] {d.action(step.action)}" for i, step in enumerate(trace.steps, start=1)
+        ]
+        return cls(trace, a, lanes, bounds, kept, totals, words)
 
     def phases(self) -> list[str]:
         """The phases some state has a pod in (the legend's)."""
@@ -462,11 +473,7 @@ class Timeline:
 
     def step_words(self, i: int) -> str:
         """State i as its tooltip and table name it: ``step 3 [kubelet] pod_ready(…)`` or ``initial state``."""
-        if i == 0:
-            return "initial state"
-        step = self.trace.steps[i - 1]
-        words = trace_text.describer(self.trace.model, self.trace.scope).action(step.action)
-        return f"step {i} [{step.action.actor}] {words}"
+        return self.words[i]
 
 
 def timeline_svg(tl: Timeline, mark: Marking, title: str, desc: str, ident: str) -> str:

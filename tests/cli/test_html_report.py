@@ -345,6 +345,13 @@ def test_the_stuck_daemonset_rollout_shows_a_pending_pod_on_the_tainted_node(rep
     assert tl.bound_keys() == ["floor"]  # maxSurge 0: no surge line
 
 
+def test_revision_marks_appear_only_when_a_rollout_is_in_play(report):
+    relabel = _timeline(report, "daemonset.no_pod_on_ineligible_node")  # no template edit: every pod current
+    assert not any(lane.mark for row in relabel.lanes for lane in row)
+    stuck = _timeline(report, "daemonset.finished_or_stuck")
+    assert [lane.mark for lane in stuck.lanes[0]] == ["upd", "upd", ""]  # before the edit, node-c has no pod
+
+
 def _surge(tl: html_report.Timeline, i: int) -> int:
     return next(b.value for b in tl.bounds[i] if b.key == "surge")
 
