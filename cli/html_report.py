@@ -714,7 +714,8 @@ ul.legend{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;g
 max-width:760px}
 .swatch{display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:-2px;margin-right:4px}
 .sample{display:inline-block;width:22px;height:0;border-top-width:2px;vertical-align:3px;margin-right:4px}
-.notes li,.meta{font-size:13px}summary{cursor:pointer;font-size:13px}table.counts{font-size:12px}
+caption{text-align:left}.notes li,.meta{font-size:13px}summary{cursor:pointer;font-size:13px}
+table.counts{font-size:12px}
 """
 
 
