@@ -188,14 +188,17 @@ class KubecheckRun:
             return ManifestFile.from_parent(parent, path=file_path, run=self)
         return None
 
-    def pytest_report_header(self) -> str:
+    def pytest_report_header(self) -> list[str]:
         m = self.manifests
-        return (
+        lines = [
             f"kubecheck: {len(m.workloads)} workload{'s' if len(m.workloads) != 1 else ''} in "
             f"{', '.join(self.config.getoption('kubecheck'))}"
             + (f", {len(m.rejected)} document(s) rejected" if m.rejected else "")
             + (" (strict)" if self.strict else "")
-        )
+        ]
+        if self.config.getoption("kubecheck_validate") == "warn":  # as check -f --validate=warn tells them
+            lines += [f"kubecheck: {f}: unknown field, dropped (--kubecheck-validate=warn)" for f in m.unknown]
+        return lines
 
     def pytest_unconfigure(self) -> None:
         if self.watchdog is not None:
@@ -205,11 +208,25 @@ class KubecheckRun:
     def seconds_for_a_workload(self) -> float | None:
         """The workload's time: ``--kubecheck-workload-timeout``, within what ``--kubecheck-timeout`` leaves."""
         from kubecheck.checker.task import Deadline
-        from kubecheck.manifest.execute import _least
 
         if self.deadline is None:
             self.deadline = Deadline(self.budget.timeout)  # the kubecheck run starts with its first workload
-        return _least(self.workload_seconds, self.deadline.left())
+        left = self.deadline.left()
+        return self.workload_seconds if left is None else min(self.workload_seconds, left)
+
+    def check_f_options(self) -> str:
+        """The ``check -f`` options that give the same run (for the reproduce line)."""
+        opt = self.config.getoption
+        words = [f"--nodes {opt('kubecheck_nodes')}"] if opt("kubecheck_nodes") else []
+        if self.faults:
+            words.append(f"--faults {','.join(sorted(self.faults))}")
+        if opt("kubecheck_assume_access_mode"):
+            words.append(f"--assume-access-mode {opt('kubecheck_assume_access_mode')}")
+        if opt("kubecheck_validate") != "strict":
+            words.append(f"--validate {opt('kubecheck_validate')}")
+        if self.engine not in ("auto", "explicit"):
+            words.append(f"--engine {self.engine}")
+        return "".join(f" {w}" for w in words)
 
     def dog(self) -> Watchdog:
         from kubecheck.checker.task import Watchdog
@@ -365,7 +382,8 @@ class PropertyItem(pytest.Item):
             lines.append(res.note)
         lines += trace_lines(res)
         source = w.obj.meta.where.split(" (document ", 1)[0]
-        lines.append(f"reproduce: kubecheck check -f {source}" + (" --strict" if row.caveat else ""))
+        flags = self.node.run.check_f_options() + (" --strict" if row.caveat or self.node.run.strict else "")
+        lines.append(f"reproduce: kubecheck check -f {source}{flags}")
         return "\n".join(lines)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
