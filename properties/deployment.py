@@ -55,16 +55,19 @@ def _with_deadline(sc: DeploymentScope) -> Value:
 def _stuck_release(sc: DeploymentScope) -> Value:
     """A failing release (as _failing_release: the scope's, or an update never Ready) under a progress
     deadline; no pause (a paused Deployment is never timed out), no `rollout undo` (it would leave the
-    release), no faults, replicas fixed; at least one template edit when the failing release is an update."""
+    release), no faults, replicas fixed; at least one template edit when the failing release is an update, none
+    when it is the first (the Deployment is created with it)."""
     failing = _with_deadline(_failing_release(sc))
-    edits = failing.edits if failing.starts_fresh else max(1, failing.edits)
-    return attrs.evolve(failing, pauses=0, rollbacks=0, edits=edits)
+    if failing.starts_fresh:  # the first release fails: no edit (it would write a healthy template)
+        return attrs.evolve(failing, pauses=0, rollbacks=0, edits=0, edit_to=())
+    return attrs.evolve(failing, pauses=0, rollbacks=0, edits=max(1, failing.edits))
 
 
 def _deadline_no_faults(sc: DeploymentScope) -> Value:
-    """The scope with a progress deadline (600 s unless set), no faults, replicas fixed, no `rollout undo`
+    """The scope with a progress deadline (600 s unless set), no faults, replicas fixed, no pause (a pause
+    before the Deployment's next sync leaves DeploymentPaused until the user resumes), no `rollout undo`
     (with the Deployment's status as state it multiplies the small scope's states by 190: 17,324 -> 3,284,670)."""
-    return attrs.evolve(_with_deadline(_no_faults(sc)), rollbacks=0)
+    return attrs.evolve(_with_deadline(_no_faults(sc)), rollbacks=0, pauses=0)
 
 
 def _with_rollback(sc: DeploymentScope) -> Value:
@@ -263,9 +266,19 @@ def reported_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Valu
 
 def timed_out_keeps_failed_pods(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """ProgressDeadlineExceeded is reported, the template is still the failing release's, and its
-    ReplicaSet keeps its replicas and pods: nothing rolled back."""
+    ReplicaSet keeps its replicas and runs them all, as its status reports: nothing rolled back."""
     new = d.new_replicaset(ops, sc, s)
-    keeps = ops.or_(*[ops.and_(new[t], s.rs_replicas[t] > 0, d.active_pods(s, t) > 0) for t in range(len(s.rs_exists))])
+    keeps = ops.or_(
+        *[
+            ops.and_(
+                new[t],
+                s.rs_replicas[t] > 0,
+                d.active_pods(s, t) == s.rs_replicas[t],
+                s.rs_status_replicas[t] == s.rs_replicas[t],
+            )
+            for t in range(len(s.rs_exists))
+        ]
+    )
     return ops.and_(reported_deadline_exceeded(ops, sc, s), _failing_template(ops, sc, s), keeps)
 
 
@@ -642,10 +655,13 @@ PROPERTIES = (
         "rollout status` says it successfully rolled out",
         upstream="progress.go:syncRolloutStatus sets NewReplicaSetAvailable when DeploymentComplete "
         "(deployment_util.go) on the status calculateStatus (sync.go) computes; kubectl polymorphichelpers/"
-        "rollout_status.go:DeploymentStatusViewer.Status reads that status",
+        "rollout_status.go:DeploymentStatusViewer.Status reads that status. Not if the user pauses first: "
+        "sync.go:checkPausedConditions writes DeploymentPaused and a paused Deployment's sync() never runs "
+        "syncRolloutStatus",
         predicate=complete_and_running,
         adjust=_deadline_no_faults,
-        assumes="a progress deadline (600 s unless set); no faults, no rollout undo; replicas not changed by the user",
+        assumes="a progress deadline (600 s unless set); no faults, no pause, no rollout undo; replicas not changed by "
+        "the user",
         explain=_explain_progress,
         target=reported_complete,
         fairness=WEAK_FAIRNESS,
@@ -654,7 +670,7 @@ PROPERTIES = (
         name="deployment.timed_out_release_keeps_its_pods",
         kind="sometimes",
         doc="the progress deadline passes, ProgressDeadlineExceeded is reported, and the failing ReplicaSet keeps "
-        "its replicas and pods: nothing rolls back by itself (witness)",
+        "its replicas and runs them all: nothing rolls back by itself (witness)",
         upstream="progress.go:syncRolloutStatus only writes the condition; no controller acts on "
         "ProgressDeadlineExceeded (the rollout is not stopped or undone; `kubectl rollout undo` is the user's)",
         predicate=timed_out_keeps_failed_pods,

@@ -80,7 +80,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
-        "timed_out_release_keeps_its_pods": (W, 5),
+        "timed_out_release_keeps_its_pods": (W, 6),
     },
     "small": {
         "replicas_within_surge": (H, None),
@@ -107,7 +107,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
-        "timed_out_release_keeps_its_pods": (W, 5),
+        "timed_out_release_keeps_its_pods": (W, 6),
     },
     "small+recreate": {
         "replicas_within_surge": (H, None),
@@ -134,7 +134,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         # issue 13 item 2 (a progress deadline of 600 s: the adjusted scopes)
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
-        "timed_out_release_keeps_its_pods": (W, 11),
+        "timed_out_release_keeps_its_pods": (W, 12),
     },
 }
 
