@@ -50,3 +50,15 @@ def test_bmc_first_depth_equals_bfs_depth(preset: str, name: str) -> None:
 @pytest.mark.parametrize(("preset", "name"), CASES)
 def test_pdr_agrees_with_explicit_search(preset: str, name: str) -> None:
     check_pdr(WORKLOAD, preset, name)
+
+
+# -- liveness: recovery after a node failure (issue 14) -----------------------------------------------------------
+
+from liveness_crosscheck import check_lasso_agrees  # noqa: E402
+
+RECOVERY = {"recovers_after_node_failure": "HOLDS", "recovers_after_node_failure_without_intervention": "VIOLATED"}
+
+
+@pytest.mark.parametrize("name", sorted(RECOVERY))
+def test_recovery_lasso_agrees_with_fair_cycle_search(name: str) -> None:
+    check_lasso_agrees(WORKLOAD, "tiny", name, RECOVERY[name])

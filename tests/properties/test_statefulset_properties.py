@@ -47,6 +47,14 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "rolling_update_eventually_completes_with_broken_release": {"tiny": (V, 36), "small": (V, 129)},
     "scale_eventually_completes": {"tiny": (H, 169), "small": (H, 1362)},
     "condemned_claims_eventually_deleted": {"tiny": (V, 192), "small": (V, 1362)},
+    "revert_converges_without_manual_delete": {"tiny": (V, 64), "small": (V, 260)},
+    "revert_converges_with_forced_rollback": {"tiny": (H, 88), "small": (H, 398)},
+    "scale_down_proceeds_while_a_pod_is_unhealthy": {"tiny": (V, 56), "small": (V, 188)},
+    "scale_down_resumes_after_repair": {"tiny": (H, 102), "small": (H, 434)},
+    "rolling_update_proceeds_while_a_pod_is_unhealthy": {"tiny": (V, 102), "small": (V, 646)},
+    "rolling_update_resumes_after_repair": {"tiny": (H, 176), "small": (H, 1209)},
+    "recovers_after_node_failure": {"tiny": (H, 1041), "small": (H, 1251)},
+    "recovers_after_node_failure_without_intervention": {"tiny": (V, 633), "small": (V, 781)},
     "finished_or_deleted": {"tiny": (H, 169), "small": (H, 1362)},
     "live_revisions_kept": {"tiny": (H, 5664), "small": (H, 81016)},
     "history_truncated_oldest_first": {"tiny": (H, 5982), "small": (H, 86540)},
@@ -122,6 +130,14 @@ def test_liveness_properties_name_weak_fairness():
         "rolling_update_eventually_completes_with_broken_release",
         "scale_eventually_completes",
         "condemned_claims_eventually_deleted",
+        "revert_converges_without_manual_delete",
+        "revert_converges_with_forced_rollback",
+        "scale_down_proceeds_while_a_pod_is_unhealthy",
+        "scale_down_resumes_after_repair",
+        "rolling_update_proceeds_while_a_pod_is_unhealthy",
+        "rolling_update_resumes_after_repair",
+        "recovers_after_node_failure",
+        "recovers_after_node_failure_without_intervention",
     ]
     for p in LIVENESS:
         assert p.kind == "leads_to" and p.fairness.startswith(WEAK_FAIRNESS), p.name
@@ -218,3 +234,95 @@ def test_revisions_are_truncated_in_the_history_scope():
     before, after = r.trace.states[-2], r.trace.last
     assert prop.predicate(CONCRETE, r.trace.scope, before, after)  # the real truncation obeys the property
     assert "deleted: revisionHistoryLimit 1" in trace_text.steps(r.trace)[-1]
+
+
+# -- recovery (issue 14): failure modes of the cluster layer, forced rollback, node failure ------------------------
+
+
+def _by_name(short: str):
+    return next(p for p in sp.PROPERTIES if p.short == short)
+
+
+def _check(short: str, scope, model=st.MODEL):
+    """The property checked in ``scope`` as given (its own adjust switched off)."""
+    return run.check(Task(model, scope, [attrs.evolve(_by_name(short), adjust=lambda sc: sc)]))[0]
+
+
+def test_revert_without_manual_delete_stalls_at_the_pod_of_the_bad_revision():
+    """upstream processReplica returns at the first replica that is not Running and Ready (monotonic), before the
+    rolling update could delete it: after the revert the pod at the bad revision is never replaced."""
+    r = results("tiny")["revert_converges_without_manual_delete"]
+    labels = _labels(r.trace)
+    assert "user.edit_template" in labels and labels[-1] == "user.revert_template(to=0)"
+    assert not any(x.startswith(("user.delete_pod", "operator.")) for x in labels)
+    last = r.trace.last
+    stuck = [i for i in range(len(last.pod_phase)) if last.pod_phase[i] == cl.RUNNING and last.pod_rev[i] == 1]
+    assert stuck and last.template == 0 and r.trace.loop == len(r.trace.steps)
+    assert "kubectl delete pod" in r.property.explain(r.scope, last)
+
+
+@pytest.mark.parametrize("preset", ["tiny", "small"])
+def test_forced_rollback_is_what_makes_the_revert_converge(preset):
+    """The same scenario with the operator's delete (forced-rollback=true) HOLDS; without it, VIOLATED."""
+    assert results(preset)["revert_converges_with_forced_rollback"].verdict.value == H
+    assert results(preset)["revert_converges_without_manual_delete"].verdict.value == V
+    adjusted = _by_name("revert_converges_with_forced_rollback").adjust(st.PRESETS[preset])
+    assert adjusted.forced_rollback and adjusted.failure == "never-ready" and adjusted.reverts == 1
+
+
+def test_a_failed_pod_of_the_bad_release_heals_without_a_manual_delete():
+    """With failure=evicted (phase Failed) processReplica deletes the pod itself and recreates it at the update
+    revision, which the revert made the good one: no forced rollback needed (stateful_set_control.go:processReplica,
+    'Delete and recreate pods which finished running')."""
+    scope = attrs.evolve(
+        _by_name("revert_converges_without_manual_delete").adjust(st.PRESETS["tiny"]), failure="evicted"
+    )
+    assert _check("revert_converges_without_manual_delete", scope).verdict.value == H
+
+
+def test_scale_down_halts_while_the_current_revision_pod_is_unhealthy():
+    """The trace: web-0 and web-1 Ready, web-0's readiness probe starts failing, the user scales to 1, and nothing
+    deletes web-1 (processReplica stops at web-0 before processCondemned)."""
+    r = results("tiny")["scale_down_proceeds_while_a_pod_is_unhealthy"]
+    labels = _labels(r.trace)
+    assert "fault.failure_begins" in labels and labels[-1] == "user.scale(to=1)"
+    last = r.trace.last
+    assert last.replicas == 1 and last.pod_phase == (cl.RUNNING, cl.AVAILABLE) and last.pod_rev == (0, 0)
+    assert not any(last.pod_terminating) and r.trace.loop == len(r.trace.steps)
+    assert "processReplica waits" in r.property.explain(r.scope, last)
+
+
+def test_scale_down_does_not_halt_under_parallel():
+    """Parallel: runForAll without monotonic never blocks, so processCondemned deletes web-1 although web-0 is not
+    Ready (stateful_set_control.go:processCondemned, monotonic=false)."""
+    scope = attrs.evolve(
+        _by_name("scale_down_proceeds_while_a_pod_is_unhealthy").adjust(st.PRESETS["tiny"]), pod_management="Parallel"
+    )
+    assert _check("scale_down_proceeds_while_a_pod_is_unhealthy", scope).verdict.value == H
+
+
+@pytest.mark.parametrize("preset", ["tiny", "small"])
+def test_repair_resumes_what_the_unhealthy_pod_halted(preset):
+    for halted, resumed in (
+        ("scale_down_proceeds_while_a_pod_is_unhealthy", "scale_down_resumes_after_repair"),
+        ("rolling_update_proceeds_while_a_pod_is_unhealthy", "rolling_update_resumes_after_repair"),
+    ):
+        assert results(preset)[halted].verdict.value == V
+        assert results(preset)[resumed].verdict.value == H
+        assert _by_name(resumed).adjust(st.PRESETS[preset]).failure_repair == "user"
+
+
+def test_node_failure_recovery_needs_the_node_back_or_the_out_of_service_taint():
+    bad = results("tiny")["recovers_after_node_failure_without_intervention"]
+    labels = _labels(bad.trace)
+    assert any(x.startswith("fault.fail_node") for x in labels)
+    assert not any(x.startswith(("node.reconnect", "user.taint_out_of_service")) for x in labels)
+    assert results("tiny")["recovers_after_node_failure"].verdict.value == H
+
+
+def test_out_of_service_taint_alone_recovers_the_set():
+    """Without node.reconnect (the node never returns), the out-of-service taint is enough: taint eviction, PodGC's
+    gcTerminating force-delete, the 6-minute force detach, and the pod starts on the other node."""
+    scope = _by_name("recovers_after_node_failure").adjust(st.PRESETS["tiny"])
+    model = attrs.evolve(st.MODEL, commands=tuple(c for c in st.MODEL.commands if c.name != "node.reconnect"))
+    assert _check("recovers_after_node_failure", scope, model).verdict.value == H
