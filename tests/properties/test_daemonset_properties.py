@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import attrs
 import pytest
 
 from kubecheck.checker import run
@@ -35,6 +36,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "runs_on_every_eligible_node_with_relabels": {"tiny": (V, 181), "small": (V, 2360)},
     # small: 2,315 states since a node slot that never joined can no longer "reconnect" (it did: 4,394)
     "runs_on_every_eligible_node_with_partition": {"tiny": (V, 170), "small": (V, 2315)},
+    "recovers_after_node_failure": {"tiny": (H, 20), "small": (H, 32)},
+    "recovers_after_node_failure_without_intervention": {"tiny": (V, 6), "small": (V, 11)},
 }
 
 
@@ -47,9 +50,10 @@ def test_table_is_complete_and_documented():
     names = [p.name for p in dp.PROPERTIES]
     assert len(names) == len(set(names))
     assert {p.short for p in dp.PROPERTIES} == set(EXPECTED)
+    unadjusted = next(p for p in dp.PROPERTIES if p.short == "finished_or_stuck").adjust
     for p in dp.PROPERTIES:
         assert p.name.startswith("daemonset.") and p.doc and p.upstream
-        assert p.adjust is dp.PROPERTIES[-4].adjust or p.assumes, p.name
+        assert p.adjust is unadjusted or p.assumes, p.name
         assert (p.fairness != "") == p.is_liveness
 
 
@@ -95,3 +99,36 @@ def test_rollout_stuck_behind_pending_pod_on_no_schedule_node():
 def test_partition_for_ever_blocks_the_update():
     labels = _labels(results("tiny")["runs_on_every_eligible_node_with_partition"].trace)
     assert labels == ["fault.partition_node(node=0)"]
+
+
+# -- recovery after a node failure (issue 14) ---------------------------------------------------------------------
+
+
+def test_a_down_node_keeps_its_not_ready_daemon_pod_until_someone_intervenes():
+    """The daemon pod tolerates the unreachable/not-ready NoExecute taints for ever: nothing deletes it and it is
+    not Ready while the node is down (the lasso stays there)."""
+    r = results("tiny")["recovers_after_node_failure_without_intervention"]
+    assert _labels(r.trace) == ["fault.fail_node(node=0)"]
+    assert r.trace.last.pod_phase[0] == cl.RUNNING and not r.trace.last.pod_terminating[0]
+
+
+def test_out_of_service_taint_empties_the_failed_node():
+    """node.kubernetes.io/out-of-service is not among the daemon pod's tolerations: taint eviction, PodGC's
+    gcTerminating and manage (shouldContinueRunning false) leave the node without a pod; with node.reconnect
+    removed from the model the property still HOLDS."""
+    prop = next(p for p in dp.PROPERTIES if p.short == "recovers_after_node_failure")
+    scope = prop.adjust(ds.PRESETS["tiny"])
+    model = attrs.evolve(ds.MODEL, commands=tuple(c for c in ds.MODEL.commands if c.name != "node.reconnect"))
+    r = run.check(Task(model, scope, [attrs.evolve(prop, adjust=lambda sc: sc)]))[0]
+    assert r.verdict.value == "HOLDS"
+
+
+def test_a_template_that_tolerates_every_no_execute_taint_keeps_its_pod_on_an_out_of_service_node():
+    """tolerates=NoExecute (a key-less Exists toleration): no taint eviction by the out-of-service taint, and
+    manage keeps the pod; the node must return."""
+    prop = next(p for p in dp.PROPERTIES if p.short == "recovers_after_node_failure")
+    scope = attrs.evolve(prop.adjust(ds.PRESETS["tiny"]), tolerates=frozenset({"NoExecute"}))
+    names = {a.name for a in ds.MODEL.actions(scope)}
+    assert "user.taint_out_of_service" in names and "taint-eviction.evict_out_of_service_pod" not in names
+    r = run.check(Task(ds.MODEL, scope, [attrs.evolve(prop, adjust=lambda sc: sc)]))[0]
+    assert r.verdict.value == "VIOLATED"  # tainted, still down, the tolerating pod stays not Ready
