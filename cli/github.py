@@ -111,12 +111,10 @@ def annotation(f: Finding) -> str:
     """One workflow command for a finding, at the line of the field its property concerns."""
     where = f.location
     file = where.file if where is not None else f.file
+    if file == "<stdin>":  # no file of the repository to annotate: the run's summary only
+        file, where = "", None
     return command(
-        COMMANDS[f.level],
-        message(f),
-        file=file if file and file != "<stdin>" else None,
-        line=where.line if where is not None else None,
-        title=_title(f),
+        COMMANDS[f.level], message(f), file=file, line=where.line if where is not None else None, title=_title(f)
     )
 
 

@@ -164,3 +164,10 @@ def test_every_annotation_of_the_small_manifest_fits_and_names_the_field_line(re
         where = f.location
         assert where is not None and where.file == "app.yaml"
         assert where.field.rsplit(".", 1)[-1] in MANIFEST.splitlines()[where.line - 1]
+
+
+def test_findings_read_from_standard_input_are_annotations_of_the_run_not_of_a_file(report) -> None:
+    wr = report.workloads[0]
+    piped = attrs.evolve(report, workloads=(attrs.evolve(wr, source="<stdin>"),), rejected=())
+    [line] = github.render(piped).splitlines()
+    assert line.startswith("::warning title=daemonset.no_pod_on_ineligible_node VIOLATED (caveat) (daemonset/agent)::")
