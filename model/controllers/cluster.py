@@ -46,9 +46,28 @@ What is modelled, and the upstream behaviour it stands for (paraphrased):
   (an administrator deletes the Node object of a NotReady node). ``node.reconnect`` (network
   heals / machine reboots and re-registers) costs nothing and is never required to happen.
 
+* **Out-of-service taint** (non-graceful node shutdown; website
+  concepts/cluster-administration/node-shutdown.md; scope ``out-of-service``, with the
+  ``node-failure`` fault): ``user.taint_out_of_service`` puts
+  ``node.kubernetes.io/out-of-service=nodeshutdown:NoExecute`` on a node that is down (the
+  documented precondition: the machine is shut down; ``node_oos``). No workload pod here
+  tolerates it (a DaemonSet template that tolerates every NoExecute taint does:
+  ``PodTable.tolerates_out_of_service``), so the taint-eviction controller deletes the node's pods
+  at once (``taint-eviction.evict_out_of_service_pod``: Terminating), and PodGC's
+  ``gcTerminating`` (``pkg/controller/podgc/gc_controller.go``: a terminating pod on a node that
+  is not Ready *and* has the out-of-service taint) force-deletes them without a kubelet
+  (``pod-gc.delete_terminating_on_out_of_service_node``). The attach/detach controller's force
+  detach is :mod:`~kubecheck.model.controllers.volumes`' (time abstracted, the 6 minutes and the
+  taint's immediate detach are one step). When the node returns, ``node.reconnect`` also removes
+  the taint: the documented last step of the procedure (the administrator removes it once the
+  node is back) merged into the return, since nothing in between reads it.
+* **Pod failure modes** (never starts, never Ready, crash loops, evicted to phase Failed) are
+  :mod:`~kubecheck.model.controllers.failures`'; the ``FAILED`` phase is this layer's (a bound
+  pod whose containers are dead: ``>= CREATING`` but not ``>= RUNNING``), and ``PodTable``'s
+  ``can_start`` / ``can_ready`` hooks carry the failure modes' guards.
+
 Abstracted: time (minReadySeconds, grace periods and tolerations are single steps), node
-labels and taints other than the lifecycle ones, graceful node shutdown, the out-of-service
-taint (its effect is a force delete plus a force detach, both modelled separately).
+labels and taints other than the lifecycle and out-of-service ones, graceful node shutdown.
 """
 
 from __future__ import annotations

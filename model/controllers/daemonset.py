@@ -16,6 +16,11 @@ Upstream files and functions modelled (paraphrased):
 * Revisions (``constructHistory``): the hash of the current template; edits only move
   forward (a DaemonSet revert would reuse a hash; not modelled), so a revision is the index of
   the template and "updated" is ``pod_rev == template``.
+* Failure modes (scope ``failure``, ``failing-revision``, ``failing-node``, ``failure-onset``,
+  ``failure-repair``) are :mod:`...failures`'; the out-of-service taint (scope ``out-of-service``)
+  is :mod:`...cluster`'s, and ``NodeShouldRunDaemonPod``'s taint check makes a node that carries
+  it (untolerated: AddOrUpdateDaemonPodTolerations adds no toleration for it) neither run nor keep
+  a daemon pod.
 * The cluster (scheduler, kubelet, PodGC, faults) is :mod:`...cluster`, through its pod
   table's switches: daemon pods tolerate the not-ready and unreachable NoExecute taints for
   ever (``util/daemonset_util.go:AddOrUpdateDaemonPodTolerations`` adds them without
@@ -37,9 +42,11 @@ no canonicalisation hook, so symmetric states are **not** merged (a reduction of
 for later; the presets are small enough without it).
 
 Abstracted away, and why: time (minReadySeconds is one clock step; grace periods single steps);
-Failed/Succeeded pods and the failed-pod backoff (restartPolicy Always; crashes are a loss of
-readiness); status (no decision of the controller reads it); ControllerRevision history
-truncation; informer staleness and the race where the informer observes a create before
+the Succeeded phase and the failed-pod backoff (restartPolicy Always; a Failed pod comes only
+from the failure modes of :mod:`kubecheck.model.controllers.failures` — node-pressure eviction —
+and ``manage`` deletes it as ``podsShouldBeOnNode`` does, the back-off being time); status (no
+decision of the controller reads it); ControllerRevision history truncation; informer
+staleness and the race where the informer observes a create before
 ``SatisfiedExpectations`` (equivalent to a following sync whose manage has nothing to do);
 burstReplicas and slow-start batches (never reached at these sizes); kubelet admission of a
 pod bound before its node's labels changed. Node removal (``user.remove_node``) is the Node

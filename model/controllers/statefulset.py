@@ -42,9 +42,22 @@ apart from containers that still run after the object vanished (``pod_ghost``), 
 deletion and node deletion can produce a second running instance of one identity. Absent pods
 have node and revision 0 (canonical states).
 
+Failure modes (scope ``failure`` and friends; ``broken-release`` is ``failure=never-ready`` on
+edited templates) are the cluster layer's, :mod:`kubecheck.model.controllers.failures`: the
+kubelet refuses to start or to report Ready a pod they hit, crashes it after Ready, or evicts it
+to phase Failed; ``processReplica`` deletes a Failed pod and the sync waits for it to go (command
+``delete_failed_pod``). The documented forced rollback ("Forced rollback", website
+concepts/workloads/controllers/statefulset.md: after reverting a template whose pods never became
+Running and Ready, delete the pods stuck at the bad revision) is the operator's step
+``operator.delete_stuck_pod`` (scope ``forced-rollback``), which a property may assume: upstream
+needs it, since ``processReplica`` returns at the first replica that is not Running and Ready
+(monotonic) before ``updateStatefulSetAfterInvariantEstablished`` could delete the outdated pod;
+a Failed pod needs no such step (processReplica deletes it and recreates it at the update
+revision).
+
 Abstracted away, and why: time (minReadySeconds, grace periods, the 6-minute force detach are
-single steps); Failed/Succeeded pod phases (restartPolicy Always; crashes are modelled as a
-loss of readiness); status fields other than currentRevision (no controller decision reads
+single steps); the Succeeded phase (restartPolicy Always; the Failed phase comes only from
+node-pressure eviction); status fields other than currentRevision (no controller decision reads
 them); ControllerRevision numbers and truncation unless ``revision-history`` is on (without
 it no controller decision reads them); informer staleness and expectations (a sync sees the previous sync's writes);
 ``identityMatches``/``storageMatches`` repairs (nothing in the model corrupts labels); claim
