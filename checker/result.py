@@ -4,11 +4,17 @@ Verdicts (DESIGN.md): HOLDS (exhaustive for this instance), PROVED (inductive), 
 a trace), WITNESSED (a ``sometimes`` property reached, with a trace), UNREACHABLE (a
 ``sometimes`` property that exhaustive search never reached), INCONCLUSIVE (a bound, budget,
 interruption or solver ``unknown`` stopped the search first — never reported as holding).
+
+Every result the runner returns carries its :class:`Claim`: what the verdict covers, as it was
+run — the one instance of its scope, every value of the parameters an engine left symbolic (within
+their bounds), each value of a swept range, or nothing (a property not decided, or refused).
+The runner stamps it from the task the engine was actually given, never from what was asked.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from typing import Protocol
 
 import attrs
@@ -80,6 +86,62 @@ class Evidence(Protocol):
         ...
 
 
+#: What a :class:`Claim` covers: nothing (not run), one instance, every value of the symbolic
+#: parameters (one run), each value of a bounded range (one run per value).
+NOTHING, INSTANCE, ALL_VALUES, EACH_VALUE = "nothing", "instance", "all values", "each value"
+
+
+@attrs.frozen
+class Claim:
+    """What a verdict covers, stamped by :func:`kubecheck.checker.run.check` from what ran.
+
+    ``kind`` is :data:`INSTANCE` (the result's ``scope``, every parameter fixed),
+    :data:`ALL_VALUES` (an engine run with ``for_all`` left symbolic: a proof holds for every value
+    within ``bounds``, a trace is at the values the solver chose), :data:`EACH_VALUE` (a sweep: each
+    value of the bounded ``for_all`` range checked as its own instance) or :data:`NOTHING` (not
+    decided by any run: refused or not explored). ``for_all`` are scope field names, ``bounds``
+    (name, lo, hi) for those the user bounded. ``held`` names fields (cli name, value) a property's
+    adjustment derives from a symbolic parameter, held at the value it has at the scope's instance
+    for every value (``scale-to=2`` at replicas=3): the claim is about them as held.
+    """
+
+    kind: str = INSTANCE
+    for_all: tuple[str, ...] = ()
+    bounds: tuple[tuple[str, int | None, int | None], ...] = ()
+    held: tuple[tuple[str, str], ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.kind not in (NOTHING, INSTANCE, ALL_VALUES, EACH_VALUE):
+            raise ValueError(f"unknown claim kind {self.kind!r}")
+        if (self.kind in (ALL_VALUES, EACH_VALUE)) != bool(self.for_all):
+            raise ValueError(f"a claim over {self.kind} names its parameters, and only it")
+
+    def text(self, cli: Callable[[str], str] = str) -> str:
+        """For a reader: "instance", "all replicas, max-surge", "all replicas 1..20", "each replicas 1..4",
+        "nothing" (``cli`` maps a field name to its command-line name)."""
+        if self.kind in (NOTHING, INSTANCE):
+            return self.kind
+        spans = {name: (lo, hi) for name, lo, hi in self.bounds}
+        parts = []
+        for name in self.for_all:
+            lo, hi = spans.get(name, (None, None))
+            span = "" if lo is None and hi is None else f" {'' if lo is None else lo}..{'' if hi is None else hi}"
+            parts.append(cli(name) + span)
+        return f"{'all' if self.kind == ALL_VALUES else 'each'} {', '.join(parts)}"
+
+    def as_json(self) -> dict[str, object]:
+        """The claim in a JSON document: kind, the symbolic parameters with their bounds, the held fields."""
+        spans = {name: (lo, hi) for name, lo, hi in self.bounds}
+        return {
+            "kind": self.kind,
+            "for_all": {
+                name: {"lo": spans.get(name, (None, None))[0], "hi": spans.get(name, (None, None))[1]}
+                for name in self.for_all
+            },
+            "held": dict(self.held),
+        }
+
+
 @attrs.frozen
 class Result:
     """The verdict on one property."""
@@ -93,6 +155,7 @@ class Result:
     coverage: Coverage | None = None
     note: str = ""
     evidence: Evidence | None = None  # a PROVED verdict's proof
+    claim: Claim | None = None  # what the verdict covers (stamped by the runner; None: straight from an engine)
 
 
 def exit_code(results: list[Result]) -> int:

@@ -40,6 +40,24 @@ verdict says "PROVED for each of replicas 1..20": every instance proved, nothing
 outside the range. Where the parameter *can* be symbolic, bounds only restrict it (the proof is
 "for all values of replicas in 1..20", one run).
 
+**What a verdict covers.** Every result carries a :class:`~kubecheck.checker.result.Claim`
+stamped here from the task its engine was given: one instance (explicit search, or a symbolic
+engine with every parameter fixed), every value of the ``for_all`` parameters (a symbolic run
+with them left open), each value of a swept range, or nothing (refused, not explored). An
+answer never claims more than its run: with ``--for-all``, a property that only explicit search
+decides (``terminal``) is INCONCLUSIVE with the reason, never an explicit answer for the fixed
+instance; so is a property whose adjustment fixes a ``--for-all`` parameter (the shared-claim
+properties need minReadySeconds 0: leaving it symbolic would claim values the property does not
+speak about). Fields a property's adjustment *derives* from a symbolic parameter (a scale to
+replicas - 1) are held at their value at the scope's instance for every value, and the claim
+names them (``held``). A sweep adjusts the user's scope at each value.
+
+**The user's settings are never replaced.** ``Task.user_set`` names the fields the user gave
+(``--set``, ``--faults``); a property whose adjustment would change one (it speaks about
+ReadWriteOnce, the user set ReadWriteOncePod) is refused: :func:`check` raises ScopeError naming
+the value the property needs and the user's (exit 2). :func:`conflicts` lets a caller leave such
+properties out first (``check MODEL`` with no property named does).
+
 Budgets are for the whole run: ``timeout`` is one deadline shared by every exploration and
 solver call, and once an exploration is interrupted (Ctrl-C) or the deadline has passed, the
 properties not yet decided are INCONCLUSIVE without being explored.
@@ -54,13 +72,14 @@ from collections.abc import Callable, Mapping, Sequence
 import attrs
 
 from kubecheck.checker.explicit import bfs, fair_cycles
-from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Claim, Result, Stats, Verdict
 from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
 from kubecheck.checker.symbolic.encoder import Encoders, EncodingError
 from kubecheck.checker.task import ENGINES as ENGINES  # the engine names, for the CLI's --engine choice
 from kubecheck.checker.task import Budget, Deadline, Engine, Task
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.scopes import Scope, ScopeError, evolve
+from kubecheck.model.kernel.scopes import Scope, ScopeError, evolve, params
 
 #: The classes of property engines are chosen for (``terminal`` properties are safety properties
 #: that only explicit search decides).
@@ -99,6 +118,10 @@ LARGE: dict[str, tuple[tuple[Engine, int | None], ...]] = {
 SWEEP_AUTO: tuple[Engine, ...] = (kinduction, pdr)
 #: At most this many instances in a sweep.
 MAX_SWEEP = 100
+#: Values of a ``--for-all`` parameter at which a property's adjustment is probed (with the
+#: user's bounds): an adjustment that moves the parameter fixes it, one that moves another field
+#: derives that field from it.
+PROBES = (0, 1, 2, 3, 5, 8, 13)
 
 
 def beyond_explicit_search(scope: Scope) -> str | None:
@@ -132,7 +155,93 @@ def _skipped(prop: Property, scope: Scope, reason: str, engine: str = "explicit"
         engine,
         Stats(0, 0, 0, 0.0, False, reason),
         note=note or f"not explored: {reason}",
+        claim=Claim(NOTHING),
     )
+
+
+def _claimed(result: Result, task: Task) -> Result:
+    """``result`` with the claim of the run that gave it: ``task`` as its engine was given it."""
+    if not task.for_all:
+        return attrs.evolve(result, claim=Claim(INSTANCE))
+    spans = tuple((n, *task.bounds[n]) for n in task.for_all if n in task.bounds)
+    return attrs.evolve(result, claim=Claim(ALL_VALUES, task.for_all, spans))
+
+
+def _cli(scope: Scope) -> dict[str, tuple[str, Callable[..., str]]]:
+    return {name: (info.cli, info.show) for name, info in params(type(scope))}
+
+
+def conflicts(prop: Property, scope: Scope, user_set: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(cli name, the value ``prop`` needs, the user's value) per field of ``user_set`` that
+    ``prop``'s adjustment of ``scope`` changes (empty: the property speaks about the user's values)."""
+    adjusted = prop.adjust(scope)
+    cli = _cli(scope)
+    out = []
+    for name in user_set:
+        if name in cli and getattr(adjusted, name) != getattr(scope, name):
+            flag, show = cli[name]
+            out.append((flag, show(getattr(adjusted, name)), show(getattr(scope, name))))
+    return out
+
+
+def needs(prop: Property, found: Sequence[tuple[str, str, str]]) -> str:
+    """ "needs X=a (it assumes …), but you set X=b" for the :func:`conflicts` of ``prop``."""
+    values = " ".join(f"{flag}={value}" for flag, value, _ in found)
+    given = " ".join(f"{flag}={value}" for flag, _, value in found)
+    why = f" (it assumes {prop.assumes})" if prop.assumes else ""
+    return f"needs {values}{why}, but you set {given}"
+
+
+def refusal(prop: Property, found: Sequence[tuple[str, str, str]]) -> str:
+    """The one line that refuses ``prop`` because it needs other values than the user set (:func:`conflicts`)."""
+    unset = " and ".join(flag for flag, _, _ in found)
+    return f"{prop.name} {needs(prop, found)}; it is never checked with another value than yours (leave {unset} unset)"
+
+
+def _value(scope: Scope, name: str, v: int) -> object:
+    current = getattr(scope, name)
+    return IntOrPercent(v, current.is_percent) if isinstance(current, IntOrPercent) else v
+
+
+def symbolic_effect(
+    prop: Property, scope: Scope, for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]]
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """(fixed, held) of ``prop``'s adjustment of ``scope`` with ``for_all`` open.
+
+    ``fixed``: (cli name, a value of the range, the value the adjustment puts in its place) for each
+    ``for_all`` parameter the adjustment moves at some probed value (:data:`PROBES` within
+    ``bounds``, or every value of a range no longer than :data:`MAX_SWEEP`); ``held``: (cli name,
+    value at ``scope``) of the other fields it derives from them (they would differ at another
+    value, and stay as they are at ``scope`` in one symbolic run).
+    """
+    base = prop.adjust(scope)
+    cli = _cli(scope)
+    fixed: dict[str, tuple[str, str, str]] = {}
+    held: dict[str, None] = {}
+    for name in for_all:
+        current = getattr(scope, name, None)
+        if isinstance(current, bool) or not isinstance(current, (int, IntOrPercent)):
+            continue
+        lo, hi = bounds.get(name, (None, None))
+        if lo is not None and hi is not None and hi - lo < MAX_SWEEP:
+            probes: list[int] = list(range(lo, hi + 1))
+        else:
+            own = current.value if isinstance(current, IntOrPercent) else current
+            candidates = {v for v in (*PROBES, own, lo, hi) if v is not None}
+            probes = sorted(v for v in candidates if (lo is None or v >= lo) and (hi is None or v <= hi))
+        flag, show = cli[name]
+        for v in probes:
+            value = _value(scope, name, v)
+            try:
+                adjusted = prop.adjust(evolve(scope, **{name: value}))
+            except (ValueError, TypeError):
+                continue
+            if getattr(adjusted, name) != value and name not in fixed:
+                fixed[name] = (flag, show(value), show(getattr(adjusted, name)))
+            for field in cli:
+                if field not in for_all and getattr(adjusted, field) != getattr(base, field):
+                    held[field] = None
+    return list(fixed.values()), [(cli[n][0], cli[n][1](getattr(base, n))) for n in held]
 
 
 def _prefixed(status: Callable[[str], None] | None, label: str, prop: Property) -> Callable[[str], None]:
@@ -158,7 +267,7 @@ def _decide(
     say = _prefixed(status, engine.LABEL, prop)
     step = attrs.evolve(task, properties=(prop,), budget=Budget(timeout=timeout), depth=depth, status=say)
     [result] = engine.check(step)
-    return result
+    return _claimed(result, step)
 
 
 def check(task: Task) -> list[Result]:
@@ -166,6 +275,12 @@ def check(task: Task) -> list[Result]:
     if task.for_all and task.engine == "explicit":
         raise ValueError("--for-all needs a symbolic engine (bmc, kind, pdr or auto)")
     task = attrs.evolve(task, encoders=Encoders())  # this run's encodings, shared by its properties
+    refused = [(p, found) for p in task.properties if (found := conflicts(p, task.scope, task.user_set))]
+    if refused:
+        more = (
+            f" (and {len(refused) - 1} more propert{'y' if len(refused) == 2 else 'ies'})" if len(refused) > 1 else ""
+        )
+        raise ScopeError(refusal(*refused[0]) + more)
     groups: dict[Scope, list[int]] = {}
     for i, prop in enumerate(task.properties):
         adjusted = prop.adjust(task.scope)
@@ -203,10 +318,13 @@ class _Run:
     def group(self, task: Task, ids: list[int]) -> None:
         """The properties ``ids``, whose adjusted scope is ``task.scope``."""
         engine, for_all, scope, props = task.engine, task.for_all, task.scope, task.properties
+        held: dict[int, tuple[tuple[str, str], ...]] = {}
+        if for_all:
+            ids = [i for i in ids if not self.unhonoured(task, i, held)]
         refused = not_symbolic(scope, for_all) if for_all else None
         if refused and _sweepable(for_all, task.bounds):
             for i in ids:
-                self.results[i] = _sweep(task, props[i], self.clock)
+                self.results[i] = _sweep(task, props[i], self.clock, self.task.scope)
             return
         if refused:
             for i in ids:
@@ -235,7 +353,30 @@ class _Run:
                 and not self.stopped
             ]
         for i in symbolic:
-            self.results[i] = self.solve(task, props[i])
+            result = self.solve(task, props[i])
+            if held.get(i) and result.claim is not None and result.claim.kind == ALL_VALUES:
+                result = attrs.evolve(result, claim=attrs.evolve(result.claim, held=held[i]))
+            self.results[i] = result
+
+    def unhonoured(self, task: Task, i: int, held: dict[int, tuple[tuple[str, str], ...]]) -> bool:
+        """Whether property ``i`` cannot be decided with ``task.for_all`` open (its result is then
+        INCONCLUSIVE with the reason); fills ``held`` with the fields its adjustment derives from them."""
+        prop, names = task.properties[i], ", ".join(_cli(task.scope)[n][0] for n in task.for_all)
+        fixed, derived = symbolic_effect(prop, self.task.scope, task.for_all, task.bounds)
+        why = ""
+        if fixed:
+            moves = ", ".join(f"{flag}={needed} where {flag}={at}" for flag, at, needed in fixed)
+            assumes = f" (it assumes {prop.assumes})" if prop.assumes else ""
+            why = f"{prop.short} needs {moves}{assumes}; it is never checked with a value it would replace"
+        elif not (_symbolic_kind(prop) or prop.is_liveness):
+            why = f"{prop.kind} properties are decided by explicit search of one instance only"
+        if why:
+            self.results[i] = _skipped(
+                prop, task.scope, "not symbolic", task.engine, f"not decided for every value of {names}: {why}"
+            )
+            return True
+        held[i] = tuple(derived)
+        return False
 
     def explore(self, task: Task, safety: list[int], live: list[int]) -> None:
         """Explicit search: one exploration for the safety properties, one for the liveness ones."""
@@ -245,14 +386,15 @@ class _Run:
                 continue
             if self.clock.passed():
                 self.stopped = self.stopped or "timeout"
-            if self.stopped or too_big:
+            if self.stopped or too_big or task.for_all:
+                if self.stopped:
+                    reason, note = self.stopped, ""
+                elif too_big:
+                    reason, note = "beyond explicit search", f"not explored: {too_big}"
+                else:  # never asked for by group(): explicit search cannot leave a parameter open
+                    reason, note = "not symbolic", "not explored: explicit search fixes every parameter"
                 for i in chosen:
-                    self.results[i] = _skipped(
-                        task.properties[i],
-                        task.scope,
-                        self.stopped or "beyond explicit search",
-                        note="" if self.stopped else f"not explored: {too_big}",
-                    )
+                    self.results[i] = _skipped(task.properties[i], task.scope, reason, note=note)
                 continue
             limit = task.budget.max_states
             if task.engine == "auto" and limit is None:
@@ -261,7 +403,7 @@ class _Run:
             [engine] = DISPATCH["explicit", kind]
             explored = engine.check(attrs.evolve(task, properties=[task.properties[i] for i in chosen], budget=part))
             for i, result in zip(chosen, explored):
-                self.results[i] = result
+                self.results[i] = _claimed(result, task)
                 if result.stats.stop_reason == "interrupted":
                     self.stopped = "interrupted"
 
@@ -315,12 +457,14 @@ def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, in
     return count <= MAX_SWEEP
 
 
-def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
+def _sweep(task: Task, prop: Property, clock: Deadline, user: Scope) -> Result:
     """``prop`` on each instance of a bounded range of a parameter that cannot be symbolic.
 
-    PROVED (UNREACHABLE) when every instance is; the first VIOLATED (WITNESSED) instance's
-    result otherwise (its trace names the value); INCONCLUSIVE at the first instance that is,
-    with the values already proved.
+    Each instance is the user's scope ``user`` at that value, adjusted by the property (so what the
+    adjustment derives from the parameter follows it). PROVED (UNREACHABLE) when every instance
+    is; the first VIOLATED (WITNESSED) instance's result otherwise (its trace names the value);
+    INCONCLUSIVE at the first instance that is, with the values already proved. Every result
+    but a refusal claims :data:`EACH_VALUE` of the range.
     """
     scope, for_all, bounds, status = task.scope, task.for_all, task.bounds, task.status
     ranges = [range(_lo(bounds, n), _hi(bounds, n) + 1) for n in for_all]
@@ -334,13 +478,14 @@ def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
             f"not decided: a sweep over {where} decides always, step and sometimes properties only",
         )
     steps = DISPATCH[task.engine, SAFETY] if task.engine in ("bmc", "kind", "pdr") else SWEEP_AUTO
+    each = Claim(EACH_VALUE, tuple(for_all), tuple((n, _lo(bounds, n), _hi(bounds, n)) for n in for_all))
     proved: list[str] = []
     started = time.monotonic()
     last: Result | None = None
     for values in itertools.product(*ranges):
         point = dict(zip(for_all, values))
         label = ", ".join(f"{n}={v}" for n, v in point.items())
-        instance = evolve(scope, **point)
+        instance = prop.adjust(evolve(user, **point))
         validate = getattr(instance, "validate", None)
         try:
             if validate is not None:
@@ -350,13 +495,14 @@ def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
         one = attrs.evolve(task, scope=instance, for_all=(), bounds={})
         for engine in steps:
             if clock.passed():
-                return _skipped(
+                stopped = _skipped(
                     prop,
                     scope,
                     "timeout",
                     engine.ENGINE,
                     f"stopped by the timeout after {len(proved)} instance(s) of {where}",
                 )
+                return stopped if last is None else attrs.evolve(stopped, claim=each)  # some instances ran
             say = None if status is None else (lambda what, label=label: status(f"{label}: {what}"))
             last = _decide(engine, one, prop, clock.left(), task.depth, say)
             if last.verdict is not Verdict.INCONCLUSIVE:
@@ -364,11 +510,13 @@ def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
         assert last is not None
         if last.verdict in (Verdict.VIOLATED, Verdict.WITNESSED):
             before = f"; {', '.join(proved)} proved before it" if proved else ""
-            return attrs.evolve(last, note=f"{last.note} (sweep over {where}: found at {label}{before})")
+            return attrs.evolve(last, note=f"{last.note} (sweep over {where}: found at {label}{before})", claim=each)
         if last.verdict is Verdict.INCONCLUSIVE:
             before = f"{', '.join(proved)} proved before it" if proved else "none proved before it"
             return attrs.evolve(
-                last, note=f"at {label}: {last.note} (sweep over {where}: {before}; not a proof for the range)"
+                last,
+                note=f"at {label}: {last.note} (sweep over {where}: {before}; not a proof for the range)",
+                claim=each,
             )
         proved.append(label)
     assert last is not None
@@ -385,6 +533,7 @@ def _sweep(task: Task, prop: Property, clock: Deadline) -> Result:
         None,
         f"{what} for each of {where} ({len(proved)} instances, each by {last.engine} at its own size, "
         f"{seconds:.2f} s in all); nothing is claimed outside that range",
+        claim=each,
     )
 
 

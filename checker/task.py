@@ -216,7 +216,10 @@ class Task:
 
     ``for_all`` names scope parameters left symbolic (a proof then holds for every value, within
     ``bounds`` where given); ``depth`` bounds BMC, k-induction and lasso search (None: each
-    engine's default).
+    engine's default). ``user_set`` names the scope fields whose values the user gave
+    (``--set``, ``--faults``; a manifest's own fields): a property whose ``adjust`` would change
+    one is refused (:func:`kubecheck.checker.run.check` raises ScopeError naming both values),
+    never checked with another value.
     """
 
     model: Model
@@ -230,6 +233,7 @@ class Task:
     progress: Callable[[Progress], None] | None = attrs.field(default=None, eq=False)
     status: Callable[[str], None] | None = attrs.field(default=None, eq=False)
     encoders: Encoders = attrs.field(factory=Encoders, eq=False, repr=False)
+    user_set: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
     def __attrs_post_init__(self) -> None:
         if self.engine not in ENGINES:

@@ -6,6 +6,12 @@ would); ``--for-all`` leaves parameters symbolic for the symbolic engines. One
 are rendered as text (:mod:`kubecheck.cli.report_text`), a ``kubecheck.report/1`` JSON document
 or ITF traces (:mod:`kubecheck.cli.documents`), and ``--certificate`` writes the SMT-LIB
 certificate of every invariant proof.
+
+The fields the user set (``--set``, ``--faults``) are the task's ``user_set``: a property that
+speaks about another value of one of them is never checked with that other value. Named on the
+command line, it is refused (exit 2, one line naming its value and the user's); when no property
+is named, it is left out of the run and the report says which and why (every property left out:
+exit 2).
 """
 
 from __future__ import annotations
@@ -43,6 +49,27 @@ def build_scope(model: Model, request: ScopeRequest) -> Scope:
             raise InputError("--faults and --set faults=… both given; use one of them")
         settings["faults"] = request.faults
     return scopes.with_settings(model.presets[preset], settings)
+
+
+def user_set(model: Model, request: ScopeRequest) -> tuple[str, ...]:
+    """The scope fields the user gave a value (``--set`` names, ``faults`` with ``--faults``)."""
+    by_cli = {info.cli: field for field, info in scopes.params(model.scope_cls)}
+    names = [by_cli[key] for key in scopes.parse_settings(request.pairs) if key in by_cli]
+    if request.faults is not None and "faults" in by_cli:
+        names.append(by_cli["faults"])
+    return tuple(dict.fromkeys(names))
+
+
+def left_out(props: Sequence[Property], scope: Scope, given: Sequence[str]) -> tuple[list[Property], list[str]]:
+    """The properties that speak about the user's settings, and a line for each one left out."""
+    kept, lines = [], []
+    for prop in props:
+        found = run.conflicts(prop, scope, given)
+        if found:
+            lines.append(f"{prop.short} {run.needs(prop, found)}")
+        else:
+            kept.append(prop)
+    return kept, lines
 
 
 def symbolic_params(model: Model, names: str | None) -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
@@ -106,6 +133,14 @@ def check_model(
         model = catalog.model(model_name)
         props = catalog.properties(model.name, property_names)
         scope = build_scope(model, request)
+        given = user_set(model, request)
+        omitted: list[str] = []
+        if not property_names:  # every property of the model: those about other settings are left out
+            props, omitted = left_out(props, scope, given)
+            if not props:
+                raise InputError(
+                    f"every property of {model.name} needs a value other than one you set: " + "; ".join(omitted)
+                )
         symbolic, bounds = symbolic_params(model, engine.for_all)
         if symbolic and engine.engine == "explicit":
             raise InputError("--for-all needs a symbolic engine: --engine pdr, bmc, kind or auto")
@@ -122,6 +157,7 @@ def check_model(
             depth=engine.depth,
             status=status.say,
             bounds=bounds,
+            user_set=given,
         )
         started = time.perf_counter()
         try:
@@ -132,15 +168,25 @@ def check_model(
         if engine.certificate is not None:
             write_certificates(task, results, engine.certificate, output.quiet)
     code = exit_code(results)
-    render(model, request.preset, task, results, elapsed, output)
+    render(model, request.preset, task, results, elapsed, output, omitted)
     return code
 
 
-def render(model: Model, preset: str, task: Task, results: list[Result], elapsed: float, output: Output) -> None:
-    """The report of one run in the asked format: text, a JSON document, or ITF traces."""
+def render(
+    model: Model,
+    preset: str,
+    task: Task,
+    results: list[Result],
+    elapsed: float,
+    output: Output,
+    omitted: Sequence[str] = (),
+) -> None:
+    """The report of one run in the asked format: text, a JSON document, or ITF traces.
+
+    ``omitted``: a line per property left out because it needs a value other than the user's."""
     code = exit_code(results)
     if output.fmt == "text":
-        text_ = report_text.render(model, preset, task.scope, results, task.budget, elapsed, code)
+        text_ = report_text.render(model, preset, task.scope, results, task.budget, elapsed, code, omitted)
         write(text_, output.out, output.quiet)
     elif output.fmt == "json":
         doc = documents.report_document(model, preset, task.scope, task.budget, results, code)

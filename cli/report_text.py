@@ -4,8 +4,11 @@ Everything here turns engine results (:mod:`kubecheck.checker.result`) into line
 decided. Sections, in order:
 
 1. header: the model, its Kubernetes version, the scope (preset, changes, every value);
-2. the verdict table, then notes: properties checked in an adjusted scope ("assumes"), and
-   searches that stopped early;
+2. the verdict table — each row names the engine and what its verdict covers (``covers``: the
+   scope, the property's adjusted scope, every value of the ``--for-all`` parameters, each value
+   of a swept range, or nothing) — then notes: properties checked in an adjusted scope
+   ("assumes"), fields held while parameters were open, searches that stopped early, and the
+   properties left out because they need a value other than the user set;
 3. one block per VIOLATED / WITNESSED result: the trace, the property's values at the last
    state, the reproduce and replay commands; violations with one root cause
    (:mod:`kubecheck.manifest.grouping`) share one block, which names every property the run
@@ -24,13 +27,13 @@ from collections.abc import Sequence
 import attrs
 
 from kubecheck.checker.explicit.bfs import DECIDED
-from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, Result, Verdict
 from kubecheck.checker.task import Budget
 from kubecheck.cli import help_command, text, trace_text
 from kubecheck.manifest.grouping import group_results
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.scopes import Scope, describe
+from kubecheck.model.kernel.scopes import Scope, describe, params
 from kubecheck.model.kernel.traces import Trace
 
 EXIT_MEANING = {
@@ -69,7 +72,22 @@ def header(
     return lines
 
 
-def verdict_table(results: Sequence[Result]) -> list[str]:
+def covers(result: Result, user_scope: Scope) -> str:
+    """What a row's verdict covers: "scope" (the header's), "adjusted scope" (the property's
+    assumptions, in the notes), "all replicas, max-surge", "each replicas 1..4", or "nothing"."""
+    claim = result.claim
+    if claim is None:
+        return "?"  # a result that did not come through the runner: says nothing of its coverage
+    if claim.kind in (ALL_VALUES, EACH_VALUE):
+        cli = {name: info.cli for name, info in params(type(result.scope))}
+        return claim.text(lambda name: cli.get(name, name))
+    if claim.kind != "instance":
+        return claim.kind
+    base = result.property.adjust(user_scope)
+    return "scope" if describe(base) == describe(user_scope) else "adjusted scope"
+
+
+def verdict_table(results: Sequence[Result], user_scope: Scope) -> list[str]:
     rows = [
         [
             r.property.short,
@@ -78,11 +96,13 @@ def verdict_table(results: Sequence[Result]) -> list[str]:
             text.count(r.stats.states),
             text.count(r.stats.transitions),
             str(r.stats.depth),
+            covers(r, user_scope),
             text.seconds(r.stats.seconds),
         ]
         for r in results
     ]
-    return text.table(["property", "verdict", "engine", "states", "transitions", "depth", "seconds"], rows, "<<<>>>>")
+    headers = ["property", "verdict", "engine", "states", "transitions", "depth", "covers", "seconds"]
+    return text.table(headers, rows, "<<<>>><>")
 
 
 def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
@@ -95,6 +115,12 @@ def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
         if changed:
             what = r.property.assumes or "an adjusted scope"
             lines.append(f"{r.property.short} assumes {what}: checked with {' '.join(text.settings(changed))}")
+        held = r.claim.held if r.claim is not None else ()
+        if held:
+            lines.append(
+                f"{r.property.short} ({r.engine}): {' '.join(text.settings(held))} at every value of the --for-all "
+                "parameters (the scope's value: the property's adjustment derives it from them)"
+            )
         chosen = [(k, v) for k, v in describe(r.scope) if adjusted.get(k) != v]
         if chosen:  # a symbolic engine's trace, with the values it chose for the --for-all parameters
             lines.append(
@@ -233,15 +259,32 @@ def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
     )
 
 
+def omitted_lines(omitted: Sequence[str]) -> list[str]:
+    """The properties left out of the run because they need a value other than the user set."""
+    if not omitted:
+        return []
+    return [f"not checked ({text.plural(len(omitted), 'property', 'properties')} about other values than yours):"] + [
+        f"  {line}" for line in omitted
+    ]
+
+
 def render(
-    model: Model, preset: str, user_scope: Scope, results: Sequence[Result], budget: Budget, elapsed: float, code: int
+    model: Model,
+    preset: str,
+    user_scope: Scope,
+    results: Sequence[Result],
+    budget: Budget,
+    elapsed: float,
+    code: int,
+    omitted: Sequence[str] = (),
 ) -> str:
-    """The whole text report of one ``kubecheck check`` run."""
+    """The whole text report of one ``kubecheck check`` run (``omitted``: a line per property left
+    out because it needs a value other than the user set)."""
     preset_scope = model.presets[preset]
     lines = header(model, preset, user_scope, trace_text.scope_changes(user_scope, preset_scope), budget)
-    lines += [""] + verdict_table(results)
+    lines += [""] + verdict_table(results, user_scope)
     groups = group_results(results)
-    extra = notes(user_scope, results) + grouped_note(results, groups)
+    extra = notes(user_scope, results) + grouped_note(results, groups) + omitted_lines(omitted)
     if extra:
         lines += [""] + extra
     first = {members[0]: (members, trace) for _, members, trace in groups}

@@ -26,7 +26,7 @@ import enum
 
 import attrs
 
-from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.result import ALL_VALUES, Result, Verdict
 from kubecheck.checker.task import Task
 from kubecheck.manifest.workloads import Workload
 from kubecheck.model.kernel.property import Property
@@ -94,14 +94,15 @@ class Step:
 
     def method(self, result: Result) -> str:
         """The method a decided row names: the engine, and the parameters a proof covers."""
-        for_all = self.task.for_all
-        if result.verdict is Verdict.PROVED and for_all and "all values" in result.note:
-            return f"{result.engine} (all values of {', '.join(for_all)})"
+        claim = result.claim
+        if result.verdict is Verdict.PROVED and claim is not None and claim.kind == ALL_VALUES:
+            return f"{result.engine} (all values of {', '.join(claim.for_all)})"
         return ENGINE_NAMES.get(result.engine, result.engine)
 
     def size(self, prop: Property, result: Result) -> str:
-        """The instance a decided row names."""
-        if self.proved_size and result.verdict is Verdict.PROVED:
+        """The instance a decided row names (``proved_size`` only for a proof that covers every value)."""
+        claim = result.claim
+        if self.proved_size and result.verdict is Verdict.PROVED and claim is not None and claim.kind == ALL_VALUES:
             return self.proved_size
         return self.sizes[self.task.properties.index(prop)]
 
