@@ -19,8 +19,9 @@ cannot reach (N/A) and INCONCLUSIVE rows that do not count have no result: a SAR
 every result into an alert, and these are not ones (``--format github`` gives them notices).
 
 A result is anchored at the line of the field its property concerns (:data:`PROPERTY_FIELDS`:
-``spec.strategy.rollingUpdate.maxSurge``, ``spec.replicas``, …; the first the document writes,
-else its ``metadata.name``, ``kind``, its first line), from the loader's line map
+``spec.strategy.rollingUpdate.maxSurge``, ``spec.replicas``, …; the first the document writes;
+for a property without a row, its workload's rollout settings, :data:`MODEL_FIELDS`; else its
+``metadata.name``, ``kind``, its first line), from the loader's line map
 (:attr:`kubecheck.manifest.report.WorkloadReport.lines`). Its counterexample is one
 ``codeFlows[0].threadFlows[0]`` with one location per trace step, the initial state (step 0)
 first: the message is the step as the text report words it (the actor in brackets, the action,
@@ -77,6 +78,7 @@ _D_ROLLOUT = ("spec.strategy", "spec.template")
 _D_HISTORY = ("spec.revisionHistoryLimit", "spec.template")
 _D_PAUSED = ("spec.paused", "spec.replicas")
 _D_CLAIM = ("spec.template.spec.volumes",)
+_D_DEADLINE = ("spec.progressDeadlineSeconds", "spec.strategy", "spec.template")
 _REPLICAS = ("spec.replicas",)
 _S_POLICY = ("spec.podManagementPolicy", "spec.replicas")
 _S_UPDATE = ("spec.updateStrategy.rollingUpdate.maxUnavailable", "spec.updateStrategy", "spec.template")
@@ -84,6 +86,7 @@ _S_PARTITION = ("spec.updateStrategy.rollingUpdate.partition", "spec.updateStrat
 _S_CLAIMS = ("spec.volumeClaimTemplates[0].spec.accessModes", "spec.volumeClaimTemplates")
 _S_RETENTION = ("spec.persistentVolumeClaimRetentionPolicy", "spec.volumeClaimTemplates")
 _S_HISTORY = ("spec.revisionHistoryLimit", "spec.template")
+_S_ORDERED = ("spec.podManagementPolicy", "spec.updateStrategy", "spec.replicas")
 _DS_SURGE = ("spec.updateStrategy.rollingUpdate.maxSurge", "spec.updateStrategy.rollingUpdate", "spec.updateStrategy")
 _DS_UNAVAILABLE = (
     "spec.updateStrategy.rollingUpdate.maxUnavailable",
@@ -95,9 +98,10 @@ _DS_NODES = (
     "spec.template.spec.affinity.nodeAffinity",
     "spec.template.spec.tolerations",
 )
+_DS_FAILURE = ("spec.template.spec.tolerations", "spec.updateStrategy")
 
 #: The manifest fields each property speaks about, most specific first: a finding is anchored at
-#: the first one the document writes (a property not listed falls back to the object's name).
+#: the first one the document writes (a property not listed: :data:`MODEL_FIELDS`; then the object's name).
 PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.replicas_within_surge": _D_SURGE,
     "deployment.live_pods_within_surge": _D_SURGE,
@@ -125,6 +129,9 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.no_writer_on_read_only_many": _D_CLAIM,
     "deployment.pod_waits_for_multi_attach": _D_CLAIM,
     "deployment.rollout_completes_with_shared_claim": _D_CLAIM,
+    "deployment.stuck_rollout_reported": _D_DEADLINE,
+    "deployment.complete_rollout_reported": _D_DEADLINE,
+    "deployment.timed_out_release_keeps_its_pods": _D_DEADLINE,
     "statefulset.at_most_one_pod_object_per_identity": _REPLICAS,
     "statefulset.at_most_one_running_instance": _REPLICAS,
     "statefulset.at_most_one_running_instance_with_force_delete": _REPLICAS,
@@ -154,6 +161,15 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "statefulset.pod_waits_for_multi_attach": _S_CLAIMS,
     "statefulset.pod_waiting_for_volume_eventually_runs": _S_CLAIMS,
     "statefulset.pod_waiting_for_volume_eventually_runs_after_force_delete": _S_CLAIMS,
+    "statefulset.pod_reattaches_claim_after_rescheduling": _S_CLAIMS,
+    "statefulset.revert_converges_without_manual_delete": _S_ORDERED,
+    "statefulset.revert_converges_with_forced_rollback": _S_ORDERED,
+    "statefulset.scale_down_proceeds_while_a_pod_is_unhealthy": _S_POLICY,
+    "statefulset.scale_down_resumes_after_repair": _S_POLICY,
+    "statefulset.rolling_update_proceeds_while_a_pod_is_unhealthy": _S_ORDERED,
+    "statefulset.rolling_update_resumes_after_repair": _S_ORDERED,
+    "statefulset.recovers_after_node_failure": _REPLICAS,
+    "statefulset.recovers_after_node_failure_without_intervention": _REPLICAS,
     "daemonset.at_most_one_pod_per_node": _DS_SURGE,
     "daemonset.at_most_two_pods_per_node_while_surging": _DS_SURGE,
     "daemonset.at_most_two_pods_per_node_while_surging_with_evictions": _DS_SURGE,
@@ -167,6 +183,15 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "daemonset.runs_on_every_eligible_node": _DS_NODES,
     "daemonset.runs_on_every_eligible_node_with_relabels": _DS_NODES,
     "daemonset.runs_on_every_eligible_node_with_partition": ("spec.updateStrategy", *_DS_NODES),
+    "daemonset.recovers_after_node_failure": _DS_FAILURE,
+    "daemonset.recovers_after_node_failure_without_intervention": _DS_FAILURE,
+}
+
+#: Where a property missing from :data:`PROPERTY_FIELDS` is anchored: its workload's rollout settings.
+MODEL_FIELDS: dict[str, tuple[str, ...]] = {
+    "deployment": ("spec.strategy", "spec.replicas"),
+    "statefulset": ("spec.updateStrategy", "spec.podManagementPolicy", "spec.replicas"),
+    "daemonset": ("spec.updateStrategy",),
 }
 
 #: The manifest fields a user's (or the volume controller's) step touches, by command; a step of
@@ -213,7 +238,8 @@ class Finding:
     @property
     def location(self) -> Location | None:
         """The line of the field the property concerns (module docstring), None when the lines are unknown."""
-        return self.workload.locate(PROPERTY_FIELDS.get(self.row.result.property.name, ()))
+        prop = self.row.result.property
+        return self.workload.locate(PROPERTY_FIELDS.get(prop.name) or MODEL_FIELDS.get(prop.model, ()))
 
     @property
     def file(self) -> str:

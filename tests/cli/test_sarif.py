@@ -250,7 +250,7 @@ def test_suggested_fixes_plug_in_as_sarif_fix_objects(small, validator) -> None:
     """The hook issue 16 fills: a function of the workload and the row giving SARIF ``fix`` objects."""
 
     def fixes(wr, row):
-        where = wr.locate(sarif.PROPERTY_FIELDS[row.result.property.name])
+        where = wr.locate(sarif.PROPERTY_FIELDS.get(row.result.property.name, ("kind",)))
         return [
             {
                 "description": {"text": "an example fix"},
@@ -280,6 +280,15 @@ def test_suggested_fixes_plug_in_as_sarif_fix_objects(small, validator) -> None:
 )
 def test_manifest_paths_become_relative_uris_absolute_file_uris_and_stdin_none(path: str, uri: str | None) -> None:
     assert sarif.artifact_uri(path) == uri
+
+
+def test_every_property_of_the_catalog_says_which_manifest_field_it_concerns() -> None:
+    """A new property gets a row in ``cli/sarif.py`` PROPERTY_FIELDS (else its findings sit at the
+    workload's rollout settings, MODEL_FIELDS, which may not be the field it speaks about)."""
+    missing = [
+        p.name for model in catalog.MODELS for p in catalog.properties(model) if p.name not in sarif.PROPERTY_FIELDS
+    ]
+    assert not missing, f"add these to cli/sarif.py PROPERTY_FIELDS: {', '.join(missing)}"
 
 
 def test_every_property_named_in_the_anchor_tables_exists_and_the_fields_are_paths() -> None:
