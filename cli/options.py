@@ -29,9 +29,11 @@ from kubecheck.manifest.validation import VALIDATE_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Output formats of every command; ``check -f`` adds ``junit``, ``sarif`` and ``github``.
+#: Output formats of every command; ``check -f`` adds ``junit``, ``sarif`` and ``github`` (reports of manifests:
+#: ``check MODEL`` refuses them).
 FORMATS = ("text", "json", "itf")
-CHECK_FORMATS = (*FORMATS, "junit", "sarif", "github")
+MANIFEST_FORMATS = ("junit", "sarif", "github")
+CHECK_FORMATS = (*FORMATS, *MANIFEST_FORMATS)
 
 
 @attrs.frozen
