@@ -9,8 +9,10 @@ import pytest
 import yaml
 from manifest_texts import deployment, statefulset
 
+from kubecheck import manifest
 from kubecheck.manifest import loader
 from kubecheck.manifest.errors import ManifestError
+from kubecheck.manifest.report import Location, ManifestReport, WorkloadReport, anchored
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -111,3 +113,32 @@ def test_field_lines_refuses_paths_the_document_does_not_write() -> None:
 def test_safe_loading_is_unchanged_python_tags_are_still_refused() -> None:
     with pytest.raises(ManifestError, match="invalid YAML"):
         loader.parse_stream("kind: X\nx: !!python/object/apply:os.system [echo]\n", "s")
+
+
+def test_each_workload_of_a_report_gets_the_lines_of_its_own_document(write) -> None:
+    """``report.anchored``: a List's items share a document and are told apart by kind, name and namespace."""
+    items = "".join(
+        "- "
+        + "\n  ".join(
+            deployment("web", replicas=n).replace("{name: web}", f"{{name: web, namespace: {ns}}}").splitlines()
+        )
+        + "\n"
+        for ns, n in (("blue", 2), ("green", 4))
+    )
+    path = write("apps.yaml", "apiVersion: v1\nkind: List\nitems:\n" + items + "---\n" + statefulset("db"))
+    found = manifest.read_workloads([str(path)])
+    bare = ManifestReport((str(path),), tuple(WorkloadReport(w, (), (), 0.0) for w in found.workloads), (), (), 0.0)
+    assert all(wr.locate(("spec.replicas",)) is None for wr in bare.workloads)  # no lines: nothing to point at
+    report = anchored(bare, loader.read_sources([str(path)]).documents)
+    source = path.read_text().splitlines()
+    shown = []
+    for wr in report.workloads:
+        where = wr.locate(("spec.strategy", "spec.replicas"))
+        assert where is not None and where.file == str(path) and where.field == "spec.replicas"
+        shown.append((wr.workload.ref, wr.workload.obj.meta.namespace, source[where.line - 1].strip()))
+        assert wr.locate(("spec.nothing",)) == Location(str(path), wr.lines["metadata.name"], "metadata.name")
+    assert shown == [
+        ("deployment/web", "blue", "replicas: 2"),
+        ("deployment/web", "green", "replicas: 4"),
+        ("statefulset/db", "default", "replicas: 3"),
+    ]
