@@ -5,7 +5,8 @@ beyond pytest (kubecheck's own test suite loads it too). With ``--kubecheck PATH
 files or directories, read as ``kubecheck check -f`` reads them, all together, so that a claim,
 a budget or a Service in one file reaches the workload in another):
 
-* **collection**: the paths are added to pytest's arguments; each manifest file holding a
+* **collection**: the paths are what pytest collects (``pytest --kubecheck k8s/`` checks the
+  manifests only; with test paths given, ``pytest tests/ --kubecheck k8s/``, both); each manifest file holding a
   workload is a test file, each workload a collector (``Deployment/web``; ``[ReadWriteMany]``
   when a claim of unknown access mode is checked one way per mode), and each property of
   ``check -f``'s selection for it a test item::
@@ -177,9 +178,10 @@ class KubecheckRun:
         for line in self.manifests.rejected:
             self.rejected.setdefault(_source(line), []).append(line)
         self.files = set(self.workloads) | set(self.rejected)
-        for p in sources:
-            if p not in config.args:
-                config.args.append(p)
+        if config.args_source is not pytest.Config.ArgsSource.ARGS:
+            config.args[:] = sources  # `pytest --kubecheck k8s/`: the manifests are what this run checks
+        else:
+            config.args += [p for p in sources if p not in config.args]  # `pytest tests/ --kubecheck k8s/`: both
         self.deadline: Deadline | None = None
         self.watchdog: Watchdog | None = None
 

@@ -74,6 +74,16 @@ def test_without_kubecheck_the_plugin_is_inert(pytester: pytest.Pytester) -> Non
     assert not [line for line in result.stdout.lines if line.startswith("kubecheck:")]  # no header line either
 
 
+def test_the_manifests_alone_are_collected_unless_test_paths_are_given_too(pytester: pytest.Pytester) -> None:
+    (pytester.path / "single.yaml").write_text(ONE_REPLICA)
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    alone = pytester.runpytest_inprocess("--kubecheck", "single.yaml", "--collect-only", "-q")
+    ids = [line for line in alone.stdout.lines if "::" in line]
+    assert ids and all(i.startswith("single.yaml::Deployment/single::deployment.") for i in ids)
+    both = pytester.runpytest_inprocess("test_plain.py", "--kubecheck", "single.yaml", "--collect-only", "-q")
+    assert [line for line in both.stdout.lines if "::" in line] == ["test_plain.py::test_plain", *ids]
+
+
 def test_each_workload_and_property_is_one_item(pytester: pytest.Pytester) -> None:
     path = copy_example(pytester, DAEMONSET)
     (pytester.path / "k8s" / "single.yaml").write_text(ONE_REPLICA)
@@ -93,7 +103,7 @@ def test_each_workload_and_property_is_one_item(pytester: pytest.Pytester) -> No
 
 def test_exactly_the_rows_check_f_counts_fail_with_the_trace_as_message(pytester: pytest.Pytester) -> None:
     copy_example(pytester, DAEMONSET)
-    result = pytester.runpytest_inprocess("--kubecheck", "k8s", "k8s", "--junitxml=report.xml", "-rf")
+    result = pytester.runpytest_inprocess("--kubecheck", "k8s", "--junitxml=report.xml", "-rf")
     failing = counted_failing(DAEMONSET)
     assert failing == {"daemonset.finished_or_stuck"}
     result.assert_outcomes(passed=9 - len(failing), failed=len(failing))
@@ -117,7 +127,7 @@ def test_exactly_the_rows_check_f_counts_fail_with_the_trace_as_message(pytester
 def test_strict_fails_the_caveats_too(pytester: pytest.Pytester) -> None:
     copy_example(pytester, DAEMONSET)
     result = pytester.runpytest_inprocess(
-        "--kubecheck", "k8s", "k8s", "--kubecheck-strict", "-k", "ineligible_node or stuck or availability"
+        "--kubecheck", "k8s", "--kubecheck-strict", "-k", "ineligible_node or stuck or availability"
     )
     result.assert_outcomes(passed=1, failed=2, deselected=6)
     assert "caveat: not guaranteed by Kubernetes" in result.stdout.str()
@@ -126,7 +136,7 @@ def test_strict_fails_the_caveats_too(pytester: pytest.Pytester) -> None:
 def test_k_checks_only_the_selected_property_and_not_applicable_is_skipped(pytester: pytest.Pytester) -> None:
     (pytester.path / "single.yaml").write_text(ONE_REPLICA)
     result = pytester.runpytest_inprocess(
-        "--kubecheck", "single.yaml", "single.yaml", "-k", "replicas_within_surge or scales_proportionally", "-rs"
+        "--kubecheck", "single.yaml", "-k", "replicas_within_surge or scales_proportionally", "-rs"
     )
     result.assert_outcomes(passed=1, skipped=1, deselected=len(sizing.select(_single(pytester))[0]) - 2)
     out = result.stdout.str()
@@ -140,7 +150,7 @@ def _single(pytester: pytest.Pytester):  # type: ignore[no-untyped-def]
 
 def test_inconclusive_is_skipped_and_fails_only_under_strict(pytester: pytest.Pytester) -> None:
     (pytester.path / "single.yaml").write_text(ONE_REPLICA)
-    args = ["--kubecheck", "single.yaml", "single.yaml", "-k", "revisions_unique", "--kubecheck-engine", "explicit"]
+    args = ["--kubecheck", "single.yaml", "-k", "revisions_unique", "--kubecheck-engine", "explicit"]
     args += ["--kubecheck-max-states", "2", "-rs"]
     result = pytester.runpytest_inprocess(*args)
     result.assert_outcomes(skipped=1, deselected=len(sizing.select(_single(pytester))[0]) - 1)
@@ -154,7 +164,6 @@ def test_x_stops_at_the_first_failure(pytester: pytest.Pytester) -> None:
     (pytester.path / "single.yaml").write_text(ONE_REPLICA)
     args = [
         "--kubecheck",
-        "single.yaml",
         "single.yaml",
         "--kubecheck-engine",
         "explicit",
@@ -174,7 +183,7 @@ def test_a_rejected_document_is_a_failing_item_and_the_good_ones_are_checked(pyt
     ids = [line for line in result.stdout.lines if "::" in line]
     assert "bad.yaml::rejected document 2" in ids
     assert any(i.startswith("bad.yaml::Deployment/single::") for i in ids)
-    run = pytester.runpytest_inprocess("--kubecheck", "bad.yaml", "bad.yaml", "-k", "rejected")
+    run = pytester.runpytest_inprocess("--kubecheck", "bad.yaml", "-k", "rejected")
     run.assert_outcomes(failed=1, deselected=len(ids) - 1)
     assert "rejected (not checked; kubecheck check -f exits 2): bad.yaml (document 2)" in run.stdout.str()
 
