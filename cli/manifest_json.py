@@ -9,7 +9,9 @@ Schema (also in ``docs/report-format.md``)::
                     "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}], "plan": [..],
                     "properties": [{"property", "kind", "verdict", "role", "applicable", "counted", "method",
                                     "checked_at", "reduced", "caveat", "states", "transitions", "depth", "seconds",
-                                    "note", "trace": kubecheck.trace/1 | null, "trace_group": int | null}],
+                                    "note", "trace": kubecheck.trace/1 | null, "trace_group": int | null,
+                                    "fix": {"found", "changes", "checked", "breaks", "searched",
+                                            "merge_patch", "kubectl"} | null}],
                     "trace_groups": [{"number", "shown": property, "breaks": [property, ..]}]}]}
 
 Added keys, none changed (a reader of the earlier document reads this one): ``rejected`` (the
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 
 from kubecheck.cli.documents import TRACED
+from kubecheck.manifest.fixes import Fix
 from kubecheck.manifest.grouping import TraceGroup, group_numbers, trace_groups
 from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing, standing
 from kubecheck.manifest.sizing import Row
@@ -65,6 +68,21 @@ def row_document(row: Row, st: Standing | None = None, group: int | None = None)
         "note": st.note or r.note or None,
         "trace": traces.to_json(r.trace, meta) if r.trace is not None and traced else None,
         "trace_group": group,
+        "fix": fix_document(row.fix) if row.fix is not None else None,
+    }
+
+
+def fix_document(fix: Fix) -> dict[str, Json]:
+    """The nearest fix of a violation (``--suggest-fixes``): the changes, how it was re-checked, what it
+    breaks, the patch, and what was searched (``found`` false: nothing in the searched range helps)."""
+    return {
+        "found": fix.found,
+        "changes": [{"path": c.where, "old": c.old, "new": c.new, "note": c.note or None} for c in fix.changes],
+        "checked": fix.checked or None,
+        "breaks": list(fix.breaks),
+        "searched": fix.searched,
+        "merge_patch": fix.merge_patch() if fix.found else None,
+        "kubectl": fix.kubectl() if fix.found else None,
     }
 
 

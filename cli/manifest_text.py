@@ -17,6 +17,8 @@ exit code. A trace is rendered by the :class:`TraceWords` given (the CLI passes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from kubecheck.checker.result import EXIT_USAGE, Result, Verdict
@@ -209,7 +211,8 @@ class _Traces:
                 for line in self.words.conclusion(r.result.property, verdict, trace, r.result.property.short)
             ]
         head += _assumes(wr)
-        return ["", *head] + ["  " + line for line in self._legend(trace) + self.words.steps(trace) + ends]
+        body = self._legend(trace) + self.words.steps(trace) + ends + fix_lines(rows)
+        return ["", *head] + ["  " + line for line in body]
 
     def witness(self, wr: WorkloadReport, row: Row) -> list[str]:
         res = row.result
@@ -231,6 +234,30 @@ class _Traces:
             for _, lines in sorted(blocks, key=lambda b: b[0]):
                 out += lines
         return out
+
+
+def fix_lines(rows: Sequence[Row]) -> list[str]:
+    """The nearest fix of each row (``--suggest-fixes``), one block per distinct fix: the changed
+    fields as YAML, how it was re-checked, what it breaks, and the ``kubectl patch`` line."""
+    blocks: dict[tuple, list[Row]] = {}
+    for r in rows:
+        if r.fix is not None:
+            blocks.setdefault((r.fix.changes, r.fix.breaks, r.fix.searched if not r.fix.found else ""), []).append(r)
+    out: list[str] = []
+    for group in blocks.values():
+        fix = group[0].fix
+        assert fix is not None
+        names = ", ".join(r.result.property.short for r in group)
+        if not fix.found:
+            out += [f"nearest fix ({names}): none found", f"  {fix.searched}"]
+            continue
+        out.append(f"nearest fix ({names}): {fix.checked} with")
+        out += [f"  {line}" for line in fix.yaml_lines()]
+        out += [f"  note: {c.note}" for c in fix.changes if c.note]
+        if fix.breaks:
+            out.append(f"  but it breaks {', '.join(fix.breaks)} (nothing in the searched range fixes it without)")
+        out.append(f"  {fix.kubectl()}")
+    return out
 
 
 def footer(report: ManifestReport, groups: list[TraceGroup]) -> list[str]:

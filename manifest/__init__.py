@@ -217,6 +217,7 @@ def check_manifests(
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
     jobs: int = 1,
+    fixes: bool = False,
 ) -> ManifestReport:
     """Check every workload of the manifests; ManifestError on bad input that leaves nothing to check.
 
@@ -230,7 +231,8 @@ def check_manifests(
     (and interrupts z3 on Ctrl-C); ``status`` hears which workload and step runs. ``jobs`` > 1
     checks that many workloads at once in worker processes (:mod:`kubecheck.manifest.fanout`):
     the same rows, in the same order; ``progress`` is then not called (the workers' searches are
-    not watched) and ``status`` hears how many workloads are done.
+    not watched) and ``status`` hears how many workloads are done. ``fixes`` searches, for each
+    violation, the nearest configuration under which it holds (:mod:`kubecheck.manifest.fixes`).
     """
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -245,9 +247,9 @@ def check_manifests(
     m = read_workloads(sources, stdin_text, nodes, assume_access_mode, validate)
     found, ignored, unknown = m.workloads, m.ignored, m.unknown
     if jobs > 1 and len(found) > 1:
-        reports = fanout.check_in_pool(found, faults, engine, budget, workload_seconds, jobs, watchdog, status)
+        reports = fanout.check_in_pool(found, faults, engine, budget, workload_seconds, jobs, watchdog, status, fixes)
     else:
-        reports = _check_serially(found, faults, engine, budget, workload_seconds, progress, watchdog, status)
+        reports = _check_serially(found, faults, engine, budget, workload_seconds, progress, watchdog, status, fixes)
     return ManifestReport(
         tuple(str(s) for s in sources),
         tuple(reports),
@@ -270,6 +272,7 @@ def _check_serially(
     progress: sizing.ProgressCallback | None,
     watchdog: Watchdog | None,
     status: Callable[[str], None] | None,
+    fixes: bool = False,
 ) -> list[WorkloadReport]:
     """One report per workload, one after the other; after Ctrl-C or once the time is spent the
     workloads left get INCONCLUSIVE rows without running."""
@@ -280,7 +283,9 @@ def _check_serially(
         seconds = execute._least(workload_seconds, total.left())
         if not stopped and seconds is not None and seconds <= 0:
             stopped = "timeout"
-        report, interrupted = fanout.check_one(w, faults, engine, budget, seconds, stopped, progress, watchdog, status)
+        report, interrupted = fanout.check_one(
+            w, faults, engine, budget, seconds, stopped, progress, watchdog, status, fixes
+        )
         stopped = stopped or interrupted
         reports.append(report)
     return reports

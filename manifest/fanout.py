@@ -38,10 +38,12 @@ from typing import Any
 
 import attrs
 
-from kubecheck.checker.result import Result
+from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Deadline, Watchdog
 from kubecheck.manifest import execute, sizing
+from kubecheck.manifest import fixes as fixes_module
 from kubecheck.manifest.report import WorkloadReport
+from kubecheck.manifest.sizing import Row
 from kubecheck.manifest.workloads import Workload
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.property import Property
@@ -69,10 +71,12 @@ def check_one(
     progress: sizing.ProgressCallback | None = None,
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
+    fixes: bool = False,
 ) -> tuple[WorkloadReport, str]:
     """One workload's report (select, plan, execute within ``seconds``), and "interrupted" after Ctrl-C.
 
-    ``stopped`` ("timeout" or "interrupted") gives every row INCONCLUSIVE for that reason without
+    With ``fixes``, each VIOLATED row gets the nearest configuration under which its property holds
+    (:func:`with_fixes`). ``stopped`` ("timeout" or "interrupted") gives every row INCONCLUSIVE for that reason without
     running anything (the plan is still made, uncalibrated: its rows name the size each property
     would have had).
     """
@@ -89,8 +93,29 @@ def check_one(
         except execute.Interrupted as stop:
             stopped = "interrupted"
             rows = [stop.rows.get(p.name) or execute.stopped_row(plan, p, stopped) for p in plan.properties]
+    if fixes and not stopped:
+        rows = with_fixes(w, rows)
     report = WorkloadReport(w, tuple(rows), tuple(skipped), time.perf_counter() - t0, plan.describe())
     return report, stopped if stopped == "interrupted" else ""
+
+
+def with_fixes(w: Workload, rows: Sequence[Row]) -> list[Row]:
+    """``rows`` with the nearest fix (:func:`kubecheck.manifest.fixes.search_fixes`) on each VIOLATED row,
+    searched per instance within :data:`~kubecheck.manifest.fixes.FIX_SECONDS` for the workload; what
+    a fix breaks is told against the rows that held at the same instance and are guarantees."""
+    deadline = Deadline(fixes_module.FIX_SECONDS)
+    meta = w.obj.meta
+    found: dict[str, fixes_module.Fix] = {}
+    for size in dict.fromkeys(r.size for r in rows if r.result.verdict is Verdict.VIOLATED):
+        here = [r for r in rows if r.size == size]
+        violated = [r.result for r in here if r.result.verdict is Verdict.VIOLATED]
+        others = [r.result for r in here if not r.caveat and r.result.verdict in fixes_module.GOOD]
+        found.update(
+            fixes_module.search_fixes(
+                w.model, meta.kind, meta.name, meta.namespace, violated, size, others, deadline=deadline
+            )
+        )
+    return [attrs.evolve(r, fix=found[r.result.property.name]) if r.result.property.name in found else r for r in rows]
 
 
 # -- transport ---------------------------------------------------------------------------------
@@ -172,11 +197,11 @@ def _init_worker(workloads: Sequence[Workload]) -> None:
     _WORKLOADS = workloads
 
 
-def _work(index: int, faults: frozenset[str], engine: str, budget: Budget, seconds: float | None) -> bytes:
+def _work(index: int, faults: frozenset[str], engine: str, budget: Budget, seconds: float | None, fixes: bool) -> bytes:
     w = _WORKLOADS[index]
     dog = Watchdog()
     try:
-        report, _ = check_one(w, faults, engine, budget, seconds, watchdog=dog)
+        report, _ = check_one(w, faults, engine, budget, seconds, watchdog=dog, fixes=fixes)
     finally:
         dog.close()
     return dumps(report)
@@ -191,6 +216,7 @@ def check_in_pool(
     jobs: int,
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
+    fixes: bool = False,
 ) -> list[WorkloadReport]:
     """One report per workload of ``found``, in its order, from ``jobs`` worker processes.
 
@@ -211,7 +237,7 @@ def check_in_pool(
                     stopped = "timeout"
                     break
                 i = queue.pop(0)
-                running[pool.submit(_work, i, faults, engine, budget, seconds)] = i
+                running[pool.submit(_work, i, faults, engine, budget, seconds, fixes)] = i
             if stopped and not running:
                 break
             done, _ = cf.wait(running, timeout=POLL, return_when=cf.FIRST_COMPLETED)

@@ -73,6 +73,7 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.manifest import costs
+from kubecheck.manifest.fixes import Fix
 from kubecheck.manifest.plan import ENGINE_NAMES, HANDOFF_SHARE, Cost, Handoff, Step, WorkloadPlan
 from kubecheck.manifest.workloads import Workload, WorkloadScope
 from kubecheck.model.controllers import deployment_util as du
@@ -140,6 +141,7 @@ class Row:
     size: str  # "replicas=3" or "replicas=5 of 50" …
     reduced: bool  # explored at a smaller scope than the manifest's
     caveat: bool  # upstream does not guarantee it: shown, never fails the run (unless strict)
+    fix: Fix | None = None  # for a violation: the nearest configuration under which it holds (manifest.fixes)
 
     @property
     def sizing_note(self) -> str:

@@ -1,0 +1,361 @@
+"""The nearest fix: for a VIOLATED property of a manifest, the smallest change of its settings under
+which the property holds, re-checked, as a patch the user can apply.
+
+**What is searched.** Each workload kind has *knobs*: the manifest fields its model reads and a
+user may change (:data:`KNOBS`): a Deployment's strategy, maxSurge, maxUnavailable,
+minReadySeconds and replicas; a StatefulSet's update strategy, partition, maxUnavailable,
+podManagementPolicy, minReadySeconds and replicas; a DaemonSet's update strategy, maxSurge,
+maxUnavailable and minReadySeconds. A knob offers values near the manifest's (nearest first:
+one more, one less, …; the other strategy). Candidates change one knob, then two; they are
+tried in order of (fields changed, total distance, knob order: rollout settings before replicas),
+at most :data:`MAX_CANDIDATES` per property, so the search is the same on every machine. A
+candidate the API server would refuse (``validate`` of the scope: e.g. maxSurge and
+maxUnavailable both 0) is skipped. Values are enumerated over these small ranges: the symbolic
+encodings do not take a strategy or a template edit as a parameter, so a Z3 search over them
+would cover only part of the knobs; the closing note of a run says which were searched.
+
+**How a candidate is judged.** By the method that found the violation, at the same instance:
+the explicit engine (safety or fair-cycle liveness) on the violated row's own scope with the
+candidate's values, the property's own scope adjustment applied again (so a candidate cannot
+change a setting the property fixes). It fixes the property when that run says HOLDS
+(PROVED, or WITNESSED for a ``sometimes`` property). The first fix is then checked against
+every other property of the workload that held at that instance: the ones it breaks are listed
+(``breaks``); the search goes on (within its candidates) for a fix that breaks nothing and
+returns the first such fix, else the first fix with what it breaks.
+
+**What is claimed.** A fix says what was re-checked: the property HOLDS at the row's instance
+(e.g. replicas=3) by the explicit engine — no more than the violation claimed. A row explored
+at a reduced size says so in its size, and so does its fix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from itertools import combinations
+from typing import Any
+
+import attrs
+
+from kubecheck.checker import run
+from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Budget, Deadline, Task
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.scopes import ScopeError
+from kubecheck.properties import catalog
+
+#: Candidates tried per violated property (one knob, then two, nearest first).
+MAX_CANDIDATES = 30
+#: Each re-check's budget: a fix is only a fix if its run finished.
+CHECK_BUDGET = Budget(max_states=200_000, timeout=20.0)
+#: Seconds all fix searches of one workload may take together (a bound for slow re-checks; the
+#: candidate count decides the search on any ordinary machine).
+FIX_SECONDS = 30.0
+#: Verdicts that mean the property is satisfied.
+GOOD = (Verdict.HOLDS, Verdict.PROVED, Verdict.WITNESSED)
+
+
+@attrs.frozen
+class Knob:
+    """A manifest field a fix may change: the scope field, its path in the object, nearby values."""
+
+    field: str
+    path: tuple[str, ...]
+    values: Callable[[Any], list[Any]]  # candidate values for a scope, nearest first (never the current)
+    applies: Callable[[Any], bool] = lambda sc: True
+    note: str = ""  # said with the patch (e.g. an immutable field)
+
+
+@attrs.frozen
+class Change:
+    """One field changed: its path in the manifest, the value there, the value the fix writes."""
+
+    path: tuple[str, ...]
+    old: Any
+    new: Any
+    note: str = ""
+
+    @property
+    def where(self) -> str:
+        return ".".join(self.path)
+
+
+@attrs.frozen
+class Fix:
+    """The nearest configuration found (or ``changes == ()``: none in the searched range)."""
+
+    prop: str  # the property's name
+    changes: tuple[Change, ...]
+    checked: str  # what re-checked it: "HOLDS at replicas=3 (explicit)"
+    breaks: tuple[str, ...] = ()  # other properties that held and break under the fix
+    searched: str = ""  # what was searched (always said; the whole story when nothing helps)
+    kind: str = ""  # the workload kind (Deployment, …) and name, for the patch
+    name: str = ""
+    namespace: str = "default"
+
+    @property
+    def found(self) -> bool:
+        return bool(self.changes)
+
+    def merge_patch(self) -> dict[str, Any]:
+        """The JSON merge patch (RFC 7386) of the changes; switching a Deployment to Recreate drops rollingUpdate."""
+        patch: dict[str, Any] = {}
+        for c in self.changes:
+            node = patch
+            for key in c.path[:-1]:
+                node = node.setdefault(key, {})
+            node[c.path[-1]] = c.new
+            if c.path == ("spec", "strategy", "type") and c.new == "Recreate":
+                patch["spec"]["strategy"]["rollingUpdate"] = None
+        return patch
+
+    def kubectl(self) -> str:
+        """The ``kubectl patch`` line that applies the fix."""
+        body = json.dumps(self.merge_patch(), separators=(",", ":"))
+        ns = f" -n {self.namespace}" if self.namespace != "default" else ""
+        return f"kubectl patch {self.kind.lower()} {self.name}{ns} --type merge -p '{body}'"
+
+    def yaml_lines(self) -> list[str]:
+        """The changed fields as the manifest would read them (``path: new  # was old``)."""
+        return [f"{c.where}: {_yaml(c.new)}  # was {_yaml(c.old)}" for c in self.changes]
+
+
+def _yaml(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str) and value.endswith("%"):
+        return repr(value)
+    return str(value)
+
+
+def _manifest_value(value: Any) -> Any:
+    """A scope value as the manifest writes it (IntOrPercent as 1 or "25%")."""
+    if isinstance(value, IntOrPercent):
+        return f"{value.value}%" if value.is_percent else value.value
+    return value
+
+
+# -- the knobs ---------------------------------------------------------------------------------
+
+
+def _near_ints(current: int, low: int, high: int) -> list[int]:
+    out = []
+    for d in (1, 2, 3):
+        for v in (current + d, current - d):
+            if low <= v <= high and v not in out:
+                out.append(v)
+    return out
+
+
+def _near_intstr(field: str, round_up: bool) -> Callable[[Any], list[Any]]:
+    """Integers near the value the controller resolves (a percent of replicas rounded as upstream does)."""
+
+    def values(sc: Any) -> list[Any]:
+        current: IntOrPercent = getattr(sc, field)
+        total = getattr(sc, "replicas", 0) or getattr(sc, "nodes", 0) or 1
+        resolved = current.resolve(total, round_up) if current.is_percent else current.value
+        out = [IntOrPercent(v) for v in _near_ints(resolved, 0, max(total, resolved + 1))]
+        if current.is_percent and IntOrPercent(resolved) not in out:
+            out.insert(0, IntOrPercent(resolved))  # the same number, written as an integer
+        return [v for v in out if v != current]
+
+    return values
+
+
+def _choice(field: str, *choices: str) -> Callable[[Any], list[Any]]:
+    return lambda sc: [c for c in choices if c != getattr(sc, field)]
+
+
+def _min_ready(sc: Any) -> list[int]:
+    return [0] if sc.min_ready_seconds else [10]
+
+
+def _replicas(sc: Any) -> list[int]:
+    return _near_ints(sc.replicas, 1, sc.replicas + 2)
+
+
+def _rolling(sc: Any) -> bool:
+    return getattr(sc, "strategy", "RollingUpdate") == "RollingUpdate"
+
+
+_ROLLING = ("spec", "strategy", "rollingUpdate")
+_UPDATE = ("spec", "updateStrategy", "rollingUpdate")
+#: Per model, the knobs in the order fixes prefer them (rollout settings first, replicas last).
+KNOBS: dict[str, tuple[Knob, ...]] = {
+    "deployment": (
+        Knob("strategy", ("spec", "strategy", "type"), _choice("strategy", "RollingUpdate", "Recreate")),
+        Knob("max_surge", (*_ROLLING, "maxSurge"), _near_intstr("max_surge", True), _rolling),
+        Knob("max_unavailable", (*_ROLLING, "maxUnavailable"), _near_intstr("max_unavailable", False), _rolling),
+        Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
+        Knob("replicas", ("spec", "replicas"), _replicas),
+    ),
+    "statefulset": (
+        Knob("strategy", ("spec", "updateStrategy", "type"), _choice("strategy", "RollingUpdate", "OnDelete")),
+        Knob("partition", (*_UPDATE, "partition"), lambda sc: _near_ints(sc.partition, 0, sc.replicas), _rolling),
+        Knob(
+            "max_unavailable",
+            (*_UPDATE, "maxUnavailable"),
+            _near_intstr("max_unavailable", False),
+            lambda sc: _rolling(sc) and sc.max_unavailable_gate,
+        ),
+        Knob(
+            "pod_management",
+            ("spec", "podManagementPolicy"),
+            _choice("pod_management", "OrderedReady", "Parallel"),
+            note="podManagementPolicy is immutable: delete the StatefulSet with --cascade=orphan and re-create it",
+        ),
+        Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
+        Knob("replicas", ("spec", "replicas"), _replicas),
+    ),
+    "daemonset": (
+        Knob("strategy", ("spec", "updateStrategy", "type"), _choice("strategy", "RollingUpdate", "OnDelete")),
+        Knob("max_surge", (*_UPDATE, "maxSurge"), _near_intstr("max_surge", True), _rolling),
+        Knob("max_unavailable", (*_UPDATE, "maxUnavailable"), _near_intstr("max_unavailable", True), _rolling),
+        Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
+    ),
+}
+
+
+def candidates(model: str, sc: Any, limit: int = MAX_CANDIDATES) -> list[dict[str, Any]]:
+    """Scope changes nearest first: one knob, then two; each a dict field -> value."""
+    knobs = [k for k in KNOBS.get(model, ()) if k.applies(sc)]
+    options = [(i, k, rank, v) for i, k in enumerate(knobs) for rank, v in enumerate(k.values(sc))]
+    singles = sorted(options, key=lambda o: (o[2], o[0]))
+    out: list[tuple[tuple[int, int, int], dict[str, Any]]] = [((1, r, i), {k.field: v}) for i, k, r, v in singles]
+    pairs = [
+        ((2, a[2] + b[2], a[0] + b[0]), {a[1].field: a[3], b[1].field: b[3]})
+        for a, b in combinations(options, 2)
+        if a[1].field != b[1].field
+    ]
+    out += sorted(pairs, key=lambda p: p[0])
+    return [changes for _, changes in out][:limit]
+
+
+# -- the search --------------------------------------------------------------------------------
+
+
+def _valid(sc: Any) -> bool:
+    try:
+        sc.validate()
+    except ScopeError:
+        return False
+    return True
+
+
+def _evolved(sc: Any, changes: dict[str, Any]) -> Any:
+    """``sc`` with ``changes``, or None when the API server would refuse them."""
+    try:
+        out = attrs.evolve(sc, **changes)
+    except (TypeError, ValueError):
+        return None
+    return out if _valid(out) else None
+
+
+def _check(model: str, scope: Any, props: Sequence[Property], changes: dict[str, Any]) -> dict[str, Result]:
+    """``props`` (which share ``scope``) re-checked on ``scope`` with ``changes``: name -> result
+    (empty when the changes are refused)."""
+    changed = _evolved(scope, changes)
+    if changed is None:
+        return {}
+    task = Task(catalog.model(model), changed, tuple(props), budget=CHECK_BUDGET, engine="explicit")
+    try:
+        results = run.check(task)
+    except ScopeError:
+        return {}  # a property's own adjustment refuses the candidate
+    return {r.property.name: r for r in results}
+
+
+def _size(size: str) -> str:
+    return f" at {size}" if size else ""
+
+
+def _by_scope(results: Sequence[Result]) -> dict[Any, list[Result]]:
+    groups: dict[Any, list[Result]] = {}
+    for r in results:
+        groups.setdefault(r.scope, []).append(r)
+    return groups
+
+
+def search_fixes(
+    model: str,
+    kind: str,
+    name: str,
+    namespace: str,
+    violated: Sequence[Result],
+    size: str,
+    others: Sequence[Result] = (),
+    limit: int = MAX_CANDIDATES,
+    deadline: Deadline | None = None,
+) -> dict[str, Fix]:
+    """The nearest fix of each result of ``violated`` (property name -> Fix; see the module docstring).
+
+    ``violated`` are one workload's VIOLATED rows explored at one instance (``size``), ``others`` its
+    rows that held there (to tell what a fix breaks). Rows with the same scope are re-checked
+    together: one search per candidate for all of them.
+    """
+    fixes: dict[str, Fix] = {}
+    breaks_cache: dict[tuple, tuple[str, ...]] = {}
+    for scope, group in _by_scope(violated).items():
+        tried = candidates(model, scope, limit)
+        knobs = sorted({".".join(k.path[1:]) for k in KNOBS.get(model, ()) if k.applies(scope)})
+        searched = (
+            f"searched {len(tried)} configurations near the manifest's (one field, then two: {', '.join(knobs)}), "
+            f"each re-checked by the explicit engine{_size(size)}"
+        )
+        first: dict[str, Fix] = {}
+        open_props = {r.property.name: r.property for r in group}
+        for n, changes in enumerate(tried):
+            if not open_props:
+                break
+            if deadline is not None and deadline.passed():
+                searched = f"stopped by the time budget after {n} of {len(tried)}: " + searched
+                break
+            checked = _check(model, scope, list(open_props.values()), changes)
+            for prop_name, r in checked.items():
+                if r.verdict not in GOOD:
+                    continue
+                key = tuple(sorted(changes.items(), key=lambda kv: kv[0]))
+                if key not in breaks_cache:
+                    breaks_cache[key] = _breaks(model, others, changes)
+                fix = Fix(
+                    prop_name,
+                    _changes(model, scope, changes),
+                    f"{r.verdict.value}{_size(size)} (explicit, {r.stats.states:,} states)",
+                    breaks_cache[key],
+                    searched,
+                    kind,
+                    name,
+                    namespace,
+                )
+                if not fix.breaks:
+                    fixes[prop_name] = fix
+                    del open_props[prop_name]
+                else:
+                    first.setdefault(prop_name, fix)
+        for r in group:
+            if r.property.name in fixes:
+                continue
+            if r.property.name in first:
+                fixes[r.property.name] = attrs.evolve(first[r.property.name], searched=searched)
+            else:
+                nothing = f"nothing helps: {searched}"
+                fixes[r.property.name] = Fix(r.property.name, (), "", (), nothing, kind, name, namespace)
+    return fixes
+
+
+def _changes(model: str, sc: Any, changes: dict[str, Any]) -> tuple[Change, ...]:
+    by_field = {k.field: k for k in KNOBS[model]}
+    return tuple(
+        Change(by_field[f].path, _manifest_value(getattr(sc, f)), _manifest_value(v), by_field[f].note)
+        for f, v in changes.items()
+    )
+
+
+def _breaks(model: str, others: Sequence[Result], changes: dict[str, Any]) -> tuple[str, ...]:
+    """The properties of ``others`` (which held) that ``changes`` break."""
+    out = []
+    for scope, group in _by_scope(others).items():
+        checked = _check(model, scope, [r.property for r in group], changes)
+        out += [n for n, r in checked.items() if r.verdict in (Verdict.VIOLATED, Verdict.UNREACHABLE)]
+    return tuple(sorted(out))
