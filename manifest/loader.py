@@ -157,6 +157,9 @@ class FieldLines(Mapping[str, int]):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
+    def __bool__(self) -> bool:  # never empty (the value itself has a line); not a count of the whole tree
+        return True
+
     def __repr__(self) -> str:
         return f"FieldLines(line={self.line}, fields={len(self)})"
 
