@@ -356,7 +356,8 @@ class PropertyItem(pytest.Item):
         said = summary + (
             " (caveat: not guaranteed by Kubernetes; not a failure)" if row.caveat and not st.counted else ""
         )
-        self.add_report_section("call", "kubecheck", said + (f"\n{st.note}" if st.note else ""))
+        plan = f"\nplan: {self.node.plan_text.rstrip()}" if self.node.plan_text else ""
+        self.add_report_section("call", "kubecheck", said + (f"\n{st.note}" if st.note else "") + plan)
         if st.verdict in (Verdict.VIOLATED, Verdict.UNREACHABLE) and st.counted:
             raise KubecheckFailure(self._message(row, summary))
         if not st.applicable:
