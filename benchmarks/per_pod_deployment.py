@@ -64,48 +64,25 @@ _COUNTER_FIELDS = attrs.fields_dict(dep.DeploymentState)
 SHARED = tuple(name for name in _COUNTER_FIELDS if name not in PHASES)
 
 
-def _like(name: str) -> Any:
-    return attrs.field(metadata=_COUNTER_FIELDS[name].metadata)
-
-
-@attrs.frozen
-class PerPodState:
-    """The counter model's Deployment and ReplicaSet fields, then one (rs, phase) per pod slot."""
-
-    replicas: int = _like("replicas")
-    template: int = _like("template")
-    templates_used: int = _like("templates_used")
-    paused: bool = _like("paused")
-    strategy_edited: bool = _like("strategy_edited")
-    strategy_edits_left: int = _like("strategy_edits_left")
-    observed: bool = _like("observed")
-    scales_left: int = _like("scales_left")
-    rollbacks_left: int = _like("rollbacks_left")
-    pauses_left: int = _like("pauses_left")
-    faults_left: int = _like("faults_left")
-    rs_exists: tuple = _like("rs_exists")
-    rs_revision: tuple = _like("rs_revision")
-    rs_history: tuple = _like("rs_history")
-    rs_replicas: tuple = _like("rs_replicas")
-    rs_desired: tuple = _like("rs_desired")
-    rs_max: tuple = _like("rs_max")
-    rs_synced: tuple = _like("rs_synced")
-    rs_status_replicas: tuple = _like("rs_status_replicas")
-    rs_status_available: tuple = _like("rs_status_available")
-    failed: tuple = _like("failed")
-    attached: tuple = _like("attached")
-    claim_home: tuple = _like("claim_home")
-    pod_rs: tuple = tuple_field(
+def _state_fields() -> dict[str, Any]:
+    """The counter state's fields but the pod counts (same names, domains and order), then the pod slots."""
+    fields: dict[str, Any] = {
+        name: attrs.field(metadata=f.metadata) for name, f in _COUNTER_FIELDS.items() if name not in PHASES
+    }
+    fields["pod_rs"] = tuple_field(
         int_field(NO_POD, lambda sc: sc.templates - 1),
         length=lambda sc: sc.slots,
         doc="the pod's ReplicaSet (template index), -1 for a free slot",
     )
-    pod_phase: tuple = tuple_field(
+    fields["pod_phase"] = tuple_field(
         int_field(0, len(PHASES) - 1), length=lambda sc: sc.slots, doc="index into PHASES (0 in a free slot)"
     )
+    return fields
 
 
-assert tuple(f.name for f in attrs.fields(PerPodState)) == SHARED + ("pod_rs", "pod_phase")
+#: The counter model's Deployment and ReplicaSet fields, then one (rs, phase) per pod slot. Built from
+#: the counter state's own fields, so a field added there (a condition, an annotation) is carried here.
+PerPodState: Any = attrs.make_class("PerPodState", _state_fields(), frozen=True)
 
 
 # -- the counter view ----------------------------------------------------------------------
