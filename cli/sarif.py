@@ -33,8 +33,13 @@ says how the run goes on for ever. ``partialFingerprints["kubecheck/v1"]`` hashe
 file, the object and the assumption of the check (no line, no verdict): stable across runs and
 edits elsewhere in the file.
 
-Suggested fixes (issue 16) plug in through ``render(report, fixes=...)``: a function of the
-workload and the row giving SARIF ``fix`` objects, written into ``result.fixes`` when there are any.
+Suggested fixes plug in through ``render(report, fixes=...)``: a function of the workload and the
+row giving SARIF ``fix`` objects, written into ``result.fixes`` when there are any. The default,
+:func:`nearest_fixes`, turns a row's nearest fix (:mod:`kubecheck.manifest.fixes`, when the run
+searched for them) into one: each changed field rewritten where the manifest writes its value (the
+loader's spans), described with what re-checked it and the ``kubectl patch`` line. A fix that
+needs a field the manifest does not write (a default), or a block removed (switching to Recreate
+with a ``rollingUpdate`` written), has no text edit: it is in ``properties.nearestFix`` alone.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ import attrs
 from kubecheck.checker.result import Verdict
 from kubecheck.cli import text, trace_text
 from kubecheck.manifest.grouping import group_numbers, trace_groups
+from kubecheck.manifest.loader import FieldLines
 from kubecheck.manifest.report import KUBERNETES, Location, ManifestReport, Standing, WorkloadReport
 from kubecheck.manifest.sizing import Row, is_caveat
 from kubecheck.model.kernel.property import Property
@@ -495,8 +501,60 @@ def result(f: Finding, rule_index: int, fixes: FixSource | None = None) -> dict[
         props["assumption"] = f.workload.workload.assumption
     if f.trace_number is not None:
         props["traceGroup"] = f.trace_number
+    nearest = _fix_words(f.row)
+    if nearest is not None:
+        props["nearestFix"] = nearest
     out["properties"] = props
     return out
+
+
+def _fix_words(row: Row) -> dict[str, Json] | None:
+    fix = row.fix
+    if fix is None:
+        return None
+    return {
+        "found": fix.found,
+        "changes": [{"path": c.where, "old": c.old, "new": c.new} for c in fix.changes],
+        "checked": fix.checked,
+        "breaks": list(fix.breaks),
+        "kubectl": fix.kubectl() if fix.found else None,
+        "searched": fix.searched,
+    }
+
+
+def nearest_fixes(wr: WorkloadReport, row: Row) -> list[dict[str, Json]]:
+    """The row's nearest fix as a SARIF ``fix``: each changed value rewritten in place ([] when the row
+    has none, or when a change is not a value the manifest writes; module docstring)."""
+    fix = row.fix
+    if fix is None or not fix.found or not isinstance(wr.lines, FieldLines) or not wr.source:
+        return []
+    if any(c.path == ("spec", "strategy", "type") and c.new == "Recreate" for c in fix.changes) and (
+        "spec.strategy.rollingUpdate" in wr.lines
+    ):
+        return []  # the rollingUpdate block would have to go too
+    replacements: list[Json] = []
+    for change in fix.changes:
+        try:
+            span = wr.lines.node(change.where).span
+        except KeyError:
+            return []
+        if span is None:
+            return []
+        region = {
+            "startLine": span.start_line,
+            "startColumn": span.start_column,
+            "endLine": span.end_line,
+            "endColumn": span.end_column,
+        }
+        replacements.append({"deletedRegion": region, "insertedContent": {"text": json.dumps(change.new)}})
+    said = "; ".join(fix.yaml_lines())
+    breaks = f" (it breaks {', '.join(fix.breaks)})" if fix.breaks else ""
+    return [
+        {
+            "description": {"text": f"{said}: {fix.checked}{breaks}; on a cluster: {fix.kubectl()}"},
+            "artifactChanges": [{"artifactLocation": _artifact(wr.source), "replacements": replacements}],
+        }
+    ]
 
 
 _REJECTED_FILE = re.compile(r"^(?P<file>.+?)(?: \(document \d+\))?: ")
@@ -510,7 +568,7 @@ def _notification(line: str) -> dict[str, Json]:
     return out
 
 
-def render(report: ManifestReport, fixes: FixSource | None = None) -> str:
+def render(report: ManifestReport, fixes: FixSource | None = nearest_fixes) -> str:
     """The SARIF 2.1.0 log of a manifest report (module docstring), as indented JSON."""
     props = _rules(report)
     index = {p.name: i for i, p in enumerate(props)}

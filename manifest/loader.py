@@ -115,11 +115,18 @@ class FieldLines(Mapping[str, int]):
     be named (no field kubecheck reads has one).
     """
 
-    __slots__ = ("children", "line")
+    __slots__ = ("children", "line", "span")
 
-    def __init__(self, line: int, children: dict[str, FieldLines] | list[FieldLines] | None = None):
+    def __init__(
+        self,
+        line: int,
+        children: dict[str, FieldLines] | list[FieldLines] | None = None,
+        span: Span | None = None,
+    ):
         self.line = line
         self.children = children
+        #: where a scalar value is written (quotes included), for a fix that rewrites it; None otherwise
+        self.span = span
 
     def node(self, path: str) -> FieldLines:
         """The subtree at ``path``; KeyError when the document does not write it."""
@@ -169,6 +176,24 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PATH = re.compile(r"(?:[^.\[\]]+|\[\d+\])?(?:\.[^.\[\]]+|\[\d+\])*")
 
 
+@attrs.frozen
+class Span:
+    """Where a scalar is written: 1-based lines and columns, the end column one past its last character
+    (as a SARIF region reads them)."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+def _span(node: yaml.Node, first_line: int) -> Span | None:
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1 + first_line, start.column + 1, end.line + 1 + first_line, end.column + 1)
+
+
 def field_lines(root: yaml.Node, first_line: int = 0) -> FieldLines:
     """The lines (counted from ``first_line``) of every key and list item under ``root``, from the
     marks of the node tree PyYAML composed.
@@ -188,7 +213,9 @@ def field_lines(root: yaml.Node, first_line: int = 0) -> FieldLines:
             kids: dict[str, FieldLines] = {}
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge":
-                    kids[str(k.value)] = child = FieldLines(k.start_mark.line + 1 + first_line)
+                    kids[str(k.value)] = child = FieldLines(
+                        k.start_mark.line + 1 + first_line, span=_span(v, first_line)
+                    )
                     if id(v) not in seen:
                         seen.add(id(v))
                         stack.append((child, v))
@@ -196,7 +223,7 @@ def field_lines(root: yaml.Node, first_line: int = 0) -> FieldLines:
         elif isinstance(node, yaml.SequenceNode):
             items = []
             for v in node.value:
-                items.append(child := FieldLines(v.start_mark.line + 1 + first_line))
+                items.append(child := FieldLines(v.start_mark.line + 1 + first_line, span=_span(v, first_line)))
                 if id(v) not in seen:
                     seen.add(id(v))
                     stack.append((child, v))

@@ -23,6 +23,7 @@ from kubecheck import manifest
 from kubecheck.checker.result import Verdict
 from kubecheck.cli import sarif
 from kubecheck.manifest import loader
+from kubecheck.manifest.fixes import Change, Fix
 from kubecheck.manifest.report import ManifestReport, anchored
 from kubecheck.model.kernel.traces import Trace
 from kubecheck.properties import catalog
@@ -317,3 +318,60 @@ def test_the_examples_folder_is_valid_sarif_with_a_location_per_step_at_real_lin
     assert_code_flows_follow_the_traces(report, log)
     assert_locations_are_lines_that_write_their_field(log)
     assert {r["ruleId"].split(".")[0] for r in log["runs"][0]["results"]} == {"statefulset", "daemonset", "deployment"}
+
+
+def _with_fix(report: ManifestReport, *changes: Change) -> ManifestReport:
+    """``report`` with its first violation given a nearest fix made of ``changes``."""
+    for w, wr in enumerate(report.workloads):
+        for i, row in enumerate(wr.rows):
+            if row.result.verdict is Verdict.VIOLATED:
+                meta = wr.workload.obj.meta
+                fix = Fix(
+                    row.result.property.name, changes, "HOLDS at replicas=3 (explicit)", (), "", meta.kind, meta.name
+                )
+                rows = (*wr.rows[:i], attrs.evolve(row, fix=fix), *wr.rows[i + 1 :])
+                workloads = list(report.workloads)
+                workloads[w] = attrs.evolve(wr, rows=rows)
+                return attrs.evolve(report, workloads=tuple(workloads))
+    raise AssertionError("no violation")
+
+
+def _apply(text: str, replacements: list[dict]) -> str:
+    """SARIF replacements applied to a file's text (one-line regions, 1-based columns, end exclusive)."""
+    lines = text.splitlines(keepends=True)
+    for r in sorted(
+        replacements, key=lambda r: (r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]), reverse=True
+    ):
+        region = r["deletedRegion"]
+        assert region["startLine"] == region["endLine"]
+        line = lines[region["startLine"] - 1]
+        lines[region["startLine"] - 1] = (
+            line[: region["startColumn"] - 1] + r["insertedContent"]["text"] + line[region["endColumn"] - 1 :]
+        )
+    return "".join(lines)
+
+
+def test_a_nearest_fix_is_a_sarif_fix_that_rewrites_the_value_where_the_manifest_writes_it(small, validator) -> None:
+    report = _with_fix(small, Change(("spec", "podManagementPolicy"), "Parallel", "OrderedReady"))
+    log = json.loads(sarif.render(report))
+    assert_valid(validator, log)
+    [fixed] = [r for r in log["runs"][0]["results"] if "fixes" in r]
+    assert fixed["ruleId"] == "statefulset.pods_created_in_ordinal_order_under_parallel"
+    [fix] = fixed["fixes"]
+    assert "spec.podManagementPolicy: OrderedReady  # was Parallel" in fix["description"]["text"]
+    assert "kubectl patch statefulset cassandra --type merge" in fix["description"]["text"]
+    [change] = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == SMALL[0]
+    patched = _apply((REPO / SMALL[0]).read_text(encoding="utf-8"), change["replacements"])
+    [doc] = [d for d in loader.parse_stream(patched, SMALL[0]) if d.obj["kind"] == "StatefulSet"]
+    assert doc.obj["spec"]["podManagementPolicy"] == "OrderedReady"
+    assert fixed["properties"]["nearestFix"]["changes"] == [
+        {"path": "spec.podManagementPolicy", "old": "Parallel", "new": "OrderedReady"}
+    ]
+
+
+def test_a_nearest_fix_of_a_field_the_manifest_does_not_write_is_told_but_has_no_text_edit(small) -> None:
+    report = _with_fix(small, Change(("spec", "minReadySeconds"), 0, 10))
+    [fixed] = [r for r in json.loads(sarif.render(report))["runs"][0]["results"] if "nearestFix" in r["properties"]]
+    assert "fixes" not in fixed
+    assert fixed["properties"]["nearestFix"]["kubectl"].startswith("kubectl patch statefulset cassandra")
