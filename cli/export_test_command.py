@@ -56,9 +56,14 @@ def _identifier(text: str) -> str:
 def _literal(doc: traces.Json) -> str:
     """The trace document as a Python string literal: readable JSON in a raw triple-quoted string."""
     text = json.dumps(doc, indent=1)
-    if "'''" in text or text.endswith("\\"):
-        return repr(text)
-    return f"r'''\n{text}\n'''"
+    if '"""' in text:  # never in a trace kubecheck writes; a one-line literal then
+        return _quoted(text)
+    return 'r"""\n' + text + '\n"""'
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted Python string literal of ``text``, as a formatter writes it (JSON's escapes are Python's)."""
+    return json.dumps(text)
 
 
 def _summary(r: replay_text.Replayed) -> str:
@@ -105,7 +110,7 @@ def render(source: str, found: Sequence[tuple[traces.Json, replay_text.Replayed]
             it="what they show" if many else "what it shows",
             source=source,
             summary="\n".join(_summary(r) for _, r in found) + "\n",
-        )
+        ).rstrip("\n")
     ]
     taken: set[str] = set()
     for i, (doc, r) in enumerate(found, start=1):
@@ -113,12 +118,13 @@ def render(source: str, found: Sequence[tuple[traces.Json, replay_text.Replayed]
         name = _test_name(r, taken)
         label = f"{source} {r.where.removeprefix(source).strip()}".strip()
         out += [
+            *([""] if i > 1 else []),  # one blank line after the import, two after a function
             "",
             f"{const} = {_literal(doc)}",
             "",
             "",
             f"def {name}() -> None:",
-            f"    assert_reproduces({const}, {label!r})",
+            f"    assert_reproduces({const}, {_quoted(label)})",
         ]
     return "\n".join(out) + "\n"
 

@@ -53,15 +53,15 @@ def run_pytest(*test_files: Path) -> subprocess.CompletedProcess[str]:
 
 
 def embedded(source: str) -> dict:
-    found = re.search(r"^TRACE = r'''\n(.*?)\n'''$", source, re.S | re.M)
+    found = re.search(r'^TRACE = r"""\n(.*?)\n"""$', source, re.S | re.M)
     assert found is not None
     return json.loads(found.group(1))
 
 
 def with_trace(source: str, doc: dict) -> str:
     return re.sub(
-        r"^TRACE = r'''\n.*?\n'''$",
-        lambda _: f"TRACE = r'''\n{json.dumps(doc, indent=1)}\n'''",
+        r'^TRACE = r"""\n.*?\n"""$',
+        lambda _: 'TRACE = r"""\n' + json.dumps(doc, indent=1) + '\n"""',
         source,
         flags=re.S | re.M,
     )
