@@ -12,8 +12,9 @@ INCONCLUSIVE that counts (the run exits 10); ``::notice`` for a witness this con
 reach (N/A) and an INCONCLUSIVE that does not count. A rejected document is an ``::error`` on its
 file. Rows that pass print nothing; a run with nothing to say prints nothing.
 
-The message is the row (verdict, doc, method and size, the note, the ``⇒`` conclusion) and its
-trace, one line per step in the text report's words; GitHub shows about 4 KB of an annotation,
+The message is the row (verdict, doc, method and size, the note, the ``⇒`` conclusion, the
+nearest fix and its ``kubectl patch`` when the run searched for one) and its trace, one line per
+step in the text report's words; GitHub shows about 4 KB of an annotation,
 so a trace longer than :data:`MAX_MESSAGE` keeps its first and last steps and says how many it
 left out (``kubecheck check -f … --format text`` prints it whole). Escaping follows GitHub's
 runner (``toolkit/packages/core/src/command.ts``): in the message ``%`` → ``%25``, CR → ``%0D``,
@@ -97,6 +98,10 @@ def message(f: Finding) -> str:
         head.append(f"counterexample, {plural(len(res.trace.steps), 'step')}{number}:")
         steps = [s.one_line() for s in step_texts(res.trace)]
         tail = [f"⇒ {conclusion(res.property, res.verdict.value, res.trace)}"]
+    fix = f.row.fix
+    if fix is not None and fix.found:  # the nearest fix, when the run searched for one (manifest/fixes.py)
+        breaks = f"; it breaks {', '.join(fix.breaks)}" if fix.breaks else ""
+        tail += [f"nearest fix: {'; '.join(fix.yaml_lines())} ({fix.checked}{breaks})", fix.kubectl()]
     return "\n".join(_fit(head, steps, tail))
 
 

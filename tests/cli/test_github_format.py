@@ -15,6 +15,7 @@ from kubecheck import manifest
 from kubecheck.checker.result import Verdict
 from kubecheck.cli import github, sarif
 from kubecheck.manifest import loader
+from kubecheck.manifest.fixes import Change, Fix
 from kubecheck.manifest.report import ManifestReport, anchored
 
 #: A DaemonSet whose nodeSelector makes a node ineligible (a caveat's violation, with its trace) and a
@@ -171,3 +172,21 @@ def test_findings_read_from_standard_input_are_annotations_of_the_run_not_of_a_f
     piped = attrs.evolve(report, workloads=(attrs.evolve(wr, source="<stdin>"),), rejected=())
     [line] = github.render(piped).splitlines()
     assert line.startswith("::warning title=daemonset.no_pod_on_ineligible_node VIOLATED (caveat) (daemonset/agent)::")
+
+
+def test_a_nearest_fix_is_told_after_the_conclusion_with_its_kubectl_patch(report) -> None:
+    wr = report.workloads[0]
+    [row] = [r for r in wr.rows if r.result.verdict is Verdict.VIOLATED]
+    fix = Fix(
+        row.result.property.name,
+        (Change(("spec", "updateStrategy", "type"), "RollingUpdate", "OnDelete"),),
+        "HOLDS at nodes=2 (explicit)",
+        kind="DaemonSet",
+        name="agent",
+    )
+    fixed = attrs.evolve(report, workloads=(attrs.evolve(wr, rows=(attrs.evolve(row, fix=fix),)),), rejected=())
+    [line] = github.render(fixed).splitlines()
+    assert line.endswith(
+        "%0Anearest fix: spec.updateStrategy.type: OnDelete  # was RollingUpdate (HOLDS at nodes=2 (explicit))"
+        """%0Akubectl patch daemonset agent --type merge -p '{"spec":{"updateStrategy":{"type":"OnDelete"}}}'"""
+    )
