@@ -93,10 +93,12 @@ class Step:
         return f"explored with {self.sizes[0]}" if self.reduced and self.sizes else ""
 
     def method(self, result: Result) -> str:
-        """The method a decided row names: the engine, and the parameters a proof covers."""
+        """The method a decided row names: the engine, and the parameters a proof covers (with the
+        fields the property derives from them, held at the manifest's values: ``scale-to=49 held``)."""
         claim = result.claim
         if result.verdict is Verdict.PROVED and claim is not None and claim.kind == ALL_VALUES:
-            return f"{result.engine} (all values of {', '.join(claim.for_all)})"
+            held = "".join(f"; {name}={value} held" for name, value in claim.held)
+            return f"{result.engine} (all values of {', '.join(claim.for_all)}{held})"
         return ENGINE_NAMES.get(result.engine, result.engine)
 
     def size(self, prop: Property, result: Result) -> str:

@@ -31,7 +31,13 @@ the usual fresh-solver re-check. Otherwise discovery from scratch runs as if no 
 stated. A lemma that stops being true after a model change costs time, never soundness.
 
 ``adjust`` maps the user's scope to the scope the property speaks about (the availability
-floor *with faults off* turns faults off), and ``assumes`` says so in words. ``explain``
+floor *with faults off* turns faults off), and ``assumes`` says so in words. An adjustment
+only fills in what the user left open: the runner refuses a property whose adjustment would
+change a value the user set (``--set``, ``--faults``, a manifest's own fields) and names both
+values, and a property whose adjustment moves a ``--for-all`` parameter is not decided for
+every value of it (:mod:`kubecheck.checker.run`). So an adjustment states what the property
+*needs* (``access_mode=ReadWriteOnce``) rather than overriding a choice, and one that only needs
+"at least" something keeps the user's larger value (``edits=max(1, sc.edits)``). ``explain``
 gives the values that matter at a state, for the last step of a counterexample.
 """
 
