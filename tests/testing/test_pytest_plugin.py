@@ -196,3 +196,11 @@ def test_bad_options_are_usage_errors(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--kubecheck", "single.yaml", "--kubecheck-faults", "lightning")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--kubecheck-faults" in result.stderr.str()
+
+
+def test_a_spent_time_budget_leaves_rows_inconclusive_never_passing(pytester: pytest.Pytester) -> None:
+    (pytester.path / "single.yaml").write_text(ONE_REPLICA)
+    result = pytester.runpytest_inprocess(
+        "--kubecheck", "single.yaml", "-k", "revisions_unique or rollout_can_complete", "--kubecheck-timeout", "0.001"
+    )
+    result.assert_outcomes(skipped=2, deselected=len(sizing.select(_single(pytester))[0]) - 2)
