@@ -9,8 +9,9 @@ counterexamples; lassos for liveness), ``kind`` (k-induction) and ``pdr`` (IC3/P
 Spacer; liveness by certified ranking functions), and ``auto``: with symbolic parameters
 (``for_all``) PDR (or the ranking proof), then BMC for what stays open; otherwise explicit
 search within the budget, then the symbolic engines for what the budget left undecided.
-Terminal properties are always decided explicitly. Every result names the engine that
-decided it.
+Terminal properties are only decided explicitly (under ``bmc``, ``kind`` or ``pdr`` too, for
+the one instance, and the row says ``explicit``); with ``for_all`` they are INCONCLUSIVE. Every
+result names the engine that decided it and what it covers (below).
 
 Every engine module has the same contract, ``check(task) -> list[Result]``
 (:class:`~kubecheck.checker.task.Engine`), and :data:`DISPATCH` names the engines tried in turn
