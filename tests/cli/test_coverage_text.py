@@ -13,6 +13,8 @@ import re
 
 from cli_helpers import kubecheck, normalized, one_error_line
 
+from kubecheck.checker.result import Claim, Result, Stats, Verdict
+from kubecheck.checker.task import Budget
 from kubecheck.cli import check_model, report_text
 from kubecheck.cli.options import ScopeRequest
 from kubecheck.properties import catalog
@@ -153,3 +155,20 @@ def test_every_property_checked_leaves_out_those_about_other_values_and_says_whi
         "  " + lines[0],
     ]
     assert check_model.user_set(model, ScopeRequest("tiny", ("replicas=2",), faults="crash")) == ("replicas", "faults")
+
+
+def test_the_report_lists_the_properties_left_out_under_the_table():
+    model = catalog.model("deployment")
+    scope = check_model.build_scope(model, ScopeRequest("tiny", ("access-mode=ReadWriteOncePod",)))
+    [prop] = catalog.properties("deployment", ["replicas_within_surge"])
+    result = Result(prop, Verdict.HOLDS, scope, "explicit", Stats(75, 147, 21, 0.5, True, "exhausted"), claim=Claim())
+    omitted = ["pod_waits_for_multi_attach needs access-mode=ReadWriteOnce, but you set access-mode=ReadWriteOncePod"]
+    lines = report_text.render(model, "tiny", scope, [result], Budget(), 0.5, 0, omitted).splitlines()
+    table = lines.index("property               verdict  engine    states  transitions  depth  covers  seconds")
+    assert lines[table + 1 : table + 6] == [
+        "replicas_within_surge  HOLDS    explicit      75          147     21  scope      0.50",
+        "",
+        "not checked (1 property about other values than yours):",
+        "  " + omitted[0],
+        "",
+    ]
