@@ -986,8 +986,8 @@ PROPERTIES = (
         doc="OrderedReady: after a scale-down, the pods above spec.replicas are eventually gone even while <set>-0 "
         "(current revision) fails its readiness probe (not guaranteed: the scale-down halts)",
         upstream="not guaranteed: stateful_set_control.go:processReplica returns at the unhealthy replica "
-        "(monotonic) before processCondemned runs; k8s.io docs 'OrderedReady ... waits'; "
-        "TestStatefulSetControlScaleDownDeleteError's sibling cases in stateful_set_control_test.go",
+        "(monotonic) before processCondemned runs (website statefulset.md: OrderedReady scale-down waits for "
+        "every predecessor to be Running and Ready)",
         predicate=scaled_down_while_failing,
         adjust=_unhealthy_current_pod(fm.NEVER, "scale"),
         assumes="OrderedReady; failure=never-ready on the current revision of ordinal 0, from a fault step on, "
