@@ -98,3 +98,43 @@ def test_out_of_service_node_loses_its_daemon_pod():
         "daemonset-controller.manage",
         "pod-gc.delete_terminating_on_out_of_service_node",
     ]
+
+
+def test_traces_word_the_taint_the_failure_and_the_failed_pod():
+    """The describers name what the new commands do in Kubernetes words (no raw field dumps)."""
+    from kubecheck.cli import trace_text
+
+    text = "\n".join(
+        trace_text.steps(recovery_run("statefulset", "recovers_after_node_failure", "user.taint_out_of_service"))
+    )
+    assert "node/node-a tainted node.kubernetes.io/out-of-service=nodeshutdown:NoExecute" in text
+    assert "node_oos" not in text and "failure_state" not in text
+
+    scale = catalog.properties("statefulset", ["statefulset.scale_down_proceeds_while_a_pod_is_unhealthy"])[0]
+    from kubecheck.checker import run
+    from kubecheck.checker.task import Task
+
+    r = run.check(Task(catalog.model("statefulset"), catalog.model("statefulset").presets["tiny"], [scale]))[0]
+    text = " ".join("\n".join(trace_text.steps(r.trace)).split())
+    assert (
+        "failure never-ready: the readiness probe fails: Running, never Ready; pods of the first template "
+        "(only web-0); from a fault step on; permanent" in text
+    )
+    assert "failure never-ready begins: the readiness probe fails: Running, never Ready" in text
+
+    model = catalog.model("statefulset")
+    from kubecheck.model.kernel.scopes import with_settings
+
+    scope = with_settings(model.presets["tiny"], {"failure": "evicted", "failing-revision": "any"})
+    evicted = traces.replay(
+        model,
+        scope,
+        [
+            "statefulset-controller.create_pod",
+            "scheduler.bind_pod(pod=0, node=0)",
+            "attach-detach.attach_volume(claim=0, node=0)",
+            "kubelet.start_pod(pod=0, node=0)",
+            "kubelet.evict_pod_under_pressure(pod=0, node=0)",
+        ],
+    )
+    assert "pod/web-0 Running, not Ready → Failed (Evicted)" in "\n".join(trace_text.steps(evicted))
