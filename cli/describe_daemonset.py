@@ -117,10 +117,11 @@ class DaemonSetDescriber(PodTableDescriber):
     def legend(self) -> list[str]:
         sc = self.scope
         ready = "Ready (< minReadySeconds), available," if sc.has_min_ready else "Ready,"
+        failed = "Failed (evicted: containers dead, the object stays), " if sc.failure_mode == "evicted" else ""
         words = (
             f"pods are named after their node (a second pod object on node-a: {sc.name}-node-a-2); "
             "pod phases: Pending (not bound to a node), ContainerCreating (bound, containers starting), "
-            f"Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+            f"Running (not Ready), {ready} {failed}Terminating (deleted; the kubelet has not confirmed); "
             f"revisions are ControllerRevisions {sc.name}-<hash>; nodes run {sc.name} {self._where_it_runs()}"
         )
         return text.wrap_text(words, text.WIDTH - 4)

@@ -65,9 +65,10 @@ class StatefulSetDescriber(PodTableDescriber):
 
     def legend(self) -> list[str]:
         ready = "Ready (< minReadySeconds), available," if self.scope.has_min_ready else "Ready,"
+        failed = "Failed (evicted: containers dead, the object stays), " if self.scope.failure_mode == "evicted" else ""
         words = (
             "pod phases: Pending (not bound to a node), ContainerCreating (bound; waiting for its volume and "
-            f"containers), Running (not Ready), {ready} Terminating (deleted; the kubelet has not confirmed); "
+            f"containers), Running (not Ready), {ready} {failed}Terminating (deleted; the kubelet has not confirmed); "
             f"revisions are ControllerRevisions {self.scope.name}-<hash>"
         )
         return text.wrap_text(words, text.WIDTH - 4)
