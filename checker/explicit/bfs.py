@@ -26,6 +26,7 @@ import time
 from array import array
 from collections.abc import Callable, Sequence
 
+from kubecheck.checker.explicit import workers as parallel
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.checker.explicit.packed import packed
 from kubecheck.checker.result import Coverage, Result, Stats, Verdict
@@ -79,7 +80,8 @@ ENGINE = LABEL = "explicit"
 
 def check(task: Task) -> list[Result]:
     """Explore ``task.model`` in ``task.scope`` breadth-first and decide every property of the task."""
-    return explore(task.model, task.scope, task.properties, task.budget, task.progress)
+    workers = getattr(task.budget, "workers", 1)  # Budget.workers: --workers N
+    return explore(task.model, task.scope, task.properties, task.budget, task.progress, workers=workers)
 
 
 def explore(
@@ -91,6 +93,7 @@ def explore(
     progress_interval: float = 1.0,
     stop_when_decided: bool = True,
     compiled: Compiled | None = None,
+    workers: int = 1,
 ) -> list[Result]:
     """Explore ``model`` in ``scope`` breadth-first and decide ``properties`` (one scope for all).
 
@@ -100,13 +103,18 @@ def explore(
     it the search runs to exhaustion (or budget), so that statistics and command coverage
     describe the whole reachable state space.
     ``compiled`` reuses a model already compiled for this scope (benchmarks compare compiler
-    settings this way).
+    settings this way). ``workers`` > 1 splits the search over that many processes
+    (:mod:`~kubecheck.checker.explicit.workers`: same counts and verdicts, traces as short).
     """
     if compiled is None:
         compiled = compile_model(model, scope)
     elif compiled.scope != scope or compiled.model is not model:
         raise ValueError("the compiled model was compiled for another model or scope")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     search = _Search(compiled, properties)
+    if workers > 1:
+        return _explore_workers(search, budget, progress, progress_interval, stop_when_decided, workers)
     pk = packed(compiled)
     n_actions = len(compiled.actions)
     fired = [0] * n_actions
@@ -168,7 +176,6 @@ def explore(
                 depth += 1
                 level_end = len(queue)
             pos[0] = i
-            changed[0] = False
             try:
                 run(
                     queue,
@@ -188,7 +195,8 @@ def explore(
                 raise EngineError(err.explain(compiled)) from None
             finally:
                 i = pos[0]
-            if changed[0]:
+            if changed[0]:  # a verdict was recorded (the initial state's counts: it is checked first)
+                changed[0] = False
                 run, sf, stf = rebuild()
                 if stop_when_decided and not search.undecided():
                     stop_reason = DECIDED
@@ -211,12 +219,7 @@ def explore(
         depth += 1  # a search that stopped mid-level has found states one level deeper
     complete = stop_reason == "exhausted"
     stats = Stats(len(queue), sum(fired), depth, seconds, complete, stop_reason)
-    in_scope = {a.name for a in compiled.actions}
-    totals: dict[str, int] = {c.name: 0 for c in model.commands if c.name in in_scope}
-    for a, n in zip(compiled.actions, fired):
-        totals[a.name] += n
-    disabled = tuple(c.name for c in model.commands if c.name not in in_scope)
-    coverage = Coverage(tuple(totals.items()), disabled, complete)
+    coverage = _coverage(compiled, fired, complete)
 
     def path(k: int) -> list[int]:
         out = []
@@ -240,12 +243,27 @@ def explore(
                 raise EngineError(f"compiled and reference semantics differ at step {pos_} of {trace.labels()}")
         return trace
 
+    traces = {n: trace_to(*found) for n, found in search.found.items()}
+    return _results(search, traces, stats, coverage)
+
+
+def _coverage(compiled: Compiled, fired: Sequence[int], complete: bool) -> Coverage:
+    model = compiled.model
+    in_scope = {a.name for a in compiled.actions}
+    totals: dict[str, int] = {c.name: 0 for c in model.commands if c.name in in_scope}
+    for a, n in zip(compiled.actions, fired):
+        totals[a.name] += n
+    disabled = tuple(c.name for c in model.commands if c.name not in in_scope)
+    return Coverage(tuple(totals.items()), disabled, complete)
+
+
+def _results(search: _Search, traces: dict[int, Trace], stats: Stats, coverage: Coverage) -> list[Result]:
+    """One result per property: a trace is a violation (witness); else the search's completeness decides."""
     results = []
+    complete = stats.complete
     for n, prop in enumerate(search.properties):
-        found = search.found.get(n)
-        trace = None
-        if found is not None:
-            trace = trace_to(*found)
+        trace = traces.get(n)
+        if trace is not None:
             verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
         elif complete:
             verdict = Verdict.UNREACHABLE if prop.kind == "sometimes" else Verdict.HOLDS
@@ -253,8 +271,60 @@ def explore(
             verdict = Verdict.INCONCLUSIVE
         note = (
             ""
-            if complete or found is not None
-            else f"search stopped ({stop_reason}) before the state space was exhausted"
+            if complete or trace is not None
+            else f"search stopped ({stats.stop_reason}) before the state space was exhausted"
         )
-        results.append(Result(prop, verdict, scope, ENGINE, stats, trace, coverage, note))
+        results.append(Result(prop, verdict, search.compiled.scope, ENGINE, stats, trace, coverage, note))
     return results
+
+
+def _explore_workers(
+    search: _Search,
+    budget: Budget,
+    progress: Callable[[Progress], None] | None,
+    progress_interval: float,
+    stop_when_decided: bool,
+    workers: int,
+) -> list[Result]:
+    """:func:`explore` over ``workers`` processes (:mod:`~kubecheck.checker.explicit.workers`)."""
+    compiled = search.compiled
+    model, scope, schema = compiled.model, compiled.scope, compiled.schema
+    violations = [
+        (i, p.kind, p.predicate if p.kind == "terminal" else search.violation(i))
+        for i, p in enumerate(search.properties)
+    ]
+    started = time.perf_counter()
+    try:
+        out, pool = parallel.search(
+            compiled,
+            search.properties,
+            violations,
+            budget,
+            progress,
+            workers,
+            stop_when_decided,
+            started,
+            progress_interval,
+        )
+    except parallel.WorkerError as err:
+        raise EngineError(f"explicit search with {workers} workers: {err}") from None
+    try:
+        seconds = time.perf_counter() - started
+        complete = out.stop_reason == "exhausted"
+        stats = Stats(out.states, out.transitions, out.depth, seconds, complete, out.stop_reason)
+        coverage = _coverage(compiled, out.fired, complete)
+        layout = packed(compiled).layout
+        traces = {}
+        for n, (_, _, state, action) in sorted(out.best.items()):
+            steps = parallel.path_to(pool, state)
+            ids = [a for _, a in steps[1:]] + ([action] if action >= 0 else [])
+            trace = replay(model, scope, [compiled.actions[a].label for a in ids])
+            for pos, (packed_state, _) in enumerate(steps):
+                if layout.pack(schema.flatten(trace.states[pos])) != packed_state:
+                    raise EngineError(f"compiled and reference semantics differ at step {pos} of {trace.labels()}")
+            traces[n] = trace
+    except parallel.WorkerError as err:
+        raise EngineError(f"explicit search with {workers} workers: {err}") from None
+    finally:
+        pool.close()
+    return _results(search, traces, stats, coverage)

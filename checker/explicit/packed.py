@@ -191,6 +191,22 @@ _STEP_CHECK = "h = stf(s_, t)\nif h and on_hit(h, i, {k}):\n    brk = True\n"
 _STATE_CHECK = "    h = sf(t)\n    if h and on_hit(h, n, None):\n        brk = True\n"
 
 
+#: Per-successor code of a worker's loop (:mod:`~kubecheck.checker.explicit.workers`).
+_WORKER_STEP = """t = {expr}
+f{k} += 1
+{flag}{step}o = t % SPREAD % workers
+if o == me:
+    if t not in seen:
+        seen[t] = base + {k}
+        nxt_append(t)
+{state}else:
+    box = out[o]
+    if t not in box:
+        box[t] = base + {k}"""
+_WORKER_STEP_CHECK = "h = stf(s_, t)\nif h:\n    hits.append((depth + 1, h, s_, {k}))\n"
+_WORKER_STATE_CHECK = "        h = sf(t)\n        if h:\n            hits.append((depth + 1, h, t, -1))\n"
+
+
 class Packed:
     """A compiled model on packed states: layout, successor function, generated search loops."""
 
@@ -204,7 +220,7 @@ class Packed:
         self.initial = self.layout.pack(compiled.initial)
         self.n_actions = len(compiled.actions)
         self.successors: Callable[[int], list[tuple[int, int]]] = self._render_successors()
-        self._loops: dict[tuple[bool, bool, bool], Callable[..., None]] = {}
+        self._loops: dict[tuple, Callable[..., None]] = {}
 
     def _expand(self, make: Callable[[int, str], str]) -> list[str]:
         out = []
@@ -277,6 +293,47 @@ class Packed:
             "        pos[0] = i",
         ]
         tail += [f"        fired[{k}] += f{k}" for k in range(self.n_actions)]
+        return _define("\n".join(head + body + tail) + "\n", "run", self.env)
+
+    def worker_loop(self, state: bool, step: bool, terminal: bool, spread: int) -> Callable[..., None]:
+        """One worker's expansion of its part of a level (:mod:`~kubecheck.checker.explicit.workers`).
+
+        ``run(part, seen, nxt, out, me, workers, fired, sf, stf, hits, depth, stuck)``: a successor
+        this worker owns (``t % spread % workers == me``) and has not seen goes into ``seen``
+        (with ``parent * n_actions + action``) and ``nxt``; another goes into ``out[owner]``
+        (first parent kept). Hits are appended as (depth, positions, state, action or -1); states
+        with no successor (when ``terminal``) to ``stuck``.
+        """
+        key = ("worker", state, step, terminal, spread)
+        if key not in self._loops:
+            self._loops[key] = self._render_worker_loop(state, step, terminal, spread)
+        return self._loops[key]
+
+    def _render_worker_loop(self, state: bool, step: bool, terminal: bool, spread: int) -> Callable[..., None]:
+        def make(k: int, expr: str) -> str:
+            return _WORKER_STEP.format(
+                k=k,
+                expr=expr,
+                flag="e = 1\n" if terminal else "",
+                step=_WORKER_STEP_CHECK.format(k=k) if step else "",
+                state=_WORKER_STATE_CHECK if state else "",
+            )
+
+        counters = [f"f{k}" for k in range(self.n_actions)]
+        head = [
+            "def run(part, seen, nxt, out, me, workers, fired, sf, stf, hits, depth, stuck):",
+            "    nxt_append = nxt.append",
+            f"    SPREAD = {spread}",
+            f"    {' = '.join(counters)} = 0" if counters else "    pass",
+            "    try:",
+            "        for s_ in part:",
+            f"            base = s_ * {self.n_actions}",
+        ]
+        if terminal:
+            head.append("            e = 0")
+        body = ["        " + line for line in self._expand(make)]
+        tail = ["            if not e:", "                stuck.append(s_)"] if terminal else []
+        tail += ["    finally:"] + [f"        fired[{k}] += f{k}" for k in range(self.n_actions)] or ["        pass"]
         return _define("\n".join(head + body + tail) + "\n", "run", self.env)
 
     def predicate_function(
