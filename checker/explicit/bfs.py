@@ -7,8 +7,14 @@ a list of properties at once:
 * breadth-first, so the first violation of an ``always`` or ``step`` property and the first
   witness of a ``sometimes`` property are found at the least depth: traces are shortest;
 * states are the model's flat tuples (canonical by construction: counter models store counts,
-  not pods, so symmetric states are already one state); successors come from the compiled model
-  in command-table order, so runs are deterministic;
+  not pods, so symmetric states are already one state), each packed into one int
+  (:mod:`~kubecheck.checker.explicit.packed`); the visited set holds the ints, parents and
+  actions are arrays indexed by BFS position, and the expansion loop is generated for the model
+  and for the kinds of properties still undecided. Successors come in command-table order, so
+  runs are deterministic;
+* with ``workers`` > 1 the states are partitioned over processes by hash and the search goes
+  level by level (:mod:`~kubecheck.checker.explicit.workers`): same counts and verdicts,
+  traces as short (possibly another trace of the same length);
 * ``terminal`` properties are evaluated where nothing is enabled (finished vs stuck);
 * budgets (``max_states``, ``timeout``) and Ctrl-C stop the search with partial statistics and
   INCONCLUSIVE for everything not yet decided;

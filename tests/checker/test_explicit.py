@@ -519,3 +519,56 @@ def test_the_tutorial_check_would_notice_a_wrong_claim() -> None:
     source = tutorial_source().replace("result.stats.states == 4", "result.stats.states == 5")
     with pytest.raises(AssertionError):
         exec(compile(source, "tutorial", "exec"), {"__name__": "tutorial"})
+
+
+# -- packed states (checker/explicit/packed.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize("model_name", ["deployment", "statefulset", "daemonset"])
+def test_packed_successors_are_the_tuple_successors_on_every_reachable_state_of_tiny(model_name: str) -> None:
+    """The search runs on packed ints; the compiled tuple function is the one checked against the reference."""
+    from kubecheck.checker.explicit.compile import compile_model
+    from kubecheck.checker.explicit.packed import packed
+    from kubecheck.properties.catalog import MODELS
+
+    model = MODELS[model_name]
+    compiled = compile_model(model, model.presets["tiny"])
+    pk = packed(compiled)
+    layout = pk.layout
+    for flat in compiled.reachable():
+        assert layout.unpack(layout.pack(flat)) == flat
+        expected = [(a, t, [type(v) for v in t]) for a, t in compiled.successors(flat)]
+        got = [(a, layout.unpack(t), [type(v) for v in layout.unpack(t)]) for a, t in pk.successors(layout.pack(flat))]
+        assert got == expected
+
+
+def test_a_field_written_out_of_its_domain_never_spills_into_its_neighbour() -> None:
+    """Packed fields sit side by side: the domain check runs before a value is packed."""
+    leaky = Model(
+        name="leak",
+        title="x overflows",
+        kubernetes="-",
+        state_cls=Grid,
+        scope_cls=GridScope,
+        init=lambda sc: Grid(0, 0),
+        commands=(Command("x.jump", lambda ops, sc, s: s.x == 0, lambda ops, sc, s: {"x": s.x + 4}, "x + 4"),),
+        quiescent=_true,
+        presets={"tiny": GridScope()},
+    )
+    with pytest.raises(EngineError, match=r"x\.jump writes x=4 outside its domain 0\.\.3"):
+        explicit.explore(leaky, GridScope(), [IN_BOUNDS])
+
+
+def test_min_and_max_compile_to_what_the_builtins_return() -> None:
+    from kubecheck.checker.explicit.compile import Emitter, SourceOps, _define
+
+    em = Emitter()
+    ops = SourceOps(em)
+    from kubecheck.checker.explicit.compile import Expr
+
+    a, b, c = Expr("a", em), Expr("b", em), Expr("c", em)
+    lo, hi = ops.min_(a, b, c, 2), ops.max_(a, b, c, 2)
+    em.line(f"return ({lo.code}, {hi.code})")
+    fn = _define("def f(a, b, c):\n" + "\n".join(em.lines) + "\n", "f", {})
+    for args in [(0, 1, 2), (3, 3, 1), (5, 4, 4), (-1, 7, 2), (2, 2, 2)]:
+        assert fn(*args) == (min(*args, 2), max(*args, 2))
