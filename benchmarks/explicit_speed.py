@@ -403,6 +403,8 @@ def main() -> None:
         f"* command: `python benchmarks/explicit_speed.py{' --quick' if args.quick else ''}` (total {total:.0f} s)",
         f"* {platform.python_implementation()} {platform.python_version()}, {platform.system()} {platform.machine()}",
         f"* CPU: {cpu_model()}",
+        f"* models imported from `{Path(dep.__file__).resolve().parent.parent.parent}` (engine: "
+        f"`{Path(bfs.__file__).resolve().parent}`)",
         f"* load average (1, 5, 15 min) before: {load_before}; after: {load()}; this process got "
         f"{100 * (time.process_time() - cpu0) / total:.0f}% of a CPU (workers not counted); rates per CPU second "
         "are the ones to compare across runs",
