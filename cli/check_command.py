@@ -44,6 +44,8 @@ MANIFEST_ONLY = (
     ("strict", "--strict"),
     ("verbose", "--verbose"),
     ("workload_timeout", "--workload-timeout"),
+    ("jobs", "--jobs"),
+    ("fixes", "--suggest-fixes"),
 )
 
 
@@ -79,7 +81,8 @@ def refuse_options_of_the_other_mode(ctx: click.Context, with_manifests: bool) -
 @output_options(
     CHECK_FORMATS,
     help="text, json, itf, or with -f also junit, sarif (SARIF 2.1.0: findings at the manifest's lines, traces "
-    "as code flows) or github (GitHub Actions annotations); itf writes one trace per violation and witness: JSON "
+    "as code flows), github (GitHub Actions annotations) or html (one self-contained page: verdict tables and a "
+    "timeline picture of each trace, docs/html-report.md); itf writes one trace per violation and witness: JSON "
     "lines on standard output, or with --out one file, FILE itself for one trace and FILE.<property>.itf.json "
     "each for several (none when there is no trace)",
 )

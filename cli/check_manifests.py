@@ -25,12 +25,14 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
+import attrs
 import click
 
 from kubecheck import manifest
 from kubecheck.checker.task import Budget, Watchdog
-from kubecheck.cli import documents, github, junit, manifest_json, manifest_text, sarif
+from kubecheck.cli import documents, github, html_report, junit, manifest_json, manifest_text, sarif
 from kubecheck.cli.errors import InputError, reported_errors
 from kubecheck.cli.options import ManifestRequest
 from kubecheck.cli.output import Output, check_writable, write, write_traces
@@ -101,6 +103,19 @@ def with_lines(report: ManifestReport, request: ManifestRequest, stdin_text: byt
     return anchored(report, loaded.documents)
 
 
+def more_manifests(request: ManifestRequest, named: Sequence[str]) -> ManifestRequest:
+    """With -f, the arguments after it that are files or directories are more manifests (``kubecheck
+    check -f a.yaml b.yaml``, as pre-commit passes the staged files); any other is an error."""
+    paths = [n for n in named if Path(n).exists()]
+    others = [n for n in named if n not in paths]
+    if others:
+        raise InputError(
+            f"with -f, the arguments are more manifests: {others[0]!r} is not a file or directory "
+            "(give a MODEL or -f manifests, not both)"
+        )
+    return attrs.evolve(request, files=(*request.files, *paths)) if paths else request
+
+
 def check_manifests(
     request: ManifestRequest,
     named: Sequence[str],
@@ -113,14 +128,13 @@ def check_manifests(
 ) -> int:
     """Read the manifests, check each workload, render; the exit code.
 
-    ``named`` is the MODEL and PROPERTY arguments, which do not go with -f; ``faults`` is
+    ``named`` is the MODEL and PROPERTY arguments: with -f, more manifest files (:func:`more_manifests`); ``faults`` is
     ``--faults`` as typed. The explicit engine (the default of ``check MODEL``) means ``auto``
     here: each workload is checked the way its size allows. ``workload_seconds`` is
     ``--workload-timeout`` (None: :data:`kubecheck.manifest.WORKLOAD_SECONDS`).
     """
     chosen = manifest_faults(faults)
-    if named:
-        raise InputError("give a MODEL or -f manifests, not both")
+    request = more_manifests(request, named)
     stdin_text = sys.stdin.buffer.read() if "-" in request.files else None
     with reported_errors():
         check_writable(output.out)
@@ -141,6 +155,8 @@ def check_manifests(
                     watchdog=dog,
                     workload_seconds=workload_seconds or manifest.WORKLOAD_SECONDS,
                     status=status.say,
+                    jobs=request.jobs,
+                    fixes=request.fixes,
                 )
         finally:
             status.clear()
@@ -156,6 +172,8 @@ def check_manifests(
         write(manifest_json.render(report), output.out, output.quiet)
     elif output.fmt == "junit":
         write(junit.render(report, manifest_text.trace_lines), output.out, output.quiet)
+    elif output.fmt == "html":
+        write(html_report.render(report), output.out, output.quiet)
     elif output.fmt == "sarif":
         write(sarif.render(with_lines(report, request, stdin_text)), output.out, output.quiet)
     elif output.fmt == "github":

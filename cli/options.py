@@ -29,10 +29,10 @@ from kubecheck.manifest.validation import VALIDATE_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Output formats of every command; ``check -f`` adds ``junit``, ``sarif`` and ``github`` (reports of manifests:
-#: ``check MODEL`` refuses them).
+#: Output formats of every command; ``check -f`` adds ``junit``, ``sarif``, ``github`` and ``html``
+#: (reports of manifests: ``check MODEL`` refuses them).
 FORMATS = ("text", "json", "itf")
-MANIFEST_FORMATS = ("junit", "sarif", "github")
+MANIFEST_FORMATS = ("junit", "sarif", "github", "html")
 CHECK_FORMATS = (*FORMATS, *MANIFEST_FORMATS)
 
 
@@ -46,6 +46,8 @@ class ManifestRequest:
     verbose: bool = False
     assume_access_mode: str | None = None  # --assume-access-mode: for claims whose access mode the input does not give
     validate: str = "strict"  # --validate: unknown fields refuse the document (strict), are told (warn) or not (ignore)
+    jobs: int = 1  # --jobs: workloads checked at once, each in its own process
+    fixes: bool = False  # --suggest-fixes: the nearest configuration under which each violation holds
 
 
 @attrs.frozen
@@ -122,12 +124,35 @@ manifest_options = _grouped(
             help="with -f: an unknown field refuses its document, as kubectl apply (strict), "
             "is told on stderr and dropped (warn), or dropped (ignore)",
         ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1, 64),
+            default=1,
+            show_default=True,
+            metavar="N",
+            help="with -f: check N workloads at once, each in its own process (the report is the same)",
+        ),
+        click.option(
+            "--suggest-fixes",
+            "fixes",
+            is_flag=True,
+            help="with -f: for each violation, search the nearest settings (strategy, maxSurge, maxUnavailable, "
+            "partition, replicas…) under which it holds, re-check them, and print the kubectl patch",
+        ),
     ],
     "manifests",
     lambda v: ManifestRequest(
-        tuple(v["files"]), v["nodes"], v["strict"], v["verbose"], v["assume_access_mode"], v["validate"]
+        tuple(v["files"]),
+        v["nodes"],
+        v["strict"],
+        v["verbose"],
+        v["assume_access_mode"],
+        v["validate"],
+        v["jobs"],
+        v["fixes"],
     ),
-    ("files", "nodes", "strict", "verbose", "assume_access_mode", "validate"),
+    ("files", "nodes", "strict", "verbose", "assume_access_mode", "validate", "jobs", "fixes"),
 )
 
 scope_options = _grouped(

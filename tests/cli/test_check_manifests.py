@@ -54,7 +54,40 @@ def test_check_f_invalid_manifest_gives_the_api_servers_message(tmp_path):
 def test_model_and_manifests_together_is_a_usage_error():
     result = kubecheck("check", "deployment", "-f", str(EXAMPLES))
     assert result.exit_code == 2
-    assert one_error_line(result) == "give a MODEL or -f manifests, not both"
+    assert one_error_line(result) == (
+        "with -f, the arguments are more manifests: 'deployment' is not a file or directory "
+        "(give a MODEL or -f manifests, not both)"
+    )
+
+
+def test_files_after_f_are_more_manifests_as_pre_commit_passes_them():
+    one = str(EXAMPLES / "recreate-deployment.yaml")
+    two = str(EXAMPLES / "log-collector-daemonset.yaml")
+    both = kubecheck("check", "-f", one, two, "--format", "json")
+    assert both.exit_code == 12  # the DaemonSet's stuck rollout
+    objects = [w["object"] for w in json.loads(both.stdout)["workloads"]]
+    assert objects == ["deployment/grafana", "daemonset/fluent-bit"]
+
+
+@pytest.mark.parametrize(("option", "value"), [("--jobs", "2"), ("--suggest-fixes", None)])
+def test_manifest_only_options_are_refused_with_a_model(option, value):
+    result = kubecheck("check", "deployment", option, *([value] if value else []))
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"{option} goes with -f manifests, not with check MODEL (which would ignore it)"
+
+
+def test_jobs_out_of_range_is_a_usage_error():
+    result = kubecheck("check", "-f", str(EXAMPLES), "--jobs", "0")
+    assert result.exit_code == 2
+    assert "'--jobs' / '-j': 0 is not in the range 1<=x<=64" in result.stderr
+
+
+def test_html_is_written_where_the_user_said(tmp_path):
+    out = tmp_path / "report.html"
+    result = kubecheck("check", "-f", str(EXAMPLES / "recreate-deployment.yaml"), "--format", "html", "--out", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "deployment/grafana" in page
 
 
 def test_a_deployment_too_large_for_explicit_search_is_refused_with_the_way_out():

@@ -52,7 +52,7 @@ def test_help_of_an_unknown_topic_is_one_line_and_exit_2():
 
 def test_help_is_a_command_of_the_group():
     out = kubecheck("--help").stdout
-    assert "  help    Explain the terms of a report: kubecheck help verdicts.\n" in out
+    assert "  help         Explain the terms of a report: kubecheck help verdicts.\n" in out
 
 
 def test_check_help_points_to_help_verdicts():

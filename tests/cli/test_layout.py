@@ -34,4 +34,5 @@ def test_each_command_has_its_own_module() -> None:
         "check": "kubecheck.cli.check_command",
         "replay": "kubecheck.cli.replay_command",
         "help": "kubecheck.cli.help_command",
+        "export-test": "kubecheck.cli.export_test_command",
     }
