@@ -89,6 +89,9 @@ def _broken_release(sc: StatefulSetScope) -> Value:
     return attrs.evolve(
         _rolling_update(_ordered(sc)),
         broken_release=True,
+        failure=fm.NONE,
+        failure_onset=fm.CREATED,
+        failure_repair=fm.NEVER,
         reverts=0,
         pod_deletes=0,
         scales=0,
