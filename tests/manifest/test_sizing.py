@@ -193,16 +193,23 @@ def test_plan_of_a_small_deployment_is_one_explicit_step_at_its_size() -> None:
     )
     assert step.sizes == ("replicas=3",) * len(props)
     assert (step.reduced, step.reason, step.handoff) == (False, "", Handoff.KEEP)
-    cost = sizing.predict(w.scope)
+    calibration = sizing.calibrate(w, props)  # the table as the models are now (a property added since scales it)
+    cost = calibration.apply(sizing.predict(w.scope))
+    said = f" ({calibration.text})" if calibration.text else ""
     assert plan.properties == props and plan.predicted == cost and plan.route == "explicit at the manifest's size"
-    assert plan.why == f"explicit search at replicas=3: predicted {cost.text()}; × {sizing.SAFETY:g} ≤ 60 s"
+    assert plan.why == f"explicit search at replicas=3: predicted {cost.text()}; × {sizing.SAFETY:g} ≤ 60 s{said}"
 
 
 def test_plan_of_a_deployment_above_its_budget_proves_for_every_replica_count_then_explores_the_largest_that_fits() -> (
     None
 ):
     w, props, plan = _plan(deployment(replicas=12), budget=Budget(None, 60))
-    assert not _fits(w.scope, 60)
+    calibration = sizing.calibrate(w, props)  # the table as the models are now
+
+    def predicted(scope):
+        return calibration.apply(sizing.predict(scope))
+
+    assert not _fits(w.scope, 60, calibration)
     *proofs, explored = plan.steps
     symbolic = [p for p in props if p.kind in ("always", "step", "sometimes")]
     assert [s.task.properties for s in proofs] == [(p,) for p in symbolic]  # one PDR run per property
@@ -219,18 +226,16 @@ def test_plan_of_a_deployment_above_its_budget_proves_for_every_replica_count_th
     r = explored.task.scope.replicas
     assert (explored.task.engine, explored.task.budget) == ("explicit", Budget(None, 60))
     # the largest size whose predicted cost fits the half of the time the proofs leave
-    assert 1 <= r < 12 and _fits(explored.task.scope, 30)
-    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30)
-    assert plan.predicted == sizing.predict(explored.task.scope)
+    assert 1 <= r < 12 and _fits(explored.task.scope, 30, calibration)
+    assert not _fits(attrs.evolve(w.scope, replicas=r + 1), 30, calibration)
+    assert plan.predicted == predicted(explored.task.scope)
     assert (explored.reduced, explored.reason, explored.handoff) == (
         True,
         f"explored with replicas={r} of 12",
         Handoff.KEEP,
     )
     assert plan.route == "pdr for every replica count, then explicit at a reduced size"
-    assert plan.why.startswith(
-        f"explicit search at replicas=12: predicted {sizing.predict(w.scope).text()}; × 2 > 60 s"
-    )
+    assert plan.why.startswith(f"explicit search at replicas=12: predicted {predicted(w.scope).text()}; × 2 > 60 s")
     assert f"pdr first, then explored at replicas={r}/12: predicted {plan.predicted.text()}; × 2 ≤ 30 s" in plan.why
     assert plan.describe().splitlines()[:2] == [
         "deployment/web (model deployment): pdr for every replica count, then explicit at a reduced size",
