@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,8 +46,11 @@ def available() -> str | None:
     return f"not installed: {', '.join(missing)} (Debian: apt-get install spin gcc)" if missing else None
 
 
-def run(model: Any, scope: Any, expected_states: int = 1 << 20) -> SpinRun:
-    """Generate, build and run pan for ``model`` in ``scope``; exhaustive safety search."""
+def run(model: Any, scope: Any, expected_states: int = 1 << 20, repeat: int = 1) -> SpinRun:
+    """Generate, build and run pan for ``model`` in ``scope``; exhaustive safety search.
+
+    With ``repeat`` > 1 pan runs that many times; CPU and wall seconds are the medians.
+    """
     with tempfile.TemporaryDirectory(prefix="kubecheck-spin-") as tmp:
         work = Path(tmp)
         pml, header = promela(model, scope)
@@ -59,17 +63,20 @@ def run(model: Any, scope: Any, expected_states: int = 1 << 20) -> SpinRun:
         )
         build = time.perf_counter() - started
         width = max(16, (2 * expected_states).bit_length())
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(
-            ["./pan", "-E", f"-m{expected_states + 1000}", f"-w{width}"],
-            cwd=work,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        wall = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus, walls = [], []
+        for _ in range(repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run(
+                ["./pan", "-E", f"-m{expected_states + 1000}", f"-w{width}"],
+                cwd=work,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            walls.append(time.perf_counter() - started)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         text = done.stdout
         stored = re.search(r"(\d+) states, stored", text)
         matched = re.search(r"(\d+) states, matched", text)
@@ -77,7 +84,7 @@ def run(model: Any, scope: Any, expected_states: int = 1 << 20) -> SpinRun:
         if stored is None or matched is None or errors is None or errors.group(1) != "0":
             raise RuntimeError(f"unexpected pan output:\n{text}")
         version = subprocess.run(["spin", "-V"], capture_output=True, text=True).stdout.strip()
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        cpu, wall = statistics.median(cpus), statistics.median(walls)
         return SpinRun(int(stored.group(1)), int(matched.group(1)), cpu, wall, build, version)
 
 
