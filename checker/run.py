@@ -117,6 +117,9 @@ LARGE: dict[str, tuple[tuple[Engine, int | None], ...]] = {
 #: The engines of a sweep over a bounded parameter that cannot be symbolic, under ``auto``
 #: (under bmc, kind or pdr: that engine).
 SWEEP_AUTO: tuple[Engine, ...] = (kinduction, pdr)
+#: What the note of a terminal property says under bmc, kind or pdr (explicit search decides it, for
+#: the one instance: the row says ``explicit``).
+EXPLICIT_INSTEAD = "does not decide terminal properties: explicit search of this instance decided it"
 #: At most this many instances in a sweep.
 MAX_SWEEP = 100
 #: Values of a ``--for-all`` parameter at which a property's adjustment is probed (with the
@@ -404,6 +407,9 @@ class _Run:
             [engine] = DISPATCH["explicit", kind]
             explored = engine.check(attrs.evolve(task, properties=[task.properties[i] for i in chosen], budget=part))
             for i, result in zip(chosen, explored):
+                if task.engine in ("bmc", "kind", "pdr"):  # a terminal property: that engine does not decide it
+                    said = f"{task.engine} {EXPLICIT_INSTEAD}"
+                    result = attrs.evolve(result, note=f"{said}; {result.note}" if result.note else said)
                 self.results[i] = _claimed(result, task)
                 if result.stats.stop_reason == "interrupted":
                     self.stopped = "interrupted"

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from kubecheck.checker import run
 from kubecheck.checker.explicit.bfs import DECIDED
 from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, Result, Verdict
 from kubecheck.checker.task import Budget
@@ -131,8 +132,11 @@ def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
     def never_explored(r: Result) -> bool:
         return r.engine.startswith("explicit") and r.note.startswith("not explored")
 
+    def instead(r: Result) -> bool:  # a terminal property under bmc, kind or pdr: explicit search decided it
+        return r.engine.startswith("explicit") and run.EXPLICIT_INSTEAD in r.note
+
     for r in results:
-        if r.note and (not r.engine.startswith("explicit") or never_explored(r)):
+        if r.note and (not r.engine.startswith("explicit") or never_explored(r) or instead(r)):
             lines.append(f"{r.property.short} ({r.engine}): {r.note}")
     for r in results:
         if r.verdict is Verdict.UNREACHABLE:

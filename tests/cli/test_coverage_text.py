@@ -172,3 +172,13 @@ def test_the_report_lists_the_properties_left_out_under_the_table():
         "  " + omitted[0],
         "",
     ]
+
+
+def test_a_terminal_property_under_pdr_without_for_all_is_decided_explicitly_and_says_so():
+    result = kubecheck("check", "deployment", "no_stuck_rollout", "--scope", "tiny", "--engine", "pdr")
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"no_stuck_rollout +HOLDS +explicit +[\d,]+ +[\d,]+ +\d+  scope  <s>", _table(result.stdout)[1])
+    assert (
+        "no_stuck_rollout (explicit): pdr does not decide terminal properties: explicit search of this instance "
+        "decided it"
+    ) in result.stdout.splitlines()
