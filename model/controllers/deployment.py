@@ -497,7 +497,7 @@ def _sync_revision_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> 
     plan = ds.Plan(ops, sc, s)
     w = plan.start()
     status = ds.progress_status(plan, w, ops.not_(plan.sync_path), False)
-    return {"rs_revision": tuple(w["rs_revision"]), "observed": True, **status}
+    return {"rs_revision": tuple(w["rs_revision"]), "rs_history": tuple(w["rs_history"]), "observed": True, **status}
 
 
 def _writes_objects(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
