@@ -43,16 +43,19 @@ from kubecheck.model.controllers import cluster
 
 
 def manifest_faults(raw: str | None) -> frozenset[str]:
-    """``--faults`` with -f: the faults of any model (``all`` for every one; ``none``), InputError otherwise."""
-    known = cluster.FAULTS  # every model's faults (the Deployment's crash and evict among them)
+    """``--faults`` with -f: the faults of any model and the pod failure modes of the edited release
+    (``all`` for every fault; ``none``), InputError otherwise."""
+    known = (*cluster.FAULTS, *manifest.FAILURE_MODES)  # every model's faults, then never-ready, evicted, …
     if raw is None or raw.strip() == "none":
         return frozenset()
     names = [n.strip() for n in raw.split(",") if n.strip()]
     if names == ["all"]:
-        return frozenset(known)
+        return frozenset(cluster.FAULTS)
     unknown = [n for n in names if n not in known]
     if unknown or not names:
-        raise InputError(f"--faults: expected a comma list of {', '.join(known)} (or all, none), got {raw!r}")
+        raise InputError(
+            f"--faults: expected a comma list of {', '.join(known)} (or all, none; one failure mode), got {raw!r}"
+        )
     return frozenset(names)
 
 

@@ -32,9 +32,11 @@ import attrs
 
 from kubecheck.checker.task import Budget, Deadline, Watchdog
 from kubecheck.manifest import execute, fanout, loader, objects, sizing, validation
+from kubecheck.manifest import workloads as workloads_module
 from kubecheck.manifest.errors import ManifestError
-from kubecheck.manifest.report import ManifestReport, WorkloadReport
+from kubecheck.manifest.report import ManifestReport, WorkloadReport, anchored
 from kubecheck.manifest.workloads import Workload, workloads
+from kubecheck.model.controllers.failures import MODES as _ALL_MODES
 
 __all__ = [
     "ManifestError",
@@ -47,6 +49,8 @@ __all__ = [
 
 ENGINES = ("auto", "explicit", "bmc", "kind", "pdr")
 MAX_NODES_OPTION = 64
+#: ``--faults`` values that are pod failure modes of the edited release (model.controllers.failures).
+FAILURE_MODES = tuple(m for m in _ALL_MODES if m != "none")
 #: The most worker processes ``--jobs`` may ask for.
 MAX_JOBS = 64
 #: Seconds per workload unless the caller gives another budget: every CI run is finite.
@@ -62,6 +66,7 @@ class Manifests:
     ignored: tuple[str, ...]
     unknown: tuple[str, ...]
     rejected: tuple[str, ...]
+    documents: tuple[loader.Document, ...] = ()  # the good documents, with their field lines
 
 
 _WORKLOAD_TYPES = (objects.Deployment, objects.StatefulSet, objects.DaemonSet)
@@ -179,7 +184,7 @@ def read_workloads(
             "no Deployment, StatefulSet or DaemonSet (apps/v1) in the manifests: nothing to check"
             + (f"; ignored: {', '.join(ignored[:5])}" if ignored else "")
         )
-    return Manifests(tuple(found), tuple(ignored), tuple(unknown), rejected)
+    return Manifests(tuple(found), tuple(ignored), tuple(unknown), rejected, loaded.documents)
 
 
 def load_workloads(
@@ -246,11 +251,23 @@ def check_manifests(
     started = time.perf_counter()
     m = read_workloads(sources, stdin_text, nodes, assume_access_mode, validate)
     found, ignored, unknown = m.workloads, m.ignored, m.unknown
+    asked = faults
+    modes = sorted(faults & set(FAILURE_MODES))
+    if len(modes) > 1:
+        raise ManifestError(
+            f"--faults: expected one pod failure mode at a time, got {','.join(modes)}",
+            path="--faults",
+            expected="one of " + ", ".join(FAILURE_MODES),
+            got=",".join(modes),
+        )
+    if modes:
+        found = tuple(workloads_module.with_failure(w, modes[0]) for w in found)
+        faults = faults - set(modes)
     if jobs > 1 and len(found) > 1:
         reports = fanout.check_in_pool(found, faults, engine, budget, workload_seconds, jobs, watchdog, status, fixes)
     else:
         reports = _check_serially(found, faults, engine, budget, workload_seconds, progress, watchdog, status, fixes)
-    return ManifestReport(
+    report = ManifestReport(
         tuple(str(s) for s in sources),
         tuple(reports),
         tuple(ignored),
@@ -258,9 +275,10 @@ def check_manifests(
         time.perf_counter() - started,
         verbose,
         strict,
-        faults,
+        asked,
         m.rejected,
     )
+    return anchored(report, m.documents)  # each workload with its file and field lines
 
 
 def _check_serially(

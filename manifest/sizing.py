@@ -75,7 +75,7 @@ from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.manifest import costs
 from kubecheck.manifest.fixes import Fix
 from kubecheck.manifest.plan import ENGINE_NAMES, HANDOFF_SHARE, Cost, Handoff, Step, WorkloadPlan
-from kubecheck.manifest.workloads import Workload, WorkloadScope
+from kubecheck.manifest.workloads import FAILURE_FIELD, Workload, WorkloadScope
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -162,7 +162,10 @@ def is_caveat(prop: Property) -> bool:
 
 
 def _changed(model: str, scope: Scope, adjusted: Scope) -> list[str]:
-    return [f for f in MANIFEST_FIELDS[model] if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
+    fields = MANIFEST_FIELDS[model]
+    if getattr(scope, FAILURE_FIELD[model], "none") != "none":  # the user's --faults failure mode is theirs
+        fields = (*fields, FAILURE_FIELD[model])
+    return [f for f in fields if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
 
 
 def _adjusted(prop: Property, scope: WorkloadScope) -> WorkloadScope:

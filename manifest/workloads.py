@@ -32,11 +32,13 @@ manifests that changes the answer but that the models leave out is listed as *no
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
 from kubecheck.manifest import objects as o
 from kubecheck.model.controllers import daemonset_util as dsu
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR, DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -394,6 +396,28 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
         taint=scope_taint(tolerations),
     )
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
+
+
+#: The scope field of each model that names the pod failure mode (``--faults never-ready`` …).
+FAILURE_FIELD = {"deployment": "pod_failure", "statefulset": "failure", "daemonset": "failure"}
+
+
+def with_failure(w: Workload, mode: str) -> Workload:
+    """``w`` with the pods of its edited release failing in ``mode`` (``check -f --faults MODE``), said in its
+    assumption; a readiness failure needs a readiness probe: without one a running pod is Ready
+    (``pkg/kubelet/prober``: no probe, Ready once the containers run), so ``never-ready`` is then not
+    applied and a note says why."""
+    if mode == fm.NEVER_READY and not w.obj.template.has_readiness_probe:
+        note = (
+            f"--faults {mode}: not applied, the pod template has no readinessProbe (a pod without one is Ready "
+            "once its containers run)"
+        )
+        return attrs.evolve(w, notes=(*w.notes, note))
+    base: Any = w.scope
+    scope = attrs.evolve(base, **{FAILURE_FIELD[w.model]: mode})
+    scope.validate()
+    text = f"the edited release fails: {fm.MODE_WORDS[mode]} (--faults {mode})"
+    return attrs.evolve(w, scope=scope, assumption="; ".join(x for x in (w.assumption, text) if x))
 
 
 def scope_taint(tolerations: Sequence[dsu.Toleration]) -> str:
