@@ -19,24 +19,21 @@ is no report: one ``Error:`` line per rejected document, exit 2.
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import socket
 import sys
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
 import click
 
 from kubecheck import manifest
-from kubecheck.checker.task import Budget, Watchdog
+from kubecheck.checker.task import Budget
 from kubecheck.cli import documents, github, html_report, junit, manifest_json, manifest_text, sarif
 from kubecheck.cli.errors import InputError, reported_errors
 from kubecheck.cli.options import ManifestRequest
 from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.cli.progress import StatusLine
+from kubecheck.cli.stopping import watchdog
 from kubecheck.manifest import loader
 from kubecheck.manifest.report import ManifestReport, anchored
 from kubecheck.model.controllers import cluster
@@ -57,42 +54,6 @@ def manifest_faults(raw: str | None) -> frozenset[str]:
             f"--faults: expected a comma list of {', '.join(known)} (or all, none; one failure mode), got {raw!r}"
         )
     return frozenset(names)
-
-
-@contextlib.contextmanager
-def watchdog() -> Iterator[Watchdog]:
-    """A watchdog for the run; in the main thread it also hears Ctrl-C (``signal.set_wakeup_fd``),
-    so that a z3 call in progress is interrupted and the KeyboardInterrupt is raised at once."""
-    if threading.current_thread() is not threading.main_thread():
-        dog = Watchdog()
-        try:
-            yield dog
-        finally:
-            dog.close()
-        return
-    read, write_end = socket.socketpair()
-    read.setblocking(False)
-    write_end.setblocking(False)
-    old = signal.set_wakeup_fd(write_end.fileno(), warn_on_full_buffer=False)
-    dog = Watchdog(read)
-    # Ctrl-C reaches the watchdog through the wakeup socket, which stops the step in progress; the
-    # Python handler does nothing more (a KeyboardInterrupt could land where an engine swallows it).
-    handler = signal.getsignal(signal.SIGINT)
-    quiet = handler is signal.default_int_handler
-    if quiet:
-        signal.signal(signal.SIGINT, lambda signum, frame: None)
-    try:
-        yield dog
-    finally:
-        if quiet:
-            signal.signal(signal.SIGINT, handler)
-        signal.set_wakeup_fd(old)
-        dog.close()
-        with contextlib.suppress(OSError):  # wake the watcher from its select() now, not in 0.5 s
-            write_end.send(b"\0")
-        dog.watcher.join(1.0)
-        read.close()
-        write_end.close()
 
 
 def with_lines(report: ManifestReport, request: ManifestRequest, stdin_text: bytes | None) -> ManifestReport:

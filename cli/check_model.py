@@ -31,6 +31,7 @@ from kubecheck.cli.errors import InputError, reported_errors
 from kubecheck.cli.options import EngineRequest, ScopeRequest
 from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.cli.progress import StatusLine
+from kubecheck.cli.stopping import check_within, watchdog
 from kubecheck.model.kernel import scopes, traces
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
@@ -161,7 +162,8 @@ def check_model(
         )
         started = time.perf_counter()
         try:
-            results = run.check(task)
+            with watchdog() as dog:  # --timeout is a hard stop, even inside a z3 call; Ctrl-C keeps the table
+                results = check_within(task, dog)
         finally:
             status.clear()
         elapsed = time.perf_counter() - started

@@ -33,7 +33,7 @@ def test_replicas_within_surge_holds_with_distinct_states_and_transitions():
     [expected] = run.check(Task(model, scope, catalog.properties("deployment", ["replicas_within_surge"])))
     s = expected.stats
     row = re.compile(
-        rf"(?m)^replicas_within_surge +HOLDS +explicit +{s.states:,} +{s.transitions:,} +{s.depth} +\d+\.\d\d$"
+        rf"(?m)^replicas_within_surge +HOLDS +explicit +{s.states:,} +{s.transitions:,} +{s.depth} +scope +\d+\.\d\d$"
     )
     assert row.search(result.stdout), result.stdout
     assert "scope     small, with max-unavailable=0\n" in result.stdout
@@ -256,12 +256,12 @@ def test_a_range_of_a_per_ordinal_parameter_is_checked_instance_by_instance():
     ) in result.stdout
     # a value of the range the scope rejects is named, with the sweep
     bad = kubecheck(
-        "check", "daemonset", "new_node_gets_pod", "--scope", "tiny", "--engine", "kind", "--for-all", "nodes=1..3"
+        "check", "daemonset", "availability_floor", "--scope", "tiny", "--engine", "kind", "--for-all", "nodes=0..2"
     )
     assert bad.exit_code == 2
     assert (
         one_error_line(bad)
-        == "--for-all nodes 1..3: at nodes=1, joins: at most nodes - 1 = 0 nodes may join later, got 1"
+        == "--for-all nodes 0..2: at nodes=0, joins: at most nodes - 1 = -1 nodes may join later, got 0"
     )
 
 
