@@ -182,7 +182,10 @@ def select(workload: Workload, faults: frozenset[str] = frozenset()) -> tuple[li
     for prop in catalog.properties(workload.model):
         adjusted = _adjusted(prop, workload.scope)
         changed = _changed(workload.model, workload.scope, adjusted)
-        if changed:
+        nodes = getattr(adjusted, "nodes", None)
+        if workload.nodes_asked and nodes != getattr(workload.scope, "nodes", None):
+            skipped.append(Skipped(prop.name, f"another configuration: nodes={nodes} (--nodes {workload.nodes_given})"))
+        elif changed:
             skipped.append(
                 Skipped(
                     prop.name,

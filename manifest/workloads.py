@@ -65,6 +65,8 @@ class Workload:
     nodes_given: int  # the cluster size the user asked for (--nodes), or the default
     #: what the check assumes that the manifests do not say (e.g. "claim carts: ReadWriteMany assumed"), "" if nothing
     assumption: str = ""
+    #: the user gave --nodes: a property that needs another node count speaks about another configuration
+    nodes_asked: bool = False
 
     @property
     def ref(self) -> str:
@@ -453,4 +455,4 @@ def workloads(
             out.append(_statefulset(r, records, nodes))
         elif isinstance(r, o.DaemonSet):
             out.append(_daemonset(r, records, nodes))
-    return out
+    return [attrs.evolve(w, nodes_asked=True) for w in out] if nodes is not None else out

@@ -69,3 +69,17 @@ def test_a_property_that_checks_another_failure_mode_is_left_out_not_substituted
     for p in chosen:
         assert p.adjust(failing.scope).pod_failure == "never-start", p.name
     assert all(s.reason.startswith("another configuration") or "faults" in s.reason for s in skipped)
+
+
+def test_nodes_given_by_the_user_are_never_replaced_by_a_property() -> None:
+    shared = EXAMPLES / "shared-claim-deployment.yaml"
+    [w] = manifest.read_workloads([shared], nodes=1).workloads
+    assert w.nodes_asked and w.scope.nodes == 1
+    chosen, skipped = sizing.select(w)
+    assert all(p.adjust(w.scope).nodes == 1 for p in chosen)
+    reasons = {s.name: s.reason for s in skipped}
+    assert reasons["deployment.pod_waits_for_multi_attach"] == "another configuration: nodes=2 (--nodes 1)"
+    [default] = manifest.read_workloads([shared]).workloads  # without --nodes: the model's two nodes
+    assert not default.nodes_asked and "deployment.pod_waits_for_multi_attach" in {
+        p.name for p in sizing.select(default)[0]
+    }
