@@ -28,7 +28,7 @@ from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.checker.task import Budget, Task
 from kubecheck.cli import documents, report_text
 from kubecheck.cli.errors import InputError, reported_errors
-from kubecheck.cli.options import EngineRequest, ScopeRequest
+from kubecheck.cli.options import MANIFEST_FORMATS, EngineRequest, ScopeRequest
 from kubecheck.cli.output import Output, check_writable, write, write_traces
 from kubecheck.cli.progress import StatusLine
 from kubecheck.cli.stopping import check_within, watchdog
@@ -128,8 +128,8 @@ def check_model(
     """Check the properties of a built-in model (every one when none is named), render; the exit code."""
     if model_name is None:
         raise InputError(f"give a MODEL ({', '.join(catalog.MODELS)}) or manifests with -f FILE")
-    if output.fmt == "junit":
-        raise InputError("--format junit goes with -f manifests")
+    if output.fmt in MANIFEST_FORMATS:
+        raise InputError(f"--format {output.fmt} goes with -f manifests")
     with reported_errors():
         model = catalog.model(model_name)
         props = catalog.properties(model.name, property_names)

@@ -47,7 +47,8 @@ VERDICT_TERMS: tuple[Term, ...] = (
     ),
     (
         "INCONCLUSIVE",
-        "a bound, --max-states, --timeout, Ctrl-C or a solver `unknown` stopped the search first.",
+        "a bound, --max-states, --timeout, Ctrl-C or a solver `unknown` stopped the search first, or no engine "
+        "could honour the request (--for-all, a property's own setting): the note says why.",
         "Never reported as holding.",
     ),
     (

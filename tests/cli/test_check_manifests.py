@@ -189,3 +189,10 @@ def test_check_help_marks_the_options_of_each_mode():
         assert f"{option} without -f: " in out, option
     for option in ("--nodes N", "--strict", "-v, --verbose"):
         assert f"{option} with -f: " in out, option
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif", "github", "html"])
+def test_manifest_formats_are_refused_with_a_model(fmt):
+    result = kubecheck("check", "deployment", "--scope", "tiny", "--format", fmt)
+    assert result.exit_code == 2
+    assert one_error_line(result) == f"--format {fmt} goes with -f manifests"
