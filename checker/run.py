@@ -72,6 +72,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from kubecheck.checker import swarm
 from kubecheck.checker.explicit import bfs, fair_cycles
 from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Claim, Result, Stats, Verdict
 from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
@@ -276,7 +277,7 @@ def _decide(
 
 def check(task: Task) -> list[Result]:
     """Decide every property of ``task`` with the task's engine (see the module docstring)."""
-    if task.for_all and task.engine == "explicit":
+    if task.for_all and task.engine in ("explicit", "swarm"):
         raise ValueError("--for-all needs a symbolic engine (bmc, kind, pdr or auto)")
     task = attrs.evolve(task, encoders=Encoders())  # this run's encodings, shared by its properties
     refused = [(p, found) for p in task.properties if (found := conflicts(p, task.scope, task.user_set))]
@@ -322,6 +323,12 @@ class _Run:
     def group(self, task: Task, ids: list[int]) -> None:
         """The properties ``ids``, whose adjusted scope is ``task.scope``."""
         engine, for_all, scope, props = task.engine, task.for_all, task.scope, task.properties
+        if engine == "swarm":  # random walks of this instance: bug finding, never HOLDS (checker/swarm.py)
+            walked = swarm.check(task.with_properties([props[i] for i in ids]))
+            for i, walk in zip(ids, walked):  # a walk that found nothing claims nothing
+                found = walk.verdict is not Verdict.INCONCLUSIVE
+                self.results[i] = _claimed(walk, task) if found else attrs.evolve(walk, claim=Claim(NOTHING))
+            return
         held: dict[int, tuple[tuple[str, str], ...]] = {}
         if for_all:
             ids = [i for i in ids if not self.unhonoured(task, i, held)]

@@ -266,7 +266,8 @@ def explore(
             continue
         trace = _trace(compiled, hit.actions)
         verdict = Verdict.WITNESSED if prop.kind == "sometimes" else Verdict.VIOLATED
-        note = f"found by walk {hit.walk} of {searched}" if hit.walk >= 0 else "the initial state"
+        again = f"--engine swarm --walks {swarm.walks} --depth {swarm.depth} --seed {swarm.seed}"
+        note = f"found by walk {hit.walk} of {searched} (again: {again})" if hit.walk >= 0 else "the initial state"
         results.append(Result(prop, verdict, scope, ENGINE, stats, trace, note=note))
     return results
 
@@ -283,6 +284,8 @@ def _trace(compiled: Compiled, actions: Sequence[int]) -> Trace:
     return trace
 
 
-def check(task: Task, swarm: Swarm = Swarm()) -> list[Result]:
-    """The engine contract: ``task``'s properties by random walks (settings from ``swarm``)."""
-    return explore(task.model, task.scope, task.properties, swarm, task.budget)
+def check(task: Task) -> list[Result]:
+    """The engine contract: ``task``'s properties by random walks (``task.walks``, ``task.depth`` and
+    ``task.seed``; the defaults :data:`WALKS`, :data:`DEPTH`, :data:`SEED`)."""
+    settings = Swarm(task.walks or WALKS, task.depth or DEPTH, task.seed)
+    return explore(task.model, task.scope, task.properties, settings, task.budget)

@@ -34,7 +34,7 @@ from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope
 
 #: The engine names a task may ask for (``auto``: what fits, and the result says which ran).
-ENGINES = ("explicit", "bmc", "kind", "pdr", "auto")
+ENGINES = ("explicit", "bmc", "kind", "pdr", "auto", "swarm")
 
 #: A parameter's bounds under ``--for-all NAME=LO..HI`` (None: unbounded on that side).
 Bounds = Mapping[str, tuple[int | None, int | None]]
@@ -216,7 +216,8 @@ class Task:
 
     ``for_all`` names scope parameters left symbolic (a proof then holds for every value, within
     ``bounds`` where given); ``depth`` bounds BMC, k-induction and lasso search (None: each
-    engine's default). ``user_set`` names the scope fields whose values the user gave
+    engine's default; with ``swarm`` the steps of each walk). ``walks`` and ``seed`` are the swarm
+    engine's (None: its default number of walks). ``user_set`` names the scope fields whose values the user gave
     (``--set``, ``--faults``; a manifest's own fields): a property whose ``adjust`` would change
     one is refused (:func:`kubecheck.checker.run.check` raises ScopeError naming both values),
     never checked with another value.
@@ -234,6 +235,8 @@ class Task:
     status: Callable[[str], None] | None = attrs.field(default=None, eq=False)
     encoders: Encoders = attrs.field(factory=Encoders, eq=False, repr=False)
     user_set: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    walks: int | None = None
+    seed: int = 0
 
     def __attrs_post_init__(self) -> None:
         if self.engine not in ENGINES:

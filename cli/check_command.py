@@ -38,6 +38,8 @@ MODEL_ONLY = (
     ("for_all", "--for-all"),
     ("depth", "--depth"),
     ("certificate", "--certificate"),
+    ("walks", "--walks"),
+    ("seed", "--seed"),
 )
 MANIFEST_ONLY = (
     ("nodes", "--nodes"),

@@ -159,6 +159,8 @@ def check_model(
             status=status.say,
             bounds=bounds,
             user_set=given,
+            walks=engine.walks,
+            seed=engine.seed,
         )
         started = time.perf_counter()
         try:

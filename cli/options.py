@@ -67,6 +67,8 @@ class EngineRequest:
     for_all: str | None = None
     depth: int | None = None
     certificate: str | None = None
+    walks: int | None = None  # --walks (swarm)
+    seed: int = 0  # --seed (swarm)
 
 
 def _grouped(
@@ -203,7 +205,8 @@ engine_options = _grouped(
             type=click.Choice(ENGINES),
             default="explicit",
             show_default=True,
-            help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), or auto (what fits; it says what it ran)",
+            help="explicit search, bmc, kind (k-induction), pdr (IC3/PDR), auto (what fits; it says what it ran), "
+            "or swarm (seeded random walks: finds violations at sizes exhaustive search cannot finish, never HOLDS)",
         ),
         click.option(
             "--for-all",
@@ -213,7 +216,24 @@ engine_options = _grouped(
             "(in LO..HI if given; a model that cannot leave one open checks each value of the range)",
         ),
         click.option(
-            "--depth", type=click.IntRange(min=1), metavar="N", help="without -f: bound of bmc / kind (default 30 / 5)"
+            "--depth",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="without -f: bound of bmc / kind / each swarm walk (default 30 / 5 / 200)",
+        ),
+        click.option(
+            "--walks",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="without -f, with --engine swarm: how many random walks (default 1000)",
+        ),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            metavar="N",
+            help="without -f, with --engine swarm: the seed (walk i of seed s is the same on every run)",
         ),
         click.option(
             "--certificate",
@@ -223,8 +243,8 @@ engine_options = _grouped(
         ),
     ],
     "engine",
-    lambda v: EngineRequest(v["engine"], v["for_all"], v["depth"], v["certificate"]),
-    ("engine", "for_all", "depth", "certificate"),
+    lambda v: EngineRequest(v["engine"], v["for_all"], v["depth"], v["certificate"], v["walks"], v["seed"]),
+    ("engine", "for_all", "depth", "certificate", "walks", "seed"),
 )
 
 

@@ -36,6 +36,7 @@ def test_walks_decide_what_bfs_decides_with_a_trace_that_replays(name: str) -> N
     [exhaustive] = bfs.explore(STATEFULSET, sc, [prop])
     assert r.verdict is exhaustive.verdict and r.engine == "swarm"
     assert r.trace is not None and r.note.startswith("found by walk ")
+    assert r.note.endswith("(again: --engine swarm --walks 3000 --depth 60 --seed 7)")
     again = replay(STATEFULSET, sc, r.trace.labels())
     assert again.states == r.trace.states
     assert len(r.trace.steps) >= len(exhaustive.trace.steps)  # breadth-first is shortest
@@ -99,3 +100,16 @@ def test_loops_are_cut_and_the_end_state_kept(path: list, expected: list) -> Non
 def test_settings_must_be_positive(field: str) -> None:
     with pytest.raises(ValueError, match=f"swarm {field}: expected a positive integer, got 0"):
         swarm.Swarm(**{field: 0})
+
+
+def test_the_runner_dispatches_swarm_and_a_walk_that_found_nothing_claims_nothing() -> None:
+    from kubecheck.checker import run
+    from kubecheck.checker.task import Task
+
+    props = catalog.properties("statefulset", [VIOLATED[0], HOLDS[0]])
+    task = Task(STATEFULSET, STS["tiny"], tuple(props), engine="swarm", walks=3000, depth=60, seed=7)
+    found, nothing = run.check(task)
+    assert (found.verdict, found.engine, found.claim.kind) == (Verdict.VIOLATED, "swarm", "instance")
+    assert (nothing.verdict, nothing.claim.kind) == (Verdict.INCONCLUSIVE, "nothing")
+    with pytest.raises(ValueError, match="--for-all needs a symbolic engine"):
+        run.check(attrs.evolve(task, for_all=("replicas",)))
