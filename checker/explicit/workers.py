@@ -50,6 +50,9 @@ from kubecheck.model.kernel.scopes import Scope
 #: The owner of packed state ``t`` among ``n`` workers is ``t % SPREAD % n`` (a prime: every bit counts).
 SPREAD = 1000003
 
+#: CPU seconds of each worker process of the latest search in this process (benchmarks read it).
+LAST_CPU: list[float] = []
+
 #: A property hit: (depth, property, packed state, action id or -1 for a state or terminal hit).
 Hit = tuple[int, int, int, int]
 
@@ -134,14 +137,14 @@ class _Worker:
             elif msg[0] == "parent":
                 conn.send(("ok", self.seen.get(msg[1])))
             elif msg[0] == "fired":
-                conn.send(("ok", self.fired))
+                conn.send(("ok", (self.fired, time.process_time())))
             else:
                 return
 
 
-def _child(me: int, workers: int, pk: Packed, scope: Scope, violations: Any, conn: Connection) -> None:
+def _child(worker: _Worker, conn: Connection) -> None:
     try:
-        _Worker(me, workers, pk, scope, violations).serve(conn)
+        worker.serve(conn)
     except KeyboardInterrupt:
         pass
     except BaseException:
@@ -158,12 +161,16 @@ class Pool:
     def __init__(self, compiled: Compiled, properties: Sequence[Property], violations: Any, workers: int):
         self.workers = workers
         self.pk = packed(compiled)
+        # built before the fork, so that no child compiles them again
+        parts = [_Worker(me, workers, self.pk, compiled.scope, violations) for me in range(workers)]
+        first = parts[0]
+        self.pk.worker_loop(first.sf is not None, first.stf is not None, bool(first.terminal), SPREAD)
         ctx = multiprocessing.get_context("fork")
         self.conns: list[Connection] = []
         self.procs = []
         for me in range(workers):
             ours, theirs = ctx.Pipe()
-            p = ctx.Process(target=_child, args=(me, workers, self.pk, compiled.scope, violations, theirs), daemon=True)
+            p = ctx.Process(target=_child, args=(parts[me], theirs), daemon=True)
             p.start()
             theirs.close()
             self.conns.append(ours)
@@ -182,7 +189,7 @@ class Pool:
     def _answer(conn: Connection) -> Any:
         try:
             status, value = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             raise WorkerError("a worker process ended unexpectedly") from None
         if status == "ok":
             return value
@@ -277,8 +284,9 @@ def search(
                 progress(Progress(out.states, out.transitions, depth + 1, pending, now - started))
                 next_report = now + progress_interval
             depth += 1
-        fired = pool.ask_all([("fired",)] * workers)
-        out.fired = [sum(f[a] for f in fired) for a in range(pool.pk.n_actions)]
+        answers = pool.ask_all([("fired",)] * workers)
+        out.fired = [sum(f[a] for f, _ in answers) for a in range(pool.pk.n_actions)]
+        LAST_CPU[:] = [cpu for _, cpu in answers]
     except KeyboardInterrupt:
         # the workers got the same signal: what they found is lost, everything is undecided
         pool.close()
