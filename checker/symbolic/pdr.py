@@ -424,7 +424,7 @@ def render(encoder: Encoder, formula: z3.BoolRef) -> str:
 
 
 _REL = {z3.Z3_OP_LE: "≤", z3.Z3_OP_GE: "≥", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "="}
-_FLIP = {"≤": "≥", "≥": "≤", "<": ">", ">": "<", "=": "="}
+_FLIP = {"≤": "≥", "≥": "≤", "<": ">", ">": "<", "=": "=", "≠": "≠"}
 
 
 def _show(e: z3.ExprRef, names: dict[str, str], top: bool = False) -> str:

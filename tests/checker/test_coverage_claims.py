@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 import attrs
 import pytest
 
-from kubecheck.checker import run
+from kubecheck.checker import run, swarm
 from kubecheck.checker.explicit import bfs, fair_cycles
 from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Result, Stats, Verdict
 from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
@@ -41,7 +41,7 @@ from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope, ScopeError, evolve, params
 from kubecheck.properties import catalog
 
-ENGINE_MODULES = (bfs, fair_cycles, bmc, lasso, kinduction, pdr, ranking)
+ENGINE_MODULES = (bfs, fair_cycles, bmc, lasso, kinduction, pdr, ranking, swarm)
 EXPLICIT = (bfs.ENGINE, fair_cycles.ENGINE)
 
 #: Per model, the ``--for-all`` requests checked: (parameters, bounds). Deployment parameters can be
@@ -78,6 +78,8 @@ class Call:
 def _fake_verdict(engine: str, prop: Property) -> Verdict:
     if prop.kind == "sometimes":
         return Verdict.WITNESSED
+    if engine == swarm.ENGINE:  # walks find violations or nothing; never HOLDS
+        return Verdict.VIOLATED if prop.kind in ("always", "step") else Verdict.INCONCLUSIVE
     if engine == lasso.ENGINE:
         return Verdict.INCONCLUSIVE  # a lasso search proves nothing
     return Verdict.HOLDS if engine in EXPLICIT else Verdict.PROVED
@@ -95,7 +97,11 @@ class Recorder:
         def check(task: Task) -> list[Result]:
             if fake:
                 stats = Stats(1, 0, 0, 0.0, True, "exhausted")
-                results = [Result(p, _fake_verdict(engine, p), task.scope, engine, stats) for p in task.properties]
+                results = [
+                    Result(p, v, task.scope, engine, stats, note="fake: no reason" if v is Verdict.INCONCLUSIVE else "")
+                    for p in task.properties
+                    for v in [_fake_verdict(engine, p)]
+                ]
             else:
                 results = real(task)
             self.calls.append(Call(engine, task, tuple(results)))
@@ -213,7 +219,7 @@ def _combinations() -> Iterator[tuple[str, str, tuple[str, ...], dict]]:
     for model_name, requests in FOR_ALL.items():
         for engine in ENGINES:
             for for_all, bounds in requests:
-                if for_all and engine == "explicit":
+                if for_all and engine in ("explicit", "swarm"):
                     continue  # a usage error (exit 2), tested below
                 yield model_name, engine, for_all, bounds
 

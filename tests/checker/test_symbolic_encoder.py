@@ -200,3 +200,13 @@ def test_explicit_successors_equal_solutions_of_t_for_every_model(choices: list[
     state = model_walk(model, scope, choices)[-1]
     expected = {(a.label, e.schema.flatten(t)) for a, t in successors(model, scope, state)}
     assert solutions_of_t(e, e.schema.flatten(state)) == expected
+
+
+def test_an_invariant_with_a_disequality_whose_terms_are_all_on_the_right_renders() -> None:
+    """pdr._relation flips a relation whose terms are all on the right; ≠ flips to itself (a KeyError before)."""
+    import z3
+
+    from kubecheck.checker.symbolic import pdr
+
+    x = z3.Int("x")
+    assert pdr._relation("≠", z3.IntVal(2), x, {"x": "replicas"}) == "replicas ≠ 2"
