@@ -76,6 +76,8 @@ TINY_SCOPES = {
         PRESETS["tiny"],
         {"nodes": "2", "shared-claim": "true", "access-mode": "ReadWriteOncePod", "strategy": "Recreate"},
     ),
+    # the progress deadline and its clock, with a pause (issue 13 item 2)
+    "tiny-progress-deadline": with_settings(PRESETS["tiny"], {"progress-deadline": "600", "pauses": "1"}),
 }
 #: Scopes with more reachable states than this are compared on an even sample of that many.
 SAMPLE = 1500

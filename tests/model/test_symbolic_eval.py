@@ -48,6 +48,7 @@ SCOPES = {
         {
             "faults": "crash,evict",
             "broken-release": "true",
+            "progress-deadline": "600",
             "scale-to": "1,3",
             "pauses": "1",
             "rollbacks": "1",
