@@ -117,8 +117,9 @@ def test_check_f_unknown_fault_is_exit_2():
     result = kubecheck("check", "-f", str(EXAMPLES / "web-deployment.yaml"), "--faults", "crash,meteor")
     assert result.exit_code == 2
     assert one_error_line(result) == (
-        "--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, "
-        "node-delete (or all, none), got 'crash,meteor'"
+        "--faults: expected a comma list of crash, evict, force-delete, partition, node-failure, node-delete, "
+        "never-start, never-ready, crash-before-ready, crash-after-ready, evicted (or all, none; one failure mode), "
+        "got 'crash,meteor'"
     )
 
 
@@ -141,13 +142,13 @@ def test_check_f_a_one_replica_deployment_passes_its_unreachable_witness_is_not_
         "configuration (exhaustive search at replicas=1); the property assumes RollingUpdate; a template edit, a "
         "pause and a `kubectl scale`; no faults, no rollout undo"
     ) in lines
-    assert lines[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 not applicable in ") and lines[-1].endswith("exit 0")
+    assert lines[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 not applicable in ") and lines[-1].endswith("exit 0")
 
 
 def test_check_f_strict_fails_a_one_replica_deployment_on_its_unreachable_witness():
     result = CliRunner().invoke(cli, ["check", "-f", "-", "--strict"], input=SOLO)
     assert result.exit_code == 14
-    assert result.stdout.splitlines()[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 UNREACHABLE in ")
+    assert result.stdout.splitlines()[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 UNREACHABLE in ")
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,7 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "not counted in the exit code"
     )
     assert lines.count(legend) == 1
-    assert lines[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
+    assert lines[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
         "; exit 0"
     )
     strict = manifest_text.render(_solo(strict=True)).splitlines()
@@ -182,7 +182,7 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "N/A not applicable: a witness (a `sometimes` property) that no run of this configuration reaches; "
         "counted in the exit code as UNREACHABLE (strict)"
     ) in strict
-    assert strict[-1].startswith("summary: 14 HOLDS, 4 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
+    assert strict[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
 
 
 def test_json_row_of_a_witness_not_applicable() -> None:
