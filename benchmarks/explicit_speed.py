@@ -106,7 +106,7 @@ def _old_fold(self: Any, fn: Any, name: str, xs: Any) -> Any:
     return self.em.emit(f"{name}({', '.join(parts)})")
 
 
-def compile_with(minmax_calls: bool, all_domain_checks: bool, scope: Any) -> Any:
+def compile_with(minmax_calls: bool, all_domain_checks: bool, scope: Any, memo_lines: int = 40) -> Any:
     """The current compiler with levers 2 and 3 switched off as asked (restored afterwards)."""
     fold, kind = kernel_compile.SourceOps._fold, kernel_compile.static_kind
     try:
@@ -114,7 +114,7 @@ def compile_with(minmax_calls: bool, all_domain_checks: bool, scope: Any) -> Any
             kernel_compile.SourceOps._fold = _old_fold  # type: ignore[method-assign]
         if all_domain_checks:
             kernel_compile.static_kind = lambda *a, **k: None  # type: ignore[assignment]
-        compiled = kernel_compile.compile_model(dep.MODEL, scope)
+        compiled = kernel_compile.compile_model(dep.MODEL, scope, memo_lines=memo_lines)
         packed(compiled)
         return compiled
     finally:
@@ -220,7 +220,11 @@ def levers(runs: int) -> list[str]:
         ("baseline: flat tuples, BFS loop in Python (`" + BASELINE + "`)", lambda: None),
         ("1. packed int states + generated BFS loop", lambda: compile_with(True, True, scope)),
         ("2. + `min`/`max` as conditional expressions", lambda: compile_with(False, True, scope)),
-        ("3. + domain checks the code already decides left out (this tree)", lambda: compile_with(False, False, scope)),
+        ("3. + domain checks the code already decides left out", lambda: compile_with(False, False, scope)),
+        (
+            f"4. + code over {kernel_compile.MEMO_LINES} generated lines memoized, not over 40 (this tree)",
+            lambda: compile_with(False, False, scope, kernel_compile.MEMO_LINES),
+        ),
     ]
     cpu: dict[str, list[float]] = {name: [] for name, _ in variants}
     states: set[int] = set()

@@ -39,6 +39,12 @@ from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.schema import Schema, State
 from kubecheck.model.kernel.scopes import Scope
 
+#: Guard groups and effects longer than this many generated lines are memoized (the default of
+#: :func:`compile_model`): 20 rather than 40 memoizes the Deployment ReplicaSet controller's
+#: effects, whose few slots repeat (small: 1.4x states per CPU second; StatefulSet and DaemonSet
+#: medium within the noise of the measurement; benchmarks/explicit_speed.py, the levers).
+MEMO_LINES = 20
+
 
 class ModelCodeError(TypeError):
     """Model code did something the symbolic readings cannot follow."""
@@ -294,7 +300,7 @@ class Compiled:
     initial: tuple
     successors: Callable[[tuple], list]
     source: str
-    memo_lines: int = 40
+    memo_lines: int = MEMO_LINES
     #: Derived forms built on first use (the packed form of :mod:`.packed`); not part of the value.
     cache: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -627,7 +633,7 @@ class _Builder:
         return _define(self.source, "successors", self.env)
 
 
-def compile_model(model: Model, scope: Scope, memo_lines: int = 40) -> Compiled:
+def compile_model(model: Model, scope: Scope, memo_lines: int = MEMO_LINES) -> Compiled:
     """Compile the model's command table for ``scope`` into one successor function.
 
     ``memo_lines``: guard groups and effects longer than this many generated lines are

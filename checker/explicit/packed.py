@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubecheck.checker.explicit.compile import (
+    MEMO_LINES,
     Compiled,
     DomainError,
     Emitter,
@@ -210,7 +211,7 @@ _WORKER_STATE_CHECK = "        h = sf(t)\n        if h:\n            hits.append
 class Packed:
     """A compiled model on packed states: layout, successor function, generated search loops."""
 
-    def __init__(self, compiled: Compiled, memo_lines: int = 40):
+    def __init__(self, compiled: Compiled, memo_lines: int = MEMO_LINES):
         self.compiled = compiled
         builder = _PackedBuilder(compiled, memo_lines)
         self.layout = builder.layout
