@@ -37,6 +37,7 @@ from collections.abc import Mapping
 import attrs
 
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
@@ -56,12 +57,14 @@ from kubecheck.model.kernel.scopes import (
 )
 
 FAULTS = ("crash", "evict")
-#: How a failing release's pods fail (scope ``pod-failure``), in the kubelet's words.
-NEVER_START, NEVER_READY, CRASH_BEFORE_READY = "never-start", "never-ready", "crash-before-ready"
-CRASH_AFTER_READY, EVICTED = "crash-after-ready", "evicted"
-POD_FAILURES = ("none", NEVER_START, NEVER_READY, CRASH_BEFORE_READY, CRASH_AFTER_READY, EVICTED)
-#: Which revision fails (scope ``failing-revision``): the templates of edits, or the first one.
-UPDATE, FIRST = "update", "first"
+#: How a failing release's pods fail (scope ``pod-failure``): the cluster layer's one vocabulary
+#: (:mod:`kubecheck.model.controllers.failures`, shared with the StatefulSet and DaemonSet).
+NEVER_START, NEVER_READY, CRASH_BEFORE_READY = fm.NEVER_START, fm.NEVER_READY, fm.CRASH_BEFORE_READY
+CRASH_AFTER_READY, EVICTED = fm.CRASH_AFTER_READY, fm.EVICTED
+POD_FAILURES = fm.MODES
+#: Which revision fails (scope ``failing-revision``): the templates of edits, or the first one (the
+#: Deployment's word for the failure layer's ``current``).
+UPDATE, FIRST = fm.UPDATE, fm.FIRST
 #: Exhaustive search is refused beyond this many replicas unless it has a budget: the counter
 #: model's state space grows about as replicas^4 (206,299 states at 10 replicas, 25%/25%).
 EXPLICIT_MAX_REPLICAS = 20
