@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import pytest
 import z3
+from ops_readings import compiled
 
-from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import disruption_util as du
 from kubecheck.model.controllers.disruption_util import BudgetStatus, ControllerObject, OwnerRef, PodView
 from kubecheck.model.kernel.intstr import IntOrPercent
@@ -353,18 +353,6 @@ def test_rollout_counts_the_deployment_once():
 # ---- the ops helpers read the same on ints and on z3 terms --------------------------------------
 
 
-def _compiled(fn, arity):
-    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
-    em = Emitter()
-    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
-    outs = out if isinstance(out, tuple) else (out,)
-    params = ", ".join(f"a{i}" for i in range(arity))
-    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
-    namespace: dict = {}
-    exec(source, namespace)
-    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
-
-
 def _both(fn, *args):
     """fn on ints, and fn on z3 variables substituted by the same ints: both values."""
     symbols = [z3.Bool(f"a{i}") if isinstance(a, bool) else z3.Int(f"a{i}") for i, a in enumerate(args)]
@@ -398,7 +386,7 @@ def _both(fn, *args):
 def test_expected_pod_count_concrete_equals_symbolic(min_available, max_unavailable, pods, scale):
     fn = lambda ops, p, s: du.get_expected_pod_count(ops, min_available, max_unavailable, p, s)  # noqa: E731
     concrete, symbolic = _both(fn, pods, scale)
-    assert concrete == symbolic == _compiled(fn, 2)(pods, scale)
+    assert concrete == symbolic == compiled(fn, 2)(pods, scale)
 
 
 @pytest.mark.parametrize(
@@ -408,7 +396,7 @@ def test_expected_pod_count_concrete_equals_symbolic(min_available, max_unavaila
 def test_disruptions_allowed_concrete_equals_symbolic(healthy, desired, expected, allowed):
     """updatePdbStatus: the difference, 0 when not positive, 0 whenever expectedCount <= 0."""
     assert _both(du.disruptions_allowed, healthy, desired, expected) == (allowed, allowed)
-    assert _compiled(du.disruptions_allowed, 3)(healthy, desired, expected) == allowed
+    assert compiled(du.disruptions_allowed, 3)(healthy, desired, expected) == allowed
 
 
 def test_expected_scale_counts_controllers_with_pods():
@@ -437,4 +425,4 @@ def test_needs_status_write(case, written, computed, stale, writes):
     fn = lambda ops, *a: du.needs_status_write(ops, a[0:4], a[4:8], a[8])  # noqa: E731
     args = (*written, *computed, stale)
     assert fn(CONCRETE, *args) is bool(writes)
-    assert _compiled(fn, 9)(*args) is bool(writes)
+    assert compiled(fn, 9)(*args) is bool(writes)

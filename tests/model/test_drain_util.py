@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import pytest
 import z3
+from ops_readings import compiled
 
-from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import disruption_util as du
 from kubecheck.model.controllers import drain_util as dr
 from kubecheck.model.controllers.drain_util import DrainFlags, PodFacts
@@ -186,18 +186,6 @@ def test_cordon(case, unschedulable, desired, patches):
     assert dr.update_if_required(unschedulable, desired) is patches
 
 
-def _compiled(fn, arity):
-    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
-    em = Emitter()
-    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
-    outs = out if isinstance(out, tuple) else (out,)
-    params = ", ".join(f"a{i}" for i in range(arity))
-    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
-    namespace: dict = {}
-    exec(source, namespace)
-    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
-
-
 def _ground(term, subs):
     return z3.simplify(z3.substitute(term, *subs))
 
@@ -237,7 +225,7 @@ def test_eviction_loop(case, response, terminating, expected):
     r, t = z3.Int("response"), z3.Bool("terminating")
     term = dr.after_eviction_response(Z3, r, t)
     assert _ground(term, [(r, z3.IntVal(response)), (t, z3.BoolVal(terminating))]).as_long() == expected
-    assert _compiled(dr.after_eviction_response, 2)(response, terminating) == expected
+    assert compiled(dr.after_eviction_response, 2)(response, terminating) == expected
 
 
 @pytest.mark.parametrize("outcome", range(len(du.OUTCOME_NAMES)))

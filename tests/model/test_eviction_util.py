@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import pytest
 import z3
+from ops_readings import compiled
 
-from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import disruption_util as du
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 
@@ -301,18 +301,6 @@ def _decide(ops, policy, pending, finished, terminating, ready, budgets, *status
     return du.eviction_outcome(ops, policy, ignores, budgets, ready, tuple(status))
 
 
-def _compiled(fn, arity):
-    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
-    em = Emitter()
-    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
-    outs = out if isinstance(out, tuple) else (out,)
-    params = ", ".join(f"a{i}" for i in range(arity))
-    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
-    namespace: dict = {}
-    exec(source, namespace)
-    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
-
-
 @pytest.mark.parametrize(
     "policy,pod,budgets,status,expected",
     [c[1:] for c in CASES],
@@ -325,7 +313,7 @@ def test_eviction_outcome(policy, pod, budgets, status, expected):
     term = _decide(Z3, policy, *symbols)
     subs = [(s, z3.BoolVal(a) if isinstance(a, bool) else z3.IntVal(a)) for s, a in zip(symbols, args)]
     assert z3.simplify(z3.substitute(term, *subs)).as_long() == expected
-    assert _compiled(lambda ops, *a: _decide(ops, policy, *a), len(args))(*args) == expected
+    assert compiled(lambda ops, *a: _decide(ops, policy, *a), len(args))(*args) == expected
 
 
 @pytest.mark.parametrize(

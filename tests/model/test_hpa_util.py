@@ -27,8 +27,8 @@ import itertools
 
 import pytest
 import z3
+from ops_readings import compiled
 
-from kubecheck.checker.explicit.compile import Emitter, Expr, SourceOps, code
 from kubecheck.model.controllers import hpa_util as hu
 from kubecheck.model.controllers.hpa_util import PodSample, Recommendation, Tolerances
 from kubecheck.model.kernel.ops import CONCRETE, Z3
@@ -646,18 +646,6 @@ def test_group_pods_several():
 # ---- normalisation --------------------------------------------------------------------------------
 
 
-def _compiled(fn, arity):
-    """The explicit engine's reading: ``fn`` through SourceOps, the emitted lines run as Python."""
-    em = Emitter()
-    out = fn(SourceOps(em), *[Expr(f"a{i}", em) for i in range(arity)])
-    outs = out if isinstance(out, tuple) else (out,)
-    params = ", ".join(f"a{i}" for i in range(arity))
-    source = "\n".join([f"def f({params}):", *em.lines, f"    return ({', '.join(code(o) for o in outs)},)"])
-    namespace: dict = {}
-    exec(source, namespace)
-    return lambda *args: (lambda r: r if isinstance(out, tuple) else r[0])(namespace["f"](*args))
-
-
 def _ground(term, subs):
     if isinstance(term, tuple):
         return tuple(_ground(t, subs) for t in term)
@@ -689,9 +677,7 @@ def test_convert_desired_replicas_with_rules(case, current, desired, min_replica
         expected,
         expected,
     )
-    assert (
-        _compiled(hu.convert_desired_replicas_with_rules, 4)(current, desired, min_replicas, max_replicas) == expected
-    )
+    assert compiled(hu.convert_desired_replicas_with_rules, 4)(current, desired, min_replicas, max_replicas) == expected
     assert hu.limiting_condition(current, desired, min_replicas, max_replicas) == condition
 
 
@@ -738,9 +724,9 @@ def test_window_queue_equals_upstream_log():
     """The decreasing-queue window (window_record / window_expire) gives stabilizeRecommendation's
     value on every timed sequence of a small grid: proposals 0..3, 15 s or 400 s between syncs."""
     # the explicit engine's reading of the three window functions, run beside the CONCRETE one
-    stabilized = _compiled(lambda ops, d, *w: hu.stabilized_recommendation(ops, d, w[:5], w[5:]), 11)
-    record = _compiled(lambda ops, *a: _tuple(hu.window_record(ops, a[:5], a[5], a[6])), 7)
-    expire = _compiled(lambda ops, *a: _tuple(hu.window_expire(ops, a[:5], a[5])), 6)
+    stabilized = compiled(lambda ops, d, *w: hu.stabilized_recommendation(ops, d, w[:5], w[5:]), 11)
+    record = compiled(lambda ops, *a: _tuple(hu.window_record(ops, a[:5], a[5], a[6])), 7)
+    expire = compiled(lambda ops, *a: _tuple(hu.window_expire(ops, a[:5], a[5])), 6)
     for proposals in itertools.product(range(4), repeat=4):
         for gaps in itertools.product((15, 400), repeat=4):
             log, queue, times, size = [(1, 0)], [1, 0, 0, 0, 0], [0], 1  # recordInitialRecommendation(1)
@@ -783,8 +769,8 @@ def test_uniform_form_equals_float_port(load):
     current and pod mix up to 4 of each kind: the float excess of the refill branch never shows
     on this grid, and the first branch's is tabulated."""
     bound = 4
-    compiled = {
-        t: _compiled(lambda ops, *c, t=t: hu.resource_replicas_uniform(ops, load, t, Tolerances(), c, bound), 4)
+    readings = {
+        t: compiled(lambda ops, *c, t=t: hu.resource_replicas_uniform(ops, load, t, Tolerances(), c, bound), 4)
         for t in TARGETS
     }
     for target in TARGETS:
@@ -798,7 +784,7 @@ def test_uniform_form_equals_float_port(load):
                 CONCRETE, load, target, Tolerances(), (current, ready, unready, missing), bound
             )
             assert got == want, (load, target, current, ready, unready, missing)
-            assert compiled[target](current, ready, unready, missing) == want
+            assert readings[target](current, ready, unready, missing) == want
 
 
 @pytest.mark.parametrize("load,target", [(290, 70), (50, 60), (120, 80), (30, 100)])
@@ -849,7 +835,7 @@ def test_normalize_stabilizes_then_clamps(case, current, proposal, window, expec
     fn = lambda ops, c, p, *w: hu.normalize_desired_replicas(ops, c, p, (2, 8), (w[:3], w[3:]))  # noqa: E731
     args = (current, proposal, *window[0], *window[1])
     assert fn(CONCRETE, *args) == expected
-    assert _compiled(fn, len(args))(*args) == expected
+    assert compiled(fn, len(args))(*args) == expected
     symbols = [z3.Bool(f"b{i}") if isinstance(a, bool) else z3.Int(f"i{i}") for i, a in enumerate(args)]
     subs = [(s, z3.BoolVal(a) if isinstance(a, bool) else z3.IntVal(a)) for s, a in zip(symbols, args)]
     assert _ground(fn(Z3, *symbols), subs) == expected
