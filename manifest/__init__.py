@@ -173,6 +173,7 @@ def read_workloads(
     ]
     unknown = [f"{d.where}: {f}" for d, r in read if id(r) in kept for f in validation.unknown_fields(d)]
     found = workloads(records, nodes, assume_access_mode)
+    ignored += workloads_module.idle_budgets(records, found)
     if not found:
         if rejected:
             more = len(rejected) - 1

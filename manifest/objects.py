@@ -138,6 +138,17 @@ class Disruption:
     selector: tuple[tuple[str, str], ...] = ()  # PDB spec.selector.matchLabels
     target: tuple[str, str] | None = None  # HPA scaleTargetRef (kind, name)
     detail: str = ""
+    #: a PDB's selector: "labels" (matchLabels only), "all" (``{}``: every pod of the namespace),
+    #: "none" (no selector: no pod), "expressions" (matchExpressions: not evaluated here)
+    selects: str = "labels"
+
+    def selects_pods(self, namespace: str, labels: dict[str, str]) -> bool | None:
+        """Whether this budget selects pods with ``labels`` in ``namespace`` (None: not evaluated)."""
+        if namespace != self.meta.namespace or self.selects == "none":
+            return False
+        if self.selects == "expressions":
+            return None
+        return all(labels.get(k) == v for k, v in self.selector)
 
 
 @attrs.frozen

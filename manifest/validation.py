@@ -472,7 +472,17 @@ def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
     detail = ", ".join(
         f"{k} {v}" for k in ("minAvailable", "maxUnavailable") if (v := f.raw(f"spec.{k}")) is not MISSING
     )
-    return o.Disruption(meta, selector=tuple(sorted(f.labels("spec.selector.matchLabels").items())), detail=detail)
+    selector = f.raw("spec.selector")
+    if selector is MISSING or selector is None:
+        selects = "none"  # policy/v1: a nil selector selects no pod
+    elif isinstance(selector, dict) and selector.get("matchExpressions"):
+        selects = "expressions"
+    elif isinstance(selector, dict) and not selector.get("matchLabels"):
+        selects = "all"  # policy/v1: an empty selector selects every pod of the namespace
+    else:
+        selects = "labels"
+    labels = tuple(sorted(f.labels("spec.selector.matchLabels").items())) if selects == "labels" else ()
+    return o.Disruption(meta, selector=labels, detail=detail, selects=selects)
 
 
 def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:

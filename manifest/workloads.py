@@ -38,6 +38,7 @@ import attrs
 
 from kubecheck.manifest import objects as o
 from kubecheck.model.controllers import daemonset_util as dsu
+from kubecheck.model.controllers import disruption_util as dis
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR, DaemonSetScope
@@ -207,10 +208,21 @@ def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
 def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record]) -> list[str]:
     out = []
     labels = dict(obj.template.labels)
+    budgets = [r for r in records if isinstance(r, o.Disruption) and r.meta.kind == "PodDisruptionBudget"]
+    matching = [b for b in budgets if b.selects_pods(obj.meta.namespace, labels)]
+    for b in budgets:
+        if b.selects_pods(obj.meta.namespace, labels) is None:
+            out.append(f"{b.meta.ref}: its selector's matchExpressions are not evaluated; whether it covers these pods")
+    if len(matching) > 1:  # pkg/registry/core/pod/storage/eviction.go: more than one budget is an error
+        names = ", ".join(b.meta.ref for b in matching)
+        out.append(
+            f"pods match {len(matching)} PodDisruptionBudgets ({names}): the eviction API refuses to evict them "
+            f"({dis.OUTCOME_NAMES[dis.MULTIPLE_BUDGETS]}), so a drain of their node never finishes"
+        )
     for r in records:
         if not isinstance(r, o.Disruption) or r.meta.namespace != obj.meta.namespace:
             continue
-        if r.meta.kind == "PodDisruptionBudget" and r.selector and all(labels.get(k) == v for k, v in r.selector):
+        if r.meta.kind == "PodDisruptionBudget" and r in matching:
             out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
         if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name):
             out.append(
@@ -402,6 +414,24 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
 
 #: The scope field of each model that names the pod failure mode (``--faults never-ready`` …).
 FAILURE_FIELD = {"deployment": "pod_failure", "statefulset": "failure", "daemonset": "failure"}
+
+
+def idle_budgets(records: Sequence[o.Record], found: Sequence[Workload]) -> list[str]:
+    """One line per PodDisruptionBudget that selects no pod of the workloads here (a nil selector
+    selects none; policy/v1), so the user sees a budget that protects nothing they deploy."""
+    out = []
+    for b in records:
+        if not isinstance(b, o.Disruption) or b.meta.kind != "PodDisruptionBudget":
+            continue
+        if any(b.selects_pods(w.obj.meta.namespace, dict(w.obj.template.labels)) is not False for w in found):
+            continue
+        why = (
+            "it has no selector (policy/v1: none selects no pod)"
+            if b.selects == "none"
+            else "no pod template here matches it"
+        )
+        out.append(f"{b.meta.ref} selects no pod of the workloads in these manifests: {why}")
+    return out
 
 
 def with_failure(w: Workload, mode: str) -> Workload:

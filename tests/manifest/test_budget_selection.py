@@ -1,0 +1,82 @@
+"""PodDisruptionBudgets in -f input (issue 16 item 5, the static part): which pods a budget selects
+(policy/v1: a nil selector none, an empty one every pod of the namespace), a budget that selects no
+pod of the manifests' workloads, and pods under two budgets, which the eviction API refuses to evict
+(pkg/registry/core/pod/storage/eviction.go; model/controllers/disruption_util.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubecheck import manifest
+
+WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web, tier: front}}
+    spec: {containers: [{name: web, image: nginx}]}
+"""
+
+
+def _pdb(name: str, selector: str | None, namespace: str = "default") -> str:
+    spec = f"  selector: {selector}\n" if selector is not None else ""
+    return (
+        f"---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: {name}, namespace: {namespace}}}\n"
+        f"spec:\n  minAvailable: 1\n{spec}"
+    )
+
+
+def _read(text: str) -> manifest.Manifests:
+    return manifest.read_workloads(["-"], text)
+
+
+@pytest.mark.parametrize(
+    ("selector", "selected"),
+    [
+        ("{matchLabels: {app: web}}", True),
+        ("{matchLabels: {app: web, tier: front}}", True),
+        ("{matchLabels: {app: db}}", False),
+        ("{}", True),  # policy/v1: an empty selector selects every pod of the namespace
+        (None, False),  # a nil selector selects no pod
+    ],
+)
+def test_which_pods_a_budget_selects(selector: str | None, selected: bool) -> None:
+    m = _read(WEB + _pdb("budget", selector))
+    [w] = m.workloads
+    covered = any("poddisruptionbudget/budget (minAvailable 1)" in n for n in w.not_modelled)
+    assert covered is selected
+    idle = [line for line in m.ignored if line.startswith("poddisruptionbudget/budget selects no pod")]
+    assert bool(idle) is not selected
+
+
+def test_a_budget_without_selector_says_why_it_selects_nothing() -> None:
+    m = _read(WEB + _pdb("budget", None))
+    assert "poddisruptionbudget/budget selects no pod of the workloads in these manifests: it has no selector " in (
+        "\n".join(m.ignored)
+    )
+
+
+def test_a_budget_in_another_namespace_does_not_select() -> None:
+    m = _read(WEB + _pdb("budget", "{matchLabels: {app: web}}", namespace="other"))
+    assert any(line.startswith("poddisruptionbudget/budget selects no pod") for line in m.ignored)
+
+
+def test_pods_under_two_budgets_cannot_be_evicted() -> None:
+    m = _read(WEB + _pdb("a", "{matchLabels: {app: web}}") + _pdb("b", "{}"))
+    [w] = m.workloads
+    [note] = [n for n in w.not_modelled if n.startswith("pods match 2 PodDisruptionBudgets")]
+    assert note == (
+        "pods match 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): the eviction API refuses "
+        "to evict them (500: This pod has more than one PodDisruptionBudget, which the eviction subresource does not "
+        "support.), so a drain of their node never finishes"
+    )
+
+
+def test_match_expressions_are_said_not_evaluated() -> None:
+    m = _read(WEB + _pdb("budget", "{matchExpressions: [{key: app, operator: In, values: [web]}]}"))
+    [w] = m.workloads
+    assert any("matchExpressions are not evaluated" in n for n in w.not_modelled)
+    assert not any(line.startswith("poddisruptionbudget/budget selects no pod") for line in m.ignored)
