@@ -100,6 +100,8 @@ DISPATCH: dict[tuple[str, str], tuple[Engine, ...]] = {
     ("pdr", LIVENESS): (ranking, lasso),
     ("auto", SAFETY): (pdr, bmc),
     ("auto", LIVENESS): (ranking, lasso),
+    ("swarm", SAFETY): (swarm,),  # random walks: violations and witnesses only (group() runs it)
+    ("swarm", LIVENESS): (swarm,),  # refused there with the reason: walks have no cycles or fairness
 }
 
 #: Explicit search's state budget under ``auto`` when the user gives none.

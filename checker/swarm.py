@@ -45,7 +45,7 @@ from kubecheck.model.kernel.schema import State
 from kubecheck.model.kernel.scopes import Scope
 from kubecheck.model.kernel.traces import Trace, replay
 
-ENGINE = "swarm"
+ENGINE = LABEL = "swarm"
 #: Defaults of a run: walks, steps per walk, seed.
 WALKS, DEPTH, SEED = 1000, 200, 0
 #: The kinds a walk can decide (violations and witnesses).

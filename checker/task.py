@@ -46,6 +46,8 @@ class Budget:
 
     max_states: int | None = None
     timeout: float | None = None
+    #: Processes the explicit safety search is split over (``--workers N``; 1: the calling process alone).
+    workers: int = 1
 
 
 class Deadline:

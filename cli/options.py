@@ -192,10 +192,19 @@ budget_options = _grouped(
             metavar="SECONDS",
             help="stop the whole run after SECONDS (what is undecided is INCONCLUSIVE)",
         ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 64),
+            default=1,
+            show_default=True,
+            metavar="N",
+            help="explicit safety search: processes sharing the search (states partitioned by hash; same counts "
+            "and verdicts, a shortest trace of the same length)",
+        ),
     ],
     "budget",
-    lambda v: Budget(v["max_states"], v["timeout"]),
-    ("max_states", "timeout"),
+    lambda v: Budget(v["max_states"], v["timeout"], v["workers"]),
+    ("max_states", "timeout", "workers"),
 )
 
 engine_options = _grouped(

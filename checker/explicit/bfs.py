@@ -86,7 +86,7 @@ ENGINE = LABEL = "explicit"
 
 def check(task: Task) -> list[Result]:
     """Explore ``task.model`` in ``task.scope`` breadth-first and decide every property of the task."""
-    workers = getattr(task.budget, "workers", 1)  # Budget.workers: --workers N
+    workers = task.budget.workers  # --workers N
     return explore(task.model, task.scope, task.properties, task.budget, task.progress, workers=workers)
 
 
