@@ -27,7 +27,7 @@ from kubecheck.cli.options import (
     scope_options,
 )
 from kubecheck.cli.output import Output
-from kubecheck.cli.progress import StatusLine
+from kubecheck.cli.progress import status_line
 from kubecheck.manifest import WORKLOAD_SECONDS
 
 #: (click parameter name, option as typed) of the options only ``check MODEL`` reads, and of those
@@ -108,7 +108,7 @@ def check(
     internal error, or the output could not be written). kubecheck help verdicts explains them.
     """
     refuse_options_of_the_other_mode(ctx, bool(manifests.files))
-    status = StatusLine(sys.stderr, enabled=sys.stderr.isatty() and not output.quiet)
+    status = status_line(sys.stderr, output.quiet)
     if manifests.files:
         named = ([model_name] if model_name else []) + list(property_names)
         ctx.exit(

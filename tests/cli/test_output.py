@@ -335,3 +335,25 @@ def test_itf_out_without_a_trace_writes_no_file_and_says_so(tmp_path):
     assert result.stdout == ""
     assert result.stderr == "no trace to write: no property was violated or witnessed\n"
     assert not out.exists()
+
+
+def test_on_a_terminal_rich_draws_the_status_and_erases_it():
+    from rich.console import Console
+
+    from kubecheck.cli.progress import RichStatusLine, status_line
+
+    stream = io.StringIO()
+    line = RichStatusLine(Console(file=stream, force_terminal=True, width=60), delay=0)
+    line(Progress(states=1500, transitions=4000, depth=7, queued=300, seconds=2.0))
+    line.say("pdr availability_floor: Houdini on the stated lemmas, 3 s")
+    line.clear()
+    drawn = stream.getvalue()
+    assert "pdr availability_floor: Houdini on the stated lemmas, 3 s" in drawn  # the latest status is drawn
+    assert drawn.endswith("\x1b[2K")  # and erased (the report prints on a clean line)
+    assert line.live is None and line.shown == 0
+    # piped (not a terminal) or --quiet: the plain line, which draws nothing
+    piped = io.StringIO()
+    plain = status_line(piped, quiet=False)
+    assert type(plain) is StatusLine and not plain.enabled
+    plain.say("nothing to see")
+    assert piped.getvalue() == ""
