@@ -31,6 +31,7 @@ at a reduced size says so in its size, and so does its fix.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
@@ -217,9 +218,19 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
 }
 
 
-def candidates(model: str, sc: Any, limit: int = MAX_CANDIDATES) -> list[dict[str, Any]]:
+#: Knobs whose values do not depend on the instance's size: the only ones a row explored at a reduced
+#: size may change (a replica count or a number resolved from a percent there is not the manifest's).
+SIZE_FREE = frozenset({"strategy", "pod_management", "min_ready_seconds"})
+
+
+def knobs_for(model: str, sc: Any, reduced: bool = False) -> list[Knob]:
+    """The knobs that apply to ``sc`` (at a reduced size: only :data:`SIZE_FREE` ones)."""
+    return [k for k in KNOBS.get(model, ()) if k.applies(sc) and (not reduced or k.field in SIZE_FREE)]
+
+
+def candidates(model: str, sc: Any, limit: int = MAX_CANDIDATES, reduced: bool = False) -> list[dict[str, Any]]:
     """Scope changes nearest first: one knob, then two; each a dict field -> value."""
-    knobs = [k for k in KNOBS.get(model, ()) if k.applies(sc)]
+    knobs = knobs_for(model, sc, reduced)
     options = [(i, k, rank, v) for i, k in enumerate(knobs) for rank, v in enumerate(k.values(sc))]
     singles = sorted(options, key=lambda o: (o[2], o[0]))
     out: list[tuple[tuple[int, int, int], dict[str, Any]]] = [((1, r, i), {k.field: v}) for i, k, r, v in singles]
@@ -270,6 +281,14 @@ def _size(size: str) -> str:
     return f" at {size}" if size else ""
 
 
+def _resized(size: str, changes: dict[str, Any]) -> str:
+    """The row's instance (``replicas=3, nodes=2``) as the re-check ran it: with a changed replica count
+    (never at a reduced size: the replica count is not a candidate there)."""
+    if "replicas" in changes and "replicas=" in size:
+        return re.sub(r"replicas=\d+", f"replicas={changes['replicas']}", size)
+    return size
+
+
 def _by_scope(results: Sequence[Result]) -> dict[Any, list[Result]]:
     groups: dict[Any, list[Result]] = {}
     for r in results:
@@ -297,11 +316,13 @@ def search_fixes(
     fixes: dict[str, Fix] = {}
     breaks_cache: dict[tuple, tuple[str, ...]] = {}
     for scope, group in _by_scope(violated).items():
-        tried = candidates(model, scope, limit)
-        knobs = sorted({".".join(k.path[1:]) for k in KNOBS.get(model, ()) if k.applies(scope)})
+        reduced = " of " in size  # explored at a smaller instance than the manifest's
+        tried = candidates(model, scope, limit, reduced)
+        knobs = sorted({".".join(k.path[1:]) for k in knobs_for(model, scope, reduced)})
         searched = (
             f"searched {len(tried)} configurations near the manifest's (one field, then two: {', '.join(knobs)}), "
             f"each re-checked by the explicit engine{_size(size)}"
+            + ("; at a reduced size only the fields that do not depend on it" if reduced else "")
         )
         first: dict[str, Fix] = {}
         open_props = {r.property.name: r.property for r in group}
@@ -321,7 +342,7 @@ def search_fixes(
                 fix = Fix(
                     prop_name,
                     _changes(model, scope, changes),
-                    f"{r.verdict.value}{_size(size)} (explicit, {r.stats.states:,} states)",
+                    f"{r.verdict.value}{_size(_resized(size, changes))} (explicit, {r.stats.states:,} states)",
                     breaks_cache[key],
                     searched,
                     kind,

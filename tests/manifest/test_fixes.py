@@ -127,3 +127,12 @@ def test_every_knob_names_a_scope_field(model: str) -> None:
     scope_cls = catalog.model(model).scope_cls
     names = {f.name for f in attrs.fields(scope_cls)}
     assert {k.field for k in fixes.KNOBS[model]} <= names
+
+
+def test_at_a_reduced_size_only_size_free_fields_are_candidates_and_the_checked_instance_is_the_changed_one() -> None:
+    sc = DeploymentScope(replicas=3, max_surge=IntOrPercent(25, True), max_unavailable=IntOrPercent(25, True))
+    reduced = fixes.candidates("deployment", sc, 1000, reduced=True)
+    assert reduced and all(set(c) <= fixes.SIZE_FREE for c in reduced)
+    assert any("replicas" in c for c in fixes.candidates("deployment", sc, 1000))
+    assert fixes._resized("replicas=3, nodes=2", {"replicas": 1}) == "replicas=1, nodes=2"
+    assert fixes._resized("nodes=3", {"max_surge": IntOrPercent(1)}) == "nodes=3"
