@@ -59,11 +59,15 @@ _COMPILED: dict[tuple[int, Scope], Compiled] = {}
 
 
 def _compiled(model: Model, scope: Scope) -> Compiled:
-    """The compiled model, once per (model, scope) — compiling a large scope takes a while."""
+    """The compiled model, once per (model, scope) — compiling a large scope takes a while.
+
+    Keyed by the model's id, so the entry is kept only while it is that very model: a model that
+    was freed and whose id a new one reuses (a test's toy) must not get the old one's code."""
     key = (id(model), scope)
-    if key not in _COMPILED:
-        _COMPILED[key] = compile_model(model, scope)
-    return _COMPILED[key]
+    hit = _COMPILED.get(key)
+    if hit is None or hit.model is not model:
+        hit = _COMPILED[key] = compile_model(model, scope)
+    return hit
 
 
 class Walk:
