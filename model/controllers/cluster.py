@@ -202,18 +202,20 @@ def pod_ghost_field(length: Bound) -> tuple:
     )
 
 
-def node_state_field() -> tuple:
-    return tuple_field(int_field(NODE_READY, NODE_DOWN), length=lambda sc: sc.nodes, doc="Ready / partitioned / down")
+def _every_node(sc: PlacedScope) -> int:
+    return sc.nodes
 
 
-def node_exists_field() -> tuple:
-    return tuple_field(bool_field(), length=lambda sc: sc.nodes, doc="the Node object exists")
+def node_state_field(length: Bound = _every_node) -> tuple:
+    return tuple_field(int_field(NODE_READY, NODE_DOWN), length=length, doc="Ready / partitioned / down")
 
 
-def node_oos_field() -> tuple:
-    return tuple_field(
-        bool_field(), length=lambda sc: sc.nodes, doc="the node carries node.kubernetes.io/out-of-service:NoExecute"
-    )
+def node_exists_field(length: Bound = _every_node) -> tuple:
+    return tuple_field(bool_field(), length=length, doc="the Node object exists")
+
+
+def node_oos_field(length: Bound = _every_node) -> tuple:
+    return tuple_field(bool_field(), length=length, doc="the node carries node.kubernetes.io/out-of-service:NoExecute")
 
 
 def faults_left_field() -> int:
@@ -328,17 +330,140 @@ def _nodes(sc: PlacedScope) -> range:
     return range(sc.nodes)
 
 
-def _fault_on(name: str) -> Callable[[PlacedScope], bool]:
+def fault_on(name: str) -> Callable[[PlacedScope], bool]:
+    """The scope switches fault ``name`` on."""
     return lambda sc: name in sc.faults
 
 
-def _node_fault_on(sc: PlacedScope) -> bool:
+def node_fault_on(sc: PlacedScope) -> bool:
+    """A node can become unreachable or stop (fault ``partition`` or ``node-failure``)."""
     return bool({"partition", "node-failure"} & set(sc.faults))
 
 
-def _oos_on(sc: PlacedScope) -> bool:
+def out_of_service_on(sc: PlacedScope) -> bool:
     """The administrator may apply the out-of-service taint (scope ``out-of-service``) to a failed node."""
     return sc.out_of_service and "node-failure" in sc.faults
+
+
+# What the cluster's commands do, in words: the description of each command, shared by every model
+# that reuses the node lifecycle (the slot models here, the Deployment's pod counters).
+WORDS = {
+    "node-lifecycle.evict_pod": "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully "
+    "(stays Terminating)",
+    "pod-gc.delete_orphaned_pod": "PodGC deletes a pod bound to a node whose Node object is gone (no kubelet "
+    "confirmation)",
+    "fault.force_delete_pod": "kubectl delete pod --grace-period=0 --force: the object goes at once, containers may "
+    "still run",
+    "fault.partition_node": "the node becomes unreachable but keeps running its containers; its pods are marked not "
+    "Ready",
+    "fault.fail_node": "the machine stops: its containers stop, its pods are marked not Ready",
+    "node.reconnect": "the node is reachable again (re-registers if its Node object was deleted)",
+    "fault.delete_node": "kubectl delete node on a NotReady node",
+    "user.taint_out_of_service": "kubectl taint node <node> node.kubernetes.io/out-of-service=nodeshutdown:NoExecute "
+    "on a node that is shut down (non-graceful node shutdown)",
+    "taint-eviction.evict_out_of_service_pod": "the out-of-service NoExecute taint, tolerated by no workload pod "
+    "here: the pod is deleted at once (Terminating)",
+    "pod-gc.delete_terminating_on_out_of_service_node": "PodGC gcTerminating: a Terminating pod on a NotReady node "
+    "with the out-of-service taint is force-deleted",
+}
+
+
+# -- the node lifecycle, node by node (pure; shared by the slot models and the Deployment's counters) --
+
+
+def is_node_ready(s: PlacedState, node: int) -> Value:
+    """Node ``node`` is Ready: reachable, its kubelet reporting (no NoSchedule/NoExecute lifecycle taint)."""
+    return s.node_state[node] == NODE_READY
+
+
+def node_can_fail(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+    """A fault may take ``node`` away: budget left, the node Ready and registered."""
+    return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
+
+
+def node_lost(ops: Ops, s: PlacedState, node: int, to_state: int) -> dict[str, Value]:
+    """The node's own changes when a fault makes it unreachable (``NODE_PARTITIONED``) or stops it (``NODE_DOWN``)."""
+    return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, to_state)}
+
+
+def node_returned(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+    """The node is back: Ready, registered again, and (the procedure's last step) without the out-of-service taint."""
+    out = {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
+    if sc.out_of_service:
+        out["node_oos"] = _set(s.node_oos, node, False)
+    return out
+
+
+def node_can_be_deleted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+    return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
+
+
+def node_deleted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+    return {"faults_left": s.faults_left - 1, "node_exists": _set(s.node_exists, node, False)}
+
+
+def node_can_be_tainted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+    """The documented precondition of the out-of-service taint: the machine is shut down (and not yet tainted)."""
+    return ops.and_(s.node_exists[node], s.node_state[node] == NODE_DOWN, ops.not_(s.node_oos[node]))
+
+
+def node_tainted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+    return {"node_oos": _set(s.node_oos, node, True)}
+
+
+def may_evict_for_unreachable(ops: Ops, s: PlacedState, node: int) -> Value:
+    """taint_eviction.go: pods on ``node`` carry its unreachable/not-ready NoExecute taint (the node is not Ready)."""
+    return s.node_state[node] != NODE_READY
+
+
+def may_evict_for_out_of_service(ops: Ops, s: PlacedState, node: int) -> Value:
+    """taint_eviction.go: pods on ``node`` carry the out-of-service NoExecute taint."""
+    return s.node_oos[node]
+
+
+def may_collect_orphans(ops: Ops, s: PlacedState, node: int) -> Value:
+    """gc_controller.go gcOrphaned: the pod's node has no Node object."""
+    return ops.not_(s.node_exists[node])
+
+
+def may_collect_terminating(ops: Ops, s: PlacedState, node: int) -> Value:
+    """gc_controller.go gcTerminating: the node is not Ready and carries the out-of-service taint."""
+    return ops.and_(s.node_state[node] != NODE_READY, s.node_oos[node])
+
+
+NodeEffect = Callable[..., dict[str, Value]]  # (ops, scope, state, node) -> the pods' changes
+
+
+def node_commands(
+    on_partition: NodeEffect, on_failure: NodeEffect, can_reconnect: Callable[..., Value] = _any_node
+) -> tuple[Command, ...]:
+    """The node faults and their repair: partition, failure, return, deletion, out-of-service taint.
+
+    ``on_partition``/``on_failure(ops, sc, s, node)``: what happens to the node's pods (marked not
+    Ready; a stopped machine's orphaned containers stop too), in the model's own representation.
+    ``can_reconnect(ops, sc, s, node)``: the node's machine may come back by itself.
+    """
+    node = ("node", _nodes)
+
+    def partition_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+        return {**node_lost(ops, s, node, NODE_PARTITIONED), **on_partition(ops, sc, s, node)}
+
+    def fail_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+        return {**node_lost(ops, s, node, NODE_DOWN), **on_failure(ops, sc, s, node)}
+
+    def reconnect_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+        return ops.and_(s.node_state[node] != NODE_READY, can_reconnect(ops, sc, s, node))
+
+    def command(name: str, guard: Callable[..., Value], effect: NodeEffect, kind: str, on: Callable) -> Command:
+        return Command(name, guard, effect, WORDS[name], kind=kind, params=(node,), enabled_in=on)
+
+    return (
+        command("fault.partition_node", node_can_fail, partition_e, "fault", fault_on("partition")),
+        command("fault.fail_node", node_can_fail, fail_e, "fault", fault_on("node-failure")),
+        command("node.reconnect", reconnect_g, node_returned, "fault", node_fault_on),
+        command("fault.delete_node", node_can_be_deleted, node_deleted, "fault", fault_on("node-delete")),
+        command("user.taint_out_of_service", node_can_be_tainted, node_tainted, "user", out_of_service_on),
+    )
 
 
 def _mark_not_ready(ops: Ops, s: PlacedState, n: int) -> tuple:
@@ -407,13 +532,15 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
         return {"pod_ghost": _set(s.pod_ghost, pod, 0)}
 
     def taint_evict_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
-        return ops.and_(bound_to(ops, s, pod, node), s.node_state[node] != NODE_READY, ops.not_(s.pod_terminating[pod]))
+        return ops.and_(
+            bound_to(ops, s, pod, node), may_evict_for_unreachable(ops, s, node), ops.not_(s.pod_terminating[pod])
+        )
 
     def taint_evict_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return {"pod_terminating": _set(s.pod_terminating, pod, True)}
 
     def podgc_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
-        return ops.and_(bound_to(ops, s, pod, node), ops.not_(s.node_exists[node]))
+        return ops.and_(bound_to(ops, s, pod, node), may_collect_orphans(ops, s, node))
 
     def podgc_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         still = ops.and_(s.pod_phase[pod] >= RUNNING, s.node_state[node] == NODE_PARTITIONED)
@@ -443,56 +570,25 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
         out["pod_ghost"] = _set(s.pod_ghost, pod, ops.ite(still, s.pod_node[pod] + 1, s.pod_ghost[pod]))
         return out
 
-    def partition_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
-        return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
-
     def partition_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        return {
-            "faults_left": s.faults_left - 1,
-            "node_state": _set(s.node_state, node, NODE_PARTITIONED),
-            "pod_phase": _mark_not_ready(ops, s, node),
-        }
+        return {"pod_phase": _mark_not_ready(ops, s, node)}
 
     def fail_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        ghosts = tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost)
         return {
-            "faults_left": s.faults_left - 1,
-            "node_state": _set(s.node_state, node, NODE_DOWN),
             "pod_phase": _mark_not_ready(ops, s, node),
-            "pod_ghost": ghosts,
+            "pod_ghost": tuple(ops.ite(g == node + 1, 0, g) for g in s.pod_ghost),
         }
 
-    def reconnect_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
-        return ops.and_(s.node_state[node] != NODE_READY, table.can_reconnect(ops, sc, s, node))
-
-    def reconnect_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        out = {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
-        if sc.out_of_service:
-            out["node_oos"] = _set(s.node_oos, node, False)
-        return out
-
-    def oos_taint_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
-        return ops.and_(s.node_exists[node], s.node_state[node] == NODE_DOWN, ops.not_(s.node_oos[node]))
-
-    def oos_taint_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        return {"node_oos": _set(s.node_oos, node, True)}
-
     def oos_evict_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
-        return ops.and_(bound_to(ops, s, pod, node), s.node_oos[node], ops.not_(s.pod_terminating[pod]))
+        return ops.and_(
+            bound_to(ops, s, pod, node), may_evict_for_out_of_service(ops, s, node), ops.not_(s.pod_terminating[pod])
+        )
 
     def oos_gc_g(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> Value:
-        return ops.and_(
-            s.pod_terminating[pod], bound_to(ops, s, pod, node), s.node_state[node] != NODE_READY, s.node_oos[node]
-        )
+        return ops.and_(s.pod_terminating[pod], bound_to(ops, s, pod, node), may_collect_terminating(ops, s, node))
 
     def oos_gc_e(ops: Ops, sc: PlacedScope, s: PlacedState, pod: int, node: int) -> dict[str, Value]:
         return removal(table, ops, s, pod, True)
-
-    def delete_node_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
-        return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
-
-    def delete_node_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
-        return {"faults_left": s.faults_left - 1, "node_exists": _set(s.node_exists, node, False)}
 
     min_ready = lambda sc: sc.has_min_ready  # noqa: E731
     orphans = lambda sc: bool({"force-delete", "node-delete"} & set(sc.faults))  # noqa: E731
@@ -548,10 +644,9 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                     "node-lifecycle.evict_pod",
                     taint_evict_g,
                     taint_evict_e,
-                    "NoExecute unreachable/not-ready taint after 300 s: the pod is deleted gracefully (stays "
-                    "Terminating)",
+                    WORDS["node-lifecycle.evict_pod"],
                     params=(slot, node),
-                    enabled_in=_node_fault_on,
+                    enabled_in=node_fault_on,
                 ),
             )
         )
@@ -560,7 +655,7 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 "pod-gc.delete_orphaned_pod",
                 podgc_g,
                 podgc_e,
-                "PodGC deletes a pod bound to a node whose Node object is gone (no kubelet confirmation)",
+                WORDS["pod-gc.delete_orphaned_pod"],
                 params=(slot, node),
                 enabled_in=table.podgc_on,
             ),
@@ -571,7 +666,7 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 "a Ready container fails its probe: Running, not Ready",
                 kind="fault",
                 params=(slot,),
-                enabled_in=_fault_on("crash"),
+                enabled_in=fault_on("crash"),
             ),
             Command(
                 "fault.evict_pod",
@@ -580,80 +675,35 @@ def cluster_commands(table: PodTable) -> tuple[Command, ...]:
                 "the Eviction API (kubectl drain) deletes a bound pod gracefully",
                 kind="fault",
                 params=(slot,),
-                enabled_in=_fault_on("evict"),
+                enabled_in=fault_on("evict"),
             ),
             Command(
                 "fault.force_delete_pod",
                 force_g,
                 force_e,
-                "kubectl delete pod --grace-period=0 --force: the object goes at once, containers may still run",
+                WORDS["fault.force_delete_pod"],
                 kind="fault",
                 params=(slot,),
-                enabled_in=_fault_on("force-delete"),
+                enabled_in=fault_on("force-delete"),
             ),
-            Command(
-                "fault.partition_node",
-                partition_g,
-                partition_e,
-                "the node becomes unreachable but keeps running its containers; its pods are marked not Ready",
-                kind="fault",
-                params=(node,),
-                enabled_in=_fault_on("partition"),
-            ),
-            Command(
-                "fault.fail_node",
-                partition_g,
-                fail_e,
-                "the machine stops: its containers stop, its pods are marked not Ready",
-                kind="fault",
-                params=(node,),
-                enabled_in=_fault_on("node-failure"),
-            ),
-            Command(
-                "node.reconnect",
-                reconnect_g,
-                reconnect_e,
-                "the node is reachable again (re-registers if its Node object was deleted)",
-                kind="fault",
-                params=(node,),
-                enabled_in=_node_fault_on,
-            ),
-            Command(
-                "fault.delete_node",
-                delete_node_g,
-                delete_node_e,
-                "kubectl delete node on a NotReady node",
-                kind="fault",
-                params=(node,),
-                enabled_in=_fault_on("node-delete"),
-            ),
-            Command(
-                "user.taint_out_of_service",
-                oos_taint_g,
-                oos_taint_e,
-                "kubectl taint node <node> node.kubernetes.io/out-of-service=nodeshutdown:NoExecute on a node that is "
-                "shut down (non-graceful node shutdown)",
-                kind="user",
-                params=(node,),
-                enabled_in=_oos_on,
-            ),
+        )
+        + node_commands(partition_e, fail_e, table.can_reconnect)
+        + (
             Command(
                 "taint-eviction.evict_out_of_service_pod",
                 oos_evict_g,
                 taint_evict_e,
-                "the out-of-service NoExecute taint, tolerated by no workload pod here: the pod is deleted at once "
-                "(Terminating)",
+                WORDS["taint-eviction.evict_out_of_service_pod"],
                 params=(slot, node),
-                enabled_in=lambda sc: _oos_on(sc) and not table.tolerates_out_of_service(sc),
+                enabled_in=lambda sc: out_of_service_on(sc) and not table.tolerates_out_of_service(sc),
             ),
             Command(
                 "pod-gc.delete_terminating_on_out_of_service_node",
                 oos_gc_g,
                 oos_gc_e,
-                "PodGC gcTerminating: a Terminating pod on a NotReady node with the out-of-service taint is "
-                "force-deleted",
+                WORDS["pod-gc.delete_terminating_on_out_of_service_node"],
                 params=(slot, node),
-                enabled_in=_oos_on,
+                enabled_in=out_of_service_on,
             ),
         )
     )
