@@ -1,9 +1,12 @@
 """``kubecheck check -f … --format sarif``: the official SARIF 2.1.0 schema, code flows, anchored lines.
 
 The schema is OASIS's ``sarif-schema-2.1.0.json`` (oasis-tcs/sarif-spec, ``sarif-2.1/schema/``;
-its ``id`` names the errata01 OS release). It is not kept in this repository: the test reads it
-from ``$KUBECHECK_SARIF_SCHEMA``, ``tests/data/``, or ``shared/reference/`` beside the checkout,
-and says where to put it when it is nowhere.
+its ``id`` names the errata01 OS release) or the 2.1.0-rtm.5 schema that SchemaStore publishes and
+the npm package ``@microsoft/jest-sarif`` ships (``lib/schemas/sarif-2.1.0-rtm.5.json``). It is not
+kept in this repository: the test reads it from ``$KUBECHECK_SARIF_SCHEMA``, ``tests/data/``, or
+``shared/reference/`` beside the checkout, and says where to put it when it is nowhere. ``.ci/run``
+takes the npm package's copy from the npm registry and sets ``KUBECHECK_REQUIRE_SARIF_SCHEMA=1``, so
+that in CI a missing schema fails the run instead of skipping these tests.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ SCHEMA_PLACES = (
     REPO.parent / "shared" / "reference" / SCHEMA_NAME,
     REPO.parent / "shared" / "schemas" / SCHEMA_NAME,
 )
+#: The official schema's title, and that of its 2.1.0-rtm.5 release (SchemaStore, @microsoft/jest-sarif).
+SCHEMA_TITLES = (
+    "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema",
+    "Static Analysis Results Format (SARIF) Version 2.1.0-rtm.5 JSON Schema",
+)
 #: Two small examples: a caveat's violation (StatefulSet), a counted one and a liveness lasso (DaemonSet).
 SMALL = ("examples/database-statefulset-parallel.yaml", "examples/log-collector-daemonset.yaml")
 
@@ -65,12 +73,14 @@ def validator():
     places = ((Path(given),) if given else ()) + SCHEMA_PLACES
     path = next((p for p in places if p.is_file()), None)
     if path is None:
+        if os.environ.get("KUBECHECK_REQUIRE_SARIF_SCHEMA") == "1":
+            pytest.fail(f"KUBECHECK_REQUIRE_SARIF_SCHEMA=1 but no SARIF schema at {given or SCHEMA_PLACES}")
         pytest.skip(
             f"the official SARIF 2.1.0 schema is not here: put {SCHEMA_NAME} (oasis-tcs/sarif-spec, "
             f"sarif-2.1/schema/) at {SCHEMA_PLACES[1]} or name it in $KUBECHECK_SARIF_SCHEMA"
         )
     schema = json.loads(path.read_text(encoding="utf-8"))
-    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert schema["title"] in SCHEMA_TITLES, schema["title"]
     jsonschema.Draft4Validator.check_schema(schema)
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
