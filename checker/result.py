@@ -71,6 +71,44 @@ class Coverage:
         return [name for name, n in self.fired if n == 0]
 
 
+@attrs.frozen
+class Vacuity:
+    """Whether the behaviour a property constrains (its :class:`~kubecheck.model.kernel.property.Trigger`)
+    occurred in what an engine explored.
+
+    ``checked`` is False when the engine did not look (``reason`` says why): such a verdict is
+    never called non-vacuous. ``occurred`` is meaningful only when checked; ``reason`` says in
+    words what never happened ("no transition where a scale-down deletes a condemned pod;
+    user.scale never fired") or why it was not checked.
+    """
+
+    checked: bool
+    occurred: bool
+    reason: str = ""
+
+    @property
+    def vacuous(self) -> bool:
+        return self.checked and not self.occurred
+
+    def as_json(self) -> dict[str, object]:
+        return {"checked": self.checked, "vacuous": self.vacuous, "reason": self.reason or None}
+
+
+@attrs.frozen
+class PropertyCoverage:
+    """Per property, in an exhaustive explicit search: the state fields its predicate reads (its
+    atoms) and the commands that fired and write one of them (with their firing counts), so a
+    reader sees which behaviour the verdict was actually exercised by. A command counted here may
+    have written an atom's value unchanged: the list over-approximates the transitions that changed
+    an atom, and a command not listed never changed one."""
+
+    atoms: tuple[str, ...]
+    commands: tuple[tuple[str, int], ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"atoms": list(self.atoms), "commands_writing_atoms": dict(self.commands)}
+
+
 class Evidence(Protocol):
     """A PROVED verdict's proof: :class:`kubecheck.checker.symbolic.pdr.Proof` (an inductive
     invariant) or :class:`kubecheck.checker.symbolic.ranking.RankingProof` (ranking functions)."""
@@ -156,15 +194,43 @@ class Result:
     note: str = ""
     evidence: Evidence | None = None  # a PROVED verdict's proof
     claim: Claim | None = None  # what the verdict covers (stamped by the runner; None: straight from an engine)
+    vacuity: Vacuity | None = None  # whether the property's trigger occurred (None: no trigger, or not decided)
+    property_coverage: PropertyCoverage | None = None  # atoms and the commands writing them (explicit search)
+
+    @property
+    def is_vacuous(self) -> bool:
+        """HOLDS or PROVED, and the behaviour the property constrains never occurred where it was checked."""
+        return self.verdict in (Verdict.HOLDS, Verdict.PROVED) and self.vacuity is not None and self.vacuity.vacuous
+
+    @property
+    def vacuity_unchecked(self) -> bool:
+        """HOLDS or PROVED for a property with a trigger, by an engine that did not check whether it occurred."""
+        return (
+            self.verdict in (Verdict.HOLDS, Verdict.PROVED)
+            and self.property.trigger is not None
+            and (self.vacuity is None or not self.vacuity.checked)
+        )
+
+    def verdict_text(self) -> str:
+        """The verdict as a row shows it: "HOLDS", "HOLDS (vacuous: <reason>)", "PROVED (vacuity not checked)"."""
+        if self.is_vacuous:
+            return f"{self.verdict.value} (vacuous: {self.vacuity.reason})"  # type: ignore[union-attr]
+        if self.vacuity_unchecked:
+            return f"{self.verdict.value} (vacuity not checked)"
+        return self.verdict.value
 
 
-def exit_code(results: list[Result]) -> int:
-    """The process exit code for a list of results (worst first)."""
+def exit_code(results: list[Result], strict: bool = False) -> int:
+    """The process exit code for a list of results (worst first).
+
+    With ``strict`` a vacuous HOLDS/PROVED (the behaviour the property constrains never occurred)
+    counts as a witness that was not reached: exit 14, as an UNREACHABLE witness.
+    """
     verdicts = {r.verdict for r in results}
     if Verdict.VIOLATED in verdicts:
         kinds = {r.property.kind for r in results if r.verdict is Verdict.VIOLATED}
         return EXIT_LIVENESS if kinds <= {"eventually", "leads_to"} else EXIT_SAFETY
-    if Verdict.UNREACHABLE in verdicts:
+    if Verdict.UNREACHABLE in verdicts or (strict and any(r.is_vacuous for r in results)):
         return EXIT_UNWITNESSED
     if Verdict.INCONCLUSIVE in verdicts:
         return EXIT_INCONCLUSIVE

@@ -18,6 +18,13 @@ a list of properties at once:
 * ``terminal`` properties are evaluated where nothing is enabled (finished vs stuck);
 * budgets (``max_states``, ``timeout``) and Ctrl-C stop the search with partial statistics and
   INCONCLUSIVE for everything not yet decided;
+* vacuity: a property with a :class:`~kubecheck.model.kernel.property.Trigger` has its antecedent
+  checked like a ``sometimes`` witness (on every new state, or every transition for ``step``
+  properties) until it is first true, then dropped from the loop; its commands are read from the
+  per-command firing counts. A HOLDS whose behaviour never occurred carries a vacuous
+  :class:`~kubecheck.checker.result.Vacuity`. Each HOLDS also carries its
+  :class:`~kubecheck.checker.result.PropertyCoverage`: the fields its predicate reads and the
+  commands that fired and write them (read off the generated code: no cost in the loop);
 * every trace is rebuilt by replaying the action path through the reference interpreter and
   comparing each state with the compiled engine's (a mismatch is an engine bug, raised).
 
@@ -27,15 +34,25 @@ The engine never prints: it calls ``progress`` with a :class:`Progress` snapshot
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from array import array
 from collections.abc import Callable, Sequence
 
 from kubecheck.checker.explicit import workers as parallel
-from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
+from kubecheck.checker.explicit.compile import (
+    Compiled,
+    DomainError,
+    Emitter,
+    SourceOps,
+    _writes,
+    code,
+    compile_model,
+    state_view,
+)
 from kubecheck.checker.explicit.packed import packed
-from kubecheck.checker.result import Coverage, Result, Stats, Verdict
+from kubecheck.checker.result import Coverage, PropertyCoverage, Result, Stats, Vacuity, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
@@ -57,25 +74,52 @@ def _negate(pred: Callable[..., Value]) -> Callable[..., Value]:
 
 
 class _Search:
+    """The properties of one search and what was found. Ids ``0..n-1`` are the properties; ids
+    ``n + j`` are the antecedents of their triggers (``antecedents[j]``: property id, predicate),
+    searched like witnesses but never a verdict of their own."""
+
     def __init__(self, compiled: Compiled, properties: Sequence[Property]):
         self.compiled = compiled
         self.properties = list(properties)
-        self.found: dict[int, tuple[int, int | None]] = {}  # property -> (state index, action id or None)
-        self.state_props = [i for i, p in enumerate(self.properties) if p.kind in ("always", "sometimes")]
-        self.step_props = [i for i, p in enumerate(self.properties) if p.kind == "step"]
-        self.terminal_props = [i for i, p in enumerate(self.properties) if p.kind == "terminal"]
+        self.found: dict[int, tuple[int, int | None]] = {}  # id -> (state index, action id or None)
+        n = len(self.properties)
+        self.antecedents = [
+            (i, p.trigger.when)
+            for i, p in enumerate(self.properties)
+            if p.trigger is not None and p.trigger.when is not None
+        ]
+        kinds = [p.kind for p in self.properties] + [self.properties[i].kind for i, _ in self.antecedents]
+        self.state_props = [i for i, k in enumerate(kinds) if k in ("always", "sometimes")]
+        self.step_props = [i for i, k in enumerate(kinds) if k == "step"]
+        self.terminal_props = [i for i in range(n) if kinds[i] == "terminal"]
 
     def violation(self, i: int) -> Callable[..., Value]:
-        """The predicate whose truth decides property ``i`` (a violation, or a ``sometimes`` witness)."""
+        """The predicate whose truth decides id ``i`` (a violation, a ``sometimes`` witness, an antecedent)."""
+        n = len(self.properties)
+        if i >= n:
+            return self.antecedents[i - n][1]
         prop = self.properties[i]
         return prop.predicate if prop.kind == "sometimes" else _negate(prop.predicate)
+
+    def live(self, i: int) -> bool:
+        """Id ``i`` still needs checking: not found, and for an antecedent, its property not violated."""
+        n = len(self.properties)
+        return i not in self.found and (i < n or self.antecedents[i - n][0] not in self.found)
+
+    def antecedent_seen(self, prop: int) -> bool | None:
+        """Whether property ``prop``'s antecedent was true somewhere (None: it has none)."""
+        for j, (i, _) in enumerate(self.antecedents):
+            if i == prop:
+                return len(self.properties) + j in self.found
+        return None
 
     def record(self, prop: int, state: int, action: int | None) -> None:
         if prop not in self.found:
             self.found[prop] = (state, action)
 
     def undecided(self) -> bool:
-        return len(self.found) < len(self.properties) or not self.properties
+        n = len(self.properties)
+        return sum(1 for i in self.found if i < n) < n or not self.properties
 
 
 #: The stop reason of a search that ended because every property had its verdict.
@@ -144,7 +188,7 @@ def explore(
 
     def on_hit(hits: list[int], k: int, action: int | None) -> bool:
         ids = step_ids if action is not None else state_ids
-        new = [ids[h] for h in hits if ids[h] not in search.found]
+        new = [ids[h] for h in hits if search.live(ids[h])]
         for n in new:
             search.record(n, k, action)
         if new:
@@ -162,8 +206,8 @@ def explore(
 
     def rebuild() -> tuple[Callable[..., None], Callable[..., list[int]] | None, Callable[..., list[int]] | None]:
         """The loop and predicate functions for the properties still undecided."""
-        state_ids[:] = [i for i in search.state_props if i not in search.found]
-        step_ids[:] = [i for i in search.step_props if i not in search.found]
+        state_ids[:] = [i for i in search.state_props if search.live(i)]
+        step_ids[:] = [i for i in search.step_props if search.live(i)]
         sf = pk.predicate_function([search.violation(i) for i in state_ids]) if state_ids else None
         stf = pk.predicate_function([search.violation(i) for i in step_ids], step=True) if step_ids else None
         terminal = any(n not in search.found for n, _ in terminal_fn)
@@ -249,8 +293,8 @@ def explore(
                 raise EngineError(f"compiled and reference semantics differ at step {pos_} of {trace.labels()}")
         return trace
 
-    traces = {n: trace_to(*found) for n, found in search.found.items()}
-    return _results(search, traces, stats, coverage)
+    traces = {n: trace_to(*found) for n, found in search.found.items() if n < len(search.properties)}
+    return _results(search, traces, stats, coverage, fired)
 
 
 def _coverage(compiled: Compiled, fired: Sequence[int], complete: bool) -> Coverage:
@@ -263,8 +307,81 @@ def _coverage(compiled: Compiled, fired: Sequence[int], complete: bool) -> Cover
     return Coverage(tuple(totals.items()), disabled, complete)
 
 
-def _results(search: _Search, traces: dict[int, Trace], stats: Stats, coverage: Coverage) -> list[Result]:
-    """One result per property: a trace is a violation (witness); else the search's completeness decides."""
+_ATOM = re.compile(r"\b[sn](\d+)\b")
+
+
+def _reads(compiled: Compiled, prop: Property) -> set[int]:
+    """The state slots ``prop``'s predicate reads (in s or, for a step property, in t)."""
+    em = Emitter()
+    ops = SourceOps(em)
+    schema, scope = compiled.schema, compiled.scope
+    states = [state_view(schema, em, "s")] + ([state_view(schema, em, "n")] if prop.kind == "step" else [])
+    value = prop.predicate(ops, scope, *states)
+    return {int(m) for line in em.lines + [code(value)] for m in _ATOM.findall(line)}
+
+
+def _action_writes(compiled: Compiled) -> list[set[int]]:
+    """Per action, the slots its effect may change (cached on the compiled model)."""
+    if "writes" not in compiled.cache:
+        schema, scope = compiled.schema, compiled.scope
+        out = []
+        for action in compiled.actions:
+            em = Emitter()
+            changes = action.effect(SourceOps(em), scope, state_view(schema, em, "s"))
+            out.append({index for index, _ in _writes(schema, action.label, changes)})
+        compiled.cache["writes"] = out
+    return compiled.cache["writes"]
+
+
+def property_coverage(compiled: Compiled, prop: Property, fired: Sequence[int]) -> PropertyCoverage:
+    """The fields ``prop`` reads and the commands that fired (``fired``: per action) and write one of them."""
+    reads = _reads(compiled, prop)
+    slots = compiled.schema.slots
+    atoms = tuple(dict.fromkeys(slots[i].field for i in sorted(reads)))
+    totals: dict[str, int] = {}
+    for action, writes, n in zip(compiled.actions, _action_writes(compiled), fired):
+        if n and writes & reads:
+            totals[action.name] = totals.get(action.name, 0) + n
+    order = [c.name for c in compiled.model.commands]
+    return PropertyCoverage(atoms, tuple(sorted(totals.items(), key=lambda kv: order.index(kv[0]))))
+
+
+def _vacuity(search: _Search, n: int, fired: Sequence[int], antecedents: bool) -> Vacuity | None:
+    """Whether property ``n``'s trigger occurred in an exhaustive search (None: no trigger).
+
+    ``antecedents`` False: the search did not evaluate antecedents (``--workers``), so a trigger
+    with one is not checked."""
+    trigger = search.properties[n].trigger
+    if trigger is None:
+        return None
+    missing = []
+    if trigger.when is not None:
+        if not antecedents:
+            return Vacuity(False, False, "not checked with --workers")
+        if not search.antecedent_seen(n):
+            missing.append(f"{trigger.what} never happens")
+    if trigger.commands:
+        counts = {a.name: 0 for a in search.compiled.actions}
+        for a, k in zip(search.compiled.actions, fired):
+            counts[a.name] += k
+        if not any(counts.get(c, 0) for c in trigger.commands):
+            missing.append(f"{' or '.join(trigger.commands)} never fired")
+            if trigger.when is None:
+                missing[-1] = f"{trigger.what} never happens ({missing[-1]})"
+    return Vacuity(True, not missing, "; ".join(missing))
+
+
+def _results(
+    search: _Search,
+    traces: dict[int, Trace],
+    stats: Stats,
+    coverage: Coverage,
+    fired: Sequence[int],
+    antecedents: bool = True,
+) -> list[Result]:
+    """One result per property: a trace is a violation (witness); else the search's completeness decides.
+
+    A HOLDS carries its vacuity (when the property has a trigger) and its per-property coverage."""
     results = []
     complete = stats.complete
     for n, prop in enumerate(search.properties):
@@ -280,7 +397,24 @@ def _results(search: _Search, traces: dict[int, Trace], stats: Stats, coverage: 
             if complete or trace is not None
             else f"search stopped ({stats.stop_reason}) before the state space was exhausted"
         )
-        results.append(Result(prop, verdict, search.compiled.scope, ENGINE, stats, trace, coverage, note))
+        vacuity = pcov = None
+        if verdict is Verdict.HOLDS:
+            vacuity = _vacuity(search, n, fired, antecedents)
+            pcov = property_coverage(search.compiled, prop, fired)
+        results.append(
+            Result(
+                prop,
+                verdict,
+                search.compiled.scope,
+                ENGINE,
+                stats,
+                trace,
+                coverage,
+                note,
+                vacuity=vacuity,
+                property_coverage=pcov,
+            )
+        )
     return results
 
 
@@ -295,7 +429,7 @@ def _explore_workers(
     """:func:`explore` over ``workers`` processes (:mod:`~kubecheck.checker.explicit.workers`)."""
     compiled = search.compiled
     model, scope, schema = compiled.model, compiled.scope, compiled.schema
-    violations = [
+    violations = [  # the properties only: the workers do not evaluate antecedents (see _vacuity)
         (i, p.kind, p.predicate if p.kind == "terminal" else search.violation(i))
         for i, p in enumerate(search.properties)
     ]
@@ -333,4 +467,4 @@ def _explore_workers(
         raise EngineError(f"explicit search with {workers} workers: {err}") from None
     finally:
         pool.close()
-    return _results(search, traces, stats, coverage)
+    return _results(search, traces, stats, coverage, out.fired, antecedents=False)

@@ -43,7 +43,7 @@ gives the values that matter at a state, for the last step of a counterexample.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -68,6 +68,32 @@ def _same(scope: Scope) -> Scope:
     return scope
 
 
+def _settings(value: Mapping[str, str] | tuple[tuple[str, str], ...] | None) -> tuple[tuple[str, str], ...] | None:
+    """A mapping of ``--set`` settings as a tuple of pairs (hashable, in the order written)."""
+    return None if value is None else tuple(dict(value).items())
+
+
+@attrs.frozen(kw_only=True)
+class Trigger:
+    """The behaviour a property constrains, so that a verdict can say when it never happened (vacuity).
+
+    ``what`` says it in words ("a scale-down deletes a condemned pod"). ``when`` is the antecedent,
+    written like the predicate: ``when(ops, scope, s)`` for an ``always`` property (a state where the
+    implication's left side holds), ``when(ops, scope, s, t)`` for a ``step`` property (a transition
+    it constrains). ``commands`` names commands whose firing the property constrains. The behaviour
+    occurred in a search when the antecedent was true somewhere and one of the commands fired (each
+    part only if given); a HOLDS where it never occurred is vacuous.
+    """
+
+    what: str
+    when: Callable[..., Value] | None = None
+    commands: tuple[str, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        if self.when is None and not self.commands:
+            raise ValueError(f"trigger {self.what!r}: give the antecedent (when), the commands, or both")
+
+
 @attrs.frozen(kw_only=True)
 class Property:
     """One row of a property table, built with keywords (``Property(name=..., kind=..., ...)``)."""
@@ -87,8 +113,15 @@ class Property:
     fairness: str = ""
     strong_fairness: tuple[str, ...] = ()
     lemmas: Callable[..., list[Value]] | None = None
+    trigger: Trigger | None = None  # the behaviour it constrains (vacuity): always and step properties
+    # Where it is meaningful: the ``--set`` settings under which the behaviour it constrains happens
+    # (``{"max-unavailable": "1"}``; ``{}``: the presets already exercise it; None: not stated).
+    # The tests check each property there as well as at the presets (``kubecheck list`` shows it).
+    meaningful: tuple[tuple[str, str], ...] | None = attrs.field(default=None, converter=_settings)
 
     def __attrs_post_init__(self) -> None:
+        if self.trigger is not None and self.kind not in ("always", "step"):
+            raise ValueError(f"property {self.name}: a trigger goes with always and step properties")
         if self.kind not in KINDS:
             raise ValueError(f"property {self.name}: kind must be one of {KINDS}")
         if (self.kind == "leads_to") != (self.target is not None):

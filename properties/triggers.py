@@ -1,0 +1,130 @@
+"""What behaviour each property constrains: its trigger, for vacuity (one table, keyed by name).
+
+A property that holds only because the behaviour it constrains never happened — no scale-down
+in the run, so a scale-down ordering held trivially — is reported "HOLDS (vacuous: …)" and
+counts in the exit code under ``--strict`` (:class:`kubecheck.model.kernel.property.Trigger`,
+:mod:`kubecheck.checker.explicit.bfs`). This table gives the trigger of the properties whose
+antecedent is clear: for a ``step`` property, the transitions its implication speaks about (the
+left side, written as in the property); for an ``always`` property, the states where its left side
+holds, or the commands whose firing it is about (a ``rollout undo``, a force delete). Properties
+not named here have no trigger: their rows say nothing about vacuity.
+
+The antecedents read the same upstream behaviour as the properties they annotate
+(properties/deployment.py, properties/statefulset.py name the upstream files: sync.go's paused
+path, stateful_set_control.go:processCondemned, history truncation in
+stateful_set_control.go:truncateHistory, the claim retention of stateful_set_utils.go).
+:func:`with_triggers` puts them on a table's rows (``properties/catalog.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
+from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.property import Property, Trigger
+from kubecheck.properties.deployment import _new_value
+from kubecheck.properties.statefulset import _created
+
+# -- Deployment -----------------------------------------------------------------------------
+
+
+def paused_step(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """A step taken from a paused Deployment."""
+    return s.paused
+
+
+def paused_new_replicaset_grows(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """The Deployment stays paused and its current template's ReplicaSet grows (the property's left side)."""
+    grown = _new_value(ops, sc, s, t.rs_replicas) > _new_value(ops, sc, s, s.rs_replicas)
+    return ops.and_(s.paused, t.paused, grown)
+
+
+# -- StatefulSet ----------------------------------------------------------------------------
+
+
+def pod_created(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """Some ordinal's pod is created (NONE -> UNSCHEDULED)."""
+    return ops.or_(*[_created(ops, s, t, i) for i in range(len(s.pod_phase))])
+
+
+def condemned_pod_deleted(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """A live pod at an ordinal >= spec.replicas starts terminating or disappears (a scale-down deletes it)."""
+    return ops.or_(
+        *[
+            ops.and_(
+                s.pod_phase[j] != cl.NONE,
+                ops.not_(s.pod_terminating[j]),
+                ops.or_(t.pod_terminating[j], t.pod_phase[j] == cl.NONE),
+                j >= s.replicas,
+            )
+            for j in range(len(s.pod_phase))
+        ]
+    )
+
+
+def claim_deleted(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """Some ordinal's claim disappears."""
+    return ops.or_(*[ops.and_(s.pvc[i], ops.not_(t.pvc[i])) for i in range(len(s.pvc))])
+
+
+def claim_deleted_while_set_exists(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """Some ordinal's claim disappears while the StatefulSet is not being deleted."""
+    return ops.and_(ops.not_(s.set_deleted), claim_deleted(ops, sc, s, t))
+
+
+def revision_deleted(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """Some ControllerRevision is deleted (history truncation)."""
+    return ops.or_(*[ops.and_(s.rev_number[r] > 0, t.rev_number[r] == 0) for r in range(len(s.rev_number))])
+
+
+def pod_runs_away_from_claim_home(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """A running pod is on another node than where its claim was first attached (the property's left side)."""
+    if not sc.claims:
+        return False
+    return ops.or_(
+        *[
+            ops.and_(cl.containers_running(ops, s, i), s.claim_home[i] != s.pod_node[i] + 1)
+            for i in range(len(s.pod_phase))
+        ]
+    )
+
+
+TRIGGERS: Mapping[str, Trigger] = {
+    "deployment.rollback_restores_template": Trigger(what="a `rollout undo`", commands=("user.rollout_undo",)),
+    "deployment.paused_creates_no_replicaset": Trigger(what="a step of a paused Deployment", when=paused_step),
+    "deployment.paused_keeps_new_replicaset": Trigger(
+        what="a paused Deployment's new ReplicaSet growing", when=paused_new_replicaset_grows
+    ),
+    "statefulset.pods_created_in_ordinal_order": Trigger(what="a pod creation", when=pod_created),
+    "statefulset.pods_created_in_ordinal_order_under_parallel": Trigger(what="a pod creation", when=pod_created),
+    "statefulset.pods_removed_in_reverse_order": Trigger(
+        what="a scale-down deleting a condemned pod", when=condemned_pod_deleted
+    ),
+    "statefulset.claims_follow_retention_policy": Trigger(what="a claim deletion", when=claim_deleted),
+    "statefulset.in_range_claims_kept": Trigger(
+        what="a claim deletion while the set exists", when=claim_deleted_while_set_exists
+    ),
+    "statefulset.history_truncated_oldest_first": Trigger(what="a ControllerRevision deletion", when=revision_deleted),
+    "statefulset.identity_stable_across_rescheduling": Trigger(
+        what="a pod running away from its claim's first node", when=pod_runs_away_from_claim_home
+    ),
+    "statefulset.partition_respected": Trigger(what="a template edit", commands=("user.edit_template",)),
+    "statefulset.at_most_one_running_instance_with_force_delete": Trigger(
+        what="a force delete", commands=("fault.force_delete_pod",)
+    ),
+    "statefulset.at_most_one_running_instance_with_node_delete": Trigger(
+        what="a Node deletion", commands=("fault.delete_node",)
+    ),
+}
+
+
+def with_triggers(table: tuple[Property, ...]) -> tuple[Property, ...]:
+    """``table`` with each row named in :data:`TRIGGERS` given its trigger (other rows unchanged)."""
+    return tuple(attrs.evolve(p, trigger=TRIGGERS[p.name]) if p.name in TRIGGERS else p for p in table)
