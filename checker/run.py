@@ -39,7 +39,10 @@ a proof for all values that was not made — unless the user bounded the paramet
 instance with the symbolic engine (:func:`_sweep`, at most ``MAX_SWEEP`` instances), and the
 verdict says "PROVED for each of replicas 1..20": every instance proved, nothing claimed
 outside the range. Where the parameter *can* be symbolic, bounds only restrict it (the proof is
-"for all values of replicas in 1..20", one run).
+"for all values of replicas in 1..20", one run). One exception: ``auto`` with ``--for-all
+replicas`` (no upper bound) on the StatefulSet goes to the ordinal reading
+(:mod:`~kubecheck.checker.symbolic.ordinal`): PROVED there claims every replica count from 1 up
+(with the reading's stated caveat); anything else it returns is INCONCLUSIVE with its reason.
 
 **What a verdict covers.** Every result carries a :class:`~kubecheck.checker.result.Claim`
 stamped here from the task its engine was given: one instance (explicit search, or a symbolic
@@ -75,7 +78,7 @@ import attrs
 from kubecheck.checker import swarm
 from kubecheck.checker.explicit import bfs, fair_cycles
 from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Claim, Result, Stats, Verdict
-from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
+from kubecheck.checker.symbolic import bmc, kinduction, lasso, ordinal, pdr, ranking
 from kubecheck.checker.symbolic.encoder import Encoders, EncodingError
 from kubecheck.checker.task import ENGINES as ENGINES  # the engine names, for the CLI's --engine choice
 from kubecheck.checker.task import Budget, Deadline, Engine, Task
@@ -339,6 +342,10 @@ class _Run:
             for i in ids:
                 self.results[i] = _sweep(task, props[i], self.clock, self.task.scope)
             return
+        if refused and engine == "auto" and ordinal.applies(task):  # a proof for every replica count
+            for i in ids:
+                self.results[i] = _every_ordinal(task, props[i], held.get(i, ()))
+            return
         if refused:
             for i in ids:
                 self.results[i] = _skipped(
@@ -460,6 +467,15 @@ class _Run:
                 break
         assert result is not None
         return result
+
+
+def _every_ordinal(task: Task, prop: Property, held: tuple[tuple[str, str], ...]) -> Result:
+    """``prop`` for every replica count by the ordinal reading (checker/symbolic/ordinal.py): PROVED
+    claims every value of ``task.for_all`` from replicas 1 up; anything else claims nothing."""
+    result = ordinal.decide(task.model, task.scope, prop)
+    if result.verdict is not Verdict.PROVED:
+        return attrs.evolve(result, claim=Claim(NOTHING))
+    return attrs.evolve(result, claim=Claim(ALL_VALUES, task.for_all, (("replicas", 1, None),), held))
 
 
 def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]]) -> bool:
