@@ -39,10 +39,22 @@ HIDDEN = (
     "pod_deletes_left",
     "faults_left",
     "claim_home",
+    "orphan_deletes_left",
 )
-SET_FIELDS = ("replicas", "template", "current_rev", "status_written", "set_deleted", "update_rev", "rev_number")
-POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
-CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached")
+SET_FIELDS = (
+    "replicas",
+    "template",
+    "current_rev",
+    "status_written",
+    "set_deleted",
+    "update_rev",
+    "rev_number",
+    "set_orphaned",
+)
+POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost", "pod_owner")
+CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached", "pvc_set_lost")
+#: A pod's controller ref in words (kubecheck.model.controllers.ownership: OWNED, ORPHAN, FOREIGN).
+OWNER_WORDS = ("", "no controller (orphan)", "controlled by another controller")
 NODE_FIELDS = ("node_state", "node_exists", "node_oos", "failure_state")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
 
@@ -111,7 +123,10 @@ class StatefulSetDescriber(PodTableDescriber):
         nodes = [f"{self.node(n)} {self._node_state(s, n)}" for n in range(len(s.node_state))]
         lines.append("nodes " + ", ".join(nodes))
         pods = [
-            f"pod/{self.pod(i)} {self._pod_summary(s, i)}" for i in range(len(s.pod_phase)) if s.pod_phase[i] != cl.NONE
+            f"pod/{self.pod(i)} {self._pod_summary(s, i)}"
+            + (f", {OWNER_WORDS[s.pod_owner[i]]}" if s.pod_owner[i] else "")
+            for i in range(len(s.pod_phase))
+            if s.pod_phase[i] != cl.NONE
         ]
         claims = [self.claim(i) for i in range(len(s.pvc)) if s.pvc[i]]
         lines += pods
@@ -140,6 +155,8 @@ class StatefulSetDescriber(PodTableDescriber):
             ),
             "user.edit_template": lambda: "kubectl apply of a new template",
             "user.delete_statefulset": lambda: f"kubectl delete statefulset {name}",
+            "user.delete_statefulset_orphan": lambda: f"kubectl delete statefulset {name} --cascade=orphan",
+            "user.recreate_statefulset": lambda: f"kubectl apply of statefulset {name} again",
             "fault.force_delete_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} --grace-period=0 --force",
             "fault.delete_node": lambda: f"kubectl delete node {self.node(kw['node'])}",
             "fault.evict_pod": lambda: f"eviction of {self.pod(kw['pod'])} (kubectl drain)",
@@ -205,7 +222,11 @@ class StatefulSetDescriber(PodTableDescriber):
             )
         if "rev_number" in changed:
             items += self._history(before, after)
-        if "set_deleted" in changed and after.set_deleted:
+        if "set_orphaned" in changed and after.set_orphaned:
+            items.append("deleted with --cascade=orphan (the garbage collector removed its ownerReferences; pods stay)")
+        elif "set_orphaned" in changed:
+            items.append("created again (a new object: same name, selector and spec; no status)")
+        elif "set_deleted" in changed and after.set_deleted:
             items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
         return items
 
@@ -249,6 +270,12 @@ class StatefulSetDescriber(PodTableDescriber):
         if p0 != cl.NONE and p1 == cl.NONE:
             return [f"removed (was {self._where(before, i)})"]
         items = []
+        if self._moved("pod_owner", i, before, after, changed) and p1 != cl.NONE:
+            items.append(
+                f"adopted: ownerReference → statefulset/{self.scope.name} (controller)"
+                if not after.pod_owner[i]
+                else f"ownerReference to statefulset/{self.scope.name} removed: {OWNER_WORDS[after.pod_owner[i]]}"
+            )
         if p0 != p1:
             where = f" on {self.node(after.pod_node[i])}" if p0 < cl.CREATING <= p1 else ""
             items.append(f"{self.phase(before, i)} → {self.phase(after, i)}{where}")
@@ -264,6 +291,14 @@ class StatefulSetDescriber(PodTableDescriber):
         items = []
         if self._moved("pvc", i, before, after, changed):
             items.append("created (Bound)" if after.pvc[i] else "deleted (garbage collector)")
+            if after.pvc[i] and after.pod_phase[i] != cl.NONE and after.pod_owner[i]:
+                items.append(f"but pod {self.pod(i)} not created: the name is taken (AlreadyExists)")
+        if self._moved("pvc_set_lost", i, before, after, changed) and after.pvc[i]:
+            items.append(
+                f"ownerReference to statefulset/{self.scope.name} removed (orphaned)"
+                if after.pvc_set_lost[i]
+                else f"ownerReference → statefulset/{self.scope.name} (whenDeleted Delete)"
+            )
         if self._moved("pvc_pod_ref", i, before, after, changed) and after.pvc[i]:
             items.append(
                 f"ownerReference → pod {self.pod(i)} (whenScaled Delete)"

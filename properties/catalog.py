@@ -11,6 +11,7 @@ from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
 from kubecheck.properties import statefulset as statefulset_properties
+from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
 from kubecheck.properties import volumes as volume_properties
 
 MODELS: dict[str, Model] = {
@@ -20,7 +21,9 @@ MODELS: dict[str, Model] = {
 }
 PROPERTIES: dict[str, tuple[Property, ...]] = {
     "deployment": deployment_properties.PROPERTIES + deployment_volume_properties.PROPERTIES,
-    "statefulset": statefulset_properties.PROPERTIES + volume_properties.PROPERTIES,
+    "statefulset": statefulset_properties.PROPERTIES
+    + volume_properties.PROPERTIES
+    + statefulset_ownership_properties.PROPERTIES,
     "daemonset": daemonset_properties.PROPERTIES,
 }
 

@@ -109,6 +109,7 @@ import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
@@ -123,6 +124,7 @@ KUBERNETES = "v1.35"
 def initial_state(sc: StatefulSetScope) -> StatefulSetState:
     """A StatefulSet just created: spec.replicas set, no pods, no claims, every node Ready."""
     n, k = sc.ordinals, sc.nodes
+    foreign = [i == sc.foreign_pod for i in range(n)]
     return StatefulSetState(
         replicas=sc.replicas,
         template=0,
@@ -137,7 +139,7 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         update_rev=0,
         pod_deletes_left=sc.pod_deletes,
         faults_left=sc.fault_budget if sc.faults else 0,
-        pod_phase=(0,) * n,
+        pod_phase=tuple(cl.UNSCHEDULED if f else cl.NONE for f in foreign),
         pod_terminating=(False,) * n,
         pod_node=(0,) * n,
         pod_ghost=(0,) * n,
@@ -150,6 +152,10 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         node_exists=(True,) * k,
         node_oos=(False,) * k,
         failure_state=fm.initial_failure_state(sc),
+        pod_owner=tuple(ow.FOREIGN if f else ow.OWNED for f in foreign),
+        set_orphaned=False,
+        orphan_deletes_left=sc.orphan_deletes,
+        pvc_set_lost=(False,) * n,
     )
 
 
@@ -171,7 +177,12 @@ def rolled_out(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     for i in range(len(s.pod_phase)):
         healthy = ops.and_(s.pod_phase[i] == cl.AVAILABLE, ops.not_(s.pod_terminating[i]))
         rev_ok = True if sc.strategy == su.ON_DELETE else s.pod_rev[i] == expected_revision(ops, sc, s, i)
-        parts.append(ops.ite(i < s.replicas, ops.and_(healthy, rev_ok), s.pod_phase[i] == cl.NONE))
+        if sc.ownership:  # a pod of another controller holds the name: in range the set is stuck, above it is not
+            healthy = ops.and_(healthy, s.pod_owner[i] == ow.OWNED)
+            gone = ops.or_(s.pod_phase[i] == cl.NONE, s.pod_owner[i] == ow.FOREIGN)
+        else:
+            gone = s.pod_phase[i] == cl.NONE
+        parts.append(ops.ite(i < s.replicas, ops.and_(healthy, rev_ok), gone))
     return ops.and_(*parts)
 
 
@@ -181,7 +192,10 @@ def deleted_and_gone(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Val
 
 
 def quiescent(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    """A finished run: the set is rolled out, or it was deleted and its pods (and owned claims) are gone."""
+    """A finished run: the set is rolled out, or it was deleted and its pods (and owned claims) are gone, or it
+    was deleted with --cascade=orphan (nothing controls its former pods any more)."""
+    if sc.ownership:
+        return ops.or_(rolled_out(ops, sc, s), deleted_and_gone(ops, sc, s), s.set_orphaned)
     return ops.or_(rolled_out(ops, sc, s), deleted_and_gone(ops, sc, s))
 
 
@@ -193,7 +207,11 @@ def _set(values: tuple, k: int, value: Value) -> tuple:
 
 
 def _claim_bound(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
-    """The scheduler waits for the pod's claim to exist (unbound PVC: unschedulable); RWOP holds by identity."""
+    """The scheduler waits for the pod's claim to exist (unbound PVC: unschedulable); RWOP holds by identity.
+
+    A pod of another controller does not mount the set's claim."""
+    if sc.claims and sc.ownership:
+        return ops.or_(s.pod_owner[k] == ow.FOREIGN, s.pvc[k])
     return s.pvc[k] if sc.claims else True
 
 
@@ -202,6 +220,8 @@ def _volume_attached(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int
 
 
 def _wanted_on(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, c: int, n: int) -> Value:
+    if sc.ownership:
+        return ops.and_(cl.bound_to(ops, s, c, n), s.pod_owner[c] != ow.FOREIGN)
     return cl.bound_to(ops, s, c, n)
 
 
@@ -218,7 +238,10 @@ FAILURES = fm.Failures(slots=lambda sc: range(sc.ordinals), slot_hit=_failing_sl
 
 
 def _can_start(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
-    return ops.and_(_volume_attached(ops, sc, s, k, n), FAILURES.may_start(ops, sc, s, k, n))
+    ours = ops.and_(_volume_attached(ops, sc, s, k, n), FAILURES.may_start(ops, sc, s, k, n))
+    if sc.ownership:  # another controller's pod: none of the set's volumes or failure modes
+        return ops.or_(s.pod_owner[k] == ow.FOREIGN, ours)
+    return ours
 
 
 PODS = cl.PodTable(
@@ -226,7 +249,7 @@ PODS = cl.PodTable(
     can_bind=_claim_bound,
     can_start=_can_start,
     can_ready=FAILURES.may_become_ready,
-    reset_on_remove=("pod_rev",),
+    reset_on_remove=("pod_rev", "pod_owner"),
 )
 CLAIMS = vol.ClaimTable(claims=lambda sc: range(sc.ordinals), wanted_on=_wanted_on, mounted_by_orphan=_orphan_mount)
 
@@ -252,11 +275,13 @@ def _operator_delete_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod:
 
 
 def _outcome(kind: str) -> Value:
-    order = ("create", "delete_failed", "delete_condemned", "delete_outdated", "claims", "status", "history")
+    base = ("create", "delete_failed", "delete_condemned", "delete_outdated", "claims", "status", "history")
 
     def guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
         plan = sync.Plan(ops, sc, s)
+        order = (("adopt",) if sc.ownership else ()) + base
         flags = {
+            "adopt": plan.any_adopt(),
             "create": plan.any_create(),
             "delete_failed": plan.any_delete_failed(),
             "delete_condemned": plan.any_delete_condemned(),
@@ -266,6 +291,8 @@ def _outcome(kind: str) -> Value:
             "history": plan.history_change(),
         }
         earlier = [ops.not_(flags[k]) for k in order[: order.index(kind)]]
+        if sc.ownership:  # no set object (deleted with --cascade=orphan): no controller
+            return ops.and_(ops.not_(s.set_orphaned), flags[kind], *earlier)
         return ops.and_(flags[kind], *earlier)
 
     return guard
@@ -309,6 +336,7 @@ def _delete_pod_changes(ops: Ops, s: StatefulSetState, pod: int) -> dict:
         "pod_phase": _set(s.pod_phase, pod, phase),
         "pod_terminating": _set(s.pod_terminating, pod, term),
         "pod_rev": _set(s.pod_rev, pod, ops.ite(gone, 0, s.pod_rev[pod])),
+        "pod_owner": _set(s.pod_owner, pod, ops.ite(gone, ow.OWNED, s.pod_owner[pod])),
     }
 
 
@@ -329,6 +357,10 @@ def _delete_set_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
 
 
 def _gc_pod_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    if sc.ownership:  # only the set's dependents: an orphan or another controller's pod is not one
+        return ops.and_(
+            s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]), s.pod_owner[pod] == ow.OWNED
+        )
     return ops.and_(s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
 
 
@@ -337,7 +369,10 @@ def _gc_pod_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> 
 
 
 def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int) -> Value:
-    owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, sc.when_deleted == su.DELETE))
+    set_ref = sc.when_deleted == su.DELETE
+    if sc.ownership:  # orphanDependents removed the claim's ref to the set
+        set_ref = ops.and_(set_ref, ops.not_(s.pvc_set_lost[claim]))
+    owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, set_ref))
     detached = ops.not_(ops.or_(*[vol.is_attached(s, sc.nodes, claim, n) for n in range(sc.nodes)]))
     return ops.and_(s.pvc[claim], s.pod_phase[claim] == cl.NONE, detached, owner_gone)
 
@@ -352,6 +387,47 @@ def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int)
 
 def _slots(sc: StatefulSetScope) -> range:
     return range(sc.ordinals)
+
+
+def _orphan_delete_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return ops.and_(s.orphan_deletes_left > 0, ops.not_(s.set_deleted))
+
+
+def _orphan_delete_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    """The set is deleted with propagationPolicy Orphan and the collector's orphanDependents runs to its end.
+
+    The orphan finalizer keeps the set (deleting: its controller adopts nothing, deletes nothing)
+    until every dependent lost its ref; nothing the model's other actors do reads the refs in
+    between, and the name stays taken, so the deletion and the orphaning are one step.
+    """
+    n = len(s.pod_phase)
+    owners = tuple(ow.orphan_dependent(ops, s.pod_owner[i], cl.exists(s, i)) for i in range(n))
+    if sc.when_deleted == su.DELETE:  # the claims' controller ref to the set goes too (a ref to a pod stays)
+        lost = tuple(ops.or_(s.pvc_set_lost[i], ops.and_(s.pvc[i], ops.not_(s.pvc_pod_ref[i]))) for i in range(n))
+    else:
+        lost = s.pvc_set_lost
+    return {
+        "set_deleted": True,
+        "set_orphaned": True,
+        "orphan_deletes_left": s.orphan_deletes_left - 1,
+        "pod_owner": owners,
+        "pvc_set_lost": lost,
+    }
+
+
+def _recreate_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return s.set_orphaned
+
+
+def _recreate_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    """kubectl apply of the same manifest: a new object (new UID, no status) with the same name, selector and spec."""
+    return {
+        "set_deleted": False,
+        "set_orphaned": False,
+        "status_written": False,
+        "current_rev": 0,
+        "update_rev": 0,
+    }
 
 
 def _undo_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> Value:
@@ -374,6 +450,13 @@ def _controller(
 
 COMMANDS = (
     (
+        _controller(
+            "adopt",
+            "adopt_orphan_pods",
+            "getPodsForStatefulSet/ClaimPods: adopt the orphans whose name and labels match (a controller-ref patch), "
+            "then sync with them",
+            enabled_in=lambda sc: sc.ownership,
+        ),
         _controller(
             "create",
             "create_pod",
@@ -482,6 +565,23 @@ COMMANDS = (
             "(the scenario assumes the operator does it: forced-rollback=true)",
             params=(("pod", _slots),),
             enabled_in=lambda sc: sc.forced_rollback and sc.reverts > 0,
+        ),
+        Command(
+            "user.delete_statefulset_orphan",
+            _orphan_delete_g,
+            _orphan_delete_e,
+            "kubectl delete sts --cascade=orphan: the garbage collector removes the set's ownerReferences from its "
+            "pods and claims, then the set is gone; the pods keep running",
+            kind="user",
+            enabled_in=lambda sc: sc.orphan_deletes > 0,
+        ),
+        Command(
+            "user.recreate_statefulset",
+            _recreate_g,
+            _recreate_e,
+            "kubectl apply of the deleted set's manifest: a new StatefulSet with the same name, selector and spec",
+            kind="user",
+            enabled_in=lambda sc: sc.orphan_deletes > 0,
         ),
         Command(
             "user.delete_statefulset",

@@ -23,6 +23,10 @@ properties use it to show a rolling update that waits for ever (website: "Forced
 It is now a name for ``failure=never-ready failing-revision=update``: the failure modes
 (``failure``, ``failing-revision``, ``failing-ordinal``, ``failure-onset``, ``failure-repair``;
 all off in every preset) are the cluster layer's, :mod:`kubecheck.model.controllers.failures`.
+``orphan-deletes`` and ``foreign-pod`` (off in every preset, so the pinned counts are unchanged)
+switch owner references on (:mod:`kubecheck.model.controllers.ownership`): ``kubectl delete sts
+--cascade=orphan``, re-creating the set (it adopts the orphans), and a pod of another controller
+that holds one ordinal's name.
 ``forced-rollback`` puts the operator's documented manual delete into the scenario;
 ``out-of-service`` lets the administrator taint a shut-down node (non-graceful node shutdown).
 """
@@ -199,6 +203,20 @@ class StatefulSetScope:
         show_bool,
     )
 
+    orphan_deletes: int = param(
+        "orphan-deletes",
+        "kubectl delete sts --cascade=orphan commands the user may issue (the pods stay, without a controller ref; "
+        "the user may then re-create the set, which adopts them)",
+        parse_int(0, 2),
+        0,
+    )
+    foreign_pod: int = param(
+        "foreign-pod",
+        "an ordinal index whose pod name is taken from the start by a pod another controller owns (-1: none)",
+        parse_int(-1, MAX_REPLICAS),
+        -1,
+    )
+
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets."""
         if self.partition < 0:
@@ -231,6 +249,17 @@ class StatefulSetScope:
                 f"failing-revision=update), got true with failure={self.failure}"
             )
         fm.validate(self)
+        if self.foreign_pod >= self.ordinals:
+            raise ScopeError(
+                f"foreign-pod: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
+                f"got {self.foreign_pod}"
+            )
+        if self.foreign_pod >= 0 and self.pod_management != su.ORDERED_READY:
+            raise ScopeError(
+                "foreign-pod: expected pod-management-policy=OrderedReady (under Parallel a failed create stops "
+                "the sync's slow-start batches, which the model does not represent), got "
+                f"{self.pod_management}"
+            )
         if self.failing_ordinal >= self.ordinals:
             raise ScopeError(
                 f"failing-ordinal: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
@@ -248,6 +277,11 @@ class StatefulSetScope:
         return fm.UPDATE if self.broken_release else self.failing_revision
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
+
+    @property
+    def ownership(self) -> bool:
+        """Owner references are modelled (orphan deletion and re-creation, or a foreign pod); off in every preset."""
+        return self.orphan_deletes > 0 or self.foreign_pod >= 0
 
     @property
     def templates(self) -> int:

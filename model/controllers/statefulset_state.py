@@ -13,6 +13,7 @@ import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
@@ -24,6 +25,10 @@ def _n(sc: StatefulSetScope) -> int:
 
 def _rev_hi(sc: StatefulSetScope) -> int:
     return sc.templates - 1
+
+
+def _owner_hi(sc: StatefulSetScope) -> int:
+    return ow.FOREIGN if sc.ownership else ow.OWNED
 
 
 @attrs.frozen
@@ -62,3 +67,18 @@ class StatefulSetState:
     node_exists: tuple = cl.node_exists_field()
     node_oos: tuple = cl.node_oos_field()
     failure_state: int = fm.failure_state_field()
+    # -- owner references (orphan-deletes, foreign-pod; constant when both are off) --------------
+    pod_owner: tuple = tuple_field(
+        int_field(0, _owner_hi),
+        length=_n,
+        doc="the pod's controller ref: 0 this StatefulSet (or no pod), 1 none (an orphan), 2 another controller",
+    )
+    set_orphaned: bool = bool_field(doc="the set was deleted with --cascade=orphan and is not re-created yet")
+    orphan_deletes_left: int = int_field(
+        0, lambda sc: sc.orphan_deletes, doc="kubectl delete sts --cascade=orphan commands left"
+    )
+    pvc_set_lost: tuple = tuple_field(
+        bool_field(),
+        length=_n,
+        doc="whenDeleted=Delete: the claim lost its ref to the set (orphaned) and the set has not restored it",
+    )

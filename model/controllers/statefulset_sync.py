@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
@@ -66,6 +67,18 @@ class Plan:
         self.cur = cur
         ws_delete = sc.when_scaled == su.DELETE
         ex = [cl.exists(s, i) for i in range(n)]
+        # getPodsForStatefulSet: ClaimPods adopts matching orphans; the sync sees only the pods it owns.
+        # A slot whose name another pod holds (another controller's, or an orphan being deleted) is empty to
+        # the sync, and creating its pod fails (AlreadyExists) after its claim was created.
+        self.adopt: list[Value] = [False] * n
+        taken: list[Value] = [False] * n
+        if sc.ownership:
+            for i in range(n):
+                claim = ow.claim_object(ops, s.pod_owner[i], True, s.set_deleted, s.pod_terminating[i])
+                self.adopt[i] = ops.and_(ex[i], claim.adopt)
+                taken[i] = ops.and_(ex[i], ops.not_(claim.claimed))
+            ex = [ops.and_(ex[i], ops.not_(taken[i])) for i in range(n)]
+        self.taken = taken
         term = [s.pod_terminating[i] for i in range(n)]
         self.in_range = [i < s.replicas for i in range(n)]
         healthy = [su.is_healthy(ops, ex[i], term[i], s.pod_phase[i] == cl.AVAILABLE) for i in range(n)]
@@ -75,6 +88,7 @@ class Plan:
         self.vrev = [su.new_versioned_revision(sc.strategy, sc.partition, i, cur, upd) for i in range(n)]
 
         create, unref, mark = [False] * n, [False] * n, [False] * n
+        fix: list[Value] = [False] * n  # where the sync brings the claim's refs up to date
         del_c = [False] * n
         # processReplica's first step: a Failed pod is deleted (once) and the sync waits for it to go
         failed = [s.pod_phase[i] == cl.FAILED for i in range(n)] if sc.failure_mode == fm.EVICTED else [False] * n
@@ -86,8 +100,10 @@ class Plan:
                 del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, healthy[i], s.pvc_pod_ref[i])
+                fix[i] = ops.and_(here, healthy[i])
                 reach = ops.and_(reach, ops.or_(ops.not_(self.in_range[i]), healthy[i]))
             replicas_done = reach
+            fix = [ops.or_(fix[i], ops.and_(replicas_done, condemned[i])) for i in range(n)]
             mark = [ops.and_(replicas_done, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i])) for i in range(n)]
             for j in range(n):
                 top = ops.and_(condemned[j], *[ops.not_(condemned[k]) for k in range(j + 1, n)])
@@ -102,17 +118,30 @@ class Plan:
                 del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, ex[i], s.pvc_pod_ref[i])
+                fix[i] = ops.or_(ops.and_(here, ex[i]), ops.and_(active, condemned[i]))
                 mark[i] = ops.and_(active, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i]))
                 del_c[i] = ops.and_(active, condemned[i], ops.not_(term[i]))
             updates_reached = active
         if not sc.claims:
             unref, mark = [False] * n, [False] * n
+        if sc.ownership and sc.claims and sc.when_deleted == su.DELETE:
+            # isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod where the scan reaches a pod (unref's places)
+            # and CreateStatefulPod's UpdatePodClaimForRetentionPolicy: the re-created set puts its ref back
+            restore = [
+                ops.and_(s.pvc_set_lost[i], ops.or_(fix[i], ops.and_(create[i], ops.not_(taken[i])))) for i in range(n)
+            ]
+        else:
+            restore = [False] * n
+        self.restore = restore
         self.create, self.unref, self.mark, self.del_condemned = create, unref, mark, del_c
         self.del_failed = del_f
         self.del_update = self._rolling_update(updates_reached, ex, term, unavailable)
 
         created = ops.count(ex)
-        ready = ops.count(s.pod_phase[i] >= cl.READY for i in range(n))
+        if sc.ownership:
+            ready = ops.count(ops.and_(ex[i], s.pod_phase[i] >= cl.READY) for i in range(n))
+        else:
+            ready = ops.count(s.pod_phase[i] >= cl.READY for i in range(n))
         updated = ops.count(ops.and_(ex[i], ops.not_(term[i]), s.pod_rev[i] == upd) for i in range(n))
         complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
         self.new_current = ops.ite(complete, upd, cur)
@@ -153,8 +182,19 @@ class Plan:
 
     # -- outcome flags (which command a sync is) ----------------------------------------------
 
+    def any_adopt(self) -> Value:
+        return self.ops.or_(*self.adopt)
+
     def any_create(self) -> Value:
-        return self.ops.or_(*self.create)
+        """A pod is created, or (its name taken) only its claim: a failed create that changes nothing is no step."""
+        if not self.sc.ownership:
+            return self.ops.or_(*self.create)
+        ops, s = self.ops, self.s
+        made = [
+            ops.and_(c, ops.or_(ops.not_(t), ops.and_(self.sc.claims, ops.not_(s.pvc[i]))))
+            for i, (c, t) in enumerate(zip(self.create, self.taken, strict=True))
+        ]
+        return ops.or_(*made)
 
     def any_delete_failed(self) -> Value:
         return self.ops.or_(*self.del_failed)
@@ -166,7 +206,7 @@ class Plan:
         return self.ops.or_(*self.del_update)
 
     def any_claim_change(self) -> Value:
-        return self.ops.or_(*self.unref, *self.mark)
+        return self.ops.or_(*self.unref, *self.mark, *self.restore)
 
     def status_change(self) -> Value:
         return self.ops.or_(self.new_current != self.s.current_rev, self.ops.not_(self.s.status_written))
@@ -188,14 +228,22 @@ class Plan:
             delete = ops.or_(self.del_condemned[i], self.del_update[i], self.del_failed[i])
             p, t = cl.graceful_delete(ops, s, i, delete)
             gone = ops.and_(delete, s.pod_phase[i] == cl.UNSCHEDULED)
-            phase.append(ops.ite(self.create[i], cl.UNSCHEDULED, p))
+            made = ops.and_(self.create[i], ops.not_(self.taken[i])) if self.sc.ownership else self.create[i]
+            phase.append(ops.ite(made, cl.UNSCHEDULED, p))
             term.append(t)
-            rev.append(ops.ite(self.create[i], self.vrev[i], ops.ite(gone, 0, s.pod_rev[i])))
+            rev.append(ops.ite(made, self.vrev[i], ops.ite(gone, 0, s.pod_rev[i])))
             pvc.append(ops.or_(s.pvc[i], ops.and_(self.sc.claims, self.create[i])))
             ref.append(ops.ite(self.unref[i], False, ops.ite(self.mark[i], True, s.pvc_pod_ref[i])))
         history = {"rev_number": tuple(self.rev_number), "update_rev": s.template} if self.sc.revision_history else {}
+        owners = {}
+        if self.sc.ownership:
+            owners = {
+                "pod_owner": tuple(ops.ite(self.adopt[i], ow.OWNED, s.pod_owner[i]) for i in range(n)),
+                "pvc_set_lost": tuple(ops.and_(s.pvc_set_lost[i], ops.not_(self.restore[i])) for i in range(n)),
+            }
         return {
             **history,
+            **owners,
             "pod_phase": tuple(phase),
             "pod_terminating": tuple(term),
             "pod_rev": tuple(rev),

@@ -40,6 +40,7 @@ ONE_INDUCTIVE = {
     "rwo_volume_attached_to_one_node",
     "rwop_claim_used_by_one_pod",
     "live_revisions_kept",
+    "at_most_one_pod_object_per_identity_across_recreate",  # properties/statefulset_ownership.py
 }
 #: (preset, property) where BMC to the diameter (or to a deep counterexample) takes more than a few seconds here.
 SLOW_BMC = {

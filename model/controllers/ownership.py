@@ -1,0 +1,92 @@
+"""Owner references: who controls a pod, adoption and release, and the garbage collector's orphaning.
+
+Kubernetes v1.35. Paraphrased from:
+
+* ``pkg/controller/controller_ref_manager.go``: ``BaseControllerRefManager.ClaimObject`` decides,
+  for one object the controller listed, whether the controller now owns it —
+  an object whose controller ref names *another* controller (another UID) is ignored;
+  one that names this controller is kept if the selector (and the caller's filters) still match,
+  and otherwise released (a patch deleting the ref) unless this controller is being deleted;
+  an orphan (no controller ref) is adopted (a patch adding a controller ref) only if the selector
+  matches, this controller is not being deleted, the object is not being deleted and, for a
+  namespaced controller, it is in the controller's namespace. ``PodControllerRefManager.ClaimPods``
+  applies it to every pod of the list with the filters; ``AdoptPod`` first calls ``CanAdopt``,
+  which for the StatefulSet is ``RecheckDeletionTimestamp`` on a fresh read of the set (adoption
+  is refused once the set has a deletionTimestamp or a different UID).
+* ``pkg/controller/statefulset/stateful_set.go:getPodsForStatefulSet``: every pod of the set's
+  namespace, claimed with the filter ``isMemberOf`` (the name's parent part is the set's name).
+* ``pkg/controller/garbagecollector/garbagecollector.go``: ``kubectl delete sts --cascade=orphan``
+  (propagationPolicy Orphan) puts the ``orphan`` finalizer on the set; the collector's
+  ``orphanDependents`` removes, from every dependent, the ownerReferences that name the set, then
+  removes the finalizer and the set is gone. Dependents are the objects with a reference to the
+  set: its pods (controller refs), its claims under whenDeleted=Delete (a controller ref to the
+  set) and its ControllerRevisions. A reference to something else (a claim's ref to its pod,
+  another controller's ref) is left alone.
+
+The model names the controller of a pod by one small integer per ordinal (``OWNED`` by the set as
+it is now, ``ORPHAN``: no controller ref, ``FOREIGN``: another controller's ref — another UID,
+including a deleted incarnation of this set whose pods the collector has not reached). Every
+function takes ``ops`` so the model's commands, its properties and the unit-test tables
+(tests/model/test_controller_ref_manager.py, ported from controller_ref_manager_test.go) evaluate
+the same code on ints and on z3 terms.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import statefulset_util as su
+from kubecheck.model.kernel.ops import Ops, Value
+
+#: The controller of a pod: this StatefulSet (also the value of an empty slot), none, another controller.
+OWNED, ORPHAN, FOREIGN = 0, 1, 2
+OWNER_NAMES = ("owned by the StatefulSet", "an orphan (no controller ref)", "owned by another controller")
+
+
+@attrs.frozen
+class Claim:
+    """What ``ClaimObject`` did with one object: ``claimed`` (the controller owns it now) and the patch it sent."""
+
+    claimed: Value
+    adopt: Value  # a patch adding this controller's controller ref
+    release: Value  # a patch removing it
+
+
+def claim_object(
+    ops: Ops,
+    owner: Value,
+    matches: Value,
+    controller_deleting: Value,
+    object_deleting: Value,
+    same_namespace: Value = True,
+) -> Claim:
+    """ClaimObject for one object whose controller is ``owner`` (OWNED, ORPHAN or FOREIGN).
+
+    ``matches``: the selector and every filter match (ClaimPods' match function);
+    ``controller_deleting``: the controller has a deletionTimestamp (also what CanAdopt's
+    RecheckDeletionTimestamp refuses); ``object_deleting``: the object has one.
+
+    Examples (controller_ref_manager_test.go, TestClaimPods): an orphan with the production label
+    is adopted (one patch), one with the testing label is not; a controller marked for deletion
+    adopts nothing but keeps the pods it owns; a pod owned by another controller is never
+    claimed; an owned pod whose labels no longer match is released (one patch).
+    """
+    mine = owner == OWNED
+    orphan = owner == ORPHAN
+    keep = ops.and_(mine, matches)
+    release = ops.and_(mine, ops.not_(matches), ops.not_(controller_deleting))
+    adopt = ops.and_(orphan, matches, ops.not_(controller_deleting), ops.not_(object_deleting), same_namespace)
+    return Claim(claimed=ops.or_(keep, adopt), adopt=adopt, release=release)
+
+
+def is_member_of(set_name: str, pod_name: str) -> bool:
+    """isMemberOf: the pod's name is ``<set name>-<ordinal>`` (getParentName equals the set's name)."""
+    return su.parse_ordinal(pod_name)[0] == set_name
+
+
+def orphan_dependent(ops: Ops, owner: Value, exists: Value) -> Value:
+    """orphanDependents for one pod: a ref to the deleted set is removed; a foreign one stays.
+
+    Example: OWNED -> ORPHAN; FOREIGN -> FOREIGN; an empty slot stays OWNED (its canonical value).
+    """
+    return ops.ite(ops.and_(exists, owner == OWNED), ORPHAN, owner)
