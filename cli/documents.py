@@ -7,7 +7,9 @@ The report's schema is documented in ``docs/report-format.md``; the trace docume
 in it (``kubecheck.trace/1``) and the ITF traces are documented in ``docs/trace-format.md``.
 Every trace carries the property it speaks about, its kind, the verdict and the preset of the
 run (``extra`` metadata), so ``kubecheck replay`` can re-check the verdict and print a
-reproduce line.
+reproduce line. Each result carries ``vacuous`` and ``vacuity`` (:func:`vacuity_document`: did
+the behaviour its property constrains occur) and ``property_coverage``
+(:func:`property_coverage_document`).
 """
 
 from __future__ import annotations
@@ -59,6 +61,25 @@ def _coverage(result: Result) -> dict[str, Json] | None:
     return {"fired": dict(c.fired), "never_fired": c.never_fired, "disabled": list(c.disabled), "complete": c.complete}
 
 
+def vacuity_document(result: Result) -> dict[str, Json] | None:
+    """Whether the behaviour the property constrains occurred (``checked``, ``vacuous``, ``reason``);
+    None for a property without a trigger or a verdict other than HOLDS/PROVED."""
+    if result.verdict not in (Verdict.HOLDS, Verdict.PROVED) or result.property.trigger is None:
+        return None
+    v = result.vacuity
+    if v is None:
+        return {"checked": False, "vacuous": False, "reason": f"not checked by {result.engine}"}
+    return {"checked": v.checked, "vacuous": v.vacuous, "reason": v.reason or None}
+
+
+def property_coverage_document(result: Result) -> dict[str, Json] | None:
+    """The fields the property reads and the commands that fired and write one (explicit search), or None."""
+    c = result.property_coverage
+    if c is None:
+        return None
+    return {"atoms": list(c.atoms), "commands_writing_atoms": dict(c.commands)}
+
+
 def result_document(result: Result, preset: str) -> dict[str, Json]:
     p = result.property
     traced = result.trace is not None and result.verdict in TRACED
@@ -66,6 +87,8 @@ def result_document(result: Result, preset: str) -> dict[str, Json]:
         "property": p.name,
         "kind": p.kind,
         "verdict": result.verdict.value,
+        "vacuous": result.is_vacuous,
+        "vacuity": vacuity_document(result),
         "engine": result.engine,
         "assumes": p.assumes or None,
         "fairness": getattr(p, "fairness", "") or None,
@@ -73,6 +96,7 @@ def result_document(result: Result, preset: str) -> dict[str, Json]:
         "note": result.note or None,
         "stats": _stats(result),
         "coverage": _coverage(result),
+        "property_coverage": property_coverage_document(result),
         "trace": traces.to_json(result.trace, trace_meta(result, preset)) if traced else None,  # type: ignore[arg-type]
     }
 

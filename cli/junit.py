@@ -4,8 +4,10 @@ One ``testsuite`` per workload, one ``testcase`` per property. VIOLATED and UNRE
 failures (with the trace in the failure's text) when the row counts in the exit code (not a
 caveat, or the run is strict); a witness this configuration cannot reach is ``skipped`` with
 "not applicable: <reason>" unless the run is strict; INCONCLUSIVE (a witness left unreached at a
-reduced size among them) is ``skipped`` with the reason; every other verdict passes, its
-``system-out`` saying the verdict, method and size (and that a caveat is not a failure).
+reduced size among them) is ``skipped`` with the reason; a vacuous HOLDS/PROVED (the behaviour the
+property constrains never occurred) is a failure of type ``VACUOUS`` when the run is strict and the
+row counts; every other verdict passes, its ``system-out`` saying the verdict (with its vacuity:
+"HOLDS (vacuous: …)"), method and size (and that a caveat is not a failure).
 
 A failing property that shares its run with others (:mod:`kubecheck.manifest.grouping`) shows
 that run, the list of properties it breaks, and its own ``⇒`` line on it, so each test case
@@ -65,7 +67,8 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
                 suite, "testcase", classname=name, name=res.property.name, time=f"{res.stats.seconds:.3f}"
             )
             counts["tests"] += 1
-            summary = f"{st.verdict.value} by {r.method}, checked at {r.sizing_note or r.size}"
+            shown = res.verdict_text() if st.verdict is res.verdict else st.verdict.value
+            summary = f"{shown} by {r.method}, checked at {r.sizing_note or r.size}"
             if st.verdict in FAILING and st.counted:
                 counts["failures"] += 1
                 fail = ET.SubElement(
@@ -78,6 +81,11 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
                     shared = [f"one run breaks {len(group.rows)} properties (trace {group.number}): {names}"]
                     res = attrs.evolve(res, trace=group.trace)
                 fail.text = "\n".join([summary, *shared, *trace_lines(res)])
+            elif res.is_vacuous and st.verdict is res.verdict and st.counted and report.strict:
+                counts["failures"] += 1
+                ET.SubElement(
+                    case, "failure", message=f"{shown}: {res.property.doc} (strict)", type="VACUOUS"
+                ).text = summary
             elif not st.applicable:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=st.note)

@@ -7,18 +7,23 @@ Schema (also in ``docs/report-format.md``)::
      "workloads": [{"object": "deployment/web", "where": "file (document n)", "model", "scope": {cli: value},
                     "assumption": str | null,
                     "not_modelled": [..], "notes": [..], "skipped": [{"property", "reason"}], "plan": [..],
-                    "properties": [{"property", "kind", "verdict", "role", "applicable", "counted", "method",
+                    "properties": [{"property", "kind", "verdict", "vacuous", "vacuity", "role", "applicable",
+                                    "counted", "method",
                                     "checked_at", "reduced", "caveat", "states", "transitions", "depth", "seconds",
                                     "note", "trace": kubecheck.trace/1 | null, "trace_group": int | null,
                                     "fix": {"found", "changes", "checked", "breaks", "searched",
-                                            "merge_patch", "kubectl"} | null}],
+                                            "merge_patch", "kubectl"} | null,
+                                    "property_coverage": {"atoms", "commands_writing_atoms"} | null}],
                     "trace_groups": [{"number", "shown": property, "breaks": [property, ..]}]}]}
 
 Added keys, none changed (a reader of the earlier document reads this one): ``rejected`` (the
 documents rejected while the good ones were checked; the run exits 2), ``assumption`` (what the
 check of the workload assumes that the manifests do not say), ``plan`` (how the workload was sized
 and checked, decided before any engine ran: the ``why`` line and one line per step), ``trace_group`` and
-``trace_groups``. Violations with one root cause (:mod:`kubecheck.manifest.grouping`) form a
+``trace_groups``; per row ``vacuous``, ``vacuity`` (``{"checked", "vacuous", "reason"}`` for a
+HOLDS/PROVED whose property has a trigger, else null: did the behaviour it constrains occur) and
+``property_coverage`` (explicit search: the fields the property reads, the commands that fired and
+write one, with their counts). Violations with one root cause (:mod:`kubecheck.manifest.grouping`) form a
 group, numbered across the report as the text report's ``trace N``: ``shown`` is the property
 whose trace the text report shows, ``breaks`` every property that trace breaks (table order).
 Each property row still carries its own ``trace``, the one its check found.
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import json
 
-from kubecheck.cli.documents import TRACED
+from kubecheck.cli.documents import TRACED, property_coverage_document, vacuity_document
 from kubecheck.manifest.fixes import Fix
 from kubecheck.manifest.grouping import TraceGroup, group_numbers, trace_groups
 from kubecheck.manifest.report import KUBERNETES, ManifestReport, Standing, standing
@@ -54,6 +59,8 @@ def row_document(row: Row, st: Standing | None = None, group: int | None = None)
         "property": r.property.name,
         "kind": r.property.kind,
         "verdict": st.verdict.value,
+        "vacuous": r.is_vacuous and st.verdict is r.verdict,
+        "vacuity": vacuity_document(r) if st.verdict is r.verdict else None,
         "role": st.role,
         "applicable": st.applicable,
         "counted": st.counted,
@@ -69,6 +76,7 @@ def row_document(row: Row, st: Standing | None = None, group: int | None = None)
         "trace": traces.to_json(r.trace, meta) if r.trace is not None and traced else None,
         "trace_group": group,
         "fix": fix_document(row.fix) if row.fix is not None else None,
+        "property_coverage": property_coverage_document(r),
     }
 
 

@@ -61,7 +61,13 @@ NOT_APPLICABLE = "N/A"
 
 
 def _verdict(row: Row, st: Standing) -> str:
-    shown = NOT_APPLICABLE if not st.applicable and not st.counted else st.verdict.value
+    """The verdict column: N/A, the reported verdict, or the result's own with its vacuity ("HOLDS (vacuous: …)")."""
+    if not st.applicable and not st.counted:
+        shown = NOT_APPLICABLE
+    elif st.verdict is row.result.verdict:
+        shown = row.result.verdict_text()
+    else:
+        shown = st.verdict.value
     return shown + (" *" if row.caveat else "")
 
 
@@ -310,6 +316,12 @@ def render(report: ManifestReport, trace_lines: TraceLines = compact_trace_lines
     out += footer(report, groups)
     labels = [_label(report.standing(r)) for w in report.workloads for r in w.rows]
     order = [k.value for k in Verdict] + ["not applicable"]
-    counts = ", ".join(f"{labels.count(k)} {k}" for k in order if k in labels)
+    vacuous = {
+        k: sum(r.result.is_vacuous and _label(report.standing(r)) == k for w in report.workloads for r in w.rows)
+        for k in (Verdict.HOLDS.value, Verdict.PROVED.value)
+    }
+    counts = ", ".join(
+        f"{labels.count(k)} {k}" + (f" ({vacuous[k]} vacuous)" if vacuous.get(k) else "") for k in order if k in labels
+    )
     out += ["", f"summary: {counts} in {report.seconds:.1f} s; exit {report.exit_code}"]
     return "\n".join(out) + "\n"

@@ -6,7 +6,10 @@ decided. Sections, in order:
 1. header: the model, its Kubernetes version, the scope (preset, changes, every value);
 2. the verdict table — each row names the engine and what its verdict covers (``covers``: the
    scope, the property's adjusted scope, every value of the ``--for-all`` parameters, each value
-   of a swept range, or nothing) — then notes: properties checked in an adjusted scope
+   of a swept range, or nothing); a HOLDS or PROVED whose property has a trigger
+   (:mod:`kubecheck.properties.triggers`) reads "HOLDS (vacuous: <what never happened>)" when the
+   behaviour it constrains never occurred, "(vacuity not checked)" when the engine did not look —
+   then notes: properties checked in an adjusted scope
    ("assumes"), fields held while parameters were open, searches that stopped early, and the
    properties left out because they need a value other than the user set;
 3. one block per VIOLATED / WITNESSED result: the trace, the property's values at the last
@@ -28,7 +31,7 @@ import attrs
 
 from kubecheck.checker import run
 from kubecheck.checker.explicit.bfs import DECIDED
-from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, Result, Verdict
+from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, EXIT_UNWITNESSED, Result, Verdict
 from kubecheck.checker.task import Budget
 from kubecheck.cli import help_command, text, trace_text
 from kubecheck.manifest.grouping import group_results
@@ -92,7 +95,7 @@ def verdict_table(results: Sequence[Result], user_scope: Scope) -> list[str]:
     rows = [
         [
             r.property.short,
-            r.verdict.value,
+            r.verdict_text(),
             r.engine,
             text.count(r.stats.states),
             text.count(r.stats.transitions),
@@ -138,6 +141,18 @@ def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
     for r in results:
         if r.note and (not r.engine.startswith("explicit") or never_explored(r) or instead(r)):
             lines.append(f"{r.property.short} ({r.engine}): {r.note}")
+    for r in results:
+        if r.vacuity_unchecked:
+            how = r.vacuity.reason if r.vacuity is not None and r.vacuity.reason else f"not checked by {r.engine}"
+            what = r.property.trigger.what  # type: ignore[union-attr]
+            lines.append(
+                f"{r.property.short} ({r.engine}): vacuity {how}: it may hold only because {what} never happens"
+            )
+        elif r.is_vacuous:
+            lines.append(
+                f"{r.property.short} holds vacuously: {r.vacuity.reason} in the explored states, so it "  # type: ignore[union-attr]
+                "constrained nothing (exit 14 under --strict)"
+            )
     for r in results:
         if r.verdict is Verdict.UNREACHABLE:
             lines.append(f"{r.property.short} is UNREACHABLE: no reachable state shows that {r.property.doc}")
@@ -250,16 +265,21 @@ def footer(results: Sequence[Result]) -> list[str]:
 
 
 def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
-    tally = [
-        f"{sum(r.verdict is v for r in results)} {v.value}"
-        for v in VERDICT_ORDER
-        if any(r.verdict is v for r in results)
-    ]
+    tally = []
+    for v in VERDICT_ORDER:
+        if any(r.verdict is v for r in results):
+            vacuous = sum(r.verdict is v and r.is_vacuous for r in results)
+            tally.append(
+                f"{sum(r.verdict is v for r in results)} {v.value}" + (f" ({vacuous} vacuous)" if vacuous else "")
+            )
+    meaning = EXIT_MEANING.get(code, "error")
+    if code == EXIT_UNWITNESSED and not any(r.verdict is Verdict.UNREACHABLE for r in results):
+        meaning = "a property holds vacuously (strict)"
     explorations = {r.scope: r.stats for r in results}
     states = sum(s.states for s in explorations.values())
     return (
         f"summary: {', '.join(tally)} · {text.plural(len(explorations), 'exploration')}, "
-        f"{text.count(states)} states in {text.seconds(elapsed)} s · exit {code} ({EXIT_MEANING.get(code, 'error')})"
+        f"{text.count(states)} states in {text.seconds(elapsed)} s · exit {code} ({meaning})"
     )
 
 

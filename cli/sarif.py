@@ -11,7 +11,13 @@ row                                         SARIF ``kind``     ``level``
 VIOLATED or UNREACHABLE that counts         ``fail``           ``error``
 VIOLATED caveat (not counted)               ``fail``           ``warning``
 INCONCLUSIVE that counts (exit 10)          ``open``           ``none``
+vacuous HOLDS/PROVED that counts (strict)   ``fail``           ``warning``
 ==========================================  =================  ==================================
+
+A vacuous HOLDS or PROVED (the behaviour its property constrains never occurred,
+:mod:`kubecheck.properties.triggers`) fails the run only under ``--strict`` (exit 14): then it is
+a ``warning`` (SARIF allows a level other than ``none`` only with ``fail``); otherwise it is a
+``note`` that SARIF leaves out and ``--format github`` prints as a notice.
 
 ``open`` is SARIF's own word (§3.27.9) for "the tool could not tell whether there is a problem";
 the standard then fixes ``level`` at ``none``. Rows that pass, witnesses this configuration
@@ -256,8 +262,8 @@ class Finding:
 _WHERE = re.compile(r" \(document \d+\)$")
 
 
-def _grade(row: Row, st: Standing) -> tuple[str, str] | None:
-    """(level, SARIF kind) of a row, None for a row that passes."""
+def _grade(row: Row, st: Standing, strict: bool = False) -> tuple[str, str] | None:
+    """(level, SARIF kind) of a row, None for a row that passes (``strict``: the run's --strict)."""
     if st.verdict in (Verdict.VIOLATED, Verdict.UNREACHABLE):
         if st.counted:
             return ERROR, "fail"
@@ -266,6 +272,8 @@ def _grade(row: Row, st: Standing) -> tuple[str, str] | None:
         return NOTE, "notApplicable"
     if st.verdict is Verdict.INCONCLUSIVE:
         return (NONE, "open") if st.counted else (NOTE, "open")
+    if row.result.is_vacuous and st.verdict is row.result.verdict:
+        return (WARNING, "fail") if st.counted and strict else (NOTE, "review")
     return None
 
 
@@ -276,7 +284,7 @@ def findings(report: ManifestReport) -> list[Finding]:
     for w, wr in enumerate(report.workloads):
         for i, row in enumerate(wr.rows):
             st = report.standing(row)
-            graded = _grade(row, st)
+            graded = _grade(row, st, report.strict)
             if graded is not None:
                 out.append(Finding(wr, row, st, graded[0], graded[1], numbers.get((w, i))))
     return out
@@ -422,7 +430,8 @@ def _message(f: Finding) -> str:
     res, row, st = f.row.result, f.row, f.standing
     ref = f.workload.workload.ref
     caveat = " (caveat: not guaranteed by Kubernetes, not counted in the exit code)" if not st.counted else ""
-    lines = [f"{ref}: {res.property.name} {st.verdict.value}{caveat}: {res.property.doc}"]
+    shown = res.verdict_text() if st.verdict is res.verdict else st.verdict.value
+    lines = [f"{ref}: {res.property.name} {shown}{caveat}: {res.property.doc}"]
     if f.workload.workload.assumption:
         lines.append(f"assumes: {f.workload.workload.assumption}")
     lines.append(f"checked by {row.method} at {row.sizing_note or row.size}")

@@ -28,6 +28,8 @@ RESULT_KEYS = [
     "property",
     "kind",
     "verdict",
+    "vacuous",
+    "vacuity",
     "engine",
     "assumes",
     "fairness",
@@ -35,6 +37,7 @@ RESULT_KEYS = [
     "note",
     "stats",
     "coverage",
+    "property_coverage",
     "trace",
 ]
 STATS_KEYS = ["states", "transitions", "depth", "seconds", "states_per_second", "complete", "stop_reason"]
