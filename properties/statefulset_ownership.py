@@ -49,7 +49,8 @@ def _orphan_claims(sc: StatefulSetScope) -> StatefulSetScope:
 
 
 def _foreign_pod(sc: StatefulSetScope) -> StatefulSetScope:
-    """OrderedReady; the highest ordinal's name held by another controller's pod; nobody else deletes pods."""
+    """OrderedReady; the highest ordinal's name held by another controller's pod; the set may be deleted (in the
+    background, or with --cascade=orphan and applied again); nobody deletes pods by hand, no faults."""
     slot = sc.foreign_pod if sc.foreign_pod >= 0 else sc.ordinals - 1
     return attrs.evolve(
         sc,
@@ -60,13 +61,14 @@ def _foreign_pod(sc: StatefulSetScope) -> StatefulSetScope:
         broken_release=False,
         pod_deletes=0,
         set_deletion=True,
+        orphan_deletes=max(1, sc.orphan_deletes),
         replicas=max(2, sc.replicas),
     )
 
 
 def _foreign_pod_kept(sc: StatefulSetScope) -> StatefulSetScope:
-    """As _foreign_pod without the set's deletion (a finished rollout is then the only end)."""
-    return attrs.evolve(_foreign_pod(sc), set_deletion=False)
+    """As _foreign_pod without the set's deletions (a finished rollout is then the only end)."""
+    return attrs.evolve(_foreign_pod(sc), set_deletion=False, orphan_deletes=sc.orphan_deletes)
 
 
 # -- predicates ----------------------------------------------------------------------------------
@@ -166,7 +168,7 @@ PROPERTIES = (
         predicate=foreign_pod_untouched,
         adjust=_foreign_pod,
         assumes="OrderedReady; foreign-pod: the highest ordinal's name is taken by another controller's pod; the user "
-        "may delete the set; no faults, no kubectl delete pod",
+        "may delete the set (background, or --cascade=orphan and apply it again); no faults, no kubectl delete pod",
         explain=_explain,
         trigger=Trigger(what="a step while another controller's pod holds a name", when=foreign_step),
     ),
@@ -179,7 +181,7 @@ PROPERTIES = (
         "and stateful_set_control.go:processReplica returns the error, every sync (the claim is created first)",
         predicate=started,
         adjust=_foreign_pod_kept,
-        assumes="as foreign_pod_never_touched, without the set's deletion",
+        assumes="as foreign_pod_never_touched, without the set's deletions",
         explain=_explain,
         target=rolled_out_or_gone,
         fairness=WEAK_FAIRNESS,

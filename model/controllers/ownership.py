@@ -90,3 +90,101 @@ def orphan_dependent(ops: Ops, owner: Value, exists: Value) -> Value:
     Example: OWNED -> ORPHAN; FOREIGN -> FOREIGN; an empty slot stays OWNED (its canonical value).
     """
     return ops.ite(ops.and_(exists, owner == OWNED), ORPHAN, owner)
+
+
+# -- a claim's owner references (StatefulSetAutoDeletePVC, stateful_set_utils.go) --------------------
+#
+# What a claim's ownerReferences say about the set and about the claim's pod, one value each:
+# no ref; a controller ref (this UID); a ref by UID that is not a controller ref; a stale ref (the
+# kind and name match, the UID does not: a deleted incarnation). ``other_controller``: some other
+# object is the claim's controller. Refs to unrelated objects that are not controllers change
+# nothing upstream reads, so they have no value here.
+
+NO_REF, CONTROLLER_REF, OWNER_REF, STALE_REF = 0, 1, 2, 3
+
+
+def has_owner_ref(ops: Ops, ref: Value) -> Value:
+    """hasOwnerRef: a ref with the owner's UID, controller or not."""
+    return ops.or_(ref == CONTROLLER_REF, ref == OWNER_REF)
+
+
+def has_non_controller_owner(ops: Ops, set_ref: Value, pod_ref: Value) -> Value:
+    """hasNonControllerOwner: the set or the pod (by UID) is an owner but not the controller."""
+    return ops.or_(set_ref == OWNER_REF, pod_ref == OWNER_REF)
+
+
+def has_unexpected_controller(
+    ops: Ops, when_scaled: str, when_deleted: str, set_ref: Value, pod_ref: Value, other_controller: Value
+) -> Value:
+    """hasUnexpectedController: with a retention policy other than Retain/Retain, a controller that is
+    neither this set nor this pod, or a ref to the set or pod by name with another UID."""
+    if when_scaled == su.RETAIN and when_deleted == su.RETAIN:
+        return False
+    return ops.or_(set_ref == STALE_REF, pod_ref == STALE_REF, other_controller)
+
+
+def wants_pod_ref(ops: Ops, when_scaled: str, condemned: Value) -> Value:
+    """The retention policy wants a pod controller ref: whenScaled=Delete and the pod is condemned."""
+    return ops.and_(when_scaled == su.DELETE, condemned)
+
+
+def wants_set_ref(ops: Ops, when_scaled: str, when_deleted: str, condemned: Value) -> Value:
+    """The retention policy wants a set controller ref: whenDeleted=Delete, unless the pod ref replaces it."""
+    return ops.and_(when_deleted == su.DELETE, ops.not_(wants_pod_ref(ops, when_scaled, condemned)))
+
+
+def is_claim_owner_up_to_date(
+    ops: Ops,
+    when_scaled: str,
+    when_deleted: str,
+    condemned: Value,
+    set_ref: Value,
+    pod_ref: Value,
+    other_controller: Value = False,
+) -> Value:
+    """isClaimOwnerUpToDate: the claim's refs need no update.
+
+    A stale ref: up to date (a previous controller manages it; do not touch). An unexpected
+    controller: up to date only if neither the set nor the pod is an owner. A non-controller ref
+    of the set or pod: not up to date. Otherwise the refs must be what the policy wants (the
+    table in the upstream comment: Retain/Retain none, whenDeleted=Delete the set, whenScaled=Delete
+    the pod of a condemned ordinal).
+    """
+    stale = ops.or_(set_ref == STALE_REF, pod_ref == STALE_REF)
+    has_set, has_pod = has_owner_ref(ops, set_ref), has_owner_ref(ops, pod_ref)
+    unexpected = has_unexpected_controller(ops, when_scaled, when_deleted, set_ref, pod_ref, other_controller)
+    policy = ops.and_(
+        has_set == wants_set_ref(ops, when_scaled, when_deleted, condemned),
+        has_pod == wants_pod_ref(ops, when_scaled, condemned),
+    )
+    return ops.ite(
+        stale,
+        True,
+        ops.ite(
+            unexpected,
+            ops.not_(ops.or_(has_set, has_pod)),
+            ops.and_(ops.not_(has_non_controller_owner(ops, set_ref, pod_ref)), policy),
+        ),
+    )
+
+
+def update_claim_owner_refs(
+    ops: Ops,
+    when_scaled: str,
+    when_deleted: str,
+    condemned: Value,
+    set_ref: Value,
+    pod_ref: Value,
+    other_controller: Value = False,
+) -> tuple[Value, Value]:
+    """updateClaimOwnerRefForSetAndPod: the (set ref, pod ref) after the update.
+
+    Every ref to the set or the pod by name is scrubbed (stale ones too); with an unexpected
+    controller nothing is added back, otherwise a controller ref to what the policy wants.
+    Example (TestUpdateClaimControllerRef 'missing controller'): a non-controller set ref under
+    Delete/Delete for an ordinal in range becomes a controller ref.
+    """
+    unexpected = has_unexpected_controller(ops, when_scaled, when_deleted, set_ref, pod_ref, other_controller)
+    want_set = ops.and_(ops.not_(unexpected), wants_set_ref(ops, when_scaled, when_deleted, condemned))
+    want_pod = ops.and_(ops.not_(unexpected), wants_pod_ref(ops, when_scaled, condemned))
+    return ops.ite(want_set, CONTROLLER_REF, NO_REF), ops.ite(want_pod, CONTROLLER_REF, NO_REF)

@@ -32,6 +32,19 @@ Upstream files and functions modelled (paraphrased):
   model folds into the policy (claims carry it from creation) rather than storing it.
 * StatefulSet deletion: the controller only writes status; the garbage collector deletes pods
   (no order) and set-owned claims.
+* Owner references (scope ``orphan-deletes`` / ``foreign-pod``, off in every preset; field
+  ``pod_owner``): ``stateful_set.go:getPodsForStatefulSet`` claims pods through
+  ``controller_ref_manager.go:ClaimPods`` with the filter ``isMemberOf`` at the start of every
+  sync — a sync that adopts an orphan is ``adopt_orphan_pods`` and goes on with it as its own; a
+  pod of another controller (or an orphan being deleted) is not the set's, so its ordinal looks
+  empty and ``CreateStatefulPod`` creates the claim, then fails on the taken name (AlreadyExists:
+  the sync returns the error). ``user.delete_statefulset_orphan`` is ``kubectl delete sts
+  --cascade=orphan`` with the garbage collector's ``orphanDependents`` (refs to the set leave its
+  pods and, under whenDeleted=Delete, its claims: ``pvc_set_lost``); ``user.recreate_statefulset``
+  applies the same manifest again (a new object without status, so the update revision is the
+  current one and older adopted pods are outdated). ControllerRevisions are orphaned and adopted
+  back the same way (``adoptOrphanRevisions``), so ``rev_number`` does not change. The pure
+  parts are :mod:`kubecheck.model.controllers.ownership`.
 * The cluster (nodes, scheduler, kubelet, PodGC, faults) is :mod:`...cluster`; volumes and the
   attach/detach controller are :mod:`...volumes`.
 

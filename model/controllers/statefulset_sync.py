@@ -3,6 +3,10 @@
 Paraphrase of ``pkg/controller/statefulset/stateful_set_control.go`` (Kubernetes v1.35,
 MaxUnavailableStatefulSet on by default; papers/statefulset-notes.md has the citations):
 
+0. With owner references on (``orphan-deletes``/``foreign-pod``): ``getPodsForStatefulSet`` claims
+   the pods (``ClaimPods``: orphans adopted unless the set or the pod is being deleted; another
+   controller's pods ignored); the steps below see only the claimed pods, and creating a pod whose
+   name another object holds creates its claim and then fails (AlreadyExists).
 1. The pods are split into *replicas* (index = ordinal - start < spec.replicas) and
    *condemned* (the rest, highest ordinal first); each empty replica slot gets a virtual pod
    at ``newVersionedStatefulSetPod``'s revision (current below the partition, else update).
@@ -124,14 +128,17 @@ class Plan:
             updates_reached = active
         if not sc.claims:
             unref, mark = [False] * n, [False] * n
+        restore: list[Value] = [False] * n
         if sc.ownership and sc.claims and sc.when_deleted == su.DELETE:
-            # isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod where the scan reaches a pod (unref's places)
-            # and CreateStatefulPod's UpdatePodClaimForRetentionPolicy: the re-created set puts its ref back
-            restore = [
-                ops.and_(s.pvc_set_lost[i], ops.or_(fix[i], ops.and_(create[i], ops.not_(taken[i])))) for i in range(n)
-            ]
-        else:
-            restore = [False] * n
+            # isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod where the scan reaches a pod (and
+            # CreateStatefulPod's UpdatePodClaimForRetentionPolicy): a claim orphaned by the garbage collector gets
+            # the re-created set's ref back
+            for i in range(n):
+                refs = self._claim_refs(i)
+                up = ow.is_claim_owner_up_to_date(ops, sc.when_scaled, sc.when_deleted, *refs)
+                new_set, _ = ow.update_claim_owner_refs(ops, sc.when_scaled, sc.when_deleted, *refs)
+                reached = ops.or_(fix[i], ops.and_(create[i], ops.not_(taken[i])))
+                restore[i] = ops.and_(s.pvc_set_lost[i], reached, ops.not_(up), new_set == ow.CONTROLLER_REF)
         self.restore = restore
         self.create, self.unref, self.mark, self.del_condemned = create, unref, mark, del_c
         self.del_failed = del_f
@@ -146,6 +153,24 @@ class Plan:
         complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
         self.new_current = ops.ite(complete, upd, cur)
         self.rev_number, self.truncated = self._history(ex)
+
+    def _claim_refs(self, i: int) -> tuple[Value, Value, Value]:
+        """(condemned, set ref, pod ref) of claim i as the model keeps them (ownership.NO_REF/CONTROLLER_REF).
+
+        The pod ref is ``pvc_pod_ref``; the set ref is folded into the policy (whenDeleted=Delete,
+        unless a whenScaled=Delete pod ref replaced it) unless the garbage collector orphaned it.
+        """
+        ops, sc, s = self.ops, self.sc, self.s
+        folded = ops.and_(
+            sc.when_deleted == su.DELETE,
+            ops.not_(s.pvc_set_lost[i]),
+            ops.not_(ops.and_(sc.when_scaled == su.DELETE, s.pvc_pod_ref[i])),
+        )
+        return (
+            ops.not_(self.in_range[i]),
+            ops.ite(folded, ow.CONTROLLER_REF, ow.NO_REF),
+            ops.ite(s.pvc_pod_ref[i], ow.CONTROLLER_REF, ow.NO_REF),
+        )
 
     def _history(self, ex: list) -> tuple[list, list]:
         """getStatefulSetRevisions, then truncateHistory with the revisions as they were listed."""
@@ -239,7 +264,10 @@ class Plan:
         if self.sc.ownership:
             owners = {
                 "pod_owner": tuple(ops.ite(self.adopt[i], ow.OWNED, s.pod_owner[i]) for i in range(n)),
-                "pvc_set_lost": tuple(ops.and_(s.pvc_set_lost[i], ops.not_(self.restore[i])) for i in range(n)),
+                # a whenScaled=Delete pod ref replaces the set ref: the claim is then canonical with no lost flag
+                "pvc_set_lost": tuple(
+                    ops.and_(s.pvc_set_lost[i], ops.not_(self.restore[i]), ops.not_(self.mark[i])) for i in range(n)
+                ),
             }
         return {
             **history,

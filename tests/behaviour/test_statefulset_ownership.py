@@ -30,7 +30,7 @@ from kubecheck.properties import statefulset_ownership as so
 
 H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
 EXPECTED = {  # name -> {preset: (verdict, states)}
-    "foreign_pod_never_touched": {"tiny": (H, 728), "small": (H, 4428)},
+    "foreign_pod_never_touched": {"tiny": (H, 2520), "small": (H, 15372)},
     "rollout_completes_despite_foreign_pod": {"tiny": (V, 232), "small": (V, 1404)},
     "orphans_adopted_after_recreate": {"tiny": (H, 883), "small": (H, 7444)},
     "recreated_set_rolls_out": {"tiny": (H, 883), "small": (H, 7444)},
