@@ -47,6 +47,13 @@ def parameters(model: Model) -> list[str]:
     return lines
 
 
+def meaningful_scope(p: Property) -> str:
+    """Where the property can fail (the behaviour it constrains happens): ``--set`` settings on a preset."""
+    if not p.meaningful:
+        return "at every preset as is"
+    return "with --set " + " ".join(f"{k}={v}" for k, v in p.meaningful)
+
+
 def properties(table: Sequence[Property]) -> list[str]:
     lines = ["Properties (kubecheck check MODEL [PROPERTY...]; the model prefix may be left out):"]
     for p in table:
@@ -54,6 +61,8 @@ def properties(table: Sequence[Property]) -> list[str]:
         lines += text.wrap_text(p.doc, text.WIDTH, "      ")
         if p.assumes:
             lines += text.wrap_text(p.assumes, text.WIDTH, "      assumes:  ", " " * 16)
+        if p.meaningful is not None:
+            lines += text.wrap_text(meaningful_scope(p), text.WIDTH, "      meaningful: ", " " * 18)
         if getattr(p, "fairness", ""):
             lines += text.wrap_text(p.fairness, text.WIDTH, "      fairness: ", " " * 16)
         lines += text.wrap_text(p.upstream, text.WIDTH, "      upstream: ", " " * 16)

@@ -24,6 +24,7 @@ from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+from kubecheck.properties.placement import pods_bound_only_to_ready_nodes
 
 # -- scope adjustments -----------------------------------------------------------------------
 
@@ -350,6 +351,7 @@ def _explain_lacking(sc: DaemonSetScope, s: DaemonSetState) -> str:
 PROPERTIES = (
     Property(
         name="daemonset.at_most_one_pod_per_node",
+        meaningful={},
         kind="always",
         doc="with maxSurge 0, a node never has more than one daemon pod object (a Terminating one included)",
         upstream="daemon_controller.go:podsShouldBeOnNode creates only where the node has no pod at all and prunes all "
@@ -361,6 +363,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.at_most_two_pods_per_node_while_surging",
+        meaningful={},
         kind="always",
         doc="with maxSurge > 0, a node never has more than two daemon pod objects (one old, one new)",
         upstream="update.go:rollingUpdate surges only onto a node with one old pod; podsShouldBeOnNode keeps the "
@@ -372,6 +375,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.at_most_two_pods_per_node_while_surging_with_evictions",
+        meaningful={},
         kind="always",
         doc="with maxSurge > 0, a node never has more than two daemon pod objects even when a pod may be evicted",
         upstream="not guaranteed: Terminating pods are skipped by podsShouldBeOnNode, which creates a pod whenever no "
@@ -383,6 +387,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.no_pod_on_ineligible_node",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="always",
         doc="no non-terminating daemon pod exists on a node whose labels or NoExecute taints exclude the DaemonSet",
         upstream="not guaranteed: the controller is level-triggered — podsShouldBeOnNode deletes such pods on its next "
@@ -394,6 +399,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.pods_created_only_where_they_should_run",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="step",
         doc="the controller creates a daemon pod only for a node that exists and whose class and taints admit it "
         "(shouldRun)",
@@ -406,6 +412,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.availability_floor",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="always",
         doc="during a rolling update, nodes that should run a pod but have no available one never exceed "
         "maxUnavailable (faults off)",
@@ -418,6 +425,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.availability_floor_with_faults",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="always",
         doc="the availability floor (at most maxUnavailable nodes without an available pod) when a pod may crash or a "
         "node be partitioned",
@@ -429,6 +437,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.rollout_completes_on_every_eligible_node",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="sometimes",
         doc="a rolling update to an edited template completes: every eligible node runs exactly one available updated "
         "pod, no old pod is left (witness)",
@@ -439,6 +448,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.new_node_gets_pod",
+        meaningful={},
         kind="sometimes",
         doc="a node that joins the cluster ends up running an available daemon pod (witness)",
         upstream="daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
@@ -448,6 +458,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.finished_or_stuck",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="terminal",
         doc="whenever nothing more can happen, every node that should run a pod runs exactly one available (updated) "
         "pod and no pod is left where it may not stay",
@@ -457,6 +468,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.runs_on_every_eligible_node",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="leads_to",
         doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one (no "
         "faults, fixed classes)",
@@ -470,6 +482,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.runs_on_every_eligible_node_with_relabels",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="leads_to",
         doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a "
         "node's labels or taints may change",
@@ -484,6 +497,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.runs_on_every_eligible_node_with_partition",
+        meaningful={"max-surge": "1", "max-unavailable": "0"},
         kind="leads_to",
         doc="whenever an eligible node lacks an available updated pod, eventually every eligible node has one, when a "
         "node may be partitioned (and never required to come back)",
@@ -498,6 +512,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.recovers_after_node_failure",
+        meaningful={},
         kind="leads_to",
         doc="after a node failure, once the node returns or carries the out-of-service taint, every daemon pod is "
         "again Running, Ready and available and every node that should run one has one",
@@ -515,6 +530,7 @@ PROPERTIES = (
     ),
     Property(
         name="daemonset.recovers_after_node_failure_without_intervention",
+        meaningful={},
         kind="leads_to",
         doc="after a node failure, every daemon pod is eventually Running and Ready again even if the node never "
         "returns and nobody taints it (not guaranteed)",
@@ -528,4 +544,5 @@ PROPERTIES = (
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
     ),
+    pods_bound_only_to_ready_nodes("daemonset", {"faults": "partition,node-failure"}),
 )

@@ -11,6 +11,7 @@ import attrs
 
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_scope as sdc
+from kubecheck.model.controllers import deployment_sync as dsync
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers.deployment_names import replicaset_name
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -414,9 +415,67 @@ _EVENT_DRIVEN = (
 _STATUS_DRIVEN = _EVENT_DRIVEN + ("deployment-controller.sync_status",)
 
 
+def _rolling(sc: DeploymentScope) -> Value:
+    return attrs.evolve(sc, strategy=du.ROLLING_UPDATE)
+
+
+def _spec_kept(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """The step is a sync on the rollout path of a Deployment whose spec it leaves as it is: no user
+    change of replicas, template, strategy or pause, and no scaling event (isScalingEvent: an active
+    ReplicaSet whose desired-replicas annotation differs from spec.replicas) that would take the
+    sync() path and scale proportionally instead."""
+    scaling = ops.or_(
+        *[
+            ops.and_(s.rs_exists[i], s.rs_replicas[i] > 0, s.rs_desired[i] != s.replicas)
+            for i in range(len(s.rs_exists))
+        ]
+    )
+    return ops.and_(
+        s.replicas == t.replicas,
+        s.template == t.template,
+        s.strategy_edited == t.strategy_edited,
+        ops.not_(s.paused),
+        ops.not_(t.paused),
+        ops.not_(scaling),
+    )
+
+
+def old_scale_down_budget(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """reconcileOldReplicaSets' maxScaledDown, from the ReplicaSets the sync read: Σ spec.replicas of
+    every ReplicaSet (the new one as the step leaves it: it may create it) - MinAvailable - the new
+    ReplicaSet's unavailable replicas (spec.replicas - status.availableReplicas)."""
+    is_new = d.new_replicaset(ops, sc, t)
+    k = len(s.rs_exists)
+    old_spec = ops.sum_(ops.ite(ops.and_(s.rs_exists[i], ops.not_(is_new[i])), s.rs_replicas[i], 0) for i in range(k))
+    new_spec = ops.sum_(ops.ite(is_new[i], t.rs_replicas[i], 0) for i in range(k))
+    new_available = ops.sum_(ops.ite(is_new[i], s.rs_status_available[i], 0) for i in range(k))
+    min_available = dsync.in_force(ops, sc, s, du.min_available, s.replicas)
+    return old_spec + new_spec - min_available - (new_spec - new_available)
+
+
+def old_scaled_down(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """How many replicas the step takes from the old ReplicaSets' spec.replicas (Σ of the decreases)."""
+    is_new = d.new_replicaset(ops, sc, t)
+    return ops.sum_(
+        ops.ite(ops.and_(s.rs_exists[i], ops.not_(is_new[i])), ops.max_(s.rs_replicas[i] - t.rs_replicas[i], 0), 0)
+        for i in range(len(s.rs_exists))
+    )
+
+
+def old_scale_down_within_budget(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    down = old_scaled_down(ops, sc, s, t)
+    return ops.implies(_spec_kept(ops, sc, s, t), ops.or_(down == 0, down <= old_scale_down_budget(ops, sc, s, t)))
+
+
+def _explain_scale_down(sc: DeploymentScope, s: DeploymentState) -> str:
+    sizes = [f"{_rs_name(sc, t)}={s.rs_replicas[t]}" for t in range(len(s.rs_exists)) if s.rs_exists[t]]
+    return f"ReplicaSet spec.replicas after the step: {', '.join(sizes)}"
+
+
 PROPERTIES = (
     Property(
         name="deployment.replicas_within_surge",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge",
         upstream="rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas (caps the new RS at "
@@ -429,6 +488,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.live_pods_within_surge",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="pods that exist (terminating included) never exceed replicas + maxSurge",
         upstream="not guaranteed: NewRSNewReplicas counts spec.replicas, and terminating pods are not active "
@@ -440,6 +500,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.active_pods_within_surge",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="pods that are not terminating (nor Failed) never exceed replicas + maxSurge",
         upstream="not guaranteed: NewRSNewReplicas bounds Σ spec.replicas, and a ReplicaSet scaled down keeps its "
@@ -454,6 +515,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.availability_floor",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="available pods never drop below replicas - maxUnavailable (faults off)",
         upstream="rolling.go:reconcileOldReplicaSets keeps Σ status.availableReplicas above MinAvailable when it "
@@ -465,6 +527,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.availability_floor_with_crashes",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="available pods never drop below replicas - maxUnavailable, even when a ready pod may crash",
         upstream="not guaranteed: the controller only refrains from scaling down (rolling.go); it cannot prevent "
@@ -476,6 +539,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.availability_floor_as_written",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="available pods never drop below replicas - maxUnavailable as the manifest reads it (a percentage of "
         "replicas rounded down), faults off",
@@ -489,6 +553,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.availability_floor_with_failing_release",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="available pods never drop below replicas - maxUnavailable while the new release's pods fail (the scope's "
         "pod-failure; none set: they never become Ready)",
@@ -504,6 +569,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.failed_pod_replaced",
+        meaningful={},
         kind="sometimes",
         doc="a ReplicaSet with a Failed pod runs spec.replicas active pods beside it and reports them (witness)",
         upstream="controller_utils.go:FilterActivePods leaves out pods in phase Failed, so replica_set.go:"
@@ -515,6 +581,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.revisions_unique",
+        meaningful={"rollbacks": "1"},
         kind="always",
         doc="no two ReplicaSets of the Deployment carry the same revision number",
         upstream="sync.go:getNewReplicaSet gives a new or reused ReplicaSet MaxRevision(old)+1",
@@ -523,6 +590,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollback_restores_template",
+        meaningful={},
         kind="always",
         doc="once a rollout completes, the running ReplicaSet is the current template's and has the highest revision "
         "(after `rollout undo`, the chosen one)",
@@ -535,6 +603,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_can_complete",
+        meaningful={},
         kind="sometimes",
         doc="a rollout to an edited template can complete (witness)",
         upstream="deployment_util.go:DeploymentComplete",
@@ -544,6 +613,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollback_can_happen",
+        meaningful={},
         kind="sometimes",
         doc="a `rollout undo` can bring the Deployment back to an older template and complete (witness)",
         upstream="kubectl polymorphichelpers/rollback.go; sync.go revision reuse",
@@ -553,6 +623,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.replicaset_reused_with_new_revision",
+        meaningful={},
         kind="sometimes",
         doc="going back to a template that still has a ReplicaSet (`rollout undo`, or an edit that writes it again) "
         "reuses that ReplicaSet: renumbered to the highest revision, the old number in its revision-history, and "
@@ -567,6 +638,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_eventually_completes",
+        meaningful={"max-unavailable": "1"},
         kind="leads_to",
         doc="a rollout in progress eventually completes (or the user pauses it)",
         upstream="rolling.go/recreate.go make progress whenever pods become available; nothing rolls back a failed "
@@ -578,6 +650,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_eventually_completes_under_strong_fairness",
+        meaningful={"max-unavailable": "1"},
         kind="leads_to",
         doc="a rollout in progress eventually completes (or the user pauses it), even if the controllers take every "
         "chance they are offered: a counterexample here is not an artefact of a controller that ignores a readiness "
@@ -594,6 +667,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_eventually_completes_with_faults",
+        meaningful={"max-unavailable": "1"},
         kind="leads_to",
         doc="a rollout in progress eventually completes (or the user pauses it) although pods crash or are evicted, "
         "a bounded number of times (faults eventually stop)",
@@ -611,6 +685,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.scale_eventually_completes",
+        meaningful={"max-unavailable": "1"},
         kind="leads_to",
         doc="after `kubectl scale`, the Deployment eventually runs spec.replicas available pods of its template, "
         "nothing else, and its status has caught up (what `kubectl rollout status` waits for)",
@@ -627,6 +702,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.stuck_rollout_reported",
+        meaningful={},
         kind="leads_to",
         doc="a rollout that can never complete (its pods never become available) is eventually reported "
         "Progressing=False/ProgressDeadlineExceeded, so `kubectl rollout status` fails",
@@ -650,6 +726,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.complete_rollout_reported",
+        meaningful={},
         kind="leads_to",
         doc="a completed rollout is eventually reported Progressing=True/NewReplicaSetAvailable and `kubectl "
         "rollout status` says it successfully rolled out",
@@ -668,6 +745,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.timed_out_release_keeps_its_pods",
+        meaningful={},
         kind="sometimes",
         doc="the progress deadline passes, ProgressDeadlineExceeded is reported, and the failing ReplicaSet keeps "
         "its replicas and runs them all: nothing rolls back by itself (witness)",
@@ -680,6 +758,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.paused_creates_no_replicaset",
+        meaningful={},
         kind="step",
         doc="while the Deployment is paused, no ReplicaSet is created (a template edit is not rolled out)",
         upstream="deployment_controller.go:syncDeployment sends a paused Deployment to sync(), which calls "
@@ -691,6 +770,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.paused_keeps_new_replicaset",
+        meaningful={},
         kind="step",
         doc="while the Deployment is paused, the new template's ReplicaSet is not scaled up except to follow a "
         "`kubectl scale`",
@@ -705,6 +785,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.paused_deployment_scales_proportionally",
+        meaningful={},
         kind="sometimes",
         doc="a paused Deployment in mid-rollout is still scaled when the user scales it: every ReplicaSet with "
         "replicas "
@@ -719,9 +800,25 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.no_stuck_rollout",
+        meaningful={"max-unavailable": "1"},
         kind="terminal",
         doc="whenever nothing more can happen, the rollout is complete or the Deployment is paused",
         upstream="rolling.go/recreate.go: a rollout proceeds while any step is possible; nothing else ends it",
         predicate=d.quiescent,
+    ),
+    Property(
+        name="deployment.old_scale_down_within_budget",
+        meaningful={"max-unavailable": "1"},
+        kind="step",
+        doc="a rollout step takes at most maxScaledDown replicas from the old ReplicaSets: Σ spec.replicas "
+        "- MinAvailable - the new ReplicaSet's unavailable replicas, as the sync read them",
+        upstream="rolling.go:reconcileOldReplicaSets (maxScaledDown; cleanupUnhealthyReplicas removes at most "
+        "maxScaledDown unhealthy replicas, scaleDownOldReplicaSetsForRollingUpdate at most the available "
+        "replicas above MinAvailable)",
+        predicate=old_scale_down_within_budget,
+        adjust=_rolling,
+        assumes="RollingUpdate; steps that keep the spec (user scales, edits, pauses and scaling events' "
+        "proportional scaling are not constrained)",
+        explain=_explain_scale_down,
     ),
 )

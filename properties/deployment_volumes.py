@@ -76,14 +76,29 @@ def shared_claim(mode: str | None) -> Callable[[Value], Value]:
 
 
 def _assumes(mode: str | None) -> str:
-    return (
-        f"every pod mounts one shared {mode or 'claim (the scope’s access mode)'} claim; two nodes; minReadySeconds 0"
-    )
+    claim = f"{mode} claim" if mode else "claim (of the scope's access mode)"
+    return f"every pod mounts one shared {claim}; two nodes; minReadySeconds 0"
+
+
+#: The shared rows' doc says how their pods move between nodes: the StatefulSet's rows add eviction
+#: for that, but a Deployment's pods change nodes without it (each new pod of a rollout or a
+#: replacement is placed on either node), and the adjustment keeps the user's faults as they are.
+_EVICTION_WORDS = "(pods move between two nodes by eviction)"
+_ROLLOUT_WORDS = "(pods change nodes as the rollout replaces them: the scheduler places each new pod on either node)"
 
 
 def _shared(prop: Property, mode: str | None) -> Property:
-    return attrs.evolve(prop, adjust=shared_claim(mode), assumes=_assumes(mode))
+    doc = prop.doc.replace(_EVICTION_WORDS, _ROLLOUT_WORDS)
+    meaningful = _MEANINGFUL.get(prop.short, {})
+    return attrs.evolve(prop, doc=doc, adjust=shared_claim(mode), assumes=_assumes(mode), meaningful=meaningful)
 
+
+#: Where each shared row is meaningful: eviction adds a terminating pod on one node while its
+#: replacement lands on the other (the adjustment leaves faults to the user, so the tests add it).
+_MEANINGFUL = {
+    "rwo_volume_attached_to_one_node": {"faults": "evict"},
+    "rwop_claim_used_by_one_pod": {"faults": "evict"},
+}
 
 _MODES = {
     "rwo_volume_attached_to_one_node": vol.RWO,
@@ -91,6 +106,34 @@ _MODES = {
     "no_writer_on_read_only_many": vol.ROX,
     "pod_waits_for_multi_attach": vol.RWO,
 }
+
+
+def containers_run_where_attached(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """Wherever a pod of the Deployment is Running (Ready or not), the claim is attached to its node."""
+    if not sc.claims:
+        return ops.and_()
+    return ops.and_(
+        *[
+            ops.implies(d.on_node(s, n, ("running", "ready", "available")) > 0, vol.is_attached(s, sc.nodes, 0, n))
+            for n in range(sc.nodes)
+        ]
+    )
+
+
+def detached_only_from_empty_node(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """A step that detaches the claim's volume from node n leaves no pod object of the Deployment on n
+    (terminating ones included: their containers may still run and hold the mount)."""
+    if not sc.claims:
+        return ops.and_()
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(vol.is_attached(s, sc.nodes, 0, n), ops.not_(vol.is_attached(t, sc.nodes, 0, n))),
+                d.on_node(s, n, d.BOUND + ("terminating",)) == 0,
+            )
+            for n in range(sc.nodes)
+        ]
+    )
 
 
 def _explain_attach(sc: DeploymentScope, s: DeploymentState) -> str:
@@ -110,6 +153,7 @@ def _explain_attach(sc: DeploymentScope, s: DeploymentState) -> str:
 PROPERTIES = tuple(_shared(p, _MODES[p.name.split(".", 1)[1]]) for p in volume_properties("deployment", VIEW)) + (
     Property(
         name="deployment.rollout_completes_with_shared_claim",
+        meaningful={"max-unavailable": "1"},
         kind="leads_to",
         doc="a rollout in progress eventually completes although every pod mounts one ReadWriteOnce claim",
         upstream="not guaranteed: the scheduler ignores attachments and attachdetach refuses a second node "
@@ -122,5 +166,33 @@ PROPERTIES = tuple(_shared(p, _MODES[p.name.split(".", 1)[1]]) for p in volume_p
         explain=_explain_attach,
         target=rollout_settled,
         fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="deployment.containers_run_where_claim_attached",
+        meaningful={"max-unavailable": "1", "faults": "evict"},
+        kind="always",
+        doc="wherever a pod of the Deployment runs (Running, Ready or available), the shared claim's volume is "
+        "attached to that node",
+        upstream="kubelet volumemanager: WaitForAttachAndMount holds the containers until the volume is attached "
+        "and mounted; attachdetach reconciler.go attaches a volume only to nodes in the desired state of world",
+        predicate=containers_run_where_attached,
+        adjust=shared_claim(None),
+        assumes=_assumes(None),
+        explain=_explain_attach,
+    ),
+    Property(
+        name="deployment.claim_detached_only_from_empty_node",
+        meaningful={"max-unavailable": "1", "faults": "evict"},
+        kind="step",
+        doc="the shared claim's volume is detached from a node only once no pod of the Deployment is there, "
+        "terminating ones included (their containers may still run): with the step before, containers never run "
+        "where the volume is not attached",
+        upstream="attachdetach desired_state_of_world_populator.go keeps a pod until it is terminated "
+        "(containers stopped), and reconciler.go detaches only volumes no pod on the node wants, after the "
+        "kubelet reports them unmounted (node.status.volumesInUse)",
+        predicate=detached_only_from_empty_node,
+        adjust=shared_claim(None),
+        assumes=_assumes(None),
+        explain=_explain_attach,
     ),
 )

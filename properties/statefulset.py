@@ -22,6 +22,7 @@ from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+from kubecheck.properties.placement import pods_bound_only_to_ready_nodes
 
 # -- scope adjustments -----------------------------------------------------------------------
 
@@ -690,9 +691,48 @@ _NOBODY_DELETES = (
     "so nothing requires it"
 )
 
+
+def _updates_only(sc: StatefulSetScope) -> Value:
+    """A RollingUpdate with at least one edit, and nothing else that takes a pod down: no faults, no failure
+    mode, no manual pod or set deletion (replicas changes are left out by the predicate)."""
+    return attrs.evolve(
+        _rolling_update(sc),
+        faults=frozenset(),
+        failure=fm.NONE,
+        broken_release=False,
+        pod_deletes=0,
+        set_deletion=False,
+    )
+
+
+def unavailable_replicas(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Replica slots (index < spec.replicas) whose pod is missing, terminating or not available (isUnavailable)."""
+    return ops.count(
+        ops.and_(
+            i < s.replicas,
+            su.is_unavailable(ops, cl.exists(s, i), s.pod_terminating[i], s.pod_phase[i] == cl.AVAILABLE),
+        )
+        for i in range(len(s.pod_phase))
+    )
+
+
+def update_within_max_unavailable(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    before, after = unavailable_replicas(ops, sc, s), unavailable_replicas(ops, sc, t)
+    budget = su.get_statefulset_max_unavailable(ops, sc.effective_max_unavailable, s.replicas)
+    return ops.implies(ops.and_(s.replicas == t.replicas, after > before), after <= budget)
+
+
+def _explain_unavailable(sc: StatefulSetScope, s: StatefulSetState) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    budget = su.get_statefulset_max_unavailable(c, sc.effective_max_unavailable, s.replicas)
+    return f"unavailable replicas: {unavailable_replicas(c, sc, s)} (maxUnavailable resolves to {budget})"
+
+
 PROPERTIES = (
     Property(
         name="statefulset.at_most_one_pod_object_per_identity",
+        meaningful={"pod-management-policy": "Parallel"},
         kind="step",
         doc="a pod <set>-i is created only where no object <set>-i exists, and a terminating <set>-i is never replaced "
         "until it is gone",
@@ -703,6 +743,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.at_most_one_running_instance",
+        meaningful={},
         kind="always",
         doc="containers of <set>-i run in at most one place (partitions and evictions on; no force delete, no Node "
         "deletion)",
@@ -715,6 +756,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.at_most_one_running_instance_with_force_delete",
+        meaningful={},
         kind="always",
         doc="containers of <set>-i run in at most one place even when a pod on an unreachable node is force-deleted",
         upstream="not guaranteed: force deletion frees the name without kubelet confirmation "
@@ -726,6 +768,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.at_most_one_running_instance_with_node_delete",
+        meaningful={},
         kind="always",
         doc="containers of <set>-i run in at most one place even when the Node object of an unreachable node is "
         "deleted",
@@ -738,6 +781,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.pods_created_in_ordinal_order",
+        meaningful={},
         kind="step",
         doc="OrderedReady: <set>-i is created only when <set>-0..<set>-(i-1) are Running, Ready, available and not "
         "terminating",
@@ -750,6 +794,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.pods_created_in_ordinal_order_under_parallel",
+        meaningful={},
         kind="step",
         doc="Parallel: the same ordering (not guaranteed: Parallel creates every missing pod at once)",
         upstream="not guaranteed: stateful_set_control.go:runForAll with monotonic=false (slowStartBatch) never blocks",
@@ -760,6 +805,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.pods_removed_in_reverse_order",
+        meaningful={"replicas": "3", "scale-to": "1"},
         kind="step",
         doc="OrderedReady scale-down deletes <set>-j only when every higher ordinal is fully gone",
         upstream="stateful_set_control.go:processCondemned (descending, blocks on terminating) and the monotonic "
@@ -771,6 +817,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.pod_mounts_own_claim",
+        meaningful={},
         kind="always",
         doc="a running <set>-i always has its claim <template>-<set>-i bound and attached to its node",
         upstream="stateful_set_utils.go:getPersistentVolumeClaimName/updateStorage; kubelet waits for attach "
@@ -779,6 +826,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.identity_stable_across_rescheduling",
+        meaningful={},
         kind="always",
         doc="a <set>-i rescheduled to another node runs with the same claim <template>-<set>-i, moved to its new node",
         upstream="stateful_pod_control.go:CreateStatefulPod reuses existing claims; identity = name "
@@ -789,6 +837,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.partition_respected",
+        meaningful={"replicas": "3", "max-unavailable": "2"},
         kind="always",
         doc="with RollingUpdate, pods below the partition that are not terminating stay at status.currentRevision",
         upstream="stateful_set_utils.go:newVersionedStatefulSetPod (index < partition: current revision); update loops "
@@ -799,6 +848,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.claims_follow_retention_policy",
+        meaningful={"when-deleted": "Delete", "when-scaled": "Retain", "set-deletion": "true"},
         kind="step",
         doc="a claim disappears only when its pod was condemned under whenScaled=Delete or the set was deleted under "
         "whenDeleted=Delete",
@@ -807,6 +857,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.in_range_claims_kept",
+        meaningful={"pod-management-policy": "Parallel"},
         kind="step",
         doc="the claim of an ordinal inside spec.replicas is never deleted (set not deleted)",
         upstream="not guaranteed: scale down then up before GC — PodClaimIsStale waits while the GC deletes the marked "
@@ -817,6 +868,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.set_deletion_is_unordered",
+        meaningful={},
         kind="sometimes",
         doc="deleting the StatefulSet can remove a pod before one of a higher ordinal (<set>-0 before <set>-1; "
         "witness)",
@@ -828,6 +880,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.live_revisions_kept",
+        meaningful={},
         kind="always",
         doc="every pod's revision, status.currentRevision and status.updateRevision have a ControllerRevision "
         "(revision history truncation never deletes a live one)",
@@ -840,6 +893,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.history_truncated_oldest_first",
+        meaningful={},
         kind="step",
         doc="a ControllerRevision is deleted only if unused when the sync began, oldest first, leaving exactly "
         "revisionHistoryLimit unused ones",
@@ -852,6 +906,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.undo_reuses_revision",
+        meaningful={},
         kind="sometimes",
         doc="kubectl rollout undo to an older revision makes the controller reuse it, renumbered past the newer "
         "ones (witness)",
@@ -864,6 +919,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.parallel_runs_ahead",
+        meaningful={},
         kind="sometimes",
         doc="Parallel: a higher ordinal is Ready while a lower one is not (witness)",
         upstream="stateful_set_control.go:runForAll (monotonic=false)",
@@ -873,6 +929,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.rolling_update_completes",
+        meaningful={},
         kind="sometimes",
         doc="a rolling update to an edited template completes and status.currentRevision advances (witness)",
         upstream="stateful_set_utils.go:completeRollingUpdate",
@@ -882,6 +939,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.pod_reattaches_claim_after_rescheduling",
+        meaningful={},
         kind="sometimes",
         doc="an evicted <set>-i comes back on another node with its old claim (witness)",
         upstream="stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
@@ -891,6 +949,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.rolling_update_eventually_completes",
+        meaningful={"pod-management-policy": "Parallel", "max-unavailable": "2"},
         kind="leads_to",
         doc="after a template edit, every ordinal at or above the partition eventually runs the update revision and is "
         "available (or the set is deleted)",
@@ -906,6 +965,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.rolling_update_eventually_completes_with_broken_release",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: a rolling update of a healthy set to an edited template whose pods never become Ready "
         "completes (not guaranteed: it waits for ever)",
@@ -924,6 +984,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.scale_eventually_completes",
+        meaningful={"pod-management-policy": "Parallel"},
         kind="leads_to",
         doc="after a kubectl scale, the pods eventually match spec.replicas: <set>-0..<set>-(n-1) available with their "
         "claims, "
@@ -940,6 +1001,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.condemned_claims_eventually_deleted",
+        meaningful={"pod-management-policy": "Parallel"},
         kind="leads_to",
         doc="whenScaled=Delete: a claim <template>-<set>-i above spec.replicas is eventually deleted",
         upstream="not guaranteed: the claim only gets its pod ownerRef through a condemned pod that exists "
@@ -954,6 +1016,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.revert_converges_without_manual_delete",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: after a bad release (never Ready) is reverted to the first template, every ordinal "
         "eventually runs it and is available, with no pod deleted by hand (not guaranteed: the stuck pod blocks)",
@@ -970,6 +1033,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.revert_converges_with_forced_rollback",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: after a bad release is reverted and the operator deletes the pod stuck at the bad revision "
         "(the documented forced rollback), every ordinal eventually runs the first template and is available",
@@ -985,6 +1049,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.scale_down_proceeds_while_a_pod_is_unhealthy",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: after a scale-down, the pods above spec.replicas are eventually gone even while <set>-0 "
         "(current revision) fails its readiness probe (not guaranteed: the scale-down halts)",
@@ -1001,6 +1066,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.scale_down_resumes_after_repair",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: once the unhealthy pod's cause is repaired, a scale-down completes (pods match "
         "spec.replicas, available, with their claims)",
@@ -1016,6 +1082,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.rolling_update_proceeds_while_a_pod_is_unhealthy",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: after a template edit, every ordinal eventually runs the update revision even while "
         "<set>-0 (current revision) fails its readiness probe (not guaranteed: the update halts)",
@@ -1031,6 +1098,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.rolling_update_resumes_after_repair",
+        meaningful={},
         kind="leads_to",
         doc="OrderedReady: once the unhealthy pod's cause is repaired, a rolling update completes",
         upstream="stateful_set_control.go:updateStatefulSetAfterInvariantEstablished deletes outdated pods from the "
@@ -1044,6 +1112,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.recovers_after_node_failure",
+        meaningful={},
         kind="leads_to",
         doc="after a node failure, once the node returns or carries the out-of-service taint, every ordinal is again "
         "Running, Ready and available",
@@ -1060,6 +1129,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.recovers_after_node_failure_without_intervention",
+        meaningful={},
         kind="leads_to",
         doc="after a node failure, every ordinal is eventually Running and Ready again even if the node never returns "
         "and nobody taints it (not guaranteed)",
@@ -1074,10 +1144,27 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.finished_or_deleted",
+        meaningful={"pod-management-policy": "Parallel"},
         kind="terminal",
         doc="whenever nothing more can happen, every in-range pod is available at its expected revision and nothing "
         "else exists, or the set and its owned objects are gone",
         upstream="stateful_set_control.go: a sync makes progress while any step is possible",
         predicate=st.quiescent,
     ),
+    Property(
+        name="statefulset.update_within_max_unavailable",
+        meaningful={"replicas": "3", "pod-management-policy": "Parallel", "max-unavailable": "2"},
+        kind="step",
+        doc="a step that takes a replica down (missing, terminating or not available) leaves at most maxUnavailable "
+        "replicas unavailable, under either podManagementPolicy",
+        upstream="stateful_set_control.go:updateStatefulSetAfterInvariantEstablished (MaxUnavailableStatefulSet, "
+        "beta, on: deletes at most maxUnavailable minus the unavailable replicas, highest ordinal first; "
+        "getStatefulSetMaxUnavailable rounds a percent down, at least 1); KEP-961",
+        predicate=update_within_max_unavailable,
+        adjust=_updates_only,
+        assumes="RollingUpdate, at least one template edit; no faults, no failure mode, no manual pod or set "
+        "deletion; steps that change replicas are not constrained",
+        explain=_explain_unavailable,
+    ),
+    pods_bound_only_to_ready_nodes("statefulset", {"nodes": "2", "faults": "partition,node-failure"}),
 )

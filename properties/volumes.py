@@ -107,6 +107,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
         else (
             Property(
                 name=f"{model}.pod_waiting_for_volume_eventually_runs",
+                meaningful={},
                 kind="leads_to",
                 doc="a pod waiting in ContainerCreating for its ReadWriteOnce volume to leave another node eventually "
                 "starts: "
@@ -122,6 +123,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
             ),
             Property(
                 name=f"{model}.pod_waiting_for_volume_eventually_runs_after_force_delete",
+                meaningful={},
                 kind="leads_to",
                 doc="the same when the old pod's node is unreachable and its pod was force-deleted: the new pod starts "
                 "(while the old containers may still run: see at_most_one_running_instance_with_force_delete)",
@@ -141,6 +143,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
     return (
         Property(
             name=f"{model}.rwo_volume_attached_to_one_node",
+            meaningful={},
             kind="always",
             doc="a ReadWriteOnce volume is attached to at most one node (pods move between two nodes by eviction)",
             upstream="attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
@@ -150,6 +153,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
         ),
         Property(
             name=f"{model}.rwop_claim_used_by_one_pod",
+            meaningful={},
             kind="always",
             doc="a ReadWriteOncePod claim is referenced by at most one scheduled pod object",
             upstream="scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
@@ -159,6 +163,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
         ),
         Property(
             name=f"{model}.no_writer_on_read_only_many",
+            meaningful={},
             kind="always",
             doc="no running pod mounts a ReadOnlyMany volume read-write",
             upstream="not guaranteed: access modes are not enforced once mounted; only the pod's readOnly flag is "
@@ -169,6 +174,7 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
         ),
         Property(
             name=f"{model}.pod_waits_for_multi_attach",
+            meaningful={},
             kind="sometimes",
             doc="a pod sits in ContainerCreating because its ReadWriteOnce volume is still attached to another node "
             "(witness)",

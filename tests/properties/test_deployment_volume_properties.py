@@ -50,6 +50,8 @@ EXPECTED = {
         "no_writer_on_read_only_many": (V, 0),
         "pod_waits_for_multi_attach": (W, 4),
         "rollout_completes_with_shared_claim": (V, 5),
+        "containers_run_where_claim_attached": (H, None),
+        "claim_detached_only_from_empty_node": (H, None),
     },
     "tiny replicas=1": {
         "rwo_volume_attached_to_one_node": (H, None),

@@ -1,0 +1,278 @@
+"""The properties issue 19 found missing: pinned verdicts, the behaviour each one constrains reached in
+the model (so a HOLDS is not vacuous), and a step or state one edit away from the model's own that
+the property rejects (so it would notice a controller that got it wrong).
+
+* ``deployment.old_scale_down_within_budget`` — rolling.go:reconcileOldReplicaSets' maxScaledDown;
+* ``deployment.containers_run_where_claim_attached`` and ``claim_detached_only_from_empty_node`` —
+  the kubelet's WaitForAttachAndMount and the attach/detach controller's desired state (terminating
+  pods keep the volume);
+* ``statefulset.update_within_max_unavailable`` — updateStatefulSetAfterInvariantEstablished, with
+  the gate MaxUnavailableStatefulSet on (HOLDS) and off (VIOLATED under Parallel: the old path
+  deletes the highest outdated pod while lower replicas are still unavailable);
+* ``statefulset/daemonset.pods_bound_only_to_ready_nodes`` — NoSchedule taints of NotReady nodes.
+
+States and steps come from the model's own commands (:func:`kubecheck.model.kernel.commands.successors`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+
+import attrs
+import pytest
+
+from kubecheck.checker import run
+from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Task
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import deployment as d
+from kubecheck.model.controllers import volumes as vol
+from kubecheck.model.kernel.commands import Action, Model, successors
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.scopes import Scope, with_settings
+from kubecheck.properties import catalog, placement
+from kubecheck.properties import deployment as dp
+from kubecheck.properties import deployment_volumes as dv
+from kubecheck.properties import statefulset as sp
+
+H, V = Verdict.HOLDS, Verdict.VIOLATED
+
+
+def _scope(model: str, **settings: str) -> Scope:
+    return with_settings(catalog.model(model).presets["tiny"], {k.replace("_", "-"): v for k, v in settings.items()})
+
+
+#: (property, settings on tiny) -> (verdict, trace length or None)
+PINNED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Verdict, int | None]] = {
+    ("deployment.old_scale_down_within_budget", ()): (H, None),
+    ("deployment.old_scale_down_within_budget", (("max-unavailable", "1"),)): (H, None),
+    ("deployment.old_scale_down_within_budget", (("max-unavailable", "1"), ("faults", "crash"))): (H, None),
+    ("deployment.old_scale_down_within_budget", (("replicas", "3"), ("max-unavailable", "50%"))): (H, None),
+    ("deployment.containers_run_where_claim_attached", ()): (H, None),
+    ("deployment.containers_run_where_claim_attached", (("max-unavailable", "1"), ("faults", "evict"))): (H, None),
+    ("deployment.containers_run_where_claim_attached", (("strategy", "Recreate"), ("faults", "evict"))): (H, None),
+    ("deployment.claim_detached_only_from_empty_node", (("max-unavailable", "1"), ("faults", "evict"))): (H, None),
+    ("deployment.claim_detached_only_from_empty_node", (("strategy", "Recreate"), ("faults", "evict"))): (H, None),
+    ("statefulset.update_within_max_unavailable", ()): (H, None),
+    (
+        "statefulset.update_within_max_unavailable",
+        (("replicas", "3"), ("pod-management-policy", "Parallel"), ("max-unavailable", "2")),
+    ): (H, None),
+    (
+        "statefulset.update_within_max_unavailable",
+        (("replicas", "3"), ("max-unavailable", "2")),
+    ): (H, None),
+    (
+        "statefulset.update_within_max_unavailable",
+        (
+            ("replicas", "3"),
+            ("pod-management-policy", "Parallel"),
+            ("max-unavailable", "2"),
+            ("feature-max-unavailable-statefulset", "false"),
+        ),
+    ): (V, 7),
+    ("statefulset.pods_bound_only_to_ready_nodes", (("nodes", "2"), ("faults", "partition,node-failure"))): (H, None),
+    ("daemonset.pods_bound_only_to_ready_nodes", (("faults", "partition,node-failure"),)): (H, None),
+}
+
+
+@cache
+def _result(name: str, settings: tuple[tuple[str, str], ...]) -> Result:
+    model = name.split(".", 1)[0]
+    (prop,) = catalog.properties(model, [name])
+    scope = with_settings(catalog.model(model).presets["tiny"], dict(settings))
+    (result,) = run.check(Task(catalog.model(model), scope, [prop]))
+    return result
+
+
+@pytest.mark.parametrize(("name", "settings"), list(PINNED), ids=lambda v: v if isinstance(v, str) else None)
+def test_pinned_verdict_and_trace_length(name: str, settings: tuple[tuple[str, str], ...]) -> None:
+    result = _result(name, settings)
+    verdict, length = PINNED[(name, settings)]
+    assert result.verdict == verdict
+    assert (len(result.trace.steps) if result.trace else None) == length
+
+
+# -- walking the model ------------------------------------------------------------------------------
+
+
+def _steps(model: Model, scope: Scope, limit: int = 30_000) -> Iterator[tuple[Any, Action, Any]]:
+    """(state, action, successor) of the first ``limit`` reachable states, breadth first."""
+    init = model.init(scope)
+    seen, queue = {init}, deque([init])
+    while queue and len(seen) <= limit:
+        state = queue.popleft()
+        for action, nxt in successors(model, scope, state):
+            yield state, action, nxt
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+
+
+def _find(model: Model, scope: Scope, command: str, when: Callable[[Any, Any], bool]) -> tuple[Any, Any]:
+    for s, action, t in _steps(model, scope):
+        if action.name == command and when(s, t):
+            return s, t
+    raise AssertionError(f"no reachable {command} step with the wanted shape")
+
+
+# -- the old ReplicaSets' scale-down budget ---------------------------------------------------------
+
+
+def _adjusted(name: str, scope: Scope) -> tuple[Any, Scope]:
+    model = name.split(".", 1)[0]
+    (prop,) = catalog.properties(model, [name])
+    return prop, prop.adjust(scope)
+
+
+def test_a_rollout_step_takes_the_whole_budget_from_the_old_replicasets() -> None:
+    """Non-vacuous: some scale-down of the old ReplicaSets uses all of maxScaledDown, and none uses more."""
+    _, sc = _adjusted("deployment.old_scale_down_within_budget", _scope("deployment", max_unavailable="1"))
+    used = set()
+    for s, action, t in _steps(d.MODEL, sc):
+        if action.name == "deployment-controller.scale_down_old_replicasets":
+            down, budget = dp.old_scaled_down(CONCRETE, sc, s, t), dp.old_scale_down_budget(CONCRETE, sc, s, t)
+            assert 0 < down <= budget
+            used.add(down == budget)
+    assert used == {True, False} or used == {True}
+
+
+def test_a_scale_down_that_ignores_the_new_replicasets_unavailable_replicas_is_rejected() -> None:
+    """The model's step that takes the whole budget, read as if one more pod of the new ReplicaSet were
+    unavailable (its status one lower): maxScaledDown shrinks by one, the same scale-down exceeds it."""
+    prop, sc = _adjusted("deployment.old_scale_down_within_budget", _scope("deployment", max_unavailable="1"))
+
+    def tight(s: Any, t: Any) -> bool:
+        down = dp.old_scaled_down(CONCRETE, sc, s, t)
+        return (
+            down > 0 and down == dp.old_scale_down_budget(CONCRETE, sc, s, t) and s.rs_status_available[t.template] > 0
+        )
+
+    s, t = _find(d.MODEL, sc, "deployment-controller.scale_down_old_replicasets", tight)
+    assert prop.predicate(CONCRETE, sc, s, t)
+    new = t.template
+    av = s.rs_status_available
+    worse = attrs.evolve(s, rs_status_available=av[:new] + (av[new] - 1,) + av[new + 1 :])
+    assert dp.old_scale_down_budget(CONCRETE, sc, worse, t) == dp.old_scaled_down(CONCRETE, sc, worse, t) - 1
+    assert not prop.predicate(CONCRETE, sc, worse, t)
+
+
+def test_user_scaling_is_not_constrained_by_the_rollout_budget() -> None:
+    prop, sc = _adjusted("deployment.old_scale_down_within_budget", _scope("deployment", max_unavailable="1"))
+    s = d.MODEL.init(sc)
+    scaled = attrs.evolve(s, replicas=0, rs_replicas=tuple(0 for _ in s.rs_replicas))
+    assert prop.predicate(CONCRETE, sc, s, scaled)
+
+
+# -- a Deployment's containers and its shared claim ---------------------------------------------------
+
+
+def test_containers_never_run_where_the_volume_is_not_attached_and_the_property_notices_if_they_did() -> None:
+    prop, sc = _adjusted(
+        "deployment.containers_run_where_claim_attached", _scope("deployment", max_unavailable="1", faults="evict")
+    )
+    s, t = _find(d.MODEL, sc, "kubelet.start_pod", lambda s, t: True)
+    n = next(n for n in range(sc.nodes) if d.on_node(t, n, ("running",)) > d.on_node(s, n, ("running",)))
+    assert prop.predicate(CONCRETE, sc, t) and vol.is_attached(t, sc.nodes, 0, n)
+    detached = attrs.evolve(t, attached=tuple(False if i == n else a for i, a in enumerate(t.attached)))
+    assert not prop.predicate(CONCRETE, sc, detached)
+
+
+def test_the_volume_stays_while_a_terminating_pod_is_on_the_node_and_is_detached_once_it_is_gone() -> None:
+    prop, sc = _adjusted(
+        "deployment.claim_detached_only_from_empty_node", _scope("deployment", max_unavailable="1", faults="evict")
+    )
+    s, t = _find(d.MODEL, sc, "attach-detach.detach_volume", lambda s, t: True)
+    assert prop.predicate(CONCRETE, sc, s, t)
+    node = next(
+        n for n in range(sc.nodes) if vol.is_attached(s, sc.nodes, 0, n) and not vol.is_attached(t, sc.nodes, 0, n)
+    )
+    assert d.on_node(s, node, ("terminating",)) == 0
+    # the same detach with one terminating pod of slot 0 still on that node
+    i = node  # slot 0's counter for the node
+    early = attrs.evolve(s, terminating=s.terminating[:i] + (s.terminating[i] + 1,) + s.terminating[i + 1 :])
+    assert not prop.predicate(CONCRETE, sc, early, t)
+
+
+# -- StatefulSet maxUnavailable ---------------------------------------------------------------------
+
+
+def test_parallel_updates_take_down_as_many_replicas_as_max_unavailable_allows_and_no_more() -> None:
+    prop, sc = _adjusted(
+        "statefulset.update_within_max_unavailable",
+        _scope("statefulset", replicas="3", pod_management_policy="Parallel", max_unavailable="2"),
+    )
+    from kubecheck.model.controllers import statefulset as st
+
+    peak = 0
+    for s, action, t in _steps(st.MODEL, sc):
+        if action.name == "statefulset-controller.delete_outdated_pod":
+            peak = max(peak, sp.unavailable_replicas(CONCRETE, sc, t))
+            assert prop.predicate(CONCRETE, sc, s, t)
+    assert peak == 2
+
+
+def test_a_delete_beyond_max_unavailable_is_rejected() -> None:
+    from kubecheck.model.controllers import statefulset as st
+
+    prop, sc = _adjusted(
+        "statefulset.update_within_max_unavailable",
+        _scope("statefulset", replicas="3", pod_management_policy="Parallel", max_unavailable="2"),
+    )
+    s, t = _find(
+        st.MODEL,
+        sc,
+        "statefulset-controller.delete_outdated_pod",
+        lambda s, t: sp.unavailable_replicas(CONCRETE, sc, t) == 2,
+    )
+    up = next(k for k in range(3) if t.pod_phase[k] == cl.AVAILABLE and not t.pod_terminating[k])
+    more = attrs.evolve(t, pod_terminating=tuple(True if k == up else v for k, v in enumerate(t.pod_terminating)))
+    assert not prop.predicate(CONCRETE, sc, s, more)
+
+
+# -- the scheduler and node readiness ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "settings"),
+    [
+        ("statefulset", {"nodes": "2", "faults": "partition,node-failure"}),
+        ("daemonset", {"faults": "partition,node-failure"}),
+    ],
+)
+def test_binds_happen_and_a_bind_to_a_node_that_is_not_ready_is_rejected(model: str, settings: dict) -> None:
+    prop = placement.pods_bound_only_to_ready_nodes(model, {})
+    sc = with_settings(catalog.model(model).presets["tiny"], settings)
+    s, t = _find(catalog.model(model), sc, "scheduler.bind_pod", lambda s, t: True)
+    assert prop.predicate(CONCRETE, sc, s, t)
+    k = next(k for k in range(len(s.pod_phase)) if s.pod_phase[k] == cl.UNSCHEDULED and cl.is_bound(t, k))
+    n = t.pod_node[k]
+    for state in (cl.NODE_PARTITIONED, cl.NODE_DOWN):
+        not_ready = attrs.evolve(s, node_state=tuple(state if m == n else v for m, v in enumerate(s.node_state)))
+        assert not prop.predicate(CONCRETE, sc, not_ready, t)
+    gone = attrs.evolve(s, node_exists=tuple(False if m == n else v for m, v in enumerate(s.node_exists)))
+    assert not prop.predicate(CONCRETE, sc, gone, t)
+
+
+@pytest.mark.parametrize(
+    ("model", "settings"),
+    [
+        ("statefulset", {"nodes": "2", "faults": "partition,node-failure"}),
+        ("daemonset", {"faults": "partition,node-failure"}),
+    ],
+)
+def test_an_unscheduled_pod_meets_a_node_that_is_not_ready(model: str, settings: dict) -> None:
+    """Non-vacuous where meaningful: the scheduler had a not-Ready node to avoid."""
+    sc = with_settings(catalog.model(model).presets["tiny"], settings)
+    assert any(
+        any(p == cl.UNSCHEDULED for p in s.pod_phase) and any(v != cl.NODE_READY for v in s.node_state)
+        for s, _, _ in _steps(catalog.model(model), sc)
+    )
+
+
+def test_the_deployment_shared_rows_no_longer_claim_eviction() -> None:
+    for prop in dv.PROPERTIES:
+        assert "eviction" not in prop.doc and "eviction" not in prop.assumes, prop.name
