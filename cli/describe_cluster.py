@@ -104,3 +104,41 @@ class PodTableDescriber:
 
     def _unknown(self, before: Any, after: Any, changed: dict, initial: bool = False) -> list[str]:
         return text.unknown_fields(self.schema.docs, self.KNOWN, changed, initial)
+
+
+#: A node's health as the control plane sees it after each transition (a stopped machine and a
+#: partitioned one both stop reporting: the node lifecycle controller taints both unreachable).
+_LOST = (
+    "unreachable (kubelet stopped reporting): Ready condition Unknown, tainted "
+    "node.kubernetes.io/unreachable:NoSchedule and :NoExecute, its pods marked not Ready"
+)
+_CHANGE_WORDS = {
+    cl.NODE_PARTITIONED: _LOST + "; the machine still runs its containers",
+    cl.NODE_DOWN: _LOST + "; the machine is down, its containers stopped",
+    cl.NODE_READY: "reachable again: Ready, the unreachable taints removed; its kubelet reports again",
+}
+
+
+def node_health_lines(before: Any, after: Any, initial: bool = False) -> list[str]:
+    """``node/node-b ...`` lines for a state with the cluster's node fields (``node_state``,
+    ``node_exists``, ``node_oos``; empty tuples where the scope has none): every node's health at
+    the start (``initial``), else what changed."""
+    lines = []
+    for n in range(len(after.node_state)):
+        items = []
+        if initial:
+            items.append(node_words(after.node_state[n]))
+        elif before.node_state[n] != after.node_state[n]:
+            items.append(_CHANGE_WORDS[after.node_state[n]])
+        if not initial and before.node_exists[n] != after.node_exists[n]:
+            items.append("Node object registered again" if after.node_exists[n] else "Node object deleted")
+        oos_before = before.node_oos[n] if before.node_oos else False
+        oos_after = after.node_oos[n] if after.node_oos else False
+        if oos_before != oos_after or (initial and oos_after):
+            items.append(
+                "tainted node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+                if oos_after
+                else "out-of-service taint removed"
+            )
+        lines += text.object_lines(f"node/{cl.node_name(n)}", [items])
+    return lines

@@ -26,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from kubecheck.cli import text
+from kubecheck.cli.describe_cluster import node_health_lines
+from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_util as du
@@ -60,6 +62,8 @@ STATUS = (
 CONDITIONS = ("progressing", "deadline_passed", "available_condition")
 #: The shared claim's fields (claim_home only serves a witness).
 VOLUME = ("attached", "claim_home")
+#: The nodes' health (with a node fault only): worded by describe_cluster.node_health_lines.
+NODES = ("node_state", "node_exists", "node_oos")
 KNOWN = (
     "replicas",
     "template",
@@ -73,6 +77,7 @@ KNOWN = (
     *CONDITIONS,
     *(f for f, _ in PHASES),
     *VOLUME,
+    *NODES,
 )
 
 
@@ -197,7 +202,7 @@ class DeploymentDescriber:
                 self._pods(t, s, s, everything=True),
             ]
             lines += text.object_lines(self._title(t, s, s), groups)
-        lines += self._claim(s, s, initial=True)
+        lines += self._claim(s, s, initial=True) + node_health_lines(s, s, initial=True)
         return lines + self._unknown(
             s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True
         )
@@ -225,7 +230,22 @@ class DeploymentDescriber:
         lines = text.object_lines(deployment_ref(self.scope.name), groups)
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
-        return lines + self._claim(before, after) + self._unknown(before, after, changed)
+        lines += self._claim(before, after) + node_health_lines(before, after) + self._stranded(before, after)
+        return lines + self._unknown(before, after, changed)
+
+    def _stranded(self, before: Any, after: Any) -> list[str]:
+        """Pods Terminating on a node that is not Ready: no kubelet confirms their end (said when it changes)."""
+        lines = []
+        for n, state in enumerate(after.node_state):
+            was = d.on_node(before, n, ("terminating",)) if before.node_state[n] != cl.NODE_READY else 0
+            now = d.on_node(after, n, ("terminating",)) if state != cl.NODE_READY else 0
+            if now and now != was:
+                pods = "pod" if now == 1 else "pods"
+                lines.append(
+                    f"node/{node_name(n)} {now} {pods} Terminating there until the node returns, is deleted, the "
+                    "pod is force-deleted or the node gets the out-of-service taint (no kubelet confirms the end)"
+                )
+        return lines
 
     # -- pieces --------------------------------------------------------------------------
 

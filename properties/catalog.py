@@ -9,6 +9,7 @@ from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
 from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
+from kubecheck.properties import deployment_nodes as deployment_node_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
@@ -20,7 +21,9 @@ MODELS: dict[str, Model] = {
     "daemonset": daemonset.MODEL,
 }
 PROPERTIES: dict[str, tuple[Property, ...]] = {
-    "deployment": deployment_properties.PROPERTIES + deployment_volume_properties.PROPERTIES,
+    "deployment": deployment_properties.PROPERTIES
+    + deployment_volume_properties.PROPERTIES
+    + deployment_node_properties.PROPERTIES,
     "statefulset": statefulset_properties.PROPERTIES
     + volume_properties.PROPERTIES
     + statefulset_ownership_properties.PROPERTIES,

@@ -151,6 +151,8 @@ from __future__ import annotations
 
 import itertools
 
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import deployment_nodes as dn
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
@@ -210,8 +212,21 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         failed=slot0(0),
         attached=(True,) + (False,) * (sc.nodes - 1) if sc.claims else (),
         claim_home=(1,) if sc.claims else (),
+        **_healthy_nodes(sc),
         **_rolled_out_status(ops, sc, R, up),
     )
+
+
+def _healthy_nodes(sc: DeploymentScope) -> dict:
+    """Every node Ready, registered and untainted (only where a node fault is on: the fields exist)."""
+    if not sc.has_node_faults:
+        return {}
+    n = sc.nodes
+    return {
+        "node_state": (cl.NODE_READY,) * n,
+        "node_exists": (True,) * n,
+        "node_oos": (False,) * n if sc.out_of_service else (),
+    }
 
 
 def _rolled_out_status(ops: Ops, sc: DeploymentScope, R: Value, up: Value) -> dict:
@@ -269,6 +284,7 @@ def _just_created(sc: DeploymentScope) -> DeploymentState:
         attached=(False,) * sc.nodes if sc.claims else (),
         claim_home=(0,) if sc.claims else (),
         rs_status_ready=zeros if sc.tracks_ready else (),
+        **_healthy_nodes(sc),
     )
 
 
@@ -666,7 +682,7 @@ def _rwop_free(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 
 def _bind_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
-    return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s))
+    return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s), dn.node_ready(ops, sc, s, node))
 
 
 def _bind_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
@@ -676,7 +692,7 @@ def _bind_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, nod
 
 def _move(src: str, dst: str, needs_volume: bool = False) -> tuple[Value, Value]:
     def guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
-        here = getattr(s, src)[_at(s, rs, node)] > 0
+        here = ops.and_(getattr(s, src)[_at(s, rs, node)] > 0, dn.node_ready(ops, sc, s, node))
         return ops.and_(here, _volume_ready(ops, sc, s, node)) if needs_volume else here
 
     def effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
@@ -691,7 +707,7 @@ def _ready_target(sc: DeploymentScope) -> str:
 
 
 def _pod_ready_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
-    return s.running[_at(s, rs, node)] > 0
+    return ops.and_(s.running[_at(s, rs, node)] > 0, dn.node_ready(ops, sc, s, node))
 
 
 def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
@@ -700,7 +716,7 @@ def _pod_ready_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int
 
 
 def _crashloop_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> Value:
-    return getattr(s, phase)[_at(s, rs, node)] > 0
+    return ops.and_(getattr(s, phase)[_at(s, rs, node)] > 0, dn.node_ready(ops, sc, s, node))
 
 
 def _crashloop_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> dict:
@@ -730,7 +746,7 @@ def _healthy_in(*modes: str) -> Value:
 def _evict_under_pressure_guard(
     ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str
 ) -> Value:
-    return getattr(s, phase)[_at(s, rs, node)] > 0
+    return ops.and_(getattr(s, phase)[_at(s, rs, node)] > 0, dn.node_ready(ops, sc, s, node))
 
 
 def _evict_under_pressure_effect(
@@ -744,7 +760,8 @@ def _evict_under_pressure_effect(
 
 
 def _terminated_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
-    return s.terminating[_at(s, rs, node)] > 0
+    """Only a reachable kubelet confirms that the containers stopped: on a lost node the pod stays Terminating."""
+    return ops.and_(s.terminating[_at(s, rs, node)] > 0, dn.node_ready(ops, sc, s, node))
 
 
 def _terminated_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
@@ -876,7 +893,7 @@ _start_guard, _start_effect = _move("pending", "running", needs_volume=True)
 _NOT_READY = (sdc.NEVER_READY, sdc.CRASH_BEFORE_READY)
 _avail_guard, _avail_effect = _move("ready", "available")
 
-COMMANDS = (
+_OWN_COMMANDS = (
     Command(
         "deployment-controller.create_new_replicaset",
         _create_guard,
@@ -1074,7 +1091,9 @@ COMMANDS = (
         params=_RS_NODE + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
         enabled_in=lambda sc: "evict" in sc.faults,
     ),
-) + vol.volume_commands(VOLUMES, lambda sc: sc.claims)
+)
+# the shared claim's attach/detach controller, then the cluster's node lifecycle over the pod counters
+COMMANDS = _OWN_COMMANDS + vol.volume_commands(VOLUMES, lambda sc: sc.claims) + dn.NODE_COMMANDS
 
 
 MODEL = Model(

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
@@ -56,7 +57,10 @@ from kubecheck.model.kernel.scopes import (
     show_names,
 )
 
-FAULTS = ("crash", "evict")
+#: Pod faults, then the cluster layer's node faults (:data:`kubecheck.model.controllers.cluster.FAULTS`, one
+#: vocabulary with the StatefulSet and DaemonSet); the node faults need pods placed on nodes (``nodes`` >= 1).
+NODE_FAULTS = tuple(f for f in cl.FAULTS if f not in ("crash", "evict"))
+FAULTS = ("crash", "evict") + NODE_FAULTS
 #: How a failing release's pods fail (scope ``pod-failure``): the cluster layer's one vocabulary
 #: (:mod:`kubecheck.model.controllers.failures`, shared with the StatefulSet and DaemonSet).
 NEVER_START, NEVER_READY, CRASH_BEFORE_READY = fm.NEVER_START, fm.NEVER_READY, fm.CRASH_BEFORE_READY
@@ -184,7 +188,9 @@ class DeploymentScope:
     pauses: int = param("pauses", "how many times the user may pause (resume is free)", parse_int(0, 3), 0)
     faults: frozenset[str] = param(
         "faults",
-        "faults that may happen: crash (a ready pod turns unready), evict",
+        "faults that may happen: crash (a ready pod turns unready), evict, and with nodes >= 1 the cluster's node "
+        "faults: force-delete (kubectl delete pod --grace-period=0 --force), partition (a node becomes unreachable), "
+        "node-failure (a node's machine stops), node-delete (kubectl delete node on a NotReady node)",
         _parse_faults,
         frozenset(),
         _show_faults,
@@ -217,6 +223,22 @@ class DeploymentScope:
         "nodes the pods are placed on (node-a, node-b); 0 = pods are not placed on named nodes",
         parse_int(0, 2),
         0,
+    )
+    tolerates_unreachable: bool = param(
+        "tolerates-unreachable",
+        "the pod template tolerates the node.kubernetes.io/unreachable and not-ready NoExecute taints for ever (no "
+        "tolerationSeconds); false: the DefaultTolerationSeconds admission plugin's 300 s, after which the "
+        "taint-eviction controller deletes the pods of a lost node",
+        parse_bool,
+        False,
+        show_bool,
+    )
+    out_of_service: bool = param(
+        "out-of-service",
+        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
+        parse_bool,
+        False,
+        show_bool,
     )
     claims: bool = param(
         "shared-claim",
@@ -258,10 +280,28 @@ class DeploymentScope:
             )
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
+        self._validate_node_faults()
         if self.nodes and self.min_ready_seconds:
             raise ScopeError(
                 f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
                 f"minReadySeconds 0), got {self.min_ready_seconds}"
+            )
+
+    def _validate_node_faults(self) -> None:
+        node_faults = [f for f in NODE_FAULTS if f in self.faults]
+        if node_faults and self.nodes == 0:
+            raise ScopeError(
+                f"nodes: expected 1 or 2 with the fault {node_faults[0]} (node faults need pods placed on nodes), got 0"
+            )
+        if node_faults and self.claims:
+            raise ScopeError(
+                f"faults: expected crash or evict only when shared-claim is true (node faults with a shared claim "
+                f"are not modelled for the Deployment), got {node_faults[0]}"
+            )
+        if self.out_of_service and "node-failure" not in self.faults:
+            raise ScopeError(
+                "out-of-service: expected false unless faults has node-failure (the taint goes on a shut-down "
+                "node), got true"
             )
 
     def _validate_strategy(self) -> None:
@@ -347,7 +387,15 @@ class DeploymentScope:
 
     @property
     def terminating_cap(self) -> int:
-        return self.pod_cap * (2 + self.rollbacks + self.scales + self.edits) + self.fault_budget
+        # a lost node's pods are deleted by taint eviction at no fault's cost: at most pod_cap per
+        # (ReplicaSet, node) each time a fault takes the node away
+        lost = self.pod_cap * self.fault_budget if self.has_node_faults else 0
+        return self.pod_cap * (2 + self.rollbacks + self.scales + self.edits) + self.fault_budget + lost
+
+    @property
+    def has_node_faults(self) -> bool:
+        """A node fault is on (and pods are placed): the state carries the nodes' health."""
+        return self.nodes > 0 and any(f in self.faults for f in NODE_FAULTS)
 
     @property
     def max_revision(self) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
@@ -49,6 +50,15 @@ def _status_cap(sc: DeploymentScope) -> int:
 def _default(value: object, field: Any) -> Any:
     """``field`` (an int/bool/tuple field) with a default value."""
     return attrs.field(default=value, metadata=field.metadata)
+
+
+def _lost_nodes(sc: DeploymentScope) -> int:
+    """The nodes' health is state only where a node fault is on (else every node stays Ready: length 0)."""
+    return sc.nodes if sc.has_node_faults else 0
+
+
+def _tainted_nodes(sc: DeploymentScope) -> int:
+    return sc.nodes if sc.has_node_faults and sc.out_of_service else 0
 
 
 def claim_count(sc: DeploymentScope) -> int:
@@ -160,3 +170,7 @@ class DeploymentState:
             doc="the Available condition (deployment_util.AVAILABLE_REASONS; 0: none)",
         ),
     )
+    # With a node fault only (the cluster layer's node fields; empty otherwise, so every other scope keeps its states).
+    node_state: tuple = _default((), cl.node_state_field(_lost_nodes))
+    node_exists: tuple = _default((), cl.node_exists_field(_lost_nodes))
+    node_oos: tuple = _default((), cl.node_oos_field(_tainted_nodes))
