@@ -49,12 +49,11 @@ def _orphan_claims(sc: StatefulSetScope) -> StatefulSetScope:
 
 
 def _foreign_pod(sc: StatefulSetScope) -> StatefulSetScope:
-    """OrderedReady; the highest ordinal's name held by another controller's pod; the set may be deleted (in the
+    """The highest ordinal's name held by another controller's pod; the set may be deleted (in the
     background, or with --cascade=orphan and applied again); nobody deletes pods by hand, no faults."""
     slot = sc.foreign_pod if sc.foreign_pod >= 0 else sc.ordinals - 1
     return attrs.evolve(
         sc,
-        pod_management=su.ORDERED_READY,
         foreign_pod=slot,
         faults=frozenset(),
         failure=fm.NONE,
@@ -159,6 +158,7 @@ def _explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
 PROPERTIES = (
     Property(
         name="statefulset.foreign_pod_never_touched",
+        meaningful={},
         kind="step",
         doc="a pod that another controller owns and that holds one of the set's pod names is never deleted, updated "
         "or adopted by the set, nor deleted by the garbage collector when the set is deleted",
@@ -167,16 +167,18 @@ PROPERTIES = (
         "garbagecollector deletes only dependents (objects with a ref to the deleted owner)",
         predicate=foreign_pod_untouched,
         adjust=_foreign_pod,
-        assumes="OrderedReady; foreign-pod: the highest ordinal's name is taken by another controller's pod; the user "
+        assumes="foreign-pod: the highest ordinal's name is taken by another controller's pod; the user "
         "may delete the set (background, or --cascade=orphan and apply it again); no faults, no kubectl delete pod",
         explain=_explain,
         trigger=Trigger(what="a step while another controller's pod holds a name", when=foreign_step),
     ),
     Property(
         name="statefulset.rollout_completes_despite_foreign_pod",
+        meaningful={},
         kind="leads_to",
         doc="every ordinal eventually runs the set's own available pod even though another controller's pod holds "
-        "one name (not guaranteed: that ordinal waits for ever, and OrderedReady waits there)",
+        "one name (not guaranteed: that ordinal waits for ever; OrderedReady waits there, Parallel stops the "
+        "slow-start batches after it)",
         upstream="not guaranteed: stateful_pod_control.go:CreateStatefulPod gets AlreadyExists for the taken name "
         "and stateful_set_control.go:processReplica returns the error, every sync (the claim is created first)",
         predicate=started,
@@ -188,6 +190,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.orphans_adopted_after_recreate",
+        meaningful={},
         kind="leads_to",
         doc="after kubectl delete sts --cascade=orphan and re-creating the set, every pod of its names that has no "
         "controller ref (and is not terminating) is eventually adopted",
@@ -202,6 +205,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.recreated_set_rolls_out",
+        meaningful={},
         kind="leads_to",
         doc="a re-created set brings the pods it adopted to its template and replica count: outdated ones are "
         "replaced, ordinals above spec.replicas deleted, missing ones created",
@@ -216,6 +220,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.recreated_set_finds_outdated_orphan",
+        meaningful={},
         kind="sometimes",
         doc="a re-created set finds an orphan of one of its names that runs an older template (it adopts it "
         "whatever its revision, then replaces it) (witness)",
@@ -227,6 +232,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.claims_kept_after_orphan_delete",
+        meaningful={},
         kind="step",
         doc="whenDeleted=Delete: after kubectl delete sts --cascade=orphan the claims stay (they lost their ref to "
         "the set); only a claim owned by its condemned pod may go",
@@ -240,6 +246,7 @@ PROPERTIES = (
     ),
     Property(
         name="statefulset.at_most_one_pod_object_per_identity_across_recreate",
+        meaningful={},
         kind="step",
         doc="across an orphan deletion and a re-creation, a pod <set>-i is created only where none exists (an "
         "adopted orphan is never doubled)",

@@ -254,12 +254,6 @@ class StatefulSetScope:
                 f"foreign-pod: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
                 f"got {self.foreign_pod}"
             )
-        if self.foreign_pod >= 0 and self.pod_management != su.ORDERED_READY:
-            raise ScopeError(
-                "foreign-pod: expected pod-management-policy=OrderedReady (under Parallel a failed create stops "
-                "the sync's slow-start batches, which the model does not represent), got "
-                f"{self.pod_management}"
-            )
         if self.failing_ordinal >= self.ordinals:
             raise ScopeError(
                 f"failing-ordinal: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "

@@ -6,7 +6,9 @@ MaxUnavailableStatefulSet on by default; papers/statefulset-notes.md has the cit
 0. With owner references on (``orphan-deletes``/``foreign-pod``): ``getPodsForStatefulSet`` claims
    the pods (``ClaimPods``: orphans adopted unless the set or the pod is being deleted; another
    controller's pods ignored); the steps below see only the claimed pods, and creating a pod whose
-   name another object holds creates its claim and then fails (AlreadyExists).
+   name another object holds creates its claim and then fails (AlreadyExists): OrderedReady stops
+   there; Parallel finishes that slow-start batch and stops (no later batch, no condemned pod, no
+   update).
 1. The pods are split into *replicas* (index = ordinal - start < spec.replicas) and
    *condemned* (the rest, highest ordinal first); each empty replica slot gets a virtual pod
    at ``newVersionedStatefulSetPod``'s revision (current below the partition, else update).
@@ -117,15 +119,16 @@ class Plan:
                 del_c[j] = ops.and_(replicas_done, top, ops.not_(term[j]), ops.or_(healthy[j], first_unhealthy))
             updates_reached = ops.and_(replicas_done, *[ops.not_(c) for c in condemned])
         else:
+            blocked, after_replicas = self._slow_start_failures(active, ex, taken, stale)
             for i in range(n):
-                here = ops.and_(active, self.in_range[i])
+                here = ops.and_(active, self.in_range[i], ops.not_(blocked[i]))
                 del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, ex[i], s.pvc_pod_ref[i])
-                fix[i] = ops.or_(ops.and_(here, ex[i]), ops.and_(active, condemned[i]))
-                mark[i] = ops.and_(active, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i]))
-                del_c[i] = ops.and_(active, condemned[i], ops.not_(term[i]))
-            updates_reached = active
+                fix[i] = ops.or_(ops.and_(here, ex[i]), ops.and_(after_replicas, condemned[i]))
+                mark[i] = ops.and_(after_replicas, ws_delete, condemned[i], ops.not_(s.pvc_pod_ref[i]))
+                del_c[i] = ops.and_(after_replicas, condemned[i], ops.not_(term[i]))
+            updates_reached = after_replicas
         if not sc.claims:
             unref, mark = [False] * n, [False] * n
         restore: list[Value] = [False] * n
@@ -153,6 +156,23 @@ class Plan:
         complete = su.complete_rolling_update(ops, sc.strategy, s.replicas, created, ready, updated)
         self.new_current = ops.ite(complete, upd, cur)
         self.rev_number, self.truncated = self._history(ex)
+
+    def _slow_start_failures(self, active: Value, ex: list, taken: list, stale: list) -> tuple[list, Value]:
+        """Parallel: ``runForAll`` without monotonic is ``slowStartBatch(1, replicas, processReplica)``.
+
+        Replicas are processed in batches of 1, 2, 4, ... (index i in batch floor(log2(i + 1))); a batch with
+        an error ends the loop, and the sync returns the error before condemned pods and updates. The only error
+        the model has is AlreadyExists: a missing replica whose name another pod holds (owner references on).
+        Returns, per slot, "an earlier batch failed" and "the replicas loop finished without an error".
+        Example: a taken name at index 0 (batch 0) stops indices 1 and 2 (batch 1); at index 1 it stops 3..6.
+        """
+        ops, n = self.ops, self.n
+        if not self.sc.ownership:
+            return [False] * n, active
+        fails = [ops.and_(active, self.in_range[i], ops.not_(ex[i]), ops.not_(stale[i]), taken[i]) for i in range(n)]
+        batch = [(i + 1).bit_length() - 1 for i in range(n)]
+        blocked = [ops.or_(*[fails[j] for j in range(n) if batch[j] < batch[i]]) for i in range(n)]
+        return blocked, ops.and_(active, *[ops.not_(f) for f in fails])
 
     def _claim_refs(self, i: int) -> tuple[Value, Value, Value]:
         """(condemned, set ref, pod ref) of claim i as the model keeps them (ownership.NO_REF/CONTROLLER_REF).

@@ -179,12 +179,20 @@ def test_background_deletion_leaves_the_foreign_pod() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "message"),
-    [
-        ({"foreign_pod": 2}, "foreign-pod: expected -1 or an index below 2"),
-        ({"foreign_pod": 0, "pod_management": su.PARALLEL}, "foreign-pod: expected pod-management-policy=OrderedReady"),
-    ],
+    ("foreign", "created"),
+    [(0, set()), (1, {0})],
+    ids=["taken index 0 stops batch 1 (web-1)", "taken index 1 stops nothing before it"],
 )
-def test_bad_scope_names_the_field(settings: dict, message: str) -> None:
-    with pytest.raises(ScopeError, match=message):
-        attrs.evolve(TINY, **settings).validate()
+def test_parallel_slow_start_stops_after_the_batch_with_a_taken_name(foreign: int, created: set) -> None:
+    """Parallel: slowStartBatch(1, replicas) runs batches of 1, 2, ...; AlreadyExists in one ends the loop."""
+    sc = attrs.evolve(TINY, pod_management=su.PARALLEL, foreign_pod=foreign, edits=0, scales=0)
+    made = set()
+    for state, action, nxt in steps(MODEL, sc):
+        if action.command.name.startswith("statefulset-controller."):
+            made |= {i for i in range(2) if state.pod_phase[i] == cl.NONE and nxt.pod_phase[i] != cl.NONE}
+    assert made == created
+
+
+def test_bad_scope_names_the_field() -> None:
+    with pytest.raises(ScopeError, match="foreign-pod: expected -1 or an index below 2"):
+        attrs.evolve(TINY, foreign_pod=2).validate()
