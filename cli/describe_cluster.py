@@ -4,7 +4,8 @@ The StatefulSet and DaemonSet models keep one slot per pod over the shared clust
 (:mod:`kubecheck.model.controllers.cluster`) and name their objects through ``MODEL.naming``.
 :class:`PodTableDescriber` holds what their describers say alike: the set's name, pods, nodes
 and revisions, a pod's phase with its node and deletion, the nodes' health, and the schema-doc
-fallback for fields a describer has no words for.
+fallback for fields a describer has no words for. :func:`node_health_lines` words the nodes'
+health for any state with the cluster's node fields, the Deployment's counters included.
 """
 
 from __future__ import annotations

@@ -10,7 +10,11 @@ to a node), ``pending`` (bound, containers starting), ``running`` (Running, not 
 still running). Where the scope places pods on nodes, bound pods are counted per node
 (``pending 0 → 1 on node-b``), and the shared claim ``data`` is an object of its own: which
 node its volume is attached to, and the pods that wait in ContainerCreating because it is
-attached elsewhere (the attach/detach controller's Multi-Attach error).
+attached elsewhere (the attach/detach controller's Multi-Attach error). Where a node can fail,
+each node is an object too (``node/node-b``): its health, the lifecycle taints, the Node object's
+deletion and the out-of-service taint, in the cluster describers' words
+(:func:`~kubecheck.cli.describe_cluster.node_health_lines`), and the pods stuck Terminating on a
+node that is not Ready.
 
 Each step prints only what changed, one line per object, grouped: the object and its spec,
 its status, its pods. With a progress deadline the Deployment's status counts, its Progressing

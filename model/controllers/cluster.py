@@ -1,7 +1,7 @@
 """The cluster every workload model runs in: nodes, the scheduler, the kubelet and cluster faults.
 
 Kubernetes v1.35, default feature gates. A workload model that places pods on named nodes
-(StatefulSet, DaemonSet; a node-placed Deployment later) stores its pods as *slots*:
+(StatefulSet, DaemonSet) stores its pods as *slots*:
 per-slot tuple fields ``pod_phase``, ``pod_terminating``, ``pod_node`` and ``pod_ghost``, plus
 the per-node fields ``node_state`` and ``node_exists`` and a ``faults_left`` counter. It declares
 them with the field factories below and gets the environment's commands from
@@ -65,6 +65,14 @@ What is modelled, and the upstream behaviour it stands for (paraphrased):
   :mod:`~kubecheck.model.controllers.failures`'; the ``FAILED`` phase is this layer's (a bound
   pod whose containers are dead: ``>= CREATING`` but not ``>= RUNNING``), and ``PodTable``'s
   ``can_start`` / ``can_ready`` hooks carry the failure modes' guards.
+
+The node lifecycle itself is written node by node, apart from the slots: the pure functions
+``node_can_fail``/``node_lost``, ``node_returned``, ``node_can_be_deleted``/``node_deleted``,
+``node_can_be_tainted``/``node_tainted``, the taint and PodGC predicates ``may_evict_for_unreachable``,
+``may_evict_for_out_of_service``, ``may_collect_orphans``, ``may_collect_terminating``, the
+commands :func:`node_commands` builds from them and the descriptions in ``WORDS``. The
+Deployment's counter model (:mod:`~kubecheck.model.controllers.deployment_nodes`) reuses them with
+its own pod effects, so one node lifecycle serves every workload.
 
 Abstracted: time (minReadySeconds, grace periods and tolerations are single steps), node
 labels and taints other than the lifecycle and out-of-service ones, graceful node shutdown.

@@ -104,8 +104,17 @@ attach/detach side):
 
 Placed pods are modelled with minReadySeconds 0 (the scope refuses other values), the initial
 pods all run on node-a with the claim attached there (with ReadWriteOncePod only one of them
-could be scheduled, so the others start unscheduled), and nodes never fail here (that is the
-StatefulSet's cluster model).
+could be scheduled, so the others start unscheduled).
+
+Nodes that fail (scope ``nodes`` 1–2 with a node fault: ``partition``, ``node-failure``,
+``node-delete``, ``force-delete``; ``out-of-service``, ``tolerates-unreachable``): the cluster
+layer's node lifecycle (:mod:`kubecheck.model.controllers.cluster`: node states, faults, their
+words) over the pod counters, in :mod:`kubecheck.model.controllers.deployment_nodes`, whose
+header cites upstream (``MarkPodsNotReady``, ``taint_eviction.go``, the DefaultTolerationSeconds
+admission plugin, ``gc_controller.go`` gcOrphaned and gcTerminating). Here it only adds that the
+scheduler binds to Ready nodes and that the kubelet of a lost node starts, readies and finishes
+nothing (:func:`deployment_nodes.node_ready` in the guards); a shared claim with node faults is
+refused by the scope.
 
 Progress deadline and conditions (scope ``progress-deadline``; off in every preset). Upstream,
 read for v1.35: ``progress.go`` (syncRolloutStatus, requeueStuckDeployment),

@@ -21,6 +21,14 @@ status counts and its Progressing and Available conditions are state, and time p
 the deadline is an event (see the model's header); only whether it is set matters, and the
 API server's rule that it exceed minReadySeconds is applied with its message.
 
+Nodes that fail (``nodes`` 1–2 and a node fault: ``partition``, ``node-failure``,
+``node-delete``, ``force-delete``; off in every preset) are the cluster layer's faults over the
+pod counters (:mod:`~kubecheck.model.controllers.deployment_nodes`); ``tolerates-unreachable``
+says the template tolerates the unreachable/not-ready NoExecute taints for ever instead of the
+DefaultTolerationSeconds admission plugin's 300 s; ``out-of-service`` lets the administrator taint
+a shut-down node (with ``node-failure``). A node fault without nodes, or with a shared claim, is
+refused.
+
 Presets (state counts pinned in tests/model/state_counts.py):
 
 * ``tiny``: 2 replicas, maxSurge 1, maxUnavailable 0, one template edit.
