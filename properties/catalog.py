@@ -14,20 +14,23 @@ from kubecheck.properties import deployment_volumes as deployment_volume_propert
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
 from kubecheck.properties import volumes as volume_properties
+from kubecheck.properties.triggers import with_triggers
 
 MODELS: dict[str, Model] = {
     "deployment": deployment.MODEL,
     "statefulset": statefulset.MODEL,
     "daemonset": daemonset.MODEL,
 }
-PROPERTIES: dict[str, tuple[Property, ...]] = {
-    "deployment": deployment_properties.PROPERTIES
-    + deployment_volume_properties.PROPERTIES
-    + deployment_node_properties.PROPERTIES,
-    "statefulset": statefulset_properties.PROPERTIES
-    + volume_properties.PROPERTIES
-    + statefulset_ownership_properties.PROPERTIES,
-    "daemonset": daemonset_properties.PROPERTIES,
+PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (vacuity), if triggers.py has one
+    "deployment": with_triggers(
+        deployment_properties.PROPERTIES
+        + deployment_volume_properties.PROPERTIES
+        + deployment_node_properties.PROPERTIES
+    ),
+    "statefulset": with_triggers(
+        statefulset_properties.PROPERTIES + volume_properties.PROPERTIES + statefulset_ownership_properties.PROPERTIES
+    ),
+    "daemonset": with_triggers(daemonset_properties.PROPERTIES),
 }
 
 
