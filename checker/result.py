@@ -9,6 +9,13 @@ Every result the runner returns carries its :class:`Claim`: what the verdict cov
 run — the one instance of its scope, every value of the parameters an engine left symbolic (within
 their bounds), each value of a swept range, or nothing (a property not decided, or refused).
 The runner stamps it from the task the engine was actually given, never from what was asked.
+
+A HOLDS or PROVED also says whether it is *vacuous* (:class:`Vacuity`): the behaviour its
+property constrains (:class:`~kubecheck.model.kernel.property.Trigger`) never occurred in what the
+engine explored — no scale-down happened, so a scale-down ordering held trivially. An engine that
+did not look leaves it unchecked, and the verdict never claims non-vacuity then
+(:meth:`Result.verdict_text`). Under ``strict`` a vacuous verdict counts as exit 14, as a witness
+that was not reached (:func:`exit_code`).
 """
 
 from __future__ import annotations

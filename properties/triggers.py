@@ -10,9 +10,10 @@ holds, or the commands whose firing it is about (a ``rollout undo``, a force del
 not named here have no trigger: their rows say nothing about vacuity.
 
 The antecedents read the same upstream behaviour as the properties they annotate
-(properties/deployment.py, properties/statefulset.py name the upstream files: sync.go's paused
-path, stateful_set_control.go:processCondemned, history truncation in
-stateful_set_control.go:truncateHistory, the claim retention of stateful_set_utils.go).
+(properties/deployment.py, properties/statefulset.py, properties/daemonset.py name the upstream
+files: sync.go's paused path, stateful_set_control.go:processCondemned, history truncation in
+stateful_set_control.go:truncateHistory, the claim retention of stateful_set_utils.go,
+daemon_controller.go:podsShouldBeOnNode for daemon pod creation).
 :func:`with_triggers` puts them on a table's rows (``properties/catalog.py``).
 """
 
@@ -23,6 +24,8 @@ from collections.abc import Mapping
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
+from kubecheck.model.controllers.daemonset_state import DaemonSetState
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
@@ -96,6 +99,14 @@ def pod_runs_away_from_claim_home(ops: Ops, sc: StatefulSetScope, s: StatefulSet
     )
 
 
+# -- DaemonSet ------------------------------------------------------------------------------
+
+
+def daemon_pod_created(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, t: DaemonSetState) -> Value:
+    """Some pod slot goes from no pod to a pod (the controller creates a daemon pod)."""
+    return ops.or_(*[ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE) for k in range(sc.pod_slots)])
+
+
 TRIGGERS: Mapping[str, Trigger] = {
     "deployment.rollback_restores_template": Trigger(what="a `rollout undo`", commands=("user.rollout_undo",)),
     "deployment.paused_creates_no_replicaset": Trigger(what="a step of a paused Deployment", when=paused_step),
@@ -122,6 +133,7 @@ TRIGGERS: Mapping[str, Trigger] = {
     "statefulset.at_most_one_running_instance_with_node_delete": Trigger(
         what="a Node deletion", commands=("fault.delete_node",)
     ),
+    "daemonset.pods_created_only_where_they_should_run": Trigger(what="a daemon pod creation", when=daemon_pod_created),
 }
 
 
