@@ -151,7 +151,7 @@ def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
         elif r.is_vacuous:
             lines.append(
                 f"{r.property.short} holds vacuously: {r.vacuity.reason} in the explored states, so it "  # type: ignore[union-attr]
-                "constrained nothing (exit 14 under --strict)"
+                "constrained nothing"
             )
     for r in results:
         if r.verdict is Verdict.UNREACHABLE:
