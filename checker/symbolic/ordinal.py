@@ -61,6 +61,7 @@ import attrs
 import z3
 
 from kubecheck.checker.result import Result, Stats, Verdict
+from kubecheck.checker.symbolic import ordinal_houdini as oh
 from kubecheck.model.controllers import statefulset_ordinal as sto
 from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.kernel.commands import Command, Model
@@ -146,6 +147,7 @@ class ArrayState:
 
     def __init__(self, lay: Layout, tag: str, state_cls: type):
         self.lay, self.tag, self.state_cls = lay, tag, state_cls
+        self._at: dict[Any, Any] = {}
         self.arrays: dict[str, list[z3.ArrayRef]] = {}
         for name, width in lay.per_slot:
             sort = z3.BoolSort() if lay.kinds[name] == "bool" else z3.IntSort()
@@ -171,7 +173,10 @@ class ArrayState:
         return self.state_cls(**kwargs)
 
     def at(self, o: Value) -> Any:
-        return self.window([o])
+        key = o.get_id() if isinstance(o, z3.ExprRef) else o
+        if key not in self._at:
+            self._at[key] = self.window([o])
+        return self._at[key]
 
     def domain(self, ordinals: Sequence[Value], n: z3.ArithRef) -> z3.BoolRef:
         parts = [n >= 1]
@@ -551,6 +556,7 @@ class OrdinalProof:
     queries: tuple[tuple[str, str], ...]  # (what, SMT-LIB text) — every one unsat, re-checked by a fresh solver
     conformance_sizes: tuple[int, ...]
     scope_claim: str
+    lemmas: tuple[str, ...] = ()  # per-ordinal clauses found by Houdini, each read at every ordinal
 
     @property
     def text(self) -> str:
@@ -577,8 +583,12 @@ def _query_text(parts: Sequence[z3.BoolRef]) -> str:
     return solver.to_smt2()
 
 
-def prove(reading: Reading, prop: Property, width: int) -> tuple[str, list[tuple[str, str]], str]:
-    """("unsat", queries, "") when ``prop`` holds for every N by the ordinal reading; else (answer, queries, what)."""
+def prove(
+    reading: Reading, prop: Property, width: int, found: Sequence[oh.Clause] = ()
+) -> tuple[str, list[tuple[str, str]], str]:
+    """("unsat", queries, "") when ``prop`` holds for every N by the ordinal reading; else (answer, queries, what).
+
+    ``found``: per-ordinal clauses conjoined to an ``always`` property's invariant (Houdini's)."""
     if prop.kind not in ("step", "always"):
         raise NotApplicable(f"{prop.kind} properties are not decided by the ordinal reading")
     n = z3.Int("param.ordinals")
@@ -588,7 +598,7 @@ def prove(reading: Reading, prop: Property, width: int) -> tuple[str, list[tuple
     if prop.kind == "always":
         if width != 1:
             raise NotApplicable(f"{prop.name}: an invariant over pairs of ordinals is not attempted")
-        invariant = _per_ordinal_invariant(reading, prop)
+        invariant = _per_ordinal_invariant(reading, prop, found)
         for case in cases(reading, reading.scope, 1, n, "q"):
             parts = [case.given, n >= 1, s.domain(case.ordinals, n), _initial(reading, s, case.ordinals, n)]
             parts.append(z3.Not(z3.And(*[inv(s, case.ordinals) for inv in invariant])))
@@ -611,7 +621,9 @@ def prove(reading: Reading, prop: Property, width: int) -> tuple[str, list[tuple
     return "unsat", queries, ""
 
 
-def _per_ordinal_invariant(reading: Reading, prop: Property) -> list[Callable[..., z3.BoolRef]]:
+def _per_ordinal_invariant(
+    reading: Reading, prop: Property, found: Sequence[oh.Clause] = ()
+) -> list[Callable[..., z3.BoolRef]]:
     sc = sized(reading.scope, 1)
 
     def the_property(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
@@ -624,14 +636,21 @@ def _per_ordinal_invariant(reading: Reading, prop: Property) -> list[Callable[..
             return z3.And(*[_bool(x) for o in ords for x in prop.lemmas(Z3, sc, st.at(o))])
 
         out.append(lemmas)
+    if found:
+
+        def clauses(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
+            windows = [st.at(o) for o in ords]
+            return z3.And(*[z3.Or(*[_bool(lit.of(w)) for lit in c]) for w in windows for c in found])
+
+        out.append(clauses)
     return out
 
 
 def _initial(reading: Reading, s: ArrayState, ordinals: Sequence[Any], n: z3.ArithRef) -> z3.BoolRef:
-    """The initial state at every size: each ordinal as the model's initial slot, globals as at size 1
-    (spec.replicas any value in 1..N)."""
-    inits = [reading.model.init(sized(reading.scope, k)) for k in (1, 2, 3)]
-    one = inits[0]
+    """The initial states of every size: the scope at replicas 1, 2, 3 (``attrs.evolve``, nothing else
+    changed) must start every ordinal alike and agree on every global but spec.replicas, which is any
+    value in 1..N (the scale targets may make N larger than spec.replicas)."""
+    inits = [reading.model.init(attrs.evolve(reading.scope, replicas=k)) for k in (1, 2, 3)]
     parts = []
     for name, _ in reading.lay.globals_:
         values = [getattr(x, name) for x in inits]
@@ -640,11 +659,12 @@ def _initial(reading: Reading, s: ArrayState, ordinals: Sequence[Any], n: z3.Ari
         elif values[0] == values[1] == values[2]:
             parts.append(_eq(s.globals[name], values[0]))
         else:
-            raise NotApplicable(f"initial {name} changes with the size")
+            raise NotApplicable(f"initial {name} changes with the replica count")
     for name, arrays in s.arrays.items():
-        first = getattr(one, name)
-        for k, x in enumerate(inits, start=1):
-            if tuple(getattr(x, name)) != tuple(first) * k:
+        first = tuple(getattr(inits[0], name)[: len(arrays)])
+        for x in inits:
+            values = tuple(getattr(x, name))
+            if values != first * (len(values) // len(arrays)):
                 raise NotApplicable(f"initial {name}: ordinals start differently")
         parts += [arrays[j][o] == first[j] for o in ordinals for j in range(len(arrays))]
     return z3.And(*parts)
@@ -661,6 +681,20 @@ CAVEAT = (
     "checked against the model at {sizes} ordinals; beyond that it rests on the per-slot code treating every ordinal "
     "alike (papers/statefulset-every-size.md)"
 )
+
+
+#: Seconds lemma discovery may take per property (sampling and Houdini).
+HOUDINI_SECONDS = 60.0
+
+
+def _discover(reading: Reading, prop: Property, deadline: float) -> list[oh.Clause] | None:
+    per_slot = dict(reading.lay.per_slot)
+    clauses = oh.candidates(reading.model, reading.scope, sized, per_slot)
+
+    def initial(s: ArrayState, ordinals: Sequence[Any], n: z3.ArithRef) -> z3.BoolRef:
+        return _initial(reading, s, ordinals, n)
+
+    return oh.houdini(reading, prop, clauses, initial, deadline)
 
 
 def applies(task: Any) -> bool:
@@ -701,6 +735,15 @@ def decide(model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CO
                 reason="not covered",
             )
         answer, queries, where = prove(reading, prop, width)
+        found: list[oh.Clause] = []
+        searched = ""
+        if answer == "sat" and prop.kind == "always" and width == 1:
+            lemmas = _discover(reading, prop, started + HOUDINI_SECONDS)
+            if lemmas is None:
+                searched = f"; no per-ordinal strengthening found ({oh.last_failure[0]})"
+            else:
+                found = lemmas
+                answer, queries, where = prove(reading, prop, width, found)
     except NotApplicable as e:
         return result(Verdict.INCONCLUSIVE, f"not decided for every replica count: {e}", reason="not applicable")
     caveat = CAVEAT.format(sizes=_span(sizes))
@@ -708,16 +751,25 @@ def decide(model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CO
         why = "z3 gave up" if answer == "unknown" else "the query is satisfiable"
         return result(
             Verdict.INCONCLUSIVE,
-            f"not proved for every replica count: {where}: {why} (the reading over-approximates the model, so this is "
-            f"not a counterexample; check sizes one at a time with --for-all replicas=LO..HI)",
+            f"not proved for every replica count: {where}: {why}{searched} (the reading over-approximates the model, "
+            f"so this is not a counterexample; check sizes one at a time with --for-all replicas=LO..HI)",
             len(queries),
             "not inductive" if answer == "sat" else "unknown",
         )
-    invariant = f"{prop.short} on every window of {width} ordinal{'s' if width > 1 else ''}" + (
-        " (with its stated lemmas)" if prop.kind == "always" and prop.lemmas is not None else ""
+    invariant = (
+        f"{prop.short} on every window of {width} ordinal{'s' if width > 1 else ''}"
+        + (" (with its stated lemmas)" if prop.kind == "always" and prop.lemmas is not None else "")
+        + (f" and {len(found)} per-ordinal clauses found by Houdini" if found else "")
     )
     what = "every step from every in-domain state keeps it" if prop.kind == "step" else "initially true and preserved"
-    proof = OrdinalProof(width, f"{invariant}: {what}", tuple(queries), tuple(sizes), "all values of replicas >= 1")
+    proof = OrdinalProof(
+        width,
+        f"{invariant}: {what}",
+        tuple(queries),
+        tuple(sizes),
+        "all values of replicas >= 1",
+        tuple(oh.clause_text(c) for c in found),
+    )
     return result(
         Verdict.PROVED,
         f"PROVED for every replicas >= 1 (ordinal invariant, re-checked): {invariant}, {what}; {caveat}",

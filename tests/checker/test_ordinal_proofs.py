@@ -17,6 +17,7 @@ import z3
 from kubecheck.checker import run
 from kubecheck.checker.result import ALL_VALUES, NOTHING, Verdict
 from kubecheck.checker.symbolic import ordinal
+from kubecheck.checker.symbolic import ordinal_houdini as oh
 from kubecheck.checker.task import Task
 from kubecheck.model.controllers import statefulset_ordinal as sto
 from kubecheck.model.kernel.commands import Command
@@ -54,7 +55,13 @@ def test_ordering_and_identity_properties_are_proved_for_every_replica_count(nam
 
 
 @pytest.mark.parametrize(
-    "name", ["pods_created_in_ordinal_order_under_parallel", "in_range_claims_kept", "no_writer_on_read_only_many"]
+    "name",
+    [
+        "pods_created_in_ordinal_order_under_parallel",
+        "in_range_claims_kept",
+        "no_writer_on_read_only_many",
+        "at_most_one_running_instance_with_force_delete",
+    ],
 )
 def test_a_property_a_fixed_size_violates_is_never_proved(name: str) -> None:
     result = decide(name)
@@ -161,3 +168,22 @@ def test_kind_with_for_all_replicas_still_refuses() -> None:
     [result] = run.check(task)
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.claim is not None and result.claim.kind == NOTHING
+
+
+@pytest.mark.parametrize("name", ["pod_mounts_own_claim", "at_most_one_running_instance"])
+def test_always_properties_are_proved_with_per_ordinal_clauses_found_by_houdini(name: str) -> None:
+    result = decide(name)
+    assert result.verdict is Verdict.PROVED, result.note
+    assert result.evidence.lemmas and "per-ordinal clauses found by Houdini" in result.note
+    for what, text in result.evidence.queries:
+        solver = z3.Solver()
+        solver.from_string(text)
+        assert solver.check() == z3.unsat, what
+
+
+def test_a_found_clause_is_checked_never_trusted() -> None:
+    prop = BY_NAME["pod_mounts_own_claim"]
+    reading = ordinal.Reading(MODEL, prop.adjust(TINY))
+    every_pod_absent = (oh.Literal("pod_phase", 0, 0, True),)  # false once a pod is created
+    answer, _, where = ordinal.prove(reading, prop, 1, [every_pod_absent])
+    assert answer == "sat" and where.startswith("statefulset-controller.sync")
