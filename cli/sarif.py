@@ -111,6 +111,8 @@ _DS_NODES = (
     "spec.template.spec.tolerations",
 )
 _DS_FAILURE = ("spec.template.spec.tolerations", "spec.updateStrategy")
+_NODE_LOSS = ("spec.template.spec.tolerations", "spec.replicas")  # how long pods stay on a lost node
+_S_OWNERSHIP = ("spec.selector", "metadata.name", "spec.replicas")  # pod names and what the set adopts
 
 #: The manifest fields each property speaks about, most specific first: a finding is anchored at
 #: the first one the document writes (a property not listed: :data:`MODEL_FIELDS`; then the object's name).
@@ -197,6 +199,24 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "daemonset.runs_on_every_eligible_node_with_partition": ("spec.updateStrategy", *_DS_NODES),
     "daemonset.recovers_after_node_failure": _DS_FAILURE,
     "daemonset.recovers_after_node_failure_without_intervention": _DS_FAILURE,
+    "statefulset.pods_bound_only_to_ready_nodes": _NODE_LOSS,
+    "daemonset.pods_bound_only_to_ready_nodes": _DS_FAILURE,
+    "deployment.old_scale_down_within_budget": _D_UNAVAILABLE,
+    "deployment.containers_run_where_claim_attached": _D_CLAIM,
+    "deployment.claim_detached_only_from_empty_node": _D_CLAIM,
+    "deployment.availability_floor_under_node_failure": _D_UNAVAILABLE,
+    "deployment.surge_bound_under_node_failure": _D_SURGE,
+    "deployment.no_ready_pod_on_lost_node": _NODE_LOSS,
+    "deployment.pod_stranded_on_lost_node": _NODE_LOSS,
+    "deployment.rollout_completes_despite_lost_node": (*_NODE_LOSS, *_D_ROLLOUT),
+    "statefulset.update_within_max_unavailable": _S_UPDATE,
+    "statefulset.foreign_pod_never_touched": _S_OWNERSHIP,
+    "statefulset.rollout_completes_despite_foreign_pod": _S_OWNERSHIP,
+    "statefulset.orphans_adopted_after_recreate": _S_OWNERSHIP,
+    "statefulset.recreated_set_rolls_out": ("spec.template", "spec.replicas"),
+    "statefulset.recreated_set_finds_outdated_orphan": ("spec.template", "spec.selector"),
+    "statefulset.claims_kept_after_orphan_delete": _S_RETENTION,
+    "statefulset.at_most_one_pod_object_per_identity_across_recreate": _REPLICAS,
 }
 
 #: Where a property missing from :data:`PROPERTY_FIELDS` is anchored: its workload's rollout settings.
