@@ -174,3 +174,34 @@ def test_the_adjustment_keeps_the_users_node_faults_and_nodes() -> None:
     scope = lost_node(with_settings(TINY, {"nodes": "1", "faults": "node-failure"}))
     assert (scope.nodes, scope.faults, scope.min_ready_seconds) == (1, frozenset({"node-failure"}), 0)
     assert lost_node(PRESETS["small"]).faults == frozenset({"partition"}) and lost_node(PRESETS["small"]).nodes == 2
+
+
+# -- the compiled successor function (the explicit engine's) is the reference one on node scopes ----
+
+EVERY_NODE_FAULT = with_settings(
+    TINY,
+    {
+        "nodes": "1",
+        "faults": "partition,node-failure,node-delete,force-delete",
+        "out-of-service": "true",
+        "fault-budget": "2",
+    },
+)
+
+
+def test_compiled_successors_equal_the_reference_interpreters_and_fire_every_node_command() -> None:
+    """On an even sample of the reachable states of a scope with every node fault (the test of
+    tests/model/test_compiled_semantics.py, for the commands this item adds)."""
+    from kubecheck.checker.explicit.compile import compile_model
+    from kubecheck.model.kernel.schema import Schema
+
+    c = compile_model(MODEL, EVERY_NODE_FAULT)
+    schema = Schema(MODEL.state_cls, EVERY_NODE_FAULT)
+    states = c.reachable()
+    fired = set()
+    for flat in states[:: max(1, len(states) // 300)]:
+        expect = {(a.label, schema.flatten(t)) for a, t in successors(MODEL, EVERY_NODE_FAULT, schema.unflatten(flat))}
+        got = {(c.actions[a].label, t) for a, t in c.successors(flat)}
+        assert got == expect, f"successors differ at {schema.unflatten(flat)}"
+        fired.update(c.actions[a].name for a, _ in c.successors(flat))
+    assert set(cl.WORDS) <= fired
