@@ -274,7 +274,7 @@ def summary(results: Sequence[Result], elapsed: float, code: int) -> str:
             )
     meaning = EXIT_MEANING.get(code, "error")
     if code == EXIT_UNWITNESSED and not any(r.verdict is Verdict.UNREACHABLE for r in results):
-        meaning = "a property holds vacuously (strict)"
+        meaning = "a property holds vacuously: counted under --strict"
     explorations = {r.scope: r.stats for r in results}
     states = sum(s.states for s in explorations.values())
     return (

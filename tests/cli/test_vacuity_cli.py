@@ -120,3 +120,16 @@ def test_strict_fails_a_vacuous_row_in_junit_and_sarif_and_counts_it_in_the_exit
     counted = [r.result for r in _rows(zero_report).values() if zero_report.standing(r).counted]
     assert exit_code(counted) == EXIT_OK
     assert exit_code(counted, strict=True) == EXIT_UNWITNESSED
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="check MODEL refuses --strict until cli/check_command.py, check_model.py and options.py pass it to "
+    "exit_code (outside this change; the patch is in the issue 19 item 3 report)",
+)
+def test_strict_makes_a_vacuous_holds_exit_14_and_leaves_a_plain_one_at_0() -> None:
+    vacuous = kubecheck("check", "statefulset", ORDER, "--scope", "tiny", "--set", "replicas=0", "--strict")
+    assert vacuous.exit_code == EXIT_UNWITNESSED, vacuous.output
+    assert vacuous.stdout.rstrip().endswith("exit 14 (a property holds vacuously: counted under --strict)")
+    plain = kubecheck("check", "statefulset", ORDER, "--scope", "tiny", "--strict")
+    assert plain.exit_code == EXIT_OK, plain.output
