@@ -28,6 +28,7 @@ from kubecheck.cli import text
 from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.kernel.commands import Action
 
 #: Budgets and bookkeeping: spent or set by actions that the trace already names.
@@ -40,6 +41,7 @@ HIDDEN = (
     "faults_left",
     "claim_home",
     "orphan_deletes_left",
+    "recreates_left",
 )
 SET_FIELDS = (
     "replicas",
@@ -52,9 +54,14 @@ SET_FIELDS = (
     "set_orphaned",
 )
 POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost", "pod_owner")
-CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached", "pvc_set_lost")
-#: A pod's controller ref in words (kubecheck.model.controllers.ownership: OWNED, ORPHAN, FOREIGN).
-OWNER_WORDS = ("", "no controller (orphan)", "controlled by another controller")
+CLAIM_FIELDS = ("pvc", "pvc_pod_ref", "attached", "pvc_set_ref")
+#: A pod's controller ref in words (kubecheck.model.controllers.ownership: OWNED, ORPHAN, FOREIGN, PREVIOUS).
+OWNER_WORDS = (
+    "",
+    "no controller (orphan)",
+    "controlled by another controller",
+    "controlled by the deleted StatefulSet (old UID)",
+)
 NODE_FIELDS = ("node_state", "node_exists", "node_oos", "failure_state")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
 
@@ -224,7 +231,7 @@ class StatefulSetDescriber(PodTableDescriber):
             items += self._history(before, after)
         if "set_orphaned" in changed and after.set_orphaned:
             items.append("deleted with --cascade=orphan (the garbage collector removed its ownerReferences; pods stay)")
-        elif "set_orphaned" in changed:
+        elif "set_orphaned" in changed or ("set_deleted" in changed and not after.set_deleted):
             items.append("created again (a new object: same name, selector and spec; no status)")
         elif "set_deleted" in changed and after.set_deleted:
             items.append("deleted (deletionTimestamp set; the garbage collector removes its pods)")
@@ -275,6 +282,8 @@ class StatefulSetDescriber(PodTableDescriber):
                 f"adopted: ownerReference → statefulset/{self.scope.name} (controller)"
                 if not after.pod_owner[i]
                 else f"ownerReference to statefulset/{self.scope.name} removed: {OWNER_WORDS[after.pod_owner[i]]}"
+                if after.pod_owner[i] == ow.ORPHAN
+                else OWNER_WORDS[after.pod_owner[i]]
             )
         if p0 != p1:
             where = f" on {self.node(after.pod_node[i])}" if p0 < cl.CREATING <= p1 else ""
@@ -293,11 +302,14 @@ class StatefulSetDescriber(PodTableDescriber):
             items.append("created (Bound)" if after.pvc[i] else "deleted (garbage collector)")
             if after.pvc[i] and after.pod_phase[i] != cl.NONE and after.pod_owner[i]:
                 items.append(f"but pod {self.pod(i)} not created: the name is taken (AlreadyExists)")
-        if self._moved("pvc_set_lost", i, before, after, changed) and after.pvc[i]:
+        if self._moved("pvc_set_ref", i, before, after, changed) and after.pvc[i]:
             items.append(
-                f"ownerReference to statefulset/{self.scope.name} removed (orphaned)"
-                if after.pvc_set_lost[i]
-                else f"ownerReference → statefulset/{self.scope.name} (whenDeleted Delete)"
+                (
+                    f"ownerReference → statefulset/{self.scope.name} (whenDeleted Delete)",
+                    f"ownerReference to statefulset/{self.scope.name} removed (orphaned)",
+                    f"ownerReference names the deleted statefulset/{self.scope.name} (old UID): the garbage "
+                    "collector deletes the claim once no pod uses it",
+                )[after.pvc_set_ref[i]]
             )
         if self._moved("pvc_pod_ref", i, before, after, changed) and after.pvc[i]:
             items.append(

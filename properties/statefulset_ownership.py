@@ -39,8 +39,31 @@ from kubecheck.properties import statefulset as sp
 
 
 def _orphan_and_recreate(sc: StatefulSetScope) -> StatefulSetScope:
-    """One orphan deletion (and the re-creation it allows) at least."""
-    return attrs.evolve(sc, orphan_deletes=max(1, sc.orphan_deletes))
+    """One orphan deletion and one re-creation at least."""
+    return attrs.evolve(sc, orphan_deletes=max(1, sc.orphan_deletes), recreates=max(1, sc.recreates))
+
+
+def _any_delete_and_recreate(sc: StatefulSetScope) -> StatefulSetScope:
+    """As _orphan_and_recreate, and the set may be deleted in the background (then applied again) instead."""
+    return attrs.evolve(_orphan_and_recreate(sc), set_deletion=True)
+
+
+def _claims_across_recreate(orphan: bool):
+    """whenDeleted=Delete, whenScaled=Retain (a scale-down deletes no claim); deleted with --cascade=orphan or in
+    the background, then applied again."""
+
+    def adjust(sc: StatefulSetScope) -> StatefulSetScope:
+        return attrs.evolve(
+            sc,
+            when_deleted=su.DELETE,
+            when_scaled=su.RETAIN,
+            claims=True,
+            orphan_deletes=max(1, sc.orphan_deletes) if orphan else 0,
+            set_deletion=not orphan,
+            recreates=max(1, sc.recreates),
+        )
+
+    return adjust
 
 
 def _orphan_claims(sc: StatefulSetScope) -> StatefulSetScope:
@@ -61,13 +84,14 @@ def _foreign_pod(sc: StatefulSetScope) -> StatefulSetScope:
         pod_deletes=0,
         set_deletion=True,
         orphan_deletes=max(1, sc.orphan_deletes),
+        recreates=max(1, sc.recreates),
         replicas=max(2, sc.replicas),
     )
 
 
 def _foreign_pod_kept(sc: StatefulSetScope) -> StatefulSetScope:
     """As _foreign_pod without the set's deletions (a finished rollout is then the only end)."""
-    return attrs.evolve(_foreign_pod(sc), set_deletion=False, orphan_deletes=sc.orphan_deletes)
+    return attrs.evolve(_foreign_pod(sc), set_deletion=False, orphan_deletes=sc.orphan_deletes, recreates=sc.recreates)
 
 
 # -- predicates ----------------------------------------------------------------------------------
@@ -114,8 +138,8 @@ def no_live_orphan(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value
 
 
 def recreated(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    """The set was deleted with --cascade=orphan and applied again (and is not deleting)."""
-    return ops.and_(s.orphan_deletes_left < sc.orphan_deletes, ops.not_(s.set_deleted))
+    """The set was deleted and applied again (and is not deleting)."""
+    return ops.and_(s.recreates_left < sc.recreates, ops.not_(s.set_deleted))
 
 
 def rolled_out_or_gone(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
@@ -131,6 +155,24 @@ def orphaned_claims_kept(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t:
     """While the set is gone (orphan deletion), a claim that had only the set as owner is not deleted."""
     parts = [ops.implies(ops.and_(s.pvc[i], ops.not_(s.pvc_pod_ref[i])), t.pvc[i]) for i in _slots(s)]
     return ops.implies(s.set_orphaned, ops.and_(*parts))
+
+
+def in_range_claims_kept_while_set_exists(
+    ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState
+) -> Value:
+    """While the set exists (not deleting), a claim of an ordinal below spec.replicas is not deleted."""
+    live = ops.and_(ops.not_(s.set_deleted), ops.not_(t.set_deleted))
+    parts = [ops.implies(ops.and_(live, s.pvc[i], i < s.replicas, i < t.replicas), t.pvc[i]) for i in _slots(s)]
+    return ops.and_(*parts)
+
+
+def live_set_with_claim(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
+    """A step of a re-created set while an in-range claim exists (the trigger of the claim rows)."""
+    return ops.and_(
+        s.recreates_left < sc.recreates,
+        ops.not_(s.set_deleted),
+        ops.or_(*[ops.and_(s.pvc[i], i < s.replicas) for i in _slots(s)]),
+    )
 
 
 def orphaned_step(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, t: StatefulSetState) -> Value:
@@ -248,13 +290,45 @@ PROPERTIES = (
         name="statefulset.at_most_one_pod_object_per_identity_across_recreate",
         meaningful={},
         kind="step",
-        doc="across an orphan deletion and a re-creation, a pod <set>-i is created only where none exists (an "
-        "adopted orphan is never doubled)",
+        doc="across a deletion (background or --cascade=orphan) and a re-creation, a pod <set>-i is created only "
+        "where none exists (an adopted orphan is never doubled, the deleted set's pod never duplicated)",
         upstream="pod names are unique in a namespace (the API server answers AlreadyExists); the re-created set "
-        "adopts the orphan rather than creating a second one (ClaimPods)",
+        "adopts an orphan (ClaimPods) and waits while the deleted set's pod (another UID) is collected",
         predicate=sp.one_pod_object_per_identity,
-        adjust=_orphan_and_recreate,
-        assumes="the user may delete the set with --cascade=orphan once and apply it again",
+        adjust=_any_delete_and_recreate,
+        assumes="the user may delete the set (background, or --cascade=orphan) and apply it again",
         explain=_explain,
+    ),
+    Property(
+        name="statefulset.claims_kept_across_orphan_delete_and_recreate",
+        meaningful={},
+        kind="step",
+        doc="whenDeleted=Delete: deleting the set with --cascade=orphan and applying it again never costs an in-range "
+        "ordinal its claim while the set exists",
+        upstream="garbagecollector.go:orphanDependents removes the claims' ref to the set (nothing is left for the "
+        "collector to delete); stateful_set_utils.go:updateClaimOwnerRefForSetAndPod gives them the new set's",
+        predicate=in_range_claims_kept_while_set_exists,
+        adjust=_claims_across_recreate(True),
+        assumes="whenDeleted=Delete, whenScaled=Retain; the user may delete the set with --cascade=orphan and apply "
+        "it again",
+        explain=_explain,
+        trigger=Trigger(what="a step of a re-created set with an in-range claim", when=live_set_with_claim),
+    ),
+    Property(
+        name="statefulset.claims_kept_across_background_delete_and_recreate",
+        meaningful={},
+        kind="step",
+        doc="whenDeleted=Delete: deleting the set (kubectl delete sts) and applying it again before the garbage "
+        "collector is done never costs an in-range ordinal its claim while the new set exists (not guaranteed: "
+        "the claim is deleted under the new set, even after its pod used it; --cascade=orphan keeps it)",
+        upstream="not guaranteed: the claims keep the deleted set's controller ref (another UID); "
+        "stateful_set_utils.go:isClaimOwnerUpToDate leaves a stale ref alone (hasStaleOwnerRef), and the collector "
+        "deletes the claim once no pod uses it, although the new set's pod of that ordinal is about to use it",
+        predicate=in_range_claims_kept_while_set_exists,
+        adjust=_claims_across_recreate(False),
+        assumes="whenDeleted=Delete, whenScaled=Retain; the user may delete the set (kubectl delete sts) and apply it "
+        "again",
+        explain=_explain,
+        trigger=Trigger(what="a step of a re-created set with an in-range claim", when=live_set_with_claim),
     ),
 )

@@ -24,8 +24,9 @@ Kubernetes v1.35. Paraphrased from:
   another controller's ref) is left alone.
 
 The model names the controller of a pod by one small integer per ordinal (``OWNED`` by the set as
-it is now, ``ORPHAN``: no controller ref, ``FOREIGN``: another controller's ref — another UID,
-including a deleted incarnation of this set whose pods the collector has not reached). Every
+it is now, ``ORPHAN``: no controller ref, ``FOREIGN``: another controller's ref, ``PREVIOUS``: a ref
+to a deleted incarnation of this set — background deletion, then the manifest applied again
+before the collector deleted the pod; ClaimObject ignores it as another UID). Every
 function takes ``ops`` so the model's commands, its properties and the unit-test tables
 (tests/model/test_controller_ref_manager.py, ported from controller_ref_manager_test.go) evaluate
 the same code on ints and on z3 terms.
@@ -38,9 +39,18 @@ import attrs
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.kernel.ops import Ops, Value
 
-#: The controller of a pod: this StatefulSet (also the value of an empty slot), none, another controller.
-OWNED, ORPHAN, FOREIGN = 0, 1, 2
-OWNER_NAMES = ("owned by the StatefulSet", "an orphan (no controller ref)", "owned by another controller")
+#: The controller of a pod: this StatefulSet (also the value of an empty slot), none, another controller, a
+#: deleted incarnation of this StatefulSet (same name, another UID: background deletion, then applied again).
+OWNED, ORPHAN, FOREIGN, PREVIOUS = 0, 1, 2, 3
+OWNER_NAMES = (
+    "owned by the StatefulSet",
+    "an orphan (no controller ref)",
+    "owned by another controller",
+    "owned by the deleted StatefulSet (another UID)",
+)
+#: What a claim's ref to the set is (field pvc_set_ref): what the retention policy gives it (whenDeleted=Delete:
+#: a controller ref to the set as it is now), none (the collector orphaned it), a deleted incarnation's.
+SET_REF_POLICY, SET_REF_NONE, SET_REF_STALE = 0, 1, 2
 
 
 @attrs.frozen
@@ -82,6 +92,15 @@ def claim_object(
 def is_member_of(set_name: str, pod_name: str) -> bool:
     """isMemberOf: the pod's name is ``<set name>-<ordinal>`` (getParentName equals the set's name)."""
     return su.parse_ordinal(pod_name)[0] == set_name
+
+
+def previous_incarnation(ops: Ops, owner: Value, exists: Value) -> Value:
+    """A pod of a set deleted in the background, seen by the set applied again: its ref names the old UID.
+
+    Example: OWNED -> PREVIOUS (ignored by ClaimObject, still a dependent the collector deletes); ORPHAN,
+    FOREIGN unchanged.
+    """
+    return ops.ite(ops.and_(exists, owner == OWNED), PREVIOUS, owner)
 
 
 def orphan_dependent(ops: Ops, owner: Value, exists: Value) -> Value:

@@ -40,9 +40,14 @@ Upstream files and functions modelled (paraphrased):
   empty and ``CreateStatefulPod`` creates the claim, then fails on the taken name (AlreadyExists:
   the sync returns the error). ``user.delete_statefulset_orphan`` is ``kubectl delete sts
   --cascade=orphan`` with the garbage collector's ``orphanDependents`` (refs to the set leave its
-  pods and, under whenDeleted=Delete, its claims: ``pvc_set_lost``); ``user.recreate_statefulset``
+  pods and, under whenDeleted=Delete, its claims: ``pvc_set_ref``); ``user.recreate_statefulset``
   applies the same manifest again (a new object without status, so the update revision is the
-  current one and older adopted pods are outdated). ControllerRevisions are orphaned and adopted
+  current one and older adopted pods are outdated). After a background deletion
+  (``user.delete_statefulset``) the set is re-created while the collector still deletes its
+  predecessor's pods and claims: their refs name the old UID (``PREVIOUS`` pods, stale claim
+  refs), which ``ClaimObject`` and ``isClaimOwnerUpToDate`` leave alone, and the collector deletes
+  a claim whose only owner is gone as soon as no pod uses it — also after the new set's pod has
+  come and gone. ControllerRevisions are orphaned and adopted
   back the same way (``adoptOrphanRevisions``), so ``rev_number`` does not change. The pure
   parts are :mod:`kubecheck.model.controllers.ownership`.
 * The cluster (nodes, scheduler, kubelet, PodGC, faults) is :mod:`...cluster`; volumes and the
@@ -168,7 +173,8 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         pod_owner=tuple(ow.FOREIGN if f else ow.OWNED for f in foreign),
         set_orphaned=False,
         orphan_deletes_left=sc.orphan_deletes,
-        pvc_set_lost=(False,) * n,
+        recreates_left=sc.recreates,
+        pvc_set_ref=(ow.SET_REF_POLICY,) * n,
     )
 
 
@@ -370,10 +376,9 @@ def _delete_set_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
 
 
 def _gc_pod_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
-    if sc.ownership:  # only the set's dependents: an orphan or another controller's pod is not one
-        return ops.and_(
-            s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]), s.pod_owner[pod] == ow.OWNED
-        )
+    if sc.ownership:  # only dependents of a deleted set: not an orphan, nor another controller's pod
+        dependent = ops.or_(ops.and_(s.set_deleted, s.pod_owner[pod] == ow.OWNED), s.pod_owner[pod] == ow.PREVIOUS)
+        return ops.and_(dependent, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
     return ops.and_(s.set_deleted, cl.exists(s, pod), ops.not_(s.pod_terminating[pod]))
 
 
@@ -383,18 +388,24 @@ def _gc_pod_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> 
 
 def _gc_claim_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int) -> Value:
     set_ref = sc.when_deleted == su.DELETE
-    if sc.ownership:  # orphanDependents removed the claim's ref to the set
-        set_ref = ops.and_(set_ref, ops.not_(s.pvc_set_lost[claim]))
-    owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, set_ref))
+    if sc.ownership:  # orphanDependents removed the claim's ref to the set; a stale ref's owner is gone
+        set_ref = ops.and_(set_ref, s.pvc_set_ref[claim] == ow.SET_REF_POLICY)
+        owner_gone = ops.or_(
+            s.pvc_pod_ref[claim], ops.and_(s.set_deleted, set_ref), s.pvc_set_ref[claim] == ow.SET_REF_STALE
+        )
+    else:
+        owner_gone = ops.or_(s.pvc_pod_ref[claim], ops.and_(s.set_deleted, set_ref))
     detached = ops.not_(ops.or_(*[vol.is_attached(s, sc.nodes, claim, n) for n in range(sc.nodes)]))
     return ops.and_(s.pvc[claim], s.pod_phase[claim] == cl.NONE, detached, owner_gone)
 
 
 def _gc_claim_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, claim: int) -> dict:
+    refs = {"pvc_set_ref": _set(s.pvc_set_ref, claim, ow.SET_REF_POLICY)} if sc.ownership else {}
     return {
         "pvc": _set(s.pvc, claim, False),
         "pvc_pod_ref": _set(s.pvc_pod_ref, claim, False),
         "claim_home": _set(s.claim_home, claim, 0),
+        **refs,
     }
 
 
@@ -415,31 +426,52 @@ def _orphan_delete_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dic
     """
     n = len(s.pod_phase)
     owners = tuple(ow.orphan_dependent(ops, s.pod_owner[i], cl.exists(s, i)) for i in range(n))
-    if sc.when_deleted == su.DELETE:  # the claims' controller ref to the set goes too (a ref to a pod stays)
-        lost = tuple(ops.or_(s.pvc_set_lost[i], ops.and_(s.pvc[i], ops.not_(s.pvc_pod_ref[i]))) for i in range(n))
-    else:
-        lost = s.pvc_set_lost
     return {
         "set_deleted": True,
         "set_orphaned": True,
         "orphan_deletes_left": s.orphan_deletes_left - 1,
         "pod_owner": owners,
-        "pvc_set_lost": lost,
+        "pvc_set_ref": _claims_lose_set_ref(ops, sc, s, ow.SET_REF_NONE),
     }
 
 
+def _claims_lose_set_ref(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, to: int) -> tuple:
+    """Under whenDeleted=Delete, the claims whose ref to the set is the policy's (not replaced by a pod ref) get
+    ``to``: none (orphanDependents) or stale (the set they name was deleted and applied again)."""
+    if sc.when_deleted != su.DELETE:
+        return s.pvc_set_ref
+    n = len(s.pod_phase)
+    has = [ops.and_(s.pvc[i], s.pvc_set_ref[i] == ow.SET_REF_POLICY, ops.not_(s.pvc_pod_ref[i])) for i in range(n)]
+    return tuple(ops.ite(has[i], to, s.pvc_set_ref[i]) for i in range(n))
+
+
 def _recreate_g(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    return s.set_orphaned
+    """The set object is gone: deleted with --cascade=orphan (the collector finished), or in the background
+    (the object goes at once; the collector deletes its dependents afterwards)."""
+    return ops.and_(s.recreates_left > 0, s.set_deleted)
 
 
 def _recreate_e(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
-    """kubectl apply of the same manifest: a new object (new UID, no status) with the same name, selector and spec."""
+    """kubectl apply of the same manifest: a new object (new UID, no status) with the same name, selector and spec.
+
+    After a background deletion the old set's pods and claims still name the old UID.
+    """
+    n = len(s.pod_phase)
+    background = ops.not_(s.set_orphaned)
+    owners = tuple(
+        ops.ite(background, ow.previous_incarnation(ops, s.pod_owner[i], cl.exists(s, i)), s.pod_owner[i])
+        for i in range(n)
+    )
+    stale = _claims_lose_set_ref(ops, sc, s, ow.SET_REF_STALE)
     return {
         "set_deleted": False,
         "set_orphaned": False,
+        "recreates_left": s.recreates_left - 1,
         "status_written": False,
         "current_rev": 0,
         "update_rev": 0,
+        "pod_owner": owners,
+        "pvc_set_ref": tuple(ops.ite(background, stale[i], s.pvc_set_ref[i]) for i in range(n)),
     }
 
 
@@ -594,7 +626,7 @@ COMMANDS = (
             _recreate_e,
             "kubectl apply of the deleted set's manifest: a new StatefulSet with the same name, selector and spec",
             kind="user",
-            enabled_in=lambda sc: sc.orphan_deletes > 0,
+            enabled_in=lambda sc: sc.recreates > 0,
         ),
         Command(
             "user.delete_statefulset",

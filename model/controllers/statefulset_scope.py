@@ -23,10 +23,11 @@ properties use it to show a rolling update that waits for ever (website: "Forced
 It is now a name for ``failure=never-ready failing-revision=update``: the failure modes
 (``failure``, ``failing-revision``, ``failing-ordinal``, ``failure-onset``, ``failure-repair``;
 all off in every preset) are the cluster layer's, :mod:`kubecheck.model.controllers.failures`.
-``orphan-deletes`` and ``foreign-pod`` (off in every preset, so the pinned counts are unchanged)
-switch owner references on (:mod:`kubecheck.model.controllers.ownership`): ``kubectl delete sts
---cascade=orphan``, re-creating the set (it adopts the orphans), and a pod of another controller
-that holds one ordinal's name.
+``orphan-deletes``, ``recreates`` and ``foreign-pod`` (off in every preset, so the pinned counts
+are unchanged) switch owner references on (:mod:`kubecheck.model.controllers.ownership`):
+``kubectl delete sts --cascade=orphan``, applying a deleted set again (it adopts orphans, and
+ignores the pods of its deleted incarnation, which the garbage collector deletes), and a pod of
+another controller that holds one ordinal's name.
 ``forced-rollback`` puts the operator's documented manual delete into the scenario;
 ``out-of-service`` lets the administrator taint a shut-down node (non-graceful node shutdown).
 """
@@ -210,6 +211,13 @@ class StatefulSetScope:
         parse_int(0, 2),
         0,
     )
+    recreates: int = param(
+        "recreates",
+        "times the user may apply a deleted StatefulSet's manifest again (after kubectl delete sts, with or "
+        "without --cascade=orphan)",
+        parse_int(0, 2),
+        0,
+    )
     foreign_pod: int = param(
         "foreign-pod",
         "an ordinal index whose pod name is taken from the start by a pod another controller owns (-1: none)",
@@ -249,6 +257,11 @@ class StatefulSetScope:
                 f"failing-revision=update), got true with failure={self.failure}"
             )
         fm.validate(self)
+        if self.recreates and not (self.orphan_deletes or self.set_deletion):
+            raise ScopeError(
+                f"recreates: expected 0 when the set is never deleted (set-deletion=false, orphan-deletes=0), "
+                f"got {self.recreates}"
+            )
         if self.foreign_pod >= self.ordinals:
             raise ScopeError(
                 f"foreign-pod: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
@@ -274,8 +287,8 @@ class StatefulSetScope:
 
     @property
     def ownership(self) -> bool:
-        """Owner references are modelled (orphan deletion and re-creation, or a foreign pod); off in every preset."""
-        return self.orphan_deletes > 0 or self.foreign_pod >= 0
+        """Owner references are modelled (orphan deletion, re-creation, a foreign pod); off in every preset."""
+        return self.orphan_deletes > 0 or self.recreates > 0 or self.foreign_pod >= 0
 
     @property
     def templates(self) -> int:

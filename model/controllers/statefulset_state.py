@@ -28,7 +28,11 @@ def _rev_hi(sc: StatefulSetScope) -> int:
 
 
 def _owner_hi(sc: StatefulSetScope) -> int:
-    return ow.FOREIGN if sc.ownership else ow.OWNED
+    return ow.PREVIOUS if sc.ownership else ow.OWNED
+
+
+def _set_ref_hi(sc: StatefulSetScope) -> int:
+    return ow.SET_REF_STALE if sc.ownership else ow.SET_REF_POLICY
 
 
 @attrs.frozen
@@ -71,14 +75,17 @@ class StatefulSetState:
     pod_owner: tuple = tuple_field(
         int_field(0, _owner_hi),
         length=_n,
-        doc="the pod's controller ref: 0 this StatefulSet (or no pod), 1 none (an orphan), 2 another controller",
+        doc="the pod's controller ref: 0 this StatefulSet (or no pod), 1 none (an orphan), 2 another controller, "
+        "3 a deleted incarnation of this StatefulSet",
     )
     set_orphaned: bool = bool_field(doc="the set was deleted with --cascade=orphan and is not re-created yet")
     orphan_deletes_left: int = int_field(
         0, lambda sc: sc.orphan_deletes, doc="kubectl delete sts --cascade=orphan commands left"
     )
-    pvc_set_lost: tuple = tuple_field(
-        bool_field(),
+    recreates_left: int = int_field(0, lambda sc: sc.recreates, doc="re-applications of a deleted set left")
+    pvc_set_ref: tuple = tuple_field(
+        int_field(0, _set_ref_hi),
         length=_n,
-        doc="whenDeleted=Delete: the claim lost its ref to the set (orphaned) and the set has not restored it",
+        doc="the claim's ref to the set: 0 as the retention policy gives it, 1 none (orphaned, not restored yet), "
+        "2 a deleted incarnation's (stale)",
     )

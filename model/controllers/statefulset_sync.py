@@ -131,6 +131,10 @@ class Plan:
             updates_reached = after_replicas
         if not sc.claims:
             unref, mark = [False] * n, [False] * n
+        elif sc.ownership:  # isClaimOwnerUpToDate: a claim with a stale ref (a deleted incarnation's) is left alone
+            keep = [s.pvc_set_ref[i] != ow.SET_REF_STALE for i in range(n)]
+            unref = [ops.and_(u, k) for u, k in zip(unref, keep, strict=True)]
+            mark = [ops.and_(m, k) for m, k in zip(mark, keep, strict=True)]
         restore: list[Value] = [False] * n
         if sc.ownership and sc.claims and sc.when_deleted == su.DELETE:
             # isClaimOwnerUpToDate/updateClaimOwnerRefForSetAndPod where the scan reaches a pod (and
@@ -141,7 +145,8 @@ class Plan:
                 up = ow.is_claim_owner_up_to_date(ops, sc.when_scaled, sc.when_deleted, *refs)
                 new_set, _ = ow.update_claim_owner_refs(ops, sc.when_scaled, sc.when_deleted, *refs)
                 reached = ops.or_(fix[i], ops.and_(create[i], ops.not_(taken[i])))
-                restore[i] = ops.and_(s.pvc_set_lost[i], reached, ops.not_(up), new_set == ow.CONTROLLER_REF)
+                lost = s.pvc_set_ref[i] == ow.SET_REF_NONE
+                restore[i] = ops.and_(lost, reached, ops.not_(up), new_set == ow.CONTROLLER_REF)
         self.restore = restore
         self.create, self.unref, self.mark, self.del_condemned = create, unref, mark, del_c
         self.del_failed = del_f
@@ -183,14 +188,13 @@ class Plan:
         ops, sc, s = self.ops, self.sc, self.s
         folded = ops.and_(
             sc.when_deleted == su.DELETE,
-            ops.not_(s.pvc_set_lost[i]),
+            s.pvc_set_ref[i] == ow.SET_REF_POLICY,
             ops.not_(ops.and_(sc.when_scaled == su.DELETE, s.pvc_pod_ref[i])),
         )
-        return (
-            ops.not_(self.in_range[i]),
-            ops.ite(folded, ow.CONTROLLER_REF, ow.NO_REF),
-            ops.ite(s.pvc_pod_ref[i], ow.CONTROLLER_REF, ow.NO_REF),
+        set_ref = ops.ite(
+            s.pvc_set_ref[i] == ow.SET_REF_STALE, ow.STALE_REF, ops.ite(folded, ow.CONTROLLER_REF, ow.NO_REF)
         )
+        return (ops.not_(self.in_range[i]), set_ref, ops.ite(s.pvc_pod_ref[i], ow.CONTROLLER_REF, ow.NO_REF))
 
     def _history(self, ex: list) -> tuple[list, list]:
         """getStatefulSetRevisions, then truncateHistory with the revisions as they were listed."""
@@ -284,9 +288,10 @@ class Plan:
         if self.sc.ownership:
             owners = {
                 "pod_owner": tuple(ops.ite(self.adopt[i], ow.OWNED, s.pod_owner[i]) for i in range(n)),
-                # a whenScaled=Delete pod ref replaces the set ref: the claim is then canonical with no lost flag
-                "pvc_set_lost": tuple(
-                    ops.and_(s.pvc_set_lost[i], ops.not_(self.restore[i]), ops.not_(self.mark[i])) for i in range(n)
+                # a whenScaled=Delete pod ref replaces the set ref: the claim is then canonical (the policy's refs)
+                "pvc_set_ref": tuple(
+                    ops.ite(ops.or_(self.restore[i], self.mark[i]), ow.SET_REF_POLICY, s.pvc_set_ref[i])
+                    for i in range(n)
                 ),
             }
         return {

@@ -30,14 +30,15 @@ from kubecheck.properties import statefulset_ownership as so
 
 H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
 EXPECTED = {  # name -> {preset: (verdict, states)}
-    "foreign_pod_never_touched": {"tiny": (H, 2520), "small": (H, 15372)},
+    "foreign_pod_never_touched": {"tiny": (H, 6968), "small": (H, 47808)},
     "rollout_completes_despite_foreign_pod": {"tiny": (V, 232), "small": (V, 1404)},
     "orphans_adopted_after_recreate": {"tiny": (H, 883), "small": (H, 7444)},
     "recreated_set_rolls_out": {"tiny": (H, 883), "small": (H, 7444)},
-    # checked with the rows of the same scope in one search, so its count is theirs (alone: 50 and 53 states)
-    "recreated_set_finds_outdated_orphan": {"tiny": (W, 883), "small": (W, 7444)},
+    "recreated_set_finds_outdated_orphan": {"tiny": (W, 39), "small": (W, 53)},
     "claims_kept_after_orphan_delete": {"tiny": (H, 1078), "small": (H, 8696)},
-    "at_most_one_pod_object_per_identity_across_recreate": {"tiny": (H, 883), "small": (H, 7444)},
+    "at_most_one_pod_object_per_identity_across_recreate": {"tiny": (H, 9803), "small": (H, 112260)},
+    "claims_kept_across_orphan_delete_and_recreate": {"tiny": (H, 1078), "small": (H, 8014)},
+    "claims_kept_across_background_delete_and_recreate": {"tiny": (V, 95), "small": (V, 131)},
 }
 MODEL = st.MODEL
 TINY = MODEL.presets["tiny"]
@@ -72,8 +73,9 @@ def test_fields_are_constant_when_ownership_is_off(preset: str) -> None:
     assert not sc.ownership
     for state, _, nxt in steps(MODEL, sc):
         for s in (state, nxt):
-            assert set(s.pod_owner) == {ow.OWNED} and not s.set_orphaned and not any(s.pvc_set_lost)
-            assert s.orphan_deletes_left == 0
+            assert set(s.pod_owner) == {ow.OWNED} and not s.set_orphaned
+            assert set(s.pvc_set_ref) == {ow.SET_REF_POLICY}
+            assert s.orphan_deletes_left == 0 and s.recreates_left == 0
     names = {c.name for c in MODEL.commands if c.enabled_in is None or c.enabled_in(sc)}
     assert not names & {
         "statefulset-controller.adopt_orphan_pods",
@@ -85,7 +87,7 @@ def test_fields_are_constant_when_ownership_is_off(preset: str) -> None:
 # -- orphan deletion and re-creation ----------------------------------------------------------------
 
 
-ORPHANS = attrs.evolve(TINY, orphan_deletes=1)
+ORPHANS = attrs.evolve(TINY, orphan_deletes=1, recreates=1)
 
 
 def test_orphan_delete_leaves_pods_running_without_a_controller() -> None:
@@ -146,15 +148,15 @@ def _successors(sc, state):
 def test_orphaned_claims_keep_whendeleted_delete_claims_and_the_new_set_restores_the_ref() -> None:
     sc = attrs.evolve(ORPHANS, when_deleted=su.DELETE)
     _, orphaned = first_step(MODEL, sc, "user.delete_statefulset_orphan", when=lambda s: s.pvc[0])
-    assert orphaned.pvc_set_lost[0]
+    assert orphaned.pvc_set_ref[0] == ow.SET_REF_NONE
     assert "garbage-collector.delete_claim" not in {a.command.name for a in enabled(MODEL, sc, orphaned)}
     _, after = first_step(
         MODEL,
         sc,
         "statefulset-controller.update_claim_owner_refs",
-        when=lambda s: s.pvc_set_lost[0] and not s.set_deleted,
+        when=lambda s: s.pvc_set_ref[0] == ow.SET_REF_NONE and not s.set_deleted,
     )
-    assert not after.pvc_set_lost[0]
+    assert after.pvc_set_ref[0] == ow.SET_REF_POLICY
 
 
 # -- a pod of another controller --------------------------------------------------------------------
@@ -193,6 +195,48 @@ def test_parallel_slow_start_stops_after_the_batch_with_a_taken_name(foreign: in
     assert made == created
 
 
-def test_bad_scope_names_the_field() -> None:
-    with pytest.raises(ScopeError, match="foreign-pod: expected -1 or an index below 2"):
-        attrs.evolve(TINY, foreign_pod=2).validate()
+# -- background deletion, then applied again ---------------------------------------------------------
+
+BACKGROUND = attrs.evolve(TINY, set_deletion=True, recreates=1, when_deleted=su.DELETE)
+
+
+def test_recreated_set_ignores_the_deleted_sets_pods_which_the_collector_deletes() -> None:
+    """ClaimObject: a controller ref with another UID is not ours; the collector still deletes the old set's pods."""
+    _, after = first_step(MODEL, BACKGROUND, "user.recreate_statefulset", when=lambda s: s.pod_phase[0] == cl.AVAILABLE)
+    assert after.pod_owner[0] == ow.PREVIOUS and after.pvc_set_ref[0] == ow.SET_REF_STALE
+    names = {a.command.name: a for a in enabled(MODEL, BACKGROUND, after)}
+    assert "statefulset-controller.adopt_orphan_pods" not in names
+    assert names["garbage-collector.delete_pod"].kwargs["pod"] == 0
+    for _, nxt in _successors(BACKGROUND, after):
+        assert nxt.pod_owner[0] in (ow.PREVIOUS, ow.OWNED) and (nxt.pod_owner[0] == ow.PREVIOUS or not nxt.pod_phase[0])
+
+
+def test_stale_claim_ref_is_left_alone_and_collected_under_the_new_set() -> None:
+    """isClaimOwnerUpToDate: a stale ref is up to date for the new set (CreateStatefulPod's retention update leaves
+    it); the collector deletes the claim once no pod uses it, the new set existing or not."""
+    _, created = first_step(
+        MODEL,
+        BACKGROUND,
+        "statefulset-controller.create_pod",
+        when=lambda s: not s.set_deleted and s.pvc_set_ref[0] == ow.SET_REF_STALE and s.pvc[0],
+    )
+    assert created.pod_phase[0] == cl.UNSCHEDULED and created.pvc_set_ref[0] == ow.SET_REF_STALE
+    before, after = first_step(
+        MODEL,
+        BACKGROUND,
+        "garbage-collector.delete_claim",
+        when=lambda s: not s.set_deleted and s.pvc_set_ref[0] == ow.SET_REF_STALE,
+    )
+    assert before.pvc[0] and not after.pvc[0] and after.pvc_set_ref[0] == ow.SET_REF_POLICY
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"foreign_pod": 2}, "foreign-pod: expected -1 or an index below 2"),
+        ({"recreates": 1}, "recreates: expected 0 when the set is never deleted"),
+    ],
+)
+def test_bad_scope_names_the_field(settings: dict, message: str) -> None:
+    with pytest.raises(ScopeError, match=message):
+        attrs.evolve(TINY, **settings).validate()
