@@ -156,11 +156,14 @@ def test_liveness_is_not_decided_for_every_replica_count() -> None:
 
 
 def test_auto_with_for_all_replicas_proves_for_every_replica_count_and_says_so() -> None:
-    task = Task(MODEL, TINY, [BY_NAME["pods_created_in_ordinal_order"]], engine="auto", for_all=("replicas",))
-    [result] = run.check(task)
-    assert (result.verdict, result.engine) == (Verdict.PROVED, "ordinal")
-    assert result.claim is not None and result.claim.kind == ALL_VALUES
-    assert result.claim.text() == "all replicas 1.."
+    props = [BY_NAME["pods_created_in_ordinal_order"], BY_NAME["pods_removed_in_reverse_order"]]
+    created, removed = run.check(Task(MODEL, TINY, props, engine="auto", for_all=("replicas",)))
+    for result in (created, removed):
+        assert (result.verdict, result.engine) == (Verdict.PROVED, "ordinal")
+        assert result.claim is not None and result.claim.kind == ALL_VALUES
+        assert result.claim.text() == "all replicas 1.."
+    # its adjustment derives the scale target from replicas; the reading covers every target: nothing held
+    assert removed.claim.held == ()
 
 
 def test_kind_with_for_all_replicas_still_refuses() -> None:
