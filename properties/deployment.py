@@ -472,6 +472,71 @@ def _explain_scale_down(sc: DeploymentScope, s: DeploymentState) -> str:
     return f"ReplicaSet spec.replicas after the step: {', '.join(sizes)}"
 
 
+#: Phases of an active pod that is not Ready (ActivePodsWithRanks puts them before Ready ones).
+_NOT_READY = ("unscheduled", "pending", "running")
+
+
+def _ready_count(s: DeploymentState, t: int) -> Value:
+    return d.in_phase(s, "ready", t) + d.in_phase(s, "available", t)
+
+
+def not_ready_pods_deleted_first(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """A step that deletes a Ready pod of a ReplicaSet (Ready count down, Terminating up, no fault paid)
+    leaves that ReplicaSet no active pod that is not Ready."""
+    return ops.and_(
+        *[
+            ops.implies(
+                ops.and_(
+                    s.faults_left == t.faults_left,
+                    d.in_phase(t, "terminating", i) > d.in_phase(s, "terminating", i),
+                    _ready_count(t, i) < _ready_count(s, i),
+                ),
+                ops.sum_(d.in_phase(t, phase, i) for phase in _NOT_READY) == 0,
+            )
+            for i in range(len(s.rs_exists))
+        ]
+    )
+
+
+def _explain_deletion(sc: DeploymentScope, s: DeploymentState) -> str:
+    rows = [
+        f"{_rs_name(sc, t)}: {', '.join(f'{p} {d.in_phase(s, p, t)}' for p in (*_NOT_READY, 'ready', 'available'))}"
+        for t in range(len(s.rs_exists))
+        if s.rs_exists[t]
+    ]
+    return "; ".join(rows)
+
+
+def _recreate(sc: DeploymentScope) -> Value:
+    return attrs.evolve(sc, strategy=du.RECREATE, edits=max(1, sc.edits))
+
+
+#: Phases of a pod whose containers may run (a terminating pod's until the kubelet stops them).
+_STARTED = ("running", "ready", "available", "terminating")
+
+
+def one_revision_running(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """Pods of at most one pod template have containers that may run (started or terminating)."""
+    values = sorted({sc.template_value(u) for u in range(len(s.rs_exists))})
+    has = [
+        ops.sum_(
+            d.in_phase(s, phase, u) for u in range(len(s.rs_exists)) if sc.template_value(u) == v for phase in _STARTED
+        )
+        > 0
+        for v in values
+    ]
+    return ops.and_(*[ops.not_(ops.and_(has[a], has[b])) for a in range(len(has)) for b in range(a + 1, len(has))])
+
+
+def _explain_revisions_running(sc: DeploymentScope, s: DeploymentState) -> str:
+    rows = [
+        f"{_rs_name(sc, t)}: {sum(d.in_phase(s, p, t) for p in _STARTED)} started or terminating"
+        for t in range(len(s.rs_exists))
+        if s.rs_exists[t] or d.in_phase(s, "terminating", t)
+    ]
+    return "; ".join(rows)
+
+
 PROPERTIES = (
     Property(
         name="deployment.replicas_within_surge",
@@ -820,5 +885,31 @@ PROPERTIES = (
         assumes="RollingUpdate; steps that keep the spec (user scales, edits, pauses and scaling events' "
         "proportional scaling are not constrained)",
         explain=_explain_scale_down,
+    ),
+    Property(
+        name="deployment.replicaset_deletes_not_ready_pods_first",
+        kind="step",
+        meaningful={"max-unavailable": "1", "faults": "crash"},
+        doc="a ReplicaSet deletes a Ready pod only when none of its active pods is unscheduled, Pending or "
+        "Running but not Ready",
+        upstream="replica_set.go:getPodsToDelete sorts by controller_utils.go:ActivePodsWithRanks.Less "
+        "(unassigned < assigned, Pending < Running, not Ready < Ready before deletion cost and rank) and deletes "
+        "the first ones",
+        predicate=not_ready_pods_deleted_first,
+        explain=_explain_deletion,
+    ),
+    Property(
+        name="deployment.recreate_runs_one_revision_at_a_time",
+        kind="always",
+        meaningful={"edits": "2", "rollbacks": "1", "faults": "evict"},
+        doc="Recreate: containers of two pod templates never run at once (old pods, terminating ones included, are "
+        "gone before a new one starts)",
+        upstream="recreate.go:rolloutRecreate (scale every old ReplicaSet to 0, wait while oldPodsRunning: any "
+        "pod of an old ReplicaSet not Succeeded or Failed, terminating ones included, then scale the new one up); "
+        "documented: 'all existing Pods are killed before new ones are created'",
+        predicate=one_revision_running,
+        adjust=_recreate,
+        assumes="Recreate; at least one template edit",
+        explain=_explain_revisions_running,
     ),
 )

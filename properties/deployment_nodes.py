@@ -102,6 +102,7 @@ def _explain_nodes(sc: DeploymentScope, s: DeploymentState) -> str:
 PROPERTIES = (
     Property(
         name="deployment.availability_floor_under_node_failure",
+        meaningful={"max-unavailable": "1"},
         kind="always",
         doc="available pods never drop below replicas - maxUnavailable, even when a node is lost mid-rollout",
         upstream="not guaranteed: maxUnavailable bounds only the controller's own scale-downs "
@@ -114,6 +115,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.surge_bound_under_node_failure",
+        meaningful={},
         kind="always",
         doc="Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge when a node is lost: the lost pods are not "
         "replaced beyond the surge while they are active, and an evicted one is replaced within its ReplicaSet",
@@ -126,6 +128,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.no_ready_pod_on_lost_node",
+        meaningful={"nodes": "2", "faults": "node-failure"},
         kind="always",
         doc="no pod on a node that is not Ready counts as Ready or available (a Service stops sending it traffic)",
         upstream="node_lifecycle_controller.go marks the pods of a node whose Ready condition is Unknown not Ready "
@@ -137,6 +140,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.pod_stranded_on_lost_node",
+        meaningful={},
         kind="sometimes",
         doc="mid-rollout, a pod is stuck Terminating on a lost node while the Deployment serves from the other one",
         upstream="taint_eviction.go deletes the pods of a node tainted node.kubernetes.io/unreachable:NoExecute after "
@@ -149,6 +153,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_completes_despite_lost_node",
+        meaningful={},
         kind="leads_to",
         doc="a rollout in progress eventually completes (or the user pauses it) although a node is lost and never "
         "returns: its pods are evicted and replaced on another node",
