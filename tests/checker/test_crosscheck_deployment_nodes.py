@@ -38,3 +38,35 @@ def test_bmc_first_depth_equals_bfs_depth(name: str) -> None:
 @pytest.mark.parametrize("name", SAFETY)
 def test_pdr_agrees_with_explicit_search(name: str) -> None:
     check_pdr(WORKLOAD, "tiny", name)
+
+
+# -- liveness: the rollout despite a lost node, explicit fair cycles vs BMC lassos ------------------------
+
+from liveness_crosscheck import check_lasso_agrees  # noqa: E402
+
+from kubecheck.checker.explicit import fair_cycles  # noqa: E402
+from kubecheck.checker.result import Verdict  # noqa: E402
+from kubecheck.checker.symbolic import lasso  # noqa: E402
+from kubecheck.checker.symbolic.encoder import Encoder  # noqa: E402
+from kubecheck.checker.task import Task  # noqa: E402
+from kubecheck.model.kernel.scopes import with_settings  # noqa: E402
+from kubecheck.properties import catalog  # noqa: E402
+
+LIVENESS = "rollout_completes_despite_lost_node"
+
+
+def test_on_two_nodes_no_lasso_where_fair_cycle_search_finds_none() -> None:
+    check_lasso_agrees(WORKLOAD, "tiny", LIVENESS, "HOLDS", depth=5)
+
+
+def test_on_one_node_the_lasso_is_the_fair_cycle_searchs() -> None:
+    """One node that never returns: both engines find the rollout waiting for ever, in as many steps."""
+    model = catalog.model(WORKLOAD)
+    [prop] = catalog.properties(WORKLOAD, [LIVENESS])
+    scope = prop.adjust(with_settings(model.presets["tiny"], {"nodes": "1", "faults": "partition"}))
+    [ex] = fair_cycles.check(Task(model, scope, [prop]))
+    assert ex.verdict is Verdict.VIOLATED
+    sym = lasso.decide(Encoder(model, scope), prop, max_depth=len(ex.trace.steps) + 1, timeout=300)
+    assert sym.verdict is Verdict.VIOLATED, sym.note
+    assert len(sym.trace.steps) == len(ex.trace.steps)
+    assert lasso.check_lasso(model, scope, prop, sym.trace) == ""
