@@ -19,6 +19,8 @@ from reach import first_step, steps
 
 from kubecheck.checker import run
 from kubecheck.checker.task import Task
+from kubecheck.cli import trace_text
+from kubecheck.cli.describe_statefulset import StatefulSetDescriber
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import statefulset as st
@@ -240,3 +242,35 @@ def test_stale_claim_ref_is_left_alone_and_collected_under_the_new_set() -> None
 def test_bad_scope_names_the_field(settings: dict, message: str) -> None:
     with pytest.raises(ScopeError, match=message):
         attrs.evolve(TINY, **settings).validate()
+
+
+# -- trace words (cli/describe_statefulset.py) --------------------------------------------------------
+
+
+def _words(name: str) -> str:
+    return "\n".join(trace_text.steps(results("tiny")[name].trace))
+
+
+def test_witness_trace_says_orphaned_and_created_again() -> None:
+    words = _words("recreated_set_finds_outdated_orphan")
+    assert "statefulset/web deleted with --cascade=orphan" in words
+    assert "pod/web-0 ownerReference to statefulset/web removed: no controller (orphan)" in words
+    assert "statefulset/web created again (a new object" in words
+
+
+def test_foreign_pod_trace_says_the_name_is_taken() -> None:
+    words = _words("rollout_completes_despite_foreign_pod")
+    assert "pvc/data-web-1 created (Bound), but pod web-1 not created: the name is taken (AlreadyExists)" in words
+
+
+def test_background_recreate_trace_names_the_stale_claim_ref() -> None:
+    words = _words("claims_kept_across_background_delete_and_recreate")
+    assert "ownerReference names the deleted statefulset/web (old UID)" in words
+    assert "pvc/data-web-0 deleted (garbage collector)" in words
+
+
+def test_adoption_is_described() -> None:
+    before, after = first_step(MODEL, ORPHANS, "statefulset-controller.adopt_orphan_pods")
+    changed = {f: (getattr(before, f), getattr(after, f)) for f in ("pod_owner",)}
+    lines = StatefulSetDescriber(MODEL, ORPHANS).changes(before, after, changed)
+    assert any("adopted: ownerReference → statefulset/web (controller)" in line for line in lines), lines
