@@ -281,6 +281,10 @@ def footer(report: ManifestReport, groups: list[TraceGroup]) -> list[str]:
             f"{NOT_APPLICABLE} not applicable: a witness (a `sometimes` property) that no run of this configuration "
             f"reaches; {counted}"
         )
+    if any(r.result.is_vacuous and st.verdict is r.result.verdict for r, st in standings):
+        out.append(
+            "vacuous: the behaviour the property constrains never happened in any run checked, so it held trivially"
+        )
     shown = {_label(st) for _, st in standings}
     terms: list[str] = [t for t in ("WITNESSED", "UNREACHABLE", "INCONCLUSIVE") if t in shown]
     if any(r.result.property.strong_fairness for r, _ in standings):

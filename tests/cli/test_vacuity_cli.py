@@ -95,6 +95,7 @@ def test_manifest_rows_say_vacuous_in_text_and_json(zero_report) -> None:
     text = manifest_text.render(zero_report)
     assert f"statefulset.{ORDER}" in text and VACUOUS in text
     assert "vacuous)" in text.splitlines()[-1]  # the summary counts them
+    assert "vacuous: the behaviour the property constrains never happened in any run checked" in text
     doc = manifest_json.report_document(zero_report)
     props = {p["property"]: p for p in doc["workloads"][0]["properties"]}
     assert props[f"statefulset.{ORDER}"]["vacuous"] is True
