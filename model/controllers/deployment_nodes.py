@@ -25,7 +25,8 @@ Upstream behaviour modelled (paraphrased):
   the fault, ``node-lifecycle.evict_pod`` may delete each of the node's pods gracefully, one step
   each (weakly fair, as every controller command). The pod becomes Terminating: not active, so
   its ReplicaSet replaces it at once, on a Ready node. Scope ``tolerates-unreachable`` (the
-  template tolerates both taints without tolerationSeconds) removes the command.
+  template tolerates ``node.kubernetes.io/unreachable:NoExecute`` without tolerationSeconds: a node
+  that stops reporting has Ready Unknown, which is that taint) removes the command.
 * The kubelet of a lost node confirms nothing (``pkg/registry/core/pod/strategy.go``: a bound pod
   is removed only when its kubelet reports it stopped), so a Terminating pod there stays until
   the node returns (``node.reconnect``; its kubelet then finishes the deletion), its Node object

@@ -234,9 +234,10 @@ class DeploymentScope:
     )
     tolerates_unreachable: bool = param(
         "tolerates-unreachable",
-        "the pod template tolerates the node.kubernetes.io/unreachable and not-ready NoExecute taints for ever (no "
-        "tolerationSeconds); false: the DefaultTolerationSeconds admission plugin's 300 s, after which the "
-        "taint-eviction controller deletes the pods of a lost node",
+        "the pod template tolerates node.kubernetes.io/unreachable:NoExecute for ever (no tolerationSeconds; a node "
+        "that stops reporting is tainted unreachable); false: a finite tolerationSeconds or the "
+        "DefaultTolerationSeconds admission plugin's 300 s, after which the taint-eviction controller deletes the "
+        "pods of a lost node",
         parse_bool,
         False,
         show_bool,
