@@ -165,6 +165,6 @@ PROPERTIES = (
         assumes=_ASSUMES,
         explain=_explain_nodes,
         target=rollout_settled,
-        fairness=WEAK_FAIRNESS + "; the node's return and the faults are never required",
+        fairness=WEAK_FAIRNESS + "; the node's return (node.reconnect) is one of them",
     ),
 )
