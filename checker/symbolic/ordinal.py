@@ -1,6 +1,8 @@
 """Proofs for every number of ordinals: the per-slot StatefulSet model read as a function of an ordinal.
 
-``--engine ordinal`` (``kubecheck check statefulset PROP --for-all replicas``). The StatefulSet
+``kubecheck check statefulset PROP --for-all replicas`` (engine ``auto``; the rows say engine
+``ordinal``: :func:`kubecheck.checker.run.check` routes an unbounded ``--for-all replicas`` here,
+:func:`applies`). The StatefulSet
 model keeps one slot per ordinal, so every fixed-size engine proves one size. This engine reads
 the same command table once for an unbounded number of ordinals ``N`` (a z3 integer, ``N >= 1``)
 and proves a property for every ``N`` at once; papers/statefulset-every-size.md is the argument.
@@ -37,9 +39,15 @@ two-slot state, spec.replicas replaced by how many window ordinals are below it,
 replicas`` keeps its meaning). A step property is proved if no disjunct leaves a window violating
 it from any in-domain pre-state (the per-ordinal form of 1-inductive); an ``always`` property if
 it holds initially and is preserved, as a per-ordinal invariant (``∀ windows P``: the hypothesis
-instantiated at the windows inside the query's ordinals), with the property's stated lemmas.
+instantiated at the query's ordinals), with the property's stated lemmas and, when that is not
+inductive, clauses of one ordinal found by Houdini (:mod:`~kubecheck.checker.symbolic.ordinal_houdini`).
+The proof is its queries as SMT-LIB text, each answered by a fresh solver from that text
+(:class:`OrdinalProof`): found clauses are checked there, never trusted.
+Modules: :mod:`~kubecheck.checker.symbolic.ordinal_reading` (states and disjuncts),
+:mod:`~kubecheck.checker.symbolic.ordinal_conformance` (the checks against the model), this one
+(the proof and the engine).
 
-**Conformance, checked at sizes 1..K** (:func:`conformance`, K = ``CONFORMANCE_SIZES``): for every
+**Conformance, checked at sizes 1..K** (``conformance``, K = ``CONFORMANCE_SIZES``): for every
 command binding, the model's fixed-size transition implies the ordinal disjunct (arrays tied to
 the tuples, every ordinal instantiated), the sync's decisions at that size satisfy the stated
 conditions, and ``P`` at that size equals its window conjunction. A proof says it covers every
