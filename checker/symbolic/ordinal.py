@@ -82,7 +82,7 @@ from kubecheck.model.controllers import statefulset_ordinal as sto
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.ops import Z3
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.scopes import Scope
+from kubecheck.model.kernel.scopes import Scope, evolve
 
 __all__ = [
     "CONFORMANCE_SIZES",
@@ -151,7 +151,7 @@ def prove(
     n = z3.Int("param.ordinals")
     queries: list[tuple[str, str]] = []
     s, t = reading.state("s"), reading.state("t")
-    invariant: list[Callable[[Sequence[Any]], z3.BoolRef]] = []
+    invariant: list[Callable[[ArrayState, Sequence[Any]], z3.BoolRef]] = []
     if prop.kind == "always":
         if width != 1:
             raise NotApplicable(f"{prop.name}: an invariant over pairs of ordinals is not attempted")
@@ -180,17 +180,18 @@ def prove(
 
 def _per_ordinal_invariant(
     reading: Reading, prop: Property, found: Sequence[oh.Clause] = ()
-) -> list[Callable[..., z3.BoolRef]]:
+) -> list[Callable[[ArrayState, Sequence[Any]], z3.BoolRef]]:
     sc = sized(reading.scope, 1)
 
     def the_property(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
         return z3.And(*[as_bool(prop.predicate(Z3, sc, st.at(o))) for o in ords])
 
-    out = [the_property]
-    if prop.lemmas is not None:
+    out: list[Callable[[ArrayState, Sequence[Any]], z3.BoolRef]] = [the_property]
+    stated = prop.lemmas
+    if stated is not None:
 
         def lemmas(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
-            return z3.And(*[as_bool(x) for o in ords for x in prop.lemmas(Z3, sc, st.at(o))])
+            return z3.And(*[as_bool(x) for o in ords for x in stated(Z3, sc, st.at(o))])
 
         out.append(lemmas)
     if found:
@@ -207,8 +208,8 @@ def _initial(reading: Reading, s: ArrayState, ordinals: Sequence[Any], n: z3.Ari
     """The initial states of every size: the scope at replicas 1, 2, 3 (``attrs.evolve``, nothing else
     changed) must start every ordinal alike and agree on every global but spec.replicas, which is any
     value in 1..N (the scale targets may make N larger than spec.replicas)."""
-    inits = [reading.model.init(attrs.evolve(reading.scope, replicas=k)) for k in (1, 2, 3)]
-    parts = []
+    inits = [reading.model.init(evolve(reading.scope, replicas=k)) for k in (1, 2, 3)]
+    parts: list[z3.BoolRef] = []
     for name, _ in reading.lay.globals_:
         values = [getattr(x, name) for x in inits]
         if name == "replicas":
@@ -220,8 +221,8 @@ def _initial(reading: Reading, s: ArrayState, ordinals: Sequence[Any], n: z3.Ari
     for name, arrays in s.arrays.items():
         first = tuple(getattr(inits[0], name)[: len(arrays)])
         for x in inits:
-            values = tuple(getattr(x, name))
-            if values != first * (len(values) // len(arrays)):
+            got = tuple(getattr(x, name))
+            if got != first * (len(got) // len(arrays)):
                 raise NotApplicable(f"initial {name}: ordinals start differently")
         parts += [arrays[j][o] == first[j] for o in ordinals for j in range(len(arrays))]
     return z3.And(*parts)

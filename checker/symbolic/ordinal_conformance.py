@@ -110,6 +110,7 @@ def _window_conforms(model: Model, prop: Property, scope: Scope, lay: Layout, wi
     sa, ta = ArrayState(lay, "s", model.state_cls), ArrayState(lay, "t", model.state_cls)
     kw_s, kw_t = schema.view_kwargs(xs), schema.view_kwargs(ys)
     whole = prop.predicate(Z3, sc, s, t) if prop.kind == "step" else prop.predicate(Z3, sc, s)
+    windows: list[tuple[int, ...]]
     if width == 1 or n == 1:
         windows = [(i,) for i in range(n)]
         wsc = sized(scope, 1)
@@ -179,7 +180,7 @@ def _substitute(f: z3.BoolRef, values: dict[str, z3.ExprRef], d: Disjunct, tag: 
     return z3.substitute(f, *[(z3.Int(f"{g}@{tag}"), v) for g, v in values.items()])
 
 
-def _sync_conforms(reading: Reading, sc: Scope, s: Any, sa: ArrayState, n: int) -> str | None:
+def _sync_conforms(reading: Reading, sc: Any, s: Any, sa: ArrayState, n: int) -> str | None:
     plan = sync.Plan(Z3, sc, s)
     ground = [z3.IntVal(i) for i in range(n)]
     nn = z3.IntVal(n)

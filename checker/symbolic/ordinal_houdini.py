@@ -121,8 +121,8 @@ def candidates(model: Any, scope: Any, sized: Callable[[Any, int], Any], per_slo
             width = per_slot.get(a.field)
             for i in range(n):
                 idx = start + (i * width + (a.j or 0) if width else (a.j or 0))
-                for x in states:
-                    if x[idx] == a.value:
+                for row in states:
+                    if row[idx] == a.value:
                         b |= 1 << k
                     k += 1
         full = (1 << k) - 1
@@ -130,13 +130,13 @@ def candidates(model: Any, scope: Any, sized: Callable[[Any, int], Any], per_slo
         bits[attrs.evolve(a, positive=False)] = full & ~b
     lits = list(bits)
     out: list[Clause] = [(lit,) for lit in lits if bits[lit] == full]  # a pair with one of these is weaker
-    for a, b in itertools.combinations([lit for lit in lits if bits[lit] != full], 2):
-        if a.field == b.field and a.j == b.j:
+    for x, y in itertools.combinations([lit for lit in lits if bits[lit] != full], 2):
+        if x.field == y.field and x.j == y.j:
             continue
-        if a.field not in per_slot and b.field not in per_slot:
+        if x.field not in per_slot and y.field not in per_slot:
             continue
-        if bits[a] | bits[b] == full:
-            out.append((a, b))
+        if bits[x] | bits[y] == full:
+            out.append((x, y))
     return out
 
 
@@ -208,7 +208,7 @@ def houdini(
 last_failure: list[str] = [""]
 
 
-def _fail(why: str) -> None:
+def _fail(why: str) -> list[Clause] | None:
     last_failure[0] = why
     return None
 

@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import z3
 
 from kubecheck.model.controllers import statefulset_ordinal as sto
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.commands import Command, Model
 from kubecheck.model.kernel.ops import Z3, Value
 from kubecheck.model.kernel.schema import Schema
-from kubecheck.model.kernel.scopes import Scope
+from kubecheck.model.kernel.scopes import Scope, evolve
 
 
 class NotApplicable(Exception):
@@ -32,7 +33,7 @@ def sized(scope: Scope, n: int) -> Scope:
     """The scope with ``n`` ordinals: replicas n, scale targets n-1 down to 0 (downward, so a scale
     target's domain never reads as the ordinal range)."""
     scales = getattr(scope, "scales", 0)
-    return attrs.evolve(scope, replicas=n, scale_to=tuple(range(n - 1, -1, -1)) if scales else ())
+    return evolve(scope, replicas=n, scale_to=tuple(range(n - 1, -1, -1)) if scales else ())
 
 
 # -- layout: which fields are per ordinal ---------------------------------------------------------
@@ -130,10 +131,10 @@ class ArrayState:
         for (name, j), (lo, hi) in self.lay.slot_bounds.items():
             if self.lay.kinds[name] == "int":
                 parts += [z3.And(self.arrays[name][j][o] >= lo, self.arrays[name][j][o] <= hi) for o in ordinals]
-        for (name, j), (lo, hi) in self.lay.global_bounds.items():
+        for (name, element), (lo, top) in self.lay.global_bounds.items():
             if self.lay.kinds[name] == "int":
-                v = self.globals[name] if j is None else self.globals[name][j]
-                parts += [v >= lo, v <= (n if hi is None else hi)]
+                v = self.globals[name] if element is None else self.globals[name][element]
+                parts += [v >= lo, v <= (n if top is None else top)]
         return z3.And(*parts)
 
     def tied_to(self, flat_kwargs: dict[str, Any], n: int) -> z3.BoolRef:
@@ -227,12 +228,12 @@ class Reading:
     """The ordinal reading of one model and scope: layout, disjuncts, and the formulas."""
 
     def __init__(self, model: Model, scope: Scope):
-        why = sto.refusal(scope)
+        why = sto.refusal(cast(StatefulSetScope, scope))
         if why:
             raise NotApplicable(why)
         self.model, self.scope = model, scope
         self.lay = layout(model, scope)
-        self.one = sized(scope, 1)
+        self.one: Any = sized(scope, 1)  # the one-ordinal scope the commands are read at
         self.disjuncts = disjuncts(model, scope)
 
     def state(self, tag: str) -> ArrayState:
