@@ -195,10 +195,17 @@ def _per_ordinal_invariant(
 
         out.append(lemmas)
     if found:
+        built: dict[tuple[int, int], z3.BoolRef] = {}  # (state, window) -> the clauses there, built once
 
         def clauses(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
-            windows = [st.at(o) for o in ords]
-            return z3.And(*[z3.Or(*[as_bool(lit.of(w)) for lit in c]) for w in windows for c in found])
+            parts = []
+            for o in ords:
+                w = st.at(o)
+                key = (id(st), id(w))
+                if key not in built:
+                    built[key] = z3.And(*[z3.Or(*[as_bool(lit.of(w)) for lit in c]) for c in found])
+                parts.append(built[key])
+            return z3.And(*parts)
 
         out.append(clauses)
     return out

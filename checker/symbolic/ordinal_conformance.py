@@ -150,12 +150,14 @@ def conformance(reading: Reading, sizes: Sequence[int] = CONFORMANCE_SIZES) -> l
         ]
         nn = z3.IntVal(n)
         ground = [z3.IntVal(i) for i in range(n)]
+        target = z3.Int(f"target@c{n}")
         for d in reading.disjuncts:
             if d.sync:
                 why = _sync_conforms(reading, sc, s, sa, n)
                 if why:
                     failures.append(f"{d.label} at {n} ordinals: {why}")
                 continue
+            step = reading.step(d, sa, ta, nn, ground, f"c{n}", target=target)  # read once, then instantiated
             for binding in d.command.bindings(sc):
                 params = dict(binding)
                 if any(params[k] != v for k, v in d.fixed):
@@ -165,10 +167,7 @@ def conformance(reading: Reading, sizes: Sequence[int] = CONFORMANCE_SIZES) -> l
                 post = [equal(y, v) for y, v in zip(ys, schema.flatten(attrs.evolve(s, **eff)), strict=True)]
                 targets = [z3.IntVal(params[d.slot_param])] if d.slot_param is not None else ground
                 tagged = {g: z3.IntVal(params[g]) for g in d.growing}
-                ords = [
-                    _substitute(reading.step(d, sa, ta, nn, ground, f"c{n}", target=p), tagged, d, f"c{n}")
-                    for p in targets
-                ]
+                ords = [_substitute(z3.substitute(step, (target, p)), tagged, d, f"c{n}") for p in targets]
                 if _unsat([*base, guard, *post, z3.Not(z3.Or(*ords))]) != "unsat":
                     failures.append(f"{d.label} {dict(binding)} at {n} ordinals: not covered by its ordinal reading")
     return failures
