@@ -348,6 +348,37 @@ def _explain_lacking(sc: DaemonSetScope, s: DaemonSetState) -> str:
     return head + _explain_nodes(sc, s) + "".join(f". {why}" for why in _why_waiting(sc, s))
 
 
+def _steady_surging(sc: DaemonSetScope) -> Value:
+    """A rolled-out DaemonSet on fixed nodes and classes, no faults, updated with maxSurge (1 unless set)."""
+    return _surging(_steady(sc))
+
+
+def _surging_node(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, n: int) -> Value:
+    """Node n runs an old available pod beside an updated one that is not available yet (a surge)."""
+    slots = ds.node_slots(sc, n)
+    live = [ops.and_(cl.exists(s, k), ops.not_(s.pod_terminating[k])) for k in slots]
+    old_available = ops.or_(
+        *[ops.and_(x, s.pod_rev[k] != s.template, s.pod_phase[k] == cl.AVAILABLE) for x, k in zip(live, slots)]
+    )
+    new_waiting = ops.or_(
+        *[ops.and_(x, s.pod_rev[k] == s.template, s.pod_phase[k] != cl.AVAILABLE) for x, k in zip(live, slots)]
+    )
+    return ops.and_(old_available, new_waiting)
+
+
+def surging_nodes_within_max_surge(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
+    desired = ops.count(ds.should_run(ops, s, n, sc.tolerates_no_schedule) for n in _nodes(sc))
+    surge = du.surge_count(ops, sc.strategy, sc.max_surge, desired)
+    return ops.count(_surging_node(ops, sc, s, n) for n in _nodes(sc)) <= surge
+
+
+def _explain_surging(sc: DaemonSetScope, s: DaemonSetState) -> str:
+    from kubecheck.model.kernel.ops import CONCRETE as c
+
+    nodes = [cl.node_name(n) for n in _nodes(sc) if _surging_node(c, sc, s, n)]
+    return f"nodes with an old available pod and a new one not yet available: {', '.join(nodes) or 'none'}"
+
+
 PROPERTIES = (
     Property(
         name="daemonset.at_most_one_pod_per_node",
@@ -545,4 +576,17 @@ PROPERTIES = (
         fairness=WEAK_FAIRNESS,
     ),
     pods_bound_only_to_ready_nodes("daemonset", {"faults": "partition,node-failure"}),
+    Property(
+        name="daemonset.surging_nodes_within_max_surge",
+        kind="always",
+        meaningful={"nodes": "3"},
+        doc="with maxSurge, at most maxSurge nodes run an old available pod beside a new one that is not yet available",
+        upstream="daemon/update.go:rollingUpdate (surge: new pods beside available old ones only for "
+        "max(0, maxSurge - numSurge) candidates; util.SurgeCount rounds a percent up)",
+        predicate=surging_nodes_within_max_surge,
+        adjust=_steady_surging,
+        assumes="rolled out; RollingUpdate; maxSurge 1 unless set (maxUnavailable 0); fixed nodes and classes; "
+        "no faults",
+        explain=_explain_surging,
+    ),
 )

@@ -537,6 +537,43 @@ def _explain_revisions_running(sc: DeploymentScope, s: DeploymentState) -> str:
     return "; ".join(rows)
 
 
+def replicaset_deleted_only_beyond_history(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState
+) -> Value:
+    """A step that deletes a ReplicaSet deletes an old one that is empty (spec.replicas 0, status.replicas 0,
+    its status observed) and among the oldest revisions beyond revisionHistoryLimit."""
+    k = len(s.rs_exists)
+    is_new = d.new_replicaset(ops, sc, s)
+    old = [ops.and_(s.rs_exists[u], ops.not_(is_new[u])) for u in range(k)]
+    beyond = ops.count(old) - sc.revision_history_limit
+    conds = []
+    for i in range(k):
+        older = ops.count(
+            ops.and_(
+                old[u],
+                ops.or_(s.rs_revision[u] < s.rs_revision[i], ops.and_(s.rs_revision[u] == s.rs_revision[i], u < i)),
+            )
+            for u in range(k)
+            if u != i
+        )
+        conds.append(
+            ops.implies(
+                ops.and_(s.rs_exists[i], ops.not_(t.rs_exists[i])),
+                ops.and_(old[i], s.rs_replicas[i] == 0, s.rs_status_replicas[i] == 0, s.rs_synced[i], older < beyond),
+            )
+        )
+    return ops.and_(*conds)
+
+
+def _explain_history(sc: DeploymentScope, s: DeploymentState) -> str:
+    rows = [
+        f"{_rs_name(sc, t)} rev {s.rs_revision[t]} spec.replicas {s.rs_replicas[t]}"
+        for t in range(len(s.rs_exists))
+        if s.rs_exists[t]
+    ]
+    return f"ReplicaSets after the step: {'; '.join(rows) or 'none'} (revisionHistoryLimit {sc.revision_history_limit})"
+
+
 PROPERTIES = (
     Property(
         name="deployment.replicas_within_surge",
@@ -911,5 +948,17 @@ PROPERTIES = (
         adjust=_recreate,
         assumes="Recreate; at least one template edit",
         explain=_explain_revisions_running,
+    ),
+    Property(
+        name="deployment.replicaset_deleted_only_beyond_history",
+        kind="step",
+        meaningful={"revision-history-limit": "0", "rollbacks": "1"},
+        doc="a ReplicaSet is deleted only when it is old, empty (spec.replicas and status.replicas 0, its status "
+        "observed) and among the oldest revisions beyond revisionHistoryLimit",
+        upstream="sync.go:cleanupDeployment (sorts the old ReplicaSets by revision and deletes among the first "
+        "len - revisionHistoryLimit only those with spec.replicas 0, status.replicas 0 and observedGeneration "
+        "caught up)",
+        predicate=replicaset_deleted_only_beyond_history,
+        explain=_explain_history,
     ),
 )

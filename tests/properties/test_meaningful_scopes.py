@@ -61,6 +61,7 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.old_scale_down_within_budget": (H, H),
     "deployment.replicaset_deletes_not_ready_pods_first": (H, H),
     "deployment.recreate_runs_one_revision_at_a_time": (H, H),
+    "deployment.replicaset_deleted_only_beyond_history": (H, H),
     "deployment.availability_floor_under_node_failure": (V, V),
     "deployment.surge_bound_under_node_failure": (H, None),
     "deployment.no_ready_pod_on_lost_node": (H, H),
@@ -113,7 +114,7 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "statefulset.pod_waits_for_multi_attach": (W, None),
     "statefulset.pod_waiting_for_volume_eventually_runs": (H, None),
     "statefulset.pod_waiting_for_volume_eventually_runs_after_force_delete": (H, None),
-    # the rows of properties/statefulset_ownership.py (no meaningful scope stated there yet)
+    # the rows of properties/statefulset_ownership.py (meaningful at every preset, as that table states)
     "statefulset.foreign_pod_never_touched": (H, None),
     "statefulset.rollout_completes_despite_foreign_pod": (V, None),
     "statefulset.orphans_adopted_after_recreate": (H, None),
@@ -121,6 +122,8 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "statefulset.recreated_set_finds_outdated_orphan": (W, None),
     "statefulset.claims_kept_after_orphan_delete": (H, None),
     "statefulset.at_most_one_pod_object_per_identity_across_recreate": (H, None),
+    "statefulset.claims_kept_across_orphan_delete_and_recreate": (H, None),
+    "statefulset.claims_kept_across_background_delete_and_recreate": (V, None),
     "daemonset.at_most_one_pod_per_node": (H, None),
     "daemonset.at_most_two_pods_per_node_while_surging": (H, None),
     "daemonset.at_most_two_pods_per_node_while_surging_with_evictions": (V, None),
@@ -137,6 +140,7 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "daemonset.recovers_after_node_failure": (H, None),
     "daemonset.recovers_after_node_failure_without_intervention": (V, None),
     "daemonset.pods_bound_only_to_ready_nodes": (H, H),
+    "daemonset.surging_nodes_within_max_surge": (H, H),
 }
 
 ROWS = [p for m in catalog.MODELS for p in catalog.properties(m)]

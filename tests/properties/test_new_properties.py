@@ -69,6 +69,18 @@ PINNED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Verdict, int | None]
         None,
     ),
     ("deployment.recreate_runs_one_revision_at_a_time", (("edits", "2"), ("edit-to", "1,0"))): (H, None),
+    ("deployment.replicaset_deleted_only_beyond_history", ()): (H, None),
+    ("deployment.replicaset_deleted_only_beyond_history", (("revision-history-limit", "0"), ("rollbacks", "1"))): (
+        H,
+        None,
+    ),
+    ("deployment.replicaset_deleted_only_beyond_history", (("revision-history-limit", "1"), ("edits", "2"))): (H, None),
+    ("daemonset.surging_nodes_within_max_surge", ()): (H, None),
+    ("daemonset.surging_nodes_within_max_surge", (("nodes", "3"),)): (H, None),
+    ("daemonset.surging_nodes_within_max_surge", (("nodes", "3"), ("max-surge", "50%"), ("max-unavailable", "0"))): (
+        H,
+        None,
+    ),
     ("statefulset.update_within_max_unavailable", ()): (H, None),
     (
         "statefulset.update_within_max_unavailable",
@@ -234,6 +246,25 @@ def test_recreate_waits_for_an_old_pod_terminating_on_the_second_node() -> None:
     assert result.verdict == H
 
 
+def test_an_old_replicaset_is_deleted_and_deleting_one_the_history_keeps_or_one_with_replicas_is_rejected() -> None:
+    """Non-vacuous where meaningful (revisionHistoryLimit 0: at tiny's 10 nothing is ever deleted); the same
+    deletion with a limit that keeps the ReplicaSet, or of a ReplicaSet that still has replicas, is rejected."""
+    prop, sc = _adjusted(
+        "deployment.replicaset_deleted_only_beyond_history",
+        _scope("deployment", revision_history_limit="0", rollbacks="1"),
+    )
+
+    def deletes(s: Any, t: Any) -> bool:
+        return any(s.rs_exists[i] and not t.rs_exists[i] for i in range(len(s.rs_exists)))
+
+    s, t = next((s, t) for s, a, t in _steps(d.MODEL, sc) if a.actor == "deployment-controller" and deletes(s, t))
+    assert prop.predicate(CONCRETE, sc, s, t)
+    assert not prop.predicate(CONCRETE, attrs.evolve(sc, revision_history_limit=1), s, t)
+    i = next(i for i in range(len(s.rs_exists)) if s.rs_exists[i] and not t.rs_exists[i])
+    full = attrs.evolve(s, rs_replicas=s.rs_replicas[:i] + (1,) + s.rs_replicas[i + 1 :])
+    assert not prop.predicate(CONCRETE, sc, full, t)
+
+
 # -- a Deployment's containers and its shared claim ---------------------------------------------------
 
 
@@ -298,6 +329,35 @@ def test_a_delete_beyond_max_unavailable_is_rejected() -> None:
     up = next(k for k in range(3) if t.pod_phase[k] == cl.AVAILABLE and not t.pod_terminating[k])
     more = attrs.evolve(t, pod_terminating=tuple(True if k == up else v for k, v in enumerate(t.pod_terminating)))
     assert not prop.predicate(CONCRETE, sc, s, more)
+
+
+# -- DaemonSet surge ---------------------------------------------------------------------------------
+
+
+def test_a_daemonset_surges_on_one_node_of_three_and_a_second_surging_node_is_rejected() -> None:
+    from kubecheck.model.controllers import daemonset as ds
+    from kubecheck.properties import daemonset as dsp
+
+    prop, sc = _adjusted("daemonset.surging_nodes_within_max_surge", _scope("daemonset", nodes="3"))
+    surging = [
+        s for s, _, _ in _steps(ds.MODEL, sc) if sum(dsp._surging_node(CONCRETE, sc, s, n) for n in range(3)) == 1
+    ]
+    assert surging, "no state with a surging node: the property would be vacuous"
+    s = surging[0]
+    (n,) = [n for n in range(3) if dsp._surging_node(CONCRETE, sc, s, n)]
+    other = next(m for m in range(3) if m != n)
+    # node ``other`` gets the same picture as node n: old available pod, new pod not available
+    src, dst = list(ds.node_slots(sc, n)), list(ds.node_slots(sc, other))
+    fields = ("pod_phase", "pod_terminating", "pod_rev", "pod_node")
+    changes = {}
+    for f in fields:
+        values = list(getattr(s, f))
+        for a, b in zip(src, dst):
+            values[b] = values[a] if f != "pod_node" else (other if getattr(s, f)[a] == n else getattr(s, f)[a])
+        changes[f] = tuple(values)
+    two = attrs.evolve(s, **changes)
+    assert sum(dsp._surging_node(CONCRETE, sc, two, m) for m in range(3)) == 2
+    assert prop.predicate(CONCRETE, sc, s) and not prop.predicate(CONCRETE, sc, two)
 
 
 # -- the scheduler and node readiness ---------------------------------------------------------------
