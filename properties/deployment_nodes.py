@@ -85,6 +85,12 @@ def pod_stranded_on_lost_node(ops: Ops, sc: DeploymentScope, s: DeploymentState)
     return ops.and_(s.templates_used > 1, rollout_in_progress(ops, sc, s), ops.or_(*stranded))
 
 
+def in_progress_with_nodes_back(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """A rollout is in progress, every node is Ready (a lost one came back) and no fault is left."""
+    back = [cl.is_node_ready(s, n) for n in range(len(s.node_state))]
+    return ops.and_(rollout_in_progress(ops, sc, s), s.faults_left == 0, *back)
+
+
 def _explain_nodes(sc: DeploymentScope, s: DeploymentState) -> str:
     from kubecheck.model.kernel.ops import CONCRETE as c
 
@@ -166,5 +172,20 @@ PROPERTIES = (
         explain=_explain_nodes,
         target=rollout_settled,
         fairness=WEAK_FAIRNESS + "; the node's return (node.reconnect) is one of them",
+    ),
+    Property(
+        name="deployment.rollout_completes_once_nodes_return",
+        kind="leads_to",
+        doc="once every lost node is back (and no fault is left), a rollout in progress eventually completes (or the "
+        "user pauses it), even on one node and with pods that tolerate unreachable nodes for ever",
+        upstream="the returning kubelet reports its pods Ready again and confirms their deletions "
+        "(pkg/registry/core/pod/strategy.go); the node lifecycle controller removes the unreachable taints; "
+        "rolling.go/recreate.go then proceed on ReplicaSet status",
+        predicate=in_progress_with_nodes_back,
+        adjust=lost_node,
+        assumes=_ASSUMES,
+        explain=_explain_nodes,
+        target=rollout_settled,
+        fairness=WEAK_FAIRNESS,
     ),
 )

@@ -206,3 +206,12 @@ def test_compiled_successors_equal_the_reference_interpreters_and_fire_every_nod
         assert got == expect, f"successors differ at {schema.unflatten(flat)}"
         fired.update(c.actions[a].name for a, _ in c.successors(flat))
     assert set(cl.WORDS) <= fired
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [ONE_NODE, with_settings(TWO_NODES, {"tolerates-unreachable": "true"})],
+    ids=["one node", "two nodes, pods tolerate unreachable for ever"],
+)
+def test_the_rollout_completes_once_the_node_is_back(scope) -> None:
+    assert verdict(scope, "rollout_completes_once_nodes_return").verdict is Verdict.HOLDS

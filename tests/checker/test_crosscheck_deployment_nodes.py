@@ -70,3 +70,7 @@ def test_on_one_node_the_lasso_is_the_fair_cycle_searchs() -> None:
     assert sym.verdict is Verdict.VIOLATED, sym.note
     assert len(sym.trace.steps) == len(ex.trace.steps)
     assert lasso.check_lasso(model, scope, prop, sym.trace) == ""
+
+
+def test_once_nodes_return_no_lasso_where_fair_cycle_search_finds_none() -> None:
+    check_lasso_agrees(WORKLOAD, "tiny", "rollout_completes_once_nodes_return", "HOLDS", depth=5)
