@@ -129,7 +129,23 @@ class PlacedScope(Protocol):
     def out_of_service(self) -> bool: ...
 
 
-class PlacedState(Protocol):
+class NodeState(Protocol):
+    """The node fields a workload state declares with the factories below (and the fault budget)."""
+
+    @property
+    def node_state(self) -> tuple: ...
+
+    @property
+    def node_exists(self) -> tuple: ...
+
+    @property
+    def node_oos(self) -> tuple: ...
+
+    @property
+    def faults_left(self) -> int: ...
+
+
+class PlacedState(NodeState, Protocol):
     """The fields a workload state declares with the factories below (pod slots and nodes)."""
 
     @property
@@ -143,18 +159,6 @@ class PlacedState(Protocol):
 
     @property
     def pod_ghost(self) -> tuple: ...
-
-    @property
-    def node_state(self) -> tuple: ...
-
-    @property
-    def node_exists(self) -> tuple: ...
-
-    @property
-    def faults_left(self) -> int: ...
-
-    @property
-    def node_oos(self) -> tuple: ...
 
 
 def node_name(n: int) -> str:
@@ -379,22 +383,22 @@ WORDS = {
 # -- the node lifecycle, node by node (pure; shared by the slot models and the Deployment's counters) --
 
 
-def is_node_ready(s: PlacedState, node: int) -> Value:
+def is_node_ready(s: NodeState, node: int) -> Value:
     """Node ``node`` is Ready: reachable, its kubelet reporting (no NoSchedule/NoExecute lifecycle taint)."""
     return s.node_state[node] == NODE_READY
 
 
-def node_can_fail(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+def node_can_fail(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> Value:
     """A fault may take ``node`` away: budget left, the node Ready and registered."""
     return ops.and_(s.faults_left > 0, s.node_state[node] == NODE_READY, s.node_exists[node])
 
 
-def node_lost(ops: Ops, s: PlacedState, node: int, to_state: int) -> dict[str, Value]:
+def node_lost(ops: Ops, s: NodeState, node: int, to_state: int) -> dict[str, Value]:
     """The node's own changes when a fault makes it unreachable (``NODE_PARTITIONED``) or stops it (``NODE_DOWN``)."""
     return {"faults_left": s.faults_left - 1, "node_state": _set(s.node_state, node, to_state)}
 
 
-def node_returned(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+def node_returned(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> dict[str, Value]:
     """The node is back: Ready, registered again, and (the procedure's last step) without the out-of-service taint."""
     out = {"node_state": _set(s.node_state, node, NODE_READY), "node_exists": _set(s.node_exists, node, True)}
     if sc.out_of_service:
@@ -402,39 +406,39 @@ def node_returned(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[
     return out
 
 
-def node_can_be_deleted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+def node_can_be_deleted(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> Value:
     return ops.and_(s.faults_left > 0, s.node_state[node] != NODE_READY, s.node_exists[node])
 
 
-def node_deleted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+def node_deleted(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> dict[str, Value]:
     return {"faults_left": s.faults_left - 1, "node_exists": _set(s.node_exists, node, False)}
 
 
-def node_can_be_tainted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+def node_can_be_tainted(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> Value:
     """The documented precondition of the out-of-service taint: the machine is shut down (and not yet tainted)."""
     return ops.and_(s.node_exists[node], s.node_state[node] == NODE_DOWN, ops.not_(s.node_oos[node]))
 
 
-def node_tainted(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+def node_tainted(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> dict[str, Value]:
     return {"node_oos": _set(s.node_oos, node, True)}
 
 
-def may_evict_for_unreachable(ops: Ops, s: PlacedState, node: int) -> Value:
+def may_evict_for_unreachable(ops: Ops, s: NodeState, node: int) -> Value:
     """taint_eviction.go: pods on ``node`` carry its unreachable/not-ready NoExecute taint (the node is not Ready)."""
     return s.node_state[node] != NODE_READY
 
 
-def may_evict_for_out_of_service(ops: Ops, s: PlacedState, node: int) -> Value:
+def may_evict_for_out_of_service(ops: Ops, s: NodeState, node: int) -> Value:
     """taint_eviction.go: pods on ``node`` carry the out-of-service NoExecute taint."""
     return s.node_oos[node]
 
 
-def may_collect_orphans(ops: Ops, s: PlacedState, node: int) -> Value:
+def may_collect_orphans(ops: Ops, s: NodeState, node: int) -> Value:
     """gc_controller.go gcOrphaned: the pod's node has no Node object."""
     return ops.not_(s.node_exists[node])
 
 
-def may_collect_terminating(ops: Ops, s: PlacedState, node: int) -> Value:
+def may_collect_terminating(ops: Ops, s: NodeState, node: int) -> Value:
     """gc_controller.go gcTerminating: the node is not Ready and carries the out-of-service taint."""
     return ops.and_(s.node_state[node] != NODE_READY, s.node_oos[node])
 
@@ -453,13 +457,13 @@ def node_commands(
     """
     node = ("node", _nodes)
 
-    def partition_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+    def partition_e(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> dict[str, Value]:
         return {**node_lost(ops, s, node, NODE_PARTITIONED), **on_partition(ops, sc, s, node)}
 
-    def fail_e(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> dict[str, Value]:
+    def fail_e(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> dict[str, Value]:
         return {**node_lost(ops, s, node, NODE_DOWN), **on_failure(ops, sc, s, node)}
 
-    def reconnect_g(ops: Ops, sc: PlacedScope, s: PlacedState, node: int) -> Value:
+    def reconnect_g(ops: Ops, sc: PlacedScope, s: NodeState, node: int) -> Value:
         return ops.and_(s.node_state[node] != NODE_READY, can_reconnect(ops, sc, s, node))
 
     def command(name: str, guard: Callable[..., Value], effect: NodeEffect, kind: str, on: Callable) -> Command:

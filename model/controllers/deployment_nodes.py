@@ -121,7 +121,7 @@ def _pod_deleted(kind: str, may: Callable[..., Value]) -> tuple[Callable[..., Va
 
     def effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str) -> dict:
         i = _index(sc, rs, node)
-        out = {phase: _add(getattr(s, phase), i, -1)}
+        out: dict[str, Value] = {phase: _add(getattr(s, phase), i, -1)}
         if kind == "graceful":
             out["terminating"] = _add(s.terminating, i, 1)
         if kind == "fault-now":
