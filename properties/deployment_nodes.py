@@ -175,6 +175,7 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.rollout_completes_once_nodes_return",
+        meaningful={},
         kind="leads_to",
         doc="once every lost node is back (and no fault is left), a rollout in progress eventually completes (or the "
         "user pauses it), even on one node and with pods that tolerate unreachable nodes for ever",

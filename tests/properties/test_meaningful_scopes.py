@@ -67,6 +67,7 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.no_ready_pod_on_lost_node": (H, H),
     "deployment.pod_stranded_on_lost_node": (W, None),
     "deployment.rollout_completes_despite_lost_node": (H, None),
+    "deployment.rollout_completes_once_nodes_return": (H, None),
     "deployment.rwo_volume_attached_to_one_node": (H, H),
     "deployment.rwop_claim_used_by_one_pod": (H, H),
     "deployment.no_writer_on_read_only_many": (V, None),
