@@ -113,7 +113,12 @@ def _result(name: str, settings: tuple[tuple[str, str], ...]) -> Result:
     return result
 
 
-@pytest.mark.parametrize(("name", "settings"), list(PINNED), ids=lambda v: v if isinstance(v, str) else None)
+def _case_id(case: tuple[str, tuple[tuple[str, str], ...]]) -> str:
+    name, settings = case
+    return f"{name.split('.', 1)[1]} {' '.join(f'{k}={v}' for k, v in settings) or 'tiny'}"
+
+
+@pytest.mark.parametrize(("name", "settings"), list(PINNED), ids=[_case_id(c) for c in PINNED])
 def test_pinned_verdict_and_trace_length(name: str, settings: tuple[tuple[str, str], ...]) -> None:
     result = _result(name, settings)
     verdict, length = PINNED[(name, settings)]
