@@ -120,6 +120,9 @@ def containers_run_where_attached(ops: Ops, sc: DeploymentScope, s: DeploymentSt
     )
 
 
+# Upstream's populator drops a pod once it is terminated (podutil IsPodTerminated: deletionTimestamp set and no
+# container running), so a terminating pod that never started may let the volume go earlier than this says; the
+# counters do not tell such a pod from one whose containers still run, and the model keeps the volume for both.
 def detached_only_from_empty_node(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
     """A step that detaches the claim's volume from node n leaves no pod object of the Deployment on n
     (terminating ones included: their containers may still run and hold the mount)."""
