@@ -46,7 +46,6 @@ from kubecheck.checker.explicit.compile import (
     DomainError,
     Emitter,
     SourceOps,
-    _writes,
     code,
     compile_model,
     state_view,
@@ -320,17 +319,21 @@ def _reads(compiled: Compiled, prop: Property) -> set[int]:
     return {int(m) for line in em.lines + [code(value)] for m in _ATOM.findall(line)}
 
 
-def _action_writes(compiled: Compiled) -> list[set[int]]:
-    """Per action, the slots its effect may change (cached on the compiled model)."""
-    if "writes" not in compiled.cache:
-        schema, scope = compiled.schema, compiled.scope
-        out = []
-        for action in compiled.actions:
-            em = Emitter()
-            changes = action.effect(SourceOps(em), scope, state_view(schema, em, "s"))
-            out.append({index for index, _ in _writes(schema, action.label, changes)})
-        compiled.cache["writes"] = out
-    return compiled.cache["writes"]
+_SUCCESSOR = re.compile(r"@SUCC (\d+) s_(?: & (\d+) \|)?")
+
+
+def _action_writes(compiled: Compiled) -> list[int]:
+    """Per action, the bits of the packed state its effect may change: read off the generated
+    successor code (``s_ & KEEP | …`` keeps every other bit; ``s_`` changes nothing), no model run.
+    An action with no successor line (its guard is false in this scope) never fires: 0."""
+    pk = packed(compiled)
+    full = (1 << pk.layout.bits) - 1
+    out = [0] * len(compiled.actions)
+    for line in pk.lines:
+        m = _SUCCESSOR.search(line)
+        if m is not None and m.group(2) is not None:
+            out[int(m.group(1))] |= full & ~int(m.group(2))
+    return out
 
 
 def property_coverage(compiled: Compiled, prop: Property, fired: Sequence[int]) -> PropertyCoverage:
@@ -338,9 +341,10 @@ def property_coverage(compiled: Compiled, prop: Property, fired: Sequence[int]) 
     reads = _reads(compiled, prop)
     slots = compiled.schema.slots
     atoms = tuple(dict.fromkeys(slots[i].field for i in sorted(reads)))
+    mask = packed(compiled).layout.mask(sorted(reads))
     totals: dict[str, int] = {}
     for action, writes, n in zip(compiled.actions, _action_writes(compiled), fired):
-        if n and writes & reads:
+        if n and writes & mask:
             totals[action.name] = totals.get(action.name, 0) + n
     order = [c.name for c in compiled.model.commands]
     return PropertyCoverage(atoms, tuple(sorted(totals.items(), key=lambda kv: order.index(kv[0]))))

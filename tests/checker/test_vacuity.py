@@ -50,6 +50,9 @@ def test_a_scale_down_ordering_where_pods_are_condemned_holds_plainly() -> None:
     cov = r.property_coverage
     assert {"pod_phase", "pod_terminating", "replicas"} <= set(cov.atoms)
     assert dict(cov.commands)["statefulset-controller.delete_condemned_pod"] > 0
+    fired = {name for name, n in r.coverage.fired if n}
+    # attach/detach write only volume fields: they fired, but never where this property's atoms are
+    assert {"attach-detach.attach_volume", "attach-detach.detach_volume"} <= fired - set(dict(cov.commands))
 
 
 @pytest.mark.parametrize(("rollbacks", "vacuous"), [(0, True), (1, False)])
