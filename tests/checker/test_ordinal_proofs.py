@@ -10,6 +10,8 @@ what is refused, and the runner's route (``--engine auto --for-all replicas``).
 
 from __future__ import annotations
 
+import os
+
 import attrs
 import pytest
 import z3
@@ -190,3 +192,17 @@ def test_a_found_clause_is_checked_never_trusted() -> None:
     every_pod_absent = (oh.Literal("pod_phase", 0, 0, True),)  # false once a pod is created
     answer, _, where = ordinal.prove(reading, prop, 1, [every_pod_absent])
     assert answer == "sat" and where.startswith("statefulset-controller.sync")
+
+
+SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="seconds each; set KUBECHECK_SLOW=1")
+
+
+@SLOW
+@pytest.mark.parametrize("preset", ["tiny", "small"])
+def test_the_reading_covers_the_model_at_5_and_6_ordinals_too(preset: str) -> None:
+    """Point 3 of the argument (every ordinal alike) checked at two more sizes, for the scopes proofs use."""
+    scope = MODEL.presets[preset]
+    for name in ("pods_removed_in_reverse_order", "at_most_one_running_instance"):
+        reading = ordinal.Reading(MODEL, BY_NAME[name].adjust(scope))
+        assert ordinal.conformance(reading, (5, 6)) == []
+        assert ordinal.window_width(MODEL, BY_NAME[name], reading.scope, (5, 6)) in (1, 2)
