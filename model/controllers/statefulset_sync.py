@@ -121,7 +121,11 @@ class Plan:
         else:
             blocked, after_replicas = self._slow_start_failures(active, ex, taken, stale)
             for i in range(n):
-                here = ops.and_(active, self.in_range[i], ops.not_(blocked[i]))
+                here = (
+                    ops.and_(active, self.in_range[i], ops.not_(blocked[i]))
+                    if sc.ownership
+                    else ops.and_(active, self.in_range[i])
+                )
                 del_f[i] = ops.and_(here, failed[i], ops.not_(term[i]))
                 create[i] = ops.and_(here, ops.not_(ex[i]), ops.not_(stale[i]))
                 unref[i] = ops.and_(here, ex[i], s.pvc_pod_ref[i])
