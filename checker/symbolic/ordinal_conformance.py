@@ -150,6 +150,10 @@ def conformance(reading: Reading, sizes: Sequence[int] = CONFORMANCE_SIZES) -> l
         ]
         nn = z3.IntVal(n)
         ground = [z3.IntVal(i) for i in range(n)]
+        read = {d.command.name for d in reading.disjuncts}
+        for cmd in model.commands:
+            if cmd.enabled_in(sc) and cmd.name not in read and not cmd.name.startswith(sto.CONTROLLER):
+                failures.append(f"{cmd.name} at {n} ordinals: switched on there but not in the reading")
         target = z3.Int(f"target@c{n}")
         for d in reading.disjuncts:
             if d.sync:

@@ -125,6 +125,21 @@ def test_conformance_finds_a_command_that_writes_another_ordinal() -> None:
     assert not [g for g in gaps if "at 1 ordinals" in g]  # with one ordinal the next one is itself
 
 
+def test_conformance_finds_a_command_switched_on_only_at_a_larger_size() -> None:
+    late = Command(
+        "user.poke_pod_when_large",
+        _poke_next_g,
+        lambda ops, sc, s, pod: {},
+        "a mutant: exists only from 4 ordinals up",
+        kind="user",
+        params=(("pod", lambda sc: range(sc.ordinals)),),
+        enabled_in=lambda sc: sc.ordinals >= 4,
+    )
+    mutant = attrs.evolve(MODEL, commands=MODEL.commands + (late,))
+    gaps = ordinal.conformance(ordinal.Reading(mutant, TINY), (4,))
+    assert "user.poke_pod_when_large at 4 ordinals: switched on there but not in the reading" in gaps
+
+
 def test_the_unmutated_reading_covers_the_model_at_sizes_1_to_4() -> None:
     prop = BY_NAME["pods_created_in_ordinal_order"]
     assert ordinal.conformance(ordinal.Reading(MODEL, prop.adjust(TINY))) == []
