@@ -150,10 +150,16 @@ def conformance(reading: Reading, sizes: Sequence[int] = CONFORMANCE_SIZES) -> l
         ]
         nn = z3.IntVal(n)
         ground = [z3.IntVal(i) for i in range(n)]
-        read = {d.command.name for d in reading.disjuncts}
-        for cmd in model.commands:
-            if cmd.enabled_in(sc) and cmd.name not in read and not cmd.name.startswith(sto.CONTROLLER):
+        for cmd in model.commands:  # every action of this size is some disjunct's
+            if not cmd.enabled_in(sc) or cmd.name.startswith(sto.CONTROLLER):
+                continue
+            mine = [d for d in reading.disjuncts if d.command.name == cmd.name]
+            if not mine:
                 failures.append(f"{cmd.name} at {n} ordinals: switched on there but not in the reading")
+            for binding in cmd.bindings(sc):
+                params = dict(binding)
+                if mine and not any(all(params[k] == v for k, v in d.fixed) for d in mine):
+                    failures.append(f"{cmd.name} {params} at {n} ordinals: a binding no disjunct reads")
         target = z3.Int(f"target@c{n}")
         for d in reading.disjuncts:
             if d.sync:
