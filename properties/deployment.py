@@ -910,7 +910,8 @@ PROPERTIES = (
     ),
     Property(
         name="deployment.old_scale_down_within_budget",
-        meaningful={"max-unavailable": "1"},
+        # crashes make old replicas unhealthy: cleanupUnhealthyReplicas' share of the budget is then exercised
+        meaningful={"max-unavailable": "1", "faults": "crash"},
         kind="step",
         doc="a rollout step takes at most maxScaledDown replicas from the old ReplicaSets: Σ spec.replicas "
         "- MinAvailable - the new ReplicaSet's unavailable replicas, as the sync read them",
