@@ -184,14 +184,14 @@ def _per_ordinal_invariant(
     sc = sized(reading.scope, 1)
 
     def the_property(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
-        return z3.And(*[as_bool(prop.predicate(Z3, sc, st.at(o))) for o in ords])
+        return z3.And(*[as_bool(prop.predicate(Z3, sc, st.at(o, remapped=True))) for o in ords])
 
     out: list[Callable[[ArrayState, Sequence[Any]], z3.BoolRef]] = [the_property]
     stated = prop.lemmas
     if stated is not None:
 
         def lemmas(st: ArrayState, ords: Sequence[Any]) -> z3.BoolRef:
-            return z3.And(*[as_bool(x) for o in ords for x in stated(Z3, sc, st.at(o))])
+            return z3.And(*[as_bool(x) for o in ords for x in stated(Z3, sc, st.at(o, remapped=True))])
 
         out.append(lemmas)
     if found:

@@ -157,7 +157,8 @@ def houdini(
             parts += [_b(x) for x in prop.lemmas(Z3, sc, w)]
         return z3.And(*parts)
 
-    p_so, p_sp, p_to = (prop_at(w) for w in windows.values())
+    # the property (and its stated lemmas) as the window check read it: spec.replicas remapped
+    p_so, p_sp, p_to = (prop_at(st.at(x, remapped=True)) for st, x in ((s, o), (s, p), (t, o)))
     flags = {c: z3.Bool(f"keep#{k}") for k, c in enumerate(clauses)}
     kept = set(clauses)
 

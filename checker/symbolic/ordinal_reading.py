@@ -120,10 +120,12 @@ class ArrayState:
             kwargs["replicas"] = z3.Sum([z3.If(o < r, 1, 0) for o in ordinals]) if ordinals else z3.IntVal(0)
         return self.state_cls(**kwargs)
 
-    def at(self, o: Value) -> Any:
-        key = o.get_id() if isinstance(o, z3.ExprRef) else o
+    def at(self, o: Value, remapped: bool = False) -> Any:
+        """The one-slot window at ordinal ``o`` (``remapped``: spec.replicas read as 1 if ``o`` is
+        below it, else 0, for predicates that compare a slot's index with it)."""
+        key = (o.get_id() if isinstance(o, z3.ExprRef) else o, remapped)
         if key not in self._at:
-            self._at[key] = self.window([o])
+            self._at[key] = self.window([o], replicas_remap=remapped)
         return self._at[key]
 
     def domain(self, ordinals: Sequence[Value], n: z3.ArithRef) -> z3.BoolRef:
