@@ -183,8 +183,18 @@ def _toy(effect: Any) -> Model:
 
 
 def _run(machine: type) -> None:
+    """Without hypothesis's explain phase, as every failing machine of these tests: after a failure it
+    re-runs the test under ``sys.settrace`` (3.3 of this toy's 4.5 s alone), and late in a full
+    thorough run this test hung there (CI timed out in it twice; not reproduced in isolation)."""
     run_state_machine_as_test(
-        machine, settings=walk_settings(max_examples=20, stateful_step_count=10, derandomize=True, database=None)
+        machine,
+        settings=walk_settings(
+            max_examples=20,
+            stateful_step_count=10,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate, Phase.shrink],
+        ),
     )
 
 
