@@ -420,3 +420,18 @@ def test_large_daemonset_rows_name_the_explored_size() -> None:
         (Verdict.HOLDS, "explicit", f"nodes={n} of 40", True),
         (Verdict.VIOLATED, "explicit", f"nodes={n} of 40", True),
     ]
+
+
+def test_properties_that_switch_faults_on_are_planned_apart_and_after_the_others() -> None:
+    """The cost table is measured without faults: with --faults partition the lost-node properties of a
+    Deployment get their own steps after the others, so a search they blow up cannot take the others' time."""
+    w = _one(deployment())
+    props, _ = sizing.select(w, faults=frozenset({"partition", "node-failure"}))
+    faulty = [p for p in props if sizing._adds_faults(p, w.scope)]
+    calm = [p for p in props if p not in faulty]
+    assert faulty and calm
+    plan = sizing.plan(w, props, calibrated=False)
+    first, last = plan.steps[0], plan.steps[-1]
+    assert set(first.task.properties) == set(calm) and set(last.task.properties) == set(faulty)
+    assert "planned apart" in plan.why and "partition" in plan.why
+    assert plan.properties == tuple(props)  # rows come back in the selection's order
