@@ -20,6 +20,7 @@ that was not reached (:func:`exit_code`).
 
 from __future__ import annotations
 
+import builtins
 import enum
 from collections.abc import Callable
 from typing import Protocol
@@ -204,12 +205,12 @@ class Result:
     vacuity: Vacuity | None = None  # whether the property's trigger occurred (None: no trigger, or not decided)
     property_coverage: PropertyCoverage | None = None  # atoms and the commands writing them (explicit search)
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in this class body
     def is_vacuous(self) -> bool:
         """HOLDS or PROVED, and the behaviour the property constrains never occurred where it was checked."""
         return self.verdict in (Verdict.HOLDS, Verdict.PROVED) and self.vacuity is not None and self.vacuity.vacuous
 
-    @property
+    @builtins.property
     def vacuity_unchecked(self) -> bool:
         """HOLDS or PROVED for a property with a trigger, by an engine that did not check whether it occurred."""
         return (
