@@ -43,7 +43,6 @@ MODEL_ONLY = (
 )
 MANIFEST_ONLY = (
     ("nodes", "--nodes"),
-    ("strict", "--strict"),
     ("verbose", "--verbose"),
     ("workload_timeout", "--workload-timeout"),
     ("jobs", "--jobs"),
@@ -104,7 +103,8 @@ def check(
 
     With no PROPERTY, every property of MODEL is checked. Prints a verdict table, a trace for
     each violation and witness, and exits 0 (all hold), 10 (inconclusive), 12 (safety
-    violation), 13 (liveness violation), 14 (unreachable witness), 2 (bad input) or 1 (an
+    violation), 13 (liveness violation), 14 (unreachable witness; with --strict also a vacuous
+    HOLDS/PROVED), 2 (bad input) or 1 (an
     internal error, or the output could not be written). kubecheck help verdicts explains them.
     """
     refuse_options_of_the_other_mode(ctx, bool(manifests.files))
@@ -114,4 +114,4 @@ def check(
         ctx.exit(
             check_manifests(manifests, named, scope.faults, engine.engine, budget, output, status, workload_timeout)
         )
-    ctx.exit(check_model(model_name, property_names, scope, budget, engine, output, status))
+    ctx.exit(check_model(model_name, property_names, scope, budget, engine, output, status, manifests.strict))

@@ -124,8 +124,10 @@ def check_model(
     engine: EngineRequest,
     output: Output,
     status: StatusLine,
+    strict: bool = False,
 ) -> int:
-    """Check the properties of a built-in model (every one when none is named), render; the exit code."""
+    """Check the properties of a built-in model (every one when none is named), render; the exit code
+    (``strict``: a vacuous HOLDS/PROVED counts, exit 14)."""
     if model_name is None:
         raise InputError(f"give a MODEL ({', '.join(catalog.MODELS)}) or manifests with -f FILE")
     if output.fmt in MANIFEST_FORMATS:
@@ -171,8 +173,8 @@ def check_model(
         elapsed = time.perf_counter() - started
         if engine.certificate is not None:
             write_certificates(task, results, engine.certificate, output.quiet)
-    code = exit_code(results)
-    render(model, request.preset, task, results, elapsed, output, omitted)
+    code = exit_code(results, strict=strict)
+    render(model, request.preset, task, results, elapsed, output, omitted, strict)
     return code
 
 
@@ -184,11 +186,12 @@ def render(
     elapsed: float,
     output: Output,
     omitted: Sequence[str] = (),
+    strict: bool = False,
 ) -> None:
     """The report of one run in the asked format: text, a JSON document, or ITF traces.
 
     ``omitted``: a line per property left out because it needs a value other than the user's."""
-    code = exit_code(results)
+    code = exit_code(results, strict=strict)
     if output.fmt == "text":
         text_ = report_text.render(model, preset, task.scope, results, task.budget, elapsed, code, omitted)
         write(text_, output.out, output.quiet)

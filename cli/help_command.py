@@ -130,7 +130,7 @@ Exit codes (the worst result decides)
   10  inconclusive: a budget or interruption stopped the search first
   12  safety violation (always, step, terminal)
   13  liveness violation (eventually, leads_to)
-  14  a witness is unreachable (with -f, only under --strict; otherwise it is N/A)
+  14  a witness is unreachable (with -f only under --strict, else N/A), or a vacuous verdict under --strict
 """
 )
 

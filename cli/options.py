@@ -106,7 +106,10 @@ manifest_options = _grouped(
             help="with -f: cluster nodes for StatefulSets/DaemonSets",
         ),
         click.option(
-            "--strict", is_flag=True, help="with -f: count violations of properties upstream does not guarantee"
+            "--strict",
+            is_flag=True,
+            help="count vacuous verdicts (the behaviour a property constrains never happened: exit 14); with -f "
+            "also violations of properties upstream does not guarantee",
         ),
         click.option(
             "--verbose", "-v", is_flag=True, help="with -f: unknown fields, properties not checked, witness traces"

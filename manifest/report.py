@@ -186,7 +186,7 @@ class ManifestReport:
         2 when a document was rejected)."""
         if self.rejected:
             return EXIT_USAGE
-        return exit_code(self.counted()) if self.workloads else EXIT_OK
+        return exit_code(self.counted(), strict=self.strict) if self.workloads else EXIT_OK
 
 
 def _identity(obj: Mapping[str, object]) -> tuple[str, str]:

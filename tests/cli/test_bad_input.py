@@ -7,8 +7,8 @@ command line) that names the field, what was expected and what came, and no trac
 Cases: 173 manifests given on standard input (wrong types, missing required fields,
 bad int-or-percent values, negative numbers, selectors, access modes, tolerations, limits: huge
 files, binary data, deep nesting, "billion laughs" aliases, empty and non-mapping documents),
-8 given as files or directories, and 39 command lines (bad flags and values,
-options of the other mode, unreadable or unwritable paths): 220 in all. With
+8 given as files or directories, and 38 command lines (bad flags and values,
+options of the other mode, unreadable or unwritable paths): 219 in all. With
 ``tests/cli/test_replay_bad_input.py`` (traces) and ``tests/manifest/test_diagnostics.py``
 (diagnostics a Kubernetes user expects) they make the corpus of issue 12. A directory or stream
 with good documents among bad ones is checked at the end of this file: every bad document
@@ -588,7 +588,6 @@ FLAGS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     ("f-missing-argument", ("check", "-f"), ("-f", "requires an argument")),
     ("out-to-directory", ("check", "-f", "{ok}", "--out", "{tmp}"), ("cannot write", "directory")),
     ("out-in-missing-directory", ("check", "-f", "{ok}", "--out", "{tmp}/no/such/report.txt"), ("cannot write",)),
-    ("strict-without-f", ("check", "deployment", "--scope", "tiny", "--strict"), ("--strict",)),
     ("nodes-without-f", ("check", "deployment", "--nodes", "3"), ("--nodes",)),
     ("for-all-with-f", ("check", "-f", "{ok}", "--for-all", "replicas"), ("--for-all",)),
     ("f-stdin-empty-input", ("check", "-f", "-"), ("nothing to check",)),

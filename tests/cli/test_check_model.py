@@ -281,7 +281,6 @@ def test_auto_engine_names_the_engine_it_ran():
 @pytest.mark.parametrize(
     ("args", "option"),
     [
-        (["--strict"], "--strict"),
         (["--verbose"], "--verbose"),
         (["-v"], "--verbose"),
         (["--nodes", "3"], "--nodes"),

@@ -123,11 +123,6 @@ def test_strict_fails_a_vacuous_row_in_junit_and_sarif_and_counts_it_in_the_exit
     assert exit_code(counted, strict=True) == EXIT_UNWITNESSED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check MODEL refuses --strict until cli/check_command.py, check_model.py and options.py pass it to "
-    "exit_code (outside this change; the patch is in the issue 19 item 3 report)",
-)
 def test_strict_makes_a_vacuous_holds_exit_14_and_leaves_a_plain_one_at_0() -> None:
     vacuous = kubecheck("check", "statefulset", ORDER, "--scope", "tiny", "--set", "replicas=0", "--strict")
     assert vacuous.exit_code == EXIT_UNWITNESSED, vacuous.output
