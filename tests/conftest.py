@@ -1,7 +1,7 @@
 """Shared test configuration: the hypothesis profiles.
 
 * ``default`` — fast, for a developer's edit-test loop (the whole suite in a few minutes);
-* ``ci`` — thorough, for CI (``.ci/run`` sets ``HYPOTHESIS_PROFILE=ci``): ten times the
+* ``ci`` — thorough, for CI (``.ci/run`` sets ``HYPOTHESIS_PROFILE=ci``): five times the
   examples and longer state-machine runs, derandomized so that a CI verdict is reproducible
   (the default profile stays random, so developers' runs keep finding new examples).
 
@@ -30,8 +30,8 @@ settings.register_profile(
 )
 settings.register_profile(
     "ci",
-    max_examples=200,
-    stateful_step_count=100,
+    max_examples=100,
+    stateful_step_count=60,
     deadline=None,
     derandomize=True,
     database=None,

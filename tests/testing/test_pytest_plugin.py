@@ -51,6 +51,12 @@ def copy_example(pytester: pytest.Pytester, name: str) -> Path:
     return target / f"{name}.yaml"
 
 
+def selected(name: str) -> int:
+    """How many rows ``check -f`` gives an example (one workload): its selection of properties."""
+    [w] = manifest.load_workloads([EXAMPLES / f"{name}.yaml"])[0]
+    return len(sizing.select(w)[0])
+
+
 def counted_failing(name: str) -> set[str]:
     """The rows ``check -f`` counts as failures for an example (its recorded verdicts; caveats do not count)."""
     expected = json.loads((EXAMPLES / f"{name}.expected.json").read_text())
@@ -98,7 +104,9 @@ def test_each_workload_and_property_is_one_item(pytester: pytest.Pytester) -> No
     assert sorted(ids) == sorted(expected)
     assert f"k8s/{path.name}::DaemonSet/fluent-bit::daemonset.finished_or_stuck" in ids
     assert not any("config.yaml" in i for i in ids)  # a file without workloads is no test file
-    assert len(ids) == 9 + len(sizing.select(manifest.load_workloads([pytester.path / "k8s" / "single.yaml"])[0][0])[0])
+    assert len(ids) == selected(DAEMONSET) + len(
+        sizing.select(manifest.load_workloads([pytester.path / "k8s" / "single.yaml"])[0][0])[0]
+    )
 
 
 def test_exactly_the_rows_check_f_counts_fail_with_the_trace_as_message(pytester: pytest.Pytester) -> None:
@@ -106,7 +114,7 @@ def test_exactly_the_rows_check_f_counts_fail_with_the_trace_as_message(pytester
     result = pytester.runpytest_inprocess("--kubecheck", "k8s", "--junitxml=report.xml", "-rf")
     failing = counted_failing(DAEMONSET)
     assert failing == {"daemonset.finished_or_stuck"}
-    result.assert_outcomes(passed=9 - len(failing), failed=len(failing))
+    result.assert_outcomes(passed=selected(DAEMONSET) - len(failing), failed=len(failing))
     out = result.stdout.str()
     assert "FAILED k8s/log-collector-daemonset.yaml::DaemonSet/fluent-bit::daemonset.finished_or_stuck" in out
     # the message is the trace in Kubernetes words, not a Python traceback
@@ -119,7 +127,7 @@ def test_exactly_the_rows_check_f_counts_fail_with_the_trace_as_message(pytester
         assert words in out
     assert "Traceback" not in out and "KubecheckFailure" not in out
     suite = ET.parse(pytester.path / "report.xml").getroot().find("testsuite")
-    assert suite is not None and suite.get("failures") == "1" and suite.get("tests") == "9"
+    assert suite is not None and suite.get("failures") == "1" and suite.get("tests") == str(selected(DAEMONSET))
     [failure] = suite.iter("failure")
     assert "[user] edit_template" in (failure.text or failure.get("message") or "")
 
@@ -129,7 +137,7 @@ def test_strict_fails_the_caveats_too(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess(
         "--kubecheck", "k8s", "--kubecheck-strict", "-k", "ineligible_node or stuck or availability"
     )
-    result.assert_outcomes(passed=1, failed=2, deselected=6)
+    result.assert_outcomes(passed=1, failed=2, deselected=selected(DAEMONSET) - 3)
     assert "caveat: not guaranteed by Kubernetes" in result.stdout.str()
 
 
