@@ -473,7 +473,7 @@ def _every_ordinal(task: Task, prop: Property, held: tuple[tuple[str, str], ...]
     """``prop`` for every replica count by the ordinal reading (checker/symbolic/ordinal.py): PROVED
     claims every value of ``task.for_all`` from replicas 1 up; anything else claims nothing. The
     reading covers every scale target, so a scale-to the property derives from replicas is not held."""
-    result = ordinal.decide(task.model, task.scope, prop)
+    [result] = ordinal.check(task.with_properties([prop]))
     if result.verdict is not Verdict.PROVED:
         return attrs.evolve(result, claim=Claim(NOTHING))
     held = tuple((flag, value) for flag, value in held if flag != "scale-to")

@@ -83,9 +83,15 @@ ownerRef fixes of in-range pods happen only where the scan reaches them, as upst
 Granularity: one command is one ``updateStatefulSet``; under OrderedReady that is at most one
 create or one condemned delete (or up to maxUnavailable update deletes), as upstream.
 
-**What a verdict covers: fixed replica counts only.** The state has one slot per ordinal, so the
-replica count fixes the shape of the state: ``replicas`` is never a symbolic parameter of this
-model, and no verdict is about every replica count.
+**What a verdict covers.** The state has one slot per ordinal, so the replica count fixes the shape
+of the state: ``replicas`` is never a symbolic parameter of this model's encoding, and a verdict of
+explicit search, k-induction, PDR or BMC is about one replica count. **Every replica count**
+(``--for-all replicas``, engine auto): the ordinal reading (``checker/symbolic/ordinal.py``,
+``model/controllers/statefulset_ordinal.py``) proves the ordering, identity, claim and volume
+properties for every N ≥ 1 — this model's own commands on one-ordinal windows over z3 arrays, plus
+stated per-ordinal decision conditions of the sync, checked against this model at 1..4 ordinals;
+beyond 4 it rests on this code treating every ordinal alike, which the row says
+(papers/statefulset-every-size.md). Everything else stays per size.
 
 * ``HOLDS`` (explicit search) and ``PROVED (this instance)`` (k-induction, PDR) are about the
   scope's own numbers: its replicas and scale-to values, nodes, edits and faults.
@@ -106,17 +112,11 @@ model, and no verdict is about every replica count.
 * Like every symbolic verdict on a fixed scope, such a proof assumes that no step leaves the
   declared domains (:mod:`kubecheck.checker.symbolic.encoder`); a solver checks that for the presets and
   for replicas 1..4 of ``small`` (tests/model/test_statefulset_symbolic.py), not at every N.
-* ``PROVED (all replicas)`` is never printed: ``--for-all replicas`` is INCONCLUSIVE with the
-  reason. The ordering and per-identity 1-inductive properties are proved at each replica count
-  1..5 by default and every count up to 20 with ``KUBECHECK_SLOW=1`` (tiny configuration: one
-  node, one edit, a scale-down by one), each size its own proof. Extending that to every N
-  needs a cutoff argument — each property is a conjunction over ordinals whose conjuncts read
-  a few slots in ordinal order, so a larger set adds
-  conjuncts of the same shape — but that argument is about the uniformity in N of this Python
-  code (its loops over ``range(n)`` unroll into a different formula for every N), and the tool
-  does not check it. A parameterized proof needs a parameterized encoding (ordinal-indexed
-  arrays with quantified invariants, as a Spacer prototype of the StatefulSet model used), a second reading of
-  this model that the kernel does not produce yet (papers/statefulset-symbolic.md).
+* With pdr, k-induction or BMC, ``--for-all replicas`` without a range is INCONCLUSIVE with the
+  reason; the 1-inductive properties are proved at each replica count 1..5 by default and every
+  count up to 20 with ``KUBECHECK_SLOW=1``, each size its own proof. The every-size argument
+  (uniformity in N of this Python code, whose loops over ``range(n)`` unroll into a different
+  formula at every N) is the ordinal reading's, above, and checked only at 1..4 ordinals.
 """
 
 from __future__ import annotations

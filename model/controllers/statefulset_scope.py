@@ -341,7 +341,8 @@ class StatefulSetScope:
         if name in ("replicas", "scale_to"):
             return (
                 "the StatefulSet model keeps one state slot per ordinal, so spec.replicas fixes the shape of the "
-                "state; no proof for every replica count is made (model header: fixed instances only). "
+                "state; pdr, k-induction and BMC make no proof for every replica count (--engine auto proves some "
+                "properties for every count: papers/statefulset-every-size.md). "
                 "Check a range instance by instance with --for-all replicas=LO..HI, or one count with "
                 "--set replicas=N --engine kind (or pdr)"
             )

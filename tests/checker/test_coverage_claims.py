@@ -33,7 +33,7 @@ import pytest
 from kubecheck.checker import run, swarm
 from kubecheck.checker.explicit import bfs, fair_cycles
 from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Result, Stats, Verdict
-from kubecheck.checker.symbolic import bmc, kinduction, lasso, pdr, ranking
+from kubecheck.checker.symbolic import bmc, kinduction, lasso, ordinal, pdr, ranking
 from kubecheck.checker.task import ENGINES, Budget, OutOfTime, Task, Watchdog
 from kubecheck.cli import report_text
 from kubecheck.model.controllers import volumes as vol
@@ -41,7 +41,7 @@ from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope, ScopeError, evolve, params
 from kubecheck.properties import catalog
 
-ENGINE_MODULES = (bfs, fair_cycles, bmc, lasso, kinduction, pdr, ranking, swarm)
+ENGINE_MODULES = (bfs, fair_cycles, bmc, lasso, kinduction, pdr, ranking, swarm, ordinal)
 EXPLICIT = (bfs.ENGINE, fair_cycles.ENGINE)
 
 #: Per model, the ``--for-all`` requests checked: (parameters, bounds). Deployment parameters can be
@@ -76,6 +76,8 @@ class Call:
 
 
 def _fake_verdict(engine: str, prop: Property) -> Verdict:
+    if engine == ordinal.ENGINE:  # the ordinal reading decides safety properties only
+        return Verdict.PROVED if prop.kind in ("always", "step") else Verdict.INCONCLUSIVE
     if prop.kind == "sometimes":
         return Verdict.WITNESSED
     if engine == swarm.ENGINE:  # walks find violations or nothing; never HOLDS
@@ -153,7 +155,12 @@ def assert_claim_matches_what_ran(result: Result, task: Task, calls: list[Call])
     if claim.kind == ALL_VALUES:
         assert claim.for_all == task.for_all, f"{where}: claims {claim.for_all}"
         spans = {n: (lo, hi) for n, lo, hi in claim.bounds}
-        assert spans == {n: b for n, b in task.bounds.items() if n in task.for_all}, f"{where}: claims {spans}"
+        asked = {n: b for n, b in task.bounds.items() if n in task.for_all}
+        assert {n: b for n, b in spans.items() if n in asked} == asked, f"{where}: claims {spans}"
+        # a parameter asked for without bounds may be claimed from its domain's floor up, never below
+        # nor with an upper bound (the ordinal reading's "all replicas 1..")
+        floors = {n: b for n, b in spans.items() if n not in asked}
+        assert all(n in task.for_all and hi is None for n, (lo, hi) in floors.items()), f"{where}: claims {spans}"
         matching = [
             c
             for c in calls
