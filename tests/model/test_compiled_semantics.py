@@ -69,6 +69,16 @@ TINY_SCOPES = {
             "edited-max-unavailable": "1",
         },
     ),
+    "tiny-lost-node": with_settings(
+        PRESETS["tiny"],
+        {
+            "replicas": "1",
+            "nodes": "1",
+            "faults": "partition,node-failure,node-delete,force-delete",
+            "out-of-service": "true",
+            "fault-budget": "2",
+        },
+    ),
     "tiny-rwo-two-nodes": with_settings(
         PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict,crash"}
     ),

@@ -69,6 +69,17 @@ SCOPES = {
     "tiny-placed": with_settings(
         PRESETS["tiny"], {"nodes": "2", "shared-claim": "true", "faults": "evict", "strategy": "Recreate"}
     ),
+    # a node lost and back, deleted, force-deleted pods, the out-of-service taint (issue 13 item 3)
+    "tiny-lost-node": with_settings(
+        PRESETS["tiny"],
+        {
+            "replicas": "1",
+            "nodes": "1",
+            "faults": "partition,node-failure,node-delete,force-delete",
+            "out-of-service": "true",
+            "fault-budget": "2",
+        },
+    ),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
 SAMPLES = {
@@ -79,6 +90,7 @@ SAMPLES = {
     "tiny-evicted": 400,
     "tiny-first-never-ready": 100,
     "tiny-placed": 400,
+    "tiny-lost-node": 300,
 }
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000
@@ -279,6 +291,7 @@ def test_guards_and_effects_agree_with_the_reference_semantics(name: str) -> Non
             "attach-detach.attach_volume",
             "attach-detach.detach_volume",
         }
+        placed &= {a.name for a in r.actions}  # no volume commands without a shared claim, no evict without it
         missing = placed - {label.split("(")[0] for label in enabled}
         assert not missing, f"never enabled in the sample: {sorted(missing)}"
     else:
