@@ -221,6 +221,9 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "statefulset.recreated_set_finds_outdated_orphan": ("spec.template", "spec.selector"),
     "statefulset.claims_kept_after_orphan_delete": _S_RETENTION,
     "statefulset.at_most_one_pod_object_per_identity_across_recreate": _REPLICAS,
+    "deployment.rollout_completes_once_nodes_return": (*_NODE_LOSS, *_D_ROLLOUT),
+    "deployment.replicaset_deleted_only_beyond_history": _D_HISTORY,
+    "daemonset.surging_nodes_within_max_surge": _DS_SURGE,
 }
 
 #: Where a property missing from :data:`PROPERTY_FIELDS` is anchored: its workload's rollout settings.
