@@ -98,6 +98,7 @@ MANIFEST_FIELDS = {
         "claims",
         "access_mode",
         "read_only_mount",
+        "tolerates_unreachable",
     ),
     "statefulset": (
         "replicas",

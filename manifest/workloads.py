@@ -45,6 +45,8 @@ from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECT
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 
+#: The taint the node lifecycle controller puts on a node that stops reporting (NoExecute and NoSchedule).
+UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
 DEFAULT_NODES = {"deployment": 2, "statefulset": 2, "daemonset": 3}
 #: the model's access mode when a claim or volume lists several (the most permissive decides multi-attach)
 _MODE_ORDER = (o.RWOP, o.RWX, o.ROX, o.RWO)
@@ -260,6 +262,18 @@ def _deployment(
             f"--nodes {nodes}: the Deployment's pods are placed on 2 nodes (the model's limit; two are enough "
             f"for a Multi-Attach conflict)"
         )
+    # a lost node's pods are evicted after their NoExecute toleration of the unreachable taint runs out (300 s
+    # from the DefaultTolerationSeconds admission plugin when none is written); one without tolerationSeconds
+    # keeps them there for ever (pkg/controller/tainteviction/taint_eviction.go: getMinTolerationTime)
+    forever = any(
+        t.seconds is None and dsu.tolerates_taint(t, UNREACHABLE_TAINT, "", dsu.NO_EXECUTE_EFFECT)
+        for t in d.template.tolerations
+    )
+    if forever:
+        notes.append(
+            f"spec.template.spec.tolerations: {UNREACHABLE_TAINT}:NoExecute tolerated for ever (no "
+            f"tolerationSeconds): a lost node's pods are never evicted (tolerates-unreachable)"
+        )
     scope = DeploymentScope(
         name=d.meta.name,
         claim_name=shared[0].claim if shared else d.meta.name,  # without a claim: the user's name, never 'data'
@@ -279,6 +293,7 @@ def _deployment(
         claims=bool(shared),
         access_mode=model_mode(modes) if shared else vol.RWO,
         read_only_mount=bool(shared) and shared[0].read_only,
+        tolerates_unreachable=forever,
     )
     for use in d.template.claims:
         c = _claims_by_name(records).get((d.meta.namespace, use.claim))
