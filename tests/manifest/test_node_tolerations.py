@@ -12,6 +12,8 @@ import pytest
 
 from kubecheck.manifest import load_workloads
 
+UNREACHABLE = "{key: node.kubernetes.io/unreachable, operator: Exists"
+
 TEMPLATE = """\
 apiVersion: apps/v1
 kind: Deployment
@@ -41,18 +43,17 @@ def _workload(tolerations: str):
     [
         ("", False),  # the admission plugin's 300 s
         (
-            "      tolerations:\n        - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute}\n",
+            f"      tolerations:\n        - {UNREACHABLE}, effect: NoExecute}}\n",
             True,
         ),
         (
-            "      tolerations:\n        - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute,"
-            " tolerationSeconds: 60}\n",
+            f"      tolerations:\n        - {UNREACHABLE}, effect: NoExecute, tolerationSeconds: 60}}\n",
             False,
         ),
         ("      tolerations:\n        - {operator: Exists}\n", True),  # every taint, every effect, for ever
         ("      tolerations:\n        - {key: node.kubernetes.io/not-ready, operator: Exists}\n", False),
         (
-            "      tolerations:\n        - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoSchedule}\n",
+            f"      tolerations:\n        - {UNREACHABLE}, effect: NoSchedule}}\n",
             False,
         ),
     ],
