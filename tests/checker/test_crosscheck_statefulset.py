@@ -41,6 +41,8 @@ ONE_INDUCTIVE = {
     "rwop_claim_used_by_one_pod",
     "live_revisions_kept",
     "at_most_one_pod_object_per_identity_across_recreate",  # properties/statefulset_ownership.py
+    "update_within_max_unavailable",  # the sync's own budget check, a step property
+    "pods_bound_only_to_ready_nodes",  # properties/placement.py: the scheduler's guard, a step property
 }
 #: (preset, property) where BMC to the diameter (or to a deep counterexample) takes more than a few seconds here.
 SLOW_BMC = {

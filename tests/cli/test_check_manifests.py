@@ -188,8 +188,9 @@ def test_check_help_marks_the_options_of_each_mode():
         "--certificate FILE",
     ):
         assert f"{option} without -f: " in out, option
-    for option in ("--nodes N", "--strict", "-v, --verbose"):
+    for option in ("--nodes N", "-v, --verbose"):
         assert f"{option} with -f: " in out, option
+    assert "--strict count vacuous verdicts" in out and "with -f also violations of properties upstream" in out
 
 
 @pytest.mark.parametrize("fmt", ["junit", "sarif", "github", "html"])

@@ -38,6 +38,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "runs_on_every_eligible_node_with_partition": {"tiny": (V, 170), "small": (V, 2315)},
     "recovers_after_node_failure": {"tiny": (H, 20), "small": (H, 32)},
     "recovers_after_node_failure_without_intervention": {"tiny": (V, 6), "small": (V, 11)},
+    "pods_bound_only_to_ready_nodes": {"tiny": (H, 181), "small": (H, 2360)},  # no node fault at the presets
+    "surging_nodes_within_max_surge": {"tiny": (H, 34), "small": (H, 163)},
 }
 
 

@@ -81,6 +81,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
         "timed_out_release_keeps_its_pods": (W, 6),
+        "old_scale_down_within_budget": (H, None),
+        "recreate_runs_one_revision_at_a_time": (H, None),
+        "replicaset_deleted_only_beyond_history": (H, None),
+        "replicaset_deletes_not_ready_pods_first": (H, None),
     },
     "small": {
         "replicas_within_surge": (H, None),
@@ -108,6 +112,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
         "timed_out_release_keeps_its_pods": (W, 6),
+        "old_scale_down_within_budget": (H, None),
+        "recreate_runs_one_revision_at_a_time": (H, None),
+        "replicaset_deleted_only_beyond_history": (H, None),
+        "replicaset_deletes_not_ready_pods_first": (H, None),
     },
     "small+recreate": {
         "replicas_within_surge": (H, None),
@@ -135,6 +143,10 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int | None]]] = {
         "stuck_rollout_reported": (H, None),  # never-ready: progress stops, the deadline passes, it is reported
         "complete_rollout_reported": (H, None),
         "timed_out_release_keeps_its_pods": (W, 12),
+        "old_scale_down_within_budget": (H, None),
+        "recreate_runs_one_revision_at_a_time": (H, None),
+        "replicaset_deleted_only_beyond_history": (H, None),
+        "replicaset_deletes_not_ready_pods_first": (H, None),
     },
 }
 

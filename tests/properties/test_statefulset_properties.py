@@ -65,6 +65,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "pod_waits_for_multi_attach": {"tiny": (W, 8690), "small": (W, 12438)},
     "pod_waiting_for_volume_eventually_runs": {"tiny": (H, 8690), "small": (H, 12438)},
     "pod_waiting_for_volume_eventually_runs_after_force_delete": {"tiny": (H, 114250), "small": (H, 161828)},
+    "pods_bound_only_to_ready_nodes": {"tiny": (H, 169), "small": (H, 1362)},  # no node fault at the presets
+    "update_within_max_unavailable": {"tiny": (H, 169), "small": (H, 1362)},
 }
 
 
