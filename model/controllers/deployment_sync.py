@@ -421,11 +421,29 @@ def scale_down_old_replicasets_for_rolling_update(
     return done
 
 
+def sum_phases(count: Callable[[str, int], Value], t: int, phases: Sequence[str]) -> Value:
+    """``count(phase, t)`` summed over ``phases``."""
+    total = count(phases[0], t)
+    for phase in phases[1:]:
+        total = total + count(phase, t)
+    return total
+
+
 def old_pods_running(p: Plan) -> Value:
-    """oldPodsRunning: an old RS reports replicas, or one of its pods is not yet gone."""
+    """oldPodsRunning: an old RS reports replicas, or one of its pods is not yet gone (on any node: with
+    pods placed, the bound phases are counted per ReplicaSet and node, ``t * placements + n``)."""
     ops, s = p.ops, p.s
+    placed = len(s.pending) // len(s.rs_exists)
+
+    def bound(phase: str, t: int) -> Value:
+        counts = getattr(s, phase)[t * placed : (t + 1) * placed]
+        total = counts[0]
+        for c in counts[1:]:
+            total = total + c
+        return total
+
     pods = [
-        s.unscheduled[t] + s.pending[t] + s.running[t] + s.ready[t] + s.available[t] + s.terminating[t]
+        s.unscheduled[t] + sum_phases(bound, t, ("pending", "running", "ready", "available", "terminating"))
         for t in range(p.k)
     ]
     return ops.or_(*[ops.and_(p.old[t], s.rs_status_replicas[t] + pods[t] > 0) for t in range(p.k)])

@@ -236,14 +236,9 @@ def test_a_replicaset_deletes_its_not_ready_pod_and_keeps_the_ready_one_and_the_
     assert not prop.predicate(CONCRETE, sc, s, swapped)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model defect (model/controllers/deployment_sync.py:old_pods_running): with nodes the per-node pod "
-    "counters are indexed slot*nodes+node, but oldPodsRunning reads them at the slot's index, so it misses an old "
-    "pod terminating on node-b and Recreate starts the new ReplicaSet's pods while it exists (13 steps); upstream "
-    "recreate.go waits for every pod of an old ReplicaSet",
-)
 def test_recreate_waits_for_an_old_pod_terminating_on_the_second_node() -> None:
+    """recreate.go waits for every pod of an old ReplicaSet, on every node (oldPodsRunning): this property
+    found the model reading the per-node counters at the ReplicaSet's index (fixed in deployment_sync)."""
     result = _result(
         "deployment.recreate_runs_one_revision_at_a_time",
         (("nodes", "2"), ("shared-claim", "true"), ("faults", "evict")),
