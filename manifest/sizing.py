@@ -99,6 +99,7 @@ MANIFEST_FIELDS = {
         "access_mode",
         "read_only_mount",
         "tolerates_unreachable",
+        "spec_progress_deadline",
     ),
     "statefulset": (
         "replicas",

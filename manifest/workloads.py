@@ -294,6 +294,7 @@ def _deployment(
         access_mode=model_mode(modes) if shared else vol.RWO,
         read_only_mount=bool(shared) and shared[0].read_only,
         tolerates_unreachable=forever,
+        spec_progress_deadline=d.progress_deadline_seconds,
     )
     for use in d.template.claims:
         c = _claims_by_name(records).get((d.meta.namespace, use.claim))

@@ -47,10 +47,15 @@ def _evicted_release(sc: DeploymentScope) -> Value:
 
 
 def _with_deadline(sc: DeploymentScope) -> Value:
-    """The scope's progress deadline, or (none set) the API's default of 600 seconds."""
+    """The scope's progress deadline, or (none set) spec.progressDeadlineSeconds as written (the API's default
+    600 unless check -f read another). The model keeps the Deployment's status only with a deadline, so a
+    spec without one (2147483647, upstream's "no deadline") is checked at the default instead, which
+    ``check -f`` reports as another configuration rather than answering for that manifest."""
     if sc.has_progress_deadline:
         return sc
-    return attrs.evolve(sc, progress_deadline_seconds=max(600, sc.min_ready_seconds + 1))
+    if not du.has_progress_deadline(sc.spec_progress_deadline):
+        sc = attrs.evolve(sc, spec_progress_deadline=max(600, sc.min_ready_seconds + 1))
+    return attrs.evolve(sc, progress_deadline_seconds=sc.spec_progress_deadline)
 
 
 def _stuck_release(sc: DeploymentScope) -> Value:

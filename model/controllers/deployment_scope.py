@@ -178,6 +178,13 @@ class DeploymentScope:
         0,
         _show_progress_deadline,
     )
+    spec_progress_deadline: int = param(
+        "spec-progress-deadline",
+        "spec.progressDeadlineSeconds as written (check -f reads it; the API's default 600): what the properties "
+        "about the deadline switch progress-deadline on with (2147483647: no deadline, nothing is ever reported)",
+        _parse_deadline_seconds,
+        600,
+    )
     revision_history_limit: int = param("revision-history-limit", "spec.revisionHistoryLimit", parse_int(0, 100), 10)
     edits: int = param("edits", "template edits the user makes (each a new revision)", parse_int(0, 4), 1)
     edit_to: tuple[int, ...] = param(
@@ -285,6 +292,11 @@ class DeploymentScope:
         if self.progress_deadline_seconds and self.progress_deadline_seconds <= self.min_ready_seconds:
             raise ScopeError(
                 f"spec.progressDeadlineSeconds: Invalid value: {self.progress_deadline_seconds}: must be greater than "
+                f"minReadySeconds ({self.min_ready_seconds})"
+            )
+        if self.spec_progress_deadline <= self.min_ready_seconds:
+            raise ScopeError(
+                f"spec.progressDeadlineSeconds: Invalid value: {self.spec_progress_deadline}: must be greater than "
                 f"minReadySeconds ({self.min_ready_seconds})"
             )
         if self.claims and self.nodes == 0:
