@@ -142,13 +142,15 @@ def test_check_f_a_one_replica_deployment_passes_its_unreachable_witness_is_not_
         "configuration (exhaustive search at replicas=1); the property assumes RollingUpdate; a template edit, a "
         "pause and a `kubectl scale`; no faults, no rollout undo"
     ) in lines
-    assert lines[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 not applicable in ") and lines[-1].endswith("exit 0")
+    assert lines[-1].startswith("summary: 19 HOLDS (1 vacuous), 5 WITNESSED, 1 not applicable in ") and lines[
+        -1
+    ].endswith("exit 0")
 
 
 def test_check_f_strict_fails_a_one_replica_deployment_on_its_unreachable_witness():
     result = CliRunner().invoke(cli, ["check", "-f", "-", "--strict"], input=SOLO)
     assert result.exit_code == 14
-    assert result.stdout.splitlines()[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 UNREACHABLE in ")
+    assert result.stdout.splitlines()[-1].startswith("summary: 19 HOLDS (1 vacuous), 5 WITNESSED, 1 UNREACHABLE in ")
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,11 @@ def test_unknown_parameter_lists_the_valid_parameters():
     [
         (["--set", "replicas=abc"], "parameter replicas: expected an integer from 0 to 100000, got 'abc'"),
         (["--set", "replicas"], "--set expects NAME=VALUE, got 'replicas'"),
-        (["--faults", "meteor"], "parameter faults: unknown fault 'meteor'; valid faults: crash, evict (or none)"),
+        (
+            ["--faults", "meteor"],
+            "parameter faults: unknown fault 'meteor'; valid faults: crash, evict, force-delete, partition, "
+            "node-failure, node-delete (or none)",
+        ),
         (["--faults", "crash", "--set", "faults=none"], "--faults and --set faults=… both given; use one of them"),
         (["--scope", "huge"], "unknown scope preset 'huge' of model deployment; presets: tiny, small, medium"),
         (

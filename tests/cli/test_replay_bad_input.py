@@ -406,9 +406,9 @@ BAD_JSON = [
         set_in("scope", "colour", "blue"),
         "field scope: unknown parameter 'colour'; valid parameters: access-mode, broken-release, claim-name, "
         "edit-to, edited-max-surge, edited-max-unavailable, edits, failing-revision, fault-budget, faults, "
-        "max-surge, max-unavailable, min-ready-seconds, name, nodes, pauses, pod-failure, progress-deadline, "
-        "read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, scales, shared-claim, strategy, "
-        "strategy-edits",
+        "max-surge, max-unavailable, min-ready-seconds, name, nodes, out-of-service, pauses, pod-failure, "
+        "progress-deadline, read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, scales, "
+        "shared-claim, spec-progress-deadline, strategy, strategy-edits, tolerates-unreachable",
         id="scope-unknown",
     ),
     pytest.param(set_in("scope", "x"), 'field scope: expected an object, got the string "x"', id="scope-string"),

@@ -68,6 +68,20 @@ def test_json_document() -> None:
                 "rwo_volume_attached_to_one_node",
                 "pod_waits_for_multi_attach",
                 "rollout_completes_with_shared_claim",
+                "containers_run_where_claim_attached",
+                "claim_detached_only_from_empty_node",
+            )
+        },
+        "deployment.recreate_runs_one_revision_at_a_time": "another configuration: strategy=Recreate",
+        **{
+            f"deployment.{name}": "needs faults: partition (--faults partition)"
+            for name in (
+                "availability_floor_under_node_failure",
+                "surge_bound_under_node_failure",
+                "no_ready_pod_on_lost_node",
+                "pod_stranded_on_lost_node",
+                "rollout_completes_despite_lost_node",
+                "rollout_completes_once_nodes_return",
             )
         },
         **{
@@ -172,9 +186,9 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "not counted in the exit code"
     )
     assert lines.count(legend) == 1
-    assert lines[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 not applicable in ") and lines[-1].endswith(
-        "; exit 0"
-    )
+    assert lines[-1].startswith("summary: 19 HOLDS (1 vacuous), 5 WITNESSED, 1 not applicable in ") and lines[
+        -1
+    ].endswith("; exit 0")
     strict = manifest_text.render(_solo(strict=True)).splitlines()
     row = next(line for line in strict if line.strip().startswith(PROPORTIONAL + " "))
     assert row.split()[1] == "UNREACHABLE" and f"  {PROPORTIONAL}: {NOT_APPLICABLE}" in strict
@@ -182,7 +196,9 @@ def test_text_shows_n_a_a_note_line_and_the_legend_once() -> None:
         "N/A not applicable: a witness (a `sometimes` property) that no run of this configuration reaches; "
         "counted in the exit code as UNREACHABLE (strict)"
     ) in strict
-    assert strict[-1].startswith("summary: 16 HOLDS, 5 WITNESSED, 1 UNREACHABLE in ") and strict[-1].endswith("exit 14")
+    assert strict[-1].startswith("summary: 19 HOLDS (1 vacuous), 5 WITNESSED, 1 UNREACHABLE in ") and strict[
+        -1
+    ].endswith("exit 14")
 
 
 def test_json_row_of_a_witness_not_applicable() -> None:
