@@ -601,7 +601,12 @@ def _adds_faults(prop: Property, scope: WorkloadScope) -> bool:
 
 def real_faults(p: WorkloadPlan) -> set[str]:
     """The faults the plan's steps explore with."""
-    return {f for step in p.steps for prop in step.task.properties for f in _adjusted(prop, step.task.scope).faults}
+    return {
+        f
+        for step in p.steps
+        for prop in step.task.properties
+        for f in getattr(prop.adjust(step.task.scope), "faults", ())
+    }
 
 
 def plan(
