@@ -89,6 +89,7 @@ import attrs
 from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
+from kubecheck.model.kernel.scopes import param, parse_bool, show_bool
 
 # pod phases (what the API server says about the pod object). FAILED sits between CREATING and
 # RUNNING so that ``>= CREATING`` still reads "bound to a node" (a Failed pod is) and ``>= RUNNING``
@@ -108,6 +109,17 @@ NODE_READY, NODE_PARTITIONED, NODE_DOWN = range(3)
 NODE_STATE_NAMES = ("Ready", "unreachable (partitioned, still running)", "down")
 
 FAULTS = ("crash", "evict", "force-delete", "partition", "node-failure", "node-delete")
+
+
+def out_of_service_param() -> bool:
+    """The ``out-of-service`` scope parameter of every placed workload model (the words are the same for all)."""
+    return param(
+        "out-of-service",
+        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
+        parse_bool,
+        False,
+        show_bool,
+    )
 
 
 class PlacedScope(Protocol):

@@ -35,17 +35,15 @@ import attrs
 
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers import failures as fm
-from kubecheck.model.controllers.cluster import FAULTS
+from kubecheck.model.controllers.cluster import FAULTS, out_of_service_param
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.scopes import (
     ScopeError,
     param,
-    parse_bool,
     parse_choice,
     parse_int,
     parse_int_or_percent,
     parse_names,
-    show_bool,
     show_names,
 )
 
@@ -191,13 +189,7 @@ class DaemonSetScope:
     )
     failure_onset: str = fm.onset_param()
     failure_repair: str = fm.repair_param()
-    out_of_service: bool = param(
-        "out-of-service",
-        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
-        parse_bool,
-        False,
-        show_bool,
-    )
+    out_of_service: bool = out_of_service_param()
 
     @property
     def failure_mode(self) -> str:

@@ -249,13 +249,7 @@ class DeploymentScope:
         False,
         show_bool,
     )
-    out_of_service: bool = param(
-        "out-of-service",
-        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
-        parse_bool,
-        False,
-        show_bool,
-    )
+    out_of_service: bool = cl.out_of_service_param()
     claims: bool = param(
         "shared-claim",
         "the pod template mounts one PersistentVolumeClaim 'data' that every pod shares",

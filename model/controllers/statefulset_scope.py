@@ -39,7 +39,7 @@ import attrs
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
-from kubecheck.model.controllers.cluster import FAULTS
+from kubecheck.model.controllers.cluster import FAULTS, out_of_service_param
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.scopes import (
     ScopeError,
@@ -196,13 +196,7 @@ class StatefulSetScope:
         False,
         show_bool,
     )
-    out_of_service: bool = param(
-        "out-of-service",
-        "the administrator may taint a shut-down node node.kubernetes.io/out-of-service (needs the node-failure fault)",
-        parse_bool,
-        False,
-        show_bool,
-    )
+    out_of_service: bool = out_of_service_param()
 
     orphan_deletes: int = param(
         "orphan-deletes",
