@@ -19,10 +19,7 @@ by explicit search, which would make the comparison circular. ``KUBECHECK_SLOW=1
 from __future__ import annotations
 
 import pytest
-
-pytest.register_assert_rewrite("crosscheck")
-
-from crosscheck import IS_SLOW, SLOW, cases, check_bmc, check_kinduction, check_pdr, safety  # noqa: E402
+from crosscheck import IS_SLOW, SLOW, cases, check_bmc, check_kinduction, check_pdr, safety
 
 WORKLOAD = "daemonset"
 SAFETY = safety(WORKLOAD)

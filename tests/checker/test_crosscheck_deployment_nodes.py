@@ -10,12 +10,9 @@ it proves neither property that holds within 600 s here, see ``PDR_TIMES_OUT``).
 from __future__ import annotations
 
 import pytest
+from crosscheck import IS_SLOW, SLOW, check_bmc, check_kinduction, check_pdr
 
-pytest.register_assert_rewrite("crosscheck")
-
-from crosscheck import IS_SLOW, SLOW, check_bmc, check_kinduction, check_pdr  # noqa: E402
-
-from kubecheck.properties import deployment_nodes  # noqa: E402
+from kubecheck.properties import deployment_nodes
 
 WORKLOAD = "deployment"
 SAFETY = [p.short for p in deployment_nodes.PROPERTIES if p.kind in ("always", "step")]

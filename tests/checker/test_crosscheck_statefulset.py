@@ -23,10 +23,7 @@ papers/statefulset-notes.md, never asserted.
 from __future__ import annotations
 
 import pytest
-
-pytest.register_assert_rewrite("crosscheck")
-
-from crosscheck import cases, check_bmc, check_kinduction, check_pdr, safety  # noqa: E402
+from crosscheck import cases, check_bmc, check_kinduction, check_pdr, safety
 
 WORKLOAD = "statefulset"
 SAFETY = safety(WORKLOAD)

@@ -14,13 +14,10 @@ a foreign pod), each in the scope it adjusts ``tiny`` to:
 from __future__ import annotations
 
 import pytest
+from crosscheck import SLOW, check_pdr
+from liveness_crosscheck import check_lasso_agrees
 
-pytest.register_assert_rewrite("crosscheck", "liveness_crosscheck")
-
-from crosscheck import SLOW, check_pdr  # noqa: E402
-from liveness_crosscheck import check_lasso_agrees  # noqa: E402
-
-from kubecheck.properties import statefulset_ownership as so  # noqa: E402
+from kubecheck.properties import statefulset_ownership as so
 
 WORKLOAD = "statefulset"
 SAFETY = [p.short for p in so.PROPERTIES if p.kind in ("always", "step")]
