@@ -72,11 +72,26 @@ def _is_slow(nodeid: str, slow: tuple[str, ...]) -> bool:
     return any(nodeid == s or nodeid.startswith(s + "::") or nodeid.startswith(s + "[") for s in slow)
 
 
+MINUTES_LIST = Path(__file__).with_name("minutes_tests.txt")
+
+
+def _ids(path: Path) -> tuple[str, ...]:
+    out = []
+    for line in path.read_text().splitlines():
+        entry = line.split("  #", 1)[0].strip()
+        if entry and not entry.startswith("#"):
+            out.append(entry)
+    return tuple(out)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     slow = _slow_ids()
+    minutes = _ids(MINUTES_LIST) if not os.environ.get("KUBECHECK_SLOW") else ()
     for item in items:
         if _is_slow(item.nodeid, slow):
             item.add_marker(pytest.mark.slow)
+        if _is_slow(item.nodeid, minutes):
+            item.add_marker(pytest.mark.skip(reason="minutes; set KUBECHECK_SLOW=1"))
     if config.getoption("--thorough") or config.getoption("markexpr"):
         return
     keep = [i for i in items if i.get_closest_marker("slow") is None]
