@@ -91,6 +91,8 @@ def message(f: Finding) -> str:
     head.append(f"checked by {row.method} at {row.sizing_note or row.size}")
     if st.note or res.note:
         head.append(st.note or res.note)
+    if res.is_vacuous and st.verdict is res.verdict:
+        head.append(f"vacuous: {res.vacuity.reason} in any run checked, so it held trivially")  # type: ignore[union-attr]
     steps: list[str] = []
     tail: list[str] = []
     if res.trace is not None and st.verdict is Verdict.VIOLATED:
@@ -108,6 +110,8 @@ def message(f: Finding) -> str:
 def _title(f: Finding) -> str:
     st = f.standing
     shown = "N/A" if not st.applicable and not st.counted else st.verdict.value
+    if shown == f.row.result.verdict.value and f.row.result.is_vacuous:
+        shown += " vacuously"  # the message says what never happened
     caveat = " (caveat)" if f.row.caveat else ""
     return f"{f.row.result.property.name} {shown}{caveat} ({f.workload.workload.ref})"
 

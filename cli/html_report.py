@@ -50,7 +50,7 @@ import attrs
 
 from kubecheck.checker.result import Verdict
 from kubecheck.cli import manifest_text, text, trace_text
-from kubecheck.cli.manifest_text import NOT_APPLICABLE, TraceLines, footer, scope_line
+from kubecheck.cli.manifest_text import TraceLines, footer, scope_line, verdict_column
 from kubecheck.manifest.grouping import TraceGroup, group_numbers, trace_groups
 from kubecheck.manifest.report import KUBERNETES, ManifestReport
 from kubecheck.manifest.sizing import Row
@@ -720,11 +720,10 @@ table.counts{font-size:12px}
 
 
 def _verdict_cell(row: Row, report: ManifestReport) -> tuple[str, str]:
-    """(text, CSS class) of a row's verdict, as the text table shows it (``N/A``, ``*`` for a caveat)."""
+    """(text, CSS class) of a row's verdict, as the text table shows it (``N/A``, ``*`` for a caveat, the vacuity)."""
     st = report.standing(row)
     na = not st.applicable and not st.counted
-    shown = NOT_APPLICABLE if na else st.verdict.value
-    return shown + (" *" if row.caveat else ""), "v-NA" if na else f"v-{st.verdict.value}"
+    return verdict_column(row, st), "v-NA" if na else f"v-{st.verdict.value}"
 
 
 def _cells(cells: Sequence[tuple[str, str]], tag: str = "td") -> str:

@@ -60,7 +60,7 @@ def _states(row: Row) -> str:
 NOT_APPLICABLE = "N/A"
 
 
-def _verdict(row: Row, st: Standing) -> str:
+def verdict_column(row: Row, st: Standing) -> str:
     """The verdict column: N/A, the reported verdict, or the result's own with its vacuity ("HOLDS (vacuous: …)")."""
     if not st.applicable and not st.counted:
         shown = NOT_APPLICABLE
@@ -133,7 +133,7 @@ def _table(report: ManifestReport, w: int, numbers: dict[tuple[int, int], int]) 
     rows = [
         [
             "  " + r.result.property.name,
-            _verdict(r, report.standing(r)),
+            verdict_column(r, report.standing(r)),
             r.method,
             r.sizing_note or r.size,
             _states(r),

@@ -9,6 +9,7 @@ SARIF warning; without it, it passes.
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 from cli_helpers import EXAMPLES, kubecheck
 
 from kubecheck.checker.result import EXIT_OK, EXIT_UNWITNESSED, exit_code
-from kubecheck.cli import junit, manifest_json, manifest_text, sarif
+from kubecheck.cli import github, html_report, junit, manifest_json, manifest_text, sarif
 from kubecheck.manifest import check_manifests
 from kubecheck.properties import catalog
 from kubecheck.properties.triggers import TRIGGERS
@@ -129,3 +130,14 @@ def test_strict_makes_a_vacuous_holds_exit_14_and_leaves_a_plain_one_at_0() -> N
     assert vacuous.stdout.rstrip().endswith("exit 14 (a property holds vacuously: counted under --strict)")
     plain = kubecheck("check", "statefulset", ORDER, "--scope", "tiny", "--strict")
     assert plain.exit_code == EXIT_OK, plain.output
+
+
+def test_github_and_html_say_vacuous_where_the_text_table_does(zero_report) -> None:
+    name = f"statefulset.{ORDER}"
+    strict = attrs.evolve(zero_report, strict=True)
+    mine = [line for line in github.render(strict).splitlines() if f"title={name}" in line]
+    assert len(mine) == 1 and mine[0].startswith("::warning ")
+    assert f"title={name} HOLDS vacuously (statefulset/" in mine[0]
+    assert "vacuous: a scale-down deleting a condemned pod never happens in any run checked" in mine[0]
+    page = html_report.render(zero_report)
+    assert html.escape(VACUOUS, quote=False) in page
