@@ -28,6 +28,11 @@ from kubecheck.properties.placement import pods_bound_only_to_ready_nodes
 
 # -- scope adjustments -----------------------------------------------------------------------
 
+#: The fewest nodes a question about a node that joins (next to one already there) or a node that
+#: fails (next to one that keeps running) needs: the rows state it as ``min_nodes`` and never fix a
+#: count, so ``--set nodes=3`` or 4 is kept.
+TWO_NODES = 2
+
 
 def _no_surge(sc: DaemonSetScope) -> Value:
     mu = sc.max_unavailable if not sc.max_unavailable.is_zero() else IntOrPercent(1)
@@ -42,16 +47,15 @@ def _surging(sc: DaemonSetScope) -> Value:
 
 
 def _surging_with_evictions(sc: DaemonSetScope) -> Value:
-    """Surge with eviction on one or two fixed nodes (three pod slots per node make bigger scopes expensive)."""
+    """Surge with eviction on the scope's nodes (one will do: the three pod objects are on one node),
+    none joining, leaving or relabelled."""
     return attrs.evolve(
         _surging(sc),
         faults=sc.faults | {"evict"},
         fault_budget=max(1, sc.fault_budget),
-        nodes=min(2, sc.nodes),
         joins=0,
         leaves=0,
         relabels=0,
-        node_classes=sc.node_classes[:2],
     )
 
 
@@ -88,7 +92,7 @@ def _rollout(sc: DaemonSetScope) -> Value:
 
 
 def _with_join(sc: DaemonSetScope) -> Value:
-    return attrs.evolve(sc, joins=max(1, sc.joins), nodes=max(2, sc.nodes))
+    return attrs.evolve(sc, joins=max(1, sc.joins))
 
 
 def _no_faults_fixed_classes(sc: DaemonSetScope) -> Value:
@@ -110,7 +114,6 @@ def _node_failure(intervention: bool) -> Callable[[DaemonSetScope], Value]:
     def adjust(sc: DaemonSetScope) -> Value:
         return attrs.evolve(
             sc,
-            nodes=max(2, sc.nodes),
             node_classes=(),
             edits=0,
             joins=0,
@@ -413,7 +416,7 @@ PROPERTIES = (
         "non-deleting one is left",
         predicate=at_most_two_pods_per_node,
         adjust=_surging_with_evictions,
-        assumes="maxSurge 1, eviction on; at most two nodes, none joining or relabelled",
+        assumes="maxSurge 1, eviction on; no node joining, leaving or relabelled",
         explain=_explain_nodes,
     ),
     Property(
@@ -485,7 +488,8 @@ PROPERTIES = (
         upstream="daemon_controller.go:addNode enqueues the DaemonSet; podsShouldBeOnNode creates the pod",
         predicate=new_node_runs_pod,
         adjust=_with_join,
-        assumes="one node may join",
+        min_nodes=TWO_NODES,
+        assumes="one node may join (at least two nodes)",
     ),
     Property(
         name="daemonset.finished_or_stuck",
@@ -553,8 +557,9 @@ PROPERTIES = (
         "force-deletes it, and manage (NodeShouldRunDaemonPod: shouldContinueRunning false) leaves the node empty",
         predicate=node_back_or_out_of_service,
         adjust=_node_failure(True),
-        assumes="one node failure; the administrator may taint the failed node out-of-service; no edit, join, leave "
-        "or relabel",
+        min_nodes=TWO_NODES,
+        assumes="at least two nodes; one node failure; the administrator may taint the failed node "
+        "out-of-service; no edit, join, leave or relabel",
         explain=_explain_recovery,
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
@@ -570,7 +575,8 @@ PROPERTIES = (
         "(daemon_controller.go:podsShouldBeOnNode)",
         predicate=node_failed,
         adjust=_node_failure(False),
-        assumes="one node failure; no out-of-service taint; no edit, join, leave or relabel",
+        min_nodes=TWO_NODES,
+        assumes="at least two nodes; one node failure; no out-of-service taint; no edit, join, leave or relabel",
         explain=_explain_recovery,
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,

@@ -29,18 +29,19 @@ from kubecheck.properties.placement import pods_bound_only_to_ready_nodes
 _SPLIT_BRAIN = frozenset({"force-delete", "node-delete"})
 
 
-def _two_nodes(sc: StatefulSetScope) -> Value:
-    return attrs.evolve(sc, nodes=max(2, sc.nodes))
+#: The fewest nodes a question about a pod that moves (or a node that fails under a pod) needs: the
+#: rows below state it as ``min_nodes`` and never fix a count, so ``--set nodes=3`` or 4 is kept.
+MOVING = 2
 
 
 def _without_split_brain_faults(sc: StatefulSetScope) -> Value:
     faults = (sc.faults - _SPLIT_BRAIN) | {"partition"}
-    return attrs.evolve(_two_nodes(sc), faults=faults, fault_budget=max(1, sc.fault_budget))
+    return attrs.evolve(sc, faults=faults, fault_budget=max(1, sc.fault_budget))
 
 
 def _with_faults(*names: str) -> Value:
     def adjust(sc: StatefulSetScope) -> Value:
-        return attrs.evolve(_two_nodes(sc), faults=frozenset(names), fault_budget=max(len(names), sc.fault_budget))
+        return attrs.evolve(sc, faults=frozenset(names), fault_budget=max(len(names), sc.fault_budget))
 
     return adjust
 
@@ -78,7 +79,7 @@ def _with_edit(sc: StatefulSetScope) -> Value:
 
 
 def _rescheduling(sc: StatefulSetScope) -> Value:
-    return attrs.evolve(_two_nodes(sc), claims=True, faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
+    return attrs.evolve(sc, claims=True, faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
 
 
 def _rolling_update(sc: StatefulSetScope) -> Value:
@@ -164,12 +165,11 @@ def _unhealthy_current_pod(repair: str, change: str) -> Callable[[StatefulSetSco
 
 
 def _node_failure(intervention: bool) -> Callable[[StatefulSetScope], Value]:
-    """One node failure on two nodes; ``intervention``: the administrator may taint it out-of-service."""
+    """One node failure (the row needs ≥ 2 nodes); ``intervention``: the administrator may taint it out-of-service."""
 
     def adjust(sc: StatefulSetScope) -> Value:
         return attrs.evolve(
             _quiet(sc),
-            nodes=max(2, sc.nodes),
             faults=frozenset({"node-failure"}),
             fault_budget=1,
             out_of_service=intervention,
@@ -751,7 +751,8 @@ PROPERTIES = (
         "kubelet",
         predicate=one_running_instance,
         adjust=_without_split_brain_faults,
-        assumes="faults: partition (+ the scope's others minus force-delete/node-delete); two nodes",
+        min_nodes=MOVING,
+        assumes="faults: partition (+ the scope's others minus force-delete/node-delete); at least two nodes",
         explain=_explain_instances,
     ),
     Property(
@@ -763,7 +764,8 @@ PROPERTIES = (
         "(force-delete-stateful-set-pod.md)",
         predicate=one_running_instance,
         adjust=_with_faults("partition", "force-delete"),
-        assumes="faults: partition and force-delete (2); two nodes",
+        min_nodes=MOVING,
+        assumes="faults: partition and force-delete (2); at least two nodes",
         explain=_explain_instances,
     ),
     Property(
@@ -776,7 +778,8 @@ PROPERTIES = (
         "kubelet confirmation",
         predicate=one_running_instance,
         adjust=_with_faults("partition", "node-delete"),
-        assumes="faults: partition and node-delete (2); two nodes",
+        min_nodes=MOVING,
+        assumes="faults: partition and node-delete (2); at least two nodes",
         explain=_explain_instances,
     ),
     Property(
@@ -833,7 +836,8 @@ PROPERTIES = (
         "(stateful_set_utils.go:initIdentity)",
         predicate=identity_stable_across_rescheduling,
         adjust=_rescheduling,
-        assumes="two nodes; eviction on",
+        min_nodes=MOVING,
+        assumes="at least two nodes; eviction on",
     ),
     Property(
         name="statefulset.partition_respected",
@@ -945,7 +949,8 @@ PROPERTIES = (
         upstream="stateful_pod_control.go:CreateStatefulPod reuses claims; attach/detach moves the volume",
         predicate=pod_reattaches_claim,
         adjust=_rescheduling,
-        assumes="two nodes; eviction on",
+        min_nodes=MOVING,
+        assumes="at least two nodes; eviction on",
     ),
     Property(
         name="statefulset.rolling_update_eventually_completes",
@@ -1121,8 +1126,9 @@ PROPERTIES = (
         "force-delete the pods, attach-detach detaches (website node-shutdown.md, non-graceful node shutdown)",
         predicate=node_back_or_out_of_service,
         adjust=_node_failure(True),
-        assumes="two nodes; one node failure; the administrator may taint the failed node out-of-service; no edit or "
-        "scale",
+        min_nodes=MOVING,
+        assumes="at least two nodes; one node failure; the administrator may taint the failed node "
+        "out-of-service; no edit or scale",
         explain=_explain_nodes,
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
@@ -1137,7 +1143,8 @@ PROPERTIES = (
         "(website force-delete-stateful-set-pod.md), so processReplica never recreates them",
         predicate=node_failed,
         adjust=_node_failure(False),
-        assumes="two nodes; one node failure; no out-of-service taint; no edit or scale",
+        min_nodes=MOVING,
+        assumes="at least two nodes; one node failure; no out-of-service taint; no edit or scale",
         explain=_explain_nodes,
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,

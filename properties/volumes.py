@@ -41,15 +41,16 @@ class VolumeView:
     creating: Callable[..., Value] | None = None
 
 
-def _mode(
-    mode: str, nodes: int = 2, faults: frozenset[str] = frozenset({"evict"})
-) -> Callable[[VolumeScope], VolumeScope]:
+#: The fewest nodes a question about a volume that follows its pod to another node needs (``min_nodes``).
+MOVING = 2
+
+
+def _mode(mode: str, faults: frozenset[str] = frozenset({"evict"})) -> Callable[[VolumeScope], VolumeScope]:
     def adjust(sc: VolumeScope) -> VolumeScope:
         return attrs.evolve(
             sc,
             access_mode=mode,
             claims=True,
-            nodes=max(nodes, sc.nodes),
             faults=sc.faults | faults,
             fault_budget=max(1, sc.fault_budget),
         )
@@ -58,14 +59,13 @@ def _mode(
 
 
 def _with_faults(*faults: str, budget: int = 1) -> Callable[[VolumeScope], VolumeScope]:
-    """ReadWriteOnce on two nodes with exactly ``faults`` (the scope's others off), ``budget`` of them."""
+    """ReadWriteOnce (the rows need ≥ 2 nodes) with exactly ``faults`` (the scope's others off), ``budget`` of them."""
 
     def adjust(sc: VolumeScope) -> VolumeScope:
         return attrs.evolve(
             sc,
             access_mode=vol.RWO,
             claims=True,
-            nodes=max(2, sc.nodes),
             faults=frozenset(faults),
             fault_budget=max(budget, sc.fault_budget),
         )
@@ -117,7 +117,8 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
                 "has unmounted it, then attached to the new node (attachDesiredVolumes)",
                 predicate=waits,
                 adjust=_mode(vol.RWO),
-                assumes="ReadWriteOnce; two nodes; eviction on",
+                min_nodes=MOVING,
+                assumes="ReadWriteOnce; at least two nodes; eviction on",
                 target=nobody_creating,
                 fairness=WEAK_FAIRNESS,
             ),
@@ -133,8 +134,9 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
                 "kube-controller-manager runs with --disable-force-detach-on-timeout",
                 predicate=waits,
                 adjust=_with_faults("partition", "force-delete", budget=2),
-                assumes="ReadWriteOnce; two nodes; faults: partition and force-delete (2); force detach after 6 "
-                "minutes on",
+                min_nodes=MOVING,
+                assumes="ReadWriteOnce; at least two nodes; faults: partition and force-delete (2); force detach "
+                "after 6 minutes on",
                 target=nobody_creating,
                 fairness=WEAK_FAIRNESS,
             ),
@@ -149,7 +151,8 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
             upstream="attachdetach reconciler + volume/util/util.go:IsMultiAttachAllowed (Multi-Attach error)",
             predicate=rwo_one_node,
             adjust=_mode(vol.RWO),
-            assumes="ReadWriteOnce; two nodes; eviction on",
+            min_nodes=MOVING,
+            assumes="ReadWriteOnce; at least two nodes; eviction on",
         ),
         Property(
             name=f"{model}.rwop_claim_used_by_one_pod",
@@ -159,7 +162,8 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
             upstream="scheduler/framework/plugins/volumerestrictions (PreFilter/Filter on ReadWriteOncePod claims)",
             predicate=rwop_one_pod,
             adjust=_mode(vol.RWOP),
-            assumes="ReadWriteOncePod; two nodes; eviction on",
+            min_nodes=MOVING,
+            assumes="ReadWriteOncePod; at least two nodes; eviction on",
         ),
         Property(
             name=f"{model}.no_writer_on_read_only_many",
@@ -181,7 +185,8 @@ def volume_properties(model: str, view: VolumeView) -> tuple[Property, ...]:
             upstream="attachdetach reconciler refuses the attach (Multi-Attach error) until the old node detaches",
             predicate=waits,
             adjust=_mode(vol.RWO),
-            assumes="ReadWriteOnce; two nodes; eviction on",
+            min_nodes=MOVING,
+            assumes="ReadWriteOnce; at least two nodes; eviction on",
         ),
     ) + liveness
 

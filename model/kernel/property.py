@@ -39,6 +39,13 @@ every value of it (:mod:`kubecheck.checker.run`). So an adjustment states what t
 *needs* (``access_mode=ReadWriteOnce``) rather than overriding a choice, and one that only needs
 "at least" something keeps the user's larger value (``edits=max(1, sc.edits)``). ``explain``
 gives the values that matter at a state, for the last step of a counterexample.
+
+``min_nodes`` (models whose pods are placed on named nodes) states the fewest nodes the question
+needs (a pod that moves needs a second node): the adjustment raises ``nodes`` to it *before* the
+property's own ``adjust`` runs and keeps the user's larger value, so every property also speaks
+about ``--set nodes=3`` or more; a user's smaller value is refused by the runner like any other
+setting the property would change ("needs nodes=2 …, but you set nodes=1"). A property states the
+minimum here instead of fixing a count in its ``adjust`` (``needs`` says it in words for the row).
 """
 
 from __future__ import annotations
@@ -66,6 +73,22 @@ def with_strong_fairness(*commands: str, why: str = "") -> str:
 
 def _same(scope: Scope) -> Scope:
     return scope
+
+
+def _at_least_nodes(adjust: Callable[..., Scope], count: int) -> Callable[..., Scope]:
+    """``adjust`` applied to the scope with ``nodes`` raised to ``count`` (the user's larger value kept)."""
+
+    def adjusted(scope: Scope) -> Scope:
+        nodes = getattr(scope, "nodes", None)
+        if nodes is None:
+            raise TypeError(
+                f"a property with min_nodes={count} speaks about a scope with nodes; {type(scope).__name__} has none"
+            )
+        return adjust(scope if nodes >= count else attrs.evolve(scope, nodes=count))  # type: ignore[misc]
+
+    adjusted.min_nodes = count  # type: ignore[attr-defined]  # marks the wrapper: attrs.evolve does not wrap twice
+    adjusted.inner = adjust  # type: ignore[attr-defined]
+    return adjusted
 
 
 def _settings(value: Mapping[str, str] | tuple[tuple[str, str], ...] | None) -> tuple[tuple[str, str], ...] | None:
@@ -118,8 +141,16 @@ class Property:
     # (``{"max-unavailable": "1"}``; ``{}``: the presets already exercise it; None: not stated).
     # The tests check each property there as well as at the presets (``kubecheck list`` shows it).
     meaningful: tuple[tuple[str, str], ...] | None = attrs.field(default=None, converter=_settings)
+    # The fewest nodes the question needs (placed models): ``adjust`` raises ``nodes`` to it first.
+    min_nodes: int = 1
 
     def __attrs_post_init__(self) -> None:
+        if self.min_nodes < 1:
+            raise ValueError(f"property {self.name}: min_nodes must be at least 1")
+        if getattr(self.adjust, "min_nodes", 1) != self.min_nodes:  # set once, here (attrs.evolve keeps the wrapper)
+            inner = getattr(self.adjust, "inner", self.adjust)
+            wrapped = inner if self.min_nodes == 1 else _at_least_nodes(inner, self.min_nodes)
+            object.__setattr__(self, "adjust", wrapped)
         if self.trigger is not None and self.kind not in ("always", "step"):
             raise ValueError(f"property {self.name}: a trigger goes with always and step properties")
         if self.kind not in KINDS:
@@ -136,6 +167,11 @@ class Property:
                 f"property {self.name}: the fairness text must name every strongly fair command "
                 f"(missing {', '.join(unnamed)}; use with_strong_fairness)"
             )
+
+    @property
+    def needs(self) -> str:
+        """The node count the property needs, for the row ("needs ≥ 2 nodes"; "" when one will do)."""
+        return f"needs ≥ {self.min_nodes} nodes" if self.min_nodes > 1 else ""
 
     @property
     def is_liveness(self) -> bool:
