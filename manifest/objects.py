@@ -131,6 +131,67 @@ class Service:
 
 
 @attrs.frozen
+class Requirement:
+    """One ``matchExpressions`` entry: apimachinery's labels.Requirement (In, NotIn, Exists, DoesNotExist)."""
+
+    key: str
+    operator: str
+    values: tuple[str, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """labels.Requirement.Matches: NotIn and DoesNotExist hold for a pod without the key."""
+        if self.operator == "In":
+            return self.key in labels and labels[self.key] in self.values
+        if self.operator == "NotIn":
+            return self.key not in labels or labels[self.key] not in self.values
+        if self.operator == "Exists":
+            return self.key in labels
+        if self.operator == "DoesNotExist":
+            return self.key not in labels
+        return False  # validation refuses any other operator before a selector is built
+
+
+@attrs.frozen
+class LabelSelector:
+    """A metav1.LabelSelector as LabelSelectorAsSelector reads it: every requirement must hold, so the
+    empty selector (no matchLabels, no matchExpressions) selects everything."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    match_expressions: tuple[Requirement, ...] = ()
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        return all(labels.get(k) == v for k, v in self.match_labels) and all(
+            r.matches(labels) for r in self.match_expressions
+        )
+
+
+@attrs.frozen
+class BudgetSpec:
+    """A policy/v1 PodDisruptionBudget's spec as written (``selector`` None: the nil selector, no pod)."""
+
+    min_available: IntOrPercent | None
+    max_unavailable: IntOrPercent | None
+    unhealthy_policy: str | None
+    selector: LabelSelector | None
+
+
+@attrs.frozen
+class AutoscalerSpec:
+    """A HorizontalPodAutoscaler's spec (autoscaling/v2, or v1 converted as the API server does)."""
+
+    target_api_version: str
+    target_kind: str
+    target_name: str
+    min_replicas: int
+    max_replicas: int
+    #: the Resource cpu metric's target.averageUtilization (v1: targetCPUUtilizationPercentage), None if none
+    cpu_utilization: int | None
+    #: the other metrics, in words ("Resource memory Utilization 70%", "External queue_depth …")
+    other_metrics: tuple[str, ...] = ()
+    has_behavior: bool = False
+
+
+@attrs.frozen
 class Disruption:
     """Objects that change the answer but are not modelled: PodDisruptionBudget, HorizontalPodAutoscaler."""
 
@@ -139,13 +200,17 @@ class Disruption:
     target: tuple[str, str] | None = None  # HPA scaleTargetRef (kind, name)
     detail: str = ""
     #: a PDB's selector: "labels" (matchLabels only), "all" (``{}``: every pod of the namespace),
-    #: "none" (no selector: no pod), "expressions" (matchExpressions: not evaluated here)
+    #: "none" (no selector: no pod), "expressions" (matchExpressions: evaluated when ``budget`` is set)
     selects: str = "labels"
+    budget: BudgetSpec | None = None  # a PodDisruptionBudget's spec (manifest/budgets.py reads it)
+    autoscaler: AutoscalerSpec | None = None  # a HorizontalPodAutoscaler's spec
 
     def selects_pods(self, namespace: str, labels: dict[str, str]) -> bool | None:
         """Whether this budget selects pods with ``labels`` in ``namespace`` (None: not evaluated)."""
         if namespace != self.meta.namespace or self.selects == "none":
             return False
+        if self.budget is not None and self.budget.selector is not None:
+            return self.budget.selector.matches(labels)
         if self.selects == "expressions":
             return None
         return all(labels.get(k) == v for k, v in self.selector)

@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 
+from kubecheck.manifest import budgets
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.defaults import apply_defaults
 from kubecheck.manifest.errors import ManifestError, describe_value
@@ -116,6 +117,15 @@ KNOWN = {
         "revisionHistoryLimit",
         "paused",
         "progressDeadlineSeconds",
+    },
+    "PodDisruptionBudget.spec": {"minAvailable", "maxUnavailable", "selector", "unhealthyPodEvictionPolicy"},
+    "HorizontalPodAutoscaler.spec": {
+        "scaleTargetRef",
+        "minReplicas",
+        "maxReplicas",
+        "metrics",  # autoscaling/v2
+        "behavior",  # autoscaling/v2
+        "targetCPUUtilizationPercentage",  # autoscaling/v1
     },
     "StatefulSet.spec": {
         "replicas",
@@ -469,26 +479,22 @@ def _service(f: Fields, meta: o.Meta) -> o.Service:
 
 
 def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
-    detail = ", ".join(
-        f"{k} {v}" for k in ("minAvailable", "maxUnavailable") if (v := f.raw(f"spec.{k}")) is not MISSING
-    )
-    selector = f.raw("spec.selector")
-    if selector is MISSING or selector is None:
-        selects = "none"  # policy/v1: a nil selector selects no pod
-    elif isinstance(selector, dict) and selector.get("matchExpressions"):
-        selects = "expressions"
-    elif isinstance(selector, dict) and not selector.get("matchLabels"):
-        selects = "all"  # policy/v1: an empty selector selects every pod of the namespace
-    else:
-        selects = "labels"
-    labels = tuple(sorted(f.labels("spec.selector.matchLabels").items())) if selects == "labels" else ()
-    return o.Disruption(meta, selector=labels, detail=detail, selects=selects)
+    """A policy/v1 PodDisruptionBudget (manifest/budgets.py); its selector read as a label selector."""
+    selector = None
+    if f.raw("spec.selector") is not MISSING:
+        match = f.labels("spec.selector.matchLabels")
+        exprs = f.list("spec.selector.matchExpressions")
+        requirements = [r for i, e in enumerate(exprs) if (r := _requirement(f, i, e)) is not None]
+        selector = o.LabelSelector(
+            tuple(sorted(match.items())),
+            tuple(o.Requirement(key, op, tuple(sorted(values))) for key, op, values in requirements),
+        )
+    return budgets.read_budget(f, meta, selector)
 
 
 def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:
-    target = (f.str("spec.scaleTargetRef.kind", "") or "", f.str("spec.scaleTargetRef.name", "") or "")
-    detail = f"minReplicas {f.int('spec.minReplicas', 1, lo=None)}, maxReplicas {f.int('spec.maxReplicas', 0, lo=None)}"
-    return o.Disruption(meta, target=target, detail=detail)
+    """An autoscaling/v2 or v1 HorizontalPodAutoscaler (manifest/budgets.py)."""
+    return budgets.read_autoscaler(f, meta)
 
 
 #: The reader of each kind kubecheck reads (defaults applied before).

@@ -75,8 +75,19 @@ def test_pods_under_two_budgets_cannot_be_evicted() -> None:
     )
 
 
-def test_match_expressions_are_said_not_evaluated() -> None:
-    m = _read(WEB + _pdb("budget", "{matchExpressions: [{key: app, operator: In, values: [web]}]}"))
+@pytest.mark.parametrize(
+    ("expression", "selected"),
+    [
+        ("{key: app, operator: In, values: [web]}", True),
+        ("{key: app, operator: NotIn, values: [web]}", False),
+        ("{key: tier, operator: Exists}", True),
+        ("{key: tier, operator: DoesNotExist}", False),
+    ],
+)
+def test_match_expressions_are_evaluated(expression: str, selected: bool) -> None:
+    """labels.Requirement.Matches on the pod template's labels (manifest/budgets.py, issue 16 item 5)."""
+    m = _read(WEB + _pdb("budget", f"{{matchExpressions: [{expression}]}}"))
     [w] = m.workloads
-    assert any("matchExpressions are not evaluated" in n for n in w.not_modelled)
-    assert not any(line.startswith("poddisruptionbudget/budget selects no pod") for line in m.ignored)
+    assert not any("matchExpressions are not evaluated" in n for n in w.not_modelled)
+    idle = any(line.startswith("poddisruptionbudget/budget selects no pod") for line in m.ignored)
+    assert idle is not selected
