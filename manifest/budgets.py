@@ -98,7 +98,7 @@ def read_budget(f: Fields, meta: o.Meta, selector: o.LabelSelector | None) -> o.
     return o.Disruption(meta, selector=labels, detail=detail, selects=selects, budget=budget)
 
 
-def _path_segment(f: Fields, path: str, value: str) -> None:
+def check_path_segment_name(f: Fields, path: str, value: str) -> None:
     """pathvalidation.IsValidPathSegmentName: a name that can be a URL path segment."""
     if value in (".", ".."):
         f.invalid(path, value, f"may not be '{value}'")
@@ -226,7 +226,7 @@ def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
         if not value and not f.has_errors_at(path):
             f.required(path)
         elif value:
-            _path_segment(f, path, value)
+            check_path_segment_name(f, path, value)
     min_replicas = f.int("spec.minReplicas", 1, lo=None)
     if min_replicas < 1:
         f.invalid("spec.minReplicas", min_replicas, "must be greater than or equal to 1")
@@ -315,6 +315,7 @@ class Finding:
 
     ref: str
     text: str
+    topic: str = PDB  # PDB: about budgets; HPA: about autoscalers
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.text}"
@@ -369,7 +370,7 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
         if r.meta.kind == HPA and r.autoscaler is not None:
             text = _target_finding(r, r.autoscaler, found)
             if text:
-                out.append(Finding(r.meta.ref, text))
+                out.append(Finding(r.meta.ref, text, HPA))
     for w in found:
         budgets = budgets_of(w, records)
         if len(budgets) > 1:
@@ -389,6 +390,7 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
                     w.meta.ref,
                     f"{len(hpas)} HorizontalPodAutoscalers target it ({names}): its pods are controlled by multiple "
                     "HPAs, so none of them scales it (ScalingActive False, AmbiguousSelector)",
+                    HPA,
                 )
             )
     return out

@@ -86,8 +86,30 @@ OTHER_BUILTIN_KINDS = frozenset(
         "Event",
         "Node",
         "List",
+        # more built-in kinds of v1.35 (a real install, e.g. metrics-server's, has them next to its workloads)
+        "APIService",
+        "CustomResourceDefinition",
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "CertificateSigningRequest",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+        "CSIStorageCapacity",
+        "VolumeAttributesClass",
+        "PodTemplate",
+        "ServiceCIDR",
+        "IPAddress",
+        "ResourceClaim",
+        "ResourceClaimTemplate",
+        "DeviceClass",
+        "ResourceSlice",
     }
 )
+#: Kinds whose names are path segments, not DNS subdomains (pkg/apis/rbac/validation ValidateRBACName:
+#: path.IsValidPathSegmentName), so ``system:metrics-server`` is a valid ClusterRole name.
+PATH_SEGMENT_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 #: Fields kubecheck knows (read or deliberately ignored); others are listed under --verbose.
 KNOWN = {
     "": {"apiVersion", "kind", "metadata", "spec", "status"},
@@ -150,6 +172,8 @@ def _meta(f: Fields, kind: str, where: str) -> o.Meta:
         f.required("metadata.name", "name or generateName is required")
     elif name is not None and len(name) > 253:  # IsDNS1123Subdomain: MaxLenError
         f.invalid("metadata.name", name, "must be no more than 253 characters")
+    elif name is not None and kind in PATH_SEGMENT_NAMED:
+        budgets.check_path_segment_name(f, "metadata.name", name)
     elif name is not None and not _SUBDOMAIN.match(name):
         f.invalid("metadata.name", name, _DNS1123)
     namespace = f.str("metadata.namespace", "default")

@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from kubecheck.manifest import budgets
 from kubecheck.manifest import objects as o
 from kubecheck.model.controllers import daemonset_util as dsu
 from kubecheck.model.controllers import disruption_util as dis
@@ -447,6 +448,9 @@ def idle_budgets(records: Sequence[o.Record], found: Sequence[Workload]) -> list
             else "no pod template here matches it"
         )
         out.append(f"{b.meta.ref} selects no pod of the workloads in these manifests: {why}")
+    # the autoscalers' static findings (manifest/budgets.py): a target missing, not scalable or in the
+    # wrong API group, and a workload under several autoscalers
+    out += [str(f) for f in budgets.findings(records) if f.topic == budgets.HPA]
     return out
 
 

@@ -442,3 +442,38 @@ def test_the_quorum_example_has_one_budget_over_its_three_pods() -> None:
     [b] = budgets.budgets_of(s, records)
     assert (s.replicas, str(b.budget.max_unavailable) if b.budget else None) == (3, "1")
     assert budgets.findings(records) == []
+
+
+# ---- the front door ------------------------------------------------------------------------------
+
+
+def test_the_front_door_lists_the_autoscaler_findings() -> None:
+    text = WEB + DS + _hpa("  scaleTargetRef: {apiVersion: apps/v1, kind: DaemonSet, name: agent}\n  maxReplicas: 3\n")
+    m = manifest.read_workloads(["-"], text)
+    assert [line for line in m.ignored if line.startswith("horizontalpodautoscaler/")] == [
+        "horizontalpodautoscaler/scaler: its target daemonset/agent has no /scale subresource: the autoscaler cannot "
+        "scale it (AbleToScale False, FailedGetScale); a DaemonSet runs one pod per eligible node"
+    ]
+
+
+RBAC_AND_APISERVICE = """---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:metrics-server"}
+rules: []
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.k8s.io}
+spec: {group: metrics.k8s.io, version: v1beta1}
+"""
+
+
+def test_rbac_names_and_apiservices_of_a_real_install_are_not_refused() -> None:
+    """kubernetes-sigs/metrics-server's release-ha overlay (kubectl kustomize, 5ed5d3a2) was refused five
+    documents: RBAC names are path segments (ValidateRBACName), and APIService is a built-in kind."""
+    m = manifest.read_workloads(["-"], WEB + RBAC_AND_APISERVICE)
+    assert m.rejected == ()
+    bad = RBAC_AND_APISERVICE.replace('"system:metrics-server"', '"a/b"')
+    [line] = manifest.read_workloads(["-"], WEB + bad).rejected
+    assert "clusterrole/a/b: metadata.name: Invalid value: \"a/b\": may not contain '/'" in line
