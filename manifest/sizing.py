@@ -72,7 +72,7 @@ import attrs
 from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
-from kubecheck.manifest import costs
+from kubecheck.manifest import costs, scenarios
 from kubecheck.manifest.fixes import Fix
 from kubecheck.manifest.plan import ENGINE_NAMES, HANDOFF_SHARE, Cost, Handoff, Step, WorkloadPlan
 from kubecheck.manifest.workloads import FAILURE_FIELD, Workload, WorkloadScope
@@ -163,10 +163,11 @@ def is_caveat(prop: Property) -> bool:
     return prop.upstream.startswith("not guaranteed")
 
 
-def _changed(model: str, scope: Scope, adjusted: Scope) -> list[str]:
-    fields = MANIFEST_FIELDS[model]
+def _changed(model: str, scope: Scope, adjusted: Scope, fixed: tuple[str, ...] = ()) -> list[str]:
+    fields = MANIFEST_FIELDS[model] + fixed  # a scenario's fields are the user's (select)
     if getattr(scope, FAILURE_FIELD[model], "none") != "none":  # the user's --faults failure mode is theirs
         fields = (*fields, FAILURE_FIELD[model])
+    fields = tuple(dict.fromkeys(fields))
     return [f for f in fields if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
 
 
@@ -178,12 +179,21 @@ def _adjusted(prop: Property, scope: WorkloadScope) -> WorkloadScope:
     return adjusted
 
 
-def select(workload: Workload, faults: frozenset[str] = frozenset()) -> tuple[list[Property], list[Skipped]]:
-    """The properties that speak about this manifest, and the others with the reason they were left out."""
+def select(
+    workload: Workload, faults: frozenset[str] = frozenset(), scenario: str = ""
+) -> tuple[list[Property], list[Skipped]]:
+    """The properties that speak about this manifest, and the others with the reason they were left out.
+
+    ``scenario`` (:mod:`kubecheck.manifest.scenarios`, already applied to ``workload`` by
+    ``with_scenario``): the parameters it fixes are the user's, like the manifest's own fields, and
+    the faults it switches on count as asked for.
+    """
+    fixed = scenarios.scenario_fields(workload, scenario) if scenario else ()
+    allowed = faults | (scenarios.scenario_faults(workload.model, scenario) if scenario else frozenset())
     chosen, skipped = [], []
     for prop in catalog.properties(workload.model):
         adjusted = _adjusted(prop, workload.scope)
-        changed = _changed(workload.model, workload.scope, adjusted)
+        changed = _changed(workload.model, workload.scope, adjusted, fixed)
         nodes = getattr(adjusted, "nodes", None)
         if workload.nodes_asked and nodes != getattr(workload.scope, "nodes", None):
             skipped.append(Skipped(prop.name, f"another configuration: nodes={nodes} (--nodes {workload.nodes_given})"))
@@ -195,7 +205,7 @@ def select(workload: Workload, faults: frozenset[str] = frozenset()) -> tuple[li
                     + ", ".join(f"{c.replace('_', '-')}={getattr(adjusted, c)}" for c in changed),
                 )
             )
-        elif not adjusted.faults <= faults:
+        elif not adjusted.faults <= allowed:
             needed = ",".join(sorted(adjusted.faults))
             skipped.append(Skipped(prop.name, f"needs faults: {needed} (--faults {needed})"))
         else:

@@ -108,13 +108,13 @@ def _partition(sc: DaemonSetScope) -> Value:
 
 
 def _node_failure(intervention: bool) -> Callable[[DaemonSetScope], Value]:
-    """One node failure; nothing else changes (no edit, join, leave, relabel or delete); ``intervention``:
+    """One node failure on the scope's nodes and classes (a manifest's selector and tolerations kept); nothing
+    else changes (no edit, join, leave, relabel or delete); ``intervention``:
     the administrator may taint the failed node out-of-service."""
 
     def adjust(sc: DaemonSetScope) -> Value:
         return attrs.evolve(
             sc,
-            node_classes=(),
             edits=0,
             joins=0,
             leaves=0,
