@@ -113,6 +113,10 @@ TRIGGERS: Mapping[str, Trigger] = {
     "deployment.paused_keeps_new_replicaset": Trigger(
         what="a paused Deployment's new ReplicaSet growing", when=paused_new_replicaset_grows
     ),
+    # issue 16: the floor speaks about evictions (properties/disruption.py)
+    "deployment.budget_floor_holds_under_evictions": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
+    "deployment.budget_floor_under_evictions_and_rollout": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
+    "deployment.upgrade_keeps_floor": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
     "statefulset.pods_created_in_ordinal_order": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_created_in_ordinal_order_under_parallel": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_removed_in_reverse_order": Trigger(

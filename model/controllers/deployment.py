@@ -160,11 +160,14 @@ from __future__ import annotations
 
 import itertools
 
+import attrs
+
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_nodes as dn
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import disruption
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState, claim_count
@@ -190,8 +193,8 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
     ops = CONCRETE if isinstance(R, int) else Z3  # replicas is a z3 term when the encoder leaves it symbolic
     up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
     if sc.starts_fresh:
-        return _just_created(sc)
-    return DeploymentState(
+        return _with_disruption(ops, sc, _just_created(sc))
+    state = DeploymentState(
         replicas=R,
         template=0,
         templates_used=1,
@@ -224,6 +227,12 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         **_healthy_nodes(sc),
         **_rolled_out_status(ops, sc, R, up),
     )
+    return _with_disruption(ops, sc, state)
+
+
+def _with_disruption(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> DeploymentState:
+    """Issue 16: the budget's synced status and the nodes' cordons (unchanged without a budget or drain)."""
+    return attrs.evolve(s, **disruption.initial_fields(ops, sc, s))
 
 
 def _healthy_nodes(sc: DeploymentScope) -> dict:
@@ -691,7 +700,9 @@ def _rwop_free(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 
 def _bind_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> Value:
-    return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s), dn.node_ready(ops, sc, s, node))
+    # issue 16: never onto a cordoned node (disruption.is_schedulable; True without a drain scenario)
+    schedulable = disruption.is_schedulable(ops, sc, s, node)
+    return ops.and_(s.unscheduled[rs] > 0, _rwop_free(ops, sc, s), dn.node_ready(ops, sc, s, node), schedulable)
 
 
 def _bind_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None) -> dict:
@@ -1103,6 +1114,8 @@ _OWN_COMMANDS = (
 )
 # the shared claim's attach/detach controller, then the cluster's node lifecycle over the pod counters
 COMMANDS = _OWN_COMMANDS + vol.volume_commands(VOLUMES, lambda sc: sc.claims) + dn.NODE_COMMANDS
+# issue 16: the PodDisruptionBudget's controller, the eviction API through kubectl drain, the node-pool upgrade
+COMMANDS += disruption.COMMANDS
 
 
 MODEL = Model(

@@ -46,6 +46,7 @@ import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
@@ -120,6 +121,25 @@ def _show_progress_deadline(value: int) -> str:
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
 _parse_int_list = parse_int_list(0, 100, "2,5")
+
+# -- issue 16: PodDisruptionBudget and drain scenario parameters (kubecheck.model.controllers.disruption) --
+#: The environment around the Deployment (scope ``scenario``): nothing, one ``kubectl drain`` of node-a
+#: (a user action), or a node-pool upgrade (drain, replace, uncordon, node by node).
+SCENARIOS = ("none", "drain", "node-upgrade")
+
+
+def _parse_budget_bound(raw: str) -> IntOrPercent | None:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return None
+    return parse_int_or_percent(text)
+
+
+_parse_budget_bound.__doc__ = "integer, percent or none"  # `kubecheck list` shows it as the value hint
+
+
+def _show_budget_bound(value: IntOrPercent | None) -> str:
+    return "none" if value is None else str(value)
 
 
 @attrs.frozen
@@ -262,6 +282,34 @@ class DeploymentScope:
     read_only_mount: bool = param(
         "read-only-mount", "pods mount the shared claim with readOnly: true", parse_bool, False, show_bool
     )
+    # -- issue 16: a PodDisruptionBudget selecting the Deployment's pods, and the drain scenarios --
+    pdb_min_available: IntOrPercent | None = param(
+        "pdb-min-available",
+        "a PodDisruptionBudget selecting the Deployment's pods: spec.minAvailable as written (none: no such field)",
+        _parse_budget_bound,
+        None,
+        _show_budget_bound,
+    )
+    pdb_max_unavailable: IntOrPercent | None = param(
+        "pdb-max-unavailable",
+        "the PodDisruptionBudget's spec.maxUnavailable as written (none: no such field; at most one of the two)",
+        _parse_budget_bound,
+        None,
+        _show_budget_bound,
+    )
+    pdb_unhealthy_policy: str = param(
+        "pdb-unhealthy-policy",
+        "the PodDisruptionBudget's spec.unhealthyPodEvictionPolicy",
+        parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
+        dsu.IF_HEALTHY_BUDGET,
+    )
+    scenario: str = param(
+        "scenario",
+        "the environment: none, drain (`kubectl drain node-a` as a user action: cordon, evict every pod through the "
+        "eviction API, retry on 429) or node-upgrade (a node-pool upgrade: drain, replace, uncordon, node by node)",
+        parse_choice(SCENARIOS),
+        "none",
+    )
 
     def validate(self) -> None:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment),
@@ -296,6 +344,7 @@ class DeploymentScope:
         if self.claims and self.nodes == 0:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
         self._validate_node_faults()
+        self._validate_disruption()
         if self.nodes and self.min_ready_seconds:
             raise ScopeError(
                 f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
@@ -317,6 +366,22 @@ class DeploymentScope:
             raise ScopeError(
                 "out-of-service: expected false unless faults has node-failure (the taint goes on a shut-down "
                 "node), got true"
+            )
+
+    def _validate_disruption(self) -> None:
+        """The API server's ValidatePodDisruptionBudgetSpec, then what the drain scenarios need."""
+        spec = dsu.BudgetSpec(self.pdb_min_available, self.pdb_max_unavailable, self.pdb_unhealthy_policy)
+        errors = dsu.validate_budget_spec(spec)
+        if errors:
+            raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        if self.scenario != "none" and self.nodes == 0:
+            raise ScopeError(
+                f"nodes: expected 1 or 2 with scenario={self.scenario} (a drain needs pods placed on nodes), got 0"
+            )
+        if self.scenario != "none" and self.failure_mode == EVICTED:
+            raise ScopeError(
+                f"pod-failure: expected another mode than evicted with scenario={self.scenario} (Failed pods are "
+                "counted without their node, which a drain lists), got evicted"
             )
 
     def _validate_strategy(self) -> None:
@@ -461,6 +526,31 @@ class DeploymentScope:
             unavailable = values.get("max_unavailable", self.max_unavailable.value)
             out.append(ops.not_(ops.and_(surge == 0, unavailable == 0)))
         return out
+
+    # -- issue 16: the budget and the drain (kubecheck.model.controllers.disruption) --
+
+    @property
+    def has_budget(self) -> bool:
+        """A PodDisruptionBudget selects the Deployment's pods: its status is state."""
+        return self.pdb_min_available is not None or self.pdb_max_unavailable is not None
+
+    @property
+    def has_drain(self) -> bool:
+        """A drain scenario is on: nodes can be cordoned and drained."""
+        return self.scenario != "none" and self.nodes > 0
+
+    @property
+    def is_upgrade(self) -> bool:
+        """The node-pool upgrade scenario: the drain goes over every node, one after the other."""
+        return self.scenario == "node-upgrade" and self.nodes > 0
+
+    @property
+    def budget_cap(self) -> int:
+        """A bound on the budget's status counts: every pod object the selector can match (active,
+        terminating and Failed pods of every ReplicaSet), or minAvailable as written if larger."""
+        pods = self.templates * (2 * self.pod_cap + self.placements * self.terminating_cap)
+        written = self.pdb_min_available.value if self.pdb_min_available is not None else 0
+        return max(pods, written)
 
     @property
     def placements(self) -> int:

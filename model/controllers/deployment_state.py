@@ -61,6 +61,23 @@ def _tainted_nodes(sc: DeploymentScope) -> int:
     return sc.nodes if sc.has_node_faults and sc.out_of_service else 0
 
 
+def _budget(sc: DeploymentScope) -> int:
+    """The budget's status counts range over the pods it can select; 0 (constant) without a budget."""
+    return sc.budget_cap if sc.has_budget else 0
+
+
+def _cordonable(sc: DeploymentScope) -> int:
+    return sc.nodes if sc.has_drain else 0
+
+
+def _drain_states(sc: DeploymentScope) -> int:
+    return 4 if sc.has_drain else 0  # disruption.DRAIN_STATES
+
+
+def _upgrade_nodes(sc: DeploymentScope) -> int:
+    return sc.nodes if sc.is_upgrade else 0
+
+
 def claim_count(sc: DeploymentScope) -> int:
     """Claims the pod template mounts: the shared claim, or none."""
     return 1 if sc.claims else 0
@@ -174,3 +191,24 @@ class DeploymentState:
     node_state: tuple = _default((), cl.node_state_field(_lost_nodes))
     node_exists: tuple = _default((), cl.node_exists_field(_lost_nodes))
     node_oos: tuple = _default((), cl.node_oos_field(_tainted_nodes))
+    # Issue 16 (kubecheck.model.controllers.disruption): a PodDisruptionBudget's status and the drain, only with
+    # pdb-min-available/pdb-max-unavailable and scenario; constant (0, False, ()) otherwise, so every other scope
+    # keeps its states.
+    pdb_allowed: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.disruptionsAllowed"))
+    pdb_current_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.currentHealthy"))
+    pdb_desired_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.desiredHealthy"))
+    pdb_expected: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.expectedPods"))
+    pdb_stale: bool = _default(
+        False,
+        bool_field(
+            doc="PodDisruptionBudget status stale (observedGeneration < generation; no budget edit is modelled yet)"
+        ),
+    )
+    node_cordoned: tuple = _default((), tuple_field(bool_field(), length=_cordonable, doc="Node spec.unschedulable"))
+    drain_state: int = _default(
+        0,
+        int_field(
+            0, _drain_states, doc="kubectl drain (0 not running, 1 evicting, 2 drained, 3 failed, 4 node replaced)"
+        ),
+    )
+    upgrade_node: int = _default(0, int_field(0, _upgrade_nodes, doc="node-pool upgrade: nodes done"))

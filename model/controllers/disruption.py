@@ -1,0 +1,350 @@
+"""Disruption actors of the Deployment model: a PodDisruptionBudget, the eviction API, ``kubectl drain``
+and a node-pool upgrade (issue 16, items 1, 2 and 4; design in ``papers/disruption-actors.md`` 2.1-2.3).
+
+Kubernetes v1.35, kubectl v0.35.0. The arithmetic is the pure ports' (no decision is re-derived
+here): :mod:`~kubecheck.model.controllers.disruption_util` (``pkg/controller/disruption/disruption.go``:
+getExpectedPodCount, getExpectedScale, countHealthyPods, updatePdbStatus;
+``pkg/registry/core/pod/storage/eviction.go``: EvictionREST.Create, canIgnorePDB, checkAndDecrement)
+and :mod:`~kubecheck.model.controllers.drain_util` (kubectl ``pkg/drain/{filters,drain,cordon}.go``:
+GetPodsForDeletion, evictPods, waitForDelete, UpdateIfRequired). This module only says what they do
+to the Deployment's pod *counters* and which actor takes each step:
+
+* ``disruption-controller.sync_budget`` (weakly fair): the budget's status recomputed from the pods
+  (every pod of the Deployment is selected: the scope's budget selects its template's labels) and
+  written when it differs (``needs_status_write``: a quiescent state stays quiescent). Its lag is the
+  interleaving between pod changes and this step: the controller is event-driven, so staleness is
+  an order of events, not a duration (paper 3.1).
+* ``kubectl.evict_pod`` (weakly fair per pod class): one eviction call for one pod still on the
+  drained node. ``answer`` is what the API server returns, from ``eviction_outcome``: 201 deletes the
+  pod gracefully (Terminating) and, on the checkAndDecrement path, writes disruptionsAllowed − 1
+  in the same step (paper 2.1: DisruptedPods needs no state); 429 changes nothing and kubectl
+  retries (after 5 s, for ever with the default ``--timeout`` 0): the same command stays enabled.
+  The 403/500 answers need a negative status or two budgets, which this scope cannot reach.
+* ``kubectl.drain_finishes`` (weakly fair): waitForDelete saw every listed pod gone.
+* ``user.drain_node`` / ``user.uncordon`` (scenario ``drain``, node-a): cordon (``spec.unschedulable``),
+  list, evict; uncordon only once the drain has ended (``kubectl drain`` is still running before).
+* ``node-pool-upgrade.drain_node`` / ``.replace_node`` / ``.uncordon_node`` (scenario ``node-upgrade``,
+  weakly fair: the provider's upgrade automation proceeds by itself): node by node, drain, replace
+  the machine (a fresh Ready Node object of the same name), uncordon, next.
+
+Why the frozen drain list needs no state in the counter model: GetPodsForDeletion lists the pods
+bound to the node once, in the step that cordons it. From then on the scheduler binds nothing
+there (the scheduler's guard reads ``node_cordoned``; NodeUnschedulable), and nothing uncordons the
+node while the drain runs, so the pods on the node at any later moment are exactly the listed pods
+not yet gone: the list is the node's counters. A listed pod the ReplicaSet controller deletes
+meanwhile is Terminating: its eviction is the canIgnorePDB 201 and waitForDelete waits for it, as
+for an evicted one. Deployment pods have a controller, no emptyDir (the scope mounts no local
+storage) and are neither DaemonSet nor mirror pods, so ``plan_node_drain`` lists all of them
+(computed once per scope below). Failed pods are counted without their node: a drain scenario
+refuses ``pod-failure=evicted``.
+
+Controllers bypass the budget, as upstream: the ReplicaSet controller's deletions (rollout,
+scale-down) and the existing ``fault.evict_pod`` stay plain deletes.
+"""
+
+from __future__ import annotations
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import disruption_util as dsu
+from kubecheck.model.controllers import drain_util as dru
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.commands import Command
+from kubecheck.model.kernel.ops import Ops, Value
+
+#: drain_state values.
+IDLE, EVICTING, DRAINED, FAILED, REPLACED = range(5)
+DRAIN_STATE_NAMES = ("not running", "evicting", "drained", "failed", "node replaced")
+#: Pod counters kept per node (the Deployment's bound phases, then Terminating).
+BOUND = ("pending", "running", "ready", "available")
+ON_NODE = BOUND + ("terminating",)
+#: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
+EVICTED_201 = "201 Created: pod evicted"
+REFUSED_429 = "eviction refused: 429 Too Many Requests"
+ANSWERS = (EVICTED_201, REFUSED_429)
+#: The pods of a Deployment as kubectl's filters read them: a ReplicaSet controller, nothing else.
+DEPLOYMENT_POD = dru.PodFacts(controller_kind="ReplicaSet")
+
+
+def drain_plan_fails(sc: DeploymentScope) -> bool:
+    """GetPodsForDeletion over the Deployment's pods with kubectl drain's default flags: True when a
+    filter error fails the node before any eviction (never for Deployment pods; kept as the hook
+    for templates with local storage)."""
+    return bool(dru.plan_node_drain([DEPLOYMENT_POD], dru.DrainFlags()).errors)
+
+
+# -- counts over the Deployment's counters -------------------------------------------------------
+
+
+def _placements(s: DeploymentState) -> int:
+    return len(s.pending) // len(s.rs_exists)
+
+
+def selected_pods(ops: Ops, s: DeploymentState) -> Value:
+    """Every pod object the budget's selector matches: the Deployment's pods in any phase."""
+    per_node = [v for phase in ON_NODE for v in getattr(s, phase)]
+    return ops.sum_(per_node + list(s.unscheduled) + list(s.failed))
+
+
+def healthy_pods(ops: Ops, s: DeploymentState) -> Value:
+    """countHealthyPods over counters: Ready (``ready``/``available``) and not terminating (a separate
+    counter). No pod is in DisruptedPods without a deletionTimestamp (an eviction deletes it in the
+    same step), so the recently-disrupted test removes nothing more (paper 2.1)."""
+    return ops.sum_(list(s.ready) + list(s.available))
+
+
+def pods_on_node(ops: Ops, s: DeploymentState, node: int) -> Value:
+    """Pod objects bound to ``node``, terminating ones included."""
+    P = _placements(s)
+    return ops.sum_(getattr(s, phase)[t * P + node] for t in range(len(s.rs_exists)) for phase in ON_NODE)
+
+
+def expected_and_desired(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value]:
+    """getExpectedPodCount for the scope's budget over ``s``: the finder resolves every pod, through its
+    ReplicaSet, to the Deployment (getExpectedScale: its spec.replicas once)."""
+    selected = selected_pods(ops, s)
+    scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
+    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
+
+
+def computed_status(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value, Value, Value]:
+    """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them."""
+    expected, desired = expected_and_desired(ops, sc, s)
+    healthy = healthy_pods(ops, s)
+    return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
+
+
+def _written(s: DeploymentState) -> tuple[Value, Value, Value, Value]:
+    return s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected
+
+
+_STATUS_FIELDS = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected")
+
+
+def initial_fields(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict[str, Value]:
+    """The budget's status as synced over the initial pods (the budget exists before the check starts),
+    and every node schedulable; nothing without a budget or a drain scenario."""
+    out: dict[str, Value] = {}
+    if sc.has_budget:
+        out.update(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
+    if sc.has_drain:
+        out["node_cordoned"] = (False,) * sc.nodes
+    return out
+
+
+def is_schedulable(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int | None) -> Value:
+    """The scheduler's NodeUnschedulable filter: no pod is bound to a cordoned node (Deployment pods do
+    not tolerate node.kubernetes.io/unschedulable)."""
+    if not sc.has_drain or node is None:
+        return True
+    return ops.not_(s.node_cordoned[node])
+
+
+def drained_node(sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The node the drain works on: node-a (scenario drain) or the upgrade's cursor."""
+    return s.upgrade_node if sc.is_upgrade else 0
+
+
+# -- disruption controller ------------------------------------------------------------------------
+
+
+def _sync_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return dsu.needs_status_write(ops, _written(s), computed_status(ops, sc, s), s.pdb_stale)
+
+
+def _sync_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    return {**dict(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True)), "pdb_stale": False}
+
+
+# -- the eviction API, called by kubectl drain ------------------------------------------------------
+
+
+def eviction_outcome(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> Value:
+    """EvictionREST.Create's outcome for a pod of ``phase`` (disruption_util's constants)."""
+    ignores = dsu.can_ignore_pdb(ops, phase == "pending", False, phase == "terminating")
+    status = (1, ops.ite(s.pdb_stale, 0, 1), s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
+    budgets = 1 if sc.has_budget else 0
+    ready = phase in ("ready", "available")
+    return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, ready, status)
+
+
+def _evict_guard(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str, answer: str
+) -> Value:
+    response = dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, phase))
+    wanted = dru.RESPONSE_EVICTED if answer == EVICTED_201 else dru.RESPONSE_TOO_MANY_REQUESTS
+    here = getattr(s, phase)[rs * _placements(s) + node] > 0
+    return ops.and_(s.drain_state == EVICTING, drained_node(sc, s) == node, here, response == wanted)
+
+
+def _evict_effect(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str, answer: str
+) -> dict:
+    if answer == REFUSED_429:
+        return {}  # nothing changes; kubectl sleeps 5 s and calls again (the command stays enabled)
+    i = rs * _placements(s) + node
+    out: dict[str, Value] = {
+        phase: _add(getattr(s, phase), i, -1),
+        "terminating": _add(s.terminating, i, 1),
+    }
+    if sc.has_budget:
+        out["pdb_allowed"] = dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, phase), s.pdb_allowed)
+    return out
+
+
+def _add(values: tuple, i: int, delta: Value) -> tuple:
+    return values[:i] + (values[i] + delta,) + values[i + 1 :]
+
+
+def _set(values: tuple, i: int, value: Value) -> tuple:
+    return values[:i] + (value,) + values[i + 1 :]
+
+
+# -- kubectl drain and the node-pool upgrade ------------------------------------------------------
+
+
+def _drain_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
+    return ops.and_(s.drain_state == IDLE, drained_node(sc, s) == node)
+
+
+def _drain_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
+    """RunDrain: cordon (UpdateIfRequired: the node is schedulable here), list the node's pods, evict."""
+    return {
+        "node_cordoned": _set(s.node_cordoned, node, True),
+        "drain_state": FAILED if drain_plan_fails(sc) else EVICTING,
+    }
+
+
+def _finish_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
+    """waitForDelete saw every listed pod NotFound (is_pod_gone): the node holds none of them any more."""
+    gone = dru.is_pod_gone(ops, pods_on_node(ops, s, node) > 0, True)
+    return ops.and_(s.drain_state == EVICTING, drained_node(sc, s) == node, gone)
+
+
+def _finish_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
+    return {"drain_state": DRAINED}
+
+
+def _uncordon_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
+    ended = ops.or_(s.drain_state == DRAINED, s.drain_state == FAILED)
+    return ops.and_(s.node_cordoned[node], ended)
+
+
+def _uncordon_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
+    return {"node_cordoned": _set(s.node_cordoned, node, False)}
+
+
+def _replace_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
+    return ops.and_(s.drain_state == DRAINED, s.upgrade_node == node)
+
+
+def _replace_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
+    """The machine is replaced: a fresh Node of the same name registers Ready (still cordoned: the
+    upgrade uncordons it next). The drained node holds no pod of the Deployment, so no pod changes."""
+    out: dict[str, Value] = {"drain_state": REPLACED}
+    if sc.has_node_faults:
+        out["node_state"] = _set(s.node_state, node, cl.NODE_READY)
+        out["node_exists"] = _set(s.node_exists, node, True)
+        if sc.out_of_service:
+            out["node_oos"] = _set(s.node_oos, node, False)
+    return out
+
+
+def _next_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
+    return ops.and_(s.drain_state == REPLACED, s.upgrade_node == node)
+
+
+def _next_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
+    return {"node_cordoned": _set(s.node_cordoned, node, False), "drain_state": IDLE, "upgrade_node": node + 1}
+
+
+def _nodes(sc: DeploymentScope) -> range:
+    return range(sc.nodes)
+
+
+def _first_node(sc: DeploymentScope) -> range:
+    return range(1)
+
+
+def _slots(sc: DeploymentScope) -> range:
+    return range(sc.templates)
+
+
+def _phases(sc: DeploymentScope) -> tuple[str, ...]:
+    return tuple(p for p in BOUND if p != "ready" or sc.has_min_ready)
+
+
+def _answers(sc: DeploymentScope) -> tuple[str, ...]:
+    return ANSWERS
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "disruption-controller.sync_budget",
+        _sync_guard,
+        _sync_effect,
+        "trySync/updatePdbStatus: recompute expectedPods, desiredHealthy, currentHealthy and disruptionsAllowed "
+        "from the selected pods and write them (only when they differ)",
+        enabled_in=lambda sc: sc.has_budget,
+    ),
+    Command(
+        "kubectl.evict_pod",
+        _evict_guard,
+        _evict_effect,
+        "kubectl drain's evictPods: POST pods/<pod>/eviction for a listed pod; 201 deletes it gracefully (and "
+        "decrements disruptionsAllowed), 429 is retried after 5 s for ever (--timeout 0)",
+        params=(("rs", _slots), ("node", _nodes), ("phase", _phases), ("answer", _answers)),
+        enabled_in=lambda sc: sc.has_drain,
+        fair_by=("rs", "node", "phase"),
+    ),
+    Command(
+        "kubectl.drain_finishes",
+        _finish_guard,
+        _finish_effect,
+        "waitForDelete: every listed pod is gone; kubectl prints node/<node> drained",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.has_drain,
+    ),
+    Command(
+        "user.drain_node",
+        _drain_guard,
+        _drain_effect,
+        "kubectl drain node-a --ignore-daemonsets: cordon, list the node's pods once, evict each",
+        kind="user",
+        params=(("node", _first_node),),
+        enabled_in=lambda sc: sc.has_drain and not sc.is_upgrade,
+    ),
+    Command(
+        "user.uncordon",
+        _uncordon_guard,
+        _uncordon_effect,
+        "kubectl uncordon node-a (after the drain ended)",
+        kind="user",
+        params=(("node", _first_node),),
+        enabled_in=lambda sc: sc.has_drain and not sc.is_upgrade,
+    ),
+    Command(
+        "node-pool-upgrade.drain_node",
+        _drain_guard,
+        _drain_effect,
+        "the node-pool upgrade drains its next node (kubectl drain: cordon, list, evict)",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
+    Command(
+        "node-pool-upgrade.replace_node",
+        _replace_guard,
+        _replace_effect,
+        "the drained node's machine is replaced: a fresh Node of the same name registers Ready",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
+    Command(
+        "node-pool-upgrade.uncordon_node",
+        _next_guard,
+        _next_effect,
+        "the upgraded node is uncordoned; the upgrade moves to the next node",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
+)

@@ -1,0 +1,235 @@
+"""PodDisruptionBudgets, evictions, drains and node-pool upgrades around a Deployment (issue 16 item 4).
+
+The questions users ask: "will ``kubectl drain`` finish on this node?", "does my budget keep my
+floor during a drain, and during a rollout at the same time?", "does a node-pool upgrade finish?",
+"can my budget ever allow an eviction?". The actors are :mod:`kubecheck.model.controllers.disruption`
+(the budget's controller, the eviction API through kubectl drain, the upgrade), over the Deployment's
+pods placed on nodes (two unless set) with minReadySeconds 0 (the placed model's limit).
+
+Upstream (v1.35; kubectl v0.35.0), as the ports in ``disruption_util.py`` and ``drain_util.py`` read it:
+``pkg/registry/core/pod/storage/eviction.go`` (checkAndDecrement refuses with 429 when
+disruptionsAllowed is 0 or the status is not yet observed, else writes disruptionsAllowed − 1 and
+deletes the pod), ``pkg/controller/disruption/disruption.go`` (updatePdbStatus recomputes the
+status from the pods, event-driven, hence with lag), kubectl ``pkg/drain/drain.go`` (evictPods
+retries a 429 every 5 s for ever with the default ``--timeout`` 0; the node is cordoned first, so
+replacements schedule elsewhere) and the controllers' own deletions, which never consult a budget
+(``replica_set.go:manageReplicas`` deletes pods directly).
+
+The floor is the budget's desiredHealthy as getExpectedPodCount computes it over the current pods
+(minAvailable as written for an integer; from the Deployment's spec.replicas otherwise); healthy
+is countHealthyPods' count (Ready and not terminating).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import disruption as dr
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+
+# -- scopes -----------------------------------------------------------------------------------
+
+
+def _with_budget(sc: DeploymentScope) -> DeploymentScope:
+    """A budget (minAvailable 1 unless the user wrote one) over the pods on nodes (two unless set),
+    minReadySeconds 0 and no shared claim (the placed model's limits)."""
+    budget = {} if sc.has_budget else {"pdb_min_available": IntOrPercent(1)}
+    return attrs.evolve(sc, nodes=sc.nodes or 2, min_ready_seconds=0, claims=False, **budget)
+
+
+def _only_evictions(sc: DeploymentScope) -> DeploymentScope:
+    """Nothing disrupts the pods but evictions: no template edit, scale, undo, fault or failing release."""
+    return attrs.evolve(
+        sc,
+        edits=0,
+        edit_to=(),
+        scale_to=(),
+        rollbacks=0,
+        faults=frozenset(),
+        pod_failure="none",
+        broken_release=False,
+    )
+
+
+def drain_alone(sc: DeploymentScope) -> DeploymentScope:
+    """``kubectl drain node-a`` (scenario drain unless set) with a budget, and only evictions disrupting."""
+    scenario = sc.scenario if sc.scenario != "none" else "drain"
+    return _only_evictions(attrs.evolve(_with_budget(sc), scenario=scenario))
+
+
+def drain_during_rollout(sc: DeploymentScope) -> DeploymentScope:
+    """As :func:`drain_alone`, with at least one template edit: a rollout may run during the drain."""
+    return attrs.evolve(drain_alone(sc), edits=max(1, sc.edits), edit_to=sc.edit_to)
+
+
+def node_upgrade(sc: DeploymentScope) -> DeploymentScope:
+    """A node-pool upgrade over the nodes (two unless set) with a budget, only evictions disrupting."""
+    return attrs.evolve(drain_alone(sc), scenario="node-upgrade")
+
+
+def budget_alone(sc: DeploymentScope) -> DeploymentScope:
+    """A budget over the Deployment's pods (minAvailable 1 unless written); the user's scope otherwise."""
+    if sc.has_budget:
+        return sc
+    return attrs.evolve(sc, pdb_min_available=IntOrPercent(1))
+
+
+_ASSUMES_DRAIN = (
+    "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods; pods placed on nodes (two "
+    "unless set), minReadySeconds 0; kubectl drain node-a; no template edit, scale, undo or fault (only evictions "
+    "disrupt); every Ready, schedulable node fits a pod"
+)
+_ASSUMES_ROLLOUT = _ASSUMES_DRAIN.replace("no template edit, scale", "at least one template edit; no scale")
+_ASSUMES_UPGRADE = _ASSUMES_DRAIN.replace(
+    "kubectl drain node-a", "a node-pool upgrade (drain, replace, uncordon, node by node)"
+)
+_ASSUMES_BUDGET = "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods"
+
+# -- predicates -------------------------------------------------------------------------------
+
+
+def budget_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """Healthy pods (Ready, not terminating) are at least the budget's desiredHealthy."""
+    if not sc.has_budget:
+        return ops.and_()
+    _expected, desired = dr.expected_and_desired(ops, sc, s)
+    return dr.healthy_pods(ops, s) >= desired
+
+
+def draining(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """kubectl drain is evicting (the node is cordoned and its pods listed)."""
+    return s.drain_state == dr.EVICTING
+
+
+def drained(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """kubectl drain printed node/<node> drained."""
+    return s.drain_state == dr.DRAINED
+
+
+def upgrade_done(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The node-pool upgrade has drained, replaced and uncordoned every node."""
+    return s.upgrade_node == sc.nodes if sc.is_upgrade else ops.and_()
+
+
+def budget_allows(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The budget's status says disruptionsAllowed > 0 (DisruptionAllowed condition True)."""
+    if not sc.has_budget:
+        return ops.and_()
+    return s.pdb_allowed > 0
+
+
+def explain(sc: DeploymentScope, s: DeploymentState) -> str:
+    """The budget's status, the floor at ``s`` and where the drain is."""
+    c = CONCRETE
+    parts = []
+    if sc.has_budget:
+        _e, desired = dr.expected_and_desired(c, sc, s)
+        parts.append(
+            f"PodDisruptionBudget {sc.name}: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
+            f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
+            f"{dr.healthy_pods(c, s)} pods healthy now, floor {desired}"
+        )
+    if sc.has_drain:
+        node = dr.drained_node(sc, s)
+        if sc.is_upgrade and node >= sc.nodes:
+            parts.append("node-pool upgrade done")
+        else:
+            cordoned = ", ".join(cl.node_name(n) for n in range(sc.nodes) if s.node_cordoned[n]) or "none"
+            parts.append(
+                f"drain of {cl.node_name(node)}: {dr.DRAIN_STATE_NAMES[s.drain_state]}, "
+                f"{dr.pods_on_node(c, s, node)} listed pods still there; cordoned: {cordoned}"
+            )
+    return "; ".join(parts)
+
+
+_FAIR = WEAK_FAIRNESS + "; kubectl's eviction retries (kubectl.evict_pod) and the budget's sync are among them"
+
+PROPERTIES = (
+    Property(
+        name="deployment.drain_eventually_completes",
+        meaningful={"pdb-min-available": "1", "scenario": "drain", "nodes": "2"},
+        kind="leads_to",
+        doc="once kubectl drain node-a runs, it eventually prints node/node-a drained: every pod is evicted (429s "
+        "retried) and gone",
+        upstream="kubectl pkg/drain/drain.go:evictPods retries 429 TooManyRequests every 5 s with no limit "
+        "(--timeout 0); eviction.go:checkAndDecrement answers 429 while disruptionsAllowed is 0; replacements "
+        "schedule only on uncordoned nodes (the scheduler's NodeUnschedulable filter)",
+        predicate=draining,
+        target=drained,
+        adjust=drain_alone,
+        assumes=_ASSUMES_DRAIN,
+        explain=explain,
+        fairness=_FAIR,
+    ),
+    Property(
+        name="deployment.budget_floor_holds_under_evictions",
+        meaningful={"pdb-min-available": "1", "scenario": "drain", "nodes": "2"},
+        kind="always",
+        doc="while only evictions disrupt, healthy pods never drop below the budget's desiredHealthy",
+        upstream="eviction.go:checkAndDecrement approves an eviction only while the observed status allows one and "
+        "writes disruptionsAllowed − 1 with it; disruption.go:updatePdbStatus recomputes the status from the pods "
+        "before it allows again; the unhealthy-pod path removes only pods that are not Ready",
+        predicate=budget_floor,
+        adjust=drain_alone,
+        assumes=_ASSUMES_DRAIN,
+        explain=explain,
+    ),
+    Property(
+        name="deployment.budget_floor_under_evictions_and_rollout",
+        meaningful={"pdb-min-available": "1", "scenario": "drain", "nodes": "2"},
+        kind="always",
+        doc="with a rollout during the drain, healthy pods never drop below the budget's desiredHealthy (not "
+        "guaranteed upstream)",
+        upstream="not guaranteed: the ReplicaSet controller deletes old pods without consulting any budget "
+        "(replica_set.go:manageReplicas), and the budget's status lags those deletions until "
+        "disruption.go:updatePdbStatus runs, so eviction.go approves evictions on a stale disruptionsAllowed",
+        predicate=budget_floor,
+        adjust=drain_during_rollout,
+        assumes=_ASSUMES_ROLLOUT,
+        explain=explain,
+    ),
+    Property(
+        name="deployment.upgrade_completes",
+        meaningful={"pdb-min-available": "1", "scenario": "node-upgrade", "nodes": "2"},
+        kind="eventually",
+        doc="a node-pool upgrade eventually drains, replaces and uncordons every node",
+        upstream="each node's drain as kubectl pkg/drain/drain.go (429 retried for ever); an evicted pod's "
+        "replacement schedules on an uncordoned node; the upgrade proceeds node by node",
+        predicate=upgrade_done,
+        adjust=node_upgrade,
+        assumes=_ASSUMES_UPGRADE,
+        explain=explain,
+        fairness=_FAIR + "; the upgrade's stages (node-pool-upgrade.*) too",
+    ),
+    Property(
+        name="deployment.upgrade_keeps_floor",
+        meaningful={"pdb-min-available": "1", "scenario": "node-upgrade", "nodes": "2"},
+        kind="always",
+        doc="during a node-pool upgrade, healthy pods never drop below the budget's desiredHealthy",
+        upstream="every pod leaves a node through eviction.go:checkAndDecrement (the drain); "
+        "disruption.go:updatePdbStatus recomputes before allowing again",
+        predicate=budget_floor,
+        adjust=node_upgrade,
+        assumes=_ASSUMES_UPGRADE,
+        explain=explain,
+    ),
+    Property(
+        name="deployment.budget_can_allow_an_eviction",
+        meaningful={"pdb-min-available": "1"},
+        kind="eventually",
+        doc="the budget eventually allows an eviction (disruptionsAllowed > 0); a budget that never does blocks "
+        "every voluntary disruption",
+        upstream="disruption.go:updatePdbStatus: disruptionsAllowed = max(currentHealthy − desiredHealthy, 0), and 0 "
+        "when expectedPods is 0; eviction.go refuses every eviction with 429 while it is 0",
+        predicate=budget_allows,
+        adjust=budget_alone,
+        assumes=_ASSUMES_BUDGET,
+        explain=explain,
+        fairness=WEAK_FAIRNESS,
+    ),
+)
