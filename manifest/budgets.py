@@ -344,6 +344,11 @@ def _target_finding(hpa: o.Disruption, spec: o.AutoscalerSpec, found: Sequence[W
             f"its target {kind.lower()}/{name} is not in these manifests (namespace {hpa.meta.namespace}); "
             "the autoscaler is not checked with any workload"
         )
+    if named and getattr(named[0], "replicas", None) == 0 and spec.min_replicas != 0:
+        return (
+            f"its target {kind.lower()}/{name} has spec.replicas 0: the autoscaler does not scale it until it has "
+            "replicas (ScalingActive False, ScalingDisabled)"
+        )
     return None
 
 
@@ -367,6 +372,15 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
                 else f"no pod template in namespace {r.meta.namespace} matches its selector"
             )
             out.append(Finding(r.meta.ref, f"selects no pod of the workloads in these manifests: {why}"))
+        if r.meta.kind == PDB and r.budget and r.budget.min_available is None and r.budget.max_unavailable is None:
+            out.append(
+                Finding(
+                    r.meta.ref,
+                    "sets neither minAvailable nor maxUnavailable: the disruption controller expects 0 pods and "
+                    "publishes disruptionsAllowed 0, so the eviction API refuses (429) every eviction of a Ready pod "
+                    "it selects",
+                )
+            )
         if r.meta.kind == HPA and r.autoscaler is not None:
             text = _target_finding(r, r.autoscaler, found)
             if text:
@@ -453,7 +467,10 @@ def _budget_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[s
             "Deployment's pods only"
         )
     if b.min_available is None and b.max_unavailable is None:
-        notes.append(f"{budgets[0].meta.ref} sets neither minAvailable nor maxUnavailable (it allows no disruption)")
+        notes.append(
+            f"{budgets[0].meta.ref} sets neither minAvailable nor maxUnavailable: upstream refuses every eviction of "
+            "its Ready pods (disruptionsAllowed 0), which the pdb-* parameters cannot say"
+        )
     return out, notes
 
 

@@ -477,3 +477,24 @@ def test_rbac_names_and_apiservices_of_a_real_install_are_not_refused() -> None:
     bad = RBAC_AND_APISERVICE.replace('"system:metrics-server"', '"a/b"')
     [line] = manifest.read_workloads(["-"], WEB + bad).rejected
     assert "clusterrole/a/b: metadata.name: Invalid value: \"a/b\": may not contain '/'" in line
+
+
+def test_an_autoscaler_of_a_deployment_with_zero_replicas_is_found() -> None:
+    # horizontal.go reconcileAutoscaler: scale.spec.replicas 0 with minReplicas != 0 disables scaling
+    [line] = _findings(WEB.replace("replicas: 3", "replicas: 0") + _hpa(TARGET + "  maxReplicas: 3\n"))
+    assert line == (
+        "horizontalpodautoscaler/scaler: its target deployment/web has spec.replicas 0: the autoscaler does not "
+        "scale it until it has replicas (ScalingActive False, ScalingDisabled)"
+    )
+
+
+def test_a_budget_without_bounds_is_found_and_said_not_modelled() -> None:
+    # disruption.go getExpectedPodCount: neither bound → expected 0, desired 0; updatePdbStatus: allowed 0
+    text = WEB + _pdb("  selector: {matchLabels: {app: web}}\n")
+    [line] = _findings(text)
+    assert line.startswith("poddisruptionbudget/budget: sets neither minAvailable nor maxUnavailable")
+    v = _values(text)
+    assert v.as_dict() == dict(budgets.OFF)
+    assert [n.split(":")[0] for n in v.not_modelled] == [
+        "poddisruptionbudget/budget sets neither minAvailable nor maxUnavailable"
+    ]
