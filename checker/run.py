@@ -39,10 +39,13 @@ a proof for all values that was not made — unless the user bounded the paramet
 instance with the symbolic engine (:func:`_sweep`, at most ``MAX_SWEEP`` instances), and the
 verdict says "PROVED for each of replicas 1..20": every instance proved, nothing claimed
 outside the range. Where the parameter *can* be symbolic, bounds only restrict it (the proof is
-"for all values of replicas in 1..20", one run). One exception: ``auto`` with ``--for-all
-replicas`` (no upper bound) on the StatefulSet goes to the ordinal reading
-(:mod:`~kubecheck.checker.symbolic.ordinal`): PROVED there claims every replica count from 1 up
-(with the reading's stated caveat); anything else it returns is INCONCLUSIVE with its reason.
+"for all values of replicas in 1..20", one run). One exception: ``auto``, ``pdr`` or ``kind``
+with ``--for-all replicas`` (no upper bound) on the StatefulSet go to the ordinal reading
+(:mod:`~kubecheck.checker.symbolic.ordinal`, :data:`ORDINAL_ENGINES`): PROVED there claims every
+replica count from 1 up (with the reading's stated caveat); anything else it returns is
+INCONCLUSIVE with its reason. The row's engine is then ``ordinal`` (what ran: per-ordinal queries
+with the property's stated lemmas and Houdini's clauses, each re-checked from SMT-LIB; not Spacer
+or k-induction, which prove one size), and under ``pdr`` or ``kind`` the note says so.
 
 **What a verdict covers.** Every result carries a :class:`~kubecheck.checker.result.Claim`
 stamped here from the task its engine was given: one instance (explicit search, or a symbolic
@@ -128,6 +131,9 @@ SWEEP_AUTO: tuple[Engine, ...] = (kinduction, pdr)
 EXPLICIT_INSTEAD = "does not decide terminal properties: explicit search of this instance decided it"
 #: At most this many instances in a sweep.
 MAX_SWEEP = 100
+#: The engine names under which an unbounded ``--for-all replicas`` on the StatefulSet goes to the
+#: ordinal reading (the fixed-size engines make no proof for every replica count).
+ORDINAL_ENGINES = ("auto", "pdr", "kind")
 #: Values of a ``--for-all`` parameter at which a property's adjustment is probed (with the
 #: user's bounds): an adjustment that moves the parameter fixes it, one that moves another field
 #: derives that field from it.
@@ -342,9 +348,9 @@ class _Run:
             for i in ids:
                 self.results[i] = _sweep(task, props[i], self.clock, self.task.scope)
             return
-        if refused and engine == "auto" and ordinal.applies(task):  # a proof for every replica count
+        if refused and engine in ORDINAL_ENGINES and ordinal.applies(task):  # a proof for every replica count
             for i in ids:
-                self.results[i] = _every_ordinal(task, props[i], held.get(i, ()))
+                self.results[i] = _every_ordinal(task, props[i], held.get(i, ()), self.clock)
             return
         if refused:
             for i in ids:
@@ -469,11 +475,21 @@ class _Run:
         return result
 
 
-def _every_ordinal(task: Task, prop: Property, held: tuple[tuple[str, str], ...]) -> Result:
-    """``prop`` for every replica count by the ordinal reading (checker/symbolic/ordinal.py): PROVED
-    claims every value of ``task.for_all`` from replicas 1 up; anything else claims nothing. The
-    reading covers every scale target, so a scale-to the property derives from replicas is not held."""
-    [result] = ordinal.check(task.with_properties([prop]))
+def _every_ordinal(task: Task, prop: Property, held: tuple[tuple[str, str], ...], clock: Deadline) -> Result:
+    """``prop`` for every replica count by the ordinal reading (checker/symbolic/ordinal.py), within the
+    time ``clock`` leaves: PROVED claims every value of ``task.for_all`` from replicas 1 up; anything else
+    claims nothing. The reading covers every scale target, so a scale-to the property derives from
+    replicas is not held."""
+    if clock.passed():
+        return _skipped(prop, task.scope, "timeout", ordinal.ENGINE)
+    budget = attrs.evolve(task.budget, timeout=clock.left())
+    [result] = ordinal.check(attrs.evolve(task, properties=(prop,), budget=budget))
+    if task.engine != "auto":  # the user asked for a fixed-size engine: say what ran instead
+        result = attrs.evolve(
+            result,
+            note=f"{result.note}; --engine {task.engine} with --for-all replicas runs the ordinal reading "
+            f"({task.engine} itself proves one replica count at a time)",
+        )
     if result.verdict is not Verdict.PROVED:
         return attrs.evolve(result, claim=Claim(NOTHING))
     held = tuple((flag, value) for flag, value in held if flag != "scale-to")

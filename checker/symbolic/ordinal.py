@@ -122,6 +122,29 @@ class OrdinalProof:
             f"checked against the model at {_span(self.conformance_sizes)} ordinals"
         )
 
+    def certificate(self, prop: Property) -> str:
+        """Every query of the proof as one SMT-LIB 2 script (each in its own push/pop; every check-sat
+        must say unsat). Self-contained, unlike a fixed-size proof's ``smtlib(encoder, prop)``: it is
+        about every size, so no encoder of one size is involved. What it does not contain is said in
+        its header: the check of the reading against the model at the conformance sizes ran in-process."""
+        name = prop.name
+        lines = [
+            f"; kubecheck certificate: the ordinal reading, property {name}",
+            f"; claim: {self.scope_claim} (param.ordinals is the replica count N, any N >= 1)",
+            f"; invariant: {self.invariant}",
+            *[f"; per-ordinal clause (Houdini): {c}" for c in self.lemmas],
+            f"; {len(self.queries)} queries follow, each must answer unsat; unsat of every one proves the property for",
+            "; every N of the ordinal reading (papers/statefulset-every-size.md). Not in this file: the reading was",
+            f"; checked against the model's own transitions at {_span(self.conformance_sizes)} ordinals in-process.",
+            "(set-logic ALL)",
+        ]
+        for what, text in self.queries:
+            lines.append(f"; -- {what}")
+            lines.append("(push 1)")
+            lines += [x for x in text.splitlines() if x.strip() and not x.startswith(("; benchmark", "(set-info"))]
+            lines.append("(pop 1)")
+        return "\n".join(lines) + "\n"
+
 
 def _span(sizes: Sequence[int]) -> str:
     return f"{sizes[0]}..{sizes[-1]}" if len(sizes) > 1 else str(sizes[0])
@@ -283,11 +306,18 @@ def applies(task: Any) -> bool:
 
 
 def check(task: Any) -> list[Result]:
-    """Every property of ``task`` for every number of ordinals N >= 1 (PROVED), or INCONCLUSIVE with the reason."""
-    return [decide(task.model, task.scope, prop) for prop in task.properties]
+    """Every property of ``task`` for every number of ordinals N >= 1 (PROVED), or INCONCLUSIVE with the reason;
+    within ``task.budget.timeout`` seconds for them all (checked between the proof's steps)."""
+    timeout = task.budget.timeout
+    until = None if not timeout else time.monotonic() + timeout
+    return [decide(task.model, task.scope, prop, until=until) for prop in task.properties]
 
 
-def decide(model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CONFORMANCE_SIZES) -> Result:
+def decide(
+    model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CONFORMANCE_SIZES, until: float | None = None
+) -> Result:
+    """``prop`` for every number of ordinals (module docstring); ``until``: a ``time.monotonic()`` deadline,
+    checked before each step (conformance, the proof, Houdini, the proof again), INCONCLUSIVE once passed."""
     started = time.monotonic()
 
     def result(verdict: Verdict, note: str, queries: int = 0, reason: str = "", evidence: Any = None) -> Result:
@@ -302,9 +332,17 @@ def decide(model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CO
             f"not decided for every replica count: {prop.kind} properties are not decided by the ordinal reading",
             reason="not applicable",
         )
+
+    def late(step: str) -> Result | None:
+        if until is None or time.monotonic() < until:
+            return None
+        return result(Verdict.INCONCLUSIVE, f"not decided: stopped by the timeout before {step}", reason="timeout")
+
     try:
         reading = Reading(model, scope)
         width = window_width(model, prop, scope, sizes)
+        if stopped := late("the conformance check"):
+            return stopped
         gaps = _conformance_once(reading, sizes)
         if gaps:
             return result(
@@ -312,11 +350,15 @@ def decide(model: Model, scope: Scope, prop: Property, sizes: Sequence[int] = CO
                 "the ordinal reading does not cover the model: " + "; ".join(gaps[:3]),
                 reason="not covered",
             )
+        if stopped := late("the proof"):
+            return stopped
         answer, queries, where = prove(reading, prop, width)
         found: list[oh.Clause] = []
         searched = ""
         if answer == "sat" and prop.kind == "always" and width == 1:
-            lemmas = _discover(reading, prop, started + HOUDINI_SECONDS)
+            if stopped := late("lemma discovery"):
+                return stopped
+            lemmas = _discover(reading, prop, min(started + HOUDINI_SECONDS, until or float("inf")))
             if lemmas is None:
                 searched = f"; no per-ordinal strengthening found ({oh.last_failure[0]})"
             else:

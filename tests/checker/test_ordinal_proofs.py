@@ -183,8 +183,9 @@ def test_auto_with_for_all_replicas_proves_for_every_replica_count_and_says_so()
     assert removed.claim.held == ()
 
 
-def test_kind_with_for_all_replicas_still_refuses() -> None:
-    task = Task(MODEL, TINY, [BY_NAME["pods_created_in_ordinal_order"]], engine="kind", for_all=("replicas",))
+def test_bmc_with_for_all_replicas_still_refuses() -> None:
+    """(pdr and kind go to the ordinal reading, like auto: tests/checker/test_ordinal_engines.py)"""
+    task = Task(MODEL, TINY, [BY_NAME["pods_created_in_ordinal_order"]], engine="bmc", for_all=("replicas",))
     [result] = run.check(task)
     assert result.verdict is Verdict.INCONCLUSIVE
     assert result.claim is not None and result.claim.kind == NOTHING
