@@ -17,7 +17,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 
-from kubecheck.manifest import budgets
+from kubecheck.manifest import disruption_specs
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.defaults import apply_defaults
 from kubecheck.manifest.errors import ManifestError, describe_value
@@ -173,7 +173,7 @@ def _meta(f: Fields, kind: str, where: str) -> o.Meta:
     elif name is not None and len(name) > 253:  # IsDNS1123Subdomain: MaxLenError
         f.invalid("metadata.name", name, "must be no more than 253 characters")
     elif name is not None and kind in PATH_SEGMENT_NAMED:
-        budgets.check_path_segment_name(f, "metadata.name", name)
+        disruption_specs.check_path_segment_name(f, "metadata.name", name)
     elif name is not None and not _SUBDOMAIN.match(name):
         f.invalid("metadata.name", name, _DNS1123)
     namespace = f.str("metadata.namespace", "default")
@@ -503,7 +503,7 @@ def _service(f: Fields, meta: o.Meta) -> o.Service:
 
 
 def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
-    """A policy/v1 PodDisruptionBudget (manifest/budgets.py); its selector read as a label selector."""
+    """A policy/v1 PodDisruptionBudget (manifest/disruption_specs.py); its selector read as a label selector."""
     selector = None
     if f.raw("spec.selector") is not MISSING:
         match = f.labels("spec.selector.matchLabels")
@@ -513,12 +513,12 @@ def _pdb(f: Fields, meta: o.Meta) -> o.Disruption:
             tuple(sorted(match.items())),
             tuple(o.Requirement(key, op, tuple(sorted(values))) for key, op, values in requirements),
         )
-    return budgets.read_budget(f, meta, selector)
+    return disruption_specs.read_budget(f, meta, selector)
 
 
 def _hpa(f: Fields, meta: o.Meta) -> o.Disruption:
-    """An autoscaling/v2 or v1 HorizontalPodAutoscaler (manifest/budgets.py)."""
-    return budgets.read_autoscaler(f, meta)
+    """An autoscaling/v2 or v1 HorizontalPodAutoscaler (manifest/disruption_specs.py)."""
+    return disruption_specs.read_autoscaler(f, meta)
 
 
 #: The reader of each kind kubecheck reads (defaults applied before).

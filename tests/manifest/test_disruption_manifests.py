@@ -1,4 +1,5 @@
-"""PodDisruptionBudgets and HorizontalPodAutoscalers in -f input (issue 16 items 5 and 7, manifest/budgets.py).
+"""PodDisruptionBudgets and HorizontalPodAutoscalers in -f input (issue 16 items 5 and 7): manifest/disruption_specs.py
+reads them, manifest/budgets.py matches them to workloads, reports findings and maps them to scope parameters.
 
 Selector cases are apimachinery's (pkg/labels/selector_test.go TestRequirementSelectorMatching;
 pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector for nil and empty); validation cases are
