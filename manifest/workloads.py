@@ -45,6 +45,8 @@ from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR, DaemonSetScope
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.kernel.scopes import params as scope_params
+from kubecheck.model.kernel.scopes import with_settings
 
 #: The taint the node lifecycle controller puts on a node that stops reporting (NoExecute and NoSchedule).
 UNREACHABLE_TAINT = "node.kubernetes.io/unreachable"
@@ -208,7 +210,23 @@ def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
     return out
 
 
-def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record]) -> list[str]:
+def _with_budget_and_autoscaler(
+    d: o.Deployment, records: Sequence[o.Record], scope: DeploymentScope
+) -> tuple[DeploymentScope, list[str]]:
+    """The scope with the Deployment's PodDisruptionBudget and HorizontalPodAutoscaler as written
+    (:func:`kubecheck.manifest.budgets.deployment_scope_values`), and what of them is not modelled.
+
+    Only the parameters the Deployment model has are set; an autoscaler the model cannot take yet
+    keeps its "not modelled" line."""
+    values = budgets.deployment_scope_values(d, records)
+    known = {info.cli for _name, info in scope_params(DeploymentScope)}
+    given = {k: v for k, v in values.params if k in known and v != dict(budgets.OFF)[k]}
+    return (with_settings(scope, given) if given else scope), list(values.not_modelled)
+
+
+def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record], modelled: bool = False) -> list[str]:
+    """What of the budgets and autoscalers over ``obj``'s pods is not modelled (``modelled``: the
+    Deployment model takes its budget, so only what its scope values leave out is said, by the caller)."""
     out = []
     labels = dict(obj.template.labels)
     budgets = [r for r in records if isinstance(r, o.Disruption) and r.meta.kind == "PodDisruptionBudget"]
@@ -225,7 +243,7 @@ def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record]) -> list[
     for r in records:
         if not isinstance(r, o.Disruption) or r.meta.namespace != obj.meta.namespace:
             continue
-        if r.meta.kind == "PodDisruptionBudget" and r in matching:
+        if r.meta.kind == "PodDisruptionBudget" and r in matching and not modelled:
             out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
         if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name):
             out.append(
@@ -311,7 +329,9 @@ def _deployment(
             notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown{how}")
         else:
             missing.extend(_storage_note(c.storage_class, records))
-    missing += _scheduling_notes(d.template, "deployment") + _disruption_notes(d, records)
+    scope, budget_notes = _with_budget_and_autoscaler(d, records, scope)
+    missing += _scheduling_notes(d.template, "deployment") + _disruption_notes(d, records, modelled=True)
+    missing += budget_notes
     if d.paused:
         missing.append("spec.paused: true — checked as if the Deployment were not paused")
     if d.revision_history_limit > 100:

@@ -46,8 +46,10 @@ def _read(text: str) -> manifest.Manifests:
 def test_which_pods_a_budget_selects(selector: str | None, selected: bool) -> None:
     m = _read(WEB + _pdb("budget", selector))
     [w] = m.workloads
-    covered = any("poddisruptionbudget/budget (minAvailable 1)" in n for n in w.not_modelled)
+    # the Deployment model takes the budget it selects as written (manifest/workloads.py)
+    covered = w.scope.pdb_min_available is not None
     assert covered is selected
+    assert str(w.scope.pdb_min_available) == "1" if selected else w.scope.pdb_min_available is None
     idle = [line for line in m.ignored if line.startswith("poddisruptionbudget/budget selects no pod")]
     assert bool(idle) is not selected
 

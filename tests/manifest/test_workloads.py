@@ -123,7 +123,7 @@ def test_stateless_deployment_is_not_placed() -> None:
     assert (w.scope.claims, w.scope.nodes, w.nodes_given, w.scope.name) == (False, 0, 0, "web")
 
 
-def test_disruption_budgets_autoscalers_and_scheduling_constraints_are_not_modelled() -> None:
+def test_a_budget_is_taken_as_written_and_scheduling_constraints_are_not_modelled() -> None:
     extra = """\
 ---
 apiVersion: policy/v1
@@ -146,10 +146,10 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
     assert w.not_modelled == (
         "pod scheduling: topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
         "pod scheduling: podAntiAffinity (pods may stay Pending when no node is free of a peer)",
-        "poddisruptionbudget/web-pdb (maxUnavailable 1): evictions that respect it are not modelled",
         "horizontalpodautoscaler/web-hpa (minReplicas 2, maxReplicas 10): replicas changed by the autoscaler are not "
         "modelled (checked at spec.replicas)",
     )
+    assert (str(w.scope.pdb_max_unavailable), w.scope.pdb_min_available) == ("1", None)
 
 
 def test_daemonset_node_selector_makes_one_node_ineligible_and_lets_labels_change() -> None:
