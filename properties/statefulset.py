@@ -181,6 +181,12 @@ def _node_failure(intervention: bool) -> Callable[[StatefulSetScope], Value]:
     return adjust
 
 
+def _node_failure_with_claims(sc: StatefulSetScope) -> Value:
+    """As ``_node_failure(True)``, with claims: a claim remembers the node it was first attached to
+    (``claim_home``), which is how a witness tells "back where it ran" from "on another node"."""
+    return attrs.evolve(_node_failure(True)(sc), claims=True)
+
+
 def _with_scale(sc: StatefulSetScope) -> Value:
     if sc.scale_to and sc.scales:
         return sc
@@ -478,6 +484,44 @@ def node_back_or_out_of_service(ops: Ops, sc: StatefulSetScope, s: StatefulSetSt
 def all_running_and_ready(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """Every in-range ordinal is Running, Ready and available, not terminating, nothing above the range."""
     return st.rolled_out(ops, sc, s)
+
+
+def _first_node_down(ops: Ops, s: StatefulSetState, i: int, n: int) -> Value:
+    """Ordinal ``i``'s claim was first attached on node ``n``, which is now not Ready."""
+    return ops.and_(s.claim_home[i] == n + 1, s.node_state[n] != cl.NODE_READY)
+
+
+def replaced_on_another_node(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Some <set>-i runs, with its claim, on another node than the one its claim was first attached to,
+    while that node is down (a pod object never changes node: this one is a replacement)."""
+    return ops.or_(
+        *[
+            ops.and_(
+                cl.containers_running(ops, s, i),
+                _mounted(ops, sc, s, i),
+                *[ops.implies(s.claim_home[i] == n + 1, s.pod_node[i] != n) for n in range(len(s.node_state))],
+                ops.or_(*[_first_node_down(ops, s, i, n) for n in range(len(s.node_state))]),
+            )
+            for i in _slots(s)
+        ]
+    )
+
+
+def replaced_on_its_old_node(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Some <set>-i is bound to the node its claim was first attached to while its volume is not attached
+    there: a replacement waiting for the attach on its old node (the first pod of an ordinal is bound
+    before its claim has a home, and a bound pod keeps its volume attached)."""
+    return ops.or_(
+        *[
+            ops.and_(
+                cl.is_bound(s, i),
+                ops.not_(s.pod_terminating[i]),
+                s.claim_home[i] == s.pod_node[i] + 1,
+                ops.not_(vol.attached_on(ops, s, sc.nodes, i, s.pod_node[i])),
+            )
+            for i in _slots(s)
+        ]
+    )
 
 
 # -- explanations (last step of a counterexample) -----------------------------------------------
@@ -1148,6 +1192,38 @@ PROPERTIES = (
         explain=_explain_nodes,
         target=all_running_and_ready,
         fairness=WEAK_FAIRNESS,
+    ),
+    Property(
+        name="statefulset.replacement_lands_on_another_node",
+        meaningful={"nodes": "3"},
+        kind="sometimes",
+        doc="after a node failure, a <set>-i runs with its claim on another node than the failed one it first ran "
+        "on (witness; with three nodes or more, on either survivor)",
+        upstream="out-of-service: taint eviction + podgc/gc_controller.go:gcTerminating delete the pods, "
+        "processReplica recreates them, the scheduler binds them to a Ready node (the failed one is tainted "
+        "NoSchedule), attach-detach moves the volume (website node-shutdown.md)",
+        predicate=replaced_on_another_node,
+        adjust=_node_failure_with_claims,
+        min_nodes=MOVING,
+        assumes="at least two nodes; claims; one node failure; the administrator may taint the failed node "
+        "out-of-service; no edit or scale",
+        explain=_explain_nodes,
+    ),
+    Property(
+        name="statefulset.replacement_lands_on_its_old_node",
+        meaningful={"nodes": "3"},
+        kind="sometimes",
+        doc="after a node failure, the replacement <set>-i is bound to the failed node once it returns, and waits "
+        "there for its volume (witness; the other outcome of replacement_lands_on_another_node)",
+        upstream="the node returns Ready without the out-of-service taint (node-shutdown.md: the administrator "
+        "removes it), the scheduler may bind the recreated pod to it; attach-detach attaches the volume again "
+        "after the force detach (reconciler.go)",
+        predicate=replaced_on_its_old_node,
+        adjust=_node_failure_with_claims,
+        min_nodes=MOVING,
+        assumes="at least two nodes; claims; one node failure; the administrator may taint the failed node "
+        "out-of-service; no edit or scale",
+        explain=_explain_nodes,
     ),
     Property(
         name="statefulset.finished_or_deleted",

@@ -106,6 +106,8 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "statefulset.rolling_update_resumes_after_repair": (H, None),
     "statefulset.recovers_after_node_failure": (H, None),
     "statefulset.recovers_after_node_failure_without_intervention": (V, None),
+    "statefulset.replacement_lands_on_another_node": (W, W),
+    "statefulset.replacement_lands_on_its_old_node": (W, W),
     "statefulset.finished_or_deleted": (H, H),
     "statefulset.update_within_max_unavailable": (H, H),
     "statefulset.pods_bound_only_to_ready_nodes": (H, H),

@@ -55,6 +55,8 @@ EXPECTED = {  # name -> {preset: (verdict, states)}
     "rolling_update_resumes_after_repair": {"tiny": (H, 176), "small": (H, 1209)},
     "recovers_after_node_failure": {"tiny": (H, 1041), "small": (H, 1251)},
     "recovers_after_node_failure_without_intervention": {"tiny": (V, 633), "small": (V, 781)},
+    "replacement_lands_on_another_node": {"tiny": (W, 315), "small": (W, 253)},  # shares its search with:
+    "replacement_lands_on_its_old_node": {"tiny": (W, 315), "small": (W, 253)},
     "finished_or_deleted": {"tiny": (H, 169), "small": (H, 1362)},
     "live_revisions_kept": {"tiny": (H, 5664), "small": (H, 81016)},
     "history_truncated_oldest_first": {"tiny": (H, 5982), "small": (H, 86540)},
