@@ -17,6 +17,10 @@ The scenarios and the upstream behaviour each stands for (Kubernetes v1.35; para
   is copied back; the controller scales the old ReplicaSet up again, no manual step).
 * ``revert-only`` — the same revert without the manual delete (the StatefulSet's counterexample:
   the stuck pod is never replaced).
+* ``unhealthy-pod``, ``unhealthy-pod-for-ever`` — from some moment on the first pod of the current
+  revision fails its readiness probe (a dependency down, a disk full), repaired by the user later
+  or never. ``stateful_set_control.go`` (OrderedReady): scale-down and the rolling update halt
+  behind an unhealthy pod and resume once it is Ready again.
 * ``node-return`` — one node goes down; it may come back (never required), and nobody taints it
   ``node.kubernetes.io/out-of-service``
   (``pkg/controller/nodelifecycle``, ``pkg/controller/podgc/gc_controller.go:gcTerminating``).
@@ -65,6 +69,12 @@ _NODE_FAILURE = {"faults": "node-failure", "fault-budget": "1"}
 #: The Deployment is a counter system until it is placed: its node scenarios place it on two nodes
 #: (the most its placed model has; ``deployment_scope.validate``).
 _PLACED = {"nodes": "2"}
+_UNHEALTHY_FIRST_POD = {
+    "failure": "never-ready",
+    "failing-revision": "current",
+    "failing-ordinal": "0",
+    "failure-onset": "later",
+}
 _NEVER_READY_SET = {"failure": "never-ready", "failing-revision": "update", "failure-onset": "created"}
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -95,6 +105,18 @@ SCENARIOS: tuple[Scenario, ...] = (
                 "forced-rollback": "false",
             },
         },
+    ),
+    Scenario(
+        name="unhealthy-pod",
+        description="from some moment on the first pod of the current revision fails its readiness probe (a "
+        "dependency down); the user repairs it later",
+        settings={"statefulset": {**_UNHEALTHY_FIRST_POD, "failure-repair": "user"}},
+    ),
+    Scenario(
+        name="unhealthy-pod-for-ever",
+        description="from some moment on the first pod of the current revision fails its readiness probe, and "
+        "nobody repairs it",
+        settings={"statefulset": {**_UNHEALTHY_FIRST_POD, "failure-repair": "never"}},
     ),
     Scenario(
         name="node-return",

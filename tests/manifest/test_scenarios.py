@@ -95,6 +95,25 @@ def test_revert_keeps_the_manual_delete_and_leaves_out_the_property_without_it()
 
 
 @pytest.mark.parametrize(
+    ("name", "kept", "left_out"),
+    [
+        ("unhealthy-pod", "scale_down_resumes_after_repair", "scale_down_proceeds_while_a_pod_is_unhealthy"),
+        (
+            "unhealthy-pod-for-ever",
+            "rolling_update_proceeds_while_a_pod_is_unhealthy",
+            "rolling_update_resumes_after_repair",
+        ),
+    ],
+)
+def test_an_unhealthy_pod_scenario_keeps_its_repair(name: str, kept: str, left_out: str) -> None:
+    w = scenarios.with_scenario(_workload(DATABASE), name)
+    assert (w.scope.failing_revision, w.scope.failing_ordinal, w.scope.failure_onset) == ("current", 0, "later")
+    assert f"statefulset.{kept}" in {p.name for p in sizing.select(w, scenario=name)[0]}
+    repair = "never" if name == "unhealthy-pod" else "user"
+    assert _skipped(w, name)[f"statefulset.{left_out}"] == f"another configuration: failure-repair={repair}"
+
+
+@pytest.mark.parametrize(
     ("path", "name", "added"),
     [
         (DATABASE, "node-return", "statefulset.recovers_after_node_failure_without_intervention"),
@@ -126,6 +145,21 @@ def test_a_node_scenario_brings_in_its_recovery_property_and_its_faults(path: Pa
         (DATABASE, "node-return", "statefulset.recovers_after_node_failure_without_intervention", Verdict.VIOLATED),
         (COLLECTOR, "out-of-service", "daemonset.recovers_after_node_failure", Verdict.HOLDS),
         (COLLECTOR, "node-return", "daemonset.recovers_after_node_failure_without_intervention", Verdict.VIOLATED),
+        # OrderedReady halts scale-down and the rolling update behind web-0 unready, and resumes once it is repaired
+        (
+            DATABASE,
+            "unhealthy-pod-for-ever",
+            "statefulset.scale_down_proceeds_while_a_pod_is_unhealthy",
+            Verdict.VIOLATED,
+        ),
+        (
+            DATABASE,
+            "unhealthy-pod-for-ever",
+            "statefulset.rolling_update_proceeds_while_a_pod_is_unhealthy",
+            Verdict.VIOLATED,
+        ),
+        (DATABASE, "unhealthy-pod", "statefulset.scale_down_resumes_after_repair", Verdict.HOLDS),
+        (DATABASE, "unhealthy-pod", "statefulset.rolling_update_resumes_after_repair", Verdict.HOLDS),
     ],
 )
 def test_recovery_verdicts_at_the_manifests_size(path: Path, name: str, prop: str, verdict: Verdict) -> None:
