@@ -169,3 +169,13 @@ def test_recovery_verdicts_at_the_manifests_size(path: Path, name: str, prop: st
     [row] = execute.execute_plan(plan, 60)
     assert row.result.verdict is verdict
     assert not row.reduced  # explored at the manifest's replicas and nodes
+
+
+def test_with_three_nodes_out_of_service_shows_both_places_a_replacement_can_land() -> None:
+    [plain] = manifest.read_workloads([DATABASE], nodes=3).workloads
+    w = scenarios.with_scenario(plain, "out-of-service")
+    names = ("statefulset.replacement_lands_on_another_node", "statefulset.replacement_lands_on_its_old_node")
+    props = [p for p in sizing.select(w, scenario="out-of-service")[0] if p.name in names]
+    assert [p.name for p in props] == list(names)
+    rows = execute.execute_plan(sizing.plan(w, props, "auto", Budget(timeout=60)), 60)
+    assert [(r.result.verdict, r.size) for r in rows] == [(Verdict.WITNESSED, "replicas=3, nodes=3")] * 2
