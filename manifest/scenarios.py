@@ -4,8 +4,9 @@ A manifest says what the user deploys; it does not say what happens afterwards. 
 one thing that does — an operator reverting a bad release, a node failing, a drain — and maps it,
 per model, to the scope parameters of the model that stand for it (the ``--set`` spelling, so the
 scope's own parsers and the API server's rules in ``validate()`` check the values). The lead's
-``--scenario NAME`` option applies one with :func:`with_scenario`; :func:`scenario_params` is the
-table's one look-up.
+``--scenario NAME`` option applies one to a run's workloads with :func:`apply` (each workload with
+:func:`with_scenario`) and hands the name to :func:`kubecheck.manifest.sizing.select`;
+:func:`scenario_params` is the table's one look-up.
 
 The scenarios and the upstream behaviour each stands for (Kubernetes v1.35; paraphrased):
 
@@ -38,7 +39,7 @@ them is no longer left out for "needs faults".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 
@@ -171,16 +172,38 @@ def scenario_params(model_name: str, name: str) -> dict[str, str]:
     return dict(row.settings[model_name])
 
 
+def takes(model_name: str, name: str) -> bool:
+    """Whether ``model_name`` has scenario ``name`` (UnknownScenario for an unknown name)."""
+    return model_name in scenario(name).settings
+
+
+def is_in(workload: Workload, name: str) -> bool:
+    """Whether ``workload``'s scope is in scenario ``name`` (its model takes it and applying it changes
+    nothing: :func:`apply` leaves a workload the scenario does not fit as written)."""
+    if not takes(workload.model, name):
+        return False
+    try:
+        return with_settings(workload.scope, scenario_params(workload.model, name)) == workload.scope
+    except ScopeError:
+        return False
+
+
 def scenario_fields(workload: Workload, name: str) -> tuple[str, ...]:
     """The scope fields (attribute names) scenario ``name`` fixes for ``workload``, except ``faults``
-    (a scenario's faults are allowed, not fixed: :func:`scenario_faults`)."""
+    (a scenario's faults are allowed, not fixed: :func:`scenario_faults`); none for a workload that is
+    not in it (:func:`is_in`)."""
+    if not is_in(workload, name):
+        return ()
     by_cli = {info.cli: field for field, info in params(type(workload.scope))}
     return tuple(by_cli[k] for k in scenario_params(workload.model, name) if k != "faults")
 
 
-def scenario_faults(model_name: str, name: str) -> frozenset[str]:
-    """The faults scenario ``name`` switches on for ``model_name`` (they count as the user's ``--faults``)."""
-    raw = scenario_params(model_name, name).get("faults", "")
+def scenario_faults(workload: Workload, name: str) -> frozenset[str]:
+    """The faults scenario ``name`` switches on for ``workload`` (they count as the user's ``--faults``);
+    none for a workload that is not in it (:func:`is_in`)."""
+    if not is_in(workload, name):
+        return frozenset()
+    raw = scenario_params(workload.model, name).get("faults", "")
     return frozenset(f for f in raw.split(",") if f)
 
 
@@ -203,3 +226,25 @@ def with_scenario(workload: Workload, name: str) -> Workload:
         raise ScopeError(f"--scenario {name}: {err}") from None
     text = f"scenario {name}: {_BY_NAME[name].description} (--scenario {name})"
     return attrs.evolve(workload, scope=scope, assumption="; ".join(x for x in (workload.assumption, text) if x))
+
+
+def apply(found: Sequence[Workload], name: str) -> tuple[Workload, ...]:
+    """``--scenario name`` over the workloads of a run: each workload whose model takes it in the scenario
+    (:func:`with_scenario`); the others as written, with a note saying why (a model without the scenario,
+    or a manifest whose numbers rule it out: the ScopeError's line). UnknownScenario for an unknown name,
+    or one that no workload's model has (an input error: it could change nothing)."""
+    row = scenario(name)
+    out = []
+    for w in found:
+        if not takes(w.model, name):
+            note = f"--scenario {name}: not modelled for a {w.model} (it is for {', '.join(row.models)})"
+            out.append(attrs.evolve(w, notes=(*w.notes, f"{note}; checked without it")))
+            continue
+        try:
+            out.append(with_scenario(w, name))
+        except ScopeError as err:
+            out.append(attrs.evolve(w, notes=(*w.notes, f"{err}; checked without it")))
+    if found and not any(takes(w.model, name) for w in found):
+        models = ", ".join(sorted({w.model for w in found}))
+        raise UnknownScenario(f"--scenario {name}: not modelled for {models} (it is for {', '.join(row.models)})")
+    return tuple(out)

@@ -189,7 +189,7 @@ def select(
     the faults it switches on count as asked for.
     """
     fixed = scenarios.scenario_fields(workload, scenario) if scenario else ()
-    allowed = faults | (scenarios.scenario_faults(workload.model, scenario) if scenario else frozenset())
+    allowed = faults | (scenarios.scenario_faults(workload, scenario) if scenario else frozenset())
     chosen, skipped = [], []
     for prop in catalog.properties(workload.model):
         adjusted = _adjusted(prop, workload.scope)

@@ -38,7 +38,7 @@ def test_every_row_is_a_valid_setting_of_its_model(name: str, model: str) -> Non
     scope = with_settings(PRESETS[model]["tiny"], settings)  # the model's own parsers and validate()
     shown = dict(describe(scope))
     assert all(shown[k] == v for k, v in settings.items() if k != "faults")
-    assert scenarios.scenario_faults(model, name) <= scope.faults
+    assert {f for f in settings.get("faults", "").split(",") if f} <= scope.faults
 
 
 @pytest.mark.parametrize("name", ["drain", "node-upgrade"])
@@ -179,3 +179,26 @@ def test_with_three_nodes_out_of_service_shows_both_places_a_replacement_can_lan
     assert [p.name for p in props] == list(names)
     rows = execute.execute_plan(sizing.plan(w, props, "auto", Budget(timeout=60)), 60)
     assert [(r.result.verdict, r.size) for r in rows] == [(Verdict.WITNESSED, "replicas=3, nodes=3")] * 2
+
+
+def test_a_run_puts_each_workload_that_fits_in_the_scenario_and_notes_the_others() -> None:
+    found = manifest.read_workloads([EXAMPLES]).workloads
+    out = scenarios.apply(found, "node-return")
+    assert [w.ref for w in out] == [w.ref for w in found]
+    inside = {w.ref for w in out if scenarios.is_in(w, "node-return")}
+    assert {"statefulset/postgres", "daemonset/fluent-bit", "deployment/web"} <= inside
+    for before, after in zip(found, out):
+        if after.ref in inside:
+            assert after.assumption.endswith("(--scenario node-return)")
+            continue
+        assert after.scope == before.scope and after.notes[-1].endswith("; checked without it")
+        # a workload left as written is selected as without the scenario: none of its fields is fixed
+        assert sizing.select(after, scenario="node-return") == sizing.select(after)
+
+
+def test_a_scenario_no_workload_of_the_run_has_is_refused() -> None:
+    with pytest.raises(
+        scenarios.UnknownScenario,
+        match=r"^--scenario revert: not modelled for daemonset \(it is for statefulset, deployment\)$",
+    ):
+        scenarios.apply([_workload(COLLECTOR)], "revert")
