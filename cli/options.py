@@ -8,6 +8,7 @@ the group arrives as one value instead of several keyword arguments::
     budget_options    --max-states, --timeout                       -> budget: checker.task.Budget
     engine_options    --engine, --for-all, --depth, --certificate   -> engine: EngineRequest
     output_options    --format, --out[, --quiet]                    -> output: cli.output.Output
+    ray_option        --ray [ADDRESS]                               -> ray_address: str | None
 
 A new command takes the groups it needs; a new option of a group reaches every command that
 takes the group.
@@ -271,3 +272,21 @@ def output_options(formats: tuple[str, ...], help: str, quiet: bool = True) -> C
         options.append(click.option("--quiet", "-q", is_flag=True, help="no progress line and no messages on stderr"))
         keys += ("quiet",)
     return _grouped(options, "output", lambda v: Output(v["fmt"], v["out"], v.get("quiet", False)), keys)
+
+
+#: ``--ray`` given without an ADDRESS: a local Ray head, in a private network namespace.
+RAY_LOCAL = "local"
+
+ray_option = click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value=RAY_LOCAL,
+    default=None,
+    metavar="[ADDRESS]",
+    help="run on Ray (pip install 'kubecheck[ray]'): with -f, the workloads as Ray tasks (--jobs: tasks in flight, "
+    "default the cluster's CPUs); without -f, the --workers partitions of the explicit safety search as Ray actors "
+    "(liveness stays in this process). ADDRESS (host:port or ray://host:port; give --ray last or as --ray=ADDRESS) "
+    "is your running cluster; without it a local head starts in a private network namespace (only loopback) "
+    "and stops at exit",
+)

@@ -1,4 +1,4 @@
-"""Check the workloads of a manifest run in a pool of local processes (``check -f --jobs N``).
+"""Check the workloads of a manifest run in a pool of local processes (``check -f --jobs N``) or on Ray (``--ray``).
 
 One task per workload: select its properties, plan, execute (:func:`check_one`, the same
 function the serial loop runs), in a worker process of a
@@ -23,11 +23,18 @@ travel as names and are resolved in the parent against the catalog and the prope
 parent selected for that workload (the same function, the same answer); the workload travels
 as its index; a proof travels as its text (:class:`StoredEvidence`: what every renderer of
 ``check -f`` reads of it). A report that still cannot be pickled is a bug, raised as such.
+
+**Two transports, one loop.** With a Ray session (``--ray``, :mod:`kubecheck.checker.ray_transport`)
+the same :func:`check_one` runs as a Ray task (one CPU each) on the same arguments, returning
+the same bytes: the workloads go to the cluster once (``ray.put``), each task names its index,
+and an object reference's future stands where the pool's future stood. Ctrl-C cancels the
+tasks (``ray.cancel(force=True)``) instead of terminating the pool's processes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import io
 import multiprocessing
 import pickle
@@ -38,6 +45,7 @@ from typing import Any
 
 import attrs
 
+from kubecheck.checker import ray_transport
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Deadline, Watchdog
 from kubecheck.manifest import execute, sizing
@@ -198,7 +206,20 @@ def _init_worker(workloads: Sequence[Workload]) -> None:
 
 
 def _work(index: int, faults: frozenset[str], engine: str, budget: Budget, seconds: float | None, fixes: bool) -> bytes:
-    w = _WORKLOADS[index]
+    return _work_on(_WORKLOADS, index, faults, engine, budget, seconds, fixes)
+
+
+def _work_on(
+    found: Sequence[Workload],
+    index: int,
+    faults: frozenset[str],
+    engine: str,
+    budget: Budget,
+    seconds: float | None,
+    fixes: bool,
+) -> bytes:
+    """One workload's report, pickled for the trip back (:func:`dumps`): the task of both transports."""
+    w = found[index]
     dog = Watchdog()
     try:
         report, _ = check_one(w, faults, engine, budget, seconds, watchdog=dog, fixes=fixes)
@@ -225,8 +246,7 @@ def check_in_pool(
     total = Deadline(budget.timeout)
     reports: dict[int, WorkloadReport] = {}
     stopped = ""
-    context = multiprocessing.get_context("spawn")  # a clean interpreter: no parent threads, z3 state or signal fds
-    pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(found,))
+    pool: _Transport = _RayTasks(found) if ray_transport.active() else _LocalPool(found, jobs)
     running: dict[cf.Future[bytes], int] = {}
     queue = list(range(len(found)))
     try:
@@ -237,7 +257,7 @@ def check_in_pool(
                     stopped = "timeout"
                     break
                 i = queue.pop(0)
-                running[pool.submit(_work, i, faults, engine, budget, seconds, fixes)] = i
+                running[pool.submit(i, faults, engine, budget, seconds, fixes)] = i
             if stopped and not running:
                 break
             done, _ = cf.wait(running, timeout=POLL, return_when=cf.FIRST_COMPLETED)
@@ -246,16 +266,14 @@ def check_in_pool(
                 reports[i] = loads(future.result(), found[i], faults)
             if status is not None:
                 names = ", ".join(found[i].ref for i in sorted(running.values()))
-                status(f"{len(reports)} of {len(found)} workloads checked ({jobs} jobs); running: {names}")
+                where = "on Ray" if isinstance(pool, _RayTasks) else "jobs"
+                status(f"{len(reports)} of {len(found)} workloads checked ({jobs} {where}); running: {names}")
             if watchdog is not None and watchdog.interrupted:
                 raise KeyboardInterrupt
     except KeyboardInterrupt:
         stopped = "interrupted"
     finally:
-        if running or stopped:
-            for process in list(getattr(pool, "_processes", {}).values()):  # running workers stop now
-                process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close(running or stopped)
     out = []
     for i, w in enumerate(found):
         if i in reports:
@@ -263,3 +281,57 @@ def check_in_pool(
         else:  # not started (time spent) or not finished (Ctrl-C): rows say why, nothing runs
             out.append(check_one(w, faults, engine, budget, 0.0 if stopped == "timeout" else None, stopped)[0])
     return out
+
+
+# -- the two transports ------------------------------------------------------------------------
+
+
+class _Transport:
+    """Where :func:`_work_on` runs: ``submit`` returns a future of its bytes; ``close`` ends the rest."""
+
+    def submit(self, index: int, *args: Any) -> cf.Future[bytes]:
+        raise NotImplementedError
+
+    def close(self, stop_running: object) -> None:
+        raise NotImplementedError
+
+
+class _LocalPool(_Transport):
+    """``jobs`` spawned processes holding the workloads (:func:`_init_worker`)."""
+
+    def __init__(self, found: Sequence[Workload], jobs: int):
+        context = multiprocessing.get_context("spawn")  # a clean interpreter: no parent threads, z3 state or signal fds
+        self.pool = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(found,)
+        )
+
+    def submit(self, index: int, *args: Any) -> cf.Future[bytes]:
+        return self.pool.submit(_work, index, *args)
+
+    def close(self, stop_running: object) -> None:
+        if stop_running:
+            for process in list(getattr(self.pool, "_processes", {}).values()):  # running workers stop now
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _RayTasks(_Transport):
+    """Ray tasks of one CPU each on the session's cluster, the workloads put there once."""
+
+    def __init__(self, found: Sequence[Workload]):
+        self.ray = ray_transport.require()
+        self.found = self.ray.put(found)
+        self.task = self.ray.remote(num_cpus=1, max_retries=0)(_work_on)
+        self.refs: list[Any] = []
+
+    def submit(self, index: int, *args: Any) -> cf.Future[bytes]:
+        ref = self.task.remote(self.found, index, *args)
+        self.refs.append(ref)
+        future: cf.Future[bytes] = ref.future()
+        return future
+
+    def close(self, stop_running: object) -> None:
+        if stop_running:
+            for ref in self.refs:
+                with contextlib.suppress(Exception):  # finished tasks cannot be cancelled; nothing to do then
+                    self.ray.cancel(ref, force=True)

@@ -29,6 +29,13 @@ Counts and verdicts are the single process's: the same states are reached and ch
 verdict does not depend on the order. Statistics of a search stopped early (decided, budget)
 differ: workers finish the round they are in, so a ``max-states`` stop may overshoot by up to
 one level, and ``timeout`` is checked between rounds. Budgets otherwise as in one process.
+
+**Two transports.** The partitions are forked local processes talking through pipes
+(:class:`Pool`), or, when the run has a Ray session (``--ray``), Ray actors of one CPU each,
+spread over the cluster (:class:`RayPool`, :mod:`kubecheck.checker.ray_transport`). Both carry
+the same messages to the same :class:`_Worker`; the coordinator and its rounds are one code.
+Safety only: liveness (:mod:`~kubecheck.checker.explicit.fair_cycles`) needs the whole graph in
+one process and stays there.
 """
 
 from __future__ import annotations
@@ -40,9 +47,11 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kubecheck.checker.explicit.compile import Compiled, DomainError
+from kubecheck.checker import ray_transport
+from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.checker.explicit.packed import Packed, packed
 from kubecheck.checker.task import Budget, Progress
+from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.ops import CONCRETE, Value
 from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope
@@ -52,6 +61,10 @@ SPREAD = 1000003
 
 #: CPU seconds of each worker process of the latest search in this process (benchmarks read it).
 LAST_CPU: list[float] = []
+
+#: The traffic of the latest search in this process (benchmarks read it): rounds (BFS levels), states
+#: sent between partitions (through the coordinator), and the largest batch one partition got in one round.
+LAST_TRAFFIC: dict[str, int] = {}
 
 #: A property hit: (depth, property, packed state, action id or -1 for a state or terminal hit).
 Hit = tuple[int, int, int, int]
@@ -126,20 +139,25 @@ class _Worker:
         batches = [(list(box), list(box.values())) for box in out]
         return batches, len(seen), transitions, len(nxt), hits, expanded
 
+    def answer(self, msg: tuple) -> tuple[str, Any]:
+        """The answer to one message of the coordinator: ("ok", value) or ("error", the model bug)."""
+        if msg[0] == "round":
+            try:
+                return ("ok", self.round(*msg[1:]))
+            except DomainError as err:
+                return ("error", err.explain(self.pk.compiled))
+        if msg[0] == "parent":
+            return ("ok", self.seen.get(msg[1]))
+        if msg[0] == "fired":
+            return ("ok", (self.fired, time.process_time()))
+        raise ValueError(f"unknown message {msg[0]!r}")
+
     def serve(self, conn: Connection) -> None:
         while True:
             msg = conn.recv()
-            if msg[0] == "round":
-                try:
-                    conn.send(("ok", self.round(*msg[1:])))
-                except DomainError as err:
-                    conn.send(("error", err.explain(self.pk.compiled)))
-            elif msg[0] == "parent":
-                conn.send(("ok", self.seen.get(msg[1])))
-            elif msg[0] == "fired":
-                conn.send(("ok", (self.fired, time.process_time())))
-            else:
+            if msg[0] == "stop":
                 return
+            conn.send(self.answer(msg))
 
 
 def _child(worker: _Worker, conn: Connection) -> None:
@@ -156,7 +174,7 @@ class WorkerError(RuntimeError):
 
 
 class Pool:
-    """The worker processes of one search and the coordinator's end of their pipes."""
+    """The worker processes of one search and the coordinator's end of their pipes (forked, local)."""
 
     def __init__(self, compiled: Compiled, properties: Sequence[Property], violations: Any, workers: int):
         self.workers = workers
@@ -222,6 +240,78 @@ class Outcome:
         self.stop_reason = "exhausted"
         self.fired: list[int] = []
         self.parents: Callable[[int], int | None] = lambda t: None
+        self.rounds = 0
+        self.sent = 0  # states routed from one partition to another
+        self.largest_batch = 0  # states one partition received in one round
+
+
+class RayPool:
+    """The partitions of one search as Ray actors (one CPU each, spread over the cluster): :class:`Pool`'s calls.
+
+    An actor compiles the model for the scope itself (a compiled model is generated code, not
+    sent): the packed encoding depends only on the state schema, so every actor and the
+    coordinator agree on every state's int and owner. Messages and answers are :class:`_Worker`'s,
+    as through the pipes.
+    """
+
+    def __init__(self, compiled: Compiled, violations: Sequence[tuple[int, str, Callable[..., Value]]], workers: int):
+        ray = ray_transport.require()
+        cpus = ray_transport.cluster_cpus()
+        if workers > cpus:
+            raise WorkerError(f"{workers} partitions need {workers} CPUs on the Ray cluster, which has {cpus}")
+        self.ray, self.workers = ray, workers
+        self.pk = packed(compiled)
+        actor = ray.remote(num_cpus=1, max_restarts=0, scheduling_strategy="SPREAD")(_Partition)
+        model, scope = compiled.model, compiled.scope
+        self.actors = [actor.remote(me, workers, model, scope, list(violations)) for me in range(workers)]
+
+    def ask_all(self, msgs: Sequence[tuple]) -> list[Any]:
+        refs = [a.answer.remote(msg) for a, msg in zip(self.actors, msgs)]
+        return [self._checked(answer) for answer in self._get(refs)]
+
+    def ask(self, worker: int, msg: tuple) -> Any:
+        return self._checked(self._get([self.actors[worker].answer.remote(msg)])[0])
+
+    def _get(self, refs: list[Any]) -> list[Any]:
+        try:
+            answers: list[Any] = self.ray.get(refs)
+        except self.ray.exceptions.RayError as err:
+            raise WorkerError(f"a Ray partition failed: {str(err).strip().splitlines()[-1]}") from None
+        return answers
+
+    @staticmethod
+    def _checked(answer: tuple[str, Any]) -> Any:
+        status, value = answer
+        if status == "ok":
+            return value
+        raise WorkerError(value)
+
+    def close(self) -> None:
+        """Stop the actors; idempotent."""
+        for a in self.actors:
+            try:
+                self.ray.kill(a)
+            except Exception:  # already gone
+                pass
+        self.actors = []
+
+
+class _Partition:
+    """A Ray actor holding one :class:`_Worker`, built on the cluster from the model and the scope."""
+
+    def __init__(
+        self,
+        me: int,
+        workers: int,
+        model: Model,
+        scope: Scope,
+        violations: Sequence[tuple[int, str, Callable[..., Value]]],
+    ):
+        pk = packed(compile_model(model, scope))
+        self.worker = _Worker(me, workers, pk, scope, violations)
+
+    def answer(self, msg: tuple) -> tuple[str, Any]:
+        return self.worker.answer(msg)
 
 
 def search(
@@ -234,9 +324,17 @@ def search(
     stop_when_decided: bool,
     started: float,
     progress_interval: float = 1.0,
-) -> tuple[Outcome, Pool]:
-    """Run the rounds; the caller closes the returned pool after reading parents from it."""
-    pool = Pool(compiled, properties, violations, workers)
+) -> tuple[Outcome, Pool | RayPool]:
+    """Run the rounds; the caller closes the returned pool after reading parents from it.
+
+    The partitions are forked processes (:class:`Pool`), or Ray actors (:class:`RayPool`) when
+    the run has a Ray session (``--ray``, :func:`kubecheck.checker.ray_transport.active`).
+    """
+    pool: Pool | RayPool
+    if ray_transport.active():
+        pool = RayPool(compiled, violations, workers)
+    else:
+        pool = Pool(compiled, properties, violations, workers)
     out = Outcome()
     deadline = started + budget.timeout if budget.timeout else None
     next_report = started + progress_interval
@@ -247,6 +345,7 @@ def search(
         while True:
             answers = pool.ask_all([("round", depth, incoming[w], decided) for w in range(workers)])
             incoming = [([], []) for _ in range(workers)]
+            out.rounds += 1
             pending = 0
             out.states = sum(a[1] for a in answers)
             out.transitions += sum(a[2] for a in answers)
@@ -264,6 +363,8 @@ def search(
                     if best is None or hit[0] < best[0]:
                         out.best[hit[1]] = hit
             decided = frozenset(out.best)
+            out.sent += sum(len(ts) for ts, _ in incoming)
+            out.largest_batch = max([out.largest_batch, *(len(ts) for ts, _ in incoming)])
             if pending == 0:
                 break
             if stop_when_decided and properties and len(out.best) == len(properties):
@@ -287,6 +388,7 @@ def search(
         answers = pool.ask_all([("fired",)] * workers)
         out.fired = [sum(f[a] for f, _ in answers) for a in range(pool.pk.n_actions)]
         LAST_CPU[:] = [cpu for _, cpu in answers]
+        LAST_TRAFFIC.update(rounds=out.rounds, sent=out.sent, largest_batch=out.largest_batch)
     except KeyboardInterrupt:
         # the workers got the same signal: what they found is lost, everything is undecided
         pool.close()
@@ -299,7 +401,7 @@ def search(
     return out, pool
 
 
-def path_to(pool: Pool, t: int) -> list[tuple[int, int]]:
+def path_to(pool: Pool | RayPool, t: int) -> list[tuple[int, int]]:
     """(state, action into it) from the initial state to packed state ``t`` (action -1 first)."""
     na = pool.pk.n_actions
     out = []
