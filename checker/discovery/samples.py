@@ -8,10 +8,11 @@ of parameter values the API server accepts (``replicas`` 0–5, ``maxSurge`` and
 values and the least ones): a candidate true for one replica count only does not survive.
 
 Sampling never decides a proof. It can decide a violation (or a ``sometimes`` witness): the
-compiled explicit engine checks the property on every state it reached, and the instance with the
-shallowest violation (witness) is handed back, so that the caller can ask explicit search for its
-shortest counterexample (replayed like any trace). Like BMC with symbolic parameters, this tends
-to find the least parameter values.
+compiled explicit engine checks the property on every state it reached. The chosen instances are
+explored smallest first (by the sum of their parameter values, then in order), and the first one
+that violates the property (reaches the witness) ends the sampling and is handed back, so that the
+caller can ask explicit search for its shortest counterexample (replayed like any trace): the
+least parameter values among the sampled grid, found without exploring the larger instances.
 
 Sampling keeps to a budget: ``timeout`` seconds over all instances (the instances not reached
 are not sampled; an exploration in progress keeps the states it has) and ``max_states`` per
@@ -93,7 +94,11 @@ def sample(
     instances, per_instance = [], []
     decided_in, decided_depth = None, None
     explored = 0
-    for values in grid_points(e, grid, seed=seed):
+    checks = prop is not None and prop.kind in ("always", "sometimes", "step")
+    points = grid_points(e, grid, seed=seed)
+    if checks:  # smallest first: the first violation found has the least parameters sampled
+        points.sort(key=lambda values: (sum(values.values()), tuple(values[n] for n in names)))
+    for values in points:
         if deadline is not None and time.monotonic() >= deadline:
             break
         scope = e.concrete_scope(values)
@@ -106,14 +111,15 @@ def sample(
             continue  # the API server rejects these values
         states, depths = _reachable(compiled, max_states, deadline)
         explored += len(states)
-        if prop is not None and prop.kind in ("always", "sometimes"):
-            holds = compiled.predicate_function([prop.predicate])
-            violated = prop.kind == "always"
-            bad = next((d for flat, d in zip(states, depths) if bool(holds(flat)) != violated), None)
-            if bad is not None and (decided_depth is None or bad < decided_depth):
+        if checks:
+            assert prop is not None
+            bad = _first_bad(compiled, prop, states, depths)
+            if bad is not None:
                 decided_in, decided_depth = values, bad
         instances.append(values)
         per_instance.append(states)
+        if decided_in is not None:
+            break  # decided: the larger instances are not needed
     rng = random.Random(seed)
     quota = max(1, max_rows // max(1, len(instances)))
     rows, owner = [], []
@@ -124,6 +130,24 @@ def sample(
             rows.append(tuple(int(v) for v in flat) + tail)
             owner.append(k)
     return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored)
+
+
+def _first_bad(compiled: Compiled, prop: Property, states: list[tuple], depths: list[int]) -> int | None:
+    """The depth of the first sampled state that violates an ``always`` property (reaches a
+    ``sometimes`` witness), or from which a step violates a ``step`` property; None if none does."""
+    if prop.kind == "step":
+        holds_step = compiled.predicate_function([prop.predicate], step=True)
+        for flat, d in zip(states, depths):
+            try:
+                successors = compiled.successors(flat)
+            except DomainError:
+                continue
+            if any(not bool(holds_step(flat, t)) for _, t in successors):
+                return d + 1
+        return None
+    holds = compiled.predicate_function([prop.predicate])
+    violated = prop.kind == "always"
+    return next((d for flat, d in zip(states, depths) if bool(holds(flat)) != violated), None)
 
 
 def _reachable(compiled: Compiled, limit: int, deadline: float | None = None) -> tuple[list[tuple], list[int]]:
@@ -191,7 +215,12 @@ def decided(
             f"({found.stats.stop_reason})",
         )
     trace = replay(encoder.model, scope, found.trace.labels())
-    if bool(prop.predicate(CONCRETE, scope, trace.last)) != (prop.kind == "sometimes"):
+    if prop.kind == "step":
+        before = trace.steps[-2].state if len(trace.steps) > 1 else trace.initial
+        decides = trace.steps != () and not bool(prop.predicate(CONCRETE, scope, before, trace.last))
+    else:
+        decides = bool(prop.predicate(CONCRETE, scope, trace.last)) == (prop.kind == "sometimes")
+    if not decides:
         raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
     where = ", ".join(f"{n}={v}" for n, v in values.items())
     stats = Stats(

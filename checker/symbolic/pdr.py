@@ -190,6 +190,11 @@ def decide(
         done = stated_proof(encoder, prop, claim, started, left())
         if done is not None:
             return done
+    if strengthen and prop.kind in ("always", "step"):
+        say("the property over the domain alone")
+        done = domain_proof(encoder, prop, claim, started, left())
+        if done is not None:
+            return done
     lemmas: tuple[z3.BoolRef, ...] = ()
     lifted: tuple[Bound, ...] = ()
     found = None
@@ -334,6 +339,54 @@ def stated_proof(
         started,
         lifted,
     )
+    return result if result.evidence is not None else None
+
+
+#: Seconds the cheap first try (:func:`domain_proof`) may take at most, whatever the timeout.
+DOMAIN_SECONDS = 10.0
+
+
+def domain_proof(
+    encoder: Encoder, prop: Property, claim: str, started: float, timeout: float | None = None
+) -> Result | None:
+    """PROVED when the property needs nothing but the domain, or None (nothing is concluded).
+
+    The cheapest proof, tried before sampling: Houdini on the domain bounds (and, for an
+    ``always`` property, the property itself) keeps the greatest inductive subset; the bounds it
+    drops are lifted, as in discovery. An ``always`` property in that subset is proved by it; a
+    ``step`` property is proved when no action takes a state of it to a step that breaks the
+    property. Either way the invariant is re-checked by fresh solvers like every proof. Many
+    step properties (what one reconcile may do) hold from every in-domain state, and their proof
+    is then a few queries instead of lemma discovery and Spacer.
+    """
+    t0 = time.perf_counter()
+    budget = DOMAIN_SECONDS if timeout is None else min(timeout, DOMAIN_SECONDS)
+    x, y = encoder.state(0), encoder.state(1)
+    caps = bounds(encoder, x)
+    goal = [encoder.predicate(prop, x)] if prop.kind == "always" else []
+    alive, _, status = houdini.houdini(encoder, goal + [f for _, f in caps], budget)
+    if status != "ok" or (goal and 0 not in alive):
+        return None
+    kept = [caps[j - len(goal)][1] for j in alive if j >= len(goal)]
+    lifted = tuple(b for j, (b, _) in enumerate(caps) if j + len(goal) not in alive)
+    invariant = z3.And(*goal, *kept)
+    if prop.kind == "step":
+        check = z3.Solver()
+        check.set("timeout", max(1, int((budget - (time.perf_counter() - t0)) * 1000)))
+        ys = encoder.state(1)
+        check.add(invariant, z3.Not(encoder.predicate(prop, x, ys)))
+        for i in range(encoder.n):
+            check.push()
+            check.add(encoder.disjunct(i, 0))
+            answer = check.check()
+            check.pop()
+            if answer != z3.unsat:
+                return None
+    del y
+    head = f"{prop.name}: {render(encoder, goal[0])}" if goal else f"{prop.name}: every step from a state of the domain"
+    texts = (head, f"the domain bounds Houdini kept ({len(kept)} of {len(caps)})")
+    how = f"the property over the domain alone (Houdini on its {len(caps)} bounds; {time.perf_counter() - t0:.2f} s)"
+    result = _proved(encoder, prop, invariant, " ∧ ".join(texts), claim, "domain", texts, how, started, lifted)
     return result if result.evidence is not None else None
 
 
