@@ -224,6 +224,8 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.rollout_completes_once_nodes_return": (*_NODE_LOSS, *_D_ROLLOUT),
     "deployment.replicaset_deleted_only_beyond_history": _D_HISTORY,
     "daemonset.surging_nodes_within_max_surge": _DS_SURGE,
+    "statefulset.replacement_lands_on_another_node": _NODE_LOSS,
+    "statefulset.replacement_lands_on_its_old_node": _NODE_LOSS,
 }
 
 #: Where a property missing from :data:`PROPERTY_FIELDS` is anchored: its workload's rollout settings.
