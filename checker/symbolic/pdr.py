@@ -165,7 +165,10 @@ def decide(
 
     With ``stated`` and a property that states its lemmas (``Property.lemmas``), Houdini first
     runs on those clauses, the property and the domain bounds alone (:func:`stated_proof`); if
-    the property survives, that is the proof, and nothing else runs.
+    the property survives, that is the proof, and nothing else runs. Then (with ``strengthen``,
+    always and step properties, at most ``MAX_DISCOVERY_VARIABLES`` variables) the property over
+    the domain alone (:func:`domain_proof`): a step property that holds from every in-domain
+    state needs no lemma.
     With ``strengthen`` (``always`` properties), :func:`kubecheck.checker.discovery.houdini.discover` first
     proves lemmas from templates. If the property follows from them, the proof is the property
     plus the lemmas it needs (:func:`kubecheck.checker.discovery.houdini.support`) and Spacer is not run;
@@ -190,7 +193,7 @@ def decide(
         done = stated_proof(encoder, prop, claim, started, left())
         if done is not None:
             return done
-    if strengthen and prop.kind in ("always", "step"):
+    if strengthen and prop.kind in ("always", "step") and len(encoder.vars) <= MAX_DISCOVERY_VARIABLES:
         say("the property over the domain alone")
         done = domain_proof(encoder, prop, claim, started, left())
         if done is not None:
