@@ -21,9 +21,12 @@ with no enabled action. Every state a walk reaches is checked against the proper
   interpreter (:func:`kubecheck.model.kernel.traces.replay`) and compared state by state with
   the compiled walk.
 
-``workers`` > 1 runs the walks in that many forked processes (the compiled model is inherited,
-not pickled), each walking its own share of the walk numbers; the results are merged exactly
-as one process would. The time budget stops the walks (the walks done so far count).
+``workers`` > 1 (``--workers N``) runs the walks in that many forked processes (the compiled
+model is inherited, not pickled), each walking its own share of the walk numbers; the results
+are merged exactly as one process would. With a Ray session (``--ray``,
+:mod:`kubecheck.checker.ray_transport`) the shares are Ray tasks instead, each compiling the model
+itself (its compile counts against the time it is given). The time budget stops the walks (the
+walks done so far count).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from kubecheck.checker import ray_transport
 from kubecheck.checker.explicit.compile import Compiled, compile_model
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.task import Budget, Task
@@ -218,9 +222,33 @@ def _forked_share(k: int) -> Tally:
     return _walks(compiled, properties, range(k, swarm.walks, swarm.workers), swarm, deadline)
 
 
+def _remote_share(
+    model: Model, scope: Scope, properties: Sequence[Property], swarm: Swarm, seconds: float | None, k: int
+) -> Tally:
+    """Share ``k`` of the walks as a Ray task: compiled here, within ``seconds`` (None: no limit) from its start."""
+    compiled = compile_model(model, scope)
+    deadline = None if seconds is None else time.perf_counter() + seconds
+    return _walks(compiled, properties, range(k, swarm.walks, swarm.workers), swarm, deadline)
+
+
+def _ray_shares(compiled: Compiled, properties: Sequence[Property], swarm: Swarm, deadline: float | None) -> Tally:
+    ray = ray_transport.require()
+    seconds = None if deadline is None else max(0.0, deadline - time.perf_counter())  # clocks differ between machines
+    share = ray.remote(num_cpus=1, max_retries=0)(_remote_share)
+    model, scope, props = compiled.model, compiled.scope, list(properties)
+    refs = [share.remote(model, scope, props, swarm, seconds, k) for k in range(swarm.workers)]
+    try:
+        tallies = ray.get(refs)
+    except ray.exceptions.RayError as err:
+        raise SwarmError(f"a Ray share of the walks failed: {str(err).strip().splitlines()[-1]}") from None
+    return _merge(tallies)
+
+
 def _run_walks(compiled: Compiled, properties: Sequence[Property], swarm: Swarm, deadline: float | None) -> Tally:
     if swarm.workers == 1:
         return _walks(compiled, properties, range(swarm.walks), swarm, deadline)
+    if ray_transport.active():
+        return _ray_shares(compiled, properties, swarm, deadline)
     global _FORKED
     _FORKED = (compiled, list(properties), swarm, deadline)
     try:
@@ -286,6 +314,6 @@ def _trace(compiled: Compiled, actions: Sequence[int]) -> Trace:
 
 def check(task: Task) -> list[Result]:
     """The engine contract: ``task``'s properties by random walks (``task.walks``, ``task.depth`` and
-    ``task.seed``; the defaults :data:`WALKS`, :data:`DEPTH`, :data:`SEED`)."""
-    settings = Swarm(task.walks or WALKS, task.depth or DEPTH, task.seed)
+    ``task.seed``; the defaults :data:`WALKS`, :data:`DEPTH`, :data:`SEED`), on ``task.budget.workers``."""
+    settings = Swarm(task.walks or WALKS, task.depth or DEPTH, task.seed, task.budget.workers)
     return explore(task.model, task.scope, task.properties, settings, task.budget)

@@ -148,7 +148,8 @@ def refuse_ray_without_partitions(
     """
     if budget.workers < 2:
         raise InputError(
-            "--ray with check MODEL: expected --workers N of at least 2 (the partitions of the search on Ray), got 1"
+            "--ray with check MODEL: expected --workers N of at least 2 (the search's partitions or the swarm's "
+            "shares of walks, on Ray), got 1"
         )
     if quiet or model_name is None:
         return

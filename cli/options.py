@@ -203,7 +203,7 @@ budget_options = _grouped(
             show_default=True,
             metavar="N",
             help="explicit safety search: processes sharing the search (states partitioned by hash; same counts "
-            "and verdicts, a shortest trace of the same length)",
+            "and verdicts, a shortest trace of the same length); swarm: processes sharing the walks",
         ),
     ],
     "budget",
@@ -286,7 +286,8 @@ ray_option = click.option(
     metavar="[ADDRESS]",
     help="run on Ray (pip install 'kubecheck[ray]'): with -f, the workloads as Ray tasks (--jobs: tasks in flight, "
     "default the cluster's CPUs); without -f, the --workers partitions of the explicit safety search as Ray actors "
-    "(liveness stays in this process). ADDRESS (host:port or ray://host:port; give --ray last or as --ray=ADDRESS) "
+    "(liveness stays in this process), or the swarm's --workers shares of walks as Ray tasks. "
+    "ADDRESS (host:port or ray://host:port; give --ray last or as --ray=ADDRESS) "
     "is your running cluster; without it a local head starts in a private network namespace (only loopback) "
     "and stops at exit",
 )

@@ -224,6 +224,19 @@ def test_partitioned_search_on_two_ray_actors_keeps_the_single_process_verdicts_
     assert [r[1] for r in _rows(done.stdout)] == ["HOLDS", "VIOLATED", "WITNESSED"]
 
 
+@pytest.mark.slow
+def test_swarm_walks_shared_over_two_ray_tasks_give_the_single_process_answer(head: Head) -> None:
+    args = [*MODEL_ARGS[:5], "--scope", "tiny", "--engine", "swarm", "--walks", "200", "--format", "json"]
+    one = CliRunner().invoke(cli, args)
+    done = head.run([*args, "--workers", "2", "--ray", f"127.0.0.1:{PORT}"])
+    assert done.returncode == one.exit_code == 12, done.stderr
+    assert _rows(done.stdout) == _rows(one.stdout)
+    assert [r["note"] for r in json.loads(done.stdout)["results"]] == [
+        r["note"] for r in json.loads(one.stdout)["results"]
+    ]  # the walk that found each trace, the walks done, the distinct states seen
+    assert [r[1] for r in _rows(done.stdout)] == ["INCONCLUSIVE", "VIOLATED", "WITNESSED"]  # never HOLDS
+
+
 _PINNED_SMALL = """
 import json, sys
 sys.path.insert(0, "tests/model")
@@ -297,8 +310,8 @@ def test_check_model_with_ray_needs_two_workers_or_more(monkeypatch: pytest.Monk
     result = _invoke(["check", "deployment", "--scope", "tiny", "--ray=127.0.0.1:6379"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: --ray with check MODEL: expected --workers N of at least 2 (the partitions of the search on Ray), "
-        "got 1\n"
+        "Error: --ray with check MODEL: expected --workers N of at least 2 (the search's partitions or the swarm's "
+        "shares of walks, on Ray), got 1\n"
     )
 
 
