@@ -83,11 +83,13 @@ def houdini(
     candidates: Sequence[z3.BoolRef],
     timeout: float | None = None,
     assumptions: Sequence[z3.BoolRef] = (),
+    needed: int | None = None,
 ) -> tuple[list[int], int, str]:
     """The largest inductive subset of ``candidates`` (formulas over state(0)): (indices, rounds, status).
 
     ``status`` is "ok", or "timeout"/"unknown" when a query did not answer (the subset returned
-    is then not known to be inductive). ``assumptions`` are already-proved invariants. An action
+    is then not known to be inductive), or "dropped" as soon as the candidate ``needed`` is
+    dropped (a caller that needs it stops there). ``assumptions`` are already-proved invariants. An action
     is only asked about the candidates that mention a variable it may write; each action keeps
     one incremental solver, candidates enabled by assumption literals.
     """
@@ -140,6 +142,8 @@ def houdini(
             break
         gone = set(drop)
         alive = [i for i in alive if i not in gone]
+        if needed is not None and needed in gone:
+            return alive, rounds, "dropped"
     solvers = []
     for a in range(e.n):
         s = z3.Solver()
@@ -161,6 +165,8 @@ def houdini(
                 gone = set(drop)
                 alive = [i for i in alive if i not in gone]
                 stable = False
+                if needed is not None and needed in gone:
+                    return alive, rounds, "dropped"
     return alive, rounds, "ok"
 
 
