@@ -1,0 +1,313 @@
+"""Verdicts of the disruption properties (issue 16 item 4), and what their traces show.
+
+Pinned per scope (``tiny`` with a budget and nodes; each row's adjustment adds the drain or the
+upgrade and, but for the rollout row, takes the template edit away): each property's verdict, the
+states explored and the length of its shortest trace or lasso — read off runs of this tree; a
+change is a change of semantics to explain. Then the behaviours the rows rest on, checked on the
+traces and on the model's own guards:
+
+* a budget whose desiredHealthy equals the replicas (minAvailable 2, maxUnavailable 0) blocks the
+  drain for ever: the lasso is one eviction answered 429 Too Many Requests with disruptionsAllowed 0,
+  retried for ever (kubectl's evictPods, ``--timeout`` 0);
+* a rollout during the drain breaks the floor: the ReplicaSet controller deletes an old pod without
+  consulting the budget, its status still counts that pod, and evictions approved on it take the rest;
+* on one node the evicted pods' replacements cannot schedule (the node is cordoned), so the drain
+  stops at the floor;
+* the scheduler never binds to a cordoned node, and no controller step touches the budget's status.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import attrs
+import pytest
+
+from kubecheck.checker import run
+from kubecheck.checker.explicit.compile import compile_model
+from kubecheck.checker.result import Result, Verdict
+from kubecheck.checker.task import Task
+from kubecheck.model.controllers import disruption as dr
+from kubecheck.model.controllers import disruption_util as dsu
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.schema import Schema
+from kubecheck.model.kernel.scopes import ScopeError, with_settings
+from kubecheck.model.kernel.traces import replay
+from kubecheck.properties import catalog
+from kubecheck.properties import disruption as dp
+
+H, V = Verdict.HOLDS, Verdict.VIOLATED
+
+SETTINGS = {
+    "min1": {"pdb-min-available": "1", "nodes": "2"},
+    "min2": {"pdb-min-available": "2", "nodes": "2"},
+    "min1-one-node": {"pdb-min-available": "1", "nodes": "1"},
+    "max0": {"pdb-max-unavailable": "0", "nodes": "2"},
+    "half": {"pdb-min-available": "50%", "nodes": "2"},
+    "max1-always-allow": {"pdb-max-unavailable": "1", "pdb-unhealthy-policy": "AlwaysAllow", "nodes": "2"},
+}
+SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
+
+# property short name -> (verdict, states explored, shortest trace / lasso length or None), per scope
+EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
+    "min1": {
+        "drain_eventually_completes": (H, 457, None),
+        "budget_floor_holds_under_evictions": (H, 457, None),
+        "budget_floor_under_evictions_and_rollout": (V, 3101, 13),
+        "upgrade_completes": (H, 1215, None),
+        "upgrade_keeps_floor": (H, 1215, None),
+        "budget_can_allow_an_eviction": (H, 986, None),
+    },
+    "min2": {  # desiredHealthy = replicas: disruptionsAllowed 0 unless a surge pod is Ready
+        "drain_eventually_completes": (V, 2, 2),
+        "budget_floor_holds_under_evictions": (H, 2, None),
+        "budget_floor_under_evictions_and_rollout": (V, 314, 12),
+        "upgrade_completes": (V, 2, 2),
+        "upgrade_keeps_floor": (H, 2, None),
+        "budget_can_allow_an_eviction": (V, 986, 0),
+    },
+    "min1-one-node": {  # replacements cannot schedule on the cordoned node
+        "drain_eventually_completes": (V, 21, 7),
+        "budget_floor_holds_under_evictions": (H, 21, None),
+        "budget_floor_under_evictions_and_rollout": (V, 1055, 13),
+        "upgrade_completes": (V, 21, 7),
+        "upgrade_keeps_floor": (H, 21, None),
+        "budget_can_allow_an_eviction": (H, 333, None),
+    },
+    "max0": {
+        "drain_eventually_completes": (V, 2, 2),
+        "budget_floor_holds_under_evictions": (H, 2, None),
+        "budget_floor_under_evictions_and_rollout": (V, 216, 12),
+        "upgrade_completes": (V, 2, 2),
+        "upgrade_keeps_floor": (H, 2, None),
+        "budget_can_allow_an_eviction": (V, 472, 0),
+    },
+    "half": {  # a percentage reads the Deployment's scale: expectedPods stays 2
+        "drain_eventually_completes": (H, 200, None),
+        "budget_floor_holds_under_evictions": (H, 200, None),
+        "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
+        "upgrade_completes": (H, 477, None),
+        "upgrade_keeps_floor": (H, 477, None),
+        "budget_can_allow_an_eviction": (H, 472, None),
+    },
+    "max1-always-allow": {
+        "drain_eventually_completes": (H, 200, None),
+        "budget_floor_holds_under_evictions": (H, 200, None),
+        "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
+        "upgrade_completes": (H, 477, None),
+        "upgrade_keeps_floor": (H, 477, None),
+        "budget_can_allow_an_eviction": (H, 472, None),
+    },
+}
+
+
+@cache
+def results(name: str) -> dict[str, Result]:
+    """Every disruption property at one scope, checked once per test session."""
+    return {r.property.short: r for r in run.check(Task(MODEL, SCOPES[name], list(dp.PROPERTIES)))}
+
+
+def test_the_expected_tables_cover_the_property_table() -> None:
+    names = sorted(p.short for p in dp.PROPERTIES)
+    for table in EXPECTED.values():
+        assert sorted(table) == names, "a property was added or removed: pin its verdicts here"
+
+
+def test_the_rows_are_in_the_deployment_catalog() -> None:
+    listed = [p.name for p in catalog.properties("deployment")]
+    assert all(p.name in listed for p in dp.PROPERTIES)
+
+
+@pytest.mark.parametrize(("name", "short"), [(n, s) for n in EXPECTED for s in EXPECTED[n]])
+def test_verdict_states_and_trace_length(name: str, short: str) -> None:
+    r = results(name)[short]
+    verdict, states, length = EXPECTED[name][short]
+    assert r.verdict is verdict, f"{r.property.name} at {name}: {r.verdict.value} ({r.note})"
+    assert r.stats.states == states
+    assert (len(r.trace.steps) if r.trace is not None else None) == length
+    assert r.scope == r.property.adjust(SCOPES[name])
+
+
+@pytest.mark.parametrize("name", list(SCOPES))
+def test_every_safety_trace_replays_and_fails_first_at_its_end(name: str) -> None:
+    for r in results(name).values():
+        if r.trace is None or r.property.kind != "always":
+            continue
+        again = replay(MODEL, r.scope, r.trace.labels())
+        assert again.states == r.trace.states
+        holds = [bool(r.property.predicate(CONCRETE, r.scope, s)) for s in again.states]
+        assert holds[-1] is False and all(holds[:-1]), r.property.name
+
+
+# -- the blocked drain: a lasso of 429s ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["min2", "max0"])
+def test_a_budget_at_the_replicas_blocks_the_drain_with_429_for_ever(name: str) -> None:
+    r = results(name)["drain_eventually_completes"]
+    trace = r.trace
+    assert r.verdict is V and trace.loop is not None
+    drain, evict = trace.steps
+    assert drain.action.name == "user.drain_node" and trace.states[1].node_cordoned[0]
+    assert evict.action.name == "kubectl.evict_pod" and evict.action.kwargs["answer"] == dr.REFUSED_429
+    assert evict.changes == {}  # a 429 changes nothing: kubectl retries the same call
+    looping = trace.states[trace.loop]
+    assert looping.pdb_allowed == 0 and looping.drain_state == dr.EVICTING
+    assert dr.pods_on_node(CONCRETE, looping, 0) == 2
+    assert "disruptionsAllowed 0" in r.property.explain(r.scope, looping)
+
+
+def test_on_one_node_the_drain_stops_at_the_floor() -> None:
+    """minAvailable 1 of 2: one eviction is allowed; its replacement cannot schedule (node-a is
+    cordoned, there is no other node), so the second pod's eviction answers 429 for ever."""
+    r = results("min1-one-node")["drain_eventually_completes"]
+    names = [s.action.name for s in r.trace.steps]
+    assert names.count("kubectl.evict_pod") >= 2
+    evictions = [s.action.kwargs["answer"] for s in r.trace.steps if s.action.name == "kubectl.evict_pod"]
+    assert evictions[0] == dr.EVICTED_201 and evictions[-1] == dr.REFUSED_429
+    looping = r.trace.states[r.trace.loop]
+    assert looping.pdb_allowed == 0 and sum(looping.unscheduled) == 1  # the replacement waits
+    assert "scheduler.bind_pod" not in names[r.trace.loop :]
+
+
+# -- the rollout during the drain: the controller bypasses the budget ------------------------------
+
+
+def test_a_rollout_during_the_drain_deletes_a_pod_the_stale_status_still_counts() -> None:
+    r = results("min1")["budget_floor_under_evictions_and_rollout"]
+    states, steps = r.trace.states, r.trace.steps
+    deletes = [
+        i
+        for i, step in enumerate(steps, start=1)
+        if step.action.name == "replicaset-controller.sync_replicaset"
+        and dr.healthy_pods(CONCRETE, states[i]) < dr.healthy_pods(CONCRETE, states[i - 1])
+    ]
+    assert deletes, "the ReplicaSet controller deletes a healthy pod in the trace"
+    i = deletes[-1]
+    assert all(getattr(states[i], f) == getattr(states[i - 1], f) for f in dr._STATUS_FIELDS)  # no budget consulted
+    approved = [
+        j
+        for j, step in enumerate(steps, start=1)
+        if j > i and step.action.name == "kubectl.evict_pod" and step.action.kwargs["answer"] == dr.EVICTED_201
+    ]
+    assert approved and all(
+        states[j - 1].pdb_current_healthy > dr.healthy_pods(CONCRETE, states[j - 1]) for j in approved
+    ), "the evictions after the deletion were approved on a status that still counted the deleted pod"
+    assert r.trace.last.pdb_allowed >= 0 and dr.healthy_pods(CONCRETE, r.trace.last) < 1
+
+
+# -- the model's own guards ------------------------------------------------------------------------
+
+
+def _reachable(scope, limit: int):
+    """The first ``limit`` reachable states in breadth-first order (compiled successors)."""
+    compiled = compile_model(MODEL, scope)
+    order, seen, i = [compiled.initial], {compiled.initial}, 0
+    while i < len(order) and len(order) < limit:
+        for _, nxt in compiled.successors(order[i]):
+            if nxt not in seen:
+                seen.add(nxt)
+                order.append(nxt)
+        i += 1
+    schema = Schema(MODEL.state_cls, scope)
+    return [schema.unflatten(s) for s in order[:limit]]
+
+
+def _drain_rollout_scope():
+    [prop] = catalog.properties("deployment", ["budget_floor_under_evictions_and_rollout"])
+    return prop.adjust(with_settings(PRESETS["tiny"], {"pdb-min-available": "2", "nodes": "2"}))
+
+
+def test_the_scheduler_never_binds_to_a_cordoned_node_and_controllers_never_touch_the_budget() -> None:
+    scope = _drain_rollout_scope()
+    actions = MODEL.actions(scope)
+    checked = 0
+    for s in _reachable(scope, 1500):  # the rollout and the drain interleaved (1.3 million states in all)
+        for a in actions:
+            if not a.guard(CONCRETE, scope, s):
+                continue
+            if a.name == "scheduler.bind_pod":
+                assert not s.node_cordoned[a.kwargs["node"]]
+            changes = a.effect(CONCRETE, scope, s)
+            if a.actor in ("replicaset-controller", "deployment-controller"):
+                assert not set(changes) & set(dr._STATUS_FIELDS), a.label
+                checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize(
+    ("policy", "answer"),
+    [
+        # eviction_test.go TestEvictionIgnorePDB / unhealthyPodEvictionPolicy: a not-Ready pod of a budget
+        # that is not healthy (currentHealthy < desiredHealthy) is refused under IfHealthyBudget and
+        # evicted without touching the budget under AlwaysAllow
+        ("IfHealthyBudget", dr.REFUSED_429),
+        ("AlwaysAllow", dr.EVICTED_201),
+    ],
+)
+def test_a_running_not_ready_pod_under_a_spent_budget(policy: str, answer: str) -> None:
+    scope = with_settings(
+        PRESETS["tiny"],
+        {"pdb-min-available": "2", "nodes": "2", "edits": "0", "scenario": "drain", "pdb-unhealthy-policy": policy},
+    )
+    s = MODEL.init(scope)
+    # one pod crashed (Running, not Ready) and the budget synced: healthy 1 < desired 2, allowed 0
+    s = attrs.evolve(
+        s,
+        available=(1,) + s.available[1:],
+        running=(1,) + s.running[1:],
+        pdb_current_healthy=1,
+        pdb_allowed=0,
+        drain_state=dr.EVICTING,
+        node_cordoned=(True, False),
+    )
+    [action] = [
+        a
+        for a in MODEL.actions(scope)
+        if a.name == "kubectl.evict_pod" and a.kwargs["phase"] == "running" and a.kwargs["node"] == 0
+        if a.guard(CONCRETE, scope, s)
+    ]
+    assert action.kwargs["answer"] == answer
+    outcome = dr.eviction_outcome(CONCRETE, scope, s, "running")
+    expected = dsu.EVICTED_UNHEALTHY if policy == "AlwaysAllow" else dsu.REFUSED_BUDGET
+    assert outcome == expected
+    assert action.effect(CONCRETE, scope, s).get("pdb_allowed", 0) == 0  # the unhealthy path decrements nothing
+
+
+# -- the scope: the API server's validation ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"pdb-min-available": "1", "pdb-max-unavailable": "1"},
+            "pdb-min-available/pdb-max-unavailable: spec: Invalid value: minAvailable and maxUnavailable cannot be "
+            "both set",
+        ),
+        (
+            {"pdb-max-unavailable": "120%"},
+            "pdb-min-available/pdb-max-unavailable: spec.maxUnavailable: Invalid value: 120%: must not be greater "
+            "than 100%",
+        ),
+        (
+            {"scenario": "drain"},
+            "nodes: expected 1 or 2 with scenario=drain (a drain needs pods placed on nodes), got 0",
+        ),
+    ],
+)
+def test_bad_budget_settings_are_refused_with_one_line(settings: dict[str, str], message: str) -> None:
+    with pytest.raises(ScopeError) as info:
+        with_settings(PRESETS["tiny"], settings).validate()
+    assert str(info.value) == message
+
+
+def test_without_a_budget_or_a_scenario_the_new_fields_are_constant() -> None:
+    schema = Schema(MODEL.state_cls, PRESETS["small"])
+    new = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected", "drain_state", "upgrade_node")
+    for slot in schema.slots:
+        if slot.label.split("[")[0] in new:
+            assert slot.lo == slot.hi == 0, slot.label
+    assert MODEL.init(PRESETS["small"]).node_cordoned == ()
