@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -46,6 +47,8 @@ START_HEAD = "start a head yourself (ray start --head --node-ip-address=127.0.0.
 NAMESPACE_ENV = {NETNS_ENV: "1", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 #: Seconds the probe of ``unshare`` may take.
 PROBE_SECONDS = 10.0
+#: Seconds to wait for a TCP connection to ``--ray ADDRESS`` before saying nothing answers there.
+CONNECT_SECONDS = 5.0
 #: The shell line run first inside the namespace: loopback up, then the run itself.
 _INSIDE = 'ip link set lo up && exec "$@"'
 
@@ -141,6 +144,9 @@ def session(address: str | None) -> Iterator[None]:
             _temp_dir=temp_dir,
         )
     else:
+        problem = unreachable(address)
+        if problem is not None:
+            raise RayUnavailable(f"--ray {address}: no Ray cluster answers there ({problem}); {START_HEAD}")
         try:
             ray.init(address=address, log_to_driver=False, logging_level="error")
         except (ConnectionError, RuntimeError, ValueError) as err:
@@ -154,6 +160,19 @@ def session(address: str | None) -> Iterator[None]:
         ray.shutdown()
         if temp_dir is not None:
             shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def unreachable(address: str) -> str | None:
+    """Why nothing accepts a TCP connection at ``address`` (``host:port`` or ``ray://host:port``), None if it does.
+
+    Ray itself retries an address where nothing listens for minutes, warning on stderr all along.
+    """
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS):
+            return None
+    except (OSError, ValueError) as err:
+        return str(err) or type(err).__name__
 
 
 def active() -> bool:

@@ -327,3 +327,11 @@ def test_the_network_interfaces_are_read_from_this_process_namespace() -> None:
     names = ray_transport.interfaces()
     assert "lo" in names
     assert ray_transport.is_private_network() == (names == ["lo"])
+
+
+def test_an_address_where_nothing_listens_is_refused_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ray_transport, "require", lambda: None)
+    result = _invoke([*MANIFEST_ARGS, "--ray=127.0.0.1:1"])  # port 1 (tcpmux): nothing listens on loopback
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --ray 127.0.0.1:1: no Ray cluster answers there (")
+    assert result.stderr.endswith(f"; {ray_transport.START_HEAD}\n")
