@@ -33,7 +33,9 @@ one level, and ``timeout`` is checked between rounds. Budgets otherwise as in on
 **Two transports.** The partitions are forked local processes talking through pipes
 (:class:`Pool`), or, when the run has a Ray session (``--ray``), Ray actors of one CPU each,
 spread over the cluster (:class:`RayPool`, :mod:`kubecheck.checker.ray_transport`). Both carry
-the same messages to the same :class:`_Worker`; the coordinator and its rounds are one code.
+the same messages to the same :class:`_Worker`; the coordinator and its rounds are one code. On
+Ray the batches go from actor to actor through Ray's object store and the coordinator routes
+only their references (``route``): it no longer handles every state sent (papers/scale-out.md).
 Safety only: liveness (:mod:`~kubecheck.checker.explicit.fair_cycles`) needs the whole graph in
 one process and stays there.
 """
@@ -194,6 +196,18 @@ class Pool:
             self.conns.append(ours)
             self.procs.append(p)
 
+    @staticmethod
+    def route(batches: Sequence[Sequence[Any]]) -> tuple[list[Any], list[int]]:
+        """Each partition's incoming states for the next round, from every partition's batches of this
+        round (``batches[sender][dest]``), in sender order; and how many states each receives."""
+        workers = len(batches)
+        incoming: list[tuple[list[int], list[int]]] = [([], []) for _ in range(workers)]
+        for sent in batches:
+            for dest, (ts, codes) in enumerate(sent):
+                incoming[dest][0].extend(ts)
+                incoming[dest][1].extend(codes)
+        return incoming, [len(ts) for ts, _ in incoming]
+
     def ask_all(self, msgs: Sequence[tuple]) -> list[Any]:
         for conn, msg in zip(self.conns, msgs):
             conn.send(msg)
@@ -251,7 +265,9 @@ class RayPool:
     An actor compiles the model for the scope itself (a compiled model is generated code, not
     sent): the packed encoding depends only on the state schema, so every actor and the
     coordinator agree on every state's int and owner. Messages and answers are :class:`_Worker`'s,
-    as through the pipes.
+    except that a round's batches stay with the actor that made them (``ray.put``) and the
+    coordinator routes only their references and sizes (:meth:`route`): the states go from actor
+    to actor, in the order the pipes would deliver them.
     """
 
     def __init__(self, compiled: Compiled, violations: Sequence[tuple[int, str, Callable[..., Value]]], workers: int):
@@ -264,6 +280,20 @@ class RayPool:
         actor = ray.remote(num_cpus=1, max_restarts=0, scheduling_strategy="SPREAD")(_Partition)
         model, scope = compiled.model, compiled.scope
         self.actors = [actor.remote(me, workers, model, scope, list(violations)) for me in range(workers)]
+
+    @staticmethod
+    def route(batches: Sequence[Sequence[Any]]) -> tuple[list[Any], list[int]]:
+        """:meth:`Pool.route` with batches that stay in the actors' object stores: each partition gets the
+        references to the batches sent to it (sender order), not the states."""
+        workers = len(batches)
+        incoming: list[list[Any]] = [[] for _ in range(workers)]
+        sizes = [0] * workers
+        for sent in batches:
+            for dest, (ref, n) in enumerate(sent):
+                if n:
+                    incoming[dest].append(ref)
+                    sizes[dest] += n
+        return incoming, sizes
 
     def ask_all(self, msgs: Sequence[tuple]) -> list[Any]:
         refs = [a.answer.remote(msg) for a, msg in zip(self.actors, msgs)]
@@ -311,7 +341,23 @@ class _Partition:
         self.worker = _Worker(me, workers, pk, scope, violations)
 
     def answer(self, msg: tuple) -> tuple[str, Any]:
-        return self.worker.answer(msg)
+        """:meth:`_Worker.answer`; a round's batches go between actors directly (:meth:`RayPool.route`)."""
+        if msg[0] != "round":
+            return self.worker.answer(msg)
+        ray = ray_transport.require()
+        _, depth, refs, decided = msg
+        ts: list[int] = []
+        codes: list[int] = []
+        for got_ts, got_codes in ray.get(refs):  # in sender order, as the coordinator would concatenate
+            ts += got_ts
+            codes += got_codes
+        status, value = self.worker.answer(("round", depth, (ts, codes), decided))
+        if status != "ok":
+            return status, value
+        batches, *rest = value
+        # put empty batches too: one reference per destination keeps the shape; n = 0 is not routed
+        sent = [(ray.put(batch) if batch[0] else None, len(batch[0])) for batch in batches]
+        return status, (sent, *rest)
 
 
 def search(
@@ -338,33 +384,28 @@ def search(
     out = Outcome()
     deadline = started + budget.timeout if budget.timeout else None
     next_report = started + progress_interval
-    incoming: list[tuple[list[int], list[int]]] = [([], []) for _ in range(workers)]
+    incoming: list[Any] = pool.route([[] for _ in range(workers)])[0]
     decided: frozenset[int] = frozenset()
     depth = 0
     try:
         while True:
             answers = pool.ask_all([("round", depth, incoming[w], decided) for w in range(workers)])
-            incoming = [([], []) for _ in range(workers)]
+            incoming, sizes = pool.route([a[0] for a in answers])
             out.rounds += 1
-            pending = 0
+            pending = sum(sizes)
             out.states = sum(a[1] for a in answers)
             out.transitions += sum(a[2] for a in answers)
             if any(a[5] for a in answers):
                 out.depth = depth  # level ``depth`` has states
-            for batches, _, _, local_next, hits, _ in answers:
+            for _, _, _, local_next, hits, _ in answers:
                 pending += local_next
-                for dest, (ts, codes) in enumerate(batches):
-                    if ts:
-                        incoming[dest][0].extend(ts)
-                        incoming[dest][1].extend(codes)
-                        pending += len(ts)
                 for hit in hits:
                     best = out.best.get(hit[1])
                     if best is None or hit[0] < best[0]:
                         out.best[hit[1]] = hit
             decided = frozenset(out.best)
-            out.sent += sum(len(ts) for ts, _ in incoming)
-            out.largest_batch = max([out.largest_batch, *(len(ts) for ts, _ in incoming)])
+            out.sent += sum(sizes)
+            out.largest_batch = max([out.largest_batch, *sizes])
             if pending == 0:
                 break
             if stop_when_decided and properties and len(out.best) == len(properties):
