@@ -216,9 +216,10 @@ def render(args: argparse.Namespace, fan: dict[str, dict[str, Any]], search: dic
         )
     lines += [
         "",
-        "* *states sent*: successors found by one partition and owned by the other, routed through the "
-        "coordinator (each is a Python int of the packed state plus its parent code); *mean batch* is per "
-        "partition and round. The Ray actors compile the model themselves (their CPU seconds include it).",
+        "* *states sent*: successors found by one partition and owned by the other (each a Python int of the "
+        "packed state plus its parent code), routed through the coordinator by the forked workers and from "
+        "actor to actor on Ray; *mean batch* is per partition and round. The Ray actors compile the model "
+        "themselves (their CPU seconds include it).",
         "* The counts are the single process's (the pinned row of `tests/model/state_counts.py`).",
         "",
     ]
