@@ -27,6 +27,7 @@ with a fresh solver anyway.
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Sequence
 
 import attrs
@@ -59,18 +60,36 @@ class Discovery:
         return text(self.templates, self.clauses[i])
 
 
+#: ``written`` per encoder and action, computed once (Houdini runs several times on one encoding).
+_WRITTEN: weakref.WeakKeyDictionary[Encoder, dict[int, set[int]]] = weakref.WeakKeyDictionary()
+
+
 def written(encoder: Encoder, a: int) -> set[int]:
     """Indices of the variables action ``a`` may change (its effect is not syntactically x' = x)."""
-    x, y = encoder.state(0), encoder.state(1)
-    same: set[int] = set()
-    pos = {y[i].get_id(): i for i in range(len(x))}
-    for c in encoder.disjunct(a, 0).children():
-        if z3.is_eq(c):
-            lhs, rhs = c.children()
-            i = pos.get(lhs.get_id())
-            if i is not None and (rhs.eq(x[i]) or z3.simplify(rhs).eq(x[i])):
+    known = _WRITTEN.setdefault(encoder, {})
+    if a not in known:
+        x, y = encoder.state(0), encoder.state(1)
+        ctx = x[0].ctx
+        ref = ctx.ref()
+        xid = [v.get_id() for v in x]
+        same: set[int] = set()
+        pos = {y[i].get_id(): i for i in range(len(x))}
+        d = encoder.disjunct(a, 0).as_ast()
+        # z3's C API directly: the Python wrappers (children, arg) were most of the time here
+        for k in range(z3.Z3_get_app_num_args(ref, d)):
+            c = z3.Z3_get_app_arg(ref, d, k)
+            if z3.Z3_get_ast_kind(ref, c) != z3.Z3_APP_AST:
+                continue
+            if z3.Z3_get_decl_kind(ref, z3.Z3_get_app_decl(ref, c)) != z3.Z3_OP_EQ:
+                continue
+            i = pos.get(z3.Z3_get_ast_id(ref, z3.Z3_get_app_arg(ref, c, 0)))
+            if i is None:
+                continue
+            rhs = z3.Z3_get_app_arg(ref, c, 1)
+            if z3.Z3_get_ast_id(ref, rhs) == xid[i] or z3.simplify(z3.ExprRef(rhs, ctx)).get_id() == xid[i]:
                 same.add(i)
-    return {i for i in range(len(x)) if i not in same}
+        known[a] = {i for i in range(len(x)) if i not in same}
+    return set(known[a])
 
 
 def variables(encoder: Encoder, f: z3.ExprRef) -> set[int]:
@@ -97,7 +116,10 @@ def houdini(
     e = encoder
     x, y = e.state(0), e.state(1)
     alive = list(range(len(candidates)))
-    nexts = [z3.substitute(c, *zip(x, y)) for c in candidates]
+    # one substitution for them all (one call per candidate was a third of a second for 73 bounds)
+    nexts = list(z3.substitute(z3.And(*candidates), *zip(x, y)).children()) if len(candidates) > 1 else []
+    if len(nexts) != len(candidates):  # And flattened or simplified something: one at a time
+        nexts = [z3.substitute(c, *zip(x, y)) for c in candidates]
     assume_y = [z3.substitute(a, *zip(x, y)) for a in assumptions]
     mentions = [variables(e, c) for c in candidates]
     flags = [z3.Bool(f"houdini#{i}") for i in range(len(candidates))]
@@ -145,10 +167,11 @@ def houdini(
         if needed is not None and needed in gone:
             return alive, rounds, "dropped"
     solvers = []
+    enabled = [z3.Implies(f, c) for f, c in zip(flags, candidates)]  # built once, asserted in every solver
     for a in range(e.n):
         s = z3.Solver()
         s.add(*assumptions, e.disjunct(a, 0), *assume_y)
-        s.add(*[z3.Implies(f, c) for f, c in zip(flags, candidates)])
+        s.add(*enabled)
         solvers.append((s, written(e, a)))
     stable = False
     while not stable:  # consecution, one action at a time

@@ -56,6 +56,8 @@ class Samples:
     decided_in: dict[str, int] | None  # the instance with the shallowest violation (always) or witness (sometimes)
     decided_depth: int | None = None
     explored: int = 0  # states reached over all instances
+    #: The model compiled for ``decided_in`` (its shortest trace reuses it: compiling takes about a second).
+    decided_compiled: Compiled | None = attrs.field(default=None, eq=False, repr=False)
 
 
 def grid_points(
@@ -93,6 +95,7 @@ def sample(
     names = list(e.params)
     instances, per_instance = [], []
     decided_in, decided_depth = None, None
+    decided_compiled: Compiled | None = None
     explored = 0
     checks = prop is not None and prop.kind in ("always", "sometimes", "step")
     points = grid_points(e, grid, seed=seed)
@@ -115,7 +118,7 @@ def sample(
             assert prop is not None
             bad = _first_bad(compiled, prop, states, depths)
             if bad is not None:
-                decided_in, decided_depth = values, bad
+                decided_in, decided_depth, decided_compiled = values, bad, compiled
         instances.append(values)
         per_instance.append(states)
         if decided_in is not None:
@@ -129,7 +132,7 @@ def sample(
         for flat in chosen:
             rows.append(tuple(int(v) for v in flat) + tail)
             owner.append(k)
-    return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored)
+    return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored, decided_compiled)
 
 
 def _first_bad(compiled: Compiled, prop: Property, states: list[tuple], depths: list[int]) -> int | None:
@@ -196,12 +199,16 @@ def decided(
     engine: str,
     started: float,
     timeout: float | None = None,
+    compiled: Compiled | None = None,
 ) -> Result:
     """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
     witness); its shortest trace by explicit search within ``timeout`` seconds, replayed by the
-    reference interpreter (INCONCLUSIVE when the search runs out of time first)."""
+    reference interpreter (INCONCLUSIVE when the search runs out of time first). ``compiled``:
+    the model already compiled for that instance (``Samples.decided_compiled``), reused."""
     scope = encoder.concrete_scope(values)
-    [found] = bfs.explore(encoder.model, scope, [prop], Budget(timeout=timeout))
+    if compiled is not None and (compiled.scope != scope or compiled.model is not encoder.model):
+        compiled = None
+    [found] = bfs.explore(encoder.model, scope, [prop], Budget(timeout=timeout), compiled=compiled)
     if found.trace is None:
         what = "witnessed" if prop.kind == "sometimes" else "violated"
         stats = attrs.evolve(found.stats, seconds=time.perf_counter() - started)

@@ -212,7 +212,7 @@ def _discover(encoder: Encoder, prop: Property, left_ms: int | None) -> tuple[li
     # step of the discovery checks the budget (an overrun ends in "not k-inductive", not a hang)
     rows = samples.sample(linear, prop, timeout=timeout)
     if rows.decided_in is not None:
-        return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, timeout=timeout), ""
+        return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, timeout, rows.decided_compiled), ""
     found = houdini.discover(linear, prop, timeout=timeout, rows=rows)
     kept = [f for f, c in zip(found.lemmas, found.clauses) if c != PROPERTY]
     if found.status != "ok" or not kept:

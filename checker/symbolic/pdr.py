@@ -205,7 +205,7 @@ def decide(
         say("sampling instances for lemma discovery")
         rows = samples.sample(encoder, prop, timeout=None if timeout is None else timeout / 4)
         if rows.decided_in is not None:
-            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, left())
+            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, left(), rows.decided_compiled)
         if rows.rows:
             say("Houdini on template candidates")
             found = houdini.discover(encoder, prop, timeout=None if timeout is None else (left() or 0.1) / 2, rows=rows)
@@ -368,10 +368,13 @@ def domain_proof(
     caps = bounds(encoder, x)
 
     def step_kept(assumed: Sequence[z3.BoolRef]) -> bool:
-        """No action takes a state of ``assumed`` to a step that breaks the step property."""
+        """No action takes a state of ``assumed`` to a step that breaks the step property (the
+        always property: to a state that breaks it)."""
         check = z3.Solver()
         check.set("timeout", max(1, int((budget - (time.perf_counter() - t0)) * 1000)))
-        check.add(*assumed, z3.Not(encoder.predicate(prop, x, encoder.state(1))))
+        y = encoder.state(1)
+        broken = encoder.predicate(prop, x, y) if prop.kind == "step" else encoder.predicate(prop, y)
+        check.add(*assumed, z3.Not(broken))
         for i in range(encoder.n):
             check.push()
             check.add(encoder.disjunct(i, 0))
@@ -381,10 +384,11 @@ def domain_proof(
                 return False
         return True
 
-    # a step property broken from some in-domain state is broken from a state of every subset of it
-    if prop.kind == "step" and not step_kept([f for _, f in caps]):
-        return None
     goal = [encoder.predicate(prop, x)] if prop.kind == "always" else []
+    # broken by one step from some in-domain state (of the property): then from a state of every
+    # subset of the bounds too, so Houdini would drop the property: refused after one query per action
+    if not step_kept(goal + [f for _, f in caps]):
+        return None
     alive, _, status = houdini.houdini(encoder, goal + [f for _, f in caps], budget, needed=0 if goal else None)
     if status != "ok" or (goal and 0 not in alive):
         return None
