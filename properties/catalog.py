@@ -36,6 +36,12 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
 }
 
 
+#: Names that select a group of a model's rows at once (``kubecheck check deployment disruption``).
+GROUPS: dict[str, dict[str, tuple[Property, ...]]] = {
+    "deployment": {"disruption": disruption_properties.PROPERTIES},  # issue 16: budgets, drains, upgrades
+}
+
+
 class UnknownName(LookupError):
     """An unknown model or property name; the message lists the valid ones."""
 
@@ -49,12 +55,15 @@ def model(name: str) -> Model:
 def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     """The named properties of a model (all of them when ``names`` is empty), in table order.
 
-    A name may be given with or without the model prefix (``replicas_within_surge``).
+    A name may be given with or without the model prefix (``replicas_within_surge``), or be a group
+    of :data:`GROUPS` (``disruption``: its rows, in table order).
     """
     table = PROPERTIES[model_name]
     if not names:
         return list(table)
     by_name = {p.name: p for p in table}
+    groups = GROUPS.get(model_name, {})
+    names = [n for name in names for n in ([p.name for p in groups[name]] if name in groups else [name])]
     chosen = []
     for name in names:
         full = name if "." in name else f"{model_name}.{name}"
