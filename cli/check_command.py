@@ -62,6 +62,7 @@ MANIFEST_ONLY = (
     ("workload_timeout", "--workload-timeout"),
     ("jobs", "--jobs"),
     ("fixes", "--suggest-fixes"),
+    ("scenario", "--scenario"),
 )
 
 

@@ -121,6 +121,7 @@ def check_manifests(
                     status=status.say,
                     jobs=request.jobs,
                     fixes=request.fixes,
+                    scenario=request.scenario,
                 )
         finally:
             status.clear()

@@ -12,6 +12,7 @@ import click
 from kubecheck.cli import text
 from kubecheck.cli.errors import InputError
 from kubecheck.cli.output import emit
+from kubecheck.manifest.scenarios import SCENARIOS
 
 #: A term of a report: its name, what the report's footer says of it, and what ``help verdicts``
 #: adds (the footer of ``check -f`` quotes the first part, so the two never disagree).
@@ -134,8 +135,26 @@ Exit codes (the worst result decides)
 """
 )
 
+
+def _scenarios() -> str:
+    """``kubecheck help scenarios``: every --scenario with what it means and the models that have it."""
+    lines = ["Scenarios of check -f (--scenario NAME): what the user or the cluster does, and the models that have it."]
+    lines.append("")
+    for row in SCENARIOS:
+        lines.append(f"  {row.name:<24}{row.description}")
+        for model, settings in row.settings.items():
+            given = " ".join(f"{k}={v}" for k, v in settings.items())
+            lines.append(f"  {'':<24}  {model}: {given}")
+    lines += [
+        "",
+        "A workload whose model has the scenario is checked in it (the rows name it as an assumption) and",
+        "the properties that speak about it are checked too; the others are checked as written, with a note.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 #: topic -> its text.
-TOPICS = {"verdicts": VERDICTS}
+TOPICS = {"verdicts": VERDICTS, "scenarios": _scenarios()}
 
 
 @click.command("help")

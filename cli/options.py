@@ -26,6 +26,7 @@ import click
 from kubecheck.checker.task import ENGINES, Budget
 from kubecheck.cli.output import Output
 from kubecheck.manifest.objects import ACCESS_MODES
+from kubecheck.manifest.scenarios import NAMES as SCENARIO_NAMES
 from kubecheck.manifest.validation import VALIDATE_MODES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,6 +50,7 @@ class ManifestRequest:
     validate: str = "strict"  # --validate: unknown fields refuse the document (strict), are told (warn) or not (ignore)
     jobs: int = 1  # --jobs: workloads checked at once, each in its own process
     fixes: bool = False  # --suggest-fixes: the nearest configuration under which each violation holds
+    scenario: str = ""  # --scenario: drain, node-upgrade, revert, … (manifest/scenarios.py)
 
 
 @attrs.frozen
@@ -146,6 +148,14 @@ manifest_options = _grouped(
             help="with -f: for each violation, search the nearest settings (strategy, maxSurge, maxUnavailable, "
             "partition, replicas…) under which it holds, re-check them, and print the kubectl patch",
         ),
+        click.option(
+            "--scenario",
+            type=click.Choice(SCENARIO_NAMES),
+            metavar="NAME",
+            help="with -f: put the workloads in a scenario and check the properties that speak about it: "
+            + ", ".join(SCENARIO_NAMES)
+            + " (kubecheck help scenarios)",
+        ),
     ],
     "manifests",
     lambda v: ManifestRequest(
@@ -157,8 +167,9 @@ manifest_options = _grouped(
         v["validate"],
         v["jobs"],
         v["fixes"],
+        v["scenario"] or "",
     ),
-    ("files", "nodes", "strict", "verbose", "assume_access_mode", "validate", "jobs", "fixes"),
+    ("files", "nodes", "strict", "verbose", "assume_access_mode", "validate", "jobs", "fixes", "scenario"),
 )
 
 scope_options = _grouped(

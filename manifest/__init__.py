@@ -31,7 +31,7 @@ from pathlib import Path
 import attrs
 
 from kubecheck.checker.task import Budget, Deadline, Watchdog
-from kubecheck.manifest import execute, fanout, loader, objects, sizing, validation
+from kubecheck.manifest import execute, fanout, loader, objects, scenarios, sizing, validation
 from kubecheck.manifest import workloads as workloads_module
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.report import ManifestReport, WorkloadReport, anchored
@@ -224,6 +224,7 @@ def check_manifests(
     status: Callable[[str], None] | None = None,
     jobs: int = 1,
     fixes: bool = False,
+    scenario: str = "",
 ) -> ManifestReport:
     """Check every workload of the manifests; ManifestError on bad input that leaves nothing to check.
 
@@ -239,6 +240,8 @@ def check_manifests(
     the same rows, in the same order; ``progress`` is then not called (the workers' searches are
     not watched) and ``status`` hears how many workloads are done. ``fixes`` searches, for each
     violation, the nearest configuration under which it holds (:mod:`kubecheck.manifest.fixes`).
+    ``scenario`` puts every workload whose model has it in that scenario (:func:`scenarios.apply`;
+    ManifestError for an unknown name or one no workload's model has).
     """
     if engine not in ENGINES:
         raise ManifestError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
@@ -264,6 +267,12 @@ def check_manifests(
     if modes:
         found = tuple(workloads_module.with_failure(w, modes[0]) for w in found)
         faults = faults - set(modes)
+    if scenario:
+        try:
+            found = scenarios.apply(found, scenario)
+        except scenarios.UnknownScenario as err:
+            names = ", ".join(scenarios.NAMES)
+            raise ManifestError(str(err), path="--scenario", expected=names, got=scenario) from None
     if jobs > 1 and len(found) > 1:
         reports = fanout.check_in_pool(found, faults, engine, budget, workload_seconds, jobs, watchdog, status, fixes)
     else:

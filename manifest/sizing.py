@@ -83,7 +83,7 @@ from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.scopes import Scope
+from kubecheck.model.kernel.scopes import Scope, ScopeError
 from kubecheck.properties import catalog
 
 #: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
@@ -100,6 +100,11 @@ MANIFEST_FIELDS = {
         "read_only_mount",
         "tolerates_unreachable",
         "spec_progress_deadline",
+        # the PodDisruptionBudget over its pods (manifest/budgets.py) and what the user does (--scenario)
+        "pdb_min_available",
+        "pdb_max_unavailable",
+        "pdb_unhealthy_policy",
+        "scenario",
     ),
     "statefulset": (
         "replicas",
@@ -176,6 +181,9 @@ def _adjusted(prop: Property, scope: WorkloadScope) -> WorkloadScope:
     adjusted = prop.adjust(scope)
     if not isinstance(adjusted, type(scope)):
         raise TypeError(f"{prop.name}: adjusts a {type(scope).__name__} into a {type(adjusted).__name__}")
+    validate = getattr(adjusted, "validate", None)
+    if validate is not None:  # as checker.run does: a setting the scope refuses (ScopeError) is not checked
+        validate()
     return adjusted
 
 
@@ -188,12 +196,19 @@ def select(
     ``with_scenario``): the parameters it fixes are the user's, like the manifest's own fields, and
     the faults it switches on count as asked for.
     """
+    scenario = scenario or workload.scenario  # the run's --scenario travels with the workload (scenarios.apply)
     fixed = scenarios.scenario_fields(workload, scenario) if scenario else ()
+    also = scenarios.allowed_changes(attrs.evolve(workload, scenario=scenario)) if scenario else {}
     allowed = faults | (scenarios.scenario_faults(workload, scenario) if scenario else frozenset())
     chosen, skipped = [], []
     for prop in catalog.properties(workload.model):
-        adjusted = _adjusted(prop, workload.scope)
+        try:
+            adjusted = _adjusted(prop, workload.scope)
+        except ScopeError as err:  # the property's setting cannot be combined with this manifest or scenario
+            skipped.append(Skipped(prop.name, f"another configuration: {err}"))
+            continue
         changed = _changed(workload.model, workload.scope, adjusted, fixed)
+        changed = [c for c in changed if not (c in also and getattr(adjusted, c) == also[c])]
         nodes = getattr(adjusted, "nodes", None)
         if workload.nodes_asked and nodes != getattr(workload.scope, "nodes", None):
             skipped.append(Skipped(prop.name, f"another configuration: nodes={nodes} (--nodes {workload.nodes_given})"))

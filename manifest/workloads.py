@@ -73,6 +73,8 @@ class Workload:
     assumption: str = ""
     #: the user gave --nodes: a property that needs another node count speaks about another configuration
     nodes_asked: bool = False
+    #: the --scenario the scope is in (manifest/scenarios.py), "" for the manifest as written
+    scenario: str = ""
 
     @property
     def ref(self) -> str:

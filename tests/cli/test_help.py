@@ -43,13 +43,13 @@ def test_help_verdicts_says_n_a_and_the_caveat_count_only_with_strict():
 def test_help_without_a_topic_lists_the_topics():
     result = kubecheck("help")
     assert result.exit_code == 0
-    assert result.stdout == "Topics (kubecheck help TOPIC):\n  verdicts\n"
+    assert result.stdout == "Topics (kubecheck help TOPIC):\n  verdicts\n  scenarios\n"
 
 
 def test_help_of_an_unknown_topic_is_one_line_and_exit_2():
     result = kubecheck("help", "verdict")
     assert result.exit_code == 2
-    assert one_error_line(result) == "help: unknown topic 'verdict'; topics: verdicts"
+    assert one_error_line(result) == "help: unknown topic 'verdict'; topics: verdicts, scenarios"
 
 
 def test_help_is_a_command_of_the_group():
@@ -80,3 +80,29 @@ def test_footer_terms_are_said_as_help_verdicts_says_them():
     verdicts = " ".join(kubecheck("help", "verdicts").stdout.split())
     for name, _, _ in VERDICT_TERMS + MARK_TERMS:
         assert term(name).rstrip(".") in verdicts, name
+
+
+def test_help_scenarios_lists_every_scenario_with_its_settings_per_model():
+    from kubecheck.manifest.scenarios import SCENARIOS
+
+    result = kubecheck("help", "scenarios")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    for row in SCENARIOS:
+        assert any(line.startswith(f"  {row.name} ") and row.description in line for line in lines)
+    assert "deployment: nodes=2 scenario=drain" in [line.strip() for line in lines]
+
+
+def test_check_f_refuses_an_unknown_scenario_with_exit_2_naming_the_choices():
+    result = kubecheck("check", "-f", "examples/web-deployment.yaml", "--scenario", "drian")
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr.splitlines()[-1].startswith(
+        "Error: Invalid value for '--scenario': 'drian' is not one of 'revert', 'revert-only', "
+    )
+
+
+def test_scenario_goes_with_f_only():
+    result = kubecheck("check", "deployment", "--scenario", "drain")
+    assert result.exit_code == 2
+    said = one_error_line(result)
+    assert said.endswith("--scenario goes with -f manifests, not with check MODEL (which would ignore it)")

@@ -22,6 +22,7 @@ DATABASE = EXAMPLES / "database-statefulset.yaml"  # OrderedReady, replicas 3, a
 COLLECTOR = EXAMPLES / "log-collector-daemonset.yaml"  # three nodes, one the selector leaves out
 WEB = EXAMPLES / "web-deployment.yaml"
 GRAFANA = EXAMPLES / "recreate-deployment.yaml"  # no readinessProbe
+BUDGET = Path(__file__).parent / "disruption_examples" / "budget-blocks-drain.yaml"  # minAvailable = replicas
 PRESETS = {"statefulset": statefulset.PRESETS, "daemonset": daemonset.PRESETS, "deployment": deployment.PRESETS}
 
 
@@ -44,9 +45,19 @@ def test_every_row_is_a_valid_setting_of_its_model(name: str, model: str) -> Non
 @pytest.mark.parametrize("name", ["drain", "node-upgrade"])
 def test_drain_and_node_upgrade_are_the_deployments_scenario_parameter(name: str) -> None:
     assert scenarios.scenario_params("deployment", name)["scenario"] == name
-    w = scenarios.with_scenario(_workload(WEB), name)
-    assert w.scope.scenario == name and w.scope.nodes == 2
-    assert w.assumption.endswith(f"(--scenario {name})")
+    plain = _workload(BUDGET)
+    w = scenarios.with_scenario(plain, name)
+    # the scope stays as written (a drain under every property is millions of states); the scenario's own
+    # properties are let into it, the others run as written, as with --faults
+    assert (w.scope, w.scenario) == (plain.scope, name) and f"--scenario {name}: the properties" in w.notes[-1]
+    chosen = {p.name: p for p in sizing.select(w)[0]}
+    before = {p.name for p in sizing.select(plain)[0]}
+    own = {"drain": "deployment.drain_eventually_completes", "node-upgrade": "deployment.upgrade_completes"}[name]
+    assert own in chosen and own not in before
+    assert chosen[own].adjust(w.scope).scenario == name
+    assert chosen["deployment.replicas_within_surge"].adjust(w.scope).scenario == "none"
+    skipped = dict((s.name, s.reason) for s in sizing.select(plain)[1])
+    assert skipped[own].startswith("another configuration: ") and f"scenario={name}" in skipped[own]
 
 
 def test_an_unknown_scenario_names_the_valid_ones() -> None:
@@ -90,8 +101,10 @@ def test_revert_keeps_the_manual_delete_and_leaves_out_the_property_without_it()
     assert (
         skipped["statefulset.revert_converges_without_manual_delete"] == "another configuration: forced-rollback=False"
     )
-    # without the scenario, the same property would have replaced the scenario's field silently
-    assert "statefulset.revert_converges_without_manual_delete" in {p.name for p in sizing.select(w)[0]}
+    # the workload carries its scenario (with_scenario), so select keeps the scenario's fields the user's even
+    # when not told: the property never replaces the scenario's field silently
+    assert w.scenario == "revert"
+    assert "statefulset.revert_converges_without_manual_delete" not in {p.name for p in sizing.select(w)[0]}
 
 
 @pytest.mark.parametrize(
