@@ -22,7 +22,7 @@ DATABASE = EXAMPLES / "database-statefulset.yaml"  # OrderedReady, replicas 3, a
 COLLECTOR = EXAMPLES / "log-collector-daemonset.yaml"  # three nodes, one the selector leaves out
 WEB = EXAMPLES / "web-deployment.yaml"
 GRAFANA = EXAMPLES / "recreate-deployment.yaml"  # no readinessProbe
-BUDGET = Path(__file__).parent / "disruption_examples" / "budget-blocks-drain.yaml"  # minAvailable = replicas
+BUDGET = EXAMPLES / "budget-blocks-drain.yaml"  # minAvailable = replicas
 PRESETS = {"statefulset": statefulset.PRESETS, "daemonset": daemonset.PRESETS, "deployment": deployment.PRESETS}
 
 
