@@ -35,6 +35,7 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
@@ -68,8 +69,18 @@ CONDITIONS = ("progressing", "deadline_passed", "available_condition")
 VOLUME = ("attached", "claim_home")
 #: The nodes' health (with a node fault only): worded by describe_cluster.node_health_lines.
 NODES = ("node_state", "node_exists", "node_oos")
+#: The PodDisruptionBudget's status and the drain or node-pool upgrade (issue 16; constant without them).
+BUDGET = (
+    ("pdb_allowed", "disruptionsAllowed"),
+    ("pdb_current_healthy", "currentHealthy"),
+    ("pdb_desired_healthy", "desiredHealthy"),
+    ("pdb_expected", "expectedPods"),
+)
+DRAIN = ("pdb_stale", "node_cordoned", "drain_state", "upgrade_node")
 KNOWN = (
     "replicas",
+    *(f for f, _ in BUDGET),
+    *DRAIN,
     "template",
     "paused",
     "strategy_edited",
@@ -207,6 +218,7 @@ class DeploymentDescriber:
             ]
             lines += text.object_lines(self._title(t, s, s), groups)
         lines += self._claim(s, s, initial=True) + node_health_lines(s, s, initial=True)
+        lines += self._disruption(s, s, initial=True)
         return lines + self._unknown(
             s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True
         )
@@ -235,7 +247,40 @@ class DeploymentDescriber:
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
         lines += self._claim(before, after) + node_health_lines(before, after) + self._stranded(before, after)
+        lines += self._disruption(before, after)
         return lines + self._unknown(before, after, changed)
+
+    def _disruption(self, before: Any, after: Any, initial: bool = False) -> list[str]:
+        """The budget's status as last written, the cordons and where the drain or upgrade is — in the
+        initial state when the scope has them, afterwards where they change."""
+        sc, lines = self.scope, []
+        if sc.has_budget:
+            shown = text.value if initial else None
+            status = [
+                f"status.{word} "
+                + (shown(getattr(after, f)) if shown else text.change(getattr(before, f), getattr(after, f)))
+                for f, word in BUDGET
+                if initial or getattr(before, f) != getattr(after, f)
+            ]
+            if after.pdb_stale != before.pdb_stale or (initial and after.pdb_stale):
+                status.append(
+                    "status.observedGeneration " + ("behind (spec edited)" if after.pdb_stale else "caught up")
+                )
+            lines += text.object_lines("PodDisruptionBudget", [status])
+        if not sc.has_drain:
+            return lines
+        for n, (was, now) in enumerate(zip(before.node_cordoned, after.node_cordoned, strict=True)):
+            if now != was or (initial and now):
+                lines.append(f"node/{node_name(n)} {'cordoned (spec.unschedulable true)' if now else 'uncordoned'}")
+        names = dr.DRAIN_STATE_NAMES
+        node = node_name(int(dr.drained_node(sc, after)))
+        if initial or before.drain_state != after.drain_state:
+            state = names[after.drain_state] if initial else f"{names[before.drain_state]} → {names[after.drain_state]}"
+            lines.append(f"kubectl drain {node}: {state}")
+        if sc.is_upgrade and (initial or before.upgrade_node != after.upgrade_node):
+            done = str(after.upgrade_node) if initial else text.change(before.upgrade_node, after.upgrade_node)
+            lines.append(f"node-pool upgrade: {done} of {sc.nodes} nodes done")
+        return lines
 
     def _stranded(self, before: Any, after: Any) -> list[str]:
         """Pods Terminating on a node that is not Ready: no kubelet confirms their end (said when it changes)."""
