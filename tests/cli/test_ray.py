@@ -9,8 +9,8 @@ The Ray tests run against a local head this module's fixture starts with ``ray s
 inside a private network namespace (only loopback: nothing listens outside it), within bounded
 time, and kills at the end (the namespace has its own pids: killing its init ends every Ray
 process). The clients join its network with ``nsenter``. They are skipped when Ray is not
-installed or the namespace cannot be created, and fail instead with ``KUBECHECK_REQUIRE_RAY=1``
-(CI installs the extra).
+installed or the namespace cannot be created; a missing Ray fails instead with
+``KUBECHECK_REQUIRE_RAY=1`` (CI installs the extra).
 """
 
 from __future__ import annotations
@@ -67,20 +67,19 @@ SECONDS = re.compile(r"\b\d+\.\d+\b")  # the seconds column and the summary's "i
 
 
 def _ray_or_skip() -> None:
-    why = None
+    """Skip without Ray or without a private network namespace (some hosts forbid unprivileged user
+    namespaces: kubecheck then refuses to start a local head, which the refusal tests cover); with
+    ``KUBECHECK_REQUIRE_RAY=1`` (CI, which installs the extra) a missing Ray fails instead."""
     if importlib.util.find_spec("ray") is None:
         why = f"Ray is not installed ({ray_transport.INSTALL})"
-    elif shutil.which("nsenter") is None:
-        why = "nsenter is not on PATH"
-    else:
-        problem = ray_transport.namespace_problem()
-        if problem is not None:
-            why = f"no private network namespace here: {problem}"
-    if why is None:
-        return
-    if os.environ.get("KUBECHECK_REQUIRE_RAY") == "1":
-        pytest.fail(why)
-    pytest.skip(why)
+        if os.environ.get("KUBECHECK_REQUIRE_RAY") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    if shutil.which("nsenter") is None:
+        pytest.skip("nsenter is not on PATH: the test cannot join the head's private network namespace")
+    problem = ray_transport.namespace_problem()
+    if problem is not None:
+        pytest.skip(f"no private network namespace here: {problem}")
 
 
 def _child_of(pid: int) -> int | None:
