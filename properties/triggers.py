@@ -49,6 +49,13 @@ def paused_new_replicaset_grows(ops: Ops, sc: DeploymentScope, s: DeploymentStat
     return ops.and_(s.paused, t.paused, grown)
 
 
+def pod_terminating_during_drain(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """A drain (or upgrade) has started and a pod is Terminating: with only evictions disrupting, an
+    eviction was approved (a 429 deletes nothing)."""
+    started = ops.or_(s.drain_state != 0, s.upgrade_node > 0)
+    return ops.and_(started, ops.sum_(s.terminating) > 0)
+
+
 # -- StatefulSet ----------------------------------------------------------------------------
 
 
@@ -113,10 +120,16 @@ TRIGGERS: Mapping[str, Trigger] = {
     "deployment.paused_keeps_new_replicaset": Trigger(
         what="a paused Deployment's new ReplicaSet growing", when=paused_new_replicaset_grows
     ),
-    # issue 16: the floor speaks about evictions (properties/disruption.py)
-    "deployment.budget_floor_holds_under_evictions": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
-    "deployment.budget_floor_under_evictions_and_rollout": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
-    "deployment.upgrade_keeps_floor": Trigger(what="an eviction", commands=("kubectl.evict_pod",)),
+    # issue 16: the floor speaks about approved evictions (properties/disruption.py)
+    "deployment.budget_floor_holds_under_evictions": Trigger(
+        what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
+    ),
+    "deployment.budget_floor_under_evictions_and_rollout": Trigger(
+        what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
+    ),
+    "deployment.upgrade_keeps_floor": Trigger(
+        what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
+    ),
     "statefulset.pods_created_in_ordinal_order": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_created_in_ordinal_order_under_parallel": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_removed_in_reverse_order": Trigger(

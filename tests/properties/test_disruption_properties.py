@@ -317,3 +317,12 @@ def test_without_a_budget_or_a_scenario_the_new_fields_are_constant() -> None:
         if slot.label.split("[")[0] in new:
             assert slot.lo == slot.hi == 0, slot.label
     assert MODEL.init(PRESETS["small"]).node_cordoned == ()
+
+
+@pytest.mark.parametrize(("name", "occurred"), [("min1", True), ("min2", False), ("max0", False), ("half", True)])
+def test_the_floor_holds_vacuously_where_no_eviction_is_ever_approved(name: str, occurred: bool) -> None:
+    """A budget at the replicas answers every eviction 429: its floor HOLDS only because nothing was evicted."""
+    props = catalog.properties("deployment", ["budget_floor_holds_under_evictions", "upgrade_keeps_floor"])
+    for r in run.check(Task(MODEL, SCOPES[name], props)):
+        assert r.verdict is H and r.vacuity is not None and r.vacuity.checked
+        assert r.vacuity.occurred is occurred, f"{r.property.short} at {name}: {r.vacuity.reason}"
