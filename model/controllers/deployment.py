@@ -895,7 +895,9 @@ def _crash_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, no
 
 
 def _evict_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> Value:
-    return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0)
+    # issue 16: with a PodDisruptionBudget the eviction API may refuse (429): then nothing happens
+    allowed = disruption.eviction_goes_through(ops, sc, s, phase)
+    return ops.and_(s.faults_left > 0, getattr(s, phase)[_at(s, rs, node)] > 0, allowed)
 
 
 def _evict_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int | None, phase: str) -> dict:
@@ -904,6 +906,7 @@ def _evict_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, no
         "faults_left": s.faults_left - 1,
         phase: _add(getattr(s, phase), i, -1),
         "terminating": _add(s.terminating, i, 1),
+        **disruption.budget_after_eviction(ops, sc, s, phase),  # issue 16: disruptionsAllowed − 1
     }
 
 
@@ -1106,7 +1109,8 @@ _OWN_COMMANDS = (
         "fault.evict_pod",
         _evict_guard,
         _evict_effect,
-        "the Eviction API deletes a scheduled pod gracefully",
+        "the Eviction API deletes a scheduled pod gracefully (with a PodDisruptionBudget only when it allows: "
+        "eviction.go checkAndDecrement)",
         kind="fault",
         params=_RS_NODE + (("phase", _fault_phases(("pending", "running", "ready", "available"))),),
         enabled_in=lambda sc: "evict" in sc.faults,

@@ -39,7 +39,9 @@ storage) and are neither DaemonSet nor mirror pods, so ``plan_node_drain`` lists
 refuses ``pod-failure=evicted``.
 
 Controllers bypass the budget, as upstream: the ReplicaSet controller's deletions (rollout,
-scale-down) and the existing ``fault.evict_pod`` stay plain deletes.
+scale-down) stay plain deletes. The ``evict`` fault is another caller of the eviction API: with a
+budget in the scope it goes through ``eviction_outcome`` too (:func:`eviction_goes_through`; a
+refused call is no fault: it changes nothing and spends nothing).
 """
 
 from __future__ import annotations
@@ -168,6 +170,21 @@ def eviction_outcome(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: s
     return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, ready, status)
 
 
+def eviction_goes_through(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> Value:
+    """Another caller of the eviction API (the ``evict`` fault) deletes a pod of ``phase`` only on a 201;
+    True without a budget (EVICTED_NO_BUDGET)."""
+    if not sc.has_budget:
+        return True
+    return dsu.is_evicted(ops, eviction_outcome(ops, sc, s, phase))
+
+
+def budget_after_eviction(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> dict[str, Value]:
+    """The budget's status after an approved eviction of a pod of ``phase`` (nothing without a budget)."""
+    if not sc.has_budget:
+        return {}
+    return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, phase), s.pdb_allowed)}
+
+
 def _evict_guard(
     ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str, answer: str
 ) -> Value:
@@ -187,9 +204,7 @@ def _evict_effect(
         phase: _add(getattr(s, phase), i, -1),
         "terminating": _add(s.terminating, i, 1),
     }
-    if sc.has_budget:
-        out["pdb_allowed"] = dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, phase), s.pdb_allowed)
-    return out
+    return {**out, **budget_after_eviction(ops, sc, s, phase)}
 
 
 def _add(values: tuple, i: int, delta: Value) -> tuple:

@@ -326,3 +326,20 @@ def test_the_floor_holds_vacuously_where_no_eviction_is_ever_approved(name: str,
     for r in run.check(Task(MODEL, SCOPES[name], props)):
         assert r.verdict is H and r.vacuity is not None and r.vacuity.checked
         assert r.vacuity.occurred is occurred, f"{r.property.short} at {name}: {r.vacuity.reason}"
+
+
+@pytest.mark.parametrize(("min_available", "evicted"), [("1", True), ("2", False)])
+def test_the_evict_fault_goes_through_the_budget(min_available: str, evicted: bool) -> None:
+    """fault.evict_pod is a call of the eviction API: with minAvailable 2 of 2 it is refused (nothing
+    happens, no fault spent); with minAvailable 1 it deletes the pod and writes disruptionsAllowed − 1."""
+    scope = with_settings(PRESETS["tiny"], {"faults": "evict", "pdb-min-available": min_available})
+    s = MODEL.init(scope)
+    [action] = [
+        a
+        for a in MODEL.actions(scope)
+        if a.name == "fault.evict_pod" and a.kwargs["rs"] == 0 and a.kwargs["phase"] == "available"
+    ]
+    assert bool(action.guard(CONCRETE, scope, s)) is evicted
+    if evicted:
+        changes = action.effect(CONCRETE, scope, s)
+        assert changes["pdb_allowed"] == s.pdb_allowed - 1 == 0
