@@ -25,6 +25,7 @@ decided. Sections, in order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -187,14 +188,27 @@ def trace_block(result: Result, model: Model, preset: str, user_scope: Scope, le
     lines += trace_text.property_lines(prop)
     lines += trace_text.steps(trace, with_legend=legend)
     lines += trace_text.conclusion_lines(prop, result.verdict.value, trace)
-    return lines + _reproduce(model, [prop], trace, preset, user_scope)
+    return lines + _reproduce(model, [prop], trace, preset, user_scope, _engine_words(result))
 
 
-def _reproduce(model: Model, props: Sequence[Property], trace: Trace, preset: str, user_scope: Scope) -> list[str]:
+#: The swarm engine's note names the flags that find its trace again ("again: --engine swarm --walks …").
+_AGAIN = re.compile(r"\(again: (--engine swarm[^)]*)\)")
+
+
+def _engine_words(result: Result) -> tuple[str, ...]:
+    """Flags the reproduce line needs besides the scope: a swarm's walks and seed (an explicit search of
+    the same instance may never finish, which is why the swarm ran)."""
+    found = _AGAIN.search(result.note or "") if result.engine == "swarm" else None
+    return tuple(found.group(1).split()) if found else ()
+
+
+def _reproduce(
+    model: Model, props: Sequence[Property], trace: Trace, preset: str, user_scope: Scope, extra: tuple[str, ...] = ()
+) -> list[str]:
     changes = dict(trace_text.scope_changes(user_scope, model.presets[preset]))
     # parameters a symbolic engine chose (--for-all): the trace's scope, not the user's
     changes.update(trace_text.scope_changes(trace.scope, props[0].adjust(user_scope)))
-    return trace_text.reproduce(model, props, preset, list(changes.items()))
+    return trace_text.reproduce(model, props, preset, list(changes.items()), extra=extra)
 
 
 def group_block(

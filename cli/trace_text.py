@@ -293,11 +293,12 @@ def reproduce(
     preset: str,
     changes: Sequence[tuple[str, str]],
     indent: str = "  ",
+    extra: Sequence[str] = (),
 ) -> list[str]:
     """The reproduce line (of one property, or of several that one run breaks) and how to save and
-    replay the trace."""
+    replay the trace; ``extra``: engine flags the run needs (a swarm's ``--engine swarm --walks …``)."""
     props = [prop] if isinstance(prop, Property) else list(prop)
-    cmd = check_command(model, [p.name for p in props], preset, changes)
+    cmd = " ".join([check_command(model, [p.name for p in props], preset, changes), *map(shlex.quote, extra)])
     return [
         f"{indent}reproduce: {cmd}",
         f"{indent}save:      {cmd} --format json --out trace.json",
