@@ -85,6 +85,7 @@ def fix_document(fix: Fix) -> dict[str, Json]:
     breaks, the patch, and what was searched (``found`` false: nothing in the searched range helps)."""
     return {
         "found": fix.found,
+        "object": {"kind": fix.kind, "name": fix.name, "namespace": fix.namespace},  # what the patch targets
         "changes": [{"path": c.where, "old": c.old, "new": c.new, "note": c.note or None} for c in fix.changes],
         "checked": fix.checked or None,
         "breaks": list(fix.breaks),

@@ -41,6 +41,8 @@ import attrs
 from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Deadline, Task
+from kubecheck.manifest import sizing
+from kubecheck.model.controllers.disruption_util import UNHEALTHY_POD_EVICTION_POLICIES
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import ScopeError
@@ -66,6 +68,10 @@ class Knob:
     values: Callable[[Any], list[Any]]  # candidate values for a scope, nearest first (never the current)
     applies: Callable[[Any], bool] = lambda sc: True
     note: str = ""  # said with the patch (e.g. an immutable field)
+    #: the object the field is in: "" for the workload, else its kind (a PodDisruptionBudget's fields)
+    target: str = ""
+    #: other scope fields a value changes with it (switching a budget's bound removes the other one)
+    also: Callable[[Any, Any], dict[str, Any]] = lambda sc, v: {}
 
 
 @attrs.frozen
@@ -91,13 +97,23 @@ class Fix:
     checked: str  # what re-checked it: "HOLDS at replicas=3 (explicit)"
     breaks: tuple[str, ...] = ()  # other properties that held and break under the fix
     searched: str = ""  # what was searched (always said; the whole story when nothing helps)
-    kind: str = ""  # the workload kind (Deployment, …) and name, for the patch
+    kind: str = ""  # the kind (Deployment, …, PodDisruptionBudget) and name of the object the patch targets
     name: str = ""
     namespace: str = "default"
 
     @property
     def found(self) -> bool:
         return bool(self.changes)
+
+    @property
+    def object(self) -> str:
+        """The patched object as kubectl names it: ``poddisruptionbudget/checkout``."""
+        return f"{self.kind.lower()}/{self.name}"
+
+    @property
+    def on_budget(self) -> bool:
+        """The patch targets the workload's PodDisruptionBudget, not the workload."""
+        return self.kind == PDB
 
     def merge_patch(self) -> dict[str, Any]:
         """The JSON merge patch (RFC 7386) of the changes; switching a Deployment to Recreate drops rollingUpdate."""
@@ -118,13 +134,20 @@ class Fix:
         return f"kubectl patch {self.kind.lower()} {self.name}{ns} --type merge -p '{body}'"
 
     def yaml_lines(self) -> list[str]:
-        """The changed fields as the manifest would read them (``path: new  # was old``)."""
-        return [f"{c.where}: {_yaml(c.new)}  # was {_yaml(c.old)}" for c in self.changes]
+        """The changed fields as the manifest would read them (``path: new  # was old``); a fix of
+        another object than the workload (its budget) starts with a comment naming it."""
+        lines = [f"# {self.object} (namespace {self.namespace})"] if self.on_budget else []
+        for c in self.changes:
+            if c.new is None:
+                lines.append(f"{c.where}: null  # was {_yaml(c.old)}; the merge patch's null removes the field")
+            else:
+                lines.append(f"{c.where}: {_yaml(c.new)}  # was {_yaml(c.old)}")
+        return lines
 
 
 def _yaml(value: Any) -> str:
     if value is None:
-        return "null"
+        return "not set"
     if isinstance(value, str) and value.endswith("%"):
         return repr(value)
     return str(value)
@@ -180,6 +203,54 @@ def _rolling(sc: Any) -> bool:
     return getattr(sc, "strategy", "RollingUpdate") == "RollingUpdate"
 
 
+def _has_budget(sc: Any) -> bool:
+    """A PodDisruptionBudget with a bound selects the pods (budgets.py maps the manifest's onto the scope)."""
+    return getattr(sc, "pdb_min_available", None) is not None or getattr(sc, "pdb_max_unavailable", None) is not None
+
+
+def _percent_for(count: int, total: int, near: int) -> IntOrPercent | None:
+    """The percent nearest ``near`` (a multiple of 5 when one fits) that the disruption controller
+    resolves to ``count`` of ``total`` (GetScaledValueFromIntOrPercent, rounding up); None if none does."""
+    fits = [p for p in range(101) if IntOrPercent(p, True).resolve(total, True) == count]
+    round_ones = [p for p in fits if p % 5 == 0] or fits
+    return IntOrPercent(min(round_ones, key=lambda p: (abs(p - near), p)), True) if round_ones else None
+
+
+def _budget_bound(field: str, other: str) -> Callable[[Any], list[Any]]:
+    """Values of a budget's ``field`` (minAvailable or maxUnavailable) near the manifest's, in the form
+    the user wrote (integer or percent); when the budget sets the ``other`` bound, values of this one
+    near the same floor (a switch: the fix also removes the other, see :func:`_drops`).
+
+    The expected count a percent resolves against is the Deployment's replicas (getExpectedScale: the
+    controller's scale), and both bounds round up (pkg/controller/disruption/disruption.go
+    getExpectedPodCount). Values range over 0..replicas."""
+
+    def values(sc: Any) -> list[Any]:
+        total = sc.replicas
+        current: IntOrPercent | None = getattr(sc, field)
+        if current is not None:
+            form, resolved, near = current, current.resolve(total, True), current.value
+        else:
+            written: IntOrPercent = getattr(sc, other)
+            form, resolved = written, total - written.resolve(total, True)  # the same floor, the other way
+            near = 100 - written.value
+        counts = _near_ints(resolved, 0, total)
+        out: list[IntOrPercent] = []
+        for n in counts:
+            value = _percent_for(n, total, near) if form.is_percent else IntOrPercent(n)
+            if value is not None and value != current and value not in out:
+                out.append(value)
+        return out
+
+    return values
+
+
+def _drops(other: str) -> Callable[[Any, Any], dict[str, Any]]:
+    """Setting one bound of a budget removes the other (the API server refuses both: validate_budget_spec)."""
+    return lambda sc, v: {other: None} if getattr(sc, other, None) is not None else {}
+
+
+PDB = "PodDisruptionBudget"
 _ROLLING = ("spec", "strategy", "rollingUpdate")
 _UPDATE = ("spec", "updateStrategy", "rollingUpdate")
 #: Per model, the knobs in the order fixes prefer them (rollout settings first, replicas last).
@@ -189,6 +260,33 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
         Knob("max_surge", (*_ROLLING, "maxSurge"), _near_intstr("max_surge", True), _rolling),
         Knob("max_unavailable", (*_ROLLING, "maxUnavailable"), _near_intstr("max_unavailable", False), _rolling),
         Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
+        # the PodDisruptionBudget over the pods (patched as its own object; before replicas: a budget
+        # that blocks evictions is the budget's problem, not the Deployment's size)
+        Knob(
+            "pdb_min_available",
+            ("spec", "minAvailable"),
+            _budget_bound("pdb_min_available", "pdb_max_unavailable"),
+            _has_budget,
+            target=PDB,
+            also=_drops("pdb_max_unavailable"),
+        ),
+        Knob(
+            "pdb_max_unavailable",
+            ("spec", "maxUnavailable"),
+            _budget_bound("pdb_max_unavailable", "pdb_min_available"),
+            _has_budget,
+            target=PDB,
+            also=_drops("pdb_min_available"),
+        ),
+        Knob(
+            "pdb_unhealthy_policy",
+            ("spec", "unhealthyPodEvictionPolicy"),
+            _choice("pdb_unhealthy_policy", *UNHEALTHY_POD_EVICTION_POLICIES),
+            _has_budget,
+            target=PDB,
+        ),
+        # HOOK (issue 16 item 6): the HorizontalPodAutoscaler's minReplicas (scope hpa-min-replicas, target
+        # "HorizontalPodAutoscaler", path spec.minReplicas) goes here once the Deployment scope has it.
         Knob("replicas", ("spec", "replicas"), _replicas),
     ),
     "statefulset": (
@@ -220,7 +318,7 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
 
 #: Knobs whose values do not depend on the instance's size: the only ones a row explored at a reduced
 #: size may change (a replica count or a number resolved from a percent there is not the manifest's).
-SIZE_FREE = frozenset({"strategy", "pod_management", "min_ready_seconds"})
+SIZE_FREE = frozenset({"strategy", "pod_management", "min_ready_seconds", "pdb_unhealthy_policy"})
 
 
 def knobs_for(model: str, sc: Any, reduced: bool = False) -> list[Knob]:
@@ -229,17 +327,20 @@ def knobs_for(model: str, sc: Any, reduced: bool = False) -> list[Knob]:
 
 
 def candidates(model: str, sc: Any, limit: int = MAX_CANDIDATES, reduced: bool = False) -> list[dict[str, Any]]:
-    """Scope changes nearest first: one knob, then two; each a dict field -> value."""
+    """Scope changes nearest first: one field, then two (a knob's value with the fields it changes too,
+    e.g. a budget switched from minAvailable to maxUnavailable); each a dict field -> value. Two knobs
+    combine only when they are fields of the same object (one patch each)."""
     knobs = knobs_for(model, sc, reduced)
-    options = [(i, k, rank, v) for i, k in enumerate(knobs) for rank, v in enumerate(k.values(sc))]
-    singles = sorted(options, key=lambda o: (o[2], o[0]))
-    out: list[tuple[tuple[int, int, int], dict[str, Any]]] = [((1, r, i), {k.field: v}) for i, k, r, v in singles]
-    pairs = [
-        ((2, a[2] + b[2], a[0] + b[0]), {a[1].field: a[3], b[1].field: b[3]})
-        for a, b in combinations(options, 2)
-        if a[1].field != b[1].field
+    options = [
+        (i, k, rank, {**k.also(sc, v), k.field: v}) for i, k in enumerate(knobs) for rank, v in enumerate(k.values(sc))
     ]
-    out += sorted(pairs, key=lambda p: p[0])
+    out: list[tuple[tuple[int, int, int], dict[str, Any]]] = [((len(c), r, i), c) for i, _k, r, c in options]
+    out += [
+        ((len(a[3]) + len(b[3]), a[2] + b[2], a[0] + b[0]), {**a[3], **b[3]})
+        for a, b in combinations(options, 2)
+        if a[1].target == b[1].target and not set(a[3]) & set(b[3])
+    ]
+    out.sort(key=lambda p: p[0])
     return [changes for _, changes in out][:limit]
 
 
@@ -306,19 +407,24 @@ def search_fixes(
     others: Sequence[Result] = (),
     limit: int = MAX_CANDIDATES,
     deadline: Deadline | None = None,
+    budget: tuple[str, str] | None = None,
 ) -> dict[str, Fix]:
     """The nearest fix of each result of ``violated`` (property name -> Fix; see the module docstring).
 
     ``violated`` are one workload's VIOLATED rows explored at one instance (``size``), ``others`` its
     rows that held there (to tell what a fix breaks). Rows with the same scope are re-checked
-    together: one search per candidate for all of them.
+    together: one search per candidate for all of them; scopes with a property upstream guarantees
+    are searched before scopes of caveats only (the time budget is the workload's). ``budget`` is the
+    (name, namespace) of the PodDisruptionBudget over the workload's pods, the target of a fix of its
+    fields (None: named afterwards by :func:`aim_at_budgets`).
     """
     fixes: dict[str, Fix] = {}
     breaks_cache: dict[tuple, tuple[str, ...]] = {}
-    for scope, group in _by_scope(violated).items():
+    groups = sorted(_by_scope(violated).items(), key=lambda g: all(sizing.is_caveat(r.property) for r in g[1]))
+    for scope, group in groups:
         reduced = " of " in size  # explored at a smaller instance than the manifest's
         tried = candidates(model, scope, limit, reduced)
-        knobs = sorted({".".join(k.path[1:]) for k in knobs_for(model, scope, reduced)})
+        knobs = sorted({_knob_name(k) for k in knobs_for(model, scope, reduced)})
         searched = (
             f"searched {len(tried)} configurations near the manifest's (one field, then two: {', '.join(knobs)}), "
             f"each re-checked by the explicit engine{_size(size)}"
@@ -339,15 +445,16 @@ def search_fixes(
                 key = tuple(sorted(changes.items(), key=lambda kv: kv[0]))
                 if key not in breaks_cache:
                     breaks_cache[key] = _breaks(model, others, changes)
+                on_budget = _target(model, changes) == PDB
                 fix = Fix(
                     prop_name,
                     _changes(model, scope, changes),
                     f"{r.verdict.value}{_size(_resized(size, changes))} (explicit, {r.stats.states:,} states)",
                     breaks_cache[key],
                     searched,
-                    kind,
-                    name,
-                    namespace,
+                    PDB if on_budget else kind,
+                    (budget[0] if budget else "") if on_budget else name,
+                    (budget[1] if budget else namespace) if on_budget else namespace,
                 )
                 if not fix.breaks:
                     fixes[prop_name] = fix
@@ -363,6 +470,41 @@ def search_fixes(
                 nothing = f"nothing helps: {searched}"
                 fixes[r.property.name] = Fix(r.property.name, (), "", (), nothing, kind, name, namespace)
     return fixes
+
+
+def _knob_name(k: Knob) -> str:
+    """How the closing note names a knob: ``strategy.type``, ``budget minAvailable``."""
+    where = ".".join(k.path[1:])
+    return f"budget {where}" if k.target == PDB else where
+
+
+def aim_at_budgets(report: Any, documents: Sequence[Any]) -> Any:
+    """``report`` (a ManifestReport) with each fix of a budget's fields aimed at that budget: its name and
+    namespace from the manifests' records (:func:`kubecheck.manifest.budgets.budgets_of`; the scope
+    takes a budget only when exactly one selects the workload's pods)."""
+    from kubecheck.manifest import budgets, validation
+
+    records = [r for _, r in validation.read_records(documents)[0]]
+    out = []
+    for wr in report.workloads:
+        found = budgets.budgets_of(wr.workload.obj, records)
+        rows = wr.rows
+        if len(found) == 1 and any(r.fix is not None and r.fix.on_budget for r in rows):
+            meta = found[0].meta
+            rows = tuple(
+                attrs.evolve(r, fix=attrs.evolve(r.fix, name=meta.name, namespace=meta.namespace))
+                if r.fix is not None and r.fix.on_budget
+                else r
+                for r in rows
+            )
+        out.append(attrs.evolve(wr, rows=rows))
+    return attrs.evolve(report, workloads=tuple(out))
+
+
+def _target(model: str, changes: dict[str, Any]) -> str:
+    """The object ``changes`` patch: "" for the workload, else its kind (candidates never mix objects)."""
+    by_field = {k.field: k for k in KNOBS[model]}
+    return by_field[next(iter(changes))].target
 
 
 def _changes(model: str, sc: Any, changes: dict[str, Any]) -> tuple[Change, ...]:
