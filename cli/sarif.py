@@ -567,8 +567,8 @@ def nearest_fixes(wr: WorkloadReport, row: Row) -> list[dict[str, Json]]:
     fix = row.fix
     if fix is None or not fix.found or not isinstance(wr.lines, FieldLines) or not wr.source:
         return []
-    if fix.on_budget:
-        return []  # the patch is on the PodDisruptionBudget's document, not the workload's lines
+    if fix.elsewhere:
+        return []  # the patch is on the budget's (or autoscaler's) document, not the workload's lines
     if any(c.path == ("spec", "strategy", "type") and c.new == "Recreate" for c in fix.changes) and (
         "spec.strategy.rollingUpdate" in wr.lines
     ):

@@ -5,9 +5,20 @@ which the property holds, re-checked, as a patch the user can apply.
 user may change (:data:`KNOBS`): a Deployment's strategy, maxSurge, maxUnavailable,
 minReadySeconds and replicas; a StatefulSet's update strategy, partition, maxUnavailable,
 podManagementPolicy, minReadySeconds and replicas; a DaemonSet's update strategy, maxSurge,
-maxUnavailable and minReadySeconds. A knob offers values near the manifest's (nearest first:
+maxUnavailable and minReadySeconds. A Deployment's PodDisruptionBudget (when exactly one selects its
+pods, so its scope carries the budget: manifest/budgets.py) adds the budget's minAvailable,
+maxUnavailable and unhealthyPodEvictionPolicy: values in the form the user wrote (an integer near
+it, or a percent that the disruption controller resolves to a nearby count: getExpectedPodCount in
+pkg/controller/disruption/disruption.go resolves a percent against the controller's scale, rounding
+up), and the switch from one bound to the other (two fields: the API server refuses both,
+ValidatePodDisruptionBudgetSpec in pkg/apis/policy/validation, so the patch's ``null`` removes the
+one written, RFC 7386 as ``kubectl patch --type merge`` applies it). A budget's fix is a patch of the
+budget object (``kubectl patch poddisruptionbudget NAME``), named from the manifest's records by
+:func:`aim_at_budgets`; a candidate never mixes a budget field with a workload field. A knob
+offers values near the manifest's (nearest first:
 one more, one less, …; the other strategy). Candidates change one knob, then two; they are
-tried in order of (fields changed, total distance, knob order: rollout settings before replicas),
+tried in order of (fields changed, total distance, knob order: rollout settings, then the
+budget's fields, before replicas),
 at most :data:`MAX_CANDIDATES` per property, so the search is the same on every machine. A
 candidate the API server would refuse (``validate`` of the scope: e.g. maxSurge and
 maxUnavailable both 0) is skipped. Values are enumerated over these small ranges: the symbolic
@@ -32,7 +43,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -42,6 +53,7 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Deadline, Task
 from kubecheck.manifest import sizing
+from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.disruption_util import UNHEALTHY_POD_EVICTION_POLICIES
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.property import Property
@@ -115,6 +127,11 @@ class Fix:
         """The patch targets the workload's PodDisruptionBudget, not the workload."""
         return self.kind == PDB
 
+    @property
+    def elsewhere(self) -> bool:
+        """The patch targets another object than the workload (its budget or its autoscaler)."""
+        return self.kind in (PDB, HPA)
+
     def merge_patch(self) -> dict[str, Any]:
         """The JSON merge patch (RFC 7386) of the changes; switching a Deployment to Recreate drops rollingUpdate."""
         patch: dict[str, Any] = {}
@@ -136,7 +153,7 @@ class Fix:
     def yaml_lines(self) -> list[str]:
         """The changed fields as the manifest would read them (``path: new  # was old``); a fix of
         another object than the workload (its budget) starts with a comment naming it."""
-        lines = [f"# {self.object} (namespace {self.namespace})"] if self.on_budget else []
+        lines = [f"# {self.object} (namespace {self.namespace})"] if self.elsewhere else []
         for c in self.changes:
             if c.new is None:
                 lines.append(f"{c.where}: null  # was {_yaml(c.old)}; the merge patch's null removes the field")
@@ -251,6 +268,28 @@ def _drops(other: str) -> Callable[[Any, Any], dict[str, Any]]:
 
 
 PDB = "PodDisruptionBudget"
+HPA = "HorizontalPodAutoscaler"
+
+
+def _has_autoscaler(sc: Any) -> bool:
+    """A HorizontalPodAutoscaler targets the Deployment (scope hpa-max-replicas set, issue 16 interface)."""
+    return getattr(sc, "hpa_max_replicas", None) not in (None, "none")
+
+
+def _hpa_min(sc: Any) -> list[int]:
+    """minReplicas near the manifest's, 1..maxReplicas (0 needs the HPAScaleToZero gate, off by default:
+    ValidateHorizontalPodAutoscalerSpec in pkg/apis/autoscaling/validation)."""
+    return _near_ints(sc.hpa_min_replicas, 1, int(sc.hpa_max_replicas))
+
+
+#: HOOK (issue 16 item 6): the autoscaler's minReplicas is a knob once the Deployment scope has the
+#: hpa-min-replicas parameter (the autoscaler branch); until then it is not searched. Its patch targets the
+#: autoscaler, named like a budget (:func:`aim_at_budgets`).
+_HPA_KNOBS: tuple[Knob, ...] = (
+    (Knob("hpa_min_replicas", ("spec", "minReplicas"), _hpa_min, _has_autoscaler, target=HPA),)
+    if "hpa_min_replicas" in {f.name for f in attrs.fields(DeploymentScope)}
+    else ()
+)
 _ROLLING = ("spec", "strategy", "rollingUpdate")
 _UPDATE = ("spec", "updateStrategy", "rollingUpdate")
 #: Per model, the knobs in the order fixes prefer them (rollout settings first, replicas last).
@@ -285,8 +324,7 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
             _has_budget,
             target=PDB,
         ),
-        # HOOK (issue 16 item 6): the HorizontalPodAutoscaler's minReplicas (scope hpa-min-replicas, target
-        # "HorizontalPodAutoscaler", path spec.minReplicas) goes here once the Deployment scope has it.
+        *_HPA_KNOBS,
         Knob("replicas", ("spec", "replicas"), _replicas),
     ),
     "statefulset": (
@@ -407,16 +445,16 @@ def search_fixes(
     others: Sequence[Result] = (),
     limit: int = MAX_CANDIDATES,
     deadline: Deadline | None = None,
-    budget: tuple[str, str] | None = None,
+    objects: Mapping[str, tuple[str, str]] | None = None,
 ) -> dict[str, Fix]:
     """The nearest fix of each result of ``violated`` (property name -> Fix; see the module docstring).
 
     ``violated`` are one workload's VIOLATED rows explored at one instance (``size``), ``others`` its
     rows that held there (to tell what a fix breaks). Rows with the same scope are re-checked
     together: one search per candidate for all of them; scopes with a property upstream guarantees
-    are searched before scopes of caveats only (the time budget is the workload's). ``budget`` is the
-    (name, namespace) of the PodDisruptionBudget over the workload's pods, the target of a fix of its
-    fields (None: named afterwards by :func:`aim_at_budgets`).
+    are searched before scopes of caveats only (the time budget is the workload's). ``objects`` maps
+    the kind of another object a fix may patch (the PodDisruptionBudget over the workload's pods, its
+    autoscaler) to its (name, namespace); a kind not there is named afterwards by :func:`aim_at_budgets`.
     """
     fixes: dict[str, Fix] = {}
     breaks_cache: dict[tuple, tuple[str, ...]] = {}
@@ -445,16 +483,17 @@ def search_fixes(
                 key = tuple(sorted(changes.items(), key=lambda kv: kv[0]))
                 if key not in breaks_cache:
                     breaks_cache[key] = _breaks(model, others, changes)
-                on_budget = _target(model, changes) == PDB
+                target = _target(model, changes)
+                other_name, other_ns = (objects or {}).get(target, ("", namespace))
                 fix = Fix(
                     prop_name,
                     _changes(model, scope, changes),
                     f"{r.verdict.value}{_size(_resized(size, changes))} (explicit, {r.stats.states:,} states)",
                     breaks_cache[key],
                     searched,
-                    PDB if on_budget else kind,
-                    (budget[0] if budget else "") if on_budget else name,
-                    (budget[1] if budget else namespace) if on_budget else namespace,
+                    target or kind,
+                    other_name if target else name,
+                    other_ns if target else namespace,
                 )
                 if not fix.breaks:
                     fixes[prop_name] = fix
@@ -475,28 +514,29 @@ def search_fixes(
 def _knob_name(k: Knob) -> str:
     """How the closing note names a knob: ``strategy.type``, ``budget minAvailable``."""
     where = ".".join(k.path[1:])
-    return f"budget {where}" if k.target == PDB else where
+    return {PDB: f"budget {where}", HPA: f"autoscaler {where}"}.get(k.target, where)
 
 
 def aim_at_budgets(report: Any, documents: Sequence[Any]) -> Any:
-    """``report`` (a ManifestReport) with each fix of a budget's fields aimed at that budget: its name and
-    namespace from the manifests' records (:func:`kubecheck.manifest.budgets.budgets_of`; the scope
-    takes a budget only when exactly one selects the workload's pods)."""
+    """``report`` (a ManifestReport) with each fix of a budget's (or autoscaler's) fields aimed at that
+    object: its name and namespace from the manifests' records (:func:`kubecheck.manifest.budgets.budgets_of`,
+    ``autoscalers_of``; the scope takes one only when exactly one applies to the workload)."""
     from kubecheck.manifest import budgets, validation
 
     records = [r for _, r in validation.read_records(documents)[0]]
     out = []
     for wr in report.workloads:
-        found = budgets.budgets_of(wr.workload.obj, records)
-        rows = wr.rows
-        if len(found) == 1 and any(r.fix is not None and r.fix.on_budget for r in rows):
-            meta = found[0].meta
-            rows = tuple(
-                attrs.evolve(r, fix=attrs.evolve(r.fix, name=meta.name, namespace=meta.namespace))
-                if r.fix is not None and r.fix.on_budget
-                else r
-                for r in rows
-            )
+        found = {
+            PDB: budgets.budgets_of(wr.workload.obj, records),
+            HPA: budgets.autoscalers_of(wr.workload.obj, records),
+        }
+        named = {kind: objs[0].meta for kind, objs in found.items() if len(objs) == 1}
+        rows = tuple(
+            attrs.evolve(r, fix=attrs.evolve(r.fix, name=named[r.fix.kind].name, namespace=named[r.fix.kind].namespace))
+            if r.fix is not None and r.fix.elsewhere and not r.fix.name and r.fix.kind in named
+            else r
+            for r in wr.rows
+        )
         out.append(attrs.evolve(wr, rows=rows))
     return attrs.evolve(report, workloads=tuple(out))
 
