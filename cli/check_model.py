@@ -100,19 +100,29 @@ class Certified(Protocol):
     def smtlib(self, encoder: Encoder, prop: Property) -> str: ...
 
 
+@runtime_checkable
+class SelfCertified(Protocol):
+    """Evidence whose SMT-LIB certificate needs no encoding of one size (the ordinal reading's: every size)."""
+
+    def certificate(self, prop: Property) -> str: ...
+
+
 def write_certificates(task: Task, results: Sequence[Result], out: str, quiet: bool) -> None:
     """SMT-LIB certificates of the PROVED results that carry an invariant proof."""
-    proved: list[tuple[Result, Certified]] = []
+    proved: list[tuple[Result, Certified | SelfCertified]] = []
     for r in results:
-        if isinstance(r.evidence, Certified):
+        if isinstance(r.evidence, (Certified, SelfCertified)):
             proved.append((r, r.evidence))
     if not proved:
         if not quiet:
-            click.echo("no certificate written: no property was PROVED by pdr or kind", err=True)
+            click.echo("no certificate written: no property was PROVED by pdr, kind or the ordinal reading", err=True)
         return
     for r, proof in proved:
-        encoder = Encoder(task.model, r.scope, task.for_all, task.bounds, arith="linear")
-        text_ = proof.smtlib(encoder, r.property)
+        if isinstance(proof, SelfCertified):
+            text_ = proof.certificate(r.property)
+        else:
+            encoder = Encoder(task.model, r.scope, task.for_all, task.bounds, arith="linear")
+            text_ = proof.smtlib(encoder, r.property)
         write(text_, out if len(proved) == 1 else documents.numbered_path(out, r.property.short), quiet)
 
 

@@ -27,3 +27,19 @@ def test_pdr_for_every_replica_count_proves_ordinal_order_by_the_ordinal_reading
     assert row.split()[1:3] == ["PROVED", "(vacuity"] and " ordinal " in row and "all replicas 1.." in row
     assert "--engine pdr with --for-all replicas runs the ordinal reading" in result.stdout
     assert "papers/statefulset-every-size.md" in result.stdout
+
+
+def test_certificate_of_the_ordinal_proof_is_written_and_every_query_is_unsat_again(tmp_path) -> None:
+    """--certificate on the acceptance command: the ordinal reading's queries as one SMT-LIB file,
+    answered again by a fresh z3 (checker.certify.run_smtlib)."""
+    from kubecheck.checker.certify import run_smtlib
+
+    out = tmp_path / "order.smt2"
+    result = kubecheck(
+        "check", "statefulset", "statefulset.pods_created_in_ordinal_order", "--engine", "pdr", "--for-all",
+        "replicas", "--certificate", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = out.read_text()
+    assert text.count("(check-sat)") > 0
+    assert set(run_smtlib(text)) == {"unsat"}
