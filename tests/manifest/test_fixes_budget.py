@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
@@ -217,3 +219,23 @@ def test_with_every_property_the_budget_fix_breaks_none_that_held() -> None:
         fix = _row(report, prop).fix
         assert fix is not None and fix.found and not fix.breaks, prop
         assert fix.merge_patch() == {"spec": {"minAvailable": 2}} and fix.object == "poddisruptionbudget/checkout"
+
+
+# -- the autoscaler's minReplicas (a knob once DeploymentScope has hpa_min_replicas) ---------------
+
+
+def test_autoscaler_min_replicas_values_stay_within_one_and_max_replicas() -> None:
+    sc = SimpleNamespace(hpa_min_replicas=2, hpa_max_replicas=4)
+    assert fixes._hpa_min(sc) == [3, 1, 4]
+    assert fixes._has_autoscaler(sc) and not fixes._has_autoscaler(SimpleNamespace(hpa_max_replicas=None))
+
+
+def test_the_autoscaler_knob_is_searched_exactly_when_the_scope_has_the_parameter() -> None:
+    has = "hpa_min_replicas" in {f.name for f in attrs.fields(DeploymentScope)}
+    knobs = {k.field: k for k in fixes.KNOBS["deployment"]}
+    assert ("hpa_min_replicas" in knobs) is has
+    if has:
+        assert knobs["hpa_min_replicas"].target == fixes.HPA and knobs["hpa_min_replicas"].path == (
+            "spec",
+            "minReplicas",
+        )
