@@ -32,6 +32,7 @@ import attrs
 
 from kubecheck.checker.task import Budget, Deadline, Watchdog
 from kubecheck.manifest import execute, fanout, loader, objects, scenarios, sizing, validation
+from kubecheck.manifest import fixes as fixes_module
 from kubecheck.manifest import workloads as workloads_module
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.report import ManifestReport, WorkloadReport, anchored
@@ -288,7 +289,8 @@ def check_manifests(
         asked,
         m.rejected,
     )
-    return anchored(report, m.documents)  # each workload with its file and field lines
+    report = anchored(report, m.documents)  # each workload with its file and field lines
+    return fixes_module.aim_at_budgets(report, m.documents) if fixes else report  # a budget's fix names it
 
 
 def _check_serially(
