@@ -11,6 +11,7 @@ from kubecheck.properties import daemonset as daemonset_properties
 from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import deployment_nodes as deployment_node_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
+from kubecheck.properties import hpa as hpa_properties
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
 from kubecheck.properties import volumes as volume_properties
@@ -26,6 +27,7 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
         deployment_properties.PROPERTIES
         + deployment_volume_properties.PROPERTIES
         + deployment_node_properties.PROPERTIES
+        + hpa_properties.PROPERTIES  # the HorizontalPodAutoscaler (issue 16)
     ),
     "statefulset": with_triggers(
         statefulset_properties.PROPERTIES + volume_properties.PROPERTIES + statefulset_ownership_properties.PROPERTIES
