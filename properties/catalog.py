@@ -49,7 +49,8 @@ def model(name: str) -> Model:
 def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     """The named properties of a model (all of them when ``names`` is empty), in table order.
 
-    A name may be given with or without the model prefix (``replicas_within_surge``).
+    A name may be given with or without the model prefix (``replicas_within_surge``; ``hpa.replicas_within_max``
+    for ``deployment.hpa.replicas_within_max``).
     """
     table = PROPERTIES[model_name]
     if not names:
@@ -57,7 +58,7 @@ def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     by_name = {p.name: p for p in table}
     chosen = []
     for name in names:
-        full = name if "." in name else f"{model_name}.{name}"
+        full = name if name in by_name else f"{model_name}.{name}"  # prefix optional (also for hpa.* of a deployment)
         if full not in by_name:
             raise UnknownName(f"unknown property {name!r} of model {model_name}; properties: {', '.join(by_name)}")
         if by_name[full] not in chosen:

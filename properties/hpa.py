@@ -25,7 +25,7 @@ import attrs
 from kubecheck.model.controllers import hpa
 from kubecheck.model.controllers.deployment_scope import PER_POD, TOTAL_DEMAND, DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
-from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import Property, Trigger
 from kubecheck.properties.deployment import rollout_in_progress
 
@@ -59,7 +59,7 @@ def autoscaler_writes(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: Depl
 def replicas_within_max(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
     """Every write of spec.replicas other than a manifest re-apply is at most maxReplicas."""
     if not sc.has_hpa:
-        return True
+        return ops.and_()
     return ops.implies(autoscaler_writes(ops, sc, s, t), t.replicas <= sc.hpa_max_replicas)
 
 
@@ -79,7 +79,7 @@ def no_inflation_during_rollout(ops: Ops, sc: DeploymentScope, s: DeploymentStat
     """During a rollout the autoscaler writes no more replicas than it would for the settled Deployment at
     the same load: the rollout's extra pods do not inflate the count."""
     if not sc.has_hpa:
-        return True
+        return ops.and_()
     return ops.implies(rollout_writes(ops, sc, s, t), t.replicas <= steady_desired(ops, sc, s))
 
 
@@ -89,10 +89,9 @@ def autoscaler_undid_apply(ops: Ops, sc: DeploymentScope, s: DeploymentState) ->
 
 
 def _explain(sc: DeploymentScope, s: DeploymentState) -> str:
-    c = CONCRETE
     if not sc.has_hpa:
         return "no autoscaler"
-    return f"{hpa.describe_load(sc, s)}; a settled Deployment would get {steady_desired(c, sc, s)}"
+    return hpa.describe_load(sc, s)
 
 
 _ASSUMES = (
@@ -106,7 +105,7 @@ _INFLATION_UPSTREAM = (
 
 PROPERTIES = (
     Property(
-        name="hpa.replicas_within_max",
+        name="deployment.hpa.replicas_within_max",
         meaningful={"hpa-max-replicas": "3", "hpa-loads": "200"},
         kind="step",
         doc="the autoscaler never writes spec.replicas above maxReplicas (a `kubectl apply` of a manifest with more "
@@ -119,7 +118,7 @@ PROPERTIES = (
         explain=_explain,
     ),
     Property(
-        name="hpa.no_inflation_during_rollout",
+        name="deployment.hpa.no_inflation_during_rollout",
         meaningful={"hpa-max-replicas": "4", "hpa-loads": "120"},
         kind="step",
         doc="during a rollout the autoscaler writes no more replicas than it would for the settled Deployment at the "
@@ -132,7 +131,7 @@ PROPERTIES = (
         explain=_explain,
     ),
     Property(
-        name="hpa.no_inflation_under_total_demand",
+        name="deployment.hpa.no_inflation_under_total_demand",
         meaningful={"hpa-max-replicas": "4", "hpa-loads": "120"},
         kind="step",
         doc="during a rollout the autoscaler writes no more replicas than it would for the settled Deployment, when "
@@ -145,7 +144,7 @@ PROPERTIES = (
         explain=_explain,
     ),
     Property(
-        name="hpa.autoscaler_undoes_apply",
+        name="deployment.hpa.autoscaler_undoes_apply",
         meaningful={"hpa-max-replicas": "4", "hpa-loads": "120"},
         kind="sometimes",
         doc="the apply/HPA fight: `kubectl apply` of a manifest that sets replicas overwrites the autoscaler's count, "
@@ -160,11 +159,11 @@ PROPERTIES = (
 )
 
 TRIGGERS = {
-    "hpa.replicas_within_max": Trigger(what="an autoscaler write of spec.replicas", when=autoscaler_writes),
-    "hpa.no_inflation_during_rollout": Trigger(
+    "deployment.hpa.replicas_within_max": Trigger(what="an autoscaler write of spec.replicas", when=autoscaler_writes),
+    "deployment.hpa.no_inflation_during_rollout": Trigger(
         what="an autoscaler write of spec.replicas during a rollout", when=rollout_writes
     ),
-    "hpa.no_inflation_under_total_demand": Trigger(
+    "deployment.hpa.no_inflation_under_total_demand": Trigger(
         what="an autoscaler write of spec.replicas during a rollout", when=rollout_writes
     ),
 }

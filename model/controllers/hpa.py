@@ -286,6 +286,37 @@ COMMANDS = (
 )
 
 
+#: The state fields of this actor (a trace describer words them with :func:`trace_lines`).
+FIELDS = ("hpa_load", "hpa_load_changes_left", "hpa_window", "hpa_window_size", "hpa_rescales_left", "applies_left")
+
+
+def _level(sc: DeploymentScope, s: DeploymentState) -> str:
+    return f"{sc.hpa_loads[s.hpa_load]}%"
+
+
+def _queue(s: DeploymentState) -> str:
+    return "[" + ", ".join(str(v) for v in s.hpa_window[: s.hpa_window_size]) + "]"
+
+
+def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentState, initial: bool) -> list[str]:
+    """The autoscaler's state in Kubernetes words for a trace: all of it at the initial state, what moved
+    at a step ([] without an autoscaler; budgets left are not worded: the actions that spend them are named)."""
+    if not sc.has_hpa:
+        return []
+    title = f"horizontalpodautoscaler/{sc.name}"
+    if initial:
+        spec = f"minReplicas {sc.hpa_min_replicas}, maxReplicas {sc.hpa_max_replicas}"
+        spec += f", CPU target {sc.hpa_target_utilization}%"
+        load = f"load {_level(sc, after)} ({sc.hpa_load_model}; levels {', '.join(f'{v}%' for v in sc.hpa_loads)})"
+        return [f"{title} {spec}", f"{' ' * len(title)} {load}, recommendations in the window {_queue(after)}"]
+    moved = []
+    if before.hpa_load != after.hpa_load:
+        moved.append(f"load {_level(sc, before)} → {_level(sc, after)}")
+    if (before.hpa_window, before.hpa_window_size) != (after.hpa_window, after.hpa_window_size):
+        moved.append(f"recommendations in the window {_queue(before)} → {_queue(after)}")
+    return [f"{title} {', '.join(moved)}"] if moved else []
+
+
 def describe_load(sc: DeploymentScope, s: DeploymentState) -> str:
     """The load and what the selector lists, in words (for traces and explanations)."""
     c = CONCRETE

@@ -80,6 +80,11 @@ SCOPES = {
             "fault-budget": "2",
         },
     ),
+    # the HorizontalPodAutoscaler (issue 16): its sync under both load models, the window, load changes, re-applies
+    "tiny-hpa": with_settings(PRESETS["tiny"], {"hpa-max-replicas": "3", "applies": "1"}),
+    "tiny-hpa-total-demand": with_settings(
+        PRESETS["tiny"], {"hpa-max-replicas": "3", "hpa-load-model": "total-demand", "hpa-loads": "60,120"}
+    ),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
 SAMPLES = {
@@ -91,6 +96,8 @@ SAMPLES = {
     "tiny-first-never-ready": 100,
     "tiny-placed": 400,
     "tiny-lost-node": 300,
+    "tiny-hpa": 150,
+    "tiny-hpa-total-demand": 100,
 }
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000

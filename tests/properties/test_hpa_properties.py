@@ -41,7 +41,7 @@ from kubecheck.properties import hpa as hp
 
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="about a minute; set KUBECHECK_SLOW=1")
-BY_NAME = {p.short: p for p in hp.PROPERTIES}
+BY_NAME = {p.short.removeprefix("hpa."): p for p in hp.PROPERTIES}  # deployment.hpa.<short>
 SETTINGS = {
     "tiny": {},
     "tiny loads=120": {"hpa-loads": "120"},
@@ -77,7 +77,7 @@ def result(name: str, short: str) -> Result:
 def test_every_property_is_pinned_and_registered() -> None:
     assert sorted(EXPECTED["tiny"]) == sorted(BY_NAME)
     names = [p.name for p in catalog.properties("deployment")]
-    assert [p.name for p in hp.PROPERTIES] == [n for n in names if n.startswith("hpa.")]
+    assert [p.name for p in hp.PROPERTIES] == [n for n in names if n.startswith("deployment.hpa.")]
 
 
 @pytest.mark.parametrize(("name", "short"), [(n, s) for n in EXPECTED for s in EXPECTED[n]])
@@ -149,26 +149,26 @@ def test_within_max_is_one_inductive_and_bmc_never_says_holds() -> None:
 
 def test_total_demand_no_inflation_is_proved_by_k_induction_where_search_holds() -> None:
     settings = {"hpa-loads": "120"}
-    prop = BY_NAME["no_inflation_under_total_demand"]
-    assert _bfs(prop.short, settings).verdict is H
-    assert kinduction.decide(_encoder(prop.short, settings), prop, 1).verdict is Verdict.PROVED
+    short = "no_inflation_under_total_demand"
+    assert _bfs(short, settings).verdict is H
+    assert kinduction.decide(_encoder(short, settings), BY_NAME[short], 1).verdict is Verdict.PROVED
 
 
 def test_apply_witness_found_by_bmc_at_the_breadth_first_depth() -> None:
-    prop = BY_NAME["autoscaler_undoes_apply"]
+    short = "autoscaler_undoes_apply"
     settings = {"hpa-loads": "120"}
-    expected = _bfs(prop.short, settings)
-    found = bmc.decide(_encoder(prop.short, settings), prop, len(expected.trace.steps), timeout=300)
+    expected = _bfs(short, settings)
+    found = bmc.decide(_encoder(short, settings), BY_NAME[short], len(expected.trace.steps), timeout=300)
     assert (found.verdict, len(found.trace.steps)) == (W, len(expected.trace.steps))
     assert replay(MODEL, found.trace.scope, found.trace.labels()).states == found.trace.states
 
 
 @SLOW
 def test_inflation_found_by_bmc_at_the_breadth_first_depth() -> None:
-    prop = BY_NAME["no_inflation_during_rollout"]
+    short, prop = "no_inflation_during_rollout", BY_NAME["no_inflation_during_rollout"]
     settings = {"hpa-loads": "120", "hpa-missing-metrics": "0"}
-    expected = _bfs(prop.short, settings)
-    found = bmc.decide(_encoder(prop.short, settings), prop, len(expected.trace.steps), timeout=300)
+    expected = _bfs(short, settings)
+    found = bmc.decide(_encoder(short, settings), prop, len(expected.trace.steps), timeout=300)
     assert (found.verdict, len(found.trace.steps)) == (V, len(expected.trace.steps)) == (V, 7)
     [again] = explicit.explore(MODEL, found.trace.scope, [prop])
     assert again.verdict is V
@@ -181,7 +181,7 @@ def test_cli_reports_the_inflation_with_the_load_choice() -> None:
     args = ["check", "deployment", "hpa.no_inflation_during_rollout"]
     result = CliRunner().invoke(cli, args + ["--set", "hpa-max-replicas=6", "--set", "hpa-load-model=per-pod"])
     assert result.exit_code == 12, result.output
-    assert "VIOLATED  hpa.no_inflation_during_rollout" in result.stdout
+    assert "VIOLATED  deployment.hpa.no_inflation_during_rollout" in result.stdout
     assert "[env] load_changes(to=1)" in result.stdout and "[hpa] reconcile(missing=" in result.stdout
     assert "load 120% (per-pod)" in result.stdout
 

@@ -75,6 +75,11 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.rollout_completes_with_shared_claim": (V, V),
     "deployment.containers_run_where_claim_attached": (H, H),
     "deployment.claim_detached_only_from_empty_node": (H, H),
+    # the HorizontalPodAutoscaler (issue 16; properties/hpa.py)
+    "deployment.hpa.replicas_within_max": (H, H),
+    "deployment.hpa.no_inflation_during_rollout": (V, V),
+    "deployment.hpa.no_inflation_under_total_demand": (H, H),
+    "deployment.hpa.autoscaler_undoes_apply": (W, W),
     "statefulset.at_most_one_pod_object_per_identity": (H, H),
     "statefulset.at_most_one_running_instance": (H, None),
     "statefulset.at_most_one_running_instance_with_force_delete": (V, None),
