@@ -50,8 +50,20 @@ and 3):
   which the choice covers on a scale-up), ``spec.behavior``, other metric types, the
   ``ScalingActive`` / ``AbleToScale`` conditions (no decision reads them).
 
+* **How often the autoscaler writes** is a bound of the scope (``hpa-rescales``, 3 by default), as
+  ``scales`` bounds ``kubectl scale``: pods Terminating during a rollout are ignored, so a sync can
+  see fewer Ready pods than spec.replicas and scale down (the direct branch of the calculator has
+  no check against the direction), and then up again when the replacements are Ready; every cycle
+  leaves Terminating pods the kubelet may not have finished, so without a bound the pod counters
+  are unbounded. A verdict holds for runs with at most that many writes (the rows say so); a sync
+  that would write with no write left is not taken.
+
 ``user.apply_manifest`` (``applies`` > 0) is ``kubectl apply`` of a manifest that sets
-spec.replicas: it writes the manifest's value over the autoscaler's (the apply/HPA fight).
+spec.replicas: it writes the manifest's value over the autoscaler's (the apply/HPA fight). A
+re-apply that finds the manifest's value in place changes nothing and is left out.
+
+Traces: :func:`trace_lines` words the autoscaler's state (``horizontalpodautoscaler/<name>``: load,
+window), :data:`FIELDS` names its fields for a describer.
 """
 
 from __future__ import annotations
