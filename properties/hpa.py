@@ -12,10 +12,14 @@ with ``convertDesiredReplicasWithRules``; ``GetResourceReplicas`` (replica_calcu
 pods by the target's *selector* — a rollout's surge pods and old pods count — while
 ``currentReplicas`` is the target's spec.replicas.
 
-Every property speaks about a Deployment with an autoscaler (maxReplicas 4 unless set) that is
-the only writer of spec.replicas besides the manifest's re-applies (``user.scale`` off; the
-scope's ``scale-to`` is emptied). The autoscaler writes at most ``hpa-rescales`` times (a bound of
-the scope, as ``scales`` bounds ``kubectl scale``).
+Every property speaks about a Deployment with an autoscaler that is the only writer of
+spec.replicas besides the manifest's re-applies (``user.scale`` off; the scope's ``scale-to`` is
+emptied). The rows whose search stops at a counterexample or a witness add one (maxReplicas 4)
+when the scope has none; the two rows that must explore every state take the autoscaler the
+scope sets (``hpa-max-replicas``) and hold vacuously without one — an autoscaler added to the
+presets multiplies their states (small: about 3 million, minutes), so it is the user's to ask for.
+The autoscaler writes at most ``hpa-rescales`` times (a bound of the scope, as ``scales`` bounds
+``kubectl scale``).
 """
 
 from __future__ import annotations
@@ -38,17 +42,26 @@ def autoscaled(sc: DeploymentScope) -> DeploymentScope:
     return attrs.evolve(sc, hpa_max_replicas=sc.hpa_max_replicas or DEFAULT_MAX, scale_to=())
 
 
+def with_set_autoscaler(sc: DeploymentScope) -> DeploymentScope:
+    """The user's Deployment with the autoscaler the scope sets, if any (none: the row holds vacuously, and says
+    so), no `kubectl scale`. For the rows that must explore every state: an autoscaler added to the presets
+    multiplies their states (small: about 3 million), so it is the user's to ask for (hpa-max-replicas)."""
+    return attrs.evolve(sc, scale_to=())
+
+
 def autoscaled_with_apply(sc: DeploymentScope) -> DeploymentScope:
     """:func:`autoscaled`, and the manifest re-applied at least once."""
     return attrs.evolve(autoscaled(sc), applies=max(1, sc.applies))
 
 
 def under_total_demand(sc: DeploymentScope) -> DeploymentScope:
-    """:func:`autoscaled` with the load as a total demand shared by the Ready pods, and at most one Ready pod
-    without a sample per sync unless set (the calculator is case-split by utilisation there: a scope bound
+    """:func:`with_set_autoscaler` with the load as a total demand shared by the Ready pods, and at most one Ready
+    pod without a sample per sync unless set (the calculator is case-split by utilisation there: a scope bound
     for speed, stated in the row)."""
+    if not sc.has_hpa:  # nothing to load: the scope of the other rows (one search for all of them)
+        return with_set_autoscaler(sc)
     missing = 1 if sc.hpa_missing_metrics is None else sc.hpa_missing_metrics
-    return attrs.evolve(autoscaled(sc), hpa_load_model=TOTAL_DEMAND, hpa_missing_metrics=missing)
+    return attrs.evolve(with_set_autoscaler(sc), hpa_load_model=TOTAL_DEMAND, hpa_missing_metrics=missing)
 
 
 def autoscaler_writes(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
@@ -98,6 +111,10 @@ _ASSUMES = (
     "a HorizontalPodAutoscaler on CPU (maxReplicas 4 unless set, at most hpa-rescales writes), the load an "
     "environment choice among hpa-loads; no `kubectl scale`"
 )
+_SET_ASSUMES = (
+    "the HorizontalPodAutoscaler hpa-max-replicas sets (none: no autoscaler, the row holds vacuously), on CPU, at "
+    "most hpa-rescales writes, the load an environment choice among hpa-loads; no `kubectl scale`"
+)
 _INFLATION_UPSTREAM = (
     "replica_calculator.go:GetResourceReplicas lists pods by the Deployment's selector (surge and old pods count) "
     "while currentReplicas is spec.replicas; kubernetes#72775"
@@ -113,8 +130,8 @@ PROPERTIES = (
         upstream="horizontal.go:reconcileAutoscaler writes maxReplicas above it, convertDesiredReplicasWithRules "
         "clamps every proposal to min(maxReplicas, scaleUpLimit)",
         predicate=replicas_within_max,
-        adjust=autoscaled,
-        assumes=_ASSUMES + "; the premise: manifest re-applies (applies) are not the autoscaler's writes",
+        adjust=with_set_autoscaler,
+        assumes=_SET_ASSUMES + "; the premise: manifest re-applies (applies) are not the autoscaler's writes",
         explain=_explain,
     ),
     Property(
@@ -139,7 +156,7 @@ PROPERTIES = (
         upstream=_INFLATION_UPSTREAM,
         predicate=no_inflation_during_rollout,
         adjust=under_total_demand,
-        assumes=_ASSUMES + f"; load model {TOTAL_DEMAND}; at most one Ready pod without a metrics sample per sync "
+        assumes=_SET_ASSUMES + f"; load model {TOTAL_DEMAND}; at most one Ready pod without a metrics sample per sync "
         "unless hpa-missing-metrics is set",
         explain=_explain,
     ),

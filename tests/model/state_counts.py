@@ -251,7 +251,7 @@ ROWS = (
         transitions=214_018,
         depth=47,
         slow=True,
-        why="properties/hpa.py adjusts tiny to it: replicas_within_max, no_inflation_during_rollout",
+        why="properties/hpa.py at tiny with an autoscaler: replicas_within_max, no_inflation_during_rollout",
     ),
     Row(
         model="deployment",
@@ -261,7 +261,7 @@ ROWS = (
         transitions=47_971,
         depth=45,
         slow=True,
-        why="properties/hpa.py adjusts tiny to it: no_inflation_under_total_demand",
+        why="properties/hpa.py's no_inflation_under_total_demand at tiny with hpa-max-replicas=4",
     ),
     Row(model="deployment", preset="medium", states=1_377_412, transitions=7_610_277, depth=72, slow=True),
     Row(model="statefulset", preset="tiny", states=169, transitions=292, depth=19),

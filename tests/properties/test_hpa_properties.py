@@ -42,9 +42,9 @@ from kubecheck.properties import hpa as hp
 H, V, W = Verdict.HOLDS, Verdict.VIOLATED, Verdict.WITNESSED
 SLOW = pytest.mark.skipif(not os.environ.get("KUBECHECK_SLOW"), reason="about a minute; set KUBECHECK_SLOW=1")
 BY_NAME = {p.short.removeprefix("hpa."): p for p in hp.PROPERTIES}  # deployment.hpa.<short>
-SETTINGS = {
-    "tiny": {},
-    "tiny loads=120": {"hpa-loads": "120"},
+SETTINGS = {  # replicas_within_max and no_inflation_under_total_demand need the autoscaler set (else vacuous)
+    "tiny": {"hpa-max-replicas": "4"},
+    "tiny loads=120": {"hpa-max-replicas": "4", "hpa-loads": "120"},
 }
 #: verdict, states, transitions, trace length (steps) per scope and property; searches that decide
 #: a violation or witness stop there, so their counts are the states explored until then
@@ -138,17 +138,26 @@ def _encoder(short: str, settings: dict) -> Encoder:
 
 
 def test_within_max_is_one_inductive_and_bmc_never_says_holds() -> None:
-    assert _bfs("replicas_within_max", {}).verdict is H
-    assert kinduction.decide(_encoder("replicas_within_max", {}), BY_NAME["replicas_within_max"], 1).verdict is (
+    settings = {"hpa-max-replicas": "4"}
+    assert _bfs("replicas_within_max", settings).verdict is H
+    assert kinduction.decide(_encoder("replicas_within_max", settings), BY_NAME["replicas_within_max"], 1).verdict is (
         Verdict.PROVED
     )
-    assert bmc.decide(_encoder("replicas_within_max", {}), BY_NAME["replicas_within_max"], 3).verdict is (
+    assert bmc.decide(_encoder("replicas_within_max", settings), BY_NAME["replicas_within_max"], 3).verdict is (
         Verdict.INCONCLUSIVE
     )
 
 
+def test_the_exhaustive_rows_hold_vacuously_without_an_autoscaler_and_say_so() -> None:
+    for short in ("replicas_within_max", "no_inflation_under_total_demand"):
+        prop = catalog.properties("deployment", [f"hpa.{short}"])  # the catalog's row, with its trigger
+        [r] = run.check(Task(MODEL, MODEL.presets["tiny"], prop))
+        assert (r.verdict, r.scope.has_hpa, r.stats.states) == (H, False, 75)
+        assert r.vacuity is not None and not r.vacuity.occurred, short
+
+
 def test_total_demand_no_inflation_is_proved_by_k_induction_where_search_holds() -> None:
-    settings = {"hpa-loads": "120"}
+    settings = {"hpa-max-replicas": "4", "hpa-loads": "120"}
     short = "no_inflation_under_total_demand"
     assert _bfs(short, settings).verdict is H
     assert kinduction.decide(_encoder(short, settings), BY_NAME[short], 1).verdict is Verdict.PROVED
