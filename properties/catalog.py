@@ -12,6 +12,7 @@ from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import deployment_nodes as deployment_node_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
 from kubecheck.properties import disruption as disruption_properties
+from kubecheck.properties import hpa as hpa_properties
 from kubecheck.properties import statefulset as statefulset_properties
 from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
 from kubecheck.properties import volumes as volume_properties
@@ -28,6 +29,7 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
         + deployment_volume_properties.PROPERTIES
         + deployment_node_properties.PROPERTIES
         + disruption_properties.PROPERTIES
+        + hpa_properties.PROPERTIES  # the HorizontalPodAutoscaler (issue 16)
     ),
     "statefulset": with_triggers(
         statefulset_properties.PROPERTIES + volume_properties.PROPERTIES + statefulset_ownership_properties.PROPERTIES
@@ -55,8 +57,9 @@ def model(name: str) -> Model:
 def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     """The named properties of a model (all of them when ``names`` is empty), in table order.
 
-    A name may be given with or without the model prefix (``replicas_within_surge``), or be a group
-    of :data:`GROUPS` (``disruption``: its rows, in table order).
+    A name may be given with or without the model prefix (``replicas_within_surge``; ``hpa.replicas_within_max``
+    for ``deployment.hpa.replicas_within_max``), or be a group of :data:`GROUPS` (``disruption``: its
+    rows, in table order).
     """
     table = PROPERTIES[model_name]
     if not names:
@@ -66,7 +69,7 @@ def properties(model_name: str, names: Sequence[str] = ()) -> list[Property]:
     names = [n for name in names for n in ([p.name for p in groups[name]] if name in groups else [name])]
     chosen = []
     for name in names:
-        full = name if "." in name else f"{model_name}.{name}"
+        full = name if name in by_name else f"{model_name}.{name}"  # prefix optional (also for hpa.* of a deployment)
         if full not in by_name:
             raise UnknownName(f"unknown property {name!r} of model {model_name}; properties: {', '.join(by_name)}")
         if by_name[full] not in chosen:

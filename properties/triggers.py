@@ -32,6 +32,7 @@ from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.property import Property, Trigger
+from kubecheck.properties import hpa as hpa_properties
 from kubecheck.properties.deployment import _new_value
 from kubecheck.properties.statefulset import _created
 
@@ -152,6 +153,9 @@ TRIGGERS: Mapping[str, Trigger] = {
     ),
     "daemonset.pods_created_only_where_they_should_run": Trigger(what="a daemon pod creation", when=daemon_pod_created),
 }
+
+# -- HorizontalPodAutoscaler (issue 16): the autoscaler's writes of spec.replicas (properties/hpa.py) --
+TRIGGERS = {**TRIGGERS, **hpa_properties.TRIGGERS}
 
 
 def with_triggers(table: tuple[Property, ...]) -> tuple[Property, ...]:

@@ -167,7 +167,7 @@ from kubecheck.model.controllers import deployment_nodes as dn
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_sync as ds
 from kubecheck.model.controllers import deployment_util as du
-from kubecheck.model.controllers import disruption
+from kubecheck.model.controllers import disruption, hpa
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState, claim_count
@@ -226,6 +226,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
         claim_home=(1,) if sc.claims else (),
         **_healthy_nodes(sc),
         **_rolled_out_status(ops, sc, R, up),
+        **hpa.initial_fields(sc, R),  # the HorizontalPodAutoscaler's fields (issue 16; {} without one)
     )
     return _with_disruption(ops, sc, state)
 
@@ -303,6 +304,7 @@ def _just_created(sc: DeploymentScope) -> DeploymentState:
         claim_home=(0,) if sc.claims else (),
         rs_status_ready=zeros if sc.tracks_ready else (),
         **_healthy_nodes(sc),
+        **hpa.initial_fields(sc, sc.replicas),  # the HorizontalPodAutoscaler's fields (issue 16; {} without one)
     )
 
 
@@ -1120,6 +1122,8 @@ _OWN_COMMANDS = (
 COMMANDS = _OWN_COMMANDS + vol.volume_commands(VOLUMES, lambda sc: sc.claims) + dn.NODE_COMMANDS
 # issue 16: the PodDisruptionBudget's controller, the eviction API through kubectl drain, the node-pool upgrade
 COMMANDS += disruption.COMMANDS
+# the HorizontalPodAutoscaler, its load and the manifest's re-applies (issue 16 item 3; model/controllers/hpa.py)
+COMMANDS += hpa.COMMANDS
 
 
 MODEL = Model(

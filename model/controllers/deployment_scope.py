@@ -118,6 +118,55 @@ def _show_progress_deadline(value: int) -> str:
     return "off" if value == 0 else str(value)
 
 
+# -- HorizontalPodAutoscaler scope helpers (issue 16 item 3) --
+PER_POD, TOTAL_DEMAND = "per-pod", "total-demand"
+HPA_LOAD_MODELS = (PER_POD, TOTAL_DEMAND)
+
+
+def _parse_optional_count(raw: str) -> int | None:
+    text = str(raw).strip()
+    if text in ("none", ""):
+        return None
+    return parse_int(1, 1000)(text)
+
+
+_parse_optional_count.__doc__ = "integer 1..1000 or none"
+
+
+def _show_optional_count(value: int | None) -> str:
+    return "none" if value is None else str(value)
+
+
+def _parse_missing(raw: str) -> int | None:
+    text = str(raw).strip()
+    if text in ("any", ""):
+        return None
+    return parse_int(0, 100)(text)
+
+
+_parse_missing.__doc__ = "integer 0..100 or any"
+
+
+def _show_missing(value: int | None) -> str:
+    return "any" if value is None else str(value)
+
+
+def _parse_loads(raw: str) -> tuple[int, ...]:
+    text = str(raw).strip()
+    try:
+        values = tuple(int(x) for x in text.split(","))
+    except ValueError:
+        raise ScopeError(f"expected comma-separated percents such as 60,120,200, got {raw!r}") from None
+    if not values or any(v < 0 or v > 1000 for v in values) or len(set(values)) != len(values):
+        raise ScopeError(f"expected 1 to 4 distinct percents from 0 to 1000 such as 60,120,200, got {raw!r}")
+    if len(values) > 4:
+        raise ScopeError(f"expected 1 to 4 distinct percents from 0 to 1000 such as 60,120,200, got {raw!r}")
+    return values
+
+
+_parse_loads.__doc__ = "comma list of percents (1 to 4)"
+
+
 _parse_faults = parse_names(FAULTS, "fault")
 _show_faults = show_names(FAULTS)
 _parse_int_list = parse_int_list(0, 100, "2,5")
@@ -310,6 +359,59 @@ class DeploymentScope:
         parse_choice(SCENARIOS),
         "none",
     )
+    # -- HorizontalPodAutoscaler (issue 16 item 3; model/controllers/hpa.py): off unless hpa-max-replicas is set --
+    hpa_max_replicas: int | None = param(
+        "hpa-max-replicas",
+        "a HorizontalPodAutoscaler targets the Deployment with this spec.maxReplicas (none: no autoscaler)",
+        _parse_optional_count,
+        None,
+        _show_optional_count,
+    )
+    hpa_min_replicas: int = param("hpa-min-replicas", "the autoscaler's spec.minReplicas", parse_int(0, 1000), 1)
+    hpa_target_utilization: int = param(
+        "hpa-target-utilization",
+        "the autoscaler's CPU target (averageUtilization, percent of the pods' requests)",
+        parse_int(1, 1000),
+        100,
+    )
+    hpa_loads: tuple[int, ...] = param(
+        "hpa-loads",
+        "the per-pod CPU utilisations (percent) the environment may choose; the first one holds at the start",
+        _parse_loads,
+        (60, 120, 200),
+        show_int_list,
+    )
+    hpa_load_model: str = param(
+        "hpa-load-model",
+        "how a load level spreads: per-pod (every ready pod at the level, however many there are) or total-demand "
+        "(level x spec.replicas of demand shared by the Ready pods)",
+        parse_choice(HPA_LOAD_MODELS),
+        PER_POD,
+    )
+    hpa_load_changes: int = param(
+        "hpa-load-changes", "how many times the environment may change the load level", parse_int(0, 3), 1
+    )
+    hpa_missing_metrics: int | None = param(
+        "hpa-missing-metrics",
+        "at most this many Ready pods without a metrics sample at one autoscaler sync (metrics-server has not "
+        "scraped them yet; any: every number of them)",
+        _parse_missing,
+        None,
+        _show_missing,
+    )
+    hpa_rescales: int = param(
+        "hpa-rescales",
+        "how many times the autoscaler may write spec.replicas in one run (a bound of the scope, like scales: "
+        "pods Terminating during a rollout are ignored, so the autoscaler can scale down and up again without end)",
+        parse_int(0, 6),
+        3,
+    )
+    applies: int = param(
+        "applies",
+        "`kubectl apply` re-applies of the manifest that write its spec.replicas (the apply/autoscaler fight)",
+        parse_int(0, 3),
+        0,
+    )
 
     def validate(self) -> None:
         """The API server's validation (pkg/apis/apps/validation: ValidateRollingUpdateDeployment),
@@ -345,6 +447,7 @@ class DeploymentScope:
             raise ScopeError("nodes: expected 1 or 2 when shared-claim is true (a volume attaches to a node), got 0")
         self._validate_node_faults()
         self._validate_disruption()
+        self._validate_hpa()
         if self.nodes and self.min_ready_seconds:
             raise ScopeError(
                 f"min-ready-seconds: expected 0 when nodes is set (pods placed on nodes are modelled with "
@@ -383,6 +486,39 @@ class DeploymentScope:
                 f"pod-failure: expected another mode than evicted with scenario={self.scenario} (Failed pods are "
                 "counted without their node, which a drain lists), got evicted"
             )
+
+    # -- HorizontalPodAutoscaler (issue 16 item 3) --
+
+    def _validate_hpa(self) -> None:
+        """The API server's HorizontalPodAutoscaler spec rules (pkg/apis/autoscaling/validation:
+        validateHorizontalPodAutoscalerSpec; minReplicas >= 1 without the HPAScaleToZero alpha gate)."""
+        if self.hpa_max_replicas is None:
+            return
+        if self.hpa_min_replicas < 1:
+            raise ScopeError(
+                f"spec.minReplicas: Invalid value: {self.hpa_min_replicas}: must be greater than or equal to 1"
+            )
+        if self.hpa_max_replicas < self.hpa_min_replicas:
+            raise ScopeError(
+                f"spec.maxReplicas: Invalid value: {self.hpa_max_replicas}: must be greater than or equal to "
+                "`minReplicas`"
+            )
+
+    @property
+    def has_hpa(self) -> bool:
+        """A HorizontalPodAutoscaler targets the Deployment (hpa-max-replicas set)."""
+        return self.hpa_max_replicas is not None
+
+    @property
+    def hpa_pod_bound(self) -> int:
+        """The most pods the autoscaler's selector can list in one group (every live pod of every ReplicaSet)."""
+        return self.pod_cap * self.templates if self.has_hpa else 0
+
+    @property
+    def hpa_window_top(self) -> int:
+        """The largest value the window queue records: recommendations are recorded capped at maxReplicas
+        (model/controllers/hpa.py says why that is exact)."""
+        return self.hpa_max_replicas if self.hpa_max_replicas is not None else 0
 
     def _validate_strategy(self) -> None:
         if self.strategy != du.ROLLING_UPDATE:
@@ -457,7 +593,8 @@ class DeploymentScope:
 
     @property
     def max_replicas(self) -> int:
-        return max((self.replicas,) + (self.scale_to if self.scales else ()))
+        hpa = (self.hpa_max_replicas, self.hpa_min_replicas) if self.has_hpa else ()  # the autoscaler writes them
+        return max((self.replicas,) + (self.scale_to if self.scales else ()) + hpa)
 
     @property
     def pod_cap(self) -> int:
@@ -470,7 +607,9 @@ class DeploymentScope:
         # a lost node's pods are deleted by taint eviction at no fault's cost: at most pod_cap per
         # (ReplicaSet, node) each time a fault takes the node away
         lost = self.pod_cap * self.fault_budget if self.has_node_faults else 0
-        return self.pod_cap * (2 + self.rollbacks + self.scales + self.edits) + self.fault_budget + lost
+        # each write of spec.replicas by the autoscaler or an apply deletes at most a pod cap
+        hpa = self.pod_cap * (self.hpa_rescales + self.applies) if self.has_hpa or self.applies else 0
+        return self.pod_cap * (2 + self.rollbacks + self.scales + self.edits) + self.fault_budget + lost + hpa
 
     @property
     def has_node_faults(self) -> bool:

@@ -212,3 +212,29 @@ class DeploymentState:
         ),
     )
     upgrade_node: int = _default(0, int_field(0, _upgrade_nodes, doc="node-pool upgrade: nodes done"))
+    # -- HorizontalPodAutoscaler (issue 16 item 3; model/controllers/hpa.py). Constant (0 or ()) unless
+    # hpa-max-replicas is set (applies_left: unless applies > 0), so every other scope keeps its states.
+    hpa_load: int = _default(
+        0,
+        int_field(0, lambda sc: len(sc.hpa_loads) - 1 if sc.has_hpa else 0, doc="index of the load level in force"),
+    )
+    hpa_load_changes_left: int = _default(
+        0, int_field(0, lambda sc: sc.hpa_load_changes if sc.has_hpa else 0, doc="load changes left")
+    )
+    hpa_window: tuple = _default(
+        (),
+        tuple_field(
+            int_field(0, lambda sc: sc.hpa_window_top),
+            length=lambda sc: sc.hpa_window_top + 1 if sc.has_hpa else 0,
+            doc="the autoscaler's downscale stabilisation window as a strictly decreasing queue of recommendations "
+            "(oldest first; hpa_util.window_record)",
+        ),
+    )
+    hpa_window_size: int = _default(
+        0,
+        int_field(0, lambda sc: sc.hpa_window_top + 1 if sc.has_hpa else 0, doc="records in the window queue"),
+    )
+    hpa_rescales_left: int = _default(
+        0, int_field(0, lambda sc: sc.hpa_rescales if sc.has_hpa else 0, doc="autoscaler writes of spec.replicas left")
+    )
+    applies_left: int = _default(0, int_field(0, lambda sc: sc.applies, doc="manifest re-applies left"))

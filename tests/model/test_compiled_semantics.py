@@ -88,6 +88,15 @@ TINY_SCOPES = {
     ),
     # the progress deadline and its clock, with a pause (issue 13 item 2)
     "tiny-progress-deadline": with_settings(PRESETS["tiny"], {"progress-deadline": "600", "pauses": "1"}),
+    # the HorizontalPodAutoscaler (issue 16): its sync, the window's expiry, a load change, a manifest re-apply;
+    # and under total demand (the case split by utilisation)
+    "tiny-hpa": with_settings(
+        PRESETS["tiny"], {"replicas": "1", "hpa-max-replicas": "2", "hpa-loads": "60,120", "applies": "1"}
+    ),
+    "tiny-hpa-total-demand": with_settings(
+        PRESETS["tiny"],
+        {"replicas": "1", "hpa-max-replicas": "2", "hpa-loads": "60,120", "hpa-load-model": "total-demand"},
+    ),
 }
 #: Scopes with more reachable states than this are compared on an even sample of that many.
 SAMPLE = 1500

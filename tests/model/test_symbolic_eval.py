@@ -81,12 +81,15 @@ SCOPES = {
         },
     ),
     # issue 16: a budget, kubectl drain during a rollout, and a node-pool upgrade (model/controllers/disruption.py)
-    "tiny-drain": with_settings(
-        PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "scenario": "drain"}
-    ),
+    "tiny-drain": with_settings(PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "scenario": "drain"}),
     "tiny-upgrade": with_settings(
         PRESETS["tiny"],
         {"nodes": "2", "edits": "0", "pdb-max-unavailable": "1", "scenario": "node-upgrade", "faults": "partition"},
+    ),
+    # the HorizontalPodAutoscaler (issue 16): its sync under both load models, the window, load changes, re-applies
+    "tiny-hpa": with_settings(PRESETS["tiny"], {"hpa-max-replicas": "3", "applies": "1"}),
+    "tiny-hpa-total-demand": with_settings(
+        PRESETS["tiny"], {"hpa-max-replicas": "3", "hpa-load-model": "total-demand", "hpa-loads": "60,120"}
     ),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
@@ -101,6 +104,8 @@ SAMPLES = {
     "tiny-lost-node": 300,
     "tiny-drain": 400,
     "tiny-upgrade": 400,
+    "tiny-hpa": 150,
+    "tiny-hpa-total-demand": 100,
 }
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000

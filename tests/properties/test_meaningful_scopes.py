@@ -81,6 +81,11 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.upgrade_completes": (H, V),
     "deployment.upgrade_keeps_floor": (H, None),
     "deployment.budget_can_allow_an_eviction": (H, V),
+    # the HorizontalPodAutoscaler (issue 16; properties/hpa.py)
+    "deployment.hpa.replicas_within_max": (H, H),
+    "deployment.hpa.no_inflation_during_rollout": (V, V),
+    "deployment.hpa.no_inflation_under_total_demand": (H, H),
+    "deployment.hpa.autoscaler_undoes_apply": (W, W),
     "statefulset.at_most_one_pod_object_per_identity": (H, H),
     "statefulset.at_most_one_running_instance": (H, None),
     "statefulset.at_most_one_running_instance_with_force_delete": (V, None),

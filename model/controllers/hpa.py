@@ -1,0 +1,340 @@
+"""The HorizontalPodAutoscaler as an actor of the Deployment model (issue 16 item 3).
+
+Kubernetes v1.35, default feature gates, ``spec.behavior`` nil, one CPU Utilization metric. The
+arithmetic is :mod:`kubecheck.model.controllers.hpa_util`'s (ports of upstream's functions, tested
+against upstream's tables there); this module only reads the Deployment's pod counters and writes
+its ``spec.replicas``. Upstream files and functions modelled, in our words:
+
+* ``pkg/controller/podautoscaler/horizontal.go``: ``reconcileAutoscaler`` reads the target's
+  ``/scale`` (``currentReplicas`` = the Deployment's spec.replicas, its selector), does nothing
+  when spec.replicas is 0 and minReplicas is not, writes maxReplicas / minReplicas without asking
+  the metrics when spec.replicas is outside them, and otherwise normalises the metric's proposal
+  (``normalizeDesiredReplicas``: ``stabilizeRecommendation`` over the 300 s downscale window, then
+  ``convertDesiredReplicasWithRules``) and writes it through ``/scale`` when it differs — the same
+  write as ``kubectl scale``: a new generation the Deployment controller then observes.
+  ``recordInitialRecommendation`` seeds the window with spec.replicas when the autoscaler starts.
+* ``pkg/controller/podautoscaler/replica_calculator.go``: ``GetResourceReplicas`` lists the pods by
+  the target's *selector* — for a Deployment every ReplicaSet's pods, so a rollout's surge and old
+  pods count while ``currentReplicas`` stays spec.replicas — and ``groupPods`` sorts them: pods
+  being deleted (Terminating here) or Failed are ignored; Pending pods (unscheduled, bound,
+  starting) are unready; Running pods that are not Ready are unready (the CPU rule within
+  ``cpuInitializationPeriod``, 5 min by the controller's defaults: a rollout's new pods); Ready
+  pods have a metric sample or are *missing*.
+
+Abstractions, each sound for the properties stated (papers/disruption-actors.md, sections 2.4
+and 3):
+
+* **Which Ready pods have no sample** (metrics-server's scrape timing) is a choice of each sync,
+  the command's parameter ``missing`` (0 up to every Ready pod but one, or the scope's
+  ``hpa-missing-metrics``), shown in the trace label (``hpa.reconcile(missing=1)``). A sync in which
+  no Ready pod has a sample fails upstream ("did not receive metrics for targeted pods") and writes
+  nothing: it is left out, as is every sync that changes nothing (a stutter).
+* **Load** is the environment's: an index into the scope's levels (``hpa-loads``), changed by
+  ``env.load_changes`` at most ``hpa-load-changes`` times, never required. ``per-pod``: every
+  Ready pod runs at the level, however many there are (a CPU-bound background load);
+  ``total-demand``: level x spec.replicas of demand shared evenly by the Ready pods (a request
+  rate served by whoever is Ready), the utilisation an integer as upstream's.
+* **The window** is a strictly decreasing queue (``hpa_util.window_record``), proved equal to
+  upstream's log of timestamped recommendations in tests/model/test_hpa_util.py. The oldest record
+  leaves when 300 s have passed since it was made: ``time.recommendation_expires`` at any moment,
+  weakly fair (time passes); the newest record never expires before the next sync, since syncs are
+  15 s apart. Recommendations are recorded capped at maxReplicas: the window is read only through
+  the stabilised maximum, and that only through ``convertDesiredReplicasWithRules``, which gives
+  min(maxReplicas, scale-up limit) for every value at or above maxReplicas; min(·, maxReplicas) is
+  monotone, so it commutes with the maximum and with the queue's drop rule (a capped record that
+  drops an older one at the cap leaves a younger one that holds the same value longer): every
+  write is the one the uncapped window gives, and the queue needs maxReplicas + 1 slots.
+* Not modelled: a Running pod that was Ready, lost Ready past the initialization period and so
+  counts as ready again for CPU (a crash fault; off in the autoscaler's scopes), Ready pods whose
+  sample predates their readiness (the rule within the initialization period: taken as missing,
+  which the choice covers on a scale-up), ``spec.behavior``, other metric types, the
+  ``ScalingActive`` / ``AbleToScale`` conditions (no decision reads them).
+
+* **How often the autoscaler writes** is a bound of the scope (``hpa-rescales``, 3 by default), as
+  ``scales`` bounds ``kubectl scale``: pods Terminating during a rollout are ignored, so a sync can
+  see fewer Ready pods than spec.replicas and scale down (the direct branch of the calculator has
+  no check against the direction), and then up again when the replacements are Ready; every cycle
+  leaves Terminating pods the kubelet may not have finished, so without a bound the pod counters
+  are unbounded. A verdict holds for runs with at most that many writes (the rows say so); a sync
+  that would write with no write left is not taken.
+
+``user.apply_manifest`` (``applies`` > 0) is ``kubectl apply`` of a manifest that sets
+spec.replicas: it writes the manifest's value over the autoscaler's (the apply/HPA fight). A
+re-apply that finds the manifest's value in place changes nothing and is left out.
+
+Traces: :func:`trace_lines` words the autoscaler's state (``horizontalpodautoscaler/<name>``: load,
+window), :data:`FIELDS` names its fields for a describer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kubecheck.model.controllers import hpa_util as hu
+from kubecheck.model.controllers.deployment_scope import PER_POD, DeploymentScope
+from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.kernel.commands import Command
+from kubecheck.model.kernel.ops import CONCRETE, Z3, Ops, Value
+
+TOLERANCES = hu.Tolerances()  # the controller's --horizontal-pod-autoscaler-tolerance default, 0.1 each way
+
+
+def initial_fields(sc: DeploymentScope, replicas: Value) -> dict:
+    """The autoscaler's fields at the start: the first load level, the window seeded with spec.replicas
+    (recordInitialRecommendation), every load change and re-apply left; {} where they are constant."""
+    out: dict = {"applies_left": sc.applies} if sc.applies else {}
+    if not sc.has_hpa:
+        return out
+    slots = sc.hpa_window_top + 1
+    ops = CONCRETE if isinstance(replicas, int) else Z3  # replicas is a z3 term when the encoder leaves it symbolic
+    return out | {
+        "hpa_load": 0,
+        "hpa_load_changes_left": sc.hpa_load_changes,
+        "hpa_rescales_left": sc.hpa_rescales,
+        "hpa_window": (ops.min_(replicas, sc.hpa_window_top),) + (0,) * (slots - 1),
+        "hpa_window_size": 1,
+    }
+
+
+# -- what the selector lists (groupPods) -------------------------------------------------------
+
+
+def ready_pods(ops: Ops, s: DeploymentState) -> Value:
+    """Ready pods of every ReplicaSet, not being deleted (a sample or missing)."""
+    return ops.sum_(s.ready) + ops.sum_(s.available)
+
+
+def unready_pods(ops: Ops, s: DeploymentState) -> Value:
+    """Pending pods (unscheduled, starting) and Running pods not yet Ready, of every ReplicaSet."""
+    return ops.sum_(s.unscheduled) + ops.sum_(s.pending) + ops.sum_(s.running)
+
+
+def ignored_pods(ops: Ops, s: DeploymentState) -> Value:
+    """Pods being deleted (Terminating) or Failed."""
+    return ops.sum_(s.terminating) + ops.sum_(s.failed)
+
+
+# -- the calculator under the scope's load model ---------------------------------------------
+
+
+def _per_pod(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> Value:
+    target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
+
+    def at(level: int) -> Value:
+        return hu.resource_replicas_uniform(ops, level, target, TOLERANCES, counts, bound)
+
+    return hu.by_load(ops, s.hpa_load, sc.hpa_loads, at)
+
+
+def _total_demand(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> Value:
+    """Level x spec.replicas shared by the Ready pods: each reports floor(level x current / Ready) %.
+    The utilisation is a constant inside each branch of a case split over (level, current, Ready)
+    grouped by the utilisation they give, so the calculator's products stay linear."""
+    current, ready, _, missing = counts
+    target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
+    serving = ready + missing
+    pairs = [(c, n) for c in range(sc.hpa_min_replicas, sc.hpa_max_replicas + 1) for n in range(1, bound + 1)]
+
+    def at(level: int) -> Value:
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for c, n in pairs:
+            groups.setdefault(level * c // n, []).append((c, n))
+        result: Value = current  # outside the reconciled range the proposal is not read
+        for u, members in sorted(groups.items(), reverse=True):
+            hit = ops.or_(*[ops.and_(current == c, serving == n) for c, n in members])
+            result = ops.ite(hit, hu.resource_replicas_uniform(ops, u, target, TOLERANCES, counts, bound), result)
+        return result
+
+    return hu.by_load(ops, s.hpa_load, sc.hpa_loads, at)
+
+
+def proposal(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> Value:
+    """GetResourceReplicas for ``counts`` = (currentReplicas, ready with a sample, unready, missing)."""
+    return (_per_pod if sc.hpa_load_model == PER_POD else _total_demand)(ops, sc, s, counts)
+
+
+def in_range(ops: Ops, sc: DeploymentScope, replicas: Value) -> Value:
+    """reconcileAutoscaler asks the metrics: scaling enabled and minReplicas <= spec.replicas <= maxReplicas."""
+    return ops.and_(sc.hpa_min_replicas <= replicas, replicas <= sc.hpa_max_replicas)
+
+
+def window(s: DeploymentState) -> tuple[Sequence[Value], list[Value]]:
+    """The window's slots and which of them hold a record."""
+    return s.hpa_window, [i < s.hpa_window_size for i in range(len(s.hpa_window))]
+
+
+def decision(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> tuple[Value, Value, Value]:
+    """(rescale, desired, proposal) of one sync that sees ``counts``."""
+    raw = proposal(ops, sc, s, counts)
+    normalized = hu.normalize_desired_replicas(
+        ops, s.replicas, raw, (sc.hpa_min_replicas, sc.hpa_max_replicas), window(s)
+    )
+    rescale, desired = hu.reconcile_desired(ops, s.replicas, sc.hpa_min_replicas, sc.hpa_max_replicas, normalized)
+    return rescale, desired, raw
+
+
+def observed_counts(ops: Ops, s: DeploymentState, missing: int) -> tuple:
+    """(currentReplicas, ready with a sample, unready, missing) as a sync with ``missing`` unsampled pods sees them."""
+    return (s.replicas, ready_pods(ops, s) - missing, unready_pods(ops, s), missing)
+
+
+def steady_counts(s: DeploymentState) -> tuple:
+    """The counts of a settled Deployment at the same spec: spec.replicas Ready pods, each with a sample."""
+    return (s.replicas, s.replicas, 0, 0)
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def _sync(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> tuple[Value, dict]:
+    """(whether the sync writes anything, what it writes)."""
+    asks = in_range(ops, sc, s.replicas)
+    rescale, desired, raw = decision(ops, sc, s, observed_counts(ops, s, missing))
+    slots, size = hu.window_record(ops, s.hpa_window, s.hpa_window_size, ops.min_(raw, sc.hpa_window_top))
+    recorded = ops.and_(asks, ops.or_(size != s.hpa_window_size, *[a != b for a, b in zip(slots, s.hpa_window)]))
+    changes = {
+        "replicas": ops.ite(rescale, desired, s.replicas),
+        "hpa_rescales_left": ops.ite(rescale, s.hpa_rescales_left - 1, s.hpa_rescales_left),
+        "observed": ops.and_(s.observed, ops.not_(rescale)),
+        "hpa_window": tuple(ops.ite(asks, a, b) for a, b in zip(slots, s.hpa_window)),
+        "hpa_window_size": ops.ite(asks, size, s.hpa_window_size),
+    }
+    # a sync that would rescale with no write left in the scope's bound is not taken
+    return ops.and_(ops.or_(rescale, recorded), ops.or_(ops.not_(rescale), s.hpa_rescales_left > 0)), changes
+
+
+def _has_samples(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> Value:
+    """The choice is possible: within range at least one Ready pod has a sample; outside it the
+    metrics are not asked (one action, missing=0)."""
+    if missing == 0:
+        return ops.or_(ops.not_(in_range(ops, sc, s.replicas)), ready_pods(ops, s) >= 1)
+    return ops.and_(in_range(ops, sc, s.replicas), ready_pods(ops, s) >= missing + 1)
+
+
+def _reconcile_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> Value:
+    return ops.and_(_has_samples(ops, sc, s, missing), _sync(ops, sc, s, missing)[0])
+
+
+def _reconcile_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> dict:
+    return _sync(ops, sc, s, missing)[1]
+
+
+def _missing_domain(sc: DeploymentScope) -> range:
+    most = sc.hpa_pod_bound - 1 if sc.hpa_missing_metrics is None else sc.hpa_missing_metrics
+    return range(0, max(0, min(most, sc.hpa_pod_bound - 1)) + 1)
+
+
+def _expire_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return s.hpa_window_size > 1
+
+
+def _expire_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    slots, size = hu.window_expire(ops, s.hpa_window, s.hpa_window_size)
+    return {"hpa_window": tuple(slots), "hpa_window_size": size}
+
+
+def _load_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> Value:
+    return ops.and_(s.hpa_load_changes_left > 0, s.hpa_load != to)
+
+
+def _load_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, to: int) -> dict:
+    return {"hpa_load": to, "hpa_load_changes_left": s.hpa_load_changes_left - 1}
+
+
+def _apply_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    # an apply that finds the manifest's value in place writes nothing (no new generation): left out
+    return ops.and_(s.applies_left > 0, s.replicas != sc.replicas)
+
+
+def _apply_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    return {"replicas": sc.replicas, "applies_left": s.applies_left - 1, "observed": False}
+
+
+def _on(sc: DeploymentScope) -> bool:
+    return sc.has_hpa
+
+
+def _levels(sc: DeploymentScope) -> range:
+    return range(len(sc.hpa_loads))
+
+
+COMMANDS = (
+    Command(
+        "hpa.reconcile",
+        _reconcile_guard,
+        _reconcile_effect,
+        "reconcileAutoscaler: list the pods by the Deployment's selector (every ReplicaSet's), compute the CPU "
+        "proposal with `missing` Ready pods not yet scraped, stabilise it over the 300 s window, clamp it to "
+        "[minReplicas, maxReplicas] and the scale-up limit, and write spec.replicas through /scale if it changed",
+        params=(("missing", _missing_domain),),
+        enabled_in=_on,
+        fair_by=(),
+    ),
+    Command(
+        "time.recommendation_expires",
+        _expire_guard,
+        _expire_effect,
+        "300 s (--horizontal-pod-autoscaler-downscale-stabilization) pass since the oldest recommendation in the "
+        "window was recorded: it no longer holds a scale-down back",
+        enabled_in=_on,
+    ),
+    Command(
+        "env.load_changes",
+        _load_guard,
+        _load_effect,
+        "the pods' CPU load moves to another of the scope's levels (hpa-loads)",
+        kind="user",
+        params=(("to", _levels),),
+        enabled_in=lambda sc: sc.has_hpa and sc.hpa_load_changes > 0,
+    ),
+    Command(
+        "user.apply_manifest",
+        _apply_guard,
+        _apply_effect,
+        "kubectl apply of the manifest, which sets spec.replicas: the manifest's value replaces the autoscaler's",
+        kind="user",
+        enabled_in=lambda sc: sc.applies > 0,
+    ),
+)
+
+
+#: The state fields of this actor (a trace describer words them with :func:`trace_lines`).
+FIELDS = ("hpa_load", "hpa_load_changes_left", "hpa_window", "hpa_window_size", "hpa_rescales_left", "applies_left")
+
+
+def _level(sc: DeploymentScope, s: DeploymentState) -> str:
+    return f"{sc.hpa_loads[s.hpa_load]}%"
+
+
+def _queue(s: DeploymentState) -> str:
+    return "[" + ", ".join(str(v) for v in s.hpa_window[: s.hpa_window_size]) + "]"
+
+
+def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentState, initial: bool) -> list[str]:
+    """The autoscaler's state in Kubernetes words for a trace: all of it at the initial state, what moved
+    at a step ([] without an autoscaler; budgets left are not worded: the actions that spend them are named)."""
+    if not sc.has_hpa:
+        return []
+    title = f"horizontalpodautoscaler/{sc.name}"
+    if initial:
+        spec = f"minReplicas {sc.hpa_min_replicas}, maxReplicas {sc.hpa_max_replicas}"
+        spec += f", CPU target {sc.hpa_target_utilization}%"
+        load = f"load {_level(sc, after)} ({sc.hpa_load_model}; levels {', '.join(f'{v}%' for v in sc.hpa_loads)})"
+        return [f"{title} {spec}", f"{' ' * len(title)} {load}, recommendations in the window {_queue(after)}"]
+    moved = []
+    if before.hpa_load != after.hpa_load:
+        moved.append(f"load {_level(sc, before)} → {_level(sc, after)}")
+    if (before.hpa_window, before.hpa_window_size) != (after.hpa_window, after.hpa_window_size):
+        moved.append(f"recommendations in the window {_queue(before)} → {_queue(after)}")
+    return [f"{title} {', '.join(moved)}"] if moved else []
+
+
+def describe_load(sc: DeploymentScope, s: DeploymentState) -> str:
+    """The load and what the selector lists, in words (for traces and explanations)."""
+    c = CONCRETE
+    level = sc.hpa_loads[s.hpa_load] if sc.has_hpa else 0
+    return (
+        f"load {level}% ({sc.hpa_load_model}), spec.replicas {s.replicas}, selector lists {ready_pods(c, s)} Ready, "
+        f"{unready_pods(c, s)} unready, {ignored_pods(c, s)} ignored; window "
+        f"{list(s.hpa_window[: s.hpa_window_size])}"
+    )
