@@ -36,6 +36,7 @@ from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import deployment_scope as sdc
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import disruption as dr
+from kubecheck.model.controllers import hpa
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.cluster import node_name
 from kubecheck.model.controllers.deployment_names import deployment_ref, pod_template_hash, replicaset_name
@@ -93,6 +94,7 @@ KNOWN = (
     *(f for f, _ in PHASES),
     *VOLUME,
     *NODES,
+    *hpa.FIELDS,  # worded by hpa.trace_lines
 )
 
 
@@ -218,7 +220,7 @@ class DeploymentDescriber:
             ]
             lines += text.object_lines(self._title(t, s, s), groups)
         lines += self._claim(s, s, initial=True) + node_health_lines(s, s, initial=True)
-        lines += self._disruption(s, s, initial=True)
+        lines += self._disruption(s, s, initial=True) + hpa.trace_lines(self.scope, s, s, True)
         return lines + self._unknown(
             s, s, {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}, initial=True
         )
@@ -247,7 +249,7 @@ class DeploymentDescriber:
         for t in range(len(after.rs_exists)):
             lines += self._replicaset(t, before, after, changed)
         lines += self._claim(before, after) + node_health_lines(before, after) + self._stranded(before, after)
-        lines += self._disruption(before, after)
+        lines += self._disruption(before, after) + hpa.trace_lines(self.scope, before, after, False)
         return lines + self._unknown(before, after, changed)
 
     def _disruption(self, before: Any, after: Any, initial: bool = False) -> list[str]:

@@ -105,6 +105,10 @@ MANIFEST_FIELDS = {
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
         "scenario",
+        # the HorizontalPodAutoscaler targeting it (manifest/budgets.py; none: the hpa.* rows are left out)
+        "hpa_max_replicas",
+        "hpa_min_replicas",
+        "hpa_target_utilization",
     ),
     "statefulset": (
         "replicas",
@@ -168,11 +172,31 @@ def is_caveat(prop: Property) -> bool:
     return prop.upstream.startswith("not guaranteed")
 
 
+#: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).
+AUTOSCALER_FIELDS = ("hpa_max_replicas", "hpa_min_replicas", "hpa_target_utilization")
+
+
+def without_autoscaler(prop: Property) -> Property:
+    """``prop`` checked at the manifest's spec.replicas without its HorizontalPodAutoscaler: with the
+    autoscaler in every row's scope, a Deployment's rows grow by the load levels, the stabilisation
+    window and the autoscaler's writes, and none of them finishes in a workload's time (the
+    autoscaled example: 29 INCONCLUSIVE in 182 s). The deployment.hpa.* rows keep the autoscaler as
+    written; the workload's note says the others do not (manifest/workloads.py)."""
+    inner = prop.adjust
+
+    def adjust(scope: Scope) -> Scope:
+        return inner(attrs.evolve(scope, hpa_max_replicas=None))  # type: ignore[misc]
+
+    return attrs.evolve(prop, adjust=adjust)
+
+
 def _changed(model: str, scope: Scope, adjusted: Scope, fixed: tuple[str, ...] = ()) -> list[str]:
     fields = MANIFEST_FIELDS[model] + fixed  # a scenario's fields are the user's (select)
     if getattr(scope, FAILURE_FIELD[model], "none") != "none":  # the user's --faults failure mode is theirs
         fields = (*fields, FAILURE_FIELD[model])
     fields = tuple(dict.fromkeys(fields))
+    if getattr(adjusted, "hpa_max_replicas", 0) is None:  # the rows other than hpa.* leave the autoscaler out
+        fields = tuple(f for f in fields if f not in AUTOSCALER_FIELDS)
     return [f for f in fields if hasattr(scope, f) and getattr(scope, f) != getattr(adjusted, f)]
 
 
@@ -201,7 +225,13 @@ def select(
     also = scenarios.allowed_changes(attrs.evolve(workload, scenario=scenario)) if scenario else {}
     allowed = faults | (scenarios.scenario_faults(workload, scenario) if scenario else frozenset())
     chosen, skipped = [], []
+    autoscaled = getattr(workload.scope, "hpa_max_replicas", None) is not None
     for prop in catalog.properties(workload.model):
+        if prop.name.startswith("deployment.hpa.") and not autoscaled:
+            skipped.append(Skipped(prop.name, "needs a HorizontalPodAutoscaler targeting the Deployment"))
+            continue
+        if autoscaled and not prop.name.startswith("deployment.hpa."):
+            prop = without_autoscaler(prop)
         try:
             adjusted = _adjusted(prop, workload.scope)
         except ScopeError as err:  # the property's setting cannot be combined with this manifest or scenario
@@ -620,8 +650,15 @@ def _fits_text(cost: Cost, seconds: float, max_states: int | None, fits: bool) -
 
 
 def _adds_faults(prop: Property, scope: WorkloadScope) -> bool:
-    """Whether ``prop`` speaks about ``scope`` with faults switched on that it does not have."""
-    return not _adjusted(prop, scope).faults <= scope.faults
+    """Whether ``prop`` speaks about ``scope`` with faults switched on that it does not have, or with an
+    actor the calibration does not measure: the autoscaler (the deployment.hpa.* rows) or a drain or
+    node-pool upgrade the manifest's scope has not."""
+    adjusted = _adjusted(prop, scope)
+    if getattr(adjusted, "hpa_max_replicas", None) is not None:
+        return True
+    if getattr(adjusted, "scenario", "none") != getattr(scope, "scenario", "none"):
+        return True
+    return not adjusted.faults <= scope.faults
 
 
 def real_faults(p: WorkloadPlan) -> set[str]:
@@ -666,8 +703,8 @@ def plan(
             workload,
             props,
             first.steps + then.steps,
-            f"{first.why}; the properties with faults ({', '.join(sorted(real_faults(then)))}), "
-            f"planned apart: {then.why}",
+            f"{first.why}; the properties with faults ({', '.join(sorted(real_faults(then))) or 'none'}), an "
+            f"autoscaler or a drain, planned apart: {then.why}",
             f"{first.route}, then with faults: {then.route}",
             first.predicted,
         )

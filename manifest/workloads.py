@@ -223,7 +223,14 @@ def _with_budget_and_autoscaler(
     values = budgets.deployment_scope_values(d, records)
     known = {info.cli for _name, info in scope_params(DeploymentScope)}
     given = {k: v for k, v in values.params if k in known and v != dict(budgets.OFF)[k]}
-    return (with_settings(scope, given) if given else scope), list(values.not_modelled)
+    notes = list(values.not_modelled)
+    if "hpa-max-replicas" in given:
+        names = ", ".join(h.meta.ref for h in budgets.autoscalers_of(d, records))
+        notes.append(
+            f"{names}: only the deployment.hpa.* rows run with it; the others are checked at spec.replicas "
+            f"{d.replicas} without the autoscaler"
+        )
+    return (with_settings(scope, given) if given else scope), notes
 
 
 def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record], modelled: bool = False) -> list[str]:
@@ -247,7 +254,7 @@ def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record], modelled
             continue
         if r.meta.kind == "PodDisruptionBudget" and r in matching and not modelled:
             out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
-        if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name):
+        if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name) and not modelled:
             out.append(
                 f"{r.meta.ref} ({r.detail}): replicas changed by the autoscaler are not modelled "
                 f"(checked at spec.replicas)"
