@@ -224,6 +224,18 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.rollout_completes_once_nodes_return": (*_NODE_LOSS, *_D_ROLLOUT),
     "deployment.replicaset_deleted_only_beyond_history": _D_HISTORY,
     "daemonset.surging_nodes_within_max_surge": _DS_SURGE,
+    # issue 16: the budget's rows point at the pods it guards (the budget's own lines are another document, and
+    # the nearest fix names the budget); the autoscaler's at spec.replicas, which it writes
+    "deployment.drain_eventually_completes": _REPLICAS,
+    "deployment.budget_floor_holds_under_evictions": _REPLICAS,
+    "deployment.budget_floor_under_evictions_and_rollout": _D_UNAVAILABLE,
+    "deployment.upgrade_completes": _REPLICAS,
+    "deployment.upgrade_keeps_floor": _REPLICAS,
+    "deployment.budget_can_allow_an_eviction": _REPLICAS,
+    "deployment.hpa.replicas_within_max": _REPLICAS,
+    "deployment.hpa.no_inflation_during_rollout": _D_SURGE,
+    "deployment.hpa.no_inflation_under_total_demand": _D_SURGE,
+    "deployment.hpa.autoscaler_undoes_apply": _REPLICAS,
     "statefulset.replacement_lands_on_another_node": _NODE_LOSS,
     "statefulset.replacement_lands_on_its_old_node": _NODE_LOSS,
 }

@@ -78,7 +78,7 @@ def test_a_swept_range_the_property_would_change_is_inconclusive():
     assert result.exit_code == 10, result.output
     assert (
         "new_node_gets_pod (kind): not decided for every value of nodes: new_node_gets_pod needs nodes=2 where "
-        "nodes=1 (it assumes one node may join); it is never checked with a value it would replace"
+        "nodes=1 (it assumes one node may join (at least two nodes)); it is never checked with a value it would replace"
     ) in result.stdout.splitlines()
 
 

@@ -404,11 +404,13 @@ BAD_JSON = [
     pytest.param(lambda d: d["scope"].pop("max-surge"), "field scope: missing parameter max-surge", id="scope-missing"),
     pytest.param(
         set_in("scope", "colour", "blue"),
-        "field scope: unknown parameter 'colour'; valid parameters: access-mode, broken-release, claim-name, "
-        "edit-to, edited-max-surge, edited-max-unavailable, edits, failing-revision, fault-budget, faults, "
-        "max-surge, max-unavailable, min-ready-seconds, name, nodes, out-of-service, pauses, pod-failure, "
-        "progress-deadline, read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, scales, "
-        "shared-claim, spec-progress-deadline, strategy, strategy-edits, tolerates-unreachable",
+        "field scope: unknown parameter 'colour'; valid parameters: access-mode, applies, broken-release, "
+        "claim-name, edit-to, edited-max-surge, edited-max-unavailable, edits, failing-revision, fault-budget, "
+        "faults, hpa-load-changes, hpa-load-model, hpa-loads, hpa-max-replicas, hpa-min-replicas, "
+        "hpa-missing-metrics, hpa-rescales, hpa-target-utilization, max-surge, max-unavailable, min-ready-seconds, "
+        "name, nodes, out-of-service, pauses, pdb-max-unavailable, pdb-min-available, pdb-unhealthy-policy, "
+        "pod-failure, progress-deadline, read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, "
+        "scales, scenario, shared-claim, spec-progress-deadline, strategy, strategy-edits, tolerates-unreachable",
         id="scope-unknown",
     ),
     pytest.param(set_in("scope", "x"), 'field scope: expected an object, got the string "x"', id="scope-string"),

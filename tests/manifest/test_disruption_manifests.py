@@ -425,7 +425,7 @@ def test_behavior_and_other_metrics_are_said_not_modelled() -> None:
         (
             "autoscaled-deployment.yaml",
             "deployment/api",
-            {"hpa-max-replicas": "5", "hpa-min-replicas": "2", "hpa-target-utilization": "60"},
+            {"hpa-max-replicas": "4", "hpa-min-replicas": "2", "hpa-target-utilization": "60"},
         ),
     ],
 )
