@@ -38,8 +38,8 @@ from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
 def _with_budget(sc: DeploymentScope) -> DeploymentScope:
     """A budget (minAvailable 1 unless the user wrote one) over the pods on nodes (two unless set),
     minReadySeconds 0 and no shared claim (the placed model's limits)."""
-    budget = {} if sc.has_budget else {"pdb_min_available": IntOrPercent(1)}
-    return attrs.evolve(sc, nodes=sc.nodes or 2, min_ready_seconds=0, claims=False, **budget)
+    least = sc.pdb_min_available if sc.has_budget else IntOrPercent(1)
+    return attrs.evolve(sc, nodes=sc.nodes or 2, min_ready_seconds=0, claims=False, pdb_min_available=least)
 
 
 def _only_evictions(sc: DeploymentScope) -> DeploymentScope:
@@ -78,8 +78,8 @@ def budget_alone(sc: DeploymentScope) -> DeploymentScope:
     Fairness never requires a user action or a fault, so they cannot make the budget allow an
     eviction on every fair run; and the run that takes none of them is fair. Leaving them out keeps
     the verdict and spares the search the rollouts (10 million states at ``small`` on two nodes)."""
-    budget = {} if sc.has_budget else {"pdb_min_available": IntOrPercent(1)}
-    return _only_evictions(attrs.evolve(sc, **budget))
+    least = sc.pdb_min_available if sc.has_budget else IntOrPercent(1)
+    return _only_evictions(attrs.evolve(sc, pdb_min_available=least))
 
 
 _ASSUMES_DRAIN = (

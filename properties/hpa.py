@@ -73,7 +73,7 @@ def replicas_within_max(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: De
     """Every write of spec.replicas other than a manifest re-apply is at most maxReplicas."""
     if not sc.has_hpa:
         return ops.and_()
-    return ops.implies(autoscaler_writes(ops, sc, s, t), t.replicas <= sc.hpa_max_replicas)
+    return ops.implies(autoscaler_writes(ops, sc, s, t), t.replicas <= sc.hpa_window_top)
 
 
 def steady_desired(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:

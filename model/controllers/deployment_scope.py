@@ -593,7 +593,7 @@ class DeploymentScope:
 
     @property
     def max_replicas(self) -> int:
-        hpa = (self.hpa_max_replicas, self.hpa_min_replicas) if self.has_hpa else ()  # the autoscaler writes them
+        hpa = (self.hpa_window_top, self.hpa_min_replicas) if self.has_hpa else ()  # the autoscaler writes them
         return max((self.replicas,) + (self.scale_to if self.scales else ()) + hpa)
 
     @property

@@ -133,7 +133,7 @@ def _total_demand(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tup
     current, ready, _, missing = counts
     target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
     serving = ready + missing
-    pairs = [(c, n) for c in range(sc.hpa_min_replicas, sc.hpa_max_replicas + 1) for n in range(1, bound + 1)]
+    pairs = [(c, n) for c in range(sc.hpa_min_replicas, sc.hpa_window_top + 1) for n in range(1, bound + 1)]
 
     def at(level: int) -> Value:
         groups: dict[int, list[tuple[int, int]]] = {}
@@ -167,9 +167,9 @@ def decision(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -
     """(rescale, desired, proposal) of one sync that sees ``counts``."""
     raw = proposal(ops, sc, s, counts)
     normalized = hu.normalize_desired_replicas(
-        ops, s.replicas, raw, (sc.hpa_min_replicas, sc.hpa_max_replicas), window(s)
+        ops, s.replicas, raw, (sc.hpa_min_replicas, sc.hpa_window_top), window(s)
     )
-    rescale, desired = hu.reconcile_desired(ops, s.replicas, sc.hpa_min_replicas, sc.hpa_max_replicas, normalized)
+    rescale, desired = hu.reconcile_desired(ops, s.replicas, sc.hpa_min_replicas, sc.hpa_window_top, normalized)
     return rescale, desired, raw
 
 
