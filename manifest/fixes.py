@@ -52,11 +52,10 @@ import attrs
 from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Budget, Deadline, Task
-from kubecheck.manifest import sizing
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.disruption_util import UNHEALTHY_POD_EVICTION_POLICIES
 from kubecheck.model.kernel.intstr import IntOrPercent
-from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.property import Property, is_caveat
 from kubecheck.model.kernel.scopes import ScopeError
 from kubecheck.properties import catalog
 
@@ -458,7 +457,7 @@ def search_fixes(
     """
     fixes: dict[str, Fix] = {}
     breaks_cache: dict[tuple, tuple[str, ...]] = {}
-    groups = sorted(_by_scope(violated).items(), key=lambda g: all(sizing.is_caveat(r.property) for r in g[1]))
+    groups = sorted(_by_scope(violated).items(), key=lambda g: all(is_caveat(r.property) for r in g[1]))
     for scope, group in groups:
         reduced = " of " in size  # explored at a smaller instance than the manifest's
         tried = candidates(model, scope, limit, reduced)

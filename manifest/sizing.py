@@ -83,6 +83,7 @@ from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
+from kubecheck.model.kernel.property import is_caveat as is_caveat  # re-exported: rows and renderers use it
 from kubecheck.model.kernel.scopes import Scope, ScopeError
 from kubecheck.properties import catalog
 
@@ -165,11 +166,6 @@ class Skipped:
 
     name: str
     reason: str
-
-
-def is_caveat(prop: Property) -> bool:
-    """Upstream does not guarantee ``prop``: its row is shown, and counts only when strict."""
-    return prop.upstream.startswith("not guaranteed")
 
 
 #: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).

@@ -184,3 +184,8 @@ class Property:
     @property
     def short(self) -> str:
         return self.name.split(".", 1)[1]
+
+
+def is_caveat(prop: Property) -> bool:
+    """Upstream does not guarantee ``prop``: its row is shown, and counts only when strict."""
+    return prop.upstream.startswith("not guaranteed")

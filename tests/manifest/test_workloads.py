@@ -146,9 +146,10 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minRe
     assert w.not_modelled == (
         "pod scheduling: topologySpreadConstraints (pods may stay Pending where the spread cannot be met)",
         "pod scheduling: podAntiAffinity (pods may stay Pending when no node is free of a peer)",
-        "horizontalpodautoscaler/web-hpa (minReplicas 2, maxReplicas 10): replicas changed by the autoscaler are not "
-        "modelled (checked at spec.replicas)",
+        "horizontalpodautoscaler/web-hpa: only the deployment.hpa.* rows run with it; the others are checked at "
+        "spec.replicas 3 without the autoscaler",
     )
+    assert (w.scope.hpa_max_replicas, w.scope.hpa_min_replicas) == (10, 2)
     assert (str(w.scope.pdb_max_unavailable), w.scope.pdb_min_available) == ("1", None)
 
 
