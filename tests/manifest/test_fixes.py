@@ -4,11 +4,10 @@ that, applied to the manifest and checked again from the YAML, makes the propert
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
-import yaml
+from manifest_texts import patched
 
 from kubecheck import manifest
 from kubecheck.checker.result import Verdict
@@ -21,25 +20,6 @@ from kubecheck.model.kernel.intstr import IntOrPercent
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 WEB = EXAMPLES / "web-deployment.yaml"
 SURGE = "deployment.live_pods_within_surge"
-
-
-def _merge(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch (what ``kubectl patch --type merge`` applies)."""
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = _merge(out.get(key), value)
-    return out
-
-
-def _patched(path: Path, kind: str, name: str, patch: dict) -> str:
-    docs = list(yaml.safe_load_all(path.read_text()))
-    docs = [_merge(d, patch) if d and d.get("kind") == kind and d["metadata"]["name"] == name else d for d in docs]
-    return yaml.safe_dump_all(docs)
 
 
 def test_candidates_change_one_field_then_two_nearest_first_never_the_current_value() -> None:
@@ -90,7 +70,7 @@ def test_the_fix_applied_to_the_yaml_makes_the_property_hold() -> None:
     fix = row.fix
     assert fix is not None and fix.found and not fix.breaks
     assert fix.checked.startswith("HOLDS at replicas=3 (explicit, ")
-    again = manifest.check_manifests(["-"], stdin_text=_patched(WEB, "Deployment", "web", fix.merge_patch()))
+    again = manifest.check_manifests(["-"], stdin_text=patched(WEB, "Deployment", "web", fix.merge_patch()))
     [after] = [r for w in again.workloads for r in w.rows if r.result.property.name == SURGE]
     assert after.result.verdict in fixes.GOOD
     # rendered: the text block under the trace and the JSON document

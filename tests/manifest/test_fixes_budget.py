@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-import yaml
+from manifest_texts import patched
 
 from kubecheck import manifest
 from kubecheck.checker.result import Verdict
@@ -28,25 +28,6 @@ BLOCKS = EXAMPLES / "budget-blocks-drain.yaml"
 DRAIN = "deployment.drain_eventually_completes"
 ALLOWS = "deployment.budget_can_allow_an_eviction"
 BUDGET_PROPERTIES = {DRAIN, ALLOWS, "deployment.budget_floor_holds_under_evictions"}
-
-
-def _merge(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch (what ``kubectl patch --type merge`` applies): null removes a field."""
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = _merge(out.get(key), value)
-    return out
-
-
-def _patched(path: Path, kind: str, name: str, patch: dict) -> str:
-    docs = list(yaml.safe_load_all(path.read_text()))
-    docs = [_merge(d, patch) if d and d.get("kind") == kind and d["metadata"]["name"] == name else d for d in docs]
-    return yaml.safe_dump_all(docs)
 
 
 def _row(report: Any, prop: str) -> Any:
@@ -171,7 +152,7 @@ def test_drain_blocked_by_the_budget_gets_a_budget_patch_that_makes_the_drain_co
     assert fix.checked.startswith("HOLDS at replicas=3 (explicit, ")
     # the same patch applied to the YAML and checked from the manifest, in the drain
     again = manifest.check_manifests(
-        ["-"], stdin_text=_patched(BLOCKS, "PodDisruptionBudget", "checkout", fix.merge_patch()), scenario="drain"
+        ["-"], stdin_text=patched(BLOCKS, "PodDisruptionBudget", "checkout", fix.merge_patch()), scenario="drain"
     )
     assert _row(again, DRAIN).result.verdict in fixes.GOOD
     # rendered: the text block and the JSON document name the budget as the patched object
@@ -190,7 +171,7 @@ def test_a_budget_that_never_allows_an_eviction_gets_a_budget_fix_without_a_scen
     fix = row.fix
     assert fix is not None and fix.found and fix.on_budget and fix.name == "checkout"
     again = manifest.check_manifests(
-        ["-"], stdin_text=_patched(BLOCKS, "PodDisruptionBudget", "checkout", fix.merge_patch())
+        ["-"], stdin_text=patched(BLOCKS, "PodDisruptionBudget", "checkout", fix.merge_patch())
     )
     assert _row(again, ALLOWS).result.verdict in fixes.GOOD
 
