@@ -773,6 +773,12 @@ def _explain_unavailable(sc: StatefulSetScope, s: StatefulSetState) -> str:
     return f"unavailable replicas: {unavailable_replicas(c, sc, s)} (maxUnavailable resolves to {budget})"
 
 
+#: What the two replacement witnesses (another node / its old node) assume: one setting, two outcomes.
+_REPLACEMENT_ASSUMES = (
+    "at least two nodes; claims; one node failure; the administrator may taint the failed node out-of-service; "
+    "no edit or scale"
+)
+
 PROPERTIES = (
     Property(
         name="statefulset.at_most_one_pod_object_per_identity",
@@ -1205,8 +1211,7 @@ PROPERTIES = (
         predicate=replaced_on_another_node,
         adjust=_node_failure_with_claims,
         min_nodes=MOVING,
-        assumes="at least two nodes; claims; one node failure; the administrator may taint the failed node "
-        "out-of-service; no edit or scale",
+        assumes=_REPLACEMENT_ASSUMES,
         explain=_explain_nodes,
     ),
     Property(
@@ -1221,8 +1226,7 @@ PROPERTIES = (
         predicate=replaced_on_its_old_node,
         adjust=_node_failure_with_claims,
         min_nodes=MOVING,
-        assumes="at least two nodes; claims; one node failure; the administrator may taint the failed node "
-        "out-of-service; no edit or scale",
+        assumes=_REPLACEMENT_ASSUMES,
         explain=_explain_nodes,
     ),
     Property(
