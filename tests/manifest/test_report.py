@@ -91,6 +91,27 @@ def test_json_document() -> None:
                 ("no_writer_on_read_only_many", "ReadOnlyMany"),
             )
         },
+        # no PodDisruptionBudget and no HorizontalPodAutoscaler in the manifest: their rows need another configuration
+        "deployment.budget_can_allow_an_eviction": "another configuration: pdb-min-available=1",
+        **{
+            f"deployment.{name}": f"another configuration: pdb-min-available=1, scenario={scenario}"
+            for name, scenario in (
+                ("drain_eventually_completes", "drain"),
+                ("budget_floor_holds_under_evictions", "drain"),
+                ("budget_floor_under_evictions_and_rollout", "drain"),
+                ("upgrade_completes", "node-upgrade"),
+                ("upgrade_keeps_floor", "node-upgrade"),
+            )
+        },
+        **{
+            f"deployment.hpa.{name}": "needs a HorizontalPodAutoscaler targeting the Deployment"
+            for name in (
+                "replicas_within_max",
+                "no_inflation_during_rollout",
+                "no_inflation_under_total_demand",
+                "autoscaler_undoes_apply",
+            )
+        },
     }
 
 

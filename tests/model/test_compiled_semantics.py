@@ -7,7 +7,8 @@ states), as sets of (action label, successor):
 
 * on every reachable state of ``tiny``, and on reachable states (all, or an even sample of
   1500) of variants that switch on the Recreate strategy, a broken release, faults, every user
-  command, and pods placed on two nodes sharing a ReadWriteOnce or ReadWriteOncePod claim;
+  command, pods placed on two nodes sharing a ReadWriteOnce or ReadWriteOncePod claim, the
+  HorizontalPodAutoscaler, and a PodDisruptionBudget with a drain or a node-pool upgrade;
 * on hypothesis-drawn states of ``small`` — every slot drawn from its declared domain, states
   whose pod counts are consistent, and reachable states with a few slots redrawn; none need be
   reachable — where an effect that leaves its domain must make the compiled
@@ -96,6 +97,14 @@ TINY_SCOPES = {
     "tiny-hpa-total-demand": with_settings(
         PRESETS["tiny"],
         {"replicas": "1", "hpa-max-replicas": "2", "hpa-loads": "60,120", "hpa-load-model": "total-demand"},
+    ),
+    # a PodDisruptionBudget, kubectl drain of node-a and a node-pool upgrade (issue 16); without tiny's template
+    # edit (with it the two scopes reach 1.3 and 5.2 million states)
+    "tiny-drain": with_settings(
+        PRESETS["tiny"], {"nodes": "2", "edits": "0", "pdb-min-available": "1", "scenario": "drain"}
+    ),
+    "tiny-node-upgrade": with_settings(
+        PRESETS["tiny"], {"nodes": "2", "edits": "0", "pdb-min-available": "1", "scenario": "node-upgrade"}
     ),
 }
 #: Scopes with more reachable states than this are compared on an even sample of that many.
