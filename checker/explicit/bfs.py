@@ -21,10 +21,12 @@ a list of properties at once:
 * vacuity: a property with a :class:`~kubecheck.model.kernel.property.Trigger` has its antecedent
   checked like a ``sometimes`` witness (on every new state, or every transition for ``step``
   properties) until it is first true, then dropped from the loop; its commands are read from the
-  per-command firing counts. A HOLDS whose behaviour never occurred carries a vacuous
-  :class:`~kubecheck.checker.result.Vacuity`. Each HOLDS also carries its
-  :class:`~kubecheck.checker.result.PropertyCoverage`: the fields its predicate reads and the
-  commands that fired and write them (read off the generated code: no cost in the loop);
+  per-command firing counts. With ``workers`` each worker checks the antecedents on the states
+  it owns and reports the first hit, so the vacuity is the single process's. A HOLDS whose
+  behaviour never occurred carries a vacuous :class:`~kubecheck.checker.result.Vacuity`. Each
+  HOLDS also carries its :class:`~kubecheck.checker.result.PropertyCoverage`: the fields its
+  predicate reads and the commands that fired and write them (read off the generated code: no
+  cost in the loop);
 * every trace is rebuilt by replaying the action path through the reference interpreter and
   comparing each state with the compiled engine's (a mismatch is an engine bug, raised).
 
@@ -350,18 +352,15 @@ def property_coverage(compiled: Compiled, prop: Property, fired: Sequence[int]) 
     return PropertyCoverage(atoms, tuple(sorted(totals.items(), key=lambda kv: order.index(kv[0]))))
 
 
-def _vacuity(search: _Search, n: int, fired: Sequence[int], antecedents: bool) -> Vacuity | None:
-    """Whether property ``n``'s trigger occurred in an exhaustive search (None: no trigger).
-
-    ``antecedents`` False: the search did not evaluate antecedents (``--workers``), so a trigger
-    with one is not checked."""
+def _vacuity(search: _Search, n: int, fired: Sequence[int]) -> Vacuity | None:
+    """Whether property ``n``'s trigger occurred in an exhaustive search (None: no trigger): its
+    antecedent true somewhere (``search.found``, in one process or reported by the workers) and one
+    of its commands fired (the firing counts)."""
     trigger = search.properties[n].trigger
     if trigger is None:
         return None
     missing = []
     if trigger.when is not None:
-        if not antecedents:
-            return Vacuity(False, False, "not checked with --workers")
         if not search.antecedent_seen(n):
             missing.append(f"{trigger.what} never happens")
     if trigger.commands:
@@ -381,7 +380,6 @@ def _results(
     stats: Stats,
     coverage: Coverage,
     fired: Sequence[int],
-    antecedents: bool = True,
 ) -> list[Result]:
     """One result per property: a trace is a violation (witness); else the search's completeness decides.
 
@@ -403,7 +401,7 @@ def _results(
         )
         vacuity = pcov = None
         if verdict is Verdict.HOLDS:
-            vacuity = _vacuity(search, n, fired, antecedents)
+            vacuity = _vacuity(search, n, fired)
             pcov = property_coverage(search.compiled, prop, fired)
         results.append(
             Result(
@@ -433,10 +431,14 @@ def _explore_workers(
     """:func:`explore` over ``workers`` processes (:mod:`~kubecheck.checker.explicit.workers`)."""
     compiled = search.compiled
     model, scope, schema = compiled.model, compiled.scope, compiled.schema
-    violations = [  # the properties only: the workers do not evaluate antecedents (see _vacuity)
+    n = len(search.properties)
+    violations = [
         (i, p.kind, p.predicate if p.kind == "terminal" else search.violation(i))
         for i, p in enumerate(search.properties)
     ]
+    # the triggers' antecedents, checked by the workers like witnesses on the states they own (vacuity)
+    violations += [(n + j, search.properties[i].kind, when) for j, (i, when) in enumerate(search.antecedents)]
+    antecedent_of = {n + j: i for j, (i, _) in enumerate(search.antecedents)}
     started = time.perf_counter()
     try:
         out, pool = parallel.search(
@@ -449,6 +451,7 @@ def _explore_workers(
             stop_when_decided,
             started,
             progress_interval,
+            antecedent_of,
         )
     except parallel.WorkerError as err:
         raise EngineError(f"explicit search with {workers} workers: {err}") from None
@@ -459,16 +462,19 @@ def _explore_workers(
         coverage = _coverage(compiled, out.fired, complete)
         layout = packed(compiled).layout
         traces = {}
-        for n, (_, _, state, action) in sorted(out.best.items()):
+        for i, (_, _, state, action) in sorted(out.best.items()):
+            if i in antecedent_of:  # an antecedent seen: it decides vacuity, not a verdict (no trace)
+                search.record(i, 0, None)
+                continue
             steps = parallel.path_to(pool, state)
             ids = [a for _, a in steps[1:]] + ([action] if action >= 0 else [])
             trace = replay(model, scope, [compiled.actions[a].label for a in ids])
             for pos, (packed_state, _) in enumerate(steps):
                 if layout.pack(schema.flatten(trace.states[pos])) != packed_state:
                     raise EngineError(f"compiled and reference semantics differ at step {pos} of {trace.labels()}")
-            traces[n] = trace
+            traces[i] = trace
     except parallel.WorkerError as err:
         raise EngineError(f"explicit search with {workers} workers: {err}") from None
     finally:
         pool.close()
-    return _results(search, traces, stats, coverage, out.fired, antecedents=False)
+    return _results(search, traces, stats, coverage, out.fired)

@@ -16,11 +16,13 @@ process) drives:
    starts the next round. The search is over when a round leaves every part empty.
 
 Every worker runs the same checks as the single process (state properties on each new state,
-step properties on each transition, terminal properties where nothing is enabled), and
-reports each hit with its depth: the length of the trace it gives. The coordinator keeps, per
+step properties on each transition, terminal properties where nothing is enabled, and the
+antecedents of the properties' triggers like witnesses, for vacuity), and reports each hit with
+its depth: the length of the trace it gives. The coordinator keeps, per
 property, the hit of least depth (ties: worker order, then discovery order), and with
 ``stop_when_decided`` stops once every property has a hit that no later round can beat (all
-hits of depth ≤ r are known after round r). Traces are therefore **shortest**, as in one
+hits of depth ≤ r are known after round r; an antecedent's hit decides no verdict: it is
+dropped from the workers' checks once found, or once its property is). Traces are therefore **shortest**, as in one
 process, though not necessarily the same trace: the parent a state keeps depends on which
 worker's batch reached it first. The trace is rebuilt by asking each state's owner for its
 parent, replayed through the reference semantics and compared state by state, as in one process.
@@ -45,7 +47,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -370,12 +372,19 @@ def search(
     stop_when_decided: bool,
     started: float,
     progress_interval: float = 1.0,
+    antecedent_of: Mapping[int, int] | None = None,
 ) -> tuple[Outcome, Pool | RayPool]:
     """Run the rounds; the caller closes the returned pool after reading parents from it.
 
     The partitions are forked processes (:class:`Pool`), or Ray actors (:class:`RayPool`) when
     the run has a Ray session (``--ray``, :func:`kubecheck.checker.ray_transport.active`).
+    ``violations`` holds the properties (ids ``0..len(properties)-1``) and, under the ids of
+    ``antecedent_of`` (antecedent id -> its property's id), the antecedents of their triggers:
+    their hits go to ``Outcome.best`` like the others, but decide no verdict, so the search
+    never waits for them (``stop_when_decided``) and no worker checks one once its property is
+    decided.
     """
+    antecedent_of = antecedent_of or {}
     pool: Pool | RayPool
     if ray_transport.active():
         pool = RayPool(compiled, violations, workers)
@@ -403,13 +412,14 @@ def search(
                     best = out.best.get(hit[1])
                     if best is None or hit[0] < best[0]:
                         out.best[hit[1]] = hit
-            decided = frozenset(out.best)
+            decided = frozenset(out.best) | {a for a, p in antecedent_of.items() if p in out.best}
+            verdicts = [h for i, h in out.best.items() if i not in antecedent_of]
             out.sent += sum(sizes)
             out.largest_batch = max([out.largest_batch, *sizes])
             if pending == 0:
                 break
-            if stop_when_decided and properties and len(out.best) == len(properties):
-                if all(h[0] <= depth for h in out.best.values()):
+            if stop_when_decided and properties and len(verdicts) == len(properties):
+                if all(h[0] <= depth for h in verdicts):
                     out.stop_reason = "all properties decided"
                     out.depth += any(a[3] for a in answers)  # it found states one level deeper
                     break
