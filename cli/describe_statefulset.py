@@ -29,6 +29,7 @@ from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import ownership as ow
+from kubecheck.model.controllers import statefulset_disruption as sd
 from kubecheck.model.kernel.commands import Action
 
 #: Budgets and bookkeeping: spent or set by actions that the trace already names.
@@ -63,7 +64,15 @@ OWNER_WORDS = (
     "controlled by the deleted StatefulSet (old UID)",
 )
 NODE_FIELDS = ("node_state", "node_exists", "node_oos", "failure_state")
-KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS
+#: The PodDisruptionBudget's status and kubectl drain (issue 16; constant without them).
+BUDGET = (
+    ("pdb_allowed", "disruptionsAllowed"),
+    ("pdb_current_healthy", "currentHealthy"),
+    ("pdb_desired_healthy", "desiredHealthy"),
+    ("pdb_expected", "expectedPods"),
+)
+DRAIN = ("node_cordoned", "drain_state")
+KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS + tuple(f for f, _ in BUDGET) + DRAIN
 
 
 class StatefulSetDescriber(PodTableDescriber):
@@ -141,6 +150,7 @@ class StatefulSetDescriber(PodTableDescriber):
             lines.append("claims " + ", ".join(claims))
         if not pods and not claims:
             lines.append("no pods and no claims yet")
+        lines += self._disruption(s, s, initial=True)
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
         return lines + self._unknown(s, s, fields, initial=True)
 
@@ -177,6 +187,8 @@ class StatefulSetDescriber(PodTableDescriber):
             "user.repair_failure": lambda: f"the user repairs the cause ({fm.REPAIR_WORDS[self.scope.failure_mode]})",
             "fault.failure_begins": lambda: f"failure {self.scope.failure_mode} begins",
             "operator.delete_stuck_pod": lambda: f"kubectl delete pod {self.pod(kw['pod'])} (forced rollback)",
+            "user.drain_node": lambda: f"kubectl drain {self.node(sd.DRAINED_NODE)}",
+            "user.uncordon": lambda: f"kubectl uncordon {self.node(sd.DRAINED_NODE)}",
         }
         make = commands.get(action.name)
         return make() if make is not None else f"{action.actor} {self.action(action)}"
@@ -187,7 +199,31 @@ class StatefulSetDescriber(PodTableDescriber):
             lines += self._ordinal(i, before, after, changed)
         for n in range(len(after.node_state)):
             lines += self._node(n, before, after, changed)
+        lines += self._disruption(before, after)
         return lines + self.failure_change(before, after, changed) + self._unknown(before, after, changed)
+
+    def _disruption(self, before: Any, after: Any, initial: bool = False) -> list[str]:
+        """The budget's status as last written, node-a's cordon and where kubectl drain is (issue 16) — in the
+        initial state when the scope has them, afterwards where they change."""
+        sc, lines = self.scope, []
+        if sc.has_budget:
+            status = [
+                f"status.{word} "
+                + (text.value(getattr(after, f)) if initial else text.change(getattr(before, f), getattr(after, f)))
+                for f, word in BUDGET
+                if initial or getattr(before, f) != getattr(after, f)
+            ]
+            lines += text.object_lines(f"poddisruptionbudget/{sc.name}", [status])
+        if not sc.has_drain:
+            return lines
+        for n, (was, now) in enumerate(zip(before.node_cordoned, after.node_cordoned, strict=True)):
+            if now != was or (initial and now):
+                lines.append(f"node/{self.node(n)} {'cordoned (spec.unschedulable true)' if now else 'uncordoned'}")
+        names = sd.DRAIN_STATE_NAMES
+        if initial or before.drain_state != after.drain_state:
+            state = names[after.drain_state] if initial else f"{names[before.drain_state]} → {names[after.drain_state]}"
+            lines.append(f"kubectl drain {self.node(sd.DRAINED_NODE)}: {state}")
+        return lines
 
     # -- pieces --------------------------------------------------------------------------
 

@@ -22,7 +22,9 @@ kubernetes/apimachinery eed236ce):
 
 What this module gives the plan: :func:`deployment_scope_values` maps a Deployment's budget and
 autoscaler onto the Deployment scope parameters agreed for issue 16 (``pdb-min-available`` …
-``hpa-target-utilization``), saying what it leaves out; :func:`findings` lists the static problems
+``hpa-target-utilization``), saying what it leaves out; :func:`statefulset_scope_values` does the same
+for a StatefulSet's budget (the StatefulSet model has the three ``pdb-*`` parameters; its pods resolve to
+the set through the disruption controller's ``getPodStatefulSet`` finder); :func:`findings` lists the static problems
 (a budget selecting no workload or without bounds, pods under several budgets, an autoscaler without
 a scalable target, pods under several autoscalers). Both are pure functions of the records.
 """
@@ -212,7 +214,7 @@ OFF = (
 )
 
 
-def _budget_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
+def _budget_values(d: o.Deployment | o.StatefulSet, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
     budgets = budgets_of(d, records)
     if len(budgets) > 1:
         names = ", ".join(b.meta.ref for b in budgets)
@@ -237,7 +239,7 @@ def _budget_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[s
     if others:
         notes.append(
             f"{budgets[0].meta.ref} also selects the pods of {', '.join(others)}: the scope counts this "
-            "Deployment's pods only"
+            f"{d.meta.kind}'s pods only"
         )
     if b.min_available is None and b.max_unavailable is None:
         notes.append(
@@ -289,3 +291,18 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
     values.update(budget)
     values.update(scaling)
     return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more))
+
+
+#: The StatefulSet scope's budget parameters when no budget applies (the scope's defaults).
+STATEFULSET_OFF = tuple(kv for kv in OFF if kv[0].startswith("pdb-"))
+
+
+def statefulset_scope_values(s: o.StatefulSet, records: Sequence[o.Record]) -> ScopeValues:
+    """The issue 16 StatefulSet scope parameters for ``s`` from its budget among ``records``: the bounds and
+    the policy as written (the disruption controller resolves a percentage against the set's spec.replicas,
+    which its ``getPodStatefulSet`` finder reads). Several budgets leave the parameters off and say why;
+    an autoscaler stays out of these values (the StatefulSet model has none: the caller says so)."""
+    values = dict(STATEFULSET_OFF)
+    budget, notes = _budget_values(s, records)
+    values.update(budget)
+    return ScopeValues(tuple((k, values[k]) for k, _ in STATEFULSET_OFF), tuple(notes))

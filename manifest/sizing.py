@@ -126,6 +126,11 @@ MANIFEST_FIELDS = {
         "access_mode",
         "read_only_mount",
         "broken_release",
+        # the PodDisruptionBudget over its pods (manifest/budgets.py) and what the user does (--scenario)
+        "pdb_min_available",
+        "pdb_max_unavailable",
+        "pdb_unhealthy_policy",
+        "scenario",
     ),
     "daemonset": ("strategy", "max_unavailable", "max_surge", "min_ready_seconds", "node_classes", "start"),
 }

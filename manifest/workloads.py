@@ -10,7 +10,8 @@
   (partition, maxUnavailable), minReadySeconds, the PVC retention policy and the first claim
   template (its name: claims are ``<template>-<set>-<ordinal>``) with its access mode (from the
   template, or the bound PersistentVolume's modes: the attach/detach controller decides
-  multi-attach from the PV, k8s-semantics.md §6.1).
+  multi-attach from the PV, k8s-semantics.md §6.1), and (issue 16) the PodDisruptionBudget over
+  its pods as written (:func:`kubecheck.manifest.budgets.statefulset_scope_values`).
 * DaemonSet → ``daemonset``: updateStrategy and minReadySeconds; nodes from ``--nodes``; a
   nodeSelector or node affinity makes the last node ineligible and lets node labels change once.
   The traces name the template's own nodeSelector (``node-selector``), never an invented one.
@@ -233,9 +234,12 @@ def _with_budget_and_autoscaler(
     return (with_settings(scope, given) if given else scope), notes
 
 
-def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record], modelled: bool = False) -> list[str]:
+def _disruption_notes(
+    obj: WorkloadObject, records: Sequence[o.Record], modelled: bool = False, budget_modelled: bool = False
+) -> list[str]:
     """What of the budgets and autoscalers over ``obj``'s pods is not modelled (``modelled``: the
-    Deployment model takes its budget, so only what its scope values leave out is said, by the caller)."""
+    Deployment model takes its budget and autoscaler, so only what its scope values leave out is said, by the
+    caller; ``budget_modelled``: the model takes the budget only, as the StatefulSet model does)."""
     out = []
     labels = dict(obj.template.labels)
     budgets = [r for r in records if isinstance(r, o.Disruption) and r.meta.kind == "PodDisruptionBudget"]
@@ -252,7 +256,7 @@ def _disruption_notes(obj: WorkloadObject, records: Sequence[o.Record], modelled
     for r in records:
         if not isinstance(r, o.Disruption) or r.meta.namespace != obj.meta.namespace:
             continue
-        if r.meta.kind == "PodDisruptionBudget" and r in matching and not modelled:
+        if r.meta.kind == "PodDisruptionBudget" and r in matching and not (modelled or budget_modelled):
             out.append(f"{r.meta.ref} ({r.detail or 'no budget'}): evictions that respect it are not modelled")
         if r.meta.kind == "HorizontalPodAutoscaler" and r.target == (obj.meta.kind, obj.meta.name) and not modelled:
             out.append(
@@ -384,7 +388,9 @@ def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | Non
         missing.append(
             "terminationGracePeriodSeconds: 0 — unsafe for StatefulSets (pods may be force-deleted); not modelled"
         )
-    missing += _scheduling_notes(s.template, "statefulset") + _disruption_notes(s, records)
+    missing += _scheduling_notes(s.template, "statefulset") + _disruption_notes(s, records, budget_modelled=True)
+    budget = budgets.statefulset_scope_values(s, records)  # issue 16: its PodDisruptionBudget, as written
+    missing += budget.not_modelled
     n = nodes if nodes is not None else DEFAULT_NODES["statefulset"]
     scope = StatefulSetScope(
         name=s.meta.name,
@@ -412,6 +418,8 @@ def _statefulset(s: o.StatefulSet, records: Sequence[o.Record], nodes: int | Non
         set_deletion=False,
         faults=frozenset(),
     )
+    given = {k: v for k, v in budget.params if v != dict(budgets.STATEFULSET_OFF)[k]}
+    scope = with_settings(scope, given) if given else scope
     return Workload(s, "statefulset", scope, tuple(missing), tuple(notes), n)
 
 

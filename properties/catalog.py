@@ -14,6 +14,7 @@ from kubecheck.properties import deployment_volumes as deployment_volume_propert
 from kubecheck.properties import disruption as disruption_properties
 from kubecheck.properties import hpa as hpa_properties
 from kubecheck.properties import statefulset as statefulset_properties
+from kubecheck.properties import statefulset_disruption as statefulset_disruption_properties
 from kubecheck.properties import statefulset_ownership as statefulset_ownership_properties
 from kubecheck.properties import volumes as volume_properties
 from kubecheck.properties.triggers import with_triggers
@@ -32,7 +33,10 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
         + hpa_properties.PROPERTIES  # the HorizontalPodAutoscaler (issue 16)
     ),
     "statefulset": with_triggers(
-        statefulset_properties.PROPERTIES + volume_properties.PROPERTIES + statefulset_ownership_properties.PROPERTIES
+        statefulset_properties.PROPERTIES
+        + volume_properties.PROPERTIES
+        + statefulset_ownership_properties.PROPERTIES
+        + statefulset_disruption_properties.PROPERTIES  # issue 16: budget, eviction, drain
     ),
     "daemonset": with_triggers(daemonset_properties.PROPERTIES),
 }
@@ -41,6 +45,7 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
 #: Names that select a group of a model's rows at once (``kubecheck check deployment disruption``).
 GROUPS: dict[str, dict[str, tuple[Property, ...]]] = {
     "deployment": {"disruption": disruption_properties.PROPERTIES},  # issue 16: budgets, drains, upgrades
+    "statefulset": {"disruption": statefulset_disruption_properties.PROPERTIES},  # issue 16: budget, drain
 }
 
 

@@ -52,6 +52,10 @@ Upstream files and functions modelled (paraphrased):
   parts are :mod:`kubecheck.model.controllers.ownership`.
 * The cluster (nodes, scheduler, kubelet, PodGC, faults) is :mod:`...cluster`; volumes and the
   attach/detach controller are :mod:`...volumes`.
+* Issue 16 (scope ``pdb-*``, ``scenario=drain``; off in every preset): a PodDisruptionBudget over the
+  set's pods (``pkg/controller/disruption/disruption.go``, the finder ``getPodStatefulSet``), the eviction
+  API (``eviction.go``) and ``kubectl drain node-a`` (kubectl ``pkg/drain``) are
+  :mod:`...statefulset_disruption`; the scheduler never binds to a cordoned node (``_can_bind``).
 
 Representation: **per ordinal**, because identity and order are the point. Slot i is the pod
 ``<name>-<start+i>`` and the claim ``<claim-template>-<name>-<start+i>`` (one template is
@@ -128,22 +132,24 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import ownership as ow
+from kubecheck.model.controllers import statefulset_disruption as sd
 from kubecheck.model.controllers import statefulset_sync as sync
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.statefulset_scope import PRESETS, StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.commands import Command, Model
-from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 
 KUBERNETES = "v1.35"
 
 
 def initial_state(sc: StatefulSetScope) -> StatefulSetState:
-    """A StatefulSet just created: spec.replicas set, no pods, no claims, every node Ready."""
+    """A StatefulSet just created: spec.replicas set, no pods, no claims, every node Ready (and schedulable;
+    a PodDisruptionBudget's status synced over no pod: issue 16, :mod:`...statefulset_disruption`)."""
     n, k = sc.ordinals, sc.nodes
     foreign = [i == sc.foreign_pod for i in range(n)]
-    return StatefulSetState(
+    s = StatefulSetState(
         replicas=sc.replicas,
         template=0,
         templates_used=1,
@@ -176,6 +182,7 @@ def initial_state(sc: StatefulSetScope) -> StatefulSetState:
         recreates_left=sc.recreates,
         pvc_set_ref=(ow.SET_REF_POLICY,) * n,
     )
+    return attrs.evolve(s, **sd.initial_fields(CONCRETE, sc, s))
 
 
 # -- derived quantities (commands, properties, traces) -----------------------------------------
@@ -234,6 +241,13 @@ def _claim_bound(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n:
     return s.pvc[k] if sc.claims else True
 
 
+def _can_bind(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
+    """The scheduler's filters the cluster layer leaves to the model: the claim exists, and (issue 16) the node
+    is not cordoned (NodeUnschedulable; True without a drain scenario)."""
+    bound = _claim_bound(ops, sc, s, k, n)
+    return ops.and_(bound, sd.is_schedulable(ops, sc, s, n)) if sc.has_drain else bound
+
+
 def _volume_attached(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: int) -> Value:
     return vol.is_attached(s, sc.nodes, k, n) if sc.claims else True
 
@@ -265,7 +279,7 @@ def _can_start(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, k: int, n: i
 
 PODS = cl.PodTable(
     slots=lambda sc: range(sc.ordinals),
-    can_bind=_claim_bound,
+    can_bind=_can_bind,
     can_start=_can_start,
     can_ready=FAILURES.may_become_ready,
     reset_on_remove=("pod_rev", "pod_owner"),
@@ -541,6 +555,7 @@ COMMANDS = (
     + cl.cluster_commands(PODS)
     + FAILURES.commands()
     + vol.volume_commands(CLAIMS, lambda sc: sc.claims)
+    + sd.COMMANDS  # issue 16: the PodDisruptionBudget's controller, the eviction API through kubectl drain
     + (
         Command(
             "garbage-collector.delete_pod",

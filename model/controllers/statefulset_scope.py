@@ -30,12 +30,16 @@ ignores the pods of its deleted incarnation, which the garbage collector deletes
 another controller that holds one ordinal's name.
 ``forced-rollback`` puts the operator's documented manual delete into the scenario;
 ``out-of-service`` lets the administrator taint a shut-down node (non-graceful node shutdown).
+``pdb-min-available`` / ``pdb-max-unavailable`` / ``pdb-unhealthy-policy`` (a PodDisruptionBudget
+selecting the set's pods) and ``scenario=drain`` (``kubectl drain node-a``) are issue 16's actors,
+:mod:`kubecheck.model.controllers.statefulset_disruption`; off in every preset (pinned counts unchanged).
 """
 
 from __future__ import annotations
 
 import attrs
 
+from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
@@ -66,6 +70,22 @@ MAX_REPLICAS = 100
 #: (461,598 at 5); 8 ordinals is minutes at best.
 EXPLICIT_MAX_ORDINALS = 8
 _parse_int_list = parse_int_list(0, MAX_REPLICAS, "1,3")
+#: The environment around the StatefulSet (scope ``scenario``): nothing, or one ``kubectl drain node-a``.
+SCENARIOS = ("none", "drain")
+
+
+def _parse_budget_bound(raw: str) -> IntOrPercent | None:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return None
+    return parse_int_or_percent(text)
+
+
+_parse_budget_bound.__doc__ = "integer, percent or none"  # `kubecheck list` shows it as the value hint
+
+
+def _show_budget_bound(value: IntOrPercent | None) -> str:
+    return "none" if value is None else str(value)
 
 
 @attrs.frozen
@@ -197,6 +217,34 @@ class StatefulSetScope:
         show_bool,
     )
     out_of_service: bool = out_of_service_param()
+    # -- issue 16: a PodDisruptionBudget selecting the set's pods, and kubectl drain (statefulset_disruption) --
+    pdb_min_available: IntOrPercent | None = param(
+        "pdb-min-available",
+        "a PodDisruptionBudget selecting the StatefulSet's pods: spec.minAvailable as written (none: no such field)",
+        _parse_budget_bound,
+        None,
+        _show_budget_bound,
+    )
+    pdb_max_unavailable: IntOrPercent | None = param(
+        "pdb-max-unavailable",
+        "the PodDisruptionBudget's spec.maxUnavailable as written (none: no such field; at most one of the two)",
+        _parse_budget_bound,
+        None,
+        _show_budget_bound,
+    )
+    pdb_unhealthy_policy: str = param(
+        "pdb-unhealthy-policy",
+        "the PodDisruptionBudget's spec.unhealthyPodEvictionPolicy",
+        parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
+        dsu.IF_HEALTHY_BUDGET,
+    )
+    scenario: str = param(
+        "scenario",
+        "the environment: none, or drain (`kubectl drain node-a` as a user action: cordon, evict every pod on it "
+        "through the eviction API, retry on 429, wait until each is gone)",
+        parse_choice(SCENARIOS),
+        "none",
+    )
 
     orphan_deletes: int = param(
         "orphan-deletes",
@@ -266,6 +314,24 @@ class StatefulSetScope:
                 f"failing-ordinal: expected -1 or an index below {self.ordinals} (the ordinals this scope has), "
                 f"got {self.failing_ordinal}"
             )
+        self._validate_disruption()
+
+    def _validate_disruption(self) -> None:
+        """The API server's ValidatePodDisruptionBudgetSpec, then what the budget and the drain need."""
+        spec = dsu.BudgetSpec(self.pdb_min_available, self.pdb_max_unavailable, self.pdb_unhealthy_policy)
+        errors = dsu.validate_budget_spec(spec)
+        if errors:
+            raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        if (self.has_budget or self.has_drain) and "evict" in self.faults:
+            raise ScopeError(
+                "faults: expected no evict with a PodDisruptionBudget or scenario=drain (the evict fault deletes "
+                "without asking the eviction API; kubectl.evict_pod is the call that consults the budget), got evict"
+            )
+        if (self.has_budget or self.has_drain) and self.ownership:
+            raise ScopeError(
+                "pdb-min-available/pdb-max-unavailable/scenario: expected no budget or drain with orphan-deletes, "
+                "recreates or foreign-pod (owner references and budgets are not modelled together), got both"
+            )
 
     # -- the failure mode in effect (kubecheck.model.controllers.failures) ----------------------
 
@@ -276,6 +342,24 @@ class StatefulSetScope:
     @property
     def failure_revision(self) -> str:
         return fm.UPDATE if self.broken_release else self.failing_revision
+
+    # -- issue 16: the budget and the drain (kubecheck.model.controllers.statefulset_disruption) --
+
+    @property
+    def has_budget(self) -> bool:
+        """A PodDisruptionBudget selects the set's pods: its status is state."""
+        return self.pdb_min_available is not None or self.pdb_max_unavailable is not None
+
+    @property
+    def has_drain(self) -> bool:
+        """``kubectl drain node-a`` may run: nodes can be cordoned, pods evicted."""
+        return self.scenario == "drain"
+
+    @property
+    def budget_cap(self) -> int:
+        """A bound on the budget's status counts: one pod object per ordinal, or minAvailable as written."""
+        written = self.pdb_min_available.value if self.pdb_min_available is not None else 0
+        return max(self.ordinals, written)
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 

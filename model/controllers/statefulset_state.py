@@ -9,6 +9,8 @@ sync plan reads it in :mod:`~kubecheck.model.controllers.statefulset_sync`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
@@ -33,6 +35,24 @@ def _owner_hi(sc: StatefulSetScope) -> int:
 
 def _set_ref_hi(sc: StatefulSetScope) -> int:
     return ow.SET_REF_STALE if sc.ownership else ow.SET_REF_POLICY
+
+
+def _budget(sc: StatefulSetScope) -> int:
+    """The budget's status counts range over the set's pod objects; 0 (constant) without a budget."""
+    return sc.budget_cap if sc.has_budget else 0
+
+
+def _cordonable(sc: StatefulSetScope) -> int:
+    return sc.nodes if sc.has_drain else 0
+
+
+def _drain_states(sc: StatefulSetScope) -> int:
+    return 3 if sc.has_drain else 0  # statefulset_disruption: not running, evicting, drained, failed
+
+
+def _default(value: object, field: Any) -> Any:
+    """``field`` (an int/bool/tuple field) with a default value (the issue 16 fields are constant when off)."""
+    return attrs.field(default=value, metadata=field.metadata)
 
 
 @attrs.frozen
@@ -88,4 +108,15 @@ class StatefulSetState:
         length=_n,
         doc="the claim's ref to the set: 0 as the retention policy gives it, 1 none (orphaned, not restored yet), "
         "2 a deleted incarnation's (stale)",
+    )
+    # Issue 16 (kubecheck.model.controllers.statefulset_disruption): a PodDisruptionBudget's status and kubectl
+    # drain, only with pdb-min-available/pdb-max-unavailable and scenario=drain; constant (0, ()) otherwise, so
+    # every other scope keeps its states.
+    pdb_allowed: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.disruptionsAllowed"))
+    pdb_current_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.currentHealthy"))
+    pdb_desired_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.desiredHealthy"))
+    pdb_expected: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.expectedPods"))
+    node_cordoned: tuple = _default((), tuple_field(bool_field(), length=_cordonable, doc="Node spec.unschedulable"))
+    drain_state: int = _default(
+        0, int_field(0, _drain_states, doc="kubectl drain node-a (0 not running, 1 evicting, 2 drained, 3 failed)")
     )

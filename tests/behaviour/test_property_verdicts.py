@@ -26,6 +26,7 @@ from kubecheck.properties import daemonset as dsp
 from kubecheck.properties import deployment as dp
 from kubecheck.properties import deployment_volumes as dv
 from kubecheck.properties import statefulset as sp
+from kubecheck.properties import statefulset_disruption as sdp
 from kubecheck.properties import volumes as vp
 
 H, V, W = "HOLDS", "VIOLATED", "WITNESSED"
@@ -47,6 +48,17 @@ CASES: dict[str, tuple[Model, Scope, tuple[Property, ...]]] = {
     ),
     "statefulset tiny": (st.MODEL, st.PRESETS["tiny"], tuple(sp.PROPERTIES) + tuple(vp.PROPERTIES)),
     "daemonset tiny": (ds.MODEL, ds.PRESETS["tiny"], tuple(dsp.PROPERTIES)),
+    # issue 16: a PodDisruptionBudget over the set's pods, kubectl drain node-a (the rows add the drain)
+    "statefulset tiny budget minAvailable 1": (
+        st.MODEL,
+        with_settings(st.PRESETS["tiny"], {"pdb-min-available": "1"}),
+        tuple(sdp.PROPERTIES),
+    ),
+    "statefulset tiny budget minAvailable = replicas": (
+        st.MODEL,
+        with_settings(st.PRESETS["tiny"], {"pdb-min-available": "2"}),
+        tuple(sdp.PROPERTIES),
+    ),
 }
 
 #: property short name -> verdict, per case (from tests/properties/test_*_properties.py)
@@ -129,6 +141,16 @@ EXPECTED: dict[str, dict[str, str]] = {
         "runs_on_every_eligible_node": H,
         "runs_on_every_eligible_node_with_relabels": V,
         "runs_on_every_eligible_node_with_partition": V,
+    },
+    "statefulset tiny budget minAvailable 1": {
+        "drain_eventually_completes": H,
+        "budget_floor_holds_under_evictions": H,
+        "budget_can_allow_an_eviction": H,
+    },
+    "statefulset tiny budget minAvailable = replicas": {  # every eviction of a Ready pod answers 429
+        "drain_eventually_completes": V,
+        "budget_floor_holds_under_evictions": H,
+        "budget_can_allow_an_eviction": V,
     },
 }
 

@@ -70,8 +70,8 @@ def test_an_unknown_scenario_names_the_valid_ones() -> None:
 def test_a_scenario_of_another_model_says_which_it_is_for_and_what_this_one_takes() -> None:
     with pytest.raises(
         scenarios.UnknownScenario,
-        match=r"^--scenario drain: not modelled for a daemonset \(it is for deployment\); a daemonset takes "
-        r"node-return, out-of-service$",
+        match=r"^--scenario drain: not modelled for a daemonset \(it is for deployment, statefulset\); a daemonset "
+        r"takes node-return, out-of-service$",
     ):
         scenarios.scenario_params("daemonset", "drain")
 

@@ -138,6 +138,10 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "statefulset.at_most_one_pod_object_per_identity_across_recreate": (H, None),
     "statefulset.claims_kept_across_orphan_delete_and_recreate": (H, None),
     "statefulset.claims_kept_across_background_delete_and_recreate": (V, None),
+    # the rows of properties/statefulset_disruption.py (issue 16: a budget, kubectl drain node-a)
+    "statefulset.drain_eventually_completes": (H, V),
+    "statefulset.budget_floor_holds_under_evictions": (H, None),
+    "statefulset.budget_can_allow_an_eviction": (H, V),
     "daemonset.at_most_one_pod_per_node": (H, None),
     "daemonset.at_most_two_pods_per_node_while_surging": (H, None),
     "daemonset.at_most_two_pods_per_node_while_surging_with_evictions": (V, None),

@@ -1,0 +1,275 @@
+"""Disruption actors of the StatefulSet model: a PodDisruptionBudget, the eviction API and ``kubectl drain``
+(issue 16, items 1, 2 and 7; the Deployment's twin is :mod:`~kubecheck.model.controllers.disruption`).
+
+Kubernetes v1.35, kubectl v0.35.0. Every decision is the pure ports' — nothing is re-derived here:
+:mod:`~kubecheck.model.controllers.disruption_util` (``pkg/controller/disruption/disruption.go``:
+getExpectedPodCount, getExpectedScale with the ``getPodStatefulSet`` finder, countHealthyPods,
+updatePdbStatus; ``pkg/registry/core/pod/storage/eviction.go``: EvictionREST.Create, canIgnorePDB,
+checkAndDecrement) and :mod:`~kubecheck.model.controllers.drain_util` (kubectl ``pkg/drain/drain.go``:
+GetPodsForDeletion, evictPods, waitForDelete; ``pkg/drain/cordon.go``: UpdateIfRequired). This module
+says what they do to the StatefulSet's per-ordinal pod slots and which actor takes each step:
+
+* ``disruption-controller.sync_budget`` (weakly fair): the budget's status recomputed from the set's
+  pods and written when it differs (``needs_status_write``). The budget selects every pod of the set
+  (the scope's budget selects its template labels). A StatefulSet pod's controllerRef resolves through
+  ``getPodStatefulSet`` to the set itself, so getExpectedScale is the set's ``spec.replicas`` once any of
+  its pods exists (0 while none does: upstream learns a budget's controllers from their pods). An
+  integer minAvailable counts the pod objects instead (terminating ones too). Healthy is Ready and not
+  terminating; the recently-disrupted test removes nothing more, since an approved eviction sets the
+  deletionTimestamp in the same step. Event-driven, so the lag is an interleaving, not a duration.
+* ``kubectl.evict_pod`` (weakly fair per pod): one eviction call for a listed pod still on node-a and
+  not yet terminating (after a 201 kubectl only waits). The answer comes from ``eviction_outcome``:
+  201 deletes the pod gracefully and, on the checkAndDecrement path, writes disruptionsAllowed − 1 in
+  the same step; 429 changes nothing and kubectl sleeps 5 s and calls again, for ever with the default
+  ``--timeout`` 0 (the command stays enabled: a budget that never allows gives a lasso of 429s).
+  canIgnorePDB: a ContainerCreating pod is phase Pending and a Failed pod is finished, both evicted
+  without a look at the budget; a pod that is not Ready takes the unhealthyPodEvictionPolicy path.
+* ``kubectl.drain_finishes`` (weakly fair): waitForDelete saw every listed pod gone.
+* ``user.drain_node`` / ``user.uncordon``: cordon node-a (spec.unschedulable), list its pods, evict; the
+  uncordon only once the drain ended.
+
+**waitForDelete and a pod's name.** kubectl polls each listed pod by name and counts it gone when
+the GET says NotFound *or* returns a pod of that name with another UID (drain.go waitForDelete, read
+at kubectl v0.35.0). A StatefulSet recreates ``web-1`` under the same name as soon as the old object is
+gone, so the drain does not wait for the replacement, nor for it to become Ready: it finishes as
+soon as the old incarnation's object is removed. The model has no UIDs; it needs none. The drain lists
+node-a's pods in the step that cordons it, and from then on nothing binds to node-a (the scheduler's
+NodeUnschedulable filter: ``can_bind`` below; StatefulSet pods do not tolerate the unschedulable taint)
+and nothing uncordons it while the drain runs. So a pod *bound to node-a* in a later state is exactly a
+listed pod whose object still exists, and a slot that exists elsewhere (or Pending) holds a pod of the
+same name with another UID: ``is_pod_gone(found=exists, same_uid=bound to node-a)``.
+
+Abstracted: after a 429 kubectl re-reads the pod by name and would evict a *replacement* of that name
+if another actor had deleted and the controller recreated it meanwhile; in the drain scope only
+evictions delete, and an evicted pod is never called again, so this cannot happen. Retry delays,
+the poll interval, ``--timeout`` (0 modelled: a finite one would make a blocked drain fail instead of
+hang), the budget's generation (no budget edit is modelled: observedGeneration is current). The
+``evict`` fault of the cluster layer deletes without asking the eviction API, so the scope refuses it
+together with a budget or a drain. StatefulSet pods have a controller and the scope mounts no
+emptyDir, so GetPodsForDeletion lists all of them (:func:`drain_plan_fails` is False).
+"""
+
+from __future__ import annotations
+
+from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import disruption as dr
+from kubecheck.model.controllers import disruption_util as dsu
+from kubecheck.model.controllers import drain_util as dru
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
+from kubecheck.model.kernel.commands import Command
+from kubecheck.model.kernel.ops import Ops, Value
+
+#: drain_state values (the Deployment's names: not running, evicting, drained, failed).
+IDLE, EVICTING, DRAINED, FAILED = dr.IDLE, dr.EVICTING, dr.DRAINED, dr.FAILED
+DRAIN_STATE_NAMES = dr.DRAIN_STATE_NAMES[:4]
+#: The node ``kubectl drain`` works on (node-a).
+DRAINED_NODE = 0
+#: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
+EVICTED_201, REFUSED_429, ANSWERS = dr.EVICTED_201, dr.REFUSED_429, dr.ANSWERS
+#: The pods of a StatefulSet as kubectl's filters read them: a StatefulSet controller, nothing else.
+STATEFULSET_POD = dru.PodFacts(controller_kind="StatefulSet")
+
+_STATUS_FIELDS = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected")
+
+
+def drain_plan_fails(sc: StatefulSetScope) -> bool:
+    """GetPodsForDeletion with kubectl drain's default flags over the set's pods: True when a filter
+    error fails the node before any eviction (never for these pods)."""
+    return bool(dru.plan_node_drain([STATEFULSET_POD], dru.DrainFlags()).errors)
+
+
+# -- counts over the per-ordinal slots ------------------------------------------------------------
+
+
+def selected_pods(ops: Ops, s: StatefulSetState) -> Value:
+    """Every pod object the budget's selector matches: the set's pods in any phase, terminating ones too."""
+    return ops.count(cl.exists(s, i) for i in range(len(s.pod_phase)))
+
+
+def healthy_pods(ops: Ops, s: StatefulSetState) -> Value:
+    """countHealthyPods: Ready (``>= READY``: the Ready condition, not availability) and not terminating."""
+    return ops.count(
+        ops.and_(s.pod_phase[i] >= cl.READY, ops.not_(s.pod_terminating[i])) for i in range(len(s.pod_phase))
+    )
+
+
+def expected_and_desired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tuple[Value, Value]:
+    """getExpectedPodCount for the scope's budget: getPodStatefulSet resolves every pod to the set, whose
+    spec.replicas is the scale (counted once, and only once one of its pods exists)."""
+    selected = selected_pods(ops, s)
+    scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
+    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
+
+
+def computed_status(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
+    """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them."""
+    expected, desired = expected_and_desired(ops, sc, s)
+    healthy = healthy_pods(ops, s)
+    return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
+
+
+def _written(s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
+    return s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected
+
+
+def initial_fields(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict[str, Value]:
+    """The budget's status as synced over the initial state (no pod yet: expectedPods 0, nothing allowed)
+    and every node schedulable; nothing without a budget or a drain."""
+    out: dict[str, Value] = {}
+    if sc.has_budget:
+        out.update(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
+    if sc.has_drain:
+        out["node_cordoned"] = (False,) * sc.nodes
+    return out
+
+
+def is_schedulable(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
+    """The scheduler's NodeUnschedulable filter: nothing binds to a cordoned node (True without a drain)."""
+    return ops.not_(s.node_cordoned[node]) if sc.has_drain else True
+
+
+def on_drained_node(ops: Ops, s: StatefulSetState, pod: int) -> Value:
+    """Slot ``pod``'s object is bound to node-a."""
+    return cl.bound_to(ops, s, pod, DRAINED_NODE)
+
+
+def listed_pods_left(ops: Ops, s: StatefulSetState) -> Value:
+    """How many listed pods waitForDelete still waits for (their object, same UID, is still on node-a)."""
+    return ops.count(
+        ops.not_(dru.is_pod_gone(ops, cl.exists(s, i), on_drained_node(ops, s, i))) for i in range(len(s.pod_phase))
+    )
+
+
+# -- disruption controller ------------------------------------------------------------------------
+
+
+def _sync_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return dsu.needs_status_write(ops, _written(s), computed_status(ops, sc, s), False)
+
+
+def _sync_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    return dict(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
+
+
+# -- the eviction API ---------------------------------------------------------------------------
+
+
+def eviction_outcome(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    """EvictionREST.Create's outcome for slot ``pod`` (disruption_util's constants). The status is read as
+    last written, with observedGeneration current (no budget edit is modelled)."""
+    phase = s.pod_phase[pod]
+    ignores = dsu.can_ignore_pdb(ops, phase == cl.CREATING, phase == cl.FAILED, s.pod_terminating[pod])
+    status = (1, 1, s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
+    budgets = 1 if sc.has_budget else 0
+    return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, phase >= cl.READY, status)
+
+
+def _evict_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> Value:
+    response = dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, pod))
+    wanted = dru.RESPONSE_EVICTED if answer == EVICTED_201 else dru.RESPONSE_TOO_MANY_REQUESTS
+    return ops.and_(
+        s.drain_state == EVICTING,
+        on_drained_node(ops, s, pod),
+        ops.not_(s.pod_terminating[pod]),
+        response == wanted,
+    )
+
+
+def _evict_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> dict:
+    if answer == REFUSED_429:
+        return {}  # nothing changes; kubectl sleeps 5 s and calls again (the command stays enabled)
+    out: dict[str, Value] = {"pod_terminating": _set(s.pod_terminating, pod, True)}  # bound: graceful
+    if sc.has_budget:
+        out["pdb_allowed"] = dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)
+    return out
+
+
+def _set(values: tuple, i: int, value: Value) -> tuple:
+    return values[:i] + (value,) + values[i + 1 :]
+
+
+# -- kubectl drain --------------------------------------------------------------------------------
+
+
+def _drain_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    return s.drain_state == IDLE
+
+
+def _drain_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    """RunDrain: cordon node-a (UpdateIfRequired: it is schedulable here), list its pods, evict."""
+    return {
+        "node_cordoned": _set(s.node_cordoned, DRAINED_NODE, True),
+        "drain_state": FAILED if drain_plan_fails(sc) else EVICTING,
+    }
+
+
+def _finish_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """waitForDelete: every listed pod is NotFound or its name holds a pod with another UID."""
+    return ops.and_(s.drain_state == EVICTING, listed_pods_left(ops, s) == 0)
+
+
+def _finish_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    return {"drain_state": DRAINED}
+
+
+def _uncordon_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    ended = ops.or_(s.drain_state == DRAINED, s.drain_state == FAILED)
+    return ops.and_(s.node_cordoned[DRAINED_NODE], ended)
+
+
+def _uncordon_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
+    return {"node_cordoned": _set(s.node_cordoned, DRAINED_NODE, False)}
+
+
+def _slots(sc: StatefulSetScope) -> range:
+    return range(sc.ordinals)
+
+
+def _answers(sc: StatefulSetScope) -> tuple[str, ...]:
+    return ANSWERS
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "disruption-controller.sync_budget",
+        _sync_guard,
+        _sync_effect,
+        "trySync/updatePdbStatus: recompute expectedPods, desiredHealthy, currentHealthy and disruptionsAllowed "
+        "from the set's pods and write them (only when they differ)",
+        enabled_in=lambda sc: sc.has_budget,
+    ),
+    Command(
+        "kubectl.evict_pod",
+        _evict_guard,
+        _evict_effect,
+        "kubectl drain's evictPods: POST pods/<pod>/eviction for a listed pod; 201 deletes it gracefully (and "
+        "decrements disruptionsAllowed), 429 is retried after 5 s for ever (--timeout 0)",
+        params=(("pod", _slots), ("answer", _answers)),
+        enabled_in=lambda sc: sc.has_drain,
+        fair_by=("pod",),
+    ),
+    Command(
+        "kubectl.drain_finishes",
+        _finish_guard,
+        _finish_effect,
+        "waitForDelete: every listed pod is NotFound or replaced (same name, another UID); node/node-a drained",
+        enabled_in=lambda sc: sc.has_drain,
+    ),
+    Command(
+        "user.drain_node",
+        _drain_guard,
+        _drain_effect,
+        "kubectl drain node-a: cordon, list the node's pods once, evict each",
+        kind="user",
+        enabled_in=lambda sc: sc.has_drain,
+    ),
+    Command(
+        "user.uncordon",
+        _uncordon_guard,
+        _uncordon_effect,
+        "kubectl uncordon node-a (after the drain ended)",
+        kind="user",
+        enabled_in=lambda sc: sc.has_drain,
+    ),
+)

@@ -1,0 +1,90 @@
+"""A StatefulSet's PodDisruptionBudget in -f input is modelled (issue 16 items 1, 2, 7): its bounds reach the
+StatefulSet scope as written, ``--scenario drain`` lets the drain rows into the check, and without a budget
+or a drain the disruption rows are left out rather than run with invented values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubecheck import manifest
+from kubecheck.manifest import budgets, loader, scenarios, sizing, validation
+from kubecheck.manifest import objects as o
+from kubecheck.model.kernel.intstr import IntOrPercent
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+QUORUM = EXAMPLES / "quorum-statefulset-budget.yaml"
+ROWS = ("drain_eventually_completes", "budget_floor_holds_under_evictions", "budget_can_allow_an_eviction")
+
+DB = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: postgres}]}
+"""
+
+
+def _pdb(bound: str) -> str:
+    return (
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db}\n"
+        f"spec:\n  {bound}\n  selector: {{matchLabels: {{app: db}}}}\n"
+    )
+
+
+def test_the_quorum_budget_reaches_the_scope_as_written() -> None:
+    [w] = manifest.read_workloads([QUORUM]).workloads
+    assert w.model == "statefulset"
+    assert (w.scope.pdb_max_unavailable, w.scope.pdb_min_available) == (IntOrPercent(1), None)
+    assert not [line for line in w.not_modelled if "PodDisruptionBudget" in line or "poddisruptionbudget/" in line]
+
+
+def test_statefulset_scope_values_pass_the_bounds_and_policy() -> None:
+    records = validation.read_all(loader.parse_stream(QUORUM.read_text(), QUORUM.name))
+    [s] = [r for r in records if isinstance(r, o.StatefulSet)]
+    assert budgets.statefulset_scope_values(s, records).as_dict() == {
+        "pdb-min-available": "none",
+        "pdb-max-unavailable": "1",
+        "pdb-unhealthy-policy": "IfHealthyBudget",
+    }
+
+
+def test_with_its_budget_the_quorum_checks_whether_the_budget_can_allow_and_leaves_the_drain_to_the_scenario() -> None:
+    [w] = manifest.read_workloads([QUORUM]).workloads
+    chosen, skipped = sizing.select(w)
+    names = {p.name for p in chosen}
+    assert "statefulset.budget_can_allow_an_eviction" in names
+    left = {s.name: s.reason for s in skipped}
+    assert left["statefulset.drain_eventually_completes"] == "another configuration: scenario=drain"
+
+
+def test_the_drain_scenario_lets_the_drain_rows_in() -> None:
+    [plain] = manifest.read_workloads([QUORUM]).workloads
+    w = scenarios.with_scenario(plain, "drain")
+    assert (w.scope, w.scenario) == (plain.scope, "drain")
+    chosen = {p.name: p for p in sizing.select(w)[0]}
+    for row in ROWS:
+        assert f"statefulset.{row}" in chosen
+    assert chosen["statefulset.drain_eventually_completes"].adjust(w.scope).scenario == "drain"
+    assert chosen["statefulset.at_most_one_pod_object_per_identity"].adjust(w.scope).scenario == "none"
+
+
+def test_without_a_budget_no_disruption_row_runs_with_an_invented_one() -> None:
+    [w] = manifest.read_workloads(["-"], DB).workloads
+    assert w.scope.pdb_min_available is None and w.scope.pdb_max_unavailable is None
+    drained = scenarios.with_scenario(w, "drain")
+    skipped = {s.name: s.reason for s in sizing.select(drained)[1]}
+    for row in ROWS:
+        assert skipped[f"statefulset.{row}"] == "another configuration: pdb-min-available=1"
+
+
+def test_a_budget_at_the_replicas_is_passed_and_two_budgets_are_not() -> None:
+    [w] = manifest.read_workloads(["-"], DB + _pdb("minAvailable: 2")).workloads
+    assert w.scope.pdb_min_available == IntOrPercent(2)
+    two = DB + _pdb("minAvailable: 2") + _pdb("maxUnavailable: 1").replace("name: db}", "name: other}")
+    [w] = manifest.read_workloads(["-"], two).workloads
+    assert w.scope.pdb_min_available is None and w.scope.pdb_max_unavailable is None
+    assert any("pods under 2 PodDisruptionBudgets" in line for line in w.not_modelled)
