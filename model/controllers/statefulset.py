@@ -552,7 +552,7 @@ COMMANDS = (
             enabled_in=lambda sc: sc.revision_history,
         ),
     )
-    + cl.cluster_commands(PODS)
+    + tuple(sd.through_eviction_api(c) for c in cl.cluster_commands(PODS))  # issue 16: the evict fault asks the API
     + FAILURES.commands()
     + vol.volume_commands(CLAIMS, lambda sc: sc.claims)
     + sd.COMMANDS  # issue 16: the PodDisruptionBudget's controller, the eviction API through kubectl drain

@@ -44,12 +44,15 @@ if another actor had deleted and the controller recreated it meanwhile; in the d
 evictions delete, and an evicted pod is never called again, so this cannot happen. Retry delays,
 the poll interval, ``--timeout`` (0 modelled: a finite one would make a blocked drain fail instead of
 hang), the budget's generation (no budget edit is modelled: observedGeneration is current). The
-``evict`` fault of the cluster layer deletes without asking the eviction API, so the scope refuses it
-together with a budget or a drain. StatefulSet pods have a controller and the scope mounts no
-emptyDir, so GetPodsForDeletion lists all of them (:func:`drain_plan_fails` is False).
+cluster layer's ``evict`` fault is another caller of the eviction API: with a budget it goes through
+``eviction_outcome`` too (:func:`through_eviction_api`), as the Deployment's does. StatefulSet pods
+have a controller and the scope mounts no emptyDir, so GetPodsForDeletion lists all of them
+(:func:`drain_plan_fails` is False).
 """
 
 from __future__ import annotations
+
+import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption as dr
@@ -165,6 +168,40 @@ def eviction_outcome(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: i
     return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, phase >= cl.READY, status)
 
 
+def eviction_goes_through(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    """Another caller of the eviction API (the cluster layer's ``evict`` fault) deletes slot ``pod`` only on a
+    201; True without a budget (EVICTED_NO_BUDGET)."""
+    if not sc.has_budget:
+        return True
+    return dsu.is_evicted(ops, eviction_outcome(ops, sc, s, pod))
+
+
+def budget_after_eviction(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict[str, Value]:
+    """The budget's status after an approved eviction of slot ``pod`` (nothing without a budget)."""
+    if not sc.has_budget:
+        return {}
+    return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)}
+
+
+def through_eviction_api(command: Command) -> Command:
+    """The cluster layer's ``fault.evict_pod`` as a caller of the eviction API: with a budget in the scope its
+    guard adds ``eviction_goes_through`` and its effect the decrement (a refused call is no fault: it changes
+    nothing and spends nothing); every other command, and every scope without a budget, as it is."""
+    if command.name != "fault.evict_pod":
+        return command
+    guard, effect = command.guard, command.effect
+
+    def guarded(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+        if not sc.has_budget:
+            return guard(ops, sc, s, pod=pod)
+        return ops.and_(guard(ops, sc, s, pod=pod), eviction_goes_through(ops, sc, s, pod))
+
+    def effected(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict:
+        return {**effect(ops, sc, s, pod=pod), **budget_after_eviction(ops, sc, s, pod)}
+
+    return attrs.evolve(command, guard=guarded, effect=effected)
+
+
 def _evict_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> Value:
     response = dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, pod))
     wanted = dru.RESPONSE_EVICTED if answer == EVICTED_201 else dru.RESPONSE_TOO_MANY_REQUESTS
@@ -180,9 +217,7 @@ def _evict_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int,
     if answer == REFUSED_429:
         return {}  # nothing changes; kubectl sleeps 5 s and calls again (the command stays enabled)
     out: dict[str, Value] = {"pod_terminating": _set(s.pod_terminating, pod, True)}  # bound: graceful
-    if sc.has_budget:
-        out["pdb_allowed"] = dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)
-    return out
+    return {**out, **budget_after_eviction(ops, sc, s, pod)}
 
 
 def _set(values: tuple, i: int, value: Value) -> tuple:

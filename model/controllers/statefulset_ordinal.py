@@ -67,6 +67,11 @@ def refusal(sc: StatefulSetScope) -> str | None:
         )
     if sc.failing_ordinal >= 0:
         return f"failing-ordinal: the per-ordinal reading needs -1 (every ordinal alike), got {sc.failing_ordinal}"
+    if sc.has_budget or sc.has_drain:  # issue 16: statefulset_disruption counts over every ordinal at once
+        return (
+            "pdb-min-available/pdb-max-unavailable/scenario: the per-ordinal reading has no budget or drain (the "
+            "PodDisruptionBudget's status counts the pods of every ordinal at once); check sizes one at a time"
+        )
     return None
 
 

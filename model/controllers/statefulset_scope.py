@@ -322,11 +322,6 @@ class StatefulSetScope:
         errors = dsu.validate_budget_spec(spec)
         if errors:
             raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
-        if (self.has_budget or self.has_drain) and "evict" in self.faults:
-            raise ScopeError(
-                "faults: expected no evict with a PodDisruptionBudget or scenario=drain (the evict fault deletes "
-                "without asking the eviction API; kubectl.evict_pod is the call that consults the budget), got evict"
-            )
         if (self.has_budget or self.has_drain) and self.ownership:
             raise ScopeError(
                 "pdb-min-available/pdb-max-unavailable/scenario: expected no budget or drain with orphan-deletes, "

@@ -318,13 +318,31 @@ def test_the_expected_scale_is_the_sets_replicas_once_a_pod_exists() -> None:
     [
         ({"pdb-min-available": "1", "pdb-max-unavailable": "1"}, "minAvailable and maxUnavailable cannot be both set"),
         ({"pdb-min-available": "150%"}, "must not be greater than 100%"),
-        ({"pdb-min-available": "1", "faults": "evict"}, "faults: expected no evict with a PodDisruptionBudget"),
         ({"scenario": "drain", "foreign-pod": "0"}, "expected no budget or drain with orphan-deletes"),
     ],
 )
 def test_the_scope_refuses(settings: dict[str, str], message: str) -> None:
     with pytest.raises(ScopeError, match=message):
         with_settings(PRESETS["tiny"], settings)
+
+
+@pytest.mark.parametrize(("allowed", "enabled"), [(0, False), (1, True)])
+def test_the_evict_fault_asks_the_eviction_api_too(allowed: int, enabled: bool) -> None:
+    """The cluster layer's evict fault is another caller of eviction.go: a Ready pod goes only while the budget
+    allows it, and the approved call writes disruptionsAllowed − 1 (a refused one is no fault at all)."""
+    scope = with_settings(PRESETS["tiny"], {"pdb-min-available": "1", "faults": "evict"})
+    s = attrs.evolve(
+        MODEL.init(scope),
+        pod_phase=(cl.READY, cl.READY),
+        pdb_allowed=allowed,
+        pdb_current_healthy=2,
+        pdb_desired_healthy=1,
+        pdb_expected=2,
+    )
+    assert _enabled(scope, s, "fault.evict_pod") is enabled
+    if enabled:
+        t = _do(scope, s, "fault.evict_pod", pod=1)
+        assert t.pod_terminating[1] and t.pdb_allowed == 0 and t.faults_left == s.faults_left - 1
 
 
 def test_without_a_budget_or_drain_the_presets_have_no_disruption_state() -> None:
