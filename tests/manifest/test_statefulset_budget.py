@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kubecheck import manifest
-from kubecheck.manifest import budgets, loader, scenarios, sizing, validation
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.task import Budget
+from kubecheck.manifest import budgets, execute, loader, scenarios, sizing, validation
 from kubecheck.manifest import objects as o
 from kubecheck.model.kernel.intstr import IntOrPercent
 
@@ -88,3 +90,17 @@ def test_a_budget_at_the_replicas_is_passed_and_two_budgets_are_not() -> None:
     [w] = manifest.read_workloads(["-"], two).workloads
     assert w.scope.pdb_min_available is None and w.scope.pdb_max_unavailable is None
     assert any("pods under 2 PodDisruptionBudgets" in line for line in w.not_modelled)
+
+
+def test_a_budget_at_the_replicas_blocks_the_manifests_drain_with_a_lasso_of_429s() -> None:
+    """minAvailable = spec.replicas: disruptionsAllowed stays 0, so kubectl drain node-a retries one 429 for ever."""
+    [plain] = manifest.read_workloads(["-"], DB + _pdb("minAvailable: 2")).workloads
+    w = scenarios.with_scenario(plain, "drain")
+    props = [p for p in sizing.select(w)[0] if p.name == "statefulset.drain_eventually_completes"]
+    [row] = execute.execute_plan(sizing.plan(w, props, "auto", Budget(timeout=60)), 60)
+    r = row.result
+    assert r.verdict is Verdict.VIOLATED and r.trace is not None and r.trace.loop is not None
+    last = r.trace.steps[-1]
+    assert last.action.name == "kubectl.evict_pod" and "429" in last.action.kwargs["answer"]
+    assert r.trace.states[r.trace.loop].pdb_allowed == 0
+    assert not row.reduced  # explored at the manifest's replicas and nodes
