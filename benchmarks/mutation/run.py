@@ -1,16 +1,22 @@
 """Mutation testing of the controller models (slow tier): mutmut over model/controllers/.
 
     .venv/bin/python benchmarks/mutation/run.py [--work build/mutation] [--jobs 1] [--fraction F]
-                                                [--seed S] [--only NAME ...] [--no-pinned] [--list]
+                                                [--seed S] [--only NAME ...] [--names-file FILE]
+                                                [--commit REV] [--no-pinned] [--list]
 
 What it does, in a scratch tree (the checkout is never written):
 
-1. copies the five package folders to ``WORK/tree/kubecheck/<package>`` — their import names.
+1. copies the package folders (of the working tree, or of commit ``--commit REV`` through
+   ``git archive``, so that edits in progress never reach a campaign) to
+   ``WORK/tree/kubecheck/<package>`` — their import names.
    mutmut derives a mutant's module name from its path and puts its ``mutants/`` folder first on
    ``sys.path``; with this repository's package-dir layout (``model/`` is ``kubecheck.model``)
    the tests would otherwise import the unmutated checkout through the editable install;
 2. lists every mutant mutmut generates for the files of ``config.toml`` ``[mutate]`` and keeps
-   all of ``all`` and a seeded sample (``fraction``) of each ``sampled`` file;
+   all of ``all`` and a seeded sample (``fraction``) of each ``sampled`` file. A file that
+   existed at ``sample_commit`` keeps the sample drawn from its mutants at that commit (names
+   number the mutants of a function, so the earlier campaigns' results stay comparable; a name
+   that no longer exists is reported as gone); a newer file is drawn from today's mutants;
 3. runs them with the behavioural test selection ``[tests] behavioural`` minus
    ``count_assertions`` (a mutated function gets the tests that called it in mutmut's stats run,
    widened for functions run at import time and for tests that share a cached result,
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import random
@@ -46,7 +53,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = Path(__file__).with_name("config.toml")
-PACKAGES = ("model", "checker", "properties", "manifest", "cli")
+PACKAGES = ("model", "checker", "properties", "manifest", "cli", "testing")
 #: Files the tests read besides tests/ itself.
 ALSO_COPY = ("examples", "pyproject.toml")
 #: Imported once by mutmut's fork server; kubecheck itself is imported afresh by every worker.
@@ -62,16 +69,37 @@ def load_config() -> dict[str, Any]:
         return tomllib.load(f)
 
 
-def build_tree(tree: Path, selection: list[str], deselect: list[str], cfg: dict[str, Any]) -> None:
-    """A scratch copy of the checkout laid out under import names, with mutmut's setup.cfg."""
+def source_root(work: Path, commit: str | None) -> Path:
+    """The checkout (``commit`` None) or commit ``commit`` unpacked under ``work`` with ``git archive``."""
+    if commit is None:
+        return ROOT
+    full = git("rev-parse", "--verify", f"{commit}^{{commit}}").strip()
+    root = work / f"src-{full[:12]}"
+    if not root.exists():
+        scratch = work / f"src-{full[:12]}.partial"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", full], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
+        scratch.rename(root)
+    return root
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True).stdout
+
+
+def build_tree(tree: Path, selection: list[str], deselect: list[str], cfg: dict[str, Any], root: Path = ROOT) -> None:
+    """A scratch copy of ``root`` laid out under import names, with mutmut's setup.cfg."""
     if tree.exists():
         shutil.rmtree(tree)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis", ".pytest_cache")
     for package in PACKAGES:
-        shutil.copytree(ROOT / package, tree / "kubecheck" / package, ignore=ignore)
-    shutil.copytree(ROOT / "tests", tree / "tests", ignore=ignore)
+        if (root / package).is_dir():
+            shutil.copytree(root / package, tree / "kubecheck" / package, ignore=ignore)
+    shutil.copytree(root / "tests", tree / "tests", ignore=ignore)
     for name in ALSO_COPY:
-        source = ROOT / name
+        source = root / name
         if source.is_dir():
             shutil.copytree(source, tree / name, ignore=ignore)
         elif source.exists():
@@ -101,8 +129,9 @@ def set_timeouts(tree: Path) -> None:
     (tree / "setup.cfg").write_text("\n".join([lines[0], *TIMEOUTS, *lines[1:]]) + "\n")
 
 
-def mutant_names(file: str) -> list[str]:
-    """Every mutant mutmut generates for one file (``model/...``), by name (mutmut's own generator)."""
+def mutant_names(file: str, text: str | None = None) -> list[str]:
+    """Every mutant mutmut generates for one file (``model/...``; its text at ``ROOT`` unless
+    ``text`` is given), by name (mutmut's own generator)."""
     from mutmut.configuration import reset_config
     from mutmut.mutation.file_mutation import mutate_file_contents
     from mutmut.utils.format_utils import get_mutant_name
@@ -113,7 +142,7 @@ def mutant_names(file: str) -> list[str]:
     with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
         Path("setup.cfg").write_text("[mutmut]\nsource_paths=kubecheck/\n")
         reset_config()
-        mutated = mutate_file_contents(str(relative), (ROOT / file).read_text())
+        mutated = mutate_file_contents(str(relative), (ROOT / file).read_text() if text is None else text)
         reset_config()
     names = [get_mutant_name(relative, name) for name in mutated.mutant_names]
     return sorted(names, key=_natural)
@@ -124,17 +153,51 @@ def _natural(name: str) -> tuple[str, int]:
     return head, int(number)
 
 
-def choose(cfg: dict[str, Any], fraction: float, seed: int) -> dict[str, list[str]]:
-    """The mutants to run, per file: all of ``all``, a seeded sample of ``sampled``."""
+def cached_names(file: str, text: str, cache: Path | None) -> list[str]:
+    """:func:`mutant_names`, remembered in ``cache`` by the file's name and text (listing is slow)."""
+    if cache is None:
+        return mutant_names(file, text)
+    key = hashlib.sha256(f"{file}\0{text}".encode()).hexdigest()[:20]
+    path = cache / f"{key}.json"
+    if path.exists():
+        return list(json.loads(path.read_text()))
+    names = mutant_names(file, text)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(names))
+    return names
+
+
+def file_at(commit: str, file: str) -> str | None:
+    """``file``'s text at ``commit``, None where it did not exist yet."""
+    out = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{file}"], capture_output=True, text=True)
+    return out.stdout if out.returncode == 0 else None
+
+
+def choose(
+    cfg: dict[str, Any], fraction: float, seed: int, root: Path = ROOT, cache: Path | None = None
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The mutants to run, per file: all of ``all``, a seeded sample of ``sampled``; and the
+    sampled names that no longer exist in ``root``'s copy of their file (gone).
+
+    A file that existed at ``[mutate] sample_commit`` keeps the sample of its mutants at that
+    commit (for ``all`` files: all of them then; mutants of functions added since are not in the
+    sample); a newer file is sampled from its mutants in ``root``.
+    """
+    since = cfg["mutate"].get("sample_commit")
     chosen: dict[str, list[str]] = {}
-    for file in cfg["mutate"]["all"]:
-        chosen[file] = mutant_names(file)
-    for file in cfg["mutate"]["sampled"]:
-        names = mutant_names(file)
-        rng = random.Random(f"{seed}:{file}")
-        k = max(1, round(len(names) * fraction))
-        chosen[file] = sorted(rng.sample(names, k), key=_natural)
-    return chosen
+    gone: dict[str, list[str]] = {}
+    for file in cfg["mutate"]["all"] + cfg["mutate"]["sampled"]:
+        today = cached_names(file, (root / file).read_text(), cache)
+        then = None if since is None else file_at(since, file)
+        names = today if then is None else cached_names(file, then, cache)
+        if file not in cfg["mutate"]["all"]:
+            rng = random.Random(f"{seed}:{file}")
+            k = max(1, round(len(names) * fraction))
+            names = sorted(rng.sample(names, k), key=_natural)
+        present = set(today)
+        chosen[file] = [n for n in names if n in present]
+        gone[file] = [n for n in names if n not in present]
+    return chosen, gone
 
 
 def mutmut(tree: Path, args: list[str], budget: float | None = None) -> None:
@@ -224,18 +287,22 @@ def widen_cached_groups(tree: Path, prefixes: list[str]) -> int:
     the model, so mutmut records the model's functions for that test alone, and a mutant that
     breaks another property of the case is judged by a test that cannot see it (a rollout that
     never scales old ReplicaSets down "survived" on ``replicas_within_surge``). Test ids that
-    start with one of ``prefixes`` are grouped by their parameter id up to its last ``-`` (the
-    case); a function recorded for one test of a group gets the whole group. Returns how many
-    records grew.
+    start with one of ``prefixes`` ending in ``[`` are grouped by their parameter id up to its
+    last ``-`` (the case); under any other prefix (a file whose tests share a ``functools.cache``d
+    run or compilation) all tests form one group. A function recorded for one test of a group gets
+    the whole group. Returns how many records grew.
     """
     path = tree / "mutants" / "mutmut-stats.json"
     stats = json.loads(path.read_text())
     tests_by_function: dict[str, list[str]] = stats["tests_by_mangled_function_name"]
 
     def group(test: str) -> str | None:
-        if not any(test.startswith(prefix) for prefix in prefixes):
-            return None
-        return test.rsplit("-", 1)[0]
+        for prefix in prefixes:
+            if test.startswith(prefix):
+                # "...::test_x[": one group per case (the parameter id up to its last "-");
+                # otherwise every test under the prefix is one group (a file's shared cache).
+                return test.rsplit("-", 1)[0] if prefix.endswith("[") else prefix
+        return None
 
     members: dict[str, set[str]] = {}
     for test in stats["duration_by_test"]:
@@ -293,6 +360,10 @@ def main() -> int:
     parser.add_argument("--fraction", type=float, help="override config.toml [mutate] fraction")
     parser.add_argument("--seed", type=int, help="override config.toml [mutate] seed")
     parser.add_argument("--only", nargs="*", help="run only these mutant names (fnmatch patterns allowed)")
+    parser.add_argument("--names-file", type=Path, help="run only the mutant names listed in this file (one a line)")
+    parser.add_argument(
+        "--commit", help="build the trees from this commit (git archive), not the working tree; --resume reuses it"
+    )
     parser.add_argument("--no-pinned", action="store_true", help="skip the pinned-count pass")
     parser.add_argument("--list", action="store_true", help="print the chosen mutants and stop")
     parser.add_argument(
@@ -312,12 +383,21 @@ def main() -> int:
     cfg = load_config()
     fraction = cfg["mutate"]["fraction"] if args.fraction is None else args.fraction
     seed = cfg["mutate"]["seed"] if args.seed is None else args.seed
-    chosen = choose(cfg, fraction, seed)
+    commit_file = args.work / "commit.txt"
+    commit = args.commit
+    if commit is None and args.resume and commit_file.exists():
+        commit = commit_file.read_text().strip() or None
+    args.work.mkdir(parents=True, exist_ok=True)
+    root = source_root(args.work, commit)
+    chosen, gone = choose(cfg, fraction, seed, root, args.work / "names")
     names = [n for file_names in chosen.values() for n in file_names]
     if args.only:
         from fnmatch import fnmatch
 
         names = [n for n in names if any(fnmatch(n, p) for p in args.only)]
+    if args.names_file:
+        listed = {line.strip() for line in args.names_file.read_text().splitlines() if line.strip()}
+        names = [n for n in names if n in listed]
     if not names:
         print("no mutant chosen", file=sys.stderr)
         return 2
@@ -325,12 +405,17 @@ def main() -> int:
         print("\n".join(names))
         return 0
     print(f"{len(names)} mutants chosen (fraction {fraction} of the sampled files, seed {seed})", flush=True)
+    for file, lost in gone.items():
+        if lost:
+            print(f"  {file}: {len(lost)} sampled names no longer exist (not run): {' '.join(lost)}", flush=True)
 
     tests = cfg["tests"]
     behaviour_tree = args.work / "behaviour"
     resume = args.resume and behaviour_tree.exists()
+    deselect = tests["count_assertions"] + tests.get("readings_agreement", [])
     if not resume:
-        build_tree(behaviour_tree, tests["behavioural"], tests["count_assertions"], cfg)
+        build_tree(behaviour_tree, tests["behavioural"], deselect, cfg, root)
+        commit_file.write_text((git("rev-parse", commit) if commit else "") + "\n")
     else:
         set_timeouts(behaviour_tree)
         if args.rerun_survivors:
@@ -354,16 +439,18 @@ def main() -> int:
         pinned_tree = args.work / "pinned"
         resume = args.resume and pinned_tree.exists()
         if not resume:
-            build_tree(pinned_tree, tests["pinned"], [], cfg)
+            build_tree(pinned_tree, tests["pinned"], [], cfg, root)
         second = run_pass(pinned_tree, survivors, args.jobs, resume, budget, tests.get("cached_together", []))
 
     equivalent = set(cfg.get("equivalent", {}))
     by_behaviour = {n for n in names if first[n] in DETECTED}
     by_pinned = {n for n in survivors if second.get(n) in DETECTED}
     results = {
+        "commit": commit_file.read_text().strip() if commit_file.exists() else None,
         "fraction": fraction,
         "seed": seed,
         "not_run": unchecked,
+        "gone": gone,
         "mutants": {n: {"behaviour": first[n], "pinned": second.get(n)} for n in names},
         "survivor_diffs": {n: diff(behaviour_tree, n) for n in survivors},
     }
