@@ -105,6 +105,7 @@ MANIFEST_FIELDS = {
         "pdb_min_available",
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
+        "pdb_other_pods",
         "scenario",
         # the HorizontalPodAutoscaler targeting it (manifest/budgets.py; none: the hpa.* rows are left out)
         "hpa_max_replicas",

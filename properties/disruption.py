@@ -91,6 +91,11 @@ _ASSUMES_ROLLOUT = _ASSUMES_DRAIN.replace("no template edit, scale", "at least o
 _ASSUMES_UPGRADE = _ASSUMES_DRAIN.replace(
     "kubectl drain node-a", "a node-pool upgrade (drain, replace, uncordon, node by node)"
 )
+_ASSUMES_SHARED = _ASSUMES_DRAIN.replace(
+    "selecting the Deployment's pods;",
+    "selecting the Deployment's pods and Ready pods of other workloads (one unless pdb-other-pods is set; they stay "
+    "Ready and are not on node-a);",
+)
 _ASSUMES_BUDGET = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods; no template edit, scale, "
     "undo or fault (fairness requires none of them)"
@@ -104,7 +109,22 @@ def budget_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     if not sc.has_budget:
         return ops.and_()
     _expected, desired = dr.expected_and_desired(ops, sc, s)
+    return dr.budget_healthy(ops, sc, s) >= desired
+
+
+def own_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The Deployment's own healthy pods are at least the desiredHealthy the same budget spec would give
+    it if it selected the Deployment's pods only."""
+    if not sc.has_budget:
+        return ops.and_()
+    _expected, desired = dr.expected_and_desired(ops, sc, s, alone=True)
     return dr.healthy_pods(ops, s) >= desired
+
+
+def shared_drain(sc: DeploymentScope) -> DeploymentScope:
+    """As :func:`drain_alone`, with one Ready pod of another workload behind the budget unless the scope
+    says how many (``pdb-other-pods``)."""
+    return attrs.evolve(drain_alone(sc), pdb_other_pods=sc.pdb_other_pods or 1)
 
 
 def draining(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -138,8 +158,14 @@ def explain(sc: DeploymentScope, s: DeploymentState) -> str:
         parts.append(
             f"PodDisruptionBudget {sc.name}: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
             f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
-            f"{dr.healthy_pods(c, s)} pods healthy now, floor {desired}"
+            f"{dr.budget_healthy(c, sc, s)} pods healthy now, floor {desired}"
         )
+        if sc.pdb_other_pods:
+            _e, alone = dr.expected_and_desired(c, sc, s, alone=True)
+            parts.append(
+                f"of them {sc.pdb_other_pods} of other workloads; the Deployment's own: {dr.healthy_pods(c, s)} "
+                f"healthy, floor {alone} if the budget selected its pods alone"
+            )
     if sc.has_drain:
         node = dr.drained_node(sc, s)
         if sc.is_upgrade and node >= sc.nodes:
@@ -197,6 +223,21 @@ PROPERTIES = (
         predicate=budget_floor,
         adjust=drain_during_rollout,
         assumes=_ASSUMES_ROLLOUT,
+        explain=explain,
+    ),
+    Property(
+        name="deployment.shared_budget_keeps_own_floor",
+        meaningful={},  # its adjustment puts another workload's pod behind the budget
+        kind="always",
+        doc="with several workloads behind one budget, evictions never take the Deployment below the floor the same "
+        "budget would give it alone (not guaranteed upstream)",
+        upstream="not guaranteed: disruption.go:getExpectedPodCount and countHealthyPods count every pod the selector "
+        "matches, whatever its controller (getExpectedScale sums the scales of all their controllers), so "
+        "eviction.go:checkAndDecrement approves evictions of one workload's pods while the others' Ready pods keep "
+        "the budget's currentHealthy above desiredHealthy",
+        predicate=own_floor,
+        adjust=shared_drain,
+        assumes=_ASSUMES_SHARED,
         explain=explain,
     ),
     Property(

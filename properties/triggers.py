@@ -131,6 +131,9 @@ TRIGGERS: Mapping[str, Trigger] = {
     "deployment.upgrade_keeps_floor": Trigger(
         what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
     ),
+    "deployment.shared_budget_keeps_own_floor": Trigger(
+        what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
+    ),
     "statefulset.pods_created_in_ordinal_order": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_created_in_ordinal_order_under_parallel": Trigger(what="a pod creation", when=pod_created),
     "statefulset.pods_removed_in_reverse_order": Trigger(

@@ -352,6 +352,13 @@ class DeploymentScope:
         parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
         dsu.IF_HEALTHY_BUDGET,
     )
+    pdb_other_pods: int = param(
+        "pdb-other-pods",
+        "Ready pods of other workloads that the same PodDisruptionBudget selects (several workloads behind one "
+        "budget): their controllers' scale is this count; they stay Ready and are not on a drained node",
+        parse_int(0, 4),
+        0,
+    )
     scenario: str = param(
         "scenario",
         "the environment: none, drain (`kubectl drain node-a` as a user action: cordon, evict every pod through the "
@@ -477,6 +484,11 @@ class DeploymentScope:
         errors = dsu.validate_budget_spec(spec)
         if errors:
             raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        if self.pdb_other_pods and not self.has_budget:
+            raise ScopeError(
+                f"pdb-other-pods: expected 0 without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), "
+                f"got {self.pdb_other_pods}"
+            )
         if self.scenario != "none" and self.nodes == 0:
             raise ScopeError(
                 f"nodes: expected 1 or 2 with scenario={self.scenario} (a drain needs pods placed on nodes), got 0"
@@ -689,7 +701,7 @@ class DeploymentScope:
         terminating and Failed pods of every ReplicaSet), or minAvailable as written if larger."""
         pods = self.templates * (2 * self.pod_cap + self.placements * self.terminating_cap)
         written = self.pdb_min_available.value if self.pdb_min_available is not None else 0
-        return max(pods, written)
+        return max(pods + self.pdb_other_pods, written)
 
     @property
     def placements(self) -> int:

@@ -83,16 +83,23 @@ def _placements(s: DeploymentState) -> int:
 
 
 def selected_pods(ops: Ops, s: DeploymentState) -> Value:
-    """Every pod object the budget's selector matches: the Deployment's pods in any phase."""
+    """Every pod object of the Deployment the budget's selector matches: its pods in any phase."""
     per_node = [v for phase in ON_NODE for v in getattr(s, phase)]
     return ops.sum_(per_node + list(s.unscheduled) + list(s.failed))
 
 
 def healthy_pods(ops: Ops, s: DeploymentState) -> Value:
-    """countHealthyPods over counters: Ready (``ready``/``available``) and not terminating (a separate
-    counter). No pod is in DisruptedPods without a deletionTimestamp (an eviction deletes it in the
-    same step), so the recently-disrupted test removes nothing more (paper 2.1)."""
+    """countHealthyPods over the Deployment's counters: Ready (``ready``/``available``) and not
+    terminating (a separate counter). No pod is in DisruptedPods without a deletionTimestamp (an
+    eviction deletes it in the same step), so the recently-disrupted test removes nothing more
+    (paper 2.1)."""
     return ops.sum_(list(s.ready) + list(s.available))
+
+
+def budget_healthy(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """countHealthyPods over every pod the budget selects: the Deployment's healthy pods and the other
+    workloads' (``pdb-other-pods``, Ready by the scope's assumption)."""
+    return healthy_pods(ops, s) + sc.pdb_other_pods if sc.pdb_other_pods else healthy_pods(ops, s)
 
 
 def pods_on_node(ops: Ops, s: DeploymentState, node: int) -> Value:
@@ -101,18 +108,27 @@ def pods_on_node(ops: Ops, s: DeploymentState, node: int) -> Value:
     return ops.sum_(getattr(s, phase)[t * P + node] for t in range(len(s.rs_exists)) for phase in ON_NODE)
 
 
-def expected_and_desired(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value]:
-    """getExpectedPodCount for the scope's budget over ``s``: the finder resolves every pod, through its
-    ReplicaSet, to the Deployment (getExpectedScale: its spec.replicas once)."""
+def expected_and_desired(
+    ops: Ops, sc: DeploymentScope, s: DeploymentState, *, alone: bool = False
+) -> tuple[Value, Value]:
+    """getExpectedPodCount for the scope's budget over ``s``: the finder resolves every pod of the
+    Deployment, through its ReplicaSet, to the Deployment (getExpectedScale: its spec.replicas once),
+    and the other workloads' pods (``pdb-other-pods``) to their controllers, whose scale is their count.
+    ``alone``: as if the budget selected the Deployment's pods only (what the Deployment would get from
+    a budget of its own with the same spec)."""
     selected = selected_pods(ops, s)
-    scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
-    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
+    other = 0 if alone else sc.pdb_other_pods
+    if not other:
+        scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
+        return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
+    scale = dsu.get_expected_scale(ops, [s.replicas, other], [selected, other])
+    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected + other, scale)
 
 
 def computed_status(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value, Value, Value]:
     """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them."""
     expected, desired = expected_and_desired(ops, sc, s)
-    healthy = healthy_pods(ops, s)
+    healthy = budget_healthy(ops, sc, s)
     return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
 
 

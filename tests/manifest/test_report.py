@@ -93,6 +93,9 @@ def test_json_document() -> None:
         },
         # no PodDisruptionBudget and no HorizontalPodAutoscaler in the manifest: their rows need another configuration
         "deployment.budget_can_allow_an_eviction": "another configuration: pdb-min-available=1",
+        "deployment.shared_budget_keeps_own_floor": (
+            "another configuration: pdb-min-available=1, pdb-other-pods=1, scenario=drain"
+        ),
         **{
             f"deployment.{name}": f"another configuration: pdb-min-available=1, scenario={scenario}"
             for name, scenario in (

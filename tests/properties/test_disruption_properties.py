@@ -13,7 +13,10 @@ traces and on the model's own guards:
   consulting the budget, its status still counts that pod, and evictions approved on it take the rest;
 * on one node the evicted pods' replacements cannot schedule (the node is cordoned), so the drain
   stops at the floor;
-* the scheduler never binds to a cordoned node, and no controller step touches the budget's status.
+* the scheduler never binds to a cordoned node, and no controller step touches the budget's status;
+* several workloads behind one budget: another workload's Ready pods count toward currentHealthy and
+  expectedPods, so the budget approves evictions that take the Deployment below the floor it would
+  have alone, while the budget's own floor holds.
 """
 
 from __future__ import annotations
@@ -51,11 +54,13 @@ SETTINGS = {
 SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
 
 # property short name -> (verdict, states explored, shortest trace / lasso length or None), per scope
+# (shared_budget_keeps_own_floor's adjustment adds one Ready pod of another workload behind the budget)
 EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
     "min1": {
         "drain_eventually_completes": (H, 457, None),
         "budget_floor_holds_under_evictions": (H, 457, None),
         "budget_floor_under_evictions_and_rollout": (V, 3101, 13),
+        "shared_budget_keeps_own_floor": (V, 7, 3),
         "upgrade_completes": (H, 1215, None),
         "upgrade_keeps_floor": (H, 1215, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -64,6 +69,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (V, 2, 2),
         "budget_floor_holds_under_evictions": (H, 2, None),
         "budget_floor_under_evictions_and_rollout": (V, 314, 12),
+        "shared_budget_keeps_own_floor": (V, 3, 2),
         "upgrade_completes": (V, 2, 2),
         "upgrade_keeps_floor": (H, 2, None),
         "budget_can_allow_an_eviction": (V, 1, 0),
@@ -72,6 +78,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (V, 21, 7),
         "budget_floor_holds_under_evictions": (H, 21, None),
         "budget_floor_under_evictions_and_rollout": (V, 1055, 13),
+        "shared_budget_keeps_own_floor": (V, 7, 3),
         "upgrade_completes": (V, 21, 7),
         "upgrade_keeps_floor": (H, 21, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -80,6 +87,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (V, 2, 2),
         "budget_floor_holds_under_evictions": (H, 2, None),
         "budget_floor_under_evictions_and_rollout": (V, 216, 12),
+        "shared_budget_keeps_own_floor": (H, 2, None),
         "upgrade_completes": (V, 2, 2),
         "upgrade_keeps_floor": (H, 2, None),
         "budget_can_allow_an_eviction": (V, 1, 0),
@@ -88,6 +96,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (H, 200, None),
         "budget_floor_holds_under_evictions": (H, 200, None),
         "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
+        "shared_budget_keeps_own_floor": (H, 200, None),
         "upgrade_completes": (H, 477, None),
         "upgrade_keeps_floor": (H, 477, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -96,6 +105,7 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (H, 200, None),
         "budget_floor_holds_under_evictions": (H, 200, None),
         "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
+        "shared_budget_keeps_own_floor": (H, 200, None),
         "upgrade_completes": (H, 477, None),
         "upgrade_keeps_floor": (H, 477, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -343,3 +353,47 @@ def test_the_evict_fault_goes_through_the_budget(min_available: str, evicted: bo
     if evicted:
         changes = action.effect(CONCRETE, scope, s)
         assert changes["pdb_allowed"] == s.pdb_allowed - 1 == 0
+
+
+SHARED = with_settings(PRESETS["tiny"], {"pdb-min-available": "50%", "nodes": "2", "pdb-other-pods": "2"})
+
+
+def test_several_workloads_behind_one_budget_the_budget_floor_holds_and_the_deployments_does_not() -> None:
+    """minAvailable 50% over the Deployment's 2 pods and 2 Ready pods of another workload: getExpectedScale
+    sums both controllers' scales (4), desiredHealthy 2, so both of the Deployment's pods may go."""
+    props = catalog.properties(
+        "deployment",
+        ["drain_eventually_completes", "budget_floor_holds_under_evictions", "shared_budget_keeps_own_floor"],
+    )
+    got = {r.property.short: r for r in run.check(Task(MODEL, SHARED, props))}
+    assert {k: (r.verdict, r.stats.states) for k, r in got.items()} == {
+        "drain_eventually_completes": (H, 1421),
+        "budget_floor_holds_under_evictions": (H, 1421),
+        "shared_budget_keeps_own_floor": (V, 1421),
+    }
+    trace = got["shared_budget_keeps_own_floor"].trace
+    assert trace is not None
+    # the initial status counts the other workload's pods: 4 expected, 4 healthy, 2 desired, 2 allowed
+    first = trace.states[0]
+    assert (first.pdb_expected, first.pdb_current_healthy, first.pdb_desired_healthy, first.pdb_allowed) == (4, 4, 2, 2)
+    assert [step.action.name for step in trace.steps] == ["user.drain_node", "kubectl.evict_pod", "kubectl.evict_pod"]
+    last = trace.states[-1]
+    assert dr.healthy_pods(CONCRETE, last) == 0 and dr.budget_healthy(CONCRETE, SHARED, last) == 2
+
+
+def test_without_other_workloads_the_own_floor_is_the_budget_floor() -> None:
+    """pdb-other-pods 0: the two predicates are one (the budget selects the Deployment's pods alone)."""
+    sc = attrs.evolve(dp.drain_alone(SCOPES["half"]), pdb_other_pods=0)
+    states = compile_model(MODEL, sc).reachable()
+    schema = Schema(MODEL.state_cls, sc)
+    for flat in states[:: max(1, len(states) // 200)]:
+        s = schema.unflatten(flat)
+        assert dp.own_floor(CONCRETE, sc, s) == dp.budget_floor(CONCRETE, sc, s)
+
+
+def test_other_pods_need_a_budget() -> None:
+    with pytest.raises(ScopeError) as info:
+        with_settings(PRESETS["tiny"], {"pdb-other-pods": "1"}).validate()
+    assert str(info.value) == (
+        "pdb-other-pods: expected 0 without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), got 1"
+    )

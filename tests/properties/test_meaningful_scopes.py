@@ -78,6 +78,7 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.drain_eventually_completes": (H, V),
     "deployment.budget_floor_holds_under_evictions": (H, None),
     "deployment.budget_floor_under_evictions_and_rollout": (V, None),
+    "deployment.shared_budget_keeps_own_floor": (V, None),
     "deployment.upgrade_completes": (H, V),
     "deployment.upgrade_keeps_floor": (H, None),
     "deployment.budget_can_allow_an_eviction": (H, V),
