@@ -103,8 +103,8 @@ def no_disruption_below_floor(ops: Ops, sc: StatefulSetScope, s: StatefulSetStat
     if not sc.has_budget:
         return ops.and_()
     _expected, desired = sd.expected_and_desired(ops, sc, t)
-    after = sd.healthy_pods(ops, t)
-    return ops.or_(after >= sd.healthy_pods(ops, s), after >= desired)
+    after = sd.healthy_pods(ops, sc, t)
+    return ops.or_(after >= sd.healthy_pods(ops, sc, s), after >= desired)
 
 
 def draining(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
@@ -133,7 +133,7 @@ def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
         parts.append(
             f"PodDisruptionBudget {sc.name}: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
             f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
-            f"{sd.healthy_pods(c, s)} pods healthy now, floor {desired}"
+            f"{sd.healthy_pods(c, sc, s)} pods healthy now, floor {desired}"
         )
     if sc.has_drain:
         left = [f"{sc.name}-{sc.ordinals_start + i}" for i in range(sc.ordinals) if sd.on_drained_node(c, s, i)]

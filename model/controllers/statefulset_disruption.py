@@ -58,6 +58,7 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.commands import Command
@@ -85,31 +86,78 @@ def drain_plan_fails(sc: StatefulSetScope) -> bool:
 # -- counts over the per-ordinal slots ------------------------------------------------------------
 
 
-def selected_pods(ops: Ops, s: StatefulSetState) -> Value:
-    """Every pod object the budget's selector matches: the set's pods in any phase, terminating ones too."""
-    return ops.count(cl.exists(s, i) for i in range(len(s.pod_phase)))
+def _is_selected(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, i: int) -> Value:
+    """Slot ``i`` holds a pod the budget selects: any pod of the set's template (its own, an orphan, a deleted
+    incarnation's), not another controller's pod that holds the name (owner references on: assumed not to carry
+    the set's labels)."""
+    if sc.ownership:
+        return ops.and_(cl.exists(s, i), s.pod_owner[i] != ow.FOREIGN)
+    return cl.exists(s, i)
 
 
-def healthy_pods(ops: Ops, s: StatefulSetState) -> Value:
-    """countHealthyPods: Ready (``>= READY``: the Ready condition, not availability) and not terminating."""
+def selected_pods(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Every pod object the budget's selector matches, in any phase, terminating ones too."""
+    return ops.count(_is_selected(ops, sc, s, i) for i in range(len(s.pod_phase)))
+
+
+def healthy_pods(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """countHealthyPods: selected, Ready (``>= READY``: the Ready condition, not availability), not terminating."""
     return ops.count(
-        ops.and_(s.pod_phase[i] >= cl.READY, ops.not_(s.pod_terminating[i])) for i in range(len(s.pod_phase))
+        ops.and_(_is_selected(ops, sc, s, i), s.pod_phase[i] >= cl.READY, ops.not_(s.pod_terminating[i]))
+        for i in range(len(s.pod_phase))
     )
 
 
+def _uses_scale(sc: StatefulSetScope) -> bool:
+    """getExpectedPodCount asks the finders (maxUnavailable, or a percentage minAvailable)."""
+    bound = sc.pdb_min_available
+    return sc.pdb_max_unavailable is not None or (bound is not None and bound.is_percent)
+
+
+def _owned_by_live_set(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, i: int) -> Value:
+    """getPodStatefulSet resolves slot ``i``'s controllerRef: the set's pod, and the set object exists."""
+    return ops.and_(cl.exists(s, i), s.pod_owner[i] == ow.OWNED, ops.not_(s.set_deleted))
+
+
+def _unresolvable(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """Some selected pod has a controllerRef no finder resolves: the set was deleted (the background deletion
+    removes the object at once), or the ref names a deleted incarnation's UID (the lister's set of that name has
+    another UID, and so has its /scale). An orphan has no ref: unmanaged, skipped."""
+    n = len(s.pod_phase)
+    if not (sc.set_deletion or sc.ownership):
+        return False
+    lost = [ops.and_(cl.exists(s, i), s.pod_owner[i] == ow.OWNED, s.set_deleted) for i in range(n)]
+    if sc.ownership:
+        lost += [ops.and_(cl.exists(s, i), s.pod_owner[i] == ow.PREVIOUS) for i in range(n)]
+    return ops.or_(*lost)
+
+
 def expected_and_desired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tuple[Value, Value]:
-    """getExpectedPodCount for the scope's budget: getPodStatefulSet resolves every pod to the set, whose
+    """getExpectedPodCount for the scope's budget: getPodStatefulSet resolves the set's pods to the set, whose
     spec.replicas is the scale (counted once, and only once one of its pods exists)."""
-    selected = selected_pods(ops, s)
-    scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
+    selected = selected_pods(ops, sc, s)
+    resolved = ops.count(_owned_by_live_set(ops, sc, s, i) for i in range(len(s.pod_phase)))
+    scale = dsu.get_expected_scale(ops, [s.replicas], [resolved])
     return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
 
 
 def computed_status(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
-    """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them."""
+    """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them; when a
+    finder cannot resolve a selected pod's controller (scale-based bounds only) the sync fails and failSafe writes
+    disruptionsAllowed 0, the other fields as they were."""
     expected, desired = expected_and_desired(ops, sc, s)
-    healthy = healthy_pods(ops, s)
-    return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
+    healthy = healthy_pods(ops, sc, s)
+    status = (dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected)
+    if not _uses_scale(sc):
+        return status
+    lost = _unresolvable(ops, sc, s)
+    failed = (0, *_written(s)[1:])
+    return (
+        ops.ite(lost, failed[0], status[0]),
+        ops.ite(lost, failed[1], status[1]),
+        ops.ite(lost, failed[2], status[2]),
+        ops.ite(lost, failed[3], status[3]),
+    )
 
 
 def _written(s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
@@ -164,7 +212,9 @@ def eviction_outcome(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: i
     phase = s.pod_phase[pod]
     ignores = dsu.can_ignore_pdb(ops, phase == cl.CREATING, phase == cl.FAILED, s.pod_terminating[pod])
     status = (1, 1, s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
-    budgets = 1 if sc.has_budget else 0
+    budgets: Value = 1 if sc.has_budget else 0
+    if sc.has_budget and sc.ownership:  # another controller's pod: the set's budget does not select it
+        budgets = ops.ite(s.pod_owner[pod] == ow.FOREIGN, 0, 1)
     return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, phase >= cl.READY, status)
 
 

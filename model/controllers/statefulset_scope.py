@@ -322,10 +322,10 @@ class StatefulSetScope:
         errors = dsu.validate_budget_spec(spec)
         if errors:
             raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
-        if (self.has_budget or self.has_drain) and self.ownership:
+        if self.has_drain and self.ownership:
             raise ScopeError(
-                "pdb-min-available/pdb-max-unavailable/scenario: expected no budget or drain with orphan-deletes, "
-                "recreates or foreign-pod (owner references and budgets are not modelled together), got both"
+                "scenario: expected none with orphan-deletes, recreates or foreign-pod (the drain would evict "
+                "another controller's pod, whose controller the model does not have), got drain"
             )
 
     # -- the failure mode in effect (kubecheck.model.controllers.failures) ----------------------

@@ -318,7 +318,7 @@ def test_the_expected_scale_is_the_sets_replicas_once_a_pod_exists() -> None:
     [
         ({"pdb-min-available": "1", "pdb-max-unavailable": "1"}, "minAvailable and maxUnavailable cannot be both set"),
         ({"pdb-min-available": "150%"}, "must not be greater than 100%"),
-        ({"scenario": "drain", "foreign-pod": "0"}, "expected no budget or drain with orphan-deletes"),
+        ({"scenario": "drain", "foreign-pod": "0"}, "scenario: expected none with orphan-deletes"),
     ],
 )
 def test_the_scope_refuses(settings: dict[str, str], message: str) -> None:
@@ -343,6 +343,31 @@ def test_the_evict_fault_asks_the_eviction_api_too(allowed: int, enabled: bool) 
     if enabled:
         t = _do(scope, s, "fault.evict_pod", pod=1)
         assert t.pod_terminating[1] and t.pdb_allowed == 0 and t.faults_left == s.faults_left - 1
+
+
+def test_a_deleted_set_leaves_its_pods_without_a_controller_and_the_sync_fails_safe() -> None:
+    """disruption.go getExpectedScale: a pod whose controllerRef no finder resolves (the StatefulSet was deleted;
+    a deleted incarnation's UID) fails the sync, and failSafe writes disruptionsAllowed 0, the rest as it was;
+    an integer minAvailable asks no finder; an orphan (no controllerRef) is unmanaged and skipped."""
+    scale_based = with_settings(PRESETS["tiny"], {"pdb-max-unavailable": "1", "set-deletion": "true"})
+    s = attrs.evolve(
+        MODEL.init(scale_based),
+        pod_phase=(cl.READY, cl.READY),
+        pdb_allowed=1,
+        pdb_current_healthy=2,
+        pdb_desired_healthy=1,
+        pdb_expected=2,
+    )
+    assert sd.computed_status(CONCRETE, scale_based, s) == (1, 2, 1, 2)
+    gone = attrs.evolve(s, set_deleted=True, pod_phase=(cl.READY, cl.RUNNING))
+    assert sd.computed_status(CONCRETE, scale_based, gone) == (0, 2, 1, 2)  # failSafe
+    counted = with_settings(PRESETS["tiny"], {"pdb-min-available": "1", "set-deletion": "true"})
+    assert sd.computed_status(CONCRETE, counted, attrs.evolve(gone, pdb_allowed=0)) == (0, 1, 1, 2)
+    orphans = with_settings(PRESETS["tiny"], {"pdb-max-unavailable": "1", "orphan-deletes": "1"})
+    orphaned = attrs.evolve(
+        MODEL.init(orphans), pod_phase=(cl.READY, cl.READY), pod_owner=(1, 1), set_deleted=True, set_orphaned=True
+    )
+    assert sd.computed_status(CONCRETE, orphans, orphaned) == (0, 2, 0, 0)  # unmanaged: no scale, nothing allowed
 
 
 def test_without_a_budget_or_drain_the_presets_have_no_disruption_state() -> None:
