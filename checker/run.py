@@ -59,6 +59,15 @@ speak about). Fields a property's adjustment *derives* from a symbolic parameter
 replicas - 1) are held at their value at the scope's instance for every value, and the claim
 names them (``held``). A sweep adjusts the user's scope at each value.
 
+**Vacuity.** A symbolic PROVED of a property with a trigger (``Property.trigger``) has its
+vacuity decided in the same encodings (:mod:`~kubecheck.checker.symbolic.vacuity`, within a few
+seconds and a quarter of the time the run has left): BMC reaching the trigger makes it non-vacuous, PDR proving it never
+happens vacuous, anything else leaves it unchecked. Instances beyond explicit search ask BMC
+only (PDR is not run there); a sweep is non-vacuous once one instance shows the trigger (later
+instances are not asked) and vacuous when every instance's proof says it never happens; the
+ordinal reading asks BMC at its scope's instance: reached there, a proof for every replica count
+is non-vacuous, otherwise unchecked. Explicit search decides vacuity itself.
+
 **The user's settings are never replaced.** ``Task.user_set`` names the fields the user gave
 (``--set``, ``--faults``); a property whose adjustment would change one (it speaks about
 ReadWriteOnce, the user set ReadWriteOncePod) is refused: :func:`check` raises ScopeError naming
@@ -80,8 +89,9 @@ import attrs
 
 from kubecheck.checker import swarm
 from kubecheck.checker.explicit import bfs, fair_cycles
-from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Claim, Result, Stats, Verdict
+from kubecheck.checker.result import ALL_VALUES, EACH_VALUE, INSTANCE, NOTHING, Claim, Result, Stats, Vacuity, Verdict
 from kubecheck.checker.symbolic import bmc, kinduction, lasso, ordinal, pdr, ranking
+from kubecheck.checker.symbolic import vacuity as symbolic_vacuity
 from kubecheck.checker.symbolic.encoder import Encoders, EncodingError
 from kubecheck.checker.task import ENGINES as ENGINES  # the engine names, for the CLI's --engine choice
 from kubecheck.checker.task import Budget, Deadline, Engine, Task
@@ -134,6 +144,8 @@ MAX_SWEEP = 100
 #: The engine names under which an unbounded ``--for-all replicas`` on the StatefulSet goes to the
 #: ordinal reading (the fixed-size engines make no proof for every replica count).
 ORDINAL_ENGINES = ("auto", "pdr", "kind")
+#: How a symbolic verdict's vacuity is asked (:func:`_decide`): BMC then PDR, BMC only, or not at all.
+PROVE, REACH, SKIP = "prove", "reach", "skip"
 #: Values of a ``--for-all`` parameter at which a property's adjustment is probed (with the
 #: user's bounds): an adjustment that moves the parameter fixes it, one that moves another field
 #: derives that field from it.
@@ -278,12 +290,34 @@ def _decide(
     timeout: float | None,
     depth: int | None,
     status: Callable[[str], None] | None,
+    vacuity: str = PROVE,
 ) -> Result:
-    """One property with one symbolic engine, in ``task``'s scope, within ``timeout`` seconds."""
+    """One property with one symbolic engine, in ``task``'s scope, within ``timeout`` seconds.
+
+    A PROVED (HOLDS) of a property with a trigger then has its vacuity decided in the same
+    encoding (:mod:`~kubecheck.checker.symbolic.vacuity`) within a quarter of what is left of
+    ``timeout`` (and the module's own cap):
+    ``vacuity`` :data:`PROVE` asks BMC then PDR, :data:`REACH` BMC only, :data:`SKIP` nothing."""
+    started = time.monotonic()
     say = _prefixed(status, engine.LABEL, prop)
     step = attrs.evolve(task, properties=(prop,), budget=Budget(timeout=timeout), depth=depth, status=say)
     [result] = engine.check(step)
-    return _claimed(result, step)
+    result = _claimed(result, step)
+    if vacuity != SKIP and _wants_vacuity(result):
+        # a quarter of the run's time left at most, so that the properties after this one keep theirs
+        left = None if timeout is None else (timeout - (time.monotonic() - started)) / 4
+        found = symbolic_vacuity.decide(step, prop, left, prove=vacuity == PROVE, status=say)
+        result = attrs.evolve(result, vacuity=found)
+    return result
+
+
+def _wants_vacuity(result: Result) -> bool:
+    """A HOLDS/PROVED of a property with a trigger whose engine did not decide the vacuity."""
+    return (
+        result.verdict in (Verdict.HOLDS, Verdict.PROVED)
+        and result.property.trigger is not None
+        and result.vacuity is None
+    )
 
 
 def check(task: Task) -> list[Result]:
@@ -468,7 +502,8 @@ class _Run:
             if self.clock.passed():
                 return result or _skipped(prop, task.scope, "timeout", engine.ENGINE)
             bound = depth if task.depth is None else task.depth
-            result = _decide(engine, task, prop, self.clock.left(AUTO_SECONDS), bound, task.status)
+            # PDR is not run on such instances (module docstring): nor for the vacuity
+            result = _decide(engine, task, prop, self.clock.left(AUTO_SECONDS), bound, task.status, REACH)
             if result.verdict is not Verdict.INCONCLUSIVE:
                 break
         assert result is not None
@@ -493,7 +528,25 @@ def _every_ordinal(task: Task, prop: Property, held: tuple[tuple[str, str], ...]
     if result.verdict is not Verdict.PROVED:
         return attrs.evolve(result, claim=Claim(NOTHING))
     held = tuple((flag, value) for flag, value in held if flag != "scale-to")
-    return attrs.evolve(result, claim=Claim(ALL_VALUES, task.for_all, (("replicas", 1, None),), held))
+    claim = Claim(ALL_VALUES, task.for_all, (("replicas", 1, None),), held)
+    return attrs.evolve(result, claim=claim, vacuity=_ordinal_vacuity(task, prop, clock))
+
+
+def _ordinal_vacuity(task: Task, prop: Property, clock: Deadline) -> Vacuity | None:
+    """The vacuity of a proof for every replica count (None: no trigger). Its scope cannot leave
+    replicas open, so BMC looks for the trigger at the scope's own instance: found there, the proof
+    is not vacuous; not found, nothing is claimed (another replica count may show it; no proof for
+    every count that it never occurs is attempted)."""
+    if prop.trigger is None:
+        return None
+    instance = attrs.evolve(task, for_all=(), bounds={})
+    at = f"replicas={getattr(task.scope, 'replicas', '?')}"
+    say = _prefixed(task.status, "vacuity", prop)
+    left = clock.left()
+    found = symbolic_vacuity.decide(instance, prop, None if left is None else left / 4, prove=False, status=say)
+    if found.checked and found.occurred:
+        return Vacuity(True, True, f"{found.reason} at {at}")
+    return Vacuity(False, False, f"{found.reason} at {at}; not checked for the other replica counts")
 
 
 def _sweepable(for_all: Sequence[str], bounds: Mapping[str, tuple[int | None, int | None]]) -> bool:
@@ -530,6 +583,7 @@ def _sweep(task: Task, prop: Property, clock: Deadline, user: Scope) -> Result:
     steps = DISPATCH[task.engine, SAFETY] if task.engine in ("bmc", "kind", "pdr") else SWEEP_AUTO
     each = Claim(EACH_VALUE, tuple(for_all), tuple((n, _lo(bounds, n), _hi(bounds, n)) for n in for_all))
     proved: list[str] = []
+    vacuities: list[tuple[str, Vacuity]] = []  # (instance, its vacuity) until one shows the trigger
     started = time.monotonic()
     last: Result | None = None
     for values in itertools.product(*ranges):
@@ -554,7 +608,8 @@ def _sweep(task: Task, prop: Property, clock: Deadline, user: Scope) -> Result:
                 )
                 return stopped if last is None else attrs.evolve(stopped, claim=each)  # some instances ran
             say = None if status is None else (lambda what, label=label: status(f"{label}: {what}"))
-            last = _decide(engine, one, prop, clock.left(), task.depth, say)
+            seen = any(v.checked and v.occurred for _, v in vacuities)  # one instance shows the trigger: enough
+            last = _decide(engine, one, prop, clock.left(), task.depth, say, SKIP if seen else PROVE)
             if last.verdict is not Verdict.INCONCLUSIVE:
                 break
         assert last is not None
@@ -569,6 +624,8 @@ def _sweep(task: Task, prop: Property, clock: Deadline, user: Scope) -> Result:
                 claim=each,
             )
         proved.append(label)
+        if last.vacuity is not None:
+            vacuities.append((label, last.vacuity))
     assert last is not None
     seconds = time.monotonic() - started
     stats = Stats(0, 0, 0, seconds, True, "proved")
@@ -584,7 +641,21 @@ def _sweep(task: Task, prop: Property, clock: Deadline, user: Scope) -> Result:
         f"{what} for each of {where} ({len(proved)} instances, each by {last.engine} at its own size, "
         f"{seconds:.2f} s in all); nothing is claimed outside that range",
         claim=each,
+        vacuity=_swept_vacuity(vacuities, len(proved), where) if prop.trigger is not None else None,
     )
+
+
+def _swept_vacuity(vacuities: Sequence[tuple[str, Vacuity]], instances: int, where: str) -> Vacuity:
+    """The vacuity of a sweep whose ``instances`` were all proved, from theirs (in order, up to the
+    first that shows the trigger): non-vacuous when one instance shows it, vacuous when every
+    instance's proof says it never occurs, unchecked otherwise."""
+    for label, v in vacuities:
+        if v.checked and v.occurred:
+            return Vacuity(True, True, f"{v.reason} at {label}")
+    if len(vacuities) == instances and all(v.vacuous for _, v in vacuities):
+        return Vacuity(True, False, f"{vacuities[0][1].reason} (at each of {where})")
+    label, v = next(((lb, v) for lb, v in vacuities if not v.checked), ("", Vacuity(False, False, "not checked")))
+    return Vacuity(False, False, f"{v.reason} at {label}" if label else v.reason)
 
 
 def _lo(bounds: Mapping[str, tuple[int | None, int | None]], name: str) -> int:

@@ -150,8 +150,9 @@ def notes(user_scope: Scope, results: Sequence[Result]) -> list[str]:
                 f"{r.property.short} ({r.engine}): vacuity {how}: it may hold only because {what} never happens"
             )
         elif r.is_vacuous:
+            where = " in the explored states" if r.engine.startswith("explicit") else ""  # a symbolic proof says where
             lines.append(
-                f"{r.property.short} holds vacuously: {r.vacuity.reason} in the explored states, so it "  # type: ignore[union-attr]
+                f"{r.property.short} holds vacuously: {r.vacuity.reason}{where}, so it "  # type: ignore[union-attr]
                 "constrained nothing"
             )
     for r in results:

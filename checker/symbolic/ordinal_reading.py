@@ -52,12 +52,17 @@ class Layout:
 
 def layout(model: Model, scope: Scope) -> Layout:
     s1, s2, s3 = (Schema(model.state_cls, sized(scope, n)) for n in (1, 2, 3))
-    per_slot, globals_, kinds = [], [], {}
+    per_slot, kinds = [], {}
+    globals_: list[tuple[str, int | None]] = []
     slot_bounds: dict[tuple[str, int], tuple[int, int]] = {}
     global_bounds: dict[tuple[str, int | None], tuple[int, int | None]] = {}
     for name in s1.fields:
         l1, l2, l3 = s1.lengths[name], s2.lengths[name], s3.lengths[name]
         slots1 = [s1.slots[i] for i in s1.field_slots[name]]
+        if l1 == l2 == l3 == 0:  # a tuple this scope leaves empty at every size (no cordonable node): no value
+            globals_.append((name, 0))
+            kinds[name] = "bool"
+            continue
         kinds[name] = slots1[0].kind
         if l1 is not None and l2 == 2 * l1 and l3 == 3 * l1:
             per_slot.append((name, l1))
