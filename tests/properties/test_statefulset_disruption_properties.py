@@ -25,6 +25,7 @@ import pytest
 from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Task
+from kubecheck.cli import trace_text
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import statefulset_disruption as sd
@@ -135,6 +136,18 @@ def test_a_budget_at_the_replicas_blocks_the_drain_with_429_for_ever(name: str) 
     assert "disruptionsAllowed 0" in r.property.explain(r.scope, looping)
 
 
+def test_the_blocked_drain_reads_in_kubernetes_words() -> None:
+    text = "\n".join(trace_text.steps(results("min2")["drain_eventually_completes"].trace))
+    for words in (
+        "poddisruptionbudget/web status.disruptionsAllowed 0, status.currentHealthy 0, status.desiredHealthy 2",
+        "poddisruptionbudget/web status.currentHealthy 0 → 2, status.expectedPods 0 → 2",
+        "node/node-a cordoned (spec.unschedulable true)",
+        "kubectl drain node-a: not running → evicting",
+        "[kubectl] evict_pod(pod=web-0, answer=eviction refused: 429 Too Many Requests)",
+    ):
+        assert words in text, words
+
+
 @pytest.mark.parametrize("name", ["min2", "max0"])
 def test_a_budget_at_the_replicas_never_allows_an_eviction(name: str) -> None:
     r = results(name)["budget_can_allow_an_eviction"]
@@ -188,6 +201,8 @@ def test_the_drain_does_not_wait_for_the_replacement_of_the_same_name() -> None:
     assert _enabled(scope, s, "kubectl.drain_finishes"), "waitForDelete: the name holds another UID"
     done = _do(scope, s, "kubectl.drain_finishes")
     assert done.drain_state == sd.DRAINED and done.pod_phase[0] == cl.UNSCHEDULED  # not Ready yet
+    lines = trace_text.describer(MODEL, scope).changes(s, done, {"drain_state": (s.drain_state, done.drain_state)})
+    assert lines == ["kubectl drain node-a: evicting → drained"]
     binds = [a.kwargs["node"] for a, _ in successors(MODEL, scope, done) if a.name == "scheduler.bind_pod"]
     assert binds == [1]  # node-a is still cordoned: the replacement can only go to node-b
 
