@@ -231,6 +231,7 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.budget_floor_under_evictions_and_rollout": _D_UNAVAILABLE,
     "deployment.upgrade_completes": _REPLICAS,
     "deployment.upgrade_keeps_floor": _REPLICAS,
+    "deployment.shared_budget_keeps_own_floor": _REPLICAS,
     "deployment.budget_can_allow_an_eviction": _REPLICAS,
     "deployment.hpa.replicas_within_max": _REPLICAS,
     "deployment.hpa.no_inflation_during_rollout": _D_SURGE,
@@ -238,6 +239,10 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.hpa.autoscaler_undoes_apply": _REPLICAS,
     "statefulset.replacement_lands_on_another_node": _NODE_LOSS,
     "statefulset.replacement_lands_on_its_old_node": _NODE_LOSS,
+    # issue 16: a StatefulSet's budget rows, as the Deployment's: at the pods the budget guards
+    "statefulset.drain_eventually_completes": _REPLICAS,
+    "statefulset.budget_floor_holds_under_evictions": _REPLICAS,
+    "statefulset.budget_can_allow_an_eviction": _REPLICAS,
 }
 
 #: Where a property missing from :data:`PROPERTY_FIELDS` is anchored: its workload's rollout settings.
