@@ -194,10 +194,12 @@ class ScopeValues:
 
     ``params`` holds every parameter of the issue 16 interface this module decides, in a fixed order,
     as the strings the scope reads ("none", "2", "50%"); ``not_modelled`` says, one line each, what of
-    the manifests' budgets and autoscalers the values do not carry."""
+    the manifests' budgets and autoscalers the values do not carry; ``assumed``, what the values take
+    on trust (the other workloads' pods behind a shared budget are Ready)."""
 
     params: tuple[tuple[str, str], ...]
     not_modelled: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.params)
@@ -208,6 +210,7 @@ OFF = (
     ("pdb-min-available", "none"),
     ("pdb-max-unavailable", "none"),
     ("pdb-unhealthy-policy", dis.IF_HEALTHY_BUDGET),
+    ("pdb-other-pods", "0"),
     ("hpa-max-replicas", "none"),
     ("hpa-min-replicas", "1"),
     ("hpa-target-utilization", "100"),
@@ -237,16 +240,48 @@ def _budget_values(d: o.Deployment | o.StatefulSet, records: Sequence[o.Record])
         if w is not d and budgets[0].selects_pods(w.meta.namespace, dict(w.template.labels))
     ]
     if others:
-        notes.append(
-            f"{budgets[0].meta.ref} also selects the pods of {', '.join(others)}: the scope counts this "
-            f"{d.meta.kind}'s pods only"
-        )
+        other_pods, note = _other_pods(d, budgets[0], records)
+        if other_pods:
+            out["pdb-other-pods"] = str(other_pods)
+            out[ASSUMED] = note
+        else:
+            notes.append(note)
     if b.min_available is None and b.max_unavailable is None:
         notes.append(
             f"{budgets[0].meta.ref} sets neither minAvailable nor maxUnavailable: upstream refuses every eviction of "
             "its Ready pods (disruptionsAllowed 0), which the pdb-* parameters cannot say"
         )
     return out, notes
+
+
+#: The key under which :func:`_budget_values` passes what it assumed (never a scope parameter).
+ASSUMED = "assumed"
+#: The most pods of other workloads the Deployment scope takes behind its budget (``pdb-other-pods``).
+MAX_OTHER_PODS = 4
+
+
+def _other_pods(d: o.Deployment | o.StatefulSet, budget: o.Disruption, records: Sequence[o.Record]) -> tuple[int, str]:
+    """Several workloads behind one budget: the other workloads' pod count the Deployment scope takes
+    (their controllers' spec.replicas, as getExpectedScale sums them) and the row's note; 0 when the
+    scope cannot take them (a StatefulSet's scope, a DaemonSet among them, more than MAX_OTHER_PODS)."""
+    others = [
+        w for w in _workloads(records) if w is not d and budget.selects_pods(w.meta.namespace, dict(w.template.labels))
+    ]
+    names = ", ".join(w.meta.ref for w in others)
+    alone = f"{budget.meta.ref} also selects the pods of {names}: the scope counts this {d.meta.kind}'s pods only"
+    if not isinstance(d, o.Deployment):
+        return 0, alone
+    if any(isinstance(w, o.DaemonSet) for w in others):
+        return 0, alone + " (a DaemonSet's pod count depends on the nodes)"
+    count = sum(w.replicas for w in others if isinstance(w, (o.Deployment, o.StatefulSet)))
+    if count > MAX_OTHER_PODS:
+        return 0, alone + f" (their {count} pods are more than the {MAX_OTHER_PODS} the scope takes)"
+    if count == 0:
+        return 0, alone + " (they have no replicas)"
+    return count, (
+        f"{budget.meta.ref} also selects the pods of {names}: their {count} pods count toward the budget "
+        "(pdb-other-pods), assumed Ready and not on a drained node"
+    )
 
 
 def _autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
@@ -287,14 +322,15 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
     """
     values = dict(OFF)
     budget, notes = _budget_values(d, records)
+    assumed = budget.pop(ASSUMED, None)
     scaling, more = _autoscaler_values(d, records)
     values.update(budget)
     values.update(scaling)
-    return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more))
+    return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more), (assumed,) if assumed else ())
 
 
 #: The StatefulSet scope's budget parameters when no budget applies (the scope's defaults).
-STATEFULSET_OFF = tuple(kv for kv in OFF if kv[0].startswith("pdb-"))
+STATEFULSET_OFF = tuple(kv for kv in OFF if kv[0].startswith("pdb-") and kv[0] != "pdb-other-pods")
 
 
 def statefulset_scope_values(s: o.StatefulSet, records: Sequence[o.Record]) -> ScopeValues:

@@ -215,9 +215,10 @@ def _scheduling_notes(t: o.PodTemplate, model: str) -> list[str]:
 
 def _with_budget_and_autoscaler(
     d: o.Deployment, records: Sequence[o.Record], scope: DeploymentScope
-) -> tuple[DeploymentScope, list[str]]:
+) -> tuple[DeploymentScope, list[str], list[str]]:
     """The scope with the Deployment's PodDisruptionBudget and HorizontalPodAutoscaler as written
-    (:func:`kubecheck.manifest.budgets.deployment_scope_values`), and what of them is not modelled.
+    (:func:`kubecheck.manifest.budgets.deployment_scope_values`), what of them is not modelled, and what
+    the values assume (notes: the other workloads' pods behind a shared budget are Ready).
 
     Only the parameters the Deployment model has are set; an autoscaler the model cannot take yet
     keeps its "not modelled" line."""
@@ -231,7 +232,7 @@ def _with_budget_and_autoscaler(
             f"{names}: only the deployment.hpa.* rows run with it; the others are checked at spec.replicas "
             f"{d.replicas} without the autoscaler"
         )
-    return (with_settings(scope, given) if given else scope), notes
+    return (with_settings(scope, given) if given else scope), notes, list(values.assumed)
 
 
 def _disruption_notes(
@@ -342,9 +343,10 @@ def _deployment(
             notes.append(f"claim {use.claim} is not in these manifests; its access mode is unknown{how}")
         else:
             missing.extend(_storage_note(c.storage_class, records))
-    scope, budget_notes = _with_budget_and_autoscaler(d, records, scope)
+    scope, budget_notes, budget_assumed = _with_budget_and_autoscaler(d, records, scope)
     missing += _scheduling_notes(d.template, "deployment") + _disruption_notes(d, records, modelled=True)
     missing += budget_notes
+    notes += budget_assumed
     if d.paused:
         missing.append("spec.paused: true — checked as if the Deployment were not paused")
     if d.revision_history_limit > 100:

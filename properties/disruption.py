@@ -156,7 +156,7 @@ def explain(sc: DeploymentScope, s: DeploymentState) -> str:
     if sc.has_budget:
         _e, desired = dr.expected_and_desired(c, sc, s)
         parts.append(
-            f"PodDisruptionBudget {sc.name}: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
+            f"the PodDisruptionBudget: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
             f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
             f"{dr.budget_healthy(c, sc, s)} pods healthy now, floor {desired}"
         )

@@ -362,13 +362,69 @@ def test_several_budgets_leave_the_pdb_parameters_off_and_say_why() -> None:
     assert v.not_modelled[0].startswith("pods under 2 PodDisruptionBudgets")
 
 
-def test_a_budget_shared_with_another_workload_is_said() -> None:
+def test_a_budget_shared_with_a_daemonset_is_said() -> None:
     v = _values(WEB + DS + _pdb("  maxUnavailable: 1\n  selector: {}\n"))
-    assert v.as_dict()["pdb-max-unavailable"] == "1"
+    assert v.as_dict()["pdb-max-unavailable"] == "1" and v.as_dict()["pdb-other-pods"] == "0"
     assert v.not_modelled == (
         "poddisruptionbudget/budget also selects the pods of daemonset/agent: the scope counts this Deployment's "
-        "pods only",
+        "pods only (a DaemonSet's pod count depends on the nodes)",
     )
+
+
+def _deployment(name: str, replicas: int) -> str:
+    return (
+        f"---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n"
+        f"  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n"
+        f"    metadata: {{labels: {{app: {name}, tier: front}}}}\n"
+        f"    spec: {{containers: [{{name: c, image: busybox}}]}}\n"
+    )
+
+
+def _values_of(text: str, name: str) -> budgets.ScopeValues:
+    records = _records(text)
+    [d] = [r for r in records if isinstance(r, o.Deployment) and r.meta.name == name]
+    return budgets.deployment_scope_values(d, records)
+
+
+@pytest.mark.parametrize(
+    ("other", "pods", "said"),
+    [
+        # getExpectedScale sums the controllers' scales: the other Deployment's 2 pods count toward the budget
+        (_deployment("api", 2), "2", None),
+        (
+            _deployment("api", 0),
+            "0",
+            "poddisruptionbudget/budget also selects the pods of deployment/api: the scope "
+            "counts this Deployment's pods only (they have no replicas)",
+        ),
+        (
+            _deployment("api", 5),
+            "0",
+            "poddisruptionbudget/budget also selects the pods of deployment/api: the scope "
+            "counts this Deployment's pods only (their 5 pods are more than the 4 the scope takes)",
+        ),
+    ],
+)
+def test_a_budget_shared_with_another_deployment_counts_its_pods(other: str, pods: str, said: str | None) -> None:
+    v = _values_of(WEB + other + _pdb('  minAvailable: "50%"\n  selector: {matchLabels: {tier: front}}\n'), "web")
+    assert v.as_dict()["pdb-other-pods"] == pods and v.as_dict()["pdb-min-available"] == "50%"
+    assert v.not_modelled == ((said,) if said else ())
+    assert v.assumed == (
+        ()
+        if said
+        else (
+            "poddisruptionbudget/budget also selects the pods of deployment/api: their 2 pods count toward the "
+            "budget (pdb-other-pods), assumed Ready and not on a drained node",
+        )
+    )
+
+
+def test_a_shared_budget_reaches_the_scope_and_the_notes_of_each_deployment() -> None:
+    text = WEB + _deployment("api", 1) + _pdb("  minAvailable: 2\n  selector: {matchLabels: {tier: front}}\n")
+    by_name = {w.obj.meta.name: w for w in manifest.workloads(_records(text))}
+    assert (by_name["web"].scope.pdb_other_pods, by_name["api"].scope.pdb_other_pods) == (1, 3)
+    assert any("their 3 pods count toward the budget" in n for n in by_name["api"].notes)
+    assert not any("also selects" in n for n in by_name["api"].not_modelled)
 
 
 def test_an_autoscaler_sets_the_hpa_parameters() -> None:
