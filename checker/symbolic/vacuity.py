@@ -11,12 +11,13 @@ cap (:data:`SECONDS`), one part of the trigger at a time, each posed as a proper
 * the commands: the ``always`` property "no action of these commands is enabled" (a command
   fires where one of its actions is enabled: explicit search expands every reachable state).
 
-Each part is searched by BMC first (:func:`kubecheck.checker.symbolic.bmc.search`, shortest
-first, to :data:`DEPTH` steps, with half the cap): a trace where it occurs is replayed through
-the reference semantics (:func:`kubecheck.checker.certify.certify_trace`) and the part evaluated
-again on ints at its last state or step (a difference is an :class:`EncoderBug`) — it occurred
-("a pod creation occurs at depth 1 (BMC)"). Otherwise PDR decides the same question
-(:func:`kubecheck.checker.symbolic.pdr.decide`): PROVED, an inductive invariant re-checked by fresh
+Each part is searched by BMC first (:mod:`kubecheck.checker.symbolic.bmc`, shortest first, to
+:data:`DEPTH` steps, with half the cap; both engines are asked through their ``check(task)``): a
+trace where it occurs is replayed through the reference semantics
+(:func:`kubecheck.checker.certify.certify_trace`) and the part evaluated again on ints at its last
+state or step (a difference is an :class:`EncoderBug`) — it occurred ("a pod creation occurs at
+depth 1 (BMC, trace replayed)"). Otherwise PDR decides the same question
+(:mod:`kubecheck.checker.symbolic.pdr`): PROVED, an inductive invariant re-checked by fresh
 solvers, means the part never occurs — the verdict is vacuous ("… never happens: proved
 unreachable by PDR"); a trace PDR returns (by BMC, or by explicit search of a sampled instance,
 replayed) is an occurrence too. Anything else — the depth bound, a solver ``unknown``, the cap —
@@ -42,10 +43,10 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from kubecheck.checker.certify import EncoderBug
-from kubecheck.checker.result import Vacuity, Verdict
+from kubecheck.checker.result import Result, Vacuity, Verdict
 from kubecheck.checker.symbolic import bmc, pdr
-from kubecheck.checker.symbolic.encoder import Encoder, EncodingError
-from kubecheck.checker.task import Task
+from kubecheck.checker.symbolic.encoder import EncodingError
+from kubecheck.checker.task import Budget, Engine, Task
 from kubecheck.model.kernel.commands import Action
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 from kubecheck.model.kernel.property import Property
@@ -70,8 +71,9 @@ class Part:
     firing: bool = False  # a commands part: the command fires one step after the state BMC reaches
 
 
-def parts(encoder: Encoder, prop: Property) -> list[Part] | str:
-    """The parts of ``prop``'s trigger on ``encoder``, or why one cannot be posed."""
+def parts(task: Task, prop: Property) -> list[Part] | str:
+    """The parts of ``prop``'s trigger in ``task``'s model and scope, or why one cannot be posed. The
+    encoding is built only when a commands part has ``for_all`` open (to see its folded actions)."""
     trigger = prop.trigger
     assert trigger is not None
     out = []
@@ -94,11 +96,12 @@ def parts(encoder: Encoder, prop: Property) -> list[Part] | str:
         out.append(Part(trigger.what, never_when, seen))
     if trigger.commands:
         commands = trigger.commands
-        chosen = [i for i, a in enumerate(encoder.actions) if a.name in commands]
-        folded = [encoder.actions[i].name for i in chosen if i in encoder.choice_names]
-        if folded:
-            return f"the actions of {', '.join(dict.fromkeys(folded))} depend on {', '.join(encoder.params)}"
-        actions: Sequence[Action] = [encoder.actions[i] for i in chosen]
+        actions: Sequence[Action] = [a for a in task.model.actions(task.scope) if a.name in commands]
+        if task.for_all:  # an action whose parameter range grows with them is folded: no one guard to ask
+            encoder = task.encoder()
+            folded = [a.name for i, a in enumerate(encoder.actions) if a.name in commands and i in encoder.choice_names]
+            if folded:
+                return f"the actions of {', '.join(dict.fromkeys(folded))} depend on {', '.join(task.for_all)}"
 
         def disabled(ops: Ops, sc: Scope, s: State) -> Value:
             return ops.not_(ops.or_(*[a.guard(ops, sc, s) for a in actions])) if actions else True
@@ -130,7 +133,7 @@ def decide(
     if cap <= 0:
         return Vacuity(False, False, "not checked: no time left")
     try:
-        posed = parts(task.encoder(), prop)
+        posed = parts(task, prop)
     except EncodingError as err:
         return Vacuity(False, False, f"not checked: {err}")
     if isinstance(posed, str):
@@ -150,52 +153,76 @@ def decide(
     return Vacuity(False, False, "not checked: " + "; ".join(open_))
 
 
+def _ask(
+    engine: Engine, task: Task, never: Property, seconds: float, depth: int | None, say: Callable[[str], None]
+) -> Result:
+    """One engine on the part's property, through the engine contract (``check(task)``), within ``seconds``."""
+    step = attrs.evolve(task, properties=(never,), budget=Budget(timeout=seconds), depth=depth, status=say)
+    [result] = engine.check(step)
+    return result
+
+
 def _part(
     task: Task, part: Part, seconds: float, prove: bool, status: Callable[[str], None] | None
 ) -> tuple[bool | None, str]:
     """(True: it occurs, False: proved never to, None: undecided; the reason in words)."""
     started = time.perf_counter()
-    encoder = task.encoder()
 
     def say(what: str) -> None:
         if status is not None:
             status(f"vacuity: {what}")
 
+    if seconds <= 0.1:
+        return None, f"{part.what}: no time left"
     try:
-        _, depth, trace, why = bmc.search(encoder, part.never, DEPTH, seconds / 2 if prove else seconds, status=say)
+        reached = _ask(bmc, task, part.never, seconds / 2 if prove else seconds, DEPTH, say)
     except EncodingError as err:
         return None, f"{part.what}: {err}"
-    if trace is not None:
-        return True, _occurs(part, trace, depth, "BMC", encoder)
-    searched = f"not reached within depth {DEPTH} by BMC" if why == "depth bound" else "not reached by BMC in its time"
+    if reached.verdict is Verdict.VIOLATED and reached.trace is not None:
+        return True, _occurs(part, reached.trace, reached.stats.depth, "BMC", task)
+    bound = reached.stats.stop_reason == "bound"
+    searched = f"not reached within depth {DEPTH} by BMC" if bound else "not reached by BMC in its time"
     if not prove:
         return None, f"{part.what} {searched}"
     left = seconds - (time.perf_counter() - started)
     if left <= 0.1:
         return None, f"{part.what} {searched}, no time left for PDR"
-    say("PDR")
     try:
-        result = pdr.decide(task.encoder("linear"), part.never, left)
+        result = _ask(pdr, task, part.never, left, None, say)
     except EncodingError as err:
         return None, f"{part.what} {searched}; PDR: {err}"
     if result.verdict is Verdict.PROVED:
-        where = "" if not encoder.params else " for " + encoder.claim.replace("all values", "every value", 1)
+        where = "" if not task.for_all else f" for every value of {_open(task)}"
         return False, f"{part.what} never happens{where}: proved unreachable by PDR"
     if result.verdict is Verdict.VIOLATED and result.trace is not None:
-        return True, _occurs(part, result.trace, len(result.trace.steps), "PDR", encoder)
-    stop = result.stats.stop_reason
-    return None, f"{part.what} {searched} nor proved unreachable by PDR ({stop})"
+        return True, _occurs(part, result.trace, len(result.trace.steps), "PDR", task)
+    return None, f"{part.what} {searched} nor proved unreachable by PDR ({result.stats.stop_reason})"
 
 
-def _occurs(part: Part, trace: Trace, depth: int, how: str, encoder: Encoder) -> str:
+def _occurs(part: Part, trace: Trace, depth: int, how: str, task: Task) -> str:
     """The reason for an occurrence found at ``depth`` (the trace replayed already), after checking the
     part on ints at the trace's end: a difference is an encoder bug."""
     if not part.occurs(trace):
         raise EncoderBug(f"{how}'s trace for the trigger of {part.never.name} does not show it when replayed")
     at = depth + 1 if part.firing else depth
     values = ""
-    if encoder.params:
+    if task.for_all:
         shown = dict(describe(trace.scope))
-        cli = {name: info.cli for name, info in params(type(trace.scope))}
-        values = " with " + " ".join(f"{cli[n]}={shown[cli[n]]}" for n in encoder.params)
+        cli = _cli(trace.scope)
+        values = " with " + " ".join(f"{cli[n]}={shown[cli[n]]}" for n in task.for_all)
     return f"{part.what} occurs at depth {at}{values} ({how}, trace replayed)"
+
+
+def _cli(scope: Scope) -> dict[str, str]:
+    return {name: info.cli for name, info in params(type(scope))}
+
+
+def _open(task: Task) -> str:
+    """The ``for_all`` parameters by their command-line names, with the user's bounds: "replicas 1..20"."""
+    cli = _cli(task.scope)
+    out = []
+    for name in task.for_all:
+        lo, hi = task.bounds.get(name, (None, None))
+        span = "" if lo is None and hi is None else f" {'' if lo is None else lo}..{'' if hi is None else hi}"
+        out.append(cli[name] + span)
+    return ", ".join(out)
