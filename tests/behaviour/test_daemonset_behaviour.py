@@ -88,3 +88,91 @@ def test_under_surge_a_node_whose_old_pod_is_unavailable_gets_its_replacement_ou
             assert [nxt.pod_rev[k] for k in created] == [nxt.template], (state, action)
             assert not nxt.pod_terminating[old] and nxt.pod_phase[old] == state.pod_phase[old]
     assert found > 0
+
+
+SURGE = attrs.evolve(ds.PRESETS["small"], max_unavailable=IntOrPercent(0), max_surge=IntOrPercent(1))
+
+
+def _live(scope, state, n: int) -> list[int]:
+    return [k for k in ds.node_slots(scope, n) if state.pod_phase[k] != cl.NONE and not state.pod_terminating[k]]
+
+
+def test_under_surge_manage_deletes_an_old_pod_that_is_not_ready_once_an_updated_pod_is_beside_it() -> None:
+    """podsShouldBeOnNode with maxSurge > 0 (``daemon_controller.go``): with the oldest updated
+    and the oldest old pod on a node, the old one is deleted when it is not Ready ("no longer
+    ready and will be replaced") or when the updated one is available — in manage, before any
+    rolling update runs."""
+    found = 0
+    for state, action, nxt in steps(ds.MODEL, SURGE, limit=3_000):
+        if action.command.name != "daemonset-controller.manage":
+            continue
+        for n in range(SURGE.nodes):
+            live = _live(SURGE, state, n)
+            new = [k for k in live if du.is_pod_updated(state.pod_rev[k], state.template)]
+            old = [k for k in live if k not in new]
+            if len(new) != 1 or len(old) != 1 or state.pod_phase[old[0]] >= cl.READY:
+                continue
+            if not ds.should_run(CONCRETE, state, n):  # elsewhere every pod goes
+                continue
+            found += 1
+            assert nxt.pod_terminating[old[0]] or nxt.pod_phase[old[0]] == cl.NONE, (state, action)
+            assert not nxt.pod_terminating[new[0]] and nxt.pod_phase[new[0]] == state.pod_phase[new[0]]
+    assert found > 0
+
+
+def test_without_surge_an_old_available_pod_on_a_no_schedule_node_is_a_candidate_like_any_other() -> None:
+    """rollingUpdate with maxSurge = 0 (``pkg/controller/daemon/update.go``) never reads shouldRun:
+    an old available pod on a node tainted NoSchedule since it was placed is one of the
+    candidates the sync deletes within maxUnavailable, as on an eligible node."""
+    found = 0
+    for state, action, nxt in steps(ds.MODEL, TINY):
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        for n in range(TINY.nodes):
+            if state.node_class[n] != du.NO_SCHEDULE:
+                continue
+            for k in _live(TINY, state, n):
+                old = not du.is_pod_updated(state.pod_rev[k], state.template)
+                if old and state.pod_phase[k] == cl.AVAILABLE and nxt.pod_terminating[k]:
+                    found += 1
+    assert found > 0
+
+
+def test_under_surge_a_rolling_update_keeps_the_old_pod_until_the_updated_pod_beside_it_is_available() -> None:
+    """rollingUpdate with maxSurge > 0 (``update.go``): on a node with an old and an updated pod
+    the old one is deleted only once the updated one is available; until then the node only
+    counts toward numSurge — whatever the node's class (a NoSchedule node included). (Once the
+    updated pod is available, manage deletes the old one first: podsShouldBeOnNode.)"""
+    kept = 0
+    for state, action, nxt in steps(ds.MODEL, SURGE, limit=3_000):  # a relabel makes a node NoSchedule
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        for n in range(SURGE.nodes):
+            live = _live(SURGE, state, n)
+            new = [k for k in live if du.is_pod_updated(state.pod_rev[k], state.template)]
+            old = [k for k in live if k not in new]
+            if len(new) != 1 or len(old) != 1 or state.pod_phase[new[0]] == cl.AVAILABLE:
+                continue
+            kept += 1
+            assert not nxt.pod_terminating[old[0]] and nxt.pod_phase[old[0]] != cl.NONE, (state, action)
+    assert kept > 0
+
+
+def test_without_surge_a_rolling_update_deletes_every_old_pod_that_is_not_available() -> None:
+    """rollingUpdate with maxSurge = 0 (``update.go``): an old pod that is not available "is
+    replaced now" — deleted in this sync, whatever Go's map order picked, and counted toward
+    numUnavailable before the available candidates are taken."""
+    scope = ds.PRESETS["small"]
+    found = 0
+    for state, action, nxt in steps(ds.MODEL, scope, limit=2_500):
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        for n in range(scope.nodes):
+            live = _live(scope, state, n)
+            if len(live) != 1 or du.is_pod_updated(state.pod_rev[live[0]], state.template):
+                continue
+            if state.pod_phase[live[0]] == cl.AVAILABLE:
+                continue
+            found += 1
+            assert nxt.pod_terminating[live[0]] or nxt.pod_phase[live[0]] == cl.NONE, (state, action)
+    assert found > 0
