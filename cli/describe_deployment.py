@@ -77,7 +77,7 @@ BUDGET = (
     ("pdb_desired_healthy", "desiredHealthy"),
     ("pdb_expected", "expectedPods"),
 )
-DRAIN = ("pdb_stale", "node_cordoned", "drain_state", "upgrade_node")
+DRAIN = ("pdb_stale", "pdb_edited", "node_cordoned", "drain_state", "upgrade_node")
 KNOWN = (
     "replicas",
     *(f for f, _ in BUDGET),
@@ -264,6 +264,14 @@ class DeploymentDescriber:
                 for f, word in BUDGET
                 if initial or getattr(before, f) != getattr(after, f)
             ]
+            if after.pdb_edited != before.pdb_edited:
+                spec = sc.edited_budget_spec
+                field, value = (
+                    ("maxUnavailable", spec.max_unavailable)
+                    if spec.max_unavailable is not None
+                    else ("minAvailable", spec.min_available)
+                )
+                status.insert(0, f"spec.{field} → {value} (edited; metadata.generation +1)")
             if after.pdb_stale != before.pdb_stale or (initial and after.pdb_stale):
                 status.append(
                     "status.observedGeneration " + ("behind (spec edited)" if after.pdb_stale else "caught up")

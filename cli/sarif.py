@@ -232,6 +232,8 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.upgrade_completes": _REPLICAS,
     "deployment.upgrade_keeps_floor": _REPLICAS,
     "deployment.shared_budget_keeps_own_floor": _REPLICAS,
+    "deployment.drain_completes_once_budget_relaxed": _REPLICAS,
+    "deployment.eviction_respects_edited_budget": _REPLICAS,
     "deployment.budget_can_allow_an_eviction": _REPLICAS,
     "deployment.hpa.replicas_within_max": _REPLICAS,
     "deployment.hpa.no_inflation_during_rollout": _D_SURGE,

@@ -106,6 +106,7 @@ MANIFEST_FIELDS = {
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
         "pdb_other_pods",
+        "pdb_edit_to",
         "scenario",
         # the HorizontalPodAutoscaler targeting it (manifest/budgets.py; none: the hpa.* rows are left out)
         "hpa_max_replicas",

@@ -96,6 +96,16 @@ _ASSUMES_SHARED = _ASSUMES_DRAIN.replace(
     "selecting the Deployment's pods and Ready pods of other workloads (one unless pdb-other-pods is set; they stay "
     "Ready and are not on node-a);",
 )
+_ASSUMES_RELAXED = _ASSUMES_DRAIN.replace(
+    "a PodDisruptionBudget (minAvailable 1 unless set)",
+    "a PodDisruptionBudget (minAvailable = spec.replicas unless set) that the user edits once during the drain (to "
+    "minAvailable 1 unless pdb-edit-to is set)",
+)
+_ASSUMES_TIGHTENED = _ASSUMES_DRAIN.replace(
+    "a PodDisruptionBudget (minAvailable 1 unless set)",
+    "a PodDisruptionBudget (minAvailable 1 unless set) that the user tightens once during the drain (minAvailable "
+    "to spec.replicas or maxUnavailable to 0, unless pdb-edit-to is set)",
+)
 _ASSUMES_BUDGET = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods; no template edit, scale, "
     "undo or fault (fairness requires none of them)"
@@ -125,6 +135,37 @@ def shared_drain(sc: DeploymentScope) -> DeploymentScope:
     """As :func:`drain_alone`, with one Ready pod of another workload behind the budget unless the scope
     says how many (``pdb-other-pods``)."""
     return attrs.evolve(drain_alone(sc), pdb_other_pods=sc.pdb_other_pods or 1)
+
+
+def relaxed_budget(sc: DeploymentScope) -> DeploymentScope:
+    """A drain under a budget at the replicas (minAvailable = spec.replicas unless a bound is written) that
+    the user relaxes once (to minAvailable 1 unless ``pdb-edit-to`` is set)."""
+    blocked = sc if sc.has_budget else attrs.evolve(sc, pdb_min_available=IntOrPercent(sc.replicas))
+    edit = sc.pdb_edit_to if sc.pdb_edit_to is not None else IntOrPercent(1)
+    return attrs.evolve(drain_alone(blocked), pdb_edit_to=edit)
+
+
+def tightened_budget(sc: DeploymentScope) -> DeploymentScope:
+    """A drain under a budget (minAvailable 1 unless written) that the user tightens once (unless
+    ``pdb-edit-to`` is set: minAvailable to spec.replicas, or maxUnavailable to 0)."""
+    drained = drain_alone(sc)
+    tight = IntOrPercent(0) if drained.pdb_max_unavailable is not None else IntOrPercent(sc.replicas)
+    return attrs.evolve(drained, pdb_edit_to=sc.pdb_edit_to if sc.pdb_edit_to is not None else tight)
+
+
+def edited_and_draining(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """The user's budget edit is applied and kubectl drain is evicting."""
+    return ops.and_(s.pdb_edited == 1, s.drain_state == dr.EVICTING)
+
+
+def eviction_within_current_spec(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """A step that takes a healthy pod away during a drain (with only evictions disrupting: an approved
+    eviction) starts where the budget's current spec allows one: healthy pods above its desiredHealthy."""
+    if not sc.has_budget:
+        return ops.and_()
+    lost = ops.and_(s.drain_state == dr.EVICTING, dr.healthy_pods(ops, t) < dr.healthy_pods(ops, s))
+    _expected, desired = dr.expected_and_desired(ops, sc, s)
+    return ops.implies(lost, dr.budget_healthy(ops, sc, s) > desired)
 
 
 def draining(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -238,6 +279,34 @@ PROPERTIES = (
         predicate=own_floor,
         adjust=shared_drain,
         assumes=_ASSUMES_SHARED,
+        explain=explain,
+    ),
+    Property(
+        name="deployment.drain_completes_once_budget_relaxed",
+        meaningful={},  # its adjustment blocks the drain, then relaxes the budget
+        kind="leads_to",
+        doc="once the user has relaxed a budget that blocked kubectl drain node-a, the drain eventually completes",
+        upstream="eviction.go:checkAndDecrement answers 429 while status.observedGeneration < metadata.generation; "
+        "disruption.go:updatePdbStatus then recomputes desiredHealthy and disruptionsAllowed from the edited spec and "
+        "writes observedGeneration; kubectl's evictPods retries every 5 s",
+        predicate=edited_and_draining,
+        target=drained,
+        adjust=relaxed_budget,
+        assumes=_ASSUMES_RELAXED,
+        explain=explain,
+        fairness=_FAIR,
+    ),
+    Property(
+        name="deployment.eviction_respects_edited_budget",
+        meaningful={},  # its adjustment tightens the budget during the drain
+        kind="step",
+        doc="after the user edits the budget, no eviction is approved that the edited spec would refuse: healthy "
+        "pods are above its desiredHealthy whenever one is taken",
+        upstream="eviction.go:checkAndDecrement refuses (429) while the status has not observed the new generation, "
+        "and otherwise decrements the status the disruption controller computed from the current spec",
+        predicate=eviction_within_current_spec,
+        adjust=tightened_budget,
+        assumes=_ASSUMES_TIGHTENED,
         explain=explain,
     ),
     Property(

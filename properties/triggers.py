@@ -57,6 +57,13 @@ def pod_terminating_during_drain(ops: Ops, sc: DeploymentScope, s: DeploymentSta
     return ops.and_(started, ops.sum_(s.terminating) > 0)
 
 
+def eviction_after_budget_edit(ops: Ops, sc: DeploymentScope, s: DeploymentState, t: DeploymentState) -> Value:
+    """A step of the drain that makes a pod Terminating (with only evictions disrupting: an approved
+    eviction) once the user's budget edit is applied."""
+    started = ops.or_(s.drain_state != 0, s.upgrade_node > 0)
+    return ops.and_(s.pdb_edited == 1, started, ops.sum_(t.terminating) > ops.sum_(s.terminating))
+
+
 # -- StatefulSet ----------------------------------------------------------------------------
 
 
@@ -130,6 +137,9 @@ TRIGGERS: Mapping[str, Trigger] = {
     ),
     "deployment.upgrade_keeps_floor": Trigger(
         what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)
+    ),
+    "deployment.eviction_respects_edited_budget": Trigger(
+        what="an approved eviction after the budget's edit", when=eviction_after_budget_edit
     ),
     "deployment.shared_budget_keeps_own_floor": Trigger(
         what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)

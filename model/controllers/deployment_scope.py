@@ -352,6 +352,15 @@ class DeploymentScope:
         parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
         dsu.IF_HEALTHY_BUDGET,
     )
+    pdb_edit_to: IntOrPercent | None = param(
+        "pdb-edit-to",
+        "the user edits the PodDisruptionBudget once (kubectl apply/edit): the bound it has (minAvailable or "
+        "maxUnavailable) becomes this value; metadata.generation moves past status.observedGeneration until the "
+        "disruption controller syncs (none: no edit)",
+        _parse_budget_bound,
+        None,
+        _show_budget_bound,
+    )
     pdb_other_pods: int = param(
         "pdb-other-pods",
         "Ready pods of other workloads that the same PodDisruptionBudget selects (several workloads behind one "
@@ -484,6 +493,15 @@ class DeploymentScope:
         errors = dsu.validate_budget_spec(spec)
         if errors:
             raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        if self.pdb_edit_to is not None:
+            if not self.has_budget:
+                raise ScopeError(
+                    f"pdb-edit-to: expected none without a PodDisruptionBudget (pdb-min-available or "
+                    f"pdb-max-unavailable), got {self.pdb_edit_to}"
+                )
+            edited = dsu.validate_budget_spec(self.edited_budget_spec)
+            if edited:
+                raise ScopeError(f"pdb-edit-to: {edited[0]}")
         if self.pdb_other_pods and not self.has_budget:
             raise ScopeError(
                 f"pdb-other-pods: expected 0 without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), "
@@ -686,6 +704,18 @@ class DeploymentScope:
         return self.pdb_min_available is not None or self.pdb_max_unavailable is not None
 
     @property
+    def edited_budget_spec(self) -> dsu.BudgetSpec:
+        """The budget's spec after the user's edit (``pdb-edit-to`` replaces the bound that is written)."""
+        if self.pdb_max_unavailable is not None:
+            return dsu.BudgetSpec(None, self.pdb_edit_to, self.pdb_unhealthy_policy)
+        return dsu.BudgetSpec(self.pdb_edit_to, None, self.pdb_unhealthy_policy)
+
+    @property
+    def has_budget_edit(self) -> bool:
+        """The user edits the budget once (``pdb-edit-to``)."""
+        return self.has_budget and self.pdb_edit_to is not None
+
+    @property
     def has_drain(self) -> bool:
         """A drain scenario is on: nodes can be cordoned and drained."""
         return self.scenario != "none" and self.nodes > 0
@@ -701,7 +731,8 @@ class DeploymentScope:
         terminating and Failed pods of every ReplicaSet), or minAvailable as written if larger."""
         pods = self.templates * (2 * self.pod_cap + self.placements * self.terminating_cap)
         written = self.pdb_min_available.value if self.pdb_min_available is not None else 0
-        return max(pods + self.pdb_other_pods, written)
+        edited = self.pdb_edit_to.value if self.pdb_edit_to is not None and self.pdb_max_unavailable is None else 0
+        return max(pods + self.pdb_other_pods, written, edited)
 
     @property
     def placements(self) -> int:

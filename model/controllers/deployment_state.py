@@ -66,6 +66,11 @@ def _budget(sc: DeploymentScope) -> int:
     return sc.budget_cap if sc.has_budget else 0
 
 
+def _budget_edits(sc: DeploymentScope) -> int:
+    """1 when the user edits the budget once (pdb-edit-to); 0 (constant) otherwise."""
+    return 1 if sc.has_budget_edit else 0
+
+
 def _cordonable(sc: DeploymentScope) -> int:
     return sc.nodes if sc.has_drain else 0
 
@@ -201,8 +206,11 @@ class DeploymentState:
     pdb_stale: bool = _default(
         False,
         bool_field(
-            doc="PodDisruptionBudget status stale (observedGeneration < generation; no budget edit is modelled yet)"
+            doc="PodDisruptionBudget status stale (status.observedGeneration < metadata.generation: edited, not synced)"
         ),
+    )
+    pdb_edited: int = _default(
+        0, int_field(0, _budget_edits, doc="the user's edit of the PodDisruptionBudget (0 not yet, 1 applied)")
     )
     node_cordoned: tuple = _default((), tuple_field(bool_field(), length=_cordonable, doc="Node spec.unschedulable"))
     drain_state: int = _default(

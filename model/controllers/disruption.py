@@ -118,11 +118,17 @@ def expected_and_desired(
     a budget of its own with the same spec)."""
     selected = selected_pods(ops, s)
     other = 0 if alone else sc.pdb_other_pods
-    if not other:
+    if other:
+        scale = dsu.get_expected_scale(ops, [s.replicas, other], [selected, other])
+        selected = selected + other
+    else:
         scale = dsu.get_expected_scale(ops, [s.replicas], [selected])
-        return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
-    scale = dsu.get_expected_scale(ops, [s.replicas, other], [selected, other])
-    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected + other, scale)
+    written = dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
+    if not sc.has_budget_edit:
+        return written
+    spec = sc.edited_budget_spec
+    edited = dsu.get_expected_pod_count(ops, spec.min_available, spec.max_unavailable, selected, scale)
+    return (ops.ite(s.pdb_edited == 1, edited[0], written[0]), ops.ite(s.pdb_edited == 1, edited[1], written[1]))
 
 
 def computed_status(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value, Value, Value]:
@@ -172,6 +178,19 @@ def _sync_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 def _sync_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {**dict(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True)), "pdb_stale": False}
+
+
+# -- the user's edit of the budget ---------------------------------------------------------------
+
+
+def _edit_budget_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return s.pdb_edited == 0
+
+
+def _edit_budget_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    """The API server takes the new spec and raises metadata.generation; the status keeps the old
+    observedGeneration (stale) until the disruption controller's next sync rewrites it."""
+    return {"pdb_edited": 1, "pdb_stale": True}
 
 
 # -- the eviction API, called by kubectl drain ------------------------------------------------------
@@ -310,6 +329,15 @@ def _answers(sc: DeploymentScope) -> tuple[str, ...]:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command(
+        "user.edit_budget",
+        _edit_budget_guard,
+        _edit_budget_effect,
+        "kubectl apply of the PodDisruptionBudget with the bound changed (pdb-edit-to): a new generation, the status "
+        "stale until the next sync (evictions answer 429 meanwhile)",
+        kind="user",
+        enabled_in=lambda sc: sc.has_budget_edit,
+    ),
     Command(
         "disruption-controller.sync_budget",
         _sync_guard,

@@ -53,7 +53,11 @@ def test_no_lasso_where_fair_cycle_search_finds_none(name: str) -> None:
     check_lasso_agrees(WORKLOAD, "tiny", name, "HOLDS", depth=5)
 
 
-@pytest.mark.parametrize("name", LIVENESS)
+#: Its adjustment relaxes the blocking budget: the drain completes (no lasso for either engine to find).
+UNBLOCKED = {"drain_completes_once_budget_relaxed"}
+
+
+@pytest.mark.parametrize("name", [n for n in LIVENESS if n not in UNBLOCKED])
 def test_a_blocking_budget_gives_the_same_lasso_to_both_engines(name: str) -> None:
     """minAvailable 2 of 2 replicas: disruptionsAllowed stays 0, so every eviction answers 429 and the
     budget never allows one; both engines find the run that waits for ever, in as many steps."""

@@ -93,6 +93,12 @@ def test_json_document() -> None:
         },
         # no PodDisruptionBudget and no HorizontalPodAutoscaler in the manifest: their rows need another configuration
         "deployment.budget_can_allow_an_eviction": "another configuration: pdb-min-available=1",
+        "deployment.drain_completes_once_budget_relaxed": (
+            "another configuration: pdb-min-available=2, pdb-edit-to=1, scenario=drain"
+        ),
+        "deployment.eviction_respects_edited_budget": (
+            "another configuration: pdb-min-available=1, pdb-edit-to=2, scenario=drain"
+        ),
         "deployment.shared_budget_keeps_own_floor": (
             "another configuration: pdb-min-available=1, pdb-other-pods=1, scenario=drain"
         ),

@@ -8,7 +8,7 @@ states), as sets of (action label, successor):
 * on every reachable state of ``tiny``, and on reachable states (all, or an even sample of
   1500) of variants that switch on the Recreate strategy, a broken release, faults, every user
   command, pods placed on two nodes sharing a ReadWriteOnce or ReadWriteOncePod claim, the
-  HorizontalPodAutoscaler, and a PodDisruptionBudget with a drain or a node-pool upgrade;
+  HorizontalPodAutoscaler, and a PodDisruptionBudget (edited once) with a drain or a node-pool upgrade;
 * on hypothesis-drawn states of ``small`` — every slot drawn from its declared domain, states
   whose pod counts are consistent, and reachable states with a few slots redrawn; none need be
   reachable — where an effect that leaves its domain must make the compiled
@@ -102,6 +102,10 @@ TINY_SCOPES = {
     # edit (with it the two scopes reach 1.3 and 5.2 million states)
     "tiny-drain": with_settings(
         PRESETS["tiny"], {"nodes": "2", "edits": "0", "pdb-min-available": "1", "scenario": "drain"}
+    ),
+    "tiny-budget-edit": with_settings(
+        PRESETS["tiny"],
+        {"nodes": "2", "edits": "0", "pdb-min-available": "2", "pdb-edit-to": "1", "scenario": "drain"},
     ),
     "tiny-node-upgrade": with_settings(
         PRESETS["tiny"], {"nodes": "2", "edits": "0", "pdb-min-available": "1", "scenario": "node-upgrade"}

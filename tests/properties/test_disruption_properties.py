@@ -16,7 +16,10 @@ traces and on the model's own guards:
 * the scheduler never binds to a cordoned node, and no controller step touches the budget's status;
 * several workloads behind one budget: another workload's Ready pods count toward currentHealthy and
   expectedPods, so the budget approves evictions that take the Deployment below the floor it would
-  have alone, while the budget's own floor holds.
+  have alone, while the budget's own floor holds;
+* a budget edit: the status is stale until the disruption controller syncs, and every eviction meanwhile
+  answers 429, so no eviction is approved on the old spec's disruptionsAllowed; relaxing a budget that
+  blocked the drain lets it complete.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.schema import Schema
 from kubecheck.model.kernel.scopes import ScopeError, with_settings
@@ -54,13 +58,17 @@ SETTINGS = {
 SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
 
 # property short name -> (verdict, states explored, shortest trace / lasso length or None), per scope
-# (shared_budget_keeps_own_floor's adjustment adds one Ready pod of another workload behind the budget)
+# (shared_budget_keeps_own_floor's adjustment adds one Ready pod of another workload behind the budget; the two
+# edit rows' adjustments add the user's edit of the budget: relaxed to 1, or tightened to the replicas or to
+# maxUnavailable 0)
 EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
     "min1": {
         "drain_eventually_completes": (H, 457, None),
         "budget_floor_holds_under_evictions": (H, 457, None),
         "budget_floor_under_evictions_and_rollout": (V, 3101, 13),
         "shared_budget_keeps_own_floor": (V, 7, 3),
+        "drain_completes_once_budget_relaxed": (H, 1371, None),
+        "eviction_respects_edited_budget": (H, 1229, None),
         "upgrade_completes": (H, 1215, None),
         "upgrade_keeps_floor": (H, 1215, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -70,6 +78,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "budget_floor_holds_under_evictions": (H, 2, None),
         "budget_floor_under_evictions_and_rollout": (V, 314, 12),
         "shared_budget_keeps_own_floor": (V, 3, 2),
+        "drain_completes_once_budget_relaxed": (H, 461, None),
+        "eviction_respects_edited_budget": (H, 6, None),
         "upgrade_completes": (V, 2, 2),
         "upgrade_keeps_floor": (H, 2, None),
         "budget_can_allow_an_eviction": (V, 1, 0),
@@ -79,6 +89,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "budget_floor_holds_under_evictions": (H, 21, None),
         "budget_floor_under_evictions_and_rollout": (V, 1055, 13),
         "shared_budget_keeps_own_floor": (V, 7, 3),
+        "drain_completes_once_budget_relaxed": (V, 63, 8),
+        "eviction_respects_edited_budget": (H, 57, None),
         "upgrade_completes": (V, 21, 7),
         "upgrade_keeps_floor": (H, 21, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -88,6 +100,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "budget_floor_holds_under_evictions": (H, 2, None),
         "budget_floor_under_evictions_and_rollout": (V, 216, 12),
         "shared_budget_keeps_own_floor": (H, 2, None),
+        "drain_completes_once_budget_relaxed": (H, 204, None),
+        "eviction_respects_edited_budget": (H, 6, None),
         "upgrade_completes": (V, 2, 2),
         "upgrade_keeps_floor": (H, 2, None),
         "budget_can_allow_an_eviction": (V, 1, 0),
@@ -97,6 +111,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "budget_floor_holds_under_evictions": (H, 200, None),
         "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
         "shared_budget_keeps_own_floor": (H, 200, None),
+        "drain_completes_once_budget_relaxed": (H, 857, None),
+        "eviction_respects_edited_budget": (H, 715, None),
         "upgrade_completes": (H, 477, None),
         "upgrade_keeps_floor": (H, 477, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -106,6 +122,8 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "budget_floor_holds_under_evictions": (H, 200, None),
         "budget_floor_under_evictions_and_rollout": (V, 1671, 13),
         "shared_budget_keeps_own_floor": (H, 200, None),
+        "drain_completes_once_budget_relaxed": (H, 600, None),
+        "eviction_respects_edited_budget": (H, 513, None),
         "upgrade_completes": (H, 477, None),
         "upgrade_keeps_floor": (H, 477, None),
         "budget_can_allow_an_eviction": (H, 1, None),
@@ -397,3 +415,43 @@ def test_other_pods_need_a_budget() -> None:
     assert str(info.value) == (
         "pdb-other-pods: expected 0 without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), got 1"
     )
+
+
+def test_after_a_tightening_edit_the_stale_status_would_allow_what_the_new_spec_refuses_and_the_api_says_429() -> None:
+    """minAvailable 1 → 2 mid-drain: some reachable state has the status still allowing an eviction
+    (written under minAvailable 1) while the edited spec allows none; there the eviction API answers 429
+    (status.observedGeneration behind metadata.generation), which is what keeps the edited budget."""
+    sc = dp.tightened_budget(SCOPES["min1"])
+    schema = Schema(MODEL.state_cls, sc)
+    stale = []
+    for flat in compile_model(MODEL, sc).reachable():
+        s = schema.unflatten(flat)
+        if s.pdb_stale and s.pdb_allowed > 0 and s.drain_state == dr.EVICTING:
+            stale.append(s)
+    assert stale, "no reachable state where the stale status still allows an eviction"
+    for s in stale:
+        _expected, desired = dr.expected_and_desired(CONCRETE, sc, s)
+        assert dr.budget_healthy(CONCRETE, sc, s) <= desired  # the edited spec allows no eviction here
+        assert dr.eviction_outcome(CONCRETE, sc, s, "available") == dsu.REFUSED_STALE
+
+
+def test_relaxing_a_budget_that_blocks_the_drain_lets_it_complete() -> None:
+    """minAvailable 2 of 2 blocks kubectl drain (a lasso of 429s); edited to 1, the drain completes once the
+    disruption controller has synced the new generation."""
+    blocked = catalog.properties("deployment", ["drain_eventually_completes"])
+    relaxed = catalog.properties("deployment", ["drain_completes_once_budget_relaxed"])
+    [before] = run.check(Task(MODEL, SCOPES["min2"], blocked))
+    [after] = run.check(Task(MODEL, SCOPES["min2"], relaxed))
+    assert (before.verdict, after.verdict) == (V, H)
+    assert after.scope.pdb_min_available == IntOrPercent(2) and after.scope.pdb_edit_to == IntOrPercent(1)
+
+
+def test_an_edit_needs_a_budget_and_a_valid_bound() -> None:
+    with pytest.raises(ScopeError) as info:
+        with_settings(PRESETS["tiny"], {"pdb-edit-to": "1"}).validate()
+    assert str(info.value) == (
+        "pdb-edit-to: expected none without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), got 1"
+    )
+    with pytest.raises(ScopeError) as info:
+        with_settings(PRESETS["tiny"], {"pdb-max-unavailable": "1", "pdb-edit-to": "120%"}).validate()
+    assert str(info.value).startswith("pdb-edit-to: spec.maxUnavailable: Invalid value: 120%")

@@ -79,6 +79,8 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "deployment.budget_floor_holds_under_evictions": (H, None),
     "deployment.budget_floor_under_evictions_and_rollout": (V, None),
     "deployment.shared_budget_keeps_own_floor": (V, None),
+    "deployment.drain_completes_once_budget_relaxed": (H, None),
+    "deployment.eviction_respects_edited_budget": (H, None),
     "deployment.upgrade_completes": (H, V),
     "deployment.upgrade_keeps_floor": (H, None),
     "deployment.budget_can_allow_an_eviction": (H, V),
