@@ -20,3 +20,12 @@ def test_one_node_with_zero_surge_and_zero_unavailable_may_still_lose_its_pod() 
 
 def test_no_node_to_run_on_needs_no_fallback() -> None:
     assert du.updated_desired_node_counts(CONCRETE, du.ROLLING_UPDATE, ZERO, ZERO, 0) == (0, 0)
+
+
+def test_an_ondelete_daemonset_has_no_surge_and_no_unavailable_budget() -> None:
+    # SurgeCount / UnavailableCount (pkg/controller/daemon/util/daemonset_util.go): 0 unless the
+    # update strategy is RollingUpdate, whatever maxSurge/maxUnavailable say.
+    for value in (IntOrPercent(0), IntOrPercent(1), IntOrPercent(50, True)):
+        assert du.unavailable_count(CONCRETE, du.ON_DELETE, value, 3) == 0
+        assert du.surge_count(CONCRETE, du.ON_DELETE, value, 3) == 0
+    assert du.unavailable_count(CONCRETE, du.ROLLING_UPDATE, IntOrPercent(1), 3) == 1

@@ -176,3 +176,42 @@ def test_without_surge_a_rolling_update_deletes_every_old_pod_that_is_not_availa
             found += 1
             assert nxt.pod_terminating[live[0]] or nxt.pod_phase[live[0]] == cl.NONE, (state, action)
     assert found > 0
+
+
+def test_under_surge_a_rolling_update_prunes_a_no_schedule_node_only_above_the_desired_available_count() -> None:
+    """rollingUpdate with maxSurge > 0 (``update.go``): an old available pod on a node that should
+    not run the daemon is deleted only while numAvailable - desiredNumberScheduled > 0, where
+    numAvailable counts the nodes whose pod is *available* (an updated pod still starting does
+    not count): pruning never takes the available nodes below the desired count."""
+    pruned = 0
+    for state, action, nxt in steps(ds.MODEL, SURGE, limit=3_000):
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        desired = sum(bool(ds.should_run(CONCRETE, state, n)) for n in range(SURGE.nodes))
+        for n in range(SURGE.nodes):
+            if ds.should_run(CONCRETE, state, n):
+                continue
+            for k in _live(SURGE, state, n):
+                if state.pod_phase[k] == cl.AVAILABLE and nxt.pod_terminating[k]:
+                    pruned += 1
+                    available = sum(
+                        any(nxt.pod_phase[j] == cl.AVAILABLE for j in _live(SURGE, nxt, m)) for m in range(SURGE.nodes)
+                    )
+                    assert available >= desired, (state, action)
+    assert pruned > 0
+
+
+def test_under_surge_a_node_not_joined_yet_does_not_stop_the_rolling_update() -> None:
+    """rollingUpdate with maxSurge > 0 (``update.go``) looks a node up (``nodeLister.Get``, whose
+    error ends the sync) only for a node with an old pod and no updated one; a node without a
+    Node object and without pods is not in the node-to-pods map at all, so surge pods are
+    created elsewhere while it is absent."""
+    found = 0
+    for state, action, nxt in steps(ds.MODEL, SURGE, limit=3_000):
+        if action.command.name != "daemonset-controller.rolling_update":
+            continue
+        absent = [n for n in range(SURGE.nodes) if not state.node_exists[n] and not _live(SURGE, state, n)]
+        created = [k for k in range(SURGE.pod_slots) if state.pod_phase[k] == cl.NONE != nxt.pod_phase[k]]
+        if absent and created:
+            found += 1
+    assert found > 0
