@@ -16,6 +16,7 @@ import attrs
 from reach import first_step, steps
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.kernel.ops import CONCRETE
@@ -74,3 +75,40 @@ def test_a_partitioned_node_has_its_ready_pods_marked_not_ready_and_they_keep_ru
     assert all(
         a == (cl.RUNNING if b >= cl.READY else b) for a, b in zip(after.pod_phase, before.pod_phase, strict=True)
     )
+
+
+def test_a_sync_keeps_the_revision_of_an_unscheduled_pod_and_clears_the_slot_of_one_it_deletes() -> None:
+    # pkg/registry/core/pod/strategy.go: a pod never bound to a node is deleted at once (no kubelet
+    # to wait for), so its slot is empty again, like a never-created one (revision 0); a pod the
+    # sync leaves alone keeps the controller-revision-hash it was created with.
+    sc = attrs.evolve(TINY, pod_deletes=1)
+    kept = cleared = 0
+    for s, action, t in steps(MODEL, sc):
+        if not action.name.startswith("statefulset-controller."):
+            continue
+        for i, phase in enumerate(s.pod_phase):
+            if phase != cl.UNSCHEDULED:
+                continue
+            if t.pod_phase[i] == cl.UNSCHEDULED:
+                kept += s.pod_rev[i] != 0
+                assert t.pod_rev[i] == s.pod_rev[i], (s, action)
+            elif t.pod_phase[i] == cl.NONE:
+                cleared += 1
+                assert t.pod_rev[i] == 0, (s, action)
+        if kept and cleared:
+            break
+    assert kept and cleared
+
+
+def test_a_pod_of_another_controller_does_not_wait_for_the_sets_claim_to_be_scheduled() -> None:
+    # The scheduler's volume binding (VolumeBinding plugin) waits only for the claims a pod mounts;
+    # a foreign pod holding an ordinal's name does not mount the set's volumeClaimTemplate claim.
+    sc = attrs.evolve(TINY, foreign_pod=1)
+    before, after = first_step(
+        MODEL,
+        sc,
+        "scheduler.bind_pod",
+        when=lambda s: any(o == ow.FOREIGN and not c for o, c in zip(s.pod_owner, s.pvc)),
+    )
+    [k] = [k for k, (o, c) in enumerate(zip(before.pod_owner, before.pvc)) if o == ow.FOREIGN and not c]
+    assert before.pod_phase[k] == cl.UNSCHEDULED and after.pod_phase[k] != cl.UNSCHEDULED
