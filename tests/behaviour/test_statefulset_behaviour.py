@@ -112,3 +112,17 @@ def test_a_pod_of_another_controller_does_not_wait_for_the_sets_claim_to_be_sche
     )
     [k] = [k for k, (o, c) in enumerate(zip(before.pod_owner, before.pvc)) if o == ow.FOREIGN and not c]
     assert before.pod_phase[k] == cl.UNSCHEDULED and after.pod_phase[k] != cl.UNSCHEDULED
+
+
+def test_a_sync_writes_the_status_of_a_set_whose_status_was_never_written() -> None:
+    # updateStatefulSetStatus (stateful_set_control.go) ends every sync: a set re-created after
+    # its deletion gets status.currentRevision written even when no pod changes and the revision
+    # it writes is the one the state already holds.
+    sc = attrs.evolve(TINY, orphan_deletes=1, recreates=1, set_deletion=True)
+    before, after = first_step(
+        MODEL,
+        sc,
+        "statefulset-controller.complete_rolling_update",
+        when=lambda s: not s.status_written and s.current_rev == s.template,
+    )
+    assert after.status_written and after.current_rev == before.current_rev
