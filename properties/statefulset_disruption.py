@@ -86,8 +86,8 @@ def budget_alone(sc: StatefulSetScope) -> StatefulSetScope:
 
 
 _ASSUMES_DRAIN = (
-    "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; pods placed on nodes (two "
-    "unless set); kubectl drain node-a; no template edit, scale, pod deletion or fault (only evictions disrupt); "
+    "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; pods placed on nodes (at "
+    "least two nodes: two unless set); kubectl drain node-a; no template edit, scale, pod deletion or fault (only evictions disrupt); "
     "every Ready, schedulable node fits a pod"
 )
 _ASSUMES_BUDGET = (

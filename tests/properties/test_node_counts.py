@@ -80,6 +80,10 @@ AT_THREE_NODES = {
     "statefulset.at_most_one_pod_object_per_identity_across_recreate": (H, 19433),
     "statefulset.claims_kept_across_orphan_delete_and_recreate": (H, 23840),
     "statefulset.claims_kept_across_background_delete_and_recreate": (V, 167),
+    # a PodDisruptionBudget and kubectl drain node-a (issue 16, session 9)
+    "statefulset.drain_eventually_completes": (H, 2454),
+    "statefulset.budget_floor_holds_under_evictions": (H, 2454),
+    "statefulset.budget_can_allow_an_eviction": (H, 195),
     "daemonset.at_most_one_pod_per_node": (H, 765),
     "daemonset.at_most_two_pods_per_node_while_surging": (H, 1942),
     "daemonset.at_most_two_pods_per_node_while_surging_with_evictions": (V, 50),
