@@ -87,8 +87,8 @@ def budget_alone(sc: StatefulSetScope) -> StatefulSetScope:
 
 _ASSUMES_DRAIN = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; pods placed on nodes (at "
-    "least two nodes: two unless set); kubectl drain node-a; no template edit, scale, pod deletion or fault (only evictions disrupt); "
-    "every Ready, schedulable node fits a pod"
+    "least two nodes: two unless set); kubectl drain node-a; no template edit, scale, pod deletion or fault (only "
+    "evictions disrupt); every Ready, schedulable node fits a pod"
 )
 _ASSUMES_BUDGET = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; no template edit, scale, "
@@ -131,7 +131,7 @@ def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
     if sc.has_budget:
         _e, desired = sd.expected_and_desired(c, sc, s)
         parts.append(
-            f"PodDisruptionBudget {sc.name}: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
+            f"the PodDisruptionBudget: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
             f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
             f"{sd.healthy_pods(c, sc, s)} pods healthy now, floor {desired}"
         )
