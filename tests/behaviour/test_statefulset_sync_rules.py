@@ -1,4 +1,4 @@
-"""Two rules of one StatefulSet sync (model/controllers/statefulset_sync.py, ``Plan``), read off the
+"""Three rules of one StatefulSet sync (model/controllers/statefulset_sync.py, ``Plan``), read off the
 transitions the model itself produces (tests/behaviour/reach.py).
 
 Upstream: ``pkg/controller/statefulset/stateful_set_control.go`` (Kubernetes v1.35) and
@@ -13,6 +13,8 @@ Upstream: ``pkg/controller/statefulset/stateful_set_control.go`` (Kubernetes v1.
   first pod that is not healthy ("wait for unhealthy Pods on update"), even an updated one. With
   Parallel pod management the rolling update is reached while pods are still starting, so the
   wait is what keeps the set to one pod down at a time.
+* ``getPodsForStatefulSet`` leaves out a pod another controller owns; an OrderedReady sync whose
+  first replica's name such a pod holds fails to create it (AlreadyExists) and goes no further.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import attrs
 from reach import steps
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import ownership as ow
 from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 
@@ -63,3 +66,18 @@ def test_without_the_max_unavailable_gate_a_parallel_rolling_update_waits_for_th
         if action.name.startswith(SYNC):
             assert (t.pod_phase[0], t.pod_terminating[0]) == (s.pod_phase[0], s.pod_terminating[0]), (s, action)
     assert waiting
+
+
+def test_ordered_ready_creates_no_higher_pod_while_another_controllers_running_pod_holds_the_first_name() -> None:
+    # kill statefulset_util is_healthy 4 (a slot counted healthy without a pod of the set's own):
+    # getPodsForStatefulSet leaves the foreign pod out, so replica 0 is missing; processReplica's
+    # CreateStatefulPod fails with AlreadyExists and the OrderedReady sync returns before replica 1,
+    # however ready the foreign pod is.
+    sc = attrs.evolve(TINY, foreign_pod=0)
+    syncs = 0
+    for s, action, t in steps(MODEL, sc):
+        held = s.pod_owner[0] == ow.FOREIGN and s.pod_phase[0] == cl.AVAILABLE
+        if held and s.replicas == 2 and s.pod_phase[1] == cl.NONE and action.name.startswith(SYNC):
+            syncs += 1
+            assert t.pod_phase[1] == cl.NONE, (s, action)
+    assert syncs
