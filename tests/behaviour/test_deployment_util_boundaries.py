@@ -6,6 +6,11 @@ the ReplicaSets' spec.replicas already add up to maxTotalPods or more, "Cannot s
 the new ReplicaSet's own spec.replicas unchanged — even when it is above spec.replicas (the
 Deployment was scaled down; reconcileNewReplicaSet scales it down, not this function).
 Kills deployment_util ``new_rs_new_replicas`` 24 (>= turned into >).
+
+``IsSaturated``: the new ReplicaSet's spec.replicas, its desired-replicas annotation and its
+status.availableReplicas all equal the Deployment's spec.replicas; each one alone differing is
+enough for "not saturated" (a ReplicaSet whose spec the sync has not yet written back, with the
+annotation already at the new count). Kills deployment_util ``is_saturated`` 6 (spec not compared).
 """
 
 from __future__ import annotations
@@ -36,3 +41,21 @@ def test_new_rs_new_replicas_cannot_scale_up_at_or_above_max_total_pods(
 ) -> None:
     got = du.new_rs_new_replicas(CONCRETE, du.ROLLING_UPDATE, surge, replicas, all_replicas, new_replicas)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("replicas", "new_exists", "new_spec", "new_desired", "new_available", "expected"),
+    [
+        (2, True, 2, 2, 2, True),
+        (2, True, 3, 2, 2, False),  # spec.replicas still above the Deployment's
+        (2, True, 1, 2, 2, False),  # spec.replicas below it
+        (2, True, 2, 3, 2, False),  # the desired-replicas annotation differs
+        (2, True, 2, 2, 1, False),  # not every replica available yet
+        (2, False, 2, 2, 2, False),  # no new ReplicaSet (IsSaturated(nil) is false)
+    ],
+)
+def test_is_saturated_needs_spec_annotation_and_availability_all_at_spec_replicas(
+    replicas: int, new_exists: bool, new_spec: int, new_desired: int, new_available: int, expected: bool
+) -> None:
+    got = du.is_saturated(CONCRETE, replicas, new_exists, new_spec, new_desired, new_available)
+    assert bool(got) is expected
