@@ -1,0 +1,33 @@
+"""How a trace words the HorizontalPodAutoscaler (model/controllers/hpa.py ``trace_lines``,
+``describe_load``): the load level, the pods the selector lists and the recommendations in the
+stabilization window (pkg/controller/podautoscaler/horizontal.go ``stabilizeRecommendation``
+keeps them for --horizontal-pod-autoscaler-downscale-stabilization). Kills hpa ``_queue`` 4 and
+``describe_load`` 2 (no behavioural test read these words).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from kubecheck.model.controllers import hpa
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.kernel.scopes import with_settings
+
+SCOPE = with_settings(MODEL.presets["tiny"], {"replicas": "4", "hpa-max-replicas": "8", "hpa-loads": "120"})
+
+
+def test_the_initial_state_shows_the_spec_the_load_and_the_window() -> None:
+    lines = hpa.trace_lines(SCOPE, MODEL.init(SCOPE), MODEL.init(SCOPE), initial=True)
+    assert lines[0] == "horizontalpodautoscaler/web minReplicas 1, maxReplicas 8, CPU target 100%"
+    assert "load 120%" in lines[1] and lines[1].endswith("recommendations in the window [4]")  # the current count
+
+
+def test_a_recorded_recommendation_is_shown_in_the_window() -> None:
+    before = MODEL.init(SCOPE)
+    after = attrs.evolve(before, hpa_window=(4, 5) + before.hpa_window[2:], hpa_window_size=2)
+    assert hpa.trace_lines(SCOPE, before, after, initial=False) == [
+        "horizontalpodautoscaler/web recommendations in the window [4] → [4, 5]"
+    ]
+    assert hpa.describe_load(SCOPE, after) == (
+        "load 120% (per-pod), spec.replicas 4, selector lists 4 Ready, 0 unready, 0 ignored; window [4, 5]"
+    )
