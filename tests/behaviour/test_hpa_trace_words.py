@@ -1,7 +1,8 @@
 """How a trace words the HorizontalPodAutoscaler (model/controllers/hpa.py ``trace_lines``,
 ``describe_load``): the load level, the pods the selector lists and the recommendations in the
 stabilization window (pkg/controller/podautoscaler/horizontal.go ``stabilizeRecommendation``
-keeps them for --horizontal-pod-autoscaler-downscale-stabilization). Kills hpa ``_queue`` 4 and
+keeps them for --horizontal-pod-autoscaler-downscale-stabilization); a run starts at the first load
+level. Kills hpa ``_queue`` 4, ``initial_fields`` 16 and
 ``describe_load`` 2 (no behavioural test read these words).
 """
 
@@ -31,3 +32,11 @@ def test_a_recorded_recommendation_is_shown_in_the_window() -> None:
     assert hpa.describe_load(SCOPE, after) == (
         "load 120% (per-pod), spec.replicas 4, selector lists 4 Ready, 0 unready, 0 ignored; window [4, 5]"
     )
+
+
+def test_a_run_starts_at_the_first_load_level() -> None:
+    # initial_fields: hpa_load 0, the first of the scope's hpa-loads (default 60, 120, 200)
+    scope = with_settings(MODEL.presets["tiny"], {"replicas": "4", "hpa-max-replicas": "8"})
+    assert scope.hpa_loads[0] == 60 and len(scope.hpa_loads) > 1
+    lines = hpa.trace_lines(scope, MODEL.init(scope), MODEL.init(scope), initial=True)
+    assert "load 60% (" in lines[1]
