@@ -10,7 +10,7 @@ Kills deployment_util ``new_rs_new_replicas`` 24 (>= turned into >).
 ``IsSaturated``: the new ReplicaSet's spec.replicas, its desired-replicas annotation and its
 status.availableReplicas all equal the Deployment's spec.replicas; each one alone differing is
 enough for "not saturated" (a ReplicaSet whose spec the sync has not yet written back, with the
-annotation already at the new count). Kills deployment_util ``is_saturated`` 6 (spec not compared).
+annotation already at the new count). Kills deployment_util ``is_saturated`` 6 and 7 (spec, annotation not compared).
 """
 
 from __future__ import annotations
