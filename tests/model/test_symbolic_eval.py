@@ -84,7 +84,14 @@ SCOPES = {
     "tiny-drain": with_settings(PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "scenario": "drain"}),
     "tiny-upgrade": with_settings(
         PRESETS["tiny"],
-        {"nodes": "2", "edits": "0", "pdb-max-unavailable": "1", "scenario": "node-upgrade", "faults": "partition"},
+        {
+            "nodes": "2",
+            "edits": "0",
+            "pdb-max-unavailable": "1",
+            "pdb-edit-to": "0",  # and the user's edit of the budget
+            "scenario": "node-upgrade",
+            "faults": "partition",
+        },
     ),
     # the HorizontalPodAutoscaler (issue 16): its sync under both load models, the window, load changes, re-applies
     "tiny-hpa": with_settings(PRESETS["tiny"], {"hpa-max-replicas": "3", "applies": "1"}),
