@@ -28,6 +28,8 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
+from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
+from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
@@ -183,11 +185,21 @@ def upgrade_done(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return s.upgrade_node == sc.nodes if sc.is_upgrade else ops.and_()
 
 
-def budget_allows(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    """The budget's status says disruptionsAllowed > 0 (DisruptionAllowed condition True)."""
+def budget_allows(ops: Ops, sc: DeploymentScope | StatefulSetScope, s: DeploymentState | StatefulSetState) -> Value:
+    """The budget's status says disruptionsAllowed > 0 (DisruptionAllowed condition True); the
+    Deployment's and the StatefulSet's budget fields have the same names."""
     if not sc.has_budget:
         return ops.and_()
     return s.pdb_allowed > 0
+
+
+def status_words(s: DeploymentState | StatefulSetState, healthy: Value, desired: Value) -> str:
+    """The budget's status as last written, and the healthy pods and floor at ``s``."""
+    return (
+        f"the PodDisruptionBudget: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
+        f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
+        f"{healthy} pods healthy now, floor {desired}"
+    )
 
 
 def explain(sc: DeploymentScope, s: DeploymentState) -> str:
@@ -196,11 +208,7 @@ def explain(sc: DeploymentScope, s: DeploymentState) -> str:
     parts = []
     if sc.has_budget:
         _e, desired = dr.expected_and_desired(c, sc, s)
-        parts.append(
-            f"the PodDisruptionBudget: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
-            f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
-            f"{dr.budget_healthy(c, sc, s)} pods healthy now, floor {desired}"
-        )
+        parts.append(status_words(s, dr.budget_healthy(c, sc, s), desired))
         if sc.pdb_other_pods:
             _e, alone = dr.expected_and_desired(c, sc, s, alone=True)
             parts.append(

@@ -45,6 +45,7 @@ from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
 from kubecheck.model.kernel.property import WEAK_FAIRNESS, Property
+from kubecheck.properties import disruption as dp
 
 # -- scopes -----------------------------------------------------------------------------------
 
@@ -117,24 +118,13 @@ def drained(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return s.drain_state == sd.DRAINED
 
 
-def budget_allows(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    """The budget's status says disruptionsAllowed > 0 (DisruptionAllowed condition True)."""
-    if not sc.has_budget:
-        return ops.and_()
-    return s.pdb_allowed > 0
-
-
 def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
     """The budget's status, the floor at ``s`` and where the drain is."""
     c = CONCRETE
     parts = []
     if sc.has_budget:
         _e, desired = sd.expected_and_desired(c, sc, s)
-        parts.append(
-            f"the PodDisruptionBudget: disruptionsAllowed {s.pdb_allowed}, currentHealthy "
-            f"{s.pdb_current_healthy}, desiredHealthy {s.pdb_desired_healthy} (status as last written); "
-            f"{sd.healthy_pods(c, sc, s)} pods healthy now, floor {desired}"
-        )
+        parts.append(dp.status_words(s, sd.healthy_pods(c, sc, s), desired))
     if sc.has_drain:
         left = [f"{sc.name}-{sc.ordinals_start + i}" for i in range(sc.ordinals) if sd.on_drained_node(c, s, i)]
         parts.append(
@@ -189,7 +179,7 @@ PROPERTIES = (
         upstream="disruption.go:updatePdbStatus: disruptionsAllowed = max(currentHealthy − desiredHealthy, 0), and 0 "
         "when expectedPods is 0; getPodStatefulSet makes the expected scale the set's spec.replicas; eviction.go "
         "refuses every eviction with 429 while it is 0",
-        predicate=budget_allows,
+        predicate=dp.budget_allows,
         adjust=budget_alone,
         assumes=_ASSUMES_BUDGET,
         explain=explain,
