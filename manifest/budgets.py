@@ -26,7 +26,8 @@ autoscaler onto the Deployment scope parameters agreed for issue 16 (``pdb-min-a
 for a StatefulSet's budget (the StatefulSet model has the three ``pdb-*`` parameters; its pods resolve to
 the set through the disruption controller's ``getPodStatefulSet`` finder); :func:`findings` lists the static problems
 (a budget selecting no workload or without bounds, pods under several budgets, an autoscaler without
-a scalable target, pods under several autoscalers). Both are pure functions of the records.
+a scalable target, pods under several autoscalers). Both are pure functions of the records. Which
+workload an autoscaler targets, and its ``hpa-*`` values, are :mod:`.autoscalers`'.
 """
 
 from __future__ import annotations
@@ -36,17 +37,16 @@ from collections.abc import Sequence
 import attrs
 
 from kubecheck.manifest import objects as o
+from kubecheck.manifest.autoscalers import HPA, Workload, autoscaler_values, autoscalers_of, group_of
 from kubecheck.model.controllers import disruption_util as dis
 
-#: The budget kind and the autoscaler kind, as ``Meta.kind``.
-PDB, HPA = "PodDisruptionBudget", "HorizontalPodAutoscaler"
+#: The budget kind, as ``Meta.kind`` (``HPA``, the autoscaler kind, comes from :mod:`.autoscalers`).
+PDB = "PodDisruptionBudget"
 #: kinds of the apps group whose objects have a /scale subresource, and the group's workloads without one
 SCALABLE = {("apps", "Deployment"), ("apps", "StatefulSet"), ("apps", "ReplicaSet"), ("", "ReplicationController")}
 
 
 # ---- matching ----------------------------------------------------------------------------------
-
-Workload = o.Deployment | o.StatefulSet | o.DaemonSet
 
 
 def budgets_of(w: Workload, records: Sequence[o.Record]) -> list[o.Disruption]:
@@ -57,24 +57,6 @@ def budgets_of(w: Workload, records: Sequence[o.Record]) -> list[o.Disruption]:
         for r in records
         if isinstance(r, o.Disruption) and r.meta.kind == PDB and r.selects_pods(w.meta.namespace, labels)
     ]
-
-
-def _group(api_version: str) -> str:
-    """schema.ParseGroupVersion's group: "apps/v1" → "apps", "v1" and "" → the core group ""."""
-    return api_version.rpartition("/")[0] if "/" in api_version else ""
-
-
-def targets(hpa: o.Disruption, w: Workload) -> bool:
-    """Whether ``hpa``'s scaleTargetRef names ``w``: same namespace, kind, name and API group."""
-    spec = hpa.autoscaler
-    if spec is None or hpa.meta.namespace != w.meta.namespace:
-        return False
-    return (spec.target_kind, spec.target_name, _group(spec.target_api_version)) == (w.meta.kind, w.meta.name, "apps")
-
-
-def autoscalers_of(w: Workload, records: Sequence[o.Record]) -> list[o.Disruption]:
-    """The HorizontalPodAutoscalers whose scaleTargetRef names ``w``."""
-    return [r for r in records if isinstance(r, o.Disruption) and r.meta.kind == HPA and targets(r, w)]
 
 
 def _workloads(records: Sequence[o.Record]) -> list[Workload]:
@@ -98,7 +80,7 @@ class Finding:
 
 def _target_finding(hpa: o.Disruption, spec: o.AutoscalerSpec, found: Sequence[Workload]) -> str | None:
     """Why ``hpa``'s target is not a scalable workload of these manifests (None: it is)."""
-    group, kind, name = _group(spec.target_api_version), spec.target_kind, spec.target_name
+    group, kind, name = group_of(spec.target_api_version), spec.target_kind, spec.target_name
     named = [w for w in found if w.meta.namespace == hpa.meta.namespace and (w.meta.kind, w.meta.name) == (kind, name)]
     if (group, kind) == ("apps", "DaemonSet"):
         return (
@@ -284,35 +266,6 @@ def _other_pods(d: o.Deployment | o.StatefulSet, budget: o.Disruption, records: 
     )
 
 
-def _autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
-    hpas = autoscalers_of(d, records)
-    if len(hpas) > 1:
-        names = ", ".join(h.meta.ref for h in hpas)
-        why = f"{len(hpas)} HorizontalPodAutoscalers target it ({names}): none of them scales it (AmbiguousSelector)"
-        return {}, [why]
-    if not hpas or hpas[0].autoscaler is None:
-        return {}, []
-    h, ref = hpas[0].autoscaler, hpas[0].meta.ref
-    notes = []
-    if h.has_behavior:
-        notes.append(f"{ref}: spec.behavior (scaling policies and windows) is not modelled; the default behaviour is")
-    if h.cpu_utilization is None:
-        what = "; ".join(h.other_metrics) or "no metric"
-        notes.append(f"{ref}: no CPU utilization target ({what}): the autoscaler is not modelled")
-        return {}, notes
-    if h.other_metrics:
-        notes.append(
-            f"{ref}: metrics other than CPU utilization are not modelled ({'; '.join(h.other_metrics)}); "
-            "upstream scales to the largest proposal over all metrics"
-        )
-    out = {
-        "hpa-max-replicas": str(h.max_replicas),
-        "hpa-min-replicas": str(h.min_replicas),
-        "hpa-target-utilization": str(h.cpu_utilization),
-    }
-    return out, notes
-
-
 def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> ScopeValues:
     """The issue 16 Deployment scope parameters for ``d`` from its budget and autoscaler among ``records``.
 
@@ -323,7 +276,7 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
     values = dict(OFF)
     budget, notes = _budget_values(d, records)
     assumed = budget.pop(ASSUMED, None)
-    scaling, more = _autoscaler_values(d, records)
+    scaling, more = autoscaler_values(d, records)
     values.update(budget)
     values.update(scaling)
     return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more), (assumed,) if assumed else ())
