@@ -213,7 +213,7 @@ class StatefulSetDescriber(PodTableDescriber):
                 for f, word in BUDGET
                 if initial or getattr(before, f) != getattr(after, f)
             ]
-            lines += text.object_lines(f"poddisruptionbudget/{sc.name}", [status])
+            lines += text.object_lines("PodDisruptionBudget", [status])
         if not sc.has_drain:
             return lines
         for n, (was, now) in enumerate(zip(before.node_cordoned, after.node_cordoned, strict=True)):

@@ -46,12 +46,18 @@ API_VERSIONS = {
     "PodDisruptionBudget": ("policy/v1",),
     "HorizontalPodAutoscaler": ("autoscaling/v2", "autoscaling/v1"),
 }
-#: Workload API versions the API server no longer serves: (apiVersion, kind) -> the release that removed it.
-#: All moved to apps/v1, which (unlike extensions/v1beta1 and apps/v1beta1) requires spec.selector.
+#: API versions of the kinds kubecheck reads that the API server no longer serves:
+#: (apiVersion, kind) -> (the release that stopped serving it, the version to use instead). From the
+#: Deprecated API Migration Guide (kubernetes/website, docs/reference/using-api/deprecation-guide.md).
+#: The workloads all moved to apps/v1, which (unlike extensions/v1beta1 and apps/v1beta1) requires
+#: spec.selector.
 REMOVED = {
-    **{("extensions/v1beta1", k): "v1.16" for k in ("Deployment", "DaemonSet", "ReplicaSet")},
-    **{("apps/v1beta1", k): "v1.16" for k in ("Deployment", "StatefulSet")},
-    **{("apps/v1beta2", k): "v1.16" for k in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")},
+    **{("extensions/v1beta1", k): ("v1.16", "apps/v1") for k in ("Deployment", "DaemonSet", "ReplicaSet")},
+    **{("apps/v1beta1", k): ("v1.16", "apps/v1") for k in ("Deployment", "StatefulSet")},
+    **{("apps/v1beta2", k): ("v1.16", "apps/v1") for k in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")},
+    ("policy/v1beta1", "PodDisruptionBudget"): ("v1.25", "policy/v1"),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("v1.25", "autoscaling/v2"),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("v1.26", "autoscaling/v2"),
 }
 #: Built-in kinds kubecheck does not read but must not mistake for a misspelling of one it reads.
 OTHER_BUILTIN_KINDS = frozenset(
@@ -558,18 +564,31 @@ def _builtin_group(api: str) -> bool:
     return "." not in group or group.endswith(".k8s.io")
 
 
+def _migration_hint(f: Fields, api: str, kind: str) -> str:
+    """What else moving ``api`` to its served version changes here (the migration guide's notable changes)."""
+    selector = f.raw("spec.selector")
+    if kind in o.WORKLOAD_KINDS and selector is MISSING:
+        return " and add spec.selector, which apps/v1 requires"
+    if kind == "PodDisruptionBudget" and selector == {}:
+        return (
+            " (mind the empty spec.selector: it selects no pod in policy/v1beta1 and every pod of the namespace "
+            "in policy/v1)"
+        )
+    if api == "autoscaling/v2beta1" and kind == "HorizontalPodAutoscaler":
+        return " (targetAverageUtilization becomes target.type: Utilization with target.averageUtilization)"
+    return ""
+
+
 def _api_and_kind(f: Fields, api: str, kind: str) -> None:
     """The API server's refusal of a removed apiVersion, a workload kind in a wrong version, or a misspelt kind."""
     if (api, kind) in REMOVED:
-        hint = ""
-        if kind in o.WORKLOAD_KINDS and f.raw("spec.selector") is MISSING:
-            hint = " and add spec.selector, which apps/v1 requires"
+        release, instead = REMOVED[api, kind]
         f.add(
             "apiVersion",
-            f"{api} {kind} was removed in Kubernetes {REMOVED[api, kind]}; use apps/v1{hint} "
+            f"{api} {kind} was removed in Kubernetes {release}; use {instead}{_migration_hint(f, api, kind)} "
             f'(the API server answers: no matches for kind "{kind}" in version "{api}")',
         )
-    elif kind in o.WORKLOAD_KINDS and api not in API_VERSIONS[kind] and _builtin_group(api):
+    elif kind in READERS and api not in API_VERSIONS[kind] and _builtin_group(api):
         f.add(
             "apiVersion",
             f'no matches for kind "{kind}" in version "{api}"; {kind} is {" or ".join(API_VERSIONS[kind])}',

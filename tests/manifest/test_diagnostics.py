@@ -8,6 +8,7 @@ The known-bad files of the public corpus (``tests/corpus/manifests/bad/``) are u
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,76 @@ def test_an_apps_v1beta1_statefulset_with_a_selector_is_told_only_the_version() 
     assert error_line("check", "-f", "-", stdin=text) == (
         f"<stdin> (document 1): statefulset/db: apiVersion: apps/v1beta1 StatefulSet {REMOVED_TAIL} "
         '(the API server answers: no matches for kind "StatefulSet" in version "apps/v1beta1")'
+    )
+
+
+def test_the_cockroachdb_example_s_policy_v1beta1_budget_is_refused_and_its_statefulset_still_checked() -> None:
+    path = BAD / "kubernetes-examples-cockroachdb-statefulset.yaml"
+    result = CliRunner().invoke(cli, ["check", "-f", str(path), "--format", "json", "--quiet"])
+    assert result.exit_code == 2, result.output
+    doc = json.loads(result.stdout)
+    assert doc["rejected"] == [
+        f"{path} (document 3): poddisruptionbudget/cockroachdb-budget: apiVersion: policy/v1beta1 "
+        "PodDisruptionBudget was removed in Kubernetes v1.25; use policy/v1 "
+        '(the API server answers: no matches for kind "PodDisruptionBudget" in version "policy/v1beta1")'
+    ]
+    assert [w["object"] for w in doc["workloads"]] == ["statefulset/cockroachdb"]
+
+
+BUDGET = """apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec:
+  minAvailable: 1
+  selector: {}
+---
+"""
+
+AUTOSCALER = """apiVersion: autoscaling/v2beta1
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  maxReplicas: 4
+  metrics: [{type: Resource, resource: {name: cpu, targetAverageUtilization: 50}}]
+---
+"""
+
+
+def test_a_policy_v1beta1_budget_with_an_empty_selector_is_told_what_policy_v1_changes() -> None:
+    assert rejected_lines("check", "-f", "-", stdin=BUDGET + deployment()) == (
+        "<stdin> (document 1): poddisruptionbudget/web: apiVersion: policy/v1beta1 PodDisruptionBudget was removed "
+        "in Kubernetes v1.25; use policy/v1 (mind the empty spec.selector: it selects no pod in policy/v1beta1 and "
+        "every pod of the namespace in policy/v1) "
+        '(the API server answers: no matches for kind "PodDisruptionBudget" in version "policy/v1beta1")'
+    )
+
+
+@pytest.mark.parametrize(
+    ("api", "release", "hint"),
+    [
+        (
+            "autoscaling/v2beta1",
+            "v1.25",
+            " (targetAverageUtilization becomes target.type: Utilization with target.averageUtilization)",
+        ),
+        ("autoscaling/v2beta2", "v1.26", ""),
+    ],
+)
+def test_a_removed_autoscaler_version_names_the_release_and_autoscaling_v2(api: str, release: str, hint: str) -> None:
+    text = AUTOSCALER.replace("autoscaling/v2beta1", api) + deployment()
+    assert rejected_lines("check", "-f", "-", stdin=text) == (
+        f"<stdin> (document 1): horizontalpodautoscaler/web: apiVersion: {api} HorizontalPodAutoscaler was removed "
+        f"in Kubernetes {release}; use autoscaling/v2{hint} "
+        f'(the API server answers: no matches for kind "HorizontalPodAutoscaler" in version "{api}")'
+    )
+
+
+def test_a_budget_in_a_version_that_never_served_it() -> None:
+    text = BUDGET.replace("policy/v1beta1", "policy/v2") + deployment()
+    assert rejected_lines("check", "-f", "-", stdin=text) == (
+        '<stdin> (document 1): poddisruptionbudget/web: apiVersion: no matches for kind "PodDisruptionBudget" in '
+        'version "policy/v2"; PodDisruptionBudget is policy/v1'
     )
 
 

@@ -139,8 +139,8 @@ def test_a_budget_at_the_replicas_blocks_the_drain_with_429_for_ever(name: str) 
 def test_the_blocked_drain_reads_in_kubernetes_words() -> None:
     text = "\n".join(trace_text.steps(results("min2")["drain_eventually_completes"].trace))
     for words in (
-        "poddisruptionbudget/web status.disruptionsAllowed 0, status.currentHealthy 0, status.desiredHealthy 2",
-        "poddisruptionbudget/web status.currentHealthy 0 → 2, status.expectedPods 0 → 2",
+        "PodDisruptionBudget status.disruptionsAllowed 0, status.currentHealthy 0, status.desiredHealthy 2",
+        "PodDisruptionBudget status.currentHealthy 0 → 2, status.expectedPods 0 → 2",
         "node/node-a cordoned (spec.unschedulable true)",
         "kubectl drain node-a: not running → evicting",
         "[kubectl] evict_pod(pod=web-0, answer=eviction refused: 429 Too Many Requests)",
