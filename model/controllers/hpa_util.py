@@ -53,8 +53,16 @@ table over the bounded pod count, so they agree with upstream there too; where i
 from counts (the refill branch) they are exact-rational, and tests/model/test_hpa_util.py pins
 their agreement with the float port over the grid the scopes use.
 
-Not ported: ``spec.behavior`` policies and the scale-up window (``normalizeDesiredReplicasWith
-Behaviors``), Object/External metrics, container metrics, the metrics API itself.
+``spec.behavior`` (horizontal.go ``normalizeDesiredReplicasWithBehaviors`` and what it calls; the
+defaults of ``pkg/apis/autoscaling/v2/defaults.go``): ported at the end of this module on concrete
+values with upstream's timestamped logs as ages (tests/model/test_hpa_behavior.py runs upstream's
+tables on them), and in the guards' form — the two windows as monotone queues and the scale events as
+a queue of signed changes, each with the number of policy periods it has outlived — which that file
+proves equal to the timed form. The Percent policies compute in float64 upstream (25 × 1.12 rounds up
+to 29); the guard form adds the float error from a table over the bounded period start.
+
+Not ported: the per-direction ``tolerance`` of spec.behavior (the HPAConfigurableTolerance gate),
+Object/External metrics, container metrics, the metrics API itself.
 """
 
 from __future__ import annotations
@@ -65,6 +73,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from kubecheck.model.kernel.ops import CONCRETE, Ops, Value
+from kubecheck.model.kernel.scopes import ScopeError
 
 # kube-controller-manager defaults (pkg/controller/podautoscaler/config/v1alpha1/defaults.go:
 # RecommendedDefaultHPAControllerConfiguration); upstream's unit tests use 2 min and 10 s instead.
@@ -376,3 +385,374 @@ def by_load(ops: Ops, load_index: Value, levels: Sequence[int], fn: Callable[[in
     for i in range(len(levels) - 2, -1, -1):
         result = ops.ite(load_index == i, fn(levels[i]), result)
     return result
+
+
+# ---- normalisation with spec.behavior ------------------------------------------------------------
+#
+# pkg/apis/autoscaling/v2/defaults.go (GenerateHPAScaleUpRules / GenerateHPAScaleDownRules, applied by
+# SetDefaults_HorizontalPodAutoscalerBehavior when spec.behavior is set) and horizontal.go
+# (normalizeDesiredReplicasWithBehaviors, maybeInitScaleDownStabilizationWindow,
+# stabilizeRecommendationWithBehaviors, convertDesiredReplicasWithBehaviorRate,
+# calculateScaleUpLimitWithScalingRules, calculateScaleDownLimitWithBehaviors,
+# getReplicasChangePerPeriod, storeScaleEvent, markScaleEventsOutdated, getLongestPolicyPeriod).
+
+PODS_POLICY, PERCENT_POLICY = "Pods", "Percent"
+MAX_POLICY, MIN_POLICY, DISABLED_POLICY = "Max", "Min", "Disabled"
+SELECT_POLICIES = (MAX_POLICY, MIN_POLICY, DISABLED_POLICY)
+#: defaults.go: the default policies' period (scaleUpPeriod / scaleDownPeriod)
+DEFAULT_POLICY_PERIOD_SECONDS = 15
+MAX_INT32, MIN_INT32 = 2**31 - 1, -(2**31)
+
+
+@attrs.frozen
+class ScalingPolicy:
+    """One HPAScalingPolicy: ``kind`` Pods or Percent, ``value`` > 0, ``period`` seconds (1..1800)."""
+
+    kind: str
+    value: int
+    period: int
+
+    def __str__(self) -> str:
+        return f"{self.value}{'pods' if self.kind == PODS_POLICY else '%'}/{self.period}s"
+
+
+@attrs.frozen
+class ScalingRules:
+    """HPAScalingRules after defaulting: the stabilization window (seconds), selectPolicy and policies."""
+
+    window: int
+    select: str = MAX_POLICY
+    policies: tuple[ScalingPolicy, ...] = ()
+
+    @property
+    def longest_period(self) -> int:
+        """getLongestPolicyPeriod."""
+        return max((p.period for p in self.policies), default=0)
+
+    def __str__(self) -> str:
+        """The scope's spelling, e.g. ``0s,max,4pods/15s,100%/15s`` (parse_scaling_rules reads it back)."""
+        return ",".join([f"{self.window}s", self.select.lower(), *(str(p) for p in self.policies)])
+
+
+def scale_up_rules(
+    window: int | None = None, select: str | None = None, policies: Sequence[ScalingPolicy] | None = None
+) -> ScalingRules:
+    """GenerateHPAScaleUpRules: what the user left nil takes the default (window 0, Max of 4 pods and
+    100 % per 15 s); a policy list, when given, replaces the default list whole (copyHPAScalingRules)."""
+    default = (
+        ScalingPolicy(PODS_POLICY, 4, DEFAULT_POLICY_PERIOD_SECONDS),
+        ScalingPolicy(PERCENT_POLICY, 100, DEFAULT_POLICY_PERIOD_SECONDS),
+    )
+    return ScalingRules(
+        0 if window is None else window, select or MAX_POLICY, default if policies is None else tuple(policies)
+    )
+
+
+def scale_down_rules(
+    window: int | None = None,
+    select: str | None = None,
+    policies: Sequence[ScalingPolicy] | None = None,
+    controller_window: int = DOWNSCALE_STABILIZATION_SECONDS,
+) -> ScalingRules:
+    """GenerateHPAScaleDownRules (Max of 100 % per 15 s) with maybeInitScaleDownStabilizationWindow: a nil
+    window takes the controller's --horizontal-pod-autoscaler-downscale-stabilization (300 s by default)."""
+    default = (ScalingPolicy(PERCENT_POLICY, 100, DEFAULT_POLICY_PERIOD_SECONDS),)
+    return ScalingRules(
+        controller_window if window is None else window,
+        select or MAX_POLICY,
+        default if policies is None else tuple(policies),
+    )
+
+
+def parse_scaling_rules(raw: str) -> ScalingRules | None:
+    """The scope's spelling of one direction's rules: ``none`` (spec.behavior nil) or
+    ``<window>s,<max|min|disabled>,<policy>,...`` with a policy ``<n>pods/<p>s`` or ``<n>%/<p>s``;
+    the bounds are the API server's (window 0..3600, value > 0, period 1..1800, one policy at least)."""
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return None
+    expected = "expected none or <window>s,<max|min|disabled>,<n>pods/<p>s|<n>%/<p>s,... (e.g. 0s,max,4pods/15s)"
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) < 3 or not parts[0].endswith("s") or not parts[0][:-1].isdigit():
+        raise ScopeError(f"{expected}, got {text!r}")
+    window = int(parts[0][:-1])
+    if window > 3600:
+        raise ScopeError(f"stabilizationWindowSeconds: expected 0..3600, got {window}")
+    select = {s.lower(): s for s in SELECT_POLICIES}.get(parts[1].lower())
+    if select is None:
+        raise ScopeError(f"selectPolicy: expected one of max, min, disabled, got {parts[1]!r}")
+    policies = []
+    for word in parts[2:]:
+        amount, _, period = word.partition("/")
+        kind = PODS_POLICY if amount.endswith("pods") else PERCENT_POLICY if amount.endswith("%") else None
+        number = amount.removesuffix("pods").removesuffix("%")
+        if kind is None or not number.isdigit() or not period.endswith("s") or not period[:-1].isdigit():
+            raise ScopeError(f"policy: expected <n>pods/<p>s or <n>%/<p>s, got {word!r}")
+        value, seconds = int(number), int(period[:-1])
+        if value < 1 or not 1 <= seconds <= 1800:
+            raise ScopeError(f"policy {word}: expected a value > 0 and a period of 1..1800 s, got {value}, {seconds}")
+        policies.append(ScalingPolicy(kind, value, seconds))
+    return ScalingRules(window, select, tuple(policies))
+
+
+def show_scaling_rules(rules: ScalingRules | None) -> str:
+    return "none" if rules is None else str(rules)
+
+
+# -- on concrete values: events and recommendations with their ages in seconds (upstream's logs) --
+
+
+def get_replicas_change_per_period(period: int, events: Sequence[tuple[int, int]]) -> int:
+    """getReplicasChangePerPeriod: the changes of the events (change, age) younger than ``period``."""
+    return sum(change for change, age in events if age < period)
+
+
+def scale_up_proposal(period_start: int, policy: ScalingPolicy) -> int:
+    """One policy's scale-up bound from the replicas at the period's start (Percent: float64, rounded up)."""
+    if policy.kind == PODS_POLICY:
+        return period_start + policy.value
+    return math.ceil(float(period_start) * (1 + float(policy.value) / 100))
+
+
+def scale_down_proposal(period_start: int, policy: ScalingPolicy) -> int:
+    """One policy's scale-down bound (Percent: float64 converted by int32(), which truncates toward zero)."""
+    if policy.kind == PODS_POLICY:
+        return period_start - policy.value
+    return int(float(period_start) * (1 - float(policy.value) / 100))
+
+
+def calculate_scale_up_limit_with_scaling_rules(
+    current: int, up_events: Sequence[tuple[int, int]], down_events: Sequence[tuple[int, int]], rules: ScalingRules
+) -> int:
+    """calculateScaleUpLimitWithScalingRules: Disabled → current; else the Max (or Min) over the policies
+    of each policy's bound from the replicas at its period's start."""
+    if rules.select == DISABLED_POLICY:
+        return current
+    proposals = [
+        scale_up_proposal(
+            current
+            - get_replicas_change_per_period(p.period, up_events)
+            + get_replicas_change_per_period(p.period, down_events),
+            p,
+        )
+        for p in rules.policies
+    ]
+    if rules.select == MIN_POLICY:
+        return min(proposals, default=MAX_INT32)
+    return max(proposals, default=MIN_INT32)
+
+
+def calculate_scale_down_limit_with_behaviors(
+    current: int, up_events: Sequence[tuple[int, int]], down_events: Sequence[tuple[int, int]], rules: ScalingRules
+) -> int:
+    """calculateScaleDownLimitWithBehaviors: Disabled → current; else the Min (Max for selectPolicy Min)
+    over the policies of each policy's bound."""
+    if rules.select == DISABLED_POLICY:
+        return current
+    proposals = [
+        scale_down_proposal(
+            current
+            - get_replicas_change_per_period(p.period, up_events)
+            + get_replicas_change_per_period(p.period, down_events),
+            p,
+        )
+        for p in rules.policies
+    ]
+    if rules.select == MIN_POLICY:
+        return max(proposals, default=MIN_INT32)
+    return min(proposals, default=MAX_INT32)
+
+
+@attrs.frozen
+class BehaviorArgs:
+    """NormalizationArg without the key: the two directions' rules and the HPA's bounds."""
+
+    scale_up: ScalingRules
+    scale_down: ScalingRules
+    min_replicas: int
+    max_replicas: int
+
+
+def convert_desired_replicas_with_behavior_rate(
+    args: BehaviorArgs,
+    current: int,
+    desired: int,
+    up_events: Sequence[tuple[int, int]] = (),
+    down_events: Sequence[tuple[int, int]] = (),
+) -> tuple[int, str]:
+    """convertDesiredReplicasWithBehaviorRate: (replicas, ScalingLimited reason)."""
+    if desired > current:
+        limit = max(
+            calculate_scale_up_limit_with_scaling_rules(current, up_events, down_events, args.scale_up), current
+        )
+        maximum, reason = (
+            (limit, "ScaleUpLimit") if args.max_replicas > limit else (args.max_replicas, "TooManyReplicas")
+        )
+        if desired > maximum:
+            return maximum, reason
+    elif desired < current:
+        limit = min(
+            calculate_scale_down_limit_with_behaviors(current, up_events, down_events, args.scale_down), current
+        )
+        minimum, reason = (
+            (limit, "ScaleDownLimit") if args.min_replicas < limit else (args.min_replicas, "TooFewReplicas")
+        )
+        if desired < minimum:
+            return minimum, reason
+    return desired, "DesiredWithinRange"
+
+
+def stabilize_recommendation_with_behaviors(
+    log: Sequence[tuple[int, int]], current: int, desired: int, up_window: int, down_window: int
+) -> tuple[int, str, list[tuple[int, int]]]:
+    """stabilizeRecommendationWithBehaviors on a log of (recommendation, age): current brought up to the
+    minimum of ``desired`` and the records younger than the scale-up window, then down to the maximum of
+    ``desired`` and those younger than the scale-down window; ``desired`` replaces the last record older
+    than both windows, or is appended. Returns (recommendation, reason, new log)."""
+    up, down, old = desired, desired, None
+    for i, (value, age) in enumerate(log):
+        if age < up_window:
+            up = min(up, value)
+        if age < down_window:
+            down = max(down, value)
+        if age > up_window and age > down_window:
+            old = i
+    recommendation = min(max(current, up), down)
+    new_log = list(log)
+    if old is None:
+        new_log.append((desired, 0))
+    else:
+        new_log[old] = (desired, 0)
+    return recommendation, ("ScaleUpStabilized" if desired >= current else "ScaleDownStabilized"), new_log
+
+
+def store_scale_event(
+    events: Sequence[tuple[int, int, bool]], rules: ScalingRules | None, change: int
+) -> list[tuple[int, int, bool]]:
+    """storeScaleEvent for one direction's list of (change, age, outdated): nothing without a behavior;
+    else markScaleEventsOutdated (older than the direction's longest period) and the new event replaces
+    the last outdated one, or is appended."""
+    if rules is None:
+        return list(events)
+    longest = rules.longest_period
+    marked = [(c, age, outdated or age > longest) for c, age, outdated in events]
+    old = max((i for i, (_, _, outdated) in enumerate(marked) if outdated), default=None)
+    if old is None:
+        return [*marked, (change, 0, False)]
+    marked[old] = (change, 0, False)
+    return marked
+
+
+# -- for guards: the windows as queues, the scale events as a queue with ages in stages ------------
+
+
+def up_window_record(ops: Ops, window: Sequence[Value], size: Value, desired: Value) -> tuple[list[Value], Value]:
+    """Record ``desired`` in the scale-up window kept as a strictly *increasing* queue (oldest first): a
+    record not smaller than a younger one can never be the window's minimum again and is dropped (the
+    mirror of :func:`window_record`). Returns (slots, size)."""
+    kept = ops.count(ops.and_(i < size, w < desired) for i, w in enumerate(window))
+    slots = [ops.ite(i < kept, w, ops.ite(i == kept, desired, 0)) for i, w in enumerate(window)]
+    return slots, kept + 1
+
+
+def stabilized_with_behaviors(
+    ops: Ops,
+    current: Value,
+    desired: Value,
+    up: tuple[Sequence[Value], Sequence[Value]] | None,
+    down: tuple[Sequence[Value], Sequence[Value]] | None,
+) -> Value:
+    """stabilizeRecommendationWithBehaviors' result for guards: current raised to min(desired, the
+    scale-up window's records), then lowered to max(desired, the scale-down window's records).
+    ``up``/``down`` = (slots, filled flags), None for a window of 0 s (no record is in it)."""
+    low = desired if up is None else ops.min_(desired, *[ops.ite(f, w, desired) for w, f in zip(*up, strict=True)])
+    high = desired if down is None else ops.max_(desired, *[ops.ite(f, w, desired) for w, f in zip(*down, strict=True)])
+    raised = ops.ite(current < low, low, current)
+    return ops.ite(raised > high, high, raised)
+
+
+def percent_up(ops: Ops, period_start: Value, value: int, span: int) -> Value:
+    """int32(math.Ceil(float64(periodStart) × (1 + value/100))) for |periodStart| ≤ span: the exact
+    ceiling plus the float64 excess, tabulated (10 × 1.1 = 11.000000000000002 → 12)."""
+    exact = ops.ceil_div(period_start * (100 + value), 100)
+    odd = [(k, scale_up_proposal(k, ScalingPolicy(PERCENT_POLICY, value, 1))) for k in range(-span, span + 1)]
+    odd = [(k, got - -((-k * (100 + value)) // 100)) for k, got in odd]
+    return exact + ops.sum_(ops.ite(period_start == k, d, 0) for k, d in odd if d)
+
+
+def percent_down(ops: Ops, period_start: Value, value: int, span: int) -> Value:
+    """int32(float64(periodStart) × (1 − value/100)) for |periodStart| ≤ span: the exact quotient
+    truncated toward zero plus the float64 error, tabulated."""
+    numerator = period_start * (100 - value)
+    exact = ops.ite(numerator >= 0, ops.floor_div(numerator, 100), ops.ceil_div(numerator, 100))
+
+    def truncated(k: int) -> int:
+        n = k * (100 - value)
+        return n // 100 if n >= 0 else -((-n) // 100)
+
+    odd = [
+        (k, scale_down_proposal(k, ScalingPolicy(PERCENT_POLICY, value, 1)) - truncated(k))
+        for k in range(-span, span + 1)
+    ]
+    return exact + ops.sum_(ops.ite(period_start == k, d, 0) for k, d in odd if d)
+
+
+@attrs.frozen
+class EventQueue:
+    """The scale events as the model keeps them: ``changes[i]`` the signed change of slot i (+ a scale-up,
+    − a scale-down, 0 an empty slot), oldest first; ``stages[i]`` how many of ``periods`` (the distinct
+    policy periods of both directions, ascending) the event has outlived. An event counts toward a policy
+    of period p while its stage is at most the index of p."""
+
+    changes: Sequence[Value]
+    stages: Sequence[Value]
+    periods: tuple[int, ...]
+
+    def counted(self, ops: Ops, period: int, sign: int) -> Value:
+        """getReplicasChangePerPeriod over one direction's events (sign +1 up, −1 down)."""
+        k = self.periods.index(period)
+        return ops.sum_(
+            ops.ite(ops.and_(s <= k, c * sign > 0), c * sign, 0) for c, s in zip(self.changes, self.stages, strict=True)
+        )
+
+
+def behavior_limit(ops: Ops, current: Value, events: EventQueue, rules: ScalingRules, up: bool, span: int) -> Value:
+    """calculateScaleUpLimitWithScalingRules (``up``) or calculateScaleDownLimitWithBehaviors for guards."""
+    if rules.select == DISABLED_POLICY:
+        return current
+    proposals = []
+    for p in rules.policies:
+        start = current - events.counted(ops, p.period, 1) + events.counted(ops, p.period, -1)
+        if p.kind == PODS_POLICY:
+            proposals.append(start + p.value if up else start - p.value)
+        else:
+            proposals.append(percent_up(ops, start, p.value, span) if up else percent_down(ops, start, p.value, span))
+    wide = (rules.select == MIN_POLICY) != up  # up & Max, down & Min: the largest
+    return ops.max_(*proposals) if wide else ops.min_(*proposals)
+
+
+def behavior_rate(ops: Ops, args: BehaviorArgs, current: Value, desired: Value, events: EventQueue, span: int) -> Value:
+    """convertDesiredReplicasWithBehaviorRate's replicas for guards."""
+    up_limit = ops.max_(behavior_limit(ops, current, events, args.scale_up, True, span), current)
+    down_limit = ops.min_(behavior_limit(ops, current, events, args.scale_down, False, span), current)
+    maximum = ops.min_(args.max_replicas, up_limit)
+    minimum = ops.max_(args.min_replicas, down_limit)
+    return ops.ite(
+        desired > current, ops.min_(desired, maximum), ops.ite(desired < current, ops.max_(desired, minimum), desired)
+    )
+
+
+def event_record(ops: Ops, events: EventQueue, change: Value, record: Value) -> tuple[list[Value], list[Value]]:
+    """storeScaleEvent for guards: when ``record``, ``change`` goes into the first empty slot at stage 0
+    (the slots outnumber the writes the scope allows, so one is free). Returns (changes, stages)."""
+    used = ops.count(c != 0 for c in events.changes)
+    at = [ops.and_(record, i == used) for i in range(len(events.changes))]
+    return (
+        [ops.ite(a, change, c) for a, c in zip(at, events.changes, strict=True)],
+        [ops.ite(a, 0, s) for a, s in zip(at, events.stages, strict=True)],
+    )
+
+
+def event_remove(changes: Sequence[Value], stages: Sequence[Value], i: int) -> tuple[list[Value], list[Value]]:
+    """The queue without slot ``i`` (later events move up, an empty slot at the end)."""
+    return [*changes[:i], *changes[i + 1 :], 0], [*stages[:i], *stages[i + 1 :], 0]

@@ -17,7 +17,7 @@ lastTransitionTime and the samples a zero timestamp with a 1 min window.
 Not transcribed, with the reason: container-metric rows ("...: container metric", "...container
 metrics...", ``container`` set) — container metrics are not ported; Object/External/PerPod metric
 tests and the overflow tests (MaxInt64 levels) — only Resource and Pods metrics are; the
-behavior/rate tests (TestScaleRate, ...) — ``spec.behavior`` is not ported; TestCalculateRequests
+``spec.behavior`` tables are in tests/model/test_hpa_behavior.py; TestCalculateRequests
 (pod-level resources: the request is an input here).
 """
 
