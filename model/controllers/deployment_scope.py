@@ -48,6 +48,7 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import failures as fm
+from kubecheck.model.controllers import hpa_util as hu
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
@@ -175,6 +176,13 @@ _parse_int_list = parse_int_list(0, 100, "2,5")
 #: The environment around the Deployment (scope ``scenario``): nothing, one ``kubectl drain`` of node-a
 #: (a user action), or a node-pool upgrade (drain, replace, uncordon, node by node).
 SCENARIOS = ("none", "drain", "node-upgrade")
+
+
+def _parse_scaling_rules(raw: str) -> hu.ScalingRules | None:
+    return hu.parse_scaling_rules(raw)
+
+
+_parse_scaling_rules.__doc__ = "none or <window>s,<max|min|disabled>,<policy>,..."  # `kubecheck list`'s value hint
 
 
 def _parse_budget_bound(raw: str) -> IntOrPercent | None:
@@ -422,6 +430,22 @@ class DeploymentScope:
         parse_int(0, 6),
         3,
     )
+    hpa_scale_up: hu.ScalingRules | None = param(
+        "hpa-scale-up",
+        "the autoscaler's spec.behavior.scaleUp with the API's defaults filled in: <window>s,<max|min|disabled>,"
+        "<n>pods/<p>s or <n>%/<p>s,... (none: spec.behavior nil, the controller's fixed rules)",
+        _parse_scaling_rules,
+        None,
+        hu.show_scaling_rules,
+    )
+    hpa_scale_down: hu.ScalingRules | None = param(
+        "hpa-scale-down",
+        "the autoscaler's spec.behavior.scaleDown with the defaults filled in (a nil window: the controller's 300 s), "
+        "as hpa-scale-up (none with hpa-scale-up none)",
+        _parse_scaling_rules,
+        None,
+        hu.show_scaling_rules,
+    )
     applies: int = param(
         "applies",
         "`kubectl apply` re-applies of the manifest that write its spec.replicas (the apply/autoscaler fight)",
@@ -522,7 +546,15 @@ class DeploymentScope:
     def _validate_hpa(self) -> None:
         """The API server's HorizontalPodAutoscaler spec rules (pkg/apis/autoscaling/validation:
         validateHorizontalPodAutoscalerSpec; minReplicas >= 1 without the HPAScaleToZero alpha gate)."""
+        if (self.hpa_scale_up is None) != (self.hpa_scale_down is None):
+            raise ScopeError(
+                "hpa-scale-up/hpa-scale-down: expected both none (spec.behavior nil) or both set (the API fills the "
+                f"direction a manifest leaves out with its defaults), got {hu.show_scaling_rules(self.hpa_scale_up)} "
+                f"and {hu.show_scaling_rules(self.hpa_scale_down)}"
+            )
         if self.hpa_max_replicas is None:
+            if self.hpa_scale_up is not None:
+                raise ScopeError("hpa-scale-up: expected none without an autoscaler (hpa-max-replicas none)")
             return
         if self.hpa_min_replicas < 1:
             raise ScopeError(
@@ -549,6 +581,17 @@ class DeploymentScope:
         """The largest value the window queue records: recommendations are recorded capped at maxReplicas
         (model/controllers/hpa.py says why that is exact)."""
         return self.hpa_max_replicas if self.hpa_max_replicas is not None else 0
+
+    @property
+    def has_hpa_behavior(self) -> bool:
+        """The autoscaler has spec.behavior (hpa-scale-up set): its windows and scale events are state."""
+        return self.has_hpa and self.hpa_scale_up is not None
+
+    @property
+    def hpa_up_window_slots(self) -> int:
+        """Slots of the scale-up window queue: none without spec.behavior or with a 0 s window."""
+        up = self.hpa_scale_up
+        return self.hpa_window_top + 1 if self.has_hpa_behavior and up is not None and up.window > 0 else 0
 
     def _validate_strategy(self) -> None:
         if self.strategy != du.ROLLING_UPDATE:
