@@ -109,14 +109,16 @@ def check_one(
 
 def with_fixes(w: Workload, rows: Sequence[Row]) -> list[Row]:
     """``rows`` with the nearest fix (:func:`kubecheck.manifest.fixes.search_fixes`) on each VIOLATED row,
-    searched per instance within :data:`~kubecheck.manifest.fixes.FIX_SECONDS` for the workload; what
-    a fix breaks is told against the rows that held at the same instance and are guarantees."""
+    searched per instance within :data:`~kubecheck.manifest.fixes.FIX_SECONDS` for the workload, the
+    guarantees' rows before the caveats'; what a fix breaks is told against the rows that held at the
+    same instance and are guarantees."""
     deadline = Deadline(fixes_module.FIX_SECONDS)
     meta = w.obj.meta
     found: dict[str, fixes_module.Fix] = {}
     for size in dict.fromkeys(r.size for r in rows if r.result.verdict is Verdict.VIOLATED):
         here = [r for r in rows if r.size == size]
-        violated = [r.result for r in here if r.result.verdict is Verdict.VIOLATED]
+        # guarantees first: the caveats (not counted in the exit code) get what time is left
+        violated = [r.result for r in sorted(here, key=lambda r: r.caveat) if r.result.verdict is Verdict.VIOLATED]
         others = [r.result for r in here if not r.caveat and r.result.verdict in fixes_module.GOOD]
         found.update(
             fixes_module.search_fixes(

@@ -5,7 +5,7 @@ which the property holds, re-checked, as a patch the user can apply.
 user may change (:data:`KNOBS`): a Deployment's strategy, maxSurge, maxUnavailable,
 minReadySeconds and replicas; a StatefulSet's update strategy, partition, maxUnavailable,
 podManagementPolicy, minReadySeconds and replicas; a DaemonSet's update strategy, maxSurge,
-maxUnavailable and minReadySeconds. A Deployment's PodDisruptionBudget (when exactly one selects its
+maxUnavailable and minReadySeconds. A Deployment's or StatefulSet's PodDisruptionBudget (when exactly one selects its
 pods, so its scope carries the budget: manifest/budgets.py) adds the budget's minAvailable,
 maxUnavailable and unhealthyPodEvictionPolicy: values in the form the user wrote (an integer near
 it, or a percent that the disruption controller resolves to a nearby count: getExpectedPodCount in
@@ -289,6 +289,34 @@ _HPA_KNOBS: tuple[Knob, ...] = (
     if "hpa_min_replicas" in {f.name for f in attrs.fields(DeploymentScope)}
     else ()
 )
+#: The PodDisruptionBudget over the pods (patched as its own object; before replicas: a budget that
+#: blocks evictions is the budget's problem, not the workload's size). The Deployment and StatefulSet
+#: scopes name the budget's fields alike.
+_BUDGET_KNOBS: tuple[Knob, ...] = (
+    Knob(
+        "pdb_min_available",
+        ("spec", "minAvailable"),
+        _budget_bound("pdb_min_available", "pdb_max_unavailable"),
+        _has_budget,
+        target=PDB,
+        also=_drops("pdb_max_unavailable"),
+    ),
+    Knob(
+        "pdb_max_unavailable",
+        ("spec", "maxUnavailable"),
+        _budget_bound("pdb_max_unavailable", "pdb_min_available"),
+        _has_budget,
+        target=PDB,
+        also=_drops("pdb_min_available"),
+    ),
+    Knob(
+        "pdb_unhealthy_policy",
+        ("spec", "unhealthyPodEvictionPolicy"),
+        _choice("pdb_unhealthy_policy", *UNHEALTHY_POD_EVICTION_POLICIES),
+        _has_budget,
+        target=PDB,
+    ),
+)
 _ROLLING = ("spec", "strategy", "rollingUpdate")
 _UPDATE = ("spec", "updateStrategy", "rollingUpdate")
 #: Per model, the knobs in the order fixes prefer them (rollout settings first, replicas last).
@@ -298,31 +326,7 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
         Knob("max_surge", (*_ROLLING, "maxSurge"), _near_intstr("max_surge", True), _rolling),
         Knob("max_unavailable", (*_ROLLING, "maxUnavailable"), _near_intstr("max_unavailable", False), _rolling),
         Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
-        # the PodDisruptionBudget over the pods (patched as its own object; before replicas: a budget
-        # that blocks evictions is the budget's problem, not the Deployment's size)
-        Knob(
-            "pdb_min_available",
-            ("spec", "minAvailable"),
-            _budget_bound("pdb_min_available", "pdb_max_unavailable"),
-            _has_budget,
-            target=PDB,
-            also=_drops("pdb_max_unavailable"),
-        ),
-        Knob(
-            "pdb_max_unavailable",
-            ("spec", "maxUnavailable"),
-            _budget_bound("pdb_max_unavailable", "pdb_min_available"),
-            _has_budget,
-            target=PDB,
-            also=_drops("pdb_min_available"),
-        ),
-        Knob(
-            "pdb_unhealthy_policy",
-            ("spec", "unhealthyPodEvictionPolicy"),
-            _choice("pdb_unhealthy_policy", *UNHEALTHY_POD_EVICTION_POLICIES),
-            _has_budget,
-            target=PDB,
-        ),
+        *_BUDGET_KNOBS,
         *_HPA_KNOBS,
         Knob("replicas", ("spec", "replicas"), _replicas),
     ),
@@ -342,6 +346,7 @@ KNOBS: dict[str, tuple[Knob, ...]] = {
             note="podManagementPolicy is immutable: delete the StatefulSet with --cascade=orphan and re-create it",
         ),
         Knob("min_ready_seconds", ("spec", "minReadySeconds"), _min_ready),
+        *_BUDGET_KNOBS,
         Knob("replicas", ("spec", "replicas"), _replicas),
     ),
     "daemonset": (

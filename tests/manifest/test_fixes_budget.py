@@ -220,3 +220,45 @@ def test_the_autoscaler_knob_is_searched_exactly_when_the_scope_has_the_paramete
             "spec",
             "minReplicas",
         )
+
+
+# -- a StatefulSet's budget ------------------------------------------------------------------------
+
+COCKROACH = (
+    Path(__file__).resolve().parents[1]
+    / "corpus"
+    / "manifests"
+    / "kubernetes-examples-cockroachdb-statefulset-policy-v1.yaml"
+)
+STS_DRAIN = "statefulset.drain_eventually_completes"
+STS_ALLOWS = "statefulset.budget_can_allow_an_eviction"
+
+
+def test_cockroachdb_s_67_percent_budget_gets_the_nearest_percent_that_lets_the_drain_finish(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """kubernetes/examples' cockroachdb: minAvailable 67% of 3 pods rounds up to 3 (getExpectedPodCount),
+    so disruptionsAllowed stays 0 and kubectl drain never finishes; 65% resolves to 2 and it does."""
+    select = sizing.select
+
+    def narrowed(w: Any, faults: frozenset[str]) -> tuple[list[Any], list[Any]]:
+        props, skipped = select(w, faults)
+        return [p for p in props if p.name in (STS_DRAIN, STS_ALLOWS)], skipped
+
+    monkeypatch.setattr(sizing, "select", narrowed)
+    report = manifest.check_manifests([COCKROACH], scenario="drain", fixes=True)
+    for prop in (STS_DRAIN, STS_ALLOWS):
+        row = _row(report, prop)
+        assert row.result.verdict is Verdict.VIOLATED
+        fix = row.fix
+        assert fix is not None and fix.found and not fix.breaks
+        assert fix.yaml_lines() == [
+            "# poddisruptionbudget/cockroachdb-budget (namespace default)",
+            "spec.minAvailable: '65%'  # was '67%'",
+        ]
+        again = manifest.check_manifests(
+            ["-"],
+            stdin_text=patched(COCKROACH, "PodDisruptionBudget", "cockroachdb-budget", fix.merge_patch()),
+            scenario="drain",
+        )
+        assert _row(again, prop).result.verdict in fixes.GOOD
