@@ -1,0 +1,255 @@
+"""The PodDisruptionBudget layer of the cluster, written once for every workload model (issue 16 item 1).
+
+Kubernetes v1.35. A workload model (the Deployment's counters, the StatefulSet's ordinals) keeps the
+budget's status in four state fields of the same names (``pdb_allowed``, ``pdb_current_healthy``,
+``pdb_desired_healthy``, ``pdb_expected``) and says what it knows of its own pods; this module holds
+what is the same for every workload:
+
+* the budget's **scope parameters** (``pdb-min-available``, ``pdb-max-unavailable``,
+  ``pdb-unhealthy-policy``, ``pdb-second-budget``), their words and their validation (the API server's
+  ValidatePodDisruptionBudgetSpec, ``pkg/apis/policy/validation/validation.go``);
+* the **status a sync writes** from what the model counts (healthy pods, expectedPods, desiredHealthy:
+  ``pkg/controller/disruption/disruption.go`` updatePdbStatus), and whether a sync writes at all;
+* the **eviction API's answer** for one pod (``pkg/registry/core/pod/storage/eviction.go``
+  EvictionREST.Create, canIgnorePDB, getPodDisruptionBudgets, checkAndDecrement) over a small view of
+  the pod, :class:`Eviction` — the model says whether canIgnorePDB lets the pod go, whether it is Ready,
+  whether the budgets select it, and whether the budget's status is stale; and the decrement that an
+  approved eviction writes in the same step;
+* what ``kubectl drain``'s eviction loop makes of each answer (kubectl ``pkg/drain/drain.go`` evictPods):
+  201 goes on to wait for the pod, 429 is retried, anything else fails the pod and with it the drain.
+
+The arithmetic stays in :mod:`~kubecheck.model.controllers.disruption_util` and
+:mod:`~kubecheck.model.controllers.drain_util`; nothing here is re-derived.
+
+**Two budgets over one workload** (``pdb-second-budget``). EvictionREST.Create, read in the stored
+kubernetes/kubernetes copy of ``eviction.go``, checks in this order: canIgnorePDB first (a Pending,
+finished or terminating pod is deleted without a look at any budget); then the namespace's budgets are
+listed and matched against the pod's labels, and more than one is answered at once with a 500
+"This pod has more than one PodDisruptionBudget, which the eviction subresource does not support." —
+before the unhealthy-pod path (unhealthyPodEvictionPolicy), before checkAndDecrement, and so before its
+DryRun test, which comes after the decrement inside checkAndDecrement: a dry run gets the same 500.
+kubectl's evictPods treats a 500 as neither success, NotFound nor 429: the pod's loop returns the error
+at once and the drain ends in error ("error when evicting pods/...") without retrying. The model reads
+that 500 as the drain failing in the same step; upstream the other pods' loops run on until they end,
+but they can only delete pods that canIgnorePDB lets go (Pending, finished or terminating: none of them
+healthy), since every other pod of the workload gets the same 500. The second budget's own status is
+not state: no eviction ever reads it past the 500. Its selector is assumed to select every pod the
+first budget selects (two budgets over one workload, what a manifest with both shows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+from kubecheck.model.controllers import disruption_util as dsu
+from kubecheck.model.controllers import drain_util as dru
+from kubecheck.model.kernel.intstr import IntOrPercent
+from kubecheck.model.kernel.ops import Ops, Value
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int_or_percent
+
+# -- scope parameters ---------------------------------------------------------------------------
+
+
+def parse_budget_bound(raw: str) -> IntOrPercent | None:
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return None
+    return parse_int_or_percent(text)
+
+
+parse_budget_bound.__doc__ = "integer, percent or none"  # `kubecheck list` shows it as the value hint
+
+
+def show_budget_bound(value: IntOrPercent | None) -> str:
+    return "none" if value is None else str(value)
+
+
+def min_available_param(workload: str) -> IntOrPercent | None:
+    """The ``pdb-min-available`` scope parameter; ``workload`` names whose pods the budget selects."""
+    return param(
+        "pdb-min-available",
+        f"a PodDisruptionBudget selecting the {workload}'s pods: spec.minAvailable as written (none: no such field)",
+        parse_budget_bound,
+        None,
+        show_budget_bound,
+    )
+
+
+def max_unavailable_param() -> IntOrPercent | None:
+    """The ``pdb-max-unavailable`` scope parameter."""
+    return param(
+        "pdb-max-unavailable",
+        "the PodDisruptionBudget's spec.maxUnavailable as written (none: no such field; at most one of the two)",
+        parse_budget_bound,
+        None,
+        show_budget_bound,
+    )
+
+
+def unhealthy_policy_param() -> str:
+    """The ``pdb-unhealthy-policy`` scope parameter."""
+    return param(
+        "pdb-unhealthy-policy",
+        "the PodDisruptionBudget's spec.unhealthyPodEvictionPolicy",
+        parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
+        dsu.IF_HEALTHY_BUDGET,
+    )
+
+
+class BudgetScope(Protocol):
+    """What this layer reads of a workload scope."""
+
+    @property
+    def pdb_min_available(self) -> IntOrPercent | None: ...
+    @property
+    def pdb_max_unavailable(self) -> IntOrPercent | None: ...
+    @property
+    def pdb_unhealthy_policy(self) -> str: ...
+    @property
+    def has_budget(self) -> bool: ...
+
+
+def is_budget_set(sc: BudgetScope) -> bool:
+    """A PodDisruptionBudget selects the workload's pods (one of its bounds is written): its status is state."""
+    return sc.pdb_min_available is not None or sc.pdb_max_unavailable is not None
+
+
+def validate_budget(sc: BudgetScope) -> None:
+    """The API server's ValidatePodDisruptionBudgetSpec over the scope's budget, then what the second budget
+    needs; a ScopeError naming the parameter otherwise."""
+    spec = dsu.BudgetSpec(sc.pdb_min_available, sc.pdb_max_unavailable, sc.pdb_unhealthy_policy)
+    errors = dsu.validate_budget_spec(spec)
+    if errors:
+        raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+
+
+def budget_count(sc: BudgetScope) -> int:
+    """How many budgets select the workload's pods: 0 or 1."""
+    return 1 if sc.has_budget else 0
+
+
+# -- the status the disruption controller writes ----------------------------------------------------
+
+#: The state fields of the budget's status, in updatePdbStatus's order of the tuple below.
+STATUS_FIELDS = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected")
+Status = tuple[Value, Value, Value, Value]
+
+
+def written_status(s: Any) -> Status:
+    """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as last written into ``s``."""
+    return s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected
+
+
+def synced_status(ops: Ops, healthy: Value, desired: Value, expected: Value) -> Status:
+    """The status updatePdbStatus writes from countHealthyPods and getExpectedPodCount's pair."""
+    return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
+
+
+def status_fields(status: Status) -> dict[str, Value]:
+    """The state fields a write of ``status`` sets."""
+    return dict(zip(STATUS_FIELDS, status, strict=True))
+
+
+def sync_writes(ops: Ops, s: Any, computed: Status, stale: Value = False) -> Value:
+    """A sync writes (the command is enabled) unless the written status already matches and is not stale."""
+    return dsu.needs_status_write(ops, written_status(s), computed, stale)
+
+
+def initial_fields(sc: Any, computed: Callable[[], Status], nodes: int, with_drain: bool) -> dict[str, Value]:
+    """The budget's status as synced over the initial state (the budget exists before the check starts), and
+    every node schedulable with a drain; nothing without a budget or a drain."""
+    out: dict[str, Value] = {}
+    if sc.has_budget:
+        out.update(status_fields(computed()))
+    if with_drain:
+        out["node_cordoned"] = (False,) * nodes
+    return out
+
+
+# -- the eviction API --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Eviction:
+    """What EvictionREST.Create reads for one pod: canIgnorePDB's verdict (Pending, finished or terminating),
+    whether the pod is Ready, whether the scope's budgets select it, and whether the budget's status is stale
+    (observedGeneration behind generation)."""
+
+    ignores_pdb: Value
+    ready: Value
+    selected: Value = True
+    stale: Value = False
+
+
+def eviction_outcome(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction) -> Value:
+    """EvictionREST.Create's outcome for ``pod`` (disruption_util's constants), the budget read as last written."""
+    budgets = ops.ite(pod.selected, budget_count(sc), 0)  # every op folds a Python bool
+    status = (1, ops.ite(pod.stale, 0, 1), s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
+    return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, pod.ignores_pdb, budgets, pod.ready, status)
+
+
+def eviction_goes_through(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction) -> Value:
+    """A caller of the eviction API (the ``evict`` fault) deletes ``pod`` only on a 201; True without a budget
+    (EVICTED_NO_BUDGET)."""
+    if not sc.has_budget:
+        return True
+    return dsu.is_evicted(ops, eviction_outcome(ops, sc, s, pod))
+
+
+def budget_after_eviction(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction) -> dict[str, Value]:
+    """The budget's status after an approved eviction of ``pod`` (nothing without a budget)."""
+    if not sc.has_budget:
+        return {}
+    return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)}
+
+
+# -- kubectl drain's eviction loop -------------------------------------------------------------
+
+#: drain_state values shared by every workload's drain (a model may add more after these).
+IDLE, EVICTING, DRAINED, FAILED = range(4)
+DRAIN_STATE_NAMES = ("not running", "evicting", "drained", "failed")
+#: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
+EVICTED_201 = "201 Created: pod evicted"
+REFUSED_429 = "eviction refused: 429 Too Many Requests"
+FAILED_500 = "eviction failed: 500 Internal Server Error: the pod has more than one PodDisruptionBudget"
+ANSWERS = (EVICTED_201, REFUSED_429)
+_RESPONSES = {
+    EVICTED_201: dru.RESPONSE_EVICTED,
+    REFUSED_429: dru.RESPONSE_TOO_MANY_REQUESTS,
+    FAILED_500: dru.RESPONSE_OTHER,
+}
+
+
+def answers(sc: BudgetScope) -> tuple[str, ...]:
+    """The answers a scope's eviction calls can get: the 500 only with a second budget."""
+    return ANSWERS
+
+
+def is_answered(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction, answer: str) -> Value:
+    """The eviction call for ``pod`` gets ``answer`` (what kubectl makes of the outcome: drain_util)."""
+    return dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, pod)) == _RESPONSES[answer]
+
+
+def after_answer(
+    ops: Ops, sc: BudgetScope, s: Any, pod: Eviction, answer: str, deleted: dict[str, Value]
+) -> dict[str, Value]:
+    """What one answer does: 201 applies ``deleted`` (the pod gracefully deleted) and the decrement; 429 changes
+    nothing (kubectl sleeps 5 s and calls again: the command stays enabled); 500 fails the drain."""
+    if answer == REFUSED_429:
+        return {}
+    if answer == FAILED_500:
+        return {"drain_state": FAILED}
+    return {**deleted, **budget_after_eviction(ops, sc, s, pod)}
+
+
+def ended(ops: Ops, drain_state: Value) -> Value:
+    """The drain has ended (drained or failed): the node may be uncordoned."""
+    return ops.or_(drain_state == DRAINED, drain_state == FAILED)
+
+
+def set_at(values: Sequence[Value], i: int, value: Value) -> tuple:
+    """``values`` with position ``i`` replaced."""
+    return (*values[:i], value, *values[i + 1 :])
