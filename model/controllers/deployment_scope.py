@@ -44,6 +44,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
 from kubecheck.model.controllers import disruption_util as dsu
@@ -185,18 +186,7 @@ def _parse_scaling_rules(raw: str) -> hu.ScalingRules | None:
 _parse_scaling_rules.__doc__ = "none or <window>s,<max|min|disabled>,<policy>,..."  # `kubecheck list`'s value hint
 
 
-def _parse_budget_bound(raw: str) -> IntOrPercent | None:
-    text = str(raw).strip()
-    if text in ("", "none"):
-        return None
-    return parse_int_or_percent(text)
-
-
-_parse_budget_bound.__doc__ = "integer, percent or none"  # `kubecheck list` shows it as the value hint
-
-
-def _show_budget_bound(value: IntOrPercent | None) -> str:
-    return "none" if value is None else str(value)
+_parse_budget_bound, _show_budget_bound = bu.parse_budget_bound, bu.show_budget_bound  # the budget layer's
 
 
 @attrs.frozen
@@ -340,26 +330,9 @@ class DeploymentScope:
         "read-only-mount", "pods mount the shared claim with readOnly: true", parse_bool, False, show_bool
     )
     # -- issue 16: a PodDisruptionBudget selecting the Deployment's pods, and the drain scenarios --
-    pdb_min_available: IntOrPercent | None = param(
-        "pdb-min-available",
-        "a PodDisruptionBudget selecting the Deployment's pods: spec.minAvailable as written (none: no such field)",
-        _parse_budget_bound,
-        None,
-        _show_budget_bound,
-    )
-    pdb_max_unavailable: IntOrPercent | None = param(
-        "pdb-max-unavailable",
-        "the PodDisruptionBudget's spec.maxUnavailable as written (none: no such field; at most one of the two)",
-        _parse_budget_bound,
-        None,
-        _show_budget_bound,
-    )
-    pdb_unhealthy_policy: str = param(
-        "pdb-unhealthy-policy",
-        "the PodDisruptionBudget's spec.unhealthyPodEvictionPolicy",
-        parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
-        dsu.IF_HEALTHY_BUDGET,
-    )
+    pdb_min_available: IntOrPercent | None = bu.min_available_param("Deployment")
+    pdb_max_unavailable: IntOrPercent | None = bu.max_unavailable_param()
+    pdb_unhealthy_policy: str = bu.unhealthy_policy_param()
     pdb_edit_to: IntOrPercent | None = param(
         "pdb-edit-to",
         "the user edits the PodDisruptionBudget once (kubectl apply/edit): the bound it has (minAvailable or "
@@ -513,10 +486,7 @@ class DeploymentScope:
 
     def _validate_disruption(self) -> None:
         """The API server's ValidatePodDisruptionBudgetSpec, then what the drain scenarios need."""
-        spec = dsu.BudgetSpec(self.pdb_min_available, self.pdb_max_unavailable, self.pdb_unhealthy_policy)
-        errors = dsu.validate_budget_spec(spec)
-        if errors:
-            raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        bu.validate_budget(self)
         if self.pdb_edit_to is not None:
             if not self.has_budget:
                 raise ScopeError(
@@ -744,7 +714,7 @@ class DeploymentScope:
     @property
     def has_budget(self) -> bool:
         """A PodDisruptionBudget selects the Deployment's pods: its status is state."""
-        return self.pdb_min_available is not None or self.pdb_max_unavailable is not None
+        return bu.is_budget_set(self)
 
     @property
     def edited_budget_spec(self) -> dsu.BudgetSpec:
