@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import attrs
 
-from kubecheck.model.controllers import disruption_util as dsu
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers import volumes as vol
@@ -72,20 +72,6 @@ EXPLICIT_MAX_ORDINALS = 8
 _parse_int_list = parse_int_list(0, MAX_REPLICAS, "1,3")
 #: The environment around the StatefulSet (scope ``scenario``): nothing, or one ``kubectl drain node-a``.
 SCENARIOS = ("none", "drain")
-
-
-def _parse_budget_bound(raw: str) -> IntOrPercent | None:
-    text = str(raw).strip()
-    if text in ("", "none"):
-        return None
-    return parse_int_or_percent(text)
-
-
-_parse_budget_bound.__doc__ = "integer, percent or none"  # `kubecheck list` shows it as the value hint
-
-
-def _show_budget_bound(value: IntOrPercent | None) -> str:
-    return "none" if value is None else str(value)
 
 
 @attrs.frozen
@@ -218,26 +204,9 @@ class StatefulSetScope:
     )
     out_of_service: bool = out_of_service_param()
     # -- issue 16: a PodDisruptionBudget selecting the set's pods, and kubectl drain (statefulset_disruption) --
-    pdb_min_available: IntOrPercent | None = param(
-        "pdb-min-available",
-        "a PodDisruptionBudget selecting the StatefulSet's pods: spec.minAvailable as written (none: no such field)",
-        _parse_budget_bound,
-        None,
-        _show_budget_bound,
-    )
-    pdb_max_unavailable: IntOrPercent | None = param(
-        "pdb-max-unavailable",
-        "the PodDisruptionBudget's spec.maxUnavailable as written (none: no such field; at most one of the two)",
-        _parse_budget_bound,
-        None,
-        _show_budget_bound,
-    )
-    pdb_unhealthy_policy: str = param(
-        "pdb-unhealthy-policy",
-        "the PodDisruptionBudget's spec.unhealthyPodEvictionPolicy",
-        parse_choice(dsu.UNHEALTHY_POD_EVICTION_POLICIES),
-        dsu.IF_HEALTHY_BUDGET,
-    )
+    pdb_min_available: IntOrPercent | None = bu.min_available_param("StatefulSet")
+    pdb_max_unavailable: IntOrPercent | None = bu.max_unavailable_param()
+    pdb_unhealthy_policy: str = bu.unhealthy_policy_param()
     scenario: str = param(
         "scenario",
         "the environment: none, or drain (`kubectl drain node-a` as a user action: cordon, evict every pod on it "
@@ -318,10 +287,7 @@ class StatefulSetScope:
 
     def _validate_disruption(self) -> None:
         """The API server's ValidatePodDisruptionBudgetSpec, then what the budget and the drain need."""
-        spec = dsu.BudgetSpec(self.pdb_min_available, self.pdb_max_unavailable, self.pdb_unhealthy_policy)
-        errors = dsu.validate_budget_spec(spec)
-        if errors:
-            raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+        bu.validate_budget(self)
         if self.has_drain and self.ownership:
             raise ScopeError(
                 "scenario: expected none with orphan-deletes, recreates or foreign-pod (the drain would evict "
@@ -343,7 +309,7 @@ class StatefulSetScope:
     @property
     def has_budget(self) -> bool:
         """A PodDisruptionBudget selects the set's pods: its status is state."""
-        return self.pdb_min_available is not None or self.pdb_max_unavailable is not None
+        return bu.is_budget_set(self)
 
     @property
     def has_drain(self) -> bool:
