@@ -6,7 +6,10 @@ here): :mod:`~kubecheck.model.controllers.disruption_util` (``pkg/controller/dis
 getExpectedPodCount, getExpectedScale, countHealthyPods, updatePdbStatus;
 ``pkg/registry/core/pod/storage/eviction.go``: EvictionREST.Create, canIgnorePDB, checkAndDecrement)
 and :mod:`~kubecheck.model.controllers.drain_util` (kubectl ``pkg/drain/{filters,drain,cordon}.go``:
-GetPodsForDeletion, evictPods, waitForDelete, UpdateIfRequired). This module only says what they do
+GetPodsForDeletion, evictPods, waitForDelete, UpdateIfRequired). The budget's scope
+parameters, the status write and the eviction answer are the budget layer's, written once for every
+workload (:mod:`~kubecheck.model.controllers.budget`), read here through the pod view it takes
+(:func:`evicted_pod`). This module only says what they do
 to the Deployment's pod *counters* and which actor takes each step:
 
 * ``disruption-controller.sync_budget`` (weakly fair): the budget's status recomputed from the pods
@@ -46,6 +49,7 @@ refused call is no fault: it changes nothing and spends nothing).
 
 from __future__ import annotations
 
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
@@ -54,16 +58,15 @@ from kubecheck.model.controllers.deployment_state import DeploymentState
 from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import Ops, Value
 
-#: drain_state values.
-IDLE, EVICTING, DRAINED, FAILED, REPLACED = range(5)
-DRAIN_STATE_NAMES = ("not running", "evicting", "drained", "failed", "node replaced")
+#: drain_state values: the budget layer's, and the upgrade's replaced node.
+IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
+REPLACED = 4
+DRAIN_STATE_NAMES = (*bu.DRAIN_STATE_NAMES, "node replaced")
 #: Pod counters kept per node (the Deployment's bound phases, then Terminating).
 BOUND = ("pending", "running", "ready", "available")
 ON_NODE = BOUND + ("terminating",)
-#: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
-EVICTED_201 = "201 Created: pod evicted"
-REFUSED_429 = "eviction refused: 429 Too Many Requests"
-ANSWERS = (EVICTED_201, REFUSED_429)
+#: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``): the budget layer's.
+EVICTED_201, REFUSED_429, FAILED_500, ANSWERS = bu.EVICTED_201, bu.REFUSED_429, bu.FAILED_500, bu.ANSWERS
 #: The pods of a Deployment as kubectl's filters read them: a ReplicaSet controller, nothing else.
 DEPLOYMENT_POD = dru.PodFacts(controller_kind="ReplicaSet")
 
@@ -131,29 +134,16 @@ def expected_and_desired(
     return (ops.ite(s.pdb_edited == 1, edited[0], written[0]), ops.ite(s.pdb_edited == 1, edited[1], written[1]))
 
 
-def computed_status(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> tuple[Value, Value, Value, Value]:
+def computed_status(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> bu.Status:
     """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them."""
     expected, desired = expected_and_desired(ops, sc, s)
-    healthy = budget_healthy(ops, sc, s)
-    return dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected
-
-
-def _written(s: DeploymentState) -> tuple[Value, Value, Value, Value]:
-    return s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected
-
-
-_STATUS_FIELDS = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected")
+    return bu.synced_status(ops, budget_healthy(ops, sc, s), desired, expected)
 
 
 def initial_fields(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict[str, Value]:
     """The budget's status as synced over the initial pods (the budget exists before the check starts),
     and every node schedulable; nothing without a budget or a drain scenario."""
-    out: dict[str, Value] = {}
-    if sc.has_budget:
-        out.update(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
-    if sc.has_drain:
-        out["node_cordoned"] = (False,) * sc.nodes
-    return out
+    return bu.initial_fields(sc, lambda: computed_status(ops, sc, s), sc.nodes, sc.has_drain)
 
 
 def is_schedulable(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int | None) -> Value:
@@ -173,11 +163,11 @@ def drained_node(sc: DeploymentScope, s: DeploymentState) -> Value:
 
 
 def _sync_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return dsu.needs_status_write(ops, _written(s), computed_status(ops, sc, s), s.pdb_stale)
+    return bu.sync_writes(ops, s, computed_status(ops, sc, s), s.pdb_stale)
 
 
 def _sync_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
-    return {**dict(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True)), "pdb_stale": False}
+    return {**bu.status_fields(computed_status(ops, sc, s)), "pdb_stale": False}
 
 
 # -- the user's edit of the budget ---------------------------------------------------------------
@@ -196,58 +186,51 @@ def _edit_budget_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> di
 # -- the eviction API, called by kubectl drain ------------------------------------------------------
 
 
+def evicted_pod(ops: Ops, s: DeploymentState, phase: str) -> bu.Eviction:
+    """What the eviction API reads of a pod of ``phase``: canIgnorePDB for a Pending or terminating pod, Ready
+    for ``ready``/``available``, and the budget's status stale while the user's edit is not synced."""
+    ignores = dsu.can_ignore_pdb(ops, phase == "pending", False, phase == "terminating")
+    return bu.Eviction(ignores, phase in ("ready", "available"), stale=s.pdb_stale)
+
+
 def eviction_outcome(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> Value:
     """EvictionREST.Create's outcome for a pod of ``phase`` (disruption_util's constants)."""
-    ignores = dsu.can_ignore_pdb(ops, phase == "pending", False, phase == "terminating")
-    status = (1, ops.ite(s.pdb_stale, 0, 1), s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
-    budgets = 1 if sc.has_budget else 0
-    ready = phase in ("ready", "available")
-    return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, ready, status)
+    return bu.eviction_outcome(ops, sc, s, evicted_pod(ops, s, phase))
 
 
 def eviction_goes_through(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> Value:
-    """Another caller of the eviction API (the ``evict`` fault) deletes a pod of ``phase`` only on a 201;
-    True without a budget (EVICTED_NO_BUDGET)."""
-    if not sc.has_budget:
-        return True
-    return dsu.is_evicted(ops, eviction_outcome(ops, sc, s, phase))
+    """Another caller of the eviction API (the ``evict`` fault) deletes a pod of ``phase`` only on a 201."""
+    return bu.eviction_goes_through(ops, sc, s, evicted_pod(ops, s, phase))
 
 
 def budget_after_eviction(ops: Ops, sc: DeploymentScope, s: DeploymentState, phase: str) -> dict[str, Value]:
     """The budget's status after an approved eviction of a pod of ``phase`` (nothing without a budget)."""
-    if not sc.has_budget:
-        return {}
-    return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, phase), s.pdb_allowed)}
+    return bu.budget_after_eviction(ops, sc, s, evicted_pod(ops, s, phase))
 
 
 def _evict_guard(
     ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str, answer: str
 ) -> Value:
-    response = dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, phase))
-    wanted = dru.RESPONSE_EVICTED if answer == EVICTED_201 else dru.RESPONSE_TOO_MANY_REQUESTS
+    answered = bu.is_answered(ops, sc, s, evicted_pod(ops, s, phase), answer)
     here = getattr(s, phase)[rs * _placements(s) + node] > 0
-    return ops.and_(s.drain_state == EVICTING, drained_node(sc, s) == node, here, response == wanted)
+    return ops.and_(s.drain_state == EVICTING, drained_node(sc, s) == node, here, answered)
 
 
 def _evict_effect(
     ops: Ops, sc: DeploymentScope, s: DeploymentState, rs: int, node: int, phase: str, answer: str
 ) -> dict:
-    if answer == REFUSED_429:
-        return {}  # nothing changes; kubectl sleeps 5 s and calls again (the command stays enabled)
+    """201: the pod is Terminating (and the budget decremented); 429: nothing (kubectl retries); 500: the drain
+    fails (the budget layer's after_answer)."""
     i = rs * _placements(s) + node
-    out: dict[str, Value] = {
-        phase: _add(getattr(s, phase), i, -1),
-        "terminating": _add(s.terminating, i, 1),
-    }
-    return {**out, **budget_after_eviction(ops, sc, s, phase)}
+    deleted = {phase: _add(getattr(s, phase), i, -1), "terminating": _add(s.terminating, i, 1)}
+    return bu.after_answer(ops, sc, s, evicted_pod(ops, s, phase), answer, deleted)
 
 
 def _add(values: tuple, i: int, delta: Value) -> tuple:
     return values[:i] + (values[i] + delta,) + values[i + 1 :]
 
 
-def _set(values: tuple, i: int, value: Value) -> tuple:
-    return values[:i] + (value,) + values[i + 1 :]
+_set = bu.set_at
 
 
 # -- kubectl drain and the node-pool upgrade ------------------------------------------------------
@@ -276,8 +259,7 @@ def _finish_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int)
 
 
 def _uncordon_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
-    ended = ops.or_(s.drain_state == DRAINED, s.drain_state == FAILED)
-    return ops.and_(s.node_cordoned[node], ended)
+    return ops.and_(s.node_cordoned[node], bu.ended(ops, s.drain_state))
 
 
 def _uncordon_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
@@ -324,8 +306,7 @@ def _phases(sc: DeploymentScope) -> tuple[str, ...]:
     return tuple(p for p in BOUND if p != "ready" or sc.has_min_ready)
 
 
-def _answers(sc: DeploymentScope) -> tuple[str, ...]:
-    return ANSWERS
+_answers = bu.answers
 
 
 COMMANDS: tuple[Command, ...] = (

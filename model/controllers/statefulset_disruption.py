@@ -6,7 +6,10 @@ Kubernetes v1.35, kubectl v0.35.0. Every decision is the pure ports' — nothing
 getExpectedPodCount, getExpectedScale with the ``getPodStatefulSet`` finder, countHealthyPods,
 updatePdbStatus; ``pkg/registry/core/pod/storage/eviction.go``: EvictionREST.Create, canIgnorePDB,
 checkAndDecrement) and :mod:`~kubecheck.model.controllers.drain_util` (kubectl ``pkg/drain/drain.go``:
-GetPodsForDeletion, evictPods, waitForDelete; ``pkg/drain/cordon.go``: UpdateIfRequired). This module
+GetPodsForDeletion, evictPods, waitForDelete; ``pkg/drain/cordon.go``: UpdateIfRequired). The budget's scope
+parameters, the status write and the eviction answer are the budget layer's, written once for every
+workload (:mod:`~kubecheck.model.controllers.budget`), read here through the pod view it takes
+(:func:`evicted_pod`). This module
 says what they do to the StatefulSet's per-ordinal pod slots and which actor takes each step:
 
 * ``disruption-controller.sync_budget`` (weakly fair): the budget's status recomputed from the set's
@@ -54,8 +57,8 @@ from __future__ import annotations
 
 import attrs
 
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import cluster as cl
-from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
 from kubecheck.model.controllers import ownership as ow
@@ -64,17 +67,15 @@ from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import Ops, Value
 
-#: drain_state values (the Deployment's names: not running, evicting, drained, failed).
-IDLE, EVICTING, DRAINED, FAILED = dr.IDLE, dr.EVICTING, dr.DRAINED, dr.FAILED
-DRAIN_STATE_NAMES = dr.DRAIN_STATE_NAMES[:4]
+#: drain_state values (the budget layer's: not running, evicting, drained, failed).
+IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
+DRAIN_STATE_NAMES = bu.DRAIN_STATE_NAMES
 #: The node ``kubectl drain`` works on (node-a).
 DRAINED_NODE = 0
 #: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
-EVICTED_201, REFUSED_429, ANSWERS = dr.EVICTED_201, dr.REFUSED_429, dr.ANSWERS
+EVICTED_201, REFUSED_429, FAILED_500, ANSWERS = bu.EVICTED_201, bu.REFUSED_429, bu.FAILED_500, bu.ANSWERS
 #: The pods of a StatefulSet as kubectl's filters read them: a StatefulSet controller, nothing else.
 STATEFULSET_POD = dru.PodFacts(controller_kind="StatefulSet")
-
-_STATUS_FIELDS = ("pdb_allowed", "pdb_current_healthy", "pdb_desired_healthy", "pdb_expected")
 
 
 def drain_plan_fails(sc: StatefulSetScope) -> bool:
@@ -141,17 +142,16 @@ def expected_and_desired(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) ->
     return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, selected, scale)
 
 
-def computed_status(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
+def computed_status(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> bu.Status:
     """(disruptionsAllowed, currentHealthy, desiredHealthy, expectedPods) as a sync at ``s`` writes them; when a
     finder cannot resolve a selected pod's controller (scale-based bounds only) the sync fails and failSafe writes
     disruptionsAllowed 0, the other fields as they were."""
     expected, desired = expected_and_desired(ops, sc, s)
-    healthy = healthy_pods(ops, sc, s)
-    status = (dsu.disruptions_allowed(ops, healthy, desired, expected), healthy, desired, expected)
+    status = bu.synced_status(ops, healthy_pods(ops, sc, s), desired, expected)
     if not _uses_scale(sc):
         return status
     lost = _unresolvable(ops, sc, s)
-    failed = (0, *_written(s)[1:])
+    failed = (0, *bu.written_status(s)[1:])
     return (
         ops.ite(lost, failed[0], status[0]),
         ops.ite(lost, failed[1], status[1]),
@@ -160,19 +160,10 @@ def computed_status(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> tupl
     )
 
 
-def _written(s: StatefulSetState) -> tuple[Value, Value, Value, Value]:
-    return s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected
-
-
 def initial_fields(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict[str, Value]:
     """The budget's status as synced over the initial state (no pod yet: expectedPods 0, nothing allowed)
     and every node schedulable; nothing without a budget or a drain."""
-    out: dict[str, Value] = {}
-    if sc.has_budget:
-        out.update(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
-    if sc.has_drain:
-        out["node_cordoned"] = (False,) * sc.nodes
-    return out
+    return bu.initial_fields(sc, lambda: computed_status(ops, sc, s), sc.nodes, sc.has_drain)
 
 
 def is_schedulable(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
@@ -196,41 +187,40 @@ def listed_pods_left(ops: Ops, s: StatefulSetState) -> Value:
 
 
 def _sync_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    return dsu.needs_status_write(ops, _written(s), computed_status(ops, sc, s), False)
+    return bu.sync_writes(ops, s, computed_status(ops, sc, s))
 
 
 def _sync_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
-    return dict(zip(_STATUS_FIELDS, computed_status(ops, sc, s), strict=True))
+    return bu.status_fields(computed_status(ops, sc, s))
 
 
 # -- the eviction API ---------------------------------------------------------------------------
 
 
-def eviction_outcome(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
-    """EvictionREST.Create's outcome for slot ``pod`` (disruption_util's constants). The status is read as
-    last written, with observedGeneration current (no budget edit is modelled)."""
+def evicted_pod(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> bu.Eviction:
+    """What the eviction API reads of slot ``pod``: canIgnorePDB for ContainerCreating (Pending), Failed or
+    terminating, Ready for ``>= READY``, and not selected when another controller's pod holds the name (owner
+    references on); the status is never stale (no budget edit is modelled: observedGeneration is current)."""
     phase = s.pod_phase[pod]
     ignores = dsu.can_ignore_pdb(ops, phase == cl.CREATING, phase == cl.FAILED, s.pod_terminating[pod])
-    status = (1, 1, s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, 0)
-    budgets: Value = 1 if sc.has_budget else 0
-    if sc.has_budget and sc.ownership:  # another controller's pod: the set's budget does not select it
-        budgets = ops.ite(s.pod_owner[pod] == ow.FOREIGN, 0, 1)
-    return dsu.eviction_outcome(ops, sc.pdb_unhealthy_policy, ignores, budgets, phase >= cl.READY, status)
+    selected = ops.not_(s.pod_owner[pod] == ow.FOREIGN) if sc.ownership else True
+    return bu.Eviction(ignores, phase >= cl.READY, selected)
+
+
+def eviction_outcome(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    """EvictionREST.Create's outcome for slot ``pod`` (disruption_util's constants), the status as last written."""
+    return bu.eviction_outcome(ops, sc, s, evicted_pod(ops, sc, s, pod))
 
 
 def eviction_goes_through(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
     """Another caller of the eviction API (the cluster layer's ``evict`` fault) deletes slot ``pod`` only on a
     201; True without a budget (EVICTED_NO_BUDGET)."""
-    if not sc.has_budget:
-        return True
-    return dsu.is_evicted(ops, eviction_outcome(ops, sc, s, pod))
+    return bu.eviction_goes_through(ops, sc, s, evicted_pod(ops, sc, s, pod))
 
 
 def budget_after_eviction(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> dict[str, Value]:
     """The budget's status after an approved eviction of slot ``pod`` (nothing without a budget)."""
-    if not sc.has_budget:
-        return {}
-    return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)}
+    return bu.budget_after_eviction(ops, sc, s, evicted_pod(ops, sc, s, pod))
 
 
 def through_eviction_api(command: Command) -> Command:
@@ -253,25 +243,22 @@ def through_eviction_api(command: Command) -> Command:
 
 
 def _evict_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> Value:
-    response = dru.response_of_outcome(ops, eviction_outcome(ops, sc, s, pod))
-    wanted = dru.RESPONSE_EVICTED if answer == EVICTED_201 else dru.RESPONSE_TOO_MANY_REQUESTS
     return ops.and_(
         s.drain_state == EVICTING,
         on_drained_node(ops, s, pod),
         ops.not_(s.pod_terminating[pod]),
-        response == wanted,
+        bu.is_answered(ops, sc, s, evicted_pod(ops, sc, s, pod), answer),
     )
 
 
 def _evict_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> dict:
-    if answer == REFUSED_429:
-        return {}  # nothing changes; kubectl sleeps 5 s and calls again (the command stays enabled)
-    out: dict[str, Value] = {"pod_terminating": _set(s.pod_terminating, pod, True)}  # bound: graceful
-    return {**out, **budget_after_eviction(ops, sc, s, pod)}
+    """201: the pod is Terminating (bound: graceful) and the budget decremented; 429: nothing (kubectl retries);
+    500: the drain fails (the budget layer's after_answer)."""
+    deleted = {"pod_terminating": _set(s.pod_terminating, pod, True)}
+    return bu.after_answer(ops, sc, s, evicted_pod(ops, sc, s, pod), answer, deleted)
 
 
-def _set(values: tuple, i: int, value: Value) -> tuple:
-    return values[:i] + (value,) + values[i + 1 :]
+_set = bu.set_at
 
 
 # -- kubectl drain --------------------------------------------------------------------------------
@@ -299,8 +286,7 @@ def _finish_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
 
 
 def _uncordon_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    ended = ops.or_(s.drain_state == DRAINED, s.drain_state == FAILED)
-    return ops.and_(s.node_cordoned[DRAINED_NODE], ended)
+    return ops.and_(s.node_cordoned[DRAINED_NODE], bu.ended(ops, s.drain_state))
 
 
 def _uncordon_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
@@ -311,8 +297,7 @@ def _slots(sc: StatefulSetScope) -> range:
     return range(sc.ordinals)
 
 
-def _answers(sc: StatefulSetScope) -> tuple[str, ...]:
-    return ANSWERS
+_answers = bu.answers
 
 
 COMMANDS: tuple[Command, ...] = (

@@ -33,6 +33,7 @@ from kubecheck.checker import run
 from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Task
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers.deployment import MODEL
@@ -220,7 +221,7 @@ def test_a_rollout_during_the_drain_deletes_a_pod_the_stale_status_still_counts(
     ]
     assert deletes, "the ReplicaSet controller deletes a healthy pod in the trace"
     i = deletes[-1]
-    assert all(getattr(states[i], f) == getattr(states[i - 1], f) for f in dr._STATUS_FIELDS)  # no budget consulted
+    assert all(getattr(states[i], f) == getattr(states[i - 1], f) for f in bu.STATUS_FIELDS)  # no budget consulted
     approved = [
         j
         for j, step in enumerate(steps, start=1)
