@@ -10,6 +10,9 @@ takes the records. Upstream read (stored index of kubernetes/kubernetes):
 
 :func:`autoscaler_values` maps the one autoscaler of a Deployment onto the Deployment scope's
 ``hpa-*`` parameters, saying what it leaves out; :mod:`.budgets` combines them with the budget's.
+``spec.behavior`` goes in as written, each direction with the API's defaults filled in (``hpa-scale-up``,
+``hpa-scale-down``; a nil scale-down window is the controller's 300 s flag default); only the per-direction
+``tolerance`` (HPAConfigurableTolerance) is named as not modelled.
 """
 
 from __future__ import annotations
@@ -53,8 +56,10 @@ def autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dic
         return {}, []
     h, ref = hpas[0].autoscaler, hpas[0].meta.ref
     notes = []
-    if h.has_behavior:
-        notes.append(f"{ref}: spec.behavior (scaling policies and windows) is not modelled; the default behaviour is")
+    notes += [
+        f"{ref}: {t} is not modelled (the controller's --horizontal-pod-autoscaler-tolerance 0.1 is)"
+        for t in h.tolerances
+    ]
     if h.cpu_utilization is None:
         what = "; ".join(h.other_metrics) or "no metric"
         notes.append(f"{ref}: no CPU utilization target ({what}): the autoscaler is not modelled")
@@ -69,4 +74,6 @@ def autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dic
         "hpa-min-replicas": str(h.min_replicas),
         "hpa-target-utilization": str(h.cpu_utilization),
     }
+    if h.scale_up is not None and h.scale_down is not None:  # spec.behavior, with the API's defaults filled in
+        out |= {"hpa-scale-up": h.scale_up, "hpa-scale-down": h.scale_down}
     return out, notes

@@ -196,6 +196,8 @@ OFF = (
     ("hpa-max-replicas", "none"),
     ("hpa-min-replicas", "1"),
     ("hpa-target-utilization", "100"),
+    ("hpa-scale-up", "none"),
+    ("hpa-scale-down", "none"),
 )
 
 

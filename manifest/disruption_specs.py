@@ -14,10 +14,12 @@ kubernetes/apimachinery, eed236ce):
   names: ``path.IsValidPathSegmentName``, also RBAC's ``ValidateRBACName``), ``validateMetricSpec`` /
   ``validateResourceSource`` / ``validateMetricTarget`` (averageUtilization > 0; a utilization and a
   raw value not both), ``validateScalingRules`` / ``validateScalingPolicy`` (windows 0..3600 s,
-  periods 1..1800 s, values > 0, at least one policy). A quantity's sign is judged from its text
+  periods 1..1800 s, values > 0, a policy list given empty is refused). A quantity's sign is judged from its text
   (a leading ``-`` or all zeros), not parsed as ``resource.Quantity`` does.
 * Defaults (``pkg/apis/autoscaling/v2/defaults.go``, the v1 conversion): minReplicas 1; no metrics
-  means CPU utilization 80% (``DefaultCPUUtilization``). An autoscaling/v1 object's
+  means CPU utilization 80% (``DefaultCPUUtilization``); a spec.behavior direction left out, or a field of it
+  left nil, takes ``GenerateHPAScaleUpRules`` / ``GenerateHPAScaleDownRules``' values (``copyHPAScalingRules``
+  copies only what is set), which ``hpa_util.scale_up_rules`` / ``scale_down_rules`` hold. An autoscaling/v1 object's
   ``targetCPUUtilizationPercentage`` is the Resource cpu Utilization metric after conversion; its
   errors are told at the v1 field, which is what the user wrote (the API server names the
   converted path).
@@ -33,6 +35,7 @@ import re
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.fields import MISSING, Fields
 from kubecheck.model.controllers import disruption_util as dis
+from kubecheck.model.controllers import hpa_util as hu
 
 #: pkg/apis/autoscaling DefaultCPUUtilization: the target when an autoscaler names no metric.
 DEFAULT_CPU_UTILIZATION = 80
@@ -179,7 +182,8 @@ def _scaling_rules(f: Fields, base: str) -> None:
         f.invalid(f"{base}.stabilizationWindowSeconds", window, why)
     f.choice(f"{base}.selectPolicy", ("Disabled", "Max", "Min"))
     policies = f.list(f"{base}.policies")
-    if not policies:
+    # an omitted list takes the defaults (copyHPAScalingRules copies a non-nil list only); `policies: []` is refused
+    if not policies and f.raw(f"{base}.policies") is not MISSING:
         f.required(f"{base}.policies", "must specify at least one Policy")
     for i in range(len(policies)):
         p = f"{base}.policies[{i}]"
@@ -193,6 +197,26 @@ def _scaling_rules(f: Fields, base: str) -> None:
         period = f.int(f"{p}.periodSeconds", 0, lo=None)
         if period > MAX_PERIOD_SECONDS:
             f.invalid(f"{p}.periodSeconds", period, f"must be less than or equal to {MAX_PERIOD_SECONDS}")
+
+
+def _defaulted_rules(f: Fields, base: str, up: bool) -> str:
+    """One direction's rules as the API stores them (GenerateHPAScale{Up,Down}Rules: what is nil takes the
+    default; a nil scale-down window the controller's 300 s), in the scope's spelling (hpa-scale-up/-down)."""
+    window = f.int(f"{base}.stabilizationWindowSeconds", lo=None)
+    select = f.str(f"{base}.selectPolicy")
+    given = f.raw(f"{base}.policies")
+    policies = None
+    if given is not MISSING:
+        policies = [
+            hu.ScalingPolicy(
+                f.str(f"{base}.policies[{i}].type", hu.PODS_POLICY) or hu.PODS_POLICY,
+                f.int(f"{base}.policies[{i}].value", 1, lo=None),
+                f.int(f"{base}.policies[{i}].periodSeconds", 1, lo=None),
+            )
+            for i in range(len(f.list(f"{base}.policies")))
+        ]
+    make = hu.scale_up_rules if up else hu.scale_down_rules
+    return str(make(window, select or None, policies))
 
 
 def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
@@ -235,6 +259,17 @@ def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
                 others.append(words)
         for direction in ("scaleUp", "scaleDown"):
             _scaling_rules(f, f"spec.behavior.{direction}")
+    behavior = not v1 and f.raw("spec.behavior") is not MISSING
+    rules = (
+        (_defaulted_rules(f, "spec.behavior.scaleUp", True), _defaulted_rules(f, "spec.behavior.scaleDown", False))
+        if behavior and not f.errors
+        else (None, None)
+    )
+    tolerances = tuple(
+        f"spec.behavior.{d}.tolerance {f.raw(f'spec.behavior.{d}.tolerance')}"
+        for d in ("scaleUp", "scaleDown")
+        if behavior and f.raw(f"spec.behavior.{d}.tolerance") is not MISSING
+    )
     spec = o.AutoscalerSpec(
         target_api_version=target_api,
         target_kind=kind,
@@ -243,7 +278,10 @@ def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
         max_replicas=max_replicas,
         cpu_utilization=cpu,
         other_metrics=tuple(others),
-        has_behavior=not v1 and f.raw("spec.behavior") is not MISSING,
+        has_behavior=behavior,
+        scale_up=rules[0],
+        scale_down=rules[1],
+        tolerances=tolerances,
     )
     detail = f"minReplicas {min_replicas}, maxReplicas {max_replicas}"
     return o.Disruption(meta, target=(kind, name), detail=detail, autoscaler=spec)

@@ -189,6 +189,11 @@ class AutoscalerSpec:
     #: the other metrics, in words ("Resource memory Utilization 70%", "External queue_depth …")
     other_metrics: tuple[str, ...] = ()
     has_behavior: bool = False
+    #: spec.behavior's directions with the API's defaults filled in, in the scope's spelling (None: no behavior)
+    scale_up: str | None = None
+    scale_down: str | None = None
+    #: the per-direction tolerances spec.behavior sets ("spec.behavior.scaleUp.tolerance 0.05"), not modelled
+    tolerances: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -112,6 +112,8 @@ MANIFEST_FIELDS = {
         "hpa_max_replicas",
         "hpa_min_replicas",
         "hpa_target_utilization",
+        "hpa_scale_up",
+        "hpa_scale_down",
     ),
     "statefulset": (
         "replicas",
@@ -176,7 +178,7 @@ class Skipped:
 
 
 #: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).
-AUTOSCALER_FIELDS = ("hpa_max_replicas", "hpa_min_replicas", "hpa_target_utilization")
+AUTOSCALER_FIELDS = ("hpa_max_replicas", "hpa_min_replicas", "hpa_target_utilization", "hpa_scale_up", "hpa_scale_down")
 
 
 def without_autoscaler(prop: Property) -> Property:
@@ -188,7 +190,7 @@ def without_autoscaler(prop: Property) -> Property:
     inner = prop.adjust
 
     def adjust(scope: Scope) -> Scope:
-        return inner(attrs.evolve(scope, hpa_max_replicas=None))  # type: ignore[misc]
+        return inner(attrs.evolve(scope, hpa_max_replicas=None, hpa_scale_up=None, hpa_scale_down=None))  # type: ignore[misc]
 
     return attrs.evolve(prop, adjust=adjust)
 

@@ -15,6 +15,7 @@ import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment_util as du
+from kubecheck.model.controllers import hpa_util as hu
 from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.kernel.schema import Bound, bool_field, int_field, tuple_field
@@ -244,5 +245,35 @@ class DeploymentState:
     )
     hpa_rescales_left: int = _default(
         0, int_field(0, lambda sc: sc.hpa_rescales if sc.has_hpa else 0, doc="autoscaler writes of spec.replicas left")
+    )
+    # spec.behavior (hpa-scale-up/hpa-scale-down set; constant () and 0 otherwise): the scale-up window as a strictly
+    # increasing queue, and the scale events (one slot per write the scope allows) with their ages in policy periods
+    hpa_up_window: tuple = _default(
+        (),
+        tuple_field(
+            int_field(0, lambda sc: sc.hpa_window_top),
+            length=lambda sc: sc.hpa_up_window_slots,
+            doc="the autoscaler's scale-up stabilisation window, a strictly increasing queue "
+            "(hpa_util.up_window_record)",
+        ),
+    )
+    hpa_up_window_size: int = _default(
+        0, int_field(0, lambda sc: sc.hpa_up_window_slots, doc="records in the scale-up window queue")
+    )
+    hpa_events: tuple = _default(
+        (),
+        tuple_field(
+            int_field(lambda sc: -sc.max_replicas, lambda sc: sc.max_replicas),
+            length=lambda sc: sc.hpa_rescales if sc.has_hpa_behavior else 0,
+            doc="the autoscaler's scale events, oldest first: + replicas added, - removed, 0 an empty slot",
+        ),
+    )
+    hpa_event_stages: tuple = _default(
+        (),
+        tuple_field(
+            int_field(0, lambda sc: len(hu.periods_of(sc.hpa_scale_up, sc.hpa_scale_down))),
+            length=lambda sc: sc.hpa_rescales if sc.has_hpa_behavior else 0,
+            doc="how many of the policies' periods each scale event has outlived",
+        ),
     )
     applies_left: int = _default(0, int_field(0, lambda sc: sc.applies, doc="manifest re-applies left"))

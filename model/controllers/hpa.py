@@ -87,13 +87,43 @@ def initial_fields(sc: DeploymentScope, replicas: Value) -> dict:
         return out
     slots = sc.hpa_window_top + 1
     ops = CONCRETE if isinstance(replicas, int) else Z3  # replicas is a z3 term when the encoder leaves it symbolic
-    return out | {
+    seed = (ops.min_(replicas, sc.hpa_window_top),)
+    out |= {
         "hpa_load": 0,
         "hpa_load_changes_left": sc.hpa_load_changes,
         "hpa_rescales_left": sc.hpa_rescales,
-        "hpa_window": (ops.min_(replicas, sc.hpa_window_top),) + (0,) * (slots - 1),
-        "hpa_window_size": 1,
+        "hpa_window": seed + (0,) * (slots - 1),
+        "hpa_window_size": 1 if _down_window(sc) else 0,
     }
+    if not sc.has_hpa_behavior:
+        return out
+    up = sc.hpa_up_window_slots
+    return out | {
+        "hpa_up_window": (seed + (0,) * (up - 1)) if up else (),
+        "hpa_up_window_size": 1 if up else 0,
+        "hpa_events": (0,) * sc.hpa_rescales,
+        "hpa_event_stages": (0,) * sc.hpa_rescales,
+    }
+
+
+def _down_window(sc: DeploymentScope) -> int:
+    """The scale-down window in seconds: the controller's 300 s without spec.behavior, else scaleDown's."""
+    return hu.DOWNSCALE_STABILIZATION_SECONDS if sc.hpa_scale_down is None else sc.hpa_scale_down.window
+
+
+def _behavior(sc: DeploymentScope) -> hu.BehaviorArgs:
+    assert sc.hpa_scale_up is not None and sc.hpa_scale_down is not None
+    return hu.BehaviorArgs(sc.hpa_scale_up, sc.hpa_scale_down, sc.hpa_min_replicas, sc.hpa_window_top)
+
+
+def events(sc: DeploymentScope, s: DeploymentState) -> hu.EventQueue:
+    """The scale events as hpa_util's staged queue."""
+    return hu.EventQueue(s.hpa_events, s.hpa_event_stages, hu.periods_of(sc.hpa_scale_up, sc.hpa_scale_down))
+
+
+def _span(sc: DeploymentScope) -> int:
+    """The largest |replicas at a period's start| (current − added + deleted) the Percent tables cover."""
+    return (sc.hpa_rescales + 1) * sc.max_replicas
 
 
 # -- what the selector lists (groupPods) -------------------------------------------------------
@@ -163,12 +193,34 @@ def window(s: DeploymentState) -> tuple[Sequence[Value], list[Value]]:
     return s.hpa_window, [i < s.hpa_window_size for i in range(len(s.hpa_window))]
 
 
+def up_window(s: DeploymentState) -> tuple[Sequence[Value], list[Value]]:
+    """The scale-up window's slots and which of them hold a record."""
+    return s.hpa_up_window, [i < s.hpa_up_window_size for i in range(len(s.hpa_up_window))]
+
+
+def _normalized_with_behavior(ops: Ops, sc: DeploymentScope, s: DeploymentState, raw: Value) -> Value:
+    """normalizeDesiredReplicasWithBehaviors on the proposal capped at maxReplicas (as recorded; the header says
+    why the cap changes no write): both windows, then the rate policies over the scale events."""
+    desired = ops.min_(raw, sc.hpa_window_top)
+    stabilized = hu.stabilized_with_behaviors(
+        ops,
+        s.replicas,
+        desired,
+        up_window(s) if sc.hpa_up_window_slots else None,
+        window(s) if _down_window(sc) else None,
+    )
+    return hu.behavior_rate(ops, _behavior(sc), s.replicas, stabilized, events(sc, s), _span(sc))
+
+
 def decision(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> tuple[Value, Value, Value]:
     """(rescale, desired, proposal) of one sync that sees ``counts``."""
     raw = proposal(ops, sc, s, counts)
-    normalized = hu.normalize_desired_replicas(
-        ops, s.replicas, raw, (sc.hpa_min_replicas, sc.hpa_window_top), window(s)
-    )
+    if sc.has_hpa_behavior:
+        normalized = _normalized_with_behavior(ops, sc, s, raw)
+    else:
+        normalized = hu.normalize_desired_replicas(
+            ops, s.replicas, raw, (sc.hpa_min_replicas, sc.hpa_window_top), window(s)
+        )
     rescale, desired = hu.reconcile_desired(ops, s.replicas, sc.hpa_min_replicas, sc.hpa_window_top, normalized)
     return rescale, desired, raw
 
@@ -190,17 +242,28 @@ def _sync(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> tu
     """(whether the sync writes anything, what it writes)."""
     asks = in_range(ops, sc, s.replicas)
     rescale, desired, raw = decision(ops, sc, s, observed_counts(ops, s, missing))
-    slots, size = hu.window_record(ops, s.hpa_window, s.hpa_window_size, ops.min_(raw, sc.hpa_window_top))
-    recorded = ops.and_(asks, ops.or_(size != s.hpa_window_size, *[a != b for a, b in zip(slots, s.hpa_window)]))
-    changes = {
+    capped = ops.min_(raw, sc.hpa_window_top)
+    changes: dict = {
         "replicas": ops.ite(rescale, desired, s.replicas),
         "hpa_rescales_left": ops.ite(rescale, s.hpa_rescales_left - 1, s.hpa_rescales_left),
         "observed": ops.and_(s.observed, ops.not_(rescale)),
-        "hpa_window": tuple(ops.ite(asks, a, b) for a, b in zip(slots, s.hpa_window)),
-        "hpa_window_size": ops.ite(asks, size, s.hpa_window_size),
     }
+    recorded: list[Value] = []
+    queues = [("hpa_window", "hpa_window_size", hu.window_record)] if _down_window(sc) else []
+    if sc.hpa_up_window_slots:
+        queues.append(("hpa_up_window", "hpa_up_window_size", hu.up_window_record))
+    for slots_field, size_field, record in queues:
+        old, old_size = getattr(s, slots_field), getattr(s, size_field)
+        slots, size = record(ops, old, old_size, capped)
+        moved = ops.or_(size != old_size, *[a != b for a, b in zip(slots, old)])
+        recorded.append(ops.and_(asks, moved))
+        changes[slots_field] = tuple(ops.ite(asks, a, b) for a, b in zip(slots, old))
+        changes[size_field] = ops.ite(asks, size, old_size)
+    if sc.has_hpa_behavior:  # storeScaleEvent after every write
+        changed, stages = hu.event_record(ops, events(sc, s), desired - s.replicas, rescale)
+        changes |= {"hpa_events": tuple(changed), "hpa_event_stages": tuple(stages)}
     # a sync that would rescale with no write left in the scope's bound is not taken
-    return ops.and_(ops.or_(rescale, recorded), ops.or_(ops.not_(rescale), s.hpa_rescales_left > 0)), changes
+    return ops.and_(ops.or_(rescale, *recorded), ops.or_(ops.not_(rescale), s.hpa_rescales_left > 0)), changes
 
 
 def _has_samples(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> Value:
@@ -224,8 +287,72 @@ def _missing_domain(sc: DeploymentScope) -> range:
     return range(0, max(0, min(most, sc.hpa_pod_bound - 1)) + 1)
 
 
+def _kept(window_seconds: int) -> int:
+    """Records that stay until the next sync: the newest when the window is at least the 15 s sync period."""
+    return 1 if window_seconds >= hu.SYNC_PERIOD_SECONDS else 0
+
+
 def _expire_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    return s.hpa_window_size > 1
+    return s.hpa_window_size > _kept(_down_window(sc))
+
+
+def _expire_up_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    assert sc.hpa_scale_up is not None
+    return s.hpa_up_window_size > _kept(sc.hpa_scale_up.window)
+
+
+def _expire_up_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    slots, size = hu.window_expire(ops, s.hpa_up_window, s.hpa_up_window_size)
+    return {"hpa_up_window": tuple(slots), "hpa_up_window_size": size}
+
+
+def _event_slots(sc: DeploymentScope) -> range:
+    return range(sc.hpa_rescales if sc.has_hpa_behavior else 0)
+
+
+def _age_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, event: int) -> Value:
+    """Event ``event`` outlives its next period; ages keep the queue's order (an older event is at least as old)."""
+    stages = s.hpa_event_stages
+    if event == 0:
+        return s.hpa_events[0] != 0
+    return ops.and_(s.hpa_events[event] != 0, stages[event - 1] > stages[event])
+
+
+def _age_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, event: int) -> dict:
+    stages = list(s.hpa_event_stages)
+    stages[event] = stages[event] + 1
+    if event > 0:  # an older event is younger than every period's end only while this one is
+        return {"hpa_event_stages": tuple(stages)}
+    gone = stages[0] == len(hu.periods_of(sc.hpa_scale_up, sc.hpa_scale_down))
+    kept_changes, kept_stages = hu.event_remove(s.hpa_events, stages, 0)
+    return {
+        "hpa_events": tuple(ops.ite(gone, a, b) for a, b in zip(kept_changes, s.hpa_events)),
+        "hpa_event_stages": tuple(ops.ite(gone, a, b) for a, b in zip(kept_stages, stages)),
+    }
+
+
+def _outdated_stage(sc: DeploymentScope, rules: hu.ScalingRules | None) -> int:
+    """The stage at which an event has outlived the longest period of its own direction's rules."""
+    periods = hu.periods_of(sc.hpa_scale_up, sc.hpa_scale_down)
+    return periods.index(rules.longest_period) + 1 if rules is not None else len(periods)
+
+
+def _forget_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, event: int) -> Value:
+    change, stage = s.hpa_events[event], s.hpa_event_stages[event]
+    return ops.or_(
+        ops.and_(change > 0, stage >= _outdated_stage(sc, sc.hpa_scale_up)),
+        ops.and_(change < 0, stage >= _outdated_stage(sc, sc.hpa_scale_down)),
+    )
+
+
+def _forget_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, event: int) -> dict:
+    changes, stages = hu.event_remove(s.hpa_events, s.hpa_event_stages, event)
+    return {"hpa_events": tuple(changes), "hpa_event_stages": tuple(stages)}
+
+
+def _longest_periods_differ(sc: DeploymentScope) -> bool:
+    up, down = sc.hpa_scale_up, sc.hpa_scale_down
+    return sc.has_hpa_behavior and up is not None and down is not None and up.longest_period != down.longest_period
 
 
 def _expire_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
@@ -279,6 +406,33 @@ COMMANDS = (
         enabled_in=_on,
     ),
     Command(
+        "time.scale_up_recommendation_expires",
+        _expire_up_guard,
+        _expire_up_effect,
+        "spec.behavior.scaleUp.stabilizationWindowSeconds pass since the oldest recommendation in the scale-up "
+        "window was recorded: it no longer holds a scale-up back",
+        enabled_in=lambda sc: sc.hpa_up_window_slots > 0,
+    ),
+    Command(
+        "time.scale_event_ages",
+        _age_guard,
+        _age_effect,
+        "the autoscaler's scale event outlives the next of the policies' periods (periodSeconds): it stops counting "
+        "toward the policies of that period; past the longest it is gone",
+        params=(("event", _event_slots),),
+        enabled_in=lambda sc: sc.has_hpa_behavior,
+    ),
+    Command(
+        "hpa.forget_outdated_event",
+        _forget_guard,
+        _forget_effect,
+        "a scale event older than its own direction's longest period is dropped (storeScaleEvent reuses its slot for "
+        "the next event that way), though the other direction's longer period still counted it",
+        params=(("event", _event_slots),),
+        enabled_in=_longest_periods_differ,
+        fair_by=(),
+    ),
+    Command(
         "env.load_changes",
         _load_guard,
         _load_effect,
@@ -299,7 +453,18 @@ COMMANDS = (
 
 
 #: The state fields of this actor (a trace describer words them with :func:`trace_lines`).
-FIELDS = ("hpa_load", "hpa_load_changes_left", "hpa_window", "hpa_window_size", "hpa_rescales_left", "applies_left")
+FIELDS = (
+    "hpa_load",
+    "hpa_load_changes_left",
+    "hpa_window",
+    "hpa_window_size",
+    "hpa_rescales_left",
+    "applies_left",
+    "hpa_up_window",
+    "hpa_up_window_size",
+    "hpa_events",
+    "hpa_event_stages",
+)
 
 
 def _level(sc: DeploymentScope, s: DeploymentState) -> str:
@@ -308,6 +473,22 @@ def _level(sc: DeploymentScope, s: DeploymentState) -> str:
 
 def _queue(s: DeploymentState) -> str:
     return "[" + ", ".join(str(v) for v in s.hpa_window[: s.hpa_window_size]) + "]"
+
+
+def _up_queue(s: DeploymentState) -> str:
+    return "[" + ", ".join(str(v) for v in s.hpa_up_window[: s.hpa_up_window_size]) + "]"
+
+
+def _events(sc: DeploymentScope, s: DeploymentState) -> str:
+    """``[+2 (<15s), -1 (15s..60s)]``: each event's change and the span of age its stage stands for."""
+    periods = hu.periods_of(sc.hpa_scale_up, sc.hpa_scale_down)
+    bounds = ["0s", *(f"{p}s" for p in periods)]
+    words = [
+        f"{c:+d} (<{bounds[1]})" if k == 0 else f"{c:+d} ({bounds[k]}..{bounds[k + 1]})"
+        for c, k in zip(s.hpa_events, s.hpa_event_stages)
+        if c
+    ]
+    return "[" + ", ".join(words) + "]"
 
 
 def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentState, initial: bool) -> list[str]:
@@ -326,6 +507,10 @@ def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentS
         moved.append(f"load {_level(sc, before)} → {_level(sc, after)}")
     if (before.hpa_window, before.hpa_window_size) != (after.hpa_window, after.hpa_window_size):
         moved.append(f"recommendations in the window {_queue(before)} → {_queue(after)}")
+    if (before.hpa_up_window, before.hpa_up_window_size) != (after.hpa_up_window, after.hpa_up_window_size):
+        moved.append(f"in the scale-up window {_up_queue(before)} → {_up_queue(after)}")
+    if (before.hpa_events, before.hpa_event_stages) != (after.hpa_events, after.hpa_event_stages):
+        moved.append(f"scale events {_events(sc, before)} → {_events(sc, after)}")
     return [f"{title} {', '.join(moved)}"] if moved else []
 
 

@@ -206,7 +206,7 @@ def test_a_misspelt_budget_field_is_refused_by_strict_validation() -> None:
             "spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero",
         ),
         (
-            "  maxReplicas: 5\n  behavior: {scaleUp: {selectPolicy: Max}}\n",
+            "  maxReplicas: 5\n  behavior: {scaleUp: {selectPolicy: Max, policies: []}}\n",
             "spec.behavior.scaleUp.policies: Required value: must specify at least one Policy",
         ),
     ],
@@ -455,20 +455,43 @@ def test_an_autoscaler_without_cpu_utilization_is_not_modelled() -> None:
     )
 
 
-def test_behavior_and_other_metrics_are_said_not_modelled() -> None:
+def test_behavior_is_passed_as_written_and_other_metrics_are_said_not_modelled() -> None:
+    """spec.behavior goes to hpa-scale-up/-down with the API's defaults in the direction (and fields) left out
+    (GenerateHPAScaleUpRules: 0 s, Max of 4 pods and 100 % per 15 s); a tolerance is named as not modelled."""
     spec = (
-        "  maxReplicas: 6\n  behavior: {scaleDown: {stabilizationWindowSeconds: 60, policies: [{type: Percent, "
-        "value: 50, periodSeconds: 60}]}}\n  metrics:\n  - {type: Resource, resource: {name: cpu, target: {type: "
-        "Utilization, averageUtilization: 70}}}\n  - {type: Pods, pods: {metric: {name: rps}, target: {type: "
-        "AverageValue, averageValue: 100}}}\n"
+        "  maxReplicas: 6\n  behavior: {scaleDown: {stabilizationWindowSeconds: 60, tolerance: 0.05, policies: [{type: "
+        "Percent, value: 50, periodSeconds: 60}]}}\n  metrics:\n  - {type: Resource, resource: {name: cpu, "
+        "target: {type: Utilization, averageUtilization: 70}}}\n  - {type: Pods, pods: {metric: {name: rps}, "
+        "target: {type: AverageValue, averageValue: 100}}}\n"
     )
     v = _values(WEB + _hpa(TARGET + spec))
     assert v.as_dict()["hpa-target-utilization"] == "70"
-    assert [n.split(":")[1].strip() for n in v.not_modelled] == [
-        "spec.behavior (scaling policies and windows) is not modelled; the default behaviour is",
+    assert (v.as_dict()["hpa-scale-up"], v.as_dict()["hpa-scale-down"]) == (
+        "0s,max,4pods/15s,100%/15s",
+        "60s,max,50%/60s",
+    )
+    assert [n.split(":", 1)[1].strip() for n in v.not_modelled] == [
+        "spec.behavior.scaleDown.tolerance 0.05 is not modelled (the controller's --horizontal-pod-autoscaler-"
+        "tolerance 0.1 is)",
         "metrics other than CPU utilization are not modelled (Pods rps); upstream scales to the largest proposal "
         "over all metrics",
     ]
+
+
+@pytest.mark.parametrize(
+    ("behavior", "up", "down"),
+    [
+        ("{}", "0s,max,4pods/15s,100%/15s", "300s,max,100%/15s"),
+        ("{scaleDown: {selectPolicy: Disabled}}", "0s,max,4pods/15s,100%/15s", "300s,disabled,100%/15s"),
+        ("{scaleUp: {stabilizationWindowSeconds: 120, selectPolicy: Min}}", "120s,min,4pods/15s,100%/15s",
+         "300s,max,100%/15s"),
+        ("{scaleUp: {policies: [{type: Pods, value: 1, periodSeconds: 60}]}}", "0s,max,1pods/60s",
+         "300s,max,100%/15s"),
+    ],
+)  # fmt: skip
+def test_behavior_directions_take_the_api_defaults(behavior: str, up: str, down: str) -> None:
+    v = _values(WEB + _hpa(TARGET + f"  maxReplicas: 4\n  behavior: {behavior}\n"))
+    assert (v.as_dict()["hpa-scale-up"], v.as_dict()["hpa-scale-down"], v.not_modelled) == (up, down, ())
 
 
 # ---- the examples of item 7 ---------------------------------------------------------------------
