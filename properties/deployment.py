@@ -138,6 +138,46 @@ def surge_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Valu
     return out
 
 
+#: Pod phases that count toward a ReplicaSet's active pods but are not (yet) available.
+_NOT_AVAILABLE = ("unscheduled", "pending", "running", "ready")
+
+
+def slot_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """What every reachable state's ReplicaSet slots look like (candidates shared by the stated lemmas below).
+
+    Slot ``t`` holds the ReplicaSet of the template written by edit ``t``: a slot beyond the
+    templates written so far was never created; a deleted ReplicaSet (sync.go:cleanupDeployment,
+    then the garbage collector) keeps no spec, status nor active pod, only terminating ones; the
+    Deployment's template is one written so far.
+    """
+    out = [s.template < s.templates_used]
+    for t in range(len(s.rs_exists)):
+        gone = ops.not_(s.rs_exists[t])
+        out += [
+            ops.implies(
+                gone,
+                ops.and_(
+                    s.rs_replicas[t] == 0,
+                    s.rs_status_replicas[t] == 0,
+                    s.rs_status_available[t] == 0,
+                    s.failed[t] == 0,
+                ),
+            ),
+            ops.implies(gone, ops.sum_(d.in_phase(s, p, t) for p in _NOT_AVAILABLE + ("available",)) == 0),
+            ops.implies(s.templates_used <= t, ops.and_(gone, d.in_phase(s, "terminating", t) == 0)),
+        ]
+    return out
+
+
+def _unscaled_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Nobody pauses or scales: the first ReplicaSet is never cleaned up (with revisionHistoryLimit at least
+    the old ones' count), and every ReplicaSet's desired-replicas annotation is spec.replicas, so no sync is a
+    scaling event (sync.go:isScalingEvent) and each takes the rollout path."""
+    k = len(s.rs_exists)
+    out = [ops.not_(s.paused), s.rs_exists[0]]
+    return out + [ops.implies(s.rs_exists[t], s.rs_desired[t] == s.replicas) for t in range(k)]
+
+
 def live_pods_within_surge(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return d.live_pods(ops, s) <= s.replicas + d.max_surge(ops, sc, s)
 
@@ -175,6 +215,45 @@ def _explain_floor_as_written(sc: DeploymentScope, s: DeploymentState) -> str:
     )
 
 
+def failing_release_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why the floor holds while the new release's pods never become Ready (candidates; see Property.lemmas).
+
+    The failing ReplicaSets' pods are never Ready, so they count no available pod and report none
+    (status.availableReplicas 0). rolling.go:reconcileOldReplicaSets scales the old ReplicaSets down
+    by at most maxScaledDown = Σ spec − minAvailable − (new spec − new available) = old spec −
+    minAvailable in all (cleanupUnhealthyReplicas and scaleDownOldReplicaSetsForRollingUpdate
+    together), so a healthy ReplicaSet that is old (or not yet replaced: no edit yet) keeps
+    spec.replicas ≥ minAvailable; it is never scaled up while old, so all its active pods are
+    available and at least its spec.replicas (replica_set.go:manageReplicas deletes only the excess).
+    Once `rollout undo` makes it new again (one undo, one edit: the template cannot change after)
+    it only grows: it has no more active pods than its spec, or is still the settled old one.
+    """
+    failing = sc.failing_slots()
+    new = d.new_replicaset(ops, sc, s)
+    floor = d.min_available(ops, sc, s)
+    out = [s.rs_replicas[t] <= s.replicas for t in range(len(s.rs_exists))]
+    for t in range(len(s.rs_exists)):
+        if t in failing:
+            out += [d.in_phase(s, "ready", t) == 0, d.in_phase(s, "available", t) == 0, s.rs_status_available[t] == 0]
+            continue
+        serving = ops.and_(s.rs_exists[t], ops.or_(ops.not_(new[t]), s.templates_used == 1))
+        settled = ops.and_(
+            ops.sum_(d.in_phase(s, p, t) for p in _NOT_AVAILABLE) == 0,
+            d.in_phase(s, "available", t) >= s.rs_replicas[t],
+        )
+        out += [
+            ops.implies(serving, settled),
+            ops.implies(ops.and_(new[t], s.templates_used == 1), s.rs_replicas[t] == s.replicas),
+            ops.implies(serving, s.rs_replicas[t] >= floor),
+            ops.implies(ops.and_(new[t], s.templates_used > 1), s.rollbacks_left == 0),
+            ops.implies(
+                new[t],
+                ops.or_(d.active_pods(s, t) <= s.rs_replicas[t], ops.and_(settled, s.rs_replicas[t] >= floor)),
+            ),
+        ]
+    return out + _unscaled_lemmas(ops, sc, s) + slot_lemmas(ops, sc, s)
+
+
 def revisions_unique(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     k = len(s.rs_exists)
     return ops.and_(
@@ -200,6 +279,21 @@ def _current_is_newest(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Val
 
 def rollback_restores_template(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     return ops.implies(ops.and_(ops.not_(s.paused), d.rollout_complete(ops, sc, s)), _current_is_newest(ops, sc, s))
+
+
+def rollback_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why a complete rollout runs the newest revision (candidates; see Property.lemmas).
+
+    Every sync of the Deployment controller starts with getNewReplicaSet, which gives the new
+    ReplicaSet (created or found: after `rollout undo`, the chosen one) revision
+    MaxRevision(old)+1 (sync.go, deployment_util.go:SetNewReplicaSetAnnotations), and only a sync
+    sets observedGeneration; an edit or undo makes the generation unobserved. So once observed,
+    the new ReplicaSet has the highest revision, and revisions are unique.
+    """
+    return [
+        ops.implies(s.observed, _current_is_newest(ops, sc, s)),
+        revisions_unique(ops, sc, s),
+    ] + slot_lemmas(ops, sc, s)
 
 
 def rollout_can_complete(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -533,6 +627,33 @@ def one_revision_running(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> V
     return ops.and_(*[ops.not_(ops.and_(has[a], has[b])) for a in range(len(has)) for b in range(a + 1, len(has))])
 
 
+def recreate_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why Recreate runs one template at a time (candidates; see Property.lemmas).
+
+    recreate.go:rolloutRecreate scales every old ReplicaSet to 0 and scales the new one up (or
+    creates it) only when no old ReplicaSet is active and oldPodsRunning finds no pod of an old one
+    that is not Succeeded or Failed (terminating ones included); a ReplicaSet with spec.replicas 0
+    creates no pod. So at most one template has a ReplicaSet that is scaled up or has a pod; a
+    cleaned-up ReplicaSet had no pod left (cleanup runs only after the wait).
+    """
+    k = len(s.rs_exists)
+
+    def alive(t: int) -> Value:
+        return ops.or_(
+            s.rs_replicas[t] > 0,
+            ops.sum_(d.in_phase(s, p, t) for p in _NOT_AVAILABLE + ("available", "terminating")) > 0,
+        )
+
+    out = [
+        ops.not_(ops.and_(alive(a), alive(b)))
+        for a in range(k)
+        for b in range(a + 1, k)
+        if sc.template_value(a) != sc.template_value(b)
+    ]
+    out += [ops.implies(ops.not_(s.rs_exists[t]), d.in_phase(s, "terminating", t) == 0) for t in range(k)]
+    return out + _unscaled_lemmas(ops, sc, s) + slot_lemmas(ops, sc, s)
+
+
 def _explain_revisions_running(sc: DeploymentScope, s: DeploymentState) -> str:
     rows = [
         f"{_rs_name(sc, t)}: {sum(d.in_phase(s, p, t) for p in _STARTED)} started or terminating"
@@ -673,6 +794,7 @@ PROPERTIES = (
         assumes="the new release's pods fail as pod-failure says (default never-ready); no faults; replicas not "
         "changed by the user",
         explain=_explain_floor,
+        lemmas=failing_release_lemmas,
     ),
     Property(
         name="deployment.failed_pod_replaced",
@@ -707,6 +829,7 @@ PROPERTIES = (
         adjust=_with_rollback,
         assumes="at least one template edit and one rollout undo",
         explain=_explain_revisions,
+        lemmas=rollback_lemmas,
     ),
     Property(
         name="deployment.rollout_can_complete",
@@ -954,6 +1077,7 @@ PROPERTIES = (
         adjust=_recreate,
         assumes="Recreate; at least one template edit",
         explain=_explain_revisions_running,
+        lemmas=recreate_lemmas,
     ),
     Property(
         name="deployment.replicaset_deleted_only_beyond_history",
