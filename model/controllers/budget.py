@@ -48,7 +48,7 @@ from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
-from kubecheck.model.kernel.scopes import ScopeError, param, parse_choice, parse_int_or_percent
+from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int_or_percent, show_bool
 
 # -- scope parameters ---------------------------------------------------------------------------
 
@@ -99,6 +99,18 @@ def unhealthy_policy_param() -> str:
     )
 
 
+def second_budget_param(workload: str) -> bool:
+    """The ``pdb-second-budget`` scope parameter: another budget also selects the workload's pods."""
+    return param(
+        "pdb-second-budget",
+        f"a second PodDisruptionBudget also selects the {workload}'s pods: the eviction API answers 500 for every pod "
+        "it does not delete outright (all but Pending, finished or terminating ones), so kubectl drain fails",
+        parse_bool,
+        False,
+        show_bool,
+    )
+
+
 class BudgetScope(Protocol):
     """What this layer reads of a workload scope."""
 
@@ -108,6 +120,8 @@ class BudgetScope(Protocol):
     def pdb_max_unavailable(self) -> IntOrPercent | None: ...
     @property
     def pdb_unhealthy_policy(self) -> str: ...
+    @property
+    def pdb_second_budget(self) -> bool: ...
     @property
     def has_budget(self) -> bool: ...
 
@@ -119,16 +133,23 @@ def is_budget_set(sc: BudgetScope) -> bool:
 
 def validate_budget(sc: BudgetScope) -> None:
     """The API server's ValidatePodDisruptionBudgetSpec over the scope's budget, then what the second budget
-    needs; a ScopeError naming the parameter otherwise."""
+    needs (a first one); a ScopeError naming the parameter otherwise."""
     spec = dsu.BudgetSpec(sc.pdb_min_available, sc.pdb_max_unavailable, sc.pdb_unhealthy_policy)
     errors = dsu.validate_budget_spec(spec)
     if errors:
         raise ScopeError(f"pdb-min-available/pdb-max-unavailable: {errors[0]}")
+    if sc.pdb_second_budget and not sc.has_budget:
+        raise ScopeError(
+            "pdb-second-budget: expected false without a PodDisruptionBudget (pdb-min-available or "
+            "pdb-max-unavailable), got true"
+        )
 
 
 def budget_count(sc: BudgetScope) -> int:
-    """How many budgets select the workload's pods: 0 or 1."""
-    return 1 if sc.has_budget else 0
+    """How many budgets select the workload's pods: 0, 1, or 2 with ``pdb-second-budget``."""
+    if not sc.has_budget:
+        return 0
+    return 2 if sc.pdb_second_budget else 1
 
 
 # -- the status the disruption controller writes ----------------------------------------------------
@@ -225,7 +246,7 @@ _RESPONSES = {
 
 def answers(sc: BudgetScope) -> tuple[str, ...]:
     """The answers a scope's eviction calls can get: the 500 only with a second budget."""
-    return ANSWERS
+    return (*ANSWERS, FAILED_500) if sc.has_budget and sc.pdb_second_budget else ANSWERS
 
 
 def is_answered(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction, answer: str) -> Value:

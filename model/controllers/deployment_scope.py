@@ -349,6 +349,7 @@ class DeploymentScope:
         parse_int(0, 4),
         0,
     )
+    pdb_second_budget: bool = bu.second_budget_param("Deployment")
     scenario: str = param(
         "scenario",
         "the environment: none, drain (`kubectl drain node-a` as a user action: cordon, evict every pod through the "

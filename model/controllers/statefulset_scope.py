@@ -207,6 +207,7 @@ class StatefulSetScope:
     pdb_min_available: IntOrPercent | None = bu.min_available_param("StatefulSet")
     pdb_max_unavailable: IntOrPercent | None = bu.max_unavailable_param()
     pdb_unhealthy_policy: str = bu.unhealthy_policy_param()
+    pdb_second_budget: bool = bu.second_budget_param("StatefulSet")
     scenario: str = param(
         "scenario",
         "the environment: none, or drain (`kubectl drain node-a` as a user action: cordon, evict every pod on it "
