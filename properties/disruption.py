@@ -202,6 +202,16 @@ def status_words(s: DeploymentState | StatefulSetState, healthy: Value, desired:
     )
 
 
+def second_budget_words(sc: DeploymentScope | StatefulSetScope) -> list[str]:
+    """The words for a second budget over the same pods (``pdb-second-budget``); none without it."""
+    if not (sc.has_budget and sc.pdb_second_budget):
+        return []
+    return [
+        "a second PodDisruptionBudget selects the same pods: the eviction API answers 500 (more than one "
+        "PodDisruptionBudget) for every pod it does not delete outright, and kubectl drain fails"
+    ]
+
+
 def explain(sc: DeploymentScope, s: DeploymentState) -> str:
     """The budget's status, the floor at ``s`` and where the drain is."""
     c = CONCRETE
@@ -215,6 +225,7 @@ def explain(sc: DeploymentScope, s: DeploymentState) -> str:
                 f"of them {sc.pdb_other_pods} of other workloads; the Deployment's own: {dr.healthy_pods(c, s)} "
                 f"healthy, floor {alone} if the budget selected its pods alone"
             )
+        parts += second_budget_words(sc)
     if sc.has_drain:
         node = dr.drained_node(sc, s)
         if sc.is_upgrade and node >= sc.nodes:

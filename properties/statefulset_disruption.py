@@ -125,6 +125,7 @@ def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
     if sc.has_budget:
         _e, desired = sd.expected_and_desired(c, sc, s)
         parts.append(dp.status_words(s, sd.healthy_pods(c, sc, s), desired))
+        parts += dp.second_budget_words(sc)
     if sc.has_drain:
         left = [f"{sc.name}-{sc.ordinals_start + i}" for i in range(sc.ordinals) if sd.on_drained_node(c, s, i)]
         parts.append(

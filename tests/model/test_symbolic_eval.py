@@ -82,6 +82,9 @@ SCOPES = {
     ),
     # issue 16: a budget, kubectl drain during a rollout, and a node-pool upgrade (model/controllers/disruption.py)
     "tiny-drain": with_settings(PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "scenario": "drain"}),
+    "tiny-two-budgets": with_settings(  # and a second budget: the eviction API's 500 (model/controllers/budget.py)
+        PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "pdb-second-budget": "true", "scenario": "drain"}
+    ),
     "tiny-upgrade": with_settings(
         PRESETS["tiny"],
         {
@@ -110,6 +113,7 @@ SAMPLES = {
     "tiny-placed": 400,
     "tiny-lost-node": 300,
     "tiny-drain": 400,
+    "tiny-two-budgets": 150,
     "tiny-upgrade": 400,
     "tiny-hpa": 150,
     "tiny-hpa-total-demand": 100,

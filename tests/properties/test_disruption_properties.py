@@ -55,6 +55,7 @@ SETTINGS = {
     "max0": {"pdb-max-unavailable": "0", "nodes": "2"},
     "half": {"pdb-min-available": "50%", "nodes": "2"},
     "max1-always-allow": {"pdb-max-unavailable": "1", "pdb-unhealthy-policy": "AlwaysAllow", "nodes": "2"},
+    "min1-two-budgets": {"pdb-min-available": "1", "nodes": "2", "pdb-second-budget": "true"},
 }
 SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
 
@@ -127,6 +128,17 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "eviction_respects_edited_budget": (H, 513, None),
         "upgrade_completes": (H, 477, None),
         "upgrade_keeps_floor": (H, 477, None),
+        "budget_can_allow_an_eviction": (H, 1, None),
+    },
+    "min1-two-budgets": {  # a second budget over the same pods: every eviction of a Ready pod answers 500
+        "drain_eventually_completes": (V, 4, 2),
+        "budget_floor_holds_under_evictions": (H, 4, None),
+        "budget_floor_under_evictions_and_rollout": (H, 8630, None),  # no eviction is approved: the rollout alone
+        "shared_budget_keeps_own_floor": (H, 4, None),
+        "drain_completes_once_budget_relaxed": (V, 12, 4),  # relaxing one budget does not help
+        "eviction_respects_edited_budget": (H, 12, None),
+        "upgrade_completes": (V, 3, 2),
+        "upgrade_keeps_floor": (H, 3, None),
         "budget_can_allow_an_eviction": (H, 1, None),
     },
 }

@@ -48,6 +48,7 @@ SETTINGS = {
     "half": {"pdb-min-available": "50%"},
     "parallel-max1": {"pdb-max-unavailable": "1", "pod-management-policy": "Parallel"},
     "max1-always-allow": {"pdb-max-unavailable": "1", "pdb-unhealthy-policy": "AlwaysAllow"},
+    "min1-two-budgets": {"pdb-min-available": "1", "pdb-second-budget": "true"},
 }
 SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
 
@@ -87,6 +88,11 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "drain_eventually_completes": (H, 790, None),
         "budget_floor_holds_under_evictions": (H, 790, None),
         "budget_can_allow_an_eviction": (H, 28, None),
+    },
+    "min1-two-budgets": {  # a second budget over the same pods: the first Ready pod's eviction answers 500
+        "drain_eventually_completes": (V, 863, 13),
+        "budget_floor_holds_under_evictions": (H, 863, None),
+        "budget_can_allow_an_eviction": (H, 33, None),
     },
 }
 
