@@ -35,10 +35,14 @@ from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_mo
 from kubecheck.checker.result import Result, Stats, Verdict
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.checker.task import Budget
+from kubecheck.model.kernel import commands
+from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE
 from kubecheck.model.kernel.property import Property
-from kubecheck.model.kernel.traces import replay
+from kubecheck.model.kernel.schema import State
+from kubecheck.model.kernel.scopes import Scope
+from kubecheck.model.kernel.traces import Trace, TraceError, replay
 
 #: Values tried per symbolic parameter; other parameters get DEFAULT_GRID.
 GRID = {"replicas": (0, 1, 2, 3, 5), "max_surge": (0, 1, 2), "max_unavailable": (0, 1, 2)}
@@ -58,6 +62,10 @@ class Samples:
     explored: int = 0  # states reached over all instances
     #: The model compiled for ``decided_in`` (its shortest trace reuses it: compiling takes about a second).
     decided_compiled: Compiled | None = attrs.field(default=None, eq=False, repr=False)
+    #: The action labels of a shortest path to the first violation (witness) in ``decided_in``, read off
+    #: the breadth-first exploration's parent links (:func:`decided` replays them).
+    decided_labels: tuple[str, ...] | None = None
+    decided_states: int = 0  # states of ``decided_in`` explored before it was decided
 
 
 def grid_points(
@@ -96,6 +104,8 @@ def sample(
     instances, per_instance = [], []
     decided_in, decided_depth = None, None
     decided_compiled: Compiled | None = None
+    decided_labels: tuple[str, ...] | None = None
+    decided_states = 0
     explored = 0
     checks = prop is not None and prop.kind in ("always", "sometimes", "step")
     points = grid_points(e, grid, seed=seed)
@@ -109,16 +119,27 @@ def sample(
             validate = getattr(scope, "validate", None)
             if validate is not None:
                 validate()
-            compiled = compile_model(e.model, scope)
+            small = _interpreted(e.model, scope, prop if checks else None, min(INTERPRETED, max_states))
+            compiled = compile_model(e.model, scope) if small is None else None
         except (ValueError, TypeError):
             continue  # the API server rejects these values
-        states, depths = _reachable(compiled, max_states, deadline)
-        explored += len(states)
-        if checks:
-            assert prop is not None
-            bad = _first_bad(compiled, prop, states, depths)
-            if bad is not None:
-                decided_in, decided_depth, decided_compiled = values, bad, compiled
+        if small is not None:  # the instance was finished (or decided) by the reference interpreter
+            states, bad_labels = small
+            explored += len(states)
+            if bad_labels is not None:
+                decided_in, decided_depth = values, len(bad_labels[1])
+                decided_labels, decided_states = bad_labels[1], bad_labels[0]
+        else:
+            assert compiled is not None
+            parents: dict[tuple, tuple[tuple, int]] = {}
+            states, depths = _reachable(compiled, max_states, deadline, parents)
+            explored += len(states)
+            if checks:
+                assert prop is not None
+                bad = _first_bad(compiled, prop, states, depths)
+                if bad is not None:
+                    decided_in, decided_depth, decided_compiled = values, bad[0], compiled
+                    decided_labels, decided_states = _path(compiled, parents, bad[1], bad[2]), len(states)
         instances.append(values)
         per_instance.append(states)
         if decided_in is not None:
@@ -132,12 +153,80 @@ def sample(
         for flat in chosen:
             rows.append(tuple(int(v) for v in flat) + tail)
             owner.append(k)
-    return Samples(tuple(instances), tuple(rows), tuple(owner), decided_in, decided_depth, explored, decided_compiled)
+    return Samples(
+        tuple(instances),
+        tuple(rows),
+        tuple(owner),
+        decided_in,
+        decided_depth,
+        explored,
+        decided_compiled,
+        decided_labels,
+        decided_states,
+    )
 
 
-def _first_bad(compiled: Compiled, prop: Property, states: list[tuple], depths: list[int]) -> int | None:
-    """The depth of the first sampled state that violates an ``always`` property (reaches a
-    ``sometimes`` witness), or from which a step violates a ``step`` property; None if none does."""
+#: States of an instance first explored by the reference interpreter (about 5 ms a state): an instance
+#: that has no more (replicas 0), or that breaks the property within them, is not compiled (compiling
+#: takes about half a second); a larger one is then compiled and explored from its initial state again.
+INTERPRETED = 32
+
+
+def _interpreted(
+    model: Model, scope: Scope, prop: Property | None, limit: int
+) -> tuple[list[tuple], tuple[int, tuple[str, ...]] | None] | None:
+    """Breadth-first search by the reference interpreter (:func:`kubecheck.model.kernel.commands.successors`):
+    (every reachable flat state, None) when there are at most ``limit``; (the flat states explored,
+    (their count, the labels of a shortest path to the first violation)) when ``prop`` is broken
+    (its witness reached) among the first ``limit``; None otherwise. Its order and verdicts are
+    :func:`_reachable` and :func:`_first_bad`'s: states in breadth-first order, checked in that
+    order; a state with a successor outside the domain is not expanded."""
+    schema = model.schema(scope)
+    first = model.init(scope)
+    parents: dict = {first: None}
+    queue = [first]
+
+    def path(state: State, step: str | None) -> tuple[str, ...]:
+        labels = [] if step is None else [step]
+        while parents[state] is not None:
+            state, label = parents[state]
+            labels.append(label)
+        return tuple(reversed(labels))
+
+    def flat() -> list[tuple]:
+        return [schema.flatten(q) for q in queue]
+
+    def bad(state: State) -> bool:
+        if prop is None or prop.kind == "step":
+            return False
+        return bool(prop.predicate(CONCRETE, scope, state)) != (prop.kind == "always")
+
+    if bad(first):
+        return flat(), (1, ())
+    for state in queue:
+        successors = commands.successors(model, scope, state)
+        if any(schema.out_of_domain(t) for _, t in successors):
+            continue
+        for action, t in successors:
+            if prop is not None and prop.kind == "step" and not bool(prop.predicate(CONCRETE, scope, state, t)):
+                return flat(), (len(queue), path(state, action.label))
+            if t in parents:
+                continue
+            parents[t] = (state, action.label)
+            queue.append(t)
+            if bad(t):
+                return flat(), (len(queue), path(t, None))
+            if len(queue) > limit:
+                return None
+    return flat(), None
+
+
+def _first_bad(
+    compiled: Compiled, prop: Property, states: list[tuple], depths: list[int]
+) -> tuple[int, tuple, int | None] | None:
+    """The first sampled state (breadth-first order, so of the least depth) that violates an
+    ``always`` property (reaches a ``sometimes`` witness), or from which a step violates a ``step``
+    property: (the violation's depth, that state, the breaking action's index or None); None if none does."""
     if prop.kind == "step":
         holds_step = compiled.predicate_function([prop.predicate], step=True)
         for flat, d in zip(states, depths):
@@ -145,18 +234,33 @@ def _first_bad(compiled: Compiled, prop: Property, states: list[tuple], depths: 
                 successors = compiled.successors(flat)
             except DomainError:
                 continue
-            if any(not bool(holds_step(flat, t)) for _, t in successors):
-                return d + 1
+            broken = next((a for a, t in successors if not bool(holds_step(flat, t))), None)
+            if broken is not None:
+                return d + 1, flat, broken
         return None
     holds = compiled.predicate_function([prop.predicate])
     violated = prop.kind == "always"
-    return next((d for flat, d in zip(states, depths) if bool(holds(flat)) != violated), None)
+    return next(((d, flat, None) for flat, d in zip(states, depths) if bool(holds(flat)) != violated), None)
 
 
-def _reachable(compiled: Compiled, limit: int, deadline: float | None = None) -> tuple[list[tuple], list[int]]:
+def _path(
+    compiled: Compiled, parents: dict[tuple, tuple[tuple, int]], last: tuple, step: int | None
+) -> tuple[str, ...]:
+    """The action labels from the initial state to ``last`` along the parent links (then ``step``)."""
+    ids = [] if step is None else [step]
+    while last != compiled.initial:
+        last, a = parents[last]
+        ids.append(a)
+    return tuple(compiled.actions[a].label for a in reversed(ids))
+
+
+def _reachable(
+    compiled: Compiled, limit: int, deadline: float | None = None, parents: dict | None = None
+) -> tuple[list[tuple], list[int]]:
     """Breadth-first reachable states and their depths, until ``limit`` states or the ``deadline``
     (time.monotonic); a state whose successors leave the domain is not expanded (the explicit
-    engine reports that as a model error; the states before it are still reachable)."""
+    engine reports that as a model error; the states before it are still reachable). ``parents``
+    (if given) receives each state's (parent, action index) link of a shortest path."""
     depth = {compiled.initial: 0}
     queue = [compiled.initial]
     for n, s in enumerate(queue):
@@ -168,10 +272,12 @@ def _reachable(compiled: Compiled, limit: int, deadline: float | None = None) ->
             successors = compiled.successors(s)
         except DomainError:
             continue
-        for _, t in successors:
+        for a, t in successors:
             if t not in depth:
                 depth[t] = depth[s] + 1
                 queue.append(t)
+                if parents is not None:
+                    parents[t] = (s, a)
     queue = queue[:limit]
     return queue, [depth[s] for s in queue]
 
@@ -200,39 +306,50 @@ def decided(
     started: float,
     timeout: float | None = None,
     compiled: Compiled | None = None,
+    labels: Sequence[str] | None = None,
+    states: int = 0,
 ) -> Result:
     """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
-    witness); its shortest trace by explicit search within ``timeout`` seconds, replayed by the
-    reference interpreter (INCONCLUSIVE when the search runs out of time first). ``compiled``:
-    the model already compiled for that instance (``Samples.decided_compiled``), reused."""
+    witness); its shortest trace, replayed by the reference interpreter. ``labels`` (the
+    sampling's own breadth-first path, ``Samples.decided_labels``; ``states``: how many it
+    explored) is that trace when its replay decides the property; otherwise, or without them,
+    explicit search finds it within ``timeout`` seconds (INCONCLUSIVE when it runs out of time
+    first). ``compiled``: the model already compiled for that instance (``Samples.decided_compiled``),
+    reused."""
     scope = encoder.concrete_scope(values)
-    if compiled is not None and (compiled.scope != scope or compiled.model is not encoder.model):
-        compiled = None
-    [found] = bfs.explore(encoder.model, scope, [prop], Budget(timeout=timeout), compiled=compiled)
-    if found.trace is None:
-        what = "witnessed" if prop.kind == "sometimes" else "violated"
-        stats = attrs.evolve(found.stats, seconds=time.perf_counter() - started)
-        return Result(
-            prop,
-            Verdict.INCONCLUSIVE,
-            scope,
-            engine,
-            stats,
-            note=f"{what} in a sampled instance, but its shortest trace was not found in time "
-            f"({found.stats.stop_reason})",
-        )
-    trace = replay(encoder.model, scope, found.trace.labels())
-    if prop.kind == "step":
-        before = trace.steps[-2].state if len(trace.steps) > 1 else trace.initial
-        decides = trace.steps != () and not bool(prop.predicate(CONCRETE, scope, before, trace.last))
+    trace = _replayed(encoder, prop, scope, labels) if labels is not None else None
+    if trace is not None:
+        stats = Stats(states, 0, len(trace.steps), time.perf_counter() - started, False, "found")
+        how = "breadth-first while sampling"
     else:
-        decides = bool(prop.predicate(CONCRETE, scope, trace.last)) == (prop.kind == "sometimes")
-    if not decides:
-        raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
+        if compiled is not None and (compiled.scope != scope or compiled.model is not encoder.model):
+            compiled = None
+        [found] = bfs.explore(encoder.model, scope, [prop], Budget(timeout=timeout), compiled=compiled)
+        if found.trace is None:
+            what = "witnessed" if prop.kind == "sometimes" else "violated"
+            stats = attrs.evolve(found.stats, seconds=time.perf_counter() - started)
+            return Result(
+                prop,
+                Verdict.INCONCLUSIVE,
+                scope,
+                engine,
+                stats,
+                note=f"{what} in a sampled instance, but its shortest trace was not found in time "
+                f"({found.stats.stop_reason})",
+            )
+        trace = replay(encoder.model, scope, found.trace.labels())
+        if not _decides(prop, scope, trace):
+            raise EncoderBug(f"explicit search's trace for {prop.name} does not decide it when replayed")
+        stats = Stats(
+            found.stats.states,
+            found.stats.transitions,
+            len(trace.steps),
+            time.perf_counter() - started,
+            False,
+            "found",
+        )
+        how = "explicit search"
     where = ", ".join(f"{n}={v}" for n, v in values.items())
-    stats = Stats(
-        found.stats.states, found.stats.transitions, len(trace.steps), time.perf_counter() - started, False, "found"
-    )
     what = "witnessed" if prop.kind == "sometimes" else "violated"
     origin = (
         f"{what} at {where}, one of the instances explored for lemma discovery"
@@ -248,6 +365,26 @@ def decided(
         stats,
         trace,
         None,
-        f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by explicit search, "
+        f"{origin}; shortest trace of that instance ({len(trace.steps)} steps) by {how}, "
         f"replayed by the reference interpreter",
     )
+
+
+def _decides(prop: Property, scope: Scope, trace: Trace) -> bool:
+    """The replayed trace's last step breaks the step property, its last state breaks the always
+    property (is a witness of the sometimes one)."""
+    if prop.kind == "step":
+        before = trace.steps[-2].state if len(trace.steps) > 1 else trace.initial
+        return trace.steps != () and not bool(prop.predicate(CONCRETE, scope, before, trace.last))
+    return bool(prop.predicate(CONCRETE, scope, trace.last)) == (prop.kind == "sometimes")
+
+
+def _replayed(encoder: Encoder, prop: Property, scope: Scope, labels: Sequence[str]) -> Trace | None:
+    """The trace of ``labels`` re-executed by the reference interpreter, if it decides the property;
+    None if it does not replay or does not decide it (explicit search then looks again, and reports
+    a disagreement between the compiled and the reference semantics)."""
+    try:
+        trace = replay(encoder.model, scope, labels)
+    except TraceError:
+        return None
+    return trace if _decides(prop, scope, trace) else None

@@ -205,7 +205,17 @@ def decide(
         say("sampling instances for lemma discovery")
         rows = samples.sample(encoder, prop, timeout=None if timeout is None else timeout / 4)
         if rows.decided_in is not None:
-            return samples.decided(encoder, prop, rows.decided_in, ENGINE, started, left(), rows.decided_compiled)
+            return samples.decided(
+                encoder,
+                prop,
+                rows.decided_in,
+                ENGINE,
+                started,
+                left(),
+                rows.decided_compiled,
+                rows.decided_labels,
+                rows.decided_states,
+            )
         if rows.rows:
             say("Houdini on template candidates")
             found = houdini.discover(encoder, prop, timeout=None if timeout is None else (left() or 0.1) / 2, rows=rows)
