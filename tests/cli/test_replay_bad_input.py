@@ -407,9 +407,10 @@ BAD_JSON = [
         "field scope: unknown parameter 'colour'; valid parameters: access-mode, applies, broken-release, "
         "claim-name, edit-to, edited-max-surge, edited-max-unavailable, edits, failing-revision, fault-budget, "
         "faults, hpa-load-changes, hpa-load-model, hpa-loads, hpa-max-replicas, hpa-min-replicas, "
-        "hpa-missing-metrics, hpa-rescales, hpa-target-utilization, max-surge, max-unavailable, min-ready-seconds, "
+        "hpa-missing-metrics, hpa-rescales, hpa-scale-down, hpa-scale-up, hpa-target-utilization, max-surge, "
+        "max-unavailable, min-ready-seconds, "
         "name, nodes, out-of-service, pauses, pdb-edit-to, pdb-max-unavailable, pdb-min-available, pdb-other-pods, "
-        "pdb-unhealthy-policy, "
+        "pdb-second-budget, pdb-unhealthy-policy, "
         "pod-failure, progress-deadline, read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, "
         "scales, scenario, shared-claim, spec-progress-deadline, strategy, strategy-edits, tolerates-unreachable",
         id="scope-unknown",
