@@ -130,10 +130,15 @@ def houdini(
             return None
         return int((timeout - (time.perf_counter() - started)) * 1000)
 
+    flag_index = {f.get_id(): i for i, f in enumerate(flags)}
+    core: set[int] = set()  # the candidates the last unsat query of prune used
+
     def prune(s: z3.Solver, targets: list[int], pre: bool) -> tuple[list[int] | None, str]:
-        """Drop the candidates the solver's model falsifies; None if nothing is falsifiable."""
+        """Drop the candidates the solver's model falsifies; None if nothing is falsifiable (then
+        ``core`` holds the candidates that answer needed)."""
         nonlocal queries
         if not targets:
+            core.clear()
             return None, "ok"
         ms = left_ms()
         if ms is not None:
@@ -146,6 +151,9 @@ def houdini(
         s.add(z3.Implies(goal, z3.Or(*[z3.Not(t) for t in terms])))
         answer = s.check(goal, *[flags[i] for i in alive])
         if answer == z3.unsat:
+            core.clear()
+            if not pre:
+                core.update(flag_index[f.get_id()] for f in s.unsat_core() if f.get_id() in flag_index)
             return None, "ok"
         if answer == z3.unknown:
             why = s.reason_unknown()
@@ -173,19 +181,29 @@ def houdini(
         s.add(*assumptions, e.disjunct(a, 0), *assume_y)
         s.add(*enabled)
         solvers.append((s, written(e, a)))
+    # per action, the candidates its last "nothing falsifiable" answer assumed (its unsat core): while
+    # none of them is dropped the answer stands (fewer candidates assumed nothing new, fewer asked about
+    # only fewer ways to fail), so a later round does not ask that action again
+    used: list[set[int] | None] = [None] * len(solvers)
+    dropped: set[int] = set()
     stable = False
     while not stable:  # consecution, one action at a time
         rounds += 1
         stable = True
-        for s, writes in solvers:
+        for a, (s, writes) in enumerate(solvers):
+            kept = used[a]
+            if kept is not None and not (kept & dropped):
+                continue
             while alive:
                 touched = [i for i in alive if mentions[i] & writes]
                 drop, status = prune(s, touched, False)
                 if status != "ok":
                     return alive, rounds, status
                 if drop is None:
+                    used[a] = set(core)
                     break
                 gone = set(drop)
+                dropped |= gone
                 alive = [i for i in alive if i not in gone]
                 stable = False
                 if needed is not None and needed in gone:

@@ -22,6 +22,7 @@ unreachable gives UNREACHABLE, a reachable predicate gives WITNESSED with a BMC 
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -494,10 +495,22 @@ def _has_quantifier(e: z3.ExprRef) -> bool:
 # -- rendering an invariant in the model's own field names ----------------------------------
 
 
+#: Per encoder, its step-0 variables' names (z3's, unquoted) → field labels, built once (printing each
+#: variable through z3's printer for every rendered clause was a tenth of a second per proof).
+_NAMES: weakref.WeakKeyDictionary[Encoder, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
 def render(encoder: Encoder, formula: z3.BoolRef) -> str:
     """The invariant as text over field names (``rs_replicas[0] + rs_replicas[1] ≤ replicas + 1``)."""
-    names = {str(x): v.label for x, v in zip(encoder.state(0), encoder.vars)}
+    names = _NAMES.get(encoder)
+    if names is None:
+        names = _NAMES[encoder] = {x.decl().name(): v.label for x, v in zip(encoder.state(0), encoder.vars)}
     return _show(z3.simplify(formula), names, top=True)
+
+
+def _const_name(e: z3.ExprRef) -> str | None:
+    """The name of an uninterpreted constant (a state variable), else None."""
+    return e.decl().name() if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED else None
 
 
 _REL = {z3.Z3_OP_LE: "≤", z3.Z3_OP_GE: "≥", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "="}
@@ -535,8 +548,9 @@ def _show(e: z3.ExprRef, names: dict[str, str], top: bool = False) -> str:
         return _relation(_REL[e.decl().kind()], e.children()[0], e.children()[1], names)
     if z3.is_app(e) and e.decl().kind() == z3.Z3_OP_EQ:
         return f"({_show(e.children()[0], names)} = {_show(e.children()[1], names)})"
-    if z3.is_const(e) and str(e) in names:
-        return names[str(e)]
+    name = _const_name(e)
+    if name is not None and name in names:
+        return names[name]
     return _rename(e.sexpr(), names)
 
 
@@ -573,8 +587,9 @@ def _linear(e: z3.ExprRef, scale: int, terms: dict[str, int], names: dict[str, s
     """Add scale·e into ``terms``; return the constant part, or None if e is not linear."""
     if z3.is_int_value(e):
         return scale * e.as_long()
-    if z3.is_const(e) and str(e) in names:
-        key = names[str(e)]
+    name = _const_name(e)
+    if name is not None and name in names:
+        key = names[name]
         terms[key] = terms.get(key, 0) + scale
         return 0
     if z3.is_add(e):
