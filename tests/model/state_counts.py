@@ -21,6 +21,16 @@ import attrs
 
 #: The acceptance scope of the README: `--set replicas=3 --set max-surge=1 --set max-unavailable=0`.
 ACCEPTANCE = {"replicas": "3", "max-surge": "1", "max-unavailable": "0"}
+#: The autoscaler with spec.behavior (model/controllers/hpa.py): a scale-up window and a 1-pod policy, a scale-down
+#: window under the sync period and two policies of different periods, so every behavior command fires.
+HPA_BEHAVIOR = {
+    "replicas": "1",
+    "edits": "0",
+    "hpa-max-replicas": "2",
+    "hpa-loads": "120,30",
+    "hpa-scale-up": "30s,max,1pods/15s",
+    "hpa-scale-down": "20s,min,1pods/60s,50%/15s",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -242,6 +252,17 @@ ROWS = (
         depth=24,
         reference=True,
         why="the autoscaler during a rollout (surge pods counted), also explored by the reference interpreter",
+    ),
+    Row(
+        model="deployment",
+        preset="tiny",
+        settings=HPA_BEHAVIOR,
+        states=310,
+        transitions=973,
+        depth=19,
+        reference=True,
+        why="spec.behavior: both windows, the scale events' ages and the forgotten outdated event; compiled and "
+        "symbolic semantics scopes tiny-hpa-behavior",
     ),
     Row(
         model="deployment",

@@ -27,7 +27,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from state_counts import row
+from state_counts import HPA_BEHAVIOR, row
 
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.model.controllers.deployment import MODEL
@@ -98,6 +98,8 @@ TINY_SCOPES = {
         PRESETS["tiny"],
         {"replicas": "1", "hpa-max-replicas": "2", "hpa-loads": "60,120", "hpa-load-model": "total-demand"},
     ),
+    # spec.behavior: both windows, the scale events' ages, the forgotten outdated event (longest periods differ)
+    "tiny-hpa-behavior": with_settings(PRESETS["tiny"], HPA_BEHAVIOR),
     # a PodDisruptionBudget, kubectl drain of node-a and a node-pool upgrade (issue 16); without tiny's template
     # edit (with it the two scopes reach 1.3 and 5.2 million states)
     "tiny-drain": with_settings(

@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 import pytest
 import z3
+from state_counts import HPA_BEHAVIOR
 
 from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers.deployment import MODEL
@@ -101,6 +102,9 @@ SCOPES = {
     "tiny-hpa-total-demand": with_settings(
         PRESETS["tiny"], {"hpa-max-replicas": "3", "hpa-load-model": "total-demand", "hpa-loads": "60,120"}
     ),
+    # spec.behavior: both windows, the scale events' ages, the forgotten outdated event; with tiny's template edit
+    # (the surge pods make live_pods_within_surge go both ways on the sample)
+    "tiny-hpa-behavior": with_settings(PRESETS["tiny"], {k: v for k, v in HPA_BEHAVIOR.items() if k != "edits"}),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
 SAMPLES = {
@@ -117,6 +121,7 @@ SAMPLES = {
     "tiny-upgrade": 400,
     "tiny-hpa": 150,
     "tiny-hpa-total-demand": 100,
+    "tiny-hpa-behavior": 150,
 }
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000
