@@ -1,6 +1,6 @@
 """The HorizontalPodAutoscaler as an actor of the Deployment model (issue 16 item 3).
 
-Kubernetes v1.35, default feature gates, ``spec.behavior`` nil, one CPU Utilization metric. The
+Kubernetes v1.35, default feature gates, one CPU Utilization metric, ``spec.behavior`` nil or as written. The
 arithmetic is :mod:`kubecheck.model.controllers.hpa_util`'s (ports of upstream's functions, tested
 against upstream's tables there); this module only reads the Deployment's pod counters and writes
 its ``spec.replicas``. Upstream files and functions modelled, in our words:
@@ -13,6 +13,12 @@ its ``spec.replicas``. Upstream files and functions modelled, in our words:
   ``convertDesiredReplicasWithRules``) and writes it through ``/scale`` when it differs — the same
   write as ``kubectl scale``: a new generation the Deployment controller then observes.
   ``recordInitialRecommendation`` seeds the window with spec.replicas when the autoscaler starts.
+  With ``spec.behavior`` (scope ``hpa-scale-up`` / ``hpa-scale-down``, each direction with the API's
+  defaults filled in) ``normalizeDesiredReplicasWithBehaviors`` replaces that:
+  ``stabilizeRecommendationWithBehaviors`` over both windows, ``convertDesiredReplicasWithBehaviorRate``
+  with ``calculateScaleUpLimitWithScalingRules`` / ``calculateScaleDownLimitWithBehaviors`` over the
+  scale events ``storeScaleEvent`` records after every write (selectPolicy Disabled: the limit is
+  currentReplicas, no scaling that way).
 * ``pkg/controller/podautoscaler/replica_calculator.go``: ``GetResourceReplicas`` lists the pods by
   the target's *selector* — for a Deployment every ReplicaSet's pods, so a rollout's surge and old
   pods count while ``currentReplicas`` stays spec.replicas — and ``groupPods`` sorts them: pods
@@ -44,10 +50,28 @@ and 3):
   monotone, so it commutes with the maximum and with the queue's drop rule (a capped record that
   drops an older one at the cap leaves a younger one that holds the same value longer): every
   write is the one the uncapped window gives, and the queue needs maxReplicas + 1 slots.
+* **spec.behavior** (papers/disruption-actors.md 3.7). The scale-down window is the queue above with
+  scaleDown's window (none at 0 s; its newest record may expire before the next sync when the window is
+  under the 15 s sync period); the scale-up window is a strictly *increasing* queue
+  (``hpa_util.up_window_record``: its minimum is what counts) expiring by
+  ``time.scale_up_recommendation_expires``, independently of the other — upstream's one log with two
+  cutoffs is one of the model's timings, so this over-approximates. The scale events are a queue of
+  signed changes, one slot per write the scope allows (``hpa-rescales``: every write is an event, so none
+  is lost), each with a *stage*: how many of the policies' distinct periods it has outlived; it counts
+  toward a policy while its stage is below that period's rank. ``time.scale_event_ages`` moves one event a
+  stage on at any moment, never past an older one, weakly fair; past the longest period the event is gone.
+  Every real timing is a sequence of such moves (sound); the number of syncs within a period is not
+  tracked, so a 60 s period can pass between two syncs — a counterexample may rely on that, and its trace
+  shows the ``time.scale_event_ages`` steps. ``hpa.forget_outdated_event`` (only when the two directions'
+  longest periods differ; not fair) drops an event past its own direction's longest period at any
+  moment: upstream reuses that slot at the next event of the direction, and the other direction's longer
+  period then stops counting it. The Percent policies' float64 results come from tabulated errors over
+  the bounded period start (hpa_util.percent_up / percent_down). Not modelled: the per-direction
+  ``tolerance`` (the manifest row names it), the loss of the in-memory logs when the controller restarts.
 * Not modelled: a Running pod that was Ready, lost Ready past the initialization period and so
   counts as ready again for CPU (a crash fault; off in the autoscaler's scopes), Ready pods whose
   sample predates their readiness (the rule within the initialization period: taken as missing,
-  which the choice covers on a scale-up), ``spec.behavior``, other metric types, the
+  which the choice covers on a scale-up), other metric types, the
   ``ScalingActive`` / ``AbleToScale`` conditions (no decision reads them).
 
 * **How often the autoscaler writes** is a bound of the scope (``hpa-rescales``, 3 by default), as
@@ -63,7 +87,8 @@ spec.replicas: it writes the manifest's value over the autoscaler's (the apply/H
 re-apply that finds the manifest's value in place changes nothing and is left out.
 
 Traces: :func:`trace_lines` words the autoscaler's state (``horizontalpodautoscaler/<name>``: load,
-window), :data:`FIELDS` names its fields for a describer.
+windows, scale events with the span of age their stage stands for), :data:`FIELDS` names its fields for a
+describer.
 """
 
 from __future__ import annotations
@@ -392,7 +417,8 @@ COMMANDS = (
         _reconcile_effect,
         "reconcileAutoscaler: list the pods by the Deployment's selector (every ReplicaSet's), compute the CPU "
         "proposal with `missing` Ready pods not yet scraped, stabilise it over the 300 s window, clamp it to "
-        "[minReplicas, maxReplicas] and the scale-up limit, and write spec.replicas through /scale if it changed",
+        "[minReplicas, maxReplicas] and the scale-up limit (with spec.behavior: both windows and the rate "
+        "policies over the recent scale events), and write spec.replicas through /scale if it changed",
         params=(("missing", _missing_domain),),
         enabled_in=_on,
         fair_by=(),

@@ -495,6 +495,11 @@ def parse_scaling_rules(raw: str) -> ScalingRules | None:
     return ScalingRules(window, select, tuple(policies))
 
 
+def periods_of(up: ScalingRules | None, down: ScalingRules | None) -> tuple[int, ...]:
+    """The distinct policy periods of both directions, ascending (the stages of a scale event's age)."""
+    return tuple(sorted({p.period for r in (up, down) if r is not None for p in r.policies}))
+
+
 def show_scaling_rules(rules: ScalingRules | None) -> str:
     return "none" if rules is None else str(rules)
 
