@@ -193,6 +193,7 @@ OFF = (
     ("pdb-max-unavailable", "none"),
     ("pdb-unhealthy-policy", dis.IF_HEALTHY_BUDGET),
     ("pdb-other-pods", "0"),
+    ("pdb-second-budget", "false"),
     ("hpa-max-replicas", "none"),
     ("hpa-min-replicas", "1"),
     ("hpa-target-utilization", "100"),
@@ -203,21 +204,36 @@ OFF = (
 
 def _budget_values(d: o.Deployment | o.StatefulSet, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
     budgets = budgets_of(d, records)
-    if len(budgets) > 1:
+    several: list[str] = []
+    if len(budgets) > 1:  # eviction.go: 500 for every pod canIgnorePDB does not let go (pdb-second-budget)
         names = ", ".join(b.meta.ref for b in budgets)
-        return {}, [
-            f"pods under {len(budgets)} PodDisruptionBudgets ({names}): the scope models one budget; every eviction "
-            "of these pods is refused (500)"
+        bounded = [
+            b
+            for b in budgets
+            if b.budget is not None and (b.budget.min_available is not None or b.budget.max_unavailable is not None)
         ]
+        if not bounded:
+            return {}, [
+                f"pods under {len(budgets)} PodDisruptionBudgets ({names}), none with a bound: the scope needs one; "
+                "every eviction of these pods is refused (500)"
+            ]
+        several = [
+            f"pods under {len(budgets)} PodDisruptionBudgets ({names}): checked with {bounded[0].meta.ref}'s spec and "
+            "a second budget (pdb-second-budget: the eviction API answers 500 for every pod it does not delete "
+            "outright); the other budgets' own bounds are not checked"
+        ]
+        budgets = bounded[:1]
     if not budgets or budgets[0].budget is None:
         return {}, []
     b = budgets[0].budget
     out = {"pdb-unhealthy-policy": b.unhealthy_policy or dis.IF_HEALTHY_BUDGET}
+    if several:
+        out["pdb-second-budget"] = "true"
     if b.min_available is not None:
         out["pdb-min-available"] = str(b.min_available)
     if b.max_unavailable is not None:
         out["pdb-max-unavailable"] = str(b.max_unavailable)
-    notes = []
+    notes = several
     others = [
         w.meta.ref
         for w in _workloads(records)
@@ -273,7 +289,8 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
 
     A budget's bounds and policy are passed as written (the scope resolves percentages as the
     disruption controller does); an autoscaler gives its min/max replicas and the Resource cpu
-    Utilization target. Several budgets or several autoscalers leave the parameters off and say why.
+    Utilization target. Several budgets give the first with a bound and ``pdb-second-budget`` (the eviction
+    API's 500); several autoscalers leave the parameters off and say why.
     """
     values = dict(OFF)
     budget, notes = _budget_values(d, records)
@@ -291,7 +308,7 @@ STATEFULSET_OFF = tuple(kv for kv in OFF if kv[0].startswith("pdb-") and kv[0] !
 def statefulset_scope_values(s: o.StatefulSet, records: Sequence[o.Record]) -> ScopeValues:
     """The issue 16 StatefulSet scope parameters for ``s`` from its budget among ``records``: the bounds and
     the policy as written (the disruption controller resolves a percentage against the set's spec.replicas,
-    which its ``getPodStatefulSet`` finder reads). Several budgets leave the parameters off and say why;
+    which its ``getPodStatefulSet`` finder reads). Several budgets: the first with a bound and ``pdb-second-budget``;
     an autoscaler stays out of these values (the StatefulSet model has none: the caller says so)."""
     values = dict(STATEFULSET_OFF)
     budget, notes = _budget_values(s, records)
