@@ -107,6 +107,7 @@ MANIFEST_FIELDS = {
         "pdb_unhealthy_policy",
         "pdb_other_pods",
         "pdb_edit_to",
+        "pdb_second_budget",
         "scenario",
         # the HorizontalPodAutoscaler targeting it (manifest/budgets.py; none: the hpa.* rows are left out)
         "hpa_max_replicas",
@@ -134,6 +135,7 @@ MANIFEST_FIELDS = {
         "pdb_min_available",
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
+        "pdb_second_budget",
         "scenario",
     ),
     "daemonset": ("strategy", "max_unavailable", "max_surge", "min_ready_seconds", "node_classes", "start"),
