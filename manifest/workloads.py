@@ -248,7 +248,7 @@ def _disruption_notes(
     for b in budgets:
         if b.selects_pods(obj.meta.namespace, labels) is None:
             out.append(f"{b.meta.ref}: its selector's matchExpressions are not evaluated; whether it covers these pods")
-    if len(matching) > 1:  # pkg/registry/core/pod/storage/eviction.go: more than one budget is an error
+    if len(matching) > 1 and not (modelled or budget_modelled):  # eviction.go: 500; else pdb-second-budget
         names = ", ".join(b.meta.ref for b in matching)
         out.append(
             f"pods match {len(matching)} PodDisruptionBudgets ({names}): the eviction API refuses to evict them "
