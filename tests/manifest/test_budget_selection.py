@@ -8,6 +8,10 @@ from __future__ import annotations
 import pytest
 
 from kubecheck import manifest
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.task import Budget
+from kubecheck.manifest import execute, scenarios, sizing
+from kubecheck.model.controllers import budget as bu
 
 WEB = """apiVersion: apps/v1
 kind: Deployment
@@ -66,8 +70,34 @@ def test_a_budget_in_another_namespace_does_not_select() -> None:
     assert any(line.startswith("poddisruptionbudget/budget selects no pod") for line in m.ignored)
 
 
-def test_pods_under_two_budgets_cannot_be_evicted() -> None:
+def test_pods_under_two_budgets_are_checked_with_the_first_and_a_second_budget() -> None:
+    """The Deployment model takes the pair as pdb-second-budget: every eviction the budgets look at answers 500."""
     m = _read(WEB + _pdb("a", "{matchLabels: {app: web}}") + _pdb("b", "{}"))
+    [w] = m.workloads
+    assert w.scope.pdb_second_budget and str(w.scope.pdb_min_available) == "1"
+    [note] = [n for n in w.not_modelled if "2 PodDisruptionBudgets" in n]
+    assert note == (
+        "pods under 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): checked with "
+        "poddisruptionbudget/a's spec and a second budget (pdb-second-budget: the eviction API answers 500 for every "
+        "pod it does not delete outright); the other budgets' own bounds are not checked"
+    )
+
+
+def test_the_manifests_drain_under_two_budgets_fails_on_the_500() -> None:
+    """--scenario drain: the first eviction of a Ready pod answers 500 and kubectl drain fails for good."""
+    [plain] = _read(WEB + _pdb("a", "{matchLabels: {app: web}}") + _pdb("b", "{}")).workloads
+    w = scenarios.with_scenario(plain, "drain")
+    props = [p for p in sizing.select(w)[0] if p.name == "deployment.drain_eventually_completes"]
+    [row] = execute.execute_plan(sizing.plan(w, props, "auto", Budget(timeout=60)), 60)
+    r = row.result
+    assert r.verdict is Verdict.VIOLATED and r.trace is not None and r.trace.loop == len(r.trace.steps)
+    assert r.trace.steps[-1].action.kwargs["answer"] == bu.FAILED_500
+
+
+def test_a_daemonsets_pods_under_two_budgets_cannot_be_evicted() -> None:
+    """The DaemonSet model has no budget: the pair stays a note."""
+    agent = WEB.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 3\n", "")
+    m = _read(agent + _pdb("a", "{matchLabels: {app: web}}") + _pdb("b", "{}"))
     [w] = m.workloads
     [note] = [n for n in w.not_modelled if n.startswith("pods match 2 PodDisruptionBudgets")]
     assert note == (

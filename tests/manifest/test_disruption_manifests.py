@@ -355,11 +355,23 @@ def test_a_budget_sets_the_pdb_parameters_as_written(spec: str, expected: dict[s
     assert v.not_modelled == ()
 
 
-def test_several_budgets_leave_the_pdb_parameters_off_and_say_why() -> None:
+def test_several_budgets_pass_the_first_and_a_second_budget_and_say_so() -> None:
+    """eviction.go answers 500 for a pod under two budgets: the scope takes the first's spec and pdb-second-budget."""
     text = WEB + _pdb("  minAvailable: 1\n  selector: {}\n", "a") + _pdb("  minAvailable: 2\n  selector: {}\n", "b")
     v = _values(text)
-    assert v.as_dict()["pdb-min-available"] == "none"
-    assert v.not_modelled[0].startswith("pods under 2 PodDisruptionBudgets")
+    assert (v.as_dict()["pdb-min-available"], v.as_dict()["pdb-second-budget"]) == ("1", "true")
+    assert v.not_modelled[0].startswith(
+        "pods under 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): checked with "
+        "poddisruptionbudget/a's spec and a second budget"
+    )
+
+
+def test_several_budgets_none_with_a_bound_leave_the_pdb_parameters_off_and_say_why() -> None:
+    text = WEB + _pdb("  selector: {}\n", "a") + _pdb("  selector: {}\n", "b")
+    v = _values(text)
+    assert (v.as_dict()["pdb-min-available"], v.as_dict()["pdb-second-budget"]) == ("none", "false")
+    assert v.not_modelled[0].startswith("pods under 2 PodDisruptionBudgets (poddisruptionbudget/a, ")
+    assert "none with a bound" in v.not_modelled[0]
 
 
 def test_a_budget_shared_with_a_daemonset_is_said() -> None:

@@ -51,6 +51,7 @@ def test_statefulset_scope_values_pass_the_bounds_and_policy() -> None:
         "pdb-min-available": "none",
         "pdb-max-unavailable": "1",
         "pdb-unhealthy-policy": "IfHealthyBudget",
+        "pdb-second-budget": "false",
     }
 
 
@@ -83,13 +84,15 @@ def test_without_a_budget_no_disruption_row_runs_with_an_invented_one() -> None:
         assert skipped[f"statefulset.{row}"] == "another configuration: pdb-min-available=1"
 
 
-def test_a_budget_at_the_replicas_is_passed_and_two_budgets_are_not() -> None:
+def test_a_budget_at_the_replicas_is_passed_and_two_budgets_as_the_first_and_a_second() -> None:
     [w] = manifest.read_workloads(["-"], DB + _pdb("minAvailable: 2")).workloads
-    assert w.scope.pdb_min_available == IntOrPercent(2)
+    assert w.scope.pdb_min_available == IntOrPercent(2) and not w.scope.pdb_second_budget
     two = DB + _pdb("minAvailable: 2") + _pdb("maxUnavailable: 1").replace("name: db}", "name: other}")
     [w] = manifest.read_workloads(["-"], two).workloads
-    assert w.scope.pdb_min_available is None and w.scope.pdb_max_unavailable is None
+    assert w.scope.pdb_min_available == IntOrPercent(2) and w.scope.pdb_max_unavailable is None
+    assert w.scope.pdb_second_budget
     assert any("pods under 2 PodDisruptionBudgets" in line for line in w.not_modelled)
+    assert not any(line.startswith("pods match 2 PodDisruptionBudgets") for line in w.not_modelled)
 
 
 def test_a_budget_at_the_replicas_blocks_the_manifests_drain_with_a_lasso_of_429s() -> None:
