@@ -15,8 +15,10 @@
   the model without them (see :mod:`kubecheck.checker.certify`).
 
 An action is asked only about candidates that mention a variable it may write (its effect is
-not syntactically ``x' = x``), and each action keeps one incremental solver with the candidates
-behind assumption literals, so rounds reuse what the solver learnt.
+not syntactically ``x' = x``), and one incremental solver serves every action (each behind its
+own literal) with the candidates behind assumption literals, so rounds reuse what the solver
+learnt; an action whose last "nothing falsifiable" answer used (unsat core)
+no candidate dropped since is not asked again.
 
 :func:`support` then keeps only what a goal needs: unsat cores of "the lemmas in the pre-state,
 one action, a goal false in the successor", to a fixpoint. The goals plus the support are
@@ -92,8 +94,15 @@ def written(encoder: Encoder, a: int) -> set[int]:
     return set(known[a])
 
 
+#: Per encoder, each step-0 variable's z3 id → its index, built once.
+_POSITIONS: weakref.WeakKeyDictionary[Encoder, dict[int, int]] = weakref.WeakKeyDictionary()
+
+
 def variables(encoder: Encoder, f: z3.ExprRef) -> set[int]:
-    pos = {x.get_id(): i for i, x in enumerate(encoder.state(0))}
+    """Indices of the step-0 variables ``f`` mentions."""
+    pos = _POSITIONS.get(encoder)
+    if pos is None:
+        pos = _POSITIONS[encoder] = {x.get_id(): i for i, x in enumerate(encoder.state(0))}
     return {pos[c.get_id()] for c in _constants(f) if c.get_id() in pos}
 
 
@@ -109,8 +118,9 @@ def houdini(
     ``status`` is "ok", or "timeout"/"unknown" when a query did not answer (the subset returned
     is then not known to be inductive), or "dropped" as soon as the candidate ``needed`` is
     dropped (a caller that needs it stops there). ``assumptions`` are already-proved invariants. An action
-    is only asked about the candidates that mention a variable it may write; each action keeps
-    one incremental solver, candidates enabled by assumption literals.
+    is only asked about the candidates that mention a variable it may write; one incremental solver
+    serves every action (each enabled by its own literal), candidates enabled by assumption literals,
+    and an action whose last answer used no candidate dropped since is not asked again.
     """
     started = time.perf_counter()
     e = encoder
@@ -133,7 +143,9 @@ def houdini(
     flag_index = {f.get_id(): i for i, f in enumerate(flags)}
     core: set[int] = set()  # the candidates the last unsat query of prune used
 
-    def prune(s: z3.Solver, targets: list[int], pre: bool) -> tuple[list[int] | None, str]:
+    def prune(
+        s: z3.Solver, targets: list[int], pre: bool, action: z3.BoolRef | None = None
+    ) -> tuple[list[int] | None, str]:
         """Drop the candidates the solver's model falsifies; None if nothing is falsifiable (then
         ``core`` holds the candidates that answer needed)."""
         nonlocal queries
@@ -149,7 +161,7 @@ def houdini(
         queries += 1
         terms = [candidates[i] if pre else nexts[i] for i in targets]
         s.add(z3.Implies(goal, z3.Or(*[z3.Not(t) for t in terms])))
-        answer = s.check(goal, *[flags[i] for i in alive])
+        answer = s.check(goal, *([] if action is None else [action]), *[flags[i] for i in alive])
         if answer == z3.unsat:
             core.clear()
             if not pre:
@@ -174,13 +186,13 @@ def houdini(
         alive = [i for i in alive if i not in gone]
         if needed is not None and needed in gone:
             return alive, rounds, "dropped"
-    solvers = []
-    enabled = [z3.Implies(f, c) for f, c in zip(flags, candidates)]  # built once, asserted in every solver
-    for a in range(e.n):
-        s = z3.Solver()
-        s.add(*assumptions, e.disjunct(a, 0), *assume_y)
-        s.add(*enabled)
-        solvers.append((s, written(e, a)))
+    # one solver for every action, each behind its own literal: the candidates are internalized once
+    # and what the solver learns about them serves every action
+    shared = z3.Solver()
+    shared.add(*assumptions, *assume_y, *[z3.Implies(f, c) for f, c in zip(flags, candidates)])
+    acts = [z3.Bool(f"houdini-action#{a}") for a in range(e.n)]
+    shared.add(*[z3.Implies(acts[a], e.disjunct(a, 0)) for a in range(e.n)])
+    solvers = [(acts[a], written(e, a)) for a in range(e.n)]
     # per action, the candidates its last "nothing falsifiable" answer assumed (its unsat core): while
     # none of them is dropped the answer stands (fewer candidates assumed nothing new, fewer asked about
     # only fewer ways to fail), so a later round does not ask that action again
@@ -190,13 +202,13 @@ def houdini(
     while not stable:  # consecution, one action at a time
         rounds += 1
         stable = True
-        for a, (s, writes) in enumerate(solvers):
+        for a, (act, writes) in enumerate(solvers):
             kept = used[a]
             if kept is not None and not (kept & dropped):
                 continue
             while alive:
                 touched = [i for i in alive if mentions[i] & writes]
-                drop, status = prune(s, touched, False)
+                drop, status = prune(shared, touched, False, act)
                 if status != "ok":
                     return alive, rounds, status
                 if drop is None:
