@@ -14,9 +14,15 @@ from pathlib import Path
 import pytest
 
 from kubecheck import manifest
+from kubecheck.checker import run
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.task import Task
 from kubecheck.manifest import budgets, loader, validation
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.errors import ManifestError
+from kubecheck.manifest.workloads import workloads as manifest_workloads
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.properties import hpa as hp
 
 #: The item 7 examples, kept here until their expected-verdict files exist (then they move to examples/,
 #: whose tests require one per manifest and read the directory recursively).
@@ -590,3 +596,20 @@ def test_a_budget_without_bounds_is_found_and_said_not_modelled() -> None:
     assert [n.split(":")[0] for n in v.not_modelled] == [
         "poddisruptionbudget/budget sets neither minAvailable nor maxUnavailable"
     ]
+
+
+def test_the_autoscaled_example_with_scale_up_disabled_reaches_the_rows_as_written() -> None:
+    """The autoscaled example with ``behavior: {scaleUp: {selectPolicy: Disabled}}``: the workload's scope carries
+    the behavior (no "not modelled" line for it), and its autoscaler row changes: without the behavior the
+    apply/HPA fight is WITNESSED; with scale-up disabled the autoscaler never climbs back to its count after a
+    re-apply (UNREACHABLE)."""
+    text = (EXAMPLES / "autoscaled-deployment.yaml").read_text()
+    behavior = text + "  behavior:\n    scaleUp:\n      selectPolicy: Disabled\n"
+    fight = next(p for p in hp.PROPERTIES if p.name == "deployment.hpa.autoscaler_undoes_apply")
+    verdicts = []
+    for manifest_text in (text, behavior):
+        [w] = manifest_workloads(_records(manifest_text))
+        assert not [n for n in w.not_modelled if "behavior" in n]
+        [r] = run.check(Task(MODEL, w.scope, [fight]))
+        verdicts.append((str(w.scope.hpa_scale_up), r.verdict))
+    assert verdicts == [("None", Verdict.WITNESSED), ("0s,disabled,4pods/15s,100%/15s", Verdict.UNREACHABLE)]
