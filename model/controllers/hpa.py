@@ -527,7 +527,12 @@ def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentS
         spec = f"minReplicas {sc.hpa_min_replicas}, maxReplicas {sc.hpa_max_replicas}"
         spec += f", CPU target {sc.hpa_target_utilization}%"
         load = f"load {_level(sc, after)} ({sc.hpa_load_model}; levels {', '.join(f'{v}%' for v in sc.hpa_loads)})"
-        return [f"{title} {spec}", f"{' ' * len(title)} {load}, recommendations in the window {_queue(after)}"]
+        lines = [f"{title} {spec}", f"{' ' * len(title)} {load}, recommendations in the window {_queue(after)}"]
+        if sc.has_hpa_behavior:
+            up = f", in the scale-up window {_up_queue(after)}" if sc.hpa_up_window_slots else ""
+            behavior = f"spec.behavior scaleUp {sc.hpa_scale_up}, scaleDown {sc.hpa_scale_down}{up}"
+            lines.append(f"{' ' * len(title)} {behavior}")
+        return lines
     moved = []
     if before.hpa_load != after.hpa_load:
         moved.append(f"load {_level(sc, before)} → {_level(sc, after)}")

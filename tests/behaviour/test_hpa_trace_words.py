@@ -40,3 +40,30 @@ def test_a_run_starts_at_the_first_load_level() -> None:
     assert scope.hpa_loads[0] == 60 and len(scope.hpa_loads) > 1
     lines = hpa.trace_lines(scope, MODEL.init(scope), MODEL.init(scope), initial=True)
     assert "load 60% (" in lines[1]
+
+
+BEHAVIOR = with_settings(
+    MODEL.presets["tiny"],
+    {
+        "replicas": "2",
+        "hpa-max-replicas": "4",
+        "hpa-scale-up": "60s,max,1pods/15s",
+        "hpa-scale-down": "300s,min,1pods/60s,50%/15s",
+    },
+)
+
+
+def test_the_initial_state_shows_spec_behavior_and_the_scale_up_window() -> None:
+    lines = hpa.trace_lines(BEHAVIOR, MODEL.init(BEHAVIOR), MODEL.init(BEHAVIOR), initial=True)
+    assert lines[2].strip() == (
+        "spec.behavior scaleUp 60s,max,1pods/15s, scaleDown 300s,min,1pods/60s,50%/15s, in the scale-up window [2]"
+    )
+
+
+def test_scale_events_are_shown_with_the_age_their_stage_stands_for() -> None:
+    """Stage 0: younger than the shortest period (15 s); stage 1: between 15 s and 60 s."""
+    before = MODEL.init(BEHAVIOR)
+    after = attrs.evolve(before, hpa_events=(1, -1, 0), hpa_event_stages=(1, 0, 0))
+    assert hpa.trace_lines(BEHAVIOR, before, after, initial=False) == [
+        "horizontalpodautoscaler/web scale events [] → [+1 (15s..60s), -1 (<15s)]"
+    ]
