@@ -427,8 +427,9 @@ COMMANDS = (
         "time.recommendation_expires",
         _expire_guard,
         _expire_effect,
-        "300 s (--horizontal-pod-autoscaler-downscale-stabilization) pass since the oldest recommendation in the "
-        "window was recorded: it no longer holds a scale-down back",
+        "300 s (--horizontal-pod-autoscaler-downscale-stabilization; with spec.behavior, scaleDown's "
+        "stabilizationWindowSeconds) pass since the oldest recommendation in the window was recorded: it no longer "
+        "holds a scale-down back",
         enabled_in=_on,
     ),
     Command(
