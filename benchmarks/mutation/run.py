@@ -374,6 +374,12 @@ def main() -> int:
         "--skip-behaviour", action="store_true", help="with --resume: read the behavioural pass, run none"
     )
     parser.add_argument(
+        "--pinned-only",
+        action="store_true",
+        help="take the chosen mutants as survivors of an earlier behavioural pass (its tree gone) and run"
+        " only the pinned-count pass on them",
+    )
+    parser.add_argument(
         "--rerun-survivors",
         action="store_true",
         help="with --resume: run the chosen mutants that survived again (after the selection changed)",
@@ -413,7 +419,9 @@ def main() -> int:
     behaviour_tree = args.work / "behaviour"
     resume = args.resume and behaviour_tree.exists()
     deselect = tests["count_assertions"] + tests.get("readings_agreement", [])
-    if not resume:
+    if args.pinned_only:
+        commit_file.write_text((git("rev-parse", commit) if commit else "") + "\n")
+    elif not resume:
         build_tree(behaviour_tree, tests["behavioural"], deselect, cfg, root)
         commit_file.write_text((git("rev-parse", commit) if commit else "") + "\n")
     else:
@@ -423,7 +431,11 @@ def main() -> int:
             again = forget(behaviour_tree, {n for n in names if found.get(n) == "survived"})
             print(f"  {again} survivors will run again", flush=True)
     budget = None if args.budget_minutes is None else 60 * args.budget_minutes
-    if resume and args.skip_behaviour:
+    if args.pinned_only:
+        # The behavioural results come from an earlier campaign's records (e.g. a names file of
+        # its survivors): every chosen mutant counts as a survivor; no behavioural tree is built.
+        first = dict.fromkeys(names, "survived")
+    elif resume and args.skip_behaviour:
         found = statuses(behaviour_tree)
         first = {n: found.get(n, "not checked") for n in names}
     else:
@@ -452,7 +464,7 @@ def main() -> int:
         "not_run": unchecked,
         "gone": gone,
         "mutants": {n: {"behaviour": first[n], "pinned": second.get(n)} for n in names},
-        "survivor_diffs": {n: diff(behaviour_tree, n) for n in survivors},
+        "survivor_diffs": {n: diff(args.work / "pinned" if args.pinned_only else behaviour_tree, n) for n in survivors},
     }
     (args.work / "results.json").write_text(json.dumps(results, indent=1) + "\n")
 
