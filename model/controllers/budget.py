@@ -46,6 +46,7 @@ import attrs
 
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
+from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import Ops, Value
 from kubecheck.model.kernel.scopes import ScopeError, param, parse_bool, parse_choice, parse_int_or_percent, show_bool
@@ -274,3 +275,37 @@ def ended(ops: Ops, drain_state: Value) -> Value:
 def set_at(values: Sequence[Value], i: int, value: Value) -> tuple:
     """``values`` with position ``i`` replaced."""
     return (*values[:i], value, *values[i + 1 :])
+
+
+# -- the commands every workload's budget and drain share ---------------------------------------
+
+
+def sync_budget_command(guard: Callable[..., Value], effect: Callable[..., dict], pods: str) -> Command:
+    """``disruption-controller.sync_budget`` (weakly fair) over the model's ``guard`` and ``effect``; ``pods`` says
+    whose pods the status is recomputed from."""
+    return Command(
+        "disruption-controller.sync_budget",
+        guard,
+        effect,
+        "trySync/updatePdbStatus: recompute expectedPods, desiredHealthy, currentHealthy and disruptionsAllowed "
+        f"from {pods} and write them (only when they differ)",
+        enabled_in=lambda sc: sc.has_budget,
+    )
+
+
+def evict_pod_command(
+    guard: Callable[..., Value], effect: Callable[..., dict], params: tuple, fair_by: tuple[str, ...]
+) -> Command:
+    """``kubectl.evict_pod`` (weakly fair per ``fair_by``): one eviction call of kubectl drain's loop, its ``answer``
+    among :func:`answers`."""
+    return Command(
+        "kubectl.evict_pod",
+        guard,
+        effect,
+        "kubectl drain's evictPods: POST pods/<pod>/eviction for a listed pod; 201 deletes it gracefully (and "
+        "decrements disruptionsAllowed), 429 is retried after 5 s for ever (--timeout 0), 500 (two budgets) fails "
+        "the drain",
+        params=(*params, ("answer", answers)),
+        enabled_in=lambda sc: sc.has_drain,
+        fair_by=fair_by,
+    )

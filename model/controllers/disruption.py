@@ -306,9 +306,6 @@ def _phases(sc: DeploymentScope) -> tuple[str, ...]:
     return tuple(p for p in BOUND if p != "ready" or sc.has_min_ready)
 
 
-_answers = bu.answers
-
-
 COMMANDS: tuple[Command, ...] = (
     Command(
         "user.edit_budget",
@@ -319,23 +316,9 @@ COMMANDS: tuple[Command, ...] = (
         kind="user",
         enabled_in=lambda sc: sc.has_budget_edit,
     ),
-    Command(
-        "disruption-controller.sync_budget",
-        _sync_guard,
-        _sync_effect,
-        "trySync/updatePdbStatus: recompute expectedPods, desiredHealthy, currentHealthy and disruptionsAllowed "
-        "from the selected pods and write them (only when they differ)",
-        enabled_in=lambda sc: sc.has_budget,
-    ),
-    Command(
-        "kubectl.evict_pod",
-        _evict_guard,
-        _evict_effect,
-        "kubectl drain's evictPods: POST pods/<pod>/eviction for a listed pod; 201 deletes it gracefully (and "
-        "decrements disruptionsAllowed), 429 is retried after 5 s for ever (--timeout 0)",
-        params=(("rs", _slots), ("node", _nodes), ("phase", _phases), ("answer", _answers)),
-        enabled_in=lambda sc: sc.has_drain,
-        fair_by=("rs", "node", "phase"),
+    bu.sync_budget_command(_sync_guard, _sync_effect, "the selected pods"),
+    bu.evict_pod_command(
+        _evict_guard, _evict_effect, (("rs", _slots), ("node", _nodes), ("phase", _phases)), ("rs", "node", "phase")
     ),
     Command(
         "kubectl.drain_finishes",

@@ -297,28 +297,9 @@ def _slots(sc: StatefulSetScope) -> range:
     return range(sc.ordinals)
 
 
-_answers = bu.answers
-
-
 COMMANDS: tuple[Command, ...] = (
-    Command(
-        "disruption-controller.sync_budget",
-        _sync_guard,
-        _sync_effect,
-        "trySync/updatePdbStatus: recompute expectedPods, desiredHealthy, currentHealthy and disruptionsAllowed "
-        "from the set's pods and write them (only when they differ)",
-        enabled_in=lambda sc: sc.has_budget,
-    ),
-    Command(
-        "kubectl.evict_pod",
-        _evict_guard,
-        _evict_effect,
-        "kubectl drain's evictPods: POST pods/<pod>/eviction for a listed pod; 201 deletes it gracefully (and "
-        "decrements disruptionsAllowed), 429 is retried after 5 s for ever (--timeout 0)",
-        params=(("pod", _slots), ("answer", _answers)),
-        enabled_in=lambda sc: sc.has_drain,
-        fair_by=("pod",),
-    ),
+    bu.sync_budget_command(_sync_guard, _sync_effect, "the set's pods"),
+    bu.evict_pod_command(_evict_guard, _evict_effect, (("pod", _slots),), ("pod",)),
     Command(
         "kubectl.drain_finishes",
         _finish_guard,
