@@ -12,7 +12,12 @@ kubernetes/apimachinery eed236ce):
 * ``pkg/registry/core/pod/storage/eviction.go``: a pod matched by more than one budget is refused
   with a 500 (``disruption_util.MULTIPLE_BUDGETS``).
 * ``pkg/controller/disruption/disruption.go`` ``getExpectedPodCount`` / ``updatePdbStatus``: a
-  budget with neither bound expects 0 pods and publishes disruptionsAllowed 0.
+  budget with neither bound expects 0 pods and publishes disruptionsAllowed 0. ``finders``: a
+  DaemonSet's pod resolves through none of the four listers (ReplicationController, Deployment,
+  ReplicaSet, StatefulSet), and ``getScaleController`` fails ("daemonsets.apps does not implement the
+  scale subresource"), so a budget whose bound needs the controllers' scale (maxUnavailable, or a
+  percentage minAvailable) fails every sync over DaemonSet pods and ``failSafe`` writes
+  disruptionsAllowed 0 (an integer minAvailable counts the pods and never asks).
 * ``pkg/controller/podautoscaler/horizontal.go`` ``reconcileAutoscaler``: the target is found by
   the group of ``scaleTargetRef.apiVersion`` and its kind through the REST mapper and read through
   ``/scale`` (a kind without that subresource, e.g. DaemonSet, gets ``AbleToScale=False,
@@ -114,6 +119,7 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
 
     * a budget that selects no pod template of these manifests (a nil selector selects none);
     * a workload whose pods match several budgets: every eviction of them is refused (500);
+    * a budget whose bound needs the scale (maxUnavailable, percentage minAvailable) over DaemonSet pods;
     * an autoscaler whose target is a DaemonSet, a kind without /scale, a wrong API group, or not here;
     * a workload targeted by several autoscalers (ScalingActive False, AmbiguousSelector).
     """
@@ -138,6 +144,10 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
                     "it selects",
                 )
             )
+        if r.meta.kind == PDB and r.budget and _needs_scale(r.budget):
+            daemons = [w for w in found if isinstance(w, o.DaemonSet) and _selects(r, w)]
+            if daemons:
+                out.append(Finding(r.meta.ref, _daemonset_scale_finding(daemons)))
         if r.meta.kind == HPA and r.autoscaler is not None:
             text = _target_finding(r, r.autoscaler, found)
             if text:
@@ -165,6 +175,26 @@ def findings(records: Sequence[o.Record]) -> list[Finding]:
                 )
             )
     return out
+
+
+def _needs_scale(spec: o.BudgetSpec) -> bool:
+    """getExpectedPodCount asks the finders for the controllers' scale: maxUnavailable or a percentage minAvailable."""
+    least = spec.min_available
+    return spec.max_unavailable is not None or (least is not None and least.is_percent)
+
+
+def _selects(budget: o.Disruption, w: Workload) -> bool:
+    return bool(budget.selects_pods(w.meta.namespace, dict(w.template.labels)))
+
+
+def _daemonset_scale_finding(daemons: Sequence[o.DaemonSet]) -> str:
+    names = ", ".join(d.meta.ref for d in daemons)
+    return (
+        f"selects the pods of {names} with maxUnavailable or a percentage minAvailable: the disruption controller "
+        "finds no scale for a DaemonSet (daemonsets.apps does not implement the scale subresource), so every sync "
+        "fails and disruptionsAllowed stays 0: the eviction API refuses (429) every eviction of a Ready pod it "
+        "selects (an integer minAvailable counts the pods instead)"
+    )
 
 
 # ---- the Deployment scope parameters -----------------------------------------------------------

@@ -21,6 +21,7 @@ from kubecheck.manifest import budgets, loader, validation
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.errors import ManifestError
 from kubecheck.manifest.workloads import workloads as manifest_workloads
+from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.properties import hpa as hp
 
@@ -290,6 +291,35 @@ def test_pods_under_two_budgets_are_found() -> None:
         "deployment/web: its pods match 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): "
         "every eviction of them is refused (500: This pod has more than one PodDisruptionBudget"
     )
+
+
+@pytest.mark.parametrize(
+    ("spec", "found"),
+    [
+        # disruption.go: no lister finds a DaemonSet and getScaleController fails (no /scale): failSafe, allowed 0
+        ("  maxUnavailable: 1\n", True),
+        ("  minAvailable: 50%\n", True),
+        ("  minAvailable: 1\n", False),  # an integer minAvailable counts the pods: no finder is asked
+    ],
+)
+def test_a_scale_bound_over_daemonset_pods_is_found(spec: str, found: bool) -> None:
+    findings = _findings(DS + _pdb(spec + "  selector: {matchLabels: {app: agent}}\n"))
+    expected = (
+        "poddisruptionbudget/budget: selects the pods of daemonset/agent with maxUnavailable or a percentage "
+        "minAvailable: the disruption controller finds no scale for a DaemonSet (daemonsets.apps does not implement "
+        "the scale subresource), so every sync fails and disruptionsAllowed stays 0: the eviction API refuses (429) "
+        "every eviction of a Ready pod it selects (an integer minAvailable counts the pods instead)"
+    )
+    assert findings == ([expected] if found else [])
+
+
+def test_the_finder_fails_on_a_daemonset_pod() -> None:
+    """The port the finding rests on: getExpectedScale over a DaemonSet's pod is the scale-subresource error."""
+    ref = dsu.OwnerRef("DaemonSet", "apps/v1", "agent", "uid-agent")
+    agent = dsu.ControllerObject("DaemonSet", "agent", "uid-agent", 0, scale_subresource=False)
+    objects = {("DaemonSet", "agent"): agent}
+    scale = dsu.get_expected_scale_of([ref], objects)
+    assert scale.error == "DaemonSet does not implement the scale subresource"
 
 
 @pytest.mark.parametrize(
