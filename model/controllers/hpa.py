@@ -52,7 +52,8 @@ and 3):
   write is the one the uncapped window gives, and the queue needs maxReplicas + 1 slots.
 * **spec.behavior** (papers/disruption-actors.md 3.7). The scale-down window is the queue above with
   scaleDown's window (none at 0 s; its newest record may expire before the next sync when the window is
-  under the 15 s sync period); the scale-up window is a strictly *increasing* queue
+  at most the 15 s sync period; longer, it is assumed to outlast the gap to the next sync, as the nil path
+  assumes of 300 s); the scale-up window is a strictly *increasing* queue
   (``hpa_util.up_window_record``: its minimum is what counts) expiring by
   ``time.scale_up_recommendation_expires``, independently of the other — upstream's one log with two
   cutoffs is one of the model's timings, so this over-approximates. The scale events are a queue of
@@ -313,8 +314,10 @@ def _missing_domain(sc: DeploymentScope) -> range:
 
 
 def _kept(window_seconds: int) -> int:
-    """Records that stay until the next sync: the newest when the window is at least the 15 s sync period."""
-    return 1 if window_seconds >= hu.SYNC_PERIOD_SECONDS else 0
+    """Records that stay until the next sync: the newest when the window is longer than the 15 s sync period
+    (assumed, as for the nil path's 300 s: the next sync comes within the window; at 15 s or less a record
+    is out of the window by the next sync)."""
+    return 1 if window_seconds > hu.SYNC_PERIOD_SECONDS else 0
 
 
 def _expire_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
