@@ -106,6 +106,7 @@ def sample(
     decided_compiled: Compiled | None = None
     decided_labels: tuple[str, ...] | None = None
     decided_states = 0
+    compiled_at: list[dict[str, int]] = []  # the parameters of the instances compiled so far
     explored = 0
     checks = prop is not None and prop.kind in ("always", "sometimes", "step")
     points = grid_points(e, grid, seed=seed)
@@ -119,7 +120,12 @@ def sample(
             validate = getattr(scope, "validate", None)
             if validate is not None:
                 validate()
-            small = _interpreted(e.model, scope, prop if checks else None, min(INTERPRETED, max_states))
+            # an instance at least as large as one that had to be compiled is compiled at once (a guess
+            # about the method only: both explore the same states)
+            larger = any(all(values[n] >= big[n] for n in names) for big in compiled_at)
+            small = (
+                None if larger else _interpreted(e.model, scope, prop if checks else None, min(INTERPRETED, max_states))
+            )
             compiled = compile_model(e.model, scope) if small is None else None
         except (ValueError, TypeError):
             continue  # the API server rejects these values
@@ -131,6 +137,7 @@ def sample(
                 decided_labels, decided_states = bad_labels[1], bad_labels[0]
         else:
             assert compiled is not None
+            compiled_at.append(values)
             parents: dict[tuple, tuple[tuple, int]] = {}
             states, depths = _reachable(compiled, max_states, deadline, parents)
             explored += len(states)
