@@ -8,16 +8,19 @@ of parameter values the API server accepts (``replicas`` 0–5, ``maxSurge`` and
 values and the least ones): a candidate true for one replica count only does not survive.
 
 Sampling never decides a proof. It can decide a violation (or a ``sometimes`` witness): the
-compiled explicit engine checks the property on every state it reached. The chosen instances are
-explored smallest first (by the sum of their parameter values, then in order), and the first one
-that violates the property (reaches the witness) ends the sampling and is handed back, so that the
-caller can ask explicit search for its shortest counterexample (replayed like any trace): the
-least parameter values among the sampled grid, found without exploring the larger instances.
+property is checked on every state reached. The chosen instances are explored smallest first (by
+the sum of their parameter values, then in order), breadth-first, and the first one that violates
+the property (reaches the witness) ends the sampling and is handed back with the action labels of
+a shortest path to that state, read off the search's parent links; :func:`decided` replays them
+with the reference interpreter (explicit search looks again only if they do not decide the
+property): the least parameter values among the sampled grid, found without exploring the larger
+instances. An instance is first explored by the reference interpreter, up to :data:`INTERPRETED`
+states (about 5 ms a state); one with more is compiled (about half a second) and explored again.
 
 Sampling keeps to a budget: ``timeout`` seconds over all instances (the instances not reached
 are not sampled; an exploration in progress keeps the states it has) and ``max_states`` per
-instance; :func:`decided`'s explicit search gets the time left, and without a trace in time
-the result is INCONCLUSIVE.
+instance; :func:`decided`'s explicit search, when needed, gets the time left, and without a
+trace in time the result is INCONCLUSIVE.
 """
 
 from __future__ import annotations
