@@ -174,8 +174,9 @@ def decide(
     proves lemmas from templates. If the property follows from them, the proof is the property
     plus the lemmas it needs (:func:`kubecheck.checker.discovery.houdini.support`) and Spacer is not run;
     otherwise Spacer runs with the lemmas assumed, and its invariant is conjoined with them. A
-    sampled instance that violates the property gives its shortest counterexample by explicit
-    search (replayed). Every invariant is re-checked by :func:`check_invariant` before PROVED.
+    sampled instance that violates the property gives its shortest counterexample, the sampling's
+    own breadth-first path (replayed; :func:`kubecheck.checker.discovery.samples.decided`). Every
+    invariant is re-checked by :func:`check_invariant` before PROVED.
     """
     if prop.kind not in ("always", "step", "sometimes"):
         raise ValueError(f"PDR decides always, step and sometimes properties, not {prop.kind} ({prop.name})")
