@@ -293,6 +293,24 @@ def sync_budget_command(guard: Callable[..., Value], effect: Callable[..., dict]
     )
 
 
+def uncordon_command(
+    guard: Callable[..., Value],
+    effect: Callable[..., dict],
+    params: tuple = (),
+    enabled_in: Callable[..., bool] = lambda sc: sc.has_drain,
+) -> Command:
+    """``user.uncordon``: ``kubectl uncordon node-a`` once the drain has ended (:func:`ended`)."""
+    return Command(
+        "user.uncordon",
+        guard,
+        effect,
+        "kubectl uncordon node-a (after the drain ended)",
+        kind="user",
+        params=params,
+        enabled_in=enabled_in,
+    )
+
+
 def evict_pod_command(
     guard: Callable[..., Value], effect: Callable[..., dict], params: tuple, fair_by: tuple[str, ...]
 ) -> Command:

@@ -337,14 +337,8 @@ COMMANDS: tuple[Command, ...] = (
         params=(("node", _first_node),),
         enabled_in=lambda sc: sc.has_drain and not sc.is_upgrade,
     ),
-    Command(
-        "user.uncordon",
-        _uncordon_guard,
-        _uncordon_effect,
-        "kubectl uncordon node-a (after the drain ended)",
-        kind="user",
-        params=(("node", _first_node),),
-        enabled_in=lambda sc: sc.has_drain and not sc.is_upgrade,
+    bu.uncordon_command(
+        _uncordon_guard, _uncordon_effect, (("node", _first_node),), lambda sc: sc.has_drain and not sc.is_upgrade
     ),
     Command(
         "node-pool-upgrade.drain_node",

@@ -315,12 +315,5 @@ COMMANDS: tuple[Command, ...] = (
         kind="user",
         enabled_in=lambda sc: sc.has_drain,
     ),
-    Command(
-        "user.uncordon",
-        _uncordon_guard,
-        _uncordon_effect,
-        "kubectl uncordon node-a (after the drain ended)",
-        kind="user",
-        enabled_in=lambda sc: sc.has_drain,
-    ),
+    bu.uncordon_command(_uncordon_guard, _uncordon_effect),
 )
