@@ -302,6 +302,11 @@ def _other_pods(d: o.Deployment | o.StatefulSet, budget: o.Disruption, records: 
     if not isinstance(d, o.Deployment):
         return 0, alone
     if any(isinstance(w, o.DaemonSet) for w in others):
+        if budget.budget is not None and _needs_scale(budget.budget):  # getScaleController fails: failSafe
+            return 0, alone + (
+                " (a DaemonSet's pod count depends on the nodes); upstream every sync of this budget fails on the "
+                "DaemonSet's pods (no /scale) and keeps disruptionsAllowed 0, which the rows here do not assume"
+            )
         return 0, alone + " (a DaemonSet's pod count depends on the nodes)"
     count = sum(w.replicas for w in others if isinstance(w, (o.Deployment, o.StatefulSet)))
     if count > MAX_OTHER_PODS:
