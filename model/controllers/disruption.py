@@ -22,7 +22,9 @@ to the Deployment's pod *counters* and which actor takes each step:
   pod gracefully (Terminating) and, on the checkAndDecrement path, writes disruptionsAllowed − 1
   in the same step (paper 2.1: DisruptedPods needs no state); 429 changes nothing and kubectl
   retries (after 5 s, for ever with the default ``--timeout`` 0): the same command stays enabled.
-  The 403/500 answers need a negative status or two budgets, which this scope cannot reach.
+  With ``pdb-second-budget`` a pod canIgnorePDB does not let go gets the 500 of two budgets, and the drain
+  fails in that step (the budget layer's ``after_answer``). The 403s need a negative status or 2000
+  unconfirmed evictions, which no scope reaches.
 * ``kubectl.drain_finishes`` (weakly fair): waitForDelete saw every listed pod gone.
 * ``user.drain_node`` / ``user.uncordon`` (scenario ``drain``, node-a): cordon (``spec.unschedulable``),
   list, evict; uncordon only once the drain has ended (``kubectl drain`` is still running before).

@@ -27,6 +27,7 @@ says what they do to the StatefulSet's per-ordinal pod slots and which actor tak
   ``--timeout`` 0 (the command stays enabled: a budget that never allows gives a lasso of 429s).
   canIgnorePDB: a ContainerCreating pod is phase Pending and a Failed pod is finished, both evicted
   without a look at the budget; a pod that is not Ready takes the unhealthyPodEvictionPolicy path.
+  With ``pdb-second-budget`` every other pod gets the 500 of two budgets first, and the drain fails.
 * ``kubectl.drain_finishes`` (weakly fair): waitForDelete saw every listed pod gone.
 * ``user.drain_node`` / ``user.uncordon``: cordon node-a (spec.unschedulable), list its pods, evict; the
   uncordon only once the drain ended.
