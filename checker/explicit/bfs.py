@@ -52,7 +52,7 @@ from kubecheck.checker.explicit.compile import (
     compile_model,
     state_view,
 )
-from kubecheck.checker.explicit.packed import packed
+from kubecheck.checker.explicit.packed import MemoSwitch, packed
 from kubecheck.checker.result import Coverage, PropertyCoverage, Result, Stats, Vacuity, Verdict
 from kubecheck.checker.task import Budget, Progress, Task
 from kubecheck.model.kernel.commands import Model
@@ -167,6 +167,7 @@ def explore(
     if workers > 1:
         return _explore_workers(search, budget, progress, progress_interval, stop_when_decided, workers)
     pk = packed(compiled)
+    memo = MemoSwitch(pk)
     n_actions = len(compiled.actions)
     fired = [0] * n_actions
     queue: list[int] = [pk.initial]
@@ -186,6 +187,7 @@ def explore(
     state_ids: list[int] = []
     step_ids: list[int] = []
     changed = [False]
+    run_terminal = [False]  # whether the current loop checks terminal states
 
     def on_hit(hits: list[int], k: int, action: int | None) -> bool:
         ids = step_ids if action is not None else state_ids
@@ -211,8 +213,8 @@ def explore(
         step_ids[:] = [i for i in search.step_props if search.live(i)]
         sf = pk.predicate_function([search.violation(i) for i in state_ids]) if state_ids else None
         stf = pk.predicate_function([search.violation(i) for i in step_ids], step=True) if step_ids else None
-        terminal = any(n not in search.found for n, _ in terminal_fn)
-        return pk.loop(sf is not None, stf is not None, terminal), sf, stf
+        run_terminal[0] = any(n not in search.found for n, _ in terminal_fn)
+        return pk.loop(sf is not None, stf is not None, run_terminal[0], memo.use), sf, stf
 
     run, sf, stf = rebuild()
     if sf is not None:
@@ -246,6 +248,8 @@ def explore(
                 raise EngineError(err.explain(compiled)) from None
             finally:
                 i = pos[0]
+            if memo.update(i):  # a memo table that does not pay was switched off
+                run = pk.loop(sf is not None, stf is not None, run_terminal[0], memo.use)
             if changed[0]:  # a verdict was recorded (the initial state's counts: it is checked first)
                 changed[0] = False
                 run, sf, stf = rebuild()

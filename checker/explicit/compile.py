@@ -368,6 +368,68 @@ def eliminate_dead(lines: list[str]) -> list[str]:
         lines = kept
 
 
+_WHOLE = re.compile(r"-?\w+|\(.*\)")
+#: Deepest nesting of parentheses :func:`inline_single_use` builds (CPython's parser allows 200).
+MAX_NESTING = 40
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of parentheses in ``text``, or -1 if an outer pair does not enclose all of it."""
+    depth = deepest = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and i < len(text) - 1 and text[0] == "(":
+                return -1
+    return deepest
+
+
+def inline_single_use(lines: list[str]) -> list[str]:
+    """Substitute each temp read by exactly one line into that line, parenthesized.
+
+    The generated code is SSA and pure (a temp is assigned once, from temps and slots, and the
+    line reading it runs after it in the same block or a nested one), so the value is the same
+    computed where it is read. Fewer stores and loads, and what sits under ``and``/``or``/``if``
+    is computed only when needed (a count used only by one guard, after its ReplicaSet exists).
+    Not where the line would nest parentheses deeper than ``MAX_NESTING``.
+    """
+    reads: dict[str, int] = {}
+    reader: dict[str, int] = {}
+    for n, line in enumerate(lines):
+        if line.lstrip(" ").startswith("#"):
+            continue
+        m = _DEF.match(line)
+        for name in _TEMP.findall(line[m.end() :] if m else line):
+            reads[name] = reads.get(name, 0) + 1
+            reader[name] = n
+    out: list[str | None] = list(lines)
+    moved: dict[int, int] = {}  # a line inlined into another: where its text went
+    for n in range(len(out) - 1, -1, -1):
+        line = out[n]
+        m = _DEF.match(line) if line is not None else None
+        if m is None or line is None or reads.get(m.group(1)) != 1 or reader[m.group(1)] <= n:
+            continue
+        j = reader[m.group(1)]
+        while out[j] is None:
+            j = moved[j]
+        value = line[m.end() :]
+        if not (_WHOLE.fullmatch(value) and _nesting(value) >= 0):
+            value = f"({value})"
+        target = out[j]
+        assert target is not None
+        at = re.search(rf"\b{m.group(1)}\b", target)
+        assert at is not None
+        text = target[: at.start()] + value + target[at.end() :]
+        if _nesting(text.lstrip(" ")) > MAX_NESTING:
+            continue
+        out[j], out[n] = text, None
+        moved[n] = j
+    return [line for line in out if line is not None]
+
+
 def _reads(lines: Sequence[str], exprs: Sequence[Value]) -> list[int]:
     """The state slots that generated lines (and final values) read, in slot order."""
     found: set[int] = set()
@@ -477,6 +539,39 @@ def _domain_checks(em: Emitter, schema: Schema, k: int, writes: list[tuple[int, 
         em.close()
 
 
+_FLAG = re.compile(r"^( *)if u(\d+):$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def select_memo(lines: list[str], use: Sequence[bool]) -> list[str]:
+    """The generated code with memo table n used where ``use[n]``: of each ``if u<n>: … else: …``
+    the branch that reads the table or the one that computes the same code inline, dedented in place."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _FLAG.match(lines[i])
+        if m is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent = len(m.group(1))
+        j = i + 1
+        while _indent(lines[j]) > indent:
+            j += 1
+        if lines[j] != " " * indent + "else:":
+            raise AssertionError(f"generated memo site without its inline branch at line {j}: {lines[j]!r}")
+        k = j + 1
+        while k < len(lines) and _indent(lines[k]) > indent:
+            k += 1
+        chosen = lines[i + 1 : j] if use[int(m.group(2))] else lines[j + 1 : k]
+        out += select_memo([line[4:] for line in chosen], use)
+        i = k
+    return out
+
+
 class _Builder:
     """Generates the successor function; large guard groups and effects are memoized.
 
@@ -485,7 +580,10 @@ class _Builder:
     controller's sync plan) or of one effect is long, it becomes a separate function whose
     results are cached on the tuple of slots it reads: states that differ only in fields the
     code does not read (pod phases, for a controller that reads ReplicaSet spec and status)
-    share one evaluation. This changes speed only, never results.
+    share one evaluation. This changes speed only, never results. A memoized guard group is
+    emitted twice, with its table and inline (``if u<n>: … else: …``, :func:`select_memo`), so
+    that the search can drop a table whose keys hardly repeat (:class:`~.packed.MemoSwitch`); an
+    effect is memoized only if the code it adds to what its guards computed is long.
     """
 
     def __init__(self, model: Model, scope: Scope, schema: Schema, actions: Sequence[Action], memo_lines: int):
@@ -496,29 +594,46 @@ class _Builder:
         self.ops = SourceOps(self.em)
         self.view = state_view(schema, self.em, "s")
         self.n_slots = len(schema.slots)
+        #: The memo tables of guard groups, by name: the code of group n is emitted twice, under
+        #: ``if u<n>:`` (with the table) and ``else:`` (the same guards inline); :func:`select_memo`
+        #: keeps one of the two.
+        self.sites: list[str] = []
 
     def trace_guards(self, ids: Sequence[int]) -> tuple[Emitter, list[Value]]:
         em = Emitter()
         ops, view = SourceOps(em), state_view(self.schema, em, "s")
         return em, [self.actions[k].guard(ops, self.scope, view) for k in ids]
 
-    def emit_effect(self, k: int) -> None:
-        """Effect code of action k at the current position (inside its guard's block)."""
-        em, schema, action = self.em, self.schema, self.actions[k]
+    def _effect_probe(self, k: int, known: Emitter | None) -> tuple[Emitter, list[tuple[int, Value]]]:
+        """The effect of action k traced apart: its lines (dead ones dropped) and writes. With
+        ``known``, values the enclosing blocks of ``known`` already computed are reused, not counted."""
+        schema, action = self.schema, self.actions[k]
         probe = Emitter()
-        probe.depth = em.depth
-        probe_writes = _writes(
+        probe.depth = self.em.depth
+        if known is not None:
+            probe.caches = [{src: Expr(e.code, probe) for src, e in cache.items()} for cache in known.caches]
+        writes = _writes(
             schema, action.label, action.effect(SourceOps(probe), self.scope, state_view(schema, probe, "s"))
         )
-        finals = "".join(f"{code(v)}\n" for _, v in probe_writes)
+        finals = "".join(f"{code(v)}\n" for _, v in writes)
         probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
-        if len(probe.lines) <= self.memo_lines:
-            writes = _writes(schema, action.label, action.effect(self.ops, self.scope, self.view))
-            _domain_checks(em, schema, k, writes)
-            self.successor(k, [(index, code(value)) for index, value in writes])
-        else:
-            reads = _reads(probe.lines, [v for _, v in probe_writes])
-            fn = f"effect_{k}"
+        return probe, writes
+
+    def emit_effect(self, k: int) -> None:
+        """Effect code of action k at the current position (inside its guard's block).
+
+        Inline when the code it adds to what the guards above already computed (the counts a
+        ReplicaSet sync both tests and publishes) is at most ``memo_lines`` long, else memoized.
+        """
+        em, schema, action = self.em, self.schema, self.actions[k]
+        extra, _ = self._effect_probe(k, em)
+        if len(extra.lines) <= self.memo_lines:
+            self.inline_effect(k)
+            return
+        probe, probe_writes = self._effect_probe(k, None)
+        fn = f"effect_{k}"
+        reads = _reads(probe.lines, [v for _, v in probe_writes])
+        if fn not in self.env:  # an effect under a memoized guard group is emitted twice (see group)
             body = Emitter()
             body.line(self.unpack_key(reads))
             writes = _writes(
@@ -528,12 +643,19 @@ class _Builder:
             body.line(self.effect_return([(index, code(v)) for index, v in writes]))
             self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(eliminate_dead(body.lines)) + "\n", fn, self.env)
             self.env[f"memo_{fn}"] = {}
-            em.line(f"key = {self.key(reads)}")
-            em.line(f"w = memo_{fn}.get(key)")
-            em.open("if w is None:")
-            em.line(f"w = memo_{fn}[key] = {fn}(key)")
-            em.close()
-            self.memo_successor(k, [index for index, _ in writes])
+        em.line(f"key = {self.key(reads)}")
+        em.line(f"w = memo_{fn}.get(key)")
+        em.open("if w is None:")
+        em.line(f"w = memo_{fn}[key] = {fn}(key)")
+        em.close()
+        self.memo_successor(k, [index for index, _ in probe_writes])
+
+    def inline_effect(self, k: int) -> None:
+        """Effect code of action k inline: domain checks, then the successor."""
+        action = self.actions[k]
+        writes = _writes(self.schema, action.label, action.effect(self.ops, self.scope, self.view))
+        _domain_checks(self.em, self.schema, k, writes)
+        self.successor(k, [(index, code(value)) for index, value in writes])
 
     # -- how states are represented: flat tuples here, packed ints in a subclass (packed.py) --
 
@@ -573,19 +695,13 @@ class _Builder:
         finals = "".join(f"{code(g)}\n" for _, g in live)
         probe.lines = [line for line in eliminate_dead(probe.lines + [finals]) if line != finals]
         if len(probe.lines) <= self.memo_lines:
-            for k in ids:
-                em.line(f"# {k}: {self.actions[k].label}")
-                guard = self.actions[k].guard(self.ops, self.scope, self.view)
-                if isinstance(guard, Expr):
-                    em.open(f"if {guard.code}:")
-                    self.emit_effect(k)
-                    em.close()
-                elif guard:
-                    self.emit_effect(k)
+            self.inline_group(ids)
             return
         # memoized guard group: one function computes a bit mask of enabled actions
         first = ids[0]
         fn = f"guards_{first}"
+        site = len(self.sites)
+        self.sites.append(f"memo_{fn}")
         reads = _reads(probe.lines, [g for _, g in live])
         body = ["    " + self.unpack_key(reads)]
         body += probe.lines
@@ -600,6 +716,7 @@ class _Builder:
         self.env[fn] = _define(f"def {fn}(k_):\n" + "\n".join(body) + "\n", fn, self.env)
         self.env[f"memo_{fn}"] = {}
         em.line(f"# {first}..{ids[-1]}: {self.actions[first].command.actor} (memoized guards)")
+        em.open(f"if u{site}:")
         em.line(f"key = {self.key(reads)}")
         em.line(f"m = memo_{fn}.get(key)")
         em.open("if m is None:")
@@ -611,6 +728,23 @@ class _Builder:
             self.emit_effect(k)
             em.close()
         em.close()
+        em.close()
+        em.open("else:")  # the table switched off: the same guards, inline
+        self.inline_group(ids)
+        em.close()
+
+    def inline_group(self, ids: Sequence[int]) -> None:
+        """The guards of actions ``ids`` inline, each action's effect under its guard."""
+        em = self.em
+        for k in ids:
+            em.line(f"# {k}: {self.actions[k].label}")
+            guard = self.actions[k].guard(self.ops, self.scope, self.view)
+            if isinstance(guard, Expr):
+                em.open(f"if {guard.code}:")
+                self.emit_effect(k)
+                em.close()
+            elif guard:
+                self.emit_effect(k)
 
     def body(self) -> list[str]:
         """The lines of the successor function's body (guards, effects, memo look-ups)."""
@@ -629,7 +763,8 @@ class _Builder:
         return eliminate_dead(em.lines)
 
     def build(self) -> Callable[[tuple], list]:
-        self.source = "def successors(s_):\n" + "\n".join(self.body()) + "\n"
+        body = inline_single_use(eliminate_dead(select_memo(self.body(), [True] * len(self.sites))))
+        self.source = "def successors(s_):\n" + "\n".join(body) + "\n"
         return _define(self.source, "successors", self.env)
 
 

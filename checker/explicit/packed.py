@@ -6,7 +6,9 @@ the visited set, and memo keys are tuples again. Here every slot gets a bit fiel
 (``width = (hi - lo).bit_length()`` bits, the value stored as ``value - lo``), so that
 
 * a successor is ``s_ & KEEP | new bits``: only the slots an action writes are touched;
-* a memo key is ``s_ & MASK`` (the bits of the slots the memoized code reads), one operation;
+* a memo key is ``s_ & MASK`` (the bits of the slots the memoized code reads), one operation,
+  and a guard group's table whose keys hardly repeat is switched off during the search
+  (:class:`MemoSwitch`: the loop is rendered again with those guards inline);
 * hashing and comparing a state is hashing a small int;
 * slots are unpacked lazily, just before the first line of a block that reads them
   (``s7 = s_ >> 12 & 3``; a bool slot as ``s_ & 64 != 0``, so it is a bool as in the tuple).
@@ -37,6 +39,8 @@ from kubecheck.checker.explicit.compile import (
     _Builder,
     _define,
     eliminate_dead,
+    inline_single_use,
+    select_memo,
     state_view,
 )
 from kubecheck.model.kernel.ops import Value
@@ -174,9 +178,8 @@ class _PackedBuilder(_Builder):
         self.em.line(f"{_SUCC}{k} s_ & {keep} | w" if written else f"{_SUCC}{k} s_")
 
     def body(self) -> list[str]:
-        """The successor code (one state ``s_``), successors marked, slots unpacked where first read."""
-        lines = [line for line in super().body() if line.strip() not in ("pass", "out = []", "return out")]
-        return lazy_unpack(lines, {"s": ("s_", self.layout)})
+        """The successor code (one state ``s_``), successors marked, both branches of every memo site."""
+        return [line for line in super().body() if line.strip() not in ("pass", "out = []", "return out")]
 
 
 #: Per-successor code of the generated loop; ``{k}`` is the action, ``{expr}`` its successor.
@@ -216,16 +219,29 @@ class Packed:
         builder = _PackedBuilder(compiled, memo_lines)
         self.layout = builder.layout
         self.env = builder.env
-        self.lines = builder.body()
+        self._raw = builder.body()
+        #: The memo tables of guard groups, in the order of their flags (:class:`MemoSwitch`).
+        self.memo_sites = tuple(builder.sites)
+        self.all_memo = (True,) * len(self.memo_sites)
+        self._code: dict[tuple[bool, ...], list[str]] = {}
+        self.lines = self.code(self.all_memo)
         self.source = "\n".join(self.lines)
         self.initial = self.layout.pack(compiled.initial)
         self.n_actions = len(compiled.actions)
         self.successors: Callable[[int], list[tuple[int, int]]] = self._render_successors()
         self._loops: dict[tuple, Callable[..., None]] = {}
 
-    def _expand(self, make: Callable[[int, str], str]) -> list[str]:
+    def code(self, use: tuple[bool, ...]) -> list[str]:
+        """The successor code with the guard-group memo tables ``use`` selects (:func:`select_memo`),
+        slots unpacked where first read."""
+        if use not in self._code:
+            lines = inline_single_use(eliminate_dead(select_memo(self._raw, use)))
+            self._code[use] = lazy_unpack(lines, {"s": ("s_", self.layout)})
+        return self._code[use]
+
+    def _expand(self, make: Callable[[int, str], str], use: tuple[bool, ...] | None = None) -> list[str]:
         out = []
-        for line in self.lines:
+        for line in self.code(self.all_memo if use is None else use):
             body = line.lstrip(" ")
             if body.startswith(_SUCC):
                 indent = line[: len(line) - len(body)]
@@ -240,8 +256,9 @@ class Packed:
         source = "def successors(s_):\n    out = []\n" + "\n".join(lines) + "\n    return out\n"
         return _define(source, "successors", self.env)
 
-    def loop(self, state: bool, step: bool, terminal: bool) -> Callable[..., None]:
-        """The breadth-first loop, specialised to the checks it makes (see :func:`bfs.explore`).
+    def loop(self, state: bool, step: bool, terminal: bool, use: tuple[bool, ...] | None = None) -> Callable[..., None]:
+        """The breadth-first loop, specialised to the checks it makes (see :func:`bfs.explore`) and
+        to the guard-group memo tables it uses (``use``, by default all; :class:`MemoSwitch`).
 
         ``run(queue, seen, parent, via, pos, end, limit, fired, sf, stf, on_hit, on_term)``
         expands ``queue[pos[0]:end]`` in order, appending new states (and their parent index and
@@ -250,12 +267,13 @@ class Packed:
         the queue to ``limit`` states, and leaves the next state to expand in ``pos[0]`` (also
         when interrupted).
         """
-        key = (state, step, terminal)
+        use = self.all_memo if use is None else use
+        key = (state, step, terminal, use)
         if key not in self._loops:
-            self._loops[key] = self._render_loop(state, step, terminal)
+            self._loops[key] = self._render_loop(state, step, terminal, use)
         return self._loops[key]
 
-    def _render_loop(self, state: bool, step: bool, terminal: bool) -> Callable[..., None]:
+    def _render_loop(self, state: bool, step: bool, terminal: bool, use: tuple[bool, ...]) -> Callable[..., None]:
         def make(k: int, expr: str) -> str:
             return _STEP.format(
                 k=k,
@@ -282,7 +300,7 @@ class Packed:
         ]
         if terminal:
             head.append("            e = 0")
-        body = ["        " + line for line in self._expand(make)]
+        body = ["        " + line for line in self._expand(make, use)]
         tail = []
         if terminal:
             tail += ["            if not e and on_term(i, s_):", "                brk = True"]
@@ -371,6 +389,53 @@ class Packed:
         args = "s_, n_" if step else "s_"
         env: dict[str, Any] = {"DomainError": DomainError}
         return _define(f"def predicates({args}):\n" + "\n".join(lines) + "\n", "predicates", env)
+
+
+#: Look-ups over which a memo table's hit rate is judged, and the share of them that may miss
+#: before the table is switched off (:class:`MemoSwitch`).
+MEMO_WINDOW = 2048
+MEMO_MAX_MISS = 0.75
+
+
+class MemoSwitch:
+    """Which guard-group memo tables the search loop uses: a table whose look-ups mostly miss is switched off.
+
+    A memo table pays where states share its key: the Deployment controller's guards read the
+    Deployment and ReplicaSet fields, not the pods, and hit on 99 % of the states of the presets.
+    Where nearly every key is new (the per-pod benchmark's ReplicaSet guards read every pod slot)
+    a miss costs the mask, the hash, the call, the insert and a test of the mask's bit per
+    action on top of the guards it was meant to save, and the table grows with the state space.
+    So, after each stretch of the search, :meth:`update` takes each table's look-ups since its
+    window opened (one per state expanded) and its misses (entries added): past ``MEMO_WINDOW``
+    look-ups, a table with more than ``MEMO_MAX_MISS`` of them missed is switched off for the
+    rest of the search (and emptied), else a new window opens; the loop is then rendered again
+    without the table (:meth:`Packed.loop`). Results never depend on it: with the table off the
+    generated loop computes the same guards inline. (Memoized effects keep their tables: an
+    effect runs only when its action fires, and a loop with the long ones inline as well was
+    seven times longer and slower on the per-pod benchmark.)
+    """
+
+    def __init__(self, pk: Packed):
+        self.tables: list[dict[int, int]] = [pk.env[name] for name in pk.memo_sites]
+        self.use = pk.all_memo
+        self._start = [(0, len(table)) for table in self.tables]  # (look-ups, entries) when the window opened
+
+    def update(self, expanded: int) -> bool:
+        """Judge the tables whose window is full, ``expanded`` states into the search (one look-up
+        each); True if one was switched off (:attr:`use` changed: the loop is to be rendered again)."""
+        use = list(self.use)
+        for n, table in enumerate(self.tables):
+            start, entries = self._start[n]
+            if not use[n] or expanded - start < MEMO_WINDOW:
+                continue
+            if len(table) - entries > MEMO_MAX_MISS * (expanded - start):
+                use[n] = False
+                table.clear()
+            else:
+                self._start[n] = (expanded, len(table))
+        changed = tuple(use) != self.use
+        self.use = tuple(use)
+        return changed
 
 
 def packed(compiled: Compiled) -> Packed:
