@@ -408,14 +408,14 @@ def inline_single_use(lines: list[str]) -> list[str]:
     out: list[str | None] = list(lines)
     moved: dict[int, int] = {}  # a line inlined into another: where its text went
     for n in range(len(out) - 1, -1, -1):
-        line = out[n]
-        m = _DEF.match(line) if line is not None else None
-        if m is None or line is None or reads.get(m.group(1)) != 1 or reader[m.group(1)] <= n:
+        here = out[n]
+        m = _DEF.match(here) if here is not None else None
+        if m is None or here is None or reads.get(m.group(1)) != 1 or reader[m.group(1)] <= n:
             continue
         j = reader[m.group(1)]
         while out[j] is None:
             j = moved[j]
-        value = line[m.end() :]
+        value = here[m.end() :]
         if not (_WHOLE.fullmatch(value) and _nesting(value) >= 0):
             value = f"({value})"
         target = out[j]
