@@ -232,8 +232,8 @@ def _normalized_with_behavior(ops: Ops, sc: DeploymentScope, s: DeploymentState,
         ops,
         s.replicas,
         desired,
-        up_window(s) if sc.hpa_up_window_slots else None,
-        window(s) if _down_window(sc) else None,
+        up_window(s) if sc.hpa_up_window_slots else ((), ()),
+        window(s) if _down_window(sc) else ((), ()),
     )
     return hu.behavior_rate(ops, _behavior(sc), s.replicas, stabilized, events(sc, s), _span(sc))
 

@@ -664,14 +664,14 @@ def stabilized_with_behaviors(
     ops: Ops,
     current: Value,
     desired: Value,
-    up: tuple[Sequence[Value], Sequence[Value]] | None,
-    down: tuple[Sequence[Value], Sequence[Value]] | None,
+    up: tuple[Sequence[Value], Sequence[Value]],
+    down: tuple[Sequence[Value], Sequence[Value]],
 ) -> Value:
     """stabilizeRecommendationWithBehaviors' result for guards: current raised to min(desired, the
     scale-up window's records), then lowered to max(desired, the scale-down window's records).
-    ``up``/``down`` = (slots, filled flags), None for a window of 0 s (no record is in it)."""
-    low = desired if up is None else ops.min_(desired, *[ops.ite(f, w, desired) for w, f in zip(*up, strict=True)])
-    high = desired if down is None else ops.max_(desired, *[ops.ite(f, w, desired) for w, f in zip(*down, strict=True)])
+    ``up``/``down`` = (slots, filled flags), both empty for a window of 0 s (no record is in it)."""
+    low = ops.min_(desired, *[ops.ite(f, w, desired) for w, f in zip(*up, strict=True)])
+    high = ops.max_(desired, *[ops.ite(f, w, desired) for w, f in zip(*down, strict=True)])
     raised = ops.ite(current < low, low, current)
     return ops.ite(raised > high, high, raised)
 

@@ -46,7 +46,8 @@ SCOPE_NAMES = {"sc", "scope", "self"}
 #: Type names that make an annotated parameter concrete (command parameters, scope constants):
 #: a parameter is concrete when every name in its annotation is one of these or ends in "Scope"
 #: (``rs: int``, ``max_unavailable: IntOrPercent | None``, ``kinds: tuple[str, ...]``).
-CONCRETE_TYPES = {"int", "str", "bool", "float", "None", "IntOrPercent", "tuple", "frozenset"}
+CONCRETE_TYPES = {"int", "str", "bool", "float", "None", "IntOrPercent", "tuple", "frozenset", "ScalingRules"}
+# ScalingRules: an autoscaler's spec.behavior direction after defaulting (hpa_util), a scope constant
 #: Functions whose result is concrete whatever their argument.
 CONCRETE_CALLS = {"len", "range", "isinstance", "type"}
 
