@@ -20,7 +20,8 @@ from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.explicit import packed as packed_mod
 from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers import deployment as dep
-from kubecheck.model.controllers.deployment_scope import PRESETS
+from kubecheck.model.controllers.deployment_scope import PRESETS, DeploymentScope
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.property import Property
 from kubecheck.properties import catalog
 
@@ -72,18 +73,30 @@ def test_the_deployment_controllers_guard_table_stays_on_in_the_presets(monkeypa
 
 
 def _per_pod() -> Any:
+    """``benchmarks/per_pod_deployment.py``, the Deployment model with one state slot per pod."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     import per_pod_deployment
-    import run
 
-    return per_pod_deployment, run
+    return per_pod_deployment
 
 
 def test_the_per_pod_replicaset_guard_table_is_switched_off_and_the_counts_stay(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pp, bench = _per_pod()
-    scope = pp.fitted_scope(bench.scaling_scope(1))
+    pp = _per_pod()
+    # benchmarks/run.py scaling_scope(1): one replica, maxSurge 1, maxUnavailable 1, one template edit
+    one = DeploymentScope(
+        replicas=1,
+        max_surge=IntOrPercent(1),
+        max_unavailable=IntOrPercent(1),
+        edits=1,
+        rollbacks=0,
+        scale_to=(),
+        pauses=0,
+        min_ready_seconds=0,
+        faults=frozenset(),
+    )
+    scope = pp.fitted_scope(one)
     monkeypatch.setattr(packed_mod, "MEMO_MAX_MISS", 2.0)  # never switched off
     kept = explicit.explore(pp.MODEL, scope, [TRUE])
     switches = _record_switches(monkeypatch)
