@@ -6,7 +6,8 @@ labelled as the step says; a property it hands on (:class:`~kubecheck.manifest.p
 gets no row yet, and the row a later step gives it names this attempt in brackets:
 ``explicit (pdr: unknown after 20 s)``.
 
-**Budgets.** A plan runs within ``seconds`` (None: no limit): steps that hand their open
+**Budgets.** A plan runs within ``seconds`` (None: no limit), less the time making it took
+(``WorkloadPlan.planning_seconds``: its calibration searches belong to the workload's time): steps that hand their open
 properties on share at most half of it (each also within its own cap), so that the step that
 keeps the rows has the rest. Each step is guarded by a :class:`~kubecheck.checker.task.Watchdog`
 when one is given: past the step's time (plus :data:`GRACE`) the step is stopped even inside a z3
@@ -86,7 +87,10 @@ def execute_plan(
     watchdog: Watchdog | None = None,
     status: Callable[[str], None] | None = None,
 ) -> list[Row]:
-    """One row per property of ``plan``, in its order, from running its steps in order within ``seconds``."""
+    """One row per property of ``plan``, in its order, from running its steps in order within ``seconds``
+    (less the time the plan took to make)."""
+    if seconds:  # (a Deadline of 0 s has no limit: what planning left is kept above 0)
+        seconds = max(seconds - plan.planning_seconds, 1e-6)
     clock = Deadline(seconds)
     pool = Deadline(seconds * HANDOFF_SHARE if seconds else None)
     rows: dict[str, Row] = {}

@@ -142,7 +142,9 @@ class WorkloadPlan:
     the manifest's numbers against the budget); ``route`` names the shape in a few words
     (``explicit at size``, ``pdr for all values, then explicit reduced``, …) and ``predicted`` is
     the predicted cost of the plan's explicit step at the size it explores (None when the plan has
-    none). Every property is in the task of at least one step, and the last step that takes it keeps its
+    none). ``planning_seconds`` is the time making the plan took (its calibration searches): it counts
+    against the workload's time (:func:`kubecheck.manifest.execute.execute_plan`). Every property is in
+    the task of at least one step, and the last step that takes it keeps its
     INCONCLUSIVE row (so every property ends with a row).
     """
 
@@ -152,6 +154,7 @@ class WorkloadPlan:
     why: str = ""
     route: str = ""
     predicted: Cost | None = None
+    planning_seconds: float = 0.0
 
     def __attrs_post_init__(self) -> None:
         for prop in self.properties:

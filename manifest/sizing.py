@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -519,6 +520,9 @@ CALIBRATION_STATES = 200_000
 CALIBRATION_SECONDS = 120.0
 #: A ratio up to this leaves the table as it is (SAFETY covers it; a property that adds a few states).
 CALIBRATION_TOLERANCE = 1.1
+#: The part of the workload's time a calibration may use at most (its time counts against the workload's:
+#: :attr:`WorkloadPlan.planning_seconds`); it usually takes well under a second.
+CALIBRATION_SHARE = 0.25
 
 
 @attrs.frozen
@@ -551,12 +555,12 @@ def _smallest(sc: WorkloadScope) -> WorkloadScope:
     return _shrunk_scope(sc, 0, min(sc.nodes, 2 if sc.node_classes else 1))
 
 
-def calibrate(workload: Workload, props: Sequence[Property]) -> Calibration:
+def calibrate(workload: Workload, props: Sequence[Property], seconds: float | None = None) -> Calibration:
     """The explicit step of ``props`` at the workload's smallest instance, against the table's prediction there.
 
     States are counted as the table counts them (summed over the step's explorations, safety and
     liveness apart). The ratio scales predictions up, never down (a table that over-predicts only
-    makes the plan cautious)."""
+    makes the plan cautious). ``seconds`` (the workload's time) bounds it to ``CALIBRATION_SHARE`` of that."""
     small = _smallest(workload.scope)
     expected = predict(small)
     if not props or expected.states <= 0:
@@ -565,7 +569,7 @@ def calibrate(workload: Workload, props: Sequence[Property]) -> Calibration:
         catalog.model(workload.model),
         small,
         tuple(props),
-        budget=Budget(CALIBRATION_STATES, CALIBRATION_SECONDS),
+        budget=Budget(CALIBRATION_STATES, _calibration_seconds(seconds)),
         engine="explicit",
     )
     results = run.check(task)
@@ -576,13 +580,17 @@ def calibrate(workload: Workload, props: Sequence[Property]) -> Calibration:
     if "max-states" in stops:
         return Calibration(math.inf, f"calibration at {where} passed {CALIBRATION_STATES:,} states")
     if "timeout" in stops:
-        return Calibration(math.inf, f"calibration at {where} did not finish in {CALIBRATION_SECONDS:g} s")
+        return Calibration(math.inf, f"calibration at {where} did not finish in {_calibration_seconds(seconds):g} s")
     ratio = actual / expected.states
     if ratio <= CALIBRATION_TOLERANCE:
         return Calibration()
     return Calibration(
         ratio, f"calibrated ×{ratio:.1f} at {where}: {actual:,} states now, {expected.states:,} in the table"
     )
+
+
+def _calibration_seconds(seconds: float | None) -> float:
+    return CALIBRATION_SECONDS if seconds is None else min(CALIBRATION_SECONDS, seconds * CALIBRATION_SHARE)
 
 
 def _fits_budget(cost: Cost, seconds: float, max_states: int | None) -> bool:
@@ -678,7 +686,151 @@ def real_faults(p: WorkloadPlan) -> set[str]:
     }
 
 
+# -- the autoscaler's rows (deployment.hpa.*): sized on maxReplicas ---------------------------------
+
+#: The smallest maxReplicas the autoscaler's rows are explored at (and calibrated at).
+HPA_SMALLEST = 2
+#: States the autoscaler's rows may explore at the manifest's own maxReplicas (at most HPA_FULL_MAX) before
+#: they are handed on to a reduced one: enough for a counterexample or witness (the php-apache walkthrough's:
+#: 237 and 36 states at every maxReplicas), far from an exhaustive search (about 16× more states per step).
+HPA_FULL_STATES = 100_000
+#: The largest maxReplicas at which the autoscaler's rows are tried at the manifest's size before a reduced one:
+#: the first states cost more with maxReplicas (the php-apache walkthrough's counterexample, 237 states, took
+#: 2.9 s at maxReplicas 4, 5.7 s at 5 and 62 s at 10 on the shared 2-core machine, load 6).
+HPA_FULL_MAX = 5
+#: The states, summed over the explorations, the reduced step of the autoscaler's rows is sized for.
+HPA_STATES = 400_000
+#: Measured growth of the states per maxReplicas step (replicas 1, the default loads and rescales: 1,359 →
+#: 21,078 → 329,270 states at maxReplicas 2, 3, 4 per-pod; 1,359 → 18,833 under total demand).
+HPA_GROWTH = 16.0
+
+
+def _is_autoscaled(prop: Property, scope: WorkloadScope) -> bool:
+    return getattr(_adjusted(prop, scope), "hpa_max_replicas", None) is not None
+
+
+def _at_max_replicas(sc: WorkloadScope, top: int) -> WorkloadScope:
+    """``sc`` with its autoscaler's maxReplicas at ``top`` (minReplicas and spec.replicas at most that)."""
+    assert isinstance(sc, DeploymentScope)
+    small = _shrunk_scope(sc, min(sc.replicas, top), 0)
+    assert isinstance(small, DeploymentScope)
+    return attrs.evolve(small, hpa_max_replicas=top, hpa_min_replicas=min(sc.hpa_min_replicas, top))
+
+
+def _hpa_size_text(sc: WorkloadScope, real: WorkloadScope | None = None) -> str:
+    """``replicas=1, maxReplicas=10``; against the manifest's ``real`` scope, each smaller one ``3 of 10``."""
+    fields = (("replicas", "replicas"), ("minReplicas", "hpa_min_replicas"), ("maxReplicas", "hpa_max_replicas"))
+    parts = []
+    for label, name in fields:
+        value, was = getattr(sc, name), getattr(real if real is not None else sc, name)
+        if label == "minReplicas" and value == was:
+            continue
+        parts.append(f"{label}={value} of {was}" if value != was else f"{label}={value}")
+    return ", ".join(parts)
+
+
+def _hpa_states(workload: Workload, props: Sequence[Property], seconds: float) -> tuple[int | None, str]:
+    """The states (summed over the explorations) of ``props`` explored at maxReplicas ``HPA_SMALLEST``, or None
+    when that search passed ``CALIBRATION_STATES`` or its time; and the words the plan says about it."""
+    small = _at_max_replicas(workload.scope, HPA_SMALLEST)
+    task = Task(
+        catalog.model(workload.model),
+        small,
+        tuple(props),
+        budget=Budget(CALIBRATION_STATES, _calibration_seconds(seconds)),
+        engine="explicit",
+    )
+    results = run.check(task)
+    where = _hpa_size_text(small)
+    if any(r.verdict is Verdict.INCONCLUSIVE for r in results):
+        return None, f"calibration at {where} did not finish ({CALIBRATION_STATES:,} states or its time)"
+    explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
+    actual = sum(explorations.values())
+    return actual, f"{actual:,} states at {where}"
+
+
+def _autoscaler_plan(
+    workload: Workload,
+    props: tuple[Property, ...],
+    engine: str,
+    budget: Budget,
+    progress: ProgressCallback | None,
+    calibrated: bool,
+) -> WorkloadPlan:
+    """The deployment.hpa.* rows, sized on maxReplicas: the states of an explicit search at ``HPA_SMALLEST``,
+    times ``HPA_GROWTH`` per step, give the largest maxReplicas up to the manifest's whose predicted states fit
+    ``HPA_STATES``. At the manifest's own the rows are explored there; below it, they are explored at the
+    smaller one, after a search at the manifest's size within ``HPA_FULL_STATES`` when maxReplicas is at
+    most ``HPA_FULL_MAX`` (where a counterexample or a witness is found in seconds). The autoscaler is not
+    in the cost table (the table's calibration at one replica would explore the manifest's maxReplicas:
+    minutes), and PDR gives these scopes up within a second (the window queue and the scale events), so
+    neither runs.
+
+    A reduced row names its size (``replicas=1, maxReplicas=3 of 10``) and is ``reduced``: a VIOLATED there is
+    a counterexample of the autoscaler with that maxReplicas (not of the manifest's), a HOLDS says nothing of
+    a larger one. Another engine asked for (``--engine``) runs at the manifest's size, as asked.
+    """
+    real = workload.scope
+    assert isinstance(real, DeploymentScope) and real.hpa_max_replicas is not None
+    top = real.hpa_max_replicas
+    seconds = budget.timeout or SIZING_SECONDS
+    here = _hpa_size_text(real)
+    asked = Task(catalog.model(workload.model), real, props, budget=budget, progress=progress, engine=engine)
+    states, said = None, ""
+    if engine in ("auto", "explicit") and top > HPA_SMALLEST:
+        if calibrated:
+            states, said = _hpa_states(workload, props, seconds)
+        else:
+            said = "not calibrated: the run stopped before this workload"
+    chosen = top if engine not in ("auto", "explicit") or top <= HPA_SMALLEST else HPA_SMALLEST
+    if states is not None:
+        while chosen < top and states * HPA_GROWTH ** (chosen + 1 - HPA_SMALLEST) <= HPA_STATES:
+            chosen += 1
+    guess = "" if states is None else f"{said}; × {HPA_GROWTH:g} per maxReplicas: "
+    if chosen == top:
+        task = attrs.evolve(asked, engine="explicit" if engine == "auto" else engine)
+        predicted = "" if states is None else f"predicted {round(states * HPA_GROWTH ** (top - HPA_SMALLEST)):,} states"
+        why = f"the autoscaler's rows at {here}" + (f" ({guess}{predicted} ≤ {HPA_STATES:,})" if states else "")
+        route = f"{'explicit' if engine == 'auto' else ENGINE_NAMES.get(engine, engine)} at the manifest's size"
+        return WorkloadPlan(workload, props, (Step(task, (here,) * len(props)),), why, route)
+    steps = []
+    cap = min(budget.max_states, HPA_FULL_STATES) if budget.max_states else HPA_FULL_STATES
+    if top <= HPA_FULL_MAX:
+        first = attrs.evolve(
+            asked, engine="explicit", budget=attrs.evolve(budget, timeout=seconds * HANDOFF_SHARE, max_states=cap)
+        )
+        steps.append(Step(first, (here,) * len(props), handoff=Handoff.WITH_REASON, attempt=f"explicit at {here}"))
+    reduced = _at_max_replicas(real, chosen)
+    there = _hpa_size_text(reduced, real)
+    steps.append(Step(attrs.evolve(asked, scope=reduced, engine="explicit"), (there,) * len(props), reduced=True))
+    predicted = "" if states is None else f"predicted {round(states * HPA_GROWTH ** (chosen - HPA_SMALLEST)):,} states"
+    why = (
+        "the autoscaler's rows: "
+        + (f"explicit at {here} within {cap:,} states, then " if len(steps) > 1 else "")
+        + f"explored at {there.replace(' of ', '/')} ({guess or said + '; '}{predicted or 'the smallest'}"
+        + (f" ≤ {HPA_STATES:,}" if states else "")
+        + ")"
+    )
+    route = ("explicit at the manifest's size, then " if len(steps) > 1 else "") + "explicit at a smaller maxReplicas"
+    return WorkloadPlan(workload, props, tuple(steps), why, route)
+
+
 def plan(
+    workload: Workload,
+    props: Sequence[Property],
+    engine: str = "auto",
+    budget: Budget = Budget(),
+    progress: ProgressCallback | None = None,
+    calibrated: bool = True,
+) -> WorkloadPlan:
+    """How every property of ``props`` will be decided for ``workload`` (:func:`_plan`), with the seconds
+    making the plan took (its calibrations), which count against the workload's time."""
+    started = time.perf_counter()
+    made = _plan(workload, props, engine, budget, progress, calibrated)
+    return attrs.evolve(made, planning_seconds=time.perf_counter() - started)
+
+
+def _plan(
     workload: Workload,
     props: Sequence[Property],
     engine: str = "auto",
@@ -688,7 +840,8 @@ def plan(
 ) -> WorkloadPlan:
     """How every property of ``props`` will be decided for ``workload`` (the module docstring's rules); runs only
     :func:`calibrate` (the explicit step at the smallest instance; not with ``calibrated=False``, for a
-    workload that will not run: the time is spent or the run was interrupted).
+    workload that will not run: the time is spent or the run was interrupted). The autoscaler's rows are
+    planned apart (:func:`_autoscaler_plan`) and run after the others.
 
     The explicit search runs at the manifest's size when its predicted cost (:func:`predict`) fits
     the workload's time (``budget.timeout``, else ``SIZING_SECONDS``) with ``SAFETY`` and
@@ -698,14 +851,28 @@ def plan(
     """
     props = tuple(props)
     real = workload.scope
+    hpa = tuple(p for p in props if _is_autoscaled(p, real))
+    if hpa:
+        then = _autoscaler_plan(workload, hpa, engine, budget, progress, calibrated)
+        if len(hpa) == len(props):
+            return then
+        first = _plan(workload, tuple(p for p in props if p not in hpa), engine, budget, progress, calibrated)
+        return WorkloadPlan(
+            workload,
+            props,
+            first.steps + then.steps,
+            f"{first.why}; {then.why}",
+            f"{first.route}, then the autoscaler's rows: {then.route}",
+            first.predicted,
+        )
     calm = tuple(p for p in props if not _adds_faults(p, real))
     if calm and len(calm) < len(props):
         # the cost table is measured without faults, and a fault multiplies a search far more than the
         # calibration's one factor says (a lost node: ×9 at one replica, ×30 at two): the properties that
         # switch faults on are planned apart and run after the others, so they cannot take their time
         faulty = tuple(p for p in props if p not in calm)
-        first = plan(workload, calm, engine, budget, progress, calibrated)
-        then = plan(workload, faulty, engine, budget, progress, calibrated)
+        first = _plan(workload, calm, engine, budget, progress, calibrated)
+        then = _plan(workload, faulty, engine, budget, progress, calibrated)
         return WorkloadPlan(
             workload,
             props,
@@ -719,7 +886,7 @@ def plan(
     seconds = budget.timeout or SIZING_SECONDS
     here = _size_text(real, workload.model, {})
     if calibrated:
-        calibration = calibrate(workload, props)
+        calibration = calibrate(workload, props, seconds)
     else:
         calibration = Calibration(1.0, "not calibrated: the run stopped before this workload")
     cost = calibration.apply(predict(real))
