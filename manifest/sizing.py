@@ -33,6 +33,12 @@ as the costliest shape it has. The plan says the prediction and why (``WorkloadP
   ``explored with replicas=5 of 50, nodes=2``;
 * **a DaemonSet that does not fit**: explored on the most nodes that fit, ``explored with
   nodes=5 of 8`` (a node selector keeps one node that does not match). Never silently.
+* **the autoscaler's rows** (deployment.hpa.*, a HorizontalPodAutoscaler targets the Deployment)
+  are planned apart and run last (:func:`_autoscaler_plan`): their states grow about 16-fold per
+  maxReplicas (the stabilisation window is a queue of maxReplicas + 1 slots), which the cost table
+  does not measure, and PDR gives their scopes up. They are sized on maxReplicas from a search at
+  maxReplicas 2, and a row explored below the manifest's says ``explored with replicas=1,
+  maxReplicas=3 of 10``: a VIOLATED there is a counterexample of an autoscaler with maxReplicas 3.
 
 **Calibrated at run time.** The table was measured on one version of the models and their
 property tables; a property added since (a new user action, more state) makes every prediction
@@ -43,7 +49,9 @@ when it is above ``CALIBRATION_TOLERANCE`` (never lowered), and the plan says so
 calibration that passes ``CALIBRATION_STATES`` states leaves only the smallest instance. The calibration is
 bounded by states, not seconds, so that the plan does not depend on the machine's load (a busy
 CI runner, or ``--jobs``: a worker compiles the model cold) — the same manifests give the same
-plan; ``CALIBRATION_SECONDS`` only stops a machine far slower than any seen.
+plan; ``CALIBRATION_SECONDS`` only stops a machine far slower than any seen, and a calibration has at
+most ``CALIBRATION_SHARE`` of the workload's time: the seconds planning takes count against that time
+(``WorkloadPlan.planning_seconds``), so a workload ends within it.
 
 The explicit task keeps the budget asked for: ``--max-states`` is honoured by the engine whatever
 was predicted, and a prediction that was too low ends in INCONCLUSIVE "timeout", never in a
