@@ -62,6 +62,9 @@ class Deployment:
     progress_deadline_seconds: int
     paused: bool
     template: PodTemplate
+    #: spec.replicas is in the manifest as written (the API server defaults an absent one to 1): a
+    #: re-apply of a manifest without it leaves the autoscaler's value alone
+    replicas_written: bool = True
 
 
 @attrs.frozen

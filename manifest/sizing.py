@@ -227,6 +227,17 @@ def _adjusted(prop: Property, scope: WorkloadScope) -> WorkloadScope:
     return adjusted
 
 
+#: The apply/HPA fight's row, and why a manifest without spec.replicas cannot have that fight: kubectl
+#: apply changes only the fields the manifest sets (client-side: the last-applied-configuration
+#: annotation has no replicas; server-side: the applier does not own spec.replicas), so a re-apply
+#: leaves the autoscaler's value in place (the HPA docs' advice for migrating to an autoscaler).
+APPLY_FIGHT = "deployment.hpa.autoscaler_undoes_apply"
+NO_APPLY_FIGHT = (
+    "not applicable: the manifest does not set spec.replicas, so kubectl apply leaves the autoscaler's "
+    "value alone (it changes only the fields the manifest sets)"
+)
+
+
 def select(
     workload: Workload, faults: frozenset[str] = frozenset(), scenario: str = ""
 ) -> tuple[list[Property], list[Skipped]]:
@@ -248,6 +259,9 @@ def select(
             continue
         if autoscaled and not prop.name.startswith("deployment.hpa."):
             prop = without_autoscaler(prop)
+        if prop.name == APPLY_FIGHT and not getattr(workload.obj, "replicas_written", True):
+            skipped.append(Skipped(prop.name, NO_APPLY_FIGHT))
+            continue
         try:
             adjusted = _adjusted(prop, workload.scope)
         except ScopeError as err:  # the property's setting cannot be combined with this manifest or scenario

@@ -17,6 +17,8 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from kubecheck.manifest import disruption_specs
 from kubecheck.manifest import objects as o
 from kubecheck.manifest.defaults import apply_defaults
@@ -617,6 +619,9 @@ def read(doc: Document) -> o.Record:
         return o.Ignored(meta, api)
     record = reader(f, meta)
     f.raise_if_any()
+    if isinstance(record, o.Deployment):
+        spec = obj.get("spec")
+        record = attrs.evolve(record, replicas_written=isinstance(spec, dict) and spec.get("replicas") is not None)
     return record
 
 

@@ -87,15 +87,22 @@ def _hpa_props(w):
     return [p for p in sizing.select(w)[0] if p.name.startswith("deployment.hpa.")]
 
 
-def test_the_walkthrough_selects_the_four_autoscaler_rows() -> None:
+def test_the_walkthrough_selects_three_autoscaler_rows_and_no_apply_fight_without_spec_replicas() -> None:
     w = _walkthrough()
     assert w.scope.hpa_max_replicas == 10 and w.scope.replicas == 1
+    assert not w.obj.replicas_written
     assert [p.short for p in _hpa_props(w)] == [
         "hpa.replicas_within_max",
         "hpa.no_inflation_during_rollout",
         "hpa.no_inflation_under_total_demand",
-        "hpa.autoscaler_undoes_apply",
     ]
+    assert [s.reason for s in sizing.select(w)[1] if s.name == sizing.APPLY_FIGHT] == [sizing.NO_APPLY_FIGHT]
+
+
+def test_a_manifest_that_writes_spec_replicas_gets_the_apply_fight_row() -> None:
+    w = _walkthrough(replicas=1)
+    assert w.obj.replicas_written
+    assert [p.short for p in _hpa_props(w)][-1] == "hpa.autoscaler_undoes_apply"
 
 
 def test_a_smaller_max_replicas_shrinks_min_replicas_and_replicas_and_says_so() -> None:
