@@ -71,7 +71,7 @@ BUDGET = (
     ("pdb_desired_healthy", "desiredHealthy"),
     ("pdb_expected", "expectedPods"),
 )
-DRAIN = ("node_cordoned", "drain_state")
+DRAIN = ("node_cordoned", "drain_state", "upgrade_node")
 KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + CLAIM_FIELDS + NODE_FIELDS + tuple(f for f, _ in BUDGET) + DRAIN
 
 
@@ -222,7 +222,10 @@ class StatefulSetDescriber(PodTableDescriber):
         names = sd.DRAIN_STATE_NAMES
         if initial or before.drain_state != after.drain_state:
             state = names[after.drain_state] if initial else f"{names[before.drain_state]} → {names[after.drain_state]}"
-            lines.append(f"kubectl drain {self.node(sd.DRAINED_NODE)}: {state}")
+            lines.append(f"kubectl drain {self.node(int(sd.drained_node(sc, after if initial else before)))}: {state}")
+        if sc.is_upgrade and (initial or before.upgrade_node != after.upgrade_node):
+            done = str(after.upgrade_node) if initial else text.change(before.upgrade_node, after.upgrade_node)
+            lines.append(f"node-pool upgrade: {done} of {sc.nodes} nodes done")
         return lines
 
     # -- pieces --------------------------------------------------------------------------

@@ -244,6 +244,8 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     # issue 16: a StatefulSet's budget rows, as the Deployment's: at the pods the budget guards
     "statefulset.drain_eventually_completes": _REPLICAS,
     "statefulset.budget_floor_holds_under_evictions": _REPLICAS,
+    "statefulset.upgrade_completes": _REPLICAS,
+    "statefulset.upgrade_keeps_floor": _REPLICAS,
     "statefulset.budget_can_allow_an_eviction": _REPLICAS,
 }
 

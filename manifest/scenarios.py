@@ -30,9 +30,10 @@ The scenarios and the upstream behaviour each stands for (Kubernetes v1.35; para
 * ``drain``, ``node-upgrade`` — the Deployment model's own ``scenario`` parameter (issue 16):
   ``kubectl drain node-a`` (``staging/src/k8s.io/kubectl/pkg/drain``: cordon, evict through the
   eviction API, retry on 429), and a node-pool upgrade (drain, replace, uncordon, node by node).
-  ``drain`` is the StatefulSet model's ``scenario`` parameter too (its pods are placed already;
+  Both are the StatefulSet model's ``scenario`` parameter too (its pods are placed already;
   :mod:`kubecheck.model.controllers.statefulset_disruption`: waitForDelete counts a pod gone once its
-  name holds another UID, so the drain does not wait for the recreated ``web-1``).
+  name holds another UID, so the drain does not wait for the recreated ``web-1``; the upgrade replaces
+  a machine only once its volumes are detached, and the claims stay Bound).
 
 A scenario fixes the parameters it names: a property whose adjustment would change one of them
 speaks about another configuration and is left out (:func:`kubecheck.manifest.sizing.select` with
@@ -153,7 +154,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="node-upgrade",
         description="a node-pool upgrade: drain, replace and uncordon the nodes one by one",
-        settings={"deployment": {**_PLACED, "scenario": "node-upgrade"}},
+        settings={"deployment": {**_PLACED, "scenario": "node-upgrade"}, "statefulset": {"scenario": "node-upgrade"}},
         also=True,
     ),
 )

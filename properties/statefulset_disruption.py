@@ -1,9 +1,12 @@
-"""PodDisruptionBudgets, evictions and ``kubectl drain`` around a StatefulSet (issue 16 items 1, 2 and 7).
+"""PodDisruptionBudgets, evictions, ``kubectl drain`` and node-pool upgrades around a StatefulSet (issue 16 items
+1, 2 and 7).
 
 The questions a StatefulSet's owner asks (a quorum of three behind ``maxUnavailable: 1``): "will
 ``kubectl drain`` of a node finish?", "does my budget keep my floor while the node is drained?", "can
-my budget ever allow an eviction?". The actors are :mod:`kubecheck.model.controllers.statefulset_disruption`
-over the StatefulSet model's per-ordinal pods on nodes (two unless set: an evicted pod's replacement
+my budget ever allow an eviction?", "does a node-pool upgrade finish, and keep my floor?" (the upgrade as
+the Deployment's: drain, replace, uncordon, node by node; the node's volumes detached before its machine
+goes). The actors are :mod:`kubecheck.model.controllers.statefulset_disruption` over the StatefulSet
+model's per-ordinal pods on nodes (two unless set: an evicted pod's replacement
 needs an uncordoned node).
 
 Upstream (v1.35; kubectl v0.35.0), as the ports in ``disruption_util.py`` and ``drain_util.py`` read it:
@@ -80,6 +83,11 @@ def drain_alone(sc: StatefulSetScope) -> StatefulSetScope:
     return _only_evictions(attrs.evolve(_with_budget(sc), scenario="drain"))
 
 
+def node_upgrade(sc: StatefulSetScope) -> StatefulSetScope:
+    """A node-pool upgrade over the nodes with a budget, only evictions disrupting."""
+    return attrs.evolve(drain_alone(sc), scenario="node-upgrade")
+
+
 def budget_alone(sc: StatefulSetScope) -> StatefulSetScope:
     """A budget over the set's pods and no user action or fault (fairness requires none of them, so they
     cannot make the budget allow an eviction on every fair run; the run that takes none is fair)."""
@@ -90,6 +98,10 @@ _ASSUMES_DRAIN = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; pods placed on nodes (at "
     "least two nodes: two unless set); kubectl drain node-a; no template edit, scale, pod deletion or fault (only "
     "evictions disrupt); every Ready, schedulable node fits a pod"
+)
+_ASSUMES_UPGRADE = _ASSUMES_DRAIN.replace(
+    "kubectl drain node-a",
+    "a node-pool upgrade (drain, wait for the node's volumes to detach, replace, uncordon, node by node)",
 )
 _ASSUMES_BUDGET = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the StatefulSet's pods; no template edit, scale, "
@@ -118,6 +130,11 @@ def drained(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     return s.drain_state == sd.DRAINED
 
 
+def upgrade_done(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The node-pool upgrade has drained, replaced and uncordoned every node."""
+    return s.upgrade_node == sc.nodes if sc.is_upgrade else ops.and_()
+
+
 def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
     """The budget's status, the floor at ``s`` and where the drain is."""
     c = CONCRETE
@@ -127,11 +144,15 @@ def explain(sc: StatefulSetScope, s: StatefulSetState) -> str:
         parts.append(dp.status_words(s, sd.healthy_pods(c, sc, s), desired))
         parts += dp.second_budget_words(sc)
     if sc.has_drain:
-        left = [f"{sc.name}-{sc.ordinals_start + i}" for i in range(sc.ordinals) if sd.on_drained_node(c, s, i)]
-        parts.append(
-            f"drain of {cl.node_name(sd.DRAINED_NODE)}: {sd.DRAIN_STATE_NAMES[s.drain_state]}, "
-            f"listed pods still there: {', '.join(left) or 'none'}"
-        )
+        left = [f"{sc.name}-{sc.ordinals_start + i}" for i in range(sc.ordinals) if sd.on_drained_node(c, sc, s, i)]
+        node = int(sd.drained_node(sc, s))
+        if sc.is_upgrade and node >= sc.nodes:
+            parts.append("node-pool upgrade done")
+        else:
+            parts.append(
+                f"drain of {cl.node_name(node)}: {sd.DRAIN_STATE_NAMES[s.drain_state]}, "
+                f"listed pods still there: {', '.join(left) or 'none'}"
+            )
     return "; ".join(parts)
 
 
@@ -168,6 +189,37 @@ PROPERTIES = (
         predicate=no_disruption_below_floor,
         adjust=drain_alone,
         assumes=_ASSUMES_DRAIN,
+        explain=explain,
+        min_nodes=2,
+    ),
+    Property(
+        name="statefulset.upgrade_completes",
+        meaningful={"pdb-min-available": "2"},  # where it fails: a budget at the replicas
+        kind="eventually",
+        doc="a node-pool upgrade eventually drains, replaces and uncordons every node",
+        upstream="each node's drain as kubectl pkg/drain/drain.go (429 retried for ever, waitForDelete done once the "
+        "name holds another UID); an evicted pod's replacement schedules only on an uncordoned node "
+        "(NodeUnschedulable) and keeps its ordinal's claim, whose ReadWriteOnce volume the attach/detach controller "
+        "detaches from the drained node before the machine is replaced (Cluster API's Machine controller waits for "
+        "it) and attaches where the pod lands; the upgrade proceeds node by node",
+        predicate=upgrade_done,
+        adjust=node_upgrade,
+        assumes=_ASSUMES_UPGRADE,
+        explain=explain,
+        fairness=_FAIR + "; the upgrade's stages (node-pool-upgrade.*) too",
+        min_nodes=2,
+    ),
+    Property(
+        name="statefulset.upgrade_keeps_floor",
+        meaningful={},  # its adjustment of tiny upgrades under a budget
+        kind="step",
+        doc="during a node-pool upgrade, no step takes the healthy pods below the budget's desiredHealthy",
+        upstream="every pod leaves a node through eviction.go:checkAndDecrement (each node's drain); "
+        "disruption.go:updatePdbStatus recomputes before allowing again; replacing a drained machine removes no "
+        "pod; stateful_set_control.go:updateStatefulSet only recreates",
+        predicate=no_disruption_below_floor,
+        adjust=node_upgrade,
+        assumes=_ASSUMES_UPGRADE,
         explain=explain,
         min_nodes=2,
     ),

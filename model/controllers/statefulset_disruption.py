@@ -29,8 +29,22 @@ says what they do to the StatefulSet's per-ordinal pod slots and which actor tak
   without a look at the budget; a pod that is not Ready takes the unhealthyPodEvictionPolicy path.
   With ``pdb-second-budget`` every other pod gets the 500 of two budgets first, and the drain fails.
 * ``kubectl.drain_finishes`` (weakly fair): waitForDelete saw every listed pod gone.
-* ``user.drain_node`` / ``user.uncordon``: cordon node-a (spec.unschedulable), list its pods, evict; the
-  uncordon only once the drain ended.
+* ``user.drain_node`` / ``user.uncordon`` (scenario ``drain``): cordon node-a (spec.unschedulable), list its
+  pods, evict; the uncordon only once the drain ended.
+* ``node-pool-upgrade.drain_node`` / ``.replace_node`` / ``.uncordon_node`` (scenario ``node-upgrade``, weakly
+  fair: the provider's automation proceeds by itself): the Deployment's design
+  (:mod:`~kubecheck.model.controllers.disruption`), node by node: drain (as above, on the upgrade's node),
+  replace the machine (a fresh Node object of the same name registers Ready, still cordoned), uncordon, next.
+  What a StatefulSet adds is its claims: a ReadWriteOnce claim stays Bound through all of it (no one deletes
+  a PVC; the recreated pod of the same ordinal mounts the same claim), but its volume is attached to the old
+  machine. The replacement waits until the drained node has no volume attached (``node.status.volumesAttached``
+  empty): Cluster API's Machine controller does so before it deletes the infrastructure (the Cluster API
+  book's "Machine deletion process": drain, then wait for the node's volumes to detach, for ever while
+  ``spec.nodeVolumeDetachTimeout`` is unset), so the attach/detach controller's detach (the kubelet unmounted:
+  the listed pods are gone) comes first, and the replacement pod attaches the volume afresh wherever it is
+  scheduled (the new machine, once uncordoned, or another node: Multi-Attach is refused meanwhile). Abstracted:
+  a provider that deletes the VM without waiting (the cloud detaches the disk with it) and a finite
+  ``nodeVolumeDetachTimeout``.
 
 **waitForDelete and a pod's name.** kubectl polls each listed pod by name and counts it gone when
 the GET says NotFound *or* returns a pod of that name with another UID (drain.go waitForDelete, read
@@ -63,15 +77,17 @@ from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers import drain_util as dru
 from kubecheck.model.controllers import ownership as ow
+from kubecheck.model.controllers import volumes as vol
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
 from kubecheck.model.controllers.statefulset_state import StatefulSetState
 from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import Ops, Value
 
-#: drain_state values (the budget layer's: not running, evicting, drained, failed).
+#: drain_state values: the budget layer's (not running, evicting, drained, failed), and the upgrade's replaced node.
 IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
-DRAIN_STATE_NAMES = bu.DRAIN_STATE_NAMES
-#: The node ``kubectl drain`` works on (node-a).
+REPLACED = 4
+DRAIN_STATE_NAMES = (*bu.DRAIN_STATE_NAMES, "node replaced")
+#: The node ``kubectl drain`` works on in scenario drain (node-a).
 DRAINED_NODE = 0
 #: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
 EVICTED_201, REFUSED_429, FAILED_500, ANSWERS = bu.EVICTED_201, bu.REFUSED_429, bu.FAILED_500, bu.ANSWERS
@@ -172,15 +188,22 @@ def is_schedulable(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: in
     return ops.not_(s.node_cordoned[node]) if sc.has_drain else True
 
 
-def on_drained_node(ops: Ops, s: StatefulSetState, pod: int) -> Value:
-    """Slot ``pod``'s object is bound to node-a."""
-    return cl.bound_to(ops, s, pod, DRAINED_NODE)
+def drained_node(sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """The node the drain works on: node-a (scenario drain) or the upgrade's cursor (``nodes`` once done)."""
+    return s.upgrade_node if sc.is_upgrade else DRAINED_NODE
 
 
-def listed_pods_left(ops: Ops, s: StatefulSetState) -> Value:
-    """How many listed pods waitForDelete still waits for (their object, same UID, is still on node-a)."""
+def on_drained_node(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int) -> Value:
+    """Slot ``pod``'s object is bound to the drained node."""
+    if not sc.is_upgrade:
+        return cl.bound_to(ops, s, pod, DRAINED_NODE)
+    return ops.or_(*[ops.and_(s.upgrade_node == n, cl.bound_to(ops, s, pod, n)) for n in range(sc.nodes)])
+
+
+def listed_pods_left(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
+    """How many listed pods waitForDelete still waits for (their object, same UID, is still on the drained node)."""
     return ops.count(
-        ops.not_(dru.is_pod_gone(ops, cl.exists(s, i), on_drained_node(ops, s, i))) for i in range(len(s.pod_phase))
+        ops.not_(dru.is_pod_gone(ops, cl.exists(s, i), on_drained_node(ops, sc, s, i))) for i in range(len(s.pod_phase))
     )
 
 
@@ -246,7 +269,7 @@ def through_eviction_api(command: Command) -> Command:
 def _evict_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, pod: int, answer: str) -> Value:
     return ops.and_(
         s.drain_state == EVICTING,
-        on_drained_node(ops, s, pod),
+        on_drained_node(ops, sc, s, pod),
         ops.not_(s.pod_terminating[pod]),
         bu.is_answered(ops, sc, s, evicted_pod(ops, sc, s, pod), answer),
     )
@@ -279,7 +302,7 @@ def _drain_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
 
 def _finish_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
     """waitForDelete: every listed pod is NotFound or its name holds a pod with another UID."""
-    return ops.and_(s.drain_state == EVICTING, listed_pods_left(ops, s) == 0)
+    return ops.and_(s.drain_state == EVICTING, listed_pods_left(ops, sc, s) == 0)
 
 
 def _finish_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
@@ -294,8 +317,63 @@ def _uncordon_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dic
     return {"node_cordoned": _set(s.node_cordoned, DRAINED_NODE, False)}
 
 
+# -- the node-pool upgrade (the Deployment's stages, disruption.py) ----------------------------------
+
+
+def _upgrade_drain_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
+    return ops.and_(s.drain_state == IDLE, s.upgrade_node == node)
+
+
+def _upgrade_drain_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> dict:
+    """RunDrain on the upgrade's node: cordon it (schedulable here), list its pods, evict."""
+    return {
+        "node_cordoned": _set(s.node_cordoned, node, True),
+        "drain_state": FAILED if drain_plan_fails(sc) else EVICTING,
+    }
+
+
+def volumes_attached_to(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
+    """How many of the set's volumes are attached to ``node`` (its ``status.volumesAttached``)."""
+    return ops.count(vol.is_attached(s, sc.nodes, c, node) for c in range(sc.ordinals)) if sc.claims else 0
+
+
+def _replace_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
+    """The drain ended and the node's volumes are detached (Cluster API waits for it before deleting the machine)."""
+    return ops.and_(s.drain_state == DRAINED, s.upgrade_node == node, volumes_attached_to(ops, sc, s, node) == 0)
+
+
+def _replace_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> dict:
+    """The machine is replaced: a fresh Node of the same name registers Ready (still cordoned: the upgrade uncordons
+    it next). No listed pod is left on it and no volume is attached to it, so no pod or claim changes; the claims
+    stay Bound."""
+    out: dict[str, Value] = {
+        "drain_state": REPLACED,
+        "node_state": _set(s.node_state, node, cl.NODE_READY),
+        "node_exists": _set(s.node_exists, node, True),
+    }
+    if sc.out_of_service:
+        out["node_oos"] = _set(s.node_oos, node, False)
+    return out
+
+
+def _next_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
+    return ops.and_(s.drain_state == REPLACED, s.upgrade_node == node)
+
+
+def _next_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> dict:
+    return {"node_cordoned": _set(s.node_cordoned, node, False), "drain_state": IDLE, "upgrade_node": node + 1}
+
+
+def _nodes(sc: StatefulSetScope) -> range:
+    return range(sc.nodes)
+
+
 def _slots(sc: StatefulSetScope) -> range:
     return range(sc.ordinals)
+
+
+def _user_drain(sc: StatefulSetScope) -> bool:
+    return sc.has_drain and not sc.is_upgrade
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -314,7 +392,32 @@ COMMANDS: tuple[Command, ...] = (
         _drain_effect,
         "kubectl drain node-a: cordon, list the node's pods once, evict each",
         kind="user",
-        enabled_in=lambda sc: sc.has_drain,
+        enabled_in=_user_drain,
     ),
-    bu.uncordon_command(_uncordon_guard, _uncordon_effect),
+    bu.uncordon_command(_uncordon_guard, _uncordon_effect, enabled_in=_user_drain),
+    Command(
+        "node-pool-upgrade.drain_node",
+        _upgrade_drain_guard,
+        _upgrade_drain_effect,
+        "the node-pool upgrade drains its next node (kubectl drain: cordon, list, evict)",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
+    Command(
+        "node-pool-upgrade.replace_node",
+        _replace_guard,
+        _replace_effect,
+        "once the drained node's volumes are detached, its machine is replaced: a fresh Node of the same name "
+        "registers Ready",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
+    Command(
+        "node-pool-upgrade.uncordon_node",
+        _next_guard,
+        _next_effect,
+        "the upgraded node is uncordoned; the upgrade moves to the next node",
+        params=(("node", _nodes),),
+        enabled_in=lambda sc: sc.is_upgrade,
+    ),
 )

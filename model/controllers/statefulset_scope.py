@@ -31,7 +31,8 @@ another controller that holds one ordinal's name.
 ``forced-rollback`` puts the operator's documented manual delete into the scenario;
 ``out-of-service`` lets the administrator taint a shut-down node (non-graceful node shutdown).
 ``pdb-min-available`` / ``pdb-max-unavailable`` / ``pdb-unhealthy-policy`` (a PodDisruptionBudget
-selecting the set's pods) and ``scenario=drain`` (``kubectl drain node-a``) are issue 16's actors,
+selecting the set's pods), ``scenario=drain`` (``kubectl drain node-a``) and ``scenario=node-upgrade`` (a
+node-pool upgrade) are issue 16's actors,
 :mod:`kubecheck.model.controllers.statefulset_disruption`; off in every preset (pinned counts unchanged).
 """
 
@@ -70,8 +71,9 @@ MAX_REPLICAS = 100
 #: (461,598 at 5); 8 ordinals is minutes at best.
 EXPLICIT_MAX_ORDINALS = 8
 _parse_int_list = parse_int_list(0, MAX_REPLICAS, "1,3")
-#: The environment around the StatefulSet (scope ``scenario``): nothing, or one ``kubectl drain node-a``.
-SCENARIOS = ("none", "drain")
+#: The environment around the StatefulSet (scope ``scenario``): nothing, one ``kubectl drain node-a``, or a
+#: node-pool upgrade (drain, replace, uncordon, node by node).
+SCENARIOS = ("none", "drain", "node-upgrade")
 
 
 @attrs.frozen
@@ -211,7 +213,8 @@ class StatefulSetScope:
     scenario: str = param(
         "scenario",
         "the environment: none, or drain (`kubectl drain node-a` as a user action: cordon, evict every pod on it "
-        "through the eviction API, retry on 429, wait until each is gone)",
+        "through the eviction API, retry on 429, wait until each is gone) or node-upgrade (a node-pool upgrade: "
+        "drain, wait for the volumes to detach, replace, uncordon, node by node)",
         parse_choice(SCENARIOS),
         "none",
     )
@@ -292,7 +295,7 @@ class StatefulSetScope:
         if self.has_drain and self.ownership:
             raise ScopeError(
                 "scenario: expected none with orphan-deletes, recreates or foreign-pod (the drain would evict "
-                "another controller's pod, whose controller the model does not have), got drain"
+                "another controller's pod, whose controller the model does not have), got " + self.scenario
             )
 
     # -- the failure mode in effect (kubecheck.model.controllers.failures) ----------------------
@@ -314,8 +317,13 @@ class StatefulSetScope:
 
     @property
     def has_drain(self) -> bool:
-        """``kubectl drain node-a`` may run: nodes can be cordoned, pods evicted."""
-        return self.scenario == "drain"
+        """``kubectl drain`` may run (node-a, or every node in the upgrade): nodes can be cordoned, pods evicted."""
+        return self.scenario in ("drain", "node-upgrade")
+
+    @property
+    def is_upgrade(self) -> bool:
+        """The node-pool upgrade scenario: the drain goes over every node, one after the other."""
+        return self.scenario == "node-upgrade"
 
     @property
     def budget_cap(self) -> int:

@@ -47,7 +47,12 @@ def _cordonable(sc: StatefulSetScope) -> int:
 
 
 def _drain_states(sc: StatefulSetScope) -> int:
-    return 3 if sc.has_drain else 0  # statefulset_disruption: not running, evicting, drained, failed
+    # statefulset_disruption: not running, evicting, drained, failed, and the upgrade's node replaced
+    return (4 if sc.is_upgrade else 3) if sc.has_drain else 0
+
+
+def _upgrade_nodes(sc: StatefulSetScope) -> int:
+    return sc.nodes if sc.is_upgrade else 0
 
 
 def _default(value: object, field: Any) -> Any:
@@ -120,3 +125,4 @@ class StatefulSetState:
     drain_state: int = _default(
         0, int_field(0, _drain_states, doc="kubectl drain node-a (0 not running, 1 evicting, 2 drained, 3 failed)")
     )
+    upgrade_node: int = _default(0, int_field(0, _upgrade_nodes, doc="node-pool upgrade: nodes done"))

@@ -145,11 +145,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "statefulset tiny budget minAvailable 1": {
         "drain_eventually_completes": H,
         "budget_floor_holds_under_evictions": H,
+        "upgrade_completes": H,
+        "upgrade_keeps_floor": H,
         "budget_can_allow_an_eviction": H,
     },
     "statefulset tiny budget minAvailable = replicas": {  # every eviction of a Ready pod answers 429
         "drain_eventually_completes": V,
         "budget_floor_holds_under_evictions": H,
+        "upgrade_completes": V,
+        "upgrade_keeps_floor": H,
         "budget_can_allow_an_eviction": V,
     },
 }

@@ -107,3 +107,35 @@ def test_a_budget_at_the_replicas_blocks_the_manifests_drain_with_a_lasso_of_429
     assert last.action.name == "kubectl.evict_pod" and "429" in last.action.kwargs["answer"]
     assert r.trace.states[r.trace.loop].pdb_allowed == 0
     assert not row.reduced  # explored at the manifest's replicas and nodes
+
+
+# -- --scenario node-upgrade: the zookeeper of the Kubernetes website (a PodDisruptionBudget maxUnavailable 1) --
+
+ZOOKEEPER = Path(__file__).resolve().parents[1] / "corpus" / "manifests" / "k8s-website-zookeeper.yaml"
+UPGRADE_ROWS = ("statefulset.upgrade_completes", "statefulset.upgrade_keeps_floor")
+
+
+def test_the_node_upgrade_scenario_is_the_statefulsets_scenario_parameter_and_lets_the_upgrade_rows_in() -> None:
+    assert scenarios.scenario_params("statefulset", "node-upgrade") == {"scenario": "node-upgrade"}
+    [plain] = manifest.read_workloads([ZOOKEEPER]).workloads
+    assert plain.model == "statefulset" and plain.scope.pdb_max_unavailable == IntOrPercent(1)
+    w = scenarios.with_scenario(plain, "node-upgrade")
+    assert (w.scope, w.scenario) == (plain.scope, "node-upgrade")
+    chosen = {p.name: p for p in sizing.select(w)[0]}
+    skipped = {s.name: s.reason for s in sizing.select(plain)[1]}
+    for row in UPGRADE_ROWS:
+        assert row in chosen and chosen[row].adjust(w.scope).scenario == "node-upgrade"
+        assert skipped[row] == "another configuration: scenario=node-upgrade"
+    assert "statefulset.drain_eventually_completes" not in chosen  # the drain rows belong to --scenario drain
+
+
+def test_the_zookeeper_upgrade_completes_and_keeps_its_floor_at_the_manifests_size() -> None:
+    """replicas 3 on two nodes, maxUnavailable 1, ReadWriteOnce claims: each node drained one pod at a time, its
+    volumes detached, replaced and uncordoned; the claims follow their pods."""
+    [plain] = manifest.read_workloads([ZOOKEEPER]).workloads
+    w = scenarios.with_scenario(plain, "node-upgrade")
+    props = [p for p in sizing.select(w)[0] if p.name in UPGRADE_ROWS]
+    rows = execute.execute_plan(sizing.plan(w, props, "auto", Budget(timeout=120)), 120)
+    got = {row.result.property.name: (row.result.verdict, row.result.stats.states) for row in rows}
+    assert got == {name: (Verdict.HOLDS, 7731) for name in UPGRADE_ROWS}
+    assert all(not row.reduced and row.result.scope.nodes == 2 and row.result.scope.replicas == 3 for row in rows)

@@ -32,13 +32,15 @@ from kubecheck.model.controllers import statefulset as st
 from kubecheck.model.controllers import statefulset_util as su
 from kubecheck.model.controllers.statefulset_scope import EXPLICIT_MAX_ORDINALS, PRESETS
 from kubecheck.model.kernel.commands import apply
+from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.ops import CONCRETE, Z3
 from kubecheck.model.kernel.scopes import ScopeError
 from kubecheck.properties import catalog
 from kubecheck.properties import statefulset as sp
+from kubecheck.properties import statefulset_disruption as sdp
 from kubecheck.properties import volumes as vp
 
-PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES)
+PROPERTIES = list(sp.PROPERTIES) + list(vp.PROPERTIES) + list(sdp.PROPERTIES)
 SCOPES = {
     "tiny": PRESETS["tiny"],
     "small": PRESETS["small"],
@@ -55,6 +57,10 @@ SCOPES = {
     ),
     "history": attrs.evolve(
         PRESETS["tiny"], revision_history=True, revision_history_limit=1, edits=2, reverts=1, undos=1
+    ),
+    # issue 16: a budget and a node-pool upgrade (model/controllers/statefulset_disruption.py)
+    "budget-upgrade": attrs.evolve(
+        PRESETS["tiny"], replicas=1, nodes=2, pdb_min_available=IntOrPercent(1), scenario="node-upgrade"
     ),
 }
 

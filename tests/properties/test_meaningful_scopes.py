@@ -144,6 +144,8 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     # the rows of properties/statefulset_disruption.py (issue 16: a budget, kubectl drain node-a)
     "statefulset.drain_eventually_completes": (H, V),
     "statefulset.budget_floor_holds_under_evictions": (H, None),
+    "statefulset.upgrade_completes": (H, V),
+    "statefulset.upgrade_keeps_floor": (H, None),
     "statefulset.budget_can_allow_an_eviction": (H, V),
     "daemonset.at_most_one_pod_per_node": (H, None),
     "daemonset.at_most_two_pods_per_node_while_surging": (H, None),

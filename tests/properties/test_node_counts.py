@@ -83,6 +83,8 @@ AT_THREE_NODES = {
     # a PodDisruptionBudget and kubectl drain node-a (issue 16, session 9)
     "statefulset.drain_eventually_completes": (H, 2454),
     "statefulset.budget_floor_holds_under_evictions": (H, 2454),
+    "statefulset.upgrade_completes": (H, 17022),
+    "statefulset.upgrade_keeps_floor": (H, 17022),
     "statefulset.budget_can_allow_an_eviction": (H, 195),
     "daemonset.at_most_one_pod_per_node": (H, 765),
     "daemonset.at_most_two_pods_per_node_while_surging": (H, 1942),

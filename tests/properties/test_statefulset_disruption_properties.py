@@ -57,41 +57,57 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
     "min1": {
         "drain_eventually_completes": (H, 1001, None),
         "budget_floor_holds_under_evictions": (H, 1001, None),
+        "upgrade_completes": (H, 2892, None),
+        "upgrade_keeps_floor": (H, 2892, None),
         "budget_can_allow_an_eviction": (H, 33, None),
     },
     "min2": {  # desiredHealthy = replicas: disruptionsAllowed stays 0
         "drain_eventually_completes": (V, 657, 13),
         "budget_floor_holds_under_evictions": (H, 657, None),
+        "upgrade_completes": (V, 1609, 14),
+        "upgrade_keeps_floor": (H, 1609, None),
         "budget_can_allow_an_eviction": (V, 33, 11),
     },
     "max1": {  # a maxUnavailable reads the set's spec.replicas (getPodStatefulSet)
         "drain_eventually_completes": (H, 784, None),
         "budget_floor_holds_under_evictions": (H, 784, None),
+        "upgrade_completes": (H, 2236, None),
+        "upgrade_keeps_floor": (H, 2236, None),
         "budget_can_allow_an_eviction": (H, 28, None),
     },
     "max0": {
         "drain_eventually_completes": (V, 534, 13),
         "budget_floor_holds_under_evictions": (H, 534, None),
+        "upgrade_completes": (V, 1311, 14),
+        "upgrade_keeps_floor": (H, 1311, None),
         "budget_can_allow_an_eviction": (V, 28, 11),
     },
     "half": {  # 50% of 2 rounds up to 1: as max1
         "drain_eventually_completes": (H, 784, None),
         "budget_floor_holds_under_evictions": (H, 784, None),
+        "upgrade_completes": (H, 2236, None),
+        "upgrade_keeps_floor": (H, 2236, None),
         "budget_can_allow_an_eviction": (H, 28, None),
     },
     "parallel-max1": {
         "drain_eventually_completes": (H, 2797, None),
         "budget_floor_holds_under_evictions": (H, 2797, None),
+        "upgrade_completes": (H, 8574, None),
+        "upgrade_keeps_floor": (H, 8574, None),
         "budget_can_allow_an_eviction": (H, 61, None),
     },
     "max1-always-allow": {
         "drain_eventually_completes": (H, 790, None),
         "budget_floor_holds_under_evictions": (H, 790, None),
+        "upgrade_completes": (H, 2254, None),
+        "upgrade_keeps_floor": (H, 2254, None),
         "budget_can_allow_an_eviction": (H, 28, None),
     },
     "min1-two-budgets": {  # a second budget over the same pods: the first Ready pod's eviction answers 500
         "drain_eventually_completes": (V, 863, 13),
         "budget_floor_holds_under_evictions": (H, 863, None),
+        "upgrade_completes": (V, 1952, 13),
+        "upgrade_keeps_floor": (H, 1952, None),
         "budget_can_allow_an_eviction": (H, 33, None),
     },
 }
@@ -139,7 +155,7 @@ def test_a_budget_at_the_replicas_blocks_the_drain_with_429_for_ever(name: str) 
     assert last.changes == {}  # a 429 changes nothing: kubectl retries the same call
     looping = trace.states[trace.loop]
     assert looping.pdb_allowed == 0 and looping.drain_state == sd.EVICTING and looping.node_cordoned[0]
-    assert sd.listed_pods_left(CONCRETE, looping) >= 1
+    assert sd.listed_pods_left(CONCRETE, r.scope, looping) >= 1
     assert "disruptionsAllowed 0" in r.property.explain(r.scope, looping)
 
 
@@ -183,7 +199,9 @@ def _enabled(scope: object, s: StatefulSetState, name: str) -> bool:
     return any(a.name == name for a, _ in successors(MODEL, scope, s))
 
 
-def _both_ready_and_draining(scope: object, nodes: tuple[int, int] = (0, 1)) -> StatefulSetState:
+def _both_ready_and_draining(
+    scope: object, nodes: tuple[int, int] = (0, 1), drain: str = "user.drain_node", **kwargs: object
+) -> StatefulSetState:
     """web-0 and web-1 Ready on ``nodes`` (OrderedReady: web-0 first), the budget synced, node-a draining."""
     s = MODEL.init(scope)
     for pod, node in enumerate(nodes):
@@ -194,7 +212,7 @@ def _both_ready_and_draining(scope: object, nodes: tuple[int, int] = (0, 1)) -> 
         s = _do(scope, s, "kubelet.pod_ready", pod=pod, node=node)
     s = _do(scope, s, "disruption-controller.sync_budget")
     assert (s.pdb_allowed, s.pdb_current_healthy, s.pdb_desired_healthy, s.pdb_expected) == (1, 2, 1, 2)
-    return _do(scope, s, "user.drain_node")
+    return _do(scope, s, drain, **kwargs)
 
 
 def test_the_drain_does_not_wait_for_the_replacement_of_the_same_name() -> None:
@@ -397,3 +415,71 @@ def test_without_a_budget_or_drain_the_presets_have_no_disruption_state() -> Non
         s = MODEL.init(scope)
         assert (s.pdb_allowed, s.node_cordoned, s.drain_state) == (0, (), 0)
         assert not [a for a in MODEL.actions(scope) if a.name.startswith(("kubectl.", "disruption-controller."))]
+
+
+# -- the node-pool upgrade: drain, volumes detached, replace, uncordon, next ------------------------------
+
+
+def _upgrade_scope() -> object:
+    [prop] = catalog.properties("statefulset", ["upgrade_completes"])
+    return prop.adjust(SCOPES["min1"])
+
+
+def test_the_upgrade_replaces_a_node_only_once_its_volumes_are_detached() -> None:
+    """web-0's ReadWriteOnce volume stays attached to node-a after the drain: the machine is replaced only after
+    the attach/detach controller detached it; the claim stays Bound, and the replacement pod attaches it afresh."""
+    scope = _upgrade_scope()
+    assert scope.is_upgrade and scope.claims and scope.nodes == 2
+    s = _both_ready_and_draining(scope, drain="node-pool-upgrade.drain_node", node=0)
+    assert s.node_cordoned == (True, False) and s.drain_state == sd.EVICTING
+    assert not _enabled(scope, s, "user.drain_node") and not _enabled(scope, s, "user.uncordon")
+    s = _do(scope, s, "kubectl.evict_pod", pod=0, answer=sd.EVICTED_201)
+    s = _do(scope, s, "kubelet.pod_terminated", pod=0, node=0)
+    s = _do(scope, s, "statefulset-controller.create_pod")
+    s = _do(scope, s, "kubectl.drain_finishes")
+    assert s.drain_state == sd.DRAINED and s.attached[0]  # claim 0 on node-a (index claim * nodes + node)
+    assert sd.volumes_attached_to(CONCRETE, scope, s, 0) == 1
+    assert not _enabled(scope, s, "node-pool-upgrade.replace_node")
+    assert _enabled(scope, s, "attach-detach.detach_volume")
+    s = _do(scope, s, "attach-detach.detach_volume", claim=0, node=0)
+    replaced = _do(scope, s, "node-pool-upgrade.replace_node", node=0)
+    assert replaced.drain_state == sd.REPLACED and replaced.node_cordoned == (True, False)
+    assert replaced.pvc == s.pvc and all(replaced.pvc) and replaced.attached == s.attached  # claims stay Bound
+    done = _do(scope, replaced, "node-pool-upgrade.uncordon_node", node=0)
+    assert (done.node_cordoned, done.drain_state, done.upgrade_node) == ((False, False), sd.IDLE, 1)
+    lines = trace_text.describer(MODEL, scope).changes(
+        replaced,
+        done,
+        {f: (getattr(replaced, f), getattr(done, f)) for f in ("node_cordoned", "drain_state", "upgrade_node")},
+    )
+    assert "kubectl drain node-a: node replaced → not running" in lines
+    assert "node-pool upgrade: 0 → 1 of 2 nodes done" in lines
+    binds = sorted(a.kwargs["node"] for a, _ in successors(MODEL, scope, done) if a.name == "scheduler.bind_pod")
+    assert binds == [0, 1]  # the fresh node-a takes pods again
+    s = _do(
+        scope, _do(scope, done, "scheduler.bind_pod", pod=0, node=0), "attach-detach.attach_volume", claim=0, node=0
+    )
+    assert s.attached[0] and s.claim_home[0] == 1  # attached again on node-a: its first home
+    assert _do(scope, s, "node-pool-upgrade.drain_node", node=1).node_cordoned == (False, True)
+
+
+def test_the_upgrade_predicate_is_false_until_every_node_is_done() -> None:
+    scope = _upgrade_scope()
+    [prop] = catalog.properties("statefulset", ["upgrade_completes"])
+    s = MODEL.init(scope)
+    assert [prop.predicate(CONCRETE, scope, attrs.evolve(s, upgrade_node=n)) for n in range(3)] == [
+        False,
+        False,
+        True,
+    ]
+    assert "node-pool upgrade done" in prop.explain(scope, attrs.evolve(s, upgrade_node=2))
+
+
+@pytest.mark.parametrize("name", ["min2", "max0"])
+def test_a_budget_at_the_replicas_blocks_the_upgrade_at_its_first_node(name: str) -> None:
+    r = results(name)["upgrade_completes"]
+    assert r.verdict is V and r.trace is not None and r.trace.loop is not None
+    last = r.trace.steps[-1]
+    assert last.action.name == "kubectl.evict_pod" and last.action.kwargs["answer"] == sd.REFUSED_429
+    looping = r.trace.states[r.trace.loop]
+    assert looping.upgrade_node == 0 and looping.drain_state == sd.EVICTING and looping.pdb_allowed == 0
