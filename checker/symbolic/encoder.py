@@ -28,7 +28,13 @@ Three conditions make the encoding faithful, and the encoder checks the first tw
   bounds it from above in every reachable state (a ReplicaSet cannot delete more Ready pods than
   it has), and decoding writes the value the solver chose into the action's label, which
   replays against the concrete scope — a value outside that scope's domain fails the replay, so
-  it is never reported;
+  it is never reported. A choice over *tuples* of integers of one length (the Deployment's
+  ``spread``, each deletion class's share taken from node-b, over tuples with elements in
+  ``0..pod_cap``) is folded the same way, one variable ``choice.<name>[i]@k`` per element, each
+  bounded below by its least value; the guard bounds each from above (a share cannot exceed the
+  pods of its class on node-b); the domain's bound on the sum is left out: the guard keeps the sum
+  within the ReplicaSet's excess pods, and any value beyond the concrete domain only adds
+  transitions (sound for a proof) and fails the replay of a trace;
 * the parameter's values are those the API server accepts: the scope states its validation
   rules (``symbolic_constraints``; a scope without them refuses symbolic parameters);
 * domain bounds that change with the parameter are dropped (only bounds equal for every sampled
@@ -255,7 +261,8 @@ class Encoder:
         elif arith == "linear":
             self.ops = HavocOps()
         self.choice_names: dict[int, tuple[str, ...]] = {}  # action index -> its choice parameters
-        self.choice_lo: dict[str, int] = {}
+        self.choice_lo: dict[str, int] = {}  # choice variable name -> its least value
+        self.choice_width: dict[str, int] = {}  # tuple-valued choice parameter -> its length (ints: 0)
         self._check_actions_independent()
         self._template: dict[int, z3.BoolRef] = {}
         self._cache: dict[tuple[str, int | str], Any] = {}  # state(k): a list of terms; trans(k): a formula
@@ -265,6 +272,14 @@ class Encoder:
         self._same = [_eq(b, a) for a, b in zip(x0, x1)]
         self._disjuncts = [self._symbolic_action_formula(a, x0, x1) for a in self.actions]
         self._frame = z3.And(*self._same)
+        if self.params:  # the initial state too must read the parameters through ops only
+            try:
+                self.init(x0)
+            except (TypeError, z3.Z3Exception) as err:
+                raise EncodingError(
+                    f"the initial state of model {model.name} evaluates {', '.join(self.params)} with concrete "
+                    f"arithmetic ({err}); it cannot be left symbolic"
+                ) from err
 
     def _symbolic_action_formula(
         self, action: Action, x0: Sequence[z3.ExprRef], x1: Sequence[z3.ExprRef]
@@ -318,7 +333,7 @@ class Encoder:
         if not self.params:
             return
         own = _domains(self.model, self.scope)
-        varying: dict[tuple[str, str], int] = {}
+        varying: dict[tuple[str, str], tuple[int, ...]] = {}  # (command, parameter) -> least value(s)
         for name in self.params:
             for v in _SAMPLES:
                 sc = evolve(self.scope, **{name: _concrete_value(self.scope, name, v)})
@@ -335,14 +350,22 @@ class Encoder:
                 for key, values in other.items():
                     if values == own[key]:
                         continue
-                    if not all(type(x) is int for x in values + own[key]):
+                    width = _int_tuple_width(values + own[key])
+                    if width is None:
                         raise EncodingError(
                             f"the actions of model {self.model.name} depend on {name} (the domain of {key[0]}'s "
-                            f"parameter {key[1]} {why}, and it is not a range of integers); {name} cannot be left "
-                            f"symbolic in this scope"
+                            f"parameter {key[1]} {why}, and it is neither a range of integers nor of tuples of "
+                            f"integers of one length); {name} cannot be left symbolic in this scope"
                         )
-                    low = min(values + own[key])
-                    varying[key] = min(varying.get(key, low), low)
+                    if self.choice_width.setdefault(key[1], width) != width:
+                        raise EncodingError(
+                            f"the actions of model {self.model.name} depend on {name} (parameter {key[1]} is "
+                            f"a tuple of {width} in {key[0]} and of {self.choice_width[key[1]]} elsewhere); "
+                            f"{name} cannot be left symbolic in this scope"
+                        )
+                    lows = _component_lows(values + own[key], width)
+                    have = varying.get(key, lows)
+                    varying[key] = tuple(min(a, b) for a, b in zip(have, lows))
         if not varying:
             return
         folded: list[Action] = []
@@ -352,13 +375,14 @@ class Encoder:
             if not free:
                 folded.append(a)
                 continue
-            params = tuple((k, self._choice_var(k, 0) if k in free else v) for k, v in a.params)
+            params = tuple((k, self._choice_term(k, 0) if k in free else v) for k, v in a.params)
             unit = (a.name, tuple((k, v) for k, v in a.params if k not in free))
             if unit in seen:
                 continue
             seen.add(unit)
             for k in free:
-                self.choice_lo[k] = min(self.choice_lo.get(k, varying[(a.name, k)]), varying[(a.name, k)])
+                for part, low in zip(self._choice_parts(k), varying[(a.name, k)]):
+                    self.choice_lo[part] = min(self.choice_lo.get(part, low), low)
             self.choice_names[len(folded)] = free
             folded.append(Action(a.command, params))
         self.actions = folded
@@ -366,6 +390,17 @@ class Encoder:
 
     def _choice_var(self, name: str, k: int | str) -> z3.ExprRef:
         return self._int(f"choice.{name}@{k}")
+
+    def _choice_parts(self, name: str) -> list[str]:
+        """The choice variables' names of parameter ``name``: itself, or one per tuple element."""
+        width = self.choice_width.get(name, 0)
+        return [name] if width == 0 else [f"{name}[{i}]" for i in range(width)]
+
+    def _choice_term(self, name: str, k: int | str) -> Any:
+        """Parameter ``name`` at step k: one choice variable, or a tuple of them."""
+        if self.choice_width.get(name, 0) == 0:
+            return self._choice_var(name, k)
+        return tuple(self._choice_var(part, k) for part in self._choice_parts(name))
 
     def choices(self, k: int | str) -> list[z3.ExprRef]:
         """The choice variables of step k (empty unless a parameter's range grows with the scope)."""
@@ -435,7 +470,9 @@ class Encoder:
             side = list(self.ops.side)
             self.ops.side.clear()
         for k, v in action.params:
-            if k in self.choice_lo and z3.is_expr(v):
+            if k in self.choice_width and isinstance(v, tuple) and all(z3.is_expr(x) for x in v):
+                side += [x >= self.choice_lo[part] for part, x in zip(self._choice_parts(k), v)]
+            elif k in self.choice_lo and z3.is_expr(v):
                 side.append(v >= self.choice_lo[k])
         same = self._same if ys is self.state(1) and xs is self.state(0) else [_eq(y, x) for x, y in zip(xs, ys)]
         updates = [_eq(ys[i], changed[i]) if i in changed else same[i] for i in range(len(ys))]
@@ -536,13 +573,14 @@ class Encoder:
         free = self.choice_names.get(i, ())
         if not free:
             return a
-        return Action(
-            a.command,
-            tuple(
-                (name, _number(m.eval(self._choice_var(name, k), model_completion=True)) if name in free else v)
-                for name, v in a.params
-            ),
-        )
+
+        def value(name: str) -> Param:
+            parts = [
+                _number(m.eval(self._choice_var(part, k), model_completion=True)) for part in self._choice_parts(name)
+            ]
+            return tuple(parts) if self.choice_width.get(name, 0) else parts[0]
+
+        return Action(a.command, tuple((name, value(name) if name in free else v) for name, v in a.params))
 
     def require_plain_actions(self, what: str) -> None:
         """Refuse an engine that needs one guard per action (fairness): choice parameters fold several."""
@@ -636,6 +674,25 @@ def _domains(model: Model, scope: Scope) -> dict[tuple[str, str], list[Param]]:
             for name, dom in c.params:
                 out[(c.name, name)] = list(dom(scope))
     return out
+
+
+def _int_tuple_width(values: Sequence[Param]) -> int | None:
+    """0 for a domain of integers, n for one of n-tuples of integers, None otherwise."""
+    if all(type(x) is int for x in values):
+        return 0
+    if not values or not all(type(x) is tuple for x in values):
+        return None
+    width = len(values[0])
+    if width == 0 or any(len(x) != width or not all(type(y) is int for y in x) for x in values):
+        return None
+    return width
+
+
+def _component_lows(values: Sequence[Param], width: int) -> tuple[int, ...]:
+    """The least value of each element (one for integers, ``width`` for tuples)."""
+    if width == 0:
+        return (min(values),)
+    return tuple(min(x[i] for x in values) for i in range(width))
 
 
 def conjunction(parts: Sequence[z3.BoolRef]) -> z3.BoolRef:

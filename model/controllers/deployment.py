@@ -191,7 +191,7 @@ def initial_state(sc: DeploymentScope) -> DeploymentState:
 
     R = sc.replicas
     ops = CONCRETE if isinstance(R, int) else Z3  # replicas is a z3 term when the encoder leaves it symbolic
-    up = min(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
+    up = ops.min_(R, 1) if sc.claims and sc.access_mode == vol.RWOP else R
     if sc.starts_fresh:
         return _with_disruption(ops, sc, _just_created(sc))
     state = DeploymentState(

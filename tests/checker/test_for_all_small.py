@@ -45,10 +45,11 @@ def test_from_ready_is_folded_into_one_action_per_replicaset_with_a_choice_varia
     assert sum(a.name == "replicaset-controller.sync_replicaset" for a in plain.actions) == 2 * (SMALL.pod_cap + 1)
 
 
-def test_a_parameter_whose_non_integer_domain_depends_on_replicas_is_refused() -> None:
+def test_a_parameter_whose_tuple_domain_depends_on_replicas_is_folded_per_element() -> None:
     placed = attrs.evolve(SMALL, nodes=2, min_ready_seconds=0)  # spread: tuples over 0..pod_cap
-    with pytest.raises(EncodingError, match="not a range of integers"):
-        Encoder(MODEL, placed, for_all=("replicas",))
+    e = Encoder(MODEL, placed, for_all=("replicas",))
+    assert e.choice_width == {"spread": 3}
+    assert e.choice_lo == {"spread[0]": 0, "spread[1]": 0, "spread[2]": 0}
 
 
 def test_liveness_engines_refuse_folded_actions_with_the_reason() -> None:

@@ -1,0 +1,106 @@
+"""Deployment properties that place pods on nodes, decided for every replicas, maxSurge and maxUnavailable.
+
+Issue 15, item 2: the thirteen properties whose pods sit on two nodes were refused with the
+parameters open, because the ReplicaSet sync's ``spread`` (each deletion class's share taken
+from node-b: tuples over ``0..pod_cap``) has a domain that grows with replicas. The encoder now
+folds such a tuple choice into one integer choice variable per element (the guard bounds each),
+so the volume properties are PROVED with a re-checked invariant, and a sync's decoded label
+carries the tuple it chose, which the concrete guard accepts.
+"""
+
+from __future__ import annotations
+
+import pytest
+import z3
+
+from kubecheck.checker.result import Verdict
+from kubecheck.checker.symbolic import encoder as enc
+from kubecheck.checker.symbolic import pdr
+from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.properties.catalog import PROPERTIES
+
+BY_NAME = {p.name.split(".", 1)[1]: p for p in PROPERTIES["deployment"]}
+ALL = ("replicas", "max_surge", "max_unavailable")
+SMALL = MODEL.presets["small"]
+
+
+def encoder(prop) -> Encoder:
+    return Encoder(MODEL, prop.adjust(SMALL), for_all=ALL)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rwo_volume_attached_to_one_node",
+        "rwop_claim_used_by_one_pod",
+        "containers_run_where_claim_attached",
+        "claim_detached_only_from_empty_node",
+    ],
+)
+def test_volume_property_proved_for_every_replicas_max_surge_max_unavailable(name: str) -> None:
+    prop = BY_NAME[name]
+    e = encoder(prop)
+    assert e.choice_width == {"spread": 3}
+    result = pdr.decide(e, prop, timeout=120)
+    assert result.verdict is Verdict.PROVED, result.note
+    proof = result.evidence
+    assert proof.check.ok
+    assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [
+        ("no_writer_on_read_only_many", (1, 1, 0)),  # a ReadOnlyMany claim mounted read-write from the start
+        ("budget_floor_holds_under_evictions", (0, 0, 1)),  # no pod at replicas 0 is below minAvailable
+    ],
+)
+def test_violated_in_the_initial_state_at_the_least_parameters(name: str, least: tuple) -> None:
+    prop = BY_NAME[name]
+    result = pdr.decide(encoder(prop), prop, timeout=120)
+    assert result.verdict is Verdict.VIOLATED, result.note
+    scope = result.trace.scope
+    assert (scope.replicas, scope.max_surge.value, scope.max_unavailable.value) == least
+    assert not result.trace.steps
+    assert not prop.predicate(CONCRETE, scope, result.trace.last)
+
+
+def test_a_decoded_sync_carries_the_spread_tuple_its_concrete_guard_accepts() -> None:
+    """From a state with pods on both nodes and a ReplicaSet scaled down, the solver picks a spread;
+    decoding writes it into the label as the explicit engine's tuple, and the concrete action with
+    that tuple is enabled at the chosen parameters."""
+    prop = BY_NAME["rwo_volume_attached_to_one_node"]
+    e = encoder(prop)
+    [sync] = [i for i, a in enumerate(e.actions) if a.name.endswith("sync_replicaset") and a.kwargs["rs"] == 0]
+    x0, x1 = e.state(0), e.state(1)
+    s = e.view(x0)
+    s1 = e.view(x1)
+    solver = z3.Solver()
+    solver.add(e.domain(x0), e.disjunct(sync, 0))
+    solver.add(s.available[0] >= 1, s.available[1] >= 1, s1.terminating[1] > s.terminating[1])  # a deletion on node-b
+    # at replicas 3, with no more pods than that (a state of the concrete scope's domain)
+    solver.add(e.param_terms(x0)["replicas"] == 3, s.available[0] + s.available[1] <= 3)
+    solver.add(*[getattr(s, phase)[i] == 0 for phase in ("pending", "running", "ready") for i in (0, 1)])
+    assert solver.check() == z3.sat
+    m = solver.model()
+    action = e.concrete_action(m, sync, 0)
+    spread = action.kwargs["spread"]
+    assert type(spread) is tuple and len(spread) == 3 and all(type(x) is int for x in spread)
+    assert sum(spread) >= 1  # a pod deleted from node-b
+    assert f"spread={spread}" in action.label
+    params = {n: enc._number(m.eval(t, model_completion=True)) for n, t in e.param_terms(x0).items()}
+    scope = e.concrete_scope(params)
+    state = e.schema.unflatten(e.flat(m, 0))
+    assert action in MODEL.actions(scope)  # a value of the concrete domain
+    assert action.guard(CONCRETE, scope, state)
+
+
+def test_tuple_domains_of_mixed_lengths_or_non_integers_are_not_folded() -> None:
+    assert enc._int_tuple_width([0, 1, 2]) == 0
+    assert enc._int_tuple_width([(0, 1, 0), (1, 0, 0)]) == 3
+    assert enc._int_tuple_width([(0, 1), (1, 0, 0)]) is None
+    assert enc._int_tuple_width([None]) is None
+    assert enc._int_tuple_width([(0, None, 1)]) is None
+    assert enc._component_lows([(2, 1, 3), (1, 4, 3)], 3) == (1, 1, 3)
