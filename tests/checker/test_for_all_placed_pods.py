@@ -26,8 +26,8 @@ ALL = ("replicas", "max_surge", "max_unavailable")
 SMALL = MODEL.presets["small"]
 
 
-def encoder(prop) -> Encoder:
-    return Encoder(MODEL, prop.adjust(SMALL), for_all=ALL)
+def encoder(prop, arith: str = "linear") -> Encoder:  # the CLI's encoding (pdr.check)
+    return Encoder(MODEL, prop.adjust(SMALL), for_all=ALL, arith=arith)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,16 @@ def test_tuple_domains_of_mixed_lengths_or_non_integers_are_not_folded() -> None
     assert enc._int_tuple_width([None]) is None
     assert enc._int_tuple_width([(0, None, 1)]) is None
     assert enc._component_lows([(2, 1, 3), (1, 4, 3)], 3) == (1, 1, 3)
+
+
+def test_a_node_failure_breaks_the_availability_floor_at_one_replica_by_a_replayed_trace() -> None:
+    """Spacer finds the failure reachable; BMC's trace (one step: node-a fails under the only pod)
+    has the least parameters and is certified by replay."""
+    prop = BY_NAME["availability_floor_under_node_failure"]
+    result = pdr.decide(encoder(prop), prop, timeout=120)
+    assert result.verdict is Verdict.VIOLATED, result.note
+    assert "certified by replay" in result.note
+    scope = result.trace.scope
+    assert (scope.replicas, scope.max_unavailable.value) == (1, 0)
+    assert len(result.trace.steps) == 1
+    assert not prop.predicate(CONCRETE, scope, result.trace.last)
