@@ -199,25 +199,25 @@ def test_the_issue_4_acceptance_command_output_is_pinned():
 
 
 def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusive_with_the_reason():
-    # the shared-claim properties place pods on two nodes, where deletions split over node-b in
-    # tuples whose range grows with replicas: not foldable, so not decided for all values
+    # the autoscaler's sync computes its proposal with concrete arithmetic on replicas: not
+    # encodable with replicas open, so not decided for all values, and said so
     result = kubecheck(
         "check",
         "deployment",
-        "replicas_within_surge",
-        "rwo_volume_attached_to_one_node",
+        "hpa.replicas_within_max",
         "--scope",
         "tiny",
         "--engine",
         "pdr",
         "--for-all",
         "replicas",
+        "--set",
+        "hpa-max-replicas=4",
     )
     assert result.exit_code == 10, result.output
-    assert re.search(r"(?m)^replicas_within_surge +PROVED ", result.stdout)
+    assert re.search(r"(?m)^hpa.replicas_within_max +INCONCLUSIVE ", result.stdout)
     assert (
-        "rwo_volume_attached_to_one_node (pdr): not decided: the actions of model deployment depend on replicas "
-        "(the domain of replicaset-controller.sync_replicaset's parameter spread"
+        "hpa.replicas_within_max (pdr): not decided: hpa.reconcile evaluates replicas with concrete arithmetic"
     ) in result.stdout
 
 
