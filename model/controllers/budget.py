@@ -233,6 +233,9 @@ def budget_after_eviction(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction) -> d
 #: drain_state values shared by every workload's drain (a model may add more after these).
 IDLE, EVICTING, DRAINED, FAILED = range(4)
 DRAIN_STATE_NAMES = ("not running", "evicting", "drained", "failed")
+#: The node-pool upgrade's extra drain state, after DRAINED: the drained node's machine replaced.
+REPLACED = 4
+UPGRADE_DRAIN_STATE_NAMES = (*DRAIN_STATE_NAMES, "node replaced")
 #: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
 EVICTED_201 = "201 Created: pod evicted"
 REFUSED_429 = "eviction refused: 429 Too Many Requests"
@@ -326,4 +329,50 @@ def evict_pod_command(
         params=(*params, ("answer", answers)),
         enabled_in=lambda sc: sc.has_drain,
         fair_by=fair_by,
+    )
+
+
+# -- the node-pool upgrade (drain, replace, uncordon, node by node) ------------------------------
+
+
+def upgrade_next_guard(ops: Ops, sc: Any, s: Any, node: int) -> Value:
+    """The upgrade's node was replaced: it is uncordoned next."""
+    return ops.and_(s.drain_state == REPLACED, s.upgrade_node == node)
+
+
+def upgrade_next_effect(ops: Ops, sc: Any, s: Any, node: int) -> dict:
+    """Uncordon the replaced node; the upgrade moves to the next node with no drain running."""
+    return {"node_cordoned": set_at(s.node_cordoned, node, False), "drain_state": IDLE, "upgrade_node": node + 1}
+
+
+def upgrade_commands(
+    drain: tuple[Callable[..., Value], Callable[..., dict]],
+    replace: tuple[Callable[..., Value], Callable[..., dict], str],
+    nodes: Callable[[Any], range],
+) -> tuple[Command, ...]:
+    """The node-pool upgrade's three stages over ``nodes``, one node after another (``upgrade_node``):
+    ``drain`` (guard, effect) runs kubectl drain on it, ``replace`` (guard, effect, description) swaps its
+    machine for a fresh Node of the same name, and the shared last stage uncordons it."""
+    params = (("node", nodes),)
+
+    def upgrading(sc: Any) -> bool:
+        return bool(sc.is_upgrade)
+
+    return (
+        Command(
+            "node-pool-upgrade.drain_node",
+            *drain,
+            "the node-pool upgrade drains its next node (kubectl drain: cordon, list, evict)",
+            params=params,
+            enabled_in=upgrading,
+        ),
+        Command("node-pool-upgrade.replace_node", *replace, params=params, enabled_in=upgrading),
+        Command(
+            "node-pool-upgrade.uncordon_node",
+            upgrade_next_guard,
+            upgrade_next_effect,
+            "the upgraded node is uncordoned; the upgrade moves to the next node",
+            params=params,
+            enabled_in=upgrading,
+        ),
     )

@@ -62,8 +62,8 @@ from kubecheck.model.kernel.ops import Ops, Value
 
 #: drain_state values: the budget layer's, and the upgrade's replaced node.
 IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
-REPLACED = 4
-DRAIN_STATE_NAMES = (*bu.DRAIN_STATE_NAMES, "node replaced")
+REPLACED = bu.REPLACED
+DRAIN_STATE_NAMES = bu.UPGRADE_DRAIN_STATE_NAMES
 #: Pod counters kept per node (the Deployment's bound phases, then Terminating).
 BOUND = ("pending", "running", "ready", "available")
 ON_NODE = BOUND + ("terminating",)
@@ -284,14 +284,6 @@ def _replace_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int
     return out
 
 
-def _next_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> Value:
-    return ops.and_(s.drain_state == REPLACED, s.upgrade_node == node)
-
-
-def _next_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, node: int) -> dict:
-    return {"node_cordoned": _set(s.node_cordoned, node, False), "drain_state": IDLE, "upgrade_node": node + 1}
-
-
 def _nodes(sc: DeploymentScope) -> range:
     return range(sc.nodes)
 
@@ -342,28 +334,13 @@ COMMANDS: tuple[Command, ...] = (
     bu.uncordon_command(
         _uncordon_guard, _uncordon_effect, (("node", _first_node),), lambda sc: sc.has_drain and not sc.is_upgrade
     ),
-    Command(
-        "node-pool-upgrade.drain_node",
-        _drain_guard,
-        _drain_effect,
-        "the node-pool upgrade drains its next node (kubectl drain: cordon, list, evict)",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
-    ),
-    Command(
-        "node-pool-upgrade.replace_node",
-        _replace_guard,
-        _replace_effect,
-        "the drained node's machine is replaced: a fresh Node of the same name registers Ready",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
-    ),
-    Command(
-        "node-pool-upgrade.uncordon_node",
-        _next_guard,
-        _next_effect,
-        "the upgraded node is uncordoned; the upgrade moves to the next node",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
+    *bu.upgrade_commands(
+        (_drain_guard, _drain_effect),
+        (
+            _replace_guard,
+            _replace_effect,
+            "the drained node's machine is replaced: a fresh Node of the same name registers Ready",
+        ),
+        _nodes,
     ),
 )

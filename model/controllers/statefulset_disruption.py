@@ -85,8 +85,8 @@ from kubecheck.model.kernel.ops import Ops, Value
 
 #: drain_state values: the budget layer's (not running, evicting, drained, failed), and the upgrade's replaced node.
 IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
-REPLACED = 4
-DRAIN_STATE_NAMES = (*bu.DRAIN_STATE_NAMES, "node replaced")
+REPLACED = bu.REPLACED
+DRAIN_STATE_NAMES = bu.UPGRADE_DRAIN_STATE_NAMES
 #: The node ``kubectl drain`` works on in scenario drain (node-a).
 DRAINED_NODE = 0
 #: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
@@ -356,14 +356,6 @@ def _replace_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: i
     return out
 
 
-def _next_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
-    return ops.and_(s.drain_state == REPLACED, s.upgrade_node == node)
-
-
-def _next_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> dict:
-    return {"node_cordoned": _set(s.node_cordoned, node, False), "drain_state": IDLE, "upgrade_node": node + 1}
-
-
 def _nodes(sc: StatefulSetScope) -> range:
     return range(sc.nodes)
 
@@ -395,29 +387,14 @@ COMMANDS: tuple[Command, ...] = (
         enabled_in=_user_drain,
     ),
     bu.uncordon_command(_uncordon_guard, _uncordon_effect, enabled_in=_user_drain),
-    Command(
-        "node-pool-upgrade.drain_node",
-        _upgrade_drain_guard,
-        _upgrade_drain_effect,
-        "the node-pool upgrade drains its next node (kubectl drain: cordon, list, evict)",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
-    ),
-    Command(
-        "node-pool-upgrade.replace_node",
-        _replace_guard,
-        _replace_effect,
-        "once the drained node's volumes are detached, its machine is replaced: a fresh Node of the same name "
-        "registers Ready",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
-    ),
-    Command(
-        "node-pool-upgrade.uncordon_node",
-        _next_guard,
-        _next_effect,
-        "the upgraded node is uncordoned; the upgrade moves to the next node",
-        params=(("node", _nodes),),
-        enabled_in=lambda sc: sc.is_upgrade,
+    *bu.upgrade_commands(
+        (_upgrade_drain_guard, _upgrade_drain_effect),
+        (
+            _replace_guard,
+            _replace_effect,
+            "once the drained node's volumes are detached, its machine is replaced: a fresh Node of the same name "
+            "registers Ready",
+        ),
+        _nodes,
     ),
 )
