@@ -577,6 +577,23 @@ def _smallest(sc: WorkloadScope) -> WorkloadScope:
     return _shrunk_scope(sc, 0, min(sc.nodes, 2 if sc.node_classes else 1))
 
 
+def _calibration_search(
+    workload: Workload, scope: WorkloadScope, props: Sequence[Property], seconds: float | None
+) -> tuple[list[Result], int]:
+    """The explicit step of ``props`` on ``scope`` within the calibration's bounds: its results and the
+    states counted as the table counts them (summed over the step's explorations, safety and liveness apart)."""
+    task = Task(
+        catalog.model(workload.model),
+        scope,
+        tuple(props),
+        budget=Budget(CALIBRATION_STATES, _calibration_seconds(seconds)),
+        engine="explicit",
+    )
+    results = run.check(task)
+    explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
+    return results, sum(explorations.values())
+
+
 def calibrate(workload: Workload, props: Sequence[Property], seconds: float | None = None) -> Calibration:
     """The explicit step of ``props`` at the workload's smallest instance, against the table's prediction there.
 
@@ -587,16 +604,7 @@ def calibrate(workload: Workload, props: Sequence[Property], seconds: float | No
     expected = predict(small)
     if not props or expected.states <= 0:
         return Calibration()
-    task = Task(
-        catalog.model(workload.model),
-        small,
-        tuple(props),
-        budget=Budget(CALIBRATION_STATES, _calibration_seconds(seconds)),
-        engine="explicit",
-    )
-    results = run.check(task)
-    explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
-    actual = sum(explorations.values())
+    results, actual = _calibration_search(workload, small, props, seconds)
     where = _size_text(small, workload.model, {})
     stops = {r.stats.stop_reason for r in results if r.verdict is Verdict.INCONCLUSIVE}
     if "max-states" in stops:
@@ -755,19 +763,10 @@ def _hpa_states(workload: Workload, props: Sequence[Property], seconds: float) -
     """The states (summed over the explorations) of ``props`` explored at maxReplicas ``HPA_SMALLEST``, or None
     when that search passed ``CALIBRATION_STATES`` or its time; and the words the plan says about it."""
     small = _at_max_replicas(workload.scope, HPA_SMALLEST)
-    task = Task(
-        catalog.model(workload.model),
-        small,
-        tuple(props),
-        budget=Budget(CALIBRATION_STATES, _calibration_seconds(seconds)),
-        engine="explicit",
-    )
-    results = run.check(task)
+    results, actual = _calibration_search(workload, small, props, seconds)
     where = _hpa_size_text(small)
     if any(r.verdict is Verdict.INCONCLUSIVE for r in results):
         return None, f"calibration at {where} did not finish ({CALIBRATION_STATES:,} states or its time)"
-    explorations = {(r.engine, r.scope, r.property.kind in ("eventually", "leads_to")): r.stats.states for r in results}
-    actual = sum(explorations.values())
     return actual, f"{actual:,} states at {where}"
 
 
