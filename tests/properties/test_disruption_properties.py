@@ -279,7 +279,7 @@ def test_the_scheduler_never_binds_to_a_cordoned_node_and_controllers_never_touc
                 assert not s.node_cordoned[a.kwargs["node"]]
             changes = a.effect(CONCRETE, scope, s)
             if a.actor in ("replicaset-controller", "deployment-controller"):
-                assert not set(changes) & set(dr._STATUS_FIELDS), a.label
+                assert not set(changes) & set(bu.STATUS_FIELDS), a.label
                 checked += 1
     assert checked > 100
 
