@@ -61,12 +61,29 @@ a queue of signed changes, each with the number of policy periods it has outlive
 proves equal to the timed form. The Percent policies compute in float64 upstream (25 × 1.12 rounds up
 to 29); the guard form adds the float error from a table over the bounded period start.
 
-Not ported: the per-direction ``tolerance`` of spec.behavior (the HPAConfigurableTolerance gate),
-Object/External metrics, container metrics, the metrics API itself.
+The per-direction ``tolerance`` of spec.behavior (KEP-4951). Read, in our words:
+``pkg/features/kube_features.go`` (index id 378079260, the v1.35 versioned specs) lists
+``HPAConfigurableTolerance`` Alpha off in 1.33 and **Beta, on by default, in 1.35**, so the field is kept:
+the API server's ``dropDisabledFields`` (``pkg/registry/autoscaling/horizontalpodautoscaler/strategy.go``,
+id 235012456) clears both directions' tolerance only when the gate is off and the old object had none.
+``horizontal.go`` ``tolerancesForHpa`` (a recent copy, id 69753191866) starts from the controller's
+``--horizontal-pod-autoscaler-tolerance`` both ways and, when spec.behavior is set and the gate on,
+replaces a direction by its ``Tolerance.AsApproximateFloat64()``; every metric's calculator receives that
+``Tolerances`` and ``isWithin`` compares the usage ratio with ``1 − scaleDown`` and ``1 + scaleUp`` in
+float64. Validation refuses a negative tolerance (``validation_test.go``: "greater or equal to zero").
+:func:`parse_quantity` ports ``resource.ParseQuantity`` (``staging/.../api/resource/quantity.go``) for the
+decimal and binary forms, keeping the value exactly as the Quantity holds it, and
+:meth:`Quantity.as_approximate_float64` its two roundings (float64 of the digits times ``math.Pow10``). The
+guards never compare floats with counts: :meth:`Tolerances.utilization_band` turns the float64 test into
+the interval of integer utilizations it accepts, so the model agrees with upstream at the boundaries too.
+
+Not ported: Object/External metrics, container metrics, the metrics API itself.
 """
 
 from __future__ import annotations
 
+import fractions
+import functools
 import math
 from collections.abc import Callable, Sequence
 
@@ -83,6 +100,8 @@ DELAY_OF_INITIAL_READINESS_STATUS_SECONDS = 30
 SYNC_PERIOD_SECONDS = 15
 SCALE_UP_LIMIT_FACTOR = 2
 SCALE_UP_LIMIT_MINIMUM = 4
+#: --horizontal-pod-autoscaler-tolerance (defaults.go), both directions
+DEFAULT_TOLERANCE = 0.1
 
 READY, UNREADY, MISSING, IGNORED = "ready", "unready", "missing", "ignored"
 
@@ -93,14 +112,168 @@ class ReplicaCalcError(ValueError):
 
 @attrs.frozen
 class Tolerances:
-    """Scale-down and scale-up tolerances in percent (upstream floats 0.1 = 10)."""
+    """Tolerances{scaleDown, scaleUp}: the usage-ratio tolerances as float64, as upstream keeps them (0.1 each
+    way is the controller's --horizontal-pod-autoscaler-tolerance default); :func:`tolerances_for_hpa` builds
+    them from an autoscaler's spec.behavior."""
 
-    down: int = 10
-    up: int = 10
+    down: float = DEFAULT_TOLERANCE
+    up: float = DEFAULT_TOLERANCE
 
     def is_within(self, ratio: float) -> bool:
-        """Tolerances.isWithin on float64, as upstream."""
-        return (1.0 - self.down / 100) <= ratio <= (1.0 + self.up / 100)
+        """Tolerances.isWithin on float64, as upstream: 1 − scaleDown ≤ ratio ≤ 1 + scaleUp."""
+        return (1.0 - self.down) <= ratio <= (1.0 + self.up)
+
+    def utilization_band(self, target: int, top: int) -> tuple[int, int]:
+        """(lo, hi): the integer utilizations u in 0..top whose ratio float64(u)/float64(target) is within,
+        as lo <= u <= hi. The set is an interval (the division and both comparisons are monotone in u) and
+        holds u = target (the ratio 1.0, tolerances being >= 0), so the guards compare a count with two
+        integer constants and agree with upstream's float64 at every u, boundaries included."""
+        return _utilization_band(self, target, top)
+
+
+@functools.lru_cache(maxsize=4096)
+def _utilization_band(tolerances: Tolerances, target: int, top: int) -> tuple[int, int]:
+    inside = [u for u in range(max(top, target) + 1) if tolerances.is_within(u / target)]
+    assert inside and inside == list(range(inside[0], inside[-1] + 1)), (tolerances, target)
+    return inside[0], inside[-1]
+
+
+def tolerances_for_hpa(
+    behavior: bool,
+    down: Quantity | None,
+    up: Quantity | None,
+    controller: float = DEFAULT_TOLERANCE,
+    gate: bool = True,
+) -> Tolerances:
+    """tolerancesForHpa (horizontal.go): the controller's tolerance both ways; with spec.behavior set and the
+    HPAConfigurableTolerance gate on (Beta, on by default in v1.35), each direction's ``tolerance`` that is set
+    replaces it, as Quantity.AsApproximateFloat64."""
+    if not behavior or not gate:
+        return Tolerances(controller, controller)
+    return Tolerances(
+        controller if down is None else down.as_approximate_float64(),
+        controller if up is None else up.as_approximate_float64(),
+    )
+
+
+# ---- resource.Quantity for a tolerance (k8s.io/apimachinery/pkg/api/resource/quantity.go) --------------------
+
+#: ErrFormatWrong, ErrSuffix, ErrNumeric of quantity.go, as the API server reports a value it cannot decode
+QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+QUANTITY_SUFFIX = "unable to parse quantity's suffix"
+_DECIMAL_SUFFIXES = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_BINARY_SUFFIXES = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_NANO = -9
+
+
+class QuantityError(ValueError):
+    """ParseQuantity's error: the text is not a quantity."""
+
+
+@attrs.frozen
+class Quantity:
+    """A parsed resource.Quantity: ``unscaled`` × 10^``exponent`` exactly (int64Amount{value, scale}, or the
+    inf.Dec form rounded up to nano), and the text it was read from."""
+
+    unscaled: int
+    exponent: int
+    text: str
+
+    @property
+    def exact(self) -> fractions.Fraction:
+        return fractions.Fraction(self.unscaled) * fractions.Fraction(10) ** self.exponent
+
+    def sign(self) -> int:
+        return (self.unscaled > 0) - (self.unscaled < 0)
+
+    def as_approximate_float64(self) -> float:
+        """Quantity.AsApproximateFloat64: float64(unscaled) × math.Pow10(exponent), two roundings ("0.05" is 5 ×
+        0.01 = 0.05, but "0.35" is 35 × 0.01 = 0.35000000000000003: that is the tolerance upstream compares with)."""
+        try:
+            base = float(self.unscaled)
+        except OverflowError:
+            return math.copysign(math.inf, self.unscaled)
+        return base if self.exponent == 0 else base * _pow10(self.exponent)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _pow10(n: int) -> float:
+    """math.Pow10 as Go computes it: a table of exact powers (1e0..1e31) times or divided by 1e(32k)."""
+    if 0 <= n <= 308:
+        return float(f"1e{n // 32 * 32}") * float(f"1e{n % 32}")
+    if -323 <= n < 0:
+        return float(f"1e-{-n // 32 * 32}") / float(f"1e{-n % 32}")
+    return math.inf if n > 0 else 0.0
+
+
+def _split_quantity(text: str) -> tuple[bool, str, str, str, str]:
+    """parseQuantityString: (positive, value, numerator without leading zeros, denominator, suffix)."""
+    positive, pos, end = True, 0, len(text)
+    if pos < end and text[0] in "+-":
+        positive, pos = text[0] != "-", 1
+    while pos < end and text[pos] == "0":
+        pos += 1
+    if pos >= end:
+        return positive, "0", "0", "", ""
+    start = pos
+    while pos < end and text[pos].isdigit() and text[pos].isascii():
+        pos += 1
+    num = text[start:pos] or "0"
+    denom = ""
+    if pos < end and text[pos] == ".":
+        pos += 1
+        start = pos
+        while pos < end and text[pos].isdigit() and text[pos].isascii():
+            pos += 1
+        denom = text[start:pos]
+    value, suffix_start = text[:pos], pos
+    while pos < end and text[pos] in "eEinumkKMGTP":
+        pos += 1
+    if pos < end and text[pos] in "+-":
+        pos += 1
+    while pos < end and text[pos].isdigit() and text[pos].isascii():
+        pos += 1
+    if pos < end:
+        raise QuantityError(QUANTITY_FORMAT)
+    return positive, value, num, denom, text[suffix_start:]
+
+
+def parse_quantity(text: str) -> Quantity:
+    """resource.ParseQuantity for decimal and binary forms ("0.05", "50m", "5e-2", "1Ki"): the exact value it
+    stores, which AsApproximateFloat64 then reads. Raises QuantityError with upstream's message."""
+    if text == "":
+        raise QuantityError(QUANTITY_FORMAT)
+    if text == "0":
+        return Quantity(0, 0, text)
+    positive, value, num, denom, suffix = _split_quantity(text)
+    sign = 1 if positive else -1
+    if suffix in _DECIMAL_SUFFIXES:
+        base, exponent, binary = 10, _DECIMAL_SUFFIXES[suffix], False
+    elif suffix in _BINARY_SUFFIXES:
+        base, exponent, binary = 2, _BINARY_SUFFIXES[suffix], True
+    elif len(suffix) > 1 and suffix[0] in "eE" and _is_int(suffix[1:]):
+        base, exponent, binary = 10, int(suffix[1:]), False
+    else:
+        raise QuantityError(QUANTITY_SUFFIX)
+    if not binary and 18 - (len(num) + len(denom)) >= 0 and exponent - len(denom) >= _NANO:
+        return Quantity(sign * int(num + denom), exponent - len(denom), text)  # int64Amount (the fast path)
+    if binary and exponent >= 0 and not denom and 15 - len(num) - int(exponent * 3 / 10) - 1 >= 0:
+        return Quantity(sign * (int(num) << exponent), 0, text)
+    # inf.Dec: the digits at their scale (times 2^exponent for a binary suffix), rounded away from zero to nano
+    digits = int(value.lstrip("+-").replace(".", "") or "0")
+    amount = fractions.Fraction(digits, 10 ** len(denom)) * (base**exponent if base == 2 else 1)
+    if base == 10:
+        amount *= fractions.Fraction(10) ** exponent
+    nanos = math.ceil(amount * 10**9)
+    return Quantity(sign * nanos, 0 if nanos == 0 else _NANO, text)
+
+
+def _is_int(text: str) -> bool:
+    """strconv.ParseInt(text, 10, 64) succeeds."""
+    body = text[1:] if text[:1] in "+-" else text
+    return body.isascii() and body.isdigit() and -(2**63) <= int(text) < 2**63
 
 
 # ---- groupPods ------------------------------------------------------------------------------
@@ -364,9 +537,8 @@ def resource_replicas_uniform(
     members = ready + filled + zeroed
     numerator = ready * load + filled * fill
     new_util = ops.sum_(ops.ite(members == k, ops.floor_div(numerator, k), 0) for k in range(1, 3 * bound + 1))
-    new_within = ops.and_(
-        (100 - tolerances.down) * target <= 100 * new_util, 100 * new_util <= (100 + tolerances.up) * target
-    )
+    low, high = tolerances.utilization_band(target, max(load, fill))  # new_util <= max(load, fill)
+    new_within = ops.and_(low <= new_util, new_util <= high)
     flipped = ops.or_(ops.and_(load < target, new_util > target), ops.and_(load > target, new_util < target))
     new_replicas = ops.sum_(
         ops.ite(members == k, ops.ceil_div(new_util * k, target), 0) for k in range(1, 3 * bound + 1)
@@ -761,3 +933,22 @@ def event_record(ops: Ops, events: EventQueue, change: Value, record: Value) -> 
 def event_remove(changes: Sequence[Value], stages: Sequence[Value], i: int) -> tuple[list[Value], list[Value]]:
     """The queue without slot ``i`` (later events move up, an empty slot at the end)."""
     return [*changes[:i], *changes[i + 1 :], 0], [*stages[:i], *stages[i + 1 :], 0]
+
+
+def parse_tolerance(raw: str, field: str) -> Quantity | None:
+    """The scope's spelling of ``field`` (spec.behavior.scaleUp|scaleDown.tolerance): none (unset: the controller's
+    0.1) or a Quantity, >= 0 as validateScalingRules requires."""
+    text = str(raw).strip()
+    if text in ("", "none"):
+        return None
+    try:
+        quantity = parse_quantity(text)
+    except QuantityError as err:
+        raise ScopeError(f"{field}: expected a quantity such as 0.05 or 50m, got {text!r} ({err})") from None
+    if quantity.sign() < 0:
+        raise ScopeError(f'{field}: Invalid value: "{text}": must be greater or equal to zero')
+    return quantity
+
+
+def show_tolerance(value: Quantity | None) -> str:
+    return "none" if value is None else value.text

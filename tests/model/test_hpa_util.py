@@ -23,7 +23,9 @@ tests and the overflow tests (MaxInt64 levels) — only Resource and Pods metric
 
 from __future__ import annotations
 
+import fractions
 import itertools
+import re
 
 import pytest
 import z3
@@ -415,7 +417,7 @@ RESOURCE_ROWS = [
         None,
         None,
         100,
-        Tolerances(0, 0),
+        Tolerances(0.0, 0.0),
         (4, 101, 2020),
     ),
     (
@@ -428,7 +430,7 @@ RESOURCE_ROWS = [
         None,
         None,
         100,
-        Tolerances(10, 200),
+        Tolerances(0.1, 2.0),
         (3, 190, 3800),
     ),
     (
@@ -441,7 +443,7 @@ RESOURCE_ROWS = [
         None,
         None,
         100,
-        Tolerances(200, 8),
+        Tolerances(2.0, 0.08),
         (4, 109, 2180),
     ),
     (
@@ -454,7 +456,7 @@ RESOURCE_ROWS = [
         None,
         None,
         100,
-        Tolerances(36, 10),
+        Tolerances(0.36, 0.1),
         (3, 65, 1300),
     ),
     (
@@ -467,7 +469,7 @@ RESOURCE_ROWS = [
         None,
         None,
         100,
-        Tolerances(34, 10),
+        Tolerances(0.34, 0.1),
         (2, 65, 1300),
     ),
 ]
@@ -507,7 +509,7 @@ PLAIN_ROWS = [
     ("TestReplicaCalcScaleUpCMExternalNoLabels", 1, [8600], 4400, None, (2, 8600)),
     ("TestReplicaCalcScaleDownCM", 5, [12000] * 5, 20000, None, (3, 12000)),
     ("TestReplicaCalcToleranceCM", 3, [20000, 21000, 21000], 20000, None, (3, 20666)),
-    ("TestReplicaCalcConfigurableToleranceCM", 3, [20000, 21000, 21000], 20000, Tolerances(10, 1), (4, 20666)),
+    ("TestReplicaCalcConfigurableToleranceCM", 3, [20000, 21000, 21000], 20000, Tolerances(0.1, 0.01), (4, 20666)),
     ("TestPlainMetricReplicaCalcMissingMetricsNoChangeEq", 5, [20000, 19000, 21000], 20000, None, (5, 20000)),
     ("TestReplicaCalcDuringRollingUpdateWithMaxSurgeCM", 2, [10000, 10000], 17000, None, (2, 10000)),
 ]
@@ -816,7 +818,7 @@ def test_controller_defaults_are_not_the_test_constants():
     Ready + window counts as ready with the tests' 2 min period and as unready with the default."""
     assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60, TEST_PERIODS) is False
     assert hu.is_cpu_sample_unready(True, 180, 180, 130, 60) is True
-    assert (hu.DOWNSCALE_STABILIZATION_SECONDS, Tolerances()) == (300, Tolerances(10, 10))
+    assert (hu.DOWNSCALE_STABILIZATION_SECONDS, Tolerances()) == (300, Tolerances(0.1, 0.1))
 
 
 @pytest.mark.parametrize(
@@ -839,3 +841,90 @@ def test_normalize_stabilizes_then_clamps(case, current, proposal, window, expec
     symbols = [z3.Bool(f"b{i}") if isinstance(a, bool) else z3.Int(f"i{i}") for i, a in enumerate(args)]
     subs = [(s, z3.BoolVal(a) if isinstance(a, bool) else z3.IntVal(a)) for s, a in zip(symbols, args)]
     assert _ground(fn(Z3, *symbols), subs) == expected
+
+
+# -- spec.behavior.*.tolerance: resource.ParseQuantity, AsApproximateFloat64, tolerancesForHpa ------------------
+
+# (text, unscaled, exponent): the value ParseQuantity stores (quantity.go, both paths: the
+# int64Amount fast path for up to 18 digits at scale >= nano, else an inf.Dec rounded up to nano)
+QUANTITY_ROWS = [
+    ("0", 0, 0),
+    ("0.05", 5, -2),
+    ("50m", 50, -3),
+    ("5e-2", 5, -2),
+    (".08", 8, -2),
+    ("0.100", 100, -3),
+    ("+1", 1, 0),
+    ("1Ki", 1024, 0),
+    ("0.0000000001", 1, -9),  # below nano: rounded up, "if you want some resources, you should get some"
+    ("0.10000000000000000001", 100000001, -9),
+    ("-0.1", -1, -1),
+]
+
+
+@pytest.mark.parametrize("text,unscaled,exponent", QUANTITY_ROWS)
+def test_parse_quantity_keeps_the_stored_value(text, unscaled, exponent):
+    q = hu.parse_quantity(text)
+    assert (q.unscaled, q.exponent) == (unscaled, exponent)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [("", hu.QUANTITY_FORMAT), ("1.5.5", hu.QUANTITY_FORMAT), ("abc", hu.QUANTITY_FORMAT), ("5mm", hu.QUANTITY_SUFFIX)],
+)
+def test_parse_quantity_refuses_what_the_api_server_cannot_decode(text, message):
+    with pytest.raises(hu.QuantityError, match=re.escape(message)):
+        hu.parse_quantity(text)
+
+
+def test_approximate_float64_rounds_twice():
+    """AsApproximateFloat64 = float64(unscaled) * math.Pow10(exponent): "0.35" is 35 * 0.01 in float64, one ulp
+    above the literal 0.35; "50m" and "0.05" are the same value; "35e-2" the same float as "0.35"."""
+    assert hu.parse_quantity("0.35").as_approximate_float64() == 0.35000000000000003 != 0.35
+    assert hu.parse_quantity("50m").as_approximate_float64() == hu.parse_quantity("0.05").as_approximate_float64()
+    assert hu.parse_quantity("35e-2").as_approximate_float64() == 0.35000000000000003
+
+
+def test_tolerances_for_hpa_reads_each_direction():
+    """tolerancesForHpa: without spec.behavior (or with the gate off) the controller's 0.1 both ways; with it,
+    a set direction replaces the default, the other keeps 0.1."""
+    zero = hu.parse_quantity("0")
+    assert hu.tolerances_for_hpa(False, zero, zero) == Tolerances(0.1, 0.1)
+    assert hu.tolerances_for_hpa(True, zero, zero, gate=False) == Tolerances(0.1, 0.1)
+    assert hu.tolerances_for_hpa(True, None, zero) == Tolerances(0.1, 0.0)
+    assert hu.tolerances_for_hpa(True, hu.parse_quantity("0.35"), None) == Tolerances(0.35000000000000003, 0.1)
+
+
+@pytest.mark.parametrize("down,up", [(0.1, 0.1), (0.0, 0.0), (0.35000000000000003, 0.05), (0.07, 0.13), (2.0, 0.08)])
+@pytest.mark.parametrize("target", [30, 50, 70, 80, 100, 150])
+def test_utilization_band_is_the_float_test(down, up, target):
+    """The integer band the guards use accepts exactly the utilizations upstream's float64 isWithin accepts."""
+    tolerances = Tolerances(down, up)
+    low, high = tolerances.utilization_band(target, 400)
+    assert [u for u in range(401) if tolerances.is_within(u / target)] == list(range(low, high + 1))
+
+
+def test_utilization_band_differs_from_exact_arithmetic_where_float_does():
+    """At target 100 a scale-down tolerance "0.18" accepts 82% exactly (0.82 = 1 - 0.18), but upstream computes
+    1.0 - 0.18 = 0.8200000000000001 in float64, so 82% is outside and scales down; a scale-up tolerance "0.36"
+    accepts 136% exactly, but 1.0 + 0.36 = 1.3599999999999999 leaves it outside. The band is upstream's."""
+    quantity = hu.parse_quantity("0.18")
+    assert quantity.exact == fractions.Fraction(18, 100)
+    assert Tolerances(quantity.as_approximate_float64(), 0.1).utilization_band(100, 200)[0] == 83
+    assert Tolerances(0.1, hu.parse_quantity("0.36").as_approximate_float64()).utilization_band(100, 200)[1] == 135
+
+
+@pytest.mark.parametrize("down,up", [(0.0, 0.0), (0.36, 0.1), (0.1, 2.0), (0.05, 0.01)])
+@pytest.mark.parametrize("load", (50, 60, 90, 101, 109, 110, 120, 190))
+def test_uniform_form_equals_float_port_with_configured_tolerances(load, down, up):
+    """resource_replicas_uniform == get_resource_replicas with tolerances other than 0.1 (the refill branch's band
+    included), over the pod mixes of the default-tolerance grid at target 100."""
+    tolerances, bound, target = Tolerances(down, up), 3, 100
+    for current, ready, unready, missing in itertools.product(
+        range(1, 5), range(1, bound + 1), range(bound + 1), range(bound + 1)
+    ):
+        want = hu.get_resource_replicas(current, target, tolerances, _uniform_pods(load, ready, unready, missing))
+        got = hu.resource_replicas_uniform(
+            CONCRETE, load, target, tolerances, (current, ready, unready, missing), bound
+        )
+        assert got == want.replicas, (current, ready, unready, missing)
