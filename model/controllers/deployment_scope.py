@@ -186,6 +186,17 @@ def _parse_scaling_rules(raw: str) -> hu.ScalingRules | None:
 _parse_scaling_rules.__doc__ = "none or <window>s,<max|min|disabled>,<policy>,..."  # `kubecheck list`'s value hint
 
 
+def _parse_up_tolerance(raw: str) -> hu.Quantity | None:
+    return hu.parse_tolerance(raw, "spec.behavior.scaleUp.tolerance")
+
+
+def _parse_down_tolerance(raw: str) -> hu.Quantity | None:
+    return hu.parse_tolerance(raw, "spec.behavior.scaleDown.tolerance")
+
+
+_parse_up_tolerance.__doc__ = _parse_down_tolerance.__doc__ = "none or a quantity >= 0 (0.05, 50m)"
+
+
 _parse_budget_bound, _show_budget_bound = bu.parse_budget_bound, bu.show_budget_bound  # the budget layer's
 
 
@@ -420,6 +431,22 @@ class DeploymentScope:
         None,
         hu.show_scaling_rules,
     )
+    hpa_scale_up_tolerance: hu.Quantity | None = param(
+        "hpa-scale-up-tolerance",
+        "the autoscaler's spec.behavior.scaleUp.tolerance, a quantity (0.05, 50m), honoured as the "
+        "HPAConfigurableTolerance gate (Beta, on by default in v1.35) has it (none: unset, the controller's 0.1; "
+        "needs hpa-scale-up set)",
+        _parse_up_tolerance,
+        None,
+        hu.show_tolerance,
+    )
+    hpa_scale_down_tolerance: hu.Quantity | None = param(
+        "hpa-scale-down-tolerance",
+        "the autoscaler's spec.behavior.scaleDown.tolerance, as hpa-scale-up-tolerance",
+        _parse_down_tolerance,
+        None,
+        hu.show_tolerance,
+    )
     applies: int = param(
         "applies",
         "`kubectl apply` re-applies of the manifest that write its spec.replicas (the apply/autoscaler fight)",
@@ -523,6 +550,12 @@ class DeploymentScope:
                 f"direction a manifest leaves out with its defaults), got {hu.show_scaling_rules(self.hpa_scale_up)} "
                 f"and {hu.show_scaling_rules(self.hpa_scale_down)}"
             )
+        for name, tolerance in (("up", self.hpa_scale_up_tolerance), ("down", self.hpa_scale_down_tolerance)):
+            if tolerance is not None and self.hpa_scale_up is None:
+                raise ScopeError(
+                    f"hpa-scale-{name}-tolerance: expected none without spec.behavior (hpa-scale-up none; a "
+                    f"tolerance is a field of spec.behavior), got {tolerance}"
+                )
         if self.hpa_max_replicas is None:
             if self.hpa_scale_up is not None:
                 raise ScopeError("hpa-scale-up: expected none without an autoscaler (hpa-max-replicas none)")
@@ -557,6 +590,11 @@ class DeploymentScope:
     def has_hpa_behavior(self) -> bool:
         """The autoscaler has spec.behavior (hpa-scale-up set): its windows and scale events are state."""
         return self.has_hpa and self.hpa_scale_up is not None
+
+    @property
+    def hpa_tolerances(self) -> hu.Tolerances:
+        """tolerancesForHpa: the controller's 0.1 each way, or spec.behavior's tolerance where set."""
+        return hu.tolerances_for_hpa(self.has_hpa_behavior, self.hpa_scale_down_tolerance, self.hpa_scale_up_tolerance)
 
     @property
     def hpa_up_window_slots(self) -> int:
