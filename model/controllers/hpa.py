@@ -102,8 +102,6 @@ from kubecheck.model.controllers.deployment_state import DeploymentState
 from kubecheck.model.kernel.commands import Command
 from kubecheck.model.kernel.ops import CONCRETE, Z3, Ops, Value
 
-TOLERANCES = hu.Tolerances()  # the controller's --horizontal-pod-autoscaler-tolerance default, 0.1 each way
-
 
 def initial_fields(sc: DeploymentScope, replicas: Value) -> dict:
     """The autoscaler's fields at the start: the first load level, the window seeded with spec.replicas
@@ -177,7 +175,7 @@ def _per_pod(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -
     target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
 
     def at(level: int) -> Value:
-        return hu.resource_replicas_uniform(ops, level, target, TOLERANCES, counts, bound)
+        return hu.resource_replicas_uniform(ops, level, target, sc.hpa_tolerances, counts, bound)
 
     return hu.by_load(ops, s.hpa_load, sc.hpa_loads, at)
 
@@ -198,7 +196,8 @@ def _total_demand(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tup
         result: Value = current  # outside the reconciled range the proposal is not read
         for u, members in sorted(groups.items(), reverse=True):
             hit = ops.or_(*[ops.and_(current == c, serving == n) for c, n in members])
-            result = ops.ite(hit, hu.resource_replicas_uniform(ops, u, target, TOLERANCES, counts, bound), result)
+            recommended = hu.resource_replicas_uniform(ops, u, target, sc.hpa_tolerances, counts, bound)
+            result = ops.ite(hit, recommended, result)
         return result
 
     return hu.by_load(ops, s.hpa_load, sc.hpa_loads, at)
