@@ -32,6 +32,19 @@ HPA_BEHAVIOR = {
     "hpa-scale-down": "20s,min,1pods/60s,50%/15s",
 }
 
+#: spec.behavior's per-direction tolerances (hpa_util.tolerances_for_hpa): loads inside the default 10 % band both
+#: ways, a scale-up tolerance of 0 that acts on 105 % and a scale-down tolerance of 0.45 that holds 60 %.
+HPA_TOLERANCE = {
+    "replicas": "1",
+    "edits": "0",
+    "hpa-max-replicas": "2",
+    "hpa-loads": "105,60",
+    "hpa-scale-up": "0s,max,4pods/15s,100%/15s",
+    "hpa-scale-down": "300s,max,100%/15s",
+    "hpa-scale-up-tolerance": "0",
+    "hpa-scale-down-tolerance": "450m",
+}
+
 
 @attrs.frozen(kw_only=True)
 class Row:
@@ -263,6 +276,33 @@ ROWS = (
         reference=True,
         why="spec.behavior: both windows, the scale events' ages and the forgotten outdated event; compiled and "
         "symbolic semantics scopes tiny-hpa-behavior",
+    ),
+    Row(
+        model="deployment",
+        preset="tiny",
+        settings=HPA_TOLERANCE,
+        states=46,
+        transitions=98,
+        depth=9,
+        reference=True,
+        why="spec.behavior's tolerances (without them the autoscaler never writes here: 2 states); compiled and "
+        "symbolic semantics scopes tiny-hpa-tolerance",
+    ),
+    Row(
+        model="deployment",
+        preset="tiny",
+        settings={
+            "hpa-max-replicas": "4",
+            "hpa-loads": "105",
+            "hpa-scale-up": "0s,max,4pods/15s,100%/15s",
+            "hpa-scale-down": "300s,max,100%/15s",
+            "hpa-scale-up-tolerance": "0",
+        },
+        states=100_741,
+        transitions=503_754,
+        depth=49,
+        why="tests/properties/test_hpa_tolerance_verdicts.py: 105 % inside the default band, a 0 scale-up tolerance "
+        "acts on it (the default-tolerance scope is tiny's own 75 states)",
     ),
     Row(
         model="deployment",

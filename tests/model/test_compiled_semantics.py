@@ -27,7 +27,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from state_counts import HPA_BEHAVIOR, row
+from state_counts import HPA_BEHAVIOR, HPA_TOLERANCE, row
 
 from kubecheck.checker.explicit.compile import Compiled, DomainError, compile_model
 from kubecheck.model.controllers.deployment import MODEL
@@ -100,6 +100,8 @@ TINY_SCOPES = {
     ),
     # spec.behavior: both windows, the scale events' ages, the forgotten outdated event (longest periods differ)
     "tiny-hpa-behavior": with_settings(PRESETS["tiny"], HPA_BEHAVIOR),
+    # spec.behavior's per-direction tolerances (the calculator's integer band of the float64 test)
+    "tiny-hpa-tolerance": with_settings(PRESETS["tiny"], HPA_TOLERANCE),
     # a PodDisruptionBudget, kubectl drain of node-a and a node-pool upgrade (issue 16); without tiny's template
     # edit (with it the two scopes reach 1.3 and 5.2 million states)
     "tiny-drain": with_settings(

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 import pytest
 import z3
-from state_counts import HPA_BEHAVIOR
+from state_counts import HPA_BEHAVIOR, HPA_TOLERANCE
 
 from kubecheck.checker.explicit.compile import compile_model
 from kubecheck.model.controllers.deployment import MODEL
@@ -105,6 +105,8 @@ SCOPES = {
     # spec.behavior: both windows, the scale events' ages, the forgotten outdated event; with tiny's template edit
     # (the surge pods make live_pods_within_surge go both ways on the sample)
     "tiny-hpa-behavior": with_settings(PRESETS["tiny"], {k: v for k, v in HPA_BEHAVIOR.items() if k != "edits"}),
+    # spec.behavior's per-direction tolerances, with tiny's template edit (1,778 states)
+    "tiny-hpa-tolerance": with_settings(PRESETS["tiny"], {k: v for k, v in HPA_TOLERANCE.items() if k != "edits"}),
 }
 #: How many reachable states each agreement check samples (spread evenly over the BFS order).
 SAMPLES = {
@@ -122,6 +124,7 @@ SAMPLES = {
     "tiny-hpa": 150,
     "tiny-hpa-total-demand": 100,
     "tiny-hpa-behavior": 150,
+    "tiny-hpa-tolerance": 150,
 }
 #: The BFS that provides the sample stops after this many states.
 BFS_LIMIT = 100_000
