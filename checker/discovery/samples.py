@@ -17,6 +17,14 @@ property): the least parameter values among the sampled grid, found without expl
 instances. An instance is first explored by the reference interpreter, up to :data:`INTERPRETED`
 states (about 5 ms a state); one with more is compiled (about half a second) and explored again.
 
+The least values first: when the property is checked, every instance whose parameter values sum
+to at most :data:`LEAST_SUM` (the grid may skip some: ``replicas=1, maxSurge=0, maxUnavailable=1``)
+is explored too, in the same order, by the reference interpreter only (an instance it does not
+finish within :data:`INTERPRETED` states is skipped, and its states never become rows, so lemma
+discovery sees the grid's instances alone). A violation found where every valid instance of a
+smaller sum was explored in full is the least by that order over all values, and
+:func:`decided` says so; otherwise it is only the first found among the instances explored.
+
 Sampling keeps to a budget: ``timeout`` seconds over all instances (the instances not reached
 are not sampled; an exploration in progress keeps the states it has) and ``max_states`` per
 instance; :func:`decided`'s explicit search, when needed, gets the time left, and without a
@@ -51,6 +59,9 @@ from kubecheck.model.kernel.traces import Trace, TraceError, replay
 GRID = {"replicas": (0, 1, 2, 3, 5), "max_surge": (0, 1, 2), "max_unavailable": (0, 1, 2)}
 DEFAULT_GRID = (0, 1, 2, 3)
 MAX_INSTANCES = 16
+#: Instances whose parameter values sum to at most this are explored (when the property is checked)
+#: even if the grid skipped them: the cheap, least ones (replicas 0 or 1 and small surge bounds).
+LEAST_SUM = 2
 
 
 @attrs.frozen
@@ -69,6 +80,9 @@ class Samples:
     #: the breadth-first exploration's parent links (:func:`decided` replays them).
     decided_labels: tuple[str, ...] | None = None
     decided_states: int = 0  # states of ``decided_in`` explored before it was decided
+    #: Every valid instance whose values sum to less than ``decided_in``'s was explored in full (none breaks
+    #: the property): ``decided_in`` is the least violation (witness) in the order of sums, over all values.
+    decided_least: bool = False
 
 
 def grid_points(
@@ -113,22 +127,29 @@ def sample(
     explored = 0
     checks = prop is not None and prop.kind in ("always", "sometimes", "step")
     points = grid_points(e, grid, seed=seed)
+    least: list[dict[str, int]] = []  # the least instances the grid skipped, explored only to decide
     if checks:  # smallest first: the first violation found has the least parameters sampled
-        points.sort(key=lambda values: (sum(values.values()), tuple(values[n] for n in names)))
+        least = [v for v in least_points(e) if v not in points]
+        points = sorted(points + least, key=lambda values: (sum(values.values()), tuple(values[n] for n in names)))
+    partial: list[int] = []  # the sums of the instances not explored in full
     for values in points:
         if deadline is not None and time.monotonic() >= deadline:
             break
         scope = e.concrete_scope(values)
+        only_deciding = values in least
         try:
             validate = getattr(scope, "validate", None)
             if validate is not None:
                 validate()
             # an instance at least as large as one that had to be compiled is compiled at once (a guess
             # about the method only: both explore the same states)
-            larger = any(all(values[n] >= big[n] for n in names) for big in compiled_at)
+            larger = not only_deciding and any(all(values[n] >= big[n] for n in names) for big in compiled_at)
             small = (
                 None if larger else _interpreted(e.model, scope, prop if checks else None, min(INTERPRETED, max_states))
             )
+            if small is None and only_deciding:
+                partial.append(sum(values.values()))
+                continue  # not compiled: a grid instance's job
             compiled = compile_model(e.model, scope) if small is None else None
         except (ValueError, TypeError):
             continue  # the API server rejects these values
@@ -144,16 +165,23 @@ def sample(
             parents: dict[tuple, tuple[tuple, int]] = {}
             states, depths = _reachable(compiled, max_states, deadline, parents)
             explored += len(states)
+            if len(states) >= max_states or (deadline is not None and time.monotonic() >= deadline):
+                partial.append(sum(values.values()))
             if checks:
                 assert prop is not None
                 bad = _first_bad(compiled, prop, states, depths)
                 if bad is not None:
                     decided_in, decided_depth, decided_compiled = values, bad[0], compiled
                     decided_labels, decided_states = _path(compiled, parents, bad[1], bad[2]), len(states)
-        instances.append(values)
-        per_instance.append(states)
         if decided_in is not None:
+            instances.append(values)
+            per_instance.append(states)
             break  # decided: the larger instances are not needed
+        if not only_deciding:
+            instances.append(values)
+            per_instance.append(states)
+    total = None if decided_in is None else sum(decided_in.values())
+    decided_least = total is not None and total <= LEAST_SUM + 1 and all(p >= total for p in partial)
     rng = random.Random(seed)
     quota = max(1, max_rows // max(1, len(instances)))
     rows, owner = [], []
@@ -173,7 +201,21 @@ def sample(
         decided_compiled,
         decided_labels,
         decided_states,
+        decided_least,
     )
+
+
+def least_points(encoder: Encoder) -> list[dict[str, int]]:
+    """Every assignment of the symbolic parameters (within the user's bounds) whose values sum to at
+    most :data:`LEAST_SUM`, in no particular order (the API server may reject some)."""
+    names = list(encoder.params)
+    axes = [range(LEAST_SUM + 1)] * len(names)
+    bounds = [encoder.bounds.get(n, (None, None)) for n in names]
+    return [
+        dict(zip(names, p))
+        for p in itertools.product(*axes)
+        if sum(p) <= LEAST_SUM and all(_inside(v, b) for v, b in zip(p, bounds))
+    ]
 
 
 #: States of an instance first explored by the reference interpreter (about 5 ms a state): an instance
@@ -318,6 +360,7 @@ def decided(
     compiled: Compiled | None = None,
     labels: Sequence[str] | None = None,
     states: int = 0,
+    least: bool = False,
 ) -> Result:
     """VIOLATED (WITNESSED): the sampled instance ``values`` breaks the property (reaches the
     witness); its shortest trace, replayed by the reference interpreter. ``labels`` (the
@@ -325,7 +368,8 @@ def decided(
     explored) is that trace when its replay decides the property; otherwise, or without them,
     explicit search finds it within ``timeout`` seconds (INCONCLUSIVE when it runs out of time
     first). ``compiled``: the model already compiled for that instance (``Samples.decided_compiled``),
-    reused."""
+    reused. ``least`` (``Samples.decided_least``): every valid instance of a smaller sum of values was
+    explored in full, and the note says so."""
     scope = encoder.concrete_scope(values)
     trace = _replayed(encoder, prop, scope, labels) if labels is not None else None
     if trace is not None:
@@ -361,8 +405,13 @@ def decided(
         how = "explicit search"
     where = ", ".join(f"{n}={v}" for n, v in values.items())
     what = "witnessed" if prop.kind == "sometimes" else "violated"
+    order = (
+        f"the least values by their sum (every valid instance with a smaller sum explored in full: none {what})"
+        if least
+        else "one of the instances explored for lemma discovery"
+    )
     origin = (
-        f"{what} at {where}, one of the instances explored for lemma discovery"
+        f"{what} at {where}, {order}"
         if where
         else f"{what} in a state reached while sampling this instance for lemma discovery"
     )

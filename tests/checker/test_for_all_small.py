@@ -15,6 +15,7 @@ import z3
 from click.testing import CliRunner
 
 from kubecheck.checker.certify import run_smtlib
+from kubecheck.checker.discovery import samples
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import bmc, lasso, pdr
 from kubecheck.checker.symbolic.encoder import Encoder, EncodingError
@@ -144,3 +145,35 @@ def test_the_acceptance_command_at_the_default_scope(tmp_path) -> None:
         and "initiation unsat, consecution (domain kept) unsat, safety unsat" in out.output
     )
     assert run_smtlib(cert.read_text()) == ["unsat", "unsat", "unsat"]
+
+
+def test_pdr_sampling_finds_the_least_violation_the_grid_skips_without_compiling() -> None:
+    """active_pods_within_surge breaks at replicas=1, maxSurge=0, maxUnavailable=1 (the new pod is created
+    while the old one is still active), an instance the seeded grid leaves out: the least instances are
+    explored too, by the reference interpreter, so the row names the least values, not replicas=2."""
+    prop = BY_NAME["active_pods_within_surge"]
+    e = encoder(prop, arith="linear")
+    least = {"replicas": 1, "max_surge": 0, "max_unavailable": 1}
+    assert least not in samples.grid_points(e) and least in samples.least_points(e)
+    rows = samples.sample(e, prop, timeout=60)
+    assert rows.decided_in == least and rows.decided_least
+    assert rows.decided_compiled is None  # found by the reference interpreter: nothing compiled
+    result = pdr.decide(e, prop, timeout=60)
+    assert result.verdict is Verdict.VIOLATED, result.note
+    assert (result.trace.scope.replicas, result.trace.scope.max_surge.value) == (1, 0)
+    assert len(result.trace.steps) == 4  # the explicit search's depth at these values
+    assert "the least values by their sum" in result.note
+
+
+def test_the_least_instances_explored_only_to_decide_give_no_rows_for_lemma_discovery() -> None:
+    """A property that holds: the instances explored only because their values are least are not rows
+    (lemma discovery sees the seeded grid's instances, as before they were explored)."""
+    prop = BY_NAME["replicas_within_surge"]
+    e = encoder(prop, arith="linear")
+    small = {"replicas": (0, 1), "max_surge": (0, 1), "max_unavailable": (0, 1)}
+    rows = samples.sample(e, prop, grid=small, timeout=60)
+    assert rows.decided_in is None and not rows.decided_least
+    grid = samples.grid_points(e, small)
+    assert {"replicas": 0, "max_surge": 2, "max_unavailable": 0} not in grid  # least, explored, no row
+    assert rows.instances and all(v in grid for v in rows.instances)
+    assert len(rows.instances) == 7  # the scope's own and the 8 points, less the two rejected (both bounds 0)
