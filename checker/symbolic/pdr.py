@@ -217,6 +217,7 @@ def decide(
                 rows.decided_compiled,
                 rows.decided_labels,
                 rows.decided_states,
+                rows.decided_least,
             )
         if rows.rows:
             say("Houdini on template candidates")
