@@ -16,6 +16,20 @@ deletes them gracefully: Terminating, not active, replaced; they stay Terminatin
 returns, is deleted (``podgc/gc_controller.go:gcOrphaned``), the pod is force-deleted, or the
 out-of-service taint lets ``gcTerminating`` remove them. maxUnavailable bounds only the
 controller's own scale-downs (``rolling.go:reconcileOldReplicaSets``), never a node's loss.
+
+Two rows state why they hold (``Property.lemmas``), so they are PROVED for every replicas,
+maxSurge and maxUnavailable by clauses Houdini keeps and fresh solvers re-check:
+
+* ``surge_bound_under_node_failure``: a node's loss, its evictions and PodGC touch pods, never a
+  ReplicaSet's spec.replicas or its desired-replicas annotation, so the argument of
+  ``replicas_within_surge`` (:func:`kubecheck.properties.deployment.surge_lemmas`: no pause, no scale,
+  so no sync is a scaling event and only NewRSNewReplicas grows a ReplicaSet, within the surge)
+  carries over unchanged.
+* ``no_ready_pod_on_lost_node``: with minReadySeconds 0 a Ready pod is available at once, so the
+  ``ready`` counters stay 0 (:func:`lost_node_lemmas`); the fault marks a node's available pods
+  Running in the same step (MarkPodsNotReady after the node monitor grace period), and only a
+  reporting kubelet on a Ready node makes a pod Ready (``kubelet/status/status_manager.go``; the
+  node lifecycle controller only ever sets Ready False), so the property is then inductive itself.
 """
 
 from __future__ import annotations
@@ -33,6 +47,7 @@ from kubecheck.properties.deployment import (
     replicas_within_surge,
     rollout_in_progress,
     rollout_settled,
+    surge_lemmas,
 )
 
 
@@ -69,6 +84,19 @@ def no_ready_pod_on_lost_node(ops: Ops, sc: DeploymentScope, s: DeploymentState)
     return ops.and_(
         *[ops.implies(_lost(ops, s, n), d.on_node(s, n, ("ready", "available")) == 0) for n in range(sc.nodes)]
     )
+
+
+def lost_node_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why no pod on a lost node counts Ready (candidates; see Property.lemmas).
+
+    With minReadySeconds 0 a pod that turns Ready is available at once (the ``ready`` phase is
+    never entered: deployment_util.go:IsPodAvailable needs no wait), so every ``ready`` counter
+    stays 0; the node fault marks the node's available pods Running at once (MarkPodsNotReady),
+    and only a Ready node's kubelet makes a pod Ready, so a lost node never gains an available pod.
+    """
+    if sc.has_min_ready:
+        return []
+    return [c == 0 for c in s.ready]
 
 
 def pod_stranded_on_lost_node(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
@@ -126,11 +154,13 @@ PROPERTIES = (
         doc="Σ ReplicaSet spec.replicas never exceeds replicas + maxSurge when a node is lost: the lost pods are not "
         "replaced beyond the surge while they are active, and an evicted one is replaced within its ReplicaSet",
         upstream="rolling.go:reconcileNewReplicaSet via deployment_util.go:NewRSNewReplicas; pods of a lost node stay "
-        "active (controller_utils.go:FilterActivePods) until taint_eviction.go deletes them",
+        "active (controller_utils.go:FilterActivePods) until taint_eviction.go deletes them; node faults change "
+        "pods, never a ReplicaSet's spec.replicas, so replicas_within_surge's lemmas prove it",
         predicate=replicas_within_surge,
         adjust=lost_node,
         assumes=_ASSUMES,
         explain=_explain_nodes,
+        lemmas=surge_lemmas,
     ),
     Property(
         name="deployment.no_ready_pod_on_lost_node",
@@ -138,11 +168,13 @@ PROPERTIES = (
         kind="always",
         doc="no pod on a node that is not Ready counts as Ready or available (a Service stops sending it traffic)",
         upstream="node_lifecycle_controller.go marks the pods of a node whose Ready condition is Unknown not Ready "
-        "(controller_utils.go:MarkPodsNotReady); only a reporting kubelet sets Ready again",
+        "(controller_utils.go:MarkPodsNotReady); only a reporting kubelet sets Ready again, on a Ready node; with "
+        "minReadySeconds 0 no pod waits Ready-but-unavailable (lemma: ready counters 0)",
         predicate=no_ready_pod_on_lost_node,
         adjust=lost_node,
         assumes=_ASSUMES,
         explain=_explain_nodes,
+        lemmas=lost_node_lemmas,
     ),
     Property(
         name="deployment.pod_stranded_on_lost_node",
