@@ -40,6 +40,7 @@ from typing import Any
 from kubecheck.cli import text
 from kubecheck.cli.describe_cluster import PodTableDescriber, node_words
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset_disruption as dd
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import DEFAULT_TAINT, NO_SELECTOR
@@ -50,7 +51,15 @@ HIDDEN = ("joins_left", "leaves_left", "relabels_left", "pod_deletes_left", "fau
 SET_FIELDS = ("template",)
 POD_FIELDS = ("pod_phase", "pod_terminating", "pod_node", "pod_rev", "pod_ghost")
 NODE_FIELDS = ("node_class", "node_state", "node_exists", "node_oos", "failure_state")
-KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS
+#: The PodDisruptionBudget's status, the eviction client and kubectl drain (issue 16; constant without them).
+BUDGET = (
+    ("pdb_allowed", "disruptionsAllowed"),
+    ("pdb_current_healthy", "currentHealthy"),
+    ("pdb_desired_healthy", "desiredHealthy"),
+    ("pdb_expected", "expectedPods"),
+)
+DRAIN = ("client_evictions_left", "node_cordoned", "drain_state", "upgrade_node")
+KNOWN = HIDDEN + SET_FIELDS + POD_FIELDS + NODE_FIELDS + tuple(f for f, _ in BUDGET) + DRAIN
 
 LABEL_KEY = "daemon"
 TAINT = DEFAULT_TAINT
@@ -162,7 +171,7 @@ class DaemonSetDescriber(PodTableDescriber):
         ]
         lines += pods or ["no pods yet"]
         target = f"only the pod on {self.node(sc.failing_node)}" if sc.failing_node >= 0 else ""
-        lines += self.failure_initial(s, target)
+        lines += self.failure_initial(s, target) + self._disruption(s, s, initial=True)
         fields = {f: (getattr(s, f), getattr(s, f)) for f in self.schema.fields}
         return lines + self._unknown(s, s, fields, initial=True)
 
@@ -216,7 +225,39 @@ class DaemonSetDescriber(PodTableDescriber):
                 lines += self._pod_lines(n, k, before, after, changed)
         for n in range(len(after.node_state)):
             lines += self._node(n, before, after, changed)
+        lines += self._disruption(before, after)
         return lines + self.failure_change(before, after, changed) + self._unknown(before, after, changed)
+
+    def _disruption(self, before: Any, after: Any, initial: bool = False) -> list[str]:
+        """The budget's status as last written, the eviction client, cordons and where kubectl drain is (issue 16):
+        in the initial state when the scope has them, afterwards where they change."""
+        sc, lines = self.scope, []
+        if sc.has_budget:
+            status = [
+                f"status.{word} "
+                + (text.value(getattr(after, f)) if initial else text.change(getattr(before, f), getattr(after, f)))
+                for f, word in BUDGET
+                if initial or getattr(before, f) != getattr(after, f)
+            ]
+            lines += text.object_lines("PodDisruptionBudget", [status])
+        if sc.has_client and (initial or before.client_evictions_left != after.client_evictions_left):
+            node = self.node(dd.DRAINED_NODE)
+            lines.append(f"eviction client: {'evicting the pod on ' + node if after.client_evictions_left else 'done'}")
+        if not sc.has_drain:
+            return lines
+        for n, (was, now) in enumerate(zip(before.node_cordoned, after.node_cordoned, strict=True)):
+            if now != was or (initial and now):
+                lines.append(f"node/{self.node(n)} {'cordoned (spec.unschedulable true)' if now else 'uncordoned'}")
+        names = dd.DRAIN_STATE_NAMES
+        if initial or before.drain_state != after.drain_state:
+            state = names[after.drain_state] if initial else f"{names[before.drain_state]} → {names[after.drain_state]}"
+            flag = " --ignore-daemonsets" if sc.ignore_daemonsets else ""
+            node = self.node(int(dd.drained_node(sc, after if initial else before)))
+            lines.append(f"kubectl drain{flag} {node}: {state}")
+        if sc.is_upgrade and (initial or before.upgrade_node != after.upgrade_node):
+            done = str(after.upgrade_node) if initial else text.change(before.upgrade_node, after.upgrade_node)
+            lines.append(f"node-pool upgrade: {done} of {sc.nodes} nodes done")
+        return lines
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -227,6 +268,8 @@ class DaemonSetDescriber(PodTableDescriber):
             return self.node(v)
         if key == "to":
             return du.CLASS_NAMES[v]
+        if key == "answer":
+            return f"'{v}'"
         return str(v)
 
     def _set(self, before: Any, after: Any, changed: dict) -> list[str]:

@@ -111,6 +111,7 @@ _DS_NODES = (
     "spec.template.spec.tolerations",
 )
 _DS_FAILURE = ("spec.template.spec.tolerations", "spec.updateStrategy")
+_DS_BUDGET = ("spec.template.metadata.labels", "spec.selector")  # the labels a PodDisruptionBudget selects
 _NODE_LOSS = ("spec.template.spec.tolerations", "spec.replicas")  # how long pods stay on a lost node
 _S_OWNERSHIP = ("spec.selector", "metadata.name", "spec.replicas")  # pod names and what the set adopts
 
@@ -224,6 +225,12 @@ PROPERTY_FIELDS: dict[str, tuple[str, ...]] = {
     "deployment.rollout_completes_once_nodes_return": (*_NODE_LOSS, *_D_ROLLOUT),
     "deployment.replicaset_deleted_only_beyond_history": _D_HISTORY,
     "daemonset.surging_nodes_within_max_surge": _DS_SURGE,
+    "daemonset.budget_can_allow_an_eviction": _DS_BUDGET,
+    "daemonset.budget_floor_holds_under_evictions": _DS_BUDGET,
+    "daemonset.drain_eventually_completes": _DS_BUDGET,
+    "daemonset.drained_node_keeps_its_pod": _DS_BUDGET,
+    "daemonset.upgrade_completes": _DS_BUDGET,
+    "daemonset.upgrade_keeps_floor": _DS_BUDGET,
     # issue 16: the budget's rows point at the pods it guards (the budget's own lines are another document, and
     # the nearest fix names the budget); the autoscaler's at spec.replicas, which it writes
     "deployment.drain_eventually_completes": _REPLICAS,

@@ -8,6 +8,7 @@ from kubecheck.model.controllers import daemonset, deployment, statefulset
 from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
 from kubecheck.properties import daemonset as daemonset_properties
+from kubecheck.properties import daemonset_disruption as daemonset_disruption_properties
 from kubecheck.properties import deployment as deployment_properties
 from kubecheck.properties import deployment_nodes as deployment_node_properties
 from kubecheck.properties import deployment_volumes as deployment_volume_properties
@@ -38,7 +39,9 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
         + statefulset_ownership_properties.PROPERTIES
         + statefulset_disruption_properties.PROPERTIES  # issue 16: budget, eviction, drain
     ),
-    "daemonset": with_triggers(daemonset_properties.PROPERTIES),
+    "daemonset": with_triggers(
+        daemonset_properties.PROPERTIES + daemonset_disruption_properties.PROPERTIES  # issue 16: budget, drain
+    ),
 }
 
 
@@ -46,6 +49,7 @@ PROPERTIES: dict[str, tuple[Property, ...]] = {  # each row with its trigger (va
 GROUPS: dict[str, dict[str, tuple[Property, ...]]] = {
     "deployment": {"disruption": disruption_properties.PROPERTIES},  # issue 16: budgets, drains, upgrades
     "statefulset": {"disruption": statefulset_disruption_properties.PROPERTIES},  # issue 16: budget, drain
+    "daemonset": {"disruption": daemonset_disruption_properties.PROPERTIES},  # issue 16: budget, drain, upgrade
 }
 
 

@@ -122,12 +122,26 @@ def daemon_pod_created(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, t: Daemo
     return ops.or_(*[ops.and_(s.pod_phase[k] == cl.NONE, t.pod_phase[k] != cl.NONE) for k in range(sc.pod_slots)])
 
 
+def daemon_pod_lost_healthy(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, t: DaemonSetState) -> Value:
+    """Some Ready, not terminating daemon pod stops being one (an eviction, or its machine replaced)."""
+
+    def healthy(x: DaemonSetState, k: int) -> Value:
+        return ops.and_(x.pod_phase[k] >= cl.READY, ops.not_(x.pod_terminating[k]))
+
+    return ops.or_(*[ops.and_(healthy(s, k), ops.not_(healthy(t, k))) for k in range(sc.pod_slots)])
+
+
 TRIGGERS: Mapping[str, Trigger] = {
     "deployment.rollback_restores_template": Trigger(what="a `rollout undo`", commands=("user.rollout_undo",)),
     "deployment.paused_creates_no_replicaset": Trigger(what="a step of a paused Deployment", when=paused_step),
     "deployment.paused_keeps_new_replicaset": Trigger(
         what="a paused Deployment's new ReplicaSet growing", when=paused_new_replicaset_grows
     ),
+    # issue 16: the DaemonSet's floor rows speak about a healthy pod lost (properties/daemonset_disruption.py)
+    "daemonset.budget_floor_holds_under_evictions": Trigger(
+        what="a healthy daemon pod lost", when=daemon_pod_lost_healthy
+    ),
+    "daemonset.upgrade_keeps_floor": Trigger(what="a healthy daemon pod lost", when=daemon_pod_lost_healthy),
     # issue 16: the floor speaks about approved evictions (properties/disruption.py)
     "deployment.budget_floor_holds_under_evictions": Trigger(
         what="an approved eviction", when=pod_terminating_during_drain, commands=("kubectl.evict_pod",)

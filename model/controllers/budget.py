@@ -228,6 +228,26 @@ def budget_after_eviction(ops: Ops, sc: BudgetScope, s: Any, pod: Eviction) -> d
     return {"pdb_allowed": dsu.decremented_allowed(ops, eviction_outcome(ops, sc, s, pod), s.pdb_allowed)}
 
 
+def through_eviction_api(command: Command, evicted: Callable[[Ops, Any, Any, int], Eviction]) -> Command:
+    """The cluster layer's ``fault.evict_pod`` as a caller of the eviction API, ``evicted(ops, sc, s, pod)`` being
+    the model's view of the pod: with a budget in the scope its guard adds :func:`eviction_goes_through` and its
+    effect the decrement (a refused call is no fault: it changes nothing and spends nothing); every other command,
+    and every scope without a budget, as it is."""
+    if command.name != "fault.evict_pod":
+        return command
+    guard, effect = command.guard, command.effect
+
+    def guarded(ops: Ops, sc: Any, s: Any, pod: int) -> Value:
+        if not sc.has_budget:
+            return guard(ops, sc, s, pod=pod)
+        return ops.and_(guard(ops, sc, s, pod=pod), eviction_goes_through(ops, sc, s, evicted(ops, sc, s, pod)))
+
+    def effected(ops: Ops, sc: Any, s: Any, pod: int) -> dict:
+        return {**effect(ops, sc, s, pod=pod), **budget_after_eviction(ops, sc, s, evicted(ops, sc, s, pod))}
+
+    return attrs.evolve(command, guard=guarded, effect=effected)
+
+
 # -- kubectl drain's eviction loop -------------------------------------------------------------
 
 #: drain_state values shared by every workload's drain (a model may add more after these).

@@ -21,6 +21,9 @@ Upstream files and functions modelled (paraphrased):
   is :mod:`...cluster`'s, and ``NodeShouldRunDaemonPod``'s taint check makes a node that carries
   it (untolerated: AddOrUpdateDaemonPodTolerations adds no toleration for it) neither run nor keep
   a daemon pod.
+* Disruption (issue 16: a PodDisruptionBudget over the pods, the eviction API and its callers, ``kubectl drain``
+  with or without ``--ignore-daemonsets``, a node-pool upgrade) is :mod:`...daemonset_disruption`, over the
+  budget layer :mod:`...budget`; a cordon changes nothing for daemon pods (they tolerate the unschedulable taint).
 * The cluster (scheduler, kubelet, PodGC, faults) is :mod:`...cluster`, through its pod
   table's switches: daemon pods tolerate the not-ready and unreachable NoExecute taints for
   ever (``util/daemonset_util.go:AddOrUpdateDaemonPodTolerations`` adds them without
@@ -61,6 +64,7 @@ import functools
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import daemonset_disruption as dd
 from kubecheck.model.controllers import daemonset_sync as sync
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers import failures as fm
@@ -81,7 +85,7 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
     running = [present[i] and classes[i] == du.ELIGIBLE and sc.start == START_ROLLED_OUT for i in range(n)]
     phase = tuple(cl.AVAILABLE if k_ % sc.slots_per_node == 0 and running[sc.home(k_)] else cl.NONE for k_ in range(k))
     node = tuple(sc.home(k_) if phase[k_] != cl.NONE else 0 for k_ in range(k))
-    return DaemonSetState(
+    s = DaemonSetState(
         template=0,
         joins_left=sc.joins,
         leaves_left=sc.leaves,
@@ -99,6 +103,7 @@ def initial_state(sc: DaemonSetScope) -> DaemonSetState:
         node_oos=(False,) * n,
         failure_state=fm.initial_failure_state(sc),
     )
+    return attrs.evolve(s, **dd.initial_fields(CONCRETE, sc, s))  # issue 16: the budget, the drain, the client
 
 
 # -- derived quantities (commands, properties, traces) -----------------------------------------
@@ -346,7 +351,7 @@ COMMANDS = (
             fair_by=(),
         ),
     )
-    + cl.cluster_commands(PODS)
+    + tuple(dd.through_eviction_api(c) for c in cl.cluster_commands(PODS))  # issue 16: the evict fault asks the API
     + FAILURES.commands()
     + (
         Command(
@@ -395,6 +400,7 @@ COMMANDS = (
             enabled_in=lambda sc: sc.pod_deletes > 0,
         ),
     )
+    + dd.COMMANDS  # issue 16: the budget, an eviction client, kubectl drain, a node-pool upgrade
 )
 
 

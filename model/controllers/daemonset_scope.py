@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import attrs
 
+from kubecheck.model.controllers import budget as bu
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.cluster import FAULTS, out_of_service_param
@@ -40,14 +41,20 @@ from kubecheck.model.kernel.intstr import IntOrPercent
 from kubecheck.model.kernel.scopes import (
     ScopeError,
     param,
+    parse_bool,
     parse_choice,
     parse_int,
     parse_int_or_percent,
     parse_names,
+    show_bool,
     show_names,
 )
 
 START_ROLLED_OUT, START_FRESH = "rolled-out", "fresh"
+
+#: The disruption around the DaemonSet (scope ``scenario``, issue 16: daemonset_disruption): nothing; an eviction
+#: client evicting node-a's pod (retrying 429s); ``kubectl drain node-a``; a node-pool upgrade, node by node.
+SCENARIOS = ("none", "evict", "drain", "node-upgrade")
 
 ALL_ELIGIBLE = "all eligible"
 
@@ -190,6 +197,27 @@ class DaemonSetScope:
     failure_onset: str = fm.onset_param()
     failure_repair: str = fm.repair_param()
     out_of_service: bool = out_of_service_param()
+    # -- issue 16: a PodDisruptionBudget over the DaemonSet's pods, evictions, drains (daemonset_disruption) --
+    pdb_min_available: IntOrPercent | None = bu.min_available_param("DaemonSet")
+    pdb_max_unavailable: IntOrPercent | None = bu.max_unavailable_param()
+    pdb_unhealthy_policy: str = bu.unhealthy_policy_param()
+    pdb_second_budget: bool = bu.second_budget_param("DaemonSet")
+    scenario: str = param(
+        "scenario",
+        "the disruption: none; evict (an eviction client, a user's or a tool's, evicts node-a's pod through the "
+        "eviction API, retrying 429s); drain (kubectl drain node-a: cordon, list, evict); node-upgrade (drain, "
+        "replace, uncordon, node by node)",
+        parse_choice(SCENARIOS),
+        "none",
+    )
+    ignore_daemonsets: bool = param(
+        "ignore-daemonsets",
+        "kubectl drain --ignore-daemonsets (the DaemonSet's pods are skipped with a warning); false: the drain "
+        "fails on them",
+        parse_bool,
+        True,
+        show_bool,
+    )
 
     @property
     def failure_mode(self) -> str:
@@ -208,6 +236,12 @@ class DaemonSetScope:
     def validate(self) -> None:
         """The API server's validation of the fields this scope sets (its messages)."""
         fm.validate(self)
+        bu.validate_budget(self)
+        if self.has_drain and self.failure != "none":
+            raise ScopeError(
+                f"scenario: expected none or evict with failure={self.failure} (the drain's handling of Failed "
+                f"DaemonSet pods is not modelled), got {self.scenario}"
+            )
         if self.failing_node >= self.nodes:
             raise ScopeError(f"failing-node: expected -1 or a node below {self.nodes}, got {self.failing_node}")
         if self.node_classes and len(self.node_classes) != self.nodes:
@@ -241,6 +275,34 @@ class DaemonSetScope:
             )
         if not has_unavailable and not has_surge:
             raise ScopeError(f"{path}.maxUnavailable: Required value: cannot be 0 when maxSurge is 0")
+
+    # -- issue 16: the budget, the eviction client and the drain (daemonset_disruption) --------
+
+    @property
+    def has_budget(self) -> bool:
+        """A PodDisruptionBudget selects the DaemonSet's pods: its status is state."""
+        return bu.is_budget_set(self)
+
+    @property
+    def has_client(self) -> bool:
+        """An eviction client evicts node-a's pod (scenario evict)."""
+        return self.scenario == "evict"
+
+    @property
+    def has_drain(self) -> bool:
+        """``kubectl drain`` may run (node-a, or every node in the upgrade): nodes can be cordoned."""
+        return self.scenario in ("drain", "node-upgrade")
+
+    @property
+    def is_upgrade(self) -> bool:
+        """The node-pool upgrade scenario: drain, replace, uncordon, node by node."""
+        return self.scenario == "node-upgrade"
+
+    @property
+    def budget_cap(self) -> int:
+        """A bound on the budget's status counts: the pod slots, or minAvailable as written."""
+        written = self.pdb_min_available.value if self.pdb_min_available is not None else 0
+        return max(self.pod_slots, written)
 
     # -- bounds derived from the scope (concrete) ------------------------------------------
 

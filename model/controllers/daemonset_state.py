@@ -9,13 +9,15 @@ reads it in :mod:`~kubecheck.model.controllers.daemonset_sync`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import daemonset_util as du
 from kubecheck.model.controllers import failures as fm
 from kubecheck.model.controllers.daemonset_scope import DaemonSetScope
-from kubecheck.model.kernel.schema import int_field, tuple_field
+from kubecheck.model.kernel.schema import bool_field, int_field, tuple_field
 
 
 def _k(sc: DaemonSetScope) -> int:
@@ -24,6 +26,33 @@ def _k(sc: DaemonSetScope) -> int:
 
 def _rev_hi(sc: DaemonSetScope) -> int:
     return sc.templates - 1
+
+
+def _budget(sc: DaemonSetScope) -> int:
+    """The budget's status counts range over the pod slots; 0 (constant) without a budget."""
+    return sc.budget_cap if sc.has_budget else 0
+
+
+def _cordonable(sc: DaemonSetScope) -> int:
+    return sc.nodes if sc.has_drain else 0
+
+
+def _drain_states(sc: DaemonSetScope) -> int:
+    # daemonset_disruption: not running, listing, drained, failed, and the upgrade's node replaced
+    return (4 if sc.is_upgrade else 3) if sc.has_drain else 0
+
+
+def _upgrade_nodes(sc: DaemonSetScope) -> int:
+    return sc.nodes if sc.is_upgrade else 0
+
+
+def _client_evictions(sc: DaemonSetScope) -> int:
+    return 1 if sc.has_client else 0
+
+
+def _default(value: object, field: Any) -> Any:
+    """``field`` with a default value (the issue 16 fields are constant when off)."""
+    return attrs.field(default=value, metadata=field.metadata)
 
 
 @attrs.frozen
@@ -50,3 +79,17 @@ class DaemonSetState:
     pod_node: tuple = cl.pod_node_field(_k)
     pod_ghost: tuple = cl.pod_ghost_field(_k)
     pod_rev: tuple = tuple_field(int_field(0, _rev_hi), length=_k, doc="controller-revision-hash label (0 when absent)")
+    # Issue 16 (kubecheck.model.controllers.daemonset_disruption): a PodDisruptionBudget's status, an eviction
+    # client, kubectl drain and a node-pool upgrade; constant (0, ()) when off, so every other scope keeps its states.
+    pdb_allowed: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.disruptionsAllowed"))
+    pdb_current_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.currentHealthy"))
+    pdb_desired_healthy: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.desiredHealthy"))
+    pdb_expected: int = _default(0, int_field(0, _budget, doc="PodDisruptionBudget status.expectedPods"))
+    client_evictions_left: int = _default(
+        0, int_field(0, _client_evictions, doc="evictions the eviction client still wants (scenario evict)")
+    )
+    node_cordoned: tuple = _default((), tuple_field(bool_field(), length=_cordonable, doc="Node spec.unschedulable"))
+    drain_state: int = _default(
+        0, int_field(0, _drain_states, doc="kubectl drain (0 not running, 1 listing, 2 drained, 3 failed, 4 replaced)")
+    )
+    upgrade_node: int = _default(0, int_field(0, _upgrade_nodes, doc="node-pool upgrade: nodes done"))

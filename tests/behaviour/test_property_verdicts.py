@@ -23,6 +23,7 @@ from kubecheck.model.kernel.commands import Model
 from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope, with_settings
 from kubecheck.properties import daemonset as dsp
+from kubecheck.properties import daemonset_disruption as dsdp
 from kubecheck.properties import deployment as dp
 from kubecheck.properties import deployment_volumes as dv
 from kubecheck.properties import statefulset as sp
@@ -48,6 +49,13 @@ CASES: dict[str, tuple[Model, Scope, tuple[Property, ...]]] = {
     ),
     "statefulset tiny": (st.MODEL, st.PRESETS["tiny"], tuple(sp.PROPERTIES) + tuple(vp.PROPERTIES)),
     "daemonset tiny": (ds.MODEL, ds.PRESETS["tiny"], tuple(dsp.PROPERTIES)),
+    # issue 16: a PodDisruptionBudget over the DaemonSet's pods (maxUnavailable 1 unless set: failSafe)
+    "daemonset tiny budget": (ds.MODEL, ds.PRESETS["tiny"], tuple(dsdp.PROPERTIES)),
+    "daemonset tiny budget minAvailable 1": (
+        ds.MODEL,
+        with_settings(ds.PRESETS["tiny"], {"pdb-min-available": "1"}),
+        tuple(dsdp.PROPERTIES),
+    ),
     # issue 16: a PodDisruptionBudget over the set's pods, kubectl drain node-a (the rows add the drain)
     "statefulset tiny budget minAvailable 1": (
         st.MODEL,
@@ -141,6 +149,22 @@ EXPECTED: dict[str, dict[str, str]] = {
         "runs_on_every_eligible_node": H,
         "runs_on_every_eligible_node_with_relabels": V,
         "runs_on_every_eligible_node_with_partition": V,
+    },
+    "daemonset tiny budget": {  # no finder resolves a DaemonSet: every eviction of a Ready pod answers 429
+        "budget_can_allow_an_eviction": V,
+        "budget_floor_holds_under_evictions": H,
+        "drain_eventually_completes": H,
+        "drained_node_keeps_its_pod": W,
+        "upgrade_completes": H,
+        "upgrade_keeps_floor": V,
+    },
+    "daemonset tiny budget minAvailable 1": {  # an integer minAvailable counts the pods: one eviction allowed
+        "budget_can_allow_an_eviction": H,
+        "budget_floor_holds_under_evictions": H,
+        "drain_eventually_completes": H,
+        "drained_node_keeps_its_pod": W,
+        "upgrade_completes": H,
+        "upgrade_keeps_floor": V,
     },
     "statefulset tiny budget minAvailable 1": {
         "drain_eventually_completes": H,

@@ -164,6 +164,12 @@ EXPECTED: dict[str, tuple[Verdict, Verdict | None]] = {
     "daemonset.recovers_after_node_failure_without_intervention": (V, None),
     "daemonset.pods_bound_only_to_ready_nodes": (H, H),
     "daemonset.surging_nodes_within_max_surge": (H, H),
+    "daemonset.budget_can_allow_an_eviction": (V, H),
+    "daemonset.budget_floor_holds_under_evictions": (H, H),
+    "daemonset.drain_eventually_completes": (H, V),
+    "daemonset.drained_node_keeps_its_pod": (W, None),
+    "daemonset.upgrade_completes": (H, V),
+    "daemonset.upgrade_keeps_floor": (V, None),
 }
 
 ROWS = [p for m in catalog.MODELS for p in catalog.properties(m)]

@@ -103,6 +103,13 @@ AT_THREE_NODES = {
     "daemonset.recovers_after_node_failure_without_intervention": (V, 8),
     "daemonset.pods_bound_only_to_ready_nodes": (H, 765),
     "daemonset.surging_nodes_within_max_surge": (H, 136),
+    # a PodDisruptionBudget over the DaemonSet's pods, an eviction client, kubectl drain, a node-pool upgrade (issue 16)
+    "daemonset.budget_can_allow_an_eviction": (V, 1),
+    "daemonset.budget_floor_holds_under_evictions": (H, 1),
+    "daemonset.drain_eventually_completes": (H, 4),
+    "daemonset.drained_node_keeps_its_pod": (W, 3),
+    "daemonset.upgrade_completes": (H, 277),
+    "daemonset.upgrade_keeps_floor": (V, 18),
 }
 _RESULTS: dict[str, object] = {}
 
