@@ -11,8 +11,11 @@ takes the records. Upstream read (stored index of kubernetes/kubernetes):
 :func:`autoscaler_values` maps the one autoscaler of a Deployment onto the Deployment scope's
 ``hpa-*`` parameters, saying what it leaves out; :mod:`.budgets` combines them with the budget's.
 ``spec.behavior`` goes in as written, each direction with the API's defaults filled in (``hpa-scale-up``,
-``hpa-scale-down``; a nil scale-down window is the controller's 300 s flag default); only the per-direction
-``tolerance`` (HPAConfigurableTolerance) is named as not modelled.
+``hpa-scale-down``; a nil scale-down window is the controller's 300 s flag default), and so does each direction's
+``tolerance`` (``hpa-scale-up-tolerance``, ``hpa-scale-down-tolerance``, the Quantity's text): the
+``HPAConfigurableTolerance`` gate is Beta and on by default in v1.35 (``pkg/features/kube_features.go``), so the
+API server keeps the field and ``tolerancesForHpa`` (horizontal.go) uses it; the gate changes the answer, so the
+row's assumptions name it.
 """
 
 from __future__ import annotations
@@ -45,25 +48,22 @@ def autoscalers_of(w: Workload, records: Sequence[o.Record]) -> list[o.Disruptio
     return [r for r in records if isinstance(r, o.Disruption) and r.meta.kind == HPA and targets(r, w)]
 
 
-def autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
-    """The ``hpa-*`` scope parameters ``d``'s one autoscaler sets, and one note per thing not modelled."""
+def autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str], list[str]]:
+    """The ``hpa-*`` scope parameters ``d``'s one autoscaler sets, one note per thing not modelled, and what the
+    values assume (a tolerance honoured as the feature gate's default has it)."""
     hpas = autoscalers_of(d, records)
     if len(hpas) > 1:
         names = ", ".join(h.meta.ref for h in hpas)
         why = f"{len(hpas)} HorizontalPodAutoscalers target it ({names}): none of them scales it (AmbiguousSelector)"
-        return {}, [why]
+        return {}, [why], []
     if not hpas or hpas[0].autoscaler is None:
-        return {}, []
+        return {}, [], []
     h, ref = hpas[0].autoscaler, hpas[0].meta.ref
-    notes = []
-    notes += [
-        f"{ref}: {t} is not modelled (the controller's --horizontal-pod-autoscaler-tolerance 0.1 is)"
-        for t in h.tolerances
-    ]
+    notes: list[str] = []
     if h.cpu_utilization is None:
         what = "; ".join(h.other_metrics) or "no metric"
         notes.append(f"{ref}: no CPU utilization target ({what}): the autoscaler is not modelled")
-        return {}, notes
+        return {}, notes, []
     if h.other_metrics:
         notes.append(
             f"{ref}: metrics other than CPU utilization are not modelled ({'; '.join(h.other_metrics)}); "
@@ -74,6 +74,16 @@ def autoscaler_values(d: o.Deployment, records: Sequence[o.Record]) -> tuple[dic
         "hpa-min-replicas": str(h.min_replicas),
         "hpa-target-utilization": str(h.cpu_utilization),
     }
+    assumed = []
     if h.scale_up is not None and h.scale_down is not None:  # spec.behavior, with the API's defaults filled in
         out |= {"hpa-scale-up": h.scale_up, "hpa-scale-down": h.scale_down}
-    return out, notes
+        set_ = {"up": h.scale_up_tolerance, "down": h.scale_down_tolerance}
+        out |= {f"hpa-scale-{k}-tolerance": v for k, v in set_.items() if v is not None}
+        written = [f"scale{k.capitalize()} {v}" for k, v in set_.items() if v is not None]
+        if written:
+            assumed.append(
+                f"{ref}: spec.behavior's tolerance ({', '.join(written)}) is honoured: HPAConfigurableTolerance is "
+                "Beta and on by default in v1.35 (with the gate off the API server drops the field and the "
+                "controller's 0.1 applies)"
+            )
+    return out, notes, assumed

@@ -229,6 +229,8 @@ OFF = (
     ("hpa-target-utilization", "100"),
     ("hpa-scale-up", "none"),
     ("hpa-scale-down", "none"),
+    ("hpa-scale-up-tolerance", "none"),
+    ("hpa-scale-down-tolerance", "none"),
 )
 
 
@@ -330,10 +332,11 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
     values = dict(OFF)
     budget, notes = _budget_values(d, records)
     assumed = budget.pop(ASSUMED, None)
-    scaling, more = autoscaler_values(d, records)
+    scaling, more, trusted = autoscaler_values(d, records)
     values.update(budget)
     values.update(scaling)
-    return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more), (assumed,) if assumed else ())
+    assumes = ((assumed,) if assumed else ()) + tuple(trusted)
+    return ScopeValues(tuple((k, values[k]) for k, _ in OFF), tuple(notes + more), assumes)
 
 
 #: The StatefulSet scope's budget parameters when no budget applies (the scope's defaults).

@@ -199,6 +199,27 @@ def _scaling_rules(f: Fields, base: str) -> None:
             f.invalid(f"{p}.periodSeconds", period, f"must be less than or equal to {MAX_PERIOD_SECONDS}")
 
 
+def _tolerance(f: Fields, path: str) -> str | None:
+    """A direction's ``tolerance`` as written (a Quantity: "0.05", "50m", or a YAML number), checked as the API
+    server does: a value resource.Quantity cannot decode is refused, and validateScalingRules a negative one."""
+    value = f.raw(path)
+    if value is MISSING or value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        f.wrong_type(path, 'a quantity such as 0.05 or "50m"', value)
+        return None
+    text = repr(value) if isinstance(value, float) else str(value)
+    try:
+        quantity = hu.parse_quantity(text)
+    except hu.QuantityError as err:
+        f.invalid(path, value, str(err))
+        return None
+    if quantity.sign() < 0:
+        f.invalid(path, value, "must be greater or equal to zero")
+        return None
+    return text
+
+
 def _defaulted_rules(f: Fields, base: str, up: bool) -> str:
     """One direction's rules as the API stores them (GenerateHPAScale{Up,Down}Rules: what is nil takes the
     default; a nil scale-down window the controller's 300 s), in the scope's spelling (hpa-scale-up/-down)."""
@@ -265,11 +286,7 @@ def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
         if behavior and not f.errors
         else (None, None)
     )
-    tolerances = tuple(
-        f"spec.behavior.{d}.tolerance {f.raw(f'spec.behavior.{d}.tolerance')}"
-        for d in ("scaleUp", "scaleDown")
-        if behavior and f.raw(f"spec.behavior.{d}.tolerance") is not MISSING
-    )
+    tolerances = [_tolerance(f, f"spec.behavior.{d}.tolerance") if behavior else None for d in ("scaleUp", "scaleDown")]
     spec = o.AutoscalerSpec(
         target_api_version=target_api,
         target_kind=kind,
@@ -281,7 +298,8 @@ def read_autoscaler(f: Fields, meta: o.Meta) -> o.Disruption:
         has_behavior=behavior,
         scale_up=rules[0],
         scale_down=rules[1],
-        tolerances=tolerances,
+        scale_up_tolerance=tolerances[0],
+        scale_down_tolerance=tolerances[1],
     )
     detail = f"minReplicas {min_replicas}, maxReplicas {max_replicas}"
     return o.Disruption(meta, target=(kind, name), detail=detail, autoscaler=spec)

@@ -195,8 +195,9 @@ class AutoscalerSpec:
     #: spec.behavior's directions with the API's defaults filled in, in the scope's spelling (None: no behavior)
     scale_up: str | None = None
     scale_down: str | None = None
-    #: the per-direction tolerances spec.behavior sets ("spec.behavior.scaleUp.tolerance 0.05"), not modelled
-    tolerances: tuple[str, ...] = ()
+    #: spec.behavior.scaleUp/scaleDown.tolerance as written (a Quantity's text), None where unset
+    scale_up_tolerance: str | None = None
+    scale_down_tolerance: str | None = None
 
 
 @attrs.frozen

@@ -124,6 +124,8 @@ MANIFEST_FIELDS = {
         "hpa_target_utilization",
         "hpa_scale_up",
         "hpa_scale_down",
+        "hpa_scale_up_tolerance",
+        "hpa_scale_down_tolerance",
     ),
     "statefulset": (
         "replicas",
@@ -189,7 +191,15 @@ class Skipped:
 
 
 #: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).
-AUTOSCALER_FIELDS = ("hpa_max_replicas", "hpa_min_replicas", "hpa_target_utilization", "hpa_scale_up", "hpa_scale_down")
+AUTOSCALER_FIELDS = (
+    "hpa_max_replicas",
+    "hpa_min_replicas",
+    "hpa_target_utilization",
+    "hpa_scale_up",
+    "hpa_scale_down",
+    "hpa_scale_up_tolerance",
+    "hpa_scale_down_tolerance",
+)
 
 
 def without_autoscaler(prop: Property) -> Property:
@@ -201,7 +211,8 @@ def without_autoscaler(prop: Property) -> Property:
     inner = prop.adjust
 
     def adjust(scope: Scope) -> Scope:
-        return inner(attrs.evolve(scope, hpa_max_replicas=None, hpa_scale_up=None, hpa_scale_down=None))  # type: ignore[misc]
+        off = {f: None for f in AUTOSCALER_FIELDS if f not in ("hpa_min_replicas", "hpa_target_utilization")}
+        return inner(attrs.evolve(scope, **off))  # type: ignore[misc]
 
     return attrs.evolve(prop, adjust=adjust)
 

@@ -107,13 +107,19 @@ def _explain(sc: DeploymentScope, s: DeploymentState) -> str:
     return hpa.describe_load(sc, s)
 
 
+#: tolerancesForHpa with the HPAConfigurableTolerance gate at its v1.35 default (Beta, on): the gate changes the
+#: answer wherever a tolerance is set, so the rows name it
+_TOLERANCE = (
+    "the usage-ratio tolerance of spec.behavior where set (hpa-scale-up-tolerance, hpa-scale-down-tolerance; "
+    "HPAConfigurableTolerance, Beta and on by default in v1.35), else the controller's 0.1"
+)
 _ASSUMES = (
     "a HorizontalPodAutoscaler on CPU (maxReplicas 4 unless set, at most hpa-rescales writes), the load an "
-    "environment choice among hpa-loads; no `kubectl scale`"
+    f"environment choice among hpa-loads; {_TOLERANCE}; no `kubectl scale`"
 )
 _SET_ASSUMES = (
     "the HorizontalPodAutoscaler hpa-max-replicas sets (none: no autoscaler, the row holds vacuously), on CPU, at "
-    "most hpa-rescales writes, the load an environment choice among hpa-loads; no `kubectl scale`"
+    f"most hpa-rescales writes, the load an environment choice among hpa-loads; {_TOLERANCE}; no `kubectl scale`"
 )
 _INFLATION_UPSTREAM = (  # a caveat: shown with its trace, counted in the exit code only under --strict
     "not guaranteed: replica_calculator.go:GetResourceReplicas lists pods by the Deployment's selector (surge and "

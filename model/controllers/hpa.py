@@ -67,8 +67,16 @@ and 3):
   longest periods differ; not fair) drops an event past its own direction's longest period at any
   moment: upstream reuses that slot at the next event of the direction, and the other direction's longer
   period then stops counting it. The Percent policies' float64 results come from tabulated errors over
-  the bounded period start (hpa_util.percent_up / percent_down). Not modelled: the per-direction
-  ``tolerance`` (the manifest row names it), the loss of the in-memory logs when the controller restarts.
+  the bounded period start (hpa_util.percent_up / percent_down). Not modelled: the loss of the in-memory logs
+  when the controller restarts.
+* **The per-direction tolerance** (KEP-4951; scope ``hpa-scale-up-tolerance`` / ``hpa-scale-down-tolerance``,
+  Quantities as written). The ``HPAConfigurableTolerance`` gate is Beta and on by default in v1.35
+  (``pkg/features/kube_features.go``), so the API server keeps the field (its ``dropDisabledFields`` clears it
+  only with the gate off) and ``tolerancesForHpa`` gives the calculator each direction's tolerance where
+  spec.behavior sets one, the controller's ``--horizontal-pod-autoscaler-tolerance`` (0.1) where not; the usage
+  ratio is within when ``1 − scaleDown ≤ ratio ≤ 1 + scaleUp`` in float64, each side with its own tolerance.
+  :attr:`DeploymentScope.hpa_tolerances` is that function; the calculator's guards compare counts with the
+  integer band of utilizations the float64 test accepts (hpa_util, with AsApproximateFloat64's roundings).
 * Not modelled: a Running pod that was Ready, lost Ready past the initialization period and so
   counts as ready again for CPU (a crash fault; off in the autoscaler's scopes), Ready pods whose
   sample predates their readiness (the rule within the initialization period: taken as missing,
@@ -520,6 +528,10 @@ def _events(sc: DeploymentScope, s: DeploymentState) -> str:
     return "[" + ", ".join(words) + "]"
 
 
+def _tolerance(value: hu.Quantity | None) -> str:
+    return "" if value is None else f" tolerance {value}"
+
+
 def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentState, initial: bool) -> list[str]:
     """The autoscaler's state in Kubernetes words for a trace: all of it at the initial state, what moved
     at a step ([] without an autoscaler; budgets left are not worded: the actions that spend them are named)."""
@@ -533,7 +545,9 @@ def trace_lines(sc: DeploymentScope, before: DeploymentState, after: DeploymentS
         lines = [f"{title} {spec}", f"{' ' * len(title)} {load}, recommendations in the window {_queue(after)}"]
         if sc.has_hpa_behavior:
             up = f", in the scale-up window {_up_queue(after)}" if sc.hpa_up_window_slots else ""
-            behavior = f"spec.behavior scaleUp {sc.hpa_scale_up}, scaleDown {sc.hpa_scale_down}{up}"
+            up_rules = f"{sc.hpa_scale_up}{_tolerance(sc.hpa_scale_up_tolerance)}"
+            down_rules = f"{sc.hpa_scale_down}{_tolerance(sc.hpa_scale_down_tolerance)}"
+            behavior = f"spec.behavior scaleUp {up_rules}, scaleDown {down_rules}{up}"
             lines.append(f"{' ' * len(title)} {behavior}")
         return lines
     moved = []

@@ -56,4 +56,4 @@ def test_list_parameters_show_the_values_of_the_default_preset(name):
 
 def test_list_deployment_max_surge_is_small_presets_1_not_the_class_default():
     out = kubecheck("list", "deployment").stdout
-    assert "  max-surge               1                spec.strategy.rollingUpdate.maxSurge" in out
+    assert "  max-surge                 1                spec.strategy.rollingUpdate.maxSurge" in out

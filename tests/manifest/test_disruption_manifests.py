@@ -511,7 +511,8 @@ def test_an_autoscaler_without_cpu_utilization_is_not_modelled() -> None:
 
 def test_behavior_is_passed_as_written_and_other_metrics_are_said_not_modelled() -> None:
     """spec.behavior goes to hpa-scale-up/-down with the API's defaults in the direction (and fields) left out
-    (GenerateHPAScaleUpRules: 0 s, Max of 4 pods and 100 % per 15 s); a tolerance is named as not modelled."""
+    (GenerateHPAScaleUpRules: 0 s, Max of 4 pods and 100 % per 15 s); a tolerance goes in as written, the feature
+    gate that keeps it (HPAConfigurableTolerance, on by default in v1.35) named among the assumptions."""
     spec = (
         "  maxReplicas: 6\n  behavior: {scaleDown: {stabilizationWindowSeconds: 60, tolerance: 0.05, policies: [{type: "
         "Percent, value: 50, periodSeconds: 60}]}}\n  metrics:\n  - {type: Resource, resource: {name: cpu, "
@@ -524,11 +525,14 @@ def test_behavior_is_passed_as_written_and_other_metrics_are_said_not_modelled()
         "0s,max,4pods/15s,100%/15s",
         "60s,max,50%/60s",
     )
+    assert (v.as_dict()["hpa-scale-down-tolerance"], v.as_dict()["hpa-scale-up-tolerance"]) == ("0.05", "none")
     assert [n.split(":", 1)[1].strip() for n in v.not_modelled] == [
-        "spec.behavior.scaleDown.tolerance 0.05 is not modelled (the controller's --horizontal-pod-autoscaler-"
-        "tolerance 0.1 is)",
         "metrics other than CPU utilization are not modelled (Pods rps); upstream scales to the largest proposal "
         "over all metrics",
+    ]
+    assert [n.split(":", 1)[1].strip() for n in v.assumed] == [
+        "spec.behavior's tolerance (scaleDown 0.05) is honoured: HPAConfigurableTolerance is Beta and on by "
+        "default in v1.35 (with the gate off the API server drops the field and the controller's 0.1 applies)"
     ]
 
 
