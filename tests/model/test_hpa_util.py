@@ -34,6 +34,7 @@ from ops_readings import compiled
 from kubecheck.model.controllers import hpa_util as hu
 from kubecheck.model.controllers.hpa_util import PodSample, Recommendation, Tolerances
 from kubecheck.model.kernel.ops import CONCRETE, Z3
+from kubecheck.model.kernel.scopes import ScopeError
 
 ZERO_TIME = 10**9  # the zero time.Time, seen as an age in seconds
 # defaultTestingCPUInitializationPeriod, defaultTestingDelayOfInitialReadinessStatus (the tests'
@@ -928,3 +929,18 @@ def test_uniform_form_equals_float_port_with_configured_tolerances(load, down, u
             CONCRETE, load, target, tolerances, (current, ready, unready, missing), bound
         )
         assert got == want.replicas, (current, ready, unready, missing)
+
+
+# validation_test.go TestValidateHorizontalPodAutoscalerConfigurableToleranceEnabled (index id 309033154): the
+# tolerances validateScalingRules accepts (MustParse("0.1"), "10", "0", NewMilliQuantity(100), NewScaledQuantity(1,
+# Milli) spelt "100m" and "1m") and refuses ("-0.001", NewMilliQuantity(-10) spelt "-10m": "greater or equal to zero")
+@pytest.mark.parametrize("text,value", [("0.1", 0.1), ("10", 10.0), ("0", 0.0), ("100m", 0.1), ("1m", 0.001)])
+def test_validation_accepts_these_tolerances(text, value):
+    quantity = hu.parse_tolerance(text, "spec.behavior.scaleDown.tolerance")
+    assert quantity is not None and quantity.as_approximate_float64() == value
+
+
+@pytest.mark.parametrize("text", ["-0.001", "-10m"])
+def test_validation_refuses_a_negative_tolerance(text):
+    with pytest.raises(ScopeError, match="greater or equal to zero"):
+        hu.parse_tolerance(text, "spec.behavior.scaleDown.tolerance")
