@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 import z3
 
+from kubecheck.checker.certify import run_smtlib
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import encoder as enc
 from kubecheck.checker.symbolic import pdr
@@ -53,7 +54,7 @@ def test_volume_property_proved_for_every_replicas_max_surge_max_unavailable(nam
 @pytest.mark.parametrize(
     ("name", "least"),
     [
-        ("no_writer_on_read_only_many", (1, 1, 0)),  # a ReadOnlyMany claim mounted read-write from the start
+        ("no_writer_on_read_only_many", (1, 0, 1)),  # a ReadOnlyMany claim mounted read-write from the start
         ("budget_floor_holds_under_evictions", (0, 0, 1)),  # no pod at replicas 0 is below minAvailable
     ],
 )
@@ -107,13 +108,51 @@ def test_tuple_domains_of_mixed_lengths_or_non_integers_are_not_folded() -> None
 
 
 def test_a_node_failure_breaks_the_availability_floor_at_one_replica_by_a_replayed_trace() -> None:
-    """Spacer finds the failure reachable; BMC's trace (one step: node-a fails under the only pod)
-    has the least parameters and is certified by replay."""
+    """Sampling (the encoding's 81 variables are within pdr.MAX_DISCOVERY_VARIABLES) finds the failure
+    in its breadth-first search: one step, node-a fails under the only pod, replayed by the reference
+    interpreter. The least parameters: at replicas 0 the floor is 0, and maxUnavailable 1 at replicas
+    1 makes it 0 too, so replicas 1, maxSurge 1, maxUnavailable 0 is the only instance of sum 2 that
+    can break it (sum 1 has replicas 0 or both bounds 0, which the API server refuses)."""
     prop = BY_NAME["availability_floor_under_node_failure"]
-    result = pdr.decide(encoder(prop), prop, timeout=120)
+    e = encoder(prop)
+    assert len(e.vars) <= pdr.MAX_DISCOVERY_VARIABLES
+    result = pdr.decide(e, prop, timeout=120)
     assert result.verdict is Verdict.VIOLATED, result.note
-    assert "certified by replay" in result.note
+    assert "replayed by the reference interpreter" in result.note
     scope = result.trace.scope
-    assert (scope.replicas, scope.max_unavailable.value) == (1, 0)
+    assert (scope.replicas, scope.max_surge.value, scope.max_unavailable.value) == (1, 1, 0)
     assert len(result.trace.steps) == 1
     assert not prop.predicate(CONCRETE, scope, result.trace.last)
+
+
+#: The node-failure rows that state why they hold (properties/deployment_nodes.py): surge_bound_under_node_failure
+#: reuses replicas_within_surge's lemmas (node faults never change a ReplicaSet's spec), no_ready_pod_on_lost_node
+#: states that the ready counters stay 0 at minReadySeconds 0.
+NODE_ROWS = ("surge_bound_under_node_failure", "no_ready_pod_on_lost_node")
+
+
+@pytest.mark.parametrize("name", NODE_ROWS)
+def test_a_node_failure_row_is_proved_for_every_parameter_by_all_its_stated_lemmas(name: str) -> None:
+    """Houdini keeps every stated lemma, the invariant is the property and all of them, and the fresh
+    solvers' re-check and the SMT-LIB certificate both pass."""
+    prop = BY_NAME[name]
+    e = encoder(prop)
+    x = e.state(0)
+    stated = prop.lemmas(e.ops, e.scope_of(x), e.view(x))
+    result = pdr.decide(e, prop, timeout=120)
+    assert result.verdict is Verdict.PROVED, result.note
+    proof = result.evidence
+    assert proof.method == "stated" and proof.check.ok
+    assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
+    assert proof.lemmas[0].startswith(f"{prop.name}: ")
+    assert len(proof.lemmas) == 1 + len(stated)  # the property, then every stated lemma kept
+    assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
+
+
+@pytest.mark.parametrize("name", NODE_ROWS)
+def test_a_node_failure_row_is_not_inductive_without_its_stated_lemmas(name: str) -> None:
+    """The lemmas carry the proof: over the domain alone the property is not inductive (for
+    no_ready_pod_on_lost_node, a state with a pod counted Ready on node-a breaks it when node-a is lost)."""
+    prop = BY_NAME[name]
+    e = encoder(prop)
+    assert pdr.domain_proof(e, prop, e.claim, 0.0, timeout=30) is None
