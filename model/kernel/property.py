@@ -21,14 +21,15 @@ assumes *strongly* fair (taken when enabled infinitely often, even if never cont
 on top of those the model declares (``Command.fairness``). ``fairness`` says all this in
 words for the report, and must name every command of ``strong_fairness``.
 
-``lemmas(ops, scope, s)`` (``always`` properties) states *why* the property holds: a list of
-candidate invariant clauses written like the predicate, the way a TLA+ author writes the
-conjuncts of ``IndInv`` next to ``Inv`` or an ESC/Java author annotates loop invariants. They
+``lemmas(ops, scope, s)`` (``always`` and ``step`` properties) states *why* the property holds:
+a list of candidate invariant clauses written like the predicate, the way a TLA+ author writes
+the conjuncts of ``IndInv`` next to ``Inv`` or an ESC/Java author annotates loop invariants. They
 are never trusted. The PDR engine hands them to Houdini first
 (:func:`kubecheck.checker.symbolic.pdr.check`): the clauses that are not inductive (together with the
-property) are dropped, and only if the property survives is it PROVED, by the survivors, with
-the usual fresh-solver re-check. Otherwise discovery from scratch runs as if no lemma had been
-stated. A lemma that stops being true after a model change costs time, never soundness.
+property) are dropped, and only if the property survives (a step property: no step from a state
+of the survivors breaks it) is it PROVED, by the survivors, with the usual fresh-solver re-check.
+Otherwise discovery from scratch runs as if no lemma had been stated. A lemma that stops being
+true after a model change costs time, never soundness.
 
 ``adjust`` maps the user's scope to the scope the property speaks about (the availability
 floor *with faults off* turns faults off), and ``assumes`` says so in words. An adjustment
@@ -159,8 +160,8 @@ class Property:
             raise ValueError(f"property {self.name}: a target predicate goes with kind leads_to, and only with it")
         if self.strong_fairness and self.kind not in LIVENESS:
             raise ValueError(f"property {self.name}: strong fairness is an assumption of liveness properties only")
-        if self.lemmas is not None and self.kind != "always":
-            raise ValueError(f"property {self.name}: stated lemmas go with always properties")
+        if self.lemmas is not None and self.kind not in ("always", "step"):
+            raise ValueError(f"property {self.name}: stated lemmas go with always and step properties")
         unnamed = [c for c in self.strong_fairness if c not in self.fairness]
         if unnamed:
             raise ValueError(
