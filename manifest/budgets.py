@@ -234,7 +234,9 @@ OFF = (
 )
 
 
-def _budget_values(d: o.Deployment | o.StatefulSet, records: Sequence[o.Record]) -> tuple[dict[str, str], list[str]]:
+def _budget_values(
+    d: o.Deployment | o.StatefulSet | o.DaemonSet, records: Sequence[o.Record]
+) -> tuple[dict[str, str], list[str]]:
     budgets = budgets_of(d, records)
     several: list[str] = []
     if len(budgets) > 1:  # eviction.go: 500 for every pod canIgnorePDB does not let go (pdb-second-budget)
@@ -292,7 +294,9 @@ ASSUMED = "assumed"
 MAX_OTHER_PODS = 4
 
 
-def _other_pods(d: o.Deployment | o.StatefulSet, budget: o.Disruption, records: Sequence[o.Record]) -> tuple[int, str]:
+def _other_pods(
+    d: o.Deployment | o.StatefulSet | o.DaemonSet, budget: o.Disruption, records: Sequence[o.Record]
+) -> tuple[int, str]:
     """Several workloads behind one budget: the other workloads' pod count the Deployment scope takes
     (their controllers' spec.replicas, as getExpectedScale sums them) and the row's note; 0 when the
     scope cannot take them (a StatefulSet's scope, a DaemonSet among them, more than MAX_OTHER_PODS)."""
@@ -352,3 +356,16 @@ def statefulset_scope_values(s: o.StatefulSet, records: Sequence[o.Record]) -> S
     budget, notes = _budget_values(s, records)
     values.update(budget)
     return ScopeValues(tuple((k, values[k]) for k, _ in STATEFULSET_OFF), tuple(notes))
+
+
+def daemonset_scope_values(d: o.DaemonSet, records: Sequence[o.Record]) -> ScopeValues:
+    """The issue 16 DaemonSet scope parameters for ``d`` from its budget among ``records``: the bounds and the policy
+    as written (the DaemonSet model computes the status as upstream does for DaemonSet pods: a scale-based bound
+    fails every sync, failSafe; an integer minAvailable counts the pods). Several budgets: the first with a bound
+    and ``pdb-second-budget``. The static finding (:func:`_daemonset_scale_finding`) stays as the rows' explanation."""
+    values = dict(STATEFULSET_OFF)
+    budget, notes = _budget_values(d, records)
+    values.update(budget)
+    scaled = [b for b in budgets_of(d, records) if b.budget is not None and _needs_scale(b.budget)]
+    explained = tuple(f"{b.meta.ref} {_daemonset_scale_finding([d])}" for b in scaled)
+    return ScopeValues(tuple((k, values[k]) for k, _ in STATEFULSET_OFF), tuple(notes), explained)

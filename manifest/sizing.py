@@ -149,7 +149,20 @@ MANIFEST_FIELDS = {
         "pdb_second_budget",
         "scenario",
     ),
-    "daemonset": ("strategy", "max_unavailable", "max_surge", "min_ready_seconds", "node_classes", "start"),
+    "daemonset": (
+        "strategy",
+        "max_unavailable",
+        "max_surge",
+        "min_ready_seconds",
+        "node_classes",
+        "start",
+        # the PodDisruptionBudget over its pods (manifest/budgets.py); the rows' eviction client, drain or upgrade
+        # is the environment each row names (scenario, ignore-daemonsets), not a manifest field
+        "pdb_min_available",
+        "pdb_max_unavailable",
+        "pdb_unhealthy_policy",
+        "pdb_second_budget",
+    ),
 }
 #: Per property, for PDR (a Deployment's proof for every replica count, or --engine pdr at a StatefulSet's size).
 PDR_SECONDS = 20.0

@@ -446,7 +446,10 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
         notes.append(f"tolerations: {what} tolerated; a node change applies only taints the template does not tolerate")
     for use in d.template.claims:
         missing.append(f"volume {use.volume}: claim {use.claim} mounted on every node is not modelled")
-    missing += _scheduling_notes(d.template, "daemonset") + _disruption_notes(d, records)
+    missing += _scheduling_notes(d.template, "daemonset") + _disruption_notes(d, records, budget_modelled=True)
+    budget = budgets.daemonset_scope_values(d, records)  # issue 16: its PodDisruptionBudget, as written
+    missing += list(budget.not_modelled)
+    notes += list(budget.assumed)  # the static finding: why a scale-based budget blocks every eviction (failSafe)
     scope = DaemonSetScope(
         name=d.meta.name,
         nodes=n,
@@ -465,6 +468,8 @@ def _daemonset(d: o.DaemonSet, records: Sequence[o.Record], nodes: int | None) -
         node_selector=selector_text(d.template),
         taint=scope_taint(tolerations),
     )
+    given = {k: v for k, v in budget.params if v != dict(budgets.STATEFULSET_OFF)[k]}
+    scope = with_settings(scope, given) if given else scope
     return Workload(d, "daemonset", scope, tuple(missing), tuple(notes), n)
 
 

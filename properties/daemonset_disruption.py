@@ -64,11 +64,6 @@ def evict_alone(sc: DaemonSetScope) -> DaemonSetScope:
     return _only_evictions(attrs.evolve(_with_budget(sc), scenario="evict"))
 
 
-def evict_with_fault(sc: DaemonSetScope) -> DaemonSetScope:
-    """The eviction client and one more eviction call (the cluster's ``evict`` fault) on any pod."""
-    return attrs.evolve(evict_alone(sc), faults=frozenset({"evict"}), fault_budget=max(1, sc.fault_budget))
-
-
 def drain_alone(sc: DaemonSetScope) -> DaemonSetScope:
     """``kubectl drain node-a`` (``--ignore-daemonsets`` unless set false) with a budget, only evictions disrupting."""
     return _only_evictions(attrs.evolve(_with_budget(sc), scenario="drain"))
@@ -84,7 +79,6 @@ _NOTHING_ELSE = "no template edit, node change, pod deletion or fault"
 _ASSUMES_EVICT = (
     f"{_BUDGET}; an eviction client evicts node-a's pod through the eviction API, retrying 429s; {_NOTHING_ELSE}"
 )
-_ASSUMES_EVICT_FAULT = _ASSUMES_EVICT + "; faults on: evict (one more eviction call)"
 _ASSUMES_DRAIN = (
     f"{_BUDGET}; kubectl drain node-a --ignore-daemonsets (unless ignore-daemonsets=false); {_NOTHING_ELSE}"
 )
@@ -204,8 +198,8 @@ PROPERTIES = (
         "DaemonSet pods; the unhealthy-pod path removes only pods that are not Ready; daemon_controller.go:manage "
         "only creates when nothing else changes",
         predicate=no_disruption_below_floor,
-        adjust=evict_with_fault,
-        assumes=_ASSUMES_EVICT_FAULT,
+        adjust=evict_alone,
+        assumes=_ASSUMES_EVICT,
         explain=explain,
     ),
     Property(

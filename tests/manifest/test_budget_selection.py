@@ -12,6 +12,7 @@ from kubecheck.checker.result import Verdict
 from kubecheck.checker.task import Budget
 from kubecheck.manifest import execute, scenarios, sizing
 from kubecheck.model.controllers import budget as bu
+from kubecheck.model.kernel.intstr import IntOrPercent
 
 WEB = """apiVersion: apps/v1
 kind: Deployment
@@ -95,15 +96,17 @@ def test_the_manifests_drain_under_two_budgets_fails_on_the_500() -> None:
 
 
 def test_a_daemonsets_pods_under_two_budgets_cannot_be_evicted() -> None:
-    """The DaemonSet model has no budget: the pair stays a note."""
+    """The DaemonSet model has the budget (issue 16): the pair is the first budget's spec and pdb-second-budget (the
+    eviction API's 500), as for a Deployment."""
     agent = WEB.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 3\n", "")
     m = _read(agent + _pdb("a", "{matchLabels: {app: web}}") + _pdb("b", "{}"))
     [w] = m.workloads
-    [note] = [n for n in w.not_modelled if n.startswith("pods match 2 PodDisruptionBudgets")]
+    assert w.scope.pdb_second_budget and w.scope.pdb_min_available == IntOrPercent(1)
+    [note] = [n for n in w.not_modelled if n.startswith("pods under 2 PodDisruptionBudgets")]
     assert note == (
-        "pods match 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): the eviction API refuses "
-        "to evict them (500: This pod has more than one PodDisruptionBudget, which the eviction subresource does not "
-        "support.), so a drain of their node never finishes"
+        "pods under 2 PodDisruptionBudgets (poddisruptionbudget/a, poddisruptionbudget/b): checked with "
+        "poddisruptionbudget/a's spec and a second budget (pdb-second-budget: the eviction API answers 500 for every "
+        "pod it does not delete outright); the other budgets' own bounds are not checked"
     )
 
 
