@@ -25,7 +25,9 @@ from kubecheck.checker import run
 from kubecheck.checker.result import Result, Verdict
 from kubecheck.checker.task import Task
 from kubecheck.model.controllers.deployment import MODEL
+from kubecheck.model.controllers.deployment_state import DeploymentState
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.property import Property
 from kubecheck.model.kernel.scopes import Scope, with_settings
 from kubecheck.properties import hpa as hp
 
@@ -84,3 +86,34 @@ def test_symbolic_engines_agree(tolerance: str, engine: str, verdict: Verdict) -
     assert r.verdict is verdict, r.note
     if verdict is V:
         assert len(r.trace.steps) == EXPECTED[tolerance][3]
+
+
+def _stays_at_one(ops: object, sc: Scope, s: DeploymentState) -> bool:
+    return s.replicas == 1
+
+
+STAYS_AT_ONE = Property(
+    name="deployment.stays_at_one", kind="always", doc="spec.replicas stays 1", upstream="-", predicate=_stays_at_one
+)
+#: upstream's e2e "Horizontal pod autoscaling (configurable tolerance) with large configurable tolerance should not
+#: scale" (test/e2e/autoscaling, index id 108499451): one pod, minReplicas 1, maxReplicas 10, a load for 7.5 pods
+#: (usageForReplicas(8)), both directions' tolerance HPAScalingRuleWithToleranceMilli(10000), i.e. 10
+E2E = {
+    "replicas": "1",
+    "edits": "0",
+    "hpa-max-replicas": "10",
+    "hpa-target-utilization": "50",
+    "hpa-loads": "375",
+    "hpa-load-changes": "0",
+    "hpa-scale-up": "0s,max,4pods/15s,100%/15s",
+    "hpa-scale-down": "300s,max,100%/15s",
+}
+
+
+@pytest.mark.parametrize(("tolerance", "verdict", "states"), [("none", V, 2), ("10000m", H, 1)])
+def test_large_configurable_tolerance_should_not_scale(tolerance: str, verdict: Verdict, states: int) -> None:
+    """The e2e's expectation on the model: a 7.5x load is within a tolerance of 10 (ratio 7.5 <= 11), so the
+    autoscaler never writes and the Deployment stays at one replica; with the default 0.1 the first sync scales."""
+    settings = {**E2E, "hpa-scale-up-tolerance": tolerance, "hpa-scale-down-tolerance": tolerance}
+    [r] = run.check(Task(MODEL, with_settings(MODEL.presets["tiny"], settings), [STAYS_AT_ONE]))
+    assert (r.verdict, r.stats.states) == (verdict, states)
