@@ -17,7 +17,14 @@ replacements schedule elsewhere) and the controllers' own deletions, which never
 
 The floor is the budget's desiredHealthy as getExpectedPodCount computes it over the current pods
 (minAvailable as written for an integer; from the Deployment's spec.replicas otherwise); healthy
-is countHealthyPods' count (Ready and not terminating).
+is countHealthyPods' count (Ready and not terminating). What upstream guarantees is that evictions do not
+*take* the healthy pods below it (checkAndDecrement approves one only while disruptionsAllowed > 0 and
+decrements it; updatePdbStatus writes currentHealthy − desiredHealthy, 0 when negative): a Deployment whose
+spec.replicas cannot meet the floor (replicas 0 under minAvailable 1) is below it from the start, and
+every eviction is refused. So the floor properties speak about the Deployments that reach it
+(:func:`within_reach`, stated in their rows), and with the parameters open they are decided for every value
+of replicas, maxSurge and maxUnavailable by stated lemmas (:func:`floor_lemmas`,
+:func:`edited_budget_lemmas`) or at the least values that break them.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import attrs
 
 from kubecheck.model.controllers import cluster as cl
+from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
@@ -108,6 +116,12 @@ _ASSUMES_TIGHTENED = _ASSUMES_DRAIN.replace(
     "a PodDisruptionBudget (minAvailable 1 unless set) that the user tightens once during the drain (minAvailable "
     "to spec.replicas or maxUnavailable to 0, unless pdb-edit-to is set)",
 )
+#: The floor properties' range: what eviction.go guarantees is that evictions do not take the pods below the
+#: floor, so a Deployment that cannot meet it (spec.replicas below an integer minAvailable) is left out.
+_FLOOR_IN_REACH = (
+    "; the floor is claimed where spec.replicas (with the other workloads' Ready pods) reach desiredHealthy (at "
+    "replicas 0 under minAvailable 1 the budget is unmet from the start and refuses every eviction)"
+)
 _ASSUMES_BUDGET = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods; no template edit, scale, "
     "undo or fault (fairness requires none of them)"
@@ -117,20 +131,97 @@ _ASSUMES_BUDGET = (
 
 
 def budget_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
-    """Healthy pods (Ready, not terminating) are at least the budget's desiredHealthy."""
+    """Healthy pods (Ready, not terminating) are at least the budget's desiredHealthy, wherever the
+    Deployment's spec.replicas reach it (:func:`within_reach`)."""
     if not sc.has_budget:
         return ops.and_()
     _expected, desired = dr.expected_and_desired(ops, sc, s)
-    return dr.budget_healthy(ops, sc, s) >= desired
+    return ops.implies(within_reach(ops, sc, s, desired), dr.budget_healthy(ops, sc, s) >= desired)
 
 
 def own_floor(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """The Deployment's own healthy pods are at least the desiredHealthy the same budget spec would give
-    it if it selected the Deployment's pods only."""
+    it if it selected the Deployment's pods only, wherever its spec.replicas reach it."""
     if not sc.has_budget:
         return ops.and_()
     _expected, desired = dr.expected_and_desired(ops, sc, s, alone=True)
-    return dr.healthy_pods(ops, s) >= desired
+    return ops.implies(s.replicas >= desired, dr.healthy_pods(ops, s) >= desired)
+
+
+def within_reach(ops: Ops, sc: DeploymentScope, s: DeploymentState, desired: Value) -> Value:
+    """The budget's desiredHealthy is a floor the selected pods can meet: at most the Deployment's
+    spec.replicas plus the other workloads' Ready pods behind the budget.
+
+    Upstream guarantees no more: a budget whose integer minAvailable exceeds the pods there are
+    (minAvailable 1 over replicas 0) is unmet from the start, disruption.go:updatePdbStatus writes
+    disruptionsAllowed 0 and the DisruptionAllowed condition False (InsufficientPods), and every
+    eviction gets 429; nothing takes a healthy pod away and nothing puts one back. What
+    eviction.go:checkAndDecrement guarantees is that evictions do not *take* the pods below the
+    floor, so the floor properties speak about the Deployments that can meet it."""
+    return s.replicas + sc.pdb_other_pods >= desired
+
+
+def floor_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why the floor holds while only evictions disrupt (candidates; see Property.lemmas).
+
+    Healthy pods never fall below desiredHealthy plus the disruptionsAllowed last written. The
+    budget exists before the check starts, its status synced over the settled pods
+    (disruption.go:updatePdbStatus: disruptionsAllowed = currentHealthy − desiredHealthy, 0 when that
+    is negative or no pod is expected), so it starts with equality where the floor is within reach;
+    every later sync writes it again from the pods of that moment. A pod becoming Ready only adds
+    to the healthy side. The only step that takes a healthy pod away is an eviction of it, which
+    eviction.go:checkAndDecrement approves only while disruptionsAllowed > 0 and which writes
+    disruptionsAllowed − 1 with the deletion: both sides drop by one. An evicted pod that was not
+    Ready (the unhealthy-pod path) takes nothing from the healthy side. Nothing else deletes a
+    Ready pod: no edit, scale, undo or fault, so the ReplicaSet controller only replaces the evicted
+    pods (manageReplicas counts terminating pods out), and a node-pool upgrade's machine
+    replacement finds its drained node empty. disruptionsAllowed is never negative, so the floor
+    follows.
+    """
+    if not sc.has_budget:
+        return []
+    _expected, desired = dr.expected_and_desired(ops, sc, s)
+    above = dr.budget_healthy(ops, sc, s) >= desired + s.pdb_allowed
+    return [ops.implies(within_reach(ops, sc, s, desired), above)] + _no_other_deletion(ops, sc, s)
+
+
+def _no_other_deletion(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """With no edit, scale, undo or fault nobody but the eviction API deletes a Ready pod: one template, so one
+    ReplicaSet, at spec.replicas, with no more active pods than that (an evicted pod is terminating, counted out:
+    replica_set.go:manageReplicas creates its replacement and has nothing in excess to delete); and the budget's
+    disruptionsAllowed is never negative."""
+    out = [
+        s.pdb_allowed >= 0,
+        s.templates_used == 1,
+        s.rs_exists[0],
+        ops.not_(s.paused),
+        s.rs_replicas[0] == s.replicas,
+        d.active_pods(s, 0) <= s.rs_replicas[0],
+    ]
+    for t in range(1, len(s.rs_exists)):
+        out += [ops.not_(s.rs_exists[t]), s.rs_replicas[t] == 0, d.active_pods(s, t) == 0]
+    return out
+
+
+def edited_budget_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:
+    """Why no eviction is approved that the edited spec would refuse (candidates; see Property.lemmas).
+
+    While the status has observed the spec (not stale) and allows a disruption, healthy pods are at
+    least desiredHealthy of the current spec plus disruptionsAllowed: the sync that wrote a positive
+    disruptionsAllowed wrote currentHealthy − desiredHealthy from the pods and the spec of that moment
+    (disruption.go:updatePdbStatus); a pod becoming Ready adds to the healthy side; an approved
+    eviction of a Ready pod takes one from each side (eviction.go:checkAndDecrement), and one of a pod
+    that is not Ready takes nothing from the healthy side; the user's edit makes the status stale
+    (observedGeneration behind), and a stale status refuses every eviction (429) until the next sync.
+    Nothing else deletes a Ready pod (as :func:`floor_lemmas`). So an eviction that takes a healthy
+    pod, approved only with disruptionsAllowed > 0 on an observed status, starts above the floor.
+    """
+    if not sc.has_budget:
+        return []
+    _expected, desired = dr.expected_and_desired(ops, sc, s)
+    allowing = ops.and_(ops.not_(s.pdb_stale), s.pdb_allowed > 0)
+    above = dr.budget_healthy(ops, sc, s) >= desired + s.pdb_allowed
+    return [ops.implies(allowing, above)] + _no_other_deletion(ops, sc, s)
 
 
 def shared_drain(sc: DeploymentScope) -> DeploymentScope:
@@ -262,27 +353,29 @@ PROPERTIES = (
         name="deployment.budget_floor_holds_under_evictions",
         meaningful={},  # its adjustment of tiny drains under a budget
         kind="always",
-        doc="while only evictions disrupt, healthy pods never drop below the budget's desiredHealthy",
+        doc="while only evictions disrupt, healthy pods never drop below the budget's desiredHealthy (wherever "
+        "spec.replicas reach it)",
         upstream="eviction.go:checkAndDecrement approves an eviction only while the observed status allows one and "
         "writes disruptionsAllowed − 1 with it; disruption.go:updatePdbStatus recomputes the status from the pods "
         "before it allows again; the unhealthy-pod path removes only pods that are not Ready",
         predicate=budget_floor,
         adjust=drain_alone,
-        assumes=_ASSUMES_DRAIN,
+        assumes=_ASSUMES_DRAIN + _FLOOR_IN_REACH,
         explain=explain,
+        lemmas=floor_lemmas,
     ),
     Property(
         name="deployment.budget_floor_under_evictions_and_rollout",
         meaningful={},  # its adjustment of tiny drains during a rollout
         kind="always",
-        doc="with a rollout during the drain, healthy pods never drop below the budget's desiredHealthy (not "
-        "guaranteed upstream)",
+        doc="with a rollout during the drain, healthy pods never drop below the budget's desiredHealthy (wherever "
+        "spec.replicas reach it; not guaranteed upstream)",
         upstream="not guaranteed: the ReplicaSet controller deletes old pods without consulting any budget "
         "(replica_set.go:manageReplicas), and the budget's status lags those deletions until "
         "disruption.go:updatePdbStatus runs, so eviction.go approves evictions on a stale disruptionsAllowed",
         predicate=budget_floor,
         adjust=drain_during_rollout,
-        assumes=_ASSUMES_ROLLOUT,
+        assumes=_ASSUMES_ROLLOUT + _FLOOR_IN_REACH,
         explain=explain,
     ),
     Property(
@@ -297,7 +390,7 @@ PROPERTIES = (
         "the budget's currentHealthy above desiredHealthy",
         predicate=own_floor,
         adjust=shared_drain,
-        assumes=_ASSUMES_SHARED,
+        assumes=_ASSUMES_SHARED + _FLOOR_IN_REACH,
         explain=explain,
     ),
     Property(
@@ -327,6 +420,7 @@ PROPERTIES = (
         adjust=tightened_budget,
         assumes=_ASSUMES_TIGHTENED,
         explain=explain,
+        lemmas=edited_budget_lemmas,
     ),
     Property(
         name="deployment.upgrade_completes",
@@ -345,13 +439,15 @@ PROPERTIES = (
         name="deployment.upgrade_keeps_floor",
         meaningful={},  # its adjustment of tiny upgrades under a budget
         kind="always",
-        doc="during a node-pool upgrade, healthy pods never drop below the budget's desiredHealthy",
+        doc="during a node-pool upgrade, healthy pods never drop below the budget's desiredHealthy (wherever "
+        "spec.replicas reach it)",
         upstream="every pod leaves a node through eviction.go:checkAndDecrement (the drain); "
         "disruption.go:updatePdbStatus recomputes before allowing again",
         predicate=budget_floor,
         adjust=node_upgrade,
-        assumes=_ASSUMES_UPGRADE,
+        assumes=_ASSUMES_UPGRADE + _FLOOR_IN_REACH,
         explain=explain,
+        lemmas=floor_lemmas,
     ),
     Property(
         name="deployment.budget_can_allow_an_eviction",

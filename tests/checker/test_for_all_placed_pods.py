@@ -10,16 +10,21 @@ carries the tuple it chose, which the concrete guard accepts.
 
 from __future__ import annotations
 
+import attrs
 import pytest
 import z3
 
 from kubecheck.checker.certify import run_smtlib
+from kubecheck.checker.explicit import bfs
 from kubecheck.checker.result import Verdict
 from kubecheck.checker.symbolic import encoder as enc
 from kubecheck.checker.symbolic import pdr
 from kubecheck.checker.symbolic.encoder import Encoder
+from kubecheck.checker.task import Budget
+from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.properties import disruption as dp
 from kubecheck.properties.catalog import PROPERTIES
 
 BY_NAME = {p.name.split(".", 1)[1]: p for p in PROPERTIES["deployment"]}
@@ -55,7 +60,6 @@ def test_volume_property_proved_for_every_replicas_max_surge_max_unavailable(nam
     ("name", "least"),
     [
         ("no_writer_on_read_only_many", (1, 0, 1)),  # a ReadOnlyMany claim mounted read-write from the start
-        ("budget_floor_holds_under_evictions", (0, 0, 1)),  # no pod at replicas 0 is below minAvailable
     ],
 )
 def test_violated_in_the_initial_state_at_the_least_parameters(name: str, least: tuple) -> None:
@@ -156,3 +160,83 @@ def test_a_node_failure_row_is_not_inductive_without_its_stated_lemmas(name: str
     prop = BY_NAME[name]
     e = encoder(prop)
     assert pdr.domain_proof(e, prop, e.claim, 0.0, timeout=30) is None
+
+
+#: The budget rows (properties/disruption.py): the floor is claimed where spec.replicas reach desiredHealthy
+#: (dp.within_reach), so replicas 0 under minAvailable 1 (unmet from the start, every eviction refused) no longer
+#: breaks them in the initial state; the rows that hold are proved by their stated lemmas.
+BUDGET_PROVED = ("budget_floor_holds_under_evictions", "upgrade_keeps_floor", "eviction_respects_edited_budget")
+
+
+@pytest.mark.parametrize("name", BUDGET_PROVED)
+def test_a_budget_row_is_proved_for_every_parameter_by_all_its_stated_lemmas(name: str) -> None:
+    prop = BY_NAME[name]
+    e = encoder(prop)
+    x = e.state(0)
+    stated = prop.lemmas(e.ops, e.scope_of(x), e.view(x))
+    result = pdr.decide(e, prop, timeout=120)
+    assert result.verdict is Verdict.PROVED, result.note
+    proof = result.evidence
+    assert proof.method == "stated" and proof.check.ok
+    assert proof.scope_claim == "all values of replicas, max_surge, max_unavailable"
+    assert proof.lemmas[0].startswith(f"{prop.name}: ")
+    assert len(proof.lemmas) == 1 + len(stated)  # the property (a step property: its head), every stated lemma kept
+    assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
+
+
+@pytest.mark.parametrize("name", BUDGET_PROVED)
+def test_a_budget_row_is_not_proved_over_the_domain_alone(name: str) -> None:
+    """The lemmas carry the proof: from some in-domain state (a ReplicaSet sync deleting Ready pods in excess,
+    a disruptionsAllowed above the healthy pods) a step breaks the property."""
+    prop = BY_NAME[name]
+    e = encoder(prop)
+    assert pdr.domain_proof(e, prop, e.claim, 0.0, timeout=30) is None
+
+
+def test_the_floor_lemmas_do_not_prove_the_floor_during_a_rollout() -> None:
+    """The same lemmas stated for the rollout row (the ReplicaSet controller deletes old Ready pods without
+    consulting the budget) are dropped by Houdini: stated lemmas prove nothing that does not hold."""
+    prop = attrs.evolve(BY_NAME["budget_floor_under_evictions_and_rollout"], lemmas=dp.floor_lemmas)
+    e = encoder(prop)
+    assert pdr.stated_proof(e, prop, e.claim, 0.0, timeout=60) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [
+        # maxUnavailable 1 at replicas 1: the rollout deletes the only old Ready pod before the new one is Ready
+        ("budget_floor_under_evictions_and_rollout", 3),
+        # the other workload's Ready pod keeps disruptionsAllowed at 1: the drain evicts the only own pod
+        ("shared_budget_keeps_own_floor", 2),
+    ],
+)
+def test_a_budget_row_that_upstream_does_not_guarantee_is_violated_at_the_least_values(name: str, steps: int) -> None:
+    prop = BY_NAME[name]
+    result = pdr.decide(encoder(prop), prop, timeout=120)
+    assert result.verdict is Verdict.VIOLATED, result.note
+    assert "the least values by their sum" in result.note and "replayed by the reference interpreter" in result.note
+    scope = result.trace.scope
+    assert (scope.replicas, scope.max_surge.value, scope.max_unavailable.value) == (1, 0, 1)
+    [found] = bfs.explore(MODEL, scope, [prop], Budget(timeout=120))
+    assert len(result.trace.steps) == len(found.trace.steps) == steps
+    assert not prop.predicate(CONCRETE, scope, result.trace.last)
+
+
+def test_below_the_floor_from_the_start_the_floor_rows_claim_nothing() -> None:
+    """replicas 0 under minAvailable 1: no pod, desiredHealthy 1, the budget synced with disruptionsAllowed 0
+    (every eviction refused). The state is below the floor, and out of the rows' range (dp.within_reach)."""
+    prop = BY_NAME["budget_floor_holds_under_evictions"]
+    scope = attrs.evolve(prop.adjust(SMALL), replicas=0)
+    s = MODEL.init(scope)
+    assert dr.healthy_pods(CONCRETE, s) == 0 and dr.expected_and_desired(CONCRETE, scope, s)[1] == 1
+    assert s.pdb_allowed == 0
+    assert not dp.within_reach(CONCRETE, scope, s, 1)
+    assert prop.predicate(CONCRETE, scope, s)
+    one = attrs.evolve(scope, replicas=1)
+    assert dp.within_reach(CONCRETE, one, MODEL.init(one), 1)
+
+
+def test_stated_lemmas_go_with_always_and_step_properties_only() -> None:
+    assert BY_NAME["eviction_respects_edited_budget"].kind == "step"
+    with pytest.raises(ValueError, match="stated lemmas go with always and step properties"):
+        attrs.evolve(BY_NAME["drain_eventually_completes"], lemmas=dp.floor_lemmas)
