@@ -92,3 +92,38 @@ def test_bfs_bmc_and_kinduction_agree(name: str, settings: dict[str, str], verdi
     ind = kinduction.decide(Encoder(model, scope), prop, max_k=3, timeout=300, strengthen=False)
     assert not (ind.verdict is Verdict.VIOLATED and verdict is Verdict.HOLDS), ind.note
     assert not (ind.verdict is Verdict.PROVED and verdict is Verdict.VIOLATED), ind.note
+
+
+# -- the transition relation: explicit successors are the solutions of T ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_symbolic_encoder import model_walk, solutions_of_t  # noqa: E402
+
+from kubecheck.model.kernel.commands import successors  # noqa: E402
+
+SCOPES = {
+    "evict minAvailable 1": {"pdb-min-available": "1", "scenario": "evict", "edits": "0", "relabels": "0"},
+    "evict two budgets": {"pdb-max-unavailable": "1", "pdb-second-budget": "true", "scenario": "evict"},
+    "drain without the flag": {"pdb-max-unavailable": "1", "scenario": "drain", "ignore-daemonsets": "false"},
+    "upgrade AlwaysAllow": {
+        "pdb-min-available": "1",
+        "pdb-unhealthy-policy": "AlwaysAllow",
+        "scenario": "node-upgrade",
+    },
+    "evict fault maxUnavailable": {"pdb-max-unavailable": "1", "faults": "evict", "scenario": "drain"},
+}
+ENCODERS: dict[str, Encoder] = {}
+
+
+@settings(max_examples=10, deadline=None)
+@given(choices=st.lists(st.integers(0, 1000), max_size=25), which=st.sampled_from(sorted(SCOPES)))
+def test_explicit_successors_equal_solutions_of_t(choices: list[int], which: str) -> None:
+    model = catalog.model(WORKLOAD)
+    scope = with_settings(model.presets["tiny"], SCOPES[which])
+    if which not in ENCODERS:
+        ENCODERS[which] = Encoder(model, scope, stutter=False)
+    e = ENCODERS[which]
+    state = model_walk(model, scope, choices)[-1]
+    expected = {(a.label, e.schema.flatten(t)) for a, t in successors(model, scope, state)}
+    assert solutions_of_t(e, e.schema.flatten(state)) == expected
