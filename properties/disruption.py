@@ -34,6 +34,7 @@ import attrs
 from kubecheck.model.controllers import cluster as cl
 from kubecheck.model.controllers import deployment as d
 from kubecheck.model.controllers import disruption as dr
+from kubecheck.model.controllers import disruption_util as dsu
 from kubecheck.model.controllers.deployment_scope import DeploymentScope
 from kubecheck.model.controllers.deployment_state import DeploymentState
 from kubecheck.model.controllers.statefulset_scope import StatefulSetScope
@@ -180,9 +181,18 @@ def floor_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Valu
     """
     if not sc.has_budget:
         return []
-    _expected, desired = dr.expected_and_desired(ops, sc, s)
-    above = dr.budget_healthy(ops, sc, s) >= desired + s.pdb_allowed
-    return [ops.implies(within_reach(ops, sc, s, desired), above)] + _no_other_deletion(ops, sc, s)
+    steady = _steady_desired(ops, sc, s)
+    above = dr.budget_healthy(ops, sc, s) >= steady + s.pdb_allowed
+    return [ops.implies(within_reach(ops, sc, s, steady), above)] + _no_other_deletion(ops, sc, s)
+
+
+def _steady_desired(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    """desiredHealthy while the Deployment has a pod: a percentage or maxUnavailable reads its spec.replicas
+    (getExpectedScale counts a controller only while a selected pod resolves to it; with none, 0). The lemma
+    keeps the healthy pods above this value, so they never all go and it is the floor of every reachable
+    state; an integer minAvailable is the floor as written either way."""
+    total = s.replicas + sc.pdb_other_pods
+    return dsu.get_expected_pod_count(ops, sc.pdb_min_available, sc.pdb_max_unavailable, total, total)[1]
 
 
 def _no_other_deletion(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> list[Value]:

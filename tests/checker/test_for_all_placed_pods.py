@@ -24,6 +24,7 @@ from kubecheck.checker.task import Budget
 from kubecheck.model.controllers import disruption as dr
 from kubecheck.model.controllers.deployment import MODEL
 from kubecheck.model.kernel.ops import CONCRETE
+from kubecheck.model.kernel.scopes import with_settings
 from kubecheck.properties import disruption as dp
 from kubecheck.properties.catalog import PROPERTIES
 
@@ -182,6 +183,24 @@ def test_a_budget_row_is_proved_for_every_parameter_by_all_its_stated_lemmas(nam
     assert proof.lemmas[0].startswith(f"{prop.name}: ")
     assert len(proof.lemmas) == 1 + len(stated)  # the property (a step property: its head), every stated lemma kept
     assert run_smtlib(proof.smtlib(e, prop)) == ["unsat", "unsat", "unsat"]
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        {"pdb-min-available": "2"},  # replicas 0 and 1 are out of reach
+        # a percentage and maxUnavailable read spec.replicas only while a pod is selected: the lemma's floor is
+        # the one read from spec.replicas (dp._steady_desired), which the healthy pods never leave
+        {"pdb-min-available": "50%"},
+        {"pdb-max-unavailable": "1"},
+    ],
+)
+def test_the_floor_row_is_proved_by_its_stated_lemmas_under_other_budget_specs(budget: dict[str, str]) -> None:
+    prop = BY_NAME["budget_floor_holds_under_evictions"]
+    e = Encoder(MODEL, prop.adjust(with_settings(SMALL, budget)), for_all=ALL, arith="linear")
+    result = pdr.decide(e, prop, timeout=120)
+    assert result.verdict is Verdict.PROVED, result.note
+    assert result.evidence.method == "stated" and result.evidence.check.ok
 
 
 @pytest.mark.parametrize("name", BUDGET_PROVED)
