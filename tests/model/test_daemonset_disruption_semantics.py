@@ -39,7 +39,7 @@ SCOPES = {
     "evict-two-budgets": {**NONE, "pdb-min-available": "1", "pdb-second-budget": "true", "scenario": "evict"},
     "drain-without-flag": {**NONE, "pdb-max-unavailable": "50%", "scenario": "drain", "ignore-daemonsets": "false"},
     "drain-with-fault": {**NONE, "pdb-min-available": "1", "scenario": "drain", "faults": "evict,crash"},
-    "upgrade": {**NONE, "pdb-min-available": "1", "scenario": "node-upgrade", "faults": "partition"},
+    "upgrade": {**NONE, "pdb-min-available": "1", "scenario": "node-upgrade", "faults": "crash"},
 }
 MEMO = {"default": 40, "memo-all": 0, "memo-none": 10**9}
 
