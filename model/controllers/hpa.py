@@ -180,10 +180,17 @@ def ignored_pods(ops: Ops, s: DeploymentState) -> Value:
 
 
 def _per_pod(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> Value:
-    target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
+    """Every Ready pod at the level. The proposal is read only through min(·, maxReplicas) (the window records it
+    capped; normalisation clamps it to at most maxReplicas) and only when spec.replicas is at most maxReplicas
+    (outside the range the metrics are not asked), so the float64 excess is tabulated up to the ready count at
+    which the exact ceiling passes maxReplicas (hpa_util.excess_bound) and the refill branch is computed capped
+    (``top``), not over the scope's pod bound: no table depends on the Deployment's replicas or surge, which may
+    then be left symbolic (--for-all), and the explicit semantics is unchanged."""
+    target, top = sc.hpa_target_utilization, sc.hpa_window_top
 
     def at(level: int) -> Value:
-        return hu.resource_replicas_uniform(ops, level, target, sc.hpa_tolerances, counts, bound)
+        bound = hu.excess_bound(level, target, top)
+        return hu.resource_replicas_uniform(ops, level, target, sc.hpa_tolerances, counts, bound, top)
 
     return hu.by_load(ops, s.hpa_load, sc.hpa_loads, at)
 
@@ -258,7 +265,7 @@ def decision(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -
     return rescale, desired, raw
 
 
-def observed_counts(ops: Ops, s: DeploymentState, missing: int) -> tuple:
+def observed_counts(ops: Ops, s: DeploymentState, missing: Value) -> tuple:
     """(currentReplicas, ready with a sample, unready, missing) as a sync with ``missing`` unsampled pods sees them."""
     return (s.replicas, ready_pods(ops, s) - missing, unready_pods(ops, s), missing)
 
@@ -271,7 +278,7 @@ def steady_counts(s: DeploymentState) -> tuple:
 # -- commands ------------------------------------------------------------------------------------
 
 
-def _sync(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> tuple[Value, dict]:
+def _sync(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: Value) -> tuple[Value, dict]:
     """(whether the sync writes anything, what it writes)."""
     asks = in_range(ops, sc, s.replicas)
     rescale, desired, raw = decision(ops, sc, s, observed_counts(ops, s, missing))
@@ -299,19 +306,21 @@ def _sync(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> tu
     return ops.and_(ops.or_(rescale, *recorded), ops.or_(ops.not_(rescale), s.hpa_rescales_left > 0)), changes
 
 
-def _has_samples(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> Value:
+def _has_samples(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: Value) -> Value:
     """The choice is possible: within range at least one Ready pod has a sample; outside it the
     metrics are not asked (one action, missing=0)."""
-    if missing == 0:
-        return ops.or_(ops.not_(in_range(ops, sc, s.replicas)), ready_pods(ops, s) >= 1)
-    return ops.and_(in_range(ops, sc, s.replicas), ready_pods(ops, s) >= missing + 1)
+    none = ops.or_(ops.not_(in_range(ops, sc, s.replicas)), ready_pods(ops, s) >= 1)
+    some = ops.and_(in_range(ops, sc, s.replicas), ready_pods(ops, s) >= missing + 1)
+    if sc.hpa_missing_metrics is not None:  # the domain's own bound, for a choice left open (--for-all)
+        some = ops.and_(some, missing <= sc.hpa_missing_metrics)
+    return ops.ite(missing == 0, none, some)
 
 
-def _reconcile_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> Value:
+def _reconcile_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: Value) -> Value:
     return ops.and_(_has_samples(ops, sc, s, missing), _sync(ops, sc, s, missing)[0])
 
 
-def _reconcile_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: int) -> dict:
+def _reconcile_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState, missing: Value) -> dict:
     return _sync(ops, sc, s, missing)[1]
 
 

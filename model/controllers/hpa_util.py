@@ -520,13 +520,30 @@ def ceil_ratio_times(ops: Ops, utilization: int, target: int, count: Value, boun
     return exact + ops.count(count == k for k in excess)
 
 
+def excess_bound(utilization: int, target: int, top: int) -> int:
+    """The ready count up to which :func:`ceil_ratio_times` must tabulate the float64 excess when its result is
+    read only through min(·, ``top``): beyond it the exact ceiling is above ``top`` already (u × k > top × target),
+    and upstream's float64 ceiling is never below the exact one there (the product's rounding error, about
+    2⁻⁵² of it, is far below the 1/target that separates a non-integer product from the next integer)."""
+    return top * target // utilization if utilization > 0 else 0
+
+
 def resource_replicas_uniform(
-    ops: Ops, load: int, target: int, tolerances: Tolerances, counts: tuple[Value, Value, Value, Value], bound: int
+    ops: Ops,
+    load: int,
+    target: int,
+    tolerances: Tolerances,
+    counts: tuple[Value, Value, Value, Value],
+    bound: int,
+    top: int | None = None,
 ) -> Value:
     """GetResourceReplicas when every ready pod uses ``load`` % of an equal request (the load a
     constant of the caller's branch) and pods request the same: ``counts`` = (currentReplicas,
-    ready, unready, missing), each pod count at most ``bound``. Requires ready ≥ 1 (upstream
-    errors without metrics); the refill branch divides by a pod count, tabulated up to 3 × bound."""
+    ready, unready, missing). Requires ready ≥ 1 (upstream errors without metrics). The direct
+    branch's float64 excess is tabulated for ready ≤ ``bound`` (:func:`ceil_ratio_times`; beyond it
+    the exact ceiling). The refill branch holds for pod counts of any size: with ``top`` None exactly;
+    with ``top`` set, the refilled proposal is min(·, top + 1), which changes nothing read through
+    min(·, top) at currentReplicas ≤ top (the autoscaler's reads) and keeps its tables small."""
     current, ready, unready, missing = counts
     within = tolerances.is_within(load / target)
     up_with_unready = ops.and_(unready > 0, load > target)  # a constant comparison, kept in ops
@@ -536,18 +553,55 @@ def resource_replicas_uniform(
     zeroed = ops.ite(up_with_unready, unready, 0)
     members = ready + filled + zeroed
     numerator = ready * load + filled * fill
-    new_util = ops.sum_(ops.ite(members == k, ops.floor_div(numerator, k), 0) for k in range(1, 3 * bound + 1))
+    # new_util = floor(numerator / members) (members > 0) is a weighted mean of the constants load and fill (0 for
+    # unready pods, which are counted only above the target, where fill is 0 too): load..fill below the target,
+    # 0..load above it. Each comparison of it with a constant is linear in the counts (floor(n / m) >= c iff
+    # n >= c * m), and new_replicas is read only outside the band without a flip: high + 1..load above the
+    # target, load..low - 1 below it (at the target new_util is the load, within)
     low, high = tolerances.utilization_band(target, max(load, fill))  # new_util <= max(load, fill)
-    new_within = ops.and_(low <= new_util, new_util <= high)
-    flipped = ops.or_(ops.and_(load < target, new_util > target), ops.and_(load > target, new_util < target))
-    new_replicas = ops.sum_(
-        ops.ite(members == k, ops.ceil_div(new_util * k, target), 0) for k in range(1, 3 * bound + 1)
-    )
-    against = ops.or_(
-        ops.and_(new_util < target, new_replicas > current), ops.and_(new_util > target, new_replicas < current)
-    )
+    new_within = ops.and_(low * members <= numerator, numerator < (high + 1) * members)
+    below, above = numerator < target * members, numerator >= (target + 1) * members
+    flipped = ops.or_(ops.and_(load < target, above), ops.and_(load > target, below))
+    read = (high + 1, load) if load > target else (load, low - 1) if load < target else (1, 0)
+    new_replicas = _refilled_replicas(ops, numerator, members, target, read, top)
+    against = ops.or_(ops.and_(below, new_replicas > current), ops.and_(above, new_replicas < current))
     refill = ops.ite(ops.or_(new_within, flipped, against), current, new_replicas)
     return ops.ite(ops.and_(ops.not_(up_with_unready), missing == 0), direct, refill)
+
+
+def _refilled_replicas(
+    ops: Ops, numerator: Value, members: Value, target: int, read: tuple[int, int], top: int | None
+) -> Value:
+    """ceil(new_util × members / target) with new_util = floor(numerator / members), where new_util is in ``read``
+    (elsewhere the value is not read), as finite tables of linear terms (no product of two counts, no division by
+    a count). ``top`` None: a table over new_util's values. ``top`` set: min(·, top + 1), which is top + 1
+    exactly when new_util × members > top × target =: C; a table over new_util ≤ r (r = isqrt(C)) and, above r,
+    over members ≤ C // (r + 1) (beyond it the product passes C): at most about 2√C entries, whatever the pod
+    counts."""
+    a, b = read
+
+    def util_is(u: int) -> Value:
+        return ops.and_(u * members <= numerator, numerator < (u + 1) * members)
+
+    if top is None:
+        return ops.sum_(ops.ite(util_is(u), ops.ceil_div(u * members, target), 0) for u in range(max(a, 1), b + 1))
+    cap, most = top + 1, top * target
+    root = math.isqrt(most)
+    low = ops.sum_(
+        ops.ite(util_is(u), ops.min_(ops.ceil_div(u * members, target), cap), 0)
+        for u in range(max(a, 1), min(b, root) + 1)
+    )
+    if b <= root:
+        return low
+    floor = max(a, root + 1)  # new_util at least this in the high part
+    small = [
+        (members == k, ops.min_(ops.ceil_div(ops.floor_div(numerator, k) * k, target), cap))
+        for k in range(1, most // floor + 1)
+    ]
+    high: Value = cap  # members > C // floor and new_util >= floor: the product passes C
+    for hit, value in reversed(small):
+        high = ops.ite(hit, value, high)
+    return high if a > root else ops.ite(numerator >= floor * members, high, low)
 
 
 def by_load(ops: Ops, load_index: Value, levels: Sequence[int], fn: Callable[[int], Value]) -> Value:

@@ -199,12 +199,12 @@ def test_the_issue_4_acceptance_command_output_is_pinned():
 
 
 def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusive_with_the_reason():
-    # the autoscaler's sync computes its proposal with concrete arithmetic on replicas: not
-    # encodable with replicas open, so not decided for all values, and said so
+    # under total demand the autoscaler's sync splits its proposal over the scope's pod bound, which
+    # grows with replicas: not encodable with replicas open, so not decided for all values, and said so
     result = kubecheck(
         "check",
         "deployment",
-        "hpa.replicas_within_max",
+        "hpa.no_inflation_under_total_demand",
         "--scope",
         "tiny",
         "--engine",
@@ -215,9 +215,10 @@ def test_a_for_all_parameter_one_property_scope_cannot_leave_open_is_inconclusiv
         "hpa-max-replicas=4",
     )
     assert result.exit_code == 10, result.output
-    assert re.search(r"(?m)^hpa.replicas_within_max +INCONCLUSIVE ", result.stdout)
+    assert re.search(r"(?m)^hpa.no_inflation_under_total_demand +INCONCLUSIVE ", result.stdout)
     assert (
-        "hpa.replicas_within_max (pdr): not decided: hpa.reconcile evaluates replicas with concrete arithmetic"
+        "hpa.no_inflation_under_total_demand (pdr): not decided: hpa.reconcile evaluates replicas with concrete "
+        "arithmetic"
     ) in result.stdout
 
 
