@@ -198,9 +198,10 @@ def _per_pod(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -
 def _total_demand(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tuple) -> Value:
     """Level x spec.replicas shared by the Ready pods: each reports floor(level x current / Ready) %.
     The utilisation is a constant inside each branch of a case split over (level, current, Ready)
-    grouped by the utilisation they give, so the calculator's products stay linear."""
+    grouped by the utilisation they give, so the calculator's products stay linear. Read as :func:`_per_pod`'s
+    proposal is (through min(·, maxReplicas), in range), so its refill branch is computed capped too."""
     current, ready, _, missing = counts
-    target, bound = sc.hpa_target_utilization, sc.hpa_pod_bound
+    target, bound, top = sc.hpa_target_utilization, sc.hpa_pod_bound, sc.hpa_window_top
     serving = ready + missing
     pairs = [(c, n) for c in range(sc.hpa_min_replicas, sc.hpa_window_top + 1) for n in range(1, bound + 1)]
 
@@ -211,7 +212,7 @@ def _total_demand(ops: Ops, sc: DeploymentScope, s: DeploymentState, counts: tup
         result: Value = current  # outside the reconciled range the proposal is not read
         for u, members in sorted(groups.items(), reverse=True):
             hit = ops.or_(*[ops.and_(current == c, serving == n) for c, n in members])
-            recommended = hu.resource_replicas_uniform(ops, u, target, sc.hpa_tolerances, counts, bound)
+            recommended = hu.resource_replicas_uniform(ops, u, target, sc.hpa_tolerances, counts, bound, top)
             result = ops.ite(hit, recommended, result)
         return result
 
