@@ -77,7 +77,7 @@ BUDGET = (
     ("pdb_desired_healthy", "desiredHealthy"),
     ("pdb_expected", "expectedPods"),
 )
-DRAIN = ("pdb_stale", "pdb_edited", "node_cordoned", "drain_state", "upgrade_node")
+DRAIN = ("pdb_stale", "pdb_edited", "pdb_other_not_ready", "node_cordoned", "drain_state", "upgrade_node")
 KNOWN = (
     "replicas",
     *(f for f, _ in BUDGET),
@@ -277,6 +277,10 @@ class DeploymentDescriber:
                     "status.observedGeneration " + ("behind (spec edited)" if after.pdb_stale else "caught up")
                 )
             lines += text.object_lines("PodDisruptionBudget", [status])
+        if sc.has_other_churn and (initial or before.pdb_other_not_ready != after.pdb_other_not_ready):
+            ready = [sc.pdb_other_pods - x.pdb_other_not_ready for x in (before, after)]
+            count = str(ready[1]) if initial else text.change(ready[0], ready[1])
+            lines.append(f"pods of other workloads behind the budget: Ready {count} of {sc.pdb_other_pods}")
         if not sc.has_drain:
             return lines
         for n, (was, now) in enumerate(zip(before.node_cordoned, after.node_cordoned, strict=True)):

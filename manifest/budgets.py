@@ -223,6 +223,7 @@ OFF = (
     ("pdb-max-unavailable", "none"),
     ("pdb-unhealthy-policy", dis.IF_HEALTHY_BUDGET),
     ("pdb-other-pods", "0"),
+    ("pdb-other-churn", "0"),
     ("pdb-second-budget", "false"),
     ("hpa-max-replicas", "none"),
     ("hpa-min-replicas", "1"),
@@ -277,6 +278,7 @@ def _budget_values(
         other_pods, note = _other_pods(d, budgets[0], records)
         if other_pods:
             out["pdb-other-pods"] = str(other_pods)
+            out["pdb-other-churn"] = OTHER_CHURN
             out[ASSUMED] = note
         else:
             notes.append(note)
@@ -292,6 +294,10 @@ def _budget_values(
 ASSUMED = "assumed"
 #: The most pods of other workloads the Deployment scope takes behind its budget (``pdb-other-pods``).
 MAX_OTHER_PODS = 4
+#: How many of them may be NotReady at a time (``pdb-other-churn``): real workloads roll out, crash and are evicted,
+#: and one NotReady pod is enough for the budget's sync to write a lower disruptionsAllowed (more multiplies the
+#: states of the drain rows and finds nothing new about the Deployment's own pods).
+OTHER_CHURN = "1"
 
 
 def _other_pods(
@@ -321,7 +327,8 @@ def _other_pods(
         return 0, alone + " (they have no replicas)"
     return count, (
         f"{budget.meta.ref} also selects the pods of {names}: their {count} pods count toward the budget "
-        "(pdb-other-pods), assumed Ready and not on a drained node"
+        "(pdb-other-pods), one of them at a time may go NotReady and come back (pdb-other-churn 1: their own "
+        "rollouts, crashes and evictions), none on a drained node"
     )
 
 
@@ -344,7 +351,9 @@ def deployment_scope_values(d: o.Deployment, records: Sequence[o.Record]) -> Sco
 
 
 #: The StatefulSet scope's budget parameters when no budget applies (the scope's defaults).
-STATEFULSET_OFF = tuple(kv for kv in OFF if kv[0].startswith("pdb-") and kv[0] != "pdb-other-pods")
+STATEFULSET_OFF = tuple(
+    kv for kv in OFF if kv[0].startswith("pdb-") and kv[0] not in ("pdb-other-pods", "pdb-other-churn")
+)
 
 
 def statefulset_scope_values(s: o.StatefulSet, records: Sequence[o.Record]) -> ScopeValues:

@@ -115,6 +115,7 @@ MANIFEST_FIELDS = {
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
         "pdb_other_pods",
+        "pdb_other_churn",
         "pdb_edit_to",
         "pdb_second_budget",
         "scenario",

@@ -105,7 +105,8 @@ _ASSUMES_UPGRADE = _ASSUMES_DRAIN.replace(
 _ASSUMES_SHARED = _ASSUMES_DRAIN.replace(
     "selecting the Deployment's pods;",
     "selecting the Deployment's pods and Ready pods of other workloads (one unless pdb-other-pods is set; they stay "
-    "Ready and are not on node-a);",
+    "Ready unless pdb-other-churn is set, then up to that many go NotReady and come back, weakly fair; they are not "
+    "on node-a, so the drain never evicts them);",
 )
 _ASSUMES_RELAXED = _ASSUMES_DRAIN.replace(
     "a PodDisruptionBudget (minAvailable 1 unless set)",
@@ -236,7 +237,7 @@ def edited_budget_lemmas(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> l
 
 def shared_drain(sc: DeploymentScope) -> DeploymentScope:
     """As :func:`drain_alone`, with one Ready pod of another workload behind the budget unless the scope
-    says how many (``pdb-other-pods``)."""
+    says how many (``pdb-other-pods``); ``pdb-other-churn`` lets that many of them go NotReady and come back."""
     return attrs.evolve(drain_alone(sc), pdb_other_pods=sc.pdb_other_pods or 1)
 
 
@@ -322,8 +323,11 @@ def explain(sc: DeploymentScope, s: DeploymentState) -> str:
         parts.append(status_words(s, dr.budget_healthy(c, sc, s), desired))
         if sc.pdb_other_pods:
             _e, alone = dr.expected_and_desired(c, sc, s, alone=True)
+            others = f"{sc.pdb_other_pods - s.pdb_other_not_ready} of other workloads"
+            if sc.has_other_churn:
+                others += f" ({s.pdb_other_not_ready} more of theirs not Ready)"
             parts.append(
-                f"of them {sc.pdb_other_pods} of other workloads; the Deployment's own: {dr.healthy_pods(c, s)} "
+                f"of them {others}; the Deployment's own: {dr.healthy_pods(c, s)} "
                 f"healthy, floor {alone} if the budget selected its pods alone"
             )
         parts += second_budget_words(sc)

@@ -356,7 +356,17 @@ class DeploymentScope:
     pdb_other_pods: int = param(
         "pdb-other-pods",
         "Ready pods of other workloads that the same PodDisruptionBudget selects (several workloads behind one "
-        "budget): their controllers' scale is this count; they stay Ready and are not on a drained node",
+        "budget): their controllers' scale is this count; they stay Ready unless pdb-other-churn is set, and are not "
+        "on a drained node",
+        parse_int(0, 4),
+        0,
+    )
+    pdb_other_churn: int = param(
+        "pdb-other-churn",
+        "at most this many of the other workloads' pods (pdb-other-pods) are not Ready at a time: their own rollouts, "
+        "crashes and evictions take them NotReady (never required) and their controllers and kubelets bring them "
+        "back (weakly fair); only where something reads the budget's status for an eviction (a drain scenario or the "
+        "evict fault); 0: they stay Ready",
         parse_int(0, 4),
         0,
     )
@@ -528,6 +538,11 @@ class DeploymentScope:
             raise ScopeError(
                 f"pdb-other-pods: expected 0 without a PodDisruptionBudget (pdb-min-available or pdb-max-unavailable), "
                 f"got {self.pdb_other_pods}"
+            )
+        if self.pdb_other_churn > self.pdb_other_pods:
+            raise ScopeError(
+                f"pdb-other-churn: expected at most pdb-other-pods ({self.pdb_other_pods}: only the other workloads' "
+                f"pods behind the budget can go NotReady), got {self.pdb_other_churn}"
             )
         if self.scenario != "none" and self.nodes == 0:
             raise ScopeError(
@@ -766,6 +781,12 @@ class DeploymentScope:
     def has_budget_edit(self) -> bool:
         """The user edits the budget once (``pdb-edit-to``)."""
         return self.has_budget and self.pdb_edit_to is not None
+
+    @property
+    def has_other_churn(self) -> bool:
+        """Other workloads' pods behind the budget go NotReady and come back (``pdb-other-churn``), where an
+        eviction reads the budget's status (a drain scenario or the evict fault; elsewhere nothing observes them)."""
+        return self.pdb_other_churn > 0 and self.has_budget and (self.has_drain or "evict" in self.faults)
 
     @property
     def has_drain(self) -> bool:

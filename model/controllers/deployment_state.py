@@ -213,6 +213,14 @@ class DeploymentState:
     pdb_edited: int = _default(
         0, int_field(0, _budget_edits, doc="the user's edit of the PodDisruptionBudget (0 not yet, 1 applied)")
     )
+    pdb_other_not_ready: int = _default(
+        0,
+        int_field(
+            0,
+            lambda sc: sc.pdb_other_churn if sc.has_other_churn else 0,
+            doc="pods of other workloads behind the budget that are not Ready (pdb-other-churn; 0 constant without it)",
+        ),
+    )
     node_cordoned: tuple = _default((), tuple_field(bool_field(), length=_cordonable, doc="Node spec.unschedulable"))
     drain_state: int = _default(
         0,

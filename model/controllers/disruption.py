@@ -47,6 +47,16 @@ Controllers bypass the budget, as upstream: the ReplicaSet controller's deletion
 scale-down) stay plain deletes. The ``evict`` fault is another caller of the eviction API: with a
 budget in the scope it goes through ``eviction_outcome`` too (:func:`eviction_goes_through`; a
 refused call is no fault: it changes nothing and spends nothing).
+
+Other workloads behind the budget (``pdb-other-pods``) are counted, not placed: their controllers' scale
+is their count (getExpectedScale) and countHealthyPods takes their Ready ones. updatePdbStatus recomputes
+over every selected pod whatever its controller, so one of theirs going NotReady lowers currentHealthy
+and, at the next sync, disruptionsAllowed for our evictions too. With ``pdb-other-churn`` they may
+(``other-workload.pod_not_ready``, a fault: never required; at most that many at a time, a counter)
+and their controllers bring them back (``other-workload.pod_ready``, weakly fair) — only where an
+eviction reads the status (a drain scenario or the evict fault; elsewhere nothing observes them and
+the counter stays 0). The drain never evicts them: without their placement the model keeps them off
+the drained node (named in the rows).
 """
 
 from __future__ import annotations
@@ -103,8 +113,12 @@ def healthy_pods(ops: Ops, s: DeploymentState) -> Value:
 
 def budget_healthy(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
     """countHealthyPods over every pod the budget selects: the Deployment's healthy pods and the other
-    workloads' (``pdb-other-pods``, Ready by the scope's assumption)."""
-    return healthy_pods(ops, s) + sc.pdb_other_pods if sc.pdb_other_pods else healthy_pods(ops, s)
+    workloads' Ready ones (``pdb-other-pods``, less those not Ready under ``pdb-other-churn``)."""
+    if not sc.pdb_other_pods:
+        return healthy_pods(ops, s)
+    if sc.has_other_churn:
+        return healthy_pods(ops, s) + (sc.pdb_other_pods - s.pdb_other_not_ready)
+    return healthy_pods(ops, s) + sc.pdb_other_pods
 
 
 def pods_on_node(ops: Ops, s: DeploymentState, node: int) -> Value:
@@ -170,6 +184,28 @@ def _sync_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
 
 def _sync_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
     return {**bu.status_fields(computed_status(ops, sc, s)), "pdb_stale": False}
+
+
+# -- the other workloads behind the budget (pdb-other-churn) ---------------------------------------
+
+
+def _other_not_ready_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return s.pdb_other_not_ready < sc.pdb_other_churn
+
+
+def _other_not_ready_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    """One Ready pod of another workload loses its Ready condition (its rollout, a crash, an eviction of its
+    own): the budget's currentHealthy counts it out at the next sync; the status keeps the old value till then."""
+    return {"pdb_other_not_ready": s.pdb_other_not_ready + 1}
+
+
+def _other_ready_guard(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> Value:
+    return s.pdb_other_not_ready > 0
+
+
+def _other_ready_effect(ops: Ops, sc: DeploymentScope, s: DeploymentState) -> dict:
+    """Its controller and kubelet bring it back: a replacement or the restarted container passes readiness."""
+    return {"pdb_other_not_ready": s.pdb_other_not_ready - 1}
 
 
 # -- the user's edit of the budget ---------------------------------------------------------------
@@ -311,6 +347,22 @@ COMMANDS: tuple[Command, ...] = (
         enabled_in=lambda sc: sc.has_budget_edit,
     ),
     bu.sync_budget_command(_sync_guard, _sync_effect, "the selected pods"),
+    Command(
+        "other-workload.pod_not_ready",
+        _other_not_ready_guard,
+        _other_not_ready_effect,
+        "a Ready pod of another workload behind the budget goes NotReady (its own rollout, crash or eviction; at most "
+        "pdb-other-churn at a time)",
+        kind="fault",
+        enabled_in=lambda sc: sc.has_other_churn,
+    ),
+    Command(
+        "other-workload.pod_ready",
+        _other_ready_guard,
+        _other_ready_effect,
+        "the other workload's controller and kubelet bring a NotReady pod of it back to Ready",
+        enabled_in=lambda sc: sc.has_other_churn,
+    ),
     bu.evict_pod_command(
         _evict_guard, _evict_effect, (("rs", _slots), ("node", _nodes), ("phase", _phases)), ("rs", "node", "phase")
     ),

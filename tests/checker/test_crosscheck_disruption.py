@@ -15,9 +15,10 @@ import pytest
 from crosscheck import IS_SLOW, check_bmc, check_kinduction
 from liveness_crosscheck import check_lasso_agrees
 
+from kubecheck.checker.explicit import bfs as explicit
 from kubecheck.checker.explicit import fair_cycles
 from kubecheck.checker.result import Verdict
-from kubecheck.checker.symbolic import lasso
+from kubecheck.checker.symbolic import bmc, kinduction, lasso
 from kubecheck.checker.symbolic.encoder import Encoder
 from kubecheck.checker.task import Task
 from kubecheck.model.kernel.scopes import with_settings
@@ -70,3 +71,49 @@ def test_a_blocking_budget_gives_the_same_lasso_to_both_engines(name: str) -> No
     assert sym.verdict is Verdict.VIOLATED, sym.note
     assert len(sym.trace.steps) == len(ex.trace.steps)
     assert lasso.check_lasso(model, scope, prop, sym.trace) == ""
+
+
+# -- several workloads behind one budget whose other pods go NotReady and come back (pdb-other-churn) ------------
+
+#: One pod of another workload behind the budget that may go NotReady (at most one at a time) and comes back.
+CHURN = {"nodes": "2", "pdb-other-pods": "1", "pdb-other-churn": "1"}
+
+
+def _churn_scope(name: str, min_available: str):
+    model = catalog.model(WORKLOAD)
+    [prop] = catalog.properties(WORKLOAD, [name])
+    settings = {**CHURN, "pdb-min-available": min_available}
+    return model, prop, prop.adjust(with_settings(model.presets["tiny"], settings))
+
+
+@pytest.mark.parametrize("name", SAFETY)
+def test_under_churn_bmc_finds_a_counterexample_as_short_as_bfs(name: str) -> None:
+    """minAvailable 1: the other pod goes NotReady after the last sync, and evictions approved on the stale
+    disruptionsAllowed take the selected pods below desiredHealthy; every engine finds it in as many steps."""
+    model, prop, scope = _churn_scope(name, "1")
+    [ex] = explicit.explore(model, scope, [prop])
+    assert ex.verdict is Verdict.VIOLATED
+    depth = len(ex.trace.steps)
+    got = bmc.decide(Encoder(model, scope), prop, depth, timeout=300)
+    assert got.verdict is Verdict.VIOLATED, got.note
+    assert len(got.trace.steps) == depth
+    base = kinduction.decide(Encoder(model, scope), prop, depth, timeout=300, strengthen=False)
+    assert base.verdict is Verdict.VIOLATED and len(base.trace.steps) == depth, base.note
+
+
+@pytest.mark.parametrize(("min_available", "expected"), [("1", "HOLDS"), ("2", "VIOLATED")])
+def test_under_churn_the_drain_lassos_agree(min_available: str, expected: str) -> None:
+    """minAvailable 1: the drain completes (no lasso to depth 5 either). minAvailable 2 of 2 replicas and one other
+    pod: the drain completes while the other pod stays Ready, but a pod of it that keeps going NotReady and coming
+    back can answer every retry with 429; both engines find that run in as many steps."""
+    model, prop, scope = _churn_scope("drain_eventually_completes", min_available)
+    [ex] = fair_cycles.check(Task(model, scope, [prop]))
+    assert ex.verdict.value == expected
+    if ex.verdict is Verdict.VIOLATED:
+        sym = lasso.decide(Encoder(model, scope), prop, max_depth=len(ex.trace.steps) + 1, timeout=300)
+        assert sym.verdict is Verdict.VIOLATED, sym.note
+        assert len(sym.trace.steps) == len(ex.trace.steps)
+        assert lasso.check_lasso(model, scope, prop, sym.trace) == ""
+    else:
+        sym = lasso.decide(Encoder(model, scope), prop, max_depth=5, timeout=300)
+        assert sym.verdict is Verdict.INCONCLUSIVE and "not a proof" in sym.note, sym.note

@@ -410,8 +410,8 @@ BAD_JSON = [
         "hpa-missing-metrics, hpa-rescales, hpa-scale-down, hpa-scale-down-tolerance, hpa-scale-up, "
         "hpa-scale-up-tolerance, hpa-target-utilization, max-surge, "
         "max-unavailable, min-ready-seconds, "
-        "name, nodes, out-of-service, pauses, pdb-edit-to, pdb-max-unavailable, pdb-min-available, pdb-other-pods, "
-        "pdb-second-budget, pdb-unhealthy-policy, "
+        "name, nodes, out-of-service, pauses, pdb-edit-to, pdb-max-unavailable, pdb-min-available, pdb-other-churn, "
+        "pdb-other-pods, pdb-second-budget, pdb-unhealthy-policy, "
         "pod-failure, progress-deadline, read-only-mount, replicas, revision-history-limit, rollbacks, scale-to, "
         "scales, scenario, shared-claim, spec-progress-deadline, strategy, strategy-edits, tolerates-unreachable",
         id="scope-unknown",

@@ -114,6 +114,18 @@ TINY_SCOPES = {
     "tiny-node-upgrade": with_settings(
         PRESETS["tiny"], {"nodes": "2", "edits": "0", "pdb-min-available": "1", "scenario": "node-upgrade"}
     ),
+    # another workload's pod behind the budget goes NotReady and comes back (pdb-other-churn)
+    "tiny-other-churn": with_settings(
+        PRESETS["tiny"],
+        {
+            "nodes": "2",
+            "edits": "0",
+            "pdb-min-available": "2",
+            "pdb-other-pods": "1",
+            "pdb-other-churn": "1",
+            "scenario": "drain",
+        },
+    ),
     # two budgets over the pods: the eviction API's 500 fails the drain (model/controllers/budget.py)
     "tiny-two-budgets": with_settings(
         PRESETS["tiny"],

@@ -86,6 +86,10 @@ SCOPES = {
     "tiny-two-budgets": with_settings(  # and a second budget: the eviction API's 500 (model/controllers/budget.py)
         PRESETS["tiny"], {"nodes": "2", "pdb-min-available": "1", "pdb-second-budget": "true", "scenario": "drain"}
     ),
+    "tiny-other-churn": with_settings(  # another workload's pod behind the budget goes NotReady and comes back
+        PRESETS["tiny"],
+        {"nodes": "2", "pdb-min-available": "2", "pdb-other-pods": "1", "pdb-other-churn": "1", "scenario": "drain"},
+    ),
     "tiny-upgrade": with_settings(
         PRESETS["tiny"],
         {
@@ -120,6 +124,7 @@ SAMPLES = {
     "tiny-lost-node": 300,
     "tiny-drain": 400,
     "tiny-two-budgets": 150,
+    "tiny-other-churn": 200,
     "tiny-upgrade": 400,
     "tiny-hpa": 150,
     "tiny-hpa-total-demand": 100,

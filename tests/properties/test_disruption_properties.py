@@ -56,6 +56,9 @@ SETTINGS = {
     "half": {"pdb-min-available": "50%", "nodes": "2"},
     "max1-always-allow": {"pdb-max-unavailable": "1", "pdb-unhealthy-policy": "AlwaysAllow", "nodes": "2"},
     "min1-two-budgets": {"pdb-min-available": "1", "nodes": "2", "pdb-second-budget": "true"},
+    # one pod of another workload behind the budget that may go NotReady and come back (pdb-other-churn)
+    "min1-churn": {"pdb-min-available": "1", "nodes": "2", "pdb-other-pods": "1", "pdb-other-churn": "1"},
+    "min2-churn": {"pdb-min-available": "2", "nodes": "2", "pdb-other-pods": "1", "pdb-other-churn": "1"},
 }
 SCOPES = {name: with_settings(PRESETS["tiny"], settings) for name, settings in SETTINGS.items()}
 
@@ -140,6 +143,33 @@ EXPECTED: dict[str, dict[str, tuple[Verdict, int, int | None]]] = {
         "upgrade_completes": (V, 3, 2),
         "upgrade_keeps_floor": (H, 3, None),
         "budget_can_allow_an_eviction": (H, 1, None),
+    },
+    # the other workload's pod goes NotReady after the last sync: evictions approved on the stale disruptionsAllowed
+    # take the selected pods below desiredHealthy (every floor row, and the edited-budget step row, fail in 3-4
+    # steps); the drain and the upgrade still complete (its pod comes back, weakly fair)
+    "min1-churn": {
+        "drain_eventually_completes": (H, 8876, None),
+        "budget_floor_holds_under_evictions": (V, 19, 4),
+        "budget_floor_under_evictions_and_rollout": (V, 45, 4),
+        "shared_budget_keeps_own_floor": (V, 19, 3),
+        "drain_completes_once_budget_relaxed": (H, 26628, None),
+        "eviction_respects_edited_budget": (V, 36, 4),
+        "upgrade_completes": (H, 32258, None),
+        "upgrade_keeps_floor": (V, 19, 4),
+        "budget_can_allow_an_eviction": (H, 1, None),  # no eviction: the churn is off
+    },
+    # desiredHealthy 2 of 3 selected pods: the drain needs the other pod Ready; one that keeps going NotReady and
+    # coming back can answer every retry with 429 (the drain and the upgrade never complete on that run)
+    "min2-churn": {
+        "drain_eventually_completes": (V, 1448, 6),
+        "budget_floor_holds_under_evictions": (V, 9, 3),
+        "budget_floor_under_evictions_and_rollout": (V, 19, 3),
+        "shared_budget_keeps_own_floor": (V, 9, 2),
+        "drain_completes_once_budget_relaxed": (H, 11772, None),
+        "eviction_respects_edited_budget": (V, 18, 3),
+        "upgrade_completes": (V, 3818, 6),
+        "upgrade_keeps_floor": (V, 9, 3),
+        "budget_can_allow_an_eviction": (H, 1, None),  # no eviction: the churn is off
     },
 }
 
@@ -468,3 +498,57 @@ def test_an_edit_needs_a_budget_and_a_valid_bound() -> None:
     with pytest.raises(ScopeError) as info:
         with_settings(PRESETS["tiny"], {"pdb-max-unavailable": "1", "pdb-edit-to": "120%"}).validate()
     assert str(info.value).startswith("pdb-edit-to: spec.maxUnavailable: Invalid value: 120%")
+
+
+# -- other workloads' pods that go NotReady and come back (pdb-other-churn) ------------------------------------------
+
+OTHERS = {"pdb-min-available": "2", "nodes": "2", "pdb-other-pods": "1"}
+
+
+@pytest.mark.parametrize(("churn", "verdict"), [("0", H), ("1", V)])
+def test_another_workloads_pod_going_not_ready_can_hold_the_drain_for_ever(churn: str, verdict: Verdict) -> None:
+    """minAvailable 2 over the Deployment's 2 pods and 1 of another workload: while that pod stays Ready the budget
+    allows one eviction at a time and the drain completes; when it may go NotReady, the sync after it writes
+    disruptionsAllowed 0 (countHealthyPods counts Ready pods whatever their controller), and a run in which it keeps
+    flapping answers every kubectl retry with 429."""
+    scope = with_settings(PRESETS["tiny"], {**OTHERS, "pdb-other-churn": churn})
+    [prop] = catalog.properties("deployment", ["drain_eventually_completes"])
+    [r] = run.check(Task(MODEL, scope, [prop]))
+    assert r.verdict is verdict, r.note
+    if verdict is V:
+        names = [st.action.name for st in r.trace.steps]
+        assert {"other-workload.pod_not_ready", "other-workload.pod_ready"} <= set(names[r.trace.loop :])
+        answers = [
+            st.action.kwargs["answer"] for st in r.trace.steps[r.trace.loop :] if st.action.name == "kubectl.evict_pod"
+        ]
+        assert answers and set(answers) == {dr.REFUSED_429}
+
+
+def test_the_sync_counts_only_the_other_workloads_ready_pods() -> None:
+    """disruption.go:updatePdbStatus over every selected pod: a NotReady pod of another workload stays expected
+    (its controller's scale) but leaves currentHealthy, and so disruptionsAllowed, one lower."""
+    scope = with_settings(PRESETS["tiny"], {**OTHERS, "pdb-other-churn": "1", "scenario": "drain"})
+    s = MODEL.init(scope)
+    assert bu.written_status(s) == dr.computed_status(CONCRETE, scope, s) == (1, 3, 2, 3)
+    flapped = attrs.evolve(s, pdb_other_not_ready=1)
+    assert dr.computed_status(CONCRETE, scope, flapped) == (0, 2, 2, 3)  # allowed, healthy, desired, expected
+
+
+def test_churn_needs_other_pods_and_is_off_by_default() -> None:
+    with pytest.raises(ScopeError) as e:
+        with_settings(
+            PRESETS["tiny"], {"pdb-min-available": "1", "pdb-other-pods": "1", "pdb-other-churn": "2"}
+        ).validate()
+    assert str(e.value) == (
+        "pdb-other-churn: expected at most pdb-other-pods (1: only the other workloads' pods behind the budget can go "
+        "NotReady), got 2"
+    )
+    churn = {"other-workload.pod_not_ready", "other-workload.pod_ready"}
+    # off by default, and inert where no eviction reads the budget's status (no drain scenario, no evict fault)
+    for settings in (OTHERS, {**OTHERS, "pdb-other-churn": "1"}):
+        off = with_settings(PRESETS["tiny"], settings)
+        [slot] = [x for x in Schema(MODEL.state_cls, off).slots if x.label == "pdb_other_not_ready"]
+        assert slot.lo == slot.hi == 0 and not off.has_other_churn
+        assert not {c.name for c in MODEL.commands if c.enabled_in(off)} & churn
+    on = with_settings(PRESETS["tiny"], {**OTHERS, "pdb-other-churn": "1", "faults": "evict"})
+    assert on.has_other_churn and churn <= {c.name for c in MODEL.commands if c.enabled_in(on)}
