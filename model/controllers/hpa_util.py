@@ -51,7 +51,10 @@ upstream. The ``ops`` functions are integer arithmetic for the symbolic engines;
 utilization is a constant of a branch (:func:`ceil_ratio_times`) they add the float excess from a
 table over the bounded pod count, so they agree with upstream there too; where it is computed
 from counts (the refill branch) they are exact-rational, and tests/model/test_hpa_util.py pins
-their agreement with the float port over the grid the scopes use.
+their agreement with the float port over the grid the scopes use. No table needs a bound on the pod
+counts when the result is read through min(·, maxReplicas) (:func:`excess_bound`, the ``top``
+argument of :func:`resource_replicas_uniform`): the symbolic engines can then leave the
+Deployment's replicas and surge open (tests/model/test_hpa_unbounded_counts.py).
 
 ``spec.behavior`` (horizontal.go ``normalizeDesiredReplicasWithBehaviors`` and what it calls; the
 defaults of ``pkg/apis/autoscaling/v2/defaults.go``): ported at the end of this module on concrete
