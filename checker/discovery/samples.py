@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -163,13 +163,17 @@ def sample(
             assert compiled is not None
             compiled_at.append(values)
             parents: dict[tuple, tuple[tuple, int]] = {}
-            states, depths = _reachable(compiled, max_states, deadline, parents)
-            explored += len(states)
-            if len(states) >= max_states or (deadline is not None and time.monotonic() >= deadline):
-                partial.append(sum(values.values()))
+            found: list = []
+            check = None
             if checks:
                 assert prop is not None
-                bad = _first_bad(compiled, prop, states, depths)
+                check = _bad_check(compiled, prop, found)
+            states, _depths = _reachable(compiled, max_states, deadline, parents, check)
+            explored += len(states)
+            if not found and (len(states) >= max_states or (deadline is not None and time.monotonic() >= deadline)):
+                partial.append(sum(values.values()))
+            if checks:
+                bad = found[0] if found else None
                 if bad is not None:
                     decided_in, decided_depth, decided_compiled = values, bad[0], compiled
                     decided_labels, decided_states = _path(compiled, parents, bad[1], bad[2]), len(states)
@@ -306,16 +310,47 @@ def _path(
     return tuple(compiled.actions[a].label for a in reversed(ids))
 
 
+#: States the sampling's search adds between two looks for a violation (:func:`_reachable`'s ``check``).
+CHECK_EVERY = 512
+
+
+def _bad_check(compiled: Compiled, prop: Property, found: list) -> Callable[[list[tuple], list[int]], bool]:
+    """A ``check`` for :func:`_reachable`: looks at each new slice of states, in breadth-first order, for
+    :func:`_first_bad`'s violation, appends it to ``found`` and says stop. Slices in order find the same
+    first violation as one look at every state, so the search stops at it instead of the state limit."""
+
+    def check(states: list[tuple], depths: list[int]) -> bool:
+        bad = _first_bad(compiled, prop, states, depths)
+        if bad is not None:
+            found.append(bad)
+        return bad is not None
+
+    return check
+
+
 def _reachable(
-    compiled: Compiled, limit: int, deadline: float | None = None, parents: dict | None = None
+    compiled: Compiled,
+    limit: int,
+    deadline: float | None = None,
+    parents: dict | None = None,
+    check: Callable[[list[tuple], list[int]], bool] | None = None,
 ) -> tuple[list[tuple], list[int]]:
     """Breadth-first reachable states and their depths, until ``limit`` states or the ``deadline``
     (time.monotonic); a state whose successors leave the domain is not expanded (the explicit
     engine reports that as a model error; the states before it are still reachable). ``parents``
-    (if given) receives each state's (parent, action index) link of a shortest path."""
+    (if given) receives each state's (parent, action index) link of a shortest path. ``check`` (if
+    given) sees every state once, in slices of about :data:`CHECK_EVERY` in breadth-first order, and
+    stops the search (the states so far returned) when it says so."""
     depth = {compiled.initial: 0}
     queue = [compiled.initial]
+    looked = 0
     for n, s in enumerate(queue):
+        if check is not None and len(queue) - looked >= CHECK_EVERY:
+            end = min(len(queue), limit)
+            stop = check(queue[looked:end], [depth[q] for q in queue[looked:end]])
+            looked = end
+            if stop:
+                return queue[:end], [depth[q] for q in queue[:end]]
         if len(queue) >= limit:
             break
         if deadline is not None and n % 256 == 0 and time.monotonic() >= deadline:
@@ -331,6 +366,8 @@ def _reachable(
                 if parents is not None:
                     parents[t] = (s, a)
     queue = queue[:limit]
+    if check is not None and looked < len(queue):
+        check(queue[looked:], [depth[q] for q in queue[looked:]])
     return queue, [depth[s] for s in queue]
 
 
