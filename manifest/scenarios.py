@@ -33,7 +33,10 @@ The scenarios and the upstream behaviour each stands for (Kubernetes v1.35; para
   Both are the StatefulSet model's ``scenario`` parameter too (its pods are placed already;
   :mod:`kubecheck.model.controllers.statefulset_disruption`: waitForDelete counts a pod gone once its
   name holds another UID, so the drain does not wait for the recreated ``web-1``; the upgrade replaces
-  a machine only once its volumes are detached, and the claims stay Bound).
+  a machine only once its volumes are detached, and the claims stay Bound), and the DaemonSet model's
+  (:mod:`kubecheck.model.controllers.daemonset_disruption`: the drain leaves the daemon pods with
+  ``--ignore-daemonsets``; the upgrade's replaced machine takes them, and the controller starts one on
+  the fresh node).
 
 A scenario fixes the parameters it names: a property whose adjustment would change one of them
 speaks about another configuration and is left out (:func:`kubecheck.manifest.sizing.select` with
@@ -148,13 +151,21 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         name="drain",
         description="the user runs kubectl drain node-a (cordon, then evict every pod through the eviction API)",
-        settings={"deployment": {**_PLACED, "scenario": "drain"}, "statefulset": {"scenario": "drain"}},
+        settings={
+            "deployment": {**_PLACED, "scenario": "drain"},
+            "statefulset": {"scenario": "drain"},
+            "daemonset": {"scenario": "drain"},
+        },
         also=True,
     ),
     Scenario(
         name="node-upgrade",
         description="a node-pool upgrade: drain, replace and uncordon the nodes one by one",
-        settings={"deployment": {**_PLACED, "scenario": "node-upgrade"}, "statefulset": {"scenario": "node-upgrade"}},
+        settings={
+            "deployment": {**_PLACED, "scenario": "node-upgrade"},
+            "statefulset": {"scenario": "node-upgrade"},
+            "daemonset": {"scenario": "node-upgrade"},
+        },
         also=True,
     ),
 )

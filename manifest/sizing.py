@@ -157,14 +157,20 @@ MANIFEST_FIELDS = {
         "min_ready_seconds",
         "node_classes",
         "start",
-        # the PodDisruptionBudget over its pods (manifest/budgets.py); the rows' eviction client, drain or upgrade
-        # is the environment each row names (scenario, ignore-daemonsets), not a manifest field
+        # the PodDisruptionBudget over its pods (manifest/budgets.py) and what the user does (--scenario drain,
+        # node-upgrade); the eviction client of the budget rows is the environment they name (ROW_ENVIRONMENT)
         "pdb_min_available",
         "pdb_max_unavailable",
         "pdb_unhealthy_policy",
         "pdb_second_budget",
+        "scenario",
     ),
 }
+#: Settings a row may add to a manifest's scope without speaking about another configuration: the environment
+#: actor the row names, as the faults it assumes are. The DaemonSet's budget rows need an eviction client
+#: (scenario evict: a user's or a tool's eviction call); its drain and upgrade rows wait for --scenario, as the
+#: Deployment's and the StatefulSet's do.
+ROW_ENVIRONMENT: dict[str, dict[str, tuple[str, str]]] = {"daemonset": {"scenario": ("none", "evict")}}
 #: Per property, for PDR (a Deployment's proof for every replica count, or --engine pdr at a StatefulSet's size).
 PDR_SECONDS = 20.0
 #: The largest StatefulSet checked symbolically at its own size (the encoding grows with ordinals × nodes,
@@ -294,6 +300,8 @@ def select(
             continue
         changed = _changed(workload.model, workload.scope, adjusted, fixed)
         changed = [c for c in changed if not (c in also and getattr(adjusted, c) == also[c])]
+        environment = ROW_ENVIRONMENT.get(workload.model, {})
+        changed = [c for c in changed if (getattr(workload.scope, c), getattr(adjusted, c)) != environment.get(c)]
         nodes = getattr(adjusted, "nodes", None)
         if workload.nodes_asked and nodes != getattr(workload.scope, "nodes", None):
             skipped.append(Skipped(prop.name, f"another configuration: nodes={nodes} (--nodes {workload.nodes_given})"))

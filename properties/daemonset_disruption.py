@@ -251,9 +251,9 @@ PROPERTIES = (
         kind="step",
         doc="during a node-pool upgrade, no step takes the healthy daemon pods below the floor the budget states "
         "(it does not: the drain skips them and the machine's replacement takes them, no eviction asked)",
-        upstream="kubectl pkg/drain/filters.go:daemonSetFilter skips DaemonSet pods (--ignore-daemonsets), so no "
-        "eviction.go call reaches the budget; the upgrade moves on once a node is uncordoned, not once its new "
-        "daemon pod is Ready",
+        upstream="not guaranteed: kubectl pkg/drain/filters.go:daemonSetFilter skips DaemonSet pods "
+        "(--ignore-daemonsets), so no eviction.go call reaches the budget; the upgrade moves on once a node is "
+        "uncordoned, not once its new daemon pod is Ready",
         predicate=no_disruption_below_floor,
         adjust=node_upgrade,
         assumes=_ASSUMES_UPGRADE,

@@ -60,6 +60,38 @@ def test_drain_and_node_upgrade_are_the_deployments_scenario_parameter(name: str
     assert skipped[own].startswith("another configuration: ") and f"scenario={name}" in skipped[own]
 
 
+NODE_AGENT = EXAMPLES / "node-agent-daemonset-budget.yaml"  # three nodes, a maxUnavailable budget
+
+
+@pytest.mark.parametrize(
+    ("name", "own"),
+    [
+        ("drain", ("daemonset.drain_eventually_completes", "daemonset.drained_node_keeps_its_pod")),
+        ("node-upgrade", ("daemonset.upgrade_completes", "daemonset.upgrade_keeps_floor")),
+    ],
+)
+def test_a_daemonsets_drain_and_upgrade_rows_wait_for_the_scenario_as_a_deployments_do(
+    name: str, own: tuple[str, ...]
+) -> None:
+    plain = _workload(NODE_AGENT)
+    before = {p.name for p in sizing.select(plain)[0]}
+    skipped = dict((s.name, s.reason) for s in sizing.select(plain)[1])
+    # the budget rows name their own eviction client (sizing.ROW_ENVIRONMENT) and run as written
+    assert {"daemonset.budget_can_allow_an_eviction", "daemonset.budget_floor_holds_under_evictions"} <= before
+    for row in own:
+        assert row not in before and skipped[row] == f"another configuration: scenario={name}"
+    chosen = {p.name for p in sizing.select(scenarios.with_scenario(plain, name))[0]}
+    assert set(own) <= chosen
+
+
+def test_the_daemonsets_upgrade_floor_is_a_caveat_the_drain_never_asks_the_budget() -> None:
+    from kubecheck.properties import catalog
+
+    rows = {p.name: p for p in catalog.properties("daemonset")}
+    assert sizing.is_caveat(rows["daemonset.upgrade_keeps_floor"])
+    assert not sizing.is_caveat(rows["daemonset.budget_can_allow_an_eviction"])
+
+
 def test_an_unknown_scenario_names_the_valid_ones() -> None:
     with pytest.raises(
         scenarios.UnknownScenario, match=r"^--scenario: expected one of revert, revert-only, .*got 'x'$"
@@ -70,10 +102,10 @@ def test_an_unknown_scenario_names_the_valid_ones() -> None:
 def test_a_scenario_of_another_model_says_which_it_is_for_and_what_this_one_takes() -> None:
     with pytest.raises(
         scenarios.UnknownScenario,
-        match=r"^--scenario drain: not modelled for a daemonset \(it is for deployment, statefulset\); a daemonset "
-        r"takes node-return, out-of-service$",
+        match=r"^--scenario revert: not modelled for a daemonset \(it is for statefulset, deployment\); a daemonset "
+        r"takes node-return, out-of-service, drain, node-upgrade$",
     ):
-        scenarios.scenario_params("daemonset", "drain")
+        scenarios.scenario_params("daemonset", "revert")
 
 
 def test_a_scenario_the_manifest_rules_out_is_one_line_naming_it() -> None:
