@@ -96,7 +96,8 @@ def budget_alone(sc: DeploymentScope) -> DeploymentScope:
 _ASSUMES_DRAIN = (
     "a PodDisruptionBudget (minAvailable 1 unless set) selecting the Deployment's pods; pods placed on nodes (two "
     "unless set), minReadySeconds 0; kubectl drain node-a; no template edit, scale, undo or fault (only evictions "
-    "disrupt); every Ready, schedulable node fits a pod"
+    "disrupt, and other workloads' pods behind the budget stay Ready unless pdb-other-churn is set); every Ready, "
+    "schedulable node fits a pod"
 )
 _ASSUMES_ROLLOUT = _ASSUMES_DRAIN.replace("no template edit, scale", "at least one template edit; no scale")
 _ASSUMES_UPGRADE = _ASSUMES_DRAIN.replace(
@@ -107,7 +108,7 @@ _ASSUMES_SHARED = _ASSUMES_DRAIN.replace(
     "selecting the Deployment's pods and Ready pods of other workloads (one unless pdb-other-pods is set; they stay "
     "Ready unless pdb-other-churn is set, then up to that many go NotReady and come back, weakly fair; they are not "
     "on node-a, so the drain never evicts them);",
-)
+).replace(", and other workloads' pods behind the budget stay Ready unless pdb-other-churn is set", "")
 _ASSUMES_RELAXED = _ASSUMES_DRAIN.replace(
     "a PodDisruptionBudget (minAvailable 1 unless set)",
     "a PodDisruptionBudget (minAvailable = spec.replicas unless set) that the user edits once during the drain (to "
