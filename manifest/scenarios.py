@@ -255,6 +255,11 @@ def with_scenario(workload: Workload, name: str) -> Workload:
         allowed_changes(attrs.evolve(workload, scenario=name))  # a manifest that rules it out: ScopeError here
         note = f"--scenario {name}: the properties about it are checked in it (their rows say so), the others as "
         note += "written"
+        if not getattr(workload.scope, "has_budget", True):  # its rows are the budget's: none is let in
+            note = (
+                f"--scenario {name}: no row is about it here (its rows are a PodDisruptionBudget's, and none in "
+                "these manifests selects this workload's pods); checked as written"
+            )
         return attrs.evolve(workload, scenario=name, notes=(*workload.notes, note))
     if fm.NEVER_READY in settings.values() and not workload.obj.template.has_readiness_probe:
         note = (

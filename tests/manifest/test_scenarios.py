@@ -247,3 +247,21 @@ def test_a_scenario_no_workload_of_the_run_has_is_refused() -> None:
         match=r"^--scenario revert: not modelled for daemonset \(it is for statefulset, deployment\)$",
     ):
         scenarios.apply([_workload(COLLECTOR)], "revert")
+
+
+NO_BUDGET = Path(__file__).resolve().parents[1] / "corpus" / "manifests" / "k8s-website-nginx-deployment.yaml"
+
+
+@pytest.mark.parametrize("path", [NO_BUDGET, DATABASE, COLLECTOR], ids=lambda p: p.stem)
+@pytest.mark.parametrize("name", ["drain", "node-upgrade"])
+def test_a_budget_scenario_on_a_workload_without_a_budget_says_no_row_is_about_it(path: Path, name: str) -> None:
+    # found on public manifests (kube-prometheus' node-exporter, the website's nginx Deployment): the note said
+    # "the properties about it are checked in it (their rows say so)" while no row was
+    plain = _workload(path)
+    assert not plain.scope.has_budget
+    w = scenarios.with_scenario(plain, name)
+    assert w.notes[-1] == (
+        f"--scenario {name}: no row is about it here (its rows are a PodDisruptionBudget's, and none in these "
+        "manifests selects this workload's pods); checked as written"
+    )
+    assert [p.name for p in sizing.select(w)[0]] == [p.name for p in sizing.select(plain)[0]]
