@@ -559,10 +559,22 @@ def _changes(model: str, sc: Any, changes: dict[str, Any]) -> tuple[Change, ...]
     )
 
 
+#: A Deployment switched to Recreate keeps ``availability_floor`` holding only because Recreate promises no
+#: floor (deployment_util.go:MinAvailable is 0 for it: every old pod stops before a new one starts), so a fix
+#: making that switch is said to break the floor the manifest's RollingUpdate kept, instead of being offered as
+#: breaking nothing (a user with maxUnavailable 25 % told to accept an outage on every rollout to silence a caveat).
+_NO_FLOOR_UNDER = {"deployment": ("strategy", "Recreate", "deployment.availability_floor")}
+
+
 def _breaks(model: str, others: Sequence[Result], changes: dict[str, Any]) -> tuple[str, ...]:
-    """The properties of ``others`` (which held) that ``changes`` break."""
+    """The properties of ``others`` (which held) that ``changes`` break (and the floor a switch to a
+    strategy without one gives up: :data:`_NO_FLOOR_UNDER`)."""
     out = []
     for scope, group in _by_scope(others).items():
         checked = _check(model, scope, [r.property for r in group], changes)
         out += [n for n, r in checked.items() if r.verdict in (Verdict.VIOLATED, Verdict.UNREACHABLE)]
-    return tuple(sorted(out))
+    if model in _NO_FLOOR_UNDER:
+        knob, value, floor = _NO_FLOOR_UNDER[model]
+        if changes.get(knob) == value and any(r.property.name == floor for r in others):
+            out.append(floor)
+    return tuple(sorted(set(out)))

@@ -116,3 +116,20 @@ def test_at_a_reduced_size_only_size_free_fields_are_candidates_and_the_checked_
     assert any("replicas" in c for c in fixes.candidates("deployment", sc, 1000))
     assert fixes._resized("replicas=3, nodes=2", {"replicas": 1}) == "replicas=1, nodes=2"
     assert fixes._resized("nodes=3", {"max_surge": IntOrPercent(1)}) == "nodes=3"
+
+
+def test_a_switch_to_recreate_is_said_to_break_the_availability_floor_the_rolling_update_kept() -> None:
+    """Recreate has no floor (deployment_util.go:MinAvailable is 0 for it), so availability_floor still holds
+    after the switch; the fix must not be offered as breaking nothing (found on kube-prometheus'
+    prometheus-adapter: `strategy: Recreate` suggested for a caveat, nothing said broken)."""
+    from kubecheck.checker import run
+    from kubecheck.checker.task import Task
+    from kubecheck.properties import catalog
+
+    sc = DeploymentScope(replicas=2, max_surge=IntOrPercent(1), max_unavailable=IntOrPercent(1), edits=1)
+    [floor] = catalog.properties("deployment", ["deployment.availability_floor"])
+    [held] = run.check(Task(catalog.model("deployment"), sc, (floor,), engine="explicit"))
+    assert held.verdict is Verdict.HOLDS
+    assert fixes._check("deployment", held.scope, [floor], {"strategy": "Recreate"})[floor.name].verdict in fixes.GOOD
+    assert fixes._breaks("deployment", [held], {"strategy": "Recreate"}) == ("deployment.availability_floor",)
+    assert fixes._breaks("deployment", [held], {"max_surge": IntOrPercent(2)}) == ()
