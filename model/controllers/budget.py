@@ -352,7 +352,26 @@ def evict_pod_command(
     )
 
 
+#: The node a user's ``kubectl drain`` empties where the pods are placed already (node-a: the StatefulSet's and the
+#: DaemonSet's drain; the Deployment's drain command takes its node as a parameter).
+DRAINED_NODE = 0
+
+
+def uncordon_drained_guard(ops: Ops, sc: Any, s: Any) -> Value:
+    """``kubectl uncordon node-a`` once its drain has ended (drained or failed)."""
+    return ops.and_(s.node_cordoned[DRAINED_NODE], ended(ops, s.drain_state))
+
+
+def uncordon_drained_effect(ops: Ops, sc: Any, s: Any) -> dict:
+    return {"node_cordoned": set_at(s.node_cordoned, DRAINED_NODE, False)}
+
+
 # -- the node-pool upgrade (drain, replace, uncordon, node by node) ------------------------------
+
+
+def upgrade_drain_guard(ops: Ops, sc: Any, s: Any, node: int) -> Value:
+    """The upgrade's turn has come to ``node`` and no drain is running: its drain starts."""
+    return ops.and_(s.drain_state == IDLE, s.upgrade_node == node)
 
 
 def upgrade_next_guard(ops: Ops, sc: Any, s: Any, node: int) -> Value:

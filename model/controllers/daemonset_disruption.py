@@ -71,7 +71,7 @@ IDLE, LISTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
 REPLACED = bu.REPLACED
 DRAIN_STATE_NAMES = ("not running", "cordoned, listing the node's pods", "drained", "failed", "node replaced")
 #: The node ``kubectl drain`` and the eviction client work on in scenarios drain and evict (node-a).
-DRAINED_NODE = 0
+DRAINED_NODE = bu.DRAINED_NODE
 #: A pod of the DaemonSet as kubectl's filters read it: an apps/v1 DaemonSet controller that exists.
 DAEMONSET_POD = dru.PodFacts(controller_kind="DaemonSet")
 _set = bu.set_at
@@ -239,19 +239,7 @@ def _list_effect(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> dict:
     return {"drain_state": ops.ite(pods_bound_to_drained_node(ops, sc, s) > 0, FAILED, DRAINED)}
 
 
-def _uncordon_guard(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> Value:
-    return ops.and_(s.node_cordoned[DRAINED_NODE], bu.ended(ops, s.drain_state))
-
-
-def _uncordon_effect(ops: Ops, sc: DaemonSetScope, s: DaemonSetState) -> dict:
-    return {"node_cordoned": _set(s.node_cordoned, DRAINED_NODE, False)}
-
-
 # -- the node-pool upgrade ------------------------------------------------------------------------
-
-
-def _upgrade_drain_guard(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> Value:
-    return ops.and_(s.drain_state == IDLE, s.upgrade_node == node)
 
 
 def _upgrade_drain_effect(ops: Ops, sc: DaemonSetScope, s: DaemonSetState, node: int) -> dict:
@@ -328,9 +316,9 @@ COMMANDS: tuple[Command, ...] = (
         kind="user",
         enabled_in=_user_drain,
     ),
-    bu.uncordon_command(_uncordon_guard, _uncordon_effect, enabled_in=_user_drain),
+    bu.uncordon_command(bu.uncordon_drained_guard, bu.uncordon_drained_effect, enabled_in=_user_drain),
     *bu.upgrade_commands(
-        (_upgrade_drain_guard, _upgrade_drain_effect),
+        (bu.upgrade_drain_guard, _upgrade_drain_effect),
         (
             _replace_guard,
             _replace_effect,

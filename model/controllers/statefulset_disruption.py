@@ -88,7 +88,7 @@ IDLE, EVICTING, DRAINED, FAILED = bu.IDLE, bu.EVICTING, bu.DRAINED, bu.FAILED
 REPLACED = bu.REPLACED
 DRAIN_STATE_NAMES = bu.UPGRADE_DRAIN_STATE_NAMES
 #: The node ``kubectl drain`` works on in scenario drain (node-a).
-DRAINED_NODE = 0
+DRAINED_NODE = bu.DRAINED_NODE
 #: What the eviction call answers (the ``answer`` parameter of ``kubectl.evict_pod``).
 EVICTED_201, REFUSED_429, FAILED_500, ANSWERS = bu.EVICTED_201, bu.REFUSED_429, bu.FAILED_500, bu.ANSWERS
 #: The pods of a StatefulSet as kubectl's filters read them: a StatefulSet controller, nothing else.
@@ -309,19 +309,7 @@ def _finish_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
     return {"drain_state": DRAINED}
 
 
-def _uncordon_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> Value:
-    return ops.and_(s.node_cordoned[DRAINED_NODE], bu.ended(ops, s.drain_state))
-
-
-def _uncordon_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState) -> dict:
-    return {"node_cordoned": _set(s.node_cordoned, DRAINED_NODE, False)}
-
-
 # -- the node-pool upgrade (the Deployment's stages, disruption.py) ----------------------------------
-
-
-def _upgrade_drain_guard(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> Value:
-    return ops.and_(s.drain_state == IDLE, s.upgrade_node == node)
 
 
 def _upgrade_drain_effect(ops: Ops, sc: StatefulSetScope, s: StatefulSetState, node: int) -> dict:
@@ -386,9 +374,9 @@ COMMANDS: tuple[Command, ...] = (
         kind="user",
         enabled_in=_user_drain,
     ),
-    bu.uncordon_command(_uncordon_guard, _uncordon_effect, enabled_in=_user_drain),
+    bu.uncordon_command(bu.uncordon_drained_guard, bu.uncordon_drained_effect, enabled_in=_user_drain),
     *bu.upgrade_commands(
-        (_upgrade_drain_guard, _upgrade_drain_effect),
+        (bu.upgrade_drain_guard, _upgrade_drain_effect),
         (
             _replace_guard,
             _replace_effect,
