@@ -325,7 +325,7 @@ def test_consistent_states_enable_every_kind_of_action() -> None:
     seen: set[str] = set()
     outcomes: list[str] = []
 
-    @settings(max_examples=150, derandomize=True, database=None)
+    @settings(max_examples=400, derandomize=True, database=None)
     @given(st.one_of(consistent_state(SMALL), near_reachable_state(SMALL)))
     def collect(flat: tuple) -> None:
         outcome = compare_drawn(SMALL, flat, MEMO["default"])
