@@ -96,6 +96,16 @@ from kubecheck.model.kernel.property import is_caveat as is_caveat  # re-exporte
 from kubecheck.model.kernel.scopes import Scope, ScopeError
 from kubecheck.properties import catalog
 
+#: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).
+AUTOSCALER_FIELDS = (
+    "hpa_max_replicas",
+    "hpa_min_replicas",
+    "hpa_target_utilization",
+    "hpa_scale_up",
+    "hpa_scale_down",
+    "hpa_scale_up_tolerance",
+    "hpa_scale_down_tolerance",
+)
 #: Fields of each scope that come from the manifest (a property that changes one speaks about another configuration).
 MANIFEST_FIELDS = {
     "deployment": (
@@ -120,13 +130,7 @@ MANIFEST_FIELDS = {
         "pdb_second_budget",
         "scenario",
         # the HorizontalPodAutoscaler targeting it (manifest/budgets.py; none: the hpa.* rows are left out)
-        "hpa_max_replicas",
-        "hpa_min_replicas",
-        "hpa_target_utilization",
-        "hpa_scale_up",
-        "hpa_scale_down",
-        "hpa_scale_up_tolerance",
-        "hpa_scale_down_tolerance",
+        *AUTOSCALER_FIELDS,
     ),
     "statefulset": (
         "replicas",
@@ -208,18 +212,6 @@ class Skipped:
 
     name: str
     reason: str
-
-
-#: The autoscaler's fields, which the rows other than deployment.hpa.* leave out (:func:`without_autoscaler`).
-AUTOSCALER_FIELDS = (
-    "hpa_max_replicas",
-    "hpa_min_replicas",
-    "hpa_target_utilization",
-    "hpa_scale_up",
-    "hpa_scale_down",
-    "hpa_scale_up_tolerance",
-    "hpa_scale_down_tolerance",
-)
 
 
 def without_autoscaler(prop: Property) -> Property:
